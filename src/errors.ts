@@ -1,0 +1,87 @@
+/**
+ * flatnet's errors: a small set of classes with stable codes. Every message says what is
+ * wrong and how to fix it, because the person reading it is an operator in a Slack thread,
+ * not a developer with a debugger. The original error is kept as `cause`.
+ */
+export type ErrorCode =
+  | 'BAD_INPUT'
+  | 'UNKNOWN_TARGET'
+  | 'FORBIDDEN'
+  | 'INVENTORY'
+  | 'ROUTER_UNREACHABLE'
+  | 'ROUTER_COMMAND'
+  | 'HOST_KEY'
+  | 'CLOUD'
+  | 'REDIS'
+  | 'LOCKED'
+  | 'APPROVAL'
+  | 'TIMEOUT'
+  | 'INTERNAL';
+
+export class FlatnetError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly hint?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'FlatnetError';
+  }
+
+  /** The message as shown to a person: the problem, then the fix. */
+  get forHumans(): string {
+    return this.hint ? `${this.message}\n${this.hint}` : this.message;
+  }
+}
+
+export class BadInputError extends FlatnetError {
+  constructor(message: string, hint?: string) {
+    super('BAD_INPUT', message, hint);
+    this.name = 'BadInputError';
+  }
+}
+
+export class InventoryError extends FlatnetError {
+  constructor(
+    message: string,
+    hint?: string,
+    readonly problems: string[] = [message],
+  ) {
+    super('INVENTORY', message, hint);
+    this.name = 'InventoryError';
+  }
+}
+
+export class RouterError extends FlatnetError {
+  constructor(
+    code: 'ROUTER_UNREACHABLE' | 'ROUTER_COMMAND' | 'HOST_KEY' | 'TIMEOUT',
+    readonly router: string,
+    message: string,
+    hint?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(code, message, hint, options);
+    this.name = 'RouterError';
+  }
+}
+
+export class CloudError extends FlatnetError {
+  constructor(
+    /** The AWS error code (`err.name` from the SDK), e.g. `InsufficientInstanceCapacity`. */
+    readonly awsCode: string,
+    message: string,
+    hint?: string,
+    options?: { cause?: unknown },
+  ) {
+    super('CLOUD', message, hint, options);
+    this.name = 'CloudError';
+  }
+}
+
+/** Turn anything thrown into a line a person can act on. */
+export function describeError(err: unknown): string {
+  if (err instanceof FlatnetError) return err.forHumans;
+  if (err instanceof Error) return err.message;
+  return String(err);
+}

@@ -1,0 +1,51 @@
+/**
+ * What `/vpn status` found: the status job builds it, the reporters render it
+ * (Block Kit for Slack, plain text for the CLI).
+ */
+export type Health = 'ok' | 'warn' | 'down';
+
+export interface TunnelStatus {
+  /** The name an operator knows it by: the IPsec peer, the WireGuard peer, or the VPN connection tunnel. */
+  name: string;
+  kind: 'ipsec' | 'wireguard' | 'bgp' | 'vgw';
+  state: 'up' | 'down';
+  remote?: string;
+  /** Short detail: uptime, last handshake, prefixes received, telemetry message. */
+  detail?: string;
+}
+
+export interface RouterStatus {
+  router: string;
+  region: string;
+  role: 'hub' | 'spoke' | 'standby';
+  reachable: boolean;
+  /** Why the router could not be read, in words an operator can act on. */
+  error?: string;
+  tunnels: TunnelStatus[];
+  /** 5-minute load average (raw, as in /proc/loadavg). */
+  load5?: number;
+  loadThreshold?: number;
+}
+
+export interface RegionVpnStatus {
+  region: string;
+  /** Why the region's AWS VPN telemetry could not be read. */
+  error?: string;
+  tunnels: TunnelStatus[];
+}
+
+export interface Problem {
+  severity: 'down' | 'warn';
+  /** Router or region the problem belongs to. */
+  where: string;
+  text: string;
+}
+
+export interface StatusReport {
+  scope: string;
+  generatedAt: number;
+  routers: RouterStatus[];
+  regions: RegionVpnStatus[];
+  /** Problems first: unreachable routers, tunnels down, BGP not established, high load. */
+  problems: Problem[];
+}

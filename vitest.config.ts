@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    // Integration tests talk to real Redis, SSH and HTTP servers on loopback; give them room
+    // on a 2-core machine, but never rely on timing for a verdict.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    globalSetup: ['test/global-setup.ts'],
+    pool: 'forks',
+    reporters: ['default'],
+  },
+});
