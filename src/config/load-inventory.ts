@@ -1,0 +1,104 @@
+/**
+ * Reads and checks the inventory. Every problem names the file, the path inside it and the
+ * fix, and all problems are reported at once: an operator fixing a broken inventory should
+ * not have to play whack-a-mole with one error per start.
+ */
+import { readFileSync, existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { InventoryError } from '../errors.js';
+import { InventorySchema, type Inventory } from './inventory-schema.js';
+import { checkInventoryReferences } from './check-inventory-references.js';
+
+export interface LoadedInventory {
+  inventory: Inventory;
+  /** Absolute path of the file it came from. */
+  file: string;
+  /** Resolve a path written in the inventory (relative to the file). */
+  resolvePath(path: string): string;
+}
+
+export function loadInventory(file: string): LoadedInventory {
+  const absolute = resolve(file);
+  if (!existsSync(absolute)) {
+    throw new InventoryError(
+      `inventory ${file} does not exist`,
+      'pass --config PATH (or set FLATNET_CONFIG), or copy examples/flatnet.yml and edit it; `flatnet sim --write-inventory PATH` writes one for the simulator',
+    );
+  }
+  let text: string;
+  try {
+    text = readFileSync(absolute, 'utf8');
+  } catch (err) {
+    throw new InventoryError(`inventory ${file} cannot be read: ${(err as Error).message}`, 'check the file permissions');
+  }
+  const inventory = parseInventory(text, file, dirname(absolute));
+  return { inventory, file: absolute, resolvePath: (p) => resolve(dirname(absolute), p) };
+}
+
+/** Parse and validate inventory text; `baseDir` is where relative key paths are resolved (null: not checked). */
+export function parseInventory(text: string, file: string, baseDir: string | null): Inventory {
+  const doc = parseDocument(text, { prettyErrors: true });
+  if (doc.errors.length > 0) {
+    const problems = doc.errors.map((e) => {
+      const line = e.linePos?.[0];
+      return `${file}${line ? `:${line.line}:${line.col}` : ''}: YAML syntax error: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`;
+    });
+    throw inventoryProblems(file, problems, 'fix the YAML syntax (indentation with spaces, `key: value`, lists with `- `)');
+  }
+  const raw: unknown = doc.toJS();
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw inventoryProblems(file, [`${file}: the file must be a YAML mapping (hub:, network:, regions:, routers:, slack:)`], 'start from examples/flatnet.yml');
+  }
+  const parsed = InventorySchema.safeParse(raw);
+  if (!parsed.success) {
+    throw inventoryProblems(
+      file,
+      parsed.error.issues.map((issue) => describeIssue(file, issue)),
+      'see examples/flatnet.yml for a complete, commented inventory',
+    );
+  }
+  const problems = checkInventoryReferences(parsed.data).map((p) => `${file}: ${p}`);
+  if (baseDir !== null) {
+    for (const [name, router] of Object.entries(parsed.data.routers)) {
+      const keyPath = resolve(baseDir, router.ssh.privateKeyPath);
+      if (!existsSync(keyPath)) {
+        problems.push(
+          `${file}: routers.${name}.ssh.privateKeyPath: ${keyPath} does not exist — create the bot's key with \`ssh-keygen -t ed25519 -f ${router.ssh.privateKeyPath}\` and authorize its .pub on the router`,
+        );
+      }
+    }
+  }
+  if (problems.length > 0) throw inventoryProblems(file, problems, 'fix the entries named above');
+  return parsed.data;
+}
+
+function inventoryProblems(file: string, problems: string[], hint: string): InventoryError {
+  const head = problems.length === 1 ? problems[0]! : `${file} has ${problems.length} problems:\n${problems.map((p) => `• ${p}`).join('\n')}`;
+  return new InventoryError(head, hint, problems);
+}
+
+function describeIssue(file: string, issue: z.core.$ZodIssue): string {
+  const path = issue.path.map(String).join('.') || '(top level)';
+  const where = `${file}: ${path}`;
+  if (issue.code === 'unrecognized_keys') {
+    return `${where}: unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} — remove it or check the spelling`;
+  }
+  if (issue.code === 'invalid_key') {
+    // A record key (a router or group name) failed its own pattern: show that rule.
+    const inner = issue.issues[0]?.message ?? issue.message;
+    return `${where}: the name ${inner.replace(/^Invalid input: /, '')}`;
+  }
+  if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) {
+    return `${where}: is missing — ${hintFor(path)}`;
+  }
+  return `${where}: ${issue.message.replace(/^Invalid input: /, '')}`;
+}
+
+function hintFor(path: string): string {
+  if (path.endsWith('ssh.hostKey')) return 'run `ssh-keyscan -t ed25519 -p PORT HOST` and paste the `ssh-ed25519 AAAA…` part';
+  if (path.endsWith('instanceId')) return 'add the router\'s EC2 instance id (i-…), from the EC2 console or `aws ec2 describe-instances`';
+  if (path.endsWith('privateKeyPath')) return 'add the path of the bot\'s SSH private key, relative to the inventory file';
+  return 'add it (see examples/flatnet.yml)';
+}

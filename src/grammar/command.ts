@@ -1,0 +1,27 @@
+/** What a slash command asks for, once parsed. The grammar builds these; handlers and the CLI consume them. */
+export type PeerSpec =
+  | { type: 'wireguard'; publicKey?: string }
+  | { type: 'ipsec'; remote: string; subnets: string[]; bgpAsn?: number; mode: 'route' | 'policy' };
+
+export type Command =
+  | { kind: 'help'; topic?: 'vpn' | 'router' }
+  | { kind: 'status'; scope?: string }
+  | { kind: 'add-peer-modal' }
+  | { kind: 'add-peer'; name: string; peer: PeerSpec; router?: string; dryRun: boolean }
+  | { kind: 'remove-peer'; name: string; router?: string; dryRun: boolean }
+  | { kind: 'peers'; router?: string }
+  | { kind: 'attach-vpc'; id: string; region: string; dryRun: boolean }
+  | { kind: 'router-status'; router: string }
+  | { kind: 'scaleup' | 'scaledown'; router: string; type?: string; dryRun: boolean }
+  | { kind: 'failover' | 'failback'; router: string; dryRun: boolean }
+  | { kind: 'history'; router?: string };
+
+export type ParseResult = { ok: true; command: Command } | { ok: false; message: string; hint: string };
+
+export interface HelpEntry {
+  command: string;
+  usage: string;
+  description: string;
+  /** False for what is planned but not built yet: help marks it as coming. */
+  available: boolean;
+}

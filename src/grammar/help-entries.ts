@@ -1,0 +1,18 @@
+import type { HelpEntry } from './command.js';
+
+/** Everything flatnet does or will do, for `/vpn help` and `/router help`. */
+export const HELP_ENTRIES: HelpEntry[] = [
+  { command: '/vpn', usage: 'status [region|router]', description: 'every tunnel in every region, problems first', available: true },
+  { command: '/vpn', usage: 'add-peer <name> [--pubkey KEY] [--router R]', description: 'onboard a developer on WireGuard; your client config arrives by DM', available: false },
+  { command: '/vpn', usage: 'add-peer <name> ipsec --remote IP --subnets CIDR[,CIDR] [--bgp ASN]', description: 'onboard a site over IPsec; its half of the config arrives by DM', available: false },
+  { command: '/vpn', usage: 'remove-peer <name> [--router R]', description: 'remove a peer and free its address', available: false },
+  { command: '/vpn', usage: 'peers [--router R]', description: 'every peer with its address and last handshake', available: false },
+  { command: '/vpn', usage: 'attach-vpc <vpc-id|vgw-id> --region R', description: 'join a VPC through its VPN gateway: two tunnels with BGP on the hub', available: false },
+  { command: '/vpn', usage: 'help', description: 'this help', available: true },
+  { command: '/router', usage: 'status <router>', description: 'instance, type, load, Elastic IP holder, routes, current run', available: false },
+  { command: '/router', usage: 'scaleup <router> [--type T] [--dry-run]', description: 'replace the router with a bigger instance (approval required)', available: false },
+  { command: '/router', usage: 'scaledown <router> [--type T] [--dry-run]', description: 'the same toward a smaller instance (approval required)', available: false },
+  { command: '/router', usage: 'failover <router>', description: 'move traffic to the standby router (approval required)', available: false },
+  { command: '/router', usage: 'failback <router>', description: 'move traffic back to the primary (approval required)', available: false },
+  { command: '/router', usage: 'history [router]', description: 'recent runs: who asked, who approved, outcome, duration', available: false },
+];
