@@ -229,6 +229,7 @@ export function isWireguardKey(key: string): boolean {
 
 /** Echo user text back safely: short, one line, control characters shown as `?`. */
 function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what must not be echoed
   const oneLine = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
   return `"${oneLine.length > 40 ? `${oneLine.slice(0, 40)}…` : oneLine}"`;
 }
