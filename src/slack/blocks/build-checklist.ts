@@ -1,0 +1,57 @@
+import type { Run, StepState } from '../../runbook/types.js';
+import type { Block } from '../chat-port.js';
+import { LIMITS, context, section, type ChatText } from './chat-text.js';
+import { RUN_STATUS_ICON, STEP_ICON, commandCode, describeStatus } from './describe-run.js';
+import { escapeMrkdwn } from './escape-mrkdwn.js';
+import { formatDuration } from './format-time.js';
+import { chunkLines, truncate } from './truncate.js';
+
+export interface ChecklistOptions {
+  /** Latest progress note per step id ("waiting for tunnels: 3/5 up"), shown under a running step. */
+  notes?: Record<string, string>;
+}
+
+/** Longest detail or error shown per step: the checklist is a glance, the thread replies hold the rest. */
+const DETAIL_MAX = 300;
+
+/**
+ * The run's steps as a live checklist, edited in place as the run moves on:
+ * ✅ done · ⏳ running · ⚪ pending · ❌ failed · ↩️ undone, each with its detail and duration.
+ */
+export function buildChecklist(run: Run, options: ChecklistOptions = {}): ChatText {
+  const header =
+    `${RUN_STATUS_ICON[run.status]} *${escapeMrkdwn(run.id)}* · ${escapeMrkdwn(run.kind)} ` +
+    `${escapeMrkdwn(run.target)} · *${describeStatus(run.status)}*` +
+    (run.dryRun ? ' · _dry run: nothing changes_' : '');
+  const lines = run.steps.map((step, i) => stepLine(step, i, options.notes?.[step.id]));
+  const blocks: Block[] = [section(truncate(header, 2900))];
+  // One section per ~2900 chars of steps; a runbook has a handful of steps, but the limit
+  // holds for any count because sections are capped too.
+  const chunks = chunkLines(lines.length > 0 ? lines : ['_no steps_'], 2900);
+  const room = LIMITS.blocksPerMessage - 2;
+  for (const chunk of chunks.slice(0, room)) blocks.push(section(chunk));
+  if (chunks.length > room) blocks.push(context(`… and ${chunks.length - room} more sections of steps`));
+  else blocks.push(context(`${commandCode(run)} · ${countDone(run)}/${run.steps.length} steps done`));
+  return { text: truncate(`${run.id} ${run.kind} ${run.target}: ${describeStatus(run.status)}`, 300), blocks };
+}
+
+function stepLine(step: StepState, index: number, note: string | undefined): string {
+  let line = `${STEP_ICON[step.status]} ${index + 1}. *${escapeMrkdwn(step.title)}*`;
+  const duration = stepDuration(step);
+  if (duration) line += ` _(${duration})_`;
+  const detail = step.status === 'running' && note ? note : step.detail;
+  if (detail) line += ` — ${truncate(escapeMrkdwn(detail), DETAIL_MAX)}`;
+  if (step.error && (step.status === 'failed' || step.status === 'undo-failed')) {
+    line += `\n      :warning: ${truncate(escapeMrkdwn(step.error), DETAIL_MAX)}`;
+  }
+  return line;
+}
+
+function stepDuration(step: StepState): string | undefined {
+  if (step.startedAt === undefined || step.finishedAt === undefined) return undefined;
+  return formatDuration(step.finishedAt - step.startedAt);
+}
+
+function countDone(run: Run): number {
+  return run.steps.filter((s) => s.status === 'done' || s.status === 'skipped').length;
+}

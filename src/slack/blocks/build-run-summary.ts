@@ -1,0 +1,43 @@
+import type { Run } from '../../runbook/types.js';
+import type { Block } from '../chat-port.js';
+import { context, section, type ChatText } from './chat-text.js';
+import { RUN_STATUS_ICON, commandCode, commandLineOf, describeStatus } from './describe-run.js';
+import { escapeMrkdwn, mention } from './escape-mrkdwn.js';
+import { formatClock, formatDuration } from './format-time.js';
+import { truncate } from './truncate.js';
+
+/**
+ * The final word of a run, posted in its thread: status, outcome, how long it took (and how
+ * long it ran after approval, the part that touched the network), and who approved it.
+ */
+export function buildRunSummary(run: Run): ChatText {
+  const status = describeStatus(run.status);
+  const outcome = run.outcome ?? defaultOutcome(run);
+  const blocks: Block[] = [
+    section(truncate(`${RUN_STATUS_ICON[run.status]} *${capitalize(status)}* — ${escapeMrkdwn(outcome)}`, 2900)),
+  ];
+  if (run.error && run.status !== 'succeeded') blocks.push(section(truncate(`:warning: ${escapeMrkdwn(run.error)}`, 2900)));
+  const facts = [`${escapeMrkdwn(run.id)} · ${commandCode(run)}`, `took ${formatDuration(run.updatedAt - run.createdAt)}`];
+  const approvals = run.decisions.filter((d) => d.decision === 'approved');
+  const lastApproval = approvals.at(-1);
+  if (lastApproval) {
+    facts.push(`ran ${formatDuration(run.updatedAt - lastApproval.at)} after approval`);
+    facts.push(`approved by ${approvals.map((d) => `${mention(d.user)} at ${formatClock(d.at)}`).join(', ')}`);
+  }
+  const rejection = run.decisions.find((d) => d.decision === 'rejected');
+  if (rejection) facts.push(`rejected by ${mention(rejection.user)} at ${formatClock(rejection.at)}`);
+  if (run.dryRun) facts.push('dry run: nothing changed');
+  blocks.push(context(truncate(facts.join(' · '), 2900)));
+  return { text: truncate(`${commandLineOf(run)} (${run.id}) ${status}: ${outcome}`, 300), blocks };
+}
+
+function defaultOutcome(run: Run): string {
+  const done = run.steps.filter((s) => s.status === 'done').length;
+  const failed = run.steps.find((s) => s.status === 'failed');
+  if (failed) return `step "${failed.title}" failed after ${done} of ${run.steps.length} steps`;
+  return `${done} of ${run.steps.length} steps done`;
+}
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

@@ -1,0 +1,64 @@
+import type { Run, RunKind, RunStatus, StepStatus } from '../../runbook/types.js';
+import { escapeMrkdwn } from './escape-mrkdwn.js';
+
+/** The emoji a run's status wears, everywhere it is shown. */
+export const RUN_STATUS_ICON: Record<RunStatus, string> = {
+  planning: ':hourglass_flowing_sand:',
+  'awaiting-approval': ':raised_hand:',
+  running: ':hourglass_flowing_sand:',
+  succeeded: ':white_check_mark:',
+  failed: ':x:',
+  rejected: ':no_entry_sign:',
+  expired: ':alarm_clock:',
+  'rolled-back': ':leftwards_arrow_with_hook:',
+  cancelled: ':heavy_minus_sign:',
+};
+
+/** Status in words, as an operator says it ("awaiting approval", not "awaiting-approval"). */
+export function describeStatus(status: RunStatus): string {
+  return status === 'rolled-back' ? 'rolled back' : status.replace(/-/g, ' ');
+}
+
+export const STEP_ICON: Record<StepStatus, string> = {
+  done: ':white_check_mark:',
+  running: ':hourglass_flowing_sand:',
+  pending: ':white_circle:',
+  failed: ':x:',
+  skipped: ':heavy_minus_sign:',
+  undone: ':leftwards_arrow_with_hook:',
+  'undo-failed': ':bangbang:',
+};
+
+const COMMAND_OF_KIND: Record<RunKind, string> = {
+  status: '/vpn status',
+  'router-status': '/router status',
+  history: '/router history',
+  scaleup: '/router scaleup',
+  scaledown: '/router scaledown',
+  failover: '/router failover',
+  failback: '/router failback',
+  'add-peer': '/vpn add-peer',
+  'remove-peer': '/vpn remove-peer',
+  peers: '/vpn peers',
+  'attach-vpc': '/vpn attach-vpc',
+};
+
+/**
+ * The command line a person would have typed for this run, rebuilt from the record (not the
+ * raw text: that may have held a key). Only a few well-known options are echoed back.
+ */
+export function commandLineOf(run: Pick<Run, 'kind' | 'target' | 'params' | 'dryRun'>): string {
+  const parts = [COMMAND_OF_KIND[run.kind]];
+  if (run.target && run.target !== '*') parts.push(run.target);
+  for (const option of ['type', 'region'] as const) {
+    const value = run.params[option];
+    if (typeof value === 'string' || typeof value === 'number') parts.push(`--${option} ${value}`);
+  }
+  if (run.dryRun) parts.push('--dry-run');
+  return parts.join(' ');
+}
+
+/** The command as inline code, safe for mrkdwn. */
+export function commandCode(run: Pick<Run, 'kind' | 'target' | 'params' | 'dryRun'>): string {
+  return '`' + escapeMrkdwn(commandLineOf(run)).replace(/`/g, 'ˋ') + '`';
+}
