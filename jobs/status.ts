@@ -1,0 +1,69 @@
+/**
+ * /vpn status: every router in parallel over SSH plus every region's AWS VPN telemetry, in
+ * one report with problems first. A router that does not answer is a red line, never a hang:
+ * each router has its own timeout and the fan-out is bounded.
+ */
+import type { Inventory } from '../src/config/inventory-schema.js';
+import { BadInputError } from '../src/errors.js';
+import type { StatusReport } from '../src/report/status-report.js';
+import type { Json, Runbook } from '../src/runbook/types.js';
+import { findProblems } from '../src/status/find-problems.js';
+import { readRegionTelemetry } from '../src/status/read-region-telemetry.js';
+import { readRouterStatus } from '../src/status/read-router-status.js';
+import type { StatusCloud, StatusRouters } from '../src/status/status-ports.js';
+import { mapBounded } from '../src/util/map-bounded.js';
+
+export interface StatusDeps {
+  inventory: Inventory;
+  routers: StatusRouters;
+  cloud: StatusCloud;
+  /** How many routers are read at once. */
+  statusConcurrency?: number;
+}
+
+/** `*`, a region, or a router: which routers and regions a status run covers. */
+export function statusScope(inventory: Inventory, scope: string): { routers: string[]; regions: string[] } {
+  const all = Object.keys(inventory.routers);
+  if (scope === '*') return { routers: all, regions: Object.keys(inventory.regions) };
+  if (inventory.regions[scope]) return { routers: all.filter((r) => inventory.routers[r]!.region === scope), regions: [scope] };
+  const router = inventory.routers[scope];
+  if (router) return { routers: [scope], regions: [router.region] };
+  throw new BadInputError(`${scope} is neither a region nor a router of this inventory`, `regions: ${Object.keys(inventory.regions).join(', ')}; routers: ${all.join(', ')}`);
+}
+
+export async function collectStatus(deps: StatusDeps, scope: string, now = Date.now()): Promise<StatusReport> {
+  const { inventory } = deps;
+  const covered = statusScope(inventory, scope);
+  const timeoutMs = inventory.timeouts.statusPerRouterMs;
+  const [routers, regions] = await Promise.all([
+    mapBounded(covered.routers, deps.statusConcurrency ?? 64, (name) =>
+      readRouterStatus({ name, entry: inventory.routers[name]!, routers: deps.routers, timeoutMs, loadThreshold: inventory.monitor.loadThreshold }),
+    ),
+    mapBounded(covered.regions, 8, (region) => readRegionTelemetry(region, deps.cloud, timeoutMs)),
+  ]);
+  return { scope, generatedAt: now, routers, regions, problems: findProblems(routers, regions) };
+}
+
+export function createStatusRunbook(): Runbook<StatusDeps> {
+  return {
+    kind: 'status',
+    steps: [
+      {
+        id: 'collect',
+        title: 'Read every router and region',
+        phase: 'execute',
+        async run(ctx) {
+          const report = await collectStatus(ctx.deps, ctx.run.target);
+          const down = report.problems.filter((p) => p.severity === 'down').length;
+          return {
+            result: report as unknown as Json,
+            detail: `${report.routers.length} routers, ${report.regions.length} regions, ${report.problems.length} problems (${down} down)`,
+          };
+        },
+      },
+    ],
+    summarize(run) {
+      return run.steps[0]?.detail ?? 'status collected';
+    },
+  };
+}

@@ -1,0 +1,73 @@
+/** One router's part of `/vpn status`: its IPsec SAs, WireGuard peers, BGP sessions and load. */
+import type { RouterEntry } from '../config/inventory-schema.js';
+import { describeError, RouterError } from '../errors.js';
+import type { RouterStatus, TunnelStatus } from '../report/status-report.js';
+import { withTimeout } from '../util/map-bounded.js';
+import type { StatusRouters } from './status-ports.js';
+import { formatDuration } from './format-duration.js';
+
+export interface ReadRouterOptions {
+  name: string;
+  entry: RouterEntry;
+  routers: StatusRouters;
+  timeoutMs: number;
+  loadThreshold: number;
+}
+
+export async function readRouterStatus({ name, entry, routers, timeoutMs, loadThreshold }: ReadRouterOptions): Promise<RouterStatus> {
+  const base = { router: name, region: entry.region, role: entry.role, loadThreshold };
+  try {
+    return await withTimeout(
+      readReachable(name, entry, routers).then((r) => ({ ...base, ...r })),
+      timeoutMs,
+      () => new RouterError('TIMEOUT', name, `${name} did not answer within ${timeoutMs / 1000} s`, 'check that the router is running and reachable over SSH (`flatnet check`)'),
+    );
+  } catch (err) {
+    return { ...base, reachable: false, error: describeError(err).split('\n')[0], tunnels: [] };
+  }
+}
+
+async function readReachable(name: string, entry: RouterEntry, routers: StatusRouters): Promise<Omit<RouterStatus, 'router' | 'region' | 'role'>> {
+  const client = routers.router(name);
+  // One session per router serialises these anyway; asking in sequence keeps the order obvious.
+  const sas = await client.ipsecSas();
+  const bgp = await client.bgpSummary();
+  const wireguard = entry.wireguard ? await client.wireguard(entry.wireguard.interface) : undefined;
+  const load = await client.loadAverage();
+
+  const tunnels: TunnelStatus[] = [];
+  if (!sas.processRunning && entry.role !== 'standby') {
+    tunnels.push({ name: 'IPsec', kind: 'ipsec', state: 'down', detail: 'IPsec process not running' });
+  }
+  for (const sa of sas.sas) {
+    tunnels.push({
+      name: sa.connection,
+      kind: 'ipsec',
+      state: sa.state,
+      ...(sa.remoteAddress ? { remote: sa.remoteAddress } : {}),
+      ...(sa.state === 'up' && sa.uptimeSeconds !== undefined ? { detail: `up ${formatDuration(sa.uptimeSeconds)}` } : {}),
+    });
+  }
+  for (const n of bgp?.neighbors ?? []) {
+    const established = n.state === 'Established';
+    tunnels.push({
+      name: `BGP ${n.address}${n.description && n.description !== 'N/A' ? ` (${n.description})` : ''}`,
+      kind: 'bgp',
+      state: established ? 'up' : 'down',
+      remote: `AS${n.remoteAs}`,
+      detail: established ? `${n.prefixesReceived ?? 0} prefixes, up ${n.upDown}` : n.state,
+    });
+  }
+  for (const peer of wireguard?.peers ?? []) {
+    // A WireGuard peer has no session state: a handshake in the last 3 minutes means it is connected.
+    const recent = peer.latestHandshakeSeconds !== undefined && peer.latestHandshakeSeconds < 180;
+    tunnels.push({
+      name: peer.name ?? peer.allowedIps[0] ?? peer.publicKey.slice(0, 8),
+      kind: 'wireguard',
+      state: recent ? 'up' : 'down',
+      ...(peer.endpoint ? { remote: peer.endpoint } : {}),
+      detail: peer.latestHandshakeSeconds === undefined ? 'no handshake yet' : `handshake ${formatDuration(peer.latestHandshakeSeconds)} ago`,
+    });
+  }
+  return { reachable: true, tunnels, load5: load.load5 };
+}

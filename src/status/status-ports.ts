@@ -1,0 +1,34 @@
+/**
+ * What the status runbook needs from the routers and the cloud, as narrow ports: the router
+ * pool (src/vyos) and the EC2 adapter (src/aws) implement them; tests may pass simulators.
+ */
+import type { BgpSummary, IpsecSaReport, LoadAverage, WireguardStatus } from '../vyos/types.js';
+
+export interface StatusRouterClient {
+  ipsecSas(): Promise<IpsecSaReport>;
+  wireguard(iface?: string): Promise<WireguardStatus>;
+  bgpSummary(): Promise<BgpSummary | null>;
+  loadAverage(): Promise<LoadAverage>;
+}
+
+export interface StatusRouters {
+  router(name: string): StatusRouterClient;
+}
+
+export interface VpnTunnelTelemetry {
+  outsideIp: string;
+  status: 'UP' | 'DOWN';
+  statusMessage?: string;
+}
+
+export interface VpnConnectionTelemetry {
+  id: string;
+  state: string;
+  vpnGatewayId?: string;
+  tunnels: VpnTunnelTelemetry[];
+  tags?: Record<string, string>;
+}
+
+export interface StatusCloud {
+  describeVpnConnections(region: string): Promise<VpnConnectionTelemetry[]>;
+}
