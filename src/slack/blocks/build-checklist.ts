@@ -4,7 +4,7 @@ import { LIMITS, context, section, type ChatText } from './chat-text.js';
 import { RUN_STATUS_ICON, STEP_ICON, commandCode, describeStatus } from './describe-run.js';
 import { escapeMrkdwn } from './escape-mrkdwn.js';
 import { formatDuration } from './format-time.js';
-import { chunkLines, truncate } from './truncate.js';
+import { chunkLines, limitLines, truncate } from './truncate.js';
 
 export interface ChecklistOptions {
   /** Latest progress note per step id ("waiting for tunnels: 3/5 up"), shown under a running step. */
@@ -13,6 +13,8 @@ export interface ChecklistOptions {
 
 /** Longest detail or error shown per step: the checklist is a glance, the thread replies hold the rest. */
 const DETAIL_MAX = 300;
+/** Characters of step lines per message, leaving room for the header and JSON overhead. */
+const STEPS_BUDGET = 9000;
 
 /**
  * The run's steps as a live checklist, edited in place as the run moves on:
@@ -25,13 +27,11 @@ export function buildChecklist(run: Run, options: ChecklistOptions = {}): ChatTe
     (run.dryRun ? ' · _dry run: nothing changes_' : '');
   const lines = run.steps.map((step, i) => stepLine(step, i, options.notes?.[step.id]));
   const blocks: Block[] = [section(truncate(header, 2900))];
-  // One section per ~2900 chars of steps; a runbook has a handful of steps, but the limit
-  // holds for any count because sections are capped too.
-  const chunks = chunkLines(lines.length > 0 ? lines : ['_no steps_'], 2900);
-  const room = LIMITS.blocksPerMessage - 2;
-  for (const chunk of chunks.slice(0, room)) blocks.push(section(chunk));
-  if (chunks.length > room) blocks.push(context(`… and ${chunks.length - room} more sections of steps`));
-  else blocks.push(context(`${commandCode(run)} · ${countDone(run)}/${run.steps.length} steps done`));
+  // A runbook has a handful of steps, but the message must hold for any count: keep what
+  // fits in the message budget ("… and N more steps"), in sections of ≤ 2900 chars.
+  const kept = limitLines(lines.length > 0 ? lines : ['_no steps_'], STEPS_BUDGET, 'more steps');
+  for (const chunk of chunkLines(kept, 2900).slice(0, LIMITS.blocksPerMessage - 2)) blocks.push(section(chunk));
+  blocks.push(context(`${commandCode(run)} · ${countDone(run)}/${run.steps.length} steps done`));
   return { text: truncate(`${run.id} ${run.kind} ${run.target}: ${describeStatus(run.status)}`, 300), blocks };
 }
 
