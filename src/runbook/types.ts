@@ -68,6 +68,8 @@ export interface ApprovalPolicy {
   distinctApprovers: number;
   allowSelfApproval: boolean;
   expiresAt: number;
+  /** Who the approvers are, in words, for refusals ("network-oncall"). Optional, additive. */
+  approversLabel?: string;
 }
 
 export interface Run {
@@ -107,6 +109,7 @@ export type RunEventType =
   | 'step-failed'
   | 'undo-started'
   | 'step-undone'
+  | 'undo-failed'
   | 'note'
   | 'finished';
 
