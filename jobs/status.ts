@@ -11,6 +11,7 @@ import { findProblems } from '../src/status/find-problems.js';
 import { readRegionTelemetry } from '../src/status/read-region-telemetry.js';
 import { readRouterStatus } from '../src/status/read-router-status.js';
 import type { StatusCloud, StatusRouters } from '../src/status/status-ports.js';
+import type { RunRequestPlanner } from '../src/runbook/run-request.js';
 import { mapBounded } from '../src/util/map-bounded.js';
 
 export interface StatusDeps {
@@ -67,3 +68,12 @@ export function createStatusRunbook(): Runbook<StatusDeps> {
     },
   };
 }
+
+/** How `/vpn status [scope]` becomes a run: anyone may ask; an unknown scope is refused with the choices. */
+export const statusPlanner: RunRequestPlanner = {
+  plan(command, { inventory }) {
+    const scope = command.kind === 'status' && command.scope ? command.scope : '*';
+    statusScope(inventory, scope);
+    return { kind: 'status', target: scope, params: {}, dryRun: false };
+  },
+};

@@ -1,0 +1,90 @@
+/**
+ * One slash command, from any front end (Slack or the CLI): parse, check against the
+ * inventory and the caller's rights, record a Run and enqueue it. Never talks to a router or
+ * to AWS, and never throws for bad input: the answer says what is wrong and how to fix it.
+ */
+import type { Inventory } from '../src/config/inventory-schema.js';
+import { describeError, FlatnetError } from '../src/errors.js';
+import type { Command } from '../src/grammar/command.js';
+import { HELP_ENTRIES } from '../src/grammar/help-entries.js';
+import { parseCommand } from '../src/grammar/parse-command.js';
+import type { Run, RunOrigin } from '../src/runbook/types.js';
+import type { RunRequestPlanner, RunSubmitter } from '../src/runbook/run-request.js';
+import { buildError, buildHelp, type ChatText } from '../src/slack/blocks/index.js';
+import type { Logger } from '../src/log.js';
+
+export interface SlashRequest {
+  command: string;
+  text: string;
+  user: string;
+  origin: RunOrigin;
+}
+
+export type SlashReply =
+  /** An answer only the caller sees; nothing was started. */
+  | { kind: 'reply'; message: ChatText; failed: boolean }
+  /** A run was recorded and enqueued; `message` acknowledges it. */
+  | { kind: 'run'; run: Run; message: ChatText }
+  /** `/vpn add-peer` with no arguments: the front end opens its form. */
+  | { kind: 'modal'; command: Command };
+
+export interface SlashDeps {
+  inventory: Inventory;
+  engine: RunSubmitter;
+  planners: Partial<Record<Command['kind'], RunRequestPlanner>>;
+  logger?: Logger;
+}
+
+export async function handleSlashCommand(deps: SlashDeps, request: SlashRequest): Promise<SlashReply> {
+  const parsed = parseCommand(request.command, request.text);
+  if (!parsed.ok) return { kind: 'reply', message: buildError(parsed.message, parsed.hint), failed: true };
+  const command = parsed.command;
+  if (command.kind === 'help') {
+    const entries = HELP_ENTRIES.filter((e) => !command.topic || e.command === `/${command.topic}`).map((e) => ({
+      ...e,
+      available: e.available || deps.planners[kindOfUsage(e.command, e.usage)] !== undefined,
+    }));
+    return { kind: 'reply', message: buildHelp(entries), failed: false };
+  }
+  if (command.kind === 'add-peer-modal') return { kind: 'modal', command };
+  const planner = deps.planners[command.kind];
+  if (!planner) {
+    return { kind: 'reply', message: buildError(`${request.command} ${command.kind} is not built yet`, 'it is coming soon: see /vpn help for what works today'), failed: true };
+  }
+  try {
+    const input = await planner.plan(command, { inventory: deps.inventory, requester: request.user });
+    const run = await deps.engine.submit({ ...input, requester: request.user, origin: request.origin });
+    return { kind: 'run', run, message: acknowledge(run) };
+  } catch (err) {
+    if (!(err instanceof FlatnetError)) deps.logger?.error({ err }, 'slash command failed');
+    const hint = err instanceof FlatnetError ? err.hint : 'try again; if it keeps failing, tell the network team';
+    const message = err instanceof FlatnetError ? err.message : `flatnet could not start that: ${describeError(err)}`;
+    return { kind: 'reply', message: buildError(message, hint), failed: true };
+  }
+}
+
+function acknowledge(run: Run): ChatText {
+  const waiting = run.approval ? ' — it will ask for approval once the plan is ready' : '';
+  const text = `Started ${run.id} (${run.kind} ${run.target === '*' ? 'everything' : run.target})${run.dryRun ? ' as a dry run' : ''}${waiting}. Progress follows in the thread.`;
+  return { text, blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text }] }] };
+}
+
+/** Help marks a subcommand available once a planner for it is registered. */
+function kindOfUsage(command: string, usage: string): Command['kind'] {
+  const verb = usage.split(' ')[0] ?? '';
+  if (command === '/router' && verb === 'status') return 'router-status';
+  const map: Record<string, Command['kind']> = {
+    status: 'status',
+    'add-peer': 'add-peer',
+    'remove-peer': 'remove-peer',
+    peers: 'peers',
+    'attach-vpc': 'attach-vpc',
+    scaleup: 'scaleup',
+    scaledown: 'scaledown',
+    failover: 'failover',
+    failback: 'failback',
+    history: 'history',
+    help: 'help',
+  };
+  return map[verb] ?? 'help';
+}
