@@ -1,0 +1,99 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { fail, type ApiContext, type ApiMethod, type ApiResult } from './api-context.js';
+import * as chat from './answer-chat-methods.js';
+import * as directory from './answer-directory-methods.js';
+import * as files from './answer-file-methods.js';
+import * as views from './answer-view-methods.js';
+import { parseApiArgs, readRawBody, stringArg } from './read-request-body.js';
+
+const METHODS: Record<string, ApiMethod> = {
+  'auth.test': directory.authTest,
+  'users.info': directory.usersInfo,
+  'users.list': directory.usersList,
+  'conversations.open': directory.conversationsOpen,
+  'conversations.info': directory.conversationsInfo,
+  'conversations.history': chat.conversationsHistory,
+  'conversations.replies': chat.conversationsReplies,
+  'usergroups.list': directory.usergroupsList,
+  'usergroups.users.list': directory.usergroupsUsersList,
+  'chat.postMessage': chat.postMessage,
+  'chat.update': chat.updateMessage,
+  'chat.delete': chat.deleteMessage,
+  'chat.postEphemeral': chat.postEphemeral,
+  'chat.getPermalink': chat.getPermalink,
+  'views.open': views.viewsOpen,
+  'views.push': views.viewsPush,
+  'views.update': views.viewsUpdate,
+  'files.getUploadURLExternal': files.getUploadUrlExternal,
+  'files.completeUploadExternal': files.completeUploadExternal,
+};
+
+export const SUPPORTED_METHODS = Object.keys(METHODS);
+
+export interface RateLimitRule {
+  /** A Web API method name, e.g. `chat.update`. */
+  method: string;
+  /** How many of the next calls get a 429 (default 1). */
+  times?: number;
+  /** The Retry-After header, in seconds (default 1). */
+  retryAfterSeconds?: number;
+}
+
+/** Injected 429s: the next `times` calls to a method are refused with Retry-After. */
+export class RateLimits {
+  private readonly rules: { method: string; remaining: number; retryAfterSeconds: number }[] = [];
+
+  add(rule: RateLimitRule): void {
+    this.rules.push({ method: rule.method, remaining: rule.times ?? 1, retryAfterSeconds: rule.retryAfterSeconds ?? 1 });
+  }
+
+  /** Seconds to ask the caller to wait, when this call is to be refused. */
+  take(method: string): number | undefined {
+    const rule = this.rules.find((r) => r.method === method && r.remaining > 0);
+    if (!rule) return undefined;
+    rule.remaining -= 1;
+    return rule.retryAfterSeconds;
+  }
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+/** One Web API call: `POST /api/<method>` with a form or JSON body and a bot token. */
+export async function answerWebApi(
+  req: IncomingMessage,
+  res: ServerResponse,
+  method: string,
+  deps: { ctx: ApiContext; botToken: string; rateLimits: RateLimits },
+): Promise<void> {
+  const record = (result: ApiResult, status = 200): void => {
+    deps.ctx.store.apiCalls.push({ method, ok: result.ok, error: result.error, status });
+  };
+  const retryAfter = deps.rateLimits.take(method);
+  if (retryAfter !== undefined) {
+    const result = fail('ratelimited');
+    record(result, 429);
+    sendJson(res, 429, result, { 'retry-after': String(retryAfter) });
+    return;
+  }
+  const raw = await readRawBody(req);
+  let result: ApiResult;
+  try {
+    const args = await parseApiArgs(raw, req.headers['content-type']);
+    // The token comes as a Bearer header from the WebClient, or as a `token` field from older clients.
+    const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    const token = bearer ?? stringArg(args, 'token');
+    const handler = METHODS[method];
+    if (!token) result = fail('not_authed');
+    else if (token !== deps.botToken) result = fail('invalid_auth');
+    else if (!handler) result = fail('unknown_method');
+    else result = await handler(args, deps.ctx);
+  } catch (err) {
+    // Slack answers a malformed body with invalid_arguments or invalid_json, never a 500.
+    result = fail(err instanceof SyntaxError ? 'invalid_json' : 'invalid_arguments', { detail: (err as Error).message });
+  }
+  record(result);
+  sendJson(res, 200, result);
+}

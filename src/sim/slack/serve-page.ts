@@ -1,0 +1,118 @@
+import { readFile } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { FlatnetError, describeError } from '../../errors.js';
+import { buildPageState } from './build-page-state.js';
+import { readRawBody } from './read-request-body.js';
+import type { SlackStore } from './slack-store.js';
+import type { StoreChange } from './types.js';
+
+/** The page's own files: an allowlist, so no path from the URL ever reaches the file system. */
+const PAGE_FILES: Record<string, string> = {
+  '/': 'index.html',
+  '/index.html': 'index.html',
+  '/page/style.css': 'style.css',
+  '/page/app.js': 'app.js',
+  '/page/render-mrkdwn.js': 'render-mrkdwn.js',
+  '/page/render-blocks.js': 'render-blocks.js',
+};
+
+const CONTENT_TYPES: Record<string, string> = {
+  html: 'text/html; charset=utf-8',
+  css: 'text/css; charset=utf-8',
+  js: 'text/javascript; charset=utf-8',
+};
+
+const PAGE_DIR = new URL('./page/', import.meta.url);
+
+/** What the page asks the emulator to do on a person's behalf. */
+export interface PageActions {
+  send(input: { user: string; channel: string; text: string; threadTs?: string }): Promise<unknown>;
+  click(input: { user: string; channel?: string; messageTs: string; actionId: string; value?: string }): Promise<unknown>;
+  submit(input: { user: string; viewId: string; values: Record<string, Record<string, string | undefined>> }): Promise<unknown>;
+  closeView(input: { user: string; viewId: string }): Promise<unknown>;
+}
+
+export class PageServer {
+  private readonly listeners = new Set<ServerResponse>();
+  private readonly onChange = (change: StoreChange): void => {
+    const line = `data: ${JSON.stringify(change)}\n\n`;
+    for (const res of this.listeners) res.write(line);
+  };
+
+  constructor(
+    private readonly store: SlackStore,
+    private readonly actions: PageActions,
+    private readonly workspace: string,
+  ) {
+    store.on('change', this.onChange);
+  }
+
+  /** Answers the request if it is the page's; returns false to let the caller route it. */
+  async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+    const page = PAGE_FILES[url.pathname];
+    if (req.method === 'GET' && page) {
+      const body = await readFile(new URL(page, PAGE_DIR));
+      res.writeHead(200, { 'content-type': CONTENT_TYPES[page.split('.').pop() ?? ''] ?? 'text/plain', 'cache-control': 'no-store' });
+      res.end(body);
+      return true;
+    }
+    if (req.method === 'GET' && url.pathname.startsWith('/files/')) return this.sendFile(res, url), true;
+    if (req.method === 'GET' && url.pathname === '/sim/state') {
+      const me = url.searchParams.get('user') ?? '';
+      if (!this.store.users.has(me)) return this.sendJson(res, 400, { ok: false, error: `unknown user ${me}` }), true;
+      this.sendJson(res, 200, buildPageState(this.store, me, this.workspace));
+      return true;
+    }
+    if (req.method === 'GET' && url.pathname === '/sim/events') {
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+      res.write(': connected\n\n');
+      this.listeners.add(res);
+      req.on('close', () => this.listeners.delete(res));
+      return true;
+    }
+    if (req.method === 'POST' && url.pathname.startsWith('/sim/')) {
+      await this.act(req, res, url.pathname.slice('/sim/'.length));
+      return true;
+    }
+    return false;
+  }
+
+  private async act(req: IncomingMessage, res: ServerResponse, action: string): Promise<void> {
+    try {
+      const input = JSON.parse((await readRawBody(req)).toString('utf8') || '{}') as never;
+      let result: unknown;
+      if (action === 'send') result = await this.actions.send(input);
+      else if (action === 'click') result = await this.actions.click(input);
+      else if (action === 'submit') result = await this.actions.submit(input);
+      else if (action === 'close-view') result = await this.actions.closeView(input);
+      else return this.sendJson(res, 404, { ok: false, error: `no page action ${action}` });
+      this.sendJson(res, 200, { ok: true, result });
+    } catch (err) {
+      this.sendJson(res, err instanceof FlatnetError ? 400 : 500, { ok: false, error: describeError(err) });
+    }
+  }
+
+  private sendFile(res: ServerResponse, url: URL): void {
+    const id = url.pathname.split('/')[2] ?? '';
+    const file = this.store.files.get(id);
+    if (!file || !file.completed) return this.sendJson(res, 404, { ok: false, error: 'file_not_found' });
+    const inline = file.mimetype.startsWith('image/') || file.mimetype.startsWith('text/');
+    res.writeHead(200, {
+      'content-type': file.mimetype,
+      'content-length': String(file.bytes.length),
+      'content-disposition': `${inline && !url.searchParams.has('download') ? 'inline' : 'attachment'}; filename="${file.name.replace(/"/g, '')}"`,
+    });
+    res.end(file.bytes);
+  }
+
+  private sendJson(res: ServerResponse, status: number, body: unknown): void {
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+    res.end(JSON.stringify(body));
+  }
+
+  close(): void {
+    this.store.off('change', this.onChange);
+    for (const res of this.listeners) res.end();
+    this.listeners.clear();
+  }
+}
