@@ -74,11 +74,28 @@ describe('buildStatusMessages', () => {
     const report = troubledReport();
     report.problems = [
       { severity: 'down', where: 'eu-west-1-a', text: 'eu-west-1-a is unreachable' },
-      { severity: 'warn', where: 'hub-tokyo-b', text: 'standby runs an AMI 3 versions old' },
+      { severity: 'down', where: 'hub-tokyo-a', text: 'hub-tokyo-a: to-eu-west-1 down' },
+      { severity: 'warn', where: 'hub-tokyo-c', text: 'standby runs an AMI 3 versions old' },
     ];
     const problems = findProblems(report);
     expect(problems.filter((p) => p.where === 'eu-west-1-a')).toHaveLength(1);
+    expect(problems.filter((p) => p.where === 'hub-tokyo-a')).toHaveLength(1);
     expect(problems.at(-1)?.text).toBe('standby runs an AMI 3 versions old');
+  });
+
+  it('does not alarm on a standby whose tunnels are down by design, nor on an idle WireGuard peer', () => {
+    const report: StatusReport = {
+      scope: '*',
+      generatedAt: T0,
+      routers: [
+        router('hub-tokyo-a', 'ap-northeast-1', [tunnel('to-us', 'up'), tunnel('laptop-bob', 'down', 'wireguard')], { role: 'hub' }),
+        router('hub-tokyo-b', 'ap-northeast-1', [tunnel('to-us', 'down'), tunnel('bgp', 'down', 'bgp')], { role: 'standby' }),
+      ],
+      regions: [],
+      problems: [],
+    };
+    expect(findProblems(report)).toEqual([]);
+    expect(textOf(buildStatusMessages(report).summary)).toContain('*All clear*');
   });
 
   it('groups details by region, problem regions first, each reply naming its region', () => {

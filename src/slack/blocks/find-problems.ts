@@ -5,7 +5,7 @@ const NAMES_SHOWN = 5;
 
 /**
  * Every problem in a status report, worst first: routers unreachable, tunnels down, BGP not
- * established, load over threshold, regions whose AWS VPN telemetry failed. Derived from the
+ * established, load at or over threshold, regions whose AWS VPN telemetry failed. Derived from the
  * report's data (the source of truth) so the order holds whoever built the report; problems
  * the status job added itself (`report.problems`) that are not already covered follow, down
  * before warn. One line per router and kind, not per tunnel: twenty dead tunnels behind one
@@ -22,12 +22,15 @@ export function findProblems(report: StatusReport): Problem[] {
       unreachable.push({ severity: 'down', where: router.router, text: `unreachable${router.error ? `: ${router.error}` : ''}` });
       continue;
     }
-    const down = router.tunnels.filter((t) => t.state === 'down' && t.kind !== 'bgp');
+    // Same rules as the status job (src/status/find-problems.ts): a standby holds no Elastic
+    // IP, so its tunnels are down by design; an idle WireGuard laptop is not an outage.
+    const alarming = router.role === 'standby' ? [] : router.tunnels.filter((t) => t.state === 'down' && t.kind !== 'wireguard');
+    const down = alarming.filter((t) => t.kind !== 'bgp');
     if (down.length > 0) tunnelsDown.push({ severity: 'down', where: router.router, text: `${plural(down.length, 'tunnel')} down: ${names(down)}` });
-    const bgp = router.tunnels.filter((t) => t.state === 'down' && t.kind === 'bgp');
+    const bgp = alarming.filter((t) => t.kind === 'bgp');
     if (bgp.length > 0) bgpDown.push({ severity: 'down', where: router.router, text: `BGP not established with ${names(bgp)}` });
     if (isOverloaded(router)) {
-      highLoad.push({ severity: 'warn', where: router.router, text: `load ${router.load5?.toFixed(2)} over threshold ${router.loadThreshold?.toFixed(2)}` });
+      highLoad.push({ severity: 'warn', where: router.router, text: `5-minute load ${router.load5?.toFixed(2)} ≥ ${router.loadThreshold?.toFixed(2)}: consider /router scaleup ${router.router}` });
     }
   }
   for (const region of report.regions) {
@@ -36,23 +39,20 @@ export function findProblems(report: StatusReport): Problem[] {
     if (region.error) telemetry.push({ severity: 'warn', where: region.region, text: `AWS VPN telemetry failed: ${region.error}` });
   }
   const derived = [...unreachable, ...tunnelsDown, ...bgpDown, ...highLoad, ...telemetry];
-  const seen = new Set(derived.map(key));
-  const extra = report.problems.filter((p) => !seen.has(key(p)) && !coveredBy(p, derived));
+  // The job lists one problem per tunnel in its own words; a router or region already
+  // flagged here is covered, so only problems about places the data did not flag are added.
+  const flagged = new Set(derived.map((p) => p.where));
+  const seen = new Set<string>();
+  const extra = report.problems.filter((p) => !flagged.has(p.where) && !seen.has(key(p)) && seen.add(key(p)));
   return [...derived.filter((p) => p.severity === 'down'), ...extra.filter((p) => p.severity === 'down'), ...derived.filter((p) => p.severity === 'warn'), ...extra.filter((p) => p.severity === 'warn')];
 }
 
 export function isOverloaded(router: RouterStatus): boolean {
-  return router.load5 !== undefined && router.loadThreshold !== undefined && router.load5 > router.loadThreshold;
+  return router.load5 !== undefined && router.loadThreshold !== undefined && router.load5 >= router.loadThreshold;
 }
 
 function key(p: Problem): string {
   return `${p.severity}\u0000${p.where}\u0000${p.text}`;
-}
-
-/** A job-made problem that only restates a derived one ("hub-tokyo-a unreachable") adds nothing. */
-function coveredBy(p: Problem, derived: Problem[]): boolean {
-  const text = p.text.toLowerCase();
-  return derived.some((d) => d.where === p.where && (text.includes('unreachable') ? d.text.startsWith('unreachable') : d.text.toLowerCase() === text));
 }
 
 function names(tunnels: TunnelStatus[]): string {
