@@ -1,0 +1,267 @@
+/**
+ * One interactive VyOS shell over SSH, as netmiko and Ansible drive it: a PTY, the op or
+ * config prompt awaited after every command (never sleep-and-hope), escape codes stripped,
+ * the echoed command removed. Host keys are pinned; every wait has a deadline that says
+ * what it waited for and what it saw last.
+ */
+import { Client, type ClientChannel } from 'ssh2';
+import { RouterError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { fingerprintOf, hostKeyMatches, keyLineOf, parsePinnedKey } from './check-host-key.js';
+import { cleanTerminalOutput } from './clean-terminal-output.js';
+import { redactSecrets } from './redact-secrets.js';
+import { assertIssuedCommand, RouterCommand } from './router-command.js';
+
+export interface RouterEndpoint {
+  host: string;
+  port: number;
+  user: string;
+  /** The private key text (OpenSSH or PEM). Never logged. */
+  privateKey: string;
+  /** The pinned host key line, `ssh-ed25519 AAAA…`. */
+  hostKey: string;
+}
+
+export interface RouterSessionOptions extends RouterEndpoint {
+  name: string;
+  connectTimeoutMs: number;
+  commandTimeoutMs: number;
+  logger?: Logger;
+}
+
+export type ShellMode = 'op' | 'config' | 'question';
+
+export interface CommandResult {
+  /** What the router printed, cleaned: no echo, no prompt, LF line ends. Not redacted. */
+  output: string;
+  /** The prompt the shell ended on. */
+  mode: ShellMode;
+}
+
+export interface RouterSession {
+  readonly name: string;
+  readonly isOpen: boolean;
+  readonly mode: ShellMode;
+  send(command: RouterCommand, timeoutMs?: number): Promise<CommandResult>;
+  close(): void;
+}
+
+// `vyos@hub-tokyo-a:~$ `; `[edit …]` then `vyos@hub-tokyo-a# `; commit-confirm's `[Y/n]`.
+const OP_PROMPT = /(?:^|\n)[^\s@]+@[^\s:@]+:[^\n$#]*\$[ \t]*$/;
+const CONFIG_PROMPT = /(?:^|\n)\[edit(?: [^\]\n]*)?\][ \t]*\n[^\s@]+@[^\s:#@]+#[ \t]*$/;
+const QUESTION = /\[[Yy]\/[Nn]\][ \t:]*$/;
+const TAIL_CHARS = 4096;
+
+function detectPrompt(tail: string): { mode: ShellMode; index: number } | undefined {
+  for (const [mode, re] of [['config', CONFIG_PROMPT], ['op', OP_PROMPT], ['question', QUESTION]] as const) {
+    const m = re.exec(tail);
+    if (m) return { mode, index: m.index };
+  }
+  return undefined;
+}
+
+function lastWords(text: string): string {
+  const shown = redactSecrets(cleanTerminalOutput(text)).trim().slice(-200);
+  return shown === '' ? 'nothing at all' : JSON.stringify(shown);
+}
+
+function describeWait(expect: string): string {
+  return expect === 'login' ? 'the op-mode prompt (user@host:~$) after login' : `the prompt after \`${redactSecrets(expect)}\``;
+}
+
+interface Waiter {
+  expect: string;
+  resolve(result: CommandResult): void;
+  reject(err: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+export async function openRouterSession(opts: RouterSessionOptions): Promise<RouterSession> {
+  const { name } = opts;
+  const log = opts.logger?.child({ router: name });
+  const pinned = parsePinnedKey(opts.hostKey);
+  let presented: Buffer | undefined;
+  const client = new Client();
+
+  const stream = await new Promise<ClientChannel>((resolve, reject) => {
+    let settled = false;
+    const fail = (err: Error) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      client.end();
+      reject(err);
+    };
+    const timer = setTimeout(
+      () =>
+        fail(
+          new RouterError(
+            'ROUTER_UNREACHABLE',
+            name,
+            `${name} (${opts.host}:${opts.port}) did not complete the SSH handshake within ${opts.connectTimeoutMs} ms`,
+            'check that the instance is running, its security group allows SSH from the bot, and routers.<name>.ssh.host/port are right',
+          ),
+        ),
+      opts.connectTimeoutMs,
+    );
+    client.on('error', (err: Error & { level?: string }) => {
+      if (presented && !hostKeyMatches(pinned, presented)) {
+        const line = keyLineOf(presented);
+        fail(
+          new RouterError(
+            'HOST_KEY',
+            name,
+            `${name} presented host key ${fingerprintOf(presented)}, which is ${pinned ? 'not the pinned key: it CHANGED' : 'not pinned (routers.' + name + '.ssh.hostKey is missing or unreadable)'}; connection refused`,
+            `pin it: set routers.${name}.ssh.hostKey to '${line}' after checking it out of band (ssh-keyscan -t ed25519 -p ${opts.port} ${opts.host})`,
+            { cause: err },
+          ),
+        );
+      } else if (err.level === 'client-authentication') {
+        fail(
+          new RouterError('ROUTER_UNREACHABLE', name, `${name} refused flatnet's SSH key for user ${opts.user}`, `add the bot's public key to system login user ${opts.user} authentication public-keys on ${name}`, { cause: err }),
+        );
+      } else {
+        fail(new RouterError('ROUTER_UNREACHABLE', name, `cannot reach ${name} at ${opts.host}:${opts.port}: ${err.message}`, 'check that the instance is running and reachable on its SSH port', { cause: err }));
+      }
+    });
+    client.on('ready', () => {
+      client.shell({ term: 'vt100', cols: 512, rows: 200 }, (err, channel) => {
+        if (err) return fail(new RouterError('ROUTER_UNREACHABLE', name, `${name} accepted the login but refused a shell: ${err.message}`, 'check the router user has a login shell (vbash)', { cause: err }));
+        settled = true;
+        clearTimeout(timer);
+        resolve(channel);
+      });
+    });
+    try {
+      client.connect({
+        host: opts.host,
+        port: opts.port,
+        username: opts.user,
+        privateKey: opts.privateKey,
+        readyTimeout: opts.connectTimeoutMs,
+        keepaliveInterval: 15_000,
+        hostVerifier: (key: Buffer) => {
+          presented = Buffer.from(key);
+          return hostKeyMatches(pinned, presented);
+        },
+      });
+    } catch (err) {
+      // ssh2 throws synchronously for an unreadable private key: say so without the key.
+      fail(new RouterError('ROUTER_UNREACHABLE', name, `cannot use the SSH private key configured for ${name}: ${(err as Error).message}`, 'check the bot key file (OpenSSH or PEM, not encrypted)'));
+    }
+  });
+
+  let raw = '';
+  let open = true;
+  let mode: ShellMode = 'op';
+  let waiter: Waiter | undefined;
+
+  const finish = (result: CommandResult | Error) => {
+    const w = waiter;
+    if (!w) return;
+    waiter = undefined;
+    clearTimeout(w.timer);
+    if (result instanceof Error) w.reject(result);
+    else w.resolve(result);
+  };
+
+  const close = () => {
+    if (!open) return;
+    open = false;
+    client.end();
+    if (waiter) {
+      finish(new RouterError('ROUTER_UNREACHABLE', name, `the SSH session to ${name} was closed while waiting for ${describeWait(waiter.expect)}; last output: ${lastWords(raw)}`, 'the next command reconnects; if this repeats, check the router'));
+    }
+  };
+
+  stream.on('data', (chunk: Buffer) => {
+    raw += chunk.toString('utf8');
+    if (!waiter) return;
+    const tail = cleanTerminalOutput(raw.slice(-TAIL_CHARS));
+    const prompt = detectPrompt(tail);
+    if (!prompt) return;
+    const all = cleanTerminalOutput(raw);
+    const body = all.slice(0, all.length - (tail.length - prompt.index));
+    raw = '';
+    mode = prompt.mode;
+    finish({ output: stripEcho(body, waiter.expect), mode });
+  });
+  stream.stderr.on('data', (chunk: Buffer) => {
+    raw += chunk.toString('utf8');
+  });
+  stream.on('close', close);
+  client.on('close', close);
+  client.on('error', (err: Error) => log?.warn({ err: redactSecrets(err.message) }, 'ssh connection error'));
+
+  const waitForPrompt = (expect: string, timeoutMs: number) =>
+    new Promise<CommandResult>((resolve, reject) => {
+      if (!open) {
+        reject(new RouterError('ROUTER_UNREACHABLE', name, `the SSH session to ${name} is closed`, 'the next command reconnects'));
+        return;
+      }
+      const timer = setTimeout(() => {
+        const seen = lastWords(raw);
+        const err = new RouterError(
+          'TIMEOUT',
+          name,
+          `${name} did not show a prompt within ${timeoutMs} ms: waited for ${describeWait(expect)}; last output: ${seen}`,
+          'check the router by hand (ssh in and run the command); flatnet dropped this session and reconnects on the next command',
+        );
+        finish(err);
+        close();
+      }, timeoutMs);
+      waiter = { expect, resolve, reject, timer };
+      // The login prompt may already be in the buffer (banner and prompt sent at once).
+      if (expect === 'login') stream.emit('data', Buffer.alloc(0));
+    });
+
+  await waitForPrompt('login', opts.commandTimeoutMs).catch((err: unknown) => {
+    close();
+    throw err;
+  });
+
+  let busy = false;
+  const session: RouterSession = {
+    name,
+    get isOpen() {
+      return open;
+    },
+    get mode() {
+      return mode;
+    },
+    async send(command: RouterCommand, timeoutMs = opts.commandTimeoutMs) {
+      assertIssuedCommand(command);
+      if (busy) throw new RouterError('ROUTER_COMMAND', name, `two commands were sent to ${name} at once`, 'this is a flatnet bug: commands on one session must go through the pool queue');
+      const needed = command.mode === 'answer' ? 'question' : command.mode;
+      if (needed !== mode) {
+        throw new RouterError('ROUTER_COMMAND', name, `\`${redactSecrets(command.text)}\` needs ${needed} mode but ${name} is in ${mode} mode`, 'this is a flatnet bug: report it with the run id');
+      }
+      busy = true;
+      try {
+        log?.debug({ command: redactSecrets(command.text) }, 'router command');
+        // Whatever arrived since the last prompt (a wall broadcast) is not this command's output,
+        // and a stray prompt in it must not end this command's wait early.
+        raw = '';
+        const pending = waitForPrompt(command.text, timeoutMs);
+        stream.write(`${command.text}\n`);
+        return await pending;
+      } finally {
+        busy = false;
+      }
+    },
+    close,
+  };
+
+  // Paging off and wide lines, so output arrives whole and tables are never wrapped.
+  await session.send(RouterCommand.op('terminalLength'));
+  await session.send(RouterCommand.op('terminalWidth'));
+  return session;
+}
+
+/** Drop the echoed command (the PTY echoes what we type) and the blank line VyOS adds around output. */
+function stripEcho(body: string, command: string): string {
+  const lines = body.split('\n');
+  const echoAt = lines.findIndex((l) => l.trim() !== '');
+  if (echoAt >= 0 && command !== 'login' && lines[echoAt]!.trim().endsWith(command)) lines.splice(0, echoAt + 1);
+  return lines.join('\n').replace(/^\n+/, '').replace(/\s+$/, '');
+}

@@ -1,0 +1,100 @@
+/**
+ * What runbooks call to read and change one router. Every method goes through a session
+ * runner (the pool's per-router queue), so two runbooks never interleave on one shell.
+ */
+import { FlatnetError, RouterError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { applyConfigLines, type ApplyOptions, type ApplyResult } from './apply-config.js';
+import type { RouterSession } from './open-router-session.js';
+import { parseBgpSummary } from './parse-bgp-summary.js';
+import { parseConfigCommands } from './parse-config-commands.js';
+import { parseIpsecSa } from './parse-ipsec-sa.js';
+import { parseLoadavg } from './parse-loadavg.js';
+import { parseSystemUptime } from './parse-system-uptime.js';
+import { parseWireguardSummary } from './parse-wireguard-summary.js';
+import { redactSecrets } from './redact-secrets.js';
+import { RouterCommand } from './router-command.js';
+import type { BgpSummary, ConfigLine, IpsecSa, IpsecSaReport, LoadAverage, SystemUptime, WireguardStatus } from './types.js';
+
+export type { ApplyOptions, ApplyResult } from './apply-config.js';
+
+export interface RouterClient {
+  readonly name: string;
+  ipsecSas(): Promise<IpsecSa[]>;
+  /** The SAs plus whether strongSwan runs at all. */
+  ipsecReport(): Promise<IpsecSaReport>;
+  wireguard(iface?: string): Promise<WireguardStatus>;
+  /** null when BGP is not configured on the router. */
+  bgpSummary(): Promise<BgpSummary | null>;
+  /** Raw load averages from /proc/loadavg (what the scale-up threshold compares). */
+  loadAverage(): Promise<LoadAverage>;
+  uptime(): Promise<SystemUptime>;
+  runningConfig(): Promise<ConfigLine[]>;
+  /** 1.4+: `reset vpn ipsec site-to-site all`, else `restart ipsec`; 1.3: `restart vpn`. */
+  resetIpsec(): Promise<void>;
+  applyConfig(lines: ConfigLine[], options?: ApplyOptions<RouterClient>): Promise<ApplyResult>;
+}
+
+/** Runs work on the router's session, one at a time. `idempotent` work may be retried once on a fresh session after a drop. */
+export type SessionRunner = <T>(work: (session: RouterSession) => Promise<T>, options: { idempotent: boolean }) => Promise<T>;
+
+export interface RouterClientOptions {
+  logger?: Logger;
+  lockRetryDelaysMs?: number[];
+}
+
+export function createRouterClient(name: string, runOnSession: SessionRunner, options: RouterClientOptions = {}): RouterClient {
+  const query = async <T>(command: RouterCommand, parse: (output: string) => T): Promise<T> => {
+    const { output } = await runOnSession((s) => s.send(command), { idempotent: true });
+    try {
+      return parse(output);
+    } catch (err) {
+      if (err instanceof FlatnetError) throw new RouterError('ROUTER_COMMAND', name, `${name}: ${err.message}`, err.hint, { cause: err });
+      throw new RouterError('ROUTER_COMMAND', name, `${name}: could not read the output of \`${command.text}\``, 'report this with the router output', { cause: err });
+    }
+  };
+
+  const client: RouterClient = {
+    name,
+    ipsecSas: async () => (await client.ipsecReport()).sas,
+    ipsecReport: () => query(RouterCommand.op('ipsecSa'), parseIpsecSa),
+    wireguard: (iface = 'wg0') => query(RouterCommand.wireguardSummary(iface), (out) => parseWireguardSummary(out, iface)),
+    bgpSummary: () => query(RouterCommand.op('bgpSummary'), parseBgpSummary),
+    loadAverage: () => query(RouterCommand.op('loadavg'), parseLoadavg),
+    uptime: () => query(RouterCommand.op('uptime'), parseSystemUptime),
+    runningConfig: () => query(RouterCommand.op('configCommands'), parseConfigCommands),
+    async resetIpsec() {
+      const attempts = [RouterCommand.op('resetIpsecAll'), RouterCommand.op('restartIpsec'), RouterCommand.op('restartVpn')];
+      const seen: string[] = [];
+      await runOnSession(
+        async (session) => {
+          for (const command of attempts) {
+            const { output } = await session.send(command);
+            // An older VyOS does not know the newer spelling: try the next one.
+            if (/Invalid command|Incomplete command|Ambiguous command/i.test(output)) {
+              seen.push(`${command.text}: ${output.trim().split('\n')[0] ?? ''}`);
+              continue;
+            }
+            if (/fail|error/i.test(output)) throw new RouterError('ROUTER_COMMAND', name, `${name} could not reset IPsec (\`${command.text}\`): ${redactSecrets(output.trim())}`, 'check `show vpn ipsec sa` and the strongSwan log on the router');
+            return;
+          }
+          throw new RouterError('ROUTER_COMMAND', name, `${name} knows none of flatnet's IPsec reset commands: ${redactSecrets(seen.join(' / '))}`, 'reset the tunnels by hand and report the VyOS version');
+        },
+        { idempotent: false },
+      );
+    },
+    applyConfig: (lines, applyOptions = {}) =>
+      runOnSession(
+        (session) =>
+          applyConfigLines(session, lines, applyOptions, {
+            name,
+            ...(options.logger ? { logger: options.logger } : {}),
+            ...(options.lockRetryDelaysMs ? { lockRetryDelaysMs: options.lockRetryDelaysMs } : {}),
+            // verify runs while applyConfig holds the queue: it must use this session directly.
+            clientOnSession: (held) => createRouterClient(name, (work) => work(held), options),
+          }),
+        { idempotent: false },
+      ),
+  };
+  return client;
+}
