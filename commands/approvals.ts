@@ -1,0 +1,30 @@
+/**
+ * Approve / Reject buttons. The click is only a request: the engine checks it on the server
+ * (approver, not the requester, still waiting, not expired) atomically, and the reporter
+ * updates the prompt from the resulting event. A refused click gets a private answer.
+ */
+import type { App, BlockButtonAction } from '@slack/bolt';
+import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from '../src/slack/blocks/index.js';
+import type { Run } from '../src/runbook/types.js';
+
+export interface RunDecider {
+  decide(runId: string, user: string, decision: 'approve' | 'reject'): Promise<{ ok: boolean; message: string; run?: Run }>;
+}
+
+const RUN_ID = /^r-[a-z0-9]{6}$/;
+
+export function registerApprovalButtons(app: App, decider: RunDecider): void {
+  for (const [actionId, decision] of [
+    [APPROVE_ACTION_ID, 'approve'],
+    [REJECT_ACTION_ID, 'reject'],
+  ] as const) {
+    app.action<BlockButtonAction>(actionId, async ({ ack, body, action, respond }) => {
+      await ack();
+      const runId = action.value ?? '';
+      const answer = RUN_ID.test(runId)
+        ? await decider.decide(runId, body.user.id, decision)
+        : { ok: false, message: 'that button does not belong to a flatnet run' };
+      if (!answer.ok) await respond({ response_type: 'ephemeral', replace_original: false, text: answer.message });
+    });
+  }
+}
