@@ -30,7 +30,7 @@ export async function readRouterStatus({ name, entry, routers, timeoutMs, loadTh
 async function readReachable(name: string, entry: RouterEntry, routers: StatusRouters): Promise<Omit<RouterStatus, 'router' | 'region' | 'role'>> {
   const client = routers.router(name);
   // One session per router serialises these anyway; asking in sequence keeps the order obvious.
-  const sas = await client.ipsecSas();
+  const sas = await client.ipsecReport();
   const bgp = await client.bgpSummary();
   const wireguard = entry.wireguard ? await client.wireguard(entry.wireguard.interface) : undefined;
   const load = await client.loadAverage();

@@ -5,7 +5,7 @@
 import type { BgpSummary, IpsecSaReport, LoadAverage, WireguardStatus } from '../vyos/types.js';
 
 export interface StatusRouterClient {
-  ipsecSas(): Promise<IpsecSaReport>;
+  ipsecReport(): Promise<IpsecSaReport>;
   wireguard(iface?: string): Promise<WireguardStatus>;
   bgpSummary(): Promise<BgpSummary | null>;
   loadAverage(): Promise<LoadAverage>;

@@ -11,7 +11,7 @@ const inventory = (() => {
 
 function healthyRouter(load5 = 0.1): StatusRouterClient {
   return {
-    ipsecSas: async () => ({ processRunning: true, sas: [{ connection: 'hub-vti', peer: 'hub', tunnel: 'vti', state: 'up', bytesIn: 0, bytesOut: 0, uptimeSeconds: 3700, remoteAddress: '203.0.113.10' }] }),
+    ipsecReport: async () => ({ processRunning: true, sas: [{ connection: 'hub-vti', peer: 'hub', tunnel: 'vti', state: 'up', bytesIn: 0, bytesOut: 0, uptimeSeconds: 3700, remoteAddress: '203.0.113.10' }] }),
     bgpSummary: async () => ({ neighbors: [{ address: '169.254.1.1', remoteAs: 65000, upDown: '01:00:00', state: 'Established', prefixesReceived: 3 }] }),
     wireguard: async () => ({ interface: 'wg0', peers: [{ publicKey: 'k', allowedIps: ['10.250.0.2/32'], bytesReceived: 0, bytesSent: 0 }] }),
     loadAverage: async () => ({ load1: load5, load5, load15: load5 }),
@@ -32,8 +32,8 @@ describe('status collection', () => {
         inventory,
         routers: {
           router: (name) => {
-            if (name === 'spoke-oregon') return { ...healthyRouter(), ipsecSas: () => new Promise(() => {}) };
-            if (name === 'spoke-ireland') return { ...healthyRouter(), ipsecSas: async () => { throw new Error('connect ECONNREFUSED'); } };
+            if (name === 'spoke-oregon') return { ...healthyRouter(), ipsecReport: () => new Promise(() => {}) };
+            if (name === 'spoke-ireland') return { ...healthyRouter(), ipsecReport: async () => { throw new Error('connect ECONNREFUSED'); } };
             return healthyRouter(name === 'spoke-virginia' ? 2.5 : 0.1);
           },
         },
