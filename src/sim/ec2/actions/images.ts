@@ -1,0 +1,58 @@
+import { applyFilters, tagFilterValues } from '../query.js';
+import type { SimImage } from '../types.js';
+import { tagSet, type XmlObject } from '../xml.js';
+import { stopIfDryRun, type ActionContext } from './context.js';
+import { Ec2ApiError } from '../ec2-error.js';
+
+function imageFilter(i: SimImage, name: string): (string | undefined)[] | undefined {
+  switch (name) {
+    case 'image-id':
+      return [i.imageId];
+    case 'name':
+      return [i.name];
+    case 'owner-id':
+      return [i.ownerId];
+    case 'state':
+      return ['available'];
+    default:
+      return tagFilterValues(i.tags, name);
+  }
+}
+
+export function describeImages({ state, region, params }: ActionContext): XmlObject {
+  const ids = params.list('ImageId');
+  let images = ids.length > 0 ? ids.map((id) => state.need(state.images, region, id, 'InvalidAMIID.NotFound', 'image id')) : state.inRegion(state.images, region);
+  const owners = params.list('Owner');
+  // Every emulated image is the account's own: `self` or the account id match, `amazon` does not.
+  if (owners.length > 0) images = images.filter((i) => owners.includes('self') || owners.includes(i.ownerId));
+  // AWS does not order DescribeImages; ordering by id (random) keeps callers honest about sorting.
+  const sorted = applyFilters(images, params.filters(), imageFilter).sort((a, b) => a.imageId.localeCompare(b.imageId));
+  return {
+    imagesSet: sorted.map((i) => ({
+      imageId: i.imageId,
+      imageLocation: `${i.ownerId}/${i.name}`,
+      imageState: 'available',
+      imageOwnerId: i.ownerId,
+      creationDate: i.creationDate,
+      isPublic: false,
+      architecture: 'x86_64',
+      imageType: 'machine',
+      name: i.name,
+      rootDeviceType: 'ebs',
+      virtualizationType: 'hvm',
+      tagSet: tagSet(i.tags),
+    })),
+  };
+}
+
+export function createTags(ctx: ActionContext): XmlObject {
+  const ids = ctx.params.list('ResourceId');
+  if (ids.length === 0) throw new Ec2ApiError('MissingParameter', 'The request must contain the parameter ResourceId');
+  const tags = ctx.params.tags('Tag');
+  if (ctx.params.bool('DryRun')) {
+    ctx.state.createTags(ctx.region, ids, {}); // validates the ids without changing anything
+    stopIfDryRun(ctx);
+  }
+  ctx.state.createTags(ctx.region, ids, tags);
+  return { return: true };
+}

@@ -1,0 +1,29 @@
+import { createTags, describeImages } from './images.js';
+import { associateAddress, describeAddresses } from './addresses.js';
+import type { ActionHandler } from './context.js';
+import { describeInstances, modifyInstanceAttribute, runInstances, startInstances, stopInstances } from './instances.js';
+import { createRoute, describeRouteTables, replaceRoute } from './route-tables.js';
+import { createCustomerGateway, createVpnConnection, describeCustomerGateways, describeVpnConnections, describeVpnGateways } from './vpn.js';
+
+/** Every EC2 action the emulator answers; anything else is InvalidAction, as on AWS. */
+export const ACTION_HANDLERS: Readonly<Record<string, ActionHandler>> = {
+  DescribeInstances: describeInstances,
+  RunInstances: runInstances,
+  StopInstances: stopInstances,
+  StartInstances: startInstances,
+  ModifyInstanceAttribute: modifyInstanceAttribute,
+  DescribeAddresses: describeAddresses,
+  AssociateAddress: associateAddress,
+  DescribeRouteTables: describeRouteTables,
+  ReplaceRoute: replaceRoute,
+  CreateRoute: createRoute,
+  DescribeImages: describeImages,
+  CreateTags: createTags,
+  DescribeVpnGateways: describeVpnGateways,
+  DescribeCustomerGateways: describeCustomerGateways,
+  DescribeVpnConnections: describeVpnConnections,
+  CreateCustomerGateway: createCustomerGateway,
+  CreateVpnConnection: createVpnConnection,
+};
+
+export type { ActionContext, ActionHandler } from './context.js';

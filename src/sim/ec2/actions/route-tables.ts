@@ -1,0 +1,96 @@
+import { applyFilters, tagFilterValues, type QueryParams } from '../query.js';
+import type { Ec2State } from '../state.js';
+import type { SimRouteTable } from '../types.js';
+import { tagSet, type XmlObject } from '../xml.js';
+import { stopIfDryRun, type ActionContext } from './context.js';
+
+function routeTableFilter(t: SimRouteTable, name: string): (string | undefined)[] | undefined {
+  switch (name) {
+    case 'route-table-id':
+      return [t.routeTableId];
+    case 'vpc-id':
+      return [t.vpcId];
+    case 'route.network-interface-id':
+      return t.routes.map((r) => r.networkInterfaceId);
+    case 'route.instance-id':
+      return t.routes.map((r) => r.instanceId);
+    case 'route.gateway-id':
+      return t.routes.map((r) => r.gatewayId);
+    case 'route.destination-cidr-block':
+      return t.routes.map((r) => r.destination);
+    case 'association.subnet-id':
+      return t.subnetIds;
+    case 'association.main':
+      return [String(t.main)];
+    default:
+      return tagFilterValues(t.tags, name);
+  }
+}
+
+function routeTableXml(state: Ec2State, t: SimRouteTable): XmlObject {
+  return {
+    routeTableId: t.routeTableId,
+    vpcId: t.vpcId,
+    ownerId: state.accountId,
+    routeSet: t.routes.map((r) => ({
+      destinationCidrBlock: r.destination,
+      gatewayId: r.gatewayId,
+      instanceId: r.instanceId,
+      instanceOwnerId: r.instanceId ? state.accountId : undefined,
+      networkInterfaceId: r.networkInterfaceId,
+      state: state.routeState(r),
+      origin: r.origin,
+    })),
+    associationSet: [
+      ...(t.main ? [{ routeTableAssociationId: `rtbassoc-main-${t.routeTableId.slice(4)}`, routeTableId: t.routeTableId, main: true, associationState: { state: 'associated' } }] : []),
+      ...t.subnetIds.map((subnetId) => ({
+        routeTableAssociationId: `rtbassoc-${subnetId.slice(7)}`,
+        routeTableId: t.routeTableId,
+        subnetId,
+        main: false,
+        associationState: { state: 'associated' },
+      })),
+    ],
+    propagatingVgwSet: [],
+    tagSet: tagSet(t.tags),
+  };
+}
+
+export function describeRouteTables({ state, region, params }: ActionContext): XmlObject {
+  const ids = params.list('RouteTableId');
+  const tables = ids.length > 0 ? ids.map((id) => state.need(state.routeTables, region, id, 'InvalidRouteTableID.NotFound', 'route table ID')) : state.inRegion(state.routeTables, region);
+  return { routeTableSet: applyFilters(tables, params.filters(), routeTableFilter).map((t) => routeTableXml(state, t)) };
+}
+
+function routeRequest(params: QueryParams) {
+  return {
+    routeTableId: params.require('RouteTableId'),
+    destination: params.require('DestinationCidrBlock'),
+    networkInterfaceId: params.get('NetworkInterfaceId'),
+    instanceId: params.get('InstanceId'),
+    gatewayId: params.get('GatewayId'),
+  };
+}
+
+export function replaceRoute(ctx: ActionContext): XmlObject {
+  const req = routeRequest(ctx.params);
+  if (ctx.params.bool('DryRun')) {
+    const table = ctx.state.need(ctx.state.routeTables, ctx.region, req.routeTableId, 'InvalidRouteTableID.NotFound', 'route table ID');
+    ctx.state.routeTarget(ctx.region, req);
+    // A dry run against a missing route reports the missing route, so a plan can say so.
+    if (table.routes.some((r) => r.destination === req.destination)) stopIfDryRun(ctx);
+  }
+  ctx.state.replaceRoute(ctx.region, req);
+  return { return: true };
+}
+
+export function createRoute(ctx: ActionContext): XmlObject {
+  const req = routeRequest(ctx.params);
+  if (ctx.params.bool('DryRun')) {
+    ctx.state.need(ctx.state.routeTables, ctx.region, req.routeTableId, 'InvalidRouteTableID.NotFound', 'route table ID');
+    ctx.state.routeTarget(ctx.region, req);
+    stopIfDryRun(ctx);
+  }
+  ctx.state.createRoute(ctx.region, req);
+  return { return: true };
+}
