@@ -1,0 +1,45 @@
+import type { LockHolder } from './target-lock.js';
+import type { Run, RunKind } from './types.js';
+
+/** 14:05 UTC — operators in several time zones share one thread, so always UTC. */
+export function formatUtcTime(ms: number): string {
+  return `${new Date(ms).toISOString().slice(11, 16)} UTC`;
+}
+
+export function formatDuration(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  if (minutes >= 60 && minutes % 60 === 0) return `${minutes / 60} h`;
+  if (minutes >= 1) return `${minutes} min`;
+  return `${Math.max(1, Math.round(ms / 1000))} s`;
+}
+
+export function describeBusyTarget(target: string, holder: LockHolder): string {
+  return `${target} is busy: ${holder.runId} (${holder.kind} by <@${holder.requester}>, since ${formatUtcTime(holder.since)}) — try again when it finishes`;
+}
+
+const routerVerbs: Partial<Record<RunKind, string>> = {
+  scaleup: 'scaleup',
+  scaledown: 'scaledown',
+  failover: 'failover',
+  failback: 'failback',
+  'router-status': 'status',
+  history: 'history',
+};
+
+/** The slash command that asks for this run again (for "ask again with …"). */
+export function describeCommand(run: Pick<Run, 'kind' | 'target' | 'params'>): string {
+  const routerVerb = routerVerbs[run.kind];
+  const head = routerVerb ? `/router ${routerVerb}` : `/vpn ${run.kind}`;
+  const target = run.target === '*' ? '' : ` ${run.target}`;
+  const flags = Object.entries(run.params)
+    .filter(([, value]) => typeof value === 'string' || typeof value === 'number')
+    .map(([key, value]) => ` --${key} ${String(value)}`)
+    .join('');
+  return `${head}${target}${flags}`;
+}
+
+/** "a, b and c" */
+export function listWords(words: string[]): string {
+  if (words.length <= 1) return words.join('');
+  return `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
+}

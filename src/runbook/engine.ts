@@ -1,0 +1,243 @@
+import type { Redis } from 'ioredis';
+import { BadInputError, FlatnetError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { runCancelScript, runDecideScript, runExpireScript } from './approval-scripts.js';
+import { describeBusyTarget, describeCommand, formatDuration, formatUtcTime } from './describe-run.js';
+import { announce, finishRun, makeEvent, saveOrStop, type EngineCore } from './engine-core.js';
+import { describeRefusal } from './describe-refusal.js';
+import { makeRunId } from './make-run-id.js';
+import type { RunObserver } from './observer.js';
+import { processRun } from './process-run.js';
+import type { RunJobHandle, RunQueuePort } from './run-queue-port.js';
+import { RunStore } from './run-store.js';
+import { TargetLock, type LockHolder } from './target-lock.js';
+import { FINAL_STATUSES, type ApprovalPolicy, type Json, type Run, type RunKind, type RunOrigin, type Runbook } from './types.js';
+
+export interface EngineOptions<D> {
+  /** A connection for the engine's own commands (a producer connection is fine for submit/decide). */
+  redis: Redis;
+  prefix: string;
+  queue: RunQueuePort;
+  runbooks: Partial<Record<RunKind, Runbook<D>>>;
+  deps: D;
+  observers?: RunObserver[];
+  logger: Logger;
+  clock?: () => number;
+  /** How long one observer may hold up a run per event. Default 2 s. */
+  observerTimeoutMs?: number;
+  /** The target lease's time to live; renewed every third of it while the run runs. Default 60 s. */
+  leaseTtlMs?: number;
+}
+
+export interface SubmitInput {
+  kind: RunKind;
+  target: string;
+  params: Record<string, Json>;
+  requester: string;
+  origin: RunOrigin;
+  dryRun: boolean;
+  approval?: Omit<ApprovalPolicy, 'expiresAt'> & { expiresInMs: number };
+}
+
+export interface DecisionResult {
+  ok: boolean;
+  message: string;
+  run: Run;
+}
+
+export interface Engine {
+  readonly store: RunStore;
+  readonly locks: TargetLock;
+  submit(input: SubmitInput): Promise<Run>;
+  process(runId: string, job: RunJobHandle): Promise<void>;
+  decide(runId: string, user: string, decision: 'approve' | 'reject'): Promise<DecisionResult>;
+  expire(runId: string): Promise<Run | undefined>;
+  cancel(runId: string, user: string): Promise<DecisionResult>;
+  /** A worker gave up on the run for good (attempts used up, stalled too often): say so on the record. */
+  abandon(runId: string, reason: string): Promise<void>;
+  whoHolds(target: string): Promise<LockHolder | undefined>;
+  get(runId: string): Promise<Run | undefined>;
+  attachThread(runId: string, rootTs: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createEngine<D>(options: EngineOptions<D>): Engine {
+  const store = new RunStore(options.redis, options.prefix);
+  const locks = new TargetLock(options.redis, options.prefix);
+  const core: EngineCore<D> = {
+    redis: options.redis,
+    store,
+    locks,
+    queue: options.queue,
+    runbooks: options.runbooks,
+    deps: options.deps,
+    observers: options.observers ?? [],
+    log: options.logger,
+    clock: options.clock ?? Date.now,
+    observerTimeoutMs: options.observerTimeoutMs ?? 2_000,
+    leaseTtlMs: options.leaseTtlMs ?? 60_000,
+  };
+
+  async function mustGet(runId: string): Promise<Run> {
+    const run = await store.get(runId);
+    if (!run) throw new FlatnetError('UNKNOWN_TARGET', `there is no run ${runId}`, 'check the run id in the thread or in `/router history`');
+    return run;
+  }
+
+  return {
+    store,
+    locks,
+
+    async submit(input) {
+      const runbook = options.runbooks[input.kind];
+      if (!runbook) throw new BadInputError(`flatnet has no runbook for "${input.kind}"`, 'see `/vpn help` and `/router help` for what can be run');
+      const now = core.clock();
+      const approval = input.approval ? checkApproval(input.approval, input.requester, now) : undefined;
+      const run: Run = {
+        id: makeRunId(),
+        kind: input.kind,
+        target: input.target,
+        params: input.params,
+        requester: input.requester,
+        origin: input.origin,
+        status: 'planning',
+        dryRun: input.dryRun,
+        createdAt: now,
+        updatedAt: now,
+        steps: runbook.steps.map((s) => ({ id: s.id, title: s.title, status: 'pending' })),
+        cursor: 0,
+        decisions: [],
+        ...(approval ? { approval } : {}),
+      };
+      // Refuse early when the router is visibly busy: cheaper than a run that fails later.
+      const lockTarget = input.dryRun ? undefined : runbook.lockTarget?.(run);
+      const holder = lockTarget ? await locks.whoHolds(lockTarget) : undefined;
+      if (lockTarget && holder) throw new FlatnetError('LOCKED', describeBusyTarget(lockTarget, holder));
+
+      const created = makeEvent(run, 'created', now, { user: input.requester });
+      for (let attempt = 0; !(await store.create(run, created)); attempt++) {
+        if (attempt >= 5) throw new FlatnetError('INTERNAL', 'could not find a free run id after 6 tries', 'check that Redis is not full of old runs');
+        run.id = makeRunId();
+        created.runId = run.id;
+      }
+      try {
+        await options.queue.enqueue('plan', run.id);
+      } catch (err) {
+        await finishRun(core, run, 'failed', 'Nothing was changed: the run could not be queued.', { error: String(err) }).catch(() => undefined);
+        throw new FlatnetError('REDIS', `run ${run.id} could not be queued`, 'check that Redis is up (REDIS_URL), then ask again', { cause: err });
+      }
+      await announce(core, run, created);
+      return run;
+    },
+
+    process: (runId, job) => processRun(core, runId, job),
+
+    async decide(runId, user, decision) {
+      const now = core.clock();
+      const verdict = await runDecideScript(options.redis, store.keys, { runId, user, decision, now });
+      // Throws for an unknown run id ('missing'): there is no run to return.
+      const run = await mustGet(runId);
+      switch (verdict.code) {
+        case 'approved':
+          await announce(core, run, makeEvent(run, 'approved', now, { user, text: `${verdict.count}/${verdict.needed}` }));
+          // Idempotent by job id: a retried click cannot start the run twice.
+          await options.queue.enqueue('exec', run.id);
+          return { ok: true, message: `approved by <@${user}> (${verdict.count}/${verdict.needed}): run ${run.id} starts now`, run };
+        case 'recorded': {
+          const left = verdict.needed - verdict.count;
+          await announce(core, run, makeEvent(run, 'note', now, { user, text: `approved by <@${user}> (${verdict.count}/${verdict.needed})` }));
+          return { ok: true, message: `your approval of ${run.id} is recorded (${verdict.count}/${verdict.needed}); ${left} more approver${left === 1 ? '' : 's'} needed`, run };
+        }
+        case 'rejected':
+          await announce(core, run, makeEvent(run, 'rejected', now, { user }));
+          await finishRun(core, run, 'rejected', `Rejected by <@${user}> at ${formatUtcTime(now)}. Nothing was changed.`, { user });
+          return { ok: true, message: `you rejected run ${run.id}; nothing was changed`, run };
+        case 'expired':
+          await closeExpired(run, now);
+          return { ok: false, message: describeRefusal(run, user, { code: 'not-waiting', status: 'expired' }), run };
+        default:
+          return { ok: false, message: describeRefusal(run, user, verdict), run };
+      }
+    },
+
+    async expire(runId) {
+      const now = core.clock();
+      const code = await runExpireScript(options.redis, store.keys, runId, now);
+      const run = await store.get(runId);
+      if (!run) return undefined;
+      if (code === 'expired') await closeExpired(run, now);
+      // Approved, but the process that recorded the approval died before queueing the run:
+      // queueing again is a no-op when it did queue it.
+      else if (run.status === 'running') await options.queue.enqueue('exec', run.id);
+      return run;
+    },
+
+    async cancel(runId, user) {
+      const now = core.clock();
+      const verdict = await runCancelScript(options.redis, store.keys, runId, user, now);
+      const run = await mustGet(runId);
+      if (verdict.code === 'cancelled') {
+        const outcome = `Cancelled by <@${user}> at ${formatUtcTime(now)}. Nothing was changed.`;
+        run.outcome = outcome;
+        await saveOrStop(core, run);
+        await announce(core, run, makeEvent(run, 'finished', now, { user, text: `cancelled by <@${user}>` }));
+        return { ok: true, message: `run ${run.id} is cancelled; nothing was changed`, run };
+      }
+      if (verdict.code === 'not-approver') {
+        return { ok: false, message: `only the requester <@${run.requester}> or an approver may cancel run ${run.id}`, run };
+      }
+      if (verdict.code === 'not-waiting' && verdict.status === 'running') {
+        return { ok: false, message: `run ${run.id} is already changing ${run.target}; stopping it halfway is riskier than letting it finish (it undoes itself if a step fails)`, run };
+      }
+      return { ok: false, message: `run ${run.id} is already ${run.status}; there is nothing to cancel`, run };
+    },
+
+    async abandon(runId, reason) {
+      const run = await store.get(runId);
+      if (!run || FINAL_STATUSES.includes(run.status)) return;
+      const running = run.steps.find((s) => s.status === 'running');
+      const done = run.steps.filter((s) => s.status === 'done').map((s) => `"${s.title}"`);
+      const outcome =
+        `flatnet's workers gave up on this run: ${reason}.` +
+        (done.length > 0 ? ` Done: ${done.join(', ')}.` : ' No step had finished.') +
+        (running ? ` "${running.title}" was under way and may be half done.` : '') +
+        ` Nothing was undone. To continue: check ${run.target}, then finish by hand or ask again with \`${describeCommand(run)}\`.`;
+      await finishRun(core, run, 'failed', outcome, { error: reason });
+      const target = run.dryRun ? undefined : options.runbooks[run.kind]?.lockTarget?.(run);
+      if (target) await locks.release(target, run.id);
+    },
+
+    whoHolds: (target) => locks.whoHolds(target),
+    get: (runId) => store.get(runId),
+    attachThread: (runId, rootTs) => store.attachThread(runId, rootTs),
+    close: () => store.close(),
+  };
+
+  async function closeExpired(run: Run, now: number): Promise<void> {
+    const approval = run.approval;
+    const window = approval ? ` (${formatDuration(approval.expiresAt - run.createdAt)})` : '';
+    await announce(core, run, makeEvent(run, 'expired', now));
+    await finishRun(
+      core,
+      run,
+      'expired',
+      `Expired at ${formatUtcTime(approval?.expiresAt ?? now)}${window} without enough approvals. Nothing was changed. Ask again with \`${describeCommand(run)}\`.`,
+    );
+  }
+}
+
+function checkApproval(input: SubmitInput['approval'] & object, requester: string, now: number): ApprovalPolicy {
+  const { expiresInMs, ...policy } = input;
+  if (!Number.isInteger(policy.distinctApprovers) || policy.distinctApprovers < 1) {
+    throw new BadInputError(`an approval needs at least 1 approver, not ${policy.distinctApprovers}`, 'set distinctApprovers to 1 or more in the inventory');
+  }
+  const eligible = new Set(policy.approvers.filter((u) => policy.allowSelfApproval || u !== requester));
+  if (eligible.size < policy.distinctApprovers) {
+    throw new BadInputError(
+      `this run needs ${policy.distinctApprovers} distinct approvers but only ${eligible.size} ${eligible.size === 1 ? 'person' : 'people'} other than the requester may approve it`,
+      'add approvers to the inventory, or lower distinctApprovers',
+    );
+  }
+  if (!(expiresInMs > 0)) throw new BadInputError(`approval expiry must be positive, not ${expiresInMs} ms`, 'use e.g. 30 minutes');
+  return { ...policy, expiresAt: now + expiresInMs };
+}

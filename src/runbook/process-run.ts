@@ -1,0 +1,123 @@
+import { describeError, FlatnetError } from '../errors.js';
+import { describeBusyTarget } from './describe-run.js';
+import { emit, finishRun, makeEvent, RunClosedError, type EngineCore } from './engine-core.js';
+import type { RunJobHandle } from './run-queue-port.js';
+import { runOneStep, save, StepFailure, type RunSession } from './run-session.js';
+import { FINAL_STATUSES } from './types.js';
+import { undoCompletedSteps } from './undo-completed-steps.js';
+
+/**
+ * What a worker does with a `plan` or `exec` job. Everything is driven by the saved record:
+ * a job picked up again after a crash finds the cursor and carries on from there.
+ */
+export async function processRun<D>(core: EngineCore<D>, runId: string, job: RunJobHandle): Promise<void> {
+  const run = await core.store.get(runId);
+  if (!run) {
+    core.log.warn({ runId, job: job.name }, 'job for a run that does not exist; dropping it');
+    return;
+  }
+  if (FINAL_STATUSES.includes(run.status)) return;
+  const runbook = core.runbooks[run.kind];
+  if (!runbook) {
+    throw new FlatnetError('UNKNOWN_TARGET', `this worker has no runbook for "${run.kind}" (run ${run.id})`, 'start the worker with every runbook registered (src/cli.ts)');
+  }
+  const session: RunSession<D> = { core, run, runbook, job };
+  try {
+    if (job.name === 'plan' && run.status === 'planning') await planRun(session);
+    else if (job.name === 'exec' && run.status === 'running') await executeRun(session);
+  } catch (err) {
+    // Cancelled or expired while we held it: nothing more to do, and nothing to report.
+    if (err instanceof RunClosedError) return;
+    throw err;
+  }
+}
+
+async function planRun<D>(session: RunSession<D>): Promise<void> {
+  const { core, run, runbook } = session;
+  try {
+    for (let i = run.cursor; i < runbook.steps.length && runbook.steps[i]?.phase === 'plan'; i++) await runOneStep(session, i);
+  } catch (err) {
+    if (!(err instanceof StepFailure)) throw err;
+    await finishRun(core, run, 'failed', `Planning failed at "${run.steps[err.index]?.title}": ${err.reason}. Nothing was changed (planning only reads).`, {
+      fence: session.job.fence,
+      error: err.reason,
+    });
+    return;
+  }
+  run.plan = runbook.describePlan?.(run) ?? runbook.steps.filter((s) => s.phase === 'execute').map((s, i) => `${i + 1}. ${s.title}`);
+  await emit(core, run, makeEvent(run, 'planned', core.clock(), { text: run.plan.join('\n') }));
+
+  if (run.approval) {
+    run.status = 'awaiting-approval';
+    await save(session);
+    await emit(core, run, makeEvent(run, 'awaiting-approval', core.clock()));
+    // The expiry is a delayed job, so it fires even if no process is watching the clock.
+    await core.queue.enqueue('expire', run.id, { delayMs: run.approval.expiresAt - core.clock() });
+    return;
+  }
+  run.status = 'running';
+  await save(session);
+  await executeRun(session);
+}
+
+async function executeRun<D>(session: RunSession<D>): Promise<void> {
+  const { core, run, runbook } = session;
+  // A dry run changes nothing, so it does not keep a real run off the router.
+  const target = run.dryRun ? undefined : runbook.lockTarget?.(run);
+  if (target) {
+    const lease = await core.locks.acquire(target, { runId: run.id, kind: run.kind, requester: run.requester, since: core.clock() }, core.leaseTtlMs);
+    if (!lease.ok) {
+      const busy = describeBusyTarget(target, lease.holder);
+      await finishRun(core, run, 'failed', `Nothing was changed: ${busy}.`, { fence: session.job.fence, error: busy });
+      return;
+    }
+    session.leasedTarget = target;
+  }
+  const renewal = target ? keepLease(session, target) : undefined;
+  let finished = false;
+  try {
+    const failedIndex = run.steps.findIndex((s) => s.status === 'failed');
+    if (failedIndex >= 0) {
+      // A worker died while undoing: carry on undoing, never re-run the failed step.
+      await undoCompletedSteps(session, failedIndex);
+      finished = true;
+      return;
+    }
+    const resumeAt = run.steps[run.cursor];
+    const firstExecute = runbook.steps.findIndex((s) => s.phase === 'execute');
+    const resuming = run.cursor > firstExecute || resumeAt?.status === 'running';
+    await emit(core, run, makeEvent(run, 'started', core.clock(), resuming && resumeAt ? { stepId: resumeAt.id, text: `resuming at "${resumeAt.title}"` } : {}));
+    try {
+      for (let i = run.cursor; i < runbook.steps.length; i++) {
+        if (runbook.steps[i]?.phase === 'execute') await runOneStep(session, i);
+      }
+    } catch (err) {
+      if (!(err instanceof StepFailure)) throw err;
+      await undoCompletedSteps(session, err.index);
+      finished = true;
+      return;
+    }
+    const summary = runbook.summarize?.(run) ?? `${run.kind} on ${run.target} finished: ${run.steps.length} steps done.`;
+    await finishRun(core, run, 'succeeded', run.dryRun ? `Dry run: nothing was changed. ${summary}` : summary, { fence: session.job.fence });
+    finished = true;
+  } finally {
+    if (renewal) clearInterval(renewal);
+    // Only a finished run frees the router: a worker that lost the run leaves the lease to
+    // the worker that resumes it (same run id, so it re-acquires it).
+    if (finished && target) await core.locks.release(target, run.id).catch((err: unknown) => core.log.warn({ err: describeError(err) }, 'could not release a target lease; it expires by itself'));
+  }
+}
+
+function keepLease<D>(session: RunSession<D>, target: string): NodeJS.Timeout {
+  const { core, run } = session;
+  const timer = setInterval(() => {
+    core.locks
+      .renew(target, run.id, core.leaseTtlMs)
+      .then((held) => {
+        if (!held) core.log.error({ runId: run.id, target }, 'lost the lease on the target; the next ownership check stops this worker');
+      })
+      .catch((err: unknown) => core.log.warn({ err: describeError(err), runId: run.id }, 'could not renew the target lease'));
+  }, Math.max(50, core.leaseTtlMs / 3));
+  timer.unref();
+  return timer;
+}

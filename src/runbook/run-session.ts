@@ -1,0 +1,96 @@
+import { describeError } from '../errors.js';
+import { emit, makeEvent, OwnershipLostError, saveOrStop, type EngineCore } from './engine-core.js';
+import { findSecretField } from './find-secret-field.js';
+import type { RunJobHandle } from './run-queue-port.js';
+import type { Json, Run, Runbook, StepContext, StepOutcome } from './types.js';
+
+/** One worker's hold on one run while it processes a job. */
+export interface RunSession<D> {
+  core: EngineCore<D>;
+  run: Run;
+  runbook: Runbook<D>;
+  job: RunJobHandle;
+  /** The target whose lease this session holds, once acquired. */
+  leasedTarget?: string;
+}
+
+/** A step failed (not the engine): the run goes on to undo or stop. */
+export class StepFailure extends Error {
+  constructor(
+    readonly index: number,
+    readonly reason: string,
+  ) {
+    super(reason);
+    this.name = 'StepFailure';
+  }
+}
+
+export function save<D>(session: RunSession<D>): Promise<void> {
+  return saveOrStop(session.core, session.run, session.job.fence);
+}
+
+export async function assertStillOwner<D>(session: RunSession<D>): Promise<void> {
+  const { core, run } = session;
+  if (!(await session.job.stillOwner())) throw new OwnershipLostError(`this worker no longer holds run ${run.id}`);
+  if (session.leasedTarget && !(await core.locks.renew(session.leasedTarget, run.id, core.leaseTtlMs))) {
+    throw new OwnershipLostError(`run ${run.id} lost its lease on ${session.leasedTarget}`);
+  }
+}
+
+export function stepContext<D>(session: RunSession<D>, stepId: string, dryRun: boolean): StepContext<D> {
+  const { core, run } = session;
+  const results: Record<string, Json | undefined> = {};
+  for (const state of run.steps) if (state.result !== undefined) results[state.id] = state.result;
+  return {
+    run: structuredClone(run),
+    deps: core.deps,
+    log: core.log.child({ runId: run.id, step: stepId }),
+    results,
+    dryRun,
+    note: (text) => emit(core, run, makeEvent(run, 'note', core.clock(), { stepId, text })),
+    assertStillOwner: () => assertStillOwner(session),
+  };
+}
+
+/**
+ * Runs step `index`: saved as running first (so a crash is visible and the step is re-run on
+ * resume: steps are idempotent by contract), then its result and the cursor after it.
+ */
+export async function runOneStep<D>(session: RunSession<D>, index: number): Promise<void> {
+  const { core, run, runbook } = session;
+  const step = runbook.steps[index];
+  const state = run.steps[index];
+  if (!step || !state) throw new Error(`run ${run.id} has no step ${index}`);
+  state.status = 'running';
+  state.startedAt = core.clock();
+  delete state.error;
+  await save(session);
+  await emit(core, run, makeEvent(run, 'step-started', core.clock(), { stepId: step.id, text: step.title }));
+
+  let reason: string | undefined;
+  let outcome: StepOutcome = {};
+  try {
+    outcome = (await step.run(stepContext(session, step.id, run.dryRun && step.phase === 'execute'))) ?? {};
+    const secret = findSecretField(outcome);
+    if (secret) reason = `step ${step.id} returned ${secret} that looks like a secret; flatnet refuses to store it (step results are kept in the run history)`;
+  } catch (err) {
+    if (err instanceof OwnershipLostError) throw err;
+    reason = describeError(err);
+  }
+  if (reason === undefined) {
+    state.status = 'done';
+    state.finishedAt = core.clock();
+    if (outcome.result !== undefined) state.result = outcome.result;
+    if (outcome.detail !== undefined) state.detail = outcome.detail;
+    run.cursor = index + 1;
+    await save(session);
+    await emit(core, run, makeEvent(run, 'step-finished', core.clock(), { stepId: step.id, ...(outcome.detail ? { text: outcome.detail } : {}) }));
+    return;
+  }
+  state.status = 'failed';
+  state.finishedAt = core.clock();
+  state.error = reason;
+  await save(session);
+  await emit(core, run, makeEvent(run, 'step-failed', core.clock(), { stepId: step.id, text: reason }));
+  throw new StepFailure(index, reason);
+}

@@ -1,0 +1,237 @@
+import type { Redis } from 'ioredis';
+import { FlatnetError } from '../errors.js';
+import { findSecretField } from './find-secret-field.js';
+import { defineLuaScript, LUA_EMIT } from './lua-script.js';
+import { FINAL_STATUSES, type Decision, type Run, type RunEvent, type RunKind, type RunStatus } from './types.js';
+
+/**
+ * Run records in Redis. One hash per run:
+ *   doc        the whole record as JSON (as last saved by the engine)
+ *   status     the live status: the approval, expiry and cancel scripts change it atomically
+ *   decisions  JSON array of decisions, written only by the approval script
+ *   updatedAt  ms
+ *   rootTs     the thread's root message, written only by attachThread
+ * The separate fields win over `doc` when read, so a whole-record save never undoes a click.
+ *
+ * Records never contain secrets: step results are facts for later steps and for the history,
+ * shown to anyone. `save` refuses a record with an obvious secret field (a safety net).
+ */
+export interface RunStoreKeys {
+  run(id: string): string;
+  events(id: string): string;
+  audit: string;
+  all: string;
+  byTarget(target: string): string;
+  byKind(kind: RunKind): string;
+}
+
+export function runStoreKeys(prefix: string): RunStoreKeys {
+  return {
+    run: (id) => `${prefix}:run:${id}`,
+    events: (id) => `${prefix}:run:${id}:events`,
+    audit: `${prefix}:audit`,
+    all: `${prefix}:runs`,
+    byTarget: (target) => `${prefix}:runs:target:${target}`,
+    byKind: (kind) => `${prefix}:runs:kind:${kind}`,
+  };
+}
+
+const finalList = FINAL_STATUSES.join(',');
+
+const createRunScript = defineLuaScript(
+  'create-run',
+  `${LUA_EMIT}
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+local event = cjson.decode(ARGV[5])
+redis.call('HSET', KEYS[1], 'doc', ARGV[1], 'status', ARGV[2], 'decisions', '[]', 'updatedAt', ARGV[3])
+redis.call('ZADD', KEYS[4], ARGV[3], ARGV[4])
+redis.call('ZADD', KEYS[5], ARGV[3], ARGV[4])
+redis.call('ZADD', KEYS[6], ARGV[3], ARGV[4])
+emit(KEYS[2], KEYS[3], event, ARGV[6], ARGV[7], ARGV[2])
+return 1`,
+);
+
+// KEYS: run, fence lock (or the run key again when unfenced). ARGV: doc, status, updatedAt, token, finals.
+const saveRunScript = defineLuaScript(
+  'save-run',
+  `
+local current = redis.call('HGET', KEYS[1], 'status')
+if not current then return 'missing' end
+if ARGV[4] ~= '' and redis.call('GET', KEYS[2]) ~= ARGV[4] then return 'not-owner' end
+for s in string.gmatch(ARGV[5], '[^,]+') do
+  if s == current and ARGV[2] ~= current then return 'closed:' .. current end
+end
+redis.call('HSET', KEYS[1], 'doc', ARGV[1], 'status', ARGV[2], 'updatedAt', ARGV[3])
+return 'ok'`,
+);
+
+export type SaveResult = { ok: true } | { ok: false; reason: 'missing' | 'not-owner' | 'closed'; status?: RunStatus };
+
+export interface TailedEvent {
+  id: string;
+  event: RunEvent;
+}
+
+export class RunStore {
+  readonly keys: RunStoreKeys;
+  private blocking: Redis | undefined;
+
+  constructor(
+    private readonly redis: Redis,
+    readonly prefix: string,
+  ) {
+    this.keys = runStoreKeys(prefix);
+  }
+
+  /** Creates the record and its `created` event atomically; false when the id is taken. */
+  async create(run: Run, created: RunEvent): Promise<boolean> {
+    assertNoSecrets(run);
+    const k = this.keys;
+    const result = await createRunScript.run(
+      this.redis,
+      [k.run(run.id), k.events(run.id), k.audit, k.all, k.byTarget(run.target), k.byKind(run.kind)],
+      [JSON.stringify(run), run.status, run.createdAt, run.id, JSON.stringify(created), run.kind, run.target],
+    );
+    return result === 1;
+  }
+
+  async get(id: string): Promise<Run | undefined> {
+    const [doc, status, decisions, updatedAt, rootTs] = await this.redis.hmget(this.keys.run(id), 'doc', 'status', 'decisions', 'updatedAt', 'rootTs');
+    return mergeRecord(doc, status, decisions, updatedAt, rootTs);
+  }
+
+  /**
+   * Saves the whole record (status, steps, cursor, outcome). With a fence, only while the
+   * worker's BullMQ lock still holds its token: a stale worker cannot move a run backwards.
+   * A run already in a final state keeps it (a cancel or an expiry wins over a late save).
+   */
+  async save(run: Run, fence?: { lockKey: string; token: string }): Promise<SaveResult> {
+    assertNoSecrets(run);
+    const key = this.keys.run(run.id);
+    const result = await saveRunScript.run(
+      this.redis,
+      [key, fence?.lockKey ?? key],
+      [JSON.stringify(run), run.status, run.updatedAt, fence?.token ?? '', finalList],
+    );
+    if (result === 'ok') return { ok: true };
+    const text = String(result);
+    if (text.startsWith('closed:')) return { ok: false, reason: 'closed', status: text.slice(7) as RunStatus };
+    return { ok: false, reason: text === 'missing' ? 'missing' : 'not-owner' };
+  }
+
+  /** Records the thread's root message once the reporter posted it. */
+  async attachThread(id: string, rootTs: string): Promise<void> {
+    if ((await this.redis.exists(this.keys.run(id))) === 1) await this.redis.hset(this.keys.run(id), 'rootTs', rootTs);
+  }
+
+  /** Newest first. Filters by target and/or kind; reads the most selective index. */
+  async list(options: { target?: string; kind?: RunKind; limit: number }): Promise<Run[]> {
+    const k = this.keys;
+    const index = options.target !== undefined ? k.byTarget(options.target) : options.kind !== undefined ? k.byKind(options.kind) : k.all;
+    const out: Run[] = [];
+    const page = Math.max(options.limit, 20);
+    for (let start = 0; out.length < options.limit; start += page) {
+      const ids = await this.redis.zrevrange(index, start, start + page - 1);
+      if (ids.length === 0) break;
+      const pipeline = this.redis.pipeline();
+      for (const id of ids) pipeline.hmget(k.run(id), 'doc', 'status', 'decisions', 'updatedAt', 'rootTs');
+      const rows = (await pipeline.exec()) ?? [];
+      for (const [err, fields] of rows) {
+        if (err) throw err;
+        const [doc, status, decisions, updatedAt, rootTs] = fields as Array<string | null>;
+        const run = mergeRecord(doc, status, decisions, updatedAt, rootTs);
+        if (!run) continue;
+        if (options.kind !== undefined && run.kind !== options.kind) continue;
+        out.push(run);
+        if (out.length >= options.limit) break;
+      }
+    }
+    return out;
+  }
+
+  /** Appends an event to the run's stream and to the audit stream. */
+  async appendEvent(run: Run, event: RunEvent): Promise<void> {
+    await this.redis
+      .multi()
+      .xadd(this.keys.events(run.id), 'MAXLEN', '~', 5000, '*', 'event', JSON.stringify(event))
+      .xadd(this.keys.audit, 'MAXLEN', '~', 100000, '*', ...auditFields(run, event))
+      .exec();
+  }
+
+  /** Every event of a run so far, oldest first. */
+  async readEvents(runId: string): Promise<TailedEvent[]> {
+    const entries = await this.redis.xrange(this.keys.events(runId), '-', '+');
+    return entries.map(([id, fields]) => ({ id, event: parseEvent(fields) }));
+  }
+
+  /**
+   * Events after `fromId` (`0` for all, `$` for only new ones), waiting up to `blockMs` for
+   * the first (0: do not wait). Another process (`flatnet run`) tails a run this way. Uses a
+   * connection of its own, because a blocking read holds its connection.
+   */
+  async tailEvents(runId: string, fromId: string, blockMs: number): Promise<{ events: TailedEvent[]; lastId: string }> {
+    this.blocking ??= this.redis.duplicate();
+    const key = this.keys.events(runId);
+    const reply =
+      blockMs > 0
+        ? await this.blocking.xread('COUNT', 500, 'BLOCK', blockMs, 'STREAMS', key, fromId)
+        : await this.blocking.xread('COUNT', 500, 'STREAMS', key, fromId);
+    const entries = reply?.[0]?.[1] ?? [];
+    const events = entries.map(([id, fields]) => ({ id, event: parseEvent(fields) }));
+    return { events, lastId: events.at(-1)?.id ?? fromId };
+  }
+
+  /** The audit trail, newest first: one flat entry per transition. */
+  async readAudit(count: number): Promise<Array<Record<string, string>>> {
+    const entries = await this.redis.xrevrange(this.keys.audit, '+', '-', 'COUNT', count);
+    return entries.map(([id, fields]) => {
+      const entry: Record<string, string> = { id };
+      for (let i = 0; i + 1 < fields.length; i += 2) entry[fields[i] as string] = fields[i + 1] as string;
+      return entry;
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.blocking) this.blocking.disconnect();
+    this.blocking = undefined;
+  }
+}
+
+export function assertNoSecrets(run: Run): void {
+  const field = findSecretField(run);
+  if (field) {
+    throw new FlatnetError(
+      'INTERNAL',
+      `refusing to store run ${run.id}: ${field} looks like a secret`,
+      'run records are kept and shown in /router history; return a fingerprint or a public key from the step instead of the secret',
+    );
+  }
+}
+
+function mergeRecord(
+  doc: string | null | undefined,
+  status: string | null | undefined,
+  decisions: string | null | undefined,
+  updatedAt: string | null | undefined,
+  rootTs: string | null | undefined,
+): Run | undefined {
+  if (!doc) return undefined;
+  const run = JSON.parse(doc) as Run;
+  if (status) run.status = status as RunStatus;
+  if (decisions) run.decisions = JSON.parse(decisions) as Decision[];
+  if (updatedAt) run.updatedAt = Number(updatedAt);
+  if (rootTs) run.origin = { ...run.origin, rootTs };
+  return run;
+}
+
+function auditFields(run: Run, event: RunEvent): string[] {
+  return [
+    'at', String(event.at), 'runId', run.id, 'kind', run.kind, 'target', run.target, 'type', event.type,
+    'user', event.user ?? '', 'status', run.status, 'step', event.stepId ?? '', 'text', event.text ?? '',
+  ];
+}
+
+function parseEvent(fields: string[]): RunEvent {
+  const at = fields.indexOf('event');
+  return JSON.parse(fields[at + 1] ?? '{}') as RunEvent;
+}

@@ -1,0 +1,73 @@
+import { describeError } from '../errors.js';
+import { emit, finishRun, makeEvent, OwnershipLostError } from './engine-core.js';
+import { describeCommand, listWords } from './describe-run.js';
+import { save, stepContext, type RunSession } from './run-session.js';
+
+/**
+ * After step `failedIndex` failed: walk the completed steps backwards (the saga pattern).
+ * A step marked `stop` ends the walk, because undoing it is the greater risk (e.g. moving
+ * the Elastic IP back while the old router is already stopped). Resumable: steps already
+ * undone are skipped, and an undo re-run after a crash must be idempotent like any step.
+ * The outcome always says exactly what is still in effect and how to continue.
+ */
+export async function undoCompletedSteps<D>(session: RunSession<D>, failedIndex: number): Promise<void> {
+  const { core, run, runbook } = session;
+  const failed = run.steps[failedIndex];
+  const failure = `Step "${failed?.title ?? failedIndex}" failed: ${failed?.error ?? 'unknown error'}.`;
+
+  if (run.dryRun) {
+    await finishRun(core, run, 'failed', `Dry run: ${failure} Nothing was changed, so nothing was undone.`, { fence: session.job.fence, error: failed?.error });
+    return;
+  }
+
+  let stopReason: string | undefined;
+  for (let j = failedIndex - 1; j >= 0; j--) {
+    const step = runbook.steps[j];
+    const state = run.steps[j];
+    if (!step || !state || step.phase === 'plan' || state.status !== 'done') continue;
+    if (step.onLaterFailure === 'stop') {
+      stopReason = `Stopped before undoing "${step.title}": its runbook says undoing it is riskier than leaving it.`;
+      break;
+    }
+    if (!step.undo) continue; // nothing to undo (a check, a wait)
+    await emit(core, run, makeEvent(run, 'undo-started', core.clock(), { stepId: step.id, text: step.title }));
+    try {
+      await step.undo(stepContext(session, step.id, false));
+    } catch (err) {
+      if (err instanceof OwnershipLostError) throw err;
+      state.status = 'undo-failed';
+      state.error = `undo failed: ${describeError(err)}`;
+      await save(session);
+      await emit(core, run, makeEvent(run, 'undo-failed', core.clock(), { stepId: step.id, text: state.error }));
+      stopReason = `Undoing "${step.title}" failed (${describeError(err)}), so flatnet stopped undoing.`;
+      break;
+    }
+    state.status = 'undone';
+    state.finishedAt = core.clock();
+    await save(session);
+    await emit(core, run, makeEvent(run, 'step-undone', core.clock(), { stepId: step.id, text: step.title }));
+  }
+
+  const undone = run.steps.filter((s) => s.status === 'undone').map((s) => `"${s.title}"`);
+  const undoneLine = undone.length > 0 ? ` Undid ${listWords(undone.reverse())}.` : '';
+  // Everything done and not undone, in the order it was done: what the operator must look at.
+  const inEffect = run.steps
+    .filter((s, i) => runbook.steps[i]?.phase === 'execute' && (s.status === 'done' || s.status === 'undo-failed'))
+    .map((s) => `"${s.title}"`);
+
+  if (stopReason === undefined) {
+    await finishRun(core, run, 'rolled-back', `${failure}${undoneLine} Everything this run changed was undone; ${run.target} is as it was before. Fix the cause, then ask again with \`${describeCommand(run)}\`.`, {
+      fence: session.job.fence,
+      error: failed?.error,
+    });
+    return;
+  }
+  const remains = inEffect.length > 0 ? ` Still in effect: ${listWords(inEffect)}.` : '';
+  await finishRun(
+    core,
+    run,
+    'failed',
+    `${failure}${undoneLine} ${stopReason}${remains} To continue: check ${run.target} against the steps above, then finish or reverse them by hand, or with a new run.`,
+    { fence: session.job.fence, error: failed?.error },
+  );
+}
