@@ -1,0 +1,249 @@
+/**
+ * The slice of the VyOS 1.4 configuration schema the emulator knows. Where flatnet writes
+ * configuration (interfaces, vpn ipsec, protocols bgp/static, system) child names are
+ * checked, so a typo fails with VyOS's own "is not valid" text. Subtrees a driver only
+ * carries along (nat, firewall, policy …) are `open`: any path is accepted there.
+ */
+import * as v from './validate-config-value.js';
+import type { ValueValidator } from './validate-config-value.js';
+
+export type SchemaNode =
+  | { kind: 'node'; children: Record<string, SchemaNode> }
+  | { kind: 'tag'; children: Record<string, SchemaNode>; name?: ValueValidator }
+  | { kind: 'leaf'; multi: boolean; validate?: ValueValidator }
+  | { kind: 'flag' }
+  | { kind: 'open' };
+
+const node = (children: Record<string, SchemaNode>): SchemaNode => ({ kind: 'node', children });
+const tag = (children: Record<string, SchemaNode>, name?: ValueValidator): SchemaNode => ({
+  kind: 'tag',
+  children,
+  name,
+});
+const leaf = (validate?: ValueValidator): SchemaNode => ({ kind: 'leaf', multi: false, validate });
+const multi = (validate?: ValueValidator): SchemaNode => ({ kind: 'leaf', multi: true, validate });
+const flag: SchemaNode = { kind: 'flag' };
+const open: SchemaNode = { kind: 'open' };
+
+const ifaceCommon = {
+  address: multi(v.interfaceAddress),
+  description: leaf(),
+  disable: flag,
+  mtu: leaf(v.numberRange(68, 16000, 'MTU')),
+  ip: open,
+  ipv6: open,
+  vrf: leaf(),
+  redirect: leaf(),
+  'mirror': open,
+};
+
+function named(prefix: string, kind: string): ValueValidator {
+  return v.matches(new RegExp(`^${prefix}\\d+$`), `${kind} interface must be named ${prefix}N`);
+}
+
+const wireguardPeer = tag({
+  'public-key': leaf(v.wireguardKey),
+  'allowed-ips': multi(v.ipPrefix),
+  'persistent-keepalive': leaf(v.numberRange(1, 65535, 'Keepalive interval')),
+  'preshared-key': leaf(v.wireguardKey),
+  address: leaf(v.ipAddress),
+  port: leaf(v.port),
+  description: leaf(),
+  disable: flag,
+}, v.noSpaces);
+
+const interfaces = node({
+  ethernet: tag(
+    { ...ifaceCommon, 'hw-id': leaf(), duplex: leaf(), speed: leaf(), offload: open, vif: open, mac: leaf(), firewall: open },
+    named('eth', 'Ethernet'),
+  ),
+  wireguard: tag(
+    {
+      ...ifaceCommon,
+      port: leaf(v.port),
+      'private-key': leaf(v.wireguardKey),
+      fwmark: leaf(),
+      'per-client-thread': flag,
+      peer: wireguardPeer,
+    },
+    named('wg', 'WireGuard'),
+  ),
+  vti: tag(ifaceCommon, named('vti', 'VTI')),
+  loopback: tag({ address: multi(v.interfaceAddress), description: leaf() }, v.matches(/^lo$/, 'Loopback interface must be named lo')),
+  dummy: tag(ifaceCommon, named('dum', 'Dummy')),
+});
+
+const ipsec = node({
+  interface: multi(),
+  authentication: node({
+    psk: tag({ id: multi(), secret: leaf(), 'secret-type': leaf(v.oneOf('plaintext', 'base64')), 'dhcp-interface': leaf() }),
+  }),
+  'ike-group': tag({
+    'key-exchange': leaf(v.oneOf('ikev1', 'ikev2')),
+    lifetime: leaf(v.numberRange(0, 86400, 'Lifetime')),
+    mode: leaf(v.oneOf('main', 'aggressive')),
+    'close-action': leaf(),
+    'ikev2-reauth': flag,
+    'dead-peer-detection': node({ action: leaf(v.oneOf('hold', 'clear', 'restart')), interval: leaf(), timeout: leaf() }),
+    proposal: tag(
+      { 'dh-group': leaf(), encryption: leaf(), hash: leaf(), prf: leaf() },
+      v.numberRange(1, 65535, 'Proposal number'),
+    ),
+  }),
+  'esp-group': tag({
+    pfs: leaf(),
+    lifetime: leaf(v.numberRange(0, 86400, 'Lifetime')),
+    'life-bytes': leaf(),
+    'life-packets': leaf(),
+    mode: leaf(v.oneOf('tunnel', 'transport')),
+    compression: flag,
+    proposal: tag({ encryption: leaf(), hash: leaf() }, v.numberRange(1, 65535, 'Proposal number')),
+  }),
+  'site-to-site': node({
+    peer: tag(
+      {
+        authentication: node({
+          mode: leaf(v.oneOf('pre-shared-secret', 'x509', 'rsa')),
+          'local-id': leaf(),
+          'remote-id': leaf(),
+          'use-x509-id': flag,
+          x509: open,
+          rsa: open,
+        }),
+        'connection-type': leaf(v.oneOf('initiate', 'respond', 'none', 'trap')),
+        'ike-group': leaf(),
+        'default-esp-group': leaf(),
+        'local-address': leaf(v.ipAddress),
+        'remote-address': leaf(),
+        description: leaf(),
+        'dhcp-interface': leaf(),
+        'force-udp-encapsulation': flag,
+        'replay-window': leaf(),
+        'virtual-address': multi(),
+        disable: flag,
+        tunnel: tag(
+          {
+            local: node({ prefix: multi(v.ipPrefix), port: leaf() }),
+            remote: node({ prefix: multi(v.ipPrefix), port: leaf() }),
+            'esp-group': leaf(),
+            protocol: leaf(),
+            priority: leaf(),
+            disable: flag,
+          },
+          v.numberRange(0, 65535, 'Tunnel number'),
+        ),
+        vti: node({ bind: leaf(), 'esp-group': leaf() }),
+      },
+      v.noSpaces,
+    ),
+  }),
+  options: open,
+  log: open,
+  'remote-access': open,
+  profile: open,
+});
+
+const bgpNeighborAf = node({
+  'ipv4-unicast': open,
+  'ipv6-unicast': open,
+});
+
+const protocols = node({
+  bgp: node({
+    'system-as': leaf(v.asNumber),
+    neighbor: tag(
+      {
+        'remote-as': leaf(v.matches(/^(\d+|internal|external)$/, 'remote-as must be an AS number, internal or external')),
+        'address-family': bgpNeighborAf,
+        description: leaf(),
+        'update-source': leaf(),
+        'ebgp-multihop': leaf(v.numberRange(1, 255, 'Hop count')),
+        timers: node({ keepalive: leaf(), holdtime: leaf(), connect: leaf() }),
+        password: leaf(),
+        shutdown: flag,
+        'peer-group': leaf(),
+        'local-as': open,
+        'disable-connected-check': flag,
+        bfd: open,
+        interface: open,
+      },
+      v.matches(/^\S+$/, 'Neighbor must be an IP address or interface name'),
+    ),
+    'address-family': node({
+      'ipv4-unicast': node({
+        network: tag({ 'route-map': leaf(), backdoor: flag }, v.ipPrefix),
+        redistribute: open,
+        'maximum-paths': open,
+        aggregate: open,
+      }),
+      'ipv6-unicast': open,
+      'l2vpn-evpn': open,
+    }),
+    parameters: open,
+    'peer-group': open,
+    timers: open,
+  }),
+  static: node({
+    route: tag(
+      {
+        'next-hop': tag({ distance: leaf(v.numberRange(1, 255, 'Distance')), disable: flag, interface: leaf() }, v.ipv4Address),
+        interface: tag({ distance: leaf(v.numberRange(1, 255, 'Distance')), disable: flag }),
+        blackhole: node({ distance: leaf(), tag: leaf() }),
+        description: leaf(),
+        'dhcp-interface': leaf(),
+      },
+      v.ipPrefix,
+    ),
+    route6: open,
+    table: open,
+  }),
+  ospf: open,
+  ospfv3: open,
+  bfd: open,
+  isis: open,
+  rip: open,
+  'static-arp': open,
+});
+
+const system = node({
+  'host-name': leaf(v.hostName),
+  'domain-name': leaf(),
+  'name-server': multi(),
+  'time-zone': leaf(),
+  'config-management': node({
+    'commit-revisions': leaf(v.numberRange(1, 65535, 'Revisions')),
+    'commit-archive': open,
+    'commit-confirm': node({ action: leaf(v.oneOf('reload', 'reboot')) }),
+  }),
+  login: open,
+  ntp: open,
+  console: open,
+  syslog: open,
+  conntrack: open,
+  option: open,
+  sysctl: open,
+  'static-host-mapping': open,
+  ip: open,
+  ipv6: open,
+  'flow-accounting': open,
+  'task-scheduler': open,
+});
+
+export const vyosSchema: SchemaNode = node({
+  interfaces,
+  vpn: node({ ipsec, openconnect: open, l2tp: open, sstp: open, pptp: open }),
+  protocols,
+  system,
+  service: open,
+  'high-availability': open,
+  nat: open,
+  nat66: open,
+  firewall: open,
+  policy: open,
+  qos: open,
+  'traffic-policy': open,
+  'load-balancing': open,
+  container: open,
+  vrf: open,
+  pki: open,
+});
