@@ -1,0 +1,55 @@
+import type {
+  CustomerGateway,
+  ElasticIp,
+  Image,
+  InstanceState,
+  LaunchRequest,
+  RouteTable,
+  RouteTableFilter,
+  RouterInstance,
+  Tags,
+  VpnConnection,
+  VpnGateway,
+} from './types.js';
+
+/**
+ * The cloud port the runbooks use. Every method takes the region first, because flatnet works
+ * across six regions with one client each. Errors are `CloudError`s whose message and hint an
+ * operator can act on. Methods with `dryRun` make the AWS call with DryRun=true: they resolve
+ * when AWS says the call would succeed and throw when a permission is missing.
+ */
+export interface Cloud {
+  describeInstance(region: string, instanceId: string): Promise<RouterInstance>;
+  /** The instance a launch with this client token made, if any: how a resumed step finds its work. */
+  findInstanceByClientToken(region: string, clientToken: string): Promise<RouterInstance | undefined>;
+  describeAddress(region: string, allocationId: string): Promise<ElasticIp>;
+  describeRouteTables(region: string, filter?: RouteTableFilter): Promise<RouteTable[]>;
+  describeVpnConnections(region: string): Promise<VpnConnection[]>;
+  describeVpnGateways(region: string, filter?: { vpcId?: string }): Promise<VpnGateway[]>;
+  /** The newest of the account's own AMIs with this tag, by CreationDate; undefined when none. */
+  newestImageTagged(region: string, key: string, value: string): Promise<Image | undefined>;
+  /** Launch (or, with the same client token, find again) one instance. Resolves undefined only for a dry run. */
+  launchInstance(region: string, request: LaunchRequest): Promise<RouterInstance | undefined>;
+  /** Wait with the SDK waiter until the instance runs; throws at once when it stops or terminates instead. */
+  waitUntilRunning(region: string, instanceId: string): Promise<RouterInstance>;
+  disableSourceDestCheck(region: string, instanceId: string, dryRun?: boolean): Promise<void>;
+  /** Point the Elastic IP at an interface, taking it from whoever holds it (AllowReassociation). */
+  associateAddress(region: string, request: { allocationId: string; networkInterfaceId: string; dryRun?: boolean }): Promise<{ associationId?: string }>;
+  /**
+   * Repoint a route at an interface. `missing` when the table has no route for the destination
+   * (AWS answers InvalidParameterValue or InvalidRoute.NotFound for that; both count).
+   * With `dryRun`, `replaced` means "would be replaced".
+   */
+  replaceRoute(region: string, request: { routeTableId: string; destination: string; networkInterfaceId: string; dryRun?: boolean }): Promise<'replaced' | 'missing'>;
+  /** Stop (never terminate: a stopped router is a rollback). Resolves the new state; undefined for a dry run. */
+  stopInstance(region: string, instanceId: string, dryRun?: boolean): Promise<InstanceState | undefined>;
+  createTags(region: string, resourceIds: string[], tags: Tags): Promise<void>;
+  /** Idempotent on AWS's side: the same address and ASN return the existing gateway. */
+  createCustomerGateway(region: string, request: { publicIp: string; bgpAsn: number; name: string }): Promise<CustomerGateway>;
+  createVpnConnection(
+    region: string,
+    request: { customerGatewayId: string; vpnGatewayId: string; staticRoutesOnly: boolean; tunnelInsideCidrs?: string[]; name?: string },
+  ): Promise<VpnConnection>;
+  /** Destroy the per-region clients (sockets). */
+  close(): void;
+}

@@ -1,0 +1,288 @@
+import {
+  AssociateAddressCommand,
+  CreateCustomerGatewayCommand,
+  CreateTagsCommand,
+  CreateVpnConnectionCommand,
+  DescribeAddressesCommand,
+  DescribeImagesCommand,
+  DescribeInstancesCommand,
+  DescribeRouteTablesCommand,
+  DescribeVpnConnectionsCommand,
+  DescribeVpnGatewaysCommand,
+  EC2Client,
+  ModifyInstanceAttributeCommand,
+  ReplaceRouteCommand,
+  RunInstancesCommand,
+  StopInstancesCommand,
+  waitUntilInstanceRunning,
+  type Filter,
+  type _InstanceType,
+} from '@aws-sdk/client-ec2';
+import { BadInputError, CloudError } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { Cloud } from './cloud.js';
+import type { Ec2Action } from './ec2-actions.js';
+import { describeEndpoint, toCloudError } from './map-aws-error.js';
+import { fromTags, toCustomerGateway, toElasticIp, toImage, toRouteTable, toRouterInstance, toVpnConnection, toVpnGateway } from './to-domain.js';
+import type { InstanceState, LaunchRequest, RouterInstance, RouteTableFilter, Tags } from './types.js';
+
+export interface CloudOptions {
+  /** EC2 endpoint override (the emulator); defaults to AWS_ENDPOINT_URL_EC2, then AWS itself. */
+  endpoint?: string;
+  /** Static credentials (tests, the demo); the standard credential chain when absent. */
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /** Attempts per call, retries included (SDK default 3). */
+  maxAttempts?: number;
+  /** waitUntilRunning's polling: seconds, fractions allowed (0.05 in tests). */
+  waiter?: { minDelaySeconds: number; maxWaitSeconds: number; maxDelaySeconds?: number };
+  logger?: Logger;
+  /** Where AWS_ENDPOINT_URL_EC2 is read from; process.env by default. */
+  env?: Record<string, string | undefined>;
+}
+
+const DEFAULT_WAITER = { minDelaySeconds: 5, maxWaitSeconds: 600 };
+
+/** AWS's client-token rule: up to 64 ASCII characters. */
+function checkClientToken(token: string): void {
+  if (token.length === 0 || token.length > 64 || !/^[\x20-\x7e]+$/.test(token)) {
+    throw new BadInputError(
+      `The launch client token "${token.slice(0, 80)}" is not 1 to 64 printable ASCII characters.`,
+      'Derive it from the run id and step id (e.g. r-7k2m9q-launch): the same token on a resumed run is what prevents a second launch.',
+    );
+  }
+}
+
+function isDryRunOk(err: unknown): boolean {
+  return (err as { name?: string } | null)?.name === 'DryRunOperation';
+}
+
+function isMissingRoute(err: unknown): boolean {
+  const e = err as { name?: string; message?: string } | null;
+  if (e?.name === 'InvalidRoute.NotFound') return true;
+  // Real AWS answers this for a missing route, although the docs promise InvalidRoute.NotFound.
+  return e?.name === 'InvalidParameterValue' && /no route defined/i.test(e.message ?? '');
+}
+
+/**
+ * The EC2 adapter: one SDK client per region, created on first use and reused, with adaptive
+ * retries (throttling slows the client down instead of hammering the API).
+ */
+export function createCloud(options: CloudOptions = {}): Cloud {
+  const env = options.env ?? process.env;
+  const endpoint = options.endpoint ?? env.AWS_ENDPOINT_URL_EC2 ?? undefined;
+  const waiter = { ...DEFAULT_WAITER, ...options.waiter };
+  const log = options.logger?.child({ component: 'aws' });
+  const clients = new Map<string, EC2Client>();
+
+  function client(region: string): EC2Client {
+    let c = clients.get(region);
+    if (!c) {
+      c = new EC2Client({ region, endpoint, credentials: options.credentials, maxAttempts: options.maxAttempts ?? 3, retryMode: 'adaptive' });
+      clients.set(region, c);
+    }
+    return c;
+  }
+
+  /** Every AWS call goes through here: the action name must be in EC2_ACTIONS_USED. */
+  async function call<T>(region: string, action: Ec2Action, run: (c: EC2Client) => Promise<T>): Promise<T> {
+    const started = Date.now();
+    try {
+      const out = await run(client(region));
+      log?.debug({ action, region, ms: Date.now() - started }, 'ec2 call');
+      return out;
+    } catch (err) {
+      log?.debug({ action, region, ms: Date.now() - started, code: (err as { name?: string }).name }, 'ec2 call failed');
+      throw err;
+    }
+  }
+
+  /** A call that maps every failure to a CloudError. */
+  async function send<T>(region: string, action: Ec2Action, run: (c: EC2Client) => Promise<T>): Promise<T> {
+    try {
+      return await call(region, action, run);
+    } catch (err) {
+      throw toCloudError(err, { action, region, endpoint });
+    }
+  }
+
+  /** DryRun always throws on AWS: DryRunOperation means "would have succeeded". */
+  async function dryRun(region: string, action: Ec2Action, run: (c: EC2Client) => Promise<unknown>): Promise<void> {
+    try {
+      await call(region, action, run);
+    } catch (err) {
+      if (isDryRunOk(err)) return;
+      throw toCloudError(err, { action, region, endpoint });
+    }
+    throw new CloudError('DryRunIgnored', `EC2 performed ec2:${action} in ${region} although DryRun was set.`, `Check the EC2 endpoint (${describeEndpoint(endpoint, region)}): real EC2 never does this.`);
+  }
+
+  async function instances(region: string, input: { InstanceIds?: string[]; Filters?: Filter[] }): Promise<RouterInstance[]> {
+    const out = await send(region, 'DescribeInstances', (c) => c.send(new DescribeInstancesCommand(input)));
+    return (out.Reservations ?? []).flatMap((r) => r.Instances ?? []).map((i) => toRouterInstance(i, region));
+  }
+
+  async function describeInstance(region: string, instanceId: string): Promise<RouterInstance> {
+    const [found] = await instances(region, { InstanceIds: [instanceId] });
+    if (!found) {
+      throw new CloudError('InvalidInstanceID.NotFound', `The instance ${instanceId} does not exist in ${region}.`, 'Check routers.<name>.instanceId and routers.<name>.region in the inventory.');
+    }
+    return found;
+  }
+
+  const cloud: Cloud = {
+    describeInstance,
+
+    async findInstanceByClientToken(region, clientToken) {
+      const found = await instances(region, { Filters: [{ Name: 'client-token', Values: [clientToken] }] });
+      return found.find((i) => i.state !== 'terminated' && i.state !== 'shutting-down');
+    },
+
+    async describeAddress(region, allocationId) {
+      const out = await send(region, 'DescribeAddresses', (c) => c.send(new DescribeAddressesCommand({ AllocationIds: [allocationId] })));
+      const address = out.Addresses?.[0];
+      if (!address) throw new CloudError('InvalidAllocationID.NotFound', `The Elastic IP ${allocationId} does not exist in ${region}.`, 'Check the Elastic IP allocation id (eipalloc-…) of the router in the inventory.');
+      return toElasticIp(address, region);
+    },
+
+    async describeRouteTables(region, filter: RouteTableFilter = {}) {
+      const Filters: Filter[] = [];
+      if (filter.vpcId) Filters.push({ Name: 'vpc-id', Values: [filter.vpcId] });
+      if (filter.networkInterfaceId) Filters.push({ Name: 'route.network-interface-id', Values: [filter.networkInterfaceId] });
+      const input = { RouteTableIds: filter.routeTableIds?.length ? filter.routeTableIds : undefined, Filters: Filters.length ? Filters : undefined };
+      const out = await send(region, 'DescribeRouteTables', (c) => c.send(new DescribeRouteTablesCommand(input)));
+      return (out.RouteTables ?? []).map(toRouteTable);
+    },
+
+    async describeVpnConnections(region) {
+      const out = await send(region, 'DescribeVpnConnections', (c) => c.send(new DescribeVpnConnectionsCommand({})));
+      return (out.VpnConnections ?? []).map(toVpnConnection);
+    },
+
+    async describeVpnGateways(region, filter = {}) {
+      const Filters = filter.vpcId ? [{ Name: 'attachment.vpc-id', Values: [filter.vpcId] }] : undefined;
+      const out = await send(region, 'DescribeVpnGateways', (c) => c.send(new DescribeVpnGatewaysCommand({ Filters })));
+      return (out.VpnGateways ?? []).map(toVpnGateway);
+    },
+
+    async newestImageTagged(region, key, value) {
+      const input = { Owners: ['self'], Filters: [{ Name: `tag:${key}`, Values: [value] }] };
+      const out = await send(region, 'DescribeImages', (c) => c.send(new DescribeImagesCommand(input)));
+      // AWS returns images in no particular order: the newest is found by CreationDate (ISO 8601 sorts as text).
+      const images = (out.Images ?? []).map(toImage).sort((a, b) => b.creationDate.localeCompare(a.creationDate));
+      return images[0];
+    },
+
+    async launchInstance(region, req: LaunchRequest) {
+      checkClientToken(req.clientToken);
+      const input = {
+        ImageId: req.imageId,
+        InstanceType: req.type as _InstanceType, // the SDK's list lags new types; EC2 validates
+        SubnetId: req.subnetId,
+        PrivateIpAddress: req.privateIp,
+        MinCount: 1,
+        MaxCount: 1,
+        ClientToken: req.clientToken,
+        TagSpecifications: Object.keys(req.tags).length ? [{ ResourceType: 'instance' as const, Tags: fromTags(req.tags) }] : undefined,
+      };
+      if (req.dryRun) {
+        await dryRun(region, 'RunInstances', (c) => c.send(new RunInstancesCommand({ ...input, DryRun: true })));
+        return undefined;
+      }
+      const out = await send(region, 'RunInstances', (c) => c.send(new RunInstancesCommand(input)));
+      const instance = out.Instances?.[0];
+      if (!instance) throw new CloudError('MalformedResponse', `RunInstances in ${region} returned no instance.`, 'Check the EC2 endpoint setting.');
+      return toRouterInstance(instance, region);
+    },
+
+    async waitUntilRunning(region, instanceId) {
+      const maxDelay = waiter.maxDelaySeconds ?? Math.max(waiter.minDelaySeconds, Math.min(waiter.minDelaySeconds * 4, 30));
+      try {
+        await call(region, 'DescribeInstances', (c) =>
+          waitUntilInstanceRunning({ client: c, minDelay: waiter.minDelaySeconds, maxDelay, maxWaitTime: waiter.maxWaitSeconds }, { InstanceIds: [instanceId] }),
+        );
+      } catch (err) {
+        const name = (err as { name?: string }).name;
+        if (name === 'TimeoutError') {
+          throw new CloudError('WaiterTimeout', `The instance ${instanceId} in ${region} was not running after ${waiter.maxWaitSeconds} s.`, 'Look at the instance in the EC2 console (status checks, capacity); the run can be resumed once it runs.', { cause: err });
+        }
+        if (err instanceof Error && err.name === 'Error' && err.message.startsWith('{')) {
+          // The waiter's own failure (the instance went to stopping/terminated): say what it is now.
+          const now = await describeInstance(region, instanceId).catch(() => undefined);
+          throw new CloudError('InstanceNotRunning', `The instance ${instanceId} in ${region} stopped booting: it is ${now?.state ?? 'gone'}.`, 'Check its console output and the AMI; launch again with a new run.', { cause: err });
+        }
+        throw toCloudError(err, { action: 'DescribeInstances', region, endpoint });
+      }
+      return describeInstance(region, instanceId);
+    },
+
+    async disableSourceDestCheck(region, instanceId, isDryRun = false) {
+      // A VyOS instance forwards nothing while EC2 checks source/destination addresses.
+      const input = { InstanceId: instanceId, SourceDestCheck: { Value: false } };
+      if (isDryRun) return dryRun(region, 'ModifyInstanceAttribute', (c) => c.send(new ModifyInstanceAttributeCommand({ ...input, DryRun: true })));
+      await send(region, 'ModifyInstanceAttribute', (c) => c.send(new ModifyInstanceAttributeCommand(input)));
+    },
+
+    async associateAddress(region, req) {
+      // AllowReassociation: the address moves from the old router in one call (no gap to disassociate).
+      const input = { AllocationId: req.allocationId, NetworkInterfaceId: req.networkInterfaceId, AllowReassociation: true };
+      if (req.dryRun) {
+        await dryRun(region, 'AssociateAddress', (c) => c.send(new AssociateAddressCommand({ ...input, DryRun: true })));
+        return {};
+      }
+      const out = await send(region, 'AssociateAddress', (c) => c.send(new AssociateAddressCommand(input)));
+      return { associationId: out.AssociationId };
+    },
+
+    async replaceRoute(region, req) {
+      const input = { RouteTableId: req.routeTableId, DestinationCidrBlock: req.destination, NetworkInterfaceId: req.networkInterfaceId, DryRun: req.dryRun || undefined };
+      try {
+        await call(region, 'ReplaceRoute', (c) => c.send(new ReplaceRouteCommand(input)));
+      } catch (err) {
+        if (isMissingRoute(err)) return 'missing';
+        if (req.dryRun && isDryRunOk(err)) return 'replaced';
+        throw toCloudError(err, { action: 'ReplaceRoute', region, endpoint });
+      }
+      if (req.dryRun) throw new CloudError('DryRunIgnored', `EC2 replaced a route in ${region} although DryRun was set.`, 'Check the EC2 endpoint setting.');
+      return 'replaced';
+    },
+
+    async stopInstance(region, instanceId, isDryRun = false): Promise<InstanceState | undefined> {
+      if (isDryRun) {
+        await dryRun(region, 'StopInstances', (c) => c.send(new StopInstancesCommand({ InstanceIds: [instanceId], DryRun: true })));
+        return undefined;
+      }
+      const out = await send(region, 'StopInstances', (c) => c.send(new StopInstancesCommand({ InstanceIds: [instanceId] })));
+      return out.StoppingInstances?.[0]?.CurrentState?.Name as InstanceState | undefined;
+    },
+
+    async createTags(region, resourceIds, tags: Tags) {
+      await send(region, 'CreateTags', (c) => c.send(new CreateTagsCommand({ Resources: resourceIds, Tags: fromTags(tags) })));
+    },
+
+    async createCustomerGateway(region, req) {
+      const input = { Type: 'ipsec.1' as const, PublicIp: req.publicIp, BgpAsn: req.bgpAsn, TagSpecifications: [{ ResourceType: 'customer-gateway' as const, Tags: [{ Key: 'Name', Value: req.name }] }] };
+      const out = await send(region, 'CreateCustomerGateway', (c) => c.send(new CreateCustomerGatewayCommand(input)));
+      if (!out.CustomerGateway) throw new CloudError('MalformedResponse', `CreateCustomerGateway in ${region} returned no gateway.`, 'Check the EC2 endpoint setting.');
+      return toCustomerGateway(out.CustomerGateway);
+    },
+
+    async createVpnConnection(region, req) {
+      const input = {
+        Type: 'ipsec.1',
+        CustomerGatewayId: req.customerGatewayId,
+        VpnGatewayId: req.vpnGatewayId,
+        Options: { StaticRoutesOnly: req.staticRoutesOnly, TunnelOptions: req.tunnelInsideCidrs?.map((TunnelInsideCidr) => ({ TunnelInsideCidr })) },
+        TagSpecifications: req.name ? [{ ResourceType: 'vpn-connection' as const, Tags: [{ Key: 'Name', Value: req.name }] }] : undefined,
+      };
+      const out = await send(region, 'CreateVpnConnection', (c) => c.send(new CreateVpnConnectionCommand(input)));
+      if (!out.VpnConnection) throw new CloudError('MalformedResponse', `CreateVpnConnection in ${region} returned no connection.`, 'Check the EC2 endpoint setting.');
+      return toVpnConnection(out.VpnConnection);
+    },
+
+    close() {
+      for (const c of clients.values()) c.destroy();
+      clients.clear();
+    },
+  };
+  return cloud;
+}

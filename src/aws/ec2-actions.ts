@@ -1,0 +1,24 @@
+/**
+ * Every EC2 action the adapter can call. The IAM policy shipped with flatnet is generated from
+ * and checked against this list; the adapter's `call()` only accepts names from it, so the list
+ * cannot fall behind the code.
+ */
+export const EC2_ACTIONS_USED = [
+  'DescribeInstances',
+  'DescribeAddresses',
+  'DescribeRouteTables',
+  'DescribeImages',
+  'DescribeVpnConnections',
+  'DescribeVpnGateways',
+  'RunInstances',
+  // RunInstances with TagSpecifications is authorized as ec2:CreateTags too.
+  'CreateTags',
+  'ModifyInstanceAttribute',
+  'AssociateAddress',
+  'ReplaceRoute',
+  'StopInstances',
+  'CreateCustomerGateway',
+  'CreateVpnConnection',
+] as const;
+
+export type Ec2Action = (typeof EC2_ACTIONS_USED)[number];
