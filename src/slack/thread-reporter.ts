@@ -1,0 +1,287 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from '../log.js';
+import { statusReportOf } from '../report/status-report-of.js';
+import { FINAL_STATUSES, type Run, type RunEvent } from '../runbook/types.js';
+import { buildApprovalPrompt, buildChecklist, buildRunRoot, buildRunSummary, buildStatusDetails, buildStatusSummary, type ChatText } from './blocks/index.js';
+import { context } from './blocks/chat-text.js';
+import { commandCode } from './blocks/describe-run.js';
+import { escapeMrkdwn, mention } from './blocks/escape-mrkdwn.js';
+import type { ChatPort } from './chat-port.js';
+import { callSlack, errText, type RetryPolicy } from './reporter/call-slack.js';
+import { eventReply } from './reporter/event-replies.js';
+import { createThreadStore, type ThreadRecord } from './reporter/thread-store.js';
+
+/** What the run engine calls after every transition. */
+export interface RunObserver {
+  onEvent(run: Run, event: RunEvent): Promise<void>;
+}
+
+export interface ThreadReporter extends RunObserver {
+  /** Wait until everything reported so far (for one run, or all) is in Slack, or given up on. */
+  flush(runId?: string): Promise<void>;
+  /** Stop taking events and flush (graceful shutdown). Does not close `redis`: it is the caller's. */
+  close(): Promise<void>;
+}
+
+export interface ThreadReporterOptions {
+  chat: ChatPort;
+  redis: Redis;
+  prefix: string;
+  logger: Logger;
+  /** At most one edit per message per interval: `chat.update` is tier 3 (≈ 50/min per workspace). */
+  minEditIntervalMs?: number;
+  /** The clock shown to people (approval expiry); edit pacing always uses the real clock. */
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  retry?: Partial<Omit<RetryPolicy, 'sleep'>>;
+}
+
+type Edited = 'root' | 'checklist';
+
+interface EditState {
+  lastAt: number;
+  dirty: boolean;
+  queued: boolean;
+  timer?: NodeJS.Timeout;
+}
+
+interface RunState {
+  /** The latest snapshot: every edit renders this, so a late edit shows the newest state. */
+  run: Run;
+  /** Latest progress note per step, folded into the checklist. */
+  notes: Record<string, string>;
+  thread: ThreadRecord;
+  /** What the root message shows now (a status, or `report`); undefined: unknown, edit it. */
+  rootShows?: string;
+  tail: Promise<void>;
+  pending: number;
+  edits: Record<Edited, EditState>;
+  waiters: (() => void)[];
+}
+
+/**
+ * Reports runs into Slack threads: a root message per run, a live checklist edited in place
+ * (coalesced to the rate limits), the approval prompt, replies for failures and undos, and a
+ * final summary. `onEvent` only queues work: a Slack outage or a 429 delays the thread,
+ * never the run. Message timestamps live in Redis so any process can carry on the thread.
+ */
+export function createThreadReporter(options: ThreadReporterOptions): ThreadReporter {
+  const { chat, logger } = options;
+  const log = logger.child({ component: 'thread-reporter' });
+  const minEditIntervalMs = options.minEditIntervalMs ?? 1200;
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const policy: RetryPolicy = { maxAttempts: 3, maxRateLimitWaits: 10, maxRetryAfterMs: 60_000, backoffMs: 250, ...options.retry, sleep };
+  const store = createThreadStore(options.redis, options.prefix, sleep);
+  const runs = new Map<string, RunState>();
+  let closed = false;
+
+  const slack = <T>(what: string, fn: () => Promise<T>): Promise<T> => callSlack(what, fn, policy, log);
+  const isStatusRun = (run: Run): boolean => run.kind === 'status';
+  const isFinal = (run: Run): boolean => FINAL_STATUSES.includes(run.status);
+  const rootKey = (run: Run): string => (isStatusRun(run) && isFinal(run) && statusReportOf(run) ? 'report' : run.status);
+
+  function rootMessage(run: Run): ChatText {
+    const report = isStatusRun(run) && isFinal(run) ? statusReportOf(run) : undefined;
+    if (!report) return buildRunRoot(run);
+    // A status run's root becomes the summary itself; who asked stays visible under it.
+    const summary = buildStatusSummary(report);
+    return { text: summary.text, blocks: [...summary.blocks, context(`${mention(run.requester)} asked for ${commandCode(run)} · ${escapeMrkdwn(run.id)}`)] };
+  }
+
+  const checklistMessage = (state: RunState): ChatText => buildChecklist(state.run, { notes: state.notes });
+
+  async function post(state: RunState, what: string, message: ChatText, inThread = true): Promise<string> {
+    const threadTs = inThread ? state.thread.root : undefined;
+    if (inThread && !threadTs) throw new Error(`no thread to post ${what} in yet`);
+    const { ts } = await slack(what, () => chat.postMessage({ channel: state.run.origin.channel, ...(threadTs ? { threadTs } : {}), ...message }));
+    return ts;
+  }
+
+  async function update(state: RunState, what: string, ts: string, message: ChatText): Promise<void> {
+    await slack(what, () => chat.updateMessage({ channel: state.run.origin.channel, ts, ...message }));
+  }
+
+  /** Make sure the root (and, except for status runs, the checklist) exist, posting them at most once across processes. */
+  async function ensureThread(state: RunState): Promise<void> {
+    const id = state.run.id;
+    const complete = (r: ThreadRecord): boolean => Boolean(r.root) && (isStatusRun(state.run) || Boolean(r.checklist));
+    if (complete(state.thread)) return;
+    Object.assign(state.thread, await store.load(id));
+    if (!state.thread.root && state.run.origin.rootTs) {
+      // The command handler already posted the root: adopt it and edit it from now on.
+      state.thread.root = state.run.origin.rootTs;
+      await store.save(id, { root: state.thread.root });
+    }
+    if (complete(state.thread)) return;
+    await store.withCreateClaim(id, complete, async (fresh) => {
+      Object.assign(state.thread, fresh);
+      if (!state.thread.root) {
+        const shows = rootKey(state.run);
+        state.thread.root = await post(state, 'root message', rootMessage(state.run), false);
+        state.rootShows = shows;
+        await store.save(id, { root: state.thread.root });
+      }
+      if (!isStatusRun(state.run) && !state.thread.checklist) {
+        state.edits.checklist.dirty = false;
+        state.thread.checklist = await post(state, 'checklist', checklistMessage(state));
+        state.edits.checklist.lastAt = Date.now();
+        await store.save(id, { checklist: state.thread.checklist });
+      }
+    });
+    Object.assign(state.thread, await store.load(id));
+  }
+
+  function enqueue(state: RunState, what: string, task: () => Promise<void>): void {
+    state.pending++;
+    state.tail = state.tail
+      .then(task)
+      .catch((err: unknown) => log.warn({ runId: state.run.id, what, err: errText(err) }, 'Slack reporting failed; the run goes on'))
+      .then(() => {
+        state.pending--;
+        settle(state);
+      });
+  }
+
+  const isIdle = (s: RunState): boolean => s.pending === 0 && !s.edits.root.timer && !s.edits.checklist.timer;
+
+  function settle(state: RunState): void {
+    if (!isIdle(state)) return;
+    for (const resolve of state.waiters.splice(0)) resolve();
+    // A finished run's state is only memory: drop it (Redis keeps the timestamps).
+    if (isFinal(state.run) && runs.get(state.run.id) === state) runs.delete(state.run.id);
+  }
+
+  /** Ask for an edit: now if the last one is old enough, else one trailing edit when it is. */
+  function requestEdit(state: RunState, which: Edited): void {
+    const e = state.edits[which];
+    e.dirty = true;
+    if (e.timer || e.queued) return;
+    const wait = e.lastAt + minEditIntervalMs - Date.now();
+    const start = (): void => {
+      e.timer = undefined;
+      e.queued = true;
+      enqueue(state, `edit ${which}`, () => runEdit(state, which));
+    };
+    if (wait <= 0) start();
+    else e.timer = setTimeout(start, wait);
+  }
+
+  async function runEdit(state: RunState, which: Edited): Promise<void> {
+    const e = state.edits[which];
+    e.queued = false;
+    await ensureThread(state);
+    if (!e.dirty) return;
+    const ts = which === 'root' ? state.thread.root : state.thread.checklist;
+    // The root was just posted (or edited) showing this very state: nothing to change.
+    if (!ts || (which === 'root' && state.rootShows === rootKey(state.run))) return;
+    e.dirty = false;
+    e.lastAt = Date.now();
+    const shows = rootKey(state.run);
+    try {
+      await update(state, which, ts, which === 'root' ? rootMessage(state.run) : checklistMessage(state));
+      if (which === 'root') state.rootShows = shows;
+    } finally {
+      e.lastAt = Date.now();
+    }
+  }
+
+  async function showPrompt(state: RunState, postIfMissing: boolean): Promise<void> {
+    if (!state.thread.prompt) Object.assign(state.thread, await store.load(state.run.id));
+    const prompt = buildApprovalPrompt(state.run, now());
+    if (state.thread.prompt) await update(state, 'approval prompt', state.thread.prompt, prompt);
+    else if (postIfMissing) {
+      state.thread.prompt = await post(state, 'approval prompt', prompt);
+      await store.save(state.run.id, { prompt: state.thread.prompt });
+    }
+  }
+
+  async function finish(state: RunState): Promise<void> {
+    const id = state.run.id;
+    Object.assign(state.thread, await store.load(id));
+    const report = isStatusRun(state.run) ? statusReportOf(state.run) : undefined;
+    if (report) {
+      // Details in the thread, one reply per region; a resumed reporter continues where this one stopped.
+      const details = buildStatusDetails(report);
+      for (let i = Number(state.thread.details ?? 0); i < details.length; i++) {
+        await post(state, `status details ${i + 1}/${details.length}`, details[i]!);
+        state.thread.details = String(i + 1);
+        await store.save(id, { details: state.thread.details });
+      }
+    } else if (!state.thread.summary) {
+      state.thread.summary = await post(state, 'summary', buildRunSummary(state.run));
+      await store.save(id, { summary: state.thread.summary });
+    }
+  }
+
+  async function handle(state: RunState, run: Run, event: RunEvent, folded: boolean): Promise<void> {
+    await ensureThread(state);
+    switch (event.type) {
+      case 'awaiting-approval':
+        await showPrompt(state, true);
+        break;
+      case 'approved':
+      case 'rejected':
+      case 'expired':
+        await showPrompt(state, false);
+        break;
+      case 'finished':
+        await finish(state);
+        break;
+      default:
+        break;
+    }
+    const reply = folded ? undefined : eventReply(run, event);
+    if (reply) await post(state, `${event.type} reply`, reply);
+  }
+
+  function stateOf(run: Run): RunState {
+    let state = runs.get(run.id);
+    if (!state) {
+      const edit = (): EditState => ({ lastAt: 0, dirty: false, queued: false });
+      state = { run, notes: {}, thread: {}, tail: Promise.resolve(), pending: 0, edits: { root: edit(), checklist: edit() }, waiters: [] };
+      runs.set(run.id, state);
+    }
+    return state;
+  }
+
+  async function flush(runId?: string): Promise<void> {
+    for (;;) {
+      const states = runId ? [runs.get(runId)].filter((s): s is RunState => s !== undefined) : [...runs.values()];
+      const busy = states.filter((s) => !isIdle(s));
+      if (busy.length === 0) return;
+      await Promise.all(busy.map((s) => new Promise<void>((resolve) => s.waiters.push(resolve))));
+    }
+  }
+
+  return {
+    async onEvent(run, event) {
+      try {
+        if (closed || run.origin.kind !== 'slack') return;
+        const snapshot = structuredClone(run);
+        const state = stateOf(snapshot);
+        state.run = snapshot;
+        let folded = false;
+        if (event.type === 'note' && event.text) {
+          const stepId = event.stepId ?? snapshot.steps.find((s) => s.status === 'running')?.id;
+          if (stepId) {
+            state.notes[stepId] = event.text;
+            folded = true;
+          }
+        }
+        enqueue(state, event.type, () => handle(state, snapshot, event, folded));
+        if (!isStatusRun(snapshot)) requestEdit(state, 'checklist');
+        if (rootKey(snapshot) !== state.rootShows) requestEdit(state, 'root');
+      } catch (err) {
+        log.warn({ runId: run.id, event: event.type, err: errText(err) }, 'could not queue a Slack update; the run goes on');
+      }
+    },
+
+    flush,
+
+    async close() {
+      closed = true;
+      await flush();
+    },
+  };
+}
