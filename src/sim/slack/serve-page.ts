@@ -58,8 +58,9 @@ export class PageServer {
     }
     if (req.method === 'GET' && url.pathname.startsWith('/files/')) return this.sendFile(res, url), true;
     if (req.method === 'GET' && url.pathname === '/sim/state') {
-      const me = url.searchParams.get('user') ?? '';
-      if (!this.store.users.has(me)) return this.sendJson(res, 400, { ok: false, error: `unknown user ${me}` }), true;
+      // An unknown or missing user (a stale bookmark) falls back to the first person.
+      const asked = this.store.users.get(url.searchParams.get('user') ?? '');
+      const me = asked && !asked.isBot ? asked.id : ([...this.store.users.values()].find((u) => !u.isBot)?.id ?? '');
       this.sendJson(res, 200, buildPageState(this.store, me, this.workspace));
       return true;
     }
