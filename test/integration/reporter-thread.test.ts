@@ -307,6 +307,21 @@ describe('thread reporter', () => {
     expect(rootNow).toContain('<@U0ALICE> asked for `/vpn status`');
   });
 
+  it('posts one root when two processes report the same new run at once', async () => {
+    prefix = uniquePrefix('rep');
+    let open!: () => void;
+    const chat = new RecordingChat({ gate: new Promise<void>((resolve) => (open = resolve)) });
+    const bot = reporter(chat);
+    const worker = reporter(chat);
+    const run = scaleupRun('r-race01');
+    await bot.onEvent(run, ev(run, 'created'));
+    await worker.onEvent(run, ev(run, 'started'));
+    open();
+    await Promise.all([bot.flush(), worker.flush()]);
+    expect(chat.posts()).toHaveLength(2);
+    expect(chat.posts()[1]?.threadTs).toBe(chat.posts()[0]?.ts);
+  });
+
   it('ignores runs that were not asked for in Slack', async () => {
     prefix = uniquePrefix('rep');
     const chat = new RecordingChat();
