@@ -97,6 +97,11 @@ export class Ec2State extends EventEmitter<Ec2Events> {
     this.timers.clear();
   }
 
+  /** State transitions still scheduled (boots, stops): zero after close. */
+  get pendingTransitions(): number {
+    return this.timers.size;
+  }
+
   setTunnelStatusProvider(provider: TunnelStatusProvider): void {
     this.tunnelStatus = provider;
   }
