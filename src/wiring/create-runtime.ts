@@ -1,0 +1,113 @@
+/**
+ * The composition root: the one place that builds the engine, the queue, the adapters and
+ * the runbooks from an inventory and wires them together. The bot, the worker, the CLI, the
+ * demo and the integration tests all start here, so they run the same code paths.
+ * (It imports jobs/ and commands/: the only module under src/ allowed to.)
+ */
+import type { Redis } from 'ioredis';
+import type { Worker } from 'bullmq';
+import type { LoadedInventory } from '../config/load-inventory.js';
+import type { Logger } from '../log.js';
+import type { Cloud } from '../aws/index.js';
+import type { RouterPool } from '../vyos/router-pool.js';
+import { createEngine, type Engine } from '../runbook/engine.js';
+import type { RunObserver } from '../runbook/observer.js';
+import { createRedisConnection } from '../queue/create-redis-connection.js';
+import { createRunQueue, DEFAULT_PREFIX, type RunQueue } from '../queue/run-queue.js';
+import { startWorker } from '../queue/start-worker.js';
+import { createRunJobProcessor, recordGaveUp } from '../queue/run-job-processor.js';
+import { closeGracefully } from '../queue/close-gracefully.js';
+import type { ChatPort } from '../slack/chat-port.js';
+import { createThreadReporter } from '../slack/thread-reporter.js';
+import { connectCloud, connectRouters } from './connect-to-network.js';
+import { buildRunbooks, type RunbookDeps } from './runbooks.js';
+import type { SlashDeps } from '../../commands/handle-slash-command.js';
+
+export interface RuntimeOptions {
+  loaded: LoadedInventory;
+  redisUrl: string;
+  prefix?: string;
+  logger: Logger;
+  /** Where threads go (Slack). Absent: runs are still recorded and their events streamed (the CLI reads those). */
+  chat?: ChatPort;
+  /** Start workers in this process. */
+  worker?: { concurrency?: number; lockDurationMs?: number; stalledIntervalMs?: number };
+  /** Replace adapters (tests and the simulator may pass their own). */
+  routers?: RouterPool;
+  cloud?: Cloud;
+  /** Extra observers (metrics). */
+  observers?: RunObserver[];
+}
+
+export interface Runtime {
+  loaded: LoadedInventory;
+  engine: Engine;
+  queue: RunQueue;
+  routers: RouterPool;
+  cloud: Cloud;
+  deps: RunbookDeps;
+  slash: SlashDeps;
+  /** The producer connection (fails fast): for reads such as the CLI's event tail use `redis`. */
+  redis: Redis;
+  worker?: Worker;
+  close(deadlineMs?: number): Promise<void>;
+}
+
+export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const { loaded, logger } = options;
+  const prefix = options.prefix ?? process.env.FLATNET_REDIS_PREFIX ?? DEFAULT_PREFIX;
+  const producer = await createRedisConnection(options.redisUrl, 'producer');
+  const workerConnection = options.worker ? await createRedisConnection(options.redisUrl, 'worker') : undefined;
+  const queue = createRunQueue({ connection: producer, prefix });
+  const routers = options.routers ?? connectRouters(loaded, logger);
+  const cloud = options.cloud ?? connectCloud(loaded, logger);
+  const deps: RunbookDeps = { inventory: loaded.inventory, routers, cloud, redis: producer, prefix, logger };
+  const { runbooks, planners } = buildRunbooks();
+  const reporter = options.chat ? createThreadReporter({ chat: options.chat, redis: producer, prefix, logger }) : undefined;
+  const engine = createEngine({
+    redis: producer,
+    prefix,
+    queue,
+    runbooks,
+    deps,
+    observers: [...(reporter ? [reporter] : []), ...(options.observers ?? [])],
+    logger,
+  });
+
+  let worker: Worker | undefined;
+  if (workerConnection && options.worker) {
+    const lockDurationMs = options.worker.lockDurationMs ?? 30_000;
+    worker = startWorker({
+      connection: workerConnection,
+      prefix,
+      concurrency: options.worker.concurrency ?? 8,
+      processor: createRunJobProcessor(engine, { lockDurationMs, logger }),
+      lockDurationMs,
+      ...(options.worker.stalledIntervalMs ? { stalledIntervalMs: options.worker.stalledIntervalMs } : {}),
+      logger,
+      onJobGaveUp: recordGaveUp(engine),
+    });
+  }
+
+  return {
+    loaded,
+    engine,
+    queue,
+    routers,
+    cloud,
+    deps,
+    slash: { inventory: loaded.inventory, engine, planners, logger },
+    redis: producer,
+    ...(worker ? { worker } : {}),
+    async close(deadlineMs = 10_000) {
+      await closeGracefully({ workers: worker ? [worker] : [], queues: [queue], connections: [], logger }, deadlineMs);
+      await reporter?.flush().catch(() => undefined);
+      await reporter?.close().catch(() => undefined);
+      await engine.close();
+      await routers.closeAll();
+      cloud.close();
+      producer.disconnect();
+      workerConnection?.disconnect();
+    },
+  };
+}

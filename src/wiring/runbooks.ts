@@ -1,0 +1,33 @@
+/**
+ * Every runbook flatnet can run, and the planner that turns each command into a run. A
+ * command whose planner is not registered here answers "coming soon" in help and in Slack.
+ */
+import type { Redis } from 'ioredis';
+import type { Cloud } from '../aws/index.js';
+import type { Inventory } from '../config/inventory-schema.js';
+import type { Command } from '../grammar/command.js';
+import type { Logger } from '../log.js';
+import type { RunRequestPlanner } from '../runbook/run-request.js';
+import type { RunKind, Runbook } from '../runbook/types.js';
+import type { RouterPool } from '../vyos/router-pool.js';
+import { createStatusRunbook, statusPlanner } from '../../jobs/status.js';
+
+/** Everything a runbook step may use; each runbook declares the subset it needs. */
+export interface RunbookDeps {
+  inventory: Inventory;
+  routers: RouterPool;
+  cloud: Cloud;
+  redis: Redis;
+  prefix: string;
+  logger: Logger;
+}
+
+export function buildRunbooks(): {
+  runbooks: Partial<Record<RunKind, Runbook<RunbookDeps>>>;
+  planners: Partial<Record<Command['kind'], RunRequestPlanner>>;
+} {
+  return {
+    runbooks: { status: createStatusRunbook() },
+    planners: { status: statusPlanner },
+  };
+}

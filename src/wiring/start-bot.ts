@@ -1,0 +1,70 @@
+/**
+ * The bot process: the Bolt app (Socket Mode or HTTP), its listeners, the thread reporter,
+ * and optionally workers in the same process (the demo does that; production runs workers
+ * as their own service). Returns a handle so the demo and the tests can stop it.
+ */
+import { register } from '../../commands/index.js';
+import type { LoadedInventory } from '../config/load-inventory.js';
+import type { Logger } from '../log.js';
+import { createBoltApp } from '../slack/create-bolt-app.js';
+import { createSlackChat } from '../slack/slack-chat.js';
+import type { SlackEnv } from '../cli/slack-env.js';
+import { createRuntime, type Runtime, type RuntimeOptions } from './create-runtime.js';
+import { mountOpsRoutes } from './ops-routes.js';
+
+export interface BotOptions {
+  loaded: LoadedInventory;
+  slack: SlackEnv;
+  redisUrl: string;
+  prefix?: string;
+  port: number;
+  host?: string;
+  logger: Logger;
+  worker?: RuntimeOptions['worker'];
+  dashboardPassword?: string;
+  runtime?: Partial<RuntimeOptions>;
+}
+
+export interface BotHandle {
+  port: number;
+  runtime: Runtime;
+  stop(): Promise<void>;
+}
+
+export async function startBot(options: BotOptions): Promise<BotHandle> {
+  const bolt = createBoltApp({
+    mode: options.slack.mode,
+    botToken: options.slack.botToken,
+    ...(options.slack.signingSecret ? { signingSecret: options.slack.signingSecret } : {}),
+    ...(options.slack.appToken ? { appToken: options.slack.appToken } : {}),
+    ...(options.slack.slackApiUrl ? { slackApiUrl: options.slack.slackApiUrl } : {}),
+    port: options.port,
+    ...(options.host ? { host: options.host } : {}),
+    logger: options.logger,
+  });
+  const runtime = await createRuntime({
+    loaded: options.loaded,
+    redisUrl: options.redisUrl,
+    ...(options.prefix ? { prefix: options.prefix } : {}),
+    logger: options.logger,
+    chat: createSlackChat(bolt.app.client, options.logger),
+    ...(options.worker ? { worker: options.worker } : {}),
+    ...options.runtime,
+  });
+  register(bolt.app, { slash: runtime.slash, decider: runtime.engine });
+  mountOpsRoutes(bolt.ops, { runtime, ...(options.dashboardPassword ? { dashboardPassword: options.dashboardPassword } : {}) });
+  try {
+    const { port } = await bolt.start();
+    return {
+      port,
+      runtime,
+      async stop() {
+        await bolt.stop();
+        await runtime.close();
+      },
+    };
+  } catch (err) {
+    await runtime.close();
+    throw err;
+  }
+}
