@@ -98,6 +98,14 @@ describe('buildStatusMessages', () => {
     expect(textOf(buildStatusMessages(report).summary)).toContain('*All clear*');
   });
 
+  it('shows the first 15 problems in the channel and counts the rest', () => {
+    const routers = Array.from({ length: 40 }, (_, i) => router(`r${i}`, 'us-east-1', [], { reachable: false, error: 'timeout' }));
+    const { summary } = buildStatusMessages({ scope: '*', generatedAt: T0, routers, regions: [], problems: [] });
+    expect(textOf(summary)).toContain('*r14* — unreachable');
+    expect(textOf(summary)).not.toContain('*r15*');
+    expect(textOf(summary)).toContain('… and 25 more problems — see the thread');
+  });
+
   it('groups details by region, problem regions first, each reply naming its region', () => {
     const { details } = buildStatusMessages(troubledReport());
     const regions = details.map((d) => /^([a-z0-9-]+):/.exec(d.text)?.[1]);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { blocksToText, mrkdwnToText } from '../../src/report/render-text.js';
 import type { Run } from '../../src/runbook/types.js';
-import { buildApprovalPrompt, buildChecklist } from '../../src/slack/blocks/index.js';
+import { buildApprovalPrompt, buildChecklist, buildStatusMessages } from '../../src/slack/blocks/index.js';
 
 const T0 = Date.UTC(2025, 2, 14, 14, 0);
 
@@ -65,5 +65,23 @@ describe('blocksToText', () => {
     expect(prompt).toContain('Who may approve: @U0BOB');
     expect(prompt).toContain('[Approve] [Reject]');
     expect(prompt).not.toMatch(/[*`]|:[a-z_]+:/);
+  });
+
+  it('prints a status summary as the terminal report the CLI shows', () => {
+    const { summary } = buildStatusMessages({
+      scope: '*',
+      generatedAt: T0 + 5 * 60_000,
+      routers: [
+        { router: 'hub-tokyo-a', region: 'ap-northeast-1', role: 'hub', reachable: true, tunnels: [{ name: 'to-us', kind: 'ipsec', state: 'up' }] },
+        { router: 'us-east-1-a', region: 'us-east-1', role: 'spoke', reachable: false, error: 'SSH timed out <5 s>', tunnels: [] },
+      ],
+      regions: [],
+      problems: [],
+    });
+    expect(blocksToText(summary.blocks).split('\n')).toEqual([
+      '✖ 1 problem — VPN status',
+      '✖ us-east-1-a — unreachable: SSH timed out <5 s>',
+      '2 routers · 1 tunnel up · 0 down · 1 unreachable · checked at 14:05 UTC · details in the thread',
+    ]);
   });
 });

@@ -32,8 +32,11 @@ export function buildStatusSummary(report: StatusReport): ChatText {
   const blocks: Block[] = [section(truncate(headline, 2900))];
   if (problems.length > 0) {
     const lines = problems.slice(0, SUMMARY_PROBLEMS).map(problemLine);
-    const shown = limitLines(lines, 2800, 'more problems');
-    if (problems.length > SUMMARY_PROBLEMS && shown.length === lines.length) shown.push(`… and ${problems.length - SUMMARY_PROBLEMS} more problems`);
+    const fitted = limitLines(lines, 2700, 'more problems');
+    // limitLines counts only what it was given; the total hidden is against all problems.
+    const shown = fitted.filter((l) => !l.startsWith('… and '));
+    const hidden = problems.length - shown.length;
+    if (hidden > 0) shown.push(`… and ${hidden} more problems — see the thread`);
     blocks.push(section(shown.join('\n')));
   }
   blocks.push(context(truncate(`${counts.line} · checked at ${formatClock(report.generatedAt)} · details in the thread`, 2900)));
