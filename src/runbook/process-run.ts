@@ -24,6 +24,8 @@ export async function processRun<D>(core: EngineCore<D>, runId: string, job: Run
   const session: RunSession<D> = { core, run, runbook, job };
   try {
     if (job.name === 'plan' && run.status === 'planning') await planRun(session);
+    // A run without approval executes inside its plan job: resumed there after a crash.
+    else if (job.name === 'plan' && run.status === 'running' && !run.approval) await executeRun(session);
     else if (job.name === 'exec' && run.status === 'running') await executeRun(session);
   } catch (err) {
     // Cancelled or expired while we held it: nothing more to do, and nothing to report.

@@ -59,7 +59,13 @@ export function toyStep(spec: ToyStepSpec): Step<ToyDeps> {
         hang.reached();
         await hang.release;
       }
-      if (phase === 'plan') return { result: { facts: `seen by ${spec.id}` }, detail: `${spec.id} looked` };
+      if (phase === 'plan') {
+        if (hang?.when === 'after-action') {
+          hang.reached();
+          await hang.release;
+        }
+        return { result: { facts: `seen by ${spec.id}` }, detail: `${spec.id} looked` };
+      }
       if (d.failAt === spec.id) throw new Error(`${spec.id} broke on purpose`);
       if (ctx.dryRun) return { detail: `${spec.id} would act` };
       await ctx.assertStillOwner();
