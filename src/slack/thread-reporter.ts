@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '../log.js';
 import { statusReportOf } from '../report/status-report-of.js';
+import type { RunObserver } from '../runbook/observer.js';
 import { FINAL_STATUSES, type Run, type RunEvent } from '../runbook/types.js';
 import { buildApprovalPrompt, buildChecklist, buildRunRoot, buildRunSummary, buildStatusDetails, buildStatusSummary, type ChatText } from './blocks/index.js';
 import { context } from './blocks/chat-text.js';
@@ -11,10 +12,7 @@ import { callSlack, errText, type RetryPolicy } from './reporter/call-slack.js';
 import { eventReply } from './reporter/event-replies.js';
 import { createThreadStore, type ThreadRecord } from './reporter/thread-store.js';
 
-/** What the run engine calls after every transition. */
-export interface RunObserver {
-  onEvent(run: Run, event: RunEvent): Promise<void>;
-}
+export type { RunObserver };
 
 export interface ThreadReporter extends RunObserver {
   /** Wait until everything reported so far (for one run, or all) is in Slack, or given up on. */
