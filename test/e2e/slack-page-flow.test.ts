@@ -74,7 +74,7 @@ describe('the local Slack page', () => {
 
     // bob takes over the same browser: alice's ephemeral lines are not his to see.
     await page.getByTestId('user-switcher').selectOption('U0BOB');
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid="ephemeral-note"]').length === 0);
+    await page.getByTestId('ephemeral-note').first().waitFor({ state: 'detached' });
     await request.getByTestId('button-approve').click();
     await request.filter({ hasText: 'Approved by @bob' }).waitFor();
     expect(await request.getByTestId('button-approve').count()).toBe(0);
@@ -89,6 +89,7 @@ describe('the local Slack page', () => {
     await thread.getByText('/vpn is not supported in threads. Sorry!').waitFor();
 
     mkdirSync('docs', { recursive: true });
+    await page.mouse.move(120, 700);
     await page.screenshot({ path: 'docs/slack-emulator.png' });
 
     const store = slack.store;
@@ -118,17 +119,14 @@ describe('the local Slack page', () => {
     await page.getByTestId('channel-dm').click();
     const image = page.getByTestId('file-image');
     await image.waitFor();
-    // The QR code PNG really loads from the emulator.
-    await page.waitForFunction(() => {
-      const img = document.querySelector<HTMLImageElement>('[data-testid="file-image"]');
-      return img !== null && img.complete && img.naturalWidth > 0;
-    });
+    // The QR code PNG really loads from the emulator (a string: the test has no DOM types).
+    await page.waitForFunction(
+      `(() => { const img = document.querySelector('[data-testid="file-image"]'); return img !== null && img.complete && img.naturalWidth > 0; })()`,
+    );
     const links = await page.getByTestId('file-link').allInnerTexts();
     expect(links).toEqual(['alice-laptop.png', 'alice-laptop.conf']);
-    const conf = await page.evaluate(async () => {
-      const a = [...document.querySelectorAll<HTMLAnchorElement>('[data-testid="file-link"]')].find((l) => l.textContent === 'alice-laptop.conf');
-      return a ? (await fetch(a.href)).text() : '';
-    });
+    const href = await page.getByTestId('file-link').filter({ hasText: 'alice-laptop.conf' }).getAttribute('href');
+    const conf = await (await fetch(new URL(href ?? '', slack.url))).text();
     expect(conf).toContain('[Interface]');
   });
 

@@ -1,3 +1,4 @@
+import { LogLevel, WebClient, type Logger } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TriggerBook } from '../../src/sim/slack/api-context.js';
 import type { SlackStore } from '../../src/sim/slack/slack-store.js';
@@ -6,6 +7,16 @@ import { startSlackEmulator, type SlackEmulator } from '../../src/sim/slack/star
 
 const SECRET = 'sim-signing-secret-delivery';
 const TOKEN = 'xoxb-sim-delivery';
+
+const quietLogger: Logger = {
+  debug: () => {},
+  info: () => {},
+  warn: () => {},
+  error: () => {},
+  setLevel: () => {},
+  getLevel: () => LogLevel.ERROR,
+  setName: () => {},
+};
 
 let slack: SlackEmulator;
 let bot: SampleBot;
@@ -93,6 +104,14 @@ describe('delivery to a real Bolt app in HTTP mode', () => {
     await slack.slashCommand({ user: 'U0ALICE', command: '/vpn', text: 'add-peer' });
     const view = await waitFor(slack.store, () => slack.store.viewStack('U0ALICE')[0], 'the modal');
     expect(view.view.callback_id).toBe('add_peer');
+
+    // The bot may rewrite the open modal by id; a stale hash is refused as in Slack.
+    const web = new WebClient(TOKEN, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, logger: quietLogger });
+    const updated = await web.views.update({ view_id: view.id, hash: view.hash, view: view.view as never });
+    expect(updated.view?.hash).not.toBe(view.hash);
+    await expect(web.views.update({ view_id: view.id, hash: view.hash, view: view.view as never })).rejects.toMatchObject({
+      data: { error: 'hash_conflict' },
+    });
 
     const bad = await slack.submitView({ user: 'U0ALICE', viewId: view.id, values: { name: 'bad name; rm -rf', region: 'ap-northeast-1', kind: 'wireguard' } });
     expect(bad.responseAction).toBe('errors');

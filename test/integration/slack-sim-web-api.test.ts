@@ -132,6 +132,16 @@ describe('Slack emulator Web API, driven by the real WebClient', () => {
     expect(Buffer.from(await download.arrayBuffer()).equals(png)).toBe(true);
   });
 
+  it('posts to a user id as the DM with that person, and deletes only its own messages', async () => {
+    const posted = await client.chat.postMessage({ channel: 'U0CAROL', text: 'hello carol' });
+    expect(posted.channel).toBe('D0CAROL');
+    expect(slack.store.messages('D0CAROL').map((m) => m.text)).toEqual(['hello carol']);
+    await client.chat.delete({ channel: 'D0CAROL', ts: posted.ts! });
+    expect(slack.store.messages('D0CAROL')).toEqual([]);
+    const human = slack.postAsUser({ user: 'U0ALICE', channel: '#netops', text: 'hi' });
+    await expect(client.chat.delete({ channel: 'C0NETOPS', ts: human.ts })).rejects.toMatchObject({ data: { error: 'cant_delete_message' } });
+  });
+
   it('answers users.info and usergroups.users.list', async () => {
     const bob = await client.users.info({ user: 'U0BOB' });
     expect(bob.user).toMatchObject({ id: 'U0BOB', name: 'bob', real_name: 'Bob Brown', profile: { title: 'network approver' } });

@@ -64,8 +64,8 @@ function message(m, previous, inThread) {
   return `<div class="msg ${m.ephemeral ? 'ephemeral' : ''} ${continued ? 'continued' : ''}" data-testid="message" data-ts="${escapeHtml(m.ts)}" data-user="${escapeHtml(m.user)}">
     <div class="msg-gutter">${continued ? `<span class="msg-time-hover">${timeOf(m.ts)}</span>` : avatar(user)}</div>
     <div class="msg-body">
-      ${continued ? '' : `<div class="msg-meta"><span class="msg-author">${escapeHtml(user.isBot ? user.name : user.realName)}</span>${user.isBot ? '<span class="badge">APP</span>' : ''}<span class="msg-time">${timeOf(m.ts)}</span></div>`}
-      <div class="msg-content">${body}${m.edited ? '<span class="edited">(edited)</span>' : ''}</div>
+      ${continued ? '' : `<div class="msg-meta"><span class="msg-author">${escapeHtml(user.isBot ? user.name : user.realName)}</span>${user.isBot ? '<span class="badge">APP</span>' : ''}<span class="msg-time">${timeOf(m.ts)}</span>${m.edited ? '<span class="edited">(edited)</span>' : ''}</div>`}
+      <div class="msg-content">${body}${m.edited && continued ? '<span class="edited">(edited)</span>' : ''}</div>
       ${files(m.files)}
       ${m.ephemeral ? '<div class="ephemeral-note" data-testid="ephemeral-note">👁 Only visible to you</div>' : ''}
       ${replies}
