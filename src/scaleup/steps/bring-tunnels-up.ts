@@ -1,0 +1,76 @@
+/**
+ * Execute step 6: the new router holds the Elastic IP; reset IPsec there so it initiates at
+ * once instead of waiting for the peers' DPD, then wait until every SA that was up on the old
+ * router is up here and every BGP session that was established is established again. A
+ * timeout fails the step, and the engine's undo moves the Elastic IP back.
+ */
+import { FlatnetError } from '../../errors.js';
+import type { Step } from '../../runbook/types.js';
+import type { RouterClient } from '../../vyos/router-client.js';
+import { resultOf, type CopyConfigResult } from '../scale-facts.js';
+import type { ScaleDeps } from '../scale-deps.js';
+import { newRouterClient } from './new-router-client.js';
+
+export interface TunnelCount {
+  sasUp: string[];
+  sasDown: string[];
+  bgpUp: string[];
+  bgpDown: string[];
+}
+
+export async function countTunnels(router: RouterClient, expectedSas: string[], expectedBgp: string[]): Promise<TunnelCount> {
+  const [ipsec, bgp] = await Promise.all([router.ipsecReport(), expectedBgp.length > 0 ? router.bgpSummary() : Promise.resolve(null)]);
+  const up = new Set(ipsec.sas.filter((sa) => sa.state === 'up').map((sa) => sa.connection));
+  const established = new Set((bgp?.neighbors ?? []).filter((n) => n.state === 'Established').map((n) => n.address));
+  return {
+    sasUp: expectedSas.filter((c) => up.has(c)),
+    sasDown: expectedSas.filter((c) => !up.has(c)),
+    bgpUp: expectedBgp.filter((a) => established.has(a)),
+    bgpDown: expectedBgp.filter((a) => !established.has(a)),
+  };
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export const bringTunnelsUpStep: Step<ScaleDeps> = {
+  id: 'bring-tunnels-up',
+  title: 'Bring the tunnels up on the new router',
+  phase: 'execute',
+  async run(ctx) {
+    const copied = resultOf<CopyConfigResult & { dryRun?: boolean }>(ctx.results, 'copy-config');
+    if (ctx.dryRun) return { detail: 'dry run: would reset IPsec on the new router and wait for its tunnels' };
+    const { expectedSas, expectedBgp } = copied;
+    const total = expectedSas.length + expectedBgp.length;
+    const router = newRouterClient(ctx);
+    const { clock, tunnelWait } = ctx.deps;
+
+    let count = await countTunnels(router, expectedSas, expectedBgp);
+    // Resumed after the tunnels came up: a second reset would only cause a second outage.
+    if (count.sasDown.length + count.bgpDown.length > 0) {
+      await ctx.assertStillOwner();
+      await router.resetIpsec();
+      const deadline = clock() + tunnelWait.timeoutMs;
+      let shown = -1;
+      for (;;) {
+        count = await countTunnels(router, expectedSas, expectedBgp);
+        const up = count.sasUp.length + count.bgpUp.length;
+        if (up === total) break;
+        if (up !== shown) {
+          shown = up;
+          await ctx.note(`tunnels ${count.sasUp.length}/${expectedSas.length} up, BGP ${count.bgpUp.length}/${expectedBgp.length} established`);
+        }
+        if (clock() >= deadline) {
+          const down = [...count.sasDown.map((c) => `SA ${c}`), ...count.bgpDown.map((a) => `BGP ${a}`)];
+          throw new FlatnetError(
+            'TIMEOUT',
+            `the new router brought ${up}/${total} tunnels and sessions up within ${Math.round(tunnelWait.timeoutMs / 1000)} s; still down: ${down.slice(0, 8).join(', ')}${down.length > 8 ? ', …' : ''}`,
+            'flatnet moves the Elastic IP back to the old router; compare the new router\'s `show vpn ipsec sa` and strongSwan log with the old one before trying again',
+          );
+        }
+        await sleep(tunnelWait.pollMs);
+      }
+    }
+    await ctx.deps.afterAction?.('bring-tunnels-up');
+    return { detail: `${count.sasUp.length}/${expectedSas.length} SAs up, ${count.bgpUp.length}/${expectedBgp.length} BGP sessions established on the new router` };
+  },
+};

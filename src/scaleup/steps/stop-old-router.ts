@@ -1,0 +1,49 @@
+/**
+ * Execute step 9: stop the old instance (never terminate: a stopped router is a rollback an
+ * operator can start again) and tag it with the run, then record the new instance in the
+ * router facts so the rest of flatnet reaches it before the inventory file is edited.
+ */
+import type { Step } from '../../runbook/types.js';
+import { inventoryLinesFor } from '../merge-router-facts.js';
+import type { RouterFacts } from '../router-facts.js';
+import { asJson, newInstanceOf, resultOf, type CopyConfigResult, type LoadFactsResult } from '../scale-facts.js';
+import type { ScaleDeps } from '../scale-deps.js';
+
+export const stopOldRouterStep: Step<ScaleDeps> = {
+  id: 'stop-old-router',
+  title: 'Stop the old instance',
+  phase: 'execute',
+  async run(ctx) {
+    const facts = resultOf<LoadFactsResult>(ctx.results, 'load-facts');
+    const { cloud, routerFacts, clock } = ctx.deps;
+    if (ctx.dryRun) {
+      await cloud.stopInstance(facts.region, facts.instanceId, true);
+      return { detail: `DryRun: StopInstances ${facts.instanceId} would succeed` };
+    }
+    const fresh = newInstanceOf(ctx.results);
+    const copied = resultOf<CopyConfigResult>(ctx.results, 'copy-config');
+    const old = await cloud.describeInstance(facts.region, facts.instanceId);
+    if (old.state !== 'stopped' && old.state !== 'stopping') {
+      await ctx.assertStillOwner();
+      await cloud.stopInstance(facts.region, facts.instanceId);
+    }
+    await cloud.createTags(facts.region, [facts.instanceId], { 'flatnet:replaced-by': ctx.run.id });
+    const known: RouterFacts = {
+      instanceId: fresh.instanceId,
+      privateIp: fresh.privateIp,
+      networkInterfaceId: fresh.networkInterfaceId,
+      type: fresh.type,
+      hostKey: copied.hostKey ?? '',
+      sshHost: copied.sshHost ?? fresh.privateIp,
+      sshPort: copied.sshPort ?? 22,
+      replacedAt: clock(),
+      runId: ctx.run.id,
+    };
+    await routerFacts.set(facts.router, known);
+    await ctx.deps.afterAction?.('stop-old-router');
+    return {
+      result: asJson({ stopped: facts.instanceId, inventoryLines: inventoryLinesFor(facts.router, known) }),
+      detail: `${facts.instanceId} stopped and tagged flatnet:replaced-by=${ctx.run.id}`,
+    };
+  },
+};
