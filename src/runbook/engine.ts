@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { BadInputError, FlatnetError } from '../errors.js';
+import { BadInputError, describeError, FlatnetError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { runCancelScript, runDecideScript, runExpireScript } from './approval-scripts.js';
 import { describeBusyTarget, describeCommand, formatDuration, formatUtcTime } from './describe-run.js';
@@ -203,8 +203,12 @@ export function createEngine<D>(options: EngineOptions<D>): Engine {
         (running ? ` "${running.title}" was under way and may be half done.` : '') +
         ` Nothing was undone. To continue: check ${run.target}, then finish by hand or ask again with \`${describeCommand(run)}\`.`;
       await finishRun(core, run, 'failed', outcome, { error: reason });
-      const target = run.dryRun ? undefined : options.runbooks[run.kind]?.lockTarget?.(run);
-      if (target) await locks.release(target, run.id);
+      try {
+        const target = run.dryRun ? undefined : options.runbooks[run.kind]?.lockTarget?.(run);
+        if (target) await locks.release(target, run.id);
+      } catch (err) {
+        core.log.warn({ runId, err: describeError(err) }, 'could not release the lease of an abandoned run; it expires by itself');
+      }
     },
 
     whoHolds: (target) => locks.whoHolds(target),
