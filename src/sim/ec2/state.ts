@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
-import { cidrContains, intToIp, ipToInt, parseCidr } from './cidr.js';
+import { cidrContains, intToIp, parseCidr } from './cidr.js';
 import { Ec2ApiError, invalidParameter, notFound } from './ec2-error.js';
 import { FaultInjector } from './faults.js';
-import { newId, newPreSharedKey } from './ids.js';
+import { newId } from './ids.js';
 import { renderCustomerGatewayConfig } from './render-customer-gateway-config.js';
 import type {
   Ec2Events,
@@ -22,7 +22,9 @@ import type {
   Tags,
   TunnelStatusProvider,
 } from './types.js';
-import { checkInsideCidr, checkPreSharedKey, pickInsideCidr, readTelemetry, type TunnelTelemetry } from './vpn-tunnels.js';
+import { readTelemetry, type TunnelTelemetry } from './vpn-tunnels.js';
+import { createRoute, replaceRoute, routeState, routeTarget, type RouteRequest } from './routes.js';
+import { createCustomerGateway, createVpnConnection, type VpnConnectionRequest } from './vpn-connections.js';
 
 export interface Ec2StateOptions {
   /** pending → running delay. */
@@ -141,7 +143,7 @@ export class Ec2State extends EventEmitter<Ec2Events> {
     const address: SimAddress = {
       allocationId: a.allocationId ?? newId('eipalloc'),
       region: a.region,
-      publicIp: a.publicIp ?? this.nextPublicIp('elastic'),
+      publicIp: a.publicIp ?? this.allocatePublicIp('elastic'),
       tags: { ...a.tags },
     };
     this.addresses.set(address.allocationId, address);
@@ -235,12 +237,7 @@ export class Ec2State extends EventEmitter<Ec2Events> {
 
   /** A route is a blackhole once its target instance is not running or its ENI is gone. */
   routeState(route: SimRoute): RouteState {
-    if (route.gatewayId) return 'active';
-    const eni = route.networkInterfaceId ? this.networkInterfaces.get(route.networkInterfaceId) : undefined;
-    if (route.networkInterfaceId && !eni) return 'blackhole';
-    const instanceId = route.instanceId ?? eni?.instanceId;
-    if (!instanceId) return 'blackhole';
-    return this.instances.get(instanceId)?.state === 'running' ? 'active' : 'blackhole';
+    return routeState(this, route);
   }
 
   telemetry(conn: SimVpnConnection): TunnelTelemetry[] {
@@ -370,45 +367,16 @@ export class Ec2State extends EventEmitter<Ec2Events> {
     delete address.privateIp;
   }
 
-  /** Validate a route target; an instance target is recorded with its primary ENI, as AWS shows it. */
   routeTarget(region: string, t: { networkInterfaceId?: string; instanceId?: string; gatewayId?: string }): Omit<SimRoute, 'destination' | 'origin'> {
-    const given = [t.networkInterfaceId, t.instanceId, t.gatewayId].filter((x) => x !== undefined);
-    if (given.length !== 1) throw new Ec2ApiError('InvalidParameterCombination', 'Exactly one route target must be specified.');
-    if (t.networkInterfaceId) {
-      const eni = this.need(this.networkInterfaces, region, t.networkInterfaceId, 'InvalidNetworkInterfaceID.NotFound', 'network interface ID');
-      return { networkInterfaceId: eni.networkInterfaceId, instanceId: eni.instanceId };
-    }
-    if (t.instanceId) {
-      const inst = this.need(this.instances, region, t.instanceId, 'InvalidInstanceID.NotFound', 'instance ID');
-      return { instanceId: inst.instanceId, networkInterfaceId: inst.networkInterfaceId };
-    }
-    return { gatewayId: t.gatewayId };
+    return routeTarget(this, region, t);
   }
 
-  replaceRoute(region: string, req: { routeTableId: string; destination: string; networkInterfaceId?: string; instanceId?: string; gatewayId?: string }): void {
-    const table = this.need(this.routeTables, region, req.routeTableId, 'InvalidRouteTableID.NotFound', 'route table ID');
-    const target = this.routeTarget(region, req);
-    const i = table.routes.findIndex((r) => r.destination === req.destination);
-    if (i < 0) {
-      throw this.missingRouteCode === 'InvalidParameterValue'
-        ? invalidParameter(`There is no route defined for '${req.destination}' in the route table. Use CreateRoute instead.`)
-        : new Ec2ApiError('InvalidRoute.NotFound', `no route with destination-cidr-block ${req.destination} in route table ${req.routeTableId}`);
-    }
-    table.routes[i] = { destination: req.destination, ...target, origin: 'CreateRoute' };
-    this.emit('route-replaced', { routeTableId: table.routeTableId, region, destination: req.destination, ...target });
+  replaceRoute(region: string, req: RouteRequest): void {
+    replaceRoute(this, region, req);
   }
 
-  createRoute(region: string, req: { routeTableId: string; destination: string; networkInterfaceId?: string; instanceId?: string; gatewayId?: string }): void {
-    const table = this.need(this.routeTables, region, req.routeTableId, 'InvalidRouteTableID.NotFound', 'route table ID');
-    const target = this.routeTarget(region, req);
-    const existing = table.routes.find((r) => r.destination === req.destination);
-    if (existing) {
-      const same = existing.networkInterfaceId === target.networkInterfaceId && existing.gatewayId === target.gatewayId;
-      if (same) return; // AWS treats an identical CreateRoute as success.
-      throw new Ec2ApiError('RouteAlreadyExists', `The route identified by ${req.destination} already exists.`);
-    }
-    table.routes.push({ destination: req.destination, ...target, origin: 'CreateRoute' });
-    this.emit('route-created', { routeTableId: table.routeTableId, region, destination: req.destination, ...target });
+  createRoute(region: string, req: RouteRequest): void {
+    createRoute(this, region, req);
   }
 
   createTags(region: string, resourceIds: string[], tags: Tags): void {
@@ -437,58 +405,11 @@ export class Ec2State extends EventEmitter<Ec2Events> {
   // ---- VPN -----------------------------------------------------------------------------------
 
   createCustomerGateway(region: string, req: { ipAddress: string; bgpAsn: number; tags: Tags }): SimCustomerGateway {
-    // AWS: an identical request returns the existing gateway instead of a second one.
-    for (const c of this.customerGateways.values()) {
-      if (c.region === region && c.ipAddress === req.ipAddress && c.bgpAsn === req.bgpAsn) return c;
-    }
-    ipToInt(req.ipAddress);
-    const cgw: SimCustomerGateway = { customerGatewayId: newId('cgw'), region, ipAddress: req.ipAddress, bgpAsn: req.bgpAsn, tags: { ...req.tags } };
-    this.customerGateways.set(cgw.customerGatewayId, cgw);
-    return cgw;
+    return createCustomerGateway(this, region, req);
   }
 
-  createVpnConnection(
-    region: string,
-    req: { customerGatewayId: string; vpnGatewayId: string; staticRoutesOnly: boolean; tunnels: { insideCidr?: string; preSharedKey?: string }[]; tags: Tags },
-  ): SimVpnConnection {
-    const cgw = this.need(this.customerGateways, region, req.customerGatewayId, 'InvalidCustomerGatewayID.NotFound', 'customerGateway ID');
-    const vgw = this.need(this.vpnGateways, region, req.vpnGatewayId, 'InvalidVpnGatewayID.NotFound', 'vpnGateway ID');
-    if (cgw.bgpAsn === vgw.amazonSideAsn) {
-      throw new Ec2ApiError('AsnConflict', `The customer gateway ASN ${cgw.bgpAsn} conflicts with the virtual private gateway ASN ${vgw.amazonSideAsn}.`);
-    }
-    if (req.tunnels.length > 2) throw invalidParameter('A VPN connection has at most two tunnels.');
-    const taken = new Set<string>();
-    for (const c of this.vpnConnections.values()) if (c.vpnGatewayId === vgw.vpnGatewayId) for (const t of c.tunnels) taken.add(t.insideCidr);
-    for (const t of req.tunnels) {
-      if (t.insideCidr !== undefined) {
-        checkInsideCidr(t.insideCidr);
-        if (taken.has(t.insideCidr)) throw invalidParameter(`The tunnel inside CIDR ${t.insideCidr} is already in use on ${vgw.vpnGatewayId}.`);
-      }
-      if (t.preSharedKey !== undefined) checkPreSharedKey(t.preSharedKey);
-    }
-    const first = req.tunnels[0]?.insideCidr;
-    const second = req.tunnels[1]?.insideCidr;
-    if (first !== undefined && first === second) throw invalidParameter('The two tunnels need different inside CIDR blocks.');
-    const now = this.now();
-    const tunnels = [0, 1].map((n) => {
-      const opt = req.tunnels[n] ?? {};
-      const insideCidr = opt.insideCidr ?? pickInsideCidr(new Set([...taken, ...req.tunnels.map((t) => t.insideCidr ?? '')]));
-      taken.add(insideCidr);
-      return { outsideIp: this.nextPublicIp('vgw'), insideCidr, preSharedKey: opt.preSharedKey ?? newPreSharedKey(), lastStatus: 'DOWN' as const, lastStatusChange: now, acceptedRouteCount: 0 };
-    });
-    const conn: SimVpnConnection = {
-      vpnConnectionId: newId('vpn'),
-      region,
-      customerGatewayId: cgw.customerGatewayId,
-      vpnGatewayId: vgw.vpnGatewayId,
-      staticRoutesOnly: req.staticRoutesOnly,
-      state: 'available',
-      tunnels,
-      tags: { ...req.tags },
-    };
-    this.vpnConnections.set(conn.vpnConnectionId, conn);
-    this.emit('vpn-connection-created', { vpnConnectionId: conn.vpnConnectionId, region });
-    return conn;
+  createVpnConnection(region: string, req: VpnConnectionRequest): SimVpnConnection {
+    return createVpnConnection(this, region, req);
   }
 
   // ---- internals -------------------------------------------------------------------------------
@@ -567,7 +488,8 @@ export class Ec2State extends EventEmitter<Ec2Events> {
     throw new Ec2ApiError('InsufficientFreeAddressesInSubnet', `The subnet ${subnet.subnetId} has no free addresses.`);
   }
 
-  private nextPublicIp(kind: 'elastic' | 'vgw'): string {
+  /** The next public address from the documentation ranges (Elastic IPs, VGW outside addresses). */
+  allocatePublicIp(kind: 'elastic' | 'vgw'): string {
     const n = kind === 'elastic' ? ++this.elasticIpCount : ++this.vgwOutsideCount;
     if (n > 254) throw new Error(`the emulator ran out of documentation addresses for ${kind} IPs`);
     return `${kind === 'elastic' ? ELASTIC_IP_NET : VGW_OUTSIDE_NET}${n}`;
