@@ -194,6 +194,12 @@ describe('AWS adapter against the EC2 emulator', () => {
     expect((await cloud.describeInstance(REGION, standby.instanceId)).publicIp).toBe(hub.address.publicIp);
   });
 
+  it('tags the router and its Elastic IP', async () => {
+    await cloud.createTags(REGION, [hub.router.instanceId, hub.address.allocationId], { 'flatnet:run': 'r-7k2m9q' });
+    expect((await cloud.describeInstance(REGION, hub.router.instanceId)).tags['flatnet:run']).toBe('r-7k2m9q');
+    expect((await cloud.describeAddress(REGION, hub.address.allocationId)).tags).toMatchObject({ 'flatnet:run': 'r-7k2m9q', Name: 'hub-tokyo-a-eip' });
+  });
+
   it('stops (never terminates) a router, after which its routes are blackholes', async () => {
     const stopped = new Promise<void>((resolve) => state.on('instance-state', (e) => e.to === 'stopped' && resolve()));
     expect(await cloud.stopInstance(REGION, hub.router.instanceId)).toBe('stopping');

@@ -1,6 +1,9 @@
 import {
   AssociateAddressCommand,
   CreateCustomerGatewayCommand,
+  CreateTagsCommand,
+  DescribeCustomerGatewaysCommand,
+  StartInstancesCommand,
   CreateVpnConnectionCommand,
   DescribeAddressesCommand,
   DescribeImagesCommand,
@@ -256,5 +259,38 @@ describe('EC2 emulator through the real SDK', () => {
     expect(up).toMatchObject({ Status: 'UP', StatusMessage: '2 BGP ROUTES', AcceptedRouteCount: 2, LastStatusChange: now });
     expect(stillDown).toMatchObject({ Status: 'DOWN', AcceptedRouteCount: 0, LastStatusChange: new Date('2026-11-25T10:00:00.000Z') });
     timed.close();
+  });
+
+  it('starts a stopped instance again: pending, then running', async () => {
+    const w = seedRouterRegion(state, { region: 'eu-west-1', name: 'spoke-eu' });
+    state.setInstanceState(w.router.instanceId, 'stopped');
+    const running = new Promise<void>((resolve) => state.on('instance-state', (e) => e.to === 'running' && resolve()));
+    const out = await ec2('eu-west-1').send(new StartInstancesCommand({ InstanceIds: [w.router.instanceId] }));
+    expect(out.StartingInstances?.[0]).toMatchObject({ CurrentState: { Name: 'pending' }, PreviousState: { Name: 'stopped' } });
+    await running;
+    expect(state.route(w.routeTable.routeTableId, '10.9.0.0/16')?.state).toBe('active');
+  });
+
+  it('tags resources and finds customer gateways by tag', async () => {
+    const c = ec2('us-east-1');
+    const cgw = await c.send(new CreateCustomerGatewayCommand({ Type: 'ipsec.1', PublicIp: '203.0.113.50', BgpAsn: 65010 }));
+    const id = cgw.CustomerGateway?.CustomerGatewayId ?? '';
+    await c.send(new CreateTagsCommand({ Resources: [id], Tags: [{ Key: 'Name', Value: 'hub-tokyo' }] }));
+    const found = await c.send(new DescribeCustomerGatewaysCommand({ Filters: [{ Name: 'tag:Name', Values: ['hub-tokyo'] }] }));
+    expect(found.CustomerGateways?.map((g) => g.CustomerGatewayId)).toEqual([id]);
+    const unknown = await failure(c.send(new CreateTagsCommand({ Resources: ['i-00000000000000000'], Tags: [{ Key: 'a', Value: 'b' }] })));
+    expect(unknown.name).toBe('InvalidInstanceID.NotFound');
+  });
+
+  it('closes promptly even while a slowed-down request is in flight', async () => {
+    state.actionLatencyMs.set('DescribeImages', 60_000);
+    const arrived = new Promise<void>((resolve) => state.once('request-received', () => resolve()));
+    const inFlight = ec2('us-east-1').send(new DescribeImagesCommand({ Owners: ['self'] })).then(
+      () => 'answered',
+      () => 'cut off',
+    );
+    await arrived;
+    await emu.close();
+    expect(await inFlight).toBe('cut off');
   });
 });

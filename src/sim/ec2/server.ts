@@ -67,6 +67,7 @@ export async function startEc2Emulator(options: { state?: Ec2State; host?: strin
       const url = new URL(req.url ?? '/', 'http://emulator');
       const params = QueryParams.parse(req.method === 'POST' ? await readBody(req) : url.search.slice(1));
       action = params.action ?? 'Unknown';
+      state.emit('request-received', { action, region, requestId });
       const delay = state.latencyMs + (state.actionLatencyMs.get(action) ?? 0);
       if (delay > 0) await sleep(delay);
       const handler = ACTION_HANDLERS[action];

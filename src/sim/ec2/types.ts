@@ -156,6 +156,8 @@ export interface Ec2Events {
   'route-replaced': [{ routeTableId: string; region: string; destination: string; networkInterfaceId?: string; instanceId?: string; gatewayId?: string }];
   'route-created': [{ routeTableId: string; region: string; destination: string; networkInterfaceId?: string; instanceId?: string; gatewayId?: string }];
   'vpn-connection-created': [{ vpnConnectionId: string; region: string }];
+  /** A call has arrived (before any injected latency). */
+  'request-received': [{ action: string; region: string; requestId: string }];
   /** Every API call as answered, for tests and the demo's activity log (no parameters: they may hold keys). */
   request: [{ action: string; region: string; status: number; code?: string; requestId: string }];
 }
