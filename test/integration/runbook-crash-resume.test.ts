@@ -75,3 +75,43 @@ describe('runbook engine: crash and resume', () => {
     }
   });
 });
+
+describe('runbook engine: crash while undoing', () => {
+  it('a worker dies after undoing a step: the next one carries on undoing, each undo once, never re-running the failed step', async () => {
+    const world = createWorld();
+    try {
+      let reached!: () => void;
+      let release!: () => void;
+      const hangReached = new Promise<void>((resolve) => (reached = resolve));
+      const hang: Hang = { stepId: 'b', when: 'after-undo', reached, release: new Promise<void>((resolve) => (release = resolve)) };
+      const staleWork: Array<Promise<void>> = [];
+      const undoSteps: ToyStepSpec[] = [{ id: 'a' }, { id: 'b' }, { id: 'c' }];
+      const engineA = world.engine(toyRunbook(undoSteps), { deps: { hang, failAt: 'c' } });
+      const workerA = world.startWorker(engineA, {
+        processor: (_runId, process) => {
+          const work = process();
+          staleWork.push(work);
+          return work;
+        },
+      });
+      const { id } = await engineA.submit(submitInput());
+      await hangReached;
+      await workerA.close(true);
+
+      const engineB = world.engine(toyRunbook(undoSteps), { deps: { failAt: 'c' } });
+      world.startWorker(engineB);
+      const run = await waitForStatus(engineB, id, ['rolled-back', 'failed', 'succeeded']);
+      expect(run.status).toBe('rolled-back');
+      expect(run.steps.map((s) => s.status)).toEqual(['undone', 'undone', 'failed']);
+      expect(await world.counts()).toEqual({ a: 1, b: 1, 'undo:a': 1, 'undo:b': 1 });
+      expect(await world.undoOrder()).toEqual(['b', 'a']);
+
+      release();
+      const settled = await Promise.allSettled(staleWork);
+      expect(settled.some((s) => s.status === 'rejected' && s.reason instanceof OwnershipLostError)).toBe(true);
+      expect(await world.counts()).toEqual({ a: 1, b: 1, 'undo:a': 1, 'undo:b': 1 });
+    } finally {
+      await world.cleanup();
+    }
+  });
+});

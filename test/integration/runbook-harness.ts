@@ -18,7 +18,7 @@ export const silentLog = createLogger({ level: 'silent' });
 
 export interface Hang {
   stepId: string;
-  when: 'before-action' | 'after-action';
+  when: 'before-action' | 'after-action' | 'after-undo';
   /** Resolved when the step reaches the hang. */
   reached: () => void;
   /** The step waits for this (a worker "dies" here). */
@@ -86,6 +86,10 @@ export function toyStep(spec: ToyStepSpec): Step<ToyDeps> {
             if (d.undoFailAt === spec.id) throw new Error(`undo of ${spec.id} broke on purpose`);
             if (await d.redis.sismember(worldKey(d), spec.id)) {
               await d.redis.multi().srem(worldKey(d), spec.id).hincrby(countKey(d), `undo:${spec.id}`, 1).rpush(undoOrderKey(d), spec.id).exec();
+            }
+            if (d.hang?.stepId === spec.id && d.hang.when === 'after-undo') {
+              d.hang.reached();
+              await d.hang.release;
             }
           },
         }),
