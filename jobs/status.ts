@@ -42,7 +42,7 @@ export async function collectStatus(deps: StatusDeps, scope: string, now = Date.
     ),
     mapBounded(covered.regions, 8, (region) => readRegionTelemetry(region, deps.cloud, timeoutMs)),
   ]);
-  return { scope, generatedAt: now, routers, regions, problems: findProblems(routers, regions) };
+  return { scope, generatedAt: now, routers, regions, problems: findProblems({ scope, generatedAt: now, routers, regions, problems: [] }) };
 }
 
 export function createStatusRunbook(): Runbook<StatusDeps> {

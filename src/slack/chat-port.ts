@@ -1,6 +1,7 @@
 /**
- * The chat surface a reporter writes to. Slack's WebClient implements it in production; the
- * CLI implements it by printing. Methods never throw for a chat outage: the caller decides.
+ * The chat surface a reporter writes to; Slack's WebClient implements it (src/slack/slack-chat.ts).
+ * Methods throw on failure (a 429 as RateLimited with its Retry-After): the thread reporter
+ * catches, waits and retries, so a chat outage never fails a run.
  */
 export interface Block {
   type: string;

@@ -1,30 +1,65 @@
-/** Problems first: what an operator must look at, worst first. */
-import type { Problem, RegionVpnStatus, RouterStatus } from '../report/status-report.js';
+import type { Problem, RouterStatus, StatusReport, TunnelStatus } from '../report/status-report.js';
 
-export function findProblems(routers: RouterStatus[], regions: RegionVpnStatus[]): Problem[] {
-  const problems: Problem[] = [];
-  for (const r of routers) {
-    if (!r.reachable) {
-      problems.push({ severity: 'down', where: r.router, text: `${r.router} unreachable: ${r.error ?? 'no answer'}` });
+/** How many tunnel names a problem line lists before "… and N more". */
+const NAMES_SHOWN = 5;
+
+/**
+ * Every problem in a status report, worst first: routers unreachable, tunnels down, BGP not
+ * established, load at or over threshold, regions whose AWS VPN telemetry failed. Derived from the
+ * report's data (the source of truth) so the order holds whoever built the report; problems
+ * the status job added itself (`report.problems`) that are not already covered follow, down
+ * before warn. One line per router and kind, not per tunnel: twenty dead tunnels behind one
+ * router are one problem to an operator.
+ */
+export function findProblems(report: StatusReport): Problem[] {
+  const unreachable: Problem[] = [];
+  const tunnelsDown: Problem[] = [];
+  const bgpDown: Problem[] = [];
+  const highLoad: Problem[] = [];
+  const telemetry: Problem[] = [];
+  for (const router of report.routers) {
+    if (!router.reachable) {
+      unreachable.push({ severity: 'down', where: router.router, text: `unreachable${router.error ? `: ${router.error}` : ''}` });
       continue;
     }
-    // A standby holds no Elastic IP, so its tunnels are down by design: not a problem.
-    if (r.role === 'standby') continue;
-    for (const t of r.tunnels) {
-      // An idle laptop is not an outage: WireGuard peers are listed, never alarmed on.
-      if (t.state === 'up' || t.kind === 'wireguard') continue;
-      const what = t.kind === 'bgp' ? `${t.name} not established (${t.detail ?? 'down'})` : `${t.name} down`;
-      problems.push({ severity: t.kind === 'bgp' ? 'warn' : 'down', where: r.router, text: `${r.router}: ${what}` });
-    }
-    if (r.load5 !== undefined && r.loadThreshold !== undefined && r.load5 >= r.loadThreshold) {
-      problems.push({ severity: 'warn', where: r.router, text: `${r.router}: 5-minute load ${r.load5.toFixed(2)} ≥ ${r.loadThreshold} — consider /router scaleup ${r.router}` });
-    }
-  }
-  for (const g of regions) {
-    if (g.error) problems.push({ severity: 'warn', where: g.region, text: `${g.region}: AWS VPN telemetry unavailable: ${g.error}` });
-    for (const t of g.tunnels) {
-      if (t.state === 'down') problems.push({ severity: 'down', where: g.region, text: `${g.region}: ${t.name} (${t.remote ?? '?'}) down${t.detail ? `: ${t.detail}` : ''}` });
+    // Same rules as the status job (src/status/find-problems.ts): a standby holds no Elastic
+    // IP, so its tunnels are down by design; an idle WireGuard laptop is not an outage.
+    const alarming = router.role === 'standby' ? [] : router.tunnels.filter((t) => t.state === 'down' && t.kind !== 'wireguard');
+    const down = alarming.filter((t) => t.kind !== 'bgp');
+    if (down.length > 0) tunnelsDown.push({ severity: 'down', where: router.router, text: `${plural(down.length, 'tunnel')} down: ${names(down)}` });
+    const bgp = alarming.filter((t) => t.kind === 'bgp');
+    if (bgp.length > 0) bgpDown.push({ severity: 'down', where: router.router, text: `BGP not established with ${names(bgp)}` });
+    if (isOverloaded(router)) {
+      highLoad.push({ severity: 'warn', where: router.router, text: `5-minute load ${router.load5?.toFixed(2)} ≥ ${router.loadThreshold?.toFixed(2)}: consider /router scaleup ${router.router}` });
     }
   }
-  return problems.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'down' ? -1 : 1));
+  for (const region of report.regions) {
+    const down = region.tunnels.filter((t) => t.state === 'down');
+    if (down.length > 0) tunnelsDown.push({ severity: 'down', where: region.region, text: `${plural(down.length, 'AWS VPN tunnel')} down: ${names(down)}` });
+    if (region.error) telemetry.push({ severity: 'warn', where: region.region, text: `AWS VPN telemetry failed: ${region.error}` });
+  }
+  const derived = [...unreachable, ...tunnelsDown, ...bgpDown, ...highLoad, ...telemetry];
+  // The job lists one problem per tunnel in its own words; a router or region already
+  // flagged here is covered, so only problems about places the data did not flag are added.
+  const flagged = new Set(derived.map((p) => p.where));
+  const seen = new Set<string>();
+  const extra = report.problems.filter((p) => !flagged.has(p.where) && !seen.has(key(p)) && seen.add(key(p)));
+  return [...derived.filter((p) => p.severity === 'down'), ...extra.filter((p) => p.severity === 'down'), ...derived.filter((p) => p.severity === 'warn'), ...extra.filter((p) => p.severity === 'warn')];
+}
+
+export function isOverloaded(router: RouterStatus): boolean {
+  return router.load5 !== undefined && router.loadThreshold !== undefined && router.load5 >= router.loadThreshold;
+}
+
+function key(p: Problem): string {
+  return `${p.severity}\u0000${p.where}\u0000${p.text}`;
+}
+
+function names(tunnels: TunnelStatus[]): string {
+  const shown = tunnels.slice(0, NAMES_SHOWN).map((t) => t.name).join(', ');
+  return tunnels.length > NAMES_SHOWN ? `${shown} … and ${tunnels.length - NAMES_SHOWN} more` : shown;
+}
+
+export function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

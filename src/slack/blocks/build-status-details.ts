@@ -1,7 +1,7 @@
 import type { RegionVpnStatus, RouterStatus, StatusReport, TunnelStatus } from '../../report/status-report.js';
 import { LIMITS, section, type ChatText } from './chat-text.js';
 import { escapeMrkdwn } from './escape-mrkdwn.js';
-import { isOverloaded } from './find-problems.js';
+import { isOverloaded } from '../../status/find-problems.js';
 import { chunkLines, truncate } from './truncate.js';
 
 const TUNNELS_PER_ROUTER = 100;

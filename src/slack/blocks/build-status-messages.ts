@@ -3,7 +3,7 @@ import type { Block } from '../chat-port.js';
 import { context, section, type ChatText } from './chat-text.js';
 import { buildStatusDetails } from './build-status-details.js';
 import { escapeMrkdwn } from './escape-mrkdwn.js';
-import { findProblems, isOverloaded, plural } from './find-problems.js';
+import { findProblems, isOverloaded, plural } from '../../status/find-problems.js';
 import { formatClock } from './format-time.js';
 import { limitLines, truncate } from './truncate.js';
 

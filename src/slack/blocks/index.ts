@@ -5,7 +5,7 @@ export { truncate, chunkLines, limitLines } from './truncate.js';
 export { assertWithinLimits, limitProblems, messageChars } from './assert-within-limits.js';
 export { buildStatusMessages, buildStatusSummary, countStatus } from './build-status-messages.js';
 export { buildStatusDetails } from './build-status-details.js';
-export { findProblems } from './find-problems.js';
+export { findProblems } from '../../status/find-problems.js';
 export { buildChecklist, type ChecklistOptions } from './build-checklist.js';
 export { buildRunRoot } from './build-run-root.js';
 export { buildApprovalPrompt, approvalState, APPROVE_ACTION_ID, REJECT_ACTION_ID } from './build-approval-prompt.js';
