@@ -1,0 +1,175 @@
+/**
+ * Operational mode: the commands a driver runs outside `configure`, each answered from the
+ * router's active configuration and live state. Unknown words get VyOS's
+ * `Invalid command: show [foo]` with the bad word in brackets.
+ */
+import type { CliToken } from './parse-cli-words.js';
+import type { VyosRouter } from './vyos-router.js';
+import { renderCurlyBody } from './render-config-curly.js';
+import { showIpsecConnections, showIpsecSa } from './show-ipsec-sa.js';
+import { showWireguardSummary } from './show-wireguard-summary.js';
+import { showBgpSummary } from './show-bgp-summary.js';
+import { catProcLoadavg, showSystemUptime, showVersion } from './show-system-status.js';
+
+export interface OpResult {
+  lines: string[];
+  action?: 'configure' | 'logout';
+  exitCode?: number;
+}
+
+export function invalidCommand(known: string[], bad: string): OpResult {
+  const prefix = known.length > 0 ? `${known.join(' ')} ` : '';
+  return { lines: ['', `  Invalid command: ${prefix}[${bad}]`, ''], exitCode: 1 };
+}
+
+function incomplete(words: string[]): OpResult {
+  return { lines: ['', `  Incomplete command: ${words.join(' ')}`, ''], exitCode: 1 };
+}
+
+/** Walk `words` along an expected sequence; report the first word that differs. */
+function expectWords(words: string[], expected: string[]): OpResult | undefined {
+  for (let i = 0; i < expected.length; i++) {
+    if (words[i] === undefined) return incomplete(words);
+    if (words[i] !== expected[i]) return invalidCommand(words.slice(0, i), words[i] as string);
+  }
+  if (words.length > expected.length) return invalidCommand(words.slice(0, expected.length), words[expected.length] as string);
+  return undefined;
+}
+
+const SECRET_LEAVES = /\b(private-key|preshared-key|secret|password|key|encrypted-password|plaintext-password) '[^']*'/;
+
+function applyPipes(lines: string[], pipes: CliToken[][]): string[] {
+  let out = lines;
+  for (const pipe of pipes) {
+    const [command, ...args] = pipe.map((t) => t.text);
+    if (command === 'match' || command === 'grep') {
+      const pattern = args.join(' ');
+      out = out.filter((line) => line.includes(pattern));
+    } else if (command === 'strip-private') {
+      out = out.map((line) => line.replace(SECRET_LEAVES, (_m, leaf: string) => `${leaf} 'xxxxxx'`));
+    }
+    // `no-more`, `more`, `count` … change nothing a client can see with the pager off.
+  }
+  return out;
+}
+
+function showCommand(router: VyosRouter, words: string[]): OpResult {
+  const cfg = router.active;
+  const [, what, ...rest] = words;
+  switch (what) {
+    case undefined:
+      return incomplete(words);
+    case 'configuration':
+      if (rest.length === 0) return { lines: renderCurlyBody(cfg.root, 0) };
+      return expectWords(rest, ['commands']) ?? { lines: cfg.toSetLines() };
+    case 'vpn': {
+      if (rest[0] === 'ipsec' && rest[1] === 'sa' && rest.length === 2) return { lines: showIpsecSa(cfg, router.live, router.ipsecRunning) };
+      if (rest[0] === 'ipsec' && rest[1] === 'connections' && rest.length === 2) {
+        return { lines: showIpsecConnections(cfg, router.live, router.ipsecRunning) };
+      }
+      if (rest[0] !== 'ipsec') return rest[0] ? invalidCommand(['show', 'vpn'], rest[0]) : incomplete(words);
+      return rest[1] ? invalidCommand(['show', 'vpn', 'ipsec'], rest[1]) : incomplete(words);
+    }
+    case 'interfaces': {
+      if (rest[0] !== 'wireguard') return rest[0] ? invalidCommand(['show', 'interfaces'], rest[0]) : incomplete(words);
+      const iface = rest[1];
+      if (!iface) return incomplete(words);
+      if (rest[2] !== 'summary' || rest.length > 3) return rest[2] ? invalidCommand(words.slice(0, 4), rest[2]) : incomplete(words);
+      return { lines: showWireguardSummary(cfg, iface, router.live, router.version) };
+    }
+    case 'ip':
+      return expectWords(rest, ['bgp', 'summary']) ?? { lines: showBgpSummary(cfg, router.live, router.version) };
+    case 'bgp':
+      return expectWords(rest, ['summary']) ?? { lines: showBgpSummary(cfg, router.live, router.version) };
+    case 'system':
+      return expectWords(rest, ['uptime']) ?? { lines: showSystemUptime(router.live, router.cores, router.version) };
+    case 'version':
+      return expectWords(rest, []) ?? { lines: showVersion(router.version, router.hardwareModel) };
+    default:
+      return invalidCommand(['show'], what);
+  }
+}
+
+function resetVpn(router: VyosRouter, words: string[]): OpResult {
+  const cfg = router.active;
+  const rest = words.slice(1);
+  const bad = expectWords(rest.slice(0, 3), ['vpn', 'ipsec', 'site-to-site']);
+  if (bad) return bad;
+  const target = rest[3];
+  let peers: string[];
+  if (target === 'all' && rest.length === 4) {
+    peers = cfg.names('vpn ipsec site-to-site peer');
+  } else if (target === 'peer' && rest[4] !== undefined) {
+    const peer = rest[4];
+    const tunnel = rest[5] === 'tunnel' ? rest[6] : rest[5];
+    const p = `vpn ipsec site-to-site peer ${peer}`;
+    const exists = cfg.has(p) && (tunnel === undefined || (tunnel === 'vti' ? cfg.has(`${p} vti`) : cfg.has(`${p} tunnel ${tunnel}`)));
+    if (!exists) return { lines: ['Peer or tunnel(s) not found, aborting'], exitCode: 1 };
+    peers = [peer];
+    router.emit('ipsec-reset', { peer, tunnel });
+  } else {
+    return target ? invalidCommand(words.slice(0, 4), target) : incomplete(words);
+  }
+  const lines: string[] = [];
+  for (const peer of peers) {
+    lines.push(`Peer ${peer} terminate result: success`);
+    if (cfg.value(`vpn ipsec site-to-site peer ${peer} connection-type`) === 'initiate') lines.push(`Peer ${peer} initiate result: success`);
+    if (target === 'all') router.emit('ipsec-reset', { peer });
+  }
+  return { lines };
+}
+
+function restart(router: VyosRouter, words: string[]): OpResult {
+  const what = words[1];
+  if (what === 'ipsec' && words.length === 2 && router.version !== '1.3') {
+    router.ipsecRunning = true;
+    router.emit('ipsec-restart');
+    return { lines: ['IPsec process restarted'] };
+  }
+  if (what === 'vpn' && words.length === 2 && router.version === '1.3') {
+    router.ipsecRunning = true;
+    router.emit('ipsec-restart');
+    return { lines: ['Stopping strongSwan IPsec...', 'Starting strongSwan 5.9.1 IPsec [starter]...'] };
+  }
+  return what ? invalidCommand(['restart'], what) : incomplete(words);
+}
+
+/** Run one op-mode command (already split from `;`), with its `|` filters. */
+export function runOpCommand(router: VyosRouter, tokens: CliToken[]): OpResult {
+  const segments: CliToken[][] = [[]];
+  for (const t of tokens) {
+    if (t.separator === '|') segments.push([]);
+    else (segments[segments.length - 1] as CliToken[]).push(t);
+  }
+  const words = (segments[0] ?? []).map((t) => t.text);
+  const result = dispatch(router, words);
+  return { ...result, lines: applyPipes(result.lines, segments.slice(1)) };
+}
+
+function dispatch(router: VyosRouter, words: string[]): OpResult {
+  const [first] = words;
+  switch (first) {
+    case undefined:
+      return { lines: [] };
+    case 'show':
+      return showCommand(router, words);
+    case 'set':
+      // Paging and width only matter to a human; the emulator never pages.
+      if (words[1] === 'terminal' && words[2] !== undefined) return { lines: [] };
+      return words[1] ? invalidCommand(['set'], words[1]) : incomplete(words);
+    case 'cat':
+      if (words[1] === '/proc/loadavg' && words.length === 2) return { lines: catProcLoadavg(router.live) };
+      return { lines: [`cat: ${words[1] ?? ''}: Permission denied`], exitCode: 1 };
+    case 'restart':
+      return restart(router, words);
+    case 'reset':
+      return resetVpn(router, words);
+    case 'configure':
+      return words.length === 1 ? { lines: [], action: 'configure' } : invalidCommand(['configure'], words[1] as string);
+    case 'exit':
+    case 'logout':
+      return { lines: [], action: 'logout' };
+    default:
+      return invalidCommand([], first);
+  }
+}
