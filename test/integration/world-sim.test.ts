@@ -103,8 +103,9 @@ describe('simulated world', () => {
     const up = sa.sas.filter((s) => s.state === 'up').map((s) => s.peer);
     expect(up).toEqual(expect.arrayContaining(['spoke-virginia', 'spoke-oregon', 'spoke-ireland', 'spoke-singapore', 'spoke-saopaulo', 'office']));
     const bgp = parseBgpSummary(await exec(hubA(), botKey, 'show ip bgp summary'));
-    expect(bgp.neighbors.length).toBeGreaterThanOrEqual(7);
-    expect(bgp.neighbors.every((n) => n.state === 'Established')).toBe(true);
+    expect(bgp).not.toBeNull();
+    expect(bgp!.neighbors.length).toBeGreaterThanOrEqual(7);
+    expect(bgp!.neighbors.every((n) => n.state === 'Established')).toBe(true);
   });
 
   it('lets the AWS SDK see the routers, Elastic IPs, route tables and VPN telemetry UP', async () => {
