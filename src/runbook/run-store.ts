@@ -170,7 +170,9 @@ export class RunStore {
    * connection of its own, because a blocking read holds its connection.
    */
   async tailEvents(runId: string, fromId: string, blockMs: number): Promise<{ events: TailedEvent[]; lastId: string }> {
-    this.blocking ??= this.redis.duplicate();
+    // A blocking read on a producer connection (enableOfflineQueue: false) would fail while the
+    // duplicate is still connecting: the tail gets its own patient connection.
+    this.blocking ??= this.redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
     const key = this.keys.events(runId);
     const reply =
       blockMs > 0

@@ -61,7 +61,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const queue = createRunQueue({ connection: producer, prefix });
   const routers = options.routers ?? connectRouters(loaded, logger);
   const cloud = options.cloud ?? connectCloud(loaded, logger);
-  const deps: RunbookDeps = { inventory: loaded.inventory, routers, cloud, redis: producer, prefix, logger };
+  const deps: RunbookDeps = { inventory: loaded.inventory, routers, cloud, redis: producer, prefix, logger, ...(options.chat ? { chat: options.chat } : {}) };
   const { runbooks, planners } = buildRunbooks();
   const reporter = options.chat ? createThreadReporter({ chat: options.chat, redis: producer, prefix, logger }) : undefined;
   const engine = createEngine({

@@ -10,6 +10,7 @@ import type { Logger } from '../log.js';
 import type { RunRequestPlanner } from '../runbook/run-request.js';
 import type { RunKind, Runbook } from '../runbook/types.js';
 import type { RouterPool } from '../vyos/router-pool.js';
+import type { ChatPort } from '../slack/chat-port.js';
 import { createStatusRunbook, statusPlanner } from '../../jobs/status.js';
 
 /** Everything a runbook step may use; each runbook declares the subset it needs. */
@@ -20,6 +21,8 @@ export interface RunbookDeps {
   redis: Redis;
   prefix: string;
   logger: Logger;
+  /** Direct messages to people (client configurations); absent for runs started without Slack. */
+  chat?: ChatPort;
 }
 
 export function buildRunbooks(): {

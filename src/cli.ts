@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+/**
+ * `flatnet` — the one entry point: bot, worker, sim, demo, run, approve, check.
+ * It only wires: each subcommand lives in src/cli/ or src/wiring/.
+ */
+import { describeError, FlatnetError } from './errors.js';
+import { EXIT } from './cli/exit-codes.js';
+import { parseArgs } from './cli/parse-args.js';
+import { runSlashCommand } from './cli/run-slash-command.js';
+import { approveRun } from './cli/approve-run.js';
+import { runBot, runWorker } from './cli/run-services.js';
+
+const USAGE = `flatnet — chat-ops for a multi-region VyOS VPN on AWS
+
+  flatnet demo                         the local world + Slack emulator + bot + workers (npm run demo)
+  flatnet sim [--write-inventory F] [--routers N] [--ssh-latency-ms MS] [--ec2-latency-ms MS]
+  flatnet run [--config F] [--as USER] "/vpn status"     a slash command from the terminal
+  flatnet approve <run> --as USER [--reject]             approve or reject a waiting run
+  flatnet check --config F             validate an inventory and test SSH and AWS, router by router
+  flatnet bot [--config F] [--http] [--port P] [--with-worker]
+  flatnet worker [--config F] [--concurrency N]
+
+Environment: REDIS_URL (default redis://127.0.0.1:6379), FLATNET_CONFIG, SLACK_BOT_TOKEN,
+SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (FLATNET_SLACK_MODE=http), LOG_LEVEL.`;
+
+// flatnet targets Node 20 knowingly (see README); the SDK's reminder would bury the CLI's output.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const io = { out: (t: string) => process.stdout.write(`${t}\n`), err: (t: string) => process.stderr.write(`${t}\n`) };
+
+async function main(argv: string[]): Promise<number> {
+  const [sub, ...rest] = argv;
+  const args = parseArgs(rest, ['no-worker', 'reject', 'http', 'with-worker', 'dry-run']);
+  switch (sub) {
+    case 'run':
+      return runSlashCommand(args, io);
+    case 'approve':
+      return approveRun(args, io);
+    case 'bot':
+      return runBot(args, io);
+    case 'worker':
+      return runWorker(args, io);
+    case 'sim': {
+      const { runSim } = await import('./sim/world/run-sim.js');
+      await runSim(rest);
+      return EXIT.succeeded;
+    }
+    case 'demo': {
+      const { runDemo } = await import('./cli/run-demo.js');
+      return runDemo(args, io);
+    }
+    case 'check': {
+      const { runCheck } = await import('./cli/run-check.js');
+      return runCheck(args, io);
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+      io.out(USAGE);
+      return EXIT.succeeded;
+    default:
+      io.err(`flatnet: unknown command "${sub}"\n\n${USAGE}`);
+      return EXIT.badInput;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    io.err(`flatnet: ${describeError(err)}`);
+    process.exit(err instanceof FlatnetError && err.code !== 'INTERNAL' ? EXIT.environment : EXIT.failed);
+  },
+);
