@@ -138,6 +138,18 @@ describe('simulated world', () => {
     expect(await exec(hubA(), botKey, 'cat /proc/loadavg')).toMatch(/^2\.50? 2\.20? 1\.10?/);
   });
 
+  it('re-establishes tunnels after restart ipsec, on both ends', async () => {
+    const ireland = world.router('spoke-ireland');
+    const before = Date.now();
+    expect(await exec(ireland, botKey, 'restart ipsec')).toContain('IPsec process restarted');
+    const spokeSide = world.model.tunnelsOf(ireland.instanceId).find((t) => t.peer === 'hub')!;
+    const hubSide = world.model.tunnelsOf(hubA().instanceId).find((t) => t.peer === 'spoke-ireland')!;
+    // Never up before the restart plus the establishment time, whatever the clock did meanwhile.
+    expect(spokeSide.upAt).toBeGreaterThanOrEqual(before + world.model.tunnelUpMs);
+    expect(hubSide.upAt).toBe(spokeSide.upAt);
+    await waitFor('ireland back up', () => world.model.isUp(world.model.tunnelsOf(ireland.instanceId).find((t) => t.peer === 'hub')));
+  });
+
   it('fails the hub over: stop, outage, EIP + route to the standby, tunnels back on hub-tokyo-b', async () => {
     world.resetTimeline();
     const a = hubA();
