@@ -4,6 +4,7 @@
  * accumulate); tag containers (`ethernet`, `peer`) hold named instances. The schema decides
  * which is which; rendering follows `show configuration commands` / `show configuration`.
  */
+import { BadInputError } from '../../errors.js';
 import { quoteValue, tokenizeCliLine } from './parse-cli-words.js';
 import { resolveConfigPath } from './resolve-config-path.js';
 
@@ -48,9 +49,13 @@ export class ConfigTree {
     for (const line of lines) {
       const words = tokenizeCliLine(line).map((t) => t.text);
       if (words.length === 0 || words[0]?.startsWith('#')) continue;
-      if (words[0] !== 'set') throw new Error(`seed line must start with "set": ${line.split(' ').slice(0, 4).join(' ')}`);
+      // Only the first words are quoted back: the rest of a seed line may be a secret.
+      const head = words.slice(0, 4).join(' ');
+      if (words[0] !== 'set') throw new BadInputError(`Base configuration line "${head} …" is not a set command`, 'Give the router only `set …` lines.');
       const result = tree.set(words.slice(1));
-      if (result.failed) throw new Error(`seed line rejected (${result.lines.join(' / ')}): fix the base configuration`);
+      if (result.failed) {
+        throw new BadInputError(`Base configuration line "${head} …" was rejected: ${result.lines.join(' / ')}`, 'Fix that line of the base configuration.');
+      }
     }
     return tree;
   }

@@ -10,6 +10,7 @@ import type { AuthContext, Connection, ParsedKey, ServerChannel } from 'ssh2';
 import { VyosRouter, type VyosRouterSettings } from './vyos-router.js';
 import { runExecCommand, VyosShell } from './shell.js';
 import { ConfigTree } from './config-tree.js';
+import { BadInputError } from '../../errors.js';
 import { tokenizeCliLine } from './parse-cli-words.js';
 
 export { generateHostKey, generateUserKey, type SshKeyPair } from './generate-keys.js';
@@ -38,7 +39,7 @@ function parseAuthorizedKeys(lines: string[]): ParsedKey[] {
   return lines.map((line, index) => {
     const parsed = ssh2.utils.parseKey(line.trim());
     if (parsed instanceof Error) {
-      throw new Error(`authorizedKeys[${index}] is not an OpenSSH public key (${parsed.message}): pass lines like "ssh-ed25519 AAAA…"`);
+      throw new BadInputError(`authorizedKeys[${index}] is not an OpenSSH public key (${parsed.message})`, 'Pass authorized_keys lines like "ssh-ed25519 AAAA…".');
     }
     return Array.isArray(parsed) ? (parsed[0] as ParsedKey) : parsed;
   });
