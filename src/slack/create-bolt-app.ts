@@ -5,12 +5,11 @@
  * on the same port as /slack/events, in Socket Mode on its own port.
  */
 import { createServer, type Server } from 'node:http';
-import bolt from '@slack/bolt';
+import { App, ExpressReceiver, LogLevel } from '@slack/bolt';
 import type { App as SlackApp } from '@slack/bolt';
 import express from 'express';
 import type { Logger } from '../log.js';
 
-const { App, ExpressReceiver, LogLevel } = bolt;
 
 export interface BoltAppOptions {
   mode: 'socket' | 'http';
@@ -48,7 +47,8 @@ export function createBoltApp(options: BoltAppOptions): FlatnetSlackApp {
     if (!options.signingSecret) throw new Error('HTTP mode needs SLACK_SIGNING_SECRET (from the app\'s Basic Information page)');
     const receiver = new ExpressReceiver({ signingSecret: options.signingSecret, processBeforeResponse: false, logLevel });
     receiver.router.use(ops);
-    const app = new App({ token: options.botToken, receiver, clientOptions, logLevel });
+    // Deferred, so the token check (auth.test) is awaited in start() instead of floating in the constructor.
+    const app = new App({ token: options.botToken, receiver, clientOptions, logLevel, deferInitialization: true });
     let server: Server | undefined;
     return {
       app,
