@@ -73,6 +73,7 @@ export const waitRunningStep: Step<ScaleDeps> = {
     const launch = resultOf<LaunchResult>(ctx.results, 'launch');
     if (!launch.instanceId) throw new FlatnetError('INTERNAL', 'the launch step recorded no instance', 'check EC2 for an instance tagged flatnet:run=' + ctx.run.id);
     const running = await ctx.deps.cloud.waitUntilRunning(facts.region, launch.instanceId);
+    await ctx.deps.afterAction?.('wait-running');
     const result: NewInstance = { instanceId: running.instanceId, networkInterfaceId: running.networkInterfaceId, privateIp: running.privateIp, type: running.type };
     return { result: asJson(result), detail: `${running.instanceId} running at ${running.privateIp} (${running.networkInterfaceId})` };
   },

@@ -39,6 +39,7 @@ export const verifyStep: Step<ScaleDeps> = {
     if (problems.length > 0) {
       throw new FlatnetError('ROUTER_COMMAND', `the new router is not ready: ${problems.join('; ')}`, 'flatnet undoes the cutover; check the new instance before trying again');
     }
+    await ctx.deps.afterAction?.('verify');
     return { detail: `${fresh.instanceId} running, forwarding, holds ${facts.elasticIp.publicIp}, ${repointed.repointed.length} routes, ${tunnels.sasUp.length} SAs and ${tunnels.bgpUp.length} BGP sessions up` };
   },
 };
