@@ -1,0 +1,150 @@
+/**
+ * `flatnet demo` in one call: Redis (found or started), the simulated world with timings a
+ * person can watch, its inventory, the local Slack, and the real bot in HTTP mode with
+ * in-process workers, all on loopback. The handle's `stop()` undoes exactly what this start
+ * did, in reverse, and deletes the demo's own Redis keys (a per-demo prefix), nothing else.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { loadInventory } from '../config/load-inventory.js';
+import { createLogger, type Logger } from '../log.js';
+import { createMetricsObserver } from '../metrics/record-run-metrics.js';
+import { createRedisConnection } from '../queue/create-redis-connection.js';
+import { startSlackEmulator, type SlackEmulator } from '../sim/slack/start-slack-emulator.js';
+import { startWorld, type World, type WorldOptions } from '../sim/world/start-world.js';
+import { startBot, type BotHandle } from '../wiring/start-bot.js';
+import { dropRedisPrefix } from './drop-redis-prefix.js';
+import { findDemoRedis, type DemoRedis, type FindRedisOptions } from './find-demo-redis.js';
+
+/** Slow enough to watch a scale-up in the page, fast enough to finish in well under a minute. */
+export const DEMO_TIMINGS = { bootMs: 3_000, tunnelUpMs: 1_500 } as const;
+
+export interface DemoOptions {
+  /** Where the keys and the inventory go; a per-demo directory is made inside. Default `.flatnet/demo`. */
+  dir?: string;
+  /** Port of the Slack page; taken when free, else a random one. Default 0 (random). */
+  port?: number;
+  redis?: FindRedisOptions;
+  world?: Partial<Omit<WorldOptions, 'dir' | 'inventoryPath'>>;
+  /** Serve the BullMQ dashboard at /admin/queues on the bot (user `flatnet`). */
+  dashboardPassword?: string;
+  logger?: Logger;
+  /** Called with each stage as it becomes ready (the CLI shows progress). */
+  onStage?: (stage: string) => void;
+}
+
+export interface DemoHandle {
+  /** The Slack page, e.g. `http://127.0.0.1:3300/`. */
+  url: string;
+  /** The bot's HTTP server (`/slack/events`, `/healthz`, `/metrics`, `/admin/queues`). */
+  botUrl: string;
+  redis: { url: string; source: DemoRedis['source'] };
+  prefix: string;
+  inventoryPath: string;
+  slack: SlackEmulator;
+  world: World;
+  bot: BotHandle;
+  /** How long startDemo took, in ms. */
+  readyMs: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * ssh2's ed25519 generator now and then yields a key its own parser calls malformed (about
+ * 1 in 150; the world makes one per router): start the world again rather than fail the demo.
+ */
+async function startWorldRetrying(options: WorldOptions): Promise<World> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startWorld(options);
+    } catch (err) {
+      if (attempt >= 4 || !/Malformed OpenSSH private key/i.test(String(err))) throw err;
+    }
+  }
+}
+
+async function startSlackOnPreferredPort(port: number, secrets: { signingSecret: string; botToken: string }): Promise<SlackEmulator> {
+  try {
+    return await startSlackEmulator({ port, ...secrets });
+  } catch (err) {
+    // A second demo, or anything else on the preferred port: a random one works as well.
+    if (port !== 0 && (err as NodeJS.ErrnoException).code === 'EADDRINUSE') return startSlackEmulator({ port: 0, ...secrets });
+    throw err;
+  }
+}
+
+export async function startDemo(options: DemoOptions = {}): Promise<DemoHandle> {
+  const started = performance.now();
+  const stage = options.onStage ?? (() => {});
+  const logger = options.logger ?? createLogger({ level: process.env.LOG_LEVEL ?? 'warn', name: 'flatnet-demo' }, process.stderr);
+  const id = randomBytes(4).toString('hex');
+  const prefix = `flatnet-demo-${id}`;
+  const dir = resolve(options.dir ?? '.flatnet/demo', id);
+  // Per-demo secrets, shared only between this bot and this emulator.
+  const secrets = { signingSecret: randomBytes(24).toString('hex'), botToken: `xoxb-demo-${randomBytes(12).toString('hex')}` };
+
+  // Everything started so far, stopped in reverse if a later stage fails or on stop().
+  const undo: (() => Promise<void>)[] = [];
+  const unwind = async (): Promise<void> => {
+    for (const step of undo.reverse()) await step().catch((err: unknown) => logger.warn({ err }, 'demo: a part did not stop cleanly'));
+    undo.length = 0;
+  };
+
+  try {
+    const redis = await findDemoRedis(options.redis);
+    undo.push(() => redis.stop());
+    stage(`redis ${redis.source === 'private' ? 'started (private redis-server)' : 'found'} at ${redis.url}`);
+
+    mkdirSync(dir, { recursive: true });
+    undo.push(() => Promise.resolve(rmSync(dir, { recursive: true, force: true })));
+    const inventoryPath = join(dir, 'flatnet.yml');
+    const world = await startWorldRetrying({ ...DEMO_TIMINGS, ...options.world, dir, inventoryPath });
+    undo.push(() => world.close());
+    stage(`simulated world: ${world.routers().length} routers, EC2 at ${world.ec2Url}`);
+
+    const slack = await startSlackOnPreferredPort(options.port ?? 0, secrets);
+    undo.push(() => slack.close());
+
+    // The demo's own connection for the metrics observer and for deleting its keys at the end.
+    const own = await createRedisConnection(redis.url, 'worker');
+    undo.push(async () => {
+      await dropRedisPrefix(own, prefix);
+      own.disconnect();
+    });
+
+    const bot = await startBot({
+      loaded: loadInventory(inventoryPath),
+      slack: { mode: 'http', ...secrets, slackApiUrl: slack.apiUrl },
+      redisUrl: redis.url,
+      prefix,
+      port: 0,
+      host: '127.0.0.1',
+      logger,
+      worker: { concurrency: 8 },
+      ...(options.dashboardPassword ? { dashboardPassword: options.dashboardPassword } : {}),
+      runtime: { observers: [createMetricsObserver({ redis: own, prefix })] },
+    });
+    undo.push(() => bot.stop());
+    const botUrl = `http://127.0.0.1:${bot.port}`;
+    slack.setBotUrl(`${botUrl}/slack/events`);
+    stage(`bot listening at ${botUrl}/slack/events with in-process workers`);
+
+    return {
+      url: slack.url,
+      botUrl,
+      redis: { url: redis.url, source: redis.source },
+      prefix,
+      inventoryPath,
+      slack,
+      world,
+      bot,
+      readyMs: Math.round(performance.now() - started),
+      stop: unwind,
+    };
+  } catch (err) {
+    await unwind();
+    throw err;
+  }
+}
