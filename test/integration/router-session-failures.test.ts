@@ -86,7 +86,9 @@ describe('router session failures', () => {
         else ch.write(`${line}\r\n`);
       });
     });
-    const pool = createRouterPool({ routers: { 'hub-tokyo-a': base(tiny) }, logger: createLogger({ level: 'silent' }), connectTimeoutMs: 5000, commandTimeoutMs: 400 });
+    // A roomier deadline than the silent-router test: the setup commands must not be the ones
+    // that time out on a loaded machine; only the unanswered `set` line may.
+    const pool = createRouterPool({ routers: { 'hub-tokyo-a': base(tiny) }, logger: createLogger({ level: 'silent' }), connectTimeoutMs: 5000, commandTimeoutMs: 1500 });
     closers.push(() => pool.closeAll());
     const err = await pool
       .router('hub-tokyo-a')
@@ -94,6 +96,7 @@ describe('router session failures', () => {
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RouterError);
     expect((err as RouterError).code).toBe('TIMEOUT');
+    expect((err as RouterError).message).toContain("waited for the prompt after `set vpn ipsec authentication psk X secret '[redacted]'`");
     expect((err as RouterError).forHumans).not.toContain('TopSecret_123456');
     expect((err as RouterError).forHumans).toContain('[redacted]');
   });

@@ -1,0 +1,163 @@
+/**
+ * The real driver against the VyOS emulator over loopback SSH: pinned keys, status parsing,
+ * applyConfig with commit and with commit-confirm + verify + confirm + save, failures that
+ * must leave nothing committed, and the pool reconnecting after a drop.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { RouterError } from '../../src/errors.js';
+import { createLogger } from '../../src/log.js';
+import { generateHostKey, generateUserKey, startVyosRouter } from '../../src/sim/vyos/start-vyos-router.js';
+import { createRouterPool, type RouterPool } from '../../src/vyos/router-pool.js';
+
+const BASE = [
+  "set system host-name 'hub-tokyo-a'",
+  "set interfaces ethernet eth0 address 'dhcp'",
+  "set interfaces wireguard wg0 address '10.250.0.1/24'",
+  "set interfaces wireguard wg0 port '51820'",
+  "set interfaces wireguard wg0 private-key 'yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk='",
+];
+const ALICE_KEY = 'XMrlPykaxhdAAiSjhtPlvi30NVkvLQliQuKP7AI7CyI=';
+const BOB_KEY = 'h1HkYlSuHdJN6Qv4Hz4bBzjGg5WUty+U1L7DJsZy1iE=';
+const alice = (name = 'alice', key = ALICE_KEY) => [
+  { op: 'set' as const, path: ['interfaces', 'wireguard', 'wg0', 'peer', name, 'public-key'], value: key },
+  { op: 'set' as const, path: ['interfaces', 'wireguard', 'wg0', 'peer', name, 'allowed-ips'], value: '10.250.0.10/32' },
+];
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()!();
+});
+
+async function world(options: { minuteMs?: number } = {}) {
+  const hostKey = generateHostKey();
+  const userKey = generateUserKey();
+  const sim = await startVyosRouter({ name: 'hub-tokyo-a', hostKey: hostKey.privateKey, authorizedKeys: [userKey.publicKey], baseConfig: BASE, ...options });
+  cleanups.push(() => sim.close());
+  const pool = createRouterPool({
+    routers: { 'hub-tokyo-a': { host: sim.host, port: sim.port, user: 'vyos', privateKey: userKey.privateKey, hostKey: hostKey.publicKey } },
+    logger: createLogger({ level: 'silent' }),
+    connectTimeoutMs: 5000,
+    commandTimeoutMs: 5000,
+    lockRetryDelaysMs: [10, 20, 40],
+  });
+  cleanups.push(() => pool.closeAll());
+  return { sim, pool, router: pool.router('hub-tokyo-a') };
+}
+
+const activeConfig = async (pool: RouterPool) => (await pool.router('hub-tokyo-a').runningConfig()).map((l) => `${l.op} ${l.path.join(' ')}${l.value === undefined ? '' : ` '${l.value}'`}`);
+
+describe('router driver against the VyOS emulator', () => {
+  it('connects with the pinned key and parses every status output', async () => {
+    const { router } = await world();
+    const ipsec = await router.ipsecReport();
+    expect(Array.isArray(ipsec.sas)).toBe(true);
+    const wg = await router.wireguard();
+    expect(wg.interface).toBe('wg0');
+    expect(wg.listeningPort).toBe(51820);
+    const bgp = await router.bgpSummary();
+    expect(bgp === null || Array.isArray(bgp.neighbors)).toBe(true);
+    const load = await router.loadAverage();
+    expect(load.load5).toBeGreaterThanOrEqual(0);
+    expect((await router.uptime()).uptimeSeconds).toBeGreaterThanOrEqual(0);
+    expect(await router.runningConfig()).toContainEqual({ op: 'set', path: ['interfaces', 'wireguard', 'wg0', 'port'], value: '51820' });
+  });
+
+  it('applies with commit and save; a second identical apply changes nothing', async () => {
+    const { sim, pool, router } = await world();
+    const result = await router.applyConfig(alice());
+    expect(result.committed).toBe(true);
+    expect(result.changed).toBe(true);
+    expect(result.compare).toContain("set interfaces wireguard wg0 peer alice allowed-ips '10.250.0.10/32'");
+    expect(await activeConfig(pool)).toContain(`set interfaces wireguard wg0 peer alice public-key '${ALICE_KEY}'`);
+    expect(sim.router.saved.value('interfaces wireguard wg0 peer alice allowed-ips')).toBe('10.250.0.10/32');
+    const again = await router.applyConfig(alice());
+    expect(again).toMatchObject({ committed: false, changed: false });
+  });
+
+  it('a dry run shows the compare output and commits nothing', async () => {
+    const { pool, router } = await world();
+    const result = await router.applyConfig(alice(), { dryRun: true });
+    expect(result).toMatchObject({ committed: false, changed: true });
+    expect(result.compare).toContain('peer alice');
+    expect((await activeConfig(pool)).join('\n')).not.toContain('peer alice');
+  });
+
+  it('commit-confirm, verify, confirm, then save', async () => {
+    const { sim, router } = await world();
+    let sawPeer = false;
+    const result = await router.applyConfig(alice(), {
+      confirmMinutes: 5,
+      verify: async (r) => {
+        // The change is live but not yet saved while we verify.
+        sawPeer = (await r.runningConfig()).some((l) => l.path.includes('alice'));
+        expect(sim.router.saved.value('interfaces wireguard wg0 peer alice allowed-ips')).toBeUndefined();
+      },
+    });
+    expect(sawPeer).toBe(true);
+    expect(result.committed).toBe(true);
+    expect(sim.router.saved.value('interfaces wireguard wg0 peer alice allowed-ips')).toBe('10.250.0.10/32');
+  });
+
+  it('a failed verify is not confirmed, is not saved, and says the router rolls back by itself', async () => {
+    const { sim, router } = await world({ minuteMs: 60_000 });
+    const err = (await router
+      .applyConfig(alice(), {
+        confirmMinutes: 3,
+        verify: () => Promise.reject(new Error('alice never shook hands')),
+      })
+      .catch((e: unknown) => e)) as RouterError;
+    expect(err).toBeInstanceOf(RouterError);
+    expect(err.message).toMatch(/alice never shook hands.*NOT confirmed: hub-tokyo-a rolls back by itself within 3 minutes/);
+    expect(sim.router.saved.value('interfaces wireguard wg0 peer alice allowed-ips')).toBeUndefined();
+  });
+
+  it('a failing set stops, exits discard, and leaves nothing committed', async () => {
+    const { pool, router } = await world();
+    const lines = [...alice(), { op: 'set' as const, path: ['interfaces', 'wireguard', 'wg0', 'peeer', 'bob', 'allowed-ips'], value: '10.250.0.11/32' }];
+    const err = (await router.applyConfig(lines).catch((e: unknown) => e)) as RouterError;
+    expect(err).toBeInstanceOf(RouterError);
+    expect(err.code).toBe('ROUTER_COMMAND');
+    expect(err.message).toMatch(/Set failed/);
+    expect((await activeConfig(pool)).join('\n')).not.toContain('peer alice');
+    // The session is back in op mode and usable.
+    expect((await router.wireguard()).interface).toBe('wg0');
+  });
+
+  it('a failed commit changes nothing and quotes the router', async () => {
+    const { pool, router } = await world();
+    // A WireGuard peer without allowed-ips fails VyOS's commit check.
+    const err = (await router
+      .applyConfig([{ op: 'set', path: ['interfaces', 'wireguard', 'wg0', 'peer', 'BRANCH1', 'public-key'], value: ALICE_KEY }])
+      .catch((e: unknown) => e)) as RouterError;
+    expect(err).toBeInstanceOf(RouterError);
+    expect(err.message).toMatch(/Commit failed/);
+    expect((await activeConfig(pool)).join('\n')).not.toContain('BRANCH1');
+  });
+
+  it('secrets in the compare output are redacted', async () => {
+    const { router } = await world();
+    const result = await router.applyConfig(
+      [{ op: 'set', path: ['interfaces', 'wireguard', 'wg0', 'private-key'], value: 'aAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk=' }],
+      { dryRun: true },
+    );
+    expect(result.compare).toContain("private-key '[redacted]'");
+    expect(result.compare).not.toContain('aAnz5TF');
+  });
+
+  it('the pool reconnects after the router drops the session', async () => {
+    const { sim, router } = await world();
+    expect((await router.wireguard()).interface).toBe('wg0');
+    sim.powerOff();
+    await expect(router.wireguard()).rejects.toBeInstanceOf(RouterError);
+    sim.powerOn();
+    expect((await router.wireguard()).interface).toBe('wg0');
+  });
+
+  it('commands from two runbooks at once are serialised on one session', async () => {
+    const { router } = await world();
+    const [a, b, c] = await Promise.all([router.applyConfig(alice('alice')), router.wireguard(), router.applyConfig(alice('bob', BOB_KEY))]);
+    expect(a.committed).toBe(true);
+    expect(b.interface).toBe('wg0');
+    expect(c.committed).toBe(true);
+  });
+});
