@@ -1,9 +1,10 @@
-import { UnrecoverableError, type Job, type Processor } from 'bullmq';
+import { DelayedError, UnrecoverableError, type Job, type Processor } from 'bullmq';
 import { describeError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { isNonRetryable } from '../runbook/engine-core.js';
 import type { Engine } from '../runbook/engine.js';
 import type { RunJobData, RunJobHandle, RunJobName } from '../runbook/run-queue-port.js';
+import { WaitForTarget } from '../runbook/wait-for-target.js';
 
 const jobNames: readonly RunJobName[] = ['plan', 'exec', 'expire'];
 
@@ -36,6 +37,12 @@ export function createRunJobProcessor(engine: Engine, options: { lockDurationMs:
     try {
       await engine.process(runId, handle);
     } catch (err) {
+      // The run's router is held by another run and its runbook waits: back in the queue
+      // for a little while, without using an attempt.
+      if (err instanceof WaitForTarget && token) {
+        await job.moveToDelayed(Date.now() + err.retryInMs, token);
+        throw new DelayedError();
+      }
       if (isNonRetryable(err)) {
         options.logger.warn({ runId, err: describeError(err) }, 'run failed for a reason no retry can fix');
         throw new UnrecoverableError(describeError(err));

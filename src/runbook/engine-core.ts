@@ -20,6 +20,8 @@ export interface EngineCore<D> {
   clock: () => number;
   observerTimeoutMs: number;
   leaseTtlMs: number;
+  /** How long a `whenBusy: 'wait'` run waits before trying a held target again (jittered). */
+  busyRetryMs: number;
 }
 
 /**

@@ -27,6 +27,8 @@ export interface EngineOptions<D> {
   observerTimeoutMs?: number;
   /** The target lease's time to live; renewed every third of it while the run runs. Default 60 s. */
   leaseTtlMs?: number;
+  /** A `whenBusy: 'wait'` run finding its target held tries again after about this long. Default 250 ms. */
+  busyRetryMs?: number;
 }
 
 export interface SubmitInput {
@@ -76,6 +78,7 @@ export function createEngine<D>(options: EngineOptions<D>): Engine {
     clock: options.clock ?? Date.now,
     observerTimeoutMs: options.observerTimeoutMs ?? 2_000,
     leaseTtlMs: options.leaseTtlMs ?? 60_000,
+    busyRetryMs: options.busyRetryMs ?? 250,
   };
 
   async function mustGet(runId: string): Promise<Run> {
@@ -110,7 +113,8 @@ export function createEngine<D>(options: EngineOptions<D>): Engine {
         ...(approval ? { approval } : {}),
       };
       // Refuse early when the router is visibly busy: cheaper than a run that fails later.
-      const lockTarget = input.dryRun ? undefined : runbook.lockTarget?.(run);
+      // A runbook that waits for its target queues behind the holder instead.
+      const lockTarget = input.dryRun || runbook.whenBusy === 'wait' ? undefined : runbook.lockTarget?.(run);
       const holder = lockTarget ? await locks.whoHolds(lockTarget) : undefined;
       if (lockTarget && holder) throw new FlatnetError('LOCKED', describeBusyTarget(lockTarget, holder));
 

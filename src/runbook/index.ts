@@ -8,3 +8,4 @@ export type { RunJobData, RunJobHandle, RunJobName, RunQueuePort } from './run-q
 export { assertNoSecrets, RunStore, type TailedEvent } from './run-store.js';
 export { TargetLock, type AcquireResult, type LockHolder } from './target-lock.js';
 export * from './types.js';
+export { WaitForTarget, waitDelayMs } from './wait-for-target.js';

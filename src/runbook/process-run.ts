@@ -5,6 +5,8 @@ import type { RunJobHandle } from './run-queue-port.js';
 import { runOneStep, save, StepFailure, type RunSession } from './run-session.js';
 import { FINAL_STATUSES } from './types.js';
 import { undoCompletedSteps } from './undo-completed-steps.js';
+import type { LockHolder } from './target-lock.js';
+import { waitDelayMs, WaitForTarget } from './wait-for-target.js';
 
 /**
  * What a worker does with a `plan` or `exec` job. Everything is driven by the saved record:
@@ -68,6 +70,10 @@ async function executeRun<D>(session: RunSession<D>): Promise<void> {
   const target = run.dryRun ? undefined : runbook.lockTarget?.(run);
   if (target) {
     const lease = await core.locks.acquire(target, { runId: run.id, kind: run.kind, requester: run.requester, since: core.clock() }, core.leaseTtlMs);
+    if (!lease.ok && runbook.whenBusy === 'wait') {
+      await noteWaitingOnce(session, target, lease.holder);
+      throw new WaitForTarget(target, lease.holder, waitDelayMs(core.busyRetryMs));
+    }
     if (!lease.ok) {
       const busy = describeBusyTarget(target, lease.holder);
       await finishRun(core, run, 'failed', `Nothing was changed: ${busy}.`, { fence: session.job.fence, error: busy });
@@ -108,6 +114,19 @@ async function executeRun<D>(session: RunSession<D>): Promise<void> {
     // the worker that resumes it (same run id, so it re-acquires it).
     if (finished && target) await core.locks.release(target, run.id).catch((err: unknown) => core.log.warn({ err: describeError(err) }, 'could not release a target lease; it expires by itself'));
   }
+}
+
+/**
+ * One line in the thread the first time a run finds its router held ("waiting for
+ * hub-tokyo-a: r-7k2m9q (add-peer by <@U1>) holds it"), not one per retry: twenty queued
+ * add-peers would otherwise flood twenty threads.
+ */
+async function noteWaitingOnce<D>(session: RunSession<D>, target: string, holder: LockHolder): Promise<void> {
+  const { core, run } = session;
+  const first = await core.redis.set(`${core.store.keys.run(run.id)}:waiting`, holder.runId, 'PX', 24 * 3_600_000, 'NX');
+  if (first !== 'OK') return;
+  const text = `waiting for ${target}: ${holder.runId} (${holder.kind} by <@${holder.requester}>) holds it; this run starts when it is free`;
+  await emit(core, run, makeEvent(run, 'note', core.clock(), { text }));
 }
 
 function keepLease<D>(session: RunSession<D>, target: string): NodeJS.Timeout {

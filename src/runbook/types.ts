@@ -157,6 +157,12 @@ export interface Runbook<D> {
   steps: Step<D>[];
   /** The router this run changes, locked for the run's duration. */
   lockTarget?(run: Readonly<Run>): string | undefined;
+  /**
+   * When the target is held by another run: `fail` (default) refuses at submit and fails at
+   * start; `wait` queues behind the holder (the job is re-queued with a delay, without using
+   * an attempt). Onboarding waits: twenty people adding peers at once must all get one.
+   */
+  whenBusy?: 'fail' | 'wait';
   /** Plan lines for the approval prompt, from the plan steps' results. */
   describePlan?(run: Readonly<Run>): string[];
   /** The final summary line. */
