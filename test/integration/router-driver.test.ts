@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { RouterError } from '../../src/errors.js';
 import { createLogger } from '../../src/log.js';
 import { generateHostKey, generateUserKey, startVyosRouter } from '../../src/sim/vyos/start-vyos-router.js';
+import { renderIpsecPeer } from '../../src/vyos/render-ipsec-peer.js';
 import { createRouterPool, type RouterPool } from '../../src/vyos/router-pool.js';
 
 const BASE = [
@@ -151,6 +152,25 @@ describe('router driver against the VyOS emulator', () => {
     await expect(router.wireguard()).rejects.toBeInstanceOf(RouterError);
     sim.powerOn();
     expect((await router.wireguard()).interface).toBe('wg0');
+  });
+
+  it('resets IPsec with the 1.4 command and the router sees it per peer', async () => {
+    const { sim, router } = await world();
+    await router.applyConfig(
+      renderIpsecPeer({
+        name: 'OFFICE',
+        remoteAddress: '203.0.113.10',
+        localAddress: '10.0.1.10',
+        presharedKey: 'officeKey_2024.long',
+        ike: { keyExchange: 'ikev2', proposals: [{ encryption: 'aes256', hash: 'sha256', dhGroup: '14' }] },
+        esp: { proposals: [{ encryption: 'aes256', hash: 'sha256' }] },
+        routing: { kind: 'policy', tunnels: [{ localPrefix: '10.0.0.0/16', remotePrefix: '192.168.0.0/16' }] },
+      }),
+    );
+    const reset: string[] = [];
+    sim.router.on('ipsec-reset', (e: { peer: string }) => reset.push(e.peer));
+    await router.resetIpsec();
+    expect(reset).toEqual(['OFFICE']);
   });
 
   it('commands from two runbooks at once are serialised on one session', async () => {
