@@ -1,0 +1,47 @@
+/**
+ * Resident memory of an idle bot and an idle worker, as production runs them: two processes
+ * of the compiled CLI, bot in HTTP mode against the local Slack, worker connected to Redis,
+ * both idle for a few seconds. The figure is the sum of both.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startSlackEmulator } from '../src/sim/slack/start-slack-emulator.js';
+import { startWorld } from '../src/sim/world/start-world.js';
+import type { BenchResult } from './result.js';
+import { buildOnce, rssMb, spawnFlatnet, stopProcess } from './spawn-flatnet.js';
+
+export async function benchIdleRss(redisUrl: string): Promise<BenchResult[]> {
+  buildOnce();
+  const dir = mkdtempSync(join(tmpdir(), 'flatnet-bench-rss-'));
+  const world = await startWorld({ dir });
+  const slack = await startSlackEmulator({ signingSecret: 'rss-secret', botToken: 'xoxb-rss' });
+  const inventory = world.writeInventory(join(dir, 'flatnet.yml'));
+  const env = {
+    ...process.env,
+    REDIS_URL: redisUrl,
+    FLATNET_REDIS_PREFIX: `flatnet-bench-rss-${process.pid}`,
+    SLACK_BOT_TOKEN: 'xoxb-rss',
+    SLACK_SIGNING_SECRET: 'rss-secret',
+    SLACK_API_URL: slack.apiUrl,
+    FLATNET_SLACK_MODE: 'http',
+    LOG_LEVEL: 'warn',
+  };
+  const bot = await spawnFlatnet(['bot', '--config', inventory, '--port', '0'], env, /listening on :(\d+)/);
+  const worker = await spawnFlatnet(['worker', '--config', inventory], env, /worker running/).catch(async (err: unknown) => {
+    await stopProcess(bot.child);
+    throw err;
+  });
+  try {
+    await new Promise((r) => setTimeout(r, 5000)); // idle: let start-up garbage be collected
+    const [botMb, workerMb] = [rssMb(bot.child.pid!), rssMb(worker.child.pid!)];
+    console.log(`  idle RSS: bot ${botMb.toFixed(0)} MB + worker ${workerMb.toFixed(0)} MB`);
+    return [{ name: 'idle_rss_mb', value: Math.round(botMb + workerMb), unit: 'MB', target: 200 }];
+  } finally {
+    await stopProcess(bot.child);
+    await stopProcess(worker.child);
+    await slack.close();
+    await world.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,8 @@
+/** One figure of `npm run bench`: what `bench-results.json` holds, one per measurement. */
+export interface BenchResult {
+  name: string;
+  value: number;
+  unit: string;
+  /** The issue's target, in the same unit (a ceiling). */
+  target: number;
+}

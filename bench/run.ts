@@ -1,0 +1,44 @@
+/**
+ * `npm run bench`: every performance figure the issues ask for, measured against the local
+ * simulators and a real Redis, printed as a table and written to bench-results.json as
+ * `{ name, value, unit, target }` so runs can be compared across commits.
+ * `npm run bench -- status ack` runs only the named benchmarks.
+ */
+import { writeFileSync } from 'node:fs';
+import { benchAck } from './ack.js';
+import { benchIdleRss } from './idle-rss.js';
+import type { BenchResult } from './result.js';
+import { benchStatusFanout } from './status-fanout.js';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+const BENCHES: Record<string, () => Promise<BenchResult[]>> = {
+  status: () => benchStatusFanout(redisUrl),
+  ack: () => benchAck(redisUrl),
+  rss: () => benchIdleRss(redisUrl),
+};
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2).filter((a) => a in BENCHES);
+  const results: BenchResult[] = [];
+  for (const [name, bench] of Object.entries(BENCHES)) {
+    if (wanted.length > 0 && !wanted.includes(name)) continue;
+    console.log(`▶ ${name}`);
+    results.push(...(await bench()));
+  }
+  console.log('\nname                               value      unit  target  ok');
+  for (const r of results) {
+    console.log(`${r.name.padEnd(34)} ${String(r.value).padStart(8)}  ${r.unit.padEnd(4)}  ${String(r.target).padStart(6)}  ${r.value <= r.target ? 'yes' : 'NO'}`);
+  }
+  writeFileSync('bench-results.json', `${JSON.stringify(results, null, 2)}\n`);
+  console.log('\nwritten to bench-results.json');
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
