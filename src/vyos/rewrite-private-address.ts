@@ -4,6 +4,9 @@
  * config still named the old one: rewrite it wherever it appears (`local-address`, the PSK
  * `id`s, `local-id`, interface addresses, BGP `update-source`, …). Hardware ids (`hw-id`)
  * belong to the old instance's NICs and would stop the new one from bringing eth0 up.
+ * `system login` is left to the new instance's own image: its lines carry crypt hashes
+ * (`$6$…`) that flatnet's shell-safe value check refuses by design, and the AMI already has
+ * the bot's login (without it flatnet could not have connected).
  */
 import type { ConfigLine } from './types.js';
 import { assertIpAddress } from './validate-network-input.js';
@@ -24,7 +27,7 @@ export function rewritePrivateAddress(lines: ConfigLine[], { from, to }: Rewrite
   assertIpAddress(from, 'old private address');
   assertIpAddress(to, 'new private address');
   return lines
-    .filter((l) => !l.path.includes('hw-id'))
+    .filter((l) => !l.path.includes('hw-id') && !(l.path[0] === 'system' && l.path[1] === 'login'))
     .map((l) => {
       const path = l.path.map((w) => rewriteToken(w, from, to));
       return l.value === undefined ? { op: l.op, path } : { op: l.op, path, value: rewriteToken(l.value, from, to) };

@@ -129,6 +129,15 @@ describe('rewritePrivateAddress', () => {
     expect(out).toHaveLength(running.length - 1);
   });
 
+  it('leaves system login (crypt hashes) to the new instance, so every line it returns is applicable', () => {
+    const running = parseConfigCommands(
+      "set system login user vyos authentication encrypted-password '$6$rounds=656000$abc$def'\nset system host-name 'hub-tokyo-a'\n",
+    );
+    const out = rewritePrivateAddress(running, { from: '10.0.1.10', to: '10.0.1.77' });
+    expect(out).toEqual([{ op: 'set', path: ['system', 'host-name'], value: 'hub-tokyo-a' }]);
+    expect(() => out.map(renderConfigLine)).not.toThrow();
+  });
+
   it('does not touch addresses that merely start with the old one', () => {
     const lines: ConfigLine[] = [
       { op: 'set', path: ['interfaces', 'ethernet', 'eth1', 'address'], value: '10.0.1.100/24' },
