@@ -12,6 +12,7 @@ import type { RunKind, Runbook } from '../runbook/types.js';
 import type { RouterPool } from '../vyos/router-pool.js';
 import type { ChatPort } from '../slack/chat-port.js';
 import { createStatusRunbook, statusPlanner } from '../../jobs/status.js';
+import { attachVpcPlanner, createAttachVpcRunbook } from '../../jobs/attach-vpc.js';
 
 /** Everything a runbook step may use; each runbook declares the subset it needs. */
 export interface RunbookDeps {
@@ -30,7 +31,7 @@ export function buildRunbooks(): {
   planners: Partial<Record<Command['kind'], RunRequestPlanner>>;
 } {
   return {
-    runbooks: { status: createStatusRunbook() },
-    planners: { status: statusPlanner },
+    runbooks: { status: createStatusRunbook(), 'attach-vpc': createAttachVpcRunbook() },
+    planners: { status: statusPlanner, 'attach-vpc': attachVpcPlanner },
   };
 }

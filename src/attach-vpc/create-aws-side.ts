@@ -1,0 +1,90 @@
+/**
+ * Execute steps 1 and 2: the customer gateway (the hub's Elastic IP and ASN, as AWS sees
+ * them) and the VPN connection from it to the VGW, with BGP. Both look before they create:
+ * a resumed or repeated run reuses what exists, so it never makes a second VPN connection.
+ * Undo leaves both in AWS on purpose (they cost little and the next run reuses them) and
+ * says so in the thread.
+ */
+import { CloudError } from '../errors.js';
+import type { Step } from '../runbook/types.js';
+import type { AttachVpcDeps } from './attach-deps.js';
+import { asJson, resultOf, STEP, type AttachPlan, type CustomerGatewayResult, type VpnConnectionResult } from './attach-facts.js';
+
+const GONE = new Set(['deleting', 'deleted']);
+
+export const createCustomerGatewayStep: Step<AttachVpcDeps> = {
+  id: STEP.customerGateway,
+  title: 'Create (or reuse) the customer gateway for the hub',
+  phase: 'execute',
+  async run(ctx) {
+    const plan = resultOf<AttachPlan>(ctx.results, STEP.resolve);
+    const skip = (customerGatewayId: string | null, reused: boolean, detail: string) => ({
+      result: asJson({ customerGatewayId, reused, skipped: customerGatewayId === null } satisfies CustomerGatewayResult),
+      detail,
+    });
+    if (plan.alreadyAttached) return skip(plan.existing?.customerGatewayId ?? null, true, 'already attached: nothing to do');
+    // The existing connection's gateway is the one to keep: a new one would mean a second connection.
+    if (plan.existing) return skip(plan.existing.customerGatewayId, true, `reusing ${plan.existing.customerGatewayId} of ${plan.existing.vpnConnectionId}`);
+    const what = `a customer gateway for ${plan.hubPublicIp} (AS ${plan.hubAsn}) in ${plan.region}`;
+    if (ctx.dryRun) return skip(null, false, `dry run: would create ${what}`);
+    await ctx.assertStillOwner();
+    // Idempotent on AWS's side: the same address and ASN return the gateway that exists.
+    const cgw = await ctx.deps.cloud.createCustomerGateway(plan.region, { publicIp: plan.hubPublicIp, bgpAsn: plan.hubAsn, name: `flatnet-${plan.hub}` });
+    return { result: asJson({ customerGatewayId: cgw.id, reused: false, skipped: false } satisfies CustomerGatewayResult), detail: `${cgw.id}: ${plan.hubPublicIp}, AS ${cgw.bgpAsn}` };
+  },
+  async undo(ctx) {
+    const cgw = resultOf<CustomerGatewayResult>(ctx.results, STEP.customerGateway);
+    if (cgw.customerGatewayId && !cgw.reused) await ctx.note(`kept customer gateway ${cgw.customerGatewayId} in AWS: it costs nothing and the next /vpn attach-vpc reuses it`);
+  },
+};
+
+export const createVpnConnectionStep: Step<AttachVpcDeps> = {
+  id: STEP.vpnConnection,
+  title: 'Create (or reuse) the VPN connection to the VGW',
+  phase: 'execute',
+  async run(ctx) {
+    const plan = resultOf<AttachPlan>(ctx.results, STEP.resolve);
+    const cgw = resultOf<CustomerGatewayResult>(ctx.results, STEP.customerGateway);
+    const done = (vpnConnectionId: string | null, reused: boolean, detail: string) => ({
+      result: asJson({ vpnConnectionId, reused, skipped: vpnConnectionId === null } satisfies VpnConnectionResult),
+      detail,
+    });
+    if (plan.alreadyAttached) return done(plan.existing?.vpnConnectionId ?? null, true, 'already attached: nothing to do');
+    if (!cgw.customerGatewayId) return done(null, false, `dry run: would create a BGP VPN connection from the new customer gateway to ${plan.vgwId}`);
+    // Look first: a run that crashed after CreateVpnConnection, or a second run, finds it here.
+    const found = (await ctx.deps.cloud.describeVpnConnections(plan.region)).find(
+      (c) => c.customerGatewayId === cgw.customerGatewayId && c.vpnGatewayId === plan.vgwId && !GONE.has(c.state),
+    );
+    if (found) return done(found.id, true, `reusing ${found.id} (${found.state})`);
+    if (ctx.dryRun) return done(null, false, `dry run: would create a BGP VPN connection from ${cgw.customerGatewayId} to ${plan.vgwId}`);
+    await ctx.assertStillOwner();
+    try {
+      const conn = await ctx.deps.cloud.createVpnConnection(plan.region, {
+        customerGatewayId: cgw.customerGatewayId,
+        vpnGatewayId: plan.vgwId,
+        staticRoutesOnly: false,
+        name: `flatnet-${plan.vpcName}`,
+      });
+      return done(conn.id, false, `${conn.id} (${conn.state}): ${cgw.customerGatewayId} → ${plan.vgwId}, BGP`);
+    } catch (err) {
+      if (err instanceof CloudError && err.awsCode === 'AsnConflict') {
+        throw new CloudError(
+          'AsnConflict',
+          `AWS refused the VPN connection: the hub's ASN ${plan.hubAsn} equals ${plan.vgwId}'s Amazon-side ASN, and BGP speakers drop routes that carry their own AS`,
+          'give the hub a different private ASN in the inventory, or recreate the VGW with --amazon-side-asn set to another private ASN (e.g. 64513)',
+          { cause: err },
+        );
+      }
+      throw err;
+    }
+  },
+  async undo(ctx) {
+    const conn = resultOf<VpnConnectionResult>(ctx.results, STEP.vpnConnection);
+    const plan = resultOf<AttachPlan>(ctx.results, STEP.resolve);
+    if (conn.vpnConnectionId && !conn.reused) {
+      await ctx.note(
+        `kept VPN connection ${conn.vpnConnectionId} in AWS: it costs little and the next /vpn attach-vpc reuses it; to drop it: aws ec2 delete-vpn-connection --region ${plan.region} --vpn-connection-id ${conn.vpnConnectionId}`,
+      );
+    }
+  },
+};

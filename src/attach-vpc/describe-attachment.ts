@@ -1,0 +1,43 @@
+/** The plan shown to the approver and the final summary, in the operator's words. */
+import type { Json, Run } from '../runbook/types.js';
+import { STEP, type AttachPlan, type HubTunnelsResult, type VpnConnectionResult } from './attach-facts.js';
+
+function resultIn<T>(run: Readonly<Run>, id: string): T | undefined {
+  const value: Json | undefined = run.steps.find((s) => s.id === id)?.result;
+  return value !== undefined && value !== null && typeof value === 'object' ? (value as unknown as T) : undefined;
+}
+
+function vpcLabel(plan: AttachPlan): string {
+  const id = plan.vpcId ?? plan.vgwId;
+  return plan.vpcName === id ? id : `${plan.vpcName} (${id})`;
+}
+
+export function describeAttachPlan(run: Readonly<Run>): string[] {
+  const plan = resultIn<AttachPlan>(run, STEP.resolve);
+  if (!plan) return [`attach ${run.target}: the facts could not be read`];
+  const head = `Attach ${vpcLabel(plan)} in ${plan.region} to ${plan.hub} through ${plan.vgwId} (AS ${plan.vgwAsn ?? '?'})`;
+  if (plan.alreadyAttached) {
+    return [head, `Already attached: ${plan.existing?.vpnConnectionId ?? 'a VPN connection'} and ${plan.hub}'s peers ${plan.hubPeers.join(' and ')}. Nothing will change.`];
+  }
+  return [
+    `${run.dryRun ? 'Dry run: ' : ''}${head}`,
+    plan.existing
+      ? `1. Reuse ${plan.existing.customerGatewayId} and ${plan.existing.vpnConnectionId}, which already exist`
+      : `1. Create (or reuse) a customer gateway for ${plan.hubPublicIp}, AS ${plan.hubAsn}, and a BGP VPN connection to ${plan.vgwId}`,
+    `2. On ${plan.hub}: two VTI tunnels (local-address ${plan.hubPrivateIp}) and two BGP neighbours from the parameters AWS generates; commit-confirm, verify, confirm, save`,
+    '3. Wait until AWS reports both tunnels UP and both BGP sessions are Established',
+    'If a step fails: the hub config is removed; the AWS objects stay (they cost little and a re-run reuses them).',
+  ];
+}
+
+export function summarizeAttachment(run: Readonly<Run>): string {
+  const plan = resultIn<AttachPlan>(run, STEP.resolve);
+  if (!plan) return `attach-vpc ${run.target} finished`;
+  const conn = resultIn<VpnConnectionResult>(run, STEP.vpnConnection);
+  const hub = resultIn<HubTunnelsResult>(run, STEP.configureHub);
+  if (plan.alreadyAttached) return `${vpcLabel(plan)} is already attached to ${plan.hub} through ${plan.existing?.vpnConnectionId ?? plan.vgwId} (peers ${plan.hubPeers.join(' and ')}): nothing changed.`;
+  const tunnels = (hub?.peers ?? []).map((p) => `${p.name} on vti${p.vti} → ${p.remoteAddress}`).join(', ');
+  if (run.dryRun) return `Would attach ${vpcLabel(plan)} to ${plan.hub} through ${plan.vgwId}: ${hub?.lines ?? '?'} lines on the hub (${tunnels}).`;
+  const waited = run.steps.find((s) => s.id === STEP.awaitTunnels)?.detail ?? '';
+  return `Attached ${vpcLabel(plan)} to ${plan.hub} through ${conn?.vpnConnectionId ?? '?'} on ${plan.vgwId}: ${tunnels}; ${waited}.`;
+}
