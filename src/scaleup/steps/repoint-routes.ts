@@ -3,9 +3,15 @@
  * routes move to it. (The original runbook moved them first and black-holed traffic for the
  * whole boot.) A route that vanished since the plan is reported, not fatal: there is
  * nothing to repoint, and failing would undo a working cutover.
+ *
+ * Until the routes move, the hub VPC still sends traffic to the old router, whose tunnels
+ * went with the Elastic IP: this step is inside the outage, so the routes move in parallel
+ * and without a describe first (ReplaceRoute to the interface a route already has is a
+ * no-op, so repeating it after a crash is safe).
  */
 import type { RouteTable } from '../../aws/types.js';
 import type { Step, StepContext } from '../../runbook/types.js';
+import { mapBounded } from '../../util/map-bounded.js';
 import { asJson, newInstanceOf, resultOf, type LoadFactsResult, type RepointResult, type RouteRef } from '../scale-facts.js';
 import type { ScaleDeps } from '../scale-deps.js';
 
@@ -20,6 +26,9 @@ export async function routeTargets(ctx: StepContext<ScaleDeps>, facts: LoadFacts
   }
   return out;
 }
+
+/** EC2's mutating-call bucket allows bursts well above this; a VPN hub has tens of routes, not thousands. */
+const ROUTE_CONCURRENCY = 16;
 
 const show = (routes: RouteRef[]) => routes.map((r) => `${r.routeTableId} ${r.destination}`).join(', ');
 
@@ -38,21 +47,10 @@ export const repointRoutesStep: Step<ScaleDeps> = {
       return { detail: `DryRun: ReplaceRoute would succeed for ${would}/${facts.routes.length} routes` };
     }
     const fresh = newInstanceOf(ctx.results);
-    const targets = await routeTargets(ctx, facts);
+    await ctx.assertStillOwner();
+    const outcomes = await mapBounded(facts.routes, ROUTE_CONCURRENCY, (ref) => cloud.replaceRoute(facts.region, { ...ref, networkInterfaceId: fresh.networkInterfaceId }));
     const result: RepointResult = { repointed: [], missing: [] };
-    let owned = false;
-    for (const ref of facts.routes) {
-      if (targets.get(ref) === fresh.networkInterfaceId) {
-        result.repointed.push(ref);
-        continue;
-      }
-      if (!owned) {
-        await ctx.assertStillOwner();
-        owned = true;
-      }
-      const outcome = await cloud.replaceRoute(facts.region, { ...ref, networkInterfaceId: fresh.networkInterfaceId });
-      (outcome === 'replaced' ? result.repointed : result.missing).push(ref);
-    }
+    facts.routes.forEach((ref, i) => (outcomes[i] === 'replaced' ? result.repointed : result.missing).push(ref));
     if (result.missing.length > 0) await ctx.note(`routes gone since the plan (nothing to repoint): ${show(result.missing)}`);
     await ctx.deps.afterAction?.('repoint-routes');
     const tables = new Set(result.repointed.map((r) => r.routeTableId)).size;
