@@ -1,0 +1,103 @@
+/**
+ * The whole of flatnet as a newcomer meets it: `flatnet demo` (started in-process), its local
+ * Slack page in headless Chromium, and the real bot, workers, Redis and simulated network
+ * behind it. Screenshots go to docs/ only with UPDATE_SCREENSHOTS=1 (test-output/ otherwise),
+ * so a test run never dirties the tree.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDemo, type DemoHandle } from '../../src/demo/start-demo.js';
+import { createLogger } from '../../src/log.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const REGIONS = ['ap-northeast-1', 'us-east-1', 'us-west-2', 'eu-west-1', 'ap-southeast-1', 'sa-east-1'];
+
+let browser: Browser;
+let demo: DemoHandle;
+let page: Page;
+let dir: string;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `The demo browser test drives Debian's Chromium at ${CHROMIUM}, which is missing. Install it with ` +
+        '`apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium` (not `npx playwright install`).',
+    );
+  }
+  dir = mkdtempSync(join(tmpdir(), 'flatnet-demo-e2e-'));
+  [browser, demo] = await Promise.all([
+    chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'] }),
+    // Faster than the interactive demo's timings, slow enough that the checklist visibly progresses.
+    startDemo({ dir, logger: createLogger({ level: 'silent' }), world: { bootMs: 1_000, tunnelUpMs: 500 } }),
+  ]);
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.setDefaultTimeout(15_000);
+  await page.goto(`${demo.url}?user=U0ALICE`);
+  await page.locator('body[data-ready="true"]').waitFor();
+});
+
+afterAll(async () => {
+  await page?.close();
+  await browser?.close();
+  await demo?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** docs/NAME.png with UPDATE_SCREENSHOTS=1, else test-output/NAME.png. */
+async function screenshot(name: string): Promise<void> {
+  const target = process.env.UPDATE_SCREENSHOTS === '1' ? 'docs' : 'test-output';
+  mkdirSync(target, { recursive: true });
+  await page.mouse.move(120, 860);
+  await page.screenshot({ path: join(target, `${name}.png`) });
+}
+
+async function type(testId: 'message-box' | 'thread-box', text: string): Promise<void> {
+  await page.getByTestId(testId).fill(text);
+  await page.getByTestId(testId).press('Enter');
+}
+
+/** A message everyone in the channel sees (ephemeral lines excluded). */
+function channelMessage(text: string): Locator {
+  return page.locator('[data-testid="message-list"] [data-testid="message"]:not(.ephemeral)').filter({ hasText: text });
+}
+
+function ephemeral(text: string): Locator {
+  return page.locator('[data-testid="message-list"] [data-testid="message"].ephemeral').filter({ hasText: text });
+}
+
+describe('flatnet demo in a browser', () => {
+  it('answers /vpn status with every region of the reference topology, and bad input with an ephemeral error', async () => {
+    await type('message-box', '/vpn status');
+    // Only alice sees the acknowledgement; everyone sees the summary.
+    await ephemeral('Progress follows in the thread').waitFor();
+    // The root says "running" first and is edited into the summary when the run ends.
+    const summary = channelMessage('VPN status').filter({ hasText: '7 routers' });
+    await summary.waitFor();
+    expect(await summary.innerText()).toMatch(/7 routers · \d+ tunnels up/);
+
+    await summary.getByTestId('replies-link').click();
+    const thread = page.getByTestId('thread-pane');
+    for (const region of REGIONS) await thread.getByText(region, { exact: false }).first().waitFor();
+    const details = await thread.innerText();
+    for (const router of demo.world.topology.routers.map((r) => r.name)) expect(details).toContain(router);
+    await screenshot('demo-status');
+
+    // Bad input: Slack shows the bot's answer to alice alone, marked as such.
+    await page.getByTestId('thread-close').click();
+    await type('message-box', '/vpn status mars-1');
+    const error = ephemeral('mars-1 is neither a region nor a router of this inventory');
+    await error.waitFor();
+    expect(await error.getByTestId('ephemeral-note').innerText()).toContain('Only visible to you');
+    expect(await error.innerText()).toContain('regions: ap-northeast-1');
+    // Nothing was started for it: still exactly one summary in the channel.
+    expect(await channelMessage('VPN status').count()).toBe(1);
+
+    // bob does not see alice's ephemeral lines.
+    await page.getByTestId('user-switcher').selectOption('U0BOB');
+    await error.waitFor({ state: 'detached' });
+    await page.getByTestId('user-switcher').selectOption('U0ALICE');
+  });
+});
