@@ -32,11 +32,17 @@ export function describeDemo(demo: DemoHandle, seconds: number, withDashboard = 
   ].join('\n');
 }
 
-function untilSignal(): Promise<NodeJS.Signals> {
+/**
+ * Resolves on the first SIGINT/SIGTERM and keeps listening, so that a second one does not kill
+ * the process halfway through stopping (a terminal's Ctrl-C reaches both tsx and this process,
+ * and tsx relays it once more). Stopping is bounded by the workers' shutdown deadline.
+ */
+function untilSignal(io: CliOutput): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
+    let first: NodeJS.Signals | undefined;
     const on = (signal: NodeJS.Signals): void => {
-      process.off('SIGINT', on);
-      process.off('SIGTERM', on);
+      if (first) return void io.err(`  (${signal}: still stopping, one moment)`);
+      first = signal;
       resolve(signal);
     };
     process.on('SIGINT', on);
@@ -61,7 +67,7 @@ export async function runDemo(args: ParsedArgs, io: CliOutput): Promise<number> 
   }
   // process.uptime(): what the person waited for, from `npm run demo` to a usable page.
   io.out(describeDemo(demo, process.uptime(), Boolean(process.env.FLATNET_DASHBOARD_PASSWORD)));
-  const signal = await untilSignal();
+  const signal = await untilSignal(io);
   io.err(`\n  ${signal}: stopping the demo…`);
   try {
     await demo.stop();
