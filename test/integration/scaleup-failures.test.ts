@@ -143,4 +143,26 @@ describe('scale-up failures leave the old router forwarding', () => {
       expect(world.timeline().vpcs.every((v) => v.forwarded)).toBe(true);
     });
   });
+
+  it.concurrent('when only stopping the old router fails, the verified cutover stays and the thread says what remains', async () => {
+    await withBench({}, async (bench) => {
+      const { world } = bench;
+      const oldId = world.router(HUB).instanceId;
+      world.state.faults.inject({ action: 'StopInstances', code: 'UnauthorizedOperation', times: 20 });
+      bench.startWorker();
+      const run = await bench.finished((await bench.submit()).id);
+
+      expect(run.status).toBe('failed');
+      expect(run.steps.find((s) => s.id === 'stop-old-router')?.status).toBe('failed');
+      expect(run.outcome).toMatch(/Stopped before undoing "Verify the new router carries the traffic"/);
+      expect(run.outcome).toMatch(/Still in effect: .*Move the Elastic IP to the new router/);
+      const after = hubState(world, oldId);
+      expect(after.launched).toHaveLength(1);
+      const fresh = after.launched[0]!;
+      expect(after.address.networkInterfaceId).toBe(fresh.networkInterfaceId);
+      expect(after.old.state).toBe('running');
+      expect(world.timeline().vpcs.every((v) => v.forwarded)).toBe(true);
+      expect((await bench.deps.routerFacts.get(HUB))?.instanceId).toBe(fresh.instanceId);
+    });
+  });
 });

@@ -22,12 +22,7 @@ export const stopOldRouterStep: Step<ScaleDeps> = {
     }
     const fresh = newInstanceOf(ctx.results);
     const copied = resultOf<CopyConfigResult>(ctx.results, 'copy-config');
-    const old = await cloud.describeInstance(facts.region, facts.instanceId);
-    if (old.state !== 'stopped' && old.state !== 'stopping') {
-      await ctx.assertStillOwner();
-      await cloud.stopInstance(facts.region, facts.instanceId);
-    }
-    await cloud.createTags(facts.region, [facts.instanceId], { 'flatnet:replaced-by': ctx.run.id });
+    // Recorded first: the new router is the router now, whether or not the stop below succeeds.
     const known: RouterFacts = {
       instanceId: fresh.instanceId,
       privateIp: fresh.privateIp,
@@ -40,6 +35,12 @@ export const stopOldRouterStep: Step<ScaleDeps> = {
       runId: ctx.run.id,
     };
     await routerFacts.set(facts.router, known);
+    const old = await cloud.describeInstance(facts.region, facts.instanceId);
+    if (old.state !== 'stopped' && old.state !== 'stopping') {
+      await ctx.assertStillOwner();
+      await cloud.stopInstance(facts.region, facts.instanceId);
+    }
+    await cloud.createTags(facts.region, [facts.instanceId], { 'flatnet:replaced-by': ctx.run.id });
     await ctx.deps.afterAction?.('stop-old-router');
     return {
       result: asJson({ stopped: facts.instanceId, inventoryLines: inventoryLinesFor(facts.router, known) }),

@@ -15,6 +15,9 @@ export const verifyStep: Step<ScaleDeps> = {
   id: 'verify',
   title: 'Verify the new router carries the traffic',
   phase: 'execute',
+  // Once verified, the new router carries the traffic: if only stopping the old one fails,
+  // moving everything back would be a second outage for nothing. Stop and report instead.
+  onLaterFailure: 'stop',
   async run(ctx) {
     if (ctx.dryRun) return { detail: 'dry run: nothing to verify' };
     const facts = resultOf<LoadFactsResult>(ctx.results, 'load-facts');
