@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { attachVpcPlanner, createAttachVpcRunbook, type AttachVpcDeps, type AttachVpcOptions } from '../../jobs/attach-vpc.js';
 import { handleSlashCommand } from '../../commands/handle-slash-command.js';
 import { createCloud, type Cloud } from '../../src/aws/index.js';
@@ -74,13 +74,17 @@ interface Bench {
   close(): Promise<void>;
 }
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()!();
-});
+/** The runbook on its own engine and worker (so a test can shorten the tunnel wait), closed whatever happens. */
+async function withBench(options: AttachVpcOptions, test: (bench: Bench) => Promise<void>): Promise<void> {
+  const bench = await startBench(options);
+  try {
+    await test(bench);
+  } finally {
+    await bench.close();
+  }
+}
 
-/** The runbook on its own engine and worker (so a test can shorten the tunnel wait). */
-async function startBench(options: AttachVpcOptions = {}): Promise<Bench> {
+async function startBench(options: AttachVpcOptions): Promise<Bench> {
   const dir = mkdtempSync(join(tmpdir(), 'flatnet-attach-'));
   const world = await startWorldRetrying(dir);
   const loaded = loadInventory(world.writeInventory());
@@ -136,7 +140,6 @@ async function startBench(options: AttachVpcOptions = {}): Promise<Bench> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
-  cleanups.push(() => bench.close());
   return bench;
 }
 
@@ -161,9 +164,10 @@ const vpnConnectionsOn = (world: World, vgwId: string) => [...world.state.vpnCon
 const peerLines = (lines: readonly string[]) => lines.filter((l) => l.startsWith('set vpn ipsec site-to-site peer ') && l.includes(' remote-address '));
 const savedLines = (world: World) => world.router(HUB).handle.router.savedLines();
 
-describe('attach-vpc in the simulated world', () => {
-  it('attaches analytics: a VPN connection, two tunnels and BGP on the hub, telemetry UP; a re-run changes nothing', async () => {
-    const bench = await startBench();
+// Each test has its own world, Redis prefix and worker, so they run side by side.
+describe.concurrent('attach-vpc in the simulated world', () => {
+  it('attaches analytics: a VPN connection, two tunnels and BGP on the hub, telemetry UP; a re-run changes nothing', () =>
+    withBench({}, async (bench) => {
     const { world } = bench;
     const vpc = analytics(world);
     const vgwId = vpc.reach.kind === 'vgw' ? vpc.reach.vgwId : '';
@@ -219,10 +223,10 @@ describe('attach-vpc in the simulated world', () => {
     expect(vpnConnectionsOn(world, vgwId)).toHaveLength(1);
     expect(world.state.customerGateways.size).toBe(cgwCount);
     expect(hubLines(world).join('\n')).toBe(configBefore);
-  });
+    }));
 
-  it('keeps every pre-shared key out of the log and out of Redis after a full run', async () => {
-    const bench = await startBench();
+  it('keeps every pre-shared key out of the log and out of Redis after a full run', () =>
+    withBench({}, async (bench) => {
     const { world } = bench;
     const run = await bench.finish(await bench.submit(analytics(world).id));
     expect(run.status, run.outcome).toBe('succeeded');
@@ -240,10 +244,10 @@ describe('attach-vpc in the simulated world', () => {
       expect(stored.includes(psk), 'a pre-shared key reached Redis').toBe(false);
       expect(JSON.stringify(run).includes(psk), 'a pre-shared key reached the run record').toBe(false);
     }
-  });
+    }));
 
-  it('refuses a VPC without a VGW during planning, before anyone approves, and changes nothing', async () => {
-    const bench = await startBench();
+  it('refuses a VPC without a VGW during planning, before anyone approves, and changes nothing', () =>
+    withBench({}, async (bench) => {
     const { world } = bench;
     const hubVpc = world.topology.vpcs.find((v) => v.name === 'hub')!;
     const before = { lines: hubLines(world).join('\n'), vpn: world.state.vpnConnections.size, cgw: world.state.customerGateways.size };
@@ -253,10 +257,10 @@ describe('attach-vpc in the simulated world', () => {
     expect(run.outcome).toContain(`${hubVpc.id} in ${REGION} has no Virtual Private Gateway`);
     expect(run.outcome).toContain('create and attach a Virtual Private Gateway first');
     expect({ lines: hubLines(world).join('\n'), vpn: world.state.vpnConnections.size, cgw: world.state.customerGateways.size }).toEqual(before);
-  });
+    }));
 
-  it('a dry run creates nothing in AWS, leaves the hub as it was, and counts the lines it would add', async () => {
-    const bench = await startBench();
+  it('a dry run creates nothing in AWS, leaves the hub as it was, and counts the lines it would add', () =>
+    withBench({}, async (bench) => {
     const { world } = bench;
     const before = { lines: hubLines(world).join('\n'), vpn: world.state.vpnConnections.size, cgw: world.state.customerGateways.size };
     const run = await bench.finish(await bench.submit(analytics(world).id, { dryRun: true }));
@@ -265,10 +269,10 @@ describe('attach-vpc in the simulated world', () => {
     const hubStep = run.steps.find((s) => s.id === 'configure-hub')!;
     expect(hubStep.detail).toMatch(/dry run: would add \d+ lines on hub-tokyo-a \(aws-analytics-tun1 on vti202, aws-analytics-tun2 on vti203\)/);
     expect({ lines: hubLines(world).join('\n'), vpn: world.state.vpnConnections.size, cgw: world.state.customerGateways.size }).toEqual(before);
-  });
+    }));
 
-  it('when the tunnels never come up: removes the hub config, keeps the AWS objects and says so; a re-run reuses them', async () => {
-    const bench = await startBench({ tunnelWait: { timeoutMs: 600, firstPollMs: 20, maxPollMs: 100 } });
+  it('when the tunnels never come up: removes the hub config, keeps the AWS objects and says so; a re-run reuses them', () =>
+    withBench({ tunnelWait: { timeoutMs: 600, firstPollMs: 20, maxPollMs: 100 } }, async (bench) => {
     const { world } = bench;
     const vpc = analytics(world);
     const linesBefore = hubLines(world).join('\n');
@@ -288,31 +292,32 @@ describe('attach-vpc in the simulated world', () => {
     expect(again.status, again.outcome).toBe('succeeded');
     expect(again.steps.find((s) => s.id === 'create-vpn-connection')?.detail).toContain(`reusing ${conns[0]!.vpnConnectionId}`);
     expect([...world.state.vpnConnections.values()].filter((c) => c.vpnGatewayId === conns[0]!.vpnGatewayId)).toHaveLength(1);
-  });
+    }));
 });
 
-describe('attach-vpc through the composition root', () => {
+describe.concurrent('attach-vpc through the composition root', () => {
   it('/vpn attach-vpc from the slash command runs the registered runbook with a worker', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'flatnet-attach-rt-'));
     const world = await startWorldRetrying(dir);
     const prefix = uniquePrefix('attach-rt');
     let runtime: Runtime | undefined;
-    cleanups.push(async () => {
+    try {
+      runtime = await createRuntime({ loaded: loadInventory(world.writeInventory()), redisUrl, prefix, logger: createLogger({ level: 'silent' }), worker: { concurrency: 2 } });
+      const vpc = analytics(world);
+      const reply = await handleSlashCommand(runtime.slash, { command: '/vpn', text: `attach-vpc ${vpc.id} --region ${REGION}`, user: 'U0ALICE', origin: { kind: 'cli', channel: 'C0NETOPS' } });
+      if (reply.kind !== 'run') throw new Error(`expected a run, got ${JSON.stringify(reply)}`);
+      expect(reply.run.approval?.approvers).toContain('U0BOB');
+      const run = await finishRun(runtime.engine, reply.run);
+      expect(run.status, run.outcome).toBe('succeeded');
+      expect(peerLines(hubLines(world)).filter((l) => l.includes('aws-analytics-tun'))).toHaveLength(2);
+    } finally {
       await runtime?.close();
       await world.close();
       const redis = testRedis();
       await dropPrefix(redis, prefix);
       redis.disconnect();
       rmSync(dir, { recursive: true, force: true });
-    });
-    runtime = await createRuntime({ loaded: loadInventory(world.writeInventory()), redisUrl, prefix, logger: createLogger({ level: 'silent' }), worker: { concurrency: 2 } });
-    const vpc = analytics(world);
-    const reply = await handleSlashCommand(runtime.slash, { command: '/vpn', text: `attach-vpc ${vpc.id} --region ${REGION}`, user: 'U0ALICE', origin: { kind: 'cli', channel: 'C0NETOPS' } });
-    if (reply.kind !== 'run') throw new Error(`expected a run, got ${JSON.stringify(reply)}`);
-    expect(reply.run.approval?.approvers).toContain('U0BOB');
-    const run = await finishRun(runtime.engine, reply.run);
-    expect(run.status, run.outcome).toBe('succeeded');
-    expect(peerLines(hubLines(world)).filter((l) => l.includes('aws-analytics-tun'))).toHaveLength(2);
+    }
   });
 });
 
