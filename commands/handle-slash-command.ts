@@ -12,6 +12,7 @@ import type { Run, RunOrigin } from '../src/runbook/types.js';
 import type { RunRequestPlanner, RunSubmitter } from '../src/runbook/run-request.js';
 import { buildError, buildHelp, type ChatText } from '../src/slack/blocks/index.js';
 import type { Logger } from '../src/log.js';
+import { buildRouterHistory, type RunHistory } from './router-history.js';
 
 export interface SlashRequest {
   command: string;
@@ -32,6 +33,8 @@ export interface SlashDeps {
   inventory: Inventory;
   engine: RunSubmitter;
   planners: Partial<Record<Command['kind'], RunRequestPlanner>>;
+  /** Run records, for /router history. */
+  history?: RunHistory;
   logger?: Logger;
 }
 
@@ -42,11 +45,17 @@ export async function handleSlashCommand(deps: SlashDeps, request: SlashRequest)
   if (command.kind === 'help') {
     const entries = HELP_ENTRIES.filter((e) => !command.topic || e.command === `/${command.topic}`).map((e) => ({
       ...e,
-      available: e.available || deps.planners[kindOfUsage(e.command, e.usage)] !== undefined,
+      available: e.available || deps.planners[kindOfUsage(e.command, e.usage)] !== undefined || (kindOfUsage(e.command, e.usage) === 'history' && deps.history !== undefined),
     }));
     return { kind: 'reply', message: buildHelp(entries), failed: false };
   }
   if (command.kind === 'add-peer-modal') return { kind: 'modal', command };
+  if (command.kind === 'history' && deps.history) {
+    if (command.router && !deps.inventory.routers[command.router]) {
+      return { kind: 'reply', message: buildError(`there is no router named ${command.router}`, `known routers: ${Object.keys(deps.inventory.routers).join(', ')}`), failed: true };
+    }
+    return { kind: 'reply', message: await buildRouterHistory(deps.history, command.router), failed: false };
+  }
   const planner = deps.planners[command.kind];
   if (!planner) {
     return { kind: 'reply', message: buildError(`${request.command} ${command.kind} is not built yet`, 'it is coming soon: see /vpn help for what works today'), failed: true };

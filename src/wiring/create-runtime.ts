@@ -21,6 +21,7 @@ import type { ChatPort } from '../slack/chat-port.js';
 import { createThreadReporter } from '../slack/thread-reporter.js';
 import { connectCloud, connectRouters } from './connect-to-network.js';
 import { buildRunbooks, type RunbookDeps } from './runbooks.js';
+import { scaleDeps, type ReplacementSsh } from './scale-wiring.js';
 import type { SlashDeps } from '../../commands/handle-slash-command.js';
 
 export interface RuntimeOptions {
@@ -35,6 +36,8 @@ export interface RuntimeOptions {
   /** Replace adapters (tests and the simulator may pass their own). */
   routers?: RouterPool;
   cloud?: Cloud;
+  /** How to reach an instance launched after start (the simulator passes its resolver). */
+  replacementSsh?: ReplacementSsh;
   /** Extra observers (metrics). */
   observers?: RunObserver[];
 }
@@ -61,7 +64,17 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const queue = createRunQueue({ connection: producer, prefix });
   const routers = options.routers ?? connectRouters(loaded, logger);
   const cloud = options.cloud ?? connectCloud(loaded, logger);
-  const deps: RunbookDeps = { inventory: loaded.inventory, routers, cloud, redis: producer, prefix, logger, ...(options.chat ? { chat: options.chat } : {}) };
+  const scale = scaleDeps({ loaded, pool: routers, redis: producer, prefix, logger, ...(options.replacementSsh ? { replacementSsh: options.replacementSsh } : {}) });
+  const deps: RunbookDeps = {
+    inventory: loaded.inventory,
+    routers,
+    cloud,
+    redis: producer,
+    prefix,
+    logger,
+    ...(options.chat ? { chat: options.chat } : {}),
+    scale: { ...scale, inventory: loaded.inventory, cloud },
+  };
   const { runbooks, planners } = buildRunbooks();
   const reporter = options.chat ? createThreadReporter({ chat: options.chat, redis: producer, prefix, logger }) : undefined;
   const engine = createEngine({
@@ -96,7 +109,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     routers,
     cloud,
     deps,
-    slash: { inventory: loaded.inventory, engine, planners, logger },
+    slash: { inventory: loaded.inventory, engine, planners, history: engine.store, logger },
     redis: producer,
     ...(worker ? { worker } : {}),
     async close(deadlineMs = 10_000) {
@@ -105,6 +118,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       await reporter?.close().catch(() => undefined);
       await engine.close();
       await routers.closeAll();
+      await scale.closeScaleRouters();
       cloud.close();
       producer.disconnect();
       workerConnection?.disconnect();

@@ -13,6 +13,8 @@ import type { RouterPool } from '../vyos/router-pool.js';
 import type { ChatPort } from '../slack/chat-port.js';
 import { createStatusRunbook, statusPlanner } from '../../jobs/status.js';
 import { attachVpcPlanner, createAttachVpcRunbook } from '../../jobs/attach-vpc.js';
+import { scaledownPlanner, scaledownRunbook, scaleupPlanner, scaleupRunbook, type ScaleDeps } from '../../jobs/scaleup.js';
+import { withDeps } from '../runbook/with-deps.js';
 
 /** Everything a runbook step may use; each runbook declares the subset it needs. */
 export interface RunbookDeps {
@@ -24,14 +26,23 @@ export interface RunbookDeps {
   logger: Logger;
   /** Direct messages to people (client configurations); absent for runs started without Slack. */
   chat?: ChatPort;
+  /** The scale-up runbook's own dependencies (replacement instances, router facts). */
+  scale: ScaleDeps;
 }
+
+const scaleOf = (deps: RunbookDeps): ScaleDeps => deps.scale;
 
 export function buildRunbooks(): {
   runbooks: Partial<Record<RunKind, Runbook<RunbookDeps>>>;
   planners: Partial<Record<Command['kind'], RunRequestPlanner>>;
 } {
   return {
-    runbooks: { status: createStatusRunbook(), 'attach-vpc': createAttachVpcRunbook() },
-    planners: { status: statusPlanner, 'attach-vpc': attachVpcPlanner },
+    runbooks: {
+      status: createStatusRunbook(),
+      'attach-vpc': createAttachVpcRunbook(),
+      scaleup: withDeps(scaleupRunbook, scaleOf),
+      scaledown: withDeps(scaledownRunbook, scaleOf),
+    },
+    planners: { status: statusPlanner, 'attach-vpc': attachVpcPlanner, scaleup: scaleupPlanner, scaledown: scaledownPlanner },
   };
 }

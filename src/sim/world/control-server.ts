@@ -62,6 +62,12 @@ export async function startControlServer(world: World, options: { host?: string;
     const [a, b, c, d, e] = path;
     if (method === 'GET' && a === 'state' && b === undefined) return { ...describeWorld(world), vpcs: world.timeline().vpcs };
     if (method === 'GET' && a === 'timeline' && b === undefined) return { ...world.timeline(), outage: world.outageMs() };
+    // Where a router launched after start answers SSH (a scale-up's new instance), by private IP or instance id.
+    if (method === 'GET' && a === 'ssh' && b !== undefined) {
+      const endpoint = world.resolveSsh(decodeURIComponent(b));
+      if (!endpoint) throw new HttpProblem(404, `no router answers at ${b}`, 'GET /state lists the routers');
+      return endpoint;
+    }
     if (method !== 'POST') throw new HttpProblem(404, `no route ${method} /${path.join('/')}`, 'see src/sim/world/README.md');
     const body = await readJson(req);
     if (a === 'timeline' && b === 'reset' && c === undefined) {

@@ -1,0 +1,47 @@
+/**
+ * What the scale-up runbook needs beyond the shared adapters: a way to reach an instance that
+ * did not exist at start (production: its private IP on port 22; the simulator: its control
+ * API, when FLATNET_SIM_CONTROL_URL is set, or an in-process resolver), trust-on-first-use of
+ * that one instance's host key, and the router facts that outlive the inventory file.
+ */
+import type { Redis } from 'ioredis';
+import type { RouterInstance } from '../aws/index.js';
+import type { LoadedInventory } from '../config/load-inventory.js';
+import type { Logger } from '../log.js';
+import type { RouterPool } from '../vyos/router-pool.js';
+import { createRouterFactsStore, createScaleRouters, scanHostKey, type ScaleDeps } from '../../jobs/scaleup.js';
+import { routerEndpoints } from './connect-to-network.js';
+
+export type ReplacementSsh = (instance: RouterInstance) => Promise<{ host: string; port: number }>;
+
+export function replacementSshFromEnv(env: NodeJS.ProcessEnv): ReplacementSsh {
+  const control = env.FLATNET_SIM_CONTROL_URL;
+  if (!control) return async (instance) => ({ host: instance.privateIp ?? '', port: 22 });
+  return async (instance) => {
+    const res = await fetch(`${control.replace(/\/$/, '')}/ssh/${encodeURIComponent(instance.privateIp ?? instance.instanceId)}`);
+    if (!res.ok) throw new Error(`the simulator does not know where ${instance.instanceId} answers SSH (${res.status})`);
+    const body = (await res.json()) as { host: string; port: number };
+    return { host: body.host, port: body.port };
+  };
+}
+
+export function scaleDeps(options: {
+  loaded: LoadedInventory;
+  pool: RouterPool;
+  redis: Redis;
+  prefix: string;
+  logger: Logger;
+  replacementSsh?: ReplacementSsh;
+}): Omit<ScaleDeps, 'inventory' | 'cloud'> & { closeScaleRouters(): Promise<void> } {
+  const { timeouts } = options.loaded.inventory;
+  const routers = createScaleRouters({ pool: options.pool, endpoints: routerEndpoints(options.loaded), logger: options.logger, connectTimeoutMs: timeouts.sshConnectMs, commandTimeoutMs: timeouts.sshCommandMs });
+  return {
+    routers,
+    replacementSsh: options.replacementSsh ?? replacementSshFromEnv(process.env),
+    scanHostKey,
+    routerFacts: createRouterFactsStore(options.redis, options.prefix),
+    clock: Date.now,
+    tunnelWait: { timeoutMs: 5 * 60_000, pollMs: 1000 },
+    closeScaleRouters: () => routers.closeAll(),
+  };
+}
