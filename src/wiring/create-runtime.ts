@@ -22,6 +22,7 @@ import { createThreadReporter } from '../slack/thread-reporter.js';
 import { connectCloud, connectRouters } from './connect-to-network.js';
 import { buildRunbooks, type RunbookDeps } from './runbooks.js';
 import { scaleDeps, type ReplacementSsh } from './scale-wiring.js';
+import { createRouterFactsStore, mergeRouterFacts } from '../../jobs/scaleup.js';
 import type { SlashDeps } from '../../commands/handle-slash-command.js';
 
 export interface RuntimeOptions {
@@ -57,9 +58,14 @@ export interface Runtime {
 }
 
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
-  const { loaded, logger } = options;
+  const { logger } = options;
   const prefix = options.prefix ?? process.env.FLATNET_REDIS_PREFIX ?? DEFAULT_PREFIX;
   const producer = await createRedisConnection(options.redisUrl, 'producer');
+  // A router replaced by a scale-up is reached at its new instance before anyone edits the
+  // file. A long-running process reads the facts at start: restart it after a replacement
+  // (or update the inventory, as the run's summary says).
+  const facts = await createRouterFactsStore(producer, prefix).all();
+  const loaded: LoadedInventory = { ...options.loaded, inventory: mergeRouterFacts(options.loaded.inventory, facts) };
   const workerConnection = options.worker ? await createRedisConnection(options.redisUrl, 'worker') : undefined;
   const queue = createRunQueue({ connection: producer, prefix });
   const routers = options.routers ?? connectRouters(loaded, logger);
