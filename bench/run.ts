@@ -9,6 +9,8 @@ import { benchAck } from './ack.js';
 import { benchIdleRss } from './idle-rss.js';
 import type { BenchResult } from './result.js';
 import { benchStatusFanout } from './status-fanout.js';
+import { benchScaleupOutage } from './scaleup-outage.js';
+import { benchDemoReady } from './demo-ready.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -17,6 +19,8 @@ const BENCHES: Record<string, () => Promise<BenchResult[]>> = {
   status: () => benchStatusFanout(redisUrl),
   ack: () => benchAck(redisUrl),
   rss: () => benchIdleRss(redisUrl),
+  scaleup: () => benchScaleupOutage(),
+  demo: () => benchDemoReady(),
 };
 
 async function main(): Promise<void> {
