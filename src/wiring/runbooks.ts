@@ -12,6 +12,9 @@ import type { RunKind, Runbook } from '../runbook/types.js';
 import type { RouterPool } from '../vyos/router-pool.js';
 import type { ChatPort } from '../slack/chat-port.js';
 import { createStatusRunbook, statusPlanner } from '../../jobs/status.js';
+import { addPeerPlanner, createAddPeerRunbook } from '../../jobs/add-peer.js';
+import { createRemovePeerRunbook, removePeerPlanner } from '../../jobs/remove-peer.js';
+import { createPeersRunbook, peersPlanner } from '../../jobs/peers.js';
 import { attachVpcPlanner, createAttachVpcRunbook } from '../../jobs/attach-vpc.js';
 import { scaledownPlanner, scaledownRunbook, scaleupPlanner, scaleupRunbook, type ScaleDeps } from '../../jobs/scaleup.js';
 import { withDeps } from '../runbook/with-deps.js';
@@ -42,7 +45,10 @@ export function buildRunbooks(): {
       'attach-vpc': createAttachVpcRunbook(),
       scaleup: withDeps(scaleupRunbook, scaleOf),
       scaledown: withDeps(scaledownRunbook, scaleOf),
+      'add-peer': createAddPeerRunbook(),
+      'remove-peer': createRemovePeerRunbook(),
+      peers: createPeersRunbook(),
     },
-    planners: { status: statusPlanner, 'attach-vpc': attachVpcPlanner, scaleup: scaleupPlanner, scaledown: scaledownPlanner },
+    planners: { status: statusPlanner, 'attach-vpc': attachVpcPlanner, scaleup: scaleupPlanner, scaledown: scaledownPlanner, 'add-peer': addPeerPlanner, 'remove-peer': removePeerPlanner, peers: peersPlanner },
   };
 }
