@@ -280,6 +280,7 @@ describe.concurrent('attach-vpc in the simulated world', () => {
     const run = await bench.finish(await bench.submit(vpc.id));
     expect(run.status).toBe('rolled-back');
     expect(run.steps.find((s) => s.id === 'await-tunnels')?.error).toMatch(/tunnels 1\/2 UP .*DOWN/);
+    expect(run.outcome).toContain('keeps vpn-');
     expect(hubLines(world).join('\n')).toBe(linesBefore);
     const conns = [...world.state.vpnConnections.values()].filter((c) => vpc.reach.kind === 'vgw' && c.vpnGatewayId === vpc.reach.vgwId);
     expect(conns).toHaveLength(1);
