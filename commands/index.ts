@@ -1,12 +1,15 @@
 /** Wires every listener onto the Bolt app. */
 import type { App } from '@slack/bolt';
+import { openAddPeerModal, registerAddPeerModal } from './add-peer-modal.js';
 import { registerApprovalButtons, type RunDecider } from './approvals.js';
 import { registerRouterCommand } from './router.js';
 import type { CommandDeps } from './slash-listener.js';
 import { registerVpnCommand } from './vpn.js';
 
 export function register(app: App, deps: CommandDeps & { decider: RunDecider }): void {
-  registerVpnCommand(app, deps);
-  registerRouterCommand(app, deps);
+  const withForm: CommandDeps = { ...deps, openAddPeerModal: deps.openAddPeerModal ?? ((client, triggerId) => openAddPeerModal(client, triggerId)) };
+  registerVpnCommand(app, withForm);
+  registerRouterCommand(app, withForm);
+  registerAddPeerModal(app, deps.slash);
   registerApprovalButtons(app, deps.decider);
 }
