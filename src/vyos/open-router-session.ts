@@ -4,6 +4,7 @@
  * the echoed command removed. Host keys are pinned; every wait has a deadline that says
  * what it waited for and what it saw last.
  */
+import { connect } from 'node:net';
 import { Client, type ClientChannel } from 'ssh2';
 import { RouterError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -133,7 +134,13 @@ export async function openRouterSession(opts: RouterSessionOptions): Promise<Rou
       });
     });
     try {
+      // Our own socket, so Nagle's algorithm can be turned off: a CLI conversation is many
+      // small writes, and delayed ACKs would add tens of milliseconds to every command.
+      const sock = connect({ host: opts.host, port: opts.port });
+      sock.setNoDelay(true);
+      sock.once('error', (err) => fail(new RouterError('ROUTER_UNREACHABLE', name, `cannot reach ${name} at ${opts.host}:${opts.port}: ${err.message}`, 'check that the router runs and that ssh.host/ssh.port in the inventory are right', { cause: err })));
       client.connect({
+        sock,
         host: opts.host,
         port: opts.port,
         username: opts.user,

@@ -118,6 +118,9 @@ export async function startVyosRouter(options: StartVyosRouterOptions): Promise<
   // Our own listener, so a powered-off or rebooting router can refuse at the TCP level
   // while keeping its port (a test or the world holds on to it).
   const listener = net.createServer((socket) => {
+    // A CLI conversation is many small writes: without this, Nagle and delayed ACKs add
+    // ~40 ms to every command on loopback.
+    socket.setNoDelay(true);
     if (router.power !== 'on') {
       socket.destroy();
       return;
