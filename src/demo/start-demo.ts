@@ -65,6 +65,23 @@ async function startWorldRetrying(options: WorldOptions): Promise<World> {
   }
 }
 
+/**
+ * Where a freshly launched instance answers SSH. Production dials its private IP; every
+ * simulated router listens on loopback, and its SSH server appears a moment after
+ * RunInstances returns, so ask the world until it knows (bounded).
+ */
+function replacementSshIn(world: World, timeoutMs = 30_000): (instance: { instanceId: string }) => Promise<{ host: string; port: number }> {
+  return async (instance) => {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const endpoint = world.resolveSsh(instance.instanceId);
+      if (endpoint) return { host: endpoint.host, port: endpoint.port };
+      if (Date.now() > until) throw new Error(`the simulated world has no SSH server for ${instance.instanceId} after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+}
+
 async function startSlackOnPreferredPort(port: number, secrets: { signingSecret: string; botToken: string }): Promise<SlackEmulator> {
   try {
     return await startSlackEmulator({ port, ...secrets });
@@ -124,7 +141,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoHandle> 
       logger,
       worker: { concurrency: 8 },
       ...(options.dashboardPassword ? { dashboardPassword: options.dashboardPassword } : {}),
-      runtime: { observers: [createMetricsObserver({ redis: own, prefix })] },
+      runtime: { observers: [createMetricsObserver({ redis: own, prefix })], replacementSsh: replacementSshIn(world) },
     });
     undo.push(() => bot.stop());
     const botUrl = `http://127.0.0.1:${bot.port}`;

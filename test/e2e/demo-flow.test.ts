@@ -100,4 +100,48 @@ describe('flatnet demo in a browser', () => {
     await error.waitFor({ state: 'detached' });
     await page.getByTestId('user-switcher').selectOption('U0ALICE');
   });
+
+  it('scales up hub-tokyo-a: alice asks but may not approve, bob approves, and the checklist finishes', async () => {
+    const before = demo.world.router('hub-tokyo-a').instanceId;
+    await page.getByTestId('user-switcher').selectOption('U0ALICE');
+    await type('message-box', '/router scaleup hub-tokyo-a');
+    const root = channelMessage('/router scaleup hub-tokyo-a').filter({ hasText: 'awaiting approval' });
+    await root.waitFor();
+    await root.getByTestId('replies-link').click();
+    const thread = page.getByTestId('thread-pane');
+    // The prompt shows the concrete plan the approver approves, not just a command line.
+    const approve = thread.getByTestId('button-run_approve');
+    await approve.waitFor();
+    expect(await thread.innerText()).toContain('c5.xlarge');
+
+    // alice (a developer) may not approve: the click is refused in words she can act on, in
+    // the thread, visible to her alone.
+    await approve.click();
+    const refusal = thread.locator('[data-testid="message"].ephemeral').filter({ hasText: 'you are not an approver of run' });
+    await refusal.waitFor();
+    expect(await refusal.innerText()).toContain('@bob');
+
+    await page.getByTestId('user-switcher').selectOption('U0BOB');
+    await refusal.waitFor({ state: 'detached' });
+    await approve.waitFor();
+    await screenshot('demo-approval');
+    await approve.click();
+    // The prompt loses its buttons and says who decided; the checklist runs to the end.
+    await thread.getByText('Approved by', { exact: false }).first().waitFor();
+    const done = thread.locator('[data-testid="message"]').filter({ hasText: /(\d+)\/\1 steps done/ }).filter({ hasText: 'succeeded' });
+    await done.waitFor({ timeout: 45_000 });
+    expect(await thread.getByTestId('button-run_approve').count()).toBe(0);
+    const checklist = await done.innerText();
+    expect(checklist).not.toMatch(/❌|⚪|⏳/u);
+    // Show the finished checklist itself, not the end of the thread (a string: no DOM types here).
+    await page.evaluate(
+      `(() => [...document.querySelectorAll('#thread-messages [data-testid="message"]')]
+        .find((m) => /steps done/.test(m.textContent) && /succeeded/.test(m.textContent))
+        ?.scrollIntoView({ block: 'start' }))()`,
+    );
+    await screenshot('demo-scaleup-done');
+
+    // The world agrees: a new instance now answers as hub-tokyo-a.
+    expect(demo.world.router('hub-tokyo-a').instanceId).not.toBe(before);
+  });
 });

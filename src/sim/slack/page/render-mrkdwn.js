@@ -14,6 +14,7 @@ const EMOJI = {
   robot_face: '🤖', wave: '👋', bulb: '💡', mag: '🔍', pushpin: '📌', skull: '💀', sparkles: '✨',
   heavy_plus_sign: '➕', heavy_minus_sign: '➖', leftwards_arrow_with_hook: '↩️', twisted_rightwards_arrows: '🔀',
   black_circle: '⚫', double_vertical_bar: '⏸️', stop_sign: '🛑', checkered_flag: '🏁', calendar: '📅',
+  raised_hand: '✋', alarm_clock: '⏰', bangbang: '‼️', large_orange_circle: '🟠', octagonal_sign: '🛑',
 };
 
 export function emojiFor(name) {
