@@ -1,4 +1,4 @@
-import ssh2 from 'ssh2';
+import { generateHostKey } from '../vyos/generate-keys.js';
 
 export interface SshKeyPair {
   /** OpenSSH private key (PEM-like text). Secret: never log. */
@@ -9,7 +9,7 @@ export interface SshKeyPair {
 
 /** An ed25519 key pair in OpenSSH format, for the bot and for each router's host key. */
 export function generateSshKey(): SshKeyPair {
-  const pair = ssh2.utils.generateKeyPairSync('ed25519');
-  const [type, key] = pair.public.trim().split(/\s+/);
-  return { privateKey: pair.private, publicKey: `${type} ${key}` };
+  const pair = generateHostKey();
+  const [type, key] = pair.publicKey.split(/\s+/);
+  return { privateKey: pair.privateKey, publicKey: `${type} ${key}` };
 }
