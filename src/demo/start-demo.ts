@@ -10,7 +10,6 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadInventory } from '../config/load-inventory.js';
 import { createLogger, type Logger } from '../log.js';
-import { createMetricsObserver } from '../metrics/record-run-metrics.js';
 import { createRedisConnection } from '../queue/create-redis-connection.js';
 import { startSlackEmulator, type SlackEmulator } from '../sim/slack/start-slack-emulator.js';
 import { startWorld, type World, type WorldOptions } from '../sim/world/start-world.js';
@@ -49,20 +48,6 @@ export interface DemoHandle {
   /** How long startDemo took, in ms. */
   readyMs: number;
   stop(): Promise<void>;
-}
-
-/**
- * ssh2's ed25519 generator now and then yields a key its own parser calls malformed (about
- * 1 in 150; the world makes one per router): start the world again rather than fail the demo.
- */
-async function startWorldRetrying(options: WorldOptions): Promise<World> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startWorld(options);
-    } catch (err) {
-      if (attempt >= 4 || !/Malformed OpenSSH private key/i.test(String(err))) throw err;
-    }
-  }
 }
 
 /**
@@ -117,14 +102,14 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoHandle> 
     mkdirSync(dir, { recursive: true });
     undo.push(() => Promise.resolve(rmSync(dir, { recursive: true, force: true })));
     const inventoryPath = join(dir, 'flatnet.yml');
-    const world = await startWorldRetrying({ ...DEMO_TIMINGS, ...options.world, dir, inventoryPath });
+    const world = await startWorld({ ...DEMO_TIMINGS, ...options.world, dir, inventoryPath });
     undo.push(() => world.close());
     stage(`simulated world: ${world.routers().length} routers, EC2 at ${world.ec2Url}`);
 
     const slack = await startSlackOnPreferredPort(options.port ?? 0, secrets);
     undo.push(() => slack.close());
 
-    // The demo's own connection for the metrics observer and for deleting its keys at the end.
+    // The demo's own connection, for deleting its keys at the end.
     const own = await createRedisConnection(redis.url, 'worker');
     undo.push(async () => {
       await dropRedisPrefix(own, prefix);
@@ -141,7 +126,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoHandle> 
       logger,
       worker: { concurrency: 8 },
       ...(options.dashboardPassword ? { dashboardPassword: options.dashboardPassword } : {}),
-      runtime: { observers: [createMetricsObserver({ redis: own, prefix })], replacementSsh: replacementSshIn(world) },
+      runtime: { replacementSsh: replacementSshIn(world) },
     });
     undo.push(() => bot.stop());
     const botUrl = `http://127.0.0.1:${bot.port}`;

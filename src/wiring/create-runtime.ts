@@ -23,6 +23,7 @@ import { connectCloud, connectRouters } from './connect-to-network.js';
 import { buildRunbooks, type RunbookDeps } from './runbooks.js';
 import { scaleDeps, type ReplacementSsh } from './scale-wiring.js';
 import { createRouterFactsStore, mergeRouterFacts } from '../../jobs/scaleup.js';
+import { createMetricsObserver } from '../metrics/record-run-metrics.js';
 import type { SlashDeps } from '../../commands/handle-slash-command.js';
 
 export interface RuntimeOptions {
@@ -39,7 +40,7 @@ export interface RuntimeOptions {
   cloud?: Cloud;
   /** How to reach an instance launched after start (the simulator passes its resolver). */
   replacementSsh?: ReplacementSsh;
-  /** Extra observers (metrics). */
+  /** Extra observers (the metrics observer is always there). */
   observers?: RunObserver[];
 }
 
@@ -89,7 +90,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     queue,
     runbooks,
     deps,
-    observers: [...(reporter ? [reporter] : []), ...(options.observers ?? [])],
+    observers: [...(reporter ? [reporter] : []), createMetricsObserver({ redis: producer, prefix }), ...(options.observers ?? [])],
     logger,
   });
 

@@ -64,6 +64,8 @@ export async function startBot(options: BotOptions): Promise<BotHandle> {
       },
     };
   } catch (err) {
+    // The HTTP server may already listen when the token check fails: close both.
+    await bolt.stop().catch(() => undefined);
     await runtime.close();
     throw err;
   }
