@@ -11,6 +11,7 @@ import type { BenchResult } from './result.js';
 import { benchStatusFanout } from './status-fanout.js';
 import { benchScaleupOutage } from './scaleup-outage.js';
 import { benchDemoReady } from './demo-ready.js';
+import { benchAddPeer } from './add-peer.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -21,6 +22,7 @@ const BENCHES: Record<string, () => Promise<BenchResult[]>> = {
   rss: () => benchIdleRss(redisUrl),
   scaleup: () => benchScaleupOutage(),
   demo: () => benchDemoReady(),
+  'add-peer': () => benchAddPeer(),
 };
 
 async function main(): Promise<void> {
