@@ -1,27 +1,9 @@
-import {
-  AssociateAddressCommand,
-  CreateCustomerGatewayCommand,
-  CreateTagsCommand,
-  CreateVpnConnectionCommand,
-  DescribeAddressesCommand,
-  DescribeImagesCommand,
-  DescribeInstancesCommand,
-  DescribeRouteTablesCommand,
-  DescribeVpnConnectionsCommand,
-  DescribeVpnGatewaysCommand,
-  EC2Client,
-  ModifyInstanceAttributeCommand,
-  ReplaceRouteCommand,
-  RunInstancesCommand,
-  StopInstancesCommand,
-  waitUntilInstanceRunning,
-  type Filter,
-  type _InstanceType,
-} from '@aws-sdk/client-ec2';
+import type { EC2Client, Filter, _InstanceType } from '@aws-sdk/client-ec2';
 import { BadInputError, CloudError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Cloud } from './cloud.js';
 import type { Ec2Action } from './ec2-actions.js';
+import { loadEc2Sdk, type Ec2Sdk } from './load-ec2-sdk.js';
 import { describeEndpoint, toCloudError } from './map-aws-error.js';
 import { fromTags, toCustomerGateway, toElasticIp, toImage, toRouteTable, toRouterInstance, toVpnConnection, toVpnGateway } from './to-domain.js';
 import type { InstanceState, LaunchRequest, RouterInstance, RouteTableFilter, Tags } from './types.js';
@@ -65,7 +47,8 @@ function isMissingRoute(err: unknown): boolean {
 
 /**
  * The EC2 adapter: one SDK client per region, created on first use and reused, with adaptive
- * retries (throttling slows the client down instead of hammering the API).
+ * retries (throttling slows the client down instead of hammering the API). The SDK itself is
+ * imported on the first call (see load-ec2-sdk.ts): building a Cloud costs no memory.
  */
 export function createCloud(options: CloudOptions = {}): Cloud {
   const env = options.env ?? process.env;
@@ -74,20 +57,24 @@ export function createCloud(options: CloudOptions = {}): Cloud {
   const log = options.logger?.child({ component: 'aws' });
   const clients = new Map<string, EC2Client>();
 
-  function client(region: string): EC2Client {
+  /** The region's client, and the SDK module its commands come from (loaded on the first call). */
+  async function client(region: string): Promise<{ c: EC2Client; sdk: Ec2Sdk }> {
+    const sdk = await loadEc2Sdk();
+    // Looked up after the await: concurrent first calls for a region still share one client.
     let c = clients.get(region);
     if (!c) {
-      c = new EC2Client({ region, endpoint, credentials: options.credentials, maxAttempts: options.maxAttempts ?? 3, retryMode: 'adaptive' });
+      c = new sdk.EC2Client({ region, endpoint, credentials: options.credentials, maxAttempts: options.maxAttempts ?? 3, retryMode: 'adaptive' });
       clients.set(region, c);
     }
-    return c;
+    return { c, sdk };
   }
 
   /** Every AWS call goes through here: the action name must be in EC2_ACTIONS_USED. */
-  async function call<T>(region: string, action: Ec2Action, run: (c: EC2Client) => Promise<T>): Promise<T> {
+  async function call<T>(region: string, action: Ec2Action, run: (c: EC2Client, sdk: Ec2Sdk) => Promise<T>): Promise<T> {
     const started = Date.now();
     try {
-      const out = await run(client(region));
+      const { c, sdk } = await client(region);
+      const out = await run(c, sdk);
       log?.debug({ action, region, ms: Date.now() - started }, 'ec2 call');
       return out;
     } catch (err) {
@@ -97,7 +84,7 @@ export function createCloud(options: CloudOptions = {}): Cloud {
   }
 
   /** A call that maps every failure to a CloudError. */
-  async function send<T>(region: string, action: Ec2Action, run: (c: EC2Client) => Promise<T>): Promise<T> {
+  async function send<T>(region: string, action: Ec2Action, run: (c: EC2Client, sdk: Ec2Sdk) => Promise<T>): Promise<T> {
     try {
       return await call(region, action, run);
     } catch (err) {
@@ -106,7 +93,7 @@ export function createCloud(options: CloudOptions = {}): Cloud {
   }
 
   /** DryRun always throws on AWS: DryRunOperation means "would have succeeded". */
-  async function dryRun(region: string, action: Ec2Action, run: (c: EC2Client) => Promise<unknown>): Promise<void> {
+  async function dryRun(region: string, action: Ec2Action, run: (c: EC2Client, sdk: Ec2Sdk) => Promise<unknown>): Promise<void> {
     try {
       await call(region, action, run);
     } catch (err) {
@@ -117,7 +104,7 @@ export function createCloud(options: CloudOptions = {}): Cloud {
   }
 
   async function instances(region: string, input: { InstanceIds?: string[]; Filters?: Filter[] }): Promise<RouterInstance[]> {
-    const out = await send(region, 'DescribeInstances', (c) => c.send(new DescribeInstancesCommand(input)));
+    const out = await send(region, 'DescribeInstances', (c, sdk) => c.send(new sdk.DescribeInstancesCommand(input)));
     return (out.Reservations ?? []).flatMap((r) => r.Instances ?? []).map((i) => toRouterInstance(i, region));
   }
 
@@ -138,7 +125,7 @@ export function createCloud(options: CloudOptions = {}): Cloud {
     },
 
     async describeAddress(region, allocationId) {
-      const out = await send(region, 'DescribeAddresses', (c) => c.send(new DescribeAddressesCommand({ AllocationIds: [allocationId] })));
+      const out = await send(region, 'DescribeAddresses', (c, sdk) => c.send(new sdk.DescribeAddressesCommand({ AllocationIds: [allocationId] })));
       const address = out.Addresses?.[0];
       if (!address) throw new CloudError('InvalidAllocationID.NotFound', `The Elastic IP ${allocationId} does not exist in ${region}.`, 'Check the Elastic IP allocation id (eipalloc-…) of the router in the inventory.');
       return toElasticIp(address, region);
@@ -149,24 +136,24 @@ export function createCloud(options: CloudOptions = {}): Cloud {
       if (filter.vpcId) Filters.push({ Name: 'vpc-id', Values: [filter.vpcId] });
       if (filter.networkInterfaceId) Filters.push({ Name: 'route.network-interface-id', Values: [filter.networkInterfaceId] });
       const input = { RouteTableIds: filter.routeTableIds?.length ? filter.routeTableIds : undefined, Filters: Filters.length ? Filters : undefined };
-      const out = await send(region, 'DescribeRouteTables', (c) => c.send(new DescribeRouteTablesCommand(input)));
+      const out = await send(region, 'DescribeRouteTables', (c, sdk) => c.send(new sdk.DescribeRouteTablesCommand(input)));
       return (out.RouteTables ?? []).map(toRouteTable);
     },
 
     async describeVpnConnections(region) {
-      const out = await send(region, 'DescribeVpnConnections', (c) => c.send(new DescribeVpnConnectionsCommand({})));
+      const out = await send(region, 'DescribeVpnConnections', (c, sdk) => c.send(new sdk.DescribeVpnConnectionsCommand({})));
       return (out.VpnConnections ?? []).map(toVpnConnection);
     },
 
     async describeVpnGateways(region, filter = {}) {
       const Filters = filter.vpcId ? [{ Name: 'attachment.vpc-id', Values: [filter.vpcId] }] : undefined;
-      const out = await send(region, 'DescribeVpnGateways', (c) => c.send(new DescribeVpnGatewaysCommand({ Filters })));
+      const out = await send(region, 'DescribeVpnGateways', (c, sdk) => c.send(new sdk.DescribeVpnGatewaysCommand({ Filters })));
       return (out.VpnGateways ?? []).map(toVpnGateway);
     },
 
     async newestImageTagged(region, key, value) {
       const input = { Owners: ['self'], Filters: [{ Name: `tag:${key}`, Values: [value] }] };
-      const out = await send(region, 'DescribeImages', (c) => c.send(new DescribeImagesCommand(input)));
+      const out = await send(region, 'DescribeImages', (c, sdk) => c.send(new sdk.DescribeImagesCommand(input)));
       // AWS returns images in no particular order: the newest is found by CreationDate (ISO 8601 sorts as text).
       const images = (out.Images ?? []).map(toImage).sort((a, b) => b.creationDate.localeCompare(a.creationDate));
       return images[0];
@@ -185,10 +172,10 @@ export function createCloud(options: CloudOptions = {}): Cloud {
         TagSpecifications: Object.keys(req.tags).length ? [{ ResourceType: 'instance' as const, Tags: fromTags(req.tags) }] : undefined,
       };
       if (req.dryRun) {
-        await dryRun(region, 'RunInstances', (c) => c.send(new RunInstancesCommand({ ...input, DryRun: true })));
+        await dryRun(region, 'RunInstances', (c, sdk) => c.send(new sdk.RunInstancesCommand({ ...input, DryRun: true })));
         return undefined;
       }
-      const out = await send(region, 'RunInstances', (c) => c.send(new RunInstancesCommand(input)));
+      const out = await send(region, 'RunInstances', (c, sdk) => c.send(new sdk.RunInstancesCommand(input)));
       const instance = out.Instances?.[0];
       if (!instance) throw new CloudError('MalformedResponse', `RunInstances in ${region} returned no instance.`, 'Check the EC2 endpoint setting.');
       return toRouterInstance(instance, region);
@@ -197,8 +184,8 @@ export function createCloud(options: CloudOptions = {}): Cloud {
     async waitUntilRunning(region, instanceId) {
       const maxDelay = waiter.maxDelaySeconds ?? Math.max(waiter.minDelaySeconds, Math.min(waiter.minDelaySeconds * 4, 30));
       try {
-        await call(region, 'DescribeInstances', (c) =>
-          waitUntilInstanceRunning({ client: c, minDelay: waiter.minDelaySeconds, maxDelay, maxWaitTime: waiter.maxWaitSeconds }, { InstanceIds: [instanceId] }),
+        await call(region, 'DescribeInstances', (c, sdk) =>
+          sdk.waitUntilInstanceRunning({ client: c, minDelay: waiter.minDelaySeconds, maxDelay, maxWaitTime: waiter.maxWaitSeconds }, { InstanceIds: [instanceId] }),
         );
       } catch (err) {
         const name = (err as { name?: string }).name;
@@ -218,25 +205,25 @@ export function createCloud(options: CloudOptions = {}): Cloud {
     async disableSourceDestCheck(region, instanceId, isDryRun = false) {
       // A VyOS instance forwards nothing while EC2 checks source/destination addresses.
       const input = { InstanceId: instanceId, SourceDestCheck: { Value: false } };
-      if (isDryRun) return dryRun(region, 'ModifyInstanceAttribute', (c) => c.send(new ModifyInstanceAttributeCommand({ ...input, DryRun: true })));
-      await send(region, 'ModifyInstanceAttribute', (c) => c.send(new ModifyInstanceAttributeCommand(input)));
+      if (isDryRun) return dryRun(region, 'ModifyInstanceAttribute', (c, sdk) => c.send(new sdk.ModifyInstanceAttributeCommand({ ...input, DryRun: true })));
+      await send(region, 'ModifyInstanceAttribute', (c, sdk) => c.send(new sdk.ModifyInstanceAttributeCommand(input)));
     },
 
     async associateAddress(region, req) {
       // AllowReassociation: the address moves from the old router in one call (no gap to disassociate).
       const input = { AllocationId: req.allocationId, NetworkInterfaceId: req.networkInterfaceId, AllowReassociation: true };
       if (req.dryRun) {
-        await dryRun(region, 'AssociateAddress', (c) => c.send(new AssociateAddressCommand({ ...input, DryRun: true })));
+        await dryRun(region, 'AssociateAddress', (c, sdk) => c.send(new sdk.AssociateAddressCommand({ ...input, DryRun: true })));
         return {};
       }
-      const out = await send(region, 'AssociateAddress', (c) => c.send(new AssociateAddressCommand(input)));
+      const out = await send(region, 'AssociateAddress', (c, sdk) => c.send(new sdk.AssociateAddressCommand(input)));
       return { associationId: out.AssociationId };
     },
 
     async replaceRoute(region, req) {
       const input = { RouteTableId: req.routeTableId, DestinationCidrBlock: req.destination, NetworkInterfaceId: req.networkInterfaceId, DryRun: req.dryRun || undefined };
       try {
-        await call(region, 'ReplaceRoute', (c) => c.send(new ReplaceRouteCommand(input)));
+        await call(region, 'ReplaceRoute', (c, sdk) => c.send(new sdk.ReplaceRouteCommand(input)));
       } catch (err) {
         if (isMissingRoute(err)) return 'missing';
         if (req.dryRun && isDryRunOk(err)) return 'replaced';
@@ -248,20 +235,20 @@ export function createCloud(options: CloudOptions = {}): Cloud {
 
     async stopInstance(region, instanceId, isDryRun = false): Promise<InstanceState | undefined> {
       if (isDryRun) {
-        await dryRun(region, 'StopInstances', (c) => c.send(new StopInstancesCommand({ InstanceIds: [instanceId], DryRun: true })));
+        await dryRun(region, 'StopInstances', (c, sdk) => c.send(new sdk.StopInstancesCommand({ InstanceIds: [instanceId], DryRun: true })));
         return undefined;
       }
-      const out = await send(region, 'StopInstances', (c) => c.send(new StopInstancesCommand({ InstanceIds: [instanceId] })));
+      const out = await send(region, 'StopInstances', (c, sdk) => c.send(new sdk.StopInstancesCommand({ InstanceIds: [instanceId] })));
       return out.StoppingInstances?.[0]?.CurrentState?.Name as InstanceState | undefined;
     },
 
     async createTags(region, resourceIds, tags: Tags) {
-      await send(region, 'CreateTags', (c) => c.send(new CreateTagsCommand({ Resources: resourceIds, Tags: fromTags(tags) })));
+      await send(region, 'CreateTags', (c, sdk) => c.send(new sdk.CreateTagsCommand({ Resources: resourceIds, Tags: fromTags(tags) })));
     },
 
     async createCustomerGateway(region, req) {
       const input = { Type: 'ipsec.1' as const, PublicIp: req.publicIp, BgpAsn: req.bgpAsn, TagSpecifications: [{ ResourceType: 'customer-gateway' as const, Tags: [{ Key: 'Name', Value: req.name }] }] };
-      const out = await send(region, 'CreateCustomerGateway', (c) => c.send(new CreateCustomerGatewayCommand(input)));
+      const out = await send(region, 'CreateCustomerGateway', (c, sdk) => c.send(new sdk.CreateCustomerGatewayCommand(input)));
       if (!out.CustomerGateway) throw new CloudError('MalformedResponse', `CreateCustomerGateway in ${region} returned no gateway.`, 'Check the EC2 endpoint setting.');
       return toCustomerGateway(out.CustomerGateway);
     },
@@ -274,7 +261,7 @@ export function createCloud(options: CloudOptions = {}): Cloud {
         Options: { StaticRoutesOnly: req.staticRoutesOnly, TunnelOptions: req.tunnelInsideCidrs?.map((TunnelInsideCidr) => ({ TunnelInsideCidr })) },
         TagSpecifications: req.name ? [{ ResourceType: 'vpn-connection' as const, Tags: [{ Key: 'Name', Value: req.name }] }] : undefined,
       };
-      const out = await send(region, 'CreateVpnConnection', (c) => c.send(new CreateVpnConnectionCommand(input)));
+      const out = await send(region, 'CreateVpnConnection', (c, sdk) => c.send(new sdk.CreateVpnConnectionCommand(input)));
       if (!out.VpnConnection) throw new CloudError('MalformedResponse', `CreateVpnConnection in ${region} returned no connection.`, 'Check the EC2 endpoint setting.');
       return toVpnConnection(out.VpnConnection);
     },
