@@ -50,17 +50,6 @@ async function waitFor<T>(what: string, check: () => Promise<T | undefined | fal
   }
 }
 
-/** ssh2 now and then generates an ed25519 key its own parser rejects: retry the world's start on that alone. */
-async function startWorldRetrying(dir: string): Promise<World> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startWorld({ dir, bootMs: 100, tunnelUpMs: 100 });
-    } catch (err) {
-      if (attempt >= 4 || !/Malformed OpenSSH private key/.test(String(err))) throw err;
-    }
-  }
-}
-
 interface Bench {
   world: World;
   loaded: LoadedInventory;
@@ -86,7 +75,7 @@ async function withBench(options: AttachVpcOptions, test: (bench: Bench) => Prom
 
 async function startBench(options: AttachVpcOptions): Promise<Bench> {
   const dir = mkdtempSync(join(tmpdir(), 'flatnet-attach-'));
-  const world = await startWorldRetrying(dir);
+  const world = await startWorld({ dir, bootMs: 100, tunnelUpMs: 100 });
   const loaded = loadInventory(world.writeInventory());
   const log = new LogCapture();
   const logger: Logger = createLogger({ level: 'trace' }, log);
@@ -299,7 +288,7 @@ describe.concurrent('attach-vpc in the simulated world', () => {
 describe.concurrent('attach-vpc through the composition root', () => {
   it('/vpn attach-vpc from the slash command runs the registered runbook with a worker', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'flatnet-attach-rt-'));
-    const world = await startWorldRetrying(dir);
+    const world = await startWorld({ dir, bootMs: 100, tunnelUpMs: 100 });
     const prefix = uniquePrefix('attach-rt');
     let runtime: Runtime | undefined;
     try {

@@ -9,8 +9,9 @@ import { RouterError } from '../../src/errors.js';
 import { createLogger } from '../../src/log.js';
 import { openRouterSession } from '../../src/vyos/open-router-session.js';
 import { createRouterPool } from '../../src/vyos/router-pool.js';
+import { generateHostKey, generateUserKey } from '../../src/sim/vyos/generate-keys.js';
 
-const { Server, utils } = ssh2;
+const { Server } = ssh2;
 
 interface Tiny {
   port: number;
@@ -25,9 +26,9 @@ afterEach(async () => {
 
 /** An SSH server whose shell does whatever `onShell` says with the channel. */
 async function startTinyServer(onShell: (channel: ssh2.ServerChannel) => void): Promise<Tiny> {
-  const host = utils.generateKeyPairSync('ed25519');
+  const host = generateHostKey();
   const clients = new Set<ssh2.Connection>();
-  const server = new Server({ hostKeys: [host.private] }, (client) => {
+  const server = new Server({ hostKeys: [host.privateKey] }, (client) => {
     clients.add(client);
     client.on('error', () => undefined);
     client.on('close', () => clients.delete(client));
@@ -43,7 +44,7 @@ async function startTinyServer(onShell: (channel: ssh2.ServerChannel) => void): 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const tiny: Tiny = {
     port: (server.address() as AddressInfo).port,
-    hostKeyLine: host.public.trim(),
+    hostKeyLine: host.publicKey,
     close: () =>
       new Promise<void>((resolve) => {
         for (const c of clients) c.end();
@@ -54,13 +55,13 @@ async function startTinyServer(onShell: (channel: ssh2.ServerChannel) => void): 
   return tiny;
 }
 
-const userKey = utils.generateKeyPairSync('ed25519');
+const userKey = generateUserKey();
 const base = (tiny: Tiny, hostKey = tiny.hostKeyLine) => ({
   name: 'hub-tokyo-a',
   host: '127.0.0.1',
   port: tiny.port,
   user: 'vyos',
-  privateKey: userKey.private,
+  privateKey: userKey.privateKey,
   hostKey,
   connectTimeoutMs: 5000,
   commandTimeoutMs: 400,
@@ -103,7 +104,7 @@ describe('router session failures', () => {
 
   it('refuses a changed host key and says how to pin the key it saw', async () => {
     const tiny = await startTinyServer((ch) => ch.write('vyos@hub:~$ '));
-    const other = utils.generateKeyPairSync('ed25519').public.trim();
+    const other = generateHostKey().publicKey;
     const err = await openRouterSession(base(tiny, other)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RouterError);
     const e = err as RouterError;

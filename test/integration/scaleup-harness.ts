@@ -56,24 +56,9 @@ export interface BenchOptions {
   wrapRouters?: (real: ScaleDeps['routers'], world: World) => ScaleDeps['routers'];
 }
 
-/**
- * ssh2's generateKeyPairSync('ed25519') now and then (about 1 in 150) yields a key its own
- * parser calls malformed, and the world generates one per router: retry the start rather
- * than fail a test on it. (Reported to the lead: the world's key generator should retry.)
- */
-async function startWorldRetrying(options: Parameters<typeof startWorld>[0]): Promise<World> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startWorld(options);
-    } catch (err) {
-      if (attempt >= 4 || !/Malformed OpenSSH private key/.test(String(err))) throw err;
-    }
-  }
-}
-
 export async function startScaleBench(options: BenchOptions = {}): Promise<ScaleBench> {
   const dir = mkdtempSync(join(tmpdir(), 'flatnet-scaleup-'));
-  const world = await startWorldRetrying({ dir, bootMs: options.bootMs ?? 100, tunnelUpMs: options.tunnelUpMs ?? 100, ec2LatencyMs: options.ec2LatencyMs ?? 0 });
+  const world = await startWorld({ dir, bootMs: options.bootMs ?? 100, tunnelUpMs: options.tunnelUpMs ?? 100, ec2LatencyMs: options.ec2LatencyMs ?? 0 });
   const loaded = loadInventory(world.writeInventory());
   const inventory = loaded.inventory;
   const cloud = createCloud({
