@@ -17,6 +17,8 @@ export const RouterFactsSchema = z.strictObject({
   sshPort: z.number().int().min(1).max(65535),
   replacedAt: z.number().int(),
   runId: z.string().min(1),
+  /** Every instance this router was replaced from, oldest first: the facts apply only to an inventory that names one of them (or the new one). */
+  replaces: z.array(z.string()).default([]),
 });
 
 export type RouterFacts = z.infer<typeof RouterFactsSchema>;

@@ -70,7 +70,7 @@ describe('scale-up runbook in the simulated world', () => {
 
     // The facts point the rest of flatnet at the new instance; the summary says what to pin.
     const facts = await bench.deps.routerFacts.get(HUB);
-    expect(facts).toMatchObject({ instanceId: fresh.instanceId, privateIp: fresh.privateIp, runId: run.id });
+    expect(facts).toMatchObject({ instanceId: fresh.instanceId, privateIp: fresh.privateIp, runId: run.id, replaces: [oldId] });
     expect(run.outcome).toContain(facts!.hostKey);
     expect(run.outcome).toContain(`routers.${HUB}.instanceId: ${fresh.instanceId}`);
   });

@@ -15,6 +15,8 @@ const facts: RouterFacts = {
   sshPort: 22,
   replacedAt: 1_790_000_000_000,
   runId: 'r-7k2m9q',
+  // The example inventory's hub-tokyo-a, which this replacement stopped.
+  replaces: ['i-0a1b2c3d4e5f00001'],
 };
 
 describe('router facts', () => {
@@ -48,5 +50,14 @@ describe('router facts', () => {
     expect(merged.routers['hub-tokyo-b']).toBe(inventory.routers['hub-tokyo-b']);
     expect(inventory.routers['hub-tokyo-a']?.instanceId).not.toBe(facts.instanceId);
     expect(inventoryLinesFor('hub-tokyo-a', facts)).toContain(`routers.hub-tokyo-a.ssh.hostKey: '${facts.hostKey}'`);
+  });
+
+  it('ignores facts about another inventory\'s router of the same name (a rebuilt simulator, another account)', () => {
+    const inventory = parseInventory(readFileSync('examples/flatnet.yml', 'utf8'), 'examples/flatnet.yml', null);
+    const stranger = { ...facts, replaces: ['i-0fffffffffffffff1'] };
+    expect(mergeRouterFacts(inventory, { 'hub-tokyo-a': stranger }).routers['hub-tokyo-a']).toBe(inventory.routers['hub-tokyo-a']);
+    // Once the operator pinned the new instance in the file, the facts agree with it.
+    const updated = { ...inventory, routers: { ...inventory.routers, 'hub-tokyo-a': { ...inventory.routers['hub-tokyo-a']!, instanceId: facts.instanceId } } };
+    expect(mergeRouterFacts(updated, { 'hub-tokyo-a': stranger }).routers['hub-tokyo-a']?.ssh.host).toBe('10.0.1.23');
   });
 });

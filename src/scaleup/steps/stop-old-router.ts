@@ -23,6 +23,7 @@ export const stopOldRouterStep: Step<ScaleDeps> = {
     const fresh = newInstanceOf(ctx.results);
     const copied = resultOf<CopyConfigResult>(ctx.results, 'copy-config');
     // Recorded first: the new router is the router now, whether or not the stop below succeeds.
+    const earlier = await routerFacts.get(facts.router);
     const known: RouterFacts = {
       instanceId: fresh.instanceId,
       privateIp: fresh.privateIp,
@@ -33,6 +34,7 @@ export const stopOldRouterStep: Step<ScaleDeps> = {
       sshPort: copied.sshPort ?? 22,
       replacedAt: clock(),
       runId: ctx.run.id,
+      replaces: [...(earlier?.replaces ?? []), ...(earlier && earlier.instanceId !== facts.instanceId ? [earlier.instanceId] : []), facts.instanceId].filter((id, i, all) => all.indexOf(id) === i && id !== fresh.instanceId),
     };
     await routerFacts.set(facts.router, known);
     const old = await cloud.describeInstance(facts.region, facts.instanceId);
