@@ -26,7 +26,11 @@ export const createCustomerGatewayStep: Step<AttachVpcDeps> = {
     // The existing connection's gateway is the one to keep: a new one would mean a second connection.
     if (plan.existing) return skip(plan.existing.customerGatewayId, true, `reusing ${plan.existing.customerGatewayId} of ${plan.existing.vpnConnectionId}`);
     const what = `a customer gateway for ${plan.hubPublicIp} (AS ${plan.hubAsn}) in ${plan.region}`;
-    if (ctx.dryRun) return skip(null, false, `dry run: would create ${what}`);
+    if (ctx.dryRun) {
+      // DryRun proves the permission: a dry run that cannot create the gateway fails here, not in the real run.
+      await ctx.deps.cloud.createCustomerGateway(plan.region, { publicIp: plan.hubPublicIp, bgpAsn: plan.hubAsn, name: `flatnet-${plan.hub}`, dryRun: true });
+      return skip(null, false, `DryRun: CreateCustomerGateway would succeed; would create ${what}`);
+    }
     await ctx.assertStillOwner();
     // Idempotent on AWS's side: the same address and ASN return the gateway that exists.
     const cgw = await ctx.deps.cloud.createCustomerGateway(plan.region, { publicIp: plan.hubPublicIp, bgpAsn: plan.hubAsn, name: `flatnet-${plan.hub}` });
@@ -50,21 +54,21 @@ export const createVpnConnectionStep: Step<AttachVpcDeps> = {
       detail,
     });
     if (plan.alreadyAttached) return done(plan.existing?.vpnConnectionId ?? null, true, 'already attached: nothing to do');
-    if (!cgw.customerGatewayId) return done(null, false, `dry run: would create a BGP VPN connection from the new customer gateway to ${plan.vgwId}`);
+    // AWS checks that the customer gateway exists before it answers a DryRun, and a dry run creates none: the permission is proven by the first real run.
+    if (!cgw.customerGatewayId) return done(null, false, `dry run: would create a BGP VPN connection from the new customer gateway to ${plan.vgwId} (DryRun needs an existing customer gateway)`);
     // Look first: a run that crashed after CreateVpnConnection, or a second run, finds it here.
     const found = (await ctx.deps.cloud.describeVpnConnections(plan.region)).find(
       (c) => c.customerGatewayId === cgw.customerGatewayId && c.vpnGatewayId === plan.vgwId && !GONE.has(c.state),
     );
     if (found) return done(found.id, true, `reusing ${found.id} (${found.state})`);
-    if (ctx.dryRun) return done(null, false, `dry run: would create a BGP VPN connection from ${cgw.customerGatewayId} to ${plan.vgwId}`);
+    const request = { customerGatewayId: cgw.customerGatewayId, vpnGatewayId: plan.vgwId, staticRoutesOnly: false, name: `flatnet-${plan.vpcName}` };
+    if (ctx.dryRun) {
+      await ctx.deps.cloud.createVpnConnection(plan.region, { ...request, dryRun: true });
+      return done(null, false, `DryRun: CreateVpnConnection would succeed; would create a BGP VPN connection from ${cgw.customerGatewayId} to ${plan.vgwId}`);
+    }
     await ctx.assertStillOwner();
     try {
-      const conn = await ctx.deps.cloud.createVpnConnection(plan.region, {
-        customerGatewayId: cgw.customerGatewayId,
-        vpnGatewayId: plan.vgwId,
-        staticRoutesOnly: false,
-        name: `flatnet-${plan.vpcName}`,
-      });
+      const conn = await ctx.deps.cloud.createVpnConnection(plan.region, request);
       return done(conn.id, false, `${conn.id} (${conn.state}): ${cgw.customerGatewayId} → ${plan.vgwId}, BGP`);
     } catch (err) {
       if (err instanceof CloudError && err.awsCode === 'AsnConflict') {

@@ -12,6 +12,20 @@ import type {
   VpnGateway,
 } from './types.js';
 
+export interface CustomerGatewayRequest {
+  publicIp: string;
+  bgpAsn: number;
+  name: string;
+}
+
+export interface VpnConnectionRequest {
+  customerGatewayId: string;
+  vpnGatewayId: string;
+  staticRoutesOnly: boolean;
+  tunnelInsideCidrs?: string[];
+  name?: string;
+}
+
 /**
  * The cloud port the runbooks use. Every method takes the region first, because flatnet works
  * across six regions with one client each. Errors are `CloudError`s whose message and hint an
@@ -44,12 +58,15 @@ export interface Cloud {
   /** Stop (never terminate: a stopped router is a rollback). Resolves the new state; undefined for a dry run. */
   stopInstance(region: string, instanceId: string, dryRun?: boolean): Promise<InstanceState | undefined>;
   createTags(region: string, resourceIds: string[], tags: Tags): Promise<void>;
-  /** Idempotent on AWS's side: the same address and ASN return the existing gateway. */
-  createCustomerGateway(region: string, request: { publicIp: string; bgpAsn: number; name: string }): Promise<CustomerGateway>;
-  createVpnConnection(
-    region: string,
-    request: { customerGatewayId: string; vpnGatewayId: string; staticRoutesOnly: boolean; tunnelInsideCidrs?: string[]; name?: string },
-  ): Promise<VpnConnection>;
+  /**
+   * Idempotent on AWS's side: the same address and ASN return the existing gateway.
+   * With `dryRun: true` it only proves the permission and resolves undefined.
+   */
+  createCustomerGateway(region: string, request: CustomerGatewayRequest & { dryRun: true }): Promise<undefined>;
+  createCustomerGateway(region: string, request: CustomerGatewayRequest & { dryRun?: false }): Promise<CustomerGateway>;
+  /** With `dryRun: true` it only proves the permission (and that both gateways exist) and resolves undefined. */
+  createVpnConnection(region: string, request: VpnConnectionRequest & { dryRun: true }): Promise<undefined>;
+  createVpnConnection(region: string, request: VpnConnectionRequest & { dryRun?: false }): Promise<VpnConnection>;
   /** Destroy the per-region clients (sockets). */
   close(): void;
 }

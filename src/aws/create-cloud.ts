@@ -1,12 +1,12 @@
 import type { EC2Client, Filter, _InstanceType } from '@aws-sdk/client-ec2';
 import { BadInputError, CloudError } from '../errors.js';
 import type { Logger } from '../log.js';
-import type { Cloud } from './cloud.js';
+import type { Cloud, CustomerGatewayRequest, VpnConnectionRequest } from './cloud.js';
 import type { Ec2Action } from './ec2-actions.js';
 import { loadEc2Sdk, type Ec2Sdk } from './load-ec2-sdk.js';
 import { describeEndpoint, toCloudError } from './map-aws-error.js';
 import { fromTags, toCustomerGateway, toElasticIp, toImage, toRouteTable, toRouterInstance, toVpnConnection, toVpnGateway } from './to-domain.js';
-import type { InstanceState, LaunchRequest, RouterInstance, RouteTableFilter, Tags } from './types.js';
+import type { CustomerGateway, InstanceState, LaunchRequest, RouterInstance, RouteTableFilter, Tags, VpnConnection } from './types.js';
 
 export interface CloudOptions {
   /** EC2 endpoint override (the emulator); defaults to AWS_ENDPOINT_URL_EC2, then AWS itself. */
@@ -114,6 +114,39 @@ export function createCloud(options: CloudOptions = {}): Cloud {
       throw new CloudError('InvalidInstanceID.NotFound', `The instance ${instanceId} does not exist in ${region}.`, 'Check routers.<name>.instanceId and routers.<name>.region in the inventory.');
     }
     return found;
+  }
+
+  // Overloaded (a dry run resolves undefined, a real call the object), which an object-literal method cannot be.
+  function createCustomerGateway(region: string, req: CustomerGatewayRequest & { dryRun: true }): Promise<undefined>;
+  function createCustomerGateway(region: string, req: CustomerGatewayRequest & { dryRun?: false }): Promise<CustomerGateway>;
+  async function createCustomerGateway(region: string, req: CustomerGatewayRequest & { dryRun?: boolean }): Promise<CustomerGateway | undefined> {
+    const input = { Type: 'ipsec.1' as const, PublicIp: req.publicIp, BgpAsn: req.bgpAsn, TagSpecifications: [{ ResourceType: 'customer-gateway' as const, Tags: [{ Key: 'Name', Value: req.name }] }] };
+    if (req.dryRun) {
+      await dryRun(region, 'CreateCustomerGateway', (c, sdk) => c.send(new sdk.CreateCustomerGatewayCommand({ ...input, DryRun: true })));
+      return undefined;
+    }
+    const out = await send(region, 'CreateCustomerGateway', (c, sdk) => c.send(new sdk.CreateCustomerGatewayCommand(input)));
+    if (!out.CustomerGateway) throw new CloudError('MalformedResponse', `CreateCustomerGateway in ${region} returned no gateway.`, 'Check the EC2 endpoint setting.');
+    return toCustomerGateway(out.CustomerGateway);
+  }
+
+  function createVpnConnection(region: string, req: VpnConnectionRequest & { dryRun: true }): Promise<undefined>;
+  function createVpnConnection(region: string, req: VpnConnectionRequest & { dryRun?: false }): Promise<VpnConnection>;
+  async function createVpnConnection(region: string, req: VpnConnectionRequest & { dryRun?: boolean }): Promise<VpnConnection | undefined> {
+    const input = {
+      Type: 'ipsec.1',
+      CustomerGatewayId: req.customerGatewayId,
+      VpnGatewayId: req.vpnGatewayId,
+      Options: { StaticRoutesOnly: req.staticRoutesOnly, TunnelOptions: req.tunnelInsideCidrs?.map((TunnelInsideCidr) => ({ TunnelInsideCidr })) },
+      TagSpecifications: req.name ? [{ ResourceType: 'vpn-connection' as const, Tags: [{ Key: 'Name', Value: req.name }] }] : undefined,
+    };
+    if (req.dryRun) {
+      await dryRun(region, 'CreateVpnConnection', (c, sdk) => c.send(new sdk.CreateVpnConnectionCommand({ ...input, DryRun: true })));
+      return undefined;
+    }
+    const out = await send(region, 'CreateVpnConnection', (c, sdk) => c.send(new sdk.CreateVpnConnectionCommand(input)));
+    if (!out.VpnConnection) throw new CloudError('MalformedResponse', `CreateVpnConnection in ${region} returned no connection.`, 'Check the EC2 endpoint setting.');
+    return toVpnConnection(out.VpnConnection);
   }
 
   const cloud: Cloud = {
@@ -246,25 +279,8 @@ export function createCloud(options: CloudOptions = {}): Cloud {
       await send(region, 'CreateTags', (c, sdk) => c.send(new sdk.CreateTagsCommand({ Resources: resourceIds, Tags: fromTags(tags) })));
     },
 
-    async createCustomerGateway(region, req) {
-      const input = { Type: 'ipsec.1' as const, PublicIp: req.publicIp, BgpAsn: req.bgpAsn, TagSpecifications: [{ ResourceType: 'customer-gateway' as const, Tags: [{ Key: 'Name', Value: req.name }] }] };
-      const out = await send(region, 'CreateCustomerGateway', (c, sdk) => c.send(new sdk.CreateCustomerGatewayCommand(input)));
-      if (!out.CustomerGateway) throw new CloudError('MalformedResponse', `CreateCustomerGateway in ${region} returned no gateway.`, 'Check the EC2 endpoint setting.');
-      return toCustomerGateway(out.CustomerGateway);
-    },
-
-    async createVpnConnection(region, req) {
-      const input = {
-        Type: 'ipsec.1',
-        CustomerGatewayId: req.customerGatewayId,
-        VpnGatewayId: req.vpnGatewayId,
-        Options: { StaticRoutesOnly: req.staticRoutesOnly, TunnelOptions: req.tunnelInsideCidrs?.map((TunnelInsideCidr) => ({ TunnelInsideCidr })) },
-        TagSpecifications: req.name ? [{ ResourceType: 'vpn-connection' as const, Tags: [{ Key: 'Name', Value: req.name }] }] : undefined,
-      };
-      const out = await send(region, 'CreateVpnConnection', (c, sdk) => c.send(new sdk.CreateVpnConnectionCommand(input)));
-      if (!out.VpnConnection) throw new CloudError('MalformedResponse', `CreateVpnConnection in ${region} returned no connection.`, 'Check the EC2 endpoint setting.');
-      return toVpnConnection(out.VpnConnection);
-    },
+    createCustomerGateway,
+    createVpnConnection,
 
     close() {
       for (const c of clients.values()) c.destroy();

@@ -252,12 +252,31 @@ describe.concurrent('attach-vpc in the simulated world', () => {
     withBench({}, async (bench) => {
     const { world } = bench;
     const before = { lines: hubLines(world).join('\n'), vpn: world.state.vpnConnections.size, cgw: world.state.customerGateways.size };
+    const answers: string[] = [];
+    world.state.on('request', (r) => answers.push(`${r.action} ${r.code ?? r.status}`));
     const run = await bench.finish(await bench.submit(analytics(world).id, { dryRun: true }));
     expect(run.status, run.outcome).toBe('succeeded');
+    // The dry run proves the permission to create the customer gateway with a DryRun call.
+    expect(answers).toContain('CreateCustomerGateway DryRunOperation');
+    expect(answers.filter((a) => a.startsWith('Create') && !a.endsWith('DryRunOperation'))).toEqual([]);
+    expect(run.steps.find((s) => s.id === 'create-customer-gateway')!.detail).toContain('DryRun: CreateCustomerGateway would succeed');
     expect(run.outcome).toMatch(/^Dry run: nothing was changed\. Would attach analytics .*: \d+ lines on the hub/);
     const hubStep = run.steps.find((s) => s.id === 'configure-hub')!;
     expect(hubStep.detail).toMatch(/dry run: would add \d+ lines on hub-tokyo-a \(aws-analytics-tun1 on vti202, aws-analytics-tun2 on vti203\)/);
     expect({ lines: hubLines(world).join('\n'), vpn: world.state.vpnConnections.size, cgw: world.state.customerGateways.size }).toEqual(before);
+    }));
+
+  it('a dry run without the permission to create the customer gateway fails and names the IAM action', () =>
+    withBench({}, async (bench) => {
+    const { world } = bench;
+    const gateways = world.state.customerGateways.size;
+    world.state.faults.inject({ action: 'CreateCustomerGateway', code: 'UnauthorizedOperation' });
+    const run = await bench.finish(await bench.submit(analytics(world).id, { dryRun: true }));
+    expect(run.status).toBe('failed');
+    expect(run.outcome).toContain('ec2:CreateCustomerGateway');
+    // The refusal answered the DryRun call itself, and nothing was created.
+    expect(world.state.faults.remaining).toBe(0);
+    expect(world.state.customerGateways.size).toBe(gateways);
     }));
 
   it('when the tunnels never come up: removes the hub config, keeps the AWS objects and says so; a re-run reuses them', () =>

@@ -228,6 +228,25 @@ describe('AWS adapter against the EC2 emulator', () => {
     expect(asn.awsCode).toBe('AsnConflict');
   });
 
+  it('dry-runs the customer gateway and the VPN connection: DryRunOperation resolves, nothing is created, a missing permission throws', async () => {
+    const vgw = state.addVpnGateway({ region: REGION });
+    const cgwRequest = { publicIp: hub.address.publicIp, bgpAsn: 65000, name: 'hub-tokyo', dryRun: true } as const;
+    expect(await cloud.createCustomerGateway(REGION, cgwRequest)).toBeUndefined();
+    expect(state.customerGateways.size).toBe(0);
+    // The VPN connection's DryRun needs a gateway that exists (AWS checks it before answering).
+    const cgw = state.addCustomerGateway({ region: REGION, ipAddress: hub.address.publicIp });
+    const vpnRequest = { customerGatewayId: cgw.customerGatewayId, vpnGatewayId: vgw.vpnGatewayId, staticRoutesOnly: false, dryRun: true } as const;
+    expect(await cloud.createVpnConnection(REGION, vpnRequest)).toBeUndefined();
+    expect(state.vpnConnections.size).toBe(0);
+    state.faults.inject({ action: 'CreateCustomerGateway', code: 'UnauthorizedOperation' });
+    const denied = await cloudError(cloud.createCustomerGateway(REGION, cgwRequest));
+    expect(denied.awsCode).toBe('UnauthorizedOperation');
+    expect(denied.message).toContain('ec2:CreateCustomerGateway');
+    state.faults.inject({ action: 'CreateVpnConnection', code: 'UnauthorizedOperation' });
+    expect((await cloudError(cloud.createVpnConnection(REGION, vpnRequest))).message).toContain('ec2:CreateVpnConnection');
+    expect({ cgw: state.customerGateways.size, vpn: state.vpnConnections.size }).toEqual({ cgw: 1, vpn: 0 });
+  });
+
   it('reads tunnel telemetry that follows the status hook', async () => {
     const vgw = state.addVpnGateway({ region: REGION });
     const cgw = state.addCustomerGateway({ region: REGION, ipAddress: hub.address.publicIp });
