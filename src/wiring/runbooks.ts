@@ -17,7 +17,9 @@ import { createRemovePeerRunbook, removePeerPlanner } from '../../jobs/remove-pe
 import { createPeersRunbook, peersPlanner } from '../../jobs/peers.js';
 import { attachVpcPlanner, createAttachVpcRunbook } from '../../jobs/attach-vpc.js';
 import { scaledownPlanner, scaledownRunbook, scaleupPlanner, scaleupRunbook, type ScaleDeps } from '../../jobs/scaleup.js';
+import { createRouterStatusRunbook, routerStatusPlanner, type RouterStatusDeps } from '../../jobs/router-status.js';
 import { withDeps } from '../runbook/with-deps.js';
+import { TargetLock } from '../runbook/target-lock.js';
 
 /** Everything a runbook step may use; each runbook declares the subset it needs. */
 export interface RunbookDeps {
@@ -34,6 +36,7 @@ export interface RunbookDeps {
 }
 
 const scaleOf = (deps: RunbookDeps): ScaleDeps => deps.scale;
+const routerStatusOf = (deps: RunbookDeps): RouterStatusDeps => ({ ...deps, locks: new TargetLock(deps.redis, deps.prefix) });
 
 export function buildRunbooks(): {
   runbooks: Partial<Record<RunKind, Runbook<RunbookDeps>>>;
@@ -48,7 +51,17 @@ export function buildRunbooks(): {
       'add-peer': createAddPeerRunbook(),
       'remove-peer': createRemovePeerRunbook(),
       peers: createPeersRunbook(),
+      'router-status': withDeps(createRouterStatusRunbook(), routerStatusOf),
     },
-    planners: { status: statusPlanner, 'attach-vpc': attachVpcPlanner, scaleup: scaleupPlanner, scaledown: scaledownPlanner, 'add-peer': addPeerPlanner, 'remove-peer': removePeerPlanner, peers: peersPlanner },
+    planners: {
+      status: statusPlanner,
+      'attach-vpc': attachVpcPlanner,
+      scaleup: scaleupPlanner,
+      scaledown: scaledownPlanner,
+      'add-peer': addPeerPlanner,
+      'remove-peer': removePeerPlanner,
+      peers: peersPlanner,
+      'router-status': routerStatusPlanner,
+    },
   };
 }

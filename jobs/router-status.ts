@@ -1,0 +1,43 @@
+/**
+ * /router status <router>: instance, type, state, load, Elastic IP holder, routes and the
+ * run that holds the router now. Read-only: anyone may ask, and it takes no lock (it must
+ * answer while a scale-up holds the router).
+ */
+import { FlatnetError } from '../src/errors.js';
+import { describeRouterFacts, readRouterFacts, type RouterFactsReport, type RouterStatusDeps } from '../src/router-status/read-router-facts.js';
+import type { RunRequestPlanner } from '../src/runbook/run-request.js';
+import type { Json, Runbook } from '../src/runbook/types.js';
+
+export type { RouterStatusDeps };
+
+export function createRouterStatusRunbook(): Runbook<RouterStatusDeps> {
+  return {
+    kind: 'router-status',
+    steps: [
+      {
+        id: 'read',
+        title: 'Read the instance, load, Elastic IP, routes and current run',
+        phase: 'execute',
+        async run(ctx) {
+          const report = await readRouterFacts(ctx.deps, ctx.run.target);
+          const what = report.instance ? `${report.instance.type} ${report.instance.state}` : 'instance unknown';
+          return { result: report as unknown as Json, detail: `${what}, ${report.routes.length} routes${report.problems.length ? `, ${report.problems.length} reads failed` : ''}` };
+        },
+      },
+    ],
+    summarize(run) {
+      const report = run.steps[0]?.result as unknown as RouterFactsReport | undefined;
+      return report ? describeRouterFacts(report) : 'nothing read';
+    },
+  };
+}
+
+export const routerStatusPlanner: RunRequestPlanner = {
+  plan(command, { inventory }) {
+    if (command.kind !== 'router-status') throw new FlatnetError('INTERNAL', `router-status cannot plan ${command.kind}`);
+    if (!Object.hasOwn(inventory.routers, command.router)) {
+      throw new FlatnetError('UNKNOWN_TARGET', `there is no router named ${command.router}`, `known routers: ${Object.keys(inventory.routers).join(', ')}`);
+    }
+    return { kind: 'router-status', target: command.router, params: {}, dryRun: false };
+  },
+};

@@ -1,0 +1,75 @@
+/**
+ * The operator's path: `flatnet sim --write-inventory F`, then `flatnet run --config F "/vpn status"`,
+ * as separate processes, exactly as the README says.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dropPrefix, redisUrl, testRedis, uniquePrefix } from '../helpers/redis.js';
+
+const CLI = ['--import', 'tsx', 'src/cli.ts'];
+const ROUTERS = ['hub-tokyo-a', 'hub-tokyo-b', 'spoke-virginia', 'spoke-oregon', 'spoke-ireland', 'spoke-singapore', 'spoke-saopaulo'];
+
+describe('flatnet run against flatnet sim', () => {
+  let sim: ChildProcess;
+  let dir: string;
+  let inventory: string;
+  const prefix = uniquePrefix('cli');
+  const env = { ...process.env, REDIS_URL: redisUrl, FLATNET_REDIS_PREFIX: prefix, LOG_LEVEL: 'warn' };
+  const flatnet = (args: string[], extraEnv: Record<string, string> = {}) => spawnSync(process.execPath, [...CLI, ...args], { env: { ...env, ...extraEnv }, encoding: 'utf8', timeout: 60_000 });
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'flatnet-cli-'));
+    inventory = join(dir, 'flatnet.yml');
+    sim = spawn(process.execPath, [...CLI, 'sim', '--write-inventory', inventory, '--dir', dir], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve, reject) => {
+      let out = '';
+      sim.stdout!.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('"ready":true')) resolve();
+      });
+      sim.once('exit', (code) => reject(new Error(`flatnet sim exited with ${code}: ${out}`)));
+    });
+  });
+  afterAll(async () => {
+    if (sim && sim.exitCode === null) {
+      const exited = new Promise((r) => sim.once('exit', r));
+      sim.kill('SIGTERM');
+      await exited;
+    }
+    const redis = testRedis();
+    await dropPrefix(redis, prefix);
+    redis.disconnect();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('prints every router and tunnel of the reference topology and exits 0', () => {
+    const result = flatnet(['run', '--config', inventory, '--as', 'U0ALICE', '/vpn status']);
+    expect(result.stderr).toMatch(/Started r-[a-z0-9]{6}/);
+    expect(result.status).toBe(0);
+    for (const router of ROUTERS) expect(result.stdout).toContain(router);
+    expect(result.stdout).toContain('All clear');
+    expect(result.stdout).toContain('spoke-virginia-vti');
+    expect(result.stdout).toContain('shared-services tunnel 2');
+  });
+
+  it('exits 2 with the problem and the fix for bad input, starting nothing', () => {
+    const result = flatnet(['run', '--config', inventory, '/vpn status $(reboot)']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('is not a region or router name');
+    expect(result.stderr).not.toContain('Started');
+  });
+
+  it('exits 5 and says how to fix a missing inventory or an unreachable Redis', () => {
+    const missing = flatnet(['run', '--config', join(dir, 'nope.yml'), '/vpn status']);
+    expect(missing.status).toBe(5);
+    expect(missing.stderr).toContain('does not exist');
+    expect(missing.stderr).toContain('flatnet sim --write-inventory');
+    const noRedis = flatnet(['run', '--config', inventory, '/vpn status'], { REDIS_URL: 'redis://127.0.0.1:1' });
+    expect(noRedis.status).toBe(5);
+    expect(noRedis.stderr).toMatch(/Redis at redis:\/\/127\.0\.0\.1:1 is not answering/);
+    expect(noRedis.stderr).toContain('REDIS_URL');
+  });
+});
