@@ -96,6 +96,8 @@ describe('buildStatusMessages', () => {
     };
     expect(findProblems(report)).toEqual([]);
     expect(textOf(buildStatusMessages(report).summary)).toContain('*All clear*');
+    // Counted apart: the standby's tunnels wait for the Elastic IP, they are not "down".
+    expect(textOf(buildStatusMessages(report).summary)).toContain('2 routers · 1 tunnel up · 1 down · 2 idle on standby');
   });
 
   it('shows the first 15 problems in the channel and counts the rest', () => {

@@ -49,12 +49,16 @@ function problemLine(p: Problem): string {
   return `${icon} *${escapeMrkdwn(p.where)}* — ${truncate(escapeMrkdwn(p.text), PROBLEM_TEXT_MAX)}`;
 }
 
-/** "6 routers · 31 tunnels up · 2 down · 1 unreachable · 1 region erroring". */
+/** "6 routers · 31 tunnels up · 2 down · 15 idle on standby · 1 unreachable · 1 region erroring". */
 export function countStatus(report: StatusReport): { line: string; up: number; down: number } {
-  const tunnels = [...report.routers.flatMap((r) => r.tunnels), ...report.regions.flatMap((r) => r.tunnels)];
+  // A standby's tunnels wait for the Elastic IP: idle by design, not "down".
+  const active = report.routers.filter((r) => r.role !== 'standby');
+  const tunnels = [...active.flatMap((r) => r.tunnels), ...report.regions.flatMap((r) => r.tunnels)];
   const up = tunnels.filter((t) => t.state === 'up').length;
   const down = tunnels.length - up;
+  const idle = report.routers.filter((r) => r.role === 'standby').flatMap((r) => r.tunnels).filter((t) => t.state !== 'up').length;
   const parts = [plural(report.routers.length, 'router'), `${plural(up, 'tunnel')} up`, `${down} down`];
+  if (idle > 0) parts.push(`${idle} idle on standby`);
   const unreachable = report.routers.filter((r) => !r.reachable).length;
   if (unreachable > 0) parts.push(`${unreachable} unreachable`);
   const loaded = report.routers.filter(isOverloaded).length;
