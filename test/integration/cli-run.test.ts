@@ -72,4 +72,15 @@ describe('flatnet run against flatnet sim', () => {
     expect(noRedis.stderr).toMatch(/Redis at redis:\/\/127\.0\.0\.1:1 is not answering/);
     expect(noRedis.stderr).toContain('REDIS_URL');
   });
+
+  it('flatnet check validates the inventory, then SSH and EC2 router by router, with a verdict for each', () => {
+    const good = flatnet(['check', '--config', inventory]);
+    expect(good.status).toBe(0);
+    for (const router of ROUTERS) expect(good.stdout).toContain(`✔ ${router}: SSH ok (host key pinned), EC2 instance running`);
+    const broken = flatnet(['check', '--config', 'test/fixtures/inventory/broken.yml']);
+    expect(broken.status).toBe(2);
+    expect(broken.stdout).toContain('broken.yml: 5 problems');
+    expect(broken.stdout).toContain('routers.hub-tokyo-a.ssh.hostKey: is missing');
+    expect(broken.stdout).toContain('unknown key "instanceID"');
+  });
 });
