@@ -93,7 +93,7 @@ export const removePeerPlanner: RunRequestPlanner = {
       target: command.name,
       params: { router },
       dryRun: command.dryRun,
-      ...(approval ? { approval: { approvers: approval.approvers, distinctApprovers: approval.distinctApprovers, allowSelfApproval: approval.allowSelfApproval, expiresInMs: approval.expiresInMs } } : {}),
+      ...(approval ? { approval } : {}),
     };
   },
 };

@@ -25,7 +25,7 @@ export const attachVpcPlanner: RunRequestPlanner = {
       params: { region: command.region },
       dryRun: command.dryRun,
       ...(approval
-        ? { approval: { approvers: approval.approvers, distinctApprovers: approval.distinctApprovers, allowSelfApproval: approval.allowSelfApproval, expiresInMs: approval.expiresInMs } }
+        ? { approval }
         : {}),
     };
   },

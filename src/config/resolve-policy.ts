@@ -5,10 +5,11 @@
  */
 import type { Inventory, PolicyKind } from '../config/inventory-schema.js';
 import { FlatnetError } from '../errors.js';
+import type { SubmitInput } from '../runbook/run-request.js';
 
 export interface ResolvedPolicy {
   /** Null when the requester may run it alone (self-service). */
-  approval: { approvers: string[]; distinctApprovers: number; allowSelfApproval: boolean; expiresInMs: number; approverNames: string[] } | null;
+  approval: NonNullable<SubmitInput['approval']> | null;
 }
 
 export function expandMembers(inventory: Inventory, names: string[]): string[] {
@@ -42,7 +43,8 @@ export function resolvePolicy(inventory: Inventory, kind: PolicyKind, requester:
       distinctApprovers: policy.distinctApprovers,
       allowSelfApproval: policy.allowSelfApproval,
       expiresInMs: policy.expiryMinutes * 60_000,
-      approverNames: policy.approvers,
+      // Named in refusals: "only members of network-approvers may approve scaleup runs".
+      approversLabel: policy.approvers.join(', '),
     },
   };
 }

@@ -71,7 +71,7 @@ export function planAddPeer(command: Command, inventory: Inventory, requester: s
     target: command.name,
     params,
     dryRun: command.dryRun,
-    ...(approval ? { approval: { approvers: approval.approvers, distinctApprovers: approval.distinctApprovers, allowSelfApproval: approval.allowSelfApproval, expiresInMs: approval.expiresInMs } } : {}),
+    ...(approval ? { approval } : {}),
   };
 }
 

@@ -11,7 +11,10 @@ import { processRun } from './process-run.js';
 import type { RunJobHandle, RunQueuePort } from './run-queue-port.js';
 import { RunStore } from './run-store.js';
 import { TargetLock, type LockHolder } from './target-lock.js';
-import { FINAL_STATUSES, type ApprovalPolicy, type Json, type Run, type RunKind, type RunOrigin, type Runbook } from './types.js';
+import { FINAL_STATUSES, type ApprovalPolicy, type Run, type RunKind, type Runbook } from './types.js';
+import type { SubmitInput } from './run-request.js';
+
+export type { SubmitInput };
 
 export interface EngineOptions<D> {
   /** A connection for the engine's own commands (a producer connection is fine for submit/decide). */
@@ -29,16 +32,6 @@ export interface EngineOptions<D> {
   leaseTtlMs?: number;
   /** A `whenBusy: 'wait'` run finding its target held tries again after about this long. Default 250 ms. */
   busyRetryMs?: number;
-}
-
-export interface SubmitInput {
-  kind: RunKind;
-  target: string;
-  params: Record<string, Json>;
-  requester: string;
-  origin: RunOrigin;
-  dryRun: boolean;
-  approval?: Omit<ApprovalPolicy, 'expiresAt'> & { expiresInMs: number };
 }
 
 export interface DecisionResult {

@@ -1,7 +1,7 @@
 /** How a parsed command becomes a run: the contract between commands/ and the runbooks in jobs/. */
 import type { Inventory } from '../config/inventory-schema.js';
 import type { Command } from '../grammar/command.js';
-import type { Json, Run, RunKind, RunOrigin } from './types.js';
+import type { ApprovalPolicy, Json, Run, RunKind, RunOrigin } from './types.js';
 
 export interface SubmitInput {
   kind: RunKind;
@@ -10,7 +10,7 @@ export interface SubmitInput {
   requester: string;
   origin: RunOrigin;
   dryRun: boolean;
-  approval?: { approvers: string[]; distinctApprovers: number; allowSelfApproval: boolean; expiresInMs: number };
+  approval?: Omit<ApprovalPolicy, 'expiresAt'> & { expiresInMs: number };
 }
 
 /** The part of the engine a command handler may use: record and enqueue, nothing else. */

@@ -33,7 +33,7 @@ export function scalePlanner(direction: ScaleDirection): RunRequestPlanner {
         params,
         dryRun: command.dryRun,
         ...(approval
-          ? { approval: { approvers: approval.approvers, distinctApprovers: approval.distinctApprovers, allowSelfApproval: approval.allowSelfApproval, expiresInMs: approval.expiresInMs } }
+          ? { approval }
           : {}),
       };
     },

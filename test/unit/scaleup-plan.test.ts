@@ -74,7 +74,7 @@ describe('scalePlanner', () => {
   it('plans a run on the router with its approval policy and the requested type', async () => {
     const planned = await up.plan({ kind: 'scaleup', router: 'hub-tokyo-a', type: 'c5.xlarge', dryRun: false }, ctx);
     expect(planned).toMatchObject({ kind: 'scaleup', target: 'hub-tokyo-a', params: { type: 'c5.xlarge' }, dryRun: false });
-    expect(planned.approval).toEqual({ approvers: ['U0BOB', 'U0CAROL'], distinctApprovers: 1, allowSelfApproval: false, expiresInMs: 30 * 60_000 });
+    expect(planned.approval).toEqual({ approvers: ['U0BOB', 'U0CAROL'], distinctApprovers: 1, allowSelfApproval: false, expiresInMs: 30 * 60_000, approversLabel: 'network-approvers' });
   });
 
   it('refuses an unknown router, naming the known ones', async () => {
