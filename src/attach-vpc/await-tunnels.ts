@@ -72,7 +72,7 @@ export function awaitTunnelsStep(wait: TunnelWait, clock: () => number, sleep: (
           throw new FlatnetError(
             'TIMEOUT',
             `${vpnConnectionId} was not fully up after ${Math.round(wait.timeoutMs / 1000)} s: ${text}`,
-            `flatnet removes the tunnels from ${plan.hub} and keeps ${vpnConnectionId} and its customer gateway in AWS. AWS can take several minutes; check aws ec2 describe-vpn-connections --region ${plan.region} --vpn-connection-ids ${vpnConnectionId} and \`show vpn ipsec sa\` on ${plan.hub}, then run /vpn attach-vpc ${plan.requestedId} --region ${plan.region} again (it reuses the connection)`,
+            `AWS can take several minutes; check aws ec2 describe-vpn-connections --region ${plan.region} --vpn-connection-ids ${vpnConnectionId} and \`show vpn ipsec sa\` on ${plan.hub}, then run /vpn attach-vpc ${plan.requestedId} --region ${plan.region} again (it reuses the connection)`,
           );
         }
         await sleep(Math.min(delay, Math.max(0, deadline - clock())));

@@ -3,7 +3,7 @@
  * them) and the VPN connection from it to the VGW, with BGP. Both look before they create:
  * a resumed or repeated run reuses what exists, so it never makes a second VPN connection.
  * Undo leaves both in AWS on purpose (they cost little and the next run reuses them) and
- * says so in the thread.
+ * says so in the thread and in the run's outcome.
  */
 import { CloudError } from '../errors.js';
 import type { Step } from '../runbook/types.js';
@@ -38,7 +38,11 @@ export const createCustomerGatewayStep: Step<AttachVpcDeps> = {
   },
   async undo(ctx) {
     const cgw = resultOf<CustomerGatewayResult>(ctx.results, STEP.customerGateway);
-    if (cgw.customerGatewayId && !cgw.reused) await ctx.note(`kept customer gateway ${cgw.customerGatewayId} in AWS: it costs nothing and the next /vpn attach-vpc reuses it`);
+    if (!cgw.customerGatewayId || cgw.reused) return;
+    return {
+      detail: `kept customer gateway ${cgw.customerGatewayId} in AWS: it costs nothing and the next /vpn attach-vpc reuses it`,
+      kept: `customer gateway ${cgw.customerGatewayId} (a re-run reuses it)`,
+    };
   },
 };
 
@@ -85,10 +89,11 @@ export const createVpnConnectionStep: Step<AttachVpcDeps> = {
   async undo(ctx) {
     const conn = resultOf<VpnConnectionResult>(ctx.results, STEP.vpnConnection);
     const plan = resultOf<AttachPlan>(ctx.results, STEP.resolve);
-    if (conn.vpnConnectionId && !conn.reused) {
-      await ctx.note(
-        `kept VPN connection ${conn.vpnConnectionId} in AWS: it costs little and the next /vpn attach-vpc reuses it; to drop it: aws ec2 delete-vpn-connection --region ${plan.region} --vpn-connection-id ${conn.vpnConnectionId}`,
-      );
-    }
+    if (!conn.vpnConnectionId || conn.reused) return;
+    const drop = `aws ec2 delete-vpn-connection --region ${plan.region} --vpn-connection-id ${conn.vpnConnectionId}`;
+    return {
+      detail: `kept VPN connection ${conn.vpnConnectionId} in AWS: it costs little and the next /vpn attach-vpc reuses it; to drop it: ${drop}`,
+      kept: `VPN connection ${conn.vpnConnectionId} (a re-run reuses it; to drop it: ${drop})`,
+    };
   },
 };

@@ -45,6 +45,8 @@ export interface StepState {
   /** One short line for the checklist ("i-0abc launched as c5.xlarge"). */
   detail?: string;
   error?: string;
+  /** Set by an undo that left something in place on purpose: named in the run's outcome. */
+  kept?: string;
 }
 
 export interface Decision {
@@ -139,6 +141,11 @@ export interface StepContext<D> {
 export interface StepOutcome {
   result?: Json;
   detail?: string;
+  /**
+   * Undo only: what the undo deliberately left in place and why, e.g. "VPN connection vpn-1
+   * (a re-run reuses it)". The outcome names it, so "everything was undone" is never a lie.
+   */
+  kept?: string;
 }
 
 export interface Step<D> {

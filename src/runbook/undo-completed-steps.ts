@@ -2,6 +2,7 @@ import { describeError } from '../errors.js';
 import { emit, finishRun, makeEvent, OwnershipLostError } from './engine-core.js';
 import { describeCommand, listWords } from './describe-run.js';
 import { save, stepContext, type RunSession } from './run-session.js';
+import type { StepOutcome } from './types.js';
 
 /**
  * After step `failedIndex` failed: walk the completed steps backwards (the saga pattern).
@@ -31,8 +32,9 @@ export async function undoCompletedSteps<D>(session: RunSession<D>, failedIndex:
     }
     if (!step.undo) continue; // nothing to undo (a check, a wait)
     await emit(core, run, makeEvent(run, 'undo-started', core.clock(), { stepId: step.id, text: step.title }));
+    let undone: StepOutcome | void;
     try {
-      await step.undo(stepContext(session, step.id, false));
+      undone = await step.undo(stepContext(session, step.id, false));
     } catch (err) {
       if (err instanceof OwnershipLostError) throw err;
       state.status = 'undo-failed';
@@ -44,8 +46,11 @@ export async function undoCompletedSteps<D>(session: RunSession<D>, failedIndex:
     }
     state.status = 'undone';
     state.finishedAt = core.clock();
+    if (undone?.detail !== undefined) state.detail = undone.detail;
+    // Saved with the step, so a worker that resumes the undo after a crash still names it.
+    if (undone?.kept !== undefined) state.kept = undone.kept;
     await save(session);
-    await emit(core, run, makeEvent(run, 'step-undone', core.clock(), { stepId: step.id, text: step.title }));
+    await emit(core, run, makeEvent(run, 'step-undone', core.clock(), { stepId: step.id, text: undone?.detail ?? step.title }));
   }
 
   const undone = run.steps.filter((s) => s.status === 'undone').map((s) => `"${s.title}"`);
@@ -55,14 +60,22 @@ export async function undoCompletedSteps<D>(session: RunSession<D>, failedIndex:
     .filter((s, i) => runbook.steps[i]?.phase === 'execute' && (s.status === 'done' || s.status === 'undo-failed'))
     .map((s) => `"${s.title}"`);
 
+  // What the undos left in place on purpose (an AWS object a re-run reuses, a stopped instance).
+  const kept = run.steps.filter((s) => s.status === 'undone' && s.kept).map((s) => s.kept ?? '');
+  const keptList = kept.join('; ');
+
   if (stopReason === undefined) {
-    await finishRun(core, run, 'rolled-back', `${failure}${undoneLine} Everything this run changed was undone; ${run.target} is as it was before. Fix the cause, then ask again with \`${describeCommand(run)}\`.`, {
+    const undoneText =
+      kept.length === 0
+        ? `Everything this run changed was undone; ${run.target} is as it was before.`
+        : `Everything this run changed was undone; kept: ${keptList}.`;
+    await finishRun(core, run, 'rolled-back', `${failure}${undoneLine} ${undoneText} Fix the cause, then ask again with \`${describeCommand(run)}\`.`, {
       fence: session.job.fence,
       error: failed?.error,
     });
     return;
   }
-  const remains = inEffect.length > 0 ? ` Still in effect: ${listWords(inEffect)}.` : '';
+  const remains = (inEffect.length > 0 ? ` Still in effect: ${listWords(inEffect)}.` : '') + (kept.length > 0 ? ` Kept on purpose: ${keptList}.` : '');
   await finishRun(
     core,
     run,

@@ -288,7 +288,9 @@ describe.concurrent('attach-vpc in the simulated world', () => {
     const run = await bench.finish(await bench.submit(vpc.id));
     expect(run.status).toBe('rolled-back');
     expect(run.steps.find((s) => s.id === 'await-tunnels')?.error).toMatch(/tunnels 1\/2 UP .*DOWN/);
-    expect(run.outcome).toContain('keeps vpn-');
+    // The outcome says what the undo kept, instead of claiming everything was undone.
+    expect(run.outcome).toMatch(/undone; kept: customer gateway cgw-\w+ \(a re-run reuses it\); VPN connection vpn-\w+ \(a re-run reuses it; to drop it: aws ec2 delete-vpn-connection .*\)\./);
+    expect(run.outcome).not.toContain('is as it was before');
     expect(hubLines(world).join('\n')).toBe(linesBefore);
     const conns = [...world.state.vpnConnections.values()].filter((c) => vpc.reach.kind === 'vgw' && c.vpnGatewayId === vpc.reach.vgwId);
     expect(conns).toHaveLength(1);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Run, RunEvent } from '../../src/runbook/types.js';
-import { createWorld, RecordingObserver, submitInput, toyRunbook, waitFor, waitForStatus, type World } from './runbook-harness.js';
+import type { Run, RunEvent, Step } from '../../src/runbook/types.js';
+import { createWorld, RecordingObserver, submitInput, toyRunbook, toyStep, waitFor, waitForStatus, type ToyDeps, type World } from './runbook-harness.js';
 
 let world: World;
 afterEach(async () => {
@@ -31,6 +31,47 @@ describe('runbook engine: a step fails', () => {
     const tail = observer.events.map((e) => `${e.type}${e.stepId ? `:${e.stepId}` : ''}`).slice(-8);
     expect(tail).toEqual(['step-failed:d', 'undo-started:c', 'step-undone:c', 'undo-started:b', 'step-undone:b', 'undo-started:a', 'step-undone:a', 'finished']);
     expect(await engine.whoHolds('hub-tokyo-a')).toBeUndefined();
+  });
+
+  it('names what an undo kept on purpose instead of claiming everything was undone', async () => {
+    world = createWorld();
+    const keeper = toyStep({ id: 'cgw' });
+    const keepingStep: Step<ToyDeps> = {
+      ...keeper,
+      async undo(ctx) {
+        await keeper.undo?.(ctx);
+        return { detail: 'kept cgw-1 in AWS', kept: 'customer gateway cgw-1 (a re-run reuses it)' };
+      },
+    };
+    const runbook = toyRunbook([{ id: 'a' }, { id: 'b' }]);
+    runbook.steps.unshift(keepingStep);
+    const observer = new RecordingObserver();
+    const engine = world.engine(runbook, { deps: { failAt: 'b' }, observers: [observer] });
+    world.startWorker(engine);
+    const { id } = await engine.submit(submitInput());
+    const run = await waitForStatus(engine, id, ['rolled-back', 'failed', 'succeeded']);
+
+    expect(run.status).toBe('rolled-back');
+    expect(run.outcome).toBe(
+      'Step "toy b" failed: b broke on purpose. Undid "toy a" and "toy cgw". Everything this run changed was undone; kept: customer gateway cgw-1 (a re-run reuses it). ' +
+        'Fix the cause, then ask again with `/router scaleup hub-tokyo-a --type c5.xlarge`.',
+    );
+    // The undo's detail replaces the step's checklist line and is the thread's "undid" text.
+    expect(run.steps[0]).toMatchObject({ status: 'undone', detail: 'kept cgw-1 in AWS', kept: 'customer gateway cgw-1 (a re-run reuses it)' });
+    expect(observer.events.find((e) => e.type === 'step-undone' && e.stepId === 'cgw')?.text).toBe('kept cgw-1 in AWS');
+  });
+
+  it('a stopped undo walk also names what was kept on purpose', async () => {
+    world = createWorld();
+    const keeper = toyStep({ id: 'launch' });
+    const runbook = toyRunbook([{ id: 'move-eip', onLaterFailure: 'stop' }, { id: 'launch' }, { id: 'verify' }]);
+    runbook.steps[1] = { ...keeper, undo: async (ctx) => ({ ...(await keeper.undo?.(ctx)), kept: 'instance i-1 stopped, not terminated' }) };
+    const engine = world.engine(runbook, { deps: { failAt: 'verify' } });
+    world.startWorker(engine);
+    const { id } = await engine.submit(submitInput());
+    const run = await waitForStatus(engine, id, ['rolled-back', 'failed', 'succeeded']);
+    expect(run.status).toBe('failed');
+    expect(run.outcome).toContain('Still in effect: "toy move-eip". Kept on purpose: instance i-1 stopped, not terminated. To continue:');
   });
 
   it("stops undoing at a step marked 'stop' and says what remains in effect", async () => {

@@ -69,6 +69,9 @@ describe('scale-up failures leave the old router forwarding', () => {
       expect(run.steps.find((s) => s.id === 'launch')?.status).toBe('undone');
       expect(run.outcome).toMatch(/Undid/);
       const after = hubState(world, oldId);
+      // The abandoned instance is stopped, not gone: the outcome says so instead of "as it was before".
+      expect(run.outcome).toContain(`kept: instance ${after.launched[0]!.instanceId} stopped, not terminated (tagged flatnet:abandoned-by=${run.id}`);
+      expect(run.outcome).not.toContain('as it was before');
       expect(after.address.networkInterfaceId).toBe(oldEni);
       expect(after.old.state).toBe('running');
       expect(after.launched).toHaveLength(1);

@@ -59,7 +59,10 @@ export const launchStep: Step<ScaleDeps> = {
     if (!instance) return { detail: 'no instance had been launched' };
     if (instance.state !== 'stopped' && instance.state !== 'stopping' && instance.state !== 'terminated') await cloud.stopInstance(facts.region, instance.instanceId);
     await cloud.createTags(facts.region, [instance.instanceId], { 'flatnet:abandoned-by': ctx.run.id });
-    return { detail: `${instance.instanceId} stopped and tagged flatnet:abandoned-by=${ctx.run.id}` };
+    return {
+      detail: `${instance.instanceId} stopped and tagged flatnet:abandoned-by=${ctx.run.id}`,
+      kept: `instance ${instance.instanceId} stopped, not terminated (tagged flatnet:abandoned-by=${ctx.run.id}; terminate it once nobody needs its disk)`,
+    };
   },
 };
 
