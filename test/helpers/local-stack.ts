@@ -1,15 +1,17 @@
 /**
  * The whole local stack for integration tests: the simulated world, the local Slack, and the
- * real bot in HTTP mode with in-process workers, on a unique Redis prefix.
+ * real bot in HTTP mode with in-process workers, on a unique Redis prefix, with every log
+ * line captured (to prove no secret reaches a log).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { loadInventory } from '../../src/config/load-inventory.js';
-import { createLogger } from '../../src/log.js';
+import { loadInventory, type LoadedInventory } from '../../src/config/load-inventory.js';
+import { createLogger, type Logger } from '../../src/log.js';
 import { startSlackEmulator, type SlackEmulator } from '../../src/sim/slack/start-slack-emulator.js';
 import { startWorld, type World, type WorldOptions } from '../../src/sim/world/start-world.js';
+import type { RouterPool } from '../../src/vyos/router-pool.js';
 import { startBot, type BotHandle } from '../../src/wiring/start-bot.js';
 import { dropPrefix, redisUrl, testRedis, uniquePrefix } from './redis.js';
 
@@ -18,14 +20,22 @@ export interface LocalStack {
   slack: SlackEmulator;
   bot: BotHandle;
   prefix: string;
-  /** Every log line the bot and workers wrote (to prove no secret reaches a log). */
+  /** Every log line the bot and workers wrote. */
   logLines: string[];
   close(): Promise<void>;
 }
 
-export async function startLocalStack(worldOptions: Partial<WorldOptions> = {}): Promise<LocalStack> {
-  const dir = mkdtempSync(join(tmpdir(), 'flatnet-stack-'));
-  const prefix = uniquePrefix('stack');
+export interface LocalStackOptions {
+  world?: Partial<WorldOptions>;
+  workerConcurrency?: number;
+  /** Replace the router pool (e.g. one that records every line sent into a session). */
+  routers?: (loaded: LoadedInventory, logger: Logger) => RouterPool;
+  label?: string;
+}
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const dir = mkdtempSync(join(tmpdir(), `flatnet-${options.label ?? 'stack'}-`));
+  const prefix = uniquePrefix(options.label ?? 'stack');
   const logLines: string[] = [];
   const logger = createLogger(
     { level: 'debug' },
@@ -36,20 +46,21 @@ export async function startLocalStack(worldOptions: Partial<WorldOptions> = {}):
       },
     }),
   );
-  const world = await startWorld({ dir, tunnelUpMs: 100, bootMs: 100, ...worldOptions });
-  const inventoryPath = world.writeInventory(join(dir, 'flatnet.yml'));
+  const world = await startWorld({ dir, tunnelUpMs: 100, bootMs: 100, ...options.world });
+  const loaded = loadInventory(world.writeInventory(join(dir, 'flatnet.yml')));
   const signingSecret = 'test-signing-secret';
   const botToken = 'xoxb-test-token';
   const slack = await startSlackEmulator({ signingSecret, botToken });
   const bot = await startBot({
-    loaded: loadInventory(inventoryPath),
+    loaded,
     slack: { mode: 'http', botToken, signingSecret, slackApiUrl: slack.apiUrl },
     redisUrl,
     prefix,
     port: 0,
     host: '127.0.0.1',
     logger,
-    worker: { concurrency: 4 },
+    worker: { concurrency: options.workerConcurrency ?? 4 },
+    ...(options.routers ? { runtime: { routers: options.routers(loaded, logger) } } : {}),
   });
   slack.setBotUrl(`http://127.0.0.1:${bot.port}/slack/events`);
   return {

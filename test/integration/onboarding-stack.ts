@@ -4,20 +4,14 @@
  * session (to prove hostile input never reaches one) and whose logs are captured (to prove no
  * key reaches a log).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { loadInventory } from '../../src/config/load-inventory.js';
-import { createLogger } from '../../src/log.js';
-import { startSlackEmulator, type SlackEmulator } from '../../src/sim/slack/start-slack-emulator.js';
-import { startWorld, type World, type WorldOptions } from '../../src/sim/world/start-world.js';
+import type { SlackEmulator } from '../../src/sim/slack/start-slack-emulator.js';
+import type { World, WorldOptions } from '../../src/sim/world/start-world.js';
 import { openRouterSession } from '../../src/vyos/open-router-session.js';
 import { createRouterPool } from '../../src/vyos/router-pool.js';
 import { routerEndpoints } from '../../src/wiring/connect-to-network.js';
-import { startBot, type BotHandle } from '../../src/wiring/start-bot.js';
+import type { BotHandle } from '../../src/wiring/start-bot.js';
 import type { Run } from '../../src/runbook/types.js';
-import { dropPrefix, redisUrl, testRedis, uniquePrefix } from '../helpers/redis.js';
+import { startLocalStack } from '../helpers/local-stack.js';
 
 export interface OnboardingStack {
   world: World;
@@ -37,73 +31,48 @@ export interface OnboardingStack {
 export const CHANNEL = 'C0NETOPS';
 
 export async function startOnboardingStack(worldOptions: Partial<WorldOptions> = {}): Promise<OnboardingStack> {
-  const dir = mkdtempSync(join(tmpdir(), 'flatnet-onboarding-'));
-  const prefix = uniquePrefix('onb');
-  const logLines: string[] = [];
   const sent: string[] = [];
-  const logger = createLogger(
-    { level: 'debug' },
-    new Writable({
-      write(chunk: Buffer, _enc, done) {
-        logLines.push(chunk.toString());
-        done();
-      },
-    }),
-  );
-  const world = await startWorld({ dir, tunnelUpMs: 100, bootMs: 100, ...worldOptions });
-  const loaded = loadInventory(world.writeInventory(join(dir, 'flatnet.yml')));
-  const routers = createRouterPool({
-    routers: routerEndpoints(loaded),
-    logger,
-    connectTimeoutMs: 5000,
-    commandTimeoutMs: 20000,
-    openSession: async (options) => {
-      const session = await openRouterSession(options);
-      return {
-        get name() {
-          return session.name;
+  const stack = await startLocalStack({
+    label: 'onb',
+    world: worldOptions,
+    workerConcurrency: 8,
+    routers: (loaded, logger) =>
+      createRouterPool({
+        routers: routerEndpoints(loaded),
+        logger,
+        connectTimeoutMs: 5000,
+        commandTimeoutMs: 20000,
+        openSession: async (options) => {
+          const session = await openRouterSession(options);
+          return {
+            get name() {
+              return session.name;
+            },
+            get isOpen() {
+              return session.isOpen;
+            },
+            get mode() {
+              return session.mode;
+            },
+            send(command, timeoutMs) {
+              sent.push(command.text);
+              return session.send(command, timeoutMs);
+            },
+            close: () => session.close(),
+          };
         },
-        get isOpen() {
-          return session.isOpen;
-        },
-        get mode() {
-          return session.mode;
-        },
-        send(command, timeoutMs) {
-          sent.push(command.text);
-          return session.send(command, timeoutMs);
-        },
-        close: () => session.close(),
-      };
-    },
+      }),
   });
-  const signingSecret = 'test-signing-secret';
-  const botToken = 'xoxb-test-token';
-  const slack = await startSlackEmulator({ signingSecret, botToken });
-  const bot = await startBot({
-    loaded,
-    slack: { mode: 'http', botToken, signingSecret, slackApiUrl: slack.apiUrl },
-    redisUrl,
-    prefix,
-    port: 0,
-    host: '127.0.0.1',
-    logger,
-    worker: { concurrency: 8 },
-    runtime: { routers },
-  });
-  slack.setBotUrl(`http://127.0.0.1:${bot.port}/slack/events`);
+  const { world, slack, bot } = stack;
   const engine = bot.runtime.engine;
   return {
-    world,
-    slack,
-    bot,
-    prefix,
-    logLines,
+    ...stack,
     sent,
     async vpn(user, text) {
       const reply = await slack.slashCommand({ user, channel: CHANNEL, command: '/vpn', text });
       const body = JSON.stringify(reply.json ?? reply.body);
-      return { reply: body, ...(/Started (r-[a-z0-9]{6})/.exec(body)?.[1] ? { runId: /Started (r-[a-z0-9]{6})/.exec(body)![1] } : {}) };
+      const runId = /Started (r-[a-z0-9]{6})/.exec(body)?.[1];
+      return { reply: body, ...(runId ? { runId } : {}) };
     },
     async waitForRun(runId, statuses = ['succeeded', 'failed', 'rolled-back', 'rejected', 'expired', 'cancelled']) {
       const until = Date.now() + 30_000;
@@ -115,14 +84,5 @@ export async function startOnboardingStack(worldOptions: Partial<WorldOptions> =
       }
     },
     hubLines: () => world.router('hub-tokyo-a').handle.router.activeLines(),
-    async close() {
-      await bot.stop();
-      await slack.close();
-      await world.close();
-      const redis = testRedis();
-      await dropPrefix(redis, prefix);
-      redis.disconnect();
-      rmSync(dir, { recursive: true, force: true });
-    },
   };
 }
