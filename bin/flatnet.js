@@ -1,12 +1,13 @@
 #!/usr/bin/env node
-// Runs the compiled CLI when `npm run build` has produced it, else the TypeScript sources via tsx.
+// In a checkout, run the TypeScript sources through tsx (never a stale build); in the image,
+// where only the compiled dist/ is shipped, run that.
 import { existsSync } from 'node:fs';
 
-const built = new URL('../dist/src/cli.js', import.meta.url);
-if (existsSync(built)) {
-  await import(built.href);
-} else {
+const source = new URL('../src/cli.ts', import.meta.url);
+if (existsSync(source)) {
   const { register } = await import('tsx/esm/api');
   register();
-  await import(new URL('../src/cli.ts', import.meta.url).href);
+  await import(source.href);
+} else {
+  await import(new URL('../dist/src/cli.js', import.meta.url).href);
 }
