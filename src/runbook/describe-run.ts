@@ -1,5 +1,5 @@
 import type { LockHolder } from './target-lock.js';
-import type { Run, RunKind } from './types.js';
+import { rebuildCommandLine, type RunCommandFields } from '../grammar/rebuild-command-line.js';
 
 /** 14:05 UTC — operators in several time zones share one thread, so always UTC. */
 export function formatUtcTime(ms: number): string {
@@ -17,25 +17,9 @@ export function describeBusyTarget(target: string, holder: LockHolder): string {
   return `${target} is busy: ${holder.runId} (${holder.kind} by <@${holder.requester}>, since ${formatUtcTime(holder.since)}) — try again when it finishes`;
 }
 
-const routerVerbs: Partial<Record<RunKind, string>> = {
-  scaleup: 'scaleup',
-  scaledown: 'scaledown',
-  failover: 'failover',
-  failback: 'failback',
-  'router-status': 'status',
-  history: 'history',
-};
-
-/** The slash command that asks for this run again (for "ask again with …"). */
-export function describeCommand(run: Pick<Run, 'kind' | 'target' | 'params'>): string {
-  const routerVerb = routerVerbs[run.kind];
-  const head = routerVerb ? `/router ${routerVerb}` : `/vpn ${run.kind}`;
-  const target = run.target === '*' ? '' : ` ${run.target}`;
-  const flags = Object.entries(run.params)
-    .filter(([, value]) => typeof value === 'string' || typeof value === 'number')
-    .map(([key, value]) => ` --${key} ${String(value)}`)
-    .join('');
-  return `${head}${target}${flags}`;
+/** The slash command that asks for this run again (for "ask again with …"): one rebuild for every front end. */
+export function describeCommand(run: RunCommandFields): string {
+  return rebuildCommandLine(run);
 }
 
 /** "a, b and c" */

@@ -1,4 +1,5 @@
-import type { Run, RunKind, RunStatus, StepStatus } from '../../runbook/types.js';
+import { rebuildCommandLine } from '../../grammar/rebuild-command-line.js';
+import type { Run, RunStatus, StepStatus } from '../../runbook/types.js';
 import { escapeMrkdwn } from './escape-mrkdwn.js';
 
 /** The emoji a run's status wears, everywhere it is shown. */
@@ -29,33 +30,12 @@ export const STEP_ICON: Record<StepStatus, string> = {
   'undo-failed': ':bangbang:',
 };
 
-const COMMAND_OF_KIND: Record<RunKind, string> = {
-  status: '/vpn status',
-  'router-status': '/router status',
-  history: '/router history',
-  scaleup: '/router scaleup',
-  scaledown: '/router scaledown',
-  failover: '/router failover',
-  failback: '/router failback',
-  'add-peer': '/vpn add-peer',
-  'remove-peer': '/vpn remove-peer',
-  peers: '/vpn peers',
-  'attach-vpc': '/vpn attach-vpc',
-};
-
 /**
  * The command line a person would have typed for this run, rebuilt from the record (not the
- * raw text: that may have held a key). Only a few well-known options are echoed back.
+ * raw text: that may have held a key). The same rebuild as "ask again with …", so it parses.
  */
 export function commandLineOf(run: Pick<Run, 'kind' | 'target' | 'params' | 'dryRun'>): string {
-  const parts = [COMMAND_OF_KIND[run.kind]];
-  if (run.target && run.target !== '*') parts.push(run.target);
-  for (const option of ['type', 'region'] as const) {
-    const value = run.params[option];
-    if (typeof value === 'string' || typeof value === 'number') parts.push(`--${option} ${value}`);
-  }
-  if (run.dryRun) parts.push('--dry-run');
-  return parts.join(' ');
+  return rebuildCommandLine(run);
 }
 
 /** The command as inline code, safe for mrkdwn. */
