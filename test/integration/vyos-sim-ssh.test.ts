@@ -147,6 +147,26 @@ describe('VyOS emulator over SSH', () => {
     expect(shell.transcript.endsWith('vyos@hub-tokyo-a:~$ ')).toBe(true);
   });
 
+  it('a commit-confirm whose commit fails prints only the failure and arms no reboot timer', async () => {
+    const handle = await start();
+    const shell = await shellTo(handle);
+    await shell.run('configure');
+    // A WireGuard peer without allowed-ips passes `set` but fails the commit's validation.
+    await shell.run(`set interfaces wireguard wg0 peer BRANCH1 public-key ${WG_ALICE.publicKey}`);
+    await shell.run('commit-confirm 1', /Proceed \? \[Y\/n\] $/);
+    const failed = await shell.run('y');
+    expect(failed).not.toContain('Initialized commit-confirm');
+    expect(failed.split('\n').slice(-2)).toEqual(['[[interfaces wireguard wg0]] failed', 'Commit failed']);
+    expect(handle.router.confirmPending).toBe(false);
+    expect(await shell.run('confirm')).toBe('No confirm pending');
+    expect(handle.router.activeLines().join('\n')).not.toContain('BRANCH1');
+    // With nothing pending, a valid commit-confirm afterwards is not refused as "Another confirm is pending".
+    await shell.run("set interfaces wireguard wg0 peer BRANCH1 allowed-ips '10.250.0.12/32'");
+    await shell.run('commit-confirm 1', /Proceed/);
+    expect(await shell.run('y')).toBe('Initialized commit-confirm; 1 minutes to confirm before reboot');
+    expect(await shell.run('confirm')).toBe('Reboot timer stopped');
+  });
+
   it('reboots into the saved configuration when a commit-confirm is not confirmed', async () => {
     const handle = await start({ minuteMs: 50, rebootMs: 100 });
     const shell = await shellTo(handle);

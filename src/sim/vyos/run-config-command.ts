@@ -42,12 +42,12 @@ async function commitConfirm(ctx: ConfigContext, args: string[]): Promise<void> 
   if (answer !== '' && answer !== 'y' && answer !== 'yes') return;
   if (working.equals(router.active)) return ctx.print(['No configuration changes to commit']);
   const rollback = router.active.clone();
-  router.armCommitConfirm(minutes, action, rollback);
-  ctx.print([`Initialized commit-confirm; ${minutes} minutes to confirm before ${action}`]);
   const result = await router.commit(working);
-  // A commit that did not happen leaves nothing to roll back.
-  if (result.outcome !== 'committed') router.confirmCommit();
-  ctx.print(result.lines);
+  // VyOS validates before it arms anything: a failed (or locked-out) commit prints only its
+  // failure and schedules no reboot, so a driver never sees "Initialized" for nothing.
+  if (result.outcome !== 'committed') return ctx.print(result.lines);
+  router.armCommitConfirm(minutes, action, rollback);
+  ctx.print([`Initialized commit-confirm; ${minutes} minutes to confirm before ${action}`, ...result.lines]);
 }
 
 function show(ctx: ConfigContext, words: string[]): void {
