@@ -5,12 +5,10 @@
  * - /metrics: Prometheus text (runs by kind and outcome, step durations, tunnels per router,
  *   queue depth), read from Redis at scrape time so worker processes are counted too;
  * - /admin/queues: the BullMQ dashboard, only when a password is configured, behind HTTP
- *   basic auth (user `flatnet`).
+ *   basic auth (user `flatnet`). Its packages (≈ 30 MB of resident memory) are imported only
+ *   then, so a bot without a dashboard never carries them.
  */
 import { timingSafeEqual, createHash } from 'node:crypto';
-import { createBullBoard } from '@bull-board/api';
-import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
-import { ExpressAdapter } from '@bull-board/express';
 import type { RequestHandler, Router } from 'express';
 import { createMetricsRegistry } from '../metrics/create-metrics-registry.js';
 import type { Runtime } from './create-runtime.js';
@@ -37,7 +35,8 @@ export function basicAuth(user: string, password: string, realm: string): Reques
   };
 }
 
-export function mountOpsRoutes(router: Router, options: { runtime: Runtime; dashboardPassword?: string }): void {
+/** Resolves once every route is mounted: mount before the server starts listening. */
+export async function mountOpsRoutes(router: Router, options: { runtime: Runtime; dashboardPassword?: string }): Promise<void> {
   const { runtime } = options;
   router.get('/healthz', (_req, res) => {
     runtime.redis
@@ -56,6 +55,11 @@ export function mountOpsRoutes(router: Router, options: { runtime: Runtime; dash
   });
 
   if (!options.dashboardPassword) return;
+  const [{ createBullBoard }, { BullMQAdapter }, { ExpressAdapter }] = await Promise.all([
+    import('@bull-board/api'),
+    import('@bull-board/api/bullMQAdapter'),
+    import('@bull-board/express'),
+  ]);
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(DASHBOARD_PATH);
   // Read-only: retrying or deleting a run's job by hand would bypass the engine's record of the

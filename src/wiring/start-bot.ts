@@ -52,8 +52,8 @@ export async function startBot(options: BotOptions): Promise<BotHandle> {
     ...options.runtime,
   });
   register(bolt.app, { slash: runtime.slash, decider: runtime.engine });
-  mountOpsRoutes(bolt.ops, { runtime, ...(options.dashboardPassword ? { dashboardPassword: options.dashboardPassword } : {}) });
   try {
+    await mountOpsRoutes(bolt.ops, { runtime, ...(options.dashboardPassword ? { dashboardPassword: options.dashboardPassword } : {}) });
     const { port } = await bolt.start();
     return {
       port,
