@@ -5,13 +5,14 @@
  * EC2 a moment ago: nothing else is ever trusted this way. The key goes into the step result
  * and the final summary so the operator pins it in the inventory.
  */
-import { Client } from 'ssh2';
 import { RouterError } from '../errors.js';
 import { keyLineOf } from '../vyos/check-host-key.js';
+import { loadSsh2 } from '../vyos/load-ssh2.js';
 
-export function scanHostKey(endpoint: { host: string; port: number; name?: string; timeoutMs?: number }): Promise<string> {
+export async function scanHostKey(endpoint: { host: string; port: number; name?: string; timeoutMs?: number }): Promise<string> {
   const name = endpoint.name ?? `${endpoint.host}:${endpoint.port}`;
   const timeoutMs = endpoint.timeoutMs ?? 10_000;
+  const { Client } = await loadSsh2();
   return new Promise<string>((resolve, reject) => {
     const client = new Client();
     let presented: Buffer | undefined;

@@ -5,11 +5,12 @@
  * what it waited for and what it saw last.
  */
 import { connect } from 'node:net';
-import { Client, type ClientChannel } from 'ssh2';
+import type { ClientChannel } from 'ssh2';
 import { RouterError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { fingerprintOf, hostKeyMatches, keyLineOf, parsePinnedKey } from './check-host-key.js';
 import { cleanTerminalOutput } from './clean-terminal-output.js';
+import { loadSsh2 } from './load-ssh2.js';
 import { redactSecrets } from './redact-secrets.js';
 import { assertIssuedCommand, RouterCommand } from './router-command.js';
 
@@ -82,6 +83,7 @@ export async function openRouterSession(opts: RouterSessionOptions): Promise<Rou
   const log = opts.logger?.child({ router: name });
   const pinned = parsePinnedKey(opts.hostKey);
   let presented: Buffer | undefined;
+  const { Client } = await loadSsh2();
   const client = new Client();
 
   const stream = await new Promise<ClientChannel>((resolve, reject) => {

@@ -4,7 +4,8 @@
  * and BGP ASNs unless the connection is static-routes-only. Values are read as strings
  * (a key like `01234567` must keep its leading zero); the key never appears in an error.
  */
-import { XMLParser } from 'fast-xml-parser';
+import { createRequire } from 'node:module';
+import type { XMLParser as XmlParserClass } from 'fast-xml-parser';
 import { CloudError } from '../errors.js';
 
 export interface TunnelEndpoint {
@@ -41,6 +42,18 @@ export interface CustomerGatewayConfig {
 }
 
 type Node = Record<string, unknown>;
+
+let xmlParserClass: typeof XmlParserClass | undefined;
+
+/**
+ * fast-xml-parser, required on the first parse instead of imported at start-up: only
+ * attach-vpc reads this XML, and every bot and worker would otherwise carry the parser
+ * (≈ 8 MB of resident memory). `require` keeps this function synchronous for its callers.
+ */
+function loadXmlParserClass(): typeof XmlParserClass {
+  xmlParserClass ??= (createRequire(import.meta.url)('fast-xml-parser') as { XMLParser: typeof XmlParserClass }).XMLParser;
+  return xmlParserClass;
+}
 
 function bad(problem: string): CloudError {
   return new CloudError(
@@ -123,6 +136,7 @@ function tunnel(node: Node, index: number, withBgp: boolean): VgwTunnel {
 
 export function parseCustomerGatewayConfig(xml: string): CustomerGatewayConfig {
   if (typeof xml !== 'string' || !xml.includes('<vpn_connection')) throw bad('is not the expected XML (no <vpn_connection> element)');
+  const XMLParser = loadXmlParserClass();
   let doc: Node;
   try {
     const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', parseTagValue: false, isArray: (name) => name === 'ipsec_tunnel' });
