@@ -6,9 +6,6 @@
 import { describeError, FlatnetError } from './errors.js';
 import { EXIT } from './cli/exit-codes.js';
 import { parseArgs } from './cli/parse-args.js';
-import { runSlashCommand } from './cli/run-slash-command.js';
-import { approveRun } from './cli/approve-run.js';
-import { runBot, runWorker } from './cli/run-services.js';
 
 const USAGE = `flatnet — chat-ops for a multi-region VyOS VPN on AWS
 
@@ -31,15 +28,25 @@ const io = { out: (t: string) => process.stdout.write(`${t}\n`), err: (t: string
 async function main(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   const args = parseArgs(rest, ['no-worker', 'reject', 'http', 'with-worker', 'dry-run']);
+  // Each subcommand imports only what it runs: a worker, say, never loads Bolt and Express,
+  // whose code would otherwise sit in its memory for nothing.
   switch (sub) {
-    case 'run':
+    case 'run': {
+      const { runSlashCommand } = await import('./cli/run-slash-command.js');
       return runSlashCommand(args, io);
-    case 'approve':
+    }
+    case 'approve': {
+      const { approveRun } = await import('./cli/approve-run.js');
       return approveRun(args, io);
-    case 'bot':
+    }
+    case 'bot': {
+      const { runBot } = await import('./cli/run-bot.js');
       return runBot(args, io);
-    case 'worker':
+    }
+    case 'worker': {
+      const { runWorker } = await import('./cli/run-worker.js');
       return runWorker(args, io);
+    }
     case 'sim': {
       const { runSim } = await import('./sim/world/run-sim.js');
       await runSim(rest);
