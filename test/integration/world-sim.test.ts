@@ -150,6 +150,30 @@ describe('simulated world', () => {
     await waitFor('ireland back up', () => world.model.isUp(world.model.tunnelsOf(ireland.instanceId).find((t) => t.peer === 'hub')));
   });
 
+  it('tears every SA down on reset vpn ipsec site-to-site all and re-establishes them after tunnelUpMs', async () => {
+    const oregon = world.router('spoke-oregon');
+    const before = Date.now();
+    const out = await exec(oregon, botKey, 'reset vpn ipsec site-to-site all');
+    expect(out).toContain('Peer hub terminate result: success');
+    const spokeSide = world.model.tunnelsOf(oregon.instanceId).find((t) => t.peer === 'hub')!;
+    const hubSide = world.model.tunnelsOf(hubA().instanceId).find((t) => t.peer === 'spoke-oregon')!;
+    // Down right after the reset, on both ends, until the establishment time has passed.
+    expect(spokeSide.upAt).toBeGreaterThanOrEqual(before + world.model.tunnelUpMs);
+    expect(hubSide.upAt).toBe(spokeSide.upAt);
+    await waitFor('oregon back up', () => world.model.isUp(world.model.tunnelsOf(oregon.instanceId).find((t) => t.peer === 'hub')));
+  });
+
+  it('treats an ipsec-reset that names no peer as a reset of every SA on that router', async () => {
+    const singapore = world.router('spoke-singapore');
+    await waitFor('singapore up', () => world.model.isUp(world.model.tunnelsOf(singapore.instanceId).find((t) => t.peer === 'hub')));
+    const before = Date.now();
+    singapore.handle.router.emit('ipsec-reset', {});
+    const spokeSide = world.model.tunnelsOf(singapore.instanceId).find((t) => t.peer === 'hub')!;
+    expect(spokeSide.upAt).toBeGreaterThanOrEqual(before + world.model.tunnelUpMs);
+    expect(world.model.tunnelsOf(hubA().instanceId).find((t) => t.peer === 'spoke-singapore')?.upAt).toBe(spokeSide.upAt);
+    await waitFor('singapore back up', () => world.model.isUp(world.model.tunnelsOf(singapore.instanceId).find((t) => t.peer === 'hub')));
+  });
+
   it('fails the hub over: stop, outage, EIP + route to the standby, tunnels back on hub-tokyo-b', async () => {
     world.resetTimeline();
     const a = hubA();

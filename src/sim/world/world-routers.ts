@@ -99,6 +99,9 @@ export class WorldRouters {
     });
     router.on('ipsec-reset', (e: { peer?: string }) => {
       if (e.peer) record.peerResetAt.set(e.peer, Date.now());
+      // A reset that names no peer (`reset vpn ipsec site-to-site all` told as one event) tears
+      // every SA down, like a restart: they all re-establish after tunnelUpMs.
+      else record.ipsecRestartedAt = Date.now();
       model.evaluate();
     });
     this.routers.set(instanceId, sim);
