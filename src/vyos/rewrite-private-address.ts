@@ -1,12 +1,14 @@
 /**
  * Scale-up copies the running configuration to a new, bigger instance. The new instance has a
- * new private address, and the Transit VPC's users lost every tunnel because the copied
- * config still named the old one: rewrite it wherever it appears (`local-address`, the PSK
- * `id`s, `local-id`, interface addresses, BGP `update-source`, …). Hardware ids (`hw-id`)
- * belong to the old instance's NICs and would stop the new one from bringing eth0 up.
- * `system login` is left to the new instance's own image: its lines carry crypt hashes
- * (`$6$…`) that flatnet's shell-safe value check refuses by design, and the AMI already has
- * the bot's login (without it flatnet could not have connected).
+ * new private address, and on EC2 the Elastic IP is NAT'd to it, so strongSwan binds
+ * `local-address` to it and local ids may name it: the Transit VPC's users lost every tunnel
+ * because the copied config still named the old one. Rewrite it wherever it appears as a
+ * whole address (`local-address`, the PSK `id`s, `local-id`, interface addresses, BGP
+ * `update-source`, a path word or a value, with or without a prefix length).
+ * Hardware ids (`hw-id`) belong to the old instance's NICs and would stop the new one from
+ * bringing eth0 up. `system login` is left to the new instance's own image: its lines carry
+ * crypt hashes (`$6$…`) that flatnet's shell-safe value check refuses by design, and the AMI
+ * already has the bot's login (without it flatnet could not have connected).
  */
 import type { ConfigLine } from './types.js';
 import { assertIpAddress } from './validate-network-input.js';
@@ -14,22 +16,54 @@ import { assertIpAddress } from './validate-network-input.js';
 export interface RewriteOptions {
   from: string;
   to: string;
+  /**
+   * `to` is a placeholder such as `<new-private-ip>` (a dry run, where the new instance does
+   * not exist): the result is for showing, never for a router shell.
+   */
+  preview?: boolean;
 }
 
-function rewriteToken(token: string, from: string, to: string): string {
-  if (token === from) return to;
-  // An interface address with its prefix length: 10.0.1.10/24.
-  if (token.startsWith(`${from}/`)) return `${to}${token.slice(from.length)}`;
-  return token;
+export interface RewriteChange {
+  before: ConfigLine;
+  /** Undefined: the line was dropped (hw-id, system login). */
+  after?: ConfigLine;
 }
 
-export function rewritePrivateAddress(lines: ConfigLine[], { from, to }: RewriteOptions): ConfigLine[] {
+export interface RewriteResult {
+  /** The lines to apply on the new router, in the original order. */
+  lines: ConfigLine[];
+  /** Each line that changed or was dropped, in order: the dry run shows these. */
+  changes: RewriteChange[];
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+const isDropped = (l: ConfigLine) => l.path.includes('hw-id') || (l.path[0] === 'system' && l.path[1] === 'login');
+
+export function rewritePrivateAddress(lines: readonly ConfigLine[], { from, to, preview = false }: RewriteOptions): RewriteResult {
   assertIpAddress(from, 'old private address');
-  assertIpAddress(to, 'new private address');
-  return lines
-    .filter((l) => !l.path.includes('hw-id') && !(l.path[0] === 'system' && l.path[1] === 'login'))
-    .map((l) => {
-      const path = l.path.map((w) => rewriteToken(w, from, to));
-      return l.value === undefined ? { op: l.op, path } : { op: l.op, path, value: rewriteToken(l.value, from, to) };
-    });
+  if (!preview) assertIpAddress(to, 'new private address');
+  // A whole address only: 10.0.1.10 must not match inside 10.0.1.100 or 110.0.1.10.
+  const pattern = new RegExp(`(?<![\\d.])${escapeRegExp(from)}(?!\\d|\\.\\d)`, 'g');
+  const swap = (text: string) => text.replace(pattern, to);
+  const out: ConfigLine[] = [];
+  const changes: RewriteChange[] = [];
+  for (const line of lines) {
+    if (isDropped(line)) {
+      changes.push({ before: line });
+      continue;
+    }
+    const path = line.path.map(swap);
+    const value = line.value === undefined ? undefined : swap(line.value);
+    const changed = value !== line.value || path.some((w, i) => w !== line.path[i]);
+    const after: ConfigLine = value === undefined ? { op: line.op, path } : { op: line.op, path, value };
+    out.push(changed ? after : line);
+    if (changed) changes.push({ before: line, after });
+  }
+  return { lines: out, changes };
+}
+
+/** A line as an operator reads it (for the dry-run diff); not for the router shell. */
+export function showConfigLine(line: ConfigLine): string {
+  return `${line.op} ${line.path.join(' ')}${line.value === undefined ? '' : ` '${line.value}'`}`;
 }

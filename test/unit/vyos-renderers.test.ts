@@ -2,7 +2,6 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { BadInputError, CloudError } from '../../src/errors.js';
 import { renderConfigLine } from '../../src/vyos/config-line.js';
-import { parseConfigCommands } from '../../src/vyos/parse-config-commands.js';
 import { parseCustomerGatewayConfig } from '../../src/vyos/parse-customer-gateway-config.js';
 import { renderIpsecPeer, renderIpsecPeerRemoval, type IpsecPeerSpec } from '../../src/vyos/render-ipsec-peer.js';
 import { renderRemoteVyos } from '../../src/vyos/render-remote-vyos.js';
@@ -10,7 +9,6 @@ import { renderSwanctl } from '../../src/vyos/render-swanctl.js';
 import { renderVgwTunnels } from '../../src/vyos/render-vgw-tunnels.js';
 import { renderWgQuick } from '../../src/vyos/render-wg-quick.js';
 import { renderWireguardPeer, renderWireguardPeerRemoval } from '../../src/vyos/render-wireguard-peer.js';
-import { rewritePrivateAddress } from '../../src/vyos/rewrite-private-address.js';
 import type { ConfigLine } from '../../src/vyos/types.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/vyos/${name}`, import.meta.url), 'utf8');
@@ -114,41 +112,6 @@ describe('parseCustomerGatewayConfig and renderVgwTunnels', () => {
       expect(err).toBeInstanceOf(CloudError);
       expect(String((err as Error).message)).not.toContain('Tunnel1Key');
     }
-  });
-});
-
-describe('rewritePrivateAddress', () => {
-  it('replaces the old private address everywhere and drops hw-id', () => {
-    const running = parseConfigCommands(fixture('config-commands.txt'));
-    const out = rewritePrivateAddress(running, { from: '10.0.1.10', to: '10.0.1.77' });
-    const text = script(out.filter((l) => !l.path.includes('banner')));
-    expect(text).not.toContain('10.0.1.10');
-    expect(text).not.toContain('hw-id');
-    expect(text).toContain("set vpn ipsec site-to-site peer OFFICE local-address '10.0.1.77'");
-    expect(text).toContain("set vpn ipsec authentication psk OFFICE id '10.0.1.77'");
-    expect(out).toHaveLength(running.length - 2); // hw-id and the login banner
-  });
-
-  it('leaves system login (crypt hashes) to the new instance, so every line it returns is applicable', () => {
-    const running = parseConfigCommands(
-      "set system login user vyos authentication encrypted-password '$6$rounds=656000$abc$def'\nset system host-name 'hub-tokyo-a'\n",
-    );
-    const out = rewritePrivateAddress(running, { from: '10.0.1.10', to: '10.0.1.77' });
-    expect(out).toEqual([{ op: 'set', path: ['system', 'host-name'], value: 'hub-tokyo-a' }]);
-    expect(() => out.map(renderConfigLine)).not.toThrow();
-  });
-
-  it('does not touch addresses that merely start with the old one', () => {
-    const lines: ConfigLine[] = [
-      { op: 'set', path: ['interfaces', 'ethernet', 'eth1', 'address'], value: '10.0.1.100/24' },
-      { op: 'set', path: ['interfaces', 'ethernet', 'eth0', 'address'], value: '10.0.1.1/24' },
-      { op: 'set', path: ['protocols', 'bgp', 'neighbor', '10.0.1.1', 'update-source'], value: '10.0.1.1' },
-    ];
-    expect(rewritePrivateAddress(lines, { from: '10.0.1.1', to: '10.0.2.2' })).toEqual([
-      { op: 'set', path: ['interfaces', 'ethernet', 'eth1', 'address'], value: '10.0.1.100/24' },
-      { op: 'set', path: ['interfaces', 'ethernet', 'eth0', 'address'], value: '10.0.2.2/24' },
-      { op: 'set', path: ['protocols', 'bgp', 'neighbor', '10.0.2.2', 'update-source'], value: '10.0.2.2' },
-    ]);
   });
 });
 

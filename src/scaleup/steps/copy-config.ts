@@ -6,7 +6,7 @@
  */
 import type { Step } from '../../runbook/types.js';
 import { redactSecrets } from '../../vyos/redact-secrets.js';
-import { rewritePrivateAddress, showConfigLine } from '../rewrite-private-address.js';
+import { rewritePrivateAddress, showConfigLine } from '../../vyos/rewrite-private-address.js';
 import { asJson, newInstanceOf, resultOf, type CopyConfigResult, type LoadFactsResult } from '../scale-facts.js';
 import type { ScaleDeps } from '../scale-deps.js';
 
@@ -27,15 +27,15 @@ export const copyConfigStep: Step<ScaleDeps> = {
 
     if (ctx.dryRun) {
       // The new router does not exist, so nothing can be compared on it: show what would change.
-      const preview = rewritePrivateAddress(config, facts.privateIp, '<new-private-ip>');
+      const preview = rewritePrivateAddress(config, { from: facts.privateIp, to: '<new-private-ip>', preview: true });
       const shown = preview.changes.slice(0, SHOWN_CHANGES).map((c) => (c.after ? `~ ${showConfigLine(c.after)}` : `- ${showConfigLine(c.before)}`));
       for (const line of shown) await ctx.note(redactSecrets(line));
       const result = { dryRun: true, lines: preview.lines.length, changed: preview.changes.length, changes: shown.map((l) => redactSecrets(l)) };
-      return { result: asJson(result), detail: `would apply ${preview.lines.length} set lines; ${preview.changes.length} differ from ${facts.router}'s (address rewritten, hw-id dropped)` };
+      return { result: asJson(result), detail: `would apply ${preview.lines.length} set lines; ${preview.changes.length} differ from ${facts.router}'s (address rewritten, hw-id and system login dropped)` };
     }
 
     const fresh = newInstanceOf(ctx.results);
-    const rewrite = rewritePrivateAddress(config, facts.privateIp, fresh.privateIp);
+    const rewrite = rewritePrivateAddress(config, { from: facts.privateIp, to: fresh.privateIp });
     const instance = await cloud.describeInstance(facts.region, fresh.instanceId);
     const ssh = await ctx.deps.replacementSsh(instance);
     // Trust on first use, and only here: this instance was found by this run's client token.
@@ -44,20 +44,21 @@ export const copyConfigStep: Step<ScaleDeps> = {
     // Applying the same lines again commits nothing (no changes): safe to repeat after a crash.
     const applied = await client.applyConfig(rewrite.lines, { save: true });
     await ctx.deps.afterAction?.('copy-config');
-    const dropped = rewrite.changes.filter((c) => !c.after).length;
+    const dropped = rewrite.changes.filter((c) => !c.after && c.before.path.includes('hw-id')).length;
+    const loginLeft = rewrite.changes.filter((c) => !c.after).length - dropped;
     const result: CopyConfigResult = {
       hostKey,
       sshHost: ssh.host,
       sshPort: ssh.port,
       lines: rewrite.lines.length,
-      rewritten: rewrite.changes.length - dropped,
+      rewritten: rewrite.changes.length - dropped - loginLeft,
       droppedHwIds: dropped,
       expectedSas,
       expectedBgp,
     };
     return {
       result: asJson(result),
-      detail: `${rewrite.lines.length} lines ${applied.committed ? 'committed and saved' : 'already in place'} on ${fresh.instanceId}; ${result.rewritten} rewritten to ${fresh.privateIp}, ${dropped} hw-id dropped; host key ${hostKey.slice(0, 24)}… pinned for this run`,
+      detail: `${rewrite.lines.length} lines ${applied.committed ? 'committed and saved' : 'already in place'} on ${fresh.instanceId}; ${result.rewritten} rewritten to ${fresh.privateIp}, ${dropped} hw-id dropped${loginLeft > 0 ? `, ${loginLeft} system login lines left to the new image` : ''}; host key ${hostKey.slice(0, 24)}… pinned for this run`,
     };
   },
 };
