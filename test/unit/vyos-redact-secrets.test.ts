@@ -29,6 +29,33 @@ describe('redactSecrets', () => {
     expect(redactSecrets('no secrets here')).toBe('no secrets here');
   });
 
+  it.each([
+    'private-key not defined',
+    'Wireguard private-key required for interface wg0',
+    'ERROR: secret is missing for peer OFFICE',
+    'password must be at least 8 characters',
+    'the token expired at 14:05',
+    'pre-shared-secret not configured on peer OFFICE',
+  ])('leaves the words of a router error readable: %s', (line) => {
+    expect(redactSecrets(line)).toBe(line);
+  });
+
+  it.each([
+    // A set line carries the value bare as well as quoted: VyOS accepts both.
+    ['set vpn ipsec authentication psk OFFICE secret lowercaseonly', 'set vpn ipsec authentication psk OFFICE secret [redacted]'],
+    ['vyos@hub-tokyo-a# set interfaces wireguard wg0 private-key abcdefgh', 'vyos@hub-tokyo-a# set interfaces wireguard wg0 private-key [redacted]'],
+    ['+set vpn ipsec site-to-site peer OFFICE authentication pre-shared-secret letmein', '+set vpn ipsec site-to-site peer OFFICE authentication pre-shared-secret [redacted]'],
+    // config.boot, as `compare` shows it: the keyword opens a statement whose only word is the value.
+    ['        secret lowercaseonly', '        secret [redacted]'],
+    ['+           pre-shared-secret letmein', '+           pre-shared-secret [redacted]'],
+    // Outside a set line, a word that looks like a key or a secret.
+    [`invalid private-key ${WG_PRIV} for wg0`, 'invalid private-key [redacted] for wg0'],
+    [`peer OFFICE pre-shared-secret ${PSK} was rejected`, 'peer OFFICE pre-shared-secret [redacted] was rejected'],
+    ['wrong private-key "abc" given', 'wrong private-key "[redacted]" given'],
+  ])('masks a value wherever it is one: %s', (input, expected) => {
+    expect(redactSecrets(input)).toBe(expected);
+  });
+
   it('masks an OpenSSH private key block wherever it appears', () => {
     const pem = '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\nAAAA\n-----END OPENSSH PRIVATE KEY-----';
     const out = redactSecrets(`before\n${pem}\nafter`);
