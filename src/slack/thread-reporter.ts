@@ -9,6 +9,7 @@ import { commandCode } from './blocks/describe-run.js';
 import { escapeMrkdwn, mention } from './blocks/escape-mrkdwn.js';
 import type { ChatPort } from './chat-port.js';
 import { callSlack, errText, type RetryPolicy } from './reporter/call-slack.js';
+import { createBurstDeferral } from './reporter/defer-during-burst.js';
 import { eventReply } from './reporter/event-replies.js';
 import { createThreadStore, type ThreadRecord } from './reporter/thread-store.js';
 
@@ -32,6 +33,12 @@ export interface ThreadReporterOptions {
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
   retry?: Partial<Omit<RetryPolicy, 'sleep'>>;
+  /**
+   * Threads of runs created in a burst start when the burst is over: after `quietMs` without a
+   * new run, at most `maxDelayMs` after the first (see reporter/defer-during-burst.ts).
+   * Default 50 ms and 2 s.
+   */
+  createdBurst?: { quietMs: number; maxDelayMs: number };
 }
 
 type Edited = 'root' | 'checklist';
@@ -72,6 +79,7 @@ export function createThreadReporter(options: ThreadReporterOptions): ThreadRepo
   const policy: RetryPolicy = { maxAttempts: 3, maxRateLimitWaits: 10, maxRetryAfterMs: 60_000, backoffMs: 250, ...options.retry, sleep };
   const store = createThreadStore(options.redis, options.prefix, sleep);
   const runs = new Map<string, RunState>();
+  const createdBurst = createBurstDeferral(options.createdBurst ?? { quietMs: 50, maxDelayMs: 2000 });
   let closed = false;
 
   const slack = <T>(what: string, fn: () => Promise<T>): Promise<T> => callSlack(what, fn, policy, log);
@@ -244,6 +252,8 @@ export function createThreadReporter(options: ThreadReporterOptions): ThreadRepo
   }
 
   async function flush(runId?: string): Promise<void> {
+    if (runId) createdBurst.release(runId);
+    else createdBurst.releaseAll();
     for (;;) {
       const states = runId ? [runs.get(runId)].filter((s): s is RunState => s !== undefined) : [...runs.values()];
       const busy = states.filter((s) => !isIdle(s));
@@ -252,32 +262,46 @@ export function createThreadReporter(options: ThreadReporterOptions): ThreadRepo
     }
   }
 
+  /** Take one event into the run's queue: everything slow happens later, in `enqueue`d tasks. */
+  function accept(snapshot: Run, event: RunEvent): void {
+    try {
+      const state = stateOf(snapshot);
+      state.run = snapshot;
+      let folded = false;
+      if (event.type === 'note' && event.text) {
+        const stepId = event.stepId ?? snapshot.steps.find((s) => s.status === 'running')?.id;
+        if (stepId) {
+          state.notes[stepId] = event.text;
+          folded = true;
+        }
+      }
+      enqueue(state, event.type, () => handle(state, snapshot, event, folded));
+      if (!isStatusRun(snapshot)) requestEdit(state, 'checklist');
+      if (rootKey(snapshot) !== state.rootShows) requestEdit(state, 'root');
+    } catch (err) {
+      log.warn({ runId: snapshot.id, event: event.type, err: errText(err) }, 'could not queue a Slack update; the run goes on');
+    }
+  }
+
   return {
     async onEvent(run, event) {
-      try {
-        if (closed || run.origin.kind !== 'slack') return;
-        const snapshot = structuredClone(run);
-        const state = stateOf(snapshot);
-        state.run = snapshot;
-        let folded = false;
-        if (event.type === 'note' && event.text) {
-          const stepId = event.stepId ?? snapshot.steps.find((s) => s.status === 'running')?.id;
-          if (stepId) {
-            state.notes[stepId] = event.text;
-            folded = true;
-          }
-        }
-        enqueue(state, event.type, () => handle(state, snapshot, event, folded));
-        if (!isStatusRun(snapshot)) requestEdit(state, 'checklist');
-        if (rootKey(snapshot) !== state.rootShows) requestEdit(state, 'root');
-      } catch (err) {
-        log.warn({ runId: run.id, event: event.type, err: errText(err) }, 'could not queue a Slack update; the run goes on');
+      if (closed || run.origin.kind !== 'slack') return;
+      const snapshot = structuredClone(run);
+      if (event.type === 'created') {
+        // The command that created the run may not be acknowledged yet: its thread waits for the burst to end.
+        createdBurst.defer(run.id, () => accept(snapshot, event));
+        return;
       }
+      // A later event of a run still held (same process: bot with workers) must not overtake its creation.
+      createdBurst.release(run.id);
+      accept(snapshot, event);
     },
 
     flush,
 
     async close() {
+      // Held threads are started, not dropped: a run created just before shutdown still gets its root.
+      createdBurst.releaseAll();
       closed = true;
       await flush();
     },
