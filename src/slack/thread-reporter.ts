@@ -34,11 +34,11 @@ export interface ThreadReporterOptions {
   sleep?: (ms: number) => Promise<void>;
   retry?: Partial<Omit<RetryPolicy, 'sleep'>>;
   /**
-   * Threads of runs created in a burst start when the burst is over: after `quietMs` without a
-   * new run, at most `maxDelayMs` after the first (see reporter/defer-during-burst.ts).
-   * Default 50 ms and 2 s.
+   * Threads of runs created in a burst start when the burst is over (after `quietMs` without a
+   * new run, at most `maxDelayMs` after the first), `concurrency` at a time: see
+   * reporter/defer-during-burst.ts. Default 50 ms, 2 s, 2.
    */
-  createdBurst?: { quietMs: number; maxDelayMs: number };
+  createdBurst?: { quietMs: number; maxDelayMs: number; concurrency: number };
 }
 
 type Edited = 'root' | 'checklist';
@@ -79,7 +79,7 @@ export function createThreadReporter(options: ThreadReporterOptions): ThreadRepo
   const policy: RetryPolicy = { maxAttempts: 3, maxRateLimitWaits: 10, maxRetryAfterMs: 60_000, backoffMs: 250, ...options.retry, sleep };
   const store = createThreadStore(options.redis, options.prefix, sleep);
   const runs = new Map<string, RunState>();
-  const createdBurst = createBurstDeferral(options.createdBurst ?? { quietMs: 50, maxDelayMs: 2000 });
+  const createdBurst = createBurstDeferral(options.createdBurst ?? { quietMs: 50, maxDelayMs: 2000, concurrency: 2 });
   let closed = false;
 
   const slack = <T>(what: string, fn: () => Promise<T>): Promise<T> => callSlack(what, fn, policy, log);
@@ -252,8 +252,7 @@ export function createThreadReporter(options: ThreadReporterOptions): ThreadRepo
   }
 
   async function flush(runId?: string): Promise<void> {
-    if (runId) createdBurst.release(runId);
-    else createdBurst.releaseAll();
+    await (runId ? createdBurst.release(runId) : createdBurst.releaseAll());
     for (;;) {
       const states = runId ? [runs.get(runId)].filter((s): s is RunState => s !== undefined) : [...runs.values()];
       const busy = states.filter((s) => !isIdle(s));
@@ -262,8 +261,11 @@ export function createThreadReporter(options: ThreadReporterOptions): ThreadRepo
     }
   }
 
-  /** Take one event into the run's queue: everything slow happens later, in `enqueue`d tasks. */
-  function accept(snapshot: Run, event: RunEvent): void {
+  /**
+   * Take one event into the run's queue: everything slow happens later, in `enqueue`d tasks.
+   * Resolves once this event is handled (its thread exists, its replies are posted).
+   */
+  function accept(snapshot: Run, event: RunEvent): Promise<void> {
     try {
       const state = stateOf(snapshot);
       state.run = snapshot;
@@ -276,10 +278,13 @@ export function createThreadReporter(options: ThreadReporterOptions): ThreadRepo
         }
       }
       enqueue(state, event.type, () => handle(state, snapshot, event, folded));
+      const handled = state.tail;
       if (!isStatusRun(snapshot)) requestEdit(state, 'checklist');
       if (rootKey(snapshot) !== state.rootShows) requestEdit(state, 'root');
+      return handled;
     } catch (err) {
       log.warn({ runId: snapshot.id, event: event.type, err: errText(err) }, 'could not queue a Slack update; the run goes on');
+      return Promise.resolve();
     }
   }
 
@@ -292,17 +297,19 @@ export function createThreadReporter(options: ThreadReporterOptions): ThreadRepo
         createdBurst.defer(run.id, () => accept(snapshot, event));
         return;
       }
-      // A later event of a run still held (same process: bot with workers) must not overtake its creation.
-      createdBurst.release(run.id);
-      accept(snapshot, event);
+      // A later event of a run still held (same process: bot with workers) must not overtake its
+      // creation: release() hands the creation to the run's queue before this event joins it.
+      void createdBurst.release(run.id);
+      void accept(snapshot, event);
     },
 
     flush,
 
     async close() {
       // Held threads are started, not dropped: a run created just before shutdown still gets its root.
-      createdBurst.releaseAll();
+      const released = createdBurst.releaseAll();
       closed = true;
+      await released;
       await flush();
     },
   };
