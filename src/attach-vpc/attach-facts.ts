@@ -61,4 +61,10 @@ export function resultOf<T>(results: Readonly<Record<string, Json | undefined>>,
   return value as unknown as T;
 }
 
+/** The result of a step that may not have recorded one: an undo of the step that failed. */
+export function resultIfAny<T>(results: Readonly<Record<string, Json | undefined>>, stepId: string): T | undefined {
+  const value = results[stepId];
+  return value !== undefined && value !== null && typeof value === 'object' ? (value as unknown as T) : undefined;
+}
+
 export const asJson = (value: object): Json => value as unknown as Json;

@@ -13,7 +13,7 @@ import { renderVgwTunnels } from '../vyos/render-vgw-tunnels.js';
 import type { RouterClient } from '../vyos/router-client.js';
 import type { ConfigLine } from '../vyos/types.js';
 import type { AttachVpcDeps } from './attach-deps.js';
-import { asJson, resultOf, STEP, type AttachPlan, type HubTunnelsResult, type VpnConnectionResult } from './attach-facts.js';
+import { asJson, resultIfAny, resultOf, STEP, type AttachPlan, type HubTunnelsResult, type VpnConnectionResult } from './attach-facts.js';
 import { chooseTunnelBaseName, chooseVtiNumbers } from './choose-tunnel-names.js';
 import { placeholderConfig } from './placeholder-config.js';
 import { peerTo, readHubTunnels } from './read-hub-tunnels.js';
@@ -124,8 +124,10 @@ export function configureHubStep(options: { confirmMinutes: number }): Step<Atta
       return { result: asJson({ ...result, added: applied.changed }), detail: `${lines.length} lines on ${plan.hub}: ${names}` };
     },
     async undo(ctx) {
-      const res = resultOf<HubTunnelsResult>(ctx.results, STEP.configureHub);
-      if (!res.added) return;
+      // Absent when this step is the one that failed: the driver discarded the change (or its
+      // commit-confirm rolls back by itself), so there is nothing of ours on the hub.
+      const res = resultIfAny<HubTunnelsResult>(ctx.results, STEP.configureHub);
+      if (!res?.added) return;
       const plan = resultOf<AttachPlan>(ctx.results, STEP.resolve);
       const router = ctx.deps.routers.router(plan.hub);
       await router.applyConfig(removalLines(res), {

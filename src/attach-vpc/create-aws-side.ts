@@ -8,7 +8,7 @@
 import { CloudError } from '../errors.js';
 import type { Step } from '../runbook/types.js';
 import type { AttachVpcDeps } from './attach-deps.js';
-import { asJson, resultOf, STEP, type AttachPlan, type CustomerGatewayResult, type VpnConnectionResult } from './attach-facts.js';
+import { asJson, resultIfAny, resultOf, STEP, type AttachPlan, type CustomerGatewayResult, type VpnConnectionResult } from './attach-facts.js';
 
 const GONE = new Set(['deleting', 'deleted']);
 
@@ -37,8 +37,9 @@ export const createCustomerGatewayStep: Step<AttachVpcDeps> = {
     return { result: asJson({ customerGatewayId: cgw.id, reused: false, skipped: false } satisfies CustomerGatewayResult), detail: `${cgw.id}: ${plan.hubPublicIp}, AS ${cgw.bgpAsn}` };
   },
   async undo(ctx) {
-    const cgw = resultOf<CustomerGatewayResult>(ctx.results, STEP.customerGateway);
-    if (!cgw.customerGatewayId || cgw.reused) return;
+    // Absent when this step is the one that failed: then it created nothing to account for.
+    const cgw = resultIfAny<CustomerGatewayResult>(ctx.results, STEP.customerGateway);
+    if (!cgw?.customerGatewayId || cgw.reused) return;
     return {
       detail: `kept customer gateway ${cgw.customerGatewayId} in AWS: it costs nothing and the next /vpn attach-vpc reuses it`,
       kept: `customer gateway ${cgw.customerGatewayId} (a re-run reuses it)`,
@@ -87,9 +88,9 @@ export const createVpnConnectionStep: Step<AttachVpcDeps> = {
     }
   },
   async undo(ctx) {
-    const conn = resultOf<VpnConnectionResult>(ctx.results, STEP.vpnConnection);
+    const conn = resultIfAny<VpnConnectionResult>(ctx.results, STEP.vpnConnection);
     const plan = resultOf<AttachPlan>(ctx.results, STEP.resolve);
-    if (!conn.vpnConnectionId || conn.reused) return;
+    if (!conn?.vpnConnectionId || conn.reused) return;
     const drop = `aws ec2 delete-vpn-connection --region ${plan.region} --vpn-connection-id ${conn.vpnConnectionId}`;
     return {
       detail: `kept VPN connection ${conn.vpnConnectionId} in AWS: it costs little and the next /vpn attach-vpc reuses it; to drop it: ${drop}`,

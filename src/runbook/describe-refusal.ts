@@ -9,9 +9,9 @@ export function describeRefusal(run: Run, user: string, verdict: DecideVerdict):
       return `you asked for run ${run.id}; another approver must approve it`;
     case 'not-approver': {
       const label = run.approval?.approversLabel;
-      if (label) return `only members of ${label} may approve ${run.kind} runs`;
       const who = listWords((run.approval?.approvers ?? []).map((u) => `<@${u}>`));
-      return `you are not an approver of run ${run.id}${who ? `; ${who} may approve it` : ''}`;
+      const may = label ? `only members of ${label}${who ? ` (${who})` : ''} may approve ${run.kind} runs` : who ? `${who} may approve it` : '';
+      return `you are not an approver of run ${run.id}${may ? `; ${may}` : ''}`;
     }
     case 'already-counted':
       return `you already ${verdict.decision} run ${run.id} at ${formatUtcTime(verdict.at)}; ${verdict.decision === 'approved' ? 'another approver is needed' : 'nothing more to do'}`;

@@ -47,6 +47,8 @@ export interface StepState {
   error?: string;
   /** Set by an undo that left something in place on purpose: named in the run's outcome. */
   kept?: string;
+  /** A failed step whose own undo has run (it may have acted before it failed). */
+  undoneAfterFailure?: boolean;
 }
 
 export interface Decision {

@@ -5,11 +5,14 @@ import { save, stepContext, type RunSession } from './run-session.js';
 import type { StepOutcome } from './types.js';
 
 /**
- * After step `failedIndex` failed: walk the completed steps backwards (the saga pattern).
- * A step marked `stop` ends the walk, because undoing it is the greater risk (e.g. moving
- * the Elastic IP back while the old router is already stopped). Resumable: steps already
- * undone are skipped, and an undo re-run after a crash must be idempotent like any step.
- * The outcome always says exactly what is still in effect and how to continue.
+ * After step `failedIndex` failed: undo it, then walk the completed steps backwards (the saga
+ * pattern). The failed step is undone too because it may have acted before failing (the
+ * Elastic IP moved, then the step's check threw): its undo, like every undo, checks the
+ * world and does nothing where nothing happened. A step marked `stop` ends the walk, because
+ * undoing it is the greater risk (e.g. moving the Elastic IP back while the old router is
+ * already stopped). Resumable: steps already undone are skipped, and an undo re-run after a
+ * crash must be idempotent like any step. The outcome always says exactly what is still in
+ * effect and how to continue.
  */
 export async function undoCompletedSteps<D>(session: RunSession<D>, failedIndex: number): Promise<void> {
   const { core, run, runbook } = session;
@@ -22,11 +25,14 @@ export async function undoCompletedSteps<D>(session: RunSession<D>, failedIndex:
   }
 
   let stopReason: string | undefined;
-  for (let j = failedIndex - 1; j >= 0; j--) {
+  for (let j = failedIndex; j >= 0; j--) {
     const step = runbook.steps[j];
     const state = run.steps[j];
-    if (!step || !state || step.phase === 'plan' || state.status !== 'done') continue;
-    if (step.onLaterFailure === 'stop') {
+    if (!step || !state || step.phase === 'plan') continue;
+    const isFailedStep = j === failedIndex;
+    // The failed step keeps its status (a resumed worker finds the failure by it) and is marked undone apart.
+    if (isFailedStep ? state.status !== 'failed' || state.undoneAfterFailure : state.status !== 'done') continue;
+    if (!isFailedStep && step.onLaterFailure === 'stop') {
       stopReason = `Stopped before undoing "${step.title}": its runbook says undoing it is riskier than leaving it.`;
       break;
     }
@@ -38,13 +44,14 @@ export async function undoCompletedSteps<D>(session: RunSession<D>, failedIndex:
     } catch (err) {
       if (err instanceof OwnershipLostError) throw err;
       state.status = 'undo-failed';
-      state.error = `undo failed: ${describeError(err)}`;
+      state.error = `${isFailedStep && state.error ? `${state.error}; then ` : ''}undo failed: ${describeError(err)}`;
       await save(session);
       await emit(core, run, makeEvent(run, 'undo-failed', core.clock(), { stepId: step.id, text: state.error }));
       stopReason = `Undoing "${step.title}" failed (${describeError(err)}), so flatnet stopped undoing.`;
       break;
     }
-    state.status = 'undone';
+    if (isFailedStep) state.undoneAfterFailure = true;
+    else state.status = 'undone';
     state.finishedAt = core.clock();
     if (undone?.detail !== undefined) state.detail = undone.detail;
     // Saved with the step, so a worker that resumes the undo after a crash still names it.
@@ -53,6 +60,7 @@ export async function undoCompletedSteps<D>(session: RunSession<D>, failedIndex:
     await emit(core, run, makeEvent(run, 'step-undone', core.clock(), { stepId: step.id, text: undone?.detail ?? step.title }));
   }
 
+  // The failed step's own clean-up is shown on its checklist line, not claimed here: it may have found nothing to undo.
   const undone = run.steps.filter((s) => s.status === 'undone').map((s) => `"${s.title}"`);
   const undoneLine = undone.length > 0 ? ` Undid ${listWords(undone.reverse())}.` : '';
   // Everything done and not undone, in the order it was done: what the operator must look at.
@@ -61,7 +69,7 @@ export async function undoCompletedSteps<D>(session: RunSession<D>, failedIndex:
     .map((s) => `"${s.title}"`);
 
   // What the undos left in place on purpose (an AWS object a re-run reuses, a stopped instance).
-  const kept = run.steps.filter((s) => s.status === 'undone' && s.kept).map((s) => s.kept ?? '');
+  const kept = run.steps.filter((s) => (s.status === 'undone' || s.undoneAfterFailure) && s.kept).map((s) => s.kept ?? '');
   const keptList = kept.join('; ');
 
   if (stopReason === undefined) {

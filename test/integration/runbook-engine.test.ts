@@ -116,7 +116,7 @@ describe('runbook engine: the approval gate', () => {
     const self = await engine.decide(id, 'U1', 'approve');
     expect(self).toMatchObject({ ok: false, message: `you asked for run ${id}; another approver must approve it` });
     const stranger = await engine.decide(id, 'U9', 'approve');
-    expect(stranger).toMatchObject({ ok: false, message: 'only members of network-oncall may approve scaleup runs' });
+    expect(stranger).toMatchObject({ ok: false, message: `you are not an approver of run ${id}; only members of network-oncall (<@U1> and <@U2>) may approve scaleup runs` });
     expect((await engine.get(id))?.status).toBe('awaiting-approval');
     expect((await engine.get(id))?.decisions).toEqual([]);
   });

@@ -29,6 +29,8 @@ export interface ToyDeps {
   redis: Redis;
   prefix: string;
   failAt?: string;
+  /** The step acts, then fails (its check after the action throws). */
+  failAfterActionAt?: string;
   undoFailAt?: string;
   hang?: Hang;
 }
@@ -76,6 +78,7 @@ export function toyStep(spec: ToyStepSpec): Step<ToyDeps> {
         hang.reached();
         await hang.release;
       }
+      if (d.failAfterActionAt === spec.id) throw new Error(`${spec.id} acted, then broke`);
       return { result: { did: spec.id }, detail: `${spec.id} done` };
     },
     ...(spec.undoable === false

@@ -28,9 +28,33 @@ describe('runbook engine: a step fails', () => {
       'Step "toy d" failed: d broke on purpose. Undid "toy c", "toy b" and "toy a". Everything this run changed was undone; hub-tokyo-a is as it was before. ' +
         'Fix the cause, then ask again with `/router scaleup hub-tokyo-a --type c5.xlarge`.',
     );
-    const tail = observer.events.map((e) => `${e.type}${e.stepId ? `:${e.stepId}` : ''}`).slice(-8);
-    expect(tail).toEqual(['step-failed:d', 'undo-started:c', 'step-undone:c', 'undo-started:b', 'step-undone:b', 'undo-started:a', 'step-undone:a', 'finished']);
+    // The failed step is cleaned up first (it may have acted before failing), then the others in reverse.
+    expect(observer.events.map((e) => `${e.type}${e.stepId ? `:${e.stepId}` : ''}`).slice(-10)).toEqual([
+      'step-failed:d',
+      'undo-started:d',
+      'step-undone:d',
+      'undo-started:c',
+      'step-undone:c',
+      'undo-started:b',
+      'step-undone:b',
+      'undo-started:a',
+      'step-undone:a',
+      'finished',
+    ]);
     expect(await engine.whoHolds('hub-tokyo-a')).toBeUndefined();
+  });
+
+  it('undoes the failed step too, since it may have acted before failing', async () => {
+    world = createWorld();
+    const engine = world.engine(toyRunbook([{ id: 'a' }, { id: 'b' }, { id: 'c' }]), { deps: { failAfterActionAt: 'b' } });
+    world.startWorker(engine);
+    const { id } = await engine.submit(submitInput());
+    const run = await waitForStatus(engine, id, ['rolled-back', 'failed', 'succeeded']);
+    expect(run.status).toBe('rolled-back');
+    expect(await world.undoOrder()).toEqual(['b', 'a']);
+    expect(run.steps.map((s) => s.status)).toEqual(['undone', 'failed', 'pending']);
+    expect(run.steps[1]?.undoneAfterFailure).toBe(true);
+    expect(run.steps[1]?.error).toBe('b acted, then broke');
   });
 
   it('names what an undo kept on purpose instead of claiming everything was undone', async () => {
