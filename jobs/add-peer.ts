@@ -147,10 +147,12 @@ export function createAddPeerRunbook(): Runbook<OnboardingDeps> {
       const params = addPeerParams(run);
       const configure = run.steps.find((s) => s.id === 'configure')?.detail ?? '';
       if (run.dryRun) return `${run.target} would be added on ${params.router}:\n${configure}`;
+      // A run from the terminal has no Slack DM: its files were written locally (see step 3).
+      const delivered = run.origin.kind === 'cli' ? 'were written to .flatnet/out/' + run.id + ' (mode 0600)' : `went privately to <@${run.requester}>`;
       if (params.kind === 'wireguard') {
-        return `${run.target} added on ${params.router} as ${resultOf<{ address: string }>(run, 'reserve').address ?? '?'} (WireGuard); the client configuration went privately to <@${run.requester}>.`;
+        return `${run.target} added on ${params.router} as ${resultOf<{ address: string }>(run, 'reserve').address ?? '?'} (WireGuard); the client configuration ${delivered}.`;
       }
-      return `site ${run.target} (${params.remote}) added on ${params.router}; its VyOS script and swanctl.conf went privately to <@${run.requester}>.`;
+      return `site ${run.target} (${params.remote}) added on ${params.router}; its VyOS script and swanctl.conf ${delivered}.`;
     },
   };
 }
