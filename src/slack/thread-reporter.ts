@@ -36,7 +36,7 @@ export interface ThreadReporterOptions {
   /**
    * Threads of runs created in a burst start when the burst is over (after `quietMs` without a
    * new run, at most `maxDelayMs` after the first), `concurrency` at a time: see
-   * reporter/defer-during-burst.ts. Default 50 ms, 2 s, 2.
+   * reporter/defer-during-burst.ts. Default 200 ms, 2 s, 1.
    */
   createdBurst?: { quietMs: number; maxDelayMs: number; concurrency: number };
 }
@@ -79,7 +79,7 @@ export function createThreadReporter(options: ThreadReporterOptions): ThreadRepo
   const policy: RetryPolicy = { maxAttempts: 3, maxRateLimitWaits: 10, maxRetryAfterMs: 60_000, backoffMs: 250, ...options.retry, sleep };
   const store = createThreadStore(options.redis, options.prefix, sleep);
   const runs = new Map<string, RunState>();
-  const createdBurst = createBurstDeferral(options.createdBurst ?? { quietMs: 50, maxDelayMs: 2000, concurrency: 2 });
+  const createdBurst = createBurstDeferral(options.createdBurst ?? { quietMs: 200, maxDelayMs: 2000, concurrency: 1 });
   let closed = false;
 
   const slack = <T>(what: string, fn: () => Promise<T>): Promise<T> => callSlack(what, fn, policy, log);
