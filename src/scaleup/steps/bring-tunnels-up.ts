@@ -1,15 +1,15 @@
 /**
- * Execute step 6: the new router holds the Elastic IP; reset IPsec there so it initiates at
- * once instead of waiting for the peers' DPD, then wait until every SA that was up on the old
- * router is up here and every BGP session that was established is established again. A
- * timeout fails the step, and the engine's undo moves the Elastic IP back.
+ * The receiving router holds the Elastic IP; reset IPsec there so it initiates at once instead
+ * of waiting for the peers' DPD, then wait until every SA that was up before is up there and
+ * every BGP session that was established is established again. A timeout fails the step, and
+ * the engine's undo moves the Elastic IP back. Shared by the scale-up and the failover.
  */
 import { FlatnetError } from '../../errors.js';
 import type { Step } from '../../runbook/types.js';
 import type { RouterClient } from '../../vyos/router-client.js';
-import { resultOf, type CopyConfigResult } from '../scale-facts.js';
+import type { CutoverDeps, ResolveCutover } from '../cutover.js';
 import type { ScaleDeps } from '../scale-deps.js';
-import { newRouterClient } from './new-router-client.js';
+import { scaleCutover } from './scale-cutover.js';
 
 export interface TunnelCount {
   sasUp: string[];
@@ -35,49 +35,54 @@ export async function countTunnels(router: RouterClient, expectedSas: string[], 
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export const bringTunnelsUpStep: Step<ScaleDeps> = {
-  id: 'bring-tunnels-up',
-  title: 'Bring the tunnels up on the new router',
-  phase: 'execute',
-  async run(ctx) {
-    const copied = resultOf<CopyConfigResult & { dryRun?: boolean }>(ctx.results, 'copy-config');
-    if (ctx.dryRun) return { detail: 'dry run: would reset IPsec on the new router and wait for its tunnels' };
-    const { expectedSas, expectedBgp } = copied;
-    const total = expectedSas.length + expectedBgp.length;
-    const router = newRouterClient(ctx);
-    const { clock, tunnelWait } = ctx.deps;
+export function createBringTunnelsUpStep<D extends CutoverDeps>(options: { title: string; cutover: ResolveCutover<D> }): Step<D> {
+  return {
+    id: 'bring-tunnels-up',
+    title: options.title,
+    phase: 'execute',
+    async run(ctx) {
+      const cutover = options.cutover(ctx);
+      const { from, to } = cutover;
+      if (ctx.dryRun) return { detail: `dry run: would reset IPsec on ${to.label} and wait for its tunnels` };
+      const { expectedSas, expectedBgp } = cutover;
+      const total = expectedSas.length + expectedBgp.length;
+      const router = to.client();
+      const { clock, tunnelWait } = ctx.deps;
 
-    // Resumed after the tunnels came up: a second reset would only cause a second outage. Only
-    // the SAs are read here: every round trip before the reset lengthens the outage.
-    const upNow = new Set((await router.ipsecReport()).sas.filter((sa) => sa.state === 'up').map((sa) => sa.connection));
-    const resumedAfterReset = expectedSas.length > 0 && expectedSas.every((c) => upNow.has(c));
-    let count = resumedAfterReset ? await countTunnels(router, expectedSas, expectedBgp) : undefined;
-    if (!count || count.sasDown.length + count.bgpDown.length > 0) {
-      await ctx.assertStillOwner();
-      await router.resetIpsec();
-      const deadline = clock() + tunnelWait.timeoutMs;
-      let shown = -1;
-      for (;;) {
-        count = await countTunnels(router, expectedSas, expectedBgp);
-        const up = count.sasUp.length + count.bgpUp.length;
-        if (up === total) break;
-        if (up !== shown) {
-          shown = up;
-          await ctx.note(`tunnels ${count.sasUp.length}/${expectedSas.length} up, BGP ${count.bgpUp.length}/${expectedBgp.length} established`);
+      // Resumed after the tunnels came up: a second reset would only cause a second outage. Only
+      // the SAs are read here: every round trip before the reset lengthens the outage.
+      const upNow = new Set((await router.ipsecReport()).sas.filter((sa) => sa.state === 'up').map((sa) => sa.connection));
+      const resumedAfterReset = expectedSas.length > 0 && expectedSas.every((c) => upNow.has(c));
+      let count = resumedAfterReset ? await countTunnels(router, expectedSas, expectedBgp) : undefined;
+      if (!count || count.sasDown.length + count.bgpDown.length > 0) {
+        await ctx.assertStillOwner();
+        await router.resetIpsec();
+        const deadline = clock() + tunnelWait.timeoutMs;
+        let shown = -1;
+        for (;;) {
+          count = await countTunnels(router, expectedSas, expectedBgp);
+          const up = count.sasUp.length + count.bgpUp.length;
+          if (up === total) break;
+          if (up !== shown) {
+            shown = up;
+            await ctx.note(`tunnels ${count.sasUp.length}/${expectedSas.length} up, BGP ${count.bgpUp.length}/${expectedBgp.length} established`);
+          }
+          if (clock() >= deadline) {
+            const down = [...count.sasDown.map((c) => `SA ${c}`), ...count.bgpDown.map((a) => `BGP ${a}`)];
+            throw new FlatnetError(
+              'TIMEOUT',
+              `${to.label} brought ${up}/${total} tunnels and sessions up within ${Math.round(tunnelWait.timeoutMs / 1000)} s; still down: ${down.slice(0, 8).join(', ')}${down.length > 8 ? ', …' : ''}`,
+              `flatnet moves the Elastic IP back to ${from.label}; compare ${to.label}'s \`show vpn ipsec sa\` and strongSwan log with ${from.label}'s before trying again`,
+            );
+          }
+          await sleep(tunnelWait.pollMs);
         }
-        if (clock() >= deadline) {
-          const down = [...count.sasDown.map((c) => `SA ${c}`), ...count.bgpDown.map((a) => `BGP ${a}`)];
-          throw new FlatnetError(
-            'TIMEOUT',
-            `the new router brought ${up}/${total} tunnels and sessions up within ${Math.round(tunnelWait.timeoutMs / 1000)} s; still down: ${down.slice(0, 8).join(', ')}${down.length > 8 ? ', …' : ''}`,
-            'flatnet moves the Elastic IP back to the old router; compare the new router\'s `show vpn ipsec sa` and strongSwan log with the old one before trying again',
-          );
-        }
-        await sleep(tunnelWait.pollMs);
       }
-    }
-    await ctx.deps.afterAction?.('bring-tunnels-up');
-    if (!count) count = await countTunnels(router, expectedSas, expectedBgp);
-    return { detail: `${count.sasUp.length}/${expectedSas.length} SAs up, ${count.bgpUp.length}/${expectedBgp.length} BGP sessions established on the new router` };
-  },
-};
+      await ctx.deps.afterAction?.('bring-tunnels-up');
+      if (!count) count = await countTunnels(router, expectedSas, expectedBgp);
+      return { detail: `${count.sasUp.length}/${expectedSas.length} SAs up, ${count.bgpUp.length}/${expectedBgp.length} BGP sessions established on ${to.label}` };
+    },
+  };
+}
+
+export const bringTunnelsUpStep: Step<ScaleDeps> = createBringTunnelsUpStep<ScaleDeps>({ title: 'Bring the tunnels up on the new router', cutover: scaleCutover });

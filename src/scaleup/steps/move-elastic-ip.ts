@@ -1,54 +1,57 @@
 /**
- * Execute step 5, the cutover: the Elastic IP is the tunnels' outside address, so from here
- * until the new router re-establishes them, traffic through the hub is down. Everything
- * before prepared the new router so that this window is as short as EC2 and IKE allow.
+ * The cutover's first act: the Elastic IP is the tunnels' outside address, so from here until
+ * the receiving router re-establishes them, traffic through the hub is down. Everything before
+ * prepared that router so that this window is as short as EC2 and IKE allow. Shared by the
+ * scale-up (old instance → new instance) and the failover (primary ⇄ standby).
  */
 import { describeError } from '../../errors.js';
 import type { Step } from '../../runbook/types.js';
-import { newInstanceOf, resultOf, type LoadFactsResult } from '../scale-facts.js';
+import type { CutoverDeps, ResolveCutover } from '../cutover.js';
 import type { ScaleDeps } from '../scale-deps.js';
+import { scaleCutover } from './scale-cutover.js';
 
-export const moveElasticIpStep: Step<ScaleDeps> = {
-  id: 'move-elastic-ip',
-  title: 'Move the Elastic IP to the new router',
-  phase: 'execute',
-  async run(ctx) {
-    const facts = resultOf<LoadFactsResult>(ctx.results, 'load-facts');
-    const { cloud } = ctx.deps;
-    const eip = facts.elasticIp;
-    if (ctx.dryRun) {
-      await cloud.associateAddress(facts.region, { allocationId: eip.allocationId, networkInterfaceId: facts.networkInterfaceId, dryRun: true });
-      return { detail: `DryRun: AssociateAddress ${eip.publicIp} would succeed` };
-    }
-    const fresh = newInstanceOf(ctx.results);
-    const now = await cloud.describeAddress(facts.region, eip.allocationId);
-    if (now.networkInterfaceId !== fresh.networkInterfaceId) {
-      await ctx.assertStillOwner();
-      await cloud.associateAddress(facts.region, { allocationId: eip.allocationId, networkInterfaceId: fresh.networkInterfaceId });
-    }
-    await ctx.deps.afterAction?.('move-elastic-ip');
-    return { detail: `${eip.publicIp} now on ${fresh.networkInterfaceId} (${fresh.instanceId})${now.networkInterfaceId === fresh.networkInterfaceId ? ', already' : ''}` };
-  },
-  async undo(ctx) {
-    const facts = resultOf<LoadFactsResult>(ctx.results, 'load-facts');
-    const { cloud, routers } = ctx.deps;
-    const eip = facts.elasticIp;
-    const fresh = newInstanceOf(ctx.results);
-    const now = await cloud.describeAddress(facts.region, eip.allocationId);
-    // Only take it back from the new router (or from nobody): if someone moved it elsewhere
-    // since, that was a decision flatnet must not overrule.
-    if (now.networkInterfaceId && now.networkInterfaceId !== fresh.networkInterfaceId && now.networkInterfaceId !== facts.networkInterfaceId) {
-      return { detail: `${eip.publicIp} is on ${now.networkInterfaceId}, neither router: left there` };
-    }
-    if (now.networkInterfaceId !== facts.networkInterfaceId) {
-      await cloud.associateAddress(facts.region, { allocationId: eip.allocationId, networkInterfaceId: facts.networkInterfaceId });
-    }
-    // The old router's SAs died with the move; a reset brings them back without waiting for DPD.
-    try {
-      await routers.router(facts.router).resetIpsec();
-    } catch (err) {
-      await ctx.note(`${eip.publicIp} is back on ${facts.router}, but resetting its IPsec failed (${describeError(err)}): its tunnels come back when the peers retry`);
-    }
-    return { detail: `${eip.publicIp} back on ${facts.networkInterfaceId} (${facts.instanceId}); IPsec reset there` };
-  },
-};
+export function createMoveElasticIpStep<D extends CutoverDeps>(options: { title: string; cutover: ResolveCutover<D> }): Step<D> {
+  return {
+    id: 'move-elastic-ip',
+    title: options.title,
+    phase: 'execute',
+    async run(ctx) {
+      const { region, elasticIp: eip, to } = options.cutover(ctx);
+      const { cloud } = ctx.deps;
+      if (ctx.dryRun) {
+        await cloud.associateAddress(region, { allocationId: eip.allocationId, networkInterfaceId: to.networkInterfaceId, dryRun: true });
+        return { detail: `DryRun: AssociateAddress ${eip.publicIp} would succeed` };
+      }
+      const now = await cloud.describeAddress(region, eip.allocationId);
+      if (now.networkInterfaceId !== to.networkInterfaceId) {
+        await ctx.assertStillOwner();
+        await cloud.associateAddress(region, { allocationId: eip.allocationId, networkInterfaceId: to.networkInterfaceId });
+      }
+      await ctx.deps.afterAction?.('move-elastic-ip');
+      return { detail: `${eip.publicIp} now on ${to.networkInterfaceId} (${to.instanceId})${now.networkInterfaceId === to.networkInterfaceId ? ', already' : ''}` };
+    },
+    async undo(ctx) {
+      const { region, elasticIp: eip, from, to } = options.cutover(ctx);
+      const { cloud } = ctx.deps;
+      const now = await cloud.describeAddress(region, eip.allocationId);
+      // Only take it back from the receiving router (or from nobody): if someone moved it
+      // elsewhere since, that was a decision flatnet must not overrule.
+      if (now.networkInterfaceId && now.networkInterfaceId !== to.networkInterfaceId && now.networkInterfaceId !== from.networkInterfaceId) {
+        return { detail: `${eip.publicIp} is on ${now.networkInterfaceId}, neither router: left there` };
+      }
+      if (now.networkInterfaceId !== from.networkInterfaceId) {
+        await cloud.associateAddress(region, { allocationId: eip.allocationId, networkInterfaceId: from.networkInterfaceId });
+      }
+      // The giving router's SAs died with the move; a reset brings them back without waiting for DPD.
+      try {
+        await from.client().resetIpsec();
+      } catch (err) {
+        await ctx.note(`${eip.publicIp} is back on ${from.label}, but resetting its IPsec failed (${describeError(err)}): its tunnels come back when the peers retry`);
+        return { detail: `${eip.publicIp} back on ${from.networkInterfaceId} (${from.instanceId}); IPsec reset there failed` };
+      }
+      return { detail: `${eip.publicIp} back on ${from.networkInterfaceId} (${from.instanceId}); IPsec reset there` };
+    },
+  };
+}
+
+export const moveElasticIpStep: Step<ScaleDeps> = createMoveElasticIpStep<ScaleDeps>({ title: 'Move the Elastic IP to the new router', cutover: scaleCutover });

@@ -1,26 +1,29 @@
 /**
- * Execute step 7: only now, with the new router forwarding through its tunnels, do the VPC
- * routes move to it. (The original runbook moved them first and black-holed traffic for the
- * whole boot.) A route that vanished since the plan is reported, not fatal: there is
- * nothing to repoint, and failing would undo a working cutover.
+ * Only now, with the receiving router forwarding through its tunnels, do the VPC routes move
+ * to it. (The original runbook moved them first and black-holed traffic for the whole boot.)
+ * A route that vanished since the plan is reported, not fatal: there is nothing to repoint,
+ * and failing would undo a working cutover. Shared by the scale-up and the failover.
  *
- * Until the routes move, the hub VPC still sends traffic to the old router, whose tunnels
+ * Until the routes move, the hub VPC still sends traffic to the giving router, whose tunnels
  * went with the Elastic IP: this step is inside the outage, so the routes move in parallel
  * and without a describe first (ReplaceRoute to the interface a route already has is a
  * no-op, so repeating it after a crash is safe).
  */
+import type { Cloud } from '../../aws/cloud.js';
 import type { RouteTable } from '../../aws/types.js';
-import type { Step, StepContext } from '../../runbook/types.js';
+import type { Step } from '../../runbook/types.js';
 import { mapBounded } from '../../util/map-bounded.js';
-import { asJson, newInstanceOf, resultOf, type LoadFactsResult, type RepointResult, type RouteRef } from '../scale-facts.js';
+import { showRoutes, type CutoverDeps, type ResolveCutover } from '../cutover.js';
+import { asJson, type RepointResult, type RouteRef } from '../scale-facts.js';
 import type { ScaleDeps } from '../scale-deps.js';
+import { scaleCutover } from './scale-cutover.js';
 
 /** Where each planned route points now: an interface id, `other` (not an interface), or `missing`. */
-export async function routeTargets(ctx: StepContext<ScaleDeps>, facts: LoadFactsResult): Promise<Map<RouteRef, string>> {
-  const ids = [...new Set(facts.routes.map((r) => r.routeTableId))];
-  const tables: RouteTable[] = ids.length > 0 ? await ctx.deps.cloud.describeRouteTables(facts.region, { routeTableIds: ids }) : [];
+export async function routeTargets(cloud: Pick<Cloud, 'describeRouteTables'>, region: string, routes: RouteRef[]): Promise<Map<RouteRef, string>> {
+  const ids = [...new Set(routes.map((r) => r.routeTableId))];
+  const tables: RouteTable[] = ids.length > 0 ? await cloud.describeRouteTables(region, { routeTableIds: ids }) : [];
   const out = new Map<RouteRef, string>();
-  for (const ref of facts.routes) {
+  for (const ref of routes) {
     const route = tables.find((t) => t.id === ref.routeTableId)?.routes.find((r) => r.destination === ref.destination);
     out.set(ref, route ? (route.networkInterfaceId ?? 'other') : 'missing');
   }
@@ -30,45 +33,45 @@ export async function routeTargets(ctx: StepContext<ScaleDeps>, facts: LoadFacts
 /** EC2's mutating-call bucket allows bursts well above this; a VPN hub has tens of routes, not thousands. */
 const ROUTE_CONCURRENCY = 16;
 
-const show = (routes: RouteRef[]) => routes.map((r) => `${r.routeTableId} ${r.destination}`).join(', ');
-
-export const repointRoutesStep: Step<ScaleDeps> = {
-  id: 'repoint-routes',
-  title: 'Repoint the VPC routes to the new router',
-  phase: 'execute',
-  async run(ctx) {
-    const facts = resultOf<LoadFactsResult>(ctx.results, 'load-facts');
-    const { cloud } = ctx.deps;
-    if (ctx.dryRun) {
-      let would = 0;
-      for (const r of facts.routes) {
-        if ((await cloud.replaceRoute(facts.region, { ...r, networkInterfaceId: facts.networkInterfaceId, dryRun: true })) === 'replaced') would++;
+export function createRepointRoutesStep<D extends CutoverDeps>(options: { title: string; cutover: ResolveCutover<D> }): Step<D> {
+  return {
+    id: 'repoint-routes',
+    title: options.title,
+    phase: 'execute',
+    async run(ctx) {
+      const { region, routes, to } = options.cutover(ctx);
+      const { cloud } = ctx.deps;
+      if (ctx.dryRun) {
+        let would = 0;
+        for (const r of routes) {
+          if ((await cloud.replaceRoute(region, { ...r, networkInterfaceId: to.networkInterfaceId, dryRun: true })) === 'replaced') would++;
+        }
+        return { detail: `DryRun: ReplaceRoute would succeed for ${would}/${routes.length} routes` };
       }
-      return { detail: `DryRun: ReplaceRoute would succeed for ${would}/${facts.routes.length} routes` };
-    }
-    const fresh = newInstanceOf(ctx.results);
-    await ctx.assertStillOwner();
-    const outcomes = await mapBounded(facts.routes, ROUTE_CONCURRENCY, (ref) => cloud.replaceRoute(facts.region, { ...ref, networkInterfaceId: fresh.networkInterfaceId }));
-    const result: RepointResult = { repointed: [], missing: [] };
-    facts.routes.forEach((ref, i) => (outcomes[i] === 'replaced' ? result.repointed : result.missing).push(ref));
-    if (result.missing.length > 0) await ctx.note(`routes gone since the plan (nothing to repoint): ${show(result.missing)}`);
-    await ctx.deps.afterAction?.('repoint-routes');
-    const tables = new Set(result.repointed.map((r) => r.routeTableId)).size;
-    return {
-      result: asJson(result),
-      detail: `${result.repointed.length} routes in ${tables} tables now go to ${fresh.networkInterfaceId}${result.missing.length > 0 ? `; ${result.missing.length} missing: ${show(result.missing)}` : ''}`,
-    };
-  },
-  async undo(ctx) {
-    const facts = resultOf<LoadFactsResult>(ctx.results, 'load-facts');
-    const fresh = newInstanceOf(ctx.results);
-    const targets = await routeTargets(ctx, facts);
-    let back = 0;
-    for (const ref of facts.routes) {
-      // Only routes this run moved: a route someone pointed elsewhere since stays where it is.
-      if (targets.get(ref) !== fresh.networkInterfaceId) continue;
-      if ((await ctx.deps.cloud.replaceRoute(facts.region, { ...ref, networkInterfaceId: facts.networkInterfaceId })) === 'replaced') back++;
-    }
-    return { detail: `${back} routes back on ${facts.networkInterfaceId}` };
-  },
-};
+      await ctx.assertStillOwner();
+      const outcomes = await mapBounded(routes, ROUTE_CONCURRENCY, (ref) => cloud.replaceRoute(region, { ...ref, networkInterfaceId: to.networkInterfaceId }));
+      const result: RepointResult = { repointed: [], missing: [] };
+      routes.forEach((ref, i) => (outcomes[i] === 'replaced' ? result.repointed : result.missing).push(ref));
+      if (result.missing.length > 0) await ctx.note(`routes gone since the plan (nothing to repoint): ${showRoutes(result.missing)}`);
+      await ctx.deps.afterAction?.('repoint-routes');
+      const tables = new Set(result.repointed.map((r) => r.routeTableId)).size;
+      return {
+        result: asJson(result),
+        detail: `${result.repointed.length} routes in ${tables} tables now go to ${to.networkInterfaceId}${result.missing.length > 0 ? `; ${result.missing.length} missing: ${showRoutes(result.missing)}` : ''}`,
+      };
+    },
+    async undo(ctx) {
+      const { region, routes, from, to } = options.cutover(ctx);
+      const targets = await routeTargets(ctx.deps.cloud, region, routes);
+      let back = 0;
+      for (const ref of routes) {
+        // Only routes this run moved: a route someone pointed elsewhere since stays where it is.
+        if (targets.get(ref) !== to.networkInterfaceId) continue;
+        if ((await ctx.deps.cloud.replaceRoute(region, { ...ref, networkInterfaceId: from.networkInterfaceId })) === 'replaced') back++;
+      }
+      return { detail: `${back} routes back on ${from.networkInterfaceId}` };
+    },
+  };
+}
+
+export const repointRoutesStep: Step<ScaleDeps> = createRepointRoutesStep<ScaleDeps>({ title: 'Repoint the VPC routes to the new router', cutover: scaleCutover });

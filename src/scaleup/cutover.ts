@@ -1,0 +1,42 @@
+/**
+ * The cutover, whoever does it: a scale-up moves the traffic from the old instance to the one
+ * it launched, a failover from a primary to its standby, a failback back again. The steps that
+ * flip the traffic (move the Elastic IP, bring the tunnels up, repoint the routes, verify) only
+ * know "from" and "to"; each runbook resolves its Cutover from its own plan results.
+ */
+import type { RouterClient } from '../vyos/router-client.js';
+import type { StepContext } from '../runbook/types.js';
+import type { RouteRef } from './scale-facts.js';
+import type { ScaleDeps } from './scale-deps.js';
+
+/** What the cutover steps use from the world: the cloud, a clock, the tunnel wait, the test hook. */
+export type CutoverDeps = Pick<ScaleDeps, 'cloud' | 'clock' | 'tunnelWait' | 'afterAction'>;
+
+export interface CutoverSide {
+  /** How the thread names it: `hub-tokyo-b`, `the new router`. */
+  label: string;
+  instanceId: string;
+  /** The primary interface: what the Elastic IP and the routes point at. */
+  networkInterfaceId: string;
+  /** A session to the router; never called in a dry run (a scale-up's new router does not exist then). */
+  client(): RouterClient;
+}
+
+export interface Cutover {
+  region: string;
+  elasticIp: { allocationId: string; publicIp: string };
+  /** The routes that pointed at `from` when the plan was read: exactly these move, and move back. */
+  routes: RouteRef[];
+  from: CutoverSide;
+  /** In a dry run, an interface that exists, to prove the permissions against. */
+  to: CutoverSide;
+  /** The SAs and BGP neighbours `to` must bring up before the routes move. */
+  expectedSas: string[];
+  expectedBgp: string[];
+}
+
+/** How a runbook finds its cutover in a step's context (from the results of its earlier steps). */
+export type ResolveCutover<D> = (ctx: StepContext<D>) => Cutover;
+
+/** "route table rtb-1 10.0.0.0/16, …" for notes and errors. */
+export const showRoutes = (routes: RouteRef[]): string => routes.map((r) => `${r.routeTableId} ${r.destination}`).join(', ');
