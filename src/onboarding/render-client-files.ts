@@ -2,7 +2,6 @@
  * The files a requester imports on their side: a wg-quick file (and its QR code for the
  * WireGuard phone apps), or a site's VyOS `set` script and strongSwan swanctl.conf.
  */
-import QRCode from 'qrcode';
 import type { Inventory, RouterEntry } from '../config/inventory-schema.js';
 import { BadInputError } from '../errors.js';
 import type { HubSide } from '../vyos/mirror-ipsec-peer.js';
@@ -57,6 +56,8 @@ export async function wireguardClientFiles(input: WireguardClientInput): Promise
   const base = `${input.peerName}-${input.routerName}`;
   const files: ClientFile[] = [{ filename: `${base}.conf`, title: `WireGuard configuration for ${input.peerName} (wg-quick)`, content: text }];
   if (input.privateKey !== undefined) {
+    // Loaded here, not at start: only add-peer draws QR codes, and an idle process should not carry it.
+    const { default: QRCode } = await import('qrcode');
     const png = await QRCode.toBuffer(text, { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 480 });
     files.push({ filename: `${base}-qr.png`, title: `QR code for the WireGuard app (${input.peerName})`, content: png });
   }
