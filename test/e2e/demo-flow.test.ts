@@ -4,15 +4,15 @@
  * behind it. Screenshots go to docs/ only with UPDATE_SCREENSHOTS=1 (test-output/ otherwise),
  * so a test run never dirties the tree.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { launchChromium } from '../helpers/launch-chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemo, type DemoHandle } from '../../src/demo/start-demo.js';
 import { createLogger } from '../../src/log.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const REGIONS = ['ap-northeast-1', 'us-east-1', 'us-west-2', 'eu-west-1', 'ap-southeast-1', 'sa-east-1'];
 
 let browser: Browser;
@@ -21,15 +21,9 @@ let page: Page;
 let dir: string;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `The demo browser test drives Debian's Chromium at ${CHROMIUM}, which is missing. Install it with ` +
-        '`apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium` (not `npx playwright install`).',
-    );
-  }
   dir = mkdtempSync(join(tmpdir(), 'flatnet-demo-e2e-'));
   [browser, demo] = await Promise.all([
-    chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'] }),
+    launchChromium('The demo browser test'),
     // Faster than the interactive demo's timings, slow enough that the checklist visibly progresses.
     startDemo({ dir, logger: createLogger({ level: 'silent' }), world: { bootMs: 1_000, tunnelUpMs: 500 } }),
   ]);

@@ -1,10 +1,10 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../helpers/launch-chromium.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSampleBot, type SampleBot } from '../../src/sim/slack/start-sample-bot.js';
 import { startSlackEmulator, type SlackEmulator } from '../../src/sim/slack/start-slack-emulator.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SECRET = 'sim-signing-secret-page';
 const TOKEN = 'xoxb-sim-page';
 
@@ -14,16 +14,7 @@ let bot: SampleBot;
 let page: Page;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `The Slack page test drives Debian's Chromium at ${CHROMIUM}, which is missing. Install it with ` +
-        '`apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium` (not `npx playwright install`).',
-    );
-  }
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
-  });
+  browser = await launchChromium('The Slack page test');
 });
 
 afterAll(async () => {

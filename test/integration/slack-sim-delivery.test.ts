@@ -1,22 +1,13 @@
-import { LogLevel, WebClient, type Logger } from '@slack/web-api';
+import { WebClient } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TriggerBook } from '../../src/sim/slack/api-context.js';
 import type { SlackStore } from '../../src/sim/slack/slack-store.js';
-import { startSampleBot, type SampleBot } from '../../src/sim/slack/start-sample-bot.js';
+import { silentSlackLogger, startSampleBot, type SampleBot } from '../../src/sim/slack/start-sample-bot.js';
 import { startSlackEmulator, type SlackEmulator } from '../../src/sim/slack/start-slack-emulator.js';
 
 const SECRET = 'sim-signing-secret-delivery';
 const TOKEN = 'xoxb-sim-delivery';
 
-const quietLogger: Logger = {
-  debug: () => {},
-  info: () => {},
-  warn: () => {},
-  error: () => {},
-  setLevel: () => {},
-  getLevel: () => LogLevel.ERROR,
-  setName: () => {},
-};
 
 let slack: SlackEmulator;
 let bot: SampleBot;
@@ -106,7 +97,7 @@ describe('delivery to a real Bolt app in HTTP mode', () => {
     expect(view.view.callback_id).toBe('add_peer');
 
     // The bot may rewrite the open modal by id; a stale hash is refused as in Slack.
-    const web = new WebClient(TOKEN, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, logger: quietLogger });
+    const web = new WebClient(TOKEN, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, logger: silentSlackLogger });
     const updated = await web.views.update({ view_id: view.id, hash: view.hash, view: view.view as never });
     expect(updated.view?.hash).not.toBe(view.hash);
     await expect(web.views.update({ view_id: view.id, hash: view.hash, view: view.view as never })).rejects.toMatchObject({

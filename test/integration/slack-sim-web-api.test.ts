@@ -1,18 +1,10 @@
-import { ErrorCode, LogLevel, WebClient, type Logger, type WebAPIPlatformError, type WebAPIRateLimitedError } from '@slack/web-api';
+import { ErrorCode, WebClient, type WebAPIPlatformError, type WebAPIRateLimitedError } from '@slack/web-api';
+import { silentSlackLogger } from '../../src/sim/slack/start-sample-bot.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSlackEmulator, type SlackEmulator } from '../../src/sim/slack/start-slack-emulator.js';
 
 const BOT_TOKEN = 'xoxb-sim-web-api-test';
 
-const quiet: Logger = {
-  debug: () => {},
-  info: () => {},
-  warn: () => {},
-  error: () => {},
-  setLevel: () => {},
-  getLevel: () => LogLevel.ERROR,
-  setName: () => {},
-};
 
 let slack: SlackEmulator;
 let client: WebClient;
@@ -20,7 +12,7 @@ let client: WebClient;
 beforeEach(async () => {
   slack = await startSlackEmulator({ signingSecret: 'sim-secret', botToken: BOT_TOKEN });
   // No retries: a refused call must surface at once in a test.
-  client = new WebClient(BOT_TOKEN, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, logger: quiet });
+  client = new WebClient(BOT_TOKEN, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, logger: silentSlackLogger });
 });
 
 afterEach(async () => {
@@ -35,7 +27,7 @@ describe('Slack emulator Web API, driven by the real WebClient', () => {
   it('answers auth.test with the bot identity and refuses a wrong token', async () => {
     const me = await client.auth.test();
     expect(me).toMatchObject({ ok: true, user_id: 'U0FLATNET', bot_id: 'B0FLATNET', team_id: 'T0FLATNET' });
-    const stranger = new WebClient('xoxb-wrong', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, logger: quiet });
+    const stranger = new WebClient('xoxb-wrong', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, logger: silentSlackLogger });
     await expect(stranger.auth.test()).rejects.toMatchObject({ code: ErrorCode.PlatformError, data: { error: 'invalid_auth' } });
   });
 

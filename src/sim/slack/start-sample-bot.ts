@@ -17,7 +17,8 @@ export interface SampleBot {
   close(): Promise<void>;
 }
 
-const silent: Logger = {
+/** A Slack-library logger that says nothing (tests and the sample bot). */
+export const silentSlackLogger: Logger = {
   debug: () => {},
   info: () => {},
   warn: () => {},
@@ -89,10 +90,10 @@ const peerModal = {
 };
 
 export async function startSampleBot(options: { slackApiUrl: string; signingSecret: string; botToken: string }): Promise<SampleBot> {
-  const receiver = new HTTPReceiver({ signingSecret: options.signingSecret, logger: silent });
+  const receiver = new HTTPReceiver({ signingSecret: options.signingSecret, logger: silentSlackLogger });
   // Lazy token verification: Bolt calls auth.test on the first request instead of in the
   // constructor, where a failure would be an unhandled rejection if the emulator closed first.
-  const app = new App({ receiver, token: options.botToken, tokenVerificationEnabled: false, logger: silent, clientOptions: { slackApiUrl: options.slackApiUrl, retryConfig: { retries: 0 } } });
+  const app = new App({ receiver, token: options.botToken, tokenVerificationEnabled: false, logger: silentSlackLogger, clientOptions: { slackApiUrl: options.slackApiUrl, retryConfig: { retries: 0 } } });
 
   app.command('/vpn', async ({ command, ack, respond, client }) => {
     const [verb = 'help', target = 'hub-tokyo-a'] = command.text.trim().split(/\s+/);
