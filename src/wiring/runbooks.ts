@@ -17,6 +17,7 @@ import { createRemovePeerRunbook, removePeerPlanner } from '../../jobs/remove-pe
 import { createPeersRunbook, peersPlanner } from '../../jobs/peers.js';
 import { attachVpcPlanner, createAttachVpcRunbook } from '../../jobs/attach-vpc.js';
 import { scaledownPlanner, scaledownRunbook, scaleupPlanner, scaleupRunbook, type ScaleDeps } from '../../jobs/scaleup.js';
+import { failbackCommandPlanner, failbackRunbook, failoverCommandPlanner, failoverRunbook, type FailoverDeps } from '../../jobs/failover.js';
 import { createRouterStatusRunbook, routerStatusPlanner, type RouterStatusDeps } from '../../jobs/router-status.js';
 import { withDeps } from '../runbook/with-deps.js';
 import { TargetLock } from '../runbook/target-lock.js';
@@ -48,6 +49,9 @@ export function buildRunbooks(): {
       'attach-vpc': createAttachVpcRunbook(),
       scaleup: withDeps(scaleupRunbook, scaleOf),
       scaledown: withDeps(scaledownRunbook, scaleOf),
+      // Failover shares the scale-up's routers, router facts and tunnel wait.
+      failover: withDeps<FailoverDeps, RunbookDeps>(failoverRunbook, scaleOf),
+      failback: withDeps<FailoverDeps, RunbookDeps>(failbackRunbook, scaleOf),
       'add-peer': createAddPeerRunbook(),
       'remove-peer': createRemovePeerRunbook(),
       peers: createPeersRunbook(),
@@ -58,6 +62,8 @@ export function buildRunbooks(): {
       'attach-vpc': attachVpcPlanner,
       scaleup: scaleupPlanner,
       scaledown: scaledownPlanner,
+      failover: failoverCommandPlanner,
+      failback: failbackCommandPlanner,
       'add-peer': addPeerPlanner,
       'remove-peer': removePeerPlanner,
       peers: peersPlanner,

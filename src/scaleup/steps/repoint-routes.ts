@@ -57,7 +57,7 @@ export function createRepointRoutesStep<D extends CutoverDeps>(options: { title:
       const tables = new Set(result.repointed.map((r) => r.routeTableId)).size;
       return {
         result: asJson(result),
-        detail: `${result.repointed.length} routes in ${tables} tables now go to ${to.networkInterfaceId}${result.missing.length > 0 ? `; ${result.missing.length} missing: ${showRoutes(result.missing)}` : ''}`,
+        detail: `${result.repointed.length} routes in ${tables} table${tables === 1 ? '' : 's'} now go to ${to.networkInterfaceId}${result.missing.length > 0 ? `; ${result.missing.length} missing: ${showRoutes(result.missing)}` : ''}`,
       };
     },
     async undo(ctx) {

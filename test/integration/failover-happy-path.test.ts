@@ -1,0 +1,115 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { waitFor } from './runbook-harness.js';
+import { everyVpcForwarded, pairState, PRIMARY, STANDBY, startFailoverBench, type FailoverBench } from './failover-harness.js';
+
+describe('failover and failback in the simulated world', () => {
+  let bench: FailoverBench;
+  beforeEach(async () => {
+    bench = await startFailoverBench();
+  });
+  afterEach(async () => {
+    await bench.cleanup();
+  });
+
+  it('fails over to the standby with approval, then fails back: Elastic IP, routes and tunnels follow; the outage starts at the move and ends', async () => {
+    const { world } = bench;
+    const before = pairState(world);
+    const primaryEni = before.primary.networkInterfaceId;
+    const standbyEni = before.standby.networkInterfaceId;
+    const hubRoutes = before.routesTo(primaryEni);
+    expect(hubRoutes.length).toBeGreaterThan(0);
+    expect(before.eipHolder).toBe(primaryEni);
+
+    const calls: string[] = [];
+    world.state.on('request', (r) => calls.push(r.action));
+    let eipMovedAt: number | undefined;
+    world.state.on('address-associated', () => (eipMovedAt ??= Date.now()));
+    bench.startWorker();
+    world.resetTimeline();
+
+    // Failover, approved by a second person after reading the plan.
+    const asked = await bench.submit({ approval: true });
+    const planned = await waitFor('the plan', async () => {
+      const run = await bench.engine.get(asked.id);
+      return run && ['awaiting-approval', 'failed'].includes(run.status) ? run : undefined;
+    });
+    expect(planned.status).toBe('awaiting-approval');
+    expect(planned.plan?.[0]).toBe(`Fail over ${PRIMARY} (${before.primary.instanceId}) to its standby ${STANDBY} (${before.standby.instanceId}, c5.large), ap-northeast-1`);
+    expect(planned.plan?.join('\n')).toMatch(new RegExp(`${STANDBY} carries all its \\d+ peers and \\d+ BGP neighbours`));
+    expect(planned.plan?.join('\n')).toContain(`${PRIMARY} is not stopped`);
+    // Nothing moved before the approval.
+    expect(calls).not.toContain('AssociateAddress');
+    expect(calls).not.toContain('ReplaceRoute');
+    expect((await bench.engine.decide(asked.id, 'U0BOB', 'approve')).ok).toBe(true);
+
+    const over = await bench.finished(asked.id);
+    expect(over.error).toBeUndefined();
+    expect(over.status).toBe('succeeded');
+    expect(over.steps.map((s) => s.id)).toEqual(['check-standby', 'move-elastic-ip', 'bring-tunnels-up', 'repoint-routes', 'verify']);
+    const after = pairState(world);
+    expect(after.eipHolder).toBe(standbyEni);
+    expect(after.routesTo(standbyEni).map((r) => `${r.table} ${r.destination}`).sort()).toEqual(hubRoutes.map((r) => `${r.table} ${r.destination}`).sort());
+    expect(after.routesTo(primaryEni)).toHaveLength(0);
+    // The primary is left running: it is what a failback returns to.
+    expect(after.primary.state).toBe('running');
+    expect(calls).not.toContain('StopInstances');
+    expect(calls).not.toContain('TerminateInstances');
+    expect(over.outcome).toContain(`${STANDBY} (${before.standby.instanceId}, ${standbyEni}) now holds 203.0.113.10 and ${hubRoutes.length} routes`);
+    expect(over.outcome).toContain(`To go back: /router failback ${PRIMARY}.`);
+
+    // The standby's tunnels are up, as the standby itself reports.
+    const sas = (await bench.deps.routers.router(STANDBY).ipsecReport()).sas;
+    expect(sas.length).toBeGreaterThan(0);
+    expect(sas.every((sa) => sa.state === 'up')).toBe(true);
+
+    // The outage began no earlier than the Elastic IP move, and it ended.
+    const timeline = world.timeline();
+    expect(eipMovedAt).toBeDefined();
+    expect(timeline.outages.length).toBeGreaterThan(0);
+    for (const o of timeline.outages) {
+      expect(o.from).toBeGreaterThanOrEqual(eipMovedAt! - 5);
+      expect(o.to).toBeDefined();
+    }
+    expect(timeline.vpcs.every((v) => v.forwarded)).toBe(true);
+
+    // Failback: the same toward the primary.
+    const back = await bench.finished((await bench.submit({ kind: 'failback' })).id);
+    expect(back.error).toBeUndefined();
+    expect(back.status).toBe('succeeded');
+    expect(back.steps[0]?.id).toBe('check-primary');
+    expect(back.plan?.[0]).toMatch(new RegExp(`^Fail back from the standby ${STANDBY} .* to the primary ${PRIMARY} `));
+    const home = pairState(world);
+    expect(home.eipHolder).toBe(primaryEni);
+    expect(home.routesTo(primaryEni)).toHaveLength(hubRoutes.length);
+    expect(home.routesTo(standbyEni)).toHaveLength(0);
+    expect(home.standby.state).toBe('running');
+    expect(back.outcome).toContain(`To go back: /router failover ${PRIMARY}.`);
+    const primarySas = (await bench.deps.routers.router(PRIMARY).ipsecReport()).sas;
+    expect(primarySas.length).toBeGreaterThan(0);
+    expect(primarySas.every((sa) => sa.state === 'up')).toBe(true);
+    await everyVpcForwarded(world);
+    for (const o of world.timeline().outages) expect(o.to).toBeDefined();
+  });
+
+  it('a dry run health-checks the standby, proves AssociateAddress and ReplaceRoute with DryRun, and changes nothing', async () => {
+    const { world } = bench;
+    const before = pairState(world);
+    const calls: { action: string; code?: string }[] = [];
+    world.state.on('request', (r) => calls.push({ action: r.action, ...(r.code ? { code: r.code } : {}) }));
+    bench.startWorker();
+    world.resetTimeline();
+    const run = await bench.finished((await bench.submit({ dryRun: true })).id);
+
+    expect(run.error).toBeUndefined();
+    expect(run.status).toBe('succeeded');
+    expect(run.outcome).toMatch(/^Dry run: nothing was changed\. Dry run of failover hub-tokyo-a → hub-tokyo-b/);
+    for (const action of ['AssociateAddress', 'ReplaceRoute']) {
+      expect(calls.some((c) => c.action === action), action).toBe(true);
+      expect(calls.filter((c) => c.action === action).every((c) => c.code === 'DryRunOperation'), action).toBe(true);
+    }
+    const after = pairState(world);
+    expect(after.eipHolder).toBe(before.primary.networkInterfaceId);
+    expect(after.routesTo(before.standby.networkInterfaceId)).toHaveLength(0);
+    expect(world.timeline().outages).toHaveLength(0);
+  });
+});

@@ -1,0 +1,100 @@
+/**
+ * The failover runbook's test bench, built on the scale-up's (the simulated world, the real
+ * EC2 adapter and SSH driver, the real engine on BullMQ and Redis with a unique prefix): its
+ * own engines with the failover and failback runbooks, and helpers to read who holds the
+ * Elastic IP and the hub routes in the world.
+ */
+import type { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { createFailoverRunbook } from '../../src/failover/create-failover-runbook.js';
+import type { FailoverDeps } from '../../src/failover/failover-deps.js';
+import { createEngine, type Engine } from '../../src/runbook/engine.js';
+import type { Run } from '../../src/runbook/types.js';
+import type { World } from '../../src/sim/world/start-world.js';
+import { testRedis } from '../helpers/redis.js';
+import { silentLog, waitFor } from './runbook-harness.js';
+import { startScaleBench, type BenchOptions, type ScaleBench } from './scaleup-harness.js';
+
+export const PRIMARY = 'hub-tokyo-a';
+export const STANDBY = 'hub-tokyo-b';
+
+export interface FailoverBench {
+  scale: ScaleBench;
+  world: World;
+  engine: Engine;
+  deps: FailoverDeps;
+  newEngine(extra?: Partial<FailoverDeps>): Engine;
+  startWorker(engine?: Engine, processor?: (runId: string, process: () => Promise<void>) => Promise<void>): Worker;
+  submit(options?: { kind?: 'failover' | 'failback'; target?: string; dryRun?: boolean; approval?: boolean }): Promise<Run>;
+  finished(runId: string, engine?: Engine): Promise<Run>;
+  cleanup(): Promise<void>;
+}
+
+export async function startFailoverBench(options: BenchOptions & { failover?: Partial<FailoverDeps> } = {}): Promise<FailoverBench> {
+  const scale = await startScaleBench(options);
+  const redis: Redis = testRedis();
+  const deps: FailoverDeps = { ...scale.deps, ...options.failover };
+  const engines: Engine[] = [];
+  const newEngine = (extra: Partial<FailoverDeps> = {}) => {
+    const engine = createEngine<FailoverDeps>({
+      redis,
+      prefix: scale.prefix,
+      queue: scale.queue,
+      runbooks: { failover: createFailoverRunbook('failover'), failback: createFailoverRunbook('failback') },
+      deps: { ...deps, ...extra },
+      observers: [scale.observer],
+      logger: silentLog,
+      observerTimeoutMs: 500,
+      leaseTtlMs: 5_000,
+    });
+    engines.push(engine);
+    return engine;
+  };
+  const engine = newEngine();
+  return {
+    scale,
+    world: scale.world,
+    engine,
+    deps,
+    newEngine,
+    startWorker: (target = engine, processor) => scale.startWorker(target, processor),
+    submit: (o = {}) =>
+      engine.submit({
+        kind: o.kind ?? 'failover',
+        target: o.target ?? PRIMARY,
+        params: {},
+        requester: 'U0ALICE',
+        origin: { kind: 'cli', channel: 'C0NETOPS' },
+        dryRun: o.dryRun ?? false,
+        ...(o.approval ? { approval: { approvers: ['U0BOB'], distinctApprovers: 1, allowSelfApproval: false, expiresInMs: 60_000 } } : {}),
+      }),
+    finished: (runId, target = engine) => scale.finished(runId, target),
+    async cleanup() {
+      // Workers first (the scale bench closes them), then the engines that they drove.
+      await scale.cleanup();
+      await Promise.all(engines.map((e) => e.close()));
+      redis.disconnect();
+    },
+  };
+}
+
+/** Who holds the hub's Elastic IP and where the hub VPC's routes go, as the world says. */
+export function pairState(world: World) {
+  const state = world.state;
+  const primary = state.getInstance(world.router(PRIMARY).instanceId)!;
+  const standby = state.getInstance(world.router(STANDBY).instanceId)!;
+  const allocationId = world.topology.routers.find((r) => r.name === PRIMARY)!.elasticIp!.allocationId;
+  const address = [...state.addresses.values()].find((a) => a.allocationId === allocationId)!;
+  const routes = [...state.routeTables.values()].flatMap((t) => t.routes.flatMap((r) => (r.networkInterfaceId ? [{ table: t.routeTableId, destination: r.destination, eni: r.networkInterfaceId }] : [])));
+  return {
+    primary,
+    standby,
+    eipHolder: address.networkInterfaceId,
+    routesTo: (eni: string) => routes.filter((r) => r.eni === eni),
+  };
+}
+
+/** Every VPC is forwarded (after an undo the primary may need a moment to re-establish). */
+export async function everyVpcForwarded(world: World, deadlineMs = 15_000): Promise<void> {
+  await waitFor('every VPC to be forwarded', () => Promise.resolve(world.timeline().vpcs.every((v) => v.forwarded)), deadlineMs);
+}
