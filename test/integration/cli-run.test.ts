@@ -16,6 +16,7 @@ describe('flatnet run against flatnet sim', () => {
   let sim: ChildProcess;
   let dir: string;
   let inventory: string;
+  let control: string;
   const prefix = uniquePrefix('cli');
   const env = { ...process.env, REDIS_URL: redisUrl, FLATNET_REDIS_PREFIX: prefix, LOG_LEVEL: 'warn' };
   const flatnet = (args: string[], extraEnv: Record<string, string> = {}) => spawnSync(process.execPath, [...CLI, ...args], { env: { ...env, ...extraEnv }, encoding: 'utf8', timeout: 60_000 });
@@ -23,12 +24,16 @@ describe('flatnet run against flatnet sim', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'flatnet-cli-'));
     inventory = join(dir, 'flatnet.yml');
-    sim = spawn(process.execPath, [...CLI, 'sim', '--write-inventory', inventory, '--dir', dir], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    sim = spawn(process.execPath, [...CLI, 'sim', '--write-inventory', inventory, '--dir', dir, '--boot-ms', '300', '--tunnel-up-ms', '200'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
     await new Promise<void>((resolve, reject) => {
       let out = '';
       sim.stdout!.on('data', (d: Buffer) => {
         out += d.toString();
-        if (out.includes('"ready":true')) resolve();
+        const ready = out.split('\n').find((line) => line.includes('"ready":true'));
+        if (ready) {
+          control = (JSON.parse(ready) as { control: string }).control;
+          resolve();
+        }
       });
       sim.once('exit', (code) => reject(new Error(`flatnet sim exited with ${code}: ${out}`)));
     });
@@ -82,5 +87,29 @@ describe('flatnet run against flatnet sim', () => {
     expect(broken.stdout).toContain('broken.yml: 5 problems');
     expect(broken.stdout).toContain('routers.hub-tokyo-a.ssh.hostKey: is missing');
     expect(broken.stdout).toContain('unknown key "instanceID"');
+  });
+
+  it('a scale-up from the terminal waits for approval (exit 3), refuses the requester, and runs once a second person approves', () => {
+    const sim = { FLATNET_SIM_CONTROL_URL: control };
+    const asked = flatnet(['run', '--config', inventory, '--as', 'U0ALICE', '/router scaleup hub-tokyo-a'], sim);
+    expect(asked.status).toBe(3);
+    const runId = /run: (r-[a-z0-9]{6})/.exec(asked.stdout)?.[1];
+    expect(runId, asked.stdout + asked.stderr).toBeDefined();
+    expect(asked.stdout).toContain('c5.large → c5.xlarge');
+    expect(asked.stdout).toContain('[Approve] [Reject]');
+
+    const self = flatnet(['approve', runId!, '--config', inventory, '--as', 'U0ALICE'], sim);
+    expect(self.status).toBe(2);
+    expect(self.stderr).toContain('you are not an approver of run');
+
+    const approved = flatnet(['approve', runId!, '--config', inventory, '--as', 'U0BOB'], sim);
+    expect(approved.status, approved.stderr).toBe(0);
+    expect(approved.stdout).toContain('Succeeded');
+    expect(approved.stdout).toContain('10/10 steps done');
+    expect(approved.stdout).toContain('Approved by @U0BOB');
+
+    const again = flatnet(['approve', runId!, '--config', inventory, '--as', 'U0CAROL'], sim);
+    expect(again.status).toBe(2);
+    expect(again.stderr).toMatch(/already|succeeded/);
   });
 });
