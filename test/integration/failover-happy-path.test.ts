@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { waitFor } from './runbook-harness.js';
-import { everyVpcForwarded, pairState, PRIMARY, STANDBY, startFailoverBench, type FailoverBench } from './failover-harness.js';
+import { everyVpcForwarded, leaseFreed, pairState, PRIMARY, STANDBY, startFailoverBench, type FailoverBench } from './failover-harness.js';
 
 describe('failover and failback in the simulated world', () => {
   let bench: FailoverBench;
@@ -73,6 +73,7 @@ describe('failover and failback in the simulated world', () => {
     expect(timeline.vpcs.every((v) => v.forwarded)).toBe(true);
 
     // Failback: the same toward the primary.
+    await leaseFreed(bench.engine);
     const back = await bench.finished((await bench.submit({ kind: 'failback' })).id);
     expect(back.error).toBeUndefined();
     expect(back.status).toBe('succeeded');

@@ -98,3 +98,11 @@ export function pairState(world: World) {
 export async function everyVpcForwarded(world: World, deadlineMs = 15_000): Promise<void> {
   await waitFor('every VPC to be forwarded', () => Promise.resolve(world.timeline().vpcs.every((v) => v.forwarded)), deadlineMs);
 }
+
+/**
+ * The engine records a run's end before it releases the run's lease on the router, so a
+ * follow-up asked the instant the run is seen finished can find the pair busy for a moment.
+ */
+export async function leaseFreed(engine: Engine, target = PRIMARY): Promise<void> {
+  await waitFor(`the lease on ${target} to be released`, async () => (await engine.whoHolds(target)) === undefined, 10_000);
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Run } from '../../src/runbook/types.js';
 import { waitFor } from './runbook-harness.js';
-import { pairState, PRIMARY, STANDBY, startFailoverBench, type FailoverBench } from './failover-harness.js';
+import { leaseFreed, pairState, PRIMARY, STANDBY, startFailoverBench, type FailoverBench } from './failover-harness.js';
 
 /**
  * Refusals happen in the plan step, before anyone is asked to approve, and change nothing:
@@ -88,6 +88,7 @@ describe('failover refusals', () => {
       bench.startWorker();
       const first = await bench.finished((await bench.submit()).id);
       expect(first.status).toBe('succeeded');
+      await leaseFreed(bench.engine);
     });
     expect(run.outcome).toContain(`${STANDBY} already holds 203.0.113.10 and no route points at ${PRIMARY}`);
     expect(run.outcome).toContain(`/router failback ${PRIMARY}`);
