@@ -6,7 +6,7 @@ import { describeFailoverPlan, summarizeFailoverRun } from '../../src/failover/d
 import type { FailoverFacts } from '../../src/failover/failover-facts.js';
 import { failoverPlanner } from '../../src/failover/failover-planner.js';
 import { readSiteTunnels } from '../../src/failover/read-site-tunnels.js';
-import { FlatnetError } from '../../src/errors.js';
+import type { FlatnetError } from '../../src/errors.js';
 import { parseCommand } from '../../src/grammar/parse-command.js';
 import type { Run } from '../../src/runbook/types.js';
 import type { ConfigLine } from '../../src/vyos/types.js';
