@@ -45,3 +45,14 @@ export function describeTunnelGaps(gaps: TunnelGaps, giver: string, receiver: st
   }
   return parts.length > 0 ? parts.join('; ') : undefined;
 }
+
+/**
+ * WireGuard peers the giver has and the receiver lacks (matched by public key, else by name).
+ * Not a refusal: in an emergency the approver may accept that those people lose the VPN
+ * until the failback; the plan names them so the choice is made knowingly.
+ */
+export function missingWireguardPeers(giver: SiteTunnels, receiver: SiteTunnels): string[] {
+  const keys = new Set(receiver.wireguardPeers.flatMap((p) => (p.publicKey ? [p.publicKey] : [])));
+  const names = new Set(receiver.wireguardPeers.map((p) => p.name));
+  return giver.wireguardPeers.filter((p) => (p.publicKey ? !keys.has(p.publicKey) : !names.has(p.name))).map((p) => p.name);
+}

@@ -30,6 +30,9 @@ export function describeFailoverPlan(facts: FailoverFacts, dryRun: boolean): str
       ? `Routes to ${from.networkInterfaceId}: ${facts.routes.length} in ${plural(tables, 'table')}: ${groupRoutes(facts.routes)} → ${to.networkInterfaceId}`
       : `Routes to ${from.networkInterfaceId}: none found (only the Elastic IP moves)`,
     `${to.router} must bring up ${plural(facts.expectedSas.length, 'SA')} and ${plural(facts.expectedBgp.length, 'BGP session')} before the routes move (${facts.expectedBasis === 'up-on-from' ? `what was up on ${from.router}` : 'everything it has configured'})`,
+    ...(facts.wireguardMissing.length > 0
+      ? [`Warning: ${to.router} lacks ${plural(facts.wireguardMissing.length, 'WireGuard peer')} of ${from.router} (${facts.wireguardMissing.slice(0, 10).join(', ')}${facts.wireguardMissing.length > 10 ? ', …' : ''}): they lose the VPN until traffic returns to ${from.router}`]
+      : []),
     `Order: 1. move the Elastic IP to ${to.router} → 2. bring the tunnels up on ${to.router} → 3. repoint the routes → 4. verify. ${from.router} is not stopped.`,
     `The outage is the Elastic IP move plus tunnel re-establishment. A failure moves the Elastic IP and the routes back to ${from.router}.`,
   ];

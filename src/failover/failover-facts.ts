@@ -32,6 +32,8 @@ export interface FailoverFacts {
   expectedSas: string[];
   expectedBgp: string[];
   expectedBasis: 'up-on-from' | 'all-configured';
+  /** WireGuard peers of `from` that `to` lacks: they lose the VPN until the failback (a warning, not a refusal). */
+  wireguardMissing: string[];
   /** Peer and BGP names the comparison covered; null when `from` could not be read. */
   compared: { peers: number; bgpNeighbors: number } | null;
 }

@@ -20,11 +20,14 @@ export interface SiteTunnels {
   peers: SitePeer[];
   /** BGP neighbours that are not shut down. */
   bgpNeighbors: string[];
+  /** WireGuard peers (every interface), by name, with their public key when configured. */
+  wireguardPeers: Array<{ name: string; publicKey?: string }>;
 }
 
 export function readSiteTunnels(lines: readonly ConfigLine[]): SiteTunnels {
   const peers = new Map<string, { peer: SitePeer; vti: boolean; tunnels: Set<string> }>();
   const neighbors = new Map<string, boolean>();
+  const wireguard = new Map<string, { name: string; publicKey?: string }>();
   for (const line of lines) {
     if (line.op !== 'set') continue;
     const p = line.path;
@@ -39,6 +42,10 @@ export function readSiteTunnels(lines: readonly ConfigLine[]): SiteTunnels {
       if (p[5] === 'disable') entry.peer.disabled = true;
       if (p[5] === 'vti') entry.vti = true;
       if (p[5] === 'tunnel' && p[6] !== undefined) entry.tunnels.add(p[6]);
+    } else if (p[0] === 'interfaces' && p[1] === 'wireguard' && p[3] === 'peer' && p[4]) {
+      const peer = wireguard.get(p[4]) ?? { name: p[4] };
+      wireguard.set(p[4], peer);
+      if (p[5] === 'public-key' && line.value) peer.publicKey = line.value;
     } else if (p[0] === 'protocols' && p[1] === 'bgp') {
       // 1.4+: `protocols bgp neighbor X`; 1.3: `protocols bgp <asn> neighbor X`.
       const at = p[2] === 'neighbor' ? 3 : p[3] === 'neighbor' ? 4 : -1;
@@ -52,5 +59,6 @@ export function readSiteTunnels(lines: readonly ConfigLine[]): SiteTunnels {
       children: [...(vti ? [`${peer.name}-vti`] : []), ...[...tunnels].sort((a, b) => Number(a) - Number(b)).map((n) => `${peer.name}-tunnel-${n}`)],
     })),
     bgpNeighbors: [...neighbors].filter(([, shutdown]) => !shutdown).map(([address]) => address),
+    wireguardPeers: [...wireguard.values()],
   };
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseInventory } from '../../src/config/load-inventory.js';
-import { compareSiteTunnels, describeTunnelGaps } from '../../src/failover/compare-site-tunnels.js';
+import { compareSiteTunnels, describeTunnelGaps, missingWireguardPeers } from '../../src/failover/compare-site-tunnels.js';
 import { describeFailoverPlan, summarizeFailoverRun } from '../../src/failover/describe-failover.js';
 import type { FailoverFacts } from '../../src/failover/failover-facts.js';
 import { failoverPlanner } from '../../src/failover/failover-planner.js';
@@ -50,6 +50,20 @@ describe('readSiteTunnels', () => {
     ]);
     expect(t.peers[0]).toMatchObject({ localAddress: '10.0.1.10', remoteAddress: '198.51.100.8' });
     expect(t.bgpNeighbors).toEqual(['169.254.2.2']);
+    expect(t.wireguardPeers).toEqual([]);
+  });
+
+  it('lists WireGuard peers, and finds those a standby lacks by public key', () => {
+    const wg = config(`
+set interfaces wireguard wg0 peer dev-alice public-key 'AAAA'
+set interfaces wireguard wg0 peer dev-alice allowed-ips '10.250.0.5/32'
+set interfaces wireguard wg0 peer ops-carol public-key 'CCCC'
+`);
+    const giver = readSiteTunnels(wg);
+    expect(giver.wireguardPeers).toEqual([{ name: 'dev-alice', publicKey: 'AAAA' }, { name: 'ops-carol', publicKey: 'CCCC' }]);
+    const receiver = readSiteTunnels(wg.filter((l) => l.path[4] !== 'dev-alice'));
+    expect(missingWireguardPeers(giver, receiver)).toEqual(['dev-alice']);
+    expect(missingWireguardPeers(giver, giver)).toEqual([]);
   });
 
   it('reads the 1.3 BGP spelling (protocols bgp <asn> neighbor X)', () => {
@@ -127,6 +141,7 @@ const facts: FailoverFacts = {
   expectedSas: ['spoke-oregon-vti', 'office-tunnel-0'],
   expectedBgp: ['169.254.2.2'],
   expectedBasis: 'up-on-from',
+  wireguardMissing: [],
   compared: { peers: 8, bgpNeighbors: 7 },
 };
 
@@ -140,6 +155,8 @@ describe('describeFailoverPlan and the summary', () => {
     expect(text).toContain('hub-tokyo-b must bring up 2 SAs and 1 BGP session before the routes move (what was up on hub-tokyo-a)');
     expect(text).toContain('hub-tokyo-a is not stopped');
     expect(text).not.toContain('Dry run');
+    expect(text).not.toContain('WireGuard');
+    expect(describeFailoverPlan({ ...facts, wireguardMissing: ['dev-alice'] }, false).join('\n')).toContain('Warning: hub-tokyo-b lacks 1 WireGuard peer of hub-tokyo-a (dev-alice): they lose the VPN until traffic returns to hub-tokyo-a');
     expect(describeFailoverPlan(facts, true).at(-1)).toMatch(/^Dry run: AssociateAddress and ReplaceRoute are made with DryRun/);
   });
 

@@ -11,7 +11,7 @@ import { BadInputError, describeError, FlatnetError } from '../../errors.js';
 import type { Step } from '../../runbook/types.js';
 import { asJson, type RouteRef } from '../../scaleup/scale-facts.js';
 import type { BgpSummary, ConfigLine, IpsecSaReport } from '../../vyos/types.js';
-import { compareSiteTunnels, describeTunnelGaps } from '../compare-site-tunnels.js';
+import { compareSiteTunnels, describeTunnelGaps, missingWireguardPeers } from '../compare-site-tunnels.js';
 import type { FailoverDeps } from '../failover-deps.js';
 import { planStepIdOf, type FailoverDirection, type FailoverFacts, type RouterSideFacts } from '../failover-facts.js';
 import { findRouterPair } from '../find-router-pair.js';
@@ -92,7 +92,7 @@ export function checkReceivingRouterStep(direction: FailoverDirection): Step<Fai
       );
 
       const receiverTunnels = readSiteTunnels(receiverConfig);
-      const giverTunnels = 'config' in reading ? readSiteTunnels(reading.config) : { peers: [], bgpNeighbors: [] };
+      const giverTunnels = 'config' in reading ? readSiteTunnels(reading.config) : { peers: [], bgpNeighbors: [], wireguardPeers: [] };
       const gaps = describeTunnelGaps(compareSiteTunnels(giverTunnels, receiverTunnels, receiver.privateIp), giverName, receiverName, receiver.privateIp);
       if (gaps) {
         throw new BadInputError(
@@ -129,6 +129,7 @@ export function checkReceivingRouterStep(direction: FailoverDirection): Step<Fai
         expectedSas,
         expectedBgp,
         expectedBasis: basis,
+        wireguardMissing: missingWireguardPeers(giverTunnels, receiverTunnels),
         compared: 'config' in reading ? { peers: giverTunnels.peers.filter((p) => !p.disabled).length, bgpNeighbors: giverTunnels.bgpNeighbors.length } : null,
       };
       return {
