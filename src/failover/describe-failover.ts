@@ -33,7 +33,7 @@ export function describeFailoverPlan(facts: FailoverFacts, dryRun: boolean): str
     ...(facts.wireguardMissing.length > 0
       ? [`Warning: ${to.router} lacks ${plural(facts.wireguardMissing.length, 'WireGuard peer')} of ${from.router} (${facts.wireguardMissing.slice(0, 10).join(', ')}${facts.wireguardMissing.length > 10 ? ', …' : ''}): they lose the VPN until traffic returns to ${from.router}`]
       : []),
-    `Order: 1. move the Elastic IP to ${to.router} → 2. bring the tunnels up on ${to.router} → 3. repoint the routes → 4. verify. ${from.router} is not stopped.`,
+    `Order: 1. move the Elastic IP to ${to.router} → 2. bring the tunnels up on ${to.router} → 3. repoint the routes → 4. verify. flatnet does not stop ${from.router}.`,
     `The outage is the Elastic IP move plus tunnel re-establishment. A failure moves the Elastic IP and the routes back to ${from.router}.`,
   ];
   if (dryRun) lines.push('Dry run: AssociateAddress and ReplaceRoute are made with DryRun (permissions only), nothing changes.');
@@ -64,7 +64,7 @@ export function summarizeFailoverRun(run: Readonly<Run>): string {
     facts.direction === 'failover' ? `Failed over ${from.router} to ${to.router}.` : `Failed back from ${from.router} to ${to.router}.`,
     `${to.router} (${to.instanceId}, ${to.networkInterfaceId}) now holds ${eip.publicIp} and ${plural(moved, 'route')} in ${plural(tables, 'table')}, with ${plural(facts.expectedSas.length, 'SA')} and ${plural(facts.expectedBgp.length, 'BGP session')} up.`,
     facts.direction === 'failover'
-      ? `${from.router} (${from.instanceId}) was left ${from.state}, not stopped: it holds nothing now.`
+      ? `${from.router} (${from.instanceId}) ${from.state === 'running' ? 'was left running (flatnet does not stop it)' : `was ${from.state} already (flatnet did not touch it)`}: it holds nothing now.`
       : `${from.router} (${from.instanceId}) stands by again, ${from.state}.`,
   ];
   if (routes && routes.missing.length > 0) parts.push(`Routes that had vanished: ${routes.missing.map((r) => `${r.routeTableId} ${r.destination}`).join(', ')}.`);

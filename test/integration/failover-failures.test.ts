@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { waitFor } from './runbook-harness.js';
 import { everyVpcForwarded, pairState, PRIMARY, STANDBY, startFailoverBench, type FailoverBench } from './failover-harness.js';
 
 async function withBench(options: Parameters<typeof startFailoverBench>[0], body: (bench: FailoverBench) => Promise<void>): Promise<void> {
@@ -40,17 +41,21 @@ describe('failover failures leave the network forwarding', () => {
     });
   });
 
-  it.concurrent('a dead primary (powered off, no SSH) is failed over: the standby brings up every tunnel it has', async () => {
+  it.concurrent.each([
+    ['powered off (EC2 says running, no SSH)', 'power', 'running'],
+    ['stopped', 'instance', 'stopped'],
+  ] as const)('a dead primary, %s, is failed over: the standby brings up every tunnel it has', async (_how, how, state) => {
     await withBench({}, async (bench) => {
       const { world } = bench;
       const before = pairState(world);
-      world.setRouterDown(PRIMARY, true, 'power');
+      world.setRouterDown(PRIMARY, true, how);
+      await waitFor(`${PRIMARY} to be ${state}`, () => Promise.resolve(pairState(world).primary.state === state));
       bench.startWorker();
       const run = await bench.finished((await bench.submit()).id);
 
       expect(run.error).toBeUndefined();
       expect(run.status).toBe('succeeded');
-      expect(run.plan?.join('\n')).toMatch(new RegExp(`${PRIMARY} \\(running\\) could not be read .*${STANDBY} must bring up every tunnel it has`));
+      expect(run.plan?.join('\n')).toMatch(new RegExp(`${PRIMARY} \\(${state}\\) could not be read .*${STANDBY} must bring up every tunnel it has`));
       expect(run.plan?.join('\n')).toContain('(everything it has configured)');
       const after = pairState(world);
       expect(after.eipHolder).toBe(before.standby.networkInterfaceId);

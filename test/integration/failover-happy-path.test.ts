@@ -36,7 +36,7 @@ describe('failover and failback in the simulated world', () => {
     expect(planned.status).toBe('awaiting-approval');
     expect(planned.plan?.[0]).toBe(`Fail over ${PRIMARY} (${before.primary.instanceId}) to its standby ${STANDBY} (${before.standby.instanceId}, c5.large), ap-northeast-1`);
     expect(planned.plan?.join('\n')).toMatch(new RegExp(`${STANDBY} carries all its \\d+ peers and \\d+ BGP neighbours`));
-    expect(planned.plan?.join('\n')).toContain(`${PRIMARY} is not stopped`);
+    expect(planned.plan?.join('\n')).toContain(`flatnet does not stop ${PRIMARY}.`);
     // The simulated standby mirrors the primary's WireGuard peers too: no warning.
     expect(planned.plan?.join('\n')).not.toContain('WireGuard');
     // Nothing moved before the approval.

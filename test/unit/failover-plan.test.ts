@@ -153,7 +153,7 @@ describe('describeFailoverPlan and the summary', () => {
     expect(text).toContain('Elastic IP: 203.0.113.10 (eipalloc-0abc) on eni-0a (i-0aaa) → eni-0b');
     expect(text).toContain('Routes to eni-0a: 2 in 1 table: rtb-1 (10.10.0.0/16, 192.168.0.0/16) → eni-0b');
     expect(text).toContain('hub-tokyo-b must bring up 2 SAs and 1 BGP session before the routes move (what was up on hub-tokyo-a)');
-    expect(text).toContain('hub-tokyo-a is not stopped');
+    expect(text).toContain('flatnet does not stop hub-tokyo-a.');
     expect(text).not.toContain('Dry run');
     expect(text).not.toContain('WireGuard');
     expect(describeFailoverPlan({ ...facts, wireguardMissing: ['dev-alice'] }, false).join('\n')).toContain('Warning: hub-tokyo-b lacks 1 WireGuard peer of hub-tokyo-a (dev-alice): they lose the VPN until traffic returns to hub-tokyo-a');
@@ -176,7 +176,7 @@ describe('describeFailoverPlan and the summary', () => {
       ],
     } as unknown as Run;
     expect(summarizeFailoverRun(run)).toBe(
-      'Failed over hub-tokyo-a to hub-tokyo-b. hub-tokyo-b (i-0bbb, eni-0b) now holds 203.0.113.10 and 2 routes in 1 table, with 2 SAs and 1 BGP session up. hub-tokyo-a (i-0aaa) was left running, not stopped: it holds nothing now. To go back: /router failback hub-tokyo-a.',
+      'Failed over hub-tokyo-a to hub-tokyo-b. hub-tokyo-b (i-0bbb, eni-0b) now holds 203.0.113.10 and 2 routes in 1 table, with 2 SAs and 1 BGP session up. hub-tokyo-a (i-0aaa) was left running (flatnet does not stop it): it holds nothing now. To go back: /router failback hub-tokyo-a.',
     );
   });
 });
