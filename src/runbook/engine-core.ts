@@ -82,11 +82,16 @@ export async function finishRun<D>(
   run: Run,
   status: RunStatus,
   outcome: string,
-  options: { fence?: { lockKey: string; token: string }; error?: string; user?: string } = {},
+  options: { fence?: { lockKey: string; token: string }; error?: string; user?: string; releaseTarget?: string } = {},
 ): Promise<void> {
   run.status = status;
   run.outcome = outcome;
   if (options.error !== undefined) run.error = options.error;
   await saveOrStop(core, run, options.fence);
+  // Free the router before anyone hears the run is over: a follow-up asked the moment the
+  // thread says "done" must not be told the router is busy.
+  if (options.releaseTarget) {
+    await core.locks.release(options.releaseTarget, run.id).catch((err: unknown) => core.log.warn({ err: String(err) }, 'could not release a target lease; it expires by itself'));
+  }
   await emit(core, run, makeEvent(run, 'finished', core.clock(), { text: outcome, ...(options.user ? { user: options.user } : {}) }));
 }

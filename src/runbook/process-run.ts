@@ -106,7 +106,7 @@ async function executeRun<D>(session: RunSession<D>): Promise<void> {
       return;
     }
     const summary = runbook.summarize?.(run) ?? `${run.kind} on ${run.target} finished: ${run.steps.length} steps done.`;
-    await finishRun(core, run, 'succeeded', run.dryRun ? `Dry run: nothing was changed. ${summary}` : summary, { fence: session.job.fence });
+    await finishRun(core, run, 'succeeded', run.dryRun ? `Dry run: nothing was changed. ${summary}` : summary, { fence: session.job.fence, ...(target ? { releaseTarget: target } : {}) });
     finished = true;
   } finally {
     if (renewal) clearInterval(renewal);

@@ -18,9 +18,10 @@ export async function undoCompletedSteps<D>(session: RunSession<D>, failedIndex:
   const { core, run, runbook } = session;
   const failed = run.steps[failedIndex];
   const failure = `Step "${failed?.title ?? failedIndex}" failed: ${failed?.error ?? 'unknown error'}.`;
+  const finishing = { fence: session.job.fence, error: failed?.error, ...(session.leasedTarget ? { releaseTarget: session.leasedTarget } : {}) };
 
   if (run.dryRun) {
-    await finishRun(core, run, 'failed', `Dry run: ${failure} Nothing was changed, so nothing was undone.`, { fence: session.job.fence, error: failed?.error });
+    await finishRun(core, run, 'failed', `Dry run: ${failure} Nothing was changed, so nothing was undone.`, finishing);
     return;
   }
 
@@ -77,10 +78,7 @@ export async function undoCompletedSteps<D>(session: RunSession<D>, failedIndex:
       kept.length === 0
         ? `Everything this run changed was undone; ${run.target} is as it was before.`
         : `Everything this run changed was undone; kept: ${keptList}.`;
-    await finishRun(core, run, 'rolled-back', `${failure}${undoneLine} ${undoneText} Fix the cause, then ask again with \`${describeCommand(run)}\`.`, {
-      fence: session.job.fence,
-      error: failed?.error,
-    });
+    await finishRun(core, run, 'rolled-back', `${failure}${undoneLine} ${undoneText} Fix the cause, then ask again with \`${describeCommand(run)}\`.`, finishing);
     return;
   }
   const remains = (inEffect.length > 0 ? ` Still in effect: ${listWords(inEffect)}.` : '') + (kept.length > 0 ? ` Kept on purpose: ${keptList}.` : '');
@@ -89,6 +87,6 @@ export async function undoCompletedSteps<D>(session: RunSession<D>, failedIndex:
     run,
     'failed',
     `${failure}${undoneLine} ${stopReason}${remains} To continue: check ${run.target} against the steps above, then finish or reverse them by hand, or with a new run.`,
-    { fence: session.job.fence, error: failed?.error },
+    finishing,
   );
 }

@@ -147,6 +147,26 @@ describe('runbook engine: a step fails', () => {
 });
 
 describe('runbook engine: one run per target', () => {
+  it.each([
+    ['succeeds', {}],
+    ['is rolled back', { failAt: 'b' }],
+  ] as const)('frees the router before it announces that a run %s, so a follow-up is never told "busy"', async (_what, deps) => {
+    world = createWorld();
+    const holderAtFinish: Array<string | undefined> = [];
+    let engine!: ReturnType<World['engine']>;
+    const probe = {
+      async onEvent(run: { target: string }, event: { type: string }) {
+        if (event.type === 'finished') holderAtFinish.push((await engine.whoHolds(run.target))?.runId);
+      },
+    };
+    engine = world.engine(toyRunbook([{ id: 'a' }, { id: 'b' }]), { deps, observers: [probe] });
+    world.startWorker(engine);
+    const { id } = await engine.submit(submitInput());
+    await waitForStatus(engine, id, ['succeeded', 'rolled-back']);
+    await waitFor('the finished event', async () => holderAtFinish.length > 0, 10_000);
+    expect(holderAtFinish).toEqual([undefined]);
+  });
+
   it('a second run on a busy target is told who holds it, at submit and at start', async () => {
     world = createWorld();
     let release!: () => void;
