@@ -3,7 +3,10 @@
  *   1. check (plan)  the name, key, remote and subnets against the router
  *   2. reserve       the tunnel address (WireGuard pool lease in Redis) or the site's VTI
  *   3. configure     render, commit-confirm, verify, confirm, save; (generated key: send it here)
- *   4. deliver       the client files, privately; the address is recorded as the peer's
+ *   4. configure-standby  the same peer on the hub's warm standby (its own local-address), so a
+ *                    failover keeps it; a standby that is down is left behind LOUDLY (note and
+ *                    summary), not silently and without blocking the person (reach-standby.ts)
+ *   5. deliver       the client files, privately; the address is recorded as the peer's
  * Runs on one router queue behind each other (whenBusy: 'wait'), so twenty at once all land.
  */
 import { BadInputError } from '../src/errors.js';
@@ -12,6 +15,9 @@ import { AddressPool } from '../src/onboarding/address-pool.js';
 import { checkPeerIsNew } from '../src/onboarding/check-peer-is-new.js';
 import { configureSitePeer, removeOwnPeer, siteRequest } from '../src/onboarding/configure-site-peer.js';
 import { configureWireguardPeer } from '../src/onboarding/configure-wireguard-peer.js';
+import { configureStandbyPeer, removeStandbyPeer } from '../src/onboarding/configure-standby-peer.js';
+import { reachStandby, standbyResultOf, standbyWarning } from '../src/onboarding/reach-standby.js';
+import { readHubConfig, type HubConfig } from '../src/onboarding/read-hub-config.js';
 import { readRouter, type OnboardingDeps } from '../src/onboarding/onboarding-deps.js';
 import { chooseSiteTunnel, ipsecPeerSpec, renderSitePeerRemoval, siteSide } from '../src/onboarding/plan-ipsec-peer.js';
 import { ownPeerOf } from '../src/onboarding/check-peer-is-new.js';
@@ -32,11 +38,15 @@ async function check(ctx: StepContext<OnboardingDeps>): Promise<StepOutcome> {
   const params = addPeerParams(run);
   const snap = await readRouter(deps, params.router);
   checkPeerIsNew(snap.hub, params.router, run.target, params, run.id);
+  // The standby gets the peer too (step 4): refuse now, before anything changes, if it clashes there.
+  const standby = await reachStandby(deps, params.router);
+  if (standby.kind === 'ready') checkPeerIsNew(readHubConfig(standby.lines, snap.hub.wireguard.iface), standby.name, run.target, params, run.id);
+  const onStandby = standby.kind === 'none' ? '' : standby.kind === 'ready' ? `; also on the standby ${standby.name}` : `; the standby ${standby.name} cannot be updated now (${standby.reason})`;
   if (params.kind === 'wireguard') {
     const ref = poolRefOf(deps.inventory, params.router);
     return {
       result: { router: params.router, iface: ref.iface, pool: ref.pool, keyGiven: params.publicKey !== undefined },
-      detail: `${run.target} is free on ${params.router} (${ref.iface}, pool ${ref.pool}, ${snap.hub.wireguard.peers.length} peers)`,
+      detail: `${run.target} is free on ${params.router} (${ref.iface}, pool ${ref.pool}, ${snap.hub.wireguard.peers.length} peers)${onStandby}`,
     };
   }
   const entry = deps.inventory.routers[params.router]!;
@@ -46,7 +56,7 @@ async function check(ctx: StepContext<OnboardingDeps>): Promise<StepOutcome> {
   if (!hubPublicAddress) throw new BadInputError(`${params.router} has no Elastic IP in the inventory`, `add routers.${params.router}.elasticIp`);
   return {
     result: { router: params.router, localAddress: instance.privateIp, hubPublicAddress },
-    detail: `${run.target} (${params.remote}) is new on ${params.router}; local-address ${instance.privateIp}, id ${hubPublicAddress}`,
+    detail: `${run.target} (${params.remote}) is new on ${params.router}; local-address ${instance.privateIp}, id ${hubPublicAddress}${onStandby}`,
   };
 }
 
@@ -67,7 +77,10 @@ async function reserve(ctx: StepContext<OnboardingDeps>): Promise<StepOutcome> {
   if (params.mode === 'policy') return { result: { policy: true }, detail: 'policy-based: no tunnel interface needed' };
   // A re-run after the peer went on: keep the VTI it has.
   const own = snap.hub.ipsec.find((p) => p.name === run.target && isOwnedBy(p.description, run.id) && p.vti);
-  const tunnel = chooseSiteTunnel(own ? { ...snap.hub, vtis: new Map([...snap.hub.vtis].filter(([n]) => n !== own.vti)) } : snap.hub);
+  // The standby gets the same VTI: it must be free there too (a drifted standby may use it).
+  const standby = await reachStandby(deps, params.router);
+  const both: HubConfig = standby.kind === 'ready' ? { ...snap.hub, vtis: new Map([...readHubConfig(standby.lines).vtis, ...snap.hub.vtis]) } : snap.hub;
+  const tunnel = chooseSiteTunnel(own ? { ...both, vtis: new Map([...both.vtis].filter(([n]) => n !== own.vti)) } : both);
   return { result: { ...tunnel }, detail: `vti${tunnel.vtiNumber} ${tunnel.hubAddress} (the site takes ${tunnel.siteAddress})` };
 }
 
@@ -125,6 +138,7 @@ export function createAddPeerRunbook(): Runbook<OnboardingDeps> {
             return params.kind === 'wireguard' ? renderWireguardPeerRemoval(ctx.run.target, snap.hub.wireguard.iface) : renderSitePeerRemoval(ctx.run.target, snap.hub);
           }),
       },
+      { id: 'configure-standby', title: "Add the same peer on the hub's standby (commit-confirm, verify, confirm, save)", phase: 'execute', run: configureStandbyPeer, undo: removeStandbyPeer },
       { id: 'deliver', title: 'Send the client configuration privately', phase: 'execute', run: deliver },
     ],
     describePlan(run) {
@@ -134,13 +148,13 @@ export function createAddPeerRunbook(): Runbook<OnboardingDeps> {
         return [
           `Add WireGuard peer ${run.target} on ${params.router} (${check.iface ?? 'wg0'}), next free address of ${check.pool ?? 'the pool'}`,
           params.publicKey ? `Public key ${params.publicKey} (given: flatnet never sees the private key)` : `flatnet generates the key pair and sends the private half only to the requester`,
-          'Apply with commit-confirm, verify, confirm, save; send the client configuration privately',
+          'Apply with commit-confirm, verify, confirm, save; the same peer on the standby, if the router has one; send the client configuration privately',
         ];
       }
       return [
         `Add site-to-site peer ${run.target} (${params.remote}) on ${params.router}, ${params.mode === 'route' ? 'route-based (VTI)' : 'policy-based'}, subnets ${params.subnets.join(', ')}${params.bgpAsn !== undefined ? `, BGP AS ${params.bgpAsn}` : ''}`,
         `IKEv2 with the inventory's proposals, a generated pre-shared key, local-address ${check.localAddress ?? '(the hub private address)'}`,
-        'Apply with commit-confirm, verify, confirm, save; send the VyOS script and swanctl.conf privately',
+        "Apply with commit-confirm, verify, confirm, save; the same peer on the standby (with the standby's own local-address), if the router has one; send the VyOS script and swanctl.conf privately",
       ];
     },
     summarize(run) {
@@ -149,12 +163,21 @@ export function createAddPeerRunbook(): Runbook<OnboardingDeps> {
       if (run.dryRun) return `${run.target} would be added on ${params.router}:\n${configure}`;
       // A run from the terminal has no Slack DM: its files were written locally (see step 3).
       const delivered = run.origin.kind === 'cli' ? 'were written to .flatnet/out/' + run.id + ' (mode 0600)' : `went privately to <@${run.requester}>`;
+      const standby = standbyResultOf(run.steps.find((s) => s.id === 'configure-standby')?.result);
+      const also = standby?.applied ? `, and on its standby ${standby.standby ?? '?'}` : '';
+      const warning = standbyWarning(standby, run.target, standbyFix(run.target, params.router, standby?.standby ?? 'the standby', params.kind === 'wireguard'));
       if (params.kind === 'wireguard') {
-        return `${run.target} added on ${params.router} as ${resultOf<{ address: string }>(run, 'reserve').address ?? '?'} (WireGuard); the client configuration ${delivered}.`;
+        return `${run.target} added on ${params.router} as ${resultOf<{ address: string }>(run, 'reserve').address ?? '?'} (WireGuard)${also}; the client configuration ${delivered}.${warning ? ` ${warning}` : ''}`;
       }
-      return `site ${run.target} (${params.remote}) added on ${params.router}; its VyOS script and swanctl.conf ${delivered}.`;
+      return `site ${run.target} (${params.remote}) added on ${params.router}${also}; its VyOS script and swanctl.conf ${delivered}.${warning ? ` ${warning}` : ''}`;
     },
   };
+}
+
+/** How to bring a standby that was left behind into step, by hand (flatnet has no resync command yet). */
+function standbyFix(name: string, primary: string, standby: string, wireguard: boolean): string {
+  const copy = `once ${standby} runs, copy the lines of \`show configuration commands | match ${name}\` from ${primary} to ${standby}`;
+  return wireguard ? `${copy} unchanged (or \`/vpn remove-peer ${name}\` and add it again)` : `${copy} with ${standby}'s own private address as local-address (or \`/vpn remove-peer ${name}\` and add it again)`;
 }
 
 /** How `/vpn add-peer …` becomes a run: inventory checks at once, self-service or approval per policy. */

@@ -39,7 +39,7 @@ export function siteRequest(ctx: Pick<StepContext<OnboardingDeps>, 'run' | 'resu
   };
 }
 
-async function verifySitePeer(router: RouterClient, name: string, remote: string): Promise<void> {
+export async function verifySitePeer(router: RouterClient, name: string, remote: string): Promise<void> {
   const config = await router.runningConfig();
   if (!config.some((l) => l.path.join(' ') === `vpn ipsec site-to-site peer ${name} remote-address` && l.value === remote)) {
     throw new Error(`site-to-site peer ${name} is not in the running configuration`);

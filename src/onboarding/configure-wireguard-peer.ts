@@ -16,6 +16,7 @@ import { RouterError } from '../errors.js';
 import { set } from '../vyos/config-line.js';
 import { renderWireguardPeer, renderWireguardPeerRemoval } from '../vyos/render-wireguard-peer.js';
 import type { RouterClient } from '../vyos/router-client.js';
+import type { ConfigLine } from '../vyos/types.js';
 import { addPeerParams } from './add-peer-request.js';
 import { checkPeerIsNew, ownPeerOf } from './check-peer-is-new.js';
 import { generateWireguardKeyPair } from './generate-secrets.js';
@@ -24,6 +25,14 @@ import { readRouter } from './onboarding-deps.js';
 import { ownerMark } from './read-hub-config.js';
 import { wireguardClientFiles, wireguardSettings } from './render-client-files.js';
 import { sendClientFiles } from './send-client-files.js';
+
+/** The peer's lines as flatnet adds them (the standby gets the very same: clients follow the Elastic IP). */
+export function renderOwnWireguardPeer(p: { name: string; publicKey: string; address: string; iface: string; keepaliveSeconds: number; runId: string }): ConfigLine[] {
+  return [
+    ...renderWireguardPeer({ name: p.name, publicKey: p.publicKey, allowedIps: [`${p.address}/32`], iface: p.iface, ...(p.keepaliveSeconds > 0 ? { keepaliveSeconds: p.keepaliveSeconds } : {}) }),
+    set(['interfaces', 'wireguard', p.iface, 'peer', p.name, 'description'], ownerMark(p.runId)),
+  ];
+}
 
 export async function verifyWireguardPeer(router: RouterClient, iface: string, name: string, publicKey: string): Promise<void> {
   const config = await router.runningConfig();
@@ -59,8 +68,7 @@ export async function configureWireguardPeer(ctx: StepContext<OnboardingDeps>): 
   const lines = [
     // Re-run of this step: replace our own earlier attempt rather than add a second allowed-ip.
     ...(resumed ? renderWireguardPeerRemoval(name, wg.interface) : []),
-    ...renderWireguardPeer({ name, publicKey, allowedIps: [`${address}/32`], iface: wg.interface, ...(wg.keepaliveSeconds > 0 ? { keepaliveSeconds: wg.keepaliveSeconds } : {}) }),
-    set(['interfaces', 'wireguard', wg.interface, 'peer', name, 'description'], ownerMark(run.id)),
+    ...renderOwnWireguardPeer({ name, publicKey, address, iface: wg.interface, keepaliveSeconds: wg.keepaliveSeconds, runId: run.id }),
   ];
   await ctx.assertStillOwner();
   const router = deps.routers.router(params.router);
