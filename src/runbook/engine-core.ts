@@ -87,11 +87,15 @@ export async function finishRun<D>(
   run.status = status;
   run.outcome = outcome;
   if (options.error !== undefined) run.error = options.error;
-  await saveOrStop(core, run, options.fence);
-  // Free the router before anyone hears the run is over: a follow-up asked the moment the
-  // thread says "done" must not be told the router is busy.
-  if (options.releaseTarget) {
+  // Free the router before anyone can see the run is over: a follow-up asked the moment the
+  // record or the thread says "done" must not be told the router is busy. (A crash right
+  // here leaves a run whose only remaining act is saving its final status.)
+  // Only while this worker still holds the job: a stale worker must not free the lease of
+  // the worker that took the run over (the lease is per run, so it would match).
+  const stillOwner = !options.fence || (await core.redis.get(options.fence.lockKey)) === options.fence.token;
+  if (options.releaseTarget && stillOwner) {
     await core.locks.release(options.releaseTarget, run.id).catch((err: unknown) => core.log.warn({ err: String(err) }, 'could not release a target lease; it expires by itself'));
   }
+  await saveOrStop(core, run, options.fence);
   await emit(core, run, makeEvent(run, 'finished', core.clock(), { text: outcome, ...(options.user ? { user: options.user } : {}) }));
 }

@@ -163,6 +163,9 @@ describe('runbook engine: one run per target', () => {
     world.startWorker(engine);
     const { id } = await engine.submit(submitInput());
     await waitForStatus(engine, id, ['succeeded', 'rolled-back']);
+    // Free as soon as the record says it is over…
+    expect(await engine.whoHolds('hub-tokyo-a')).toBeUndefined();
+    // …and when the thread hears it.
     await waitFor('the finished event', async () => holderAtFinish.length > 0, 10_000);
     expect(holderAtFinish).toEqual([undefined]);
   });
