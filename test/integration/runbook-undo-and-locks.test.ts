@@ -153,13 +153,15 @@ describe('runbook engine: one run per target', () => {
   ] as const)('frees the router before it announces that a run %s, so a follow-up is never told "busy"', async (_what, deps) => {
     world = createWorld();
     const holderAtFinish: Array<string | undefined> = [];
-    let engine!: ReturnType<World['engine']>;
+    // The observer is made before the engine it asks: reach the engine through this box.
+    const box: { engine?: ReturnType<World['engine']> } = {};
     const probe = {
       async onEvent(run: { target: string }, event: { type: string }) {
-        if (event.type === 'finished') holderAtFinish.push((await engine.whoHolds(run.target))?.runId);
+        if (event.type === 'finished') holderAtFinish.push((await box.engine!.whoHolds(run.target))?.runId);
       },
     };
-    engine = world.engine(toyRunbook([{ id: 'a' }, { id: 'b' }]), { deps, observers: [probe] });
+    const engine = world.engine(toyRunbook([{ id: 'a' }, { id: 'b' }]), { deps, observers: [probe] });
+    box.engine = engine;
     world.startWorker(engine);
     const { id } = await engine.submit(submitInput());
     await waitForStatus(engine, id, ['succeeded', 'rolled-back']);
