@@ -41,7 +41,9 @@ export function scaleDeps(options: {
     scanHostKey,
     routerFacts: createRouterFactsStore(options.redis, options.prefix),
     clock: Date.now,
-    tunnelWait: { timeoutMs: 5 * 60_000, pollMs: 1000 },
+    // The outage lasts until the routes flip, which waits for this poll to see the tunnels up:
+    // a quarter second of SSH reads during a cutover is cheap, a second of black hole is not.
+    tunnelWait: { timeoutMs: 5 * 60_000, pollMs: 250 },
     closeScaleRouters: () => routers.closeAll(),
   };
 }
