@@ -55,6 +55,19 @@ describe('scale runbook: dry run, refusals, scale-down', () => {
     });
   });
 
+  it.concurrent('no AMI tagged VyattaBase in the region: refused at planning with how to provide one, nothing launched', async () => {
+    await withBench(async (bench) => {
+      for (const image of bench.world.state.images.values()) delete image.tags['Role'];
+      bench.startWorker();
+      const run = await bench.finished((await bench.submit({ approval: true })).id);
+      expect(run.status).toBe('failed');
+      expect(run.outcome).toContain('there is no AMI tagged Role=VyattaBase in ap-northeast-1');
+      expect(run.outcome).toContain('tag it Role=VyattaBase');
+      expect(bench.observer.events.some((e) => e.runId === run.id && e.type === 'awaiting-approval')).toBe(false);
+      expect(hubState(bench.world, bench.world.router(HUB).instanceId).launched).toHaveLength(0);
+    });
+  });
+
   it.concurrent('scale-down replaces the hub with the next smaller type on its ladder', async () => {
     await withBench(async (bench) => {
       const { world } = bench;
