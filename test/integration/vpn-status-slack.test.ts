@@ -53,6 +53,23 @@ describe('/vpn status through Slack (signed HTTP requests, queue, worker, SSH an
     }
   });
 
+  it('reports a region whose AWS VPN telemetry fails as a problem, and still reports every router', async () => {
+    // More failures than the SDK retries: EC2 in sa-east-1 is really down.
+    stack.world.state.faults.inject({ action: 'DescribeVpnConnections', region: 'sa-east-1', code: 'InternalError', status: 500, times: 20 });
+    try {
+      await stack.slack.slashCommand({ user: 'U0ALICE', channel: 'C0NETOPS', command: '/vpn', text: 'status' });
+      const root = await waitFor(
+        () => stack.slack.store.messages('C0NETOPS').find((m) => JSON.stringify(m.blocks).includes('AWS VPN telemetry failed')),
+        'a summary naming the failing region',
+      );
+      const summary = JSON.stringify(root.blocks);
+      expect(summary).toContain('sa-east-1');
+      expect(summary).toContain('7 routers');
+    } finally {
+      stack.world.state.faults.clear();
+    }
+  });
+
   it('answers bad input privately with the problem and the fix, and starts nothing', async () => {
     const before = stack.slack.store.messages('C0NETOPS').length;
     const reply = await stack.slack.slashCommand({ user: 'U0ALICE', channel: 'C0NETOPS', command: '/vpn', text: 'status mars-central-1' });
