@@ -165,7 +165,7 @@ export function createAddPeerRunbook(): Runbook<OnboardingDeps> {
       const delivered = run.origin.kind === 'cli' ? 'were written to .flatnet/out/' + run.id + ' (mode 0600)' : `went privately to <@${run.requester}>`;
       const standby = standbyResultOf(run.steps.find((s) => s.id === 'configure-standby')?.result);
       const also = standby?.applied ? `, and on its standby ${standby.standby ?? '?'}` : '';
-      const warning = standbyWarning(standby, run.target, standbyFix(run.target, params.router, standby?.standby ?? 'the standby', params.kind === 'wireguard'));
+      const warning = standbyWarning(standby, `a failover would drop ${run.target}`, standbyFix(run.target, params.router, standby?.standby ?? 'the standby', params.kind === 'wireguard'));
       if (params.kind === 'wireguard') {
         return `${run.target} added on ${params.router} as ${resultOf<{ address: string }>(run, 'reserve').address ?? '?'} (WireGuard)${also}; the client configuration ${delivered}.${warning ? ` ${warning}` : ''}`;
       }

@@ -76,7 +76,7 @@ export function standbyResultOf(value: Json | undefined): StandbyResult | undefi
  * The warning for a standby left behind, in the operator's words: what a failover would drop,
  * and how to put it right. Empty when the standby was updated.
  */
-export function standbyWarning(result: StandbyResult | undefined, what: string, fix: string): string {
+export function standbyWarning(result: StandbyResult | undefined, consequence: string, fix: string): string {
   if (!result?.notUpdated || !result.standby) return '';
-  return `WARNING: the standby ${result.standby} was not updated (${result.notUpdated}): a failover would drop ${what} until you ${fix}.`;
+  return `WARNING: the standby ${result.standby} was not updated (${result.notUpdated}): ${consequence} until you ${fix}.`;
 }
