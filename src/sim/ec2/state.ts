@@ -45,9 +45,11 @@ export interface RunInstancesRequest {
   tags?: Tags;
 }
 
-/** Public addresses come from the documentation ranges, so emulated data never names a real host. */
+/** Public addresses come from reserved ranges (documentation, benchmarking), so emulated data never names a real host. */
 const ELASTIC_IP_NET = '203.0.113.';
-const VGW_OUTSIDE_NET = '198.51.100.';
+// Not 198.51.100.x: the simulated world gives the spokes' Elastic IPs from there, and a VGW
+// outside address equal to a spoke's would make two tunnels claim one remote.
+const VGW_OUTSIDE_NET = '198.19.100.';
 
 /**
  * One emulated AWS account across every region. The seeding methods (`add*`) build a world;
