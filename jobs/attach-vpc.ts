@@ -2,7 +2,12 @@
  * /vpn attach-vpc: join a VPC to the hub through its AWS Virtual Private Gateway.
  *
  *   plan:    resolve-vpc (VGW, hub, ASN, already attached?)
- *   execute: create-customer-gateway → create-vpn-connection → configure-hub → await-tunnels
+ *   execute: create-customer-gateway → create-vpn-connection → configure-hub → configure-standby
+ *            → await-tunnels
+ *
+ * configure-standby puts the same tunnels on the hub's warm standby (its own local-address), so
+ * a failover keeps the VPC; a standby that is down is left behind loudly, and a re-run of this
+ * command brings it up to date (src/attach-vpc/configure-standby.ts).
  *
  * Running it again for the same VPC changes nothing: the plan finds the connection and the
  * hub's tunnels to its outside addresses, and every step looks before it acts. Undo removes
@@ -12,6 +17,7 @@ import { DEFAULT_CONFIRM_MINUTES, DEFAULT_TUNNEL_WAIT, type AttachVpcDeps, type 
 import { asJson, STEP, type AttachPlan } from '../src/attach-vpc/attach-facts.js';
 import { awaitTunnelsStep } from '../src/attach-vpc/await-tunnels.js';
 import { configureHubStep } from '../src/attach-vpc/configure-hub.js';
+import { configureStandbyStep } from '../src/attach-vpc/configure-standby.js';
 import { createCustomerGatewayStep, createVpnConnectionStep } from '../src/attach-vpc/create-aws-side.js';
 import { describeAttachPlan, summarizeAttachment } from '../src/attach-vpc/describe-attachment.js';
 import { resolveAttachment } from '../src/attach-vpc/resolve-attachment.js';
@@ -46,6 +52,7 @@ export function createAttachVpcRunbook(options: AttachVpcOptions = {}): Runbook<
       createCustomerGatewayStep,
       createVpnConnectionStep,
       configureHubStep({ confirmMinutes: options.confirmMinutes ?? DEFAULT_CONFIRM_MINUTES }),
+      configureStandbyStep({ confirmMinutes: options.confirmMinutes ?? DEFAULT_CONFIRM_MINUTES }),
       awaitTunnelsStep(wait, clock, sleep),
     ],
     // The hub is what changes: one run at a time on it (two attachments would race for VTI numbers).

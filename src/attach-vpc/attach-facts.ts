@@ -50,6 +50,7 @@ export const STEP = {
   customerGateway: 'create-customer-gateway',
   vpnConnection: 'create-vpn-connection',
   configureHub: 'configure-hub',
+  configureStandby: 'configure-standby',
   awaitTunnels: 'await-tunnels',
 } as const;
 

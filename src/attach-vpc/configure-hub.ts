@@ -18,9 +18,9 @@ import { chooseTunnelBaseName, chooseVtiNumbers } from './choose-tunnel-names.js
 import { placeholderConfig } from './placeholder-config.js';
 import { peerTo, readHubTunnels } from './read-hub-tunnels.js';
 
-type Ctx = StepContext<AttachVpcDeps>;
+type Ctx = Pick<StepContext<AttachVpcDeps>, 'deps'>;
 
-async function readGeneratedConfig(ctx: Ctx, plan: AttachPlan, vpnConnectionId: string): Promise<CustomerGatewayConfig> {
+export async function readGeneratedConfig(ctx: Ctx, plan: AttachPlan, vpnConnectionId: string): Promise<CustomerGatewayConfig> {
   const conn = (await ctx.deps.cloud.describeVpnConnections(plan.region)).find((c) => c.id === vpnConnectionId);
   if (!conn?.customerGatewayConfiguration) {
     throw new CloudError(

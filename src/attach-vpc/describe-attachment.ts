@@ -1,5 +1,6 @@
 /** The plan shown to the approver and the final summary, in the operator's words. */
 import type { Json, Run } from '../runbook/types.js';
+import { describeStandby } from './configure-standby.js';
 import { STEP, type AttachPlan, type HubTunnelsResult, type VpnConnectionResult } from './attach-facts.js';
 
 function resultIn<T>(run: Readonly<Run>, id: string): T | undefined {
@@ -17,7 +18,7 @@ export function describeAttachPlan(run: Readonly<Run>): string[] {
   if (!plan) return [`attach ${run.target}: the facts could not be read`];
   const head = `Attach ${vpcLabel(plan)} in ${plan.region} to ${plan.hub} through ${plan.vgwId} (AS ${plan.vgwAsn ?? '?'})`;
   if (plan.alreadyAttached) {
-    return [head, `Already attached: ${plan.existing?.vpnConnectionId ?? 'a VPN connection'} and ${plan.hub}'s peers ${plan.hubPeers.join(' and ')}. Nothing will change.`];
+    return [head, `Already attached: ${plan.existing?.vpnConnectionId ?? 'a VPN connection'} and ${plan.hub}'s peers ${plan.hubPeers.join(' and ')}. Nothing will change on ${plan.hub}; its standby, if it lacks the tunnels, gets them.`];
   }
   return [
     `${run.dryRun ? 'Dry run: ' : ''}${head}`,
@@ -25,8 +26,9 @@ export function describeAttachPlan(run: Readonly<Run>): string[] {
       ? `1. Reuse ${plan.existing.customerGatewayId} and ${plan.existing.vpnConnectionId}, which already exist`
       : `1. Create (or reuse) a customer gateway for ${plan.hubPublicIp}, AS ${plan.hubAsn}, and a BGP VPN connection to ${plan.vgwId}`,
     `2. On ${plan.hub}: two VTI tunnels (local-address ${plan.hubPrivateIp}) and two BGP neighbours from the parameters AWS generates; commit-confirm, verify, confirm, save`,
-    '3. Wait until AWS reports both tunnels UP and both BGP sessions are Established',
-    'If a step fails: the hub config is removed; the AWS objects stay (they cost little and a re-run reuses them).',
+    `3. The same tunnels on ${plan.hub}'s standby, if it has one, with the standby's own local-address (a standby that is down is reported, not waited for)`,
+    '4. Wait until AWS reports both tunnels UP and both BGP sessions are Established',
+    'If a step fails: the hub (and standby) config is removed; the AWS objects stay (they cost little and a re-run reuses them).',
   ];
 }
 
@@ -35,9 +37,14 @@ export function summarizeAttachment(run: Readonly<Run>): string {
   if (!plan) return `attach-vpc ${run.target} finished`;
   const conn = resultIn<VpnConnectionResult>(run, STEP.vpnConnection);
   const hub = resultIn<HubTunnelsResult>(run, STEP.configureHub);
-  if (plan.alreadyAttached) return `${vpcLabel(plan)} is already attached to ${plan.hub} through ${plan.existing?.vpnConnectionId ?? plan.vgwId} (peers ${plan.hubPeers.join(' and ')}): nothing changed.`;
+  const standby = describeStandby(run, plan);
+  if (plan.alreadyAttached) {
+    const std = run.steps.find((s) => s.id === STEP.configureStandby)?.result;
+    const added = std !== null && typeof std === 'object' && !Array.isArray(std) && std['applied'] === true;
+    return `${vpcLabel(plan)} is already attached to ${plan.hub} through ${plan.existing?.vpnConnectionId ?? plan.vgwId} (peers ${plan.hubPeers.join(' and ')}): ${added ? 'nothing changed on the hub.' : 'nothing changed.'}${standby}`;
+  }
   const tunnels = (hub?.peers ?? []).map((p) => `${p.name} on vti${p.vti} → ${p.remoteAddress}`).join(', ');
   if (run.dryRun) return `Would attach ${vpcLabel(plan)} to ${plan.hub} through ${plan.vgwId}: ${hub?.lines ?? '?'} lines on the hub (${tunnels}).`;
   const waited = run.steps.find((s) => s.id === STEP.awaitTunnels)?.detail ?? '';
-  return `Attached ${vpcLabel(plan)} to ${plan.hub} through ${conn?.vpnConnectionId ?? '?'} on ${plan.vgwId}: ${tunnels}; ${waited}.`;
+  return `Attached ${vpcLabel(plan)} to ${plan.hub} through ${conn?.vpnConnectionId ?? '?'} on ${plan.vgwId}: ${tunnels}; ${waited}.${standby}`;
 }

@@ -284,6 +284,7 @@ describe.concurrent('attach-vpc in the simulated world', () => {
     const { world } = bench;
     const vpc = analytics(world);
     const linesBefore = hubLines(world).join('\n');
+    const standbyBefore = world.router('hub-tokyo-b').record.readConfig().join('\n');
     world.setTunnelForced(HUB, 'aws-analytics-tun2', 'down');
     const run = await bench.finish(await bench.submit(vpc.id));
     expect(run.status).toBe('rolled-back');
@@ -292,11 +293,14 @@ describe.concurrent('attach-vpc in the simulated world', () => {
     expect(run.outcome).toMatch(/undone; kept: customer gateway cgw-\w+ \(a re-run reuses it\); VPN connection vpn-\w+ \(a re-run reuses it; to drop it: aws ec2 delete-vpn-connection .*\)\./);
     expect(run.outcome).not.toContain('is as it was before');
     expect(hubLines(world).join('\n')).toBe(linesBefore);
+    // The standby got the same tunnels in step 4, and lost them again in the undo.
+    expect(world.router('hub-tokyo-b').record.readConfig().join('\n')).toBe(standbyBefore);
     const conns = [...world.state.vpnConnections.values()].filter((c) => vpc.reach.kind === 'vgw' && c.vpnGatewayId === vpc.reach.vgwId);
     expect(conns).toHaveLength(1);
     const notes = (await bench.engine.store.readEvents(run.id)).map((e) => e.event.text ?? "").join('\n');
     expect(notes).toContain(`kept VPN connection ${conns[0]!.vpnConnectionId} in AWS`);
     expect(notes).toContain('removed aws-analytics-tun1 (vti202) and aws-analytics-tun2 (vti203) from hub-tokyo-a');
+    expect(notes).toContain('removed aws-analytics-tun1 (vti202) and aws-analytics-tun2 (vti203) from the standby hub-tokyo-b');
 
     world.setTunnelForced(HUB, 'aws-analytics-tun2', 'up');
     const again = await bench.finish(await bench.submit(vpc.id));

@@ -8,6 +8,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateWireguardKeyPair } from '../../src/onboarding/generate-secrets.js';
 import type { Run } from '../../src/runbook/types.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { CHANNEL, startOnboardingStack, type OnboardingStack } from './onboarding-stack.js';
 import { leaseFreed, pairState, PRIMARY, STANDBY } from './failover-harness.js';
 
@@ -131,5 +132,59 @@ describe('onboarding changes reach the standby', () => {
     expect(run.status, run.outcome).toBe('succeeded');
     expect(run.outcome).toMatch(new RegExp(`WARNING: the standby ${STANDBY} was not updated \\(${STANDBY} \\(i-\\w+\\) is (stopping|stopped)\\): a failover would drop dev-erin`));
     expect(linesOf(PRIMARY)).toContain('peer dev-erin public-key');
+  });
+});
+
+describe('attach-vpc reaches the standby', () => {
+  it('both hubs carry the two VGW tunnels with their own local-address; after a failover AWS reports both tunnels UP again', async () => {
+    const vpc = stack.world.topology.vpcs.find((v) => v.name === 'analytics')!;
+    const run = await vpn(`attach-vpc ${vpc.id} --region ap-northeast-1`);
+    expect(run.status, run.outcome ?? run.error).toBe('succeeded');
+    expect(run.steps.map((s) => s.id)).toContain('configure-standby');
+    expect(run.outcome).toContain(`The standby ${STANDBY} carries the same tunnels.`);
+    const conn = [...stack.world.state.vpnConnections.values()].find((c) => vpc.reach.kind === 'vgw' && c.vpnGatewayId === vpc.reach.vgwId)!;
+    for (const [router, ip] of [[PRIMARY, privateIpOf(PRIMARY)], [STANDBY, privateIpOf(STANDBY)]] as const) {
+      const text = linesOf(router);
+      for (const [i, tunnel] of conn.tunnels.entries()) {
+        expect(text).toContain(`set vpn ipsec site-to-site peer aws-analytics-tun${i + 1} remote-address '${tunnel.outsideIp}'`);
+        expect(text).toContain(`set vpn ipsec site-to-site peer aws-analytics-tun${i + 1} local-address '${ip}'`);
+      }
+    }
+
+    await leaseFreed(stack.bot.runtime.engine);
+    const over = await failover();
+    expect(over.status, over.outcome ?? over.error).toBe('succeeded');
+    expect(pairState(stack.world).eipHolder).toBe(pairState(stack.world).standby.networkInterfaceId);
+    const cloud = stack.bot.runtime.deps.cloud;
+    const statuses = await waitFor(async () => {
+      const seen = (await cloud.describeVpnConnections('ap-northeast-1')).find((c) => c.id === conn.vpnConnectionId)?.tunnels.map((t) => t.status);
+      return seen?.every((s) => s === 'UP') ? seen : undefined;
+    }, 'the VGW tunnels UP after the failover');
+    expect(statuses).toEqual(['UP', 'UP']);
+    const sas = (await stack.bot.runtime.deps.routers.router(STANDBY).ipsecReport()).sas;
+    expect(sas.filter((sa) => sa.peer.startsWith('aws-analytics-tun') && sa.state === 'up')).toHaveLength(2);
+  });
+});
+
+describe('attach-vpc with the standby down', () => {
+  it('attaches the hub, warns that the standby was not updated; a re-run once it answers adds the tunnels to the standby only', async () => {
+    const vpc = stack.world.topology.vpcs.find((v) => v.name === 'analytics')!;
+    stack.world.setRouterDown(STANDBY, true, 'power');
+    const run = await vpn(`attach-vpc ${vpc.id} --region ap-northeast-1`);
+    expect(run.status, run.outcome ?? run.error).toBe('succeeded');
+    expect(run.outcome).toContain(`WARNING: the standby ${STANDBY} was not updated (${STANDBY} does not answer over SSH`);
+    expect(run.outcome).toContain(`a failover would drop analytics until you run /vpn attach-vpc ${vpc.id} --region ap-northeast-1 again`);
+    expect(linesOf(PRIMARY)).toContain('peer aws-analytics-tun1 remote-address');
+    stack.world.setRouterDown(STANDBY, false, 'power');
+    expect(linesOf(STANDBY)).not.toContain('aws-analytics-tun1');
+
+    await leaseFreed(stack.bot.runtime.engine);
+    const primaryBefore = linesOf(PRIMARY);
+    const again = await vpn(`attach-vpc ${vpc.id} --region ap-northeast-1`);
+    expect(again.status, again.outcome ?? again.error).toBe('succeeded');
+    expect(again.outcome).toContain('nothing changed on the hub');
+    expect(again.outcome).toContain(`The standby ${STANDBY} carries the same tunnels.`);
+    expect(linesOf(PRIMARY)).toBe(primaryBefore);
+    expect(linesOf(STANDBY)).toContain(`set vpn ipsec site-to-site peer aws-analytics-tun2 local-address '${privateIpOf(STANDBY)}'`);
   });
 });
