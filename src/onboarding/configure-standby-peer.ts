@@ -81,11 +81,12 @@ export async function configureStandbyPeer(ctx: StepContext<OnboardingDeps>): Pr
   const standby = readHubConfig(reach.lines, wgIfaceOf(deps, params.router));
   // Someone else's peer of that name on the standby: the pair has drifted; refuse (and undo the primary's).
   checkPeerIsNew(standby, reach.name, name, params, run.id);
+  // A dry run put nothing on the primary (no key to copy): say what would happen.
+  if (ctx.dryRun) {
+    return { result: standbyJson({ standby: reach.name, applied: false, notUpdated: null, privateIp: reach.privateIp }), detail: `dry run: the same peer on the standby ${reach.name}${params.kind === 'ipsec' ? `, bound to ${reach.privateIp}` : ''}` };
+  }
   const resumed = ownPeerOf(standby, name, run.id) !== undefined;
   const { lines, verify } = await standbyLines(ctx, reach.privateIp);
-  if (ctx.dryRun) {
-    return { result: standbyJson({ standby: reach.name, applied: false, notUpdated: null, privateIp: reach.privateIp }), detail: `dry run: the same ${lines.length} lines on the standby ${reach.name}, bound to ${reach.privateIp}` };
-  }
   await ctx.assertStillOwner();
   const confirmMinutes = deps.confirmMinutes ?? 5;
   // A re-run replaces this run's own earlier attempt, as step 3 does on the primary.

@@ -135,6 +135,16 @@ describe('onboarding changes reach the standby', () => {
   });
 });
 
+describe('dry runs', () => {
+  it('add-peer ipsec --dry-run says the standby would get the peer, and changes neither hub', async () => {
+    const before = [linesOf(PRIMARY), linesOf(STANDBY)];
+    const run = await vpn('add-peer office4 ipsec --remote 198.51.100.82 --subnets 172.24.0.0/16 --dry-run');
+    expect(run.status, run.outcome ?? run.error).toBe('succeeded');
+    expect(run.steps.find((s) => s.id === 'configure-standby')?.detail).toBe(`dry run: the same peer on the standby ${STANDBY}, bound to ${privateIpOf(STANDBY)}`);
+    expect([linesOf(PRIMARY), linesOf(STANDBY)]).toEqual(before);
+  });
+});
+
 describe('attach-vpc reaches the standby', () => {
   it('both hubs carry the two VGW tunnels with their own local-address; after a failover AWS reports both tunnels UP again', async () => {
     const vpc = stack.world.topology.vpcs.find((v) => v.name === 'analytics')!;
