@@ -8,6 +8,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateWireguardKeyPair } from '../../src/onboarding/generate-secrets.js';
 import type { Run } from '../../src/runbook/types.js';
+import { set } from '../../src/vyos/config-line.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { CHANNEL, startOnboardingStack, type OnboardingStack } from './onboarding-stack.js';
 import { leaseFreed, pairState, PRIMARY, STANDBY } from './failover-harness.js';
@@ -132,6 +133,20 @@ describe('onboarding changes reach the standby', () => {
     expect(run.status, run.outcome).toBe('succeeded');
     expect(run.outcome).toMatch(new RegExp(`WARNING: the standby ${STANDBY} was not updated \\(${STANDBY} \\(i-\\w+\\) is (stopping|stopped)\\): a failover would drop dev-erin`));
     expect(linesOf(PRIMARY)).toContain('peer dev-erin public-key');
+  });
+});
+
+describe('a standby that has drifted', () => {
+  it('refuses in the plan when the standby already has a peer of that name, and changes neither hub', async () => {
+    // Added by hand on the standby only: a WireGuard peer that took the name.
+    const peer = ['interfaces', 'wireguard', 'wg0', 'peer', 'office5'];
+    await stack.bot.runtime.deps.routers.router(STANDBY).applyConfig([set([...peer, 'public-key'], generateWireguardKeyPair().publicKey), set([...peer, 'allowed-ips'], '10.250.0.200/32')]);
+    const before = linesOf(PRIMARY);
+    const run = await vpn('add-peer office5 ipsec --remote 198.51.100.91 --subnets 172.25.0.0/16');
+    expect(run.status).toBe('failed');
+    expect(run.outcome).toContain(`${STANDBY} already has a peer named office5`);
+    expect(run.steps.find((s) => s.id === 'configure')?.status).toBe('pending');
+    expect(linesOf(PRIMARY)).toBe(before);
   });
 });
 
