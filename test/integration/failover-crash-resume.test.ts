@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FAILOVER_STEP_IDS } from '../../src/failover/failover-facts.js';
 import { OwnershipLostError } from '../../src/runbook/engine-core.js';
+import { crashAfterActionThenResume, type Resumed } from './crash-after-action.js';
 import { everyVpcForwarded, pairState, startFailoverBench } from './failover-harness.js';
 
 /**
@@ -12,11 +13,8 @@ import { everyVpcForwarded, pairState, startFailoverBench } from './failover-har
  */
 describe('failover crash and resume', () => {
   it.concurrent.each(FAILOVER_STEP_IDS)('a worker dies right after the action of %s: the run completes on the standby', async (stepId) => {
-    let reached!: () => void;
-    let release!: () => void;
-    const hangReached = new Promise<void>((resolve) => (reached = resolve));
-    const released = new Promise<void>((resolve) => (release = resolve));
     const bench = await startFailoverBench();
+    let resumed: Resumed | undefined;
     try {
       const { world } = bench;
       const before = pairState(world);
@@ -26,27 +24,8 @@ describe('failover crash and resume', () => {
         if (r.action === 'AssociateAddress' && r.status === 200) associations++;
       });
 
-      const dying = bench.newEngine({
-        async afterAction(id) {
-          if (id !== stepId) return;
-          reached();
-          await released;
-          throw new Error('the paused worker wakes up');
-        },
-      });
-      const stale: Promise<void>[] = [];
-      const workerA = bench.startWorker(dying, (_runId, process) => {
-        const work = process();
-        stale.push(work);
-        return work;
-      });
-      const { id } = await bench.submit();
-      await hangReached;
-      await workerA.close(true);
-
-      const survivor = bench.newEngine();
-      bench.startWorker(survivor);
-      const run = await bench.finished(id, survivor);
+      resumed = await crashAfterActionThenResume(bench, stepId);
+      const { run, survivor } = resumed;
       expect(run.error).toBeUndefined();
       expect(run.status).toBe('succeeded');
       const after = pairState(world);
@@ -57,14 +36,11 @@ describe('failover crash and resume', () => {
       await everyVpcForwarded(world);
 
       // The paused worker wakes: refused by the fence, it records nothing and moves nothing.
-      release();
-      const settled = await Promise.allSettled(stale);
-      const refused = settled.find((s) => s.status === 'rejected');
-      expect(refused && refused.status === 'rejected' ? refused.reason : undefined).toBeInstanceOf(OwnershipLostError);
-      expect((await survivor.get(id))?.status).toBe('succeeded');
+      expect(await resumed.wakeStaleWorker()).toBeInstanceOf(OwnershipLostError);
+      expect((await survivor.get(run.id))?.status).toBe('succeeded');
       expect(pairState(world).eipHolder).toBe(before.standby.networkInterfaceId);
     } finally {
-      release();
+      await resumed?.wakeStaleWorker();
       await bench.cleanup();
     }
   });

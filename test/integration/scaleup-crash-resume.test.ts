@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { OwnershipLostError } from '../../src/runbook/engine-core.js';
 import { SCALE_STEP_IDS } from '../../src/scaleup/create-scale-runbook.js';
+import { crashAfterActionThenResume, type Resumed } from './crash-after-action.js';
 import { HUB, hubState, startScaleBench } from './scaleup-harness.js';
 
 const EXECUTE_STEPS = SCALE_STEP_IDS.filter((id) => id !== 'load-facts');
@@ -14,11 +15,8 @@ const EXECUTE_STEPS = SCALE_STEP_IDS.filter((id) => id !== 'load-facts');
  */
 describe('scale-up crash and resume', () => {
   it.concurrent.each(EXECUTE_STEPS)('a worker dies right after the action of %s: the run completes, one instance, EIP and routes on it', async (stepId) => {
-    let reached!: () => void;
-    let release!: () => void;
-    const hangReached = new Promise<void>((resolve) => (reached = resolve));
-    const released = new Promise<void>((resolve) => (release = resolve));
     const bench = await startScaleBench();
+    let resumed: Resumed | undefined;
     try {
       const { world } = bench;
       const oldId = world.router(HUB).instanceId;
@@ -29,27 +27,8 @@ describe('scale-up crash and resume', () => {
         if (r.action === 'RunInstances' && r.status === 200) launches++;
       });
 
-      const dying = bench.newEngine({
-        async afterAction(id) {
-          if (id !== stepId) return;
-          reached();
-          await released;
-          throw new Error('the paused worker wakes up');
-        },
-      });
-      const stale: Promise<void>[] = [];
-      const workerA = bench.startWorker(dying, (_runId, process) => {
-        const work = process();
-        stale.push(work);
-        return work;
-      });
-      const { id } = await bench.submit();
-      await hangReached;
-      await workerA.close(true);
-
-      const survivor = bench.newEngine();
-      bench.startWorker(survivor);
-      const run = await bench.finished(id, survivor);
+      resumed = await crashAfterActionThenResume(bench, stepId);
+      const { run, survivor } = resumed;
       expect(run.error).toBeUndefined();
       expect(run.status).toBe('succeeded');
 
@@ -61,17 +40,14 @@ describe('scale-up crash and resume', () => {
       expect(after.address.networkInterfaceId).toBe(fresh.networkInterfaceId);
       for (const r of routesBefore) expect(after.routeTargets.find((t) => t.table === r.table && t.destination === r.destination)?.eni).toBe(fresh.networkInterfaceId);
       expect(['stopping', 'stopped']).toContain(after.old.state);
-      expect(after.old.tags['flatnet:replaced-by']).toBe(id);
+      expect(after.old.tags['flatnet:replaced-by']).toBe(run.id);
 
       // The paused worker wakes: refused by the fence, it records nothing and acts on nothing.
-      release();
-      const settled = await Promise.allSettled(stale);
-      const refused = settled.find((s) => s.status === 'rejected');
-      expect(refused && refused.status === 'rejected' ? refused.reason : undefined).toBeInstanceOf(OwnershipLostError);
-      expect((await survivor.get(id))?.status).toBe('succeeded');
+      expect(await resumed.wakeStaleWorker()).toBeInstanceOf(OwnershipLostError);
+      expect((await survivor.get(run.id))?.status).toBe('succeeded');
       expect(hubState(world, oldId).launched).toHaveLength(1);
     } finally {
-      release();
+      await resumed?.wakeStaleWorker();
       await bench.cleanup();
     }
   });
