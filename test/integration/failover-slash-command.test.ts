@@ -1,38 +1,26 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handleSlashCommand } from '../../commands/handle-slash-command.js';
 import { followRun } from '../../src/cli/follow-run.js';
-import { loadInventory } from '../../src/config/load-inventory.js';
-import { createLogger } from '../../src/log.js';
-import { startWorld, type World } from '../../src/sim/world/start-world.js';
-import { createRuntime, type Runtime } from '../../src/wiring/create-runtime.js';
-import { dropPrefix, redisUrl, testRedis, uniquePrefix } from '../helpers/redis.js';
+import type { World } from '../../src/sim/world/start-world.js';
+import type { Runtime } from '../../src/wiring/create-runtime.js';
+import { startWorldRuntime, type WorldRuntime } from '../helpers/world-runtime.js';
 import { leaseFreed, pairState, PRIMARY, STANDBY } from './failover-harness.js';
 
 /** The whole path a person takes: the slash command, the runtime's wiring, a second person's approval. */
 describe('/router failover and failback through the slash command', () => {
   let world: World;
   let runtime: Runtime;
-  let dir: string;
-  const prefix = uniquePrefix('failover-slash');
+  let stack: WorldRuntime | undefined;
   const ask = (text: string, user = 'U0ALICE') => handleSlashCommand(runtime.slash, { command: '/router', text, user, origin: { kind: 'cli', channel: 'C0NETOPS' } });
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'flatnet-failover-slash-'));
-    world = await startWorld({ dir, bootMs: 100, tunnelUpMs: 100 });
-    runtime = await createRuntime({ loaded: loadInventory(world.writeInventory(join(dir, 'flatnet.yml'))), redisUrl, prefix, logger: createLogger({ level: 'silent' }), worker: { concurrency: 2 } });
-    // Production polls the tunnels every second; the simulator's come up in 100 ms.
+    stack = await startWorldRuntime('failover-slash');
+    ({ world, runtime } = stack);
+    // Production polls the tunnels every 250 ms; the simulator's come up in 100 ms.
     runtime.deps.scale.tunnelWait = { timeoutMs: 5_000, pollMs: 20 };
   });
   afterAll(async () => {
-    await runtime?.close();
-    await world?.close();
-    const redis = testRedis();
-    await dropPrefix(redis, prefix);
-    redis.disconnect();
-    rmSync(dir, { recursive: true, force: true });
+    await stack?.close();
   });
 
   it('help lists failover and failback as available', async () => {

@@ -1,34 +1,22 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handleSlashCommand } from '../../commands/handle-slash-command.js';
 import { followRun } from '../../src/cli/follow-run.js';
-import { loadInventory } from '../../src/config/load-inventory.js';
-import { createLogger } from '../../src/log.js';
-import { startWorld, type World } from '../../src/sim/world/start-world.js';
-import { createRuntime, type Runtime } from '../../src/wiring/create-runtime.js';
-import { dropPrefix, redisUrl, testRedis, uniquePrefix } from '../helpers/redis.js';
+import type { World } from '../../src/sim/world/start-world.js';
+import type { Runtime } from '../../src/wiring/create-runtime.js';
+import { startWorldRuntime, type WorldRuntime } from '../helpers/world-runtime.js';
 
 describe('/router status and /router history', () => {
   let world: World;
   let runtime: Runtime;
-  let dir: string;
-  const prefix = uniquePrefix('router-status');
+  let stack: WorldRuntime | undefined;
   const ask = (command: string, text: string, user = 'U0ALICE') => handleSlashCommand(runtime.slash, { command, text, user, origin: { kind: 'cli', channel: 'cli' } });
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'flatnet-router-status-'));
-    world = await startWorld({ dir, bootMs: 100, tunnelUpMs: 100 });
-    runtime = await createRuntime({ loaded: loadInventory(world.writeInventory(join(dir, 'flatnet.yml'))), redisUrl, prefix, logger: createLogger({ level: 'silent' }), worker: { concurrency: 2 } });
+    stack = await startWorldRuntime('router-status');
+    ({ world, runtime } = stack);
   });
   afterAll(async () => {
-    await runtime?.close();
-    await world?.close();
-    const redis = testRedis();
-    await dropPrefix(redis, prefix);
-    redis.disconnect();
-    rmSync(dir, { recursive: true, force: true });
+    await stack?.close();
   });
 
   it('shows the instance, type, load, Elastic IP holder, routes and the run holding the router', async () => {

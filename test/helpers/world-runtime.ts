@@ -1,0 +1,38 @@
+/**
+ * The simulated world and flatnet's real runtime (engine, queue, in-process worker, SSH and
+ * EC2 adapters) on a unique Redis prefix: what the CLI builds, for tests that drive commands
+ * through `handleSlashCommand` without Slack.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadInventory } from '../../src/config/load-inventory.js';
+import { createLogger } from '../../src/log.js';
+import { startWorld, type World } from '../../src/sim/world/start-world.js';
+import { createRuntime, type Runtime } from '../../src/wiring/create-runtime.js';
+import { dropPrefix, redisUrl, testRedis, uniquePrefix } from './redis.js';
+
+export interface WorldRuntime {
+  world: World;
+  runtime: Runtime;
+  close(): Promise<void>;
+}
+
+export async function startWorldRuntime(label: string): Promise<WorldRuntime> {
+  const dir = mkdtempSync(join(tmpdir(), `flatnet-${label}-`));
+  const prefix = uniquePrefix(label);
+  const world = await startWorld({ dir, bootMs: 100, tunnelUpMs: 100 });
+  const runtime = await createRuntime({ loaded: loadInventory(world.writeInventory(join(dir, 'flatnet.yml'))), redisUrl, prefix, logger: createLogger({ level: 'silent' }), worker: { concurrency: 2 } });
+  return {
+    world,
+    runtime,
+    async close() {
+      await runtime.close();
+      await world.close();
+      const redis = testRedis();
+      await dropPrefix(redis, prefix);
+      redis.disconnect();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
