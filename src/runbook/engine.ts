@@ -108,11 +108,11 @@ export function createEngine<D>(options: EngineOptions<D>): Engine {
       // Refuse early when the router is visibly busy: cheaper than a run that fails later.
       // A runbook that waits for its target queues behind the holder instead.
       const lockTarget = input.dryRun || runbook.whenBusy === 'wait' ? undefined : runbook.lockTarget?.(run);
-      const holder = lockTarget ? await locks.whoHolds(lockTarget) : undefined;
+      const holder = lockTarget ? await unlessRedisIsDown(locks.whoHolds(lockTarget)) : undefined;
       if (lockTarget && holder) throw new FlatnetError('LOCKED', describeBusyTarget(lockTarget, holder));
 
       const created = makeEvent(run, 'created', now, { user: input.requester });
-      for (let attempt = 0; !(await store.create(run, created)); attempt++) {
+      for (let attempt = 0; !(await unlessRedisIsDown(store.create(run, created))); attempt++) {
         if (attempt >= 5) throw new FlatnetError('INTERNAL', 'could not find a free run id after 6 tries', 'check that Redis is not full of old runs');
         run.id = makeRunId();
         created.runId = run.id;
@@ -241,4 +241,17 @@ function checkApproval(input: SubmitInput['approval'] & object, requester: strin
   }
   if (!(expiresInMs > 0)) throw new BadInputError(`approval expiry must be positive, not ${expiresInMs} ms`, 'use e.g. 30 minutes');
   return { ...policy, expiresAt: now + expiresInMs };
+}
+
+/**
+ * The command handlers' Redis connection fails fast while Redis is down (no offline queue):
+ * say that in words a person can act on, instead of ioredis's "Stream isn't writeable".
+ */
+async function unlessRedisIsDown<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    if (err instanceof FlatnetError) throw err;
+    throw new FlatnetError('REDIS', `Redis is not answering (${(err as Error).message}): the run was not recorded and nothing was started`, 'try again in a moment; if it persists, check Redis (REDIS_URL)', { cause: err });
+  }
 }
