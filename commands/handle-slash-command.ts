@@ -43,10 +43,10 @@ export async function handleSlashCommand(deps: SlashDeps, request: SlashRequest)
   if (!parsed.ok) return { kind: 'reply', message: buildError(parsed.message, parsed.hint), failed: true };
   const command = parsed.command;
   if (command.kind === 'help') {
-    const entries = HELP_ENTRIES.filter((e) => !command.topic || e.command === `/${command.topic}`).map((e) => ({
-      ...e,
-      available: e.available || deps.planners[kindOfUsage(e.command, e.usage)] !== undefined || (kindOfUsage(e.command, e.usage) === 'history' && deps.history !== undefined),
-    }));
+    const entries = HELP_ENTRIES.filter((e) => !command.topic || e.command === `/${command.topic}`).map((e) => {
+      const kind = kindOfUsage(e.command, e.usage);
+      return { ...e, available: e.available || deps.planners[kind] !== undefined || (kind === 'history' && deps.history !== undefined) };
+    });
     return { kind: 'reply', message: buildHelp(entries), failed: false };
   }
   if (command.kind === 'add-peer-modal') return { kind: 'modal', command };
