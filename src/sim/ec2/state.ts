@@ -1,9 +1,12 @@
 import { EventEmitter } from 'node:events';
-import { cidrContains, intToIp, parseCidr } from './cidr.js';
-import { Ec2ApiError, invalidParameter, notFound } from './ec2-error.js';
+import { parseCidr } from './cidr.js';
+import { notFound } from './ec2-error.js';
 import { FaultInjector } from './faults.js';
 import { newId } from './ids.js';
+import { associateAddress, type AssociateAddressRequest } from './associate-address.js';
+import { InstanceLifecycle, type RunInstancesRequest } from './instance-lifecycle.js';
 import { renderCustomerGatewayConfig } from './render-customer-gateway-config.js';
+import { createTags } from './tag-resources.js';
 import type {
   Ec2Events,
   InstanceStateName,
@@ -26,6 +29,8 @@ import { readTelemetry, type TunnelTelemetry } from './vpn-tunnels.js';
 import { createRoute, replaceRoute, routeState, routeTarget, type RouteRequest } from './routes.js';
 import { createCustomerGateway, createVpnConnection, type VpnConnectionRequest } from './vpn-connections.js';
 
+export type { RunInstancesRequest } from './instance-lifecycle.js';
+
 export interface Ec2StateOptions {
   /** pending → running delay. */
   bootMs?: number;
@@ -33,16 +38,6 @@ export interface Ec2StateOptions {
   stopMs?: number;
   accountId?: string;
   now?: () => Date;
-}
-
-export interface RunInstancesRequest {
-  imageId: string;
-  type: string;
-  subnetId: string;
-  privateIp?: string;
-  count?: number;
-  clientToken?: string;
-  tags?: Tags;
 }
 
 /** Public addresses come from reserved ranges (documentation, benchmarking), so emulated data never names a real host. */
@@ -78,13 +73,10 @@ export class Ec2State extends EventEmitter<Ec2Events> {
   readonly vpnGateways = new Map<string, SimVpnGateway>();
   readonly customerGateways = new Map<string, SimCustomerGateway>();
   readonly vpnConnections = new Map<string, SimVpnConnection>();
-  /** region + client token → the launch it made and a fingerprint of its parameters. */
-  private readonly clientTokens = new Map<string, { reservationId: string; instanceIds: string[]; fingerprint: string }>();
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly lifecycle = new InstanceLifecycle(this);
   private tunnelStatus: TunnelStatusProvider = () => 'DOWN';
   private elasticIpCount = 0;
   private vgwOutsideCount = 0;
-  private closed = false;
 
   constructor(options: Ec2StateOptions = {}) {
     super();
@@ -96,14 +88,12 @@ export class Ec2State extends EventEmitter<Ec2Events> {
 
   /** Stop every pending transition timer; the state stays readable. */
   close(): void {
-    this.closed = true;
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
+    this.lifecycle.close();
   }
 
   /** State transitions still scheduled (boots, stops): zero after close. */
   get pendingTransitions(): number {
-    return this.timers.size;
+    return this.lifecycle.pendingTransitions;
   }
 
   setTunnelStatusProvider(provider: TunnelStatusProvider): void {
@@ -136,7 +126,7 @@ export class Ec2State extends EventEmitter<Ec2Events> {
 
   /** An instance with its primary ENI. `state` defaults to running; `pending` boots after `bootMs`. */
   addInstance(i: { region: string; type: string; imageId: string; subnetId: string; privateIp?: string; tags?: Tags; state?: InstanceStateName; sourceDestCheck?: boolean }): SimInstance {
-    const instance = this.createInstance(i.region, { ...i, tags: i.tags ?? {} }, newId('r'), i.state ?? 'running');
+    const instance = this.lifecycle.createInstance(i.region, { ...i, tags: i.tags ?? {} }, newId('r'), i.state ?? 'running');
     if (i.sourceDestCheck !== undefined) instance.sourceDestCheck = i.sourceDestCheck;
     return instance;
   }
@@ -262,111 +252,28 @@ export class Ec2State extends EventEmitter<Ec2Events> {
 
   // ---- instances -----------------------------------------------------------------------------
 
+  /** RunInstances; a client token seen before replays its launch instead of making another. */
   runInstances(region: string, req: RunInstancesRequest): { reservationId: string; instances: SimInstance[] } {
-    const count = req.count ?? 1;
-    const fingerprint = JSON.stringify([req.imageId, req.type, req.subnetId, req.privateIp ?? null, count]);
-    if (req.clientToken !== undefined) {
-      const seen = this.clientTokens.get(`${region} ${req.clientToken}`);
-      if (seen) {
-        if (seen.fingerprint !== fingerprint) {
-          throw new Ec2ApiError('IdempotentParameterMismatch', `The client token '${req.clientToken}' was already used with different parameters.`);
-        }
-        const instances = seen.instanceIds.map((id) => this.instances.get(id)).filter((x): x is SimInstance => x !== undefined);
-        if (instances.every((x) => x.state === 'terminated')) {
-          throw new Ec2ApiError('IdempotentInstanceTerminated', `The instance launched with client token '${req.clientToken}' has been terminated.`);
-        }
-        return { reservationId: seen.reservationId, instances };
-      }
-    }
-    this.need(this.images, region, req.imageId, 'InvalidAMIID.NotFound', 'image id');
-    if (count !== 1 && req.privateIp) throw new Ec2ApiError('InvalidParameterCombination', 'PrivateIpAddress can only be used when launching a single instance.');
-    const reservationId = newId('r');
-    const instances: SimInstance[] = [];
-    for (let n = 0; n < count; n += 1) {
-      instances.push(this.createInstance(region, { ...req, tags: req.tags ?? {} }, reservationId, 'pending', req.clientToken));
-    }
-    if (req.clientToken !== undefined) {
-      this.clientTokens.set(`${region} ${req.clientToken}`, { reservationId, instanceIds: instances.map((i) => i.instanceId), fingerprint });
-    }
-    return { reservationId, instances };
+    return this.lifecycle.runInstances(region, req);
   }
 
   stopInstance(region: string, instanceId: string): { previous: InstanceStateName; current: InstanceStateName } {
-    const inst = this.need(this.instances, region, instanceId, 'InvalidInstanceID.NotFound', 'instance ID');
-    const previous = inst.state;
-    if (previous === 'terminated' || previous === 'shutting-down') {
-      throw new Ec2ApiError('IncorrectInstanceState', `The instance '${instanceId}' is not in a state from which it can be stopped.`);
-    }
-    if (previous === 'pending' || previous === 'running') {
-      this.transition(inst, 'stopping');
-      this.later(this.stopMs, () => inst.state === 'stopping' && this.transition(inst, 'stopped'));
-    }
-    return { previous, current: inst.state };
+    return this.lifecycle.stopInstance(region, instanceId);
   }
 
   startInstance(region: string, instanceId: string): { previous: InstanceStateName; current: InstanceStateName } {
-    const inst = this.need(this.instances, region, instanceId, 'InvalidInstanceID.NotFound', 'instance ID');
-    const previous = inst.state;
-    if (previous === 'stopping' || previous === 'terminated' || previous === 'shutting-down') {
-      throw new Ec2ApiError('IncorrectInstanceState', `The instance '${instanceId}' is not in a state from which it can be started.`);
-    }
-    if (previous === 'stopped') this.boot(inst);
-    return { previous, current: inst.state };
+    return this.lifecycle.startInstance(region, instanceId);
   }
 
   /** Move an instance to a state now (the world's "pull the plug"); emits `instance-state`. */
   setInstanceState(instanceId: string, to: InstanceStateName): void {
-    const inst = this.instances.get(instanceId);
-    if (!inst) throw new Error(`no instance ${instanceId} in the emulator`);
-    this.transition(inst, to);
+    this.lifecycle.setInstanceState(instanceId, to);
   }
 
   // ---- addresses and routes -------------------------------------------------------------------
 
-  associateAddress(
-    region: string,
-    req: { allocationId: string; instanceId?: string; networkInterfaceId?: string; privateIp?: string; allowReassociation: boolean },
-  ): { associationId: string } {
-    const address = this.need(this.addresses, region, req.allocationId, 'InvalidAllocationID.NotFound', 'allocation ID');
-    let eni: SimNetworkInterface;
-    if (req.networkInterfaceId) {
-      eni = this.need(this.networkInterfaces, region, req.networkInterfaceId, 'InvalidNetworkInterfaceID.NotFound', 'network interface ID');
-    } else if (req.instanceId) {
-      const inst = this.need(this.instances, region, req.instanceId, 'InvalidInstanceID.NotFound', 'instance ID');
-      eni = this.networkInterfaces.get(inst.networkInterfaceId) as SimNetworkInterface;
-    } else {
-      throw new Ec2ApiError('MissingParameter', 'Either an instance ID or a network interface ID must be specified.');
-    }
-    const privateIp = req.privateIp ?? eni.privateIp;
-    const already = address.networkInterfaceId === eni.networkInterfaceId && address.privateIp === privateIp;
-    if (address.associationId && !already && !req.allowReassociation) {
-      throw new Ec2ApiError('Resource.AlreadyAssociated', `resource ${req.allocationId} is already associated with associate-id ${address.associationId}`);
-    }
-    const previousNetworkInterfaceId = address.networkInterfaceId;
-    // One public address per private address: whatever held this private IP lets go of it.
-    for (const other of this.addresses.values()) {
-      if (other !== address && other.networkInterfaceId === eni.networkInterfaceId && other.privateIp === privateIp) this.disassociate(other);
-    }
-    address.associationId = newId('eipassoc');
-    address.networkInterfaceId = eni.networkInterfaceId;
-    address.instanceId = eni.instanceId;
-    address.privateIp = privateIp;
-    this.emit('address-associated', {
-      allocationId: address.allocationId,
-      region,
-      publicIp: address.publicIp,
-      instanceId: eni.instanceId,
-      networkInterfaceId: eni.networkInterfaceId,
-      previousNetworkInterfaceId,
-    });
-    return { associationId: address.associationId };
-  }
-
-  private disassociate(address: SimAddress): void {
-    delete address.associationId;
-    delete address.networkInterfaceId;
-    delete address.instanceId;
-    delete address.privateIp;
+  associateAddress(region: string, req: AssociateAddressRequest): { associationId: string } {
+    return associateAddress(this, region, req);
   }
 
   routeTarget(region: string, t: { networkInterfaceId?: string; instanceId?: string; gatewayId?: string }): Omit<SimRoute, 'destination' | 'origin'> {
@@ -382,26 +289,7 @@ export class Ec2State extends EventEmitter<Ec2Events> {
   }
 
   createTags(region: string, resourceIds: string[], tags: Tags): void {
-    const targets = resourceIds.map((id) => this.taggable(region, id));
-    for (const t of targets) Object.assign(t.tags, tags);
-  }
-
-  private taggable(region: string, id: string): { tags: Tags } {
-    const kinds: [string, Map<string, { region: string; tags: Tags }>, string][] = [
-      ['i', this.instances, 'InvalidInstanceID.NotFound'],
-      ['ami', this.images, 'InvalidAMIID.NotFound'],
-      ['eipalloc', this.addresses, 'InvalidAllocationID.NotFound'],
-      ['rtb', this.routeTables, 'InvalidRouteTableID.NotFound'],
-      ['vpc', this.vpcs, 'InvalidVpcID.NotFound'],
-      ['subnet', this.subnets, 'InvalidSubnetID.NotFound'],
-      ['vgw', this.vpnGateways, 'InvalidVpnGatewayID.NotFound'],
-      ['cgw', this.customerGateways, 'InvalidCustomerGatewayID.NotFound'],
-      ['vpn', this.vpnConnections, 'InvalidVpnConnectionID.NotFound'],
-    ];
-    const prefix = id.split('-')[0];
-    const kind = kinds.find(([p]) => p === prefix);
-    if (!kind) throw new Ec2ApiError('InvalidID', `The ID '${id}' is not valid`);
-    return this.need(kind[1], region, id, kind[2], 'ID');
+    createTags(this, region, resourceIds, tags);
   }
 
   // ---- VPN -----------------------------------------------------------------------------------
@@ -414,81 +302,7 @@ export class Ec2State extends EventEmitter<Ec2Events> {
     return createVpnConnection(this, region, req);
   }
 
-  // ---- internals -------------------------------------------------------------------------------
-
-  private createInstance(
-    region: string,
-    req: { type: string; imageId: string; subnetId: string; privateIp?: string; tags: Tags },
-    reservationId: string,
-    state: InstanceStateName,
-    clientToken?: string,
-  ): SimInstance {
-    const subnet = this.need(this.subnets, region, req.subnetId, 'InvalidSubnetID.NotFound', 'subnet ID');
-    if (!/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(req.type)) throw invalidParameter(`Invalid value '${req.type}' for InstanceType.`);
-    const privateIp = req.privateIp ?? this.freeAddress(subnet);
-    if (!cidrContains(subnet.cidrBlock, privateIp)) {
-      throw new Ec2ApiError('InvalidParameterValue', `Address ${privateIp} does not fall within the subnet's address range`);
-    }
-    if (this.addressInUse(subnet.subnetId, privateIp)) throw new Ec2ApiError('InvalidIPAddress.InUse', `Address ${privateIp} is in use.`);
-    const instanceId = newId('i');
-    const eni: SimNetworkInterface = { networkInterfaceId: newId('eni'), region, subnetId: subnet.subnetId, vpcId: subnet.vpcId, privateIp, instanceId };
-    const inst: SimInstance = {
-      instanceId,
-      region,
-      reservationId,
-      type: req.type,
-      imageId: req.imageId,
-      subnetId: subnet.subnetId,
-      vpcId: subnet.vpcId,
-      privateIp,
-      networkInterfaceId: eni.networkInterfaceId,
-      sourceDestCheck: true,
-      clientToken,
-      tags: { ...req.tags },
-      state,
-      launchTime: this.now(),
-    };
-    this.networkInterfaces.set(eni.networkInterfaceId, eni);
-    this.instances.set(instanceId, inst);
-    if (state === 'pending') this.later(this.bootMs, () => inst.state === 'pending' && this.transition(inst, 'running'));
-    return inst;
-  }
-
-  private boot(inst: SimInstance): void {
-    this.transition(inst, 'pending');
-    this.later(this.bootMs, () => inst.state === 'pending' && this.transition(inst, 'running'));
-  }
-
-  private transition(inst: SimInstance, to: InstanceStateName): void {
-    const from = inst.state;
-    if (from === to) return;
-    inst.state = to;
-    if (to === 'running' || to === 'pending') inst.launchTime = this.now();
-    this.emit('instance-state', { instanceId: inst.instanceId, region: inst.region, from, to });
-  }
-
-  private later(ms: number, fn: () => void): void {
-    if (this.closed) return;
-    const t = setTimeout(() => {
-      this.timers.delete(t);
-      fn();
-    }, ms);
-    this.timers.add(t);
-  }
-
-  private addressInUse(subnetId: string, ip: string): boolean {
-    for (const eni of this.networkInterfaces.values()) if (eni.subnetId === subnetId && eni.privateIp === ip) return true;
-    return false;
-  }
-
-  private freeAddress(subnet: SimSubnet): string {
-    const { base, size } = parseCidr(subnet.cidrBlock);
-    // AWS reserves the first four addresses and the last one of every subnet.
-    for (let n = base + 4; n < base + size - 1; n += 1) {
-      if (!this.addressInUse(subnet.subnetId, intToIp(n))) return intToIp(n);
-    }
-    throw new Ec2ApiError('InsufficientFreeAddressesInSubnet', `The subnet ${subnet.subnetId} has no free addresses.`);
-  }
+  // ---- public addresses ------------------------------------------------------------------------
 
   /** The next public address from the documentation ranges (Elastic IPs, VGW outside addresses). */
   allocatePublicIp(kind: 'elastic' | 'vgw'): string {
