@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { waitFor } from './runbook-harness.js';
 import { everyVpcForwarded, leaseFreed, pairState, PRIMARY, STANDBY, startFailoverBench, type FailoverBench } from './failover-harness.js';
+import { expectAllSasUp, expectOutageOnlyAfterEipMove } from './cutover-checks.js';
 
 describe('failover and failback in the simulated world', () => {
   let bench: FailoverBench;
@@ -60,19 +61,10 @@ describe('failover and failback in the simulated world', () => {
     expect(over.outcome).toContain(`To go back: /router failback ${PRIMARY}.`);
 
     // The standby's tunnels are up, as the standby itself reports.
-    const sas = (await bench.deps.routers.router(STANDBY).ipsecReport()).sas;
-    expect(sas.length).toBeGreaterThan(0);
-    expect(sas.every((sa) => sa.state === 'up')).toBe(true);
+    await expectAllSasUp(bench.deps.routers.router(STANDBY));
 
     // The outage began no earlier than the Elastic IP move, and it ended.
-    const timeline = world.timeline();
-    expect(eipMovedAt).toBeDefined();
-    expect(timeline.outages.length).toBeGreaterThan(0);
-    for (const o of timeline.outages) {
-      expect(o.from).toBeGreaterThanOrEqual(eipMovedAt! - 5);
-      expect(o.to).toBeDefined();
-    }
-    expect(timeline.vpcs.every((v) => v.forwarded)).toBe(true);
+    expectOutageOnlyAfterEipMove(world, eipMovedAt);
 
     // Failback: the same toward the primary.
     await leaseFreed(bench.engine);
@@ -87,9 +79,7 @@ describe('failover and failback in the simulated world', () => {
     expect(home.routesTo(standbyEni)).toHaveLength(0);
     expect(home.standby.state).toBe('running');
     expect(back.outcome).toContain(`To go back: /router failover ${PRIMARY}.`);
-    const primarySas = (await bench.deps.routers.router(PRIMARY).ipsecReport()).sas;
-    expect(primarySas.length).toBeGreaterThan(0);
-    expect(primarySas.every((sa) => sa.state === 'up')).toBe(true);
+    await expectAllSasUp(bench.deps.routers.router(PRIMARY));
     await everyVpcForwarded(world);
     for (const o of world.timeline().outages) expect(o.to).toBeDefined();
   });

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HUB, hubState, startScaleBench, type ScaleBench } from './scaleup-harness.js';
+import { expectAllSasUp, expectOutageOnlyAfterEipMove } from './cutover-checks.js';
 
 describe('scale-up runbook in the simulated world', () => {
   let bench: ScaleBench;
@@ -54,19 +55,10 @@ describe('scale-up runbook in the simulated world', () => {
 
     // Tunnels are up on the new router, as the router itself reports.
     const newRouter = bench.deps.routers.forInstance({ name: 'check', ...world.resolveSsh(fresh.instanceId)!, sameLoginAs: HUB });
-    const sas = (await newRouter.ipsecReport()).sas;
-    expect(sas.length).toBeGreaterThan(0);
-    expect(sas.every((sa) => sa.state === 'up')).toBe(true);
+    await expectAllSasUp(newRouter);
 
     // The outage began no earlier than the Elastic IP move: the old router forwarded until then.
-    const timeline = world.timeline();
-    expect(eipMovedAt).toBeDefined();
-    expect(timeline.outages.length).toBeGreaterThan(0);
-    for (const o of timeline.outages) {
-      expect(o.from).toBeGreaterThanOrEqual(eipMovedAt! - 5);
-      expect(o.to).toBeDefined();
-    }
-    expect(timeline.vpcs.every((v) => v.forwarded)).toBe(true);
+    expectOutageOnlyAfterEipMove(world, eipMovedAt);
 
     // The facts point the rest of flatnet at the new instance; the summary says what to pin.
     const facts = await bench.deps.routerFacts.get(HUB);
