@@ -29,9 +29,9 @@ export function routerEndpoints(loaded: LoadedInventory): Record<string, RouterE
   return endpoints;
 }
 
-export function connectRouters(loaded: LoadedInventory, logger: Logger): RouterPool {
+export function connectRouters(loaded: LoadedInventory, logger: Logger, endpoints = routerEndpoints(loaded)): RouterPool {
   const { timeouts } = loaded.inventory;
-  return createRouterPool({ routers: routerEndpoints(loaded), logger, connectTimeoutMs: timeouts.sshConnectMs, commandTimeoutMs: timeouts.sshCommandMs });
+  return createRouterPool({ routers: endpoints, logger, connectTimeoutMs: timeouts.sshConnectMs, commandTimeoutMs: timeouts.sshCommandMs });
 }
 
 export function connectCloud(loaded: LoadedInventory, logger: Logger): Cloud {

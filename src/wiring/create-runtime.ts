@@ -19,7 +19,7 @@ import { createRunJobProcessor, recordGaveUp } from '../queue/run-job-processor.
 import { closeGracefully } from '../queue/close-gracefully.js';
 import type { ChatPort } from '../slack/chat-port.js';
 import { createThreadReporter } from '../slack/thread-reporter.js';
-import { connectCloud, connectRouters } from './connect-to-network.js';
+import { connectCloud, connectRouters, routerEndpoints } from './connect-to-network.js';
 import { buildRunbooks, type RunbookDeps } from './runbooks.js';
 import { scaleDeps, type ReplacementSsh } from './scale-wiring.js';
 import { createRouterFactsStore, mergeRouterFacts } from '../../jobs/scaleup.js';
@@ -69,9 +69,11 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const loaded: LoadedInventory = { ...options.loaded, inventory: mergeRouterFacts(options.loaded.inventory, facts) };
   const workerConnection = options.worker ? await createRedisConnection(options.redisUrl, 'worker') : undefined;
   const queue = createRunQueue({ connection: producer, prefix });
-  const routers = options.routers ?? connectRouters(loaded, logger);
+  // The bot's key files are read once, for the pool and for the logins a replacement reuses.
+  const endpoints = routerEndpoints(loaded);
+  const routers = options.routers ?? connectRouters(loaded, logger, endpoints);
   const cloud = options.cloud ?? connectCloud(loaded, logger);
-  const scale = scaleDeps({ loaded, pool: routers, redis: producer, prefix, logger, ...(options.replacementSsh ? { replacementSsh: options.replacementSsh } : {}) });
+  const scale = scaleDeps({ loaded, pool: routers, endpoints, redis: producer, prefix, logger, ...(options.replacementSsh ? { replacementSsh: options.replacementSsh } : {}) });
   const deps: RunbookDeps = {
     inventory: loaded.inventory,
     routers,

@@ -8,9 +8,8 @@ import type { Redis } from 'ioredis';
 import type { RouterInstance } from '../aws/index.js';
 import type { LoadedInventory } from '../config/load-inventory.js';
 import type { Logger } from '../log.js';
-import type { RouterPool } from '../vyos/router-pool.js';
+import type { RouterEndpoint, RouterPool } from '../vyos/router-pool.js';
 import { createRouterFactsStore, createScaleRouters, scanHostKey, type ScaleDeps } from '../../jobs/scaleup.js';
-import { routerEndpoints } from './connect-to-network.js';
 
 export type ReplacementSsh = (instance: RouterInstance) => Promise<{ host: string; port: number }>;
 
@@ -28,13 +27,15 @@ export function replacementSshFromEnv(env: NodeJS.ProcessEnv): ReplacementSsh {
 export function scaleDeps(options: {
   loaded: LoadedInventory;
   pool: RouterPool;
+  /** The inventory routers' SSH logins, which a replacement reuses. */
+  endpoints: Record<string, RouterEndpoint>;
   redis: Redis;
   prefix: string;
   logger: Logger;
   replacementSsh?: ReplacementSsh;
 }): Omit<ScaleDeps, 'inventory' | 'cloud'> & { closeScaleRouters(): Promise<void> } {
   const { timeouts } = options.loaded.inventory;
-  const routers = createScaleRouters({ pool: options.pool, endpoints: routerEndpoints(options.loaded), logger: options.logger, connectTimeoutMs: timeouts.sshConnectMs, commandTimeoutMs: timeouts.sshCommandMs });
+  const routers = createScaleRouters({ pool: options.pool, endpoints: options.endpoints, logger: options.logger, connectTimeoutMs: timeouts.sshConnectMs, commandTimeoutMs: timeouts.sshCommandMs });
   return {
     routers,
     replacementSsh: options.replacementSsh ?? replacementSshFromEnv(process.env),
