@@ -18,19 +18,42 @@ const SECRET = 'bench-signing-secret';
 
 function post(port: number, agent: Agent, i: number): Promise<number> {
   const body = new URLSearchParams({
-    token: 'x', team_id: 'T0FLATNET', team_domain: 'flatnet', channel_id: 'C0NETOPS', channel_name: 'netops', user_id: 'U0ALICE', user_name: 'alice',
-    command: '/vpn', text: 'status', response_url: 'http://127.0.0.1:9/response', trigger_id: `t${i}`, api_app_id: 'A0FLATNET', is_enterprise_install: 'false',
+    token: 'x',
+    team_id: 'T0FLATNET',
+    team_domain: 'flatnet',
+    channel_id: 'C0NETOPS',
+    channel_name: 'netops',
+    user_id: 'U0ALICE',
+    user_name: 'alice',
+    command: '/vpn',
+    text: 'status',
+    response_url: 'http://127.0.0.1:9/response',
+    trigger_id: `t${i}`,
+    api_app_id: 'A0FLATNET',
+    is_enterprise_install: 'false',
   }).toString();
   const ts = Math.floor(Date.now() / 1000).toString();
   const signature = `v0=${createHmac('sha256', SECRET).update(`v0:${ts}:${body}`).digest('hex')}`;
-  const headers = { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body), 'x-slack-request-timestamp': ts, 'x-slack-signature': signature };
+  const headers = {
+    'content-type': 'application/x-www-form-urlencoded',
+    'content-length': Buffer.byteLength(body),
+    'x-slack-request-timestamp': ts,
+    'x-slack-signature': signature,
+  };
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: '/slack/events', method: 'POST', headers, agent }, (res) => {
-      let text = '';
-      res.on('data', (d: Buffer) => (text += d.toString()));
-      res.on('end', () => (res.statusCode === 200 && text.includes('Started r-') ? resolve(performance.now() - started) : reject(new Error(`ack ${res.statusCode}: ${text.slice(0, 200)}`))));
-    });
+    const req = request(
+      { host: '127.0.0.1', port, path: '/slack/events', method: 'POST', headers, agent },
+      (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString()));
+        res.on('end', () =>
+          res.statusCode === 200 && text.includes('Started r-')
+            ? resolve(performance.now() - started)
+            : reject(new Error(`ack ${res.statusCode}: ${text.slice(0, 200)}`)),
+        );
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -42,17 +65,38 @@ export async function benchAck(redisUrl: string): Promise<BenchResult[]> {
   const world = await startWorld({ dir });
   const slack = await startSlackEmulator({ signingSecret: SECRET, botToken: 'xoxb-bench' });
   const prefix = `flatnet-bench-ack-${process.pid}`;
-  const env = { ...process.env, REDIS_URL: redisUrl, FLATNET_REDIS_PREFIX: prefix, SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.apiUrl, FLATNET_SLACK_MODE: 'http', LOG_LEVEL: 'warn' };
-  const bot = await spawnFlatnet(['bot', '--config', world.writeInventory(join(dir, 'flatnet.yml')), '--port', '0'], env, /listening on :(\d+)/);
+  const env = {
+    ...process.env,
+    REDIS_URL: redisUrl,
+    FLATNET_REDIS_PREFIX: prefix,
+    SLACK_BOT_TOKEN: 'xoxb-bench',
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    FLATNET_SLACK_MODE: 'http',
+    LOG_LEVEL: 'warn',
+  };
+  const bot = await spawnFlatnet(
+    ['bot', '--config', world.writeInventory(join(dir, 'flatnet.yml')), '--port', '0'],
+    env,
+    /listening on :(\d+)/,
+  );
   const port = Number(bot.match[1]);
   const agent = new Agent({ keepAlive: true, maxSockets: 50 });
   try {
     for (let i = 0; i < 20; i++) await post(port, agent, i); // warm-up: JIT, connections
     const latencies: number[] = [];
-    for (let round = 0; round < 10; round++) latencies.push(...(await Promise.all(Array.from({ length: 50 }, (_, j) => post(port, agent, round * 50 + j)))));
+    for (let round = 0; round < 10; round++)
+      latencies.push(
+        ...(await Promise.all(
+          Array.from({ length: 50 }, (_, j) => post(port, agent, round * 50 + j)),
+        )),
+      );
     latencies.sort((a, b) => a - b);
-    const p = (q: number) => latencies[Math.min(latencies.length - 1, Math.ceil(q * latencies.length) - 1)]!;
-    console.log(`  ack over ${latencies.length} requests at 50 concurrent: p50 ${p(0.5).toFixed(1)} ms, p99 ${p(0.99).toFixed(1)} ms, max ${latencies.at(-1)!.toFixed(1)} ms`);
+    const p = (q: number) =>
+      latencies[Math.min(latencies.length - 1, Math.ceil(q * latencies.length) - 1)]!;
+    console.log(
+      `  ack over ${latencies.length} requests at 50 concurrent: p50 ${p(0.5).toFixed(1)} ms, p99 ${p(0.99).toFixed(1)} ms, max ${latencies.at(-1)!.toFixed(1)} ms`,
+    );
     return [{ name: 'ack_p99_ms', value: Number(p(0.99).toFixed(1)), unit: 'ms', target: 50 }];
   } finally {
     agent.destroy();
@@ -61,7 +105,11 @@ export async function benchAck(redisUrl: string): Promise<BenchResult[]> {
     await world.close();
     const { Redis } = await import('ioredis');
     const redis = new Redis(redisUrl);
-    await redis.eval(`for _, k in ipairs(redis.call('KEYS', ARGV[1])) do redis.call('UNLINK', k) end`, 0, `${prefix}*`);
+    await redis.eval(
+      `for _, k in ipairs(redis.call('KEYS', ARGV[1])) do redis.call('UNLINK', k) end`,
+      0,
+      `${prefix}*`,
+    );
     redis.disconnect();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -30,14 +30,24 @@ async function addPeers(runtime: Runtime, names: string[]): Promise<number> {
   const started = performance.now();
   const runs = await Promise.all(
     names.map((name) =>
-      runtime.engine.submit({ kind: 'add-peer', target: name, params: { router: 'hub-tokyo-a' }, requester: 'U0ALICE', origin: { kind: 'slack', channel: 'C0NETOPS' }, dryRun: false }),
+      runtime.engine.submit({
+        kind: 'add-peer',
+        target: name,
+        params: { router: 'hub-tokyo-a' },
+        requester: 'U0ALICE',
+        origin: { kind: 'slack', channel: 'C0NETOPS' },
+        dryRun: false,
+      }),
     ),
   );
   for (const run of runs) {
     for (;;) {
       const current = await runtime.engine.get(run.id);
       if (current && ['succeeded', 'failed', 'rolled-back'].includes(current.status)) {
-        if (current.status !== 'succeeded') throw new Error(`add-peer ${run.target} (${run.id}) ${current.status}: ${current.outcome ?? ''}`);
+        if (current.status !== 'succeeded')
+          throw new Error(
+            `add-peer ${run.target} (${run.id}) ${current.status}: ${current.outcome ?? ''}`,
+          );
         break;
       }
       await new Promise((r) => setTimeout(r, 5));
@@ -52,7 +62,14 @@ export async function benchAddPeer(): Promise<BenchResult[]> {
   const dir = mkdtempSync(join(tmpdir(), 'flatnet-bench-add-peer-'));
   const world = await startWorld({ dir });
   const loaded = loadInventory(world.writeInventory(join(dir, 'flatnet.yml')));
-  const runtime = await createRuntime({ loaded, redisUrl, prefix, logger: createLogger({ level: 'warn' }), chat: memoryChat(), worker: { concurrency: 8 } });
+  const runtime = await createRuntime({
+    loaded,
+    redisUrl,
+    prefix,
+    logger: createLogger({ level: 'warn' }),
+    chat: memoryChat(),
+    worker: { concurrency: 8 },
+  });
   try {
     const one = await addPeers(runtime, ['bench-one']);
     const twenty = await addPeers(
@@ -65,7 +82,11 @@ export async function benchAddPeer(): Promise<BenchResult[]> {
       { name: 'add_peer_20_concurrent_ms', value: Math.round(twenty), unit: 'ms', target: 20000 },
     ];
   } finally {
-    await runtime.redis.eval(`for _, k in ipairs(redis.call('KEYS', ARGV[1])) do redis.call('UNLINK', k) end`, 0, `${prefix}*`);
+    await runtime.redis.eval(
+      `for _, k in ipairs(redis.call('KEYS', ARGV[1])) do redis.call('UNLINK', k) end`,
+      0,
+      `${prefix}*`,
+    );
     await runtime.close();
     await world.close();
     rmSync(dir, { recursive: true, force: true });

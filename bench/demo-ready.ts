@@ -10,7 +10,9 @@ import type { BenchResult } from './result.js';
 
 const READY = /flatnet demo is ready in [\d.]+ s: open (http:\/\/\S+)/;
 
-export async function benchDemoReady(): Promise<{ name: 'demo_ready_ms'; value: number; unit: 'ms'; target: 15000 }[]> {
+export async function benchDemoReady(): Promise<
+  { name: 'demo_ready_ms'; value: number; unit: 'ms'; target: 15000 }[]
+> {
   const started = performance.now();
   const child = spawn('npx', ['tsx', 'src/cli.ts', 'demo', '--port', '0'], {
     detached: true,
@@ -22,9 +24,14 @@ export async function benchDemoReady(): Promise<{ name: 'demo_ready_ms'; value: 
   let output = '';
   // npx (npm exec) re-raises the SIGINT it got and so ends "by signal" even when the demo inside
   // exited 0; the demo's own "stopped." line is the proof that it cleaned up.
-  const exited = new Promise<number | NodeJS.Signals | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
+  const exited = new Promise<number | NodeJS.Signals | null>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal)),
+  );
   const readyMs = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`flatnet demo printed no URL within 60 s:\n${output}`)), 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`flatnet demo printed no URL within 60 s:\n${output}`)),
+      60_000,
+    );
     const onData = (d: Buffer): void => {
       output += d.toString();
       if (READY.test(output)) {
@@ -34,22 +41,29 @@ export async function benchDemoReady(): Promise<{ name: 'demo_ready_ms'; value: 
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
-    void exited.then((code) => reject(new Error(`flatnet demo exited with ${code} before it was ready:\n${output}`)));
+    void exited.then((code) =>
+      reject(new Error(`flatnet demo exited with ${code} before it was ready:\n${output}`)),
+    );
   });
 
   const url = READY.exec(output)?.[1];
   const page = url ? await fetch(url) : undefined;
-  if (page?.status !== 200) throw new Error(`the demo page ${url ?? '(no URL)'} answered ${page?.status ?? 'nothing'}`);
+  if (page?.status !== 200)
+    throw new Error(`the demo page ${url ?? '(no URL)'} answered ${page?.status ?? 'nothing'}`);
 
   process.kill(-pid, 'SIGINT');
-  const deadline = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 30_000).unref());
+  const deadline = new Promise<'timeout'>((resolve) =>
+    setTimeout(() => resolve('timeout'), 30_000).unref(),
+  );
   const code = await Promise.race([exited, deadline]);
   if (code === 'timeout') {
     process.kill(-pid, 'SIGKILL');
     throw new Error(`flatnet demo did not stop within 30 s of SIGINT:\n${output}`);
   }
-  if (code !== 0 && code !== 'SIGINT') throw new Error(`flatnet demo exited with ${code} after SIGINT:\n${output}`);
-  if (!/stopped\./.test(output)) throw new Error(`flatnet demo exited without saying it stopped:\n${output}`);
+  if (code !== 0 && code !== 'SIGINT')
+    throw new Error(`flatnet demo exited with ${code} after SIGINT:\n${output}`);
+  if (!/stopped\./.test(output))
+    throw new Error(`flatnet demo exited without saying it stopped:\n${output}`);
   console.log(`  demo ready in ${readyMs} ms at ${url}; stopped cleanly on SIGINT`);
   return [{ name: 'demo_ready_ms', value: readyMs, unit: 'ms', target: 15000 }];
 }

@@ -27,11 +27,17 @@ export async function benchIdleRss(redisUrl: string): Promise<BenchResult[]> {
     FLATNET_SLACK_MODE: 'http',
     LOG_LEVEL: 'warn',
   };
-  const bot = await spawnFlatnet(['bot', '--config', inventory, '--port', '0'], env, /listening on :(\d+)/);
-  const worker = await spawnFlatnet(['worker', '--config', inventory], env, /worker running/).catch(async (err: unknown) => {
-    await stopProcess(bot.child);
-    throw err;
-  });
+  const bot = await spawnFlatnet(
+    ['bot', '--config', inventory, '--port', '0'],
+    env,
+    /listening on :(\d+)/,
+  );
+  const worker = await spawnFlatnet(['worker', '--config', inventory], env, /worker running/).catch(
+    async (err: unknown) => {
+      await stopProcess(bot.child);
+      throw err;
+    },
+  );
   try {
     // Idle means settled: V8 keeps the young generation it grew during start-up (≈ 32 MB a
     // process) for some 10 s before giving it back, so the figure is read after 15 s of
@@ -41,7 +47,9 @@ export async function benchIdleRss(redisUrl: string): Promise<BenchResult[]> {
     const early = sample();
     await new Promise((r) => setTimeout(r, 10_000));
     const [botMb, workerMb] = sample();
-    console.log(`  idle RSS after 15 s: bot ${botMb.toFixed(0)} MB + worker ${workerMb.toFixed(0)} MB (after 5 s: ${early[0].toFixed(0)} + ${early[1].toFixed(0)} MB)`);
+    console.log(
+      `  idle RSS after 15 s: bot ${botMb.toFixed(0)} MB + worker ${workerMb.toFixed(0)} MB (after 5 s: ${early[0].toFixed(0)} + ${early[1].toFixed(0)} MB)`,
+    );
     return [{ name: 'idle_rss_mb', value: Math.round(botMb + workerMb), unit: 'MB', target: 200 }];
   } finally {
     await stopProcess(bot.child);

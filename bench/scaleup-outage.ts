@@ -32,11 +32,27 @@ const ROUTER = 'hub-tokyo-a';
 async function measure(steps: Step<ScaleDeps>[]): Promise<{ outageMs: number; runMs: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'flatnet-bench-scaleup-'));
   const log = createLogger({ level: 'silent' });
-  const world = await startWorld({ dir, bootMs: BOOT_MS, tunnelUpMs: TUNNEL_UP_MS, ec2LatencyMs: EC2_LATENCY_MS });
+  const world = await startWorld({
+    dir,
+    bootMs: BOOT_MS,
+    tunnelUpMs: TUNNEL_UP_MS,
+    ec2LatencyMs: EC2_LATENCY_MS,
+  });
   const loaded = loadInventory(world.writeInventory());
-  const cloud = createCloud({ endpoint: world.ec2Url, credentials: loaded.inventory.aws.credentials!, waiter: { minDelaySeconds: 0.05, maxWaitSeconds: 120 }, logger: log });
+  const cloud = createCloud({
+    endpoint: world.ec2Url,
+    credentials: loaded.inventory.aws.credentials!,
+    waiter: { minDelaySeconds: 0.05, maxWaitSeconds: 120 },
+    logger: log,
+  });
   const pool = connectRouters(loaded, log);
-  const routers = createScaleRouters({ pool, endpoints: routerEndpoints(loaded), logger: log, connectTimeoutMs: 5000, commandTimeoutMs: 20_000 });
+  const routers = createScaleRouters({
+    pool,
+    endpoints: routerEndpoints(loaded),
+    logger: log,
+    connectTimeoutMs: 5000,
+    commandTimeoutMs: 20_000,
+  });
   try {
     const deps: ScaleDeps = {
       inventory: loaded.inventory,
@@ -57,7 +73,12 @@ async function measure(steps: Step<ScaleDeps>[]): Promise<{ outageMs: number; ru
     };
     world.resetTimeline();
     const started = Date.now();
-    await runStepsDirectly(steps, deps, { runId: `r-bench${process.pid}`, target: ROUTER, kind: 'scaleup', log });
+    await runStepsDirectly(steps, deps, {
+      runId: `r-bench${process.pid}`,
+      target: ROUTER,
+      kind: 'scaleup',
+      log,
+    });
     const runMs = Date.now() - started;
     // Let the last tunnel settle so an outage still open at the end is counted whole.
     await new Promise((resolve) => setTimeout(resolve, TUNNEL_UP_MS * 2));
@@ -78,9 +99,19 @@ export async function benchScaleupOutage(): Promise<BenchResult[]> {
   // 5× shorter than the original order. The stricter of the two is the ceiling.
   const flatnetTarget = Math.min(TUNNEL_UP_MS + EC2_LATENCY_MS, original.outageMs / 5);
   return [
-    { name: 'scaleup_outage_flatnet_ms', value: flatnet.outageMs, unit: 'ms', target: flatnetTarget },
+    {
+      name: 'scaleup_outage_flatnet_ms',
+      value: flatnet.outageMs,
+      unit: 'ms',
+      target: flatnetTarget,
+    },
     // The original order has no target of its own: it is the baseline (target = its value).
-    { name: 'scaleup_outage_original_ms', value: original.outageMs, unit: 'ms', target: original.outageMs },
+    {
+      name: 'scaleup_outage_original_ms',
+      value: original.outageMs,
+      unit: 'ms',
+      target: original.outageMs,
+    },
     // Not an issue target: a run should take little more than the boot plus the copy and cutover.
     { name: 'scaleup_run_ms', value: flatnet.runMs, unit: 'ms', target: BOOT_MS * 5 },
   ];

@@ -10,11 +10,21 @@ export function buildOnce(): void {
   built = true;
 }
 
-export function spawnFlatnet(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
+export function spawnFlatnet(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  ready: RegExp,
+): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['dist/src/cli.js', ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['dist/src/cli.js', ...args], {
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let seen = '';
-    const timer = setTimeout(() => reject(new Error(`flatnet ${args[0]} not ready after 30 s: ${seen}`)), 30_000);
+    const timer = setTimeout(
+      () => reject(new Error(`flatnet ${args[0]} not ready after 30 s: ${seen}`)),
+      30_000,
+    );
     child.stderr!.on('data', (d: Buffer) => {
       seen += d.toString();
       const match = ready.exec(seen);
@@ -23,7 +33,9 @@ export function spawnFlatnet(args: string[], env: NodeJS.ProcessEnv, ready: RegE
         resolve({ child, match });
       }
     });
-    child.once('exit', (code) => reject(new Error(`flatnet ${args[0]} exited with ${code}: ${seen}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`flatnet ${args[0]} exited with ${code}: ${seen}`)),
+    );
   });
 }
 

@@ -11,18 +11,35 @@ import { handleSlashCommand, type SlashDeps } from './handle-slash-command.js';
 export const ADD_PEER_CALLBACK_ID = 'flatnet-add-peer';
 
 /** block_id of each field; each input has the action_id `value`. */
-export const FIELDS = { name: 'peer_name', kind: 'peer_kind', pubkey: 'peer_pubkey', remote: 'peer_remote', subnets: 'peer_subnets' } as const;
+export const FIELDS = {
+  name: 'peer_name',
+  kind: 'peer_kind',
+  pubkey: 'peer_pubkey',
+  remote: 'peer_remote',
+  subnets: 'peer_subnets',
+} as const;
 
 const text = (t: string) => ({ type: 'plain_text' as const, text: t });
 
-function input(blockId: string, label: string, hint: string, optional: boolean, placeholder: string) {
+function input(
+  blockId: string,
+  label: string,
+  hint: string,
+  optional: boolean,
+  placeholder: string,
+) {
   return {
     type: 'input',
     block_id: blockId,
     optional,
     label: text(label),
     hint: text(hint),
-    element: { type: 'plain_text_input', action_id: 'value', max_length: 300, placeholder: text(placeholder) },
+    element: {
+      type: 'plain_text_input',
+      action_id: 'value',
+      max_length: 300,
+      placeholder: text(placeholder),
+    },
   };
 }
 
@@ -34,7 +51,13 @@ export function buildAddPeerModal(): Record<string, unknown> {
     submit: text('Add peer'),
     close: text('Cancel'),
     blocks: [
-      input(FIELDS.name, 'Name', 'Letters, digits, - and _ (1–32), unique on the router, e.g. alice-laptop', false, 'alice-laptop'),
+      input(
+        FIELDS.name,
+        'Name',
+        'Letters, digits, - and _ (1–32), unique on the router, e.g. alice-laptop',
+        false,
+        'alice-laptop',
+      ),
       {
         type: 'input',
         block_id: FIELDS.kind,
@@ -49,9 +72,27 @@ export function buildAddPeerModal(): Record<string, unknown> {
           ],
         },
       },
-      input(FIELDS.pubkey, 'WireGuard public key', 'Recommended: flatnet then never sees your private key. Leave empty to get a generated key pair by DM.', true, 'output of `wg pubkey`'),
-      input(FIELDS.remote, 'IPsec: remote public address', "The site's public IPv4 address", true, '198.51.100.7'),
-      input(FIELDS.subnets, 'IPsec: subnets behind the site', 'Comma-separated CIDRs that do not overlap the flat network', true, '192.168.10.0/24,192.168.20.0/24'),
+      input(
+        FIELDS.pubkey,
+        'WireGuard public key',
+        'Recommended: flatnet then never sees your private key. Leave empty to get a generated key pair by DM.',
+        true,
+        'output of `wg pubkey`',
+      ),
+      input(
+        FIELDS.remote,
+        'IPsec: remote public address',
+        "The site's public IPv4 address",
+        true,
+        '198.51.100.7',
+      ),
+      input(
+        FIELDS.subnets,
+        'IPsec: subnets behind the site',
+        'Comma-separated CIDRs that do not overlap the flat network',
+        true,
+        '192.168.10.0/24,192.168.20.0/24',
+      ),
     ],
   };
 }
@@ -60,7 +101,10 @@ export async function openAddPeerModal(client: App['client'], triggerId: string)
   await client.views.open({ trigger_id: triggerId, view: buildAddPeerModal() as never });
 }
 
-type StateValues = Record<string, Record<string, { value?: string | null; selected_option?: { value?: string } | null }>>;
+type StateValues = Record<
+  string,
+  Record<string, { value?: string | null; selected_option?: { value?: string } | null }>
+>;
 
 function read(values: StateValues, blockId: string): string {
   const field = values[blockId]?.value;
@@ -82,7 +126,9 @@ function fieldOf(raw: string, kind: string): string {
  * The submission as a command line, or field errors. Every field is one word: a space would
  * let a field smuggle another flag into the command line (`alice --router x`).
  */
-export function commandFromForm(values: StateValues): { text: string } | { errors: Record<string, string> } {
+export function commandFromForm(
+  values: StateValues,
+): { text: string } | { errors: Record<string, string> } {
   const name = read(values, FIELDS.name);
   const kind = read(values, FIELDS.kind) || 'wireguard';
   const pubkey = read(values, FIELDS.pubkey);
@@ -100,12 +146,17 @@ export function commandFromForm(values: StateValues): { text: string } | { error
   if (kind === 'ipsec') {
     if (remote === '') errors[FIELDS.remote] = "an IPsec peer needs the site's public address";
     if (subnets === '') errors[FIELDS.subnets] = 'an IPsec peer needs the networks behind it';
-    if (pubkey !== '') errors[FIELDS.pubkey] = 'an IPsec peer has no WireGuard key: leave this empty';
+    if (pubkey !== '')
+      errors[FIELDS.pubkey] = 'an IPsec peer has no WireGuard key: leave this empty';
   } else if (remote !== '' || subnets !== '') {
-    errors[remote !== '' ? FIELDS.remote : FIELDS.subnets] = 'remote address and subnets are for IPsec peers: choose IPsec, or leave them empty';
+    errors[remote !== '' ? FIELDS.remote : FIELDS.subnets] =
+      'remote address and subnets are for IPsec peers: choose IPsec, or leave them empty';
   }
   if (Object.keys(errors).length > 0) return { errors };
-  const text = kind === 'ipsec' ? `add-peer ${name} ipsec --remote ${remote} --subnets ${subnets}` : `add-peer ${name}${pubkey ? ` --pubkey ${pubkey}` : ''}`;
+  const text =
+    kind === 'ipsec'
+      ? `add-peer ${name} ipsec --remote ${remote} --subnets ${subnets}`
+      : `add-peer ${name}${pubkey ? ` --pubkey ${pubkey}` : ''}`;
   return { text };
 }
 
@@ -117,7 +168,12 @@ export function registerAddPeerModal(app: App, slash: SlashDeps): void {
       await ack({ response_action: 'errors', errors: form.errors });
       return;
     }
-    const reply = await handleSlashCommand(slash, { command: '/vpn', text: form.text, user: body.user.id, origin: { kind: 'slack', channel: slash.inventory.slack.channel } });
+    const reply = await handleSlashCommand(slash, {
+      command: '/vpn',
+      text: form.text,
+      user: body.user.id,
+      origin: { kind: 'slack', channel: slash.inventory.slack.channel },
+    });
     if (reply.kind === 'run') {
       await ack();
       return;
@@ -125,6 +181,9 @@ export function registerAddPeerModal(app: App, slash: SlashDeps): void {
     const message = reply.kind === 'reply' ? reply.message.text : 'use the form with a name';
     const kind = read(values, FIELDS.kind) || 'wireguard';
     // Slack shows at most 150 characters under a field.
-    await ack({ response_action: 'errors', errors: { [fieldOf(message, kind)]: message.slice(0, 150) } });
+    await ack({
+      response_action: 'errors',
+      errors: { [fieldOf(message, kind)]: message.slice(0, 150) },
+    });
   });
 }

@@ -8,7 +8,11 @@ import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from '../src/slack/blocks/index.j
 import type { Run } from '../src/runbook/types.js';
 
 export interface RunDecider {
-  decide(runId: string, user: string, decision: 'approve' | 'reject'): Promise<{ ok: boolean; message: string; run?: Run }>;
+  decide(
+    runId: string,
+    user: string,
+    decision: 'approve' | 'reject',
+  ): Promise<{ ok: boolean; message: string; run?: Run }>;
 }
 
 const RUN_ID = /^r-[a-z0-9]{6}$/;
@@ -24,7 +28,12 @@ export function registerApprovalButtons(app: App, decider: RunDecider): void {
       const answer = RUN_ID.test(runId)
         ? await decider.decide(runId, body.user.id, decision)
         : { ok: false, message: 'that button does not belong to a flatnet run' };
-      if (!answer.ok) await respond({ response_type: 'ephemeral', replace_original: false, text: answer.message });
+      if (!answer.ok)
+        await respond({
+          response_type: 'ephemeral',
+          replace_original: false,
+          text: answer.message,
+        });
     });
   }
 }

@@ -38,36 +38,79 @@ export interface SlashDeps {
   logger?: Logger;
 }
 
-export async function handleSlashCommand(deps: SlashDeps, request: SlashRequest): Promise<SlashReply> {
+export async function handleSlashCommand(
+  deps: SlashDeps,
+  request: SlashRequest,
+): Promise<SlashReply> {
   const parsed = parseCommand(request.command, request.text);
-  if (!parsed.ok) return { kind: 'reply', message: buildError(parsed.message, parsed.hint), failed: true };
+  if (!parsed.ok)
+    return { kind: 'reply', message: buildError(parsed.message, parsed.hint), failed: true };
   const command = parsed.command;
   if (command.kind === 'help') {
-    const entries = HELP_ENTRIES.filter((e) => !command.topic || e.command === `/${command.topic}`).map((e) => {
+    const entries = HELP_ENTRIES.filter(
+      (e) => !command.topic || e.command === `/${command.topic}`,
+    ).map((e) => {
       const kind = kindOfUsage(e.command, e.usage);
-      return { ...e, available: e.available || deps.planners[kind] !== undefined || (kind === 'history' && deps.history !== undefined) };
+      return {
+        ...e,
+        available:
+          e.available ||
+          deps.planners[kind] !== undefined ||
+          (kind === 'history' && deps.history !== undefined),
+      };
     });
     return { kind: 'reply', message: buildHelp(entries), failed: false };
   }
   if (command.kind === 'add-peer-modal') return { kind: 'modal', command };
   if (command.kind === 'history' && deps.history) {
     if (command.router && !deps.inventory.routers[command.router]) {
-      return { kind: 'reply', message: buildError(`there is no router named ${command.router}`, `known routers: ${Object.keys(deps.inventory.routers).join(', ')}`), failed: true };
+      return {
+        kind: 'reply',
+        message: buildError(
+          `there is no router named ${command.router}`,
+          `known routers: ${Object.keys(deps.inventory.routers).join(', ')}`,
+        ),
+        failed: true,
+      };
     }
-    return { kind: 'reply', message: await buildRouterHistory(deps.history, command.router), failed: false };
+    return {
+      kind: 'reply',
+      message: await buildRouterHistory(deps.history, command.router),
+      failed: false,
+    };
   }
   const planner = deps.planners[command.kind];
   if (!planner) {
-    return { kind: 'reply', message: buildError(`${request.command} ${command.kind} is not built yet`, 'it is coming soon: see /vpn help for what works today'), failed: true };
+    return {
+      kind: 'reply',
+      message: buildError(
+        `${request.command} ${command.kind} is not built yet`,
+        'it is coming soon: see /vpn help for what works today',
+      ),
+      failed: true,
+    };
   }
   try {
-    const input = await planner.plan(command, { inventory: deps.inventory, requester: request.user });
-    const run = await deps.engine.submit({ ...input, requester: request.user, origin: request.origin });
+    const input = await planner.plan(command, {
+      inventory: deps.inventory,
+      requester: request.user,
+    });
+    const run = await deps.engine.submit({
+      ...input,
+      requester: request.user,
+      origin: request.origin,
+    });
     return { kind: 'run', run, message: acknowledge(run) };
   } catch (err) {
     if (!(err instanceof FlatnetError)) deps.logger?.error({ err }, 'slash command failed');
-    const hint = err instanceof FlatnetError ? err.hint : 'try again; if it keeps failing, tell the network team';
-    const message = err instanceof FlatnetError ? err.message : `flatnet could not start that: ${describeError(err)}`;
+    const hint =
+      err instanceof FlatnetError
+        ? err.hint
+        : 'try again; if it keeps failing, tell the network team';
+    const message =
+      err instanceof FlatnetError
+        ? err.message
+        : `flatnet could not start that: ${describeError(err)}`;
     return { kind: 'reply', message: buildError(message, hint), failed: true };
   }
 }

@@ -7,7 +7,11 @@ import type { CommandDeps } from './slash-listener.js';
 import { registerVpnCommand } from './vpn.js';
 
 export function register(app: App, deps: CommandDeps & { decider: RunDecider }): void {
-  const withForm: CommandDeps = { ...deps, openAddPeerModal: deps.openAddPeerModal ?? ((client, triggerId) => openAddPeerModal(client, triggerId)) };
+  const withForm: CommandDeps = {
+    ...deps,
+    openAddPeerModal:
+      deps.openAddPeerModal ?? ((client, triggerId) => openAddPeerModal(client, triggerId)),
+  };
   registerVpnCommand(app, withForm);
   registerRouterCommand(app, withForm);
   registerAddPeerModal(app, deps.slash);

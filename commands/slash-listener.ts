@@ -21,7 +21,10 @@ export function registerSlashCommand(app: App, name: '/vpn' | '/router', deps: C
     });
     if (reply.kind === 'modal') {
       if (!deps.openAddPeerModal) {
-        await ack({ response_type: 'ephemeral', text: 'The add-peer form is not built yet: use /vpn add-peer <name> --pubkey KEY' });
+        await ack({
+          response_type: 'ephemeral',
+          text: 'The add-peer form is not built yet: use /vpn add-peer <name> --pubkey KEY',
+        });
         return;
       }
       await ack();
@@ -32,6 +35,10 @@ export function registerSlashCommand(app: App, name: '/vpn' | '/router', deps: C
       }
       return;
     }
-    await ack({ response_type: 'ephemeral', text: reply.message.text, blocks: reply.message.blocks as never });
+    await ack({
+      response_type: 'ephemeral',
+      text: reply.message.text,
+      blocks: reply.message.blocks as never,
+    });
   });
 }

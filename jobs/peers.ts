@@ -17,10 +17,14 @@ export function createPeersRunbook(): Runbook<OnboardingDeps> {
         title: 'Read the peers of every router',
         phase: 'execute',
         async run(ctx) {
-          const routers = ctx.run.target === '*' ? Object.keys(ctx.deps.inventory.routers) : [ctx.run.target];
+          const routers =
+            ctx.run.target === '*' ? Object.keys(ctx.deps.inventory.routers) : [ctx.run.target];
           const all = await listPeers(ctx.deps, routers);
           const count = all.reduce((n, r) => n + r.peers.length, 0);
-          return { result: all as unknown as Json, detail: `${count} peers on ${routers.length} routers` };
+          return {
+            result: all as unknown as Json,
+            detail: `${count} peers on ${routers.length} routers`,
+          };
         },
       },
     ],
@@ -33,9 +37,13 @@ export function createPeersRunbook(): Runbook<OnboardingDeps> {
 
 export const peersPlanner: RunRequestPlanner = {
   plan(command, { inventory }) {
-    if (command.kind !== 'peers') throw new BadInputError(`peers cannot plan a ${command.kind} command`, 'use /vpn peers');
+    if (command.kind !== 'peers')
+      throw new BadInputError(`peers cannot plan a ${command.kind} command`, 'use /vpn peers');
     if (command.router !== undefined && !Object.hasOwn(inventory.routers, command.router)) {
-      throw new BadInputError(`there is no router named ${JSON.stringify(command.router.slice(0, 40))}`, `routers: ${Object.keys(inventory.routers).join(', ')}`);
+      throw new BadInputError(
+        `there is no router named ${JSON.stringify(command.router.slice(0, 40))}`,
+        `routers: ${Object.keys(inventory.routers).join(', ')}`,
+      );
     }
     return { kind: 'peers', target: command.router ?? '*', params: {}, dryRun: false };
   },

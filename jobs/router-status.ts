@@ -4,7 +4,12 @@
  * answer while a scale-up holds the router).
  */
 import { FlatnetError } from '../src/errors.js';
-import { describeRouterFacts, readRouterFacts, type RouterFactsReport, type RouterStatusDeps } from '../src/router-status/read-router-facts.js';
+import {
+  describeRouterFacts,
+  readRouterFacts,
+  type RouterFactsReport,
+  type RouterStatusDeps,
+} from '../src/router-status/read-router-facts.js';
 import type { RunRequestPlanner } from '../src/runbook/run-request.js';
 import type { Json, Runbook } from '../src/runbook/types.js';
 
@@ -20,8 +25,13 @@ export function createRouterStatusRunbook(): Runbook<RouterStatusDeps> {
         phase: 'execute',
         async run(ctx) {
           const report = await readRouterFacts(ctx.deps, ctx.run.target);
-          const what = report.instance ? `${report.instance.type} ${report.instance.state}` : 'instance unknown';
-          return { result: report as unknown as Json, detail: `${what}, ${report.routes.length} routes${report.problems.length ? `, ${report.problems.length} reads failed` : ''}` };
+          const what = report.instance
+            ? `${report.instance.type} ${report.instance.state}`
+            : 'instance unknown';
+          return {
+            result: report as unknown as Json,
+            detail: `${what}, ${report.routes.length} routes${report.problems.length ? `, ${report.problems.length} reads failed` : ''}`,
+          };
         },
       },
     ],
@@ -34,9 +44,14 @@ export function createRouterStatusRunbook(): Runbook<RouterStatusDeps> {
 
 export const routerStatusPlanner: RunRequestPlanner = {
   plan(command, { inventory }) {
-    if (command.kind !== 'router-status') throw new FlatnetError('INTERNAL', `router-status cannot plan ${command.kind}`);
+    if (command.kind !== 'router-status')
+      throw new FlatnetError('INTERNAL', `router-status cannot plan ${command.kind}`);
     if (!Object.hasOwn(inventory.routers, command.router)) {
-      throw new FlatnetError('UNKNOWN_TARGET', `there is no router named ${command.router}`, `known routers: ${Object.keys(inventory.routers).join(', ')}`);
+      throw new FlatnetError(
+        'UNKNOWN_TARGET',
+        `there is no router named ${command.router}`,
+        `known routers: ${Object.keys(inventory.routers).join(', ')}`,
+      );
     }
     return { kind: 'router-status', target: command.router, params: {}, dryRun: false };
   },

@@ -23,26 +23,49 @@ export interface StatusDeps {
 }
 
 /** `*`, a region, or a router: which routers and regions a status run covers. */
-export function statusScope(inventory: Inventory, scope: string): { routers: string[]; regions: string[] } {
+export function statusScope(
+  inventory: Inventory,
+  scope: string,
+): { routers: string[]; regions: string[] } {
   const all = Object.keys(inventory.routers);
   if (scope === '*') return { routers: all, regions: Object.keys(inventory.regions) };
-  if (inventory.regions[scope]) return { routers: all.filter((r) => inventory.routers[r]!.region === scope), regions: [scope] };
+  if (inventory.regions[scope])
+    return { routers: all.filter((r) => inventory.routers[r]!.region === scope), regions: [scope] };
   const router = inventory.routers[scope];
   if (router) return { routers: [scope], regions: [router.region] };
-  throw new BadInputError(`${scope} is neither a region nor a router of this inventory`, `regions: ${Object.keys(inventory.regions).join(', ')}; routers: ${all.join(', ')}`);
+  throw new BadInputError(
+    `${scope} is neither a region nor a router of this inventory`,
+    `regions: ${Object.keys(inventory.regions).join(', ')}; routers: ${all.join(', ')}`,
+  );
 }
 
-export async function collectStatus(deps: StatusDeps, scope: string, now = Date.now()): Promise<StatusReport> {
+export async function collectStatus(
+  deps: StatusDeps,
+  scope: string,
+  now = Date.now(),
+): Promise<StatusReport> {
   const { inventory } = deps;
   const covered = statusScope(inventory, scope);
   const timeoutMs = inventory.timeouts.statusPerRouterMs;
   const [routers, regions] = await Promise.all([
     mapBounded(covered.routers, deps.statusConcurrency ?? 64, (name) =>
-      readRouterStatus({ name, entry: inventory.routers[name]!, routers: deps.routers, timeoutMs, loadThreshold: inventory.monitor.loadThreshold }),
+      readRouterStatus({
+        name,
+        entry: inventory.routers[name]!,
+        routers: deps.routers,
+        timeoutMs,
+        loadThreshold: inventory.monitor.loadThreshold,
+      }),
     ),
     mapBounded(covered.regions, 8, (region) => readRegionTelemetry(region, deps.cloud, timeoutMs)),
   ]);
-  return { scope, generatedAt: now, routers, regions, problems: findProblems({ scope, generatedAt: now, routers, regions, problems: [] }) };
+  return {
+    scope,
+    generatedAt: now,
+    routers,
+    regions,
+    problems: findProblems({ scope, generatedAt: now, routers, regions, problems: [] }),
+  };
 }
 
 export function createStatusRunbook(): Runbook<StatusDeps> {

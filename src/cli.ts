@@ -23,7 +23,10 @@ SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (FLATNET_SLACK_MODE=http),
 // flatnet targets Node 20 knowingly (see README); the SDK's reminder would bury the CLI's output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-const io = { out: (t: string) => process.stdout.write(`${t}\n`), err: (t: string) => process.stderr.write(`${t}\n`) };
+const io = {
+  out: (t: string) => process.stdout.write(`${t}\n`),
+  err: (t: string) => process.stderr.write(`${t}\n`),
+};
 
 async function main(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
@@ -75,6 +78,8 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
     io.err(`flatnet: ${describeError(err)}`);
-    process.exit(err instanceof FlatnetError && err.code !== 'INTERNAL' ? EXIT.environment : EXIT.failed);
+    process.exit(
+      err instanceof FlatnetError && err.code !== 'INTERNAL' ? EXIT.environment : EXIT.failed,
+    );
   },
 );

@@ -9,7 +9,12 @@ import type { RouterClient } from '../vyos/router-client.js';
 
 export type AttachCloud = Pick<
   Cloud,
-  'describeAddress' | 'describeInstance' | 'describeVpnGateways' | 'describeVpnConnections' | 'createCustomerGateway' | 'createVpnConnection'
+  | 'describeAddress'
+  | 'describeInstance'
+  | 'describeVpnGateways'
+  | 'describeVpnConnections'
+  | 'createCustomerGateway'
+  | 'createVpnConnection'
 >;
 
 export interface AttachVpcDeps {
@@ -35,5 +40,9 @@ export interface AttachVpcOptions {
 }
 
 /** AWS takes minutes to bring a new VPN connection's tunnels up: ten minutes before giving up. */
-export const DEFAULT_TUNNEL_WAIT: TunnelWait = { timeoutMs: 10 * 60_000, firstPollMs: 100, maxPollMs: 5_000 };
+export const DEFAULT_TUNNEL_WAIT: TunnelWait = {
+  timeoutMs: 10 * 60_000,
+  firstPollMs: 100,
+  maxPollMs: 5_000,
+};
 export const DEFAULT_CONFIRM_MINUTES = 5;

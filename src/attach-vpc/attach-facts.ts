@@ -23,16 +23,28 @@ export type AttachPlan = {
   hubPrivateIp: string;
   hubAsn: number;
   /** A VPN connection from the hub's customer gateway to this VGW that already exists. */
-  existing: { vpnConnectionId: string; customerGatewayId: string; staticRoutesOnly: boolean } | null;
+  existing: {
+    vpnConnectionId: string;
+    customerGatewayId: string;
+    staticRoutesOnly: boolean;
+  } | null;
   /** The hub already has tunnels to both of the existing connection's outside addresses. */
   alreadyAttached: boolean;
   /** When attached: the hub's peers that carry the connection. */
   hubPeers: string[];
 };
 
-export type CustomerGatewayResult = { customerGatewayId: string | null; reused: boolean; skipped: boolean };
+export type CustomerGatewayResult = {
+  customerGatewayId: string | null;
+  reused: boolean;
+  skipped: boolean;
+};
 
-export type VpnConnectionResult = { vpnConnectionId: string | null; reused: boolean; skipped: boolean };
+export type VpnConnectionResult = {
+  vpnConnectionId: string | null;
+  reused: boolean;
+  skipped: boolean;
+};
 
 export type HubTunnelsResult = {
   skipped: boolean;
@@ -54,18 +66,30 @@ export const STEP = {
   awaitTunnels: 'await-tunnels',
 } as const;
 
-export function resultOf<T>(results: Readonly<Record<string, Json | undefined>>, stepId: string): T {
+export function resultOf<T>(
+  results: Readonly<Record<string, Json | undefined>>,
+  stepId: string,
+): T {
   const value = results[stepId];
   if (value === undefined || value === null || typeof value !== 'object') {
-    throw new FlatnetError('INTERNAL', `the result of step "${stepId}" is missing from this run's record`, 'this run cannot continue safely: start a new /vpn attach-vpc run (it reuses what exists)');
+    throw new FlatnetError(
+      'INTERNAL',
+      `the result of step "${stepId}" is missing from this run's record`,
+      'this run cannot continue safely: start a new /vpn attach-vpc run (it reuses what exists)',
+    );
   }
   return value as unknown as T;
 }
 
 /** The result of a step that may not have recorded one: an undo of the step that failed. */
-export function resultIfAny<T>(results: Readonly<Record<string, Json | undefined>>, stepId: string): T | undefined {
+export function resultIfAny<T>(
+  results: Readonly<Record<string, Json | undefined>>,
+  stepId: string,
+): T | undefined {
   const value = results[stepId];
-  return value !== undefined && value !== null && typeof value === 'object' ? (value as unknown as T) : undefined;
+  return value !== undefined && value !== null && typeof value === 'object'
+    ? (value as unknown as T)
+    : undefined;
 }
 
 export const asJson = (value: object): Json => value as unknown as Json;

@@ -14,8 +14,17 @@ const VPC_OR_VGW = /^(vpc|vgw)-[0-9a-f]{8,17}$/;
 
 export const attachVpcPlanner: RunRequestPlanner = {
   plan(command, { inventory, requester }) {
-    if (command.kind !== 'attach-vpc') throw new FlatnetError('INTERNAL', `the attach-vpc planner was given a ${command.kind} command`, 'this is a flatnet bug in the command wiring');
-    if (!VPC_OR_VGW.test(command.id)) throw new BadInputError(`${JSON.stringify(command.id.slice(0, 40))} is not a VPC or VPN gateway id`, 'ids look like vpc-0abc12345 or vgw-0abc12345');
+    if (command.kind !== 'attach-vpc')
+      throw new FlatnetError(
+        'INTERNAL',
+        `the attach-vpc planner was given a ${command.kind} command`,
+        'this is a flatnet bug in the command wiring',
+      );
+    if (!VPC_OR_VGW.test(command.id))
+      throw new BadInputError(
+        `${JSON.stringify(command.id.slice(0, 40))} is not a VPC or VPN gateway id`,
+        'ids look like vpc-0abc12345 or vgw-0abc12345',
+      );
     checkRegion(inventory, command.region);
     findHubRouter(inventory);
     const { approval } = resolvePolicy(inventory, 'attach-vpc', requester);
@@ -24,9 +33,7 @@ export const attachVpcPlanner: RunRequestPlanner = {
       target: command.id,
       params: { region: command.region },
       dryRun: command.dryRun,
-      ...(approval
-        ? { approval }
-        : {}),
+      ...(approval ? { approval } : {}),
     };
   },
 };

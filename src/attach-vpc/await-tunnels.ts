@@ -7,7 +7,13 @@
 import { FlatnetError } from '../errors.js';
 import type { Step } from '../runbook/types.js';
 import type { AttachVpcDeps, TunnelWait } from './attach-deps.js';
-import { resultOf, STEP, type AttachPlan, type HubTunnelsResult, type VpnConnectionResult } from './attach-facts.js';
+import {
+  resultOf,
+  STEP,
+  type AttachPlan,
+  type HubTunnelsResult,
+  type VpnConnectionResult,
+} from './attach-facts.js';
 
 export interface TunnelSighting {
   /** Per tunnel: the VGW outside address, AWS's status and message. */
@@ -17,18 +23,28 @@ export interface TunnelSighting {
 }
 
 export function allUp(seen: TunnelSighting): boolean {
-  return seen.tunnels.length > 0 && seen.tunnels.every((t) => t.status === 'UP') && seen.bgp.every((b) => b.state === 'Established');
+  return (
+    seen.tunnels.length > 0 &&
+    seen.tunnels.every((t) => t.status === 'UP') &&
+    seen.bgp.every((b) => b.state === 'Established')
+  );
 }
 
 export function describeSighting(seen: TunnelSighting): string {
-  const tunnels = seen.tunnels.map((t) => `${t.outsideIp} ${t.status}${t.message ? ` (${t.message})` : ''}`).join(', ');
+  const tunnels = seen.tunnels
+    .map((t) => `${t.outsideIp} ${t.status}${t.message ? ` (${t.message})` : ''}`)
+    .join(', ');
   const bgp = seen.bgp.map((b) => `${b.address} ${b.state}`).join(', ');
   const up = seen.tunnels.filter((t) => t.status === 'UP').length;
   const est = seen.bgp.filter((b) => b.state === 'Established').length;
   return `tunnels ${up}/${seen.tunnels.length} UP [${tunnels || 'none reported'}]${seen.bgp.length > 0 ? `, BGP ${est}/${seen.bgp.length} Established [${bgp}]` : ''}`;
 }
 
-export function awaitTunnelsStep(wait: TunnelWait, clock: () => number, sleep: (ms: number) => Promise<void>): Step<AttachVpcDeps> {
+export function awaitTunnelsStep(
+  wait: TunnelWait,
+  clock: () => number,
+  sleep: (ms: number) => Promise<void>,
+): Step<AttachVpcDeps> {
   return {
     id: STEP.awaitTunnels,
     title: 'Wait for both tunnels UP and BGP established',
@@ -37,7 +53,8 @@ export function awaitTunnelsStep(wait: TunnelWait, clock: () => number, sleep: (
       const plan = resultOf<AttachPlan>(ctx.results, STEP.resolve);
       const conn = resultOf<VpnConnectionResult>(ctx.results, STEP.vpnConnection);
       const hubResult = resultOf<HubTunnelsResult>(ctx.results, STEP.configureHub);
-      if (ctx.dryRun || !conn.vpnConnectionId) return { detail: 'dry run: would wait for both tunnels and BGP' };
+      if (ctx.dryRun || !conn.vpnConnectionId)
+        return { detail: 'dry run: would wait for both tunnels and BGP' };
       const vpnConnectionId = conn.vpnConnectionId;
       const outside = hubResult.peers.map((p) => p.remoteAddress);
       const neighbors = hubResult.peers.flatMap((p) => (p.neighbor ? [p.neighbor] : []));
@@ -49,12 +66,24 @@ export function awaitTunnelsStep(wait: TunnelWait, clock: () => number, sleep: (
           neighbors.length > 0 ? router.bgpSummary() : Promise.resolve(null),
         ]);
         const telemetry = connections.find((c) => c.id === vpnConnectionId)?.tunnels ?? [];
-        const tunnels = (outside.length > 0 ? outside : telemetry.map((t) => t.outsideIp)).map((ip) => {
-          const t = telemetry.find((x) => x.outsideIp === ip);
-          return { outsideIp: ip, status: t?.status ?? 'MISSING', message: t?.statusMessage ?? '' };
-        });
+        const tunnels = (outside.length > 0 ? outside : telemetry.map((t) => t.outsideIp)).map(
+          (ip) => {
+            const t = telemetry.find((x) => x.outsideIp === ip);
+            return {
+              outsideIp: ip,
+              status: t?.status ?? 'MISSING',
+              message: t?.statusMessage ?? '',
+            };
+          },
+        );
         const states = new Map((bgp?.neighbors ?? []).map((n) => [n.address, n.state]));
-        return { tunnels, bgp: neighbors.map((address) => ({ address, state: states.get(address) ?? 'not configured' })) };
+        return {
+          tunnels,
+          bgp: neighbors.map((address) => ({
+            address,
+            state: states.get(address) ?? 'not configured',
+          })),
+        };
       };
 
       const deadline = clock() + wait.timeoutMs;

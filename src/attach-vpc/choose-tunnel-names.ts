@@ -12,10 +12,17 @@ const MAX_VTI = 9999;
 const MAX_BASE = 32 - '-tun1'.length;
 
 /** The two lowest VTI numbers from `from` upwards that the hub does not use yet. */
-export function chooseVtiNumbers(used: ReadonlySet<number>, from = FIRST_VGW_VTI): [number, number] {
+export function chooseVtiNumbers(
+  used: ReadonlySet<number>,
+  from = FIRST_VGW_VTI,
+): [number, number] {
   const free: number[] = [];
   for (let n = from; n <= MAX_VTI && free.length < 2; n++) if (!used.has(n)) free.push(n);
-  if (free.length < 2) throw new BadInputError(`the hub has no two free VTI numbers between vti${from} and vti${MAX_VTI}`, 'remove unused VTI interfaces from the hub');
+  if (free.length < 2)
+    throw new BadInputError(
+      `the hub has no two free VTI numbers between vti${from} and vti${MAX_VTI}`,
+      'remove unused VTI interfaces from the hub',
+    );
   return [free[0]!, free[1]!];
 }
 
@@ -39,5 +46,8 @@ export function chooseTunnelBaseName(vpcName: string, takenPeers: ReadonlySet<st
     const base = `aws-${slug}`.slice(0, MAX_BASE - suffix.length).replace(/-+$/, '') + suffix;
     if (!takenPeers.has(`${base}-tun1`) && !takenPeers.has(`${base}-tun2`)) return base;
   }
-  throw new BadInputError(`the hub already has 99 tunnel pairs named after ${vpcName}`, 'remove the unused aws-… peers from the hub');
+  throw new BadInputError(
+    `the hub already has 99 tunnel pairs named after ${vpcName}`,
+    'remove the unused aws-… peers from the hub',
+  );
 }

@@ -7,21 +7,38 @@
 import { CloudError, FlatnetError } from '../errors.js';
 import type { Step, StepContext } from '../runbook/types.js';
 import { del } from '../vyos/config-line.js';
-import { parseCustomerGatewayConfig, type CustomerGatewayConfig } from '../vyos/parse-customer-gateway-config.js';
+import {
+  parseCustomerGatewayConfig,
+  type CustomerGatewayConfig,
+} from '../vyos/parse-customer-gateway-config.js';
 import { renderIpsecPeerRemoval } from '../vyos/render-ipsec-peer.js';
 import { renderVgwTunnels } from '../vyos/render-vgw-tunnels.js';
 import type { RouterClient } from '../vyos/router-client.js';
 import type { ConfigLine } from '../vyos/types.js';
 import type { AttachVpcDeps } from './attach-deps.js';
-import { asJson, resultIfAny, resultOf, STEP, type AttachPlan, type HubTunnelsResult, type VpnConnectionResult } from './attach-facts.js';
+import {
+  asJson,
+  resultIfAny,
+  resultOf,
+  STEP,
+  type AttachPlan,
+  type HubTunnelsResult,
+  type VpnConnectionResult,
+} from './attach-facts.js';
 import { chooseTunnelBaseName, chooseVtiNumbers } from './choose-tunnel-names.js';
 import { placeholderConfig } from './placeholder-config.js';
 import { peerTo, readHubTunnels } from './read-hub-tunnels.js';
 
 type Ctx = Pick<StepContext<AttachVpcDeps>, 'deps'>;
 
-export async function readGeneratedConfig(ctx: Ctx, plan: AttachPlan, vpnConnectionId: string): Promise<CustomerGatewayConfig> {
-  const conn = (await ctx.deps.cloud.describeVpnConnections(plan.region)).find((c) => c.id === vpnConnectionId);
+export async function readGeneratedConfig(
+  ctx: Ctx,
+  plan: AttachPlan,
+  vpnConnectionId: string,
+): Promise<CustomerGatewayConfig> {
+  const conn = (await ctx.deps.cloud.describeVpnConnections(plan.region)).find(
+    (c) => c.id === vpnConnectionId,
+  );
   if (!conn?.customerGatewayConfiguration) {
     throw new CloudError(
       'MissingCustomerGatewayConfiguration',
@@ -33,10 +50,18 @@ export async function readGeneratedConfig(ctx: Ctx, plan: AttachPlan, vpnConnect
 }
 
 /** The hub must present the address and ASN AWS expects, or the tunnels never come up (or worse, BGP moves AS). */
-function checkMatchesHub(config: CustomerGatewayConfig, plan: AttachPlan, systemAs: number | undefined): void {
+function checkMatchesHub(
+  config: CustomerGatewayConfig,
+  plan: AttachPlan,
+  systemAs: number | undefined,
+): void {
   const cgw = config.tunnels[0].customerGateway;
   if (cgw.outsideAddress !== plan.hubPublicIp) {
-    throw new CloudError('CustomerGatewayMismatch', `${config.vpnConnectionId} expects the customer gateway at ${cgw.outsideAddress}, but the hub is ${plan.hubPublicIp}`, `delete it and run /vpn attach-vpc ${plan.requestedId} --region ${plan.region} again`);
+    throw new CloudError(
+      'CustomerGatewayMismatch',
+      `${config.vpnConnectionId} expects the customer gateway at ${cgw.outsideAddress}, but the hub is ${plan.hubPublicIp}`,
+      `delete it and run /vpn attach-vpc ${plan.requestedId} --region ${plan.region} again`,
+    );
   }
   const hubAs = systemAs ?? plan.hubAsn;
   if (!config.staticRoutesOnly && cgw.asn !== hubAs) {
@@ -53,14 +78,20 @@ function verifyPeers(peers: HubTunnelsResult['peers']) {
     const hub = readHubTunnels(await router.runningConfig());
     for (const p of peers) {
       const found = hub.peers.get(p.name);
-      if (found?.remoteAddress !== p.remoteAddress || found.vti !== `vti${p.vti}`) throw new Error(`peer ${p.name} (vti${p.vti} → ${p.remoteAddress}) is not in the running configuration`);
+      if (found?.remoteAddress !== p.remoteAddress || found.vti !== `vti${p.vti}`)
+        throw new Error(
+          `peer ${p.name} (vti${p.vti} → ${p.remoteAddress}) is not in the running configuration`,
+        );
     }
   };
 }
 
 export function removalLines(res: HubTunnelsResult): ConfigLine[] {
   return [
-    ...res.peers.flatMap((p) => [...renderIpsecPeerRemoval(p.name, p.vti), ...(p.neighbor ? [del(['protocols', 'bgp', 'neighbor', p.neighbor])] : [])]),
+    ...res.peers.flatMap((p) => [
+      ...renderIpsecPeerRemoval(p.name, p.vti),
+      ...(p.neighbor ? [del(['protocols', 'bgp', 'neighbor', p.neighbor])] : []),
+    ]),
     ...res.staticPrefixes.map((prefix) => del(['protocols', 'static', 'route', prefix])),
   ];
 }
@@ -73,11 +104,24 @@ export function configureHubStep(options: { confirmMinutes: number }): Step<Atta
     async run(ctx) {
       const plan = resultOf<AttachPlan>(ctx.results, STEP.resolve);
       const conn = resultOf<VpnConnectionResult>(ctx.results, STEP.vpnConnection);
-      const skipped: HubTunnelsResult = { skipped: true, added: false, peers: [], lines: 0, staticRoutesOnly: false, staticPrefixes: [] };
-      if (plan.alreadyAttached) return { result: asJson(skipped), detail: `already attached: ${plan.hub} has ${plan.hubPeers.join(' and ')}` };
+      const skipped: HubTunnelsResult = {
+        skipped: true,
+        added: false,
+        peers: [],
+        lines: 0,
+        staticRoutesOnly: false,
+        staticPrefixes: [],
+      };
+      if (plan.alreadyAttached)
+        return {
+          result: asJson(skipped),
+          detail: `already attached: ${plan.hub} has ${plan.hubPeers.join(' and ')}`,
+        };
       const router = ctx.deps.routers.router(plan.hub);
       const hub = readHubTunnels(await router.runningConfig());
-      const config = conn.vpnConnectionId ? await readGeneratedConfig(ctx, plan, conn.vpnConnectionId) : placeholderConfig(plan);
+      const config = conn.vpnConnectionId
+        ? await readGeneratedConfig(ctx, plan, conn.vpnConnectionId)
+        : placeholderConfig(plan);
       checkMatchesHub(config, plan, hub.systemAs);
 
       const present = config.tunnels.map((t) => peerTo(hub, t.vpnGateway.outsideAddress));
@@ -89,39 +133,82 @@ export function configureHubStep(options: { confirmMinutes: number }): Step<Atta
           remoteAddress: config.tunnels[i]!.vpnGateway.outsideAddress,
           neighbor: config.staticRoutesOnly ? null : config.tunnels[i]!.vpnGateway.insideAddress,
         }));
-        const res: HubTunnelsResult = { skipped: false, added: !ctx.dryRun, peers, lines: 0, staticRoutesOnly: config.staticRoutesOnly, staticPrefixes: [] };
-        return { result: asJson(res), detail: `${plan.hub} already has ${peers.map((p) => p.name).join(' and ')}` };
+        const res: HubTunnelsResult = {
+          skipped: false,
+          added: !ctx.dryRun,
+          peers,
+          lines: 0,
+          staticRoutesOnly: config.staticRoutesOnly,
+          staticPrefixes: [],
+        };
+        return {
+          result: asJson(res),
+          detail: `${plan.hub} already has ${peers.map((p) => p.name).join(' and ')}`,
+        };
       }
       if (present.some((p) => p !== undefined)) {
-        throw new FlatnetError('ROUTER_COMMAND', `${plan.hub} has a tunnel to only one of ${config.vpnConnectionId}'s two outside addresses`, 'remove that peer by hand, then run again');
+        throw new FlatnetError(
+          'ROUTER_COMMAND',
+          `${plan.hub} has a tunnel to only one of ${config.vpnConnectionId}'s two outside addresses`,
+          'remove that peer by hand, then run again',
+        );
       }
 
       const vtiNumbers = chooseVtiNumbers(hub.vtiNumbers);
       const name = chooseTunnelBaseName(plan.vpcName, new Set(hub.peers.keys()));
       let staticPrefixes: string[] = [];
       if (config.staticRoutesOnly) {
-        if (!plan.vpcCidr) throw new FlatnetError('INVENTORY', `${config.vpnConnectionId} is static-routes-only and the inventory does not give ${plan.vpcId ?? plan.vgwId}'s CIDR`, `add the VPC under regions.${plan.region}.vpcs with its cidr, then run again`);
+        if (!plan.vpcCidr)
+          throw new FlatnetError(
+            'INVENTORY',
+            `${config.vpnConnectionId} is static-routes-only and the inventory does not give ${plan.vpcId ?? plan.vgwId}'s CIDR`,
+            `add the VPC under regions.${plan.region}.vpcs with its cidr, then run again`,
+          );
         staticPrefixes = [plan.vpcCidr];
       }
-      const lines = renderVgwTunnels({ config, name, localAddress: plan.hubPrivateIp, vtiNumbers, staticPrefixes });
+      const lines = renderVgwTunnels({
+        config,
+        name,
+        localAddress: plan.hubPrivateIp,
+        vtiNumbers,
+        staticPrefixes,
+      });
       const peers = config.tunnels.map((t, i) => ({
         name: `${name}-tun${i + 1}`,
         vti: vtiNumbers[i]!,
         remoteAddress: t.vpnGateway.outsideAddress,
         neighbor: config.staticRoutesOnly ? null : t.vpnGateway.insideAddress,
       }));
-      const result: HubTunnelsResult = { skipped: false, added: false, peers, lines: lines.length, staticRoutesOnly: config.staticRoutesOnly, staticPrefixes };
+      const result: HubTunnelsResult = {
+        skipped: false,
+        added: false,
+        peers,
+        lines: lines.length,
+        staticRoutesOnly: config.staticRoutesOnly,
+        staticPrefixes,
+      };
       const names = `${peers.map((p) => `${p.name} on vti${p.vti}`).join(', ')}`;
 
       if (ctx.dryRun) {
         const shown = await router.applyConfig(lines, { dryRun: true });
-        await ctx.note(`${plan.hub} would get ${lines.length} lines${conn.vpnConnectionId ? '' : ' (placeholder addresses and key: AWS picks the real ones)'}:\n${shown.compare.trim()}`);
-        return { result: asJson(result), detail: `dry run: would add ${lines.length} lines on ${plan.hub} (${names})` };
+        await ctx.note(
+          `${plan.hub} would get ${lines.length} lines${conn.vpnConnectionId ? '' : ' (placeholder addresses and key: AWS picks the real ones)'}:\n${shown.compare.trim()}`,
+        );
+        return {
+          result: asJson(result),
+          detail: `dry run: would add ${lines.length} lines on ${plan.hub} (${names})`,
+        };
       }
       await ctx.assertStillOwner();
-      const applied = await router.applyConfig(lines, { confirmMinutes: options.confirmMinutes, verify: verifyPeers(peers) });
+      const applied = await router.applyConfig(lines, {
+        confirmMinutes: options.confirmMinutes,
+        verify: verifyPeers(peers),
+      });
       await ctx.note(`compare on ${plan.hub}:\n${applied.compare.trim()}`);
-      return { result: asJson({ ...result, added: applied.changed }), detail: `${lines.length} lines on ${plan.hub}: ${names}` };
+      return {
+        result: asJson({ ...result, added: applied.changed }),
+        detail: `${lines.length} lines on ${plan.hub}: ${names}`,
+      };
     },
     async undo(ctx) {
       // Absent when this step is the one that failed: the driver discarded the change (or its
@@ -135,10 +222,13 @@ export function configureHubStep(options: { confirmMinutes: number }): Step<Atta
         async verify(client) {
           const hub = readHubTunnels(await client.runningConfig());
           const left = res.peers.filter((p) => hub.peers.has(p.name));
-          if (left.length > 0) throw new Error(`${left.map((p) => p.name).join(', ')} still configured`);
+          if (left.length > 0)
+            throw new Error(`${left.map((p) => p.name).join(', ')} still configured`);
         },
       });
-      await ctx.note(`removed ${res.peers.map((p) => `${p.name} (vti${p.vti})`).join(' and ')} from ${plan.hub}`);
+      await ctx.note(
+        `removed ${res.peers.map((p) => `${p.name} (vti${p.vti})`).join(' and ')} from ${plan.hub}`,
+      );
     },
   };
 }

@@ -17,24 +17,48 @@ import type { Run, Step, StepContext } from '../runbook/types.js';
 import { renderVgwTunnels } from '../vyos/render-vgw-tunnels.js';
 import { rewritePrivateAddress } from '../vyos/rewrite-private-address.js';
 import type { AttachVpcDeps } from './attach-deps.js';
-import { asJson, resultIfAny, resultOf, STEP, type AttachPlan, type HubTunnelsResult, type VpnConnectionResult } from './attach-facts.js';
+import {
+  asJson,
+  resultIfAny,
+  resultOf,
+  STEP,
+  type AttachPlan,
+  type HubTunnelsResult,
+  type VpnConnectionResult,
+} from './attach-facts.js';
 import { readGeneratedConfig, removalLines } from './configure-hub.js';
 import { peerTo, readHubTunnels } from './read-hub-tunnels.js';
 
-export type StandbyTunnelsResult = StandbyResult & { peers: HubTunnelsResult['peers']; staticPrefixes: string[] };
+export type StandbyTunnelsResult = StandbyResult & {
+  peers: HubTunnelsResult['peers'];
+  staticPrefixes: string[];
+};
 
 type Ctx = StepContext<AttachVpcDeps>;
 
 const outcome = (r: StandbyTunnelsResult, detail: string) => ({ result: asJson(r), detail });
 
 /** The hub's tunnels for this connection, from this run's step 3 or, when it was already attached, from the hub itself. */
-async function hubTunnels(ctx: Ctx, plan: AttachPlan, outside: string[]): Promise<HubTunnelsResult['peers']> {
+async function hubTunnels(
+  ctx: Ctx,
+  plan: AttachPlan,
+  outside: string[],
+): Promise<HubTunnelsResult['peers']> {
   const hubResult = resultOf<HubTunnelsResult>(ctx.results, STEP.configureHub);
   if (!hubResult.skipped) return hubResult.peers;
   const hub = readHubTunnels(await ctx.deps.routers.router(plan.hub).runningConfig());
   return outside.flatMap((address) => {
     const p = peerTo(hub, address);
-    return p ? [{ name: p.name, vti: Number(p.vti?.replace(/^vti/, '') ?? NaN), remoteAddress: address, neighbor: null }] : [];
+    return p
+      ? [
+          {
+            name: p.name,
+            vti: Number(p.vti?.replace(/^vti/, '') ?? NaN),
+            remoteAddress: address,
+            neighbor: null,
+          },
+        ]
+      : [];
   });
 }
 
@@ -46,32 +70,64 @@ export function configureStandbyStep(options: { confirmMinutes: number }): Step<
     async run(ctx) {
       const plan = resultOf<AttachPlan>(ctx.results, STEP.resolve);
       const conn = resultOf<VpnConnectionResult>(ctx.results, STEP.vpnConnection);
-      const base: StandbyTunnelsResult = { standby: null, applied: false, notUpdated: null, privateIp: null, peers: [], staticPrefixes: [] };
+      const base: StandbyTunnelsResult = {
+        standby: null,
+        applied: false,
+        notUpdated: null,
+        privateIp: null,
+        peers: [],
+        staticPrefixes: [],
+      };
       const reach = await reachStandby(ctx.deps, plan.hub);
       if (reach.kind === 'none') return outcome(base, `${plan.hub} has no standby`);
       if (reach.kind === 'unavailable') {
-        await ctx.note(`WARNING: ${reach.reason}. ${plan.vpcName} is attached to ${plan.hub} but NOT to its standby ${reach.name}: a failover would drop it.`);
-        return outcome({ ...base, standby: reach.name, notUpdated: reach.reason }, `NOT on the standby ${reach.name}: ${reach.reason}`);
+        await ctx.note(
+          `WARNING: ${reach.reason}. ${plan.vpcName} is attached to ${plan.hub} but NOT to its standby ${reach.name}: a failover would drop it.`,
+        );
+        return outcome(
+          { ...base, standby: reach.name, notUpdated: reach.reason },
+          `NOT on the standby ${reach.name}: ${reach.reason}`,
+        );
       }
       const mine = { ...base, standby: reach.name, privateIp: reach.privateIp };
       const vpnConnectionId = conn.vpnConnectionId ?? plan.existing?.vpnConnectionId;
-      if (!vpnConnectionId) return outcome(mine, `dry run: would add the same tunnels on the standby ${reach.name}, bound to ${reach.privateIp}`);
+      if (!vpnConnectionId)
+        return outcome(
+          mine,
+          `dry run: would add the same tunnels on the standby ${reach.name}, bound to ${reach.privateIp}`,
+        );
 
       const config = await readGeneratedConfig(ctx, plan, vpnConnectionId);
       const outside = config.tunnels.map((t) => t.vpnGateway.outsideAddress);
       const standby = readHubTunnels(reach.lines);
       const there = outside.map((a) => peerTo(standby, a));
-      if (there.every((p) => p !== undefined)) return outcome(mine, `the standby ${reach.name} already has ${there.map((p) => p.name).join(' and ')}`);
+      if (there.every((p) => p !== undefined))
+        return outcome(
+          mine,
+          `the standby ${reach.name} already has ${there.map((p) => p.name).join(' and ')}`,
+        );
 
       const peers = await hubTunnels(ctx, plan, outside);
       const baseName = peers[0]?.name.replace(/-tun1$/, '');
-      if (peers.length !== 2 || !baseName || peers[1]?.name !== `${baseName}-tun2` || peers.some((p) => !Number.isInteger(p.vti))) {
+      if (
+        peers.length !== 2 ||
+        !baseName ||
+        peers[1]?.name !== `${baseName}-tun2` ||
+        peers.some((p) => !Number.isInteger(p.vti))
+      ) {
         const reason = `${plan.hub}'s tunnels to ${vpnConnectionId} (${peers.map((p) => p.name).join(', ') || 'none found'}) are not the pair flatnet names <vpc>-tun1/-tun2`;
         await ctx.note(`WARNING: ${reason}; the standby ${reach.name} was not changed.`);
-        return outcome({ ...mine, notUpdated: reason }, `NOT on the standby ${reach.name}: ${reason}`);
+        return outcome(
+          { ...mine, notUpdated: reason },
+          `NOT on the standby ${reach.name}: ${reason}`,
+        );
       }
       if (there.some((p) => p !== undefined)) {
-        throw new FlatnetError('ROUTER_COMMAND', `the standby ${reach.name} has a tunnel to only one of ${vpnConnectionId}'s two outside addresses`, `remove that peer from ${reach.name} by hand, then run /vpn attach-vpc ${plan.requestedId} --region ${plan.region} again`);
+        throw new FlatnetError(
+          'ROUTER_COMMAND',
+          `the standby ${reach.name} has a tunnel to only one of ${vpnConnectionId}'s two outside addresses`,
+          `remove that peer from ${reach.name} by hand, then run /vpn attach-vpc ${plan.requestedId} --region ${plan.region} again`,
+        );
       }
       const clash = peers.filter((p) => standby.vtiNumbers.has(p.vti) || standby.peers.has(p.name));
       if (clash.length > 0) {
@@ -82,11 +138,31 @@ export function configureStandbyStep(options: { confirmMinutes: number }): Step<
         );
       }
       const staticPrefixes = config.staticRoutesOnly && plan.vpcCidr ? [plan.vpcCidr] : [];
-      const rendered = renderVgwTunnels({ config, name: baseName, localAddress: plan.hubPrivateIp, vtiNumbers: [peers[0]!.vti, peers[1]!.vti], staticPrefixes });
-      const { lines } = rewritePrivateAddress(rendered, { from: plan.hubPrivateIp, to: reach.privateIp });
-      const result: StandbyTunnelsResult = { ...mine, peers: peers.map((p, i) => ({ ...p, neighbor: config.staticRoutesOnly ? null : config.tunnels[i]!.vpnGateway.insideAddress })), staticPrefixes };
+      const rendered = renderVgwTunnels({
+        config,
+        name: baseName,
+        localAddress: plan.hubPrivateIp,
+        vtiNumbers: [peers[0]!.vti, peers[1]!.vti],
+        staticPrefixes,
+      });
+      const { lines } = rewritePrivateAddress(rendered, {
+        from: plan.hubPrivateIp,
+        to: reach.privateIp,
+      });
+      const result: StandbyTunnelsResult = {
+        ...mine,
+        peers: peers.map((p, i) => ({
+          ...p,
+          neighbor: config.staticRoutesOnly ? null : config.tunnels[i]!.vpnGateway.insideAddress,
+        })),
+        staticPrefixes,
+      };
       const names = result.peers.map((p) => `${p.name} on vti${p.vti}`).join(', ');
-      if (ctx.dryRun) return outcome(result, `dry run: would add ${lines.length} lines on the standby ${reach.name} (${names}), bound to ${reach.privateIp}`);
+      if (ctx.dryRun)
+        return outcome(
+          result,
+          `dry run: would add ${lines.length} lines on the standby ${reach.name} (${names}), bound to ${reach.privateIp}`,
+        );
 
       await ctx.assertStillOwner();
       const applied = await ctx.deps.routers.router(reach.name).applyConfig(lines, {
@@ -95,23 +171,44 @@ export function configureStandbyStep(options: { confirmMinutes: number }): Step<
           const config = await router.runningConfig();
           const now = readHubTunnels(config);
           for (const p of result.peers) {
-            if (now.peers.get(p.name)?.remoteAddress !== p.remoteAddress) throw new Error(`peer ${p.name} is not in the running configuration`);
-            const bound = config.find((l) => l.path.join(' ') === `vpn ipsec site-to-site peer ${p.name} local-address`)?.value;
-            if (bound !== reach.privateIp) throw new Error(`peer ${p.name} is bound to ${bound ?? 'no address'}, not to the standby's own ${reach.privateIp}`);
+            if (now.peers.get(p.name)?.remoteAddress !== p.remoteAddress)
+              throw new Error(`peer ${p.name} is not in the running configuration`);
+            const bound = config.find(
+              (l) => l.path.join(' ') === `vpn ipsec site-to-site peer ${p.name} local-address`,
+            )?.value;
+            if (bound !== reach.privateIp)
+              throw new Error(
+                `peer ${p.name} is bound to ${bound ?? 'no address'}, not to the standby's own ${reach.privateIp}`,
+              );
           }
         },
       });
       await ctx.note(`compare on ${reach.name}:\n${applied.compare.trim()}`);
-      return outcome({ ...result, applied: applied.changed }, `${lines.length} lines on the standby ${reach.name} (local-address ${reach.privateIp}): ${names}`);
+      return outcome(
+        { ...result, applied: applied.changed },
+        `${lines.length} lines on the standby ${reach.name} (local-address ${reach.privateIp}): ${names}`,
+      );
     },
     async undo(ctx) {
       // Absent when this step failed: its commit was discarded (or rolls back by itself).
       const res = resultIfAny<StandbyTunnelsResult>(ctx.results, STEP.configureStandby);
       if (!res?.applied || !res.standby) return;
-      await ctx.deps.routers.router(res.standby).applyConfig(removalLines({ skipped: false, added: true, peers: res.peers, lines: 0, staticRoutesOnly: res.staticPrefixes.length > 0, staticPrefixes: res.staticPrefixes }), {
-        confirmMinutes: options.confirmMinutes,
-      });
-      await ctx.note(`removed ${res.peers.map((p) => `${p.name} (vti${p.vti})`).join(' and ')} from the standby ${res.standby}`);
+      await ctx.deps.routers.router(res.standby).applyConfig(
+        removalLines({
+          skipped: false,
+          added: true,
+          peers: res.peers,
+          lines: 0,
+          staticRoutesOnly: res.staticPrefixes.length > 0,
+          staticPrefixes: res.staticPrefixes,
+        }),
+        {
+          confirmMinutes: options.confirmMinutes,
+        },
+      );
+      await ctx.note(
+        `removed ${res.peers.map((p) => `${p.name} (vti${p.vti})`).join(' and ')} from the standby ${res.standby}`,
+      );
     },
   };
 }
@@ -119,7 +216,10 @@ export function configureStandbyStep(options: { confirmMinutes: number }): Step<
 /** The summary's sentence about the standby: where the tunnels also went, or the loud warning. */
 export function describeStandby(run: Readonly<Run>, plan: AttachPlan): string {
   const value = run.steps.find((s) => s.id === STEP.configureStandby)?.result;
-  const res = value !== undefined && value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as unknown as StandbyTunnelsResult) : undefined;
+  const res =
+    value !== undefined && value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? (value as unknown as StandbyTunnelsResult)
+      : undefined;
   if (!res?.standby) return '';
   if (res.notUpdated) {
     return ` ${standbyWarning(res, `a failover would drop ${plan.vpcName}`, `run /vpn attach-vpc ${plan.requestedId} --region ${plan.region} again once ${res.standby} runs (it adds the tunnels to the standby only)`)}`;

@@ -8,7 +8,15 @@
 import { CloudError } from '../errors.js';
 import type { Step } from '../runbook/types.js';
 import type { AttachVpcDeps } from './attach-deps.js';
-import { asJson, resultIfAny, resultOf, STEP, type AttachPlan, type CustomerGatewayResult, type VpnConnectionResult } from './attach-facts.js';
+import {
+  asJson,
+  resultIfAny,
+  resultOf,
+  STEP,
+  type AttachPlan,
+  type CustomerGatewayResult,
+  type VpnConnectionResult,
+} from './attach-facts.js';
 
 const GONE = new Set(['deleting', 'deleted']);
 
@@ -19,22 +27,52 @@ export const createCustomerGatewayStep: Step<AttachVpcDeps> = {
   async run(ctx) {
     const plan = resultOf<AttachPlan>(ctx.results, STEP.resolve);
     const skip = (customerGatewayId: string | null, reused: boolean, detail: string) => ({
-      result: asJson({ customerGatewayId, reused, skipped: customerGatewayId === null } satisfies CustomerGatewayResult),
+      result: asJson({
+        customerGatewayId,
+        reused,
+        skipped: customerGatewayId === null,
+      } satisfies CustomerGatewayResult),
       detail,
     });
-    if (plan.alreadyAttached) return skip(plan.existing?.customerGatewayId ?? null, true, 'already attached: nothing to do');
+    if (plan.alreadyAttached)
+      return skip(
+        plan.existing?.customerGatewayId ?? null,
+        true,
+        'already attached: nothing to do',
+      );
     // The existing connection's gateway is the one to keep: a new one would mean a second connection.
-    if (plan.existing) return skip(plan.existing.customerGatewayId, true, `reusing ${plan.existing.customerGatewayId} of ${plan.existing.vpnConnectionId}`);
+    if (plan.existing)
+      return skip(
+        plan.existing.customerGatewayId,
+        true,
+        `reusing ${plan.existing.customerGatewayId} of ${plan.existing.vpnConnectionId}`,
+      );
     const what = `a customer gateway for ${plan.hubPublicIp} (AS ${plan.hubAsn}) in ${plan.region}`;
     if (ctx.dryRun) {
       // DryRun proves the permission: a dry run that cannot create the gateway fails here, not in the real run.
-      await ctx.deps.cloud.createCustomerGateway(plan.region, { publicIp: plan.hubPublicIp, bgpAsn: plan.hubAsn, name: `flatnet-${plan.hub}`, dryRun: true });
+      await ctx.deps.cloud.createCustomerGateway(plan.region, {
+        publicIp: plan.hubPublicIp,
+        bgpAsn: plan.hubAsn,
+        name: `flatnet-${plan.hub}`,
+        dryRun: true,
+      });
       return skip(null, false, `DryRun: CreateCustomerGateway would succeed; would create ${what}`);
     }
     await ctx.assertStillOwner();
     // Idempotent on AWS's side: the same address and ASN return the gateway that exists.
-    const cgw = await ctx.deps.cloud.createCustomerGateway(plan.region, { publicIp: plan.hubPublicIp, bgpAsn: plan.hubAsn, name: `flatnet-${plan.hub}` });
-    return { result: asJson({ customerGatewayId: cgw.id, reused: false, skipped: false } satisfies CustomerGatewayResult), detail: `${cgw.id}: ${plan.hubPublicIp}, AS ${cgw.bgpAsn}` };
+    const cgw = await ctx.deps.cloud.createCustomerGateway(plan.region, {
+      publicIp: plan.hubPublicIp,
+      bgpAsn: plan.hubAsn,
+      name: `flatnet-${plan.hub}`,
+    });
+    return {
+      result: asJson({
+        customerGatewayId: cgw.id,
+        reused: false,
+        skipped: false,
+      } satisfies CustomerGatewayResult),
+      detail: `${cgw.id}: ${plan.hubPublicIp}, AS ${cgw.bgpAsn}`,
+    };
   },
   async undo(ctx) {
     // Absent when this step is the one that failed: then it created nothing to account for.
@@ -55,26 +93,52 @@ export const createVpnConnectionStep: Step<AttachVpcDeps> = {
     const plan = resultOf<AttachPlan>(ctx.results, STEP.resolve);
     const cgw = resultOf<CustomerGatewayResult>(ctx.results, STEP.customerGateway);
     const done = (vpnConnectionId: string | null, reused: boolean, detail: string) => ({
-      result: asJson({ vpnConnectionId, reused, skipped: vpnConnectionId === null } satisfies VpnConnectionResult),
+      result: asJson({
+        vpnConnectionId,
+        reused,
+        skipped: vpnConnectionId === null,
+      } satisfies VpnConnectionResult),
       detail,
     });
-    if (plan.alreadyAttached) return done(plan.existing?.vpnConnectionId ?? null, true, 'already attached: nothing to do');
+    if (plan.alreadyAttached)
+      return done(plan.existing?.vpnConnectionId ?? null, true, 'already attached: nothing to do');
     // AWS checks that the customer gateway exists before it answers a DryRun, and a dry run creates none: the permission is proven by the first real run.
-    if (!cgw.customerGatewayId) return done(null, false, `dry run: would create a BGP VPN connection from the new customer gateway to ${plan.vgwId} (DryRun needs an existing customer gateway)`);
+    if (!cgw.customerGatewayId)
+      return done(
+        null,
+        false,
+        `dry run: would create a BGP VPN connection from the new customer gateway to ${plan.vgwId} (DryRun needs an existing customer gateway)`,
+      );
     // Look first: a run that crashed after CreateVpnConnection, or a second run, finds it here.
     const found = (await ctx.deps.cloud.describeVpnConnections(plan.region)).find(
-      (c) => c.customerGatewayId === cgw.customerGatewayId && c.vpnGatewayId === plan.vgwId && !GONE.has(c.state),
+      (c) =>
+        c.customerGatewayId === cgw.customerGatewayId &&
+        c.vpnGatewayId === plan.vgwId &&
+        !GONE.has(c.state),
     );
     if (found) return done(found.id, true, `reusing ${found.id} (${found.state})`);
-    const request = { customerGatewayId: cgw.customerGatewayId, vpnGatewayId: plan.vgwId, staticRoutesOnly: false, name: `flatnet-${plan.vpcName}` };
+    const request = {
+      customerGatewayId: cgw.customerGatewayId,
+      vpnGatewayId: plan.vgwId,
+      staticRoutesOnly: false,
+      name: `flatnet-${plan.vpcName}`,
+    };
     if (ctx.dryRun) {
       await ctx.deps.cloud.createVpnConnection(plan.region, { ...request, dryRun: true });
-      return done(null, false, `DryRun: CreateVpnConnection would succeed; would create a BGP VPN connection from ${cgw.customerGatewayId} to ${plan.vgwId}`);
+      return done(
+        null,
+        false,
+        `DryRun: CreateVpnConnection would succeed; would create a BGP VPN connection from ${cgw.customerGatewayId} to ${plan.vgwId}`,
+      );
     }
     await ctx.assertStillOwner();
     try {
       const conn = await ctx.deps.cloud.createVpnConnection(plan.region, request);
-      return done(conn.id, false, `${conn.id} (${conn.state}): ${cgw.customerGatewayId} → ${plan.vgwId}, BGP`);
+      return done(
+        conn.id,
+        false,
+        `${conn.id} (${conn.state}): ${cgw.customerGatewayId} → ${plan.vgwId}, BGP`,
+      );
     } catch (err) {
       if (err instanceof CloudError && err.awsCode === 'AsnConflict') {
         throw new CloudError(

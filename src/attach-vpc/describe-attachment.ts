@@ -1,11 +1,18 @@
 /** The plan shown to the approver and the final summary, in the operator's words. */
 import type { Json, Run } from '../runbook/types.js';
 import { describeStandby } from './configure-standby.js';
-import { STEP, type AttachPlan, type HubTunnelsResult, type VpnConnectionResult } from './attach-facts.js';
+import {
+  STEP,
+  type AttachPlan,
+  type HubTunnelsResult,
+  type VpnConnectionResult,
+} from './attach-facts.js';
 
 function resultIn<T>(run: Readonly<Run>, id: string): T | undefined {
   const value: Json | undefined = run.steps.find((s) => s.id === id)?.result;
-  return value !== undefined && value !== null && typeof value === 'object' ? (value as unknown as T) : undefined;
+  return value !== undefined && value !== null && typeof value === 'object'
+    ? (value as unknown as T)
+    : undefined;
 }
 
 function vpcLabel(plan: AttachPlan): string {
@@ -18,7 +25,10 @@ export function describeAttachPlan(run: Readonly<Run>): string[] {
   if (!plan) return [`attach ${run.target}: the facts could not be read`];
   const head = `Attach ${vpcLabel(plan)} in ${plan.region} to ${plan.hub} through ${plan.vgwId} (AS ${plan.vgwAsn ?? '?'})`;
   if (plan.alreadyAttached) {
-    return [head, `Already attached: ${plan.existing?.vpnConnectionId ?? 'a VPN connection'} and ${plan.hub}'s peers ${plan.hubPeers.join(' and ')}. Nothing will change on ${plan.hub}; its standby, if it lacks the tunnels, gets them.`];
+    return [
+      head,
+      `Already attached: ${plan.existing?.vpnConnectionId ?? 'a VPN connection'} and ${plan.hub}'s peers ${plan.hubPeers.join(' and ')}. Nothing will change on ${plan.hub}; its standby, if it lacks the tunnels, gets them.`,
+    ];
   }
   return [
     `${run.dryRun ? 'Dry run: ' : ''}${head}`,
@@ -40,11 +50,15 @@ export function summarizeAttachment(run: Readonly<Run>): string {
   const standby = describeStandby(run, plan);
   if (plan.alreadyAttached) {
     const std = run.steps.find((s) => s.id === STEP.configureStandby)?.result;
-    const added = std !== null && typeof std === 'object' && !Array.isArray(std) && std['applied'] === true;
+    const added =
+      std !== null && typeof std === 'object' && !Array.isArray(std) && std['applied'] === true;
     return `${vpcLabel(plan)} is already attached to ${plan.hub} through ${plan.existing?.vpnConnectionId ?? plan.vgwId} (peers ${plan.hubPeers.join(' and ')}): ${added ? 'nothing changed on the hub.' : 'nothing changed.'}${standby}`;
   }
-  const tunnels = (hub?.peers ?? []).map((p) => `${p.name} on vti${p.vti} → ${p.remoteAddress}`).join(', ');
-  if (run.dryRun) return `Would attach ${vpcLabel(plan)} to ${plan.hub} through ${plan.vgwId}: ${hub?.lines ?? '?'} lines on the hub (${tunnels}).`;
+  const tunnels = (hub?.peers ?? [])
+    .map((p) => `${p.name} on vti${p.vti} → ${p.remoteAddress}`)
+    .join(', ');
+  if (run.dryRun)
+    return `Would attach ${vpcLabel(plan)} to ${plan.hub} through ${plan.vgwId}: ${hub?.lines ?? '?'} lines on the hub (${tunnels}).`;
   const waited = run.steps.find((s) => s.id === STEP.awaitTunnels)?.detail ?? '';
   return `Attached ${vpcLabel(plan)} to ${plan.hub} through ${conn?.vpnConnectionId ?? '?'} on ${plan.vgwId}: ${tunnels}; ${waited}.${standby}`;
 }

@@ -12,7 +12,9 @@ export interface HubRouter {
 }
 
 export function findHubRouter(inventory: Inventory): HubRouter {
-  const hubs = Object.entries(inventory.routers).filter(([, r]) => r.role === 'hub' && r.elasticIp !== undefined);
+  const hubs = Object.entries(inventory.routers).filter(
+    ([, r]) => r.role === 'hub' && r.elasticIp !== undefined,
+  );
   const [name, entry] = hubs.find(([, r]) => r.region === inventory.hub.region) ?? hubs[0] ?? [];
   if (!name || !entry?.elasticIp) {
     throw new InventoryError(
@@ -20,5 +22,9 @@ export function findHubRouter(inventory: Inventory): HubRouter {
       `give the hub router in ${inventory.hub.region} role: hub and elasticIp: { allocationId, publicIp }`,
     );
   }
-  return { name, entry: { ...entry, elasticIp: entry.elasticIp }, asn: entry.asn ?? inventory.hub.asn };
+  return {
+    name,
+    entry: { ...entry, elasticIp: entry.elasticIp },
+    asn: entry.asn ?? inventory.hub.asn,
+  };
 }

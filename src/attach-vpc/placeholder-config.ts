@@ -12,9 +12,28 @@ export const PLACEHOLDER_PRESHARED_KEY = 'placeholder_key_from_aws';
 function tunnel(plan: AttachPlan, n: 1 | 2): VgwTunnel {
   const inside = n === 1 ? 252 : 253;
   return {
-    customerGateway: { outsideAddress: plan.hubPublicIp, insideAddress: `169.254.${inside}.2`, insidePrefixLength: 30, asn: plan.hubAsn, holdTimeSeconds: 30 },
-    vpnGateway: { outsideAddress: `192.0.2.${n}`, insideAddress: `169.254.${inside}.1`, insidePrefixLength: 30, asn: plan.vgwAsn ?? 64512, holdTimeSeconds: 30 },
-    ike: { authentication: 'sha1', encryption: 'aes-128-cbc', lifetimeSeconds: 28800, pfs: 'group2', mode: 'main', presharedKey: PLACEHOLDER_PRESHARED_KEY },
+    customerGateway: {
+      outsideAddress: plan.hubPublicIp,
+      insideAddress: `169.254.${inside}.2`,
+      insidePrefixLength: 30,
+      asn: plan.hubAsn,
+      holdTimeSeconds: 30,
+    },
+    vpnGateway: {
+      outsideAddress: `192.0.2.${n}`,
+      insideAddress: `169.254.${inside}.1`,
+      insidePrefixLength: 30,
+      asn: plan.vgwAsn ?? 64512,
+      holdTimeSeconds: 30,
+    },
+    ike: {
+      authentication: 'sha1',
+      encryption: 'aes-128-cbc',
+      lifetimeSeconds: 28800,
+      pfs: 'group2',
+      mode: 'main',
+      presharedKey: PLACEHOLDER_PRESHARED_KEY,
+    },
     ipsec: {
       protocol: 'esp',
       authentication: 'hmac-sha1-96',
@@ -30,5 +49,10 @@ function tunnel(plan: AttachPlan, n: 1 | 2): VgwTunnel {
 }
 
 export function placeholderConfig(plan: AttachPlan): CustomerGatewayConfig {
-  return { vpnConnectionId: 'vpn-new', vpnGatewayId: plan.vgwId, staticRoutesOnly: false, tunnels: [tunnel(plan, 1), tunnel(plan, 2)] };
+  return {
+    vpnConnectionId: 'vpn-new',
+    vpnGatewayId: plan.vgwId,
+    staticRoutesOnly: false,
+    tunnels: [tunnel(plan, 1), tunnel(plan, 2)],
+  };
 }

@@ -38,7 +38,13 @@ export function readHubTunnels(lines: readonly ConfigLine[]): HubTunnels {
       if (m) hub.vtiNumbers.add(Number(m[1]));
     } else if (a === 'protocols' && b === 'bgp' && c === 'neighbor' && d !== undefined) {
       hub.neighbors.add(d);
-    } else if (a === 'protocols' && b === 'bgp' && c === 'system-as' && value && /^\d+$/.test(value)) {
+    } else if (
+      a === 'protocols' &&
+      b === 'bgp' &&
+      c === 'system-as' &&
+      value &&
+      /^\d+$/.test(value)
+    ) {
       hub.systemAs = Number(value);
     }
   }

@@ -34,20 +34,32 @@ const GONE = new Set(['deleting', 'deleted']);
 
 export function checkRegion(inventory: Inventory, region: string): void {
   if (!Object.hasOwn(inventory.regions, region)) {
-    throw new BadInputError(`${region} is not a region of this inventory`, `regions: ${Object.keys(inventory.regions).sort().join(', ')}; add the region under regions: if flatnet should manage it`);
+    throw new BadInputError(
+      `${region} is not a region of this inventory`,
+      `regions: ${Object.keys(inventory.regions).sort().join(', ')}; add the region under regions: if flatnet should manage it`,
+    );
   }
 }
 
 async function findVgw(cloud: AttachCloud, id: string, region: string): Promise<VpnGateway> {
   if (id.startsWith('vgw-')) {
     const vgw = (await cloud.describeVpnGateways(region)).find((g) => g.id === id);
-    if (!vgw) throw new BadInputError(`there is no Virtual Private Gateway ${id} in ${region}`, `check the id and the region: aws ec2 describe-vpn-gateways --region ${region}`);
+    if (!vgw)
+      throw new BadInputError(
+        `there is no Virtual Private Gateway ${id} in ${region}`,
+        `check the id and the region: aws ec2 describe-vpn-gateways --region ${region}`,
+      );
     if (vgw.vpcIds.length === 0) {
-      throw new BadInputError(`${id} is not attached to any VPC`, `attach it first: aws ec2 attach-vpn-gateway --region ${region} --vpn-gateway-id ${id} --vpc-id vpc-…`);
+      throw new BadInputError(
+        `${id} is not attached to any VPC`,
+        `attach it first: aws ec2 attach-vpn-gateway --region ${region} --vpn-gateway-id ${id} --vpc-id vpc-…`,
+      );
     }
     return vgw;
   }
-  const vgw = (await cloud.describeVpnGateways(region, { vpcId: id })).find((g) => !GONE.has(g.state) && g.vpcIds.includes(id));
+  const vgw = (await cloud.describeVpnGateways(region, { vpcId: id })).find(
+    (g) => !GONE.has(g.state) && g.vpcIds.includes(id),
+  );
   if (!vgw) {
     throw new BadInputError(
       `${id} in ${region} has no Virtual Private Gateway, so AWS has nothing to terminate a VPN on`,
@@ -58,7 +70,11 @@ async function findVgw(cloud: AttachCloud, id: string, region: string): Promise<
 }
 
 /** Connections on this VGW whose customer gateway is the hub's public address (read from AWS's generated configuration). */
-export function hubConnections(connections: VpnConnection[], vgwId: string, hubPublicIp: string): HubConnection[] {
+export function hubConnections(
+  connections: VpnConnection[],
+  vgwId: string,
+  hubPublicIp: string,
+): HubConnection[] {
   const found: HubConnection[] = [];
   for (const c of connections) {
     if (c.vpnGatewayId !== vgwId || GONE.has(c.state) || !c.customerGatewayConfiguration) continue;
@@ -84,7 +100,10 @@ export function asnConflict(hubAsn: number, vgw: VpnGateway): FlatnetError {
   );
 }
 
-export async function resolveAttachment(request: { id: string; region: string }, deps: ResolveDeps): Promise<AttachPlan> {
+export async function resolveAttachment(
+  request: { id: string; region: string },
+  deps: ResolveDeps,
+): Promise<AttachPlan> {
   const { inventory, cloud } = deps;
   const { id, region } = request;
   checkRegion(inventory, region);
@@ -93,13 +112,24 @@ export async function resolveAttachment(request: { id: string; region: string },
   // Whoever holds the Elastic IP terminates the tunnels (after a failover: the standby).
   const eip = await cloud.describeAddress(hub.entry.region, hub.entry.elasticIp.allocationId);
   if (!eip.instanceId) {
-    throw new FlatnetError('UNKNOWN_TARGET', `the hub's Elastic IP ${eip.publicIp} is not associated with any instance, so no router can terminate the tunnels`, `associate it with ${hub.name} (or run /router failback) first`);
+    throw new FlatnetError(
+      'UNKNOWN_TARGET',
+      `the hub's Elastic IP ${eip.publicIp} is not associated with any instance, so no router can terminate the tunnels`,
+      `associate it with ${hub.name} (or run /router failback) first`,
+    );
   }
-  const holderName = Object.entries(inventory.routers).find(([, r]) => r.instanceId === eip.instanceId)?.[0];
+  const holderName = Object.entries(inventory.routers).find(
+    ([, r]) => r.instanceId === eip.instanceId,
+  )?.[0];
   if (!holderName) {
-    throw new FlatnetError('UNKNOWN_TARGET', `the hub's Elastic IP ${eip.publicIp} is held by ${eip.instanceId}, which is not a router of the inventory`, 'update routers.<hub>.instanceId in the inventory (after a scale-up the new instance id is in the run summary)');
+    throw new FlatnetError(
+      'UNKNOWN_TARGET',
+      `the hub's Elastic IP ${eip.publicIp} is held by ${eip.instanceId}, which is not a router of the inventory`,
+      'update routers.<hub>.instanceId in the inventory (after a scale-up the new instance id is in the run summary)',
+    );
   }
-  const hubPrivateIp = eip.privateIp ?? (await cloud.describeInstance(hub.entry.region, eip.instanceId)).privateIp;
+  const hubPrivateIp =
+    eip.privateIp ?? (await cloud.describeInstance(hub.entry.region, eip.instanceId)).privateIp;
 
   const vgw = await findVgw(cloud, id, region);
   const vpcId = id.startsWith('vpc-') ? id : (vgw.vpcIds[0] ?? null);
@@ -109,9 +139,14 @@ export async function resolveAttachment(request: { id: string; region: string },
   const hubTunnels = readHubTunnels(await deps.readHubConfig(holderName));
   // The router's own word beats the inventory: the rendered BGP lines set system-as.
   const hubAsn = hubTunnels.systemAs ?? hub.asn;
-  if (vgw.amazonSideAsn !== undefined && vgw.amazonSideAsn === hubAsn) throw asnConflict(hubAsn, vgw);
+  if (vgw.amazonSideAsn !== undefined && vgw.amazonSideAsn === hubAsn)
+    throw asnConflict(hubAsn, vgw);
 
-  const candidates = hubConnections(await cloud.describeVpnConnections(region), vgw.id, eip.publicIp);
+  const candidates = hubConnections(
+    await cloud.describeVpnConnections(region),
+    vgw.id,
+    eip.publicIp,
+  );
   let existing: HubConnection | undefined;
   for (const c of candidates) {
     const peers = c.outsideAddresses.map((a) => peerTo(hubTunnels, a));
@@ -137,7 +172,11 @@ export async function resolveAttachment(request: { id: string; region: string },
   }
   return plan({ existing, alreadyAttached: false, hubPeers: [] });
 
-  function plan(found: { existing: HubConnection | undefined; alreadyAttached: boolean; hubPeers: string[] }): AttachPlan {
+  function plan(found: {
+    existing: HubConnection | undefined;
+    alreadyAttached: boolean;
+    hubPeers: string[];
+  }): AttachPlan {
     return {
       requestedId: id,
       region,
@@ -152,7 +191,11 @@ export async function resolveAttachment(request: { id: string; region: string },
       hubPrivateIp,
       hubAsn,
       existing: found.existing
-        ? { vpnConnectionId: found.existing.vpnConnectionId, customerGatewayId: found.existing.customerGatewayId, staticRoutesOnly: found.existing.staticRoutesOnly }
+        ? {
+            vpnConnectionId: found.existing.vpnConnectionId,
+            customerGatewayId: found.existing.customerGatewayId,
+            staticRoutesOnly: found.existing.staticRoutesOnly,
+          }
         : null,
       alreadyAttached: found.alreadyAttached,
       hubPeers: found.hubPeers,

@@ -35,7 +35,10 @@ export interface VpnConnectionRequest {
 export interface Cloud {
   describeInstance(region: string, instanceId: string): Promise<RouterInstance>;
   /** The instance a launch with this client token made, if any: how a resumed step finds its work. */
-  findInstanceByClientToken(region: string, clientToken: string): Promise<RouterInstance | undefined>;
+  findInstanceByClientToken(
+    region: string,
+    clientToken: string,
+  ): Promise<RouterInstance | undefined>;
   describeAddress(region: string, allocationId: string): Promise<ElasticIp>;
   describeRouteTables(region: string, filter?: RouteTableFilter): Promise<RouteTable[]>;
   describeVpnConnections(region: string): Promise<VpnConnection[]>;
@@ -48,25 +51,52 @@ export interface Cloud {
   waitUntilRunning(region: string, instanceId: string): Promise<RouterInstance>;
   disableSourceDestCheck(region: string, instanceId: string, dryRun?: boolean): Promise<void>;
   /** Point the Elastic IP at an interface, taking it from whoever holds it (AllowReassociation). */
-  associateAddress(region: string, request: { allocationId: string; networkInterfaceId: string; dryRun?: boolean }): Promise<{ associationId?: string }>;
+  associateAddress(
+    region: string,
+    request: { allocationId: string; networkInterfaceId: string; dryRun?: boolean },
+  ): Promise<{ associationId?: string }>;
   /**
    * Repoint a route at an interface. `missing` when the table has no route for the destination
    * (AWS answers InvalidParameterValue or InvalidRoute.NotFound for that; both count).
    * With `dryRun`, `replaced` means "would be replaced".
    */
-  replaceRoute(region: string, request: { routeTableId: string; destination: string; networkInterfaceId: string; dryRun?: boolean }): Promise<'replaced' | 'missing'>;
+  replaceRoute(
+    region: string,
+    request: {
+      routeTableId: string;
+      destination: string;
+      networkInterfaceId: string;
+      dryRun?: boolean;
+    },
+  ): Promise<'replaced' | 'missing'>;
   /** Stop (never terminate: a stopped router is a rollback). Resolves the new state; undefined for a dry run. */
-  stopInstance(region: string, instanceId: string, dryRun?: boolean): Promise<InstanceState | undefined>;
+  stopInstance(
+    region: string,
+    instanceId: string,
+    dryRun?: boolean,
+  ): Promise<InstanceState | undefined>;
   createTags(region: string, resourceIds: string[], tags: Tags): Promise<void>;
   /**
    * Idempotent on AWS's side: the same address and ASN return the existing gateway.
    * With `dryRun: true` it only proves the permission and resolves undefined.
    */
-  createCustomerGateway(region: string, request: CustomerGatewayRequest & { dryRun: true }): Promise<undefined>;
-  createCustomerGateway(region: string, request: CustomerGatewayRequest & { dryRun?: false }): Promise<CustomerGateway>;
+  createCustomerGateway(
+    region: string,
+    request: CustomerGatewayRequest & { dryRun: true },
+  ): Promise<undefined>;
+  createCustomerGateway(
+    region: string,
+    request: CustomerGatewayRequest & { dryRun?: false },
+  ): Promise<CustomerGateway>;
   /** With `dryRun: true` it only proves the permission (and that both gateways exist) and resolves undefined. */
-  createVpnConnection(region: string, request: VpnConnectionRequest & { dryRun: true }): Promise<undefined>;
-  createVpnConnection(region: string, request: VpnConnectionRequest & { dryRun?: false }): Promise<VpnConnection>;
+  createVpnConnection(
+    region: string,
+    request: VpnConnectionRequest & { dryRun: true },
+  ): Promise<undefined>;
+  createVpnConnection(
+    region: string,
+    request: VpnConnectionRequest & { dryRun?: false },
+  ): Promise<VpnConnection>;
   /** Destroy the per-region clients (sockets). */
   close(): void;
 }

@@ -5,8 +5,25 @@ import type { Cloud, CustomerGatewayRequest, VpnConnectionRequest } from './clou
 import type { Ec2Action } from './ec2-actions.js';
 import { loadEc2Sdk, type Ec2Sdk } from './load-ec2-sdk.js';
 import { describeEndpoint, toCloudError } from './map-aws-error.js';
-import { fromTags, toCustomerGateway, toElasticIp, toImage, toRouteTable, toRouterInstance, toVpnConnection, toVpnGateway } from './to-domain.js';
-import type { CustomerGateway, InstanceState, LaunchRequest, RouterInstance, RouteTableFilter, Tags, VpnConnection } from './types.js';
+import {
+  fromTags,
+  toCustomerGateway,
+  toElasticIp,
+  toImage,
+  toRouteTable,
+  toRouterInstance,
+  toVpnConnection,
+  toVpnGateway,
+} from './to-domain.js';
+import type {
+  CustomerGateway,
+  InstanceState,
+  LaunchRequest,
+  RouterInstance,
+  RouteTableFilter,
+  Tags,
+  VpnConnection,
+} from './types.js';
 
 export interface CloudOptions {
   /** EC2 endpoint override (the emulator); defaults to AWS_ENDPOINT_URL_EC2, then AWS itself. */
@@ -63,14 +80,24 @@ export function createCloud(options: CloudOptions = {}): Cloud {
     // Looked up after the await: concurrent first calls for a region still share one client.
     let c = clients.get(region);
     if (!c) {
-      c = new sdk.EC2Client({ region, endpoint, credentials: options.credentials, maxAttempts: options.maxAttempts ?? 3, retryMode: 'adaptive' });
+      c = new sdk.EC2Client({
+        region,
+        endpoint,
+        credentials: options.credentials,
+        maxAttempts: options.maxAttempts ?? 3,
+        retryMode: 'adaptive',
+      });
       clients.set(region, c);
     }
     return { c, sdk };
   }
 
   /** Every AWS call goes through here: the action name must be in EC2_ACTIONS_USED. */
-  async function call<T>(region: string, action: Ec2Action, run: (c: EC2Client, sdk: Ec2Sdk) => Promise<T>): Promise<T> {
+  async function call<T>(
+    region: string,
+    action: Ec2Action,
+    run: (c: EC2Client, sdk: Ec2Sdk) => Promise<T>,
+  ): Promise<T> {
     const started = Date.now();
     try {
       const { c, sdk } = await client(region);
@@ -78,13 +105,20 @@ export function createCloud(options: CloudOptions = {}): Cloud {
       log?.debug({ action, region, ms: Date.now() - started }, 'ec2 call');
       return out;
     } catch (err) {
-      log?.debug({ action, region, ms: Date.now() - started, code: (err as { name?: string }).name }, 'ec2 call failed');
+      log?.debug(
+        { action, region, ms: Date.now() - started, code: (err as { name?: string }).name },
+        'ec2 call failed',
+      );
       throw err;
     }
   }
 
   /** A call that maps every failure to a CloudError. */
-  async function send<T>(region: string, action: Ec2Action, run: (c: EC2Client, sdk: Ec2Sdk) => Promise<T>): Promise<T> {
+  async function send<T>(
+    region: string,
+    action: Ec2Action,
+    run: (c: EC2Client, sdk: Ec2Sdk) => Promise<T>,
+  ): Promise<T> {
     try {
       return await call(region, action, run);
     } catch (err) {
@@ -93,59 +127,126 @@ export function createCloud(options: CloudOptions = {}): Cloud {
   }
 
   /** DryRun always throws on AWS: DryRunOperation means "would have succeeded". */
-  async function dryRun(region: string, action: Ec2Action, run: (c: EC2Client, sdk: Ec2Sdk) => Promise<unknown>): Promise<void> {
+  async function dryRun(
+    region: string,
+    action: Ec2Action,
+    run: (c: EC2Client, sdk: Ec2Sdk) => Promise<unknown>,
+  ): Promise<void> {
     try {
       await call(region, action, run);
     } catch (err) {
       if (isDryRunOk(err)) return;
       throw toCloudError(err, { action, region, endpoint });
     }
-    throw new CloudError('DryRunIgnored', `EC2 performed ec2:${action} in ${region} although DryRun was set.`, `Check the EC2 endpoint (${describeEndpoint(endpoint, region)}): real EC2 never does this.`);
+    throw new CloudError(
+      'DryRunIgnored',
+      `EC2 performed ec2:${action} in ${region} although DryRun was set.`,
+      `Check the EC2 endpoint (${describeEndpoint(endpoint, region)}): real EC2 never does this.`,
+    );
   }
 
-  async function instances(region: string, input: { InstanceIds?: string[]; Filters?: Filter[] }): Promise<RouterInstance[]> {
-    const out = await send(region, 'DescribeInstances', (c, sdk) => c.send(new sdk.DescribeInstancesCommand(input)));
-    return (out.Reservations ?? []).flatMap((r) => r.Instances ?? []).map((i) => toRouterInstance(i, region));
+  async function instances(
+    region: string,
+    input: { InstanceIds?: string[]; Filters?: Filter[] },
+  ): Promise<RouterInstance[]> {
+    const out = await send(region, 'DescribeInstances', (c, sdk) =>
+      c.send(new sdk.DescribeInstancesCommand(input)),
+    );
+    return (out.Reservations ?? [])
+      .flatMap((r) => r.Instances ?? [])
+      .map((i) => toRouterInstance(i, region));
   }
 
   async function describeInstance(region: string, instanceId: string): Promise<RouterInstance> {
     const [found] = await instances(region, { InstanceIds: [instanceId] });
     if (!found) {
-      throw new CloudError('InvalidInstanceID.NotFound', `The instance ${instanceId} does not exist in ${region}.`, 'Check routers.<name>.instanceId and routers.<name>.region in the inventory.');
+      throw new CloudError(
+        'InvalidInstanceID.NotFound',
+        `The instance ${instanceId} does not exist in ${region}.`,
+        'Check routers.<name>.instanceId and routers.<name>.region in the inventory.',
+      );
     }
     return found;
   }
 
   // Overloaded (a dry run resolves undefined, a real call the object), which an object-literal method cannot be.
-  function createCustomerGateway(region: string, req: CustomerGatewayRequest & { dryRun: true }): Promise<undefined>;
-  function createCustomerGateway(region: string, req: CustomerGatewayRequest & { dryRun?: false }): Promise<CustomerGateway>;
-  async function createCustomerGateway(region: string, req: CustomerGatewayRequest & { dryRun?: boolean }): Promise<CustomerGateway | undefined> {
-    const input = { Type: 'ipsec.1' as const, PublicIp: req.publicIp, BgpAsn: req.bgpAsn, TagSpecifications: [{ ResourceType: 'customer-gateway' as const, Tags: [{ Key: 'Name', Value: req.name }] }] };
+  function createCustomerGateway(
+    region: string,
+    req: CustomerGatewayRequest & { dryRun: true },
+  ): Promise<undefined>;
+  function createCustomerGateway(
+    region: string,
+    req: CustomerGatewayRequest & { dryRun?: false },
+  ): Promise<CustomerGateway>;
+  async function createCustomerGateway(
+    region: string,
+    req: CustomerGatewayRequest & { dryRun?: boolean },
+  ): Promise<CustomerGateway | undefined> {
+    const input = {
+      Type: 'ipsec.1' as const,
+      PublicIp: req.publicIp,
+      BgpAsn: req.bgpAsn,
+      TagSpecifications: [
+        { ResourceType: 'customer-gateway' as const, Tags: [{ Key: 'Name', Value: req.name }] },
+      ],
+    };
     if (req.dryRun) {
-      await dryRun(region, 'CreateCustomerGateway', (c, sdk) => c.send(new sdk.CreateCustomerGatewayCommand({ ...input, DryRun: true })));
+      await dryRun(region, 'CreateCustomerGateway', (c, sdk) =>
+        c.send(new sdk.CreateCustomerGatewayCommand({ ...input, DryRun: true })),
+      );
       return undefined;
     }
-    const out = await send(region, 'CreateCustomerGateway', (c, sdk) => c.send(new sdk.CreateCustomerGatewayCommand(input)));
-    if (!out.CustomerGateway) throw new CloudError('MalformedResponse', `CreateCustomerGateway in ${region} returned no gateway.`, 'Check the EC2 endpoint setting.');
+    const out = await send(region, 'CreateCustomerGateway', (c, sdk) =>
+      c.send(new sdk.CreateCustomerGatewayCommand(input)),
+    );
+    if (!out.CustomerGateway)
+      throw new CloudError(
+        'MalformedResponse',
+        `CreateCustomerGateway in ${region} returned no gateway.`,
+        'Check the EC2 endpoint setting.',
+      );
     return toCustomerGateway(out.CustomerGateway);
   }
 
-  function createVpnConnection(region: string, req: VpnConnectionRequest & { dryRun: true }): Promise<undefined>;
-  function createVpnConnection(region: string, req: VpnConnectionRequest & { dryRun?: false }): Promise<VpnConnection>;
-  async function createVpnConnection(region: string, req: VpnConnectionRequest & { dryRun?: boolean }): Promise<VpnConnection | undefined> {
+  function createVpnConnection(
+    region: string,
+    req: VpnConnectionRequest & { dryRun: true },
+  ): Promise<undefined>;
+  function createVpnConnection(
+    region: string,
+    req: VpnConnectionRequest & { dryRun?: false },
+  ): Promise<VpnConnection>;
+  async function createVpnConnection(
+    region: string,
+    req: VpnConnectionRequest & { dryRun?: boolean },
+  ): Promise<VpnConnection | undefined> {
     const input = {
       Type: 'ipsec.1',
       CustomerGatewayId: req.customerGatewayId,
       VpnGatewayId: req.vpnGatewayId,
-      Options: { StaticRoutesOnly: req.staticRoutesOnly, TunnelOptions: req.tunnelInsideCidrs?.map((TunnelInsideCidr) => ({ TunnelInsideCidr })) },
-      TagSpecifications: req.name ? [{ ResourceType: 'vpn-connection' as const, Tags: [{ Key: 'Name', Value: req.name }] }] : undefined,
+      Options: {
+        StaticRoutesOnly: req.staticRoutesOnly,
+        TunnelOptions: req.tunnelInsideCidrs?.map((TunnelInsideCidr) => ({ TunnelInsideCidr })),
+      },
+      TagSpecifications: req.name
+        ? [{ ResourceType: 'vpn-connection' as const, Tags: [{ Key: 'Name', Value: req.name }] }]
+        : undefined,
     };
     if (req.dryRun) {
-      await dryRun(region, 'CreateVpnConnection', (c, sdk) => c.send(new sdk.CreateVpnConnectionCommand({ ...input, DryRun: true })));
+      await dryRun(region, 'CreateVpnConnection', (c, sdk) =>
+        c.send(new sdk.CreateVpnConnectionCommand({ ...input, DryRun: true })),
+      );
       return undefined;
     }
-    const out = await send(region, 'CreateVpnConnection', (c, sdk) => c.send(new sdk.CreateVpnConnectionCommand(input)));
-    if (!out.VpnConnection) throw new CloudError('MalformedResponse', `CreateVpnConnection in ${region} returned no connection.`, 'Check the EC2 endpoint setting.');
+    const out = await send(region, 'CreateVpnConnection', (c, sdk) =>
+      c.send(new sdk.CreateVpnConnectionCommand(input)),
+    );
+    if (!out.VpnConnection)
+      throw new CloudError(
+        'MalformedResponse',
+        `CreateVpnConnection in ${region} returned no connection.`,
+        'Check the EC2 endpoint setting.',
+      );
     return toVpnConnection(out.VpnConnection);
   }
 
@@ -153,42 +254,67 @@ export function createCloud(options: CloudOptions = {}): Cloud {
     describeInstance,
 
     async findInstanceByClientToken(region, clientToken) {
-      const found = await instances(region, { Filters: [{ Name: 'client-token', Values: [clientToken] }] });
+      const found = await instances(region, {
+        Filters: [{ Name: 'client-token', Values: [clientToken] }],
+      });
       return found.find((i) => i.state !== 'terminated' && i.state !== 'shutting-down');
     },
 
     async describeAddress(region, allocationId) {
-      const out = await send(region, 'DescribeAddresses', (c, sdk) => c.send(new sdk.DescribeAddressesCommand({ AllocationIds: [allocationId] })));
+      const out = await send(region, 'DescribeAddresses', (c, sdk) =>
+        c.send(new sdk.DescribeAddressesCommand({ AllocationIds: [allocationId] })),
+      );
       const address = out.Addresses?.[0];
-      if (!address) throw new CloudError('InvalidAllocationID.NotFound', `The Elastic IP ${allocationId} does not exist in ${region}.`, 'Check the Elastic IP allocation id (eipalloc-…) of the router in the inventory.');
+      if (!address)
+        throw new CloudError(
+          'InvalidAllocationID.NotFound',
+          `The Elastic IP ${allocationId} does not exist in ${region}.`,
+          'Check the Elastic IP allocation id (eipalloc-…) of the router in the inventory.',
+        );
       return toElasticIp(address, region);
     },
 
     async describeRouteTables(region, filter: RouteTableFilter = {}) {
       const Filters: Filter[] = [];
       if (filter.vpcId) Filters.push({ Name: 'vpc-id', Values: [filter.vpcId] });
-      if (filter.networkInterfaceId) Filters.push({ Name: 'route.network-interface-id', Values: [filter.networkInterfaceId] });
-      const input = { RouteTableIds: filter.routeTableIds?.length ? filter.routeTableIds : undefined, Filters: Filters.length ? Filters : undefined };
-      const out = await send(region, 'DescribeRouteTables', (c, sdk) => c.send(new sdk.DescribeRouteTablesCommand(input)));
+      if (filter.networkInterfaceId)
+        Filters.push({ Name: 'route.network-interface-id', Values: [filter.networkInterfaceId] });
+      const input = {
+        RouteTableIds: filter.routeTableIds?.length ? filter.routeTableIds : undefined,
+        Filters: Filters.length ? Filters : undefined,
+      };
+      const out = await send(region, 'DescribeRouteTables', (c, sdk) =>
+        c.send(new sdk.DescribeRouteTablesCommand(input)),
+      );
       return (out.RouteTables ?? []).map(toRouteTable);
     },
 
     async describeVpnConnections(region) {
-      const out = await send(region, 'DescribeVpnConnections', (c, sdk) => c.send(new sdk.DescribeVpnConnectionsCommand({})));
+      const out = await send(region, 'DescribeVpnConnections', (c, sdk) =>
+        c.send(new sdk.DescribeVpnConnectionsCommand({})),
+      );
       return (out.VpnConnections ?? []).map(toVpnConnection);
     },
 
     async describeVpnGateways(region, filter = {}) {
-      const Filters = filter.vpcId ? [{ Name: 'attachment.vpc-id', Values: [filter.vpcId] }] : undefined;
-      const out = await send(region, 'DescribeVpnGateways', (c, sdk) => c.send(new sdk.DescribeVpnGatewaysCommand({ Filters })));
+      const Filters = filter.vpcId
+        ? [{ Name: 'attachment.vpc-id', Values: [filter.vpcId] }]
+        : undefined;
+      const out = await send(region, 'DescribeVpnGateways', (c, sdk) =>
+        c.send(new sdk.DescribeVpnGatewaysCommand({ Filters })),
+      );
       return (out.VpnGateways ?? []).map(toVpnGateway);
     },
 
     async newestImageTagged(region, key, value) {
       const input = { Owners: ['self'], Filters: [{ Name: `tag:${key}`, Values: [value] }] };
-      const out = await send(region, 'DescribeImages', (c, sdk) => c.send(new sdk.DescribeImagesCommand(input)));
+      const out = await send(region, 'DescribeImages', (c, sdk) =>
+        c.send(new sdk.DescribeImagesCommand(input)),
+      );
       // AWS returns images in no particular order: the newest is found by CreationDate (ISO 8601 sorts as text).
-      const images = (out.Images ?? []).map(toImage).sort((a, b) => b.creationDate.localeCompare(a.creationDate));
+      const images = (out.Images ?? [])
+        .map(toImage)
+        .sort((a, b) => b.creationDate.localeCompare(a.creationDate));
       return images[0];
     },
 
@@ -202,33 +328,64 @@ export function createCloud(options: CloudOptions = {}): Cloud {
         MinCount: 1,
         MaxCount: 1,
         ClientToken: req.clientToken,
-        TagSpecifications: Object.keys(req.tags).length ? [{ ResourceType: 'instance' as const, Tags: fromTags(req.tags) }] : undefined,
+        TagSpecifications: Object.keys(req.tags).length
+          ? [{ ResourceType: 'instance' as const, Tags: fromTags(req.tags) }]
+          : undefined,
       };
       if (req.dryRun) {
-        await dryRun(region, 'RunInstances', (c, sdk) => c.send(new sdk.RunInstancesCommand({ ...input, DryRun: true })));
+        await dryRun(region, 'RunInstances', (c, sdk) =>
+          c.send(new sdk.RunInstancesCommand({ ...input, DryRun: true })),
+        );
         return undefined;
       }
-      const out = await send(region, 'RunInstances', (c, sdk) => c.send(new sdk.RunInstancesCommand(input)));
+      const out = await send(region, 'RunInstances', (c, sdk) =>
+        c.send(new sdk.RunInstancesCommand(input)),
+      );
       const instance = out.Instances?.[0];
-      if (!instance) throw new CloudError('MalformedResponse', `RunInstances in ${region} returned no instance.`, 'Check the EC2 endpoint setting.');
+      if (!instance)
+        throw new CloudError(
+          'MalformedResponse',
+          `RunInstances in ${region} returned no instance.`,
+          'Check the EC2 endpoint setting.',
+        );
       return toRouterInstance(instance, region);
     },
 
     async waitUntilRunning(region, instanceId) {
-      const maxDelay = waiter.maxDelaySeconds ?? Math.max(waiter.minDelaySeconds, Math.min(waiter.minDelaySeconds * 4, 30));
+      const maxDelay =
+        waiter.maxDelaySeconds ??
+        Math.max(waiter.minDelaySeconds, Math.min(waiter.minDelaySeconds * 4, 30));
       try {
         await call(region, 'DescribeInstances', (c, sdk) =>
-          sdk.waitUntilInstanceRunning({ client: c, minDelay: waiter.minDelaySeconds, maxDelay, maxWaitTime: waiter.maxWaitSeconds }, { InstanceIds: [instanceId] }),
+          sdk.waitUntilInstanceRunning(
+            {
+              client: c,
+              minDelay: waiter.minDelaySeconds,
+              maxDelay,
+              maxWaitTime: waiter.maxWaitSeconds,
+            },
+            { InstanceIds: [instanceId] },
+          ),
         );
       } catch (err) {
         const name = (err as { name?: string }).name;
         if (name === 'TimeoutError') {
-          throw new CloudError('WaiterTimeout', `The instance ${instanceId} in ${region} was not running after ${waiter.maxWaitSeconds} s.`, 'Look at the instance in the EC2 console (status checks, capacity); the run can be resumed once it runs.', { cause: err });
+          throw new CloudError(
+            'WaiterTimeout',
+            `The instance ${instanceId} in ${region} was not running after ${waiter.maxWaitSeconds} s.`,
+            'Look at the instance in the EC2 console (status checks, capacity); the run can be resumed once it runs.',
+            { cause: err },
+          );
         }
         if (err instanceof Error && err.name === 'Error' && err.message.startsWith('{')) {
           // The waiter's own failure (the instance went to stopping/terminated): say what it is now.
           const now = await describeInstance(region, instanceId).catch(() => undefined);
-          throw new CloudError('InstanceNotRunning', `The instance ${instanceId} in ${region} stopped booting: it is ${now?.state ?? 'gone'}.`, 'Check its console output and the AMI; launch again with a new run.', { cause: err });
+          throw new CloudError(
+            'InstanceNotRunning',
+            `The instance ${instanceId} in ${region} stopped booting: it is ${now?.state ?? 'gone'}.`,
+            'Check its console output and the AMI; launch again with a new run.',
+            { cause: err },
+          );
         }
         throw toCloudError(err, { action: 'DescribeInstances', region, endpoint });
       }
@@ -238,23 +395,41 @@ export function createCloud(options: CloudOptions = {}): Cloud {
     async disableSourceDestCheck(region, instanceId, isDryRun = false) {
       // A VyOS instance forwards nothing while EC2 checks source/destination addresses.
       const input = { InstanceId: instanceId, SourceDestCheck: { Value: false } };
-      if (isDryRun) return dryRun(region, 'ModifyInstanceAttribute', (c, sdk) => c.send(new sdk.ModifyInstanceAttributeCommand({ ...input, DryRun: true })));
-      await send(region, 'ModifyInstanceAttribute', (c, sdk) => c.send(new sdk.ModifyInstanceAttributeCommand(input)));
+      if (isDryRun)
+        return dryRun(region, 'ModifyInstanceAttribute', (c, sdk) =>
+          c.send(new sdk.ModifyInstanceAttributeCommand({ ...input, DryRun: true })),
+        );
+      await send(region, 'ModifyInstanceAttribute', (c, sdk) =>
+        c.send(new sdk.ModifyInstanceAttributeCommand(input)),
+      );
     },
 
     async associateAddress(region, req) {
       // AllowReassociation: the address moves from the old router in one call (no gap to disassociate).
-      const input = { AllocationId: req.allocationId, NetworkInterfaceId: req.networkInterfaceId, AllowReassociation: true };
+      const input = {
+        AllocationId: req.allocationId,
+        NetworkInterfaceId: req.networkInterfaceId,
+        AllowReassociation: true,
+      };
       if (req.dryRun) {
-        await dryRun(region, 'AssociateAddress', (c, sdk) => c.send(new sdk.AssociateAddressCommand({ ...input, DryRun: true })));
+        await dryRun(region, 'AssociateAddress', (c, sdk) =>
+          c.send(new sdk.AssociateAddressCommand({ ...input, DryRun: true })),
+        );
         return {};
       }
-      const out = await send(region, 'AssociateAddress', (c, sdk) => c.send(new sdk.AssociateAddressCommand(input)));
+      const out = await send(region, 'AssociateAddress', (c, sdk) =>
+        c.send(new sdk.AssociateAddressCommand(input)),
+      );
       return { associationId: out.AssociationId };
     },
 
     async replaceRoute(region, req) {
-      const input = { RouteTableId: req.routeTableId, DestinationCidrBlock: req.destination, NetworkInterfaceId: req.networkInterfaceId, DryRun: req.dryRun || undefined };
+      const input = {
+        RouteTableId: req.routeTableId,
+        DestinationCidrBlock: req.destination,
+        NetworkInterfaceId: req.networkInterfaceId,
+        DryRun: req.dryRun || undefined,
+      };
       try {
         await call(region, 'ReplaceRoute', (c, sdk) => c.send(new sdk.ReplaceRouteCommand(input)));
       } catch (err) {
@@ -262,21 +437,32 @@ export function createCloud(options: CloudOptions = {}): Cloud {
         if (req.dryRun && isDryRunOk(err)) return 'replaced';
         throw toCloudError(err, { action: 'ReplaceRoute', region, endpoint });
       }
-      if (req.dryRun) throw new CloudError('DryRunIgnored', `EC2 replaced a route in ${region} although DryRun was set.`, 'Check the EC2 endpoint setting.');
+      if (req.dryRun)
+        throw new CloudError(
+          'DryRunIgnored',
+          `EC2 replaced a route in ${region} although DryRun was set.`,
+          'Check the EC2 endpoint setting.',
+        );
       return 'replaced';
     },
 
     async stopInstance(region, instanceId, isDryRun = false): Promise<InstanceState | undefined> {
       if (isDryRun) {
-        await dryRun(region, 'StopInstances', (c, sdk) => c.send(new sdk.StopInstancesCommand({ InstanceIds: [instanceId], DryRun: true })));
+        await dryRun(region, 'StopInstances', (c, sdk) =>
+          c.send(new sdk.StopInstancesCommand({ InstanceIds: [instanceId], DryRun: true })),
+        );
         return undefined;
       }
-      const out = await send(region, 'StopInstances', (c, sdk) => c.send(new sdk.StopInstancesCommand({ InstanceIds: [instanceId] })));
+      const out = await send(region, 'StopInstances', (c, sdk) =>
+        c.send(new sdk.StopInstancesCommand({ InstanceIds: [instanceId] })),
+      );
       return out.StoppingInstances?.[0]?.CurrentState?.Name as InstanceState | undefined;
     },
 
     async createTags(region, resourceIds, tags: Tags) {
-      await send(region, 'CreateTags', (c, sdk) => c.send(new sdk.CreateTagsCommand({ Resources: resourceIds, Tags: fromTags(tags) })));
+      await send(region, 'CreateTags', (c, sdk) =>
+        c.send(new sdk.CreateTagsCommand({ Resources: resourceIds, Tags: fromTags(tags) })),
+      );
     },
 
     createCustomerGateway,

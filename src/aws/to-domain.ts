@@ -9,7 +9,17 @@ import type {
   VpnGateway as SdkVpnGateway,
 } from '@aws-sdk/client-ec2';
 import { CloudError } from '../errors.js';
-import type { CustomerGateway, ElasticIp, Image, InstanceState, RouteTable, RouterInstance, Tags, VpnConnection, VpnGateway } from './types.js';
+import type {
+  CustomerGateway,
+  ElasticIp,
+  Image,
+  InstanceState,
+  RouteTable,
+  RouterInstance,
+  Tags,
+  VpnConnection,
+  VpnGateway,
+} from './types.js';
 
 /** Where the SDK's shapes become flatnet's: the only file that knows both. */
 
@@ -24,13 +34,18 @@ export function fromTags(tags: Tags): Tag[] {
 }
 
 function missing(what: string, region: string): CloudError {
-  return new CloudError('MalformedResponse', `EC2 in ${region} answered without ${what}.`, 'Check the EC2 endpoint setting: it does not look like EC2.');
+  return new CloudError(
+    'MalformedResponse',
+    `EC2 in ${region} answered without ${what}.`,
+    'Check the EC2 endpoint setting: it does not look like EC2.',
+  );
 }
 
 export function toRouterInstance(i: Instance, region: string): RouterInstance {
   if (!i.InstanceId) throw missing('an instance id', region);
   // The primary interface is device 0; routes and the Elastic IP are bound to it.
-  const primary = i.NetworkInterfaces?.find((n) => n.Attachment?.DeviceIndex === 0) ?? i.NetworkInterfaces?.[0];
+  const primary =
+    i.NetworkInterfaces?.find((n) => n.Attachment?.DeviceIndex === 0) ?? i.NetworkInterfaces?.[0];
   return {
     instanceId: i.InstanceId,
     region,
@@ -106,7 +121,9 @@ export function toVpnGateway(g: SdkVpnGateway): VpnGateway {
     id: g.VpnGatewayId ?? '',
     state: g.State ?? 'unknown',
     amazonSideAsn: g.AmazonSideAsn,
-    vpcIds: (g.VpcAttachments ?? []).filter((a) => a.State === 'attached' && a.VpcId).map((a) => a.VpcId as string),
+    vpcIds: (g.VpcAttachments ?? [])
+      .filter((a) => a.State === 'attached' && a.VpcId)
+      .map((a) => a.VpcId as string),
     tags: toTags(g.Tags),
   };
 }
@@ -122,5 +139,10 @@ export function toCustomerGateway(c: SdkCustomerGateway): CustomerGateway {
 }
 
 export function toImage(i: SdkImage): Image {
-  return { imageId: i.ImageId ?? '', name: i.Name ?? '', creationDate: i.CreationDate ?? '', tags: toTags(i.Tags) };
+  return {
+    imageId: i.ImageId ?? '',
+    name: i.Name ?? '',
+    creationDate: i.CreationDate ?? '',
+    tags: toTags(i.Tags),
+  };
 }

@@ -2,7 +2,8 @@
 
 export type Tags = Record<string, string>;
 
-export type InstanceState = 'pending' | 'running' | 'shutting-down' | 'terminated' | 'stopping' | 'stopped';
+export type InstanceState =
+  'pending' | 'running' | 'shutting-down' | 'terminated' | 'stopping' | 'stopped';
 
 export interface RouterInstance {
   instanceId: string;

@@ -18,12 +18,22 @@ export async function approveRun(args: ParsedArgs, io: CliOutput): Promise<numbe
     return EXIT.badInput;
   }
   const inProcessWorker = !args.options.has('no-worker');
-  const { runtime } = await loadRuntime(args, inProcessWorker ? { worker: { concurrency: 4 } } : {});
+  const { runtime } = await loadRuntime(
+    args,
+    inProcessWorker ? { worker: { concurrency: 4 } } : {},
+  );
   try {
-    const verdict = await runtime.engine.decide(runId, user, args.options.has('reject') ? 'reject' : 'approve');
+    const verdict = await runtime.engine.decide(
+      runId,
+      user,
+      args.options.has('reject') ? 'reject' : 'approve',
+    );
     io.err(verdict.message);
     if (!verdict.ok) return EXIT.badInput;
-    const run = await followRun(runtime.engine, runId, { timeoutMs: numberOption(args, 'timeout', 1800) * 1000, progress: io.err });
+    const run = await followRun(runtime.engine, runId, {
+      timeoutMs: numberOption(args, 'timeout', 1800) * 1000,
+      progress: io.err,
+    });
     io.out(renderRun(run));
     return exitCodeOf(run, io);
   } catch (err) {

@@ -5,7 +5,11 @@
 import type { Engine } from '../runbook/engine.js';
 import { FINAL_STATUSES, type Run, type RunEvent } from '../runbook/types.js';
 
-export async function followRun(engine: Engine, runId: string, options: { timeoutMs: number; progress?: (line: string) => void }): Promise<Run> {
+export async function followRun(
+  engine: Engine,
+  runId: string,
+  options: { timeoutMs: number; progress?: (line: string) => void },
+): Promise<Run> {
   const deadline = Date.now() + options.timeoutMs;
   let lastId = '0';
   for (;;) {
@@ -13,8 +17,15 @@ export async function followRun(engine: Engine, runId: string, options: { timeou
     if (!run) throw new Error(`run ${runId} disappeared from Redis`);
     if (FINAL_STATUSES.includes(run.status) || run.status === 'awaiting-approval') return run;
     const left = deadline - Date.now();
-    if (left <= 0) throw new Error(`run ${runId} is still ${run.status} after ${Math.round(options.timeoutMs / 1000)} s; follow it in Slack or with \`flatnet run --follow ${runId}\``);
-    const { events, lastId: next } = await engine.store.tailEvents(runId, lastId, Math.min(1000, left));
+    if (left <= 0)
+      throw new Error(
+        `run ${runId} is still ${run.status} after ${Math.round(options.timeoutMs / 1000)} s; follow it in Slack or with \`flatnet run --follow ${runId}\``,
+      );
+    const { events, lastId: next } = await engine.store.tailEvents(
+      runId,
+      lastId,
+      Math.min(1000, left),
+    );
     lastId = next;
     for (const { event } of events) {
       const line = progressLine(run, event);

@@ -17,7 +17,10 @@ export function cliLogger(): Logger {
   return createLogger({ level: process.env.LOG_LEVEL ?? 'warn' }, process.stderr);
 }
 
-export async function loadRuntime(args: ParsedArgs, extra: Partial<RuntimeOptions> = {}): Promise<{ loaded: LoadedInventory; runtime: Runtime; logger: Logger }> {
+export async function loadRuntime(
+  args: ParsedArgs,
+  extra: Partial<RuntimeOptions> = {},
+): Promise<{ loaded: LoadedInventory; runtime: Runtime; logger: Logger }> {
   const logger = extra.logger ?? cliLogger();
   const loaded = loadInventory(inventoryPath(args));
   const runtime = await createRuntime({ loaded, redisUrl: redisUrl(), logger, ...extra });

@@ -13,7 +13,8 @@ export function parseArgs(argv: string[], booleans: readonly string[] = []): Par
       const eq = arg.indexOf('=');
       const key = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
       if (eq >= 0) options.set(key, arg.slice(eq + 1));
-      else if (booleans.includes(key) || argv[i + 1] === undefined || argv[i + 1]!.startsWith('--')) options.set(key, true);
+      else if (booleans.includes(key) || argv[i + 1] === undefined || argv[i + 1]!.startsWith('--'))
+        options.set(key, true);
       else options.set(key, argv[++i]!);
     } else positional.push(arg);
   }

@@ -5,7 +5,14 @@
 import { blocksToText } from '../report/render-text.js';
 import { statusReportOf } from '../report/status-report-of.js';
 import type { Run } from '../runbook/types.js';
-import { buildApprovalPrompt, buildChecklist, buildRunRoot, buildRunSummary, buildStatusMessages, type ChatText } from '../slack/blocks/index.js';
+import {
+  buildApprovalPrompt,
+  buildChecklist,
+  buildRunRoot,
+  buildRunSummary,
+  buildStatusMessages,
+  type ChatText,
+} from '../slack/blocks/index.js';
 
 const text = (message: ChatText): string => blocksToText(message.blocks);
 
@@ -17,6 +24,7 @@ export function renderRun(run: Run, now = Date.now()): string {
   }
   const parts = [text(buildRunRoot(run)), text(buildChecklist(run))];
   if (run.approval) parts.push(text(buildApprovalPrompt(run, now)));
-  if (run.status !== 'awaiting-approval' && run.status !== 'planning' && run.status !== 'running') parts.push(text(buildRunSummary(run)));
+  if (run.status !== 'awaiting-approval' && run.status !== 'planning' && run.status !== 'running')
+    parts.push(text(buildRunSummary(run)));
   return parts.join('\n\n');
 }

@@ -18,10 +18,16 @@ export async function runBot(args: ParsedArgs, io: CliOutput): Promise<number> {
     redisUrl: redisUrl(),
     port: numberOption(args, 'port', Number(process.env.PORT ?? 3000)),
     logger,
-    ...(args.options.has('with-worker') ? { worker: { concurrency: numberOption(args, 'concurrency', 8) } } : {}),
-    ...(process.env.FLATNET_DASHBOARD_PASSWORD ? { dashboardPassword: process.env.FLATNET_DASHBOARD_PASSWORD } : {}),
+    ...(args.options.has('with-worker')
+      ? { worker: { concurrency: numberOption(args, 'concurrency', 8) } }
+      : {}),
+    ...(process.env.FLATNET_DASHBOARD_PASSWORD
+      ? { dashboardPassword: process.env.FLATNET_DASHBOARD_PASSWORD }
+      : {}),
   });
-  io.err(`flatnet bot listening on :${bot.port} (${slack.mode === 'http' ? 'HTTP mode, /slack/events' : 'Socket Mode'})`);
+  io.err(
+    `flatnet bot listening on :${bot.port} (${slack.mode === 'http' ? 'HTTP mode, /slack/events' : 'Socket Mode'})`,
+  );
   await untilSignal();
   await bot.stop();
   return EXIT.succeeded;

@@ -26,7 +26,11 @@ export function describeDemo(demo: DemoHandle, seconds: number, withDashboard = 
     `  Redis ${demo.redis.url} (${demo.redis.source === 'private' ? 'a private redis-server, stopped on exit' : 'yours'}), keys under ${demo.prefix}: (deleted on exit)`,
     `  Inventory ${demo.inventoryPath}`,
     `  Bot ${demo.botUrl}/slack/events · ${demo.botUrl}/healthz · ${demo.botUrl}/metrics`,
-    ...(withDashboard ? [`  Queue dashboard ${demo.botUrl}/admin/queues (user flatnet, the password in FLATNET_DASHBOARD_PASSWORD)`] : []),
+    ...(withDashboard
+      ? [
+          `  Queue dashboard ${demo.botUrl}/admin/queues (user flatnet, the password in FLATNET_DASHBOARD_PASSWORD)`,
+        ]
+      : []),
     '',
     '  Ctrl-C stops the demo.',
   ].join('\n');
@@ -58,7 +62,9 @@ export async function runDemo(args: ParsedArgs, io: CliOutput): Promise<number> 
     demo = await startDemo({
       port: numberOption(args, 'port', DEMO_PORT),
       ...(stringOption(args, 'dir') ? { dir: stringOption(args, 'dir') } : {}),
-      ...(process.env.FLATNET_DASHBOARD_PASSWORD ? { dashboardPassword: process.env.FLATNET_DASHBOARD_PASSWORD } : {}),
+      ...(process.env.FLATNET_DASHBOARD_PASSWORD
+        ? { dashboardPassword: process.env.FLATNET_DASHBOARD_PASSWORD }
+        : {}),
       onStage: (stage) => io.err(`  · ${stage}`),
     });
   } catch (err) {

@@ -26,19 +26,34 @@ export async function runSlashCommand(args: ParsedArgs, io: CliOutput): Promise<
   }
   const user = stringOption(args, 'as') ?? process.env.FLATNET_USER ?? 'U0CLI';
   const inProcessWorker = !args.options.has('no-worker');
-  const { runtime } = await loadRuntime(args, inProcessWorker ? { worker: { concurrency: 4 } } : {});
+  const { runtime } = await loadRuntime(
+    args,
+    inProcessWorker ? { worker: { concurrency: 4 } } : {},
+  );
   try {
-    const reply = await handleSlashCommand(runtime.slash, { command: match[1]!, text: match[2] ?? '', user, origin: { kind: 'cli', channel: 'cli' } });
+    const reply = await handleSlashCommand(runtime.slash, {
+      command: match[1]!,
+      text: match[2] ?? '',
+      user,
+      origin: { kind: 'cli', channel: 'cli' },
+    });
     if (reply.kind === 'modal') {
-      io.err('That command opens a form in Slack; on the command line give its arguments, e.g. /vpn add-peer alice --pubkey KEY');
+      io.err(
+        'That command opens a form in Slack; on the command line give its arguments, e.g. /vpn add-peer alice --pubkey KEY',
+      );
       return EXIT.badInput;
     }
     if (reply.kind === 'reply') {
-      (reply.failed ? io.err : io.out)(blocksToText(reply.message.blocks ?? []) || reply.message.text);
+      (reply.failed ? io.err : io.out)(
+        blocksToText(reply.message.blocks ?? []) || reply.message.text,
+      );
       return reply.failed ? EXIT.badInput : EXIT.succeeded;
     }
     io.err(reply.message.text);
-    const run = await followRun(runtime.engine, reply.run.id, { timeoutMs: numberOption(args, 'timeout', 600) * 1000, progress: io.err });
+    const run = await followRun(runtime.engine, reply.run.id, {
+      timeoutMs: numberOption(args, 'timeout', 600) * 1000,
+      progress: io.err,
+    });
     io.out(renderRun(run));
     return exitCodeOf(run, io);
   } finally {

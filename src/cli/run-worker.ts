@@ -16,9 +16,19 @@ import { untilSignal } from './until-signal.js';
 export async function runWorker(args: ParsedArgs, io: CliOutput): Promise<number> {
   const logger = cliLogger();
   const loaded = loadInventory(inventoryPath(args));
-  const slack = readSlackEnv({ ...process.env, FLATNET_SLACK_MODE: 'http', SLACK_SIGNING_SECRET: 'unused-by-workers' });
+  const slack = readSlackEnv({
+    ...process.env,
+    FLATNET_SLACK_MODE: 'http',
+    SLACK_SIGNING_SECRET: 'unused-by-workers',
+  });
   const chat = createSlackChat(createWebClient(slack.botToken, slack.slackApiUrl), logger);
-  const runtime = await createRuntime({ loaded, redisUrl: redisUrl(), logger, chat, worker: { concurrency: numberOption(args, 'concurrency', 8) } });
+  const runtime = await createRuntime({
+    loaded,
+    redisUrl: redisUrl(),
+    logger,
+    chat,
+    worker: { concurrency: numberOption(args, 'concurrency', 8) },
+  });
   io.err('flatnet worker running');
   await untilSignal();
   await runtime.close(Number(process.env.FLATNET_SHUTDOWN_DEADLINE_MS ?? 30_000));

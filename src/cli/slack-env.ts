@@ -12,12 +12,25 @@ export interface SlackEnv {
 export function readSlackEnv(env: NodeJS.ProcessEnv, forceMode?: 'socket' | 'http'): SlackEnv {
   const mode = forceMode ?? (env.FLATNET_SLACK_MODE === 'http' ? 'http' : 'socket');
   const botToken = env.SLACK_BOT_TOKEN;
-  if (!botToken) throw new FlatnetError('INVENTORY', 'SLACK_BOT_TOKEN is not set', 'install the app (slack-app-manifest.yml) and copy the Bot User OAuth Token (xoxb-…) into .env');
+  if (!botToken)
+    throw new FlatnetError(
+      'INVENTORY',
+      'SLACK_BOT_TOKEN is not set',
+      'install the app (slack-app-manifest.yml) and copy the Bot User OAuth Token (xoxb-…) into .env',
+    );
   if (mode === 'socket' && !env.SLACK_APP_TOKEN) {
-    throw new FlatnetError('INVENTORY', 'SLACK_APP_TOKEN is not set (Socket Mode)', 'create an app-level token with connections:write under Basic Information, or run in HTTP mode with FLATNET_SLACK_MODE=http');
+    throw new FlatnetError(
+      'INVENTORY',
+      'SLACK_APP_TOKEN is not set (Socket Mode)',
+      'create an app-level token with connections:write under Basic Information, or run in HTTP mode with FLATNET_SLACK_MODE=http',
+    );
   }
   if (mode === 'http' && !env.SLACK_SIGNING_SECRET) {
-    throw new FlatnetError('INVENTORY', 'SLACK_SIGNING_SECRET is not set (HTTP mode)', 'copy the Signing Secret from the app\'s Basic Information page');
+    throw new FlatnetError(
+      'INVENTORY',
+      'SLACK_SIGNING_SECRET is not set (HTTP mode)',
+      "copy the Signing Secret from the app's Basic Information page",
+    );
   }
   return {
     mode,

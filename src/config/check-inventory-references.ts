@@ -11,29 +11,41 @@ export function checkInventoryReferences(inv: Inventory): string[] {
   const routers = Object.entries(inv.routers);
 
   if (!inv.regions[inv.hub.region]) {
-    problems.push(`hub.region: "${inv.hub.region}" is not under regions: — add it there (known: ${regions.join(', ') || 'none'})`);
+    problems.push(
+      `hub.region: "${inv.hub.region}" is not under regions: — add it there (known: ${regions.join(', ') || 'none'})`,
+    );
   }
   if (!routers.some(([, r]) => r.role === 'hub')) {
     problems.push('routers: no router has role: hub — mark the primary hub router with role: hub');
   }
   for (const [name, router] of routers) {
     if (!inv.regions[router.region]) {
-      problems.push(`routers.${name}.region: "${router.region}" is not under regions: — add it there or fix the router's region`);
+      problems.push(
+        `routers.${name}.region: "${router.region}" is not under regions: — add it there or fix the router's region`,
+      );
     }
     if (router.standby !== undefined) {
       const standby = inv.routers[router.standby];
       if (!standby) {
-        problems.push(`routers.${name}.standby: no router named "${router.standby}" — add it under routers: or remove the standby`);
+        problems.push(
+          `routers.${name}.standby: no router named "${router.standby}" — add it under routers: or remove the standby`,
+        );
       } else if (standby.role !== 'standby') {
-        problems.push(`routers.${name}.standby: "${router.standby}" has role ${standby.role} — give it role: standby`);
+        problems.push(
+          `routers.${name}.standby: "${router.standby}" has role ${standby.role} — give it role: standby`,
+        );
       } else if (standby.region !== router.region) {
-        problems.push(`routers.${name}.standby: "${router.standby}" is in ${standby.region}, not ${router.region} — a standby must share the VPC to take over its routes`);
+        problems.push(
+          `routers.${name}.standby: "${router.standby}" is in ${standby.region}, not ${router.region} — a standby must share the VPC to take over its routes`,
+        );
       }
     }
     if (router.wireguard) {
       for (const net of inv.network) {
         if (cidrsOverlap(router.wireguard.pool, net)) {
-          problems.push(`routers.${name}.wireguard.pool: ${router.wireguard.pool} overlaps network ${net} — developer addresses must not collide with VPC addresses`);
+          problems.push(
+            `routers.${name}.wireguard.pool: ${router.wireguard.pool} overlaps network ${net} — developer addresses must not collide with VPC addresses`,
+          );
         }
       }
     }
@@ -43,12 +55,16 @@ export function checkInventoryReferences(inv: Inventory): string[] {
     for (const field of ['approvers', 'selfService', 'requesters'] as const) {
       for (const who of policy[field]) {
         if (!/^[UW][A-Z0-9]{2,}$/.test(who) && !inv.groups[who]) {
-          problems.push(`policies.${kind}.${field}: "${who}" is neither a group under groups: nor a Slack user id — add the group or fix the name`);
+          problems.push(
+            `policies.${kind}.${field}: "${who}" is neither a group under groups: nor a Slack user id — add the group or fix the name`,
+          );
         }
       }
     }
     if (policy.approvers.length === 0 && policy.selfService.length === 0) {
-      problems.push(`policies.${kind}: no approvers and no self-service groups — nobody could run ${kind}; add approvers: [group]`);
+      problems.push(
+        `policies.${kind}: no approvers and no self-service groups — nobody could run ${kind}; add approvers: [group]`,
+      );
     }
   }
   return problems;

@@ -6,52 +6,87 @@
 import { z } from 'zod';
 
 const ipv4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-const cidr = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}\/([0-9]|[12]\d|3[0-2])$/;
+const cidr =
+  /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}\/([0-9]|[12]\d|3[0-2])$/;
 
 export const Ipv4 = z.string().regex(ipv4, 'must be an IPv4 address like 10.0.1.10');
 export const Cidr = z.string().regex(cidr, 'must be an IPv4 CIDR like 10.0.0.0/16');
 /** Router, group and peer names reach the router shell: letters, digits, `-` and `_` only. */
-export const Name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/, 'must be letters, digits, - and _ (starting with a letter or digit)');
+export const Name = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/,
+    'must be letters, digits, - and _ (starting with a letter or digit)',
+  );
 const SlackUser = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must be a Slack user id like U0123ABCD');
 
 const SshSchema = z.strictObject({
   host: z.string().min(1),
   port: z.number().int().min(1).max(65535).default(22),
-  user: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'must be a login name like vyos').default('vyos'),
+  user: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'must be a login name like vyos')
+    .default('vyos'),
   /** Path to the bot's private key, relative to the inventory file. */
   privateKeyPath: z.string().min(1),
   /** The router's host key as `ssh-ed25519 AAAA…` (what `ssh-keyscan -t ed25519` prints after the host). */
-  hostKey: z.string().regex(/^(ssh-ed25519|ecdsa-sha2-nistp256|ssh-rsa) [A-Za-z0-9+/=]+$/, 'must be a key line like `ssh-ed25519 AAAA…`'),
+  hostKey: z
+    .string()
+    .regex(
+      /^(ssh-ed25519|ecdsa-sha2-nistp256|ssh-rsa) [A-Za-z0-9+/=]+$/,
+      'must be a key line like `ssh-ed25519 AAAA…`',
+    ),
 });
 
 const WireguardSchema = z.strictObject({
-  interface: z.string().regex(/^wg\d{1,3}$/, 'must be a WireGuard interface like wg0').default('wg0'),
+  interface: z
+    .string()
+    .regex(/^wg\d{1,3}$/, 'must be a WireGuard interface like wg0')
+    .default('wg0'),
   /** Addresses handed to peers; the router itself takes the first one. */
   pool: Cidr,
   port: z.number().int().min(1).max(65535).default(51820),
   /** What clients dial: `host:port` (usually the Elastic IP or a DNS name for it). */
-  endpoint: z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'must be host:port like vpn.example.com:51820'),
+  endpoint: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'must be host:port like vpn.example.com:51820'),
   /** The router's WireGuard public key (base64 of 32 bytes). */
-  publicKey: z.string().regex(/^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/, 'must be a WireGuard public key (base64 of 32 bytes)'),
+  publicKey: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/,
+      'must be a WireGuard public key (base64 of 32 bytes)',
+    ),
   keepaliveSeconds: z.number().int().min(0).max(3600).default(25),
 });
 
 export const RouterSchema = z.strictObject({
   region: z.string().min(1),
   role: z.enum(['hub', 'spoke', 'standby']),
-  instanceId: z.string().regex(/^i-[0-9a-f]{8,17}$/, 'must be an EC2 instance id like i-0abc123def4567890'),
+  instanceId: z
+    .string()
+    .regex(/^i-[0-9a-f]{8,17}$/, 'must be an EC2 instance id like i-0abc123def4567890'),
   /** The warm standby that takes over on failover. */
   standby: Name.optional(),
   elasticIp: z
     .strictObject({
-      allocationId: z.string().regex(/^eipalloc-[0-9a-f]{8,17}$/, 'must be an allocation id like eipalloc-0abc…'),
+      allocationId: z
+        .string()
+        .regex(/^eipalloc-[0-9a-f]{8,17}$/, 'must be an allocation id like eipalloc-0abc…'),
       publicIp: Ipv4,
     })
     .optional(),
   /** Where a replacement instance launches (scale-up). */
-  subnetId: z.string().regex(/^subnet-[0-9a-f]{8,17}$/, 'must be a subnet id like subnet-0abc…').optional(),
+  subnetId: z
+    .string()
+    .regex(/^subnet-[0-9a-f]{8,17}$/, 'must be a subnet id like subnet-0abc…')
+    .optional(),
   /** Instance types from small to big: scale-up takes the next one, scale-down the previous. */
-  ladder: z.array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'must be an instance type like c5.large')).default([]),
+  ladder: z
+    .array(
+      z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'must be an instance type like c5.large'),
+    )
+    .default([]),
   ssh: SshSchema,
   wireguard: WireguardSchema.optional(),
   asn: z.number().int().min(1).max(4294967294).optional(),
@@ -68,7 +103,12 @@ const PolicySchema = z.strictObject({
   approvers: z.array(z.string().min(1)).default([]),
   distinctApprovers: z.number().int().min(1).max(5).default(1),
   allowSelfApproval: z.boolean().default(false),
-  expiryMinutes: z.number().int().min(1).max(24 * 60).default(30),
+  expiryMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
   /** Members of these groups run the command without approval (add-peer for developers). */
   selfService: z.array(z.string().min(1)).default([]),
   /** Who may ask at all; empty means anyone in the channel. */
@@ -78,27 +118,47 @@ const PolicySchema = z.strictObject({
 const ProposalSchema = z.strictObject({
   encryption: z.enum(['aes128', 'aes256', 'aes128gcm128', 'aes256gcm128']).default('aes256'),
   hash: z.enum(['sha1', 'sha256', 'sha384', 'sha512']).default('sha256'),
-  dhGroup: z.number().int().refine((g) => [2, 5, 14, 15, 16, 19, 20, 21].includes(g), 'must be a DH group VyOS supports (14, 19, 20…)').default(14),
+  dhGroup: z
+    .number()
+    .int()
+    .refine(
+      (g) => [2, 5, 14, 15, 16, 19, 20, 21].includes(g),
+      'must be a DH group VyOS supports (14, 19, 20…)',
+    )
+    .default(14),
   lifetime: z.number().int().min(300).max(86400).default(3600),
 });
 
 export const InventorySchema = z.strictObject({
   version: z.literal(1).default(1),
-  hub: z.strictObject({ region: z.string().min(1), asn: z.number().int().min(1).max(4294967294).default(65000) }),
+  hub: z.strictObject({
+    region: z.string().min(1),
+    asn: z.number().int().min(1).max(4294967294).default(65000),
+  }),
   /** Every network of the flat network: what a developer's AllowedIPs covers. */
   network: z.array(Cidr).min(1),
   aws: z
     .strictObject({
       endpoint: z.string().url().optional(),
-      credentials: z.strictObject({ accessKeyId: z.string().min(1), secretAccessKey: z.string().min(1) }).optional(),
+      credentials: z
+        .strictObject({ accessKeyId: z.string().min(1), secretAccessKey: z.string().min(1) })
+        .optional(),
       waiter: z
-        .strictObject({ minDelaySeconds: z.number().positive().default(2), maxWaitSeconds: z.number().positive().default(600) })
+        .strictObject({
+          minDelaySeconds: z.number().positive().default(2),
+          maxWaitSeconds: z.number().positive().default(600),
+        })
         .default({ minDelaySeconds: 2, maxWaitSeconds: 600 }),
     })
     .default({ waiter: { minDelaySeconds: 2, maxWaitSeconds: 600 } }),
-  regions: z.record(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region like us-east-1'), z.strictObject({ vpcs: z.array(VpcSchema).default([]) })),
+  regions: z.record(
+    z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region like us-east-1'),
+    z.strictObject({ vpcs: z.array(VpcSchema).default([]) }),
+  ),
   routers: z.record(Name, RouterSchema),
-  slack: z.strictObject({ channel: z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'must be a channel id like C0123ABCD') }),
+  slack: z.strictObject({
+    channel: z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'must be a channel id like C0123ABCD'),
+  }),
   groups: z.record(Name, z.array(SlackUser)).default({}),
   policies: z
     .strictObject({
@@ -113,15 +173,25 @@ export const InventorySchema = z.strictObject({
     .default({}),
   ipsec: z
     .strictObject({
-      ike: ProposalSchema.extend({ lifetime: z.number().int().min(300).max(86400).default(28800) }).default({ encryption: 'aes256', hash: 'sha256', dhGroup: 14, lifetime: 28800 }),
-      esp: ProposalSchema.default({ encryption: 'aes256', hash: 'sha256', dhGroup: 14, lifetime: 3600 }),
+      ike: ProposalSchema.extend({
+        lifetime: z.number().int().min(300).max(86400).default(28800),
+      }).default({ encryption: 'aes256', hash: 'sha256', dhGroup: 14, lifetime: 28800 }),
+      esp: ProposalSchema.default({
+        encryption: 'aes256',
+        hash: 'sha256',
+        dhGroup: 14,
+        lifetime: 3600,
+      }),
     })
     .default({
       ike: { encryption: 'aes256', hash: 'sha256', dhGroup: 14, lifetime: 28800 },
       esp: { encryption: 'aes256', hash: 'sha256', dhGroup: 14, lifetime: 3600 },
     }),
   monitor: z
-    .strictObject({ loadThreshold: z.number().positive().default(2), intervalSeconds: z.number().int().positive().default(60) })
+    .strictObject({
+      loadThreshold: z.number().positive().default(2),
+      intervalSeconds: z.number().int().positive().default(60),
+    })
     .default({ loadThreshold: 2, intervalSeconds: 60 }),
   timeouts: z
     .strictObject({

@@ -31,7 +31,10 @@ export function loadInventory(file: string): LoadedInventory {
   try {
     text = readFileSync(absolute, 'utf8');
   } catch (err) {
-    throw new InventoryError(`inventory ${file} cannot be read: ${(err as Error).message}`, 'check the file permissions');
+    throw new InventoryError(
+      `inventory ${file} cannot be read: ${(err as Error).message}`,
+      'check the file permissions',
+    );
   }
   const inventory = parseInventory(text, file, dirname(absolute));
   return { inventory, file: absolute, resolvePath: (p) => resolve(dirname(absolute), p) };
@@ -45,11 +48,19 @@ export function parseInventory(text: string, file: string, baseDir: string | nul
       const line = e.linePos?.[0];
       return `${file}${line ? `:${line.line}:${line.col}` : ''}: YAML syntax error: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`;
     });
-    throw inventoryProblems(file, problems, 'fix the YAML syntax (indentation with spaces, `key: value`, lists with `- `)');
+    throw inventoryProblems(
+      file,
+      problems,
+      'fix the YAML syntax (indentation with spaces, `key: value`, lists with `- `)',
+    );
   }
   const raw: unknown = doc.toJS();
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw inventoryProblems(file, [`${file}: the file must be a YAML mapping (hub:, network:, regions:, routers:, slack:)`], 'start from examples/flatnet.yml');
+    throw inventoryProblems(
+      file,
+      [`${file}: the file must be a YAML mapping (hub:, network:, regions:, routers:, slack:)`],
+      'start from examples/flatnet.yml',
+    );
   }
   const parsed = InventorySchema.safeParse(raw);
   if (!parsed.success) {
@@ -75,7 +86,10 @@ export function parseInventory(text: string, file: string, baseDir: string | nul
 }
 
 function inventoryProblems(file: string, problems: string[], hint: string): InventoryError {
-  const head = problems.length === 1 ? problems[0]! : `${file} has ${problems.length} problems:\n${problems.map((p) => `• ${p}`).join('\n')}`;
+  const head =
+    problems.length === 1
+      ? problems[0]!
+      : `${file} has ${problems.length} problems:\n${problems.map((p) => `• ${p}`).join('\n')}`;
   return new InventoryError(head, hint, problems);
 }
 
@@ -97,8 +111,11 @@ function describeIssue(file: string, issue: z.core.$ZodIssue): string {
 }
 
 function hintFor(path: string): string {
-  if (path.endsWith('ssh.hostKey')) return 'run `ssh-keyscan -t ed25519 -p PORT HOST` and paste the `ssh-ed25519 AAAA…` part';
-  if (path.endsWith('instanceId')) return 'add the router\'s EC2 instance id (i-…), from the EC2 console or `aws ec2 describe-instances`';
-  if (path.endsWith('privateKeyPath')) return 'add the path of the bot\'s SSH private key, relative to the inventory file';
+  if (path.endsWith('ssh.hostKey'))
+    return 'run `ssh-keyscan -t ed25519 -p PORT HOST` and paste the `ssh-ed25519 AAAA…` part';
+  if (path.endsWith('instanceId'))
+    return "add the router's EC2 instance id (i-…), from the EC2 console or `aws ec2 describe-instances`";
+  if (path.endsWith('privateKeyPath'))
+    return "add the path of the bot's SSH private key, relative to the inventory file";
   return 'add it (see examples/flatnet.yml)';
 }

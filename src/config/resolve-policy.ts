@@ -13,19 +13,36 @@ export interface ResolvedPolicy {
 }
 
 export function expandMembers(inventory: Inventory, names: string[]): string[] {
-  const users = names.flatMap((n) => inventory.groups[n] ?? (/^[UW][A-Z0-9]{2,}$/.test(n) ? [n] : []));
+  const users = names.flatMap(
+    (n) => inventory.groups[n] ?? (/^[UW][A-Z0-9]{2,}$/.test(n) ? [n] : []),
+  );
   return [...new Set(users)];
 }
 
-export function resolvePolicy(inventory: Inventory, kind: PolicyKind, requester: string): ResolvedPolicy {
+export function resolvePolicy(
+  inventory: Inventory,
+  kind: PolicyKind,
+  requester: string,
+): ResolvedPolicy {
   const policy = inventory.policies[kind];
   if (!policy) {
     // No policy written: the safe default for anything that changes the network is approval
     // by the hub's approvers, which must then be configured.
-    throw new FlatnetError('FORBIDDEN', `no policy for ${kind} in the inventory`, `add policies.${kind}: { approvers: [network-approvers] } to the inventory`);
+    throw new FlatnetError(
+      'FORBIDDEN',
+      `no policy for ${kind} in the inventory`,
+      `add policies.${kind}: { approvers: [network-approvers] } to the inventory`,
+    );
   }
-  if (policy.requesters.length > 0 && !expandMembers(inventory, policy.requesters).includes(requester)) {
-    throw new FlatnetError('FORBIDDEN', `<@${requester}> may not ask for ${kind}`, `ask a member of ${policy.requesters.join(', ')}, or have yourself added to policies.${kind}.requesters`);
+  if (
+    policy.requesters.length > 0 &&
+    !expandMembers(inventory, policy.requesters).includes(requester)
+  ) {
+    throw new FlatnetError(
+      'FORBIDDEN',
+      `<@${requester}> may not ask for ${kind}`,
+      `ask a member of ${policy.requesters.join(', ')}, or have yourself added to policies.${kind}.requesters`,
+    );
   }
   if (expandMembers(inventory, policy.selfService).includes(requester)) return { approval: null };
   const approvers = expandMembers(inventory, policy.approvers);

@@ -25,7 +25,13 @@ export const NO_REDIS_HINT =
   'the demo starts a private redis-server by itself once the binary is on PATH.';
 
 export async function answers(url: string, timeoutMs = 700): Promise<boolean> {
-  const probe = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  const probe = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    enableOfflineQueue: false,
+  });
   probe.on('error', () => {});
   try {
     await probe.connect();
@@ -65,13 +71,24 @@ export async function findDemoRedis(options: FindRedisOptions = {}): Promise<Dem
   const env = options.env ?? process.env;
   const none = async (): Promise<void> => {};
   if (env.REDIS_URL) {
-    if (await answers(env.REDIS_URL, 3_000)) return { url: env.REDIS_URL, source: 'REDIS_URL', stop: none };
-    throw new FlatnetError('REDIS', `REDIS_URL is set to ${redactRedisUrl(env.REDIS_URL)} but nothing answers there`, `start that Redis, or unset REDIS_URL to let the demo find or start one. ${NO_REDIS_HINT}`);
+    if (await answers(env.REDIS_URL, 3_000))
+      return { url: env.REDIS_URL, source: 'REDIS_URL', stop: none };
+    throw new FlatnetError(
+      'REDIS',
+      `REDIS_URL is set to ${redactRedisUrl(env.REDIS_URL)} but nothing answers there`,
+      `start that Redis, or unset REDIS_URL to let the demo find or start one. ${NO_REDIS_HINT}`,
+    );
   }
   const localUrl = options.localUrl ?? LOCAL_REDIS_URL;
   if (await answers(localUrl)) return { url: localUrl, source: 'local', stop: none };
-  const binary = options.redisServer === undefined ? findOnPath('redis-server', env.PATH) : options.redisServer;
-  if (!binary) throw new FlatnetError('REDIS', `no Redis answers at ${localUrl} and redis-server is not installed`, NO_REDIS_HINT);
+  const binary =
+    options.redisServer === undefined ? findOnPath('redis-server', env.PATH) : options.redisServer;
+  if (!binary)
+    throw new FlatnetError(
+      'REDIS',
+      `no Redis answers at ${localUrl} and redis-server is not installed`,
+      NO_REDIS_HINT,
+    );
   const started = await startPrivateRedis({ binary });
   return { url: started.url, source: 'private', stop: () => started.stop() };
 }

@@ -55,24 +55,34 @@ export interface DemoHandle {
  * simulated router listens on loopback, and its SSH server appears a moment after
  * RunInstances returns, so ask the world until it knows (bounded).
  */
-function replacementSshIn(world: World, timeoutMs = 30_000): (instance: { instanceId: string }) => Promise<{ host: string; port: number }> {
+function replacementSshIn(
+  world: World,
+  timeoutMs = 30_000,
+): (instance: { instanceId: string }) => Promise<{ host: string; port: number }> {
   return async (instance) => {
     const until = Date.now() + timeoutMs;
     for (;;) {
       const endpoint = world.resolveSsh(instance.instanceId);
       if (endpoint) return { host: endpoint.host, port: endpoint.port };
-      if (Date.now() > until) throw new Error(`the simulated world has no SSH server for ${instance.instanceId} after ${timeoutMs} ms`);
+      if (Date.now() > until)
+        throw new Error(
+          `the simulated world has no SSH server for ${instance.instanceId} after ${timeoutMs} ms`,
+        );
       await new Promise((r) => setTimeout(r, 50));
     }
   };
 }
 
-async function startSlackOnPreferredPort(port: number, secrets: { signingSecret: string; botToken: string }): Promise<SlackEmulator> {
+async function startSlackOnPreferredPort(
+  port: number,
+  secrets: { signingSecret: string; botToken: string },
+): Promise<SlackEmulator> {
   try {
     return await startSlackEmulator({ port, ...secrets });
   } catch (err) {
     // A second demo, or anything else on the preferred port: a random one works as well.
-    if (port !== 0 && (err as NodeJS.ErrnoException).code === 'EADDRINUSE') return startSlackEmulator({ port: 0, ...secrets });
+    if (port !== 0 && (err as NodeJS.ErrnoException).code === 'EADDRINUSE')
+      return startSlackEmulator({ port: 0, ...secrets });
     throw err;
   }
 }
@@ -80,24 +90,34 @@ async function startSlackOnPreferredPort(port: number, secrets: { signingSecret:
 export async function startDemo(options: DemoOptions = {}): Promise<DemoHandle> {
   const started = performance.now();
   const stage = options.onStage ?? (() => {});
-  const logger = options.logger ?? createLogger({ level: process.env.LOG_LEVEL ?? 'warn', name: 'flatnet-demo' }, process.stderr);
+  const logger =
+    options.logger ??
+    createLogger({ level: process.env.LOG_LEVEL ?? 'warn', name: 'flatnet-demo' }, process.stderr);
   const id = randomBytes(4).toString('hex');
   const prefix = `flatnet-demo-${id}`;
   const dir = resolve(options.dir ?? '.flatnet/demo', id);
   // Per-demo secrets, shared only between this bot and this emulator.
-  const secrets = { signingSecret: randomBytes(24).toString('hex'), botToken: `xoxb-demo-${randomBytes(12).toString('hex')}` };
+  const secrets = {
+    signingSecret: randomBytes(24).toString('hex'),
+    botToken: `xoxb-demo-${randomBytes(12).toString('hex')}`,
+  };
 
   // Everything started so far, stopped in reverse if a later stage fails or on stop().
   const undo: (() => Promise<void>)[] = [];
   const unwind = async (): Promise<void> => {
-    for (const step of undo.reverse()) await step().catch((err: unknown) => logger.warn({ err }, 'demo: a part did not stop cleanly'));
+    for (const step of undo.reverse())
+      await step().catch((err: unknown) =>
+        logger.warn({ err }, 'demo: a part did not stop cleanly'),
+      );
     undo.length = 0;
   };
 
   try {
     const redis = await findDemoRedis(options.redis);
     undo.push(() => redis.stop());
-    stage(`redis ${redis.source === 'private' ? 'started (private redis-server)' : 'found'} at ${redis.url}`);
+    stage(
+      `redis ${redis.source === 'private' ? 'started (private redis-server)' : 'found'} at ${redis.url}`,
+    );
 
     mkdirSync(dir, { recursive: true });
     undo.push(() => Promise.resolve(rmSync(dir, { recursive: true, force: true })));

@@ -31,12 +31,21 @@ export function freePort(): Promise<number> {
 }
 
 /** Resolves once the server answers PING; rejects if it exits first or never answers. */
-async function waitUntilAnswering(url: string, child: ChildProcess, deadlineMs: number): Promise<void> {
+async function waitUntilAnswering(
+  url: string,
+  child: ChildProcess,
+  deadlineMs: number,
+): Promise<void> {
   const until = Date.now() + deadlineMs;
   let exited = false;
   child.once('exit', () => (exited = true));
   while (!exited && Date.now() < until) {
-    const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 500 });
+    const probe = new Redis(url, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+      connectTimeout: 500,
+    });
     probe.on('error', () => {});
     try {
       await probe.connect();
@@ -48,19 +57,41 @@ async function waitUntilAnswering(url: string, child: ChildProcess, deadlineMs: 
       probe.disconnect();
     }
   }
-  throw new Error(exited ? 'redis-server exited at start' : `redis-server did not answer within ${deadlineMs} ms`);
+  throw new Error(
+    exited ? 'redis-server exited at start' : `redis-server did not answer within ${deadlineMs} ms`,
+  );
 }
 
-export async function startPrivateRedis(options: { binary: string; deadlineMs?: number }): Promise<PrivateRedis> {
+export async function startPrivateRedis(options: {
+  binary: string;
+  deadlineMs?: number;
+}): Promise<PrivateRedis> {
   const dir = mkdtempSync(join(tmpdir(), 'flatnet-demo-redis-'));
   let lastError: unknown;
   // The free port may be taken between the probe and redis-server's bind: try a few.
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
-    const child = spawn(options.binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--maxmemory-policy', 'noeviction'], {
-      stdio: 'ignore',
-      detached: true,
-    });
+    const child = spawn(
+      options.binary,
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        dir,
+        '--maxmemory-policy',
+        'noeviction',
+      ],
+      {
+        stdio: 'ignore',
+        detached: true,
+      },
+    );
     const url = `redis://127.0.0.1:${port}`;
     try {
       await new Promise<void>((resolve, reject) => {
@@ -93,5 +124,9 @@ export async function startPrivateRedis(options: { binary: string; deadlineMs?: 
     };
   }
   rmSync(dir, { recursive: true, force: true });
-  throw new FlatnetError('REDIS', `could not start a private redis-server (${(lastError as Error)?.message ?? 'unknown error'})`, 'start Redis yourself (`docker compose up -d redis`) and set REDIS_URL');
+  throw new FlatnetError(
+    'REDIS',
+    `could not start a private redis-server (${(lastError as Error)?.message ?? 'unknown error'})`,
+    'start Redis yourself (`docker compose up -d redis`) and set REDIS_URL',
+  );
 }

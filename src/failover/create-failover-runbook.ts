@@ -29,10 +29,22 @@ export function createFailoverRunbook(direction: FailoverDirection): Runbook<Fai
     kind: direction,
     steps: [
       checkReceivingRouterStep(direction),
-      createMoveElasticIpStep<FailoverDeps>({ title: `Move the Elastic IP to ${receiver}`, cutover }),
-      createBringTunnelsUpStep<FailoverDeps>({ title: `Bring the tunnels up on ${receiver}`, cutover }),
-      createRepointRoutesStep<FailoverDeps>({ title: `Repoint the VPC routes to ${receiver}`, cutover }),
-      createVerifyCutoverStep<FailoverDeps>({ title: `Verify ${receiver} carries the traffic`, cutover }),
+      createMoveElasticIpStep<FailoverDeps>({
+        title: `Move the Elastic IP to ${receiver}`,
+        cutover,
+      }),
+      createBringTunnelsUpStep<FailoverDeps>({
+        title: `Bring the tunnels up on ${receiver}`,
+        cutover,
+      }),
+      createRepointRoutesStep<FailoverDeps>({
+        title: `Repoint the VPC routes to ${receiver}`,
+        cutover,
+      }),
+      createVerifyCutoverStep<FailoverDeps>({
+        title: `Verify ${receiver} carries the traffic`,
+        cutover,
+      }),
     ],
     // The pair is locked by its primary's name, which is the target of both verbs: every run
     // that moves the pair's traffic (scaleup, scaledown, failover, failback) locks that name,
@@ -42,7 +54,9 @@ export function createFailoverRunbook(direction: FailoverDirection): Runbook<Fai
     lockTarget: (run) => run.target,
     describePlan(run) {
       const facts = factsOfRun(run);
-      return facts ? describeFailoverPlan(facts, run.dryRun) : [`${run.kind} ${run.target}: the health check could not be read`];
+      return facts
+        ? describeFailoverPlan(facts, run.dryRun)
+        : [`${run.kind} ${run.target}: the health check could not be read`];
     },
     summarize: summarizeFailoverRun,
   };

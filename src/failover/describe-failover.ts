@@ -10,8 +10,11 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 function groupRoutes(routes: FailoverFacts['routes']): string {
   const byTable = new Map<string, string[]>();
-  for (const r of routes) byTable.set(r.routeTableId, [...(byTable.get(r.routeTableId) ?? []), r.destination]);
-  return [...byTable].map(([table, destinations]) => `${table} (${destinations.join(', ')})`).join('; ');
+  for (const r of routes)
+    byTable.set(r.routeTableId, [...(byTable.get(r.routeTableId) ?? []), r.destination]);
+  return [...byTable]
+    .map(([table, destinations]) => `${table} (${destinations.join(', ')})`)
+    .join('; ');
 }
 
 export function describeFailoverPlan(facts: FailoverFacts, dryRun: boolean): string[] {
@@ -31,29 +34,39 @@ export function describeFailoverPlan(facts: FailoverFacts, dryRun: boolean): str
       : `Routes to ${from.networkInterfaceId}: none found (only the Elastic IP moves)`,
     `${to.router} must bring up ${plural(facts.expectedSas.length, 'SA')} and ${plural(facts.expectedBgp.length, 'BGP session')} before the routes move (${facts.expectedBasis === 'up-on-from' ? `what was up on ${from.router}` : 'everything it has configured'})`,
     ...(facts.wireguardMissing.length > 0
-      ? [`Warning: ${to.router} lacks ${plural(facts.wireguardMissing.length, 'WireGuard peer')} of ${from.router} (${facts.wireguardMissing.slice(0, 10).join(', ')}${facts.wireguardMissing.length > 10 ? ', …' : ''}): they lose the VPN until traffic returns to ${from.router}`]
+      ? [
+          `Warning: ${to.router} lacks ${plural(facts.wireguardMissing.length, 'WireGuard peer')} of ${from.router} (${facts.wireguardMissing.slice(0, 10).join(', ')}${facts.wireguardMissing.length > 10 ? ', …' : ''}): they lose the VPN until traffic returns to ${from.router}`,
+        ]
       : []),
     `Order: 1. move the Elastic IP to ${to.router} → 2. bring the tunnels up on ${to.router} → 3. repoint the routes → 4. verify. flatnet does not stop ${from.router}.`,
     `The outage is the Elastic IP move plus tunnel re-establishment. A failure moves the Elastic IP and the routes back to ${from.router}.`,
   ];
-  if (dryRun) lines.push('Dry run: AssociateAddress and ReplaceRoute are made with DryRun (permissions only), nothing changes.');
+  if (dryRun)
+    lines.push(
+      'Dry run: AssociateAddress and ReplaceRoute are made with DryRun (permissions only), nothing changes.',
+    );
   return lines;
 }
 
 function resultIn<T>(run: Readonly<Run>, id: string): T | undefined {
   const value: Json | undefined = run.steps.find((s) => s.id === id)?.result;
-  return value !== undefined && value !== null && typeof value === 'object' ? (value as unknown as T) : undefined;
+  return value !== undefined && value !== null && typeof value === 'object'
+    ? (value as unknown as T)
+    : undefined;
 }
 
 export function factsOfRun(run: Readonly<Run>): FailoverFacts | undefined {
-  return run.kind === 'failover' || run.kind === 'failback' ? resultIn<FailoverFacts>(run, planStepIdOf(run.kind)) : undefined;
+  return run.kind === 'failover' || run.kind === 'failback'
+    ? resultIn<FailoverFacts>(run, planStepIdOf(run.kind))
+    : undefined;
 }
 
 export function summarizeFailoverRun(run: Readonly<Run>): string {
   const facts = factsOfRun(run);
   if (!facts) return `${run.kind} of ${run.target} finished`;
   const { from, to, elasticIp: eip, primary } = facts;
-  const back = facts.direction === 'failover' ? `/router failback ${primary}` : `/router failover ${primary}`;
+  const back =
+    facts.direction === 'failover' ? `/router failback ${primary}` : `/router failover ${primary}`;
   if (run.dryRun) {
     return `Dry run of ${run.kind} ${from.router} → ${to.router}: ${to.router} passed its health check and EC2 accepted AssociateAddress and ${plural(facts.routes.length, 'ReplaceRoute')} with DryRun. ${from.router} still holds ${eip.publicIp} and the routes.`;
   }
@@ -61,13 +74,18 @@ export function summarizeFailoverRun(run: Readonly<Run>): string {
   const moved = routes?.repointed.length ?? 0;
   const tables = new Set(routes?.repointed.map((r) => r.routeTableId)).size;
   const parts = [
-    facts.direction === 'failover' ? `Failed over ${from.router} to ${to.router}.` : `Failed back from ${from.router} to ${to.router}.`,
+    facts.direction === 'failover'
+      ? `Failed over ${from.router} to ${to.router}.`
+      : `Failed back from ${from.router} to ${to.router}.`,
     `${to.router} (${to.instanceId}, ${to.networkInterfaceId}) now holds ${eip.publicIp} and ${plural(moved, 'route')} in ${plural(tables, 'table')}, with ${plural(facts.expectedSas.length, 'SA')} and ${plural(facts.expectedBgp.length, 'BGP session')} up.`,
     facts.direction === 'failover'
       ? `${from.router} (${from.instanceId}) ${from.state === 'running' ? 'was left running (flatnet does not stop it)' : `was ${from.state} already (flatnet did not touch it)`}: it holds nothing now.`
       : `${from.router} (${from.instanceId}) stands by again, ${from.state}.`,
   ];
-  if (routes && routes.missing.length > 0) parts.push(`Routes that had vanished: ${routes.missing.map((r) => `${r.routeTableId} ${r.destination}`).join(', ')}.`);
+  if (routes && routes.missing.length > 0)
+    parts.push(
+      `Routes that had vanished: ${routes.missing.map((r) => `${r.routeTableId} ${r.destination}`).join(', ')}.`,
+    );
   parts.push(`To go back: ${back}.`);
   return parts.join(' ');
 }

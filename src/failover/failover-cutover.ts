@@ -2,7 +2,12 @@
 import type { Cutover, CutoverSide, ResolveCutover } from '../scaleup/cutover.js';
 import { resultOf } from '../scaleup/scale-facts.js';
 import type { FailoverDeps } from './failover-deps.js';
-import { planStepIdOf, type FailoverDirection, type FailoverFacts, type RouterSideFacts } from './failover-facts.js';
+import {
+  planStepIdOf,
+  type FailoverDirection,
+  type FailoverFacts,
+  type RouterSideFacts,
+} from './failover-facts.js';
 
 export function failoverCutover(direction: FailoverDirection): ResolveCutover<FailoverDeps> {
   const planStepId = planStepIdOf(direction);

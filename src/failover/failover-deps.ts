@@ -5,6 +5,9 @@
  */
 import type { ScaleDeps } from '../scaleup/scale-deps.js';
 
-export type FailoverDeps = Pick<ScaleDeps, 'inventory' | 'cloud' | 'routerFacts' | 'clock' | 'tunnelWait' | 'afterAction'> & {
+export type FailoverDeps = Pick<
+  ScaleDeps,
+  'inventory' | 'cloud' | 'routerFacts' | 'clock' | 'tunnelWait' | 'afterAction'
+> & {
   routers: Pick<ScaleDeps['routers'], 'router'>;
 };

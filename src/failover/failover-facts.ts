@@ -22,10 +22,20 @@ export interface FailoverFacts {
   standby: string;
   region: string;
   /** The router giving up the traffic, and whether flatnet could read it (a broken primary may not answer). */
-  from: RouterSideFacts & { readable: boolean; problem: string | null; sasUp: number; bgpEstablished: number };
+  from: RouterSideFacts & {
+    readable: boolean;
+    problem: string | null;
+    sasUp: number;
+    bgpEstablished: number;
+  };
   /** The router taking the traffic, health-checked. */
   to: RouterSideFacts & { peers: number; bgpNeighbors: number };
-  elasticIp: { allocationId: string; publicIp: string; holderInstanceId: string | null; holderInterfaceId: string | null };
+  elasticIp: {
+    allocationId: string;
+    publicIp: string;
+    holderInstanceId: string | null;
+    holderInterfaceId: string | null;
+  };
   /** Routes that pointed at `from` when the plan was read. */
   routes: RouteRef[];
   /** What `to` must bring up before the routes move, and why that set. */
@@ -39,6 +49,12 @@ export interface FailoverFacts {
 }
 
 /** The plan step's id: named for what it health-checks. */
-export const planStepIdOf = (direction: FailoverDirection): string => (direction === 'failover' ? 'check-standby' : 'check-primary');
+export const planStepIdOf = (direction: FailoverDirection): string =>
+  direction === 'failover' ? 'check-standby' : 'check-primary';
 
-export const FAILOVER_STEP_IDS = ['move-elastic-ip', 'bring-tunnels-up', 'repoint-routes', 'verify'] as const;
+export const FAILOVER_STEP_IDS = [
+  'move-elastic-ip',
+  'bring-tunnels-up',
+  'repoint-routes',
+  'verify',
+] as const;

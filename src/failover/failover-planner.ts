@@ -13,7 +13,12 @@ import { findRouterPair } from './find-router-pair.js';
 export function failoverPlanner(direction: FailoverDirection): RunRequestPlanner {
   return {
     plan(command, { inventory, requester }) {
-      if (command.kind !== direction) throw new FlatnetError('INTERNAL', `the ${direction} planner was given a ${command.kind} command`, 'this is a flatnet bug in the command wiring');
+      if (command.kind !== direction)
+        throw new FlatnetError(
+          'INTERNAL',
+          `the ${direction} planner was given a ${command.kind} command`,
+          'this is a flatnet bug in the command wiring',
+        );
       const pair = findRouterPair(inventory, command.router, direction);
       const { approval } = resolvePolicy(inventory, direction, requester);
       return {

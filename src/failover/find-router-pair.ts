@@ -14,30 +14,60 @@ export interface RouterPair {
   standbyEntry: RouterEntry;
 }
 
-export function findRouterPair(inventory: Inventory, name: string, direction: FailoverDirection): RouterPair {
+export function findRouterPair(
+  inventory: Inventory,
+  name: string,
+  direction: FailoverDirection,
+): RouterPair {
   const entry = Object.hasOwn(inventory.routers, name) ? inventory.routers[name] : undefined;
   if (!entry) {
     const known = Object.keys(inventory.routers).sort();
-    throw new FlatnetError('UNKNOWN_TARGET', `there is no router named ${JSON.stringify(name.slice(0, 64))}`, known.length > 0 ? `known routers: ${known.join(', ')}` : 'the inventory lists no routers');
+    throw new FlatnetError(
+      'UNKNOWN_TARGET',
+      `there is no router named ${JSON.stringify(name.slice(0, 64))}`,
+      known.length > 0 ? `known routers: ${known.join(', ')}` : 'the inventory lists no routers',
+    );
   }
   if (entry.role === 'standby') {
     const primary = Object.entries(inventory.routers).find(([, r]) => r.standby === name)?.[0];
     // Both verbs name the pair by its primary: one lock, one history for the pair.
     throw new BadInputError(
       `${name} is a standby router: /router ${direction} names the primary`,
-      primary ? `use /router ${direction} ${primary}` : `no router names ${name} as its standby; add routers.<primary>.standby: ${name} to the inventory`,
+      primary
+        ? `use /router ${direction} ${primary}`
+        : `no router names ${name} as its standby; add routers.<primary>.standby: ${name} to the inventory`,
     );
   }
   if (!entry.standby) {
-    throw new BadInputError(`${name} has no standby router, so there is nothing to ${direction === 'failover' ? 'fail over to' : 'fail back from'}`, `add routers.${name}.standby: <name of a router with role: standby in ${entry.region}> to the inventory`);
+    throw new BadInputError(
+      `${name} has no standby router, so there is nothing to ${direction === 'failover' ? 'fail over to' : 'fail back from'}`,
+      `add routers.${name}.standby: <name of a router with role: standby in ${entry.region}> to the inventory`,
+    );
   }
-  const standbyEntry = Object.hasOwn(inventory.routers, entry.standby) ? inventory.routers[entry.standby] : undefined;
-  if (!standbyEntry) throw new BadInputError(`${name}'s standby ${entry.standby} is not in the inventory`, `add routers.${entry.standby} (role: standby), or fix routers.${name}.standby`);
+  const standbyEntry = Object.hasOwn(inventory.routers, entry.standby)
+    ? inventory.routers[entry.standby]
+    : undefined;
+  if (!standbyEntry)
+    throw new BadInputError(
+      `${name}'s standby ${entry.standby} is not in the inventory`,
+      `add routers.${entry.standby} (role: standby), or fix routers.${name}.standby`,
+    );
   if (standbyEntry.region !== entry.region) {
-    throw new BadInputError(`${name} is in ${entry.region} but its standby ${entry.standby} is in ${standbyEntry.region}`, 'a standby must share the primary\'s VPC to take over its routes and Elastic IP');
+    throw new BadInputError(
+      `${name} is in ${entry.region} but its standby ${entry.standby} is in ${standbyEntry.region}`,
+      "a standby must share the primary's VPC to take over its routes and Elastic IP",
+    );
   }
   if (!entry.elasticIp) {
-    throw new BadInputError(`${name} has no Elastic IP in the inventory`, `add routers.${name}.elasticIp: { allocationId, publicIp }; the tunnels follow the Elastic IP, so a failover moves it`);
+    throw new BadInputError(
+      `${name} has no Elastic IP in the inventory`,
+      `add routers.${name}.elasticIp: { allocationId, publicIp }; the tunnels follow the Elastic IP, so a failover moves it`,
+    );
   }
-  return { primary: name, standby: entry.standby, primaryEntry: { ...entry, elasticIp: entry.elasticIp }, standbyEntry };
+  return {
+    primary: name,
+    standby: entry.standby,
+    primaryEntry: { ...entry, elasticIp: entry.elasticIp },
+    standbyEntry,
+  };
 }

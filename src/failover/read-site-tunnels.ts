@@ -34,7 +34,11 @@ export function readSiteTunnels(lines: readonly ConfigLine[]): SiteTunnels {
     if (p[0] === 'vpn' && p[1] === 'ipsec' && p[2] === 'site-to-site' && p[3] === 'peer' && p[4]) {
       let entry = peers.get(p[4]);
       if (!entry) {
-        entry = { peer: { name: p[4], disabled: false, children: [] }, vti: false, tunnels: new Set() };
+        entry = {
+          peer: { name: p[4], disabled: false, children: [] },
+          vti: false,
+          tunnels: new Set(),
+        };
         peers.set(p[4], entry);
       }
       if (p[5] === 'local-address' && line.value) entry.peer.localAddress = line.value;
@@ -50,13 +54,19 @@ export function readSiteTunnels(lines: readonly ConfigLine[]): SiteTunnels {
       // 1.4+: `protocols bgp neighbor X`; 1.3: `protocols bgp <asn> neighbor X`.
       const at = p[2] === 'neighbor' ? 3 : p[3] === 'neighbor' ? 4 : -1;
       const address = at > 0 ? p[at] : undefined;
-      if (address) neighbors.set(address, (neighbors.get(address) ?? false) || p[at + 1] === 'shutdown');
+      if (address)
+        neighbors.set(address, (neighbors.get(address) ?? false) || p[at + 1] === 'shutdown');
     }
   }
   return {
     peers: [...peers.values()].map(({ peer, vti, tunnels }) => ({
       ...peer,
-      children: [...(vti ? [`${peer.name}-vti`] : []), ...[...tunnels].sort((a, b) => Number(a) - Number(b)).map((n) => `${peer.name}-tunnel-${n}`)],
+      children: [
+        ...(vti ? [`${peer.name}-vti`] : []),
+        ...[...tunnels]
+          .sort((a, b) => Number(a) - Number(b))
+          .map((n) => `${peer.name}-tunnel-${n}`),
+      ],
     })),
     bgpNeighbors: [...neighbors].filter(([, shutdown]) => !shutdown).map(([address]) => address),
     wireguardPeers: [...wireguard.values()],

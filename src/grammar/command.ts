@@ -16,7 +16,8 @@ export type Command =
   | { kind: 'failover' | 'failback'; router: string; dryRun: boolean }
   | { kind: 'history'; router?: string };
 
-export type ParseResult = { ok: true; command: Command } | { ok: false; message: string; hint: string };
+export type ParseResult =
+  { ok: true; command: Command } | { ok: false; message: string; hint: string };
 
 export interface HelpEntry {
   command: string;

@@ -35,18 +35,28 @@ export function parseCommand(command: string, text: string): ParseResult {
 }
 
 function parseUnsafe(command: string, text: string): ParseResult {
-  if (text.length > MAX_TEXT) return fail(`that command is ${text.length} characters long; the limit is ${MAX_TEXT}`, 'check what was pasted');
+  if (text.length > MAX_TEXT)
+    return fail(
+      `that command is ${text.length} characters long; the limit is ${MAX_TEXT}`,
+      'check what was pasted',
+    );
   const tokenized = tokenize(text);
   if ('ok' in tokenized) return tokenized;
   const [verb, ...rest] = tokenized.positional;
   const tokens: Tokens = { positional: rest, flags: tokenized.flags };
   if (command === '/vpn') return parseVpn(verb, tokens);
   if (command === '/router') return parseRouter(verb, tokens);
-  return fail(`flatnet does not know the command ${printable(command)}`, 'the commands are /vpn and /router; try `/vpn help`');
+  return fail(
+    `flatnet does not know the command ${printable(command)}`,
+    'the commands are /vpn and /router; try `/vpn help`',
+  );
 }
 
 function tokenize(text: string): Tokens | Fail {
-  const words = text.trim().split(/\s+/).filter((w) => w.length > 0);
+  const words = text
+    .trim()
+    .split(/\s+/)
+    .filter((w) => w.length > 0);
   const positional: string[] = [];
   const flags = new Map<string, string | true>();
   for (let i = 0; i < words.length; i++) {
@@ -55,14 +65,16 @@ function tokenize(text: string): Tokens | Fail {
     const normalized = word.replace(/^[\u2014\u2013]/, '--');
     if (normalized.startsWith('--')) {
       const [key, inline] = splitOnce(normalized.slice(2), '=');
-      if (!/^[a-z][a-z-]{0,20}$/.test(key)) return fail(`${printable(word)} is not an option`, 'options look like --type c5.xlarge');
+      if (!/^[a-z][a-z-]{0,20}$/.test(key))
+        return fail(`${printable(word)} is not an option`, 'options look like --type c5.xlarge');
       if (flags.has(key)) return fail(`--${key} is given twice`, 'give each option once');
       if (inline !== undefined) flags.set(key, inline);
       // An unknown option takes no value here; the subcommand then says which options it has.
       else if (!VALUE_FLAGS.has(key)) flags.set(key, true);
       else {
         const value = words[i + 1];
-        if (value === undefined || value.startsWith('--')) return fail(`--${key} needs a value`, `write it as --${key} VALUE`);
+        if (value === undefined || value.startsWith('--'))
+          return fail(`--${key} needs a value`, `write it as --${key} VALUE`);
         flags.set(key, value);
         i++;
       }
@@ -71,7 +83,16 @@ function tokenize(text: string): Tokens | Fail {
   return { positional, flags };
 }
 
-const VALUE_FLAGS = new Set(['type', 'pubkey', 'router', 'remote', 'subnets', 'bgp', 'mode', 'region']);
+const VALUE_FLAGS = new Set([
+  'type',
+  'pubkey',
+  'router',
+  'remote',
+  'subnets',
+  'bgp',
+  'mode',
+  'region',
+]);
 
 function splitOnce(s: string, sep: string): [string, string | undefined] {
   const i = s.indexOf(sep);
@@ -86,8 +107,16 @@ function parseVpn(verb: string | undefined, t: Tokens): ParseResult {
     case 'status': {
       const usage = '/vpn status [region|router]';
       const scope = t.positional[0];
-      if (t.positional.length > 1) return fail(`/vpn status takes at most one region or router, got ${t.positional.length}`, `usage: ${usage}`);
-      if (scope !== undefined && !ROUTER.test(scope)) return fail(`${printable(scope)} is not a region or router name`, `usage: ${usage} — e.g. /vpn status us-east-1`);
+      if (t.positional.length > 1)
+        return fail(
+          `/vpn status takes at most one region or router, got ${t.positional.length}`,
+          `usage: ${usage}`,
+        );
+      if (scope !== undefined && !ROUTER.test(scope))
+        return fail(
+          `${printable(scope)} is not a region or router name`,
+          `usage: ${usage} — e.g. /vpn status us-east-1`,
+        );
       return expectNothingMore(t, [], { kind: 'status', ...(scope ? { scope } : {}) }, usage);
     }
     case 'add-peer':
@@ -96,41 +125,77 @@ function parseVpn(verb: string | undefined, t: Tokens): ParseResult {
       const usage = '/vpn remove-peer <name> [--router R] [--dry-run]';
       const name = checkName(t.positional[0], usage);
       if (typeof name !== 'string') return name;
-      if (t.positional.length > 1) return fail('/vpn remove-peer takes one name', `usage: ${usage}`);
+      if (t.positional.length > 1)
+        return fail('/vpn remove-peer takes one name', `usage: ${usage}`);
       const router = optionalRouter(t, usage);
       if (typeof router === 'object') return router;
-      return expectNothingMore(t, ['router', 'dry-run'], { kind: 'remove-peer', name, dryRun: t.flags.has('dry-run'), ...(router ? { router } : {}) }, usage);
+      return expectNothingMore(
+        t,
+        ['router', 'dry-run'],
+        {
+          kind: 'remove-peer',
+          name,
+          dryRun: t.flags.has('dry-run'),
+          ...(router ? { router } : {}),
+        },
+        usage,
+      );
     }
     case 'peers': {
       const usage = '/vpn peers [--router R]';
       if (t.positional.length > 0) return fail('/vpn peers takes no name', `usage: ${usage}`);
       const router = optionalRouter(t, usage);
       if (typeof router === 'object') return router;
-      return expectNothingMore(t, ['router'], { kind: 'peers', ...(router ? { router } : {}) }, usage);
+      return expectNothingMore(
+        t,
+        ['router'],
+        { kind: 'peers', ...(router ? { router } : {}) },
+        usage,
+      );
     }
     case 'attach-vpc': {
       const usage = '/vpn attach-vpc <vpc-id|vgw-id> --region R [--dry-run]';
       const id = t.positional[0];
-      if (id === undefined) return fail('/vpn attach-vpc needs the VPC or VPN gateway id', `usage: ${usage}`);
-      if (!VPC_OR_VGW.test(id)) return fail(`${printable(id)} is not a VPC or VPN gateway id`, 'ids look like vpc-0abc12345 or vgw-0abc12345');
+      if (id === undefined)
+        return fail('/vpn attach-vpc needs the VPC or VPN gateway id', `usage: ${usage}`);
+      if (!VPC_OR_VGW.test(id))
+        return fail(
+          `${printable(id)} is not a VPC or VPN gateway id`,
+          'ids look like vpc-0abc12345 or vgw-0abc12345',
+        );
       const region = t.flags.get('region');
-      if (typeof region !== 'string') return fail('/vpn attach-vpc needs --region', `usage: ${usage}`);
-      if (!REGION.test(region)) return fail(`${printable(region)} is not an AWS region`, 'regions look like us-east-1');
+      if (typeof region !== 'string')
+        return fail('/vpn attach-vpc needs --region', `usage: ${usage}`);
+      if (!REGION.test(region))
+        return fail(`${printable(region)} is not an AWS region`, 'regions look like us-east-1');
       if (t.positional.length > 1) return fail('/vpn attach-vpc takes one id', `usage: ${usage}`);
-      return expectNothingMore(t, ['region', 'dry-run'], { kind: 'attach-vpc', id, region, dryRun: t.flags.has('dry-run') }, usage);
+      return expectNothingMore(
+        t,
+        ['region', 'dry-run'],
+        { kind: 'attach-vpc', id, region, dryRun: t.flags.has('dry-run') },
+        usage,
+      );
     }
     default:
-      return fail(`/vpn has no subcommand ${printable(verb)}`, 'try /vpn status, /vpn add-peer, /vpn peers or /vpn help');
+      return fail(
+        `/vpn has no subcommand ${printable(verb)}`,
+        'try /vpn status, /vpn add-peer, /vpn peers or /vpn help',
+      );
   }
 }
 
 function parseAddPeer(t: Tokens): ParseResult {
-  const usage = '/vpn add-peer <name> [--pubkey KEY] [--router R]  or  /vpn add-peer <name> ipsec --remote IP --subnets CIDR[,CIDR] [--bgp ASN]';
+  const usage =
+    '/vpn add-peer <name> [--pubkey KEY] [--router R]  or  /vpn add-peer <name> ipsec --remote IP --subnets CIDR[,CIDR] [--bgp ASN]';
   if (t.positional.length === 0 && t.flags.size === 0) return ok({ kind: 'add-peer-modal' });
   const name = checkName(t.positional[0], usage);
   if (typeof name !== 'string') return name;
   const kind = t.positional[1] ?? 'wireguard';
-  if (t.positional.length > 2) return fail('/vpn add-peer takes a name and optionally a kind (wireguard or ipsec)', `usage: ${usage}`);
+  if (t.positional.length > 2)
+    return fail(
+      '/vpn add-peer takes a name and optionally a kind (wireguard or ipsec)',
+      `usage: ${usage}`,
+    );
   const router = optionalRouter(t, usage);
   if (typeof router === 'object') return router;
   let peer: PeerSpec;
@@ -138,32 +203,66 @@ function parseAddPeer(t: Tokens): ParseResult {
   if (kind === 'wireguard') {
     const key = t.flags.get('pubkey');
     if (key !== undefined && (typeof key !== 'string' || !isWireguardKey(key))) {
-      return fail('--pubkey is not a WireGuard public key (base64 of exactly 32 bytes)', 'copy it from `wg pubkey < private.key` or your client; or leave --pubkey out and flatnet generates a key pair for you');
+      return fail(
+        '--pubkey is not a WireGuard public key (base64 of exactly 32 bytes)',
+        'copy it from `wg pubkey < private.key` or your client; or leave --pubkey out and flatnet generates a key pair for you',
+      );
     }
     peer = { type: 'wireguard', ...(typeof key === 'string' ? { publicKey: key } : {}) };
     allowed = ['pubkey', 'router', 'dry-run'];
   } else if (kind === 'ipsec') {
     const remote = t.flags.get('remote');
-    if (typeof remote !== 'string' || parseIpv4(remote) === null) return fail('an IPsec peer needs --remote with its public IPv4 address', `usage: ${usage}`);
+    if (typeof remote !== 'string' || parseIpv4(remote) === null)
+      return fail('an IPsec peer needs --remote with its public IPv4 address', `usage: ${usage}`);
     const subnetsRaw = t.flags.get('subnets');
-    if (typeof subnetsRaw !== 'string') return fail('an IPsec peer needs --subnets with the networks behind it', 'e.g. --subnets 192.168.10.0/24,192.168.20.0/24');
+    if (typeof subnetsRaw !== 'string')
+      return fail(
+        'an IPsec peer needs --subnets with the networks behind it',
+        'e.g. --subnets 192.168.10.0/24,192.168.20.0/24',
+      );
     const subnets = subnetsRaw.split(',').filter((s) => s.length > 0);
     const bad = subnets.find((s) => parseCidr(s) === null || !/^\d+\.\d+\.\d+\.\d+\/\d+$/.test(s));
-    if (bad !== undefined || subnets.length === 0 || subnets.length > 20) return fail(`--subnets: ${printable(bad ?? subnetsRaw)} is not a list of IPv4 CIDRs`, 'e.g. --subnets 192.168.10.0/24,192.168.20.0/24 (at most 20)');
+    if (bad !== undefined || subnets.length === 0 || subnets.length > 20)
+      return fail(
+        `--subnets: ${printable(bad ?? subnetsRaw)} is not a list of IPv4 CIDRs`,
+        'e.g. --subnets 192.168.10.0/24,192.168.20.0/24 (at most 20)',
+      );
     const bgpRaw = t.flags.get('bgp');
     let bgpAsn: number | undefined;
     if (bgpRaw !== undefined) {
       bgpAsn = typeof bgpRaw === 'string' && /^\d{1,10}$/.test(bgpRaw) ? Number(bgpRaw) : NaN;
-      if (!(bgpAsn >= 1 && bgpAsn <= 4294967294)) return fail('--bgp must be an AS number from 1 to 4294967294', 'private ASNs are 64512–65534 and 4200000000–4294967294');
+      if (!(bgpAsn >= 1 && bgpAsn <= 4294967294))
+        return fail(
+          '--bgp must be an AS number from 1 to 4294967294',
+          'private ASNs are 64512–65534 and 4200000000–4294967294',
+        );
     }
     const modeRaw = t.flags.get('mode') ?? 'route';
-    if (modeRaw !== 'route' && modeRaw !== 'policy') return fail('--mode must be route (VTI) or policy', 'route-based is the default and works with BGP');
-    peer = { type: 'ipsec', remote, subnets, mode: modeRaw, ...(bgpAsn !== undefined ? { bgpAsn } : {}) };
+    if (modeRaw !== 'route' && modeRaw !== 'policy')
+      return fail(
+        '--mode must be route (VTI) or policy',
+        'route-based is the default and works with BGP',
+      );
+    peer = {
+      type: 'ipsec',
+      remote,
+      subnets,
+      mode: modeRaw,
+      ...(bgpAsn !== undefined ? { bgpAsn } : {}),
+    };
     allowed = ['remote', 'subnets', 'bgp', 'mode', 'router', 'dry-run'];
   } else {
-    return fail(`${printable(kind)} is not a peer kind`, 'the kinds are wireguard (default) and ipsec');
+    return fail(
+      `${printable(kind)} is not a peer kind`,
+      'the kinds are wireguard (default) and ipsec',
+    );
   }
-  return expectNothingMore(t, allowed, { kind: 'add-peer', name, peer, dryRun: t.flags.has('dry-run'), ...(router ? { router } : {}) }, usage);
+  return expectNothingMore(
+    t,
+    allowed,
+    { kind: 'add-peer', name, peer, dryRun: t.flags.has('dry-run'), ...(router ? { router } : {}) },
+    usage,
+  );
 }
 
 function parseRouter(verb: string | undefined, t: Tokens): ParseResult {
@@ -174,8 +273,10 @@ function parseRouter(verb: string | undefined, t: Tokens): ParseResult {
     case 'history': {
       const usage = '/router history [router]';
       const router = t.positional[0];
-      if (router !== undefined && !ROUTER.test(router)) return fail(`${printable(router)} is not a router name`, `usage: ${usage}`);
-      if (t.positional.length > 1) return fail('/router history takes at most one router', `usage: ${usage}`);
+      if (router !== undefined && !ROUTER.test(router))
+        return fail(`${printable(router)} is not a router name`, `usage: ${usage}`);
+      if (t.positional.length > 1)
+        return fail('/router history takes at most one router', `usage: ${usage}`);
       return expectNothingMore(t, [], { kind: 'history', ...(router ? { router } : {}) }, usage);
     }
     case 'status':
@@ -183,43 +284,82 @@ function parseRouter(verb: string | undefined, t: Tokens): ParseResult {
     case 'scaledown':
     case 'failover':
     case 'failback': {
-      const usage = verb === 'status' ? '/router status <router>' : `/router ${verb} <router>${verb.startsWith('scale') ? ' [--type T]' : ''} [--dry-run]`;
+      const usage =
+        verb === 'status'
+          ? '/router status <router>'
+          : `/router ${verb} <router>${verb.startsWith('scale') ? ' [--type T]' : ''} [--dry-run]`;
       const router = t.positional[0];
-      if (router === undefined) return fail(`/router ${verb} needs a router name`, `usage: ${usage} — /vpn status lists the routers`);
-      if (!ROUTER.test(router)) return fail(`${printable(router)} is not a router name`, `usage: ${usage}`);
-      if (t.positional.length > 1) return fail(`/router ${verb} takes one router`, `usage: ${usage}`);
-      if (verb === 'status') return expectNothingMore(t, [], { kind: 'router-status', router }, usage);
+      if (router === undefined)
+        return fail(
+          `/router ${verb} needs a router name`,
+          `usage: ${usage} — /vpn status lists the routers`,
+        );
+      if (!ROUTER.test(router))
+        return fail(`${printable(router)} is not a router name`, `usage: ${usage}`);
+      if (t.positional.length > 1)
+        return fail(`/router ${verb} takes one router`, `usage: ${usage}`);
+      if (verb === 'status')
+        return expectNothingMore(t, [], { kind: 'router-status', router }, usage);
       const dryRun = t.flags.has('dry-run');
-      if (verb === 'failover' || verb === 'failback') return expectNothingMore(t, ['dry-run'], { kind: verb, router, dryRun }, usage);
+      if (verb === 'failover' || verb === 'failback')
+        return expectNothingMore(t, ['dry-run'], { kind: verb, router, dryRun }, usage);
       const type = t.flags.get('type');
-      if (type !== undefined && (typeof type !== 'string' || !INSTANCE_TYPE.test(type))) return fail(`--type ${printable(String(type))} is not an instance type`, 'types look like c5.xlarge');
-      return expectNothingMore(t, ['type', 'dry-run'], { kind: verb, router, dryRun, ...(typeof type === 'string' ? { type } : {}) }, usage);
+      if (type !== undefined && (typeof type !== 'string' || !INSTANCE_TYPE.test(type)))
+        return fail(
+          `--type ${printable(String(type))} is not an instance type`,
+          'types look like c5.xlarge',
+        );
+      return expectNothingMore(
+        t,
+        ['type', 'dry-run'],
+        { kind: verb, router, dryRun, ...(typeof type === 'string' ? { type } : {}) },
+        usage,
+      );
     }
     default:
-      return fail(`/router has no subcommand ${printable(verb)}`, 'try /router status, scaleup, scaledown, failover, failback or history');
+      return fail(
+        `/router has no subcommand ${printable(verb)}`,
+        'try /router status, scaleup, scaledown, failover, failback or history',
+      );
   }
 }
 
 function checkName(name: string | undefined, usage: string): string | Fail {
   if (name === undefined) return fail('a peer name is needed', `usage: ${usage}`);
-  if (!NAME.test(name)) return fail(`${printable(name)} is not a valid peer name: ${NAME_RULE}`, 'e.g. alice-laptop or office_osaka');
+  if (!NAME.test(name))
+    return fail(
+      `${printable(name)} is not a valid peer name: ${NAME_RULE}`,
+      'e.g. alice-laptop or office_osaka',
+    );
   return name;
 }
 
 function optionalRouter(t: Tokens, usage: string): string | undefined | Fail {
   const router = t.flags.get('router');
   if (router === undefined) return undefined;
-  if (typeof router !== 'string' || !ROUTER.test(router)) return fail(`--router ${printable(String(router))} is not a router name`, `usage: ${usage}`);
+  if (typeof router !== 'string' || !ROUTER.test(router))
+    return fail(`--router ${printable(String(router))} is not a router name`, `usage: ${usage}`);
   return router;
 }
 
-function expectNothingMore(t: Tokens, allowedFlags: string[], command: Command, usage: string): ParseResult {
+function expectNothingMore(
+  t: Tokens,
+  allowedFlags: string[],
+  command: Command,
+  usage: string,
+): ParseResult {
   for (const key of t.flags.keys()) {
     if (!allowedFlags.includes(key)) {
-      return fail(`--${key} is not an option here`, allowedFlags.length ? `options: ${allowedFlags.map((f) => `--${f}`).join(' ')} — usage: ${usage}` : `usage: ${usage}`);
+      return fail(
+        `--${key} is not an option here`,
+        allowedFlags.length
+          ? `options: ${allowedFlags.map((f) => `--${f}`).join(' ')} — usage: ${usage}`
+          : `usage: ${usage}`,
+      );
     }
   }
-  if (command.kind === 'help' && t.positional.length > 0) return fail(`${printable(t.positional[0]!)} is not a subcommand`, `usage: ${usage}`);
+  if (command.kind === 'help' && t.positional.length > 0)
+    return fail(`${printable(t.positional[0]!)} is not a subcommand`, `usage: ${usage}`);
   return ok(command);
 }
 

@@ -38,7 +38,8 @@ export function rebuildCommandLine(run: RunCommandFields): string {
       // The record of an IPsec site has its remote address; a WireGuard peer's has none.
       if (valueOf(p.remote) !== undefined) {
         parts.push('ipsec');
-        for (const option of ['remote', 'subnets', 'bgp', 'mode'] as const) push(parts, option, valueOf(p[option]));
+        for (const option of ['remote', 'subnets', 'bgp', 'mode'] as const)
+          push(parts, option, valueOf(p[option]));
       } else {
         push(parts, 'pubkey', valueOf(p.pubkey));
       }
@@ -65,7 +66,15 @@ export function rebuildCommandLine(run: RunCommandFields): string {
 }
 
 /** Only these accept --dry-run; the reads would refuse it. */
-const MUTATING = new Set<RunKind>(['add-peer', 'remove-peer', 'attach-vpc', 'scaleup', 'scaledown', 'failover', 'failback']);
+const MUTATING = new Set<RunKind>([
+  'add-peer',
+  'remove-peer',
+  'attach-vpc',
+  'scaleup',
+  'scaledown',
+  'failover',
+  'failback',
+]);
 
 function words(target: string | undefined): string[] {
   return target === undefined ? [] : [target];
@@ -79,6 +88,7 @@ function push(parts: string[], option: string, value: string | undefined): void 
 function valueOf(value: Json | undefined): string | undefined {
   if (typeof value === 'string') return value;
   if (typeof value === 'number') return String(value);
-  if (Array.isArray(value) && value.every((v) => typeof v === 'string' || typeof v === 'number')) return value.join(',');
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string' || typeof v === 'number'))
+    return value.join(',');
   return undefined;
 }

@@ -10,7 +10,15 @@ import { collectDefaultMetrics, Counter, Gauge, Registry, type Metric } from 'pr
 import { metricKeys, SEP, STEP_BUCKETS_SECONDS } from './metric-keys.js';
 
 /** The job states an operator watches: a growing `waiting` means workers are missing or stuck. */
-export const QUEUE_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'completed', 'failed'] as const;
+export const QUEUE_STATES = [
+  'waiting',
+  'active',
+  'delayed',
+  'prioritized',
+  'waiting-children',
+  'completed',
+  'failed',
+] as const;
 
 export interface MetricsRegistry {
   registry: Registry;
@@ -30,17 +38,29 @@ function parseTunnels(raw: string): RouterTunnels | undefined {
   try {
     const v = JSON.parse(raw) as Partial<RouterTunnels>;
     if (typeof v.up !== 'number' || typeof v.down !== 'number') return undefined;
-    return { up: v.up, down: v.down, reachable: v.reachable !== false, at: typeof v.at === 'number' ? v.at : 0 };
+    return {
+      up: v.up,
+      down: v.down,
+      reachable: v.reachable !== false,
+      at: typeof v.at === 'number' ? v.at : 0,
+    };
   } catch {
     return undefined;
   }
 }
 
-type HistogramValue = { labels: Record<string, string | number>; value: number; metricName: string };
+type HistogramValue = {
+  labels: Record<string, string | number>;
+  value: number;
+  metricName: string;
+};
 
 /** Cumulative `_bucket`, `_sum` and `_count` lines from the per-bucket counts in Redis. */
 export function stepHistogramValues(raw: Record<string, string>, name: string): HistogramValue[] {
-  const series = new Map<string, { kind: string; step: string; buckets: Map<string, number>; sum: number; count: number }>();
+  const series = new Map<
+    string,
+    { kind: string; step: string; buckets: Map<string, number>; sum: number; count: number }
+  >();
   for (const [field, text] of Object.entries(raw)) {
     const [kind, step, part] = field.split(SEP);
     if (!kind || !step || !part) continue;
@@ -60,18 +80,28 @@ export function stepHistogramValues(raw: Record<string, string>, name: string): 
       cumulative += s.buckets.get(String(le)) ?? 0;
       values.push({ labels: { ...labels, le }, value: cumulative, metricName: `${name}_bucket` });
     }
-    values.push({ labels: { ...labels, le: '+Inf' }, value: s.count, metricName: `${name}_bucket` });
+    values.push({
+      labels: { ...labels, le: '+Inf' },
+      value: s.count,
+      metricName: `${name}_bucket`,
+    });
     values.push({ labels, value: s.sum, metricName: `${name}_sum` });
     values.push({ labels, value: s.count, metricName: `${name}_count` });
   }
   return values;
 }
 
-export function createMetricsRegistry(options: { redis: Redis; prefix: string; queue: Pick<Queue, 'getJobCounts'>; processMetrics?: boolean }): MetricsRegistry {
+export function createMetricsRegistry(options: {
+  redis: Redis;
+  prefix: string;
+  queue: Pick<Queue, 'getJobCounts'>;
+  processMetrics?: boolean;
+}): MetricsRegistry {
   const { redis } = options;
   const keys = metricKeys(options.prefix);
   const registry = new Registry();
-  if (options.processMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'flatnet_' });
+  if (options.processMetrics !== false)
+    collectDefaultMetrics({ register: registry, prefix: 'flatnet_' });
 
   new Counter({
     name: 'flatnet_runs_total',
@@ -95,7 +125,13 @@ export function createMetricsRegistry(options: { redis: Redis; prefix: string; q
     type: 'histogram',
     aggregator: 'sum',
     async get() {
-      return { name: histogramName, help: this.help, type: 'histogram', aggregator: 'sum', values: stepHistogramValues(await redis.hgetall(keys.steps), histogramName) };
+      return {
+        name: histogramName,
+        help: this.help,
+        type: 'histogram',
+        aggregator: 'sum',
+        values: stepHistogramValues(await redis.hgetall(keys.steps), histogramName),
+      };
     },
   };
   registry.registerMetric(stepDurations as unknown as Metric);

@@ -24,7 +24,9 @@ export function metricKeys(prefix: string): MetricKeys {
 }
 
 /** Step duration buckets in seconds: from a quick SSH read to a slow instance boot. */
-export const STEP_BUCKETS_SECONDS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600] as const;
+export const STEP_BUCKETS_SECONDS = [
+  0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600,
+] as const;
 
 /** The field separator: kinds, step ids and outcomes never contain a tab. */
 export const SEP = '\t';

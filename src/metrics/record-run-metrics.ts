@@ -28,7 +28,13 @@ export function createMetricsObserver(options: { redis: Redis; prefix: string })
   const countOutcome = async (run: Run): Promise<void> => {
     if (!FINAL_STATUSES.includes(run.status)) return;
     // SET NX: a run whose end is announced twice (a resumed worker, a cancel racing a finish) counts once.
-    const first = await redis.set(keys.counted(run.id), run.status, 'EX', COUNTED_TTL_SECONDS, 'NX');
+    const first = await redis.set(
+      keys.counted(run.id),
+      run.status,
+      'EX',
+      COUNTED_TTL_SECONDS,
+      'NX',
+    );
     if (first !== 'OK') return;
     await redis.hincrby(keys.runs, `${run.kind}${SEP}${run.status}`, 1);
   };
@@ -52,7 +58,12 @@ export function createMetricsObserver(options: { redis: Redis; prefix: string })
     const fields: Record<string, string> = {};
     for (const r of report.routers) {
       const up = r.tunnels.filter((t) => t.state === 'up').length;
-      fields[r.router] = JSON.stringify({ up, down: r.tunnels.length - up, reachable: r.reachable, at });
+      fields[r.router] = JSON.stringify({
+        up,
+        down: r.tunnels.length - up,
+        reachable: r.reachable,
+        at,
+      });
     }
     if (Object.keys(fields).length > 0) await redis.hset(keys.tunnels, fields);
   };
@@ -62,7 +73,8 @@ export function createMetricsObserver(options: { redis: Redis; prefix: string })
       if (event.type === 'step-finished' && event.stepId) await addStepDuration(run, event.stepId);
       if (ENDING_EVENTS.has(event.type)) {
         await countOutcome(run);
-        if ((run.kind === 'status' || run.kind === 'router-status') && run.status === 'succeeded') await keepTunnelCounts(run, event.at);
+        if ((run.kind === 'status' || run.kind === 'router-status') && run.status === 'succeeded')
+          await keepTunnelCounts(run, event.at);
       }
     },
   };

@@ -25,7 +25,8 @@ export function formatIpv4(value: number): string {
 /** Parse `a.b.c.d/n`; the address is masked to the network (10.0.1.7/16 → 10.0.0.0/16). */
 export function parseCidr(text: string): Ipv4Network | null {
   const [addr, bits, extra] = text.trim().split('/');
-  if (addr === undefined || bits === undefined || extra !== undefined || !/^\d{1,2}$/.test(bits)) return null;
+  if (addr === undefined || bits === undefined || extra !== undefined || !/^\d{1,2}$/.test(bits))
+    return null;
   const prefix = Number(bits);
   const ip = parseIpv4(addr);
   if (ip === null || prefix > 32) return null;

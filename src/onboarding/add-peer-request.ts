@@ -14,24 +14,51 @@ import { assertWireguardKey } from '../vyos/validate-network-input.js';
 
 export type AddPeerParams =
   | { kind: 'wireguard'; router: string; publicKey?: string }
-  | { kind: 'ipsec'; router: string; remote: string; subnets: string[]; mode: 'route' | 'policy'; bgpAsn?: number };
+  | {
+      kind: 'ipsec';
+      router: string;
+      remote: string;
+      subnets: string[];
+      mode: 'route' | 'policy';
+      bgpAsn?: number;
+    };
 
 /** The router a peer goes to: `--router`, else the hub region's hub (with WireGuard, for a WireGuard peer). */
-export function chooseRouter(inventory: Inventory, kind: 'wireguard' | 'ipsec', asked?: string): string {
+export function chooseRouter(
+  inventory: Inventory,
+  kind: 'wireguard' | 'ipsec',
+  asked?: string,
+): string {
   const names = Object.keys(inventory.routers);
   if (asked !== undefined) {
     const entry = Object.hasOwn(inventory.routers, asked) ? inventory.routers[asked] : undefined;
-    if (!entry) throw new BadInputError(`there is no router named ${JSON.stringify(asked.slice(0, 40))}`, `routers: ${names.join(', ')}`);
+    if (!entry)
+      throw new BadInputError(
+        `there is no router named ${JSON.stringify(asked.slice(0, 40))}`,
+        `routers: ${names.join(', ')}`,
+      );
     if (kind === 'wireguard' && !entry.wireguard) {
       const withWg = names.filter((n) => inventory.routers[n]!.wireguard);
-      throw new BadInputError(`${asked} has no WireGuard interface in the inventory`, withWg.length > 0 ? `routers with WireGuard: ${withWg.join(', ')}` : 'add routers.<name>.wireguard to the inventory');
+      throw new BadInputError(
+        `${asked} has no WireGuard interface in the inventory`,
+        withWg.length > 0
+          ? `routers with WireGuard: ${withWg.join(', ')}`
+          : 'add routers.<name>.wireguard to the inventory',
+      );
     }
     return asked;
   }
-  const hubs = names.filter((n) => inventory.routers[n]!.role === 'hub' && (kind === 'ipsec' || inventory.routers[n]!.wireguard));
+  const hubs = names.filter(
+    (n) =>
+      inventory.routers[n]!.role === 'hub' && (kind === 'ipsec' || inventory.routers[n]!.wireguard),
+  );
   const inHubRegion = hubs.filter((n) => inventory.routers[n]!.region === inventory.hub.region);
   const chosen = inHubRegion[0] ?? hubs[0];
-  if (!chosen) throw new BadInputError(`no hub router ${kind === 'wireguard' ? 'with WireGuard ' : ''}in the inventory`, 'name one with --router, or give the hub a wireguard: section');
+  if (!chosen)
+    throw new BadInputError(
+      `no hub router ${kind === 'wireguard' ? 'with WireGuard ' : ''}in the inventory`,
+      'name one with --router, or give the hub a wireguard: section',
+    );
   return chosen;
 }
 
@@ -39,20 +66,34 @@ export function chooseRouter(inventory: Inventory, kind: 'wireguard' | 'ipsec', 
 export function checkSiteSubnets(inventory: Inventory, subnets: string[]): void {
   for (const s of subnets) {
     const net = parseCidr(s);
-    if (!net) throw new BadInputError(`--subnets: ${JSON.stringify(s.slice(0, 40))} is not an IPv4 CIDR`, 'e.g. --subnets 192.168.10.0/24,192.168.20.0/24');
-    if (formatCidr(net) !== s) throw new BadInputError(`--subnets: ${s} has host bits set`, `did you mean ${formatCidr(net)}?`);
+    if (!net)
+      throw new BadInputError(
+        `--subnets: ${JSON.stringify(s.slice(0, 40))} is not an IPv4 CIDR`,
+        'e.g. --subnets 192.168.10.0/24,192.168.20.0/24',
+      );
+    if (formatCidr(net) !== s)
+      throw new BadInputError(
+        `--subnets: ${s} has host bits set`,
+        `did you mean ${formatCidr(net)}?`,
+      );
     const flat = inventory.network.find((n) => cidrsOverlap(n, s));
-    if (flat) throw new BadInputError(`--subnets: ${s} overlaps ${flat}, which is already part of the flat network`, 'give the networks behind the site that the flat network does not already use (renumber the site, or NAT it)');
+    if (flat)
+      throw new BadInputError(
+        `--subnets: ${s} overlaps ${flat}, which is already part of the flat network`,
+        'give the networks behind the site that the flat network does not already use (renumber the site, or NAT it)',
+      );
   }
   subnets.forEach((a, i) =>
     subnets.slice(i + 1).forEach((b) => {
-      if (cidrsOverlap(a, b)) throw new BadInputError(`--subnets: ${a} and ${b} overlap`, 'list each network once');
+      if (cidrsOverlap(a, b))
+        throw new BadInputError(`--subnets: ${a} and ${b} overlap`, 'list each network once');
     }),
   );
 }
 
 export function planAddPeer(command: Command, inventory: Inventory, requester: string): PlannedRun {
-  if (command.kind !== 'add-peer') throw new BadInputError(`add-peer cannot plan a ${command.kind} command`, 'use /vpn add-peer');
+  if (command.kind !== 'add-peer')
+    throw new BadInputError(`add-peer cannot plan a ${command.kind} command`, 'use /vpn add-peer');
   assertPeerName(command.name);
   const { peer } = command;
   const router = chooseRouter(inventory, peer.type, command.router);
@@ -61,9 +102,19 @@ export function planAddPeer(command: Command, inventory: Inventory, requester: s
     if (peer.publicKey !== undefined) assertWireguardKey(peer.publicKey, '--pubkey');
     params = { router, ...(peer.publicKey !== undefined ? { pubkey: peer.publicKey } : {}) };
   } else {
-    if (!inventory.routers[router]!.elasticIp) throw new BadInputError(`${router} has no Elastic IP in the inventory: a site cannot reach it`, `add routers.${router}.elasticIp, or choose the hub with --router`);
+    if (!inventory.routers[router]!.elasticIp)
+      throw new BadInputError(
+        `${router} has no Elastic IP in the inventory: a site cannot reach it`,
+        `add routers.${router}.elasticIp, or choose the hub with --router`,
+      );
     checkSiteSubnets(inventory, peer.subnets);
-    params = { router, remote: peer.remote, subnets: peer.subnets.join(','), mode: peer.mode, ...(peer.bgpAsn !== undefined ? { bgp: peer.bgpAsn } : {}) };
+    params = {
+      router,
+      remote: peer.remote,
+      subnets: peer.subnets.join(','),
+      mode: peer.mode,
+      ...(peer.bgpAsn !== undefined ? { bgp: peer.bgpAsn } : {}),
+    };
   }
   const { approval } = resolvePolicy(inventory, 'add-peer', requester);
   return {
@@ -84,10 +135,16 @@ export function addPeerParams(run: Pick<Run, 'params'>): AddPeerParams {
       kind: 'ipsec',
       router,
       remote: p.remote,
-      subnets: String(p.subnets ?? '').split(',').filter(Boolean),
+      subnets: String(p.subnets ?? '')
+        .split(',')
+        .filter(Boolean),
       mode: p.mode === 'policy' ? 'policy' : 'route',
       ...(typeof p.bgp === 'number' ? { bgpAsn: p.bgp } : {}),
     };
   }
-  return { kind: 'wireguard', router, ...(typeof p.pubkey === 'string' ? { publicKey: p.pubkey } : {}) };
+  return {
+    kind: 'wireguard',
+    router,
+    ...(typeof p.pubkey === 'string' ? { publicKey: p.pubkey } : {}),
+  };
 }

@@ -148,8 +148,16 @@ export class AddressPool {
   /** What `lease` would hand out now, without leasing it (dry runs). */
   async preview(ref: PoolRef, router: RouterAddresses): Promise<string | undefined> {
     const held = await this.redis.hgetall(this.keys(ref)[0]);
-    const busy = new Set(Object.entries(held).filter(([, v]) => v.startsWith('pending:')).map(([ip]) => ip));
-    return firstFree(poolRange(ref.pool), takenRanges(ref.pool, router.peerPrefixes, router.interfaceAddresses), busy);
+    const busy = new Set(
+      Object.entries(held)
+        .filter(([, v]) => v.startsWith('pending:'))
+        .map(([ip]) => ip),
+    );
+    return firstFree(
+      poolRange(ref.pool),
+      takenRanges(ref.pool, router.peerPrefixes, router.interfaceAddresses),
+      busy,
+    );
   }
 
   /** The run's peer is on the router: its lease becomes the peer's address. */

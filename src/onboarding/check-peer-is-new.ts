@@ -10,28 +10,62 @@ import type { AddPeerParams } from './add-peer-request.js';
 import { isOwnedBy, peerPrefixes, type HubConfig } from './read-hub-config.js';
 
 /** The run's own peer from an earlier attempt (a resumed run), by the marker it wrote. */
-export function ownPeerOf(hub: HubConfig, name: string, runId: string): 'wireguard' | 'ipsec' | undefined {
-  if (hub.wireguard.peers.some((p) => p.name === name && isOwnedBy(p.description, runId))) return 'wireguard';
+export function ownPeerOf(
+  hub: HubConfig,
+  name: string,
+  runId: string,
+): 'wireguard' | 'ipsec' | undefined {
+  if (hub.wireguard.peers.some((p) => p.name === name && isOwnedBy(p.description, runId)))
+    return 'wireguard';
   if (hub.ipsec.some((p) => p.name === name && isOwnedBy(p.description, runId))) return 'ipsec';
   return undefined;
 }
 
-export function checkPeerIsNew(hub: HubConfig, router: string, name: string, params: AddPeerParams, runId: string): void {
+export function checkPeerIsNew(
+  hub: HubConfig,
+  router: string,
+  name: string,
+  params: AddPeerParams,
+  runId: string,
+): void {
   const own = (description: string | undefined) => isOwnedBy(description, runId);
-  const taken = [...hub.wireguard.peers.filter((p) => p.name === name && !own(p.description)), ...hub.ipsec.filter((p) => p.name === name && !own(p.description))];
+  const taken = [
+    ...hub.wireguard.peers.filter((p) => p.name === name && !own(p.description)),
+    ...hub.ipsec.filter((p) => p.name === name && !own(p.description)),
+  ];
   if (taken.length > 0) {
-    throw new BadInputError(`${router} already has a peer named ${name}`, `peer names are unique per router: choose another name, or remove the old peer first with \`/vpn remove-peer ${name}\``);
+    throw new BadInputError(
+      `${router} already has a peer named ${name}`,
+      `peer names are unique per router: choose another name, or remove the old peer first with \`/vpn remove-peer ${name}\``,
+    );
   }
   if (params.kind === 'wireguard') {
     const key = params.publicKey;
-    const holder = key === undefined ? undefined : hub.wireguard.peers.find((p) => p.publicKey === key && !own(p.description));
-    if (holder) throw new BadInputError(`this public key is already peer ${holder.name} on ${router}`, 'each device needs its own key pair: generate a new one (`wg genkey | wg pubkey`) or leave --pubkey out');
+    const holder =
+      key === undefined
+        ? undefined
+        : hub.wireguard.peers.find((p) => p.publicKey === key && !own(p.description));
+    if (holder)
+      throw new BadInputError(
+        `this public key is already peer ${holder.name} on ${router}`,
+        'each device needs its own key pair: generate a new one (`wg genkey | wg pubkey`) or leave --pubkey out',
+      );
     return;
   }
-  const sameRemote = hub.ipsec.find((p) => p.remoteAddress === params.remote && !own(p.description));
-  if (sameRemote) throw new BadInputError(`${params.remote} is already site-to-site peer ${sameRemote.name} on ${router}`, `one peer per remote address: change ${sameRemote.name} instead, or remove it first`);
+  const sameRemote = hub.ipsec.find(
+    (p) => p.remoteAddress === params.remote && !own(p.description),
+  );
+  if (sameRemote)
+    throw new BadInputError(
+      `${params.remote} is already site-to-site peer ${sameRemote.name} on ${router}`,
+      `one peer per remote address: change ${sameRemote.name} instead, or remove it first`,
+    );
   for (const subnet of params.subnets) {
     const clash = peerPrefixes(hub).find((p) => p.peer !== name && cidrsOverlap(p.prefix, subnet));
-    if (clash) throw new BadInputError(`--subnets: ${subnet} overlaps ${clash.prefix} of peer ${clash.peer} on ${router}`, 'two peers cannot own the same addresses: renumber the site or NAT it');
+    if (clash)
+      throw new BadInputError(
+        `--subnets: ${subnet} overlaps ${clash.prefix} of peer ${clash.peer} on ${router}`,
+        'two peers cannot own the same addresses: renumber the site or NAT it',
+      );
   }
 }

@@ -10,7 +10,12 @@ import { addPeerParams } from './add-peer-request.js';
 import { checkPeerIsNew, ownPeerOf } from './check-peer-is-new.js';
 import { generatePresharedKey } from './generate-secrets.js';
 import { readRouter, type OnboardingDeps } from './onboarding-deps.js';
-import { renderSitePeerLines, renderSitePeerRemoval, type IpsecPeerRequest, type SiteTunnel } from './plan-ipsec-peer.js';
+import {
+  renderSitePeerLines,
+  renderSitePeerRemoval,
+  type IpsecPeerRequest,
+  type SiteTunnel,
+} from './plan-ipsec-peer.js';
 import { ownerMark, readPresharedKey } from './read-hub-config.js';
 
 export interface SiteFacts {
@@ -19,7 +24,10 @@ export interface SiteFacts {
 }
 
 /** The request as the run recorded it; the key comes from the caller (fresh, or read from the router). */
-export function siteRequest(ctx: Pick<StepContext<OnboardingDeps>, 'run' | 'results'>, presharedKey: string): IpsecPeerRequest {
+export function siteRequest(
+  ctx: Pick<StepContext<OnboardingDeps>, 'run' | 'results'>,
+  presharedKey: string,
+): IpsecPeerRequest {
   const params = addPeerParams(ctx.run);
   if (params.kind !== 'ipsec') throw new Error('a site request needs an IPsec run');
   const facts = ctx.results.check as unknown as SiteFacts;
@@ -39,9 +47,19 @@ export function siteRequest(ctx: Pick<StepContext<OnboardingDeps>, 'run' | 'resu
   };
 }
 
-export async function verifySitePeer(router: RouterClient, name: string, remote: string): Promise<void> {
+export async function verifySitePeer(
+  router: RouterClient,
+  name: string,
+  remote: string,
+): Promise<void> {
   const config = await router.runningConfig();
-  if (!config.some((l) => l.path.join(' ') === `vpn ipsec site-to-site peer ${name} remote-address` && l.value === remote)) {
+  if (
+    !config.some(
+      (l) =>
+        l.path.join(' ') === `vpn ipsec site-to-site peer ${name} remote-address` &&
+        l.value === remote,
+    )
+  ) {
     throw new Error(`site-to-site peer ${name} is not in the running configuration`);
   }
 }
@@ -54,23 +72,48 @@ export async function configureSitePeer(ctx: StepContext<OnboardingDeps>): Promi
   const snap = await readRouter(deps, params.router);
   checkPeerIsNew(snap.hub, params.router, name, params, run.id);
   const resumed = ownPeerOf(snap.hub, name, run.id) === 'ipsec';
-  const req = siteRequest(ctx, (resumed ? readPresharedKey(snap.lines, name) : undefined) ?? generatePresharedKey());
-  const lines = [...(resumed ? renderSitePeerRemoval(name, snap.hub) : []), ...renderSitePeerLines(req, deps.inventory)];
+  const req = siteRequest(
+    ctx,
+    (resumed ? readPresharedKey(snap.lines, name) : undefined) ?? generatePresharedKey(),
+  );
+  const lines = [
+    ...(resumed ? renderSitePeerRemoval(name, snap.hub) : []),
+    ...renderSitePeerLines(req, deps.inventory),
+  ];
   await ctx.assertStillOwner();
   const confirmMinutes = deps.confirmMinutes ?? 5;
-  const applied = await deps.routers.router(params.router).applyConfig(lines, { confirmMinutes, dryRun: ctx.dryRun, verify: (r) => verifySitePeer(r, name, params.remote) });
+  const applied = await deps.routers.router(params.router).applyConfig(lines, {
+    confirmMinutes,
+    dryRun: ctx.dryRun,
+    verify: (r) => verifySitePeer(r, name, params.remote),
+  });
   // `compare` is redacted by the driver: the key shows as [redacted].
   await ctx.note(`compare:\n${applied.compare.trim()}`);
-  const how = ctx.dryRun ? 'dry run: nothing committed' : applied.changed ? `committed with commit-confirm ${confirmMinutes}, verified, confirmed, saved` : 'already on the router';
-  const routing = req.tunnel ? `vti${req.tunnel.vtiNumber} ${req.tunnel.hubAddress}${req.bgpAsn !== undefined ? `, BGP AS ${req.bgpAsn}` : `, static routes to ${req.subnets.join(', ')}`}` : `policy-based, ${req.subnets.join(', ')}`;
-  return { result: { committed: applied.committed }, detail: `${name} (${params.remote}, ${routing}): ${how}\n${applied.compare.trim()}` };
+  const how = ctx.dryRun
+    ? 'dry run: nothing committed'
+    : applied.changed
+      ? `committed with commit-confirm ${confirmMinutes}, verified, confirmed, saved`
+      : 'already on the router';
+  const routing = req.tunnel
+    ? `vti${req.tunnel.vtiNumber} ${req.tunnel.hubAddress}${req.bgpAsn !== undefined ? `, BGP AS ${req.bgpAsn}` : `, static routes to ${req.subnets.join(', ')}`}`
+    : `policy-based, ${req.subnets.join(', ')}`;
+  return {
+    result: { committed: applied.committed },
+    detail: `${name} (${params.remote}, ${routing}): ${how}\n${applied.compare.trim()}`,
+  };
 }
 
 /** Undo of step 3: only the run's own peer is taken off (found by its marker). */
-export async function removeOwnPeer(ctx: StepContext<OnboardingDeps>, lines: (snap: Awaited<ReturnType<typeof readRouter>>) => ReturnType<typeof renderSitePeerRemoval>): Promise<StepOutcome> {
+export async function removeOwnPeer(
+  ctx: StepContext<OnboardingDeps>,
+  lines: (snap: Awaited<ReturnType<typeof readRouter>>) => ReturnType<typeof renderSitePeerRemoval>,
+): Promise<StepOutcome> {
   const params = addPeerParams(ctx.run);
   const snap = await readRouter(ctx.deps, params.router);
-  if (!ownPeerOf(snap.hub, ctx.run.target, ctx.run.id)) return { detail: `${ctx.run.target} is not on ${params.router}: nothing to take back` };
-  await ctx.deps.routers.router(params.router).applyConfig(lines(snap), { confirmMinutes: ctx.deps.confirmMinutes ?? 5 });
+  if (!ownPeerOf(snap.hub, ctx.run.target, ctx.run.id))
+    return { detail: `${ctx.run.target} is not on ${params.router}: nothing to take back` };
+  await ctx.deps.routers
+    .router(params.router)
+    .applyConfig(lines(snap), { confirmMinutes: ctx.deps.confirmMinutes ?? 5 });
   return { detail: `${ctx.run.target} removed from ${params.router} again` };
 }

@@ -25,23 +25,44 @@ import { readHubConfig, readPresharedKey, type HubConfig } from './read-hub-conf
 import { reachStandby, standbyJson, standbyResultOf, type StandbyResult } from './reach-standby.js';
 import { wireguardSettings } from './render-client-files.js';
 
-const wgIfaceOf = (deps: OnboardingDeps, router: string) => deps.inventory.routers[router]?.wireguard?.interface ?? 'wg0';
+const wgIfaceOf = (deps: OnboardingDeps, router: string) =>
+  deps.inventory.routers[router]?.wireguard?.interface ?? 'wg0';
 
 /** The peer's lines for the standby, from the primary's as step 3 rendered them. */
-async function standbyLines(ctx: StepContext<OnboardingDeps>, standbyIp: string): Promise<{ lines: ConfigLine[]; verify: (r: RouterClient) => Promise<void> }> {
+async function standbyLines(
+  ctx: StepContext<OnboardingDeps>,
+  standbyIp: string,
+): Promise<{ lines: ConfigLine[]; verify: (r: RouterClient) => Promise<void> }> {
   const { deps, run } = ctx;
   const params = addPeerParams(run);
   const name = run.target;
   if (params.kind === 'wireguard') {
     const wg = wireguardSettings(params.router, deps.inventory.routers[params.router]!);
-    const publicKey = String((ctx.results.configure as { publicKey?: string } | undefined)?.publicKey ?? '');
-    const address = String((ctx.results.reserve as { address?: string } | undefined)?.address ?? '');
-    const lines = renderOwnWireguardPeer({ name, publicKey, address, iface: wg.interface, keepaliveSeconds: wg.keepaliveSeconds, runId: run.id });
+    const publicKey = String(
+      (ctx.results.configure as { publicKey?: string } | undefined)?.publicKey ?? '',
+    );
+    const address = String(
+      (ctx.results.reserve as { address?: string } | undefined)?.address ?? '',
+    );
+    const lines = renderOwnWireguardPeer({
+      name,
+      publicKey,
+      address,
+      iface: wg.interface,
+      keepaliveSeconds: wg.keepaliveSeconds,
+      runId: run.id,
+    });
     return {
       lines,
       async verify(r) {
         const config = await r.runningConfig();
-        if (!config.some((l) => l.path.join(' ') === `interfaces wireguard ${wg.interface} peer ${name} public-key` && l.value === publicKey)) {
+        if (
+          !config.some(
+            (l) =>
+              l.path.join(' ') === `interfaces wireguard ${wg.interface} peer ${name} public-key` &&
+              l.value === publicKey,
+          )
+        ) {
           throw new Error(`peer ${name} is not in the running configuration of ${wg.interface}`);
         }
       },
@@ -49,7 +70,8 @@ async function standbyLines(ctx: StepContext<OnboardingDeps>, standbyIp: string)
   }
   const primary = await readRouter(deps, params.router);
   const psk = readPresharedKey(primary.lines, name);
-  if (!psk) throw new Error(`${name} has no pre-shared key on ${params.router}: it was removed meanwhile`);
+  if (!psk)
+    throw new Error(`${name} has no pre-shared key on ${params.router}: it was removed meanwhile`);
   const facts = ctx.results.check as unknown as SiteFacts;
   const rendered = renderSitePeerLines(siteRequest(ctx, psk), deps.inventory);
   const { lines } = rewritePrivateAddress(rendered, { from: facts.localAddress, to: standbyIp });
@@ -58,44 +80,94 @@ async function standbyLines(ctx: StepContext<OnboardingDeps>, standbyIp: string)
     async verify(r) {
       await verifySitePeer(r, name, params.remote);
       const config = await r.runningConfig();
-      const bound = config.find((l) => l.path.join(' ') === `vpn ipsec site-to-site peer ${name} local-address`)?.value;
-      if (bound !== standbyIp) throw new Error(`peer ${name} is bound to ${bound ?? 'no address'}, not to the standby's own ${standbyIp}`);
+      const bound = config.find(
+        (l) => l.path.join(' ') === `vpn ipsec site-to-site peer ${name} local-address`,
+      )?.value;
+      if (bound !== standbyIp)
+        throw new Error(
+          `peer ${name} is bound to ${bound ?? 'no address'}, not to the standby's own ${standbyIp}`,
+        );
     },
   };
 }
 
-const removalOn = (deps: OnboardingDeps, router: string, name: string, hub: HubConfig, wireguard: boolean): ConfigLine[] =>
-  wireguard ? renderWireguardPeerRemoval(name, wgIfaceOf(deps, router)) : renderSitePeerRemoval(name, hub);
+const removalOn = (
+  deps: OnboardingDeps,
+  router: string,
+  name: string,
+  hub: HubConfig,
+  wireguard: boolean,
+): ConfigLine[] =>
+  wireguard
+    ? renderWireguardPeerRemoval(name, wgIfaceOf(deps, router))
+    : renderSitePeerRemoval(name, hub);
 
 export async function configureStandbyPeer(ctx: StepContext<OnboardingDeps>): Promise<StepOutcome> {
   const { deps, run } = ctx;
   const params = addPeerParams(run);
   const name = run.target;
   const reach = await reachStandby(deps, params.router);
-  if (reach.kind === 'none') return { result: standbyJson({ standby: null, applied: false, notUpdated: null, privateIp: null }), detail: `${params.router} has no standby` };
+  if (reach.kind === 'none')
+    return {
+      result: standbyJson({ standby: null, applied: false, notUpdated: null, privateIp: null }),
+      detail: `${params.router} has no standby`,
+    };
   if (reach.kind === 'unavailable') {
-    const result: StandbyResult = { standby: reach.name, applied: false, notUpdated: reach.reason, privateIp: null };
-    await ctx.note(`WARNING: ${reach.reason}. ${name} is on ${params.router} but NOT on its standby ${reach.name}: a failover would drop it.`);
-    return { result: standbyJson(result), detail: `NOT on the standby ${reach.name}: ${reach.reason}` };
+    const result: StandbyResult = {
+      standby: reach.name,
+      applied: false,
+      notUpdated: reach.reason,
+      privateIp: null,
+    };
+    await ctx.note(
+      `WARNING: ${reach.reason}. ${name} is on ${params.router} but NOT on its standby ${reach.name}: a failover would drop it.`,
+    );
+    return {
+      result: standbyJson(result),
+      detail: `NOT on the standby ${reach.name}: ${reach.reason}`,
+    };
   }
   const standby = readHubConfig(reach.lines, wgIfaceOf(deps, params.router));
   // Someone else's peer of that name on the standby: the pair has drifted; refuse (and undo the primary's).
   checkPeerIsNew(standby, reach.name, name, params, run.id);
   // A dry run put nothing on the primary (no key to copy): say what would happen.
   if (ctx.dryRun) {
-    return { result: standbyJson({ standby: reach.name, applied: false, notUpdated: null, privateIp: reach.privateIp }), detail: `dry run: the same peer on the standby ${reach.name}${params.kind === 'ipsec' ? `, bound to ${reach.privateIp}` : ''}` };
+    return {
+      result: standbyJson({
+        standby: reach.name,
+        applied: false,
+        notUpdated: null,
+        privateIp: reach.privateIp,
+      }),
+      detail: `dry run: the same peer on the standby ${reach.name}${params.kind === 'ipsec' ? `, bound to ${reach.privateIp}` : ''}`,
+    };
   }
   const resumed = ownPeerOf(standby, name, run.id) !== undefined;
   const { lines, verify } = await standbyLines(ctx, reach.privateIp);
   await ctx.assertStillOwner();
   const confirmMinutes = deps.confirmMinutes ?? 5;
   // A re-run replaces this run's own earlier attempt, as step 3 does on the primary.
-  const all = [...(resumed ? removalOn(deps, reach.name, name, standby, params.kind === 'wireguard') : []), ...lines];
-  const applied = await deps.routers.router(reach.name).applyConfig(all, { confirmMinutes, verify });
+  const all = [
+    ...(resumed ? removalOn(deps, reach.name, name, standby, params.kind === 'wireguard') : []),
+    ...lines,
+  ];
+  const applied = await deps.routers
+    .router(reach.name)
+    .applyConfig(all, { confirmMinutes, verify });
   await ctx.note(`compare on ${reach.name}:\n${applied.compare.trim()}`);
-  const result: StandbyResult = { standby: reach.name, applied: true, notUpdated: null, privateIp: reach.privateIp };
-  const how = applied.changed ? `committed with commit-confirm ${confirmMinutes}, verified, confirmed, saved` : 'already there';
-  return { result: standbyJson(result), detail: `${name} on the standby ${reach.name} (local-address ${reach.privateIp}): ${how}` };
+  const result: StandbyResult = {
+    standby: reach.name,
+    applied: true,
+    notUpdated: null,
+    privateIp: reach.privateIp,
+  };
+  const how = applied.changed
+    ? `committed with commit-confirm ${confirmMinutes}, verified, confirmed, saved`
+    : 'already there';
+  return {
+    result: standbyJson(result),
+    detail: `${name} on the standby ${reach.name} (local-address ${reach.privateIp}): ${how}`,
+  };
 }
 
 /** Undo: take this run's own peer off the standby again (found by its marker), whatever the step recorded. */
@@ -103,13 +175,25 @@ export async function removeStandbyPeer(ctx: StepContext<OnboardingDeps>): Promi
   const { deps, run } = ctx;
   const params = addPeerParams(run);
   const recorded = standbyResultOf(ctx.results['configure-standby']);
-  if (recorded && !recorded.applied) return { detail: recorded.standby ? `${run.target} was not put on ${recorded.standby}: nothing to take back` : 'no standby' };
+  if (recorded && !recorded.applied)
+    return {
+      detail: recorded.standby
+        ? `${run.target} was not put on ${recorded.standby}: nothing to take back`
+        : 'no standby',
+    };
   const reach = await reachStandby(deps, params.router);
   if (reach.kind === 'none') return { detail: 'no standby' };
-  if (reach.kind === 'unavailable') throw new Error(`${reach.reason}: ${run.target} may still be on ${reach.name}; remove it there by hand (\`/vpn remove-peer ${run.target}\` once ${reach.name} runs)`);
+  if (reach.kind === 'unavailable')
+    throw new Error(
+      `${reach.reason}: ${run.target} may still be on ${reach.name}; remove it there by hand (\`/vpn remove-peer ${run.target}\` once ${reach.name} runs)`,
+    );
   const standby = readHubConfig(reach.lines, wgIfaceOf(deps, params.router));
   const own = ownPeerOf(standby, run.target, run.id);
   if (!own) return { detail: `${run.target} is not on ${reach.name}: nothing to take back` };
-  await deps.routers.router(reach.name).applyConfig(removalOn(deps, reach.name, run.target, standby, own === 'wireguard'), { confirmMinutes: deps.confirmMinutes ?? 5 });
+  await deps.routers
+    .router(reach.name)
+    .applyConfig(removalOn(deps, reach.name, run.target, standby, own === 'wireguard'), {
+      confirmMinutes: deps.confirmMinutes ?? 5,
+    });
   return { detail: `${run.target} removed from ${reach.name} again` };
 }

@@ -16,7 +16,8 @@ export function generateWireguardKeyPair(): WireguardKeyPair {
   const { publicKey, privateKey } = generateKeyPairSync('x25519');
   const pub = publicKey.export({ format: 'jwk' });
   const priv = privateKey.export({ format: 'jwk' });
-  if (!pub.x || !priv.d) throw new Error('node:crypto returned an X25519 key without its raw bytes');
+  if (!pub.x || !priv.d)
+    throw new Error('node:crypto returned an X25519 key without its raw bytes');
   return { publicKey: fromBase64Url(pub.x), privateKey: fromBase64Url(priv.d) };
 }
 

@@ -27,7 +27,11 @@ export interface RouterPeers {
   error?: string;
 }
 
-async function readOne(router: string, client: RouterClient, inventory: Inventory): Promise<RouterPeers> {
+async function readOne(
+  router: string,
+  client: RouterClient,
+  inventory: Inventory,
+): Promise<RouterPeers> {
   const iface = inventory.routers[router]?.wireguard?.interface ?? 'wg0';
   const hub = readHubConfig(await client.runningConfig(), iface);
   const peers: PeerLine[] = [];
@@ -41,7 +45,8 @@ async function readOne(router: string, client: RouterClient, inventory: Inventor
         name: p.name,
         kind: 'wireguard',
         reach: p.allowedIps.join(', '),
-        state: seconds === undefined ? 'never connected' : `handshake ${formatDuration(seconds)} ago`,
+        state:
+          seconds === undefined ? 'never connected' : `handshake ${formatDuration(seconds)} ago`,
         up: seconds !== undefined && seconds < 180,
       });
     }
@@ -57,8 +62,16 @@ async function readOne(router: string, client: RouterClient, inventory: Inventor
         router,
         name: p.name,
         kind: 'ipsec',
-        reach: [p.remoteAddress ?? '?', ...(subnets.length > 0 ? [subnets.join(', ')] : [])].join(' → '),
-        state: !report.processRunning ? 'IPsec not running' : up ? `up ${up.uptimeSeconds !== undefined ? formatDuration(up.uptimeSeconds) : ''}`.trim() : sas.length > 0 ? 'down' : 'no SA',
+        reach: [p.remoteAddress ?? '?', ...(subnets.length > 0 ? [subnets.join(', ')] : [])].join(
+          ' → ',
+        ),
+        state: !report.processRunning
+          ? 'IPsec not running'
+          : up
+            ? `up ${up.uptimeSeconds !== undefined ? formatDuration(up.uptimeSeconds) : ''}`.trim()
+            : sas.length > 0
+              ? 'down'
+              : 'no SA',
         up: up !== undefined,
       });
     }
@@ -66,11 +79,18 @@ async function readOne(router: string, client: RouterClient, inventory: Inventor
   return { router, peers };
 }
 
-export async function listPeers(deps: { inventory: Inventory; routers: { router(name: string): RouterClient } }, routers: string[]): Promise<RouterPeers[]> {
+export async function listPeers(
+  deps: { inventory: Inventory; routers: { router(name: string): RouterClient } },
+  routers: string[],
+): Promise<RouterPeers[]> {
   const timeoutMs = deps.inventory.timeouts.statusPerRouterMs;
   return mapBounded(routers, 16, async (router) => {
     try {
-      return await withTimeout(readOne(router, deps.routers.router(router), deps.inventory), timeoutMs, () => new Error(`no answer within ${timeoutMs} ms`));
+      return await withTimeout(
+        readOne(router, deps.routers.router(router), deps.inventory),
+        timeoutMs,
+        () => new Error(`no answer within ${timeoutMs} ms`),
+      );
     } catch (err) {
       return { router, peers: [], error: describeError(err).split('\n')[0] ?? 'unreachable' };
     }

@@ -25,7 +25,10 @@ export interface RouterSnapshot {
   hub: HubConfig;
 }
 
-export async function readRouter(deps: Pick<OnboardingDeps, 'routers' | 'inventory'>, router: string): Promise<RouterSnapshot> {
+export async function readRouter(
+  deps: Pick<OnboardingDeps, 'routers' | 'inventory'>,
+  router: string,
+): Promise<RouterSnapshot> {
   const iface = deps.inventory.routers[router]?.wireguard?.interface ?? 'wg0';
   const lines = await deps.routers.router(router).runningConfig();
   return { lines, hub: readHubConfig(lines, iface) };

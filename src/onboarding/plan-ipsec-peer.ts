@@ -9,7 +9,11 @@ import { BadInputError } from '../errors.js';
 import { formatIpv4, parseCidr } from '../net/cidr.js';
 import { del, set } from '../vyos/config-line.js';
 import type { HubSide } from '../vyos/mirror-ipsec-peer.js';
-import { renderIpsecPeer, renderIpsecPeerRemoval, type IpsecPeerSpec } from '../vyos/render-ipsec-peer.js';
+import {
+  renderIpsecPeer,
+  renderIpsecPeerRemoval,
+  type IpsecPeerSpec,
+} from '../vyos/render-ipsec-peer.js';
 import type { ConfigLine } from '../vyos/types.js';
 import type { HubConfig } from './read-hub-config.js';
 
@@ -41,19 +45,33 @@ export interface IpsecPeerRequest {
 
 /** The first VTI number and /30 nobody on the hub uses. */
 export function chooseSiteTunnel(hub: HubConfig): SiteTunnel {
-  const used = [...hub.vtis.values()].flat().map((a) => parseCidr(a)).filter((n) => n !== null);
+  const used = [...hub.vtis.values()]
+    .flat()
+    .map((a) => parseCidr(a))
+    .filter((n) => n !== null);
   for (let n = VTI_FIRST; n <= VTI_LAST; n++) {
     if (hub.vtis.has(`vti${n}`)) continue;
     const net = parseCidr(`169.254.${n}.0/30`)!;
     if (used.some((u) => u.base < net.base + net.size && net.base < u.base + u.size)) continue;
-    return { vtiNumber: n, hubAddress: `${formatIpv4(net.base + 1)}/30`, siteAddress: `${formatIpv4(net.base + 2)}/30` };
+    return {
+      vtiNumber: n,
+      hubAddress: `${formatIpv4(net.base + 1)}/30`,
+      siteAddress: `${formatIpv4(net.base + 2)}/30`,
+    };
   }
-  throw new BadInputError(`every tunnel interface vti${VTI_FIRST}–vti${VTI_LAST} on the hub is taken`, 'remove site peers nobody uses with `/vpn remove-peer NAME`');
+  throw new BadInputError(
+    `every tunnel interface vti${VTI_FIRST}–vti${VTI_LAST} on the hub is taken`,
+    'remove site peers nobody uses with `/vpn remove-peer NAME`',
+  );
 }
 
 export function ipsecPeerSpec(req: IpsecPeerRequest, inventory: Inventory): IpsecPeerSpec {
   const { ike, esp } = inventory.ipsec;
-  if (req.mode === 'route' && !req.tunnel) throw new BadInputError(`route-based peer ${req.name} has no tunnel interface`, 'choose one with chooseSiteTunnel first');
+  if (req.mode === 'route' && !req.tunnel)
+    throw new BadInputError(
+      `route-based peer ${req.name} has no tunnel interface`,
+      'choose one with chooseSiteTunnel first',
+    );
   return {
     name: req.name,
     remoteAddress: req.remote,
@@ -67,12 +85,21 @@ export function ipsecPeerSpec(req: IpsecPeerRequest, inventory: Inventory): Ipse
       lifetimeSeconds: ike.lifetime,
       dpd: { intervalSeconds: 30, timeoutSeconds: 120 },
     },
-    esp: { proposals: [{ encryption: esp.encryption, hash: esp.hash }], pfs: `dh-group${esp.dhGroup}`, lifetimeSeconds: esp.lifetime },
+    esp: {
+      proposals: [{ encryption: esp.encryption, hash: esp.hash }],
+      pfs: `dh-group${esp.dhGroup}`,
+      lifetimeSeconds: esp.lifetime,
+    },
     connectionType: 'initiate',
     routing:
       req.mode === 'route'
         ? { kind: 'vti', vtiNumber: req.tunnel!.vtiNumber, address: req.tunnel!.hubAddress }
-        : { kind: 'policy', tunnels: inventory.network.flatMap((local) => req.subnets.map((remote) => ({ localPrefix: local, remotePrefix: remote }))) },
+        : {
+            kind: 'policy',
+            tunnels: inventory.network.flatMap((local) =>
+              req.subnets.map((remote) => ({ localPrefix: local, remotePrefix: remote })),
+            ),
+          },
     description: req.description,
   };
 }
@@ -87,9 +114,14 @@ export function renderSitePeerLines(req: IpsecPeerRequest, inventory: Inventory)
     if (req.bgpAsn !== undefined) {
       const neighbor = ['protocols', 'bgp', 'neighbor', hostOf(req.tunnel.siteAddress)];
       // In 1.4 a neighbour without ipv4-unicast exchanges no IPv4 routes.
-      lines.push(set([...neighbor, 'remote-as'], String(req.bgpAsn)), set([...neighbor, 'address-family', 'ipv4-unicast']), set([...neighbor, 'description'], req.name));
+      lines.push(
+        set([...neighbor, 'remote-as'], String(req.bgpAsn)),
+        set([...neighbor, 'address-family', 'ipv4-unicast']),
+        set([...neighbor, 'description'], req.name),
+      );
     } else {
-      for (const subnet of req.subnets) lines.push(set(['protocols', 'static', 'route', subnet, 'interface', vti]));
+      for (const subnet of req.subnets)
+        lines.push(set(['protocols', 'static', 'route', subnet, 'interface', vti]));
     }
   }
   return lines;
@@ -100,7 +132,9 @@ export function siteSide(req: IpsecPeerRequest): HubSide {
   return {
     hubName: req.hubName,
     hubPublicAddress: req.hubPublicAddress,
-    ...(req.tunnel ? { siteVtiAddress: req.tunnel.siteAddress, siteVtiNumber: req.tunnel.vtiNumber } : {}),
+    ...(req.tunnel
+      ? { siteVtiAddress: req.tunnel.siteAddress, siteVtiNumber: req.tunnel.vtiNumber }
+      : {}),
   };
 }
 
@@ -111,11 +145,13 @@ export function renderSitePeerRemoval(name: string, hub: HubConfig): ConfigLine[
   const lines = renderIpsecPeerRemoval(name, Number.isInteger(vtiNumber) ? vtiNumber : undefined);
   if (peer?.vti) {
     // A route into the peer's VTI belongs to the peer: the whole route goes with it.
-    for (const route of hub.staticRoutes.filter((r) => r.via === peer.vti)) lines.push(del(['protocols', 'static', 'route', route.prefix]));
+    for (const route of hub.staticRoutes.filter((r) => r.via === peer.vti))
+      lines.push(del(['protocols', 'static', 'route', route.prefix]));
     const nets = (hub.vtis.get(peer.vti) ?? []).map((a) => parseCidr(a)).filter((n) => n !== null);
     for (const neighbor of hub.bgpNeighbors) {
       const ip = parseCidr(`${neighbor}/32`);
-      if (ip && nets.some((n) => ip.base >= n.base && ip.base < n.base + n.size)) lines.push(del(['protocols', 'bgp', 'neighbor', neighbor]));
+      if (ip && nets.some((n) => ip.base >= n.base && ip.base < n.base + n.size))
+        lines.push(del(['protocols', 'bgp', 'neighbor', neighbor]));
     }
   }
   return lines;

@@ -17,8 +17,16 @@ export interface PoolRange {
  */
 export function poolRange(pool: string): PoolRange {
   const net = parseCidr(pool);
-  if (!net) throw new BadInputError(`WireGuard pool ${JSON.stringify(pool)} is not an IPv4 CIDR`, 'set routers.<name>.wireguard.pool to a prefix such as 10.250.0.0/24');
-  if (net.prefix > 29) throw new BadInputError(`WireGuard pool ${pool} is too small for peers`, 'use a /29 or larger (a /24 holds 253 peers)');
+  if (!net)
+    throw new BadInputError(
+      `WireGuard pool ${JSON.stringify(pool)} is not an IPv4 CIDR`,
+      'set routers.<name>.wireguard.pool to a prefix such as 10.250.0.0/24',
+    );
+  if (net.prefix > 29)
+    throw new BadInputError(
+      `WireGuard pool ${pool} is too small for peers`,
+      'use a /29 or larger (a /24 holds 253 peers)',
+    );
   return { first: net.base + 2, last: net.base + net.size - 2 };
 }
 
@@ -27,7 +35,11 @@ export function poolRange(pool: string): PoolRange {
  * its peers (a peer added by hand counts as much as one flatnet added) and its own interface
  * addresses (given as host addresses: `10.250.0.1/24` takes 10.250.0.1, not the whole /24).
  */
-export function takenRanges(pool: string, peerPrefixes: string[], interfaceAddresses: string[] = []): Array<[number, number]> {
+export function takenRanges(
+  pool: string,
+  peerPrefixes: string[],
+  interfaceAddresses: string[] = [],
+): Array<[number, number]> {
   const net = parseCidr(pool);
   if (!net) return [];
   const poolEnd = net.base + net.size - 1;
@@ -49,7 +61,11 @@ export function takenRanges(pool: string, peerPrefixes: string[], interfaceAddre
 }
 
 /** The first address of the range not covered by `taken` nor `held`; undefined when the pool is full. */
-export function firstFree(range: PoolRange, taken: Array<[number, number]>, held: ReadonlySet<string> = new Set()): string | undefined {
+export function firstFree(
+  range: PoolRange,
+  taken: Array<[number, number]>,
+  held: ReadonlySet<string> = new Set(),
+): string | undefined {
   for (let a = range.first; a <= range.last; a++) {
     if (taken.some(([lo, hi]) => a >= lo && a <= hi)) continue;
     const ip = formatIpv4(a);

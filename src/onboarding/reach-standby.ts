@@ -39,7 +39,8 @@ export interface StandbyResult {
   privateIp: string | null;
 }
 
-export const standbyNameOf = (inventory: Inventory, primary: string): string | undefined => inventory.routers[primary]?.standby;
+export const standbyNameOf = (inventory: Inventory, primary: string): string | undefined =>
+  inventory.routers[primary]?.standby;
 
 /** Who the standby is, whether it runs, and its running configuration when it answers. */
 export async function reachStandby(deps: StandbyDeps, primary: string): Promise<StandbyReach> {
@@ -51,16 +52,29 @@ export async function reachStandby(deps: StandbyDeps, primary: string): Promise<
   try {
     const instance = await deps.cloud.describeInstance(entry.region, entry.instanceId);
     // A stopped standby has no SSH to configure it over; EC2 says so faster than a timeout.
-    if (instance.state !== 'running') return { kind: 'unavailable', name, reason: `${name} (${entry.instanceId}) is ${instance.state}` };
+    if (instance.state !== 'running')
+      return {
+        kind: 'unavailable',
+        name,
+        reason: `${name} (${entry.instanceId}) is ${instance.state}`,
+      };
     privateIp = instance.privateIp;
   } catch (err) {
-    return { kind: 'unavailable', name, reason: `EC2 could not describe ${name} (${firstLine(err)})` };
+    return {
+      kind: 'unavailable',
+      name,
+      reason: `EC2 could not describe ${name} (${firstLine(err)})`,
+    };
   }
   try {
     const lines = await deps.routers.router(name).runningConfig();
     return { kind: 'ready', name, privateIp, lines };
   } catch (err) {
-    return { kind: 'unavailable', name, reason: `${name} does not answer over SSH (${firstLine(err)})` };
+    return {
+      kind: 'unavailable',
+      name,
+      reason: `${name} does not answer over SSH (${firstLine(err)})`,
+    };
   }
 }
 
@@ -69,14 +83,24 @@ const firstLine = (err: unknown): string => describeError(err).split('\n')[0] ??
 export const standbyJson = (r: StandbyResult): Json => r as unknown as Json;
 
 export function standbyResultOf(value: Json | undefined): StandbyResult | undefined {
-  return value !== undefined && value !== null && typeof value === 'object' && !Array.isArray(value) && 'applied' in value ? (value as unknown as StandbyResult) : undefined;
+  return value !== undefined &&
+    value !== null &&
+    typeof value === 'object' &&
+    !Array.isArray(value) &&
+    'applied' in value
+    ? (value as unknown as StandbyResult)
+    : undefined;
 }
 
 /**
  * The warning for a standby left behind, in the operator's words: what a failover would drop,
  * and how to put it right. Empty when the standby was updated.
  */
-export function standbyWarning(result: StandbyResult | undefined, consequence: string, fix: string): string {
+export function standbyWarning(
+  result: StandbyResult | undefined,
+  consequence: string,
+  fix: string,
+): string {
   if (!result?.notUpdated || !result.standby) return '';
   return `WARNING: the standby ${result.standby} was not updated (${result.notUpdated}): ${consequence} until you ${fix}.`;
 }

@@ -33,7 +33,8 @@ export interface HubConfig {
   bgpNeighbors: string[];
 }
 
-const startsWith = (line: ConfigLine, ...words: string[]) => line.op === 'set' && words.every((w, i) => line.path[i] === w);
+const startsWith = (line: ConfigLine, ...words: string[]) =>
+  line.op === 'set' && words.every((w, i) => line.path[i] === w);
 
 export function readHubConfig(lines: ConfigLine[], iface = 'wg0'): HubConfig {
   const wgPeers = new Map<string, WireguardPeerConfig>();
@@ -61,7 +62,8 @@ export function readHubConfig(lines: ConfigLine[], iface = 'wg0'): HubConfig {
       if (p[5] === 'local-address' && line.value) peer.localAddress = line.value;
       if (p[5] === 'description' && line.value) peer.description = line.value;
       if (p[5] === 'vti' && p[6] === 'bind' && line.value) peer.vti = line.value;
-      if (p[5] === 'tunnel' && p[7] === 'remote' && p[8] === 'prefix' && line.value) peer.remotePrefixes.push(line.value);
+      if (p[5] === 'tunnel' && p[7] === 'remote' && p[8] === 'prefix' && line.value)
+        peer.remotePrefixes.push(line.value);
     } else if (startsWith(line, 'interfaces', 'vti') && p[2]) {
       const addresses = vtis.get(p[2]) ?? [];
       vtis.set(p[2], addresses);
@@ -88,7 +90,9 @@ export function peerPrefixes(hub: HubConfig): Array<{ peer: string; prefix: stri
   return [
     ...hub.wireguard.peers.flatMap((p) => p.allowedIps.map((prefix) => ({ peer: p.name, prefix }))),
     ...hub.ipsec.flatMap((p) => p.remotePrefixes.map((prefix) => ({ peer: p.name, prefix }))),
-    ...hub.staticRoutes.filter((r) => byVti.has(r.via)).map((r) => ({ peer: byVti.get(r.via)!, prefix: r.prefix })),
+    ...hub.staticRoutes
+      .filter((r) => byVti.has(r.via))
+      .map((r) => ({ peer: byVti.get(r.via)!, prefix: r.prefix })),
   ];
 }
 
@@ -97,7 +101,8 @@ export function peerPrefixes(hub: HubConfig): Array<{ peer: string; prefix: stri
  * files are sent, so the key lives on the router only and is never stored by flatnet.
  */
 export function readPresharedKey(lines: ConfigLine[], peer: string): string | undefined {
-  return lines.find((l) => startsWith(l, 'vpn', 'ipsec', 'authentication', 'psk', peer, 'secret'))?.value;
+  return lines.find((l) => startsWith(l, 'vpn', 'ipsec', 'authentication', 'psk', peer, 'secret'))
+    ?.value;
 }
 
 /** The marker flatnet writes on the peers it adds, so a resumed run recognises its own work. */
@@ -106,5 +111,9 @@ export function ownerMark(runId: string): string {
 }
 
 export function isOwnedBy(description: string | undefined, runId: string): boolean {
-  return description !== undefined && description.split(' ').includes(runId) && description.startsWith('flatnet ');
+  return (
+    description !== undefined &&
+    description.split(' ').includes(runId) &&
+    description.startsWith('flatnet ')
+  );
 }

@@ -27,8 +27,15 @@ export interface WireguardClientInput {
   inventory: Inventory;
 }
 
-export function wireguardSettings(routerName: string, router: RouterEntry): NonNullable<RouterEntry['wireguard']> {
-  if (!router.wireguard) throw new BadInputError(`${routerName} has no WireGuard interface in the inventory`, `add routers.${routerName}.wireguard, or choose a router with --router`);
+export function wireguardSettings(
+  routerName: string,
+  router: RouterEntry,
+): NonNullable<RouterEntry['wireguard']> {
+  if (!router.wireguard)
+    throw new BadInputError(
+      `${routerName} has no WireGuard interface in the inventory`,
+      `add routers.${routerName}.wireguard, or choose a router with --router`,
+    );
   return router.wireguard;
 }
 
@@ -40,7 +47,12 @@ export function renderClientConfig(input: WireguardClientInput): string {
     peerName: input.peerName,
     address: `${input.address}/32`,
     ...(input.privateKey !== undefined ? { privateKey: input.privateKey } : {}),
-    hub: { name: input.routerName, publicKey: wg.publicKey, endpointHost: wg.endpoint.slice(0, colon), endpointPort: Number(wg.endpoint.slice(colon + 1)) },
+    hub: {
+      name: input.routerName,
+      publicKey: wg.publicKey,
+      endpointHost: wg.endpoint.slice(0, colon),
+      endpointPort: Number(wg.endpoint.slice(colon + 1)),
+    },
     allowedIps: input.inventory.network,
     ...(wg.keepaliveSeconds > 0 ? { keepaliveSeconds: wg.keepaliveSeconds } : {}),
   });
@@ -54,12 +66,27 @@ export function renderClientConfig(input: WireguardClientInput): string {
 export async function wireguardClientFiles(input: WireguardClientInput): Promise<ClientFile[]> {
   const text = renderClientConfig(input);
   const base = `${input.peerName}-${input.routerName}`;
-  const files: ClientFile[] = [{ filename: `${base}.conf`, title: `WireGuard configuration for ${input.peerName} (wg-quick)`, content: text }];
+  const files: ClientFile[] = [
+    {
+      filename: `${base}.conf`,
+      title: `WireGuard configuration for ${input.peerName} (wg-quick)`,
+      content: text,
+    },
+  ];
   if (input.privateKey !== undefined) {
     // Loaded here, not at start: only add-peer draws QR codes, and an idle process should not carry it.
     const { default: QRCode } = await import('qrcode');
-    const png = await QRCode.toBuffer(text, { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 480 });
-    files.push({ filename: `${base}-qr.png`, title: `QR code for the WireGuard app (${input.peerName})`, content: png });
+    const png = await QRCode.toBuffer(text, {
+      type: 'png',
+      errorCorrectionLevel: 'M',
+      margin: 2,
+      width: 480,
+    });
+    files.push({
+      filename: `${base}-qr.png`,
+      title: `QR code for the WireGuard app (${input.peerName})`,
+      content: png,
+    });
   }
   return files;
 }
@@ -68,7 +95,15 @@ export async function wireguardClientFiles(input: WireguardClientInput): Promise
 export function ipsecClientFiles(hubPeer: IpsecPeerSpec, side: HubSide): ClientFile[] {
   const base = `${hubPeer.name}-${side.hubName}`;
   return [
-    { filename: `${base}-vyos.txt`, title: `VyOS commands for site ${hubPeer.name}`, content: renderRemoteVyos(hubPeer, side) },
-    { filename: `${base}-swanctl.conf`, title: `strongSwan swanctl.conf for site ${hubPeer.name}`, content: renderSwanctl(hubPeer, side) },
+    {
+      filename: `${base}-vyos.txt`,
+      title: `VyOS commands for site ${hubPeer.name}`,
+      content: renderRemoteVyos(hubPeer, side),
+    },
+    {
+      filename: `${base}-swanctl.conf`,
+      title: `strongSwan swanctl.conf for site ${hubPeer.name}`,
+      content: renderSwanctl(hubPeer, side),
+    },
   ];
 }

@@ -15,11 +15,21 @@ export interface DeliveryDeps {
   clientFilesDir?: string;
 }
 
-export async function sendClientFiles(deps: DeliveryDeps, run: Readonly<Run>, message: string, files: ClientFile[]): Promise<string> {
+export async function sendClientFiles(
+  deps: DeliveryDeps,
+  run: Readonly<Run>,
+  message: string,
+  files: ClientFile[],
+): Promise<string> {
   const names = files.map((f) => f.filename).join(', ');
   if (run.origin.kind === 'slack' && deps.chat) {
     await deps.chat.sendDirect(run.requester, { text: message });
-    for (const file of files) await deps.chat.uploadDirectFile(run.requester, { filename: file.filename, title: file.title, content: file.content });
+    for (const file of files)
+      await deps.chat.uploadDirectFile(run.requester, {
+        filename: file.filename,
+        title: file.title,
+        content: file.content,
+      });
     return `sent privately to <@${run.requester}>: ${names}`;
   }
   const dir = resolve(deps.clientFilesDir ?? '.flatnet/out', run.id);

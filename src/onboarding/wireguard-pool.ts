@@ -10,5 +10,8 @@ export function poolRefOf(inventory: Inventory, router: string): PoolRef {
 
 /** Every address the router's WireGuard interface already uses: peers' allowed-ips and its own. */
 export function routerAddressesOf(hub: HubConfig): RouterAddresses {
-  return { peerPrefixes: hub.wireguard.peers.flatMap((p) => p.allowedIps), interfaceAddresses: hub.wireguard.addresses };
+  return {
+    peerPrefixes: hub.wireguard.peers.flatMap((p) => p.allowedIps),
+    interfaceAddresses: hub.wireguard.addresses,
+  };
 }

@@ -29,7 +29,10 @@ export async function closeGracefully(closables: Closables, deadlineMs: number):
         // BullMQ's close() cannot be upgraded to a forced one once it started, so we stop
         // waiting instead: abort the processors that listen, and let the caller exit. The
         // jobs' locks then lapse and another worker resumes them at their saved cursor.
-        log.warn({ deadlineMs }, 'worker still busy at the shutdown deadline: leaving its runs to be resumed by another worker');
+        log.warn(
+          { deadlineMs },
+          'worker still busy at the shutdown deadline: leaving its runs to be resumed by another worker',
+        );
         worker.cancelAllJobs('shutdown deadline reached');
       }
     }),

@@ -14,7 +14,15 @@ export interface QueueRuntime {
   producer: Redis;
   runQueue: RunQueue;
   /** Starts a worker for the engine's runs on a `worker` connection of its own. */
-  startRunWorker(engine: Engine, options?: { concurrency?: number; lockDurationMs?: number; stalledIntervalMs?: number; maxStalledCount?: number }): Promise<Worker>;
+  startRunWorker(
+    engine: Engine,
+    options?: {
+      concurrency?: number;
+      lockDurationMs?: number;
+      stalledIntervalMs?: number;
+      maxStalledCount?: number;
+    },
+  ): Promise<Worker>;
   /** Workers (up to the deadline), then the queue, then every connection this runtime made. */
   closeGracefully(deadlineMs: number): Promise<void>;
 }
@@ -23,7 +31,11 @@ export interface QueueRuntime {
  * Everything a bot or worker process needs from the queue, with its lifetime in one place.
  * `flatnet bot` uses `producer` and `runQueue`; `flatnet worker` also calls `startRunWorker`.
  */
-export async function createQueueRuntime(options: { url: string; prefix?: string; logger: Logger }): Promise<QueueRuntime> {
+export async function createQueueRuntime(options: {
+  url: string;
+  prefix?: string;
+  logger: Logger;
+}): Promise<QueueRuntime> {
   const prefix = options.prefix ?? DEFAULT_PREFIX;
   const producer = await createRedisConnection(options.url, 'producer');
   const runQueue = createRunQueue({ connection: producer, prefix });
@@ -51,6 +63,10 @@ export async function createQueueRuntime(options: { url: string; prefix?: string
       workers.push(worker);
       return worker;
     },
-    closeGracefully: (deadlineMs) => closeGracefully({ workers, queues: [runQueue], connections, logger: options.logger }, deadlineMs),
+    closeGracefully: (deadlineMs) =>
+      closeGracefully(
+        { workers, queues: [runQueue], connections, logger: options.logger },
+        deadlineMs,
+      ),
   };
 }

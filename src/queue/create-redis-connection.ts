@@ -32,7 +32,9 @@ export async function createRedisConnection(
   const redis = new Redis(url, {
     lazyConnect: true,
     connectTimeout,
-    ...(role === 'worker' ? { maxRetriesPerRequest: null } : { enableOfflineQueue: false, maxRetriesPerRequest: 1 }),
+    ...(role === 'worker'
+      ? { maxRetriesPerRequest: null }
+      : { enableOfflineQueue: false, maxRetriesPerRequest: 1 }),
   });
   // Without a listener ioredis prints every reconnect attempt as an unhandled error event.
   redis.on('error', () => {});

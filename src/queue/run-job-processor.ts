@@ -13,7 +13,10 @@ const jobNames: readonly RunJobName[] = ['plan', 'exec', 'expire'];
  * key and this worker's token) and an ownership check, so a worker that lost the job can
  * neither save nor act. Errors no retry can fix fail the job at once.
  */
-export function createRunJobProcessor(engine: Engine, options: { lockDurationMs: number; logger: Logger }): Processor<RunJobData> {
+export function createRunJobProcessor(
+  engine: Engine,
+  options: { lockDurationMs: number; logger: Logger },
+): Processor<RunJobData> {
   return async (job: Job<RunJobData>, token?: string) => {
     const name = job.name as RunJobName;
     if (!jobNames.includes(name)) throw new UnrecoverableError(`unknown run job "${job.name}"`);
@@ -44,7 +47,10 @@ export function createRunJobProcessor(engine: Engine, options: { lockDurationMs:
         throw new DelayedError();
       }
       if (isNonRetryable(err)) {
-        options.logger.warn({ runId, err: describeError(err) }, 'run failed for a reason no retry can fix');
+        options.logger.warn(
+          { runId, err: describeError(err) },
+          'run failed for a reason no retry can fix',
+        );
         throw new UnrecoverableError(describeError(err));
       }
       throw err;
@@ -53,7 +59,9 @@ export function createRunJobProcessor(engine: Engine, options: { lockDurationMs:
 }
 
 /** For `startWorker({ onJobGaveUp })`: a run whose job will not be tried again says so. */
-export function recordGaveUp(engine: Engine): (job: Job<RunJobData>, reason: string) => Promise<void> {
+export function recordGaveUp(
+  engine: Engine,
+): (job: Job<RunJobData>, reason: string) => Promise<void> {
   return async (job, reason) => {
     if (job.name === 'expire') return;
     await engine.abandon(job.data.runId, reason);

@@ -11,7 +11,8 @@ export const DEFAULT_PREFIX = 'flatnet';
  * (`r-7k2m9q`) never do, and the suffix keeps them non-numeric anyway.
  */
 export function runJobId(name: RunJobName, runId: string): string {
-  if (runId.includes(':')) throw new Error(`run id ${runId} contains ':', which BullMQ job ids may not`);
+  if (runId.includes(':'))
+    throw new Error(`run id ${runId} contains ':', which BullMQ job ids may not`);
   return `${runId}-${name}`;
 }
 
@@ -21,7 +22,9 @@ export function runJobId(name: RunJobName, runId: string): string {
  */
 export function assertValidPrefix(prefix: string): void {
   if (!/^(\{[A-Za-z0-9_.-]+\}|[A-Za-z0-9_.{}-]+)$/.test(prefix)) {
-    throw new Error(`queue prefix "${prefix}" is not usable: use letters, digits, '-', '_', '.', optionally in {braces} for Redis Cluster`);
+    throw new Error(
+      `queue prefix "${prefix}" is not usable: use letters, digits, '-', '_', '.', optionally in {braces} for Redis Cluster`,
+    );
   }
 }
 
@@ -40,7 +43,11 @@ export interface RunQueue extends RunQueuePort {
   close(): Promise<void>;
 }
 
-export function createRunQueue(options: { connection: Redis; prefix?: string; jobOptions?: JobsOptions }): RunQueue {
+export function createRunQueue(options: {
+  connection: Redis;
+  prefix?: string;
+  jobOptions?: JobsOptions;
+}): RunQueue {
   const prefix = options.prefix ?? DEFAULT_PREFIX;
   assertValidPrefix(prefix);
   const queue = new Queue<RunJobData>(RUN_QUEUE_NAME, {
@@ -51,7 +58,11 @@ export function createRunQueue(options: { connection: Redis; prefix?: string; jo
   return {
     queue,
     async enqueue(name, runId, enqueueOptions = {}) {
-      await queue.add(name, { runId }, { jobId: runJobId(name, runId), delay: Math.max(0, enqueueOptions.delayMs ?? 0) });
+      await queue.add(
+        name,
+        { runId },
+        { jobId: runJobId(name, runId), delay: Math.max(0, enqueueOptions.delayMs ?? 0) },
+      );
     },
     close: () => queue.close(),
   };

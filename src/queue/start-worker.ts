@@ -41,7 +41,11 @@ export function startWorker(options: StartWorkerOptions): Worker<RunJobData> {
 
   const gaveUp = (job: Job<RunJobData>, reason: string): void => {
     if (!options.onJobGaveUp) return;
-    options.onJobGaveUp(job, reason).catch((err: unknown) => log.error({ err, jobId: job.id }, 'could not record a failed job on its run'));
+    options
+      .onJobGaveUp(job, reason)
+      .catch((err: unknown) =>
+        log.error({ err, jobId: job.id }, 'could not record a failed job on its run'),
+      );
   };
 
   worker.on('failed', (job, err) => {
@@ -49,7 +53,16 @@ export function startWorker(options: StartWorkerOptions): Worker<RunJobData> {
     const unrecoverable = err.name === 'UnrecoverableError';
     // BullMQ emits 'failed' for every failed attempt; only the last one ends the run.
     const final = unrecoverable || job.attemptsMade >= (job.opts.attempts ?? 1);
-    log.warn({ jobId: job.id, runId: job.data.runId, attemptsMade: job.attemptsMade, final, err: err.message }, 'run job failed');
+    log.warn(
+      {
+        jobId: job.id,
+        runId: job.data.runId,
+        attemptsMade: job.attemptsMade,
+        final,
+        err: err.message,
+      },
+      'run job failed',
+    );
     if (final) gaveUp(job, err.message);
   });
 
@@ -59,7 +72,8 @@ export function startWorker(options: StartWorkerOptions): Worker<RunJobData> {
     log.warn({ jobId }, 'run job stalled: its worker died or blocked; another worker resumes it');
     void (async () => {
       const job = await Job.fromId<RunJobData>(worker, jobId);
-      if (job && (await job.isFailed())) gaveUp(job, job.failedReason || 'the job stalled more often than maxStalledCount allows');
+      if (job && (await job.isFailed()))
+        gaveUp(job, job.failedReason || 'the job stalled more often than maxStalledCount allows');
     })().catch((err: unknown) => log.error({ err, jobId }, 'could not inspect a stalled job'));
   });
 

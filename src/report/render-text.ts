@@ -6,7 +6,10 @@ import type { Block } from '../slack/chat-port.js';
  * turned into plain symbols, mentions and links into readable text.
  */
 export function blocksToText(blocks: Block[]): string {
-  return blocks.map(renderBlock).filter((s) => s !== '').join('\n');
+  return blocks
+    .map(renderBlock)
+    .filter((s) => s !== '')
+    .join('\n');
 }
 
 const RULE = '─'.repeat(40);
@@ -67,7 +70,9 @@ function renderFields(fields: unknown[]): string {
   const rows = fields.map((f) => {
     const text = plainOf(f);
     const nl = text.indexOf('\n');
-    return nl === -1 ? { label: text, value: '' } : { label: text.slice(0, nl), value: text.slice(nl + 1).replace(/\n/g, ' ') };
+    return nl === -1
+      ? { label: text, value: '' }
+      : { label: text.slice(0, nl), value: text.slice(nl + 1).replace(/\n/g, ' ') };
   });
   const width = Math.max(...rows.filter((r) => r.value).map((r) => r.label.length), 0);
   return rows.map((r) => (r.value ? `${r.label.padEnd(width)}  ${r.value}` : r.label)).join('\n');
@@ -76,9 +81,17 @@ function renderFields(fields: unknown[]): string {
 function richText(block: Block): string {
   const walk = (node: unknown): string => {
     if (typeof node !== 'object' || node === null) return '';
-    const n = node as { text?: unknown; elements?: unknown; user_id?: unknown; url?: unknown; name?: unknown; type?: string };
+    const n = node as {
+      text?: unknown;
+      elements?: unknown;
+      user_id?: unknown;
+      url?: unknown;
+      name?: unknown;
+      type?: string;
+    };
     if (n.type === 'user' && typeof n.user_id === 'string') return `@${n.user_id}`;
-    if (n.type === 'emoji' && typeof n.name === 'string') return emojiSymbol(n.name) ?? `:${n.name}:`;
+    if (n.type === 'emoji' && typeof n.name === 'string')
+      return emojiSymbol(n.name) ?? `:${n.name}:`;
     if (typeof n.text === 'string') return n.text;
     if (n.type === 'link' && typeof n.url === 'string') return n.url;
     return arrayOf(n.elements).map(walk).join('');
@@ -105,7 +118,10 @@ export function mrkdwnToText(text: string): string {
   return text
     .split(/(```[\s\S]*?```|`[^`\n]*`)/)
     .map((part, i) => {
-      if (i % 2 === 1) return unescapeEntities(part.startsWith('```') ? part.slice(3, -3).replace(/^\n|\n$/g, '') : part.slice(1, -1));
+      if (i % 2 === 1)
+        return unescapeEntities(
+          part.startsWith('```') ? part.slice(3, -3).replace(/^\n|\n$/g, '') : part.slice(1, -1),
+        );
       return unescapeEntities(stripMarkers(replaceEmoji(replaceTokens(part))));
     })
     .join('');
@@ -117,7 +133,8 @@ function replaceTokens(text: string): string {
     const [target = '', label] = splitOnce(inner, '|');
     if (target.startsWith('@')) return label ? `@${label.replace(/^@/, '')}` : target;
     if (target.startsWith('#')) return label ? `#${label}` : target;
-    if (target.startsWith('!subteam^')) return label ? `@${label.replace(/^@/, '')}` : `@${target.slice(9)}`;
+    if (target.startsWith('!subteam^'))
+      return label ? `@${label.replace(/^@/, '')}` : `@${target.slice(9)}`;
     if (target.startsWith('!date^')) return label ?? target;
     if (target.startsWith('!')) return `@${target.slice(1)}`;
     return label ? `${label} (${target})` : target;

@@ -15,9 +15,15 @@ export function statusReportOf(run: Pick<Run, 'steps'>): StatusReport | undefine
   const r = result as Record<string, unknown>;
   if (!Array.isArray(r.routers) || !Array.isArray(r.regions)) return undefined;
   const routersOk = (r.routers as unknown[]).every(
-    (x) => isRecord(x) && typeof x.router === 'string' && typeof x.region === 'string' && Array.isArray(x.tunnels),
+    (x) =>
+      isRecord(x) &&
+      typeof x.router === 'string' &&
+      typeof x.region === 'string' &&
+      Array.isArray(x.tunnels),
   );
-  const regionsOk = (r.regions as unknown[]).every((x) => isRecord(x) && typeof x.region === 'string' && Array.isArray(x.tunnels));
+  const regionsOk = (r.regions as unknown[]).every(
+    (x) => isRecord(x) && typeof x.region === 'string' && Array.isArray(x.tunnels),
+  );
   if (!routersOk || !regionsOk) return undefined;
   return {
     scope: typeof r.scope === 'string' ? r.scope : '*',

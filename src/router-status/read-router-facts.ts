@@ -20,7 +20,14 @@ export interface RouterFactsReport {
   router: string;
   region: string;
   role: string;
-  instance?: { id: string; type: string; state: string; privateIp?: string; networkInterfaceId?: string; sourceDestCheck?: boolean };
+  instance?: {
+    id: string;
+    type: string;
+    state: string;
+    privateIp?: string;
+    networkInterfaceId?: string;
+    sourceDestCheck?: boolean;
+  };
   load5?: number;
   loadThreshold: number;
   elasticIp?: { publicIp: string; heldBy: string };
@@ -30,9 +37,19 @@ export interface RouterFactsReport {
   problems: string[];
 }
 
-export async function readRouterFacts(deps: RouterStatusDeps, name: string): Promise<RouterFactsReport> {
+export async function readRouterFacts(
+  deps: RouterStatusDeps,
+  name: string,
+): Promise<RouterFactsReport> {
   const entry = deps.inventory.routers[name]!;
-  const report: RouterFactsReport = { router: name, region: entry.region, role: entry.role, loadThreshold: deps.inventory.monitor.loadThreshold, routes: [], problems: [] };
+  const report: RouterFactsReport = {
+    router: name,
+    region: entry.region,
+    role: entry.role,
+    loadThreshold: deps.inventory.monitor.loadThreshold,
+    routes: [],
+    problems: [],
+  };
   const attempt = async (what: string, read: () => Promise<void>) => {
     try {
       await read();
@@ -43,28 +60,55 @@ export async function readRouterFacts(deps: RouterStatusDeps, name: string): Pro
   await Promise.all([
     attempt('EC2 instance', async () => {
       const i = await deps.cloud.describeInstance(entry.region, entry.instanceId);
-      report.instance = { id: i.instanceId, type: i.type, state: i.state, ...(i.privateIp ? { privateIp: i.privateIp } : {}), ...(i.networkInterfaceId ? { networkInterfaceId: i.networkInterfaceId } : {}), sourceDestCheck: i.sourceDestCheck };
+      report.instance = {
+        id: i.instanceId,
+        type: i.type,
+        state: i.state,
+        ...(i.privateIp ? { privateIp: i.privateIp } : {}),
+        ...(i.networkInterfaceId ? { networkInterfaceId: i.networkInterfaceId } : {}),
+        sourceDestCheck: i.sourceDestCheck,
+      };
     }),
     attempt('load (SSH)', async () => {
       report.load5 = (await deps.routers.router(name).loadAverage()).load5;
     }),
     attempt('current run', async () => {
       const holder = await deps.locks.whoHolds(name);
-      if (holder) report.busyWith = { runId: holder.runId, kind: holder.kind, requester: holder.requester, since: holder.since };
+      if (holder)
+        report.busyWith = {
+          runId: holder.runId,
+          kind: holder.kind,
+          requester: holder.requester,
+          since: holder.since,
+        };
     }),
   ]);
   const eni = report.instance?.networkInterfaceId;
   await Promise.all([
     entry.elasticIp &&
       attempt('Elastic IP', async () => {
-        const address = await deps.cloud.describeAddress(entry.region, entry.elasticIp!.allocationId);
-        const holder = Object.entries(deps.inventory.routers).find(([, r]) => r.instanceId === address.instanceId)?.[0];
-        report.elasticIp = { publicIp: address.publicIp, heldBy: holder ?? address.instanceId ?? address.networkInterfaceId ?? 'nobody' };
+        const address = await deps.cloud.describeAddress(
+          entry.region,
+          entry.elasticIp!.allocationId,
+        );
+        const holder = Object.entries(deps.inventory.routers).find(
+          ([, r]) => r.instanceId === address.instanceId,
+        )?.[0];
+        report.elasticIp = {
+          publicIp: address.publicIp,
+          heldBy: holder ?? address.instanceId ?? address.networkInterfaceId ?? 'nobody',
+        };
       }),
     eni &&
       attempt('routes', async () => {
-        const tables = await deps.cloud.describeRouteTables(entry.region, { networkInterfaceId: eni });
-        report.routes = tables.flatMap((t) => t.routes.filter((r) => r.networkInterfaceId === eni).map((r) => ({ table: t.id, destination: r.destination, state: r.state })));
+        const tables = await deps.cloud.describeRouteTables(entry.region, {
+          networkInterfaceId: eni,
+        });
+        report.routes = tables.flatMap((t) =>
+          t.routes
+            .filter((r) => r.networkInterfaceId === eni)
+            .map((r) => ({ table: t.id, destination: r.destination, state: r.state })),
+        );
       }),
   ]);
   return report;
@@ -72,16 +116,32 @@ export async function readRouterFacts(deps: RouterStatusDeps, name: string): Pro
 
 export function describeRouterFacts(r: RouterFactsReport): string {
   const lines = [`${r.router} (${r.role}, ${r.region})`];
-  if (r.instance) lines.push(`instance ${r.instance.id} · ${r.instance.type} · ${r.instance.state}${r.instance.privateIp ? ` · ${r.instance.privateIp}` : ''}${r.instance.sourceDestCheck ? ' · source/dest check ON (cannot forward)' : ''}`);
-  if (r.load5 !== undefined) lines.push(`5-minute load ${r.load5.toFixed(2)} (scale-up threshold ${r.loadThreshold})`);
+  if (r.instance)
+    lines.push(
+      `instance ${r.instance.id} · ${r.instance.type} · ${r.instance.state}${r.instance.privateIp ? ` · ${r.instance.privateIp}` : ''}${r.instance.sourceDestCheck ? ' · source/dest check ON (cannot forward)' : ''}`,
+    );
+  if (r.load5 !== undefined)
+    lines.push(`5-minute load ${r.load5.toFixed(2)} (scale-up threshold ${r.loadThreshold})`);
   if (r.elasticIp) lines.push(`Elastic IP ${r.elasticIp.publicIp} held by ${r.elasticIp.heldBy}`);
-  lines.push(r.routes.length > 0 ? `${r.routes.length} routes point at it: ${summarizeRoutes(r.routes)}` : 'no VPC route points at it');
-  lines.push(r.busyWith ? `busy: ${r.busyWith.runId} (${r.busyWith.kind} by <@${r.busyWith.requester}>)` : 'no run holds it');
+  lines.push(
+    r.routes.length > 0
+      ? `${r.routes.length} routes point at it: ${summarizeRoutes(r.routes)}`
+      : 'no VPC route points at it',
+  );
+  lines.push(
+    r.busyWith
+      ? `busy: ${r.busyWith.runId} (${r.busyWith.kind} by <@${r.busyWith.requester}>)`
+      : 'no run holds it',
+  );
   for (const p of r.problems) lines.push(`could not read ${p}`);
   return lines.join('\n');
 }
 
 function summarizeRoutes(routes: RouterFactsReport['routes']): string {
-  const shown = routes.slice(0, 12).map((r) => `${r.destination}${r.state === 'blackhole' ? ' (blackhole)' : ''}`);
-  return routes.length > 12 ? `${shown.join(', ')} … and ${routes.length - 12} more` : shown.join(', ');
+  const shown = routes
+    .slice(0, 12)
+    .map((r) => `${r.destination}${r.state === 'blackhole' ? ' (blackhole)' : ''}`);
+  return routes.length > 12
+    ? `${shown.join(', ')} … and ${routes.length - 12} more`
+    : shown.join(', ');
 }

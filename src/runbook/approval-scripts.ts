@@ -126,7 +126,11 @@ export async function runDecideScript(
   keys: RunStoreKeys,
   input: { runId: string; user: string; decision: 'approve' | 'reject'; now: number },
 ): Promise<DecideVerdict> {
-  const record = JSON.stringify({ user: input.user, decision: input.decision === 'approve' ? 'approved' : 'rejected', at: input.now });
+  const record = JSON.stringify({
+    user: input.user,
+    decision: input.decision === 'approve' ? 'approved' : 'rejected',
+    at: input.now,
+  });
   const reply = await decideScript.run(
     redis,
     [keys.run(input.runId), keys.events(input.runId), keys.audit],
@@ -135,8 +139,17 @@ export async function runDecideScript(
   return verdictOf(reply);
 }
 
-export async function runExpireScript(redis: Redis, keys: RunStoreKeys, runId: string, now: number): Promise<'expired' | 'missing' | 'not-waiting'> {
-  const [code] = (await expireScript.run(redis, [keys.run(runId), keys.events(runId), keys.audit], [runId, now])) as [string];
+export async function runExpireScript(
+  redis: Redis,
+  keys: RunStoreKeys,
+  runId: string,
+  now: number,
+): Promise<'expired' | 'missing' | 'not-waiting'> {
+  const [code] = (await expireScript.run(
+    redis,
+    [keys.run(runId), keys.events(runId), keys.audit],
+    [runId, now],
+  )) as [string];
   return code as 'expired' | 'missing' | 'not-waiting';
 }
 
@@ -146,8 +159,14 @@ export async function runCancelScript(
   runId: string,
   user: string,
   now: number,
-): Promise<{ code: 'cancelled' | 'missing' | 'not-approver' } | { code: 'not-waiting'; status: string }> {
-  const [code, status] = (await cancelScript.run(redis, [keys.run(runId), keys.events(runId), keys.audit], [runId, user, now])) as [string, string?];
+): Promise<
+  { code: 'cancelled' | 'missing' | 'not-approver' } | { code: 'not-waiting'; status: string }
+> {
+  const [code, status] = (await cancelScript.run(
+    redis,
+    [keys.run(runId), keys.events(runId), keys.audit],
+    [runId, user, now],
+  )) as [string, string?];
   if (code === 'not-waiting') return { code, status: String(status) };
   return { code: code as 'cancelled' | 'missing' | 'not-approver' };
 }

@@ -10,7 +10,11 @@ export function describeRefusal(run: Run, user: string, verdict: DecideVerdict):
     case 'not-approver': {
       const label = run.approval?.approversLabel;
       const who = listWords((run.approval?.approvers ?? []).map((u) => `<@${u}>`));
-      const may = label ? `only members of ${label}${who ? ` (${who})` : ''} may approve ${run.kind} runs` : who ? `${who} may approve it` : '';
+      const may = label
+        ? `only members of ${label}${who ? ` (${who})` : ''} may approve ${run.kind} runs`
+        : who
+          ? `${who} may approve it`
+          : '';
       return `you are not an approver of run ${run.id}${may ? `; ${may}` : ''}`;
     }
     case 'already-counted':
@@ -31,10 +35,14 @@ function describeClosed(run: Run, _user: string): string {
     const expiresAt = run.approval?.expiresAt ?? run.updatedAt;
     return `run ${run.id} expired at ${formatUtcTime(expiresAt)} (${formatDuration(expiresAt - run.createdAt)}); ask again with \`${describeCommand(run)}\``;
   }
-  if (run.status === 'rejected' && rejection) return `run ${run.id} was already rejected by <@${rejection.user}> at ${formatUtcTime(rejection.at)}`;
-  if (run.status === 'planning') return `run ${run.id} is still being planned; the approval prompt appears once the plan is ready`;
-  if (run.status === 'cancelled') return `run ${run.id} was cancelled; ask again with \`${describeCommand(run)}\``;
+  if (run.status === 'rejected' && rejection)
+    return `run ${run.id} was already rejected by <@${rejection.user}> at ${formatUtcTime(rejection.at)}`;
+  if (run.status === 'planning')
+    return `run ${run.id} is still being planned; the approval prompt appears once the plan is ready`;
+  if (run.status === 'cancelled')
+    return `run ${run.id} was cancelled; ask again with \`${describeCommand(run)}\``;
   const last = approvals.at(-1);
-  if (last) return `run ${run.id} was already approved by ${listWords(approvals.map((d) => `<@${d.user}>`))} at ${formatUtcTime(last.at)}`;
+  if (last)
+    return `run ${run.id} was already approved by ${listWords(approvals.map((d) => `<@${d.user}>`))} at ${formatUtcTime(last.at)}`;
   return `run ${run.id} is ${run.status} and needs no approval`;
 }

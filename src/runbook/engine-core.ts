@@ -45,10 +45,18 @@ export class RunClosedError extends Error {
 
 /** Errors no retry can fix: BullMQ should fail the job at once. */
 export function isNonRetryable(err: unknown): boolean {
-  return err instanceof FlatnetError && (err.code === 'BAD_INPUT' || err.code === 'FORBIDDEN' || err.code === 'UNKNOWN_TARGET');
+  return (
+    err instanceof FlatnetError &&
+    (err.code === 'BAD_INPUT' || err.code === 'FORBIDDEN' || err.code === 'UNKNOWN_TARGET')
+  );
 }
 
-export function makeEvent(run: Run, type: RunEvent['type'], at: number, extra: Omit<Partial<RunEvent>, 'type' | 'runId' | 'at'> = {}): RunEvent {
+export function makeEvent(
+  run: Run,
+  type: RunEvent['type'],
+  at: number,
+  extra: Omit<Partial<RunEvent>, 'type' | 'runId' | 'at'> = {},
+): RunEvent {
   return { type, runId: run.id, at, ...extra };
 }
 
@@ -67,13 +75,22 @@ export async function announce<D>(core: EngineCore<D>, run: Run, event: RunEvent
  * Saves the record with the worker's fence. A lost fence or a run closed elsewhere stops the
  * worker (by throwing) before it can act again.
  */
-export async function saveOrStop<D>(core: EngineCore<D>, run: Run, fence?: { lockKey: string; token: string }): Promise<void> {
+export async function saveOrStop<D>(
+  core: EngineCore<D>,
+  run: Run,
+  fence?: { lockKey: string; token: string },
+): Promise<void> {
   run.updatedAt = core.clock();
   const saved = await core.store.save(run, fence);
   if (saved.ok) return;
   if (saved.reason === 'closed') throw new RunClosedError(saved.status ?? 'cancelled');
-  if (saved.reason === 'not-owner') throw new OwnershipLostError(`this worker no longer holds run ${run.id}`);
-  throw new FlatnetError('INTERNAL', `run ${run.id} vanished from Redis while it was being processed`, 'check Redis persistence (AOF) and maxmemory-policy noeviction');
+  if (saved.reason === 'not-owner')
+    throw new OwnershipLostError(`this worker no longer holds run ${run.id}`);
+  throw new FlatnetError(
+    'INTERNAL',
+    `run ${run.id} vanished from Redis while it was being processed`,
+    'check Redis persistence (AOF) and maxmemory-policy noeviction',
+  );
 }
 
 /** Sets the final status and outcome, saves, and says `finished`. */
@@ -82,7 +99,12 @@ export async function finishRun<D>(
   run: Run,
   status: RunStatus,
   outcome: string,
-  options: { fence?: { lockKey: string; token: string }; error?: string; user?: string; releaseTarget?: string } = {},
+  options: {
+    fence?: { lockKey: string; token: string };
+    error?: string;
+    user?: string;
+    releaseTarget?: string;
+  } = {},
 ): Promise<void> {
   run.status = status;
   run.outcome = outcome;
@@ -92,10 +114,25 @@ export async function finishRun<D>(
   // here leaves a run whose only remaining act is saving its final status.)
   // Only while this worker still holds the job: a stale worker must not free the lease of
   // the worker that took the run over (the lease is per run, so it would match).
-  const stillOwner = !options.fence || (await core.redis.get(options.fence.lockKey)) === options.fence.token;
+  const stillOwner =
+    !options.fence || (await core.redis.get(options.fence.lockKey)) === options.fence.token;
   if (options.releaseTarget && stillOwner) {
-    await core.locks.release(options.releaseTarget, run.id).catch((err: unknown) => core.log.warn({ err: String(err) }, 'could not release a target lease; it expires by itself'));
+    await core.locks
+      .release(options.releaseTarget, run.id)
+      .catch((err: unknown) =>
+        core.log.warn(
+          { err: String(err) },
+          'could not release a target lease; it expires by itself',
+        ),
+      );
   }
   await saveOrStop(core, run, options.fence);
-  await emit(core, run, makeEvent(run, 'finished', core.clock(), { text: outcome, ...(options.user ? { user: options.user } : {}) }));
+  await emit(
+    core,
+    run,
+    makeEvent(run, 'finished', core.clock(), {
+      text: outcome,
+      ...(options.user ? { user: options.user } : {}),
+    }),
+  );
 }

@@ -2,7 +2,12 @@ import type { Redis } from 'ioredis';
 import { BadInputError, describeError, FlatnetError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { runCancelScript, runDecideScript, runExpireScript } from './approval-scripts.js';
-import { describeBusyTarget, describeCommand, formatDuration, formatUtcTime } from './describe-run.js';
+import {
+  describeBusyTarget,
+  describeCommand,
+  formatDuration,
+  formatUtcTime,
+} from './describe-run.js';
 import { announce, finishRun, makeEvent, saveOrStop, type EngineCore } from './engine-core.js';
 import { describeRefusal } from './describe-refusal.js';
 import { makeRunId } from './make-run-id.js';
@@ -11,7 +16,13 @@ import { processRun } from './process-run.js';
 import type { RunJobHandle, RunQueuePort } from './run-queue-port.js';
 import { RunStore } from './run-store.js';
 import { TargetLock, type LockHolder } from './target-lock.js';
-import { FINAL_STATUSES, type ApprovalPolicy, type Run, type RunKind, type Runbook } from './types.js';
+import {
+  FINAL_STATUSES,
+  type ApprovalPolicy,
+  type Run,
+  type RunKind,
+  type Runbook,
+} from './types.js';
 import type { SubmitInput } from './run-request.js';
 
 export type { SubmitInput };
@@ -76,7 +87,12 @@ export function createEngine<D>(options: EngineOptions<D>): Engine {
 
   async function mustGet(runId: string): Promise<Run> {
     const run = await store.get(runId);
-    if (!run) throw new FlatnetError('UNKNOWN_TARGET', `there is no run ${runId}`, 'check the run id in the thread or in `/router history`');
+    if (!run)
+      throw new FlatnetError(
+        'UNKNOWN_TARGET',
+        `there is no run ${runId}`,
+        'check the run id in the thread or in `/router history`',
+      );
     return run;
   }
 
@@ -86,9 +102,15 @@ export function createEngine<D>(options: EngineOptions<D>): Engine {
 
     async submit(input) {
       const runbook = options.runbooks[input.kind];
-      if (!runbook) throw new BadInputError(`flatnet has no runbook for "${input.kind}"`, 'see `/vpn help` and `/router help` for what can be run');
+      if (!runbook)
+        throw new BadInputError(
+          `flatnet has no runbook for "${input.kind}"`,
+          'see `/vpn help` and `/router help` for what can be run',
+        );
       const now = core.clock();
-      const approval = input.approval ? checkApproval(input.approval, input.requester, now) : undefined;
+      const approval = input.approval
+        ? checkApproval(input.approval, input.requester, now)
+        : undefined;
       const run: Run = {
         id: makeRunId(),
         kind: input.kind,
@@ -107,21 +129,35 @@ export function createEngine<D>(options: EngineOptions<D>): Engine {
       };
       // Refuse early when the router is visibly busy: cheaper than a run that fails later.
       // A runbook that waits for its target queues behind the holder instead.
-      const lockTarget = input.dryRun || runbook.whenBusy === 'wait' ? undefined : runbook.lockTarget?.(run);
+      const lockTarget =
+        input.dryRun || runbook.whenBusy === 'wait' ? undefined : runbook.lockTarget?.(run);
       const holder = lockTarget ? await unlessRedisIsDown(locks.whoHolds(lockTarget)) : undefined;
-      if (lockTarget && holder) throw new FlatnetError('LOCKED', describeBusyTarget(lockTarget, holder));
+      if (lockTarget && holder)
+        throw new FlatnetError('LOCKED', describeBusyTarget(lockTarget, holder));
 
       const created = makeEvent(run, 'created', now, { user: input.requester });
       for (let attempt = 0; !(await unlessRedisIsDown(store.create(run, created))); attempt++) {
-        if (attempt >= 5) throw new FlatnetError('INTERNAL', 'could not find a free run id after 6 tries', 'check that Redis is not full of old runs');
+        if (attempt >= 5)
+          throw new FlatnetError(
+            'INTERNAL',
+            'could not find a free run id after 6 tries',
+            'check that Redis is not full of old runs',
+          );
         run.id = makeRunId();
         created.runId = run.id;
       }
       try {
         await options.queue.enqueue('plan', run.id);
       } catch (err) {
-        await finishRun(core, run, 'failed', 'Nothing was changed: the run could not be queued.', { error: String(err) }).catch(() => undefined);
-        throw new FlatnetError('REDIS', `run ${run.id} could not be queued`, 'check that Redis is up (REDIS_URL), then ask again', { cause: err });
+        await finishRun(core, run, 'failed', 'Nothing was changed: the run could not be queued.', {
+          error: String(err),
+        }).catch(() => undefined);
+        throw new FlatnetError(
+          'REDIS',
+          `run ${run.id} could not be queued`,
+          'check that Redis is up (REDIS_URL), then ask again',
+          { cause: err },
+        );
       }
       await announce(core, run, created);
       return run;
@@ -131,27 +167,61 @@ export function createEngine<D>(options: EngineOptions<D>): Engine {
 
     async decide(runId, user, decision) {
       const now = core.clock();
-      const verdict = await runDecideScript(options.redis, store.keys, { runId, user, decision, now });
+      const verdict = await runDecideScript(options.redis, store.keys, {
+        runId,
+        user,
+        decision,
+        now,
+      });
       // Throws for an unknown run id ('missing'): there is no run to return.
       const run = await mustGet(runId);
       switch (verdict.code) {
         case 'approved':
-          await announce(core, run, makeEvent(run, 'approved', now, { user, text: `${verdict.count}/${verdict.needed}` }));
+          await announce(
+            core,
+            run,
+            makeEvent(run, 'approved', now, { user, text: `${verdict.count}/${verdict.needed}` }),
+          );
           // Idempotent by job id: a retried click cannot start the run twice.
           await options.queue.enqueue('exec', run.id);
-          return { ok: true, message: `approved by <@${user}> (${verdict.count}/${verdict.needed}): run ${run.id} starts now`, run };
+          return {
+            ok: true,
+            message: `approved by <@${user}> (${verdict.count}/${verdict.needed}): run ${run.id} starts now`,
+            run,
+          };
         case 'recorded': {
           const left = verdict.needed - verdict.count;
-          await announce(core, run, makeEvent(run, 'note', now, { user, text: `approved by <@${user}> (${verdict.count}/${verdict.needed})` }));
-          return { ok: true, message: `your approval of ${run.id} is recorded (${verdict.count}/${verdict.needed}); ${left} more approver${left === 1 ? '' : 's'} needed`, run };
+          await announce(
+            core,
+            run,
+            makeEvent(run, 'note', now, {
+              user,
+              text: `approved by <@${user}> (${verdict.count}/${verdict.needed})`,
+            }),
+          );
+          return {
+            ok: true,
+            message: `your approval of ${run.id} is recorded (${verdict.count}/${verdict.needed}); ${left} more approver${left === 1 ? '' : 's'} needed`,
+            run,
+          };
         }
         case 'rejected':
           await announce(core, run, makeEvent(run, 'rejected', now, { user }));
-          await finishRun(core, run, 'rejected', `Rejected by <@${user}> at ${formatUtcTime(now)}. Nothing was changed.`, { user });
+          await finishRun(
+            core,
+            run,
+            'rejected',
+            `Rejected by <@${user}> at ${formatUtcTime(now)}. Nothing was changed.`,
+            { user },
+          );
           return { ok: true, message: `you rejected run ${run.id}; nothing was changed`, run };
         case 'expired':
           await closeExpired(run, now);
-          return { ok: false, message: describeRefusal(run, user, { code: 'not-waiting', status: 'expired' }), run };
+          return {
+            ok: false,
+            message: describeRefusal(run, user, { code: 'not-waiting', status: 'expired' }),
+            run,
+          };
         default:
           return { ok: false, message: describeRefusal(run, user, verdict), run };
       }
@@ -177,16 +247,32 @@ export function createEngine<D>(options: EngineOptions<D>): Engine {
         const outcome = `Cancelled by <@${user}> at ${formatUtcTime(now)}. Nothing was changed.`;
         run.outcome = outcome;
         await saveOrStop(core, run);
-        await announce(core, run, makeEvent(run, 'finished', now, { user, text: `cancelled by <@${user}>` }));
+        await announce(
+          core,
+          run,
+          makeEvent(run, 'finished', now, { user, text: `cancelled by <@${user}>` }),
+        );
         return { ok: true, message: `run ${run.id} is cancelled; nothing was changed`, run };
       }
       if (verdict.code === 'not-approver') {
-        return { ok: false, message: `only the requester <@${run.requester}> or an approver may cancel run ${run.id}`, run };
+        return {
+          ok: false,
+          message: `only the requester <@${run.requester}> or an approver may cancel run ${run.id}`,
+          run,
+        };
       }
       if (verdict.code === 'not-waiting' && verdict.status === 'running') {
-        return { ok: false, message: `run ${run.id} is already changing ${run.target}; stopping it halfway is riskier than letting it finish (it undoes itself if a step fails)`, run };
+        return {
+          ok: false,
+          message: `run ${run.id} is already changing ${run.target}; stopping it halfway is riskier than letting it finish (it undoes itself if a step fails)`,
+          run,
+        };
       }
-      return { ok: false, message: `run ${run.id} is already ${run.status}; there is nothing to cancel`, run };
+      return {
+        ok: false,
+        message: `run ${run.id} is already ${run.status}; there is nothing to cancel`,
+        run,
+      };
     },
 
     async abandon(runId, reason) {
@@ -204,7 +290,10 @@ export function createEngine<D>(options: EngineOptions<D>): Engine {
         const target = run.dryRun ? undefined : options.runbooks[run.kind]?.lockTarget?.(run);
         if (target) await locks.release(target, run.id);
       } catch (err) {
-        core.log.warn({ runId, err: describeError(err) }, 'could not release the lease of an abandoned run; it expires by itself');
+        core.log.warn(
+          { runId, err: describeError(err) },
+          'could not release the lease of an abandoned run; it expires by itself',
+        );
       }
     },
 
@@ -227,19 +316,32 @@ export function createEngine<D>(options: EngineOptions<D>): Engine {
   }
 }
 
-function checkApproval(input: SubmitInput['approval'] & object, requester: string, now: number): ApprovalPolicy {
+function checkApproval(
+  input: SubmitInput['approval'] & object,
+  requester: string,
+  now: number,
+): ApprovalPolicy {
   const { expiresInMs, ...policy } = input;
   if (!Number.isInteger(policy.distinctApprovers) || policy.distinctApprovers < 1) {
-    throw new BadInputError(`an approval needs at least 1 approver, not ${policy.distinctApprovers}`, 'set distinctApprovers to 1 or more in the inventory');
+    throw new BadInputError(
+      `an approval needs at least 1 approver, not ${policy.distinctApprovers}`,
+      'set distinctApprovers to 1 or more in the inventory',
+    );
   }
-  const eligible = new Set(policy.approvers.filter((u) => policy.allowSelfApproval || u !== requester));
+  const eligible = new Set(
+    policy.approvers.filter((u) => policy.allowSelfApproval || u !== requester),
+  );
   if (eligible.size < policy.distinctApprovers) {
     throw new BadInputError(
       `this run needs ${policy.distinctApprovers} distinct approvers but only ${eligible.size} ${eligible.size === 1 ? 'person' : 'people'} other than the requester may approve it`,
       'add approvers to the inventory, or lower distinctApprovers',
     );
   }
-  if (!(expiresInMs > 0)) throw new BadInputError(`approval expiry must be positive, not ${expiresInMs} ms`, 'use e.g. 30 minutes');
+  if (!(expiresInMs > 0))
+    throw new BadInputError(
+      `approval expiry must be positive, not ${expiresInMs} ms`,
+      'use e.g. 30 minutes',
+    );
   return { ...policy, expiresAt: now + expiresInMs };
 }
 
@@ -252,6 +354,11 @@ async function unlessRedisIsDown<T>(work: Promise<T>): Promise<T> {
     return await work;
   } catch (err) {
     if (err instanceof FlatnetError) throw err;
-    throw new FlatnetError('REDIS', `Redis is not answering (${(err as Error).message}): the run was not recorded and nothing was started`, 'try again in a moment; if it persists, check Redis (REDIS_URL)', { cause: err });
+    throw new FlatnetError(
+      'REDIS',
+      `Redis is not answering (${(err as Error).message}): the run was not recorded and nothing was started`,
+      'try again in a moment; if it persists, check Redis (REDIS_URL)',
+      { cause: err },
+    );
   }
 }

@@ -22,7 +22,13 @@ export function findSecretField(value: unknown, path = ''): string | undefined {
   if (value !== null && typeof value === 'object') {
     for (const [key, inner] of Object.entries(value)) {
       const here = path ? `${path}.${key}` : key;
-      if (secretNames.has(key.toLowerCase()) && inner !== undefined && inner !== null && inner !== '') return here;
+      if (
+        secretNames.has(key.toLowerCase()) &&
+        inner !== undefined &&
+        inner !== null &&
+        inner !== ''
+      )
+        return here;
       const found = findSecretField(inner, here);
       if (found) return found;
     }

@@ -1,5 +1,11 @@
 export { describeBusyTarget, describeCommand, formatUtcTime } from './describe-run.js';
-export { createEngine, type DecisionResult, type Engine, type EngineOptions, type SubmitInput } from './engine.js';
+export {
+  createEngine,
+  type DecisionResult,
+  type Engine,
+  type EngineOptions,
+  type SubmitInput,
+} from './engine.js';
 export { isNonRetryable, OwnershipLostError } from './engine-core.js';
 export { findSecretField } from './find-secret-field.js';
 export { makeRunId, RUN_ID_PATTERN } from './make-run-id.js';

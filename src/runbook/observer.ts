@@ -27,8 +27,15 @@ export async function notifyObservers(
         timer = setTimeout(() => resolve('timeout'), timeoutMs);
       });
       try {
-        const result = await Promise.race([observer.onEvent(structuredClone(run), event).then(() => 'done' as const), gaveUp]);
-        if (result === 'timeout') log.warn({ runId: run.id, event: event.type, timeoutMs }, 'run observer is slow; the run goes on without it');
+        const result = await Promise.race([
+          observer.onEvent(structuredClone(run), event).then(() => 'done' as const),
+          gaveUp,
+        ]);
+        if (result === 'timeout')
+          log.warn(
+            { runId: run.id, event: event.type, timeoutMs },
+            'run observer is slow; the run goes on without it',
+          );
       } catch (err) {
         log.warn({ err, runId: run.id, event: event.type }, 'run observer failed; the run goes on');
       } finally {

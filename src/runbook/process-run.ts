@@ -12,7 +12,11 @@ import { waitDelayMs, WaitForTarget } from './wait-for-target.js';
  * What a worker does with a `plan` or `exec` job. Everything is driven by the saved record:
  * a job picked up again after a crash finds the cursor and carries on from there.
  */
-export async function processRun<D>(core: EngineCore<D>, runId: string, job: RunJobHandle): Promise<void> {
+export async function processRun<D>(
+  core: EngineCore<D>,
+  runId: string,
+  job: RunJobHandle,
+): Promise<void> {
   const run = await core.store.get(runId);
   if (!run) {
     core.log.warn({ runId, job: job.name }, 'job for a run that does not exist; dropping it');
@@ -21,13 +25,18 @@ export async function processRun<D>(core: EngineCore<D>, runId: string, job: Run
   if (FINAL_STATUSES.includes(run.status)) return;
   const runbook = core.runbooks[run.kind];
   if (!runbook) {
-    throw new FlatnetError('UNKNOWN_TARGET', `this worker has no runbook for "${run.kind}" (run ${run.id})`, 'start the worker with every runbook registered (src/cli.ts)');
+    throw new FlatnetError(
+      'UNKNOWN_TARGET',
+      `this worker has no runbook for "${run.kind}" (run ${run.id})`,
+      'start the worker with every runbook registered (src/cli.ts)',
+    );
   }
   const session: RunSession<D> = { core, run, runbook, job };
   try {
     if (job.name === 'plan' && run.status === 'planning') await planRun(session);
     // A run without approval executes inside its plan job: resumed there after a crash.
-    else if (job.name === 'plan' && run.status === 'running' && !run.approval) await executeRun(session);
+    else if (job.name === 'plan' && run.status === 'running' && !run.approval)
+      await executeRun(session);
     else if (job.name === 'exec' && run.status === 'running') await executeRun(session);
   } catch (err) {
     // Cancelled or expired while we held it: nothing more to do, and nothing to report.
@@ -39,16 +48,25 @@ export async function processRun<D>(core: EngineCore<D>, runId: string, job: Run
 async function planRun<D>(session: RunSession<D>): Promise<void> {
   const { core, run, runbook } = session;
   try {
-    for (let i = run.cursor; i < runbook.steps.length && runbook.steps[i]?.phase === 'plan'; i++) await runOneStep(session, i);
+    for (let i = run.cursor; i < runbook.steps.length && runbook.steps[i]?.phase === 'plan'; i++)
+      await runOneStep(session, i);
   } catch (err) {
     if (!(err instanceof StepFailure)) throw err;
-    await finishRun(core, run, 'failed', `Planning failed at "${run.steps[err.index]?.title}": ${err.reason}. Nothing was changed (planning only reads).`, {
-      fence: session.job.fence,
-      error: err.reason,
-    });
+    await finishRun(
+      core,
+      run,
+      'failed',
+      `Planning failed at "${run.steps[err.index]?.title}": ${err.reason}. Nothing was changed (planning only reads).`,
+      {
+        fence: session.job.fence,
+        error: err.reason,
+      },
+    );
     return;
   }
-  run.plan = runbook.describePlan?.(run) ?? runbook.steps.filter((s) => s.phase === 'execute').map((s, i) => `${i + 1}. ${s.title}`);
+  run.plan =
+    runbook.describePlan?.(run) ??
+    runbook.steps.filter((s) => s.phase === 'execute').map((s, i) => `${i + 1}. ${s.title}`);
   await emit(core, run, makeEvent(run, 'planned', core.clock(), { text: run.plan.join('\n') }));
 
   if (run.approval) {
@@ -69,14 +87,21 @@ async function executeRun<D>(session: RunSession<D>): Promise<void> {
   // A dry run changes nothing, so it does not keep a real run off the router.
   const target = run.dryRun ? undefined : runbook.lockTarget?.(run);
   if (target) {
-    const lease = await core.locks.acquire(target, { runId: run.id, kind: run.kind, requester: run.requester, since: core.clock() }, core.leaseTtlMs);
+    const lease = await core.locks.acquire(
+      target,
+      { runId: run.id, kind: run.kind, requester: run.requester, since: core.clock() },
+      core.leaseTtlMs,
+    );
     if (!lease.ok && runbook.whenBusy === 'wait') {
       await noteWaitingOnce(session, target, lease.holder);
       throw new WaitForTarget(target, lease.holder, waitDelayMs(core.busyRetryMs));
     }
     if (!lease.ok) {
       const busy = describeBusyTarget(target, lease.holder);
-      await finishRun(core, run, 'failed', `Nothing was changed: ${busy}.`, { fence: session.job.fence, error: busy });
+      await finishRun(core, run, 'failed', `Nothing was changed: ${busy}.`, {
+        fence: session.job.fence,
+        error: busy,
+      });
       return;
     }
     session.leasedTarget = target;
@@ -94,7 +119,18 @@ async function executeRun<D>(session: RunSession<D>): Promise<void> {
     const resumeAt = run.steps[run.cursor];
     const firstExecute = runbook.steps.findIndex((s) => s.phase === 'execute');
     const resuming = run.cursor > firstExecute || resumeAt?.status === 'running';
-    await emit(core, run, makeEvent(run, 'started', core.clock(), resuming && resumeAt ? { stepId: resumeAt.id, text: `resuming at "${resumeAt.title}"` } : {}));
+    await emit(
+      core,
+      run,
+      makeEvent(
+        run,
+        'started',
+        core.clock(),
+        resuming && resumeAt
+          ? { stepId: resumeAt.id, text: `resuming at "${resumeAt.title}"` }
+          : {},
+      ),
+    );
     try {
       for (let i = run.cursor; i < runbook.steps.length; i++) {
         if (runbook.steps[i]?.phase === 'execute') await runOneStep(session, i);
@@ -105,14 +141,30 @@ async function executeRun<D>(session: RunSession<D>): Promise<void> {
       finished = true;
       return;
     }
-    const summary = runbook.summarize?.(run) ?? `${run.kind} on ${run.target} finished: ${run.steps.length} steps done.`;
-    await finishRun(core, run, 'succeeded', run.dryRun ? `Dry run: nothing was changed. ${summary}` : summary, { fence: session.job.fence, ...(target ? { releaseTarget: target } : {}) });
+    const summary =
+      runbook.summarize?.(run) ??
+      `${run.kind} on ${run.target} finished: ${run.steps.length} steps done.`;
+    await finishRun(
+      core,
+      run,
+      'succeeded',
+      run.dryRun ? `Dry run: nothing was changed. ${summary}` : summary,
+      { fence: session.job.fence, ...(target ? { releaseTarget: target } : {}) },
+    );
     finished = true;
   } finally {
     if (renewal) clearInterval(renewal);
     // Only a finished run frees the router: a worker that lost the run leaves the lease to
     // the worker that resumes it (same run id, so it re-acquires it).
-    if (finished && target) await core.locks.release(target, run.id).catch((err: unknown) => core.log.warn({ err: describeError(err) }, 'could not release a target lease; it expires by itself'));
+    if (finished && target)
+      await core.locks
+        .release(target, run.id)
+        .catch((err: unknown) =>
+          core.log.warn(
+            { err: describeError(err) },
+            'could not release a target lease; it expires by itself',
+          ),
+        );
   }
 }
 
@@ -121,9 +173,19 @@ async function executeRun<D>(session: RunSession<D>): Promise<void> {
  * hub-tokyo-a: r-7k2m9q (add-peer by <@U1>) holds it"), not one per retry: twenty queued
  * add-peers would otherwise flood twenty threads.
  */
-async function noteWaitingOnce<D>(session: RunSession<D>, target: string, holder: LockHolder): Promise<void> {
+async function noteWaitingOnce<D>(
+  session: RunSession<D>,
+  target: string,
+  holder: LockHolder,
+): Promise<void> {
   const { core, run } = session;
-  const first = await core.redis.set(`${core.store.keys.run(run.id)}:waiting`, holder.runId, 'PX', 24 * 3_600_000, 'NX');
+  const first = await core.redis.set(
+    `${core.store.keys.run(run.id)}:waiting`,
+    holder.runId,
+    'PX',
+    24 * 3_600_000,
+    'NX',
+  );
   if (first !== 'OK') return;
   const text = `waiting for ${target}: ${holder.runId} (${holder.kind} by <@${holder.requester}>) holds it; this run starts when it is free`;
   await emit(core, run, makeEvent(run, 'note', core.clock(), { text }));
@@ -131,14 +193,26 @@ async function noteWaitingOnce<D>(session: RunSession<D>, target: string, holder
 
 function keepLease<D>(session: RunSession<D>, target: string): NodeJS.Timeout {
   const { core, run } = session;
-  const timer = setInterval(() => {
-    core.locks
-      .renew(target, run.id, core.leaseTtlMs)
-      .then((held) => {
-        if (!held) core.log.error({ runId: run.id, target }, 'lost the lease on the target; the next ownership check stops this worker');
-      })
-      .catch((err: unknown) => core.log.warn({ err: describeError(err), runId: run.id }, 'could not renew the target lease'));
-  }, Math.max(50, core.leaseTtlMs / 3));
+  const timer = setInterval(
+    () => {
+      core.locks
+        .renew(target, run.id, core.leaseTtlMs)
+        .then((held) => {
+          if (!held)
+            core.log.error(
+              { runId: run.id, target },
+              'lost the lease on the target; the next ownership check stops this worker',
+            );
+        })
+        .catch((err: unknown) =>
+          core.log.warn(
+            { err: describeError(err), runId: run.id },
+            'could not renew the target lease',
+          ),
+        );
+    },
+    Math.max(50, core.leaseTtlMs / 3),
+  );
   timer.unref();
   return timer;
 }

@@ -26,5 +26,8 @@ export type PlannedRun = Omit<SubmitInput, 'requester' | 'origin'>;
  * FlatnetError whose message and hint go back to the person who typed the command.
  */
 export interface RunRequestPlanner {
-  plan(command: Command, ctx: { inventory: Inventory; requester: string }): Promise<PlannedRun> | PlannedRun;
+  plan(
+    command: Command,
+    ctx: { inventory: Inventory; requester: string },
+  ): Promise<PlannedRun> | PlannedRun;
 }

@@ -31,13 +31,21 @@ export function save<D>(session: RunSession<D>): Promise<void> {
 
 export async function assertStillOwner<D>(session: RunSession<D>): Promise<void> {
   const { core, run } = session;
-  if (!(await session.job.stillOwner())) throw new OwnershipLostError(`this worker no longer holds run ${run.id}`);
-  if (session.leasedTarget && !(await core.locks.renew(session.leasedTarget, run.id, core.leaseTtlMs))) {
+  if (!(await session.job.stillOwner()))
+    throw new OwnershipLostError(`this worker no longer holds run ${run.id}`);
+  if (
+    session.leasedTarget &&
+    !(await core.locks.renew(session.leasedTarget, run.id, core.leaseTtlMs))
+  ) {
     throw new OwnershipLostError(`run ${run.id} lost its lease on ${session.leasedTarget}`);
   }
 }
 
-export function stepContext<D>(session: RunSession<D>, stepId: string, dryRun: boolean): StepContext<D> {
+export function stepContext<D>(
+  session: RunSession<D>,
+  stepId: string,
+  dryRun: boolean,
+): StepContext<D> {
   const { core, run } = session;
   const results: Record<string, Json | undefined> = {};
   for (const state of run.steps) if (state.result !== undefined) results[state.id] = state.result;
@@ -65,14 +73,20 @@ export async function runOneStep<D>(session: RunSession<D>, index: number): Prom
   state.startedAt = core.clock();
   delete state.error;
   await save(session);
-  await emit(core, run, makeEvent(run, 'step-started', core.clock(), { stepId: step.id, text: step.title }));
+  await emit(
+    core,
+    run,
+    makeEvent(run, 'step-started', core.clock(), { stepId: step.id, text: step.title }),
+  );
 
   let reason: string | undefined;
   let outcome: StepOutcome = {};
   try {
-    outcome = (await step.run(stepContext(session, step.id, run.dryRun && step.phase === 'execute'))) ?? {};
+    outcome =
+      (await step.run(stepContext(session, step.id, run.dryRun && step.phase === 'execute'))) ?? {};
     const secret = findSecretField(outcome);
-    if (secret) reason = `step ${step.id} returned ${secret} that looks like a secret; flatnet refuses to store it (step results are kept in the run history)`;
+    if (secret)
+      reason = `step ${step.id} returned ${secret} that looks like a secret; flatnet refuses to store it (step results are kept in the run history)`;
   } catch (err) {
     if (err instanceof OwnershipLostError) throw err;
     reason = describeError(err);
@@ -84,13 +98,24 @@ export async function runOneStep<D>(session: RunSession<D>, index: number): Prom
     if (outcome.detail !== undefined) state.detail = outcome.detail;
     run.cursor = index + 1;
     await save(session);
-    await emit(core, run, makeEvent(run, 'step-finished', core.clock(), { stepId: step.id, ...(outcome.detail ? { text: outcome.detail } : {}) }));
+    await emit(
+      core,
+      run,
+      makeEvent(run, 'step-finished', core.clock(), {
+        stepId: step.id,
+        ...(outcome.detail ? { text: outcome.detail } : {}),
+      }),
+    );
     return;
   }
   state.status = 'failed';
   state.finishedAt = core.clock();
   state.error = reason;
   await save(session);
-  await emit(core, run, makeEvent(run, 'step-failed', core.clock(), { stepId: step.id, text: reason }));
+  await emit(
+    core,
+    run,
+    makeEvent(run, 'step-failed', core.clock(), { stepId: step.id, text: reason }),
+  );
   throw new StepFailure(index, reason);
 }

@@ -2,7 +2,14 @@ import type { Redis } from 'ioredis';
 import { FlatnetError } from '../errors.js';
 import { findSecretField } from './find-secret-field.js';
 import { defineLuaScript, LUA_EMIT } from './lua-script.js';
-import { FINAL_STATUSES, type Decision, type Run, type RunEvent, type RunKind, type RunStatus } from './types.js';
+import {
+  FINAL_STATUSES,
+  type Decision,
+  type Run,
+  type RunEvent,
+  type RunKind,
+  type RunStatus,
+} from './types.js';
 
 /**
  * Run records in Redis. One hash per run:
@@ -65,7 +72,8 @@ redis.call('HSET', KEYS[1], 'doc', ARGV[1], 'status', ARGV[2], 'updatedAt', ARGV
 return 'ok'`,
 );
 
-export type SaveResult = { ok: true } | { ok: false; reason: 'missing' | 'not-owner' | 'closed'; status?: RunStatus };
+export type SaveResult =
+  { ok: true } | { ok: false; reason: 'missing' | 'not-owner' | 'closed'; status?: RunStatus };
 
 export interface TailedEvent {
   id: string;
@@ -90,13 +98,28 @@ export class RunStore {
     const result = await createRunScript.run(
       this.redis,
       [k.run(run.id), k.events(run.id), k.audit, k.all, k.byTarget(run.target), k.byKind(run.kind)],
-      [JSON.stringify(run), run.status, run.createdAt, run.id, JSON.stringify(created), run.kind, run.target],
+      [
+        JSON.stringify(run),
+        run.status,
+        run.createdAt,
+        run.id,
+        JSON.stringify(created),
+        run.kind,
+        run.target,
+      ],
     );
     return result === 1;
   }
 
   async get(id: string): Promise<Run | undefined> {
-    const [doc, status, decisions, updatedAt, rootTs] = await this.redis.hmget(this.keys.run(id), 'doc', 'status', 'decisions', 'updatedAt', 'rootTs');
+    const [doc, status, decisions, updatedAt, rootTs] = await this.redis.hmget(
+      this.keys.run(id),
+      'doc',
+      'status',
+      'decisions',
+      'updatedAt',
+      'rootTs',
+    );
     return mergeRecord(doc, status, decisions, updatedAt, rootTs);
   }
 
@@ -115,26 +138,34 @@ export class RunStore {
     );
     if (result === 'ok') return { ok: true };
     const text = String(result);
-    if (text.startsWith('closed:')) return { ok: false, reason: 'closed', status: text.slice(7) as RunStatus };
+    if (text.startsWith('closed:'))
+      return { ok: false, reason: 'closed', status: text.slice(7) as RunStatus };
     return { ok: false, reason: text === 'missing' ? 'missing' : 'not-owner' };
   }
 
   /** Records the thread's root message once the reporter posted it. */
   async attachThread(id: string, rootTs: string): Promise<void> {
-    if ((await this.redis.exists(this.keys.run(id))) === 1) await this.redis.hset(this.keys.run(id), 'rootTs', rootTs);
+    if ((await this.redis.exists(this.keys.run(id))) === 1)
+      await this.redis.hset(this.keys.run(id), 'rootTs', rootTs);
   }
 
   /** Newest first. Filters by target and/or kind; reads the most selective index. */
   async list(options: { target?: string; kind?: RunKind; limit: number }): Promise<Run[]> {
     const k = this.keys;
-    const index = options.target !== undefined ? k.byTarget(options.target) : options.kind !== undefined ? k.byKind(options.kind) : k.all;
+    const index =
+      options.target !== undefined
+        ? k.byTarget(options.target)
+        : options.kind !== undefined
+          ? k.byKind(options.kind)
+          : k.all;
     const out: Run[] = [];
     const page = Math.max(options.limit, 20);
     for (let start = 0; out.length < options.limit; start += page) {
       const ids = await this.redis.zrevrange(index, start, start + page - 1);
       if (ids.length === 0) break;
       const pipeline = this.redis.pipeline();
-      for (const id of ids) pipeline.hmget(k.run(id), 'doc', 'status', 'decisions', 'updatedAt', 'rootTs');
+      for (const id of ids)
+        pipeline.hmget(k.run(id), 'doc', 'status', 'decisions', 'updatedAt', 'rootTs');
       const rows = (await pipeline.exec()) ?? [];
       for (const [err, fields] of rows) {
         if (err) throw err;
@@ -169,10 +200,17 @@ export class RunStore {
    * the first (0: do not wait). Another process (`flatnet run`) tails a run this way. Uses a
    * connection of its own, because a blocking read holds its connection.
    */
-  async tailEvents(runId: string, fromId: string, blockMs: number): Promise<{ events: TailedEvent[]; lastId: string }> {
+  async tailEvents(
+    runId: string,
+    fromId: string,
+    blockMs: number,
+  ): Promise<{ events: TailedEvent[]; lastId: string }> {
     // A blocking read on a producer connection (enableOfflineQueue: false) would fail while the
     // duplicate is still connecting: the tail gets its own patient connection.
-    this.blocking ??= this.redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
+    this.blocking ??= this.redis.duplicate({
+      enableOfflineQueue: true,
+      maxRetriesPerRequest: null,
+    });
     const key = this.keys.events(runId);
     const reply =
       blockMs > 0
@@ -188,7 +226,8 @@ export class RunStore {
     const entries = await this.redis.xrevrange(this.keys.audit, '+', '-', 'COUNT', count);
     return entries.map(([id, fields]) => {
       const entry: Record<string, string> = { id };
-      for (let i = 0; i + 1 < fields.length; i += 2) entry[fields[i] as string] = fields[i + 1] as string;
+      for (let i = 0; i + 1 < fields.length; i += 2)
+        entry[fields[i] as string] = fields[i + 1] as string;
       return entry;
     });
   }
@@ -228,8 +267,24 @@ function mergeRecord(
 
 function auditFields(run: Run, event: RunEvent): string[] {
   return [
-    'at', String(event.at), 'runId', run.id, 'kind', run.kind, 'target', run.target, 'type', event.type,
-    'user', event.user ?? '', 'status', run.status, 'step', event.stepId ?? '', 'text', event.text ?? '',
+    'at',
+    String(event.at),
+    'runId',
+    run.id,
+    'kind',
+    run.kind,
+    'target',
+    run.target,
+    'type',
+    event.type,
+    'user',
+    event.user ?? '',
+    'status',
+    run.status,
+    'step',
+    event.stepId ?? '',
+    'text',
+    event.text ?? '',
   ];
 }
 

@@ -62,7 +62,11 @@ export class TargetLock {
   }
 
   async acquire(target: string, holder: LockHolder, ttlMs: number): Promise<AcquireResult> {
-    const result = await acquireScript.run(this.redis, [this.key(target)], [JSON.stringify(holder), holder.runId, Math.ceil(ttlMs)]);
+    const result = await acquireScript.run(
+      this.redis,
+      [this.key(target)],
+      [JSON.stringify(holder), holder.runId, Math.ceil(ttlMs)],
+    );
     if (result === 'ok') return { ok: true };
     return { ok: false, holder: JSON.parse(String(result)) as LockHolder };
   }

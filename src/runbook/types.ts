@@ -30,9 +30,17 @@ export type RunStatus =
   | 'rolled-back'
   | 'cancelled';
 
-export const FINAL_STATUSES: readonly RunStatus[] = ['succeeded', 'failed', 'rejected', 'expired', 'rolled-back', 'cancelled'];
+export const FINAL_STATUSES: readonly RunStatus[] = [
+  'succeeded',
+  'failed',
+  'rejected',
+  'expired',
+  'rolled-back',
+  'cancelled',
+];
 
-export type StepStatus = 'pending' | 'running' | 'done' | 'failed' | 'skipped' | 'undone' | 'undo-failed';
+export type StepStatus =
+  'pending' | 'running' | 'done' | 'failed' | 'skipped' | 'undone' | 'undo-failed';
 
 export interface StepState {
   id: string;

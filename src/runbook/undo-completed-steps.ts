@@ -14,14 +14,27 @@ import type { StepOutcome } from './types.js';
  * crash must be idempotent like any step. The outcome always says exactly what is still in
  * effect and how to continue.
  */
-export async function undoCompletedSteps<D>(session: RunSession<D>, failedIndex: number): Promise<void> {
+export async function undoCompletedSteps<D>(
+  session: RunSession<D>,
+  failedIndex: number,
+): Promise<void> {
   const { core, run, runbook } = session;
   const failed = run.steps[failedIndex];
   const failure = `Step "${failed?.title ?? failedIndex}" failed: ${failed?.error ?? 'unknown error'}.`;
-  const finishing = { fence: session.job.fence, error: failed?.error, ...(session.leasedTarget ? { releaseTarget: session.leasedTarget } : {}) };
+  const finishing = {
+    fence: session.job.fence,
+    error: failed?.error,
+    ...(session.leasedTarget ? { releaseTarget: session.leasedTarget } : {}),
+  };
 
   if (run.dryRun) {
-    await finishRun(core, run, 'failed', `Dry run: ${failure} Nothing was changed, so nothing was undone.`, finishing);
+    await finishRun(
+      core,
+      run,
+      'failed',
+      `Dry run: ${failure} Nothing was changed, so nothing was undone.`,
+      finishing,
+    );
     return;
   }
 
@@ -32,13 +45,20 @@ export async function undoCompletedSteps<D>(session: RunSession<D>, failedIndex:
     if (!step || !state || step.phase === 'plan') continue;
     const isFailedStep = j === failedIndex;
     // The failed step keeps its status (a resumed worker finds the failure by it) and is marked undone apart.
-    if (isFailedStep ? state.status !== 'failed' || state.undoneAfterFailure : state.status !== 'done') continue;
+    if (
+      isFailedStep ? state.status !== 'failed' || state.undoneAfterFailure : state.status !== 'done'
+    )
+      continue;
     if (!isFailedStep && step.onLaterFailure === 'stop') {
       stopReason = `Stopped before undoing "${step.title}": its runbook says undoing it is riskier than leaving it.`;
       break;
     }
     if (!step.undo) continue; // nothing to undo (a check, a wait)
-    await emit(core, run, makeEvent(run, 'undo-started', core.clock(), { stepId: step.id, text: step.title }));
+    await emit(
+      core,
+      run,
+      makeEvent(run, 'undo-started', core.clock(), { stepId: step.id, text: step.title }),
+    );
     let undone: StepOutcome | void;
     try {
       undone = await step.undo(stepContext(session, step.id, false));
@@ -47,7 +67,11 @@ export async function undoCompletedSteps<D>(session: RunSession<D>, failedIndex:
       state.status = 'undo-failed';
       state.error = `${isFailedStep && state.error ? `${state.error}; then ` : ''}undo failed: ${describeError(err)}`;
       await save(session);
-      await emit(core, run, makeEvent(run, 'undo-failed', core.clock(), { stepId: step.id, text: state.error }));
+      await emit(
+        core,
+        run,
+        makeEvent(run, 'undo-failed', core.clock(), { stepId: step.id, text: state.error }),
+      );
       stopReason = `Undoing "${step.title}" failed (${describeError(err)}), so flatnet stopped undoing.`;
       break;
     }
@@ -58,7 +82,14 @@ export async function undoCompletedSteps<D>(session: RunSession<D>, failedIndex:
     // Saved with the step, so a worker that resumes the undo after a crash still names it.
     if (undone?.kept !== undefined) state.kept = undone.kept;
     await save(session);
-    await emit(core, run, makeEvent(run, 'step-undone', core.clock(), { stepId: step.id, text: undone?.detail ?? step.title }));
+    await emit(
+      core,
+      run,
+      makeEvent(run, 'step-undone', core.clock(), {
+        stepId: step.id,
+        text: undone?.detail ?? step.title,
+      }),
+    );
   }
 
   // The failed step's own clean-up is shown on its checklist line, not claimed here: it may have found nothing to undo.
@@ -66,11 +97,17 @@ export async function undoCompletedSteps<D>(session: RunSession<D>, failedIndex:
   const undoneLine = undone.length > 0 ? ` Undid ${listWords(undone.reverse())}.` : '';
   // Everything done and not undone, in the order it was done: what the operator must look at.
   const inEffect = run.steps
-    .filter((s, i) => runbook.steps[i]?.phase === 'execute' && (s.status === 'done' || s.status === 'undo-failed'))
+    .filter(
+      (s, i) =>
+        runbook.steps[i]?.phase === 'execute' &&
+        (s.status === 'done' || s.status === 'undo-failed'),
+    )
     .map((s) => `"${s.title}"`);
 
   // What the undos left in place on purpose (an AWS object a re-run reuses, a stopped instance).
-  const kept = run.steps.filter((s) => (s.status === 'undone' || s.undoneAfterFailure) && s.kept).map((s) => s.kept ?? '');
+  const kept = run.steps
+    .filter((s) => (s.status === 'undone' || s.undoneAfterFailure) && s.kept)
+    .map((s) => s.kept ?? '');
   const keptList = kept.join('; ');
 
   if (stopReason === undefined) {
@@ -78,10 +115,18 @@ export async function undoCompletedSteps<D>(session: RunSession<D>, failedIndex:
       kept.length === 0
         ? `Everything this run changed was undone; ${run.target} is as it was before.`
         : `Everything this run changed was undone; kept: ${keptList}.`;
-    await finishRun(core, run, 'rolled-back', `${failure}${undoneLine} ${undoneText} Fix the cause, then ask again with \`${describeCommand(run)}\`.`, finishing);
+    await finishRun(
+      core,
+      run,
+      'rolled-back',
+      `${failure}${undoneLine} ${undoneText} Fix the cause, then ask again with \`${describeCommand(run)}\`.`,
+      finishing,
+    );
     return;
   }
-  const remains = (inEffect.length > 0 ? ` Still in effect: ${listWords(inEffect)}.` : '') + (kept.length > 0 ? ` Kept on purpose: ${keptList}.` : '');
+  const remains =
+    (inEffect.length > 0 ? ` Still in effect: ${listWords(inEffect)}.` : '') +
+    (kept.length > 0 ? ` Kept on purpose: ${keptList}.` : '');
   await finishRun(
     core,
     run,

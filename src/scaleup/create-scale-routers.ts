@@ -18,18 +18,32 @@ export interface ScaleRoutersOptions {
   commandTimeoutMs: number;
 }
 
-export function createScaleRouters(options: ScaleRoutersOptions): ScaleRouters & { closeAll(): Promise<void> } {
+export function createScaleRouters(
+  options: ScaleRoutersOptions,
+): ScaleRouters & { closeAll(): Promise<void> } {
   const pools = new Map<string, RouterPool>();
   return {
     router: (name) => options.pool.router(name),
     forInstance(endpoint: InstanceEndpoint): RouterClient {
       const login = options.endpoints[endpoint.sameLoginAs];
-      if (!login) throw new FlatnetError('UNKNOWN_TARGET', `there is no router named ${endpoint.sameLoginAs} to take the login from`, 'this is a flatnet bug in the scale runbook');
+      if (!login)
+        throw new FlatnetError(
+          'UNKNOWN_TARGET',
+          `there is no router named ${endpoint.sameLoginAs} to take the login from`,
+          'this is a flatnet bug in the scale runbook',
+        );
       const key = `${endpoint.name}|${endpoint.host}|${endpoint.port}|${endpoint.hostKey}`;
       let pool = pools.get(key);
       if (!pool) {
         pool = createRouterPool({
-          routers: { [endpoint.name]: { ...login, host: endpoint.host, port: endpoint.port, hostKey: endpoint.hostKey } },
+          routers: {
+            [endpoint.name]: {
+              ...login,
+              host: endpoint.host,
+              port: endpoint.port,
+              hostKey: endpoint.hostKey,
+            },
+          },
           logger: options.logger,
           connectTimeoutMs: options.connectTimeoutMs,
           commandTimeoutMs: options.commandTimeoutMs,

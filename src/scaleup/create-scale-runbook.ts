@@ -13,10 +13,19 @@ import type { Json, Run, Runbook } from '../runbook/types.js';
 import type { ScaleDirection } from './choose-target-type.js';
 import { describeScalePlan } from './describe-scale-plan.js';
 import type { ScaleDeps } from './scale-deps.js';
-import type { CopyConfigResult, LoadFactsResult, NewInstance, RepointResult } from './scale-facts.js';
+import type {
+  CopyConfigResult,
+  LoadFactsResult,
+  NewInstance,
+  RepointResult,
+} from './scale-facts.js';
 import { bringTunnelsUpStep } from './steps/bring-tunnels-up.js';
 import { copyConfigStep } from './steps/copy-config.js';
-import { disableSourceDestCheckStep, launchStep, waitRunningStep } from './steps/launch-instance.js';
+import {
+  disableSourceDestCheckStep,
+  launchStep,
+  waitRunningStep,
+} from './steps/launch-instance.js';
 import { loadFactsStep } from './steps/load-facts.js';
 import { moveElasticIpStep } from './steps/move-elastic-ip.js';
 import { repointRoutesStep } from './steps/repoint-routes.js';
@@ -38,7 +47,9 @@ export const SCALE_STEP_IDS = [
 
 function resultIn<T>(run: Readonly<Run>, id: string): T | undefined {
   const value: Json | undefined = run.steps.find((s) => s.id === id)?.result;
-  return value !== undefined && value !== null && typeof value === 'object' ? (value as unknown as T) : undefined;
+  return value !== undefined && value !== null && typeof value === 'object'
+    ? (value as unknown as T)
+    : undefined;
 }
 
 export function summarizeScaleRun(run: Readonly<Run>): string {
@@ -55,9 +66,18 @@ export function summarizeScaleRun(run: Readonly<Run>): string {
   const parts = [
     `${verb} ${facts.router}: ${facts.currentType} → ${facts.targetType}. ${fresh?.instanceId ?? 'the new instance'} (${fresh?.privateIp ?? '?'}) holds ${facts.elasticIp.publicIp} and ${routes?.repointed.length ?? 0} routes; ${facts.instanceId} is stopped (not terminated) and tagged flatnet:replaced-by=${run.id}.`,
   ];
-  if (routes && routes.missing.length > 0) parts.push(`Routes that had vanished: ${routes.missing.map((r) => `${r.routeTableId} ${r.destination}`).join(', ')}.`);
-  if (copied?.hostKey) parts.push(`The new router's host key was trusted on first use: ${copied.hostKey}. Check it out of band and pin it.`);
-  if (stop) parts.push(`flatnet now uses the new instance; update the inventory: ${stop.inventoryLines.join('; ')}.`);
+  if (routes && routes.missing.length > 0)
+    parts.push(
+      `Routes that had vanished: ${routes.missing.map((r) => `${r.routeTableId} ${r.destination}`).join(', ')}.`,
+    );
+  if (copied?.hostKey)
+    parts.push(
+      `The new router's host key was trusted on first use: ${copied.hostKey}. Check it out of band and pin it.`,
+    );
+  if (stop)
+    parts.push(
+      `flatnet now uses the new instance; update the inventory: ${stop.inventoryLines.join('; ')}.`,
+    );
   return parts.join(' ');
 }
 
@@ -79,7 +99,9 @@ export function createScaleRunbook(direction: ScaleDirection): Runbook<ScaleDeps
     lockTarget: (run) => run.target,
     describePlan(run) {
       const facts = resultIn<LoadFactsResult>(run, 'load-facts');
-      return facts ? describeScalePlan(facts, run.dryRun) : [`${run.kind} ${run.target}: the facts could not be read`];
+      return facts
+        ? describeScalePlan(facts, run.dryRun)
+        : [`${run.kind} ${run.target}: the facts could not be read`];
     },
     summarize: summarizeScaleRun,
   };

@@ -39,4 +39,5 @@ export interface Cutover {
 export type ResolveCutover<D> = (ctx: StepContext<D>) => Cutover;
 
 /** "route table rtb-1 10.0.0.0/16, …" for notes and errors. */
-export const showRoutes = (routes: RouteRef[]): string => routes.map((r) => `${r.routeTableId} ${r.destination}`).join(', ');
+export const showRoutes = (routes: RouteRef[]): string =>
+  routes.map((r) => `${r.routeTableId} ${r.destination}`).join(', ');

@@ -6,8 +6,11 @@ import type { LoadFactsResult } from './scale-facts.js';
 
 function groupRoutes(routes: LoadFactsResult['routes']): string {
   const byTable = new Map<string, string[]>();
-  for (const r of routes) byTable.set(r.routeTableId, [...(byTable.get(r.routeTableId) ?? []), r.destination]);
-  return [...byTable].map(([table, destinations]) => `${table} (${destinations.join(', ')})`).join('; ');
+  for (const r of routes)
+    byTable.set(r.routeTableId, [...(byTable.get(r.routeTableId) ?? []), r.destination]);
+  return [...byTable]
+    .map(([table, destinations]) => `${table} (${destinations.join(', ')})`)
+    .join('; ');
 }
 
 export function describeScalePlan(facts: LoadFactsResult, dryRun: boolean): string[] {
@@ -26,6 +29,9 @@ export function describeScalePlan(facts: LoadFactsResult, dryRun: boolean): stri
     `Order: 1. launch ${facts.targetType} in ${facts.subnetId} → 2. wait until running → 3. disable source/dest check → 4. copy the running config (${facts.privateIp} rewritten to the new address) → 5. move the Elastic IP → 6. bring the tunnels up on the new router → 7. repoint the routes → 8. verify → 9. stop ${facts.instanceId} (stop, never terminate)`,
     `${facts.router} keeps forwarding until step 5; the outage is the Elastic IP move plus tunnel re-establishment. A failure before step 9 moves the Elastic IP and routes back and stops the new instance.`,
   ];
-  if (dryRun) lines.push('Dry run: AWS calls are made with DryRun (permissions only), the config copy is shown, nothing changes.');
+  if (dryRun)
+    lines.push(
+      'Dry run: AWS calls are made with DryRun (permissions only), the config copy is shown, nothing changes.',
+    );
   return lines;
 }

@@ -7,16 +7,26 @@
 import type { Inventory } from '../config/inventory-schema.js';
 import type { RouterFacts } from './router-facts.js';
 
-export function mergeRouterFacts(inventory: Inventory, facts: Record<string, RouterFacts>): Inventory {
+export function mergeRouterFacts(
+  inventory: Inventory,
+  facts: Record<string, RouterFacts>,
+): Inventory {
   const routers: Inventory['routers'] = {};
   for (const [name, entry] of Object.entries(inventory.routers)) {
     const known = facts[name];
     // Facts from another inventory (another account, a rebuilt simulator) must not redirect
     // this one: they apply only when the inventory names the new instance or one it replaced.
-    const sameRouter = known !== undefined && (known.instanceId === entry.instanceId || known.replaces.includes(entry.instanceId));
-    routers[name] = known && sameRouter
-      ? { ...entry, instanceId: known.instanceId, ssh: { ...entry.ssh, host: known.sshHost, port: known.sshPort, hostKey: known.hostKey } }
-      : entry;
+    const sameRouter =
+      known !== undefined &&
+      (known.instanceId === entry.instanceId || known.replaces.includes(entry.instanceId));
+    routers[name] =
+      known && sameRouter
+        ? {
+            ...entry,
+            instanceId: known.instanceId,
+            ssh: { ...entry.ssh, host: known.sshHost, port: known.sshPort, hostKey: known.hostKey },
+          }
+        : entry;
   }
   return { ...inventory, routers };
 }

@@ -9,7 +9,11 @@ import type { Step } from '../runbook/types.js';
 import { loadFactsStep } from './steps/load-facts.js';
 import { bringTunnelsUpStep } from './steps/bring-tunnels-up.js';
 import { copyConfigStep } from './steps/copy-config.js';
-import { disableSourceDestCheckStep, launchStep, waitRunningStep } from './steps/launch-instance.js';
+import {
+  disableSourceDestCheckStep,
+  launchStep,
+  waitRunningStep,
+} from './steps/launch-instance.js';
 import { moveElasticIpStep } from './steps/move-elastic-ip.js';
 import { stopOldRouterStep } from './steps/stop-old-router.js';
 import { resultOf, type LaunchResult, type LoadFactsResult } from './scale-facts.js';
@@ -24,7 +28,11 @@ const repointRoutesAtOnce: Step<ScaleDeps> = {
     const facts = resultOf<LoadFactsResult>(ctx.results, 'load-facts');
     const launch = resultOf<LaunchResult>(ctx.results, 'launch');
     const pending = await ctx.deps.cloud.describeInstance(facts.region, launch.instanceId!);
-    for (const route of facts.routes) await ctx.deps.cloud.replaceRoute(facts.region, { ...route, networkInterfaceId: pending.networkInterfaceId });
+    for (const route of facts.routes)
+      await ctx.deps.cloud.replaceRoute(facts.region, {
+        ...route,
+        networkInterfaceId: pending.networkInterfaceId,
+      });
     return { detail: `${facts.routes.length} routes to ${pending.networkInterfaceId}` };
   },
 };

@@ -14,7 +14,11 @@ export interface DirectRunOptions {
   log: Logger;
 }
 
-export async function runStepsDirectly<D>(steps: Step<D>[], deps: D, options: DirectRunOptions): Promise<{ run: Run; notes: string[] }> {
+export async function runStepsDirectly<D>(
+  steps: Step<D>[],
+  deps: D,
+  options: DirectRunOptions,
+): Promise<{ run: Run; notes: string[] }> {
   const now = Date.now();
   const run: Run = {
     id: options.runId,

@@ -21,7 +21,12 @@ export type LoadFactsResult = {
   subnetId: string;
   load5: number;
   loadThreshold: number;
-  elasticIp: { allocationId: string; publicIp: string; holderInstanceId: string | null; holderInterfaceId: string | null };
+  elasticIp: {
+    allocationId: string;
+    publicIp: string;
+    holderInstanceId: string | null;
+    holderInterfaceId: string | null;
+  };
   routes: RouteRef[];
   targetType: string;
   image: { imageId: string; name: string; creationDate: string };
@@ -31,7 +36,12 @@ export type LoadFactsResult = {
 
 export type LaunchResult = { instanceId: string | null; clientToken: string; reused: boolean };
 
-export type NewInstance = { instanceId: string; networkInterfaceId: string; privateIp: string; type: string };
+export type NewInstance = {
+  instanceId: string;
+  networkInterfaceId: string;
+  privateIp: string;
+  type: string;
+};
 
 export type CopyConfigResult = {
   hostKey: string | null;
@@ -47,10 +57,17 @@ export type CopyConfigResult = {
 
 export type RepointResult = { repointed: RouteRef[]; missing: RouteRef[] };
 
-export function resultOf<T>(results: Readonly<Record<string, Json | undefined>>, stepId: string): T {
+export function resultOf<T>(
+  results: Readonly<Record<string, Json | undefined>>,
+  stepId: string,
+): T {
   const value = results[stepId];
   if (value === undefined || value === null || typeof value !== 'object') {
-    throw new FlatnetError('INTERNAL', `the result of step "${stepId}" is missing from this run's record`, 'this run cannot continue safely: check the router by hand and start a new run');
+    throw new FlatnetError(
+      'INTERNAL',
+      `the result of step "${stepId}" is missing from this run's record`,
+      'this run cannot continue safely: check the router by hand and start a new run',
+    );
   }
   return value as unknown as T;
 }

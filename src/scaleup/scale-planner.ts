@@ -13,18 +13,38 @@ export function scalePlanner(direction: ScaleDirection): RunRequestPlanner {
   const kind = direction === 'up' ? 'scaleup' : 'scaledown';
   return {
     plan(command, { inventory, requester }) {
-      if (command.kind !== kind) throw new FlatnetError('INTERNAL', `the ${kind} planner was given a ${command.kind} command`, 'this is a flatnet bug in the command wiring');
+      if (command.kind !== kind)
+        throw new FlatnetError(
+          'INTERNAL',
+          `the ${kind} planner was given a ${command.kind} command`,
+          'this is a flatnet bug in the command wiring',
+        );
       const name = command.router;
       const entry = Object.hasOwn(inventory.routers, name) ? inventory.routers[name] : undefined;
       if (!entry) {
         const known = Object.keys(inventory.routers).sort();
-        throw new FlatnetError('UNKNOWN_TARGET', `there is no router named ${JSON.stringify(name.slice(0, 64))}`, known.length > 0 ? `known routers: ${known.join(', ')}` : 'the inventory lists no routers');
+        throw new FlatnetError(
+          'UNKNOWN_TARGET',
+          `there is no router named ${JSON.stringify(name.slice(0, 64))}`,
+          known.length > 0
+            ? `known routers: ${known.join(', ')}`
+            : 'the inventory lists no routers',
+        );
       }
       if (entry.role === 'standby') {
         const primary = Object.entries(inventory.routers).find(([, r]) => r.standby === name)?.[0];
-        throw new BadInputError(`${name} is a standby router`, primary ? `scale the primary: /router ${kind} ${primary}` : `/router ${kind} works on primary routers`);
+        throw new BadInputError(
+          `${name} is a standby router`,
+          primary
+            ? `scale the primary: /router ${kind} ${primary}`
+            : `/router ${kind} works on primary routers`,
+        );
       }
-      if (!entry.elasticIp) throw new BadInputError(`${name} has no Elastic IP in the inventory`, `add routers.${name}.elasticIp: { allocationId, publicIp }`);
+      if (!entry.elasticIp)
+        throw new BadInputError(
+          `${name} has no Elastic IP in the inventory`,
+          `add routers.${name}.elasticIp: { allocationId, publicIp }`,
+        );
       const { approval } = resolvePolicy(inventory, kind, requester);
       const params: Record<string, Json> = command.type ? { type: command.type } : {};
       return {
@@ -32,9 +52,7 @@ export function scalePlanner(direction: ScaleDirection): RunRequestPlanner {
         target: name,
         params,
         dryRun: command.dryRun,
-        ...(approval
-          ? { approval }
-          : {}),
+        ...(approval ? { approval } : {}),
       };
     },
   };

@@ -9,7 +9,12 @@ import { RouterError } from '../errors.js';
 import { keyLineOf } from '../vyos/check-host-key.js';
 import { loadSsh2 } from '../vyos/load-ssh2.js';
 
-export async function scanHostKey(endpoint: { host: string; port: number; name?: string; timeoutMs?: number }): Promise<string> {
+export async function scanHostKey(endpoint: {
+  host: string;
+  port: number;
+  name?: string;
+  timeoutMs?: number;
+}): Promise<string> {
   const name = endpoint.name ?? `${endpoint.host}:${endpoint.port}`;
   const timeoutMs = endpoint.timeoutMs ?? 10_000;
   const { Client } = await loadSsh2();
@@ -23,13 +28,42 @@ export async function scanHostKey(endpoint: { host: string; port: number; name?:
       clearTimeout(timer);
       client.end();
       if (presented) resolve(keyLineOf(presented));
-      else reject(err ?? new RouterError('ROUTER_UNREACHABLE', name, `${name} closed the connection before presenting a host key`, 'check that sshd runs on the new instance'));
+      else
+        reject(
+          err ??
+            new RouterError(
+              'ROUTER_UNREACHABLE',
+              name,
+              `${name} closed the connection before presenting a host key`,
+              'check that sshd runs on the new instance',
+            ),
+        );
     };
     const timer = setTimeout(
-      () => finish(new RouterError('ROUTER_UNREACHABLE', name, `${name} did not present an SSH host key within ${timeoutMs} ms`, 'check that the new instance booted and its security group allows SSH from the bot')),
+      () =>
+        finish(
+          new RouterError(
+            'ROUTER_UNREACHABLE',
+            name,
+            `${name} did not present an SSH host key within ${timeoutMs} ms`,
+            'check that the new instance booted and its security group allows SSH from the bot',
+          ),
+        ),
       timeoutMs,
     );
-    client.on('error', (err) => finish(presented ? undefined : new RouterError('ROUTER_UNREACHABLE', name, `cannot read the host key of ${name}: ${err.message}`, 'check that the new instance booted and answers SSH', { cause: err })));
+    client.on('error', (err) =>
+      finish(
+        presented
+          ? undefined
+          : new RouterError(
+              'ROUTER_UNREACHABLE',
+              name,
+              `cannot read the host key of ${name}: ${err.message}`,
+              'check that the new instance booted and answers SSH',
+              { cause: err },
+            ),
+      ),
+    );
     client.on('close', () => finish());
     client.connect({
       host: endpoint.host,

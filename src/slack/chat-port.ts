@@ -21,7 +21,13 @@ export interface ChatPort {
   updateMessage(message: ChatMessage & { ts: string }): Promise<void>;
   postEphemeral(message: ChatMessage & { user: string }): Promise<void>;
   /** A direct message to one person (client configurations go here, never to a channel). */
-  sendDirect(user: string, message: { text: string; blocks?: Block[] }): Promise<{ channel: string; ts: string }>;
+  sendDirect(
+    user: string,
+    message: { text: string; blocks?: Block[] },
+  ): Promise<{ channel: string; ts: string }>;
   /** A file in a direct message to one person (wg-quick config, QR code). */
-  uploadDirectFile(user: string, file: { filename: string; title: string; content: Buffer | string; comment?: string }): Promise<void>;
+  uploadDirectFile(
+    user: string,
+    file: { filename: string; title: string; content: Buffer | string; comment?: string },
+  ): Promise<void>;
 }

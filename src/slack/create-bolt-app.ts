@@ -10,7 +10,6 @@ import type { App as SlackApp } from '@slack/bolt';
 import express from 'express';
 import type { Logger } from '../log.js';
 
-
 /** Where Slack sends commands, interactivity and events in HTTP mode (Bolt's default). */
 export const SLACK_EVENTS_PATH = '/slack/events';
 
@@ -51,11 +50,19 @@ export function createBoltApp(options: BoltAppOptions): FlatnetSlackApp {
   // 6% of the CPU time of each acknowledgement.
   const convoStore = false;
   if (options.mode === 'http') {
-    if (!options.signingSecret) throw new Error('HTTP mode needs SLACK_SIGNING_SECRET (from the app\'s Basic Information page)');
+    if (!options.signingSecret)
+      throw new Error(
+        "HTTP mode needs SLACK_SIGNING_SECRET (from the app's Basic Information page)",
+      );
     // Slack's requests go straight to Bolt's plain HTTP receiver, everything else to Express.
     // Bolt's ExpressReceiver would route /slack/events through Express's router as well, which
     // cost about a sixth of the CPU time of each acknowledgement (measured under bench/ack.ts).
-    const receiver = new HTTPReceiver({ signingSecret: options.signingSecret, endpoints: SLACK_EVENTS_PATH, processBeforeResponse: false, logLevel });
+    const receiver = new HTTPReceiver({
+      signingSecret: options.signingSecret,
+      endpoints: SLACK_EVENTS_PATH,
+      processBeforeResponse: false,
+      logLevel,
+    });
     const opsApp = express();
     opsApp.use(ops);
     const route: RequestListener = (req, res) => {
@@ -64,7 +71,14 @@ export function createBoltApp(options: BoltAppOptions): FlatnetSlackApp {
       else opsApp(req, res);
     };
     // Deferred, so the token check (auth.test) is awaited in start() instead of floating in the constructor.
-    const app = new App({ token: options.botToken, receiver, clientOptions, logLevel, convoStore, deferInitialization: true });
+    const app = new App({
+      token: options.botToken,
+      receiver,
+      clientOptions,
+      logLevel,
+      convoStore,
+      deferInitialization: true,
+    });
     let server: Server | undefined;
     return {
       app,
@@ -85,8 +99,16 @@ export function createBoltApp(options: BoltAppOptions): FlatnetSlackApp {
       },
     };
   }
-  if (!options.appToken) throw new Error('Socket Mode needs SLACK_APP_TOKEN (xapp-…, with connections:write)');
-  const app = new App({ token: options.botToken, appToken: options.appToken, socketMode: true, clientOptions, logLevel, convoStore });
+  if (!options.appToken)
+    throw new Error('Socket Mode needs SLACK_APP_TOKEN (xapp-…, with connections:write)');
+  const app = new App({
+    token: options.botToken,
+    appToken: options.appToken,
+    socketMode: true,
+    clientOptions,
+    logLevel,
+    convoStore,
+  });
   const opsApp = express();
   opsApp.use(ops);
   let server: Server | undefined;

@@ -31,9 +31,14 @@ export function createSlackChat(client: WebClient, logger: Logger): ChatPort {
   }
 
   async function openDirect(user: string): Promise<string> {
-    const opened = await call('conversations.open', () => client.conversations.open({ users: user }));
+    const opened = await call('conversations.open', () =>
+      client.conversations.open({ users: user }),
+    );
     const channel = opened.channel?.id;
-    if (!channel) throw new Error(`Slack did not open a direct message with ${user}: check the app has the im:write scope`);
+    if (!channel)
+      throw new Error(
+        `Slack did not open a direct message with ${user}: check the app has the im:write scope`,
+      );
     return channel;
   }
 
@@ -46,7 +51,10 @@ export function createSlackChat(client: WebClient, logger: Logger): ChatPort {
         ...(message.blocks ? { blocks: message.blocks as SlackBlocks } : {}),
       }),
     );
-    if (!res.ts) throw new Error(`Slack accepted a message in ${message.channel} but returned no ts: cannot thread replies under it`);
+    if (!res.ts)
+      throw new Error(
+        `Slack accepted a message in ${message.channel} but returned no ts: cannot thread replies under it`,
+      );
     return { ts: res.ts };
   }
 
@@ -55,7 +63,12 @@ export function createSlackChat(client: WebClient, logger: Logger): ChatPort {
 
     async updateMessage(message) {
       await call('chat.update', () =>
-        client.chat.update({ channel: message.channel, ts: message.ts, text: message.text, ...(message.blocks ? { blocks: message.blocks as SlackBlocks } : {}) }),
+        client.chat.update({
+          channel: message.channel,
+          ts: message.ts,
+          text: message.text,
+          ...(message.blocks ? { blocks: message.blocks as SlackBlocks } : {}),
+        }),
       );
     },
 
@@ -79,9 +92,16 @@ export function createSlackChat(client: WebClient, logger: Logger): ChatPort {
 
     async uploadDirectFile(user, file) {
       const channel = await openDirect(user);
-      const common = { channel_id: channel, filename: file.filename, title: file.title, ...(file.comment ? { initial_comment: file.comment } : {}) };
+      const common = {
+        channel_id: channel,
+        filename: file.filename,
+        title: file.title,
+        ...(file.comment ? { initial_comment: file.comment } : {}),
+      };
       await call('files.uploadV2', () =>
-        typeof file.content === 'string' ? client.filesUploadV2({ ...common, content: file.content }) : client.filesUploadV2({ ...common, file: file.content }),
+        typeof file.content === 'string'
+          ? client.filesUploadV2({ ...common, content: file.content })
+          : client.filesUploadV2({ ...common, file: file.content }),
       );
     },
   };

@@ -3,7 +3,15 @@ import type { Logger } from '../log.js';
 import { statusReportOf } from '../report/status-report-of.js';
 import type { RunObserver } from '../runbook/observer.js';
 import { FINAL_STATUSES, type Run, type RunEvent } from '../runbook/types.js';
-import { buildApprovalPrompt, buildChecklist, buildRunRoot, buildRunSummary, buildStatusDetails, buildStatusSummary, type ChatText } from './blocks/index.js';
+import {
+  buildApprovalPrompt,
+  buildChecklist,
+  buildRunRoot,
+  buildRunSummary,
+  buildStatusDetails,
+  buildStatusSummary,
+  type ChatText,
+} from './blocks/index.js';
 import { context } from './blocks/chat-text.js';
 import { commandCode } from './blocks/describe-run.js';
 import { escapeMrkdwn, mention } from './blocks/escape-mrkdwn.js';
@@ -75,43 +83,83 @@ export function createThreadReporter(options: ThreadReporterOptions): ThreadRepo
   const log = logger.child({ component: 'thread-reporter' });
   const minEditIntervalMs = options.minEditIntervalMs ?? 1200;
   const now = options.now ?? Date.now;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const policy: RetryPolicy = { maxAttempts: 3, maxRateLimitWaits: 10, maxRetryAfterMs: 60_000, backoffMs: 250, ...options.retry, sleep };
+  const sleep =
+    options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const policy: RetryPolicy = {
+    maxAttempts: 3,
+    maxRateLimitWaits: 10,
+    maxRetryAfterMs: 60_000,
+    backoffMs: 250,
+    ...options.retry,
+    sleep,
+  };
   const store = createThreadStore(options.redis, options.prefix, sleep);
   const runs = new Map<string, RunState>();
-  const createdBurst = createBurstDeferral(options.createdBurst ?? { quietMs: 200, maxDelayMs: 2000, concurrency: 1 });
+  const createdBurst = createBurstDeferral(
+    options.createdBurst ?? { quietMs: 200, maxDelayMs: 2000, concurrency: 1 },
+  );
   let closed = false;
 
-  const slack = <T>(what: string, fn: () => Promise<T>): Promise<T> => callSlack(what, fn, policy, log);
+  const slack = <T>(what: string, fn: () => Promise<T>): Promise<T> =>
+    callSlack(what, fn, policy, log);
   const isStatusRun = (run: Run): boolean => run.kind === 'status';
   const isFinal = (run: Run): boolean => FINAL_STATUSES.includes(run.status);
-  const rootKey = (run: Run): string => (isStatusRun(run) && isFinal(run) && statusReportOf(run) ? 'report' : run.status);
+  const rootKey = (run: Run): string =>
+    isStatusRun(run) && isFinal(run) && statusReportOf(run) ? 'report' : run.status;
 
   function rootMessage(run: Run): ChatText {
     const report = isStatusRun(run) && isFinal(run) ? statusReportOf(run) : undefined;
     if (!report) return buildRunRoot(run);
     // A status run's root becomes the summary itself; who asked stays visible under it.
     const summary = buildStatusSummary(report);
-    return { text: summary.text, blocks: [...summary.blocks, context(`${mention(run.requester)} asked for ${commandCode(run)} · ${escapeMrkdwn(run.id)}`)] };
+    return {
+      text: summary.text,
+      blocks: [
+        ...summary.blocks,
+        context(
+          `${mention(run.requester)} asked for ${commandCode(run)} · ${escapeMrkdwn(run.id)}`,
+        ),
+      ],
+    };
   }
 
-  const checklistMessage = (state: RunState): ChatText => buildChecklist(state.run, { notes: state.notes });
+  const checklistMessage = (state: RunState): ChatText =>
+    buildChecklist(state.run, { notes: state.notes });
 
-  async function post(state: RunState, what: string, message: ChatText, inThread = true): Promise<string> {
+  async function post(
+    state: RunState,
+    what: string,
+    message: ChatText,
+    inThread = true,
+  ): Promise<string> {
     const threadTs = inThread ? state.thread.root : undefined;
     if (inThread && !threadTs) throw new Error(`no thread to post ${what} in yet`);
-    const { ts } = await slack(what, () => chat.postMessage({ channel: state.run.origin.channel, ...(threadTs ? { threadTs } : {}), ...message }));
+    const { ts } = await slack(what, () =>
+      chat.postMessage({
+        channel: state.run.origin.channel,
+        ...(threadTs ? { threadTs } : {}),
+        ...message,
+      }),
+    );
     return ts;
   }
 
-  async function update(state: RunState, what: string, ts: string, message: ChatText): Promise<void> {
-    await slack(what, () => chat.updateMessage({ channel: state.run.origin.channel, ts, ...message }));
+  async function update(
+    state: RunState,
+    what: string,
+    ts: string,
+    message: ChatText,
+  ): Promise<void> {
+    await slack(what, () =>
+      chat.updateMessage({ channel: state.run.origin.channel, ts, ...message }),
+    );
   }
 
   /** Make sure the root (and, except for status runs, the checklist) exist, posting them at most once across processes. */
   async function ensureThread(state: RunState): Promise<void> {
     const id = state.run.id;
-    const complete = (r: ThreadRecord): boolean => Boolean(r.root) && (isStatusRun(state.run) || Boolean(r.checklist));
+    const complete = (r: ThreadRecord): boolean =>
+      Boolean(r.root) && (isStatusRun(state.run) || Boolean(r.checklist));
     if (complete(state.thread)) return;
     Object.assign(state.thread, await store.load(id));
     if (!state.thread.root && state.run.origin.rootTs) {
@@ -142,14 +190,20 @@ export function createThreadReporter(options: ThreadReporterOptions): ThreadRepo
     state.pending++;
     state.tail = state.tail
       .then(task)
-      .catch((err: unknown) => log.warn({ runId: state.run.id, what, err: errText(err) }, 'Slack reporting failed; the run goes on'))
+      .catch((err: unknown) =>
+        log.warn(
+          { runId: state.run.id, what, err: errText(err) },
+          'Slack reporting failed; the run goes on',
+        ),
+      )
       .then(() => {
         state.pending--;
         settle(state);
       });
   }
 
-  const isIdle = (s: RunState): boolean => s.pending === 0 && !s.edits.root.timer && !s.edits.checklist.timer;
+  const isIdle = (s: RunState): boolean =>
+    s.pending === 0 && !s.edits.root.timer && !s.edits.checklist.timer;
 
   function settle(state: RunState): void {
     if (!isIdle(state)) return;
@@ -185,7 +239,12 @@ export function createThreadReporter(options: ThreadReporterOptions): ThreadRepo
     e.lastAt = Date.now();
     const shows = rootKey(state.run);
     try {
-      await update(state, which, ts, which === 'root' ? rootMessage(state.run) : checklistMessage(state));
+      await update(
+        state,
+        which,
+        ts,
+        which === 'root' ? rootMessage(state.run) : checklistMessage(state),
+      );
       if (which === 'root') state.rootShows = shows;
     } finally {
       e.lastAt = Date.now();
@@ -220,7 +279,12 @@ export function createThreadReporter(options: ThreadReporterOptions): ThreadRepo
     }
   }
 
-  async function handle(state: RunState, run: Run, event: RunEvent, folded: boolean): Promise<void> {
+  async function handle(
+    state: RunState,
+    run: Run,
+    event: RunEvent,
+    folded: boolean,
+  ): Promise<void> {
     await ensureThread(state);
     switch (event.type) {
       case 'awaiting-approval':
@@ -245,7 +309,15 @@ export function createThreadReporter(options: ThreadReporterOptions): ThreadRepo
     let state = runs.get(run.id);
     if (!state) {
       const edit = (): EditState => ({ lastAt: 0, dirty: false, queued: false });
-      state = { run, notes: {}, thread: {}, tail: Promise.resolve(), pending: 0, edits: { root: edit(), checklist: edit() }, waiters: [] };
+      state = {
+        run,
+        notes: {},
+        thread: {},
+        tail: Promise.resolve(),
+        pending: 0,
+        edits: { root: edit(), checklist: edit() },
+        waiters: [],
+      };
       runs.set(run.id, state);
     }
     return state;
@@ -254,7 +326,9 @@ export function createThreadReporter(options: ThreadReporterOptions): ThreadRepo
   async function flush(runId?: string): Promise<void> {
     await (runId ? createdBurst.release(runId) : createdBurst.releaseAll());
     for (;;) {
-      const states = runId ? [runs.get(runId)].filter((s): s is RunState => s !== undefined) : [...runs.values()];
+      const states = runId
+        ? [runs.get(runId)].filter((s): s is RunState => s !== undefined)
+        : [...runs.values()];
       const busy = states.filter((s) => !isIdle(s));
       if (busy.length === 0) return;
       await Promise.all(busy.map((s) => new Promise<void>((resolve) => s.waiters.push(resolve))));
@@ -283,7 +357,10 @@ export function createThreadReporter(options: ThreadReporterOptions): ThreadRepo
       if (rootKey(snapshot) !== state.rootShows) requestEdit(state, 'root');
       return handled;
     } catch (err) {
-      log.warn({ runId: snapshot.id, event: event.type, err: errText(err) }, 'could not queue a Slack update; the run goes on');
+      log.warn(
+        { runId: snapshot.id, event: event.type, err: errText(err) },
+        'could not queue a Slack update; the run goes on',
+      );
       return Promise.resolve();
     }
   }

@@ -19,36 +19,78 @@ export function findProblems(report: StatusReport): Problem[] {
   const telemetry: Problem[] = [];
   for (const router of report.routers) {
     if (!router.reachable) {
-      unreachable.push({ severity: 'down', where: router.router, text: `unreachable${router.error ? `: ${router.error}` : ''}` });
+      unreachable.push({
+        severity: 'down',
+        where: router.router,
+        text: `unreachable${router.error ? `: ${router.error}` : ''}`,
+      });
       continue;
     }
     // Same rules as the status job (src/status/find-problems.ts): a standby holds no Elastic
     // IP, so its tunnels are down by design; an idle WireGuard laptop is not an outage.
-    const alarming = router.role === 'standby' ? [] : router.tunnels.filter((t) => t.state === 'down' && t.kind !== 'wireguard');
+    const alarming =
+      router.role === 'standby'
+        ? []
+        : router.tunnels.filter((t) => t.state === 'down' && t.kind !== 'wireguard');
     const down = alarming.filter((t) => t.kind !== 'bgp');
-    if (down.length > 0) tunnelsDown.push({ severity: 'down', where: router.router, text: `${plural(down.length, 'tunnel')} down: ${names(down)}` });
+    if (down.length > 0)
+      tunnelsDown.push({
+        severity: 'down',
+        where: router.router,
+        text: `${plural(down.length, 'tunnel')} down: ${names(down)}`,
+      });
     const bgp = alarming.filter((t) => t.kind === 'bgp');
-    if (bgp.length > 0) bgpDown.push({ severity: 'down', where: router.router, text: `BGP not established with ${names(bgp)}` });
+    if (bgp.length > 0)
+      bgpDown.push({
+        severity: 'down',
+        where: router.router,
+        text: `BGP not established with ${names(bgp)}`,
+      });
     if (isOverloaded(router)) {
-      highLoad.push({ severity: 'warn', where: router.router, text: `5-minute load ${router.load5?.toFixed(2)} ≥ ${router.loadThreshold?.toFixed(2)}: consider /router scaleup ${router.router}` });
+      highLoad.push({
+        severity: 'warn',
+        where: router.router,
+        text: `5-minute load ${router.load5?.toFixed(2)} ≥ ${router.loadThreshold?.toFixed(2)}: consider /router scaleup ${router.router}`,
+      });
     }
   }
   for (const region of report.regions) {
     const down = region.tunnels.filter((t) => t.state === 'down');
-    if (down.length > 0) tunnelsDown.push({ severity: 'down', where: region.region, text: `${plural(down.length, 'AWS VPN tunnel')} down: ${names(down)}` });
-    if (region.error) telemetry.push({ severity: 'warn', where: region.region, text: `AWS VPN telemetry failed: ${region.error}` });
+    if (down.length > 0)
+      tunnelsDown.push({
+        severity: 'down',
+        where: region.region,
+        text: `${plural(down.length, 'AWS VPN tunnel')} down: ${names(down)}`,
+      });
+    if (region.error)
+      telemetry.push({
+        severity: 'warn',
+        where: region.region,
+        text: `AWS VPN telemetry failed: ${region.error}`,
+      });
   }
   const derived = [...unreachable, ...tunnelsDown, ...bgpDown, ...highLoad, ...telemetry];
   // The job lists one problem per tunnel in its own words; a router or region already
   // flagged here is covered, so only problems about places the data did not flag are added.
   const flagged = new Set(derived.map((p) => p.where));
   const seen = new Set<string>();
-  const extra = report.problems.filter((p) => !flagged.has(p.where) && !seen.has(key(p)) && seen.add(key(p)));
-  return [...derived.filter((p) => p.severity === 'down'), ...extra.filter((p) => p.severity === 'down'), ...derived.filter((p) => p.severity === 'warn'), ...extra.filter((p) => p.severity === 'warn')];
+  const extra = report.problems.filter(
+    (p) => !flagged.has(p.where) && !seen.has(key(p)) && seen.add(key(p)),
+  );
+  return [
+    ...derived.filter((p) => p.severity === 'down'),
+    ...extra.filter((p) => p.severity === 'down'),
+    ...derived.filter((p) => p.severity === 'warn'),
+    ...extra.filter((p) => p.severity === 'warn'),
+  ];
 }
 
 export function isOverloaded(router: RouterStatus): boolean {
-  return router.load5 !== undefined && router.loadThreshold !== undefined && router.load5 >= router.loadThreshold;
+  return (
+    router.load5 !== undefined &&
+    router.loadThreshold !== undefined &&
+    router.load5 >= router.loadThreshold
+  );
 }
 
 function key(p: Problem): string {
@@ -56,8 +98,13 @@ function key(p: Problem): string {
 }
 
 function names(tunnels: TunnelStatus[]): string {
-  const shown = tunnels.slice(0, NAMES_SHOWN).map((t) => t.name).join(', ');
-  return tunnels.length > NAMES_SHOWN ? `${shown} … and ${tunnels.length - NAMES_SHOWN} more` : shown;
+  const shown = tunnels
+    .slice(0, NAMES_SHOWN)
+    .map((t) => t.name)
+    .join(', ');
+  return tunnels.length > NAMES_SHOWN
+    ? `${shown} … and ${tunnels.length - NAMES_SHOWN} more`
+    : shown;
 }
 
 export function plural(n: number, noun: string): string {

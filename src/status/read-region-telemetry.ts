@@ -4,9 +4,17 @@ import type { RegionVpnStatus } from '../report/status-report.js';
 import { withTimeout } from '../util/map-bounded.js';
 import type { StatusCloud } from './status-ports.js';
 
-export async function readRegionTelemetry(region: string, cloud: StatusCloud, timeoutMs: number): Promise<RegionVpnStatus> {
+export async function readRegionTelemetry(
+  region: string,
+  cloud: StatusCloud,
+  timeoutMs: number,
+): Promise<RegionVpnStatus> {
   try {
-    const connections = await withTimeout(cloud.describeVpnConnections(region), timeoutMs, () => new Error(`EC2 in ${region} did not answer within ${timeoutMs / 1000} s`));
+    const connections = await withTimeout(
+      cloud.describeVpnConnections(region),
+      timeoutMs,
+      () => new Error(`EC2 in ${region} did not answer within ${timeoutMs / 1000} s`),
+    );
     const tunnels = connections
       .filter((c) => c.state !== 'deleted')
       .flatMap((c) =>

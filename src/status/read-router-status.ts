@@ -14,20 +14,36 @@ export interface ReadRouterOptions {
   loadThreshold: number;
 }
 
-export async function readRouterStatus({ name, entry, routers, timeoutMs, loadThreshold }: ReadRouterOptions): Promise<RouterStatus> {
+export async function readRouterStatus({
+  name,
+  entry,
+  routers,
+  timeoutMs,
+  loadThreshold,
+}: ReadRouterOptions): Promise<RouterStatus> {
   const base = { router: name, region: entry.region, role: entry.role, loadThreshold };
   try {
     return await withTimeout(
       readReachable(name, entry, routers).then((r) => ({ ...base, ...r })),
       timeoutMs,
-      () => new RouterError('TIMEOUT', name, `${name} did not answer within ${timeoutMs / 1000} s`, 'check that the router is running and reachable over SSH (`flatnet check`)'),
+      () =>
+        new RouterError(
+          'TIMEOUT',
+          name,
+          `${name} did not answer within ${timeoutMs / 1000} s`,
+          'check that the router is running and reachable over SSH (`flatnet check`)',
+        ),
     );
   } catch (err) {
     return { ...base, reachable: false, error: describeError(err).split('\n')[0], tunnels: [] };
   }
 }
 
-async function readReachable(name: string, entry: RouterEntry, routers: StatusRouters): Promise<Omit<RouterStatus, 'router' | 'region' | 'role'>> {
+async function readReachable(
+  name: string,
+  entry: RouterEntry,
+  routers: StatusRouters,
+): Promise<Omit<RouterStatus, 'router' | 'region' | 'role'>> {
   const client = routers.router(name);
   // One session per router serialises these anyway; asking in sequence keeps the order obvious.
   const sas = await client.ipsecReport();
@@ -37,7 +53,12 @@ async function readReachable(name: string, entry: RouterEntry, routers: StatusRo
 
   const tunnels: TunnelStatus[] = [];
   if (!sas.processRunning && entry.role !== 'standby') {
-    tunnels.push({ name: 'IPsec', kind: 'ipsec', state: 'down', detail: 'IPsec process not running' });
+    tunnels.push({
+      name: 'IPsec',
+      kind: 'ipsec',
+      state: 'down',
+      detail: 'IPsec process not running',
+    });
   }
   for (const sa of sas.sas) {
     tunnels.push({
@@ -45,7 +66,9 @@ async function readReachable(name: string, entry: RouterEntry, routers: StatusRo
       kind: 'ipsec',
       state: sa.state,
       ...(sa.remoteAddress ? { remote: sa.remoteAddress } : {}),
-      ...(sa.state === 'up' && sa.uptimeSeconds !== undefined ? { detail: `up ${formatDuration(sa.uptimeSeconds)}` } : {}),
+      ...(sa.state === 'up' && sa.uptimeSeconds !== undefined
+        ? { detail: `up ${formatDuration(sa.uptimeSeconds)}` }
+        : {}),
     });
   }
   for (const n of bgp?.neighbors ?? []) {
@@ -66,7 +89,10 @@ async function readReachable(name: string, entry: RouterEntry, routers: StatusRo
       kind: 'wireguard',
       state: recent ? 'up' : 'down',
       ...(peer.endpoint ? { remote: peer.endpoint } : {}),
-      detail: peer.latestHandshakeSeconds === undefined ? 'no handshake yet' : `handshake ${formatDuration(peer.latestHandshakeSeconds)} ago`,
+      detail:
+        peer.latestHandshakeSeconds === undefined
+          ? 'no handshake yet'
+          : `handshake ${formatDuration(peer.latestHandshakeSeconds)} ago`,
     });
   }
   return { reachable: true, tunnels, load5: load.load5 };

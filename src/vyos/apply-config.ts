@@ -43,10 +43,12 @@ export interface ApplyDeps<C> {
   lockRetryDelaysMs?: number[];
 }
 
-const SET_ERRORS = /Set failed|Delete failed|Invalid command|Value validation failed|Ambiguous command|Incomplete command|is not valid/i;
+const SET_ERRORS =
+  /Set failed|Delete failed|Invalid command|Value validation failed|Ambiguous command|Incomplete command|is not valid/i;
 const COMMIT_ERRORS = /Commit failed|Another confirm is pending|Invalid command|\]\] failed/i;
 const LOCKED = /temporarily locked/i;
-const NO_CHANGES = /No changes between working and active configurations|No configuration changes to commit/i;
+const NO_CHANGES =
+  /No changes between working and active configurations|No configuration changes to commit/i;
 
 /** The router's own words, redacted and on one line, for an error message. */
 function quoteRouter(output: string): string {
@@ -59,16 +61,29 @@ function quoteRouter(output: string): string {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export async function applyConfigLines<C>(session: RouterSession, lines: ConfigLine[], options: ApplyOptions<C>, deps: ApplyDeps<C>): Promise<ApplyResult> {
+export async function applyConfigLines<C>(
+  session: RouterSession,
+  lines: ConfigLine[],
+  options: ApplyOptions<C>,
+  deps: ApplyDeps<C>,
+): Promise<ApplyResult> {
   const { name } = deps;
   const log = deps.logger?.child({ router: name });
   // Render (and so validate) every line before the first byte is sent.
   const commands = lines.map((l) => RouterCommand.configLine(l));
-  const confirmCommand = options.confirmMinutes !== undefined ? RouterCommand.commitConfirm(options.confirmMinutes) : undefined;
+  const confirmCommand =
+    options.confirmMinutes !== undefined
+      ? RouterCommand.commitConfirm(options.confirmMinutes)
+      : undefined;
   if (commands.length === 0) return { compare: '', committed: false, changed: false };
 
   const fail = (what: string, output: string, hint: string) =>
-    new RouterError('ROUTER_COMMAND', name, `${name} refused ${what}: ${quoteRouter(output)}`, hint);
+    new RouterError(
+      'ROUTER_COMMAND',
+      name,
+      `${name} refused ${what}: ${quoteRouter(output)}`,
+      hint,
+    );
 
   const send = (command: RouterCommand) => session.send(command);
 
@@ -78,15 +93,28 @@ export async function applyConfigLines<C>(session: RouterSession, lines: ConfigL
       const result = await send(command);
       if (!LOCKED.test(result.output)) return result;
       const delay = delays[attempt];
-      if (delay === undefined) throw fail(`\`${command.text}\` (the configuration stayed locked)`, result.output, 'another commit is running on the router: wait for it to finish and try again');
-      log?.info({ attempt: attempt + 1, delay }, 'configuration locked by another commit; retrying');
+      if (delay === undefined)
+        throw fail(
+          `\`${command.text}\` (the configuration stayed locked)`,
+          result.output,
+          'another commit is running on the router: wait for it to finish and try again',
+        );
+      log?.info(
+        { attempt: attempt + 1, delay },
+        'configuration locked by another commit; retrying',
+      );
       await sleep(delay);
     }
   };
 
   const configure = async () => {
     const result = await withLockRetry(RouterCommand.op('configure'));
-    if (result.mode !== 'config') throw fail('`configure`', result.output, 'check the router user may enter configuration mode');
+    if (result.mode !== 'config')
+      throw fail(
+        '`configure`',
+        result.output,
+        'check the router user may enter configuration mode',
+      );
   };
 
   await configure();
@@ -97,7 +125,11 @@ export async function applyConfigLines<C>(session: RouterSession, lines: ConfigL
       // Deleting what is already gone leaves the router as asked: idempotent, not an error.
       if (/Nothing to delete/i.test(output)) continue;
       if (SET_ERRORS.test(output)) {
-        throw fail(`\`${redactSecrets(command.text)}\``, output, 'nothing was committed (flatnet ran `exit discard`); fix the line and run again');
+        throw fail(
+          `\`${redactSecrets(command.text)}\``,
+          output,
+          'nothing was committed (flatnet ran `exit discard`); fix the line and run again',
+        );
       }
     }
     const compare = redactSecrets((await send(RouterCommand.config('compare'))).output);
@@ -112,12 +144,22 @@ export async function applyConfigLines<C>(session: RouterSession, lines: ConfigL
       let result = await withLockRetry(confirmCommand);
       if (result.mode === 'question') result = await send(RouterCommand.answerYes());
       if (result.mode !== 'config' || COMMIT_ERRORS.test(result.output)) {
-        throw fail('the commit', result.output, 'nothing was committed (flatnet ran `exit discard`); fix the configuration and run again');
+        throw fail(
+          'the commit',
+          result.output,
+          'nothing was committed (flatnet ran `exit discard`); fix the configuration and run again',
+        );
       }
       if (options.verify) {
         await send(RouterCommand.config('exit'));
         inConfig = session.mode === 'config';
-        if (inConfig) throw new RouterError('ROUTER_COMMAND', name, `${name} would not leave configuration mode after commit-confirm`, `the change was not confirmed: ${name} rolls back by itself within ${options.confirmMinutes} minutes`);
+        if (inConfig)
+          throw new RouterError(
+            'ROUTER_COMMAND',
+            name,
+            `${name} would not leave configuration mode after commit-confirm`,
+            `the change was not confirmed: ${name} rolls back by itself within ${options.confirmMinutes} minutes`,
+          );
         try {
           await options.verify(deps.clientOnSession(session));
         } catch (err) {
@@ -134,19 +176,31 @@ export async function applyConfigLines<C>(session: RouterSession, lines: ConfigL
       }
       const confirmed = await send(RouterCommand.config('confirm'));
       if (/No confirm pending/i.test(confirmed.output)) {
-        throw fail('`confirm` (the commit-confirm window had already closed)', confirmed.output, `${name} has rolled back or is rolling back: check it, then run the change again with a longer confirm window`);
+        throw fail(
+          '`confirm` (the commit-confirm window had already closed)',
+          confirmed.output,
+          `${name} has rolled back or is rolling back: check it, then run the change again with a longer confirm window`,
+        );
       }
     } else {
       const result = await withLockRetry(RouterCommand.config('commit'));
       if (COMMIT_ERRORS.test(result.output)) {
-        throw fail('the commit', result.output, 'nothing was committed (flatnet ran `exit discard`); fix the configuration and run again');
+        throw fail(
+          'the commit',
+          result.output,
+          'nothing was committed (flatnet ran `exit discard`); fix the configuration and run again',
+        );
       }
     }
 
     if (options.save !== false) {
       const saved = await send(RouterCommand.config('save'));
       if (/error|failed|uncommitted changes/i.test(saved.output)) {
-        throw fail('`save` (the change is committed and running, but not saved: a reboot would lose it)', saved.output, `run \`save\` on ${name} by hand`);
+        throw fail(
+          '`save` (the change is committed and running, but not saved: a reboot would lose it)',
+          saved.output,
+          `run \`save\` on ${name} by hand`,
+        );
       }
     }
     await send(RouterCommand.config('exit'));
@@ -155,11 +209,16 @@ export async function applyConfigLines<C>(session: RouterSession, lines: ConfigL
       await send(RouterCommand.config('exitDiscard'));
       inConfig = false;
     }
-    log?.info({ lines: commands.length, confirmMinutes: options.confirmMinutes }, 'configuration applied');
+    log?.info(
+      { lines: commands.length, confirmMinutes: options.confirmMinutes },
+      'configuration applied',
+    );
     return { compare, committed: true, changed: true };
   } catch (err) {
     if (inConfig && session.isOpen && session.mode === 'config') {
-      await send(RouterCommand.config('exitDiscard')).catch((e: unknown) => log?.warn({ err: redactSecrets(String(e)) }, 'exit discard failed'));
+      await send(RouterCommand.config('exitDiscard')).catch((e: unknown) =>
+        log?.warn({ err: redactSecrets(String(e)) }, 'exit discard failed'),
+      );
     }
     throw err;
   }

@@ -13,7 +13,9 @@ export interface PinnedKey {
 /** Accepts `ssh-ed25519 AAAA… comment`, or a known_hosts line `[host]:port ssh-ed25519 AAAA…`. */
 export function parsePinnedKey(line: string): PinnedKey | undefined {
   const tokens = (line ?? '').trim().split(/\s+/);
-  const at = tokens.findIndex((t) => /^(ssh-(ed25519|rsa|dss)|ecdsa-sha2-nistp\d+|sk-\S+)$/.test(t));
+  const at = tokens.findIndex((t) =>
+    /^(ssh-(ed25519|rsa|dss)|ecdsa-sha2-nistp\d+|sk-\S+)$/.test(t),
+  );
   const b64 = at >= 0 ? tokens[at + 1] : undefined;
   if (at < 0 || !b64 || !/^[A-Za-z0-9+/]+={0,2}$/.test(b64)) return undefined;
   const blob = Buffer.from(b64, 'base64');
@@ -28,7 +30,10 @@ export function fingerprintOf(blob: Buffer): string {
 /** The key line a server presented, from the SSH wire blob (string type, then key data). */
 export function keyLineOf(blob: Buffer): string {
   const len = blob.length >= 4 ? blob.readUInt32BE(0) : 0;
-  const type = len > 0 && len < 64 && blob.length >= 4 + len ? blob.subarray(4, 4 + len).toString('ascii') : 'ssh-unknown';
+  const type =
+    len > 0 && len < 64 && blob.length >= 4 + len
+      ? blob.subarray(4, 4 + len).toString('ascii')
+      : 'ssh-unknown';
   return `${type} ${blob.toString('base64')}`;
 }
 

@@ -20,5 +20,8 @@ export function stripEscapeCodes(text: string): string {
 /** Escape codes gone, CRLF (and CR CR LF from some PTYs) as LF, stray CRs and controls dropped. */
 export function cleanTerminalOutput(text: string): string {
   if (typeof text !== 'string') return '';
-  return stripEscapeCodes(text).replace(/\r+\n/g, '\n').replace(/\r/g, '').replace(OTHER_CONTROL, '');
+  return stripEscapeCodes(text)
+    .replace(/\r+\n/g, '\n')
+    .replace(/\r/g, '')
+    .replace(OTHER_CONTROL, '');
 }

@@ -51,7 +51,10 @@ export function assertPeerName(name: string): void {
 
 export function assertConfigLine(line: ConfigLine): void {
   if (line.op !== 'set' && line.op !== 'delete') {
-    throw new BadInputError(`configuration operation ${describeRejected(String(line.op))} is not allowed`, "use 'set' or 'delete'");
+    throw new BadInputError(
+      `configuration operation ${describeRejected(String(line.op))} is not allowed`,
+      "use 'set' or 'delete'",
+    );
   }
   if (!Array.isArray(line.path) || line.path.length === 0 || line.path.length > MAX_PATH_WORDS) {
     throw new BadInputError(

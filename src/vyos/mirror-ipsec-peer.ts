@@ -35,8 +35,18 @@ export function mirrorIpsecPeer(hub: IpsecPeerSpec, side: HubSide): IpsecPeerSpe
     connectionType: hub.connectionType === 'respond' ? 'initiate' : 'respond',
     routing:
       hub.routing.kind === 'vti'
-        ? { kind: 'vti', vtiNumber: side.siteVtiNumber ?? hub.routing.vtiNumber, address: side.siteVtiAddress ?? hub.routing.address }
-        : { kind: 'policy', tunnels: hub.routing.tunnels.map((t) => ({ localPrefix: t.remotePrefix, remotePrefix: t.localPrefix })) },
+        ? {
+            kind: 'vti',
+            vtiNumber: side.siteVtiNumber ?? hub.routing.vtiNumber,
+            address: side.siteVtiAddress ?? hub.routing.address,
+          }
+        : {
+            kind: 'policy',
+            tunnels: hub.routing.tunnels.map((t) => ({
+              localPrefix: t.remotePrefix,
+              remotePrefix: t.localPrefix,
+            })),
+          },
     ...(hub.description !== undefined ? { description: hub.description } : {}),
   };
 }

@@ -55,7 +55,11 @@ const QUESTION = /\[[Yy]\/[Nn]\][ \t:]*$/;
 const TAIL_CHARS = 4096;
 
 function detectPrompt(tail: string): { mode: ShellMode; index: number } | undefined {
-  for (const [mode, re] of [['config', CONFIG_PROMPT], ['op', OP_PROMPT], ['question', QUESTION]] as const) {
+  for (const [mode, re] of [
+    ['config', CONFIG_PROMPT],
+    ['op', OP_PROMPT],
+    ['question', QUESTION],
+  ] as const) {
     const m = re.exec(tail);
     if (m) return { mode, index: m.index };
   }
@@ -68,7 +72,9 @@ function lastWords(text: string): string {
 }
 
 function describeWait(expect: string): string {
-  return expect === 'login' ? 'the op-mode prompt (user@host:~$) after login' : `the prompt after \`${redactSecrets(expect)}\``;
+  return expect === 'login'
+    ? 'the op-mode prompt (user@host:~$) after login'
+    : `the prompt after \`${redactSecrets(expect)}\``;
 }
 
 interface Waiter {
@@ -121,15 +127,38 @@ export async function openRouterSession(opts: RouterSessionOptions): Promise<Rou
         );
       } else if (err.level === 'client-authentication') {
         fail(
-          new RouterError('ROUTER_UNREACHABLE', name, `${name} refused flatnet's SSH key for user ${opts.user}`, `add the bot's public key to system login user ${opts.user} authentication public-keys on ${name}`, { cause: err }),
+          new RouterError(
+            'ROUTER_UNREACHABLE',
+            name,
+            `${name} refused flatnet's SSH key for user ${opts.user}`,
+            `add the bot's public key to system login user ${opts.user} authentication public-keys on ${name}`,
+            { cause: err },
+          ),
         );
       } else {
-        fail(new RouterError('ROUTER_UNREACHABLE', name, `cannot reach ${name} at ${opts.host}:${opts.port}: ${err.message}`, 'check that the instance is running and reachable on its SSH port', { cause: err }));
+        fail(
+          new RouterError(
+            'ROUTER_UNREACHABLE',
+            name,
+            `cannot reach ${name} at ${opts.host}:${opts.port}: ${err.message}`,
+            'check that the instance is running and reachable on its SSH port',
+            { cause: err },
+          ),
+        );
       }
     });
     client.on('ready', () => {
       client.shell({ term: 'vt100', cols: 512, rows: 200 }, (err, channel) => {
-        if (err) return fail(new RouterError('ROUTER_UNREACHABLE', name, `${name} accepted the login but refused a shell: ${err.message}`, 'check the router user has a login shell (vbash)', { cause: err }));
+        if (err)
+          return fail(
+            new RouterError(
+              'ROUTER_UNREACHABLE',
+              name,
+              `${name} accepted the login but refused a shell: ${err.message}`,
+              'check the router user has a login shell (vbash)',
+              { cause: err },
+            ),
+          );
         settled = true;
         clearTimeout(timer);
         resolve(channel);
@@ -140,7 +169,17 @@ export async function openRouterSession(opts: RouterSessionOptions): Promise<Rou
       // small writes, and delayed ACKs would add tens of milliseconds to every command.
       const sock = connect({ host: opts.host, port: opts.port });
       sock.setNoDelay(true);
-      sock.once('error', (err) => fail(new RouterError('ROUTER_UNREACHABLE', name, `cannot reach ${name} at ${opts.host}:${opts.port}: ${err.message}`, 'check that the router runs and that ssh.host/ssh.port in the inventory are right', { cause: err })));
+      sock.once('error', (err) =>
+        fail(
+          new RouterError(
+            'ROUTER_UNREACHABLE',
+            name,
+            `cannot reach ${name} at ${opts.host}:${opts.port}: ${err.message}`,
+            'check that the router runs and that ssh.host/ssh.port in the inventory are right',
+            { cause: err },
+          ),
+        ),
+      );
       client.connect({
         sock,
         host: opts.host,
@@ -156,7 +195,14 @@ export async function openRouterSession(opts: RouterSessionOptions): Promise<Rou
       });
     } catch (err) {
       // ssh2 throws synchronously for an unreadable private key: say so without the key.
-      fail(new RouterError('ROUTER_UNREACHABLE', name, `cannot use the SSH private key configured for ${name}: ${(err as Error).message}`, 'check the bot key file (OpenSSH or PEM, not encrypted)'));
+      fail(
+        new RouterError(
+          'ROUTER_UNREACHABLE',
+          name,
+          `cannot use the SSH private key configured for ${name}: ${(err as Error).message}`,
+          'check the bot key file (OpenSSH or PEM, not encrypted)',
+        ),
+      );
     }
   });
 
@@ -179,7 +225,14 @@ export async function openRouterSession(opts: RouterSessionOptions): Promise<Rou
     open = false;
     client.end();
     if (waiter) {
-      finish(new RouterError('ROUTER_UNREACHABLE', name, `the SSH session to ${name} was closed while waiting for ${describeWait(waiter.expect)}; last output: ${lastWords(raw)}`, 'the next command reconnects; if this repeats, check the router'));
+      finish(
+        new RouterError(
+          'ROUTER_UNREACHABLE',
+          name,
+          `the SSH session to ${name} was closed while waiting for ${describeWait(waiter.expect)}; last output: ${lastWords(raw)}`,
+          'the next command reconnects; if this repeats, check the router',
+        ),
+      );
     }
   };
 
@@ -200,12 +253,21 @@ export async function openRouterSession(opts: RouterSessionOptions): Promise<Rou
   });
   stream.on('close', close);
   client.on('close', close);
-  client.on('error', (err: Error) => log?.warn({ err: redactSecrets(err.message) }, 'ssh connection error'));
+  client.on('error', (err: Error) =>
+    log?.warn({ err: redactSecrets(err.message) }, 'ssh connection error'),
+  );
 
   const waitForPrompt = (expect: string, timeoutMs: number) =>
     new Promise<CommandResult>((resolve, reject) => {
       if (!open) {
-        reject(new RouterError('ROUTER_UNREACHABLE', name, `the SSH session to ${name} is closed`, 'the next command reconnects'));
+        reject(
+          new RouterError(
+            'ROUTER_UNREACHABLE',
+            name,
+            `the SSH session to ${name} is closed`,
+            'the next command reconnects',
+          ),
+        );
         return;
       }
       const timer = setTimeout(() => {
@@ -240,10 +302,21 @@ export async function openRouterSession(opts: RouterSessionOptions): Promise<Rou
     },
     async send(command: RouterCommand, timeoutMs = opts.commandTimeoutMs) {
       assertIssuedCommand(command);
-      if (busy) throw new RouterError('ROUTER_COMMAND', name, `two commands were sent to ${name} at once`, 'this is a flatnet bug: commands on one session must go through the pool queue');
+      if (busy)
+        throw new RouterError(
+          'ROUTER_COMMAND',
+          name,
+          `two commands were sent to ${name} at once`,
+          'this is a flatnet bug: commands on one session must go through the pool queue',
+        );
       const needed = command.mode === 'answer' ? 'question' : command.mode;
       if (needed !== mode) {
-        throw new RouterError('ROUTER_COMMAND', name, `\`${redactSecrets(command.text)}\` needs ${needed} mode but ${name} is in ${mode} mode`, 'this is a flatnet bug: report it with the run id');
+        throw new RouterError(
+          'ROUTER_COMMAND',
+          name,
+          `\`${redactSecrets(command.text)}\` needs ${needed} mode but ${name} is in ${mode} mode`,
+          'this is a flatnet bug: report it with the run id',
+        );
       }
       busy = true;
       try {
@@ -271,6 +344,7 @@ export async function openRouterSession(opts: RouterSessionOptions): Promise<Rou
 function stripEcho(body: string, command: string): string {
   const lines = body.split('\n');
   const echoAt = lines.findIndex((l) => l.trim() !== '');
-  if (echoAt >= 0 && command !== 'login' && lines[echoAt]!.trim().endsWith(command)) lines.splice(0, echoAt + 1);
+  if (echoAt >= 0 && command !== 'login' && lines[echoAt]!.trim().endsWith(command))
+    lines.splice(0, echoAt + 1);
   return lines.join('\n').replace(/^\n+/, '').replace(/\s+$/, '');
 }

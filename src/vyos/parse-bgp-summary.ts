@@ -17,9 +17,12 @@ function parseUpDown(text: string): number | undefined {
 
 function parseRow(tokens: string[], hasDesc: boolean): BgpNeighbor | undefined {
   const [address, , as, , , , , , upDown, ...rest] = tokens;
-  if (!address || !as || !upDown || !/^\d+(\.\d+)?$/.test(as) || rest.length === 0) return undefined;
+  if (!address || !as || !upDown || !/^\d+(\.\d+)?$/.test(as) || rest.length === 0)
+    return undefined;
   // asdot notation (1.10) is rare; turn it into the plain number FRR means.
-  const remoteAs = as.includes('.') ? Number(as.split('.')[0]) * 65536 + Number(as.split('.')[1]) : Number(as);
+  const remoteAs = as.includes('.')
+    ? Number(as.split('.')[0]) * 65536 + Number(as.split('.')[1])
+    : Number(as);
   let state: string;
   let prefixesReceived: number | undefined;
   let i = 0;
@@ -60,7 +63,11 @@ export function parseBgpSummary(raw: string): BgpSummary | null {
   const header = lines.findIndex((l) => /^Neighbor\s+V\s+AS\b/.test(l));
   if (header < 0) {
     if (ident || /No BGP neighbors found/i.test(text)) return summary;
-    throw unreadableOutput(COMMAND, 'a BGP summary (a "Neighbor  V  AS" header) or "% BGP instance not found"', findCliError(text) ?? text);
+    throw unreadableOutput(
+      COMMAND,
+      'a BGP summary (a "Neighbor  V  AS" header) or "% BGP instance not found"',
+      findCliError(text) ?? text,
+    );
   }
   const hasDesc = /\bDesc\b/.test(lines[header] ?? '');
   let pending: string[] = [];

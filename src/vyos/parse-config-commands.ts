@@ -50,7 +50,11 @@ export function parseConfigCommands(raw: string): ConfigLine[] {
     }
   }
   if (lines.length === 0 && unreadable > 0) {
-    throw unreadableOutput('show configuration commands', '"set …" lines', findCliError(text) ?? text);
+    throw unreadableOutput(
+      'show configuration commands',
+      '"set …" lines',
+      findCliError(text) ?? text,
+    );
   }
   return lines;
 }

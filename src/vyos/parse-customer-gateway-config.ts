@@ -19,7 +19,14 @@ export interface TunnelEndpoint {
 export interface VgwTunnel {
   customerGateway: TunnelEndpoint;
   vpnGateway: TunnelEndpoint;
-  ike: { authentication: string; encryption: string; lifetimeSeconds: number; pfs: string; mode: string; presharedKey: string };
+  ike: {
+    authentication: string;
+    encryption: string;
+    lifetimeSeconds: number;
+    pfs: string;
+    mode: string;
+    presharedKey: string;
+  };
   ipsec: {
     protocol: string;
     authentication: string;
@@ -51,7 +58,9 @@ let xmlParserClass: typeof XmlParserClass | undefined;
  * (≈ 8 MB of resident memory). `require` keeps this function synchronous for its callers.
  */
 function loadXmlParserClass(): typeof XmlParserClass {
-  xmlParserClass ??= (createRequire(import.meta.url)('fast-xml-parser') as { XMLParser: typeof XmlParserClass }).XMLParser;
+  xmlParserClass ??= (
+    createRequire(import.meta.url)('fast-xml-parser') as { XMLParser: typeof XmlParserClass }
+  ).XMLParser;
   return xmlParserClass;
 }
 
@@ -91,7 +100,8 @@ function endpoint(node: Node | undefined, where: string, withBgp: boolean): Tunn
   if (!node) throw bad(`is missing ${where}`);
   const asn = optionalNumber(node, ['bgp', 'asn']);
   const hold = optionalNumber(node, ['bgp', 'hold_time']);
-  if (withBgp && asn === undefined) throw bad(`has no bgp/asn in ${where} although the connection uses BGP`);
+  if (withBgp && asn === undefined)
+    throw bad(`has no bgp/asn in ${where} although the connection uses BGP`);
   return {
     outsideAddress: text(node, ['tunnel_outside_address', 'ip_address'], where),
     insideAddress: text(node, ['tunnel_inside_address', 'ip_address'], where),
@@ -110,7 +120,11 @@ function tunnel(node: Node, index: number, withBgp: boolean): VgwTunnel {
   const dpdInterval = optionalNumber(ipsec, ['dead_peer_detection', 'interval']);
   const dpdRetries = optionalNumber(ipsec, ['dead_peer_detection', 'retries']);
   return {
-    customerGateway: endpoint(child(node, 'customer_gateway'), `${where} customer_gateway`, withBgp),
+    customerGateway: endpoint(
+      child(node, 'customer_gateway'),
+      `${where} customer_gateway`,
+      withBgp,
+    ),
     vpnGateway: endpoint(child(node, 'vpn_gateway'), `${where} vpn_gateway`, withBgp),
     ike: {
       authentication: text(ike, ['authentication_protocol'], `${where} ike`),
@@ -135,11 +149,17 @@ function tunnel(node: Node, index: number, withBgp: boolean): VgwTunnel {
 }
 
 export function parseCustomerGatewayConfig(xml: string): CustomerGatewayConfig {
-  if (typeof xml !== 'string' || !xml.includes('<vpn_connection')) throw bad('is not the expected XML (no <vpn_connection> element)');
+  if (typeof xml !== 'string' || !xml.includes('<vpn_connection'))
+    throw bad('is not the expected XML (no <vpn_connection> element)');
   const XMLParser = loadXmlParserClass();
   let doc: Node;
   try {
-    const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', parseTagValue: false, isArray: (name) => name === 'ipsec_tunnel' });
+    const parser = new XMLParser({
+      ignoreAttributes: false,
+      attributeNamePrefix: '@_',
+      parseTagValue: false,
+      isArray: (name) => name === 'ipsec_tunnel',
+    });
     doc = parser.parse(xml) as Node;
   } catch (err) {
     throw bad(`is not well-formed XML (${(err as Error).message.split('\n')[0]})`);
@@ -147,7 +167,8 @@ export function parseCustomerGatewayConfig(xml: string): CustomerGatewayConfig {
   const conn = child(doc, 'vpn_connection');
   if (!conn) throw bad('has no <vpn_connection> element');
   const vpnConnectionId = typeof conn['@_id'] === 'string' ? conn['@_id'] : '';
-  if (!/^vpn-[0-9a-f]+$/.test(vpnConnectionId)) throw bad('has no vpn-… id attribute on <vpn_connection>');
+  if (!/^vpn-[0-9a-f]+$/.test(vpnConnectionId))
+    throw bad('has no vpn-… id attribute on <vpn_connection>');
   const attrs = conn['vpn_connection_attributes'];
   const staticRoutesOnly = typeof attrs === 'string' && /NoBGPVPNConnection/i.test(attrs);
   const tunnels = Array.isArray(conn['ipsec_tunnel']) ? (conn['ipsec_tunnel'] as Node[]) : [];

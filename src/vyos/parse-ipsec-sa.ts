@@ -15,7 +15,10 @@ function splitConnection(connection: string): { peer: string; tunnel?: string } 
   return m && m[1] ? { peer: m[1], tunnel: m[2] } : { peer: connection };
 }
 
-function parsePair<T>(text: string | undefined, parse: (s: string) => T | undefined): [T, T] | undefined {
+function parsePair<T>(
+  text: string | undefined,
+  parse: (s: string) => T | undefined,
+): [T, T] | undefined {
   const parts = (text ?? '').split('/');
   if (parts.length !== 2) return undefined;
   const a = parse(parts[0] ?? '');
@@ -40,7 +43,11 @@ function parseTableRow(line: string): IpsecSa | undefined {
   if (!bytes || !packets) return undefined;
   const rest = t.slice(i);
   const [remoteAddress, remoteId, proposal] =
-    rest.length >= 3 ? [rest[0], rest[1], rest.slice(2).join(' ')] : rest.length === 2 ? [rest[0], undefined, rest[1]] : [rest[0], undefined, undefined];
+    rest.length >= 3
+      ? [rest[0], rest[1], rest.slice(2).join(' ')]
+      : rest.length === 2
+        ? [rest[0], undefined, rest[1]]
+        : [rest[0], undefined, undefined];
   return {
     connection,
     ...splitConnection(connection),
@@ -65,7 +72,12 @@ function parseTable(lines: string[], headerIndex: number): IpsecSa[] {
     if (sa) sas.push(sa);
     else bad++;
   }
-  if (bad > 0 && sas.length === 0) throw unreadableOutput(COMMAND, 'rows of connection, state, uptime, bytes, packets', lines.slice(headerIndex + 1).join('\n'));
+  if (bad > 0 && sas.length === 0)
+    throw unreadableOutput(
+      COMMAND,
+      'rows of connection, state, uptime, bytes, packets',
+      lines.slice(headerIndex + 1).join('\n'),
+    );
   return sas;
 }
 
@@ -106,7 +118,12 @@ export function parseIpsecSa(raw: string): IpsecSaReport {
   const lines = text.split('\n');
   const header = lines.findIndex((l) => /^\s*Connection\s+State\b/i.test(l));
   if (header >= 0) return { sas: parseTable(lines, header), processRunning: true };
-  if (lines.some((l) => /^\s*Peer ID \/ IP/i.test(l))) return { sas: parseBlocks(lines), processRunning: true };
+  if (lines.some((l) => /^\s*Peer ID \/ IP/i.test(l)))
+    return { sas: parseBlocks(lines), processRunning: true };
   const cliError = findCliError(text);
-  throw unreadableOutput(COMMAND, 'the SA table (a "Connection  State …" header)', cliError ?? text);
+  throw unreadableOutput(
+    COMMAND,
+    'the SA table (a "Connection  State …" header)',
+    cliError ?? text,
+  );
 }

@@ -6,6 +6,11 @@ import { findCliError, unreadableOutput } from './unreadable-output.js';
 export function parseLoadavg(raw: string): LoadAverage {
   const text = cleanTerminalOutput(raw);
   const m = /(?:^|\n)\s*(\d+(?:\.\d+)?)\s+(\d+(?:\.\d+)?)\s+(\d+(?:\.\d+)?)\s+\d+\/\d+/.exec(text);
-  if (!m) throw unreadableOutput('cat /proc/loadavg', 'three load figures and running/total tasks', findCliError(text) ?? text);
+  if (!m)
+    throw unreadableOutput(
+      'cat /proc/loadavg',
+      'three load figures and running/total tasks',
+      findCliError(text) ?? text,
+    );
   return { load1: Number(m[1]), load5: Number(m[2]), load15: Number(m[3]) };
 }

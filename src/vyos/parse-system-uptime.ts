@@ -8,7 +8,9 @@ import type { SystemUptime } from './types.js';
 import { findCliError, unreadableOutput } from './unreadable-output.js';
 
 function parsePercent(text: string, label: RegExp): number | undefined {
-  const m = new RegExp(`(?:^|\\n)\\s*${label.source}\\s*:\\s*(\\d+(?:\\.\\d+)?)\\s*%`, 'i').exec(text);
+  const m = new RegExp(`(?:^|\\n)\\s*${label.source}\\s*:\\s*(\\d+(?:\\.\\d+)?)\\s*%`, 'i').exec(
+    text,
+  );
   return m ? Number(m[1]) : undefined;
 }
 
@@ -22,14 +24,21 @@ function parseClassicUptime(text: string): number | undefined {
 export function parseSystemUptime(raw: string): SystemUptime {
   const text = cleanTerminalOutput(raw);
   const m = /Uptime:\s*([^\n]+)/i.exec(text);
-  const uptimeSeconds = m ? (parseCompactDuration(m[1] ?? '') ?? parseClockDuration(m[1] ?? '')) : parseClassicUptime(text);
+  const uptimeSeconds = m
+    ? (parseCompactDuration(m[1] ?? '') ?? parseClockDuration(m[1] ?? ''))
+    : parseClassicUptime(text);
   if (uptimeSeconds === undefined) {
-    throw unreadableOutput('show system uptime', 'an "Uptime: 2w 3d 4h 12m 5s" line', findCliError(text) ?? text);
+    throw unreadableOutput(
+      'show system uptime',
+      'an "Uptime: 2w 3d 4h 12m 5s" line',
+      findCliError(text) ?? text,
+    );
   }
   const load1 = parsePercent(text, /1\s+minutes?/);
   const load5 = parsePercent(text, /5\s+minutes?/);
   const load15 = parsePercent(text, /15\s+minutes?/);
   const result: SystemUptime = { uptimeSeconds };
-  if (load1 !== undefined && load5 !== undefined && load15 !== undefined) result.loadPercent = { load1, load5, load15 };
+  if (load1 !== undefined && load5 !== undefined && load15 !== undefined)
+    result.loadPercent = { load1, load5, load15 };
   return result;
 }

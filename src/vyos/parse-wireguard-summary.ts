@@ -32,9 +32,14 @@ function finishPeer(draft: PeerDraft): WireguardPeerStatus | undefined {
   const publicKey = f.get('public key') ?? (labelIsKey ? draft.label : undefined);
   if (!publicKey) return undefined;
   const transfer = parseTransfer(f.get('transfer') ?? '');
-  const handshake = f.has('latest handshake') ? parseHandshake(f.get('latest handshake') ?? '') : undefined;
+  const handshake = f.has('latest handshake')
+    ? parseHandshake(f.get('latest handshake') ?? '')
+    : undefined;
   const keepalive = /every\s+(\d+)\s+seconds?/i.exec(f.get('persistent keepalive') ?? '')?.[1];
-  const allowed = (f.get('allowed ips') ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '' && s !== '(none)');
+  const allowed = (f.get('allowed ips') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '' && s !== '(none)');
   const endpoint = f.get('endpoint');
   return {
     ...(!labelIsKey ? { name: draft.label } : {}),
@@ -84,7 +89,11 @@ export function parseWireguardSummary(raw: string, iface = 'wg0'): WireguardStat
   flush();
   if (!sawInterface && status.peers.length === 0) {
     if (text.trim() === '') return status;
-    throw unreadableOutput(`show interfaces wireguard ${iface} summary`, 'an "interface:" block', findCliError(text) ?? text);
+    throw unreadableOutput(
+      `show interfaces wireguard ${iface} summary`,
+      'an "interface:" block',
+      findCliError(text) ?? text,
+    );
   }
   return status;
 }

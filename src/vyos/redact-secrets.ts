@@ -32,7 +32,9 @@ const KEYWORDS = [
   'token',
 ];
 
-const keywordAlternation = KEYWORDS.map((k) => k.replace(/[-\s]/g, (c) => (c === '-' ? '\\-' : '\\s')))
+const keywordAlternation = KEYWORDS.map((k) =>
+  k.replace(/[-\s]/g, (c) => (c === '-' ? '\\-' : '\\s')),
+)
   .sort((a, b) => b.length - a.length)
   .join('|');
 
@@ -81,22 +83,44 @@ function isValueHere(keywordAt: number, valueEnd: number, sep: string, text: str
   const lineEnd = newline < 0 ? text.length : newline;
   const head = text.slice(lineStart, keywordAt);
   if (SET_LINE_PREFIX.test(head)) return true;
-  return STATEMENT_START.test(head) && STATEMENT_END.test(text.slice(valueEnd, lineEnd).replace(/\r$/, ''));
+  return (
+    STATEMENT_START.test(head) &&
+    STATEMENT_END.test(text.slice(valueEnd, lineEnd).replace(/\r$/, ''))
+  );
 }
 
 export function redactSecrets(text: string): string {
   if (typeof text !== 'string' || text.length === 0) return text;
   return text
-    .replace(PEM_BLOCK, (_m, kind: string) => `-----BEGIN ${kind}----- ${MASK} -----END ${kind}-----`)
+    .replace(
+      PEM_BLOCK,
+      (_m, kind: string) => `-----BEGIN ${kind}----- ${MASK} -----END ${kind}-----`,
+    )
     .replace(XML_SECRET, (_m, tag: string) => `<${tag}>${MASK}</${tag}>`)
     .replace(API_KEY, (_m, head: string, value: string) => `${head}${mask(value)}`)
-    .replace(KEYWORD_VALUE, (m, before: string, keyword: string, sep: string, value: string, offset: number, whole: string) => {
-      // A keyword glued to what follows is part of a longer word (`secrets`), and a keyword
-      // that is itself a quoted value (`mode 'pre-shared-secret'`) has no separator either.
-      if (sep === '') return m;
-      const quoted = value.startsWith("'") || value.startsWith('"');
-      const keywordAt = offset + before.length;
-      if (!quoted && !looksLikeSecret(value) && !isValueHere(keywordAt, offset + m.length, sep, whole)) return m;
-      return `${before}${keyword}${sep}${mask(value)}`;
-    });
+    .replace(
+      KEYWORD_VALUE,
+      (
+        m,
+        before: string,
+        keyword: string,
+        sep: string,
+        value: string,
+        offset: number,
+        whole: string,
+      ) => {
+        // A keyword glued to what follows is part of a longer word (`secrets`), and a keyword
+        // that is itself a quoted value (`mode 'pre-shared-secret'`) has no separator either.
+        if (sep === '') return m;
+        const quoted = value.startsWith("'") || value.startsWith('"');
+        const keywordAt = offset + before.length;
+        if (
+          !quoted &&
+          !looksLikeSecret(value) &&
+          !isValueHere(keywordAt, offset + m.length, sep, whole)
+        )
+          return m;
+        return `${before}${keyword}${sep}${mask(value)}`;
+      },
+    );
 }

@@ -39,7 +39,13 @@ export interface EspSettings {
 }
 
 export type IpsecRouting =
-  | { kind: 'vti'; vtiNumber: number; /** This side's inside address with prefix, e.g. 169.254.10.2/30. */ address: string; mtu?: number; adjustMss?: number }
+  | {
+      kind: 'vti';
+      vtiNumber: number;
+      /** This side's inside address with prefix, e.g. 169.254.10.2/30. */ address: string;
+      mtu?: number;
+      adjustMss?: number;
+    }
   | { kind: 'policy'; tunnels: { localPrefix: string; remotePrefix: string }[] };
 
 export interface IpsecPeerSpec {
@@ -71,19 +77,30 @@ export function espGroupName(peer: string): string {
 
 function assertAlgorithms(spec: IpsecPeerSpec): void {
   if (spec.ike.proposals.length === 0 || spec.esp.proposals.length === 0) {
-    throw new BadInputError(`peer ${spec.name} needs at least one IKE and one ESP proposal`, 'give the algorithms both sides agreed, e.g. aes256/sha256/dh-group 14');
+    throw new BadInputError(
+      `peer ${spec.name} needs at least one IKE and one ESP proposal`,
+      'give the algorithms both sides agreed, e.g. aes256/sha256/dh-group 14',
+    );
   }
-  const words = [...spec.ike.proposals.flatMap((p) => [p.encryption, p.hash, p.dhGroup]), ...spec.esp.proposals.flatMap((p) => [p.encryption, p.hash])];
+  const words = [
+    ...spec.ike.proposals.flatMap((p) => [p.encryption, p.hash, p.dhGroup]),
+    ...spec.esp.proposals.flatMap((p) => [p.encryption, p.hash]),
+  ];
   {
     for (const word of words) {
-      if (!ALGORITHM.test(word)) throw new BadInputError(`algorithm ${JSON.stringify(String(word).slice(0, 30))} is not allowed`, 'use VyOS names such as aes256, sha256 and a DH group number');
+      if (!ALGORITHM.test(word))
+        throw new BadInputError(
+          `algorithm ${JSON.stringify(String(word).slice(0, 30))} is not allowed`,
+          'use VyOS names such as aes256, sha256 and a DH group number',
+        );
     }
   }
 }
 
 function positive(n: number | undefined, what: string): string | undefined {
   if (n === undefined) return undefined;
-  if (!Number.isInteger(n) || n <= 0 || n > 1_000_000) throw new BadInputError(`${what} ${n} is not allowed`, 'give a whole positive number');
+  if (!Number.isInteger(n) || n <= 0 || n > 1_000_000)
+    throw new BadInputError(`${what} ${n} is not allowed`, 'give a whole positive number');
   return String(n);
 }
 
@@ -111,16 +128,30 @@ export function renderIpsecPeer(spec: IpsecPeerSpec): ConfigLine[] {
   if (spec.ike.dpd) {
     lines.push(
       set([...ikeBase, 'dead-peer-detection', 'action'], 'restart'),
-      set([...ikeBase, 'dead-peer-detection', 'interval'], positive(spec.ike.dpd.intervalSeconds, 'DPD interval')!),
-      set([...ikeBase, 'dead-peer-detection', 'timeout'], positive(spec.ike.dpd.timeoutSeconds, 'DPD timeout')!),
+      set(
+        [...ikeBase, 'dead-peer-detection', 'interval'],
+        positive(spec.ike.dpd.intervalSeconds, 'DPD interval')!,
+      ),
+      set(
+        [...ikeBase, 'dead-peer-detection', 'timeout'],
+        positive(spec.ike.dpd.timeoutSeconds, 'DPD timeout')!,
+      ),
     );
   }
   spec.ike.proposals.forEach((p, i) => {
     const base = [...ikeBase, 'proposal', String(i + 1)];
-    lines.push(set([...base, 'dh-group'], p.dhGroup), set([...base, 'encryption'], p.encryption), set([...base, 'hash'], p.hash));
+    lines.push(
+      set([...base, 'dh-group'], p.dhGroup),
+      set([...base, 'encryption'], p.encryption),
+      set([...base, 'hash'], p.hash),
+    );
   });
   if (spec.esp.pfs !== undefined) {
-    if (!/^(dh-group\d{1,2}|enable|disable)$/.test(spec.esp.pfs)) throw new BadInputError(`PFS ${JSON.stringify(spec.esp.pfs.slice(0, 20))} is not allowed`, "use 'dh-group14', 'enable' or 'disable'");
+    if (!/^(dh-group\d{1,2}|enable|disable)$/.test(spec.esp.pfs))
+      throw new BadInputError(
+        `PFS ${JSON.stringify(spec.esp.pfs.slice(0, 20))} is not allowed`,
+        "use 'dh-group14', 'enable' or 'disable'",
+      );
     lines.push(set([...espBase, 'pfs'], spec.esp.pfs));
   }
   const espLife = positive(spec.esp.lifetimeSeconds, 'ESP lifetime');
@@ -144,22 +175,34 @@ export function renderIpsecPeer(spec: IpsecPeerSpec): ConfigLine[] {
   );
   if (spec.routing.kind === 'vti') {
     const { vtiNumber } = spec.routing;
-    if (!Number.isInteger(vtiNumber) || vtiNumber < 0 || vtiNumber > 9999) throw new BadInputError(`VTI number ${vtiNumber} is not allowed`, 'give a whole number between 0 and 9999');
+    if (!Number.isInteger(vtiNumber) || vtiNumber < 0 || vtiNumber > 9999)
+      throw new BadInputError(
+        `VTI number ${vtiNumber} is not allowed`,
+        'give a whole number between 0 and 9999',
+      );
     assertCidr(spec.routing.address, `VTI address of peer ${spec.name}`);
     const vti = `vti${vtiNumber}`;
     lines.push(set(['interfaces', 'vti', vti, 'address'], spec.routing.address));
-    if (spec.description !== undefined) lines.push(set(['interfaces', 'vti', vti, 'description'], spec.description));
+    if (spec.description !== undefined)
+      lines.push(set(['interfaces', 'vti', vti, 'description'], spec.description));
     const mss = positive(spec.routing.adjustMss, 'MSS');
     if (mss) lines.push(set(['interfaces', 'vti', vti, 'ip', 'adjust-mss'], mss));
     const mtu = positive(spec.routing.mtu, 'MTU');
     if (mtu) lines.push(set(['interfaces', 'vti', vti, 'mtu'], mtu));
     lines.push(set([...peer, 'vti', 'bind'], vti), set([...peer, 'vti', 'esp-group'], esp));
   } else {
-    if (spec.routing.tunnels.length === 0) throw new BadInputError(`policy-based peer ${spec.name} has no tunnels`, 'give at least one local/remote prefix pair');
+    if (spec.routing.tunnels.length === 0)
+      throw new BadInputError(
+        `policy-based peer ${spec.name} has no tunnels`,
+        'give at least one local/remote prefix pair',
+      );
     spec.routing.tunnels.forEach((t, i) => {
       assertCidr(t.localPrefix, `local prefix of peer ${spec.name}`);
       assertCidr(t.remotePrefix, `remote prefix of peer ${spec.name}`);
-      lines.push(set([...peer, 'tunnel', String(i), 'local', 'prefix'], t.localPrefix), set([...peer, 'tunnel', String(i), 'remote', 'prefix'], t.remotePrefix));
+      lines.push(
+        set([...peer, 'tunnel', String(i), 'local', 'prefix'], t.localPrefix),
+        set([...peer, 'tunnel', String(i), 'remote', 'prefix'], t.remotePrefix),
+      );
     });
   }
   return lines;

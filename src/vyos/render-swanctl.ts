@@ -6,18 +6,42 @@ import { BadInputError } from '../errors.js';
 import { mirrorIpsecPeer, type HubSide } from './mirror-ipsec-peer.js';
 import { renderIpsecPeer, type IpsecPeerSpec } from './render-ipsec-peer.js';
 
-const DH: Record<string, string> = { '1': 'modp768', '2': 'modp1024', '5': 'modp1536', '14': 'modp2048', '15': 'modp3072', '16': 'modp4096', '19': 'ecp256', '20': 'ecp384', '21': 'ecp521', '31': 'curve25519' };
-const CIPHER: Record<string, string> = { aes128: 'aes128', aes256: 'aes256', aes128gcm128: 'aes128gcm16', aes256gcm128: 'aes256gcm16' };
+const DH: Record<string, string> = {
+  '1': 'modp768',
+  '2': 'modp1024',
+  '5': 'modp1536',
+  '14': 'modp2048',
+  '15': 'modp3072',
+  '16': 'modp4096',
+  '19': 'ecp256',
+  '20': 'ecp384',
+  '21': 'ecp521',
+  '31': 'curve25519',
+};
+const CIPHER: Record<string, string> = {
+  aes128: 'aes128',
+  aes256: 'aes256',
+  aes128gcm128: 'aes128gcm16',
+  aes256gcm128: 'aes256gcm16',
+};
 
 function dh(group: string): string {
   const v = DH[group];
-  if (!v) throw new BadInputError(`DH group ${group} has no strongSwan name in flatnet`, `use one of ${Object.keys(DH).join(', ')}`);
+  if (!v)
+    throw new BadInputError(
+      `DH group ${group} has no strongSwan name in flatnet`,
+      `use one of ${Object.keys(DH).join(', ')}`,
+    );
   return v;
 }
 
 function cipher(enc: string): string {
   const v = CIPHER[enc];
-  if (!v) throw new BadInputError(`encryption ${enc} has no strongSwan name in flatnet`, `use one of ${Object.keys(CIPHER).join(', ')}`);
+  if (!v)
+    throw new BadInputError(
+      `encryption ${enc} has no strongSwan name in flatnet`,
+      `use one of ${Object.keys(CIPHER).join(', ')}`,
+    );
   return v;
 }
 
@@ -33,14 +57,29 @@ export function renderSwanctl(hubPeer: IpsecPeerSpec, side: HubSide): string {
   const site = mirrorIpsecPeer(hubPeer, side);
   // Rendering the VyOS form checks every name, address, key and algorithm with the same rules.
   renderIpsecPeer(site);
-  const ikeProposals = site.ike.proposals.map((p) => proposal(p.encryption, p.hash, p.dhGroup)).join(',');
-  const pfsGroup = /^dh-group(\d+)$/.exec(site.esp.pfs ?? '')?.[1] ?? (site.esp.pfs === 'enable' ? site.ike.proposals[0]?.dhGroup : undefined);
-  const espProposals = site.esp.proposals.map((p) => proposal(p.encryption, p.hash, pfsGroup)).join(',');
+  const ikeProposals = site.ike.proposals
+    .map((p) => proposal(p.encryption, p.hash, p.dhGroup))
+    .join(',');
+  const pfsGroup =
+    /^dh-group(\d+)$/.exec(site.esp.pfs ?? '')?.[1] ??
+    (site.esp.pfs === 'enable' ? site.ike.proposals[0]?.dhGroup : undefined);
+  const espProposals = site.esp.proposals
+    .map((p) => proposal(p.encryption, p.hash, pfsGroup))
+    .join(',');
   const conn = `flatnet-${side.hubName}`;
   const child =
     site.routing.kind === 'vti'
-      ? ['        local_ts = 0.0.0.0/0', '        remote_ts = 0.0.0.0/0', '        # route-based on the hub: bind this to an XFRM interface or a VTI with mark', '        if_id_in = 10', '        if_id_out = 10']
-      : [`        local_ts = ${site.routing.tunnels.map((t) => t.localPrefix).join(',')}`, `        remote_ts = ${site.routing.tunnels.map((t) => t.remotePrefix).join(',')}`];
+      ? [
+          '        local_ts = 0.0.0.0/0',
+          '        remote_ts = 0.0.0.0/0',
+          '        # route-based on the hub: bind this to an XFRM interface or a VTI with mark',
+          '        if_id_in = 10',
+          '        if_id_out = 10',
+        ]
+      : [
+          `        local_ts = ${site.routing.tunnels.map((t) => t.localPrefix).join(',')}`,
+          `        remote_ts = ${site.routing.tunnels.map((t) => t.remotePrefix).join(',')}`,
+        ];
   const lines = [
     `# flatnet: site-to-site peer ${hubPeer.name} <-> ${side.hubName} (strongSwan swanctl.conf)`,
     'connections {',

@@ -25,23 +25,54 @@ export interface VgwTunnelsSpec {
   staticPrefixes?: string[];
 }
 
-const ENCRYPTION: Record<string, string> = { 'aes-128-cbc': 'aes128', 'aes-256-cbc': 'aes256', 'aes-128-gcm-16': 'aes128gcm128', 'aes-256-gcm-16': 'aes256gcm128' };
-const IKE_HASH: Record<string, string> = { sha1: 'sha1', 'sha2-256': 'sha256', 'sha2-384': 'sha384', 'sha2-512': 'sha512' };
-const ESP_HASH: Record<string, string> = { 'hmac-sha1-96': 'sha1', 'hmac-sha2-256-128': 'sha256', 'hmac-sha2-384-192': 'sha384', 'hmac-sha2-512-256': 'sha512' };
+const ENCRYPTION: Record<string, string> = {
+  'aes-128-cbc': 'aes128',
+  'aes-256-cbc': 'aes256',
+  'aes-128-gcm-16': 'aes128gcm128',
+  'aes-256-gcm-16': 'aes256gcm128',
+};
+const IKE_HASH: Record<string, string> = {
+  sha1: 'sha1',
+  'sha2-256': 'sha256',
+  'sha2-384': 'sha384',
+  'sha2-512': 'sha512',
+};
+const ESP_HASH: Record<string, string> = {
+  'hmac-sha1-96': 'sha1',
+  'hmac-sha2-256-128': 'sha256',
+  'hmac-sha2-384-192': 'sha384',
+  'hmac-sha2-512-256': 'sha512',
+};
 
 function translate(table: Record<string, string>, value: string, what: string): string {
   const v = table[value.toLowerCase()];
-  if (!v) throw new CloudError('UnsupportedTunnelParameter', `AWS asked for ${what} "${value.slice(0, 40)}", which flatnet cannot map to VyOS`, `supported: ${Object.keys(table).join(', ')}; change the tunnel options of the VPN connection`);
+  if (!v)
+    throw new CloudError(
+      'UnsupportedTunnelParameter',
+      `AWS asked for ${what} "${value.slice(0, 40)}", which flatnet cannot map to VyOS`,
+      `supported: ${Object.keys(table).join(', ')}; change the tunnel options of the VPN connection`,
+    );
   return v;
 }
 
 function dhGroup(pfs: string): string {
   const m = /^group(\d{1,2})$/i.exec(pfs);
-  if (!m) throw new CloudError('UnsupportedTunnelParameter', `AWS asked for perfect forward secrecy "${pfs.slice(0, 20)}", which flatnet cannot map to VyOS`, 'use DH groups such as group2, group14 or group19 in the tunnel options');
+  if (!m)
+    throw new CloudError(
+      'UnsupportedTunnelParameter',
+      `AWS asked for perfect forward secrecy "${pfs.slice(0, 20)}", which flatnet cannot map to VyOS`,
+      'use DH groups such as group2, group14 or group19 in the tunnel options',
+    );
   return m[1]!;
 }
 
-function tunnelLines(t: VgwTunnel, peerName: string, localAddress: string, vtiNumber: number, description: string): ConfigLine[] {
+function tunnelLines(
+  t: VgwTunnel,
+  peerName: string,
+  localAddress: string,
+  vtiNumber: number,
+  description: string,
+): ConfigLine[] {
   const group = dhGroup(t.ike.pfs);
   const espGroup = dhGroup(t.ipsec.pfs);
   return renderIpsecPeer({
@@ -58,15 +89,31 @@ function tunnelLines(t: VgwTunnel, peerName: string, localAddress: string, vtiNu
       // AWS's "main" mode is IKEv1 main mode; its IKEv2 tunnels say so explicitly.
       keyExchange: /ikev2/i.test(t.ike.mode) ? 'ikev2' : 'ikev1',
       lifetimeSeconds: t.ike.lifetimeSeconds,
-      proposals: [{ encryption: translate(ENCRYPTION, t.ike.encryption, 'IKE encryption'), hash: translate(IKE_HASH, t.ike.authentication, 'IKE hash'), dhGroup: group }],
+      proposals: [
+        {
+          encryption: translate(ENCRYPTION, t.ike.encryption, 'IKE encryption'),
+          hash: translate(IKE_HASH, t.ike.authentication, 'IKE hash'),
+          dhGroup: group,
+        },
+      ],
       ...(t.ipsec.dpdIntervalSeconds !== undefined
-        ? { dpd: { intervalSeconds: t.ipsec.dpdIntervalSeconds, timeoutSeconds: t.ipsec.dpdIntervalSeconds * (t.ipsec.dpdRetries ?? 3) } }
+        ? {
+            dpd: {
+              intervalSeconds: t.ipsec.dpdIntervalSeconds,
+              timeoutSeconds: t.ipsec.dpdIntervalSeconds * (t.ipsec.dpdRetries ?? 3),
+            },
+          }
         : {}),
     },
     esp: {
       pfs: `dh-group${espGroup}`,
       lifetimeSeconds: t.ipsec.lifetimeSeconds,
-      proposals: [{ encryption: translate(ENCRYPTION, t.ipsec.encryption, 'ESP encryption'), hash: translate(ESP_HASH, t.ipsec.authentication, 'ESP hash') }],
+      proposals: [
+        {
+          encryption: translate(ENCRYPTION, t.ipsec.encryption, 'ESP encryption'),
+          hash: translate(ESP_HASH, t.ipsec.authentication, 'ESP hash'),
+        },
+      ],
     },
     routing: {
       kind: 'vti',
@@ -79,17 +126,36 @@ function tunnelLines(t: VgwTunnel, peerName: string, localAddress: string, vtiNu
 
 export function renderVgwTunnels(spec: VgwTunnelsSpec): ConfigLine[] {
   const { config } = spec;
-  if (spec.vtiNumbers[0] === spec.vtiNumbers[1]) throw new BadInputError(`both tunnels of ${config.vpnConnectionId} would use vti${spec.vtiNumbers[0]}`, 'give two different VTI numbers');
+  if (spec.vtiNumbers[0] === spec.vtiNumbers[1])
+    throw new BadInputError(
+      `both tunnels of ${config.vpnConnectionId} would use vti${spec.vtiNumbers[0]}`,
+      'give two different VTI numbers',
+    );
   const lines = config.tunnels.flatMap((t, i) =>
-    tunnelLines(t, `${spec.name}-tun${i + 1}`, spec.localAddress, spec.vtiNumbers[i]!, `${config.vpnConnectionId} tunnel ${i + 1}`),
+    tunnelLines(
+      t,
+      `${spec.name}-tun${i + 1}`,
+      spec.localAddress,
+      spec.vtiNumbers[i]!,
+      `${config.vpnConnectionId} tunnel ${i + 1}`,
+    ),
   );
   if (config.staticRoutesOnly) {
     const prefixes = spec.staticPrefixes ?? [];
-    if (prefixes.length === 0) throw new BadInputError(`${config.vpnConnectionId} is static-routes-only and no VPC prefixes were given`, 'give the VPC CIDR blocks to route into the tunnels');
+    if (prefixes.length === 0)
+      throw new BadInputError(
+        `${config.vpnConnectionId} is static-routes-only and no VPC prefixes were given`,
+        'give the VPC CIDR blocks to route into the tunnels',
+      );
     for (const p of prefixes) {
       assertCidr(p, 'VPC prefix');
       lines.push(set(['protocols', 'static', 'route', p, 'interface', `vti${spec.vtiNumbers[0]}`]));
-      lines.push(set(['protocols', 'static', 'route', p, 'interface', `vti${spec.vtiNumbers[1]}`, 'distance'], '10'));
+      lines.push(
+        set(
+          ['protocols', 'static', 'route', p, 'interface', `vti${spec.vtiNumbers[1]}`, 'distance'],
+          '10',
+        ),
+      );
     }
     return lines;
   }
@@ -102,7 +168,12 @@ export function renderVgwTunnels(spec: VgwTunnelsSpec): ConfigLine[] {
     lines.push(set([...neighbor, 'address-family', 'ipv4-unicast']));
     if (t.vpnGateway.holdTimeSeconds !== undefined) {
       lines.push(set([...neighbor, 'timers', 'holdtime'], String(t.vpnGateway.holdTimeSeconds)));
-      lines.push(set([...neighbor, 'timers', 'keepalive'], String(Math.max(1, Math.floor(t.vpnGateway.holdTimeSeconds / 3)))));
+      lines.push(
+        set(
+          [...neighbor, 'timers', 'keepalive'],
+          String(Math.max(1, Math.floor(t.vpnGateway.holdTimeSeconds / 3))),
+        ),
+      );
     }
   }
   for (const p of spec.advertise ?? []) {

@@ -4,7 +4,13 @@
  * generated the key pair for them and hands the file straight to them.
  */
 import { assertPeerName } from './config-line.js';
-import { assertCidr, assertFileSafe, assertIpAddress, assertPort, assertWireguardKey } from './validate-network-input.js';
+import {
+  assertCidr,
+  assertFileSafe,
+  assertIpAddress,
+  assertPort,
+  assertWireguardKey,
+} from './validate-network-input.js';
 
 export interface WgQuickSpec {
   peerName: string;
@@ -20,7 +26,8 @@ export interface WgQuickSpec {
   keepaliveSeconds?: number;
 }
 
-export const PRIVATE_KEY_PLACEHOLDER = '<your private key: the one whose public key you registered>';
+export const PRIVATE_KEY_PLACEHOLDER =
+  '<your private key: the one whose public key you registered>';
 
 export function renderWgQuick(spec: WgQuickSpec): string {
   assertPeerName(spec.peerName);
@@ -28,13 +35,16 @@ export function renderWgQuick(spec: WgQuickSpec): string {
   assertFileSafe(spec.hub.name, 'hub name');
   assertWireguardKey(spec.hub.publicKey, 'hub public key');
   assertFileSafe(spec.hub.endpointHost, 'hub endpoint');
-  if (!/^[A-Za-z0-9.:-]{1,253}$/.test(spec.hub.endpointHost)) assertIpAddress(spec.hub.endpointHost, 'hub endpoint');
+  if (!/^[A-Za-z0-9.:-]{1,253}$/.test(spec.hub.endpointHost))
+    assertIpAddress(spec.hub.endpointHost, 'hub endpoint');
   assertPort(spec.hub.endpointPort, 'hub port');
   if (spec.privateKey !== undefined) assertWireguardKey(spec.privateKey, 'private key');
   if (spec.presharedKey !== undefined) assertWireguardKey(spec.presharedKey, 'pre-shared key');
   for (const ip of spec.allowedIps) assertCidr(ip, 'allowed IP');
   for (const d of spec.dns ?? []) assertIpAddress(d, 'DNS server');
-  const host = spec.hub.endpointHost.includes(':') ? `[${spec.hub.endpointHost}]` : spec.hub.endpointHost;
+  const host = spec.hub.endpointHost.includes(':')
+    ? `[${spec.hub.endpointHost}]`
+    : spec.hub.endpointHost;
   const lines = [
     `# flatnet: WireGuard peer ${spec.peerName} on ${spec.hub.name}`,
     '[Interface]',
@@ -44,7 +54,11 @@ export function renderWgQuick(spec: WgQuickSpec): string {
   if (spec.dns && spec.dns.length > 0) lines.push(`DNS = ${spec.dns.join(', ')}`);
   lines.push('', '[Peer]', `# ${spec.hub.name}`, `PublicKey = ${spec.hub.publicKey}`);
   if (spec.presharedKey !== undefined) lines.push(`PresharedKey = ${spec.presharedKey}`);
-  lines.push(`Endpoint = ${host}:${spec.hub.endpointPort}`, `AllowedIPs = ${spec.allowedIps.join(', ')}`);
-  if (spec.keepaliveSeconds !== undefined) lines.push(`PersistentKeepalive = ${spec.keepaliveSeconds}`);
+  lines.push(
+    `Endpoint = ${host}:${spec.hub.endpointPort}`,
+    `AllowedIPs = ${spec.allowedIps.join(', ')}`,
+  );
+  if (spec.keepaliveSeconds !== undefined)
+    lines.push(`PersistentKeepalive = ${spec.keepaliveSeconds}`);
   return `${lines.join('\n')}\n`;
 }

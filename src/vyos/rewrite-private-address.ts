@@ -38,9 +38,13 @@ export interface RewriteResult {
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-const isDropped = (l: ConfigLine) => l.path.includes('hw-id') || (l.path[0] === 'system' && l.path[1] === 'login');
+const isDropped = (l: ConfigLine) =>
+  l.path.includes('hw-id') || (l.path[0] === 'system' && l.path[1] === 'login');
 
-export function rewritePrivateAddress(lines: readonly ConfigLine[], { from, to, preview = false }: RewriteOptions): RewriteResult {
+export function rewritePrivateAddress(
+  lines: readonly ConfigLine[],
+  { from, to, preview = false }: RewriteOptions,
+): RewriteResult {
   assertIpAddress(from, 'old private address');
   if (!preview) assertIpAddress(to, 'new private address');
   // A whole address only: 10.0.1.10 must not match inside 10.0.1.100 or 110.0.1.10.
@@ -56,7 +60,8 @@ export function rewritePrivateAddress(lines: readonly ConfigLine[], { from, to, 
     const path = line.path.map(swap);
     const value = line.value === undefined ? undefined : swap(line.value);
     const changed = value !== line.value || path.some((w, i) => w !== line.path[i]);
-    const after: ConfigLine = value === undefined ? { op: line.op, path } : { op: line.op, path, value };
+    const after: ConfigLine =
+      value === undefined ? { op: line.op, path } : { op: line.op, path, value };
     out.push(changed ? after : line);
     if (changed) changes.push({ before: line, after });
   }

@@ -14,7 +14,15 @@ import { parseSystemUptime } from './parse-system-uptime.js';
 import { parseWireguardSummary } from './parse-wireguard-summary.js';
 import { redactSecrets } from './redact-secrets.js';
 import { RouterCommand } from './router-command.js';
-import type { BgpSummary, ConfigLine, IpsecSa, IpsecSaReport, LoadAverage, SystemUptime, WireguardStatus } from './types.js';
+import type {
+  BgpSummary,
+  ConfigLine,
+  IpsecSa,
+  IpsecSaReport,
+  LoadAverage,
+  SystemUptime,
+  WireguardStatus,
+} from './types.js';
 
 export type { ApplyOptions, ApplyResult } from './apply-config.js';
 
@@ -36,21 +44,37 @@ export interface RouterClient {
 }
 
 /** Runs work on the router's session, one at a time. `idempotent` work may be retried once on a fresh session after a drop. */
-export type SessionRunner = <T>(work: (session: RouterSession) => Promise<T>, options: { idempotent: boolean }) => Promise<T>;
+export type SessionRunner = <T>(
+  work: (session: RouterSession) => Promise<T>,
+  options: { idempotent: boolean },
+) => Promise<T>;
 
 export interface RouterClientOptions {
   logger?: Logger;
   lockRetryDelaysMs?: number[];
 }
 
-export function createRouterClient(name: string, runOnSession: SessionRunner, options: RouterClientOptions = {}): RouterClient {
+export function createRouterClient(
+  name: string,
+  runOnSession: SessionRunner,
+  options: RouterClientOptions = {},
+): RouterClient {
   const query = async <T>(command: RouterCommand, parse: (output: string) => T): Promise<T> => {
     const { output } = await runOnSession((s) => s.send(command), { idempotent: true });
     try {
       return parse(output);
     } catch (err) {
-      if (err instanceof FlatnetError) throw new RouterError('ROUTER_COMMAND', name, `${name}: ${err.message}`, err.hint, { cause: err });
-      throw new RouterError('ROUTER_COMMAND', name, `${name}: could not read the output of \`${command.text}\``, 'report this with the router output', { cause: err });
+      if (err instanceof FlatnetError)
+        throw new RouterError('ROUTER_COMMAND', name, `${name}: ${err.message}`, err.hint, {
+          cause: err,
+        });
+      throw new RouterError(
+        'ROUTER_COMMAND',
+        name,
+        `${name}: could not read the output of \`${command.text}\``,
+        'report this with the router output',
+        { cause: err },
+      );
     }
   };
 
@@ -58,13 +82,18 @@ export function createRouterClient(name: string, runOnSession: SessionRunner, op
     name,
     ipsecSas: async () => (await client.ipsecReport()).sas,
     ipsecReport: () => query(RouterCommand.op('ipsecSa'), parseIpsecSa),
-    wireguard: (iface = 'wg0') => query(RouterCommand.wireguardSummary(iface), (out) => parseWireguardSummary(out, iface)),
+    wireguard: (iface = 'wg0') =>
+      query(RouterCommand.wireguardSummary(iface), (out) => parseWireguardSummary(out, iface)),
     bgpSummary: () => query(RouterCommand.op('bgpSummary'), parseBgpSummary),
     loadAverage: () => query(RouterCommand.op('loadavg'), parseLoadavg),
     uptime: () => query(RouterCommand.op('uptime'), parseSystemUptime),
     runningConfig: () => query(RouterCommand.op('configCommands'), parseConfigCommands),
     async resetIpsec() {
-      const attempts = [RouterCommand.op('resetIpsecAll'), RouterCommand.op('restartIpsec'), RouterCommand.op('restartVpn')];
+      const attempts = [
+        RouterCommand.op('resetIpsecAll'),
+        RouterCommand.op('restartIpsec'),
+        RouterCommand.op('restartVpn'),
+      ];
       const seen: string[] = [];
       await runOnSession(
         async (session) => {
@@ -75,10 +104,21 @@ export function createRouterClient(name: string, runOnSession: SessionRunner, op
               seen.push(`${command.text}: ${output.trim().split('\n')[0] ?? ''}`);
               continue;
             }
-            if (/fail|error/i.test(output)) throw new RouterError('ROUTER_COMMAND', name, `${name} could not reset IPsec (\`${command.text}\`): ${redactSecrets(output.trim())}`, 'check `show vpn ipsec sa` and the strongSwan log on the router');
+            if (/fail|error/i.test(output))
+              throw new RouterError(
+                'ROUTER_COMMAND',
+                name,
+                `${name} could not reset IPsec (\`${command.text}\`): ${redactSecrets(output.trim())}`,
+                'check `show vpn ipsec sa` and the strongSwan log on the router',
+              );
             return;
           }
-          throw new RouterError('ROUTER_COMMAND', name, `${name} knows none of flatnet's IPsec reset commands: ${redactSecrets(seen.join(' / '))}`, 'reset the tunnels by hand and report the VyOS version');
+          throw new RouterError(
+            'ROUTER_COMMAND',
+            name,
+            `${name} knows none of flatnet's IPsec reset commands: ${redactSecrets(seen.join(' / '))}`,
+            'reset the tunnels by hand and report the VyOS version',
+          );
         },
         { idempotent: false },
       );

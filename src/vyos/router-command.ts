@@ -38,7 +38,10 @@ const CONFIG_COMMANDS = {
 export type OpCommandName = keyof typeof OP_COMMANDS;
 export type ConfigCommandName = keyof typeof CONFIG_COMMANDS;
 
-const ALLOWED_TEXT = new Set<string>([...Object.values(OP_COMMANDS), ...Object.values(CONFIG_COMMANDS)]);
+const ALLOWED_TEXT = new Set<string>([
+  ...Object.values(OP_COMMANDS),
+  ...Object.values(CONFIG_COMMANDS),
+]);
 const issued = new WeakSet<RouterCommand>();
 
 export class RouterCommand {
@@ -64,14 +67,20 @@ export class RouterCommand {
 
   static wireguardSummary(iface: string): RouterCommand {
     if (!/^wg\d{1,5}$/.test(iface)) {
-      throw new BadInputError(`WireGuard interface ${JSON.stringify(iface.slice(0, 20))} is not allowed`, 'use a name like wg0 (wg followed by digits)');
+      throw new BadInputError(
+        `WireGuard interface ${JSON.stringify(iface.slice(0, 20))} is not allowed`,
+        'use a name like wg0 (wg followed by digits)',
+      );
     }
     return new RouterCommand(`show interfaces wireguard ${iface} summary`, 'op');
   }
 
   static commitConfirm(minutes: number): RouterCommand {
     if (!Number.isInteger(minutes) || minutes < 1 || minutes > 60) {
-      throw new BadInputError(`commit-confirm minutes ${String(minutes)} is not allowed`, 'use a whole number of minutes between 1 and 60');
+      throw new BadInputError(
+        `commit-confirm minutes ${String(minutes)} is not allowed`,
+        'use a whole number of minutes between 1 and 60',
+      );
     }
     return new RouterCommand(`commit-confirm ${minutes}`, 'config');
   }
@@ -87,7 +96,10 @@ export class RouterCommand {
  */
 export function assertIssuedCommand(command: unknown): asserts command is RouterCommand {
   if (!(command instanceof RouterCommand) || !issued.has(command)) {
-    throw new BadInputError('refused to send a raw command to the router', 'build router commands with RouterCommand.op/config/configLine');
+    throw new BadInputError(
+      'refused to send a raw command to the router',
+      'build router commands with RouterCommand.op/config/configLine',
+    );
   }
   const t = command.text;
   const ok =
@@ -95,6 +107,12 @@ export function assertIssuedCommand(command: unknown): asserts command is Router
     (command.mode === 'answer' && t === 'y') ||
     /^show interfaces wireguard wg\d{1,5} summary$/.test(t) ||
     /^commit-confirm \d{1,2}$/.test(t) ||
-    (command.mode === 'config' && /^(set|delete) [A-Za-z0-9._/:+= '@,-]+$/.test(t) && !/[\n\r;$`"\\]/.test(t));
-  if (!ok) throw new BadInputError('refused to send a command that is not on the allowed list', 'use one of the RouterCommand factories');
+    (command.mode === 'config' &&
+      /^(set|delete) [A-Za-z0-9._/:+= '@,-]+$/.test(t) &&
+      !/[\n\r;$`"\\]/.test(t));
+  if (!ok)
+    throw new BadInputError(
+      'refused to send a command that is not on the allowed list',
+      'use one of the RouterCommand factories',
+    );
 }

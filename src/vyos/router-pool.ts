@@ -5,7 +5,12 @@
  */
 import { FlatnetError, RouterError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { openRouterSession, type RouterEndpoint, type RouterSession, type RouterSessionOptions } from './open-router-session.js';
+import {
+  openRouterSession,
+  type RouterEndpoint,
+  type RouterSession,
+  type RouterSessionOptions,
+} from './open-router-session.js';
 import { createRouterClient, type RouterClient, type SessionRunner } from './router-client.js';
 
 export type { RouterEndpoint } from './open-router-session.js';
@@ -38,7 +43,10 @@ export function createRouterPool(options: RouterPoolOptions): RouterPool {
   const slots = new Map<string, RouterSlot>();
   let closed = false;
 
-  const connect = async (name: string, slot: RouterSlot): Promise<{ session: RouterSession; fresh: boolean }> => {
+  const connect = async (
+    name: string,
+    slot: RouterSlot,
+  ): Promise<{ session: RouterSession; fresh: boolean }> => {
     if (slot.session?.isOpen) return { session: slot.session, fresh: false };
     const endpoint = options.routers[name]!;
     slot.session = await open({
@@ -57,14 +65,25 @@ export function createRouterPool(options: RouterPoolOptions): RouterPool {
     (work, { idempotent }) => {
       const slot = slots.get(name)!;
       const task = slot.queue.then(async () => {
-        if (closed) throw new FlatnetError('INTERNAL', `the router pool is closed; ${name} cannot be reached`, 'this happens only during shutdown');
+        if (closed)
+          throw new FlatnetError(
+            'INTERNAL',
+            `the router pool is closed; ${name} cannot be reached`,
+            'this happens only during shutdown',
+          );
         const { session, fresh } = await connect(name, slot);
         try {
           return await work(session);
         } catch (err) {
           // A reused session may have died quietly (router rebooted, NAT timeout): a read is safe
           // to repeat once on a new session; a change is not.
-          if (idempotent && !fresh && !session.isOpen && err instanceof RouterError && err.code === 'ROUTER_UNREACHABLE') {
+          if (
+            idempotent &&
+            !fresh &&
+            !session.isOpen &&
+            err instanceof RouterError &&
+            err.code === 'ROUTER_UNREACHABLE'
+          ) {
             const again = await connect(name, slot);
             return await work(again.session);
           }
@@ -82,12 +101,17 @@ export function createRouterPool(options: RouterPoolOptions): RouterPool {
         throw new FlatnetError(
           'UNKNOWN_TARGET',
           `there is no router named ${JSON.stringify(name.slice(0, 64))}`,
-          known.length > 0 ? `known routers: ${known.join(', ')}` : 'the inventory lists no routers: add them under routers:',
+          known.length > 0
+            ? `known routers: ${known.join(', ')}`
+            : 'the inventory lists no routers: add them under routers:',
         );
       }
       let slot = slots.get(name);
       if (!slot) {
-        const fresh: RouterSlot = { queue: Promise.resolve(), client: undefined as unknown as RouterClient };
+        const fresh: RouterSlot = {
+          queue: Promise.resolve(),
+          client: undefined as unknown as RouterClient,
+        };
         fresh.client = createRouterClient(name, runnerFor(name), {
           logger: options.logger,
           ...(options.lockRetryDelaysMs ? { lockRetryDelaysMs: options.lockRetryDelaysMs } : {}),

@@ -20,6 +20,10 @@ export function findCliError(text: string): string | undefined {
   const line = text
     .split('\n')
     .map((l) => l.trim())
-    .find((l) => /^(Invalid command:|Ambiguous command:|% |Incomplete command|error:|\S+: command not found)/i.test(l));
+    .find((l) =>
+      /^(Invalid command:|Ambiguous command:|% |Incomplete command|error:|\S+: command not found)/i.test(
+        l,
+      ),
+    );
   return line;
 }

@@ -10,7 +10,10 @@ const WG_KEY = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
 
 export function assertIpAddress(value: string, what: string): void {
   if (typeof value !== 'string' || isIP(value) === 0) {
-    throw new BadInputError(`${what} ${describeRejected(String(value))} is not an IP address`, 'give a plain address such as 203.0.113.10');
+    throw new BadInputError(
+      `${what} ${describeRejected(String(value))} is not an IP address`,
+      'give a plain address such as 203.0.113.10',
+    );
   }
 }
 
@@ -18,8 +21,17 @@ export function assertCidr(value: string, what: string): void {
   const [addr, len, extra] = typeof value === 'string' ? value.split('/') : [];
   const version = isIP(addr ?? '');
   const max = version === 4 ? 32 : 128;
-  if (version === 0 || extra !== undefined || len === undefined || !/^\d{1,3}$/.test(len) || Number(len) > max) {
-    throw new BadInputError(`${what} ${describeRejected(String(value))} is not a prefix`, 'give a prefix such as 10.250.0.10/32 or 10.0.0.0/16');
+  if (
+    version === 0 ||
+    extra !== undefined ||
+    len === undefined ||
+    !/^\d{1,3}$/.test(len) ||
+    Number(len) > max
+  ) {
+    throw new BadInputError(
+      `${what} ${describeRejected(String(value))} is not a prefix`,
+      'give a prefix such as 10.250.0.10/32 or 10.0.0.0/16',
+    );
   }
 }
 
@@ -35,18 +47,28 @@ export function assertWireguardKey(value: string, what: string): void {
 /** AWS's own rule for tunnel keys, also a safe one for VyOS and swanctl: 8–64 of [A-Za-z0-9._], not starting with 0. */
 export function assertPresharedKey(value: string, what = 'pre-shared key'): void {
   if (typeof value !== 'string' || !/^[A-Za-z1-9._][A-Za-z0-9._]{7,63}$/.test(value)) {
-    throw new BadInputError(`${what} does not have the required form (${typeof value === 'string' ? value.length : 0} characters)`, 'use 8–64 characters of letters, digits, . and _, not starting with 0');
+    throw new BadInputError(
+      `${what} does not have the required form (${typeof value === 'string' ? value.length : 0} characters)`,
+      'use 8–64 characters of letters, digits, . and _, not starting with 0',
+    );
   }
 }
 
 export function assertPort(value: number, what: string): void {
-  if (!Number.isInteger(value) || value < 1 || value > 65535) throw new BadInputError(`${what} ${String(value)} is not a port`, 'give a whole number between 1 and 65535');
+  if (!Number.isInteger(value) || value < 1 || value > 65535)
+    throw new BadInputError(
+      `${what} ${String(value)} is not a port`,
+      'give a whole number between 1 and 65535',
+    );
 }
 
 /** Text that lands in a client config file: no newline or control byte may start a new directive. */
 export function assertFileSafe(value: string, what: string): void {
   // eslint-disable-next-line no-control-regex -- refusing control bytes is the check
   if (typeof value !== 'string' || /[\x00-\x1f\x7f"{}]/.test(value)) {
-    throw new BadInputError(`${what} ${describeRejected(String(value))} contains characters a configuration file cannot hold`, 'remove newlines, quotes and braces');
+    throw new BadInputError(
+      `${what} ${describeRejected(String(value))} contains characters a configuration file cannot hold`,
+      'remove newlines, quotes and braces',
+    );
   }
 }

@@ -20,18 +20,36 @@ export function routerEndpoints(loaded: LoadedInventory): Record<string, RouterE
       try {
         privateKey = readFileSync(keyPath, 'utf8');
       } catch (err) {
-        throw new InventoryError(`routers.${name}.ssh.privateKeyPath: ${keyPath} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`, 'check the path (relative to the inventory file) and its permissions');
+        throw new InventoryError(
+          `routers.${name}.ssh.privateKeyPath: ${keyPath} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+          'check the path (relative to the inventory file) and its permissions',
+        );
       }
       keys.set(keyPath, privateKey);
     }
-    endpoints[name] = { host: router.ssh.host, port: router.ssh.port, user: router.ssh.user, privateKey, hostKey: router.ssh.hostKey };
+    endpoints[name] = {
+      host: router.ssh.host,
+      port: router.ssh.port,
+      user: router.ssh.user,
+      privateKey,
+      hostKey: router.ssh.hostKey,
+    };
   }
   return endpoints;
 }
 
-export function connectRouters(loaded: LoadedInventory, logger: Logger, endpoints = routerEndpoints(loaded)): RouterPool {
+export function connectRouters(
+  loaded: LoadedInventory,
+  logger: Logger,
+  endpoints = routerEndpoints(loaded),
+): RouterPool {
   const { timeouts } = loaded.inventory;
-  return createRouterPool({ routers: endpoints, logger, connectTimeoutMs: timeouts.sshConnectMs, commandTimeoutMs: timeouts.sshCommandMs });
+  return createRouterPool({
+    routers: endpoints,
+    logger,
+    connectTimeoutMs: timeouts.sshConnectMs,
+    commandTimeoutMs: timeouts.sshCommandMs,
+  });
 }
 
 export function connectCloud(loaded: LoadedInventory, logger: Logger): Cloud {

@@ -66,14 +66,27 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   // file. A long-running process reads the facts at start: restart it after a replacement
   // (or update the inventory, as the run's summary says).
   const facts = await createRouterFactsStore(producer, prefix).all();
-  const loaded: LoadedInventory = { ...options.loaded, inventory: mergeRouterFacts(options.loaded.inventory, facts) };
-  const workerConnection = options.worker ? await createRedisConnection(options.redisUrl, 'worker') : undefined;
+  const loaded: LoadedInventory = {
+    ...options.loaded,
+    inventory: mergeRouterFacts(options.loaded.inventory, facts),
+  };
+  const workerConnection = options.worker
+    ? await createRedisConnection(options.redisUrl, 'worker')
+    : undefined;
   const queue = createRunQueue({ connection: producer, prefix });
   // The bot's key files are read once, for the pool and for the logins a replacement reuses.
   const endpoints = routerEndpoints(loaded);
   const routers = options.routers ?? connectRouters(loaded, logger, endpoints);
   const cloud = options.cloud ?? connectCloud(loaded, logger);
-  const scale = scaleDeps({ loaded, pool: routers, endpoints, redis: producer, prefix, logger, ...(options.replacementSsh ? { replacementSsh: options.replacementSsh } : {}) });
+  const scale = scaleDeps({
+    loaded,
+    pool: routers,
+    endpoints,
+    redis: producer,
+    prefix,
+    logger,
+    ...(options.replacementSsh ? { replacementSsh: options.replacementSsh } : {}),
+  });
   const deps: RunbookDeps = {
     inventory: loaded.inventory,
     routers,
@@ -85,14 +98,20 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     scale: { ...scale, inventory: loaded.inventory, cloud },
   };
   const { runbooks, planners } = buildRunbooks();
-  const reporter = options.chat ? createThreadReporter({ chat: options.chat, redis: producer, prefix, logger }) : undefined;
+  const reporter = options.chat
+    ? createThreadReporter({ chat: options.chat, redis: producer, prefix, logger })
+    : undefined;
   const engine = createEngine({
     redis: producer,
     prefix,
     queue,
     runbooks,
     deps,
-    observers: [...(reporter ? [reporter] : []), createMetricsObserver({ redis: producer, prefix }), ...(options.observers ?? [])],
+    observers: [
+      ...(reporter ? [reporter] : []),
+      createMetricsObserver({ redis: producer, prefix }),
+      ...(options.observers ?? []),
+    ],
     logger,
   });
 
@@ -105,7 +124,9 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       concurrency: options.worker.concurrency ?? 8,
       processor: createRunJobProcessor(engine, { lockDurationMs, logger }),
       lockDurationMs,
-      ...(options.worker.stalledIntervalMs ? { stalledIntervalMs: options.worker.stalledIntervalMs } : {}),
+      ...(options.worker.stalledIntervalMs
+        ? { stalledIntervalMs: options.worker.stalledIntervalMs }
+        : {}),
       logger,
       onJobGaveUp: recordGaveUp(engine),
     });
@@ -122,7 +143,10 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     redis: producer,
     ...(worker ? { worker } : {}),
     async close(deadlineMs = 10_000) {
-      await closeGracefully({ workers: worker ? [worker] : [], queues: [queue], connections: [], logger }, deadlineMs);
+      await closeGracefully(
+        { workers: worker ? [worker] : [], queues: [queue], connections: [], logger },
+        deadlineMs,
+      );
       await reporter?.flush().catch(() => undefined);
       await reporter?.close().catch(() => undefined);
       await engine.close();

@@ -28,15 +28,26 @@ export function basicAuth(user: string, password: string, realm: string): Reques
     const match = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header);
     const decoded = match ? Buffer.from(match[1] ?? '', 'base64').toString('utf8') : '';
     const colon = decoded.indexOf(':');
-    const ok = colon >= 0 && decoded.slice(0, colon) === user && sameSecret(decoded.slice(colon + 1), password);
+    const ok =
+      colon >= 0 &&
+      decoded.slice(0, colon) === user &&
+      sameSecret(decoded.slice(colon + 1), password);
     if (ok) return next();
     res.setHeader('WWW-Authenticate', `Basic realm="${realm}", charset="UTF-8"`);
-    res.status(401).type('text/plain').send(`The queue dashboard needs a login: user "${user}" and the password in FLATNET_DASHBOARD_PASSWORD.`);
+    res
+      .status(401)
+      .type('text/plain')
+      .send(
+        `The queue dashboard needs a login: user "${user}" and the password in FLATNET_DASHBOARD_PASSWORD.`,
+      );
   };
 }
 
 /** Resolves once every route is mounted: mount before the server starts listening. */
-export async function mountOpsRoutes(router: Router, options: { runtime: Runtime; dashboardPassword?: string }): Promise<void> {
+export async function mountOpsRoutes(
+  router: Router,
+  options: { runtime: Runtime; dashboardPassword?: string },
+): Promise<void> {
   const { runtime } = options;
   router.get('/healthz', (_req, res) => {
     runtime.redis
@@ -45,13 +56,22 @@ export async function mountOpsRoutes(router: Router, options: { runtime: Runtime
       .catch(() => res.status(503).json({ ok: false, redis: 'down' }));
   });
 
-  const metrics = createMetricsRegistry({ redis: runtime.redis, prefix: runtime.deps.prefix, queue: runtime.queue.queue });
+  const metrics = createMetricsRegistry({
+    redis: runtime.redis,
+    prefix: runtime.deps.prefix,
+    queue: runtime.queue.queue,
+  });
   router.get('/metrics', (_req, res) => {
     metrics
       .render()
       .then((text) => res.type(metrics.contentType).send(text))
       // Redis down: say so plainly; Prometheus marks the target down, which is the truth.
-      .catch((err: unknown) => res.status(503).type('text/plain').send(`metrics unavailable: ${(err as Error).message}`));
+      .catch((err: unknown) =>
+        res
+          .status(503)
+          .type('text/plain')
+          .send(`metrics unavailable: ${(err as Error).message}`),
+      );
   });
 
   if (!options.dashboardPassword) return;
@@ -64,6 +84,13 @@ export async function mountOpsRoutes(router: Router, options: { runtime: Runtime
   serverAdapter.setBasePath(DASHBOARD_PATH);
   // Read-only: retrying or deleting a run's job by hand would bypass the engine's record of the
   // run (its cursor, approvals, audit trail). Runs are changed through Slack or `flatnet approve`.
-  createBullBoard({ queues: [new BullMQAdapter(runtime.queue.queue, { readOnlyMode: true })], serverAdapter });
-  router.use(DASHBOARD_PATH, basicAuth(DASHBOARD_USER, options.dashboardPassword, 'flatnet queues'), serverAdapter.getRouter() as Router);
+  createBullBoard({
+    queues: [new BullMQAdapter(runtime.queue.queue, { readOnlyMode: true })],
+    serverAdapter,
+  });
+  router.use(
+    DASHBOARD_PATH,
+    basicAuth(DASHBOARD_USER, options.dashboardPassword, 'flatnet queues'),
+    serverAdapter.getRouter() as Router,
+  );
 }

@@ -16,9 +16,25 @@ import { addPeerPlanner, createAddPeerRunbook } from '../../jobs/add-peer.js';
 import { createRemovePeerRunbook, removePeerPlanner } from '../../jobs/remove-peer.js';
 import { createPeersRunbook, peersPlanner } from '../../jobs/peers.js';
 import { attachVpcPlanner, createAttachVpcRunbook } from '../../jobs/attach-vpc.js';
-import { scaledownPlanner, scaledownRunbook, scaleupPlanner, scaleupRunbook, type ScaleDeps } from '../../jobs/scaleup.js';
-import { failbackCommandPlanner, failbackRunbook, failoverCommandPlanner, failoverRunbook, type FailoverDeps } from '../../jobs/failover.js';
-import { createRouterStatusRunbook, routerStatusPlanner, type RouterStatusDeps } from '../../jobs/router-status.js';
+import {
+  scaledownPlanner,
+  scaledownRunbook,
+  scaleupPlanner,
+  scaleupRunbook,
+  type ScaleDeps,
+} from '../../jobs/scaleup.js';
+import {
+  failbackCommandPlanner,
+  failbackRunbook,
+  failoverCommandPlanner,
+  failoverRunbook,
+  type FailoverDeps,
+} from '../../jobs/failover.js';
+import {
+  createRouterStatusRunbook,
+  routerStatusPlanner,
+  type RouterStatusDeps,
+} from '../../jobs/router-status.js';
 import { withDeps } from '../runbook/with-deps.js';
 import { TargetLock } from '../runbook/target-lock.js';
 
@@ -37,7 +53,10 @@ export interface RunbookDeps {
 }
 
 const scaleOf = (deps: RunbookDeps): ScaleDeps => deps.scale;
-const routerStatusOf = (deps: RunbookDeps): RouterStatusDeps => ({ ...deps, locks: new TargetLock(deps.redis, deps.prefix) });
+const routerStatusOf = (deps: RunbookDeps): RouterStatusDeps => ({
+  ...deps,
+  locks: new TargetLock(deps.redis, deps.prefix),
+});
 
 export function buildRunbooks(): {
   runbooks: Partial<Record<RunKind, Runbook<RunbookDeps>>>;

@@ -9,7 +9,12 @@ import type { RouterInstance } from '../aws/index.js';
 import type { LoadedInventory } from '../config/load-inventory.js';
 import type { Logger } from '../log.js';
 import type { RouterEndpoint, RouterPool } from '../vyos/router-pool.js';
-import { createRouterFactsStore, createScaleRouters, scanHostKey, type ScaleDeps } from '../../jobs/scaleup.js';
+import {
+  createRouterFactsStore,
+  createScaleRouters,
+  scanHostKey,
+  type ScaleDeps,
+} from '../../jobs/scaleup.js';
 
 export type ReplacementSsh = (instance: RouterInstance) => Promise<{ host: string; port: number }>;
 
@@ -17,8 +22,13 @@ export function replacementSshFromEnv(env: NodeJS.ProcessEnv): ReplacementSsh {
   const control = env.FLATNET_SIM_CONTROL_URL;
   if (!control) return async (instance) => ({ host: instance.privateIp ?? '', port: 22 });
   return async (instance) => {
-    const res = await fetch(`${control.replace(/\/$/, '')}/ssh/${encodeURIComponent(instance.privateIp ?? instance.instanceId)}`);
-    if (!res.ok) throw new Error(`the simulator does not know where ${instance.instanceId} answers SSH (${res.status})`);
+    const res = await fetch(
+      `${control.replace(/\/$/, '')}/ssh/${encodeURIComponent(instance.privateIp ?? instance.instanceId)}`,
+    );
+    if (!res.ok)
+      throw new Error(
+        `the simulator does not know where ${instance.instanceId} answers SSH (${res.status})`,
+      );
     const body = (await res.json()) as { host: string; port: number };
     return { host: body.host, port: body.port };
   };
@@ -35,7 +45,13 @@ export function scaleDeps(options: {
   replacementSsh?: ReplacementSsh;
 }): Omit<ScaleDeps, 'inventory' | 'cloud'> & { closeScaleRouters(): Promise<void> } {
   const { timeouts } = options.loaded.inventory;
-  const routers = createScaleRouters({ pool: options.pool, endpoints: options.endpoints, logger: options.logger, connectTimeoutMs: timeouts.sshConnectMs, commandTimeoutMs: timeouts.sshCommandMs });
+  const routers = createScaleRouters({
+    pool: options.pool,
+    endpoints: options.endpoints,
+    logger: options.logger,
+    connectTimeoutMs: timeouts.sshConnectMs,
+    commandTimeoutMs: timeouts.sshCommandMs,
+  });
   return {
     routers,
     replacementSsh: options.replacementSsh ?? replacementSshFromEnv(process.env),

@@ -53,7 +53,10 @@ export async function startBot(options: BotOptions): Promise<BotHandle> {
   });
   register(bolt.app, { slash: runtime.slash, decider: runtime.engine });
   try {
-    await mountOpsRoutes(bolt.ops, { runtime, ...(options.dashboardPassword ? { dashboardPassword: options.dashboardPassword } : {}) });
+    await mountOpsRoutes(bolt.ops, {
+      runtime,
+      ...(options.dashboardPassword ? { dashboardPassword: options.dashboardPassword } : {}),
+    });
     const { port } = await bolt.start();
     return {
       port,

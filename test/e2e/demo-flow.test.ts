@@ -13,7 +13,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemo, type DemoHandle } from '../../src/demo/start-demo.js';
 import { createLogger } from '../../src/log.js';
 
-const REGIONS = ['ap-northeast-1', 'us-east-1', 'us-west-2', 'eu-west-1', 'ap-southeast-1', 'sa-east-1'];
+const REGIONS = [
+  'ap-northeast-1',
+  'us-east-1',
+  'us-west-2',
+  'eu-west-1',
+  'ap-southeast-1',
+  'sa-east-1',
+];
 
 let browser: Browser;
 let demo: DemoHandle;
@@ -25,7 +32,11 @@ beforeAll(async () => {
   [browser, demo] = await Promise.all([
     launchChromium('The demo browser test'),
     // Faster than the interactive demo's timings, slow enough that the checklist visibly progresses.
-    startDemo({ dir, logger: createLogger({ level: 'silent' }), world: { bootMs: 1_000, tunnelUpMs: 500 } }),
+    startDemo({
+      dir,
+      logger: createLogger({ level: 'silent' }),
+      world: { bootMs: 1_000, tunnelUpMs: 500 },
+    }),
   ]);
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   page.setDefaultTimeout(15_000);
@@ -55,11 +66,15 @@ async function type(testId: 'message-box' | 'thread-box', text: string): Promise
 
 /** A message everyone in the channel sees (ephemeral lines excluded). */
 function channelMessage(text: string): Locator {
-  return page.locator('[data-testid="message-list"] [data-testid="message"]:not(.ephemeral)').filter({ hasText: text });
+  return page
+    .locator('[data-testid="message-list"] [data-testid="message"]:not(.ephemeral)')
+    .filter({ hasText: text });
 }
 
 function ephemeral(text: string): Locator {
-  return page.locator('[data-testid="message-list"] [data-testid="message"].ephemeral').filter({ hasText: text });
+  return page
+    .locator('[data-testid="message-list"] [data-testid="message"].ephemeral')
+    .filter({ hasText: text });
 }
 
 describe('flatnet demo in a browser', () => {
@@ -74,9 +89,11 @@ describe('flatnet demo in a browser', () => {
 
     await summary.getByTestId('replies-link').click();
     const thread = page.getByTestId('thread-pane');
-    for (const region of REGIONS) await thread.getByText(region, { exact: false }).first().waitFor();
+    for (const region of REGIONS)
+      await thread.getByText(region, { exact: false }).first().waitFor();
     const details = await thread.innerText();
-    for (const router of demo.world.topology.routers.map((r) => r.name)) expect(details).toContain(router);
+    for (const router of demo.world.topology.routers.map((r) => r.name))
+      expect(details).toContain(router);
     await screenshot('demo-status');
 
     // Bad input: Slack shows the bot's answer to alice alone, marked as such.
@@ -99,7 +116,9 @@ describe('flatnet demo in a browser', () => {
     const before = demo.world.router('hub-tokyo-a').instanceId;
     await page.getByTestId('user-switcher').selectOption('U0ALICE');
     await type('message-box', '/router scaleup hub-tokyo-a');
-    const root = channelMessage('/router scaleup hub-tokyo-a').filter({ hasText: 'awaiting approval' });
+    const root = channelMessage('/router scaleup hub-tokyo-a').filter({
+      hasText: 'awaiting approval',
+    });
     await root.waitFor();
     await root.getByTestId('replies-link').click();
     const thread = page.getByTestId('thread-pane');
@@ -111,7 +130,9 @@ describe('flatnet demo in a browser', () => {
     // alice (a developer) may not approve: the click is refused in words she can act on, in
     // the thread, visible to her alone.
     await approve.click();
-    const refusal = thread.locator('[data-testid="message"].ephemeral').filter({ hasText: 'you are not an approver of run' });
+    const refusal = thread
+      .locator('[data-testid="message"].ephemeral')
+      .filter({ hasText: 'you are not an approver of run' });
     await refusal.waitFor();
     expect(await refusal.innerText()).toContain('@bob');
 
@@ -122,7 +143,10 @@ describe('flatnet demo in a browser', () => {
     await approve.click();
     // The prompt loses its buttons and says who decided; the checklist runs to the end.
     await thread.getByText('Approved by', { exact: false }).first().waitFor();
-    const done = thread.locator('[data-testid="message"]').filter({ hasText: /(\d+)\/\1 steps done/ }).filter({ hasText: 'succeeded' });
+    const done = thread
+      .locator('[data-testid="message"]')
+      .filter({ hasText: /(\d+)\/\1 steps done/ })
+      .filter({ hasText: 'succeeded' });
     await done.waitFor({ timeout: 45_000 });
     expect(await thread.getByTestId('button-run_approve').count()).toBe(0);
     const checklist = await done.innerText();

@@ -3,7 +3,10 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../helpers/launch-chromium.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSampleBot, type SampleBot } from '../../src/sim/slack/start-sample-bot.js';
-import { startSlackEmulator, type SlackEmulator } from '../../src/sim/slack/start-slack-emulator.js';
+import {
+  startSlackEmulator,
+  type SlackEmulator,
+} from '../../src/sim/slack/start-slack-emulator.js';
 
 const SECRET = 'sim-signing-secret-page';
 const TOKEN = 'xoxb-sim-page';
@@ -44,7 +47,9 @@ async function typeInto(testId: string, text: string): Promise<void> {
 
 /** A message in the channel everyone sees (ephemeral lines excluded). */
 function messageWith(text: string): ReturnType<Page['locator']> {
-  return page.locator('[data-testid="message-list"] [data-testid="message"]:not(.ephemeral)').filter({ hasText: text });
+  return page
+    .locator('[data-testid="message-list"] [data-testid="message"]:not(.ephemeral)')
+    .filter({ hasText: text });
 }
 
 describe('the local Slack page', () => {
@@ -118,7 +123,10 @@ describe('the local Slack page', () => {
     );
     const links = await page.getByTestId('file-link').allInnerTexts();
     expect(links).toEqual(['alice-laptop.png', 'alice-laptop.conf']);
-    const href = await page.getByTestId('file-link').filter({ hasText: 'alice-laptop.conf' }).getAttribute('href');
+    const href = await page
+      .getByTestId('file-link')
+      .filter({ hasText: 'alice-laptop.conf' })
+      .getAttribute('href');
     const conf = await (await fetch(new URL(href ?? '', slack.url))).text();
     expect(conf).toContain('[Interface]');
   });

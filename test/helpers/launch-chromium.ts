@@ -14,6 +14,12 @@ export async function launchChromium(what: string): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     // No background networking: this machine's closed network refuses it, noisily.
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+    ],
   });
 }

@@ -9,7 +9,10 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { loadInventory, type LoadedInventory } from '../../src/config/load-inventory.js';
 import { createLogger, type Logger } from '../../src/log.js';
-import { startSlackEmulator, type SlackEmulator } from '../../src/sim/slack/start-slack-emulator.js';
+import {
+  startSlackEmulator,
+  type SlackEmulator,
+} from '../../src/sim/slack/start-slack-emulator.js';
 import { startWorld, type World, type WorldOptions } from '../../src/sim/world/start-world.js';
 import type { RouterPool } from '../../src/vyos/router-pool.js';
 import { startBot, type BotHandle } from '../../src/wiring/start-bot.js';

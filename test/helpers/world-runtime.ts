@@ -22,7 +22,13 @@ export async function startWorldRuntime(label: string): Promise<WorldRuntime> {
   const dir = mkdtempSync(join(tmpdir(), `flatnet-${label}-`));
   const prefix = uniquePrefix(label);
   const world = await startWorld({ dir, bootMs: 100, tunnelUpMs: 100 });
-  const runtime = await createRuntime({ loaded: loadInventory(world.writeInventory(join(dir, 'flatnet.yml'))), redisUrl, prefix, logger: createLogger({ level: 'silent' }), worker: { concurrency: 2 } });
+  const runtime = await createRuntime({
+    loaded: loadInventory(world.writeInventory(join(dir, 'flatnet.yml'))),
+    redisUrl,
+    prefix,
+    logger: createLogger({ level: 'silent' }),
+    worker: { concurrency: 2 },
+  });
   return {
     world,
     runtime,

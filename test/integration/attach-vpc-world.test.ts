@@ -11,7 +11,12 @@ import { Writable } from 'node:stream';
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { attachVpcPlanner, createAttachVpcRunbook, type AttachVpcDeps, type AttachVpcOptions } from '../../jobs/attach-vpc.js';
+import {
+  attachVpcPlanner,
+  createAttachVpcRunbook,
+  type AttachVpcDeps,
+  type AttachVpcOptions,
+} from '../../jobs/attach-vpc.js';
 import { handleSlashCommand } from '../../commands/handle-slash-command.js';
 import { createCloud, type Cloud } from '../../src/aws/index.js';
 import { loadInventory, type LoadedInventory } from '../../src/config/load-inventory.js';
@@ -40,7 +45,11 @@ class LogCapture extends Writable {
   }
 }
 
-async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, deadlineMs = 20_000): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | false>,
+  deadlineMs = 20_000,
+): Promise<T> {
   const until = Date.now() + deadlineMs;
   for (;;) {
     const value = await check();
@@ -64,7 +73,10 @@ interface Bench {
 }
 
 /** The runbook on its own engine and worker (so a test can shorten the tunnel wait), closed whatever happens. */
-async function withBench(options: AttachVpcOptions, test: (bench: Bench) => Promise<void>): Promise<void> {
+async function withBench(
+  options: AttachVpcOptions,
+  test: (bench: Bench) => Promise<void>,
+): Promise<void> {
   const bench = await startBench(options);
   try {
     await test(bench);
@@ -79,17 +91,31 @@ async function startBench(options: AttachVpcOptions): Promise<Bench> {
   const loaded = loadInventory(world.writeInventory());
   const log = new LogCapture();
   const logger: Logger = createLogger({ level: 'trace' }, log);
-  const cloud: Cloud = createCloud({ endpoint: world.ec2Url, credentials: loaded.inventory.aws.credentials!, maxAttempts: 3, logger });
+  const cloud: Cloud = createCloud({
+    endpoint: world.ec2Url,
+    credentials: loaded.inventory.aws.credentials!,
+    maxAttempts: 3,
+    logger,
+  });
   const routers: RouterPool = connectRouters(loaded, logger);
   const prefix = uniquePrefix('attach');
   const redis = testRedis();
-  const queue: RunQueue = createRunQueue({ connection: redis, prefix, jobOptions: { backoff: { type: 'fixed', delay: 50 } } });
+  const queue: RunQueue = createRunQueue({
+    connection: redis,
+    prefix,
+    jobOptions: { backoff: { type: 'fixed', delay: 50 } },
+  });
   const deps: AttachVpcDeps = { inventory: loaded.inventory, routers, cloud };
   const engine = createEngine<AttachVpcDeps>({
     redis,
     prefix,
     queue,
-    runbooks: { 'attach-vpc': createAttachVpcRunbook({ tunnelWait: { timeoutMs: 10_000, firstPollMs: 20, maxPollMs: 200 }, ...options }) },
+    runbooks: {
+      'attach-vpc': createAttachVpcRunbook({
+        tunnelWait: { timeoutMs: 10_000, firstPollMs: 20, maxPollMs: 200 },
+        ...options,
+      }),
+    },
     deps,
     logger,
     leaseTtlMs: 5_000,
@@ -112,8 +138,15 @@ async function startBench(options: AttachVpcOptions): Promise<Bench> {
     prefix,
     log,
     async submit(id, o = {}) {
-      const planned = await attachVpcPlanner.plan({ kind: 'attach-vpc', id, region: REGION, dryRun: o.dryRun ?? false }, { inventory: loaded.inventory, requester: 'U0ALICE' });
-      return engine.submit({ ...planned, requester: 'U0ALICE', origin: { kind: 'cli', channel: 'C0NETOPS' } });
+      const planned = await attachVpcPlanner.plan(
+        { kind: 'attach-vpc', id, region: REGION, dryRun: o.dryRun ?? false },
+        { inventory: loaded.inventory, requester: 'U0ALICE' },
+      );
+      return engine.submit({
+        ...planned,
+        requester: 'U0ALICE',
+        origin: { kind: 'cli', channel: 'C0NETOPS' },
+      });
     },
     finish: (run) => finishRun(engine, run),
     async close() {
@@ -149,165 +182,236 @@ async function finishRun(engine: Engine, run: Run): Promise<Run> {
 
 const analytics = (world: World) => world.topology.vpcs.find((v) => v.name === 'analytics')!;
 const hubLines = (world: World) => world.router(HUB).record.readConfig();
-const vpnConnectionsOn = (world: World, vgwId: string) => [...world.state.vpnConnections.values()].filter((c) => c.vpnGatewayId === vgwId);
-const peerLines = (lines: readonly string[]) => lines.filter((l) => l.startsWith('set vpn ipsec site-to-site peer ') && l.includes(' remote-address '));
+const vpnConnectionsOn = (world: World, vgwId: string) =>
+  [...world.state.vpnConnections.values()].filter((c) => c.vpnGatewayId === vgwId);
+const peerLines = (lines: readonly string[]) =>
+  lines.filter(
+    (l) => l.startsWith('set vpn ipsec site-to-site peer ') && l.includes(' remote-address '),
+  );
 const savedLines = (world: World) => world.router(HUB).handle.router.savedLines();
 
 // Each test has its own world, Redis prefix and worker, so they run side by side.
 describe.concurrent('attach-vpc in the simulated world', () => {
   it('attaches analytics: a VPN connection, two tunnels and BGP on the hub, telemetry UP; a re-run changes nothing', () =>
     withBench({}, async (bench) => {
-    const { world } = bench;
-    const vpc = analytics(world);
-    const vgwId = vpc.reach.kind === 'vgw' ? vpc.reach.vgwId : '';
-    const peersBefore = peerLines(hubLines(world)).length;
-    expect(vpnConnectionsOn(world, vgwId)).toHaveLength(0);
+      const { world } = bench;
+      const vpc = analytics(world);
+      const vgwId = vpc.reach.kind === 'vgw' ? vpc.reach.vgwId : '';
+      const peersBefore = peerLines(hubLines(world)).length;
+      expect(vpnConnectionsOn(world, vgwId)).toHaveLength(0);
 
-    const run = await bench.finish(await bench.submit(vpc.id));
-    expect(run.status, run.outcome).toBe('succeeded');
-    expect(run.plan?.join('\n')).toContain('Attach analytics');
+      const run = await bench.finish(await bench.submit(vpc.id));
+      expect(run.status, run.outcome).toBe('succeeded');
+      expect(run.plan?.join('\n')).toContain('Attach analytics');
 
-    // One VPN connection, from the customer gateway for the hub's Elastic IP and ASN.
-    const [conn, ...more] = vpnConnectionsOn(world, vgwId);
-    expect(more).toHaveLength(0);
-    const cgw = world.state.customerGateways.get(conn!.customerGatewayId)!;
-    expect(cgw.ipAddress).toBe(world.topology.hub.publicIp);
-    expect(cgw.bgpAsn).toBe(world.topology.hub.asn);
+      // One VPN connection, from the customer gateway for the hub's Elastic IP and ASN.
+      const [conn, ...more] = vpnConnectionsOn(world, vgwId);
+      expect(more).toHaveLength(0);
+      const cgw = world.state.customerGateways.get(conn!.customerGatewayId)!;
+      expect(cgw.ipAddress).toBe(world.topology.hub.publicIp);
+      expect(cgw.bgpAsn).toBe(world.topology.hub.asn);
 
-    // Two new peers on the hub to the connection's outside addresses, on free VTIs, with BGP.
-    const lines = hubLines(world);
-    expect(peerLines(lines)).toHaveLength(peersBefore + 2);
-    for (const [i, tunnel] of conn!.tunnels.entries()) {
-      const peer = `aws-analytics-tun${i + 1}`;
-      expect(lines).toContain(`set vpn ipsec site-to-site peer ${peer} remote-address '${tunnel.outsideIp}'`);
-      expect(lines).toContain(`set vpn ipsec site-to-site peer ${peer} local-address '10.0.1.10'`);
-      expect(lines).toContain(`set vpn ipsec site-to-site peer ${peer} vti bind 'vti${202 + i}'`);
-      const [a, b, c, d] = tunnel.insideCidr.split('/')[0]!.split('.').map(Number);
-      expect(lines.some((l) => l.startsWith(`set protocols bgp neighbor ${a}.${b}.${c}.${d! + 1} remote-as`))).toBe(true);
-    }
-    // Saved, not only committed: a reboot keeps the attachment.
-    expect(peerLines(savedLines(world))).toHaveLength(peersBefore + 2);
+      // Two new peers on the hub to the connection's outside addresses, on free VTIs, with BGP.
+      const lines = hubLines(world);
+      expect(peerLines(lines)).toHaveLength(peersBefore + 2);
+      for (const [i, tunnel] of conn!.tunnels.entries()) {
+        const peer = `aws-analytics-tun${i + 1}`;
+        expect(lines).toContain(
+          `set vpn ipsec site-to-site peer ${peer} remote-address '${tunnel.outsideIp}'`,
+        );
+        expect(lines).toContain(
+          `set vpn ipsec site-to-site peer ${peer} local-address '10.0.1.10'`,
+        );
+        expect(lines).toContain(`set vpn ipsec site-to-site peer ${peer} vti bind 'vti${202 + i}'`);
+        const [a, b, c, d] = tunnel.insideCidr.split('/')[0]!.split('.').map(Number);
+        expect(
+          lines.some((l) =>
+            l.startsWith(`set protocols bgp neighbor ${a}.${b}.${c}.${d! + 1} remote-as`),
+          ),
+        ).toBe(true);
+      }
+      // Saved, not only committed: a reboot keeps the attachment.
+      expect(peerLines(savedLines(world))).toHaveLength(peersBefore + 2);
 
-    // What AWS and the hub say now.
-    const cloud = createCloud({ endpoint: world.ec2Url, credentials: bench.loaded.inventory.aws.credentials! });
-    const routers = connectRouters(bench.loaded, createLogger({ level: 'silent' }));
-    try {
-      const seen = (await cloud.describeVpnConnections(REGION)).find((c) => c.id === conn!.vpnConnectionId)!;
-      expect(seen.tunnels.map((t) => t.status)).toEqual(['UP', 'UP']);
-      const bgp = await routers.router(HUB).bgpSummary();
-      const inside = conn!.tunnels.map((t) => t.insideCidr.replace(/\d+\/30$/, (last) => String(Number(last.split('/')[0]) + 1)));
-      expect(inside.map((ip) => bgp?.neighbors.find((n) => n.address === ip)?.state)).toEqual(['Established', 'Established']);
-    } finally {
-      cloud.close();
-      await routers.closeAll();
-    }
-    expect(run.outcome).toContain(conn!.vpnConnectionId);
+      // What AWS and the hub say now.
+      const cloud = createCloud({
+        endpoint: world.ec2Url,
+        credentials: bench.loaded.inventory.aws.credentials!,
+      });
+      const routers = connectRouters(bench.loaded, createLogger({ level: 'silent' }));
+      try {
+        const seen = (await cloud.describeVpnConnections(REGION)).find(
+          (c) => c.id === conn!.vpnConnectionId,
+        )!;
+        expect(seen.tunnels.map((t) => t.status)).toEqual(['UP', 'UP']);
+        const bgp = await routers.router(HUB).bgpSummary();
+        const inside = conn!.tunnels.map((t) =>
+          t.insideCidr.replace(/\d+\/30$/, (last) => String(Number(last.split('/')[0]) + 1)),
+        );
+        expect(inside.map((ip) => bgp?.neighbors.find((n) => n.address === ip)?.state)).toEqual([
+          'Established',
+          'Established',
+        ]);
+      } finally {
+        cloud.close();
+        await routers.closeAll();
+      }
+      expect(run.outcome).toContain(conn!.vpnConnectionId);
 
-    // Again, by the VGW id this time: nothing new in AWS, nothing new on the hub.
-    const configBefore = hubLines(world).join('\n');
-    const cgwCount = world.state.customerGateways.size;
-    const again = await bench.finish(await bench.submit(vgwId));
-    expect(again.status, again.outcome).toBe('succeeded');
-    expect(again.outcome).toMatch(/already attached .*nothing changed/);
-    expect(vpnConnectionsOn(world, vgwId)).toHaveLength(1);
-    expect(world.state.customerGateways.size).toBe(cgwCount);
-    expect(hubLines(world).join('\n')).toBe(configBefore);
+      // Again, by the VGW id this time: nothing new in AWS, nothing new on the hub.
+      const configBefore = hubLines(world).join('\n');
+      const cgwCount = world.state.customerGateways.size;
+      const again = await bench.finish(await bench.submit(vgwId));
+      expect(again.status, again.outcome).toBe('succeeded');
+      expect(again.outcome).toMatch(/already attached .*nothing changed/);
+      expect(vpnConnectionsOn(world, vgwId)).toHaveLength(1);
+      expect(world.state.customerGateways.size).toBe(cgwCount);
+      expect(hubLines(world).join('\n')).toBe(configBefore);
     }));
 
   it('keeps every pre-shared key out of the log and out of Redis after a full run', () =>
     withBench({}, async (bench) => {
-    const { world } = bench;
-    const run = await bench.finish(await bench.submit(analytics(world).id));
-    expect(run.status, run.outcome).toBe('succeeded');
+      const { world } = bench;
+      const run = await bench.finish(await bench.submit(analytics(world).id));
+      expect(run.status, run.outcome).toBe('succeeded');
 
-    const psks = [...world.state.vpnConnections.values()].flatMap((c) => c.tunnels.map((t) => t.preSharedKey));
-    expect(psks.length).toBeGreaterThanOrEqual(4);
-    // The log did see the run (so an empty log cannot pass this test).
-    expect(bench.log.text).toContain('ec2 call');
-    expect(bench.log.text).toContain('configuration applied');
+      const psks = [...world.state.vpnConnections.values()].flatMap((c) =>
+        c.tunnels.map((t) => t.preSharedKey),
+      );
+      expect(psks.length).toBeGreaterThanOrEqual(4);
+      // The log did see the run (so an empty log cannot pass this test).
+      expect(bench.log.text).toContain('ec2 call');
+      expect(bench.log.text).toContain('configuration applied');
 
-    const stored = await dumpPrefix(bench.redis, bench.prefix);
-    expect(stored).toContain(run.id);
-    for (const psk of psks) {
-      expect(bench.log.text.includes(psk), 'a pre-shared key reached the log').toBe(false);
-      expect(stored.includes(psk), 'a pre-shared key reached Redis').toBe(false);
-      expect(JSON.stringify(run).includes(psk), 'a pre-shared key reached the run record').toBe(false);
-    }
+      const stored = await dumpPrefix(bench.redis, bench.prefix);
+      expect(stored).toContain(run.id);
+      for (const psk of psks) {
+        expect(bench.log.text.includes(psk), 'a pre-shared key reached the log').toBe(false);
+        expect(stored.includes(psk), 'a pre-shared key reached Redis').toBe(false);
+        expect(JSON.stringify(run).includes(psk), 'a pre-shared key reached the run record').toBe(
+          false,
+        );
+      }
     }));
 
   it('refuses a VPC without a VGW during planning, before anyone approves, and changes nothing', () =>
     withBench({}, async (bench) => {
-    const { world } = bench;
-    const hubVpc = world.topology.vpcs.find((v) => v.name === 'hub')!;
-    const before = { lines: hubLines(world).join('\n'), vpn: world.state.vpnConnections.size, cgw: world.state.customerGateways.size };
-    const run = await bench.finish(await bench.submit(hubVpc.id));
-    expect(run.status).toBe('failed');
-    expect(run.decisions).toHaveLength(0);
-    expect(run.outcome).toContain(`${hubVpc.id} in ${REGION} has no Virtual Private Gateway`);
-    expect(run.outcome).toContain('create and attach a Virtual Private Gateway first');
-    expect({ lines: hubLines(world).join('\n'), vpn: world.state.vpnConnections.size, cgw: world.state.customerGateways.size }).toEqual(before);
+      const { world } = bench;
+      const hubVpc = world.topology.vpcs.find((v) => v.name === 'hub')!;
+      const before = {
+        lines: hubLines(world).join('\n'),
+        vpn: world.state.vpnConnections.size,
+        cgw: world.state.customerGateways.size,
+      };
+      const run = await bench.finish(await bench.submit(hubVpc.id));
+      expect(run.status).toBe('failed');
+      expect(run.decisions).toHaveLength(0);
+      expect(run.outcome).toContain(`${hubVpc.id} in ${REGION} has no Virtual Private Gateway`);
+      expect(run.outcome).toContain('create and attach a Virtual Private Gateway first');
+      expect({
+        lines: hubLines(world).join('\n'),
+        vpn: world.state.vpnConnections.size,
+        cgw: world.state.customerGateways.size,
+      }).toEqual(before);
     }));
 
   it('a dry run creates nothing in AWS, leaves the hub as it was, and counts the lines it would add', () =>
     withBench({}, async (bench) => {
-    const { world } = bench;
-    const before = { lines: hubLines(world).join('\n'), vpn: world.state.vpnConnections.size, cgw: world.state.customerGateways.size };
-    const answers: string[] = [];
-    world.state.on('request', (r) => answers.push(`${r.action} ${r.code ?? r.status}`));
-    const run = await bench.finish(await bench.submit(analytics(world).id, { dryRun: true }));
-    expect(run.status, run.outcome).toBe('succeeded');
-    // The dry run proves the permission to create the customer gateway with a DryRun call.
-    expect(answers).toContain('CreateCustomerGateway DryRunOperation');
-    expect(answers.filter((a) => a.startsWith('Create') && !a.endsWith('DryRunOperation'))).toEqual([]);
-    expect(run.steps.find((s) => s.id === 'create-customer-gateway')!.detail).toContain('DryRun: CreateCustomerGateway would succeed');
-    expect(run.outcome).toMatch(/^Dry run: nothing was changed\. Would attach analytics .*: \d+ lines on the hub/);
-    const hubStep = run.steps.find((s) => s.id === 'configure-hub')!;
-    expect(hubStep.detail).toMatch(/dry run: would add \d+ lines on hub-tokyo-a \(aws-analytics-tun1 on vti202, aws-analytics-tun2 on vti203\)/);
-    expect({ lines: hubLines(world).join('\n'), vpn: world.state.vpnConnections.size, cgw: world.state.customerGateways.size }).toEqual(before);
+      const { world } = bench;
+      const before = {
+        lines: hubLines(world).join('\n'),
+        vpn: world.state.vpnConnections.size,
+        cgw: world.state.customerGateways.size,
+      };
+      const answers: string[] = [];
+      world.state.on('request', (r) => answers.push(`${r.action} ${r.code ?? r.status}`));
+      const run = await bench.finish(await bench.submit(analytics(world).id, { dryRun: true }));
+      expect(run.status, run.outcome).toBe('succeeded');
+      // The dry run proves the permission to create the customer gateway with a DryRun call.
+      expect(answers).toContain('CreateCustomerGateway DryRunOperation');
+      expect(
+        answers.filter((a) => a.startsWith('Create') && !a.endsWith('DryRunOperation')),
+      ).toEqual([]);
+      expect(run.steps.find((s) => s.id === 'create-customer-gateway')!.detail).toContain(
+        'DryRun: CreateCustomerGateway would succeed',
+      );
+      expect(run.outcome).toMatch(
+        /^Dry run: nothing was changed\. Would attach analytics .*: \d+ lines on the hub/,
+      );
+      const hubStep = run.steps.find((s) => s.id === 'configure-hub')!;
+      expect(hubStep.detail).toMatch(
+        /dry run: would add \d+ lines on hub-tokyo-a \(aws-analytics-tun1 on vti202, aws-analytics-tun2 on vti203\)/,
+      );
+      expect({
+        lines: hubLines(world).join('\n'),
+        vpn: world.state.vpnConnections.size,
+        cgw: world.state.customerGateways.size,
+      }).toEqual(before);
     }));
 
   it('a dry run without the permission to create the customer gateway fails and names the IAM action', () =>
     withBench({}, async (bench) => {
-    const { world } = bench;
-    const gateways = world.state.customerGateways.size;
-    world.state.faults.inject({ action: 'CreateCustomerGateway', code: 'UnauthorizedOperation' });
-    const run = await bench.finish(await bench.submit(analytics(world).id, { dryRun: true }));
-    expect(run.status).toBe('failed');
-    expect(run.outcome).toContain('ec2:CreateCustomerGateway');
-    // The refusal answered the DryRun call itself, and nothing was created.
-    expect(world.state.faults.remaining).toBe(0);
-    expect(world.state.customerGateways.size).toBe(gateways);
+      const { world } = bench;
+      const gateways = world.state.customerGateways.size;
+      world.state.faults.inject({ action: 'CreateCustomerGateway', code: 'UnauthorizedOperation' });
+      const run = await bench.finish(await bench.submit(analytics(world).id, { dryRun: true }));
+      expect(run.status).toBe('failed');
+      expect(run.outcome).toContain('ec2:CreateCustomerGateway');
+      // The refusal answered the DryRun call itself, and nothing was created.
+      expect(world.state.faults.remaining).toBe(0);
+      expect(world.state.customerGateways.size).toBe(gateways);
     }));
 
   it('when the tunnels never come up: removes the hub config, keeps the AWS objects and says so; a re-run reuses them', () =>
-    withBench({ tunnelWait: { timeoutMs: 600, firstPollMs: 20, maxPollMs: 100 } }, async (bench) => {
-    const { world } = bench;
-    const vpc = analytics(world);
-    const linesBefore = hubLines(world).join('\n');
-    const standbyBefore = world.router('hub-tokyo-b').record.readConfig().join('\n');
-    world.setTunnelForced(HUB, 'aws-analytics-tun2', 'down');
-    const run = await bench.finish(await bench.submit(vpc.id));
-    expect(run.status).toBe('rolled-back');
-    expect(run.steps.find((s) => s.id === 'await-tunnels')?.error).toMatch(/tunnels 1\/2 UP .*DOWN/);
-    // The outcome says what the undo kept, instead of claiming everything was undone.
-    expect(run.outcome).toMatch(/undone; kept: customer gateway cgw-\w+ \(a re-run reuses it\); VPN connection vpn-\w+ \(a re-run reuses it; to drop it: aws ec2 delete-vpn-connection .*\)\./);
-    expect(run.outcome).not.toContain('is as it was before');
-    expect(hubLines(world).join('\n')).toBe(linesBefore);
-    // The standby got the same tunnels in step 4, and lost them again in the undo.
-    expect(world.router('hub-tokyo-b').record.readConfig().join('\n')).toBe(standbyBefore);
-    const conns = [...world.state.vpnConnections.values()].filter((c) => vpc.reach.kind === 'vgw' && c.vpnGatewayId === vpc.reach.vgwId);
-    expect(conns).toHaveLength(1);
-    const notes = (await bench.engine.store.readEvents(run.id)).map((e) => e.event.text ?? "").join('\n');
-    expect(notes).toContain(`kept VPN connection ${conns[0]!.vpnConnectionId} in AWS`);
-    expect(notes).toContain('removed aws-analytics-tun1 (vti202) and aws-analytics-tun2 (vti203) from hub-tokyo-a');
-    expect(notes).toContain('removed aws-analytics-tun1 (vti202) and aws-analytics-tun2 (vti203) from the standby hub-tokyo-b');
+    withBench(
+      { tunnelWait: { timeoutMs: 600, firstPollMs: 20, maxPollMs: 100 } },
+      async (bench) => {
+        const { world } = bench;
+        const vpc = analytics(world);
+        const linesBefore = hubLines(world).join('\n');
+        const standbyBefore = world.router('hub-tokyo-b').record.readConfig().join('\n');
+        world.setTunnelForced(HUB, 'aws-analytics-tun2', 'down');
+        const run = await bench.finish(await bench.submit(vpc.id));
+        expect(run.status).toBe('rolled-back');
+        expect(run.steps.find((s) => s.id === 'await-tunnels')?.error).toMatch(
+          /tunnels 1\/2 UP .*DOWN/,
+        );
+        // The outcome says what the undo kept, instead of claiming everything was undone.
+        expect(run.outcome).toMatch(
+          /undone; kept: customer gateway cgw-\w+ \(a re-run reuses it\); VPN connection vpn-\w+ \(a re-run reuses it; to drop it: aws ec2 delete-vpn-connection .*\)\./,
+        );
+        expect(run.outcome).not.toContain('is as it was before');
+        expect(hubLines(world).join('\n')).toBe(linesBefore);
+        // The standby got the same tunnels in step 4, and lost them again in the undo.
+        expect(world.router('hub-tokyo-b').record.readConfig().join('\n')).toBe(standbyBefore);
+        const conns = [...world.state.vpnConnections.values()].filter(
+          (c) => vpc.reach.kind === 'vgw' && c.vpnGatewayId === vpc.reach.vgwId,
+        );
+        expect(conns).toHaveLength(1);
+        const notes = (await bench.engine.store.readEvents(run.id))
+          .map((e) => e.event.text ?? '')
+          .join('\n');
+        expect(notes).toContain(`kept VPN connection ${conns[0]!.vpnConnectionId} in AWS`);
+        expect(notes).toContain(
+          'removed aws-analytics-tun1 (vti202) and aws-analytics-tun2 (vti203) from hub-tokyo-a',
+        );
+        expect(notes).toContain(
+          'removed aws-analytics-tun1 (vti202) and aws-analytics-tun2 (vti203) from the standby hub-tokyo-b',
+        );
 
-    world.setTunnelForced(HUB, 'aws-analytics-tun2', 'up');
-    const again = await bench.finish(await bench.submit(vpc.id));
-    expect(again.status, again.outcome).toBe('succeeded');
-    expect(again.steps.find((s) => s.id === 'create-vpn-connection')?.detail).toContain(`reusing ${conns[0]!.vpnConnectionId}`);
-    expect([...world.state.vpnConnections.values()].filter((c) => c.vpnGatewayId === conns[0]!.vpnGatewayId)).toHaveLength(1);
-    }));
+        world.setTunnelForced(HUB, 'aws-analytics-tun2', 'up');
+        const again = await bench.finish(await bench.submit(vpc.id));
+        expect(again.status, again.outcome).toBe('succeeded');
+        expect(again.steps.find((s) => s.id === 'create-vpn-connection')?.detail).toContain(
+          `reusing ${conns[0]!.vpnConnectionId}`,
+        );
+        expect(
+          [...world.state.vpnConnections.values()].filter(
+            (c) => c.vpnGatewayId === conns[0]!.vpnGatewayId,
+          ),
+        ).toHaveLength(1);
+      },
+    ));
 });
 
 describe.concurrent('attach-vpc through the composition root', () => {
@@ -317,14 +421,27 @@ describe.concurrent('attach-vpc through the composition root', () => {
     const prefix = uniquePrefix('attach-rt');
     let runtime: Runtime | undefined;
     try {
-      runtime = await createRuntime({ loaded: loadInventory(world.writeInventory()), redisUrl, prefix, logger: createLogger({ level: 'silent' }), worker: { concurrency: 2 } });
+      runtime = await createRuntime({
+        loaded: loadInventory(world.writeInventory()),
+        redisUrl,
+        prefix,
+        logger: createLogger({ level: 'silent' }),
+        worker: { concurrency: 2 },
+      });
       const vpc = analytics(world);
-      const reply = await handleSlashCommand(runtime.slash, { command: '/vpn', text: `attach-vpc ${vpc.id} --region ${REGION}`, user: 'U0ALICE', origin: { kind: 'cli', channel: 'C0NETOPS' } });
+      const reply = await handleSlashCommand(runtime.slash, {
+        command: '/vpn',
+        text: `attach-vpc ${vpc.id} --region ${REGION}`,
+        user: 'U0ALICE',
+        origin: { kind: 'cli', channel: 'C0NETOPS' },
+      });
       if (reply.kind !== 'run') throw new Error(`expected a run, got ${JSON.stringify(reply)}`);
       expect(reply.run.approval?.approvers).toContain('U0BOB');
       const run = await finishRun(runtime.engine, reply.run);
       expect(run.status, run.outcome).toBe('succeeded');
-      expect(peerLines(hubLines(world)).filter((l) => l.includes('aws-analytics-tun'))).toHaveLength(2);
+      expect(
+        peerLines(hubLines(world)).filter((l) => l.includes('aws-analytics-tun')),
+      ).toHaveLength(2);
     } finally {
       await runtime?.close();
       await world.close();

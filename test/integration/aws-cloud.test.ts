@@ -19,7 +19,13 @@ let hub: SeededRouterRegion;
 const actionsSeen = new Set<string>();
 
 function newCloud(extra: Partial<CloudOptions> = {}): Cloud {
-  return createCloud({ endpoint: emu.url, credentials, waiter: { minDelaySeconds: 0.05, maxWaitSeconds: 5 }, env: {}, ...extra });
+  return createCloud({
+    endpoint: emu.url,
+    credentials,
+    waiter: { minDelaySeconds: 0.05, maxWaitSeconds: 5 },
+    env: {},
+    ...extra,
+  });
 }
 
 async function cloudError(p: Promise<unknown>): Promise<CloudError> {
@@ -51,7 +57,9 @@ afterEach(async () => {
 
 afterAll(() => {
   // The IAM policy is generated from EC2_ACTIONS_USED: every action the adapter sent must be in it.
-  expect([...actionsSeen].filter((a) => !(EC2_ACTIONS_USED as readonly string[]).includes(a))).toEqual([]);
+  expect(
+    [...actionsSeen].filter((a) => !(EC2_ACTIONS_USED as readonly string[]).includes(a)),
+  ).toEqual([]);
 });
 
 describe('AWS adapter against the EC2 emulator', () => {
@@ -69,12 +77,26 @@ describe('AWS adapter against the EC2 emulator', () => {
     });
     expect(router.launchTime).toBeInstanceOf(Date);
     const eip = await cloud.describeAddress(REGION, hub.address.allocationId);
-    expect(eip).toMatchObject({ publicIp: hub.address.publicIp, networkInterfaceId: hub.router.networkInterfaceId, instanceId: hub.router.instanceId });
-    const tables = await cloud.describeRouteTables(REGION, { networkInterfaceId: hub.router.networkInterfaceId });
+    expect(eip).toMatchObject({
+      publicIp: hub.address.publicIp,
+      networkInterfaceId: hub.router.networkInterfaceId,
+      instanceId: hub.router.instanceId,
+    });
+    const tables = await cloud.describeRouteTables(REGION, {
+      networkInterfaceId: hub.router.networkInterfaceId,
+    });
     expect(tables).toHaveLength(1);
-    expect(tables[0]?.routes).toContainEqual({ destination: '10.9.0.0/16', networkInterfaceId: hub.router.networkInterfaceId, instanceId: hub.router.instanceId, gatewayId: undefined, state: 'active' });
+    expect(tables[0]?.routes).toContainEqual({
+      destination: '10.9.0.0/16',
+      networkInterfaceId: hub.router.networkInterfaceId,
+      instanceId: hub.router.instanceId,
+      gatewayId: undefined,
+      state: 'active',
+    });
     expect(await cloud.describeRouteTables(REGION, { vpcId: 'vpc-00000000000000000' })).toEqual([]);
-    expect(await cloud.describeRouteTables(REGION, { routeTableIds: [hub.routeTable.routeTableId] })).toHaveLength(1);
+    expect(
+      await cloud.describeRouteTables(REGION, { routeTableIds: [hub.routeTable.routeTableId] }),
+    ).toHaveLength(1);
   });
 
   it('maps an unknown instance, or one in another region, to a NotFound that points at the inventory', async () => {
@@ -84,7 +106,12 @@ describe('AWS adapter against the EC2 emulator', () => {
   });
 
   it('picks the newest AMI with the tag, whatever order AWS returns', async () => {
-    state.addImage({ region: REGION, name: 'vyos-1.3-old', creationDate: '2024-01-01T00:00:00.000Z', tags: { Role: 'VyattaBase' } });
+    state.addImage({
+      region: REGION,
+      name: 'vyos-1.3-old',
+      creationDate: '2024-01-01T00:00:00.000Z',
+      tags: { Role: 'VyattaBase' },
+    });
     const image = await cloud.newestImageTagged(REGION, 'Role', 'VyattaBase');
     expect(image?.name).toBe('vyos-1.4.3');
     expect(await cloud.newestImageTagged(REGION, 'Role', 'Nothing')).toBeUndefined();
@@ -92,33 +119,63 @@ describe('AWS adapter against the EC2 emulator', () => {
 
   it('launches once per client token and waits until the instance runs', async () => {
     const image = await cloud.newestImageTagged(REGION, 'Role', 'VyattaBase');
-    const request = { imageId: image?.imageId ?? '', type: 'c5.xlarge', subnetId: hub.subnet.subnetId, clientToken: 'r-7k2m9q-launch', tags: { Name: 'hub-tokyo-a2' } };
+    const request = {
+      imageId: image?.imageId ?? '',
+      type: 'c5.xlarge',
+      subnetId: hub.subnet.subnetId,
+      clientToken: 'r-7k2m9q-launch',
+      tags: { Name: 'hub-tokyo-a2' },
+    };
     const launched = await cloud.launchInstance(REGION, request);
-    expect(launched).toMatchObject({ state: 'pending', type: 'c5.xlarge', clientToken: 'r-7k2m9q-launch', tags: { Name: 'hub-tokyo-a2' } });
+    expect(launched).toMatchObject({
+      state: 'pending',
+      type: 'c5.xlarge',
+      clientToken: 'r-7k2m9q-launch',
+      tags: { Name: 'hub-tokyo-a2' },
+    });
     // A resumed step sends the same request again: AWS answers with the same instance.
     const again = await cloud.launchInstance(REGION, request);
     expect(again?.instanceId).toBe(launched?.instanceId);
     expect(state.inRegion(state.instances, REGION)).toHaveLength(2);
-    expect((await cloud.findInstanceByClientToken(REGION, 'r-7k2m9q-launch'))?.instanceId).toBe(launched?.instanceId);
+    expect((await cloud.findInstanceByClientToken(REGION, 'r-7k2m9q-launch'))?.instanceId).toBe(
+      launched?.instanceId,
+    );
     expect(await cloud.findInstanceByClientToken(REGION, 'r-other-launch')).toBeUndefined();
     const running = await cloud.waitUntilRunning(REGION, launched?.instanceId ?? '');
     expect(running.state).toBe('running');
     expect(running.sourceDestCheck).toBe(true);
     await cloud.disableSourceDestCheck(REGION, running.instanceId);
     expect((await cloud.describeInstance(REGION, running.instanceId)).sourceDestCheck).toBe(false);
-    const mismatch = await cloudError(cloud.launchInstance(REGION, { ...request, type: 'c5.2xlarge' }));
+    const mismatch = await cloudError(
+      cloud.launchInstance(REGION, { ...request, type: 'c5.2xlarge' }),
+    );
     expect(mismatch.awsCode).toBe('IdempotentParameterMismatch');
   });
 
   it('refuses a launch without a usable client token before calling AWS', async () => {
-    const request = { imageId: hub.router.imageId, type: 'c5.large', subnetId: hub.subnet.subnetId, tags: {} };
-    await expect(cloud.launchInstance(REGION, { ...request, clientToken: '' })).rejects.toThrow(/client token/);
-    await expect(cloud.launchInstance(REGION, { ...request, clientToken: 'x'.repeat(65) })).rejects.toThrow(/1 to 64/);
+    const request = {
+      imageId: hub.router.imageId,
+      type: 'c5.large',
+      subnetId: hub.subnet.subnetId,
+      tags: {},
+    };
+    await expect(cloud.launchInstance(REGION, { ...request, clientToken: '' })).rejects.toThrow(
+      /client token/,
+    );
+    await expect(
+      cloud.launchInstance(REGION, { ...request, clientToken: 'x'.repeat(65) }),
+    ).rejects.toThrow(/1 to 64/);
     expect(state.inRegion(state.instances, REGION)).toHaveLength(1);
   });
 
   it('fails the wait at once when the instance stops instead of booting', async () => {
-    const launched = await cloud.launchInstance(REGION, { imageId: hub.router.imageId, type: 'c5.large', subnetId: hub.subnet.subnetId, clientToken: 'r-dead-launch', tags: {} });
+    const launched = await cloud.launchInstance(REGION, {
+      imageId: hub.router.imageId,
+      type: 'c5.large',
+      subnetId: hub.subnet.subnetId,
+      clientToken: 'r-dead-launch',
+      tags: {},
+    });
     state.bootMs = 60_000;
     state.setInstanceState(launched?.instanceId ?? '', 'stopping');
     const err = await cloudError(cloud.waitUntilRunning(REGION, launched?.instanceId ?? ''));
@@ -127,19 +184,48 @@ describe('AWS adapter against the EC2 emulator', () => {
   });
 
   it('treats DryRunOperation as permission proven and changes nothing', async () => {
-    const request = { imageId: hub.router.imageId, type: 'c5.large', subnetId: hub.subnet.subnetId, clientToken: 'r-dry-launch', tags: {}, dryRun: true };
+    const request = {
+      imageId: hub.router.imageId,
+      type: 'c5.large',
+      subnetId: hub.subnet.subnetId,
+      clientToken: 'r-dry-launch',
+      tags: {},
+      dryRun: true,
+    };
     expect(await cloud.launchInstance(REGION, request)).toBeUndefined();
     expect(state.inRegion(state.instances, REGION)).toHaveLength(1);
     expect(await cloud.stopInstance(REGION, hub.router.instanceId, true)).toBeUndefined();
     expect(state.getInstance(hub.router.instanceId)?.state).toBe('running');
     await cloud.disableSourceDestCheck(REGION, hub.router.instanceId, true);
-    expect(await cloud.associateAddress(REGION, { allocationId: hub.address.allocationId, networkInterfaceId: hub.router.networkInterfaceId, dryRun: true })).toEqual({});
-    expect(await cloud.replaceRoute(REGION, { routeTableId: hub.routeTable.routeTableId, destination: '10.9.0.0/16', networkInterfaceId: hub.router.networkInterfaceId, dryRun: true })).toBe('replaced');
+    expect(
+      await cloud.associateAddress(REGION, {
+        allocationId: hub.address.allocationId,
+        networkInterfaceId: hub.router.networkInterfaceId,
+        dryRun: true,
+      }),
+    ).toEqual({});
+    expect(
+      await cloud.replaceRoute(REGION, {
+        routeTableId: hub.routeTable.routeTableId,
+        destination: '10.9.0.0/16',
+        networkInterfaceId: hub.router.networkInterfaceId,
+        dryRun: true,
+      }),
+    ).toBe('replaced');
   });
 
   it('names the missing permission and the IAM policy when AWS answers UnauthorizedOperation', async () => {
     state.faults.inject({ action: 'RunInstances', code: 'UnauthorizedOperation' });
-    const err = await cloudError(cloud.launchInstance(REGION, { imageId: hub.router.imageId, type: 'c5.large', subnetId: hub.subnet.subnetId, clientToken: 'r-dry2-launch', tags: {}, dryRun: true }));
+    const err = await cloudError(
+      cloud.launchInstance(REGION, {
+        imageId: hub.router.imageId,
+        type: 'c5.large',
+        subnetId: hub.subnet.subnetId,
+        clientToken: 'r-dry2-launch',
+        tags: {},
+        dryRun: true,
+      }),
+    );
     expect(err.awsCode).toBe('UnauthorizedOperation');
     expect(err.message).toContain('ec2:RunInstances');
     expect(err.hint).toContain('iam-policy.json');
@@ -157,7 +243,15 @@ describe('AWS adapter against the EC2 emulator', () => {
     try {
       // Capacity first: after a throttle the adaptive client paces its next request.
       state.faults.inject({ action: 'RunInstances', code: 'InsufficientInstanceCapacity' });
-      const capacity = await cloudError(quick.launchInstance(REGION, { imageId: hub.router.imageId, type: 'c5.4xlarge', subnetId: hub.subnet.subnetId, clientToken: 'r-cap-launch', tags: {} }));
+      const capacity = await cloudError(
+        quick.launchInstance(REGION, {
+          imageId: hub.router.imageId,
+          type: 'c5.4xlarge',
+          subnetId: hub.subnet.subnetId,
+          clientToken: 'r-cap-launch',
+          tags: {},
+        }),
+      );
       expect(capacity.awsCode).toBe('InsufficientInstanceCapacity');
       expect(capacity.hint).toContain('--type');
       state.faults.inject({ action: 'DescribeAddresses', code: 'RequestLimitExceeded' });
@@ -170,41 +264,99 @@ describe('AWS adapter against the EC2 emulator', () => {
   });
 
   it("treats both of AWS's missing-route answers as 'missing', and replaces an existing route", async () => {
-    const standby = state.addInstance({ region: REGION, type: 'c5.large', imageId: hub.router.imageId, subnetId: hub.subnet.subnetId, tags: { Name: 'hub-tokyo-b' } });
+    const standby = state.addInstance({
+      region: REGION,
+      type: 'c5.large',
+      imageId: hub.router.imageId,
+      subnetId: hub.subnet.subnetId,
+      tags: { Name: 'hub-tokyo-b' },
+    });
     const events: unknown[] = [];
     state.on('route-replaced', (e) => events.push(e));
-    const req = { routeTableId: hub.routeTable.routeTableId, networkInterfaceId: standby.networkInterfaceId };
-    expect(await cloud.replaceRoute(REGION, { ...req, destination: '10.99.0.0/16' })).toBe('missing');
+    const req = {
+      routeTableId: hub.routeTable.routeTableId,
+      networkInterfaceId: standby.networkInterfaceId,
+    };
+    expect(await cloud.replaceRoute(REGION, { ...req, destination: '10.99.0.0/16' })).toBe(
+      'missing',
+    );
     state.missingRouteCode = 'InvalidRoute.NotFound';
-    expect(await cloud.replaceRoute(REGION, { ...req, destination: '10.99.0.0/16' })).toBe('missing');
-    expect(await cloud.replaceRoute(REGION, { ...req, destination: '10.9.0.0/16' })).toBe('replaced');
-    expect(state.route(hub.routeTable.routeTableId, '10.9.0.0/16')).toMatchObject({ networkInterfaceId: standby.networkInterfaceId, state: 'active' });
-    expect(events).toEqual([expect.objectContaining({ routeTableId: hub.routeTable.routeTableId, destination: '10.9.0.0/16', networkInterfaceId: standby.networkInterfaceId })]);
-    const err = await cloudError(cloud.replaceRoute(REGION, { ...req, routeTableId: 'rtb-00000000000000000', destination: '10.9.0.0/16' }));
+    expect(await cloud.replaceRoute(REGION, { ...req, destination: '10.99.0.0/16' })).toBe(
+      'missing',
+    );
+    expect(await cloud.replaceRoute(REGION, { ...req, destination: '10.9.0.0/16' })).toBe(
+      'replaced',
+    );
+    expect(state.route(hub.routeTable.routeTableId, '10.9.0.0/16')).toMatchObject({
+      networkInterfaceId: standby.networkInterfaceId,
+      state: 'active',
+    });
+    expect(events).toEqual([
+      expect.objectContaining({
+        routeTableId: hub.routeTable.routeTableId,
+        destination: '10.9.0.0/16',
+        networkInterfaceId: standby.networkInterfaceId,
+      }),
+    ]);
+    const err = await cloudError(
+      cloud.replaceRoute(REGION, {
+        ...req,
+        routeTableId: 'rtb-00000000000000000',
+        destination: '10.9.0.0/16',
+      }),
+    );
     expect(err.awsCode).toBe('InvalidRouteTableID.NotFound');
   });
 
   it('moves the Elastic IP to another interface and emits the event the world follows', async () => {
-    const standby = state.addInstance({ region: REGION, type: 'c5.large', imageId: hub.router.imageId, subnetId: hub.subnet.subnetId, tags: { Name: 'hub-tokyo-b' } });
+    const standby = state.addInstance({
+      region: REGION,
+      type: 'c5.large',
+      imageId: hub.router.imageId,
+      subnetId: hub.subnet.subnetId,
+      tags: { Name: 'hub-tokyo-b' },
+    });
     const moved = new Promise((resolve) => state.once('address-associated', resolve));
-    const { associationId } = await cloud.associateAddress(REGION, { allocationId: hub.address.allocationId, networkInterfaceId: standby.networkInterfaceId });
+    const { associationId } = await cloud.associateAddress(REGION, {
+      allocationId: hub.address.allocationId,
+      networkInterfaceId: standby.networkInterfaceId,
+    });
     expect(associationId).toMatch(/^eipassoc-/);
-    expect(await moved).toMatchObject({ publicIp: hub.address.publicIp, networkInterfaceId: standby.networkInterfaceId, instanceId: standby.instanceId });
-    expect((await cloud.describeAddress(REGION, hub.address.allocationId)).instanceId).toBe(standby.instanceId);
-    expect((await cloud.describeInstance(REGION, standby.instanceId)).publicIp).toBe(hub.address.publicIp);
+    expect(await moved).toMatchObject({
+      publicIp: hub.address.publicIp,
+      networkInterfaceId: standby.networkInterfaceId,
+      instanceId: standby.instanceId,
+    });
+    expect((await cloud.describeAddress(REGION, hub.address.allocationId)).instanceId).toBe(
+      standby.instanceId,
+    );
+    expect((await cloud.describeInstance(REGION, standby.instanceId)).publicIp).toBe(
+      hub.address.publicIp,
+    );
   });
 
   it('tags the router and its Elastic IP', async () => {
-    await cloud.createTags(REGION, [hub.router.instanceId, hub.address.allocationId], { 'flatnet:run': 'r-7k2m9q' });
-    expect((await cloud.describeInstance(REGION, hub.router.instanceId)).tags['flatnet:run']).toBe('r-7k2m9q');
-    expect((await cloud.describeAddress(REGION, hub.address.allocationId)).tags).toMatchObject({ 'flatnet:run': 'r-7k2m9q', Name: 'hub-tokyo-a-eip' });
+    await cloud.createTags(REGION, [hub.router.instanceId, hub.address.allocationId], {
+      'flatnet:run': 'r-7k2m9q',
+    });
+    expect((await cloud.describeInstance(REGION, hub.router.instanceId)).tags['flatnet:run']).toBe(
+      'r-7k2m9q',
+    );
+    expect((await cloud.describeAddress(REGION, hub.address.allocationId)).tags).toMatchObject({
+      'flatnet:run': 'r-7k2m9q',
+      Name: 'hub-tokyo-a-eip',
+    });
   });
 
   it('stops (never terminates) a router, after which its routes are blackholes', async () => {
-    const stopped = new Promise<void>((resolve) => state.on('instance-state', (e) => e.to === 'stopped' && resolve()));
+    const stopped = new Promise<void>((resolve) =>
+      state.on('instance-state', (e) => e.to === 'stopped' && resolve()),
+    );
     expect(await cloud.stopInstance(REGION, hub.router.instanceId)).toBe('stopping');
     await stopped;
-    const [table] = await cloud.describeRouteTables(REGION, { routeTableIds: [hub.routeTable.routeTableId] });
+    const [table] = await cloud.describeRouteTables(REGION, {
+      routeTableIds: [hub.routeTable.routeTableId],
+    });
     expect(table?.routes.find((r) => r.destination === '10.9.0.0/16')?.state).toBe('blackhole');
   });
 
@@ -215,27 +367,69 @@ describe('AWS adapter against the EC2 emulator', () => {
     const [vgw, ...others] = await cloud.describeVpnGateways(REGION, { vpcId: vpc.vpcId });
     expect(others).toEqual([]);
     expect(vgw).toMatchObject({ vpcIds: [vpc.vpcId], amazonSideAsn: 64512, state: 'available' });
-    const a = await cloud.createCustomerGateway(REGION, { publicIp: hub.address.publicIp, bgpAsn: 65000, name: 'hub-tokyo' });
-    const b = await cloud.createCustomerGateway(REGION, { publicIp: hub.address.publicIp, bgpAsn: 65000, name: 'hub-tokyo' });
+    const a = await cloud.createCustomerGateway(REGION, {
+      publicIp: hub.address.publicIp,
+      bgpAsn: 65000,
+      name: 'hub-tokyo',
+    });
+    const b = await cloud.createCustomerGateway(REGION, {
+      publicIp: hub.address.publicIp,
+      bgpAsn: 65000,
+      name: 'hub-tokyo',
+    });
     expect(b.id).toBe(a.id);
-    expect(a).toMatchObject({ ipAddress: hub.address.publicIp, bgpAsn: 65000, tags: { Name: 'hub-tokyo' } });
-    const conn = await cloud.createVpnConnection(REGION, { customerGatewayId: a.id, vpnGatewayId: vgw?.id ?? '', staticRoutesOnly: false, tunnelInsideCidrs: ['169.254.10.0/30', '169.254.10.4/30'], name: 'vpc-30' });
-    expect(conn).toMatchObject({ state: 'available', staticRoutesOnly: false, tags: { Name: 'vpc-30' } });
+    expect(a).toMatchObject({
+      ipAddress: hub.address.publicIp,
+      bgpAsn: 65000,
+      tags: { Name: 'hub-tokyo' },
+    });
+    const conn = await cloud.createVpnConnection(REGION, {
+      customerGatewayId: a.id,
+      vpnGatewayId: vgw?.id ?? '',
+      staticRoutesOnly: false,
+      tunnelInsideCidrs: ['169.254.10.0/30', '169.254.10.4/30'],
+      name: 'vpc-30',
+    });
+    expect(conn).toMatchObject({
+      state: 'available',
+      staticRoutesOnly: false,
+      tags: { Name: 'vpc-30' },
+    });
     expect(conn.tunnels).toHaveLength(2);
     expect(conn.customerGatewayConfiguration).toContain('<ip_address>169.254.10.2</ip_address>');
     expect(conn.customerGatewayConfiguration).toContain('<ip_address>169.254.10.6</ip_address>');
-    const asn = await cloudError(cloud.createCustomerGateway(REGION, { publicIp: '203.0.113.77', bgpAsn: 64512, name: 'x' }).then((c) => cloud.createVpnConnection(REGION, { customerGatewayId: c.id, vpnGatewayId: vgw?.id ?? '', staticRoutesOnly: false })));
+    const asn = await cloudError(
+      cloud
+        .createCustomerGateway(REGION, { publicIp: '203.0.113.77', bgpAsn: 64512, name: 'x' })
+        .then((c) =>
+          cloud.createVpnConnection(REGION, {
+            customerGatewayId: c.id,
+            vpnGatewayId: vgw?.id ?? '',
+            staticRoutesOnly: false,
+          }),
+        ),
+    );
     expect(asn.awsCode).toBe('AsnConflict');
   });
 
   it('dry-runs the customer gateway and the VPN connection: DryRunOperation resolves, nothing is created, a missing permission throws', async () => {
     const vgw = state.addVpnGateway({ region: REGION });
-    const cgwRequest = { publicIp: hub.address.publicIp, bgpAsn: 65000, name: 'hub-tokyo', dryRun: true } as const;
+    const cgwRequest = {
+      publicIp: hub.address.publicIp,
+      bgpAsn: 65000,
+      name: 'hub-tokyo',
+      dryRun: true,
+    } as const;
     expect(await cloud.createCustomerGateway(REGION, cgwRequest)).toBeUndefined();
     expect(state.customerGateways.size).toBe(0);
     // The VPN connection's DryRun needs a gateway that exists (AWS checks it before answering).
     const cgw = state.addCustomerGateway({ region: REGION, ipAddress: hub.address.publicIp });
-    const vpnRequest = { customerGatewayId: cgw.customerGatewayId, vpnGatewayId: vgw.vpnGatewayId, staticRoutesOnly: false, dryRun: true } as const;
+    const vpnRequest = {
+      customerGatewayId: cgw.customerGatewayId,
+      vpnGatewayId: vgw.vpnGatewayId,
+      staticRoutesOnly: false,
+      dryRun: true,
+    } as const;
     expect(await cloud.createVpnConnection(REGION, vpnRequest)).toBeUndefined();
     expect(state.vpnConnections.size).toBe(0);
     state.faults.inject({ action: 'CreateCustomerGateway', code: 'UnauthorizedOperation' });
@@ -243,16 +437,29 @@ describe('AWS adapter against the EC2 emulator', () => {
     expect(denied.awsCode).toBe('UnauthorizedOperation');
     expect(denied.message).toContain('ec2:CreateCustomerGateway');
     state.faults.inject({ action: 'CreateVpnConnection', code: 'UnauthorizedOperation' });
-    expect((await cloudError(cloud.createVpnConnection(REGION, vpnRequest))).message).toContain('ec2:CreateVpnConnection');
-    expect({ cgw: state.customerGateways.size, vpn: state.vpnConnections.size }).toEqual({ cgw: 1, vpn: 0 });
+    expect((await cloudError(cloud.createVpnConnection(REGION, vpnRequest))).message).toContain(
+      'ec2:CreateVpnConnection',
+    );
+    expect({ cgw: state.customerGateways.size, vpn: state.vpnConnections.size }).toEqual({
+      cgw: 1,
+      vpn: 0,
+    });
   });
 
   it('reads tunnel telemetry that follows the status hook', async () => {
     const vgw = state.addVpnGateway({ region: REGION });
     const cgw = state.addCustomerGateway({ region: REGION, ipAddress: hub.address.publicIp });
-    const conn = state.addVpnConnection({ region: REGION, customerGatewayId: cgw.customerGatewayId, vpnGatewayId: vgw.vpnGatewayId });
+    const conn = state.addVpnConnection({
+      region: REGION,
+      customerGatewayId: cgw.customerGatewayId,
+      vpnGatewayId: vgw.vpnGatewayId,
+    });
     let up = false;
-    state.setTunnelStatusProvider((c) => (up && c.vpnConnectionId === conn.vpnConnectionId ? { status: 'UP', acceptedRouteCount: 3 } : 'DOWN'));
+    state.setTunnelStatusProvider((c) =>
+      up && c.vpnConnectionId === conn.vpnConnectionId
+        ? { status: 'UP', acceptedRouteCount: 3 }
+        : 'DOWN',
+    );
     const [before] = await cloud.describeVpnConnections(REGION);
     expect(before?.tunnels.map((t) => t.status)).toEqual(['DOWN', 'DOWN']);
     up = true;
@@ -277,7 +484,12 @@ describe('AWS adapter against the EC2 emulator', () => {
         s.close(() => resolve(port));
       });
     });
-    const dead = createCloud({ endpoint: `http://127.0.0.1:${closedPort}`, credentials, maxAttempts: 1, env: {} });
+    const dead = createCloud({
+      endpoint: `http://127.0.0.1:${closedPort}`,
+      credentials,
+      maxAttempts: 1,
+      env: {},
+    });
     try {
       const err = await cloudError(dead.describeInstance(REGION, hub.router.instanceId));
       expect(err.awsCode).toBe('EndpointUnreachable');

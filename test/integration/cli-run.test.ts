@@ -10,7 +10,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropPrefix, redisUrl, testRedis, uniquePrefix } from '../helpers/redis.js';
 
 const CLI = ['--import', 'tsx', 'src/cli.ts'];
-const ROUTERS = ['hub-tokyo-a', 'hub-tokyo-b', 'spoke-virginia', 'spoke-oregon', 'spoke-ireland', 'spoke-singapore', 'spoke-saopaulo'];
+const ROUTERS = [
+  'hub-tokyo-a',
+  'hub-tokyo-b',
+  'spoke-virginia',
+  'spoke-oregon',
+  'spoke-ireland',
+  'spoke-singapore',
+  'spoke-saopaulo',
+];
 
 describe('flatnet run against flatnet sim', () => {
   let sim: ChildProcess;
@@ -18,13 +26,38 @@ describe('flatnet run against flatnet sim', () => {
   let inventory: string;
   let control: string;
   const prefix = uniquePrefix('cli');
-  const env = { ...process.env, REDIS_URL: redisUrl, FLATNET_REDIS_PREFIX: prefix, LOG_LEVEL: 'warn' };
-  const flatnet = (args: string[], extraEnv: Record<string, string> = {}) => spawnSync(process.execPath, [...CLI, ...args], { env: { ...env, ...extraEnv }, encoding: 'utf8', timeout: 60_000 });
+  const env = {
+    ...process.env,
+    REDIS_URL: redisUrl,
+    FLATNET_REDIS_PREFIX: prefix,
+    LOG_LEVEL: 'warn',
+  };
+  const flatnet = (args: string[], extraEnv: Record<string, string> = {}) =>
+    spawnSync(process.execPath, [...CLI, ...args], {
+      env: { ...env, ...extraEnv },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'flatnet-cli-'));
     inventory = join(dir, 'flatnet.yml');
-    sim = spawn(process.execPath, [...CLI, 'sim', '--write-inventory', inventory, '--dir', dir, '--boot-ms', '300', '--tunnel-up-ms', '200'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    sim = spawn(
+      process.execPath,
+      [
+        ...CLI,
+        'sim',
+        '--write-inventory',
+        inventory,
+        '--dir',
+        dir,
+        '--boot-ms',
+        '300',
+        '--tunnel-up-ms',
+        '200',
+      ],
+      { env, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     await new Promise<void>((resolve, reject) => {
       let out = '';
       sim.stdout!.on('data', (d: Buffer) => {
@@ -72,7 +105,9 @@ describe('flatnet run against flatnet sim', () => {
     expect(missing.status).toBe(5);
     expect(missing.stderr).toContain('does not exist');
     expect(missing.stderr).toContain('flatnet sim --write-inventory');
-    const noRedis = flatnet(['run', '--config', inventory, '/vpn status'], { REDIS_URL: 'redis://127.0.0.1:1' });
+    const noRedis = flatnet(['run', '--config', inventory, '/vpn status'], {
+      REDIS_URL: 'redis://127.0.0.1:1',
+    });
     expect(noRedis.status).toBe(5);
     expect(noRedis.stderr).toMatch(/Redis at redis:\/\/127\.0\.0\.1:1 is not answering/);
     expect(noRedis.stderr).toContain('REDIS_URL');
@@ -81,7 +116,8 @@ describe('flatnet run against flatnet sim', () => {
   it('flatnet check validates the inventory, then SSH and EC2 router by router, with a verdict for each', () => {
     const good = flatnet(['check', '--config', inventory]);
     expect(good.status).toBe(0);
-    for (const router of ROUTERS) expect(good.stdout).toContain(`✔ ${router}: SSH ok (host key pinned), EC2 instance running`);
+    for (const router of ROUTERS)
+      expect(good.stdout).toContain(`✔ ${router}: SSH ok (host key pinned), EC2 instance running`);
     const broken = flatnet(['check', '--config', 'test/fixtures/inventory/broken.yml']);
     expect(broken.status).toBe(2);
     expect(broken.stdout).toContain('broken.yml: 5 problems');
@@ -91,7 +127,10 @@ describe('flatnet run against flatnet sim', () => {
 
   it('a scale-up from the terminal waits for approval (exit 3), refuses the requester, and runs once a second person approves', () => {
     const sim = { FLATNET_SIM_CONTROL_URL: control };
-    const asked = flatnet(['run', '--config', inventory, '--as', 'U0ALICE', '/router scaleup hub-tokyo-a'], sim);
+    const asked = flatnet(
+      ['run', '--config', inventory, '--as', 'U0ALICE', '/router scaleup hub-tokyo-a'],
+      sim,
+    );
     expect(asked.status).toBe(3);
     const runId = /run: (r-[a-z0-9]{6})/.exec(asked.stdout)?.[1];
     expect(runId, asked.stdout + asked.stderr).toBeDefined();

@@ -10,7 +10,10 @@ import type { Run } from '../../src/runbook/types.js';
 
 export interface CrashableBench {
   newEngine(deps?: { afterAction?: (stepId: string) => Promise<void> }): Engine;
-  startWorker(engine?: Engine, processor?: (runId: string, process: () => Promise<void>) => Promise<void>): Worker;
+  startWorker(
+    engine?: Engine,
+    processor?: (runId: string, process: () => Promise<void>) => Promise<void>,
+  ): Worker;
   submit(): Promise<Run>;
   finished(runId: string, engine?: Engine): Promise<Run>;
 }
@@ -23,7 +26,10 @@ export interface Resumed {
   wakeStaleWorker(): Promise<unknown>;
 }
 
-export async function crashAfterActionThenResume(bench: CrashableBench, stepId: string): Promise<Resumed> {
+export async function crashAfterActionThenResume(
+  bench: CrashableBench,
+  stepId: string,
+): Promise<Resumed> {
   let reached!: () => void;
   let release!: () => void;
   const hangReached = new Promise<void>((resolve) => (reached = resolve));

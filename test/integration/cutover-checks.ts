@@ -3,7 +3,9 @@ import { expect } from 'vitest';
 import type { World } from '../../src/sim/world/start-world.js';
 
 /** The router reports every IPsec SA it has as up (and it has some). */
-export async function expectAllSasUp(router: { ipsecReport(): Promise<{ sas: { state: string }[] }> }): Promise<void> {
+export async function expectAllSasUp(router: {
+  ipsecReport(): Promise<{ sas: { state: string }[] }>;
+}): Promise<void> {
   const { sas } = await router.ipsecReport();
   expect(sas.length).toBeGreaterThan(0);
   expect(sas.every((sa) => sa.state === 'up')).toBe(true);

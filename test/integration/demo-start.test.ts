@@ -29,12 +29,19 @@ afterAll(() => {
 
 describe('the Redis the demo uses', () => {
   it('uses REDIS_URL when it answers, and says so', async () => {
-    const found = await findDemoRedis({ env: { REDIS_URL: redisUrl }, localUrl: deadUrl, redisServer: null });
+    const found = await findDemoRedis({
+      env: { REDIS_URL: redisUrl },
+      localUrl: deadUrl,
+      redisServer: null,
+    });
     expect(found).toMatchObject({ url: redisUrl, source: 'REDIS_URL' });
   });
 
   it('refuses a REDIS_URL that does not answer instead of quietly using another Redis', async () => {
-    const err = await findDemoRedis({ env: { REDIS_URL: deadUrl.replace('//', '//user:hunter2@') }, localUrl: redisUrl }).catch((e: unknown) => e);
+    const err = await findDemoRedis({
+      env: { REDIS_URL: deadUrl.replace('//', '//user:hunter2@') },
+      localUrl: redisUrl,
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(FlatnetError);
     const text = (err as FlatnetError).forHumans;
     expect(text).toContain('nothing answers there');
@@ -47,7 +54,9 @@ describe('the Redis the demo uses', () => {
   });
 
   it('says how to get Redis when none runs and redis-server is not installed', async () => {
-    const err = await findDemoRedis({ env: {}, localUrl: deadUrl, redisServer: null }).catch((e: unknown) => e);
+    const err = await findDemoRedis({ env: {}, localUrl: deadUrl, redisServer: null }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(FlatnetError);
     const text = (err as FlatnetError).forHumans;
     expect(text).toContain('docker compose up -d redis');
@@ -57,7 +66,8 @@ describe('the Redis the demo uses', () => {
 
   it('starts a private redis-server on a free port when none runs, and stops it', async () => {
     const binary = findOnPath('redis-server');
-    if (!binary) throw new Error('this test needs redis-server on PATH: `apt-get install -y redis-server`');
+    if (!binary)
+      throw new Error('this test needs redis-server on PATH: `apt-get install -y redis-server`');
     const found = await findDemoRedis({ env: {}, localUrl: deadUrl, redisServer: binary });
     try {
       expect(found.source).toBe('private');
@@ -76,7 +86,11 @@ describe('a demo stop', () => {
     const neighbour = `${uniquePrefix('neighbour')}:keep`;
     try {
       await redis.set(neighbour, 'another flatnet');
-      const demo = await startDemo({ dir, logger: createLogger({ level: 'silent' }), world: { bootMs: 200, tunnelUpMs: 100 } });
+      const demo = await startDemo({
+        dir,
+        logger: createLogger({ level: 'silent' }),
+        world: { bootMs: 200, tunnelUpMs: 100 },
+      });
       expect(demo.inventoryPath.startsWith(dir)).toBe(true);
       expect(existsSync(demo.inventoryPath)).toBe(true);
       const ack = await demo.slack.slashCommand({ user: 'U0BOB', command: '/vpn', text: 'status' });

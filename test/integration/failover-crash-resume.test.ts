@@ -12,36 +12,39 @@ import { everyVpcForwarded, pairState, startFailoverBench } from './failover-har
  * it wakes.
  */
 describe('failover crash and resume', () => {
-  it.concurrent.each(FAILOVER_STEP_IDS)('a worker dies right after the action of %s: the run completes on the standby', async (stepId) => {
-    const bench = await startFailoverBench();
-    let resumed: Resumed | undefined;
-    try {
-      const { world } = bench;
-      const before = pairState(world);
-      const hubRoutes = before.routesTo(before.primary.networkInterfaceId).length;
-      let associations = 0;
-      world.state.on('request', (r) => {
-        if (r.action === 'AssociateAddress' && r.status === 200) associations++;
-      });
+  it.concurrent.each(FAILOVER_STEP_IDS)(
+    'a worker dies right after the action of %s: the run completes on the standby',
+    async (stepId) => {
+      const bench = await startFailoverBench();
+      let resumed: Resumed | undefined;
+      try {
+        const { world } = bench;
+        const before = pairState(world);
+        const hubRoutes = before.routesTo(before.primary.networkInterfaceId).length;
+        let associations = 0;
+        world.state.on('request', (r) => {
+          if (r.action === 'AssociateAddress' && r.status === 200) associations++;
+        });
 
-      resumed = await crashAfterActionThenResume(bench, stepId);
-      const { run, survivor } = resumed;
-      expect(run.error).toBeUndefined();
-      expect(run.status).toBe('succeeded');
-      const after = pairState(world);
-      expect(after.eipHolder).toBe(before.standby.networkInterfaceId);
-      expect(after.routesTo(before.standby.networkInterfaceId)).toHaveLength(hubRoutes);
-      // Resumed, the move checks the world first: the Elastic IP moved once.
-      expect(associations).toBe(1);
-      await everyVpcForwarded(world);
+        resumed = await crashAfterActionThenResume(bench, stepId);
+        const { run, survivor } = resumed;
+        expect(run.error).toBeUndefined();
+        expect(run.status).toBe('succeeded');
+        const after = pairState(world);
+        expect(after.eipHolder).toBe(before.standby.networkInterfaceId);
+        expect(after.routesTo(before.standby.networkInterfaceId)).toHaveLength(hubRoutes);
+        // Resumed, the move checks the world first: the Elastic IP moved once.
+        expect(associations).toBe(1);
+        await everyVpcForwarded(world);
 
-      // The paused worker wakes: refused by the fence, it records nothing and moves nothing.
-      expect(await resumed.wakeStaleWorker()).toBeInstanceOf(OwnershipLostError);
-      expect((await survivor.get(run.id))?.status).toBe('succeeded');
-      expect(pairState(world).eipHolder).toBe(before.standby.networkInterfaceId);
-    } finally {
-      await resumed?.wakeStaleWorker();
-      await bench.cleanup();
-    }
-  });
+        // The paused worker wakes: refused by the fence, it records nothing and moves nothing.
+        expect(await resumed.wakeStaleWorker()).toBeInstanceOf(OwnershipLostError);
+        expect((await survivor.get(run.id))?.status).toBe('succeeded');
+        expect(pairState(world).eipHolder).toBe(before.standby.networkInterfaceId);
+      } finally {
+        await resumed?.wakeStaleWorker();
+        await bench.cleanup();
+      }
+    },
+  );
 });

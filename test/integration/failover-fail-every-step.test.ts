@@ -8,38 +8,41 @@ import { everyVpcForwarded, pairState, PRIMARY, startFailoverBench } from './fai
  * by the primary again, nothing was stopped, and the run says what it did.
  */
 describe('failover failing at each step', () => {
-  it.concurrent.each(FAILOVER_STEP_IDS)('a failure right after %s moves everything back to the primary', async (failAt) => {
-    const bench = await startFailoverBench({
-      failover: {
-        async afterAction(stepId) {
-          if (stepId === failAt) throw new Error(`injected failure after ${stepId}`);
+  it.concurrent.each(FAILOVER_STEP_IDS)(
+    'a failure right after %s moves everything back to the primary',
+    async (failAt) => {
+      const bench = await startFailoverBench({
+        failover: {
+          async afterAction(stepId) {
+            if (stepId === failAt) throw new Error(`injected failure after ${stepId}`);
+          },
         },
-      },
-    });
-    try {
-      const { world } = bench;
-      const before = pairState(world);
-      const primaryEni = before.primary.networkInterfaceId;
-      const hubRoutes = before.routesTo(primaryEni).length;
-      let stops = 0;
-      world.state.on('request', (r) => {
-        if (r.action === 'StopInstances' || r.action === 'TerminateInstances') stops++;
       });
-      bench.startWorker();
-      const run = await bench.finished((await bench.submit()).id);
+      try {
+        const { world } = bench;
+        const before = pairState(world);
+        const primaryEni = before.primary.networkInterfaceId;
+        const hubRoutes = before.routesTo(primaryEni).length;
+        let stops = 0;
+        world.state.on('request', (r) => {
+          if (r.action === 'StopInstances' || r.action === 'TerminateInstances') stops++;
+        });
+        bench.startWorker();
+        const run = await bench.finished((await bench.submit()).id);
 
-      expect(run.status).toBe('rolled-back');
-      expect(run.steps.find((s) => s.id === failAt)?.status).toBe('failed');
-      expect(run.outcome, 'the thread must say what state remains').toMatch(/Undid|was undone/);
-      const after = pairState(world);
-      expect(after.eipHolder).toBe(primaryEni);
-      expect(after.routesTo(primaryEni)).toHaveLength(hubRoutes);
-      await everyVpcForwarded(world);
-      const sas = (await bench.deps.routers.router(PRIMARY).ipsecReport()).sas;
-      expect(sas.every((sa) => sa.state === 'up')).toBe(true);
-      expect(stops).toBe(0);
-    } finally {
-      await bench.cleanup();
-    }
-  });
+        expect(run.status).toBe('rolled-back');
+        expect(run.steps.find((s) => s.id === failAt)?.status).toBe('failed');
+        expect(run.outcome, 'the thread must say what state remains').toMatch(/Undid|was undone/);
+        const after = pairState(world);
+        expect(after.eipHolder).toBe(primaryEni);
+        expect(after.routesTo(primaryEni)).toHaveLength(hubRoutes);
+        await everyVpcForwarded(world);
+        const sas = (await bench.deps.routers.router(PRIMARY).ipsecReport()).sas;
+        expect(sas.every((sa) => sa.state === 'up')).toBe(true);
+        expect(stops).toBe(0);
+      } finally {
+        await bench.cleanup();
+      }
+    },
+  );
 });

@@ -1,6 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { waitFor } from './runbook-harness.js';
-import { everyVpcForwarded, leaseFreed, pairState, PRIMARY, STANDBY, startFailoverBench, type FailoverBench } from './failover-harness.js';
+import {
+  everyVpcForwarded,
+  leaseFreed,
+  pairState,
+  PRIMARY,
+  STANDBY,
+  startFailoverBench,
+  type FailoverBench,
+} from './failover-harness.js';
 import { expectAllSasUp, expectOutageOnlyAfterEipMove } from './cutover-checks.js';
 
 describe('failover and failback in the simulated world', () => {
@@ -35,8 +43,12 @@ describe('failover and failback in the simulated world', () => {
       return run && ['awaiting-approval', 'failed'].includes(run.status) ? run : undefined;
     });
     expect(planned.status).toBe('awaiting-approval');
-    expect(planned.plan?.[0]).toBe(`Fail over ${PRIMARY} (${before.primary.instanceId}) to its standby ${STANDBY} (${before.standby.instanceId}, c5.large), ap-northeast-1`);
-    expect(planned.plan?.join('\n')).toMatch(new RegExp(`${STANDBY} carries all its \\d+ peers and \\d+ BGP neighbours`));
+    expect(planned.plan?.[0]).toBe(
+      `Fail over ${PRIMARY} (${before.primary.instanceId}) to its standby ${STANDBY} (${before.standby.instanceId}, c5.large), ap-northeast-1`,
+    );
+    expect(planned.plan?.join('\n')).toMatch(
+      new RegExp(`${STANDBY} carries all its \\d+ peers and \\d+ BGP neighbours`),
+    );
     expect(planned.plan?.join('\n')).toContain(`flatnet does not stop ${PRIMARY}.`);
     // The simulated standby mirrors the primary's WireGuard peers too: no warning.
     expect(planned.plan?.join('\n')).not.toContain('WireGuard');
@@ -48,16 +60,29 @@ describe('failover and failback in the simulated world', () => {
     const over = await bench.finished(asked.id);
     expect(over.error).toBeUndefined();
     expect(over.status).toBe('succeeded');
-    expect(over.steps.map((s) => s.id)).toEqual(['check-standby', 'move-elastic-ip', 'bring-tunnels-up', 'repoint-routes', 'verify']);
+    expect(over.steps.map((s) => s.id)).toEqual([
+      'check-standby',
+      'move-elastic-ip',
+      'bring-tunnels-up',
+      'repoint-routes',
+      'verify',
+    ]);
     const after = pairState(world);
     expect(after.eipHolder).toBe(standbyEni);
-    expect(after.routesTo(standbyEni).map((r) => `${r.table} ${r.destination}`).sort()).toEqual(hubRoutes.map((r) => `${r.table} ${r.destination}`).sort());
+    expect(
+      after
+        .routesTo(standbyEni)
+        .map((r) => `${r.table} ${r.destination}`)
+        .sort(),
+    ).toEqual(hubRoutes.map((r) => `${r.table} ${r.destination}`).sort());
     expect(after.routesTo(primaryEni)).toHaveLength(0);
     // The primary is left running: it is what a failback returns to.
     expect(after.primary.state).toBe('running');
     expect(calls).not.toContain('StopInstances');
     expect(calls).not.toContain('TerminateInstances');
-    expect(over.outcome).toContain(`${STANDBY} (${before.standby.instanceId}, ${standbyEni}) now holds 203.0.113.10 and ${hubRoutes.length} routes`);
+    expect(over.outcome).toContain(
+      `${STANDBY} (${before.standby.instanceId}, ${standbyEni}) now holds 203.0.113.10 and ${hubRoutes.length} routes`,
+    );
     expect(over.outcome).toContain(`To go back: /router failback ${PRIMARY}.`);
 
     // The standby's tunnels are up, as the standby itself reports.
@@ -72,7 +97,9 @@ describe('failover and failback in the simulated world', () => {
     expect(back.error).toBeUndefined();
     expect(back.status).toBe('succeeded');
     expect(back.steps[0]?.id).toBe('check-primary');
-    expect(back.plan?.[0]).toMatch(new RegExp(`^Fail back from the standby ${STANDBY} .* to the primary ${PRIMARY} `));
+    expect(back.plan?.[0]).toMatch(
+      new RegExp(`^Fail back from the standby ${STANDBY} .* to the primary ${PRIMARY} `),
+    );
     const home = pairState(world);
     expect(home.eipHolder).toBe(primaryEni);
     expect(home.routesTo(primaryEni)).toHaveLength(hubRoutes.length);
@@ -88,17 +115,27 @@ describe('failover and failback in the simulated world', () => {
     const { world } = bench;
     const before = pairState(world);
     const calls: { action: string; code?: string }[] = [];
-    world.state.on('request', (r) => calls.push({ action: r.action, ...(r.code ? { code: r.code } : {}) }));
+    world.state.on('request', (r) =>
+      calls.push({ action: r.action, ...(r.code ? { code: r.code } : {}) }),
+    );
     bench.startWorker();
     world.resetTimeline();
     const run = await bench.finished((await bench.submit({ dryRun: true })).id);
 
     expect(run.error).toBeUndefined();
     expect(run.status).toBe('succeeded');
-    expect(run.outcome).toMatch(/^Dry run: nothing was changed\. Dry run of failover hub-tokyo-a → hub-tokyo-b/);
+    expect(run.outcome).toMatch(
+      /^Dry run: nothing was changed\. Dry run of failover hub-tokyo-a → hub-tokyo-b/,
+    );
     for (const action of ['AssociateAddress', 'ReplaceRoute']) {
-      expect(calls.some((c) => c.action === action), action).toBe(true);
-      expect(calls.filter((c) => c.action === action).every((c) => c.code === 'DryRunOperation'), action).toBe(true);
+      expect(
+        calls.some((c) => c.action === action),
+        action,
+      ).toBe(true);
+      expect(
+        calls.filter((c) => c.action === action).every((c) => c.code === 'DryRunOperation'),
+        action,
+      ).toBe(true);
     }
     const after = pairState(world);
     expect(after.eipHolder).toBe(before.primary.networkInterfaceId);

@@ -24,13 +24,23 @@ export interface FailoverBench {
   engine: Engine;
   deps: FailoverDeps;
   newEngine(extra?: Partial<FailoverDeps>): Engine;
-  startWorker(engine?: Engine, processor?: (runId: string, process: () => Promise<void>) => Promise<void>): Worker;
-  submit(options?: { kind?: 'failover' | 'failback'; target?: string; dryRun?: boolean; approval?: boolean }): Promise<Run>;
+  startWorker(
+    engine?: Engine,
+    processor?: (runId: string, process: () => Promise<void>) => Promise<void>,
+  ): Worker;
+  submit(options?: {
+    kind?: 'failover' | 'failback';
+    target?: string;
+    dryRun?: boolean;
+    approval?: boolean;
+  }): Promise<Run>;
   finished(runId: string, engine?: Engine): Promise<Run>;
   cleanup(): Promise<void>;
 }
 
-export async function startFailoverBench(options: BenchOptions & { failover?: Partial<FailoverDeps> } = {}): Promise<FailoverBench> {
+export async function startFailoverBench(
+  options: BenchOptions & { failover?: Partial<FailoverDeps> } = {},
+): Promise<FailoverBench> {
   const scale = await startScaleBench(options);
   const redis: Redis = testRedis();
   const deps: FailoverDeps = { ...scale.deps, ...options.failover };
@@ -40,7 +50,10 @@ export async function startFailoverBench(options: BenchOptions & { failover?: Pa
       redis,
       prefix: scale.prefix,
       queue: scale.queue,
-      runbooks: { failover: createFailoverRunbook('failover'), failback: createFailoverRunbook('failback') },
+      runbooks: {
+        failover: createFailoverRunbook('failover'),
+        failback: createFailoverRunbook('failback'),
+      },
       deps: { ...deps, ...extra },
       observers: [scale.observer],
       logger: silentLog,
@@ -66,7 +79,16 @@ export async function startFailoverBench(options: BenchOptions & { failover?: Pa
         requester: 'U0ALICE',
         origin: { kind: 'cli', channel: 'C0NETOPS' },
         dryRun: o.dryRun ?? false,
-        ...(o.approval ? { approval: { approvers: ['U0BOB'], distinctApprovers: 1, allowSelfApproval: false, expiresInMs: 60_000 } } : {}),
+        ...(o.approval
+          ? {
+              approval: {
+                approvers: ['U0BOB'],
+                distinctApprovers: 1,
+                allowSelfApproval: false,
+                expiresInMs: 60_000,
+              },
+            }
+          : {}),
       }),
     finished: (runId, target = engine) => scale.finished(runId, target),
     async cleanup() {
@@ -83,9 +105,16 @@ export function pairState(world: World) {
   const state = world.state;
   const primary = state.getInstance(world.router(PRIMARY).instanceId)!;
   const standby = state.getInstance(world.router(STANDBY).instanceId)!;
-  const allocationId = world.topology.routers.find((r) => r.name === PRIMARY)!.elasticIp!.allocationId;
+  const allocationId = world.topology.routers.find((r) => r.name === PRIMARY)!.elasticIp!
+    .allocationId;
   const address = [...state.addresses.values()].find((a) => a.allocationId === allocationId)!;
-  const routes = [...state.routeTables.values()].flatMap((t) => t.routes.flatMap((r) => (r.networkInterfaceId ? [{ table: t.routeTableId, destination: r.destination, eni: r.networkInterfaceId }] : [])));
+  const routes = [...state.routeTables.values()].flatMap((t) =>
+    t.routes.flatMap((r) =>
+      r.networkInterfaceId
+        ? [{ table: t.routeTableId, destination: r.destination, eni: r.networkInterfaceId }]
+        : [],
+    ),
+  );
   return {
     primary,
     standby,
@@ -96,7 +125,11 @@ export function pairState(world: World) {
 
 /** Every VPC is forwarded (after an undo the primary may need a moment to re-establish). */
 export async function everyVpcForwarded(world: World, deadlineMs = 15_000): Promise<void> {
-  await waitFor('every VPC to be forwarded', () => Promise.resolve(world.timeline().vpcs.every((v) => v.forwarded)), deadlineMs);
+  await waitFor(
+    'every VPC to be forwarded',
+    () => Promise.resolve(world.timeline().vpcs.every((v) => v.forwarded)),
+    deadlineMs,
+  );
 }
 
 /**
@@ -104,5 +137,9 @@ export async function everyVpcForwarded(world: World, deadlineMs = 15_000): Prom
  * follow-up asked the instant the run is seen finished can find the pair busy for a moment.
  */
 export async function leaseFreed(engine: Engine, target = PRIMARY): Promise<void> {
-  await waitFor(`the lease on ${target} to be released`, async () => (await engine.whoHolds(target)) === undefined, 10_000);
+  await waitFor(
+    `the lease on ${target} to be released`,
+    async () => (await engine.whoHolds(target)) === undefined,
+    10_000,
+  );
 }

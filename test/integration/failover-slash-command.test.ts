@@ -11,7 +11,13 @@ describe('/router failover and failback through the slash command', () => {
   let world: World;
   let runtime: Runtime;
   let stack: WorldRuntime | undefined;
-  const ask = (text: string, user = 'U0ALICE') => handleSlashCommand(runtime.slash, { command: '/router', text, user, origin: { kind: 'cli', channel: 'C0NETOPS' } });
+  const ask = (text: string, user = 'U0ALICE') =>
+    handleSlashCommand(runtime.slash, {
+      command: '/router',
+      text,
+      user,
+      origin: { kind: 'cli', channel: 'C0NETOPS' },
+    });
 
   beforeAll(async () => {
     stack = await startWorldRuntime('failover-slash');
@@ -28,7 +34,11 @@ describe('/router failover and failback through the slash command', () => {
     expect(reply.kind).toBe('reply');
     const text = reply.kind === 'reply' ? JSON.stringify(reply.message.blocks) : '';
     // Each entry runs from its usage to the next one; an unavailable one ends in "coming soon".
-    const entry = (verb: string) => text.slice(text.indexOf(`/router ${verb} `), text.indexOf('`/router', text.indexOf(`/router ${verb} `) + 1));
+    const entry = (verb: string) =>
+      text.slice(
+        text.indexOf(`/router ${verb} `),
+        text.indexOf('`/router', text.indexOf(`/router ${verb} `) + 1),
+      );
     expect(entry('failover')).toContain('move traffic to the standby router');
     expect(entry('failover')).not.toContain('coming soon');
     expect(entry('failback')).toContain('move traffic back to the primary');
@@ -55,7 +65,9 @@ describe('/router failover and failback through the slash command', () => {
 
     const waiting = await followRun(runtime.engine, reply.run.id, { timeoutMs: 20_000 });
     expect(waiting.status).toBe('awaiting-approval');
-    expect(waiting.plan?.[0]).toMatch(new RegExp(`^Fail over ${PRIMARY} .* to its standby ${STANDBY} `));
+    expect(waiting.plan?.[0]).toMatch(
+      new RegExp(`^Fail over ${PRIMARY} .* to its standby ${STANDBY} `),
+    );
     expect(pairState(world).eipHolder).toBe(before.primary.networkInterfaceId);
 
     const self = await runtime.engine.decide(reply.run.id, 'U0ALICE', 'approve');
@@ -68,14 +80,19 @@ describe('/router failover and failback through the slash command', () => {
     const over = await followRun(runtime.engine, reply.run.id, { timeoutMs: 30_000 });
     expect(over.error).toBeUndefined();
     expect(over.status).toBe('succeeded');
-    expect(over.decisions.filter((d) => d.decision === 'approved').map((d) => d.user)).toEqual(['U0BOB']);
+    expect(over.decisions.filter((d) => d.decision === 'approved').map((d) => d.user)).toEqual([
+      'U0BOB',
+    ]);
     expect(pairState(world).eipHolder).toBe(before.standby.networkInterfaceId);
     expect(over.outcome).toContain(`To go back: /router failback ${PRIMARY}.`);
 
     await leaseFreed(runtime.engine);
     const backReply = await ask(`failback ${PRIMARY}`, 'U0BOB');
-    if (backReply.kind !== 'run') throw new Error(`expected a run, got ${JSON.stringify(backReply)}`);
-    expect((await followRun(runtime.engine, backReply.run.id, { timeoutMs: 20_000 })).status).toBe('awaiting-approval');
+    if (backReply.kind !== 'run')
+      throw new Error(`expected a run, got ${JSON.stringify(backReply)}`);
+    expect((await followRun(runtime.engine, backReply.run.id, { timeoutMs: 20_000 })).status).toBe(
+      'awaiting-approval',
+    );
     expect((await runtime.engine.decide(backReply.run.id, 'U0CAROL', 'approve')).ok).toBe(true);
     const back = await followRun(runtime.engine, backReply.run.id, { timeoutMs: 30_000 });
     expect(back.status).toBe('succeeded');

@@ -23,11 +23,21 @@ async function packagesLoadedBy(entry: string): Promise<Set<string>> {
     const names = Object.keys(createRequire(import.meta.url).cache).map((file) => /node_modules\\/((@[^/]+\\/)?[^/]+)/.exec(file)?.[1]);
     process.stdout.write(JSON.stringify([...new Set(names.filter(Boolean))]));
   `;
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root });
+  const { stdout } = await run(
+    process.execPath,
+    ['--import', 'tsx', '--input-type=module', '-e', script],
+    { cwd: root },
+  );
   return new Set(JSON.parse(stdout) as string[]);
 }
 
-const LOADED_ON_FIRST_USE = ['@aws-sdk/client-ec2', 'ssh2', 'fast-xml-parser', '@bull-board/api', '@bull-board/express'];
+const LOADED_ON_FIRST_USE = [
+  '@aws-sdk/client-ec2',
+  'ssh2',
+  'fast-xml-parser',
+  '@bull-board/api',
+  '@bull-board/express',
+];
 
 describe('idle processes load only what they use', () => {
   it('the bot loads Bolt and BullMQ, but not the EC2 SDK, ssh2, the XML parser or the dashboard', async () => {
@@ -41,6 +51,7 @@ describe('idle processes load only what they use', () => {
   it('the worker loads BullMQ but neither Bolt nor Express, nor any first-use library', async () => {
     const loaded = await packagesLoadedBy('src/cli/run-worker.ts');
     expect(loaded).toContain('bullmq');
-    for (const name of ['@slack/bolt', 'express', ...LOADED_ON_FIRST_USE]) expect(loaded, name).not.toContain(name);
+    for (const name of ['@slack/bolt', 'express', ...LOADED_ON_FIRST_USE])
+      expect(loaded, name).not.toContain(name);
   });
 });

@@ -16,7 +16,10 @@ afterEach(async () => {
 });
 
 const REF = { router: 'hub-tokyo-a', iface: 'wg0', pool: '10.250.0.0/24' };
-const ROUTER: RouterAddresses = { peerPrefixes: ['10.250.0.2/32', '10.250.0.3/32'], interfaceAddresses: ['10.250.0.1/24'] };
+const ROUTER: RouterAddresses = {
+  peerPrefixes: ['10.250.0.2/32', '10.250.0.3/32'],
+  interfaceAddresses: ['10.250.0.1/24'],
+};
 
 describe('the WireGuard address pool (Redis, Lua)', () => {
   it('hands out the next free address after the router and its hand-made peers, the same one again to the same run', async () => {
@@ -25,21 +28,37 @@ describe('the WireGuard address pool (Redis, Lua)', () => {
     expect(await pool.lease(REF, 'r-aaaaaa', ROUTER)).toBe('10.250.0.4');
     expect(await pool.lease(REF, 'r-bbbbbb', ROUTER)).toBe('10.250.0.5');
     // A peer someone added by hand at .6 is never handed out.
-    expect(await pool.lease(REF, 'r-cccccc', { ...ROUTER, peerPrefixes: [...ROUTER.peerPrefixes, '10.250.0.6/32'] })).toBe('10.250.0.7');
+    expect(
+      await pool.lease(REF, 'r-cccccc', {
+        ...ROUTER,
+        peerPrefixes: [...ROUTER.peerPrefixes, '10.250.0.6/32'],
+      }),
+    ).toBe('10.250.0.7');
   });
 
   it('property: concurrent leases by different runs are all distinct and none is on the router', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 2, max: 20 }), fc.uniqueArray(fc.integer({ min: 2, max: 40 }), { maxLength: 10 }), async (count, handMade) => {
-        const p = uniquePrefix('prop');
-        const pool = new AddressPool(redis, p);
-        const router = { peerPrefixes: handMade.map((h) => `10.250.0.${h}/32`), interfaceAddresses: ['10.250.0.1/24'] };
-        const got = await Promise.all(Array.from({ length: count }, (_, i) => pool.lease(REF, `r-run${String(i).padStart(3, '0')}`, router)));
-        await dropPrefix(redis, p);
-        expect(new Set(got).size).toBe(count);
-        for (const ip of got) expect(router.peerPrefixes).not.toContain(`${ip}/32`);
-        expect(got).not.toContain('10.250.0.1');
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 2, max: 20 }),
+        fc.uniqueArray(fc.integer({ min: 2, max: 40 }), { maxLength: 10 }),
+        async (count, handMade) => {
+          const p = uniquePrefix('prop');
+          const pool = new AddressPool(redis, p);
+          const router = {
+            peerPrefixes: handMade.map((h) => `10.250.0.${h}/32`),
+            interfaceAddresses: ['10.250.0.1/24'],
+          };
+          const got = await Promise.all(
+            Array.from({ length: count }, (_, i) =>
+              pool.lease(REF, `r-run${String(i).padStart(3, '0')}`, router),
+            ),
+          );
+          await dropPrefix(redis, p);
+          expect(new Set(got).size).toBe(count);
+          for (const ip of got) expect(router.peerPrefixes).not.toContain(`${ip}/32`);
+          expect(got).not.toContain('10.250.0.1');
+        },
+      ),
       { numRuns: 15 },
     );
   });
@@ -53,7 +72,12 @@ describe('the WireGuard address pool (Redis, Lua)', () => {
     expect(await pool.markApplied(REF, 'r-bbbbbb', 'alice')).toBe(ip);
     expect((await pool.holders(REF))[ip]).toBe('applied:alice');
     // Still on the router: skipped. Gone from the router (removed by hand): reclaimed.
-    expect(await pool.lease(REF, 'r-cccccc', { ...ROUTER, peerPrefixes: [...ROUTER.peerPrefixes, `${ip}/32`] })).not.toBe(ip);
+    expect(
+      await pool.lease(REF, 'r-cccccc', {
+        ...ROUTER,
+        peerPrefixes: [...ROUTER.peerPrefixes, `${ip}/32`],
+      }),
+    ).not.toBe(ip);
     expect(await pool.lease(REF, 'r-dddddd', ROUTER)).toBe(ip);
     expect(await pool.markApplied(REF, 'r-dddddd', 'bob')).toBe(ip);
     expect(await pool.releaseAddress(REF, ip)).toBe(true);
@@ -65,9 +89,21 @@ describe('the WireGuard address pool (Redis, Lua)', () => {
     const pool = new AddressPool(redis, prefix, { staleMs: 60_000, clock: () => now });
     const small = { ...REF, pool: '10.250.1.0/29' };
     const router = { peerPrefixes: [], interfaceAddresses: ['10.250.1.1/29'] };
-    const leased = await Promise.all(['r-a00001', 'r-a00002', 'r-a00003', 'r-a00004', 'r-a00005'].map((id) => pool.lease(small, id, router)));
-    expect(leased.sort()).toEqual(['10.250.1.2', '10.250.1.3', '10.250.1.4', '10.250.1.5', '10.250.1.6']);
-    await expect(pool.lease(small, 'r-a00006', router)).rejects.toThrow(/10.250.1.0\/29 of hub-tokyo-a has no free address/);
+    const leased = await Promise.all(
+      ['r-a00001', 'r-a00002', 'r-a00003', 'r-a00004', 'r-a00005'].map((id) =>
+        pool.lease(small, id, router),
+      ),
+    );
+    expect(leased.sort()).toEqual([
+      '10.250.1.2',
+      '10.250.1.3',
+      '10.250.1.4',
+      '10.250.1.5',
+      '10.250.1.6',
+    ]);
+    await expect(pool.lease(small, 'r-a00006', router)).rejects.toThrow(
+      /10.250.1.0\/29 of hub-tokyo-a has no free address/,
+    );
     now += 61_000;
     expect(await pool.lease(small, 'r-a00006', router)).toBe('10.250.1.2');
     // The dead run no longer owns it: its late release frees nothing.

@@ -12,13 +12,27 @@ afterAll(async () => {
 });
 
 async function openForm(user = 'U0ALICE'): Promise<string> {
-  const reply = await stack.slack.slashCommand({ user, channel: 'C0NETOPS', command: '/vpn', text: 'add-peer' });
+  const reply = await stack.slack.slashCommand({
+    user,
+    channel: 'C0NETOPS',
+    command: '/vpn',
+    text: 'add-peer',
+  });
   expect(reply.status).toBe(200);
   const view = await waitFor(() => stack.slack.store.viewStack(user).at(-1), 'the add-peer form');
   return view.id;
 }
 
-const HOSTILE = ['name;reboot', '$(reboot)', "al'ice", 'al"ice', 'ali\nce', 'аlice', 'alice`reboot`', 'x'.repeat(10_000)];
+const HOSTILE = [
+  'name;reboot',
+  '$(reboot)',
+  "al'ice",
+  'al"ice',
+  'ali\nce',
+  'аlice',
+  'alice`reboot`',
+  'x'.repeat(10_000),
+];
 
 describe('the add-peer form', () => {
   it('opens on /vpn add-peer without arguments, answers field-level errors, and starts the run when valid', async () => {
@@ -26,29 +40,71 @@ describe('the add-peer form', () => {
     const view = stack.slack.store.views.get(viewId)!;
     expect(JSON.stringify(view.view.blocks)).toContain(FIELDS.pubkey);
 
-    const badName = await stack.slack.submitView({ user: 'U0ALICE', viewId, values: { [FIELDS.name]: 'bob;reboot', [FIELDS.kind]: 'wireguard' } });
+    const badName = await stack.slack.submitView({
+      user: 'U0ALICE',
+      viewId,
+      values: { [FIELDS.name]: 'bob;reboot', [FIELDS.kind]: 'wireguard' },
+    });
     expect(badName.responseAction).toBe('errors');
     expect(badName.errors?.[FIELDS.name]).toMatch(/1–32 letters, digits/);
 
-    const badKey = await stack.slack.submitView({ user: 'U0ALICE', viewId, values: { [FIELDS.name]: 'bob', [FIELDS.kind]: 'wireguard', [FIELDS.pubkey]: 'not-a-key' } });
+    const badKey = await stack.slack.submitView({
+      user: 'U0ALICE',
+      viewId,
+      values: { [FIELDS.name]: 'bob', [FIELDS.kind]: 'wireguard', [FIELDS.pubkey]: 'not-a-key' },
+    });
     expect(badKey.errors?.[FIELDS.pubkey]).toMatch(/32 bytes/);
 
-    const overlap = await stack.slack.submitView({ user: 'U0ALICE', viewId, values: { [FIELDS.name]: 'osaka', [FIELDS.kind]: 'ipsec', [FIELDS.remote]: '198.51.100.77', [FIELDS.subnets]: '10.0.5.0/24' } });
+    const overlap = await stack.slack.submitView({
+      user: 'U0ALICE',
+      viewId,
+      values: {
+        [FIELDS.name]: 'osaka',
+        [FIELDS.kind]: 'ipsec',
+        [FIELDS.remote]: '198.51.100.77',
+        [FIELDS.subnets]: '10.0.5.0/24',
+      },
+    });
     expect(overlap.errors?.[FIELDS.subnets]).toMatch(/overlaps 10\.0\.0\.0\/16/);
 
-    const missing = await stack.slack.submitView({ user: 'U0ALICE', viewId, values: { [FIELDS.name]: 'osaka', [FIELDS.kind]: 'ipsec' } });
-    expect(Object.keys(missing.errors ?? {}).sort()).toEqual([FIELDS.remote, FIELDS.subnets].sort());
+    const missing = await stack.slack.submitView({
+      user: 'U0ALICE',
+      viewId,
+      values: { [FIELDS.name]: 'osaka', [FIELDS.kind]: 'ipsec' },
+    });
+    expect(Object.keys(missing.errors ?? {}).sort()).toEqual(
+      [FIELDS.remote, FIELDS.subnets].sort(),
+    );
 
-    const smuggled = await stack.slack.submitView({ user: 'U0ALICE', viewId, values: { [FIELDS.name]: 'bob --router hub-tokyo-b', [FIELDS.kind]: 'wireguard' } });
+    const smuggled = await stack.slack.submitView({
+      user: 'U0ALICE',
+      viewId,
+      values: { [FIELDS.name]: 'bob --router hub-tokyo-b', [FIELDS.kind]: 'wireguard' },
+    });
     expect(smuggled.errors?.[FIELDS.name]).toMatch(/spaces/);
 
-    const ok = await stack.slack.submitView({ user: 'U0ALICE', viewId, values: { [FIELDS.name]: 'bob-form', [FIELDS.kind]: 'wireguard' } });
+    const ok = await stack.slack.submitView({
+      user: 'U0ALICE',
+      viewId,
+      values: { [FIELDS.name]: 'bob-form', [FIELDS.kind]: 'wireguard' },
+    });
     expect(ok.status).toBe(200);
     expect(ok.responseAction).toBeUndefined();
     const [run] = await stack.bot.runtime.engine.store.list({ kind: 'add-peer', limit: 1 });
-    expect(run).toMatchObject({ target: 'bob-form', requester: 'U0ALICE', origin: { kind: 'slack', channel: 'C0NETOPS' } });
-    await waitFor(() => stack.hubLines().some((l) => l.includes('peer bob-form public-key')), 'bob-form on the hub');
-    await waitFor(() => stack.slack.store.filesIn('D0ALICE').some((f) => f.name === 'bob-form-hub-tokyo-a.conf'), 'the DM file');
+    expect(run).toMatchObject({
+      target: 'bob-form',
+      requester: 'U0ALICE',
+      origin: { kind: 'slack', channel: 'C0NETOPS' },
+    });
+    await waitFor(
+      () => stack.hubLines().some((l) => l.includes('peer bob-form public-key')),
+      'bob-form on the hub',
+    );
+    await waitFor(
+      () =>
+        stack.slack.store.filesIn('D0ALICE').some((f) => f.name === 'bob-form-hub-tokyo-a.conf'),
+      'the DM file',
+    );
   });
 });
 
@@ -61,16 +117,24 @@ describe('hostile input', () => {
       const removed = await stack.vpn('U0BOB', `remove-peer ${payload}`);
       expect(removed.runId).toBeUndefined();
       const viewId = await openForm();
-      const form = await stack.slack.submitView({ user: 'U0ALICE', viewId, values: { [FIELDS.name]: payload, [FIELDS.kind]: 'wireguard' } });
+      const form = await stack.slack.submitView({
+        user: 'U0ALICE',
+        viewId,
+        values: { [FIELDS.name]: payload, [FIELDS.kind]: 'wireguard' },
+      });
       expect(form.responseAction).toBe('errors');
     }
     const pubkeyAttack = await stack.vpn('U0ALICE', "add-peer mallory --pubkey 'AAAA;reboot'");
     expect(pubkeyAttack.runId).toBeUndefined();
-    const subnetAttack = await stack.vpn('U0ALICE', 'add-peer mallory ipsec --remote 198.51.100.9 --subnets 192.168.77.0/24;reboot');
+    const subnetAttack = await stack.vpn(
+      'U0ALICE',
+      'add-peer mallory ipsec --remote 198.51.100.9 --subnets 192.168.77.0/24;reboot',
+    );
     expect(subnetAttack.runId).toBeUndefined();
 
     const everything = stack.sent.join('\n');
-    for (const needle of ['reboot', '$(', 'аlice', 'al"ice', "al'ice", 'x'.repeat(100), 'mallory']) expect(everything).not.toContain(needle);
+    for (const needle of ['reboot', '$(', 'аlice', 'al"ice', "al'ice", 'x'.repeat(100), 'mallory'])
+      expect(everything).not.toContain(needle);
     expect(stack.hubLines().join('\n')).not.toMatch(/reboot|mallory/);
   });
 });

@@ -30,7 +30,9 @@ export interface OnboardingStack {
 
 export const CHANNEL = 'C0NETOPS';
 
-export async function startOnboardingStack(worldOptions: Partial<WorldOptions> = {}): Promise<OnboardingStack> {
+export async function startOnboardingStack(
+  worldOptions: Partial<WorldOptions> = {},
+): Promise<OnboardingStack> {
   const sent: string[] = [];
   const stack = await startLocalStack({
     label: 'onb',
@@ -74,12 +76,16 @@ export async function startOnboardingStack(worldOptions: Partial<WorldOptions> =
       const runId = /Started (r-[a-z0-9]{6})/.exec(body)?.[1];
       return { reply: body, ...(runId ? { runId } : {}) };
     },
-    async waitForRun(runId, statuses = ['succeeded', 'failed', 'rolled-back', 'rejected', 'expired', 'cancelled']) {
+    async waitForRun(
+      runId,
+      statuses = ['succeeded', 'failed', 'rolled-back', 'rejected', 'expired', 'cancelled'],
+    ) {
       const until = Date.now() + 30_000;
       for (;;) {
         const run = await engine.get(runId);
         if (run && statuses.includes(run.status)) return run;
-        if (Date.now() > until) throw new Error(`run ${runId} did not reach ${statuses.join('/')} (now ${run?.status})`);
+        if (Date.now() > until)
+          throw new Error(`run ${runId} did not reach ${statuses.join('/')} (now ${run?.status})`);
         await new Promise((r) => setTimeout(r, 25));
       }
     },

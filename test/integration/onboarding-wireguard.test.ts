@@ -21,40 +21,70 @@ const threadText = () =>
 describe('/vpn add-peer (WireGuard) through Slack', () => {
   it('with --pubkey: the hub gets the peer at the next free address, the requester a wg-quick file by DM', async () => {
     const { publicKey } = generateWireguardKeyPair();
-    const { runId, reply } = await stack.vpn('U0ALICE', `add-peer alice-laptop --pubkey ${publicKey}`);
+    const { runId, reply } = await stack.vpn(
+      'U0ALICE',
+      `add-peer alice-laptop --pubkey ${publicKey}`,
+    );
     expect(runId, reply).toBeDefined();
     const run = await stack.waitForRun(runId!);
     expect(run.status, run.outcome).toBe('succeeded');
     expect(run.outcome).toContain('alice-laptop added on hub-tokyo-a as 10.250.0.4');
     const hub = stack.hubLines().join('\n');
-    expect(hub).toContain(`set interfaces wireguard wg0 peer alice-laptop public-key '${publicKey}'`);
-    expect(hub).toContain("set interfaces wireguard wg0 peer alice-laptop allowed-ips '10.250.0.4/32'");
+    expect(hub).toContain(
+      `set interfaces wireguard wg0 peer alice-laptop public-key '${publicKey}'`,
+    );
+    expect(hub).toContain(
+      "set interfaces wireguard wg0 peer alice-laptop allowed-ips '10.250.0.4/32'",
+    );
     // commit-confirm, then confirm, then save: the saved config has it too.
     const confirmAt = stack.sent.indexOf('confirm');
     expect(stack.sent.slice(0, confirmAt).some((c) => /^commit-confirm \d+$/.test(c))).toBe(true);
     expect(stack.sent.indexOf('save', confirmAt)).toBeGreaterThan(confirmAt);
-    expect(stack.world.router('hub-tokyo-a').handle.router.savedLines().join('\n')).toContain('peer alice-laptop public-key');
+    expect(stack.world.router('hub-tokyo-a').handle.router.savedLines().join('\n')).toContain(
+      'peer alice-laptop public-key',
+    );
 
-    const file = await waitFor(() => stack.slack.store.filesIn('D0ALICE').find((f) => f.name === 'alice-laptop-hub-tokyo-a.conf'), 'the DM file');
+    const file = await waitFor(
+      () =>
+        stack.slack.store
+          .filesIn('D0ALICE')
+          .find((f) => f.name === 'alice-laptop-hub-tokyo-a.conf'),
+      'the DM file',
+    );
     const conf = file.bytes.toString('utf8');
     expect(conf).toContain('Address = 10.250.0.4/32');
     expect(conf).toContain('Endpoint = 203.0.113.10:51820');
     expect(conf).toMatch(/PersistentKeepalive = 25/);
     expect(conf).toContain(`AllowedIPs = ${stack.bot.runtime.loaded.inventory.network.join(', ')}`);
     expect(conf).toContain('PrivateKey = <your private key');
-    expect(stack.slack.store.allMessages('D0ALICE').some((m) => (m.text ?? '').includes('alice-laptop'))).toBe(true);
+    expect(
+      stack.slack.store.allMessages('D0ALICE').some((m) => (m.text ?? '').includes('alice-laptop')),
+    ).toBe(true);
   });
 
   it('without --pubkey: the generated private key is in the DM file and nowhere else', async () => {
     const { runId } = await stack.vpn('U0ALICE', 'add-peer alice-phone');
     const run = await stack.waitForRun(runId!);
     expect(run.status, run.outcome).toBe('succeeded');
-    const file = await waitFor(() => stack.slack.store.filesIn('D0ALICE').find((f) => f.name === 'alice-phone-hub-tokyo-a.conf'), 'the DM file');
+    const file = await waitFor(
+      () =>
+        stack.slack.store.filesIn('D0ALICE').find((f) => f.name === 'alice-phone-hub-tokyo-a.conf'),
+      'the DM file',
+    );
     const privateKey = /PrivateKey = (\S+)/.exec(file.bytes.toString('utf8'))?.[1];
     expect(privateKey).toMatch(/^[A-Za-z0-9+/]{43}=$/);
-    expect(stack.slack.store.filesIn('D0ALICE').some((f) => f.name === 'alice-phone-hub-tokyo-a-qr.png' && f.bytes.subarray(1, 4).toString() === 'PNG')).toBe(true);
+    expect(
+      stack.slack.store
+        .filesIn('D0ALICE')
+        .some(
+          (f) =>
+            f.name === 'alice-phone-hub-tokyo-a-qr.png' &&
+            f.bytes.subarray(1, 4).toString() === 'PNG',
+        ),
+    ).toBe(true);
     // The router knows the public half.
-    const publicKey = (run.steps.find((s) => s.id === 'configure')?.result as { publicKey: string }).publicKey;
+    const publicKey = (run.steps.find((s) => s.id === 'configure')?.result as { publicKey: string })
+      .publicKey;
     expect(stack.hubLines().join('\n')).toContain(`peer alice-phone public-key '${publicKey}'`);
     // Nowhere else: logs, the run record, its events, the thread, Redis, the router.
     const redis = stack.bot.runtime.redis;
@@ -68,7 +98,14 @@ describe('/vpn add-peer (WireGuard) through Slack', () => {
       if (type === 'list') dump.push(JSON.stringify(await redis.lrange(key, 0, -1)));
       if (type === 'zset') dump.push(JSON.stringify(await redis.zrange(key, 0, -1)));
     }
-    const everywhereElse = [stack.logLines.join(''), JSON.stringify(run), threadText(), dump.join('\n'), stack.hubLines().join('\n'), stack.sent.join('\n')].join('\n');
+    const everywhereElse = [
+      stack.logLines.join(''),
+      JSON.stringify(run),
+      threadText(),
+      dump.join('\n'),
+      stack.hubLines().join('\n'),
+      stack.sent.join('\n'),
+    ].join('\n');
     expect(everywhereElse).not.toContain(privateKey);
     expect(dump.join('\n')).toContain(run.id);
   });

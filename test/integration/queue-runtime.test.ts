@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { createQueueRuntime } from '../../src/queue/create-queue-runtime.js';
 import { createEngine } from '../../src/runbook/engine.js';
 import { dropPrefix, redisUrl, testRedis, uniquePrefix } from '../helpers/redis.js';
-import { silentLog, submitInput, toyRunbook, waitForStatus, type ToyDeps } from './runbook-harness.js';
+import {
+  silentLog,
+  submitInput,
+  toyRunbook,
+  waitForStatus,
+  type ToyDeps,
+} from './runbook-harness.js';
 
 describe('queue runtime', () => {
   it('wires producer, queue and a worker, runs a run end to end, and closes everything it made', async () => {

@@ -8,7 +8,15 @@ import { createRunQueue, runJobId } from '../../src/queue/run-queue.js';
 import { startWorker } from '../../src/queue/start-worker.js';
 import type { RunJobData } from '../../src/runbook/run-queue-port.js';
 import { dropPrefix, redisUrl, testRedis, uniquePrefix } from '../helpers/redis.js';
-import { createWorld, silentLog, submitInput, toyRunbook, waitFor, waitForStatus, type World } from './runbook-harness.js';
+import {
+  createWorld,
+  silentLog,
+  submitInput,
+  toyRunbook,
+  waitFor,
+  waitForStatus,
+  type World,
+} from './runbook-harness.js';
 
 /** A loopback port nobody listens on: bind port 0, read it back, close. */
 async function deadPort(): Promise<number> {
@@ -29,7 +37,9 @@ afterEach(async () => {
 describe('queue: connections', () => {
   it('a producer fails fast with a message naming the fix, and never shows the password', async () => {
     const url = `redis://:hunter2@127.0.0.1:${await deadPort()}`;
-    const err = await createRedisConnection(url, 'producer', { connectTimeoutMs: 2_000 }).catch((e: unknown) => e);
+    const err = await createRedisConnection(url, 'producer', { connectTimeoutMs: 2_000 }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(FlatnetError);
     const flat = err as FlatnetError;
     expect(flat.code).toBe('REDIS');
@@ -92,7 +102,10 @@ describe('queue: jobs', () => {
     try {
       await queue.enqueue('plan', 'r-stuck2');
       await jobStarted;
-      await closeGracefully({ workers: [worker], queues: [queue], connections: [workerConnection], logger: silentLog }, 100);
+      await closeGracefully(
+        { workers: [worker], queues: [queue], connections: [workerConnection], logger: silentLog },
+        100,
+      );
       await expect(workerConnection.ping()).rejects.toThrow(/Connection is closed/);
     } finally {
       const cleanup = testRedis();
@@ -119,7 +132,9 @@ describe('queue: a run is never left running when its job gives up', () => {
     const { id } = await engine.submit(submitInput());
     const run = await waitForStatus(engine, id, ['failed']);
     expect(calls).toBe(5);
-    expect(run.outcome).toMatch(/^flatnet's workers gave up on this run: inventory vanished\. No step had finished\. Nothing was undone\./);
+    expect(run.outcome).toMatch(
+      /^flatnet's workers gave up on this run: inventory vanished\. No step had finished\. Nothing was undone\./,
+    );
     expect(run.error).toBe('inventory vanished');
   });
 

@@ -28,21 +28,49 @@ describe('a Redis restart under a running flatnet', () => {
 
   async function startRedis(): Promise<void> {
     const binary = findOnPath('redis-server');
-    if (!binary) throw new Error('this test starts its own redis-server: install it with `apt-get install -y redis-server`');
-    redis = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always'], { stdio: 'ignore' });
-    await waitFor(async () => {
-      const { Redis } = await import('ioredis');
-      const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-      probe.on('error', () => {});
-      try {
-        await probe.connect();
-        return (await probe.ping()) === 'PONG';
-      } catch {
-        return false;
-      } finally {
-        probe.disconnect();
-      }
-    }, 'the private redis-server to answer', 10_000);
+    if (!binary)
+      throw new Error(
+        'this test starts its own redis-server: install it with `apt-get install -y redis-server`',
+      );
+    redis = spawn(
+      binary,
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        dir,
+        '--save',
+        '',
+        '--appendonly',
+        'yes',
+        '--appendfsync',
+        'always',
+      ],
+      { stdio: 'ignore' },
+    );
+    await waitFor(
+      async () => {
+        const { Redis } = await import('ioredis');
+        const probe = new Redis(port, '127.0.0.1', {
+          lazyConnect: true,
+          maxRetriesPerRequest: 0,
+          retryStrategy: () => null,
+        });
+        probe.on('error', () => {});
+        try {
+          await probe.connect();
+          return (await probe.ping()) === 'PONG';
+        } catch {
+          return false;
+        } finally {
+          probe.disconnect();
+        }
+      },
+      'the private redis-server to answer',
+      10_000,
+    );
   }
 
   async function stopRedis(): Promise<void> {
@@ -53,7 +81,13 @@ describe('a Redis restart under a running flatnet', () => {
     await exited;
   }
 
-  const ask = (text: string) => handleSlashCommand(runtime.slash, { command: '/vpn', text, user: 'U0ALICE', origin: { kind: 'cli', channel: 'cli' } });
+  const ask = (text: string) =>
+    handleSlashCommand(runtime.slash, {
+      command: '/vpn',
+      text,
+      user: 'U0ALICE',
+      origin: { kind: 'cli', channel: 'cli' },
+    });
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'flatnet-redis-restart-'));
@@ -77,7 +111,9 @@ describe('a Redis restart under a running flatnet', () => {
   it('keeps its runs, refuses clearly while Redis is down, and serves again once it is back', async () => {
     const first = await ask('status');
     if (first.kind !== 'run') throw new Error(`expected a run, got ${JSON.stringify(first)}`);
-    expect((await followRun(runtime.engine, first.run.id, { timeoutMs: 30_000 })).status).toBe('succeeded');
+    expect((await followRun(runtime.engine, first.run.id, { timeoutMs: 30_000 })).status).toBe(
+      'succeeded',
+    );
 
     await stopRedis();
     const whileDown = await ask('status');
@@ -89,11 +125,17 @@ describe('a Redis restart under a running flatnet', () => {
 
     await startRedis();
     // The same process, no restart: its connections come back by themselves.
-    const again = await waitFor(async () => {
-      const reply = await ask('status');
-      return reply.kind === 'run' ? reply : undefined;
-    }, 'a status command to be accepted again', 30_000);
-    expect((await followRun(runtime.engine, again.run.id, { timeoutMs: 30_000 })).status).toBe('succeeded');
+    const again = await waitFor(
+      async () => {
+        const reply = await ask('status');
+        return reply.kind === 'run' ? reply : undefined;
+      },
+      'a status command to be accepted again',
+      30_000,
+    );
+    expect((await followRun(runtime.engine, again.run.id, { timeoutMs: 30_000 })).status).toBe(
+      'succeeded',
+    );
     // The run from before the restart is still on record (append-only file).
     expect((await runtime.engine.get(first.run.id))?.status).toBe('succeeded');
   });

@@ -66,7 +66,13 @@ describe('thread reporter in a burst of new runs', () => {
     prefix = uniquePrefix('burst');
     const chat = new PostLog();
     // A burst that would never go quiet on its own: only flush() (or the cap) releases it.
-    reporter = createThreadReporter({ chat, redis, prefix, logger: createLogger({ level: 'silent' }), createdBurst: { quietMs: 60_000, maxDelayMs: 60_000, concurrency: 2 } });
+    reporter = createThreadReporter({
+      chat,
+      redis,
+      prefix,
+      logger: createLogger({ level: 'silent' }),
+      createdBurst: { quietMs: 60_000, maxDelayMs: 60_000, concurrency: 2 },
+    });
     const runs = Array.from({ length: 5 }, (_, i) => run(`r-burst${i}`));
     for (const r of runs) await reporter.onEvent(r, ev(r, 'created'));
     // Flushing one run starts its thread only: the other four stay held.
@@ -76,13 +82,20 @@ describe('thread reporter in a burst of new runs', () => {
     await reporter.flush();
     expect(chat.posts.map((p) => p.channel)).toEqual(Array(5).fill('C0OPS'));
     expect(chat.posts.every((p) => p.threadTs === undefined)).toBe(true);
-    for (const r of runs) expect(await redis.hget(`${prefix}:run:${r.id}:slack`, 'root')).toMatch(/^1700000000\./);
+    for (const r of runs)
+      expect(await redis.hget(`${prefix}:run:${r.id}:slack`, 'root')).toMatch(/^1700000000\./);
   });
 
   it('a later event of a held run starts its thread first instead of overtaking it', async () => {
     prefix = uniquePrefix('burst');
     const chat = new PostLog();
-    reporter = createThreadReporter({ chat, redis, prefix, logger: createLogger({ level: 'silent' }), createdBurst: { quietMs: 60_000, maxDelayMs: 60_000, concurrency: 2 } });
+    reporter = createThreadReporter({
+      chat,
+      redis,
+      prefix,
+      logger: createLogger({ level: 'silent' }),
+      createdBurst: { quietMs: 60_000, maxDelayMs: 60_000, concurrency: 2 },
+    });
     const r = run('r-burstx', 'scaleup');
     await reporter.onEvent(r, ev(r, 'created'));
     await reporter.onEvent({ ...r, status: 'running' }, ev(r, 'started'));
@@ -96,7 +109,13 @@ describe('thread reporter in a burst of new runs', () => {
   it('close() starts held threads instead of dropping them', async () => {
     prefix = uniquePrefix('burst');
     const chat = new PostLog();
-    const held = createThreadReporter({ chat, redis, prefix, logger: createLogger({ level: 'silent' }), createdBurst: { quietMs: 60_000, maxDelayMs: 60_000, concurrency: 2 } });
+    const held = createThreadReporter({
+      chat,
+      redis,
+      prefix,
+      logger: createLogger({ level: 'silent' }),
+      createdBurst: { quietMs: 60_000, maxDelayMs: 60_000, concurrency: 2 },
+    });
     const r = run('r-bursty');
     await held.onEvent(r, ev(r, 'created'));
     await held.close();

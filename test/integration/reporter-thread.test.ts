@@ -24,19 +24,40 @@ class RecordingChat implements ChatPort {
   attempts = 0;
   private next = 1;
 
-  constructor(private readonly behaviour: { rateLimitFirst?: number; retryAfterMs?: number; alwaysFail?: boolean; gate?: Promise<void> } = {}) {}
+  constructor(
+    private readonly behaviour: {
+      rateLimitFirst?: number;
+      retryAfterMs?: number;
+      alwaysFail?: boolean;
+      gate?: Promise<void>;
+    } = {},
+  ) {}
 
   async postMessage(m: ChatMessage): Promise<{ ts: string }> {
     await this.before();
     const ts = `1700000000.${String(this.next++).padStart(6, '0')}`;
-    this.calls.push({ method: 'post', channel: m.channel, ts, threadTs: m.threadTs, text: m.text, blocks: m.blocks ?? [] });
+    this.calls.push({
+      method: 'post',
+      channel: m.channel,
+      ts,
+      threadTs: m.threadTs,
+      text: m.text,
+      blocks: m.blocks ?? [],
+    });
     return { ts };
   }
 
   async updateMessage(m: ChatMessage & { ts: string }): Promise<void> {
     await this.before();
-    if (!this.calls.some((c) => c.method === 'post' && c.ts === m.ts)) throw new Error(`message_not_found: ${m.ts}`);
-    this.calls.push({ method: 'update', channel: m.channel, ts: m.ts, text: m.text, blocks: m.blocks ?? [] });
+    if (!this.calls.some((c) => c.method === 'post' && c.ts === m.ts))
+      throw new Error(`message_not_found: ${m.ts}`);
+    this.calls.push({
+      method: 'update',
+      channel: m.channel,
+      ts: m.ts,
+      text: m.text,
+      blocks: m.blocks ?? [],
+    });
   }
 
   async postEphemeral(): Promise<void> {}
@@ -49,7 +70,8 @@ class RecordingChat implements ChatPort {
     this.attempts++;
     if (this.behaviour.gate) await this.behaviour.gate;
     if (this.behaviour.alwaysFail) throw new Error('fetch failed: connect ECONNREFUSED');
-    if (this.attempts <= (this.behaviour.rateLimitFirst ?? 0)) throw new RateLimited(this.behaviour.retryAfterMs ?? 1000, 'chat.postMessage');
+    if (this.attempts <= (this.behaviour.rateLimitFirst ?? 0))
+      throw new RateLimited(this.behaviour.retryAfterMs ?? 1000, 'chat.postMessage');
   }
 
   posts(): Call[] {
@@ -74,10 +96,19 @@ function scaleupRun(id: string, steps = 3): Run {
     dryRun: false,
     createdAt: T0,
     updatedAt: T0,
-    steps: Array.from({ length: steps }, (_, i) => ({ id: `s${i}`, title: `Step ${i}`, status: 'pending' as const })),
+    steps: Array.from({ length: steps }, (_, i) => ({
+      id: `s${i}`,
+      title: `Step ${i}`,
+      status: 'pending' as const,
+    })),
     cursor: 0,
     plan: ['Launch c5.xlarge', 'psk=s3cr3t-never-logged'],
-    approval: { approvers: ['U0BOB'], distinctApprovers: 1, allowSelfApproval: false, expiresAt: T0 + 1_800_000 },
+    approval: {
+      approvers: ['U0BOB'],
+      distinctApprovers: 1,
+      allowSelfApproval: false,
+      expiresAt: T0 + 1_800_000,
+    },
     decisions: [],
   };
 }
@@ -98,14 +129,24 @@ let prefix: string;
 const reporters: ThreadReporter[] = [];
 let logLines: string[] = [];
 
-function reporter(chat: ChatPort, extra: Partial<Parameters<typeof createThreadReporter>[0]> = {}): ThreadReporter {
+function reporter(
+  chat: ChatPort,
+  extra: Partial<Parameters<typeof createThreadReporter>[0]> = {},
+): ThreadReporter {
   const sink = new Writable({
     write(chunk: Buffer, _enc, cb) {
       logLines.push(chunk.toString());
       cb();
     },
   });
-  const r = createThreadReporter({ chat, redis, prefix, logger: createLogger({ level: 'debug' }, sink), minEditIntervalMs: 200, ...extra });
+  const r = createThreadReporter({
+    chat,
+    redis,
+    prefix,
+    logger: createLogger({ level: 'debug' }, sink),
+    minEditIntervalMs: 200,
+    ...extra,
+  });
   reporters.push(r);
   return r;
 }
@@ -135,10 +176,15 @@ describe('thread reporter', () => {
     expect(rest).toEqual([]);
     expect(root?.threadTs).toBeUndefined();
     expect(root?.channel).toBe('C0OPS');
-    expect(blocksText(root)).toContain('<@U0ALICE> asked for `/router scaleup hub-tokyo-a` — r-aaaa01');
+    expect(blocksText(root)).toContain(
+      '<@U0ALICE> asked for `/router scaleup hub-tokyo-a` — r-aaaa01',
+    );
     expect(checklist?.threadTs).toBe(root?.ts);
     expect(blocksText(checklist)).toContain('1. *Step 0*');
-    expect(await redis.hgetall(`${prefix}:run:r-aaaa01:slack`)).toMatchObject({ root: root?.ts, checklist: checklist?.ts });
+    expect(await redis.hgetall(`${prefix}:run:r-aaaa01:slack`)).toMatchObject({
+      root: root?.ts,
+      checklist: checklist?.ts,
+    });
   });
 
   it('coalesces a burst of 30 step events into a few edits, the last one showing the final state', async () => {
@@ -267,7 +313,9 @@ describe('thread reporter', () => {
     await r.flush();
     const replies = chat.posts().slice(2).map(blocksText);
     expect(replies).toHaveLength(4);
-    expect(replies[0]).toContain(':x: *Step 1* failed: InsufficientInstanceCapacity &lt;in ap-northeast-1a&gt;');
+    expect(replies[0]).toContain(
+      ':x: *Step 1* failed: InsufficientInstanceCapacity &lt;in ap-northeast-1a&gt;',
+    );
     expect(replies[1]).toContain(':leftwards_arrow_with_hook: Undoing');
     expect(replies[2]).toContain('Undid *Step 0*: old instance kept');
     expect(replies[3]).toContain('*Rolled back* — nothing changed: capacity');
@@ -285,13 +333,31 @@ describe('thread reporter', () => {
       scope: '*',
       generatedAt: T0,
       routers: [
-        { router: 'hub-tokyo-a', region: 'ap-northeast-1', role: 'hub', reachable: true, tunnels: [{ name: 'to-us', kind: 'ipsec', state: 'up' }] },
-        { router: 'us-east-1-a', region: 'us-east-1', role: 'spoke', reachable: false, error: 'SSH timed out', tunnels: [] },
+        {
+          router: 'hub-tokyo-a',
+          region: 'ap-northeast-1',
+          role: 'hub',
+          reachable: true,
+          tunnels: [{ name: 'to-us', kind: 'ipsec', state: 'up' }],
+        },
+        {
+          router: 'us-east-1-a',
+          region: 'us-east-1',
+          role: 'spoke',
+          reachable: false,
+          error: 'SSH timed out',
+          tunnels: [],
+        },
       ],
       regions: [],
       problems: [],
     };
-    const run: Run = { ...scaleupRun('r-status'), kind: 'status', target: '*', steps: [{ id: 'collect', title: 'Read every router', status: 'running' }] };
+    const run: Run = {
+      ...scaleupRun('r-status'),
+      kind: 'status',
+      target: '*',
+      steps: [{ id: 'collect', title: 'Read every router', status: 'running' }],
+    };
     await r.onEvent(run, ev(run, 'started'));
     await r.flush();
     expect(blocksText(chat.posts()[0])).toContain('asked for `/vpn status`');
@@ -300,7 +366,10 @@ describe('thread reporter', () => {
     await r.onEvent(run, ev(run, 'finished'));
     await r.flush();
     const [root, ...details] = chat.posts();
-    expect(details.map((d) => d.text)).toEqual([expect.stringMatching(/^us-east-1:/), expect.stringMatching(/^ap-northeast-1:/)]);
+    expect(details.map((d) => d.text)).toEqual([
+      expect.stringMatching(/^us-east-1:/),
+      expect.stringMatching(/^ap-northeast-1:/),
+    ]);
     expect(details.every((d) => d.threadTs === root?.ts)).toBe(true);
     const rootNow = blocksText(chat.updatesOf(root?.ts).at(-1));
     expect(rootNow).toContain(':red_circle: *1 problem*');

@@ -6,7 +6,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { RouterError } from '../../src/errors.js';
 import { createLogger } from '../../src/log.js';
-import { generateHostKey, generateUserKey, startVyosRouter } from '../../src/sim/vyos/start-vyos-router.js';
+import {
+  generateHostKey,
+  generateUserKey,
+  startVyosRouter,
+} from '../../src/sim/vyos/start-vyos-router.js';
 import { renderIpsecPeer } from '../../src/vyos/render-ipsec-peer.js';
 import { createRouterPool, type RouterPool } from '../../src/vyos/router-pool.js';
 
@@ -20,8 +24,16 @@ const BASE = [
 const ALICE_KEY = 'XMrlPykaxhdAAiSjhtPlvi30NVkvLQliQuKP7AI7CyI=';
 const BOB_KEY = 'h1HkYlSuHdJN6Qv4Hz4bBzjGg5WUty+U1L7DJsZy1iE=';
 const alice = (name = 'alice', key = ALICE_KEY) => [
-  { op: 'set' as const, path: ['interfaces', 'wireguard', 'wg0', 'peer', name, 'public-key'], value: key },
-  { op: 'set' as const, path: ['interfaces', 'wireguard', 'wg0', 'peer', name, 'allowed-ips'], value: '10.250.0.10/32' },
+  {
+    op: 'set' as const,
+    path: ['interfaces', 'wireguard', 'wg0', 'peer', name, 'public-key'],
+    value: key,
+  },
+  {
+    op: 'set' as const,
+    path: ['interfaces', 'wireguard', 'wg0', 'peer', name, 'allowed-ips'],
+    value: '10.250.0.10/32',
+  },
 ];
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -32,10 +44,24 @@ afterEach(async () => {
 async function world(options: { minuteMs?: number } = {}) {
   const hostKey = generateHostKey();
   const userKey = generateUserKey();
-  const sim = await startVyosRouter({ name: 'hub-tokyo-a', hostKey: hostKey.privateKey, authorizedKeys: [userKey.publicKey], baseConfig: BASE, ...options });
+  const sim = await startVyosRouter({
+    name: 'hub-tokyo-a',
+    hostKey: hostKey.privateKey,
+    authorizedKeys: [userKey.publicKey],
+    baseConfig: BASE,
+    ...options,
+  });
   cleanups.push(() => sim.close());
   const pool = createRouterPool({
-    routers: { 'hub-tokyo-a': { host: sim.host, port: sim.port, user: 'vyos', privateKey: userKey.privateKey, hostKey: hostKey.publicKey } },
+    routers: {
+      'hub-tokyo-a': {
+        host: sim.host,
+        port: sim.port,
+        user: 'vyos',
+        privateKey: userKey.privateKey,
+        hostKey: hostKey.publicKey,
+      },
+    },
     logger: createLogger({ level: 'silent' }),
     connectTimeoutMs: 5000,
     commandTimeoutMs: 5000,
@@ -45,7 +71,10 @@ async function world(options: { minuteMs?: number } = {}) {
   return { sim, pool, router: pool.router('hub-tokyo-a') };
 }
 
-const activeConfig = async (pool: RouterPool) => (await pool.router('hub-tokyo-a').runningConfig()).map((l) => `${l.op} ${l.path.join(' ')}${l.value === undefined ? '' : ` '${l.value}'`}`);
+const activeConfig = async (pool: RouterPool) =>
+  (await pool.router('hub-tokyo-a').runningConfig()).map(
+    (l) => `${l.op} ${l.path.join(' ')}${l.value === undefined ? '' : ` '${l.value}'`}`,
+  );
 
 describe('router driver against the VyOS emulator', () => {
   it('connects with the pinned key and parses every status output', async () => {
@@ -60,7 +89,11 @@ describe('router driver against the VyOS emulator', () => {
     const load = await router.loadAverage();
     expect(load.load5).toBeGreaterThanOrEqual(0);
     expect((await router.uptime()).uptimeSeconds).toBeGreaterThanOrEqual(0);
-    expect(await router.runningConfig()).toContainEqual({ op: 'set', path: ['interfaces', 'wireguard', 'wg0', 'port'], value: '51820' });
+    expect(await router.runningConfig()).toContainEqual({
+      op: 'set',
+      path: ['interfaces', 'wireguard', 'wg0', 'port'],
+      value: '51820',
+    });
   });
 
   it('applies with commit and save; a second identical apply changes nothing', async () => {
@@ -68,9 +101,15 @@ describe('router driver against the VyOS emulator', () => {
     const result = await router.applyConfig(alice());
     expect(result.committed).toBe(true);
     expect(result.changed).toBe(true);
-    expect(result.compare).toContain("set interfaces wireguard wg0 peer alice allowed-ips '10.250.0.10/32'");
-    expect(await activeConfig(pool)).toContain(`set interfaces wireguard wg0 peer alice public-key '${ALICE_KEY}'`);
-    expect(sim.router.saved.value('interfaces wireguard wg0 peer alice allowed-ips')).toBe('10.250.0.10/32');
+    expect(result.compare).toContain(
+      "set interfaces wireguard wg0 peer alice allowed-ips '10.250.0.10/32'",
+    );
+    expect(await activeConfig(pool)).toContain(
+      `set interfaces wireguard wg0 peer alice public-key '${ALICE_KEY}'`,
+    );
+    expect(sim.router.saved.value('interfaces wireguard wg0 peer alice allowed-ips')).toBe(
+      '10.250.0.10/32',
+    );
     const again = await router.applyConfig(alice());
     expect(again).toMatchObject({ committed: false, changed: false });
   });
@@ -91,12 +130,16 @@ describe('router driver against the VyOS emulator', () => {
       verify: async (r) => {
         // The change is live but not yet saved while we verify.
         sawPeer = (await r.runningConfig()).some((l) => l.path.includes('alice'));
-        expect(sim.router.saved.value('interfaces wireguard wg0 peer alice allowed-ips')).toBeUndefined();
+        expect(
+          sim.router.saved.value('interfaces wireguard wg0 peer alice allowed-ips'),
+        ).toBeUndefined();
       },
     });
     expect(sawPeer).toBe(true);
     expect(result.committed).toBe(true);
-    expect(sim.router.saved.value('interfaces wireguard wg0 peer alice allowed-ips')).toBe('10.250.0.10/32');
+    expect(sim.router.saved.value('interfaces wireguard wg0 peer alice allowed-ips')).toBe(
+      '10.250.0.10/32',
+    );
   });
 
   it('a failed verify is not confirmed, is not saved, and says the router rolls back by itself', async () => {
@@ -108,13 +151,24 @@ describe('router driver against the VyOS emulator', () => {
       })
       .catch((e: unknown) => e)) as RouterError;
     expect(err).toBeInstanceOf(RouterError);
-    expect(err.message).toMatch(/alice never shook hands.*NOT confirmed: hub-tokyo-a rolls back by itself within 3 minutes/);
-    expect(sim.router.saved.value('interfaces wireguard wg0 peer alice allowed-ips')).toBeUndefined();
+    expect(err.message).toMatch(
+      /alice never shook hands.*NOT confirmed: hub-tokyo-a rolls back by itself within 3 minutes/,
+    );
+    expect(
+      sim.router.saved.value('interfaces wireguard wg0 peer alice allowed-ips'),
+    ).toBeUndefined();
   });
 
   it('a failing set stops, exits discard, and leaves nothing committed', async () => {
     const { pool, router } = await world();
-    const lines = [...alice(), { op: 'set' as const, path: ['interfaces', 'wireguard', 'wg0', 'peeer', 'bob', 'allowed-ips'], value: '10.250.0.11/32' }];
+    const lines = [
+      ...alice(),
+      {
+        op: 'set' as const,
+        path: ['interfaces', 'wireguard', 'wg0', 'peeer', 'bob', 'allowed-ips'],
+        value: '10.250.0.11/32',
+      },
+    ];
     const err = (await router.applyConfig(lines).catch((e: unknown) => e)) as RouterError;
     expect(err).toBeInstanceOf(RouterError);
     expect(err.code).toBe('ROUTER_COMMAND');
@@ -128,7 +182,13 @@ describe('router driver against the VyOS emulator', () => {
     const { pool, router } = await world();
     // A WireGuard peer without allowed-ips fails VyOS's commit check.
     const err = (await router
-      .applyConfig([{ op: 'set', path: ['interfaces', 'wireguard', 'wg0', 'peer', 'BRANCH1', 'public-key'], value: ALICE_KEY }])
+      .applyConfig([
+        {
+          op: 'set',
+          path: ['interfaces', 'wireguard', 'wg0', 'peer', 'BRANCH1', 'public-key'],
+          value: ALICE_KEY,
+        },
+      ])
       .catch((e: unknown) => e)) as RouterError;
     expect(err).toBeInstanceOf(RouterError);
     expect(err.message).toMatch(/Commit failed/);
@@ -138,7 +198,13 @@ describe('router driver against the VyOS emulator', () => {
   it('secrets in the compare output are redacted', async () => {
     const { router } = await world();
     const result = await router.applyConfig(
-      [{ op: 'set', path: ['interfaces', 'wireguard', 'wg0', 'private-key'], value: 'aAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk=' }],
+      [
+        {
+          op: 'set',
+          path: ['interfaces', 'wireguard', 'wg0', 'private-key'],
+          value: 'aAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk=',
+        },
+      ],
       { dryRun: true },
     );
     expect(result.compare).toContain("private-key '[redacted]'");
@@ -162,9 +228,15 @@ describe('router driver against the VyOS emulator', () => {
         remoteAddress: '203.0.113.10',
         localAddress: '10.0.1.10',
         presharedKey: 'officeKey_2024.long',
-        ike: { keyExchange: 'ikev2', proposals: [{ encryption: 'aes256', hash: 'sha256', dhGroup: '14' }] },
+        ike: {
+          keyExchange: 'ikev2',
+          proposals: [{ encryption: 'aes256', hash: 'sha256', dhGroup: '14' }],
+        },
         esp: { proposals: [{ encryption: 'aes256', hash: 'sha256' }] },
-        routing: { kind: 'policy', tunnels: [{ localPrefix: '10.0.0.0/16', remotePrefix: '192.168.0.0/16' }] },
+        routing: {
+          kind: 'policy',
+          tunnels: [{ localPrefix: '10.0.0.0/16', remotePrefix: '192.168.0.0/16' }],
+        },
       }),
     );
     const reset: string[] = [];
@@ -175,7 +247,11 @@ describe('router driver against the VyOS emulator', () => {
 
   it('commands from two runbooks at once are serialised on one session', async () => {
     const { router } = await world();
-    const [a, b, c] = await Promise.all([router.applyConfig(alice('alice')), router.wireguard(), router.applyConfig(alice('bob', BOB_KEY))]);
+    const [a, b, c] = await Promise.all([
+      router.applyConfig(alice('alice')),
+      router.wireguard(),
+      router.applyConfig(alice('bob', BOB_KEY)),
+    ]);
     expect(a.committed).toBe(true);
     expect(b.interface).toBe('wg0');
     expect(c.committed).toBe(true);

@@ -73,7 +73,9 @@ describe('router session failures', () => {
     const err = await openRouterSession(base(tiny)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RouterError);
     expect((err as RouterError).code).toBe('TIMEOUT');
-    expect((err as RouterError).message).toMatch(/hub-tokyo-a did not show a prompt within 400 ms: waited for the op-mode prompt .* last output: "Welcome to VyOS"/);
+    expect((err as RouterError).message).toMatch(
+      /hub-tokyo-a did not show a prompt within 400 ms: waited for the op-mode prompt .* last output: "Welcome to VyOS"/,
+    );
   });
 
   it('a command whose prompt never comes back times out and the secret in it stays hidden', async () => {
@@ -89,15 +91,28 @@ describe('router session failures', () => {
     });
     // A roomier deadline than the silent-router test: the setup commands must not be the ones
     // that time out on a loaded machine; only the unanswered `set` line may.
-    const pool = createRouterPool({ routers: { 'hub-tokyo-a': base(tiny) }, logger: createLogger({ level: 'silent' }), connectTimeoutMs: 5000, commandTimeoutMs: 1500 });
+    const pool = createRouterPool({
+      routers: { 'hub-tokyo-a': base(tiny) },
+      logger: createLogger({ level: 'silent' }),
+      connectTimeoutMs: 5000,
+      commandTimeoutMs: 1500,
+    });
     closers.push(() => pool.closeAll());
     const err = await pool
       .router('hub-tokyo-a')
-      .applyConfig([{ op: 'set', path: ['vpn', 'ipsec', 'authentication', 'psk', 'X', 'secret'], value: 'TopSecret_123456' }])
+      .applyConfig([
+        {
+          op: 'set',
+          path: ['vpn', 'ipsec', 'authentication', 'psk', 'X', 'secret'],
+          value: 'TopSecret_123456',
+        },
+      ])
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RouterError);
     expect((err as RouterError).code).toBe('TIMEOUT');
-    expect((err as RouterError).message).toContain("waited for the prompt after `set vpn ipsec authentication psk X secret '[redacted]'`");
+    expect((err as RouterError).message).toContain(
+      "waited for the prompt after `set vpn ipsec authentication psk X secret '[redacted]'`",
+    );
     expect((err as RouterError).forHumans).not.toContain('TopSecret_123456');
     expect((err as RouterError).forHumans).toContain('[redacted]');
   });
@@ -109,7 +124,9 @@ describe('router session failures', () => {
     expect(err).toBeInstanceOf(RouterError);
     const e = err as RouterError;
     expect(e.code).toBe('HOST_KEY');
-    expect(e.message).toMatch(/presented host key SHA256:[A-Za-z0-9+/]{43}, which is not the pinned key: it CHANGED/);
+    expect(e.message).toMatch(
+      /presented host key SHA256:[A-Za-z0-9+/]{43}, which is not the pinned key: it CHANGED/,
+    );
     expect(e.hint).toBe(
       `pin it: set routers.hub-tokyo-a.ssh.hostKey to '${tiny.hostKeyLine}' after checking it out of band (ssh-keyscan -t ed25519 -p ${tiny.port} 127.0.0.1)`,
     );
@@ -128,14 +145,23 @@ describe('router session failures', () => {
     const port = tiny.port;
     await tiny.close();
     closers.pop();
-    const err = (await openRouterSession({ ...base(tiny), port }).catch((e: unknown) => e)) as RouterError;
+    const err = (await openRouterSession({ ...base(tiny), port }).catch(
+      (e: unknown) => e,
+    )) as RouterError;
     expect(err).toBeInstanceOf(RouterError);
     expect(err.code).toBe('ROUTER_UNREACHABLE');
     expect(err.message).toContain(`127.0.0.1:${port}`);
   });
 
   it('the pool names the known routers for an unknown one', () => {
-    const pool = createRouterPool({ routers: { 'hub-tokyo-a': { host: '127.0.0.1', port: 1, user: 'v', privateKey: '', hostKey: '' } }, logger: createLogger({ level: 'silent' }), connectTimeoutMs: 100, commandTimeoutMs: 100 });
+    const pool = createRouterPool({
+      routers: {
+        'hub-tokyo-a': { host: '127.0.0.1', port: 1, user: 'v', privateKey: '', hostKey: '' },
+      },
+      logger: createLogger({ level: 'silent' }),
+      connectTimeoutMs: 100,
+      commandTimeoutMs: 100,
+    });
     expect(() => pool.router('hub-osaka')).toThrow(/no router named "hub-osaka"/);
     try {
       pool.router('hub-osaka');

@@ -9,7 +9,13 @@ describe('/router status and /router history', () => {
   let world: World;
   let runtime: Runtime;
   let stack: WorldRuntime | undefined;
-  const ask = (command: string, text: string, user = 'U0ALICE') => handleSlashCommand(runtime.slash, { command, text, user, origin: { kind: 'cli', channel: 'cli' } });
+  const ask = (command: string, text: string, user = 'U0ALICE') =>
+    handleSlashCommand(runtime.slash, {
+      command,
+      text,
+      user,
+      origin: { kind: 'cli', channel: 'cli' },
+    });
 
   beforeAll(async () => {
     stack = await startWorldRuntime('router-status');
@@ -20,7 +26,11 @@ describe('/router status and /router history', () => {
   });
 
   it('shows the instance, type, load, Elastic IP holder, routes and the run holding the router', async () => {
-    await runtime.engine.locks.acquire('hub-tokyo-a', { runId: 'r-busy01', kind: 'scaleup', requester: 'U0BOB', since: Date.now() }, 60_000);
+    await runtime.engine.locks.acquire(
+      'hub-tokyo-a',
+      { runId: 'r-busy01', kind: 'scaleup', requester: 'U0BOB', since: Date.now() },
+      60_000,
+    );
     try {
       const reply = await ask('/router', 'status hub-tokyo-a');
       if (reply.kind !== 'run') throw new Error(`expected a run, got ${JSON.stringify(reply)}`);
@@ -53,7 +63,9 @@ describe('/router status and /router history', () => {
   it('refuses an unknown router with the list of known ones, and starts nothing', async () => {
     const reply = await ask('/router', 'status hub-mars');
     expect(reply).toMatchObject({ kind: 'reply', failed: true });
-    expect(reply.kind === 'reply' && reply.message.text).toContain('there is no router named hub-mars');
+    expect(reply.kind === 'reply' && reply.message.text).toContain(
+      'there is no router named hub-mars',
+    );
   });
 
   it('lists recent changing runs in /router history (who asked, outcome), not the reads', async () => {

@@ -1,8 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { OwnershipLostError } from '../../src/runbook/engine-core.js';
-import { approvalBy, createWorld, submitInput, toyRunbook, waitForStatus, type Hang, type ToyStepSpec } from './runbook-harness.js';
+import {
+  approvalBy,
+  createWorld,
+  submitInput,
+  toyRunbook,
+  waitForStatus,
+  type Hang,
+  type ToyStepSpec,
+} from './runbook-harness.js';
 
-const steps: ToyStepSpec[] = [{ id: 'facts', phase: 'plan' }, { id: 'a' }, { id: 'b' }, { id: 'c' }];
+const steps: ToyStepSpec[] = [
+  { id: 'facts', phase: 'plan' },
+  { id: 'a' },
+  { id: 'b' },
+  { id: 'c' },
+];
 
 interface Case {
   stepId: string;
@@ -12,7 +25,8 @@ interface Case {
 
 const cases: Case[] = [];
 for (const stepId of ['facts', 'a', 'b', 'c']) {
-  for (const when of ['before-action', 'after-action'] as const) cases.push({ stepId, when, approval: false });
+  for (const when of ['before-action', 'after-action'] as const)
+    cases.push({ stepId, when, approval: false });
 }
 // The exec job of an approved run resumes the same way.
 cases.push({ stepId: 'b', when: 'after-action', approval: true });
@@ -24,56 +38,68 @@ cases.push({ stepId: 'b', when: 'after-action', approval: true });
  * the dead worker's processor wakes up, as a paused VM would, and must not act or save.
  */
 describe('runbook engine: crash and resume', () => {
-  it.concurrent.each(cases)('a worker dies $when in step $stepId (approval: $approval): the run completes, every action once', async ({ stepId, when, approval }) => {
-    const world = createWorld();
-    try {
-      let reached!: () => void;
-      let release!: () => void;
-      const hangReached = new Promise<void>((resolve) => (reached = resolve));
-      const hang: Hang = { stepId, when, reached, release: new Promise<void>((resolve) => (release = resolve)) };
-      const staleWork: Array<Promise<void>> = [];
+  it.concurrent.each(cases)(
+    'a worker dies $when in step $stepId (approval: $approval): the run completes, every action once',
+    async ({ stepId, when, approval }) => {
+      const world = createWorld();
+      try {
+        let reached!: () => void;
+        let release!: () => void;
+        const hangReached = new Promise<void>((resolve) => (reached = resolve));
+        const hang: Hang = {
+          stepId,
+          when,
+          reached,
+          release: new Promise<void>((resolve) => (release = resolve)),
+        };
+        const staleWork: Array<Promise<void>> = [];
 
-      const engineA = world.engine(toyRunbook(steps), { deps: { hang } });
-      const workerA = world.startWorker(engineA, {
-        processor: (_runId, process) => {
-          const work = process();
-          staleWork.push(work);
-          return work;
-        },
-      });
-      const { id } = await engineA.submit(submitInput(approval ? { approval: approvalBy(['U2']) } : {}));
-      if (approval) {
-        await waitForStatus(engineA, id, ['awaiting-approval']);
-        expect((await engineA.decide(id, 'U2', 'approve')).ok).toBe(true);
+        const engineA = world.engine(toyRunbook(steps), { deps: { hang } });
+        const workerA = world.startWorker(engineA, {
+          processor: (_runId, process) => {
+            const work = process();
+            staleWork.push(work);
+            return work;
+          },
+        });
+        const { id } = await engineA.submit(
+          submitInput(approval ? { approval: approvalBy(['U2']) } : {}),
+        );
+        if (approval) {
+          await waitForStatus(engineA, id, ['awaiting-approval']);
+          expect((await engineA.decide(id, 'U2', 'approve')).ok).toBe(true);
+        }
+        await hangReached;
+        await workerA.close(true);
+
+        const engineB = world.engine(toyRunbook(steps));
+        world.startWorker(engineB);
+        const run = await waitForStatus(engineB, id, ['succeeded', 'failed', 'rolled-back']);
+        expect(run.status).toBe('succeeded');
+        expect(run.steps.map((s) => s.status)).toEqual(['done', 'done', 'done', 'done']);
+        expect(await world.counts()).toEqual({ a: 1, b: 1, c: 1 });
+
+        // The stale worker wakes up: it is refused (fenced save or ownership check), acts on nothing.
+        release();
+        const settled = await Promise.allSettled(staleWork);
+        const stale = settled.find((s) => s.status === 'rejected');
+        expect(stale && stale.status === 'rejected' ? stale.reason : undefined).toBeInstanceOf(
+          OwnershipLostError,
+        );
+        expect(await world.counts()).toEqual({ a: 1, b: 1, c: 1 });
+        const after = await engineB.get(id);
+        expect(after?.status).toBe('succeeded');
+        expect(after?.updatedAt).toBe(run.updatedAt);
+        const types = (await engineB.store.readEvents(id)).map((e) => e.event.type);
+        expect(types.filter((t) => t === 'finished')).toHaveLength(1);
+        // The resumed worker says where it picked up (plan-phase crashes start execution fresh).
+        if (stepId !== 'facts') expect(types.filter((t) => t === 'started')).toHaveLength(2);
+        expect(await engineB.whoHolds('hub-tokyo-a')).toBeUndefined();
+      } finally {
+        await world.cleanup();
       }
-      await hangReached;
-      await workerA.close(true);
-
-      const engineB = world.engine(toyRunbook(steps));
-      world.startWorker(engineB);
-      const run = await waitForStatus(engineB, id, ['succeeded', 'failed', 'rolled-back']);
-      expect(run.status).toBe('succeeded');
-      expect(run.steps.map((s) => s.status)).toEqual(['done', 'done', 'done', 'done']);
-      expect(await world.counts()).toEqual({ a: 1, b: 1, c: 1 });
-
-      // The stale worker wakes up: it is refused (fenced save or ownership check), acts on nothing.
-      release();
-      const settled = await Promise.allSettled(staleWork);
-      const stale = settled.find((s) => s.status === 'rejected');
-      expect(stale && stale.status === 'rejected' ? stale.reason : undefined).toBeInstanceOf(OwnershipLostError);
-      expect(await world.counts()).toEqual({ a: 1, b: 1, c: 1 });
-      const after = await engineB.get(id);
-      expect(after?.status).toBe('succeeded');
-      expect(after?.updatedAt).toBe(run.updatedAt);
-      const types = (await engineB.store.readEvents(id)).map((e) => e.event.type);
-      expect(types.filter((t) => t === 'finished')).toHaveLength(1);
-      // The resumed worker says where it picked up (plan-phase crashes start execution fresh).
-      if (stepId !== 'facts') expect(types.filter((t) => t === 'started')).toHaveLength(2);
-      expect(await engineB.whoHolds('hub-tokyo-a')).toBeUndefined();
-    } finally {
-      await world.cleanup();
-    }
-  });
+    },
+  );
 });
 
 describe('runbook engine: crash while undoing', () => {
@@ -83,7 +109,12 @@ describe('runbook engine: crash while undoing', () => {
       let reached!: () => void;
       let release!: () => void;
       const hangReached = new Promise<void>((resolve) => (reached = resolve));
-      const hang: Hang = { stepId: 'b', when: 'after-undo', reached, release: new Promise<void>((resolve) => (release = resolve)) };
+      const hang: Hang = {
+        stepId: 'b',
+        when: 'after-undo',
+        reached,
+        release: new Promise<void>((resolve) => (release = resolve)),
+      };
       const staleWork: Array<Promise<void>> = [];
       const undoSteps: ToyStepSpec[] = [{ id: 'a' }, { id: 'b' }, { id: 'c' }];
       const engineA = world.engine(toyRunbook(undoSteps), { deps: { hang, failAt: 'c' } });
@@ -108,7 +139,9 @@ describe('runbook engine: crash while undoing', () => {
 
       release();
       const settled = await Promise.allSettled(staleWork);
-      expect(settled.some((s) => s.status === 'rejected' && s.reason instanceof OwnershipLostError)).toBe(true);
+      expect(
+        settled.some((s) => s.status === 'rejected' && s.reason instanceof OwnershipLostError),
+      ).toBe(true);
       expect(await world.counts()).toEqual({ a: 1, b: 1, 'undo:a': 1, 'undo:b': 1 });
     } finally {
       await world.cleanup();

@@ -1,7 +1,20 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { approvalBy, createWorld, RecordingObserver, submitInput, toyRunbook, waitForStatus, type World } from './runbook-harness.js';
+import {
+  approvalBy,
+  createWorld,
+  RecordingObserver,
+  submitInput,
+  toyRunbook,
+  waitForStatus,
+  type World,
+} from './runbook-harness.js';
 
-const steps = [{ id: 'facts', phase: 'plan' as const }, { id: 'launch' }, { id: 'move-eip' }, { id: 'repoint' }];
+const steps = [
+  { id: 'facts', phase: 'plan' as const },
+  { id: 'launch' },
+  { id: 'move-eip' },
+  { id: 'repoint' },
+];
 
 let world: World;
 afterEach(async () => {
@@ -30,8 +43,18 @@ describe('runbook engine: runs without approval', () => {
 
     const types = (await engine.store.readEvents(run.id)).map((e) => e.event.type);
     expect(types).toEqual([
-      'created', 'step-started', 'step-finished', 'planned', 'started',
-      'step-started', 'step-finished', 'step-started', 'step-finished', 'step-started', 'step-finished', 'finished',
+      'created',
+      'step-started',
+      'step-finished',
+      'planned',
+      'started',
+      'step-started',
+      'step-finished',
+      'step-started',
+      'step-finished',
+      'step-started',
+      'step-finished',
+      'finished',
     ]);
     expect(observer.events.map((e) => e.type)).toEqual(types);
     // The lease is released once the run is over.
@@ -50,7 +73,12 @@ describe('runbook engine: runs without approval', () => {
     const run = await waitForStatus(engine, id, ['succeeded', 'failed']);
     expect(run.status).toBe('succeeded');
     expect(run.outcome).toMatch(/^Dry run: nothing was changed/);
-    expect(run.steps.map((s) => s.detail)).toEqual(['facts looked', 'launch would act', 'move-eip would act', 'repoint would act']);
+    expect(run.steps.map((s) => s.detail)).toEqual([
+      'facts looked',
+      'launch would act',
+      'move-eip would act',
+      'repoint would act',
+    ]);
     expect(await world.counts()).toEqual({});
   });
 
@@ -61,8 +89,12 @@ describe('runbook engine: runs without approval', () => {
     const b = await engine.submit(submitInput({ target: 'hub-tokyo-b' }));
     const c = await engine.submit(submitInput({ target: 'hub-tokyo-a' }));
     // Same-millisecond creations have no defined order, so compare as sets where needed.
-    expect(new Set((await engine.store.list({ limit: 10 })).map((r) => r.id))).toEqual(new Set([a.id, b.id, c.id]));
-    expect(new Set((await engine.store.list({ target: 'hub-tokyo-a', limit: 10 })).map((r) => r.id))).toEqual(new Set([a.id, c.id]));
+    expect(new Set((await engine.store.list({ limit: 10 })).map((r) => r.id))).toEqual(
+      new Set([a.id, b.id, c.id]),
+    );
+    expect(
+      new Set((await engine.store.list({ target: 'hub-tokyo-a', limit: 10 })).map((r) => r.id)),
+    ).toEqual(new Set([a.id, c.id]));
     expect(await engine.store.list({ kind: 'failover', limit: 10 })).toEqual([]);
     expect(await engine.store.list({ limit: 2 })).toHaveLength(2);
   });
@@ -88,7 +120,9 @@ describe('runbook engine: the approval gate', () => {
     expect(await world.counts()).toEqual({ launch: 1, 'move-eip': 1, repoint: 1 });
     const late = await engine.decide(id, 'U3', 'approve');
     expect(late.ok).toBe(false);
-    expect(late.message).toMatch(new RegExp(`^run ${id} was already approved by <@U2> at \\d\\d:\\d\\d UTC$`));
+    expect(late.message).toMatch(
+      new RegExp(`^run ${id} was already approved by <@U2> at \\d\\d:\\d\\d UTC$`),
+    );
   });
 
   it('a reject ends the run with nothing changed', async () => {
@@ -102,7 +136,9 @@ describe('runbook engine: the approval gate', () => {
     expect(result).toMatchObject({ ok: true, run: { status: 'rejected' } });
     expect(result.run.outcome).toMatch(/^Rejected by <@U2> at .* Nothing was changed\.$/);
     expect(observer.events.map((e) => e.type).slice(-2)).toEqual(['rejected', 'finished']);
-    expect((await engine.decide(id, 'U2', 'approve')).message).toMatch(/was already rejected by <@U2>/);
+    expect((await engine.decide(id, 'U2', 'approve')).message).toMatch(
+      /was already rejected by <@U2>/,
+    );
     expect(await world.counts()).toEqual({});
   });
 
@@ -110,13 +146,24 @@ describe('runbook engine: the approval gate', () => {
     world = createWorld();
     const engine = world.engine(toyRunbook(steps));
     world.startWorker(engine);
-    const { id } = await engine.submit(submitInput({ requester: 'U1', approval: { ...approvalBy(['U1', 'U2']), approversLabel: 'network-oncall' } }));
+    const { id } = await engine.submit(
+      submitInput({
+        requester: 'U1',
+        approval: { ...approvalBy(['U1', 'U2']), approversLabel: 'network-oncall' },
+      }),
+    );
     await waitForStatus(engine, id, ['awaiting-approval']);
 
     const self = await engine.decide(id, 'U1', 'approve');
-    expect(self).toMatchObject({ ok: false, message: `you asked for run ${id}; another approver must approve it` });
+    expect(self).toMatchObject({
+      ok: false,
+      message: `you asked for run ${id}; another approver must approve it`,
+    });
     const stranger = await engine.decide(id, 'U9', 'approve');
-    expect(stranger).toMatchObject({ ok: false, message: `you are not an approver of run ${id}; only members of network-oncall (<@U1> and <@U2>) may approve scaleup runs` });
+    expect(stranger).toMatchObject({
+      ok: false,
+      message: `you are not an approver of run ${id}; only members of network-oncall (<@U1> and <@U2>) may approve scaleup runs`,
+    });
     expect((await engine.get(id))?.status).toBe('awaiting-approval');
     expect((await engine.get(id))?.decisions).toEqual([]);
   });
@@ -127,13 +174,17 @@ describe('runbook engine: the approval gate', () => {
     const observer = new RecordingObserver();
     const engine = world.engine(toyRunbook(steps), { clock: () => now, observers: [observer] });
     world.startWorker(engine);
-    const { id } = await engine.submit(submitInput({ approval: approvalBy(['U2'], 1, 30 * 60_000) }));
+    const { id } = await engine.submit(
+      submitInput({ approval: approvalBy(['U2'], 1, 30 * 60_000) }),
+    );
     await waitForStatus(engine, id, ['awaiting-approval']);
     now += 31 * 60_000;
 
     const result = await engine.decide(id, 'U2', 'approve');
     expect(result.ok).toBe(false);
-    expect(result.message).toBe(`run ${id} expired at 14:05 UTC (30 min); ask again with \`/router scaleup hub-tokyo-a --type c5.xlarge\``);
+    expect(result.message).toBe(
+      `run ${id} expired at 14:05 UTC (30 min); ask again with \`/router scaleup hub-tokyo-a --type c5.xlarge\``,
+    );
     expect(result.run.status).toBe('expired');
     expect(observer.events.map((e) => e.type).slice(-2)).toEqual(['expired', 'finished']);
     expect(await world.counts()).toEqual({});
@@ -143,8 +194,12 @@ describe('runbook engine: the approval gate', () => {
     world = createWorld();
     const engine = world.engine(toyRunbook(steps));
     world.startWorker(engine);
-    const waiting = await engine.submit(submitInput({ target: 'r1', approval: approvalBy(['U2']) }));
-    const decided = await engine.submit(submitInput({ target: 'r2', approval: approvalBy(['U2']) }));
+    const waiting = await engine.submit(
+      submitInput({ target: 'r1', approval: approvalBy(['U2']) }),
+    );
+    const decided = await engine.submit(
+      submitInput({ target: 'r2', approval: approvalBy(['U2']) }),
+    );
     await waitForStatus(engine, waiting.id, ['awaiting-approval']);
     await waitForStatus(engine, decided.id, ['awaiting-approval']);
     await engine.decide(decided.id, 'U2', 'reject');
@@ -157,13 +212,23 @@ describe('runbook engine: the approval gate', () => {
     world = createWorld();
     const engine = world.engine(toyRunbook(steps));
     world.startWorker(engine);
-    const a = await engine.submit(submitInput({ target: 'r1', approval: approvalBy(['U2', 'U3']) }));
-    const b = await engine.submit(submitInput({ target: 'r2', approval: approvalBy(['U2', 'U3']) }));
+    const a = await engine.submit(
+      submitInput({ target: 'r1', approval: approvalBy(['U2', 'U3']) }),
+    );
+    const b = await engine.submit(
+      submitInput({ target: 'r2', approval: approvalBy(['U2', 'U3']) }),
+    );
     await waitForStatus(engine, a.id, ['awaiting-approval']);
     await waitForStatus(engine, b.id, ['awaiting-approval']);
 
-    const doubleClick = await Promise.all([engine.decide(a.id, 'U2', 'approve'), engine.decide(a.id, 'U2', 'approve')]);
-    const twoApprovers = await Promise.all([engine.decide(b.id, 'U2', 'approve'), engine.decide(b.id, 'U3', 'approve')]);
+    const doubleClick = await Promise.all([
+      engine.decide(a.id, 'U2', 'approve'),
+      engine.decide(a.id, 'U2', 'approve'),
+    ]);
+    const twoApprovers = await Promise.all([
+      engine.decide(b.id, 'U2', 'approve'),
+      engine.decide(b.id, 'U3', 'approve'),
+    ]);
     expect(doubleClick.filter((r) => r.ok)).toHaveLength(1);
     expect(twoApprovers.filter((r) => r.ok)).toHaveLength(1);
 
@@ -183,14 +248,20 @@ describe('runbook engine: the approval gate', () => {
     world = createWorld();
     const engine = world.engine(toyRunbook(steps));
     world.startWorker(engine);
-    const { id } = await engine.submit(submitInput({ approval: approvalBy(['U2', 'U3', 'U4'], 3) }));
+    const { id } = await engine.submit(
+      submitInput({ approval: approvalBy(['U2', 'U3', 'U4'], 3) }),
+    );
     await waitForStatus(engine, id, ['awaiting-approval']);
 
-    expect((await engine.decide(id, 'U2', 'approve')).message).toBe(`your approval of ${id} is recorded (1/3); 2 more approvers needed`);
+    expect((await engine.decide(id, 'U2', 'approve')).message).toBe(
+      `your approval of ${id} is recorded (1/3); 2 more approvers needed`,
+    );
     const again = await engine.decide(id, 'U2', 'approve');
     expect(again.ok).toBe(false);
     expect(again.message).toMatch(/^you already approved run .* another approver is needed$/);
-    expect((await engine.decide(id, 'U3', 'approve')).message).toContain('(2/3); 1 more approver needed');
+    expect((await engine.decide(id, 'U3', 'approve')).message).toContain(
+      '(2/3); 1 more approver needed',
+    );
     expect((await engine.get(id))?.status).toBe('awaiting-approval');
     expect(await world.counts()).toEqual({});
     expect((await engine.decide(id, 'U4', 'approve')).ok).toBe(true);
@@ -201,7 +272,9 @@ describe('runbook engine: the approval gate', () => {
   it('refuses a policy that can never be satisfied, at submit time', async () => {
     world = createWorld();
     const engine = world.engine(toyRunbook(steps));
-    await expect(engine.submit(submitInput({ requester: 'U1', approval: approvalBy(['U1', 'U2'], 2) }))).rejects.toThrow(
+    await expect(
+      engine.submit(submitInput({ requester: 'U1', approval: approvalBy(['U1', 'U2'], 2) })),
+    ).rejects.toThrow(
       /needs 2 distinct approvers but only 1 person other than the requester may approve it/,
     );
   });
@@ -212,10 +285,14 @@ describe('runbook engine: the approval gate', () => {
     world.startWorker(engine);
     const { id } = await engine.submit(submitInput({ approval: approvalBy(['U2']) }));
     await waitForStatus(engine, id, ['awaiting-approval']);
-    expect((await engine.cancel(id, 'U9')).message).toBe(`only the requester <@U1> or an approver may cancel run ${id}`);
+    expect((await engine.cancel(id, 'U9')).message).toBe(
+      `only the requester <@U1> or an approver may cancel run ${id}`,
+    );
     const cancelled = await engine.cancel(id, 'U1');
     expect(cancelled).toMatchObject({ ok: true, run: { status: 'cancelled' } });
-    expect((await engine.decide(id, 'U2', 'approve')).message).toMatch(/was cancelled; ask again with/);
+    expect((await engine.decide(id, 'U2', 'approve')).message).toMatch(
+      /was cancelled; ask again with/,
+    );
     expect((await engine.cancel(id, 'U1')).ok).toBe(false);
   });
 });

@@ -11,7 +11,14 @@ import { createRunJobProcessor, recordGaveUp } from '../../src/queue/run-job-pro
 import { startWorker } from '../../src/queue/start-worker.js';
 import { createEngine, type Engine, type SubmitInput } from '../../src/runbook/engine.js';
 import type { RunObserver } from '../../src/runbook/observer.js';
-import type { Run, RunEvent, Runbook, Step, StepContext, StepOutcome } from '../../src/runbook/types.js';
+import type {
+  Run,
+  RunEvent,
+  Runbook,
+  Step,
+  StepContext,
+  StepOutcome,
+} from '../../src/runbook/types.js';
 import { dropPrefix, testRedis, uniquePrefix } from '../helpers/redis.js';
 
 export const silentLog = createLogger({ level: 'silent' });
@@ -88,7 +95,12 @@ export function toyStep(spec: ToyStepSpec): Step<ToyDeps> {
             const d = ctx.deps;
             if (d.undoFailAt === spec.id) throw new Error(`undo of ${spec.id} broke on purpose`);
             if (await d.redis.sismember(worldKey(d), spec.id)) {
-              await d.redis.multi().srem(worldKey(d), spec.id).hincrby(countKey(d), `undo:${spec.id}`, 1).rpush(undoOrderKey(d), spec.id).exec();
+              await d.redis
+                .multi()
+                .srem(worldKey(d), spec.id)
+                .hincrby(countKey(d), `undo:${spec.id}`, 1)
+                .rpush(undoOrderKey(d), spec.id)
+                .exec();
             }
             if (d.hang?.stepId === spec.id && d.hang.when === 'after-undo') {
               d.hang.reached();
@@ -99,12 +111,18 @@ export function toyStep(spec: ToyStepSpec): Step<ToyDeps> {
   };
 }
 
-export function toyRunbook(steps: ToyStepSpec[], options: { lockTarget?: boolean } = {}): Runbook<ToyDeps> {
+export function toyRunbook(
+  steps: ToyStepSpec[],
+  options: { lockTarget?: boolean } = {},
+): Runbook<ToyDeps> {
   return {
     kind: 'scaleup',
     steps: steps.map(toyStep),
     ...(options.lockTarget === false ? {} : { lockTarget: (run: Readonly<Run>) => run.target }),
-    describePlan: (run) => run.steps.filter((s) => s.result !== undefined).map((s) => `${s.id}: ${JSON.stringify(s.result)}`),
+    describePlan: (run) =>
+      run.steps
+        .filter((s) => s.result !== undefined)
+        .map((s) => `${s.id}: ${JSON.stringify(s.result)}`),
     summarize: (run) => `toy ${run.kind} on ${run.target} done`,
   };
 }
@@ -125,8 +143,19 @@ export interface World {
   /** The toy world's action counts: step id → times acted, `undo:<id>` → times undone. */
   counts(): Promise<Record<string, number>>;
   undoOrder(): Promise<string[]>;
-  engine(runbook: Runbook<ToyDeps>, options?: { deps?: Partial<ToyDeps>; observers?: RunObserver[]; clock?: () => number; observerTimeoutMs?: number }): Engine;
-  startWorker(engine: Engine, options?: { processor?: (runId: string, process: () => Promise<void>) => Promise<void> }): Worker;
+  engine(
+    runbook: Runbook<ToyDeps>,
+    options?: {
+      deps?: Partial<ToyDeps>;
+      observers?: RunObserver[];
+      clock?: () => number;
+      observerTimeoutMs?: number;
+    },
+  ): Engine;
+  startWorker(
+    engine: Engine,
+    options?: { processor?: (runId: string, process: () => Promise<void>) => Promise<void> },
+  ): Worker;
   cleanup(): Promise<void>;
 }
 
@@ -135,7 +164,11 @@ export const LOCK_MS = 800;
 export function createWorld(): World {
   const prefix = uniquePrefix('rb');
   const redis = testRedis();
-  const queue = createRunQueue({ connection: redis, prefix, jobOptions: { backoff: { type: 'fixed', delay: 50 } } });
+  const queue = createRunQueue({
+    connection: redis,
+    prefix,
+    jobOptions: { backoff: { type: 'fixed', delay: 50 } },
+  });
   const engines: Engine[] = [];
   const workers: Worker[] = [];
   const world: World = {
@@ -172,7 +205,9 @@ export function createWorld(): World {
         connection,
         prefix,
         concurrency: 2,
-        processor: options.processor ? (job, token) => options.processor!(job.data.runId, () => inner(job, token)) : inner,
+        processor: options.processor
+          ? (job, token) => options.processor!(job.data.runId, () => inner(job, token))
+          : inner,
         lockDurationMs: LOCK_MS,
         stalledIntervalMs: 300,
         maxStalledCount: 5,
@@ -206,7 +241,11 @@ export function submitInput(overrides: Partial<SubmitInput> = {}): SubmitInput {
   };
 }
 
-export const approvalBy = (approvers: string[], distinctApprovers = 1, expiresInMs = 30 * 60_000) => ({
+export const approvalBy = (
+  approvers: string[],
+  distinctApprovers = 1,
+  expiresInMs = 30 * 60_000,
+) => ({
   approvers,
   distinctApprovers,
   allowSelfApproval: false,
@@ -214,7 +253,11 @@ export const approvalBy = (approvers: string[], distinctApprovers = 1, expiresIn
 });
 
 /** Polls until `check` returns a value, with a generous deadline: a verdict never rests on timing. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, deadlineMs = 20_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | false>,
+  deadlineMs = 20_000,
+): Promise<T> {
   const until = Date.now() + deadlineMs;
   for (;;) {
     const value = await check();
@@ -224,7 +267,11 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
   }
 }
 
-export async function waitForStatus(engine: Engine, runId: string, statuses: Run['status'][]): Promise<Run> {
+export async function waitForStatus(
+  engine: Engine,
+  runId: string,
+  statuses: Run['status'][],
+): Promise<Run> {
   return waitFor(`run ${runId} to reach ${statuses.join('/')}`, async () => {
     const run = await engine.get(runId);
     return run && statuses.includes(run.status) ? run : undefined;

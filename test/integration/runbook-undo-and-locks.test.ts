@@ -1,6 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Run, RunEvent, Step } from '../../src/runbook/types.js';
-import { createWorld, RecordingObserver, submitInput, toyRunbook, toyStep, waitFor, waitForStatus, type ToyDeps, type World } from './runbook-harness.js';
+import {
+  createWorld,
+  RecordingObserver,
+  submitInput,
+  toyRunbook,
+  toyStep,
+  waitFor,
+  waitForStatus,
+  type ToyDeps,
+  type World,
+} from './runbook-harness.js';
 
 let world: World;
 afterEach(async () => {
@@ -11,25 +21,49 @@ describe('runbook engine: a step fails', () => {
   it('undoes the completed steps in reverse and ends rolled-back', async () => {
     world = createWorld();
     const observer = new RecordingObserver();
-    const engine = world.engine(toyRunbook([{ id: 'facts', phase: 'plan' }, { id: 'a' }, { id: 'b' }, { id: 'c' }, { id: 'd' }]), {
-      deps: { failAt: 'd' },
-      observers: [observer],
-    });
+    const engine = world.engine(
+      toyRunbook([
+        { id: 'facts', phase: 'plan' },
+        { id: 'a' },
+        { id: 'b' },
+        { id: 'c' },
+        { id: 'd' },
+      ]),
+      {
+        deps: { failAt: 'd' },
+        observers: [observer],
+      },
+    );
     world.startWorker(engine);
     const { id } = await engine.submit(submitInput());
     const run = await waitForStatus(engine, id, ['rolled-back', 'failed', 'succeeded']);
 
     expect(run.status).toBe('rolled-back');
     expect(await world.undoOrder()).toEqual(['c', 'b', 'a']);
-    expect(await world.counts()).toEqual({ a: 1, b: 1, c: 1, 'undo:a': 1, 'undo:b': 1, 'undo:c': 1 });
-    expect(run.steps.map((s) => s.status)).toEqual(['done', 'undone', 'undone', 'undone', 'failed']);
+    expect(await world.counts()).toEqual({
+      a: 1,
+      b: 1,
+      c: 1,
+      'undo:a': 1,
+      'undo:b': 1,
+      'undo:c': 1,
+    });
+    expect(run.steps.map((s) => s.status)).toEqual([
+      'done',
+      'undone',
+      'undone',
+      'undone',
+      'failed',
+    ]);
     expect(run.steps[4]?.error).toBe('d broke on purpose');
     expect(run.outcome).toBe(
       'Step "toy d" failed: d broke on purpose. Undid "toy c", "toy b" and "toy a". Everything this run changed was undone; hub-tokyo-a is as it was before. ' +
         'Fix the cause, then ask again with `/router scaleup hub-tokyo-a --type c5.xlarge`.',
     );
     // The failed step is cleaned up first (it may have acted before failing), then the others in reverse.
-    expect(observer.events.map((e) => `${e.type}${e.stepId ? `:${e.stepId}` : ''}`).slice(-10)).toEqual([
+    expect(
+      observer.events.map((e) => `${e.type}${e.stepId ? `:${e.stepId}` : ''}`).slice(-10),
+    ).toEqual([
       'step-failed:d',
       'undo-started:d',
       'step-undone:d',
@@ -46,7 +80,9 @@ describe('runbook engine: a step fails', () => {
 
   it('undoes the failed step too, since it may have acted before failing', async () => {
     world = createWorld();
-    const engine = world.engine(toyRunbook([{ id: 'a' }, { id: 'b' }, { id: 'c' }]), { deps: { failAfterActionAt: 'b' } });
+    const engine = world.engine(toyRunbook([{ id: 'a' }, { id: 'b' }, { id: 'c' }]), {
+      deps: { failAfterActionAt: 'b' },
+    });
     world.startWorker(engine);
     const { id } = await engine.submit(submitInput());
     const run = await waitForStatus(engine, id, ['rolled-back', 'failed', 'succeeded']);
@@ -81,28 +117,54 @@ describe('runbook engine: a step fails', () => {
         'Fix the cause, then ask again with `/router scaleup hub-tokyo-a --type c5.xlarge`.',
     );
     // The undo's detail replaces the step's checklist line and is the thread's "undid" text.
-    expect(run.steps[0]).toMatchObject({ status: 'undone', detail: 'kept cgw-1 in AWS', kept: 'customer gateway cgw-1 (a re-run reuses it)' });
-    expect(observer.events.find((e) => e.type === 'step-undone' && e.stepId === 'cgw')?.text).toBe('kept cgw-1 in AWS');
+    expect(run.steps[0]).toMatchObject({
+      status: 'undone',
+      detail: 'kept cgw-1 in AWS',
+      kept: 'customer gateway cgw-1 (a re-run reuses it)',
+    });
+    expect(observer.events.find((e) => e.type === 'step-undone' && e.stepId === 'cgw')?.text).toBe(
+      'kept cgw-1 in AWS',
+    );
   });
 
   it('a stopped undo walk also names what was kept on purpose', async () => {
     world = createWorld();
     const keeper = toyStep({ id: 'launch' });
-    const runbook = toyRunbook([{ id: 'move-eip', onLaterFailure: 'stop' }, { id: 'launch' }, { id: 'verify' }]);
-    runbook.steps[1] = { ...keeper, undo: async (ctx) => ({ ...(await keeper.undo?.(ctx)), kept: 'instance i-1 stopped, not terminated' }) };
+    const runbook = toyRunbook([
+      { id: 'move-eip', onLaterFailure: 'stop' },
+      { id: 'launch' },
+      { id: 'verify' },
+    ]);
+    runbook.steps[1] = {
+      ...keeper,
+      undo: async (ctx) => ({
+        ...(await keeper.undo?.(ctx)),
+        kept: 'instance i-1 stopped, not terminated',
+      }),
+    };
     const engine = world.engine(runbook, { deps: { failAt: 'verify' } });
     world.startWorker(engine);
     const { id } = await engine.submit(submitInput());
     const run = await waitForStatus(engine, id, ['rolled-back', 'failed', 'succeeded']);
     expect(run.status).toBe('failed');
-    expect(run.outcome).toContain('Still in effect: "toy move-eip". Kept on purpose: instance i-1 stopped, not terminated. To continue:');
+    expect(run.outcome).toContain(
+      'Still in effect: "toy move-eip". Kept on purpose: instance i-1 stopped, not terminated. To continue:',
+    );
   });
 
   it("stops undoing at a step marked 'stop' and says what remains in effect", async () => {
     world = createWorld();
-    const engine = world.engine(toyRunbook([{ id: 'launch' }, { id: 'move-eip', onLaterFailure: 'stop' }, { id: 'bring-up' }, { id: 'verify' }]), {
-      deps: { failAt: 'verify' },
-    });
+    const engine = world.engine(
+      toyRunbook([
+        { id: 'launch' },
+        { id: 'move-eip', onLaterFailure: 'stop' },
+        { id: 'bring-up' },
+        { id: 'verify' },
+      ]),
+      {
+        deps: { failAt: 'verify' },
+      },
+    );
     world.startWorker(engine);
     const { id } = await engine.submit(submitInput());
     const run = await waitForStatus(engine, id, ['rolled-back', 'failed', 'succeeded']);
@@ -118,13 +180,17 @@ describe('runbook engine: a step fails', () => {
 
   it('an undo that fails stops the walk and is reported', async () => {
     world = createWorld();
-    const engine = world.engine(toyRunbook([{ id: 'a' }, { id: 'b' }, { id: 'c' }]), { deps: { failAt: 'c', undoFailAt: 'b' } });
+    const engine = world.engine(toyRunbook([{ id: 'a' }, { id: 'b' }, { id: 'c' }]), {
+      deps: { failAt: 'c', undoFailAt: 'b' },
+    });
     world.startWorker(engine);
     const { id } = await engine.submit(submitInput());
     const run = await waitForStatus(engine, id, ['rolled-back', 'failed', 'succeeded']);
     expect(run.status).toBe('failed');
     expect(run.steps.map((s) => s.status)).toEqual(['done', 'undo-failed', 'failed']);
-    expect(run.outcome).toContain('Undoing "toy b" failed (undo of b broke on purpose), so flatnet stopped undoing. Still in effect: "toy a" and "toy b".');
+    expect(run.outcome).toContain(
+      'Undoing "toy b" failed (undo of b broke on purpose), so flatnet stopped undoing. Still in effect: "toy a" and "toy b".',
+    );
     const types = (await engine.store.readEvents(id)).map((e) => e.event.type);
     expect(types).toContain('undo-failed');
     expect(await world.counts()).toEqual({ a: 1, b: 1 });
@@ -150,27 +216,34 @@ describe('runbook engine: one run per target', () => {
   it.each([
     ['succeeds', {}],
     ['is rolled back', { failAt: 'b' }],
-  ] as const)('frees the router before it announces that a run %s, so a follow-up is never told "busy"', async (_what, deps) => {
-    world = createWorld();
-    const holderAtFinish: Array<string | undefined> = [];
-    // The observer is made before the engine it asks: reach the engine through this box.
-    const box: { engine?: ReturnType<World['engine']> } = {};
-    const probe = {
-      async onEvent(run: { target: string }, event: { type: string }) {
-        if (event.type === 'finished') holderAtFinish.push((await box.engine!.whoHolds(run.target))?.runId);
-      },
-    };
-    const engine = world.engine(toyRunbook([{ id: 'a' }, { id: 'b' }]), { deps, observers: [probe] });
-    box.engine = engine;
-    world.startWorker(engine);
-    const { id } = await engine.submit(submitInput());
-    await waitForStatus(engine, id, ['succeeded', 'rolled-back']);
-    // Free as soon as the record says it is over…
-    expect(await engine.whoHolds('hub-tokyo-a')).toBeUndefined();
-    // …and when the thread hears it.
-    await waitFor('the finished event', async () => holderAtFinish.length > 0, 10_000);
-    expect(holderAtFinish).toEqual([undefined]);
-  });
+  ] as const)(
+    'frees the router before it announces that a run %s, so a follow-up is never told "busy"',
+    async (_what, deps) => {
+      world = createWorld();
+      const holderAtFinish: Array<string | undefined> = [];
+      // The observer is made before the engine it asks: reach the engine through this box.
+      const box: { engine?: ReturnType<World['engine']> } = {};
+      const probe = {
+        async onEvent(run: { target: string }, event: { type: string }) {
+          if (event.type === 'finished')
+            holderAtFinish.push((await box.engine!.whoHolds(run.target))?.runId);
+        },
+      };
+      const engine = world.engine(toyRunbook([{ id: 'a' }, { id: 'b' }]), {
+        deps,
+        observers: [probe],
+      });
+      box.engine = engine;
+      world.startWorker(engine);
+      const { id } = await engine.submit(submitInput());
+      await waitForStatus(engine, id, ['succeeded', 'rolled-back']);
+      // Free as soon as the record says it is over…
+      expect(await engine.whoHolds('hub-tokyo-a')).toBeUndefined();
+      // …and when the thread hears it.
+      await waitFor('the finished event', async () => holderAtFinish.length > 0, 10_000);
+      expect(holderAtFinish).toEqual([undefined]);
+    },
+  );
 
   it('a second run on a busy target is told who holds it, at submit and at start', async () => {
     world = createWorld();
@@ -178,7 +251,14 @@ describe('runbook engine: one run per target', () => {
     let reached!: () => void;
     const hung = new Promise<void>((resolve) => (reached = resolve));
     const engine = world.engine(toyRunbook([{ id: 'launch' }, { id: 'repoint' }]), {
-      deps: { hang: { stepId: 'launch', when: 'after-action', reached, release: new Promise((resolve) => (release = resolve)) } },
+      deps: {
+        hang: {
+          stepId: 'launch',
+          when: 'after-action',
+          reached,
+          release: new Promise((resolve) => (release = resolve)),
+        },
+      },
     });
     world.startWorker(engine);
     const first = await engine.submit(submitInput({ requester: 'U1' }));
@@ -187,7 +267,9 @@ describe('runbook engine: one run per target', () => {
     const holder = await engine.whoHolds('hub-tokyo-a');
     expect(holder).toMatchObject({ runId: first.id, kind: 'scaleup', requester: 'U1' });
     await expect(engine.submit(submitInput({ requester: 'U2' }))).rejects.toThrow(
-      new RegExp(`^hub-tokyo-a is busy: ${first.id} \\(scaleup by <@U1>, since \\d\\d:\\d\\d UTC\\) — try again when it finishes$`),
+      new RegExp(
+        `^hub-tokyo-a is busy: ${first.id} \\(scaleup by <@U1>, since \\d\\d:\\d\\d UTC\\) — try again when it finishes$`,
+      ),
     );
 
     // A run submitted while the target was free, whose lease is taken by another run before
@@ -195,15 +277,23 @@ describe('runbook engine: one run per target', () => {
     const other = world.engine(toyRunbook([{ id: 'other' }]));
     await engine.locks.release('hub-tokyo-a', first.id);
     const second = await other.submit(submitInput({ requester: 'U2' }));
-    await engine.locks.acquire('hub-tokyo-a', { runId: first.id, kind: 'scaleup', requester: 'U1', since: Date.now() }, 60_000);
+    await engine.locks.acquire(
+      'hub-tokyo-a',
+      { runId: first.id, kind: 'scaleup', requester: 'U1', since: Date.now() },
+      60_000,
+    );
     world.startWorker(other);
     const refused = await waitForStatus(other, second.id, ['failed', 'succeeded']);
     expect(refused.status).toBe('failed');
-    expect(refused.outcome).toMatch(new RegExp(`^Nothing was changed: hub-tokyo-a is busy: ${first.id} \\(scaleup by <@U1>`));
+    expect(refused.outcome).toMatch(
+      new RegExp(`^Nothing was changed: hub-tokyo-a is busy: ${first.id} \\(scaleup by <@U1>`),
+    );
     expect(refused.steps.every((s) => s.status === 'pending')).toBe(true);
 
     release();
-    expect((await waitForStatus(engine, first.id, ['succeeded', 'failed'])).status).toBe('succeeded');
+    expect((await waitForStatus(engine, first.id, ['succeeded', 'failed'])).status).toBe(
+      'succeeded',
+    );
     expect(await world.counts()).toEqual({ launch: 1, repoint: 1 });
     expect(await engine.whoHolds('hub-tokyo-a')).toBeUndefined();
   });
@@ -214,7 +304,9 @@ describe('runbook engine: one run per target', () => {
     const holder = { runId: 'r-aaaaaa', kind: 'failover', requester: 'U1', since: 1 };
     expect(await engine.locks.acquire('hub-tokyo-b', holder, 60_000)).toEqual({ ok: true });
     expect(await engine.locks.acquire('hub-tokyo-b', holder, 60_000)).toEqual({ ok: true });
-    expect(await engine.locks.acquire('hub-tokyo-b', { ...holder, runId: 'r-bbbbbb' }, 60_000)).toEqual({ ok: false, holder });
+    expect(
+      await engine.locks.acquire('hub-tokyo-b', { ...holder, runId: 'r-bbbbbb' }, 60_000),
+    ).toEqual({ ok: false, holder });
     expect(await engine.locks.renew('hub-tokyo-b', 'r-bbbbbb', 60_000)).toBe(false);
     expect(await engine.locks.release('hub-tokyo-b', 'r-bbbbbb')).toBe(false);
     expect(await engine.locks.renew('hub-tokyo-b', 'r-aaaaaa', 60_000)).toBe(true);
@@ -226,10 +318,15 @@ describe('runbook engine: one run per target', () => {
 describe('runbook engine: observers and the event stream', () => {
   it('an observer that throws or hangs does not fail or stall the run', async () => {
     world = createWorld();
-    const throwing = { onEvent: async (): Promise<void> => Promise.reject(new Error('slack is down')) };
+    const throwing = {
+      onEvent: async (): Promise<void> => Promise.reject(new Error('slack is down')),
+    };
     const hanging = { onEvent: (): Promise<void> => new Promise<void>(() => {}) };
     const recorder = new RecordingObserver();
-    const engine = world.engine(toyRunbook([{ id: 'a' }, { id: 'b' }]), { observers: [throwing, hanging, recorder], observerTimeoutMs: 20 });
+    const engine = world.engine(toyRunbook([{ id: 'a' }, { id: 'b' }]), {
+      observers: [throwing, hanging, recorder],
+      observerTimeoutMs: 20,
+    });
     world.startWorker(engine);
     const { id } = await engine.submit(submitInput());
     const run = await waitForStatus(engine, id, ['succeeded', 'failed', 'rolled-back']);
@@ -243,7 +340,14 @@ describe('runbook engine: observers and the event stream', () => {
     let reached!: () => void;
     const hung = new Promise<void>((resolve) => (reached = resolve));
     const engine = world.engine(toyRunbook([{ id: 'a' }, { id: 'b' }]), {
-      deps: { hang: { stepId: 'b', when: 'before-action', reached, release: new Promise((resolve) => (release = resolve)) } },
+      deps: {
+        hang: {
+          stepId: 'b',
+          when: 'before-action',
+          reached,
+          release: new Promise((resolve) => (release = resolve)),
+        },
+      },
     });
     const tailer = world.engine(toyRunbook([{ id: 'a' }]));
     world.startWorker(engine);
@@ -264,7 +368,10 @@ describe('runbook engine: observers and the event stream', () => {
       cursor = more.lastId;
       return seen.some((e) => e.type === 'finished');
     });
-    expect(seen.map((e) => `${e.type}:${e.stepId ?? ''}`)).toEqual(['step-finished:b', 'finished:']);
+    expect(seen.map((e) => `${e.type}:${e.stepId ?? ''}`)).toEqual([
+      'step-finished:b',
+      'finished:',
+    ]);
     expect(((await engine.get(id)) as Run).status).toBe('succeeded');
   });
 });

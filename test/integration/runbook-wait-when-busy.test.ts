@@ -1,7 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Runbook, Step } from '../../src/runbook/types.js';
 import { waitDelayMs } from '../../src/runbook/wait-for-target.js';
-import { createWorld, RecordingObserver, submitInput, toyRunbook, waitForStatus, type ToyDeps, type World } from './runbook-harness.js';
+import {
+  createWorld,
+  RecordingObserver,
+  submitInput,
+  toyRunbook,
+  waitForStatus,
+  type ToyDeps,
+  type World,
+} from './runbook-harness.js';
 
 let world: World | undefined;
 afterEach(async () => {
@@ -18,7 +26,12 @@ function criticalSection(): Step<ToyDeps> {
     async run(ctx) {
       const { redis, prefix } = ctx.deps;
       const inside = await redis.incr(`${prefix}:inside`);
-      await redis.eval("local m = tonumber(redis.call('GET', KEYS[1]) or '0'); if tonumber(ARGV[1]) > m then redis.call('SET', KEYS[1], ARGV[1]) end", 1, `${prefix}:max-inside`, inside);
+      await redis.eval(
+        "local m = tonumber(redis.call('GET', KEYS[1]) or '0'); if tonumber(ARGV[1]) > m then redis.call('SET', KEYS[1], ARGV[1]) end",
+        1,
+        `${prefix}:max-inside`,
+        inside,
+      );
       // Give a second run every chance to interleave if the lease let it in.
       await new Promise((r) => setTimeout(r, 20));
       await redis.rpush(`${prefix}:order`, ctx.run.id);
@@ -38,10 +51,18 @@ describe("runbooks with whenBusy: 'wait'", () => {
     let reached!: () => void;
     const atHang = new Promise<void>((r) => (reached = r));
     let release!: () => void;
-    const hang = { stepId: 'a', when: 'before-action' as const, reached, release: new Promise<void>((r) => (release = r)) };
+    const hang = {
+      stepId: 'a',
+      when: 'before-action' as const,
+      reached,
+      release: new Promise<void>((r) => (release = r)),
+    };
     const observer = new RecordingObserver();
     // One runbook that waits; the first run holds the target while it hangs in step a.
-    const engine = world.engine({ ...toyRunbook([{ id: 'a' }]), whenBusy: 'wait' }, { deps: { hang }, observers: [observer] });
+    const engine = world.engine(
+      { ...toyRunbook([{ id: 'a' }]), whenBusy: 'wait' },
+      { deps: { hang }, observers: [observer] },
+    );
     world.startWorker(engine);
     const first = await engine.submit(submitInput({ requester: 'U1' }));
     await atHang;
@@ -58,7 +79,10 @@ describe("runbooks with whenBusy: 'wait'", () => {
     await waitForStatus(engine, first.id, ['succeeded']);
     const done = await waitForStatus(engine, second.id, ['succeeded']);
     expect(done.steps[0]?.status).toBe('done');
-    const notes = observer.events.filter((e) => e.runId === second.id && e.type === 'note' && e.text?.startsWith('waiting for hub-tokyo-a'));
+    const notes = observer.events.filter(
+      (e) =>
+        e.runId === second.id && e.type === 'note' && e.text?.startsWith('waiting for hub-tokyo-a'),
+    );
     expect(notes).toHaveLength(1);
     expect(notes[0]?.text).toContain(`${first.id} (scaleup by <@U1>)`);
     // The waiting used no attempt: the job did not fail once.
@@ -71,7 +95,9 @@ describe("runbooks with whenBusy: 'wait'", () => {
     const engine = world.engine(waitingRunbook());
     world.startWorker(engine);
     world.startWorker(engine);
-    const runs = await Promise.all(Array.from({ length: 12 }, (_, i) => engine.submit(submitInput({ requester: `U${i}` }))));
+    const runs = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => engine.submit(submitInput({ requester: `U${i}` }))),
+    );
     for (const run of runs) await waitForStatus(engine, run.id, ['succeeded']);
     expect(await world.redis.get(`${world.prefix}:max-inside`)).toBe('1');
     expect(new Set(await world.redis.lrange(`${world.prefix}:order`, 0, -1)).size).toBe(12);
@@ -82,7 +108,12 @@ describe("runbooks with whenBusy: 'wait'", () => {
     let reached!: () => void;
     const atHang = new Promise<void>((r) => (reached = r));
     let release!: () => void;
-    const hang = { stepId: 'a', when: 'before-action' as const, reached, release: new Promise<void>((r) => (release = r)) };
+    const hang = {
+      stepId: 'a',
+      when: 'before-action' as const,
+      reached,
+      release: new Promise<void>((r) => (release = r)),
+    };
     const engine = world.engine(toyRunbook([{ id: 'a' }]), { deps: { hang } });
     world.startWorker(engine);
     const first = await engine.submit(submitInput());

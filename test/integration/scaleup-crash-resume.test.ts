@@ -14,41 +14,48 @@ const EXECUTE_STEPS = SCALE_STEP_IDS.filter((id) => id !== 'load-facts');
  * worker, when it wakes, must change nothing.
  */
 describe('scale-up crash and resume', () => {
-  it.concurrent.each(EXECUTE_STEPS)('a worker dies right after the action of %s: the run completes, one instance, EIP and routes on it', async (stepId) => {
-    const bench = await startScaleBench();
-    let resumed: Resumed | undefined;
-    try {
-      const { world } = bench;
-      const oldId = world.router(HUB).instanceId;
-      const oldEni = world.state.getInstance(oldId)!.networkInterfaceId;
-      const routesBefore = hubState(world, oldId).routeTargets.filter((r) => r.eni === oldEni);
-      let launches = 0;
-      world.state.on('request', (r) => {
-        if (r.action === 'RunInstances' && r.status === 200) launches++;
-      });
+  it.concurrent.each(EXECUTE_STEPS)(
+    'a worker dies right after the action of %s: the run completes, one instance, EIP and routes on it',
+    async (stepId) => {
+      const bench = await startScaleBench();
+      let resumed: Resumed | undefined;
+      try {
+        const { world } = bench;
+        const oldId = world.router(HUB).instanceId;
+        const oldEni = world.state.getInstance(oldId)!.networkInterfaceId;
+        const routesBefore = hubState(world, oldId).routeTargets.filter((r) => r.eni === oldEni);
+        let launches = 0;
+        world.state.on('request', (r) => {
+          if (r.action === 'RunInstances' && r.status === 200) launches++;
+        });
 
-      resumed = await crashAfterActionThenResume(bench, stepId);
-      const { run, survivor } = resumed;
-      expect(run.error).toBeUndefined();
-      expect(run.status).toBe('succeeded');
+        resumed = await crashAfterActionThenResume(bench, stepId);
+        const { run, survivor } = resumed;
+        expect(run.error).toBeUndefined();
+        expect(run.status).toBe('succeeded');
 
-      const after = hubState(world, oldId);
-      expect(after.launched).toHaveLength(1);
-      expect(launches).toBe(1);
-      const fresh = after.launched[0]!;
-      expect(fresh.state).toBe('running');
-      expect(after.address.networkInterfaceId).toBe(fresh.networkInterfaceId);
-      for (const r of routesBefore) expect(after.routeTargets.find((t) => t.table === r.table && t.destination === r.destination)?.eni).toBe(fresh.networkInterfaceId);
-      expect(['stopping', 'stopped']).toContain(after.old.state);
-      expect(after.old.tags['flatnet:replaced-by']).toBe(run.id);
+        const after = hubState(world, oldId);
+        expect(after.launched).toHaveLength(1);
+        expect(launches).toBe(1);
+        const fresh = after.launched[0]!;
+        expect(fresh.state).toBe('running');
+        expect(after.address.networkInterfaceId).toBe(fresh.networkInterfaceId);
+        for (const r of routesBefore)
+          expect(
+            after.routeTargets.find((t) => t.table === r.table && t.destination === r.destination)
+              ?.eni,
+          ).toBe(fresh.networkInterfaceId);
+        expect(['stopping', 'stopped']).toContain(after.old.state);
+        expect(after.old.tags['flatnet:replaced-by']).toBe(run.id);
 
-      // The paused worker wakes: refused by the fence, it records nothing and acts on nothing.
-      expect(await resumed.wakeStaleWorker()).toBeInstanceOf(OwnershipLostError);
-      expect((await survivor.get(run.id))?.status).toBe('succeeded');
-      expect(hubState(world, oldId).launched).toHaveLength(1);
-    } finally {
-      await resumed?.wakeStaleWorker();
-      await bench.cleanup();
-    }
-  });
+        // The paused worker wakes: refused by the fence, it records nothing and acts on nothing.
+        expect(await resumed.wakeStaleWorker()).toBeInstanceOf(OwnershipLostError);
+        expect((await survivor.get(run.id))?.status).toBe('succeeded');
+        expect(hubState(world, oldId).launched).toHaveLength(1);
+      } finally {
+        await resumed?.wakeStaleWorker();
+        await bench.cleanup();
+      }
+    },
+  );
 });

@@ -28,7 +28,9 @@ describe('scale-up runbook in the simulated world', () => {
     const submitted = await bench.submit({ approval: true });
     const waiting = await bench.engine.get(submitted.id);
     const planned = await waitForPlan(bench, submitted.id);
-    expect(planned.plan?.[0]).toBe(`Scale up ${HUB} (${oldId}, ap-northeast-1): c5.large → c5.xlarge`);
+    expect(planned.plan?.[0]).toBe(
+      `Scale up ${HUB} (${oldId}, ap-northeast-1): c5.large → c5.xlarge`,
+    );
     expect(planned.plan?.join('\n')).toMatch(/AMI: ami-/);
     expect(waiting).toBeDefined();
     // Nothing was launched before the approval.
@@ -48,13 +50,20 @@ describe('scale-up runbook in the simulated world', () => {
     expect(fresh.state).toBe('running');
     expect(fresh.sourceDestCheck).toBe(false);
     expect(after.address.networkInterfaceId).toBe(fresh.networkInterfaceId);
-    for (const r of routesBefore) expect(after.routeTargets.find((t) => t.table === r.table && t.destination === r.destination)?.eni).toBe(fresh.networkInterfaceId);
+    for (const r of routesBefore)
+      expect(
+        after.routeTargets.find((t) => t.table === r.table && t.destination === r.destination)?.eni,
+      ).toBe(fresh.networkInterfaceId);
     expect(['stopping', 'stopped']).toContain(after.old.state);
     expect(after.old.tags['flatnet:replaced-by']).toBe(run.id);
     expect(calls).not.toContain('TerminateInstances');
 
     // Tunnels are up on the new router, as the router itself reports.
-    const newRouter = bench.deps.routers.forInstance({ name: 'check', ...world.resolveSsh(fresh.instanceId)!, sameLoginAs: HUB });
+    const newRouter = bench.deps.routers.forInstance({
+      name: 'check',
+      ...world.resolveSsh(fresh.instanceId)!,
+      sameLoginAs: HUB,
+    });
     await expectAllSasUp(newRouter);
 
     // The outage began no earlier than the Elastic IP move: the old router forwarded until then.
@@ -62,7 +71,12 @@ describe('scale-up runbook in the simulated world', () => {
 
     // The facts point the rest of flatnet at the new instance; the summary says what to pin.
     const facts = await bench.deps.routerFacts.get(HUB);
-    expect(facts).toMatchObject({ instanceId: fresh.instanceId, privateIp: fresh.privateIp, runId: run.id, replaces: [oldId] });
+    expect(facts).toMatchObject({
+      instanceId: fresh.instanceId,
+      privateIp: fresh.privateIp,
+      runId: run.id,
+      replaces: [oldId],
+    });
     expect(run.outcome).toContain(facts!.hostKey);
     expect(run.outcome).toContain(`routers.${HUB}.instanceId: ${fresh.instanceId}`);
   });
@@ -72,6 +86,10 @@ async function waitForPlan(bench: ScaleBench, runId: string) {
   const { waitFor } = await import('./runbook-harness.js');
   return waitFor('the plan', async () => {
     const run = await bench.engine.get(runId);
-    return run?.status === 'awaiting-approval' ? run : run && ['failed'].includes(run.status) ? run : undefined;
+    return run?.status === 'awaiting-approval'
+      ? run
+      : run && ['failed'].includes(run.status)
+        ? run
+        : undefined;
   });
 }

@@ -38,10 +38,18 @@ export interface ScaleBench {
   observer: RecordingObserver;
   queue: RunQueue;
   prefix: string;
-  startWorker(engine?: Engine, processor?: (runId: string, process: () => Promise<void>) => Promise<void>): Worker;
+  startWorker(
+    engine?: Engine,
+    processor?: (runId: string, process: () => Promise<void>) => Promise<void>,
+  ): Worker;
   /** Another "process": its own engine over the same Redis, queue and world. */
   newEngine(deps?: Partial<ScaleDeps>): Engine;
-  submit(options?: { kind?: 'scaleup' | 'scaledown'; type?: string; dryRun?: boolean; approval?: boolean }): Promise<Run>;
+  submit(options?: {
+    kind?: 'scaleup' | 'scaledown';
+    type?: string;
+    dryRun?: boolean;
+    approval?: boolean;
+  }): Promise<Run>;
   finished(runId: string, engine?: Engine): Promise<Run>;
   cleanup(): Promise<void>;
 }
@@ -58,7 +66,12 @@ export interface BenchOptions {
 
 export async function startScaleBench(options: BenchOptions = {}): Promise<ScaleBench> {
   const dir = mkdtempSync(join(tmpdir(), 'flatnet-scaleup-'));
-  const world = await startWorld({ dir, bootMs: options.bootMs ?? 100, tunnelUpMs: options.tunnelUpMs ?? 100, ec2LatencyMs: options.ec2LatencyMs ?? 0 });
+  const world = await startWorld({
+    dir,
+    bootMs: options.bootMs ?? 100,
+    tunnelUpMs: options.tunnelUpMs ?? 100,
+    ec2LatencyMs: options.ec2LatencyMs ?? 0,
+  });
   const loaded = loadInventory(world.writeInventory());
   const inventory = loaded.inventory;
   const cloud = createCloud({
@@ -69,17 +82,31 @@ export async function startScaleBench(options: BenchOptions = {}): Promise<Scale
     logger: silentLog,
   });
   const pool = connectRouters(loaded, silentLog);
-  const routers = createScaleRouters({ pool, endpoints: routerEndpoints(loaded), logger: silentLog, connectTimeoutMs: 3000, commandTimeoutMs: 5000 });
+  const routers = createScaleRouters({
+    pool,
+    endpoints: routerEndpoints(loaded),
+    logger: silentLog,
+    connectTimeoutMs: 3000,
+    commandTimeoutMs: 5000,
+  });
   const prefix = uniquePrefix('scale');
   const redis = testRedis();
-  const queue = createRunQueue({ connection: redis, prefix, jobOptions: { backoff: { type: 'fixed', delay: 50 } } });
+  const queue = createRunQueue({
+    connection: redis,
+    prefix,
+    jobOptions: { backoff: { type: 'fixed', delay: 50 } },
+  });
   const observer = new RecordingObserver();
   const deps: ScaleDeps = {
     inventory,
     cloud,
     routers: options.wrapRouters ? options.wrapRouters(routers, world) : routers,
     replacementSsh: (instance) =>
-      waitFor(`an SSH server for ${instance.instanceId}`, () => Promise.resolve(world.resolveSsh(instance.instanceId)), 10_000).then((e) => ({ host: e.host, port: e.port })),
+      waitFor(
+        `an SSH server for ${instance.instanceId}`,
+        () => Promise.resolve(world.resolveSsh(instance.instanceId)),
+        10_000,
+      ).then((e) => ({ host: e.host, port: e.port })),
     scanHostKey: (endpoint) => scanHostKey({ ...endpoint, timeoutMs: 3000 }),
     routerFacts: createRouterFactsStore(redis, prefix),
     clock: Date.now,
@@ -121,7 +148,9 @@ export async function startScaleBench(options: BenchOptions = {}): Promise<Scale
         connection,
         prefix,
         concurrency: 2,
-        processor: processor ? (job, token) => processor(job.data.runId, () => inner(job, token)) : inner,
+        processor: processor
+          ? (job, token) => processor(job.data.runId, () => inner(job, token))
+          : inner,
         lockDurationMs: 800,
         stalledIntervalMs: 300,
         maxStalledCount: 5,
@@ -141,7 +170,16 @@ export async function startScaleBench(options: BenchOptions = {}): Promise<Scale
         requester: 'U0ALICE',
         origin: { kind: 'cli', channel: 'C0NETOPS' },
         dryRun: o.dryRun ?? false,
-        ...(o.approval ? { approval: { approvers: ['U0BOB'], distinctApprovers: 1, allowSelfApproval: false, expiresInMs: 60_000 } } : {}),
+        ...(o.approval
+          ? {
+              approval: {
+                approvers: ['U0BOB'],
+                distinctApprovers: 1,
+                allowSelfApproval: false,
+                expiresInMs: 60_000,
+              },
+            }
+          : {}),
       });
     },
     finished: (runId, target = engine) =>
@@ -149,7 +187,12 @@ export async function startScaleBench(options: BenchOptions = {}): Promise<Scale
         `run ${runId} to finish`,
         async () => {
           const run = await target.get(runId);
-          return run && ['succeeded', 'failed', 'rolled-back', 'rejected', 'expired', 'cancelled'].includes(run.status) ? run : undefined;
+          return run &&
+            ['succeeded', 'failed', 'rolled-back', 'rejected', 'expired', 'cancelled'].includes(
+              run.status,
+            )
+            ? run
+            : undefined;
         },
         30_000,
       ),
@@ -173,9 +216,19 @@ export async function startScaleBench(options: BenchOptions = {}): Promise<Scale
 export function hubState(world: World, oldInstanceId: string) {
   const state = world.state;
   const hubRouter = world.topology.routers.find((r) => r.name === HUB)!;
-  const address = [...state.addresses.values()].find((a) => a.allocationId === hubRouter.elasticIp!.allocationId)!;
-  const launched = [...state.instances.values()].filter((i) => i.instanceId !== oldInstanceId && i.tags['flatnet:router'] === HUB);
+  const address = [...state.addresses.values()].find(
+    (a) => a.allocationId === hubRouter.elasticIp!.allocationId,
+  )!;
+  const launched = [...state.instances.values()].filter(
+    (i) => i.instanceId !== oldInstanceId && i.tags['flatnet:router'] === HUB,
+  );
   const old = state.getInstance(oldInstanceId)!;
-  const routeTargets = [...state.routeTables.values()].flatMap((t) => t.routes.flatMap((r) => (r.networkInterfaceId ? [{ table: t.routeTableId, destination: r.destination, eni: r.networkInterfaceId }] : [])));
+  const routeTargets = [...state.routeTables.values()].flatMap((t) =>
+    t.routes.flatMap((r) =>
+      r.networkInterfaceId
+        ? [{ table: t.routeTableId, destination: r.destination, eni: r.networkInterfaceId }]
+        : [],
+    ),
+  );
   return { address, launched, old, routeTargets };
 }

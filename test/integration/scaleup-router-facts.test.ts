@@ -43,21 +43,46 @@ describe('router facts', () => {
   });
 
   it('merges over the inventory so the pool reaches the new instance, and says which lines to update', () => {
-    const inventory = parseInventory(readFileSync('examples/flatnet.yml', 'utf8'), 'examples/flatnet.yml', null);
+    const inventory = parseInventory(
+      readFileSync('examples/flatnet.yml', 'utf8'),
+      'examples/flatnet.yml',
+      null,
+    );
     const merged = mergeRouterFacts(inventory, { 'hub-tokyo-a': facts });
-    expect(merged.routers['hub-tokyo-a']).toMatchObject({ instanceId: facts.instanceId, ssh: { host: '10.0.1.23', port: 22, hostKey: facts.hostKey } });
-    expect(merged.routers['hub-tokyo-a']?.ssh.privateKeyPath).toBe(inventory.routers['hub-tokyo-a']?.ssh.privateKeyPath);
+    expect(merged.routers['hub-tokyo-a']).toMatchObject({
+      instanceId: facts.instanceId,
+      ssh: { host: '10.0.1.23', port: 22, hostKey: facts.hostKey },
+    });
+    expect(merged.routers['hub-tokyo-a']?.ssh.privateKeyPath).toBe(
+      inventory.routers['hub-tokyo-a']?.ssh.privateKeyPath,
+    );
     expect(merged.routers['hub-tokyo-b']).toBe(inventory.routers['hub-tokyo-b']);
     expect(inventory.routers['hub-tokyo-a']?.instanceId).not.toBe(facts.instanceId);
-    expect(inventoryLinesFor('hub-tokyo-a', facts)).toContain(`routers.hub-tokyo-a.ssh.hostKey: '${facts.hostKey}'`);
+    expect(inventoryLinesFor('hub-tokyo-a', facts)).toContain(
+      `routers.hub-tokyo-a.ssh.hostKey: '${facts.hostKey}'`,
+    );
   });
 
-  it('ignores facts about another inventory\'s router of the same name (a rebuilt simulator, another account)', () => {
-    const inventory = parseInventory(readFileSync('examples/flatnet.yml', 'utf8'), 'examples/flatnet.yml', null);
+  it("ignores facts about another inventory's router of the same name (a rebuilt simulator, another account)", () => {
+    const inventory = parseInventory(
+      readFileSync('examples/flatnet.yml', 'utf8'),
+      'examples/flatnet.yml',
+      null,
+    );
     const stranger = { ...facts, replaces: ['i-0fffffffffffffff1'] };
-    expect(mergeRouterFacts(inventory, { 'hub-tokyo-a': stranger }).routers['hub-tokyo-a']).toBe(inventory.routers['hub-tokyo-a']);
+    expect(mergeRouterFacts(inventory, { 'hub-tokyo-a': stranger }).routers['hub-tokyo-a']).toBe(
+      inventory.routers['hub-tokyo-a'],
+    );
     // Once the operator pinned the new instance in the file, the facts agree with it.
-    const updated = { ...inventory, routers: { ...inventory.routers, 'hub-tokyo-a': { ...inventory.routers['hub-tokyo-a']!, instanceId: facts.instanceId } } };
-    expect(mergeRouterFacts(updated, { 'hub-tokyo-a': stranger }).routers['hub-tokyo-a']?.ssh.host).toBe('10.0.1.23');
+    const updated = {
+      ...inventory,
+      routers: {
+        ...inventory.routers,
+        'hub-tokyo-a': { ...inventory.routers['hub-tokyo-a']!, instanceId: facts.instanceId },
+      },
+    };
+    expect(
+      mergeRouterFacts(updated, { 'hub-tokyo-a': stranger }).routers['hub-tokyo-a']?.ssh.host,
+    ).toBe('10.0.1.23');
   });
 });

@@ -2,7 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../helpers/local-stack.js';
 import { waitFor } from '../helpers/wait-for.js';
 
-const REGIONS = ['ap-northeast-1', 'us-east-1', 'us-west-2', 'eu-west-1', 'ap-southeast-1', 'sa-east-1'];
+const REGIONS = [
+  'ap-northeast-1',
+  'us-east-1',
+  'us-west-2',
+  'eu-west-1',
+  'ap-southeast-1',
+  'sa-east-1',
+];
 
 describe('/vpn status through Slack (signed HTTP requests, queue, worker, SSH and EC2 simulators)', () => {
   let stack: LocalStack;
@@ -21,17 +28,37 @@ describe('/vpn status through Slack (signed HTTP requests, queue, worker, SSH an
       .join('\n');
 
   it('answers a signed /vpn status with a summary in the channel and every region in the thread', async () => {
-    const reply = await stack.slack.slashCommand({ user: 'U0ALICE', channel: 'C0NETOPS', command: '/vpn', text: 'status' });
+    const reply = await stack.slack.slashCommand({
+      user: 'U0ALICE',
+      channel: 'C0NETOPS',
+      command: '/vpn',
+      text: 'status',
+    });
     expect(reply.status).toBe(200);
     expect(JSON.stringify(reply.json ?? reply.body)).toMatch(/Started r-[a-z0-9]{6}/);
-    const root = await waitFor(() => stack.slack.store.messages('C0NETOPS').find((m) => JSON.stringify(m.blocks).includes('All clear')), 'the status summary');
+    const root = await waitFor(
+      () =>
+        stack.slack.store
+          .messages('C0NETOPS')
+          .find((m) => JSON.stringify(m.blocks).includes('All clear')),
+      'the status summary',
+    );
     const replies = await waitFor(() => {
       const r = stack.slack.store.replies('C0NETOPS', root.ts);
       return r.length >= REGIONS.length ? r : undefined;
     }, 'the per-region details');
     const details = JSON.stringify(replies.map((r) => r.blocks));
     for (const region of REGIONS) expect(details).toContain(region);
-    for (const router of ['hub-tokyo-a', 'hub-tokyo-b', 'spoke-virginia', 'spoke-oregon', 'spoke-ireland', 'spoke-singapore', 'spoke-saopaulo']) expect(details).toContain(router);
+    for (const router of [
+      'hub-tokyo-a',
+      'hub-tokyo-b',
+      'spoke-virginia',
+      'spoke-oregon',
+      'spoke-ireland',
+      'spoke-singapore',
+      'spoke-saopaulo',
+    ])
+      expect(details).toContain(router);
     expect(details).toContain('shared-services tunnel 1');
   });
 
@@ -39,9 +66,21 @@ describe('/vpn status through Slack (signed HTTP requests, queue, worker, SSH an
     stack.world.setRouterDown('spoke-oregon', true, 'power');
     stack.world.setTunnelForced('spoke-ireland', 'hub', 'down');
     try {
-      await stack.slack.slashCommand({ user: 'U0ALICE', channel: 'C0NETOPS', command: '/vpn', text: 'status' });
+      await stack.slack.slashCommand({
+        user: 'U0ALICE',
+        channel: 'C0NETOPS',
+        command: '/vpn',
+        text: 'status',
+      });
       const root = await waitFor(
-        () => stack.slack.store.messages('C0NETOPS').find((m) => JSON.stringify(m.blocks).includes('spoke-oregon') && JSON.stringify(m.blocks).includes('unreachable')),
+        () =>
+          stack.slack.store
+            .messages('C0NETOPS')
+            .find(
+              (m) =>
+                JSON.stringify(m.blocks).includes('spoke-oregon') &&
+                JSON.stringify(m.blocks).includes('unreachable'),
+            ),
         'a summary naming the unreachable router',
       );
       const summary = JSON.stringify(root.blocks);
@@ -55,11 +94,25 @@ describe('/vpn status through Slack (signed HTTP requests, queue, worker, SSH an
 
   it('reports a region whose AWS VPN telemetry fails as a problem, and still reports every router', async () => {
     // More failures than the SDK retries: EC2 in sa-east-1 is really down.
-    stack.world.state.faults.inject({ action: 'DescribeVpnConnections', region: 'sa-east-1', code: 'InternalError', status: 500, times: 20 });
+    stack.world.state.faults.inject({
+      action: 'DescribeVpnConnections',
+      region: 'sa-east-1',
+      code: 'InternalError',
+      status: 500,
+      times: 20,
+    });
     try {
-      await stack.slack.slashCommand({ user: 'U0ALICE', channel: 'C0NETOPS', command: '/vpn', text: 'status' });
+      await stack.slack.slashCommand({
+        user: 'U0ALICE',
+        channel: 'C0NETOPS',
+        command: '/vpn',
+        text: 'status',
+      });
       const root = await waitFor(
-        () => stack.slack.store.messages('C0NETOPS').find((m) => JSON.stringify(m.blocks).includes('AWS VPN telemetry failed')),
+        () =>
+          stack.slack.store
+            .messages('C0NETOPS')
+            .find((m) => JSON.stringify(m.blocks).includes('AWS VPN telemetry failed')),
         'a summary naming the failing region',
       );
       const summary = JSON.stringify(root.blocks);
@@ -72,21 +125,43 @@ describe('/vpn status through Slack (signed HTTP requests, queue, worker, SSH an
 
   it('answers bad input privately with the problem and the fix, and starts nothing', async () => {
     const before = stack.slack.store.messages('C0NETOPS').length;
-    const reply = await stack.slack.slashCommand({ user: 'U0ALICE', channel: 'C0NETOPS', command: '/vpn', text: 'status mars-central-1' });
+    const reply = await stack.slack.slashCommand({
+      user: 'U0ALICE',
+      channel: 'C0NETOPS',
+      command: '/vpn',
+      text: 'status mars-central-1',
+    });
     expect(reply.status).toBe(200);
     expect(JSON.stringify(reply.json ?? reply.body)).toContain('neither a region nor a router');
     expect(stack.slack.store.messages('C0NETOPS').length).toBe(before);
   });
 
   it('refuses a request signed with the wrong secret or an old timestamp', async () => {
-    const wrong = await stack.slack.slashCommand({ user: 'U0ALICE', channel: 'C0NETOPS', command: '/vpn', text: 'status', sign: { secret: 'not-the-secret' } });
+    const wrong = await stack.slack.slashCommand({
+      user: 'U0ALICE',
+      channel: 'C0NETOPS',
+      command: '/vpn',
+      text: 'status',
+      sign: { secret: 'not-the-secret' },
+    });
     expect(wrong.status).toBe(401);
-    const old = await stack.slack.slashCommand({ user: 'U0ALICE', channel: 'C0NETOPS', command: '/vpn', text: 'status', sign: { timestamp: Math.floor(Date.now() / 1000) - 600 } });
+    const old = await stack.slack.slashCommand({
+      user: 'U0ALICE',
+      channel: 'C0NETOPS',
+      command: '/vpn',
+      text: 'status',
+      sign: { timestamp: Math.floor(Date.now() / 1000) - 600 },
+    });
     expect(old.status).toBe(401);
   });
 
   it('answers /vpn help with every command, marking what is coming', async () => {
-    const reply = await stack.slack.slashCommand({ user: 'U0ALICE', channel: 'C0NETOPS', command: '/vpn', text: 'help' });
+    const reply = await stack.slack.slashCommand({
+      user: 'U0ALICE',
+      channel: 'C0NETOPS',
+      command: '/vpn',
+      text: 'help',
+    });
     const text = JSON.stringify(reply.json ?? reply.body);
     expect(text).toContain('status [region|router]');
     expect(text).toContain('attach-vpc');

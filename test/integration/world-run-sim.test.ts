@@ -9,7 +9,9 @@ import { parseSimArguments } from '../../src/sim/world/run-sim.js';
 
 describe('flatnet sim', () => {
   it('parses its options and refuses unknown or bad ones with the usage', () => {
-    expect(parseSimArguments(['--routers', '3', '--tunnel-up-ms=50', '--dir', '/tmp/x'])).toMatchObject({ routers: 3, tunnelUpMs: 50, dir: '/tmp/x' });
+    expect(
+      parseSimArguments(['--routers', '3', '--tunnel-up-ms=50', '--dir', '/tmp/x']),
+    ).toMatchObject({ routers: 3, tunnelUpMs: 50, dir: '/tmp/x' });
     expect(() => parseSimArguments(['--routers', 'many'])).toThrow(/whole number/);
     expect(() => parseSimArguments(['--frobnicate', '1'])).toThrow(/unknown option/);
   });
@@ -19,7 +21,21 @@ describe('flatnet sim', () => {
     const inventory = join(dir, 'sim.yml');
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', '-e', "import('./src/sim/world/run-sim.ts').then((m) => m.runSim(process.argv.slice(1)))", '--', '--write-inventory', inventory, '--dir', dir, '--routers', '1', '--tunnel-up-ms', '50'],
+      [
+        '--import',
+        'tsx',
+        '-e',
+        "import('./src/sim/world/run-sim.ts').then((m) => m.runSim(process.argv.slice(1)))",
+        '--',
+        '--write-inventory',
+        inventory,
+        '--dir',
+        dir,
+        '--routers',
+        '1',
+        '--tunnel-up-ms',
+        '50',
+      ],
       { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'pipe'] },
     );
     try {
@@ -28,11 +44,19 @@ describe('flatnet sim', () => {
         lines.once('line', resolve);
         child.once('exit', (code) => reject(new Error(`flatnet sim exited with ${code}`)));
       });
-      const ready = JSON.parse(first) as { ready: boolean; ec2: string; control: string; inventory: string; routers: number };
+      const ready = JSON.parse(first) as {
+        ready: boolean;
+        ec2: string;
+        control: string;
+        inventory: string;
+        routers: number;
+      };
       expect(ready).toMatchObject({ ready: true, inventory, routers: 8 });
       const inv = parseInventory(readFileSync(inventory, 'utf8'), inventory, dir);
       expect(inv.aws.endpoint).toBe(ready.ec2);
-      const state = (await (await fetch(`${ready.control}/state`)).json()) as { routers: { name: string }[] };
+      const state = (await (await fetch(`${ready.control}/state`)).json()) as {
+        routers: { name: string }[];
+      };
       expect(state.routers.map((r) => r.name)).toContain('spoke-extra-01');
       const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');

@@ -9,7 +9,11 @@ import type { ElasticIp, VpnConnection, VpnGateway } from '../../src/aws/types.j
 import type { AttachCloud } from '../../src/attach-vpc/attach-deps.js';
 import { attachVpcPlanner } from '../../src/attach-vpc/attach-vpc-planner.js';
 import { allUp, describeSighting } from '../../src/attach-vpc/await-tunnels.js';
-import { chooseTunnelBaseName, chooseVtiNumbers, tunnelSlug } from '../../src/attach-vpc/choose-tunnel-names.js';
+import {
+  chooseTunnelBaseName,
+  chooseVtiNumbers,
+  tunnelSlug,
+} from '../../src/attach-vpc/choose-tunnel-names.js';
 import { removalLines } from '../../src/attach-vpc/configure-hub.js';
 import { readHubTunnels } from '../../src/attach-vpc/read-hub-tunnels.js';
 import { resolveAttachment } from '../../src/attach-vpc/resolve-attachment.js';
@@ -27,7 +31,11 @@ const VGW = 'vgw-0a1b2c3d4e5f00002';
 const HUB_IP = '203.0.113.10';
 const HUB_INSTANCE = 'i-0a1b2c3d4e5f00001';
 
-const example = parseInventory(readFileSync('examples/flatnet.yml', 'utf8'), 'examples/flatnet.yml', null);
+const example = parseInventory(
+  readFileSync('examples/flatnet.yml', 'utf8'),
+  'examples/flatnet.yml',
+  null,
+);
 
 function inventory(): Inventory {
   const inv = structuredClone(example);
@@ -38,7 +46,12 @@ function inventory(): Inventory {
 /** What the planner returns for `/vpn attach-vpc ID --region R`, or the error it throws. */
 function plan(id: string, region = REGION, requester = 'U0ALICE', inv = inventory()): PlannedRun {
   // The attach-vpc planner answers at once: it never needs AWS.
-  return <PlannedRun>attachVpcPlanner.plan({ kind: 'attach-vpc', id, region, dryRun: false }, { inventory: inv, requester });
+  return <PlannedRun>(
+    attachVpcPlanner.plan(
+      { kind: 'attach-vpc', id, region, dryRun: false },
+      { inventory: inv, requester },
+    )
+  );
 }
 
 function refusal(run: () => unknown): FlatnetError {
@@ -62,16 +75,46 @@ async function asyncRefusal(run: () => Promise<unknown>): Promise<FlatnetError> 
 }
 
 /** The generated configuration of a VPN connection from the hub's address, as AWS (the emulator) writes it. */
-function generatedConfig(id: string, outside: [string, string], options: { cgwIp?: string; cgwAsn?: number; staticOnly?: boolean } = {}): string {
-  const tunnel = (outsideIp: string, insideCidr: string) => ({ outsideIp, insideCidr, preSharedKey: 'secret.key.12345', lastStatus: 'DOWN' as const, lastStatusChange: new Date(0), acceptedRouteCount: 0 });
+function generatedConfig(
+  id: string,
+  outside: [string, string],
+  options: { cgwIp?: string; cgwAsn?: number; staticOnly?: boolean } = {},
+): string {
+  const tunnel = (outsideIp: string, insideCidr: string) => ({
+    outsideIp,
+    insideCidr,
+    preSharedKey: 'secret.key.12345',
+    lastStatus: 'DOWN' as const,
+    lastStatusChange: new Date(0),
+    acceptedRouteCount: 0,
+  });
   return renderCustomerGatewayConfig(
-    { vpnConnectionId: id, region: REGION, customerGatewayId: 'cgw-0a1b2c3d', vpnGatewayId: VGW, staticRoutesOnly: options.staticOnly ?? false, state: 'available', tunnels: [tunnel(outside[0], '169.254.10.0/30'), tunnel(outside[1], '169.254.10.4/30')], tags: {} },
-    { customerGatewayId: 'cgw-0a1b2c3d', region: REGION, ipAddress: options.cgwIp ?? HUB_IP, bgpAsn: options.cgwAsn ?? 65000, tags: {} },
+    {
+      vpnConnectionId: id,
+      region: REGION,
+      customerGatewayId: 'cgw-0a1b2c3d',
+      vpnGatewayId: VGW,
+      staticRoutesOnly: options.staticOnly ?? false,
+      state: 'available',
+      tunnels: [tunnel(outside[0], '169.254.10.0/30'), tunnel(outside[1], '169.254.10.4/30')],
+      tags: {},
+    },
+    {
+      customerGatewayId: 'cgw-0a1b2c3d',
+      region: REGION,
+      ipAddress: options.cgwIp ?? HUB_IP,
+      bgpAsn: options.cgwAsn ?? 65000,
+      tags: {},
+    },
     { vpnGatewayId: VGW, region: REGION, amazonSideAsn: 64512, vpcId: VPC, tags: {} },
   );
 }
 
-function connection(id: string, outside: [string, string], options: Parameters<typeof generatedConfig>[2] & { state?: string } = {}): VpnConnection {
+function connection(
+  id: string,
+  outside: [string, string],
+  options: Parameters<typeof generatedConfig>[2] & { state?: string } = {},
+): VpnConnection {
   return {
     id,
     state: options.state ?? 'available',
@@ -92,13 +135,25 @@ interface FakeWorld {
 }
 
 function fakeCloud(world: FakeWorld): AttachCloud {
-  const vgws = world.vgws ?? [{ id: VGW, state: 'available', amazonSideAsn: 64512, vpcIds: [VPC], tags: {} }];
+  const vgws = world.vgws ?? [
+    { id: VGW, state: 'available', amazonSideAsn: 64512, vpcIds: [VPC], tags: {} },
+  ];
   const refuse = () => Promise.reject(new Error('the plan step must not change AWS'));
   return {
     describeAddress: (region, allocationId) =>
-      Promise.resolve({ allocationId, region, publicIp: HUB_IP, instanceId: HUB_INSTANCE, privateIp: '10.0.1.10', tags: {}, ...world.address }),
-    describeInstance: () => Promise.reject(new Error('not needed when the address names the private IP')),
-    describeVpnGateways: (_region, filter) => Promise.resolve(filter?.vpcId ? vgws.filter((g) => g.vpcIds.includes(filter.vpcId!)) : vgws),
+      Promise.resolve({
+        allocationId,
+        region,
+        publicIp: HUB_IP,
+        instanceId: HUB_INSTANCE,
+        privateIp: '10.0.1.10',
+        tags: {},
+        ...world.address,
+      }),
+    describeInstance: () =>
+      Promise.reject(new Error('not needed when the address names the private IP')),
+    describeVpnGateways: (_region, filter) =>
+      Promise.resolve(filter?.vpcId ? vgws.filter((g) => g.vpcIds.includes(filter.vpcId!)) : vgws),
     describeVpnConnections: () => Promise.resolve(world.connections ?? []),
     createCustomerGateway: refuse,
     createVpnConnection: refuse,
@@ -117,14 +172,24 @@ const HUB_BASE = [
 function resolve(id: string, world: FakeWorld = {}, inv = inventory()) {
   return resolveAttachment(
     { id, region: REGION },
-    { inventory: inv, cloud: fakeCloud(world), readHubConfig: () => Promise.resolve(parseConfigCommands((world.hubConfig ?? HUB_BASE).join('\n'))) },
+    {
+      inventory: inv,
+      cloud: fakeCloud(world),
+      readHubConfig: () =>
+        Promise.resolve(parseConfigCommands((world.hubConfig ?? HUB_BASE).join('\n'))),
+    },
   );
 }
 
 describe('attach-vpc planner', () => {
   it('turns the command into a run on the id, with the region as a parameter and approval from the policy', () => {
     const planned = plan(VPC);
-    expect(planned).toMatchObject({ kind: 'attach-vpc', target: VPC, params: { region: REGION }, dryRun: false });
+    expect(planned).toMatchObject({
+      kind: 'attach-vpc',
+      target: VPC,
+      params: { region: REGION },
+      dryRun: false,
+    });
     expect(planned.approval?.approvers.sort()).toEqual(['U0BOB', 'U0CAROL']);
   });
 
@@ -143,7 +208,9 @@ describe('attach-vpc planner', () => {
   it('refuses when the inventory has no hub with an Elastic IP', () => {
     const inv = inventory();
     delete inv.routers['hub-tokyo-a']!.elasticIp;
-    expect(refusal(() => plan(VPC, REGION, 'U0ALICE', inv)).message).toContain('no hub router with an Elastic IP');
+    expect(refusal(() => plan(VPC, REGION, 'U0ALICE', inv)).message).toContain(
+      'no hub router with an Elastic IP',
+    );
   });
 
   it('refuses without a policy for attach-vpc in the inventory', () => {
@@ -158,7 +225,17 @@ describe('attach-vpc planner', () => {
 describe('attach-vpc plan step (resolveAttachment)', () => {
   it('resolves a VPC to its VGW, names it from the inventory, and finds the hub by its Elastic IP', async () => {
     const p = await resolve(VPC);
-    expect(p).toMatchObject({ vpcId: VPC, vpcName: 'analytics', vpcCidr: '10.70.0.0/16', vgwId: VGW, vgwAsn: 64512, hub: 'hub-tokyo-a', hubPublicIp: HUB_IP, hubPrivateIp: '10.0.1.10', hubAsn: 65000 });
+    expect(p).toMatchObject({
+      vpcId: VPC,
+      vpcName: 'analytics',
+      vpcCidr: '10.70.0.0/16',
+      vgwId: VGW,
+      vgwAsn: 64512,
+      hub: 'hub-tokyo-a',
+      hubPublicIp: HUB_IP,
+      hubPrivateIp: '10.0.1.10',
+      hubAsn: 65000,
+    });
     expect(p).toMatchObject({ existing: null, alreadyAttached: false, hubPeers: [] });
   });
 
@@ -168,33 +245,61 @@ describe('attach-vpc plan step (resolveAttachment)', () => {
 
   it('refuses a VPC without a VGW, saying to create and attach one first', async () => {
     const err = await asyncRefusal(() => resolve(VPC, { vgws: [] }));
-    expect(err.message).toBe(`${VPC} in ${REGION} has no Virtual Private Gateway, so AWS has nothing to terminate a VPN on`);
-    expect(err.hint).toMatch(/^create and attach a Virtual Private Gateway first: aws ec2 create-vpn-gateway/);
+    expect(err.message).toBe(
+      `${VPC} in ${REGION} has no Virtual Private Gateway, so AWS has nothing to terminate a VPN on`,
+    );
+    expect(err.hint).toMatch(
+      /^create and attach a Virtual Private Gateway first: aws ec2 create-vpn-gateway/,
+    );
     expect(err.hint).toContain(`--vpc-id ${VPC}`);
   });
 
   it('refuses an unknown VGW id and a VGW attached to no VPC', async () => {
-    expect((await asyncRefusal(() => resolve('vgw-0ffff0000', {}))).message).toContain('there is no Virtual Private Gateway vgw-0ffff0000');
-    const detached = { vgws: [{ id: VGW, state: 'available', amazonSideAsn: 64512, vpcIds: [], tags: {} }] };
-    expect((await asyncRefusal(() => resolve(VGW, detached))).hint).toContain('aws ec2 attach-vpn-gateway');
+    expect((await asyncRefusal(() => resolve('vgw-0ffff0000', {}))).message).toContain(
+      'there is no Virtual Private Gateway vgw-0ffff0000',
+    );
+    const detached = {
+      vgws: [{ id: VGW, state: 'available', amazonSideAsn: 64512, vpcIds: [], tags: {} }],
+    };
+    expect((await asyncRefusal(() => resolve(VGW, detached))).hint).toContain(
+      'aws ec2 attach-vpn-gateway',
+    );
   });
 
   it('refuses an ASN equal to the VGW’s, explaining AsnConflict and the two fixes', async () => {
-    const err = await asyncRefusal(() => resolve(VPC, { vgws: [{ id: VGW, state: 'available', amazonSideAsn: 65000, vpcIds: [VPC], tags: {} }] }));
+    const err = await asyncRefusal(() =>
+      resolve(VPC, {
+        vgws: [{ id: VGW, state: 'available', amazonSideAsn: 65000, vpcIds: [VPC], tags: {} }],
+      }),
+    );
     expect(err.message).toContain("the hub's BGP ASN 65000 is the same as");
     expect(err.message).toContain('AsnConflict');
     expect(err.hint).toContain('--amazon-side-asn');
   });
 
   it('judges the ASN by what the hub runs, not only the inventory', async () => {
-    const hubConfig = [...HUB_BASE.filter((l) => !l.includes('system-as')), "set protocols bgp system-as '64512'"];
+    const hubConfig = [
+      ...HUB_BASE.filter((l) => !l.includes('system-as')),
+      "set protocols bgp system-as '64512'",
+    ];
     expect((await asyncRefusal(() => resolve(VPC, { hubConfig }))).message).toContain('ASN 64512');
   });
 
   it('says "already attached" when the hub has tunnels to both outside addresses of the hub’s connection', async () => {
-    const hubConfig = [...HUB_BASE, "set vpn ipsec site-to-site peer old-a remote-address '52.1.1.1'", "set vpn ipsec site-to-site peer old-b remote-address '52.1.1.2'"];
-    const p = await resolve(VPC, { hubConfig, connections: [connection('vpn-0aa', ['52.1.1.1', '52.1.1.2'])] });
-    expect(p).toMatchObject({ alreadyAttached: true, hubPeers: ['old-a', 'old-b'], existing: { vpnConnectionId: 'vpn-0aa', customerGatewayId: 'cgw-0a1b2c3d' } });
+    const hubConfig = [
+      ...HUB_BASE,
+      "set vpn ipsec site-to-site peer old-a remote-address '52.1.1.1'",
+      "set vpn ipsec site-to-site peer old-b remote-address '52.1.1.2'",
+    ];
+    const p = await resolve(VPC, {
+      hubConfig,
+      connections: [connection('vpn-0aa', ['52.1.1.1', '52.1.1.2'])],
+    });
+    expect(p).toMatchObject({
+      alreadyAttached: true,
+      hubPeers: ['old-a', 'old-b'],
+      existing: { vpnConnectionId: 'vpn-0aa', customerGatewayId: 'cgw-0a1b2c3d' },
+    });
   });
 
   it('reuses a connection the hub has no tunnels for yet, and ignores other customers’ and deleted ones', async () => {
@@ -208,26 +313,41 @@ describe('attach-vpc plan step (resolveAttachment)', () => {
   });
 
   it('refuses a half-configured attachment (one of two tunnels on the hub)', async () => {
-    const hubConfig = [...HUB_BASE, "set vpn ipsec site-to-site peer lonely remote-address '52.1.1.2'"];
-    const err = await asyncRefusal(() => resolve(VPC, { hubConfig, connections: [connection('vpn-0aa', ['52.1.1.1', '52.1.1.2'])] }));
+    const hubConfig = [
+      ...HUB_BASE,
+      "set vpn ipsec site-to-site peer lonely remote-address '52.1.1.2'",
+    ];
+    const err = await asyncRefusal(() =>
+      resolve(VPC, { hubConfig, connections: [connection('vpn-0aa', ['52.1.1.1', '52.1.1.2'])] }),
+    );
     expect(err.message).toContain('to only one of the two outside addresses of vpn-0aa');
     expect(err.hint).toContain('delete vpn ipsec site-to-site peer lonely');
   });
 
   it('refuses to reuse a connection whose customer gateway has another ASN (it would move the hub’s system-as)', async () => {
-    const err = await asyncRefusal(() => resolve(VPC, { connections: [connection('vpn-0ee', ['52.5.5.1', '52.5.5.2'], { cgwAsn: 65100 })] }));
+    const err = await asyncRefusal(() =>
+      resolve(VPC, {
+        connections: [connection('vpn-0ee', ['52.5.5.1', '52.5.5.2'], { cgwAsn: 65100 })],
+      }),
+    );
     expect(err.message).toContain('customer gateway ASN 65100');
     expect(err.hint).toContain('aws ec2 delete-vpn-connection');
   });
 
   it('follows the Elastic IP: after a failover the standby is the hub that gets the tunnels', async () => {
-    const p = await resolve(VPC, { address: { instanceId: 'i-0a1b2c3d4e5f00002', privateIp: '10.0.1.11' } });
+    const p = await resolve(VPC, {
+      address: { instanceId: 'i-0a1b2c3d4e5f00002', privateIp: '10.0.1.11' },
+    });
     expect(p).toMatchObject({ hub: 'hub-tokyo-b', hubPrivateIp: '10.0.1.11' });
   });
 
   it('refuses when the Elastic IP is unassociated or held by an instance the inventory does not know', async () => {
-    expect((await asyncRefusal(() => resolve(VPC, { address: { instanceId: undefined } }))).message).toContain('is not associated with any instance');
-    expect((await asyncRefusal(() => resolve(VPC, { address: { instanceId: 'i-0fff0000aaaa' } }))).hint).toContain('routers.<hub>.instanceId');
+    expect(
+      (await asyncRefusal(() => resolve(VPC, { address: { instanceId: undefined } }))).message,
+    ).toContain('is not associated with any instance');
+    expect(
+      (await asyncRefusal(() => resolve(VPC, { address: { instanceId: 'i-0fff0000aaaa' } }))).hint,
+    ).toContain('routers.<hub>.instanceId');
   });
 });
 
@@ -239,9 +359,15 @@ describe('tunnel names and VTI numbers on the hub', () => {
   });
 
   it('names the peers after the VPC, and avoids names the hub already uses', () => {
-    expect(chooseTunnelBaseName('analytics', new Set(['aws-shared-services-1']))).toBe('aws-analytics');
-    expect(chooseTunnelBaseName('analytics', new Set(['aws-analytics-tun2']))).toBe('aws-analytics-2');
-    expect(chooseTunnelBaseName('analytics', new Set(['aws-analytics-tun1', 'aws-analytics-2-tun1']))).toBe('aws-analytics-3');
+    expect(chooseTunnelBaseName('analytics', new Set(['aws-shared-services-1']))).toBe(
+      'aws-analytics',
+    );
+    expect(chooseTunnelBaseName('analytics', new Set(['aws-analytics-tun2']))).toBe(
+      'aws-analytics-2',
+    );
+    expect(
+      chooseTunnelBaseName('analytics', new Set(['aws-analytics-tun1', 'aws-analytics-2-tun1'])),
+    ).toBe('aws-analytics-3');
   });
 
   it('turns any VPC name into a valid peer name of at most 32 characters', () => {
@@ -254,9 +380,17 @@ describe('tunnel names and VTI numbers on the hub', () => {
   });
 
   it('reads peers, VTIs, neighbours and the system AS from the hub configuration', () => {
-    const hub = readHubTunnels(parseConfigCommands([...HUB_BASE, "set protocols bgp neighbor 169.254.1.2 remote-as '65001'"].join('\n')));
+    const hub = readHubTunnels(
+      parseConfigCommands(
+        [...HUB_BASE, "set protocols bgp neighbor 169.254.1.2 remote-as '65001'"].join('\n'),
+      ),
+    );
     expect([...hub.vtiNumbers].sort((a, b) => a - b)).toEqual([1, 200, 201]);
-    expect(hub.peers.get('aws-shared-services-1')).toEqual({ name: 'aws-shared-services-1', remoteAddress: '52.0.0.1', vti: 'vti200' });
+    expect(hub.peers.get('aws-shared-services-1')).toEqual({
+      name: 'aws-shared-services-1',
+      remoteAddress: '52.0.0.1',
+      vti: 'vti200',
+    });
     expect([...hub.neighbors]).toEqual(['169.254.1.2']);
     expect(hub.systemAs).toBe(65000);
   });
@@ -269,8 +403,18 @@ describe('tunnel names and VTI numbers on the hub', () => {
       staticRoutesOnly: false,
       staticPrefixes: [],
       peers: [
-        { name: 'aws-analytics-tun1', vti: 202, remoteAddress: '52.1.1.1', neighbor: '169.254.10.1' },
-        { name: 'aws-analytics-tun2', vti: 203, remoteAddress: '52.1.1.2', neighbor: '169.254.10.5' },
+        {
+          name: 'aws-analytics-tun1',
+          vti: 202,
+          remoteAddress: '52.1.1.1',
+          neighbor: '169.254.10.1',
+        },
+        {
+          name: 'aws-analytics-tun2',
+          vti: 203,
+          remoteAddress: '52.1.1.2',
+          neighbor: '169.254.10.5',
+        },
       ],
     }).map(renderConfigLine);
     expect(lines).toContain('delete vpn ipsec site-to-site peer aws-analytics-tun1');
@@ -295,8 +439,13 @@ describe('waiting for the tunnels', () => {
       ],
     };
     expect(allUp(seen)).toBe(false);
-    expect(describeSighting(seen)).toBe('tunnels 1/2 UP [52.1.1.1 UP (2 BGP ROUTES), 52.1.1.2 DOWN], BGP 1/2 Established [169.254.10.1 Established, 169.254.10.5 Active]');
-    const up = { tunnels: seen.tunnels.map((t) => ({ ...t, status: 'UP' })), bgp: seen.bgp.map((b) => ({ ...b, state: 'Established' })) };
+    expect(describeSighting(seen)).toBe(
+      'tunnels 1/2 UP [52.1.1.1 UP (2 BGP ROUTES), 52.1.1.2 DOWN], BGP 1/2 Established [169.254.10.1 Established, 169.254.10.5 Active]',
+    );
+    const up = {
+      tunnels: seen.tunnels.map((t) => ({ ...t, status: 'UP' })),
+      bgp: seen.bgp.map((b) => ({ ...b, state: 'Established' })),
+    };
     expect(allUp(up)).toBe(true);
     expect(allUp({ tunnels: [], bgp: [] })).toBe(false);
   });

@@ -29,12 +29,27 @@ function scaleupRun(over: Partial<Run> = {}): Run {
     createdAt: T0,
     updatedAt: T0 + MIN,
     steps: [
-      { id: 'facts', title: 'Load facts', status: 'done', startedAt: T0, finishedAt: T0 + 1200, detail: 'load 3.20 on c5.large' },
+      {
+        id: 'facts',
+        title: 'Load facts',
+        status: 'done',
+        startedAt: T0,
+        finishedAt: T0 + 1200,
+        detail: 'load 3.20 on c5.large',
+      },
       { id: 'launch', title: 'Launch bigger instance', status: 'pending' },
     ],
     cursor: 1,
-    plan: ['Launch c5.xlarge from ami-0abc (VyattaBase 2025-03)', 'Move Elastic IP 198.51.100.10 to the new instance'],
-    approval: { approvers: ['U0BOB', 'U0CAROL'], distinctApprovers: 1, allowSelfApproval: false, expiresAt: T0 + 30 * MIN },
+    plan: [
+      'Launch c5.xlarge from ami-0abc (VyattaBase 2025-03)',
+      'Move Elastic IP 198.51.100.10 to the new instance',
+    ],
+    approval: {
+      approvers: ['U0BOB', 'U0CAROL'],
+      distinctApprovers: 1,
+      allowSelfApproval: false,
+      expiresAt: T0 + 30 * MIN,
+    },
     decisions: [],
     ...over,
   };
@@ -42,35 +57,61 @@ function scaleupRun(over: Partial<Run> = {}): Run {
 
 const json = (m: ChatText): string => JSON.stringify(m.blocks);
 const buttons = (m: ChatText): { action_id: string; value: string; style: string }[] =>
-  m.blocks.filter((b) => b.type === 'actions').flatMap((b) => b.elements as { action_id: string; value: string; style: string }[]);
+  m.blocks
+    .filter((b) => b.type === 'actions')
+    .flatMap((b) => b.elements as { action_id: string; value: string; style: string }[]);
 
 describe('buildRunRoot', () => {
   it('says who asked for which command, the run id and where it stands', () => {
     const root = buildRunRoot(scaleupRun());
-    expect(json(root)).toContain('<@U0ALICE> asked for `/router scaleup hub-tokyo-a --type c5.xlarge` — r-7k2m9q · *awaiting approval*');
-    expect(root.text).toBe('/router scaleup hub-tokyo-a --type c5.xlarge — r-7k2m9q · awaiting approval');
+    expect(json(root)).toContain(
+      '<@U0ALICE> asked for `/router scaleup hub-tokyo-a --type c5.xlarge` — r-7k2m9q · *awaiting approval*',
+    );
+    expect(root.text).toBe(
+      '/router scaleup hub-tokyo-a --type c5.xlarge — r-7k2m9q · awaiting approval',
+    );
     assertWithinLimits(root);
   });
 
   it('shows the outcome once the run is over, and marks dry runs', () => {
-    const root = buildRunRoot(scaleupRun({ status: 'succeeded', outcome: 'hub-tokyo-a now runs on c5.xlarge', dryRun: true }));
+    const root = buildRunRoot(
+      scaleupRun({
+        status: 'succeeded',
+        outcome: 'hub-tokyo-a now runs on c5.xlarge',
+        dryRun: true,
+      }),
+    );
     expect(json(root)).toContain(':white_check_mark:');
     expect(json(root)).toContain('--dry-run');
     expect(json(root)).toContain('hub-tokyo-a now runs on c5.xlarge');
   });
 
   it('does not turn a requester that is not a Slack id into a mention', () => {
-    expect(json(buildRunRoot(scaleupRun({ requester: '<!channel>' })))).toContain('&lt;!channel&gt; asked for');
+    expect(json(buildRunRoot(scaleupRun({ requester: '<!channel>' })))).toContain(
+      '&lt;!channel&gt; asked for',
+    );
   });
 });
 
 describe('buildChecklist', () => {
   const steps: StepState[] = [
-    { id: 'a', title: 'Load facts', status: 'done', startedAt: T0, finishedAt: T0 + 1500, detail: 'load 3.2' },
+    {
+      id: 'a',
+      title: 'Load facts',
+      status: 'done',
+      startedAt: T0,
+      finishedAt: T0 + 1500,
+      detail: 'load 3.2',
+    },
     { id: 'b', title: 'Launch', status: 'running', startedAt: T0 + 2000, detail: 'launching' },
     { id: 'c', title: 'Copy config', status: 'pending' },
     { id: 'd', title: 'Move EIP', status: 'failed', error: 'InvalidAddress.NotFound <x>' },
-    { id: 'e', title: 'Disable src/dst check', status: 'undone', detail: 'source/dest check restored' },
+    {
+      id: 'e',
+      title: 'Disable src/dst check',
+      status: 'undone',
+      detail: 'source/dest check restored',
+    },
   ];
 
   it('shows each step with its icon, detail and duration', () => {
@@ -87,12 +128,19 @@ describe('buildChecklist', () => {
   });
 
   it('folds the latest progress note into the running step', () => {
-    const m = buildChecklist(scaleupRun({ status: 'running', steps }), { notes: { b: 'waiting for tunnels: 3/5 up' } });
+    const m = buildChecklist(scaleupRun({ status: 'running', steps }), {
+      notes: { b: 'waiting for tunnels: 3/5 up' },
+    });
     expect(json(m)).toContain('2. *Launch* — waiting for tunnels: 3/5 up');
   });
 
   it('stays within limits for a runbook with hundreds of long steps', () => {
-    const many = Array.from({ length: 400 }, (_, i): StepState => ({ id: `s${i}`, title: `step ${i} ${'t'.repeat(100)}`, status: 'done', detail: 'd'.repeat(1000) }));
+    const many = Array.from({ length: 400 }, (_, i): StepState => ({
+      id: `s${i}`,
+      title: `step ${i} ${'t'.repeat(100)}`,
+      status: 'done',
+      detail: 'd'.repeat(1000),
+    }));
     const m = buildChecklist(scaleupRun({ steps: many }));
     assertWithinLimits(m);
     expect(json(m)).toMatch(/… and \d+ more steps/);
@@ -115,19 +163,34 @@ describe('buildApprovalPrompt', () => {
   });
 
   it('loses its buttons and names the approver once approved', () => {
-    const m = buildApprovalPrompt(scaleupRun({ status: 'running', decisions: [{ user: 'U0BOB', decision: 'approved', at: T0 + 5 * MIN }] }), T0 + 6 * MIN);
+    const m = buildApprovalPrompt(
+      scaleupRun({
+        status: 'running',
+        decisions: [{ user: 'U0BOB', decision: 'approved', at: T0 + 5 * MIN }],
+      }),
+      T0 + 6 * MIN,
+    );
     expect(buttons(m)).toEqual([]);
     expect(json(m)).toContain('Approved by <@U0BOB> at 14:05 UTC');
   });
 
   it('says who rejected', () => {
-    const m = buildApprovalPrompt(scaleupRun({ status: 'rejected', decisions: [{ user: 'U0CAROL', decision: 'rejected', at: T0 + 7 * MIN }] }), T0 + 8 * MIN);
+    const m = buildApprovalPrompt(
+      scaleupRun({
+        status: 'rejected',
+        decisions: [{ user: 'U0CAROL', decision: 'rejected', at: T0 + 7 * MIN }],
+      }),
+      T0 + 8 * MIN,
+    );
     expect(buttons(m)).toEqual([]);
     expect(json(m)).toContain('Rejected by <@U0CAROL> at 14:07 UTC');
   });
 
   it('expires: no buttons and "ask again", also when the clock passed expiry before the status changed', () => {
-    for (const m of [buildApprovalPrompt(scaleupRun({ status: 'expired' }), T0 + 40 * MIN), buildApprovalPrompt(scaleupRun(), T0 + 31 * MIN)]) {
+    for (const m of [
+      buildApprovalPrompt(scaleupRun({ status: 'expired' }), T0 + 40 * MIN),
+      buildApprovalPrompt(scaleupRun(), T0 + 31 * MIN),
+    ]) {
       expect(buttons(m)).toEqual([]);
       expect(json(m)).toContain('Expired at 14:30 UTC — ask again');
     }
@@ -142,7 +205,15 @@ describe('buildApprovalPrompt', () => {
   });
 
   it('escapes plan lines and truncates a huge plan gracefully', () => {
-    const m = buildApprovalPrompt(scaleupRun({ plan: ['<!channel> & co', ...Array.from({ length: 500 }, (_, i) => `set interfaces vti vti${i} ${'x'.repeat(50)}`)] }), T0);
+    const m = buildApprovalPrompt(
+      scaleupRun({
+        plan: [
+          '<!channel> & co',
+          ...Array.from({ length: 500 }, (_, i) => `set interfaces vti vti${i} ${'x'.repeat(50)}`),
+        ],
+      }),
+      T0,
+    );
     expect(json(m)).toContain('&lt;!channel&gt; &amp; co');
     expect(json(m)).toMatch(/… and \d+ more plan lines/);
     assertWithinLimits(m);
@@ -152,7 +223,12 @@ describe('buildApprovalPrompt', () => {
 describe('buildRunSummary', () => {
   it('gives status, outcome, duration and approver', () => {
     const m = buildRunSummary(
-      scaleupRun({ status: 'succeeded', outcome: 'hub-tokyo-a runs on c5.xlarge', updatedAt: T0 + 12 * MIN, decisions: [{ user: 'U0BOB', decision: 'approved', at: T0 + 5 * MIN }] }),
+      scaleupRun({
+        status: 'succeeded',
+        outcome: 'hub-tokyo-a runs on c5.xlarge',
+        updatedAt: T0 + 12 * MIN,
+        decisions: [{ user: 'U0BOB', decision: 'approved', at: T0 + 5 * MIN }],
+      }),
     );
     const text = json(m);
     expect(text).toContain(':white_check_mark: *Succeeded* — hub-tokyo-a runs on c5.xlarge');
@@ -163,7 +239,12 @@ describe('buildRunSummary', () => {
   });
 
   it('shows the error of a failed run', () => {
-    const m = buildRunSummary(scaleupRun({ status: 'rolled-back', error: 'InsufficientInstanceCapacity: try --type c5a.xlarge' }));
+    const m = buildRunSummary(
+      scaleupRun({
+        status: 'rolled-back',
+        error: 'InsufficientInstanceCapacity: try --type c5a.xlarge',
+      }),
+    );
     expect(json(m)).toContain('*Rolled back*');
     expect(json(m)).toContain(':warning: InsufficientInstanceCapacity');
   });
@@ -172,8 +253,18 @@ describe('buildRunSummary', () => {
 describe('buildHelp and buildError', () => {
   it('marks commands that are not built yet as coming soon', () => {
     const m = buildHelp([
-      { command: '/vpn status', usage: '[region|router]', description: 'every tunnel at a glance', available: true },
-      { command: '/router scaledown', usage: '<router>', description: 'a smaller instance', available: false },
+      {
+        command: '/vpn status',
+        usage: '[region|router]',
+        description: 'every tunnel at a glance',
+        available: true,
+      },
+      {
+        command: '/router scaledown',
+        usage: '<router>',
+        description: 'a smaller instance',
+        available: false,
+      },
     ]);
     expect(json(m)).toContain('`/vpn status [region|router]`');
     expect(json(m)).toMatch(/scaledown &lt;router&gt;`\\n {6}a smaller instance _\(coming soon\)_/);

@@ -2,17 +2,41 @@ import { describe, expect, it } from 'vitest';
 import type { RouterStatus, StatusReport, TunnelStatus } from '../../src/report/status-report.js';
 import { statusReportOf } from '../../src/report/status-report-of.js';
 import type { Run } from '../../src/runbook/types.js';
-import { assertWithinLimits, buildStatusMessages, findProblems, messageChars } from '../../src/slack/blocks/index.js';
+import {
+  assertWithinLimits,
+  buildStatusMessages,
+  findProblems,
+  messageChars,
+} from '../../src/slack/blocks/index.js';
 import type { ChatText } from '../../src/slack/blocks/index.js';
 
 const T0 = Date.UTC(2025, 2, 14, 14, 5);
 
-function tunnel(name: string, state: 'up' | 'down', kind: TunnelStatus['kind'] = 'ipsec', detail?: string): TunnelStatus {
+function tunnel(
+  name: string,
+  state: 'up' | 'down',
+  kind: TunnelStatus['kind'] = 'ipsec',
+  detail?: string,
+): TunnelStatus {
   return { name, kind, state, remote: '203.0.113.7', ...(detail ? { detail } : {}) };
 }
 
-function router(name: string, region: string, tunnels: TunnelStatus[], extra: Partial<RouterStatus> = {}): RouterStatus {
-  return { router: name, region, role: 'spoke', reachable: true, tunnels, load5: 0.2, loadThreshold: 2, ...extra };
+function router(
+  name: string,
+  region: string,
+  tunnels: TunnelStatus[],
+  extra: Partial<RouterStatus> = {},
+): RouterStatus {
+  return {
+    router: name,
+    region,
+    role: 'spoke',
+    reachable: true,
+    tunnels,
+    load5: 0.2,
+    loadThreshold: 2,
+    ...extra,
+  };
 }
 
 /** The reference world with one of each problem. */
@@ -21,14 +45,39 @@ function troubledReport(): StatusReport {
     scope: '*',
     generatedAt: T0,
     routers: [
-      router('hub-tokyo-a', 'ap-northeast-1', [tunnel('to-us-east-1', 'up'), tunnel('to-eu-west-1', 'down'), tunnel('alice', 'up', 'wireguard')], { role: 'hub' }),
+      router(
+        'hub-tokyo-a',
+        'ap-northeast-1',
+        [
+          tunnel('to-us-east-1', 'up'),
+          tunnel('to-eu-west-1', 'down'),
+          tunnel('alice', 'up', 'wireguard'),
+        ],
+        { role: 'hub' },
+      ),
       router('hub-tokyo-b', 'ap-northeast-1', [], { role: 'standby', load5: 3.5 }),
-      router('us-east-1-a', 'us-east-1', [tunnel('to-hub', 'up'), tunnel('bgp 169.254.10.1', 'down', 'bgp')]),
-      router('eu-west-1-a', 'eu-west-1', [], { reachable: false, error: 'SSH connection timed out after 5 s: check the security group' }),
+      router('us-east-1-a', 'us-east-1', [
+        tunnel('to-hub', 'up'),
+        tunnel('bgp 169.254.10.1', 'down', 'bgp'),
+      ]),
+      router('eu-west-1-a', 'eu-west-1', [], {
+        reachable: false,
+        error: 'SSH connection timed out after 5 s: check the security group',
+      }),
     ],
     regions: [
-      { region: 'us-west-2', error: 'DescribeVpnConnections failed: UnauthorizedOperation', tunnels: [] },
-      { region: 'ap-northeast-1', tunnels: [tunnel('vpn-0abc tunnel 1', 'up', 'vgw'), tunnel('vpn-0abc tunnel 2', 'up', 'vgw')] },
+      {
+        region: 'us-west-2',
+        error: 'DescribeVpnConnections failed: UnauthorizedOperation',
+        tunnels: [],
+      },
+      {
+        region: 'ap-northeast-1',
+        tunnels: [
+          tunnel('vpn-0abc tunnel 1', 'up', 'vgw'),
+          tunnel('vpn-0abc tunnel 2', 'up', 'vgw'),
+        ],
+      },
     ],
     problems: [],
   };
@@ -45,7 +94,13 @@ function textOf(message: ChatText): string {
 describe('buildStatusMessages', () => {
   it('lists problems worst first: unreachable, tunnels down, BGP, load, telemetry', () => {
     const problems = findProblems(troubledReport());
-    expect(problems.map((p) => p.where)).toEqual(['eu-west-1-a', 'hub-tokyo-a', 'us-east-1-a', 'hub-tokyo-b', 'us-west-2']);
+    expect(problems.map((p) => p.where)).toEqual([
+      'eu-west-1-a',
+      'hub-tokyo-a',
+      'us-east-1-a',
+      'hub-tokyo-b',
+      'us-west-2',
+    ]);
     expect(problems[0]?.text).toMatch(/^unreachable: SSH connection timed out/);
     expect(problems[2]?.text).toMatch(/BGP not established/);
     expect(problems[3]?.severity).toBe('warn');
@@ -54,18 +109,30 @@ describe('buildStatusMessages', () => {
   it('puts the problems in the summary in that order, then one line of counts', () => {
     const { summary } = buildStatusMessages(troubledReport());
     const json = textOf(summary);
-    const order = ['eu-west-1-a', 'hub-tokyo-a', 'us-east-1-a', 'hub-tokyo-b', 'us-west-2'].map((w) => json.indexOf(`*${w}*`));
+    const order = ['eu-west-1-a', 'hub-tokyo-a', 'us-east-1-a', 'hub-tokyo-b', 'us-west-2'].map(
+      (w) => json.indexOf(`*${w}*`),
+    );
     expect(order.every((pos) => pos > 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(json).toContain(':red_circle: *5 problems*');
-    expect(json).toContain('4 routers · 5 tunnels up · 2 down · 1 unreachable · 1 under high load · 1 region erroring');
+    expect(json).toContain(
+      '4 routers · 5 tunnels up · 2 down · 1 unreachable · 1 under high load · 1 region erroring',
+    );
     expect(summary.text).toContain('5 problems');
   });
 
   it('says all clear with a green circle when nothing is wrong', () => {
-    const report: StatusReport = { scope: 'ap-northeast-1', generatedAt: T0, routers: [router('hub-tokyo-a', 'ap-northeast-1', [tunnel('x', 'up')])], regions: [], problems: [] };
+    const report: StatusReport = {
+      scope: 'ap-northeast-1',
+      generatedAt: T0,
+      routers: [router('hub-tokyo-a', 'ap-northeast-1', [tunnel('x', 'up')])],
+      regions: [],
+      problems: [],
+    };
     const { summary, details } = buildStatusMessages(report);
-    expect(textOf(summary)).toContain(':large_green_circle: *All clear* — VPN status for `ap-northeast-1`');
+    expect(textOf(summary)).toContain(
+      ':large_green_circle: *All clear* — VPN status for `ap-northeast-1`',
+    );
     expect(textOf(summary)).toContain('1 router · 1 tunnel up · 0 down');
     expect(details).toHaveLength(1);
   });
@@ -88,8 +155,18 @@ describe('buildStatusMessages', () => {
       scope: '*',
       generatedAt: T0,
       routers: [
-        router('hub-tokyo-a', 'ap-northeast-1', [tunnel('to-us', 'up'), tunnel('laptop-bob', 'down', 'wireguard')], { role: 'hub' }),
-        router('hub-tokyo-b', 'ap-northeast-1', [tunnel('to-us', 'down'), tunnel('bgp', 'down', 'bgp')], { role: 'standby' }),
+        router(
+          'hub-tokyo-a',
+          'ap-northeast-1',
+          [tunnel('to-us', 'up'), tunnel('laptop-bob', 'down', 'wireguard')],
+          { role: 'hub' },
+        ),
+        router(
+          'hub-tokyo-b',
+          'ap-northeast-1',
+          [tunnel('to-us', 'down'), tunnel('bgp', 'down', 'bgp')],
+          { role: 'standby' },
+        ),
       ],
       regions: [],
       problems: [],
@@ -97,12 +174,22 @@ describe('buildStatusMessages', () => {
     expect(findProblems(report)).toEqual([]);
     expect(textOf(buildStatusMessages(report).summary)).toContain('*All clear*');
     // Counted apart: the standby's tunnels wait for the Elastic IP, they are not "down".
-    expect(textOf(buildStatusMessages(report).summary)).toContain('2 routers · 1 tunnel up · 1 down · 2 idle on standby');
+    expect(textOf(buildStatusMessages(report).summary)).toContain(
+      '2 routers · 1 tunnel up · 1 down · 2 idle on standby',
+    );
   });
 
   it('shows the first 15 problems in the channel and counts the rest', () => {
-    const routers = Array.from({ length: 40 }, (_, i) => router(`r${i}`, 'us-east-1', [], { reachable: false, error: 'timeout' }));
-    const { summary } = buildStatusMessages({ scope: '*', generatedAt: T0, routers, regions: [], problems: [] });
+    const routers = Array.from({ length: 40 }, (_, i) =>
+      router(`r${i}`, 'us-east-1', [], { reachable: false, error: 'timeout' }),
+    );
+    const { summary } = buildStatusMessages({
+      scope: '*',
+      generatedAt: T0,
+      routers,
+      regions: [],
+      problems: [],
+    });
     expect(textOf(summary)).toContain('*r14* — unreachable');
     expect(textOf(summary)).not.toContain('*r15*');
     expect(textOf(summary)).toContain('… and 25 more problems — see the thread');
@@ -121,20 +208,42 @@ describe('buildStatusMessages', () => {
 
   it('stays inside every Block Kit limit for 200 routers with 20 tunnels each and long errors', () => {
     const long = 'connection refused by 198.51.100.9 port 22 '.repeat(120);
-    const regions = ['ap-northeast-1', 'us-east-1', 'us-west-2', 'eu-west-1', 'ap-southeast-1', 'sa-east-1'];
+    const regions = [
+      'ap-northeast-1',
+      'us-east-1',
+      'us-west-2',
+      'eu-west-1',
+      'ap-southeast-1',
+      'sa-east-1',
+    ];
     const routers = Array.from({ length: 200 }, (_, i) =>
       router(
         `router-${String(i).padStart(3, '0')}-with-a-rather-long-name`,
         regions[i % regions.length]!,
-        Array.from({ length: 20 }, (_, j) => tunnel(`peer-${i}-${j}-${'x'.repeat(30)}`, (i + j) % 7 === 0 ? 'down' : 'up', j === 19 ? 'bgp' : 'ipsec', `up 3d 4h, ${j * 1000} packets, ${'d'.repeat(200)}`)),
-        i % 13 === 0 ? { reachable: false, error: long, tunnels: [] } : i % 11 === 0 ? { load5: 9.99 } : {},
+        Array.from({ length: 20 }, (_, j) =>
+          tunnel(
+            `peer-${i}-${j}-${'x'.repeat(30)}`,
+            (i + j) % 7 === 0 ? 'down' : 'up',
+            j === 19 ? 'bgp' : 'ipsec',
+            `up 3d 4h, ${j * 1000} packets, ${'d'.repeat(200)}`,
+          ),
+        ),
+        i % 13 === 0
+          ? { reachable: false, error: long, tunnels: [] }
+          : i % 11 === 0
+            ? { load5: 9.99 }
+            : {},
       ),
     );
     const report: StatusReport = {
       scope: '*',
       generatedAt: T0,
       routers,
-      regions: regions.map((r) => ({ region: r, error: r === 'sa-east-1' ? long : undefined, tunnels: [tunnel(`vpn-${r}`, 'down', 'vgw')] })),
+      regions: regions.map((r) => ({
+        region: r,
+        error: r === 'sa-east-1' ? long : undefined,
+        tunnels: [tunnel(`vpn-${r}`, 'down', 'vgw')],
+      })),
       problems: [],
     };
     const messages = buildStatusMessages(report);
@@ -156,7 +265,11 @@ describe('buildStatusMessages', () => {
     const report: StatusReport = {
       scope: '<!channel>',
       generatedAt: T0,
-      routers: [router('<!channel> & <@U0EVIL>', 'r&d', [tunnel('<https://evil.example|click>', 'down')], { reachable: true })],
+      routers: [
+        router('<!channel> & <@U0EVIL>', 'r&d', [tunnel('<https://evil.example|click>', 'down')], {
+          reachable: true,
+        }),
+      ],
       regions: [{ region: '<!here>', error: 'bad <!everyone> & worse', tunnels: [] }],
       problems: [{ severity: 'warn', where: '<!subteam^S1>', text: '<script>' }],
     };
@@ -165,16 +278,38 @@ describe('buildStatusMessages', () => {
       expect(json).not.toMatch(/<[!@#h]/);
       assertWithinLimits(m);
     }
-    expect(textOf(buildStatusMessages(report).summary)).toContain('&lt;!channel&gt; &amp; &lt;@U0EVIL&gt;');
+    expect(textOf(buildStatusMessages(report).summary)).toContain(
+      '&lt;!channel&gt; &amp; &lt;@U0EVIL&gt;',
+    );
   });
 });
 
 describe('statusReportOf', () => {
   it('reads the report from the collect step and refuses what is not one', () => {
     const report = troubledReport();
-    const run = { steps: [{ id: 'collect', title: 'Collect', status: 'done', result: report as unknown as Run['steps'][number]['result'] }] } as Pick<Run, 'steps'>;
+    const run = {
+      steps: [
+        {
+          id: 'collect',
+          title: 'Collect',
+          status: 'done',
+          result: report as unknown as Run['steps'][number]['result'],
+        },
+      ],
+    } as Pick<Run, 'steps'>;
     expect(statusReportOf(run)?.routers).toHaveLength(4);
     expect(statusReportOf({ steps: [] })).toBeUndefined();
-    expect(statusReportOf({ steps: [{ id: 'collect', title: 'Collect', status: 'done', result: { routers: [{ name: 1 }], regions: [] } }] })).toBeUndefined();
+    expect(
+      statusReportOf({
+        steps: [
+          {
+            id: 'collect',
+            title: 'Collect',
+            status: 'done',
+            result: { routers: [{ name: 1 }], regions: [] },
+          },
+        ],
+      }),
+    ).toBeUndefined();
   });
 });

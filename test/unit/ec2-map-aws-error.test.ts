@@ -3,7 +3,10 @@ import { describeEndpoint, toCloudError } from '../../src/aws/map-aws-error.js';
 import { CloudError } from '../../src/errors.js';
 
 function sdkError(name: string, status: number, message = 'aws message'): Error {
-  return Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status, requestId: 'req-42', attempts: 3 } });
+  return Object.assign(new Error(message), {
+    name,
+    $metadata: { httpStatusCode: status, requestId: 'req-42', attempts: 3 },
+  });
 }
 
 describe('mapping SDK errors to operator messages', () => {
@@ -19,9 +22,18 @@ describe('mapping SDK errors to operator messages', () => {
   });
 
   it('says what to do about throttling, capacity and unknown ids', () => {
-    expect(toCloudError(sdkError('RequestLimitExceeded', 503), ctx).message).toContain('after 3 attempts');
-    expect(toCloudError(sdkError('InsufficientInstanceCapacity', 500), { ...ctx, action: 'RunInstances' }).hint).toContain('--type');
-    expect(toCloudError(sdkError('InvalidInstanceID.NotFound', 400), ctx).hint).toContain('routers.<name>.instanceId');
+    expect(toCloudError(sdkError('RequestLimitExceeded', 503), ctx).message).toContain(
+      'after 3 attempts',
+    );
+    expect(
+      toCloudError(sdkError('InsufficientInstanceCapacity', 500), {
+        ...ctx,
+        action: 'RunInstances',
+      }).hint,
+    ).toContain('--type');
+    expect(toCloudError(sdkError('InvalidInstanceID.NotFound', 400), ctx).hint).toContain(
+      'routers.<name>.instanceId',
+    );
     const other = toCloudError(sdkError('InternalError', 500, 'boom'), ctx);
     expect(other.message).toContain('AWS said: boom');
     expect(other.hint).toContain('retry');
@@ -29,7 +41,10 @@ describe('mapping SDK errors to operator messages', () => {
 
   it('recognises an unreachable endpoint, also inside an AggregateError, and hides user info in the URL', () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
-    const e = toCloudError(new AggregateError([refused], 'failed'), { ...ctx, endpoint: 'http://user:hunter2@127.0.0.1:4566/' });
+    const e = toCloudError(new AggregateError([refused], 'failed'), {
+      ...ctx,
+      endpoint: 'http://user:hunter2@127.0.0.1:4566/',
+    });
     expect(e.awsCode).toBe('EndpointUnreachable');
     expect(e.message).toContain('http://127.0.0.1:4566');
     expect(e.message).not.toContain('hunter2');

@@ -1,12 +1,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Ec2ApiError } from '../../src/sim/ec2/ec2-error.js';
-import { applyFilters, matchesValue, QueryParams, tagFilterValues } from '../../src/sim/ec2/query.js';
+import {
+  applyFilters,
+  matchesValue,
+  QueryParams,
+  tagFilterValues,
+} from '../../src/sim/ec2/query.js';
 import { regionOf } from '../../src/sim/ec2/server.js';
 
 describe('EC2 Query-string parsing', () => {
   it('reads flattened 1-based lists in index order, not text order', () => {
-    const body = 'Action=DescribeInstances&Version=2016-11-15&InstanceId.10=i-j&InstanceId.2=i-b&InstanceId.1=i-a';
+    const body =
+      'Action=DescribeInstances&Version=2016-11-15&InstanceId.10=i-j&InstanceId.2=i-b&InstanceId.1=i-a';
     const q = QueryParams.parse(body);
     expect(q.action).toBe('DescribeInstances');
     expect(q.list('InstanceId')).toEqual(['i-a', 'i-b', 'i-j']);
@@ -14,7 +20,9 @@ describe('EC2 Query-string parsing', () => {
   });
 
   it('reads filters with several values and decodes percent-escapes', () => {
-    const q = QueryParams.parse('Filter.1.Name=tag%3ARole&Filter.1.Value.1=vpn-router&Filter.1.Value.2=a%20b&Filter.2.Name=vpc-id&Filter.2.Value.1=vpc-1');
+    const q = QueryParams.parse(
+      'Filter.1.Name=tag%3ARole&Filter.1.Value.1=vpn-router&Filter.1.Value.2=a%20b&Filter.2.Name=vpc-id&Filter.2.Value.1=vpc-1',
+    );
     expect(q.filters()).toEqual([
       { name: 'tag:Role', values: ['vpn-router', 'a b'] },
       { name: 'vpc-id', values: ['vpc-1'] },
@@ -29,7 +37,11 @@ describe('EC2 Query-string parsing', () => {
     );
     expect(q.tagSpecification('instance')).toEqual({ Name: 'hub-tokyo-a2', Run: 'r-7k2m9q' });
     expect(q.tagSpecification('volume')).toEqual({ Name: 'disk' });
-    expect(q.members('Options.TunnelOptions').map((t) => [t.get('TunnelInsideCidr'), t.get('PreSharedKey')])).toEqual([
+    expect(
+      q
+        .members('Options.TunnelOptions')
+        .map((t) => [t.get('TunnelInsideCidr'), t.get('PreSharedKey')]),
+    ).toEqual([
       ['169.254.10.0/30', undefined],
       [undefined, 'abc.def_1'],
     ]);
@@ -40,13 +52,17 @@ describe('EC2 Query-string parsing', () => {
     const q = QueryParams.parse('DryRun=yes&MinCount=one');
     expect(() => q.bool('DryRun')).toThrow(Ec2ApiError);
     expect(() => q.int('MinCount')).toThrow(/Expected an integer/);
-    expect(() => q.require('ImageId')).toThrow(expect.objectContaining({ code: 'MissingParameter' }));
+    expect(() => q.require('ImageId')).toThrow(
+      expect.objectContaining({ code: 'MissingParameter' }),
+    );
   });
 
   it('round-trips any list of values through form encoding', () => {
     fc.assert(
       fc.property(fc.array(fc.string(), { minLength: 1, maxLength: 12 }), (values) => {
-        const form = new URLSearchParams(values.map((v, i): [string, string] => [`ResourceId.${i + 1}`, v]));
+        const form = new URLSearchParams(
+          values.map((v, i): [string, string] => [`ResourceId.${i + 1}`, v]),
+        );
         expect(QueryParams.parse(form.toString()).list('ResourceId')).toEqual(values);
       }),
     );
@@ -65,14 +81,34 @@ describe('EC2 Query-string parsing', () => {
       { id: 'b', tags: { Role: 'web' } },
       { id: 'c', tags: {} },
     ];
-    const fields = (x: (typeof items)[number], name: string) => (name === 'id' ? [x.id] : tagFilterValues(x.tags, name));
-    expect(applyFilters(items, [{ name: 'tag:Role', values: ['vpn-router', 'web'] }], fields).map((x) => x.id)).toEqual(['a', 'b']);
-    expect(applyFilters(items, [{ name: 'tag-key', values: ['Role'] }, { name: 'id', values: ['b', 'c'] }], fields).map((x) => x.id)).toEqual(['b']);
-    expect(() => applyFilters(items, [{ name: 'colour', values: ['red'] }], fields)).toThrow(/filter 'colour' is invalid/);
+    const fields = (x: (typeof items)[number], name: string) =>
+      name === 'id' ? [x.id] : tagFilterValues(x.tags, name);
+    expect(
+      applyFilters(items, [{ name: 'tag:Role', values: ['vpn-router', 'web'] }], fields).map(
+        (x) => x.id,
+      ),
+    ).toEqual(['a', 'b']);
+    expect(
+      applyFilters(
+        items,
+        [
+          { name: 'tag-key', values: ['Role'] },
+          { name: 'id', values: ['b', 'c'] },
+        ],
+        fields,
+      ).map((x) => x.id),
+    ).toEqual(['b']);
+    expect(() => applyFilters(items, [{ name: 'colour', values: ['red'] }], fields)).toThrow(
+      /filter 'colour' is invalid/,
+    );
   });
 
   it('takes the region from the SigV4 credential scope', () => {
-    expect(regionOf('AWS4-HMAC-SHA256 Credential=AKID/20261125/ap-northeast-1/ec2/aws4_request, SignedHeaders=host, Signature=abc')).toBe('ap-northeast-1');
+    expect(
+      regionOf(
+        'AWS4-HMAC-SHA256 Credential=AKID/20261125/ap-northeast-1/ec2/aws4_request, SignedHeaders=host, Signature=abc',
+      ),
+    ).toBe('ap-northeast-1');
     expect(regionOf(undefined)).toBe('us-east-1');
   });
 });

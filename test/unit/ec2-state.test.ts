@@ -31,26 +31,59 @@ describe('EC2 emulator state', () => {
     const vpc = s.addVpc({ region: 'eu-west-1', cidrBlock: '10.1.0.0/16' });
     const subnet = s.addSubnet({ region: 'eu-west-1', vpcId: vpc.vpcId, cidrBlock: '10.1.2.0/24' });
     const image = s.addImage({ region: 'eu-west-1', name: 'vyos' });
-    const a = s.addInstance({ region: 'eu-west-1', type: 'c5.large', imageId: image.imageId, subnetId: subnet.subnetId });
-    const b = s.runInstances('eu-west-1', { imageId: image.imageId, type: 'c5.large', subnetId: subnet.subnetId }).instances[0];
+    const a = s.addInstance({
+      region: 'eu-west-1',
+      type: 'c5.large',
+      imageId: image.imageId,
+      subnetId: subnet.subnetId,
+    });
+    const b = s.runInstances('eu-west-1', {
+      imageId: image.imageId,
+      type: 'c5.large',
+      subnetId: subnet.subnetId,
+    }).instances[0];
     expect([a.privateIp, b?.privateIp]).toEqual(['10.1.2.4', '10.1.2.5']);
     expect(b?.state).toBe('pending');
-    expect(() => s.runInstances('eu-west-1', { imageId: image.imageId, type: 'c5.large', subnetId: subnet.subnetId, privateIp: '10.1.2.4' })).toThrow(
-      expect.objectContaining({ code: 'InvalidIPAddress.InUse' }),
-    );
-    expect(() => s.runInstances('us-east-1', { imageId: image.imageId, type: 'c5.large', subnetId: subnet.subnetId })).toThrow(expect.objectContaining({ code: 'InvalidAMIID.NotFound' }));
+    expect(() =>
+      s.runInstances('eu-west-1', {
+        imageId: image.imageId,
+        type: 'c5.large',
+        subnetId: subnet.subnetId,
+        privateIp: '10.1.2.4',
+      }),
+    ).toThrow(expect.objectContaining({ code: 'InvalidIPAddress.InUse' }));
+    expect(() =>
+      s.runInstances('us-east-1', {
+        imageId: image.imageId,
+        type: 'c5.large',
+        subnetId: subnet.subnetId,
+      }),
+    ).toThrow(expect.objectContaining({ code: 'InvalidAMIID.NotFound' }));
   });
 
   it('consumes injected faults one call at a time, per action and region', () => {
     const s = world();
-    s.faults.inject({ action: 'RunInstances', region: 'us-east-1', code: 'InsufficientInstanceCapacity', times: 2 });
+    s.faults.inject({
+      action: 'RunInstances',
+      region: 'us-east-1',
+      code: 'InsufficientInstanceCapacity',
+      times: 2,
+    });
     expect(s.faults.take('DescribeInstances', 'us-east-1')).toBeUndefined();
     expect(s.faults.take('RunInstances', 'eu-west-1')).toBeUndefined();
-    expect(s.faults.take('RunInstances', 'us-east-1')).toMatchObject({ code: 'InsufficientInstanceCapacity', status: 500 });
-    expect(s.faults.take('RunInstances', 'us-east-1')).toMatchObject({ code: 'InsufficientInstanceCapacity' });
+    expect(s.faults.take('RunInstances', 'us-east-1')).toMatchObject({
+      code: 'InsufficientInstanceCapacity',
+      status: 500,
+    });
+    expect(s.faults.take('RunInstances', 'us-east-1')).toMatchObject({
+      code: 'InsufficientInstanceCapacity',
+    });
     expect(s.faults.take('RunInstances', 'us-east-1')).toBeUndefined();
     s.faults.inject({ code: 'RequestLimitExceeded' });
-    expect(s.faults.take('DescribeImages', 'sa-east-1')).toMatchObject({ code: 'RequestLimitExceeded', status: 503 });
+    expect(s.faults.take('DescribeImages', 'sa-east-1')).toMatchObject({
+      code: 'RequestLimitExceeded',
+      status: 503,
+    });
   });
 
   it('checks tunnel inside CIDRs as AWS does and splits a /30 between the gateways', () => {
@@ -58,7 +91,10 @@ describe('EC2 emulator state', () => {
     expect(() => checkInsideCidr('169.254.10.1/30')).toThrow(/must be a \/30/);
     expect(() => checkInsideCidr('10.0.0.0/30')).toThrow(/169.254.0.0\/16/);
     expect(() => checkInsideCidr('169.254.169.252/30')).toThrow(/reserved/);
-    expect(insideAddresses('169.254.225.8/30')).toEqual({ vgw: '169.254.225.9', cgw: '169.254.225.10' });
+    expect(insideAddresses('169.254.225.8/30')).toEqual({
+      vgw: '169.254.225.9',
+      cgw: '169.254.225.10',
+    });
   });
 
   it('never echoes a rejected pre-shared key', () => {
@@ -68,7 +104,12 @@ describe('EC2 emulator state', () => {
     const bad = '0secret-with-dash';
     let message = '';
     try {
-      s.addVpnConnection({ region: 'us-east-1', customerGatewayId: cgw.customerGatewayId, vpnGatewayId: vgw.vpnGatewayId, tunnels: [{ preSharedKey: bad }] });
+      s.addVpnConnection({
+        region: 'us-east-1',
+        customerGatewayId: cgw.customerGatewayId,
+        vpnGatewayId: vgw.vpnGatewayId,
+        tunnels: [{ preSharedKey: bad }],
+      });
     } catch (err) {
       message = (err as Error).message;
     }
@@ -80,7 +121,13 @@ describe('EC2 emulator state', () => {
     const s = world();
     const vpc = s.addVpc({ region: 'eu-west-1', cidrBlock: '10.1.0.0/16' });
     const subnet = s.addSubnet({ region: 'eu-west-1', vpcId: vpc.vpcId, cidrBlock: '10.1.2.0/24' });
-    const inst = s.addInstance({ region: 'eu-west-1', type: 'c5.large', imageId: 'ami-1', subnetId: subnet.subnetId, state: 'pending' });
+    const inst = s.addInstance({
+      region: 'eu-west-1',
+      type: 'c5.large',
+      imageId: 'ami-1',
+      subnetId: subnet.subnetId,
+      state: 'pending',
+    });
     expect(s.pendingTransitions).toBe(1);
     s.close();
     expect(s.pendingTransitions).toBe(0);

@@ -1,8 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseInventory } from '../../src/config/load-inventory.js';
-import { compareSiteTunnels, describeTunnelGaps, missingWireguardPeers } from '../../src/failover/compare-site-tunnels.js';
-import { describeFailoverPlan, summarizeFailoverRun } from '../../src/failover/describe-failover.js';
+import {
+  compareSiteTunnels,
+  describeTunnelGaps,
+  missingWireguardPeers,
+} from '../../src/failover/compare-site-tunnels.js';
+import {
+  describeFailoverPlan,
+  summarizeFailoverRun,
+} from '../../src/failover/describe-failover.js';
 import type { FailoverFacts } from '../../src/failover/failover-facts.js';
 import { failoverPlanner } from '../../src/failover/failover-planner.js';
 import { readSiteTunnels } from '../../src/failover/read-site-tunnels.js';
@@ -11,7 +18,11 @@ import { parseCommand } from '../../src/grammar/parse-command.js';
 import type { Run } from '../../src/runbook/types.js';
 import type { ConfigLine } from '../../src/vyos/types.js';
 
-const inventory = parseInventory(readFileSync('examples/flatnet.yml', 'utf8'), 'examples/flatnet.yml', null);
+const inventory = parseInventory(
+  readFileSync('examples/flatnet.yml', 'utf8'),
+  'examples/flatnet.yml',
+  null,
+);
 
 /** `set a b 'c'` → a ConfigLine, the way `show configuration commands` reads. */
 const config = (text: string): ConfigLine[] =>
@@ -22,7 +33,11 @@ const config = (text: string): ConfigLine[] =>
       const words = l.trim().split(/\s+/);
       const last = words.at(-1)!;
       const quoted = last.startsWith("'");
-      return { op: 'set' as const, path: words.slice(1, quoted ? -1 : undefined), ...(quoted ? { value: last.slice(1, -1) } : {}) };
+      return {
+        op: 'set' as const,
+        path: words.slice(1, quoted ? -1 : undefined),
+        ...(quoted ? { value: last.slice(1, -1) } : {}),
+      };
     });
 
 const primaryConfig = config(`
@@ -41,7 +56,7 @@ set protocols bgp neighbor 169.254.9.9 shutdown
 `);
 
 describe('readSiteTunnels', () => {
-  it('names each peer\'s child SAs as show vpn ipsec sa does, and skips shut-down neighbours', () => {
+  it("names each peer's child SAs as show vpn ipsec sa does, and skips shut-down neighbours", () => {
     const t = readSiteTunnels(primaryConfig);
     expect(t.peers.map((p) => [p.name, p.children, p.disabled])).toEqual([
       ['spoke-oregon', ['spoke-oregon-vti'], false],
@@ -60,22 +75,33 @@ set interfaces wireguard wg0 peer dev-alice allowed-ips '10.250.0.5/32'
 set interfaces wireguard wg0 peer ops-carol public-key 'CCCC'
 `);
     const giver = readSiteTunnels(wg);
-    expect(giver.wireguardPeers).toEqual([{ name: 'dev-alice', publicKey: 'AAAA' }, { name: 'ops-carol', publicKey: 'CCCC' }]);
+    expect(giver.wireguardPeers).toEqual([
+      { name: 'dev-alice', publicKey: 'AAAA' },
+      { name: 'ops-carol', publicKey: 'CCCC' },
+    ]);
     const receiver = readSiteTunnels(wg.filter((l) => l.path[4] !== 'dev-alice'));
     expect(missingWireguardPeers(giver, receiver)).toEqual(['dev-alice']);
     expect(missingWireguardPeers(giver, giver)).toEqual([]);
   });
 
   it('reads the 1.3 BGP spelling (protocols bgp <asn> neighbor X)', () => {
-    expect(readSiteTunnels(config("set protocols bgp 65000 neighbor 169.254.1.2 remote-as '65001'")).bgpNeighbors).toEqual(['169.254.1.2']);
+    expect(
+      readSiteTunnels(config("set protocols bgp 65000 neighbor 169.254.1.2 remote-as '65001'"))
+        .bgpNeighbors,
+    ).toEqual(['169.254.1.2']);
   });
 });
 
 describe('compareSiteTunnels', () => {
-  const standbyOf = (primary: ConfigLine[]) => primary.map((l) => (l.value === '10.0.1.10' ? { ...l, value: '10.0.1.11' } : l));
+  const standbyOf = (primary: ConfigLine[]) =>
+    primary.map((l) => (l.value === '10.0.1.10' ? { ...l, value: '10.0.1.11' } : l));
 
   it('finds nothing missing on a standby that mirrors the primary with its own address', () => {
-    const gaps = compareSiteTunnels(readSiteTunnels(primaryConfig), readSiteTunnels(standbyOf(primaryConfig)), '10.0.1.11');
+    const gaps = compareSiteTunnels(
+      readSiteTunnels(primaryConfig),
+      readSiteTunnels(standbyOf(primaryConfig)),
+      '10.0.1.11',
+    );
     expect(gaps).toEqual({ missingPeers: [], missingBgp: [], otherRemote: [], foreignLocal: [] });
     expect(describeTunnelGaps(gaps, 'hub-tokyo-a', 'hub-tokyo-b', '10.0.1.11')).toBeUndefined();
   });
@@ -83,19 +109,37 @@ describe('compareSiteTunnels', () => {
   it('names missing peers and neighbours, a peer pointing elsewhere, and a copied local-address', () => {
     const standby = standbyOf(primaryConfig)
       .filter((l) => l.path[4] !== 'office' && l.path[3] !== '169.254.2.2')
-      .map((l) => (l.path[5] === 'remote-address' && l.path[4] === 'spoke-oregon' ? { ...l, value: '198.51.100.99' } : l));
-    standby.push({ op: 'set', path: ['vpn', 'ipsec', 'site-to-site', 'peer', 'lab', 'local-address'], value: '10.0.1.10' });
-    const gaps = compareSiteTunnels(readSiteTunnels(primaryConfig), readSiteTunnels(standby), '10.0.1.11');
+      .map((l) =>
+        l.path[5] === 'remote-address' && l.path[4] === 'spoke-oregon'
+          ? { ...l, value: '198.51.100.99' }
+          : l,
+      );
+    standby.push({
+      op: 'set',
+      path: ['vpn', 'ipsec', 'site-to-site', 'peer', 'lab', 'local-address'],
+      value: '10.0.1.10',
+    });
+    const gaps = compareSiteTunnels(
+      readSiteTunnels(primaryConfig),
+      readSiteTunnels(standby),
+      '10.0.1.11',
+    );
     // A disabled peer on the primary is not required on the standby.
     expect(gaps.missingPeers).toEqual(['office']);
     expect(gaps.missingBgp).toEqual(['169.254.2.2']);
-    expect(gaps.otherRemote).toEqual([{ peer: 'spoke-oregon', giver: '198.51.100.8', receiver: '198.51.100.99' }]);
+    expect(gaps.otherRemote).toEqual([
+      { peer: 'spoke-oregon', giver: '198.51.100.8', receiver: '198.51.100.99' },
+    ]);
     expect(gaps.foreignLocal).toEqual([{ peer: 'lab', localAddress: '10.0.1.10' }]);
     const text = describeTunnelGaps(gaps, 'hub-tokyo-a', 'hub-tokyo-b', '10.0.1.11')!;
     expect(text).toContain('hub-tokyo-b lacks the site-to-site peer office that hub-tokyo-a has');
     expect(text).toContain('lacks the BGP neighbour 169.254.2.2');
-    expect(text).toContain('peer spoke-oregon points at 198.51.100.99 on hub-tokyo-b but at 198.51.100.8 on hub-tokyo-a');
-    expect(text).toContain("hub-tokyo-b's peer lab (local-address 10.0.1.10) is not bound to its own address 10.0.1.11");
+    expect(text).toContain(
+      'peer spoke-oregon points at 198.51.100.99 on hub-tokyo-b but at 198.51.100.8 on hub-tokyo-a',
+    );
+    expect(text).toContain(
+      "hub-tokyo-b's peer lab (local-address 10.0.1.10) is not bound to its own address 10.0.1.11",
+    );
   });
 });
 
@@ -103,25 +147,43 @@ describe('failoverPlanner', () => {
   const plan = (text: string, requester = 'U0ALICE') => {
     const parsed = parseCommand('/router', text);
     if (!parsed.ok) throw new Error(parsed.message);
-    return failoverPlanner(parsed.command.kind === 'failback' ? 'failback' : 'failover').plan(parsed.command, { inventory, requester });
+    return failoverPlanner(parsed.command.kind === 'failback' ? 'failback' : 'failover').plan(
+      parsed.command,
+      { inventory, requester },
+    );
   };
 
   it('targets the primary, carries --dry-run, and takes the approval from policies.failover (15 minutes)', async () => {
     const run = await plan('failover hub-tokyo-a --dry-run');
-    expect(run).toMatchObject({ kind: 'failover', target: 'hub-tokyo-a', dryRun: true, params: {} });
+    expect(run).toMatchObject({
+      kind: 'failover',
+      target: 'hub-tokyo-a',
+      dryRun: true,
+      params: {},
+    });
     expect(run.approval?.expiresInMs).toBe(15 * 60_000);
     expect(run.approval?.approversLabel).toBe('network-approvers');
     expect((await plan('failback hub-tokyo-a')).approval?.expiresInMs).toBe(30 * 60_000);
   });
 
   it('refuses a standby (naming the primary), a router without a standby, an unknown router', async () => {
-    await expect(Promise.resolve().then(() => plan('failover hub-tokyo-b'))).rejects.toThrow(/hub-tokyo-b is a standby router/);
-    const standby = await Promise.resolve().then(() => plan('failback hub-tokyo-b')).catch((err: unknown) => err);
+    await expect(Promise.resolve().then(() => plan('failover hub-tokyo-b'))).rejects.toThrow(
+      /hub-tokyo-b is a standby router/,
+    );
+    const standby = await Promise.resolve()
+      .then(() => plan('failback hub-tokyo-b'))
+      .catch((err: unknown) => err);
     expect((standby as FlatnetError).hint).toBe('use /router failback hub-tokyo-a');
-    const spoke = await Promise.resolve().then(() => plan('failover spoke-virginia')).catch((err: unknown) => err);
-    expect((spoke as FlatnetError).message).toBe('spoke-virginia has no standby router, so there is nothing to fail over to');
+    const spoke = await Promise.resolve()
+      .then(() => plan('failover spoke-virginia'))
+      .catch((err: unknown) => err);
+    expect((spoke as FlatnetError).message).toBe(
+      'spoke-virginia has no standby router, so there is nothing to fail over to',
+    );
     expect((spoke as FlatnetError).hint).toContain('add routers.spoke-virginia.standby:');
-    const unknown = await Promise.resolve().then(() => plan('failover hub-osaka')).catch((err: unknown) => err);
+    const unknown = await Promise.resolve()
+      .then(() => plan('failover hub-osaka'))
+      .catch((err: unknown) => err);
     expect((unknown as FlatnetError).code).toBe('UNKNOWN_TARGET');
   });
 });
@@ -131,9 +193,34 @@ const facts: FailoverFacts = {
   primary: 'hub-tokyo-a',
   standby: 'hub-tokyo-b',
   region: 'ap-northeast-1',
-  from: { router: 'hub-tokyo-a', instanceId: 'i-0aaa', networkInterfaceId: 'eni-0a', privateIp: '10.0.1.10', type: 'c5.large', state: 'running', readable: true, problem: null, sasUp: 8, bgpEstablished: 7 },
-  to: { router: 'hub-tokyo-b', instanceId: 'i-0bbb', networkInterfaceId: 'eni-0b', privateIp: '10.0.1.11', type: 'c5.large', state: 'running', peers: 8, bgpNeighbors: 7 },
-  elasticIp: { allocationId: 'eipalloc-0abc', publicIp: '203.0.113.10', holderInstanceId: 'i-0aaa', holderInterfaceId: 'eni-0a' },
+  from: {
+    router: 'hub-tokyo-a',
+    instanceId: 'i-0aaa',
+    networkInterfaceId: 'eni-0a',
+    privateIp: '10.0.1.10',
+    type: 'c5.large',
+    state: 'running',
+    readable: true,
+    problem: null,
+    sasUp: 8,
+    bgpEstablished: 7,
+  },
+  to: {
+    router: 'hub-tokyo-b',
+    instanceId: 'i-0bbb',
+    networkInterfaceId: 'eni-0b',
+    privateIp: '10.0.1.11',
+    type: 'c5.large',
+    state: 'running',
+    peers: 8,
+    bgpNeighbors: 7,
+  },
+  elasticIp: {
+    allocationId: 'eipalloc-0abc',
+    publicIp: '203.0.113.10',
+    holderInstanceId: 'i-0aaa',
+    holderInterfaceId: 'eni-0a',
+  },
   routes: [
     { routeTableId: 'rtb-1', destination: '10.10.0.0/16' },
     { routeTableId: 'rtb-1', destination: '192.168.0.0/16' },
@@ -148,21 +235,43 @@ const facts: FailoverFacts = {
 describe('describeFailoverPlan and the summary', () => {
   it('shows both routers, the Elastic IP and routes moving, the order, and that the primary is not stopped', () => {
     const lines = describeFailoverPlan(facts, false);
-    expect(lines[0]).toBe('Fail over hub-tokyo-a (i-0aaa) to its standby hub-tokyo-b (i-0bbb, c5.large), ap-northeast-1');
+    expect(lines[0]).toBe(
+      'Fail over hub-tokyo-a (i-0aaa) to its standby hub-tokyo-b (i-0bbb, c5.large), ap-northeast-1',
+    );
     const text = lines.join('\n');
     expect(text).toContain('Elastic IP: 203.0.113.10 (eipalloc-0abc) on eni-0a (i-0aaa) → eni-0b');
-    expect(text).toContain('Routes to eni-0a: 2 in 1 table: rtb-1 (10.10.0.0/16, 192.168.0.0/16) → eni-0b');
-    expect(text).toContain('hub-tokyo-b must bring up 2 SAs and 1 BGP session before the routes move (what was up on hub-tokyo-a)');
+    expect(text).toContain(
+      'Routes to eni-0a: 2 in 1 table: rtb-1 (10.10.0.0/16, 192.168.0.0/16) → eni-0b',
+    );
+    expect(text).toContain(
+      'hub-tokyo-b must bring up 2 SAs and 1 BGP session before the routes move (what was up on hub-tokyo-a)',
+    );
     expect(text).toContain('flatnet does not stop hub-tokyo-a.');
     expect(text).not.toContain('Dry run');
     expect(text).not.toContain('WireGuard');
-    expect(describeFailoverPlan({ ...facts, wireguardMissing: ['dev-alice'] }, false).join('\n')).toContain('Warning: hub-tokyo-b lacks 1 WireGuard peer of hub-tokyo-a (dev-alice): they lose the VPN until traffic returns to hub-tokyo-a');
-    expect(describeFailoverPlan(facts, true).at(-1)).toMatch(/^Dry run: AssociateAddress and ReplaceRoute are made with DryRun/);
+    expect(
+      describeFailoverPlan({ ...facts, wireguardMissing: ['dev-alice'] }, false).join('\n'),
+    ).toContain(
+      'Warning: hub-tokyo-b lacks 1 WireGuard peer of hub-tokyo-a (dev-alice): they lose the VPN until traffic returns to hub-tokyo-a',
+    );
+    expect(describeFailoverPlan(facts, true).at(-1)).toMatch(
+      /^Dry run: AssociateAddress and ReplaceRoute are made with DryRun/,
+    );
   });
 
   it('says when the primary could not be read', () => {
-    const text = describeFailoverPlan({ ...facts, from: { ...facts.from, readable: false, problem: 'connect ECONNREFUSED' }, compared: null, expectedBasis: 'all-configured' }, false).join('\n');
-    expect(text).toContain('hub-tokyo-a (running) could not be read (connect ECONNREFUSED): its peers were not compared, so hub-tokyo-b must bring up every tunnel it has');
+    const text = describeFailoverPlan(
+      {
+        ...facts,
+        from: { ...facts.from, readable: false, problem: 'connect ECONNREFUSED' },
+        compared: null,
+        expectedBasis: 'all-configured',
+      },
+      false,
+    ).join('\n');
+    expect(text).toContain(
+      'hub-tokyo-a (running) could not be read (connect ECONNREFUSED): its peers were not compared, so hub-tokyo-b must bring up every tunnel it has',
+    );
   });
 
   it('the summary names who holds the Elastic IP and the routes now, and how to go back', () => {
@@ -172,7 +281,12 @@ describe('describeFailoverPlan and the summary', () => {
       dryRun: false,
       steps: [
         { id: 'check-standby', title: '', status: 'done', result: facts },
-        { id: 'repoint-routes', title: '', status: 'done', result: { repointed: facts.routes, missing: [] } },
+        {
+          id: 'repoint-routes',
+          title: '',
+          status: 'done',
+          result: { repointed: facts.routes, missing: [] },
+        },
       ],
     } as unknown as Run;
     expect(summarizeFailoverRun(run)).toBe(

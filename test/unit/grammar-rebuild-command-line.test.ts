@@ -18,7 +18,11 @@ import { peersPlanner } from '../../jobs/peers.js';
 import { removePeerPlanner } from '../../jobs/remove-peer.js';
 import { statusPlanner } from '../../jobs/status.js';
 
-const inventory = parseInventory(readFileSync('examples/flatnet.yml', 'utf8'), 'examples/flatnet.yml', null);
+const inventory = parseInventory(
+  readFileSync('examples/flatnet.yml', 'utf8'),
+  'examples/flatnet.yml',
+  null,
+);
 const KEY = 'XMrlPykaxhdAAiSjhtPlvi30NVkvLQliQuKP7AI7CyI=';
 
 function parse(line: string): Command {
@@ -54,7 +58,10 @@ async function plan(line: string): Promise<PlannedRun> {
 describe('rebuilding the command line of a run', () => {
   it.each([
     ['/vpn add-peer alice', '/vpn add-peer alice --router hub-tokyo-a'],
-    [`/vpn add-peer alice --pubkey ${KEY} --dry-run`, `/vpn add-peer alice --pubkey ${KEY} --router hub-tokyo-a --dry-run`],
+    [
+      `/vpn add-peer alice --pubkey ${KEY} --dry-run`,
+      `/vpn add-peer alice --pubkey ${KEY} --router hub-tokyo-a --dry-run`,
+    ],
     [
       '/vpn add-peer osaka ipsec --remote 198.51.100.7 --subnets 172.20.0.0/16,172.21.0.0/16 --bgp 65100',
       '/vpn add-peer osaka ipsec --remote 198.51.100.7 --subnets 172.20.0.0/16,172.21.0.0/16 --bgp 65100 --mode route --router hub-tokyo-a',
@@ -64,11 +71,23 @@ describe('rebuilding the command line of a run', () => {
       '/vpn add-peer office ipsec --remote 192.0.2.50 --subnets 172.16.0.0/16 --mode policy --router hub-tokyo-a --dry-run',
     ],
     ['/vpn remove-peer osaka --dry-run', '/vpn remove-peer osaka --router hub-tokyo-a --dry-run'],
-    ['/vpn attach-vpc vpc-0a1b2c3d4e5f60101 --region us-east-1', '/vpn attach-vpc vpc-0a1b2c3d4e5f60101 --region us-east-1'],
-    ['/vpn attach-vpc vgw-0a1b2c3d4e5f60101 --region us-east-1 --dry-run', '/vpn attach-vpc vgw-0a1b2c3d4e5f60101 --region us-east-1 --dry-run'],
-    ['/router scaleup hub-tokyo-a --type c5.xlarge', '/router scaleup hub-tokyo-a --type c5.xlarge'],
+    [
+      '/vpn attach-vpc vpc-0a1b2c3d4e5f60101 --region us-east-1',
+      '/vpn attach-vpc vpc-0a1b2c3d4e5f60101 --region us-east-1',
+    ],
+    [
+      '/vpn attach-vpc vgw-0a1b2c3d4e5f60101 --region us-east-1 --dry-run',
+      '/vpn attach-vpc vgw-0a1b2c3d4e5f60101 --region us-east-1 --dry-run',
+    ],
+    [
+      '/router scaleup hub-tokyo-a --type c5.xlarge',
+      '/router scaleup hub-tokyo-a --type c5.xlarge',
+    ],
     ['/router scaleup hub-tokyo-a --dry-run', '/router scaleup hub-tokyo-a --dry-run'],
-    ['/router scaledown hub-tokyo-a --type t3.medium --dry-run', '/router scaledown hub-tokyo-a --type t3.medium --dry-run'],
+    [
+      '/router scaledown hub-tokyo-a --type t3.medium --dry-run',
+      '/router scaledown hub-tokyo-a --type t3.medium --dry-run',
+    ],
     ['/vpn peers', '/vpn peers'],
     ['/vpn peers --router hub-tokyo-a', '/vpn peers --router hub-tokyo-a'],
     ['/vpn status', '/vpn status'],
@@ -84,20 +103,52 @@ describe('rebuilding the command line of a run', () => {
   });
 
   it.each([
-    [{ kind: 'failover' as const, target: 'hub-tokyo-a', params: {}, dryRun: true }, '/router failover hub-tokyo-a --dry-run', { kind: 'failover', router: 'hub-tokyo-a', dryRun: true }],
-    [{ kind: 'failback' as const, target: 'hub-tokyo-a', params: {}, dryRun: false }, '/router failback hub-tokyo-a', { kind: 'failback', router: 'hub-tokyo-a', dryRun: false }],
-    [{ kind: 'router-status' as const, target: 'spoke-virginia', params: {}, dryRun: false }, '/router status spoke-virginia', { kind: 'router-status', router: 'spoke-virginia' }],
-    [{ kind: 'history' as const, target: 'hub-tokyo-a', params: {}, dryRun: false }, '/router history hub-tokyo-a', { kind: 'history', router: 'hub-tokyo-a' }],
+    [
+      { kind: 'failover' as const, target: 'hub-tokyo-a', params: {}, dryRun: true },
+      '/router failover hub-tokyo-a --dry-run',
+      { kind: 'failover', router: 'hub-tokyo-a', dryRun: true },
+    ],
+    [
+      { kind: 'failback' as const, target: 'hub-tokyo-a', params: {}, dryRun: false },
+      '/router failback hub-tokyo-a',
+      { kind: 'failback', router: 'hub-tokyo-a', dryRun: false },
+    ],
+    [
+      { kind: 'router-status' as const, target: 'spoke-virginia', params: {}, dryRun: false },
+      '/router status spoke-virginia',
+      { kind: 'router-status', router: 'spoke-virginia' },
+    ],
+    [
+      { kind: 'history' as const, target: 'hub-tokyo-a', params: {}, dryRun: false },
+      '/router history hub-tokyo-a',
+      { kind: 'history', router: 'hub-tokyo-a' },
+    ],
   ])('rebuilds %j as a line the grammar reads back', (run, expected, command) => {
     expect(rebuildCommandLine(run)).toBe(expected);
     expect(parse(expected)).toEqual(command);
   });
 
   it('echoes only the options the kind has, never stray parameters', () => {
-    const run = { kind: 'scaleup' as const, target: 'hub-tokyo-a', params: { type: 'c5.xlarge', note: 'x', tags: ['a'] }, dryRun: false };
+    const run = {
+      kind: 'scaleup' as const,
+      target: 'hub-tokyo-a',
+      params: { type: 'c5.xlarge', note: 'x', tags: ['a'] },
+      dryRun: false,
+    };
     expect(rebuildCommandLine(run)).toBe('/router scaleup hub-tokyo-a --type c5.xlarge');
     // A numeric ASN and a list of subnets come back as the grammar writes them.
-    const site = { kind: 'add-peer' as const, target: 'osaka', params: { router: 'hub-tokyo-a', remote: '198.51.100.7', subnets: ['10.1.0.0/16', '10.2.0.0/16'], bgp: 65100 } };
-    expect(rebuildCommandLine(site)).toBe('/vpn add-peer osaka ipsec --remote 198.51.100.7 --subnets 10.1.0.0/16,10.2.0.0/16 --bgp 65100 --router hub-tokyo-a');
+    const site = {
+      kind: 'add-peer' as const,
+      target: 'osaka',
+      params: {
+        router: 'hub-tokyo-a',
+        remote: '198.51.100.7',
+        subnets: ['10.1.0.0/16', '10.2.0.0/16'],
+        bgp: 65100,
+      },
+    };
+    expect(rebuildCommandLine(site)).toBe(
+      '/vpn add-peer osaka ipsec --remote 198.51.100.7 --subnets 10.1.0.0/16,10.2.0.0/16 --bgp 65100 --router hub-tokyo-a',
+    );
   });
 });

@@ -31,50 +31,131 @@ describe('slash command grammar', () => {
   });
 
   it('reads the router commands and their options', () => {
-    expect(parsed('/router', 'scaleup hub-tokyo-a --type c5.xlarge --dry-run')).toEqual({ kind: 'scaleup', router: 'hub-tokyo-a', type: 'c5.xlarge', dryRun: true });
-    expect(parsed('/router', 'scaledown hub-tokyo-a --type=t3.medium')).toEqual({ kind: 'scaledown', router: 'hub-tokyo-a', type: 't3.medium', dryRun: false });
-    expect(parsed('/router', 'failover hub-tokyo-a')).toEqual({ kind: 'failover', router: 'hub-tokyo-a', dryRun: false });
+    expect(parsed('/router', 'scaleup hub-tokyo-a --type c5.xlarge --dry-run')).toEqual({
+      kind: 'scaleup',
+      router: 'hub-tokyo-a',
+      type: 'c5.xlarge',
+      dryRun: true,
+    });
+    expect(parsed('/router', 'scaledown hub-tokyo-a --type=t3.medium')).toEqual({
+      kind: 'scaledown',
+      router: 'hub-tokyo-a',
+      type: 't3.medium',
+      dryRun: false,
+    });
+    expect(parsed('/router', 'failover hub-tokyo-a')).toEqual({
+      kind: 'failover',
+      router: 'hub-tokyo-a',
+      dryRun: false,
+    });
     expect(parsed('/router', 'history')).toEqual({ kind: 'history' });
-    expect(parsed('/router', 'status spoke-oregon')).toEqual({ kind: 'router-status', router: 'spoke-oregon' });
+    expect(parsed('/router', 'status spoke-oregon')).toEqual({
+      kind: 'router-status',
+      router: 'spoke-oregon',
+    });
     // An em dash from Slack's autocorrect is read as the -- the operator typed.
     expect(parsed('/router', 'scaleup hub-tokyo-a —dry-run')).toMatchObject({ dryRun: true });
     expect(refused('/router', 'scaleup').message).toBe('/router scaleup needs a router name');
-    expect(refused('/router', 'scaleup hub --type c5;reboot').message).toContain('is not an instance type');
+    expect(refused('/router', 'scaleup hub --type c5;reboot').message).toContain(
+      'is not an instance type',
+    );
   });
 
   it('reads add-peer for WireGuard and IPsec peers', () => {
     expect(parsed('/vpn', 'add-peer')).toEqual({ kind: 'add-peer-modal' });
-    expect(parsed('/vpn', `add-peer alice-laptop --pubkey ${KEY}`)).toEqual({ kind: 'add-peer', name: 'alice-laptop', peer: { type: 'wireguard', publicKey: KEY }, dryRun: false });
-    expect(parsed('/vpn', 'add-peer office ipsec --remote 203.0.113.10 --subnets 192.168.0.0/16,172.20.0.0/24 --bgp 65100')).toEqual({
+    expect(parsed('/vpn', `add-peer alice-laptop --pubkey ${KEY}`)).toEqual({
+      kind: 'add-peer',
+      name: 'alice-laptop',
+      peer: { type: 'wireguard', publicKey: KEY },
+      dryRun: false,
+    });
+    expect(
+      parsed(
+        '/vpn',
+        'add-peer office ipsec --remote 203.0.113.10 --subnets 192.168.0.0/16,172.20.0.0/24 --bgp 65100',
+      ),
+    ).toEqual({
       kind: 'add-peer',
       name: 'office',
-      peer: { type: 'ipsec', remote: '203.0.113.10', subnets: ['192.168.0.0/16', '172.20.0.0/24'], bgpAsn: 65100, mode: 'route' },
+      peer: {
+        type: 'ipsec',
+        remote: '203.0.113.10',
+        subnets: ['192.168.0.0/16', '172.20.0.0/24'],
+        bgpAsn: 65100,
+        mode: 'route',
+      },
       dryRun: false,
     });
   });
 
   it('refuses hostile and malformed peer input with the rule', () => {
-    for (const name of ['a;reboot', '$(reboot)', "o'brien", 'аlice' /* Cyrillic а */, 'x'.repeat(33), 'a"b', 'a`id`']) {
+    for (const name of [
+      'a;reboot',
+      '$(reboot)',
+      "o'brien",
+      'аlice' /* Cyrillic а */,
+      'x'.repeat(33),
+      'a"b',
+      'a`id`',
+    ]) {
       const r = refused('/vpn', `add-peer ${name}`);
       expect(r.message).toContain('names are 1–32 letters, digits, - or _');
     }
-    expect(refused('/vpn', 'add-peer bob --pubkey AAAA').message).toContain('base64 of exactly 32 bytes');
-    expect(refused('/vpn', `add-peer bob --pubkey ${KEY.slice(1)}`).message).toContain('not a WireGuard public key');
-    expect(refused('/vpn', 'add-peer office ipsec --remote 203.0.113.10 --subnets 192.168.0.0/33').message).toContain('not a list of IPv4 CIDRs');
-    expect(refused('/vpn', 'add-peer office ipsec --subnets 10.1.0.0/16').message).toContain('--remote');
-    expect(refused('/vpn', 'add-peer office ipsec --remote 203.0.113.10 --subnets 10.1.0.0/16 --bgp 0').message).toContain('--bgp');
+    expect(refused('/vpn', 'add-peer bob --pubkey AAAA').message).toContain(
+      'base64 of exactly 32 bytes',
+    );
+    expect(refused('/vpn', `add-peer bob --pubkey ${KEY.slice(1)}`).message).toContain(
+      'not a WireGuard public key',
+    );
+    expect(
+      refused('/vpn', 'add-peer office ipsec --remote 203.0.113.10 --subnets 192.168.0.0/33')
+        .message,
+    ).toContain('not a list of IPv4 CIDRs');
+    expect(refused('/vpn', 'add-peer office ipsec --subnets 10.1.0.0/16').message).toContain(
+      '--remote',
+    );
+    expect(
+      refused('/vpn', 'add-peer office ipsec --remote 203.0.113.10 --subnets 10.1.0.0/16 --bgp 0')
+        .message,
+    ).toContain('--bgp');
     expect(refused('/vpn', 'x'.repeat(10_000)).message).toContain('the limit is 1000');
   });
 
   it('reads attach-vpc and requires a region', () => {
-    expect(parsed('/vpn', 'attach-vpc vpc-0abc12345 --region us-east-1')).toEqual({ kind: 'attach-vpc', id: 'vpc-0abc12345', region: 'us-east-1', dryRun: false });
+    expect(parsed('/vpn', 'attach-vpc vpc-0abc12345 --region us-east-1')).toEqual({
+      kind: 'attach-vpc',
+      id: 'vpc-0abc12345',
+      region: 'us-east-1',
+      dryRun: false,
+    });
     expect(refused('/vpn', 'attach-vpc vpc-0abc12345').message).toContain('--region');
-    expect(refused('/vpn', 'attach-vpc vpc-xyz --region us-east-1').message).toContain('not a VPC or VPN gateway id');
+    expect(refused('/vpn', 'attach-vpc vpc-xyz --region us-east-1').message).toContain(
+      'not a VPC or VPN gateway id',
+    );
   });
 
   it('never throws and always answers, whatever the text (10,000 random commands)', () => {
-    const alphabet = fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789-_ ./,;:$()`\'"\\\n\t—–=@#<>&*'.split(''), 'status', 'add-peer', 'scaleup', '--type', '--pubkey', '--subnets', '--remote', '--dry-run', 'ipsec', 'hub-tokyo-a', 'а', '\u0000', '😀');
-    const text = fc.oneof(fc.string({ maxLength: 200 }), fc.array(alphabet, { maxLength: 40 }).map((parts) => parts.join(' ')), fc.array(alphabet, { maxLength: 60 }).map((parts) => parts.join('')));
+    const alphabet = fc.constantFrom(
+      ...'abcdefghijklmnopqrstuvwxyz0123456789-_ ./,;:$()`\'"\\\n\t—–=@#<>&*'.split(''),
+      'status',
+      'add-peer',
+      'scaleup',
+      '--type',
+      '--pubkey',
+      '--subnets',
+      '--remote',
+      '--dry-run',
+      'ipsec',
+      'hub-tokyo-a',
+      'а',
+      '\u0000',
+      '😀',
+    );
+    const text = fc.oneof(
+      fc.string({ maxLength: 200 }),
+      fc.array(alphabet, { maxLength: 40 }).map((parts) => parts.join(' ')),
+      fc.array(alphabet, { maxLength: 60 }).map((parts) => parts.join('')),
+    );
     fc.assert(
       fc.property(fc.constantFrom('/vpn', '/router', '/other'), text, (command, t) => {
         const r = parseCommand(command, t);
@@ -88,10 +169,21 @@ describe('slash command grammar', () => {
   it('lets no shell metacharacter through in any accepted command', () => {
     const dangerous = /[;$`'"\\|&<>\n(){}]/;
     fc.assert(
-      fc.property(fc.string({ maxLength: 30 }), fc.constantFrom('add-peer ', 'remove-peer ', 'status ', 'attach-vpc '), (payload, verb) => {
-        const r = parseCommand('/vpn', `${verb}${payload}`);
-        return !r.ok || !dangerous.test(JSON.stringify(r.command).replace(/[{}"\\]/g, '').replace(/[(),]/g, ''));
-      }),
+      fc.property(
+        fc.string({ maxLength: 30 }),
+        fc.constantFrom('add-peer ', 'remove-peer ', 'status ', 'attach-vpc '),
+        (payload, verb) => {
+          const r = parseCommand('/vpn', `${verb}${payload}`);
+          return (
+            !r.ok ||
+            !dangerous.test(
+              JSON.stringify(r.command)
+                .replace(/[{}"\\]/g, '')
+                .replace(/[(),]/g, ''),
+            )
+          );
+        },
+      ),
       { numRuns: 3000 },
     );
   });

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { parseInventory, loadInventory } from '../../src/config/load-inventory.js';
 import { InventoryError } from '../../src/config/../errors.js';
 
-const fixture = (name: string) => readFileSync(new URL(`../fixtures/inventory/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string) =>
+  readFileSync(new URL(`../fixtures/inventory/${name}`, import.meta.url), 'utf8');
 
 function problemsOf(text: string, file = 'flatnet.yml'): string[] {
   try {
@@ -17,7 +18,11 @@ function problemsOf(text: string, file = 'flatnet.yml'): string[] {
 
 describe('inventory', () => {
   it('accepts the shipped example of the reference topology', () => {
-    const inv = parseInventory(readFileSync('examples/flatnet.yml', 'utf8'), 'examples/flatnet.yml', null);
+    const inv = parseInventory(
+      readFileSync('examples/flatnet.yml', 'utf8'),
+      'examples/flatnet.yml',
+      null,
+    );
     expect(Object.keys(inv.regions)).toHaveLength(6);
     expect(inv.routers['hub-tokyo-a']?.standby).toBe('hub-tokyo-b');
     expect(Object.values(inv.routers).filter((r) => r.role === 'spoke')).toHaveLength(5);
@@ -34,9 +39,13 @@ describe('inventory', () => {
     const problems = problemsOf(fixture('broken.yml'), 'broken.yml');
     const text = problems.join('\n');
     expect(text).toContain('broken.yml: network.1: must be an IPv4 CIDR');
-    expect(text).toContain('routers.hub-tokyo-a: unknown key "instanceID" — remove it or check the spelling');
+    expect(text).toContain(
+      'routers.hub-tokyo-a: unknown key "instanceID" — remove it or check the spelling',
+    );
     expect(text).toContain('routers.hub-tokyo-a.instanceId: is missing');
-    expect(text).toContain('routers.hub-tokyo-a.ssh.hostKey: is missing — run `ssh-keyscan -t ed25519');
+    expect(text).toContain(
+      'routers.hub-tokyo-a.ssh.hostKey: is missing — run `ssh-keyscan -t ed25519',
+    );
     expect(text).toContain('routers.a;reboot: the name must be letters, digits, - and _');
     expect(problems.length).toBeGreaterThanOrEqual(5);
   });
@@ -46,9 +55,14 @@ describe('inventory', () => {
     const broken = base
       .replace('standby: hub-tokyo-b', 'standby: spoke-oregon')
       .replace('region: us-west-2\n    role: spoke', 'region: us-west-9\n    role: spoke')
-      .replace('approvers: [network-approvers], distinctApprovers: 1, allowSelfApproval: false, expiryMinutes: 30 }', 'approvers: [wizards] }');
+      .replace(
+        'approvers: [network-approvers], distinctApprovers: 1, allowSelfApproval: false, expiryMinutes: 30 }',
+        'approvers: [wizards] }',
+      );
     const text = problemsOf(broken).join('\n');
-    expect(text).toContain('routers.hub-tokyo-a.standby: "spoke-oregon" has role spoke — give it role: standby');
+    expect(text).toContain(
+      'routers.hub-tokyo-a.standby: "spoke-oregon" has role spoke — give it role: standby',
+    );
     expect(text).toContain('routers.spoke-oregon.region: "us-west-9" is not under regions:');
     expect(text).toContain('policies.scaleup.approvers: "wizards" is neither a group');
   });
@@ -56,7 +70,9 @@ describe('inventory', () => {
   it('refuses a WireGuard pool that overlaps the flat network', () => {
     const base = readFileSync('examples/flatnet.yml', 'utf8');
     const text = problemsOf(base.replace('pool: 10.250.0.0/24', 'pool: 10.0.200.0/24')).join('\n');
-    expect(text).toContain('routers.hub-tokyo-a.wireguard.pool: 10.0.200.0/24 overlaps network 10.0.0.0/16');
+    expect(text).toContain(
+      'routers.hub-tokyo-a.wireguard.pool: 10.0.200.0/24 overlaps network 10.0.0.0/16',
+    );
   });
 
   it('says how to get an inventory when the file is missing', () => {
@@ -71,13 +87,19 @@ describe('inventory', () => {
   it('reports a missing SSH key file with the command that creates it', () => {
     const problems = (() => {
       try {
-        parseInventory(readFileSync('examples/flatnet.yml', 'utf8'), 'examples/flatnet.yml', '/nonexistent');
+        parseInventory(
+          readFileSync('examples/flatnet.yml', 'utf8'),
+          'examples/flatnet.yml',
+          '/nonexistent',
+        );
         return [];
       } catch (err) {
         return (err as InventoryError).problems;
       }
     })();
-    expect(problems[0]).toContain('routers.hub-tokyo-a.ssh.privateKeyPath: /nonexistent/keys/flatnet_ed25519 does not exist');
+    expect(problems[0]).toContain(
+      'routers.hub-tokyo-a.ssh.privateKeyPath: /nonexistent/keys/flatnet_ed25519 does not exist',
+    );
     expect(problems[0]).toContain('ssh-keygen -t ed25519');
   });
 });

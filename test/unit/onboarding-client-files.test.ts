@@ -4,20 +4,47 @@ import { join } from 'node:path';
 import { createPublicKey, createPrivateKey, diffieHellman } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parseInventory } from '../../src/config/load-inventory.js';
-import { generatePresharedKey, generateWireguardKeyPair } from '../../src/onboarding/generate-secrets.js';
-import { ipsecPeerSpec, siteSide, type IpsecPeerRequest } from '../../src/onboarding/plan-ipsec-peer.js';
-import { ipsecClientFiles, renderClientConfig, wireguardClientFiles } from '../../src/onboarding/render-client-files.js';
+import {
+  generatePresharedKey,
+  generateWireguardKeyPair,
+} from '../../src/onboarding/generate-secrets.js';
+import {
+  ipsecPeerSpec,
+  siteSide,
+  type IpsecPeerRequest,
+} from '../../src/onboarding/plan-ipsec-peer.js';
+import {
+  ipsecClientFiles,
+  renderClientConfig,
+  wireguardClientFiles,
+} from '../../src/onboarding/render-client-files.js';
 import { sendClientFiles } from '../../src/onboarding/send-client-files.js';
 import { describePeers } from '../../src/onboarding/list-peers.js';
 import type { Run } from '../../src/runbook/types.js';
 import { assertPresharedKey, assertWireguardKey } from '../../src/vyos/validate-network-input.js';
 
-const inventory = parseInventory(readFileSync('examples/flatnet.yml', 'utf8'), 'examples/flatnet.yml', null);
+const inventory = parseInventory(
+  readFileSync('examples/flatnet.yml', 'utf8'),
+  'examples/flatnet.yml',
+  null,
+);
 const hub = inventory.routers['hub-tokyo-a']!;
 
-const x25519Public = (key: string) => createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: Buffer.from(key, 'base64').toString('base64url') }, format: 'jwk' });
+const x25519Public = (key: string) =>
+  createPublicKey({
+    key: { kty: 'OKP', crv: 'X25519', x: Buffer.from(key, 'base64').toString('base64url') },
+    format: 'jwk',
+  });
 const x25519Private = (pair: { publicKey: string; privateKey: string }) =>
-  createPrivateKey({ key: { kty: 'OKP', crv: 'X25519', x: Buffer.from(pair.publicKey, 'base64').toString('base64url'), d: Buffer.from(pair.privateKey, 'base64').toString('base64url') }, format: 'jwk' });
+  createPrivateKey({
+    key: {
+      kty: 'OKP',
+      crv: 'X25519',
+      x: Buffer.from(pair.publicKey, 'base64').toString('base64url'),
+      d: Buffer.from(pair.privateKey, 'base64').toString('base64url'),
+    },
+    format: 'jwk',
+  });
 
 describe('generated secrets', () => {
   it('makes real X25519 pairs in WireGuard form (the halves agree) and strong pre-shared keys', () => {
@@ -26,8 +53,14 @@ describe('generated secrets', () => {
     assertWireguardKey(a.publicKey, 'public');
     assertWireguardKey(a.privateKey, 'private');
     expect(a.privateKey).not.toBe(b.privateKey);
-    const ab = diffieHellman({ privateKey: x25519Private(a), publicKey: x25519Public(b.publicKey) });
-    const ba = diffieHellman({ privateKey: x25519Private(b), publicKey: x25519Public(a.publicKey) });
+    const ab = diffieHellman({
+      privateKey: x25519Private(a),
+      publicKey: x25519Public(b.publicKey),
+    });
+    const ba = diffieHellman({
+      privateKey: x25519Private(b),
+      publicKey: x25519Public(a.publicKey),
+    });
     expect(ab.equals(ba)).toBe(true);
     const psks = new Set(Array.from({ length: 50 }, () => generatePresharedKey()));
     expect(psks.size).toBe(50);
@@ -38,7 +71,14 @@ describe('generated secrets', () => {
 describe('client files', () => {
   it('a wg-quick file: address, the hub key and endpoint, every network of the flat network, keepalive', async () => {
     const keys = generateWireguardKeyPair();
-    const text = renderClientConfig({ peerName: 'alice', address: '10.250.0.4', privateKey: keys.privateKey, routerName: 'hub-tokyo-a', router: hub, inventory });
+    const text = renderClientConfig({
+      peerName: 'alice',
+      address: '10.250.0.4',
+      privateKey: keys.privateKey,
+      routerName: 'hub-tokyo-a',
+      router: hub,
+      inventory,
+    });
     expect(text).toBe(
       [
         '# flatnet: WireGuard peer alice on hub-tokyo-a',
@@ -55,11 +95,31 @@ describe('client files', () => {
         '',
       ].join('\n'),
     );
-    const withKey = await wireguardClientFiles({ peerName: 'alice', address: '10.250.0.4', privateKey: keys.privateKey, routerName: 'hub-tokyo-a', router: hub, inventory });
-    expect(withKey.map((f) => f.filename)).toEqual(['alice-hub-tokyo-a.conf', 'alice-hub-tokyo-a-qr.png']);
-    expect((withKey[1]!.content as Buffer).subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))).toBe(true);
+    const withKey = await wireguardClientFiles({
+      peerName: 'alice',
+      address: '10.250.0.4',
+      privateKey: keys.privateKey,
+      routerName: 'hub-tokyo-a',
+      router: hub,
+      inventory,
+    });
+    expect(withKey.map((f) => f.filename)).toEqual([
+      'alice-hub-tokyo-a.conf',
+      'alice-hub-tokyo-a-qr.png',
+    ]);
+    expect(
+      (withKey[1]!.content as Buffer)
+        .subarray(0, 8)
+        .equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
+    ).toBe(true);
     // With the person's own key there is no private key to put in a QR code.
-    const own = await wireguardClientFiles({ peerName: 'alice', address: '10.250.0.4', routerName: 'hub-tokyo-a', router: hub, inventory });
+    const own = await wireguardClientFiles({
+      peerName: 'alice',
+      address: '10.250.0.4',
+      routerName: 'hub-tokyo-a',
+      router: hub,
+      inventory,
+    });
     expect(own).toHaveLength(1);
     expect(String(own[0]!.content)).toContain('PrivateKey = <your private key');
   });
@@ -78,10 +138,22 @@ describe('client files', () => {
       description: 'flatnet r-aaaaaa',
     };
     const spec = ipsecPeerSpec(req, inventory);
-    expect(spec).toMatchObject({ localAddress: '10.0.1.10', localId: '203.0.113.10', ike: { keyExchange: 'ikev2', proposals: [{ encryption: 'aes256', hash: 'sha256', dhGroup: '14' }] }, esp: { pfs: 'dh-group14' } });
+    expect(spec).toMatchObject({
+      localAddress: '10.0.1.10',
+      localId: '203.0.113.10',
+      ike: {
+        keyExchange: 'ikev2',
+        proposals: [{ encryption: 'aes256', hash: 'sha256', dhGroup: '14' }],
+      },
+      esp: { pfs: 'dh-group14' },
+    });
     const [vyos, swanctl] = ipsecClientFiles(spec, siteSide(req));
-    expect(String(vyos!.content)).toContain("set vpn ipsec site-to-site peer hub-tokyo-a remote-address '203.0.113.10'");
-    expect(String(vyos!.content)).toContain("set vpn ipsec site-to-site peer hub-tokyo-a connection-type 'respond'");
+    expect(String(vyos!.content)).toContain(
+      "set vpn ipsec site-to-site peer hub-tokyo-a remote-address '203.0.113.10'",
+    );
+    expect(String(vyos!.content)).toContain(
+      "set vpn ipsec site-to-site peer hub-tokyo-a connection-type 'respond'",
+    );
     expect(String(vyos!.content)).toContain("set interfaces vti vti100 address '169.254.100.2/30'");
     expect(String(swanctl!.content)).toContain('proposals = aes256-sha256-modp2048');
     expect(String(swanctl!.content)).toContain('secret = "Abcdefgh12345678Abcdefgh12345678"');
@@ -90,8 +162,14 @@ describe('client files', () => {
   it('a run from the terminal gets its files under .flatnet/out/<run id>/ readable by the owner only', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'flatnet-out-'));
     try {
-      const run = { id: 'r-abc123', requester: 'cli', origin: { kind: 'cli', channel: 'C0NETOPS' } } as unknown as Run;
-      const detail = await sendClientFiles({ clientFilesDir: dir }, run, 'ignored', [{ filename: 'alice.conf', title: 't', content: 'PrivateKey = x' }]);
+      const run = {
+        id: 'r-abc123',
+        requester: 'cli',
+        origin: { kind: 'cli', channel: 'C0NETOPS' },
+      } as unknown as Run;
+      const detail = await sendClientFiles({ clientFilesDir: dir }, run, 'ignored', [
+        { filename: 'alice.conf', title: 't', content: 'PrivateKey = x' },
+      ]);
       const path = join(dir, 'r-abc123', 'alice.conf');
       expect(detail).toContain(join(dir, 'r-abc123'));
       expect(readFileSync(path, 'utf8')).toBe('PrivateKey = x');
@@ -105,8 +183,21 @@ describe('client files', () => {
 
 describe('the peer list', () => {
   it('puts disconnected peers first and stays within the budget', () => {
-    const peers = Array.from({ length: 200 }, (_, i) => ({ router: 'hub-tokyo-a', name: `dev-${i}`, kind: 'wireguard' as const, reach: `10.250.0.${i}/32`, state: i === 150 ? 'never connected' : 'handshake 10s ago', up: i !== 150 }));
-    const text = describePeers([{ router: 'hub-tokyo-a', peers }, { router: 'spoke-oregon', peers: [], error: 'no answer' }], 2600);
+    const peers = Array.from({ length: 200 }, (_, i) => ({
+      router: 'hub-tokyo-a',
+      name: `dev-${i}`,
+      kind: 'wireguard' as const,
+      reach: `10.250.0.${i}/32`,
+      state: i === 150 ? 'never connected' : 'handshake 10s ago',
+      up: i !== 150,
+    }));
+    const text = describePeers(
+      [
+        { router: 'hub-tokyo-a', peers },
+        { router: 'spoke-oregon', peers: [], error: 'no answer' },
+      ],
+      2600,
+    );
     expect(text.length).toBeLessThanOrEqual(2600);
     const lines = text.split('\n');
     expect(lines[0]).toBe('200 peers on 2 routers, 199 connected.');

@@ -10,7 +10,11 @@ import { peerPrefixes, readHubConfig } from '../../src/onboarding/read-hub-confi
 import { parseConfigCommands } from '../../src/vyos/parse-config-commands.js';
 import { renderConfigLine } from '../../src/vyos/config-line.js';
 
-const inventory = parseInventory(readFileSync('examples/flatnet.yml', 'utf8'), 'examples/flatnet.yml', null);
+const inventory = parseInventory(
+  readFileSync('examples/flatnet.yml', 'utf8'),
+  'examples/flatnet.yml',
+  null,
+);
 const KEY = 'XMrlPykaxhdAAiSjhtPlvi30NVkvLQliQuKP7AI7CyI=';
 
 function plan(text: string, requester = 'U0ALICE') {
@@ -37,14 +41,28 @@ const HUB = parseConfigCommands(
 
 describe('the WireGuard pool arithmetic', () => {
   it('skips the network address, the router (first host), the broadcast, and everything the router holds', () => {
-    expect(poolRange('10.250.0.0/24')).toEqual({ first: (10 * 2 ** 24 + 250 * 2 ** 16) + 2, last: (10 * 2 ** 24 + 250 * 2 ** 16) + 254 });
+    expect(poolRange('10.250.0.0/24')).toEqual({
+      first: 10 * 2 ** 24 + 250 * 2 ** 16 + 2,
+      last: 10 * 2 ** 24 + 250 * 2 ** 16 + 254,
+    });
     const hub = readHubConfig(HUB);
-    const taken = takenRanges('10.250.0.0/24', hub.wireguard.peers.flatMap((p) => p.allowedIps), hub.wireguard.addresses);
+    const taken = takenRanges(
+      '10.250.0.0/24',
+      hub.wireguard.peers.flatMap((p) => p.allowedIps),
+      hub.wireguard.addresses,
+    );
     expect(firstFree(poolRange('10.250.0.0/24'), taken)).toBe('10.250.0.3');
-    expect(firstFree(poolRange('10.250.0.0/24'), taken, new Set(['10.250.0.3']))).toBe('10.250.0.4');
+    expect(firstFree(poolRange('10.250.0.0/24'), taken, new Set(['10.250.0.3']))).toBe(
+      '10.250.0.4',
+    );
     // The /30 of a peer covers four addresses; the router's /24 interface address only itself.
-    expect(taken).toContainEqual([(10 * 2 ** 24 + 250 * 2 ** 16) + 64, (10 * 2 ** 24 + 250 * 2 ** 16) + 67]);
-    expect(firstFree(poolRange('10.250.9.0/29'), takenRanges('10.250.9.0/29', ['10.250.9.0/29']))).toBeUndefined();
+    expect(taken).toContainEqual([
+      10 * 2 ** 24 + 250 * 2 ** 16 + 64,
+      10 * 2 ** 24 + 250 * 2 ** 16 + 67,
+    ]);
+    expect(
+      firstFree(poolRange('10.250.9.0/29'), takenRanges('10.250.9.0/29', ['10.250.9.0/29'])),
+    ).toBeUndefined();
     expect(() => poolRange('10.250.0.0/30')).toThrow(/too small/);
   });
 });
@@ -52,9 +70,18 @@ describe('the WireGuard pool arithmetic', () => {
 describe('add-peer planning', () => {
   it('picks the hub for WireGuard, keeps the key, and is self-service for developers', () => {
     const run = plan(`add-peer alice --pubkey ${KEY}`);
-    expect(run).toMatchObject({ kind: 'add-peer', target: 'alice', params: { router: 'hub-tokyo-a', pubkey: KEY }, dryRun: false });
+    expect(run).toMatchObject({
+      kind: 'add-peer',
+      target: 'alice',
+      params: { router: 'hub-tokyo-a', pubkey: KEY },
+      dryRun: false,
+    });
     expect(run.approval).toBeUndefined();
-    expect(addPeerParams({ params: run.params })).toEqual({ kind: 'wireguard', router: 'hub-tokyo-a', publicKey: KEY });
+    expect(addPeerParams({ params: run.params })).toEqual({
+      kind: 'wireguard',
+      router: 'hub-tokyo-a',
+      publicKey: KEY,
+    });
   });
 
   it('asks for approval for someone outside the self-service groups', () => {
@@ -62,37 +89,118 @@ describe('add-peer planning', () => {
   });
 
   it('refuses subnets that overlap the flat network or each other, host bits, and routers without WireGuard', () => {
-    expect(() => plan('add-peer osaka ipsec --remote 198.51.100.7 --subnets 10.10.4.0/24')).toThrow(/10\.10\.4\.0\/24 overlaps 10\.10\.0\.0\/16, which is already part of the flat network/);
-    expect(() => plan('add-peer osaka ipsec --remote 198.51.100.7 --subnets 172.20.0.0/16,172.20.5.0/24')).toThrow(/overlap/);
-    expect(() => plan('add-peer osaka ipsec --remote 198.51.100.7 --subnets 172.20.0.1/16')).toThrow(/172\.20\.0\.1\/16 has host bits set/);
-    expect(() => plan('add-peer alice --router spoke-virginia')).toThrow(/spoke-virginia has no WireGuard interface/);
+    expect(() => plan('add-peer osaka ipsec --remote 198.51.100.7 --subnets 10.10.4.0/24')).toThrow(
+      /10\.10\.4\.0\/24 overlaps 10\.10\.0\.0\/16, which is already part of the flat network/,
+    );
+    expect(() =>
+      plan('add-peer osaka ipsec --remote 198.51.100.7 --subnets 172.20.0.0/16,172.20.5.0/24'),
+    ).toThrow(/overlap/);
+    expect(() =>
+      plan('add-peer osaka ipsec --remote 198.51.100.7 --subnets 172.20.0.1/16'),
+    ).toThrow(/172\.20\.0\.1\/16 has host bits set/);
+    expect(() => plan('add-peer alice --router spoke-virginia')).toThrow(
+      /spoke-virginia has no WireGuard interface/,
+    );
     expect(() => plan('add-peer alice --router nowhere')).toThrow(/no router named "nowhere"/);
-    const site = plan('add-peer osaka ipsec --remote 198.51.100.7 --subnets 172.20.0.0/16 --bgp 65100');
-    expect(addPeerParams({ params: site.params })).toEqual({ kind: 'ipsec', router: 'hub-tokyo-a', remote: '198.51.100.7', subnets: ['172.20.0.0/16'], mode: 'route', bgpAsn: 65100 });
+    const site = plan(
+      'add-peer osaka ipsec --remote 198.51.100.7 --subnets 172.20.0.0/16 --bgp 65100',
+    );
+    expect(addPeerParams({ params: site.params })).toEqual({
+      kind: 'ipsec',
+      router: 'hub-tokyo-a',
+      remote: '198.51.100.7',
+      subnets: ['172.20.0.0/16'],
+      mode: 'route',
+      bgpAsn: 65100,
+    });
   });
 
   it('refuses a name, key, remote or subnets the router already has; accepts the run’s own earlier attempt', () => {
     const hub = readHubConfig(HUB);
-    const wg = (publicKey?: string) => ({ kind: 'wireguard' as const, router: 'hub-tokyo-a', ...(publicKey ? { publicKey } : {}) });
-    const site = (remote: string, subnets: string[]) => ({ kind: 'ipsec' as const, router: 'hub-tokyo-a', remote, subnets, mode: 'route' as const });
-    expect(() => checkPeerIsNew(hub, 'hub-tokyo-a', 'carol', wg(), 'r-aaaaaa')).toThrow(/already has a peer named carol/);
-    expect(() => checkPeerIsNew(hub, 'hub-tokyo-a', 'office', wg(), 'r-aaaaaa')).toThrow(/already has a peer named office/);
-    expect(() => checkPeerIsNew(hub, 'hub-tokyo-a', 'new', wg(KEY), 'r-aaaaaa')).toThrow(/already peer carol/);
-    expect(() => checkPeerIsNew(hub, 'hub-tokyo-a', 'kyoto', site('192.0.2.50', ['172.30.0.0/16']), 'r-aaaaaa')).toThrow(/already site-to-site peer office/);
-    expect(() => checkPeerIsNew(hub, 'hub-tokyo-a', 'kyoto', site('198.51.100.9', ['172.16.1.0/24']), 'r-aaaaaa')).toThrow(/overlaps 172\.16\.0\.0\/16 of peer office/);
-    expect(() => checkPeerIsNew(hub, 'hub-tokyo-a', 'kyoto', site('198.51.100.9', ['172.20.0.0/24']), 'r-aaaaaa')).toThrow(/of peer osaka/);
-    expect(() => checkPeerIsNew(hub, 'hub-tokyo-a', 'kyoto', site('198.51.100.9', ['172.31.0.0/16']), 'r-aaaaaa')).not.toThrow();
-    const mine = readHubConfig(parseConfigCommands(`set interfaces wireguard wg0 peer dan description 'flatnet r-bbbbbb'\nset interfaces wireguard wg0 peer dan public-key '${KEY}'`));
+    const wg = (publicKey?: string) => ({
+      kind: 'wireguard' as const,
+      router: 'hub-tokyo-a',
+      ...(publicKey ? { publicKey } : {}),
+    });
+    const site = (remote: string, subnets: string[]) => ({
+      kind: 'ipsec' as const,
+      router: 'hub-tokyo-a',
+      remote,
+      subnets,
+      mode: 'route' as const,
+    });
+    expect(() => checkPeerIsNew(hub, 'hub-tokyo-a', 'carol', wg(), 'r-aaaaaa')).toThrow(
+      /already has a peer named carol/,
+    );
+    expect(() => checkPeerIsNew(hub, 'hub-tokyo-a', 'office', wg(), 'r-aaaaaa')).toThrow(
+      /already has a peer named office/,
+    );
+    expect(() => checkPeerIsNew(hub, 'hub-tokyo-a', 'new', wg(KEY), 'r-aaaaaa')).toThrow(
+      /already peer carol/,
+    );
+    expect(() =>
+      checkPeerIsNew(
+        hub,
+        'hub-tokyo-a',
+        'kyoto',
+        site('192.0.2.50', ['172.30.0.0/16']),
+        'r-aaaaaa',
+      ),
+    ).toThrow(/already site-to-site peer office/);
+    expect(() =>
+      checkPeerIsNew(
+        hub,
+        'hub-tokyo-a',
+        'kyoto',
+        site('198.51.100.9', ['172.16.1.0/24']),
+        'r-aaaaaa',
+      ),
+    ).toThrow(/overlaps 172\.16\.0\.0\/16 of peer office/);
+    expect(() =>
+      checkPeerIsNew(
+        hub,
+        'hub-tokyo-a',
+        'kyoto',
+        site('198.51.100.9', ['172.20.0.0/24']),
+        'r-aaaaaa',
+      ),
+    ).toThrow(/of peer osaka/);
+    expect(() =>
+      checkPeerIsNew(
+        hub,
+        'hub-tokyo-a',
+        'kyoto',
+        site('198.51.100.9', ['172.31.0.0/16']),
+        'r-aaaaaa',
+      ),
+    ).not.toThrow();
+    const mine = readHubConfig(
+      parseConfigCommands(
+        `set interfaces wireguard wg0 peer dan description 'flatnet r-bbbbbb'\nset interfaces wireguard wg0 peer dan public-key '${KEY}'`,
+      ),
+    );
     expect(() => checkPeerIsNew(mine, 'hub-tokyo-a', 'dan', wg(KEY), 'r-bbbbbb')).not.toThrow();
-    expect(() => checkPeerIsNew(mine, 'hub-tokyo-a', 'dan', wg(KEY), 'r-cccccc')).toThrow(/already has a peer named dan/);
+    expect(() => checkPeerIsNew(mine, 'hub-tokyo-a', 'dan', wg(KEY), 'r-cccccc')).toThrow(
+      /already has a peer named dan/,
+    );
   });
 });
 
 describe('site tunnels on the hub', () => {
   it('takes the first free VTI and /30, and removes everything a site put on the hub', () => {
     const hub = readHubConfig(HUB);
-    expect(chooseSiteTunnel(hub)).toEqual({ vtiNumber: 101, hubAddress: '169.254.101.1/30', siteAddress: '169.254.101.2/30' });
-    expect(peerPrefixes(hub).map((p) => `${p.peer}:${p.prefix}`)).toEqual(expect.arrayContaining(['office:172.16.0.0/16', 'osaka:172.20.0.0/16', 'carol:10.250.0.2/32']));
+    expect(chooseSiteTunnel(hub)).toEqual({
+      vtiNumber: 101,
+      hubAddress: '169.254.101.1/30',
+      siteAddress: '169.254.101.2/30',
+    });
+    expect(peerPrefixes(hub).map((p) => `${p.peer}:${p.prefix}`)).toEqual(
+      expect.arrayContaining([
+        'office:172.16.0.0/16',
+        'osaka:172.20.0.0/16',
+        'carol:10.250.0.2/32',
+      ]),
+    );
     expect(renderSitePeerRemoval('osaka', hub).map(renderConfigLine)).toEqual([
       'delete vpn ipsec site-to-site peer osaka',
       'delete vpn ipsec authentication psk osaka',

@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { describeRefusal } from '../../src/runbook/describe-refusal.js';
-import { describeBusyTarget, describeCommand, formatDuration, formatUtcTime, listWords } from '../../src/runbook/describe-run.js';
+import {
+  describeBusyTarget,
+  describeCommand,
+  formatDuration,
+  formatUtcTime,
+  listWords,
+} from '../../src/runbook/describe-run.js';
 import { findSecretField } from '../../src/runbook/find-secret-field.js';
 import { makeRunId, RUN_ID_PATTERN } from '../../src/runbook/make-run-id.js';
 import { assertNoSecrets } from '../../src/runbook/run-store.js';
@@ -24,7 +30,12 @@ function run(overrides: Partial<Run> = {}): Run {
     steps: [],
     cursor: 0,
     decisions: [],
-    approval: { approvers: ['U2', 'U3'], distinctApprovers: 1, allowSelfApproval: false, expiresAt: at + 30 * 60_000 },
+    approval: {
+      approvers: ['U2', 'U3'],
+      distinctApprovers: 1,
+      allowSelfApproval: false,
+      expiresAt: at + 30 * 60_000,
+    },
     ...overrides,
   };
 }
@@ -41,21 +52,37 @@ describe('run ids', () => {
 
 describe('secret guard', () => {
   it('finds secret field names anywhere, case-insensitively, and PEM/WireGuard text', () => {
-    expect(findSecretField({ steps: [{ result: { peer: { PrivateKey: 'x' } } }] })).toBe('steps[0].result.peer.PrivateKey');
+    expect(findSecretField({ steps: [{ result: { peer: { PrivateKey: 'x' } } }] })).toBe(
+      'steps[0].result.peer.PrivateKey',
+    );
     expect(findSecretField({ params: { psk: 'abc' } })).toBe('params.psk');
     expect(findSecretField({ detail: '-----BEGIN OPENSSH PRIVATE KEY-----\nabc' })).toBe('detail');
     expect(findSecretField({ config: '[Interface]\nPrivateKey = abc=' })).toBe('config');
-    expect(findSecretField({ publicKey: 'abc=', clientToken: 'r-7k2m9q-launch', privateKey: '' })).toBeUndefined();
+    expect(
+      findSecretField({ publicKey: 'abc=', clientToken: 'r-7k2m9q-launch', privateKey: '' }),
+    ).toBeUndefined();
   });
 
   it('never flags records built from harmless words', () => {
-    const harmless = fc.dictionary(fc.constantFrom('name', 'publicKey', 'address', 'type', 'region'), fc.string());
-    fc.assert(fc.property(harmless, (params) => findSecretField(params) === undefined || /PrivateKey|PRIVATE KEY|PresharedKey/i.test(JSON.stringify(params))));
+    const harmless = fc.dictionary(
+      fc.constantFrom('name', 'publicKey', 'address', 'type', 'region'),
+      fc.string(),
+    );
+    fc.assert(
+      fc.property(
+        harmless,
+        (params) =>
+          findSecretField(params) === undefined ||
+          /PrivateKey|PRIVATE KEY|PresharedKey/i.test(JSON.stringify(params)),
+      ),
+    );
   });
 
   it('refuses to store such a record, naming the field and not the value', () => {
     const leaky = run({ params: { presharedKey: 'hunter2' } });
-    expect(() => assertNoSecrets(leaky)).toThrow('refusing to store run r-7k2m9q: params.presharedKey looks like a secret');
+    expect(() => assertNoSecrets(leaky)).toThrow(
+      'refusing to store run r-7k2m9q: params.presharedKey looks like a secret',
+    );
     try {
       assertNoSecrets(leaky);
     } catch (err) {
@@ -75,7 +102,14 @@ describe('words for people', () => {
   });
 
   it('says who holds a busy target and since when', () => {
-    expect(describeBusyTarget('hub-tokyo-a', { runId: 'r-7k2m9q', kind: 'scaleup', requester: 'U1', since: at })).toBe(
+    expect(
+      describeBusyTarget('hub-tokyo-a', {
+        runId: 'r-7k2m9q',
+        kind: 'scaleup',
+        requester: 'U1',
+        since: at,
+      }),
+    ).toBe(
       'hub-tokyo-a is busy: r-7k2m9q (scaleup by <@U1>, since 14:02 UTC) — try again when it finishes',
     );
   });
@@ -83,22 +117,50 @@ describe('words for people', () => {
   it('rebuilds the command that asks for a run again', () => {
     expect(describeCommand(run())).toBe('/router scaleup hub-tokyo-a --type c5.xlarge');
     // Only the options the kind has: a stray parameter is never echoed as an option the grammar would refuse.
-    expect(describeCommand(run({ kind: 'add-peer', target: 'alice', params: { kind: 'wireguard', tags: ['x'] } }))).toBe('/vpn add-peer alice');
-    expect(describeCommand(run({ kind: 'add-peer', target: 'osaka', params: { router: 'hub-tokyo-a', remote: '198.51.100.7', subnets: '172.20.0.0/16', mode: 'route' } }))).toBe(
+    expect(
+      describeCommand(
+        run({ kind: 'add-peer', target: 'alice', params: { kind: 'wireguard', tags: ['x'] } }),
+      ),
+    ).toBe('/vpn add-peer alice');
+    expect(
+      describeCommand(
+        run({
+          kind: 'add-peer',
+          target: 'osaka',
+          params: {
+            router: 'hub-tokyo-a',
+            remote: '198.51.100.7',
+            subnets: '172.20.0.0/16',
+            mode: 'route',
+          },
+        }),
+      ),
+    ).toBe(
       '/vpn add-peer osaka ipsec --remote 198.51.100.7 --subnets 172.20.0.0/16 --mode route --router hub-tokyo-a',
     );
-    expect(describeCommand(run({ kind: 'router-status', target: '*', params: {} }))).toBe('/router status');
+    expect(describeCommand(run({ kind: 'router-status', target: '*', params: {} }))).toBe(
+      '/router status',
+    );
   });
 
   it('explains every refused click', () => {
     const waiting = run();
-    expect(describeRefusal(waiting, 'U1', { code: 'self' })).toBe('you asked for run r-7k2m9q; another approver must approve it');
-    expect(describeRefusal(waiting, 'U9', { code: 'not-approver' })).toBe('you are not an approver of run r-7k2m9q; <@U2> and <@U3> may approve it');
+    expect(describeRefusal(waiting, 'U1', { code: 'self' })).toBe(
+      'you asked for run r-7k2m9q; another approver must approve it',
+    );
+    expect(describeRefusal(waiting, 'U9', { code: 'not-approver' })).toBe(
+      'you are not an approver of run r-7k2m9q; <@U2> and <@U3> may approve it',
+    );
     const expired = run({ status: 'expired' });
     expect(describeRefusal(expired, 'U2', { code: 'not-waiting', status: 'expired' })).toBe(
       'run r-7k2m9q expired at 14:32 UTC (30 min); ask again with `/router scaleup hub-tokyo-a --type c5.xlarge`',
     );
-    const approved = run({ status: 'running', decisions: [{ user: 'U2', decision: 'approved', at: at + 60_000 }] });
-    expect(describeRefusal(approved, 'U3', { code: 'not-waiting', status: 'running' })).toBe('run r-7k2m9q was already approved by <@U2> at 14:03 UTC');
+    const approved = run({
+      status: 'running',
+      decisions: [{ user: 'U2', decision: 'approved', at: at + 60_000 }],
+    });
+    expect(describeRefusal(approved, 'U3', { code: 'not-waiting', status: 'running' })).toBe(
+      'run r-7k2m9q was already approved by <@U2> at 14:03 UTC',
+    );
   });
 });

@@ -6,7 +6,11 @@ import { describeScalePlan } from '../../src/scaleup/describe-scale-plan.js';
 import { scalePlanner } from '../../src/scaleup/scale-planner.js';
 import type { LoadFactsResult } from '../../src/scaleup/scale-facts.js';
 
-const inventory = parseInventory(readFileSync('examples/flatnet.yml', 'utf8'), 'examples/flatnet.yml', null);
+const inventory = parseInventory(
+  readFileSync('examples/flatnet.yml', 'utf8'),
+  'examples/flatnet.yml',
+  null,
+);
 
 const facts: LoadFactsResult = {
   router: 'hub-tokyo-a',
@@ -20,7 +24,12 @@ const facts: LoadFactsResult = {
   subnetId: 'subnet-0aaa1111',
   load5: 2.345,
   loadThreshold: 2,
-  elasticIp: { allocationId: 'eipalloc-0abc1234', publicIp: '203.0.113.10', holderInstanceId: 'i-0aaa1111bbbb2222c', holderInterfaceId: 'eni-0old' },
+  elasticIp: {
+    allocationId: 'eipalloc-0abc1234',
+    publicIp: '203.0.113.10',
+    holderInstanceId: 'i-0aaa1111bbbb2222c',
+    holderInterfaceId: 'eni-0old',
+  },
   routes: [
     { routeTableId: 'rtb-1', destination: '10.10.0.0/16' },
     { routeTableId: 'rtb-1', destination: '10.11.0.0/16' },
@@ -37,12 +46,16 @@ describe('describeScalePlan', () => {
   const text = lines.join('\n');
 
   it('shows current and target type, AMI id and date, load, Elastic IP, routes by table', () => {
-    expect(lines[0]).toBe('Scale up hub-tokyo-a (i-0aaa1111bbbb2222c, ap-northeast-1): c5.large → c5.xlarge');
+    expect(lines[0]).toBe(
+      'Scale up hub-tokyo-a (i-0aaa1111bbbb2222c, ap-northeast-1): c5.large → c5.xlarge',
+    );
     expect(text).toContain('ami-0base');
     expect(text).toContain('2026-01-05T10:00:00.000Z');
     expect(text).toContain('5-minute load: 2.35 (threshold 2)');
     expect(text).toContain('203.0.113.10 (eipalloc-0abc1234) on eni-0old');
-    expect(text).toContain('3 in 2 tables: rtb-1 (10.10.0.0/16, 10.11.0.0/16); rtb-2 (192.168.0.0/16)');
+    expect(text).toContain(
+      '3 in 2 tables: rtb-1 (10.10.0.0/16, 10.11.0.0/16); rtb-2 (192.168.0.0/16)',
+    );
     expect(text).toContain('6 IPsec SAs up, 5 BGP sessions established');
   });
 
@@ -63,7 +76,9 @@ describe('describeScalePlan', () => {
   });
 
   it('says scale down for the other direction', () => {
-    expect(describeScalePlan({ ...facts, direction: 'down', targetType: 't3.medium' }, false)[0]).toMatch(/^Scale down hub-tokyo-a .*c5.large → t3.medium$/);
+    expect(
+      describeScalePlan({ ...facts, direction: 'down', targetType: 't3.medium' }, false)[0],
+    ).toMatch(/^Scale down hub-tokyo-a .*c5.large → t3.medium$/);
   });
 });
 
@@ -72,9 +87,23 @@ describe('scalePlanner', () => {
   const ctx = { inventory, requester: 'U0ALICE' };
 
   it('plans a run on the router with its approval policy and the requested type', async () => {
-    const planned = await up.plan({ kind: 'scaleup', router: 'hub-tokyo-a', type: 'c5.xlarge', dryRun: false }, ctx);
-    expect(planned).toMatchObject({ kind: 'scaleup', target: 'hub-tokyo-a', params: { type: 'c5.xlarge' }, dryRun: false });
-    expect(planned.approval).toEqual({ approvers: ['U0BOB', 'U0CAROL'], distinctApprovers: 1, allowSelfApproval: false, expiresInMs: 30 * 60_000, approversLabel: 'network-approvers' });
+    const planned = await up.plan(
+      { kind: 'scaleup', router: 'hub-tokyo-a', type: 'c5.xlarge', dryRun: false },
+      ctx,
+    );
+    expect(planned).toMatchObject({
+      kind: 'scaleup',
+      target: 'hub-tokyo-a',
+      params: { type: 'c5.xlarge' },
+      dryRun: false,
+    });
+    expect(planned.approval).toEqual({
+      approvers: ['U0BOB', 'U0CAROL'],
+      distinctApprovers: 1,
+      allowSelfApproval: false,
+      expiresInMs: 30 * 60_000,
+      approversLabel: 'network-approvers',
+    });
   });
 
   it('refuses an unknown router, naming the known ones', async () => {
@@ -88,7 +117,9 @@ describe('scalePlanner', () => {
 
   it('refuses a standby and names its primary', async () => {
     const err = (await Promise.resolve()
-      .then(() => scalePlanner('down').plan({ kind: 'scaledown', router: 'hub-tokyo-b', dryRun: true }, ctx))
+      .then(() =>
+        scalePlanner('down').plan({ kind: 'scaledown', router: 'hub-tokyo-b', dryRun: true }, ctx),
+      )
       .catch((e: unknown) => e)) as FlatnetError;
     expect(err.code).toBe('BAD_INPUT');
     expect(err.message).toContain('standby');

@@ -5,15 +5,46 @@ import { parseInventory } from '../../src/config/load-inventory.js';
 import type { StatusRouterClient } from '../../src/status/status-ports.js';
 
 const inventory = (() => {
-  const inv = parseInventory(readFileSync('examples/flatnet.yml', 'utf8'), 'examples/flatnet.yml', null);
+  const inv = parseInventory(
+    readFileSync('examples/flatnet.yml', 'utf8'),
+    'examples/flatnet.yml',
+    null,
+  );
   return { ...inv, timeouts: { ...inv.timeouts, statusPerRouterMs: 200 } };
 })();
 
 function healthyRouter(load5 = 0.1): StatusRouterClient {
   return {
-    ipsecReport: async () => ({ processRunning: true, sas: [{ connection: 'hub-vti', peer: 'hub', tunnel: 'vti', state: 'up', bytesIn: 0, bytesOut: 0, uptimeSeconds: 3700, remoteAddress: '203.0.113.10' }] }),
-    bgpSummary: async () => ({ neighbors: [{ address: '169.254.1.1', remoteAs: 65000, upDown: '01:00:00', state: 'Established', prefixesReceived: 3 }] }),
-    wireguard: async () => ({ interface: 'wg0', peers: [{ publicKey: 'k', allowedIps: ['10.250.0.2/32'], bytesReceived: 0, bytesSent: 0 }] }),
+    ipsecReport: async () => ({
+      processRunning: true,
+      sas: [
+        {
+          connection: 'hub-vti',
+          peer: 'hub',
+          tunnel: 'vti',
+          state: 'up',
+          bytesIn: 0,
+          bytesOut: 0,
+          uptimeSeconds: 3700,
+          remoteAddress: '203.0.113.10',
+        },
+      ],
+    }),
+    bgpSummary: async () => ({
+      neighbors: [
+        {
+          address: '169.254.1.1',
+          remoteAs: 65000,
+          upDown: '01:00:00',
+          state: 'Established',
+          prefixesReceived: 3,
+        },
+      ],
+    }),
+    wireguard: async () => ({
+      interface: 'wg0',
+      peers: [{ publicKey: 'k', allowedIps: ['10.250.0.2/32'], bytesReceived: 0, bytesSent: 0 }],
+    }),
     loadAverage: async () => ({ load1: load5, load5, load15: load5 }),
   };
 }
@@ -21,8 +52,14 @@ function healthyRouter(load5 = 0.1): StatusRouterClient {
 describe('status collection', () => {
   it('scopes to a region, a router or everything, and names the choices for a typo', () => {
     expect(statusScope(inventory, '*').routers).toHaveLength(7);
-    expect(statusScope(inventory, 'ap-northeast-1').routers).toEqual(['hub-tokyo-a', 'hub-tokyo-b']);
-    expect(statusScope(inventory, 'spoke-oregon')).toEqual({ routers: ['spoke-oregon'], regions: ['us-west-2'] });
+    expect(statusScope(inventory, 'ap-northeast-1').routers).toEqual([
+      'hub-tokyo-a',
+      'hub-tokyo-b',
+    ]);
+    expect(statusScope(inventory, 'spoke-oregon')).toEqual({
+      routers: ['spoke-oregon'],
+      regions: ['us-west-2'],
+    });
     expect(() => statusScope(inventory, 'spoke-mars')).toThrow(/neither a region nor a router/);
   });
 
@@ -32,15 +69,32 @@ describe('status collection', () => {
         inventory,
         routers: {
           router: (name) => {
-            if (name === 'spoke-oregon') return { ...healthyRouter(), ipsecReport: () => new Promise(() => {}) };
-            if (name === 'spoke-ireland') return { ...healthyRouter(), ipsecReport: async () => { throw new Error('connect ECONNREFUSED'); } };
+            if (name === 'spoke-oregon')
+              return { ...healthyRouter(), ipsecReport: () => new Promise(() => {}) };
+            if (name === 'spoke-ireland')
+              return {
+                ...healthyRouter(),
+                ipsecReport: async () => {
+                  throw new Error('connect ECONNREFUSED');
+                },
+              };
             return healthyRouter(name === 'spoke-virginia' ? 2.5 : 0.1);
           },
         },
         cloud: {
           describeVpnConnections: async (region) => {
             if (region === 'sa-east-1') throw new Error('RequestLimitExceeded');
-            if (region === 'ap-northeast-1') return [{ id: 'vpn-1', state: 'available', tunnels: [{ outsideIp: '52.1.2.3', status: 'UP' }, { outsideIp: '52.1.2.4', status: 'DOWN', statusMessage: 'IPSEC IS DOWN' }] }];
+            if (region === 'ap-northeast-1')
+              return [
+                {
+                  id: 'vpn-1',
+                  state: 'available',
+                  tunnels: [
+                    { outsideIp: '52.1.2.3', status: 'UP' },
+                    { outsideIp: '52.1.2.4', status: 'DOWN', statusMessage: 'IPSEC IS DOWN' },
+                  ],
+                },
+              ];
             return [];
           },
         },
@@ -51,7 +105,9 @@ describe('status collection', () => {
     const oregon = report.routers.find((r) => r.router === 'spoke-oregon');
     expect(oregon).toMatchObject({ reachable: false });
     expect(oregon?.error).toContain('did not answer within 0.2 s');
-    expect(report.routers.find((r) => r.router === 'spoke-ireland')?.error).toContain('ECONNREFUSED');
+    expect(report.routers.find((r) => r.router === 'spoke-ireland')?.error).toContain(
+      'ECONNREFUSED',
+    );
     const texts = report.problems.map((p) => `${p.where}: ${p.text}`);
     expect(report.problems.slice(0, 3).every((p) => p.severity === 'down')).toBe(true);
     expect(texts.filter((t) => t.includes('unreachable')).sort()).toEqual([

@@ -10,14 +10,29 @@ describe('renderConfigLine', () => {
     expect(renderConfigLine({ op: 'set', path: wgPeer('alice'), value: '10.250.0.10/32' })).toBe(
       "set interfaces wireguard wg0 peer alice allowed-ips '10.250.0.10/32'",
     );
-    expect(renderConfigLine({ op: 'delete', path: ['interfaces', 'wireguard', 'wg0', 'peer', 'alice'] })).toBe('delete interfaces wireguard wg0 peer alice');
-    expect(renderConfigLine({ op: 'set', path: ['protocols', 'bgp', 'neighbor', '169.254.10.1', 'address-family', 'ipv4-unicast'] })).toBe(
-      'set protocols bgp neighbor 169.254.10.1 address-family ipv4-unicast',
-    );
-    expect(renderConfigLine({ op: 'set', path: ['interfaces', 'wireguard', 'wg0', 'peer', 'a', 'public-key'], value: 'XMrlPykaxhdAAiSjhtPlvi30NVkvLQliQuKP7AI7CyI=' })).toContain("'XMrl");
-    expect(renderConfigLine({ op: 'set', path: ['system', 'login', 'banner', 'pre-login'], value: 'Authorised use only' })).toBe(
-      "set system login banner pre-login 'Authorised use only'",
-    );
+    expect(
+      renderConfigLine({ op: 'delete', path: ['interfaces', 'wireguard', 'wg0', 'peer', 'alice'] }),
+    ).toBe('delete interfaces wireguard wg0 peer alice');
+    expect(
+      renderConfigLine({
+        op: 'set',
+        path: ['protocols', 'bgp', 'neighbor', '169.254.10.1', 'address-family', 'ipv4-unicast'],
+      }),
+    ).toBe('set protocols bgp neighbor 169.254.10.1 address-family ipv4-unicast');
+    expect(
+      renderConfigLine({
+        op: 'set',
+        path: ['interfaces', 'wireguard', 'wg0', 'peer', 'a', 'public-key'],
+        value: 'XMrlPykaxhdAAiSjhtPlvi30NVkvLQliQuKP7AI7CyI=',
+      }),
+    ).toContain("'XMrl");
+    expect(
+      renderConfigLine({
+        op: 'set',
+        path: ['system', 'login', 'banner', 'pre-login'],
+        value: 'Authorised use only',
+      }),
+    ).toBe("set system login banner pre-login 'Authorised use only'");
   });
 
   const hostile = [
@@ -40,18 +55,31 @@ describe('renderConfigLine', () => {
     'a\\b',
   ];
 
-  it.each(hostile.map((h) => [JSON.stringify(h.slice(0, 20)), h]))('refuses the path word %s', (_label, word) => {
-    expect(() => renderConfigLine({ op: 'set', path: wgPeer(word), value: '10.0.0.1/32' })).toThrow(BadInputError);
-  });
+  it.each(hostile.map((h) => [JSON.stringify(h.slice(0, 20)), h]))(
+    'refuses the path word %s',
+    (_label, word) => {
+      expect(() =>
+        renderConfigLine({ op: 'set', path: wgPeer(word), value: '10.0.0.1/32' }),
+      ).toThrow(BadInputError);
+    },
+  );
 
-  it.each(hostile.filter((h) => h !== 'alice reboot' && h !== '-rf').map((h) => [JSON.stringify(h.slice(0, 20)), h]))('refuses the value %s', (_label, value) => {
-    expect(() => renderConfigLine({ op: 'set', path: wgPeer('alice'), value })).toThrow(BadInputError);
+  it.each(
+    hostile
+      .filter((h) => h !== 'alice reboot' && h !== '-rf')
+      .map((h) => [JSON.stringify(h.slice(0, 20)), h]),
+  )('refuses the value %s', (_label, value) => {
+    expect(() => renderConfigLine({ op: 'set', path: wgPeer('alice'), value })).toThrow(
+      BadInputError,
+    );
   });
 
   it('refuses a bad operation and an empty or overlong path', () => {
     expect(() => renderConfigLine({ op: 'run' as 'set', path: ['reboot'] })).toThrow(BadInputError);
     expect(() => renderConfigLine({ op: 'set', path: [] })).toThrow(BadInputError);
-    expect(() => renderConfigLine({ op: 'set', path: Array.from({ length: 40 }, () => 'a') })).toThrow(BadInputError);
+    expect(() =>
+      renderConfigLine({ op: 'set', path: Array.from({ length: 40 }, () => 'a') }),
+    ).toThrow(BadInputError);
   });
 
   it('a refusal says what was wrong and what is allowed, without echoing 10 kB', () => {
@@ -69,19 +97,28 @@ describe('renderConfigLine', () => {
 
   it('property: any string either is refused or renders into a line with no shell metacharacters', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 60 }), fc.string({ unit: 'binary', maxLength: 60 }), (word, value) => {
-        let rendered: string;
-        try {
-          rendered = renderConfigLine({ op: 'set', path: ['interfaces', 'wireguard', 'wg0', 'peer', word, 'description'], value });
-        } catch (err) {
-          expect(err).toBeInstanceOf(BadInputError);
-          return;
-        }
-        const inner = rendered.slice(0, -1).replace(/ '/, ' ');
-        expect(rendered.endsWith("'")).toBe(true);
-        for (const bad of [';', '$(', '`', "'", '"', '\n', '\r', '\\', '|', '&']) expect(inner).not.toContain(bad);
-        expect(/^[\x20-\x7e]+$/.test(rendered)).toBe(true);
-      }),
+      fc.property(
+        fc.string({ unit: 'binary', maxLength: 60 }),
+        fc.string({ unit: 'binary', maxLength: 60 }),
+        (word, value) => {
+          let rendered: string;
+          try {
+            rendered = renderConfigLine({
+              op: 'set',
+              path: ['interfaces', 'wireguard', 'wg0', 'peer', word, 'description'],
+              value,
+            });
+          } catch (err) {
+            expect(err).toBeInstanceOf(BadInputError);
+            return;
+          }
+          const inner = rendered.slice(0, -1).replace(/ '/, ' ');
+          expect(rendered.endsWith("'")).toBe(true);
+          for (const bad of [';', '$(', '`', "'", '"', '\n', '\r', '\\', '|', '&'])
+            expect(inner).not.toContain(bad);
+          expect(/^[\x20-\x7e]+$/.test(rendered)).toBe(true);
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -89,15 +126,28 @@ describe('renderConfigLine', () => {
 
 describe('assertPeerName', () => {
   it('accepts the ordinary names operators use', () => {
-    for (const name of ['alice', 'alice-laptop', 'bob_2', 'A', 'x'.repeat(32)]) expect(() => assertPeerName(name)).not.toThrow();
+    for (const name of ['alice', 'alice-laptop', 'bob_2', 'A', 'x'.repeat(32)])
+      expect(() => assertPeerName(name)).not.toThrow();
   });
 
-  it.each(['a;reboot', '$(reboot)', 'al ice', 'аlice', 'x'.repeat(33), '', 'a.b', 'a/b', "o'brien"])('refuses %j with the rule', (name) => {
+  it.each([
+    'a;reboot',
+    '$(reboot)',
+    'al ice',
+    'аlice',
+    'x'.repeat(33),
+    '',
+    'a.b',
+    'a/b',
+    "o'brien",
+  ])('refuses %j with the rule', (name) => {
     expect(() => assertPeerName(name)).toThrow(/1–32 characters: letters, digits, - and _/);
     try {
       assertPeerName(name);
     } catch (err) {
-      expect((err as BadInputError).forHumans).toMatch(/peer name .* is not allowed: .*\nchoose a name/);
+      expect((err as BadInputError).forHumans).toMatch(
+        /peer name .* is not allowed: .*\nchoose a name/,
+      );
     }
   });
 });

@@ -10,7 +10,8 @@ import { parseConfigCommands } from '../../src/vyos/parse-config-commands.js';
 import { rewritePrivateAddress, showConfigLine } from '../../src/vyos/rewrite-private-address.js';
 import type { ConfigLine } from '../../src/vyos/types.js';
 
-const fixture = (name: string) => readFileSync(new URL(`../fixtures/vyos/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string) =>
+  readFileSync(new URL(`../fixtures/vyos/${name}`, import.meta.url), 'utf8');
 const script = (lines: ConfigLine[]) => `${lines.map(renderConfigLine).join('\n')}\n`;
 
 const running = parseConfigCommands(
@@ -40,7 +41,9 @@ describe('rewritePrivateAddress on a hub configuration', () => {
   it('rewrites the private address everywhere it appears as a whole address', () => {
     expect(text).toContain('interfaces ethernet eth0 address 10.0.1.23/24');
     expect(text).toContain('vpn ipsec authentication psk us-east-1 id 10.0.1.23');
-    expect(text).toContain('vpn ipsec site-to-site peer us-east-1 authentication local-id 10.0.1.23');
+    expect(text).toContain(
+      'vpn ipsec site-to-site peer us-east-1 authentication local-id 10.0.1.23',
+    );
     expect(text).toContain('vpn ipsec site-to-site peer us-east-1 local-address 10.0.1.23');
     expect(text).toContain('protocols bgp parameters router-id 10.0.1.23');
     expect(text).toContain('policy prefix-list LOCAL rule 10 prefix 10.0.1.23/32');
@@ -90,7 +93,10 @@ describe('rewritePrivateAddress on the captured configuration', () => {
     const withLogin = parseConfigCommands(
       "set system login user vyos authentication encrypted-password '$6$rounds=656000$abc$def'\nset system host-name 'hub-tokyo-a'\n",
     );
-    const { lines, changes } = rewritePrivateAddress(withLogin, { from: '10.0.1.10', to: '10.0.1.77' });
+    const { lines, changes } = rewritePrivateAddress(withLogin, {
+      from: '10.0.1.10',
+      to: '10.0.1.77',
+    });
     expect(lines).toEqual([{ op: 'set', path: ['system', 'host-name'], value: 'hub-tokyo-a' }]);
     expect(() => lines.map(renderConfigLine)).not.toThrow();
     // The dry run lists the dropped login line as a change without an "after".
@@ -101,25 +107,45 @@ describe('rewritePrivateAddress on the captured configuration', () => {
     const lines: ConfigLine[] = [
       { op: 'set', path: ['interfaces', 'ethernet', 'eth1', 'address'], value: '10.0.1.100/24' },
       { op: 'set', path: ['interfaces', 'ethernet', 'eth0', 'address'], value: '10.0.1.1/24' },
-      { op: 'set', path: ['protocols', 'bgp', 'neighbor', '10.0.1.1', 'update-source'], value: '10.0.1.1' },
+      {
+        op: 'set',
+        path: ['protocols', 'bgp', 'neighbor', '10.0.1.1', 'update-source'],
+        value: '10.0.1.1',
+      },
     ];
     expect(rewritePrivateAddress(lines, { from: '10.0.1.1', to: '10.0.2.2' }).lines).toEqual([
       { op: 'set', path: ['interfaces', 'ethernet', 'eth1', 'address'], value: '10.0.1.100/24' },
       { op: 'set', path: ['interfaces', 'ethernet', 'eth0', 'address'], value: '10.0.2.2/24' },
-      { op: 'set', path: ['protocols', 'bgp', 'neighbor', '10.0.2.2', 'update-source'], value: '10.0.2.2' },
+      {
+        op: 'set',
+        path: ['protocols', 'bgp', 'neighbor', '10.0.2.2', 'update-source'],
+        value: '10.0.2.2',
+      },
     ]);
   });
 });
 
 describe('rewritePrivateAddress for a dry run', () => {
   it('accepts a placeholder only as a preview, and shows each change as an operator reads it', () => {
-    expect(() => rewritePrivateAddress(running, { from: '10.0.1.10', to: '<new-private-ip>' })).toThrow(BadInputError);
-    expect(() => rewritePrivateAddress(running, { from: 'not-an-ip', to: '10.0.1.23' })).toThrow(BadInputError);
-    const { changes } = rewritePrivateAddress(running, { from: '10.0.1.10', to: '<new-private-ip>', preview: true });
-    const shown = changes.map((c) => (c.after ? `~ ${showConfigLine(c.after)}` : `- ${showConfigLine(c.before)}`));
+    expect(() =>
+      rewritePrivateAddress(running, { from: '10.0.1.10', to: '<new-private-ip>' }),
+    ).toThrow(BadInputError);
+    expect(() => rewritePrivateAddress(running, { from: 'not-an-ip', to: '10.0.1.23' })).toThrow(
+      BadInputError,
+    );
+    const { changes } = rewritePrivateAddress(running, {
+      from: '10.0.1.10',
+      to: '<new-private-ip>',
+      preview: true,
+    });
+    const shown = changes.map((c) =>
+      c.after ? `~ ${showConfigLine(c.after)}` : `- ${showConfigLine(c.before)}`,
+    );
     expect(shown[0]).toBe("~ set interfaces ethernet eth0 address '<new-private-ip>/24'");
     expect(shown[1]).toBe("- set interfaces ethernet eth0 hw-id '0a:1b:2c:3d:4e:5f'");
-    expect(shown).toContain("~ set vpn ipsec site-to-site peer us-east-1 local-address '<new-private-ip>'");
+    expect(shown).toContain(
+      "~ set vpn ipsec site-to-site peer us-east-1 local-address '<new-private-ip>'",
+    );
     expect(shown).toHaveLength(8);
   });
 });

@@ -6,12 +6,16 @@ import { assertIssuedCommand, RouterCommand } from '../../src/vyos/router-comman
 describe('RouterCommand', () => {
   it('builds only the fixed op commands and checked parameters', () => {
     expect(RouterCommand.op('ipsecSa').text).toBe('show vpn ipsec sa');
-    expect(RouterCommand.wireguardSummary('wg0').text).toBe('show interfaces wireguard wg0 summary');
+    expect(RouterCommand.wireguardSummary('wg0').text).toBe(
+      'show interfaces wireguard wg0 summary',
+    );
     expect(RouterCommand.commitConfirm(5).text).toBe('commit-confirm 5');
     expect(() => RouterCommand.wireguardSummary('wg0; reboot')).toThrow(BadInputError);
     expect(() => RouterCommand.commitConfirm(0)).toThrow(BadInputError);
     expect(() => RouterCommand.commitConfirm(1.5)).toThrow(BadInputError);
-    expect(() => RouterCommand.configLine({ op: 'set', path: ['system', 'host-name'], value: 'a$(reboot)' })).toThrow(BadInputError);
+    expect(() =>
+      RouterCommand.configLine({ op: 'set', path: ['system', 'host-name'], value: 'a$(reboot)' }),
+    ).toThrow(BadInputError);
   });
 
   it('the session-side check refuses look-alike objects and tampered text', () => {
@@ -27,7 +31,8 @@ describe('RouterCommand', () => {
 
 describe('cleanTerminalOutput', () => {
   it('strips colour, erase-line, keypad, title sequences and CRLF', () => {
-    const raw = '\x1b]0;vyos@hub: ~\x07\x1b[?1h\x1b=\x1b[1;32mup\x1b[0m\x1b[K\r\r\nline2\r\n\x1b[?1l\x1b>';
+    const raw =
+      '\x1b]0;vyos@hub: ~\x07\x1b[?1h\x1b=\x1b[1;32mup\x1b[0m\x1b[K\r\r\nline2\r\n\x1b[?1l\x1b>';
     expect(cleanTerminalOutput(raw)).toBe('up\nline2\n');
   });
 });

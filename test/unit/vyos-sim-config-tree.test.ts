@@ -23,7 +23,13 @@ const base = [
 describe('VyOS config tree', () => {
   it('tokenizes single quotes, double quotes with escapes and bare words', () => {
     expect(words(`set a 'b c' "d \\"e\\"" f\\ g`)).toEqual(['set', 'a', 'b c', 'd "e"', 'f g']);
-    expect(tokenizeCliLine("show x | match 'a|b'").map((t) => t.separator ?? t.text)).toEqual(['show', 'x', '|', 'match', 'a|b']);
+    expect(tokenizeCliLine("show x | match 'a|b'").map((t) => t.separator ?? t.text)).toEqual([
+      'show',
+      'x',
+      '|',
+      'match',
+      'a|b',
+    ]);
   });
 
   it('renders show configuration commands sorted, values quoted, tag names bare, and round-trips', () => {
@@ -37,9 +43,14 @@ describe('VyOS config tree', () => {
 
   it('accumulates multi-value leaves and replaces single-value leaves', () => {
     const tree = ConfigTree.fromSetLines(base);
-    expect(tree.set(words('interfaces wireguard wg0 peer bob allowed-ips 10.250.1.0/24')).failed).toBe(false);
+    expect(
+      tree.set(words('interfaces wireguard wg0 peer bob allowed-ips 10.250.1.0/24')).failed,
+    ).toBe(false);
     expect(tree.set(words("system host-name 'hub-tokyo-b'")).failed).toBe(false);
-    expect(tree.values('interfaces wireguard wg0 peer bob allowed-ips')).toEqual(['10.250.0.11/32', '10.250.1.0/24']);
+    expect(tree.values('interfaces wireguard wg0 peer bob allowed-ips')).toEqual([
+      '10.250.0.11/32',
+      '10.250.1.0/24',
+    ]);
     expect(tree.values('system host-name')).toEqual(['hub-tokyo-b']);
     const again = tree.set(words('interfaces wireguard wg0 peer bob allowed-ips 10.250.1.0/24'));
     expect(again.failed).toBe(false);
@@ -49,13 +60,23 @@ describe('VyOS config tree', () => {
   it('rejects a bad path with the position of the bad word', () => {
     const tree = new ConfigTree();
     const result = tree.set(words('interfaces wireguard wg0 peer alice peeer x'));
-    expect(result).toEqual({ failed: true, lines: ['Configuration path: interfaces wireguard wg0 peer alice [peeer] is not valid', 'Set failed'] });
+    expect(result).toEqual({
+      failed: true,
+      lines: [
+        'Configuration path: interfaces wireguard wg0 peer alice [peeer] is not valid',
+        'Set failed',
+      ],
+    });
     expect(tree.set(words('foo bar')).lines[0]).toBe('Configuration path: [foo] is not valid');
   });
 
   it('rejects bad values with Value validation failed', () => {
     const tree = new ConfigTree();
-    for (const line of ['interfaces wireguard wg0 peer a public-key notakey', 'interfaces ethernet eth0 address 10.0.0.300/24', 'interfaces wireguard wg0 port 70000']) {
+    for (const line of [
+      'interfaces wireguard wg0 peer a public-key notakey',
+      'interfaces ethernet eth0 address 10.0.0.300/24',
+      'interfaces wireguard wg0 port 70000',
+    ]) {
       const result = tree.set(words(line));
       expect(result.failed).toBe(true);
       expect(result.lines.slice(-2)).toEqual(['Value validation failed', 'Set failed']);
@@ -78,9 +99,14 @@ describe('VyOS config tree', () => {
 
   it('accepts any path in unmodelled subtrees and deletes by value there', () => {
     const tree = new ConfigTree();
-    expect(tree.set(words('nat source rule 100 translation address masquerade')).failed).toBe(false);
+    expect(tree.set(words('nat source rule 100 translation address masquerade')).failed).toBe(
+      false,
+    );
     expect(tree.set(words('service ssh port 22')).failed).toBe(false);
-    expect(tree.toSetLines()).toEqual(["set nat source rule 100 translation address 'masquerade'", "set service ssh port '22'"]);
+    expect(tree.toSetLines()).toEqual([
+      "set nat source rule 100 translation address 'masquerade'",
+      "set service ssh port '22'",
+    ]);
     expect(tree.delete(words('service ssh port 22')).failed).toBe(false);
     expect(tree.has('service')).toBe(false);
   });
@@ -109,7 +135,13 @@ describe('VyOS config tree', () => {
 
   it('renders the curly form with tag instances folded into their container', () => {
     const body = renderCurlyBody(ConfigTree.fromSetLines(base).root, 0);
-    expect(body.slice(0, 5)).toEqual(['interfaces {', '    ethernet eth0 {', '        address 10.0.1.10/24', '    }', '    wireguard wg0 {']);
+    expect(body.slice(0, 5)).toEqual([
+      'interfaces {',
+      '    ethernet eth0 {',
+      '        address 10.0.1.10/24',
+      '    }',
+      '    wireguard wg0 {',
+    ]);
   });
 
   it('fails the commit of a WireGuard peer without allowed-ips or public-key, with VyOS text', () => {
@@ -126,7 +158,9 @@ describe('VyOS config tree', () => {
     ]);
     const noKey = active.clone();
     noKey.set(words('interfaces wireguard wg0 peer carol allowed-ips 10.250.0.12/32'));
-    expect(checkCommit(active, noKey)[0]?.message).toBe('Wireguard public-key required for peer "carol"!');
+    expect(checkCommit(active, noKey)[0]?.message).toBe(
+      'Wireguard public-key required for peer "carol"!',
+    );
   });
 
   it('fails the commit of a site-to-site peer whose ike-group or esp-group does not exist', () => {
@@ -137,16 +171,22 @@ describe('VyOS config tree', () => {
       "set vpn ipsec site-to-site peer OFFICE default-esp-group 'ESP'",
       "set vpn ipsec site-to-site peer OFFICE tunnel 0 local prefix '10.0.0.0/16'",
     ]);
-    expect(checkCommit(active, working)).toEqual([{ section: 'vpn ipsec', message: 'Invalid ike-group on site-to-site peer OFFICE' }]);
+    expect(checkCommit(active, working)).toEqual([
+      { section: 'vpn ipsec', message: 'Invalid ike-group on site-to-site peer OFFICE' },
+    ]);
     working.set(words('vpn ipsec ike-group IKE-MISSING key-exchange ikev2'));
     working.set(words('vpn ipsec site-to-site peer OFFICE default-esp-group ESP-NOPE'));
-    expect(checkCommit(active, working)[0]?.message).toBe('Invalid esp-group on site-to-site peer OFFICE');
+    expect(checkCommit(active, working)[0]?.message).toBe(
+      'Invalid esp-group on site-to-site peer OFFICE',
+    );
     working.set(words('vpn ipsec site-to-site peer OFFICE default-esp-group ESP'));
     expect(checkCommit(active, working)).toEqual([]);
   });
 
   it('checks only sections that changed, like VyOS runs only their scripts', () => {
-    const broken = ConfigTree.fromSetLines(["set interfaces wireguard wg1 peer x public-key '" + KEY_A.publicKey + "'"]);
+    const broken = ConfigTree.fromSetLines([
+      "set interfaces wireguard wg1 peer x public-key '" + KEY_A.publicKey + "'",
+    ]);
     const working = broken.clone();
     working.set(words('system host-name other'));
     expect(checkCommit(broken, working)).toEqual([]);

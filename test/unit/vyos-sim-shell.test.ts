@@ -3,7 +3,11 @@ import { VyosRouter } from '../../src/sim/vyos/vyos-router.js';
 import { VyosShell } from '../../src/sim/vyos/shell.js';
 
 function harness(settings: Partial<ConstructorParameters<typeof VyosRouter>[0]> = {}) {
-  const router = new VyosRouter({ name: 'r1', baseConfig: ["set system host-name 'r1'"], ...settings });
+  const router = new VyosRouter({
+    name: 'r1',
+    baseConfig: ["set system host-name 'r1'"],
+    ...settings,
+  });
   let out = '';
   let closedWith: number | undefined;
   const waiters: Array<() => void> = [];
@@ -21,7 +25,14 @@ function harness(settings: Partial<ConstructorParameters<typeof VyosRouter>[0]> 
     while (!pattern.test(out)) await new Promise<void>((resolve) => waiters.push(resolve));
     return out;
   };
-  return { router, shell, until, text: () => out, closedWith: () => closedWith, reset: () => (out = '') };
+  return {
+    router,
+    shell,
+    until,
+    text: () => out,
+    closedWith: () => closedWith,
+    reset: () => (out = ''),
+  };
 }
 
 describe('VyOS shell', () => {
@@ -30,7 +41,9 @@ describe('VyOS shell', () => {
     h.reset();
     h.shell.feed('set terminal length 0\nconfigure\r\nexit\n');
     await h.until(/exit\r\nvyos@r1:~\$ $/);
-    expect(h.text()).toBe('set terminal length 0\r\nvyos@r1:~$ configure\r\n[edit]\r\nvyos@r1# exit\r\nvyos@r1:~$ ');
+    expect(h.text()).toBe(
+      'set terminal length 0\r\nvyos@r1:~$ configure\r\n[edit]\r\nvyos@r1# exit\r\nvyos@r1:~$ ',
+    );
   });
 
   it('handles backspace editing and logs out on exit', async () => {
@@ -53,11 +66,22 @@ describe('VyOS shell', () => {
   });
 
   it('on 1.5 with action reload, an unconfirmed commit-confirm reloads the previous config without dropping the session', async () => {
-    const h = harness({ version: '1.5', minuteMs: 20, baseConfig: ["set system host-name 'r1'", "set system config-management commit-confirm action 'reload'"] });
-    const rolledBack = new Promise<void>((resolve) => h.router.on('commit', (e: { rollback?: boolean }) => e.rollback && resolve()));
+    const h = harness({
+      version: '1.5',
+      minuteMs: 20,
+      baseConfig: [
+        "set system host-name 'r1'",
+        "set system config-management commit-confirm action 'reload'",
+      ],
+    });
+    const rolledBack = new Promise<void>((resolve) =>
+      h.router.on('commit', (e: { rollback?: boolean }) => e.rollback && resolve()),
+    );
     h.shell.feed("configure\nset system host-name 'r2'\ncommit-confirm 1\n");
     await h.until(/Proceed \? \[Y\/n\] $/);
-    expect(h.text()).toContain('commit-confirm will automatically reload in 1 minutes unless changes');
+    expect(h.text()).toContain(
+      'commit-confirm will automatically reload in 1 minutes unless changes',
+    );
     h.shell.feed('\n');
     await h.until(/before reload\r\n\[edit\]\r\nvyos@r2# $/);
     await rolledBack;

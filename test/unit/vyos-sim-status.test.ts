@@ -1,12 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigTree } from '../../src/sim/vyos/config-tree.js';
-import { bytesShort, countShort, frrUptime, secondsToHuman, wgBytes, wgPrettyTime } from '../../src/sim/vyos/format-op-units.js';
+import {
+  bytesShort,
+  countShort,
+  frrUptime,
+  secondsToHuman,
+  wgBytes,
+  wgPrettyTime,
+} from '../../src/sim/vyos/format-op-units.js';
 import { showIpsecConnections, showIpsecSa } from '../../src/sim/vyos/show-ipsec-sa.js';
 import { showWireguardSummary } from '../../src/sim/vyos/show-wireguard-summary.js';
 import { showBgpSummary } from '../../src/sim/vyos/show-bgp-summary.js';
 import { catProcLoadavg, showSystemUptime } from '../../src/sim/vyos/show-system-status.js';
 import { createDefaultLiveState, type RouterLiveState } from '../../src/sim/vyos/live-state.js';
-import { deriveWireguardPublicKey, generateWireguardKeyPair } from '../../src/sim/vyos/wireguard-keys.js';
+import {
+  deriveWireguardPublicKey,
+  generateWireguardKeyPair,
+} from '../../src/sim/vyos/wireguard-keys.js';
 
 const hub = generateWireguardKeyPair();
 const alice = generateWireguardKeyPair();
@@ -30,10 +40,10 @@ const cfg = ConfigTree.fromSetLines([
   "set protocols bgp system-as '65000'",
   "set protocols bgp parameters router-id '192.0.2.1'",
   "set protocols bgp neighbor 169.254.10.1 remote-as '64512'",
-  "set protocols bgp neighbor 169.254.10.1 address-family ipv4-unicast",
+  'set protocols bgp neighbor 169.254.10.1 address-family ipv4-unicast',
   "set protocols bgp neighbor 10.255.1.1 remote-as '65001'",
   "set protocols bgp neighbor 10.255.1.1 description 'us-east-1'",
-  "set protocols bgp neighbor 10.255.1.1 address-family ipv4-unicast",
+  'set protocols bgp neighbor 10.255.1.1 address-family ipv4-unicast',
   "set protocols bgp neighbor 10.9.9.9 remote-as '65009'",
 ]);
 
@@ -67,11 +77,19 @@ describe('op-mode number formats', () => {
 
 describe('status outputs', () => {
   it('lists one SA row per child in natural order, with the remote id and a derived proposal', () => {
-    const out = showIpsecSa(cfg, live({ ipsecSa: (_p, child) => (child === 'OFFICE-tunnel-10' ? undefined : { up: true, uptimeSeconds: 59 }) }));
+    const out = showIpsecSa(
+      cfg,
+      live({
+        ipsecSa: (_p, child) =>
+          child === 'OFFICE-tunnel-10' ? undefined : { up: true, uptimeSeconds: 59 },
+      }),
+    );
     expect(out[1]).toMatch(/^-+ {2}-+ {2}-+/);
     const names = out.slice(2).map((l) => l.split(/\s+/)[0]);
     expect(names).toEqual(['aws-tun2-vti', 'OFFICE-tunnel-2']);
-    expect(out[2]).toMatch(/^aws-tun2-vti\s+up\s+59s\s+0B\/0B\s+0\/0\s+52\.1\.2\.4\s+52\.1\.2\.4\s+AES_GCM_16_256$/);
+    expect(out[2]).toMatch(
+      /^aws-tun2-vti\s+up\s+59s\s+0B\/0B\s+0\/0\s+52\.1\.2\.4\s+52\.1\.2\.4\s+AES_GCM_16_256$/,
+    );
     expect(out[3]).toContain('office.example');
   });
 
@@ -82,7 +100,9 @@ describe('status outputs', () => {
 
   it('lists configured connections, down ones included', () => {
     const out = showIpsecConnections(cfg, live({ ipsecSa: () => ({ up: false }) }));
-    expect(out.find((l) => l.startsWith('OFFICE-tunnel-10'))).toMatch(/down\s+IPsec\s+203\.0\.113\.10\s+10\.0\.0\.0\/16/);
+    expect(out.find((l) => l.startsWith('OFFICE-tunnel-10'))).toMatch(
+      /down\s+IPsec\s+203\.0\.113\.10\s+10\.0\.0\.0\/16/,
+    );
     expect(out.find((l) => l.startsWith('aws-tun2 '))).toMatch(/down\s+IKEv2/);
   });
 
@@ -98,7 +118,14 @@ describe('status outputs', () => {
       `peer: ${alice.publicKey}`,
       '  allowed ips: 10.250.0.10/32, 10.250.1.0/24',
     ]);
-    const v15 = showWireguardSummary(cfg, 'wg0', live({ wireguardPeer: () => ({ handshakeSecondsAgo: 72, rxBytes: 18_000_000, txBytes: 2_000_000 }) }), '1.5');
+    const v15 = showWireguardSummary(
+      cfg,
+      'wg0',
+      live({
+        wireguardPeer: () => ({ handshakeSecondsAgo: 72, rxBytes: 18_000_000, txBytes: 2_000_000 }),
+      }),
+      '1.5',
+    );
     expect(v15.slice(4)).toEqual([
       '',
       '  peer: alice',
@@ -108,7 +135,9 @@ describe('status outputs', () => {
       '    allowed ips: 10.250.0.10/32, 10.250.1.0/24',
       '    transfer: 18 MB received, 2 MB sent',
     ]);
-    expect(showWireguardSummary(cfg, 'wg7', live({}), '1.4')).toEqual(['Unable to access interface: No such device']);
+    expect(showWireguardSummary(cfg, 'wg7', live({}), '1.4')).toEqual([
+      'Unable to access interface: No such device',
+    ]);
   });
 
   it('prints the FRR 9.1 summary with IPv4-activated neighbours only, prefix counts or state names', () => {
@@ -116,15 +145,27 @@ describe('status outputs', () => {
       cfg,
       live({
         bgpNeighbor: (a) =>
-          a === '169.254.10.1' ? { state: 'Established', upSeconds: 94380, prefixesReceived: 4, prefixesSent: 6 } : { state: 'Idle (Admin)', upSeconds: 760 },
+          a === '169.254.10.1'
+            ? { state: 'Established', upSeconds: 94380, prefixesReceived: 4, prefixesSent: 6 }
+            : { state: 'Idle (Admin)', upSeconds: 760 },
       }),
       '1.4',
     );
-    expect(out.slice(0, 3)).toEqual(['', 'IPv4 Unicast Summary (VRF default):', 'BGP router identifier 192.0.2.1, local AS number 65000 vrf-id 0']);
-    expect(out).toContain('Neighbor        V         AS   MsgRcvd   MsgSent   TblVer  InQ OutQ  Up/Down State/PfxRcd   PfxSnt Desc');
+    expect(out.slice(0, 3)).toEqual([
+      '',
+      'IPv4 Unicast Summary (VRF default):',
+      'BGP router identifier 192.0.2.1, local AS number 65000 vrf-id 0',
+    ]);
+    expect(out).toContain(
+      'Neighbor        V         AS   MsgRcvd   MsgSent   TblVer  InQ OutQ  Up/Down State/PfxRcd   PfxSnt Desc',
+    );
     const row = out.find((l) => l.startsWith('169.254.10.1'));
-    expect(row).toMatch(/^169\.254\.10\.1 {4}4 {6}64512 +\d+ +\d+ +\d+ {4}0 {4}0 1d02h13m {12}4 {8}6 N\/A$/);
-    expect(out.find((l) => l.startsWith('10.255.1.1'))).toMatch(/00:12:40 Idle \(Admin\) {8}0 us-east-1$/);
+    expect(row).toMatch(
+      /^169\.254\.10\.1 {4}4 {6}64512 +\d+ +\d+ +\d+ {4}0 {4}0 1d02h13m {12}4 {8}6 N\/A$/,
+    );
+    expect(out.find((l) => l.startsWith('10.255.1.1'))).toMatch(
+      /00:12:40 Idle \(Admin\) {8}0 us-east-1$/,
+    );
     expect(out.some((l) => l.startsWith('10.9.9.9'))).toBe(false);
     expect(out.at(-1)).toBe('Total number of neighbors 2');
     expect(showBgpSummary(new ConfigTree(), live({}), '1.4')).toEqual(['% BGP instance not found']);
@@ -132,7 +173,14 @@ describe('status outputs', () => {
 
   it('gives load as percent of the cores in 1.4 and raw in /proc/loadavg', () => {
     const l = live({ loadavg: () => [2, 1, 0.5], uptimeSeconds: () => 90061 });
-    expect(showSystemUptime(l, 4, '1.4')).toEqual(['Uptime: 1d 1h 1m 1s', '', 'Load averages:', '1  minute:   50.0%', '5  minutes:  25.0%', '15 minutes:  12.5%']);
+    expect(showSystemUptime(l, 4, '1.4')).toEqual([
+      'Uptime: 1d 1h 1m 1s',
+      '',
+      'Load averages:',
+      '1  minute:   50.0%',
+      '5  minutes:  25.0%',
+      '15 minutes:  12.5%',
+    ]);
     expect(catProcLoadavg(l)[0]).toMatch(/^2\.00 1\.00 0\.50 \d+\/\d+ \d+$/);
   });
 });

@@ -12,7 +12,9 @@ describe('forwarding timeline', () => {
     t.record('us-east-1/production', false); // no change: same outage
     now = 3200;
     t.record('us-east-1/production', true);
-    expect(t.snapshot().outages).toEqual([{ vpc: 'us-east-1/production', from: 2000, to: 3200, durationMs: 1200 }]);
+    expect(t.snapshot().outages).toEqual([
+      { vpc: 'us-east-1/production', from: 2000, to: 3200, durationMs: 1200 },
+    ]);
   });
 
   it('sums and clips outages to the window, counting an ongoing one up to now', () => {

@@ -19,12 +19,18 @@ export interface TunnelCount {
 }
 
 /** One router round trip per poll while SAs are down (each round trip delays the route flip); BGP only once they are up. */
-export async function countTunnels(router: RouterClient, expectedSas: string[], expectedBgp: string[]): Promise<TunnelCount> {
+export async function countTunnels(
+  router: RouterClient,
+  expectedSas: string[],
+  expectedBgp: string[],
+): Promise<TunnelCount> {
   const ipsec = await router.ipsecReport();
   const up = new Set(ipsec.sas.filter((sa) => sa.state === 'up').map((sa) => sa.connection));
   const allSasUp = expectedSas.every((c) => up.has(c));
   const bgp = expectedBgp.length > 0 && allSasUp ? await router.bgpSummary() : null;
-  const established = new Set((bgp?.neighbors ?? []).filter((n) => n.state === 'Established').map((n) => n.address));
+  const established = new Set(
+    (bgp?.neighbors ?? []).filter((n) => n.state === 'Established').map((n) => n.address),
+  );
   return {
     sasUp: expectedSas.filter((c) => up.has(c)),
     sasDown: expectedSas.filter((c) => !up.has(c)),
@@ -35,7 +41,10 @@ export async function countTunnels(router: RouterClient, expectedSas: string[], 
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export function createBringTunnelsUpStep<D extends CutoverDeps>(options: { title: string; cutover: ResolveCutover<D> }): Step<D> {
+export function createBringTunnelsUpStep<D extends CutoverDeps>(options: {
+  title: string;
+  cutover: ResolveCutover<D>;
+}): Step<D> {
   return {
     id: 'bring-tunnels-up',
     title: options.title,
@@ -43,7 +52,8 @@ export function createBringTunnelsUpStep<D extends CutoverDeps>(options: { title
     async run(ctx) {
       const cutover = options.cutover(ctx);
       const { from, to } = cutover;
-      if (ctx.dryRun) return { detail: `dry run: would reset IPsec on ${to.label} and wait for its tunnels` };
+      if (ctx.dryRun)
+        return { detail: `dry run: would reset IPsec on ${to.label} and wait for its tunnels` };
       const { expectedSas, expectedBgp } = cutover;
       const total = expectedSas.length + expectedBgp.length;
       const router = to.client();
@@ -51,9 +61,15 @@ export function createBringTunnelsUpStep<D extends CutoverDeps>(options: { title
 
       // Resumed after the tunnels came up: a second reset would only cause a second outage. Only
       // the SAs are read here: every round trip before the reset lengthens the outage.
-      const upNow = new Set((await router.ipsecReport()).sas.filter((sa) => sa.state === 'up').map((sa) => sa.connection));
+      const upNow = new Set(
+        (await router.ipsecReport()).sas
+          .filter((sa) => sa.state === 'up')
+          .map((sa) => sa.connection),
+      );
       const resumedAfterReset = expectedSas.length > 0 && expectedSas.every((c) => upNow.has(c));
-      let count = resumedAfterReset ? await countTunnels(router, expectedSas, expectedBgp) : undefined;
+      let count = resumedAfterReset
+        ? await countTunnels(router, expectedSas, expectedBgp)
+        : undefined;
       if (!count || count.sasDown.length + count.bgpDown.length > 0) {
         await ctx.assertStillOwner();
         await router.resetIpsec();
@@ -65,10 +81,15 @@ export function createBringTunnelsUpStep<D extends CutoverDeps>(options: { title
           if (up === total) break;
           if (up !== shown) {
             shown = up;
-            await ctx.note(`tunnels ${count.sasUp.length}/${expectedSas.length} up, BGP ${count.bgpUp.length}/${expectedBgp.length} established`);
+            await ctx.note(
+              `tunnels ${count.sasUp.length}/${expectedSas.length} up, BGP ${count.bgpUp.length}/${expectedBgp.length} established`,
+            );
           }
           if (clock() >= deadline) {
-            const down = [...count.sasDown.map((c) => `SA ${c}`), ...count.bgpDown.map((a) => `BGP ${a}`)];
+            const down = [
+              ...count.sasDown.map((c) => `SA ${c}`),
+              ...count.bgpDown.map((a) => `BGP ${a}`),
+            ];
             throw new FlatnetError(
               'TIMEOUT',
               `${to.label} brought ${up}/${total} tunnels and sessions up within ${Math.round(tunnelWait.timeoutMs / 1000)} s; still down: ${down.slice(0, 8).join(', ')}${down.length > 8 ? ', …' : ''}`,
@@ -80,9 +101,14 @@ export function createBringTunnelsUpStep<D extends CutoverDeps>(options: { title
       }
       await ctx.deps.afterAction?.('bring-tunnels-up');
       if (!count) count = await countTunnels(router, expectedSas, expectedBgp);
-      return { detail: `${count.sasUp.length}/${expectedSas.length} SAs up, ${count.bgpUp.length}/${expectedBgp.length} BGP sessions established on ${to.label}` };
+      return {
+        detail: `${count.sasUp.length}/${expectedSas.length} SAs up, ${count.bgpUp.length}/${expectedBgp.length} BGP sessions established on ${to.label}`,
+      };
     },
   };
 }
 
-export const bringTunnelsUpStep: Step<ScaleDeps> = createBringTunnelsUpStep<ScaleDeps>({ title: 'Bring the tunnels up on the new router', cutover: scaleCutover });
+export const bringTunnelsUpStep: Step<ScaleDeps> = createBringTunnelsUpStep<ScaleDeps>({
+  title: 'Bring the tunnels up on the new router',
+  cutover: scaleCutover,
+});

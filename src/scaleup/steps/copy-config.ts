@@ -7,7 +7,13 @@
 import type { Step } from '../../runbook/types.js';
 import { redactSecrets } from '../../vyos/redact-secrets.js';
 import { rewritePrivateAddress, showConfigLine } from '../../vyos/rewrite-private-address.js';
-import { asJson, newInstanceOf, resultOf, type CopyConfigResult, type LoadFactsResult } from '../scale-facts.js';
+import {
+  asJson,
+  newInstanceOf,
+  resultOf,
+  type CopyConfigResult,
+  type LoadFactsResult,
+} from '../scale-facts.js';
 import type { ScaleDeps } from '../scale-deps.js';
 
 const SHOWN_CHANGES = 20;
@@ -20,18 +26,38 @@ export const copyConfigStep: Step<ScaleDeps> = {
     const facts = resultOf<LoadFactsResult>(ctx.results, 'load-facts');
     const { cloud, routers } = ctx.deps;
     const old = routers.router(facts.router);
-    const [config, ipsec, bgp] = await Promise.all([old.runningConfig(), old.ipsecReport(), old.bgpSummary()]);
+    const [config, ipsec, bgp] = await Promise.all([
+      old.runningConfig(),
+      old.ipsecReport(),
+      old.bgpSummary(),
+    ]);
     // What the new router must match before routes move: read now, while the old one forwards.
     const expectedSas = ipsec.sas.filter((sa) => sa.state === 'up').map((sa) => sa.connection);
-    const expectedBgp = (bgp?.neighbors ?? []).filter((n) => n.state === 'Established').map((n) => n.address);
+    const expectedBgp = (bgp?.neighbors ?? [])
+      .filter((n) => n.state === 'Established')
+      .map((n) => n.address);
 
     if (ctx.dryRun) {
       // The new router does not exist, so nothing can be compared on it: show what would change.
-      const preview = rewritePrivateAddress(config, { from: facts.privateIp, to: '<new-private-ip>', preview: true });
-      const shown = preview.changes.slice(0, SHOWN_CHANGES).map((c) => (c.after ? `~ ${showConfigLine(c.after)}` : `- ${showConfigLine(c.before)}`));
+      const preview = rewritePrivateAddress(config, {
+        from: facts.privateIp,
+        to: '<new-private-ip>',
+        preview: true,
+      });
+      const shown = preview.changes
+        .slice(0, SHOWN_CHANGES)
+        .map((c) => (c.after ? `~ ${showConfigLine(c.after)}` : `- ${showConfigLine(c.before)}`));
       for (const line of shown) await ctx.note(redactSecrets(line));
-      const result = { dryRun: true, lines: preview.lines.length, changed: preview.changes.length, changes: shown.map((l) => redactSecrets(l)) };
-      return { result: asJson(result), detail: `would apply ${preview.lines.length} set lines; ${preview.changes.length} differ from ${facts.router}'s (address rewritten, hw-id and system login dropped)` };
+      const result = {
+        dryRun: true,
+        lines: preview.lines.length,
+        changed: preview.changes.length,
+        changes: shown.map((l) => redactSecrets(l)),
+      };
+      return {
+        result: asJson(result),
+        detail: `would apply ${preview.lines.length} set lines; ${preview.changes.length} differ from ${facts.router}'s (address rewritten, hw-id and system login dropped)`,
+      };
     }
 
     const fresh = newInstanceOf(ctx.results);
@@ -40,11 +66,19 @@ export const copyConfigStep: Step<ScaleDeps> = {
     const ssh = await ctx.deps.replacementSsh(instance);
     // Trust on first use, and only here: this instance was found by this run's client token.
     const hostKey = await ctx.deps.scanHostKey(ssh);
-    const client = routers.forInstance({ name: `${facts.router}/${fresh.instanceId}`, host: ssh.host, port: ssh.port, hostKey, sameLoginAs: facts.router });
+    const client = routers.forInstance({
+      name: `${facts.router}/${fresh.instanceId}`,
+      host: ssh.host,
+      port: ssh.port,
+      hostKey,
+      sameLoginAs: facts.router,
+    });
     // Applying the same lines again commits nothing (no changes): safe to repeat after a crash.
     const applied = await client.applyConfig(rewrite.lines, { save: true });
     await ctx.deps.afterAction?.('copy-config');
-    const dropped = rewrite.changes.filter((c) => !c.after && c.before.path.includes('hw-id')).length;
+    const dropped = rewrite.changes.filter(
+      (c) => !c.after && c.before.path.includes('hw-id'),
+    ).length;
     const loginLeft = rewrite.changes.filter((c) => !c.after).length - dropped;
     const result: CopyConfigResult = {
       hostKey,

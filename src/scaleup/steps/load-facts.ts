@@ -21,40 +21,84 @@ export function loadFactsStep(direction: ScaleDirection): Step<ScaleDeps> {
       const { inventory, cloud, routers, routerFacts } = ctx.deps;
       const name = ctx.run.target;
       const entry = inventory.routers[name];
-      if (!entry) throw new FlatnetError('UNKNOWN_TARGET', `there is no router named ${name}`, `known routers: ${Object.keys(inventory.routers).sort().join(', ')}`);
-      if (entry.role === 'standby') throw new BadInputError(`${name} is a standby router`, 'scale the primary it stands in for; a standby is scaled by replacing it outside flatnet');
-      if (!entry.elasticIp) throw new BadInputError(`${name} has no Elastic IP in the inventory`, `add routers.${name}.elasticIp: { allocationId, publicIp }; the tunnels follow the Elastic IP, so flatnet cannot move them without it`);
+      if (!entry)
+        throw new FlatnetError(
+          'UNKNOWN_TARGET',
+          `there is no router named ${name}`,
+          `known routers: ${Object.keys(inventory.routers).sort().join(', ')}`,
+        );
+      if (entry.role === 'standby')
+        throw new BadInputError(
+          `${name} is a standby router`,
+          'scale the primary it stands in for; a standby is scaled by replacing it outside flatnet',
+        );
+      if (!entry.elasticIp)
+        throw new BadInputError(
+          `${name} has no Elastic IP in the inventory`,
+          `add routers.${name}.elasticIp: { allocationId, publicIp }; the tunnels follow the Elastic IP, so flatnet cannot move them without it`,
+        );
 
       // After an earlier replacement the inventory may still name the old instance.
       const known = await routerFacts.get(name);
       const instanceId = known?.instanceId ?? entry.instanceId;
       const region = entry.region;
       const instance = await cloud.describeInstance(region, instanceId);
-      if (instance.state !== 'running') throw new BadInputError(`${name} (${instanceId}) is ${instance.state}, not running`, `start it or fix routers.${name}.instanceId; flatnet scales only a router that forwards`);
+      if (instance.state !== 'running')
+        throw new BadInputError(
+          `${name} (${instanceId}) is ${instance.state}, not running`,
+          `start it or fix routers.${name}.instanceId; flatnet scales only a router that forwards`,
+        );
       const subnetId = entry.subnetId ?? instance.subnetId;
-      if (!subnetId) throw new BadInputError(`flatnet does not know where to launch ${name}'s replacement`, `add routers.${name}.subnetId to the inventory`);
+      if (!subnetId)
+        throw new BadInputError(
+          `flatnet does not know where to launch ${name}'s replacement`,
+          `add routers.${name}.subnetId to the inventory`,
+        );
 
-      const requested = typeof ctx.run.params['type'] === 'string' ? ctx.run.params['type'] : undefined;
-      const targetType = chooseTargetType({ router: name, direction, currentType: instance.type, ladder: entry.ladder, ...(requested ? { requested } : {}) });
+      const requested =
+        typeof ctx.run.params['type'] === 'string' ? ctx.run.params['type'] : undefined;
+      const targetType = chooseTargetType({
+        router: name,
+        direction,
+        currentType: instance.type,
+        ladder: entry.ladder,
+        ...(requested ? { requested } : {}),
+      });
 
       const [address, tables, image] = await Promise.all([
         cloud.describeAddress(region, entry.elasticIp.allocationId),
         cloud.describeRouteTables(region, { networkInterfaceId: instance.networkInterfaceId }),
         cloud.newestImageTagged(region, BASE_IMAGE_TAG.key, BASE_IMAGE_TAG.value),
       ]);
-      if (!image) throw new BadInputError(`there is no AMI tagged ${BASE_IMAGE_TAG.key}=${BASE_IMAGE_TAG.value} in ${region}`, `build or copy the VyOS base image into ${region} and tag it ${BASE_IMAGE_TAG.key}=${BASE_IMAGE_TAG.value}`);
-      if (address.networkInterfaceId && address.networkInterfaceId !== instance.networkInterfaceId) {
+      if (!image)
+        throw new BadInputError(
+          `there is no AMI tagged ${BASE_IMAGE_TAG.key}=${BASE_IMAGE_TAG.value} in ${region}`,
+          `build or copy the VyOS base image into ${region} and tag it ${BASE_IMAGE_TAG.key}=${BASE_IMAGE_TAG.value}`,
+        );
+      if (
+        address.networkInterfaceId &&
+        address.networkInterfaceId !== instance.networkInterfaceId
+      ) {
         throw new BadInputError(
           `the Elastic IP ${address.publicIp} is on ${address.networkInterfaceId}${address.instanceId ? ` (${address.instanceId})` : ''}, not on ${name}'s ${instance.networkInterfaceId}`,
           `${name} is not the router terminating the tunnels (after a failover the standby is): fail back first, or scale the router that holds the address`,
         );
       }
       const routes: RouteRef[] = tables.flatMap((t) =>
-        t.routes.filter((r) => r.networkInterfaceId === instance.networkInterfaceId || r.instanceId === instanceId).map((r) => ({ routeTableId: t.id, destination: r.destination })),
+        t.routes
+          .filter(
+            (r) =>
+              r.networkInterfaceId === instance.networkInterfaceId || r.instanceId === instanceId,
+          )
+          .map((r) => ({ routeTableId: t.id, destination: r.destination })),
       );
 
       const router = routers.router(name);
-      const [load, ipsec, bgp] = await Promise.all([router.loadAverage(), router.ipsecReport(), router.bgpSummary()]);
+      const [load, ipsec, bgp] = await Promise.all([
+        router.loadAverage(),
+        router.ipsecReport(),
+        router.bgpSummary(),
+      ]);
       const facts: LoadFactsResult = {
         router: name,
         region,
@@ -67,7 +111,12 @@ export function loadFactsStep(direction: ScaleDirection): Step<ScaleDeps> {
         subnetId,
         load5: load.load5,
         loadThreshold: inventory.monitor.loadThreshold,
-        elasticIp: { allocationId: address.allocationId, publicIp: address.publicIp, holderInstanceId: address.instanceId ?? null, holderInterfaceId: address.networkInterfaceId ?? null },
+        elasticIp: {
+          allocationId: address.allocationId,
+          publicIp: address.publicIp,
+          holderInstanceId: address.instanceId ?? null,
+          holderInterfaceId: address.networkInterfaceId ?? null,
+        },
         routes,
         targetType,
         image: { imageId: image.imageId, name: image.name, creationDate: image.creationDate },

@@ -10,7 +10,10 @@ import type { CutoverDeps, ResolveCutover } from '../cutover.js';
 import type { ScaleDeps } from '../scale-deps.js';
 import { scaleCutover } from './scale-cutover.js';
 
-export function createMoveElasticIpStep<D extends CutoverDeps>(options: { title: string; cutover: ResolveCutover<D> }): Step<D> {
+export function createMoveElasticIpStep<D extends CutoverDeps>(options: {
+  title: string;
+  cutover: ResolveCutover<D>;
+}): Step<D> {
   return {
     id: 'move-elastic-ip',
     title: options.title,
@@ -19,16 +22,25 @@ export function createMoveElasticIpStep<D extends CutoverDeps>(options: { title:
       const { region, elasticIp: eip, to } = options.cutover(ctx);
       const { cloud } = ctx.deps;
       if (ctx.dryRun) {
-        await cloud.associateAddress(region, { allocationId: eip.allocationId, networkInterfaceId: to.networkInterfaceId, dryRun: true });
+        await cloud.associateAddress(region, {
+          allocationId: eip.allocationId,
+          networkInterfaceId: to.networkInterfaceId,
+          dryRun: true,
+        });
         return { detail: `DryRun: AssociateAddress ${eip.publicIp} would succeed` };
       }
       const now = await cloud.describeAddress(region, eip.allocationId);
       if (now.networkInterfaceId !== to.networkInterfaceId) {
         await ctx.assertStillOwner();
-        await cloud.associateAddress(region, { allocationId: eip.allocationId, networkInterfaceId: to.networkInterfaceId });
+        await cloud.associateAddress(region, {
+          allocationId: eip.allocationId,
+          networkInterfaceId: to.networkInterfaceId,
+        });
       }
       await ctx.deps.afterAction?.('move-elastic-ip');
-      return { detail: `${eip.publicIp} now on ${to.networkInterfaceId} (${to.instanceId})${now.networkInterfaceId === to.networkInterfaceId ? ', already' : ''}` };
+      return {
+        detail: `${eip.publicIp} now on ${to.networkInterfaceId} (${to.instanceId})${now.networkInterfaceId === to.networkInterfaceId ? ', already' : ''}`,
+      };
     },
     async undo(ctx) {
       const { region, elasticIp: eip, from, to } = options.cutover(ctx);
@@ -36,22 +48,40 @@ export function createMoveElasticIpStep<D extends CutoverDeps>(options: { title:
       const now = await cloud.describeAddress(region, eip.allocationId);
       // Only take it back from the receiving router (or from nobody): if someone moved it
       // elsewhere since, that was a decision flatnet must not overrule.
-      if (now.networkInterfaceId && now.networkInterfaceId !== to.networkInterfaceId && now.networkInterfaceId !== from.networkInterfaceId) {
-        return { detail: `${eip.publicIp} is on ${now.networkInterfaceId}, neither router: left there` };
+      if (
+        now.networkInterfaceId &&
+        now.networkInterfaceId !== to.networkInterfaceId &&
+        now.networkInterfaceId !== from.networkInterfaceId
+      ) {
+        return {
+          detail: `${eip.publicIp} is on ${now.networkInterfaceId}, neither router: left there`,
+        };
       }
       if (now.networkInterfaceId !== from.networkInterfaceId) {
-        await cloud.associateAddress(region, { allocationId: eip.allocationId, networkInterfaceId: from.networkInterfaceId });
+        await cloud.associateAddress(region, {
+          allocationId: eip.allocationId,
+          networkInterfaceId: from.networkInterfaceId,
+        });
       }
       // The giving router's SAs died with the move; a reset brings them back without waiting for DPD.
       try {
         await from.client().resetIpsec();
       } catch (err) {
-        await ctx.note(`${eip.publicIp} is back on ${from.label}, but resetting its IPsec failed (${describeError(err)}): its tunnels come back when the peers retry`);
-        return { detail: `${eip.publicIp} back on ${from.networkInterfaceId} (${from.instanceId}); IPsec reset there failed` };
+        await ctx.note(
+          `${eip.publicIp} is back on ${from.label}, but resetting its IPsec failed (${describeError(err)}): its tunnels come back when the peers retry`,
+        );
+        return {
+          detail: `${eip.publicIp} back on ${from.networkInterfaceId} (${from.instanceId}); IPsec reset there failed`,
+        };
       }
-      return { detail: `${eip.publicIp} back on ${from.networkInterfaceId} (${from.instanceId}); IPsec reset there` };
+      return {
+        detail: `${eip.publicIp} back on ${from.networkInterfaceId} (${from.instanceId}); IPsec reset there`,
+      };
     },
   };
 }
 
-export const moveElasticIpStep: Step<ScaleDeps> = createMoveElasticIpStep<ScaleDeps>({ title: 'Move the Elastic IP to the new router', cutover: scaleCutover });
+export const moveElasticIpStep: Step<ScaleDeps> = createMoveElasticIpStep<ScaleDeps>({
+  title: 'Move the Elastic IP to the new router',
+  cutover: scaleCutover,
+});

@@ -1,7 +1,12 @@
 import type { StepContext } from '../../runbook/types.js';
 import type { RouterClient } from '../../vyos/router-client.js';
 import { FlatnetError } from '../../errors.js';
-import { newInstanceOf, resultOf, type CopyConfigResult, type LoadFactsResult } from '../scale-facts.js';
+import {
+  newInstanceOf,
+  resultOf,
+  type CopyConfigResult,
+  type LoadFactsResult,
+} from '../scale-facts.js';
 import type { ScaleDeps } from '../scale-deps.js';
 
 /** A session to the replacement, with the host key `copy-config` pinned on first use. */
@@ -10,7 +15,11 @@ export function newRouterClient(ctx: StepContext<ScaleDeps>): RouterClient {
   const copied = resultOf<CopyConfigResult>(ctx.results, 'copy-config');
   const fresh = newInstanceOf(ctx.results);
   if (!copied.hostKey || !copied.sshHost || !copied.sshPort) {
-    throw new FlatnetError('INTERNAL', 'the copy-config step recorded no SSH endpoint for the new router', 'check the run record; a dry run has no new router');
+    throw new FlatnetError(
+      'INTERNAL',
+      'the copy-config step recorded no SSH endpoint for the new router',
+      'check the run record; a dry run has no new router',
+    );
   }
   return ctx.deps.routers.forInstance({
     name: `${facts.router}/${fresh.instanceId}`,

@@ -19,12 +19,19 @@ import type { ScaleDeps } from '../scale-deps.js';
 import { scaleCutover } from './scale-cutover.js';
 
 /** Where each planned route points now: an interface id, `other` (not an interface), or `missing`. */
-export async function routeTargets(cloud: Pick<Cloud, 'describeRouteTables'>, region: string, routes: RouteRef[]): Promise<Map<RouteRef, string>> {
+export async function routeTargets(
+  cloud: Pick<Cloud, 'describeRouteTables'>,
+  region: string,
+  routes: RouteRef[],
+): Promise<Map<RouteRef, string>> {
   const ids = [...new Set(routes.map((r) => r.routeTableId))];
-  const tables: RouteTable[] = ids.length > 0 ? await cloud.describeRouteTables(region, { routeTableIds: ids }) : [];
+  const tables: RouteTable[] =
+    ids.length > 0 ? await cloud.describeRouteTables(region, { routeTableIds: ids }) : [];
   const out = new Map<RouteRef, string>();
   for (const ref of routes) {
-    const route = tables.find((t) => t.id === ref.routeTableId)?.routes.find((r) => r.destination === ref.destination);
+    const route = tables
+      .find((t) => t.id === ref.routeTableId)
+      ?.routes.find((r) => r.destination === ref.destination);
     out.set(ref, route ? (route.networkInterfaceId ?? 'other') : 'missing');
   }
   return out;
@@ -33,7 +40,10 @@ export async function routeTargets(cloud: Pick<Cloud, 'describeRouteTables'>, re
 /** EC2's mutating-call bucket allows bursts well above this; a VPN hub has tens of routes, not thousands. */
 const ROUTE_CONCURRENCY = 16;
 
-export function createRepointRoutesStep<D extends CutoverDeps>(options: { title: string; cutover: ResolveCutover<D> }): Step<D> {
+export function createRepointRoutesStep<D extends CutoverDeps>(options: {
+  title: string;
+  cutover: ResolveCutover<D>;
+}): Step<D> {
   return {
     id: 'repoint-routes',
     title: options.title,
@@ -44,15 +54,31 @@ export function createRepointRoutesStep<D extends CutoverDeps>(options: { title:
       if (ctx.dryRun) {
         let would = 0;
         for (const r of routes) {
-          if ((await cloud.replaceRoute(region, { ...r, networkInterfaceId: to.networkInterfaceId, dryRun: true })) === 'replaced') would++;
+          if (
+            (await cloud.replaceRoute(region, {
+              ...r,
+              networkInterfaceId: to.networkInterfaceId,
+              dryRun: true,
+            })) === 'replaced'
+          )
+            would++;
         }
-        return { detail: `DryRun: ReplaceRoute would succeed for ${would}/${routes.length} routes` };
+        return {
+          detail: `DryRun: ReplaceRoute would succeed for ${would}/${routes.length} routes`,
+        };
       }
       await ctx.assertStillOwner();
-      const outcomes = await mapBounded(routes, ROUTE_CONCURRENCY, (ref) => cloud.replaceRoute(region, { ...ref, networkInterfaceId: to.networkInterfaceId }));
+      const outcomes = await mapBounded(routes, ROUTE_CONCURRENCY, (ref) =>
+        cloud.replaceRoute(region, { ...ref, networkInterfaceId: to.networkInterfaceId }),
+      );
       const result: RepointResult = { repointed: [], missing: [] };
-      routes.forEach((ref, i) => (outcomes[i] === 'replaced' ? result.repointed : result.missing).push(ref));
-      if (result.missing.length > 0) await ctx.note(`routes gone since the plan (nothing to repoint): ${showRoutes(result.missing)}`);
+      routes.forEach((ref, i) =>
+        (outcomes[i] === 'replaced' ? result.repointed : result.missing).push(ref),
+      );
+      if (result.missing.length > 0)
+        await ctx.note(
+          `routes gone since the plan (nothing to repoint): ${showRoutes(result.missing)}`,
+        );
       await ctx.deps.afterAction?.('repoint-routes');
       const tables = new Set(result.repointed.map((r) => r.routeTableId)).size;
       return {
@@ -67,11 +93,20 @@ export function createRepointRoutesStep<D extends CutoverDeps>(options: { title:
       for (const ref of routes) {
         // Only routes this run moved: a route someone pointed elsewhere since stays where it is.
         if (targets.get(ref) !== to.networkInterfaceId) continue;
-        if ((await ctx.deps.cloud.replaceRoute(region, { ...ref, networkInterfaceId: from.networkInterfaceId })) === 'replaced') back++;
+        if (
+          (await ctx.deps.cloud.replaceRoute(region, {
+            ...ref,
+            networkInterfaceId: from.networkInterfaceId,
+          })) === 'replaced'
+        )
+          back++;
       }
       return { detail: `${back} routes back on ${from.networkInterfaceId}` };
     },
   };
 }
 
-export const repointRoutesStep: Step<ScaleDeps> = createRepointRoutesStep<ScaleDeps>({ title: 'Repoint the VPC routes to the new router', cutover: scaleCutover });
+export const repointRoutesStep: Step<ScaleDeps> = createRepointRoutesStep<ScaleDeps>({
+  title: 'Repoint the VPC routes to the new router',
+  cutover: scaleCutover,
+});

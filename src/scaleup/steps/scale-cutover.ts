@@ -19,18 +19,40 @@ export function scaleCutover(ctx: StepContext<ScaleDeps>): Cutover {
     networkInterfaceId: facts.networkInterfaceId,
     client: () => ctx.deps.routers.router(facts.router),
   };
-  const common = { region: facts.region, elasticIp: { allocationId: facts.elasticIp.allocationId, publicIp: facts.elasticIp.publicIp }, routes: facts.routes, from };
+  const common = {
+    region: facts.region,
+    elasticIp: { allocationId: facts.elasticIp.allocationId, publicIp: facts.elasticIp.publicIp },
+    routes: facts.routes,
+    from,
+  };
   if (ctx.dryRun) {
     const noRouter = (): never => {
-      throw new FlatnetError('INTERNAL', 'a dry run has no new router to talk to', 'this is a flatnet bug: a cutover step reached for the new router in a dry run');
+      throw new FlatnetError(
+        'INTERNAL',
+        'a dry run has no new router to talk to',
+        'this is a flatnet bug: a cutover step reached for the new router in a dry run',
+      );
     };
-    return { ...common, to: { ...from, label: 'the new router', client: noRouter }, expectedSas: [], expectedBgp: [] };
+    return {
+      ...common,
+      to: { ...from, label: 'the new router', client: noRouter },
+      expectedSas: [],
+      expectedBgp: [],
+    };
   }
-  const fresh = resultOf<{ instanceId: string; networkInterfaceId: string }>(ctx.results, 'wait-running');
+  const fresh = resultOf<{ instanceId: string; networkInterfaceId: string }>(
+    ctx.results,
+    'wait-running',
+  );
   const copied = resultOf<CopyConfigResult>(ctx.results, 'copy-config');
   return {
     ...common,
-    to: { label: 'the new router', instanceId: fresh.instanceId, networkInterfaceId: fresh.networkInterfaceId, client: () => newRouterClient(ctx) },
+    to: {
+      label: 'the new router',
+      instanceId: fresh.instanceId,
+      networkInterfaceId: fresh.networkInterfaceId,
+      client: () => newRouterClient(ctx),
+    },
     expectedSas: copied.expectedSas,
     expectedBgp: copied.expectedBgp,
   };

@@ -6,7 +6,13 @@
 import type { Step } from '../../runbook/types.js';
 import { inventoryLinesFor } from '../merge-router-facts.js';
 import type { RouterFacts } from '../router-facts.js';
-import { asJson, newInstanceOf, resultOf, type CopyConfigResult, type LoadFactsResult } from '../scale-facts.js';
+import {
+  asJson,
+  newInstanceOf,
+  resultOf,
+  type CopyConfigResult,
+  type LoadFactsResult,
+} from '../scale-facts.js';
 import type { ScaleDeps } from '../scale-deps.js';
 
 export const stopOldRouterStep: Step<ScaleDeps> = {
@@ -34,7 +40,11 @@ export const stopOldRouterStep: Step<ScaleDeps> = {
       sshPort: copied.sshPort ?? 22,
       replacedAt: clock(),
       runId: ctx.run.id,
-      replaces: [...(earlier?.replaces ?? []), ...(earlier && earlier.instanceId !== facts.instanceId ? [earlier.instanceId] : []), facts.instanceId].filter((id, i, all) => all.indexOf(id) === i && id !== fresh.instanceId),
+      replaces: [
+        ...(earlier?.replaces ?? []),
+        ...(earlier && earlier.instanceId !== facts.instanceId ? [earlier.instanceId] : []),
+        facts.instanceId,
+      ].filter((id, i, all) => all.indexOf(id) === i && id !== fresh.instanceId),
     };
     await routerFacts.set(facts.router, known);
     const old = await cloud.describeInstance(facts.region, facts.instanceId);
@@ -45,7 +55,10 @@ export const stopOldRouterStep: Step<ScaleDeps> = {
     await cloud.createTags(facts.region, [facts.instanceId], { 'flatnet:replaced-by': ctx.run.id });
     await ctx.deps.afterAction?.('stop-old-router');
     return {
-      result: asJson({ stopped: facts.instanceId, inventoryLines: inventoryLinesFor(facts.router, known) }),
+      result: asJson({
+        stopped: facts.instanceId,
+        inventoryLines: inventoryLinesFor(facts.router, known),
+      }),
       detail: `${facts.instanceId} stopped and tagged flatnet:replaced-by=${ctx.run.id}`,
     };
   },

@@ -13,7 +13,10 @@ import { countTunnels } from './bring-tunnels-up.js';
 import { routeTargets } from './repoint-routes.js';
 import { scaleCutover } from './scale-cutover.js';
 
-export function createVerifyCutoverStep<D extends CutoverDeps>(options: { title: string; cutover: ResolveCutover<D> }): Step<D> {
+export function createVerifyCutoverStep<D extends CutoverDeps>(options: {
+  title: string;
+  cutover: ResolveCutover<D>;
+}): Step<D> {
   return {
     id: 'verify',
     title: options.title,
@@ -37,18 +40,39 @@ export function createVerifyCutoverStep<D extends CutoverDeps>(options: { title:
       const problems: string[] = [];
       if (instance.state !== 'running') problems.push(`${to.instanceId} is ${instance.state}`);
       if (instance.sourceDestCheck) problems.push(`source/dest check is on for ${to.instanceId}`);
-      if (address.networkInterfaceId !== to.networkInterfaceId) problems.push(`${elasticIp.publicIp} is on ${address.networkInterfaceId ?? 'nothing'}`);
-      const astray = repointed.repointed.filter((moved) => [...targets].some(([ref, target]) => ref.routeTableId === moved.routeTableId && ref.destination === moved.destination && target !== to.networkInterfaceId));
-      if (astray.length > 0) problems.push(`${astray.length} routes no longer go to ${to.networkInterfaceId} (${astray.map((r) => `${r.routeTableId} ${r.destination}`).join(', ')})`);
+      if (address.networkInterfaceId !== to.networkInterfaceId)
+        problems.push(`${elasticIp.publicIp} is on ${address.networkInterfaceId ?? 'nothing'}`);
+      const astray = repointed.repointed.filter((moved) =>
+        [...targets].some(
+          ([ref, target]) =>
+            ref.routeTableId === moved.routeTableId &&
+            ref.destination === moved.destination &&
+            target !== to.networkInterfaceId,
+        ),
+      );
+      if (astray.length > 0)
+        problems.push(
+          `${astray.length} routes no longer go to ${to.networkInterfaceId} (${astray.map((r) => `${r.routeTableId} ${r.destination}`).join(', ')})`,
+        );
       if (tunnels.sasDown.length > 0) problems.push(`SAs down: ${tunnels.sasDown.join(', ')}`);
-      if (tunnels.bgpDown.length > 0) problems.push(`BGP not established: ${tunnels.bgpDown.join(', ')}`);
+      if (tunnels.bgpDown.length > 0)
+        problems.push(`BGP not established: ${tunnels.bgpDown.join(', ')}`);
       if (problems.length > 0) {
-        throw new FlatnetError('ROUTER_COMMAND', `${to.label} is not ready: ${problems.join('; ')}`, `flatnet undoes the cutover; check ${to.label} before trying again`);
+        throw new FlatnetError(
+          'ROUTER_COMMAND',
+          `${to.label} is not ready: ${problems.join('; ')}`,
+          `flatnet undoes the cutover; check ${to.label} before trying again`,
+        );
       }
       await ctx.deps.afterAction?.('verify');
-      return { detail: `${to.instanceId} running, forwarding, holds ${elasticIp.publicIp}, ${repointed.repointed.length} routes, ${tunnels.sasUp.length} SAs and ${tunnels.bgpUp.length} BGP sessions up` };
+      return {
+        detail: `${to.instanceId} running, forwarding, holds ${elasticIp.publicIp}, ${repointed.repointed.length} routes, ${tunnels.sasUp.length} SAs and ${tunnels.bgpUp.length} BGP sessions up`,
+      };
     },
   };
 }
 
-export const verifyStep: Step<ScaleDeps> = createVerifyCutoverStep<ScaleDeps>({ title: 'Verify the new router carries the traffic', cutover: scaleCutover });
+export const verifyStep: Step<ScaleDeps> = createVerifyCutoverStep<ScaleDeps>({
+  title: 'Verify the new router carries the traffic',
+  cutover: scaleCutover,
+});

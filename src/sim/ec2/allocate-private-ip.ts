@@ -6,7 +6,8 @@ import type { SimSubnet } from './types.js';
 /** Private addresses of a subnet: an address is taken while any ENI in the subnet holds it. */
 
 export function privateIpInUse(state: Ec2State, subnetId: string, ip: string): boolean {
-  for (const eni of state.networkInterfaces.values()) if (eni.subnetId === subnetId && eni.privateIp === ip) return true;
+  for (const eni of state.networkInterfaces.values())
+    if (eni.subnetId === subnetId && eni.privateIp === ip) return true;
   return false;
 }
 
@@ -17,5 +18,8 @@ export function allocatePrivateIp(state: Ec2State, subnet: SimSubnet): string {
   for (let n = base + 4; n < base + size - 1; n += 1) {
     if (!privateIpInUse(state, subnet.subnetId, intToIp(n))) return intToIp(n);
   }
-  throw new Ec2ApiError('InsufficientFreeAddressesInSubnet', `The subnet ${subnet.subnetId} has no free addresses.`);
+  throw new Ec2ApiError(
+    'InsufficientFreeAddressesInSubnet',
+    `The subnet ${subnet.subnetId} has no free addresses.`,
+  );
 }

@@ -23,5 +23,9 @@ export function missingParameter(name: string): Ec2ApiError {
 }
 
 export function dryRunSucceeded(): Ec2ApiError {
-  return new Ec2ApiError('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.', 412);
+  return new Ec2ApiError(
+    'DryRunOperation',
+    'Request would have succeeded, but DryRun flag is set.',
+    412,
+  );
 }

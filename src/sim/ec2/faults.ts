@@ -4,7 +4,12 @@ export interface FaultSpec {
   /** EC2 action name (`RunInstances`); every action when absent. */
   action?: string;
   region?: string;
-  code: 'RequestLimitExceeded' | 'InsufficientInstanceCapacity' | 'InternalError' | 'UnauthorizedOperation' | (string & {});
+  code:
+    | 'RequestLimitExceeded'
+    | 'InsufficientInstanceCapacity'
+    | 'InternalError'
+    | 'UnauthorizedOperation'
+    | (string & {});
   /** HTTP status; defaults to what AWS answers for the code. */
   status?: number;
   message?: string;
@@ -23,7 +28,8 @@ const DEFAULT_STATUS: Record<string, number> = {
 
 const DEFAULT_MESSAGE: Record<string, string> = {
   RequestLimitExceeded: 'Request limit exceeded.',
-  InsufficientInstanceCapacity: 'We currently do not have sufficient capacity in the Availability Zone you requested.',
+  InsufficientInstanceCapacity:
+    'We currently do not have sufficient capacity in the Availability Zone you requested.',
   InternalError: 'An internal error has occurred.',
   UnauthorizedOperation: 'You are not authorized to perform this operation.',
 };
@@ -47,7 +53,11 @@ export class FaultInjector {
 
   /** The error for this call, if a fault matches it (consuming one), else undefined. */
   take(action: string, region: string): Ec2ApiError | undefined {
-    const i = this.pending.findIndex((f) => (f.action === undefined || f.action === action) && (f.region === undefined || f.region === region));
+    const i = this.pending.findIndex(
+      (f) =>
+        (f.action === undefined || f.action === action) &&
+        (f.region === undefined || f.region === region),
+    );
     const fault = this.pending[i];
     if (!fault) return undefined;
     fault.left -= 1;

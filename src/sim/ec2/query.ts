@@ -36,13 +36,20 @@ export class QueryParams {
     if (value === undefined) return undefined;
     if (value === 'true') return true;
     if (value === 'false') return false;
-    throw new Ec2ApiError('InvalidParameterValue', `Value (${value}) for parameter ${name} is invalid. Expected: 'true' or 'false'.`);
+    throw new Ec2ApiError(
+      'InvalidParameterValue',
+      `Value (${value}) for parameter ${name} is invalid. Expected: 'true' or 'false'.`,
+    );
   }
 
   int(name: string): number | undefined {
     const value = this.map.get(name);
     if (value === undefined) return undefined;
-    if (!/^-?\d+$/.test(value)) throw new Ec2ApiError('InvalidParameterValue', `Value (${value}) for parameter ${name} is invalid. Expected an integer.`);
+    if (!/^-?\d+$/.test(value))
+      throw new Ec2ApiError(
+        'InvalidParameterValue',
+        `Value (${value}) for parameter ${name} is invalid. Expected an integer.`,
+      );
     return Number(value);
   }
 
@@ -70,7 +77,10 @@ export class QueryParams {
   }
 
   filters(): Filter[] {
-    return this.members('Filter').map((f) => ({ name: f.require('Name'), values: f.list('Value') }));
+    return this.members('Filter').map((f) => ({
+      name: f.require('Name'),
+      values: f.list('Value'),
+    }));
   }
 
   /** Tags from `TagSpecification.N` for one resource type (`instance`, `customer-gateway`…). */
@@ -103,7 +113,12 @@ export class QueryParams {
 /** AWS filter values allow `*` and `?` wildcards. */
 export function matchesValue(pattern: string, value: string): boolean {
   if (!pattern.includes('*') && !pattern.includes('?')) return pattern === value;
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
   return re.test(value);
 }
 
@@ -111,7 +126,11 @@ export function matchesValue(pattern: string, value: string): boolean {
  * Keep the resources every filter matches. `fields` answers the values a resource has for a
  * filter name (undefined for a filter the action does not know, which AWS rejects).
  */
-export function applyFilters<T>(items: T[], filters: Filter[], fields: (item: T, name: string) => (string | undefined)[] | undefined): T[] {
+export function applyFilters<T>(
+  items: T[],
+  filters: Filter[],
+  fields: (item: T, name: string) => (string | undefined)[] | undefined,
+): T[] {
   for (const f of filters) {
     const probe = items[0];
     if (probe !== undefined && fields(probe, f.name) === undefined) {

@@ -7,13 +7,18 @@ import { escapeXml } from './xml.js';
  * flavour): one <ipsec_tunnel> per tunnel, each with both ends' outside and inside addresses,
  * BGP (unless static), IKE with the pre-shared key, and IPsec parameters.
  */
-export function renderCustomerGatewayConfig(conn: SimVpnConnection, cgw: SimCustomerGateway, vgw: SimVpnGateway): string {
+export function renderCustomerGatewayConfig(
+  conn: SimVpnConnection,
+  cgw: SimCustomerGateway,
+  vgw: SimVpnGateway,
+): string {
   const e = escapeXml;
   const tunnels = conn.tunnels.map((t) => {
     const inside = insideAddresses(t.insideCidr);
     const insideBlock = (ip: string) =>
       `<tunnel_inside_address><ip_address>${ip}</ip_address><network_mask>255.255.255.252</network_mask><network_cidr>30</network_cidr></tunnel_inside_address>`;
-    const bgp = (asn: number) => (conn.staticRoutesOnly ? '' : `<bgp><asn>${asn}</asn><hold_time>30</hold_time></bgp>`);
+    const bgp = (asn: number) =>
+      conn.staticRoutesOnly ? '' : `<bgp><asn>${asn}</asn><hold_time>30</hold_time></bgp>`;
     return [
       '  <ipsec_tunnel>',
       `    <customer_gateway><tunnel_outside_address><ip_address>${e(cgw.ipAddress)}</ip_address></tunnel_outside_address>${insideBlock(inside.cgw)}${bgp(cgw.bgpAsn)}</customer_gateway>`,
@@ -33,7 +38,9 @@ export function renderCustomerGatewayConfig(conn: SimVpnConnection, cgw: SimCust
     `  <customer_gateway_id>${e(conn.customerGatewayId)}</customer_gateway_id>`,
     `  <vpn_gateway_id>${e(conn.vpnGatewayId)}</vpn_gateway_id>`,
     '  <vpn_connection_type>ipsec.1</vpn_connection_type>',
-    ...(conn.staticRoutesOnly ? ['  <vpn_connection_attributes>NoBGPVPNConnection</vpn_connection_attributes>'] : []),
+    ...(conn.staticRoutesOnly
+      ? ['  <vpn_connection_attributes>NoBGPVPNConnection</vpn_connection_attributes>']
+      : []),
     ...tunnels,
     '</vpn_connection>',
   ].join('\n');

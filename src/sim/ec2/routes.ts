@@ -15,7 +15,9 @@ export interface RouteRequest {
 /** A route is a blackhole once its target instance is not running or its ENI is gone. */
 export function routeState(state: Ec2State, route: SimRoute): RouteState {
   if (route.gatewayId) return 'active';
-  const eni = route.networkInterfaceId ? state.networkInterfaces.get(route.networkInterfaceId) : undefined;
+  const eni = route.networkInterfaceId
+    ? state.networkInterfaces.get(route.networkInterfaceId)
+    : undefined;
   if (route.networkInterfaceId && !eni) return 'blackhole';
   const instanceId = route.instanceId ?? eni?.instanceId;
   if (!instanceId) return 'blackhole';
@@ -23,42 +25,94 @@ export function routeState(state: Ec2State, route: SimRoute): RouteState {
 }
 
 /** Validate a route target; an instance target is recorded with its primary ENI, as AWS shows it. */
-export function routeTarget(state: Ec2State, region: string, t: { networkInterfaceId?: string; instanceId?: string; gatewayId?: string }): Omit<SimRoute, 'destination' | 'origin'> {
+export function routeTarget(
+  state: Ec2State,
+  region: string,
+  t: { networkInterfaceId?: string; instanceId?: string; gatewayId?: string },
+): Omit<SimRoute, 'destination' | 'origin'> {
   const given = [t.networkInterfaceId, t.instanceId, t.gatewayId].filter((x) => x !== undefined);
-  if (given.length !== 1) throw new Ec2ApiError('InvalidParameterCombination', 'Exactly one route target must be specified.');
+  if (given.length !== 1)
+    throw new Ec2ApiError(
+      'InvalidParameterCombination',
+      'Exactly one route target must be specified.',
+    );
   if (t.networkInterfaceId) {
-    const eni = state.need(state.networkInterfaces, region, t.networkInterfaceId, 'InvalidNetworkInterfaceID.NotFound', 'network interface ID');
+    const eni = state.need(
+      state.networkInterfaces,
+      region,
+      t.networkInterfaceId,
+      'InvalidNetworkInterfaceID.NotFound',
+      'network interface ID',
+    );
     return { networkInterfaceId: eni.networkInterfaceId, instanceId: eni.instanceId };
   }
   if (t.instanceId) {
-    const inst = state.need(state.instances, region, t.instanceId, 'InvalidInstanceID.NotFound', 'instance ID');
+    const inst = state.need(
+      state.instances,
+      region,
+      t.instanceId,
+      'InvalidInstanceID.NotFound',
+      'instance ID',
+    );
     return { instanceId: inst.instanceId, networkInterfaceId: inst.networkInterfaceId };
   }
   return { gatewayId: t.gatewayId };
 }
 
 export function replaceRoute(state: Ec2State, region: string, req: RouteRequest): void {
-  const table = state.need(state.routeTables, region, req.routeTableId, 'InvalidRouteTableID.NotFound', 'route table ID');
+  const table = state.need(
+    state.routeTables,
+    region,
+    req.routeTableId,
+    'InvalidRouteTableID.NotFound',
+    'route table ID',
+  );
   const target = routeTarget(state, region, req);
   const i = table.routes.findIndex((r) => r.destination === req.destination);
   if (i < 0) {
     throw state.missingRouteCode === 'InvalidParameterValue'
-      ? invalidParameter(`There is no route defined for '${req.destination}' in the route table. Use CreateRoute instead.`)
-      : new Ec2ApiError('InvalidRoute.NotFound', `no route with destination-cidr-block ${req.destination} in route table ${req.routeTableId}`);
+      ? invalidParameter(
+          `There is no route defined for '${req.destination}' in the route table. Use CreateRoute instead.`,
+        )
+      : new Ec2ApiError(
+          'InvalidRoute.NotFound',
+          `no route with destination-cidr-block ${req.destination} in route table ${req.routeTableId}`,
+        );
   }
   table.routes[i] = { destination: req.destination, ...target, origin: 'CreateRoute' };
-  state.emit('route-replaced', { routeTableId: table.routeTableId, region, destination: req.destination, ...target });
+  state.emit('route-replaced', {
+    routeTableId: table.routeTableId,
+    region,
+    destination: req.destination,
+    ...target,
+  });
 }
 
 export function createRoute(state: Ec2State, region: string, req: RouteRequest): void {
-  const table = state.need(state.routeTables, region, req.routeTableId, 'InvalidRouteTableID.NotFound', 'route table ID');
+  const table = state.need(
+    state.routeTables,
+    region,
+    req.routeTableId,
+    'InvalidRouteTableID.NotFound',
+    'route table ID',
+  );
   const target = routeTarget(state, region, req);
   const existing = table.routes.find((r) => r.destination === req.destination);
   if (existing) {
-    const same = existing.networkInterfaceId === target.networkInterfaceId && existing.gatewayId === target.gatewayId;
+    const same =
+      existing.networkInterfaceId === target.networkInterfaceId &&
+      existing.gatewayId === target.gatewayId;
     if (same) return; // AWS treats an identical CreateRoute as success.
-    throw new Ec2ApiError('RouteAlreadyExists', `The route identified by ${req.destination} already exists.`);
+    throw new Ec2ApiError(
+      'RouteAlreadyExists',
+      `The route identified by ${req.destination} already exists.`,
+    );
   }
   table.routes.push({ destination: req.destination, ...target, origin: 'CreateRoute' });
-  state.emit('route-created', { routeTableId: table.routeTableId, region, destination: req.destination, ...target });
+  state.emit('route-created', {
+    routeTableId: table.routeTableId,
+    region,
+    destination: req.destination,
+    ...target,
+  });
 }

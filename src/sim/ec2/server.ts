@@ -29,7 +29,8 @@ function readBody(req: IncomingMessage): Promise<string> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY) reject(new Ec2ApiError('RequestEntityTooLarge', 'Request body too large.', 413));
+      if (size > MAX_BODY)
+        reject(new Ec2ApiError('RequestEntityTooLarge', 'Request body too large.', 413));
       else chunks.push(c);
     });
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
@@ -42,7 +43,9 @@ function readBody(req: IncomingMessage): Promise<string> {
  * it unchanged. Signatures are not verified. A state passed in is left open on close (its owner
  * closes it); a state the emulator created is closed with it.
  */
-export async function startEc2Emulator(options: { state?: Ec2State; host?: string; port?: number } = {}): Promise<Ec2Emulator> {
+export async function startEc2Emulator(
+  options: { state?: Ec2State; host?: string; port?: number } = {},
+): Promise<Ec2Emulator> {
   const state = options.state ?? new Ec2State();
   const ownsState = options.state === undefined;
   const delays = new Set<NodeJS.Timeout>();
@@ -65,24 +68,38 @@ export async function startEc2Emulator(options: { state?: Ec2State; host?: strin
     let code: string | undefined;
     try {
       const url = new URL(req.url ?? '/', 'http://emulator');
-      const params = QueryParams.parse(req.method === 'POST' ? await readBody(req) : url.search.slice(1));
+      const params = QueryParams.parse(
+        req.method === 'POST' ? await readBody(req) : url.search.slice(1),
+      );
       action = params.action ?? 'Unknown';
       state.emit('request-received', { action, region, requestId });
       const delay = state.latencyMs + (state.actionLatencyMs.get(action) ?? 0);
       if (delay > 0) await sleep(delay);
       const handler = ACTION_HANDLERS[action];
-      if (!handler) throw new Ec2ApiError('InvalidAction', `The action ${action} is not valid for this web service.`);
+      if (!handler)
+        throw new Ec2ApiError(
+          'InvalidAction',
+          `The action ${action} is not valid for this web service.`,
+        );
       const fault = state.faults.take(action, region);
       if (fault) throw fault;
       body = renderResponse(action, requestId, handler({ state, region, params }));
     } catch (err) {
-      const e = err instanceof Ec2ApiError ? err : new Ec2ApiError('InternalError', 'An internal error has occurred.', 500);
-      if (!(err instanceof Ec2ApiError)) process.emitWarning(`EC2 emulator: ${action} failed: ${String(err)}`);
+      const e =
+        err instanceof Ec2ApiError
+          ? err
+          : new Ec2ApiError('InternalError', 'An internal error has occurred.', 500);
+      if (!(err instanceof Ec2ApiError))
+        process.emitWarning(`EC2 emulator: ${action} failed: ${String(err)}`);
       status = e.status;
       code = e.code;
       body = renderError(e.code, e.message, requestId);
     }
-    res.writeHead(status, { 'content-type': 'text/xml;charset=UTF-8', 'x-amzn-requestid': requestId, 'content-length': Buffer.byteLength(body) });
+    res.writeHead(status, {
+      'content-type': 'text/xml;charset=UTF-8',
+      'x-amzn-requestid': requestId,
+      'content-length': Buffer.byteLength(body),
+    });
     res.end(body);
     state.emit('request', { action, region, status, code, requestId });
   }

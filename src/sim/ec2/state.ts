@@ -27,7 +27,11 @@ import type {
 } from './types.js';
 import { readTelemetry, type TunnelTelemetry } from './vpn-tunnels.js';
 import { createRoute, replaceRoute, routeState, routeTarget, type RouteRequest } from './routes.js';
-import { createCustomerGateway, createVpnConnection, type VpnConnectionRequest } from './vpn-connections.js';
+import {
+  createCustomerGateway,
+  createVpnConnection,
+  type VpnConnectionRequest,
+} from './vpn-connections.js';
 
 export type { RunInstancesRequest } from './instance-lifecycle.js';
 
@@ -104,12 +108,24 @@ export class Ec2State extends EventEmitter<Ec2Events> {
 
   addVpc(v: { region: string; cidrBlock: string; tags?: Tags; vpcId?: string }): SimVpc {
     parseCidr(v.cidrBlock);
-    const vpc: SimVpc = { vpcId: v.vpcId ?? newId('vpc'), region: v.region, cidrBlock: v.cidrBlock, tags: { ...v.tags } };
+    const vpc: SimVpc = {
+      vpcId: v.vpcId ?? newId('vpc'),
+      region: v.region,
+      cidrBlock: v.cidrBlock,
+      tags: { ...v.tags },
+    };
     this.vpcs.set(vpc.vpcId, vpc);
     return vpc;
   }
 
-  addSubnet(s: { region: string; vpcId: string; cidrBlock: string; availabilityZone?: string; tags?: Tags; subnetId?: string }): SimSubnet {
+  addSubnet(s: {
+    region: string;
+    vpcId: string;
+    cidrBlock: string;
+    availabilityZone?: string;
+    tags?: Tags;
+    subnetId?: string;
+  }): SimSubnet {
     this.need(this.vpcs, s.region, s.vpcId, 'InvalidVpcID.NotFound', 'vpc ID');
     parseCidr(s.cidrBlock);
     const subnet: SimSubnet = {
@@ -125,13 +141,32 @@ export class Ec2State extends EventEmitter<Ec2Events> {
   }
 
   /** An instance with its primary ENI. `state` defaults to running; `pending` boots after `bootMs`. */
-  addInstance(i: { region: string; type: string; imageId: string; subnetId: string; privateIp?: string; tags?: Tags; state?: InstanceStateName; sourceDestCheck?: boolean }): SimInstance {
-    const instance = this.lifecycle.createInstance(i.region, { ...i, tags: i.tags ?? {} }, newId('r'), i.state ?? 'running');
+  addInstance(i: {
+    region: string;
+    type: string;
+    imageId: string;
+    subnetId: string;
+    privateIp?: string;
+    tags?: Tags;
+    state?: InstanceStateName;
+    sourceDestCheck?: boolean;
+  }): SimInstance {
+    const instance = this.lifecycle.createInstance(
+      i.region,
+      { ...i, tags: i.tags ?? {} },
+      newId('r'),
+      i.state ?? 'running',
+    );
     if (i.sourceDestCheck !== undefined) instance.sourceDestCheck = i.sourceDestCheck;
     return instance;
   }
 
-  addAddress(a: { region: string; publicIp?: string; tags?: Tags; allocationId?: string }): SimAddress {
+  addAddress(a: {
+    region: string;
+    publicIp?: string;
+    tags?: Tags;
+    allocationId?: string;
+  }): SimAddress {
     const address: SimAddress = {
       allocationId: a.allocationId ?? newId('eipalloc'),
       region: a.region,
@@ -143,21 +178,39 @@ export class Ec2State extends EventEmitter<Ec2Events> {
   }
 
   /** Seeding shortcut for AssociateAddress with reassociation allowed. */
-  associate(allocationId: string, target: { instanceId?: string; networkInterfaceId?: string }): SimAddress {
+  associate(
+    allocationId: string,
+    target: { instanceId?: string; networkInterfaceId?: string },
+  ): SimAddress {
     const address = this.addresses.get(allocationId);
     if (!address) throw new Error(`no Elastic IP ${allocationId} in the emulator`);
     this.associateAddress(address.region, { allocationId, ...target, allowReassociation: true });
     return address;
   }
 
-  addRouteTable(t: { region: string; vpcId: string; routes?: Omit<SimRoute, 'origin'>[]; subnetIds?: string[]; main?: boolean; tags?: Tags; routeTableId?: string }): SimRouteTable {
+  addRouteTable(t: {
+    region: string;
+    vpcId: string;
+    routes?: Omit<SimRoute, 'origin'>[];
+    subnetIds?: string[];
+    main?: boolean;
+    tags?: Tags;
+    routeTableId?: string;
+  }): SimRouteTable {
     const vpc = this.need(this.vpcs, t.region, t.vpcId, 'InvalidVpcID.NotFound', 'vpc ID');
     const table: SimRouteTable = {
       routeTableId: t.routeTableId ?? newId('rtb'),
       region: t.region,
       vpcId: t.vpcId,
       // Every VPC route table carries the implicit local route.
-      routes: [{ destination: vpc.cidrBlock, gatewayId: 'local', origin: 'CreateRouteTable' }, ...(t.routes ?? []).map((r) => ({ destination: r.destination, ...this.routeTarget(t.region, r), origin: 'CreateRoute' as const }))],
+      routes: [
+        { destination: vpc.cidrBlock, gatewayId: 'local', origin: 'CreateRouteTable' },
+        ...(t.routes ?? []).map((r) => ({
+          destination: r.destination,
+          ...this.routeTarget(t.region, r),
+          origin: 'CreateRoute' as const,
+        })),
+      ],
       subnetIds: [...(t.subnetIds ?? [])],
       main: t.main ?? false,
       tags: { ...t.tags },
@@ -166,7 +219,13 @@ export class Ec2State extends EventEmitter<Ec2Events> {
     return table;
   }
 
-  addImage(i: { region: string; name: string; creationDate?: string | Date; tags?: Tags; imageId?: string }): SimImage {
+  addImage(i: {
+    region: string;
+    name: string;
+    creationDate?: string | Date;
+    tags?: Tags;
+    imageId?: string;
+  }): SimImage {
     const created = i.creationDate ?? this.now();
     const image: SimImage = {
       imageId: i.imageId ?? newId('ami'),
@@ -180,19 +239,52 @@ export class Ec2State extends EventEmitter<Ec2Events> {
     return image;
   }
 
-  addVpnGateway(g: { region: string; vpcId?: string; amazonSideAsn?: number; tags?: Tags; vpnGatewayId?: string }): SimVpnGateway {
+  addVpnGateway(g: {
+    region: string;
+    vpcId?: string;
+    amazonSideAsn?: number;
+    tags?: Tags;
+    vpnGatewayId?: string;
+  }): SimVpnGateway {
     if (g.vpcId) this.need(this.vpcs, g.region, g.vpcId, 'InvalidVpcID.NotFound', 'vpc ID');
-    const vgw: SimVpnGateway = { vpnGatewayId: g.vpnGatewayId ?? newId('vgw'), region: g.region, amazonSideAsn: g.amazonSideAsn ?? 64512, vpcId: g.vpcId, tags: { ...g.tags } };
+    const vgw: SimVpnGateway = {
+      vpnGatewayId: g.vpnGatewayId ?? newId('vgw'),
+      region: g.region,
+      amazonSideAsn: g.amazonSideAsn ?? 64512,
+      vpcId: g.vpcId,
+      tags: { ...g.tags },
+    };
     this.vpnGateways.set(vgw.vpnGatewayId, vgw);
     return vgw;
   }
 
-  addCustomerGateway(c: { region: string; ipAddress: string; bgpAsn?: number; tags?: Tags }): SimCustomerGateway {
-    return this.createCustomerGateway(c.region, { ipAddress: c.ipAddress, bgpAsn: c.bgpAsn ?? 65000, tags: c.tags ?? {} });
+  addCustomerGateway(c: {
+    region: string;
+    ipAddress: string;
+    bgpAsn?: number;
+    tags?: Tags;
+  }): SimCustomerGateway {
+    return this.createCustomerGateway(c.region, {
+      ipAddress: c.ipAddress,
+      bgpAsn: c.bgpAsn ?? 65000,
+      tags: c.tags ?? {},
+    });
   }
 
-  addVpnConnection(c: { region: string; customerGatewayId: string; vpnGatewayId: string; staticRoutesOnly?: boolean; tunnels?: { insideCidr?: string; preSharedKey?: string }[]; tags?: Tags }): SimVpnConnection {
-    return this.createVpnConnection(c.region, { ...c, staticRoutesOnly: c.staticRoutesOnly ?? false, tunnels: c.tunnels ?? [], tags: c.tags ?? {} });
+  addVpnConnection(c: {
+    region: string;
+    customerGatewayId: string;
+    vpnGatewayId: string;
+    staticRoutesOnly?: boolean;
+    tunnels?: { insideCidr?: string; preSharedKey?: string }[];
+    tags?: Tags;
+  }): SimVpnConnection {
+    return this.createVpnConnection(c.region, {
+      ...c,
+      staticRoutesOnly: c.staticRoutesOnly ?? false,
+      tunnels: c.tunnels ?? [],
+      tags: c.tags ?? {},
+    });
   }
 
   // ---- read accessors ----------------------------------------------------------------------
@@ -244,7 +336,13 @@ export class Ec2State extends EventEmitter<Ec2Events> {
   }
 
   /** A resource in this region, or the NotFound AWS answers (ids of another region included). */
-  need<T extends { region: string }>(map: Map<string, T>, region: string, id: string, code: string, kind: string): T {
+  need<T extends { region: string }>(
+    map: Map<string, T>,
+    region: string,
+    id: string,
+    code: string,
+    kind: string,
+  ): T {
     const item = map.get(id);
     if (!item || item.region !== region) throw notFound(code, kind, id);
     return item;
@@ -253,15 +351,24 @@ export class Ec2State extends EventEmitter<Ec2Events> {
   // ---- instances -----------------------------------------------------------------------------
 
   /** RunInstances; a client token seen before replays its launch instead of making another. */
-  runInstances(region: string, req: RunInstancesRequest): { reservationId: string; instances: SimInstance[] } {
+  runInstances(
+    region: string,
+    req: RunInstancesRequest,
+  ): { reservationId: string; instances: SimInstance[] } {
     return this.lifecycle.runInstances(region, req);
   }
 
-  stopInstance(region: string, instanceId: string): { previous: InstanceStateName; current: InstanceStateName } {
+  stopInstance(
+    region: string,
+    instanceId: string,
+  ): { previous: InstanceStateName; current: InstanceStateName } {
     return this.lifecycle.stopInstance(region, instanceId);
   }
 
-  startInstance(region: string, instanceId: string): { previous: InstanceStateName; current: InstanceStateName } {
+  startInstance(
+    region: string,
+    instanceId: string,
+  ): { previous: InstanceStateName; current: InstanceStateName } {
     return this.lifecycle.startInstance(region, instanceId);
   }
 
@@ -276,7 +383,10 @@ export class Ec2State extends EventEmitter<Ec2Events> {
     return associateAddress(this, region, req);
   }
 
-  routeTarget(region: string, t: { networkInterfaceId?: string; instanceId?: string; gatewayId?: string }): Omit<SimRoute, 'destination' | 'origin'> {
+  routeTarget(
+    region: string,
+    t: { networkInterfaceId?: string; instanceId?: string; gatewayId?: string },
+  ): Omit<SimRoute, 'destination' | 'origin'> {
     return routeTarget(this, region, t);
   }
 
@@ -294,7 +404,10 @@ export class Ec2State extends EventEmitter<Ec2Events> {
 
   // ---- VPN -----------------------------------------------------------------------------------
 
-  createCustomerGateway(region: string, req: { ipAddress: string; bgpAsn: number; tags: Tags }): SimCustomerGateway {
+  createCustomerGateway(
+    region: string,
+    req: { ipAddress: string; bgpAsn: number; tags: Tags },
+  ): SimCustomerGateway {
     return createCustomerGateway(this, region, req);
   }
 

@@ -3,7 +3,12 @@ import type { Ec2State } from './state.js';
 import type { Tags } from './types.js';
 
 /** CreateTags: every id is checked before any tag is written, so a bad id tags nothing (as in AWS). */
-export function createTags(state: Ec2State, region: string, resourceIds: string[], tags: Tags): void {
+export function createTags(
+  state: Ec2State,
+  region: string,
+  resourceIds: string[],
+  tags: Tags,
+): void {
   const targets = resourceIds.map((id) => taggable(state, region, id));
   for (const t of targets) Object.assign(t.tags, tags);
 }

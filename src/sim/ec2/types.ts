@@ -2,7 +2,8 @@
 
 export type Tags = Record<string, string>;
 
-export type InstanceStateName = 'pending' | 'running' | 'shutting-down' | 'terminated' | 'stopping' | 'stopped';
+export type InstanceStateName =
+  'pending' | 'running' | 'shutting-down' | 'terminated' | 'stopping' | 'stopped';
 
 export const INSTANCE_STATE_CODES: Record<InstanceStateName, number> = {
   pending: 0,
@@ -138,11 +139,17 @@ export interface SimVpnConnection {
 }
 
 /** What a tunnel status provider may answer: a bare status, or a status with the BGP route count. */
-export type TunnelStatusAnswer = TunnelStatus | { status: TunnelStatus; acceptedRouteCount?: number };
-export type TunnelStatusProvider = (conn: Readonly<SimVpnConnection>, tunnelIndex: number) => TunnelStatusAnswer;
+export type TunnelStatusAnswer =
+  TunnelStatus | { status: TunnelStatus; acceptedRouteCount?: number };
+export type TunnelStatusProvider = (
+  conn: Readonly<SimVpnConnection>,
+  tunnelIndex: number,
+) => TunnelStatusAnswer;
 
 export interface Ec2Events {
-  'instance-state': [{ instanceId: string; region: string; from: InstanceStateName; to: InstanceStateName }];
+  'instance-state': [
+    { instanceId: string; region: string; from: InstanceStateName; to: InstanceStateName },
+  ];
   'address-associated': [
     {
       allocationId: string;
@@ -153,8 +160,26 @@ export interface Ec2Events {
       previousNetworkInterfaceId?: string;
     },
   ];
-  'route-replaced': [{ routeTableId: string; region: string; destination: string; networkInterfaceId?: string; instanceId?: string; gatewayId?: string }];
-  'route-created': [{ routeTableId: string; region: string; destination: string; networkInterfaceId?: string; instanceId?: string; gatewayId?: string }];
+  'route-replaced': [
+    {
+      routeTableId: string;
+      region: string;
+      destination: string;
+      networkInterfaceId?: string;
+      instanceId?: string;
+      gatewayId?: string;
+    },
+  ];
+  'route-created': [
+    {
+      routeTableId: string;
+      region: string;
+      destination: string;
+      networkInterfaceId?: string;
+      instanceId?: string;
+      gatewayId?: string;
+    },
+  ];
   'vpn-connection-created': [{ vpnConnectionId: string; region: string }];
   /** A call has arrived (before any injected latency). */
   'request-received': [{ action: string; region: string; requestId: string }];

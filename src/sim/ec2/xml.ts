@@ -10,7 +10,10 @@ export interface XmlObject {
 export const EC2_XMLNS = 'http://ec2.amazonaws.com/doc/2016-11-15/';
 
 export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] as string);
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] as string,
+  );
 }
 
 function renderText(value: string | number | boolean | Date): string {
@@ -27,8 +30,10 @@ export function renderChildren(body: XmlObject): string {
 
 export function renderElement(name: string, value: XmlValue): string {
   if (value === undefined || value === null) return '';
-  if (Array.isArray(value)) return `<${name}>${value.map((v) => renderElement('item', v)).join('')}</${name}>`;
-  if (typeof value === 'object' && !(value instanceof Date)) return `<${name}>${renderChildren(value)}</${name}>`;
+  if (Array.isArray(value))
+    return `<${name}>${value.map((v) => renderElement('item', v)).join('')}</${name}>`;
+  if (typeof value === 'object' && !(value instanceof Date))
+    return `<${name}>${renderChildren(value)}</${name}>`;
   return `<${name}>${renderText(value)}</${name}>`;
 }
 

@@ -4,7 +4,10 @@ import { jsonArg, stringArg, type ApiArgs } from './read-request-body.js';
 import type { SlackBlock } from './types.js';
 
 /** text and blocks of a chat.* call, checked against Slack's limits. */
-function readContent(args: ApiArgs, requireText: boolean): { text: string; blocks?: SlackBlock[] } | ApiResult {
+function readContent(
+  args: ApiArgs,
+  requireText: boolean,
+): { text: string; blocks?: SlackBlock[] } | ApiResult {
   const text = stringArg(args, 'text');
   const blocks = jsonArg(args, 'blocks');
   const problem = checkMessageLimits(text, blocks, { requireText });
@@ -53,7 +56,13 @@ export const updateMessage: ApiMethod = (args, ctx) => {
     blocks: content.blocks ?? existing.blocks,
   });
   if (!updated) return fail('message_not_found');
-  return { ok: true, channel: channel.id, ts, text: updated.text, message: messageToApi(updated, ctx) };
+  return {
+    ok: true,
+    channel: channel.id,
+    ts,
+    text: updated.text,
+    message: messageToApi(updated, ctx),
+  };
 };
 
 export const deleteMessage: ApiMethod = (args, ctx) => {
@@ -90,7 +99,11 @@ export const getPermalink: ApiMethod = (args, ctx) => {
   const message = ctx.store.message(channel.id, ts);
   if (!message) return fail('message_not_found');
   const thread = message.threadTs ? `&thread=${message.threadTs}` : '';
-  return { ok: true, channel: channel.id, permalink: `${ctx.baseUrl}/?channel=${channel.id}&ts=${ts}${thread}` };
+  return {
+    ok: true,
+    channel: channel.id,
+    permalink: `${ctx.baseUrl}/?channel=${channel.id}&ts=${ts}${thread}`,
+  };
 };
 
 export const conversationsHistory: ApiMethod = (args, ctx) => {

@@ -44,14 +44,18 @@ export const usersList: ApiMethod = (_args, ctx) => ({
 
 /** `users` is one id (the bot's DM with that person); group DMs are not emulated. */
 export const conversationsOpen: ApiMethod = (args, ctx) => {
-  const users = (stringArg(args, 'users') ?? '').split(',').map((u) => u.trim()).filter(Boolean);
+  const users = (stringArg(args, 'users') ?? '')
+    .split(',')
+    .map((u) => u.trim())
+    .filter(Boolean);
   const channelArg = stringArg(args, 'channel');
   if (channelArg) {
     const existing = ctx.store.channels.get(channelArg);
     return existing?.isIm ? { ok: true, channel: { id: existing.id } } : fail('channel_not_found');
   }
   if (users.length === 0) return fail('users_list_not_supplied');
-  if (users.length > 1) return fail('not_supported', { detail: 'the Slack emulator only opens one-to-one DMs' });
+  if (users.length > 1)
+    return fail('not_supported', { detail: 'the Slack emulator only opens one-to-one DMs' });
   const dm = ctx.store.openDm(users[0] ?? '');
   if (!dm) return fail('user_not_found');
   return { ok: true, channel: { id: dm.id, is_im: true, user: dm.user } };
@@ -60,7 +64,16 @@ export const conversationsOpen: ApiMethod = (args, ctx) => {
 export const conversationsInfo: ApiMethod = (args, ctx) => {
   const channel = ctx.store.resolveChannel(stringArg(args, 'channel') ?? '');
   if (!channel) return fail('channel_not_found');
-  return { ok: true, channel: { id: channel.id, name: channel.name, is_im: channel.isIm, is_channel: !channel.isIm, user: channel.user } };
+  return {
+    ok: true,
+    channel: {
+      id: channel.id,
+      name: channel.name,
+      is_im: channel.isIm,
+      is_channel: !channel.isIm,
+      user: channel.user,
+    },
+  };
 };
 
 export const usergroupsUsersList: ApiMethod = (args, ctx) => {
@@ -70,5 +83,10 @@ export const usergroupsUsersList: ApiMethod = (args, ctx) => {
 
 export const usergroupsList: ApiMethod = (_args, ctx) => ({
   ok: true,
-  usergroups: [...ctx.store.usergroups.values()].map((g) => ({ id: g.id, handle: g.handle, name: g.handle, users: g.users })),
+  usergroups: [...ctx.store.usergroups.values()].map((g) => ({
+    id: g.id,
+    handle: g.handle,
+    name: g.handle,
+    users: g.users,
+  })),
 });

@@ -26,12 +26,25 @@ export function mimeTypeOf(filename: string): string {
 export const getUploadUrlExternal: ApiMethod = (args, ctx) => {
   const filename = stringArg(args, 'filename');
   const length = Number(stringArg(args, 'length'));
-  if (!filename) return fail('invalid_arguments', { response_metadata: { messages: ['[ERROR] missing required field: filename'] } });
+  if (!filename)
+    return fail('invalid_arguments', {
+      response_metadata: { messages: ['[ERROR] missing required field: filename'] },
+    });
   if (!Number.isFinite(length) || length < 0) {
-    return fail('invalid_arguments', { response_metadata: { messages: ['[ERROR] missing required field: length'] } });
+    return fail('invalid_arguments', {
+      response_metadata: { messages: ['[ERROR] missing required field: length'] },
+    });
   }
   const id = `F${randomBytes(5).toString('hex').toUpperCase()}`;
-  ctx.store.addFile({ id, name: filename, title: filename, mimetype: mimeTypeOf(filename), bytes: Buffer.alloc(0), uploaded: false, completed: false });
+  ctx.store.addFile({
+    id,
+    name: filename,
+    title: filename,
+    mimetype: mimeTypeOf(filename),
+    bytes: Buffer.alloc(0),
+    uploaded: false,
+    completed: false,
+  });
   return { ok: true, upload_url: `${ctx.baseUrl}/upload/v1/${id}`, file_id: id };
 };
 
@@ -39,12 +52,19 @@ export const getUploadUrlExternal: ApiMethod = (args, ctx) => {
  * Step 2: the bytes arrive at the upload URL. The WebClient sends multipart with the file
  * in a field; curl-style clients send the raw bytes. Returns the HTTP status to answer.
  */
-export function receiveUpload(store: SlackStore, fileId: string, args: ApiArgs | Buffer): { status: number; body: string } {
+export function receiveUpload(
+  store: SlackStore,
+  fileId: string,
+  args: ApiArgs | Buffer,
+): { status: number; body: string } {
   const file = store.files.get(fileId);
   if (!file || file.completed) return { status: 404, body: 'upload_url expired or unknown' };
   let bytes: Buffer | undefined;
   if (Buffer.isBuffer(args)) bytes = args;
-  else bytes = Object.values(args).find((v): v is Buffer => Buffer.isBuffer(v)) ?? (typeof args.body === 'string' ? Buffer.from(args.body) : undefined);
+  else
+    bytes =
+      Object.values(args).find((v): v is Buffer => Buffer.isBuffer(v)) ??
+      (typeof args.body === 'string' ? Buffer.from(args.body) : undefined);
   if (!bytes) return { status: 400, body: 'no file content in the upload' };
   file.bytes = bytes;
   file.uploaded = true;
@@ -55,7 +75,9 @@ export function receiveUpload(store: SlackStore, fileId: string, args: ApiArgs |
 export const completeUploadExternal: ApiMethod = (args, ctx) => {
   const entries = jsonArg(args, 'files');
   if (!Array.isArray(entries) || entries.length === 0) {
-    return fail('invalid_arguments', { response_metadata: { messages: ['[ERROR] missing required field: files'] } });
+    return fail('invalid_arguments', {
+      response_metadata: { messages: ['[ERROR] missing required field: files'] },
+    });
   }
   const files = [];
   for (const entry of entries as { id?: string; title?: string }[]) {

@@ -61,7 +61,8 @@ export class ResponseUrlBook {
   /** A post from the bot to `/response/<id>`: answers HTTP status and body as Slack would. */
   receive(id: string, payload: ResponsePayload): { status: number; body: string } {
     const entry = this.entries.get(id);
-    if (!entry || this.now() - entry.createdAt > RESPONSE_URL_TTL_MS) return { status: 404, body: 'expired_url' };
+    if (!entry || this.now() - entry.createdAt > RESPONSE_URL_TTL_MS)
+      return { status: 404, body: 'expired_url' };
     if (entry.uses >= RESPONSE_URL_MAX_USES) return { status: 404, body: 'used_url' };
     entry.uses += 1;
     return this.apply(entry, payload);
@@ -106,7 +107,12 @@ export class ResponseUrlBook {
       });
       entry.lastPosted = { ts: posted.ts, ephemeral: false };
     } else {
-      const posted = this.store.postEphemeral({ channel: entry.channel, threadTs, user: entry.user, ...content });
+      const posted = this.store.postEphemeral({
+        channel: entry.channel,
+        threadTs,
+        user: entry.user,
+        ...content,
+      });
       entry.lastPosted = { ts: posted.ts, ephemeral: true };
     }
     return { status: 200, body: 'ok' };

@@ -44,7 +44,11 @@ export class RateLimits {
   private readonly rules: { method: string; remaining: number; retryAfterSeconds: number }[] = [];
 
   add(rule: RateLimitRule): void {
-    this.rules.push({ method: rule.method, remaining: rule.times ?? 1, retryAfterSeconds: rule.retryAfterSeconds ?? 1 });
+    this.rules.push({
+      method: rule.method,
+      remaining: rule.times ?? 1,
+      retryAfterSeconds: rule.retryAfterSeconds ?? 1,
+    });
   }
 
   /** Seconds to ask the caller to wait, when this call is to be refused. */
@@ -56,7 +60,12 @@ export class RateLimits {
   }
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
   res.end(JSON.stringify(body));
 }
@@ -92,7 +101,9 @@ export async function answerWebApi(
     else result = await handler(args, deps.ctx);
   } catch (err) {
     // Slack answers a malformed body with invalid_arguments or invalid_json, never a 500.
-    result = fail(err instanceof SyntaxError ? 'invalid_json' : 'invalid_arguments', { detail: (err as Error).message });
+    result = fail(err instanceof SyntaxError ? 'invalid_json' : 'invalid_arguments', {
+      detail: (err as Error).message,
+    });
   }
   record(result);
   sendJson(res, 200, result);

@@ -41,7 +41,9 @@ export class TriggerBook {
   }
 
   /** The person the trigger belongs to, or the Slack error code. */
-  consume(id: string | undefined): { user: string } | { error: 'invalid_trigger_id' | 'expired_trigger_id' } {
+  consume(
+    id: string | undefined,
+  ): { user: string } | { error: 'invalid_trigger_id' | 'expired_trigger_id' } {
     const entry = id ? this.issued.get(id) : undefined;
     if (!id || !entry) return { error: 'invalid_trigger_id' };
     this.issued.delete(id);
@@ -69,7 +71,10 @@ export function fileToApi(file: SimFile, ctx: ApiContext): Record<string, unknow
 }
 
 /** A message as the Web API returns it (`message` in chat.postMessage, conversations.history…). */
-export function messageToApi(m: SimMessage | SimEphemeral, ctx: ApiContext): Record<string, unknown> {
+export function messageToApi(
+  m: SimMessage | SimEphemeral,
+  ctx: ApiContext,
+): Record<string, unknown> {
   const fromBot = m.user === ctx.store.botUser.id;
   const out: Record<string, unknown> = {
     type: 'message',
@@ -88,7 +93,11 @@ export function messageToApi(m: SimMessage | SimEphemeral, ctx: ApiContext): Rec
       out.latest_reply = m.latestReply;
     }
     if (m.editedTs) out.edited = { user: m.user, ts: m.editedTs };
-    if (m.files) out.files = m.files.map((id) => ctx.store.files.get(id)).filter((f) => f !== undefined).map((f) => fileToApi(f, ctx));
+    if (m.files)
+      out.files = m.files
+        .map((id) => ctx.store.files.get(id))
+        .filter((f) => f !== undefined)
+        .map((f) => fileToApi(f, ctx));
   }
   return out;
 }

@@ -37,7 +37,10 @@ export function requireUser(ctx: ApiContext, id: string): SimUser {
   const user = ctx.store.users.get(id);
   if (!user || user.isBot) {
     const known = [...ctx.store.users.values()].filter((u) => !u.isBot).map((u) => u.id);
-    throw new BadInputError(`no person "${id}" in the Slack emulator`, `use one of ${known.join(', ')} or pass them in options.users`);
+    throw new BadInputError(
+      `no person "${id}" in the Slack emulator`,
+      `use one of ${known.join(', ')} or pass them in options.users`,
+    );
   }
   return user;
 }
@@ -45,17 +48,34 @@ export function requireUser(ctx: ApiContext, id: string): SimUser {
 function requireChannel(ctx: ApiContext, ref: string | undefined): SimChannel {
   const fallback = [...ctx.store.channels.values()].find((c) => !c.isIm);
   const channel = ref ? ctx.store.resolveChannel(ref) : fallback;
-  if (!channel) throw new BadInputError(`no channel "${ref ?? ''}" in the Slack emulator`, 'pass a channel id like C0NETOPS or a name like #netops');
+  if (!channel)
+    throw new BadInputError(
+      `no channel "${ref ?? ''}" in the Slack emulator`,
+      'pass a channel id like C0NETOPS or a name like #netops',
+    );
   return channel;
 }
 
 /** Slack shows a failed delivery to the person as an ephemeral line, in its own words. */
-function showDeliveryFailure(deps: DeliveryDeps, channel: string, user: string, command: string, reply: BotReply): void {
+function showDeliveryFailure(
+  deps: DeliveryDeps,
+  channel: string,
+  user: string,
+  command: string,
+  reply: BotReply,
+): void {
   const reason = reply.error ?? (reply.status >= 500 ? 'http_service_error' : 'http_client_error');
-  deps.ctx.store.postEphemeral({ channel, user, text: `\`${command}\` failed with the error "${reason}"` });
+  deps.ctx.store.postEphemeral({
+    channel,
+    user,
+    text: `\`${command}\` failed with the error "${reason}"`,
+  });
 }
 
-export async function deliverSlashCommand(deps: DeliveryDeps, input: SlashCommandInput): Promise<BotReply> {
+export async function deliverSlashCommand(
+  deps: DeliveryDeps,
+  input: SlashCommandInput,
+): Promise<BotReply> {
   const { ctx } = deps;
   const user = requireUser(ctx, input.user);
   const channel = requireChannel(ctx, input.channel);
@@ -81,7 +101,10 @@ export async function deliverSlashCommand(deps: DeliveryDeps, input: SlashComman
     showDeliveryFailure(deps, channel.id, user.id, input.command, reply);
   } else if (reply.body) {
     // A synchronous answer in the ack: shown like a response_url post (ephemeral unless in_channel).
-    const payload: ResponsePayload = reply.json && typeof reply.json === 'object' ? (reply.json as ResponsePayload) : { text: reply.body };
+    const payload: ResponsePayload =
+      reply.json && typeof reply.json === 'object'
+        ? (reply.json as ResponsePayload)
+        : { text: reply.body };
     if (payload.text || payload.blocks) deps.responses.applyAck(response.id, payload);
   }
   return reply;
@@ -94,12 +117,15 @@ interface FoundButton {
   element: Record<string, unknown>;
 }
 
-function buttonsOf(blocks: SlackBlock[] | undefined): { blockId: string; element: Record<string, unknown> }[] {
+function buttonsOf(
+  blocks: SlackBlock[] | undefined,
+): { blockId: string; element: Record<string, unknown> }[] {
   const out: { blockId: string; element: Record<string, unknown> }[] = [];
   for (const block of blocks ?? []) {
     const blockId = block.block_id ?? '';
     if (block.type === 'actions' && Array.isArray(block.elements)) {
-      for (const el of block.elements as Record<string, unknown>[]) out.push({ blockId, element: el });
+      for (const el of block.elements as Record<string, unknown>[])
+        out.push({ blockId, element: el });
     }
     if (block.type === 'section' && block.accessory && typeof block.accessory === 'object') {
       out.push({ blockId, element: block.accessory as Record<string, unknown> });
@@ -109,7 +135,9 @@ function buttonsOf(blocks: SlackBlock[] | undefined): { blockId: string; element
 }
 
 function findButton(ctx: ApiContext, input: ClickButtonInput): FoundButton {
-  const channels = input.channel ? [requireChannel(ctx, input.channel)] : [...ctx.store.channels.values()];
+  const channels = input.channel
+    ? [requireChannel(ctx, input.channel)]
+    : [...ctx.store.channels.values()];
   let message: SimMessage | SimEphemeral | undefined;
   let ephemeral = false;
   for (const c of channels) {
@@ -121,18 +149,31 @@ function findButton(ctx: ApiContext, input: ClickButtonInput): FoundButton {
     ephemeral = message !== undefined;
   }
   if (!message) {
-    throw new BadInputError(`no message ${input.messageTs} that ${input.user} can see`, 'pass the ts returned by chat.postMessage (or an ephemeral message_ts of this user)');
+    throw new BadInputError(
+      `no message ${input.messageTs} that ${input.user} can see`,
+      'pass the ts returned by chat.postMessage (or an ephemeral message_ts of this user)',
+    );
   }
   const buttons = buttonsOf(message.blocks);
-  const hit = buttons.find((b) => b.element.action_id === input.actionId && (input.value === undefined || b.element.value === input.value));
+  const hit = buttons.find(
+    (b) =>
+      b.element.action_id === input.actionId &&
+      (input.value === undefined || b.element.value === input.value),
+  );
   if (!hit) {
     const ids = buttons.map((b) => String(b.element.action_id)).join(', ') || 'none';
-    throw new BadInputError(`message ${input.messageTs} has no button "${input.actionId}"`, `its buttons are: ${ids}`);
+    throw new BadInputError(
+      `message ${input.messageTs} has no button "${input.actionId}"`,
+      `its buttons are: ${ids}`,
+    );
   }
   return { message, ephemeral, ...hit };
 }
 
-export async function deliverButtonClick(deps: DeliveryDeps, input: ClickButtonInput): Promise<BotReply> {
+export async function deliverButtonClick(
+  deps: DeliveryDeps,
+  input: ClickButtonInput,
+): Promise<BotReply> {
   const { ctx } = deps;
   const user = requireUser(ctx, input.user);
   const found = findButton(ctx, input);
@@ -160,12 +201,21 @@ export async function deliverButtonClick(deps: DeliveryDeps, input: ClickButtonI
     user: { id: user.id, username: user.name, name: user.name, team_id: ctx.teamId },
     api_app_id: ctx.appId,
     token: deps.verificationToken,
-    container: { type: 'message', message_ts: found.message.ts, channel_id: found.message.channel, is_ephemeral: found.ephemeral, ...(threadTs ? { thread_ts: threadTs } : {}) },
+    container: {
+      type: 'message',
+      message_ts: found.message.ts,
+      channel_id: found.message.channel,
+      is_ephemeral: found.ephemeral,
+      ...(threadTs ? { thread_ts: threadTs } : {}),
+    },
     trigger_id: ctx.triggers.issue(user.id),
     team: { id: ctx.teamId, domain: ctx.teamDomain },
     enterprise: null,
     is_enterprise_install: false,
-    channel: { id: found.message.channel, name: channel?.isIm ? 'directmessage' : (channel?.name ?? '') },
+    channel: {
+      id: found.message.channel,
+      name: channel?.isIm ? 'directmessage' : (channel?.name ?? ''),
+    },
     // Slack leaves `message` out of the payload when the clicked message was ephemeral.
     ...(found.ephemeral
       ? {}

@@ -22,7 +22,11 @@ export interface BotLink {
  * POST a form to the bot exactly as Slack does: `application/x-www-form-urlencoded` (Bolt
  * parses the body as a form only for exactly this content type), signed over the raw body.
  */
-export async function postToBot(link: BotLink, form: Record<string, string>, sign: SignOptions = {}): Promise<BotReply> {
+export async function postToBot(
+  link: BotLink,
+  form: Record<string, string>,
+  sign: SignOptions = {},
+): Promise<BotReply> {
   const url = link.botUrl();
   if (!url) return { status: 0, body: '', error: 'dispatch_failed' };
   const body = new URLSearchParams(form).toString();
@@ -35,9 +39,15 @@ export async function postToBot(link: BotLink, form: Record<string, string>, sig
   };
   let response: Response;
   try {
-    response = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(link.ackTimeoutMs) });
+    response = await fetch(url, {
+      method: 'POST',
+      headers,
+      body,
+      signal: AbortSignal.timeout(link.ackTimeoutMs),
+    });
   } catch (err) {
-    const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
+    const timedOut =
+      err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
     return { status: 0, body: '', error: timedOut ? 'operation_timeout' : 'dispatch_failed' };
   }
   const text = await response.text();

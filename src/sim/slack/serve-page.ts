@@ -27,8 +27,18 @@ const PAGE_DIR = new URL('./page/', import.meta.url);
 /** What the page asks the emulator to do on a person's behalf. */
 export interface PageActions {
   send(input: { user: string; channel: string; text: string; threadTs?: string }): Promise<unknown>;
-  click(input: { user: string; channel?: string; messageTs: string; actionId: string; value?: string }): Promise<unknown>;
-  submit(input: { user: string; viewId: string; values: Record<string, Record<string, string | undefined>> }): Promise<unknown>;
+  click(input: {
+    user: string;
+    channel?: string;
+    messageTs: string;
+    actionId: string;
+    value?: string;
+  }): Promise<unknown>;
+  submit(input: {
+    user: string;
+    viewId: string;
+    values: Record<string, Record<string, string | undefined>>;
+  }): Promise<unknown>;
   closeView(input: { user: string; viewId: string }): Promise<unknown>;
 }
 
@@ -52,20 +62,31 @@ export class PageServer {
     const page = PAGE_FILES[url.pathname];
     if (req.method === 'GET' && page) {
       const body = await readFile(new URL(page, PAGE_DIR));
-      res.writeHead(200, { 'content-type': CONTENT_TYPES[page.split('.').pop() ?? ''] ?? 'text/plain', 'cache-control': 'no-store' });
+      res.writeHead(200, {
+        'content-type': CONTENT_TYPES[page.split('.').pop() ?? ''] ?? 'text/plain',
+        'cache-control': 'no-store',
+      });
       res.end(body);
       return true;
     }
-    if (req.method === 'GET' && url.pathname.startsWith('/files/')) return this.sendFile(res, url), true;
+    if (req.method === 'GET' && url.pathname.startsWith('/files/'))
+      return (this.sendFile(res, url), true);
     if (req.method === 'GET' && url.pathname === '/sim/state') {
       // An unknown or missing user (a stale bookmark) falls back to the first person.
       const asked = this.store.users.get(url.searchParams.get('user') ?? '');
-      const me = asked && !asked.isBot ? asked.id : ([...this.store.users.values()].find((u) => !u.isBot)?.id ?? '');
+      const me =
+        asked && !asked.isBot
+          ? asked.id
+          : ([...this.store.users.values()].find((u) => !u.isBot)?.id ?? '');
       this.sendJson(res, 200, buildPageState(this.store, me, this.workspace));
       return true;
     }
     if (req.method === 'GET' && url.pathname === '/sim/events') {
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+      res.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+      });
       res.write(': connected\n\n');
       this.listeners.add(res);
       req.on('close', () => this.listeners.delete(res));
@@ -89,14 +110,18 @@ export class PageServer {
       else return this.sendJson(res, 404, { ok: false, error: `no page action ${action}` });
       this.sendJson(res, 200, { ok: true, result });
     } catch (err) {
-      this.sendJson(res, err instanceof FlatnetError ? 400 : 500, { ok: false, error: describeError(err) });
+      this.sendJson(res, err instanceof FlatnetError ? 400 : 500, {
+        ok: false,
+        error: describeError(err),
+      });
     }
   }
 
   private sendFile(res: ServerResponse, url: URL): void {
     const id = url.pathname.split('/')[2] ?? '';
     const file = this.store.files.get(id);
-    if (!file || !file.completed) return this.sendJson(res, 404, { ok: false, error: 'file_not_found' });
+    if (!file || !file.completed)
+      return this.sendJson(res, 404, { ok: false, error: 'file_not_found' });
     const inline = file.mimetype.startsWith('image/') || file.mimetype.startsWith('text/');
     res.writeHead(200, {
       'content-type': file.mimetype,

@@ -5,8 +5,14 @@ import { createHmac } from 'node:crypto';
  * with the app's signing secret. The bot (Bolt's HTTPReceiver) recomputes it over the exact
  * bytes it received, so the body must be sent exactly as signed.
  */
-export function signSlackRequest(signingSecret: string, timestampSeconds: number, body: string): string {
-  const hex = createHmac('sha256', signingSecret).update(`v0:${timestampSeconds}:${body}`).digest('hex');
+export function signSlackRequest(
+  signingSecret: string,
+  timestampSeconds: number,
+  body: string,
+): string {
+  const hex = createHmac('sha256', signingSecret)
+    .update(`v0:${timestampSeconds}:${body}`)
+    .digest('hex');
   return `v0=${hex}`;
 }
 

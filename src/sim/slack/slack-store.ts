@@ -59,7 +59,9 @@ export class SlackStore extends EventEmitter<{ change: [StoreChange] }> {
     const user = this.users.get(userId);
     if (!user || user.isBot) return undefined;
     const id = `D${userId.slice(1)}`;
-    return this.channels.get(id) ?? this.addChannel({ id, name: user.name, isIm: true, user: userId });
+    return (
+      this.channels.get(id) ?? this.addChannel({ id, name: user.name, isIm: true, user: userId })
+    );
   }
 
   /** What Slack accepts as a `channel` argument: an id, `#name`, `name`, or a user id (their DM). */
@@ -100,11 +102,20 @@ export class SlackStore extends EventEmitter<{ change: [StoreChange] }> {
         parent.latestReply = message.ts;
       }
     }
-    this.emit('change', { kind: 'message', channel: message.channel, ts: message.ts, threadTs: message.threadTs });
+    this.emit('change', {
+      kind: 'message',
+      channel: message.channel,
+      ts: message.ts,
+      threadTs: message.threadTs,
+    });
     return message;
   }
 
-  updateMessage(channel: string, ts: string, patch: Pick<SimMessage, 'text' | 'blocks'>): SimMessage | undefined {
+  updateMessage(
+    channel: string,
+    ts: string,
+    patch: Pick<SimMessage, 'text' | 'blocks'>,
+  ): SimMessage | undefined {
     const message = this.message(channel, ts);
     if (!message) return undefined;
     message.text = patch.text;
@@ -127,7 +138,9 @@ export class SlackStore extends EventEmitter<{ change: [StoreChange] }> {
 
   /** Ephemeral messages one person sees (optionally in one channel), oldest first. */
   ephemerals(user: string, channel?: string): SimEphemeral[] {
-    return this.ephemeralMessages.filter((e) => e.user === user && (channel === undefined || e.channel === channel));
+    return this.ephemeralMessages.filter(
+      (e) => e.user === user && (channel === undefined || e.channel === channel),
+    );
   }
 
   ephemeral(user: string, ts: string): SimEphemeral | undefined {
@@ -137,11 +150,20 @@ export class SlackStore extends EventEmitter<{ change: [StoreChange] }> {
   postEphemeral(input: Omit<SimEphemeral, 'ts'>): SimEphemeral {
     const message: SimEphemeral = { ...input, ts: this.nextTs() };
     this.ephemeralMessages.push(message);
-    this.emit('change', { kind: 'ephemeral', channel: message.channel, ts: message.ts, user: message.user });
+    this.emit('change', {
+      kind: 'ephemeral',
+      channel: message.channel,
+      ts: message.ts,
+      user: message.user,
+    });
     return message;
   }
 
-  replaceEphemeral(user: string, ts: string, patch: Pick<SimEphemeral, 'text' | 'blocks'>): SimEphemeral | undefined {
+  replaceEphemeral(
+    user: string,
+    ts: string,
+    patch: Pick<SimEphemeral, 'text' | 'blocks'>,
+  ): SimEphemeral | undefined {
     const message = this.ephemeral(user, ts);
     if (!message) return undefined;
     message.text = patch.text;
@@ -154,7 +176,8 @@ export class SlackStore extends EventEmitter<{ change: [StoreChange] }> {
     const index = this.ephemeralMessages.findIndex((e) => e.user === user && e.ts === ts);
     if (index < 0) return false;
     const [removed] = this.ephemeralMessages.splice(index, 1);
-    if (removed) this.emit('change', { kind: 'ephemeral-deleted', channel: removed.channel, ts, user });
+    if (removed)
+      this.emit('change', { kind: 'ephemeral-deleted', channel: removed.channel, ts, user });
     return true;
   }
 

@@ -33,7 +33,10 @@ function requestBlocks(requester: string, target: string): types.KnownBlock[] {
     { type: 'header', text: { type: 'plain_text', text: `Scale-up of ${target}` } },
     {
       type: 'section',
-      text: { type: 'mrkdwn', text: `<@${requester}> asks to scale up \`${target}\`. :hourglass_flowing_sand: *Waiting for approval*` },
+      text: {
+        type: 'mrkdwn',
+        text: `<@${requester}> asks to scale up \`${target}\`. :hourglass_flowing_sand: *Waiting for approval*`,
+      },
       fields: [
         { type: 'mrkdwn', text: '*From*\nt3.medium' },
         { type: 'mrkdwn', text: '*To*\nc5.large' },
@@ -44,8 +47,20 @@ function requestBlocks(requester: string, target: string): types.KnownBlock[] {
       type: 'actions',
       block_id: 'approval',
       elements: [
-        { type: 'button', action_id: 'approve', text: { type: 'plain_text', text: 'Approve' }, style: 'primary', value: target },
-        { type: 'button', action_id: 'reject', text: { type: 'plain_text', text: 'Reject' }, style: 'danger', value: target },
+        {
+          type: 'button',
+          action_id: 'approve',
+          text: { type: 'plain_text', text: 'Approve' },
+          style: 'primary',
+          value: target,
+        },
+        {
+          type: 'button',
+          action_id: 'reject',
+          text: { type: 'plain_text', text: 'Reject' },
+          style: 'danger',
+          value: target,
+        },
       ],
     },
     { type: 'context', elements: [{ type: 'mrkdwn', text: 'Run `r-7k2m9q` · expires in 30 min' }] },
@@ -59,7 +74,16 @@ const peerModal = {
   submit: { type: 'plain_text' as const, text: 'Add peer' },
   close: { type: 'plain_text' as const, text: 'Cancel' },
   blocks: [
-    { type: 'input', block_id: 'name', label: { type: 'plain_text', text: 'Peer name' }, element: { type: 'plain_text_input', action_id: 'value', placeholder: { type: 'plain_text', text: 'alice-laptop' } } },
+    {
+      type: 'input',
+      block_id: 'name',
+      label: { type: 'plain_text', text: 'Peer name' },
+      element: {
+        type: 'plain_text_input',
+        action_id: 'value',
+        placeholder: { type: 'plain_text', text: 'alice-laptop' },
+      },
+    },
     {
       type: 'input',
       block_id: 'region',
@@ -89,15 +113,29 @@ const peerModal = {
   ],
 };
 
-export async function startSampleBot(options: { slackApiUrl: string; signingSecret: string; botToken: string }): Promise<SampleBot> {
-  const receiver = new HTTPReceiver({ signingSecret: options.signingSecret, logger: silentSlackLogger });
+export async function startSampleBot(options: {
+  slackApiUrl: string;
+  signingSecret: string;
+  botToken: string;
+}): Promise<SampleBot> {
+  const receiver = new HTTPReceiver({
+    signingSecret: options.signingSecret,
+    logger: silentSlackLogger,
+  });
   // Lazy token verification: Bolt calls auth.test on the first request instead of in the
   // constructor, where a failure would be an unhandled rejection if the emulator closed first.
-  const app = new App({ receiver, token: options.botToken, tokenVerificationEnabled: false, logger: silentSlackLogger, clientOptions: { slackApiUrl: options.slackApiUrl, retryConfig: { retries: 0 } } });
+  const app = new App({
+    receiver,
+    token: options.botToken,
+    tokenVerificationEnabled: false,
+    logger: silentSlackLogger,
+    clientOptions: { slackApiUrl: options.slackApiUrl, retryConfig: { retries: 0 } },
+  });
 
   app.command('/vpn', async ({ command, ack, respond, client }) => {
     const [verb = 'help', target = 'hub-tokyo-a'] = command.text.trim().split(/\s+/);
-    if (verb === 'help') return ack({ text: 'Usage: `/vpn status` · `/vpn scaleup <router>` · `/vpn add-peer`' });
+    if (verb === 'help')
+      return ack({ text: 'Usage: `/vpn status` · `/vpn scaleup <router>` · `/vpn add-peer`' });
     if (verb === 'add-peer') {
       await ack();
       await client.views.open({ trigger_id: command.trigger_id, view: peerModal });
@@ -105,12 +143,23 @@ export async function startSampleBot(options: { slackApiUrl: string; signingSecr
     }
     await ack();
     if (verb === 'status') {
-      await respond({ response_type: 'in_channel', text: ':large_green_circle: 6 routers up, 0 problems' });
+      await respond({
+        response_type: 'in_channel',
+        text: ':large_green_circle: 6 routers up, 0 problems',
+      });
       return;
     }
     await respond({ text: `:hourglass_flowing_sand: Planning a scale-up of \`${target}\`…` });
-    const root = await client.chat.postMessage({ channel: command.channel_id, text: `Scale-up of ${target}`, blocks: requestBlocks(command.user_id, target) });
-    await client.chat.postMessage({ channel: command.channel_id, thread_ts: root.ts, text: ':white_check_mark: load facts: load 0.93 over 0.80' });
+    const root = await client.chat.postMessage({
+      channel: command.channel_id,
+      text: `Scale-up of ${target}`,
+      blocks: requestBlocks(command.user_id, target),
+    });
+    await client.chat.postMessage({
+      channel: command.channel_id,
+      thread_ts: root.ts,
+      text: ':white_check_mark: load facts: load 0.93 over 0.80',
+    });
   });
 
   app.action('approve', async ({ ack, body, client }) => {
@@ -119,10 +168,22 @@ export async function startSampleBot(options: { slackApiUrl: string; signingSecr
     const target = (body.actions[0] as { value?: string }).value ?? '';
     const blocks = [
       { type: 'header', text: { type: 'plain_text', text: `Scale-up of ${target}` } },
-      { type: 'section', text: { type: 'mrkdwn', text: `:white_check_mark: *Approved* by <@${body.user.id}>` } },
+      {
+        type: 'section',
+        text: { type: 'mrkdwn', text: `:white_check_mark: *Approved* by <@${body.user.id}>` },
+      },
     ];
-    await client.chat.update({ channel: body.channel.id, ts: body.message.ts, text: `Approved by ${body.user.id}`, blocks });
-    await client.chat.postMessage({ channel: body.channel.id, thread_ts: body.message.ts, text: `:rocket: approved by <@${body.user.id}>, starting` });
+    await client.chat.update({
+      channel: body.channel.id,
+      ts: body.message.ts,
+      text: `Approved by ${body.user.id}`,
+      blocks,
+    });
+    await client.chat.postMessage({
+      channel: body.channel.id,
+      thread_ts: body.message.ts,
+      text: `:rocket: approved by <@${body.user.id}>, starting`,
+    });
   });
 
   app.action('reject', async ({ ack, respond, body }) => {
@@ -133,7 +194,10 @@ export async function startSampleBot(options: { slackApiUrl: string; signingSecr
   app.view('add_peer', async ({ ack, view, body, client }) => {
     const name = view.state.values.name?.value?.value ?? '';
     if (!/^[A-Za-z0-9_-]+$/.test(name)) {
-      await ack({ response_action: 'errors', errors: { name: 'Use letters, digits, - and _ only (e.g. alice-laptop)' } });
+      await ack({
+        response_action: 'errors',
+        errors: { name: 'Use letters, digits, - and _ only (e.g. alice-laptop)' },
+      });
       return;
     }
     await ack();

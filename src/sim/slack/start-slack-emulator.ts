@@ -4,12 +4,24 @@ import { TriggerBook, type ApiContext } from './api-context.js';
 import { receiveUpload } from './answer-file-methods.js';
 import { ResponseUrlBook, type ResponsePayload } from './answer-response-url.js';
 import { RateLimits, answerWebApi, type RateLimitRule } from './answer-web-api.js';
-import { deliverButtonClick, deliverSlashCommand, requireUser, type ClickButtonInput, type DeliveryDeps, type SlashCommandInput } from './deliver-to-bot.js';
+import {
+  deliverButtonClick,
+  deliverSlashCommand,
+  requireUser,
+  type ClickButtonInput,
+  type DeliveryDeps,
+  type SlashCommandInput,
+} from './deliver-to-bot.js';
 import type { BotReply } from './post-to-bot.js';
 import { parseApiArgs, readRawBody } from './read-request-body.js';
 import { PageServer } from './serve-page.js';
 import { SlackStore } from './slack-store.js';
-import { closeViewByUser, deliverViewSubmission, type SubmitViewInput, type ViewSubmitReply } from './submit-view-to-bot.js';
+import {
+  closeViewByUser,
+  deliverViewSubmission,
+  type SubmitViewInput,
+  type ViewSubmitReply,
+} from './submit-view-to-bot.js';
 import type { SimMessage, SimUser, SimUsergroup } from './types.js';
 
 export interface SlackEmulatorOptions {
@@ -57,14 +69,28 @@ export const DEFAULT_USERS: SimUser[] = [
   { id: 'U0CAROL', name: 'carol', realName: 'Carol Chen', title: 'network approver' },
 ];
 export const DEFAULT_CHANNELS = [{ id: 'C0NETOPS', name: 'netops' }];
-export const DEFAULT_USERGROUPS: SimUsergroup[] = [{ id: 'S0NETAPPROVERS', handle: 'network-approvers', users: ['U0BOB', 'U0CAROL'] }];
+export const DEFAULT_USERGROUPS: SimUsergroup[] = [
+  { id: 'S0NETAPPROVERS', handle: 'network-approvers', users: ['U0BOB', 'U0CAROL'] },
+];
 
 const TEAM = { id: 'T0FLATNET', domain: 'flatnet-sim', appId: 'A0FLATNET' };
 
 export async function startSlackEmulator(options: SlackEmulatorOptions): Promise<SlackEmulator> {
   const now = options.now ?? Date.now;
-  const botUser: SimUser = { id: options.botUser?.id ?? 'U0FLATNET', name: options.botUser?.name ?? 'flatnet', realName: 'flatnet', title: 'app', isBot: true };
-  const store = new SlackStore(botUser, options.users ?? DEFAULT_USERS, options.channels ?? DEFAULT_CHANNELS, options.usergroups ?? DEFAULT_USERGROUPS, now);
+  const botUser: SimUser = {
+    id: options.botUser?.id ?? 'U0FLATNET',
+    name: options.botUser?.name ?? 'flatnet',
+    realName: 'flatnet',
+    title: 'app',
+    isBot: true,
+  };
+  const store = new SlackStore(
+    botUser,
+    options.users ?? DEFAULT_USERS,
+    options.channels ?? DEFAULT_CHANNELS,
+    options.usergroups ?? DEFAULT_USERGROUPS,
+    now,
+  );
   let baseUrl = '';
   let botUrl = options.botUrl;
   const ctx: ApiContext = {
@@ -83,14 +109,29 @@ export async function startSlackEmulator(options: SlackEmulatorOptions): Promise
     ctx,
     responses,
     verificationToken: 'sim-verification-token',
-    link: { botUrl: () => botUrl, signingSecret: options.signingSecret, now, ackTimeoutMs: options.ackTimeoutMs ?? 3000 },
+    link: {
+      botUrl: () => botUrl,
+      signingSecret: options.signingSecret,
+      now,
+      ackTimeoutMs: options.ackTimeoutMs ?? 3000,
+    },
   };
 
-  const postAsUser = (input: { user: string; channel: string; text: string; threadTs?: string }): SimMessage => {
+  const postAsUser = (input: {
+    user: string;
+    channel: string;
+    text: string;
+    threadTs?: string;
+  }): SimMessage => {
     const user = requireUser(ctx, input.user);
     const channel = store.resolveChannel(input.channel);
     if (!channel) throw new Error(`no channel ${input.channel} in the Slack emulator`);
-    return store.postMessage({ channel: channel.id, user: user.id, text: input.text, threadTs: input.threadTs });
+    return store.postMessage({
+      channel: channel.id,
+      user: user.id,
+      text: input.text,
+      threadTs: input.threadTs,
+    });
   };
 
   const page = new PageServer(
@@ -102,9 +143,19 @@ export async function startSlackEmulator(options: SlackEmulatorOptions): Promise
         const slash = /^(\/\S+)\s*([\s\S]*)$/.exec(trimmed);
         if (!slash) return postAsUser({ user, channel, text: trimmed, threadTs });
         if (threadTs) {
-          return store.postEphemeral({ channel, threadTs, user, text: `${slash[1]} is not supported in threads. Sorry!` });
+          return store.postEphemeral({
+            channel,
+            threadTs,
+            user,
+            text: `${slash[1]} is not supported in threads. Sorry!`,
+          });
         }
-        const reply = await deliverSlashCommand(deps, { user, channel, command: slash[1] ?? '', text: slash[2] ?? '' });
+        const reply = await deliverSlashCommand(deps, {
+          user,
+          channel,
+          command: slash[1] ?? '',
+          text: slash[2] ?? '',
+        });
         return { status: reply.status, error: reply.error };
       },
       click: async (input) => {
@@ -123,7 +174,8 @@ export async function startSlackEmulator(options: SlackEmulatorOptions): Promise
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://local');
     const api = /^\/api\/([A-Za-z0-9._]+)$/.exec(url.pathname);
-    if (api && req.method === 'POST') return answerWebApi(req, res, api[1] ?? '', { ctx, botToken: options.botToken, rateLimits });
+    if (api && req.method === 'POST')
+      return answerWebApi(req, res, api[1] ?? '', { ctx, botToken: options.botToken, rateLimits });
     const response = /^\/response\/([0-9a-f]+)$/.exec(url.pathname);
     if (response && req.method === 'POST') {
       const args = await parseApiArgs(await readRawBody(req), req.headers['content-type']);
@@ -135,14 +187,19 @@ export async function startSlackEmulator(options: SlackEmulatorOptions): Promise
     if (upload && req.method === 'POST') {
       const raw = await readRawBody(req);
       const type = req.headers['content-type'] ?? '';
-      const args = type.startsWith('multipart/') || type.startsWith('application/x-www-form') ? await parseApiArgs(raw, type) : raw;
+      const args =
+        type.startsWith('multipart/') || type.startsWith('application/x-www-form')
+          ? await parseApiArgs(raw, type)
+          : raw;
       const answer = receiveUpload(store, upload[1] ?? '', args);
       res.writeHead(answer.status, { 'content-type': 'text/plain' });
       return void res.end(answer.body);
     }
     if (await page.handle(req, res, url)) return;
     res.writeHead(404, { 'content-type': 'text/plain' });
-    res.end(`The Slack emulator has no ${req.method ?? ''} ${url.pathname}. The Web API lives under /api/<method>.`);
+    res.end(
+      `The Slack emulator has no ${req.method ?? ''} ${url.pathname}. The Web API lives under /api/<method>.`,
+    );
   };
 
   const server = createServer((req, res) => {

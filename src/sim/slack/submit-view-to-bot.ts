@@ -31,7 +31,8 @@ type Obj = Record<string, unknown>;
 
 function optionsOf(element: Obj): Obj[] {
   if (Array.isArray(element.options)) return element.options as Obj[];
-  if (Array.isArray(element.option_groups)) return (element.option_groups as { options?: Obj[] }[]).flatMap((g) => g.options ?? []);
+  if (Array.isArray(element.option_groups))
+    return (element.option_groups as { options?: Obj[] }[]).flatMap((g) => g.options ?? []);
   return [];
 }
 
@@ -41,16 +42,25 @@ function elementState(element: Obj, value: string | undefined): Obj {
   switch (type) {
     case 'static_select':
     case 'radio_buttons': {
-      const option = value === undefined ? undefined : optionsOf(element).find((o) => o.value === value);
+      const option =
+        value === undefined ? undefined : optionsOf(element).find((o) => o.value === value);
       if (value !== undefined && !option) {
-        const known = optionsOf(element).map((o) => String(o.value)).join(', ');
-        throw new BadInputError(`"${value}" is not an option of ${String(element.action_id)}`, `choose one of ${known}`);
+        const known = optionsOf(element)
+          .map((o) => String(o.value))
+          .join(', ');
+        throw new BadInputError(
+          `"${value}" is not an option of ${String(element.action_id)}`,
+          `choose one of ${known}`,
+        );
       }
       return { type, selected_option: option ?? null };
     }
     case 'checkboxes': {
       const chosen = (value ?? '').split(',').filter(Boolean);
-      return { type, selected_options: optionsOf(element).filter((o) => chosen.includes(String(o.value))) };
+      return {
+        type,
+        selected_options: optionsOf(element).filter((o) => chosen.includes(String(o.value))),
+      };
     }
     case 'users_select':
       return { type, selected_user: value ?? null };
@@ -63,7 +73,10 @@ function elementState(element: Obj, value: string | undefined): Obj {
 }
 
 /** Build `view.state.values` from the view's input blocks and what the person entered. */
-export function buildViewState(blocks: SlackBlock[], values: ViewValues): Record<string, Record<string, Obj>> {
+export function buildViewState(
+  blocks: SlackBlock[],
+  values: ViewValues,
+): Record<string, Record<string, Obj>> {
   const state: Record<string, Record<string, Obj>> = {};
   for (const block of blocks) {
     if (block.type !== 'input' || !block.element || !block.block_id) continue;
@@ -79,13 +92,23 @@ export function buildViewState(blocks: SlackBlock[], values: ViewValues): Record
 function requireView(deps: DeliveryDeps, user: string, viewId: string): SimView {
   const view = deps.ctx.store.views.get(viewId);
   if (!view || view.user !== user) {
-    const open = deps.ctx.store.viewStack(user).map((v) => v.id).join(', ') || 'none';
-    throw new BadInputError(`no open modal ${viewId} for ${user}`, `open modals of ${user}: ${open}`);
+    const open =
+      deps.ctx.store
+        .viewStack(user)
+        .map((v) => v.id)
+        .join(', ') || 'none';
+    throw new BadInputError(
+      `no open modal ${viewId} for ${user}`,
+      `open modals of ${user}: ${open}`,
+    );
   }
   return view;
 }
 
-export async function deliverViewSubmission(deps: DeliveryDeps, input: SubmitViewInput): Promise<ViewSubmitReply> {
+export async function deliverViewSubmission(
+  deps: DeliveryDeps,
+  input: SubmitViewInput,
+): Promise<ViewSubmitReply> {
   const { ctx } = deps;
   const user = requireUser(ctx, input.user);
   const view = requireView(deps, user.id, input.viewId);
@@ -102,10 +125,18 @@ export async function deliverViewSubmission(deps: DeliveryDeps, input: SubmitVie
     is_enterprise_install: false,
     enterprise: null,
   };
-  const reply: ViewSubmitReply = await postToBot(deps.link, { payload: JSON.stringify(payload) }, input.sign);
+  const reply: ViewSubmitReply = await postToBot(
+    deps.link,
+    { payload: JSON.stringify(payload) },
+    input.sign,
+  );
   // A failed delivery leaves the modal open, as Slack does ("We had some trouble connecting").
   if (reply.status !== 200) return reply;
-  const ack = (reply.json && typeof reply.json === 'object' ? reply.json : {}) as { response_action?: string; errors?: Record<string, string>; view?: Obj };
+  const ack = (reply.json && typeof reply.json === 'object' ? reply.json : {}) as {
+    response_action?: string;
+    errors?: Record<string, string>;
+    view?: Obj;
+  };
   switch (ack.response_action) {
     case 'errors':
       ctx.store.putView({ ...view, errors: ack.errors ?? {} });
@@ -116,7 +147,14 @@ export async function deliverViewSubmission(deps: DeliveryDeps, input: SubmitVie
     case 'push':
       if (ack.view) {
         const id = `V${randomBytes(5).toString('hex').toUpperCase()}`;
-        ctx.store.putView({ id, user: user.id, view: ack.view, hash: view.hash, rootViewId: view.rootViewId, previousViewId: view.id });
+        ctx.store.putView({
+          id,
+          user: user.id,
+          view: ack.view,
+          hash: view.hash,
+          rootViewId: view.rootViewId,
+          previousViewId: view.id,
+        });
       }
       return { ...reply, responseAction: 'push' };
     case 'clear':
@@ -129,7 +167,10 @@ export async function deliverViewSubmission(deps: DeliveryDeps, input: SubmitVie
 }
 
 /** The person closes a modal (✕ or Cancel); the bot hears of it only if it asked (`notify_on_close`). */
-export async function closeViewByUser(deps: DeliveryDeps, input: { user: string; viewId: string }): Promise<void> {
+export async function closeViewByUser(
+  deps: DeliveryDeps,
+  input: { user: string; viewId: string },
+): Promise<void> {
   const user = requireUser(deps.ctx, input.user);
   const view = requireView(deps, user.id, input.viewId);
   deps.ctx.store.closeView(view.id);

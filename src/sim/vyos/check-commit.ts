@@ -72,7 +72,8 @@ function checkBgp(cfg: ConfigTree): string | undefined {
   if (!cfg.has('protocols bgp system-as')) return 'BGP system-as number must be defined!';
   for (const neighbor of cfg.names('protocols bgp neighbor')) {
     const n = `protocols bgp neighbor ${neighbor}`;
-    if (!cfg.has(`${n} remote-as`) && !cfg.has(`${n} peer-group`)) return `Neighbor "${neighbor}" remote-as must be set!`;
+    if (!cfg.has(`${n} remote-as`) && !cfg.has(`${n} peer-group`))
+      return `Neighbor "${neighbor}" remote-as must be set!`;
   }
   return undefined;
 }
@@ -99,7 +100,8 @@ export function checkCommit(active: ConfigTree, working: ConfigTree): CommitFail
 /** The text VyOS prints for failed commit scripts; drivers match on the last line. */
 export function formatCommitFailures(failures: CommitFailure[]): string[] {
   const lines: string[] = [];
-  for (const f of failures) lines.push(`[ ${f.section} ]`, f.message, '', `[[${f.section}]] failed`);
+  for (const f of failures)
+    lines.push(`[ ${f.section} ]`, f.message, '', `[[${f.section}]] failed`);
   lines.push('Commit failed');
   return lines;
 }

@@ -17,7 +17,12 @@ export function compareCommands(active: ConfigTree, working: ConfigTree): string
   return [...deletes, ...sets];
 }
 
-function collectDeletes(before: ConfigNode, after: ConfigNode, path: string[], out: string[]): void {
+function collectDeletes(
+  before: ConfigNode,
+  after: ConfigNode,
+  path: string[],
+  out: string[],
+): void {
   if (before.values) {
     const kept = after.values ?? [];
     const removed = before.values.filter((v) => !kept.includes(v));
@@ -35,7 +40,8 @@ function collectDeletes(before: ConfigNode, after: ConfigNode, path: string[], o
 function collectSets(before: ConfigNode, after: ConfigNode, path: string[], out: string[]): void {
   if (after.values) {
     const had = before.values ?? [];
-    for (const v of after.values) if (!had.includes(v)) out.push(`set ${path.join(' ')} ${quoteValue(v)}`);
+    for (const v of after.values)
+      if (!had.includes(v)) out.push(`set ${path.join(' ')} ${quoteValue(v)}`);
   }
   for (const [name, child] of sortedChildren(after)) {
     const counterpart = before.children.get(name);

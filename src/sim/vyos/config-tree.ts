@@ -51,10 +51,17 @@ export class ConfigTree {
       if (words.length === 0 || words[0]?.startsWith('#')) continue;
       // Only the first words are quoted back: the rest of a seed line may be a secret.
       const head = words.slice(0, 4).join(' ');
-      if (words[0] !== 'set') throw new BadInputError(`Base configuration line "${head} …" is not a set command`, 'Give the router only `set …` lines.');
+      if (words[0] !== 'set')
+        throw new BadInputError(
+          `Base configuration line "${head} …" is not a set command`,
+          'Give the router only `set …` lines.',
+        );
       const result = tree.set(words.slice(1));
       if (result.failed) {
-        throw new BadInputError(`Base configuration line "${head} …" was rejected: ${result.lines.join(' / ')}`, 'Fix that line of the base configuration.');
+        throw new BadInputError(
+          `Base configuration line "${head} …" was rejected: ${result.lines.join(' / ')}`,
+          'Fix that line of the base configuration.',
+        );
       }
     }
     return tree;
@@ -109,11 +116,19 @@ export class ConfigTree {
     });
     if (resolved.value === undefined) {
       if (created) return { failed: false, lines: [] };
-      return { failed: false, lines: [`Configuration path: [${resolved.path.join(' ')}] already exists`] };
+      return {
+        failed: false,
+        lines: [`Configuration path: [${resolved.path.join(' ')}] already exists`],
+      };
     }
     const current = node.values ?? [];
     if (current.includes(resolved.value)) {
-      return { failed: false, lines: [`Configuration path: [${[...resolved.path, resolved.value].join(' ')}] already exists`] };
+      return {
+        failed: false,
+        lines: [
+          `Configuration path: [${[...resolved.path, resolved.value].join(' ')}] already exists`,
+        ],
+      };
     }
     node.values = resolved.leaf?.multi ? [...current, resolved.value] : [resolved.value];
     return { failed: false, lines: [] };
@@ -122,7 +137,10 @@ export class ConfigTree {
   delete(words: string[]): EditResult {
     const resolved = resolveConfigPath(words, 'delete');
     if (!resolved.ok) return { failed: true, lines: [...resolved.lines, 'Delete failed'] };
-    const nothing = { failed: true, lines: ['Nothing to delete (the specified node does not exist)', 'Delete failed'] };
+    const nothing = {
+      failed: true,
+      lines: ['Nothing to delete (the specified node does not exist)', 'Delete failed'],
+    };
     let path = resolved.path;
     let value = resolved.value;
     if (resolved.open && !this.find(path) && path.length > 1) {
@@ -144,7 +162,8 @@ export class ConfigTree {
   /** Remove the node, then empty ancestors up to (not including) a tag instance. */
   private removeAndPrune(path: string[]): void {
     const chain: ConfigNode[] = [this.root];
-    for (const word of path) chain.push((chain.at(-1) as ConfigNode).children.get(word) as ConfigNode);
+    for (const word of path)
+      chain.push((chain.at(-1) as ConfigNode).children.get(word) as ConfigNode);
     for (let depth = path.length; depth >= 1; depth--) {
       const parent = chain[depth - 1] as ConfigNode;
       const node = chain[depth] as ConfigNode;

@@ -7,7 +7,12 @@
 export function secondsToHuman(total: number, separator = ''): string {
   let s = Math.max(0, Math.floor(total));
   const parts: string[] = [];
-  for (const [unit, size] of [['w', 604800], ['d', 86400], ['h', 3600], ['m', 60]] as const) {
+  for (const [unit, size] of [
+    ['w', 604800],
+    ['d', 86400],
+    ['h', 3600],
+    ['m', 60],
+  ] as const) {
     const n = Math.floor(s / size);
     if (n > 0) parts.push(`${n}${unit}`);
     s %= size;
@@ -18,7 +23,14 @@ export function secondsToHuman(total: number, separator = ''): string {
 
 /** hurry.filesize's traditional system: 1024-based, integer, `45M`, `0B`. */
 export function bytesShort(bytes: number): string {
-  const units: Array<[number, string]> = [[1024 ** 5, 'P'], [1024 ** 4, 'T'], [1024 ** 3, 'G'], [1024 ** 2, 'M'], [1024, 'K'], [1, 'B']];
+  const units: Array<[number, string]> = [
+    [1024 ** 5, 'P'],
+    [1024 ** 4, 'T'],
+    [1024 ** 3, 'G'],
+    [1024 ** 2, 'M'],
+    [1024, 'K'],
+    [1, 'B'],
+  ];
   for (const [factor, suffix] of units) {
     if (bytes >= factor) return `${Math.floor(bytes / factor)}${suffix}`;
   }
@@ -27,7 +39,13 @@ export function bytesShort(bytes: number): string {
 
 /** hurry.filesize's si system with the `B` stripped, as `show vpn ipsec sa` prints packets. */
 export function countShort(count: number): string {
-  const units: Array<[number, string]> = [[1000 ** 5, 'P'], [1000 ** 4, 'T'], [1000 ** 3, 'G'], [1000 ** 2, 'M'], [1000, 'K']];
+  const units: Array<[number, string]> = [
+    [1000 ** 5, 'P'],
+    [1000 ** 4, 'T'],
+    [1000 ** 3, 'G'],
+    [1000 ** 2, 'M'],
+    [1000, 'K'],
+  ];
   for (const [factor, suffix] of units) {
     if (count >= factor) return `${Math.floor(count / factor)}${suffix}`;
   }
@@ -37,7 +55,12 @@ export function countShort(count: number): string {
 /** wireguard-tools `bytes()`: `532 B`, `18.12 MiB`. */
 export function wgBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
-  const units: Array<[number, string]> = [[1024 ** 4, 'TiB'], [1024 ** 3, 'GiB'], [1024 ** 2, 'MiB'], [1024, 'KiB']];
+  const units: Array<[number, string]> = [
+    [1024 ** 4, 'TiB'],
+    [1024 ** 3, 'GiB'],
+    [1024 ** 2, 'MiB'],
+    [1024, 'KiB'],
+  ];
   for (const [factor, suffix] of units) {
     if (bytes >= factor) return `${(bytes / factor).toFixed(2)} ${suffix}`;
   }
@@ -48,7 +71,12 @@ export function wgBytes(bytes: number): string {
 export function wgPrettyTime(seconds: number): string {
   let s = Math.max(0, Math.floor(seconds));
   const parts: string[] = [];
-  for (const [unit, size] of [['year', 31536000], ['day', 86400], ['hour', 3600], ['minute', 60]] as const) {
+  for (const [unit, size] of [
+    ['year', 31536000],
+    ['day', 86400],
+    ['hour', 3600],
+    ['minute', 60],
+  ] as const) {
     const n = Math.floor(s / size);
     if (n > 0) parts.push(`${n} ${unit}${n === 1 ? '' : 's'}`);
     s %= size;
@@ -65,8 +93,11 @@ export function frrUptime(seconds: number | undefined): string {
   const day = 86400;
   const week = 7 * day;
   const year = 365 * day;
-  if (s < day) return `${two(Math.floor(s / 3600))}:${two(Math.floor((s % 3600) / 60))}:${two(s % 60)}`;
-  if (s < week) return `${Math.floor(s / day)}d${two(Math.floor((s % day) / 3600))}h${two(Math.floor((s % 3600) / 60))}m`;
-  if (s < year) return `${two(Math.floor(s / week))}w${Math.floor((s % week) / day)}d${two(Math.floor((s % day) / 3600))}h`;
+  if (s < day)
+    return `${two(Math.floor(s / 3600))}:${two(Math.floor((s % 3600) / 60))}:${two(s % 60)}`;
+  if (s < week)
+    return `${Math.floor(s / day)}d${two(Math.floor((s % day) / 3600))}h${two(Math.floor((s % 3600) / 60))}m`;
+  if (s < year)
+    return `${two(Math.floor(s / week))}w${Math.floor((s % week) / day)}d${two(Math.floor((s % day) / 3600))}h`;
   return `${two(Math.floor(s / year))}y${two(Math.floor((s % year) / week))}w${Math.floor((s % week) / day)}d`;
 }

@@ -13,7 +13,8 @@ function generate(): SshKeyPair {
   // keep only a pair that round-trips, so no test or demo fails by the luck of the draw.
   for (let attempt = 0; ; attempt++) {
     const pair = ssh2.utils.generateKeyPairSync('ed25519');
-    if (!(ssh2.utils.parseKey(pair.private) instanceof Error) || attempt >= 20) return { privateKey: pair.private, publicKey: pair.public.trim() };
+    if (!(ssh2.utils.parseKey(pair.private) instanceof Error) || attempt >= 20)
+      return { privateKey: pair.private, publicKey: pair.public.trim() };
   }
 }
 

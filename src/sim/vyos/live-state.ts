@@ -42,9 +42,21 @@ export function createDefaultLiveState(bootedAt: () => number = () => Date.now()
   // sshd answers about half a minute after the kernel starts, and the SAs a few seconds later.
   const since = (): number => 30 + Math.max(0, Math.floor((Date.now() - bootedAt()) / 1000));
   return {
-    ipsecSa: () => ({ up: true, uptimeSeconds: since() - 25, bytesIn: 0, bytesOut: 0, packetsIn: 0, packetsOut: 0 }),
+    ipsecSa: () => ({
+      up: true,
+      uptimeSeconds: since() - 25,
+      bytesIn: 0,
+      bytesOut: 0,
+      packetsIn: 0,
+      packetsOut: 0,
+    }),
     wireguardPeer: () => ({}),
-    bgpNeighbor: () => ({ state: 'Established', upSeconds: since(), prefixesReceived: 0, prefixesSent: 0 }),
+    bgpNeighbor: () => ({
+      state: 'Established',
+      upSeconds: since(),
+      prefixesReceived: 0,
+      prefixesSent: 0,
+    }),
     loadavg: () => [0.08, 0.05, 0.01],
     uptimeSeconds: since,
   };

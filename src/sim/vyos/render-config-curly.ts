@@ -35,7 +35,8 @@ export function curlyValue(value: string): string {
 export function renderCurlyChild(child: LogicalChild, depth: number): string[] {
   const pad = '    '.repeat(depth);
   const { node, label } = child;
-  if (node.values && node.values.length > 0) return node.values.map((v) => `${pad}${label} ${curlyValue(v)}`);
+  if (node.values && node.values.length > 0)
+    return node.values.map((v) => `${pad}${label} ${curlyValue(v)}`);
   if (node.children.size === 0) return [`${pad}${label}`];
   return [`${pad}${label} {`, ...renderCurlyBody(node, depth + 1), `${pad}}`];
 }

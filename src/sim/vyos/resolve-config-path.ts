@@ -28,14 +28,22 @@ export interface PathError {
 
 function notValid(path: string[], word: string): PathError {
   const prefix = path.length > 0 ? `${path.join(' ')} ` : '';
-  return { ok: false, kind: 'path', lines: [`Configuration path: ${prefix}[${word}] is not valid`] };
+  return {
+    ok: false,
+    kind: 'path',
+    lines: [`Configuration path: ${prefix}[${word}] is not valid`],
+  };
 }
 
 function badValue(message: string): PathError {
   return { ok: false, kind: 'value', lines: [message, 'Value validation failed'] };
 }
 
-export function resolveConfigPath(words: string[], mode: PathMode, schema: SchemaNode = vyosSchema): ResolvedPath | PathError {
+export function resolveConfigPath(
+  words: string[],
+  mode: PathMode,
+  schema: SchemaNode = vyosSchema,
+): ResolvedPath | PathError {
   const path: string[] = [];
   const tagContainers: number[] = [];
   let spec: SchemaNode = schema;
@@ -44,7 +52,9 @@ export function resolveConfigPath(words: string[], mode: PathMode, schema: Schem
     const word = words[i] as string;
     switch (spec.kind) {
       case 'node': {
-        const child: SchemaNode | undefined = Object.hasOwn(spec.children, word) ? spec.children[word] : undefined;
+        const child: SchemaNode | undefined = Object.hasOwn(spec.children, word)
+          ? spec.children[word]
+          : undefined;
         if (!child) return notValid(path, word);
         path.push(word);
         spec = child;
@@ -76,14 +86,25 @@ export function resolveConfigPath(words: string[], mode: PathMode, schema: Schem
       case 'open': {
         const rest = words.slice(i);
         if (mode === 'set' && rest.length >= 2) {
-          return { ok: true, path: [...path, ...rest.slice(0, -1)], tagContainers, leaf: { multi: false }, value: rest.at(-1), open: true };
+          return {
+            ok: true,
+            path: [...path, ...rest.slice(0, -1)],
+            tagContainers,
+            leaf: { multi: false },
+            value: rest.at(-1),
+            open: true,
+          };
         }
         return { ok: true, path: [...path, ...rest], tagContainers, open: true };
       }
     }
   }
   if (mode === 'set' && (spec.kind === 'leaf' || spec.kind === 'tag')) {
-    return { ok: false, kind: 'path', lines: [`Configuration path: [${path.join(' ')}] requires a value`] };
+    return {
+      ok: false,
+      kind: 'path',
+      lines: [`Configuration path: [${path.join(' ')}] requires a value`],
+    };
   }
   if (spec.kind === 'leaf') return { ok: true, path, tagContainers, leaf: { multi: spec.multi } };
   return { ok: true, path, tagContainers, open: spec.kind === 'open' };

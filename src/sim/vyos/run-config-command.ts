@@ -37,7 +37,12 @@ async function commitConfirm(ctx: ConfigContext, args: string[]): Promise<void> 
   const minutesWord = args[0] !== undefined && /^\d+$/.test(args[0]) ? args[0] : '10';
   const minutes = Number(minutesWord);
   const action = router.confirmAction(working);
-  ctx.print(['', `commit-confirm will automatically ${action} in ${minutes} minutes unless changes`, 'are confirmed.', '']);
+  ctx.print([
+    '',
+    `commit-confirm will automatically ${action} in ${minutes} minutes unless changes`,
+    'are confirmed.',
+    '',
+  ]);
   const answer = (await ctx.ask('Proceed ? [Y/n] ')).trim().toLowerCase();
   if (answer !== '' && answer !== 'y' && answer !== 'yes') return;
   if (working.equals(router.active)) return ctx.print(['No configuration changes to commit']);
@@ -47,7 +52,10 @@ async function commitConfirm(ctx: ConfigContext, args: string[]): Promise<void> 
   // failure and schedules no reboot, so a driver never sees "Initialized" for nothing.
   if (result.outcome !== 'committed') return ctx.print(result.lines);
   router.armCommitConfirm(minutes, action, rollback);
-  ctx.print([`Initialized commit-confirm; ${minutes} minutes to confirm before ${action}`, ...result.lines]);
+  ctx.print([
+    `Initialized commit-confirm; ${minutes} minutes to confirm before ${action}`,
+    ...result.lines,
+  ]);
 }
 
 function show(ctx: ConfigContext, words: string[]): void {
@@ -60,7 +68,10 @@ function show(ctx: ConfigContext, words: string[]): void {
   ctx.print(renderCurlyBody(node, 0));
 }
 
-export async function runConfigCommand(ctx: ConfigContext, tokens: CliToken[]): Promise<ConfigResult> {
+export async function runConfigCommand(
+  ctx: ConfigContext,
+  tokens: CliToken[],
+): Promise<ConfigResult> {
   const words = tokens.filter((t) => !t.separator).map((t) => t.text);
   const [command, ...args] = words;
   const { router, working } = ctx;
@@ -70,7 +81,12 @@ export async function runConfigCommand(ctx: ConfigContext, tokens: CliToken[]): 
     case 'set':
     case 'delete': {
       if (args.length === 0) {
-        ctx.print(indented([`Configuration path: [] is not valid`, command === 'set' ? 'Set failed' : 'Delete failed']));
+        ctx.print(
+          indented([
+            `Configuration path: [] is not valid`,
+            command === 'set' ? 'Set failed' : 'Delete failed',
+          ]),
+        );
         return {};
       }
       const result = command === 'set' ? working.set(args) : working.delete(args);
@@ -85,7 +101,10 @@ export async function runConfigCommand(ctx: ConfigContext, tokens: CliToken[]): 
         ctx.print(indented([`Invalid command: compare [${args[0]}]`]));
         return {};
       }
-      const diff = args[0] === 'commands' ? compareCommands(router.active, working) : compareTree(router.active, working);
+      const diff =
+        args[0] === 'commands'
+          ? compareCommands(router.active, working)
+          : compareTree(router.active, working);
       ctx.print(diff.length === 0 ? [NO_CHANGES] : diff);
       return {};
     }
@@ -103,9 +122,11 @@ export async function runConfigCommand(ctx: ConfigContext, tokens: CliToken[]): 
       return {};
     }
     case 'save':
-      if (!working.equals(router.active)) ctx.print(['Warning: you have uncommitted changes that will not be saved.', '']);
+      if (!working.equals(router.active))
+        ctx.print(['Warning: you have uncommitted changes that will not be saved.', '']);
       router.save();
-      if (router.version === '1.3') ctx.print(["Saving configuration to '/config/config.boot'...", 'Done']);
+      if (router.version === '1.3')
+        ctx.print(["Saving configuration to '/config/config.boot'...", 'Done']);
       return {};
     case 'discard': {
       const changed = !working.equals(router.active);
@@ -116,10 +137,14 @@ export async function runConfigCommand(ctx: ConfigContext, tokens: CliToken[]): 
     case 'quit': {
       if (args[0] === 'discard') return { leave: true, discardWorking: true };
       if (!working.equals(router.active)) {
-        ctx.print(['Cannot exit: configuration modified.', "Use 'exit discard' to discard the changes and exit."]);
+        ctx.print([
+          'Cannot exit: configuration modified.',
+          "Use 'exit discard' to discard the changes and exit.",
+        ]);
         return {};
       }
-      if (!router.active.equals(router.saved)) ctx.print(['Warning: configuration changes have not been saved.']);
+      if (!router.active.equals(router.saved))
+        ctx.print(['Warning: configuration changes have not been saved.']);
       return { leave: true };
     }
     case 'run': {

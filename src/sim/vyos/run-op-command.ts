@@ -32,11 +32,13 @@ function expectWords(words: string[], expected: string[]): OpResult | undefined 
     if (words[i] === undefined) return incomplete(words);
     if (words[i] !== expected[i]) return invalidCommand(words.slice(0, i), words[i] as string);
   }
-  if (words.length > expected.length) return invalidCommand(words.slice(0, expected.length), words[expected.length] as string);
+  if (words.length > expected.length)
+    return invalidCommand(words.slice(0, expected.length), words[expected.length] as string);
   return undefined;
 }
 
-const SECRET_LEAVES = /\b(private-key|preshared-key|secret|password|key|encrypted-password|plaintext-password) '[^']*'/;
+const SECRET_LEAVES =
+  /\b(private-key|preshared-key|secret|password|key|encrypted-password|plaintext-password) '[^']*'/;
 
 function applyPipes(lines: string[], pipes: CliToken[][]): string[] {
   let out = lines;
@@ -46,7 +48,9 @@ function applyPipes(lines: string[], pipes: CliToken[][]): string[] {
       const pattern = args.join(' ');
       out = out.filter((line) => line.includes(pattern));
     } else if (command === 'strip-private') {
-      out = out.map((line) => line.replace(SECRET_LEAVES, (_m, leaf: string) => `${leaf} 'xxxxxx'`));
+      out = out.map((line) =>
+        line.replace(SECRET_LEAVES, (_m, leaf: string) => `${leaf} 'xxxxxx'`),
+      );
     }
     // `no-more`, `more`, `count` … change nothing a client can see with the pager off.
   }
@@ -63,26 +67,42 @@ function showCommand(router: VyosRouter, words: string[]): OpResult {
       if (rest.length === 0) return { lines: renderCurlyBody(cfg.root, 0) };
       return expectWords(rest, ['commands']) ?? { lines: cfg.toSetLines() };
     case 'vpn': {
-      if (rest[0] === 'ipsec' && rest[1] === 'sa' && rest.length === 2) return { lines: showIpsecSa(cfg, router.live, router.ipsecRunning) };
+      if (rest[0] === 'ipsec' && rest[1] === 'sa' && rest.length === 2)
+        return { lines: showIpsecSa(cfg, router.live, router.ipsecRunning) };
       if (rest[0] === 'ipsec' && rest[1] === 'connections' && rest.length === 2) {
         return { lines: showIpsecConnections(cfg, router.live, router.ipsecRunning) };
       }
-      if (rest[0] !== 'ipsec') return rest[0] ? invalidCommand(['show', 'vpn'], rest[0]) : incomplete(words);
+      if (rest[0] !== 'ipsec')
+        return rest[0] ? invalidCommand(['show', 'vpn'], rest[0]) : incomplete(words);
       return rest[1] ? invalidCommand(['show', 'vpn', 'ipsec'], rest[1]) : incomplete(words);
     }
     case 'interfaces': {
-      if (rest[0] !== 'wireguard') return rest[0] ? invalidCommand(['show', 'interfaces'], rest[0]) : incomplete(words);
+      if (rest[0] !== 'wireguard')
+        return rest[0] ? invalidCommand(['show', 'interfaces'], rest[0]) : incomplete(words);
       const iface = rest[1];
       if (!iface) return incomplete(words);
-      if (rest[2] !== 'summary' || rest.length > 3) return rest[2] ? invalidCommand(words.slice(0, 4), rest[2]) : incomplete(words);
+      if (rest[2] !== 'summary' || rest.length > 3)
+        return rest[2] ? invalidCommand(words.slice(0, 4), rest[2]) : incomplete(words);
       return { lines: showWireguardSummary(cfg, iface, router.live, router.version) };
     }
     case 'ip':
-      return expectWords(rest, ['bgp', 'summary']) ?? { lines: showBgpSummary(cfg, router.live, router.version) };
+      return (
+        expectWords(rest, ['bgp', 'summary']) ?? {
+          lines: showBgpSummary(cfg, router.live, router.version),
+        }
+      );
     case 'bgp':
-      return expectWords(rest, ['summary']) ?? { lines: showBgpSummary(cfg, router.live, router.version) };
+      return (
+        expectWords(rest, ['summary']) ?? {
+          lines: showBgpSummary(cfg, router.live, router.version),
+        }
+      );
     case 'system':
-      return expectWords(rest, ['uptime']) ?? { lines: showSystemUptime(router.live, router.cores, router.version) };
+      return (
+        expectWords(rest, ['uptime']) ?? {
+          lines: showSystemUptime(router.live, router.cores, router.version),
+        }
+      );
     case 'version':
       return expectWords(rest, []) ?? { lines: showVersion(router.version, router.hardwareModel) };
     default:
@@ -103,7 +123,10 @@ function resetVpn(router: VyosRouter, words: string[]): OpResult {
     const peer = rest[4];
     const tunnel = rest[5] === 'tunnel' ? rest[6] : rest[5];
     const p = `vpn ipsec site-to-site peer ${peer}`;
-    const exists = cfg.has(p) && (tunnel === undefined || (tunnel === 'vti' ? cfg.has(`${p} vti`) : cfg.has(`${p} tunnel ${tunnel}`)));
+    const exists =
+      cfg.has(p) &&
+      (tunnel === undefined ||
+        (tunnel === 'vti' ? cfg.has(`${p} vti`) : cfg.has(`${p} tunnel ${tunnel}`)));
     if (!exists) return { lines: ['Peer or tunnel(s) not found, aborting'], exitCode: 1 };
     peers = [peer];
     router.emit('ipsec-reset', { peer, tunnel });
@@ -113,7 +136,8 @@ function resetVpn(router: VyosRouter, words: string[]): OpResult {
   const lines: string[] = [];
   for (const peer of peers) {
     lines.push(`Peer ${peer} terminate result: success`);
-    if (cfg.value(`vpn ipsec site-to-site peer ${peer} connection-type`) === 'initiate') lines.push(`Peer ${peer} initiate result: success`);
+    if (cfg.value(`vpn ipsec site-to-site peer ${peer} connection-type`) === 'initiate')
+      lines.push(`Peer ${peer} initiate result: success`);
     if (target === 'all') router.emit('ipsec-reset', { peer });
   }
   return { lines };
@@ -129,7 +153,9 @@ function restart(router: VyosRouter, words: string[]): OpResult {
   if (what === 'vpn' && words.length === 2 && router.version === '1.3') {
     router.ipsecRunning = true;
     router.emit('ipsec-restart');
-    return { lines: ['Stopping strongSwan IPsec...', 'Starting strongSwan 5.9.1 IPsec [starter]...'] };
+    return {
+      lines: ['Stopping strongSwan IPsec...', 'Starting strongSwan 5.9.1 IPsec [starter]...'],
+    };
   }
   return what ? invalidCommand(['restart'], what) : incomplete(words);
 }
@@ -158,14 +184,17 @@ function dispatch(router: VyosRouter, words: string[]): OpResult {
       if (words[1] === 'terminal' && words[2] !== undefined) return { lines: [] };
       return words[1] ? invalidCommand(['set'], words[1]) : incomplete(words);
     case 'cat':
-      if (words[1] === '/proc/loadavg' && words.length === 2) return { lines: catProcLoadavg(router.live) };
+      if (words[1] === '/proc/loadavg' && words.length === 2)
+        return { lines: catProcLoadavg(router.live) };
       return { lines: [`cat: ${words[1] ?? ''}: Permission denied`], exitCode: 1 };
     case 'restart':
       return restart(router, words);
     case 'reset':
       return resetVpn(router, words);
     case 'configure':
-      return words.length === 1 ? { lines: [], action: 'configure' } : invalidCommand(['configure'], words[1] as string);
+      return words.length === 1
+        ? { lines: [], action: 'configure' }
+        : invalidCommand(['configure'], words[1] as string);
     case 'exit':
     case 'logout':
       return { lines: [], action: 'logout' };

@@ -77,7 +77,9 @@ export class VyosShell {
 
   private prompt(): string {
     const host = this.router.hostName;
-    return this.mode === 'op' ? `${this.username}@${host}:~$ ` : `[edit]\r\n${this.username}@${host}# `;
+    return this.mode === 'op'
+      ? `${this.username}@${host}:~$ `
+      : `[edit]\r\n${this.username}@${host}# `;
   }
 
   private writePrompt(): void {
@@ -109,8 +111,14 @@ export class VyosShell {
 
   private echo(text: string): void {
     if (text.length === 0) return;
-    // eslint-disable-next-line no-control-regex
-    this.write(text.replace(/[\x7f\b]/g, '\b \b').replace(/\x03/g, '^C').replace(/[\x00-\x07\x0e-\x1f]/g, ''));
+    /* eslint-disable no-control-regex -- a terminal echoes control characters this way */
+    this.write(
+      text
+        .replace(/[\x7f\b]/g, '\b \b')
+        .replace(/\x03/g, '^C')
+        .replace(/[\x00-\x07\x0e-\x1f]/g, ''),
+    );
+    /* eslint-enable no-control-regex */
   }
 
   private pump(): void {
@@ -180,7 +188,10 @@ export class VyosShell {
 }
 
 /** `exec` requests: one op-mode command, output, exit status; no prompt, no echo. */
-export function runExecCommand(router: VyosRouter, command: string): { output: string; exitCode: number } {
+export function runExecCommand(
+  router: VyosRouter,
+  command: string,
+): { output: string; exitCode: number } {
   const lines: string[] = [];
   let exitCode = 0;
   for (const tokens of splitCommands(tokenizeCliLine(command))) {

@@ -32,7 +32,10 @@ export function showBgpSummary(cfg: ConfigTree, live: RouterLiveState, version: 
   if (!cfg.has('protocols bgp') || (!asn && version !== '1.3')) return [BGP_NOT_FOUND];
   const neighbors = cfg
     .names('protocols bgp neighbor')
-    .filter((n) => version === '1.3' || cfg.has(`protocols bgp neighbor ${n} address-family ipv4-unicast`))
+    .filter(
+      (n) =>
+        version === '1.3' || cfg.has(`protocols bgp neighbor ${n} address-family ipv4-unicast`),
+    )
     .sort(naturalCompare);
   if (neighbors.length === 0) return ['% No BGP neighbors found in VRF default'];
   const rows: string[] = [];
@@ -58,10 +61,12 @@ export function showBgpSummary(cfg: ConfigTree, live: RouterLiveState, version: 
       ` ${(up ? String(received) : state.state).padStart(12)}`,
       ` ${String(up ? sent : 0).padStart(8)}`,
     ];
-    if (version !== '1.3') columns.push(` ${(cfg.value(`${n} description`) ?? 'N/A').slice(0, 20)}`);
+    if (version !== '1.3')
+      columns.push(` ${(cfg.value(`${n} description`) ?? 'N/A').slice(0, 20)}`);
     rows.push(columns.join(''));
   }
-  const head = 'Neighbor        V         AS   MsgRcvd   MsgSent   TblVer  InQ OutQ  Up/Down State/PfxRcd   PfxSnt';
+  const head =
+    'Neighbor        V         AS   MsgRcvd   MsgSent   TblVer  InQ OutQ  Up/Down State/PfxRcd   PfxSnt';
   return [
     '',
     version === '1.3' ? 'IPv4 Unicast Summary:' : 'IPv4 Unicast Summary (VRF default):',

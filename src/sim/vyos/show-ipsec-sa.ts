@@ -26,7 +26,13 @@ export function listChildSas(cfg: ConfigTree): ChildSa[] {
     if (cfg.has(`${p} disable`)) continue;
     const defaultEsp = cfg.value(`${p} default-esp-group`);
     if (cfg.has(`${p} vti`)) {
-      children.push({ peer, name: `${peer}-vti`, espGroup: cfg.value(`${p} vti esp-group`) ?? defaultEsp, localTs: '0.0.0.0/0', remoteTs: '0.0.0.0/0' });
+      children.push({
+        peer,
+        name: `${peer}-vti`,
+        espGroup: cfg.value(`${p} vti esp-group`) ?? defaultEsp,
+        localTs: '0.0.0.0/0',
+        remoteTs: '0.0.0.0/0',
+      });
     }
     for (const tunnel of cfg.names(`${p} tunnel`)) {
       const t = `${p} tunnel ${tunnel}`;
@@ -59,8 +65,14 @@ const INTEGRITY: Record<string, string> = {
   sha512: 'HMAC_SHA2_512_256',
 };
 const DH: Record<string, string> = {
-  '2': 'MODP_1024', '5': 'MODP_1536', '14': 'MODP_2048', '15': 'MODP_3072', '16': 'MODP_4096',
-  '19': 'ECP_256', '20': 'ECP_384', '21': 'ECP_521',
+  '2': 'MODP_1024',
+  '5': 'MODP_1536',
+  '14': 'MODP_2048',
+  '15': 'MODP_3072',
+  '16': 'MODP_4096',
+  '19': 'ECP_256',
+  '20': 'ECP_384',
+  '21': 'ECP_521',
 };
 
 /** strongSwan's name for the negotiated ESP proposal: the group's first proposal. */
@@ -107,12 +119,25 @@ export function showIpsecSa(cfg: ConfigTree, live: RouterLiveState, running = tr
     ]);
   }
   rows.sort((a, b) => naturalCompare(a[0] ?? '', b[0] ?? ''));
-  const headers = ['Connection', 'State', 'Uptime', 'Bytes In/Out', 'Packets In/Out', 'Remote address', 'Remote ID', 'Proposal'];
+  const headers = [
+    'Connection',
+    'State',
+    'Uptime',
+    'Bytes In/Out',
+    'Packets In/Out',
+    'Remote address',
+    'Remote ID',
+    'Proposal',
+  ];
   return formatSimpleTable(headers, rows);
 }
 
 /** Configured connections, up or not: one IKE row per peer, then its children. */
-export function showIpsecConnections(cfg: ConfigTree, live: RouterLiveState, running = true): string[] {
+export function showIpsecConnections(
+  cfg: ConfigTree,
+  live: RouterLiveState,
+  running = true,
+): string[] {
   const children = listChildSas(cfg);
   if (!running || children.length === 0) return [IPSEC_NOT_RUNNING];
   const rows: string[][] = [];
@@ -122,15 +147,46 @@ export function showIpsecConnections(cfg: ConfigTree, live: RouterLiveState, run
     const p = `vpn ipsec site-to-site peer ${peer}`;
     const remote = remoteOf(cfg, peer);
     const localId = cfg.value(`${p} authentication local-id`) ?? 'N/A';
-    const ike = cfg.value(`vpn ipsec ike-group ${cfg.value(`${p} ike-group`) ?? ''} key-exchange`) ?? 'ikev1';
+    const ike =
+      cfg.value(`vpn ipsec ike-group ${cfg.value(`${p} ike-group`) ?? ''} key-exchange`) ?? 'ikev1';
     const states = own.map((c) => live.ipsecSa(c.peer, c.name));
     const anyUp = states.some((s) => s?.up);
-    rows.push([peer, anyUp ? 'up' : 'down', ike.toUpperCase().replace('IKEV', 'IKEv'), remote.address, '-', '-', localId, remote.id, 'N/A']);
+    rows.push([
+      peer,
+      anyUp ? 'up' : 'down',
+      ike.toUpperCase().replace('IKEV', 'IKEv'),
+      remote.address,
+      '-',
+      '-',
+      localId,
+      remote.id,
+      'N/A',
+    ]);
     own.forEach((c, i) => {
       const up = states[i]?.up ?? false;
-      rows.push([c.name, up ? 'up' : 'down', 'IPsec', remote.address, c.localTs, c.remoteTs, localId, remote.id, espProposal(cfg, c.espGroup)]);
+      rows.push([
+        c.name,
+        up ? 'up' : 'down',
+        'IPsec',
+        remote.address,
+        c.localTs,
+        c.remoteTs,
+        localId,
+        remote.id,
+        espProposal(cfg, c.espGroup),
+      ]);
     });
   }
-  const headers = ['Connection', 'State', 'Type', 'Remote address', 'Local TS', 'Remote TS', 'Local id', 'Remote id', 'Proposal'];
+  const headers = [
+    'Connection',
+    'State',
+    'Type',
+    'Remote address',
+    'Local TS',
+    'Remote TS',
+    'Local id',
+    'Remote id',
+    'Proposal',
+  ];
   return formatSimpleTable(headers, rows);
 }

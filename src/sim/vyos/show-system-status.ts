@@ -4,15 +4,33 @@ import { secondsToHuman } from './format-op-units.js';
 
 export type VyosVersion = '1.3' | '1.4' | '1.5';
 
-export function showSystemUptime(live: RouterLiveState, cores: number, version: VyosVersion): string[] {
+export function showSystemUptime(
+  live: RouterLiveState,
+  cores: number,
+  version: VyosVersion,
+): string[] {
   const [one, five, fifteen] = live.loadavg();
   const uptime = secondsToHuman(live.uptimeSeconds(), ' ');
   if (version === '1.3') {
     // 1.3 printed raw load averages, not a share of the cores.
-    return [`Uptime: ${uptime}`, '', 'Load averages:', `1  minute:   ${one.toFixed(2)}`, `5  minutes:  ${five.toFixed(2)}`, `15 minutes:  ${fifteen.toFixed(2)}`];
+    return [
+      `Uptime: ${uptime}`,
+      '',
+      'Load averages:',
+      `1  minute:   ${one.toFixed(2)}`,
+      `5  minutes:  ${five.toFixed(2)}`,
+      `15 minutes:  ${fifteen.toFixed(2)}`,
+    ];
   }
   const pct = (load: number): string => `${((load / cores) * 100).toFixed(1)}%`;
-  return [`Uptime: ${uptime}`, '', 'Load averages:', `1  minute:   ${pct(one)}`, `5  minutes:  ${pct(five)}`, `15 minutes:  ${pct(fifteen)}`];
+  return [
+    `Uptime: ${uptime}`,
+    '',
+    'Load averages:',
+    `1  minute:   ${pct(one)}`,
+    `5  minutes:  ${pct(five)}`,
+    `15 minutes:  ${pct(fifteen)}`,
+  ];
 }
 
 export function catProcLoadavg(live: RouterLiveState): string[] {

@@ -55,7 +55,12 @@ function header(cfg: ConfigTree, iface: string): string[] {
 }
 
 function sizeDecimal(bytes: number): string {
-  for (const [factor, unit] of [[1e12, 'TB'], [1e9, 'GB'], [1e6, 'MB'], [1e3, 'KB']] as const) {
+  for (const [factor, unit] of [
+    [1e12, 'TB'],
+    [1e9, 'GB'],
+    [1e6, 'MB'],
+    [1e3, 'KB'],
+  ] as const) {
     if (bytes >= factor) return `${Math.round(bytes / factor)} ${unit}`;
   }
   return `${bytes} B`;
@@ -69,8 +74,14 @@ function clock(seconds: number): string {
   return days > 0 ? `${days} day${days === 1 ? '' : 's'}, ${hms}` : hms;
 }
 
-export function showWireguardSummary(cfg: ConfigTree, iface: string, live: RouterLiveState, version: string): string[] {
-  if (!cfg.has(`interfaces wireguard ${iface}`) || cfg.has(`interfaces wireguard ${iface} disable`)) return [NO_SUCH_DEVICE];
+export function showWireguardSummary(
+  cfg: ConfigTree,
+  iface: string,
+  live: RouterLiveState,
+  version: string,
+): string[] {
+  if (!cfg.has(`interfaces wireguard ${iface}`) || cfg.has(`interfaces wireguard ${iface} disable`))
+    return [NO_SUCH_DEVICE];
   const lines = header(cfg, iface);
   for (const peer of peersOf(cfg, iface, live)) {
     const { handshakeSecondsAgo: ago, rxBytes = 0, txBytes = 0 } = peer.state;
@@ -81,16 +92,20 @@ export function showWireguardSummary(cfg: ConfigTree, iface: string, live: Route
       lines.push(`    status: ${ago !== undefined && ago < 180 ? 'active' : 'inactive'}`);
       if (peer.endpoint) lines.push(`    endpoint: ${peer.endpoint}`);
       lines.push(`    allowed ips: ${allowed}`);
-      if (rxBytes > 0 || txBytes > 0) lines.push(`    transfer: ${sizeDecimal(rxBytes)} received, ${sizeDecimal(txBytes)} sent`);
+      if (rxBytes > 0 || txBytes > 0)
+        lines.push(`    transfer: ${sizeDecimal(rxBytes)} received, ${sizeDecimal(txBytes)} sent`);
       continue;
     }
     lines.push('', `peer: ${peer.publicKey}`);
     if (peer.hasPsk) lines.push('  preshared key: (hidden)');
     if (peer.endpoint) lines.push(`  endpoint: ${peer.endpoint}`);
     lines.push(`  allowed ips: ${allowed}`);
-    if (ago !== undefined) lines.push(`  latest handshake: ${ago === 0 ? 'Now' : `${wgPrettyTime(ago)} ago`}`);
-    if (rxBytes > 0 || txBytes > 0) lines.push(`  transfer: ${wgBytes(rxBytes)} received, ${wgBytes(txBytes)} sent`);
-    if (peer.keepalive) lines.push(`  persistent keepalive: every ${wgPrettyTime(Number(peer.keepalive))}`);
+    if (ago !== undefined)
+      lines.push(`  latest handshake: ${ago === 0 ? 'Now' : `${wgPrettyTime(ago)} ago`}`);
+    if (rxBytes > 0 || txBytes > 0)
+      lines.push(`  transfer: ${wgBytes(rxBytes)} received, ${wgBytes(txBytes)} sent`);
+    if (peer.keepalive)
+      lines.push(`  persistent keepalive: every ${wgPrettyTime(Number(peer.keepalive))}`);
   }
   return lines;
 }

@@ -39,7 +39,10 @@ function parseAuthorizedKeys(lines: string[]): ParsedKey[] {
   return lines.map((line, index) => {
     const parsed = ssh2.utils.parseKey(line.trim());
     if (parsed instanceof Error) {
-      throw new BadInputError(`authorizedKeys[${index}] is not an OpenSSH public key (${parsed.message})`, 'Pass authorized_keys lines like "ssh-ed25519 AAAA…".');
+      throw new BadInputError(
+        `authorizedKeys[${index}] is not an OpenSSH public key (${parsed.message})`,
+        'Pass authorized_keys lines like "ssh-ed25519 AAAA…".',
+      );
     }
     return Array.isArray(parsed) ? (parsed[0] as ParsedKey) : parsed;
   });
@@ -49,7 +52,12 @@ function keyMatches(ctx: AuthContext, allowed: ParsedKey): boolean {
   if (ctx.method !== 'publickey') return false;
   const offered = ctx.key.data;
   const known = allowed.getPublicSSH();
-  if (ctx.key.algo !== allowed.type || offered.length !== known.length || !timingSafeEqual(offered, known)) return false;
+  if (
+    ctx.key.algo !== allowed.type ||
+    offered.length !== known.length ||
+    !timingSafeEqual(offered, known)
+  )
+    return false;
   // Without a signature the client only asks whether the key would do; with one, it must verify.
   return !ctx.signature || allowed.verify(ctx.blob as Buffer, ctx.signature, ctx.hashAlgo) === true;
 }
@@ -61,59 +69,66 @@ export async function startVyosRouter(options: StartVyosRouterOptions): Promise<
   const connections = new Set<Connection>();
   let sessionIds = 0;
 
-  const sshServer = new ssh2.Server({ hostKeys: [options.hostKey], ident: 'OpenSSH_9.2p1 Debian-2+deb12u3' }, (client) => {
-    connections.add(client);
-    const id = ++sessionIds;
-    const detach = router.attachSession({ drop: () => client.end() });
-    client.on('error', () => {});
-    client.on('close', () => {
-      connections.delete(client);
-      detach();
-      router.emit('session', { id, username, state: 'closed' });
-    });
-    client.on('authentication', (ctx) => {
-      if (ctx.username === username && allowed.some((key) => keyMatches(ctx, key))) return ctx.accept();
-      ctx.reject(['publickey']);
-    });
-    client.on('ready', () => {
-      router.emit('session', { id, username, state: 'opened' });
-      client.on('session', (acceptSession) => {
-        const session = acceptSession();
-        session.on('pty', (accept) => accept?.());
-        session.on('window-change', (accept) => accept?.());
-        session.on('env', (accept) => accept?.());
-        session.on('shell', (accept) => {
-          const stream: ServerChannel = accept();
-          const shell = new VyosShell(
-            router,
-            {
-              write: (text) => stream.write(text),
-              close: (code) => {
-                stream.exit(code);
-                stream.end();
+  const sshServer = new ssh2.Server(
+    { hostKeys: [options.hostKey], ident: 'OpenSSH_9.2p1 Debian-2+deb12u3' },
+    (client) => {
+      connections.add(client);
+      const id = ++sessionIds;
+      const detach = router.attachSession({ drop: () => client.end() });
+      client.on('error', () => {});
+      client.on('close', () => {
+        connections.delete(client);
+        detach();
+        router.emit('session', { id, username, state: 'closed' });
+      });
+      client.on('authentication', (ctx) => {
+        if (ctx.username === username && allowed.some((key) => keyMatches(ctx, key)))
+          return ctx.accept();
+        ctx.reject(['publickey']);
+      });
+      client.on('ready', () => {
+        router.emit('session', { id, username, state: 'opened' });
+        client.on('session', (acceptSession) => {
+          const session = acceptSession();
+          session.on('pty', (accept) => accept?.());
+          session.on('window-change', (accept) => accept?.());
+          session.on('env', (accept) => accept?.());
+          session.on('shell', (accept) => {
+            const stream: ServerChannel = accept();
+            const shell = new VyosShell(
+              router,
+              {
+                write: (text) => stream.write(text),
+                close: (code) => {
+                  stream.exit(code);
+                  stream.end();
+                },
               },
-            },
-            username,
-          );
-          stream.on('data', (data: Buffer) => shell.feed(data.toString('utf8')));
-          stream.on('close', () => shell.abandon());
-          shell.start();
-        });
-        session.on('exec', (accept, _reject, info) => {
-          const stream: ServerChannel = accept();
-          const finish = (): void => {
-            const words = tokenizeCliLine(info.command);
-            const result = words.length > 0 ? runExecCommand(router, info.command) : { output: '', exitCode: 0 };
-            stream.write(result.output);
-            stream.exit(result.exitCode);
-            stream.end();
-          };
-          if (router.commandLatencyMs > 0) setTimeout(finish, router.commandLatencyMs);
-          else finish();
+              username,
+            );
+            stream.on('data', (data: Buffer) => shell.feed(data.toString('utf8')));
+            stream.on('close', () => shell.abandon());
+            shell.start();
+          });
+          session.on('exec', (accept, _reject, info) => {
+            const stream: ServerChannel = accept();
+            const finish = (): void => {
+              const words = tokenizeCliLine(info.command);
+              const result =
+                words.length > 0
+                  ? runExecCommand(router, info.command)
+                  : { output: '', exitCode: 0 };
+              stream.write(result.output);
+              stream.exit(result.exitCode);
+              stream.end();
+            };
+            if (router.commandLatencyMs > 0) setTimeout(finish, router.commandLatencyMs);
+            else finish();
+          });
         });
       });
-    });
-  });
+    },
+  );
 
   // Our own listener, so a powered-off or rebooting router can refuse at the TCP level
   // while keeping its port (a test or the world holds on to it).
@@ -149,7 +164,11 @@ export async function startVyosRouter(options: StartVyosRouterOptions): Promise<
 }
 
 /** Replace the router's active (and saved) configuration with these `set` lines. */
-export function applySetLines(router: VyosRouter, lines: readonly string[], options: { save?: boolean } = { save: true }): void {
+export function applySetLines(
+  router: VyosRouter,
+  lines: readonly string[],
+  options: { save?: boolean } = { save: true },
+): void {
   const tree = ConfigTree.fromSetLines([...router.active.toSetLines(), ...lines]);
   router.active = tree;
   if (options.save !== false) router.saved = tree.clone();

@@ -52,9 +52,13 @@ export class TestShell {
         this.cursor = this.transcript.length;
         return unread.replace(/\r\n/g, '\n');
       }
-      if (this.closed) throw new Error(`session closed while waiting for ${pattern}; got: ${JSON.stringify(unread)}`);
+      if (this.closed)
+        throw new Error(
+          `session closed while waiting for ${pattern}; got: ${JSON.stringify(unread)}`,
+        );
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out waiting for ${pattern}; got: ${JSON.stringify(unread)}`);
+      if (left <= 0)
+        throw new Error(`timed out waiting for ${pattern}; got: ${JSON.stringify(unread)}`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         this.waiters.push(() => {
@@ -101,7 +105,9 @@ export async function openTestShell(options: TestShellOptions): Promise<TestShel
   });
   client.on('error', () => {});
   const stream = await new Promise<ClientChannel>((resolve, reject) => {
-    client.shell({ term: 'vt100', rows: 24, cols: 200 }, (err, channel) => (err ? reject(err) : resolve(channel)));
+    client.shell({ term: 'vt100', rows: 24, cols: 200 }, (err, channel) =>
+      err ? reject(err) : resolve(channel),
+    );
   });
   const shell = new TestShell(client, stream, options.timeoutMs ?? 10_000);
   await shell.waitFor(PROMPT);

@@ -16,11 +16,13 @@ function isIpv6(value: string): boolean {
 
 function isPrefix(value: string, maxLen: number, isAddr: (v: string) => boolean): boolean {
   const [addr, len, extra] = value.split('/');
-  if (extra !== undefined || addr === undefined || len === undefined || !/^\d{1,3}$/.test(len)) return false;
+  if (extra !== undefined || addr === undefined || len === undefined || !/^\d{1,3}$/.test(len))
+    return false;
   return isAddr(addr) && Number(len) <= maxLen;
 }
 
-export const ipv4Address: ValueValidator = (v) => (isIpv4(v) ? undefined : `Invalid IPv4 address "${v}"`);
+export const ipv4Address: ValueValidator = (v) =>
+  isIpv4(v) ? undefined : `Invalid IPv4 address "${v}"`;
 
 export const ipAddress: ValueValidator = (v) =>
   isIpv4(v) || isIpv6(v) ? undefined : `Invalid IP address "${v}"`;
@@ -36,7 +38,9 @@ export const interfaceAddress: ValueValidator = (v) =>
 
 export function numberRange(min: number, max: number, what = 'Value'): ValueValidator {
   return (v) =>
-    /^\d+$/.test(v) && Number(v) >= min && Number(v) <= max ? undefined : `${what} must be between ${min}-${max}`;
+    /^\d+$/.test(v) && Number(v) >= min && Number(v) <= max
+      ? undefined
+      : `${what} must be between ${min}-${max}`;
 }
 
 export const port = numberRange(1, 65535, 'Port number');
@@ -50,7 +54,8 @@ export const wireguardKey: ValueValidator = (v) => {
 };
 
 export function oneOf(...allowed: string[]): ValueValidator {
-  return (v) => (allowed.includes(v) ? undefined : `Invalid value "${v}": must be one of ${allowed.join(', ')}`);
+  return (v) =>
+    allowed.includes(v) ? undefined : `Invalid value "${v}": must be one of ${allowed.join(', ')}`;
 }
 
 export function matches(pattern: RegExp, message: string): ValueValidator {

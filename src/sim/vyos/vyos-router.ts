@@ -34,7 +34,8 @@ export interface ConnectedSession {
 
 export type PowerState = 'on' | 'rebooting' | 'off';
 
-export const COMMIT_LOCKED = 'Configuration system temporarily locked due to another commit in progress';
+export const COMMIT_LOCKED =
+  'Configuration system temporarily locked due to another commit in progress';
 
 export class VyosRouter extends EventEmitter {
   readonly name: string;
@@ -54,7 +55,8 @@ export class VyosRouter extends EventEmitter {
   private liveState: RouterLiveState;
   private readonly defaultHostName: string;
   private committing = false;
-  private pendingConfirm: { timer: NodeJS.Timeout; action: 'reboot' | 'reload'; rollback: ConfigTree } | undefined;
+  private pendingConfirm:
+    { timer: NodeJS.Timeout; action: 'reboot' | 'reload'; rollback: ConfigTree } | undefined;
   private rebootTimer: NodeJS.Timeout | undefined;
   private readonly sessions = new Set<ConnectedSession>();
 
@@ -117,7 +119,8 @@ export class VyosRouter extends EventEmitter {
 
   async commit(working: ConfigTree): Promise<{ outcome: CommitOutcome; lines: string[] }> {
     if (this.committing) return { outcome: 'locked', lines: [COMMIT_LOCKED] };
-    if (working.equals(this.active)) return { outcome: 'no-changes', lines: ['No configuration changes to commit'] };
+    if (working.equals(this.active))
+      return { outcome: 'no-changes', lines: ['No configuration changes to commit'] };
     this.committing = true;
     try {
       if (this.commitMs > 0) await sleep(this.commitMs);

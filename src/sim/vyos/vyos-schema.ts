@@ -34,27 +34,39 @@ const ifaceCommon = {
   ipv6: open,
   vrf: leaf(),
   redirect: leaf(),
-  'mirror': open,
+  mirror: open,
 };
 
 function named(prefix: string, kind: string): ValueValidator {
   return v.matches(new RegExp(`^${prefix}\\d+$`), `${kind} interface must be named ${prefix}N`);
 }
 
-const wireguardPeer = tag({
-  'public-key': leaf(v.wireguardKey),
-  'allowed-ips': multi(v.ipPrefix),
-  'persistent-keepalive': leaf(v.numberRange(1, 65535, 'Keepalive interval')),
-  'preshared-key': leaf(v.wireguardKey),
-  address: leaf(v.ipAddress),
-  port: leaf(v.port),
-  description: leaf(),
-  disable: flag,
-}, v.noSpaces);
+const wireguardPeer = tag(
+  {
+    'public-key': leaf(v.wireguardKey),
+    'allowed-ips': multi(v.ipPrefix),
+    'persistent-keepalive': leaf(v.numberRange(1, 65535, 'Keepalive interval')),
+    'preshared-key': leaf(v.wireguardKey),
+    address: leaf(v.ipAddress),
+    port: leaf(v.port),
+    description: leaf(),
+    disable: flag,
+  },
+  v.noSpaces,
+);
 
 const interfaces = node({
   ethernet: tag(
-    { ...ifaceCommon, 'hw-id': leaf(), duplex: leaf(), speed: leaf(), offload: open, vif: open, mac: leaf(), firewall: open },
+    {
+      ...ifaceCommon,
+      'hw-id': leaf(),
+      duplex: leaf(),
+      speed: leaf(),
+      offload: open,
+      vif: open,
+      mac: leaf(),
+      firewall: open,
+    },
     named('eth', 'Ethernet'),
   ),
   wireguard: tag(
@@ -69,14 +81,22 @@ const interfaces = node({
     named('wg', 'WireGuard'),
   ),
   vti: tag(ifaceCommon, named('vti', 'VTI')),
-  loopback: tag({ address: multi(v.interfaceAddress), description: leaf() }, v.matches(/^lo$/, 'Loopback interface must be named lo')),
+  loopback: tag(
+    { address: multi(v.interfaceAddress), description: leaf() },
+    v.matches(/^lo$/, 'Loopback interface must be named lo'),
+  ),
   dummy: tag(ifaceCommon, named('dum', 'Dummy')),
 });
 
 const ipsec = node({
   interface: multi(),
   authentication: node({
-    psk: tag({ id: multi(), secret: leaf(), 'secret-type': leaf(v.oneOf('plaintext', 'base64')), 'dhcp-interface': leaf() }),
+    psk: tag({
+      id: multi(),
+      secret: leaf(),
+      'secret-type': leaf(v.oneOf('plaintext', 'base64')),
+      'dhcp-interface': leaf(),
+    }),
   }),
   'ike-group': tag({
     'key-exchange': leaf(v.oneOf('ikev1', 'ikev2')),
@@ -84,7 +104,11 @@ const ipsec = node({
     mode: leaf(v.oneOf('main', 'aggressive')),
     'close-action': leaf(),
     'ikev2-reauth': flag,
-    'dead-peer-detection': node({ action: leaf(v.oneOf('hold', 'clear', 'restart')), interval: leaf(), timeout: leaf() }),
+    'dead-peer-detection': node({
+      action: leaf(v.oneOf('hold', 'clear', 'restart')),
+      interval: leaf(),
+      timeout: leaf(),
+    }),
     proposal: tag(
       { 'dh-group': leaf(), encryption: leaf(), hash: leaf(), prf: leaf() },
       v.numberRange(1, 65535, 'Proposal number'),
@@ -153,7 +177,12 @@ const protocols = node({
     'system-as': leaf(v.asNumber),
     neighbor: tag(
       {
-        'remote-as': leaf(v.matches(/^(\d+|internal|external)$/, 'remote-as must be an AS number, internal or external')),
+        'remote-as': leaf(
+          v.matches(
+            /^(\d+|internal|external)$/,
+            'remote-as must be an AS number, internal or external',
+          ),
+        ),
         'address-family': bgpNeighborAf,
         description: leaf(),
         'update-source': leaf(),
@@ -186,7 +215,10 @@ const protocols = node({
   static: node({
     route: tag(
       {
-        'next-hop': tag({ distance: leaf(v.numberRange(1, 255, 'Distance')), disable: flag, interface: leaf() }, v.ipv4Address),
+        'next-hop': tag(
+          { distance: leaf(v.numberRange(1, 255, 'Distance')), disable: flag, interface: leaf() },
+          v.ipv4Address,
+        ),
         interface: tag({ distance: leaf(v.numberRange(1, 255, 'Distance')), disable: flag }),
         blackhole: node({ distance: leaf(), tag: leaf() }),
         description: leaf(),

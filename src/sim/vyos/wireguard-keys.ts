@@ -9,7 +9,11 @@ export function deriveWireguardPublicKey(privateKey: string): string | undefined
   const raw = Buffer.from(privateKey, 'base64');
   if (raw.length !== 32) return undefined;
   try {
-    const key = createPrivateKey({ key: Buffer.concat([PKCS8_X25519_PREFIX, raw]), format: 'der', type: 'pkcs8' });
+    const key = createPrivateKey({
+      key: Buffer.concat([PKCS8_X25519_PREFIX, raw]),
+      format: 'der',
+      type: 'pkcs8',
+    });
     const spki = createPublicKey(key).export({ format: 'der', type: 'spki' });
     return spki.subarray(spki.length - 32).toString('base64');
   } catch {

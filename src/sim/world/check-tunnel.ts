@@ -50,7 +50,11 @@ export interface TunnelVerdict {
 
 const down = (reason: string, far?: FarEnd): TunnelVerdict => ({ ok: false, reason, far });
 
-export function checkTunnel(ctx: OracleContext, r: OracleRouter, peer: IpsecPeerView): TunnelVerdict {
+export function checkTunnel(
+  ctx: OracleContext,
+  r: OracleRouter,
+  peer: IpsecPeerView,
+): TunnelVerdict {
   if (!r.up) return down(`${r.name} is not running`);
   if (peer.disabled) return down('peer is disabled');
   if (r.forcedDown.has(peer.name)) return down('forced down by the control API');
@@ -58,17 +62,32 @@ export function checkTunnel(ctx: OracleContext, r: OracleRouter, peer: IpsecPeer
   if (!mine || mine.remoteAddress === undefined) return down('peer has no remote-address');
   const publicIp = ctx.publicIpOf(r.instanceId);
   if (publicIp === undefined) return down(`${r.name} holds no Elastic IP, so nobody can reach it`);
-  if (peer.localAddress !== r.privateIp) return down(`local-address ${peer.localAddress ?? '(none)'} is not ${r.name}'s private address ${r.privateIp}`);
+  if (peer.localAddress !== r.privateIp)
+    return down(
+      `local-address ${peer.localAddress ?? '(none)'} is not ${r.name}'s private address ${r.privateIp}`,
+    );
   if (peer.psk === undefined) return down('no pre-shared key for the peer');
   const remote = mine.remoteAddress;
 
   const vpn = ctx.vpnTunnel(remote);
   const holder = ctx.elasticIpHolder(remote);
   if (vpn && (holder === undefined || vpn.preSharedKey === peer.psk)) {
-    const far: FarEnd = { kind: 'vpn', vpnConnectionId: vpn.vpnConnectionId, tunnelIndex: vpn.tunnelIndex };
+    const far: FarEnd = {
+      kind: 'vpn',
+      vpnConnectionId: vpn.vpnConnectionId,
+      tunnelIndex: vpn.tunnelIndex,
+    };
     if (!vpn.available) return down(`VPN connection ${vpn.vpnConnectionId} is not available`, far);
-    if (vpn.preSharedKey !== peer.psk) return down(`pre-shared key differs from tunnel ${vpn.tunnelIndex + 1} of ${vpn.vpnConnectionId}`, far);
-    if (vpn.customerGatewayIp !== publicIp) return down(`the VPN connection expects the customer gateway ${vpn.customerGatewayIp ?? '?'}, not ${publicIp}`, far);
+    if (vpn.preSharedKey !== peer.psk)
+      return down(
+        `pre-shared key differs from tunnel ${vpn.tunnelIndex + 1} of ${vpn.vpnConnectionId}`,
+        far,
+      );
+    if (vpn.customerGatewayIp !== publicIp)
+      return down(
+        `the VPN connection expects the customer gateway ${vpn.customerGatewayIp ?? '?'}, not ${publicIp}`,
+        far,
+      );
     return { ok: true, reason: 'up', far };
   }
   if (holder !== undefined) {
@@ -77,18 +96,31 @@ export function checkTunnel(ctx: OracleContext, r: OracleRouter, peer: IpsecPeer
     if (!f) return down(`${remote} is held by ${holder}, which runs no router`);
     if (f.instanceId === r.instanceId) return down(`${remote} is this router's own address`);
     if (!f.up) return down(`${f.name} (holding ${remote}) is not running`);
-    const theirs = [...f.config.peers.values()].find((q) => q.remoteAddress === publicIp && !q.disabled);
+    const theirs = [...f.config.peers.values()].find(
+      (q) => q.remoteAddress === publicIp && !q.disabled,
+    );
     if (!theirs) return down(`${f.name} has no peer with remote-address ${publicIp}`);
     const far: FarEnd = { kind: 'router', instanceId: f.instanceId, peer: theirs.name };
-    if (theirs.psk !== peer.psk) return down(`pre-shared key differs from ${f.name}'s peer ${theirs.name}`, far);
-    if (theirs.localAddress !== f.privateIp) return down(`${f.name}'s peer ${theirs.name} has local-address ${theirs.localAddress ?? '(none)'}, not ${f.privateIp}`, far);
-    if (f.forcedDown.has(theirs.name)) return down(`${f.name}'s side is forced down by the control API`, far);
+    if (theirs.psk !== peer.psk)
+      return down(`pre-shared key differs from ${f.name}'s peer ${theirs.name}`, far);
+    if (theirs.localAddress !== f.privateIp)
+      return down(
+        `${f.name}'s peer ${theirs.name} has local-address ${theirs.localAddress ?? '(none)'}, not ${f.privateIp}`,
+        far,
+      );
+    if (f.forcedDown.has(theirs.name))
+      return down(`${f.name}'s side is forced down by the control API`, far);
     return { ok: true, reason: 'up', far };
   }
   if (remote === ctx.office.remoteAddress) {
     const far: FarEnd = { kind: 'office' };
-    if (publicIp !== ctx.office.expectsPublicIp) return down(`the office expects the hub at ${ctx.office.expectsPublicIp}, not ${publicIp}`, far);
-    if (peer.psk !== ctx.office.preSharedKey) return down('pre-shared key differs from the office', far);
+    if (publicIp !== ctx.office.expectsPublicIp)
+      return down(
+        `the office expects the hub at ${ctx.office.expectsPublicIp}, not ${publicIp}`,
+        far,
+      );
+    if (peer.psk !== ctx.office.preSharedKey)
+      return down('pre-shared key differs from the office', far);
     return { ok: true, reason: 'up', far };
   }
   // A site the world does not model (a peer added with /vpn add-peer ipsec): assume its

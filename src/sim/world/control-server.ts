@@ -29,23 +29,30 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > 64 * 1024) throw new HttpProblem(413, 'request body too large', 'send a JSON object under 64 KiB');
+    if (size > 64 * 1024)
+      throw new HttpProblem(413, 'request body too large', 'send a JSON object under 64 KiB');
     chunks.push(chunk);
   }
   const text = Buffer.concat(chunks).toString('utf8').trim();
   if (text === '') return {};
   try {
     const value: unknown = JSON.parse(text);
-    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+    if (value && typeof value === 'object' && !Array.isArray(value))
+      return value as Record<string, unknown>;
   } catch {
     // fall through to the error below
   }
-  throw new HttpProblem(400, 'the body is not a JSON object', 'send e.g. {"ms":200} with content-type application/json');
+  throw new HttpProblem(
+    400,
+    'the body is not a JSON object',
+    'send e.g. {"ms":200} with content-type application/json',
+  );
 }
 
 function nonNegative(body: Record<string, unknown>, field: string): number {
   const v = body[field];
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new HttpProblem(400, `"${field}" must be a number ≥ 0`, `send {"${field}": 200}`);
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+    throw new HttpProblem(400, `"${field}" must be a number ≥ 0`, `send {"${field}": 200}`);
   return v;
 }
 
@@ -53,22 +60,37 @@ function lookup<T>(fn: () => T): T {
   try {
     return fn();
   } catch (err) {
-    throw new HttpProblem(404, err instanceof Error ? err.message : String(err), 'GET /state lists the routers and their peers');
+    throw new HttpProblem(
+      404,
+      err instanceof Error ? err.message : String(err),
+      'GET /state lists the routers and their peers',
+    );
   }
 }
 
-export async function startControlServer(world: World, options: { host?: string; port?: number } = {}): Promise<ControlServer> {
+export async function startControlServer(
+  world: World,
+  options: { host?: string; port?: number } = {},
+): Promise<ControlServer> {
   async function route(method: string, path: string[], req: IncomingMessage): Promise<unknown> {
     const [a, b, c, d, e] = path;
-    if (method === 'GET' && a === 'state' && b === undefined) return { ...describeWorld(world), vpcs: world.timeline().vpcs };
-    if (method === 'GET' && a === 'timeline' && b === undefined) return { ...world.timeline(), outage: world.outageMs() };
+    if (method === 'GET' && a === 'state' && b === undefined)
+      return { ...describeWorld(world), vpcs: world.timeline().vpcs };
+    if (method === 'GET' && a === 'timeline' && b === undefined)
+      return { ...world.timeline(), outage: world.outageMs() };
     // Where a router launched after start answers SSH (a scale-up's new instance), by private IP or instance id.
     if (method === 'GET' && a === 'ssh' && b !== undefined) {
       const endpoint = world.resolveSsh(decodeURIComponent(b));
-      if (!endpoint) throw new HttpProblem(404, `no router answers at ${b}`, 'GET /state lists the routers');
+      if (!endpoint)
+        throw new HttpProblem(404, `no router answers at ${b}`, 'GET /state lists the routers');
       return endpoint;
     }
-    if (method !== 'POST') throw new HttpProblem(404, `no route ${method} /${path.join('/')}`, 'see src/sim/world/README.md');
+    if (method !== 'POST')
+      throw new HttpProblem(
+        404,
+        `no route ${method} /${path.join('/')}`,
+        'see src/sim/world/README.md',
+      );
     const body = await readJson(req);
     if (a === 'timeline' && b === 'reset' && c === undefined) {
       world.resetTimeline();
@@ -81,7 +103,11 @@ export async function startControlServer(world: World, options: { host?: string;
         try {
           world.setRouterDown(router.instanceId, c === 'down', how);
         } catch (err) {
-          throw new HttpProblem(409, err instanceof Error ? err.message : String(err), 'wait for the instance to finish its transition, then retry');
+          throw new HttpProblem(
+            409,
+            err instanceof Error ? err.message : String(err),
+            'wait for the instance to finish its transition, then retry',
+          );
         }
         return { ok: true, router: router.name, instanceId: router.instanceId, how };
       }
@@ -91,8 +117,16 @@ export async function startControlServer(world: World, options: { host?: string;
       }
       if (c === 'load' && d === undefined) {
         const load = body.load;
-        if (!Array.isArray(load) || load.length !== 3 || !load.every((x) => typeof x === 'number' && x >= 0)) {
-          throw new HttpProblem(400, '"load" must be three numbers ≥ 0 (1, 5 and 15 minutes)', 'send {"load":[2.5,2.1,1.4]}');
+        if (
+          !Array.isArray(load) ||
+          load.length !== 3 ||
+          !load.every((x) => typeof x === 'number' && x >= 0)
+        ) {
+          throw new HttpProblem(
+            400,
+            '"load" must be three numbers ≥ 0 (1, 5 and 15 minutes)',
+            'send {"load":[2.5,2.1,1.4]}',
+          );
         }
         world.setLoad(router.instanceId, load as [number, number, number]);
         return { ok: true, router: router.name, load };
@@ -107,7 +141,12 @@ export async function startControlServer(world: World, options: { host?: string;
         world.state.faults.clear();
         return { ok: true, remaining: 0 };
       }
-      if (typeof body.code !== 'string') throw new HttpProblem(400, '"code" is required', 'send {"action":"RunInstances","code":"InsufficientInstanceCapacity","times":1}');
+      if (typeof body.code !== 'string')
+        throw new HttpProblem(
+          400,
+          '"code" is required',
+          'send {"action":"RunInstances","code":"InsufficientInstanceCapacity","times":1}',
+        );
       world.state.faults.inject(body as unknown as FaultSpec);
       return { ok: true, remaining: world.state.faults.remaining };
     }
@@ -116,16 +155,28 @@ export async function startControlServer(world: World, options: { host?: string;
       return { ok: true };
     }
     if (a === 'wireguard' && b === 'active' && c === undefined) {
-      if (typeof body.publicKey !== 'string') throw new HttpProblem(400, '"publicKey" is required', 'send {"publicKey":"…=","active":true}');
+      if (typeof body.publicKey !== 'string')
+        throw new HttpProblem(
+          400,
+          '"publicKey" is required',
+          'send {"publicKey":"…=","active":true}',
+        );
       world.setWireguardActive(body.publicKey, body.active !== false);
       return { ok: true };
     }
-    throw new HttpProblem(404, `no route ${method} /${path.join('/')}`, 'see src/sim/world/README.md');
+    throw new HttpProblem(
+      404,
+      `no route ${method} /${path.join('/')}`,
+      'see src/sim/world/README.md',
+    );
   }
 
   const send = (res: ServerResponse, status: number, value: unknown): void => {
     const text = JSON.stringify(value);
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(text),
+    });
     res.end(text);
   };
 
@@ -135,7 +186,8 @@ export async function startControlServer(world: World, options: { host?: string;
     route(req.method ?? 'GET', path, req)
       .then((value) => send(res, 200, value))
       .catch((err: unknown) => {
-        if (err instanceof HttpProblem) send(res, err.status, { error: err.message, hint: err.hint });
+        if (err instanceof HttpProblem)
+          send(res, err.status, { error: err.message, hint: err.hint });
         else send(res, 500, { error: err instanceof Error ? err.message : String(err) });
       });
   });

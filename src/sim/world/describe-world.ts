@@ -29,11 +29,16 @@ export function describeFar(world: World, far: FarEnd | undefined): string | und
   }
 }
 
-export function describeWorld(world: World): { routers: RouterStateView[]; elasticIps: { allocationId: string; publicIp: string; holder?: string }[] } {
+export function describeWorld(world: World): {
+  routers: RouterStateView[];
+  elasticIps: { allocationId: string; publicIp: string; holder?: string }[];
+} {
   const now = Date.now();
   const routers = world.routers().map((r): RouterStateView => {
     const inst = world.state.getInstance(r.instanceId);
-    const publicIp = [...world.state.addresses.values()].find((a) => a.instanceId === r.instanceId)?.publicIp;
+    const publicIp = [...world.state.addresses.values()].find(
+      (a) => a.instanceId === r.instanceId,
+    )?.publicIp;
     return {
       name: r.name,
       instanceId: r.instanceId,
@@ -56,7 +61,9 @@ export function describeWorld(world: World): { routers: RouterStateView[]; elast
   const elasticIps = [...world.state.addresses.values()].map((a) => ({
     allocationId: a.allocationId,
     publicIp: a.publicIp,
-    holder: a.instanceId ? (world.model.routers.get(a.instanceId)?.name ?? a.instanceId) : undefined,
+    holder: a.instanceId
+      ? (world.model.routers.get(a.instanceId)?.name ?? a.instanceId)
+      : undefined,
   }));
   return { routers, elasticIps };
 }

@@ -70,7 +70,9 @@ export class ForwardingTimeline {
     return {
       now,
       vpcs: [...this.current.values()].map((v) => ({ ...v })),
-      outages: this.outages.map((o) => (o.to === undefined ? { ...o, durationMs: now - o.from } : { ...o })),
+      outages: this.outages.map((o) =>
+        o.to === undefined ? { ...o, durationMs: now - o.from } : { ...o },
+      ),
     };
   }
 

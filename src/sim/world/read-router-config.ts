@@ -36,7 +36,13 @@ export interface RouterConfigView {
 }
 
 export function readRouterConfig(lines: readonly string[]): RouterConfigView {
-  const view: RouterConfigView = { peers: new Map(), vtiAddresses: new Map(), neighbors: new Map(), wireguardKeys: new Map(), bgpNetworks: [] };
+  const view: RouterConfigView = {
+    peers: new Map(),
+    vtiAddresses: new Map(),
+    neighbors: new Map(),
+    wireguardKeys: new Map(),
+    bgpNetworks: [],
+  };
   const pskSecrets = new Map<string, string>();
   const pskIds = new Map<string, string[]>();
   const remoteIds = new Map<string, string>();
@@ -57,17 +63,39 @@ export function readRouterConfig(lines: readonly string[]): RouterConfigView {
       else if (rest === 'vti bind' && value) p.vti = value;
       else if (rest === 'disable') p.disabled = true;
       else if (rest === 'authentication remote-id' && value) remoteIds.set(e, value);
-      else if (f === 'tunnel' && path[6] !== undefined && !p.tunnels.includes(path[6])) p.tunnels.push(path[6]);
-    } else if (a === 'vpn' && b === 'ipsec' && c === 'authentication' && d === 'psk' && e !== undefined && value) {
+      else if (f === 'tunnel' && path[6] !== undefined && !p.tunnels.includes(path[6]))
+        p.tunnels.push(path[6]);
+    } else if (
+      a === 'vpn' &&
+      b === 'ipsec' &&
+      c === 'authentication' &&
+      d === 'psk' &&
+      e !== undefined &&
+      value
+    ) {
       if (f === 'secret') pskSecrets.set(e, value);
       else if (f === 'id') pskIds.set(e, [...(pskIds.get(e) ?? []), value]);
     } else if (a === 'interfaces' && b === 'vti' && c !== undefined && d === 'address' && value) {
       view.vtiAddresses.set(c, [...(view.vtiAddresses.get(c) ?? []), value.split('/')[0]!]);
-    } else if (a === 'interfaces' && b === 'wireguard' && c !== undefined && d === 'peer' && f === 'public-key' && value) {
+    } else if (
+      a === 'interfaces' &&
+      b === 'wireguard' &&
+      c !== undefined &&
+      d === 'peer' &&
+      f === 'public-key' &&
+      value
+    ) {
       const keys = view.wireguardKeys.get(c) ?? new Set<string>();
       keys.add(value);
       view.wireguardKeys.set(c, keys);
-    } else if (a === 'protocols' && b === 'bgp' && c === 'address-family' && d === 'ipv4-unicast' && e === 'network' && f !== undefined) {
+    } else if (
+      a === 'protocols' &&
+      b === 'bgp' &&
+      c === 'address-family' &&
+      d === 'ipv4-unicast' &&
+      e === 'network' &&
+      f !== undefined
+    ) {
       if (!view.bgpNetworks.includes(f)) view.bgpNetworks.push(f);
     } else if (a === 'protocols' && b === 'bgp' && c === 'neighbor' && d !== undefined) {
       const n = view.neighbors.get(d) ?? { address: d, shutdown: false };
@@ -84,7 +112,9 @@ export function readRouterConfig(lines: readonly string[]): RouterConfigView {
       p.psk = direct;
       continue;
     }
-    const wanted = [p.remoteAddress, remoteIds.get(p.name)].filter((x): x is string => x !== undefined);
+    const wanted = [p.remoteAddress, remoteIds.get(p.name)].filter(
+      (x): x is string => x !== undefined,
+    );
     for (const [entry, ids] of pskIds) {
       if (ids.some((i) => wanted.includes(i)) && pskSecrets.has(entry)) {
         p.psk = pskSecrets.get(entry);
@@ -96,7 +126,10 @@ export function readRouterConfig(lines: readonly string[]): RouterConfigView {
 }
 
 /** The peer whose VTI carries this BGP neighbour (the neighbour sits in the VTI's /30). */
-export function peerCarryingNeighbor(view: RouterConfigView, neighbor: string): IpsecPeerView | undefined {
+export function peerCarryingNeighbor(
+  view: RouterConfigView,
+  neighbor: string,
+): IpsecPeerView | undefined {
   const [a, b, c, d] = neighbor.split('.').map(Number);
   if (d === undefined) return undefined;
   for (const p of view.peers.values()) {

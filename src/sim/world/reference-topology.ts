@@ -42,7 +42,9 @@ export interface TopologyOptions {
 export function buildReferenceTopology(options: TopologyOptions): Topology {
   const extra = options.extraSpokes ?? 0;
   if (!Number.isInteger(extra) || extra < 0 || extra > MAX_EXTRA_SPOKES) {
-    throw new RangeError(`extraSpokes must be an integer from 0 to ${MAX_EXTRA_SPOKES} (got ${extra}): the address plan has no room for more`);
+    throw new RangeError(
+      `extraSpokes must be an integer from 0 to ${MAX_EXTRA_SPOKES} (got ${extra}): the address plan has no room for more`,
+    );
   }
   let subnetCount = 0;
   let tableCount = 0;
@@ -59,7 +61,14 @@ export function buildReferenceTopology(options: TopologyOptions): Topology {
     return vpc;
   };
 
-  const hubVpc = addVpc({ id: id('vpc', 60001), name: 'hub', region: HUB_REGION, cidr: '10.0.0.0/16', routes: [], reach: { kind: 'hub' } });
+  const hubVpc = addVpc({
+    id: id('vpc', 60001),
+    name: 'hub',
+    region: HUB_REGION,
+    cidr: '10.0.0.0/16',
+    routes: [],
+    reach: { kind: 'hub' },
+  });
   const routers: TopoRouter[] = [
     {
       name: 'hub-tokyo-a',
@@ -106,8 +115,22 @@ export function buildReferenceTopology(options: TopologyOptions): Topology {
     const stagingCidr = `10.${s.octet + 1}.0.0/16`;
     const vpcBase = reference ? 60000 + s.index * 100 : 70000 + s.index * 10;
     const routes = FLAT_NETWORK.map((destination) => ({ destination, router: s.name }));
-    const prod = addVpc({ id: id('vpc', vpcBase + 1), name: 'production', region: s.region, cidr: prodCidr, routes, reach: { kind: 'spoke', router: s.name } });
-    addVpc({ id: id('vpc', vpcBase + 2), name: 'staging', region: s.region, cidr: stagingCidr, routes, reach: { kind: 'spoke', router: s.name } });
+    const prod = addVpc({
+      id: id('vpc', vpcBase + 1),
+      name: 'production',
+      region: s.region,
+      cidr: prodCidr,
+      routes,
+      reach: { kind: 'spoke', router: s.name },
+    });
+    addVpc({
+      id: id('vpc', vpcBase + 2),
+      name: 'staging',
+      region: s.region,
+      cidr: stagingCidr,
+      routes,
+      reach: { kind: 'spoke', router: s.name },
+    });
     routers.push({
       name: s.name,
       region: s.region,
@@ -118,31 +141,66 @@ export function buildReferenceTopology(options: TopologyOptions): Topology {
       type: 't3.medium',
       ladder: SPOKE_LADDER,
       asn: HUB_ASN + s.index,
-      elasticIp: { allocationId: id('eipalloc', reference ? s.index * 100 + 1 : 1000 + s.index), publicIp: `198.51.100.${6 + s.index}` },
+      elasticIp: {
+        allocationId: id('eipalloc', reference ? s.index * 100 + 1 : 1000 + s.index),
+        publicIp: `198.51.100.${6 + s.index}`,
+      },
       vti: s.index,
       networks: [prodCidr, stagingCidr],
     });
     spokePsks[s.name] = generatePreSharedKey();
   }
 
-  const shared = addVpc({ id: id('vpc', 60601), name: 'shared-services', region: HUB_REGION, cidr: '10.60.0.0/16', routes: [], reach: { kind: 'vgw', vgwId: id('vgw', 1) } });
-  const analytics = addVpc({ id: id('vpc', 60701), name: 'analytics', region: HUB_REGION, cidr: '10.70.0.0/16', routes: [], reach: { kind: 'vgw', vgwId: id('vgw', 2) } });
+  const shared = addVpc({
+    id: id('vpc', 60601),
+    name: 'shared-services',
+    region: HUB_REGION,
+    cidr: '10.60.0.0/16',
+    routes: [],
+    reach: { kind: 'vgw', vgwId: id('vgw', 1) },
+  });
+  const analytics = addVpc({
+    id: id('vpc', 60701),
+    name: 'analytics',
+    region: HUB_REGION,
+    cidr: '10.70.0.0/16',
+    routes: [],
+    reach: { kind: 'vgw', vgwId: id('vgw', 2) },
+  });
 
   // The hub VPC sends every remote network to the primary hub. Analytics is routed ahead of
   // its attachment (a prepared route), so attach-vpc only has to bring the tunnels up.
   const remote = vpcs.filter((v) => v !== hubVpc).map((v) => v.cidr);
-  hubVpc.routes = [...remote, OFFICE_CIDR].map((destination) => ({ destination, router: 'hub-tokyo-a' }));
+  hubVpc.routes = [...remote, OFFICE_CIDR].map((destination) => ({
+    destination,
+    router: 'hub-tokyo-a',
+  }));
 
   const wg = generateWireguardKeyPair();
   const images = [HUB_REGION, ...SPOKE_REGIONS].flatMap((region) => [
     // Newer first on purpose: DescribeImages order is not guaranteed, so callers must sort.
-    { region, name: 'vyos-1.4.1-flatnet', creationDate: '2025-09-15T08:30:00.000Z', version: '1.4.1' },
-    { region, name: 'vyos-1.4.0-flatnet', creationDate: '2025-03-02T10:00:00.000Z', version: '1.4.0' },
+    {
+      region,
+      name: 'vyos-1.4.1-flatnet',
+      creationDate: '2025-09-15T08:30:00.000Z',
+      version: '1.4.1',
+    },
+    {
+      region,
+      name: 'vyos-1.4.0-flatnet',
+      creationDate: '2025-03-02T10:00:00.000Z',
+      version: '1.4.0',
+    },
   ]);
 
   return {
     hub: { region: HUB_REGION, asn: HUB_ASN, publicIp: HUB_PUBLIC_IP },
-    network: [hubVpc.cidr, ...vpcs.filter((v) => v.reach.kind === 'spoke').map((v) => v.cidr), shared.cidr, OFFICE_CIDR],
+    network: [
+      hubVpc.cidr,
+      ...vpcs.filter((v) => v.reach.kind === 'spoke').map((v) => v.cidr),
+      shared.cidr,
+      OFFICE_CIDR,
+    ],
     vpcs,
     routers,
     vgws: [
@@ -178,8 +236,16 @@ export function buildReferenceTopology(options: TopologyOptions): Topology {
       privateKey: wg.privateKey,
       publicKey: wg.publicKey,
       peers: [
-        { name: 'ops-carol', publicKey: generateWireguardKeyPair().publicKey, address: '10.250.0.2/32' },
-        { name: 'ops-dave', publicKey: generateWireguardKeyPair().publicKey, address: '10.250.0.3/32' },
+        {
+          name: 'ops-carol',
+          publicKey: generateWireguardKeyPair().publicKey,
+          address: '10.250.0.2/32',
+        },
+        {
+          name: 'ops-dave',
+          publicKey: generateWireguardKeyPair().publicKey,
+          address: '10.250.0.3/32',
+        },
       ],
     },
     images,
@@ -190,6 +256,9 @@ export function buildReferenceTopology(options: TopologyOptions): Topology {
 
 export function routerNamed(topology: Topology, name: string): TopoRouter {
   const router = topology.routers.find((r) => r.name === name);
-  if (!router) throw new RangeError(`no router named ${name} in the topology (known: ${topology.routers.map((r) => r.name).join(', ')})`);
+  if (!router)
+    throw new RangeError(
+      `no router named ${name} in the topology (known: ${topology.routers.map((r) => r.name).join(', ')})`,
+    );
   return router;
 }

@@ -29,7 +29,14 @@ export function renderBaseConfig(botPublicKey: string, hostName = 'vyos'): strin
   ];
 }
 
-function proposals(group: 'ike-group' | 'esp-group', name: string, enc: string, hash: string, dh: number, extra: string[]): string[] {
+function proposals(
+  group: 'ike-group' | 'esp-group',
+  name: string,
+  enc: string,
+  hash: string,
+  dh: number,
+  extra: string[],
+): string[] {
   const base = `set vpn ipsec ${group} ${name}`;
   return [
     ...extra.map((line) => `${base} ${line}`),
@@ -39,11 +46,24 @@ function proposals(group: 'ike-group' | 'esp-group', name: string, enc: string, 
   ];
 }
 
-const IKE_FLATNET = proposals('ike-group', 'IKE-FLATNET', 'aes256', 'sha256', 14, ["key-exchange 'ikev2'", "lifetime '28800'"]);
-const ESP_FLATNET = proposals('esp-group', 'ESP-FLATNET', 'aes256', 'sha256', 14, ["lifetime '3600'", "pfs 'dh-group14'"]);
+const IKE_FLATNET = proposals('ike-group', 'IKE-FLATNET', 'aes256', 'sha256', 14, [
+  "key-exchange 'ikev2'",
+  "lifetime '28800'",
+]);
+const ESP_FLATNET = proposals('esp-group', 'ESP-FLATNET', 'aes256', 'sha256', 14, [
+  "lifetime '3600'",
+  "pfs 'dh-group14'",
+]);
 // What AWS's generic customer-gateway configuration asks for.
-const IKE_AWS = proposals('ike-group', 'IKE-AWS', 'aes128', 'sha1', 2, ["key-exchange 'ikev1'", "lifetime '28800'", "dead-peer-detection action 'restart'"]);
-const ESP_AWS = proposals('esp-group', 'ESP-AWS', 'aes128', 'sha1', 2, ["lifetime '3600'", "pfs 'dh-group2'"]);
+const IKE_AWS = proposals('ike-group', 'IKE-AWS', 'aes128', 'sha1', 2, [
+  "key-exchange 'ikev1'",
+  "lifetime '28800'",
+  "dead-peer-detection action 'restart'",
+]);
+const ESP_AWS = proposals('esp-group', 'ESP-AWS', 'aes128', 'sha1', 2, [
+  "lifetime '3600'",
+  "pfs 'dh-group2'",
+]);
 
 interface PeerSpec {
   name: string;
@@ -60,7 +80,12 @@ interface PeerSpec {
 function renderPeer(p: PeerSpec): string[] {
   const peer = `set vpn ipsec site-to-site peer ${p.name}`;
   return [
-    ...(p.vti ? [`set interfaces vti ${p.vti.name} address ${q(p.vti.address)}`, `set interfaces vti ${p.vti.name} description ${q(p.name)}`] : []),
+    ...(p.vti
+      ? [
+          `set interfaces vti ${p.vti.name} address ${q(p.vti.address)}`,
+          `set interfaces vti ${p.vti.name} description ${q(p.name)}`,
+        ]
+      : []),
     `set vpn ipsec authentication psk ${p.name} id ${q(p.localId)}`,
     `set vpn ipsec authentication psk ${p.name} id ${q(p.remoteAddress)}`,
     `set vpn ipsec authentication psk ${p.name} secret ${q(p.psk)}`,
@@ -74,11 +99,20 @@ function renderPeer(p: PeerSpec): string[] {
     `${peer} local-address ${q(p.localAddress)}`,
     `${peer} remote-address ${q(p.remoteAddress)}`,
     ...(p.vti ? [`${peer} vti bind ${q(p.vti.name)}`, `${peer} vti esp-group ${q(p.esp)}`] : []),
-    ...(p.policy ? [`${peer} tunnel 0 local prefix ${q(p.policy.local)}`, `${peer} tunnel 0 remote prefix ${q(p.policy.remote)}`] : []),
+    ...(p.policy
+      ? [
+          `${peer} tunnel 0 local prefix ${q(p.policy.local)}`,
+          `${peer} tunnel 0 remote prefix ${q(p.policy.remote)}`,
+        ]
+      : []),
   ];
 }
 
-function renderBgp(asn: number, networks: string[], neighbors: { address: string; asn: number; description: string }[]): string[] {
+function renderBgp(
+  asn: number,
+  networks: string[],
+  neighbors: { address: string; asn: number; description: string }[],
+): string[] {
   return [
     ...networks.map((n) => `set protocols bgp address-family ipv4-unicast network ${n}`),
     ...neighbors.flatMap((n) => [
@@ -120,12 +154,19 @@ function renderHub(topology: Topology, router: TopoRouter, aws: AwsTunnelOutside
     esp: 'ESP-FLATNET',
     policy: { local: office.localPrefix, remote: office.remotePrefix },
   });
-  const neighbors = spokes.map((s) => ({ address: spokeTunnelAddress(s.vti!, 'spoke'), asn: s.asn!, description: s.name }));
+  const neighbors = spokes.map((s) => ({
+    address: spokeTunnelAddress(s.vti!, 'spoke'),
+    asn: s.asn!,
+    description: s.name,
+  }));
   let vtiNumber = 200;
   topology.vpnConnections.forEach((conn, c) => {
     conn.tunnels.forEach((tunnel, t) => {
       const outside = aws.vgwOutsideIps[c]?.[t];
-      if (!outside) throw new RangeError(`no outside address for VPN connection ${conn.name} tunnel ${t + 1}: seed the VPN connection first`);
+      if (!outside)
+        throw new RangeError(
+          `no outside address for VPN connection ${conn.name} tunnel ${t + 1}: seed the VPN connection first`,
+        );
       const net = parseCidr(tunnel.insideCidr)!;
       const name = `aws-${conn.name}-${t + 1}`;
       const vti = `vti${vtiNumber++}`;
@@ -139,7 +180,11 @@ function renderHub(topology: Topology, router: TopoRouter, aws: AwsTunnelOutside
         esp: 'ESP-AWS',
         vti: { name: vti, address: `${formatIpv4(net.base + 2)}/30` },
       });
-      neighbors.push({ address: formatIpv4(net.base + 1), asn: topology.vgws.find((g) => g.id === conn.vgwId)?.asn ?? 64512, description: name });
+      neighbors.push({
+        address: formatIpv4(net.base + 1),
+        asn: topology.vgws.find((g) => g.id === conn.vgwId)?.asn ?? 64512,
+        description: name,
+      });
     });
   });
   const wg = topology.wireguard;
@@ -182,11 +227,17 @@ function renderSpoke(topology: Topology, router: TopoRouter): string[] {
       esp: 'ESP-FLATNET',
       vti: { name: `vti${vti}`, address: `${spokeTunnelAddress(vti, 'spoke')}/30` },
     }),
-    ...renderBgp(router.asn!, router.networks, [{ address: spokeTunnelAddress(vti, 'hub'), asn: topology.hub.asn, description: 'hub' }]),
+    ...renderBgp(router.asn!, router.networks, [
+      { address: spokeTunnelAddress(vti, 'hub'), asn: topology.hub.asn, description: 'hub' },
+    ]),
   ];
 }
 
-export function renderRouterConfig(topology: Topology, name: string, aws: AwsTunnelOutside): string[] {
+export function renderRouterConfig(
+  topology: Topology,
+  name: string,
+  aws: AwsTunnelOutside,
+): string[] {
   const router = routerNamed(topology, name);
   return router.role === 'spoke' ? renderSpoke(topology, router) : renderHub(topology, router, aws);
 }

@@ -19,14 +19,30 @@ export interface SeededEc2 {
 
 export function seedEc2State(state: Ec2State, topology: Topology): SeededEc2 {
   for (const vpc of topology.vpcs) {
-    state.addVpc({ region: vpc.region, cidrBlock: vpc.cidr, vpcId: vpc.id, tags: { Name: vpc.name } });
+    state.addVpc({
+      region: vpc.region,
+      cidrBlock: vpc.cidr,
+      vpcId: vpc.id,
+      tags: { Name: vpc.name },
+    });
     for (const s of vpc.subnets) {
-      state.addSubnet({ region: vpc.region, vpcId: vpc.id, cidrBlock: s.cidr, subnetId: s.id, tags: { Name: `${vpc.name}-${s.name}` } });
+      state.addSubnet({
+        region: vpc.region,
+        vpcId: vpc.id,
+        cidrBlock: s.cidr,
+        subnetId: s.id,
+        tags: { Name: `${vpc.name}-${s.name}` },
+      });
     }
   }
   const images = new Map<string, string[]>();
   for (const image of topology.images) {
-    const ami = state.addImage({ region: image.region, name: image.name, creationDate: image.creationDate, tags: { Role: 'VyattaBase', Version: image.version } });
+    const ami = state.addImage({
+      region: image.region,
+      name: image.name,
+      creationDate: image.creationDate,
+      tags: { Role: 'VyattaBase', Version: image.version },
+    });
     images.set(image.region, [...(images.get(image.region) ?? []), ami.imageId]);
   }
   const instances = new Map<string, SimInstance>();
@@ -43,12 +59,25 @@ export function seedEc2State(state: Ec2State, topology: Topology): SeededEc2 {
     });
     instances.set(r.name, instance);
     if (r.elasticIp) {
-      state.addAddress({ region: r.region, publicIp: r.elasticIp.publicIp, allocationId: r.elasticIp.allocationId, tags: { Name: `${r.name}-eip` } });
-      state.associate(r.elasticIp.allocationId, { networkInterfaceId: instance.networkInterfaceId });
+      state.addAddress({
+        region: r.region,
+        publicIp: r.elasticIp.publicIp,
+        allocationId: r.elasticIp.allocationId,
+        tags: { Name: `${r.name}-eip` },
+      });
+      state.associate(r.elasticIp.allocationId, {
+        networkInterfaceId: instance.networkInterfaceId,
+      });
     }
   }
   for (const g of topology.vgws) {
-    state.addVpnGateway({ region: g.region, vpcId: g.vpcId, amazonSideAsn: g.asn, vpnGatewayId: g.id, tags: { Name: `${topology.vpcs.find((v) => v.id === g.vpcId)?.name ?? g.vpcId}-vgw` } });
+    state.addVpnGateway({
+      region: g.region,
+      vpcId: g.vpcId,
+      amazonSideAsn: g.asn,
+      vpnGatewayId: g.id,
+      tags: { Name: `${topology.vpcs.find((v) => v.id === g.vpcId)?.name ?? g.vpcId}-vgw` },
+    });
   }
   topology.vpcs.forEach((vpc, i) => {
     const eniOf = (router: string): string => {
@@ -58,17 +87,40 @@ export function seedEc2State(state: Ec2State, topology: Topology): SeededEc2 {
     };
     const routes: { destination: string; networkInterfaceId?: string; gatewayId?: string }[] = [
       { destination: '0.0.0.0/0', gatewayId: `igw-0a1b2c3d4e5f${String(i + 1).padStart(5, '0')}` },
-      ...vpc.routes.map((r) => ({ destination: r.destination, networkInterfaceId: eniOf(r.router) })),
+      ...vpc.routes.map((r) => ({
+        destination: r.destination,
+        networkInterfaceId: eniOf(r.router),
+      })),
     ];
     // An attached VGW propagates what it learns: the whole flat network goes to it.
-    if (vpc.reach.kind === 'vgw' && vpc.name === 'shared-services') routes.push({ destination: '10.0.0.0/8', gatewayId: vpc.reach.vgwId });
-    state.addRouteTable({ region: vpc.region, vpcId: vpc.id, routeTableId: vpc.routeTableId, subnetIds: vpc.subnets.map((s) => s.id), main: true, routes, tags: { Name: `${vpc.name}-rt` } });
+    if (vpc.reach.kind === 'vgw' && vpc.name === 'shared-services')
+      routes.push({ destination: '10.0.0.0/8', gatewayId: vpc.reach.vgwId });
+    state.addRouteTable({
+      region: vpc.region,
+      vpcId: vpc.id,
+      routeTableId: vpc.routeTableId,
+      subnetIds: vpc.subnets.map((s) => s.id),
+      main: true,
+      routes,
+      tags: { Name: `${vpc.name}-rt` },
+    });
   });
   const vgwOutsideIps: string[][] = [];
   const vpnConnectionIds: string[] = [];
   for (const c of topology.vpnConnections) {
-    const cgw = state.addCustomerGateway({ region: c.region, ipAddress: c.customerGatewayIp, bgpAsn: c.customerGatewayAsn, tags: { Name: 'hub-tokyo' } });
-    const conn = state.addVpnConnection({ region: c.region, customerGatewayId: cgw.customerGatewayId, vpnGatewayId: c.vgwId, tunnels: c.tunnels, tags: { Name: c.name } });
+    const cgw = state.addCustomerGateway({
+      region: c.region,
+      ipAddress: c.customerGatewayIp,
+      bgpAsn: c.customerGatewayAsn,
+      tags: { Name: 'hub-tokyo' },
+    });
+    const conn = state.addVpnConnection({
+      region: c.region,
+      customerGatewayId: cgw.customerGatewayId,
+      vpnGatewayId: c.vgwId,
+      tunnels: c.tunnels,
+      tags: { Name: c.name },
+    });
     vgwOutsideIps.push(conn.tunnels.map((t) => t.outsideIp));
     vpnConnectionIds.push(conn.vpnConnectionId);
   }

@@ -78,7 +78,10 @@ export async function startWorld(options: WorldOptions): Promise<World> {
   writeFileSync(privateKeyPath, bot.privateKey, { mode: 0o600 });
   writeFileSync(`${privateKeyPath}.pub`, `${bot.publicKey} flatnet-sim\n`);
 
-  const topology = buildReferenceTopology({ extraSpokes: options.extraSpokes, botPublicKey: bot.publicKey });
+  const topology = buildReferenceTopology({
+    extraSpokes: options.extraSpokes,
+    botPublicKey: bot.publicKey,
+  });
   const bootMs = options.bootMs ?? 1000;
   const state = new Ec2State({ bootMs, stopMs: Math.max(50, Math.round(bootMs / 2)) });
   state.latencyMs = options.ec2LatencyMs ?? 0;
@@ -99,7 +102,12 @@ export async function startWorld(options: WorldOptions): Promise<World> {
   try {
     await Promise.all(
       topology.routers.map((r) =>
-        routers.start(seeded.instances.get(r.name)!.instanceId, r.name, renderRouterConfig(topology, r.name, { vgwOutsideIps: seeded.vgwOutsideIps }), true),
+        routers.start(
+          seeded.instances.get(r.name)!.instanceId,
+          r.name,
+          renderRouterConfig(topology, r.name, { vgwOutsideIps: seeded.vgwOutsideIps }),
+          true,
+        ),
       ),
     );
   } catch (err) {
@@ -120,7 +128,13 @@ export async function startWorld(options: WorldOptions): Promise<World> {
         privateKeyPath,
         routers: topology.routers.map((r) => {
           const sim = routers.byName(r.name, { seededOnly: true });
-          return { name: r.name, instanceId: sim.instanceId, host: sim.host, port: sim.port, hostKey: sim.hostKey };
+          return {
+            name: r.name,
+            instanceId: sim.instanceId,
+            host: sim.host,
+            port: sim.port,
+            hostKey: sim.hostKey,
+          };
         }),
       },
       path,
@@ -148,7 +162,8 @@ export async function startWorld(options: WorldOptions): Promise<World> {
       model.evaluate();
     },
     setWireguardActive: (publicKey, active) => model.setWireguardActive(publicKey, active),
-    setRouterDown: (name, down, how = 'instance') => routers.setDown(routers.byName(name), down, how),
+    setRouterDown: (name, down, how = 'instance') =>
+      routers.setDown(routers.byName(name), down, how),
     setSshLatency: (ms) => routers.setSshLatency(ms),
     setEc2Latency: (ms) => {
       state.latencyMs = ms;

@@ -8,9 +8,19 @@ import { parseCidr } from '../../net/cidr.js';
 import type { Ec2State } from '../ec2/state.js';
 import type { SimVpnConnection, TunnelStatusAnswer } from '../ec2/types.js';
 import type { RouterLiveState } from '../vyos/live-state.js';
-import { checkTunnel, type FarEnd, type OracleContext, type OracleRouter, type VpnTunnelView } from './check-tunnel.js';
+import {
+  checkTunnel,
+  type FarEnd,
+  type OracleContext,
+  type OracleRouter,
+  type VpnTunnelView,
+} from './check-tunnel.js';
 import { ForwardingTimeline } from './forwarding-timeline.js';
-import { peerCarryingNeighbor, readRouterConfig, type RouterConfigView } from './read-router-config.js';
+import {
+  peerCarryingNeighbor,
+  readRouterConfig,
+  type RouterConfigView,
+} from './read-router-config.js';
 import type { TopoVpc, Topology } from './topology-types.js';
 
 export type LoadAverages = [number, number, number];
@@ -111,7 +121,8 @@ export class WorldModel {
    */
   settle(at: number): void {
     this.evaluate();
-    for (const peers of this.tunnels.values()) for (const t of peers.values()) if (t.ok) t.since = at;
+    for (const peers of this.tunnels.values())
+      for (const t of peers.values()) if (t.ok) t.since = at;
     this.evaluate();
   }
 
@@ -159,7 +170,14 @@ export class WorldModel {
     for (const r of this.routers.values()) {
       const inst = state.getInstance(r.instanceId);
       if (!inst) continue;
-      oracleRouters.set(r.instanceId, { instanceId: r.instanceId, name: r.name, privateIp: inst.privateIp, up: this.isRunning(r), config: this.view(r.instanceId), forcedDown: r.forcedDown });
+      oracleRouters.set(r.instanceId, {
+        instanceId: r.instanceId,
+        name: r.name,
+        privateIp: inst.privateIp,
+        up: this.isRunning(r),
+        config: this.view(r.instanceId),
+        forcedDown: r.forcedDown,
+      });
     }
     return {
       router: (id) => oracleRouters.get(id),
@@ -186,11 +204,24 @@ export class WorldModel {
       const previous = this.tunnels.get(r.instanceId) ?? new Map<string, TunnelState>();
       const next = new Map<string, TunnelState>();
       for (const peer of this.view(r.instanceId).peers.values()) {
-        const verdict = router ? checkTunnel(ctx, router, peer) : { ok: false, reason: 'instance is gone' };
+        const verdict = router
+          ? checkTunnel(ctx, router, peer)
+          : { ok: false, reason: 'instance is gone' };
         const before = previous.get(peer.name);
-        const sameFar = before?.ok === true && JSON.stringify(before.far) === JSON.stringify(verdict.far);
-        const since = verdict.ok ? (sameFar && before.since !== undefined ? before.since : now) : undefined;
-        next.set(peer.name, { peer: peer.name, ok: verdict.ok, reason: verdict.reason, far: verdict.far, since });
+        const sameFar =
+          before?.ok === true && JSON.stringify(before.far) === JSON.stringify(verdict.far);
+        const since = verdict.ok
+          ? sameFar && before.since !== undefined
+            ? before.since
+            : now
+          : undefined;
+        next.set(peer.name, {
+          peer: peer.name,
+          ok: verdict.ok,
+          reason: verdict.reason,
+          far: verdict.far,
+          since,
+        });
       }
       this.tunnels.set(r.instanceId, next);
     }
@@ -203,7 +234,8 @@ export class WorldModel {
           continue;
         }
         let start = Math.max(t.since, this.disruptedAt(instanceId, t.peer));
-        if (t.far?.kind === 'router') start = Math.max(start, this.disruptedAt(t.far.instanceId, t.far.peer));
+        if (t.far?.kind === 'router')
+          start = Math.max(start, this.disruptedAt(t.far.instanceId, t.far.peer));
         t.upAt = start + this.tunnelUpMs;
         if (t.upAt > now) nextUp = Math.min(nextUp, t.upAt);
       }
@@ -229,11 +261,19 @@ export class WorldModel {
     let best: { prefix: number; eni?: string; instance?: string } | undefined;
     for (const route of table.routes) {
       const net = parseCidr(route.destination);
-      if (!net || net.prefix > want.prefix || want.base < net.base || want.base >= net.base + net.size) continue;
-      if (!best || net.prefix > best.prefix) best = { prefix: net.prefix, eni: route.networkInterfaceId, instance: route.instanceId };
+      if (
+        !net ||
+        net.prefix > want.prefix ||
+        want.base < net.base ||
+        want.base >= net.base + net.size
+      )
+        continue;
+      if (!best || net.prefix > best.prefix)
+        best = { prefix: net.prefix, eni: route.networkInterfaceId, instance: route.instanceId };
     }
     if (!best || (!best.eni && !best.instance)) return undefined;
-    const instanceId = (best.eni ? state.getNetworkInterface(best.eni)?.instanceId : undefined) ?? best.instance;
+    const instanceId =
+      (best.eni ? state.getNetworkInterface(best.eni)?.instanceId : undefined) ?? best.instance;
     const router = instanceId ? this.routers.get(instanceId) : undefined;
     return router && this.isRunning(router) ? router : undefined;
   }
@@ -243,7 +283,9 @@ export class WorldModel {
   }
 
   private vpnConnectionsOn(vgwId: string): SimVpnConnection[] {
-    return [...this.options.state.vpnConnections.values()].filter((c) => c.vpnGatewayId === vgwId && c.state !== 'deleted' && c.state !== 'deleting');
+    return [...this.options.state.vpnConnections.values()].filter(
+      (c) => c.vpnGatewayId === vgwId && c.state !== 'deleted' && c.state !== 'deleting',
+    );
   }
 
   static vpcLabel(vpc: TopoVpc): string {
@@ -265,15 +307,28 @@ export class WorldModel {
       const label = WorldModel.vpcLabel(vpc);
       if (reach.kind === 'spoke') {
         const spoke = this.routeTarget(vpc.routeTableId, hubVpc.cidr);
-        this.timeline.record(label, spoke !== undefined && viaHub(vpc.cidr, (f) => f.kind === 'router' && f.instanceId === spoke.instanceId), now);
+        this.timeline.record(
+          label,
+          spoke !== undefined &&
+            viaHub(vpc.cidr, (f) => f.kind === 'router' && f.instanceId === spoke.instanceId),
+          now,
+        );
       } else {
         const conns = this.vpnConnectionsOn(reach.vgwId).map((c) => c.vpnConnectionId);
         // A VPC behind a VGW is part of the network once it has a VPN connection.
         if (conns.length === 0) continue;
-        this.timeline.record(label, viaHub(vpc.cidr, (f) => f.kind === 'vpn' && conns.includes(f.vpnConnectionId)), now);
+        this.timeline.record(
+          label,
+          viaHub(vpc.cidr, (f) => f.kind === 'vpn' && conns.includes(f.vpnConnectionId)),
+          now,
+        );
       }
     }
-    this.timeline.record(OFFICE_VPC, viaHub(topology.office.remotePrefix, (f) => f.kind === 'office'), now);
+    this.timeline.record(
+      OFFICE_VPC,
+      viaHub(topology.office.remotePrefix, (f) => f.kind === 'office'),
+      now,
+    );
   }
 
   // ---- what routers and AWS see ----------------------------------------------------------
@@ -283,8 +338,16 @@ export class WorldModel {
     const now = this.now();
     for (const [instanceId, peers] of this.tunnels) {
       for (const t of peers.values()) {
-        if (t.far?.kind === 'vpn' && t.far.vpnConnectionId === conn.vpnConnectionId && t.far.tunnelIndex === tunnelIndex && this.isUp(t, now)) {
-          return { status: 'UP', acceptedRouteCount: Math.max(1, this.view(instanceId).bgpNetworks.length) };
+        if (
+          t.far?.kind === 'vpn' &&
+          t.far.vpnConnectionId === conn.vpnConnectionId &&
+          t.far.tunnelIndex === tunnelIndex &&
+          this.isUp(t, now)
+        ) {
+          return {
+            status: 'UP',
+            acceptedRouteCount: Math.max(1, this.view(instanceId).bgpNetworks.length),
+          };
         }
       }
     }
@@ -301,17 +364,31 @@ export class WorldModel {
         if (!this.isUp(t, now)) return { up: false };
         const up = Math.floor((now - (t?.upAt ?? now)) / 1000);
         // Plausible steady traffic: a few kB/s each way, growing with the SA's age.
-        return { up: true, uptimeSeconds: up, bytesIn: up * 4096, bytesOut: up * 2048, packetsIn: up * 6, packetsOut: up * 4 };
+        return {
+          up: true,
+          uptimeSeconds: up,
+          bytesIn: up * 4096,
+          bytesOut: up * 2048,
+          packetsIn: up * 6,
+          packetsOut: up * 4,
+        };
       },
       wireguardPeer: (_iface, publicKey) => {
         const r = record();
         const activeSince = this.wireguardActive.get(publicKey);
-        const holdsIp = [...this.options.state.addresses.values()].some((a) => a.instanceId === instanceId);
+        const holdsIp = [...this.options.state.addresses.values()].some(
+          (a) => a.instanceId === instanceId,
+        );
         if (!r || activeSince === undefined || !this.isRunning(r) || !holdsIp) return {};
         const now = this.now();
         // Keepalive every 25 s: the latest handshake is always less than two minutes old.
         const age = Math.floor((now - Math.max(activeSince, r.poweredSince)) / 1000);
-        return { handshakeSecondsAgo: age % 110, endpoint: '198.18.0.1:51820', rxBytes: 1_000_000 + age * 900, txBytes: 250_000 + age * 300 };
+        return {
+          handshakeSecondsAgo: age % 110,
+          endpoint: '198.18.0.1:51820',
+          rxBytes: 1_000_000 + age * 900,
+          txBytes: 250_000 + age * 300,
+        };
       },
       bgpNeighbor: (address) => {
         const view = this.view(instanceId);
@@ -321,8 +398,18 @@ export class WorldModel {
         const now = this.now();
         if (!t || !this.isUp(t, now)) return { state: 'Active' };
         const far = t.far;
-        const received = far?.kind === 'router' ? this.view(far.instanceId).bgpNetworks.length : far?.kind === 'vpn' ? 1 : 0;
-        return { state: 'Established', upSeconds: Math.floor((now - (t.upAt ?? now)) / 1000), prefixesReceived: received, prefixesSent: view.bgpNetworks.length };
+        const received =
+          far?.kind === 'router'
+            ? this.view(far.instanceId).bgpNetworks.length
+            : far?.kind === 'vpn'
+              ? 1
+              : 0;
+        return {
+          state: 'Established',
+          upSeconds: Math.floor((now - (t.upAt ?? now)) / 1000),
+          prefixesReceived: received,
+          prefixesSent: view.bgpNetworks.length,
+        };
       },
       loadavg: () => record()?.load ?? [0, 0, 0],
       uptimeSeconds: () => {

@@ -36,7 +36,14 @@ export interface WorldRoutersOptions {
   sshLatencyMs: number;
 }
 
-const CORES: Record<string, number> = { small: 2, medium: 2, large: 2, xlarge: 4, '2xlarge': 8, '4xlarge': 16 };
+const CORES: Record<string, number> = {
+  small: 2,
+  medium: 2,
+  large: 2,
+  xlarge: 4,
+  '2xlarge': 8,
+  '4xlarge': 16,
+};
 const UP_FOR_MS = 14 * 86_400_000;
 
 export class WorldRouters {
@@ -50,7 +57,12 @@ export class WorldRouters {
     this.sshLatencyMs = o.sshLatencyMs;
   }
 
-  async start(instanceId: string, name: string, config: string[], seeded: boolean): Promise<SimRouter> {
+  async start(
+    instanceId: string,
+    name: string,
+    config: string[],
+    seeded: boolean,
+  ): Promise<SimRouter> {
     const inst = this.o.state.getInstance(instanceId);
     const hostKey = generateSshKey();
     const handle = await this.o.startRouterServer({
@@ -87,7 +99,16 @@ export class WorldRouters {
       forcedDown: new Set(),
       load: [0.12, 0.18, 0.15],
     };
-    const sim: SimRouter = { name, instanceId, host: handle.host, port: handle.port, hostKey: hostKey.publicKey, seeded, handle, record };
+    const sim: SimRouter = {
+      name,
+      instanceId,
+      host: handle.host,
+      port: handle.port,
+      hostKey: hostKey.publicKey,
+      seeded,
+      handle,
+      record,
+    };
     const model = this.o.model;
     router.on('commit', () => model.configChanged(instanceId));
     router.on('boot', () => model.configChanged(instanceId));
@@ -121,18 +142,21 @@ export class WorldRouters {
     this.listeners.request = (e) => {
       // RunInstances creates instances in `pending` without a transition event: start their
       // SSH servers now (powered off), so they answer the moment EC2 says running.
-      if (e.action === 'RunInstances' && e.status === 200) for (const id of state.instances.keys()) if (!this.routers.has(id)) this.spawnFor(id);
+      if (e.action === 'RunInstances' && e.status === 200)
+        for (const id of state.instances.keys()) if (!this.routers.has(id)) this.spawnFor(id);
     };
     const evaluate = () => model.evaluate();
     this.listeners['address-associated'] = evaluate;
     this.listeners['route-replaced'] = evaluate;
     this.listeners['route-created'] = evaluate;
     this.listeners['vpn-connection-created'] = evaluate;
-    for (const [event, fn] of Object.entries(this.listeners)) state.on(event as keyof Ec2Events, fn as () => void);
+    for (const [event, fn] of Object.entries(this.listeners))
+      state.on(event as keyof Ec2Events, fn as () => void);
   }
 
   unlink(): void {
-    for (const [event, fn] of Object.entries(this.listeners)) this.o.state.off(event as keyof Ec2Events, fn as () => void);
+    for (const [event, fn] of Object.entries(this.listeners))
+      this.o.state.off(event as keyof Ec2Events, fn as () => void);
   }
 
   private followInstance(sim: SimRouter, to: string): void {
@@ -150,7 +174,13 @@ export class WorldRouters {
   }
 
   private spawnFor(instanceId: string): void {
-    if (this.closing || this.routers.has(instanceId) || this.spawning.has(instanceId) || !this.isVyattaInstance(instanceId)) return;
+    if (
+      this.closing ||
+      this.routers.has(instanceId) ||
+      this.spawning.has(instanceId) ||
+      !this.isVyattaInstance(instanceId)
+    )
+      return;
     const inst = this.o.state.getInstance(instanceId)!;
     const name = inst.tags.Name ?? instanceId;
     const job = this.start(instanceId, name, renderBaseConfig(this.o.botPublicKey), false)
@@ -161,7 +191,9 @@ export class WorldRouters {
         return sim;
       })
       .catch((err: unknown) => {
-        process.emitWarning(`flatnet sim: could not start a router for ${instanceId}: ${err instanceof Error ? err.message : String(err)}`);
+        process.emitWarning(
+          `flatnet sim: could not start a router for ${instanceId}: ${err instanceof Error ? err.message : String(err)}`,
+        );
         return undefined;
       })
       .finally(() => this.spawning.delete(instanceId));
@@ -199,9 +231,14 @@ export class WorldRouters {
       const inst = this.o.state.getInstance(r.instanceId);
       return (inst?.state === 'running' ? 1e15 : 0) + (inst?.launchTime.getTime() ?? 0);
     };
-    const matches = this.list().filter((r) => r.name === nameOrId && (!opts.seededOnly || r.seeded));
+    const matches = this.list().filter(
+      (r) => r.name === nameOrId && (!opts.seededOnly || r.seeded),
+    );
     const best = matches.sort((a, b) => rank(b) - rank(a))[0];
-    if (!best) throw new RangeError(`no router named ${nameOrId} in the simulator (known: ${[...new Set(this.list().map((r) => r.name))].join(', ')})`);
+    if (!best)
+      throw new RangeError(
+        `no router named ${nameOrId} in the simulator (known: ${[...new Set(this.list().map((r) => r.name))].join(', ')})`,
+      );
     return best;
   }
 
@@ -212,10 +249,14 @@ export class WorldRouters {
 
   resolve(target: string): SshEndpoint | undefined {
     if (target.startsWith('i-')) return this.endpointOf(target);
-    const candidates = this.list().filter((r) => this.o.state.getInstance(r.instanceId)?.privateIp === target);
+    const candidates = this.list().filter(
+      (r) => this.o.state.getInstance(r.instanceId)?.privateIp === target,
+    );
     // Two instances never share a private IP while both exist in one subnet, but a stopped
     // one in another VPC might: prefer the running one.
-    const running = candidates.find((r) => this.o.state.getInstance(r.instanceId)?.state === 'running');
+    const running = candidates.find(
+      (r) => this.o.state.getInstance(r.instanceId)?.state === 'running',
+    );
     const r = running ?? candidates[0];
     return r && { host: r.host, port: r.port, hostKey: r.hostKey };
   }

@@ -25,12 +25,21 @@ export interface InventoryInput {
   privateKeyPath: string;
 }
 
-const approval = (expiryMinutes: number) => ({ approvers: ['network-approvers'], distinctApprovers: 1, allowSelfApproval: false, expiryMinutes });
+const approval = (expiryMinutes: number) => ({
+  approvers: ['network-approvers'],
+  distinctApprovers: 1,
+  allowSelfApproval: false,
+  expiryMinutes,
+});
 
-export function buildInventory(input: InventoryInput, inventoryDir: string): Record<string, unknown> {
+export function buildInventory(
+  input: InventoryInput,
+  inventoryDir: string,
+): Record<string, unknown> {
   const { topology } = input;
   const regions: Record<string, { vpcs: { id: string; name: string; cidr: string }[] }> = {};
-  for (const v of topology.vpcs) (regions[v.region] ??= { vpcs: [] }).vpcs.push({ id: v.id, name: v.name, cidr: v.cidr });
+  for (const v of topology.vpcs)
+    (regions[v.region] ??= { vpcs: [] }).vpcs.push({ id: v.id, name: v.name, cidr: v.cidr });
   const keyPath = relative(inventoryDir, input.privateKeyPath) || input.privateKeyPath;
   const routers: Record<string, unknown> = {};
   for (const facts of input.routers) {
@@ -45,7 +54,13 @@ export function buildInventory(input: InventoryInput, inventoryDir: string): Rec
       subnetId: r.subnetId,
       ladder: r.ladder,
       ...(r.asn !== undefined ? { asn: r.asn } : {}),
-      ssh: { host: facts.host, port: facts.port, user: 'vyos', privateKeyPath: keyPath, hostKey: facts.hostKey },
+      ssh: {
+        host: facts.host,
+        port: facts.port,
+        user: 'vyos',
+        privateKeyPath: keyPath,
+        hostKey: facts.hostKey,
+      },
       ...(r.role === 'hub'
         ? {
             wireguard: {
@@ -66,7 +81,10 @@ export function buildInventory(input: InventoryInput, inventoryDir: string): Rec
     aws: {
       endpoint: input.ec2Endpoint,
       // The emulator does not check signatures; the SDK still wants something to sign with.
-      credentials: { accessKeyId: 'AKIAFLATNETSIMULATOR', secretAccessKey: 'flatnet-simulator-not-a-secret' },
+      credentials: {
+        accessKeyId: 'AKIAFLATNETSIMULATOR',
+        secretAccessKey: 'flatnet-simulator-not-a-secret',
+      },
       waiter: { minDelaySeconds: 0.1, maxWaitSeconds: 120 },
     },
     regions,
@@ -78,7 +96,10 @@ export function buildInventory(input: InventoryInput, inventoryDir: string): Rec
       scaledown: approval(30),
       failover: approval(15),
       failback: approval(30),
-      'add-peer': { approvers: ['network-approvers'], selfService: ['developers', 'network-approvers'] },
+      'add-peer': {
+        approvers: ['network-approvers'],
+        selfService: ['developers', 'network-approvers'],
+      },
       'remove-peer': { approvers: ['network-approvers'], selfService: ['network-approvers'] },
       'attach-vpc': { approvers: ['network-approvers'], distinctApprovers: 1 },
     },
@@ -97,7 +118,9 @@ export function renderInventory(input: InventoryInput, inventoryPath: string): s
     '# Ports and host keys change every time the simulator starts: write it again after a restart.',
     '',
   ].join('\n');
-  return header + stringify(buildInventory(input, dirname(resolve(inventoryPath))), { lineWidth: 0 });
+  return (
+    header + stringify(buildInventory(input, dirname(resolve(inventoryPath))), { lineWidth: 0 })
+  );
 }
 
 export function writeInventoryFile(input: InventoryInput, inventoryPath: string): string {

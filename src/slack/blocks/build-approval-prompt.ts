@@ -26,20 +26,43 @@ export function buildApprovalPrompt(run: Run, now: number): ChatText {
     ),
   ];
   const plan = (run.plan ?? []).map((line) => `• ${escapeMrkdwn(line)}`);
-  blocks.push(section(limitLines(plan.length > 0 ? plan : ['_the runbook gave no plan_'], 2800, 'more plan lines').join('\n')));
+  blocks.push(
+    section(
+      limitLines(
+        plan.length > 0 ? plan : ['_the runbook gave no plan_'],
+        2800,
+        'more plan lines',
+      ).join('\n'),
+    ),
+  );
   blocks.push(context(truncate(whoMayApprove(run), 2900)));
   if (state.open) {
     blocks.push({
       type: 'actions',
       block_id: `approval:${run.id}`.slice(0, 255),
       elements: [
-        { type: 'button', action_id: APPROVE_ACTION_ID, style: 'primary', text: { type: 'plain_text', text: 'Approve' }, value: run.id },
-        { type: 'button', action_id: REJECT_ACTION_ID, style: 'danger', text: { type: 'plain_text', text: 'Reject' }, value: run.id },
+        {
+          type: 'button',
+          action_id: APPROVE_ACTION_ID,
+          style: 'primary',
+          text: { type: 'plain_text', text: 'Approve' },
+          value: run.id,
+        },
+        {
+          type: 'button',
+          action_id: REJECT_ACTION_ID,
+          style: 'danger',
+          text: { type: 'plain_text', text: 'Reject' },
+          value: run.id,
+        },
       ],
     });
   }
   blocks.push(context(truncate(state.line, 2900)));
-  return { text: truncate(`Approval needed for ${commandLineOf(run)} (${run.id}): ${state.plain}`, 300), blocks };
+  return {
+    text: truncate(`Approval needed for ${commandLineOf(run)} (${run.id}): ${state.plain}`, 300),
+    blocks,
+  };
 }
 
 interface ApprovalState {
@@ -53,19 +76,36 @@ export function approvalState(run: Run, now: number): ApprovalState {
   const expiresAt = run.approval?.expiresAt;
   const rejection = run.decisions.find((d) => d.decision === 'rejected');
   const approvals = distinctApprovals(run.decisions);
-  if (rejection) return closed(`:no_entry_sign: Rejected by ${mention(rejection.user)} at ${formatClock(rejection.at)}`, 'rejected');
-  if (run.status === 'expired' || (run.status === 'awaiting-approval' && expiresAt !== undefined && now >= expiresAt)) {
+  if (rejection)
+    return closed(
+      `:no_entry_sign: Rejected by ${mention(rejection.user)} at ${formatClock(rejection.at)}`,
+      'rejected',
+    );
+  if (
+    run.status === 'expired' ||
+    (run.status === 'awaiting-approval' && expiresAt !== undefined && now >= expiresAt)
+  ) {
     const at = expiresAt ?? run.updatedAt;
     return closed(`:alarm_clock: Expired at ${formatClock(at)} — ask again`, 'expired');
   }
   if (run.status === 'awaiting-approval') {
     const needed = run.approval?.distinctApprovers ?? 1;
-    const so_far = approvals.length > 0 ? `${approvedBy(approvals)} (${approvals.length} of ${needed}) · ` : '';
-    const expiry = expiresAt !== undefined ? `expires at ${formatClock(expiresAt)} (in ${formatDuration(expiresAt - now)})` : 'no expiry';
-    return { open: true, line: `:hourglass_flowing_sand: ${so_far}Waiting for approval · ${expiry}`, plain: 'waiting' };
+    const so_far =
+      approvals.length > 0 ? `${approvedBy(approvals)} (${approvals.length} of ${needed}) · ` : '';
+    const expiry =
+      expiresAt !== undefined
+        ? `expires at ${formatClock(expiresAt)} (in ${formatDuration(expiresAt - now)})`
+        : 'no expiry';
+    return {
+      open: true,
+      line: `:hourglass_flowing_sand: ${so_far}Waiting for approval · ${expiry}`,
+      plain: 'waiting',
+    };
   }
-  if (run.status === 'cancelled') return closed(':heavy_minus_sign: Cancelled — no longer waiting for approval', 'cancelled');
-  if (approvals.length > 0) return closed(`:white_check_mark: ${approvedBy(approvals)}`, 'approved');
+  if (run.status === 'cancelled')
+    return closed(':heavy_minus_sign: Cancelled — no longer waiting for approval', 'cancelled');
+  if (approvals.length > 0)
+    return closed(`:white_check_mark: ${approvedBy(approvals)}`, 'approved');
   return closed(`No longer waiting for approval (run is ${escapeMrkdwn(run.status)})`, run.status);
 }
 
@@ -75,12 +115,17 @@ function closed(line: string, plain: string): ApprovalState {
 
 /** "Approved by <@U0BOB> at 14:05 UTC and <@U0CAROL> at 14:06 UTC". */
 function approvedBy(approvals: Decision[]): string {
-  return 'Approved by ' + approvals.map((d) => `${mention(d.user)} at ${formatClock(d.at)}`).join(' and ');
+  return (
+    'Approved by ' +
+    approvals.map((d) => `${mention(d.user)} at ${formatClock(d.at)}`).join(' and ')
+  );
 }
 
 function distinctApprovals(decisions: Decision[]): Decision[] {
   const seen = new Set<string>();
-  return decisions.filter((d) => d.decision === 'approved' && !seen.has(d.user) && seen.add(d.user));
+  return decisions.filter(
+    (d) => d.decision === 'approved' && !seen.has(d.user) && seen.add(d.user),
+  );
 }
 
 function whoMayApprove(run: Run): string {
@@ -88,7 +133,10 @@ function whoMayApprove(run: Run): string {
   if (!policy) return 'Who may approve: _no approval policy recorded_';
   const shown = policy.approvers.slice(0, 20).map(mention).join(', ');
   const more = policy.approvers.length > 20 ? ` … and ${policy.approvers.length - 20} more` : '';
-  const count = policy.distinctApprovers > 1 ? ` · needs ${policy.distinctApprovers} different approvers` : '';
-  const self = policy.allowSelfApproval ? '' : ` · ${mention(run.requester)} cannot approve their own run`;
+  const count =
+    policy.distinctApprovers > 1 ? ` · needs ${policy.distinctApprovers} different approvers` : '';
+  const self = policy.allowSelfApproval
+    ? ''
+    : ` · ${mention(run.requester)} cannot approve their own run`;
   return `Who may approve: ${shown || '_nobody listed_'}${more}${count}${self}`;
 }

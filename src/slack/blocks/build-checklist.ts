@@ -30,9 +30,13 @@ export function buildChecklist(run: Run, options: ChecklistOptions = {}): ChatTe
   // A runbook has a handful of steps, but the message must hold for any count: keep what
   // fits in the message budget ("… and N more steps"), in sections of ≤ 2900 chars.
   const kept = limitLines(lines.length > 0 ? lines : ['_no steps_'], STEPS_BUDGET, 'more steps');
-  for (const chunk of chunkLines(kept, 2900).slice(0, LIMITS.blocksPerMessage - 2)) blocks.push(section(chunk));
+  for (const chunk of chunkLines(kept, 2900).slice(0, LIMITS.blocksPerMessage - 2))
+    blocks.push(section(chunk));
   blocks.push(context(`${commandCode(run)} · ${countDone(run)}/${run.steps.length} steps done`));
-  return { text: truncate(`${run.id} ${run.kind} ${run.target}: ${describeStatus(run.status)}`, 300), blocks };
+  return {
+    text: truncate(`${run.id} ${run.kind} ${run.target}: ${describeStatus(run.status)}`, 300),
+    blocks,
+  };
 }
 
 function stepLine(step: StepState, index: number, note: string | undefined): string {

@@ -21,6 +21,14 @@ export function buildHelp(entries: HelpEntry[]): ChatText {
   const blocks: Block[] = [section('*flatnet commands*')];
   const chunks = chunkLines(lines.length > 0 ? lines : ['_no commands registered_'], 2900);
   for (const chunk of chunks.slice(0, LIMITS.blocksPerMessage - 2)) blocks.push(section(chunk));
-  blocks.push(context('Mutating commands accept `--dry-run`: the plan is built and nothing changes.'));
-  return { text: `flatnet commands: ${entries.filter((e) => e.available).map((e) => e.command).join(', ')}`.slice(0, 300), blocks };
+  blocks.push(
+    context('Mutating commands accept `--dry-run`: the plan is built and nothing changes.'),
+  );
+  return {
+    text: `flatnet commands: ${entries
+      .filter((e) => e.available)
+      .map((e) => e.command)
+      .join(', ')}`.slice(0, 300),
+    blocks,
+  };
 }

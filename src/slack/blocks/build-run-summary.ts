@@ -14,18 +14,30 @@ export function buildRunSummary(run: Run): ChatText {
   const status = describeStatus(run.status);
   const outcome = run.outcome ?? defaultOutcome(run);
   const blocks: Block[] = [
-    section(truncate(`${RUN_STATUS_ICON[run.status]} *${capitalize(status)}* — ${escapeMrkdwn(outcome)}`, 2900)),
+    section(
+      truncate(
+        `${RUN_STATUS_ICON[run.status]} *${capitalize(status)}* — ${escapeMrkdwn(outcome)}`,
+        2900,
+      ),
+    ),
   ];
-  if (run.error && run.status !== 'succeeded') blocks.push(section(truncate(`:warning: ${escapeMrkdwn(run.error)}`, 2900)));
-  const facts = [`${escapeMrkdwn(run.id)} · ${commandCode(run)}`, `took ${formatDuration(run.updatedAt - run.createdAt)}`];
+  if (run.error && run.status !== 'succeeded')
+    blocks.push(section(truncate(`:warning: ${escapeMrkdwn(run.error)}`, 2900)));
+  const facts = [
+    `${escapeMrkdwn(run.id)} · ${commandCode(run)}`,
+    `took ${formatDuration(run.updatedAt - run.createdAt)}`,
+  ];
   const approvals = run.decisions.filter((d) => d.decision === 'approved');
   const lastApproval = approvals.at(-1);
   if (lastApproval) {
     facts.push(`ran ${formatDuration(run.updatedAt - lastApproval.at)} after approval`);
-    facts.push(`approved by ${approvals.map((d) => `${mention(d.user)} at ${formatClock(d.at)}`).join(', ')}`);
+    facts.push(
+      `approved by ${approvals.map((d) => `${mention(d.user)} at ${formatClock(d.at)}`).join(', ')}`,
+    );
   }
   const rejection = run.decisions.find((d) => d.decision === 'rejected');
-  if (rejection) facts.push(`rejected by ${mention(rejection.user)} at ${formatClock(rejection.at)}`);
+  if (rejection)
+    facts.push(`rejected by ${mention(rejection.user)} at ${formatClock(rejection.at)}`);
   if (run.dryRun) facts.push('dry run: nothing changed');
   blocks.push(context(truncate(facts.join(' · '), 2900)));
   return { text: truncate(`${commandLineOf(run)} (${run.id}) ${status}: ${outcome}`, 300), blocks };

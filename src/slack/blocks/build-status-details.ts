@@ -1,4 +1,9 @@
-import type { RegionVpnStatus, RouterStatus, StatusReport, TunnelStatus } from '../../report/status-report.js';
+import type {
+  RegionVpnStatus,
+  RouterStatus,
+  StatusReport,
+  TunnelStatus,
+} from '../../report/status-report.js';
 import { LIMITS, section, type ChatText } from './chat-text.js';
 import { escapeMrkdwn } from './escape-mrkdwn.js';
 import { isOverloaded } from '../../status/find-problems.js';
@@ -29,7 +34,10 @@ export function buildStatusDetails(report: StatusReport): ChatText[] {
     parts.forEach((part, i) => {
       const marker = parts.length > 1 ? ` · part ${i + 1}/${parts.length}` : '';
       messages.push({
-        text: truncate(`${region}: ${routers.length} routers, ${up}/${tunnels.length} tunnels up${marker.replace(' · ', ', ')}`, 300),
+        text: truncate(
+          `${region}: ${routers.length} routers, ${up}/${tunnels.length} tunnels up${marker.replace(' · ', ', ')}`,
+          300,
+        ),
         blocks: [section(title + marker), ...part.map(section)],
       });
     });
@@ -39,41 +47,71 @@ export function buildStatusDetails(report: StatusReport): ChatText[] {
 
 /** Regions with a problem first, then the rest, each in the order the report lists them. */
 function regionsOf(report: StatusReport): string[] {
-  const all = [...new Set([...report.routers.map((r) => r.region), ...report.regions.map((r) => r.region)])];
+  const all = [
+    ...new Set([...report.routers.map((r) => r.region), ...report.regions.map((r) => r.region)]),
+  ];
   const troubled = new Set([
-    ...report.routers.filter((r) => !r.reachable || isOverloaded(r) || r.tunnels.some((t) => t.state === 'down')).map((r) => r.region),
-    ...report.regions.filter((r) => r.error || r.tunnels.some((t) => t.state === 'down')).map((r) => r.region),
+    ...report.routers
+      .filter((r) => !r.reachable || isOverloaded(r) || r.tunnels.some((t) => t.state === 'down'))
+      .map((r) => r.region),
+    ...report.regions
+      .filter((r) => r.error || r.tunnels.some((t) => t.state === 'down'))
+      .map((r) => r.region),
   ]);
   return [...all.filter((r) => troubled.has(r)), ...all.filter((r) => !troubled.has(r))];
 }
 
 function routerSections(router: RouterStatus): string[] {
   const up = router.tunnels.filter((t) => t.state === 'up').length;
-  const icon = !router.reachable ? ':red_circle:' : up < router.tunnels.length ? ':red_circle:' : isOverloaded(router) ? ':warning:' : ':large_green_circle:';
-  const load = router.load5 !== undefined ? ` · load ${router.load5.toFixed(2)}${router.loadThreshold !== undefined ? `/${router.loadThreshold.toFixed(2)}` : ''}` : '';
+  const icon = !router.reachable
+    ? ':red_circle:'
+    : up < router.tunnels.length
+      ? ':red_circle:'
+      : isOverloaded(router)
+        ? ':warning:'
+        : ':large_green_circle:';
+  const load =
+    router.load5 !== undefined
+      ? ` · load ${router.load5.toFixed(2)}${router.loadThreshold !== undefined ? `/${router.loadThreshold.toFixed(2)}` : ''}`
+      : '';
   const head = `${icon} *${escapeMrkdwn(router.router)}* (${router.role})${load} · ${up}/${router.tunnels.length} tunnels up`;
   if (!router.reachable) {
-    return [truncate(`${head}\n      unreachable: ${truncate(escapeMrkdwn(router.error ?? 'no answer'), ERROR_MAX)}`, SECTION_MAX)];
+    return [
+      truncate(
+        `${head}\n      unreachable: ${truncate(escapeMrkdwn(router.error ?? 'no answer'), ERROR_MAX)}`,
+        SECTION_MAX,
+      ),
+    ];
   }
   return chunkLines([head, ...tunnelLines(router.tunnels)], SECTION_MAX);
 }
 
 function vpnSections(vpn: RegionVpnStatus): string[] {
   const head = `*AWS VPN connections* in ${escapeMrkdwn(vpn.region)}`;
-  if (vpn.error) return [truncate(`:warning: ${head}: telemetry failed: ${truncate(escapeMrkdwn(vpn.error), ERROR_MAX)}`, SECTION_MAX)];
+  if (vpn.error)
+    return [
+      truncate(
+        `:warning: ${head}: telemetry failed: ${truncate(escapeMrkdwn(vpn.error), ERROR_MAX)}`,
+        SECTION_MAX,
+      ),
+    ];
   if (vpn.tunnels.length === 0) return [];
   return chunkLines([head, ...tunnelLines(vpn.tunnels)], SECTION_MAX);
 }
 
 function tunnelLines(tunnels: TunnelStatus[]): string[] {
-  const ordered = [...tunnels.filter((t) => t.state === 'down'), ...tunnels.filter((t) => t.state === 'up')];
+  const ordered = [
+    ...tunnels.filter((t) => t.state === 'down'),
+    ...tunnels.filter((t) => t.state === 'up'),
+  ];
   const lines = ordered.slice(0, TUNNELS_PER_ROUTER).map((t) => {
     const icon = t.state === 'up' ? ':large_green_circle:' : ':red_circle:';
     const remote = t.remote ? ` → ${escapeMrkdwn(t.remote)}` : '';
     const detail = t.detail ? ` · ${truncate(escapeMrkdwn(t.detail), DETAIL_MAX)}` : '';
     return `      ${icon} ${truncate(escapeMrkdwn(t.name), 100)} _${t.kind}_${remote}${detail}`;
   });
-  if (ordered.length > TUNNELS_PER_ROUTER) lines.push(`      … and ${ordered.length - TUNNELS_PER_ROUTER} more tunnels`);
+  if (ordered.length > TUNNELS_PER_ROUTER)
+    lines.push(`      … and ${ordered.length - TUNNELS_PER_ROUTER} more tunnels`);
   return lines;
 }
 
@@ -84,7 +122,10 @@ function packSections(sections: string[]): string[][] {
   let size = 0;
   for (const text of sections) {
     const cost = JSON.stringify(section(text)).length + 1;
-    if (current.length > 0 && (current.length + 1 >= LIMITS.blocksPerMessage - 1 || size + cost > REPLY_BUDGET)) {
+    if (
+      current.length > 0 &&
+      (current.length + 1 >= LIMITS.blocksPerMessage - 1 || size + cost > REPLY_BUDGET)
+    ) {
       parts.push(current);
       current = [];
       size = 0;

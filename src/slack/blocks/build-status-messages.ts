@@ -16,15 +16,23 @@ const PROBLEM_TEXT_MAX = 200;
  * line of counts; and the details (every router and tunnel, grouped by region) as thread
  * replies, each inside every Block Kit limit however large the fleet.
  */
-export function buildStatusMessages(report: StatusReport): { summary: ChatText; details: ChatText[] } {
+export function buildStatusMessages(report: StatusReport): {
+  summary: ChatText;
+  details: ChatText[];
+} {
   return { summary: buildStatusSummary(report), details: buildStatusDetails(report) };
 }
 
 export function buildStatusSummary(report: StatusReport): ChatText {
   const problems = findProblems(report);
   const counts = countStatus(report);
-  const scope = report.scope && report.scope !== '*' ? ` for \`${escapeMrkdwn(report.scope)}\`` : '';
-  const worst = problems.some((p) => p.severity === 'down') ? ':red_circle:' : problems.length > 0 ? ':warning:' : ':large_green_circle:';
+  const scope =
+    report.scope && report.scope !== '*' ? ` for \`${escapeMrkdwn(report.scope)}\`` : '';
+  const worst = problems.some((p) => p.severity === 'down')
+    ? ':red_circle:'
+    : problems.length > 0
+      ? ':warning:'
+      : ':large_green_circle:';
   const headline =
     problems.length === 0
       ? `${worst} *All clear* — VPN status${scope}`
@@ -39,8 +47,18 @@ export function buildStatusSummary(report: StatusReport): ChatText {
     if (hidden > 0) shown.push(`… and ${hidden} more problems — see the thread`);
     blocks.push(section(shown.join('\n')));
   }
-  blocks.push(context(truncate(`${counts.line} · checked at ${formatClock(report.generatedAt)} · details in the thread`, 2900)));
-  const text = problems.length === 0 ? `VPN status: all clear — ${counts.line}` : `VPN status: ${plural(problems.length, 'problem')} — ${counts.line}`;
+  blocks.push(
+    context(
+      truncate(
+        `${counts.line} · checked at ${formatClock(report.generatedAt)} · details in the thread`,
+        2900,
+      ),
+    ),
+  );
+  const text =
+    problems.length === 0
+      ? `VPN status: all clear — ${counts.line}`
+      : `VPN status: ${plural(problems.length, 'problem')} — ${counts.line}`;
   return { text: truncate(text, 300), blocks };
 }
 
@@ -53,11 +71,21 @@ function problemLine(p: Problem): string {
 export function countStatus(report: StatusReport): { line: string; up: number; down: number } {
   // A standby's tunnels wait for the Elastic IP: idle by design, not "down".
   const active = report.routers.filter((r) => r.role !== 'standby');
-  const tunnels = [...active.flatMap((r) => r.tunnels), ...report.regions.flatMap((r) => r.tunnels)];
+  const tunnels = [
+    ...active.flatMap((r) => r.tunnels),
+    ...report.regions.flatMap((r) => r.tunnels),
+  ];
   const up = tunnels.filter((t) => t.state === 'up').length;
   const down = tunnels.length - up;
-  const idle = report.routers.filter((r) => r.role === 'standby').flatMap((r) => r.tunnels).filter((t) => t.state !== 'up').length;
-  const parts = [plural(report.routers.length, 'router'), `${plural(up, 'tunnel')} up`, `${down} down`];
+  const idle = report.routers
+    .filter((r) => r.role === 'standby')
+    .flatMap((r) => r.tunnels)
+    .filter((t) => t.state !== 'up').length;
+  const parts = [
+    plural(report.routers.length, 'router'),
+    `${plural(up, 'tunnel')} up`,
+    `${down} down`,
+  ];
   if (idle > 0) parts.push(`${idle} idle on standby`);
   const unreachable = report.routers.filter((r) => !r.reachable).length;
   if (unreachable > 0) parts.push(`${unreachable} unreachable`);

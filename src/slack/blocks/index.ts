@@ -8,7 +8,12 @@ export { buildStatusDetails } from './build-status-details.js';
 export { findProblems } from '../../status/find-problems.js';
 export { buildChecklist, type ChecklistOptions } from './build-checklist.js';
 export { buildRunRoot } from './build-run-root.js';
-export { buildApprovalPrompt, approvalState, APPROVE_ACTION_ID, REJECT_ACTION_ID } from './build-approval-prompt.js';
+export {
+  buildApprovalPrompt,
+  approvalState,
+  APPROVE_ACTION_ID,
+  REJECT_ACTION_ID,
+} from './build-approval-prompt.js';
 export { buildRunSummary } from './build-run-summary.js';
 export { buildHelp, type HelpEntry } from './build-help.js';
 export { buildError } from './build-error.js';

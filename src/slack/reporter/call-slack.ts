@@ -14,7 +14,9 @@ export interface RetryPolicy {
 
 export class SlackGaveUp extends Error {
   constructor(what: string, cause: unknown) {
-    super(`gave up on Slack (${what}): ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    super(`gave up on Slack (${what}): ${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause,
+    });
     this.name = 'SlackGaveUp';
   }
 }
@@ -24,7 +26,12 @@ export class SlackGaveUp extends Error {
  * other failures a few times with backoff, then give up with SlackGaveUp. The caller logs
  * and moves on; a run never waits on this.
  */
-export async function callSlack<T>(what: string, fn: () => Promise<T>, policy: RetryPolicy, log: Logger): Promise<T> {
+export async function callSlack<T>(
+  what: string,
+  fn: () => Promise<T>,
+  policy: RetryPolicy,
+  log: Logger,
+): Promise<T> {
   let failures = 0;
   let waits = 0;
   for (;;) {

@@ -29,7 +29,11 @@ export interface BurstDeferral {
   readonly size: number;
 }
 
-export function createBurstDeferral(options: { quietMs: number; maxDelayMs: number; concurrency: number }): BurstDeferral {
+export function createBurstDeferral(options: {
+  quietMs: number;
+  maxDelayMs: number;
+  concurrency: number;
+}): BurstDeferral {
   const held = new Map<string, Work>();
   /** Released, waiting for one of the `concurrency` lanes. */
   const ready = new Map<string, Work>();

@@ -21,18 +21,26 @@ export function eventReply(run: Run, event: RunEvent): ChatText | undefined {
     case 'rejected':
       return line(`:no_entry_sign: Rejected by ${who} — nothing was changed`);
     case 'expired':
-      return line(`:alarm_clock: Approval expired at ${formatClock(run.approval?.expiresAt ?? event.at)} — nothing was changed; ask again with ${commandCode(run)}`);
+      return line(
+        `:alarm_clock: Approval expired at ${formatClock(run.approval?.expiresAt ?? event.at)} — nothing was changed; ask again with ${commandCode(run)}`,
+      );
     case 'step-failed': {
       const error = event.text ?? step?.error ?? 'no error text';
       return line(`:x: ${title} failed: ${escapeMrkdwn(error)}`);
     }
     case 'undo-started':
-      return line(`:leftwards_arrow_with_hook: ${event.text ? escapeMrkdwn(event.text) : 'Undoing the completed steps, newest first'}`);
+      return line(
+        `:leftwards_arrow_with_hook: ${event.text ? escapeMrkdwn(event.text) : 'Undoing the completed steps, newest first'}`,
+      );
     case 'step-undone':
       if (step?.status === 'undo-failed') {
-        return line(`:bangbang: Could not undo ${title}: ${escapeMrkdwn(event.text ?? step.error ?? 'no error text')} — check it by hand`);
+        return line(
+          `:bangbang: Could not undo ${title}: ${escapeMrkdwn(event.text ?? step.error ?? 'no error text')} — check it by hand`,
+        );
       }
-      return line(`:leftwards_arrow_with_hook: Undid ${title}${event.text ?? step?.detail ? `: ${escapeMrkdwn(event.text ?? step?.detail ?? '')}` : ''}`);
+      return line(
+        `:leftwards_arrow_with_hook: Undid ${title}${(event.text ?? step?.detail) ? `: ${escapeMrkdwn(event.text ?? step?.detail ?? '')}` : ''}`,
+      );
     case 'note':
       // Notes normally fold into the running step of the checklist; one outside any step is said aloud.
       return event.text ? line(`:information_source: ${escapeMrkdwn(event.text)}`) : undefined;
@@ -42,11 +50,19 @@ export function eventReply(run: Run, event: RunEvent): ChatText | undefined {
 
   function line(text: string): ChatText {
     const mrkdwn = truncate(text, 2900);
-    return { text: truncate(`${commandLineOf(run)} (${run.id}): ${plain(text)}`, 300), blocks: [section(mrkdwn)] };
+    return {
+      text: truncate(`${commandLineOf(run)} (${run.id}): ${plain(text)}`, 300),
+      blocks: [section(mrkdwn)],
+    };
   }
 }
 
 /** The notification text: no emoji codes or markers on a phone's lock screen. */
 function plain(mrkdwn: string): string {
-  return mrkdwn.replace(/:[a-z_]+: /g, '').replace(/\*/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return mrkdwn
+    .replace(/:[a-z_]+: /g, '')
+    .replace(/\*/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }

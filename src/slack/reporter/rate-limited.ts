@@ -10,7 +10,9 @@ export class RateLimited extends Error {
     readonly retryAfterMs: number,
     readonly method = 'slack',
   ) {
-    super(`Slack rate-limited ${method}: retry after ${Math.ceil(retryAfterMs / 1000)} s. flatnet waits and retries by itself; if this repeats, fewer edits per run (minEditIntervalMs) help.`);
+    super(
+      `Slack rate-limited ${method}: retry after ${Math.ceil(retryAfterMs / 1000)} s. flatnet waits and retries by itself; if this repeats, fewer edits per run (minEditIntervalMs) help.`,
+    );
     this.name = 'RateLimited';
   }
 }
@@ -25,11 +27,19 @@ const DEFAULT_RETRY_AFTER_MS = 1000;
 export function retryAfterMsOf(err: unknown): number | undefined {
   if (err instanceof RateLimited) return err.retryAfterMs;
   if (typeof err !== 'object' || err === null) return undefined;
-  const e = err as { code?: unknown; retryAfter?: unknown; retryAfterMs?: unknown; data?: { error?: unknown } };
+  const e = err as {
+    code?: unknown;
+    retryAfter?: unknown;
+    retryAfterMs?: unknown;
+    data?: { error?: unknown };
+  };
   if (typeof e.retryAfterMs === 'number') return e.retryAfterMs;
   if (e.code === 'slack_webapi_rate_limited_error') {
-    return typeof e.retryAfter === 'number' && e.retryAfter >= 0 ? e.retryAfter * 1000 : DEFAULT_RETRY_AFTER_MS;
+    return typeof e.retryAfter === 'number' && e.retryAfter >= 0
+      ? e.retryAfter * 1000
+      : DEFAULT_RETRY_AFTER_MS;
   }
-  if (e.code === 'slack_webapi_platform_error' && e.data?.error === 'ratelimited') return DEFAULT_RETRY_AFTER_MS;
+  if (e.code === 'slack_webapi_platform_error' && e.data?.error === 'ratelimited')
+    return DEFAULT_RETRY_AFTER_MS;
   return undefined;
 }

@@ -30,12 +30,20 @@ export interface ThreadStore {
   load(runId: string): Promise<ThreadRecord>;
   save(runId: string, fields: ThreadRecord): Promise<void>;
   /** Run `create` while holding the run's thread-creation claim, so two processes never both post a root. */
-  withCreateClaim<T>(runId: string, isDone: (r: ThreadRecord) => boolean, create: (r: ThreadRecord) => Promise<T>): Promise<T | undefined>;
+  withCreateClaim<T>(
+    runId: string,
+    isDone: (r: ThreadRecord) => boolean,
+    create: (r: ThreadRecord) => Promise<T>,
+  ): Promise<T | undefined>;
 }
 
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
-export function createThreadStore(redis: Redis, prefix: string, sleep: (ms: number) => Promise<void>): ThreadStore {
+export function createThreadStore(
+  redis: Redis,
+  prefix: string,
+  sleep: (ms: number) => Promise<void>,
+): ThreadStore {
   const key = (runId: string): string => `${prefix}:run:${runId}:slack`;
 
   async function load(runId: string): Promise<ThreadRecord> {
@@ -48,12 +56,22 @@ export function createThreadStore(redis: Redis, prefix: string, sleep: (ms: numb
   }
 
   async function save(runId: string, fields: ThreadRecord): Promise<void> {
-    const entries = Object.entries(fields).filter((e): e is [string, string] => typeof e[1] === 'string');
+    const entries = Object.entries(fields).filter(
+      (e): e is [string, string] => typeof e[1] === 'string',
+    );
     if (entries.length === 0) return;
-    await redis.multi().hset(key(runId), Object.fromEntries(entries)).expire(key(runId), RECORD_TTL_S).exec();
+    await redis
+      .multi()
+      .hset(key(runId), Object.fromEntries(entries))
+      .expire(key(runId), RECORD_TTL_S)
+      .exec();
   }
 
-  async function withCreateClaim<T>(runId: string, isDone: (r: ThreadRecord) => boolean, create: (r: ThreadRecord) => Promise<T>): Promise<T | undefined> {
+  async function withCreateClaim<T>(
+    runId: string,
+    isDone: (r: ThreadRecord) => boolean,
+    create: (r: ThreadRecord) => Promise<T>,
+  ): Promise<T | undefined> {
     const claimKey = `${key(runId)}:claim`;
     const token = randomBytes(8).toString('hex');
     const deadline = Date.now() + CLAIM_TTL_MS * 2;
@@ -70,7 +88,10 @@ export function createThreadStore(redis: Redis, prefix: string, sleep: (ms: numb
         }
       }
       // Someone else is posting the thread right now: wait for their timestamps.
-      if (Date.now() > deadline) throw new Error(`gave up waiting for another process to create the Slack thread of ${runId}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `gave up waiting for another process to create the Slack thread of ${runId}`,
+        );
       await sleep(100);
     }
   }

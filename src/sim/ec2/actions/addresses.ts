@@ -28,7 +28,10 @@ function addressFilter(a: SimAddress, name: string): (string | undefined)[] | un
 export function describeAddresses({ state, region, params }: ActionContext): XmlObject {
   let list = state.inRegion(state.addresses, region);
   const ids = params.list('AllocationId');
-  if (ids.length > 0) list = ids.map((id) => state.need(state.addresses, region, id, 'InvalidAllocationID.NotFound', 'allocation ID'));
+  if (ids.length > 0)
+    list = ids.map((id) =>
+      state.need(state.addresses, region, id, 'InvalidAllocationID.NotFound', 'allocation ID'),
+    );
   const ips = params.list('PublicIp');
   if (ips.length > 0) {
     list = ips.map((ip) => {
@@ -59,7 +62,10 @@ export function associateAddress(ctx: ActionContext): XmlObject {
   const allocationId = params.get('AllocationId');
   if (!allocationId) {
     // EC2-Classic's PublicIp-only form is gone; every flatnet address is a VPC allocation.
-    throw new Ec2ApiError('MissingParameter', 'The request must contain the parameter AllocationId');
+    throw new Ec2ApiError(
+      'MissingParameter',
+      'The request must contain the parameter AllocationId',
+    );
   }
   const request = {
     allocationId,
@@ -69,7 +75,13 @@ export function associateAddress(ctx: ActionContext): XmlObject {
     allowReassociation: params.bool('AllowReassociation') ?? false,
   };
   if (params.bool('DryRun')) {
-    state.need(state.addresses, region, allocationId, 'InvalidAllocationID.NotFound', 'allocation ID');
+    state.need(
+      state.addresses,
+      region,
+      allocationId,
+      'InvalidAllocationID.NotFound',
+      'allocation ID',
+    );
     stopIfDryRun(ctx);
   }
   return { associationId: state.associateAddress(region, request).associationId, return: true };

@@ -21,12 +21,18 @@ function imageFilter(i: SimImage, name: string): (string | undefined)[] | undefi
 
 export function describeImages({ state, region, params }: ActionContext): XmlObject {
   const ids = params.list('ImageId');
-  let images = ids.length > 0 ? ids.map((id) => state.need(state.images, region, id, 'InvalidAMIID.NotFound', 'image id')) : state.inRegion(state.images, region);
+  let images =
+    ids.length > 0
+      ? ids.map((id) => state.need(state.images, region, id, 'InvalidAMIID.NotFound', 'image id'))
+      : state.inRegion(state.images, region);
   const owners = params.list('Owner');
   // Every emulated image is the account's own: `self` or the account id match, `amazon` does not.
-  if (owners.length > 0) images = images.filter((i) => owners.includes('self') || owners.includes(i.ownerId));
+  if (owners.length > 0)
+    images = images.filter((i) => owners.includes('self') || owners.includes(i.ownerId));
   // AWS does not order DescribeImages; ordering by id (random) keeps callers honest about sorting.
-  const sorted = applyFilters(images, params.filters(), imageFilter).sort((a, b) => a.imageId.localeCompare(b.imageId));
+  const sorted = applyFilters(images, params.filters(), imageFilter).sort((a, b) =>
+    a.imageId.localeCompare(b.imageId),
+  );
   return {
     imagesSet: sorted.map((i) => ({
       imageId: i.imageId,
@@ -47,7 +53,8 @@ export function describeImages({ state, region, params }: ActionContext): XmlObj
 
 export function createTags(ctx: ActionContext): XmlObject {
   const ids = ctx.params.list('ResourceId');
-  if (ids.length === 0) throw new Ec2ApiError('MissingParameter', 'The request must contain the parameter ResourceId');
+  if (ids.length === 0)
+    throw new Ec2ApiError('MissingParameter', 'The request must contain the parameter ResourceId');
   const tags = ctx.params.tags('Tag');
   if (ctx.params.bool('DryRun')) {
     ctx.state.createTags(ctx.region, ids, {}); // validates the ids without changing anything

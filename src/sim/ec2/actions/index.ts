@@ -1,9 +1,21 @@
 import { createTags, describeImages } from './images.js';
 import { associateAddress, describeAddresses } from './addresses.js';
 import type { ActionHandler } from './context.js';
-import { describeInstances, modifyInstanceAttribute, runInstances, startInstances, stopInstances } from './instances.js';
+import {
+  describeInstances,
+  modifyInstanceAttribute,
+  runInstances,
+  startInstances,
+  stopInstances,
+} from './instances.js';
 import { createRoute, describeRouteTables, replaceRoute } from './route-tables.js';
-import { createCustomerGateway, createVpnConnection, describeCustomerGateways, describeVpnConnections, describeVpnGateways } from './vpn.js';
+import {
+  createCustomerGateway,
+  createVpnConnection,
+  describeCustomerGateways,
+  describeVpnConnections,
+  describeVpnGateways,
+} from './vpn.js';
 
 /** Every EC2 action the emulator answers; anything else is InvalidAction, as on AWS. */
 export const ACTION_HANDLERS: Readonly<Record<string, ActionHandler>> = {

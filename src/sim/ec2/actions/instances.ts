@@ -10,7 +10,8 @@ function stateXml(name: InstanceStateName): XmlObject {
 }
 
 function publicIpOf(state: Ec2State, inst: SimInstance): string | undefined {
-  for (const a of state.addresses.values()) if (a.networkInterfaceId === inst.networkInterfaceId) return a.publicIp;
+  for (const a of state.addresses.values())
+    if (a.networkInterfaceId === inst.networkInterfaceId) return a.publicIp;
   return undefined;
 }
 
@@ -25,7 +26,10 @@ export function instanceXml(state: Ec2State, inst: SimInstance): XmlObject {
     ipAddress: publicIp,
     instanceType: inst.type,
     launchTime: inst.launchTime,
-    placement: { availabilityZone: subnet?.availabilityZone ?? `${inst.region}a`, tenancy: 'default' },
+    placement: {
+      availabilityZone: subnet?.availabilityZone ?? `${inst.region}a`,
+      tenancy: 'default',
+    },
     subnetId: inst.subnetId,
     vpcId: inst.vpcId,
     sourceDestCheck: inst.sourceDestCheck,
@@ -76,7 +80,8 @@ function instanceFilter(inst: SimInstance, name: string): (string | undefined)[]
 
 function reservationsXml(state: Ec2State, instances: SimInstance[]): XmlObject[] {
   const byReservation = new Map<string, SimInstance[]>();
-  for (const i of instances) byReservation.set(i.reservationId, [...(byReservation.get(i.reservationId) ?? []), i]);
+  for (const i of instances)
+    byReservation.set(i.reservationId, [...(byReservation.get(i.reservationId) ?? []), i]);
   return [...byReservation].map(([reservationId, list]) => ({
     reservationId,
     ownerId: state.accountId,
@@ -90,13 +95,19 @@ export function describeInstances({ state, region, params }: ActionContext): Xml
   let instances: SimInstance[];
   if (ids.length > 0) {
     instances = ids.map((id) => {
-      if (!/^i-[0-9a-f]{8,17}$/.test(id)) throw new Ec2ApiError('InvalidInstanceID.Malformed', `Invalid id: "${id}"`);
+      if (!/^i-[0-9a-f]{8,17}$/.test(id))
+        throw new Ec2ApiError('InvalidInstanceID.Malformed', `Invalid id: "${id}"`);
       return state.need(state.instances, region, id, 'InvalidInstanceID.NotFound', 'instance ID');
     });
   } else {
     instances = state.inRegion(state.instances, region);
   }
-  return { reservationSet: reservationsXml(state, applyFilters(instances, params.filters(), instanceFilter)) };
+  return {
+    reservationSet: reservationsXml(
+      state,
+      applyFilters(instances, params.filters(), instanceFilter),
+    ),
+  };
 }
 
 export function runInstances(ctx: ActionContext): XmlObject {
@@ -106,10 +117,20 @@ export function runInstances(ctx: ActionContext): XmlObject {
   const subnetId = params.require('SubnetId');
   const minCount = params.int('MinCount') ?? 1;
   const maxCount = params.int('MaxCount') ?? 1;
-  if (minCount < 1 || maxCount < minCount) throw invalidParameter('MinCount must be at least 1 and not more than MaxCount.');
+  if (minCount < 1 || maxCount < minCount)
+    throw invalidParameter('MinCount must be at least 1 and not more than MaxCount.');
   const clientToken = params.get('ClientToken');
-  if (clientToken !== undefined && clientToken.length > 64) throw invalidParameter('ClientToken must be 64 ASCII characters or fewer.');
-  const request = { imageId, type, subnetId, privateIp: params.get('PrivateIpAddress'), count: maxCount, clientToken, tags: params.tagSpecification('instance') };
+  if (clientToken !== undefined && clientToken.length > 64)
+    throw invalidParameter('ClientToken must be 64 ASCII characters or fewer.');
+  const request = {
+    imageId,
+    type,
+    subnetId,
+    privateIp: params.get('PrivateIpAddress'),
+    count: maxCount,
+    clientToken,
+    tags: params.tagSpecification('instance'),
+  };
   if (params.bool('DryRun')) {
     // Validate what a real launch would: image, subnet.
     state.need(state.images, region, imageId, 'InvalidAMIID.NotFound', 'image id');
@@ -117,13 +138,31 @@ export function runInstances(ctx: ActionContext): XmlObject {
     stopIfDryRun(ctx);
   }
   const { reservationId, instances } = state.runInstances(region, request);
-  return { reservationId, ownerId: state.accountId, groupSet: [], instancesSet: instances.map((i) => instanceXml(state, i)) };
+  return {
+    reservationId,
+    ownerId: state.accountId,
+    groupSet: [],
+    instancesSet: instances.map((i) => instanceXml(state, i)),
+  };
 }
 
-function changeStates(ctx: ActionContext, change: (region: string, id: string) => { previous: InstanceStateName; current: InstanceStateName }): XmlObject {
+function changeStates(
+  ctx: ActionContext,
+  change: (
+    region: string,
+    id: string,
+  ) => { previous: InstanceStateName; current: InstanceStateName },
+): XmlObject {
   const ids = ctx.params.list('InstanceId');
   if (ids.length === 0) throw missingParameter('InstanceId');
-  for (const id of ids) ctx.state.need(ctx.state.instances, ctx.region, id, 'InvalidInstanceID.NotFound', 'instance ID');
+  for (const id of ids)
+    ctx.state.need(
+      ctx.state.instances,
+      ctx.region,
+      id,
+      'InvalidInstanceID.NotFound',
+      'instance ID',
+    );
   stopIfDryRun(ctx);
   return {
     instancesSet: ids.map((id) => {
@@ -148,7 +187,8 @@ export function modifyInstanceAttribute(ctx: ActionContext): XmlObject {
   const value = params.bool('SourceDestCheck.Value');
   if (value === undefined) {
     // The only attribute flatnet changes; say so rather than pretend to change another.
-    if (params.get('Attribute') || params.get('InstanceType.Value')) throw invalidParameter('The emulator only supports SourceDestCheck.');
+    if (params.get('Attribute') || params.get('InstanceType.Value'))
+      throw invalidParameter('The emulator only supports SourceDestCheck.');
     throw missingParameter('SourceDestCheck.Value');
   }
   stopIfDryRun(ctx);

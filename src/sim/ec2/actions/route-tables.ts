@@ -42,7 +42,16 @@ function routeTableXml(state: Ec2State, t: SimRouteTable): XmlObject {
       origin: r.origin,
     })),
     associationSet: [
-      ...(t.main ? [{ routeTableAssociationId: `rtbassoc-main-${t.routeTableId.slice(4)}`, routeTableId: t.routeTableId, main: true, associationState: { state: 'associated' } }] : []),
+      ...(t.main
+        ? [
+            {
+              routeTableAssociationId: `rtbassoc-main-${t.routeTableId.slice(4)}`,
+              routeTableId: t.routeTableId,
+              main: true,
+              associationState: { state: 'associated' },
+            },
+          ]
+        : []),
       ...t.subnetIds.map((subnetId) => ({
         routeTableAssociationId: `rtbassoc-${subnetId.slice(7)}`,
         routeTableId: t.routeTableId,
@@ -58,8 +67,23 @@ function routeTableXml(state: Ec2State, t: SimRouteTable): XmlObject {
 
 export function describeRouteTables({ state, region, params }: ActionContext): XmlObject {
   const ids = params.list('RouteTableId');
-  const tables = ids.length > 0 ? ids.map((id) => state.need(state.routeTables, region, id, 'InvalidRouteTableID.NotFound', 'route table ID')) : state.inRegion(state.routeTables, region);
-  return { routeTableSet: applyFilters(tables, params.filters(), routeTableFilter).map((t) => routeTableXml(state, t)) };
+  const tables =
+    ids.length > 0
+      ? ids.map((id) =>
+          state.need(
+            state.routeTables,
+            region,
+            id,
+            'InvalidRouteTableID.NotFound',
+            'route table ID',
+          ),
+        )
+      : state.inRegion(state.routeTables, region);
+  return {
+    routeTableSet: applyFilters(tables, params.filters(), routeTableFilter).map((t) =>
+      routeTableXml(state, t),
+    ),
+  };
 }
 
 function routeRequest(params: QueryParams) {
@@ -75,7 +99,13 @@ function routeRequest(params: QueryParams) {
 export function replaceRoute(ctx: ActionContext): XmlObject {
   const req = routeRequest(ctx.params);
   if (ctx.params.bool('DryRun')) {
-    const table = ctx.state.need(ctx.state.routeTables, ctx.region, req.routeTableId, 'InvalidRouteTableID.NotFound', 'route table ID');
+    const table = ctx.state.need(
+      ctx.state.routeTables,
+      ctx.region,
+      req.routeTableId,
+      'InvalidRouteTableID.NotFound',
+      'route table ID',
+    );
     ctx.state.routeTarget(ctx.region, req);
     // A dry run against a missing route reports the missing route, so a plan can say so.
     if (table.routes.some((r) => r.destination === req.destination)) stopIfDryRun(ctx);
@@ -87,7 +117,13 @@ export function replaceRoute(ctx: ActionContext): XmlObject {
 export function createRoute(ctx: ActionContext): XmlObject {
   const req = routeRequest(ctx.params);
   if (ctx.params.bool('DryRun')) {
-    ctx.state.need(ctx.state.routeTables, ctx.region, req.routeTableId, 'InvalidRouteTableID.NotFound', 'route table ID');
+    ctx.state.need(
+      ctx.state.routeTables,
+      ctx.region,
+      req.routeTableId,
+      'InvalidRouteTableID.NotFound',
+      'route table ID',
+    );
     ctx.state.routeTarget(ctx.region, req);
     stopIfDryRun(ctx);
   }

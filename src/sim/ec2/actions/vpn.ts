@@ -18,7 +18,18 @@ function vgwXml(g: SimVpnGateway): XmlObject {
 
 export function describeVpnGateways({ state, region, params }: ActionContext): XmlObject {
   const ids = params.list('VpnGatewayId');
-  const list = ids.length > 0 ? ids.map((id) => state.need(state.vpnGateways, region, id, 'InvalidVpnGatewayID.NotFound', 'vpnGateway ID')) : state.inRegion(state.vpnGateways, region);
+  const list =
+    ids.length > 0
+      ? ids.map((id) =>
+          state.need(
+            state.vpnGateways,
+            region,
+            id,
+            'InvalidVpnGatewayID.NotFound',
+            'vpnGateway ID',
+          ),
+        )
+      : state.inRegion(state.vpnGateways, region);
   const filtered = applyFilters(list, params.filters(), (g, name) => {
     if (name === 'vpn-gateway-id') return [g.vpnGatewayId];
     if (name === 'attachment.vpc-id') return [g.vpcId];
@@ -31,12 +42,30 @@ export function describeVpnGateways({ state, region, params }: ActionContext): X
 }
 
 function cgwXml(c: SimCustomerGateway): XmlObject {
-  return { customerGatewayId: c.customerGatewayId, state: 'available', type: 'ipsec.1', ipAddress: c.ipAddress, bgpAsn: String(c.bgpAsn), tagSet: tagSet(c.tags) };
+  return {
+    customerGatewayId: c.customerGatewayId,
+    state: 'available',
+    type: 'ipsec.1',
+    ipAddress: c.ipAddress,
+    bgpAsn: String(c.bgpAsn),
+    tagSet: tagSet(c.tags),
+  };
 }
 
 export function describeCustomerGateways({ state, region, params }: ActionContext): XmlObject {
   const ids = params.list('CustomerGatewayId');
-  const list = ids.length > 0 ? ids.map((id) => state.need(state.customerGateways, region, id, 'InvalidCustomerGatewayID.NotFound', 'customerGateway ID')) : state.inRegion(state.customerGateways, region);
+  const list =
+    ids.length > 0
+      ? ids.map((id) =>
+          state.need(
+            state.customerGateways,
+            region,
+            id,
+            'InvalidCustomerGatewayID.NotFound',
+            'customerGateway ID',
+          ),
+        )
+      : state.inRegion(state.customerGateways, region);
   const filtered = applyFilters(list, params.filters(), (c, name) => {
     if (name === 'customer-gateway-id') return [c.customerGatewayId];
     if (name === 'ip-address') return [c.ipAddress];
@@ -53,7 +82,10 @@ export function vpnConnectionXml(state: Ec2State, c: SimVpnConnection): XmlObjec
     vpnConnectionId: c.vpnConnectionId,
     state: c.state,
     // AWS only serves the configuration while the connection is pending or available.
-    customerGatewayConfiguration: c.state === 'pending' || c.state === 'available' ? state.customerGatewayConfiguration(c) : undefined,
+    customerGatewayConfiguration:
+      c.state === 'pending' || c.state === 'available'
+        ? state.customerGatewayConfiguration(c)
+        : undefined,
     type: 'ipsec.1',
     customerGatewayId: c.customerGatewayId,
     vpnGatewayId: c.vpnGatewayId,
@@ -61,7 +93,10 @@ export function vpnConnectionXml(state: Ec2State, c: SimVpnConnection): XmlObjec
     options: {
       staticRoutesOnly: c.staticRoutesOnly,
       tunnelInsideIpVersion: 'ipv4',
-      tunnelOptionSet: c.tunnels.map((t) => ({ outsideIpAddress: t.outsideIp, tunnelInsideCidr: t.insideCidr })),
+      tunnelOptionSet: c.tunnels.map((t) => ({
+        outsideIpAddress: t.outsideIp,
+        tunnelInsideCidr: t.insideCidr,
+      })),
     },
     routes: [],
     vgwTelemetry: state.telemetry(c).map((t) => ({
@@ -77,7 +112,18 @@ export function vpnConnectionXml(state: Ec2State, c: SimVpnConnection): XmlObjec
 
 export function describeVpnConnections({ state, region, params }: ActionContext): XmlObject {
   const ids = params.list('VpnConnectionId');
-  const list = ids.length > 0 ? ids.map((id) => state.need(state.vpnConnections, region, id, 'InvalidVpnConnectionID.NotFound', 'vpnConnection ID')) : state.listVpnConnections(region);
+  const list =
+    ids.length > 0
+      ? ids.map((id) =>
+          state.need(
+            state.vpnConnections,
+            region,
+            id,
+            'InvalidVpnConnectionID.NotFound',
+            'vpnConnection ID',
+          ),
+        )
+      : state.listVpnConnections(region);
   const filtered = applyFilters(list, params.filters(), (c, name) => {
     if (name === 'vpn-connection-id') return [c.vpnConnectionId];
     if (name === 'vpn-gateway-id') return [c.vpnGatewayId];
@@ -92,26 +138,65 @@ export function describeVpnConnections({ state, region, params }: ActionContext)
 export function createCustomerGateway(ctx: ActionContext): XmlObject {
   const { params } = ctx;
   const ipAddress = params.get('PublicIp') ?? params.get('IpAddress');
-  if (!ipAddress) throw new Ec2ApiError('MissingParameter', 'The request must contain the parameter PublicIp or IpAddress');
+  if (!ipAddress)
+    throw new Ec2ApiError(
+      'MissingParameter',
+      'The request must contain the parameter PublicIp or IpAddress',
+    );
   const type = params.get('Type') ?? 'ipsec.1';
-  if (type !== 'ipsec.1') throw new Ec2ApiError('InvalidParameterValue', `Invalid value '${type}' for Type. Only ipsec.1 is supported.`);
+  if (type !== 'ipsec.1')
+    throw new Ec2ApiError(
+      'InvalidParameterValue',
+      `Invalid value '${type}' for Type. Only ipsec.1 is supported.`,
+    );
   const bgpAsn = params.int('BgpAsn') ?? 65000;
   stopIfDryRun(ctx);
-  return { customerGateway: cgwXml(ctx.state.createCustomerGateway(ctx.region, { ipAddress, bgpAsn, tags: params.tagSpecification('customer-gateway') })) };
+  return {
+    customerGateway: cgwXml(
+      ctx.state.createCustomerGateway(ctx.region, {
+        ipAddress,
+        bgpAsn,
+        tags: params.tagSpecification('customer-gateway'),
+      }),
+    ),
+  };
 }
 
 export function createVpnConnection(ctx: ActionContext): XmlObject {
   const { state, region, params } = ctx;
   const customerGatewayId = params.require('CustomerGatewayId');
   const vpnGatewayId = params.get('VpnGatewayId');
-  if (!vpnGatewayId) throw new Ec2ApiError('MissingParameter', 'The emulator needs VpnGatewayId (transit gateways are not emulated).');
-  const tunnels = params.members('Options.TunnelOptions').map((t) => ({ insideCidr: t.get('TunnelInsideCidr'), preSharedKey: t.get('PreSharedKey') }));
-  const request = { customerGatewayId, vpnGatewayId, staticRoutesOnly: params.bool('Options.StaticRoutesOnly') ?? false, tunnels, tags: params.tagSpecification('vpn-connection') };
+  if (!vpnGatewayId)
+    throw new Ec2ApiError(
+      'MissingParameter',
+      'The emulator needs VpnGatewayId (transit gateways are not emulated).',
+    );
+  const tunnels = params
+    .members('Options.TunnelOptions')
+    .map((t) => ({ insideCidr: t.get('TunnelInsideCidr'), preSharedKey: t.get('PreSharedKey') }));
+  const request = {
+    customerGatewayId,
+    vpnGatewayId,
+    staticRoutesOnly: params.bool('Options.StaticRoutesOnly') ?? false,
+    tunnels,
+    tags: params.tagSpecification('vpn-connection'),
+  };
   if (params.bool('DryRun')) {
-    state.need(state.customerGateways, region, customerGatewayId, 'InvalidCustomerGatewayID.NotFound', 'customerGateway ID');
-    state.need(state.vpnGateways, region, vpnGatewayId, 'InvalidVpnGatewayID.NotFound', 'vpnGateway ID');
+    state.need(
+      state.customerGateways,
+      region,
+      customerGatewayId,
+      'InvalidCustomerGatewayID.NotFound',
+      'customerGateway ID',
+    );
+    state.need(
+      state.vpnGateways,
+      region,
+      vpnGatewayId,
+      'InvalidVpnGatewayID.NotFound',
+      'vpnGateway ID',
+    );
     stopIfDryRun(ctx);
   }
   return { vpnConnection: vpnConnectionXml(state, state.createVpnConnection(region, request)) };
 }
-

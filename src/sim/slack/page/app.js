@@ -6,14 +6,22 @@ import { renderBlocks, renderModalBlocks } from './render-blocks.js';
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
-const view = { me: params.get('user') || localStorage.getItem('flatnet-sim-user') || '', channel: params.get('channel') || '', thread: params.get('thread') || '' };
+const view = {
+  me: params.get('user') || localStorage.getItem('flatnet-sim-user') || '',
+  channel: params.get('channel') || '',
+  thread: params.get('thread') || '',
+};
 let state = null;
 let renderedModalKey = '';
 
 const PALETTE = ['#e8912d', '#2bac76', '#1d9bd1', '#e01e5a', '#9c6ade', '#4a8f8c'];
 
 async function api(path, body) {
-  const res = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const answer = await res.json().catch(() => ({ ok: false, error: `HTTP ${res.status}` }));
   if (!answer.ok) toast(answer.error ?? 'Something went wrong');
   return answer;
@@ -28,7 +36,9 @@ function toast(text) {
 }
 
 function userById(id) {
-  return state.users.find((u) => u.id === id) ?? { id, name: id, realName: id, title: '', isBot: false };
+  return (
+    state.users.find((u) => u.id === id) ?? { id, name: id, realName: id, title: '', isBot: false }
+  );
 }
 
 function avatar(user) {
@@ -55,12 +65,20 @@ function files(list) {
 
 function message(m, previous, inThread) {
   const user = userById(m.user);
-  const continued = previous && previous.user === m.user && !previous.ephemeral && !m.ephemeral && Number(m.ts) - Number(previous.ts) < 300;
+  const continued =
+    previous &&
+    previous.user === m.user &&
+    !previous.ephemeral &&
+    !m.ephemeral &&
+    Number(m.ts) - Number(previous.ts) < 300;
   const where = { channel: m.channel, ts: m.ts };
-  const body = m.blocks?.length ? renderBlocks(m.blocks, state, where) : `<div class="b-text">${renderMrkdwn(m.text, state)}</div>`;
-  const replies = !inThread && m.replyCount > 0
-    ? `<button class="replies-link" data-testid="replies-link" data-thread="${escapeHtml(m.ts)}">${m.replyCount} ${m.replyCount === 1 ? 'reply' : 'replies'}</button>`
-    : '';
+  const body = m.blocks?.length
+    ? renderBlocks(m.blocks, state, where)
+    : `<div class="b-text">${renderMrkdwn(m.text, state)}</div>`;
+  const replies =
+    !inThread && m.replyCount > 0
+      ? `<button class="replies-link" data-testid="replies-link" data-thread="${escapeHtml(m.ts)}">${m.replyCount} ${m.replyCount === 1 ? 'reply' : 'replies'}</button>`
+      : '';
   return `<div class="msg ${m.ephemeral ? 'ephemeral' : ''} ${continued ? 'continued' : ''}" data-testid="message" data-ts="${escapeHtml(m.ts)}" data-user="${escapeHtml(m.user)}">
     <div class="msg-gutter">${continued ? `<span class="msg-time-hover">${timeOf(m.ts)}</span>` : avatar(user)}</div>
     <div class="msg-body">
@@ -75,7 +93,9 @@ function message(m, previous, inThread) {
 
 function renderList(el, list, inThread) {
   const nearBottom = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
-  el.innerHTML = list.map((m, i) => message(m, list[i - 1], inThread)).join('') || '<div class="empty">No messages yet.</div>';
+  el.innerHTML =
+    list.map((m, i) => message(m, list[i - 1], inThread)).join('') ||
+    '<div class="empty">No messages yet.</div>';
   if (nearBottom) el.scrollTop = el.scrollHeight;
 }
 
@@ -86,11 +106,24 @@ function channelLabel(c) {
 function renderSidebar() {
   const switcher = $('user-switcher');
   const humans = state.users.filter((u) => !u.isBot);
-  switcher.innerHTML = humans.map((u) => `<option value="${escapeHtml(u.id)}" ${u.id === view.me ? 'selected' : ''}>${escapeHtml(u.name)} (${escapeHtml(u.title)})</option>`).join('');
-  const item = (c) => `<li><button class="nav-item ${c.id === view.channel ? 'active' : ''}" data-channel="${escapeHtml(c.id)}" data-testid="channel-${escapeHtml(c.isIm ? 'dm' : c.name)}">
+  switcher.innerHTML = humans
+    .map(
+      (u) =>
+        `<option value="${escapeHtml(u.id)}" ${u.id === view.me ? 'selected' : ''}>${escapeHtml(u.name)} (${escapeHtml(u.title)})</option>`,
+    )
+    .join('');
+  const item = (
+    c,
+  ) => `<li><button class="nav-item ${c.id === view.channel ? 'active' : ''}" data-channel="${escapeHtml(c.id)}" data-testid="channel-${escapeHtml(c.isIm ? 'dm' : c.name)}">
       ${c.isIm ? '<span class="presence"></span>' : ''}${escapeHtml(channelLabel(c))}${c.isIm ? ' <span class="badge">APP</span>' : ''}</button></li>`;
-  $('channel-list').innerHTML = state.channels.filter((c) => !c.isIm).map(item).join('');
-  $('dm-list').innerHTML = state.channels.filter((c) => c.isIm).map(item).join('');
+  $('channel-list').innerHTML = state.channels
+    .filter((c) => !c.isIm)
+    .map(item)
+    .join('');
+  $('dm-list').innerHTML = state.channels
+    .filter((c) => c.isIm)
+    .map(item)
+    .join('');
 }
 
 function render() {
@@ -98,10 +131,18 @@ function render() {
   view.channel = channel.id;
   renderSidebar();
   $('channel-title').textContent = channel.isIm ? state.bot.name : `# ${channel.name}`;
-  $('channel-topic').textContent = channel.isIm ? 'Direct messages with the bot' : 'VPN and router operations';
+  $('channel-topic').textContent = channel.isIm
+    ? 'Direct messages with the bot'
+    : 'VPN and router operations';
   $('message-box').placeholder = `Message ${channel.isIm ? state.bot.name : `#${channel.name}`}`;
-  const inChannel = state.messages.filter((m) => m.channel === channel.id).sort((a, b) => Number(a.ts) - Number(b.ts));
-  renderList($('messages'), inChannel.filter((m) => !m.threadTs), false);
+  const inChannel = state.messages
+    .filter((m) => m.channel === channel.id)
+    .sort((a, b) => Number(a.ts) - Number(b.ts));
+  renderList(
+    $('messages'),
+    inChannel.filter((m) => !m.threadTs),
+    false,
+  );
   const parent = inChannel.find((m) => m.ts === view.thread && !m.threadTs);
   $('thread').hidden = !parent;
   if (parent) {
@@ -119,9 +160,11 @@ function modalValues() {
   const values = {};
   for (const el of $('modal').querySelectorAll('[data-block-id]')) {
     let value;
-    if (el.dataset.kind) value = [...el.querySelectorAll('input:checked')].map((i) => i.value).join(',');
+    if (el.dataset.kind)
+      value = [...el.querySelectorAll('input:checked')].map((i) => i.value).join(',');
     else value = el.value;
-    if (value !== undefined && value !== '') values[el.dataset.blockId] = { [el.dataset.actionId]: value };
+    if (value !== undefined && value !== '')
+      values[el.dataset.blockId] = { [el.dataset.actionId]: value };
   }
   return values;
 }
@@ -133,7 +176,9 @@ function renderModal() {
   const key = JSON.stringify([current.id, current.view, current.errors]);
   if (key === renderedModalKey) return;
   // Keep what the person typed when only the errors changed.
-  const typed = Object.fromEntries(Object.entries(modalValues()).map(([block, v]) => [block, Object.values(v)[0]]));
+  const typed = Object.fromEntries(
+    Object.entries(modalValues()).map(([block, v]) => [block, Object.values(v)[0]]),
+  );
   renderedModalKey = key;
   const v = current.view;
   $('modal').dataset.viewId = current.id;
@@ -169,7 +214,12 @@ async function load() {
 
 function send(text, threadTs) {
   if (!text.trim()) return;
-  void api('/sim/send', { user: view.me, channel: view.channel, text, threadTs: threadTs || undefined });
+  void api('/sim/send', {
+    user: view.me,
+    channel: view.channel,
+    text,
+    threadTs: threadTs || undefined,
+  });
 }
 
 function wireComposer(formId, boxId, threadTsOf) {
@@ -193,8 +243,13 @@ document.addEventListener('click', (e) => {
   if (target.dataset.actionId && target.dataset.messageTs) {
     if (target.dataset.url) window.open(target.dataset.url, '_blank', 'noopener');
     target.classList.add('busy');
-    void api('/sim/click', { user: view.me, channel: target.dataset.channel, messageTs: target.dataset.messageTs, actionId: target.dataset.actionId, value: target.dataset.value || undefined })
-      .finally(() => target.classList.remove('busy'));
+    void api('/sim/click', {
+      user: view.me,
+      channel: target.dataset.channel,
+      messageTs: target.dataset.messageTs,
+      actionId: target.dataset.actionId,
+      value: target.dataset.value || undefined,
+    }).finally(() => target.classList.remove('busy'));
   } else if (target.dataset.thread) {
     view.thread = target.dataset.thread;
     render();
@@ -210,7 +265,11 @@ document.addEventListener('click', (e) => {
 $('thread-close').addEventListener('click', () => ((view.thread = ''), render()));
 $('modal').addEventListener('submit', (e) => {
   e.preventDefault();
-  void api('/sim/submit', { user: view.me, viewId: $('modal').dataset.viewId, values: modalValues() });
+  void api('/sim/submit', {
+    user: view.me,
+    viewId: $('modal').dataset.viewId,
+    values: modalValues(),
+  });
 });
 $('user-switcher').addEventListener('change', (e) => {
   view.me = e.target.value;

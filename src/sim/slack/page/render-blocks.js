@@ -45,7 +45,8 @@ function richText(block, ctx) {
           if (e.style?.italic) t = `<i>${t}</i>`;
           return t;
         }
-        if (e.type === 'link') return `<a href="${escapeHtml(e.url)}" target="_blank" rel="noopener">${escapeHtml(e.text ?? e.url)}</a>`;
+        if (e.type === 'link')
+          return `<a href="${escapeHtml(e.url)}" target="_blank" rel="noopener">${escapeHtml(e.text ?? e.url)}</a>`;
         if (e.type === 'user') return renderMrkdwn(`<@${e.user_id}>`, ctx);
         if (e.type === 'emoji') return renderMrkdwn(`:${e.name}:`, ctx);
         return '';
@@ -53,9 +54,11 @@ function richText(block, ctx) {
       .join('');
   return (block.elements ?? [])
     .map((s) => {
-      if (s.type === 'rich_text_preformatted') return `<pre class="code-block">${inline(s.elements)}</pre>`;
+      if (s.type === 'rich_text_preformatted')
+        return `<pre class="code-block">${inline(s.elements)}</pre>`;
       if (s.type === 'rich_text_quote') return `<span class="quote">${inline(s.elements)}</span>`;
-      if (s.type === 'rich_text_list') return `<ul>${(s.elements ?? []).map((li) => `<li>${inline(li.elements)}</li>`).join('')}</ul>`;
+      if (s.type === 'rich_text_list')
+        return `<ul>${(s.elements ?? []).map((li) => `<li>${inline(li.elements)}</li>`).join('')}</ul>`;
       return `<div>${inline(s.elements)}</div>`;
     })
     .join('');
@@ -70,12 +73,18 @@ function block(b, ctx, where) {
       const fields = b.fields?.length
         ? `<div class="b-fields">${b.fields.map((f) => `<div class="b-field">${textObject(f, ctx)}</div>`).join('')}</div>`
         : '';
-      const accessory = b.accessory ? `<div class="b-accessory">${element(b.accessory, ctx, where)}</div>` : '';
+      const accessory = b.accessory
+        ? `<div class="b-accessory">${element(b.accessory, ctx, where)}</div>`
+        : '';
       return `<div class="b-section"><div class="b-section-main">${text}${fields}</div>${accessory}</div>`;
     }
     case 'context':
       return `<div class="b-context">${(b.elements ?? [])
-        .map((e) => (e.type === 'image' ? `<img src="${escapeHtml(e.image_url)}" alt="${escapeHtml(e.alt_text ?? '')}">` : `<span>${textObject(e, ctx)}</span>`))
+        .map((e) =>
+          e.type === 'image'
+            ? `<img src="${escapeHtml(e.image_url)}" alt="${escapeHtml(e.alt_text ?? '')}">`
+            : `<span>${textObject(e, ctx)}</span>`,
+        )
         .join('')}</div>`;
     case 'divider':
       return '<hr class="b-divider">';
@@ -109,12 +118,16 @@ function inputElement(b, value) {
     case 'email_text_input':
     case 'url_text_input': {
       const placeholder = el.placeholder ? ` placeholder="${plain(el.placeholder)}"` : '';
-      if (el.multiline) return `<textarea id="${escapeHtml(id)}" class="input" rows="4" ${data}${placeholder}>${escapeHtml(initial)}</textarea>`;
+      if (el.multiline)
+        return `<textarea id="${escapeHtml(id)}" class="input" rows="4" ${data}${placeholder}>${escapeHtml(initial)}</textarea>`;
       return `<input id="${escapeHtml(id)}" class="input" type="text" ${data}${placeholder} value="${escapeHtml(initial)}">`;
     }
     case 'static_select':
       return `<select id="${escapeHtml(id)}" class="input" ${data}><option value="">${plain(el.placeholder ?? { text: 'Select an option' })}</option>${options
-        .map((o) => `<option value="${escapeHtml(o.value)}" ${o.value === initial ? 'selected' : ''}>${plain(o.text)}</option>`)
+        .map(
+          (o) =>
+            `<option value="${escapeHtml(o.value)}" ${o.value === initial ? 'selected' : ''}>${plain(o.text)}</option>`,
+        )
         .join('')}</select>`;
     case 'radio_buttons':
     case 'checkboxes': {
@@ -122,7 +135,9 @@ function inputElement(b, value) {
       const chosen = String(initial).split(',');
       return `<div class="choices" ${data} data-kind="${type}">${options
         .map(
-          (o) => `<label class="choice"><input type="${type}" name="${escapeHtml(id)}" value="${escapeHtml(o.value)}" ${chosen.includes(o.value) ? 'checked' : ''}
+          (
+            o,
+          ) => `<label class="choice"><input type="${type}" name="${escapeHtml(id)}" value="${escapeHtml(o.value)}" ${chosen.includes(o.value) ? 'checked' : ''}
             data-testid="modal-option-${escapeHtml(b.block_id)}-${escapeHtml(o.value)}"> ${plain(o.text)}</label>`,
         )
         .join('')}</div>`;

@@ -2,19 +2,78 @@
 // Everything is escaped first; only the markup we generate ourselves reaches innerHTML.
 
 const EMOJI = {
-  white_check_mark: '✅', heavy_check_mark: '✔️', x: '❌', warning: '⚠️', large_green_circle: '🟢',
-  red_circle: '🔴', large_yellow_circle: '🟡', yellow_circle: '🟡', large_blue_circle: '🔵', white_circle: '⚪',
-  hourglass_flowing_sand: '⏳', hourglass: '⌛', rocket: '🚀', lock: '🔒', unlock: '🔓', key: '🔑',
-  construction: '🚧', rotating_light: '🚨', fire: '🔥', tada: '🎉', eyes: '👀', thumbsup: '👍', '+1': '👍',
-  thumbsdown: '👎', information_source: 'ℹ️', question: '❓', exclamation: '❗', no_entry: '⛔',
-  no_entry_sign: '🚫', arrows_counterclockwise: '🔄', repeat: '🔁', arrow_right: '➡️', arrow_up: '⬆️',
-  arrow_down: '⬇️', chart_with_upwards_trend: '📈', chart_with_downwards_trend: '📉', globe_with_meridians: '🌐',
-  satellite: '📡', computer: '💻', wrench: '🔧', gear: '⚙️', stopwatch: '⏱️', clock1: '🕐', memo: '📝',
-  clipboard: '📋', page_facing_up: '📄', package: '📦', link: '🔗', bell: '🔔', zap: '⚡', shield: '🛡️',
-  robot_face: '🤖', wave: '👋', bulb: '💡', mag: '🔍', pushpin: '📌', skull: '💀', sparkles: '✨',
-  heavy_plus_sign: '➕', heavy_minus_sign: '➖', leftwards_arrow_with_hook: '↩️', twisted_rightwards_arrows: '🔀',
-  black_circle: '⚫', double_vertical_bar: '⏸️', stop_sign: '🛑', checkered_flag: '🏁', calendar: '📅',
-  raised_hand: '✋', alarm_clock: '⏰', bangbang: '‼️', large_orange_circle: '🟠', octagonal_sign: '🛑',
+  white_check_mark: '✅',
+  heavy_check_mark: '✔️',
+  x: '❌',
+  warning: '⚠️',
+  large_green_circle: '🟢',
+  red_circle: '🔴',
+  large_yellow_circle: '🟡',
+  yellow_circle: '🟡',
+  large_blue_circle: '🔵',
+  white_circle: '⚪',
+  hourglass_flowing_sand: '⏳',
+  hourglass: '⌛',
+  rocket: '🚀',
+  lock: '🔒',
+  unlock: '🔓',
+  key: '🔑',
+  construction: '🚧',
+  rotating_light: '🚨',
+  fire: '🔥',
+  tada: '🎉',
+  eyes: '👀',
+  thumbsup: '👍',
+  '+1': '👍',
+  thumbsdown: '👎',
+  information_source: 'ℹ️',
+  question: '❓',
+  exclamation: '❗',
+  no_entry: '⛔',
+  no_entry_sign: '🚫',
+  arrows_counterclockwise: '🔄',
+  repeat: '🔁',
+  arrow_right: '➡️',
+  arrow_up: '⬆️',
+  arrow_down: '⬇️',
+  chart_with_upwards_trend: '📈',
+  chart_with_downwards_trend: '📉',
+  globe_with_meridians: '🌐',
+  satellite: '📡',
+  computer: '💻',
+  wrench: '🔧',
+  gear: '⚙️',
+  stopwatch: '⏱️',
+  clock1: '🕐',
+  memo: '📝',
+  clipboard: '📋',
+  page_facing_up: '📄',
+  package: '📦',
+  link: '🔗',
+  bell: '🔔',
+  zap: '⚡',
+  shield: '🛡️',
+  robot_face: '🤖',
+  wave: '👋',
+  bulb: '💡',
+  mag: '🔍',
+  pushpin: '📌',
+  skull: '💀',
+  sparkles: '✨',
+  heavy_plus_sign: '➕',
+  heavy_minus_sign: '➖',
+  leftwards_arrow_with_hook: '↩️',
+  twisted_rightwards_arrows: '🔀',
+  black_circle: '⚫',
+  double_vertical_bar: '⏸️',
+  stop_sign: '🛑',
+  checkered_flag: '🏁',
+  calendar: '📅',
+  raised_hand: '✋',
+  alarm_clock: '⏰',
+  bangbang: '‼️',
+  large_orange_circle: '🟠',
+  octagonal_sign: '🛑',
 };
 
 export function emojiFor(name) {
@@ -22,7 +81,11 @@ export function emojiFor(name) {
 }
 
 export function escapeHtml(text) {
-  return String(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return String(text)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
 }
 
 // Slack sends &, < and > escaped inside text; undo that before our own escaping.
@@ -49,7 +112,8 @@ function renderSpecial(inner, ctx) {
     const channel = ctx.channels.find((c) => c.id === target.slice(1));
     return `<span class="mention">#${escapeHtml(label ?? (channel ? channel.name : target.slice(1)))}</span>`;
   }
-  if (target.startsWith('!subteam^')) return `<span class="mention">${escapeHtml(label ?? '@group')}</span>`;
+  if (target.startsWith('!subteam^'))
+    return `<span class="mention">${escapeHtml(label ?? '@group')}</span>`;
   if (target.startsWith('!')) return `<span class="mention">@${escapeHtml(target.slice(1))}</span>`;
   return `<a href="${escapeHtml(safeUrl(target))}" target="_blank" rel="noopener">${escapeHtml(label ?? target)}</a>`;
 }
@@ -74,10 +138,13 @@ export function renderMrkdwn(text, ctx, plain = false) {
   const parts = raw.split(/```/);
   return parts
     .map((part, i) => {
-      if (i % 2 === 1) return `<pre class="code-block">${escapeHtml(part.replace(/^\n/, ''))}</pre>`;
+      if (i % 2 === 1)
+        return `<pre class="code-block">${escapeHtml(part.replace(/^\n/, ''))}</pre>`;
       const lines = part.split('\n').map((line) => {
         const quote = /^>\s?(.*)$/.exec(line);
-        return quote ? `<span class="quote">${renderInline(quote[1], ctx)}</span>` : renderInline(line, ctx);
+        return quote
+          ? `<span class="quote">${renderInline(quote[1], ctx)}</span>`
+          : renderInline(line, ctx);
       });
       return lines.join('<br>');
     })
