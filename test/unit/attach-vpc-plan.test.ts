@@ -97,6 +97,7 @@ function generatedConfig(
       staticRoutesOnly: options.staticOnly ?? false,
       state: 'available',
       tunnels: [tunnel(outside[0], '169.254.10.0/30'), tunnel(outside[1], '169.254.10.4/30')],
+      staticRoutes: [],
       tags: {},
     },
     {

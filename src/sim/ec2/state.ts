@@ -196,6 +196,7 @@ export class Ec2State extends EventEmitter<Ec2Events> {
     main?: boolean;
     tags?: Tags;
     routeTableId?: string;
+    propagatingVgws?: string[];
   }): SimRouteTable {
     const vpc = this.need(this.vpcs, t.region, t.vpcId, 'InvalidVpcID.NotFound', 'vpc ID');
     const table: SimRouteTable = {
@@ -213,6 +214,7 @@ export class Ec2State extends EventEmitter<Ec2Events> {
       ],
       subnetIds: [...(t.subnetIds ?? [])],
       main: t.main ?? false,
+      propagatingVgws: [...(t.propagatingVgws ?? [])],
       tags: { ...t.tags },
     };
     this.routeTables.set(table.routeTableId, table);

@@ -85,6 +85,8 @@ export interface SimRouteTable {
   routes: SimRoute[];
   subnetIds: string[];
   main: boolean;
+  /** VGWs propagating their routes into this table (EnableVgwRoutePropagation). */
+  propagatingVgws: string[];
   tags: Tags;
 }
 
@@ -135,6 +137,8 @@ export interface SimVpnConnection {
   staticRoutesOnly: boolean;
   state: 'pending' | 'available' | 'deleting' | 'deleted';
   tunnels: SimVpnTunnel[];
+  /** CreateVpnConnectionRoute: what the VGW sends down this connection (static routing). */
+  staticRoutes: string[];
   tags: Tags;
 }
 
@@ -181,6 +185,8 @@ export interface Ec2Events {
     },
   ];
   'vpn-connection-created': [{ vpnConnectionId: string; region: string }];
+  /** Route propagation or a static VPN route changed: what VPC route tables learn. */
+  'routing-changed': [{ region: string; action: string }];
   /** A call has arrived (before any injected latency). */
   'request-received': [{ action: string; region: string; requestId: string }];
   /** Every API call as answered, for tests and the demo's activity log (no parameters: they may hold keys). */

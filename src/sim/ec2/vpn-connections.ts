@@ -101,6 +101,7 @@ export function createVpnConnection(
     staticRoutesOnly: req.staticRoutesOnly,
     state: 'available',
     tunnels,
+    staticRoutes: [],
     tags: { ...req.tags },
   };
   state.vpnConnections.set(conn.vpnConnectionId, conn);

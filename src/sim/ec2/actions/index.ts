@@ -10,6 +10,12 @@ import {
 } from './instances.js';
 import { createRoute, describeRouteTables, replaceRoute } from './route-tables.js';
 import {
+  createVpnConnectionRoute,
+  deleteVpnConnectionRoute,
+  disableVgwRoutePropagation,
+  enableVgwRoutePropagation,
+} from './propagation.js';
+import {
   createCustomerGateway,
   createVpnConnection,
   describeCustomerGateways,
@@ -36,6 +42,10 @@ export const ACTION_HANDLERS: Readonly<Record<string, ActionHandler>> = {
   DescribeVpnConnections: describeVpnConnections,
   CreateCustomerGateway: createCustomerGateway,
   CreateVpnConnection: createVpnConnection,
+  EnableVgwRoutePropagation: enableVgwRoutePropagation,
+  DisableVgwRoutePropagation: disableVgwRoutePropagation,
+  CreateVpnConnectionRoute: createVpnConnectionRoute,
+  DeleteVpnConnectionRoute: deleteVpnConnectionRoute,
 };
 
 export type { ActionContext, ActionHandler } from './context.js';

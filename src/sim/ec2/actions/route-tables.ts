@@ -60,7 +60,7 @@ function routeTableXml(state: Ec2State, t: SimRouteTable): XmlObject {
         associationState: { state: 'associated' },
       })),
     ],
-    propagatingVgwSet: [],
+    propagatingVgwSet: t.propagatingVgws.map((gatewayId) => ({ gatewayId })),
     tagSet: tagSet(t.tags),
   };
 }

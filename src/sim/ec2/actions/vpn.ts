@@ -98,7 +98,11 @@ export function vpnConnectionXml(state: Ec2State, c: SimVpnConnection): XmlObjec
         tunnelInsideCidr: t.insideCidr,
       })),
     },
-    routes: [],
+    routes: c.staticRoutes.map((destinationCidrBlock) => ({
+      destinationCidrBlock,
+      source: 'Static',
+      state: 'available',
+    })),
     vgwTelemetry: state.telemetry(c).map((t) => ({
       outsideIpAddress: t.outsideIp,
       status: t.status,

@@ -1,0 +1,363 @@
+/**
+ * Follow one packet hop by hop through the network: VPC route tables (longest prefix; a
+ * static route beats a propagated one of the same prefix, AWS route priority), VGWs, routers'
+ * routing tables, policy-based IPsec selectors (the kernel's XFRM policy is looked up after the
+ * route: traffic matching local/remote prefixes is encrypted to that peer), VTIs, WireGuard
+ * cryptokey routing (a peer is chosen by allowed-ips; a packet from a peer is accepted only
+ * from its allowed-ips), EC2 source/destination check. Stops at the first broken hop.
+ */
+import { vgwId, type BgpResult } from './bgp.js';
+import { contains, ipText, matching, type Prefix } from './ipv4.js';
+import type { Endpoint, Network, NetRouter, NetRoute, NetVgw, NetVpc } from './network.js';
+import { lookup, type RibEntry } from './rib.js';
+
+export interface Trace {
+  ok: boolean;
+  hops: string[];
+  brokenAt?: string;
+  reason?: string;
+}
+
+export interface Forwarding {
+  net: Network;
+  bgp: BgpResult;
+  ribs: Map<string, RibEntry[]>;
+  /** Public IP → router id (instances holding an Elastic IP, sites). */
+  publicIps: Map<string, string>;
+  /** WireGuard public key of a private key (Curve25519). */
+  serverKey(privateKey: string): string | undefined;
+}
+
+type Ingress =
+  { kind: 'vpc' } | { kind: 'tunnel'; peer: string } | { kind: 'wireguard' } | { kind: 'lan' };
+
+type Node =
+  | { kind: 'vpc'; vpcId: string; subnetId?: string; fromVgw?: string }
+  | { kind: 'router'; id: string; ingress: Ingress }
+  | { kind: 'vgw'; vgwId: string; fromTunnel: boolean }
+  | { kind: 'client'; name: string; arriving: boolean };
+
+const MAX_HOPS = 40;
+
+function routeTableOf(vpc: NetVpc, subnetId: string | undefined) {
+  return (
+    vpc.tables.find((t) => subnetId !== undefined && t.subnetIds.includes(subnetId)) ??
+    vpc.tables.find((t) => t.main)
+  );
+}
+
+/** Routes of a table including what its VGWs propagate (only while propagation is on). */
+export function effectiveRoutes(f: Forwarding, vpc: NetVpc, subnetId?: string): NetRoute[] {
+  const table = routeTableOf(vpc, subnetId);
+  if (!table) return [];
+  const routes = [...table.routes];
+  for (const id of table.propagatingVgws) {
+    const g = f.net.vgws.find((x) => x.vgwId === id && x.vpcId === vpc.vpcId);
+    if (!g) continue;
+    for (const p of vgwRoutes(f, g)) {
+      // A static route of the same prefix wins over a propagated one (AWS route priority).
+      if (routes.some((r) => r.prefix.text === p.prefix.text)) continue;
+      routes.push({ prefix: p.prefix, target: { kind: 'vgw', vgwId: g.vgwId }, propagated: true });
+    }
+  }
+  return routes;
+}
+
+interface VgwRoute {
+  prefix: Prefix;
+  /** The router (customer gateway) and its peer that carry it. */
+  routerId: string;
+  how: string;
+}
+
+/** What a VGW can send toward the customer gateways: BGP-learned and static VPN routes. */
+export function vgwRoutes(f: Forwarding, g: NetVgw): VgwRoute[] {
+  const out: VgwRoute[] = [];
+  for (const route of f.bgp.best.get(vgwId(g))?.values() ?? []) {
+    if (!route.session) continue;
+    const routerId = route.session.a === vgwId(g) ? route.session.b : route.session.a;
+    out.push({ prefix: route.prefix, routerId, how: `BGP, AS path ${route.asPath.join(' ')}` });
+  }
+  for (const c of g.connections) {
+    for (const p of c.staticRoutes) {
+      // A static VPN route is usable while one of the connection's tunnels is up.
+      const router = f.net.routers.find((r) =>
+        [...r.config.peers.keys()].some((peer) => {
+          const sa = f.net.sa(r.id, peer);
+          return sa.up && sa.far.kind === 'vgw' && sa.far.vpnConnectionId === c.vpnConnectionId;
+        }),
+      );
+      if (router) out.push({ prefix: p, routerId: router.id, how: 'static VPN route' });
+    }
+  }
+  return out;
+}
+
+function routerName(f: Forwarding, id: string): string {
+  return f.net.routers.find((r) => r.id === id)?.name ?? id;
+}
+
+/** The peer of router `r` whose up SA reaches VPN connection tunnels of VGW `g`. */
+function peerTowardVgw(f: Forwarding, r: NetRouter, g: NetVgw): string | undefined {
+  for (const peer of r.config.peers.keys()) {
+    const sa = f.net.sa(r.id, peer);
+    if (sa.up && sa.far.kind === 'vgw' && sa.far.vgwId === g.vgwId) return peer;
+  }
+  return undefined;
+}
+
+export function trace(f: Forwarding, from: Endpoint, to: Endpoint): Trace {
+  const src = from.address;
+  const dst = to.address;
+  const hops: string[] = [];
+  const fail = (at: string, reason: string): Trace => ({
+    ok: false,
+    hops,
+    brokenAt: at,
+    reason,
+  });
+  const arrived = (): Trace => ({ ok: true, hops: [...hops, `${to.label} (${ipText(dst)})`] });
+  let node: Node =
+    from.home.kind === 'vpc'
+      ? { kind: 'vpc', vpcId: from.home.vpcId, subnetId: from.home.subnetId }
+      : from.home.kind === 'site'
+        ? { kind: 'router', id: from.home.routerId, ingress: { kind: 'lan' } }
+        : { kind: 'client', name: from.home.name, arriving: false };
+  const seen = new Set<string>();
+  for (let i = 0; i < MAX_HOPS; i++) {
+    const key = JSON.stringify(node);
+    if (seen.has(key)) {
+      const last = hops[hops.length - 1] ?? from.label;
+      return fail(
+        last.split(':')[0]!,
+        `routing loop toward ${ipText(dst)}: ${hops.slice(-2).join(' → ')}, and round again ` +
+          '(a default route sends it back where it came from)',
+      );
+    }
+    seen.add(key);
+    const step = stepFrom(f, node, src, dst, to, hops);
+    if ('arrived' in step) return arrived();
+    if ('fail' in step) return fail(step.at, step.fail);
+    node = step.next;
+  }
+  return fail(hops[hops.length - 1] ?? from.label, `more than ${MAX_HOPS} hops`);
+}
+
+type Step = { next: Node } | { arrived: true } | { fail: string; at: string };
+
+function stepFrom(
+  f: Forwarding,
+  node: Node,
+  src: number,
+  dst: number,
+  to: Endpoint,
+  hops: string[],
+): Step {
+  const D = ipText(dst);
+  if (node.kind === 'vpc') {
+    const vpc = f.net.vpcs.find((v) => v.vpcId === node.vpcId);
+    if (!vpc) return { fail: `no VPC ${node.vpcId}`, at: node.vpcId };
+    const table = routeTableOf(vpc, node.subnetId);
+    const at = `${vpc.vpcId} route table ${table?.routeTableId ?? '(none)'}`;
+    if (node.fromVgw !== undefined) {
+      // Traffic from a VGW is delivered by the local route only (no gateway route table).
+      hops.push(`${vpc.vpcId} (from ${node.fromVgw})`);
+      if (!contains(vpc.cidr, dst))
+        return { fail: `${node.fromVgw} delivers only into ${vpc.cidr.text}`, at: node.fromVgw };
+      if (to.home.kind === 'vpc' && to.home.vpcId === vpc.vpcId) return { arrived: true };
+      return { fail: `no endpoint at ${D} in ${vpc.vpcId}`, at: vpc.vpcId };
+    }
+    if (!table) return { fail: `${vpc.vpcId} has no route table`, at: vpc.vpcId };
+    const route = matching(effectiveRoutes(f, vpc, node.subnetId), dst)[0];
+    if (!route) return { fail: `${at} has no route to ${D}`, at };
+    const t = route.target;
+    const shown =
+      t.kind === 'local'
+        ? 'local'
+        : t.kind === 'instance'
+          ? `${t.eni ?? t.instanceId}`
+          : t.kind === 'vgw'
+            ? `${t.vgwId}${route.propagated ? ' (propagated)' : ''}`
+            : t.id;
+    hops.push(`${at}: ${route.prefix.text} → ${shown}`);
+    if (t.kind === 'local') {
+      if (to.home.kind === 'vpc' && to.home.vpcId === vpc.vpcId) return { arrived: true };
+      return { fail: `no endpoint at ${D} in ${vpc.vpcId}`, at };
+    }
+    if (t.kind === 'instance') {
+      if (t.blackhole || t.instanceId === undefined)
+        return {
+          fail: `${at}: ${route.prefix.text} → ${shown} is a blackhole (instance not running)`,
+          at,
+        };
+      return { next: { kind: 'router', id: t.instanceId, ingress: { kind: 'vpc' } } };
+    }
+    if (t.kind === 'vgw') {
+      const g = f.net.vgws.find((x) => x.vgwId === t.vgwId && x.vpcId === vpc.vpcId);
+      if (!g) return { fail: `${t.vgwId} is not attached to ${vpc.vpcId}`, at };
+      return { next: { kind: 'vgw', vgwId: g.vgwId, fromTunnel: false } };
+    }
+    return { fail: `${at} sends ${D} to ${t.id}, out of the flat network`, at };
+  }
+
+  if (node.kind === 'vgw') {
+    const g = f.net.vgws.find((x) => x.vgwId === node.vgwId)!;
+    const at = `${g.vgwId} (ASN ${g.asn})`;
+    const vpc = f.net.vpcs.find((v) => v.vpcId === g.vpcId);
+    if (node.fromTunnel && vpc && contains(vpc.cidr, dst)) {
+      hops.push(`${at}: into ${vpc.vpcId}`);
+      return { next: { kind: 'vpc', vpcId: vpc.vpcId, fromVgw: g.vgwId } };
+    }
+    const route = matching(vgwRoutes(f, g), dst)[0];
+    if (!route) {
+      const learned = vgwRoutes(f, g).map((r) => r.prefix.text);
+      return {
+        fail:
+          `${at} has no route to ${D} ` +
+          `(it learned: ${learned.length > 0 ? learned.join(', ') : 'nothing'})`,
+        at,
+      };
+    }
+    hops.push(`${at}: ${route.prefix.text} (${route.how}) → ${routerName(f, route.routerId)}`);
+    const r = f.net.routers.find((x) => x.id === route.routerId)!;
+    const peer = peerTowardVgw(f, r, g);
+    if (!peer) return { fail: `no up tunnel from ${g.vgwId} to ${r.name}`, at };
+    return { next: { kind: 'router', id: r.id, ingress: { kind: 'tunnel', peer } } };
+  }
+
+  if (node.kind === 'client') {
+    const c = f.net.wireguardClients.find((x) => x.name === node.name)!;
+    const at = `WireGuard client ${c.name}`;
+    if (node.arriving) {
+      hops.push(at);
+      // Cryptokey routing on receive: the source must be inside the peer's AllowedIPs.
+      if (!c.allowedIps.some((p) => contains(p, src)))
+        return {
+          fail:
+            `${c.name}'s AllowedIPs (${c.allowedIps.map((p) => p.text).join(', ')}) ` +
+            `do not cover ${ipText(src)}: the laptop drops the packet`,
+          at,
+        };
+      if (contains(c.address, dst) && to.home.kind === 'wireguard' && to.home.name === c.name)
+        return { arrived: true };
+      return { fail: `${c.name} does not forward`, at };
+    }
+    if (!c.allowedIps.some((p) => contains(p, dst)))
+      return {
+        fail:
+          `${c.name}'s AllowedIPs (${c.allowedIps.map((p) => p.text).join(', ')}) ` +
+          `do not cover ${D}: the laptop does not send it into the tunnel`,
+        at,
+      };
+    const routerId = f.publicIps.get(c.endpoint.ip);
+    const r = routerId ? f.net.routers.find((x) => x.id === routerId) : undefined;
+    hops.push(`${at} → ${c.endpoint.ip}:${c.endpoint.port}`);
+    if (!r || !r.up) return { fail: `nothing answers WireGuard at ${c.endpoint.ip}`, at };
+    const wg = [...r.config.wireguard.values()].find((w) => w.port === c.endpoint.port);
+    if (!wg) return { fail: `${r.name} has no WireGuard on port ${c.endpoint.port}`, at };
+    const peer = [...wg.peers.values()].find((p) => p.publicKey === c.publicKey && !p.disabled);
+    if (!peer) return { fail: `${r.name} ${wg.name} has no peer with ${c.name}'s key`, at };
+    if (wg.privateKey === undefined || f.serverKey(wg.privateKey) !== c.serverPublicKey)
+      return { fail: `${c.name}'s [Peer] PublicKey is not ${r.name} ${wg.name}'s key`, at };
+    if (!peer.allowedIps.some((p) => contains(p, src)))
+      return {
+        fail: `${r.name} ${wg.name} peer ${peer.name} allowed-ips do not cover ${ipText(src)}`,
+        at: `${r.name} ${wg.name}`,
+      };
+    return { next: { kind: 'router', id: r.id, ingress: { kind: 'wireguard' } } };
+  }
+
+  // A router.
+  const r = f.net.routers.find((x) => x.id === node.id);
+  if (!r) return { fail: `no router ${node.id}`, at: node.id };
+  const at = r.name;
+  if (!r.up) return { fail: `${r.name} is not running`, at };
+  if (node.ingress.kind === 'vpc' && r.sourceDestCheck)
+    return { fail: `${r.name}: EC2 source/destination check is on, it cannot forward`, at };
+  if (node.ingress.kind === 'tunnel') {
+    const peer = r.config.peers.get(node.ingress.peer);
+    if (peer && !peer.vti) {
+      const ok = peer.selectors.some(
+        (s) => s.local && s.remote && contains(s.local, dst) && contains(s.remote, src),
+      );
+      if (!ok)
+        return {
+          fail:
+            `${r.name}'s tunnel to ${peer.name} does not cover ${ipText(src)} → ${D} ` +
+            '(selector mismatch: the IPsec policy drops it)',
+          at,
+        };
+    }
+  }
+  if (node.ingress.kind !== 'lan') {
+    const leg = r.legs.find((l) => l.lan && contains(l.prefix, dst));
+    if (leg) {
+      hops.push(`${r.name}: ${leg.prefix.text} is its LAN on ${leg.iface}`);
+      if (to.home.kind === 'site' && to.home.routerId === r.id) return { arrived: true };
+      return { fail: `no endpoint at ${D} on ${r.name}'s LAN`, at };
+    }
+  }
+  const rib = f.ribs.get(r.id) ?? [];
+  const entry = lookup(rib, dst);
+  if (!entry) return { fail: `${r.name} has no route to ${D}`, at };
+  if (entry.via.kind === 'blackhole')
+    return { fail: `${r.name} drops ${D}: ${entry.describe}`, at };
+  // XFRM policies: a policy-based tunnel whose selectors match takes the packet.
+  for (const peer of r.config.peers.values()) {
+    if (peer.vti || peer.disabled) continue;
+    const sel = peer.selectors.find(
+      (s) => s.local && s.remote && contains(s.local, src) && contains(s.remote, dst),
+    );
+    if (!sel) continue;
+    const sa = f.net.sa(r.id, peer.name);
+    hops.push(
+      `${r.name}: IPsec policy ${sel.local!.text} → ${sel.remote!.text} (peer ${peer.name})`,
+    );
+    if (!sa.up) return { fail: `${r.name}'s SA to ${peer.name} is down: ${sa.reason}`, at };
+    if (sa.far.kind !== 'router') return { fail: `policy tunnel to a VGW is not modelled`, at };
+    return {
+      next: { kind: 'router', id: sa.far.id, ingress: { kind: 'tunnel', peer: sa.far.peer } },
+    };
+  }
+  hops.push(`${r.name}: ${entry.describe}`);
+  const via = entry.via;
+  if (via.kind === 'vti') {
+    const sa = f.net.sa(r.id, via.peer);
+    if (!sa.up) return { fail: `${r.name}'s SA to ${via.peer} is down: ${sa.reason}`, at };
+    if (sa.far.kind === 'vgw')
+      return { next: { kind: 'vgw', vgwId: sa.far.vgwId, fromTunnel: true } };
+    return {
+      next: { kind: 'router', id: sa.far.id, ingress: { kind: 'tunnel', peer: sa.far.peer } },
+    };
+  }
+  if (via.kind === 'wireguard') {
+    const wg = r.config.wireguard.get(via.iface)!;
+    const peer = matching(
+      [...wg.peers.values()]
+        .filter((p) => !p.disabled)
+        .flatMap((p) => p.allowedIps.map((prefix) => ({ prefix, p }))),
+      dst,
+    )[0]?.p;
+    if (!peer) return { fail: `${r.name} ${wg.name}: no peer's allowed-ips cover ${D}`, at };
+    const client = f.net.wireguardClients.find(
+      (c) => c.publicKey === peer.publicKey && f.publicIps.get(c.endpoint.ip) === r.id,
+    );
+    if (!client)
+      return {
+        fail: `${r.name} ${wg.name} peer ${peer.name}: no client with that key talks to ${r.name}`,
+        at,
+      };
+    return { next: { kind: 'client', name: client.name, arriving: true } };
+  }
+  if (via.kind === 'leg') {
+    const leg = r.legs.find((l) => l.iface === via.iface);
+    if (!leg) return { fail: `${r.name} has no interface ${via.iface}`, at };
+    if (leg.vpc) {
+      if (r.sourceDestCheck && src !== leg.address)
+        return { fail: `${r.name}: EC2 source/destination check is on, it cannot forward`, at };
+      return { next: { kind: 'vpc', vpcId: leg.vpc.vpcId, subnetId: leg.vpc.subnetId } };
+    }
+    return { fail: `${r.name} sends ${D} out of ${leg.iface}, to the Internet`, at };
+  }
+  return { fail: `${r.name}: unknown next hop`, at };
+}

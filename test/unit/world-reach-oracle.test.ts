@@ -1,0 +1,340 @@
+import { describe, expect, it } from 'vitest';
+import { parsePrefix, addressOf, type Prefix } from '../../src/sim/world/reach/ipv4.js';
+import type {
+  Endpoint,
+  Network,
+  NetRouter,
+  NetVgw,
+  NetVpc,
+  NetWireguardClient,
+  SaState,
+} from '../../src/sim/world/reach/network.js';
+import { buildForwarding, findEndpoint, reachBetween } from '../../src/sim/world/reach/oracle.js';
+import { readRouterConfig } from '../../src/sim/world/reach/router-config.js';
+import { wireguardPublicKey } from '../../src/sim/world/reach/wireguard-key.js';
+
+const P = (t: string): Prefix => parsePrefix(t)!;
+const ip = (t: string): number => addressOf(t)!;
+
+/** Two spoke-like VPCs A (10.1/16) and B (10.2/16), each with a VyOS router, joined by VTI + BGP. */
+function vpc(n: number, routes: { to: string; eni?: string; vgw?: string; blackhole?: boolean }[]) {
+  const v: NetVpc = {
+    vpcId: `vpc-${n}`,
+    cidr: P(`10.${n}.0.0/16`),
+    subnets: [
+      { subnetId: `subnet-${n}a`, prefix: P(`10.${n}.1.0/24`) },
+      { subnetId: `subnet-${n}b`, prefix: P(`10.${n}.2.0/24`) },
+    ],
+    tables: [
+      {
+        routeTableId: `rtb-${n}`,
+        main: true,
+        subnetIds: [],
+        propagatingVgws: [],
+        routes: [
+          { prefix: P(`10.${n}.0.0/16`), target: { kind: 'local' } },
+          ...routes.map((r) => ({
+            prefix: P(r.to),
+            target: r.vgw
+              ? { kind: 'vgw' as const, vgwId: r.vgw }
+              : {
+                  kind: 'instance' as const,
+                  instanceId: `i-${r.eni}`,
+                  eni: `eni-${r.eni}`,
+                  blackhole: r.blackhole ?? false,
+                },
+          })),
+        ],
+      },
+    ],
+  };
+  return v;
+}
+
+function router(n: number, extra: string[], asn = 65000 + n): NetRouter {
+  return {
+    id: `i-r${n}`,
+    name: `r${n}`,
+    kind: 'instance',
+    up: true,
+    sourceDestCheck: false,
+    publicIp: `198.51.100.${n}`,
+    legs: [
+      {
+        iface: 'eth0',
+        address: ip(`10.${n}.1.10`),
+        prefix: P(`10.${n}.1.0/24`),
+        gateway: ip(`10.${n}.1.1`),
+        vpc: { vpcId: `vpc-${n}`, subnetId: `subnet-${n}a` },
+      },
+    ],
+    config: readRouterConfig([
+      "set interfaces ethernet eth0 address 'dhcp'",
+      `set protocols static route 10.${n}.0.0/16 next-hop 10.${n}.1.1`,
+      `set protocols bgp system-as '${asn}'`,
+      `set protocols bgp address-family ipv4-unicast network 10.${n}.0.0/16`,
+      ...extra,
+    ]),
+  };
+}
+
+const vti = (n: number, name: string, addr: string, peer: string, neighbor: string, as: number) => [
+  `set interfaces vti ${name} address '${addr}'`,
+  `set vpn ipsec site-to-site peer ${peer} vti bind '${name}'`,
+  `set protocols bgp neighbor ${neighbor} address-family ipv4-unicast`,
+  `set protocols bgp neighbor ${neighbor} remote-as '${as}'`,
+];
+
+function endpoint(label: string, n: number): Endpoint {
+  return {
+    label,
+    address: ip(`10.${n}.2.100`),
+    network: P(`10.${n}.0.0/16`),
+    home: { kind: 'vpc', vpcId: `vpc-${n}`, subnetId: `subnet-${n}b` },
+  };
+}
+
+interface World {
+  routers: NetRouter[];
+  vpcs: NetVpc[];
+  vgws?: NetVgw[];
+  clients?: NetWireguardClient[];
+  endpoints: Endpoint[];
+  sas: Record<string, SaState>;
+}
+
+function network(w: World): Network {
+  return {
+    routers: w.routers,
+    vpcs: w.vpcs,
+    vgws: w.vgws ?? [],
+    wireguardClients: w.clients ?? [],
+    endpoints: w.endpoints,
+    sa: (r, p) => w.sas[`${r} ${p}`] ?? { up: false, reason: 'no such SA' },
+  };
+}
+
+function reach(w: World, from: string, to: string) {
+  const net = network(w);
+  return reachBetween(buildForwarding(net), findEndpoint(net, from)!, findEndpoint(net, to)!);
+}
+
+/** A ↔ B over one VTI with BGP; `tweak` edits the world before judging. */
+function pair(): World {
+  return {
+    routers: [
+      router(1, vti(1, 'vti1', '169.254.1.1/30', 'b', '169.254.1.2', 65002)),
+      router(2, vti(2, 'vti1', '169.254.1.2/30', 'a', '169.254.1.1', 65001)),
+    ],
+    vpcs: [vpc(1, [{ to: '10.0.0.0/8', eni: 'r1' }]), vpc(2, [{ to: '10.0.0.0/8', eni: 'r2' }])],
+    endpoints: [endpoint('A', 1), endpoint('B', 2)],
+    sas: {
+      'i-r1 b': { up: true, far: { kind: 'router', id: 'i-r2', peer: 'a' } },
+      'i-r2 a': { up: true, far: { kind: 'router', id: 'i-r1', peer: 'b' } },
+    },
+  };
+}
+
+describe('reachability oracle', () => {
+  it('says yes for a correct small topology, both ways, naming every hop', () => {
+    const w = pair();
+    const answer = reach(w, 'A', 'B');
+    expect(answer.reachable).toBe(true);
+    expect(answer.path.join('\n')).toMatch(/rtb-1: 10\.0\.0\.0\/8 → eni-r1/);
+    expect(answer.path.join('\n')).toMatch(/r1: BGP 10\.2\.0\.0\/16 via 169\.254\.1\.2/);
+    expect(reach(w, '10.2.3.4', 'A').reachable).toBe(true);
+  });
+
+  it('says no when the return route is missing, and names the VPC route table', () => {
+    const w = pair();
+    w.vpcs[1] = vpc(2, []);
+    const answer = reach(w, 'A', 'B');
+    expect(answer).toMatchObject({ reachable: false, direction: 'return' });
+    expect(answer.reason).toMatch(/vpc-2 route table rtb-2 has no route to 10\.1\.2\.100/);
+  });
+
+  it('says no when the SA carrying BGP is down (no route learnt)', () => {
+    const w = pair();
+    w.sas['i-r1 b'] = { up: false, reason: 'forced down' };
+    const answer = reach(w, 'A', 'B');
+    expect(answer.reachable).toBe(false);
+    // r1's DHCP default sends it back into VPC 1, whose route sends it to r1 again.
+    expect(answer.reason).toMatch(/routing loop toward 10\.2\.2\.100: .*default route from DHCP/);
+  });
+
+  it('says no when the route targets a stopped instance (blackhole)', () => {
+    const w = pair();
+    w.vpcs[0] = vpc(1, [{ to: '10.0.0.0/8', eni: 'r1', blackhole: true }]);
+    const answer = reach(w, 'A', 'B');
+    expect(answer).toMatchObject({ reachable: false, direction: 'forward' });
+    expect(answer.reason).toMatch(/blackhole/);
+  });
+
+  it('says no when EC2 source/destination check is on for the router', () => {
+    const w = pair();
+    w.routers[1]!.sourceDestCheck = true;
+    expect(reach(w, 'A', 'B').reason).toMatch(/source\/destination check/);
+  });
+
+  /** r1 also terminates VPN connections of VGW VPCs 3 (and 4), all with Amazon ASN 64512. */
+  function withVgws(opts: { propagate: boolean; asOverride?: boolean; second?: boolean }): World {
+    const w = pair();
+    const n = (k: number) => (k === 3 ? '169.254.200' : '169.254.201');
+    const lines = (k: number) => [
+      ...vti(1, `vti${k}00`, `${n(k)}.2/30`, `aws-${k}`, `${n(k)}.1`, 64512),
+      ...(opts.asOverride
+        ? [`set protocols bgp neighbor ${n(k)}.1 address-family ipv4-unicast as-override`]
+        : []),
+    ];
+    const ks = opts.second ? [3, 4] : [3];
+    w.routers[0] = router(1, [
+      ...vti(1, 'vti1', '169.254.1.1/30', 'b', '169.254.1.2', 65002),
+      ...ks.flatMap(lines),
+    ]);
+    for (const k of ks) {
+      const v = vpc(k, []);
+      if (opts.propagate) v.tables[0]!.propagatingVgws = [`vgw-${k}`];
+      w.vpcs.push(v);
+      w.endpoints.push(endpoint(`C${k}`, k));
+      w.vgws = [
+        ...(w.vgws ?? []),
+        {
+          vgwId: `vgw-${k}`,
+          asn: 64512,
+          vpcId: `vpc-${k}`,
+          connections: [
+            {
+              vpnConnectionId: `vpn-${k}`,
+              staticRoutesOnly: false,
+              cgwAsn: 65001,
+              staticRoutes: [],
+              tunnels: [{ index: 0, inside: P(`${n(k)}.0/30`) }],
+            },
+          ],
+        },
+      ];
+      w.sas[`i-r1 aws-${k}`] = {
+        up: true,
+        far: { kind: 'vgw', vgwId: `vgw-${k}`, vpnConnectionId: `vpn-${k}`, tunnelIndex: 0 },
+      };
+    }
+    return w;
+  }
+
+  it('says no when VGW route propagation is off, yes once it is on', () => {
+    const off = reach(withVgws({ propagate: false }), 'B', 'C3');
+    expect(off).toMatchObject({ reachable: false, direction: 'return' });
+    expect(off.reason).toMatch(/vpc-3 route table rtb-3 has no route to 10\.2\.2\.100/);
+    const on = reach(withVgws({ propagate: true }), 'B', 'C3');
+    expect(on.reachable).toBe(true);
+    expect(on.path.join('\n')).toMatch(/vgw-3 \(propagated\)/);
+  });
+
+  it('says no across two VGWs with the same ASN (AS-path loop), yes with as-override', () => {
+    const loop = reach(withVgws({ propagate: true, second: true }), 'C3', 'C4');
+    expect(loop.reachable).toBe(false);
+    expect(loop.reason).toMatch(/vpc-3 route table rtb-3 has no route to 10\.4\.2\.100/);
+    const fixed = reach(withVgws({ propagate: true, second: true, asOverride: true }), 'C3', 'C4');
+    expect(fixed.reachable).toBe(true);
+  });
+
+  /** A site router with LAN 192.168.0.0/16 on a policy-based tunnel to r1. */
+  function withSite(siteRemote: string): World {
+    const w = pair();
+    w.vpcs[0] = vpc(1, [
+      { to: '10.0.0.0/8', eni: 'r1' },
+      { to: '192.168.0.0/16', eni: 'r1' },
+    ]);
+    w.routers[0] = router(1, [
+      ...vti(1, 'vti1', '169.254.1.1/30', 'b', '169.254.1.2', 65002),
+      "set vpn ipsec site-to-site peer office tunnel 0 local prefix '10.0.0.0/8'",
+      "set vpn ipsec site-to-site peer office tunnel 0 remote prefix '192.168.0.0/16'",
+    ]);
+    w.routers.push({
+      id: 'site:office',
+      name: 'office',
+      kind: 'site',
+      up: true,
+      sourceDestCheck: false,
+      publicIp: '192.0.2.50',
+      legs: [
+        { iface: 'eth0', address: ip('192.0.2.50'), prefix: P('192.0.2.0/24') },
+        { iface: 'eth1', address: ip('192.168.0.1'), prefix: P('192.168.0.0/16'), lan: true },
+      ],
+      config: readRouterConfig([
+        "set protocols static route 0.0.0.0/0 next-hop '192.0.2.1'",
+        "set vpn ipsec site-to-site peer hub tunnel 0 local prefix '192.168.0.0/16'",
+        `set vpn ipsec site-to-site peer hub tunnel 0 remote prefix '${siteRemote}'`,
+      ]),
+    });
+    w.endpoints.push({
+      label: 'office',
+      address: ip('192.168.1.100'),
+      network: P('192.168.0.0/16'),
+      home: { kind: 'site', routerId: 'site:office' },
+    });
+    w.sas['i-r1 office'] = { up: true, far: { kind: 'router', id: 'site:office', peer: 'hub' } };
+    w.sas['site:office hub'] = { up: true, far: { kind: 'router', id: 'i-r1', peer: 'office' } };
+    return w;
+  }
+
+  it('says yes through mirrored policy selectors, no when the far side does not cover the source', () => {
+    expect(reach(withSite('10.0.0.0/8'), 'A', 'office').reachable).toBe(true);
+    // B's side knows no route to the office: nobody announces it.
+    expect(reach(withSite('10.0.0.0/8'), 'B', 'office').reason).toMatch(/rtb-2 has no route/);
+    const narrow = reach(withSite('10.2.0.0/16'), 'A', 'office');
+    expect(narrow).toMatchObject({ reachable: false, direction: 'forward', brokenAt: 'office' });
+    expect(narrow.reason).toMatch(/selector mismatch/);
+  });
+
+  /** r1 serves WireGuard; the client `alice` runs the file with `allowed` as AllowedIPs. */
+  function withClient(allowed: string[]): World {
+    const w = pair();
+    const server = 'yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk=';
+    const alicePrivate = 'cNEOq6gU7mE1fK0PZ0Ud1Dyl8a2BbUm5CjQb3k8nX1I=';
+    w.vpcs[0] = vpc(1, [
+      { to: '10.0.0.0/8', eni: 'r1' },
+      { to: '10.250.0.0/24', eni: 'r1' },
+    ]);
+    const alicePublic = wireguardPublicKey(alicePrivate)!;
+    w.routers[0] = router(1, [
+      ...vti(1, 'vti1', '169.254.1.1/30', 'b', '169.254.1.2', 65002),
+      "set interfaces wireguard wg0 address '10.250.0.1/24'",
+      "set interfaces wireguard wg0 port '51820'",
+      `set interfaces wireguard wg0 private-key '${server}'`,
+      "set interfaces wireguard wg0 peer alice allowed-ips '10.250.0.2/32'",
+      `set interfaces wireguard wg0 peer alice public-key '${alicePublic}'`,
+    ]);
+    w.clients = [
+      {
+        name: 'alice',
+        address: P('10.250.0.2/32'),
+        publicKey: alicePublic,
+        serverPublicKey: wireguardPublicKey(server)!,
+        endpoint: { ip: '198.51.100.1', port: 51820 },
+        allowedIps: allowed.map(P),
+      },
+    ];
+    w.endpoints.push({
+      label: 'wg/alice',
+      address: ip('10.250.0.2'),
+      network: P('10.250.0.2/32'),
+      home: { kind: 'wireguard', name: 'alice' },
+    });
+    return w;
+  }
+
+  it("says no when a client's AllowedIPs are too narrow, yes when they cover the far network", () => {
+    const narrow = reach(withClient(['10.250.0.0/24']), 'A', 'wg/alice');
+    expect(narrow).toMatchObject({ reachable: false, brokenAt: 'WireGuard client alice' });
+    expect(narrow.reason).toMatch(/AllowedIPs \(10\.250\.0\.0\/24\) do not cover 10\.1\.2\.100/);
+    expect(reach(withClient(['10.250.0.0/24']), 'wg/alice', 'A').reason).toMatch(
+      /do not cover 10\.1\.2\.100: the laptop does not send it/,
+    );
+    expect(reach(withClient(['10.0.0.0/8']), 'wg/alice', 'A').reachable).toBe(true);
+    // B's router learnt nothing of the WireGuard pool: the hub does not announce it.
+    const noAnnounce = reach(withClient(['10.0.0.0/8']), 'wg/alice', 'B');
+    expect(noAnnounce).toMatchObject({ reachable: false, direction: 'return' });
+    expect(noAnnounce.reason).toMatch(/routing loop toward 10\.250\.0\.2: r2: default route/);
+  });
+});
