@@ -34,6 +34,15 @@ export interface VpnConnectionRequest {
  */
 export interface Cloud {
   describeInstance(region: string, instanceId: string): Promise<RouterInstance>;
+  /**
+   * Every instance (any state) tagged `Name` with one of `names`, plus those of `instanceIds`
+   * (an instance the operator never tagged): how each run finds its routers. Filters, not
+   * InstanceIds, so an id EC2 no longer knows is simply absent instead of failing the call.
+   */
+  findRouterInstances(
+    region: string,
+    query: { names: string[]; instanceIds: string[] },
+  ): Promise<RouterInstance[]>;
   /** The instance a launch with this client token made, if any: how a resumed step finds its work. */
   findInstanceByClientToken(
     region: string,

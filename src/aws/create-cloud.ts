@@ -253,6 +253,19 @@ export function createCloud(options: CloudOptions = {}): Cloud {
   const cloud: Cloud = {
     describeInstance,
 
+    async findRouterInstances(region, { names, instanceIds }) {
+      const byName =
+        names.length > 0
+          ? await instances(region, { Filters: [{ Name: 'tag:Name', Values: names }] })
+          : [];
+      const untagged = instanceIds.filter((id) => !byName.some((i) => i.instanceId === id));
+      const byId =
+        untagged.length > 0
+          ? await instances(region, { Filters: [{ Name: 'instance-id', Values: untagged }] })
+          : [];
+      return [...byName, ...byId];
+    },
+
     async findInstanceByClientToken(region, clientToken) {
       const found = await instances(region, {
         Filters: [{ Name: 'client-token', Values: [clientToken] }],

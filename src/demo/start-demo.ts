@@ -55,7 +55,7 @@ export interface DemoHandle {
  * simulated router listens on loopback, and its SSH server appears a moment after
  * RunInstances returns, so ask the world until it knows (bounded).
  */
-function replacementSshIn(
+export function replacementSshIn(
   world: World,
   timeoutMs = 30_000,
 ): (instance: { instanceId: string }) => Promise<{ host: string; port: number }> {

@@ -15,6 +15,7 @@ export interface EngineCore<D> {
   queue: RunQueuePort;
   runbooks: Partial<Record<RunKind, Runbook<D>>>;
   deps: D;
+  depsFor?: (run: Readonly<Run>) => Promise<D>;
   observers: RunObserver[];
   log: Logger;
   clock: () => number;

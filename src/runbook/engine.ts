@@ -34,6 +34,11 @@ export interface EngineOptions<D> {
   queue: RunQueuePort;
   runbooks: Partial<Record<RunKind, Runbook<D>>>;
   deps: D;
+  /**
+   * The dependencies of one run, when they depend on the run (its resolved routers): called
+   * once per job, before the run's steps. Default: `deps` for every run.
+   */
+  depsFor?: (run: Readonly<Run>) => Promise<D>;
   observers?: RunObserver[];
   logger: Logger;
   clock?: () => number;
@@ -77,6 +82,7 @@ export function createEngine<D>(options: EngineOptions<D>): Engine {
     queue: options.queue,
     runbooks: options.runbooks,
     deps: options.deps,
+    ...(options.depsFor ? { depsFor: options.depsFor } : {}),
     observers: options.observers ?? [],
     log: options.logger,
     clock: options.clock ?? Date.now,

@@ -31,13 +31,17 @@ export async function processRun<D>(
       'start the worker with every runbook registered (src/cli.ts)',
     );
   }
-  const session: RunSession<D> = { core, run, runbook, job };
+  const plans = job.name === 'plan' && run.status === 'planning';
+  // A run without approval executes inside its plan job: resumed there after a crash.
+  const executes =
+    (job.name === 'plan' && run.status === 'running' && !run.approval) ||
+    (job.name === 'exec' && run.status === 'running');
+  if (!plans && !executes) return;
+  const deps = core.depsFor ? await core.depsFor(run) : core.deps;
+  const session: RunSession<D> = { core, run, runbook, job, deps };
   try {
-    if (job.name === 'plan' && run.status === 'planning') await planRun(session);
-    // A run without approval executes inside its plan job: resumed there after a crash.
-    else if (job.name === 'plan' && run.status === 'running' && !run.approval)
-      await executeRun(session);
-    else if (job.name === 'exec' && run.status === 'running') await executeRun(session);
+    if (plans) await planRun(session);
+    else await executeRun(session);
   } catch (err) {
     // Cancelled or expired while we held it: nothing more to do, and nothing to report.
     if (err instanceof RunClosedError) return;

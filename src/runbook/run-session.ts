@@ -10,6 +10,8 @@ export interface RunSession<D> {
   run: Run;
   runbook: Runbook<D>;
   job: RunJobHandle;
+  /** What this run's steps get as `deps` (see EngineOptions.depsFor). */
+  deps: D;
   /** The target whose lease this session holds, once acquired. */
   leasedTarget?: string;
 }
@@ -51,7 +53,7 @@ export function stepContext<D>(
   for (const state of run.steps) if (state.result !== undefined) results[state.id] = state.result;
   return {
     run: structuredClone(run),
-    deps: core.deps,
+    deps: session.deps,
     log: core.log.child({ runId: run.id, step: stepId }),
     results,
     dryRun,

@@ -62,9 +62,11 @@ export function summarizeScaleRun(run: Readonly<Run>): string {
   const fresh = resultIn<NewInstance>(run, 'wait-running');
   const copied = resultIn<CopyConfigResult>(run, 'copy-config');
   const routes = resultIn<RepointResult>(run, 'repoint-routes');
-  const stop = resultIn<{ inventoryLines: string[] }>(run, 'stop-old-router');
+  const stop = resultIn<{ state?: string }>(run, 'stop-old-router');
+  // "stopped" only when EC2 said so: a stop takes EC2 a while, and the step does not wait.
+  const oldState = stop?.state === 'stopped' ? 'stopped' : 'stopping';
   const parts = [
-    `${verb} ${facts.router}: ${facts.currentType} → ${facts.targetType}. ${fresh?.instanceId ?? 'the new instance'} (${fresh?.privateIp ?? '?'}) holds ${facts.elasticIp.publicIp} and ${routes?.repointed.length ?? 0} routes; ${facts.instanceId} is stopped (not terminated) and tagged flatnet:replaced-by=${run.id}.`,
+    `${verb} ${facts.router}: ${facts.currentType} → ${facts.targetType}. ${fresh?.instanceId ?? 'the new instance'} (${fresh?.privateIp ?? '?'}) holds ${facts.elasticIp.publicIp} and ${routes?.repointed.length ?? 0} routes; ${facts.instanceId} is ${oldState} (not terminated) and tagged flatnet:replaced-by=${run.id}.`,
   ];
   if (routes && routes.missing.length > 0)
     parts.push(
@@ -72,11 +74,12 @@ export function summarizeScaleRun(run: Readonly<Run>): string {
     );
   if (copied?.hostKey)
     parts.push(
-      `The new router's host key was trusted on first use: ${copied.hostKey}. Check it out of band and pin it.`,
+      `The new router's host key was trusted on first use and pinned in the router facts: ${copied.hostKey}. Check it out of band.`,
     );
+  // Every process resolves its routers per run (src/live): nothing to restart, no file to edit.
   if (stop)
     parts.push(
-      `flatnet now uses the new instance; update the inventory: ${stop.inventoryLines.join('; ')}.`,
+      `Every flatnet process reaches ${facts.router} at ${fresh?.instanceId ?? 'the new instance'} from now on; the inventory file may keep naming ${facts.instanceId}.`,
     );
   return parts.join(' ');
 }

@@ -1,8 +1,9 @@
 /**
  * What flatnet learned about a router after replacing its instance. The inventory file still
- * names the old instance until an operator edits it; the runtime merges these facts over the
- * inventory so that `/vpn status` and a second scale-up reach the new instance. One Redis hash
- * field per router, JSON; no secret (a host key is public).
+ * names the old instance until an operator edits it; every run resolves its routers from these
+ * facts, the inventory and EC2 (src/live), so `/vpn status` and a second scale-up reach the new
+ * instance in every process at once. One Redis hash field per router, JSON, plus a version
+ * bumped by each cutover; no secret (a host key is public).
  */
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
@@ -25,12 +26,25 @@ export type RouterFacts = z.infer<typeof RouterFactsSchema>;
 
 export interface RouterFactsStore {
   get(router: string): Promise<RouterFacts | undefined>;
+  /** Records a cutover and bumps the version, in one transaction. */
   set(router: string, facts: RouterFacts): Promise<void>;
   all(): Promise<Record<string, RouterFacts>>;
+  /** Every router's facts and the version they were read at (0: no cutover recorded yet). */
+  snapshot(): Promise<{ version: number; facts: Record<string, RouterFacts> }>;
 }
 
 export function createRouterFactsStore(redis: Redis, prefix: string): RouterFactsStore {
   const key = `${prefix}:router-facts`;
+  // Bumped with every cutover: a run records the version its routers were resolved at.
+  const versionKey = `${prefix}:router-facts:version`;
+  const parseAll = (raw: Record<string, string>): Record<string, RouterFacts> => {
+    const out: Record<string, RouterFacts> = {};
+    for (const [router, text] of Object.entries(raw)) {
+      const facts = parse(text);
+      if (facts) out[router] = facts;
+    }
+    return out;
+  };
   const parse = (raw: string): RouterFacts | undefined => {
     try {
       return RouterFactsSchema.parse(JSON.parse(raw));
@@ -46,16 +60,22 @@ export function createRouterFactsStore(redis: Redis, prefix: string): RouterFact
       return raw === null ? undefined : parse(raw);
     },
     async set(router, facts) {
-      await redis.hset(key, router, JSON.stringify(RouterFactsSchema.parse(facts)));
+      const text = JSON.stringify(RouterFactsSchema.parse(facts));
+      await redis.multi().hset(key, router, text).incr(versionKey).exec();
     },
     async all() {
-      const raw = await redis.hgetall(key);
-      const out: Record<string, RouterFacts> = {};
-      for (const [router, text] of Object.entries(raw)) {
-        const facts = parse(text);
-        if (facts) out[router] = facts;
-      }
-      return out;
+      return parseAll(await redis.hgetall(key));
+    },
+    async snapshot() {
+      const replies = await redis.multi().hgetall(key).get(versionKey).exec();
+      const [facts, version] = (replies ?? []).map(([err, value]) => {
+        if (err) throw err;
+        return value;
+      });
+      return {
+        version: Number(version ?? 0),
+        facts: parseAll((facts ?? {}) as Record<string, string>),
+      };
     },
   };
 }
@@ -63,12 +83,15 @@ export function createRouterFactsStore(redis: Redis, prefix: string): RouterFact
 /** An in-memory store, for unit tests and the CLI's dry runs. */
 export function memoryRouterFactsStore(): RouterFactsStore {
   const map = new Map<string, RouterFacts>();
+  let version = 0;
   return {
     get: (router) => Promise.resolve(map.get(router)),
     set: (router, facts) => {
       map.set(router, RouterFactsSchema.parse(facts));
+      version += 1;
       return Promise.resolve();
     },
     all: () => Promise.resolve(Object.fromEntries(map)),
+    snapshot: () => Promise.resolve({ version, facts: Object.fromEntries(map) }),
   };
 }

@@ -29,14 +29,30 @@ export interface RouterPoolOptions {
 export interface RouterPool {
   router(name: string): RouterClient;
   names(): string[];
+  /**
+   * The same pool seen through other endpoints (one run's resolved routers): sessions are
+   * shared per name and endpoint, so runs that agree on where a router is share its session.
+   */
+  withEndpoints(routers: Record<string, RouterEndpoint>): RouterPool;
+  /**
+   * Close the sessions to endpoints a router no longer has (its instance was replaced or
+   * moved), once their queued commands are done: the pool holds no session to a gone instance.
+   */
+  retireStale(current: Record<string, RouterEndpoint>): void;
   closeAll(): Promise<void>;
 }
 
 interface RouterSlot {
+  name: string;
+  endpoint: RouterEndpoint;
   session?: RouterSession;
   queue: Promise<unknown>;
   client: RouterClient;
 }
+
+/** One session per router name and where it is reached (a replacement gets its own). */
+const slotKey = (name: string, e: RouterEndpoint): string =>
+  `${name}|${e.host}|${e.port}|${e.hostKey}`;
 
 export function createRouterPool(options: RouterPoolOptions): RouterPool {
   const open = options.openSession ?? openRouterSession;
@@ -48,9 +64,8 @@ export function createRouterPool(options: RouterPoolOptions): RouterPool {
     slot: RouterSlot,
   ): Promise<{ session: RouterSession; fresh: boolean }> => {
     if (slot.session?.isOpen) return { session: slot.session, fresh: false };
-    const endpoint = options.routers[name]!;
     slot.session = await open({
-      ...endpoint,
+      ...slot.endpoint,
       name,
       connectTimeoutMs: options.connectTimeoutMs,
       commandTimeoutMs: options.commandTimeoutMs,
@@ -61,9 +76,9 @@ export function createRouterPool(options: RouterPoolOptions): RouterPool {
   };
 
   const runnerFor =
-    (name: string): SessionRunner =>
+    (slot: RouterSlot): SessionRunner =>
     (work, { idempotent }) => {
-      const slot = slots.get(name)!;
+      const { name } = slot;
       const task = slot.queue.then(async () => {
         if (closed)
           throw new FlatnetError(
@@ -94,10 +109,13 @@ export function createRouterPool(options: RouterPoolOptions): RouterPool {
       return task;
     };
 
-  return {
+  // Retired slots stay known until shutdown: a run in flight may still use its client.
+  const retired = new Set<RouterSlot>();
+  const view = (routers: Record<string, RouterEndpoint>): RouterPool => ({
     router(name: string): RouterClient {
-      if (!Object.hasOwn(options.routers, name)) {
-        const known = Object.keys(options.routers).sort();
+      const endpoint = Object.hasOwn(routers, name) ? routers[name] : undefined;
+      if (!endpoint) {
+        const known = Object.keys(routers).sort();
         throw new FlatnetError(
           'UNKNOWN_TARGET',
           `there is no router named ${JSON.stringify(name.slice(0, 64))}`,
@@ -106,26 +124,48 @@ export function createRouterPool(options: RouterPoolOptions): RouterPool {
             : 'the inventory lists no routers: add them under routers:',
         );
       }
-      let slot = slots.get(name);
+      const key = slotKey(name, endpoint);
+      let slot = slots.get(key);
       if (!slot) {
         const fresh: RouterSlot = {
+          name,
+          endpoint,
           queue: Promise.resolve(),
           client: undefined as unknown as RouterClient,
         };
-        fresh.client = createRouterClient(name, runnerFor(name), {
+        fresh.client = createRouterClient(name, runnerFor(fresh), {
           logger: options.logger,
           ...(options.lockRetryDelaysMs ? { lockRetryDelaysMs: options.lockRetryDelaysMs } : {}),
         });
-        slots.set(name, fresh);
+        slots.set(key, fresh);
         slot = fresh;
       }
       return slot.client;
     },
-    names: () => Object.keys(options.routers),
+    names: () => Object.keys(routers),
+    withEndpoints: (others) => view(others),
+    retireStale(current) {
+      for (const [key, slot] of slots) {
+        const now = Object.hasOwn(current, slot.name) ? current[slot.name] : undefined;
+        if (!now || slotKey(slot.name, now) === key) continue;
+        slots.delete(key);
+        retired.add(slot);
+        // A run still in flight on the old endpoint finishes its queued commands first.
+        void slot.queue.then(() => {
+          slot.session?.close();
+          options.logger.info(
+            { router: slot.name, host: slot.endpoint.host, port: slot.endpoint.port },
+            'router session closed: the router is reached elsewhere now',
+          );
+        });
+      }
+    },
     async closeAll() {
       closed = true;
-      for (const slot of slots.values()) slot.session?.close();
-      await Promise.all([...slots.values()].map((s) => s.queue));
+      const all = [...slots.values(), ...retired];
+      for (const slot of all) slot.session?.close();
+      await Promise.all(all.map((s) => s.queue));
     },
-  };
+  });
+  return view(options.routers);
 }

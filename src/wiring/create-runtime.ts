@@ -22,7 +22,9 @@ import { createThreadReporter } from '../slack/thread-reporter.js';
 import { connectCloud, connectRouters, routerEndpoints } from './connect-to-network.js';
 import { buildRunbooks, type RunbookDeps } from './runbooks.js';
 import { scaleDeps, type ReplacementSsh } from './scale-wiring.js';
-import { createRouterFactsStore, mergeRouterFacts } from '../../jobs/scaleup.js';
+import { createLiveRouters } from '../live/create-live-routers.js';
+import { runRouterSnapshots } from '../live/run-router-snapshot.js';
+import type { Run } from '../runbook/types.js';
 import { createMetricsObserver } from '../metrics/record-run-metrics.js';
 import type { SlashDeps } from '../../commands/handle-slash-command.js';
 
@@ -62,14 +64,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { logger } = options;
   const prefix = options.prefix ?? process.env.FLATNET_REDIS_PREFIX ?? DEFAULT_PREFIX;
   const producer = await createRedisConnection(options.redisUrl, 'producer');
-  // A router replaced by a scale-up is reached at its new instance before anyone edits the
-  // file. A long-running process reads the facts at start: restart it after a replacement
-  // (or update the inventory, as the run's summary says).
-  const facts = await createRouterFactsStore(producer, prefix).all();
-  const loaded: LoadedInventory = {
-    ...options.loaded,
-    inventory: mergeRouterFacts(options.loaded.inventory, facts),
-  };
+  const loaded = options.loaded;
   const workerConnection = options.worker
     ? await createRedisConnection(options.redisUrl, 'worker')
     : undefined;
@@ -87,7 +82,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     logger,
     ...(options.replacementSsh ? { replacementSsh: options.replacementSsh } : {}),
   });
-  const deps: RunbookDeps = {
+  const baseDeps: RunbookDeps = {
     inventory: loaded.inventory,
     routers,
     cloud,
@@ -97,6 +92,31 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     ...(options.chat ? { chat: options.chat } : {}),
     scale: { ...scale, inventory: loaded.inventory, cloud },
   };
+  // Every run resolves its routers when it is planned (src/live): a replacement or a failover
+  // made by any process is what the next run anywhere works with, without a restart.
+  const live = createLiveRouters({
+    inventory: () => loaded.inventory,
+    logins: endpoints,
+    pool: routers,
+    cloud,
+    routerFacts: scale.routerFacts,
+    snapshots: runRouterSnapshots(producer, prefix),
+    logger,
+  });
+  const depsFor = async (run: Readonly<Run>): Promise<RunbookDeps> => {
+    const { inventory, pool } = await live.forRun(run.id);
+    return {
+      ...baseDeps,
+      inventory,
+      routers: pool,
+      scale: {
+        ...baseDeps.scale,
+        inventory,
+        routers: { router: (name) => pool.router(name), forInstance: scale.routers.forInstance },
+      },
+    };
+  };
+  const deps = baseDeps;
   const { runbooks, planners } = buildRunbooks();
   const reporter = options.chat
     ? createThreadReporter({ chat: options.chat, redis: producer, prefix, logger })
@@ -107,6 +127,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     queue,
     runbooks,
     deps,
+    depsFor,
     observers: [
       ...(reporter ? [reporter] : []),
       createMetricsObserver({ redis: producer, prefix }),

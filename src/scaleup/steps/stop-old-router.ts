@@ -48,18 +48,21 @@ export const stopOldRouterStep: Step<ScaleDeps> = {
     };
     await routerFacts.set(facts.router, known);
     const old = await cloud.describeInstance(facts.region, facts.instanceId);
+    let state = old.state;
     if (old.state !== 'stopped' && old.state !== 'stopping') {
       await ctx.assertStillOwner();
-      await cloud.stopInstance(facts.region, facts.instanceId);
+      state = (await cloud.stopInstance(facts.region, facts.instanceId)) ?? 'stopping';
     }
     await cloud.createTags(facts.region, [facts.instanceId], { 'flatnet:replaced-by': ctx.run.id });
     await ctx.deps.afterAction?.('stop-old-router');
     return {
       result: asJson({
         stopped: facts.instanceId,
+        // EC2's word at the end of the step: `stopping` until the instance has shut down.
+        state,
         inventoryLines: inventoryLinesFor(facts.router, known),
       }),
-      detail: `${facts.instanceId} stopped and tagged flatnet:replaced-by=${ctx.run.id}`,
+      detail: `${facts.instanceId} ${state} and tagged flatnet:replaced-by=${ctx.run.id}`,
     };
   },
 };

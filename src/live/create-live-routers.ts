@@ -1,0 +1,81 @@
+/**
+ * The runtime's live picture of the routers: for each run, the snapshot it was planned with
+ * (resolved once, kept in the run's record), the inventory as that snapshot reads, and the
+ * router pool seen through its endpoints. A fresher snapshot retires the pool's sessions to
+ * endpoints no router has any more (an instance a scale-up replaced).
+ */
+import type { Cloud } from '../aws/cloud.js';
+import type { Inventory } from '../config/inventory-schema.js';
+import type { Logger } from '../log.js';
+import type { RouterFactsStore } from '../scaleup/router-facts.js';
+import type { RouterEndpoint, RouterPool } from '../vyos/router-pool.js';
+import { endpointsFor, inventoryFor } from './apply-router-snapshot.js';
+import { resolveRouters } from './resolve-routers.js';
+import type { RouterSnapshot } from './router-snapshot.js';
+import type { RunRouterSnapshots } from './run-router-snapshot.js';
+
+export interface LiveRoutersOptions {
+  /** The inventory in force now (a reload replaces it; runs in flight keep their snapshot). */
+  inventory: () => Inventory;
+  /** The bot's SSH login per router (user, key); host, port and host key come from the snapshot. */
+  logins: Record<string, RouterEndpoint>;
+  pool: RouterPool;
+  cloud: Pick<Cloud, 'findRouterInstances'>;
+  routerFacts: Pick<RouterFactsStore, 'snapshot'>;
+  snapshots: RunRouterSnapshots;
+  logger: Logger;
+  clock?: () => number;
+  /** How long one region's DescribeInstances may take before a run goes on without it. */
+  ec2TimeoutMs?: number;
+}
+
+export interface RunRouters {
+  snapshot: RouterSnapshot;
+  inventory: Inventory;
+  pool: RouterPool;
+}
+
+export interface LiveRouters {
+  forRun(runId: string): Promise<RunRouters>;
+  /** Resolve now, without a run (`flatnet check`, tests). */
+  resolve(): Promise<RouterSnapshot>;
+}
+
+export function createLiveRouters(options: LiveRoutersOptions): LiveRouters {
+  const clock = options.clock ?? Date.now;
+  let newest = { version: -1, at: -1 };
+  const resolve = async (): Promise<RouterSnapshot> => {
+    const snapshot = await resolveRouters({
+      inventory: options.inventory(),
+      cloud: options.cloud,
+      routerFacts: options.routerFacts,
+      clock,
+      ec2TimeoutMs: options.ec2TimeoutMs ?? 10_000,
+    });
+    for (const problem of snapshot.problems)
+      options.logger.warn({ problem }, 'router resolution: EC2 disagrees or did not answer');
+    return snapshot;
+  };
+  return {
+    resolve,
+    async forRun(runId) {
+      const inventory = options.inventory();
+      const snapshot = await options.snapshots.getOrResolve(runId, resolve);
+      const endpoints = endpointsFor(options.logins, snapshot);
+      // Only the newest picture may close sessions: an older run's snapshot, read again on
+      // resume, must not close the sessions to the instances that replaced its routers.
+      if (
+        snapshot.factsVersion > newest.version ||
+        (snapshot.factsVersion === newest.version && snapshot.resolvedAt >= newest.at)
+      ) {
+        newest = { version: snapshot.factsVersion, at: snapshot.resolvedAt };
+        options.pool.retireStale(endpoints);
+      }
+      return {
+        snapshot,
+        inventory: inventoryFor(inventory, snapshot),
+        pool: options.pool.withEndpoints(endpoints),
+      };
+    },
+  };
+}
