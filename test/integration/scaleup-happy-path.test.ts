@@ -69,7 +69,7 @@ describe('scale-up runbook in the simulated world', () => {
     // The outage began no earlier than the Elastic IP move: the old router forwarded until then.
     expectOutageOnlyAfterEipMove(world, eipMovedAt);
 
-    // The facts point the rest of flatnet at the new instance; the summary says what to pin.
+    // The facts point the rest of flatnet at the new instance; no inventory edit is asked for.
     const facts = await bench.deps.routerFacts.get(HUB);
     expect(facts).toMatchObject({
       instanceId: fresh.instanceId,
@@ -78,7 +78,13 @@ describe('scale-up runbook in the simulated world', () => {
       replaces: [oldId],
     });
     expect(run.outcome).toContain(facts!.hostKey);
-    expect(run.outcome).toContain(`routers.${HUB}.instanceId: ${fresh.instanceId}`);
+    expect(run.outcome).toContain(`Every flatnet process reaches ${HUB} at ${fresh.instanceId}`);
+    expect(run.outcome).not.toContain('update the inventory');
+    // "stopped" only when EC2 said so as the step ended.
+    const stopped = run.steps.find((s) => s.id === 'stop-old-router')?.result as { state: string };
+    expect(run.outcome).toContain(
+      `${oldId} is ${stopped.state === 'stopped' ? 'stopped' : 'stopping'}`,
+    );
   });
 });
 
