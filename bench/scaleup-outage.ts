@@ -13,15 +13,15 @@ import { loadInventory } from '../src/config/load-inventory.js';
 import { createLogger } from '../src/log.js';
 import type { Step } from '../src/runbook/types.js';
 import { createScaleRouters } from '../src/scaleup/create-scale-routers.js';
-import { createScaleRunbook } from '../src/scaleup/create-scale-runbook.js';
-import { originalOrderSteps } from '../src/scaleup/original-order.js';
+import { createScaleRunbook } from '../jobs/scaleup.js';
 import { memoryRouterFactsStore } from '../src/scaleup/router-facts.js';
-import { runStepsDirectly } from '../src/scaleup/run-steps-directly.js';
 import type { ScaleDeps } from '../src/scaleup/scale-deps.js';
 import { scanHostKey } from '../src/scaleup/scan-host-key.js';
 import { startWorld } from '../src/sim/world/start-world.js';
 import { connectRouters, routerEndpoints } from '../src/wiring/connect-to-network.js';
+import { originalOrderSteps } from './original-order.js';
 import type { BenchResult } from './result.js';
+import { runStepsDirectly } from './run-steps-directly.js';
 
 const SCALE = 10;
 const EC2_LATENCY_MS = 300 / SCALE;

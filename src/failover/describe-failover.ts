@@ -2,9 +2,10 @@
  * The approval prompt's plan and the final summary of a failover or failback, in the
  * operator's words, built only from what the steps read and did.
  */
-import type { Json, Run } from '../runbook/types.js';
-import type { RepointResult } from '../scaleup/scale-facts.js';
-import { planStepIdOf, type FailoverFacts } from './failover-facts.js';
+import { CUTOVER_STEPS } from '../cutover/cutover-steps.js';
+import { resultIn } from '../runbook/step-ref.js';
+import type { Run } from '../runbook/types.js';
+import { planStepOf, type FailoverFacts } from './failover-steps.js';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -48,16 +49,9 @@ export function describeFailoverPlan(facts: FailoverFacts, dryRun: boolean): str
   return lines;
 }
 
-function resultIn<T>(run: Readonly<Run>, id: string): T | undefined {
-  const value: Json | undefined = run.steps.find((s) => s.id === id)?.result;
-  return value !== undefined && value !== null && typeof value === 'object'
-    ? (value as unknown as T)
-    : undefined;
-}
-
 export function factsOfRun(run: Readonly<Run>): FailoverFacts | undefined {
   return run.kind === 'failover' || run.kind === 'failback'
-    ? resultIn<FailoverFacts>(run, planStepIdOf(run.kind))
+    ? resultIn(run, planStepOf(run.kind))
     : undefined;
 }
 
@@ -70,7 +64,7 @@ export function summarizeFailoverRun(run: Readonly<Run>): string {
   if (run.dryRun) {
     return `Dry run of ${run.kind} ${from.router} → ${to.router}: ${to.router} passed its health check and EC2 accepted AssociateAddress and ${plural(facts.routes.length, 'ReplaceRoute')} with DryRun. ${from.router} still holds ${eip.publicIp} and the routes.`;
   }
-  const routes = resultIn<RepointResult>(run, 'repoint-routes');
+  const routes = resultIn(run, CUTOVER_STEPS.repointRoutes);
   const moved = routes?.repointed.length ?? 0;
   const tables = new Set(routes?.repointed.map((r) => r.routeTableId)).size;
   const parts = [

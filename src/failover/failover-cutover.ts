@@ -1,18 +1,12 @@
 /** The failover's cutover: from the router giving up the traffic to the one the plan step health-checked. */
-import type { Cutover, CutoverSide, ResolveCutover } from '../scaleup/cutover.js';
-import { resultOf } from '../scaleup/scale-facts.js';
+import type { Cutover, CutoverSide, ResolveCutover } from '../cutover/cutover.js';
 import type { FailoverDeps } from './failover-deps.js';
-import {
-  planStepIdOf,
-  type FailoverDirection,
-  type FailoverFacts,
-  type RouterSideFacts,
-} from './failover-facts.js';
+import { planStepOf, type FailoverDirection, type RouterSideFacts } from './failover-steps.js';
 
 export function failoverCutover(direction: FailoverDirection): ResolveCutover<FailoverDeps> {
-  const planStepId = planStepIdOf(direction);
+  const planStep = planStepOf(direction);
   return (ctx): Cutover => {
-    const facts = resultOf<FailoverFacts>(ctx.results, planStepId);
+    const facts = ctx.result(planStep);
     const side = (s: RouterSideFacts): CutoverSide => ({
       label: s.router,
       instanceId: s.instanceId,

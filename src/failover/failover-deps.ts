@@ -7,7 +7,7 @@ import type { ScaleDeps } from '../scaleup/scale-deps.js';
 
 export type FailoverDeps = Pick<
   ScaleDeps,
-  'inventory' | 'cloud' | 'routerFacts' | 'clock' | 'tunnelWait' | 'afterAction'
+  'inventory' | 'cloud' | 'routerFacts' | 'clock' | 'tunnelWait'
 > & {
   routers: Pick<ScaleDeps['routers'], 'router'>;
 };

@@ -7,7 +7,7 @@
 import { resolvePolicy } from '../config/resolve-policy.js';
 import { FlatnetError } from '../errors.js';
 import type { RunRequestPlanner } from '../runbook/run-request.js';
-import type { FailoverDirection } from './failover-facts.js';
+import type { FailoverDirection } from './failover-steps.js';
 import { findRouterPair } from './find-router-pair.js';
 
 export function failoverPlanner(direction: FailoverDirection): RunRequestPlanner {

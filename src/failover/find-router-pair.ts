@@ -5,7 +5,7 @@
  */
 import type { Inventory, RouterEntry } from '../config/inventory-schema.js';
 import { BadInputError, FlatnetError } from '../errors.js';
-import type { FailoverDirection } from './failover-facts.js';
+import type { FailoverDirection } from './failover-steps.js';
 
 export interface RouterPair {
   primary: string;

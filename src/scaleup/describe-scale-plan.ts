@@ -2,7 +2,7 @@
  * The approval prompt's plan: what the approver approves, in the operator's words. Built
  * only from the facts the plan step read, so the prompt shows the world as it was checked.
  */
-import type { LoadFactsResult } from './scale-facts.js';
+import type { LoadFactsResult } from './scale-steps.js';
 
 function groupRoutes(routes: LoadFactsResult['routes']): string {
   const byTable = new Map<string, string[]>();

@@ -40,10 +40,4 @@ export interface ScaleDeps {
   clock: () => number;
   /** How long to wait for the tunnels on the new router, and how often to look. */
   tunnelWait: { timeoutMs: number; pollMs: number };
-  /**
-   * Test-only: called at the end of every execute step's work (right after its side effect,
-   * if it has one) and before its result is saved, the moment a crash hurts most. Production
-   * leaves it out.
-   */
-  afterAction?: (stepId: string) => Promise<void>;
 }

@@ -21,15 +21,15 @@ import {
   scaledownRunbook,
   scaleupPlanner,
   scaleupRunbook,
-  type ScaleDeps,
 } from '../../jobs/scaleup.js';
 import {
   failbackCommandPlanner,
   failbackRunbook,
   failoverCommandPlanner,
   failoverRunbook,
-  type FailoverDeps,
 } from '../../jobs/failover.js';
+import type { FailoverDeps } from '../failover/failover-deps.js';
+import type { ScaleDeps } from '../scaleup/scale-deps.js';
 import {
   createRouterStatusRunbook,
   routerStatusPlanner,

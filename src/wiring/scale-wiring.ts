@@ -9,12 +9,10 @@ import type { RouterInstance } from '../aws/index.js';
 import type { LoadedInventory } from '../config/load-inventory.js';
 import type { Logger } from '../log.js';
 import type { RouterEndpoint, RouterPool } from '../vyos/router-pool.js';
-import {
-  createRouterFactsStore,
-  createScaleRouters,
-  scanHostKey,
-  type ScaleDeps,
-} from '../../jobs/scaleup.js';
+import { createScaleRouters } from '../scaleup/create-scale-routers.js';
+import { createRouterFactsStore } from '../scaleup/router-facts.js';
+import type { ScaleDeps } from '../scaleup/scale-deps.js';
+import { scanHostKey } from '../scaleup/scan-host-key.js';
 
 export type ReplacementSsh = (instance: RouterInstance) => Promise<{ host: string; port: number }>;
 

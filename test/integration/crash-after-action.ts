@@ -1,15 +1,16 @@
 /**
- * The worst moment for a crash, for any runbook whose steps call `afterAction(stepId)` right
- * after their side effect: the world changed, the record does not know. A worker pauses
+ * The worst moment for a crash: right after a step's side effect, before its result is saved
+ * (the bench's `afterStep` hook): the world changed, the record does not know. A worker pauses
  * there and is closed without waiting; a second worker with its own engine resumes the run.
  * The paused worker can then be woken, to prove the fence keeps it from acting.
  */
 import type { Worker } from 'bullmq';
 import type { Engine } from '../../src/runbook/engine.js';
 import type { Run } from '../../src/runbook/types.js';
+import type { AfterStep } from '../helpers/after-step.js';
 
 export interface CrashableBench {
-  newEngine(deps?: { afterAction?: (stepId: string) => Promise<void> }): Engine;
+  newEngine(options?: { afterStep?: AfterStep }): Engine;
   startWorker(
     engine?: Engine,
     processor?: (runId: string, process: () => Promise<void>) => Promise<void>,
@@ -35,7 +36,7 @@ export async function crashAfterActionThenResume(
   const hangReached = new Promise<void>((resolve) => (reached = resolve));
   const released = new Promise<void>((resolve) => (release = resolve));
   const dying = bench.newEngine({
-    async afterAction(id) {
+    async afterStep(id) {
       if (id !== stepId) return;
       reached();
       await released;

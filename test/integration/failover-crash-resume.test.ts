@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FAILOVER_STEP_IDS } from '../../src/failover/failover-facts.js';
+import { FAILOVER_STEP_IDS } from '../../src/failover/failover-steps.js';
 import { OwnershipLostError } from '../../src/runbook/engine-core.js';
 import { crashAfterActionThenResume, type Resumed } from './crash-after-action.js';
 import { everyVpcForwarded, pairState, startFailoverBench } from './failover-harness.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FAILOVER_STEP_IDS } from '../../src/failover/failover-facts.js';
+import { FAILOVER_STEP_IDS } from '../../src/failover/failover-steps.js';
 import { everyVpcForwarded, pairState, PRIMARY, startFailoverBench } from './failover-harness.js';
 
 /**
@@ -12,10 +12,8 @@ describe('failover failing at each step', () => {
     'a failure right after %s moves everything back to the primary',
     async (failAt) => {
       const bench = await startFailoverBench({
-        failover: {
-          async afterAction(stepId) {
-            if (stepId === failAt) throw new Error(`injected failure after ${stepId}`);
-          },
+        async afterStep(stepId) {
+          if (stepId === failAt) throw new Error(`injected failure after ${stepId}`);
         },
       });
       try {

@@ -94,14 +94,12 @@ describe('failover failures leave the network forwarding', () => {
       const released = new Promise<void>((resolve) => (release = resolve));
       const holding = new Promise<void>((resolve) => (reached = resolve));
       // The failover pauses right after moving the Elastic IP, holding the pair's lease.
-      const failover = {
-        async afterAction(stepId: string) {
-          if (stepId !== 'move-elastic-ip') return;
-          reached();
-          await released;
-        },
+      const afterStep = async (stepId: string) => {
+        if (stepId !== 'move-elastic-ip') return;
+        reached();
+        await released;
       };
-      await withBench({ failover }, async (bench) => {
+      await withBench({ afterStep }, async (bench) => {
         try {
           bench.startWorker();
           const first = await bench.submit();

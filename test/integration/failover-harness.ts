@@ -6,11 +6,12 @@
  */
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { createFailoverRunbook } from '../../src/failover/create-failover-runbook.js';
+import { createFailoverRunbook } from '../../jobs/failover.js';
 import type { FailoverDeps } from '../../src/failover/failover-deps.js';
 import { createEngine, type Engine } from '../../src/runbook/engine.js';
 import type { Run } from '../../src/runbook/types.js';
 import type { World } from '../../src/sim/world/start-world.js';
+import { withAfterStep, type AfterStep } from '../helpers/after-step.js';
 import { testRedis } from '../helpers/redis.js';
 import { silentLog, waitFor } from './runbook-harness.js';
 import { startScaleBench, type BenchOptions, type ScaleBench } from './scaleup-harness.js';
@@ -23,7 +24,7 @@ export interface FailoverBench {
   world: World;
   engine: Engine;
   deps: FailoverDeps;
-  newEngine(extra?: Partial<FailoverDeps>): Engine;
+  newEngine(options?: { afterStep?: AfterStep }): Engine;
   startWorker(
     engine?: Engine,
     processor?: (runId: string, process: () => Promise<void>) => Promise<void>,
@@ -38,23 +39,21 @@ export interface FailoverBench {
   cleanup(): Promise<void>;
 }
 
-export async function startFailoverBench(
-  options: BenchOptions & { failover?: Partial<FailoverDeps> } = {},
-): Promise<FailoverBench> {
-  const scale = await startScaleBench(options);
+export async function startFailoverBench(options: BenchOptions = {}): Promise<FailoverBench> {
+  const scale = await startScaleBench({ ...options, afterStep: undefined });
   const redis: Redis = testRedis();
-  const deps: FailoverDeps = { ...scale.deps, ...options.failover };
+  const deps: FailoverDeps = scale.deps;
   const engines: Engine[] = [];
-  const newEngine = (extra: Partial<FailoverDeps> = {}) => {
+  const newEngine = ({ afterStep = options.afterStep }: { afterStep?: AfterStep } = {}) => {
     const engine = createEngine<FailoverDeps>({
       redis,
       prefix: scale.prefix,
       queue: scale.queue,
       runbooks: {
-        failover: createFailoverRunbook('failover'),
-        failback: createFailoverRunbook('failback'),
+        failover: withAfterStep(createFailoverRunbook('failover'), afterStep),
+        failback: withAfterStep(createFailoverRunbook('failback'), afterStep),
       },
-      deps: { ...deps, ...extra },
+      deps,
       observers: [scale.observer],
       logger: silentLog,
       observerTimeoutMs: 500,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OwnershipLostError } from '../../src/runbook/engine-core.js';
-import { SCALE_STEP_IDS } from '../../src/scaleup/create-scale-runbook.js';
+import { SCALE_STEP_IDS } from '../../src/scaleup/scale-steps.js';
 import { crashAfterActionThenResume, type Resumed } from './crash-after-action.js';
 import { HUB, hubState, startScaleBench } from './scaleup-harness.js';
 

@@ -25,10 +25,8 @@ describe('scale-up failing at each mutating step', () => {
     'a failure right after %s leaves every VPC forwarded and says what state remains',
     async (failAt) => {
       const bench = await startScaleBench({
-        deps: {
-          async afterAction(stepId) {
-            if (stepId === failAt) throw new Error(`injected failure after ${stepId}`);
-          },
+        async afterStep(stepId) {
+          if (stepId === failAt) throw new Error(`injected failure after ${stepId}`);
         },
       });
       try {

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { RouterClient } from '../../src/vyos/router-client.js';
 import type { ScaleDeps } from '../../src/scaleup/scale-deps.js';
 import { waitFor } from './runbook-harness.js';
-import { HUB, hubState, startScaleBench, type ScaleBench } from './scaleup-harness.js';
+import {
+  HUB,
+  hubState,
+  startScaleBench,
+  type BenchOptions,
+  type ScaleBench,
+} from './scaleup-harness.js';
 
 async function withBench(
   options: Parameters<typeof startScaleBench>[0],
@@ -67,8 +73,8 @@ describe('scale-up failures leave the old router forwarding', () => {
     'a new router that never brings its tunnels up: the Elastic IP goes back, the new instance is stopped',
     async () => {
       let world!: ScaleBench['world'];
-      const forceDown: Partial<ScaleDeps> = {
-        async afterAction(stepId) {
+      const forceDown: BenchOptions = {
+        async afterStep(stepId) {
           if (stepId !== 'copy-config') return;
           // The new router is configured but one of its tunnels will never come up.
           const fresh = [...world.state.instances.values()].find(
@@ -81,7 +87,7 @@ describe('scale-up failures leave the old router forwarding', () => {
             world.setTunnelForced(fresh.instanceId, peer, 'down');
         },
       };
-      await withBench({ tunnelTimeoutMs: 1000, deps: forceDown }, async (bench) => {
+      await withBench({ tunnelTimeoutMs: 1000, ...forceDown }, async (bench) => {
         world = bench.world;
         const oldId = world.router(HUB).instanceId;
         const oldEni = world.state.getInstance(oldId)!.networkInterfaceId;

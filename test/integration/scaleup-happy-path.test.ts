@@ -21,7 +21,9 @@ describe('scale-up runbook in the simulated world', () => {
     const calls: string[] = [];
     world.state.on('request', (r) => calls.push(r.action));
     let eipMovedAt: number | undefined;
-    world.state.on('address-associated', () => (eipMovedAt ??= Date.now()));
+    // Before the world's own listener, which records the outage the move causes: read after
+    // it, the clock would include the world's evaluation and the verdict would depend on load.
+    world.state.prependListener('address-associated', () => (eipMovedAt ??= Date.now()));
 
     bench.startWorker();
     world.resetTimeline();

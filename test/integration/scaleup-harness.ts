@@ -18,11 +18,12 @@ import { createEngine, type Engine } from '../../src/runbook/engine.js';
 import type { Run } from '../../src/runbook/types.js';
 import { createRouterFactsStore } from '../../src/scaleup/router-facts.js';
 import { createScaleRouters } from '../../src/scaleup/create-scale-routers.js';
-import { createScaleRunbook } from '../../src/scaleup/create-scale-runbook.js';
 import type { ScaleDeps } from '../../src/scaleup/scale-deps.js';
 import { scanHostKey } from '../../src/scaleup/scan-host-key.js';
 import { startWorld, type World } from '../../src/sim/world/start-world.js';
 import { connectRouters, routerEndpoints } from '../../src/wiring/connect-to-network.js';
+import { createScaleRunbook } from '../../jobs/scaleup.js';
+import { withAfterStep, type AfterStep } from '../helpers/after-step.js';
 import { dropPrefix, testRedis, uniquePrefix } from '../helpers/redis.js';
 import { RecordingObserver, silentLog, waitFor } from './runbook-harness.js';
 
@@ -43,7 +44,7 @@ export interface ScaleBench {
     processor?: (runId: string, process: () => Promise<void>) => Promise<void>,
   ): Worker;
   /** Another "process": its own engine over the same Redis, queue and world. */
-  newEngine(deps?: Partial<ScaleDeps>): Engine;
+  newEngine(options?: { afterStep?: AfterStep }): Engine;
   submit(options?: {
     kind?: 'scaleup' | 'scaledown';
     type?: string;
@@ -60,6 +61,8 @@ export interface BenchOptions {
   ec2LatencyMs?: number;
   tunnelTimeoutMs?: number;
   deps?: Partial<ScaleDeps>;
+  /** Called right after each step's work, before its result is saved (see after-step.ts). */
+  afterStep?: AfterStep;
   /** Wrap the real router port (e.g. to drop a session mid-copy). */
   wrapRouters?: (real: ScaleDeps['routers'], world: World) => ScaleDeps['routers'];
 }
@@ -115,13 +118,16 @@ export async function startScaleBench(options: BenchOptions = {}): Promise<Scale
   };
   const engines: Engine[] = [];
   const workers: Worker[] = [];
-  const newEngine = (extra: Partial<ScaleDeps> = {}) => {
+  const newEngine = ({ afterStep = options.afterStep }: { afterStep?: AfterStep } = {}) => {
     const engine = createEngine<ScaleDeps>({
       redis,
       prefix,
       queue,
-      runbooks: { scaleup: createScaleRunbook('up'), scaledown: createScaleRunbook('down') },
-      deps: { ...deps, ...extra },
+      runbooks: {
+        scaleup: withAfterStep(createScaleRunbook('up'), afterStep),
+        scaledown: withAfterStep(createScaleRunbook('down'), afterStep),
+      },
+      deps,
       observers: [observer],
       logger: silentLog,
       observerTimeoutMs: 500,

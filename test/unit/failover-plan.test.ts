@@ -10,7 +10,7 @@ import {
   describeFailoverPlan,
   summarizeFailoverRun,
 } from '../../src/failover/describe-failover.js';
-import type { FailoverFacts } from '../../src/failover/failover-facts.js';
+import type { FailoverFacts } from '../../src/failover/failover-steps.js';
 import { failoverPlanner } from '../../src/failover/failover-planner.js';
 import { readSiteTunnels } from '../../src/failover/read-site-tunnels.js';
 import type { FlatnetError } from '../../src/errors.js';

@@ -4,7 +4,7 @@ import { parseInventory } from '../../src/config/load-inventory.js';
 import { FlatnetError } from '../../src/errors.js';
 import { describeScalePlan } from '../../src/scaleup/describe-scale-plan.js';
 import { scalePlanner } from '../../src/scaleup/scale-planner.js';
-import type { LoadFactsResult } from '../../src/scaleup/scale-facts.js';
+import type { LoadFactsResult } from '../../src/scaleup/scale-steps.js';
 
 const inventory = parseInventory(
   readFileSync('examples/flatnet.yml', 'utf8'),

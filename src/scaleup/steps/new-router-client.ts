@@ -1,19 +1,14 @@
-import type { StepContext } from '../../runbook/types.js';
-import type { RouterClient } from '../../vyos/router-client.js';
 import { FlatnetError } from '../../errors.js';
-import {
-  newInstanceOf,
-  resultOf,
-  type CopyConfigResult,
-  type LoadFactsResult,
-} from '../scale-facts.js';
+import type { TypedStepContext } from '../../runbook/define-step.js';
+import type { RouterClient } from '../../vyos/router-client.js';
 import type { ScaleDeps } from '../scale-deps.js';
+import { copiedConfigOf, SCALE_STEPS } from '../scale-steps.js';
 
 /** A session to the replacement, with the host key `copy-config` pinned on first use. */
-export function newRouterClient(ctx: StepContext<ScaleDeps>): RouterClient {
-  const facts = resultOf<LoadFactsResult>(ctx.results, 'load-facts');
-  const copied = resultOf<CopyConfigResult>(ctx.results, 'copy-config');
-  const fresh = newInstanceOf(ctx.results);
+export function newRouterClient(ctx: TypedStepContext<ScaleDeps>): RouterClient {
+  const facts = ctx.result(SCALE_STEPS.loadFacts);
+  const copied = copiedConfigOf(ctx.result(SCALE_STEPS.copyConfig));
+  const fresh = ctx.result(SCALE_STEPS.waitRunning);
   if (!copied.hostKey || !copied.sshHost || !copied.sshPort) {
     throw new FlatnetError(
       'INTERNAL',

@@ -5,14 +5,14 @@
  * is no new instance: the steps prove their permissions against the old router's interface.
  */
 import { FlatnetError } from '../../errors.js';
-import type { StepContext } from '../../runbook/types.js';
-import type { Cutover, CutoverSide } from '../cutover.js';
-import { resultOf, type CopyConfigResult, type LoadFactsResult } from '../scale-facts.js';
+import type { Cutover, CutoverSide } from '../../cutover/cutover.js';
+import type { TypedStepContext } from '../../runbook/define-step.js';
 import type { ScaleDeps } from '../scale-deps.js';
+import { copiedConfigOf, SCALE_STEPS } from '../scale-steps.js';
 import { newRouterClient } from './new-router-client.js';
 
-export function scaleCutover(ctx: StepContext<ScaleDeps>): Cutover {
-  const facts = resultOf<LoadFactsResult>(ctx.results, 'load-facts');
+export function scaleCutover(ctx: TypedStepContext<ScaleDeps>): Cutover {
+  const facts = ctx.result(SCALE_STEPS.loadFacts);
   const from: CutoverSide = {
     label: facts.router,
     instanceId: facts.instanceId,
@@ -40,11 +40,8 @@ export function scaleCutover(ctx: StepContext<ScaleDeps>): Cutover {
       expectedBgp: [],
     };
   }
-  const fresh = resultOf<{ instanceId: string; networkInterfaceId: string }>(
-    ctx.results,
-    'wait-running',
-  );
-  const copied = resultOf<CopyConfigResult>(ctx.results, 'copy-config');
+  const fresh = ctx.result(SCALE_STEPS.waitRunning);
+  const copied = copiedConfigOf(ctx.result(SCALE_STEPS.copyConfig));
   return {
     ...common,
     to: {

@@ -3,8 +3,8 @@
  * the benchmark, which compares two orders of the same steps in the simulator and wants
  * nothing but the steps' own time in the measurement. Production runs go through the engine.
  */
-import type { Logger } from '../log.js';
-import type { Json, Run, Step } from '../runbook/types.js';
+import type { Logger } from '../src/log.js';
+import type { Json, Run, Step } from '../src/runbook/types.js';
 
 export interface DirectRunOptions {
   runId: string;

@@ -1,16 +1,23 @@
 /**
  * The cutover, whoever does it: a scale-up moves the traffic from the old instance to the one
  * it launched, a failover from a primary to its standby, a failback back again. The steps that
- * flip the traffic (move the Elastic IP, bring the tunnels up, repoint the routes, verify) only
- * know "from" and "to"; each runbook resolves its Cutover from its own plan results.
+ * flip the traffic (move the Elastic IP, bring the tunnels up, repoint the routes, verify) live
+ * here, once, and only know "from" and "to"; each runbook resolves its Cutover from its own
+ * plan results (src/scaleup/scale-cutover.ts, src/failover/failover-cutover.ts).
  */
+import type { Cloud } from '../aws/cloud.js';
+import type { TypedStepContext } from '../runbook/define-step.js';
 import type { RouterClient } from '../vyos/router-client.js';
-import type { StepContext } from '../runbook/types.js';
-import type { RouteRef } from './scale-facts.js';
-import type { ScaleDeps } from './scale-deps.js';
 
-/** What the cutover steps use from the world: the cloud, a clock, the tunnel wait, the test hook. */
-export type CutoverDeps = Pick<ScaleDeps, 'cloud' | 'clock' | 'tunnelWait' | 'afterAction'>;
+/** What the cutover steps use from the world: the cloud, a clock and the tunnel wait. */
+export interface CutoverDeps {
+  cloud: Cloud;
+  clock: () => number;
+  /** How long to wait for the receiving router's tunnels, and how often to look. */
+  tunnelWait: { timeoutMs: number; pollMs: number };
+}
+
+export type RouteRef = { routeTableId: string; destination: string };
 
 export interface CutoverSide {
   /** How the thread names it: `hub-tokyo-b`, `the new router`. */
@@ -36,7 +43,7 @@ export interface Cutover {
 }
 
 /** How a runbook finds its cutover in a step's context (from the results of its earlier steps). */
-export type ResolveCutover<D> = (ctx: StepContext<D>) => Cutover;
+export type ResolveCutover<D> = (ctx: TypedStepContext<D>) => Cutover;
 
 /** "route table rtb-1 10.0.0.0/16, …" for notes and errors. */
 export const showRoutes = (routes: RouteRef[]): string =>

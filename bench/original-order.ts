@@ -5,28 +5,19 @@
  * old router. Traffic is black-holed from the route change until the VPN is back, which is
  * the outage flatnet's order removes. Never registered as a runbook.
  */
-import type { Step } from '../runbook/types.js';
-import { loadFactsStep } from './steps/load-facts.js';
-import { bringTunnelsUpStep } from './steps/bring-tunnels-up.js';
-import { copyConfigStep } from './steps/copy-config.js';
-import {
-  disableSourceDestCheckStep,
-  launchStep,
-  waitRunningStep,
-} from './steps/launch-instance.js';
-import { moveElasticIpStep } from './steps/move-elastic-ip.js';
-import { stopOldRouterStep } from './steps/stop-old-router.js';
-import { resultOf, type LaunchResult, type LoadFactsResult } from './scale-facts.js';
-import type { ScaleDeps } from './scale-deps.js';
+import { createScaleRunbook } from '../jobs/scaleup.js';
+import { defineStep } from '../src/runbook/define-step.js';
+import { stepRef } from '../src/runbook/step-ref.js';
+import type { Step } from '../src/runbook/types.js';
+import type { ScaleDeps } from '../src/scaleup/scale-deps.js';
+import { SCALE_STEPS as S } from '../src/scaleup/scale-steps.js';
 
 /** The original pointed the routes at the instance right after RunInstances: its interface exists while it is pending. */
-const repointRoutesAtOnce: Step<ScaleDeps> = {
-  id: 'repoint-routes',
+const repointRoutesAtOnce = defineStep<ScaleDeps, undefined>(stepRef(S.repointRoutes.id), {
   title: 'Point the VPC routes at the new instance (original order: before it runs)',
-  phase: 'execute',
   async run(ctx) {
-    const facts = resultOf<LoadFactsResult>(ctx.results, 'load-facts');
-    const launch = resultOf<LaunchResult>(ctx.results, 'launch');
+    const facts = ctx.result(S.loadFacts);
+    const launch = ctx.result(S.launch);
     const pending = await ctx.deps.cloud.describeInstance(facts.region, launch.instanceId!);
     for (const route of facts.routes)
       await ctx.deps.cloud.replaceRoute(facts.region, {
@@ -35,20 +26,22 @@ const repointRoutesAtOnce: Step<ScaleDeps> = {
       });
     return { detail: `${facts.routes.length} routes to ${pending.networkInterfaceId}` };
   },
-};
+});
 
 export function originalOrderSteps(direction: 'up' | 'down' = 'up'): Step<ScaleDeps>[] {
+  const flatnet = createScaleRunbook(direction).steps;
+  const step = (id: string): Step<ScaleDeps> => flatnet.find((s) => s.id === id)!;
   return [
-    loadFactsStep(direction),
-    launchStep,
+    step(S.loadFacts.id),
+    step(S.launch.id),
     repointRoutesAtOnce,
-    waitRunningStep,
-    disableSourceDestCheckStep,
+    step(S.waitRunning.id),
+    step(S.disableSourceDestCheck.id),
     // The original's AMI already carried the configuration; flatnet's simulator needs the
     // copy, and it sits where it changes nothing: traffic is already black-holed here.
-    copyConfigStep,
-    moveElasticIpStep,
-    bringTunnelsUpStep,
-    stopOldRouterStep,
+    step(S.copyConfig.id),
+    step(S.moveElasticIp.id),
+    step(S.bringTunnelsUp.id),
+    step(S.stopOldRouter.id),
   ];
 }
