@@ -1,6 +1,7 @@
 /** Shared start-up for CLI subcommands: inventory, logger, runtime, with clear failures. */
 import { loadInventory, type LoadedInventory } from '../config/load-inventory.js';
 import { createLogger, type Logger } from '../log.js';
+import { simReplacementSsh } from '../sim/world/sim-replacement-ssh.js';
 import { createRuntime, type Runtime, type RuntimeOptions } from '../wiring/create-runtime.js';
 import { stringOption, type ParsedArgs } from './parse-args.js';
 
@@ -17,12 +18,27 @@ export function cliLogger(): Logger {
   return createLogger({ level: process.env.LOG_LEVEL ?? 'warn' }, process.stderr);
 }
 
+/**
+ * What a process pointed at `flatnet sim` needs that production does not: where the world's
+ * new instances answer SSH. Empty outside the simulator.
+ */
+export function simRuntimeOptions(): Partial<RuntimeOptions> {
+  const replacementSsh = simReplacementSsh(process.env);
+  return replacementSsh ? { replacementSsh } : {};
+}
+
 export async function loadRuntime(
   args: ParsedArgs,
   extra: Partial<RuntimeOptions> = {},
 ): Promise<{ loaded: LoadedInventory; runtime: Runtime; logger: Logger }> {
   const logger = extra.logger ?? cliLogger();
   const loaded = loadInventory(inventoryPath(args));
-  const runtime = await createRuntime({ loaded, redisUrl: redisUrl(), logger, ...extra });
+  const runtime = await createRuntime({
+    loaded,
+    redisUrl: redisUrl(),
+    logger,
+    ...simRuntimeOptions(),
+    ...extra,
+  });
   return { loaded, runtime, logger };
 }

@@ -2,7 +2,7 @@
 import { startBot } from '../wiring/start-bot.js';
 import { loadInventory } from '../config/load-inventory.js';
 import { EXIT } from './exit-codes.js';
-import { cliLogger, inventoryPath, redisUrl } from './load-runtime.js';
+import { cliLogger, inventoryPath, redisUrl, simRuntimeOptions } from './load-runtime.js';
 import { numberOption, type ParsedArgs } from './parse-args.js';
 import type { CliOutput } from './run-slash-command.js';
 import { readSlackEnv } from './slack-env.js';
@@ -18,6 +18,7 @@ export async function runBot(args: ParsedArgs, io: CliOutput): Promise<number> {
     redisUrl: redisUrl(),
     port: numberOption(args, 'port', Number(process.env.PORT ?? 3000)),
     logger,
+    runtime: simRuntimeOptions(),
     ...(args.options.has('with-worker')
       ? { worker: { concurrency: numberOption(args, 'concurrency', 8) } }
       : {}),

@@ -7,7 +7,7 @@ import { createSlackChat } from '../slack/slack-chat.js';
 import { createRuntime } from '../wiring/create-runtime.js';
 import { loadInventory } from '../config/load-inventory.js';
 import { EXIT } from './exit-codes.js';
-import { cliLogger, inventoryPath, redisUrl } from './load-runtime.js';
+import { cliLogger, inventoryPath, redisUrl, simRuntimeOptions } from './load-runtime.js';
 import { numberOption, type ParsedArgs } from './parse-args.js';
 import type { CliOutput } from './run-slash-command.js';
 import { readSlackEnv } from './slack-env.js';
@@ -28,6 +28,7 @@ export async function runWorker(args: ParsedArgs, io: CliOutput): Promise<number
     logger,
     chat,
     worker: { concurrency: numberOption(args, 'concurrency', 8) },
+    ...simRuntimeOptions(),
   });
   io.err('flatnet worker running');
   await untilSignal();

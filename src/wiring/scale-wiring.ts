@@ -1,8 +1,8 @@
 /**
  * What the scale-up runbook needs beyond the shared adapters: a way to reach an instance that
- * did not exist at start (production: its private IP on port 22; the simulator: its control
- * API, when FLATNET_SIM_CONTROL_URL is set, or an in-process resolver), trust-on-first-use of
- * that one instance's host key, and the router facts that outlive the inventory file.
+ * did not exist at start (production: its private IP on port 22; the simulator hands its own
+ * resolver in, src/sim/world/sim-replacement-ssh.ts), trust-on-first-use of that one
+ * instance's host key, and the router facts that outlive the inventory file.
  */
 import type { Redis } from 'ioredis';
 import type { RouterInstance } from '../aws/index.js';
@@ -16,21 +16,11 @@ import { scanHostKey } from '../scaleup/scan-host-key.js';
 
 export type ReplacementSsh = (instance: RouterInstance) => Promise<{ host: string; port: number }>;
 
-export function replacementSshFromEnv(env: NodeJS.ProcessEnv): ReplacementSsh {
-  const control = env.FLATNET_SIM_CONTROL_URL;
-  if (!control) return async (instance) => ({ host: instance.privateIp ?? '', port: 22 });
-  return async (instance) => {
-    const res = await fetch(
-      `${control.replace(/\/$/, '')}/ssh/${encodeURIComponent(instance.privateIp ?? instance.instanceId)}`,
-    );
-    if (!res.ok)
-      throw new Error(
-        `the simulator does not know where ${instance.instanceId} answers SSH (${res.status})`,
-      );
-    const body = (await res.json()) as { host: string; port: number };
-    return { host: body.host, port: body.port };
-  };
-}
+/** Production: a new instance answers SSH on its private address, port 22. */
+const sshOnPrivateIp: ReplacementSsh = async (instance) => ({
+  host: instance.privateIp ?? '',
+  port: 22,
+});
 
 export function scaleDeps(options: {
   loaded: LoadedInventory;
@@ -52,7 +42,7 @@ export function scaleDeps(options: {
   });
   return {
     routers,
-    replacementSsh: options.replacementSsh ?? replacementSshFromEnv(process.env),
+    replacementSsh: options.replacementSsh ?? sshOnPrivateIp,
     scanHostKey,
     routerFacts: createRouterFactsStore(options.redis, options.prefix),
     clock: Date.now,
