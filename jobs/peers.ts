@@ -6,30 +6,32 @@ import { BadInputError } from '../src/errors.js';
 import { describePeers, listPeers, type RouterPeers } from '../src/onboarding/list-peers.js';
 import type { OnboardingDeps } from '../src/onboarding/onboarding-deps.js';
 import type { RunRequestPlanner } from '../src/runbook/run-request.js';
-import type { Json, Runbook } from '../src/runbook/types.js';
+import { defineStep } from '../src/runbook/define-step.js';
+import { resultIn, shapeOf, stepRef } from '../src/runbook/step-ref.js';
+import type { Runbook } from '../src/runbook/types.js';
+
+const PEERS_STEPS = { list: stepRef('list', shapeOf<RouterPeers[]>()) } as const;
 
 export function createPeersRunbook(): Runbook<OnboardingDeps> {
   return {
     kind: 'peers',
     steps: [
-      {
-        id: 'list',
+      defineStep(PEERS_STEPS.list, {
         title: 'Read the peers of every router',
-        phase: 'execute',
         async run(ctx) {
           const routers =
             ctx.run.target === '*' ? Object.keys(ctx.deps.inventory.routers) : [ctx.run.target];
           const all = await listPeers(ctx.deps, routers);
           const count = all.reduce((n, r) => n + r.peers.length, 0);
           return {
-            result: all as unknown as Json,
+            result: all,
             detail: `${count} peers on ${routers.length} routers`,
           };
         },
-      },
+      }),
     ],
     summarize(run) {
-      const all = run.steps[0]?.result as unknown as RouterPeers[] | undefined;
+      const all = resultIn(run, PEERS_STEPS.list);
       return all ? describePeers(all) : 'no peers read';
     },
   };

@@ -11,7 +11,11 @@ import {
   type RouterStatusDeps,
 } from '../src/router-status/read-router-facts.js';
 import type { RunRequestPlanner } from '../src/runbook/run-request.js';
-import type { Json, Runbook } from '../src/runbook/types.js';
+import { defineStep } from '../src/runbook/define-step.js';
+import { resultIn, shapeOf, stepRef } from '../src/runbook/step-ref.js';
+import type { Runbook } from '../src/runbook/types.js';
+
+const ROUTER_STATUS_STEPS = { read: stepRef('read', shapeOf<RouterFactsReport>()) } as const;
 
 export type { RouterStatusDeps };
 
@@ -19,24 +23,22 @@ export function createRouterStatusRunbook(): Runbook<RouterStatusDeps> {
   return {
     kind: 'router-status',
     steps: [
-      {
-        id: 'read',
+      defineStep(ROUTER_STATUS_STEPS.read, {
         title: 'Read the instance, load, Elastic IP, routes and current run',
-        phase: 'execute',
         async run(ctx) {
           const report = await readRouterFacts(ctx.deps, ctx.run.target);
           const what = report.instance
             ? `${report.instance.type} ${report.instance.state}`
             : 'instance unknown';
           return {
-            result: report as unknown as Json,
+            result: report,
             detail: `${what}, ${report.routes.length} routes${report.problems.length ? `, ${report.problems.length} reads failed` : ''}`,
           };
         },
-      },
+      }),
     ],
     summarize(run) {
-      const report = run.steps[0]?.result as unknown as RouterFactsReport | undefined;
+      const report = resultIn(run, ROUTER_STATUS_STEPS.read);
       return report ? describeRouterFacts(report) : 'nothing read';
     },
   };

@@ -6,7 +6,9 @@
 import type { Inventory } from '../src/config/inventory-schema.js';
 import { BadInputError } from '../src/errors.js';
 import type { StatusReport } from '../src/report/status-report.js';
-import type { Json, Runbook } from '../src/runbook/types.js';
+import { STATUS_STEPS } from '../src/report/status-report-of.js';
+import { defineStep } from '../src/runbook/define-step.js';
+import type { Runbook } from '../src/runbook/types.js';
 import { findProblems } from '../src/status/find-problems.js';
 import { readRegionTelemetry } from '../src/status/read-region-telemetry.js';
 import { readRouterStatus } from '../src/status/read-router-status.js';
@@ -72,19 +74,17 @@ export function createStatusRunbook(): Runbook<StatusDeps> {
   return {
     kind: 'status',
     steps: [
-      {
-        id: 'collect',
+      defineStep(STATUS_STEPS.collect, {
         title: 'Read every router and region',
-        phase: 'execute',
         async run(ctx) {
           const report = await collectStatus(ctx.deps, ctx.run.target);
           const down = report.problems.filter((p) => p.severity === 'down').length;
           return {
-            result: report as unknown as Json,
+            result: report,
             detail: `${report.routers.length} routers, ${report.regions.length} regions, ${report.problems.length} problems (${down} down)`,
           };
         },
-      },
+      }),
     ],
     summarize(run) {
       return run.steps[0]?.detail ?? 'status collected';

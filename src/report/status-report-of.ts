@@ -1,8 +1,10 @@
+import { shapeOf, stepRef } from '../runbook/step-ref.js';
 import type { Run } from '../runbook/types.js';
 import type { StatusReport } from './status-report.js';
 
-/** The step of the status runbook whose result is the report (see jobs/status.ts). */
-export const STATUS_COLLECT_STEP = 'collect';
+/** The status runbook's one step, whose result is the report (see jobs/status.ts). */
+export const STATUS_STEPS = { collect: stepRef('collect', shapeOf<StatusReport>()) } as const;
+const STATUS_COLLECT_STEP = STATUS_STEPS.collect.id;
 
 /**
  * The StatusReport a status run stored as the result of its `collect` step, or undefined
