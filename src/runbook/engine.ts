@@ -114,9 +114,11 @@ export function createEngine<D>(options: EngineOptions<D>): Engine {
           'see `/vpn help` and `/router help` for what can be run',
         );
       const now = core.clock();
-      const approval = input.approval
-        ? checkApproval(input.approval, input.requester, now)
-        : undefined;
+      // A dry run changes nothing (DryRun calls, `compare` only), so nobody is asked to approve it.
+      const approval =
+        input.approval && !input.dryRun
+          ? checkApproval(input.approval, input.requester, now)
+          : undefined;
       const run: Run = {
         id: makeRunId(),
         kind: input.kind,

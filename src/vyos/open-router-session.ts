@@ -140,7 +140,7 @@ export async function openRouterSession(opts: RouterSessionOptions): Promise<Rou
           new RouterError(
             'ROUTER_UNREACHABLE',
             name,
-            `cannot reach ${name} at ${opts.host}:${opts.port}: ${err.message}`,
+            `cannot reach ${name} at ${opts.host}:${opts.port}: ${describeSocketError(err)}`,
             'check that the instance is running and reachable on its SSH port',
             { cause: err },
           ),
@@ -174,8 +174,8 @@ export async function openRouterSession(opts: RouterSessionOptions): Promise<Rou
           new RouterError(
             'ROUTER_UNREACHABLE',
             name,
-            `cannot reach ${name} at ${opts.host}:${opts.port}: ${err.message}`,
-            'check that the router runs and that ssh.host/ssh.port in the inventory are right',
+            `cannot reach ${name} at ${opts.host}:${opts.port}: ${describeSocketError(err)}`,
+            'check that the instance is running and reachable on its SSH port',
             { cause: err },
           ),
         ),
@@ -347,4 +347,15 @@ function stripEcho(body: string, command: string): string {
   if (echoAt >= 0 && command !== 'login' && lines[echoAt]!.trim().endsWith(command))
     lines.splice(0, echoAt + 1);
   return lines.join('\n').replace(/^\n+/, '').replace(/\s+$/, '');
+}
+
+/**
+ * One network condition, one wording: a far side that drops the TCP connection during the
+ * handshake shows up as ssh2's "Connection lost before handshake" or as the socket's "read
+ * ECONNRESET" depending on which notices first (and "write EPIPE" when we were writing).
+ */
+export function describeSocketError(err: Error): string {
+  if (/Connection lost before handshake|ECONNRESET|EPIPE|socket hang up/i.test(err.message))
+    return 'the connection was closed before the SSH handshake finished';
+  return err.message;
 }

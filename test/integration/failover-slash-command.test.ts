@@ -99,4 +99,18 @@ describe('/router failover and failback through the slash command', () => {
     expect(pairState(world).eipHolder).toBe(before.primary.networkInterfaceId);
     expect(pairState(world).routesTo(before.standby.networkInterfaceId)).toHaveLength(0);
   });
+
+  it('a --dry-run asks nobody to approve: it changes nothing', async () => {
+    await leaseFreed(runtime.engine);
+    const before = pairState(world);
+    const reply = await ask(`failover ${PRIMARY} --dry-run`);
+    if (reply.kind !== 'run') throw new Error(`expected a run, got ${JSON.stringify(reply)}`);
+    expect(reply.run.approval).toBeUndefined();
+    expect(JSON.stringify(reply.message)).not.toContain('approval');
+    const done = await followRun(runtime.engine, reply.run.id, { timeoutMs: 30_000 });
+    expect(done.status).toBe('succeeded');
+    expect(done.decisions).toEqual([]);
+    expect(done.outcome).toMatch(/^Dry run: nothing was changed/);
+    expect(pairState(world).eipHolder).toBe(before.eipHolder);
+  });
 });

@@ -2,7 +2,7 @@
  * The session's refusals and deadlines, against tiny ssh2 servers written here: one that
  * accepts a shell and prints nothing, one that presents an unpinned key, one that drops.
  */
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import ssh2 from 'ssh2';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RouterError } from '../../src/errors.js';
@@ -169,5 +169,39 @@ describe('router session failures', () => {
       expect((err as RouterError).code).toBe('UNKNOWN_TARGET');
       expect((err as RouterError).hint).toBe('known routers: hub-tokyo-a');
     }
+  });
+
+  it('a far side that drops the connection mid-handshake is one wording, however the drop shows', async () => {
+    // Half the accepts end politely (FIN: ssh2 says "Connection lost before handshake"), half
+    // are reset (RST: the socket says "read ECONNRESET"): an operator sees one sentence.
+    let accepted = 0;
+    const sockets = new Set<Socket>();
+    const server = createServer((sock) => {
+      sockets.add(sock);
+      accepted += 1;
+      if (accepted % 2 === 0) sock.resetAndDestroy();
+      else sock.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    closers.push(
+      () =>
+        new Promise<void>((resolve) => {
+          for (const sock of sockets) sock.destroy();
+          server.close(() => resolve());
+        }),
+    );
+    const port = (server.address() as AddressInfo).port;
+    const messages = new Set<string>();
+    for (let i = 0; i < 4; i++) {
+      const err = await openRouterSession({
+        ...base({ port, hostKeyLine: userKey.publicKey, close: async () => undefined }),
+      }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(RouterError);
+      expect((err as RouterError).code).toBe('ROUTER_UNREACHABLE');
+      messages.add((err as RouterError).message);
+    }
+    expect([...messages]).toEqual([
+      `cannot reach hub-tokyo-a at 127.0.0.1:${port}: the connection was closed before the SSH handshake finished`,
+    ]);
   });
 });
