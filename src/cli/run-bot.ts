@@ -7,6 +7,7 @@ import { numberOption, type ParsedArgs } from './parse-args.js';
 import type { CliOutput } from './run-slash-command.js';
 import { readSlackEnv } from './slack-env.js';
 import { untilSignal } from './until-signal.js';
+import { reloadOnSighup } from './reload-on-sighup.js';
 
 export async function runBot(args: ParsedArgs, io: CliOutput): Promise<number> {
   const logger = cliLogger();
@@ -18,7 +19,7 @@ export async function runBot(args: ParsedArgs, io: CliOutput): Promise<number> {
     redisUrl: redisUrl(),
     port: numberOption(args, 'port', Number(process.env.PORT ?? 3000)),
     logger,
-    runtime: simRuntimeOptions(),
+    runtime: { ...simRuntimeOptions(), watchInventory: true },
     ...(args.options.has('with-worker')
       ? { worker: { concurrency: numberOption(args, 'concurrency', 8) } }
       : {}),
@@ -26,10 +27,12 @@ export async function runBot(args: ParsedArgs, io: CliOutput): Promise<number> {
       ? { dashboardPassword: process.env.FLATNET_DASHBOARD_PASSWORD }
       : {}),
   });
+  const stopReloading = reloadOnSighup(bot.runtime);
   io.err(
     `flatnet bot listening on :${bot.port} (${slack.mode === 'http' ? 'HTTP mode, /slack/events' : 'Socket Mode'})`,
   );
   await untilSignal();
+  stopReloading();
   await bot.stop();
   return EXIT.succeeded;
 }

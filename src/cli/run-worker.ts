@@ -12,6 +12,7 @@ import { numberOption, type ParsedArgs } from './parse-args.js';
 import type { CliOutput } from './run-slash-command.js';
 import { readSlackEnv } from './slack-env.js';
 import { untilSignal } from './until-signal.js';
+import { reloadOnSighup } from './reload-on-sighup.js';
 
 export async function runWorker(args: ParsedArgs, io: CliOutput): Promise<number> {
   const logger = cliLogger();
@@ -29,9 +30,12 @@ export async function runWorker(args: ParsedArgs, io: CliOutput): Promise<number
     chat,
     worker: { concurrency: numberOption(args, 'concurrency', 8) },
     ...simRuntimeOptions(),
+    watchInventory: true,
   });
+  const stopReloading = reloadOnSighup(runtime);
   io.err('flatnet worker running');
   await untilSignal();
+  stopReloading();
   await runtime.close(Number(process.env.FLATNET_SHUTDOWN_DEADLINE_MS ?? 30_000));
   return EXIT.succeeded;
 }

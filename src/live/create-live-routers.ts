@@ -5,20 +5,22 @@
  * endpoints no router has any more (an instance a scale-up replaced).
  */
 import type { Cloud } from '../aws/cloud.js';
-import type { Inventory } from '../config/inventory-schema.js';
 import type { Logger } from '../log.js';
 import type { RouterFactsStore } from '../scaleup/router-facts.js';
-import type { RouterEndpoint, RouterPool } from '../vyos/router-pool.js';
+import type { Inventory } from '../config/inventory-schema.js';
+import type { RouterPool } from '../vyos/router-pool.js';
+import type { InventoryInForce } from './inventory-in-force.js';
 import { endpointsFor, inventoryFor } from './apply-router-snapshot.js';
 import { resolveRouters } from './resolve-routers.js';
 import type { RouterSnapshot } from './router-snapshot.js';
 import type { RunRouterSnapshots } from './run-router-snapshot.js';
 
 export interface LiveRoutersOptions {
-  /** The inventory in force now (a reload replaces it; runs in flight keep their snapshot). */
-  inventory: () => Inventory;
-  /** The bot's SSH login per router (user, key); host, port and host key come from the snapshot. */
-  logins: Record<string, RouterEndpoint>;
+  /**
+   * The inventory in force and the bot's SSH logins it names (host, port and host key come
+   * from the snapshot). A reload replaces it; runs in flight keep the one they were planned with.
+   */
+  inventories: Pick<InventoryInForce, 'current' | 'byDigest'>;
   pool: RouterPool;
   cloud: Pick<Cloud, 'findRouterInstances'>;
   routerFacts: Pick<RouterFactsStore, 'snapshot'>;
@@ -44,14 +46,34 @@ export interface LiveRouters {
 export function createLiveRouters(options: LiveRoutersOptions): LiveRouters {
   const clock = options.clock ?? Date.now;
   let newest = { version: -1, at: -1 };
+  // Runs that start together (twenty add-peers at once) share one resolution, but only one
+  // begun at the facts version they read themselves: a run after a cutover never gets a
+  // picture from before it.
+  let inflight: { version: number; digest: string; snapshot: Promise<RouterSnapshot> } | undefined;
   const resolve = async (): Promise<RouterSnapshot> => {
-    const snapshot = await resolveRouters({
-      inventory: options.inventory(),
+    const { version } = await options.routerFacts.snapshot();
+    const digest = options.inventories.current().digest;
+    if (inflight && inflight.version === version && inflight.digest === digest)
+      return inflight.snapshot;
+    const snapshot = resolveNow();
+    const mine = { version, digest, snapshot };
+    inflight = mine;
+    try {
+      return await snapshot;
+    } finally {
+      if (inflight === mine) inflight = undefined;
+    }
+  };
+  const resolveNow = async (): Promise<RouterSnapshot> => {
+    const generation = options.inventories.current();
+    const resolved = await resolveRouters({
+      inventory: generation.loaded.inventory,
       cloud: options.cloud,
       routerFacts: options.routerFacts,
       clock,
       ec2TimeoutMs: options.ec2TimeoutMs ?? 10_000,
     });
+    const snapshot = { ...resolved, inventoryDigest: generation.digest };
     for (const problem of snapshot.problems)
       options.logger.warn({ problem }, 'router resolution: EC2 disagrees or did not answer');
     return snapshot;
@@ -59,9 +81,9 @@ export function createLiveRouters(options: LiveRoutersOptions): LiveRouters {
   return {
     resolve,
     async forRun(runId) {
-      const inventory = options.inventory();
       const snapshot = await options.snapshots.getOrResolve(runId, resolve);
-      const endpoints = endpointsFor(options.logins, snapshot);
+      const generation = options.inventories.byDigest(snapshot.inventoryDigest);
+      const endpoints = endpointsFor(generation.logins, snapshot);
       // Only the newest picture may close sessions: an older run's snapshot, read again on
       // resume, must not close the sessions to the instances that replaced its routers.
       if (
@@ -73,7 +95,7 @@ export function createLiveRouters(options: LiveRoutersOptions): LiveRouters {
       }
       return {
         snapshot,
-        inventory: inventoryFor(inventory, snapshot),
+        inventory: inventoryFor(generation.loaded.inventory, snapshot),
         pool: options.pool.withEndpoints(endpoints),
       };
     },

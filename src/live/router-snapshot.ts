@@ -24,6 +24,8 @@ export interface ResolvedRouter {
 
 export interface RouterSnapshot {
   resolvedAt: number;
+  /** The inventory the snapshot was resolved with (its digest): a reload does not change a run. */
+  inventoryDigest?: string;
   /** The router facts' version (bumped by each cutover) the snapshot was built from. */
   factsVersion: number;
   /** What EC2 could not tell, or told that disagrees with what flatnet knows. */

@@ -24,6 +24,7 @@ import { buildRunbooks, type RunbookDeps } from './runbooks.js';
 import { scaleDeps, type ReplacementSsh } from './scale-wiring.js';
 import { createLiveRouters } from '../live/create-live-routers.js';
 import { runRouterSnapshots } from '../live/run-router-snapshot.js';
+import { createInventoryInForce, type ReloadResult } from '../live/inventory-in-force.js';
 import type { Run } from '../runbook/types.js';
 import { createMetricsObserver } from '../metrics/record-run-metrics.js';
 import type { SlashDeps } from '../../commands/handle-slash-command.js';
@@ -44,6 +45,8 @@ export interface RuntimeOptions {
   replacementSsh?: ReplacementSsh;
   /** Extra observers (the metrics observer is always there). */
   observers?: RunObserver[];
+  /** Reload the inventory when its file changes on disk (the bot and the worker do). */
+  watchInventory?: boolean;
 }
 
 export interface Runtime {
@@ -57,6 +60,8 @@ export interface Runtime {
   /** The producer connection (fails fast): for reads such as the CLI's event tail use `redis`. */
   redis: Redis;
   worker?: Worker;
+  /** Validate and take the inventory file again (SIGHUP); on a problem the old one stays. */
+  reloadInventory(): Promise<ReloadResult>;
   close(deadlineMs?: number): Promise<void>;
 }
 
@@ -65,12 +70,21 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const prefix = options.prefix ?? process.env.FLATNET_REDIS_PREFIX ?? DEFAULT_PREFIX;
   const producer = await createRedisConnection(options.redisUrl, 'producer');
   const loaded = options.loaded;
+  // The inventory in force: reloadable (SIGHUP, or the file changing) without a restart.
+  const inventories = createInventoryInForce({
+    loaded,
+    readLogins: routerEndpoints,
+    logger,
+    ...(options.chat ? { chat: options.chat } : {}),
+  });
+  if (options.watchInventory) inventories.watch();
   const workerConnection = options.worker
     ? await createRedisConnection(options.redisUrl, 'worker')
     : undefined;
   const queue = createRunQueue({ connection: producer, prefix });
-  // The bot's key files are read once, for the pool and for the logins a replacement reuses.
-  const endpoints = routerEndpoints(loaded);
+  // The bot's key files are read with each inventory, for the pool and the logins a
+  // replacement reuses.
+  const endpoints = inventories.current().logins;
   const routers = options.routers ?? connectRouters(loaded, logger, endpoints);
   const cloud = options.cloud ?? connectCloud(loaded, logger);
   const scale = scaleDeps({
@@ -95,8 +109,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   // Every run resolves its routers when it is planned (src/live): a replacement or a failover
   // made by any process is what the next run anywhere works with, without a restart.
   const live = createLiveRouters({
-    inventory: () => loaded.inventory,
-    logins: endpoints,
+    inventories,
     pool: routers,
     cloud,
     routerFacts: scale.routerFacts,
@@ -154,16 +167,29 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   }
 
   return {
-    loaded,
+    get loaded() {
+      return inventories.current().loaded;
+    },
     engine,
     queue,
     routers,
     cloud,
     deps,
-    slash: { inventory: loaded.inventory, engine, planners, history: engine.store, logger },
+    slash: {
+      // Commands are checked against the inventory in force, reloaded or not.
+      get inventory() {
+        return inventories.current().loaded.inventory;
+      },
+      engine,
+      planners,
+      history: engine.store,
+      logger,
+    },
     redis: producer,
     ...(worker ? { worker } : {}),
+    reloadInventory: () => inventories.reload(),
     async close(deadlineMs = 10_000) {
+      inventories.close();
       await closeGracefully(
         { workers: worker ? [worker] : [], queues: [queue], connections: [], logger },
         deadlineMs,
