@@ -4,6 +4,7 @@
  */
 import type { Inventory } from './inventory-schema.js';
 import { cidrsOverlap } from '../net/cidr.js';
+import { assignedPrefixes, checkFlatNetwork } from './flat-network.js';
 
 export function checkInventoryReferences(inv: Inventory): string[] {
   const problems: string[] = [];
@@ -41,15 +42,17 @@ export function checkInventoryReferences(inv: Inventory): string[] {
       }
     }
     if (router.wireguard) {
-      for (const net of inv.network) {
-        if (cidrsOverlap(router.wireguard.pool, net)) {
+      const pool = router.wireguard.pool;
+      for (const net of assignedPrefixes(inv)) {
+        if (net.prefix !== pool && cidrsOverlap(pool, net.prefix)) {
           problems.push(
-            `routers.${name}.wireguard.pool: ${router.wireguard.pool} overlaps network ${net} — developer addresses must not collide with VPC addresses`,
+            `routers.${name}.wireguard.pool: ${pool} overlaps network ${net.prefix} (${net.what}) — developer addresses must not collide with VPC addresses`,
           );
         }
       }
     }
   }
+  problems.push(...checkFlatNetwork(inv));
   for (const [kind, policy] of Object.entries(inv.policies)) {
     if (!policy) continue;
     for (const field of ['approvers', 'selfService', 'requesters'] as const) {

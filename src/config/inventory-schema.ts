@@ -135,8 +135,16 @@ export const InventorySchema = z.strictObject({
     region: z.string().min(1),
     asn: z.number().int().min(1).max(4294967294).default(65000),
   }),
-  /** Every network of the flat network: what a developer's AllowedIPs covers. */
-  network: z.array(Cidr).min(1),
+  /**
+   * The flat network's address plan (src/config/flat-network.ts, docs/flat-network.md):
+   * `{ aggregates: [10.0.0.0/8, …] }` — what the hub announces, what a developer's AllowedIPs
+   * and a site's selectors cover, so a VPC or site added later inside them needs no new client
+   * config. Absent: every VPC CIDR and WireGuard pool of the inventory. The older form, a plain
+   * list of every network, is still read (as those networks, plus the WireGuard pools).
+   */
+  network: z
+    .union([z.array(Cidr).min(1), z.strictObject({ aggregates: z.array(Cidr).min(1).optional() })])
+    .optional(),
   aws: z
     .strictObject({
       endpoint: z.string().url().optional(),

@@ -2,6 +2,7 @@
  * `/vpn add-peer` as a run: which router, what kind of peer, and the checks that need only the
  * inventory (answered at once in Slack). Checks that need the router run in the plan step.
  */
+import { overlappingAssigned } from '../config/flat-network.js';
 import type { Inventory } from '../config/inventory-schema.js';
 import { resolvePolicy } from '../config/resolve-policy.js';
 import { BadInputError } from '../errors.js';
@@ -76,10 +77,10 @@ export function checkSiteSubnets(inventory: Inventory, subnets: string[]): void 
         `--subnets: ${s} has host bits set`,
         `did you mean ${formatCidr(net)}?`,
       );
-    const flat = inventory.network.find((n) => cidrsOverlap(n, s));
+    const flat = overlappingAssigned(inventory, s);
     if (flat)
       throw new BadInputError(
-        `--subnets: ${s} overlaps ${flat}, which is already part of the flat network`,
+        `--subnets: ${s} overlaps ${flat.prefix} (${flat.what}), which is already part of the flat network`,
         'give the networks behind the site that the flat network does not already use (renumber the site, or NAT it)',
       );
   }

@@ -4,6 +4,7 @@
  * plus the routing for the site's subnets: BGP over the VTI when the site speaks it, static
  * routes into the VTI otherwise, or policy tunnels (every flat-network prefix × every subnet).
  */
+import { flatAggregates } from '../config/flat-network.js';
 import type { Inventory } from '../config/inventory-schema.js';
 import { BadInputError } from '../errors.js';
 import { formatIpv4, parseCidr } from '../net/cidr.js';
@@ -96,7 +97,7 @@ export function ipsecPeerSpec(req: IpsecPeerRequest, inventory: Inventory): Ipse
         ? { kind: 'vti', vtiNumber: req.tunnel!.vtiNumber, address: req.tunnel!.hubAddress }
         : {
             kind: 'policy',
-            tunnels: inventory.network.flatMap((local) =>
+            tunnels: flatAggregates(inventory).flatMap((local) =>
               req.subnets.map((remote) => ({ localPrefix: local, remotePrefix: remote })),
             ),
           },

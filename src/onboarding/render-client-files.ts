@@ -2,6 +2,7 @@
  * The files a requester imports on their side: a wg-quick file (and its QR code for the
  * WireGuard phone apps), or a site's VyOS `set` script and strongSwan swanctl.conf.
  */
+import { flatAggregates } from '../config/flat-network.js';
 import type { Inventory, RouterEntry } from '../config/inventory-schema.js';
 import { BadInputError } from '../errors.js';
 import type { HubSide } from '../vyos/mirror-ipsec-peer.js';
@@ -39,7 +40,7 @@ export function wireguardSettings(
   return router.wireguard;
 }
 
-/** The wg-quick text: Address, the hub's key and endpoint, AllowedIPs = the whole flat network, keepalive. */
+/** The wg-quick text: Address, the hub's key and endpoint, AllowedIPs = the flat network's aggregates, keepalive. */
 export function renderClientConfig(input: WireguardClientInput): string {
   const wg = wireguardSettings(input.routerName, input.router);
   const colon = wg.endpoint.lastIndexOf(':');
@@ -53,7 +54,7 @@ export function renderClientConfig(input: WireguardClientInput): string {
       endpointHost: wg.endpoint.slice(0, colon),
       endpointPort: Number(wg.endpoint.slice(colon + 1)),
     },
-    allowedIps: input.inventory.network,
+    allowedIps: flatAggregates(input.inventory),
     ...(wg.keepaliveSeconds > 0 ? { keepaliveSeconds: wg.keepaliveSeconds } : {}),
   });
 }

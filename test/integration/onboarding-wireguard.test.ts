@@ -55,7 +55,7 @@ describe('/vpn add-peer (WireGuard) through Slack', () => {
     expect(conf).toContain('Address = 10.250.0.4/32');
     expect(conf).toContain('Endpoint = 203.0.113.10:51820');
     expect(conf).toMatch(/PersistentKeepalive = 25/);
-    expect(conf).toContain(`AllowedIPs = ${stack.bot.runtime.loaded.inventory.network.join(', ')}`);
+    expect(conf).toContain('AllowedIPs = 10.0.0.0/8, 192.168.0.0/16');
     expect(conf).toContain('PrivateKey = <your private key');
     expect(
       stack.slack.store.allMessages('D0ALICE').some((m) => (m.text ?? '').includes('alice-laptop')),

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseInventory, loadInventory } from '../../src/config/load-inventory.js';
 import { InventoryError } from '../../src/config/../errors.js';
+import { flatAggregates, outsideAggregates } from '../../src/config/flat-network.js';
+import { checkSiteSubnets } from '../../src/onboarding/add-peer-request.js';
 
 const fixture = (name: string) =>
   readFileSync(new URL(`../fixtures/inventory/${name}`, import.meta.url), 'utf8');
@@ -101,5 +103,59 @@ describe('inventory', () => {
       'routers.hub-tokyo-a.ssh.privateKeyPath: /nonexistent/keys/flatnet_ed25519 does not exist',
     );
     expect(problems[0]).toContain('ssh-keygen -t ed25519');
+  });
+});
+
+describe('the flat network address plan (network.aggregates)', () => {
+  const example = readFileSync('examples/flatnet.yml', 'utf8');
+  const parse = (text: string) => parseInventory(text, 'flatnet.yml', null);
+  const withoutNetwork = example.replace(/^network:\n(?: {2}.*\n)+/m, '');
+
+  it('uses the declared aggregates', () => {
+    expect(flatAggregates(parse(example))).toEqual(['10.0.0.0/8', '192.168.0.0/16']);
+  });
+
+  it('defaults to every VPC CIDR and WireGuard pool of the inventory', () => {
+    expect(parse(withoutNetwork).network).toBeUndefined();
+    const aggregates = flatAggregates(parse(withoutNetwork));
+    expect(aggregates).toContain('10.0.0.0/16');
+    expect(aggregates).toContain('10.51.0.0/16');
+    expect(aggregates).toContain('10.250.0.0/24');
+    expect(aggregates).toHaveLength(12);
+  });
+
+  it('reads the older plain list as those networks plus the WireGuard pools', () => {
+    const legacy = withoutNetwork.replace(
+      'aws:\n',
+      'network: [10.0.0.0/16, 192.168.0.0/16]\naws:\n',
+    );
+    const inv = parse(legacy);
+    expect(flatAggregates(inv)).toContain('192.168.0.0/16');
+    expect(flatAggregates(inv)).toContain('10.250.0.0/24');
+    // The listed networks stay assigned: a site must not take them.
+    expect(() => checkSiteSubnets(inv, ['192.168.7.0/24'])).toThrow(/overlaps 192\.168\.0\.0\/16/);
+  });
+
+  it('a site inside the aggregates is fine unless it overlaps a VPC or a pool', () => {
+    const inv = parse(example);
+    expect(() => checkSiteSubnets(inv, ['10.200.0.0/24'])).not.toThrow();
+    expect(() => checkSiteSubnets(inv, ['10.250.0.128/25'])).toThrow(
+      /overlaps 10\.250\.0\.0\/24 \(hub-tokyo-a WireGuard pool\)/,
+    );
+  });
+
+  it('refuses a VPC the declared aggregates do not cover, naming it', () => {
+    const text = problemsOf(example.replace('cidr: 10.51.0.0/16', 'cidr: 172.16.0.0/16')).join(
+      '\n',
+    );
+    expect(text).toContain(
+      'network.aggregates: 172.16.0.0/16 (sa-east-1 VPC staging) is outside every aggregate',
+    );
+  });
+
+  it('names what falls outside the aggregates', () => {
+    expect(
+      outsideAggregates(['10.0.0.0/8'], ['10.9.0.0/16', '172.16.1.0/24', '10.0.0.0/7']),
+    ).toEqual(['172.16.1.0/24', '10.0.0.0/7']);
   });
 });

@@ -90,7 +90,7 @@ describe('client files', () => {
         '# hub-tokyo-a',
         `PublicKey = ${hub.wireguard!.publicKey}`,
         'Endpoint = vpn.example.com:51820',
-        `AllowedIPs = ${inventory.network.join(', ')}`,
+        'AllowedIPs = 10.0.0.0/8, 192.168.0.0/16',
         'PersistentKeepalive = 25',
         '',
       ].join('\n'),

@@ -195,12 +195,7 @@ export function buildReferenceTopology(options: TopologyOptions): Topology {
 
   return {
     hub: { region: HUB_REGION, asn: HUB_ASN, publicIp: HUB_PUBLIC_IP },
-    network: [
-      hubVpc.cidr,
-      ...vpcs.filter((v) => v.reach.kind === 'spoke').map((v) => v.cidr),
-      shared.cidr,
-      OFFICE_CIDR,
-    ],
+    network: [...FLAT_NETWORK],
     vpcs,
     routers,
     vgws: [

@@ -101,7 +101,7 @@ export interface TopoImage {
 
 export interface Topology {
   hub: { region: string; asn: number; publicIp: string };
-  /** Every network of the flat network (the inventory's `network:`). */
+  /** The flat network's aggregates (the inventory's `network.aggregates`). */
   network: string[];
   vpcs: TopoVpc[];
   routers: TopoRouter[];

@@ -77,7 +77,7 @@ export function buildInventory(
   return {
     version: 1,
     hub: { region: topology.hub.region, asn: topology.hub.asn },
-    network: topology.network,
+    network: { aggregates: topology.network },
     aws: {
       endpoint: input.ec2Endpoint,
       // The emulator does not check signatures; the SDK still wants something to sign with.
