@@ -166,7 +166,7 @@ async function deliver(ctx: StepContext<OnboardingDeps>): Promise<StepOutcome> {
       'someone removed it meanwhile: ask again',
     );
   const req = siteRequest(ctx, psk);
-  const files = ipsecClientFiles(ipsecPeerSpec(req, deps.inventory), siteSide(req));
+  const files = ipsecClientFiles(ipsecPeerSpec(req, deps.inventory), siteSide(req, deps.inventory));
   const message = `Site-to-site peer *${run.target}* (${params.remote}) is configured on ${params.router}. Paste the VyOS script on the site's router, or use the swanctl.conf with strongSwan. Both carry the pre-shared key: keep them private.`;
   return { detail: await sendClientFiles(deps, run, message, files) };
 }

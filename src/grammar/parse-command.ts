@@ -243,6 +243,12 @@ function parseAddPeer(t: Tokens): ParseResult {
         '--mode must be route (VTI) or policy',
         'route-based is the default and works with BGP',
       );
+    // BGP runs over the VTI's /30; a policy-based tunnel has no interface to peer on.
+    if (modeRaw === 'policy' && bgpAsn !== undefined)
+      return fail(
+        '--mode policy cannot carry --bgp: BGP needs a route-based tunnel (a VTI to peer over)',
+        'drop --mode policy (route-based is the default) to use BGP, or drop --bgp for a policy-based site',
+      );
     peer = {
       type: 'ipsec',
       remote,

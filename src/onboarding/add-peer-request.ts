@@ -108,6 +108,17 @@ export function planAddPeer(command: Command, inventory: Inventory, requester: s
         `${router} has no Elastic IP in the inventory: a site cannot reach it`,
         `add routers.${router}.elasticIp, or choose the hub with --router`,
       );
+    if (peer.mode === 'policy' && peer.bgpAsn !== undefined)
+      throw new BadInputError(
+        'a policy-based site cannot speak BGP: BGP needs a route-based tunnel (a VTI to peer over)',
+        'drop --mode policy (route-based is the default) to use BGP, or drop --bgp',
+      );
+    const hubAsn = inventory.routers[router]!.asn ?? inventory.hub.asn;
+    if (peer.bgpAsn === hubAsn)
+      throw new BadInputError(
+        `--bgp ${peer.bgpAsn} is ${router}'s own AS: the hub would drop the site's routes as a loop`,
+        'give the site its own private ASN (64512–65534), different from every router of the flat network',
+      );
     checkSiteSubnets(inventory, peer.subnets);
     params = {
       router,

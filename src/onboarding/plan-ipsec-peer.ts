@@ -128,13 +128,31 @@ export function renderSitePeerLines(req: IpsecPeerRequest, inventory: Inventory)
   return lines;
 }
 
-/** How the site sees the hub, for its VyOS script and swanctl.conf. */
-export function siteSide(req: IpsecPeerRequest): HubSide {
+/**
+ * How the site sees the hub, for its VyOS script and swanctl.conf: route-based, it also gets
+ * its routing — BGP with the hub's end of the VTI announcing its subnets, or static routes
+ * for the flat network's aggregates into the VTI.
+ */
+export function siteSide(req: IpsecPeerRequest, inventory: Inventory): HubSide {
+  const hubAsn = inventory.routers[req.hubName]?.asn ?? inventory.hub.asn;
   return {
     hubName: req.hubName,
     hubPublicAddress: req.hubPublicAddress,
     ...(req.tunnel
-      ? { siteVtiAddress: req.tunnel.siteAddress, siteVtiNumber: req.tunnel.vtiNumber }
+      ? {
+          siteVtiAddress: req.tunnel.siteAddress,
+          siteVtiNumber: req.tunnel.vtiNumber,
+          siteRouting:
+            req.bgpAsn !== undefined
+              ? {
+                  kind: 'bgp',
+                  siteAsn: req.bgpAsn,
+                  hubAsn,
+                  hubTunnelAddress: hostOf(req.tunnel.hubAddress),
+                  subnets: req.subnets,
+                }
+              : { kind: 'static', prefixes: flatAggregates(inventory) },
+        }
       : {}),
   };
 }

@@ -4,6 +4,7 @@
  * construction (same proposals, same key, ids and prefixes swapped).
  */
 import type { IpsecPeerSpec } from './render-ipsec-peer.js';
+import type { SiteRouting } from './render-site-routing.js';
 import { assertIpAddress } from './validate-network-input.js';
 
 export interface HubSide {
@@ -16,6 +17,8 @@ export interface HubSide {
   /** The site's VTI address when route-based, e.g. 169.254.10.1/30. */
   siteVtiAddress?: string;
   siteVtiNumber?: number;
+  /** Route-based: how the site routes the flat network over the VTI (BGP or static routes). */
+  siteRouting?: SiteRouting;
 }
 
 export function mirrorIpsecPeer(hub: IpsecPeerSpec, side: HubSide): IpsecPeerSpec {

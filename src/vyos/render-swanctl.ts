@@ -5,6 +5,7 @@
 import { BadInputError } from '../errors.js';
 import { mirrorIpsecPeer, type HubSide } from './mirror-ipsec-peer.js';
 import { renderIpsecPeer, type IpsecPeerSpec } from './render-ipsec-peer.js';
+import { describeSiteRoutingForLinux } from './render-site-routing.js';
 
 const DH: Record<string, string> = {
   '1': 'modp768',
@@ -67,6 +68,10 @@ export function renderSwanctl(hubPeer: IpsecPeerSpec, side: HubSide): string {
     .map((p) => proposal(p.encryption, p.hash, pfsGroup))
     .join(',');
   const conn = `flatnet-${side.hubName}`;
+  const routing =
+    site.routing.kind === 'vti' && side.siteRouting
+      ? describeSiteRoutingForLinux(side.siteRouting, 'xfrm10', site.routing.address)
+      : [];
   const child =
     site.routing.kind === 'vti'
       ? [
@@ -110,6 +115,7 @@ export function renderSwanctl(hubPeer: IpsecPeerSpec, side: HubSide): string {
     '  }',
     '}',
     '',
+    ...(routing.length > 0 ? [...routing, ''] : []),
     'secrets {',
     `  ike-${side.hubName} {`,
     `    id-site = ${site.localId}`,

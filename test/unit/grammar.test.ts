@@ -118,6 +118,13 @@ describe('slash command grammar', () => {
       refused('/vpn', 'add-peer office ipsec --remote 203.0.113.10 --subnets 10.1.0.0/16 --bgp 0')
         .message,
     ).toContain('--bgp');
+    // The ASN must not be dropped silently: BGP needs the VTI a policy tunnel lacks.
+    const policyBgp = refused(
+      '/vpn',
+      'add-peer partner ipsec --remote 203.0.113.20 --subnets 172.20.0.0/24 --mode policy --bgp 65100',
+    );
+    expect(policyBgp.message).toContain('--mode policy cannot carry --bgp');
+    expect(policyBgp.message).toContain('BGP needs a route-based tunnel');
     expect(refused('/vpn', 'x'.repeat(10_000)).message).toContain('the limit is 1000');
   });
 

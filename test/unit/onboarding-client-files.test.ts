@@ -147,7 +147,7 @@ describe('client files', () => {
       },
       esp: { pfs: 'dh-group14' },
     });
-    const [vyos, swanctl] = ipsecClientFiles(spec, siteSide(req));
+    const [vyos, swanctl] = ipsecClientFiles(spec, siteSide(req, inventory));
     expect(String(vyos!.content)).toContain(
       "set vpn ipsec site-to-site peer hub-tokyo-a remote-address '203.0.113.10'",
     );
@@ -157,6 +157,79 @@ describe('client files', () => {
     expect(String(vyos!.content)).toContain("set interfaces vti vti100 address '169.254.100.2/30'");
     expect(String(swanctl!.content)).toContain('proposals = aes256-sha256-modp2048');
     expect(String(swanctl!.content)).toContain('secret = "Abcdefgh12345678Abcdefgh12345678"');
+    // Without BGP the site routes the flat network's aggregates into its VTI.
+    expect(String(vyos!.content)).toContain(
+      'set protocols static route 10.0.0.0/8 interface vti100\n' +
+        'set protocols static route 192.168.0.0/16 interface vti100\n',
+    );
+    expect(String(vyos!.content)).not.toContain('protocols bgp');
+    expect(String(swanctl!.content)).toContain('#   ip route add 10.0.0.0/8 dev xfrm10');
+  });
+
+  it("a BGP site's VyOS script peers with the hub's end of the VTI and announces its subnets", () => {
+    const req: IpsecPeerRequest = {
+      name: 'osaka',
+      remote: '198.51.100.77',
+      subnets: ['172.20.0.0/16', '172.21.5.0/24'],
+      mode: 'route',
+      bgpAsn: 65100,
+      localAddress: '10.0.1.10',
+      hubPublicAddress: '203.0.113.10',
+      hubName: 'hub-tokyo-a',
+      presharedKey: 'Abcdefgh12345678Abcdefgh12345678',
+      tunnel: { vtiNumber: 101, hubAddress: '169.254.101.1/30', siteAddress: '169.254.101.2/30' },
+      description: 'flatnet r-aaaaaa',
+    };
+    const [vyos, swanctl] = ipsecClientFiles(
+      ipsecPeerSpec(req, inventory),
+      siteSide(req, inventory),
+    );
+    const script = String(vyos!.content);
+    for (const line of [
+      "set protocols bgp system-as '65100'",
+      "set protocols bgp neighbor 169.254.101.1 remote-as '65000'",
+      'set protocols bgp neighbor 169.254.101.1 address-family ipv4-unicast',
+      'set protocols bgp address-family ipv4-unicast network 172.20.0.0/16',
+      'set protocols bgp address-family ipv4-unicast network 172.21.5.0/24',
+    ])
+      expect(script).toContain(line);
+    expect(script).not.toContain('protocols static');
+    expect(String(swanctl!.content)).toContain('#    neighbor 169.254.101.1 remote-as 65000');
+  });
+
+  it('policy-based selectors cover the flat network on both ends', () => {
+    const req: IpsecPeerRequest = {
+      name: 'kobe',
+      remote: '198.51.100.78',
+      subnets: ['172.22.0.0/24'],
+      mode: 'policy',
+      localAddress: '10.0.1.10',
+      hubPublicAddress: '203.0.113.10',
+      hubName: 'hub-tokyo-a',
+      presharedKey: 'Abcdefgh12345678Abcdefgh12345678',
+      description: 'flatnet r-bbbbbb',
+    };
+    const spec = ipsecPeerSpec(req, inventory);
+    expect(spec.routing).toEqual({
+      kind: 'policy',
+      tunnels: [
+        { localPrefix: '10.0.0.0/8', remotePrefix: '172.22.0.0/24' },
+        { localPrefix: '192.168.0.0/16', remotePrefix: '172.22.0.0/24' },
+      ],
+    });
+    const [vyos, swanctl] = ipsecClientFiles(spec, siteSide(req, inventory));
+    const script = String(vyos!.content);
+    expect(script).toContain(
+      "set vpn ipsec site-to-site peer hub-tokyo-a tunnel 0 local prefix '172.22.0.0/24'",
+    );
+    expect(script).toContain(
+      "set vpn ipsec site-to-site peer hub-tokyo-a tunnel 0 remote prefix '10.0.0.0/8'",
+    );
+    expect(script).toContain(
+      "set vpn ipsec site-to-site peer hub-tokyo-a tunnel 1 remote prefix '192.168.0.0/16'",
+    );
+    expect(script).not.toMatch(/protocols (bgp|static)/);
+    expect(String(swanctl!.content)).toContain('remote_ts = 10.0.0.0/8,192.168.0.0/16');
   });
 
   it('a run from the terminal gets its files under .flatnet/out/<run id>/ readable by the owner only', async () => {

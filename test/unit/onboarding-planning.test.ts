@@ -88,6 +88,25 @@ describe('add-peer planning', () => {
     expect(plan('add-peer eve', 'U0NOBODY').approval?.approvers).toEqual(['U0BOB', 'U0CAROL']);
   });
 
+  it('refuses BGP on a policy-based site and a site ASN equal to the hub AS', () => {
+    const policyBgp = parseCommand(
+      '/vpn',
+      'add-peer kobe ipsec --remote 198.51.100.9 --subnets 172.22.0.0/24 --bgp 65100',
+    );
+    if (!policyBgp.ok || policyBgp.command.kind !== 'add-peer') throw new Error('parse');
+    // The modal builds the command without the grammar: the planner refuses too.
+    const command = {
+      ...policyBgp.command,
+      peer: { ...policyBgp.command.peer, mode: 'policy' as const },
+    };
+    expect(() => planAddPeer(command, inventory, 'U0ALICE')).toThrow(
+      /BGP needs a route-based tunnel/,
+    );
+    expect(() =>
+      plan('add-peer kobe ipsec --remote 198.51.100.9 --subnets 172.22.0.0/24 --bgp 65000'),
+    ).toThrow(/hub-tokyo-a's own AS/);
+  });
+
   it('refuses subnets that overlap the flat network or each other, host bits, and routers without WireGuard', () => {
     expect(() => plan('add-peer osaka ipsec --remote 198.51.100.7 --subnets 10.10.4.0/24')).toThrow(
       /10\.10\.4\.0\/24 overlaps 10\.10\.0\.0\/16 \(us-east-1 VPC production\), which is already part of the flat network/,
