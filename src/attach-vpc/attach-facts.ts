@@ -4,6 +4,7 @@
  * keys) is read again from AWS by the step that needs it and dropped right after.
  */
 import { FlatnetError } from '../errors.js';
+import type { Announcement } from '../onboarding/hub-announcements.js';
 import type { Json } from '../runbook/types.js';
 
 export type AttachPlan = {
@@ -55,6 +56,8 @@ export type HubTunnelsResult = {
   staticRoutesOnly: boolean;
   /** Static-only: the prefixes routed into the tunnels (removed again by undo). */
   staticPrefixes: string[];
+  /** `network` statements this run added so the VGW learns the flat network (undo removes them). */
+  announced?: Announcement[];
 };
 
 export const STEP = {
@@ -63,6 +66,7 @@ export const STEP = {
   vpnConnection: 'create-vpn-connection',
   configureHub: 'configure-hub',
   configureStandby: 'configure-standby',
+  propagateRoutes: 'propagate-routes',
   awaitTunnels: 'await-tunnels',
 } as const;
 

@@ -11,6 +11,11 @@ import {
   parseCustomerGatewayConfig,
   type CustomerGatewayConfig,
 } from '../vyos/parse-customer-gateway-config.js';
+import {
+  announcementLines,
+  announcementRemovalLines,
+  missingAnnouncements,
+} from '../onboarding/hub-announcements.js';
 import { renderIpsecPeerRemoval } from '../vyos/render-ipsec-peer.js';
 import { renderVgwTunnels } from '../vyos/render-vgw-tunnels.js';
 import type { RouterClient } from '../vyos/router-client.js';
@@ -93,6 +98,7 @@ export function removalLines(res: HubTunnelsResult): ConfigLine[] {
       ...(p.neighbor ? [del(['protocols', 'bgp', 'neighbor', p.neighbor])] : []),
     ]),
     ...res.staticPrefixes.map((prefix) => del(['protocols', 'static', 'route', prefix])),
+    ...announcementRemovalLines(res.announced ?? []),
   ];
 }
 
@@ -118,7 +124,8 @@ export function configureHubStep(options: { confirmMinutes: number }): Step<Atta
           detail: `already attached: ${plan.hub} has ${plan.hubPeers.join(' and ')}`,
         };
       const router = ctx.deps.routers.router(plan.hub);
-      const hub = readHubTunnels(await router.runningConfig());
+      const hubLines = await router.runningConfig();
+      const hub = readHubTunnels(hubLines);
       const config = conn.vpnConnectionId
         ? await readGeneratedConfig(ctx, plan, conn.vpnConnectionId)
         : placeholderConfig(plan);
@@ -166,12 +173,17 @@ export function configureHubStep(options: { confirmMinutes: number }): Step<Atta
           );
         staticPrefixes = [plan.vpcCidr];
       }
+      // What the VGW must learn from the hub besides what BGP passes on (src/onboarding/hub-announcements.ts).
+      const announced = config.staticRoutesOnly
+        ? []
+        : missingAnnouncements(ctx.deps.inventory, plan.hubPrivateIp, hubLines);
       const lines = renderVgwTunnels({
         config,
         name,
         localAddress: plan.hubPrivateIp,
         vtiNumbers,
         staticPrefixes,
+        announce: announcementLines(announced),
       });
       const peers = config.tunnels.map((t, i) => ({
         name: `${name}-tun${i + 1}`,
@@ -186,6 +198,7 @@ export function configureHubStep(options: { confirmMinutes: number }): Step<Atta
         lines: lines.length,
         staticRoutesOnly: config.staticRoutesOnly,
         staticPrefixes,
+        announced,
       };
       const names = `${peers.map((p) => `${p.name} on vti${p.vti}`).join(', ')}`;
 

@@ -14,6 +14,11 @@
 import { FlatnetError } from '../errors.js';
 import { reachStandby, standbyWarning, type StandbyResult } from '../onboarding/reach-standby.js';
 import type { Run, Step, StepContext } from '../runbook/types.js';
+import {
+  announcementLines,
+  missingAnnouncements,
+  type Announcement,
+} from '../onboarding/hub-announcements.js';
 import { renderVgwTunnels } from '../vyos/render-vgw-tunnels.js';
 import { rewritePrivateAddress } from '../vyos/rewrite-private-address.js';
 import type { AttachVpcDeps } from './attach-deps.js';
@@ -32,6 +37,7 @@ import { peerTo, readHubTunnels } from './read-hub-tunnels.js';
 export type StandbyTunnelsResult = StandbyResult & {
   peers: HubTunnelsResult['peers'];
   staticPrefixes: string[];
+  announced?: Announcement[];
 };
 
 type Ctx = StepContext<AttachVpcDeps>;
@@ -138,12 +144,17 @@ export function configureStandbyStep(options: { confirmMinutes: number }): Step<
         );
       }
       const staticPrefixes = config.staticRoutesOnly && plan.vpcCidr ? [plan.vpcCidr] : [];
+      // The standby announces what the hub does, from its own configuration, so a failover keeps it.
+      const announced = config.staticRoutesOnly
+        ? []
+        : missingAnnouncements(ctx.deps.inventory, reach.privateIp, reach.lines);
       const rendered = renderVgwTunnels({
         config,
         name: baseName,
         localAddress: plan.hubPrivateIp,
         vtiNumbers: [peers[0]!.vti, peers[1]!.vti],
         staticPrefixes,
+        announce: announcementLines(announced),
       });
       const { lines } = rewritePrivateAddress(rendered, {
         from: plan.hubPrivateIp,
@@ -156,6 +167,7 @@ export function configureStandbyStep(options: { confirmMinutes: number }): Step<
           neighbor: config.staticRoutesOnly ? null : config.tunnels[i]!.vpnGateway.insideAddress,
         })),
         staticPrefixes,
+        announced,
       };
       const names = result.peers.map((p) => `${p.name} on vti${p.vti}`).join(', ');
       if (ctx.dryRun)
@@ -201,6 +213,7 @@ export function configureStandbyStep(options: { confirmMinutes: number }): Step<
           lines: 0,
           staticRoutesOnly: res.staticPrefixes.length > 0,
           staticPrefixes: res.staticPrefixes,
+          announced: res.announced ?? [],
         }),
         {
           confirmMinutes: options.confirmMinutes,

@@ -19,8 +19,8 @@ export interface VgwTunnelsSpec {
   /** The hub's PRIVATE address (the Elastic IP is NAT'd to it). */
   localAddress: string;
   vtiNumbers: [number, number];
-  /** BGP connections: the prefixes the hub announces to the VGW. */
-  advertise?: string[];
+  /** BGP connections: lines that make the hub announce what the VGW must learn (hub-announcements). */
+  announce?: ConfigLine[];
   /** Static-only connections: the VPC prefixes to route into the tunnels. */
   staticPrefixes?: string[];
 }
@@ -166,6 +166,12 @@ export function renderVgwTunnels(spec: VgwTunnelsSpec): ConfigLine[] {
     lines.push(set([...neighbor, 'remote-as'], String(t.vpnGateway.asn!)));
     // In 1.4 a neighbour without this exchanges no IPv4 routes at all.
     lines.push(set([...neighbor, 'address-family', 'ipv4-unicast']));
+    // Every VGW flatnet meets was created by someone else, most with Amazon's default AS 64512,
+    // and its ASN cannot change after creation. A prefix the hub learnt from one such VGW
+    // carries 64512 in its path and another VGW would drop it as its own (AS-path loop):
+    // as-override puts the hub's AS there instead, so VGW VPCs reach each other
+    // (docs/flat-network.md, "Why as-override").
+    lines.push(set([...neighbor, 'address-family', 'ipv4-unicast', 'as-override']));
     if (t.vpnGateway.holdTimeSeconds !== undefined) {
       lines.push(set([...neighbor, 'timers', 'holdtime'], String(t.vpnGateway.holdTimeSeconds)));
       lines.push(
@@ -176,9 +182,6 @@ export function renderVgwTunnels(spec: VgwTunnelsSpec): ConfigLine[] {
       );
     }
   }
-  for (const p of spec.advertise ?? []) {
-    assertCidr(p, 'advertised prefix');
-    lines.push(set(['protocols', 'bgp', 'address-family', 'ipv4-unicast', 'network', p]));
-  }
+  lines.push(...(spec.announce ?? []));
   return lines;
 }

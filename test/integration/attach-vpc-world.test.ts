@@ -230,6 +230,18 @@ describe.concurrent('attach-vpc in the simulated world', () => {
           ),
         ).toBe(true);
       }
+      // The VGW learns what BGP does not pass on (the WireGuard pool, the office), and a path
+      // through the other VGW (same Amazon AS 64512) is not dropped as a loop: as-override.
+      expect(lines).toContain(
+        'set protocols bgp address-family ipv4-unicast network 10.250.0.0/24',
+      );
+      expect(lines).toContain("set protocols static route 192.168.0.0/16 dhcp-interface 'eth0'");
+      expect(lines).toContain(
+        'set protocols bgp address-family ipv4-unicast network 192.168.0.0/16',
+      );
+      expect(lines.filter((l) => / address-family ipv4-unicast as-override$/.test(l))).toHaveLength(
+        2,
+      );
       // Saved, not only committed: a reboot keeps the attachment.
       expect(peerLines(savedLines(world))).toHaveLength(peersBefore + 2);
 

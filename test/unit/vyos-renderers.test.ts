@@ -11,6 +11,7 @@ import {
 import { renderRemoteVyos } from '../../src/vyos/render-remote-vyos.js';
 import { renderSwanctl } from '../../src/vyos/render-swanctl.js';
 import { renderVgwTunnels } from '../../src/vyos/render-vgw-tunnels.js';
+import { announcementLines } from '../../src/onboarding/hub-announcements.js';
 import { renderWgQuick } from '../../src/vyos/render-wg-quick.js';
 import {
   renderWireguardPeer,
@@ -162,7 +163,7 @@ describe('parseCustomerGatewayConfig and renderVgwTunnels', () => {
       name: 'vpc-prod-use1',
       localAddress: '10.0.1.10',
       vtiNumbers: [64, 65],
-      advertise: ['10.0.0.0/16'],
+      announce: announcementLines([{ prefix: '10.0.0.0/16', network: true, anchor: 'eth0' }]),
     });
     expectGolden('vgw-tunnels-bgp.txt', script(lines));
     expect(lines).toContainEqual({
