@@ -15,6 +15,8 @@ export type AttachCloud = Pick<
   | 'describeVpnConnections'
   | 'createCustomerGateway'
   | 'createVpnConnection'
+  | 'describeRouteTables'
+  | 'setVgwRoutePropagation'
 >;
 
 export interface AttachVpcDeps {

@@ -78,6 +78,14 @@ export interface Cloud {
       dryRun?: boolean;
     },
   ): Promise<'replaced' | 'missing'>;
+  /**
+   * Turn VGW route propagation on (or off) for one route table: the table then receives every
+   * prefix the VGW learns by BGP. With `dryRun` it only proves the permission.
+   */
+  setVgwRoutePropagation(
+    region: string,
+    request: { routeTableId: string; vpnGatewayId: string; enabled: boolean; dryRun?: boolean },
+  ): Promise<void>;
   /** Stop (never terminate: a stopped router is a rollback). Resolves the new state; undefined for a dry run. */
   stopInstance(
     region: string,

@@ -459,6 +459,27 @@ export function createCloud(options: CloudOptions = {}): Cloud {
       return 'replaced';
     },
 
+    async setVgwRoutePropagation(region, req) {
+      const input = { RouteTableId: req.routeTableId, GatewayId: req.vpnGatewayId };
+      if (req.enabled) {
+        if (req.dryRun)
+          return dryRun(region, 'EnableVgwRoutePropagation', (c, sdk) =>
+            c.send(new sdk.EnableVgwRoutePropagationCommand({ ...input, DryRun: true })),
+          );
+        await send(region, 'EnableVgwRoutePropagation', (c, sdk) =>
+          c.send(new sdk.EnableVgwRoutePropagationCommand(input)),
+        );
+        return;
+      }
+      if (req.dryRun)
+        return dryRun(region, 'DisableVgwRoutePropagation', (c, sdk) =>
+          c.send(new sdk.DisableVgwRoutePropagationCommand({ ...input, DryRun: true })),
+        );
+      await send(region, 'DisableVgwRoutePropagation', (c, sdk) =>
+        c.send(new sdk.DisableVgwRoutePropagationCommand(input)),
+      );
+    },
+
     async stopInstance(region, instanceId, isDryRun = false): Promise<InstanceState | undefined> {
       if (isDryRun) {
         await dryRun(region, 'StopInstances', (c, sdk) =>

@@ -19,6 +19,9 @@ export const EC2_ACTIONS_USED = [
   'StopInstances',
   'CreateCustomerGateway',
   'CreateVpnConnection',
+  // attach-vpc: the VPC's route tables learn the flat network from the VGW (undo: disable).
+  'EnableVgwRoutePropagation',
+  'DisableVgwRoutePropagation',
 ] as const;
 
 export type Ec2Action = (typeof EC2_ACTIONS_USED)[number];

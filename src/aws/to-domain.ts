@@ -93,6 +93,7 @@ export function toRouteTable(t: SdkRouteTable): RouteTable {
       })),
     subnetIds: (t.Associations ?? []).flatMap((a) => (a.SubnetId ? [a.SubnetId] : [])),
     main: (t.Associations ?? []).some((a) => a.Main === true),
+    propagatingVgws: (t.PropagatingVgws ?? []).flatMap((g) => (g.GatewayId ? [g.GatewayId] : [])),
     tags: toTags(t.Tags),
   };
 }

@@ -49,6 +49,8 @@ export interface RouteTable {
   routes: Route[];
   subnetIds: string[];
   main: boolean;
+  /** VGWs whose learnt routes this table receives (route propagation on). */
+  propagatingVgws: string[];
   tags: Tags;
 }
 

@@ -158,6 +158,8 @@ function fakeCloud(world: FakeWorld): AttachCloud {
     describeVpnConnections: () => Promise.resolve(world.connections ?? []),
     createCustomerGateway: refuse,
     createVpnConnection: refuse,
+    describeRouteTables: () => Promise.resolve([]),
+    setVgwRoutePropagation: refuse,
   };
 }
 

@@ -1,0 +1,84 @@
+/**
+ * Execute step `propagate-routes`: turn VGW route propagation on for every route table of the
+ * attached VPC, so its instances send the flat network to the VGW and replies find their way
+ * back (without it the tunnels are up and nothing returns). The VGW learns the flat network
+ * from the hub by BGP (docs/flat-network.md); propagation copies it into the tables.
+ *
+ * Looks before it acts (a table that already propagates is left alone, so a re-run of attach-vpc
+ * also repairs an attachment made before flatnet did this), DryRun proves the permission, and
+ * undo turns off only what this run turned on.
+ */
+import type { Step } from '../runbook/types.js';
+import type { AttachVpcDeps } from './attach-deps.js';
+import { asJson, resultIfAny, resultOf, STEP, type AttachPlan } from './attach-facts.js';
+
+export type PropagationResult = {
+  /** Route tables this run turned propagation on for (undo turns it off again). */
+  enabled: string[];
+  /** Tables that already propagated from this VGW. */
+  already: string[];
+};
+
+export const propagateRoutesStep: Step<AttachVpcDeps> = {
+  id: STEP.propagateRoutes,
+  title: "Let the VPC's route tables learn the flat network from the VGW (route propagation)",
+  phase: 'execute',
+  async run(ctx) {
+    const plan = resultOf<AttachPlan>(ctx.results, STEP.resolve);
+    const done = (r: PropagationResult, detail: string) => ({ result: asJson(r), detail });
+    if (!plan.vpcId)
+      return done({ enabled: [], already: [] }, `${plan.vgwId} is attached to no VPC`);
+    const tables = await ctx.deps.cloud.describeRouteTables(plan.region, { vpcId: plan.vpcId });
+    const already = tables.filter((t) => t.propagatingVgws.includes(plan.vgwId)).map((t) => t.id);
+    const todo = tables.filter((t) => !already.includes(t.id)).map((t) => t.id);
+    const had = already.length > 0 ? `; ${already.join(', ')} already did` : '';
+    if (todo.length === 0)
+      return done(
+        { enabled: [], already },
+        tables.length === 0
+          ? `${plan.vpcId} has no route table`
+          : `every route table of ${plan.vpcName} already propagates ${plan.vgwId}`,
+      );
+    if (ctx.dryRun) {
+      for (const routeTableId of todo)
+        await ctx.deps.cloud.setVgwRoutePropagation(plan.region, {
+          routeTableId,
+          vpnGatewayId: plan.vgwId,
+          enabled: true,
+          dryRun: true,
+        });
+      return done(
+        { enabled: [], already },
+        `DryRun: EnableVgwRoutePropagation would succeed; would turn it on for ${todo.join(', ')}${had}`,
+      );
+    }
+    await ctx.assertStillOwner();
+    const enabled: string[] = [];
+    for (const routeTableId of todo) {
+      await ctx.deps.cloud.setVgwRoutePropagation(plan.region, {
+        routeTableId,
+        vpnGatewayId: plan.vgwId,
+        enabled: true,
+      });
+      enabled.push(routeTableId);
+    }
+    return done(
+      { enabled, already },
+      `${enabled.join(', ')} now learn${enabled.length === 1 ? 's' : ''} the flat network from ${plan.vgwId}${had}`,
+    );
+  },
+  async undo(ctx) {
+    const res = resultIfAny<PropagationResult>(ctx.results, STEP.propagateRoutes);
+    if (!res || res.enabled.length === 0) return;
+    const plan = resultOf<AttachPlan>(ctx.results, STEP.resolve);
+    for (const routeTableId of res.enabled)
+      await ctx.deps.cloud.setVgwRoutePropagation(plan.region, {
+        routeTableId,
+        vpnGatewayId: plan.vgwId,
+        enabled: false,
+      });
+    return {
+      detail: `route propagation from ${plan.vgwId} turned off again on ${res.enabled.join(', ')}`,
+    };
+  },
+};
