@@ -3,7 +3,7 @@
  *
  *   plan:    resolve-vpc (VGW, hub, ASN, already attached?)
  *   execute: create-customer-gateway → create-vpn-connection → configure-hub → configure-standby
- *            → await-tunnels
+ *            → propagate-routes (the VPC's route tables learn the flat network) → await-tunnels
  *
  * configure-standby puts the same tunnels on the hub's warm standby (its own local-address), so
  * a failover keeps the VPC; a standby that is down is left behind loudly, and a re-run of this
@@ -23,6 +23,7 @@ import { asJson, STEP, type AttachPlan } from '../src/attach-vpc/attach-facts.js
 import { awaitTunnelsStep } from '../src/attach-vpc/await-tunnels.js';
 import { configureHubStep } from '../src/attach-vpc/configure-hub.js';
 import { configureStandbyStep } from '../src/attach-vpc/configure-standby.js';
+import { propagateRoutesStep } from '../src/attach-vpc/propagate-routes.js';
 import {
   createCustomerGatewayStep,
   createVpnConnectionStep,
@@ -73,6 +74,7 @@ export function createAttachVpcRunbook(options: AttachVpcOptions = {}): Runbook<
       createVpnConnectionStep,
       configureHubStep({ confirmMinutes: options.confirmMinutes ?? DEFAULT_CONFIRM_MINUTES }),
       configureStandbyStep({ confirmMinutes: options.confirmMinutes ?? DEFAULT_CONFIRM_MINUTES }),
+      propagateRoutesStep,
       awaitTunnelsStep(wait, clock, sleep),
     ],
     // The hub is what changes: one run at a time on it (two attachments would race for VTI numbers).

@@ -37,8 +37,9 @@ export function describeAttachPlan(run: Readonly<Run>): string[] {
       : `1. Create (or reuse) a customer gateway for ${plan.hubPublicIp}, AS ${plan.hubAsn}, and a BGP VPN connection to ${plan.vgwId}`,
     `2. On ${plan.hub}: two VTI tunnels (local-address ${plan.hubPrivateIp}) and two BGP neighbours from the parameters AWS generates; commit-confirm, verify, confirm, save`,
     `3. The same tunnels on ${plan.hub}'s standby, if it has one, with the standby's own local-address (a standby that is down is reported, not waited for)`,
-    '4. Wait until AWS reports both tunnels UP and both BGP sessions are Established',
-    'If a step fails: the hub (and standby) config is removed; the AWS objects stay (they cost little and a re-run reuses them).',
+    `4. Turn on route propagation from ${plan.vgwId} in every route table of ${plan.vpcName}, so it routes the flat network to the VGW (the hub announces it by BGP, with as-override)`,
+    '5. Wait until AWS reports both tunnels UP and both BGP sessions are Established',
+    'If a step fails: the hub (and standby) config is removed and propagation turned off again; the AWS objects stay (they cost little and a re-run reuses them).',
   ];
 }
 

@@ -242,6 +242,8 @@ describe.concurrent('attach-vpc in the simulated world', () => {
       expect(lines.filter((l) => / address-family ipv4-unicast as-override$/.test(l))).toHaveLength(
         2,
       );
+      // The VPC's route table now learns the flat network from its VGW (replies find the way back).
+      expect(world.state.routeTables.get(vpc.routeTableId)!.propagatingVgws).toEqual([vgwId]);
       // Saved, not only committed: a reboot keeps the attachment.
       expect(peerLines(savedLines(world))).toHaveLength(peersBefore + 2);
 
@@ -346,6 +348,11 @@ describe.concurrent('attach-vpc in the simulated world', () => {
       ).toEqual([]);
       expect(run.steps.find((s) => s.id === 'create-customer-gateway')!.detail).toContain(
         'DryRun: CreateCustomerGateway would succeed',
+      );
+      // Route propagation: proven with DryRun, not turned on.
+      expect(answers).toContain('EnableVgwRoutePropagation DryRunOperation');
+      expect(world.state.routeTables.get(analytics(world).routeTableId)!.propagatingVgws).toEqual(
+        [],
       );
       expect(run.outcome).toMatch(
         /^Dry run: nothing was changed\. Would attach analytics .*: \d+ lines on the hub/,
