@@ -10,6 +10,7 @@ import { addPeerParams } from './add-peer-request.js';
 import { checkPeerIsNew, ownPeerOf } from './check-peer-is-new.js';
 import { generatePresharedKey } from './generate-secrets.js';
 import { readRouter, type OnboardingDeps } from './onboarding-deps.js';
+import { baselineAnnouncementLines } from './hub-announcements.js';
 import {
   renderSitePeerLines,
   renderSitePeerRemoval,
@@ -79,6 +80,8 @@ export async function configureSitePeer(ctx: StepContext<OnboardingDeps>): Promi
   const lines = [
     ...(resumed ? renderSitePeerRemoval(name, snap.hub) : []),
     ...renderSitePeerLines(req, deps.inventory),
+    // What a BGP site (and the VGWs and spokes) must learn from the hub besides BGP.
+    ...baselineAnnouncementLines(deps.inventory, snap.lines, req.subnets),
   ];
   await ctx.assertStillOwner();
   const confirmMinutes = deps.confirmMinutes ?? 5;

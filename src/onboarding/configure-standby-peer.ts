@@ -19,6 +19,7 @@ import { addPeerParams } from './add-peer-request.js';
 import { checkPeerIsNew, ownPeerOf } from './check-peer-is-new.js';
 import { siteRequest, verifySitePeer, type SiteFacts } from './configure-site-peer.js';
 import { renderOwnWireguardPeer } from './configure-wireguard-peer.js';
+import { baselineAnnouncementLines } from './hub-announcements.js';
 import { readRouter, type OnboardingDeps } from './onboarding-deps.js';
 import { renderSitePeerLines, renderSitePeerRemoval } from './plan-ipsec-peer.js';
 import { readHubConfig, readPresharedKey, type HubConfig } from './read-hub-config.js';
@@ -150,6 +151,12 @@ export async function configureStandbyPeer(ctx: StepContext<OnboardingDeps>): Pr
   const all = [
     ...(resumed ? removalOn(deps, reach.name, name, standby, params.kind === 'wireguard') : []),
     ...lines,
+    // The standby announces what the primary does, so a failover keeps the flat network.
+    ...baselineAnnouncementLines(
+      deps.inventory,
+      reach.lines,
+      params.kind === 'ipsec' ? params.subnets : [],
+    ),
   ];
   const applied = await deps.routers
     .router(reach.name)

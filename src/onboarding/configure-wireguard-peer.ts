@@ -21,6 +21,7 @@ import { addPeerParams } from './add-peer-request.js';
 import { checkPeerIsNew, ownPeerOf } from './check-peer-is-new.js';
 import { generateWireguardKeyPair } from './generate-secrets.js';
 import type { OnboardingDeps } from './onboarding-deps.js';
+import { baselineAnnouncementLines } from './hub-announcements.js';
 import { readRouter } from './onboarding-deps.js';
 import { ownerMark } from './read-hub-config.js';
 import { wireguardClientFiles, wireguardSettings } from './render-client-files.js';
@@ -111,6 +112,8 @@ export async function configureWireguardPeer(
       keepaliveSeconds: wg.keepaliveSeconds,
       runId: run.id,
     }),
+    // The spokes, VGWs and BGP sites must learn the pool for the laptop's replies to come back.
+    ...baselineAnnouncementLines(deps.inventory, snap.lines),
   ];
   await ctx.assertStillOwner();
   const router = deps.routers.router(params.router);

@@ -122,3 +122,32 @@ export function announcementRemovalLines(list: readonly Announcement[]): ConfigL
     ...(a.anchor ? [del(['protocols', 'static', 'route', a.prefix])] : []),
   ]);
 }
+
+/** The router's own private address, as its IPsec peers' `local-address` state it. */
+export function ownAddressOf(lines: readonly ConfigLine[]): string | undefined {
+  return lines.find(
+    (l) =>
+      l.op === 'set' &&
+      l.path[0] === 'vpn' &&
+      l.path[2] === 'site-to-site' &&
+      l.path[5] === 'local-address' &&
+      l.value,
+  )?.value;
+}
+
+/**
+ * The lines an onboarding run adds so the router announces the flat network's baseline (its
+ * VPC, pool, office, static sites), except `skip` (the new peer's own prefixes, which the peer's
+ * lines announce). Idempotent: nothing once the router announces everything.
+ */
+export function baselineAnnouncementLines(
+  inventory: Inventory,
+  lines: ConfigLine[],
+  skip: readonly string[] = [],
+): ConfigLine[] {
+  return announcementLines(
+    missingAnnouncements(inventory, ownAddressOf(lines) ?? '', lines).filter(
+      (a) => !skip.includes(a.prefix),
+    ),
+  );
+}

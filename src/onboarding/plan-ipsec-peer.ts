@@ -9,6 +9,7 @@ import type { Inventory } from '../config/inventory-schema.js';
 import { BadInputError } from '../errors.js';
 import { formatIpv4, parseCidr } from '../net/cidr.js';
 import { del, set } from '../vyos/config-line.js';
+import { announcementLines, announcementRemovalLines } from './hub-announcements.js';
 import type { HubSide } from '../vyos/mirror-ipsec-peer.js';
 import {
   renderIpsecPeer,
@@ -18,6 +19,8 @@ import {
 import type { ConfigLine } from '../vyos/types.js';
 import type { HubConfig } from './read-hub-config.js';
 
+/** The hub's interface toward its VPC (DHCP on EC2): where a policy site's anchor route points. */
+const OUTSIDE_INTERFACE = 'eth0';
 /** Route-based peers get a VTI numbered from here, away from the spokes' and AWS's. */
 const VTI_FIRST = 100;
 const VTI_LAST = 199;
@@ -123,7 +126,17 @@ export function renderSitePeerLines(req: IpsecPeerRequest, inventory: Inventory)
     } else {
       for (const subnet of req.subnets)
         lines.push(set(['protocols', 'static', 'route', subnet, 'interface', vti]));
+      // The spokes and VGWs learn the site from the hub (docs/flat-network.md).
+      lines.push(...announcementLines(req.subnets.map((prefix) => ({ prefix, network: true }))));
     }
+  } else if (req.mode === 'policy') {
+    // No route in the main table: anchor via eth0 for FRR's import-check (the XFRM policy takes
+    // the packet after the route lookup), then announce.
+    lines.push(
+      ...announcementLines(
+        req.subnets.map((prefix) => ({ prefix, network: true, anchor: OUTSIDE_INTERFACE })),
+      ),
+    );
   }
   return lines;
 }
@@ -162,10 +175,22 @@ export function renderSitePeerRemoval(name: string, hub: HubConfig): ConfigLine[
   const peer = hub.ipsec.find((p) => p.name === name);
   const vtiNumber = peer?.vti ? Number(/^vti(\d+)$/.exec(peer.vti)?.[1]) : undefined;
   const lines = renderIpsecPeerRemoval(name, Number.isInteger(vtiNumber) ? vtiNumber : undefined);
+  // Its announcements go with it (and a policy peer's anchor routes), where present.
+  const announcementOf = (prefix: string, anchor: boolean) =>
+    announcementRemovalLines([
+      {
+        prefix,
+        network: hub.announced.includes(prefix),
+        ...(anchor && hub.anchored.includes(prefix) ? { anchor: OUTSIDE_INTERFACE } : {}),
+      },
+    ]);
+  for (const prefix of peer?.remotePrefixes ?? []) lines.push(...announcementOf(prefix, true));
   if (peer?.vti) {
     // A route into the peer's VTI belongs to the peer: the whole route goes with it.
-    for (const route of hub.staticRoutes.filter((r) => r.via === peer.vti))
+    for (const route of hub.staticRoutes.filter((r) => r.via === peer.vti)) {
       lines.push(del(['protocols', 'static', 'route', route.prefix]));
+      lines.push(...announcementOf(route.prefix, false));
+    }
     const nets = (hub.vtis.get(peer.vti) ?? []).map((a) => parseCidr(a)).filter((n) => n !== null);
     for (const neighbor of hub.bgpNeighbors) {
       const ip = parseCidr(`${neighbor}/32`);

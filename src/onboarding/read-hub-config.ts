@@ -31,6 +31,10 @@ export interface HubConfig {
   /** Static routes that leave through an interface (route-based peers' subnets). */
   staticRoutes: Array<{ prefix: string; via: string }>;
   bgpNeighbors: string[];
+  /** Prefixes announced with BGP `network` statements. */
+  announced: string[];
+  /** Prefixes with a `dhcp-interface` static route (import-check anchors, hub-announcements.ts). */
+  anchored: string[];
 }
 
 const startsWith = (line: ConfigLine, ...words: string[]) =>
@@ -43,6 +47,8 @@ export function readHubConfig(lines: ConfigLine[], iface = 'wg0'): HubConfig {
   const vtis = new Map<string, string[]>();
   const staticRoutes: Array<{ prefix: string; via: string }> = [];
   const bgpNeighbors = new Set<string>();
+  const announced = new Set<string>();
+  const anchored = new Set<string>();
 
   for (const line of lines) {
     const p = line.path;
@@ -71,6 +77,9 @@ export function readHubConfig(lines: ConfigLine[], iface = 'wg0'): HubConfig {
     } else if (startsWith(line, 'protocols', 'static', 'route') && p[3]) {
       // 1.4: `route X interface vti10`; `route X next-hop Y` is not a peer's.
       if (p[4] === 'interface' && p[5]) staticRoutes.push({ prefix: p[3], via: p[5] });
+      if (p[4] === 'dhcp-interface') anchored.add(p[3]);
+    } else if (startsWith(line, 'protocols', 'bgp', 'address-family', 'ipv4-unicast', 'network')) {
+      if (p[5]) announced.add(p[5]);
     } else if (startsWith(line, 'protocols', 'bgp', 'neighbor') && p[3]) {
       bgpNeighbors.add(p[3]);
     }
@@ -81,6 +90,8 @@ export function readHubConfig(lines: ConfigLine[], iface = 'wg0'): HubConfig {
     vtis,
     staticRoutes,
     bgpNeighbors: [...bgpNeighbors],
+    announced: [...announced],
+    anchored: [...anchored],
   };
 }
 

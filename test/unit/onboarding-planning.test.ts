@@ -36,6 +36,9 @@ const HUB = parseConfigCommands(
     "set vpn ipsec site-to-site peer osaka vti bind 'vti100'",
     'set protocols static route 172.20.0.0/16 interface vti100',
     "set protocols bgp neighbor 169.254.100.2 remote-as '65100'",
+    'set protocols bgp address-family ipv4-unicast network 172.20.0.0/16',
+    'set protocols bgp address-family ipv4-unicast network 172.16.0.0/16',
+    "set protocols static route 172.16.0.0/16 dhcp-interface 'eth0'",
   ].join('\n'),
 );
 
@@ -227,7 +230,16 @@ describe('site tunnels on the hub', () => {
       'delete vpn ipsec esp-group ESP-osaka',
       'delete interfaces vti vti100',
       'delete protocols static route 172.20.0.0/16',
+      // The hub stops announcing the site it no longer reaches.
+      'delete protocols bgp address-family ipv4-unicast network 172.20.0.0/16',
       'delete protocols bgp neighbor 169.254.100.2',
     ]);
+    // A policy site: its announcement and import-check anchor go too.
+    expect(renderSitePeerRemoval('office', hub).map(renderConfigLine)).toEqual(
+      expect.arrayContaining([
+        'delete protocols bgp address-family ipv4-unicast network 172.16.0.0/16',
+        'delete protocols static route 172.16.0.0/16',
+      ]),
+    );
   });
 });
