@@ -3,6 +3,7 @@
  * inventory and the caller's rights, record a Run and enqueue it. Never talks to a router or
  * to AWS, and never throws for bad input: the answer says what is wrong and how to fix it.
  */
+import { unknownRouter } from '../src/util/find-router.js';
 import type { Inventory } from '../src/config/inventory-schema.js';
 import { describeError, FlatnetError } from '../src/errors.js';
 import type { Command } from '../src/grammar/command.js';
@@ -63,15 +64,9 @@ export async function handleSlashCommand(
   }
   if (command.kind === 'add-peer-modal') return { kind: 'modal', command };
   if (command.kind === 'history' && deps.history) {
-    if (command.router && !deps.inventory.routers[command.router]) {
-      return {
-        kind: 'reply',
-        message: buildError(
-          `there is no router named ${command.router}`,
-          `known routers: ${Object.keys(deps.inventory.routers).join(', ')}`,
-        ),
-        failed: true,
-      };
+    if (command.router && !Object.hasOwn(deps.inventory.routers, command.router)) {
+      const refusal = unknownRouter(command.router, Object.keys(deps.inventory.routers));
+      return { kind: 'reply', message: buildError(refusal.message, refusal.hint), failed: true };
     }
     return {
       kind: 'reply',

@@ -2,6 +2,7 @@
  * /vpn peers [--router R]: every WireGuard and site-to-site IPsec peer, read from the routers
  * in parallel, with last handshake or SA state. Read-only: anyone may ask, no lock.
  */
+import { findRouter } from '../src/util/find-router.js';
 import { BadInputError } from '../src/errors.js';
 import { describePeers, listPeers, type RouterPeers } from '../src/onboarding/list-peers.js';
 import type { OnboardingDeps } from '../src/onboarding/onboarding-deps.js';
@@ -41,12 +42,7 @@ export const peersPlanner: RunRequestPlanner = {
   plan(command, { inventory }) {
     if (command.kind !== 'peers')
       throw new BadInputError(`peers cannot plan a ${command.kind} command`, 'use /vpn peers');
-    if (command.router !== undefined && !Object.hasOwn(inventory.routers, command.router)) {
-      throw new BadInputError(
-        `there is no router named ${JSON.stringify(command.router.slice(0, 40))}`,
-        `routers: ${Object.keys(inventory.routers).join(', ')}`,
-      );
-    }
+    if (command.router !== undefined) findRouter(inventory.routers, command.router);
     return { kind: 'peers', target: command.router ?? '*', params: {}, dryRun: false };
   },
 };

@@ -3,6 +3,7 @@
  * run that holds the router now. Read-only: anyone may ask, and it takes no lock (it must
  * answer while a scale-up holds the router).
  */
+import { findRouter } from '../src/util/find-router.js';
 import { FlatnetError } from '../src/errors.js';
 import {
   describeRouterFacts,
@@ -48,13 +49,7 @@ export const routerStatusPlanner: RunRequestPlanner = {
   plan(command, { inventory }) {
     if (command.kind !== 'router-status')
       throw new FlatnetError('INTERNAL', `router-status cannot plan ${command.kind}`);
-    if (!Object.hasOwn(inventory.routers, command.router)) {
-      throw new FlatnetError(
-        'UNKNOWN_TARGET',
-        `there is no router named ${command.router}`,
-        `known routers: ${Object.keys(inventory.routers).join(', ')}`,
-      );
-    }
+    findRouter(inventory.routers, command.router);
     return { kind: 'router-status', target: command.router, params: {}, dryRun: false };
   },
 };

@@ -3,8 +3,9 @@
  * Used by the command planner (answered in Slack at once) and again by the plan step (the
  * inventory may have changed in between). Every refusal names the fix.
  */
+import { findRouter } from '../util/find-router.js';
 import type { Inventory, RouterEntry } from '../config/inventory-schema.js';
-import { BadInputError, FlatnetError } from '../errors.js';
+import { BadInputError } from '../errors.js';
 import type { FailoverDirection } from './failover-steps.js';
 
 export interface RouterPair {
@@ -19,15 +20,7 @@ export function findRouterPair(
   name: string,
   direction: FailoverDirection,
 ): RouterPair {
-  const entry = Object.hasOwn(inventory.routers, name) ? inventory.routers[name] : undefined;
-  if (!entry) {
-    const known = Object.keys(inventory.routers).sort();
-    throw new FlatnetError(
-      'UNKNOWN_TARGET',
-      `there is no router named ${JSON.stringify(name.slice(0, 64))}`,
-      known.length > 0 ? `known routers: ${known.join(', ')}` : 'the inventory lists no routers',
-    );
-  }
+  const entry = findRouter(inventory.routers, name);
   if (entry.role === 'standby') {
     const primary = Object.entries(inventory.routers).find(([, r]) => r.standby === name)?.[0];
     // Both verbs name the pair by its primary: one lock, one history for the pair.

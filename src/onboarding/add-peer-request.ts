@@ -3,6 +3,7 @@
  * inventory (answered at once in Slack). Checks that need the router run in the plan step.
  */
 import { overlappingAssigned } from '../config/flat-network.js';
+import { findRouter } from '../util/find-router.js';
 import type { Inventory } from '../config/inventory-schema.js';
 import { resolvePolicy } from '../config/resolve-policy.js';
 import { BadInputError } from '../errors.js';
@@ -32,12 +33,7 @@ export function chooseRouter(
 ): string {
   const names = Object.keys(inventory.routers);
   if (asked !== undefined) {
-    const entry = Object.hasOwn(inventory.routers, asked) ? inventory.routers[asked] : undefined;
-    if (!entry)
-      throw new BadInputError(
-        `there is no router named ${JSON.stringify(asked.slice(0, 40))}`,
-        `routers: ${names.join(', ')}`,
-      );
+    const entry = findRouter(inventory.routers, asked);
     if (kind === 'wireguard' && !entry.wireguard) {
       const withWg = names.filter((n) => inventory.routers[n]!.wireguard);
       throw new BadInputError(

@@ -3,6 +3,7 @@
  * must exist and not be a standby, and the approval comes from the inventory's policy. The
  * facts (type, ladder, AMI) are checked by the plan step, which reads the real world.
  */
+import { findRouter } from '../util/find-router.js';
 import { resolvePolicy } from '../config/resolve-policy.js';
 import { BadInputError, FlatnetError } from '../errors.js';
 import type { RunRequestPlanner } from '../runbook/run-request.js';
@@ -20,17 +21,7 @@ export function scalePlanner(direction: ScaleDirection): RunRequestPlanner {
           'this is a flatnet bug in the command wiring',
         );
       const name = command.router;
-      const entry = Object.hasOwn(inventory.routers, name) ? inventory.routers[name] : undefined;
-      if (!entry) {
-        const known = Object.keys(inventory.routers).sort();
-        throw new FlatnetError(
-          'UNKNOWN_TARGET',
-          `there is no router named ${JSON.stringify(name.slice(0, 64))}`,
-          known.length > 0
-            ? `known routers: ${known.join(', ')}`
-            : 'the inventory lists no routers',
-        );
-      }
+      const entry = findRouter(inventory.routers, name);
       if (entry.role === 'standby') {
         const primary = Object.entries(inventory.routers).find(([, r]) => r.standby === name)?.[0];
         throw new BadInputError(

@@ -3,6 +3,7 @@
  * queued, because a VyOS shell is a single conversation (the Transit VPC's users learned this
  * when two pushes collided). A dropped session is replaced on the next command.
  */
+import { findRouter } from '../util/find-router.js';
 import { FlatnetError, RouterError } from '../errors.js';
 import type { Logger } from '../log.js';
 import {
@@ -113,17 +114,7 @@ export function createRouterPool(options: RouterPoolOptions): RouterPool {
   const retired = new Set<RouterSlot>();
   const view = (routers: Record<string, RouterEndpoint>): RouterPool => ({
     router(name: string): RouterClient {
-      const endpoint = Object.hasOwn(routers, name) ? routers[name] : undefined;
-      if (!endpoint) {
-        const known = Object.keys(routers).sort();
-        throw new FlatnetError(
-          'UNKNOWN_TARGET',
-          `there is no router named ${JSON.stringify(name.slice(0, 64))}`,
-          known.length > 0
-            ? `known routers: ${known.join(', ')}`
-            : 'the inventory lists no routers: add them under routers:',
-        );
-      }
+      const endpoint = findRouter(routers, name);
       const key = slotKey(name, endpoint);
       let slot = slots.get(key);
       if (!slot) {

@@ -64,7 +64,7 @@ describe('/router status and /router history', () => {
     const reply = await ask('/router', 'status hub-mars');
     expect(reply).toMatchObject({ kind: 'reply', failed: true });
     expect(reply.kind === 'reply' && reply.message.text).toContain(
-      'there is no router named hub-mars',
+      'there is no router named "hub-mars"',
     );
   });
 

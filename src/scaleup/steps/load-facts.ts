@@ -4,7 +4,8 @@
  * as target, no Elastic IP, a type the wrong way on the ladder, no base AMI, a router that
  * does not hold its own Elastic IP (it is not the one forwarding: scaling it would steal it).
  */
-import { BadInputError, FlatnetError } from '../../errors.js';
+import { findRouter } from '../../util/find-router.js';
+import { BadInputError } from '../../errors.js';
 import type { StepAction } from '../../runbook/define-step.js';
 import { chooseTargetType, type ScaleDirection } from '../choose-target-type.js';
 import type { ScaleDeps } from '../scale-deps.js';
@@ -16,13 +17,7 @@ export function loadFacts(direction: ScaleDirection): StepAction<ScaleDeps, Load
   return async (ctx) => {
     const { inventory, cloud, routers, routerFacts } = ctx.deps;
     const name = ctx.run.target;
-    const entry = inventory.routers[name];
-    if (!entry)
-      throw new FlatnetError(
-        'UNKNOWN_TARGET',
-        `there is no router named ${name}`,
-        `known routers: ${Object.keys(inventory.routers).sort().join(', ')}`,
-      );
+    const entry = findRouter(inventory.routers, name);
     if (entry.role === 'standby')
       throw new BadInputError(
         `${name} is a standby router`,
