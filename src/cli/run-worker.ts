@@ -31,6 +31,8 @@ export async function runWorker(args: ParsedArgs, io: CliOutput): Promise<number
     worker: { concurrency: numberOption(args, 'concurrency', 8) },
     ...simRuntimeOptions(),
     watchInventory: true,
+    // Every worker joins the one scheduled monitor (one round per interval across them all).
+    monitor: process.env.FLATNET_MONITOR !== 'off',
   });
   const stopReloading = reloadOnSighup(runtime);
   io.err('flatnet worker running');

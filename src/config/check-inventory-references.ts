@@ -70,5 +70,17 @@ export function checkInventoryReferences(inv: Inventory): string[] {
       );
     }
   }
+  for (const [name, watch] of Object.entries(inv.monitor.routers)) {
+    const router = inv.routers[name];
+    if (!router) {
+      problems.push(
+        `monitor.routers.${name}: no router named "${name}" — fix the name or remove the entry`,
+      );
+    } else if (watch.failover === 'auto' && !router.standby) {
+      problems.push(
+        `monitor.routers.${name}.failover: auto, but ${name} has no standby to fail over to — add routers.${name}.standby or remove the entry`,
+      );
+    }
+  }
   return problems;
 }

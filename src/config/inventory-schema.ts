@@ -4,6 +4,7 @@
  * than a silently ignored setting.
  */
 import { z } from 'zod';
+import { MonitorSchema } from './monitor-schema.js';
 
 const ipv4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 const cidr =
@@ -195,12 +196,7 @@ export const InventorySchema = z.strictObject({
       ike: { encryption: 'aes256', hash: 'sha256', dhGroup: 14, lifetime: 28800 },
       esp: { encryption: 'aes256', hash: 'sha256', dhGroup: 14, lifetime: 3600 },
     }),
-  monitor: z
-    .strictObject({
-      loadThreshold: z.number().positive().default(2),
-      intervalSeconds: z.number().int().positive().default(60),
-    })
-    .default({ loadThreshold: 2, intervalSeconds: 60 }),
+  monitor: MonitorSchema,
   timeouts: z
     .strictObject({
       sshConnectMs: z.number().int().positive().default(5000),

@@ -28,6 +28,11 @@ import { createInventoryInForce, type ReloadResult } from '../live/inventory-in-
 import type { Run } from '../runbook/types.js';
 import { createMetricsObserver } from '../metrics/record-run-metrics.js';
 import type { SlashDeps } from '../../commands/handle-slash-command.js';
+import { runMonitorRound, type MonitorDeps } from '../../jobs/monitor.js';
+import { MonitorStore } from '../monitor/monitor-store.js';
+import { createIncidentThreads } from '../monitor/incident-thread.js';
+import { startMonitorScheduler, type MonitorScheduler } from '../monitor/monitor-scheduler.js';
+import { endpointsFor, inventoryFor } from '../live/apply-router-snapshot.js';
 
 export interface RuntimeOptions {
   loaded: LoadedInventory;
@@ -47,6 +52,11 @@ export interface RuntimeOptions {
   observers?: RunObserver[];
   /** Reload the inventory when its file changes on disk (the bot and the worker do). */
   watchInventory?: boolean;
+  /**
+   * Run the scheduled monitor in this process's worker (`flatnet worker` does; tests that
+   * make routers fail on purpose must not have a monitor failing them over behind their back).
+   */
+  monitor?: boolean;
 }
 
 export interface Runtime {
@@ -62,6 +72,8 @@ export interface Runtime {
   worker?: Worker;
   /** Validate and take the inventory file again (SIGHUP); on a problem the old one stays. */
   reloadInventory(): Promise<ReloadResult>;
+  /** The monitor's memory and one round on demand (tests, `/router monitor`). */
+  monitor: { store: MonitorStore; deps: MonitorDeps; scheduler?: MonitorScheduler };
   close(deadlineMs?: number): Promise<void>;
 }
 
@@ -166,11 +178,57 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     });
   }
 
+  const monitorDeps: MonitorDeps = {
+    async current() {
+      // The inventory in force (reloaded or not), with the router facts resolved from the truth.
+      const { loaded: now, logins } = inventories.current();
+      try {
+        const snapshot = await live.resolve();
+        return {
+          inventory: inventoryFor(now.inventory, snapshot),
+          routers: routers.withEndpoints(endpointsFor(logins, snapshot)),
+        };
+      } catch (err) {
+        logger.warn({ err }, 'monitor: router facts unavailable, probing the inventory as written');
+        return { inventory: now.inventory, routers: routers.withEndpoints(logins) };
+      }
+    },
+    cloud,
+    store: new MonitorStore(producer, prefix),
+    engine,
+    ...(options.chat
+      ? {
+          incidents: createIncidentThreads({
+            chat: options.chat,
+            channel: inventories.current().loaded.inventory.slack.channel,
+            logger,
+          }),
+        }
+      : {}),
+    logger,
+  };
+  const scheduler =
+    workerConnection && options.worker && options.monitor
+      ? await startMonitorScheduler({
+          connection: producer,
+          workerConnection,
+          prefix,
+          intervalMs: loaded.inventory.monitor.intervalSeconds * 1000,
+          runRound: (tick) => runMonitorRound(monitorDeps, tick),
+          logger,
+        })
+      : undefined;
+
   return {
     get loaded() {
       return inventories.current().loaded;
     },
     engine,
+    monitor: {
+      store: monitorDeps.store,
+      deps: monitorDeps,
+      ...(scheduler ? { scheduler } : {}),
+    },
     queue,
     routers,
     cloud,
@@ -190,6 +248,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     reloadInventory: () => inventories.reload(),
     async close(deadlineMs = 10_000) {
       inventories.close();
+      await scheduler?.close();
       await closeGracefully(
         { workers: worker ? [worker] : [], queues: [queue], connections: [], logger },
         deadlineMs,

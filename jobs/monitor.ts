@@ -1,0 +1,267 @@
+/**
+ * The monitor's round: probe every router in parallel (the same readers as /vpn status,
+ * with the monitor's short timeout), decide per router (src/monitor/decide-router.ts), ask
+ * for failovers through the ordinary failover runbook as the requester `flatnet-monitor`,
+ * follow those runs to their end, and keep one Slack thread per incident up to date.
+ * BullMQ's job scheduler runs it (src/monitor/monitor-scheduler.ts); tests call it directly.
+ */
+import type { Inventory } from '../src/config/inventory-schema.js';
+import { expandMembers } from '../src/config/resolve-policy.js';
+import { describeError } from '../src/errors.js';
+import type { Logger } from '../src/log.js';
+import { decideRouter } from '../src/monitor/decide-router.js';
+import type { IncidentThreads } from '../src/monitor/incident-thread.js';
+import type { MonitorStore } from '../src/monitor/monitor-store.js';
+import {
+  NEW_WATCH,
+  type Incident,
+  type RoundSummary,
+  type RouterProbe,
+  type RouterWatch,
+} from '../src/monitor/monitor-types.js';
+import type { RunSubmitter, SubmitInput } from '../src/runbook/run-request.js';
+import { FINAL_STATUSES, type Run } from '../src/runbook/types.js';
+import type { StatusCloud, StatusRouters } from '../src/status/status-ports.js';
+import { collectStatus } from './status.js';
+
+/** Who the monitor's runs are asked by, in the run record and the thread. */
+export const MONITOR_REQUESTER = 'flatnet-monitor';
+
+export interface MonitorDeps {
+  /** The inventory and routers as they are now (router facts resolved from the truth). */
+  current(): Promise<{ inventory: Inventory; routers: StatusRouters }>;
+  cloud: StatusCloud;
+  store: MonitorStore;
+  engine: RunSubmitter & { get(runId: string): Promise<Run | undefined> };
+  incidents?: IncidentThreads;
+  logger: Logger;
+  clock?: () => number;
+}
+
+export type RoundOutcome =
+  { ran: true; summary: RoundSummary; failovers: string[] } | { ran: false; reason: string };
+
+export async function runMonitorRound(deps: MonitorDeps, tick: string): Promise<RoundOutcome> {
+  const clock = deps.clock ?? Date.now;
+  const startedAt = clock();
+  const { inventory, routers } = await deps.current();
+  const settings = inventory.monitor;
+  const lockMs = Math.max(30_000, settings.intervalSeconds * 3000);
+  if (!(await deps.store.lockRound(tick, lockMs)))
+    return { ran: false, reason: 'the previous round is still running' };
+  try {
+    return await probeAndDecide(deps, tick, startedAt, inventory, routers);
+  } finally {
+    await deps.store.unlockRound(tick);
+  }
+}
+
+async function probeAndDecide(
+  deps: MonitorDeps,
+  tick: string,
+  startedAt: number,
+  inventory: Inventory,
+  routers: StatusRouters,
+): Promise<RoundOutcome> {
+  const clock = deps.clock ?? Date.now;
+  const settings = inventory.monitor;
+  const names = Object.keys(inventory.routers);
+  const probeInventory: Inventory = {
+    ...inventory,
+    timeouts: { ...inventory.timeouts, statusPerRouterMs: settings.probeTimeoutMs },
+  };
+  const [report, watches, pauses] = await Promise.all([
+    collectStatus({ inventory: probeInventory, routers, cloud: deps.cloud }, '*', startedAt),
+    deps.store.watches(),
+    deps.store.pauses(names),
+  ]);
+  const now = clock();
+  const probes = new Map<string, RouterProbe>(
+    report.routers.map((r) => [
+      r.router,
+      {
+        router: r.router,
+        healthy: r.reachable,
+        ...(r.error ? { error: r.error } : {}),
+        ...(r.load5 !== undefined ? { load5: r.load5 } : {}),
+        tunnelsDown: r.tunnels.filter((t) => t.state === 'down').map((t) => t.name),
+      },
+    ]),
+  );
+
+  const next: Record<string, RouterWatch> = {};
+  const changed: string[] = [];
+  const failovers: string[] = [];
+  for (const name of names) {
+    const probe = probes.get(name)!;
+    const entry = inventory.routers[name]!;
+    const watch = await followFailoverRun(deps, watches[name] ?? NEW_WATCH, now);
+    const standbyProbe = entry.standby ? probes.get(entry.standby) : undefined;
+    const decision = decideRouter({
+      watch: watch.watch,
+      probe,
+      settings,
+      now,
+      paused: pauses[name] !== undefined,
+      ...(entry.standby && entry.role !== 'standby'
+        ? {
+            standby: {
+              name: entry.standby,
+              healthy: standbyProbe?.healthy ?? false,
+              ...(standbyProbe?.error ? { error: standbyProbe.error } : {}),
+            },
+          }
+        : {}),
+    });
+    let result = decision.watch;
+    if (decision.failover && result.incident) {
+      const incident = await askForFailover(deps, inventory, result.incident);
+      result = { ...result, incident };
+      if (incident.failover === 'blocked') {
+        // Not submitted: no cooldown starts, the next round tries again.
+        if (watch.watch.lastFailoverAt === undefined) delete result.lastFailoverAt;
+        else result.lastFailoverAt = watch.watch.lastFailoverAt;
+      } else failovers.push(name);
+    }
+    next[name] = result;
+    if (decision.changed || watch.changed) changed.push(name);
+  }
+
+  for (const name of changed) {
+    const incident = next[name]!.incident;
+    if (incident && deps.incidents)
+      next[name] = { ...next[name]!, incident: await deps.incidents.sync(incident) };
+  }
+  await deps.store.saveWatches(next);
+  const summary: RoundSummary = {
+    tick,
+    startedAt,
+    finishedAt: clock(),
+    routers: names.map((name) => ({
+      router: name,
+      healthy: probes.get(name)!.healthy,
+      failures: next[name]!.failures,
+      ...(probes.get(name)!.load5 !== undefined ? { load5: probes.get(name)!.load5! } : {}),
+      ...(probes.get(name)!.error ? { error: probes.get(name)!.error! } : {}),
+    })),
+    regions: report.regions.map((r) => ({
+      region: r.region,
+      tunnelsDown: r.tunnels.filter((t) => t.state === 'down').length,
+      ...(r.error ? { error: r.error } : {}),
+    })),
+    openIncidents: names.filter(
+      (n) => next[n]!.incident && next[n]!.incident!.resolvedAt === undefined,
+    ),
+    paused: Object.keys(pauses),
+  };
+  await deps.store.recordRound(summary);
+  return { ran: true, summary, failovers };
+}
+
+/** An incident whose failover run was submitted: once the run ends, say how it went. */
+async function followFailoverRun(
+  deps: MonitorDeps,
+  watch: RouterWatch,
+  now: number,
+): Promise<{ watch: RouterWatch; changed: boolean }> {
+  const incident = watch.incident;
+  if (!incident?.runId || incident.failover !== 'submitted') return { watch, changed: false };
+  const run = await deps.engine.get(incident.runId);
+  if (!run || !FINAL_STATUSES.includes(run.status)) return { watch, changed: false };
+  const ok = run.status === 'succeeded';
+  const updated: Incident = {
+    ...incident,
+    failover: ok ? 'done' : 'failed',
+    timeline: [
+      ...incident.timeline,
+      {
+        at: now,
+        what: ok ? 'verified' : 'failed',
+        text: ok
+          ? `failover ${run.id} succeeded: ${run.outcome ?? 'the standby forwards'}`
+          : `failover ${run.id} ended ${run.status}: ${run.error ?? run.outcome ?? ''}`.trim(),
+      },
+    ],
+  };
+  return { watch: { ...watch, incident: updated }, changed: true };
+}
+
+/**
+ * Submits the failover through the engine like a person would: the same runbook, lock,
+ * plan and approval. `auto` runs without approval; `approve` asks the failover policy's
+ * approvers. A round re-run after a crash finds the incident's claim and does not ask twice.
+ */
+async function askForFailover(
+  deps: MonitorDeps,
+  inventory: Inventory,
+  incident: Incident,
+): Promise<Incident> {
+  const now = (deps.clock ?? Date.now)();
+  const claimed = await deps.store.claimFailover(incident.id);
+  if (claimed !== null) {
+    return claimed === 'submitting'
+      ? incident
+      : { ...incident, failover: 'submitted', runId: claimed };
+  }
+  try {
+    const input: SubmitInput = {
+      kind: 'failover',
+      target: incident.router,
+      params: {},
+      requester: MONITOR_REQUESTER,
+      origin: { kind: 'slack', channel: inventory.slack.channel },
+      dryRun: false,
+      ...(incident.policy === 'approve' ? { approval: monitorApproval(inventory) } : {}),
+    };
+    const run = await deps.engine.submit(input);
+    await deps.store.recordFailoverRun(incident.id, run.id);
+    return {
+      ...incident,
+      failover: 'submitted',
+      runId: run.id,
+      timeline: [
+        ...incident.timeline,
+        {
+          at: now,
+          what: 'acted',
+          text:
+            incident.policy === 'approve'
+              ? `failover ${run.id} submitted; it waits for approval once its plan is ready`
+              : `failover ${run.id} submitted`,
+        },
+      ],
+    };
+  } catch (err) {
+    await deps.store.releaseFailover(incident.id);
+    deps.logger.warn({ err, incident: incident.id }, 'monitor: could not submit the failover');
+    return {
+      ...incident,
+      failover: 'blocked',
+      timeline: [
+        ...incident.timeline,
+        {
+          at: now,
+          what: 'blocked',
+          text: `could not submit the failover: ${describeError(err).split('\n')[0]}; retried next round`,
+        },
+      ],
+    };
+  }
+}
+
+function monitorApproval(inventory: Inventory): NonNullable<SubmitInput['approval']> {
+  const policy = inventory.policies.failover;
+  if (!policy || policy.approvers.length === 0) {
+    throw new Error(
+      "no policies.failover.approvers in the inventory: nobody could approve the monitor's " +
+        'failover (add them, or set monitor.routers.<router>.failover: auto)',
+    );
+  }
+  return {
+    approvers: expandMembers(inventory, policy.approvers),
+    distinctApprovers: policy.distinctApprovers,
+    allowSelfApproval: false,
+    expiresInMs: policy.expiryMinutes * 60_000,
+    approversLabel: policy.approvers.join(', '),
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * The inventory's `monitor:` section: how often the scheduled probe round runs, when a
+ * primary counts as failed, and what the monitor may do about it per router. Defaults are
+ * the original home-made monitor's: a round every 10 s, 3 failed probes in a row, and a
+ * scale-up proposal when the 5-minute load average stays at 2.0 or more.
+ */
+import { z } from 'zod';
+
+const Name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/, 'must be a router name');
+
+/** Per router: `auto` fails over at once and reports; `approve` posts the plan with buttons. */
+export const MonitorRouterSchema = z.strictObject({
+  failover: z.enum(['auto', 'approve']).default('approve'),
+});
+
+const defaults = {
+  intervalSeconds: 10,
+  failuresToAct: 3,
+  recoveriesToResolve: 3,
+  probeTimeoutMs: 3000,
+  loadThreshold: 2,
+  loadWindowMinutes: 5,
+  failoverCooldownMinutes: 30,
+  routers: {},
+};
+
+export const MonitorSchema = z
+  .strictObject({
+    /** Seconds between probe rounds (fractions allowed for the simulator and benches). */
+    intervalSeconds: z.number().min(0.1).max(3600).default(defaults.intervalSeconds),
+    /** Consecutive failed probes of a primary before its failover policy applies. */
+    failuresToAct: z.number().int().min(1).max(100).default(defaults.failuresToAct),
+    /** Consecutive good probes before an incident is marked resolved. */
+    recoveriesToResolve: z.number().int().min(1).max(100).default(defaults.recoveriesToResolve),
+    /** How long one router's probe may take before it counts as failed (SSH unreachable). */
+    probeTimeoutMs: z.number().int().min(100).max(60_000).default(defaults.probeTimeoutMs),
+    /** The 5-minute load average at or above which a router counts as loaded. */
+    loadThreshold: z.number().positive().default(defaults.loadThreshold),
+    /** How long the load must stay over the threshold before a scale-up is proposed. */
+    loadWindowMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .default(defaults.loadWindowMinutes),
+    /**
+     * After the monitor fails a router over, no second automatic failover of it for this
+     * long: a flapping router does not ping-pong the Elastic IP.
+     */
+    failoverCooldownMinutes: z
+      .number()
+      .min(0)
+      .max(7 * 24 * 60)
+      .default(defaults.failoverCooldownMinutes),
+    routers: z.record(Name, MonitorRouterSchema).default(defaults.routers),
+  })
+  .default(defaults);
+
+export type MonitorSettings = z.infer<typeof MonitorSchema>;

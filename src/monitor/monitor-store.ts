@@ -1,0 +1,102 @@
+/**
+ * The monitor's memory in Redis, so that whichever worker runs the next round carries on:
+ * per-router watches (one hash), the last round, maintenance pauses (keys with a TTL: a
+ * forgotten pause expires by itself), the round lock and the per-incident failover claim.
+ */
+import type { Redis } from 'ioredis';
+import type { RoundSummary, RouterWatch } from './monitor-types.js';
+
+export class MonitorStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  private key(...parts: string[]): string {
+    return [this.prefix, 'monitor', ...parts].join(':');
+  }
+
+  async watches(): Promise<Record<string, RouterWatch>> {
+    const raw = await this.redis.hgetall(this.key('watch'));
+    return Object.fromEntries(
+      Object.entries(raw).map(([name, json]) => [name, JSON.parse(json) as RouterWatch]),
+    );
+  }
+
+  async saveWatches(watches: Record<string, RouterWatch>): Promise<void> {
+    const entries = Object.entries(watches).flatMap(([name, w]) => [name, JSON.stringify(w)]);
+    if (entries.length > 0) await this.redis.hset(this.key('watch'), ...entries);
+  }
+
+  async lastRound(): Promise<RoundSummary | undefined> {
+    const raw = await this.redis.get(this.key('last-round'));
+    return raw ? (JSON.parse(raw) as RoundSummary) : undefined;
+  }
+
+  /**
+   * Records a finished round. Returns how many times this tick has now run: more than 1
+   * means a tick ran twice (what the three-worker test asserts never happens).
+   */
+  async recordRound(summary: RoundSummary): Promise<number> {
+    const [, [, runs]] = (await this.redis
+      .multi()
+      .set(this.key('last-round'), JSON.stringify(summary))
+      .hincrby(this.key('ticks'), summary.tick, 1)
+      .exec()) as [[null, unknown], [null, number]];
+    return runs;
+  }
+
+  /** Every tick that ran, with how often: the round count the tests compare with the scheduler. */
+  async ticks(): Promise<Record<string, number>> {
+    const raw = await this.redis.hgetall(this.key('ticks'));
+    return Object.fromEntries(Object.entries(raw).map(([t, n]) => [t, Number(n)]));
+  }
+
+  /** One round at a time: a round slower than the interval makes the next tick skip. */
+  async lockRound(tick: string, ttlMs: number): Promise<boolean> {
+    return (await this.redis.set(this.key('round-lock'), tick, 'PX', ttlMs, 'NX')) === 'OK';
+  }
+
+  async unlockRound(tick: string): Promise<void> {
+    if ((await this.redis.get(this.key('round-lock'))) === tick)
+      await this.redis.del(this.key('round-lock'));
+  }
+
+  async pause(router: string, until: number, by: string): Promise<void> {
+    const ttl = Math.max(1, until - Date.now());
+    await this.redis.set(this.key('pause', router), JSON.stringify({ until, by }), 'PX', ttl);
+  }
+
+  async resume(router: string): Promise<boolean> {
+    return (await this.redis.del(this.key('pause', router))) > 0;
+  }
+
+  async pauses(routers: string[]): Promise<Record<string, { until: number; by: string }>> {
+    if (routers.length === 0) return {};
+    const raw = await this.redis.mget(...routers.map((r) => this.key('pause', r)));
+    const out: Record<string, { until: number; by: string }> = {};
+    raw.forEach((json, i) => {
+      if (json) out[routers[i]!] = JSON.parse(json) as { until: number; by: string };
+    });
+    return out;
+  }
+
+  /**
+   * Claims the failover of one incident before submitting it: a round re-run after its
+   * worker died finds the claim (and the run id, once recorded) and does not submit twice.
+   */
+  async claimFailover(incidentId: string): Promise<string | null> {
+    const key = this.key('failover', incidentId);
+    if ((await this.redis.set(key, 'submitting', 'EX', 7 * 24 * 3600, 'NX')) === 'OK') return null;
+    return this.redis.get(key);
+  }
+
+  async recordFailoverRun(incidentId: string, runId: string): Promise<void> {
+    await this.redis.set(this.key('failover', incidentId), runId, 'EX', 7 * 24 * 3600);
+  }
+
+  /** A submission that failed: the next round may try again. */
+  async releaseFailover(incidentId: string): Promise<void> {
+    await this.redis.del(this.key('failover', incidentId));
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * What the monitor remembers between rounds (in Redis, so any worker runs the next round):
+ * per router its consecutive probe results and its open incident, and the last round.
+ */
+
+/** One line of an incident's timeline, as the Slack thread shows it. */
+export interface TimelineEntry {
+  at: number;
+  what: 'detected' | 'decided' | 'blocked' | 'acted' | 'verified' | 'failed' | 'resolved';
+  text: string;
+}
+
+/**
+ * One incident: from the Nth failed probe of a router until it answers again. At most one
+ * failover per incident; `failover` says how far it got.
+ */
+export interface Incident {
+  id: string;
+  router: string;
+  openedAt: number;
+  resolvedAt?: number;
+  timeline: TimelineEntry[];
+  failover: 'none' | 'blocked' | 'cooldown' | 'submitting' | 'submitted' | 'done' | 'failed';
+  policy?: 'auto' | 'approve';
+  runId?: string;
+  /** The incident's Slack thread (root message), once posted. */
+  threadTs?: string;
+}
+
+export interface RouterWatch {
+  failures: number;
+  successes: number;
+  lastProbeAt?: number;
+  lastError?: string;
+  load5?: number;
+  incident?: Incident;
+  /** When the monitor last asked for a failover of this router (the cooldown counts from it). */
+  lastFailoverAt?: number;
+}
+
+export const NEW_WATCH: RouterWatch = { failures: 0, successes: 0 };
+
+/** A probe of one router, reduced to what the monitor decides on. */
+export interface RouterProbe {
+  router: string;
+  healthy: boolean;
+  error?: string;
+  load5?: number;
+  tunnelsDown: string[];
+}
+
+export interface RoundSummary {
+  /** The scheduler tick (BullMQ job id) or `manual-…` for a round asked for directly. */
+  tick: string;
+  startedAt: number;
+  finishedAt: number;
+  routers: { router: string; healthy: boolean; failures: number; load5?: number; error?: string }[];
+  regions: { region: string; tunnelsDown: number; error?: string }[];
+  openIncidents: string[];
+  paused: string[];
+}

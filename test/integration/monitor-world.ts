@@ -1,0 +1,60 @@
+/**
+ * The monitor's test bench: the simulated world and flatnet's real runtime (engine, worker,
+ * SSH and EC2 adapters) on a unique Redis prefix, with the monitor's settings patched into
+ * the inventory. Rounds are run explicitly (`round()`), never by waiting for a timer.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadInventory } from '../../src/config/load-inventory.js';
+import type { MonitorSettings } from '../../src/config/monitor-schema.js';
+import { createLogger } from '../../src/log.js';
+import { startWorld, type World } from '../../src/sim/world/start-world.js';
+import { createRuntime, type Runtime } from '../../src/wiring/create-runtime.js';
+import { runMonitorRound, type RoundOutcome } from '../../jobs/monitor.js';
+import { dropPrefix, redisUrl, testRedis, uniquePrefix } from '../helpers/redis.js';
+
+export interface MonitorWorld {
+  world: World;
+  runtime: Runtime;
+  prefix: string;
+  round(): Promise<Extract<RoundOutcome, { ran: true }>>;
+  close(): Promise<void>;
+}
+
+export async function startMonitorWorld(
+  label: string,
+  monitor: Partial<MonitorSettings>,
+): Promise<MonitorWorld> {
+  const dir = mkdtempSync(join(tmpdir(), `flatnet-${label}-`));
+  const prefix = uniquePrefix(label);
+  const world = await startWorld({ dir, bootMs: 100, tunnelUpMs: 100 });
+  const loaded = loadInventory(world.writeInventory(join(dir, 'flatnet.yml')));
+  loaded.inventory.monitor = { ...loaded.inventory.monitor, probeTimeoutMs: 2000, ...monitor };
+  const runtime = await createRuntime({
+    loaded,
+    redisUrl,
+    prefix,
+    logger: createLogger({ level: 'silent' }),
+    worker: { concurrency: 2 },
+  });
+  let n = 0;
+  return {
+    world,
+    runtime,
+    prefix,
+    async round() {
+      const outcome = await runMonitorRound(runtime.monitor.deps, `manual-${++n}`);
+      if (!outcome.ran) throw new Error(`round ${n} did not run: ${outcome.reason}`);
+      return outcome;
+    },
+    async close() {
+      await runtime.close();
+      await world.close();
+      const redis = testRedis();
+      await dropPrefix(redis, prefix);
+      redis.disconnect();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

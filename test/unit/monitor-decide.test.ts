@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { MonitorSchema } from '../../src/config/monitor-schema.js';
+import { decideRouter, type DecideInput } from '../../src/monitor/decide-router.js';
+import { NEW_WATCH, type RouterWatch } from '../../src/monitor/monitor-types.js';
+
+const settings = MonitorSchema.parse({
+  failuresToAct: 3,
+  recoveriesToResolve: 2,
+  failoverCooldownMinutes: 30,
+  routers: { 'hub-a': { failover: 'auto' } },
+});
+const down = { router: 'hub-a', healthy: false, error: 'timeout', tunnelsDown: [] };
+const up = { router: 'hub-a', healthy: true, tunnelsDown: [] };
+const standby = { name: 'hub-b', healthy: true };
+
+function step(watch: RouterWatch, over: Partial<DecideInput> = {}) {
+  return decideRouter({
+    watch,
+    probe: down,
+    settings,
+    now: 1_000,
+    standby,
+    paused: false,
+    ...over,
+  });
+}
+
+describe('decideRouter', () => {
+  it('the defaults are the original monitor: 10 s, 3 failures, load 2.0 over 5 minutes', () => {
+    const d = MonitorSchema.parse(undefined);
+    expect([d.intervalSeconds, d.failuresToAct, d.loadThreshold, d.loadWindowMinutes]).toEqual([
+      10, 3, 2, 5,
+    ]);
+    expect(d.routers).toEqual({});
+  });
+
+  it('opens an incident and asks for a failover on the Nth failure, not before', () => {
+    const one = step(NEW_WATCH);
+    const two = step(one.watch);
+    expect([one.failover, two.failover, one.changed, two.changed]).toEqual([
+      undefined,
+      undefined,
+      false,
+      false,
+    ]);
+    const three = step(two.watch);
+    expect(three.failover).toEqual({ policy: 'auto', standby: 'hub-b' });
+    expect(three.watch.incident?.timeline.map((e) => e.what)).toEqual(['detected', 'decided']);
+    // Once asked, further failures ask nothing more in this incident.
+    const four = step({
+      ...three.watch,
+      incident: { ...three.watch.incident!, failover: 'submitted' },
+    });
+    expect([four.failover, four.changed]).toEqual([undefined, false]);
+  });
+
+  it('a router without a policy entry asks for approval', () => {
+    const s = { ...settings, failuresToAct: 1, routers: {} };
+    expect(step(NEW_WATCH, { settings: s }).failover?.policy).toBe('approve');
+  });
+
+  it('an unhealthy standby blocks, alerting once; a healthy standby later unblocks', () => {
+    const s = { ...settings, failuresToAct: 1 };
+    const sick = { name: 'hub-b', healthy: false, error: 'no SSH' };
+    const a = step(NEW_WATCH, { settings: s, standby: sick });
+    expect(a.failover).toBeUndefined();
+    expect(a.watch.incident?.failover).toBe('blocked');
+    expect(a.watch.incident?.timeline.at(-1)?.text).toContain('standby hub-b is unhealthy');
+    const b = step(a.watch, { settings: s, standby: sick });
+    expect([b.changed, b.watch.incident?.timeline.length]).toEqual([false, 2]);
+    expect(step(b.watch, { settings: s }).failover?.standby).toBe('hub-b');
+  });
+
+  it('resolves after the recoveries, and a new incident within the cooldown does not fail over', () => {
+    const s = { ...settings, failuresToAct: 1 };
+    const asked = step(NEW_WATCH, { settings: s });
+    const done = {
+      ...asked.watch,
+      incident: { ...asked.watch.incident!, failover: 'done' as const },
+    };
+    const r1 = step(done, { settings: s, probe: up, now: 2_000 });
+    expect(r1.watch.incident?.resolvedAt).toBeUndefined();
+    const r2 = step(r1.watch, { settings: s, probe: up, now: 3_000 });
+    expect(r2.watch.incident?.resolvedAt).toBe(3_000);
+    expect(r2.watch.incident?.timeline.at(-1)?.text).toContain('/router failback hub-a');
+    const again = step(r2.watch, { settings: s, now: 4_000 });
+    expect(again.failover).toBeUndefined();
+    expect(again.watch.incident?.failover).toBe('cooldown');
+    const later = step(r2.watch, { settings: s, now: 1_000 + 31 * 60_000 });
+    expect(later.failover?.policy).toBe('auto');
+  });
+
+  it('a paused router opens no incident; a router without standby alerts only', () => {
+    const s = { ...settings, failuresToAct: 1 };
+    expect(step(NEW_WATCH, { settings: s, paused: true }).watch.incident).toBeUndefined();
+    const alone = decideRouter({
+      watch: NEW_WATCH,
+      probe: down,
+      settings: s,
+      now: 1,
+      paused: false,
+    });
+    expect(alone.watch.incident?.failover).toBe('none');
+    expect(alone.failover).toBeUndefined();
+  });
+});
