@@ -14,6 +14,8 @@ import type { RunRequestPlanner, RunSubmitter } from '../src/runbook/run-request
 import { buildError, buildHelp, type ChatText } from '../src/slack/blocks/index.js';
 import type { Logger } from '../src/log.js';
 import { buildRouterHistory, type RunHistory } from './router-history.js';
+import { answerMonitor } from './router-monitor.js';
+import type { MonitorStore } from '../src/monitor/monitor-store.js';
 
 export interface SlashRequest {
   command: string;
@@ -36,6 +38,8 @@ export interface SlashDeps {
   planners: Partial<Record<Command['kind'], RunRequestPlanner>>;
   /** Run records, for /router history. */
   history?: RunHistory;
+  /** The monitor's memory, for /router monitor. */
+  monitor?: MonitorStore;
   logger?: Logger;
 }
 
@@ -57,12 +61,22 @@ export async function handleSlashCommand(
         available:
           e.available ||
           deps.planners[kind] !== undefined ||
-          (kind === 'history' && deps.history !== undefined),
+          (kind === 'history' && deps.history !== undefined) ||
+          (kind === 'monitor' && deps.monitor !== undefined),
       };
     });
     return { kind: 'reply', message: buildHelp(entries), failed: false };
   }
   if (command.kind === 'add-peer-modal') return { kind: 'modal', command };
+  if (command.kind === 'monitor' && deps.monitor) {
+    try {
+      const message = await answerMonitor(deps.monitor, deps.inventory, command, request.user);
+      return { kind: 'reply', message, failed: false };
+    } catch (err) {
+      if (!(err instanceof FlatnetError)) throw err;
+      return { kind: 'reply', message: buildError(err.message, err.hint), failed: true };
+    }
+  }
   if (command.kind === 'history' && deps.history) {
     if (command.router && !Object.hasOwn(deps.inventory.routers, command.router)) {
       const refusal = unknownRouter(command.router, Object.keys(deps.inventory.routers));
@@ -131,6 +145,7 @@ function kindOfUsage(command: string, usage: string): Command['kind'] {
     failover: 'failover',
     failback: 'failback',
     history: 'history',
+    monitor: 'monitor',
     help: 'help',
   };
   return map[verb] ?? 'help';

@@ -14,7 +14,11 @@ export type Command =
   | { kind: 'router-status'; router: string }
   | { kind: 'scaleup' | 'scaledown'; router: string; type?: string; dryRun: boolean }
   | { kind: 'failover' | 'failback'; router: string; dryRun: boolean }
-  | { kind: 'history'; router?: string };
+  | { kind: 'history'; router?: string }
+  /** `/router monitor [pause <router> [for 2h] | resume <router>]`: answered at once, no run. */
+  | { kind: 'monitor'; action: 'show' }
+  | { kind: 'monitor'; action: 'pause'; router: string; minutes: number }
+  | { kind: 'monitor'; action: 'resume'; router: string };
 
 export type ParseResult =
   { ok: true; command: Command } | { ok: false; message: string; hint: string };

@@ -75,4 +75,10 @@ export const HELP_ENTRIES: HelpEntry[] = [
     description: 'recent runs: who asked, who approved, outcome, duration',
     available: false,
   },
+  {
+    command: '/router',
+    usage: 'monitor [pause <router> [for 2h] | resume <router>]',
+    description: 'the monitor: incidents and last round; silence a router during maintenance',
+    available: false,
+  },
 ];

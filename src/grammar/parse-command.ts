@@ -285,6 +285,8 @@ function parseRouter(verb: string | undefined, t: Tokens): ParseResult {
         return fail('/router history takes at most one router', `usage: ${usage}`);
       return expectNothingMore(t, [], { kind: 'history', ...(router ? { router } : {}) }, usage);
     }
+    case 'monitor':
+      return parseMonitor(t);
     case 'status':
     case 'scaleup':
     case 'scaledown':
@@ -325,9 +327,43 @@ function parseRouter(verb: string | undefined, t: Tokens): ParseResult {
     default:
       return fail(
         `/router has no subcommand ${printable(verb)}`,
-        'try /router status, scaleup, scaledown, failover, failback or history',
+        'try /router status, scaleup, scaledown, failover, failback, history or monitor',
       );
   }
+}
+
+/** `for 2h`, `for 30m`, `for 1d`: how long a pause lasts (default 1 h, at most 7 days). */
+const PAUSE_FOR = /^([1-9]\d{0,3})(m|h|d)$/;
+
+function parseMonitor(t: Tokens): ParseResult {
+  const usage = '/router monitor [pause <router> [for 2h] | resume <router>]';
+  const [action, router, word, span] = t.positional;
+  if (action === undefined)
+    return expectNothingMore(t, [], { kind: 'monitor', action: 'show' }, usage);
+  if (action !== 'pause' && action !== 'resume')
+    return fail(`/router monitor has no action ${printable(action)}`, `usage: ${usage}`);
+  if (router === undefined || !ROUTER.test(router))
+    return fail(
+      router === undefined
+        ? `/router monitor ${action} needs a router name`
+        : `${printable(router)} is not a router name`,
+      `usage: ${usage}`,
+    );
+  if (action === 'resume') {
+    if (t.positional.length > 2)
+      return fail('/router monitor resume takes one router', `usage: ${usage}`);
+    return expectNothingMore(t, [], { kind: 'monitor', action, router }, usage);
+  }
+  let minutes = 60;
+  if (word !== undefined) {
+    const m = span !== undefined ? PAUSE_FOR.exec(span) : null;
+    if (word !== 'for' || !m || t.positional.length > 4)
+      return fail('say how long as `for 30m`, `for 2h` or `for 1d`', `usage: ${usage}`);
+    minutes = Number(m[1]) * { m: 1, h: 60, d: 24 * 60 }[m[2] as 'm' | 'h' | 'd'];
+    if (minutes > 7 * 24 * 60)
+      return fail('a monitor pause lasts at most 7 days', 'pause again when it runs out');
+  }
+  return expectNothingMore(t, [], { kind: 'monitor', action, router, minutes }, usage);
 }
 
 function checkName(name: string | undefined, usage: string): string | Fail {

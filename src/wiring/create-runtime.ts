@@ -241,6 +241,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       engine,
       planners,
       history: engine.store,
+      monitor: monitorDeps.store,
       logger,
     },
     redis: producer,

@@ -1,0 +1,93 @@
+/**
+ * `/router monitor`: the monitor's open incidents, paused routers and last round, and
+ * `/router monitor pause <router> [for 2h]` / `resume <router>` to silence one router during
+ * maintenance. A pause only stops the monitor from acting, so anyone who may approve a
+ * failover may set it; it expires by itself (a Redis key with a TTL).
+ */
+import type { Inventory } from '../src/config/inventory-schema.js';
+import { expandMembers } from '../src/config/resolve-policy.js';
+import { FlatnetError } from '../src/errors.js';
+import type { Command } from '../src/grammar/command.js';
+import type { MonitorStore } from '../src/monitor/monitor-store.js';
+import type { ChatText } from '../src/slack/blocks/index.js';
+
+type MonitorCommand = Extract<Command, { kind: 'monitor' }>;
+
+export async function answerMonitor(
+  store: MonitorStore,
+  inventory: Inventory,
+  command: MonitorCommand,
+  user: string,
+  now = Date.now(),
+): Promise<ChatText> {
+  if (command.action === 'show') return text(await describeMonitor(store, inventory, now));
+  if (!inventory.routers[command.router])
+    throw new FlatnetError(
+      'BAD_INPUT',
+      `there is no router named ${command.router}`,
+      `known routers: ${Object.keys(inventory.routers).join(', ')}`,
+    );
+  const approvers = expandMembers(inventory, inventory.policies.failover?.approvers ?? []);
+  if (!approvers.includes(user))
+    throw new FlatnetError(
+      'FORBIDDEN',
+      `<@${user}> may not pause the monitor`,
+      'ask one of the failover approvers (policies.failover.approvers)',
+    );
+  if (command.action === 'resume') {
+    const was = await store.resume(command.router);
+    return text(
+      was ? `The monitor watches ${command.router} again.` : `${command.router} was not paused.`,
+    );
+  }
+  const until = now + command.minutes * 60_000;
+  await store.pause(command.router, until, user);
+  return text(
+    `The monitor ignores ${command.router} until ${new Date(until).toISOString().slice(0, 16)} ` +
+      `UTC (paused by <@${user}>): it is still probed, but opens no incident and fails nothing ` +
+      `over. /router monitor resume ${command.router} ends it sooner.`,
+  );
+}
+
+async function describeMonitor(store: MonitorStore, inventory: Inventory, now: number) {
+  const names = Object.keys(inventory.routers);
+  const [round, watches, pauses] = await Promise.all([
+    store.lastRound(),
+    store.watches(),
+    store.pauses(names),
+  ]);
+  const s = inventory.monitor;
+  const lines = [
+    `*Monitor*: a round every ${s.intervalSeconds} s, ${s.failuresToAct} failed probes to act, ` +
+      `failover cooldown ${s.failoverCooldownMinutes} min`,
+  ];
+  if (!round) lines.push('No round has run yet: is a `flatnet worker` running?');
+  else {
+    const ago = Math.max(0, Math.round((now - round.finishedAt) / 1000));
+    const down = round.routers.filter((r) => !r.healthy);
+    lines.push(
+      `Last round ${ago} s ago, ${round.finishedAt - round.startedAt} ms: ` +
+        `${round.routers.length - down.length}/${round.routers.length} routers healthy` +
+        (down.length
+          ? ` — down: ${down.map((r) => `${r.router} (${r.error ?? '?'})`).join(', ')}`
+          : ''),
+    );
+  }
+  for (const name of names) {
+    const incident = watches[name]?.incident;
+    if (incident && incident.resolvedAt === undefined) {
+      const last = incident.timeline.at(-1);
+      lines.push(`• ${name}: incident ${incident.id}, ${last?.what}: ${last?.text ?? ''}`);
+    }
+    const pause = pauses[name];
+    if (pause)
+      lines.push(
+        `• ${name}: paused by <@${pause.by}> until ${new Date(pause.until).toISOString().slice(0, 16)} UTC`,
+      );
+  }
+  return lines.join('\n');
+}
+
+function text(body: string): ChatText {
+  return { text: body, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: body } }] };
+}

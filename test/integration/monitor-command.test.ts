@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { handleSlashCommand, type SlashDeps } from '../../commands/handle-slash-command.js';
+import { InventorySchema } from '../../src/config/inventory-schema.js';
+import { parseCommand } from '../../src/grammar/parse-command.js';
+import { MonitorStore } from '../../src/monitor/monitor-store.js';
+import { dropPrefix, testRedis, uniquePrefix } from '../helpers/redis.js';
+
+const inventory = InventorySchema.parse(parse(readFileSync('examples/flatnet.yml', 'utf8')));
+const approver = inventory.groups[inventory.policies.failover!.approvers[0]!]![0]!;
+
+describe('/router monitor', () => {
+  const redis = testRedis();
+  const prefix = uniquePrefix('mon-cmd');
+  afterEach(async () => {
+    await dropPrefix(redis, prefix);
+  });
+  afterAll(() => redis.disconnect());
+
+  function deps(): SlashDeps {
+    return {
+      inventory,
+      engine: { submit: () => Promise.reject(new Error('no run expected')) },
+      planners: {},
+      monitor: new MonitorStore(redis, prefix),
+    };
+  }
+  const ask = (text: string, user = approver) =>
+    handleSlashCommand(deps(), {
+      command: '/router',
+      text,
+      user,
+      origin: { kind: 'cli', channel: 'C0NETOPS' },
+    });
+
+  it('parses pause durations and refuses the rest with the usage', () => {
+    expect(parseCommand('/router', 'monitor pause hub-tokyo-a for 2h')).toEqual({
+      ok: true,
+      command: { kind: 'monitor', action: 'pause', router: 'hub-tokyo-a', minutes: 120 },
+    });
+    expect(parseCommand('/router', 'monitor pause hub-tokyo-a')).toMatchObject({
+      command: { minutes: 60 },
+    });
+    for (const bad of [
+      'monitor pause',
+      'monitor pause x;rm for 2h',
+      'monitor pause a for 8d',
+      'monitor stop a',
+    ])
+      expect(parseCommand('/router', bad).ok, bad).toBe(false);
+  });
+
+  it('shows that no round ran yet, pauses a router with expiry, shows it, resumes it', async () => {
+    const first = await ask('monitor');
+    expect(first.kind === 'reply' && first.message.text).toContain('No round has run yet');
+    const router = Object.keys(inventory.routers)[0]!;
+    const paused = await ask(`monitor pause ${router} for 2h`);
+    expect(paused.kind === 'reply' && !paused.failed && paused.message.text).toContain(
+      `ignores ${router} until`,
+    );
+    const ttl = await redis.pttl(`${prefix}:monitor:pause:${router}`);
+    expect(ttl).toBeGreaterThan(119 * 60_000);
+    expect(ttl).toBeLessThanOrEqual(120 * 60_000);
+    const shown = await ask('monitor');
+    expect(shown.kind === 'reply' && shown.message.text).toContain(
+      `${router}: paused by <@${approver}>`,
+    );
+    const resumed = await ask(`monitor resume ${router}`);
+    expect(resumed.kind === 'reply' && resumed.message.text).toContain('watches');
+    expect(await redis.exists(`${prefix}:monitor:pause:${router}`)).toBe(0);
+  });
+
+  it('refuses a pause from someone who may not approve a failover, and an unknown router', async () => {
+    const router = Object.keys(inventory.routers)[0]!;
+    const stranger = await ask(`monitor pause ${router}`, 'U0NOBODY');
+    expect(stranger.kind === 'reply' && stranger.failed && stranger.message.text).toContain(
+      'may not pause the monitor',
+    );
+    const unknown = await ask('monitor pause no-such-router');
+    expect(unknown.kind === 'reply' && unknown.failed && unknown.message.text).toContain(
+      'there is no router named no-such-router',
+    );
+    expect(await redis.keys(`${prefix}:monitor:pause:*`)).toEqual([]);
+  });
+});
