@@ -3,6 +3,8 @@ import type { RouterEntry } from '../config/inventory-schema.js';
 import { describeError, RouterError } from '../errors.js';
 import type { RouterStatus, TunnelStatus } from '../report/status-report.js';
 import { withTimeout } from '../util/map-bounded.js';
+import { readSiteTunnels } from '../failover/read-site-tunnels.js';
+import type { IpsecSaReport } from '../vyos/types.js';
 import type { StatusRouters } from './status-ports.js';
 import { formatDuration } from './format-duration.js';
 
@@ -46,31 +48,23 @@ async function readReachable(
 ): Promise<Omit<RouterStatus, 'router' | 'region' | 'role'>> {
   const client = routers.router(name);
   // One session per router serialises these anyway; asking in sequence keeps the order obvious.
+  const config = await client.runningConfig();
   const sas = await client.ipsecReport();
   const bgp = await client.bgpSummary();
   const wireguard = entry.wireguard ? await client.wireguard(entry.wireguard.interface) : undefined;
   const load = await client.loadAverage();
 
   const tunnels: TunnelStatus[] = [];
-  if (!sas.processRunning && entry.role !== 'standby') {
+  const sitePeers = readSiteTunnels(config).peers.filter((p) => !p.disabled);
+  if (!sas.processRunning && entry.role !== 'standby' && sitePeers.length > 0) {
     tunnels.push({
       name: 'IPsec',
       kind: 'ipsec',
       state: 'down',
-      detail: 'IPsec process not running',
+      detail: 'IPsec not running (IPsec not initialized)',
     });
   }
-  for (const sa of sas.sas) {
-    tunnels.push({
-      name: sa.connection,
-      kind: 'ipsec',
-      state: sa.state,
-      ...(sa.remoteAddress ? { remote: sa.remoteAddress } : {}),
-      ...(sa.state === 'up' && sa.uptimeSeconds !== undefined
-        ? { detail: `up ${formatDuration(sa.uptimeSeconds)}` }
-        : {}),
-    });
-  }
+  tunnels.push(...ipsecTunnels(sitePeers, sas));
   for (const n of bgp?.neighbors ?? []) {
     const established = n.state === 'Established';
     tunnels.push({
@@ -96,4 +90,47 @@ async function readReachable(
     });
   }
   return { reachable: true, tunnels, load5: load.load5 };
+}
+
+type ConfiguredPeer = ReturnType<typeof readSiteTunnels>['peers'][number];
+
+/**
+ * Every configured child SA joined with the SA table. VyOS prints a row only for a child SA
+ * that exists (vyos-1x `show vpn ipsec sa` lists VICI's SAs), so a peer that is down has no
+ * row: a missing row is a tunnel down, never a tunnel that is not there. Rows of children the
+ * configuration does not name (a hand-made swanctl connection) are kept as read.
+ */
+function ipsecTunnels(peers: ConfiguredPeer[], report: IpsecSaReport): TunnelStatus[] {
+  const tunnels: TunnelStatus[] = [];
+  const byName = new Map(report.sas.map((sa) => [sa.connection, sa]));
+  const configured = new Set<string>();
+  for (const peer of peers) {
+    for (const child of peer.children) {
+      configured.add(child);
+      const sa = byName.get(child);
+      const remote = sa?.remoteAddress ?? peer.remoteAddress;
+      tunnels.push({
+        name: child,
+        kind: 'ipsec',
+        state: sa?.state ?? 'down',
+        ...(remote ? { remote } : {}),
+        ...(sa?.state === 'up' && sa.uptimeSeconds !== undefined
+          ? { detail: `up ${formatDuration(sa.uptimeSeconds)}` }
+          : { detail: sa ? 'negotiating' : 'no SA' }),
+      });
+    }
+  }
+  for (const sa of report.sas) {
+    if (configured.has(sa.connection)) continue;
+    tunnels.push({
+      name: sa.connection,
+      kind: 'ipsec',
+      state: sa.state,
+      ...(sa.remoteAddress ? { remote: sa.remoteAddress } : {}),
+      ...(sa.state === 'up' && sa.uptimeSeconds !== undefined
+        ? { detail: `up ${formatDuration(sa.uptimeSeconds)}` }
+        : {}),
+    });
+  }
+  return tunnels;
 }

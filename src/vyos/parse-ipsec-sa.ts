@@ -9,6 +9,9 @@ import type { IpsecSa, IpsecSaReport } from './types.js';
 import { findCliError, unreadableOutput } from './unreadable-output.js';
 
 const COMMAND = 'show vpn ipsec sa';
+const NA = 'N/A';
+/** 1.4/1.5 (`vyos.ipsec.get_vici_sas`: charon does not answer) and the 1.3 wording. */
+const NOT_RUNNING = /IPsec not initialized|IPsec process not running/i;
 
 function splitConnection(connection: string): { peer: string; tunnel?: string } {
   const m = /^(.*)-(tunnel-\d+|vti)$/.exec(connection);
@@ -32,14 +35,18 @@ function parseTableRow(line: string): IpsecSa | undefined {
   if (!connection || !stateWord) return undefined;
   let i = 2;
   let uptimeSeconds: number | undefined;
-  // The uptime column is blank for a down SA: the next token is then already the bytes pair.
-  if (t[i] !== undefined && !t[i]!.includes('/')) {
+  // vyos-1x prints `N/A` for every value VICI does not have yet (a child SA still
+  // installing); older releases left the uptime of a down SA blank instead.
+  if (t[i] === NA) i++;
+  else if (t[i] !== undefined && !t[i]!.includes('/')) {
     uptimeSeconds = parseCompactDuration(t[i]!);
     if (uptimeSeconds === undefined) return undefined;
     i++;
   }
-  const bytes = parsePair(t[i++], parseIpsecBytes);
-  const packets = parsePair(t[i++], parseIpsecPackets);
+  const bytes = t[i] === NA ? ([0, 0] as [number, number]) : parsePair(t[i], parseIpsecBytes);
+  i++;
+  const packets = t[i] === NA ? ([0, 0] as [number, number]) : parsePair(t[i], parseIpsecPackets);
+  i++;
   if (!bytes || !packets) return undefined;
   const rest = t.slice(i);
   const [remoteAddress, remoteId, proposal] =
@@ -57,9 +64,9 @@ function parseTableRow(line: string): IpsecSa | undefined {
     bytesOut: bytes[1],
     packetsIn: packets[0],
     packetsOut: packets[1],
-    ...(remoteAddress ? { remoteAddress } : {}),
-    ...(remoteId ? { remoteId } : {}),
-    ...(proposal && proposal !== 'N/A' ? { proposal } : {}),
+    ...(remoteAddress && remoteAddress !== NA ? { remoteAddress } : {}),
+    ...(remoteId && remoteId !== NA ? { remoteId } : {}),
+    ...(proposal && proposal !== NA ? { proposal } : {}),
   };
 }
 
@@ -113,7 +120,7 @@ function parseBlocks(lines: string[]): IpsecSa[] {
 
 export function parseIpsecSa(raw: string): IpsecSaReport {
   const text = cleanTerminalOutput(raw);
-  if (/IPsec process not running/i.test(text)) return { sas: [], processRunning: false };
+  if (NOT_RUNNING.test(text)) return { sas: [], processRunning: false };
   if (text.trim() === '') return { sas: [], processRunning: true };
   const lines = text.split('\n');
   const header = lines.findIndex((l) => /^\s*Connection\s+State\b/i.test(l));

@@ -32,7 +32,7 @@ export interface IpsecSa {
 
 export interface IpsecSaReport {
   sas: IpsecSa[];
-  /** True when the router said `IPsec process not running`: no SA can be up. */
+  /** False when the router said `IPsec not initialized` (1.3: `IPsec process not running`). */
   processRunning: boolean;
 }
 

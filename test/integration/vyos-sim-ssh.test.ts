@@ -280,7 +280,7 @@ describe('VyOS emulator over SSH', () => {
     const live: RouterLiveState = {
       ipsecSa: (peer) =>
         peer === 'OFFICE'
-          ? { up: false }
+          ? { up: false, installing: true }
           : {
               up: true,
               uptimeSeconds: 2 * 86400 + 7 * 3600 + 34 * 60 + 23,
@@ -306,7 +306,7 @@ describe('VyOS emulator over SSH', () => {
       /^Connection\s+State\s+Uptime\s+Bytes In\/Out\s+Packets In\/Out\s+Remote address\s+Remote ID\s+Proposal$/,
     );
     expect(sa[2]).toMatch(
-      /^OFFICE-tunnel-0\s+down\s+0B\/0B\s+0\/0\s+203\.0\.113\.10\s+203\.0\.113\.10\s+N\/A$/,
+      /^OFFICE-tunnel-0\s+down\s+N\/A\s+N\/A\s+N\/A\s+203\.0\.113\.10\s+203\.0\.113\.10\s+N\/A$/,
     );
     expect(sa[3]).toMatch(
       /^us-east-1-vti\s+up\s+2d7h34m23s\s+3G\/1G\s+2M\/1M\s+198\.51\.100\.7\s+198\.51\.100\.7\s+AES_CBC_256\/HMAC_SHA2_256_128\/MODP_2048$/,
@@ -334,7 +334,7 @@ describe('VyOS emulator over SSH', () => {
   it('says IPsec is not running and BGP is absent when nothing is configured, and runs exec', async () => {
     const handle = await start({ baseConfig: ["set system host-name 'bare'"] });
     const shell = await shellTo(handle);
-    expect(await shell.run('show vpn ipsec sa')).toBe('IPsec process not running');
+    expect(await shell.run('show vpn ipsec sa')).toBe('IPsec not initialized');
     expect(await shell.run('show ip bgp summary')).toBe('% BGP instance not found');
     const output = await new Promise<string>((resolve, reject) => {
       shell.client.exec('show configuration commands', (err, stream) => {

@@ -3,6 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { collectStatus, statusScope } from '../../jobs/status.js';
 import { parseInventory } from '../../src/config/load-inventory.js';
 import type { StatusRouterClient } from '../../src/status/status-ports.js';
+import { ConfigTree } from '../../src/sim/vyos/config-tree.js';
+import { createDefaultLiveState, type RouterLiveState } from '../../src/sim/vyos/live-state.js';
+import { showBgpSummary } from '../../src/sim/vyos/show-bgp-summary.js';
+import { showIpsecSa } from '../../src/sim/vyos/show-ipsec-sa.js';
+import { showWireguardSummary } from '../../src/sim/vyos/show-wireguard-summary.js';
+import { generateWireguardKeyPair } from '../../src/sim/vyos/wireguard-keys.js';
+import { parseBgpSummary } from '../../src/vyos/parse-bgp-summary.js';
+import { parseConfigCommands } from '../../src/vyos/parse-config-commands.js';
+import { parseIpsecSa } from '../../src/vyos/parse-ipsec-sa.js';
+import { parseWireguardSummary } from '../../src/vyos/parse-wireguard-summary.js';
 
 const inventory = (() => {
   const inv = parseInventory(
@@ -15,6 +25,8 @@ const inventory = (() => {
 
 function healthyRouter(load5 = 0.1): StatusRouterClient {
   return {
+    runningConfig: async () =>
+      parseConfigCommands("set vpn ipsec site-to-site peer hub vti bind 'vti10'"),
     ipsecReport: async () => ({
       processRunning: true,
       sas: [
@@ -120,5 +132,63 @@ describe('status collection', () => {
     // Idle developer laptops and the standby's idle tunnels are not outages.
     expect(texts.some((t) => t.includes('hub-tokyo-b'))).toBe(false);
     expect(texts.some((t) => t.includes('10.250.0.2'))).toBe(false);
+  });
+
+  it('reports configured peers without an SA row, WireGuard without handshake and BGP not Established as down', async () => {
+    // What a real VyOS prints, through the emulator and the real parsers: the `office` peer is
+    // down, so `show vpn ipsec sa` has no row for it at all.
+    const laptop = generateWireguardKeyPair();
+    const tree = ConfigTree.fromSetLines([
+      `set interfaces wireguard wg0 private-key '${generateWireguardKeyPair().privateKey}'`,
+      `set interfaces wireguard wg0 peer carol public-key '${laptop.publicKey}'`,
+      "set interfaces wireguard wg0 peer carol allowed-ips '10.250.0.9/32'",
+      "set vpn ipsec site-to-site peer office remote-address '198.51.100.20'",
+      "set vpn ipsec site-to-site peer office tunnel 0 local prefix '10.0.0.0/16'",
+      "set vpn ipsec site-to-site peer hub remote-address '198.51.100.30'",
+      "set vpn ipsec site-to-site peer hub vti bind 'vti10'",
+      "set protocols bgp system-as '65010'",
+      "set protocols bgp neighbor 169.254.1.1 remote-as '65000'",
+      'set protocols bgp neighbor 169.254.1.1 address-family ipv4-unicast',
+      "set protocols bgp neighbor 169.254.2.1 remote-as '65000'",
+      'set protocols bgp neighbor 169.254.2.1 address-family ipv4-unicast',
+    ]);
+    const live: RouterLiveState = {
+      ...createDefaultLiveState(),
+      ipsecSa: (peer) => (peer === 'office' ? { up: false } : { up: true, uptimeSeconds: 90 }),
+      bgpNeighbor: (address) =>
+        address === '169.254.2.1' ? { state: 'Connect' } : { state: 'Established' },
+    };
+    const router: StatusRouterClient = {
+      runningConfig: async () => parseConfigCommands(tree.toSetLines().join('\n')),
+      ipsecReport: async () => parseIpsecSa(showIpsecSa(tree, live).join('\n')),
+      bgpSummary: async () => parseBgpSummary(showBgpSummary(tree, live, '1.4').join('\n')),
+      wireguard: async () =>
+        parseWireguardSummary(showWireguardSummary(tree, 'wg0', live, '1.4').join('\n'), 'wg0'),
+      loadAverage: async () => ({ load1: 0, load5: 0, load15: 0 }),
+    };
+    const report = await collectStatus(
+      {
+        inventory,
+        routers: { router: () => router },
+        cloud: { describeVpnConnections: async () => [] },
+      },
+      'hub-tokyo-a',
+    );
+    const tunnels = report.routers[0]?.tunnels ?? [];
+    expect(tunnels.find((t) => t.name === 'office-tunnel-0')).toMatchObject({
+      kind: 'ipsec',
+      state: 'down',
+      remote: '198.51.100.20',
+      detail: 'no SA',
+    });
+    expect(tunnels.find((t) => t.name === 'hub-vti')).toMatchObject({ state: 'up' });
+    expect(tunnels.find((t) => t.kind === 'bgp' && t.state === 'down')?.detail).toBe('Connect');
+    expect(tunnels.find((t) => t.kind === 'wireguard')).toMatchObject({
+      state: 'down',
+      detail: 'no handshake yet',
+    });
+    const texts = report.problems.map((p) => `${p.where}: ${p.text}`);
+    expect(texts).toContain('hub-tokyo-a: 1 tunnel down: office-tunnel-0');
+    expect(texts).toContain('hub-tokyo-a: BGP not established with BGP 169.254.2.1');
   });
 });

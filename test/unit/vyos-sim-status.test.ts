@@ -9,6 +9,7 @@ import {
   wgPrettyTime,
 } from '../../src/sim/vyos/format-op-units.js';
 import { showIpsecConnections, showIpsecSa } from '../../src/sim/vyos/show-ipsec-sa.js';
+import { parseIpsecSa } from '../../src/vyos/parse-ipsec-sa.js';
 import { showWireguardSummary } from '../../src/sim/vyos/show-wireguard-summary.js';
 import { showBgpSummary } from '../../src/sim/vyos/show-bgp-summary.js';
 import { catProcLoadavg, showSystemUptime } from '../../src/sim/vyos/show-system-status.js';
@@ -93,9 +94,37 @@ describe('status outputs', () => {
     expect(out[3]).toContain('office.example');
   });
 
-  it('says IPsec is not running without site-to-site peers or when stopped', () => {
-    expect(showIpsecSa(new ConfigTree(), live({}))).toEqual(['IPsec process not running']);
-    expect(showIpsecSa(cfg, live({}), false)).toEqual(['IPsec process not running']);
+  it('prints no row for a peer that is down and N/A columns for a child SA still installing', () => {
+    // vyos-1x `show vpn ipsec sa` lists VICI's SAs only: a down peer has none.
+    const out = showIpsecSa(
+      cfg,
+      live({
+        ipsecSa: (_p, child) =>
+          child === 'aws-tun2-vti'
+            ? { up: false }
+            : child === 'OFFICE-tunnel-2'
+              ? { up: false, installing: true }
+              : { up: true, uptimeSeconds: 59 },
+      }),
+    );
+    const names = out.slice(2).map((l) => l.split(/\s+/)[0]);
+    expect(names).toEqual(['OFFICE-tunnel-2', 'OFFICE-tunnel-10']);
+    expect(out[2]).toMatch(
+      /^OFFICE-tunnel-2\s+down\s+N\/A\s+N\/A\s+N\/A\s+203\.0\.113\.10\s+office\.example\s+N\/A$/,
+    );
+    const parsed = parseIpsecSa(out.join('\n'));
+    expect(parsed.sas.map((sa) => [sa.connection, sa.state])).toEqual([
+      ['OFFICE-tunnel-2', 'down'],
+      ['OFFICE-tunnel-10', 'up'],
+    ]);
+    expect(parsed.sas[0]).toMatchObject({ bytesIn: 0, remoteAddress: '203.0.113.10' });
+    expect(parsed.sas[0]?.uptimeSeconds).toBeUndefined();
+  });
+
+  it('says IPsec is not initialized (1.4+) without site-to-site peers or when stopped', () => {
+    expect(showIpsecSa(new ConfigTree(), live({}))).toEqual(['IPsec not initialized']);
+    expect(showIpsecSa(cfg, live({}), false)).toEqual(['IPsec not initialized']);
+    expect(parseIpsecSa('IPsec not initialized\r\n')).toEqual({ sas: [], processRunning: false });
   });
 
   it('lists configured connections, down ones included', () => {

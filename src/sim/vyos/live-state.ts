@@ -4,7 +4,10 @@
  * tunnels are up.
  */
 export interface IpsecSaState {
+  /** `false` with `installing` unset means strongSwan has no child SA: no row is printed. */
   up: boolean;
+  /** The child SA is being negotiated (strongSwan state INSTALLING): a row of `N/A` columns. */
+  installing?: boolean;
   uptimeSeconds?: number;
   bytesIn?: number;
   bytesOut?: number;
@@ -29,7 +32,7 @@ export interface BgpNeighborState {
 }
 
 export interface RouterLiveState {
-  /** `undefined` means strongSwan has no child SA at all, so the row is absent. */
+  /** `undefined` (or `{ up: false }`) means strongSwan has no child SA: the row is absent. */
   ipsecSa(peer: string, child: string): IpsecSaState | undefined;
   wireguardPeer(iface: string, publicKey: string): WireguardPeerState;
   bgpNeighbor(address: string): BgpNeighborState;

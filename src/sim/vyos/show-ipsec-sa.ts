@@ -2,13 +2,20 @@
  * `show vpn ipsec sa` and `show vpn ipsec connections`, generated from the configured
  * site-to-site peers and the live state: one row per child SA, `<peer>-vti` for route-based
  * peers, `<peer>-tunnel-<N>` for policy-based ones.
+ *
+ * As vyos-1x `src/op_mode/ipsec.py` (`_get_formatted_output_sas`) does, `show vpn ipsec sa`
+ * lists only the child SAs strongSwan's VICI `list-sas` returns: a peer that is down has no
+ * row at all, and a child still being negotiated shows `down` with `N/A` where VICI has no
+ * value yet (install time, counters, negotiated algorithms). When charon does not answer,
+ * `vyos.ipsec.get_vici_sas()` raises "IPsec not initialized", which op mode prints as is.
  */
 import type { ConfigTree } from './config-tree.js';
 import type { RouterLiveState } from './live-state.js';
 import { bytesShort, countShort, secondsToHuman } from './format-op-units.js';
 import { formatSimpleTable, naturalCompare } from './format-table.js';
 
-export const IPSEC_NOT_RUNNING = 'IPsec process not running';
+/** 1.4/1.5's text when charon does not answer (1.3 printed `IPsec process not running`). */
+export const IPSEC_NOT_RUNNING = 'IPsec not initialized';
 
 export interface ChildSa {
   peer: string;
@@ -105,17 +112,22 @@ export function showIpsecSa(cfg: ConfigTree, live: RouterLiveState, running = tr
   const rows: string[][] = [];
   for (const child of children) {
     const sa = live.ipsecSa(child.peer, child.name);
-    if (!sa) continue;
+    // No child SA in VICI (peer down, never negotiated): VyOS prints no row for it.
+    if (!sa || (!sa.up && !sa.installing)) continue;
     const remote = remoteOf(cfg, child.peer);
+    if (!sa.up) {
+      rows.push([child.name, 'down', 'N/A', 'N/A', 'N/A', remote.address, remote.id, 'N/A']);
+      continue;
+    }
     rows.push([
       child.name,
-      sa.up ? 'up' : 'down',
-      sa.up ? secondsToHuman(sa.uptimeSeconds ?? 0) : '',
-      sa.up ? `${bytesShort(sa.bytesIn ?? 0)}/${bytesShort(sa.bytesOut ?? 0)}` : '0B/0B',
-      sa.up ? `${countShort(sa.packetsIn ?? 0)}/${countShort(sa.packetsOut ?? 0)}` : '0/0',
+      'up',
+      secondsToHuman(sa.uptimeSeconds ?? 0),
+      `${bytesShort(sa.bytesIn ?? 0)}/${bytesShort(sa.bytesOut ?? 0)}`,
+      `${countShort(sa.packetsIn ?? 0)}/${countShort(sa.packetsOut ?? 0)}`,
       remote.address,
       remote.id,
-      sa.up ? (sa.proposal ?? espProposal(cfg, child.espGroup)) : 'N/A',
+      sa.proposal ?? espProposal(cfg, child.espGroup),
     ]);
   }
   rows.sort((a, b) => naturalCompare(a[0] ?? '', b[0] ?? ''));

@@ -50,7 +50,7 @@ export class VyosRouter extends EventEmitter {
   saved: ConfigTree;
   power: PowerState = 'on';
   bootedAt = Date.now();
-  /** strongSwan running; `show vpn ipsec sa` says `IPsec process not running` otherwise. */
+  /** strongSwan running; `show vpn ipsec sa` says `IPsec not initialized` otherwise. */
   ipsecRunning = true;
   private liveState: RouterLiveState;
   private readonly defaultHostName: string;
