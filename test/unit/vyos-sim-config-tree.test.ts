@@ -163,24 +163,45 @@ describe('VyOS config tree', () => {
     );
   });
 
-  it('fails the commit of a site-to-site peer whose ike-group or esp-group does not exist', () => {
+  it('fails a site-to-site peer with the texts of vyos-1x vpn_ipsec.py verify()', () => {
     const active = new ConfigTree();
     const working = ConfigTree.fromSetLines([
       "set vpn ipsec esp-group ESP proposal 1 encryption 'aes256'",
-      "set vpn ipsec site-to-site peer OFFICE ike-group 'IKE-MISSING'",
       "set vpn ipsec site-to-site peer OFFICE default-esp-group 'ESP'",
       "set vpn ipsec site-to-site peer OFFICE tunnel 0 local prefix '10.0.0.0/16'",
     ]);
+    const message = () => checkCommit(active, working)[0]?.message;
+    expect(message()).toBe('Missing ike-group on site-to-site peer OFFICE');
+    working.set(words('vpn ipsec site-to-site peer OFFICE ike-group IKE-MISSING'));
     expect(checkCommit(active, working)).toEqual([
       { section: 'vpn ipsec', message: 'Invalid ike-group on site-to-site peer OFFICE' },
     ]);
     working.set(words('vpn ipsec ike-group IKE-MISSING key-exchange ikev2'));
     working.set(words('vpn ipsec site-to-site peer OFFICE default-esp-group ESP-NOPE'));
-    expect(checkCommit(active, working)[0]?.message).toBe(
-      'Invalid esp-group on site-to-site peer OFFICE',
-    );
+    expect(message()).toBe('Invalid esp-group on site-to-site peer OFFICE');
     working.set(words('vpn ipsec site-to-site peer OFFICE default-esp-group ESP'));
+    expect(message()).toBe('Missing authentication on site-to-site peer OFFICE');
+    working.set(words('vpn ipsec site-to-site peer OFFICE authentication mode pre-shared-secret'));
+    expect(message()).toBe('Missing local-address or dhcp-interface on site-to-site peer OFFICE');
+    working.set(words('vpn ipsec site-to-site peer OFFICE local-address 10.0.1.10'));
+    working.set(words('vpn ipsec site-to-site peer OFFICE tunnel 1 esp-group ESP-NOPE'));
+    expect(message()).toBe('Invalid esp-group on tunnel 1 for site-to-site peer OFFICE');
+    working.set(words('vpn ipsec site-to-site peer OFFICE tunnel 1 esp-group ESP'));
+    working.set(words('vpn ipsec site-to-site peer OFFICE vti bind vti9'));
+    expect(message()).toBe('VTI interface vti9 for site-to-site peer OFFICE does not exist!');
+    working.set(words('interfaces vti vti9'));
     expect(checkCommit(active, working)).toEqual([]);
+  });
+
+  it("refuses a WireGuard peer that carries the interface's own public key", () => {
+    const working = ConfigTree.fromSetLines([
+      `set interfaces wireguard wg0 private-key '${KEY_A.privateKey}'`,
+      `set interfaces wireguard wg0 peer me public-key '${KEY_A.publicKey}'`,
+      "set interfaces wireguard wg0 peer me allowed-ips '10.250.0.9/32'",
+    ]);
+    expect(checkCommit(new ConfigTree(), working)[0]?.message).toBe(
+      'Peer "me" has the same public key as the interface "wg0"',
+    );
   });
 
   it('checks only sections that changed, like VyOS runs only their scripts', () => {

@@ -122,24 +122,29 @@ export function matchesValue(pattern: string, value: string): boolean {
   return re.test(value);
 }
 
+/** The filter names an action knows, each answering the values a resource has for it. */
+export type FilterFields<T> = Record<string, (item: T) => (string | undefined)[]>;
+
 /**
- * Keep the resources every filter matches. `fields` answers the values a resource has for a
- * filter name (undefined for a filter the action does not know, which AWS rejects).
+ * Keep the resources every filter matches. A filter name the action does not know (beyond
+ * `tag:Key`, `tag-key`, `tag-value`) is refused as AWS refuses it, with
+ * `InvalidParameterValue`, whether or not any resource exists: an emulator that answered an
+ * empty list for a misspelt filter would hide the bug until it met real AWS.
  */
-export function applyFilters<T>(
+export function applyFilters<T extends { tags: Record<string, string> }>(
   items: T[],
   filters: Filter[],
-  fields: (item: T, name: string) => (string | undefined)[] | undefined,
+  fields: FilterFields<T>,
 ): T[] {
+  const valuesOf = (item: T, name: string): (string | undefined)[] =>
+    Object.hasOwn(fields, name) ? fields[name]!(item) : (tagFilterValues(item.tags, name) ?? []);
   for (const f of filters) {
-    const probe = items[0];
-    if (probe !== undefined && fields(probe, f.name) === undefined) {
+    if (!Object.hasOwn(fields, f.name) && tagFilterValues({}, f.name) === undefined)
       throw new Ec2ApiError('InvalidParameterValue', `The filter '${f.name}' is invalid`);
-    }
   }
   return items.filter((item) =>
     filters.every((f) => {
-      const have = (fields(item, f.name) ?? []).filter((v): v is string => v !== undefined);
+      const have = valuesOf(item, f.name).filter((v): v is string => v !== undefined);
       return f.values.some((p) => have.some((v) => matchesValue(p, v)));
     }),
   );

@@ -98,6 +98,8 @@ export interface SimImage {
   creationDate: string;
   ownerId: string;
   tags: Tags;
+  /** `pending` while AWS still builds it (CreateImage); RunInstances refuses it then. */
+  state?: 'available' | 'pending' | 'failed';
 }
 
 export interface SimVpnGateway {

@@ -5,6 +5,7 @@
  */
 import type { ConfigTree } from './config-tree.js';
 import { renderSetLines } from './config-tree.js';
+import { deriveWireguardPublicKey } from './wireguard-keys.js';
 
 export interface CommitFailure {
   section: string;
@@ -21,48 +22,64 @@ function sectionChanged(active: ConfigTree, working: ConfigTree, path: string): 
   return render(active) !== render(working);
 }
 
+// Texts and order of vyos-1x `src/conf_mode/interfaces_wireguard.py` verify() (1.4/1.5).
 function checkWireguard(cfg: ConfigTree, iface: string): string | undefined {
   const base = `interfaces wireguard ${iface}`;
-  if (!cfg.has(`${base} private-key`)) return 'Wireguard private-key not defined';
-  const peers = cfg.names(`${base} peer`);
-  if (peers.length === 0) return `At least one Wireguard peer is required for ${iface}!`;
+  const privateKey = cfg.value(`${base} private-key`);
+  if (!privateKey) return 'Wireguard private-key not defined';
   const seenKeys = new Set<string>();
-  for (const peer of peers) {
+  for (const peer of cfg.names(`${base} peer`)) {
     const p = `${base} peer ${peer}`;
-    if (cfg.has(`${p} disable`)) continue;
     if (!cfg.has(`${p} allowed-ips`)) return `Wireguard allowed-ips required for peer "${peer}"!`;
     const key = cfg.value(`${p} public-key`);
     if (!key) return `Wireguard public-key required for peer "${peer}"!`;
     if (cfg.has(`${p} address`) !== cfg.has(`${p} port`)) {
-      return `Both Wireguard port and address must be defined for peer "${peer}"!`;
+      return (
+        'Both Wireguard port and address must be defined ' +
+        `for peer "${peer}" if either one of them is set!`
+      );
     }
     if (seenKeys.has(key)) return `Duplicate public-key defined on peer "${peer}"`;
+    if (!cfg.has(`${p} disable`) && deriveWireguardPublicKey(privateKey) === key)
+      return `Peer "${peer}" has the same public key as the interface "${iface}"`;
     seenKeys.add(key);
   }
   return undefined;
 }
 
+// Texts and order of vyos-1x `src/conf_mode/vpn_ipsec.py` verify(), site-to-site part.
 function checkIpsec(cfg: ConfigTree): string | undefined {
   const ike = new Set(cfg.names('vpn ipsec ike-group'));
   const esp = new Set(cfg.names('vpn ipsec esp-group'));
   const vtis = new Set(cfg.names('interfaces vti'));
   for (const peer of cfg.names('vpn ipsec site-to-site peer')) {
     const p = `vpn ipsec site-to-site peer ${peer}`;
-    const ikeGroup = cfg.value(`${p} ike-group`);
-    if (!ikeGroup || !ike.has(ikeGroup)) return `Invalid ike-group on site-to-site peer ${peer}`;
+    // The peer name is the swanctl connection name (T4118).
+    if (/[:.]/.test(peer))
+      return (
+        `Incorrect peer name "${peer}" ` +
+        'Peer name can contain alpha-numeric letters, hyphen and underscore'
+      );
     const defaultEsp = cfg.value(`${p} default-esp-group`);
     if (defaultEsp && !esp.has(defaultEsp)) return `Invalid esp-group on site-to-site peer ${peer}`;
-    if (cfg.has(`${p} vti`)) {
-      const bind = cfg.value(`${p} vti bind`);
-      if (!bind || !vtis.has(bind)) return `Invalid VTI interface on site-to-site peer ${peer}`;
-      const group = cfg.value(`${p} vti esp-group`) ?? defaultEsp;
-      if (!group) return `Missing esp-group on site-to-site peer ${peer}`;
-      if (!esp.has(group)) return `Invalid esp-group on site-to-site peer ${peer}`;
-    }
-    for (const tunnel of cfg.names(`${p} tunnel`)) {
+    const ikeGroup = cfg.value(`${p} ike-group`);
+    if (!ikeGroup) return `Missing ike-group on site-to-site peer ${peer}`;
+    if (!ike.has(ikeGroup)) return `Invalid ike-group on site-to-site peer ${peer}`;
+    if (!cfg.has(`${p} authentication mode`))
+      return `Missing authentication on site-to-site peer ${peer}`;
+    if (!cfg.has(`${p} local-address`) && !cfg.has(`${p} dhcp-interface`))
+      return `Missing local-address or dhcp-interface on site-to-site peer ${peer}`;
+    const bind = cfg.value(`${p} vti bind`);
+    if (bind && !vtis.has(bind))
+      return `VTI interface ${bind} for site-to-site peer ${peer} does not exist!`;
+    const tunnels = cfg.names(`${p} tunnel`);
+    if (!cfg.has(`${p} vti`) && tunnels.length === 0)
+      return `No VTI or tunnel specified on site-to-site peer ${peer}`;
+    for (const tunnel of tunnels) {
       const group = cfg.value(`${p} tunnel ${tunnel} esp-group`) ?? defaultEsp;
-      if (!group) return `Missing esp-group on site-to-site peer ${peer} tunnel ${tunnel}`;
-      if (!esp.has(group)) return `Invalid esp-group on site-to-site peer ${peer} tunnel ${tunnel}`;
+      if (!group) return `Missing esp-group on tunnel ${tunnel} for site-to-site peer ${peer}`;
+      if (!esp.has(group))
+        return `Invalid esp-group on tunnel ${tunnel} for site-to-site peer ${peer}`;
     }
   }
   return undefined;

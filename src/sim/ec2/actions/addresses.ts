@@ -1,29 +1,18 @@
-import { applyFilters, tagFilterValues } from '../query.js';
+import { applyFilters, type FilterFields } from '../query.js';
 import type { SimAddress } from '../types.js';
 import { tagSet, type XmlObject } from '../xml.js';
 import { stopIfDryRun, type ActionContext } from './context.js';
 import { Ec2ApiError } from '../ec2-error.js';
 
-function addressFilter(a: SimAddress, name: string): (string | undefined)[] | undefined {
-  switch (name) {
-    case 'allocation-id':
-      return [a.allocationId];
-    case 'public-ip':
-      return [a.publicIp];
-    case 'association-id':
-      return [a.associationId];
-    case 'instance-id':
-      return [a.instanceId];
-    case 'network-interface-id':
-      return [a.networkInterfaceId];
-    case 'private-ip-address':
-      return [a.privateIp];
-    case 'domain':
-      return ['vpc'];
-    default:
-      return tagFilterValues(a.tags, name);
-  }
-}
+const addressFilter: FilterFields<SimAddress> = {
+  'allocation-id': (a) => [a.allocationId],
+  'public-ip': (a) => [a.publicIp],
+  'association-id': (a) => [a.associationId],
+  'instance-id': (a) => [a.instanceId],
+  'network-interface-id': (a) => [a.networkInterfaceId],
+  'private-ip-address': (a) => [a.privateIp],
+  domain: () => ['vpc'],
+};
 
 export function describeAddresses({ state, region, params }: ActionContext): XmlObject {
   let list = state.inRegion(state.addresses, region);

@@ -1,23 +1,15 @@
-import { applyFilters, tagFilterValues } from '../query.js';
+import { applyFilters, type FilterFields } from '../query.js';
 import type { SimImage } from '../types.js';
 import { tagSet, type XmlObject } from '../xml.js';
 import { stopIfDryRun, type ActionContext } from './context.js';
 import { Ec2ApiError } from '../ec2-error.js';
 
-function imageFilter(i: SimImage, name: string): (string | undefined)[] | undefined {
-  switch (name) {
-    case 'image-id':
-      return [i.imageId];
-    case 'name':
-      return [i.name];
-    case 'owner-id':
-      return [i.ownerId];
-    case 'state':
-      return ['available'];
-    default:
-      return tagFilterValues(i.tags, name);
-  }
-}
+const imageFilter: FilterFields<SimImage> = {
+  'image-id': (i) => [i.imageId],
+  name: (i) => [i.name],
+  'owner-id': (i) => [i.ownerId],
+  state: (i) => [i.state ?? 'available'],
+};
 
 export function describeImages({ state, region, params }: ActionContext): XmlObject {
   const ids = params.list('ImageId');
@@ -37,7 +29,7 @@ export function describeImages({ state, region, params }: ActionContext): XmlObj
     imagesSet: sorted.map((i) => ({
       imageId: i.imageId,
       imageLocation: `${i.ownerId}/${i.name}`,
-      imageState: 'available',
+      imageState: i.state ?? 'available',
       imageOwnerId: i.ownerId,
       creationDate: i.creationDate,
       isPublic: false,

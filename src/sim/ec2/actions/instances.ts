@@ -1,5 +1,5 @@
 import { Ec2ApiError, invalidParameter, missingParameter } from '../ec2-error.js';
-import { applyFilters, tagFilterValues } from '../query.js';
+import { applyFilters, type FilterFields } from '../query.js';
 import type { Ec2State } from '../state.js';
 import { INSTANCE_STATE_CODES, type InstanceStateName, type SimInstance } from '../types.js';
 import { tagSet, type XmlObject } from '../xml.js';
@@ -53,30 +53,17 @@ export function instanceXml(state: Ec2State, inst: SimInstance): XmlObject {
   };
 }
 
-function instanceFilter(inst: SimInstance, name: string): (string | undefined)[] | undefined {
-  switch (name) {
-    case 'instance-id':
-      return [inst.instanceId];
-    case 'instance-state-name':
-      return [inst.state];
-    case 'instance-type':
-      return [inst.type];
-    case 'vpc-id':
-      return [inst.vpcId];
-    case 'subnet-id':
-      return [inst.subnetId];
-    case 'image-id':
-      return [inst.imageId];
-    case 'private-ip-address':
-      return [inst.privateIp];
-    case 'client-token':
-      return [inst.clientToken];
-    case 'network-interface.network-interface-id':
-      return [inst.networkInterfaceId];
-    default:
-      return tagFilterValues(inst.tags, name);
-  }
-}
+const instanceFilter: FilterFields<SimInstance> = {
+  'instance-id': (inst) => [inst.instanceId],
+  'instance-state-name': (inst) => [inst.state],
+  'instance-type': (inst) => [inst.type],
+  'vpc-id': (inst) => [inst.vpcId],
+  'subnet-id': (inst) => [inst.subnetId],
+  'image-id': (inst) => [inst.imageId],
+  'private-ip-address': (inst) => [inst.privateIp],
+  'client-token': (inst) => [inst.clientToken],
+  'network-interface.network-interface-id': (inst) => [inst.networkInterfaceId],
+};
 
 function reservationsXml(state: Ec2State, instances: SimInstance[]): XmlObject[] {
   const byReservation = new Map<string, SimInstance[]>();

@@ -1,31 +1,19 @@
-import { applyFilters, tagFilterValues, type QueryParams } from '../query.js';
+import { applyFilters, type FilterFields, type QueryParams } from '../query.js';
 import type { Ec2State } from '../state.js';
 import type { SimRouteTable } from '../types.js';
 import { tagSet, type XmlObject } from '../xml.js';
 import { stopIfDryRun, type ActionContext } from './context.js';
 
-function routeTableFilter(t: SimRouteTable, name: string): (string | undefined)[] | undefined {
-  switch (name) {
-    case 'route-table-id':
-      return [t.routeTableId];
-    case 'vpc-id':
-      return [t.vpcId];
-    case 'route.network-interface-id':
-      return t.routes.map((r) => r.networkInterfaceId);
-    case 'route.instance-id':
-      return t.routes.map((r) => r.instanceId);
-    case 'route.gateway-id':
-      return t.routes.map((r) => r.gatewayId);
-    case 'route.destination-cidr-block':
-      return t.routes.map((r) => r.destination);
-    case 'association.subnet-id':
-      return t.subnetIds;
-    case 'association.main':
-      return [String(t.main)];
-    default:
-      return tagFilterValues(t.tags, name);
-  }
-}
+const routeTableFilter: FilterFields<SimRouteTable> = {
+  'route-table-id': (t) => [t.routeTableId],
+  'vpc-id': (t) => [t.vpcId],
+  'route.network-interface-id': (t) => t.routes.map((r) => r.networkInterfaceId),
+  'route.instance-id': (t) => t.routes.map((r) => r.instanceId),
+  'route.gateway-id': (t) => t.routes.map((r) => r.gatewayId),
+  'route.destination-cidr-block': (t) => t.routes.map((r) => r.destination),
+  'association.subnet-id': (t) => t.subnetIds,
+  'association.main': (t) => [String(t.main)],
+};
 
 function routeTableXml(state: Ec2State, t: SimRouteTable): XmlObject {
   return {

@@ -1,5 +1,5 @@
 import { Ec2ApiError } from '../ec2-error.js';
-import { applyFilters, tagFilterValues } from '../query.js';
+import { applyFilters } from '../query.js';
 import type { Ec2State } from '../state.js';
 import type { SimCustomerGateway, SimVpnConnection, SimVpnGateway } from '../types.js';
 import { tagSet, type XmlObject } from '../xml.js';
@@ -30,13 +30,12 @@ export function describeVpnGateways({ state, region, params }: ActionContext): X
           ),
         )
       : state.inRegion(state.vpnGateways, region);
-  const filtered = applyFilters(list, params.filters(), (g, name) => {
-    if (name === 'vpn-gateway-id') return [g.vpnGatewayId];
-    if (name === 'attachment.vpc-id') return [g.vpcId];
-    if (name === 'attachment.state') return [g.vpcId ? 'attached' : 'detached'];
-    if (name === 'state') return ['available'];
-    if (name === 'amazon-side-asn') return [String(g.amazonSideAsn)];
-    return tagFilterValues(g.tags, name);
+  const filtered = applyFilters(list, params.filters(), {
+    'vpn-gateway-id': (g) => [g.vpnGatewayId],
+    'attachment.vpc-id': (g) => [g.vpcId],
+    'attachment.state': (g) => [g.vpcId ? 'attached' : 'detached'],
+    state: () => ['available'],
+    'amazon-side-asn': (g) => [String(g.amazonSideAsn)],
   });
   return { vpnGatewaySet: filtered.map(vgwXml) };
 }
@@ -66,13 +65,12 @@ export function describeCustomerGateways({ state, region, params }: ActionContex
           ),
         )
       : state.inRegion(state.customerGateways, region);
-  const filtered = applyFilters(list, params.filters(), (c, name) => {
-    if (name === 'customer-gateway-id') return [c.customerGatewayId];
-    if (name === 'ip-address') return [c.ipAddress];
-    if (name === 'bgp-asn') return [String(c.bgpAsn)];
-    if (name === 'state') return ['available'];
-    if (name === 'type') return ['ipsec.1'];
-    return tagFilterValues(c.tags, name);
+  const filtered = applyFilters(list, params.filters(), {
+    'customer-gateway-id': (c) => [c.customerGatewayId],
+    'ip-address': (c) => [c.ipAddress],
+    'bgp-asn': (c) => [String(c.bgpAsn)],
+    state: () => ['available'],
+    type: () => ['ipsec.1'],
   });
   return { customerGatewaySet: filtered.map(cgwXml) };
 }
@@ -128,13 +126,12 @@ export function describeVpnConnections({ state, region, params }: ActionContext)
           ),
         )
       : state.listVpnConnections(region);
-  const filtered = applyFilters(list, params.filters(), (c, name) => {
-    if (name === 'vpn-connection-id') return [c.vpnConnectionId];
-    if (name === 'vpn-gateway-id') return [c.vpnGatewayId];
-    if (name === 'customer-gateway-id') return [c.customerGatewayId];
-    if (name === 'state') return [c.state];
-    if (name === 'option.static-routes-only') return [String(c.staticRoutesOnly)];
-    return tagFilterValues(c.tags, name);
+  const filtered = applyFilters(list, params.filters(), {
+    'vpn-connection-id': (c) => [c.vpnConnectionId],
+    'vpn-gateway-id': (c) => [c.vpnGatewayId],
+    'customer-gateway-id': (c) => [c.customerGatewayId],
+    state: (c) => [c.state],
+    'option.static-routes-only': (c) => [String(c.staticRoutesOnly)],
   });
   return { vpnConnectionSet: filtered.map((c) => vpnConnectionXml(state, c)) };
 }
