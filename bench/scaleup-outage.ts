@@ -2,8 +2,9 @@
  * The scale-up's forwarding outage, flatnet's order against the original's, in the simulator
  * with the same parameters for both: EC2 call latency 300 ms, instance boot 20 s, tunnel
  * re-establishment 2 s, all scaled down 10× (30 ms, 2 s, 200 ms) keeping the ratios. The
- * outage is the longest black-holed interval of any VPC on the world's timeline; the run time
- * is flatnet's steps end to end (no approval wait, no queue: the steps alone).
+ * outage is the longest broken interval of any path (`A → B`, judged by the world's
+ * packet-level reachability oracle, both ways) among the paths that worked before the run;
+ * the run time is flatnet's steps end to end (no approval wait, no queue: the steps alone).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -73,6 +74,7 @@ async function measure(steps: Step<ScaleDeps>[]): Promise<{ outageMs: number; ru
     };
     world.resetTimeline();
     const started = Date.now();
+    const working = new Set(world.timeline().paths.flatMap((p) => (p.forwarded ? [p.path] : [])));
     await runStepsDirectly(steps, deps, {
       runId: `r-bench${process.pid}`,
       target: ROUTER,
@@ -82,7 +84,7 @@ async function measure(steps: Step<ScaleDeps>[]): Promise<{ outageMs: number; ru
     const runMs = Date.now() - started;
     // Let the last tunnel settle so an outage still open at the end is counted whole.
     await new Promise((resolve) => setTimeout(resolve, TUNNEL_UP_MS * 2));
-    return { outageMs: world.outageMs(started).longestMs, runMs };
+    return { outageMs: world.outageMs(started, (p) => working.has(p)).longestMs, runMs };
   } finally {
     await routers.closeAll();
     await pool.closeAll();

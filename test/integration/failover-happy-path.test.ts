@@ -10,6 +10,7 @@ import {
   type FailoverBench,
 } from './failover-harness.js';
 import { expectAllSasUp, expectOutageOnlyAfterEipMove } from './cutover-checks.js';
+import { routedTimeline } from '../helpers/routed-paths.js';
 
 describe('failover and failback in the simulated world', () => {
   let bench: FailoverBench;
@@ -110,7 +111,7 @@ describe('failover and failback in the simulated world', () => {
     expect(back.outcome).toContain(`To go back: /router failover ${PRIMARY}.`);
     await expectAllSasUp(bench.deps.routers.router(PRIMARY));
     await everyVpcForwarded(world);
-    for (const o of world.timeline().outages) expect(o.to).toBeDefined();
+    for (const o of routedTimeline(world).outages) expect(o.to).toBeDefined();
   });
 
   it('a dry run health-checks the standby, proves AssociateAddress and ReplaceRoute with DryRun, and changes nothing', async () => {
@@ -142,6 +143,6 @@ describe('failover and failback in the simulated world', () => {
     const after = pairState(world);
     expect(after.eipHolder).toBe(before.primary.networkInterfaceId);
     expect(after.routesTo(before.standby.networkInterfaceId)).toHaveLength(0);
-    expect(world.timeline().outages).toHaveLength(0);
+    expect(routedTimeline(world).outages).toHaveLength(0);
   });
 });

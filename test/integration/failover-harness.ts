@@ -15,6 +15,7 @@ import { withAfterStep, type AfterStep } from '../helpers/after-step.js';
 import { testRedis } from '../helpers/redis.js';
 import { silentLog, waitFor } from './runbook-harness.js';
 import { startScaleBench, type BenchOptions, type ScaleBench } from './scaleup-harness.js';
+import { routedTimeline } from '../helpers/routed-paths.js';
 
 export const PRIMARY = 'hub-tokyo-a';
 export const STANDBY = 'hub-tokyo-b';
@@ -126,7 +127,7 @@ export function pairState(world: World) {
 export async function everyVpcForwarded(world: World, deadlineMs = 15_000): Promise<void> {
   await waitFor(
     'every VPC to be forwarded',
-    () => Promise.resolve(world.timeline().vpcs.every((v) => v.forwarded)),
+    () => Promise.resolve(routedTimeline(world).paths.every((p) => p.forwarded)),
     deadlineMs,
   );
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HUB, hubState, startScaleBench, type ScaleBench } from './scaleup-harness.js';
+import { routedTimeline } from '../helpers/routed-paths.js';
 
 async function withBench(body: (bench: ScaleBench) => Promise<void>): Promise<void> {
   const bench = await startScaleBench();
@@ -56,7 +57,7 @@ describe('scale runbook: dry run, refusals, scale-down', () => {
         expect(after.launched).toHaveLength(0);
         expect(after.old.state).toBe('running');
         expect(after.address.networkInterfaceId).toBe(oldEni);
-        expect(world.timeline().outages).toHaveLength(0);
+        expect(routedTimeline(world).outages).toHaveLength(0);
       });
     },
   );

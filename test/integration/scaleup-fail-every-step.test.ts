@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FlatnetError } from '../../src/errors.js';
 import { waitFor } from './runbook-harness.js';
 import { HUB, hubState, startScaleBench } from './scaleup-harness.js';
+import { routedTimeline } from '../helpers/routed-paths.js';
 
 /** The steps that change the world, and so may fail after doing so. */
 const MUTATING = [
@@ -44,7 +45,7 @@ describe('scale-up failing at each mutating step', () => {
         expect(run.outcome, 'the thread must say what state remains').toBeTruthy();
         await waitFor(
           'every VPC to be forwarded again',
-          () => Promise.resolve(world.timeline().vpcs.every((v) => v.forwarded)),
+          () => Promise.resolve(routedTimeline(world).paths.every((p) => p.forwarded)),
           20_000,
         );
         expect(terminations).toBe(0);

@@ -9,6 +9,7 @@ import {
   type BenchOptions,
   type ScaleBench,
 } from './scaleup-harness.js';
+import { routedTimeline } from '../helpers/routed-paths.js';
 
 async function withBench(
   options: Parameters<typeof startScaleBench>[0],
@@ -26,7 +27,7 @@ async function withBench(
 async function forwardingAgain(bench: ScaleBench): Promise<void> {
   await waitFor(
     'every VPC to be forwarded',
-    () => Promise.resolve(bench.world.timeline().vpcs.every((v) => v.forwarded)),
+    () => Promise.resolve(routedTimeline(bench.world).paths.every((p) => p.forwarded)),
     15_000,
   );
 }
@@ -63,8 +64,8 @@ describe('scale-up failures leave the old router forwarding', () => {
         expect(after.launched).toHaveLength(0);
         expect(after.old.state).toBe('running');
         expect(after.address.networkInterfaceId).toBe(oldEni);
-        expect(world.timeline().outages).toHaveLength(0);
-        expect(world.timeline().vpcs.every((v) => v.forwarded)).toBe(true);
+        expect(routedTimeline(world).outages).toHaveLength(0);
+        expect(routedTimeline(world).paths.every((p) => p.forwarded)).toBe(true);
       });
     },
   );
@@ -187,8 +188,8 @@ describe('scale-up failures leave the old router forwarding', () => {
         const after = hubState(world, oldId);
         expect(after.address.networkInterfaceId).toBe(oldEni);
         expect(['stopping', 'stopped']).toContain(after.launched[0]!.state);
-        expect(world.timeline().outages).toHaveLength(0);
-        expect(world.timeline().vpcs.every((v) => v.forwarded)).toBe(true);
+        expect(routedTimeline(world).outages).toHaveLength(0);
+        expect(routedTimeline(world).paths.every((p) => p.forwarded)).toBe(true);
       });
     },
   );
@@ -218,7 +219,7 @@ describe('scale-up failures leave the old router forwarding', () => {
         const fresh = after.launched[0]!;
         expect(after.address.networkInterfaceId).toBe(fresh.networkInterfaceId);
         expect(after.old.state).toBe('running');
-        expect(world.timeline().vpcs.every((v) => v.forwarded)).toBe(true);
+        expect(routedTimeline(world).paths.every((p) => p.forwarded)).toBe(true);
         expect((await bench.deps.routerFacts.get(HUB))?.instanceId).toBe(fresh.instanceId);
       });
     },

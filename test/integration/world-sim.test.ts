@@ -19,6 +19,7 @@ import { startWorld, type World } from '../../src/sim/world/start-world.js';
 import { startControlServer, type ControlServer } from '../../src/sim/world/control-server.js';
 import { parseIpsecSa } from '../../src/vyos/parse-ipsec-sa.js';
 import { parseBgpSummary } from '../../src/vyos/parse-bgp-summary.js';
+import { fromHub, routedTimeline } from '../helpers/routed-paths.js';
 
 /** Run one op command over a real ssh2 client, pinning the router's host key. */
 function exec(
@@ -170,13 +171,14 @@ describe('simulated world', () => {
     const sa = parseIpsecSa(await exec(world.router('spoke-oregon'), botKey, 'show vpn ipsec sa'));
     // A real VyOS lists only the SAs that exist: a peer that is down has no row.
     expect(sa.sas.find((s) => s.peer === 'hub')).toBeUndefined();
-    expect(world.timeline().vpcs.find((v) => v.vpc === 'us-west-2/production')?.forwarded).toBe(
-      false,
-    );
+    expect(
+      world.timeline().paths.find((p) => p.path === fromHub('us-west-2/production'))?.forwarded,
+    ).toBe(false);
     await post('/routers/spoke-oregon/tunnels/hub/up');
     await waitFor(
       'oregon forwarded again',
-      () => world.timeline().vpcs.find((v) => v.vpc === 'us-west-2/production')?.forwarded,
+      () =>
+        world.timeline().paths.find((p) => p.path === fromHub('us-west-2/production'))?.forwarded,
     );
     const state = (await (await fetch(`${control.url}/state`)).json()) as {
       routers: { name: string; tunnels: { peer: string; up: boolean }[] }[];
@@ -257,9 +259,9 @@ describe('simulated world', () => {
         .tunnelsOf(world.router('spoke-virginia').instanceId)
         .every((t) => !world.model.isUp(t)),
     );
-    expect(world.timeline().vpcs.find((v) => v.vpc === 'us-east-1/production')?.forwarded).toBe(
-      false,
-    );
+    expect(
+      world.timeline().paths.find((p) => p.path === fromHub('us-east-1/production'))?.forwarded,
+    ).toBe(false);
 
     const eniB = world.state.getInstance(b.instanceId)!.networkInterfaceId;
     await ec2.send(
@@ -280,14 +282,14 @@ describe('simulated world', () => {
       );
     }
     await waitFor('every VPC forwarded through hub-tokyo-b', () =>
-      world.timeline().vpcs.every((v) => v.forwarded),
+      routedTimeline(world).paths.every((p) => p.forwarded),
     );
     const sa = parseIpsecSa(await exec(b, botKey, 'show vpn ipsec sa'));
     expect(sa.sas.filter((s) => s.state === 'up').map((s) => s.peer)).toEqual(
       expect.arrayContaining(['spoke-virginia', 'spoke-saopaulo', 'office']),
     );
-    const outages = world.timeline().outages;
-    expect(outages.find((o) => o.vpc === 'us-east-1/production')?.to).toBeDefined();
+    const outages = routedTimeline(world).outages;
+    expect(outages.find((o) => o.path === fromHub('us-east-1/production'))?.to).toBeDefined();
     expect(world.outageMs().longestMs).toBeGreaterThan(0);
   });
 

@@ -13,7 +13,7 @@ describe('forwarding timeline', () => {
     now = 3200;
     t.record('us-east-1/production', true);
     expect(t.snapshot().outages).toEqual([
-      { vpc: 'us-east-1/production', from: 2000, to: 3200, durationMs: 1200 },
+      { path: 'us-east-1/production', from: 2000, to: 3200, durationMs: 1200 },
     ]);
   });
 
@@ -45,6 +45,6 @@ describe('forwarding timeline', () => {
     t.reset();
     now = 80;
     t.record('a', true);
-    expect(t.snapshot().outages).toEqual([{ vpc: 'a', from: 50, to: 80, durationMs: 30 }]);
+    expect(t.snapshot().outages).toEqual([{ path: 'a', from: 50, to: 80, durationMs: 30 }]);
   });
 });

@@ -39,6 +39,8 @@ export interface OracleContext {
   publicIpOf(instanceId: string): string | undefined;
   vpnTunnel(outsideIp: string): VpnTunnelView | undefined;
   office: TopoOffice;
+  /** The configuration of a site router installed at this address (its far-side script). */
+  site?(address: string): RouterConfigView | undefined;
 }
 
 export interface TunnelVerdict {
@@ -123,7 +125,23 @@ export function checkTunnel(
       return down('pre-shared key differs from the office', far);
     return { ok: true, reason: 'up', far };
   }
-  // A site the world does not model (a peer added with /vpn add-peer ipsec): assume its
-  // operator configured it to match, as the runbook tells them to.
-  return { ok: true, reason: 'up', far: { kind: 'external', address: remote } };
+  const far: FarEnd = { kind: 'external', address: remote };
+  const site = ctx.site?.(remote);
+  if (site) {
+    // The site's operator pasted flatnet's far-side script: judge it like any router.
+    const theirs = [...site.peers.values()].find(
+      (q) => q.remoteAddress === publicIp && !q.disabled,
+    );
+    if (!theirs)
+      return down(`the site at ${remote} has no peer with remote-address ${publicIp}`, far);
+    if (theirs.psk !== peer.psk)
+      return down(`pre-shared key differs from the site at ${remote}`, far);
+    if (theirs.localAddress !== undefined && ![remote, 'any'].includes(theirs.localAddress))
+      return down(`the site's local-address ${theirs.localAddress} is not ${remote}`, far);
+    return { ok: true, reason: 'up', far };
+  }
+  // A site nobody installed in the world (a peer added with /vpn add-peer ipsec): the SA is
+  // shown up, as its operator was told to configure it; the reachability oracle still says
+  // that no router answers there.
+  return { ok: true, reason: 'up', far };
 }

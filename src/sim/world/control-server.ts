@@ -72,10 +72,36 @@ export async function startControlServer(
   world: World,
   options: { host?: string; port?: number } = {},
 ): Promise<ControlServer> {
-  async function route(method: string, path: string[], req: IncomingMessage): Promise<unknown> {
+  async function route(
+    method: string,
+    path: string[],
+    req: IncomingMessage,
+    query: URLSearchParams,
+  ): Promise<unknown> {
     const [a, b, c, d, e] = path;
     if (method === 'GET' && a === 'state' && b === undefined)
-      return { ...describeWorld(world), vpcs: world.timeline().vpcs };
+      return { ...describeWorld(world), paths: world.timeline().paths };
+    if (method === 'GET' && a === 'reach' && b === undefined) {
+      const from = query.get('from');
+      const to = query.get('to');
+      if (!from || !to)
+        throw new HttpProblem(
+          400,
+          'from and to are required',
+          'GET /reach?from=us-east-1/production&to=office (labels: GET /reach/matrix)',
+        );
+      const answer = world.reach(from, to);
+      if ('error' in answer)
+        throw new HttpProblem(404, answer.error, 'GET /reach/matrix lists them');
+      return answer;
+    }
+    if (method === 'GET' && a === 'reach' && b === 'matrix' && c === undefined)
+      return world.reachMatrix();
+    if (method === 'DELETE' && a === 'sites' && b !== undefined && c === undefined) {
+      if (!world.removeSite(b))
+        throw new HttpProblem(404, `no installed site ${b}`, 'GET /reach/matrix lists the sites');
+      return { ok: true };
+    }
     if (method === 'GET' && a === 'timeline' && b === undefined)
       return { ...world.timeline(), outage: world.outageMs() };
     // Where a router launched after start answers SSH (a scale-up's new instance), by private IP or instance id.
@@ -154,6 +180,52 @@ export async function startControlServer(
       world.setSshLatency(nonNegative(body, 'ms'));
       return { ok: true };
     }
+    if (a === 'sites' && b === undefined) {
+      const { name, publicIp, lan, script } = body;
+      const lines =
+        typeof script === 'string'
+          ? script.split(/\r?\n/)
+          : Array.isArray(script) && script.every((l) => typeof l === 'string')
+            ? (script as string[])
+            : undefined;
+      if (
+        typeof name !== 'string' ||
+        typeof publicIp !== 'string' ||
+        typeof lan !== 'string' ||
+        !lines
+      )
+        throw new HttpProblem(
+          400,
+          '"name", "publicIp", "lan" and "script" are required',
+          'send {"name":"branch-1","publicIp":"198.18.7.10","lan":"172.16.7.0/24",' +
+            '"script":"set vpn ipsec …"}',
+        );
+      try {
+        world.installSite({
+          name,
+          publicIp,
+          lan,
+          script: lines.map((l) => l.trim()).filter(Boolean),
+        });
+      } catch (err) {
+        throw new HttpProblem(400, err instanceof Error ? err.message : String(err));
+      }
+      return { ok: true, endpoint: `site/${name}` };
+    }
+    if (a === 'wireguard' && b === 'clients' && c === undefined) {
+      if (typeof body.name !== 'string' || typeof body.config !== 'string')
+        throw new HttpProblem(
+          400,
+          '"name" and "config" are required',
+          'send {"name":"alice","config":"[Interface]\\nPrivateKey = …"}',
+        );
+      try {
+        world.installWireguardClient(body.name, body.config);
+      } catch (err) {
+        throw new HttpProblem(400, err instanceof Error ? err.message : String(err));
+      }
+      return { ok: true, endpoint: `wg/${body.name}` };
+    }
     if (a === 'wireguard' && b === 'active' && c === undefined) {
       if (typeof body.publicKey !== 'string')
         throw new HttpProblem(
@@ -183,7 +255,7 @@ export async function startControlServer(
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://control');
     const path = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
-    route(req.method ?? 'GET', path, req)
+    route(req.method ?? 'GET', path, req, url.searchParams)
       .then((value) => send(res, 200, value))
       .catch((err: unknown) => {
         if (err instanceof HttpProblem)

@@ -222,6 +222,8 @@ export function buildReferenceTopology(options: TopologyOptions): Topology {
       remotePrefix: OFFICE_CIDR,
       preSharedKey: generatePreSharedKey(),
       expectsPublicIp: HUB_PUBLIC_IP,
+      uplink: '192.0.2.50/24',
+      uplinkGateway: '192.0.2.1',
     },
     wireguard: {
       interface: 'wg0',
@@ -231,16 +233,8 @@ export function buildReferenceTopology(options: TopologyOptions): Topology {
       privateKey: wg.privateKey,
       publicKey: wg.publicKey,
       peers: [
-        {
-          name: 'ops-carol',
-          publicKey: generateWireguardKeyPair().publicKey,
-          address: '10.250.0.2/32',
-        },
-        {
-          name: 'ops-dave',
-          publicKey: generateWireguardKeyPair().publicKey,
-          address: '10.250.0.3/32',
-        },
+        { name: 'ops-carol', ...generateWireguardKeyPair(), address: '10.250.0.2/32' },
+        { name: 'ops-dave', ...generateWireguardKeyPair(), address: '10.250.0.3/32' },
       ],
     },
     images,

@@ -108,6 +108,18 @@ function renderPeer(p: PeerSpec): string[] {
   ];
 }
 
+/**
+ * The operator's static routes toward the router's own VPCs: the rest of a VPC beyond the
+ * router's subnet is reached through the VPC router (`.1` of the subnet), and FRR's network
+ * import-check announces a `network` only while such an exact route exists.
+ */
+function renderVpcRoutes(networks: string[]): string[] {
+  return networks.map((n) => {
+    const [a, b] = n.split('.');
+    return `set protocols static route ${n} next-hop '${a}.${b}.1.1'`;
+  });
+}
+
 function renderBgp(
   asn: number,
   networks: string[],
@@ -206,6 +218,7 @@ function renderHub(topology: Topology, router: TopoRouter, aws: AwsTunnelOutside
     ...ESP_AWS,
     ...ESP_FLATNET,
     ...peers.flatMap(renderPeer),
+    ...renderVpcRoutes(router.networks),
     ...renderBgp(router.asn ?? topology.hub.asn, router.networks, neighbors),
   ];
 }
@@ -214,9 +227,13 @@ function renderSpoke(topology: Topology, router: TopoRouter): string[] {
   const vti = router.vti!;
   return [
     ...renderBaseConfig(topology.botPublicKey, router.name),
+    // The Staging VPC's leg: a second ENI attached from that VPC (multi-VPC ENI attachment).
+    "set interfaces ethernet eth1 address 'dhcp'",
+    "set interfaces ethernet eth1 description 'staging'",
     "set vpn ipsec interface 'eth0'",
     ...IKE_FLATNET,
     ...ESP_FLATNET,
+    ...renderVpcRoutes(router.networks),
     ...renderPeer({
       name: 'hub',
       localAddress: router.privateIp,

@@ -3,6 +3,7 @@
  * `Role=VyattaBase`, one instance per router with its Elastic IP, route tables pointing the
  * remote networks at the routers' interfaces, the VGWs and the shared-services VPN connection.
  */
+import { newId } from '../ec2/ids.js';
 import type { Ec2State } from '../ec2/state.js';
 import type { SimInstance } from '../ec2/types.js';
 import type { Topology } from './topology-types.js';
@@ -70,6 +71,25 @@ export function seedEc2State(state: Ec2State, topology: Topology): SeededEc2 {
       });
     }
   }
+  // A spoke's Staging VPC reaches its router through a second ENI attached from that VPC
+  // (multi-VPC ENI attachment): its route table targets that ENI, VyOS sees it as eth1.
+  const legs = new Map<string, string>();
+  for (const vpc of topology.vpcs) {
+    if (vpc.reach.kind !== 'spoke') continue;
+    const inst = instances.get(vpc.reach.router);
+    if (!inst || inst.vpcId === vpc.id) continue;
+    const [a, b] = vpc.cidr.split('.');
+    const eni = {
+      networkInterfaceId: newId('eni'),
+      region: vpc.region,
+      subnetId: vpc.subnets[0]!.id,
+      vpcId: vpc.id,
+      privateIp: `${a}.${b}.1.10`,
+      instanceId: inst.instanceId,
+    };
+    state.networkInterfaces.set(eni.networkInterfaceId, eni);
+    legs.set(`${vpc.id} ${vpc.reach.router}`, eni.networkInterfaceId);
+  }
   for (const g of topology.vgws) {
     state.addVpnGateway({
       region: g.region,
@@ -83,7 +103,7 @@ export function seedEc2State(state: Ec2State, topology: Topology): SeededEc2 {
     const eniOf = (router: string): string => {
       const inst = instances.get(router);
       if (!inst) throw new RangeError(`route in ${vpc.name} names unknown router ${router}`);
-      return inst.networkInterfaceId;
+      return legs.get(`${vpc.id} ${router}`) ?? inst.networkInterfaceId;
     };
     const routes: { destination: string; networkInterfaceId?: string; gatewayId?: string }[] = [
       { destination: '0.0.0.0/0', gatewayId: `igw-0a1b2c3d4e5f${String(i + 1).padStart(5, '0')}` },
@@ -92,10 +112,12 @@ export function seedEc2State(state: Ec2State, topology: Topology): SeededEc2 {
         networkInterfaceId: eniOf(r.router),
       })),
     ];
-    // An attached VGW propagates what it learns: the whole flat network goes to it.
-    if (vpc.reach.kind === 'vgw' && vpc.name === 'shared-services')
-      routes.push({ destination: '10.0.0.0/8', gatewayId: vpc.reach.vgwId });
+    // The VPC attached by hand before flatnet: its operator turned route propagation on, so
+    // its table learns whatever the VGW learns by BGP from the hub.
+    const propagatingVgws =
+      vpc.reach.kind === 'vgw' && vpc.name === 'shared-services' ? [vpc.reach.vgwId] : [];
     state.addRouteTable({
+      propagatingVgws,
       region: vpc.region,
       vpcId: vpc.id,
       routeTableId: vpc.routeTableId,

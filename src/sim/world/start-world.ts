@@ -10,6 +10,7 @@ import { startEc2Emulator } from '../ec2/server.js';
 import { Ec2State } from '../ec2/state.js';
 import { defaultStartRouterServer } from './default-router-server.js';
 import type { OutageSummary, TimelineSnapshot } from './forwarding-timeline.js';
+import type { ReachAnswer, ReachMatrix } from './reach/oracle.js';
 import { generateSshKey } from './generate-ssh-key.js';
 import { buildReferenceTopology } from './reference-topology.js';
 import { renderRouterConfig } from './render-router-config.js';
@@ -64,7 +65,22 @@ export interface World {
   setSshLatency(ms: number): void;
   setEc2Latency(ms: number): void;
   timeline(): TimelineSnapshot;
-  outageMs(sinceTs?: number): OutageSummary;
+  /** Outages since `sinceTs`, of the paths `only` accepts (default: every path). */
+  outageMs(sinceTs?: number, only?: (path: string) => boolean): OutageSummary;
+  /**
+   * The paths (`A → B`) the reachability oracle found working once the world had settled:
+   * what the reference topology routes before any runbook. Outage figures of a runbook are
+   * measured on these (a path that never worked has no outage to measure).
+   */
+  readonly routedAtStart: ReadonlySet<string>;
+  /** The oracle's verdict for one pair (endpoint labels or addresses). */
+  reach(from: string, to: string): ReachAnswer | { error: string };
+  reachMatrix(): ReachMatrix;
+  /** A site's router runs exactly this far-side script (as its operator pasted it). */
+  installSite(site: { name: string; publicIp: string; lan: string; script: string[] }): void;
+  removeSite(name: string): boolean;
+  /** A laptop runs exactly this wg-quick client file. */
+  installWireguardClient(name: string, file: string): void;
   resetTimeline(): void;
   writeInventory(path?: string): string;
   close(): Promise<void>;
@@ -119,6 +135,9 @@ export async function startWorld(options: WorldOptions): Promise<World> {
   routers.linkToEc2();
   // The network has been up for a while when the world starts: no tunnel is "establishing".
   model.settle(Date.now() - 2 * 86_400_000);
+  const routedAtStart = new Set(
+    model.timeline.snapshot().paths.flatMap((p) => (p.forwarded ? [p.path] : [])),
+  );
 
   const writeInventory = (path = options.inventoryPath ?? join(dir, 'flatnet.yml')): string =>
     writeInventoryFile(
@@ -169,7 +188,13 @@ export async function startWorld(options: WorldOptions): Promise<World> {
       state.latencyMs = ms;
     },
     timeline: () => model.timeline.snapshot(),
-    outageMs: (since) => model.timeline.outageMs(since),
+    outageMs: (since, only) => model.timeline.outageMs(since, only),
+    routedAtStart,
+    reach: (from, to) => model.reach(from, to),
+    reachMatrix: () => model.reachMatrix(),
+    installSite: (site) => model.installSite(site),
+    removeSite: (name) => model.removeSite(name),
+    installWireguardClient: (name, file) => model.installWireguardClient(name, file),
     resetTimeline: () => model.timeline.reset(),
     writeInventory,
     close: async () => {

@@ -80,6 +80,9 @@ export interface TopoOffice {
   preSharedKey: string;
   /** The office's own configuration names the hub by this address. */
   expectsPublicIp: string;
+  /** The office router's uplink (its public address lives there) and its LAN's gateway. */
+  uplink: string;
+  uplinkGateway: string;
 }
 
 export interface TopoWireguard {
@@ -89,7 +92,8 @@ export interface TopoWireguard {
   port: number;
   privateKey: string;
   publicKey: string;
-  peers: { name: string; publicKey: string; address: string }[];
+  /** Each peer's private key lives only in its client file (the laptop), never on a router. */
+  peers: { name: string; publicKey: string; privateKey: string; address: string }[];
 }
 
 export interface TopoImage {

@@ -4,7 +4,6 @@
  * timer set to the next instant a tunnel finishes establishing. Each router's `live` state
  * and the VGW telemetry read from here.
  */
-import { parseCidr } from '../../net/cidr.js';
 import type { Ec2State } from '../ec2/state.js';
 import type { SimVpnConnection, TunnelStatusAnswer } from '../ec2/types.js';
 import type { RouterLiveState } from '../vyos/live-state.js';
@@ -21,7 +20,21 @@ import {
   readRouterConfig,
   type RouterConfigView,
 } from './read-router-config.js';
+import {
+  buildForwarding,
+  findEndpoint,
+  reachBetween,
+  reaches,
+  reachMatrix,
+} from './reach/oracle.js';
+import type { ReachAnswer, ReachMatrix } from './reach/oracle.js';
+import type { Network, NetWireguardClient } from './reach/network.js';
+import { readRouterConfig as readForwardingConfig } from './reach/router-config.js';
+import type { RouterConfig } from './reach/router-config.js';
+import { readWireguardClientFile } from './reach/wireguard-client-file.js';
+import { renderOfficeConfig, renderSeededClientFile } from './render-far-sides.js';
 import type { TopoVpc, Topology } from './topology-types.js';
+import { worldNetwork, type SiteRecord } from './world-network.js';
 
 export type LoadAverages = [number, number, number];
 
@@ -62,7 +75,8 @@ export interface WorldModelOptions {
   onEvaluate?: () => void;
 }
 
-const OFFICE_VPC = 'office';
+/** Above this many endpoints the timeline follows only the paths to and from the hub VPC. */
+const FULL_MATRIX_MAX_ENDPOINTS = 40;
 
 export class WorldModel {
   readonly timeline: ForwardingTimeline;
@@ -70,6 +84,9 @@ export class WorldModel {
   private readonly views = new Map<string, RouterConfigView>();
   private readonly tunnels = new Map<string, Map<string, TunnelState>>();
   private readonly wireguardActive = new Map<string, number>();
+  private readonly sites = new Map<string, SiteRecord>();
+  private readonly clients = new Map<string, NetWireguardClient>();
+  private readonly parsed = new Map<string, RouterConfig>();
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
   private readonly now: () => number;
@@ -79,7 +96,122 @@ export class WorldModel {
     this.now = options.now ?? Date.now;
     this.tunnelUpMs = options.tunnelUpMs;
     this.timeline = new ForwardingTimeline(this.now);
-    for (const p of options.topology.wireguard.peers) this.wireguardActive.set(p.publicKey, 0);
+    const { topology } = options;
+    for (const p of topology.wireguard.peers) this.wireguardActive.set(p.publicKey, 0);
+    this.sites.set('office', {
+      name: 'office',
+      label: 'office',
+      publicIp: topology.office.remoteAddress,
+      lan: topology.office.remotePrefix,
+      lines: renderOfficeConfig(topology),
+    });
+    for (const p of topology.wireguard.peers)
+      this.clients.set(
+        p.name,
+        readWireguardClientFile(p.name, renderSeededClientFile(topology, p.name)),
+      );
+  }
+
+  // ---- far sides an operator installs ------------------------------------------------------
+
+  /**
+   * A site's router comes up running exactly `script` (flatnet's far-side script, as pasted),
+   * on top of its uplink (`publicIp`) and its LAN. Replaces a site of the same name.
+   */
+  installSite(site: { name: string; publicIp: string; lan: string; script: string[] }): void {
+    const lan = site.lan.split('/');
+    const [a, b, c, d] = (lan[0] ?? '').split('.').map(Number);
+    if (lan.length !== 2 || d === undefined || [a, b, c, d].some((x) => !(x! >= 0 && x! < 256)))
+      throw new RangeError(`lan must be an IPv4 prefix like 172.16.7.0/24 (got ${site.lan})`);
+    if (!/^\d+\.\d+\.\d+\.\d+$/.test(site.publicIp))
+      throw new RangeError(`publicIp must be an IPv4 address (got ${site.publicIp})`);
+    if (site.name === 'office' || !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/.test(site.name))
+      throw new RangeError(`site name must be letters, digits, . _ - and not "office"`);
+    this.sites.set(site.name, {
+      name: site.name,
+      label: `site/${site.name}`,
+      publicIp: site.publicIp,
+      lan: site.lan,
+      lines: [
+        `set interfaces ethernet eth0 address '${site.publicIp}/24'`,
+        `set interfaces ethernet eth1 address '${a}.${b}.${c}.${d! + 1}/${lan[1]}'`,
+        ...site.script,
+      ],
+    });
+    this.evaluate();
+  }
+
+  removeSite(name: string): boolean {
+    const gone = name !== 'office' && this.sites.delete(name);
+    if (gone) this.evaluate();
+    return gone;
+  }
+
+  /** A laptop runs exactly this wg-quick file (the one flatnet handed out). */
+  installWireguardClient(name: string, file: string): void {
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/.test(name))
+      throw new RangeError('client name must be letters, digits, . _ -');
+    this.clients.set(name, readWireguardClientFile(name, file));
+    this.evaluate();
+  }
+
+  siteAt(address: string): SiteRecord | undefined {
+    for (const s of this.sites.values()) if (s.publicIp === address) return s;
+    return undefined;
+  }
+
+  // ---- reachability ----------------------------------------------------------------------
+
+  private parse(lines: readonly string[]): RouterConfig {
+    const key = lines.join('\n');
+    let c = this.parsed.get(key);
+    if (!c) {
+      if (this.parsed.size > 500) this.parsed.clear();
+      c = readForwardingConfig(lines);
+      this.parsed.set(key, c);
+    }
+    return c;
+  }
+
+  /** The world as the reachability oracle reads it, now. */
+  network(now = this.now()): Network {
+    return worldNetwork({
+      state: this.options.state,
+      topology: this.options.topology,
+      routers: [...this.routers.values()].map((r) => ({
+        instanceId: r.instanceId,
+        name: r.name,
+        up: this.isRunning(r),
+        lines: r.readConfig(),
+      })),
+      tunnel: (instanceId, peer) => {
+        const t = this.tunnels.get(instanceId)?.get(peer);
+        const up = this.isUp(t, now);
+        return {
+          up,
+          far: t?.far,
+          reason: up ? 'up' : t?.ok ? 'establishing' : (t?.reason ?? 'no such peer'),
+        };
+      },
+      sites: [...this.sites.values()],
+      clients: [...this.clients.values()],
+      parse: (lines) => this.parse(lines),
+    });
+  }
+
+  /** `from`/`to`: endpoint labels or addresses. Undefined when either names no endpoint. */
+  reach(from: string, to: string): ReachAnswer | { error: string } {
+    const net = this.network();
+    const a = findEndpoint(net, from);
+    const b = findEndpoint(net, to);
+    const known = net.endpoints.map((e) => e.label).join(', ');
+    if (!a) return { error: `no endpoint ${from} (known: ${known})` };
+    if (!b) return { error: `no endpoint ${to} (known: ${known})` };
+    return reachBetween(buildForwarding(net), a, b);
+  }
+
+  reachMatrix(): ReachMatrix {
+    return reachMatrix(buildForwarding(this.network()));
   }
 
   addRouter(record: RouterRecord): void {
@@ -185,6 +317,10 @@ export class WorldModel {
       publicIpOf: (id) => publicIps.get(id),
       vpnTunnel: (ip) => vpnTunnels.get(ip),
       office: topology.office,
+      site: (ip) => {
+        const site = this.siteAt(ip);
+        return site && site.name !== 'office' ? readRouterConfig(site.lines) : undefined;
+      },
     };
   }
 
@@ -252,83 +388,34 @@ export class WorldModel {
 
   // ---- forwarding ------------------------------------------------------------------------
 
-  /** The running router that a route table sends `cidr` to (longest prefix match), if any. */
-  private routeTarget(routeTableId: string, cidr: string): RouterRecord | undefined {
-    const { state } = this.options;
-    const table = state.routeTable(routeTableId);
-    const want = parseCidr(cidr);
-    if (!table || !want) return undefined;
-    let best: { prefix: number; eni?: string; instance?: string } | undefined;
-    for (const route of table.routes) {
-      const net = parseCidr(route.destination);
-      if (
-        !net ||
-        net.prefix > want.prefix ||
-        want.base < net.base ||
-        want.base >= net.base + net.size
-      )
-        continue;
-      if (!best || net.prefix > best.prefix)
-        best = { prefix: net.prefix, eni: route.networkInterfaceId, instance: route.instanceId };
-    }
-    if (!best || (!best.eni && !best.instance)) return undefined;
-    const instanceId =
-      (best.eni ? state.getNetworkInterface(best.eni)?.instanceId : undefined) ?? best.instance;
-    const router = instanceId ? this.routers.get(instanceId) : undefined;
-    return router && this.isRunning(router) ? router : undefined;
-  }
-
-  private upFars(instanceId: string, now: number): FarEnd[] {
-    return this.tunnelsOf(instanceId).flatMap((t) => (this.isUp(t, now) && t.far ? [t.far] : []));
-  }
-
-  private vpnConnectionsOn(vgwId: string): SimVpnConnection[] {
-    return [...this.options.state.vpnConnections.values()].filter(
-      (c) => c.vpnGatewayId === vgwId && c.state !== 'deleted' && c.state !== 'deleting',
-    );
-  }
-
   static vpcLabel(vpc: TopoVpc): string {
     return `${vpc.region}/${vpc.name}`;
   }
 
+  /**
+   * Every ordered pair of endpoints, judged by the oracle (forward and return), recorded as
+   * the path `A → B`. Paths that stop existing (a detached VPC) are forgotten.
+   */
   private recordForwarding(now: number): void {
-    const { topology } = this.options;
-    const hubVpc = topology.vpcs.find((v) => v.reach.kind === 'hub');
-    if (!hubVpc) return;
-    const hubTable = hubVpc.routeTableId;
-    const viaHub = (cidr: string, accept: (far: FarEnd) => boolean): boolean => {
-      const hub = this.routeTarget(hubTable, cidr);
-      return hub !== undefined && this.upFars(hub.instanceId, now).some(accept);
-    };
-    for (const vpc of topology.vpcs) {
-      const reach = vpc.reach;
-      if (reach.kind === 'hub') continue;
-      const label = WorldModel.vpcLabel(vpc);
-      if (reach.kind === 'spoke') {
-        const spoke = this.routeTarget(vpc.routeTableId, hubVpc.cidr);
-        this.timeline.record(
-          label,
-          spoke !== undefined &&
-            viaHub(vpc.cidr, (f) => f.kind === 'router' && f.instanceId === spoke.instanceId),
-          now,
-        );
-      } else {
-        const conns = this.vpnConnectionsOn(reach.vgwId).map((c) => c.vpnConnectionId);
-        // A VPC behind a VGW is part of the network once it has a VPN connection.
-        if (conns.length === 0) continue;
-        this.timeline.record(
-          label,
-          viaHub(vpc.cidr, (f) => f.kind === 'vpn' && conns.includes(f.vpnConnectionId)),
-          now,
-        );
-      }
-    }
-    this.timeline.record(
-      OFFICE_VPC,
-      viaHub(topology.office.remotePrefix, (f) => f.kind === 'office'),
-      now,
+    const net = this.network(now);
+    const f = buildForwarding(net);
+    const hub = net.endpoints.find(
+      (e) => e.home.kind === 'vpc' && this.hubVpcId !== undefined && e.home.vpcId === this.hubVpcId,
     );
+    const all = net.endpoints.length <= FULL_MATRIX_MAX_ENDPOINTS;
+    const seen = new Set<string>();
+    for (const a of net.endpoints)
+      for (const b of net.endpoints) {
+        if (a === b || (!all && a !== hub && b !== hub)) continue;
+        const path = `${a.label} → ${b.label}`;
+        seen.add(path);
+        this.timeline.record(path, reaches(f, a, b), now);
+      }
+    for (const p of this.timeline.tracked()) if (!seen.has(p)) this.timeline.forget(p, now);
+  }
+
+  private get hubVpcId(): string | undefined {
+    return this.options.topology.vpcs.find((v) => v.reach.kind === 'hub')?.id;
   }
 
   // ---- what routers and AWS see ----------------------------------------------------------

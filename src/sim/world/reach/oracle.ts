@@ -44,6 +44,7 @@ export function buildForwarding(net: Network): Forwarding {
     bgp,
     ribs,
     publicIps,
+    cache: new Map(),
     serverKey: (k) => {
       if (!keys.has(k)) keys.set(k, wireguardPublicKey(k));
       return keys.get(k);
@@ -86,6 +87,11 @@ export function reachBetween(f: Forwarding, from: Endpoint, to: Endpoint): Reach
       direction: 'return',
     };
   return { ...base, reachable: true, path: [...fwd.hops, ...back.hops] };
+}
+
+/** The verdict alone (no path in words): what the timeline records at every event. */
+export function reaches(f: Forwarding, from: Endpoint, to: Endpoint): boolean {
+  return trace(f, from, to, false).ok && trace(f, to, from, false).ok;
 }
 
 export function reachMatrix(f: Forwarding): ReachMatrix {

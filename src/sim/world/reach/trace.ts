@@ -24,6 +24,8 @@ export interface Forwarding {
   ribs: Map<string, RibEntry[]>;
   /** Public IP → router id (instances holding an Elastic IP, sites). */
   publicIps: Map<string, string>;
+  /** Derived tables (effective VPC routes, VGW routes) computed once per judgement. */
+  cache: Map<string, unknown>;
   /** WireGuard public key of a private key (Curve25519). */
   serverKey(privateKey: string): string | undefined;
 }
@@ -50,6 +52,8 @@ function routeTableOf(vpc: NetVpc, subnetId: string | undefined) {
 export function effectiveRoutes(f: Forwarding, vpc: NetVpc, subnetId?: string): NetRoute[] {
   const table = routeTableOf(vpc, subnetId);
   if (!table) return [];
+  const cached = f.cache.get(table.routeTableId) as NetRoute[] | undefined;
+  if (cached) return cached;
   const routes = [...table.routes];
   for (const id of table.propagatingVgws) {
     const g = f.net.vgws.find((x) => x.vgwId === id && x.vpcId === vpc.vpcId);
@@ -60,6 +64,7 @@ export function effectiveRoutes(f: Forwarding, vpc: NetVpc, subnetId?: string): 
       routes.push({ prefix: p.prefix, target: { kind: 'vgw', vgwId: g.vgwId }, propagated: true });
     }
   }
+  f.cache.set(table.routeTableId, routes);
   return routes;
 }
 
@@ -72,6 +77,8 @@ interface VgwRoute {
 
 /** What a VGW can send toward the customer gateways: BGP-learned and static VPN routes. */
 export function vgwRoutes(f: Forwarding, g: NetVgw): VgwRoute[] {
+  const cached = f.cache.get(vgwId(g)) as VgwRoute[] | undefined;
+  if (cached) return cached;
   const out: VgwRoute[] = [];
   for (const route of f.bgp.best.get(vgwId(g))?.values() ?? []) {
     if (!route.session) continue;
@@ -90,6 +97,7 @@ export function vgwRoutes(f: Forwarding, g: NetVgw): VgwRoute[] {
       if (router) out.push({ prefix: p, routerId: router.id, how: 'static VPN route' });
     }
   }
+  f.cache.set(vgwId(g), out);
   return out;
 }
 
@@ -106,17 +114,22 @@ function peerTowardVgw(f: Forwarding, r: NetRouter, g: NetVgw): string | undefin
   return undefined;
 }
 
-export function trace(f: Forwarding, from: Endpoint, to: Endpoint): Trace {
+/** `withPath: false` judges only (the timeline): no hop is put into words. */
+export function trace(f: Forwarding, from: Endpoint, to: Endpoint, withPath = true): Trace {
   const src = from.address;
   const dst = to.address;
   const hops: string[] = [];
+  const note = withPath ? (hop: () => string) => void hops.push(hop()) : () => undefined;
   const fail = (at: string, reason: string): Trace => ({
     ok: false,
     hops,
     brokenAt: at,
     reason,
   });
-  const arrived = (): Trace => ({ ok: true, hops: [...hops, `${to.label} (${ipText(dst)})`] });
+  const arrived = (): Trace => ({
+    ok: true,
+    hops: withPath ? [...hops, `${to.label} (${ipText(dst)})`] : [],
+  });
   let node: Node =
     from.home.kind === 'vpc'
       ? { kind: 'vpc', vpcId: from.home.vpcId, subnetId: from.home.subnetId }
@@ -125,7 +138,14 @@ export function trace(f: Forwarding, from: Endpoint, to: Endpoint): Trace {
         : { kind: 'client', name: from.home.name, arriving: false };
   const seen = new Set<string>();
   for (let i = 0; i < MAX_HOPS; i++) {
-    const key = JSON.stringify(node);
+    const key =
+      node.kind === 'router'
+        ? `r ${node.id} ${node.ingress.kind} ${'peer' in node.ingress ? node.ingress.peer : ''}`
+        : node.kind === 'vpc'
+          ? `v ${node.vpcId} ${node.subnetId ?? ''} ${node.fromVgw ?? ''}`
+          : node.kind === 'vgw'
+            ? `g ${node.vgwId} ${node.fromTunnel}`
+            : `c ${node.name} ${node.arriving}`;
     if (seen.has(key)) {
       const last = hops[hops.length - 1] ?? from.label;
       return fail(
@@ -135,7 +155,7 @@ export function trace(f: Forwarding, from: Endpoint, to: Endpoint): Trace {
       );
     }
     seen.add(key);
-    const step = stepFrom(f, node, src, dst, to, hops);
+    const step = stepFrom(f, node, src, dst, to, note);
     if ('arrived' in step) return arrived();
     if ('fail' in step) return fail(step.at, step.fail);
     node = step.next;
@@ -151,9 +171,10 @@ function stepFrom(
   src: number,
   dst: number,
   to: Endpoint,
-  hops: string[],
+  note: (hop: () => string) => void,
 ): Step {
-  const D = ipText(dst);
+  let shownDst: string | undefined;
+  const D = (): string => (shownDst ??= ipText(dst));
   if (node.kind === 'vpc') {
     const vpc = f.net.vpcs.find((v) => v.vpcId === node.vpcId);
     if (!vpc) return { fail: `no VPC ${node.vpcId}`, at: node.vpcId };
@@ -161,15 +182,15 @@ function stepFrom(
     const at = `${vpc.vpcId} route table ${table?.routeTableId ?? '(none)'}`;
     if (node.fromVgw !== undefined) {
       // Traffic from a VGW is delivered by the local route only (no gateway route table).
-      hops.push(`${vpc.vpcId} (from ${node.fromVgw})`);
+      note(() => `${vpc.vpcId} (from ${node.fromVgw})`);
       if (!contains(vpc.cidr, dst))
         return { fail: `${node.fromVgw} delivers only into ${vpc.cidr.text}`, at: node.fromVgw };
       if (to.home.kind === 'vpc' && to.home.vpcId === vpc.vpcId) return { arrived: true };
-      return { fail: `no endpoint at ${D} in ${vpc.vpcId}`, at: vpc.vpcId };
+      return { fail: `no endpoint at ${D()} in ${vpc.vpcId}`, at: vpc.vpcId };
     }
     if (!table) return { fail: `${vpc.vpcId} has no route table`, at: vpc.vpcId };
     const route = matching(effectiveRoutes(f, vpc, node.subnetId), dst)[0];
-    if (!route) return { fail: `${at} has no route to ${D}`, at };
+    if (!route) return { fail: `${at} has no route to ${D()}`, at };
     const t = route.target;
     const shown =
       t.kind === 'local'
@@ -179,10 +200,10 @@ function stepFrom(
           : t.kind === 'vgw'
             ? `${t.vgwId}${route.propagated ? ' (propagated)' : ''}`
             : t.id;
-    hops.push(`${at}: ${route.prefix.text} → ${shown}`);
+    note(() => `${at}: ${route.prefix.text} → ${shown}`);
     if (t.kind === 'local') {
       if (to.home.kind === 'vpc' && to.home.vpcId === vpc.vpcId) return { arrived: true };
-      return { fail: `no endpoint at ${D} in ${vpc.vpcId}`, at };
+      return { fail: `no endpoint at ${D()} in ${vpc.vpcId}`, at };
     }
     if (t.kind === 'instance') {
       if (t.blackhole || t.instanceId === undefined)
@@ -197,7 +218,7 @@ function stepFrom(
       if (!g) return { fail: `${t.vgwId} is not attached to ${vpc.vpcId}`, at };
       return { next: { kind: 'vgw', vgwId: g.vgwId, fromTunnel: false } };
     }
-    return { fail: `${at} sends ${D} to ${t.id}, out of the flat network`, at };
+    return { fail: `${at} sends ${D()} to ${t.id}, out of the flat network`, at };
   }
 
   if (node.kind === 'vgw') {
@@ -205,7 +226,7 @@ function stepFrom(
     const at = `${g.vgwId} (ASN ${g.asn})`;
     const vpc = f.net.vpcs.find((v) => v.vpcId === g.vpcId);
     if (node.fromTunnel && vpc && contains(vpc.cidr, dst)) {
-      hops.push(`${at}: into ${vpc.vpcId}`);
+      note(() => `${at}: into ${vpc.vpcId}`);
       return { next: { kind: 'vpc', vpcId: vpc.vpcId, fromVgw: g.vgwId } };
     }
     const route = matching(vgwRoutes(f, g), dst)[0];
@@ -213,12 +234,12 @@ function stepFrom(
       const learned = vgwRoutes(f, g).map((r) => r.prefix.text);
       return {
         fail:
-          `${at} has no route to ${D} ` +
+          `${at} has no route to ${D()} ` +
           `(it learned: ${learned.length > 0 ? learned.join(', ') : 'nothing'})`,
         at,
       };
     }
-    hops.push(`${at}: ${route.prefix.text} (${route.how}) → ${routerName(f, route.routerId)}`);
+    note(() => `${at}: ${route.prefix.text} (${route.how}) → ${routerName(f, route.routerId)}`);
     const r = f.net.routers.find((x) => x.id === route.routerId)!;
     const peer = peerTowardVgw(f, r, g);
     if (!peer) return { fail: `no up tunnel from ${g.vgwId} to ${r.name}`, at };
@@ -229,7 +250,7 @@ function stepFrom(
     const c = f.net.wireguardClients.find((x) => x.name === node.name)!;
     const at = `WireGuard client ${c.name}`;
     if (node.arriving) {
-      hops.push(at);
+      note(() => at);
       // Cryptokey routing on receive: the source must be inside the peer's AllowedIPs.
       if (!c.allowedIps.some((p) => contains(p, src)))
         return {
@@ -246,12 +267,12 @@ function stepFrom(
       return {
         fail:
           `${c.name}'s AllowedIPs (${c.allowedIps.map((p) => p.text).join(', ')}) ` +
-          `do not cover ${D}: the laptop does not send it into the tunnel`,
+          `do not cover ${D()}: the laptop does not send it into the tunnel`,
         at,
       };
     const routerId = f.publicIps.get(c.endpoint.ip);
     const r = routerId ? f.net.routers.find((x) => x.id === routerId) : undefined;
-    hops.push(`${at} → ${c.endpoint.ip}:${c.endpoint.port}`);
+    note(() => `${at} → ${c.endpoint.ip}:${c.endpoint.port}`);
     if (!r || !r.up) return { fail: `nothing answers WireGuard at ${c.endpoint.ip}`, at };
     const wg = [...r.config.wireguard.values()].find((w) => w.port === c.endpoint.port);
     if (!wg) return { fail: `${r.name} has no WireGuard on port ${c.endpoint.port}`, at };
@@ -283,7 +304,7 @@ function stepFrom(
       if (!ok)
         return {
           fail:
-            `${r.name}'s tunnel to ${peer.name} does not cover ${ipText(src)} → ${D} ` +
+            `${r.name}'s tunnel to ${peer.name} does not cover ${ipText(src)} → ${D()} ` +
             '(selector mismatch: the IPsec policy drops it)',
           at,
         };
@@ -292,16 +313,16 @@ function stepFrom(
   if (node.ingress.kind !== 'lan') {
     const leg = r.legs.find((l) => l.lan && contains(l.prefix, dst));
     if (leg) {
-      hops.push(`${r.name}: ${leg.prefix.text} is its LAN on ${leg.iface}`);
+      note(() => `${r.name}: ${leg.prefix.text} is its LAN on ${leg.iface}`);
       if (to.home.kind === 'site' && to.home.routerId === r.id) return { arrived: true };
-      return { fail: `no endpoint at ${D} on ${r.name}'s LAN`, at };
+      return { fail: `no endpoint at ${D()} on ${r.name}'s LAN`, at };
     }
   }
   const rib = f.ribs.get(r.id) ?? [];
   const entry = lookup(rib, dst);
-  if (!entry) return { fail: `${r.name} has no route to ${D}`, at };
+  if (!entry) return { fail: `${r.name} has no route to ${D()}`, at };
   if (entry.via.kind === 'blackhole')
-    return { fail: `${r.name} drops ${D}: ${entry.describe}`, at };
+    return { fail: `${r.name} drops ${D()}: ${entry.describe}`, at };
   // XFRM policies: a policy-based tunnel whose selectors match takes the packet.
   for (const peer of r.config.peers.values()) {
     if (peer.vti || peer.disabled) continue;
@@ -310,8 +331,8 @@ function stepFrom(
     );
     if (!sel) continue;
     const sa = f.net.sa(r.id, peer.name);
-    hops.push(
-      `${r.name}: IPsec policy ${sel.local!.text} → ${sel.remote!.text} (peer ${peer.name})`,
+    note(
+      () => `${r.name}: IPsec policy ${sel.local!.text} → ${sel.remote!.text} (peer ${peer.name})`,
     );
     if (!sa.up) return { fail: `${r.name}'s SA to ${peer.name} is down: ${sa.reason}`, at };
     if (sa.far.kind !== 'router') return { fail: `policy tunnel to a VGW is not modelled`, at };
@@ -319,7 +340,7 @@ function stepFrom(
       next: { kind: 'router', id: sa.far.id, ingress: { kind: 'tunnel', peer: sa.far.peer } },
     };
   }
-  hops.push(`${r.name}: ${entry.describe}`);
+  note(() => `${r.name}: ${entry.describe}`);
   const via = entry.via;
   if (via.kind === 'vti') {
     const sa = f.net.sa(r.id, via.peer);
@@ -338,7 +359,7 @@ function stepFrom(
         .flatMap((p) => p.allowedIps.map((prefix) => ({ prefix, p }))),
       dst,
     )[0]?.p;
-    if (!peer) return { fail: `${r.name} ${wg.name}: no peer's allowed-ips cover ${D}`, at };
+    if (!peer) return { fail: `${r.name} ${wg.name}: no peer's allowed-ips cover ${D()}`, at };
     const client = f.net.wireguardClients.find(
       (c) => c.publicKey === peer.publicKey && f.publicIps.get(c.endpoint.ip) === r.id,
     );
@@ -357,7 +378,7 @@ function stepFrom(
         return { fail: `${r.name}: EC2 source/destination check is on, it cannot forward`, at };
       return { next: { kind: 'vpc', vpcId: leg.vpc.vpcId, subnetId: leg.vpc.subnetId } };
     }
-    return { fail: `${r.name} sends ${D} out of ${leg.iface}, to the Internet`, at };
+    return { fail: `${r.name} sends ${D()} out of ${leg.iface}, to the Internet`, at };
   }
   return { fail: `${r.name}: unknown next hop`, at };
 }
