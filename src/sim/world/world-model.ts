@@ -75,9 +75,6 @@ export interface WorldModelOptions {
   onEvaluate?: () => void;
 }
 
-/** Above this many endpoints the timeline follows only the paths to and from the hub VPC. */
-const FULL_MATRIX_MAX_ENDPOINTS = 40;
-
 export class WorldModel {
   readonly timeline: ForwardingTimeline;
   readonly routers = new Map<string, RouterRecord>();
@@ -393,8 +390,11 @@ export class WorldModel {
   }
 
   /**
-   * Every ordered pair of endpoints, judged by the oracle (forward and return), recorded as
-   * the path `A → B`. Paths that stop existing (a detached VPC) are forgotten.
+   * The paths between the hub VPC and every other endpoint, both ways (`hub → X` and
+   * `X → hub`), each judged by the oracle forward and return. Every path of the flat network
+   * crosses the hub, so these see every outage a runbook causes, at a fraction of the cost of
+   * the whole matrix on each event (`GET /reach/matrix` has all pairs). Paths that stop
+   * existing (a detached VPC) are forgotten.
    */
   private recordForwarding(now: number): void {
     const net = this.network(now);
@@ -402,11 +402,10 @@ export class WorldModel {
     const hub = net.endpoints.find(
       (e) => e.home.kind === 'vpc' && this.hubVpcId !== undefined && e.home.vpcId === this.hubVpcId,
     );
-    const all = net.endpoints.length <= FULL_MATRIX_MAX_ENDPOINTS;
     const seen = new Set<string>();
     for (const a of net.endpoints)
       for (const b of net.endpoints) {
-        if (a === b || (!all && a !== hub && b !== hub)) continue;
+        if (a === b || (a !== hub && b !== hub)) continue;
         const path = `${a.label} → ${b.label}`;
         seen.add(path);
         this.timeline.record(path, reaches(f, a, b), now);
