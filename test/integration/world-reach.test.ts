@@ -144,7 +144,7 @@ describe('reachability oracle in the running world', () => {
     expect(a.reason).toMatch(/hub-tokyo-a wg0 has no peer with alice's key/);
     const bad = await post('/wireguard/clients', { name: 'bob', config: '[Interface]\n' });
     expect(bad.status).toBe(400);
-    expect(bad.body.error).toMatch(/no interface\.privatekey/);
+    expect(bad.body.error).toMatch(/the client file has no interface\./);
   });
 
   it('a site is a router only once its script is installed; a bad LAN is refused', async () => {
@@ -169,10 +169,9 @@ describe('reachability oracle in the running world', () => {
     expect(ok.body).toEqual({ ok: true, endpoint: 'site/branch-1' });
     const a = await reach('site/branch-1', 'ap-northeast-1/hub');
     expect(a.reachable).toBe(false);
-    // The hub has no peer for it: the site's SA never comes up.
-    expect(a.reason).toMatch(
-      /branch-1's SA to hub is down: the hub's side of this tunnel is not up/,
-    );
+    // A script without routing (issue 11, item 5): the kernel has no route, so the IPsec
+    // policy is never even looked up.
+    expect(a.reason).toMatch(/branch-1 has no route to 10\.0\.2\.100/);
     const gone = await fetch(`${control.url}/sites/branch-1`, { method: 'DELETE' });
     expect(gone.status).toBe(200);
   });
