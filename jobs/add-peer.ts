@@ -38,7 +38,7 @@ import { ipsecClientFiles, wireguardClientFiles } from '../src/onboarding/render
 import { clientMessage } from '../src/onboarding/configure-wireguard-peer.js';
 import { sendClientFiles } from '../src/onboarding/send-client-files.js';
 import { poolRefOf, routerAddressesOf } from '../src/onboarding/wireguard-pool.js';
-import type { RunRequestPlanner } from '../src/runbook/run-request.js';
+import type { RunRequestPlanner } from '../src/grammar/run-request-planner.js';
 import type { Run, Runbook, StepContext, StepOutcome } from '../src/runbook/types.js';
 import { renderWireguardPeerRemoval } from '../src/vyos/render-wireguard-peer.js';
 

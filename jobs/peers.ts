@@ -6,7 +6,7 @@ import { findRouter } from '../src/util/find-router.js';
 import { BadInputError } from '../src/errors.js';
 import { describePeers, listPeers, type RouterPeers } from '../src/onboarding/list-peers.js';
 import type { OnboardingDeps } from '../src/onboarding/onboarding-deps.js';
-import type { RunRequestPlanner } from '../src/runbook/run-request.js';
+import type { RunRequestPlanner } from '../src/grammar/run-request-planner.js';
 import { defineStep } from '../src/runbook/define-step.js';
 import { resultIn, shapeOf, stepRef } from '../src/runbook/step-ref.js';
 import type { Runbook } from '../src/runbook/types.js';

@@ -23,7 +23,7 @@ import { readHubConfig, type HubConfig } from '../src/onboarding/read-hub-config
 import { poolRefOf } from '../src/onboarding/wireguard-pool.js';
 import { resolvePolicy } from '../src/config/resolve-policy.js';
 import { cidrContains } from '../src/net/cidr.js';
-import type { RunRequestPlanner } from '../src/runbook/run-request.js';
+import type { RunRequestPlanner } from '../src/grammar/run-request-planner.js';
 import type { Run, Runbook, StepContext, StepOutcome } from '../src/runbook/types.js';
 import { assertPeerName } from '../src/vyos/config-line.js';
 import { renderWireguardPeerRemoval } from '../src/vyos/render-wireguard-peer.js';

@@ -11,7 +11,7 @@ import {
   type RouterFactsReport,
   type RouterStatusDeps,
 } from '../src/router-status/read-router-facts.js';
-import type { RunRequestPlanner } from '../src/runbook/run-request.js';
+import type { RunRequestPlanner } from '../src/grammar/run-request-planner.js';
 import { defineStep } from '../src/runbook/define-step.js';
 import { resultIn, shapeOf, stepRef } from '../src/runbook/step-ref.js';
 import type { Runbook } from '../src/runbook/types.js';

@@ -13,7 +13,7 @@ import { findProblems } from '../src/status/find-problems.js';
 import { readRegionTelemetry } from '../src/status/read-region-telemetry.js';
 import { readRouterStatus } from '../src/status/read-router-status.js';
 import type { StatusCloud, StatusRouters } from '../src/status/status-ports.js';
-import type { RunRequestPlanner } from '../src/runbook/run-request.js';
+import type { RunRequestPlanner } from '../src/grammar/run-request-planner.js';
 import { mapBounded } from '../src/util/map-bounded.js';
 
 export interface StatusDeps {

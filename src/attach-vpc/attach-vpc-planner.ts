@@ -6,7 +6,7 @@
  */
 import { resolvePolicy } from '../config/resolve-policy.js';
 import { BadInputError, FlatnetError } from '../errors.js';
-import type { RunRequestPlanner } from '../runbook/run-request.js';
+import type { RunRequestPlanner } from '../grammar/run-request-planner.js';
 import { findHubRouter } from './find-hub-router.js';
 import { checkRegion } from './resolve-attachment.js';
 

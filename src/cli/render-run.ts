@@ -2,7 +2,7 @@
  * What the bot would post for a run, as terminal text: the same Block Kit builders the
  * thread reporter uses, rendered by blocksToText. `flatnet run` prints this.
  */
-import { blocksToText } from '../report/render-text.js';
+import { blocksToText } from './render-text.js';
 import { statusReportOf } from '../report/status-report-of.js';
 import type { Run } from '../runbook/types.js';
 import {

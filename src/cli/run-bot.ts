@@ -5,7 +5,7 @@ import { EXIT } from './exit-codes.js';
 import { cliLogger, inventoryPath, redisUrl, simRuntimeOptions } from './load-runtime.js';
 import { numberOption, type ParsedArgs } from './parse-args.js';
 import type { CliOutput } from './run-slash-command.js';
-import { readSlackEnv } from './slack-env.js';
+import { readSlackEnv } from '../slack/slack-env.js';
 import { untilSignal } from './until-signal.js';
 import { reloadOnSighup } from './reload-on-sighup.js';
 

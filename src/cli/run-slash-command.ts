@@ -4,7 +4,7 @@
  * Like Hubot's shell adapter: operators and tests use it.
  */
 import { handleSlashCommand } from '../../commands/handle-slash-command.js';
-import { blocksToText } from '../report/render-text.js';
+import { blocksToText } from './render-text.js';
 import type { Run } from '../runbook/types.js';
 import { EXIT } from './exit-codes.js';
 import { followRun } from './follow-run.js';

@@ -6,7 +6,7 @@
  */
 import { resolvePolicy } from '../config/resolve-policy.js';
 import { FlatnetError } from '../errors.js';
-import type { RunRequestPlanner } from '../runbook/run-request.js';
+import type { RunRequestPlanner } from '../grammar/run-request-planner.js';
 import type { FailoverDirection } from './failover-steps.js';
 import { findRouterPair } from './find-router-pair.js';
 

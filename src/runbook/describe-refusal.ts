@@ -1,9 +1,13 @@
 import type { DecideVerdict } from './approval-scripts.js';
-import { describeCommand, formatDuration, formatUtcTime, listWords } from './describe-run.js';
+import { formatDuration, formatUtcTime, listWords } from './describe-run.js';
 import type { Run } from './types.js';
 
 /** Why a click did not count, in words the person who clicked can act on. */
-export function describeRefusal(run: Run, user: string, verdict: DecideVerdict): string {
+export function describeRefusal(
+  run: Run,
+  verdict: DecideVerdict,
+  describeCommand: (run: Run) => string,
+): string {
   switch (verdict.code) {
     case 'self':
       return `you asked for run ${run.id}; another approver must approve it`;
@@ -20,15 +24,15 @@ export function describeRefusal(run: Run, user: string, verdict: DecideVerdict):
     case 'already-counted':
       return `you already ${verdict.decision} run ${run.id} at ${formatUtcTime(verdict.at)}; ${verdict.decision === 'approved' ? 'another approver is needed' : 'nothing more to do'}`;
     case 'not-waiting':
-      return describeClosed(run, user);
+      return describeClosed(run, describeCommand);
     case 'expired':
-      return describeClosed(run, user);
+      return describeClosed(run, describeCommand);
     default:
       return `run ${run.id} cannot take that decision (${verdict.code})`;
   }
 }
 
-function describeClosed(run: Run, _user: string): string {
+function describeClosed(run: Run, describeCommand: (run: Run) => string): string {
   const approvals = run.decisions.filter((d) => d.decision === 'approved');
   const rejection = run.decisions.find((d) => d.decision === 'rejected');
   if (run.status === 'expired') {

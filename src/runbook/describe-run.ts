@@ -1,5 +1,4 @@
 import type { LockHolder } from './target-lock.js';
-import { rebuildCommandLine, type RunCommandFields } from '../grammar/rebuild-command-line.js';
 
 /** 14:05 UTC — operators in several time zones share one thread, so always UTC. */
 export function formatUtcTime(ms: number): string {
@@ -15,11 +14,6 @@ export function formatDuration(ms: number): string {
 
 export function describeBusyTarget(target: string, holder: LockHolder): string {
   return `${target} is busy: ${holder.runId} (${holder.kind} by <@${holder.requester}>, since ${formatUtcTime(holder.since)}) — try again when it finishes`;
-}
-
-/** The slash command that asks for this run again (for "ask again with …"): one rebuild for every front end. */
-export function describeCommand(run: RunCommandFields): string {
-  return rebuildCommandLine(run);
 }
 
 /** "a, b and c" */

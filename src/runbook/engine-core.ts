@@ -23,6 +23,8 @@ export interface EngineCore<D> {
   leaseTtlMs: number;
   /** How long a `whenBusy: 'wait'` run waits before trying a held target again (jittered). */
   busyRetryMs: number;
+  /** The command that asks for a run again ("ask again with …"); the front end knows it. */
+  describeCommand: (run: Run) => string;
 }
 
 /**

@@ -2,12 +2,7 @@ import type { Redis } from 'ioredis';
 import { BadInputError, describeError, FlatnetError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { runCancelScript, runDecideScript, runExpireScript } from './approval-scripts.js';
-import {
-  describeBusyTarget,
-  describeCommand,
-  formatDuration,
-  formatUtcTime,
-} from './describe-run.js';
+import { describeBusyTarget, formatDuration, formatUtcTime } from './describe-run.js';
 import { announce, finishRun, makeEvent, saveOrStop, type EngineCore } from './engine-core.js';
 import { describeRefusal } from './describe-refusal.js';
 import { makeRunId } from './make-run-id.js';
@@ -48,6 +43,11 @@ export interface EngineOptions<D> {
   leaseTtlMs?: number;
   /** A `whenBusy: 'wait'` run finding its target held tries again after about this long. Default 250 ms. */
   busyRetryMs?: number;
+  /**
+   * The slash command that asks for a run again, for "ask again with …" (the grammar's
+   * rebuildCommandLine): the engine knows runs, not the commands that start them.
+   */
+  describeCommand: (run: Run) => string;
 }
 
 export interface DecisionResult {
@@ -89,6 +89,7 @@ export function createEngine<D>(options: EngineOptions<D>): Engine {
     observerTimeoutMs: options.observerTimeoutMs ?? 2_000,
     leaseTtlMs: options.leaseTtlMs ?? 60_000,
     busyRetryMs: options.busyRetryMs ?? 250,
+    describeCommand: options.describeCommand,
   };
 
   async function mustGet(runId: string): Promise<Run> {
@@ -227,11 +228,15 @@ export function createEngine<D>(options: EngineOptions<D>): Engine {
           await closeExpired(run, now);
           return {
             ok: false,
-            message: describeRefusal(run, user, { code: 'not-waiting', status: 'expired' }),
+            message: describeRefusal(
+              run,
+              { code: 'not-waiting', status: 'expired' },
+              core.describeCommand,
+            ),
             run,
           };
         default:
-          return { ok: false, message: describeRefusal(run, user, verdict), run };
+          return { ok: false, message: describeRefusal(run, verdict, core.describeCommand), run };
       }
     },
 
@@ -292,7 +297,7 @@ export function createEngine<D>(options: EngineOptions<D>): Engine {
         `flatnet's workers gave up on this run: ${reason}.` +
         (done.length > 0 ? ` Done: ${done.join(', ')}.` : ' No step had finished.') +
         (running ? ` "${running.title}" was under way and may be half done.` : '') +
-        ` Nothing was undone. To continue: check ${run.target}, then finish by hand or ask again with \`${describeCommand(run)}\`.`;
+        ` Nothing was undone. To continue: check ${run.target}, then finish by hand or ask again with \`${core.describeCommand(run)}\`.`;
       await finishRun(core, run, 'failed', outcome, { error: reason });
       try {
         const target = run.dryRun ? undefined : options.runbooks[run.kind]?.lockTarget?.(run);
@@ -319,7 +324,7 @@ export function createEngine<D>(options: EngineOptions<D>): Engine {
       core,
       run,
       'expired',
-      `Expired at ${formatUtcTime(approval?.expiresAt ?? now)}${window} without enough approvals. Nothing was changed. Ask again with \`${describeCommand(run)}\`.`,
+      `Expired at ${formatUtcTime(approval?.expiresAt ?? now)}${window} without enough approvals. Nothing was changed. Ask again with \`${core.describeCommand(run)}\`.`,
     );
   }
 }

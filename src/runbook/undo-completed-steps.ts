@@ -1,6 +1,6 @@
 import { describeError } from '../errors.js';
 import { emit, finishRun, makeEvent, OwnershipLostError } from './engine-core.js';
-import { describeCommand, listWords } from './describe-run.js';
+import { listWords } from './describe-run.js';
 import { save, stepContext, type RunSession } from './run-session.js';
 import type { StepOutcome } from './types.js';
 
@@ -119,7 +119,7 @@ export async function undoCompletedSteps<D>(
       core,
       run,
       'rolled-back',
-      `${failure}${undoneLine} ${undoneText} Fix the cause, then ask again with \`${describeCommand(run)}\`.`,
+      `${failure}${undoneLine} ${undoneText} Fix the cause, then ask again with \`${core.describeCommand(run)}\`.`,
       finishing,
     );
     return;

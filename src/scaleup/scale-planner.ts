@@ -6,7 +6,7 @@
 import { findRouter } from '../util/find-router.js';
 import { resolvePolicy } from '../config/resolve-policy.js';
 import { BadInputError, FlatnetError } from '../errors.js';
-import type { RunRequestPlanner } from '../runbook/run-request.js';
+import type { RunRequestPlanner } from '../grammar/run-request-planner.js';
 import type { Json } from '../runbook/types.js';
 import type { ScaleDirection } from './choose-target-type.js';
 

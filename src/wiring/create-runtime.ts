@@ -10,6 +10,7 @@ import type { LoadedInventory } from '../config/load-inventory.js';
 import type { Logger } from '../log.js';
 import type { Cloud } from '../aws/index.js';
 import type { RouterPool } from '../vyos/router-pool.js';
+import { rebuildCommandLine } from '../grammar/rebuild-command-line.js';
 import { createEngine, type Engine } from '../runbook/engine.js';
 import type { RunObserver } from '../runbook/observer.js';
 import { createRedisConnection } from '../queue/create-redis-connection.js';
@@ -159,6 +160,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       ...(options.observers ?? []),
     ],
     logger,
+    describeCommand: rebuildCommandLine,
   });
 
   let worker: Worker | undefined;

@@ -7,7 +7,7 @@ import type { Cloud } from '../aws/index.js';
 import type { Inventory } from '../config/inventory-schema.js';
 import type { Command } from '../grammar/command.js';
 import type { Logger } from '../log.js';
-import type { RunRequestPlanner } from '../runbook/run-request.js';
+import type { RunRequestPlanner } from '../grammar/run-request-planner.js';
 import type { RunKind, Runbook } from '../runbook/types.js';
 import type { RouterPool } from '../vyos/router-pool.js';
 import type { ChatPort } from '../slack/chat-port.js';

@@ -8,7 +8,7 @@ import type { LoadedInventory } from '../config/load-inventory.js';
 import type { Logger } from '../log.js';
 import { createBoltApp } from '../slack/create-bolt-app.js';
 import { createSlackChat } from '../slack/slack-chat.js';
-import type { SlackEnv } from '../cli/slack-env.js';
+import type { SlackEnv } from '../slack/slack-env.js';
 import { createRuntime, type Runtime, type RuntimeOptions } from './create-runtime.js';
 import { mountOpsRoutes } from './ops-routes.js';
 

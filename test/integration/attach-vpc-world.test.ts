@@ -31,6 +31,7 @@ import { createRuntime, type Runtime } from '../../src/wiring/create-runtime.js'
 import { connectRouters } from '../../src/wiring/connect-to-network.js';
 import type { RouterPool } from '../../src/vyos/router-pool.js';
 import { dropPrefix, redisUrl, testRedis, uniquePrefix } from '../helpers/redis.js';
+import { rebuildCommandLine } from '../../src/grammar/rebuild-command-line.js';
 
 const REGION = 'ap-northeast-1';
 const HUB = 'hub-tokyo-a';
@@ -107,6 +108,7 @@ async function startBench(options: AttachVpcOptions): Promise<Bench> {
   });
   const deps: AttachVpcDeps = { inventory: loaded.inventory, routers, cloud };
   const engine = createEngine<AttachVpcDeps>({
+    describeCommand: rebuildCommandLine,
     redis,
     prefix,
     queue,

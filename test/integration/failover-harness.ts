@@ -16,6 +16,7 @@ import { testRedis } from '../helpers/redis.js';
 import { silentLog, waitFor } from './runbook-harness.js';
 import { startScaleBench, type BenchOptions, type ScaleBench } from './scaleup-harness.js';
 import { routedTimeline } from '../helpers/routed-paths.js';
+import { rebuildCommandLine } from '../../src/grammar/rebuild-command-line.js';
 
 export const PRIMARY = 'hub-tokyo-a';
 export const STANDBY = 'hub-tokyo-b';
@@ -47,6 +48,7 @@ export async function startFailoverBench(options: BenchOptions = {}): Promise<Fa
   const engines: Engine[] = [];
   const newEngine = ({ afterStep = options.afterStep }: { afterStep?: AfterStep } = {}) => {
     const engine = createEngine<FailoverDeps>({
+      describeCommand: rebuildCommandLine,
       redis,
       prefix: scale.prefix,
       queue: scale.queue,

@@ -9,12 +9,14 @@ import {
   waitForStatus,
   type ToyDeps,
 } from './runbook-harness.js';
+import { rebuildCommandLine } from '../../src/grammar/rebuild-command-line.js';
 
 describe('queue runtime', () => {
   it('wires producer, queue and a worker, runs a run end to end, and closes everything it made', async () => {
     const prefix = uniquePrefix('rt');
     const runtime = await createQueueRuntime({ url: redisUrl, prefix, logger: silentLog });
     const engine = createEngine<ToyDeps>({
+      describeCommand: rebuildCommandLine,
       redis: runtime.producer,
       prefix,
       queue: runtime.runQueue,

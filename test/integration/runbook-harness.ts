@@ -20,6 +20,7 @@ import type {
   StepOutcome,
 } from '../../src/runbook/types.js';
 import { dropPrefix, testRedis, uniquePrefix } from '../helpers/redis.js';
+import { rebuildCommandLine } from '../../src/grammar/rebuild-command-line.js';
 
 export const silentLog = createLogger({ level: 'silent' });
 
@@ -184,6 +185,7 @@ export function createWorld(): World {
     undoOrder: () => redis.lrange(`${prefix}:toy:undo-order`, 0, -1),
     engine(runbook, options = {}) {
       const engine = createEngine<ToyDeps>({
+        describeCommand: rebuildCommandLine,
         redis,
         prefix,
         queue,

@@ -26,6 +26,7 @@ import { createScaleRunbook } from '../../jobs/scaleup.js';
 import { withAfterStep, type AfterStep } from '../helpers/after-step.js';
 import { dropPrefix, testRedis, uniquePrefix } from '../helpers/redis.js';
 import { RecordingObserver, silentLog, waitFor } from './runbook-harness.js';
+import { rebuildCommandLine } from '../../src/grammar/rebuild-command-line.js';
 
 export const HUB = 'hub-tokyo-a';
 export const REGION = 'ap-northeast-1';
@@ -120,6 +121,7 @@ export async function startScaleBench(options: BenchOptions = {}): Promise<Scale
   const workers: Worker[] = [];
   const newEngine = ({ afterStep = options.afterStep }: { afterStep?: AfterStep } = {}) => {
     const engine = createEngine<ScaleDeps>({
+      describeCommand: rebuildCommandLine,
       redis,
       prefix,
       queue,

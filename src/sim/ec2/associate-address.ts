@@ -1,6 +1,6 @@
 import { Ec2ApiError } from './ec2-error.js';
 import { newId } from './ids.js';
-import type { Ec2State } from './state.js';
+import type { Ec2Store } from './ec2-store.js';
 import type { SimAddress, SimNetworkInterface } from './types.js';
 
 /** Elastic IP association: the target ENI, the reassociation guard, one public address per private one. */
@@ -14,7 +14,7 @@ export interface AssociateAddressRequest {
 }
 
 export function associateAddress(
-  state: Ec2State,
+  state: Ec2Store,
   region: string,
   req: AssociateAddressRequest,
 ): { associationId: string } {

@@ -2,7 +2,7 @@ import { cidrContains } from './cidr.js';
 import { Ec2ApiError, invalidParameter } from './ec2-error.js';
 import { newId } from './ids.js';
 import { allocatePrivateIp, privateIpInUse } from './allocate-private-ip.js';
-import type { Ec2State } from './state.js';
+import type { Ec2Store } from './ec2-store.js';
 import type { InstanceStateName, SimInstance, SimNetworkInterface, Tags } from './types.js';
 
 export interface RunInstancesRequest {
@@ -38,7 +38,7 @@ export class InstanceLifecycle {
   private readonly timers = new Set<NodeJS.Timeout>();
   private closed = false;
 
-  constructor(private readonly state: Ec2State) {}
+  constructor(private readonly state: Ec2Store) {}
 
   /** Stop every pending transition timer; instances keep the state they are in. */
   close(): void {

@@ -1,5 +1,5 @@
 import { Ec2ApiError, invalidParameter } from './ec2-error.js';
-import type { Ec2State } from './state.js';
+import type { Ec2Store } from './ec2-store.js';
 import type { RouteState, SimRoute } from './types.js';
 
 /** Route-table semantics: targets, the blackhole rule, replace vs create. */
@@ -13,7 +13,7 @@ export interface RouteRequest {
 }
 
 /** A route is a blackhole once its target instance is not running or its ENI is gone. */
-export function routeState(state: Ec2State, route: SimRoute): RouteState {
+export function routeState(state: Ec2Store, route: SimRoute): RouteState {
   if (route.gatewayId) return 'active';
   const eni = route.networkInterfaceId
     ? state.networkInterfaces.get(route.networkInterfaceId)
@@ -26,7 +26,7 @@ export function routeState(state: Ec2State, route: SimRoute): RouteState {
 
 /** Validate a route target; an instance target is recorded with its primary ENI, as AWS shows it. */
 export function routeTarget(
-  state: Ec2State,
+  state: Ec2Store,
   region: string,
   t: { networkInterfaceId?: string; instanceId?: string; gatewayId?: string },
 ): Omit<SimRoute, 'destination' | 'origin'> {
@@ -59,7 +59,7 @@ export function routeTarget(
   return { gatewayId: t.gatewayId };
 }
 
-export function replaceRoute(state: Ec2State, region: string, req: RouteRequest): void {
+export function replaceRoute(state: Ec2Store, region: string, req: RouteRequest): void {
   const table = state.need(
     state.routeTables,
     region,
@@ -88,7 +88,7 @@ export function replaceRoute(state: Ec2State, region: string, req: RouteRequest)
   });
 }
 
-export function createRoute(state: Ec2State, region: string, req: RouteRequest): void {
+export function createRoute(state: Ec2Store, region: string, req: RouteRequest): void {
   const table = state.need(
     state.routeTables,
     region,

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { parseCidr } from './cidr.js';
 import { notFound } from './ec2-error.js';
+import type { Ec2Store } from './ec2-store.js';
 import { FaultInjector } from './faults.js';
 import { newId } from './ids.js';
 import { associateAddress, type AssociateAddressRequest } from './associate-address.js';
@@ -55,7 +56,7 @@ const VGW_OUTSIDE_NET = '198.19.100.';
  * the action methods implement the API's semantics and throw `Ec2ApiError` like AWS would.
  * Ids are unique account-wide, but a lookup in the wrong region is a NotFound, as in AWS.
  */
-export class Ec2State extends EventEmitter<Ec2Events> {
+export class Ec2State extends EventEmitter<Ec2Events> implements Ec2Store {
   readonly faults = new FaultInjector();
   /** Added to every request, and per action (e.g. `{ RunInstances: 300 }`). */
   latencyMs = 0;

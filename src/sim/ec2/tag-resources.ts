@@ -1,10 +1,10 @@
 import { Ec2ApiError } from './ec2-error.js';
-import type { Ec2State } from './state.js';
+import type { Ec2Store } from './ec2-store.js';
 import type { Tags } from './types.js';
 
 /** CreateTags: every id is checked before any tag is written, so a bad id tags nothing (as in AWS). */
 export function createTags(
-  state: Ec2State,
+  state: Ec2Store,
   region: string,
   resourceIds: string[],
   tags: Tags,
@@ -14,7 +14,7 @@ export function createTags(
 }
 
 /** The resource kind is read from the id's prefix, the way AWS routes a CreateTags id. */
-function taggable(state: Ec2State, region: string, id: string): { tags: Tags } {
+function taggable(state: Ec2Store, region: string, id: string): { tags: Tags } {
   const kinds: [string, Map<string, { region: string; tags: Tags }>, string][] = [
     ['i', state.instances, 'InvalidInstanceID.NotFound'],
     ['ami', state.images, 'InvalidAMIID.NotFound'],

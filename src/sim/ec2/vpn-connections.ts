@@ -1,7 +1,7 @@
 import { ipToInt } from './cidr.js';
 import { Ec2ApiError, invalidParameter } from './ec2-error.js';
 import { newId, newPreSharedKey } from './ids.js';
-import type { Ec2State } from './state.js';
+import type { Ec2Store } from './ec2-store.js';
 import type { SimCustomerGateway, SimVpnConnection, Tags } from './types.js';
 import { checkInsideCidr, checkPreSharedKey, pickInsideCidr } from './vpn-tunnels.js';
 
@@ -14,7 +14,7 @@ export interface VpnConnectionRequest {
 }
 
 export function createCustomerGateway(
-  state: Ec2State,
+  state: Ec2Store,
   region: string,
   req: { ipAddress: string; bgpAsn: number; tags: Tags },
 ): SimCustomerGateway {
@@ -36,7 +36,7 @@ export function createCustomerGateway(
 
 /** Two tunnels, each with its own VGW outside address, /30 inside network and pre-shared key. */
 export function createVpnConnection(
-  state: Ec2State,
+  state: Ec2Store,
   region: string,
   req: VpnConnectionRequest,
 ): SimVpnConnection {

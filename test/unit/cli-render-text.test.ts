@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blocksToText, mrkdwnToText } from '../../src/report/render-text.js';
+import { blocksToText, mrkdwnToText } from '../../src/cli/render-text.js';
 import type { Run } from '../../src/runbook/types.js';
 import {
   buildApprovalPrompt,

@@ -1,0 +1,20 @@
+/**
+ * How a parsed command becomes a run: the contract between commands/ and the runbooks in
+ * jobs/. It lives above the engine (src/runbook), which knows neither commands nor the
+ * inventory, and beside the grammar whose `Command` it takes.
+ */
+import type { Inventory } from '../config/inventory-schema.js';
+import type { PlannedRun } from '../runbook/run-request.js';
+import type { Command } from './command.js';
+
+/**
+ * Per-kind checks and parameters for a command that starts a run. Each runbook in jobs/
+ * exports one; it validates against the inventory and the caller's rights and may throw a
+ * FlatnetError whose message and hint go back to the person who typed the command.
+ */
+export interface RunRequestPlanner {
+  plan(
+    command: Command,
+    ctx: { inventory: Inventory; requester: string },
+  ): Promise<PlannedRun> | PlannedRun;
+}
