@@ -16,6 +16,7 @@ const LAYERS: Array<{ name: string; places: string[] }> = [
   { name: 'local demo', places: ['src/demo/'] },
   { name: 'wiring', places: ['src/wiring/'] },
   { name: 'Slack surface and runbooks', places: ['commands/', 'jobs/'] },
+  { name: 'live router view', places: ['src/live/'] },
   {
     name: 'runbook steps',
     places: [
