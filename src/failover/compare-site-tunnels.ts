@@ -4,7 +4,7 @@
  * local-address is not the receiver's own private address never comes up (strongSwan binds
  * it; on EC2 the Elastic IP is NAT'd to the private address). Both are refusals, named.
  */
-import type { SiteTunnels } from './read-site-tunnels.js';
+import type { SiteTunnels } from '../vyos/read-site-tunnels.js';
 
 export interface TunnelGaps {
   /** Site-to-site peers the giver has and the receiver does not (or has disabled). */

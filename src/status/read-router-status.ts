@@ -3,7 +3,7 @@ import type { RouterEntry } from '../config/inventory-schema.js';
 import { describeError, RouterError } from '../errors.js';
 import type { RouterStatus, TunnelStatus } from '../report/status-report.js';
 import { withTimeout } from '../util/map-bounded.js';
-import { readSiteTunnels } from '../failover/read-site-tunnels.js';
+import { readSiteTunnels } from '../vyos/read-site-tunnels.js';
 import type { IpsecSaReport } from '../vyos/types.js';
 import type { StatusRouters } from './status-ports.js';
 import { formatDuration } from './format-duration.js';

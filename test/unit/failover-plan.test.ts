@@ -12,7 +12,7 @@ import {
 } from '../../src/failover/describe-failover.js';
 import type { FailoverFacts } from '../../src/failover/failover-steps.js';
 import { failoverPlanner } from '../../src/failover/failover-planner.js';
-import { readSiteTunnels } from '../../src/failover/read-site-tunnels.js';
+import { readSiteTunnels } from '../../src/vyos/read-site-tunnels.js';
 import type { FlatnetError } from '../../src/errors.js';
 import { parseCommand } from '../../src/grammar/parse-command.js';
 import type { Run } from '../../src/runbook/types.js';

@@ -23,6 +23,7 @@ const LAYERS: Array<{ name: string; places: string[] }> = [
       'src/attach-vpc/',
       'src/cutover/',
       'src/failover/',
+      'src/monitor/',
       'src/onboarding/',
       'src/router-status/',
       'src/scaleup/',

@@ -19,7 +19,7 @@ import {
 import type { FailoverDeps } from '../failover-deps.js';
 import type { FailoverDirection, FailoverFacts, RouterSideFacts } from '../failover-steps.js';
 import { findRouterPair } from '../find-router-pair.js';
-import { readSiteTunnels } from '../read-site-tunnels.js';
+import { readSiteTunnels } from '../../vyos/read-site-tunnels.js';
 
 type GiverReading =
   { config: ConfigLine[]; ipsec: IpsecSaReport; bgp: BgpSummary | null } | { problem: string };

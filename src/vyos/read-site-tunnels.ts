@@ -5,7 +5,7 @@
  * From the configuration and not from `show vpn ipsec sa`, because a real VyOS lists only SAs
  * that exist: a warm standby, which holds no Elastic IP, shows none at all.
  */
-import type { ConfigLine } from '../vyos/types.js';
+import type { ConfigLine } from './types.js';
 
 export interface SitePeer {
   name: string;
