@@ -4,6 +4,8 @@
  * updates the prompt from the resulting event. A refused click gets a private answer.
  */
 import type { App, BlockButtonAction } from '@slack/bolt';
+import { describeError, FlatnetError } from '../src/errors.js';
+import type { Logger } from '../src/log.js';
 import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from '../src/slack/blocks/index.js';
 import type { Run } from '../src/runbook/types.js';
 
@@ -17,7 +19,7 @@ export interface RunDecider {
 
 const RUN_ID = /^r-[a-z0-9]{6}$/;
 
-export function registerApprovalButtons(app: App, decider: RunDecider): void {
+export function registerApprovalButtons(app: App, decider: RunDecider, log?: Logger): void {
   for (const [actionId, decision] of [
     [APPROVE_ACTION_ID, 'approve'],
     [REJECT_ACTION_ID, 'reject'],
@@ -25,9 +27,20 @@ export function registerApprovalButtons(app: App, decider: RunDecider): void {
     app.action<BlockButtonAction>(actionId, async ({ ack, body, action, respond }) => {
       await ack();
       const runId = action.value ?? '';
-      const answer = RUN_ID.test(runId)
-        ? await decider.decide(runId, body.user.id, decision)
-        : { ok: false, message: 'that button does not belong to a flatnet run' };
+      let answer: { ok: boolean; message: string };
+      try {
+        answer = RUN_ID.test(runId)
+          ? await decider.decide(runId, body.user.id, decision)
+          : { ok: false, message: 'that button does not belong to a flatnet run' };
+      } catch (err) {
+        // Logged with its stack; the person who clicked is told nothing was decided.
+        log?.error({ err, runId, user: body.user.id, decision }, 'approval click failed');
+        const why = err instanceof FlatnetError ? `: ${describeError(err)}` : ' (logged)';
+        answer = {
+          ok: false,
+          message: `flatnet could not record your click on run ${runId}${why}; nothing was decided, click again in a moment`,
+        };
+      }
       if (!answer.ok)
         await respond({
           response_type: 'ephemeral',

@@ -15,5 +15,5 @@ export function register(app: App, deps: CommandDeps & { decider: RunDecider }):
   registerVpnCommand(app, withForm);
   registerRouterCommand(app, withForm);
   registerAddPeerModal(app, deps.slash);
-  registerApprovalButtons(app, deps.decider);
+  registerApprovalButtons(app, deps.decider, deps.slash.logger);
 }

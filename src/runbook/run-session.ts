@@ -87,11 +87,15 @@ export async function runOneStep<D>(session: RunSession<D>, index: number): Prom
     outcome =
       (await step.run(stepContext(session, step.id, run.dryRun && step.phase === 'execute'))) ?? {};
     const secret = findSecretField(outcome);
-    if (secret)
+    if (secret) {
       reason = `step ${step.id} returned ${secret} that looks like a secret; flatnet refuses to store it (step results are kept in the run history)`;
+      core.log.error({ runId: run.id, step: step.id, err: new Error(reason) }, 'step failed');
+    }
   } catch (err) {
     if (err instanceof OwnershipLostError) throw err;
     reason = describeError(err);
+    // The record and the thread keep the sentence; the log keeps the stack, once.
+    core.log.error({ runId: run.id, step: step.id, err }, 'step failed');
   }
   if (reason === undefined) {
     state.status = 'done';

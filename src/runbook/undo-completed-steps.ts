@@ -64,6 +64,7 @@ export async function undoCompletedSteps<D>(
       undone = await step.undo(stepContext(session, step.id, false));
     } catch (err) {
       if (err instanceof OwnershipLostError) throw err;
+      core.log.error({ runId: run.id, step: step.id, err }, 'undo failed');
       state.status = 'undo-failed';
       state.error = `${isFailedStep && state.error ? `${state.error}; then ` : ''}undo failed: ${describeError(err)}`;
       await save(session);

@@ -9,6 +9,7 @@ import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import type { App as SlackApp } from '@slack/bolt';
 import express from 'express';
 import type { Logger } from '../log.js';
+import { reportListenerError } from './report-listener-error.js';
 
 /** Where Slack sends commands, interactivity and events in HTTP mode (Bolt's default). */
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -79,6 +80,7 @@ export function createBoltApp(options: BoltAppOptions): FlatnetSlackApp {
       convoStore,
       deferInitialization: true,
     });
+    app.error(reportListenerError(options.logger));
     let server: Server | undefined;
     return {
       app,
@@ -109,6 +111,7 @@ export function createBoltApp(options: BoltAppOptions): FlatnetSlackApp {
     logLevel,
     convoStore,
   });
+  app.error(reportListenerError(options.logger));
   const opsApp = express();
   opsApp.use(ops);
   let server: Server | undefined;
