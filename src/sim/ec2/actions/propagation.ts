@@ -46,7 +46,9 @@ export function enableVgwRoutePropagation(ctx: ActionContext): XmlObject {
 export function disableVgwRoutePropagation(ctx: ActionContext): XmlObject {
   const { table, vgw } = tableAndGateway(ctx);
   stopIfDryRun(ctx);
-  // Like AWS: disabling propagation that is not on succeeds and changes nothing.
+  // The EC2 API reference lists no action-specific error for a table that does not propagate
+  // this VGW, so this is modelled as a success that changes nothing. flatnet does not lean on
+  // it: attach-vpc's undo disables only the tables its own run turned on.
   table.propagatingVgws = table.propagatingVgws.filter((g) => g !== vgw.vpnGatewayId);
   ctx.state.emit('routing-changed', { region: ctx.region, action: 'DisableVgwRoutePropagation' });
   return { return: true };
