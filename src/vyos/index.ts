@@ -3,6 +3,7 @@ export type {
   BgpNeighbor,
   BgpSummary,
   ConfigLine,
+  IpRoute,
   IpsecSa,
   IpsecSaReport,
   LoadAverage,
@@ -22,6 +23,7 @@ export type { RouterClient, ApplyOptions, ApplyResult } from './router-client.js
 export { parseIpsecSa } from './parse-ipsec-sa.js';
 export { parseWireguardSummary } from './parse-wireguard-summary.js';
 export { parseBgpSummary } from './parse-bgp-summary.js';
+export { parseIpRoute } from './parse-ip-route.js';
 export { parseSystemUptime } from './parse-system-uptime.js';
 export { parseLoadavg } from './parse-loadavg.js';
 export { parseConfigCommands } from './parse-config-commands.js';

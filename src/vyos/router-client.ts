@@ -8,6 +8,7 @@ import { applyConfigLines, type ApplyOptions, type ApplyResult } from './apply-c
 import type { RouterSession } from './open-router-session.js';
 import { parseBgpSummary } from './parse-bgp-summary.js';
 import { parseConfigCommands } from './parse-config-commands.js';
+import { parseIpRoute } from './parse-ip-route.js';
 import { parseIpsecSa } from './parse-ipsec-sa.js';
 import { parseLoadavg } from './parse-loadavg.js';
 import { parseSystemUptime } from './parse-system-uptime.js';
@@ -17,6 +18,7 @@ import { RouterCommand } from './router-command.js';
 import type {
   BgpSummary,
   ConfigLine,
+  IpRoute,
   IpsecSa,
   IpsecSaReport,
   LoadAverage,
@@ -34,6 +36,8 @@ export interface RouterClient {
   wireguard(iface?: string): Promise<WireguardStatus>;
   /** null when BGP is not configured on the router. */
   bgpSummary(): Promise<BgpSummary | null>;
+  /** The routes the router forwards by (`show ip route`, selected and installed). */
+  ipRoutes(): Promise<IpRoute[]>;
   /** Raw load averages from /proc/loadavg (what the scale-up threshold compares). */
   loadAverage(): Promise<LoadAverage>;
   uptime(): Promise<SystemUptime>;
@@ -85,6 +89,7 @@ export function createRouterClient(
     wireguard: (iface = 'wg0') =>
       query(RouterCommand.wireguardSummary(iface), (out) => parseWireguardSummary(out, iface)),
     bgpSummary: () => query(RouterCommand.op('bgpSummary'), parseBgpSummary),
+    ipRoutes: () => query(RouterCommand.op('ipRoute'), parseIpRoute),
     loadAverage: () => query(RouterCommand.op('loadavg'), parseLoadavg),
     uptime: () => query(RouterCommand.op('uptime'), parseSystemUptime),
     runningConfig: () => query(RouterCommand.op('configCommands'), parseConfigCommands),

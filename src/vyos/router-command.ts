@@ -14,6 +14,7 @@ const OP_COMMANDS = {
   terminalWidth: 'set terminal width 512',
   ipsecSa: 'show vpn ipsec sa',
   bgpSummary: 'show ip bgp summary',
+  ipRoute: 'show ip route',
   loadavg: 'cat /proc/loadavg',
   uptime: 'show system uptime',
   configCommands: 'show configuration commands',

@@ -97,3 +97,18 @@ export interface SystemUptime {
   /** 1.4+ print load as percent of all cores; present only when the output had them. */
   loadPercent?: { load1: number; load5: number; load15: number };
 }
+
+/** One route the kernel forwards by, from `show ip route` (selected and in the FIB). */
+export interface IpRoute {
+  /** `10.0.0.0/16`. */
+  prefix: string;
+  protocol: 'kernel' | 'connected' | 'static' | 'bgp' | 'ospf' | 'other';
+  distance: number;
+  metric: number;
+  /** The gateway (`via X`); absent for a directly connected route. */
+  nextHop?: string;
+  /** The outgoing interface: `eth0`, `vti1`, `wg0`. */
+  iface?: string;
+  /** `unreachable (blackhole)`: packets are dropped. */
+  blackhole?: boolean;
+}

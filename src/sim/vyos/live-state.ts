@@ -31,6 +31,25 @@ export interface BgpNeighborState {
   prefixesSent?: number;
 }
 
+/**
+ * One route of zebra's RIB as `show ip route` lists it. The world builds these from the
+ * router's configuration and tunnel states (src/sim/world/reach/route-table.ts).
+ */
+export interface IpRouteState {
+  /** `10.0.0.0/16`. */
+  prefix: string;
+  protocol: 'kernel' | 'connected' | 'static' | 'bgp';
+  distance: number;
+  metric: number;
+  /** Chosen for the prefix (`>`), and so installed in the kernel (`*`). */
+  selected: boolean;
+  /** The next hop's address (`via X`); absent for a directly connected or blackhole route. */
+  nextHop?: string;
+  iface?: string;
+  blackhole?: boolean;
+  ageSeconds: number;
+}
+
 export interface RouterLiveState {
   /** `undefined` (or `{ up: false }`) means strongSwan has no child SA: the row is absent. */
   ipsecSa(peer: string, child: string): IpsecSaState | undefined;
@@ -38,6 +57,8 @@ export interface RouterLiveState {
   bgpNeighbor(address: string): BgpNeighborState;
   loadavg(): [number, number, number];
   uptimeSeconds(): number;
+  /** zebra's IPv4 RIB; absent outside a world (the router then shows no routes). */
+  ipRoutes?(): IpRouteState[];
 }
 
 /** Everything configured is up and quiet: a healthy router right after a calm day. */

@@ -9,6 +9,7 @@ import { renderCurlyBody } from './render-config-curly.js';
 import { showIpsecConnections, showIpsecSa } from './show-ipsec-sa.js';
 import { showWireguardSummary } from './show-wireguard-summary.js';
 import { showBgpSummary } from './show-bgp-summary.js';
+import { showIpRoute } from './show-ip-route.js';
 import { catProcLoadavg, showSystemUptime, showVersion } from './show-system-status.js';
 
 export interface OpResult {
@@ -86,6 +87,10 @@ function showCommand(router: VyosRouter, words: string[]): OpResult {
       return { lines: showWireguardSummary(cfg, iface, router.live, router.version) };
     }
     case 'ip':
+      if (rest[0] === 'route')
+        return (
+          expectWords(rest, ['route']) ?? { lines: showIpRoute(router.live.ipRoutes?.() ?? []) }
+        );
       return (
         expectWords(rest, ['bgp', 'summary']) ?? {
           lines: showBgpSummary(cfg, router.live, router.version),

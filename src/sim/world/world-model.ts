@@ -31,7 +31,9 @@ import type { ReachAnswer, ReachMatrix } from './reach/oracle.js';
 import type { Network, NetWireguardClient } from './reach/network.js';
 import { readRouterConfig as readForwardingConfig } from './reach/router-config.js';
 import type { RouterConfig } from './reach/router-config.js';
+import type { Forwarding } from './reach/trace.js';
 import { readWireguardClientFile } from './reach/wireguard-client-file.js';
+import { routerIpRoutes } from './router-ip-routes.js';
 import { renderOfficeConfig, renderSeededClientFile } from './render-far-sides.js';
 import type { TopoVpc, Topology } from './topology-types.js';
 import { worldNetwork, type SiteRecord } from './world-network.js';
@@ -85,6 +87,8 @@ export class WorldModel {
   private readonly clients = new Map<string, NetWireguardClient>();
   private readonly parsed = new Map<string, RouterConfig>();
   private timer: NodeJS.Timeout | undefined;
+  /** The routing state of the last evaluation: what each router's `show ip route` prints. */
+  private forwarding: Forwarding | undefined;
   private closed = false;
   private readonly now: () => number;
   tunnelUpMs: number;
@@ -399,6 +403,7 @@ export class WorldModel {
   private recordForwarding(now: number): void {
     const net = this.network(now);
     const f = buildForwarding(net);
+    this.forwarding = f;
     const hub = net.endpoints.find(
       (e) => e.home.kind === 'vpc' && this.hubVpcId !== undefined && e.home.vpcId === this.hubVpcId,
     );
@@ -496,6 +501,19 @@ export class WorldModel {
           prefixesReceived: received,
           prefixesSent: view.bgpNetworks.length,
         };
+      },
+      ipRoutes: () => {
+        const r = record();
+        if (!r || !this.isRunning(r)) return [];
+        const f = (this.forwarding ??= buildForwarding(this.network()));
+        const now = this.now();
+        return routerIpRoutes(f, instanceId, {
+          router: () => Math.max(0, Math.floor((now - r.poweredSince) / 1000)),
+          tunnel: (peer) => {
+            const t = tunnel(peer);
+            return t?.upAt !== undefined ? Math.floor((now - t.upAt) / 1000) : undefined;
+          },
+        });
       },
       loadavg: () => record()?.load ?? [0, 0, 0],
       uptimeSeconds: () => {

@@ -35,7 +35,7 @@ export function buildForwarding(net: Network): Forwarding {
   const bgp = runBgp(net, (r) => originated(r, bases.get(r.id) ?? []));
   const ribs = new Map<string, RibEntry[]>();
   for (const r of net.routers)
-    ribs.set(r.id, r.up ? fullRib(net, r, bases.get(r.id)!, bgp.best.get(r.id)) : []);
+    ribs.set(r.id, r.up ? fullRib(bases.get(r.id)!, bgp.best.get(r.id)) : []);
   const publicIps = new Map<string, string>();
   for (const r of net.routers) if (r.publicIp && r.up) publicIps.set(r.publicIp, r.id);
   const keys = new Map<string, string | undefined>();

@@ -21,6 +21,8 @@ export interface RibEntry {
   distance: number;
   source: 'connected' | 'dhcp' | 'static' | 'failover' | 'bgp';
   via: RibVia;
+  /** The configured next-hop address (a static route's `next-hop`, a BGP neighbour). */
+  nextHop?: string;
   /** What to say about the entry in a path (`static 10.250.0.0/24 blackhole`). */
   describe: string;
 }
@@ -116,6 +118,7 @@ export function baseRib(net: Network, r: NetRouter): RibEntry[] {
       distance: s.distance,
       source,
       via,
+      ...(s.nextHop !== undefined ? { nextHop: s.nextHop } : {}),
       describe: `${source} ${s.prefix.text} via ${s.nextHop ?? s.interface}`,
     });
   }
@@ -136,12 +139,8 @@ export function originated(r: NetRouter, base: RibEntry[]): Prefix[] {
   return [...out.values()];
 }
 
-export function fullRib(
-  net: Network,
-  r: NetRouter,
-  base: RibEntry[],
-  bgp: Map<string, BgpRoute> | undefined,
-): RibEntry[] {
+/** Every route zebra holds (base plus BGP best paths whose next hop resolves), unselected. */
+export function candidateRib(base: RibEntry[], bgp: Map<string, BgpRoute> | undefined): RibEntry[] {
   const out = [...base];
   const conn = base.filter((e) => e.source === 'connected');
   for (const route of bgp?.values() ?? []) {
@@ -153,17 +152,25 @@ export function fullRib(
       distance: 20,
       source: 'bgp',
       via,
+      nextHop: route.nextHop,
       describe: `BGP ${route.prefix.text} via ${route.nextHop} (AS path ${route.asPath.join(' ')})`,
     });
   }
-  // Per prefix, the lowest administrative distance is installed.
+  return out;
+}
+
+/** Per prefix, the lowest administrative distance is installed (the first of equals). */
+export function selectRoutes(candidates: RibEntry[]): RibEntry[] {
   const chosen = new Map<string, RibEntry>();
-  for (const e of out) {
+  for (const e of candidates) {
     const cur = chosen.get(e.prefix.text);
     if (!cur || e.distance < cur.distance) chosen.set(e.prefix.text, e);
   }
-  void net;
   return [...chosen.values()];
+}
+
+export function fullRib(base: RibEntry[], bgp: Map<string, BgpRoute> | undefined): RibEntry[] {
+  return selectRoutes(candidateRib(base, bgp));
 }
 
 export function lookup(rib: RibEntry[], ip: number): RibEntry | undefined {
