@@ -3,8 +3,8 @@
  * `flatnet` — the one entry point: bot, worker, sim, demo, run, approve, check.
  * It only wires: each subcommand lives in src/cli/ or src/wiring/.
  */
-import { describeError, FlatnetError } from './errors.js';
-import { EXIT } from './cli/exit-codes.js';
+import { exitCodeOf, failureLine } from './cli/exit-code-of.js';
+import { EXIT } from './exit-codes.js';
 import { parseArgs } from './cli/parse-args.js';
 
 const USAGE = `flatnet — chat-ops for a multi-region VyOS VPN on AWS
@@ -77,9 +77,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    io.err(`flatnet: ${describeError(err)}`);
-    process.exit(
-      err instanceof FlatnetError && err.code !== 'INTERNAL' ? EXIT.environment : EXIT.failed,
-    );
+    io.err(failureLine(err));
+    process.exit(exitCodeOf(err));
   },
 );

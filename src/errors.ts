@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'LOCKED'
   | 'APPROVAL'
   | 'TIMEOUT'
+  | 'SETTING'
   | 'INTERNAL';
 
 export class FlatnetError extends Error {
@@ -47,9 +48,29 @@ export class InventoryError extends FlatnetError {
     message: string,
     hint?: string,
     readonly problems: string[] = [message],
+    /** `ssh-key`: the only problem is a missing or unreadable SSH key file (exit code 15). */
+    readonly details: { kind?: 'ssh-key' } = {},
   ) {
     super('INVENTORY', message, hint);
     this.name = 'InventoryError';
+  }
+}
+
+/**
+ * A start-up setting (an environment variable, a flag, a file the inventory names) that stops
+ * the bot or a worker before it does anything. `setting` names it the way the operator wrote
+ * it; the CLI prints one line and exits with `exitCode`, so a supervisor can tell them apart.
+ */
+export class SettingError extends FlatnetError {
+  constructor(
+    readonly setting: string,
+    readonly exitCode: number,
+    message: string,
+    hint: string,
+    options?: { cause?: unknown },
+  ) {
+    super('SETTING', `${setting}: ${message}`, hint, options);
+    this.name = 'SettingError';
   }
 }
 

@@ -3,7 +3,7 @@
  * The same server-side checks apply. After an approval the run executes (in this process's
  * worker unless --no-worker) and its result is printed.
  */
-import { EXIT } from './exit-codes.js';
+import { EXIT } from '../exit-codes.js';
 import { followRun } from './follow-run.js';
 import { loadRuntime } from './load-runtime.js';
 import { numberOption, stringOption, type ParsedArgs } from './parse-args.js';

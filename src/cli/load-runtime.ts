@@ -4,13 +4,14 @@ import { createLogger, type Logger } from '../log.js';
 import { simReplacementSsh } from '../sim/world/sim-replacement-ssh.js';
 import { createRuntime, type Runtime, type RuntimeOptions } from '../wiring/create-runtime.js';
 import { stringOption, type ParsedArgs } from './parse-args.js';
+import { redisUrlSetting } from './startup-settings.js';
 
 export function inventoryPath(args: ParsedArgs): string {
   return stringOption(args, 'config') ?? process.env.FLATNET_CONFIG ?? 'flatnet.yml';
 }
 
 export function redisUrl(): string {
-  return process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  return redisUrlSetting(process.env);
 }
 
 export function cliLogger(): Logger {

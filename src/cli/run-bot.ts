@@ -1,7 +1,11 @@
 /** `flatnet bot`: the Slack front end (and optionally workers), until SIGINT/SIGTERM. */
 import { startBot } from '../wiring/start-bot.js';
 import { loadInventory } from '../config/load-inventory.js';
-import { EXIT } from './exit-codes.js';
+import { EXIT } from '../exit-codes.js';
+import { guardProcess } from './guard-process.js';
+import { portSetting } from './startup-settings.js';
+import { checkBotToken } from '../slack/check-bot-token.js';
+import { createWebClient } from '../slack/create-web-client.js';
 import { cliLogger, inventoryPath, redisUrl, simRuntimeOptions } from './load-runtime.js';
 import { numberOption, type ParsedArgs } from './parse-args.js';
 import type { CliOutput } from './run-slash-command.js';
@@ -11,13 +15,18 @@ import { reloadOnSighup } from './reload-on-sighup.js';
 
 export async function runBot(args: ParsedArgs, io: CliOutput): Promise<number> {
   const logger = cliLogger();
+  guardProcess(logger);
+  // Every setting is checked before anything starts: one line and its own exit code each.
+  const port = portSetting(args, process.env);
+  const redis = redisUrl();
   const loaded = loadInventory(inventoryPath(args));
   const slack = readSlackEnv(process.env, args.options.has('http') ? 'http' : undefined);
+  await checkBotToken(createWebClient(slack.botToken, slack.slackApiUrl));
   const bot = await startBot({
     loaded,
     slack,
-    redisUrl: redisUrl(),
-    port: numberOption(args, 'port', Number(process.env.PORT ?? 3000)),
+    redisUrl: redis,
+    port,
     logger,
     runtime: { ...simRuntimeOptions(), watchInventory: true },
     ...(args.options.has('with-worker')

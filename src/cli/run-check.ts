@@ -7,7 +7,7 @@ import { loadInventory } from '../config/load-inventory.js';
 import { describeError, InventoryError } from '../errors.js';
 import { connectCloud, connectRouters } from '../wiring/connect-to-network.js';
 import { mapBounded } from '../util/map-bounded.js';
-import { EXIT } from './exit-codes.js';
+import { EXIT } from '../exit-codes.js';
 import { cliLogger, inventoryPath } from './load-runtime.js';
 import type { ParsedArgs } from './parse-args.js';
 import type { CliOutput } from './run-slash-command.js';

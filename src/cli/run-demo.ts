@@ -5,7 +5,7 @@
  */
 import { describeError } from '../errors.js';
 import { startDemo, type DemoHandle } from '../demo/start-demo.js';
-import { EXIT } from './exit-codes.js';
+import { EXIT } from '../exit-codes.js';
 import { numberOption, stringOption, type ParsedArgs } from './parse-args.js';
 import type { CliOutput } from './run-slash-command.js';
 

@@ -6,7 +6,7 @@
 import { handleSlashCommand } from '../../commands/handle-slash-command.js';
 import { blocksToText } from './render-text.js';
 import type { Run } from '../runbook/types.js';
-import { EXIT } from './exit-codes.js';
+import { EXIT } from '../exit-codes.js';
 import { followRun } from './follow-run.js';
 import { loadRuntime } from './load-runtime.js';
 import { numberOption, stringOption, type ParsedArgs } from './parse-args.js';

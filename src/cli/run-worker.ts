@@ -6,7 +6,9 @@ import { createWebClient } from '../slack/create-web-client.js';
 import { createSlackChat } from '../slack/slack-chat.js';
 import { createRuntime } from '../wiring/create-runtime.js';
 import { loadInventory } from '../config/load-inventory.js';
-import { EXIT } from './exit-codes.js';
+import { EXIT } from '../exit-codes.js';
+import { guardProcess } from './guard-process.js';
+import { checkBotToken } from '../slack/check-bot-token.js';
 import { cliLogger, inventoryPath, redisUrl, simRuntimeOptions } from './load-runtime.js';
 import { numberOption, type ParsedArgs } from './parse-args.js';
 import type { CliOutput } from './run-slash-command.js';
@@ -16,16 +18,21 @@ import { reloadOnSighup } from './reload-on-sighup.js';
 
 export async function runWorker(args: ParsedArgs, io: CliOutput): Promise<number> {
   const logger = cliLogger();
+  guardProcess(logger);
+  // Every setting is checked before anything starts: one line and its own exit code each.
+  const redis = redisUrl();
   const loaded = loadInventory(inventoryPath(args));
   const slack = readSlackEnv({
     ...process.env,
     FLATNET_SLACK_MODE: 'http',
     SLACK_SIGNING_SECRET: 'unused-by-workers',
   });
-  const chat = createSlackChat(createWebClient(slack.botToken, slack.slackApiUrl), logger);
+  const client = createWebClient(slack.botToken, slack.slackApiUrl);
+  await checkBotToken(client);
+  const chat = createSlackChat(client, logger);
   const runtime = await createRuntime({
     loaded,
-    redisUrl: redisUrl(),
+    redisUrl: redis,
     logger,
     chat,
     worker: { concurrency: numberOption(args, 'concurrency', 8) },

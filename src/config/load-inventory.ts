@@ -3,7 +3,7 @@
  * fix, and all problems are reported at once: an operator fixing a broken inventory should
  * not have to play whack-a-mole with one error per start.
  */
-import { readFileSync, existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
@@ -71,18 +71,46 @@ export function parseInventory(text: string, file: string, baseDir: string | nul
     );
   }
   const problems = checkInventoryReferences(parsed.data).map((p) => `${file}: ${p}`);
-  if (baseDir !== null) {
-    for (const [name, router] of Object.entries(parsed.data.routers)) {
-      const keyPath = resolve(baseDir, router.ssh.privateKeyPath);
-      if (!existsSync(keyPath)) {
-        problems.push(
-          `${file}: routers.${name}.ssh.privateKeyPath: ${keyPath} does not exist — create the bot's key with \`ssh-keygen -t ed25519 -f ${router.ssh.privateKeyPath}\` and authorize its .pub on the router`,
-        );
-      }
-    }
+  const missingKeys = baseDir === null ? [] : missingKeyFiles(file, parsed.data, baseDir);
+  if (problems.length === 0 && missingKeys.length > 0) {
+    // Only the key files are missing: a setting of its own, with its own exit code (15).
+    throw new InventoryError(missingKeys.join('\n'), 'fix the entries named above', missingKeys, {
+      kind: 'ssh-key',
+    });
   }
+  problems.push(...missingKeys);
   if (problems.length > 0) throw inventoryProblems(file, problems, 'fix the entries named above');
   return parsed.data;
+}
+
+/**
+ * One line per missing key file, however many routers name it (they usually share one key):
+ * the first router names the setting, the others are counted.
+ */
+function missingKeyFiles(file: string, inventory: Inventory, baseDir: string): string[] {
+  const byPath = new Map<string, { setting: string; relative: string; others: number }>();
+  for (const [name, router] of Object.entries(inventory.routers)) {
+    const keyPath = resolve(baseDir, router.ssh.privateKeyPath);
+    if (isReadable(keyPath)) continue;
+    const seen = byPath.get(keyPath);
+    if (seen) seen.others += 1;
+    else byPath.set(keyPath, { setting: name, relative: router.ssh.privateKeyPath, others: 0 });
+  }
+  return [...byPath].map(([keyPath, { setting, relative, others }]) => {
+    const also =
+      others > 0 ? ` (also named by ${others} other router${others > 1 ? 's' : ''})` : '';
+    const what = existsSync(keyPath) ? 'cannot be read by this user' : 'does not exist';
+    return `${file}: routers.${setting}.ssh.privateKeyPath: ${keyPath} ${what}${also} — create the bot's key with \`ssh-keygen -t ed25519 -f ${relative}\` and authorize its .pub on the router`;
+  });
+}
+
+function isReadable(path: string): boolean {
+  try {
+    accessSync(path, constants.R_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function inventoryProblems(file: string, problems: string[], hint: string): InventoryError {

@@ -1,5 +1,6 @@
 /** Slack settings from the environment, checked with messages that say where each value comes from. */
-import { FlatnetError } from '../errors.js';
+import { SettingError } from '../errors.js';
+import { EXIT } from '../exit-codes.js';
 
 export interface SlackEnv {
   mode: 'socket' | 'http';
@@ -13,22 +14,25 @@ export function readSlackEnv(env: NodeJS.ProcessEnv, forceMode?: 'socket' | 'htt
   const mode = forceMode ?? (env.FLATNET_SLACK_MODE === 'http' ? 'http' : 'socket');
   const botToken = env.SLACK_BOT_TOKEN;
   if (!botToken)
-    throw new FlatnetError(
-      'INVENTORY',
-      'SLACK_BOT_TOKEN is not set',
+    throw new SettingError(
+      'SLACK_BOT_TOKEN',
+      EXIT.slackToken,
+      'is not set',
       'install the app (slack-app-manifest.yml) and copy the Bot User OAuth Token (xoxb-…) into .env',
     );
   if (mode === 'socket' && !env.SLACK_APP_TOKEN) {
-    throw new FlatnetError(
-      'INVENTORY',
-      'SLACK_APP_TOKEN is not set (Socket Mode)',
+    throw new SettingError(
+      'SLACK_APP_TOKEN',
+      EXIT.slackToken,
+      'is not set (Socket Mode)',
       'create an app-level token with connections:write under Basic Information, or run in HTTP mode with FLATNET_SLACK_MODE=http',
     );
   }
   if (mode === 'http' && !env.SLACK_SIGNING_SECRET) {
-    throw new FlatnetError(
-      'INVENTORY',
-      'SLACK_SIGNING_SECRET is not set (HTTP mode)',
+    throw new SettingError(
+      'SLACK_SIGNING_SECRET',
+      EXIT.slackToken,
+      'is not set (HTTP mode)',
       "copy the Signing Secret from the app's Basic Information page",
     );
   }

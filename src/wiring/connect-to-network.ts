@@ -4,6 +4,7 @@
  * credentials for the simulator; the standard credential chain otherwise).
  */
 import { readFileSync } from 'node:fs';
+import { isUnencryptedPrivateKey } from './private-key-text.js';
 import type { LoadedInventory } from '../config/load-inventory.js';
 import { InventoryError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -17,14 +18,7 @@ export function routerEndpoints(loaded: LoadedInventory): Record<string, RouterE
     const keyPath = loaded.resolvePath(router.ssh.privateKeyPath);
     let privateKey = keys.get(keyPath);
     if (privateKey === undefined) {
-      try {
-        privateKey = readFileSync(keyPath, 'utf8');
-      } catch (err) {
-        throw new InventoryError(
-          `routers.${name}.ssh.privateKeyPath: ${keyPath} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
-          'check the path (relative to the inventory file) and its permissions',
-        );
-      }
+      privateKey = readPrivateKey(name, keyPath);
       keys.set(keyPath, privateKey);
     }
     endpoints[name] = {
@@ -60,4 +54,30 @@ export function connectCloud(loaded: LoadedInventory, logger: Logger): Cloud {
     waiter: aws.waiter,
     logger,
   });
+}
+
+/** The key file's text, refused (exit code 15) when it cannot be read or is not a private key. */
+function readPrivateKey(router: string, keyPath: string): string {
+  const setting = `routers.${router}.ssh.privateKeyPath`;
+  let text: string;
+  try {
+    text = readFileSync(keyPath, 'utf8');
+  } catch (err) {
+    throw new InventoryError(
+      `${setting}: ${keyPath} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      'check the path (relative to the inventory file) and its permissions',
+      undefined,
+      { kind: 'ssh-key' },
+    );
+  }
+  // A public key, an encrypted key (the bot has no passphrase) or garbage; never echoed.
+  if (!isUnencryptedPrivateKey(text)) {
+    throw new InventoryError(
+      `${setting}: ${keyPath} is not an unencrypted SSH private key`,
+      "point it at the bot's private key (not the .pub), created with `ssh-keygen -t ed25519 -N ''`",
+      undefined,
+      { kind: 'ssh-key' },
+    );
+  }
+  return text;
 }

@@ -100,7 +100,7 @@ describe('flatnet run against flatnet sim', () => {
     expect(result.stderr).not.toContain('Started');
   });
 
-  it('exits 5 and says how to fix a missing inventory or an unreachable Redis', () => {
+  it('exits 5 for a missing inventory and 13 for an unreachable Redis, saying how to fix each', () => {
     const missing = flatnet(['run', '--config', join(dir, 'nope.yml'), '/vpn status']);
     expect(missing.status).toBe(5);
     expect(missing.stderr).toContain('does not exist');
@@ -108,7 +108,7 @@ describe('flatnet run against flatnet sim', () => {
     const noRedis = flatnet(['run', '--config', inventory, '/vpn status'], {
       REDIS_URL: 'redis://127.0.0.1:1',
     });
-    expect(noRedis.status).toBe(5);
+    expect(noRedis.status).toBe(13);
     expect(noRedis.stderr).toMatch(/Redis at redis:\/\/127\.0\.0\.1:1 is not answering/);
     expect(noRedis.stderr).toContain('REDIS_URL');
   });

@@ -30,6 +30,39 @@ const METHODS: Record<string, ApiMethod> = {
 
 export const SUPPORTED_METHODS = Object.keys(METHODS);
 
+/** The bot scopes slack-app-manifest.yml requests: what an installed flatnet app has. */
+export const MANIFEST_SCOPES = [
+  'commands',
+  'chat:write',
+  'chat:write.public',
+  'im:write',
+  'users:read',
+  'usergroups:read',
+  'files:write',
+] as const;
+
+/**
+ * The scope each method needs (docs.slack.dev, each method's "Required scopes"). A token
+ * without it gets `missing_scope` with `needed` and `provided`, as Slack answers; methods
+ * not listed need none (auth.test).
+ */
+const NEEDED_SCOPE: Record<string, string> = {
+  'users.info': 'users:read',
+  'users.list': 'users:read',
+  'conversations.open': 'im:write',
+  'conversations.info': 'channels:read',
+  'conversations.history': 'channels:history',
+  'conversations.replies': 'channels:history',
+  'usergroups.list': 'usergroups:read',
+  'usergroups.users.list': 'usergroups:read',
+  'chat.postMessage': 'chat:write',
+  'chat.update': 'chat:write',
+  'chat.delete': 'chat:write',
+  'chat.postEphemeral': 'chat:write',
+  'files.getUploadURLExternal': 'files:write',
+  'files.completeUploadExternal': 'files:write',
+};
+
 export interface RateLimitRule {
   /** A Web API method name, e.g. `chat.update`. */
   method: string;
@@ -75,7 +108,7 @@ export async function answerWebApi(
   req: IncomingMessage,
   res: ServerResponse,
   method: string,
-  deps: { ctx: ApiContext; botToken: string; rateLimits: RateLimits },
+  deps: { ctx: ApiContext; botToken: string; scopes: readonly string[]; rateLimits: RateLimits },
 ): Promise<void> {
   const record = (result: ApiResult, status = 200): void => {
     deps.ctx.store.apiCalls.push({ method, ok: result.ok, error: result.error, status });
@@ -98,6 +131,11 @@ export async function answerWebApi(
     if (!token) result = fail('not_authed');
     else if (token !== deps.botToken) result = fail('invalid_auth');
     else if (!handler) result = fail('unknown_method');
+    else if (lacksScope(method, deps.scopes))
+      result = fail('missing_scope', {
+        needed: NEEDED_SCOPE[method],
+        provided: deps.scopes.join(','),
+      });
     else result = await handler(args, deps.ctx);
   } catch (err) {
     // Slack answers a malformed body with invalid_arguments or invalid_json, never a 500.
@@ -106,5 +144,11 @@ export async function answerWebApi(
     });
   }
   record(result);
-  sendJson(res, 200, result);
+  // Slack sends the token's scopes with every answer; the WebClient reads them from here.
+  sendJson(res, 200, result, { 'x-oauth-scopes': deps.scopes.join(',') });
+}
+
+function lacksScope(method: string, scopes: readonly string[]): boolean {
+  const needed = NEEDED_SCOPE[method];
+  return needed !== undefined && !scopes.includes(needed);
 }

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { TriggerBook, type ApiContext } from './api-context.js';
 import { receiveUpload } from './answer-file-methods.js';
 import { ResponseUrlBook, type ResponsePayload } from './answer-response-url.js';
-import { RateLimits, answerWebApi, type RateLimitRule } from './answer-web-api.js';
+import { MANIFEST_SCOPES, RateLimits, answerWebApi, type RateLimitRule } from './answer-web-api.js';
 import {
   deliverButtonClick,
   deliverSlashCommand,
@@ -33,6 +33,8 @@ export interface SlackEmulatorOptions {
   signingSecret: string;
   /** The only token the Web API accepts (`xoxb-…`). */
   botToken: string;
+  /** The bot token's scopes (default: all those slack-app-manifest.yml requests). */
+  scopes?: readonly string[];
   users?: { id: string; name: string; realName: string; title: string }[];
   channels?: { id: string; name: string }[];
   usergroups?: SimUsergroup[];
@@ -175,7 +177,12 @@ export async function startSlackEmulator(options: SlackEmulatorOptions): Promise
     const url = new URL(req.url ?? '/', 'http://local');
     const api = /^\/api\/([A-Za-z0-9._]+)$/.exec(url.pathname);
     if (api && req.method === 'POST')
-      return answerWebApi(req, res, api[1] ?? '', { ctx, botToken: options.botToken, rateLimits });
+      return answerWebApi(req, res, api[1] ?? '', {
+        ctx,
+        botToken: options.botToken,
+        scopes: options.scopes ?? MANIFEST_SCOPES,
+        rateLimits,
+      });
     const response = /^\/response\/([0-9a-f]+)$/.exec(url.pathname);
     if (response && req.method === 'POST') {
       const args = await parseApiArgs(await readRawBody(req), req.headers['content-type']);
