@@ -6,6 +6,7 @@ import {
 } from '@slack/web-api';
 import { silentSlackLogger } from '../../src/sim/slack/start-sample-bot.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { REQUIRED_BOT_SCOPES } from '../../src/slack/bot-scopes.js';
 import {
   startSlackEmulator,
   type SlackEmulator,
@@ -53,6 +54,33 @@ describe('Slack emulator Web API, driven by the real WebClient', () => {
       code: ErrorCode.PlatformError,
       data: { error: 'invalid_auth' },
     });
+  });
+
+  it("grants the manifest's scopes, sends them in x-oauth-scopes and refuses a call without its scope", async () => {
+    const me = await client.auth.test();
+    expect([...(me.response_metadata?.scopes ?? [])].sort()).toEqual(
+      [...REQUIRED_BOT_SCOPES].sort(),
+    );
+    const narrow = await startSlackEmulator({
+      signingSecret: 'sim-secret',
+      botToken: BOT_TOKEN,
+      scopes: ['commands', 'users:read'],
+    });
+    try {
+      const limited = new WebClient(BOT_TOKEN, {
+        slackApiUrl: narrow.apiUrl,
+        retryConfig: { retries: 0 },
+        logger: silentSlackLogger,
+      });
+      await expect(
+        limited.chat.postMessage({ channel: 'C0NETOPS', text: 'x' }),
+      ).rejects.toMatchObject({
+        data: { error: 'missing_scope', needed: 'chat:write', provided: 'commands,users:read' },
+      });
+      expect(narrow.store.apiCalls.at(-1)).toMatchObject({ method: 'chat.postMessage', ok: false });
+    } finally {
+      await narrow.close();
+    }
   });
 
   it('posts, threads and updates messages with increasing unique ts', async () => {

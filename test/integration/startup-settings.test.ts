@@ -13,7 +13,7 @@ import {
   startSlackEmulator,
   type SlackEmulator,
 } from '../../src/sim/slack/start-slack-emulator.js';
-import { MANIFEST_SCOPES } from '../../src/sim/slack/answer-web-api.js';
+import { manifestScopes } from '../../src/sim/slack/answer-web-api.js';
 import { generateSshKey } from '../../src/sim/world/generate-ssh-key.js';
 import { redisUrl } from '../helpers/redis.js';
 
@@ -59,7 +59,7 @@ describe('start-up with bad settings', () => {
     narrowSlack = await startSlackEmulator({
       signingSecret: 's',
       botToken: TOKEN,
-      scopes: MANIFEST_SCOPES.filter((s) => s !== 'files:write' && s !== 'im:write'),
+      scopes: manifestScopes().filter((s) => s !== 'files:write' && s !== 'im:write'),
     });
   });
   afterAll(async () => {

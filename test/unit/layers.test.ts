@@ -36,7 +36,10 @@ const LAYERS: Array<{ name: string; places: string[] }> = [
     name: 'engine, adapters, simulator',
     places: ['src/runbook/', 'src/vyos/', 'src/aws/', 'src/sim/'],
   },
-  { name: 'foundations', places: ['src/errors.ts', 'src/exit-codes.ts', 'src/log.ts', 'src/net/', 'src/util/'] },
+  {
+    name: 'foundations',
+    places: ['src/errors.ts', 'src/exit-codes.ts', 'src/log.ts', 'src/net/', 'src/util/'],
+  },
 ];
 
 /** The simulator is the far side of the protocols: only the demo and `flatnet sim` load it. */

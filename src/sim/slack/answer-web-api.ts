@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fail, type ApiContext, type ApiMethod, type ApiResult } from './api-context.js';
 import * as chat from './answer-chat-methods.js';
@@ -28,18 +31,20 @@ const METHODS: Record<string, ApiMethod> = {
   'files.completeUploadExternal': files.completeUploadExternal,
 };
 
+const MANIFEST = fileURLToPath(new URL('../../../slack-app-manifest.yml', import.meta.url));
+
 export const SUPPORTED_METHODS = Object.keys(METHODS);
 
-/** The bot scopes slack-app-manifest.yml requests: what an installed flatnet app has. */
-export const MANIFEST_SCOPES = [
-  'commands',
-  'chat:write',
-  'chat:write.public',
-  'im:write',
-  'users:read',
-  'usergroups:read',
-  'files:write',
-] as const;
+/**
+ * What an installed flatnet app holds: the bot scopes slack-app-manifest.yml requests, read from
+ * the manifest itself, as Slack grants them when the app is created from it.
+ */
+export function manifestScopes(): string[] {
+  const manifest = parse(readFileSync(MANIFEST, 'utf8')) as {
+    oauth_config?: { scopes?: { bot?: string[] } };
+  };
+  return manifest.oauth_config?.scopes?.bot ?? [];
+}
 
 /**
  * The scope each method needs (docs.slack.dev, each method's "Required scopes"). A token

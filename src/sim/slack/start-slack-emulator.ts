@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { TriggerBook, type ApiContext } from './api-context.js';
 import { receiveUpload } from './answer-file-methods.js';
 import { ResponseUrlBook, type ResponsePayload } from './answer-response-url.js';
-import { MANIFEST_SCOPES, RateLimits, answerWebApi, type RateLimitRule } from './answer-web-api.js';
+import { manifestScopes, RateLimits, answerWebApi, type RateLimitRule } from './answer-web-api.js';
 import {
   deliverButtonClick,
   deliverSlashCommand,
@@ -173,6 +173,7 @@ export async function startSlackEmulator(options: SlackEmulatorOptions): Promise
     TEAM.domain,
   );
 
+  const scopes = options.scopes ?? manifestScopes();
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://local');
     const api = /^\/api\/([A-Za-z0-9._]+)$/.exec(url.pathname);
@@ -180,7 +181,7 @@ export async function startSlackEmulator(options: SlackEmulatorOptions): Promise
       return answerWebApi(req, res, api[1] ?? '', {
         ctx,
         botToken: options.botToken,
-        scopes: options.scopes ?? MANIFEST_SCOPES,
+        scopes,
         rateLimits,
       });
     const response = /^\/response\/([0-9a-f]+)$/.exec(url.pathname);
