@@ -162,7 +162,7 @@ export function commandFromForm(
 
 export function registerAddPeerModal(app: App, slash: SlashDeps): void {
   app.view(ADD_PEER_CALLBACK_ID, async ({ ack, body, view }) => {
-    const values = view.state.values as unknown as StateValues;
+    const values: StateValues = view.state.values;
     const form = commandFromForm(values);
     if ('errors' in form) {
       await ack({ response_action: 'errors', errors: form.errors });

@@ -1,17 +1,12 @@
 /**
- * /vpn attach-vpc: join a VPC to the hub through its AWS Virtual Private Gateway.
- *
- *   plan:    resolve-vpc (VGW, hub, ASN, already attached?)
- *   execute: create-customer-gateway → create-vpn-connection → configure-hub → configure-standby
- *            → propagate-routes (the VPC's route tables learn the flat network) → await-tunnels
- *
- * configure-standby puts the same tunnels on the hub's warm standby (its own local-address), so
- * a failover keeps the VPC; a standby that is down is left behind loudly, and a re-run of this
- * command brings it up to date (src/attach-vpc/configure-standby.ts).
+ * `/vpn attach-vpc`: join a VPC to the hub through its AWS Virtual Private Gateway, and put
+ * the same tunnels on the hub's warm standby, so that a failover keeps the VPC (a standby that
+ * is down is left behind loudly; a re-run of this command brings it up to date).
  *
  * Running it again for the same VPC changes nothing: the plan finds the connection and the
  * hub's tunnels to its outside addresses, and every step looks before it acts. Undo removes
  * the hub's configuration and leaves the AWS objects for the next run to reuse.
+ * Step code: src/attach-vpc.
  */
 import {
   DEFAULT_CONFIRM_MINUTES,
@@ -19,74 +14,79 @@ import {
   type AttachVpcDeps,
   type AttachVpcOptions,
 } from '../src/attach-vpc/attach-deps.js';
-import { asJson, STEP, type AttachPlan } from '../src/attach-vpc/attach-facts.js';
-import { awaitTunnelsStep } from '../src/attach-vpc/await-tunnels.js';
-import { configureHubStep } from '../src/attach-vpc/configure-hub.js';
-import { configureStandbyStep } from '../src/attach-vpc/configure-standby.js';
-import { propagateRoutesStep } from '../src/attach-vpc/propagate-routes.js';
+import { ATTACH_VPC_STEPS as S } from '../src/attach-vpc/attach-vpc-steps.js';
+import { awaitTunnels } from '../src/attach-vpc/await-tunnels.js';
+import { configureHub, removeHubTunnels } from '../src/attach-vpc/configure-hub.js';
 import {
-  createCustomerGatewayStep,
-  createVpnConnectionStep,
+  configureStandbyTunnels,
+  removeStandbyTunnels,
+} from '../src/attach-vpc/configure-standby.js';
+import {
+  createCustomerGateway,
+  createVpnConnection,
+  keepCustomerGateway,
+  keepVpnConnection,
 } from '../src/attach-vpc/create-aws-side.js';
 import { describeAttachPlan, summarizeAttachment } from '../src/attach-vpc/describe-attachment.js';
-import { resolveAttachment } from '../src/attach-vpc/resolve-attachment.js';
-import type { Runbook, Step } from '../src/runbook/types.js';
+import { propagateRoutes, stopPropagatingRoutes } from '../src/attach-vpc/propagate-routes.js';
+import { resolveVpc } from '../src/attach-vpc/resolve-vpc.js';
+import { defineStep } from '../src/runbook/define-step.js';
+import { resultIn } from '../src/runbook/step-ref.js';
+import type { Runbook } from '../src/runbook/types.js';
 
 export { attachVpcPlanner } from '../src/attach-vpc/attach-vpc-planner.js';
 export type { AttachVpcDeps, AttachVpcOptions } from '../src/attach-vpc/attach-deps.js';
-
-const resolveVpcStep: Step<AttachVpcDeps> = {
-  id: STEP.resolve,
-  title: "Find the VPC's gateway and the hub",
-  phase: 'plan',
-  async run(ctx) {
-    const region = ctx.run.params['region'];
-    const plan: AttachPlan = await resolveAttachment(
-      { id: ctx.run.target, region: typeof region === 'string' ? region : '' },
-      {
-        inventory: ctx.deps.inventory,
-        cloud: ctx.deps.cloud,
-        readHubConfig: (name) => ctx.deps.routers.router(name).runningConfig(),
-      },
-    );
-    const state = plan.alreadyAttached
-      ? `already attached (${plan.hubPeers.join(', ')})`
-      : plan.existing
-        ? `${plan.existing.vpnConnectionId} exists, hub not configured`
-        : 'not attached';
-    return {
-      result: asJson(plan),
-      detail: `${plan.vpcName}: ${plan.vgwId} in ${plan.region}, hub ${plan.hub}; ${state}`,
-    };
-  },
-};
 
 export function createAttachVpcRunbook(options: AttachVpcOptions = {}): Runbook<AttachVpcDeps> {
   const wait = { ...DEFAULT_TUNNEL_WAIT, ...options.tunnelWait };
   const clock = options.clock ?? Date.now;
   const sleep =
     options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const hub = { confirmMinutes: options.confirmMinutes ?? DEFAULT_CONFIRM_MINUTES };
   return {
     kind: 'attach-vpc',
     steps: [
-      resolveVpcStep,
-      createCustomerGatewayStep,
-      createVpnConnectionStep,
-      configureHubStep({ confirmMinutes: options.confirmMinutes ?? DEFAULT_CONFIRM_MINUTES }),
-      configureStandbyStep({ confirmMinutes: options.confirmMinutes ?? DEFAULT_CONFIRM_MINUTES }),
-      propagateRoutesStep,
-      awaitTunnelsStep(wait, clock, sleep),
+      // Plan: the VGW, the hub, the ASNs, and whether it is attached already.
+      defineStep(S.resolve, {
+        title: "Find the VPC's gateway and the hub",
+        phase: 'plan',
+        run: resolveVpc,
+      }),
+      // The AWS side: both are reused when they exist, and kept by the undo (a re-run reuses them).
+      defineStep(S.customerGateway, {
+        title: 'Create (or reuse) the customer gateway for the hub',
+        run: createCustomerGateway,
+        undo: keepCustomerGateway,
+      }),
+      defineStep(S.vpnConnection, {
+        title: 'Create (or reuse) the VPN connection to the VGW',
+        run: createVpnConnection,
+        undo: keepVpnConnection,
+      }),
+      // The hub and its standby: AWS's generated parameters, read here and never saved.
+      defineStep(S.configureHub, {
+        title: 'Configure two VTI tunnels with BGP on the hub',
+        run: configureHub(hub),
+        undo: removeHubTunnels(hub),
+      }),
+      defineStep(S.configureStandby, {
+        title: "Configure the same tunnels on the hub's standby",
+        run: configureStandbyTunnels(hub),
+        undo: removeStandbyTunnels(hub),
+      }),
+      // Without propagation the tunnels are up and nothing returns.
+      defineStep(S.propagateRoutes, {
+        title: "Let the VPC's route tables learn the flat network from the VGW (route propagation)",
+        run: propagateRoutes,
+        undo: stopPropagatingRoutes,
+      }),
+      defineStep(S.awaitTunnels, {
+        title: 'Wait for both tunnels UP and BGP established',
+        run: awaitTunnels(wait, clock, sleep),
+      }),
     ],
-    // The hub is what changes: one run at a time on it (two attachments would race for VTI numbers).
-    lockTarget(run) {
-      const plan = run.steps.find((s) => s.id === STEP.resolve)?.result;
-      return plan !== null &&
-        typeof plan === 'object' &&
-        !Array.isArray(plan) &&
-        typeof plan['hub'] === 'string'
-        ? plan['hub']
-        : undefined;
-    },
+    // The hub is what changes: one run at a time on it (two would race for VTI numbers).
+    lockTarget: (run) => resultIn(run, S.resolve)?.hub,
     describePlan: describeAttachPlan,
     summarize: summarizeAttachment,
   };

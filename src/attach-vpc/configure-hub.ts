@@ -5,7 +5,8 @@
  * are saved. The thread gets the redacted `compare`. Undo removes exactly what was added.
  */
 import { CloudError, FlatnetError } from '../errors.js';
-import type { Step, StepContext } from '../runbook/types.js';
+import type { TypedOutcome, TypedStepContext } from '../runbook/define-step.js';
+import type { StepContext } from '../runbook/types.js';
 import { del } from '../vyos/config-line.js';
 import {
   parseCustomerGatewayConfig,
@@ -22,14 +23,10 @@ import type { RouterClient } from '../vyos/router-client.js';
 import type { ConfigLine } from '../vyos/types.js';
 import type { AttachVpcDeps } from './attach-deps.js';
 import {
-  asJson,
-  resultIfAny,
-  resultOf,
-  STEP,
+  ATTACH_VPC_STEPS as S,
   type AttachPlan,
   type HubTunnelsResult,
-  type VpnConnectionResult,
-} from './attach-facts.js';
+} from './attach-vpc-steps.js';
 import { chooseTunnelBaseName, chooseVtiNumbers } from './choose-tunnel-names.js';
 import { placeholderConfig } from './placeholder-config.js';
 import { peerTo, readHubTunnels } from './read-hub-tunnels.js';
@@ -102,146 +99,148 @@ export function removalLines(res: HubTunnelsResult): ConfigLine[] {
   ];
 }
 
-export function configureHubStep(options: { confirmMinutes: number }): Step<AttachVpcDeps> {
-  return {
-    id: STEP.configureHub,
-    title: 'Configure two VTI tunnels with BGP on the hub',
-    phase: 'execute',
-    async run(ctx) {
-      const plan = resultOf<AttachPlan>(ctx.results, STEP.resolve);
-      const conn = resultOf<VpnConnectionResult>(ctx.results, STEP.vpnConnection);
-      const skipped: HubTunnelsResult = {
-        skipped: true,
-        added: false,
-        peers: [],
+export interface HubOptions {
+  confirmMinutes: number;
+}
+
+export const configureHub =
+  (options: HubOptions) =>
+  async (ctx: TypedStepContext<AttachVpcDeps>): Promise<TypedOutcome<HubTunnelsResult>> => {
+    const plan = ctx.result(S.resolve);
+    const conn = ctx.result(S.vpnConnection);
+    const skipped: HubTunnelsResult = {
+      skipped: true,
+      added: false,
+      peers: [],
+      lines: 0,
+      staticRoutesOnly: false,
+      staticPrefixes: [],
+    };
+    if (plan.alreadyAttached)
+      return {
+        result: skipped,
+        detail: `already attached: ${plan.hub} has ${plan.hubPeers.join(' and ')}`,
+      };
+    const router = ctx.deps.routers.router(plan.hub);
+    const hubLines = await router.runningConfig();
+    const hub = readHubTunnels(hubLines);
+    const config = conn.vpnConnectionId
+      ? await readGeneratedConfig(ctx, plan, conn.vpnConnectionId)
+      : placeholderConfig(plan);
+    checkMatchesHub(config, plan, hub.systemAs);
+
+    const present = config.tunnels.map((t) => peerTo(hub, t.vpnGateway.outsideAddress));
+    if (present.every((p) => p !== undefined)) {
+      // Resumed after the commit (the plan saw no tunnels, so this run added them).
+      const peers = present.map((p, i) => ({
+        name: p.name,
+        vti: Number(p.vti?.replace(/^vti/, '') ?? NaN),
+        remoteAddress: config.tunnels[i]!.vpnGateway.outsideAddress,
+        neighbor: config.staticRoutesOnly ? null : config.tunnels[i]!.vpnGateway.insideAddress,
+      }));
+      const res: HubTunnelsResult = {
+        skipped: false,
+        added: !ctx.dryRun,
+        peers,
         lines: 0,
-        staticRoutesOnly: false,
+        staticRoutesOnly: config.staticRoutesOnly,
         staticPrefixes: [],
       };
-      if (plan.alreadyAttached)
-        return {
-          result: asJson(skipped),
-          detail: `already attached: ${plan.hub} has ${plan.hubPeers.join(' and ')}`,
-        };
-      const router = ctx.deps.routers.router(plan.hub);
-      const hubLines = await router.runningConfig();
-      const hub = readHubTunnels(hubLines);
-      const config = conn.vpnConnectionId
-        ? await readGeneratedConfig(ctx, plan, conn.vpnConnectionId)
-        : placeholderConfig(plan);
-      checkMatchesHub(config, plan, hub.systemAs);
-
-      const present = config.tunnels.map((t) => peerTo(hub, t.vpnGateway.outsideAddress));
-      if (present.every((p) => p !== undefined)) {
-        // Resumed after the commit (the plan saw no tunnels, so this run added them).
-        const peers = present.map((p, i) => ({
-          name: p.name,
-          vti: Number(p.vti?.replace(/^vti/, '') ?? NaN),
-          remoteAddress: config.tunnels[i]!.vpnGateway.outsideAddress,
-          neighbor: config.staticRoutesOnly ? null : config.tunnels[i]!.vpnGateway.insideAddress,
-        }));
-        const res: HubTunnelsResult = {
-          skipped: false,
-          added: !ctx.dryRun,
-          peers,
-          lines: 0,
-          staticRoutesOnly: config.staticRoutesOnly,
-          staticPrefixes: [],
-        };
-        return {
-          result: asJson(res),
-          detail: `${plan.hub} already has ${peers.map((p) => p.name).join(' and ')}`,
-        };
-      }
-      if (present.some((p) => p !== undefined)) {
-        throw new FlatnetError(
-          'ROUTER_COMMAND',
-          `${plan.hub} has a tunnel to only one of ${config.vpnConnectionId}'s two outside addresses`,
-          'remove that peer by hand, then run again',
-        );
-      }
-
-      const vtiNumbers = chooseVtiNumbers(hub.vtiNumbers);
-      const name = chooseTunnelBaseName(plan.vpcName, new Set(hub.peers.keys()));
-      let staticPrefixes: string[] = [];
-      if (config.staticRoutesOnly) {
-        if (!plan.vpcCidr)
-          throw new FlatnetError(
-            'INVENTORY',
-            `${config.vpnConnectionId} is static-routes-only and the inventory does not give ${plan.vpcId ?? plan.vgwId}'s CIDR`,
-            `add the VPC under regions.${plan.region}.vpcs with its cidr, then run again`,
-          );
-        staticPrefixes = [plan.vpcCidr];
-      }
-      // What the VGW must learn from the hub besides what BGP passes on (src/onboarding/hub-announcements.ts).
-      const announced = config.staticRoutesOnly
-        ? []
-        : missingAnnouncements(ctx.deps.inventory, plan.hubPrivateIp, hubLines);
-      const lines = renderVgwTunnels({
-        config,
-        name,
-        localAddress: plan.hubPrivateIp,
-        vtiNumbers,
-        staticPrefixes,
-        announce: announcementLines(announced),
-      });
-      const peers = config.tunnels.map((t, i) => ({
-        name: `${name}-tun${i + 1}`,
-        vti: vtiNumbers[i]!,
-        remoteAddress: t.vpnGateway.outsideAddress,
-        neighbor: config.staticRoutesOnly ? null : t.vpnGateway.insideAddress,
-      }));
-      const result: HubTunnelsResult = {
-        skipped: false,
-        added: false,
-        peers,
-        lines: lines.length,
-        staticRoutesOnly: config.staticRoutesOnly,
-        staticPrefixes,
-        announced,
-      };
-      const names = `${peers.map((p) => `${p.name} on vti${p.vti}`).join(', ')}`;
-
-      if (ctx.dryRun) {
-        const shown = await router.applyConfig(lines, { dryRun: true });
-        await ctx.note(
-          `${plan.hub} would get ${lines.length} lines${conn.vpnConnectionId ? '' : ' (placeholder addresses and key: AWS picks the real ones)'}:\n${shown.compare.trim()}`,
-        );
-        return {
-          result: asJson(result),
-          detail: `dry run: would add ${lines.length} lines on ${plan.hub} (${names})`,
-        };
-      }
-      await ctx.assertStillOwner();
-      const applied = await router.applyConfig(lines, {
-        confirmMinutes: options.confirmMinutes,
-        verify: verifyPeers(peers),
-      });
-      await ctx.note(`compare on ${plan.hub}:\n${applied.compare.trim()}`);
       return {
-        result: asJson({ ...result, added: applied.changed }),
-        detail: `${lines.length} lines on ${plan.hub}: ${names}`,
+        result: res,
+        detail: `${plan.hub} already has ${peers.map((p) => p.name).join(' and ')}`,
       };
-    },
-    async undo(ctx) {
-      // Absent when this step is the one that failed: the driver discarded the change (or its
-      // commit-confirm rolls back by itself), so there is nothing of ours on the hub.
-      const res = resultIfAny<HubTunnelsResult>(ctx.results, STEP.configureHub);
-      if (!res?.added) return;
-      const plan = resultOf<AttachPlan>(ctx.results, STEP.resolve);
-      const router = ctx.deps.routers.router(plan.hub);
-      await router.applyConfig(removalLines(res), {
-        confirmMinutes: options.confirmMinutes,
-        async verify(client) {
-          const hub = readHubTunnels(await client.runningConfig());
-          const left = res.peers.filter((p) => hub.peers.has(p.name));
-          if (left.length > 0)
-            throw new Error(`${left.map((p) => p.name).join(', ')} still configured`);
-        },
-      });
-      await ctx.note(
-        `removed ${res.peers.map((p) => `${p.name} (vti${p.vti})`).join(' and ')} from ${plan.hub}`,
+    }
+    if (present.some((p) => p !== undefined)) {
+      throw new FlatnetError(
+        'ROUTER_COMMAND',
+        `${plan.hub} has a tunnel to only one of ${config.vpnConnectionId}'s two outside addresses`,
+        'remove that peer by hand, then run again',
       );
-    },
+    }
+
+    const vtiNumbers = chooseVtiNumbers(hub.vtiNumbers);
+    const name = chooseTunnelBaseName(plan.vpcName, new Set(hub.peers.keys()));
+    let staticPrefixes: string[] = [];
+    if (config.staticRoutesOnly) {
+      if (!plan.vpcCidr)
+        throw new FlatnetError(
+          'INVENTORY',
+          `${config.vpnConnectionId} is static-routes-only and the inventory does not give ${plan.vpcId ?? plan.vgwId}'s CIDR`,
+          `add the VPC under regions.${plan.region}.vpcs with its cidr, then run again`,
+        );
+      staticPrefixes = [plan.vpcCidr];
+    }
+    // What the VGW must learn from the hub besides what BGP passes on (src/onboarding/hub-announcements.ts).
+    const announced = config.staticRoutesOnly
+      ? []
+      : missingAnnouncements(ctx.deps.inventory, plan.hubPrivateIp, hubLines);
+    const lines = renderVgwTunnels({
+      config,
+      name,
+      localAddress: plan.hubPrivateIp,
+      vtiNumbers,
+      staticPrefixes,
+      announce: announcementLines(announced),
+    });
+    const peers = config.tunnels.map((t, i) => ({
+      name: `${name}-tun${i + 1}`,
+      vti: vtiNumbers[i]!,
+      remoteAddress: t.vpnGateway.outsideAddress,
+      neighbor: config.staticRoutesOnly ? null : t.vpnGateway.insideAddress,
+    }));
+    const result: HubTunnelsResult = {
+      skipped: false,
+      added: false,
+      peers,
+      lines: lines.length,
+      staticRoutesOnly: config.staticRoutesOnly,
+      staticPrefixes,
+      announced,
+    };
+    const names = `${peers.map((p) => `${p.name} on vti${p.vti}`).join(', ')}`;
+
+    if (ctx.dryRun) {
+      const shown = await router.applyConfig(lines, { dryRun: true });
+      await ctx.note(
+        `${plan.hub} would get ${lines.length} lines${conn.vpnConnectionId ? '' : ' (placeholder addresses and key: AWS picks the real ones)'}:\n${shown.compare.trim()}`,
+      );
+      return {
+        result: result,
+        detail: `dry run: would add ${lines.length} lines on ${plan.hub} (${names})`,
+      };
+    }
+    await ctx.assertStillOwner();
+    const applied = await router.applyConfig(lines, {
+      confirmMinutes: options.confirmMinutes,
+      verify: verifyPeers(peers),
+    });
+    await ctx.note(`compare on ${plan.hub}:\n${applied.compare.trim()}`);
+    return {
+      result: { ...result, added: applied.changed },
+      detail: `${lines.length} lines on ${plan.hub}: ${names}`,
+    };
   };
-}
+
+/** Undo: exactly the lines this run added on the hub go again. */
+export const removeHubTunnels =
+  (options: HubOptions) => async (ctx: TypedStepContext<AttachVpcDeps>) => {
+    // Absent when this step is the one that failed: the driver discarded the change (or its
+    // commit-confirm rolls back by itself), so there is nothing of ours on the hub.
+    const res = ctx.resultIfAny(S.configureHub);
+    if (!res?.added) return;
+    const plan = ctx.result(S.resolve);
+    const router = ctx.deps.routers.router(plan.hub);
+    await router.applyConfig(removalLines(res), {
+      confirmMinutes: options.confirmMinutes,
+      async verify(client) {
+        const hub = readHubTunnels(await client.runningConfig());
+        const left = res.peers.filter((p) => hub.peers.has(p.name));
+        if (left.length > 0)
+          throw new Error(`${left.map((p) => p.name).join(', ')} still configured`);
+      },
+    });
+    await ctx.note(
+      `removed ${res.peers.map((p) => `${p.name} (vti${p.vti})`).join(' and ')} from ${plan.hub}`,
+    );
+  };

@@ -1,19 +1,8 @@
 /** The plan shown to the approver and the final summary, in the operator's words. */
-import type { Json, Run } from '../runbook/types.js';
+import { resultIn } from '../runbook/step-ref.js';
+import type { Run } from '../runbook/types.js';
+import { ATTACH_VPC_STEPS as S, type AttachPlan } from './attach-vpc-steps.js';
 import { describeStandby } from './configure-standby.js';
-import {
-  STEP,
-  type AttachPlan,
-  type HubTunnelsResult,
-  type VpnConnectionResult,
-} from './attach-facts.js';
-
-function resultIn<T>(run: Readonly<Run>, id: string): T | undefined {
-  const value: Json | undefined = run.steps.find((s) => s.id === id)?.result;
-  return value !== undefined && value !== null && typeof value === 'object'
-    ? (value as unknown as T)
-    : undefined;
-}
 
 function vpcLabel(plan: AttachPlan): string {
   const id = plan.vpcId ?? plan.vgwId;
@@ -21,7 +10,7 @@ function vpcLabel(plan: AttachPlan): string {
 }
 
 export function describeAttachPlan(run: Readonly<Run>): string[] {
-  const plan = resultIn<AttachPlan>(run, STEP.resolve);
+  const plan = resultIn(run, S.resolve);
   if (!plan) return [`attach ${run.target}: the facts could not be read`];
   const head = `Attach ${vpcLabel(plan)} in ${plan.region} to ${plan.hub} through ${plan.vgwId} (AS ${plan.vgwAsn ?? '?'})`;
   if (plan.alreadyAttached) {
@@ -44,15 +33,13 @@ export function describeAttachPlan(run: Readonly<Run>): string[] {
 }
 
 export function summarizeAttachment(run: Readonly<Run>): string {
-  const plan = resultIn<AttachPlan>(run, STEP.resolve);
+  const plan = resultIn(run, S.resolve);
   if (!plan) return `attach-vpc ${run.target} finished`;
-  const conn = resultIn<VpnConnectionResult>(run, STEP.vpnConnection);
-  const hub = resultIn<HubTunnelsResult>(run, STEP.configureHub);
+  const conn = resultIn(run, S.vpnConnection);
+  const hub = resultIn(run, S.configureHub);
   const standby = describeStandby(run, plan);
   if (plan.alreadyAttached) {
-    const std = run.steps.find((s) => s.id === STEP.configureStandby)?.result;
-    const added =
-      std !== null && typeof std === 'object' && !Array.isArray(std) && std['applied'] === true;
+    const added = resultIn(run, S.configureStandby)?.applied === true;
     return `${vpcLabel(plan)} is already attached to ${plan.hub} through ${plan.existing?.vpnConnectionId ?? plan.vgwId} (peers ${plan.hubPeers.join(' and ')}): ${added ? 'nothing changed on the hub.' : 'nothing changed.'}${standby}`;
   }
   const tunnels = (hub?.peers ?? [])
@@ -60,6 +47,6 @@ export function summarizeAttachment(run: Readonly<Run>): string {
     .join(', ');
   if (run.dryRun)
     return `Would attach ${vpcLabel(plan)} to ${plan.hub} through ${plan.vgwId}: ${hub?.lines ?? '?'} lines on the hub (${tunnels}).`;
-  const waited = run.steps.find((s) => s.id === STEP.awaitTunnels)?.detail ?? '';
+  const waited = run.steps.find((s) => s.id === S.awaitTunnels.id)?.detail ?? '';
   return `Attached ${vpcLabel(plan)} to ${plan.hub} through ${conn?.vpnConnectionId ?? '?'} on ${plan.vgwId}: ${tunnels}; ${waited}.${standby}`;
 }

@@ -5,7 +5,7 @@
  * of lines the hub would get; the real run reads the real values.
  */
 import type { CustomerGatewayConfig, VgwTunnel } from '../vyos/parse-customer-gateway-config.js';
-import type { AttachPlan } from './attach-facts.js';
+import type { AttachPlan } from './attach-vpc-steps.js';
 
 export const PLACEHOLDER_PRESHARED_KEY = 'placeholder_key_from_aws';
 

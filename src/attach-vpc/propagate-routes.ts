@@ -8,77 +8,68 @@
  * also repairs an attachment made before flatnet did this), DryRun proves the permission, and
  * undo turns off only what this run turned on.
  */
-import type { Step } from '../runbook/types.js';
+import type { TypedStepContext } from '../runbook/define-step.js';
 import type { AttachVpcDeps } from './attach-deps.js';
-import { asJson, resultIfAny, resultOf, STEP, type AttachPlan } from './attach-facts.js';
+import { ATTACH_VPC_STEPS as S, type PropagationResult } from './attach-vpc-steps.js';
 
-export type PropagationResult = {
-  /** Route tables this run turned propagation on for (undo turns it off again). */
-  enabled: string[];
-  /** Tables that already propagated from this VGW. */
-  already: string[];
-};
+type Ctx = TypedStepContext<AttachVpcDeps>;
 
-export const propagateRoutesStep: Step<AttachVpcDeps> = {
-  id: STEP.propagateRoutes,
-  title: "Let the VPC's route tables learn the flat network from the VGW (route propagation)",
-  phase: 'execute',
-  async run(ctx) {
-    const plan = resultOf<AttachPlan>(ctx.results, STEP.resolve);
-    const done = (r: PropagationResult, detail: string) => ({ result: asJson(r), detail });
-    if (!plan.vpcId)
-      return done({ enabled: [], already: [] }, `${plan.vgwId} is attached to no VPC`);
-    const tables = await ctx.deps.cloud.describeRouteTables(plan.region, { vpcId: plan.vpcId });
-    const already = tables.filter((t) => t.propagatingVgws.includes(plan.vgwId)).map((t) => t.id);
-    const todo = tables.filter((t) => !already.includes(t.id)).map((t) => t.id);
-    const had = already.length > 0 ? `; ${already.join(', ')} already did` : '';
-    if (todo.length === 0)
-      return done(
-        { enabled: [], already },
-        tables.length === 0
-          ? `${plan.vpcId} has no route table`
-          : `every route table of ${plan.vpcName} already propagates ${plan.vgwId}`,
-      );
-    if (ctx.dryRun) {
-      for (const routeTableId of todo)
-        await ctx.deps.cloud.setVgwRoutePropagation(plan.region, {
-          routeTableId,
-          vpnGatewayId: plan.vgwId,
-          enabled: true,
-          dryRun: true,
-        });
-      return done(
-        { enabled: [], already },
-        `DryRun: EnableVgwRoutePropagation would succeed; would turn it on for ${todo.join(', ')}${had}`,
-      );
-    }
-    await ctx.assertStillOwner();
-    const enabled: string[] = [];
-    for (const routeTableId of todo) {
+export async function propagateRoutes(ctx: Ctx) {
+  const plan = ctx.result(S.resolve);
+  const done = (r: PropagationResult, detail: string) => ({ result: r, detail });
+  if (!plan.vpcId) return done({ enabled: [], already: [] }, `${plan.vgwId} is attached to no VPC`);
+  const tables = await ctx.deps.cloud.describeRouteTables(plan.region, { vpcId: plan.vpcId });
+  const already = tables.filter((t) => t.propagatingVgws.includes(plan.vgwId)).map((t) => t.id);
+  const todo = tables.filter((t) => !already.includes(t.id)).map((t) => t.id);
+  const had = already.length > 0 ? `; ${already.join(', ')} already did` : '';
+  if (todo.length === 0)
+    return done(
+      { enabled: [], already },
+      tables.length === 0
+        ? `${plan.vpcId} has no route table`
+        : `every route table of ${plan.vpcName} already propagates ${plan.vgwId}`,
+    );
+  if (ctx.dryRun) {
+    for (const routeTableId of todo)
       await ctx.deps.cloud.setVgwRoutePropagation(plan.region, {
         routeTableId,
         vpnGatewayId: plan.vgwId,
         enabled: true,
+        dryRun: true,
       });
-      enabled.push(routeTableId);
-    }
     return done(
-      { enabled, already },
-      `${enabled.join(', ')} now learn${enabled.length === 1 ? 's' : ''} the flat network from ${plan.vgwId}${had}`,
+      { enabled: [], already },
+      `DryRun: EnableVgwRoutePropagation would succeed; would turn it on for ${todo.join(', ')}${had}`,
     );
-  },
-  async undo(ctx) {
-    const res = resultIfAny<PropagationResult>(ctx.results, STEP.propagateRoutes);
-    if (!res || res.enabled.length === 0) return;
-    const plan = resultOf<AttachPlan>(ctx.results, STEP.resolve);
-    for (const routeTableId of res.enabled)
-      await ctx.deps.cloud.setVgwRoutePropagation(plan.region, {
-        routeTableId,
-        vpnGatewayId: plan.vgwId,
-        enabled: false,
-      });
-    return {
-      detail: `route propagation from ${plan.vgwId} turned off again on ${res.enabled.join(', ')}`,
-    };
-  },
-};
+  }
+  await ctx.assertStillOwner();
+  const enabled: string[] = [];
+  for (const routeTableId of todo) {
+    await ctx.deps.cloud.setVgwRoutePropagation(plan.region, {
+      routeTableId,
+      vpnGatewayId: plan.vgwId,
+      enabled: true,
+    });
+    enabled.push(routeTableId);
+  }
+  return done(
+    { enabled, already },
+    `${enabled.join(', ')} now learn${enabled.length === 1 ? 's' : ''} the flat network from ${plan.vgwId}${had}`,
+  );
+}
+
+/** Undo: propagation goes off again only where this run turned it on. */
+export async function stopPropagatingRoutes(ctx: Ctx) {
+  const res = ctx.resultIfAny(S.propagateRoutes);
+  if (!res || res.enabled.length === 0) return;
+  const plan = ctx.result(S.resolve);
+  for (const routeTableId of res.enabled)
+    await ctx.deps.cloud.setVgwRoutePropagation(plan.region, {
+      routeTableId,
+      vpnGatewayId: plan.vgwId,
+      enabled: false,
+    });
+  return {
+    detail: `route propagation from ${plan.vgwId} turned off again on ${res.enabled.join(', ')}`,
+  };
+}

@@ -10,7 +10,7 @@ import { BadInputError, FlatnetError } from '../errors.js';
 import { parseCustomerGatewayConfig } from '../vyos/parse-customer-gateway-config.js';
 import type { ConfigLine } from '../vyos/types.js';
 import type { AttachCloud } from './attach-deps.js';
-import type { AttachPlan } from './attach-facts.js';
+import type { AttachPlan } from './attach-vpc-steps.js';
 import { findHubRouter } from './find-hub-router.js';
 import { peerTo, readHubTunnels } from './read-hub-tunnels.js';
 

@@ -4,9 +4,10 @@
  * and lives on the router only: the delivery step reads it back from there, so a crash between
  * the two steps loses nothing, and a re-run of this step keeps the key it already set.
  */
-import type { StepContext, StepOutcome } from '../runbook/types.js';
+import type { TypedOutcome, TypedStepContext } from '../runbook/define-step.js';
 import type { RouterClient } from '../vyos/router-client.js';
 import { addPeerParams } from './add-peer-request.js';
+import { ADD_PEER_STEPS as S, reservedTunnel } from './add-peer-steps.js';
 import { checkPeerIsNew, ownPeerOf } from './check-peer-is-new.js';
 import { generatePresharedKey } from './generate-secrets.js';
 import { readRouter, type OnboardingDeps } from './onboarding-deps.js';
@@ -15,24 +16,27 @@ import {
   renderSitePeerLines,
   renderSitePeerRemoval,
   type IpsecPeerRequest,
-  type SiteTunnel,
 } from './plan-ipsec-peer.js';
 import { ownerMark, readPresharedKey } from './read-hub-config.js';
 
-export interface SiteFacts {
-  localAddress: string;
-  hubPublicAddress: string;
+type OnboardingContext = TypedStepContext<OnboardingDeps>;
+
+/** What the check step read of a site's hub (an IPsec run's check always saves it). */
+export function siteFactsOf(ctx: Pick<OnboardingContext, 'result'>) {
+  const facts = ctx.result(S.check);
+  if (!('localAddress' in facts)) throw new Error('a site request needs an IPsec run');
+  return facts;
 }
 
 /** The request as the run recorded it; the key comes from the caller (fresh, or read from the router). */
 export function siteRequest(
-  ctx: Pick<StepContext<OnboardingDeps>, 'run' | 'results'>,
+  ctx: Pick<OnboardingContext, 'run' | 'result' | 'resultIfAny'>,
   presharedKey: string,
 ): IpsecPeerRequest {
   const params = addPeerParams(ctx.run);
   if (params.kind !== 'ipsec') throw new Error('a site request needs an IPsec run');
-  const facts = ctx.results.check as unknown as SiteFacts;
-  const tunnel = ctx.results.reserve as unknown as Partial<SiteTunnel> | undefined;
+  const facts = siteFactsOf(ctx);
+  const tunnel = reservedTunnel(ctx.resultIfAny(S.reserve));
   return {
     name: ctx.run.target,
     remote: params.remote,
@@ -43,7 +47,7 @@ export function siteRequest(
     hubPublicAddress: facts.hubPublicAddress,
     hubName: params.router,
     presharedKey,
-    ...(tunnel?.vtiNumber !== undefined ? { tunnel: tunnel as SiteTunnel } : {}),
+    ...(tunnel ? { tunnel } : {}),
     description: ownerMark(ctx.run.id),
   };
 }
@@ -65,7 +69,7 @@ export async function verifySitePeer(
   }
 }
 
-export async function configureSitePeer(ctx: StepContext<OnboardingDeps>): Promise<StepOutcome> {
+export async function configureSitePeer(ctx: OnboardingContext) {
   const { deps, run } = ctx;
   const params = addPeerParams(run);
   if (params.kind !== 'ipsec') throw new Error('configureSitePeer needs an IPsec run');
@@ -108,9 +112,9 @@ export async function configureSitePeer(ctx: StepContext<OnboardingDeps>): Promi
 
 /** Undo of step 3: only the run's own peer is taken off (found by its marker). */
 export async function removeOwnPeer(
-  ctx: StepContext<OnboardingDeps>,
+  ctx: OnboardingContext,
   lines: (snap: Awaited<ReturnType<typeof readRouter>>) => ReturnType<typeof renderSitePeerRemoval>,
-): Promise<StepOutcome> {
+): Promise<TypedOutcome<undefined>> {
   const params = addPeerParams(ctx.run);
   const snap = await readRouter(ctx.deps, params.router);
   if (!ownPeerOf(snap.hub, ctx.run.target, ctx.run.id))

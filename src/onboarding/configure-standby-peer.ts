@@ -10,20 +10,21 @@
  *
  * A standby that is stopped or does not answer is left behind, loudly (see reach-standby.ts).
  */
-import type { StepContext, StepOutcome } from '../runbook/types.js';
+import type { TypedOutcome, TypedStepContext } from '../runbook/define-step.js';
 import { renderWireguardPeerRemoval } from '../vyos/render-wireguard-peer.js';
 import { rewritePrivateAddress } from '../vyos/rewrite-private-address.js';
 import type { RouterClient } from '../vyos/router-client.js';
 import type { ConfigLine } from '../vyos/types.js';
 import { addPeerParams } from './add-peer-request.js';
+import { ADD_PEER_STEPS as S, reservedAddress } from './add-peer-steps.js';
 import { checkPeerIsNew, ownPeerOf } from './check-peer-is-new.js';
-import { siteRequest, verifySitePeer, type SiteFacts } from './configure-site-peer.js';
+import { siteFactsOf, siteRequest, verifySitePeer } from './configure-site-peer.js';
 import { renderOwnWireguardPeer } from './configure-wireguard-peer.js';
 import { baselineAnnouncementLines } from './hub-announcements.js';
 import { readRouter, type OnboardingDeps } from './onboarding-deps.js';
 import { renderSitePeerLines, renderSitePeerRemoval } from './plan-ipsec-peer.js';
 import { readHubConfig, readPresharedKey, type HubConfig } from './read-hub-config.js';
-import { reachStandby, standbyJson, standbyResultOf, type StandbyResult } from './reach-standby.js';
+import { reachStandby, type StandbyResult } from './reach-standby.js';
 import { wireguardSettings } from './render-client-files.js';
 
 const wgIfaceOf = (deps: OnboardingDeps, router: string) =>
@@ -31,7 +32,7 @@ const wgIfaceOf = (deps: OnboardingDeps, router: string) =>
 
 /** The peer's lines for the standby, from the primary's as step 3 rendered them. */
 async function standbyLines(
-  ctx: StepContext<OnboardingDeps>,
+  ctx: TypedStepContext<OnboardingDeps>,
   standbyIp: string,
 ): Promise<{ lines: ConfigLine[]; verify: (r: RouterClient) => Promise<void> }> {
   const { deps, run } = ctx;
@@ -39,12 +40,8 @@ async function standbyLines(
   const name = run.target;
   if (params.kind === 'wireguard') {
     const wg = wireguardSettings(params.router, deps.inventory.routers[params.router]!);
-    const publicKey = String(
-      (ctx.results.configure as { publicKey?: string } | undefined)?.publicKey ?? '',
-    );
-    const address = String(
-      (ctx.results.reserve as { address?: string } | undefined)?.address ?? '',
-    );
+    const publicKey = ctx.result(S.configure).publicKey ?? '';
+    const address = reservedAddress(ctx.result(S.reserve));
     const lines = renderOwnWireguardPeer({
       name,
       publicKey,
@@ -73,7 +70,7 @@ async function standbyLines(
   const psk = readPresharedKey(primary.lines, name);
   if (!psk)
     throw new Error(`${name} has no pre-shared key on ${params.router}: it was removed meanwhile`);
-  const facts = ctx.results.check as unknown as SiteFacts;
+  const facts = siteFactsOf(ctx);
   const rendered = renderSitePeerLines(siteRequest(ctx, psk), deps.inventory);
   const { lines } = rewritePrivateAddress(rendered, { from: facts.localAddress, to: standbyIp });
   return {
@@ -103,14 +100,16 @@ const removalOn = (
     ? renderWireguardPeerRemoval(name, wgIfaceOf(deps, router))
     : renderSitePeerRemoval(name, hub);
 
-export async function configureStandbyPeer(ctx: StepContext<OnboardingDeps>): Promise<StepOutcome> {
+export async function configureStandbyPeer(
+  ctx: TypedStepContext<OnboardingDeps>,
+): Promise<TypedOutcome<StandbyResult>> {
   const { deps, run } = ctx;
   const params = addPeerParams(run);
   const name = run.target;
   const reach = await reachStandby(deps, params.router);
   if (reach.kind === 'none')
     return {
-      result: standbyJson({ standby: null, applied: false, notUpdated: null, privateIp: null }),
+      result: { standby: null, applied: false, notUpdated: null, privateIp: null },
       detail: `${params.router} has no standby`,
     };
   if (reach.kind === 'unavailable') {
@@ -124,7 +123,7 @@ export async function configureStandbyPeer(ctx: StepContext<OnboardingDeps>): Pr
       `WARNING: ${reach.reason}. ${name} is on ${params.router} but NOT on its standby ${reach.name}: a failover would drop it.`,
     );
     return {
-      result: standbyJson(result),
+      result,
       detail: `NOT on the standby ${reach.name}: ${reach.reason}`,
     };
   }
@@ -134,12 +133,12 @@ export async function configureStandbyPeer(ctx: StepContext<OnboardingDeps>): Pr
   // A dry run put nothing on the primary (no key to copy): say what would happen.
   if (ctx.dryRun) {
     return {
-      result: standbyJson({
+      result: {
         standby: reach.name,
         applied: false,
         notUpdated: null,
         privateIp: reach.privateIp,
-      }),
+      },
       detail: `dry run: the same peer on the standby ${reach.name}${params.kind === 'ipsec' ? `, bound to ${reach.privateIp}` : ''}`,
     };
   }
@@ -172,16 +171,18 @@ export async function configureStandbyPeer(ctx: StepContext<OnboardingDeps>): Pr
     ? `committed with commit-confirm ${confirmMinutes}, verified, confirmed, saved`
     : 'already there';
   return {
-    result: standbyJson(result),
+    result,
     detail: `${name} on the standby ${reach.name} (local-address ${reach.privateIp}): ${how}`,
   };
 }
 
 /** Undo: take this run's own peer off the standby again (found by its marker), whatever the step recorded. */
-export async function removeStandbyPeer(ctx: StepContext<OnboardingDeps>): Promise<StepOutcome> {
+export async function removeStandbyPeer(
+  ctx: TypedStepContext<OnboardingDeps>,
+): Promise<TypedOutcome<undefined>> {
   const { deps, run } = ctx;
   const params = addPeerParams(run);
-  const recorded = standbyResultOf(ctx.results['configure-standby']);
+  const recorded = ctx.resultIfAny(S.configureStandby);
   if (recorded && !recorded.applied)
     return {
       detail: recorded.standby

@@ -11,13 +11,14 @@
  * re-run. If the file cannot be sent, the peer is taken off the router again before the
  * step fails, so the router never holds a key nobody has.
  */
-import type { StepContext, StepOutcome } from '../runbook/types.js';
+import type { TypedStepContext } from '../runbook/define-step.js';
 import { RouterError } from '../errors.js';
 import { set } from '../vyos/config-line.js';
 import { renderWireguardPeer, renderWireguardPeerRemoval } from '../vyos/render-wireguard-peer.js';
 import type { RouterClient } from '../vyos/router-client.js';
 import type { ConfigLine } from '../vyos/types.js';
 import { addPeerParams } from './add-peer-request.js';
+import { ADD_PEER_STEPS as S, reservedAddress } from './add-peer-steps.js';
 import { checkPeerIsNew, ownPeerOf } from './check-peer-is-new.js';
 import { generateWireguardKeyPair } from './generate-secrets.js';
 import type { OnboardingDeps } from './onboarding-deps.js';
@@ -83,15 +84,13 @@ export function clientMessage(
   return `${head} Import the attached file with \`wg-quick up\` or scan the QR code with the WireGuard app.${replaced} The private key is in this file only: flatnet kept no copy, so keep it safe and do not share it.`;
 }
 
-export async function configureWireguardPeer(
-  ctx: StepContext<OnboardingDeps>,
-): Promise<StepOutcome> {
+export async function configureWireguardPeer(ctx: TypedStepContext<OnboardingDeps>) {
   const { deps, run } = ctx;
   const params = addPeerParams(run);
   if (params.kind !== 'wireguard') throw new Error('configureWireguardPeer needs a WireGuard run');
   const name = run.target;
   const wg = wireguardSettings(params.router, deps.inventory.routers[params.router]!);
-  const address = String((ctx.results.reserve as { address?: string } | undefined)?.address ?? '');
+  const address = reservedAddress(ctx.result(S.reserve));
   const snap = await readRouter(deps, params.router);
   checkPeerIsNew(snap.hub, params.router, name, params, run.id);
   const resumed = ownPeerOf(snap.hub, name, run.id) === 'wireguard';

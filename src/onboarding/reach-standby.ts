@@ -11,10 +11,10 @@
  * that answers but refuses the change is a different thing (the pair has drifted apart): that
  * fails the run, and the engine undoes the primary's change too.
  */
+import { z } from 'zod';
 import type { Cloud } from '../aws/index.js';
 import type { Inventory } from '../config/inventory-schema.js';
 import { describeError } from '../errors.js';
-import type { Json } from '../runbook/types.js';
 import type { RouterClient } from '../vyos/router-client.js';
 import type { ConfigLine } from '../vyos/types.js';
 
@@ -30,14 +30,15 @@ export type StandbyReach =
   | { kind: 'unavailable'; name: string; reason: string };
 
 /** What a standby step records: plain data, read by the summary and by the undo. */
-export interface StandbyResult {
-  standby: string | null;
+export const standbyResult = z.object({
+  standby: z.string().nullable(),
   /** This step committed lines on the standby (so its undo must take them off). */
-  applied: boolean;
+  applied: z.boolean(),
   /** Why the standby was left as it was; null when it was updated (or there is none). */
-  notUpdated: string | null;
-  privateIp: string | null;
-}
+  notUpdated: z.string().nullable(),
+  privateIp: z.string().nullable(),
+});
+export type StandbyResult = z.infer<typeof standbyResult>;
 
 export const standbyNameOf = (inventory: Inventory, primary: string): string | undefined =>
   inventory.routers[primary]?.standby;
@@ -79,18 +80,6 @@ export async function reachStandby(deps: StandbyDeps, primary: string): Promise<
 }
 
 const firstLine = (err: unknown): string => describeError(err).split('\n')[0] ?? 'unknown error';
-
-export const standbyJson = (r: StandbyResult): Json => r as unknown as Json;
-
-export function standbyResultOf(value: Json | undefined): StandbyResult | undefined {
-  return value !== undefined &&
-    value !== null &&
-    typeof value === 'object' &&
-    !Array.isArray(value) &&
-    'applied' in value
-    ? (value as unknown as StandbyResult)
-    : undefined;
-}
 
 /**
  * The warning for a standby left behind, in the operator's words: what a failover would drop,

@@ -1,10 +1,33 @@
-import { shapeOf, stepRef } from '../runbook/step-ref.js';
+import { z } from 'zod';
+import { resultIn, stepRef } from '../runbook/step-ref.js';
 import type { Run } from '../runbook/types.js';
 import type { StatusReport } from './status-report.js';
 
+/**
+ * What a stored report must have to be shown: routers and regions with their tunnels. The
+ * rest of its shape is checked by TypeScript where it is written (jobs/status.ts); a report is
+ * shown, never acted on, so a record from an older worker is read with defaults, not refused.
+ */
+function looksLikeReport(value: unknown): value is StatusReport {
+  if (!isRecord(value) || !Array.isArray(value.routers) || !Array.isArray(value.regions))
+    return false;
+  const routersOk = (value.routers as unknown[]).every(
+    (x) =>
+      isRecord(x) &&
+      typeof x.router === 'string' &&
+      typeof x.region === 'string' &&
+      Array.isArray(x.tunnels),
+  );
+  const regionsOk = (value.regions as unknown[]).every(
+    (x) => isRecord(x) && typeof x.region === 'string' && Array.isArray(x.tunnels),
+  );
+  return routersOk && regionsOk;
+}
+
 /** The status runbook's one step, whose result is the report (see jobs/status.ts). */
-export const STATUS_STEPS = { collect: stepRef('collect', shapeOf<StatusReport>()) } as const;
-const STATUS_COLLECT_STEP = STATUS_STEPS.collect.id;
+export const STATUS_STEPS = {
+  collect: stepRef('collect', z.custom<StatusReport>(looksLikeReport)),
+} as const;
 
 /**
  * The StatusReport a status run stored as the result of its `collect` step, or undefined
@@ -12,27 +35,14 @@ const STATUS_COLLECT_STEP = STATUS_STEPS.collect.id;
  * checked, not trusted: a run record may come from an older worker.
  */
 export function statusReportOf(run: Pick<Run, 'steps'>): StatusReport | undefined {
-  const result = run.steps.find((s) => s.id === STATUS_COLLECT_STEP)?.result;
-  if (typeof result !== 'object' || result === null || Array.isArray(result)) return undefined;
-  const r = result as Record<string, unknown>;
-  if (!Array.isArray(r.routers) || !Array.isArray(r.regions)) return undefined;
-  const routersOk = (r.routers as unknown[]).every(
-    (x) =>
-      isRecord(x) &&
-      typeof x.router === 'string' &&
-      typeof x.region === 'string' &&
-      Array.isArray(x.tunnels),
-  );
-  const regionsOk = (r.regions as unknown[]).every(
-    (x) => isRecord(x) && typeof x.region === 'string' && Array.isArray(x.tunnels),
-  );
-  if (!routersOk || !regionsOk) return undefined;
+  const r: Partial<StatusReport> | undefined = resultIn(run, STATUS_STEPS.collect);
+  if (!r?.routers || !r.regions) return undefined;
   return {
     scope: typeof r.scope === 'string' ? r.scope : '*',
     generatedAt: typeof r.generatedAt === 'number' ? r.generatedAt : 0,
-    routers: r.routers as unknown as StatusReport['routers'],
-    regions: r.regions as unknown as StatusReport['regions'],
-    problems: Array.isArray(r.problems) ? (r.problems as unknown as StatusReport['problems']) : [],
+    routers: r.routers,
+    regions: r.regions,
+    problems: Array.isArray(r.problems) ? r.problems : [],
   };
 }
 

@@ -82,7 +82,7 @@ export function requireResult<R>(results: SavedResults, ref: StepRef<R>): R {
  * Describing a run never fails: a missing or unreadable result is `undefined`, and the text
  * says less.
  */
-export function resultIn<R>(run: Readonly<Run>, ref: StepRef<R>): R | undefined {
+export function resultIn<R>(run: Pick<Readonly<Run>, 'steps'>, ref: StepRef<R>): R | undefined {
   try {
     return check(ref, run.steps.find((s) => s.id === ref.id)?.result);
   } catch {

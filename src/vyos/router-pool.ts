@@ -62,7 +62,7 @@ export function createRouterPool(options: RouterPoolOptions): RouterPool {
 
   const connect = async (
     name: string,
-    slot: RouterSlot,
+    slot: Omit<RouterSlot, 'client'>,
   ): Promise<{ session: RouterSession; fresh: boolean }> => {
     if (slot.session?.isOpen) return { session: slot.session, fresh: false };
     slot.session = await open({
@@ -77,7 +77,7 @@ export function createRouterPool(options: RouterPoolOptions): RouterPool {
   };
 
   const runnerFor =
-    (slot: RouterSlot): SessionRunner =>
+    (slot: Omit<RouterSlot, 'client'>): SessionRunner =>
     (work, { idempotent }) => {
       const { name } = slot;
       const task = slot.queue.then(async () => {
@@ -118,15 +118,13 @@ export function createRouterPool(options: RouterPoolOptions): RouterPool {
       const key = slotKey(name, endpoint);
       let slot = slots.get(key);
       if (!slot) {
-        const fresh: RouterSlot = {
-          name,
-          endpoint,
-          queue: Promise.resolve(),
-          client: undefined as unknown as RouterClient,
-        };
-        fresh.client = createRouterClient(name, runnerFor(fresh), {
-          logger: options.logger,
-          ...(options.lockRetryDelaysMs ? { lockRetryDelaysMs: options.lockRetryDelaysMs } : {}),
+        // The client's runner and the slot share one object: the session and queue it updates.
+        const state: Omit<RouterSlot, 'client'> = { name, endpoint, queue: Promise.resolve() };
+        const fresh: RouterSlot = Object.assign(state, {
+          client: createRouterClient(name, runnerFor(state), {
+            logger: options.logger,
+            ...(options.lockRetryDelaysMs ? { lockRetryDelaysMs: options.lockRetryDelaysMs } : {}),
+          }),
         });
         slots.set(key, fresh);
         slot = fresh;

@@ -1,0 +1,66 @@
+/**
+ * add-peer's plan step: the name, key, remote and subnets against the hub as it runs now, and
+ * against its standby (which gets the peer too): a clash refuses the run before anything
+ * changes. It saves where the peer goes: the WireGuard pool, or the site's hub addresses.
+ */
+import type { TypedStepContext } from '../runbook/define-step.js';
+import { BadInputError } from '../errors.js';
+import { addPeerParams } from './add-peer-request.js';
+import { checkPeerIsNew } from './check-peer-is-new.js';
+import { readRouter, type OnboardingDeps } from './onboarding-deps.js';
+import { reachStandby } from './reach-standby.js';
+import { readHubConfig } from './read-hub-config.js';
+import { poolRefOf } from './wireguard-pool.js';
+
+export async function checkAddPeer(ctx: TypedStepContext<OnboardingDeps>) {
+  const { deps, run } = ctx;
+  const params = addPeerParams(run);
+  const snap = await readRouter(deps, params.router);
+  checkPeerIsNew(snap.hub, params.router, run.target, params, run.id);
+  // The standby gets the peer too: refuse now, before anything changes, if it clashes there.
+  const standby = await reachStandby(deps, params.router);
+  if (standby.kind === 'ready')
+    checkPeerIsNew(
+      readHubConfig(standby.lines, snap.hub.wireguard.iface),
+      standby.name,
+      run.target,
+      params,
+      run.id,
+    );
+  const onStandby =
+    standby.kind === 'none'
+      ? ''
+      : standby.kind === 'ready'
+        ? `; also on the standby ${standby.name}`
+        : `; the standby ${standby.name} cannot be updated now (${standby.reason})`;
+  if (params.kind === 'wireguard') {
+    const ref = poolRefOf(deps.inventory, params.router);
+    const peers = snap.hub.wireguard.peers.length;
+    return {
+      result: {
+        router: params.router,
+        iface: ref.iface,
+        pool: ref.pool,
+        keyGiven: params.publicKey !== undefined,
+      },
+      detail:
+        `${run.target} is free on ${params.router} (${ref.iface}, pool ${ref.pool}, ` +
+        `${peers} peers)${onStandby}`,
+    };
+  }
+  const entry = deps.inventory.routers[params.router]!;
+  // EC2 NATs the Elastic IP to the private address: strongSwan binds the private one.
+  const instance = await deps.cloud.describeInstance(entry.region, entry.instanceId);
+  const hubPublicAddress = entry.elasticIp?.publicIp;
+  if (!hubPublicAddress)
+    throw new BadInputError(
+      `${params.router} has no Elastic IP in the inventory`,
+      `add routers.${params.router}.elasticIp`,
+    );
+  return {
+    result: { router: params.router, localAddress: instance.privateIp, hubPublicAddress },
+    detail:
+      `${run.target} (${params.remote}) is new on ${params.router}; ` +
+      `local-address ${instance.privateIp}, id ${hubPublicAddress}${onStandby}`,
+  };
+}
