@@ -9,22 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadInventory } from '../src/config/load-inventory.js';
 import { createLogger } from '../src/log.js';
-import type { ChatPort } from '../src/slack/chat-port.js';
 import { startWorld } from '../src/sim/world/start-world.js';
 import { createRuntime, type Runtime } from '../src/wiring/create-runtime.js';
+import { memoryChat } from './memory-chat.js';
 import type { BenchResult } from './result.js';
-
-function memoryChat(): ChatPort {
-  let ts = 0;
-  const next = () => ({ ts: `${Date.now()}.${String(++ts).padStart(6, '0')}` });
-  return {
-    postMessage: async () => next(),
-    updateMessage: async () => undefined,
-    postEphemeral: async () => undefined,
-    sendDirect: async () => ({ channel: 'D0BENCH', ...next() }),
-    uploadDirectFile: async () => undefined,
-  };
-}
 
 async function addPeers(runtime: Runtime, names: string[]): Promise<number> {
   const started = performance.now();

@@ -12,6 +12,7 @@ import { benchStatusFanout } from './status-fanout.js';
 import { benchScaleupOutage } from './scaleup-outage.js';
 import { benchDemoReady } from './demo-ready.js';
 import { benchAddPeer } from './add-peer.js';
+import { benchRunRecords } from './run-records.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -23,6 +24,7 @@ const BENCHES: Record<string, () => Promise<BenchResult[]>> = {
   scaleup: () => benchScaleupOutage(),
   demo: () => benchDemoReady(),
   'add-peer': () => benchAddPeer(),
+  records: () => benchRunRecords(),
 };
 
 async function main(): Promise<void> {

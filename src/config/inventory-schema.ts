@@ -197,6 +197,14 @@ export const InventorySchema = z.strictObject({
       esp: { encryption: 'aes256', hash: 'sha256', dhGroup: 14, lifetime: 3600 },
     }),
   monitor: MonitorSchema,
+  /**
+   * How long a finished run and its events stay in Redis (`/router history`, the audit
+   * stream): Redis expires them this long after the run ended. 90 days covers a quarter's
+   * change review; fractions of a day are allowed (tests, the demo).
+   */
+  history: z
+    .strictObject({ retentionDays: z.number().positive().max(3650).default(90) })
+    .default({ retentionDays: 90 }),
   timeouts: z
     .strictObject({
       sshConnectMs: z.number().int().positive().default(5000),

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { defineLuaScript, LUA_EMIT } from './lua-script.js';
+import { defineLuaScript, LUA_EMIT, LUA_RETIRE } from './lua-script.js';
 import type { RunStoreKeys } from './run-store.js';
 
 /**
@@ -29,16 +29,17 @@ local function append(list, item)
 end
 `;
 
-// KEYS: run, events, audit. ARGV: runId, user, 'approve'|'reject', now, decision JSON.
+// KEYS: run, events, audit. ARGV: runId, user, 'approve'|'reject', now, decision JSON, retention ms.
 const decideScript = defineLuaScript(
   'decide-approval',
-  `${LUA_EMIT}${LUA_LOAD}
-local runId, user, now = ARGV[1], ARGV[2], tonumber(ARGV[4])
+  `${LUA_EMIT}${LUA_RETIRE}${LUA_LOAD}
+local runId, user, now, keep = ARGV[1], ARGV[2], tonumber(ARGV[4]), ARGV[6]
 local approval = doc.approval
 if status ~= 'awaiting-approval' or type(approval) ~= 'table' then return {'not-waiting', status} end
 if now >= approval.expiresAt then
   redis.call('HSET', KEYS[1], 'status', 'expired', 'updatedAt', ARGV[4])
-  emit(KEYS[2], KEYS[3], {type = 'expired', runId = runId, at = now}, doc.kind, doc.target, 'expired')
+  emit(KEYS[2], KEYS[3], {type = 'expired', runId = runId, at = now}, doc.kind, doc.target, 'expired', keep)
+  retire(KEYS[1], KEYS[2], keep)
   return {'expired', tostring(approval.expiresAt)}
 end
 local isApprover = false
@@ -52,7 +53,8 @@ if ARGV[3] == 'reject' then
     if d.user == user and d.decision == 'rejected' then return {'already-counted', tostring(d.at), d.decision} end
   end
   redis.call('HSET', KEYS[1], 'status', 'rejected', 'decisions', append(decisions, ARGV[5]), 'updatedAt', ARGV[4])
-  emit(KEYS[2], KEYS[3], {type = 'rejected', runId = runId, at = now, user = user}, doc.kind, doc.target, 'rejected')
+  emit(KEYS[2], KEYS[3], {type = 'rejected', runId = runId, at = now, user = user}, doc.kind, doc.target, 'rejected', keep)
+  retire(KEYS[1], KEYS[2], keep)
   return {'rejected'}
 end
 if user == doc.requester and not approval.allowSelfApproval then return {'self'} end
@@ -64,28 +66,29 @@ end
 local needed = approval.distinctApprovers
 if count >= needed then
   redis.call('HSET', KEYS[1], 'status', 'running', 'decisions', append(decisions, ARGV[5]), 'updatedAt', ARGV[4])
-  emit(KEYS[2], KEYS[3], {type = 'approved', runId = runId, at = now, user = user, text = count .. '/' .. needed}, doc.kind, doc.target, 'running')
+  emit(KEYS[2], KEYS[3], {type = 'approved', runId = runId, at = now, user = user, text = count .. '/' .. needed}, doc.kind, doc.target, 'running', keep)
   return {'approved', count, needed}
 end
 redis.call('HSET', KEYS[1], 'decisions', append(decisions, ARGV[5]), 'updatedAt', ARGV[4])
-emit(KEYS[2], KEYS[3], {type = 'note', runId = runId, at = now, user = user, text = 'approved by <@' .. user .. '> (' .. count .. '/' .. needed .. ')'}, doc.kind, doc.target, status)
+emit(KEYS[2], KEYS[3], {type = 'note', runId = runId, at = now, user = user, text = 'approved by <@' .. user .. '> (' .. count .. '/' .. needed .. ')'}, doc.kind, doc.target, status, keep)
 return {'recorded', count, needed}`,
 );
 
-// KEYS: run, events, audit. ARGV: runId, now. Expires a run still waiting (the delayed job).
+// KEYS: run, events, audit. ARGV: runId, now, retention ms. Expires a run still waiting (the delayed job).
 const expireScript = defineLuaScript(
   'expire-approval',
-  `${LUA_EMIT}${LUA_LOAD}
+  `${LUA_EMIT}${LUA_RETIRE}${LUA_LOAD}
 if status ~= 'awaiting-approval' then return {'not-waiting', status} end
 redis.call('HSET', KEYS[1], 'status', 'expired', 'updatedAt', ARGV[2])
-emit(KEYS[2], KEYS[3], {type = 'expired', runId = ARGV[1], at = tonumber(ARGV[2])}, doc.kind, doc.target, 'expired')
+emit(KEYS[2], KEYS[3], {type = 'expired', runId = ARGV[1], at = tonumber(ARGV[2])}, doc.kind, doc.target, 'expired', ARGV[3])
+retire(KEYS[1], KEYS[2], ARGV[3])
 return {'expired'}`,
 );
 
-// KEYS: run, events, audit. ARGV: runId, user, now. Only before anything changed.
+// KEYS: run, events, audit. ARGV: runId, user, now, retention ms. Only before anything changed.
 const cancelScript = defineLuaScript(
   'cancel-run',
-  `${LUA_EMIT}${LUA_LOAD}
+  `${LUA_EMIT}${LUA_RETIRE}${LUA_LOAD}
 if status ~= 'planning' and status ~= 'awaiting-approval' then return {'not-waiting', status} end
 local allowed = ARGV[2] == doc.requester
 if type(doc.approval) == 'table' then
@@ -95,7 +98,8 @@ if type(doc.approval) == 'table' then
 end
 if not allowed then return {'not-approver'} end
 redis.call('HSET', KEYS[1], 'status', 'cancelled', 'updatedAt', ARGV[3])
-emit(KEYS[2], KEYS[3], {type = 'finished', runId = ARGV[1], at = tonumber(ARGV[3]), user = ARGV[2], text = 'cancelled by <@' .. ARGV[2] .. '>'}, doc.kind, doc.target, 'cancelled')
+emit(KEYS[2], KEYS[3], {type = 'finished', runId = ARGV[1], at = tonumber(ARGV[3]), user = ARGV[2], text = 'cancelled by <@' .. ARGV[2] .. '>'}, doc.kind, doc.target, 'cancelled', ARGV[4])
+retire(KEYS[1], KEYS[2], ARGV[4])
 return {'cancelled'}`,
 );
 
@@ -124,7 +128,13 @@ function verdictOf(reply: unknown): DecideVerdict {
 export async function runDecideScript(
   redis: Redis,
   keys: RunStoreKeys,
-  input: { runId: string; user: string; decision: 'approve' | 'reject'; now: number },
+  input: {
+    runId: string;
+    user: string;
+    decision: 'approve' | 'reject';
+    now: number;
+    retentionMs: number;
+  },
 ): Promise<DecideVerdict> {
   const record = JSON.stringify({
     user: input.user,
@@ -134,7 +144,7 @@ export async function runDecideScript(
   const reply = await decideScript.run(
     redis,
     [keys.run(input.runId), keys.events(input.runId), keys.audit],
-    [input.runId, input.user, input.decision, input.now, record],
+    [input.runId, input.user, input.decision, input.now, record, input.retentionMs],
   );
   return verdictOf(reply);
 }
@@ -144,11 +154,12 @@ export async function runExpireScript(
   keys: RunStoreKeys,
   runId: string,
   now: number,
+  retentionMs: number,
 ): Promise<'expired' | 'missing' | 'not-waiting'> {
   const [code] = (await expireScript.run(
     redis,
     [keys.run(runId), keys.events(runId), keys.audit],
-    [runId, now],
+    [runId, now, retentionMs],
   )) as [string];
   return code as 'expired' | 'missing' | 'not-waiting';
 }
@@ -159,13 +170,14 @@ export async function runCancelScript(
   runId: string,
   user: string,
   now: number,
+  retentionMs: number,
 ): Promise<
   { code: 'cancelled' | 'missing' | 'not-approver' } | { code: 'not-waiting'; status: string }
 > {
   const [code, status] = (await cancelScript.run(
     redis,
     [keys.run(runId), keys.events(runId), keys.audit],
-    [runId, user, now],
+    [runId, user, now, retentionMs],
   )) as [string, string?];
   if (code === 'not-waiting') return { code, status: String(status) };
   return { code: code as 'cancelled' | 'missing' | 'not-approver' };

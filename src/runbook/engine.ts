@@ -48,6 +48,11 @@ export interface EngineOptions<D> {
    * rebuildCommandLine): the engine knows runs, not the commands that start them.
    */
   describeCommand: (run: Run) => string;
+  /**
+   * How long a finished run and its events stay in Redis (read at each transition, so a
+   * reloaded inventory applies to the next runs). Default 90 days.
+   */
+  runRetentionMs?: () => number;
 }
 
 export interface DecisionResult {
@@ -73,7 +78,7 @@ export interface Engine {
 }
 
 export function createEngine<D>(options: EngineOptions<D>): Engine {
-  const store = new RunStore(options.redis, options.prefix);
+  const store = new RunStore(options.redis, options.prefix, options.runRetentionMs);
   const locks = new TargetLock(options.redis, options.prefix);
   const core: EngineCore<D> = {
     redis: options.redis,
@@ -181,6 +186,7 @@ export function createEngine<D>(options: EngineOptions<D>): Engine {
         user,
         decision,
         now,
+        retentionMs: store.retentionMs(),
       });
       // Throws for an unknown run id ('missing'): there is no run to return.
       const run = await mustGet(runId);
@@ -242,7 +248,13 @@ export function createEngine<D>(options: EngineOptions<D>): Engine {
 
     async expire(runId) {
       const now = core.clock();
-      const code = await runExpireScript(options.redis, store.keys, runId, now);
+      const code = await runExpireScript(
+        options.redis,
+        store.keys,
+        runId,
+        now,
+        store.retentionMs(),
+      );
       const run = await store.get(runId);
       if (!run) return undefined;
       if (code === 'expired') await closeExpired(run, now);
@@ -254,7 +266,14 @@ export function createEngine<D>(options: EngineOptions<D>): Engine {
 
     async cancel(runId, user) {
       const now = core.clock();
-      const verdict = await runCancelScript(options.redis, store.keys, runId, user, now);
+      const verdict = await runCancelScript(
+        options.redis,
+        store.keys,
+        runId,
+        user,
+        now,
+        store.retentionMs(),
+      );
       const run = await mustGet(runId);
       if (verdict.code === 'cancelled') {
         const outcome = `Cancelled by <@${user}> at ${formatUtcTime(now)}. Nothing was changed.`;

@@ -28,12 +28,29 @@ export function defineLuaScript(name: string, source: string): LuaScript {
 /**
  * Shared Lua: append one event to the run's own stream (tailed by the CLI) and to the audit
  * stream (who did what when), in the same atomic step as the transition that caused it.
+ * The audit stream keeps exactly the retention window: entries older than the event's time
+ * minus `retentionMs` are trimmed first (by id, which is the time Redis added them), so it
+ * covers the same runs as `/router history` and never loses one inside the window. Trimming
+ * before adding means a clock ahead of Redis's can never trim the entry being added.
  */
 export const LUA_EMIT = `
-local function emit(eventsKey, auditKey, event, kind, target, status)
+local function emit(eventsKey, auditKey, event, kind, target, status, retentionMs)
   redis.call('XADD', eventsKey, 'MAXLEN', '~', 5000, '*', 'event', cjson.encode(event))
-  redis.call('XADD', auditKey, 'MAXLEN', '~', 100000, '*',
+  local cutoff = math.max(0, tonumber(event.at) - tonumber(retentionMs))
+  redis.call('XTRIM', auditKey, 'MINID', string.format('%d', cutoff))
+  redis.call('XADD', auditKey, '*',
     'at', tostring(event.at), 'runId', event.runId, 'kind', kind, 'target', target,
     'type', event.type, 'user', event.user or '', 'status', status, 'step', event.stepId or '', 'text', event.text or '')
+end
+`;
+
+/**
+ * Shared Lua: a run that reached a final state keeps its record and its events for the
+ * retention window, counted from the end (PEXPIRE: a later HSET or XADD keeps the expiry).
+ */
+export const LUA_RETIRE = `
+local function retire(runKey, eventsKey, retentionMs)
+  redis.call('PEXPIRE', runKey, retentionMs)
+  redis.call('PEXPIRE', eventsKey, retentionMs)
 end
 `;

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { FlatnetError } from '../errors.js';
 import { findSecretField } from './find-secret-field.js';
-import { defineLuaScript, LUA_EMIT } from './lua-script.js';
+import { defineLuaScript, LUA_EMIT, LUA_RETIRE } from './lua-script.js';
 import {
   FINAL_STATUSES,
   type Decision,
@@ -22,6 +22,12 @@ import {
  *
  * Records never contain secrets: step results are facts for later steps and for the history,
  * shown to anyone. `save` refuses a record with an obvious secret field (a safety net).
+ *
+ * Retention (docs/live-state.md, "Run retention"): a run that reaches a final state keeps its
+ * hash and its event stream for the retention window, then Redis expires them (PEXPIRE, set
+ * by the transition that finished it). The audit stream is trimmed to the same window, and an
+ * index entry leaves with its record, so `/router history` and the audit cover the same runs.
+ * A run still open (planning, awaiting approval, running) never expires.
  */
 export interface RunStoreKeys {
   run(id: string): string;
@@ -43,32 +49,52 @@ export function runStoreKeys(prefix: string): RunStoreKeys {
   };
 }
 
+/** How long a finished run stays in Redis when the inventory does not say (history.retentionDays). */
+export const DEFAULT_RUN_RETENTION_MS = 90 * 24 * 3_600_000;
+
+/** Index entries looked at per new run when pruning: bounded work, however old the indexes. */
+const PRUNE_BATCH = 20;
+
 const finalList = FINAL_STATUSES.join(',');
 
+// KEYS: run, events, audit, all, by target, by kind.
+// ARGV: doc, status, createdAt, runId, created event, kind, target, retention ms, run key prefix.
+// The pruning reads run hashes by name (ARGV[9] .. id): flatnet runs on one Redis, not a cluster.
 const createRunScript = defineLuaScript(
   'create-run',
   `${LUA_EMIT}
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 local event = cjson.decode(ARGV[5])
 redis.call('HSET', KEYS[1], 'doc', ARGV[1], 'status', ARGV[2], 'decisions', '[]', 'updatedAt', ARGV[3])
-redis.call('ZADD', KEYS[4], ARGV[3], ARGV[4])
-redis.call('ZADD', KEYS[5], ARGV[3], ARGV[4])
-redis.call('ZADD', KEYS[6], ARGV[3], ARGV[4])
-emit(KEYS[2], KEYS[3], event, ARGV[6], ARGV[7], ARGV[2])
+local cutoff = string.format('%d', math.max(0, tonumber(ARGV[3]) - tonumber(ARGV[8])))
+for i = 4, 6 do
+  -- A run created before the window whose record Redis has expired leaves the index; one
+  -- still there (open, or finished late) stays, so history never hides a record it has.
+  local old = redis.call('ZRANGEBYSCORE', KEYS[i], '-inf', '(' .. cutoff, 'LIMIT', 0, ${PRUNE_BATCH})
+  for _, id in ipairs(old) do
+    if redis.call('EXISTS', ARGV[9] .. id) == 0 then redis.call('ZREM', KEYS[i], id) end
+  end
+  redis.call('ZADD', KEYS[i], ARGV[3], ARGV[4])
+end
+emit(KEYS[2], KEYS[3], event, ARGV[6], ARGV[7], ARGV[2], ARGV[8])
 return 1`,
 );
 
-// KEYS: run, fence lock (or the run key again when unfenced). ARGV: doc, status, updatedAt, token, finals.
+// KEYS: run, fence lock (or the run key again when unfenced), events.
+// ARGV: doc, status, updatedAt, token, finals, retention ms.
 const saveRunScript = defineLuaScript(
   'save-run',
-  `
+  `${LUA_RETIRE}
 local current = redis.call('HGET', KEYS[1], 'status')
 if not current then return 'missing' end
 if ARGV[4] ~= '' and redis.call('GET', KEYS[2]) ~= ARGV[4] then return 'not-owner' end
+local final = false
 for s in string.gmatch(ARGV[5], '[^,]+') do
   if s == current and ARGV[2] ~= current then return 'closed:' .. current end
+  if s == ARGV[2] then final = true end
 end
 redis.call('HSET', KEYS[1], 'doc', ARGV[1], 'status', ARGV[2], 'updatedAt', ARGV[3])
+if final then retire(KEYS[1], KEYS[3], ARGV[6]) end
 return 'ok'`,
 );
 
@@ -87,6 +113,8 @@ export class RunStore {
   constructor(
     private readonly redis: Redis,
     readonly prefix: string,
+    /** Read at each transition, so a reloaded inventory's retention applies to the next runs. */
+    readonly retentionMs: () => number = () => DEFAULT_RUN_RETENTION_MS,
   ) {
     this.keys = runStoreKeys(prefix);
   }
@@ -106,6 +134,8 @@ export class RunStore {
         JSON.stringify(created),
         run.kind,
         run.target,
+        this.retentionMs(),
+        k.run(''),
       ],
     );
     return result === 1;
@@ -133,8 +163,15 @@ export class RunStore {
     const key = this.keys.run(run.id);
     const result = await saveRunScript.run(
       this.redis,
-      [key, fence?.lockKey ?? key],
-      [JSON.stringify(run), run.status, run.updatedAt, fence?.token ?? '', finalList],
+      [key, fence?.lockKey ?? key, this.keys.events(run.id)],
+      [
+        JSON.stringify(run),
+        run.status,
+        run.updatedAt,
+        fence?.token ?? '',
+        finalList,
+        this.retentionMs(),
+      ],
     );
     if (result === 'ok') return { ok: true };
     const text = String(result);
@@ -180,12 +217,14 @@ export class RunStore {
     return out;
   }
 
-  /** Appends an event to the run's stream and to the audit stream. */
+  /** Appends an event to the run's stream and to the audit stream (trimmed to the window, as LUA_EMIT). */
   async appendEvent(run: Run, event: RunEvent): Promise<void> {
+    const cutoff = Math.max(0, event.at - this.retentionMs());
     await this.redis
       .multi()
       .xadd(this.keys.events(run.id), 'MAXLEN', '~', 5000, '*', 'event', JSON.stringify(event))
-      .xadd(this.keys.audit, 'MAXLEN', '~', 100000, '*', ...auditFields(run, event))
+      .xtrim(this.keys.audit, 'MINID', cutoff)
+      .xadd(this.keys.audit, '*', ...auditFields(run, event))
       .exec();
   }
 

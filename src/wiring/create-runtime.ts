@@ -35,6 +35,8 @@ import { createIncidentThreads } from '../monitor/incident-thread.js';
 import { startMonitorScheduler, type MonitorScheduler } from '../monitor/monitor-scheduler.js';
 import { endpointsFor, inventoryFor } from '../live/apply-router-snapshot.js';
 
+const DAY_MS = 24 * 3_600_000;
+
 export interface RuntimeOptions {
   loaded: LoadedInventory;
   redisUrl: string;
@@ -161,6 +163,9 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     ],
     logger,
     describeCommand: rebuildCommandLine,
+    // The inventory in force, so a reload changes the retention of the runs that end after it.
+    runRetentionMs: () =>
+      Math.round(inventories.current().loaded.inventory.history.retentionDays * DAY_MS),
   });
 
   let worker: Worker | undefined;

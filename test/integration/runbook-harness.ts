@@ -151,6 +151,7 @@ export interface World {
       observers?: RunObserver[];
       clock?: () => number;
       observerTimeoutMs?: number;
+      runRetentionMs?: number;
     },
   ): Engine;
   startWorker(
@@ -184,6 +185,7 @@ export function createWorld(): World {
     },
     undoOrder: () => redis.lrange(`${prefix}:toy:undo-order`, 0, -1),
     engine(runbook, options = {}) {
+      const retentionMs = options.runRetentionMs;
       const engine = createEngine<ToyDeps>({
         describeCommand: rebuildCommandLine,
         redis,
@@ -194,6 +196,7 @@ export function createWorld(): World {
         observers: options.observers ?? [],
         logger: silentLog,
         ...(options.clock ? { clock: options.clock } : {}),
+        ...(retentionMs ? { runRetentionMs: () => retentionMs } : {}),
         observerTimeoutMs: options.observerTimeoutMs ?? 500,
         leaseTtlMs: 5_000,
       });
