@@ -6,6 +6,7 @@
 import { exitCodeOf, failureLine } from './cli/exit-code-of.js';
 import { EXIT } from './exit-codes.js';
 import { parseArgs } from './cli/parse-args.js';
+import type { RuntimeAdapters } from './cli/load-runtime.js';
 
 const USAGE = `flatnet — chat-ops for a multi-region VyOS VPN on AWS
 
@@ -28,6 +29,16 @@ const io = {
   err: (t: string) => process.stderr.write(`${t}\n`),
 };
 
+/**
+ * Against `flatnet sim`, a scale-up's new instance answers SSH where the simulator says. Its
+ * adapter alone reads FLATNET_SIM_CONTROL_URL (empty without it); the entry point loads it and
+ * hands it down, so no production module imports the simulator.
+ */
+async function simAdapters(): Promise<RuntimeAdapters> {
+  const { simRuntimeAdapters } = await import('./sim/world/sim-replacement-ssh.js');
+  return simRuntimeAdapters(process.env);
+}
+
 async function main(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   const args = parseArgs(rest, ['no-worker', 'reject', 'http', 'with-worker', 'dry-run']);
@@ -36,19 +47,19 @@ async function main(argv: string[]): Promise<number> {
   switch (sub) {
     case 'run': {
       const { runSlashCommand } = await import('./cli/run-slash-command.js');
-      return runSlashCommand(args, io);
+      return runSlashCommand(args, io, await simAdapters());
     }
     case 'approve': {
       const { approveRun } = await import('./cli/approve-run.js');
-      return approveRun(args, io);
+      return approveRun(args, io, await simAdapters());
     }
     case 'bot': {
       const { runBot } = await import('./cli/run-bot.js');
-      return runBot(args, io);
+      return runBot(args, io, await simAdapters());
     }
     case 'worker': {
       const { runWorker } = await import('./cli/run-worker.js');
-      return runWorker(args, io);
+      return runWorker(args, io, await simAdapters());
     }
     case 'sim': {
       const { runSim } = await import('./sim/world/run-sim.js');

@@ -5,12 +5,16 @@
  */
 import { EXIT } from '../exit-codes.js';
 import { followRun } from './follow-run.js';
-import { loadRuntime } from './load-runtime.js';
+import { loadRuntime, type RuntimeAdapters } from './load-runtime.js';
 import { numberOption, stringOption, type ParsedArgs } from './parse-args.js';
 import { renderRun } from './render-run.js';
 import { exitCodeOf, type CliOutput } from './run-slash-command.js';
 
-export async function approveRun(args: ParsedArgs, io: CliOutput): Promise<number> {
+export async function approveRun(
+  args: ParsedArgs,
+  io: CliOutput,
+  adapters: RuntimeAdapters = {},
+): Promise<number> {
   const runId = args.positional[0];
   const user = stringOption(args, 'as') ?? process.env.FLATNET_USER;
   if (!runId || !/^r-[a-z0-9]{6}$/.test(runId) || !user) {
@@ -20,7 +24,7 @@ export async function approveRun(args: ParsedArgs, io: CliOutput): Promise<numbe
   const inProcessWorker = !args.options.has('no-worker');
   const { runtime } = await loadRuntime(
     args,
-    inProcessWorker ? { worker: { concurrency: 4 } } : {},
+    inProcessWorker ? { ...adapters, worker: { concurrency: 4 } } : adapters,
   );
   try {
     const verdict = await runtime.engine.decide(

@@ -1,7 +1,6 @@
 /** Shared start-up for CLI subcommands: inventory, logger, runtime, with clear failures. */
 import { loadInventory, type LoadedInventory } from '../config/load-inventory.js';
 import { createLogger, type Logger } from '../log.js';
-import { simReplacementSsh } from '../sim/world/sim-replacement-ssh.js';
 import { createRuntime, type Runtime, type RuntimeOptions } from '../wiring/create-runtime.js';
 import { stringOption, type ParsedArgs } from './parse-args.js';
 import { redisUrlSetting } from './startup-settings.js';
@@ -20,13 +19,10 @@ export function cliLogger(): Logger {
 }
 
 /**
- * What a process pointed at `flatnet sim` needs that production does not: where the world's
- * new instances answer SSH. Empty outside the simulator.
+ * Adapters the entry point hands a subcommand: against `flatnet sim`, where the world's new
+ * instances answer SSH (src/cli.ts loads the simulator's adapter); empty in production.
  */
-export function simRuntimeOptions(): Partial<RuntimeOptions> {
-  const replacementSsh = simReplacementSsh(process.env);
-  return replacementSsh ? { replacementSsh } : {};
-}
+export type RuntimeAdapters = Pick<Partial<RuntimeOptions>, 'replacementSsh'>;
 
 export async function loadRuntime(
   args: ParsedArgs,
@@ -38,7 +34,6 @@ export async function loadRuntime(
     loaded,
     redisUrl: redisUrl(),
     logger,
-    ...simRuntimeOptions(),
     ...extra,
   });
   return { loaded, runtime, logger };

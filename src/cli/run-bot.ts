@@ -6,14 +6,18 @@ import { guardProcess } from './guard-process.js';
 import { portSetting } from './startup-settings.js';
 import { checkBotToken } from '../slack/check-bot-token.js';
 import { createWebClient } from '../slack/create-web-client.js';
-import { cliLogger, inventoryPath, redisUrl, simRuntimeOptions } from './load-runtime.js';
+import { cliLogger, inventoryPath, redisUrl, type RuntimeAdapters } from './load-runtime.js';
 import { numberOption, type ParsedArgs } from './parse-args.js';
 import type { CliOutput } from './run-slash-command.js';
 import { readSlackEnv } from '../slack/slack-env.js';
 import { untilSignal } from './until-signal.js';
 import { reloadOnSighup } from './reload-on-sighup.js';
 
-export async function runBot(args: ParsedArgs, io: CliOutput): Promise<number> {
+export async function runBot(
+  args: ParsedArgs,
+  io: CliOutput,
+  adapters: RuntimeAdapters = {},
+): Promise<number> {
   const logger = cliLogger();
   guardProcess(logger);
   // Every setting is checked before anything starts: one line and its own exit code each.
@@ -28,7 +32,7 @@ export async function runBot(args: ParsedArgs, io: CliOutput): Promise<number> {
     redisUrl: redis,
     port,
     logger,
-    runtime: { ...simRuntimeOptions(), watchInventory: true },
+    runtime: { ...adapters, watchInventory: true },
     ...(args.options.has('with-worker')
       ? { worker: { concurrency: numberOption(args, 'concurrency', 8) } }
       : {}),

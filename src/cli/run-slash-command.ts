@@ -8,7 +8,7 @@ import { blocksToText } from './render-text.js';
 import type { Run } from '../runbook/types.js';
 import { EXIT } from '../exit-codes.js';
 import { followRun } from './follow-run.js';
-import { loadRuntime } from './load-runtime.js';
+import { loadRuntime, type RuntimeAdapters } from './load-runtime.js';
 import { numberOption, stringOption, type ParsedArgs } from './parse-args.js';
 import { renderRun } from './render-run.js';
 
@@ -17,7 +17,11 @@ export interface CliOutput {
   err(text: string): void;
 }
 
-export async function runSlashCommand(args: ParsedArgs, io: CliOutput): Promise<number> {
+export async function runSlashCommand(
+  args: ParsedArgs,
+  io: CliOutput,
+  adapters: RuntimeAdapters = {},
+): Promise<number> {
   const line = args.positional.join(' ').trim();
   const match = /^(\/[a-z]+)\s*([\s\S]*)$/.exec(line);
   if (!match) {
@@ -28,7 +32,7 @@ export async function runSlashCommand(args: ParsedArgs, io: CliOutput): Promise<
   const inProcessWorker = !args.options.has('no-worker');
   const { runtime } = await loadRuntime(
     args,
-    inProcessWorker ? { worker: { concurrency: 4 } } : {},
+    inProcessWorker ? { ...adapters, worker: { concurrency: 4 } } : adapters,
   );
   try {
     const reply = await handleSlashCommand(runtime.slash, {

@@ -9,14 +9,18 @@ import { loadInventory } from '../config/load-inventory.js';
 import { EXIT } from '../exit-codes.js';
 import { guardProcess } from './guard-process.js';
 import { checkBotToken } from '../slack/check-bot-token.js';
-import { cliLogger, inventoryPath, redisUrl, simRuntimeOptions } from './load-runtime.js';
+import { cliLogger, inventoryPath, redisUrl, type RuntimeAdapters } from './load-runtime.js';
 import { numberOption, type ParsedArgs } from './parse-args.js';
 import type { CliOutput } from './run-slash-command.js';
 import { readSlackEnv } from '../slack/slack-env.js';
 import { untilSignal } from './until-signal.js';
 import { reloadOnSighup } from './reload-on-sighup.js';
 
-export async function runWorker(args: ParsedArgs, io: CliOutput): Promise<number> {
+export async function runWorker(
+  args: ParsedArgs,
+  io: CliOutput,
+  adapters: RuntimeAdapters = {},
+): Promise<number> {
   const logger = cliLogger();
   guardProcess(logger);
   // Every setting is checked before anything starts: one line and its own exit code each.
@@ -36,7 +40,7 @@ export async function runWorker(args: ParsedArgs, io: CliOutput): Promise<number
     logger,
     chat,
     worker: { concurrency: numberOption(args, 'concurrency', 8) },
-    ...simRuntimeOptions(),
+    ...adapters,
     watchInventory: true,
     // Every worker joins the one scheduled monitor (one round per interval across them all).
     monitor: process.env.FLATNET_MONITOR !== 'off',

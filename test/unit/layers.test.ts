@@ -43,13 +43,7 @@ const LAYERS: Array<{ name: string; places: string[] }> = [
 ];
 
 /** The simulator is the far side of the protocols: only the demo and `flatnet sim` load it. */
-const MAY_IMPORT_SIM = [
-  'src/sim/',
-  'src/demo/',
-  'src/cli.ts',
-  // Known exception, to remove: the CLI reads FLATNET_SIM_CONTROL_URL through the sim adapter.
-  'src/cli/load-runtime.ts',
-];
+const MAY_IMPORT_SIM = ['src/sim/', 'src/demo/', 'src/cli.ts'];
 
 const SOURCE_DIRS = ['src', 'commands', 'jobs'];
 

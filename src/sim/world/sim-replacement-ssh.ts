@@ -10,6 +10,18 @@ export type ReplacementSshResolver = (
   instance: Instance,
 ) => Promise<{ host: string; port: number }>;
 
+/**
+ * What a flatnet process pointed at `flatnet sim` needs that production does not; nothing when
+ * FLATNET_SIM_CONTROL_URL is unset. The entry point (src/cli.ts) loads this and hands it to the
+ * subcommand, so production code never imports the simulator.
+ */
+export function simRuntimeAdapters(env: NodeJS.ProcessEnv): {
+  replacementSsh?: ReplacementSshResolver;
+} {
+  const replacementSsh = simReplacementSsh(env);
+  return replacementSsh ? { replacementSsh } : {};
+}
+
 export function simReplacementSsh(env: NodeJS.ProcessEnv): ReplacementSshResolver | undefined {
   const control = env.FLATNET_SIM_CONTROL_URL;
   if (!control) return undefined;
