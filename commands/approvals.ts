@@ -19,19 +19,47 @@ export interface RunDecider {
 
 const RUN_ID = /^r-[a-z0-9]{6}$/;
 
-export function registerApprovalButtons(app: App, decider: RunDecider, log?: Logger): void {
+/** Which run a prompt message belongs to (src/slack/reporter/thread-store.ts). */
+export interface PromptLookup {
+  runOf(channel: string, ts: string): Promise<string | undefined>;
+}
+
+export function registerApprovalButtons(
+  app: App,
+  decider: RunDecider,
+  prompts: PromptLookup,
+  log?: Logger,
+): void {
   for (const [actionId, decision] of [
     [APPROVE_ACTION_ID, 'approve'],
     [REJECT_ACTION_ID, 'reject'],
   ] as const) {
     app.action<BlockButtonAction>(actionId, async ({ ack, body, action, respond }) => {
       await ack();
-      const runId = action.value ?? '';
+      const claimed = action.value ?? '';
+      let runId = claimed;
       let answer: { ok: boolean; message: string };
       try {
-        answer = RUN_ID.test(runId)
-          ? await decider.decide(runId, body.user.id, decision)
-          : { ok: false, message: 'that button does not belong to a flatnet run' };
+        const channel = body.container?.channel_id ?? body.channel?.id ?? '';
+        const ts = body.container?.message_ts ?? body.message?.ts ?? '';
+        const owner = channel && ts ? await prompts.runOf(channel, ts) : undefined;
+        runId = owner ?? claimed;
+        if (!owner || !RUN_ID.test(owner)) {
+          answer = {
+            ok: false,
+            message:
+              'that button is not on a flatnet approval prompt (or the prompt is gone); nothing was decided',
+          };
+        } else if (claimed !== owner) {
+          log?.warn(
+            { runId: owner, claimed, user: body.user.id },
+            'approval button value does not match its prompt',
+          );
+          answer = {
+            ok: false,
+            message: `that button does not belong to run ${owner}'s prompt; nothing was decided`,
+          };
+        } else answer = await decider.decide(owner, body.user.id, decision);
       } catch (err) {
         // Logged with its stack; the person who clicked is told nothing was decided.
         log?.error({ err, runId, user: body.user.id, decision }, 'approval click failed');

@@ -1,12 +1,15 @@
 /** Wires every listener onto the Bolt app. */
 import type { App } from '@slack/bolt';
 import { openAddPeerModal, registerAddPeerModal } from './add-peer-modal.js';
-import { registerApprovalButtons, type RunDecider } from './approvals.js';
+import { registerApprovalButtons, type PromptLookup, type RunDecider } from './approvals.js';
 import { registerRouterCommand } from './router.js';
 import type { CommandDeps } from './slash-listener.js';
 import { registerVpnCommand } from './vpn.js';
 
-export function register(app: App, deps: CommandDeps & { decider: RunDecider }): void {
+export function register(
+  app: App,
+  deps: CommandDeps & { decider: RunDecider; prompts: PromptLookup },
+): void {
   const withForm: CommandDeps = {
     ...deps,
     openAddPeerModal:
@@ -15,5 +18,5 @@ export function register(app: App, deps: CommandDeps & { decider: RunDecider }):
   registerVpnCommand(app, withForm);
   registerRouterCommand(app, withForm);
   registerAddPeerModal(app, deps.slash);
-  registerApprovalButtons(app, deps.decider, deps.slash.logger);
+  registerApprovalButtons(app, deps.decider, deps.prompts, deps.slash.logger);
 }

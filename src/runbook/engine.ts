@@ -2,7 +2,12 @@ import type { Redis } from 'ioredis';
 import { BadInputError, describeError, FlatnetError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { runCancelScript, runDecideScript, runExpireScript } from './approval-scripts.js';
-import { describeBusyTarget, formatDuration, formatUtcTime } from './describe-run.js';
+import {
+  describeBusyTarget,
+  describeWaitingRun,
+  formatDuration,
+  formatUtcTime,
+} from './describe-run.js';
 import { announce, finishRun, makeEvent, saveOrStop, type EngineCore } from './engine-core.js';
 import { describeRefusal } from './describe-refusal.js';
 import { makeRunId } from './make-run-id.js';
@@ -108,6 +113,22 @@ export function createEngine<D>(options: EngineOptions<D>): Engine {
     return run;
   }
 
+  /**
+   * A run on the same router that is still planned or waiting for approval holds no lock yet,
+   * but a second one asked now would run on a plan made before the first changed the router
+   * (a stale scale-up launching an extra instance): refuse it, naming the waiting run.
+   */
+  async function refuseBehindWaitingRun(lockTarget: string, run: Run): Promise<void> {
+    const recent = await unlessRedisIsDown(store.list({ target: run.target, limit: 20 }));
+    const waiting = recent.find(
+      (r) =>
+        (r.status === 'planning' || r.status === 'awaiting-approval') &&
+        !r.dryRun &&
+        options.runbooks[r.kind]?.lockTarget?.(r) === lockTarget,
+    );
+    if (waiting) throw new FlatnetError('LOCKED', ...describeWaitingRun(lockTarget, waiting));
+  }
+
   return {
     store,
     locks,
@@ -148,6 +169,7 @@ export function createEngine<D>(options: EngineOptions<D>): Engine {
       const holder = lockTarget ? await unlessRedisIsDown(locks.whoHolds(lockTarget)) : undefined;
       if (lockTarget && holder)
         throw new FlatnetError('LOCKED', describeBusyTarget(lockTarget, holder));
+      if (lockTarget) await refuseBehindWaitingRun(lockTarget, run);
 
       const created = makeEvent(run, 'created', now, { user: input.requester });
       for (let attempt = 0; !(await unlessRedisIsDown(store.create(run, created))); attempt++) {

@@ -4,12 +4,20 @@
  * Either way an Express app serves /healthz, /metrics and the queue dashboard: in HTTP mode
  * on the same port as /slack/events, in Socket Mode on its own port.
  */
-import { createServer, type RequestListener, type Server } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type RequestListener,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import type { App as SlackApp } from '@slack/bolt';
 import express from 'express';
 import type { Logger } from '../log.js';
 import { reportListenerError } from './report-listener-error.js';
+import { bufferBody, checkSlackEnvelope } from './check-slack-envelope.js';
+import { onlyInstalledWorkspace, type InstalledWorkspace } from './only-installed-workspace.js';
 
 /** Where Slack sends commands, interactivity and events in HTTP mode (Bolt's default). */
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -66,9 +74,11 @@ export function createBoltApp(options: BoltAppOptions): FlatnetSlackApp {
     });
     const opsApp = express();
     opsApp.use(ops);
+    const signingSecret = options.signingSecret;
     const route: RequestListener = (req, res) => {
       const path = req.url?.split('?', 1)[0];
-      if (req.method === 'POST' && path === SLACK_EVENTS_PATH) receiver.requestListener(req, res);
+      if (req.method === 'POST' && path === SLACK_EVENTS_PATH)
+        void passCheckedToBolt(req, res, signingSecret, receiver, options.logger);
       else opsApp(req, res);
     };
     // Deferred, so the token check (auth.test) is awaited in start() instead of floating in the constructor.
@@ -81,11 +91,13 @@ export function createBoltApp(options: BoltAppOptions): FlatnetSlackApp {
       deferInitialization: true,
     });
     app.error(reportListenerError(options.logger));
+    const workspace = guardWorkspace(app, options.logger);
     let server: Server | undefined;
     return {
       app,
       ops,
       async start() {
+        await workspace.learn();
         server = await new Promise<Server>((resolve, reject) => {
           const s = createServer(route);
           s.once('error', reject);
@@ -112,6 +124,7 @@ export function createBoltApp(options: BoltAppOptions): FlatnetSlackApp {
     convoStore,
   });
   app.error(reportListenerError(options.logger));
+  const workspace = guardWorkspace(app, options.logger);
   const opsApp = express();
   opsApp.use(ops);
   let server: Server | undefined;
@@ -119,6 +132,7 @@ export function createBoltApp(options: BoltAppOptions): FlatnetSlackApp {
     app,
     ops,
     async start() {
+      await workspace.learn();
       await app.start();
       server = await new Promise<Server>((resolve, reject) => {
         const s = createServer(opsApp);
@@ -133,4 +147,52 @@ export function createBoltApp(options: BoltAppOptions): FlatnetSlackApp {
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     },
   };
+}
+
+/**
+ * Registers the workspace check before every listener; `learn` asks Slack (auth.test) which
+ * workspace the token belongs to, before the first request can arrive.
+ */
+function guardWorkspace(app: SlackApp, logger: Logger): { learn(): Promise<void> } {
+  let installed: InstalledWorkspace | undefined;
+  app.use(onlyInstalledWorkspace(() => installed, logger));
+  return {
+    async learn() {
+      const me = await app.client.auth.test();
+      installed = {
+        teamId: me.team_id ?? '',
+        ...(me.enterprise_id ? { enterpriseId: me.enterprise_id } : {}),
+      };
+    },
+  };
+}
+
+/** /slack/events: checked (src/slack/check-slack-envelope.ts), then handed to Bolt buffered. */
+async function passCheckedToBolt(
+  req: IncomingMessage,
+  res: ServerResponse,
+  signingSecret: string,
+  receiver: HTTPReceiver,
+  logger: Logger,
+): Promise<void> {
+  try {
+    const body = await bufferBody(req);
+    const verdict = body
+      ? checkSlackEnvelope(req, body.toString('utf8'), signingSecret)
+      : ({ ok: false, status: 413, why: 'body too large' } as const);
+    if (!verdict.ok) {
+      logger.warn(
+        { status: verdict.status, why: verdict.why },
+        'refused a request to /slack/events',
+      );
+      res.writeHead(verdict.status).end();
+      return;
+    }
+    // Bolt reads a request that already carries `rawBody` as it is (HTTPModuleFunctions.js).
+    (req as IncomingMessage & { rawBody: Buffer }).rawBody = body!;
+    receiver.requestListener(req, res);
+  } catch (err) {
+    logger.error({ err }, 'a request to /slack/events failed before Bolt saw it');
+    if (!res.headersSent) res.writeHead(400).end();
+  }
 }

@@ -19,7 +19,11 @@ import type { ChatPort } from './chat-port.js';
 import { callSlack, errText, type RetryPolicy } from './reporter/call-slack.js';
 import { createBurstDeferral } from './reporter/defer-during-burst.js';
 import { eventReply } from './reporter/event-replies.js';
-import { createThreadStore, type ThreadRecord } from './reporter/thread-store.js';
+import {
+  createPromptIndex,
+  createThreadStore,
+  type ThreadRecord,
+} from './reporter/thread-store.js';
 
 export type { RunObserver };
 
@@ -94,6 +98,7 @@ export function createThreadReporter(options: ThreadReporterOptions): ThreadRepo
     sleep,
   };
   const store = createThreadStore(options.redis, options.prefix, sleep);
+  const prompts = createPromptIndex(options.redis, options.prefix);
   const runs = new Map<string, RunState>();
   const createdBurst = createBurstDeferral(
     options.createdBurst ?? { quietMs: 200, maxDelayMs: 2000, concurrency: 1 },
@@ -258,6 +263,7 @@ export function createThreadReporter(options: ThreadReporterOptions): ThreadRepo
     else if (postIfMissing) {
       state.thread.prompt = await post(state, 'approval prompt', prompt);
       await store.save(state.run.id, { prompt: state.thread.prompt });
+      await prompts.record(state.run.id, state.run.origin.channel, state.thread.prompt);
     }
   }
 

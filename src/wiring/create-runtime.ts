@@ -20,6 +20,7 @@ import { createRunJobProcessor, recordGaveUp } from '../queue/run-job-processor.
 import { closeGracefully } from '../queue/close-gracefully.js';
 import type { ChatPort } from '../slack/chat-port.js';
 import { createThreadReporter } from '../slack/thread-reporter.js';
+import { createPromptIndex, type PromptIndex } from '../slack/reporter/thread-store.js';
 import { connectCloud, connectRouters, routerEndpoints } from './connect-to-network.js';
 import { buildRunbooks, type RunbookDeps } from './runbooks.js';
 import { scaleDeps, type ReplacementSsh } from './scale-wiring.js';
@@ -72,6 +73,8 @@ export interface Runtime {
   slash: SlashDeps;
   /** The producer connection (fails fast): for reads such as the CLI's event tail use `redis`. */
   redis: Redis;
+  /** Which run each approval prompt belongs to (the approval buttons ask it). */
+  prompts: PromptIndex;
   worker?: Worker;
   /** Validate and take the inventory file again (SIGHUP); on a problem the old one stays. */
   reloadInventory(): Promise<ReloadResult>;
@@ -252,6 +255,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       logger,
     },
     redis: producer,
+    prompts: createPromptIndex(producer, prefix),
     ...(worker ? { worker } : {}),
     reloadInventory: () => inventories.reload(),
     async close(deadlineMs = 10_000) {

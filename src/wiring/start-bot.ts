@@ -51,7 +51,11 @@ export async function startBot(options: BotOptions): Promise<BotHandle> {
     ...(options.worker ? { worker: options.worker } : {}),
     ...options.runtime,
   });
-  register(bolt.app, { slash: runtime.slash, decider: runtime.engine });
+  register(bolt.app, {
+    slash: runtime.slash,
+    decider: runtime.engine,
+    prompts: runtime.prompts,
+  });
   try {
     await mountOpsRoutes(bolt.ops, {
       runtime,

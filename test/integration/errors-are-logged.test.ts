@@ -113,11 +113,15 @@ describe('errors are seen', () => {
         throw errorWithSecret('Redis is not answering');
       },
     };
-    registerApprovalButtons(app, decider, logger);
+    const prompts = {
+      runOf: async (channel: string, ts: string) =>
+        channel === 'C1' && ts === '1.2' ? 'r-abc123' : undefined,
+    };
+    registerApprovalButtons(app, decider, prompts, logger);
     const answers: Array<{ text: string }> = [];
     await handlers.get(APPROVE_ACTION_ID)?.({
       ack: async () => undefined,
-      body: { user: { id: 'U2' } },
+      body: { user: { id: 'U2' }, container: { channel_id: 'C1', message_ts: '1.2' } },
       action: { value: 'r-abc123' },
       respond: async (answer: { text: string }) => void answers.push(answer),
     });

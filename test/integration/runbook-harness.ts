@@ -161,7 +161,14 @@ export interface World {
   cleanup(): Promise<void>;
 }
 
-export const LOCK_MS = 800;
+/**
+ * The BullMQ lock of the test workers: short, so that a killed worker's job is taken over
+ * within seconds, but long enough that a busy 2-core machine (event loop held for a second
+ * by another test file) does not make a live worker's job look stalled.
+ */
+export const LOCK_MS = 2_000;
+/** How often workers look for stalled jobs (BullMQ's stalledInterval). */
+export const STALLED_CHECK_MS = 500;
 
 export function createWorld(): World {
   const prefix = uniquePrefix('rb');
@@ -214,7 +221,7 @@ export function createWorld(): World {
           ? (job, token) => options.processor!(job.data.runId, () => inner(job, token))
           : inner,
         lockDurationMs: LOCK_MS,
-        stalledIntervalMs: 300,
+        stalledIntervalMs: STALLED_CHECK_MS,
         maxStalledCount: 5,
         logger: silentLog,
         onJobGaveUp: recordGaveUp(engine),

@@ -25,7 +25,13 @@ import { connectRouters, routerEndpoints } from '../../src/wiring/connect-to-net
 import { createScaleRunbook } from '../../jobs/scaleup.js';
 import { withAfterStep, type AfterStep } from '../helpers/after-step.js';
 import { dropPrefix, testRedis, uniquePrefix } from '../helpers/redis.js';
-import { RecordingObserver, silentLog, waitFor } from './runbook-harness.js';
+import {
+  LOCK_MS,
+  RecordingObserver,
+  silentLog,
+  STALLED_CHECK_MS,
+  waitFor,
+} from './runbook-harness.js';
 import { rebuildCommandLine } from '../../src/grammar/rebuild-command-line.js';
 
 export const HUB = 'hub-tokyo-a';
@@ -151,7 +157,7 @@ export async function startScaleBench(options: BenchOptions = {}): Promise<Scale
     newEngine,
     startWorker(target = engine, processor) {
       const connection = testRedis();
-      const inner = createRunJobProcessor(target, { lockDurationMs: 800, logger: silentLog });
+      const inner = createRunJobProcessor(target, { lockDurationMs: LOCK_MS, logger: silentLog });
       const worker = startWorker({
         connection,
         prefix,
@@ -159,8 +165,8 @@ export async function startScaleBench(options: BenchOptions = {}): Promise<Scale
         processor: processor
           ? (job, token) => processor(job.data.runId, () => inner(job, token))
           : inner,
-        lockDurationMs: 800,
-        stalledIntervalMs: 300,
+        lockDurationMs: LOCK_MS,
+        stalledIntervalMs: STALLED_CHECK_MS,
         maxStalledCount: 5,
         logger: silentLog,
         onJobGaveUp: recordGaveUp(target),

@@ -12,6 +12,8 @@ export interface SlashCommandInput {
   command: string;
   text?: string;
   sign?: SignOptions;
+  /** A user of another workspace where the same app is installed (same signing secret). */
+  fromTeam?: string;
 }
 
 export interface ClickButtonInput {
@@ -23,6 +25,8 @@ export interface ClickButtonInput {
   /** Pick the button with this value when several share an action_id. */
   value?: string;
   sign?: SignOptions;
+  /** A user of another workspace where the same app is installed (same signing secret). */
+  fromTeam?: string;
 }
 
 export interface DeliveryDeps {
@@ -83,7 +87,7 @@ export async function deliverSlashCommand(
   const response = deps.responses.issue({ channel: channel.id, user: user.id, command: typed });
   const form = {
     token: deps.verificationToken,
-    team_id: ctx.teamId,
+    team_id: input.fromTeam ?? ctx.teamId,
     team_domain: ctx.teamDomain,
     channel_id: channel.id,
     channel_name: channel.isIm ? 'directmessage' : channel.name,
@@ -198,7 +202,12 @@ export async function deliverButtonClick(
   const botId = ctx.store.botUser.id.replace(/^U/, 'B');
   const payload = {
     type: 'block_actions',
-    user: { id: user.id, username: user.name, name: user.name, team_id: ctx.teamId },
+    user: {
+      id: user.id,
+      username: user.name,
+      name: user.name,
+      team_id: input.fromTeam ?? ctx.teamId,
+    },
     api_app_id: ctx.appId,
     token: deps.verificationToken,
     container: {
@@ -209,7 +218,7 @@ export async function deliverButtonClick(
       ...(threadTs ? { thread_ts: threadTs } : {}),
     },
     trigger_id: ctx.triggers.issue(user.id),
-    team: { id: ctx.teamId, domain: ctx.teamDomain },
+    team: { id: input.fromTeam ?? ctx.teamId, domain: ctx.teamDomain },
     enterprise: null,
     is_enterprise_install: false,
     channel: {

@@ -98,3 +98,25 @@ export function createThreadStore(
 
   return { load, save, withCreateClaim };
 }
+
+/**
+ * Which run an approval prompt belongs to, by where the prompt is (channel + message ts).
+ * A click decides the run whose prompt was clicked: the button's `value` is only a claim,
+ * checked against this index (a crafted or copied button cannot approve another run).
+ */
+export interface PromptIndex {
+  record(runId: string, channel: string, ts: string): Promise<void>;
+  runOf(channel: string, ts: string): Promise<string | undefined>;
+}
+
+export function createPromptIndex(redis: Redis, prefix: string): PromptIndex {
+  const key = (channel: string, ts: string): string => `${prefix}:prompt:${channel}:${ts}`;
+  return {
+    async record(runId, channel, ts) {
+      await redis.set(key(channel, ts), runId, 'EX', RECORD_TTL_S);
+    },
+    async runOf(channel, ts) {
+      return (await redis.get(key(channel, ts))) ?? undefined;
+    },
+  };
+}
