@@ -16,6 +16,8 @@ import {
 import { deliverClientFiles } from '../src/onboarding/deliver-client-files.js';
 import { describeAddPeerPlan, summarizeAddPeer } from '../src/onboarding/describe-add-peer.js';
 import type { OnboardingDeps } from '../src/onboarding/onboarding-deps.js';
+import { ROUTE_HUB_VPC_TITLE } from '../src/onboarding/route-hub-vpc.js';
+import { routeNewPeer, unrouteNewPeer } from '../src/onboarding/route-new-peer.js';
 import {
   releaseTunnelAddress,
   reserveTunnelAddress,
@@ -53,6 +55,12 @@ export function createAddPeerRunbook(): Runbook<OnboardingDeps> {
         title: "Add the same peer on the hub's standby (commit-confirm, verify, confirm, save)",
         run: configureStandbyPeer,
         undo: removeStandbyPeer,
+      }),
+      // The hub VPC sends the peer's networks to the hub router.
+      defineStep(S.routeHubVpc, {
+        title: ROUTE_HUB_VPC_TITLE,
+        run: routeNewPeer,
+        undo: unrouteNewPeer,
       }),
       // The client files go privately; the address is recorded as the peer's.
       defineStep(S.deliver, {

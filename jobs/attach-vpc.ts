@@ -28,7 +28,13 @@ import {
   keepVpnConnection,
 } from '../src/attach-vpc/create-aws-side.js';
 import { describeAttachPlan, summarizeAttachment } from '../src/attach-vpc/describe-attachment.js';
-import { propagateRoutes, stopPropagatingRoutes } from '../src/attach-vpc/propagate-routes.js';
+import {
+  propagateRoutes,
+  routeHubVpcToVpc,
+  stopPropagatingRoutes,
+  unrouteHubVpcToVpc,
+} from '../src/attach-vpc/propagate-routes.js';
+import { ROUTE_HUB_VPC_TITLE } from '../src/onboarding/route-hub-vpc.js';
 import { resolveVpc } from '../src/attach-vpc/resolve-vpc.js';
 import { defineStep } from '../src/runbook/define-step.js';
 import { resultIn } from '../src/runbook/step-ref.js';
@@ -79,6 +85,12 @@ export function createAttachVpcRunbook(options: AttachVpcOptions = {}): Runbook<
         title: "Let the VPC's route tables learn the flat network from the VGW (route propagation)",
         run: propagateRoutes,
         undo: stopPropagatingRoutes,
+      }),
+      // The hub VPC sends the new VPC (and whatever else the hub serves) to the hub router.
+      defineStep(S.routeHubVpc, {
+        title: ROUTE_HUB_VPC_TITLE,
+        run: routeHubVpcToVpc,
+        undo: unrouteHubVpcToVpc,
       }),
       defineStep(S.awaitTunnels, {
         title: 'Wait for both tunnels UP and BGP established',

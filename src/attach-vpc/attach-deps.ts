@@ -17,6 +17,8 @@ export type AttachCloud = Pick<
   | 'createVpnConnection'
   | 'describeRouteTables'
   | 'setVgwRoutePropagation'
+  | 'createRoute'
+  | 'deleteRoute'
 >;
 
 export interface AttachVpcDeps {

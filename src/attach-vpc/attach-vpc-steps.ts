@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { idsOf, stepRef } from '../runbook/step-ref.js';
 import { standbyResult } from '../onboarding/reach-standby.js';
+import { hubVpcRoutesResult } from '../onboarding/route-hub-vpc.js';
 
 const attachPlan = z.object({
   /** The id as typed: a VPC or a VGW id. */
@@ -79,6 +80,8 @@ const hubTunnelsResult = z.object({
   staticPrefixes: z.array(z.string()),
   /** `network` statements this run added so the VGW learns the flat network (undo removes them). */
   announced: z.array(announcement).optional(),
+  /** Existing neighbours of the VGW's AS this run gave as-override (undo removes it). */
+  overridden: z.array(z.string()).optional(),
 });
 export type HubTunnelsResult = z.infer<typeof hubTunnelsResult>;
 
@@ -86,6 +89,7 @@ const standbyTunnelsResult = standbyResult.extend({
   peers: z.array(tunnelPeer),
   staticPrefixes: z.array(z.string()),
   announced: z.array(announcement).optional(),
+  overridden: z.array(z.string()).optional(),
 });
 export type StandbyTunnelsResult = z.infer<typeof standbyTunnelsResult>;
 
@@ -104,6 +108,7 @@ export const ATTACH_VPC_STEPS = {
   configureHub: stepRef('configure-hub', hubTunnelsResult),
   configureStandby: stepRef('configure-standby', standbyTunnelsResult),
   propagateRoutes: stepRef('propagate-routes', propagationResult),
+  routeHubVpc: stepRef('route-hub-vpc', hubVpcRoutesResult),
   awaitTunnels: stepRef('await-tunnels'),
 } as const;
 

@@ -27,6 +27,11 @@ import {
   type AttachPlan,
   type HubTunnelsResult,
 } from './attach-vpc-steps.js';
+import {
+  asOverrideLines,
+  asOverrideRemovalLines,
+  neighborsLackingAsOverride,
+} from './as-override.js';
 import { chooseTunnelBaseName, chooseVtiNumbers } from './choose-tunnel-names.js';
 import { placeholderConfig } from './placeholder-config.js';
 import { peerTo, readHubTunnels } from './read-hub-tunnels.js';
@@ -96,6 +101,7 @@ export function removalLines(res: HubTunnelsResult): ConfigLine[] {
     ]),
     ...res.staticPrefixes.map((prefix) => del(['protocols', 'static', 'route', prefix])),
     ...announcementRemovalLines(res.announced ?? []),
+    ...asOverrideRemovalLines(res.overridden ?? []),
   ];
 }
 
@@ -175,13 +181,17 @@ export const configureHub =
     const announced = config.staticRoutesOnly
       ? []
       : missingAnnouncements(ctx.deps.inventory, plan.hubPrivateIp, hubLines);
+    // A VGW of the same AS attached before must not drop this VPC's prefix as a loop.
+    const overridden = config.staticRoutesOnly
+      ? []
+      : neighborsLackingAsOverride(hubLines, config.tunnels[0].vpnGateway.asn);
     const lines = renderVgwTunnels({
       config,
       name,
       localAddress: plan.hubPrivateIp,
       vtiNumbers,
       staticPrefixes,
-      announce: announcementLines(announced),
+      announce: [...announcementLines(announced), ...asOverrideLines(overridden)],
     });
     const peers = config.tunnels.map((t, i) => ({
       name: `${name}-tun${i + 1}`,
@@ -197,6 +207,7 @@ export const configureHub =
       staticRoutesOnly: config.staticRoutesOnly,
       staticPrefixes,
       announced,
+      overridden,
     };
     const names = `${peers.map((p) => `${p.name} on vti${p.vti}`).join(', ')}`;
 

@@ -26,6 +26,7 @@ import {
   type HubTunnelsResult,
   type StandbyTunnelsResult,
 } from './attach-vpc-steps.js';
+import { asOverrideLines, neighborsLackingAsOverride } from './as-override.js';
 import { readGeneratedConfig, removalLines, type HubOptions } from './configure-hub.js';
 import { peerTo, readHubTunnels } from './read-hub-tunnels.js';
 
@@ -134,13 +135,16 @@ export const configureStandbyTunnels =
     const announced = config.staticRoutesOnly
       ? []
       : missingAnnouncements(ctx.deps.inventory, reach.privateIp, reach.lines);
+    const overridden = config.staticRoutesOnly
+      ? []
+      : neighborsLackingAsOverride(reach.lines, config.tunnels[0].vpnGateway.asn);
     const rendered = renderVgwTunnels({
       config,
       name: baseName,
       localAddress: plan.hubPrivateIp,
       vtiNumbers: [peers[0]!.vti, peers[1]!.vti],
       staticPrefixes,
-      announce: announcementLines(announced),
+      announce: [...announcementLines(announced), ...asOverrideLines(overridden)],
     });
     const { lines } = rewritePrivateAddress(rendered, {
       from: plan.hubPrivateIp,
@@ -154,6 +158,7 @@ export const configureStandbyTunnels =
       })),
       staticPrefixes,
       announced,
+      overridden,
     };
     const names = result.peers.map((p) => `${p.name} on vti${p.vti}`).join(', ');
     if (ctx.dryRun)
@@ -202,6 +207,7 @@ export const removeStandbyTunnels = (options: HubOptions) => async (ctx: Ctx) =>
       staticRoutesOnly: res.staticPrefixes.length > 0,
       staticPrefixes: res.staticPrefixes,
       announced: res.announced ?? [],
+      overridden: res.overridden ?? [],
     }),
     {
       confirmMinutes: options.confirmMinutes,

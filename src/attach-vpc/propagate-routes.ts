@@ -8,6 +8,7 @@
  * also repairs an attachment made before flatnet did this), DryRun proves the permission, and
  * undo turns off only what this run turned on.
  */
+import { deleteCreatedHubVpcRoutes, routeHubVpc } from '../onboarding/route-hub-vpc.js';
 import type { TypedStepContext } from '../runbook/define-step.js';
 import type { AttachVpcDeps } from './attach-deps.js';
 import { ATTACH_VPC_STEPS as S, type PropagationResult } from './attach-vpc-steps.js';
@@ -73,3 +74,11 @@ export async function stopPropagatingRoutes(ctx: Ctx) {
     detail: `route propagation from ${plan.vgwId} turned off again on ${res.enabled.join(', ')}`,
   };
 }
+
+/** Step `route-hub-vpc`: the hub VPC routes the attached VPC (and what else the hub serves) to the hub. */
+export const routeHubVpcToVpc = routeHubVpc<AttachVpcDeps>((ctx) => {
+  const plan = ctx.result(S.resolve);
+  return { hub: plan.hub, destinations: plan.vpcCidr ? [plan.vpcCidr] : [] };
+});
+
+export const unrouteHubVpcToVpc = deleteCreatedHubVpcRoutes<AttachVpcDeps>(S.routeHubVpc);

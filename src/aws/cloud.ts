@@ -79,6 +79,25 @@ export interface Cloud {
     },
   ): Promise<'replaced' | 'missing'>;
   /**
+   * Add a route to an interface. `exists` when the table already has a route for exactly that
+   * destination to another target (AWS: RouteAlreadyExists): flatnet never overwrites someone
+   * else's route. With `dryRun` it only proves the permission (`created` = would be created).
+   */
+  createRoute(
+    region: string,
+    request: {
+      routeTableId: string;
+      destination: string;
+      networkInterfaceId: string;
+      dryRun?: boolean;
+    },
+  ): Promise<'created' | 'exists'>;
+  /** Remove a route; `missing` when the table has none for the destination (InvalidRoute.NotFound). */
+  deleteRoute(
+    region: string,
+    request: { routeTableId: string; destination: string },
+  ): Promise<'deleted' | 'missing'>;
+  /**
    * Turn VGW route propagation on (or off) for one route table: the table then receives every
    * prefix the VGW learns by BGP. With `dryRun` it only proves the permission.
    */

@@ -459,6 +459,38 @@ export function createCloud(options: CloudOptions = {}): Cloud {
       return 'replaced';
     },
 
+    async createRoute(region, req) {
+      const input = {
+        RouteTableId: req.routeTableId,
+        DestinationCidrBlock: req.destination,
+        NetworkInterfaceId: req.networkInterfaceId,
+      };
+      if (req.dryRun) {
+        await dryRun(region, 'CreateRoute', (c, sdk) =>
+          c.send(new sdk.CreateRouteCommand({ ...input, DryRun: true })),
+        );
+        return 'created';
+      }
+      try {
+        await call(region, 'CreateRoute', (c, sdk) => c.send(new sdk.CreateRouteCommand(input)));
+      } catch (err) {
+        if ((err as { name?: string } | null)?.name === 'RouteAlreadyExists') return 'exists';
+        throw toCloudError(err, { action: 'CreateRoute', region, endpoint });
+      }
+      return 'created';
+    },
+
+    async deleteRoute(region, req) {
+      const input = { RouteTableId: req.routeTableId, DestinationCidrBlock: req.destination };
+      try {
+        await call(region, 'DeleteRoute', (c, sdk) => c.send(new sdk.DeleteRouteCommand(input)));
+      } catch (err) {
+        if (isMissingRoute(err)) return 'missing';
+        throw toCloudError(err, { action: 'DeleteRoute', region, endpoint });
+      }
+      return 'deleted';
+    },
+
     async setVgwRoutePropagation(region, req) {
       const input = { RouteTableId: req.routeTableId, GatewayId: req.vpnGatewayId };
       if (req.enabled) {

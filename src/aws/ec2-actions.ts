@@ -22,6 +22,9 @@ export const EC2_ACTIONS_USED = [
   // attach-vpc: the VPC's route tables learn the flat network from the VGW (undo: disable).
   'EnableVgwRoutePropagation',
   'DisableVgwRoutePropagation',
+  // add-peer and attach-vpc: the hub VPC routes a new destination to the hub (undo: delete).
+  'CreateRoute',
+  'DeleteRoute',
 ] as const;
 
 export type Ec2Action = (typeof EC2_ACTIONS_USED)[number];

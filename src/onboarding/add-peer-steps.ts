@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { idsOf, stepRef } from '../runbook/step-ref.js';
 import { standbyResult } from './reach-standby.js';
+import { hubVpcRoutesResult } from './route-hub-vpc.js';
 
 /** What `check` found free on the hub: a WireGuard pool, or a site's addresses. */
 const checkResult = z.union([
@@ -43,6 +44,7 @@ export const ADD_PEER_STEPS = {
   reserve: stepRef('reserve', reserveResult),
   configure: stepRef('configure', configureResult),
   configureStandby: stepRef('configure-standby', standbyResult),
+  routeHubVpc: stepRef('route-hub-vpc', hubVpcRoutesResult),
   deliver: stepRef('deliver', z.object({ address: z.string() })),
 } as const;
 

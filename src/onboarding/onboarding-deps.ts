@@ -5,12 +5,14 @@ import type { ChatPort } from '../slack/chat-port.js';
 import type { RouterClient } from '../vyos/router-client.js';
 import type { ConfigLine } from '../vyos/types.js';
 import { readHubConfig, type HubConfig } from './read-hub-config.js';
+import type { HubVpcDeps } from './route-hub-vpc.js';
 
 /** What the onboarding runbooks use: a subset of the runtime's RunbookDeps. */
 export interface OnboardingDeps {
   inventory: Inventory;
   routers: { router(name: string): RouterClient };
-  cloud: Pick<Cloud, 'describeInstance'>;
+  /** Instances, and the hub VPC's route tables (route-hub-vpc). */
+  cloud: Pick<Cloud, 'describeInstance'> & HubVpcDeps['cloud'];
   redis: Redis;
   prefix: string;
   chat?: ChatPort;

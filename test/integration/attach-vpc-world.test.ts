@@ -190,6 +190,13 @@ const peerLines = (lines: readonly string[]) =>
   lines.filter(
     (l) => l.startsWith('set vpn ipsec site-to-site peer ') && l.includes(' remote-address '),
   );
+/** The hub VPC's routes as EC2 holds them: `destination → target`. */
+const hubVpcRoutes = (world: World) => {
+  const vpc = world.topology.vpcs.find((v) => v.name === 'hub')!;
+  return world.state.routeTables
+    .get(vpc.routeTableId)!
+    .routes.map((r) => `${r.destination} → ${r.networkInterfaceId ?? r.gatewayId}`);
+};
 const savedLines = (world: World) => world.router(HUB).handle.router.savedLines();
 
 // Each test has its own world, Redis prefix and worker, so they run side by side.
@@ -241,9 +248,17 @@ describe.concurrent('attach-vpc in the simulated world', () => {
       expect(lines).toContain(
         'set protocols bgp address-family ipv4-unicast network 192.168.0.0/16',
       );
+      // Both new neighbours, and the shared-services VGW's (same AS 64512, attached before
+      // flatnet without it), which would otherwise drop analytics' prefix as a loop.
       expect(lines.filter((l) => / address-family ipv4-unicast as-override$/.test(l))).toHaveLength(
-        2,
+        4,
       );
+      expect(lines).toContain(
+        'set protocols bgp neighbor 169.254.200.1 address-family ipv4-unicast as-override',
+      );
+      // The hub VPC now routes the WireGuard pool (which the hub serves) to the hub router.
+      const hubEni = world.state.instances.get(world.router(HUB).instanceId)!.networkInterfaceId;
+      expect(hubVpcRoutes(world)).toContain(`10.250.0.0/24 → ${hubEni}`);
       // The VPC's route table now learns the flat network from its VGW (replies find the way back).
       expect(world.state.routeTables.get(vpc.routeTableId)!.propagatingVgws).toEqual([vgwId]);
       // Saved, not only committed: a reboot keeps the attachment.
@@ -356,6 +371,12 @@ describe.concurrent('attach-vpc in the simulated world', () => {
       expect(world.state.routeTables.get(analytics(world).routeTableId)!.propagatingVgws).toEqual(
         [],
       );
+      // The hub VPC's missing route (the WireGuard pool): proven with DryRun, not created.
+      expect(answers).toContain('CreateRoute DryRunOperation');
+      expect(run.steps.find((s) => s.id === 'route-hub-vpc')!.detail).toMatch(
+        /^DryRun: CreateRoute would succeed; would route rtb-\w+ 10\.250\.0\.0\/24 to hub-tokyo-a \(eni-\w+\)/,
+      );
+      expect(hubVpcRoutes(world)).not.toContain('10.250.0.0/24');
       expect(run.outcome).toMatch(
         /^Dry run: nothing was changed\. Would attach analytics .*: \d+ lines on the hub/,
       );
@@ -390,6 +411,7 @@ describe.concurrent('attach-vpc in the simulated world', () => {
         const { world } = bench;
         const vpc = analytics(world);
         const linesBefore = hubLines(world).join('\n');
+        const hubRoutesBefore = hubVpcRoutes(world);
         const standbyBefore = world.router('hub-tokyo-b').record.readConfig().join('\n');
         world.setTunnelForced(HUB, 'aws-analytics-tun2', 'down');
         const run = await bench.finish(await bench.submit(vpc.id));
@@ -403,6 +425,9 @@ describe.concurrent('attach-vpc in the simulated world', () => {
         );
         expect(run.outcome).not.toContain('is as it was before');
         expect(hubLines(world).join('\n')).toBe(linesBefore);
+        // The hub VPC route this run created (the pool) is deleted again; the others stay.
+        expect(run.steps.find((s) => s.id === 'route-hub-vpc')?.status).toBe('undone');
+        expect(hubVpcRoutes(world)).toEqual(hubRoutesBefore);
         // The standby got the same tunnels in step 4, and lost them again in the undo.
         expect(world.router('hub-tokyo-b').record.readConfig().join('\n')).toBe(standbyBefore);
         const conns = [...world.state.vpnConnections.values()].filter(

@@ -308,6 +308,55 @@ describe('AWS adapter against the EC2 emulator', () => {
     expect(err.awsCode).toBe('InvalidRouteTableID.NotFound');
   });
 
+  it("creates a route (never over someone else's), deletes it, and answers AWS's errors", async () => {
+    const table = hub.routeTable.routeTableId;
+    const eni = hub.router.networkInterfaceId;
+    const route = { routeTableId: table, destination: '10.250.0.0/24', networkInterfaceId: eni };
+    const events: string[] = [];
+    state.on('route-created', (e) => events.push(`created ${e.destination}`));
+    state.on('route-deleted', (e) => events.push(`deleted ${e.destination}`));
+
+    expect(await cloud.createRoute(REGION, { ...route, dryRun: true })).toBe('created');
+    expect(state.route(table, '10.250.0.0/24')).toBeUndefined();
+    expect(await cloud.createRoute(REGION, route)).toBe('created');
+    expect(state.route(table, '10.250.0.0/24')).toMatchObject({
+      networkInterfaceId: eni,
+      state: 'active',
+    });
+    // The same destination to another target is someone else's route: RouteAlreadyExists.
+    const standby = state.addInstance({
+      region: REGION,
+      type: 'c5.large',
+      imageId: hub.router.imageId,
+      subnetId: hub.subnet.subnetId,
+      tags: { Name: 'hub-tokyo-b' },
+    });
+    expect(
+      await cloud.createRoute(REGION, { ...route, networkInterfaceId: standby.networkInterfaceId }),
+    ).toBe('exists');
+    expect(state.route(table, '10.250.0.0/24')?.networkInterfaceId).toBe(eni);
+
+    expect(await cloud.deleteRoute(REGION, route)).toBe('deleted');
+    expect(await cloud.deleteRoute(REGION, route)).toBe('missing');
+    expect(events).toEqual(['created 10.250.0.0/24', 'deleted 10.250.0.0/24']);
+
+    const local = state.routeTables.get(table)!.routes.find((r) => r.gatewayId === 'local')!;
+    const refused = await cloudError(
+      cloud.deleteRoute(REGION, { routeTableId: table, destination: local.destination }),
+    );
+    expect(refused.awsCode).toBe('InvalidParameterValue');
+    expect(refused.message).toMatch(/cannot remove local route/);
+    const gone = await cloudError(
+      cloud.createRoute(REGION, { ...route, routeTableId: 'rtb-00000000000000000' }),
+    );
+    expect(gone.awsCode).toBe('InvalidRouteTableID.NotFound');
+    const bad = await cloudError(cloud.createRoute(REGION, { ...route, destination: '10.250/24' }));
+    expect(bad.awsCode).toBe('InvalidParameterValue');
+    state.faults.inject({ action: 'CreateRoute', code: 'UnauthorizedOperation' });
+    const denied = await cloudError(cloud.createRoute(REGION, { ...route, dryRun: true }));
+    expect(denied.forHumans).toContain('ec2:CreateRoute');
+  });
+
   it('moves the Elastic IP to another interface and emits the event the world follows', async () => {
     const standby = state.addInstance({
       region: REGION,

@@ -12,6 +12,7 @@ import { routerEndpoints } from '../../src/wiring/connect-to-network.js';
 import type { BotHandle } from '../../src/wiring/start-bot.js';
 import type { Run } from '../../src/runbook/types.js';
 import { startLocalStack } from '../helpers/local-stack.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 export interface OnboardingStack {
   world: World;
@@ -24,6 +25,11 @@ export interface OnboardingStack {
   /** Slash command as `user` in #netops; returns the started run (or the refusal text). */
   vpn(user: string, text: string): Promise<{ runId?: string; reply: string }>;
   waitForRun(runId: string, statuses?: Run['status'][]): Promise<Run>;
+  /**
+   * A slash command as Alice that must succeed: approved by Bob when the policy asks, waited
+   * for until it ends and its lease on the target is released.
+   */
+  succeed(command: '/vpn' | '/router', text: string): Promise<Run>;
   hubLines(): string[];
   close(): Promise<void>;
 }
@@ -67,7 +73,7 @@ export async function startOnboardingStack(
   });
   const { world, slack, bot } = stack;
   const engine = bot.runtime.engine;
-  return {
+  const self: OnboardingStack = {
     ...stack,
     sent,
     async vpn(user, text) {
@@ -89,6 +95,30 @@ export async function startOnboardingStack(
         await new Promise((r) => setTimeout(r, 25));
       }
     },
+    async succeed(command, text) {
+      const reply = await slack.slashCommand({ user: 'U0ALICE', channel: CHANNEL, command, text });
+      const said = JSON.stringify(reply.json ?? reply.body);
+      const runId = /Started (r-[a-z0-9]{6})/.exec(said)?.[1];
+      if (!runId) throw new Error(`${command} ${text} started no run: ${said}`);
+      const planned = await self.waitForRun(runId, [
+        'awaiting-approval',
+        'succeeded',
+        'failed',
+        'rolled-back',
+      ]);
+      if (planned.status === 'awaiting-approval') {
+        const decided = await engine.decide(runId, 'U0BOB', 'approve');
+        if (!decided.ok) throw new Error(`Bob could not approve ${runId}: ${decided.message}`);
+      }
+      const run = await self.waitForRun(runId);
+      if (run.status !== 'succeeded')
+        throw new Error(
+          `${command} ${text}: ${run.status}: ${run.outcome ?? ''} ${run.error ?? ''}`,
+        );
+      await waitFor(async () => (await engine.whoHolds(run.target)) === undefined, 'the lease');
+      return run;
+    },
     hubLines: () => world.router('hub-tokyo-a').handle.router.activeLines(),
   };
+  return self;
 }

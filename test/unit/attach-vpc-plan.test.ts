@@ -160,6 +160,8 @@ function fakeCloud(world: FakeWorld): AttachCloud {
     createVpnConnection: refuse,
     describeRouteTables: () => Promise.resolve([]),
     setVgwRoutePropagation: refuse,
+    createRoute: refuse,
+    deleteRoute: refuse,
   };
 }
 

@@ -287,6 +287,53 @@ describe('reachability oracle', () => {
     expect(narrow.reason).toMatch(/selector mismatch/);
   });
 
+  it("strongSwan routes an up policy's remote prefix itself; not with disable-route-autoinstall, nor with the SA down", () => {
+    const site = (w: World, extra: string[]) => {
+      const office = w.routers.find((r) => r.name === 'office')!;
+      // No default route: only the IPsec daemon's own route (table 220) can carry the reply.
+      office.config = readRouterConfig([
+        "set vpn ipsec site-to-site peer hub tunnel 0 local prefix '192.168.0.0/16'",
+        "set vpn ipsec site-to-site peer hub tunnel 0 remote prefix '10.0.0.0/8'",
+        ...extra,
+      ]);
+      return w;
+    };
+    expect(reach(site(withSite('10.0.0.0/8'), []), 'A', 'office').reachable).toBe(true);
+    const off = reach(
+      site(withSite('10.0.0.0/8'), ['set vpn ipsec options disable-route-autoinstall']),
+      'A',
+      'office',
+    );
+    expect(off).toMatchObject({ reachable: false, direction: 'return' });
+    expect(off.reason).toMatch(/office has no route to 10\.1\.2\.100/);
+    const down = site(withSite('10.0.0.0/8'), []);
+    down.sas['site:office hub'] = { up: false, reason: 'no IKE answer' };
+    expect(reach(down, 'A', 'office').reachable).toBe(false);
+  });
+
+  it('a static route with dhcp-interface anchors a BGP network via the DHCP gateway; on an interface without DHCP it does not exist', () => {
+    const anchored = (iface: string) => {
+      const w = withSite('10.0.0.0/8');
+      w.vpcs[1] = vpc(2, [
+        { to: '10.0.0.0/8', eni: 'r2' },
+        { to: '192.168.0.0/16', eni: 'r2' },
+      ]);
+      w.routers[0] = router(1, [
+        ...vti(1, 'vti1', '169.254.1.1/30', 'b', '169.254.1.2', 65002),
+        "set vpn ipsec site-to-site peer office tunnel 0 local prefix '10.0.0.0/8'",
+        "set vpn ipsec site-to-site peer office tunnel 0 remote prefix '192.168.0.0/16'",
+        `set protocols static route 192.168.0.0/16 dhcp-interface '${iface}'`,
+        'set protocols bgp address-family ipv4-unicast network 192.168.0.0/16',
+      ]);
+      return w;
+    };
+    expect(reach(anchored('eth0'), 'B', 'office').reachable).toBe(true);
+    // eth1 has no DHCP lease: no route, so FRR's import-check keeps the network unannounced.
+    const none = reach(anchored('eth1'), 'B', 'office');
+    expect(none.reachable).toBe(false);
+    expect(none.reason).toMatch(/r2/);
+  });
+
   /** r1 serves WireGuard; the client `alice` runs the file with `allowed` as AllowedIPs. */
   function withClient(allowed: string[]): World {
     const w = pair();

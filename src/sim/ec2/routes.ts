@@ -1,6 +1,7 @@
+import { isCidr } from './cidr.js';
 import { Ec2ApiError, invalidParameter } from './ec2-error.js';
 import type { Ec2Store } from './ec2-store.js';
-import type { RouteState, SimRoute } from './types.js';
+import type { RouteState, SimRoute, SimRouteTable } from './types.js';
 
 /** Route-table semantics: targets, the blackhole rule, replace vs create. */
 
@@ -10,6 +11,17 @@ export interface RouteRequest {
   networkInterfaceId?: string;
   instanceId?: string;
   gatewayId?: string;
+}
+
+/** The table, or AWS's InvalidRouteTableID.NotFound. */
+export function routeTableNamed(state: Ec2Store, region: string, id: string): SimRouteTable {
+  return state.need(
+    state.routeTables,
+    region,
+    id,
+    'InvalidRouteTableID.NotFound',
+    'route table ID',
+  );
 }
 
 /** A route is a blackhole once its target instance is not running or its ENI is gone. */
@@ -60,13 +72,7 @@ export function routeTarget(
 }
 
 export function replaceRoute(state: Ec2Store, region: string, req: RouteRequest): void {
-  const table = state.need(
-    state.routeTables,
-    region,
-    req.routeTableId,
-    'InvalidRouteTableID.NotFound',
-    'route table ID',
-  );
+  const table = routeTableNamed(state, region, req.routeTableId);
   const target = routeTarget(state, region, req);
   const i = table.routes.findIndex((r) => r.destination === req.destination);
   if (i < 0) {
@@ -88,14 +94,17 @@ export function replaceRoute(state: Ec2Store, region: string, req: RouteRequest)
   });
 }
 
+/** AWS checks the destination before anything else (EC2 API reference, CreateRoute). */
+function checkDestination(destination: string): void {
+  if (!isCidr(destination))
+    throw invalidParameter(
+      `Value (${destination}) for parameter destinationCidrBlock is invalid. This is not a valid CIDR block.`,
+    );
+}
+
 export function createRoute(state: Ec2Store, region: string, req: RouteRequest): void {
-  const table = state.need(
-    state.routeTables,
-    region,
-    req.routeTableId,
-    'InvalidRouteTableID.NotFound',
-    'route table ID',
-  );
+  checkDestination(req.destination);
+  const table = routeTableNamed(state, region, req.routeTableId);
   const target = routeTarget(state, region, req);
   const existing = table.routes.find((r) => r.destination === req.destination);
   if (existing) {
@@ -114,5 +123,35 @@ export function createRoute(state: Ec2Store, region: string, req: RouteRequest):
     region,
     destination: req.destination,
     ...target,
+  });
+}
+
+/**
+ * DeleteRoute (EC2 API reference): a route the table does not have is InvalidRoute.NotFound;
+ * the local route cannot be removed (AWS answers InvalidParameterValue "cannot remove local
+ * route").
+ */
+export function deleteRoute(
+  state: Ec2Store,
+  region: string,
+  req: { routeTableId: string; destination: string },
+): void {
+  checkDestination(req.destination);
+  const table = routeTableNamed(state, region, req.routeTableId);
+  const i = table.routes.findIndex((r) => r.destination === req.destination);
+  if (i < 0)
+    throw new Ec2ApiError(
+      'InvalidRoute.NotFound',
+      `no route with destination-cidr-block ${req.destination} in route table ${req.routeTableId}`,
+    );
+  if (table.routes[i]!.gatewayId === 'local')
+    throw invalidParameter(
+      `cannot remove local route ${req.destination} in route table ${req.routeTableId}`,
+    );
+  table.routes.splice(i, 1);
+  state.emit('route-deleted', {
+    routeTableId: table.routeTableId,
+    region,
+    destination: req.destination,
   });
 }

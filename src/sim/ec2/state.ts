@@ -27,7 +27,14 @@ import type {
   TunnelStatusProvider,
 } from './types.js';
 import { readTelemetry, type TunnelTelemetry } from './vpn-tunnels.js';
-import { createRoute, replaceRoute, routeState, routeTarget, type RouteRequest } from './routes.js';
+import {
+  createRoute,
+  deleteRoute,
+  replaceRoute,
+  routeState,
+  routeTarget,
+  type RouteRequest,
+} from './routes.js';
 import {
   createCustomerGateway,
   createVpnConnection,
@@ -399,6 +406,10 @@ export class Ec2State extends EventEmitter<Ec2Events> implements Ec2Store {
 
   createRoute(region: string, req: RouteRequest): void {
     createRoute(this, region, req);
+  }
+
+  deleteRoute(region: string, req: { routeTableId: string; destination: string }): void {
+    deleteRoute(this, region, req);
   }
 
   createTags(region: string, resourceIds: string[], tags: Tags): void {

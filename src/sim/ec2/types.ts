@@ -186,6 +186,7 @@ export interface Ec2Events {
       gatewayId?: string;
     },
   ];
+  'route-deleted': [{ routeTableId: string; region: string; destination: string }];
   'vpn-connection-created': [{ vpnConnectionId: string; region: string }];
   /** Route propagation or a static VPN route changed: what VPC route tables learn. */
   'routing-changed': [{ region: string; action: string }];

@@ -149,6 +149,7 @@ export class WorldRouters {
     this.listeners['address-associated'] = evaluate;
     this.listeners['route-replaced'] = evaluate;
     this.listeners['route-created'] = evaluate;
+    this.listeners['route-deleted'] = evaluate;
     this.listeners['vpn-connection-created'] = evaluate;
     this.listeners['routing-changed'] = evaluate;
     for (const [event, fn] of Object.entries(this.listeners))

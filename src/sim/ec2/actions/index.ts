@@ -8,7 +8,7 @@ import {
   startInstances,
   stopInstances,
 } from './instances.js';
-import { createRoute, describeRouteTables, replaceRoute } from './route-tables.js';
+import { createRoute, deleteRoute, describeRouteTables, replaceRoute } from './route-tables.js';
 import {
   createVpnConnectionRoute,
   deleteVpnConnectionRoute,
@@ -35,6 +35,7 @@ export const ACTION_HANDLERS: Readonly<Record<string, ActionHandler>> = {
   DescribeRouteTables: describeRouteTables,
   ReplaceRoute: replaceRoute,
   CreateRoute: createRoute,
+  DeleteRoute: deleteRoute,
   DescribeImages: describeImages,
   CreateTags: createTags,
   DescribeVpnGateways: describeVpnGateways,

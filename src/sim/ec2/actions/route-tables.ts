@@ -2,6 +2,7 @@ import { applyFilters, type FilterFields, type QueryParams } from '../query.js';
 import type { Ec2State } from '../state.js';
 import type { SimRouteTable } from '../types.js';
 import { tagSet, type XmlObject } from '../xml.js';
+import { routeTableNamed } from '../routes.js';
 import { stopIfDryRun, type ActionContext } from './context.js';
 
 const routeTableFilter: FilterFields<SimRouteTable> = {
@@ -87,13 +88,7 @@ function routeRequest(params: QueryParams) {
 export function replaceRoute(ctx: ActionContext): XmlObject {
   const req = routeRequest(ctx.params);
   if (ctx.params.bool('DryRun')) {
-    const table = ctx.state.need(
-      ctx.state.routeTables,
-      ctx.region,
-      req.routeTableId,
-      'InvalidRouteTableID.NotFound',
-      'route table ID',
-    );
+    const table = routeTableNamed(ctx.state, ctx.region, req.routeTableId);
     ctx.state.routeTarget(ctx.region, req);
     // A dry run against a missing route reports the missing route, so a plan can say so.
     if (table.routes.some((r) => r.destination === req.destination)) stopIfDryRun(ctx);
@@ -105,16 +100,23 @@ export function replaceRoute(ctx: ActionContext): XmlObject {
 export function createRoute(ctx: ActionContext): XmlObject {
   const req = routeRequest(ctx.params);
   if (ctx.params.bool('DryRun')) {
-    ctx.state.need(
-      ctx.state.routeTables,
-      ctx.region,
-      req.routeTableId,
-      'InvalidRouteTableID.NotFound',
-      'route table ID',
-    );
+    routeTableNamed(ctx.state, ctx.region, req.routeTableId);
     ctx.state.routeTarget(ctx.region, req);
     stopIfDryRun(ctx);
   }
   ctx.state.createRoute(ctx.region, req);
+  return { return: true };
+}
+
+export function deleteRoute(ctx: ActionContext): XmlObject {
+  const req = {
+    routeTableId: ctx.params.require('RouteTableId'),
+    destination: ctx.params.require('DestinationCidrBlock'),
+  };
+  if (ctx.params.bool('DryRun')) {
+    routeTableNamed(ctx.state, ctx.region, req.routeTableId);
+    stopIfDryRun(ctx);
+  }
+  ctx.state.deleteRoute(ctx.region, req);
   return { return: true };
 }

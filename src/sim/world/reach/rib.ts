@@ -88,6 +88,15 @@ function resolve(conn: RibEntry[], nextHop: string): RibVia | undefined {
   return hit.via;
 }
 
+/**
+ * `protocols static route <p> dhcp-interface <if>` (VyOS 1.4 docs, "Static": "Defines next-hop
+ * as DHCP interface"; vyos-1x renders it with the router of that interface's lease): installed
+ * only while the interface has a DHCP default route, through the same gateway.
+ */
+function dhcpGateway(conn: RibEntry[], iface: string): RibVia | undefined {
+  return conn.find((c) => c.source === 'dhcp' && 'iface' in c.via && c.via.iface === iface)?.via;
+}
+
 /** Connected + DHCP + static/failover routes: what BGP's import-check looks at. */
 export function baseRib(net: Network, r: NetRouter): RibEntry[] {
   const conn = connected(net, r);
@@ -105,7 +114,8 @@ export function baseRib(net: Network, r: NetRouter): RibEntry[] {
       continue;
     }
     let via: RibVia | undefined;
-    if (s.nextHop !== undefined) via = resolve(conn, s.nextHop);
+    if (s.dhcpInterface !== undefined) via = dhcpGateway(conn, s.dhcpInterface);
+    else if (s.nextHop !== undefined) via = resolve(conn, s.nextHop);
     else if (s.interface !== undefined) {
       const up = conn.find(
         (c) => 'iface' in c.via && c.via.iface === s.interface && c.source === 'connected',
@@ -119,7 +129,7 @@ export function baseRib(net: Network, r: NetRouter): RibEntry[] {
       source,
       via,
       ...(s.nextHop !== undefined ? { nextHop: s.nextHop } : {}),
-      describe: `${source} ${s.prefix.text} via ${s.nextHop ?? s.interface}`,
+      describe: `${source} ${s.prefix.text} via ${s.nextHop ?? s.interface ?? `the DHCP gateway of ${s.dhcpInterface}`}`,
     });
   }
   return out;

@@ -18,6 +18,8 @@ export interface StaticRoute {
   prefix: Prefix;
   nextHop?: string;
   interface?: string;
+  /** `dhcp-interface ethN`: via the gateway that interface's DHCP lease names. */
+  dhcpInterface?: string;
   blackhole: boolean;
   distance: number;
   /** `protocols failover route`: installed only while its next hop answers. */
@@ -90,6 +92,12 @@ export interface RouterConfig {
   peers: Map<string, IpsecPeer>;
   /** Pre-shared secrets by authentication entry, with the ids each entry names. */
   psk: Map<string, { secret?: string; ids: string[] }>;
+  /**
+   * strongSwan installs a route to each policy's remote prefix (table 220, looked up before
+   * main) while its SA is up, unless `vpn ipsec options disable-route-autoinstall` (vyos-1x
+   * renders charon's `install_routes` from it).
+   */
+  ipsecRouteAutoinstall: boolean;
   bgp: {
     asn?: number;
     networks: Prefix[];
@@ -112,6 +120,7 @@ export function readRouterConfig(lines: readonly string[]): RouterConfig {
     statics: [],
     peers: new Map(),
     psk: new Map(),
+    ipsecRouteAutoinstall: true,
     bgp: { networks: [], redistribute: new Set(), neighbors: new Map() },
     prefixLists: new Map(),
     routeMaps: new Map(),
@@ -195,6 +204,8 @@ export function readRouterConfig(lines: readonly string[]): RouterConfig {
         const r = route(prefix, `${d} if ${f}`, failover);
         r.interface = f;
         if (g === 'distance' && h) r.distance = Number(h);
+      } else if (e === 'dhcp-interface' && f && !failover) {
+        route(prefix, `${d} dhcp ${f}`, false).dhcpInterface = f;
       } else if (e === 'blackhole') {
         const r = route(prefix, `${d} blackhole`, failover);
         r.blackhole = true;
@@ -244,6 +255,13 @@ export function readRouterConfig(lines: readonly string[]): RouterConfig {
         if (h === 'local' && w[9] === 'prefix' && prefix) s.local = prefix;
         if (h === 'remote' && w[9] === 'prefix' && prefix) s.remote = prefix;
       }
+    } else if (
+      a === 'vpn' &&
+      b === 'ipsec' &&
+      cc === 'options' &&
+      d === 'disable-route-autoinstall'
+    ) {
+      c.ipsecRouteAutoinstall = false;
     } else if (a === 'vpn' && b === 'ipsec' && cc === 'authentication' && d === 'psk' && e) {
       const entry = c.psk.get(e) ?? { ids: [] };
       c.psk.set(e, entry);

@@ -2,7 +2,9 @@
  * Follow one packet hop by hop through the network: VPC route tables (longest prefix; a
  * static route beats a propagated one of the same prefix, AWS route priority), VGWs, routers'
  * routing tables, policy-based IPsec selectors (the kernel's XFRM policy is looked up after the
- * route: traffic matching local/remote prefixes is encrypted to that peer), VTIs, WireGuard
+ * route: traffic matching local/remote prefixes is encrypted to that peer; while its SA is up
+ * strongSwan has installed a route to the policy's remote prefix in table 220, looked up before
+ * the main table, unless `disable-route-autoinstall`), VTIs, WireGuard
  * cryptokey routing (a peer is chosen by allowed-ips; a packet from a peer is accepted only
  * from its allowed-ips), EC2 source/destination check. Stops at the first broken hop.
  */
@@ -318,10 +320,20 @@ function stepFrom(
       return { fail: `no endpoint at ${D()} on ${r.name}'s LAN`, at };
     }
   }
+  // strongSwan's own route to an up policy's remote prefix (table 220, before main).
+  const policyRoute = r.config.ipsecRouteAutoinstall
+    ? [...r.config.peers.values()].find(
+        (p) =>
+          !p.vti &&
+          !p.disabled &&
+          p.selectors.some((s) => s.remote && contains(s.remote, dst)) &&
+          f.net.sa(r.id, p.name).up,
+      )
+    : undefined;
   const rib = f.ribs.get(r.id) ?? [];
-  const entry = lookup(rib, dst);
-  if (!entry) return { fail: `${r.name} has no route to ${D()}`, at };
-  if (entry.via.kind === 'blackhole')
+  const entry = policyRoute ? undefined : lookup(rib, dst);
+  if (!policyRoute && !entry) return { fail: `${r.name} has no route to ${D()}`, at };
+  if (entry?.via.kind === 'blackhole')
     return { fail: `${r.name} drops ${D()}: ${entry.describe}`, at };
   // XFRM policies: a policy-based tunnel whose selectors match takes the packet.
   for (const peer of r.config.peers.values()) {
@@ -340,6 +352,11 @@ function stepFrom(
       next: { kind: 'router', id: sa.far.id, ingress: { kind: 'tunnel', peer: sa.far.peer } },
     };
   }
+  if (!entry)
+    return {
+      fail: `${r.name} routes ${D()} toward ${policyRoute!.name} (strongSwan's route, table 220) but no IPsec policy of it covers ${ipText(src)} → ${D()}`,
+      at,
+    };
   note(() => `${r.name}: ${entry.describe}`);
   const via = entry.via;
   if (via.kind === 'vti') {
