@@ -71,6 +71,7 @@ describe('onboarding changes reach the standby', () => {
       'reserve',
       'configure',
       'configure-standby',
+      'route-hub-vpc',
       'deliver',
     ]);
     expect(run.outcome).toContain(`added on ${PRIMARY}, and on its standby ${STANDBY}`);
