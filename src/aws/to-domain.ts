@@ -58,6 +58,21 @@ export function toRouterInstance(i: Instance, region: string): RouterInstance {
     tags: toTags(i.Tags),
     subnetId: i.SubnetId,
     vpcId: i.VpcId,
+    interfaces: (i.NetworkInterfaces ?? [])
+      .flatMap((n) =>
+        n.NetworkInterfaceId
+          ? [
+              {
+                networkInterfaceId: n.NetworkInterfaceId,
+                deviceIndex: n.Attachment?.DeviceIndex ?? 0,
+                privateIp: n.PrivateIpAddress,
+                subnetId: n.SubnetId,
+                vpcId: n.VpcId,
+              },
+            ]
+          : [],
+      )
+      .sort((a, b) => a.deviceIndex - b.deviceIndex),
     publicIp: i.PublicIpAddress,
     clientToken: i.ClientToken || undefined,
     launchTime: i.LaunchTime,
@@ -90,6 +105,7 @@ export function toRouteTable(t: SdkRouteTable): RouteTable {
         instanceId: r.InstanceId,
         gatewayId: r.GatewayId,
         state: r.State === 'blackhole' ? 'blackhole' : 'active',
+        ...(r.Origin === 'EnableVgwRoutePropagation' ? { propagated: true } : {}),
       })),
     subnetIds: (t.Associations ?? []).flatMap((a) => (a.SubnetId ? [a.SubnetId] : [])),
     main: (t.Associations ?? []).some((a) => a.Main === true),

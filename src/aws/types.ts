@@ -18,9 +18,19 @@ export interface RouterInstance {
   tags: Tags;
   subnetId?: string;
   vpcId?: string;
+  /** Every attached interface by device index (eth0 = 0, eth1 = 1…), when EC2 listed them. */
+  interfaces?: InstanceInterface[];
   publicIp?: string;
   clientToken?: string;
   launchTime?: Date;
+}
+
+export interface InstanceInterface {
+  networkInterfaceId: string;
+  deviceIndex: number;
+  privateIp?: string;
+  subnetId?: string;
+  vpcId?: string;
 }
 
 export interface ElasticIp {
@@ -41,6 +51,8 @@ export interface Route {
   gatewayId?: string;
   /** `blackhole` when the target instance is stopped or its interface is gone. */
   state: 'active' | 'blackhole';
+  /** Learnt from a VGW (origin `EnableVgwRoutePropagation`), not written into the table. */
+  propagated?: boolean;
 }
 
 export interface RouteTable {

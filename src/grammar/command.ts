@@ -6,6 +6,8 @@ export type PeerSpec =
 export type Command =
   | { kind: 'help'; topic?: 'vpn' | 'router' }
   | { kind: 'status'; scope?: string }
+  /** `/vpn reach <from> <to>`: endpoints by label, name or address (checked against the network later). */
+  | { kind: 'reach'; from: string; to: string }
   | { kind: 'add-peer-modal' }
   | { kind: 'add-peer'; name: string; peer: PeerSpec; router?: string; dryRun: boolean }
   | { kind: 'remove-peer'; name: string; router?: string; dryRun: boolean }

@@ -5,7 +5,14 @@ export const HELP_ENTRIES: HelpEntry[] = [
   {
     command: '/vpn',
     usage: 'status [region|router]',
-    description: 'every tunnel in every region, problems first',
+    description: 'whether every network reaches every other, then every tunnel, problems first',
+    available: true,
+  },
+  {
+    command: '/vpn',
+    usage: 'reach <from> <to>',
+    description:
+      'does traffic get from one network to another and back? hop by hop, the first broken hop and the fix',
     available: true,
   },
   {

@@ -15,6 +15,8 @@ const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 const WG_KEY = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
 const VPC_OR_VGW = /^(vpc|vgw)-[0-9a-f]{8,17}$/;
+/** A reach endpoint: `us-east-1/production`, `site/office`, `wg/ops-carol`, `10.10.2.7`. */
+const ENDPOINT = /^[A-Za-z0-9][A-Za-z0-9_./-]{0,80}$/;
 
 type Fail = { ok: false; message: string; hint: string };
 const fail = (message: string, hint: string): Fail => ({ ok: false, message, hint });
@@ -119,6 +121,23 @@ function parseVpn(verb: string | undefined, t: Tokens): ParseResult {
         );
       return expectNothingMore(t, [], { kind: 'status', ...(scope ? { scope } : {}) }, usage);
     }
+    case 'reach': {
+      const usage = '/vpn reach <from> <to>';
+      const example = 'e.g. /vpn reach us-east-1/production site/office';
+      if (t.positional.length !== 2)
+        return fail(
+          `/vpn reach takes two endpoints, got ${t.positional.length}`,
+          `usage: ${usage} — ${example} (a VPC as <region>/<name>, a site, a WireGuard peer, or an address)`,
+        );
+      const bad = t.positional.find((e) => !ENDPOINT.test(e));
+      if (bad !== undefined)
+        return fail(
+          `${printable(bad)} is not an endpoint`,
+          `endpoints are letters, digits, . / - and _ — ${example}`,
+        );
+      const [from, to] = t.positional as [string, string];
+      return expectNothingMore(t, [], { kind: 'reach', from, to }, usage);
+    }
     case 'add-peer':
       return parseAddPeer(t);
     case 'remove-peer': {
@@ -179,7 +198,7 @@ function parseVpn(verb: string | undefined, t: Tokens): ParseResult {
     default:
       return fail(
         `/vpn has no subcommand ${printable(verb)}`,
-        'try /vpn status, /vpn add-peer, /vpn peers or /vpn help',
+        'try /vpn status, /vpn reach, /vpn add-peer, /vpn peers or /vpn help',
       );
   }
 }

@@ -11,6 +11,7 @@ export type RunCommandFields = Pick<Run, 'kind' | 'target' | 'params'> & { dryRu
 
 const COMMAND_OF_KIND: Record<RunKind, string> = {
   status: '/vpn status',
+  reach: '/vpn reach',
   'router-status': '/router status',
   history: '/router history',
   scaleup: '/router scaleup',

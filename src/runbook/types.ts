@@ -8,6 +8,7 @@ export type Json = string | number | boolean | null | Json[] | { [key: string]: 
 
 export type RunKind =
   | 'status'
+  | 'reach'
   | 'router-status'
   | 'history'
   | 'scaleup'

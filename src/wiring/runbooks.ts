@@ -12,6 +12,7 @@ import type { RunKind, Runbook } from '../runbook/types.js';
 import type { RouterPool } from '../vyos/router-pool.js';
 import type { ChatPort } from '../slack/chat-port.js';
 import { createStatusRunbook, statusPlanner } from '../../jobs/status.js';
+import { createReachRunbook, reachPlanner } from '../../jobs/reach.js';
 import { addPeerPlanner, createAddPeerRunbook } from '../../jobs/add-peer.js';
 import { createRemovePeerRunbook, removePeerPlanner } from '../../jobs/remove-peer.js';
 import { createPeersRunbook, peersPlanner } from '../../jobs/peers.js';
@@ -65,6 +66,7 @@ export function buildRunbooks(): {
   return {
     runbooks: {
       status: createStatusRunbook(),
+      reach: createReachRunbook(),
       'attach-vpc': createAttachVpcRunbook(),
       scaleup: withDeps(scaleupRunbook, scaleOf),
       scaledown: withDeps(scaledownRunbook, scaleOf),
@@ -78,6 +80,7 @@ export function buildRunbooks(): {
     },
     planners: {
       status: statusPlanner,
+      reach: reachPlanner,
       'attach-vpc': attachVpcPlanner,
       scaleup: scaleupPlanner,
       scaledown: scaledownPlanner,

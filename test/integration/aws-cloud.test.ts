@@ -397,6 +397,53 @@ describe('AWS adapter against the EC2 emulator', () => {
     });
   });
 
+  it('lists the routes a VGW propagates next to the static ones, and every interface of a router', async () => {
+    const vgw = state.addVpnGateway({ region: REGION, vpcId: hub.vpc.vpcId });
+    state.setVgwRoutesProvider((id) =>
+      id === vgw.vpnGatewayId ? ['10.9.0.0/16', '10.250.0.0/24'] : [],
+    );
+    const table = hub.routeTable.routeTableId;
+    const read = async () =>
+      (await cloud.describeRouteTables(REGION, { routeTableIds: [table] }))[0]!;
+    expect((await read()).routes.some((r) => r.propagated)).toBe(false);
+    await cloud.setVgwRoutePropagation(REGION, {
+      routeTableId: table,
+      vpnGatewayId: vgw.vpnGatewayId,
+      enabled: true,
+    });
+    const routes = (await read()).routes;
+    // 10.9.0.0/16 is a static route of the table: the static one wins and is the only one listed.
+    expect(routes.filter((r) => r.destination === '10.9.0.0/16')).toEqual([
+      expect.objectContaining({ networkInterfaceId: hub.router.networkInterfaceId }),
+    ]);
+    expect(routes.find((r) => r.destination === '10.250.0.0/24')).toEqual({
+      destination: '10.250.0.0/24',
+      gatewayId: vgw.vpnGatewayId,
+      state: 'active',
+      propagated: true,
+    });
+    state.networkInterfaces.set('eni-0a1b2c3d4e5f99999', {
+      networkInterfaceId: 'eni-0a1b2c3d4e5f99999',
+      region: REGION,
+      subnetId: hub.subnet.subnetId,
+      vpcId: hub.vpc.vpcId,
+      privateIp: '10.0.1.99',
+      instanceId: hub.router.instanceId,
+    });
+    const router = await cloud.describeInstance(REGION, hub.router.instanceId);
+    expect(router.interfaces).toEqual([
+      expect.objectContaining({
+        networkInterfaceId: hub.router.networkInterfaceId,
+        deviceIndex: 0,
+      }),
+      expect.objectContaining({
+        networkInterfaceId: 'eni-0a1b2c3d4e5f99999',
+        deviceIndex: 1,
+        privateIp: '10.0.1.99',
+      }),
+    ]);
+  });
+
   it('stops (never terminates) a router, after which its routes are blackholes', async () => {
     const stopped = new Promise<void>((resolve) =>
       state.on('instance-state', (e) => e.to === 'stopped' && resolve()),

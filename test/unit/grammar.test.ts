@@ -30,6 +30,19 @@ describe('slash command grammar', () => {
     expect(refused('/vpn', 'status --verbose').message).toBe('--verbose is not an option here');
   });
 
+  it('reads /vpn reach with two endpoints, and refuses anything else with the usage', () => {
+    expect(parsed('/vpn', 'reach us-east-1/production site/office')).toEqual({
+      kind: 'reach',
+      from: 'us-east-1/production',
+      to: 'site/office',
+    });
+    expect(parsed('/vpn', 'reach 10.10.2.7 wg/ops-carol')).toMatchObject({ from: '10.10.2.7' });
+    expect(refused('/vpn', 'reach office').message).toBe('/vpn reach takes two endpoints, got 1');
+    expect(refused('/vpn', 'reach office').hint).toContain('/vpn reach <from> <to>');
+    expect(refused('/vpn', 'reach office $(reboot)').message).toContain('is not an endpoint');
+    expect(refused('/vpn', 'reach ../x;ls office').message).toContain('is not an endpoint');
+  });
+
   it('reads the router commands and their options', () => {
     expect(parsed('/router', 'scaleup hub-tokyo-a --type c5.xlarge --dry-run')).toEqual({
       kind: 'scaleup',

@@ -30,7 +30,7 @@ const LAYERS: Array<{ name: string; places: string[] }> = [
     ],
   },
   { name: 'front-end adapters', places: ['src/slack/', 'src/metrics/', 'src/queue/'] },
-  { name: 'status and grammar', places: ['src/status/', 'src/grammar/'] },
+  { name: 'status and grammar', places: ['src/status/', 'src/reach/', 'src/grammar/'] },
   { name: 'reports and inventory', places: ['src/report/', 'src/config/'] },
   {
     name: 'engine, adapters, simulator',

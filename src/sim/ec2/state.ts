@@ -87,6 +87,7 @@ export class Ec2State extends EventEmitter<Ec2Events> implements Ec2Store {
   readonly vpnConnections = new Map<string, SimVpnConnection>();
   private readonly lifecycle = new InstanceLifecycle(this);
   private tunnelStatus: TunnelStatusProvider = () => 'DOWN';
+  private vgwRoutes: (vpnGatewayId: string) => string[] = () => [];
   private elasticIpCount = 0;
   private vgwOutsideCount = 0;
 
@@ -110,6 +111,31 @@ export class Ec2State extends EventEmitter<Ec2Events> implements Ec2Store {
 
   setTunnelStatusProvider(provider: TunnelStatusProvider): void {
     this.tunnelStatus = provider;
+  }
+
+  /** What a VGW has learned (by BGP or static VPN routes): the world's routing decides. */
+  setVgwRoutesProvider(provider: (vpnGatewayId: string) => string[]): void {
+    this.vgwRoutes = provider;
+  }
+
+  /**
+   * The routes a table receives from the VGWs propagating into it: each prefix the VGW
+   * learned, unless a static route of the table has that destination (a static route wins,
+   * "Route priority", Amazon VPC User Guide). AWS lists them in DescribeRouteTables with
+   * `origin: EnableVgwRoutePropagation` and the VGW as `gatewayId`.
+   */
+  propagatedRoutes(table: SimRouteTable): { destination: string; gatewayId: string }[] {
+    const out: { destination: string; gatewayId: string }[] = [];
+    const taken = new Set(table.routes.map((r) => r.destination));
+    for (const vgwId of table.propagatingVgws) {
+      if (this.vpnGateways.get(vgwId)?.vpcId !== table.vpcId) continue;
+      for (const destination of this.vgwRoutes(vgwId)) {
+        if (taken.has(destination)) continue;
+        taken.add(destination);
+        out.push({ destination, gatewayId: vgwId });
+      }
+    }
+    return out;
   }
 
   // ---- seeding ---------------------------------------------------------------------------

@@ -104,6 +104,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
   const seeded = seedEc2State(state, topology);
   const model = new WorldModel({ state, topology, tunnelUpMs: options.tunnelUpMs ?? 2000 });
   state.setTunnelStatusProvider((conn, index) => model.tunnelStatus(conn, index));
+  state.setVgwRoutesProvider((vgwId) => model.vgwLearnedRoutes(vgwId));
 
   const emulator = await startEc2Emulator({ state, host: '127.0.0.1', port: 0 });
   const routers = new WorldRouters({

@@ -31,7 +31,7 @@ import type { ReachAnswer, ReachMatrix } from './reach/oracle.js';
 import type { Network, NetWireguardClient } from './reach/network.js';
 import { readRouterConfig as readForwardingConfig } from './reach/router-config.js';
 import type { RouterConfig } from './reach/router-config.js';
-import type { Forwarding } from './reach/trace.js';
+import { vgwRoutes, type Forwarding } from './reach/trace.js';
 import { readWireguardClientFile } from './reach/wireguard-client-file.js';
 import { routerIpRoutes } from './router-ip-routes.js';
 import { renderOfficeConfig, renderSeededClientFile } from './render-far-sides.js';
@@ -209,6 +209,13 @@ export class WorldModel {
     if (!a) return { error: `no endpoint ${from} (known: ${known})` };
     if (!b) return { error: `no endpoint ${to} (known: ${known})` };
     return reachBetween(buildForwarding(net), a, b);
+  }
+
+  /** What VGW `vgwId` has learned now (BGP and static VPN routes): what it propagates. */
+  vgwLearnedRoutes(vgwId: string): string[] {
+    const f = (this.forwarding ??= buildForwarding(this.network()));
+    const g = f.net.vgws.find((x) => x.vgwId === vgwId);
+    return g ? [...new Set(vgwRoutes(f, g).map((r) => r.prefix.text))] : [];
   }
 
   reachMatrix(): ReachMatrix {

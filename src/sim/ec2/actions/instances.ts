@@ -36,19 +36,34 @@ export function instanceXml(state: Ec2State, inst: SimInstance): XmlObject {
     clientToken: inst.clientToken,
     architecture: 'x86_64',
     rootDeviceType: 'ebs',
+    // Every attached interface, the primary first (device index 0), as AWS lists them.
     networkInterfaceSet: [
       {
         networkInterfaceId: inst.networkInterfaceId,
         subnetId: inst.subnetId,
         vpcId: inst.vpcId,
-        ownerId: state.accountId,
-        status: 'in-use',
-        privateIpAddress: inst.privateIp,
-        sourceDestCheck: inst.sourceDestCheck,
-        attachment: { deviceIndex: 0, status: 'attached', deleteOnTermination: true },
-        association: publicIp ? { publicIp, ipOwnerId: state.accountId } : undefined,
+        privateIp: inst.privateIp,
+        publicIp,
       },
-    ],
+      ...[...state.networkInterfaces.values()]
+        .filter(
+          (e) =>
+            e.instanceId === inst.instanceId && e.networkInterfaceId !== inst.networkInterfaceId,
+        )
+        .map((e) => ({ ...e, publicIp: undefined as string | undefined })),
+    ].map((eni, deviceIndex) => ({
+      networkInterfaceId: eni.networkInterfaceId,
+      subnetId: eni.subnetId,
+      vpcId: eni.vpcId,
+      ownerId: state.accountId,
+      status: 'in-use',
+      privateIpAddress: eni.privateIp,
+      sourceDestCheck: inst.sourceDestCheck,
+      attachment: { deviceIndex, status: 'attached', deleteOnTermination: deviceIndex === 0 },
+      association: eni.publicIp
+        ? { publicIp: eni.publicIp, ipOwnerId: state.accountId }
+        : undefined,
+    })),
     tagSet: tagSet(inst.tags),
   };
 }

@@ -21,15 +21,24 @@ function routeTableXml(state: Ec2State, t: SimRouteTable): XmlObject {
     routeTableId: t.routeTableId,
     vpcId: t.vpcId,
     ownerId: state.accountId,
-    routeSet: t.routes.map((r) => ({
-      destinationCidrBlock: r.destination,
-      gatewayId: r.gatewayId,
-      instanceId: r.instanceId,
-      instanceOwnerId: r.instanceId ? state.accountId : undefined,
-      networkInterfaceId: r.networkInterfaceId,
-      state: state.routeState(r),
-      origin: r.origin,
-    })),
+    routeSet: [
+      ...t.routes.map((r) => ({
+        destinationCidrBlock: r.destination,
+        gatewayId: r.gatewayId,
+        instanceId: r.instanceId,
+        instanceOwnerId: r.instanceId ? state.accountId : undefined,
+        networkInterfaceId: r.networkInterfaceId,
+        state: state.routeState(r),
+        origin: r.origin,
+      })),
+      // AWS lists the routes a VGW propagates beside the table's own (Route.Origin).
+      ...state.propagatedRoutes(t).map((r) => ({
+        destinationCidrBlock: r.destination,
+        gatewayId: r.gatewayId,
+        state: 'active',
+        origin: 'EnableVgwRoutePropagation',
+      })),
+    ],
     associationSet: [
       ...(t.main
         ? [

@@ -1,0 +1,20 @@
+/** A reach verdict in words: the CLI prints it, Slack shows it as the run's outcome. */
+import type { ReachVerdict } from '../report/reach-report.js';
+
+export function describeReach(v: ReachVerdict): string {
+  const lines: string[] = [];
+  if (v.reachable) lines.push(`${v.from} reaches ${v.to}, and the reply comes back.`);
+  else if (v.unknown)
+    lines.push(`${v.from} → ${v.to}: not proven — ${v.reason ?? 'a hop could not be read'}.`);
+  else
+    lines.push(
+      `${v.from} does not reach ${v.to}: the ${v.direction === 'return' ? 'return' : 'forward'} path breaks at ${v.brokenAt ?? '?'}.`,
+    );
+  if (!v.reachable && v.reason) lines.push(`Why: ${v.reason}`);
+  if (!v.reachable && v.fix) lines.push(`Fix: ${v.fix}`);
+  if (v.judgedUpTo?.length) lines.push(`Judged up to the tunnel for: ${v.judgedUpTo.join('; ')}`);
+  lines.push('Hops:');
+  v.path.forEach((hop, i) => lines.push(`${i + 1}. ${hop}`));
+  if (!v.reachable) lines.push(`${v.path.length + 1}. ✗ ${v.brokenAt ?? ''}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,27 @@
+/**
+ * What `/vpn reach` reads, as narrow ports: the router pool (src/vyos) and the EC2 adapter
+ * (src/aws) implement them. Every call is a read.
+ */
+import type { RouteTable, RouterInstance, VpnConnection, VpnGateway } from '../aws/types.js';
+import type { ConfigLine, IpRoute, IpsecSaReport, WireguardStatus } from '../vyos/types.js';
+
+export interface ReachRouterClient {
+  runningConfig(): Promise<ConfigLine[]>;
+  ipsecReport(): Promise<IpsecSaReport>;
+  wireguard(iface?: string): Promise<WireguardStatus>;
+  ipRoutes(): Promise<IpRoute[]>;
+}
+
+export interface ReachRouters {
+  router(name: string): ReachRouterClient;
+}
+
+export interface ReachCloud {
+  findRouterInstances(
+    region: string,
+    query: { names: string[]; instanceIds: string[] },
+  ): Promise<RouterInstance[]>;
+  describeRouteTables(region: string): Promise<RouteTable[]>;
+  describeVpnConnections(region: string): Promise<VpnConnection[]>;
+  describeVpnGateways(region: string): Promise<VpnGateway[]>;
+}
