@@ -91,8 +91,6 @@ describe('/vpn reach agrees with the simulator', () => {
   it('agrees on every pair of the reference topology, reachable or not', async () => {
     const { m, mine } = await agreeing();
     expect(m.total).toBe(210);
-    expect(m.broken).toBeGreaterThan(0);
-    expect(m.broken).toBeLessThan(m.total);
     const ok = verdict(mine, 'us-east-1/production', 'ap-northeast-1/shared-services');
     expect(ok.reachable).toBe(true);
     expect(ok.path.join('\n')).toMatch(/vgw-.*\(propagated\)/);
