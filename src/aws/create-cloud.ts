@@ -41,6 +41,18 @@ export interface CloudOptions {
 
 const DEFAULT_WAITER = { minDelaySeconds: 5, maxWaitSeconds: 600 };
 
+/**
+ * An empty InstanceId reaches EC2 as "no filter" in some calls (DescribeInstances answers every
+ * instance): never send one.
+ */
+function emptyInstanceId(call: string): CloudError {
+  return new CloudError(
+    'MissingInstanceId',
+    `flatnet asked ${call} for an instance without an id.`,
+    'This is a bug in flatnet: the step lost the instance id it needed; the run stops here.',
+  );
+}
+
 /** AWS's client-token rule: up to 64 ASCII characters. */
 function checkClientToken(token: string): void {
   if (token.length === 0 || token.length > 64 || !/^[\x20-\x7e]+$/.test(token)) {
@@ -158,6 +170,7 @@ export function createCloud(options: CloudOptions = {}): Cloud {
   }
 
   async function describeInstance(region: string, instanceId: string): Promise<RouterInstance> {
+    if (!instanceId) throw emptyInstanceId('DescribeInstances');
     const [found] = await instances(region, { InstanceIds: [instanceId] });
     if (!found) {
       throw new CloudError(
@@ -184,7 +197,8 @@ export function createCloud(options: CloudOptions = {}): Cloud {
   ): Promise<CustomerGateway | undefined> {
     const input = {
       Type: 'ipsec.1' as const,
-      PublicIp: req.publicIp,
+      // IpAddress, not PublicIp: the API reference marks PublicIp deprecated.
+      IpAddress: req.publicIp,
       BgpAsn: req.bgpAsn,
       TagSpecifications: [
         { ResourceType: 'customer-gateway' as const, Tags: [{ Key: 'Name', Value: req.name }] },
@@ -288,18 +302,20 @@ export function createCloud(options: CloudOptions = {}): Cloud {
     },
 
     async describeRouteTables(region, filter: RouteTableFilter = {}) {
-      const Filters: Filter[] = [];
-      if (filter.vpcId) Filters.push({ Name: 'vpc-id', Values: [filter.vpcId] });
-      if (filter.networkInterfaceId)
-        Filters.push({ Name: 'route.network-interface-id', Values: [filter.networkInterfaceId] });
+      // `route.network-interface-id` is not among DescribeRouteTables' documented filters
+      // (EC2 API reference): ask by VPC or table id and match the interface here.
       const input = {
         RouteTableIds: filter.routeTableIds?.length ? filter.routeTableIds : undefined,
-        Filters: Filters.length ? Filters : undefined,
+        Filters: filter.vpcId ? [{ Name: 'vpc-id', Values: [filter.vpcId] }] : undefined,
       };
       const out = await send(region, 'DescribeRouteTables', (c, sdk) =>
         c.send(new sdk.DescribeRouteTablesCommand(input)),
       );
-      return (out.RouteTables ?? []).map(toRouteTable);
+      const tables = (out.RouteTables ?? []).map(toRouteTable);
+      const eni = filter.networkInterfaceId;
+      return eni
+        ? tables.filter((t) => t.routes.some((r) => r.networkInterfaceId === eni))
+        : tables;
     },
 
     async describeVpnConnections(region) {
@@ -320,7 +336,14 @@ export function createCloud(options: CloudOptions = {}): Cloud {
     },
 
     async newestImageTagged(region, key, value) {
-      const input = { Owners: ['self'], Filters: [{ Name: `tag:${key}`, Values: [value] }] };
+      // Only images that can launch now: a pending or failed AMI with the tag is not a candidate.
+      const input = {
+        Owners: ['self'],
+        Filters: [
+          { Name: `tag:${key}`, Values: [value] },
+          { Name: 'state', Values: ['available'] },
+        ],
+      };
       const out = await send(region, 'DescribeImages', (c, sdk) =>
         c.send(new sdk.DescribeImagesCommand(input)),
       );
@@ -365,47 +388,42 @@ export function createCloud(options: CloudOptions = {}): Cloud {
     },
 
     async waitUntilRunning(region, instanceId) {
+      if (!instanceId) throw emptyInstanceId('waitUntilRunning');
+      // Not the SDK's waitUntilInstanceRunning: its failure states are shutting-down,
+      // terminated and stopping, so an instance that reached `stopped` between two polls kept
+      // it waiting for the whole maxWaitTime. Anything but pending or running ends the wait.
       const maxDelay =
         waiter.maxDelaySeconds ??
         Math.max(waiter.minDelaySeconds, Math.min(waiter.minDelaySeconds * 4, 30));
-      try {
-        await call(region, 'DescribeInstances', (c, sdk) =>
-          sdk.waitUntilInstanceRunning(
-            {
-              client: c,
-              minDelay: waiter.minDelaySeconds,
-              maxDelay,
-              maxWaitTime: waiter.maxWaitSeconds,
-            },
-            { InstanceIds: [instanceId] },
-          ),
-        );
-      } catch (err) {
-        const name = (err as { name?: string }).name;
-        if (name === 'TimeoutError') {
+      const deadline = Date.now() + waiter.maxWaitSeconds * 1000;
+      for (let delay = waiter.minDelaySeconds; ; delay = Math.min(delay * 2, maxDelay)) {
+        const now = await describeInstance(region, instanceId).catch((err: unknown) => {
+          // Right after RunInstances, EC2 may not know the id yet (eventual consistency).
+          if (err instanceof CloudError && err.awsCode === 'InvalidInstanceID.NotFound')
+            return undefined;
+          throw err;
+        });
+        if (now?.state === 'running') return now;
+        if (now && now.state !== 'pending') {
+          const why = now.stateReason ? ` (${now.stateReason})` : '';
+          throw new CloudError(
+            'InstanceNotRunning',
+            `The instance ${instanceId} in ${region} stopped booting: it is ${now.state}${why}.`,
+            'Check its console output and the AMI; launch again with a new run.',
+          );
+        }
+        if (Date.now() + delay * 1000 > deadline)
           throw new CloudError(
             'WaiterTimeout',
             `The instance ${instanceId} in ${region} was not running after ${waiter.maxWaitSeconds} s.`,
             'Look at the instance in the EC2 console (status checks, capacity); the run can be resumed once it runs.',
-            { cause: err },
           );
-        }
-        if (err instanceof Error && err.name === 'Error' && err.message.startsWith('{')) {
-          // The waiter's own failure (the instance went to stopping/terminated): say what it is now.
-          const now = await describeInstance(region, instanceId).catch(() => undefined);
-          throw new CloudError(
-            'InstanceNotRunning',
-            `The instance ${instanceId} in ${region} stopped booting: it is ${now?.state ?? 'gone'}.`,
-            'Check its console output and the AMI; launch again with a new run.',
-            { cause: err },
-          );
-        }
-        throw toCloudError(err, { action: 'DescribeInstances', region, endpoint });
+        await new Promise((resolve) => setTimeout(resolve, delay * 1000));
       }
-      return describeInstance(region, instanceId);
     },
 
     async disableSourceDestCheck(region, instanceId, isDryRun = false) {
+      if (!instanceId) throw emptyInstanceId('ModifyInstanceAttribute');
       // A VyOS instance forwards nothing while EC2 checks source/destination addresses.
       const input = { InstanceId: instanceId, SourceDestCheck: { Value: false } };
       if (isDryRun)
@@ -513,6 +531,7 @@ export function createCloud(options: CloudOptions = {}): Cloud {
     },
 
     async stopInstance(region, instanceId, isDryRun = false): Promise<InstanceState | undefined> {
+      if (!instanceId) throw emptyInstanceId('StopInstances');
       if (isDryRun) {
         await dryRun(region, 'StopInstances', (c, sdk) =>
           c.send(new sdk.StopInstancesCommand({ InstanceIds: [instanceId], DryRun: true })),

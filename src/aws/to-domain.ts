@@ -76,6 +76,7 @@ export function toRouterInstance(i: Instance, region: string): RouterInstance {
     publicIp: i.PublicIpAddress,
     clientToken: i.ClientToken || undefined,
     launchTime: i.LaunchTime,
+    ...(i.StateReason?.Message ? { stateReason: i.StateReason.Message } : {}),
   };
 }
 

@@ -23,6 +23,8 @@ export interface RouterInstance {
   publicIp?: string;
   clientToken?: string;
   launchTime?: Date;
+  /** EC2's StateReason message, when it stopped or terminated for a reason it names. */
+  stateReason?: string;
 }
 
 export interface InstanceInterface {

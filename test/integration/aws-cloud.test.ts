@@ -112,6 +112,14 @@ describe('AWS adapter against the EC2 emulator', () => {
       creationDate: '2024-01-01T00:00:00.000Z',
       tags: { Role: 'VyattaBase' },
     });
+    // A newer image still being built (or failed) cannot launch: it is not a candidate.
+    const building = state.addImage({
+      region: REGION,
+      name: 'vyos-1.5-building',
+      creationDate: '2099-01-01T00:00:00.000Z',
+      tags: { Role: 'VyattaBase' },
+    });
+    building.state = 'pending';
     const image = await cloud.newestImageTagged(REGION, 'Role', 'VyattaBase');
     expect(image?.name).toBe('vyos-1.4.3');
     expect(await cloud.newestImageTagged(REGION, 'Role', 'Nothing')).toBeUndefined();
@@ -181,6 +189,35 @@ describe('AWS adapter against the EC2 emulator', () => {
     const err = await cloudError(cloud.waitUntilRunning(REGION, launched?.instanceId ?? ''));
     expect(err.awsCode).toBe('InstanceNotRunning');
     expect(err.message).toContain('stopping');
+  });
+
+  it("fails the wait at once, with EC2's reason, when the instance is already stopped", async () => {
+    // The SDK's waiter fails only on stopping/shutting-down/terminated: an instance that went
+    // pending → stopped between two polls would have kept it waiting for maxWaitTime.
+    const launched = await cloud.launchInstance(REGION, {
+      imageId: hub.router.imageId,
+      type: 'c5.large',
+      subnetId: hub.subnet.subnetId,
+      clientToken: 'r-stopped-launch',
+      tags: {},
+    });
+    state.bootMs = 60_000;
+    state.setInstanceState(launched?.instanceId ?? '', 'stopped');
+    const err = await cloudError(cloud.waitUntilRunning(REGION, launched?.instanceId ?? ''));
+    expect(err.awsCode).toBe('InstanceNotRunning');
+    expect(err.message).toMatch(
+      /it is stopped \(Server\.InternalError: Internal error on launch\)/,
+    );
+  });
+
+  it('never sends an empty instance id', async () => {
+    for (const call of [
+      cloud.waitUntilRunning(REGION, ''),
+      cloud.describeInstance(REGION, ''),
+      cloud.stopInstance(REGION, ''),
+      cloud.disableSourceDestCheck(REGION, ''),
+    ])
+      expect((await cloudError(call)).awsCode).toBe('MissingInstanceId');
   });
 
   it('treats DryRunOperation as permission proven and changes nothing', async () => {

@@ -117,10 +117,19 @@ describe('EC2 emulator through the real SDK', () => {
     const c = ec2('sa-east-1');
     const tables = await c.send(
       new DescribeRouteTablesCommand({
-        Filters: [{ Name: 'route.network-interface-id', Values: [w.router.networkInterfaceId] }],
+        Filters: [{ Name: 'route.instance-id', Values: [w.router.instanceId] }],
       }),
     );
     expect(tables.RouteTables?.map((t) => t.RouteTableId)).toEqual([w.routeTable.routeTableId]);
+    // Not a documented DescribeRouteTables filter (EC2 API reference): AWS refuses it.
+    const undocumented = await c
+      .send(
+        new DescribeRouteTablesCommand({
+          Filters: [{ Name: 'route.network-interface-id', Values: [w.router.networkInterfaceId] }],
+        }),
+      )
+      .catch((err: Error) => err);
+    expect((undocumented as Error).name).toBe('InvalidParameterValue');
     const route = tables.RouteTables?.[0]?.Routes?.find(
       (r) => r.DestinationCidrBlock === '10.9.0.0/16',
     );

@@ -5,6 +5,16 @@ import { allocatePrivateIp, privateIpInUse } from './allocate-private-ip.js';
 import type { Ec2Store } from './ec2-store.js';
 import type { InstanceStateName, SimInstance, SimNetworkInterface, Tags } from './types.js';
 
+/** EC2's StateReason texts (DescribeInstances, "StateReason" in the API reference). */
+const USER_STOP = {
+  code: 'Client.UserInitiatedShutdown',
+  message: 'Client.UserInitiatedShutdown: User initiated shutdown',
+};
+const INTERNAL_ERROR = {
+  code: 'Server.InternalError',
+  message: 'Server.InternalError: Internal error on launch',
+};
+
 export interface RunInstancesRequest {
   imageId: string;
   type: string;
@@ -193,6 +203,8 @@ export class InstanceLifecycle {
       );
     }
     if (previous === 'pending' || previous === 'running') {
+      // As EC2 reports it (StateReason in DescribeInstances) after StopInstances.
+      inst.stateReason = USER_STOP;
       this.transition(inst, 'stopping');
       this.later(
         this.state.stopMs,
@@ -225,13 +237,19 @@ export class InstanceLifecycle {
   }
 
   /** Move an instance to a state now, with no timer (the world's "pull the plug"). */
-  setInstanceState(instanceId: string, to: InstanceStateName): void {
+  setInstanceState(
+    instanceId: string,
+    to: InstanceStateName,
+    reason: { code: string; message: string } = INTERNAL_ERROR,
+  ): void {
     const inst = this.state.instances.get(instanceId);
     if (!inst) throw new Error(`no instance ${instanceId} in the emulator`);
+    if (to !== 'running' && to !== 'pending') inst.stateReason = reason;
     this.transition(inst, to);
   }
 
   private boot(inst: SimInstance): void {
+    delete inst.stateReason;
     this.transition(inst, 'pending');
     this.later(
       this.state.bootMs,

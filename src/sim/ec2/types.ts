@@ -45,6 +45,8 @@ export interface SimInstance {
   clientToken?: string;
   tags: Tags;
   state: InstanceStateName;
+  /** Why it last left `running`/`pending` (EC2's StateReason), e.g. a user-initiated stop. */
+  stateReason?: { code: string; message: string };
   launchTime: Date;
 }
 

@@ -22,6 +22,7 @@ export function instanceXml(state: Ec2State, inst: SimInstance): XmlObject {
     instanceId: inst.instanceId,
     imageId: inst.imageId,
     instanceState: stateXml(inst.state),
+    stateReason: inst.stateReason,
     privateIpAddress: inst.privateIp,
     ipAddress: publicIp,
     instanceType: inst.type,

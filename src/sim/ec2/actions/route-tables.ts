@@ -8,7 +8,6 @@ import { stopIfDryRun, type ActionContext } from './context.js';
 const routeTableFilter: FilterFields<SimRouteTable> = {
   'route-table-id': (t) => [t.routeTableId],
   'vpc-id': (t) => [t.vpcId],
-  'route.network-interface-id': (t) => t.routes.map((r) => r.networkInterfaceId),
   'route.instance-id': (t) => t.routes.map((r) => r.instanceId),
   'route.gateway-id': (t) => t.routes.map((r) => r.gatewayId),
   'route.destination-cidr-block': (t) => t.routes.map((r) => r.destination),
