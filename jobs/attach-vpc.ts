@@ -39,6 +39,7 @@ import { resolveVpc } from '../src/attach-vpc/resolve-vpc.js';
 import { defineStep } from '../src/runbook/define-step.js';
 import { resultIn } from '../src/runbook/step-ref.js';
 import type { Runbook } from '../src/runbook/types.js';
+import { sleep as pause } from '../src/util/wait-for.js';
 
 export { attachVpcPlanner } from '../src/attach-vpc/attach-vpc-planner.js';
 export type { AttachVpcDeps, AttachVpcOptions } from '../src/attach-vpc/attach-deps.js';
@@ -46,8 +47,7 @@ export type { AttachVpcDeps, AttachVpcOptions } from '../src/attach-vpc/attach-d
 export function createAttachVpcRunbook(options: AttachVpcOptions = {}): Runbook<AttachVpcDeps> {
   const wait = { ...DEFAULT_TUNNEL_WAIT, ...options.tunnelWait };
   const clock = options.clock ?? Date.now;
-  const sleep =
-    options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = options.sleep ?? pause;
   const hub = { confirmMinutes: options.confirmMinutes ?? DEFAULT_CONFIRM_MINUTES };
   return {
     kind: 'attach-vpc',

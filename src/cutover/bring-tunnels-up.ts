@@ -8,6 +8,7 @@ import { FlatnetError } from '../errors.js';
 import type { StepAction } from '../runbook/define-step.js';
 import type { RouterClient } from '../vyos/router-client.js';
 import type { CutoverDeps, ResolveCutover } from './cutover.js';
+import { sleep } from '../util/wait-for.js';
 
 export interface TunnelCount {
   sasUp: string[];
@@ -36,8 +37,6 @@ export async function countTunnels(
     bgpDown: expectedBgp.filter((a) => !established.has(a)),
   };
 }
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export function bringTunnelsUp<D extends CutoverDeps>(resolve: ResolveCutover<D>): StepAction<D> {
   return async (ctx) => {

@@ -16,6 +16,7 @@ import { startWorld, type World, type WorldOptions } from '../sim/world/start-wo
 import { startBot, type BotHandle } from '../wiring/start-bot.js';
 import { dropRedisPrefix } from './drop-redis-prefix.js';
 import { findDemoRedis, type DemoRedis, type FindRedisOptions } from './find-demo-redis.js';
+import { waitFor } from '../util/wait-for.js';
 
 /** Slow enough to watch a scale-up in the page, fast enough to finish in well under a minute. */
 export const DEMO_TIMINGS = { bootMs: 3_000, tunnelUpMs: 1_500 } as const;
@@ -60,16 +61,12 @@ export function replacementSshIn(
   timeoutMs = 30_000,
 ): (instance: { instanceId: string }) => Promise<{ host: string; port: number }> {
   return async (instance) => {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      const endpoint = world.resolveSsh(instance.instanceId);
-      if (endpoint) return { host: endpoint.host, port: endpoint.port };
-      if (Date.now() > until)
-        throw new Error(
-          `the simulated world has no SSH server for ${instance.instanceId} after ${timeoutMs} ms`,
-        );
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    const endpoint = await waitFor(() => world.resolveSsh(instance.instanceId), {
+      what: `the simulated world's SSH server for ${instance.instanceId}`,
+      timeoutMs,
+      intervalMs: 50,
+    });
+    return { host: endpoint.host, port: endpoint.port };
   };
 }
 

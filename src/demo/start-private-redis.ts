@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { FlatnetError } from '../errors.js';
+import { waitFor } from '../util/wait-for.js';
 
 export interface PrivateRedis {
   url: string;
@@ -36,29 +37,30 @@ async function waitUntilAnswering(
   child: ChildProcess,
   deadlineMs: number,
 ): Promise<void> {
-  const until = Date.now() + deadlineMs;
   let exited = false;
   child.once('exit', () => (exited = true));
-  while (!exited && Date.now() < until) {
-    const probe = new Redis(url, {
-      lazyConnect: true,
-      maxRetriesPerRequest: 0,
-      retryStrategy: () => null,
-      connectTimeout: 500,
-    });
-    probe.on('error', () => {});
-    try {
-      await probe.connect();
-      await probe.ping();
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 50));
-    } finally {
-      probe.disconnect();
-    }
-  }
-  throw new Error(
-    exited ? 'redis-server exited at start' : `redis-server did not answer within ${deadlineMs} ms`,
+  await waitFor(
+    async () => {
+      const probe = new Redis(url, {
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+        connectTimeout: 500,
+      });
+      probe.on('error', () => {});
+      try {
+        await probe.connect();
+        return (await probe.ping()) === 'PONG';
+      } finally {
+        probe.disconnect();
+      }
+    },
+    {
+      what: 'redis-server to answer PING',
+      timeoutMs: deadlineMs,
+      intervalMs: 50,
+      giveUp: () => (exited ? 'redis-server exited at start' : undefined),
+    },
   );
 }
 

@@ -5,7 +5,7 @@
  */
 import type { Inventory } from '../config/inventory-schema.js';
 import { describeError } from '../errors.js';
-import { formatDuration } from '../status/format-duration.js';
+import { formatDuration } from '../util/format-time.js';
 import { mapBounded, withTimeout } from '../util/map-bounded.js';
 import type { RouterClient } from '../vyos/router-client.js';
 import { peerPrefixes, readHubConfig } from './read-hub-config.js';
@@ -46,7 +46,9 @@ async function readOne(
         kind: 'wireguard',
         reach: p.allowedIps.join(', '),
         state:
-          seconds === undefined ? 'never connected' : `handshake ${formatDuration(seconds)} ago`,
+          seconds === undefined
+            ? 'never connected'
+            : `handshake ${formatDuration(seconds * 1000, 'compact')} ago`,
         up: seconds !== undefined && seconds < 180,
       });
     }
@@ -68,7 +70,7 @@ async function readOne(
         state: !report.processRunning
           ? 'IPsec not running'
           : up
-            ? `up ${up.uptimeSeconds !== undefined ? formatDuration(up.uptimeSeconds) : ''}`.trim()
+            ? `up ${up.uptimeSeconds !== undefined ? formatDuration(up.uptimeSeconds * 1000, 'compact') : ''}`.trim()
             : sas.length > 0
               ? 'down'
               : 'no SA',

@@ -2,12 +2,8 @@ import type { Redis } from 'ioredis';
 import { BadInputError, describeError, FlatnetError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { runCancelScript, runDecideScript, runExpireScript } from './approval-scripts.js';
-import {
-  describeBusyTarget,
-  describeWaitingRun,
-  formatDuration,
-  formatUtcTime,
-} from './describe-run.js';
+import { formatClock, formatDuration } from '../util/format-time.js';
+import { describeBusyTarget, describeWaitingRun } from './describe-run.js';
 import { announce, finishRun, makeEvent, saveOrStop, type EngineCore } from './engine-core.js';
 import { describeRefusal } from './describe-refusal.js';
 import { makeRunId } from './make-run-id.js';
@@ -248,7 +244,7 @@ export function createEngine<D>(options: EngineOptions<D>): Engine {
             core,
             run,
             'rejected',
-            `Rejected by <@${user}> at ${formatUtcTime(now)}. Nothing was changed.`,
+            `Rejected by <@${user}> at ${formatClock(now)}. Nothing was changed.`,
             { user },
           );
           return { ok: true, message: `you rejected run ${run.id}; nothing was changed`, run };
@@ -298,7 +294,7 @@ export function createEngine<D>(options: EngineOptions<D>): Engine {
       );
       const run = await mustGet(runId);
       if (verdict.code === 'cancelled') {
-        const outcome = `Cancelled by <@${user}> at ${formatUtcTime(now)}. Nothing was changed.`;
+        const outcome = `Cancelled by <@${user}> at ${formatClock(now)}. Nothing was changed.`;
         run.outcome = outcome;
         await saveOrStop(core, run);
         await announce(
@@ -359,13 +355,15 @@ export function createEngine<D>(options: EngineOptions<D>): Engine {
 
   async function closeExpired(run: Run, now: number): Promise<void> {
     const approval = run.approval;
-    const window = approval ? ` (${formatDuration(approval.expiresAt - run.createdAt)})` : '';
+    const window = approval
+      ? ` (${formatDuration(approval.expiresAt - run.createdAt, 'whole')})`
+      : '';
     await announce(core, run, makeEvent(run, 'expired', now));
     await finishRun(
       core,
       run,
       'expired',
-      `Expired at ${formatUtcTime(approval?.expiresAt ?? now)}${window} without enough approvals. Nothing was changed. Ask again with \`${core.describeCommand(run)}\`.`,
+      `Expired at ${formatClock(approval?.expiresAt ?? now)}${window} without enough approvals. Nothing was changed. Ask again with \`${core.describeCommand(run)}\`.`,
     );
   }
 }

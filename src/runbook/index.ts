@@ -1,4 +1,4 @@
-export { describeBusyTarget, formatUtcTime } from './describe-run.js';
+export { describeBusyTarget } from './describe-run.js';
 export {
   createEngine,
   type DecisionResult,

@@ -24,6 +24,7 @@ import {
   createThreadStore,
   type ThreadRecord,
 } from './reporter/thread-store.js';
+import { sleep as pause } from '../util/wait-for.js';
 
 export type { RunObserver };
 
@@ -87,8 +88,7 @@ export function createThreadReporter(options: ThreadReporterOptions): ThreadRepo
   const log = logger.child({ component: 'thread-reporter' });
   const minEditIntervalMs = options.minEditIntervalMs ?? 1200;
   const now = options.now ?? Date.now;
-  const sleep =
-    options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = options.sleep ?? pause;
   const policy: RetryPolicy = {
     maxAttempts: 3,
     maxRateLimitWaits: 10,

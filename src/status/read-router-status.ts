@@ -6,7 +6,7 @@ import { withTimeout } from '../util/map-bounded.js';
 import { readSiteTunnels } from '../vyos/read-site-tunnels.js';
 import type { IpsecSaReport } from '../vyos/types.js';
 import type { StatusRouters } from './status-ports.js';
-import { formatDuration } from './format-duration.js';
+import { formatDuration } from '../util/format-time.js';
 
 export interface ReadRouterOptions {
   name: string;
@@ -86,7 +86,7 @@ async function readReachable(
       detail:
         peer.latestHandshakeSeconds === undefined
           ? 'no handshake yet'
-          : `handshake ${formatDuration(peer.latestHandshakeSeconds)} ago`,
+          : `handshake ${formatDuration(peer.latestHandshakeSeconds * 1000, 'compact')} ago`,
     });
   }
   return { reachable: true, tunnels, load5: load.load5 };
@@ -115,7 +115,7 @@ function ipsecTunnels(peers: ConfiguredPeer[], report: IpsecSaReport): TunnelSta
         state: sa?.state ?? 'down',
         ...(remote ? { remote } : {}),
         ...(sa?.state === 'up' && sa.uptimeSeconds !== undefined
-          ? { detail: `up ${formatDuration(sa.uptimeSeconds)}` }
+          ? { detail: `up ${formatDuration(sa.uptimeSeconds * 1000, 'compact')}` }
           : { detail: sa ? 'negotiating' : 'no SA' }),
       });
     }
@@ -128,7 +128,7 @@ function ipsecTunnels(peers: ConfiguredPeer[], report: IpsecSaReport): TunnelSta
       state: sa.state,
       ...(sa.remoteAddress ? { remote: sa.remoteAddress } : {}),
       ...(sa.state === 'up' && sa.uptimeSeconds !== undefined
-        ? { detail: `up ${formatDuration(sa.uptimeSeconds)}` }
+        ? { detail: `up ${formatDuration(sa.uptimeSeconds * 1000, 'compact')}` }
         : {}),
     });
   }

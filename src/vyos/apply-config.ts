@@ -11,6 +11,7 @@ import type { RouterSession } from './open-router-session.js';
 import { redactSecrets } from './redact-secrets.js';
 import { RouterCommand } from './router-command.js';
 import type { ConfigLine } from './types.js';
+import { sleep } from '../util/wait-for.js';
 
 export interface ApplyOptions<C> {
   /** Use `commit-confirm N`: the router rolls back by itself unless flatnet confirms within N minutes. */
@@ -58,8 +59,6 @@ function quoteRouter(output: string): string {
     .filter((l) => l !== '');
   return lines.length === 0 ? '(no output)' : redactSecrets(lines.join(' / ')).slice(0, 600);
 }
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export async function applyConfigLines<C>(
   session: RouterSession,

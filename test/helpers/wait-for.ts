@@ -1,22 +1,22 @@
-/** Poll until `check` returns a value (not undefined/false), with a generous overall deadline. Never a verdict on timing. */
-export async function waitFor<T>(
+/**
+ * Poll until `check` returns a value (not undefined/false), with a generous overall deadline:
+ * a verdict never rests on timing. The loop is flatnet's own (src/util/wait-for.ts).
+ */
+import { waitFor as poll } from '../../src/util/wait-for.js';
+
+export function waitFor<T>(
   check: () => T | undefined | false | Promise<T | undefined | false>,
   what: string,
   deadlineMs = 30_000,
 ): Promise<T> {
-  const until = Date.now() + deadlineMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== false) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > until)
-      throw new Error(
-        `timed out waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`,
-      );
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  return poll(check, { what, timeoutMs: deadlineMs });
+}
+
+/** The same with the description first, as the runbook harnesses read. */
+export function waitUntil<T>(
+  what: string,
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  deadlineMs = 20_000,
+): Promise<T> {
+  return poll(check, { what, timeoutMs: deadlineMs });
 }

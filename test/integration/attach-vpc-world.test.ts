@@ -32,6 +32,7 @@ import { connectRouters } from '../../src/wiring/connect-to-network.js';
 import type { RouterPool } from '../../src/vyos/router-pool.js';
 import { dropPrefix, redisUrl, testRedis, uniquePrefix } from '../helpers/redis.js';
 import { rebuildCommandLine } from '../../src/grammar/rebuild-command-line.js';
+import { waitUntil as waitFor } from '../helpers/wait-for.js';
 
 const REGION = 'ap-northeast-1';
 const HUB = 'hub-tokyo-a';
@@ -43,20 +44,6 @@ class LogCapture extends Writable {
   override _write(chunk: Buffer, _enc: string, done: () => void): void {
     this.text += chunk.toString('utf8');
     done();
-  }
-}
-
-async function waitFor<T>(
-  what: string,
-  check: () => Promise<T | undefined | false>,
-  deadlineMs = 20_000,
-): Promise<T> {
-  const until = Date.now() + deadlineMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
   }
 }
 

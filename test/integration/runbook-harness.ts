@@ -21,6 +21,7 @@ import type {
 } from '../../src/runbook/types.js';
 import { dropPrefix, testRedis, uniquePrefix } from '../helpers/redis.js';
 import { rebuildCommandLine } from '../../src/grammar/rebuild-command-line.js';
+import { waitUntil as waitFor } from '../helpers/wait-for.js';
 
 export const silentLog = createLogger({ level: 'silent' });
 
@@ -265,19 +266,7 @@ export const approvalBy = (
 });
 
 /** Polls until `check` returns a value, with a generous deadline: a verdict never rests on timing. */
-export async function waitFor<T>(
-  what: string,
-  check: () => Promise<T | undefined | false>,
-  deadlineMs = 20_000,
-): Promise<T> {
-  const until = Date.now() + deadlineMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+export { waitFor };
 
 export async function waitForStatus(
   engine: Engine,

@@ -20,6 +20,7 @@ import { startControlServer, type ControlServer } from '../../src/sim/world/cont
 import { parseIpsecSa } from '../../src/vyos/parse-ipsec-sa.js';
 import { parseBgpSummary } from '../../src/vyos/parse-bgp-summary.js';
 import { fromHub, routedTimeline } from '../helpers/routed-paths.js';
+import { waitUntil as waitFor } from '../helpers/wait-for.js';
 
 /** Run one op command over a real ssh2 client, pinning the router's host key. */
 function exec(
@@ -52,20 +53,6 @@ function exec(
         hostVerifier: (key: Buffer) => key.equals(pinned),
       });
   });
-}
-
-async function waitFor<T>(
-  what: string,
-  probe: () => T | undefined | false | Promise<T | undefined | false>,
-  deadlineMs = 10_000,
-): Promise<T> {
-  const end = Date.now() + deadlineMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 describe('simulated world', () => {

@@ -2,14 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { rebuildCommandLine } from '../../src/grammar/rebuild-command-line.js';
 import { describeRefusal } from '../../src/runbook/describe-refusal.js';
-import {
-  describeBusyTarget,
-  formatDuration,
-  formatUtcTime,
-  listWords,
-} from '../../src/runbook/describe-run.js';
+import { describeBusyTarget, listWords } from '../../src/runbook/describe-run.js';
 import { findSecretField } from '../../src/runbook/find-secret-field.js';
 import { makeRunId, RUN_ID_PATTERN } from '../../src/runbook/make-run-id.js';
+import { formatClock, formatDuration } from '../../src/util/format-time.js';
 import { assertNoSecrets } from '../../src/runbook/run-store.js';
 import type { Run } from '../../src/runbook/types.js';
 
@@ -93,10 +89,15 @@ describe('secret guard', () => {
 
 describe('words for people', () => {
   it('formats times in UTC, durations and lists', () => {
-    expect(formatUtcTime(at)).toBe('14:02 UTC');
-    expect(formatDuration(30 * 60_000)).toBe('30 min');
-    expect(formatDuration(2 * 3600_000)).toBe('2 h');
-    expect(formatDuration(4_000)).toBe('4 s');
+    expect(formatClock(at)).toBe('14:02 UTC');
+    expect(formatDuration(30 * 60_000, 'whole')).toBe('30 min');
+    expect(formatDuration(2 * 3600_000, 'whole')).toBe('2 h');
+    expect(formatDuration(4_000, 'whole')).toBe('4 s');
+    // The other two styles, from the same function.
+    expect(formatDuration(4_200)).toBe('4.2 s');
+    expect(formatDuration(192_000)).toBe('3 min 12 s');
+    expect(formatDuration((2 * 86400 + 7 * 3600 + 59) * 1000, 'compact')).toBe('2d7h');
+    expect(formatDuration(42_000, 'compact')).toBe('42s');
     expect(listWords(['a'])).toBe('a');
     expect(listWords(['a', 'b', 'c'])).toBe('a, b and c');
   });

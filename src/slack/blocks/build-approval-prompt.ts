@@ -3,7 +3,7 @@ import type { Block } from '../chat-port.js';
 import { context, section, type ChatText } from './chat-text.js';
 import { commandCode, commandLineOf } from './describe-run.js';
 import { escapeMrkdwn, mention } from './escape-mrkdwn.js';
-import { formatClock, formatDuration } from './format-time.js';
+import { formatClock, formatDuration } from '../../util/format-time.js';
 import { limitLines, truncate } from './truncate.js';
 
 export const APPROVE_ACTION_ID = 'run_approve';

@@ -3,7 +3,7 @@ import type { Block } from '../chat-port.js';
 import { LIMITS, context, section, type ChatText } from './chat-text.js';
 import { RUN_STATUS_ICON, STEP_ICON, commandCode, describeStatus } from './describe-run.js';
 import { escapeMrkdwn } from './escape-mrkdwn.js';
-import { formatDuration } from './format-time.js';
+import { formatDuration } from '../../util/format-time.js';
 import { chunkLines, limitLines, truncate } from './truncate.js';
 
 export interface ChecklistOptions {

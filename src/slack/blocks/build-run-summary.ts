@@ -3,7 +3,7 @@ import type { Block } from '../chat-port.js';
 import { context, section, type ChatText } from './chat-text.js';
 import { RUN_STATUS_ICON, commandCode, commandLineOf, describeStatus } from './describe-run.js';
 import { escapeMrkdwn, mention } from './escape-mrkdwn.js';
-import { formatClock, formatDuration } from './format-time.js';
+import { formatClock, formatDuration } from '../../util/format-time.js';
 import { truncate } from './truncate.js';
 
 /**

@@ -4,7 +4,7 @@ import { context, section, type ChatText } from './chat-text.js';
 import { buildStatusDetails } from './build-status-details.js';
 import { escapeMrkdwn } from './escape-mrkdwn.js';
 import { findProblems, isOverloaded, plural } from '../../status/find-problems.js';
-import { formatClock } from './format-time.js';
+import { formatClock } from '../../util/format-time.js';
 import { limitLines, truncate } from './truncate.js';
 
 /** The channel sees at most this many problem lines; the rest wait in the thread. */

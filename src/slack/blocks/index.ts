@@ -18,4 +18,4 @@ export { buildRunSummary } from './build-run-summary.js';
 export { buildHelp, type HelpEntry } from './build-help.js';
 export { buildError } from './build-error.js';
 export { commandLineOf, describeStatus } from './describe-run.js';
-export { formatClock, formatDuration } from './format-time.js';
+export { formatClock, formatDuration } from '../../util/format-time.js';

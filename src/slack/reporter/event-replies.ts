@@ -2,7 +2,7 @@ import type { Run, RunEvent } from '../../runbook/types.js';
 import { section, type ChatText } from '../blocks/chat-text.js';
 import { commandCode, commandLineOf } from '../blocks/describe-run.js';
 import { escapeMrkdwn, mention } from '../blocks/escape-mrkdwn.js';
-import { formatClock } from '../blocks/format-time.js';
+import { formatClock } from '../../util/format-time.js';
 import { truncate } from '../blocks/truncate.js';
 
 /**
