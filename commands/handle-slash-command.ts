@@ -141,6 +141,7 @@ function kindOfUsage(command: string, usage: string): Command['kind'] {
     'remove-peer': 'remove-peer',
     peers: 'peers',
     'attach-vpc': 'attach-vpc',
+    'sync-standby': 'sync-standby',
     scaleup: 'scaleup',
     scaledown: 'scaledown',
     failover: 'failover',

@@ -178,6 +178,8 @@ export const InventorySchema = z.strictObject({
       'add-peer': PolicySchema.optional(),
       'remove-peer': PolicySchema.optional(),
       'attach-vpc': PolicySchema.optional(),
+      /** Absent: the failover policy (who may move the pair's traffic may change its standby). */
+      'sync-standby': PolicySchema.optional(),
     })
     .default({}),
   ipsec: z

@@ -13,6 +13,8 @@ export type Command =
   | { kind: 'remove-peer'; name: string; router?: string; dryRun: boolean }
   | { kind: 'peers'; router?: string }
   | { kind: 'attach-vpc'; id: string; region: string; dryRun: boolean }
+  /** `/vpn sync-standby [router]`: the pair of the router named, or the one pair of the inventory. */
+  | { kind: 'sync-standby'; router?: string; dryRun: boolean }
   | { kind: 'router-status'; router: string }
   | { kind: 'scaleup' | 'scaledown'; router: string; type?: string; dryRun: boolean }
   | { kind: 'failover' | 'failback'; router: string; dryRun: boolean }

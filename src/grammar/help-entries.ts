@@ -45,6 +45,13 @@ export const HELP_ENTRIES: HelpEntry[] = [
     description: 'join a VPC through its VPN gateway: two tunnels with BGP on the hub',
     available: false,
   },
+  {
+    command: '/vpn',
+    usage: 'sync-standby [router] [--dry-run]',
+    description:
+      "bring the hub's standby in step with its primary: the difference (secrets masked), then commit-confirm (approval required)",
+    available: false,
+  },
   { command: '/vpn', usage: 'help', description: 'this help', available: true },
   {
     command: '/router',

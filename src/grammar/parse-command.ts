@@ -195,10 +195,24 @@ function parseVpn(verb: string | undefined, t: Tokens): ParseResult {
         usage,
       );
     }
+    case 'sync-standby': {
+      const usage = '/vpn sync-standby [router] [--dry-run]';
+      const router = t.positional[0];
+      if (router !== undefined && !ROUTER.test(router))
+        return fail(`${printable(router)} is not a router name`, `usage: ${usage}`);
+      if (t.positional.length > 1)
+        return fail('/vpn sync-standby takes at most one router', `usage: ${usage}`);
+      return expectNothingMore(
+        t,
+        ['dry-run'],
+        { kind: 'sync-standby', dryRun: t.flags.has('dry-run'), ...(router ? { router } : {}) },
+        usage,
+      );
+    }
     default:
       return fail(
         `/vpn has no subcommand ${printable(verb)}`,
-        'try /vpn status, /vpn reach, /vpn add-peer, /vpn peers or /vpn help',
+        'try /vpn status, /vpn reach, /vpn add-peer, /vpn peers, /vpn sync-standby or /vpn help',
       );
   }
 }

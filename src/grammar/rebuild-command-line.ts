@@ -22,6 +22,7 @@ const COMMAND_OF_KIND: Record<RunKind, string> = {
   'remove-peer': '/vpn remove-peer',
   peers: '/vpn peers',
   'attach-vpc': '/vpn attach-vpc',
+  'sync-standby': '/vpn sync-standby',
 };
 
 /** `/vpn add-peer osaka ipsec --remote 198.51.100.7 --subnets 10.1.0.0/16 --mode route --router hub-tokyo-a --dry-run` */
@@ -75,6 +76,7 @@ const MUTATING = new Set<RunKind>([
   'scaledown',
   'failover',
   'failback',
+  'sync-standby',
 ]);
 
 function words(target: string | undefined): string[] {

@@ -18,7 +18,8 @@ export type RunKind =
   | 'add-peer'
   | 'remove-peer'
   | 'peers'
-  | 'attach-vpc';
+  | 'attach-vpc'
+  | 'sync-standby';
 
 export type RunStatus =
   | 'planning'

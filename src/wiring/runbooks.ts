@@ -37,6 +37,8 @@ import {
   type RouterStatusDeps,
 } from '../../jobs/router-status.js';
 import { withDeps } from '../runbook/with-deps.js';
+import { syncStandbyPlanner, syncStandbyRunbook } from '../../jobs/sync-standby.js';
+import type { SyncStandbyDeps } from '../failover/sync-standby-steps.js';
 import { TargetLock } from '../runbook/target-lock.js';
 
 /** Everything a runbook step may use; each runbook declares the subset it needs. */
@@ -54,6 +56,11 @@ export interface RunbookDeps {
 }
 
 const scaleOf = (deps: RunbookDeps): ScaleDeps => deps.scale;
+const syncStandbyOf = (deps: RunbookDeps): SyncStandbyDeps => ({
+  inventory: deps.inventory,
+  cloud: deps.cloud,
+  routers: deps.routers,
+});
 const routerStatusOf = (deps: RunbookDeps): RouterStatusDeps => ({
   ...deps,
   locks: new TargetLock(deps.redis, deps.prefix),
@@ -77,6 +84,7 @@ export function buildRunbooks(): {
       'remove-peer': createRemovePeerRunbook(),
       peers: createPeersRunbook(),
       'router-status': withDeps(createRouterStatusRunbook(), routerStatusOf),
+      'sync-standby': withDeps<SyncStandbyDeps, RunbookDeps>(syncStandbyRunbook, syncStandbyOf),
     },
     planners: {
       status: statusPlanner,
@@ -90,6 +98,7 @@ export function buildRunbooks(): {
       'remove-peer': removePeerPlanner,
       peers: peersPlanner,
       'router-status': routerStatusPlanner,
+      'sync-standby': syncStandbyPlanner,
     },
   };
 }

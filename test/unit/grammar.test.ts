@@ -141,6 +141,20 @@ describe('slash command grammar', () => {
     expect(refused('/vpn', 'x'.repeat(10_000)).message).toContain('the limit is 1000');
   });
 
+  it('reads sync-standby with or without a router, and --dry-run', () => {
+    expect(parsed('/vpn', 'sync-standby')).toEqual({ kind: 'sync-standby', dryRun: false });
+    expect(parsed('/vpn', 'sync-standby hub-tokyo-b --dry-run')).toEqual({
+      kind: 'sync-standby',
+      router: 'hub-tokyo-b',
+      dryRun: true,
+    });
+    expect(refused('/vpn', 'sync-standby hub;reboot').message).toContain('is not a router name');
+    expect(refused('/vpn', 'sync-standby a b').message).toContain('at most one router');
+    expect(refused('/vpn', 'sync-standby --type c5.large').message).toContain(
+      '--type is not an option here',
+    );
+  });
+
   it('reads attach-vpc and requires a region', () => {
     expect(parsed('/vpn', 'attach-vpc vpc-0abc12345 --region us-east-1')).toEqual({
       kind: 'attach-vpc',
