@@ -5,7 +5,9 @@
  */
 import type { Inventory } from '../src/config/inventory-schema.js';
 import { BadInputError } from '../src/errors.js';
-import type { StatusReport } from '../src/report/status-report.js';
+import type { RouterStatus, StatusReport } from '../src/report/status-report.js';
+import { compareStandbyConfig } from '../src/vyos/compare-standby-config.js';
+import type { ConfigLine } from '../src/vyos/types.js';
 import { STATUS_STEPS } from '../src/report/status-report-of.js';
 import { defineStep } from '../src/runbook/define-step.js';
 import type { Runbook } from '../src/runbook/types.js';
@@ -22,6 +24,12 @@ export interface StatusDeps {
   cloud: StatusCloud;
   /** How many routers are read at once. */
   statusConcurrency?: number;
+  /**
+   * Each router's instance as EC2 said when the run was planned (the run's router snapshot):
+   * its state for the report, its private address for the standby drift check. Absent (the
+   * monitor's probe): neither is reported.
+   */
+  instances?: Record<string, { instanceId: string; state: string; privateIp: string | null }>;
 }
 
 /** `*`, a region, or a router: which routers and regions a status run covers. */
@@ -49,18 +57,25 @@ export async function collectStatus(
   const { inventory } = deps;
   const covered = statusScope(inventory, scope);
   const timeoutMs = inventory.timeouts.statusPerRouterMs;
+  const configs = new Map<string, ConfigLine[]>();
   const [routers, regions] = await Promise.all([
-    mapBounded(covered.routers, deps.statusConcurrency ?? 64, (name) =>
-      readRouterStatus({
+    mapBounded(covered.routers, deps.statusConcurrency ?? 64, async (name) => {
+      const instance = deps.instances?.[name];
+      const status = await readRouterStatus({
         name,
         entry: inventory.routers[name]!,
         routers: deps.routers,
         timeoutMs,
         loadThreshold: inventory.monitor.loadThreshold,
-      }),
-    ),
+        keepConfig: (lines) => configs.set(name, lines),
+      });
+      return instance
+        ? { ...status, instance: { id: instance.instanceId, state: instance.state } }
+        : status;
+    }),
     mapBounded(covered.regions, 8, (region) => readRegionTelemetry(region, deps.cloud, timeoutMs)),
   ]);
+  markDriftedStandbys(inventory, routers, configs, deps.instances ?? {});
   return {
     scope,
     generatedAt: now,
@@ -68,6 +83,26 @@ export async function collectStatus(
     regions,
     problems: findProblems({ scope, generatedAt: now, routers, regions, problems: [] }),
   };
+}
+
+/** A standby whose configuration differs from its primary's gets `drift` (both read, both addresses known). */
+function markDriftedStandbys(
+  inventory: Inventory,
+  routers: RouterStatus[],
+  configs: Map<string, ConfigLine[]>,
+  instances: NonNullable<StatusDeps['instances']>,
+): void {
+  for (const [primary, entry] of Object.entries(inventory.routers)) {
+    const standby = entry.standby;
+    const status = routers.find((r) => r.router === standby);
+    const primaryLines = configs.get(primary);
+    const standbyLines = standby ? configs.get(standby) : undefined;
+    const primaryIp = instances[primary]?.privateIp;
+    const standbyIp = standby ? instances[standby]?.privateIp : undefined;
+    if (!status || !primaryLines || !standbyLines || !primaryIp || !standbyIp) continue;
+    const { change } = compareStandbyConfig(primaryLines, standbyLines, { primaryIp, standbyIp });
+    if (change.length > 0) status.drift = { primary, lines: change.length };
+  }
 }
 
 export function createStatusRunbook(): Runbook<StatusDeps> {

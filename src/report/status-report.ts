@@ -25,6 +25,10 @@ export interface RouterStatus {
   /** 5-minute load average (raw, as in /proc/loadavg). */
   load5?: number;
   loadThreshold?: number;
+  /** The instance as EC2 said when the run was planned (`unknown`: EC2 could not be read). */
+  instance?: { id: string; state: string };
+  /** A standby whose configuration differs from its primary's (src/vyos/compare-standby-config.ts). */
+  drift?: { primary: string; lines: number };
 }
 
 export interface RegionVpnStatus {

@@ -17,15 +17,22 @@ export function findProblems(report: StatusReport): Problem[] {
   const bgpDown: Problem[] = [];
   const highLoad: Problem[] = [];
   const telemetry: Problem[] = [];
+  const drifted: Problem[] = [];
   for (const router of report.routers) {
     if (!router.reachable) {
       unreachable.push({
         severity: 'down',
         where: router.router,
-        text: `unreachable${router.error ? `: ${router.error}` : ''}`,
+        text: describeUnreachable(router),
       });
       continue;
     }
+    if (router.drift)
+      drifted.push({
+        severity: 'warn',
+        where: router.router,
+        text: `drifted from ${router.drift.primary}: ${plural(router.drift.lines, 'line')} differ, so a failover would lose what the standby lacks; /vpn sync-standby ${router.drift.primary}`,
+      });
     // Same rules as the status job (src/status/find-problems.ts): a standby holds no Elastic
     // IP, so its tunnels are down by design; an idle WireGuard laptop is not an outage.
     const alarming =
@@ -69,7 +76,14 @@ export function findProblems(report: StatusReport): Problem[] {
         text: `AWS VPN telemetry failed: ${region.error}`,
       });
   }
-  const derived = [...unreachable, ...tunnelsDown, ...bgpDown, ...highLoad, ...telemetry];
+  const derived = [
+    ...unreachable,
+    ...tunnelsDown,
+    ...bgpDown,
+    ...highLoad,
+    ...drifted,
+    ...telemetry,
+  ];
   // The job lists one problem per tunnel in its own words; a router or region already
   // flagged here is covered, so only problems about places the data did not flag are added.
   const flagged = new Set(derived.map((p) => p.where));
@@ -83,6 +97,20 @@ export function findProblems(report: StatusReport): Problem[] {
     ...derived.filter((p) => p.severity === 'warn'),
     ...extra.filter((p) => p.severity === 'warn'),
   ];
+}
+
+/**
+ * An unreachable router in EC2's words first: "stopped" only when EC2 says stopped; an instance
+ * EC2 says runs but that does not answer SSH is "not answering SSH", never "stopped".
+ */
+function describeUnreachable(router: RouterStatus): string {
+  const state = router.instance?.state;
+  const why = router.error ? `: ${router.error}` : '';
+  if (state === undefined || state === 'unknown') return `unreachable${why}`;
+  if (state === 'running') return `instance running (EC2) but not answering SSH${why}`;
+  if (state === 'missing')
+    return `instance ${router.instance?.id} is gone (EC2 no longer knows it)`;
+  return `instance ${state} (EC2)${why}`;
 }
 
 export function isOverloaded(router: RouterStatus): boolean {

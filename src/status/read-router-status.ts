@@ -4,7 +4,7 @@ import { describeError, RouterError } from '../errors.js';
 import type { RouterStatus, TunnelStatus } from '../report/status-report.js';
 import { withTimeout } from '../util/map-bounded.js';
 import { readSiteTunnels } from '../vyos/read-site-tunnels.js';
-import type { IpsecSaReport } from '../vyos/types.js';
+import type { ConfigLine, IpsecSaReport } from '../vyos/types.js';
 import type { StatusRouters } from './status-ports.js';
 import { formatDuration } from '../util/format-time.js';
 
@@ -14,6 +14,8 @@ export interface ReadRouterOptions {
   routers: StatusRouters;
   timeoutMs: number;
   loadThreshold: number;
+  /** Given the running configuration once read (the standby drift check compares them). */
+  keepConfig?: (lines: ConfigLine[]) => void;
 }
 
 export async function readRouterStatus({
@@ -22,11 +24,12 @@ export async function readRouterStatus({
   routers,
   timeoutMs,
   loadThreshold,
+  keepConfig,
 }: ReadRouterOptions): Promise<RouterStatus> {
   const base = { router: name, region: entry.region, role: entry.role, loadThreshold };
   try {
     return await withTimeout(
-      readReachable(name, entry, routers).then((r) => ({ ...base, ...r })),
+      readReachable(name, entry, routers, keepConfig).then((r) => ({ ...base, ...r })),
       timeoutMs,
       () =>
         new RouterError(
@@ -45,10 +48,12 @@ async function readReachable(
   name: string,
   entry: RouterEntry,
   routers: StatusRouters,
+  keepConfig: ((lines: ConfigLine[]) => void) | undefined,
 ): Promise<Omit<RouterStatus, 'router' | 'region' | 'role'>> {
   const client = routers.router(name);
   // One session per router serialises these anyway; asking in sequence keeps the order obvious.
   const config = await client.runningConfig();
+  keepConfig?.(config);
   const sas = await client.ipsecReport();
   const bgp = await client.bgpSummary();
   const wireguard = entry.wireguard ? await client.wireguard(entry.wireguard.interface) : undefined;

@@ -135,11 +135,12 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     logger,
   });
   const depsFor = async (run: Readonly<Run>): Promise<RunbookDeps> => {
-    const { inventory, pool } = await live.forRun(run.id);
+    const { inventory, pool, snapshot } = await live.forRun(run.id);
     return {
       ...baseDeps,
       inventory,
       routers: pool,
+      instances: snapshot.routers,
       scale: {
         ...baseDeps.scale,
         inventory,

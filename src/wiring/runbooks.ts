@@ -53,6 +53,8 @@ export interface RunbookDeps {
   chat?: ChatPort;
   /** The scale-up runbook's own dependencies (replacement instances, router facts). */
   scale: ScaleDeps;
+  /** Each router's instance as EC2 said when the run was planned (the run's router snapshot). */
+  instances?: Record<string, { instanceId: string; state: string; privateIp: string | null }>;
 }
 
 const scaleOf = (deps: RunbookDeps): ScaleDeps => deps.scale;

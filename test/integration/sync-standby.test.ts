@@ -80,8 +80,16 @@ function everythingSaid(run: Run): string {
   ].join('\n');
 }
 
+async function statusProblems(): Promise<string[]> {
+  const run = await ask('status');
+  expect(run.status, run.outcome).toBe('succeeded');
+  const report = run.steps[0]?.result as { problems: { where: string; text: string }[] };
+  return report.problems.map((p) => `${p.where}: ${p.text}`);
+}
+
 describe('/vpn sync-standby', () => {
   it('finds the reference pair in step, and says so on a dry run', async () => {
+    expect((await statusProblems()).filter((p) => p.includes('drifted'))).toEqual([]);
     const run = await ask(`sync-standby ${PRIMARY} --dry-run`);
     expect(run.status, run.outcome).toBe('succeeded');
     expect(run.outcome).toContain(`${STANDBY} is in step with ${PRIMARY}`);
@@ -97,6 +105,10 @@ describe('/vpn sync-standby', () => {
     editStandbyByHand();
     const before = emulated(STANDBY).activeLines().join('\n');
     expect(driftLeft().length).toBeGreaterThan(0);
+    // /vpn status flags the drifted standby, with the count and the command that fixes it.
+    expect(await statusProblems()).toContain(
+      `${STANDBY}: drifted from ${PRIMARY}: ${driftLeft().length} lines differ, so a failover would lose what the standby lacks; /vpn sync-standby ${PRIMARY}`,
+    );
 
     // A dry run, naming the standby: compared on the standby and discarded; no approval asked.
     const dry = await ask(`sync-standby ${STANDBY} --dry-run`);
@@ -117,6 +129,7 @@ describe('/vpn sync-standby', () => {
     const done = await stack.waitForRun(planned.id);
     expect(done.status, done.outcome).toBe('succeeded');
     expect(driftLeft()).toEqual([]);
+    expect((await statusProblems()).filter((p) => p.includes('drifted'))).toEqual([]);
     expect(emulated(STANDBY).active.value('vpn ipsec authentication psk office secret')).toBe(
       primaryPsk,
     );
