@@ -15,6 +15,7 @@ const USAGE = `flatnet — chat-ops for a multi-region VyOS VPN on AWS
   flatnet run [--config F] [--as USER] "/vpn status"     a slash command from the terminal
   flatnet approve <run> --as USER [--reject]             approve or reject a waiting run
   flatnet check --config F             validate an inventory and test SSH and AWS, router by router
+  flatnet iam-policy --config F        the least-privilege IAM policy for the inventory's regions
   flatnet bot [--config F] [--http] [--port P] [--with-worker]
   flatnet worker [--config F] [--concurrency N]
 
@@ -69,6 +70,10 @@ async function main(argv: string[]): Promise<number> {
     case 'demo': {
       const { runDemo } = await import('./cli/run-demo.js');
       return runDemo(args, io);
+    }
+    case 'iam-policy': {
+      const { printIamPolicy } = await import('./cli/print-iam-policy.js');
+      return printIamPolicy(args, io);
     }
     case 'check': {
       const { runCheck } = await import('./cli/run-check.js');

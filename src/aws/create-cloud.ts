@@ -1,4 +1,5 @@
 import type { EC2Client, Filter, _InstanceType } from '@aws-sdk/client-ec2';
+import { MANAGED_TAG } from './iam-policy.js';
 import { BadInputError, CloudError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Cloud, CustomerGatewayRequest, VpnConnectionRequest } from './cloud.js';
@@ -38,6 +39,8 @@ export interface CloudOptions {
   /** Where AWS_ENDPOINT_URL_EC2 is read from; process.env by default. */
   env?: Record<string, string | undefined>;
 }
+
+const MANAGED = { Key: MANAGED_TAG, Value: 'true' };
 
 const DEFAULT_WAITER = { minDelaySeconds: 5, maxWaitSeconds: 600 };
 
@@ -200,8 +203,12 @@ export function createCloud(options: CloudOptions = {}): Cloud {
       // IpAddress, not PublicIp: the API reference marks PublicIp deprecated.
       IpAddress: req.publicIp,
       BgpAsn: req.bgpAsn,
+      // flatnet:managed on create: what the IAM policy lets flatnet create and use (iam-policy.ts).
       TagSpecifications: [
-        { ResourceType: 'customer-gateway' as const, Tags: [{ Key: 'Name', Value: req.name }] },
+        {
+          ResourceType: 'customer-gateway' as const,
+          Tags: [{ Key: 'Name', Value: req.name }, MANAGED],
+        },
       ],
     };
     if (req.dryRun) {
@@ -242,9 +249,12 @@ export function createCloud(options: CloudOptions = {}): Cloud {
         StaticRoutesOnly: req.staticRoutesOnly,
         TunnelOptions: req.tunnelInsideCidrs?.map((TunnelInsideCidr) => ({ TunnelInsideCidr })),
       },
-      TagSpecifications: req.name
-        ? [{ ResourceType: 'vpn-connection' as const, Tags: [{ Key: 'Name', Value: req.name }] }]
-        : undefined,
+      TagSpecifications: [
+        {
+          ResourceType: 'vpn-connection' as const,
+          Tags: [...(req.name ? [{ Key: 'Name', Value: req.name }] : []), MANAGED],
+        },
+      ],
     };
     if (req.dryRun) {
       await dryRun(region, 'CreateVpnConnection', (c, sdk) =>
@@ -364,8 +374,13 @@ export function createCloud(options: CloudOptions = {}): Cloud {
         MinCount: 1,
         MaxCount: 1,
         ClientToken: req.clientToken,
+        // The instance, its root volume and its interface carry the same tags (flatnet:router
+        // among them): the IAM policy lets flatnet launch only what is tagged so.
         TagSpecifications: Object.keys(req.tags).length
-          ? [{ ResourceType: 'instance' as const, Tags: fromTags(req.tags) }]
+          ? (['instance', 'volume', 'network-interface'] as const).map((ResourceType) => ({
+              ResourceType,
+              Tags: fromTags(req.tags),
+            }))
           : undefined,
       };
       if (req.dryRun) {
