@@ -24,6 +24,8 @@ export function describeDemo(demo: DemoHandle, seconds: number, withDashboard = 
     '    3. /vpn status eu-west-1          one region (and /vpn status mars-1: how bad input is answered)',
     '',
     `  Redis ${demo.redis.url} (${demo.redis.source === 'private' ? 'a private redis-server, stopped on exit' : 'yours'}), keys under ${demo.prefix}: (deleted on exit)`,
+    `  Break things: the panel beside the channel, or the world's control API ${demo.controlUrl}`,
+    `    e.g. curl -X POST ${demo.controlUrl}/routers/hub-tokyo-a/down   (src/sim/world/README.md)`,
     `  Inventory ${demo.inventoryPath}`,
     `  Bot ${demo.botUrl}/slack/events · ${demo.botUrl}/healthz · ${demo.botUrl}/metrics`,
     ...(withDashboard

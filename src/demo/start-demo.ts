@@ -12,6 +12,7 @@ import { loadInventory } from '../config/load-inventory.js';
 import { createLogger, type Logger } from '../log.js';
 import { createRedisConnection } from '../queue/create-redis-connection.js';
 import { startSlackEmulator, type SlackEmulator } from '../sim/slack/start-slack-emulator.js';
+import { startControlServer } from '../sim/world/control-server.js';
 import { startWorld, type World, type WorldOptions } from '../sim/world/start-world.js';
 import { startBot, type BotHandle } from '../wiring/start-bot.js';
 import { dropRedisPrefix } from './drop-redis-prefix.js';
@@ -40,6 +41,8 @@ export interface DemoHandle {
   url: string;
   /** The bot's HTTP server (`/slack/events`, `/healthz`, `/metrics`, `/admin/queues`). */
   botUrl: string;
+  /** The world's control API (src/sim/world/README.md): stop routers, force tunnels down, … */
+  controlUrl: string;
   redis: { url: string; source: DemoRedis['source'] };
   prefix: string;
   inventoryPath: string;
@@ -125,6 +128,10 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoHandle> 
 
     const slack = await startSlackOnPreferredPort(options.port ?? 0, secrets);
     undo.push(() => slack.close());
+    // The knobs: the page's panel reaches them through the emulator (/control/*).
+    const control = await startControlServer(world);
+    undo.push(() => control.close());
+    slack.setControlUrl(control.url);
 
     // The demo's own connection, for deleting its keys at the end.
     const own = await createRedisConnection(redis.url, 'worker');
@@ -153,6 +160,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoHandle> 
     return {
       url: slack.url,
       botUrl,
+      controlUrl: control.url,
       redis: { url: redis.url, source: redis.source },
       prefix,
       inventoryPath,

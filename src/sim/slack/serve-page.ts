@@ -14,6 +14,7 @@ const PAGE_FILES: Record<string, string> = {
   '/page/app.js': 'app.js',
   '/page/render-mrkdwn.js': 'render-mrkdwn.js',
   '/page/render-blocks.js': 'render-blocks.js',
+  '/page/knobs.js': 'knobs.js',
 };
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -44,6 +45,8 @@ export interface PageActions {
 
 export class PageServer {
   private readonly listeners = new Set<ServerResponse>();
+  /** The simulated world's control API (src/sim/world/control-server.ts), when there is a world. */
+  private controlUrl: string | undefined;
   private readonly onChange = (change: StoreChange): void => {
     const line = `data: ${JSON.stringify(change)}\n\n`;
     for (const res of this.listeners) res.write(line);
@@ -92,6 +95,10 @@ export class PageServer {
       req.on('close', () => this.listeners.delete(res));
       return true;
     }
+    if (url.pathname.startsWith('/control/')) {
+      await this.relayToWorld(req, res, url);
+      return true;
+    }
     if (req.method === 'POST' && url.pathname.startsWith('/sim/')) {
       await this.act(req, res, url.pathname.slice('/sim/'.length));
       return true;
@@ -113,6 +120,42 @@ export class PageServer {
       this.sendJson(res, err instanceof FlatnetError ? 400 : 500, {
         ok: false,
         error: describeError(err),
+      });
+    }
+  }
+
+  setControlUrl(url: string | undefined): void {
+    this.controlUrl = url;
+  }
+
+  /**
+   * The page's "break things" panel talks to the world's control API through here: same
+   * origin, so the control API needs no CORS (which would let any web page the demo's user
+   * visits drive it). GET and POST only, JSON both ways, the answer relayed as it came.
+   */
+  private async relayToWorld(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    if (!this.controlUrl)
+      return this.sendJson(res, 404, {
+        error: 'this Slack emulator runs without a simulated world',
+        hint: '`npm run demo` starts one and connects its control API here',
+      });
+    if (req.method !== 'GET' && req.method !== 'POST')
+      return this.sendJson(res, 405, {
+        error: `${req.method ?? ''} is not relayed`,
+        hint: 'GET or POST',
+      });
+    const body = req.method === 'POST' ? (await readRawBody(req)).toString('utf8') : undefined;
+    const target = `${this.controlUrl}${url.pathname.slice('/control'.length)}${url.search}`;
+    try {
+      const answer = await fetch(target, {
+        method: req.method,
+        ...(body !== undefined ? { body, headers: { 'content-type': 'application/json' } } : {}),
+      });
+      res.writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(await answer.text());
+    } catch (err) {
+      this.sendJson(res, 502, {
+        error: `the world's control API did not answer: ${describeError(err)}`,
       });
     }
   }

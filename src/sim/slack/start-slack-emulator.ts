@@ -54,6 +54,8 @@ export interface SlackEmulator {
   port: number;
   store: SlackStore;
   setBotUrl(url: string | undefined): void;
+  /** The simulated world's control API, relayed at `/control/*` for the page's panel. */
+  setControlUrl(url: string | undefined): void;
   slashCommand(input: SlashCommandInput): Promise<BotReply>;
   clickButton(input: ClickButtonInput): Promise<BotReply>;
   submitView(input: SubmitViewInput): Promise<ViewSubmitReply>;
@@ -232,6 +234,7 @@ export async function startSlackEmulator(options: SlackEmulatorOptions): Promise
     setBotUrl: (url) => {
       botUrl = url;
     },
+    setControlUrl: (url) => page.setControlUrl(url),
     slashCommand: (input) => deliverSlashCommand(deps, input),
     clickButton: (input) => deliverButtonClick(deps, input),
     submitView: (input) => deliverViewSubmission(deps, input),

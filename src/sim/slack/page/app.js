@@ -3,6 +3,7 @@
 // which signs and delivers it to the bot exactly as Slack would.
 import { escapeHtml, renderMrkdwn } from './render-mrkdwn.js';
 import { renderBlocks, renderModalBlocks } from './render-blocks.js';
+import { startKnobs } from './knobs.js';
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
@@ -287,4 +288,5 @@ events.onerror = () => $('live').classList.add('offline');
 
 // First paint. The emulator picks the first person when the remembered one is unknown.
 await load();
+await startKnobs($('knobs'));
 document.body.dataset.ready = 'true';
