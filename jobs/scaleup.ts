@@ -28,6 +28,7 @@ import {
   waitUntilRunning,
 } from '../src/scaleup/steps/launch-instance.js';
 import { loadFacts } from '../src/scaleup/steps/load-facts.js';
+import { moveInterfaces, moveInterfacesBack } from '../src/scaleup/steps/move-interfaces.js';
 import { scaleCutover } from '../src/scaleup/steps/scale-cutover.js';
 import { stopOldRouter } from '../src/scaleup/steps/stop-old-router.js';
 import { summarizeScaleRun } from '../src/scaleup/summarize-scale-run.js';
@@ -75,6 +76,12 @@ export function createScaleRunbook(direction: ScaleDirection): Runbook<ScaleDeps
         title: `Repoint the VPC routes to ${to}`,
         run: repointRoutes(scaleCutover),
         undo: repointRoutesBack(scaleCutover),
+      }),
+      // A leg into a second VPC (an extra interface) moves too; its routes follow it.
+      defineStep(S.moveInterfaces, {
+        title: `Move the extra interfaces to ${to}`,
+        run: moveInterfaces,
+        undo: moveInterfacesBack,
       }),
       defineStep(S.verify, {
         title: `Verify ${to} carries the traffic`,

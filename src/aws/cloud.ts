@@ -98,6 +98,23 @@ export interface Cloud {
     request: { routeTableId: string; destination: string },
   ): Promise<'deleted' | 'missing'>;
   /**
+   * Move an extra interface (never the primary) from the instance it is attached to onto
+   * another one at the same device index: detach, wait until EC2 reports it available, attach.
+   * Routes that target the interface follow it. Resolves the new attachment id; with `dryRun`
+   * only the permissions are proven (both calls with DryRun) and it resolves undefined.
+   * `attachmentId: null`: the interface is attached to nothing, only attach it.
+   */
+  moveNetworkInterface(
+    region: string,
+    request: {
+      networkInterfaceId: string;
+      attachmentId: string | null;
+      toInstanceId: string;
+      deviceIndex: number;
+      dryRun?: boolean;
+    },
+  ): Promise<string | undefined>;
+  /**
    * Turn VGW route propagation on (or off) for one route table: the table then receives every
    * prefix the VGW learns by BGP. With `dryRun` it only proves the permission.
    */

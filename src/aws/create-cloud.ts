@@ -524,6 +524,54 @@ export function createCloud(options: CloudOptions = {}): Cloud {
       return 'deleted';
     },
 
+    async moveNetworkInterface(region, req) {
+      const attach = {
+        NetworkInterfaceId: req.networkInterfaceId,
+        InstanceId: req.toInstanceId,
+        DeviceIndex: req.deviceIndex,
+      };
+      const attachmentId = req.attachmentId;
+      if (req.dryRun) {
+        if (attachmentId !== null)
+          await dryRun(region, 'DetachNetworkInterface', (c, sdk) =>
+            c.send(
+              new sdk.DetachNetworkInterfaceCommand({ AttachmentId: attachmentId, DryRun: true }),
+            ),
+          );
+        await dryRun(region, 'AttachNetworkInterface', (c, sdk) =>
+          c.send(new sdk.AttachNetworkInterfaceCommand({ ...attach, DryRun: true })),
+        );
+        return undefined;
+      }
+      if (attachmentId !== null)
+        await send(region, 'DetachNetworkInterface', (c, sdk) =>
+          c.send(new sdk.DetachNetworkInterfaceCommand({ AttachmentId: attachmentId })),
+        );
+      // AWS detaches asynchronously (detaching → available): attach only once it is free.
+      const until = Date.now() + waiter.maxWaitSeconds * 1000;
+      for (;;) {
+        const out = await send(region, 'DescribeNetworkInterfaces', (c, sdk) =>
+          c.send(
+            new sdk.DescribeNetworkInterfacesCommand({
+              NetworkInterfaceIds: [req.networkInterfaceId],
+            }),
+          ),
+        );
+        if (out.NetworkInterfaces?.[0]?.Status === 'available') break;
+        if (Date.now() > until)
+          throw new CloudError(
+            'WaiterTimeout',
+            `${req.networkInterfaceId} in ${region} was still not available ${waiter.maxWaitSeconds} s after it was detached.`,
+            `Look at it in the EC2 console, then attach it to ${req.toInstanceId} at device index ${req.deviceIndex} by hand.`,
+          );
+        await new Promise((r) => setTimeout(r, waiter.minDelaySeconds * 1000));
+      }
+      const out = await send(region, 'AttachNetworkInterface', (c, sdk) =>
+        c.send(new sdk.AttachNetworkInterfaceCommand(attach)),
+      );
+      return out.AttachmentId;
+    },
+
     async setVgwRoutePropagation(region, req) {
       const input = { RouteTableId: req.routeTableId, GatewayId: req.vpnGatewayId };
       if (req.enabled) {

@@ -25,6 +25,10 @@ export const EC2_ACTIONS_USED = [
   // add-peer and attach-vpc: the hub VPC routes a new destination to the hub (undo: delete).
   'CreateRoute',
   'DeleteRoute',
+  // scale-up: a spoke's leg into its second VPC (an extra interface) moves to the new router.
+  'DescribeNetworkInterfaces',
+  'DetachNetworkInterface',
+  'AttachNetworkInterface',
 ] as const;
 
 export type Ec2Action = (typeof EC2_ACTIONS_USED)[number];

@@ -62,6 +62,7 @@ export function buildIamPolicy(regions: string[]): IamPolicy {
           'DescribeImages',
           'DescribeVpnConnections',
           'DescribeVpnGateways',
+          'DescribeNetworkInterfaces',
         ]),
         Resource: '*',
       },
@@ -102,6 +103,15 @@ export function buildIamPolicy(regions: string[]): IamPolicy {
         Effect: 'Allow',
         Action: ec2(['CreateTags', 'ModifyInstanceAttribute', 'StopInstances']),
         Resource: arn('instance'),
+        Condition: taggedRouter,
+      },
+      {
+        // Scale-up moves a router's extra interface (a leg into a second VPC) to the new
+        // instance: both the interface and the instances carry flatnet:router.
+        Sid: 'FlatnetMoveRouterInterfaces',
+        Effect: 'Allow',
+        Action: ec2(['DetachNetworkInterface', 'AttachNetworkInterface']),
+        Resource: [arn('network-interface'), arn('instance')],
         Condition: taggedRouter,
       },
       {

@@ -54,6 +54,17 @@ export function toRouterInstance(i: Instance, region: string): RouterInstance {
     imageId: i.ImageId ?? '',
     privateIp: i.PrivateIpAddress ?? primary?.PrivateIpAddress ?? '',
     networkInterfaceId: primary?.NetworkInterfaceId ?? '',
+    extraInterfaces: (i.NetworkInterfaces ?? []).flatMap((n) =>
+      n !== primary && n.NetworkInterfaceId && n.Attachment?.AttachmentId
+        ? [
+            {
+              networkInterfaceId: n.NetworkInterfaceId,
+              attachmentId: n.Attachment.AttachmentId,
+              deviceIndex: n.Attachment.DeviceIndex ?? 1,
+            },
+          ]
+        : [],
+    ),
     sourceDestCheck: i.SourceDestCheck ?? true,
     tags: toTags(i.Tags),
     subnetId: i.SubnetId,

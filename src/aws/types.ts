@@ -14,6 +14,8 @@ export interface RouterInstance {
   privateIp: string;
   /** The primary ENI (device index 0): what routes and the Elastic IP point at. */
   networkInterfaceId: string;
+  /** Interfaces attached besides the primary (a leg into another VPC), by device index. */
+  extraInterfaces?: { networkInterfaceId: string; attachmentId: string; deviceIndex: number }[];
   sourceDestCheck: boolean;
   tags: Tags;
   subnetId?: string;

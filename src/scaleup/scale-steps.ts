@@ -13,6 +13,8 @@ export type { RepointResult } from '../cutover/cutover-steps.js';
 
 const routeRef = z.object({ routeTableId: z.string(), destination: z.string() });
 
+const extraInterface = z.object({ networkInterfaceId: z.string(), deviceIndex: z.number() });
+
 const loadFactsResult = z.object({
   router: z.string(),
   region: z.string(),
@@ -32,6 +34,8 @@ const loadFactsResult = z.object({
     holderInterfaceId: z.string().nullable(),
   }),
   routes: z.array(routeRef),
+  /** The router's interfaces besides eth0 (a leg into another VPC): they move to the new router. */
+  extraInterfaces: z.array(extraInterface).optional(),
   targetType: z.string(),
   image: z.object({ imageId: z.string(), name: z.string(), creationDate: z.string() }),
   tunnelsUp: z.number(),
@@ -84,13 +88,20 @@ const stoppedOldRouter = z.object({
 });
 export type StopOldRouterResult = z.infer<typeof stoppedOldRouter>;
 
+const movedInterfaces = z.object({ moved: z.array(extraInterface) });
+export type MovedInterfaces = z.infer<typeof movedInterfaces>;
+
 export const SCALE_STEPS = {
   loadFacts: stepRef('load-facts', loadFactsResult),
   launch: stepRef('launch', launchResult),
   waitRunning: stepRef('wait-running', newInstance),
   disableSourceDestCheck: stepRef('disable-source-dest-check'),
   copyConfig: stepRef('copy-config', z.union([copyPreview, copiedConfig])),
-  ...CUTOVER_STEPS,
+  moveElasticIp: CUTOVER_STEPS.moveElasticIp,
+  bringTunnelsUp: CUTOVER_STEPS.bringTunnelsUp,
+  repointRoutes: CUTOVER_STEPS.repointRoutes,
+  moveInterfaces: stepRef('move-interfaces', movedInterfaces),
+  verify: CUTOVER_STEPS.verify,
   stopOldRouter: stepRef('stop-old-router', stoppedOldRouter),
 } as const;
 

@@ -394,6 +394,61 @@ describe('AWS adapter against the EC2 emulator', () => {
     expect(denied.forHumans).toContain('ec2:CreateRoute');
   });
 
+  it('moves an extra interface to another instance (the route to it follows); never the primary', async () => {
+    const other = state.addInstance({
+      region: REGION,
+      type: 'c5.large',
+      imageId: hub.router.imageId,
+      subnetId: hub.subnet.subnetId,
+      tags: { Name: 'hub-tokyo-a2' },
+    });
+    const leg = {
+      networkInterfaceId: 'eni-0a1b2c3d4e5f99999',
+      region: REGION,
+      subnetId: hub.subnet.subnetId,
+      vpcId: hub.vpc.vpcId,
+      privateIp: '10.0.1.99',
+      instanceId: hub.router.instanceId,
+      attachmentId: 'eni-attach-0a1b2c3d4e5f9999',
+      deviceIndex: 1,
+    };
+    state.networkInterfaces.set(leg.networkInterfaceId, leg);
+    const before = await cloud.describeInstance(REGION, hub.router.instanceId);
+    expect(before.extraInterfaces).toEqual([
+      {
+        networkInterfaceId: leg.networkInterfaceId,
+        attachmentId: leg.attachmentId,
+        deviceIndex: 1,
+      },
+    ]);
+    const move = { ...before.extraInterfaces![0]!, toInstanceId: other.instanceId };
+    expect(await cloud.moveNetworkInterface(REGION, { ...move, dryRun: true })).toBeUndefined();
+    expect(state.networkInterfaces.get(leg.networkInterfaceId)!.instanceId).toBe(
+      hub.router.instanceId,
+    );
+    const attachment = await cloud.moveNetworkInterface(REGION, move);
+    expect(attachment).toMatch(/^eni-attach-/);
+    const after = await cloud.describeInstance(REGION, other.instanceId);
+    expect(after.extraInterfaces).toEqual([
+      { networkInterfaceId: leg.networkInterfaceId, attachmentId: attachment, deviceIndex: 1 },
+    ]);
+    expect((await cloud.describeInstance(REGION, hub.router.instanceId)).extraInterfaces).toEqual(
+      [],
+    );
+    // The old attachment is gone; the primary interface cannot be detached.
+    const stale = await cloudError(cloud.moveNetworkInterface(REGION, move));
+    expect(stale.awsCode).toBe('InvalidAttachmentID.NotFound');
+    const primary = await cloudError(
+      cloud.moveNetworkInterface(REGION, {
+        networkInterfaceId: hub.router.networkInterfaceId,
+        attachmentId: `eni-attach-${hub.router.networkInterfaceId.slice(4)}`,
+        toInstanceId: other.instanceId,
+        deviceIndex: 1,
+      }),
+    );
+    expect(primary.awsCode).toBe('OperationNotPermitted');
+  });
+
   it('moves the Elastic IP to another interface and emits the event the world follows', async () => {
     const standby = state.addInstance({
       region: REGION,

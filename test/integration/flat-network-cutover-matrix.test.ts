@@ -44,6 +44,16 @@ const eipHolder = () =>
   [...world().state.addresses.values()].find((a) => a.publicIp === world().topology.hub.publicIp)!
     .networkInterfaceId;
 
+/** The interface the us-east-1 Staging VPC routes the flat network to: the spoke's second leg. */
+const stagingLeg = () => {
+  const staging = world().topology.vpcs.find(
+    (v) => v.name === 'staging' && v.region === 'us-east-1',
+  )!;
+  return world()
+    .state.routeTables.get(staging.routeTableId)!
+    .routes.find((r) => r.destination === '10.0.0.0/8')!.networkInterfaceId!;
+};
+
 /** Run it, then: nothing that worked before stops working; the pool route follows the hub. */
 async function keepsTheNetwork(command: '/vpn' | '/router', text: string): Promise<ReachMatrix> {
   const before = await matrix();
@@ -85,6 +95,47 @@ describe('cutovers keep every path of the flat network', () => {
 
   it('scale-up of the hub', async () => {
     const m = await keepsTheNetwork('/router', 'scaleup hub-tokyo-a');
+    expect(m.broken).toBe(0);
+  });
+
+  it('a spoke scale-up that fails moving the Staging leg puts it back on the old router', async () => {
+    const before = await matrix();
+    const eni = stagingLeg();
+    const oldInstance = world().state.networkInterfaces.get(eni)!.instanceId;
+    // The detach succeeds, the attach is refused: the leg is on no instance when the undo runs.
+    world().state.faults.inject({
+      action: 'AttachNetworkInterface',
+      code: 'UnauthorizedOperation',
+    });
+    const started = await stack.slack.slashCommand({
+      user: 'U0ALICE',
+      channel: 'C0NETOPS',
+      command: '/router',
+      text: 'scaleup spoke-virginia',
+    });
+    const runId = /Started (r-[a-z0-9]{6})/.exec(JSON.stringify(started.json ?? started.body))?.[1];
+    await stack.waitForRun(runId!, ['awaiting-approval']);
+    await stack.bot.runtime.engine.decide(runId!, 'U0BOB', 'approve');
+    const run = await stack.waitForRun(runId!);
+    expect(run.status, run.outcome).toBe('rolled-back');
+    expect(run.steps.find((s) => s.id === 'move-interfaces')?.error).toContain(
+      'ec2:AttachNetworkInterface',
+    );
+    expect(world().state.networkInterfaces.get(eni)!.instanceId).toBe(oldInstance);
+    await waitFor(
+      async () => (await stack.bot.runtime.engine.whoHolds('spoke-virginia')) === undefined,
+      'the lease',
+    );
+    expectNothingLost(before, await matrix());
+  });
+
+  it('scale-up of a spoke, whose Staging VPC reaches it through a second interface', async () => {
+    const oldInstance = world().state.networkInterfaces.get(stagingLeg())!.instanceId;
+    const m = await keepsTheNetwork('/router', 'scaleup spoke-virginia');
+    // The Staging leg moved to the new router; the Staging route still targets it.
+    const nowOn = world().state.networkInterfaces.get(stagingLeg())!.instanceId;
+    expect(nowOn).not.toBe(oldInstance);
+    expect(world().state.instances.get(nowOn!)!.state).toBe('running');
     expect(m.broken).toBe(0);
   });
 });

@@ -106,6 +106,10 @@ export function loadFacts(direction: ScaleDirection): StepAction<ScaleDeps, Load
         holderInterfaceId: address.networkInterfaceId ?? null,
       },
       routes,
+      extraInterfaces: (instance.extraInterfaces ?? []).map((e) => ({
+        networkInterfaceId: e.networkInterfaceId,
+        deviceIndex: e.deviceIndex,
+      })),
       targetType,
       image: { imageId: image.imageId, name: image.name, creationDate: image.creationDate },
       tunnelsUp: ipsec.sas.filter((sa) => sa.state === 'up').length,

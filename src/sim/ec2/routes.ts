@@ -31,7 +31,9 @@ export function routeState(state: Ec2Store, route: SimRoute): RouteState {
     ? state.networkInterfaces.get(route.networkInterfaceId)
     : undefined;
   if (route.networkInterfaceId && !eni) return 'blackhole';
-  const instanceId = route.instanceId ?? eni?.instanceId;
+  // A route to an interface follows the interface: whatever instance it is attached to now
+  // (AWS shows that instance in DescribeRouteTables); detached, it is a blackhole.
+  const instanceId = route.networkInterfaceId ? eni?.instanceId : route.instanceId;
   if (!instanceId) return 'blackhole';
   return state.instances.get(instanceId)?.state === 'running' ? 'active' : 'blackhole';
 }

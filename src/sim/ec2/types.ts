@@ -57,6 +57,9 @@ export interface SimNetworkInterface {
   vpcId: string;
   privateIp: string;
   instanceId?: string;
+  /** A secondary attachment (device index ≥ 1); the primary interface has none of these. */
+  attachmentId?: string;
+  deviceIndex?: number;
 }
 
 export interface SimAddress {
@@ -188,6 +191,8 @@ export interface Ec2Events {
       gatewayId?: string;
     },
   ];
+  /** Detach or attach of an extra interface: the router's legs change. */
+  'interface-moved': [{ networkInterfaceId: string; from?: string; to?: string }];
   'route-deleted': [{ routeTableId: string; region: string; destination: string }];
   'vpn-connection-created': [{ vpnConnectionId: string; region: string }];
   /** Route propagation or a static VPN route changed: what VPC route tables learn. */

@@ -86,6 +86,8 @@ export function seedEc2State(state: Ec2State, topology: Topology): SeededEc2 {
       vpcId: vpc.id,
       privateIp: `${a}.${b}.1.10`,
       instanceId: inst.instanceId,
+      attachmentId: newId('eni-attach'),
+      deviceIndex: 1,
     };
     state.networkInterfaces.set(eni.networkInterfaceId, eni);
     legs.set(`${vpc.id} ${vpc.reach.router}`, eni.networkInterfaceId);

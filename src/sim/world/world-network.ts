@@ -64,13 +64,10 @@ function instanceLegs(state: Ec2State, instanceId: string): Leg[] {
   const inst = state.getInstance(instanceId);
   if (!inst) return [];
   const enis = [...state.networkInterfaces.values()].filter((e) => e.instanceId === instanceId);
-  enis.sort((a, b) =>
-    a.networkInterfaceId === inst.networkInterfaceId
-      ? -1
-      : b.networkInterfaceId === inst.networkInterfaceId
-        ? 1
-        : 0,
-  );
+  // VyOS names the legs by device index: eth0 the primary, then each attached interface.
+  const index = (e: { networkInterfaceId: string; deviceIndex?: number }) =>
+    e.networkInterfaceId === inst.networkInterfaceId ? 0 : (e.deviceIndex ?? 1);
+  enis.sort((a, b) => index(a) - index(b));
   return enis.flatMap((eni, i) => {
     const subnet = state.subnets.get(eni.subnetId);
     const prefix = subnet ? parsePrefix(subnet.cidrBlock) : undefined;

@@ -150,6 +150,7 @@ export class WorldRouters {
     this.listeners['route-replaced'] = evaluate;
     this.listeners['route-created'] = evaluate;
     this.listeners['route-deleted'] = evaluate;
+    this.listeners['interface-moved'] = evaluate;
     this.listeners['vpn-connection-created'] = evaluate;
     this.listeners['routing-changed'] = evaluate;
     for (const [event, fn] of Object.entries(this.listeners))

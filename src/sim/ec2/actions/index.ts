@@ -8,6 +8,11 @@ import {
   startInstances,
   stopInstances,
 } from './instances.js';
+import {
+  attachNetworkInterface,
+  describeNetworkInterfaces,
+  detachNetworkInterface,
+} from './network-interfaces.js';
 import { createRoute, deleteRoute, describeRouteTables, replaceRoute } from './route-tables.js';
 import {
   createVpnConnectionRoute,
@@ -33,6 +38,9 @@ export const ACTION_HANDLERS: Readonly<Record<string, ActionHandler>> = {
   DescribeAddresses: describeAddresses,
   AssociateAddress: associateAddress,
   DescribeRouteTables: describeRouteTables,
+  DescribeNetworkInterfaces: describeNetworkInterfaces,
+  DetachNetworkInterface: detachNetworkInterface,
+  AttachNetworkInterface: attachNetworkInterface,
   ReplaceRoute: replaceRoute,
   CreateRoute: createRoute,
   DeleteRoute: deleteRoute,

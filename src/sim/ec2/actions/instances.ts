@@ -45,14 +45,22 @@ export function instanceXml(state: Ec2State, inst: SimInstance): XmlObject {
         vpcId: inst.vpcId,
         privateIp: inst.privateIp,
         publicIp,
+        deviceIndex: 0,
+        attachmentId: `eni-attach-${inst.networkInterfaceId.slice(4)}`,
       },
       ...[...state.networkInterfaces.values()]
         .filter(
           (e) =>
             e.instanceId === inst.instanceId && e.networkInterfaceId !== inst.networkInterfaceId,
         )
-        .map((e) => ({ ...e, publicIp: undefined as string | undefined })),
-    ].map((eni, deviceIndex) => ({
+        .map((e) => ({
+          ...e,
+          publicIp: undefined as string | undefined,
+          deviceIndex: e.deviceIndex ?? 1,
+          attachmentId: e.attachmentId ?? `eni-attach-${e.networkInterfaceId.slice(4)}`,
+        }))
+        .sort((x, y) => x.deviceIndex - y.deviceIndex),
+    ].map((eni) => ({
       networkInterfaceId: eni.networkInterfaceId,
       subnetId: eni.subnetId,
       vpcId: eni.vpcId,
@@ -60,7 +68,12 @@ export function instanceXml(state: Ec2State, inst: SimInstance): XmlObject {
       status: 'in-use',
       privateIpAddress: eni.privateIp,
       sourceDestCheck: inst.sourceDestCheck,
-      attachment: { deviceIndex, status: 'attached', deleteOnTermination: deviceIndex === 0 },
+      attachment: {
+        attachmentId: eni.attachmentId,
+        deviceIndex: eni.deviceIndex,
+        status: 'attached',
+        deleteOnTermination: eni.deviceIndex === 0,
+      },
       association: eni.publicIp
         ? { publicIp: eni.publicIp, ipOwnerId: state.accountId }
         : undefined,

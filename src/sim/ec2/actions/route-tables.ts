@@ -1,6 +1,6 @@
 import { applyFilters, type FilterFields, type QueryParams } from '../query.js';
 import type { Ec2State } from '../state.js';
-import type { SimRouteTable } from '../types.js';
+import type { SimRoute, SimRouteTable } from '../types.js';
 import { tagSet, type XmlObject } from '../xml.js';
 import { routeTableNamed } from '../routes.js';
 import { stopIfDryRun, type ActionContext } from './context.js';
@@ -15,6 +15,13 @@ const routeTableFilter: FilterFields<SimRouteTable> = {
   'association.main': (t) => [String(t.main)],
 };
 
+/** The instance a route's interface is attached to now (the route follows the interface). */
+function instanceOf(state: Ec2State, r: SimRoute): string | undefined {
+  return r.networkInterfaceId
+    ? state.networkInterfaces.get(r.networkInterfaceId)?.instanceId
+    : r.instanceId;
+}
+
 function routeTableXml(state: Ec2State, t: SimRouteTable): XmlObject {
   return {
     routeTableId: t.routeTableId,
@@ -24,8 +31,8 @@ function routeTableXml(state: Ec2State, t: SimRouteTable): XmlObject {
       ...t.routes.map((r) => ({
         destinationCidrBlock: r.destination,
         gatewayId: r.gatewayId,
-        instanceId: r.instanceId,
-        instanceOwnerId: r.instanceId ? state.accountId : undefined,
+        instanceId: instanceOf(state, r),
+        instanceOwnerId: instanceOf(state, r) ? state.accountId : undefined,
         networkInterfaceId: r.networkInterfaceId,
         state: state.routeState(r),
         origin: r.origin,
