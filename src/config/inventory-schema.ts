@@ -144,7 +144,14 @@ export const InventorySchema = z.strictObject({
    * list of every network, is still read (as those networks, plus the WireGuard pools).
    */
   network: z
-    .union([z.array(Cidr).min(1), z.strictObject({ aggregates: z.array(Cidr).min(1).optional() })])
+    .union([
+      z.array(Cidr).min(1),
+      z.strictObject({
+        aggregates: z.array(Cidr).min(1).optional(),
+        /** Sites reached over a private link (Direct Connect…): their --remote may be private. */
+        privateSiteRanges: z.array(Cidr).optional(),
+      }),
+    ])
     .optional(),
   aws: z
     .strictObject({

@@ -8,7 +8,12 @@ export interface Ipv4Network {
   size: number;
 }
 
-const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+/**
+ * Canonical dotted quads only: `010.001.002.003` is refused, because inet_aton (and so some
+ * shells and tools on the way to a router) reads a leading zero as octal.
+ */
+const OCTET = '(0|[1-9]\\d{0,2})';
+const IPV4 = new RegExp(`^${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET}$`);
 
 export function parseIpv4(text: string): number | null {
   const m = IPV4.exec(text.trim());

@@ -8,7 +8,8 @@ import type { Inventory } from '../config/inventory-schema.js';
 import { resolvePolicy } from '../config/resolve-policy.js';
 import { BadInputError } from '../errors.js';
 import type { Command } from '../grammar/command.js';
-import { cidrsOverlap, formatCidr, parseCidr } from '../net/cidr.js';
+import { cidrContains, cidrsOverlap, formatCidr, parseCidr } from '../net/cidr.js';
+import { checkSiteAsn, checkSiteRemote, NEVER_A_REMOTE } from './check-site-identity.js';
 import type { PlannedRun } from '../runbook/run-request.js';
 import type { Json, Run } from '../runbook/types.js';
 import { assertPeerName } from '../vyos/config-line.js';
@@ -73,6 +74,20 @@ export function checkSiteSubnets(inventory: Inventory, subnets: string[]): void 
         `--subnets: ${s} has host bits set`,
         `did you mean ${formatCidr(net)}?`,
       );
+    const special = NEVER_A_REMOTE.find((r) => cidrsOverlap(r.cidr, s));
+    if (special)
+      throw new BadInputError(
+        `--subnets: ${s} overlaps ${special.cidr} (${special.what}), which no site may route`,
+        'give the networks behind the site (private ranges such as 192.168.10.0/24)',
+      );
+    const ownAddress = Object.entries(inventory.routers).find(
+      ([, r]) => r.elasticIp && cidrContains(s, r.elasticIp.publicIp),
+    );
+    if (ownAddress)
+      throw new BadInputError(
+        `--subnets: ${s} holds ${ownAddress[0]}'s public address ${ownAddress[1].elasticIp!.publicIp}: the tunnels themselves would be routed into the site`,
+        'give only the networks behind the site',
+      );
     const flat = overlappingAssigned(inventory, s);
     if (flat)
       throw new BadInputError(
@@ -109,12 +124,8 @@ export function planAddPeer(command: Command, inventory: Inventory, requester: s
         'a policy-based site cannot speak BGP: BGP needs a route-based tunnel (a VTI to peer over)',
         'drop --mode policy (route-based is the default) to use BGP, or drop --bgp',
       );
-    const hubAsn = inventory.routers[router]!.asn ?? inventory.hub.asn;
-    if (peer.bgpAsn === hubAsn)
-      throw new BadInputError(
-        `--bgp ${peer.bgpAsn} is ${router}'s own AS: the hub would drop the site's routes as a loop`,
-        'give the site its own private ASN (64512–65534), different from every router of the flat network',
-      );
+    checkSiteRemote(inventory, peer.remote);
+    if (peer.bgpAsn !== undefined) checkSiteAsn(inventory, peer.bgpAsn);
     checkSiteSubnets(inventory, peer.subnets);
     params = {
       router,

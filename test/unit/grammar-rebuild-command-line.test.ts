@@ -62,8 +62,8 @@ describe('rebuilding the command line of a run', () => {
       `/vpn add-peer alice --pubkey ${KEY} --router hub-tokyo-a --dry-run`,
     ],
     [
-      '/vpn add-peer osaka ipsec --remote 198.51.100.7 --subnets 172.20.0.0/16,172.21.0.0/16 --bgp 65100',
-      '/vpn add-peer osaka ipsec --remote 198.51.100.7 --subnets 172.20.0.0/16,172.21.0.0/16 --bgp 65100 --mode route --router hub-tokyo-a',
+      '/vpn add-peer osaka ipsec --remote 198.51.100.77 --subnets 172.20.0.0/16,172.21.0.0/16 --bgp 65100',
+      '/vpn add-peer osaka ipsec --remote 198.51.100.77 --subnets 172.20.0.0/16,172.21.0.0/16 --bgp 65100 --mode route --router hub-tokyo-a',
     ],
     [
       '/vpn add-peer office ipsec --remote 192.0.2.50 --subnets 172.16.0.0/16 --mode policy --dry-run',
@@ -141,13 +141,13 @@ describe('rebuilding the command line of a run', () => {
       target: 'osaka',
       params: {
         router: 'hub-tokyo-a',
-        remote: '198.51.100.7',
+        remote: '198.51.100.77',
         subnets: ['10.1.0.0/16', '10.2.0.0/16'],
         bgp: 65100,
       },
     };
     expect(rebuildCommandLine(site)).toBe(
-      '/vpn add-peer osaka ipsec --remote 198.51.100.7 --subnets 10.1.0.0/16,10.2.0.0/16 --bgp 65100 --router hub-tokyo-a',
+      '/vpn add-peer osaka ipsec --remote 198.51.100.77 --subnets 10.1.0.0/16,10.2.0.0/16 --bgp 65100 --router hub-tokyo-a',
     );
   });
 });

@@ -94,7 +94,7 @@ describe('add-peer planning', () => {
   it('refuses BGP on a policy-based site and a site ASN equal to the hub AS', () => {
     const policyBgp = parseCommand(
       '/vpn',
-      'add-peer kobe ipsec --remote 198.51.100.9 --subnets 172.22.0.0/24 --bgp 65100',
+      'add-peer kobe ipsec --remote 198.51.100.99 --subnets 172.22.0.0/24 --bgp 65100',
     );
     if (!policyBgp.ok || policyBgp.command.kind !== 'add-peer') throw new Error('parse');
     // The modal builds the command without the grammar: the planner refuses too.
@@ -106,31 +106,74 @@ describe('add-peer planning', () => {
       /BGP needs a route-based tunnel/,
     );
     expect(() =>
-      plan('add-peer kobe ipsec --remote 198.51.100.9 --subnets 172.22.0.0/24 --bgp 65000'),
-    ).toThrow(/hub-tokyo-a's own AS/);
+      plan('add-peer kobe ipsec --remote 198.51.100.99 --subnets 172.22.0.0/24 --bgp 65000'),
+    ).toThrow(/--bgp 65000 is the AS of hub-tokyo-a/);
+  });
+
+  it("refuses a remote that is not a site's public address, bogon subnets and ASNs the network uses", () => {
+    const site = (remote: string, rest = '--subnets 172.20.0.0/16') =>
+      plan(`add-peer osaka ipsec --remote ${remote} ${rest}`);
+    for (const [remote, why] of [
+      ['0.0.0.0', '"this network"'],
+      ['127.0.0.1', 'loopback'],
+      ['169.254.10.1', 'link-local'],
+      ['239.1.1.1', 'multicast'],
+      ['255.255.255.255', 'reserved'],
+    ])
+      expect(() => site(remote!), remote).toThrow(`--remote ${remote} is ${why}`);
+    expect(() => site('198.51.100.7')).toThrow(/spoke-virginia's own address/);
+    expect(() => site('203.0.113.10')).toThrow(/hub-tokyo-a's own address/);
+    expect(() => site('10.200.0.5')).toThrow(/10\.200\.0\.5 is a private address/);
+    const privately = parseInventory(
+      readFileSync('examples/flatnet.yml', 'utf8').replace(
+        /^network:\n/m,
+        'network:\n  privateSiteRanges: [10.200.0.0/16]\n',
+      ),
+      'flatnet.yml',
+      null,
+    );
+    const dc = parseCommand(
+      '/vpn',
+      'add-peer dc ipsec --remote 10.200.0.5 --subnets 172.20.0.0/16',
+    );
+    if (!dc.ok) throw new Error(dc.message);
+    expect(planAddPeer(dc.command, privately, 'U0ALICE').params.remote).toBe('10.200.0.5');
+    expect(() => site('198.51.100.99', '--subnets 127.0.0.0/8')).toThrow(/loopback/);
+    expect(() => site('198.51.100.99', '--subnets 169.254.0.0/16')).toThrow(/link-local/);
+    expect(() => site('198.51.100.99', '--subnets 198.51.100.0/24')).toThrow(
+      /holds spoke-virginia's public address 198\.51\.100\.7/,
+    );
+    expect(() => site('198.51.100.99', '--subnets 172.20.0.0/16 --bgp 65001')).toThrow(
+      /--bgp 65001 is the AS of spoke-virginia/,
+    );
+    expect(() => site('198.51.100.99', '--subnets 172.20.0.0/16 --bgp 64512')).toThrow(
+      /Amazon's default VPN gateway ASN/,
+    );
   });
 
   it('refuses subnets that overlap the flat network or each other, host bits, and routers without WireGuard', () => {
-    expect(() => plan('add-peer osaka ipsec --remote 198.51.100.7 --subnets 10.10.4.0/24')).toThrow(
+    expect(() =>
+      plan('add-peer osaka ipsec --remote 198.51.100.77 --subnets 10.10.4.0/24'),
+    ).toThrow(
       /10\.10\.4\.0\/24 overlaps 10\.10\.0\.0\/16 \(us-east-1 VPC production\), which is already part of the flat network/,
     );
     expect(() =>
-      plan('add-peer osaka ipsec --remote 198.51.100.7 --subnets 172.20.0.0/16,172.20.5.0/24'),
+      plan('add-peer osaka ipsec --remote 198.51.100.77 --subnets 172.20.0.0/16,172.20.5.0/24'),
     ).toThrow(/overlap/);
     expect(() =>
-      plan('add-peer osaka ipsec --remote 198.51.100.7 --subnets 172.20.0.1/16'),
+      plan('add-peer osaka ipsec --remote 198.51.100.77 --subnets 172.20.0.1/16'),
     ).toThrow(/172\.20\.0\.1\/16 has host bits set/);
     expect(() => plan('add-peer alice --router spoke-virginia')).toThrow(
       /spoke-virginia has no WireGuard interface/,
     );
     expect(() => plan('add-peer alice --router nowhere')).toThrow(/no router named "nowhere"/);
     const site = plan(
-      'add-peer osaka ipsec --remote 198.51.100.7 --subnets 172.20.0.0/16 --bgp 65100',
+      'add-peer osaka ipsec --remote 198.51.100.77 --subnets 172.20.0.0/16 --bgp 65100',
     );
     expect(addPeerParams({ params: site.params })).toEqual({
       kind: 'ipsec',
       router: 'hub-tokyo-a',
-      remote: '198.51.100.7',
+      remote: '198.51.100.77',
       subnets: ['172.20.0.0/16'],
       mode: 'route',
       bgpAsn: 65100,

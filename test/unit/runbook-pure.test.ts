@@ -130,14 +130,14 @@ describe('words for people', () => {
           target: 'osaka',
           params: {
             router: 'hub-tokyo-a',
-            remote: '198.51.100.7',
+            remote: '198.51.100.77',
             subnets: '172.20.0.0/16',
             mode: 'route',
           },
         }),
       ),
     ).toBe(
-      '/vpn add-peer osaka ipsec --remote 198.51.100.7 --subnets 172.20.0.0/16 --mode route --router hub-tokyo-a',
+      '/vpn add-peer osaka ipsec --remote 198.51.100.77 --subnets 172.20.0.0/16 --mode route --router hub-tokyo-a',
     );
     expect(rebuildCommandLine(run({ kind: 'router-status', target: '*', params: {} }))).toBe(
       '/router status',
