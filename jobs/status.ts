@@ -13,7 +13,11 @@ import { defineStep } from '../src/runbook/define-step.js';
 import type { Runbook } from '../src/runbook/types.js';
 import { findProblems } from '../src/status/find-problems.js';
 import { readRegionTelemetry } from '../src/status/read-region-telemetry.js';
-import { readRouterStatus } from '../src/status/read-router-status.js';
+import { readRouterStatusAndReading } from '../src/status/read-router-status.js';
+import { describeReachHeadline } from '../src/reach/describe-reach.js';
+import { summarizeReach } from '../src/reach/judge-reach.js';
+import type { ReachCloud } from '../src/reach/reach-ports.js';
+import { assembleReachState, readReachCloud } from '../src/reach/read-reach-state.js';
 import type { StatusCloud, StatusRouters } from '../src/status/status-ports.js';
 import type { RunRequestPlanner } from '../src/grammar/run-request-planner.js';
 import { mapBounded } from '../src/util/map-bounded.js';
@@ -49,39 +53,62 @@ export function statusScope(
   );
 }
 
+/**
+ * With `reachCloud` and the whole network in scope, the report starts with reachability:
+ * every ordered pair judged as `/vpn reach` does, from the same router readings (each router
+ * is read once) and EC2 read beside them. The monitor's probe leaves it out.
+ */
 export async function collectStatus(
   deps: StatusDeps,
   scope: string,
   now = Date.now(),
+  reachCloud?: ReachCloud,
 ): Promise<StatusReport> {
   const { inventory } = deps;
   const covered = statusScope(inventory, scope);
   const timeoutMs = inventory.timeouts.statusPerRouterMs;
   const configs = new Map<string, ConfigLine[]>();
-  const [routers, regions] = await Promise.all([
+  const forReach = reachCloud !== undefined && scope === '*';
+  const [read, regions, cloud] = await Promise.all([
     mapBounded(covered.routers, deps.statusConcurrency ?? 64, async (name) => {
       const instance = deps.instances?.[name];
-      const status = await readRouterStatus({
+      const { status, reading } = await readRouterStatusAndReading({
         name,
         entry: inventory.routers[name]!,
         routers: deps.routers,
         timeoutMs,
         loadThreshold: inventory.monitor.loadThreshold,
         keepConfig: (lines) => configs.set(name, lines),
+        forReach,
       });
-      return instance
-        ? { ...status, instance: { id: instance.instanceId, state: instance.state } }
-        : status;
+      return {
+        reading,
+        status: instance
+          ? { ...status, instance: { id: instance.instanceId, state: instance.state } }
+          : status,
+      };
     }),
     mapBounded(covered.regions, 8, (region) => readRegionTelemetry(region, deps.cloud, timeoutMs)),
+    forReach ? readReachCloud({ inventory, cloud: reachCloud }) : undefined,
   ]);
+  const routers = read.map((r) => r.status);
   markDriftedStandbys(inventory, routers, configs, deps.instances ?? {});
+  const reach = cloud
+    ? summarizeReach(
+        assembleReachState(
+          inventory,
+          new Map(covered.routers.map((name, i) => [name, read[i]!.reading])),
+          cloud,
+        ),
+      )
+    : undefined;
   return {
     scope,
     generatedAt: now,
     routers,
     regions,
     problems: findProblems({ scope, generatedAt: now, routers, regions, problems: [] }),
+    ...(reach ? { reach } : {}),
   };
 }
 
@@ -105,18 +132,22 @@ function markDriftedStandbys(
   }
 }
 
-export function createStatusRunbook(): Runbook<StatusDeps> {
+/** The status runbook reads EC2 for reachability too: its cloud has the reach reads. */
+export type StatusRunDeps = StatusDeps & { cloud: StatusCloud & ReachCloud };
+
+export function createStatusRunbook(): Runbook<StatusRunDeps> {
   return {
     kind: 'status',
     steps: [
       defineStep(STATUS_STEPS.collect, {
         title: 'Read every router and region',
         async run(ctx) {
-          const report = await collectStatus(ctx.deps, ctx.run.target);
+          const report = await collectStatus(ctx.deps, ctx.run.target, Date.now(), ctx.deps.cloud);
           const down = report.problems.filter((p) => p.severity === 'down').length;
+          const reach = report.reach ? `${describeReachHeadline(report.reach)}; ` : '';
           return {
             result: report,
-            detail: `${report.routers.length} routers, ${report.regions.length} regions, ${report.problems.length} problems (${down} down)`,
+            detail: `${reach}${report.routers.length} routers, ${report.regions.length} regions, ${report.problems.length} problems (${down} down)`,
           };
         },
       }),

@@ -1,5 +1,12 @@
 /** A reach verdict in words: the CLI prints it, Slack shows it as the run's outcome. */
-import type { ReachVerdict } from '../report/reach-report.js';
+import type { ReachSummary, ReachVerdict } from '../report/reach-report.js';
+
+/** "All 15 networks reach each other" or "2 of 72 paths broken". */
+export function describeReachHeadline(s: ReachSummary): string {
+  return s.broken === 0
+    ? `All ${s.endpoints.length} networks reach each other`
+    : `${s.broken} of ${s.total} paths broken`;
+}
 
 export function describeReach(v: ReachVerdict): string {
   const lines: string[] = [];

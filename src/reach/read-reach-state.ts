@@ -22,8 +22,45 @@ export interface ReadReachOptions {
 }
 
 export async function readReachState(o: ReadReachOptions): Promise<ReachState> {
+  const names = Object.keys(o.inventory.routers);
+  const [readings, cloud] = await Promise.all([
+    mapBounded(names, o.concurrency ?? 64, async (name) => {
+      const given = o.readings?.get(name);
+      return given ?? readOneRouter(o, name);
+    }),
+    readReachCloud(o),
+  ]);
+  return assembleReachState(o.inventory, new Map(names.map((n, i) => [n, readings[i]!])), cloud);
+}
+
+async function readOneRouter(
+  o: ReadReachOptions,
+  name: string,
+): Promise<RouterReading | { error: string }> {
+  const timeoutMs = o.inventory.timeouts.statusPerRouterMs;
+  try {
+    return await withTimeout(
+      readRouterReading(o.routers.router(name)),
+      timeoutMs,
+      () => new Error(`${name} did not answer within ${timeoutMs / 1000} s`),
+    );
+  } catch (err) {
+    return { error: describeError(err).split('\n')[0] ?? 'unknown error' };
+  }
+}
+
+/** What EC2 says, every region in parallel: read beside the routers, not after them. */
+export interface ReachCloudState {
+  instances: RouterInstance[];
+  vpcs: ReachVpc[];
+  vgws: ReachVgw[];
+  errors: string[];
+}
+
+export async function readReachCloud(
+  o: Pick<ReadReachOptions, 'inventory' | 'cloud'>,
+): Promise<ReachCloudState> {
   const { inventory } = o;
-  const timeoutMs = inventory.timeouts.statusPerRouterMs;
   const names = Object.keys(inventory.routers);
   const regions = [
     ...new Set([
@@ -32,27 +69,27 @@ export async function readReachState(o: ReadReachOptions): Promise<ReachState> {
     ]),
   ];
   const errors: string[] = [];
-  const [readings, regionStates] = await Promise.all([
-    mapBounded(names, o.concurrency ?? 64, async (name) => {
-      const given = o.readings?.get(name);
-      if (given) return given;
-      try {
-        return await withTimeout(
-          readRouterReading(o.routers.router(name)),
-          timeoutMs,
-          () => new Error(`${name} did not answer within ${timeoutMs / 1000} s`),
-        );
-      } catch (err) {
-        return { error: describeError(err).split('\n')[0] ?? 'unknown error' };
-      }
-    }),
-    mapBounded(regions, 8, (region) => readRegion(o, region, names, timeoutMs, errors)),
-  ]);
-  const instances = regionStates.flatMap((r) => r.instances);
-  const routers: ReachRouter[] = names.map((name, i) => {
+  const timeoutMs = inventory.timeouts.statusPerRouterMs;
+  const states = await mapBounded(regions, 8, (region) =>
+    readRegion(o, region, names, timeoutMs, errors),
+  );
+  return {
+    instances: states.flatMap((r) => r.instances),
+    vpcs: states.flatMap((r) => r.vpcs),
+    vgws: states.flatMap((r) => r.vgws),
+    errors,
+  };
+}
+
+export function assembleReachState(
+  inventory: Inventory,
+  readings: Map<string, RouterReading | { error: string }>,
+  cloud: ReachCloudState,
+): ReachState {
+  const routers: ReachRouter[] = Object.keys(inventory.routers).map((name) => {
     const entry = inventory.routers[name]!;
-    const reading = readings[i]!;
-    const instance = pickInstance(instances, name, entry.instanceId);
+    const reading = readings.get(name) ?? { error: 'not read' };
+    const instance = pickInstance(cloud.instances, name, entry.instanceId);
     return {
       name,
       entry,
@@ -60,12 +97,7 @@ export async function readReachState(o: ReadReachOptions): Promise<ReachState> {
       ...('error' in reading ? { error: reading.error } : { reading }),
     };
   });
-  return {
-    routers,
-    vpcs: regionStates.flatMap((r) => r.vpcs),
-    vgws: regionStates.flatMap((r) => r.vgws),
-    errors,
-  };
+  return { routers, vpcs: cloud.vpcs, vgws: cloud.vgws, errors: cloud.errors };
 }
 
 /** The router's instance now: a running one named for it, else the inventory's, else any. */
@@ -79,7 +111,7 @@ function pickInstance(all: RouterInstance[], name: string, id: string): RouterIn
 }
 
 async function readRegion(
-  o: ReadReachOptions,
+  o: Pick<ReadReachOptions, 'inventory' | 'cloud'>,
   region: string,
   names: string[],
   timeoutMs: number,

@@ -7,11 +7,22 @@ import type { ReachRouterClient } from './reach-ports.js';
 import type { RouterReading } from './reach-state.js';
 import { wireguardInterfaces } from './router-tables.js';
 
-export async function readRouterReading(client: ReachRouterClient): Promise<RouterReading> {
+export interface ReadingOptions {
+  /** Read `show ip route` (the monitor's quick probe does not need it). Default true. */
+  routes?: boolean;
+  /** Which WireGuard interfaces to ask about; default: every one the configuration declares. */
+  wireguard?: string[];
+}
+
+export async function readRouterReading(
+  client: ReachRouterClient,
+  options: ReadingOptions = {},
+): Promise<RouterReading> {
   const config = await client.runningConfig();
   const sas = await client.ipsecReport();
-  const routes = await client.ipRoutes();
+  const routes = options.routes === false ? [] : await client.ipRoutes();
   const wireguard = [];
-  for (const iface of wireguardInterfaces(config)) wireguard.push(await client.wireguard(iface));
+  for (const iface of options.wireguard ?? wireguardInterfaces(config))
+    wireguard.push(await client.wireguard(iface));
   return { config, sas, routes, wireguard };
 }

@@ -5,7 +5,7 @@
  * up XFRM policies after the route (a policy tunnel whose selectors match takes the packet)
  * and WireGuard picks the peer whose allowed-ips hold the destination.
  */
-import { parseCidr } from '../net/cidr.js';
+import { parseCidr, type Ipv4Network } from '../net/cidr.js';
 import type { ConfigLine } from '../vyos/types.js';
 import type { RouterReading } from './reach-state.js';
 
@@ -108,6 +108,17 @@ export function wireguardInterfaces(config: readonly ConfigLine[]): string[] {
   return [...out].filter((i) => /^wg\d{1,5}$/.test(i));
 }
 
+/** Parsed prefixes, kept: the matrix of a large fleet looks up the same few hundred prefixes millions of times. */
+const parsed = new Map<string, Ipv4Network | null>();
+function network(cidr: string): Ipv4Network | null {
+  let n = parsed.get(cidr);
+  if (n === undefined) {
+    if (parsed.size > 10_000) parsed.clear();
+    parsed.set(cidr, (n = parseCidr(cidr)));
+  }
+  return n;
+}
+
 /** Longest-prefix match over anything with a prefix. */
 export function longestMatch<T>(
   items: readonly T[],
@@ -117,7 +128,7 @@ export function longestMatch<T>(
   let best: T | undefined;
   let bestLen = -1;
   for (const item of items) {
-    const net = parseCidr(prefixOf(item));
+    const net = network(prefixOf(item));
     if (net && ip >= net.base && ip < net.base + net.size && net.prefix > bestLen) {
       best = item;
       bestLen = net.prefix;
@@ -127,6 +138,6 @@ export function longestMatch<T>(
 }
 
 export function inCidr(cidr: string | undefined, ip: number): boolean {
-  const net = cidr ? parseCidr(cidr) : null;
+  const net = cidr ? network(cidr) : null;
   return net !== null && ip >= net.base && ip < net.base + net.size;
 }

@@ -2,6 +2,8 @@
  * What `/vpn status` found: the status job builds it, the reporters render it
  * (Block Kit for Slack, plain text for the CLI).
  */
+import type { ReachSummary } from './reach-report.js';
+
 export type Health = 'ok' | 'warn' | 'down';
 
 export interface TunnelStatus {
@@ -52,4 +54,6 @@ export interface StatusReport {
   regions: RegionVpnStatus[];
   /** Problems first: unreachable routers, tunnels down, BGP not established, high load. */
   problems: Problem[];
+  /** Whether every network reaches every other (the whole network's status only). */
+  reach?: ReachSummary;
 }

@@ -3,6 +3,8 @@ import type { RouterEntry } from '../config/inventory-schema.js';
 import { describeError, RouterError } from '../errors.js';
 import type { RouterStatus, TunnelStatus } from '../report/status-report.js';
 import { withTimeout } from '../util/map-bounded.js';
+import { readRouterReading } from '../reach/read-router-reading.js';
+import type { RouterReading } from '../reach/reach-state.js';
 import { readSiteTunnels } from '../vyos/read-site-tunnels.js';
 import type { ConfigLine, IpsecSaReport } from '../vyos/types.js';
 import type { StatusRouters } from './status-ports.js';
@@ -16,20 +18,34 @@ export interface ReadRouterOptions {
   loadThreshold: number;
   /** Given the running configuration once read (the standby drift check compares them). */
   keepConfig?: (lines: ConfigLine[]) => void;
+  /** Also read what reachability needs (`show ip route`, every WireGuard interface). */
+  forReach?: boolean;
 }
 
-export async function readRouterStatus({
+export async function readRouterStatus(options: ReadRouterOptions): Promise<RouterStatus> {
+  return (await readRouterStatusAndReading(options)).status;
+}
+
+/** The router's status, and the reading it came from (for the reachability headline). */
+export async function readRouterStatusAndReading({
   name,
   entry,
   routers,
   timeoutMs,
   loadThreshold,
   keepConfig,
-}: ReadRouterOptions): Promise<RouterStatus> {
+  forReach = false,
+}: ReadRouterOptions): Promise<{
+  status: RouterStatus;
+  reading: RouterReading | { error: string };
+}> {
   const base = { router: name, region: entry.region, role: entry.role, loadThreshold };
   try {
     return await withTimeout(
-      readReachable(name, entry, routers, keepConfig).then((r) => ({ ...base, ...r })),
+      readReachable(name, entry, routers, keepConfig, forReach).then(({ reading, ...r }) => ({
+        status: { ...base, ...r },
+        reading,
+      })),
       timeoutMs,
       () =>
         new RouterError(
@@ -40,7 +56,8 @@ export async function readRouterStatus({
         ),
     );
   } catch (err) {
-    return { ...base, reachable: false, error: describeError(err).split('\n')[0], tunnels: [] };
+    const error = describeError(err).split('\n')[0] ?? 'unknown error';
+    return { status: { ...base, reachable: false, error, tunnels: [] }, reading: { error } };
   }
 }
 
@@ -49,14 +66,19 @@ async function readReachable(
   entry: RouterEntry,
   routers: StatusRouters,
   keepConfig: ((lines: ConfigLine[]) => void) | undefined,
-): Promise<Omit<RouterStatus, 'router' | 'region' | 'role'>> {
+  forReach: boolean,
+): Promise<Omit<RouterStatus, 'router' | 'region' | 'role'> & { reading: RouterReading }> {
   const client = routers.router(name);
   // One session per router serialises these anyway; asking in sequence keeps the order obvious.
-  const config = await client.runningConfig();
+  const wg = entry.wireguard?.interface;
+  const reading = await readRouterReading(
+    client,
+    forReach ? {} : { routes: false, wireguard: wg ? [wg] : [] },
+  );
+  const { config, sas } = reading;
   keepConfig?.(config);
-  const sas = await client.ipsecReport();
   const bgp = await client.bgpSummary();
-  const wireguard = entry.wireguard ? await client.wireguard(entry.wireguard.interface) : undefined;
+  const wireguard = reading.wireguard.find((w) => w.interface === wg);
   const load = await client.loadAverage();
 
   const tunnels: TunnelStatus[] = [];
@@ -94,7 +116,7 @@ async function readReachable(
           : `handshake ${formatDuration(peer.latestHandshakeSeconds * 1000, 'compact')} ago`,
     });
   }
-  return { reachable: true, tunnels, load5: load.load5 };
+  return { reachable: true, tunnels, load5: load.load5, reading };
 }
 
 type ConfiguredPeer = ReturnType<typeof readSiteTunnels>['peers'][number];

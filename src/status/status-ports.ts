@@ -2,19 +2,14 @@
  * What the status runbook needs from the routers and the cloud, as narrow ports: the router
  * pool (src/vyos) and the EC2 adapter (src/aws) implement them; tests may pass simulators.
  */
-import type {
-  BgpSummary,
-  ConfigLine,
-  IpsecSaReport,
-  LoadAverage,
-  WireguardStatus,
-} from '../vyos/types.js';
+import type { ReachRouterClient } from '../reach/reach-ports.js';
+import type { BgpSummary, LoadAverage } from '../vyos/types.js';
 
-export interface StatusRouterClient {
-  /** The configured peers: a real VyOS lists only the SAs that exist, never a down peer. */
-  runningConfig(): Promise<ConfigLine[]>;
-  ipsecReport(): Promise<IpsecSaReport>;
-  wireguard(iface?: string): Promise<WireguardStatus>;
+/**
+ * The configured peers (a real VyOS lists only the SAs that exist, never a down peer), SAs,
+ * WireGuard, the routing table (for the reachability headline), BGP and load.
+ */
+export interface StatusRouterClient extends ReachRouterClient {
   bgpSummary(): Promise<BgpSummary | null>;
   loadAverage(): Promise<LoadAverage>;
 }

@@ -43,6 +43,14 @@ describe('/vpn status through Slack (signed HTTP requests, queue, worker, SSH an
           .find((m) => JSON.stringify(m.blocks).includes('All clear')),
       'the status summary',
     );
+    // It starts with reachability, the same count the simulator's oracle finds.
+    const oracle = stack.world.model.reachMatrix();
+    const headline =
+      oracle.broken === 0
+        ? `All ${oracle.endpoints.length} networks reach each other`
+        : `${oracle.broken} of ${oracle.total} paths broken`;
+    expect(JSON.stringify(root.blocks?.[0])).toContain(headline);
+    expect(JSON.stringify(root.blocks)).toContain('All clear* — tunnels and routers');
     const replies = await waitFor(() => {
       const r = stack.slack.store.replies('C0NETOPS', root.ts);
       return r.length >= REGIONS.length ? r : undefined;

@@ -313,3 +313,68 @@ describe('statusReportOf', () => {
     ).toBeUndefined();
   });
 });
+
+describe('the reachability headline of /vpn status', () => {
+  const broken = (from: string, to: string, at: string) => ({
+    from,
+    to,
+    reachable: false,
+    path: [],
+    direction: 'return' as const,
+    brokenAt: at,
+    reason: `${at} has no route to 10.250.0.2`,
+    fix: `add a route at ${at}`,
+  });
+  const endpoints = ['a', 'b', 'c', 'd'].map((label) => ({
+    label,
+    address: '10.0.0.1',
+    network: '10.0.0.0/16',
+  }));
+
+  it('starts with "All N networks reach each other" when nothing is broken', () => {
+    const { summary, details } = buildStatusMessages({
+      ...troubledReport(),
+      reach: { endpoints, total: 12, broken: 0, brokenPaths: [] },
+    });
+    expect(textOf({ ...summary, blocks: summary.blocks?.slice(0, 1) })).toContain(
+      'All 4 networks reach each other',
+    );
+    expect(summary.text).toMatch(/^VPN status: All 4 networks reach each other; 5 problems/);
+    expect(details.some((d) => textOf(d).includes('Reachability'))).toBe(false);
+  });
+
+  it('says how many paths are broken, the hop that breaks the most first, and lists them in the thread', () => {
+    const report: StatusReport = {
+      ...troubledReport(),
+      reach: {
+        endpoints,
+        total: 12,
+        broken: 3,
+        brokenPaths: [
+          broken('a', 'b', 'rtb-hub'),
+          broken('c', 'b', 'spoke-1'),
+          broken('d', 'b', 'spoke-1'),
+        ],
+      },
+    };
+    const { summary, details } = buildStatusMessages(report);
+    const json = textOf(summary);
+    expect(json.indexOf('3 of 12 paths broken')).toBeLessThan(json.indexOf('5 problems'));
+    expect(json.indexOf('spoke-1')).toBeLessThan(json.indexOf('rtb-hub'));
+    expect(json).toContain('c → b and 1 more');
+    expect(json).toContain('Fix: add a route at spoke-1');
+    expect(json).not.toContain('All clear');
+    const thread = textOf(details[0]!);
+    expect(thread).toContain('Reachability: 3 of 12 paths broken');
+    expect(thread).toContain('breaks 2 paths: c → b, d → b');
+    for (const m of allMessages({ summary, details })) assertWithinLimits(m);
+  });
+
+  it('keeps the reachability of a stored run (a report read back from Redis)', () => {
+    const reach = { endpoints, total: 12, broken: 1, brokenPaths: [broken('a', 'b', 'x')] };
+    const run = {
+      steps: [{ id: 'collect', result: { ...troubledReport(), reach } }],
+    } as unknown as Pick<Run, 'steps'>;
+    expect(statusReportOf(run)?.reach).toEqual(reach);
+  });
+});

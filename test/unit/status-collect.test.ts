@@ -58,6 +58,7 @@ function healthyRouter(load5 = 0.1): StatusRouterClient {
       peers: [{ publicKey: 'k', allowedIps: ['10.250.0.2/32'], bytesReceived: 0, bytesSent: 0 }],
     }),
     loadAverage: async () => ({ load1: load5, load5, load15: load5 }),
+    ipRoutes: async () => [],
   };
 }
 
@@ -165,6 +166,7 @@ describe('status collection', () => {
       wireguard: async () =>
         parseWireguardSummary(showWireguardSummary(tree, 'wg0', live, '1.4').join('\n'), 'wg0'),
       loadAverage: async () => ({ load1: 0, load5: 0, load15: 0 }),
+      ipRoutes: async () => [],
     };
     const report = await collectStatus(
       {

@@ -1,4 +1,6 @@
+import type { ReachSummary, ReachVerdict } from '../../report/reach-report.js';
 import type { Problem, StatusReport } from '../../report/status-report.js';
+import { describeReachHeadline } from '../../reach/describe-reach.js';
 import type { Block } from '../chat-port.js';
 import { context, section, type ChatText } from './chat-text.js';
 import { buildStatusDetails } from './build-status-details.js';
@@ -10,6 +12,8 @@ import { limitLines, truncate } from './truncate.js';
 /** The channel sees at most this many problem lines; the rest wait in the thread. */
 const SUMMARY_PROBLEMS = 15;
 const PROBLEM_TEXT_MAX = 200;
+/** The hops that break paths, shown in the channel before the tunnels' problems. */
+const REACH_LINES = 5;
 
 /**
  * `/vpn status` as Slack messages: a short summary for the channel, problems first, then one
@@ -20,7 +24,34 @@ export function buildStatusMessages(report: StatusReport): {
   summary: ChatText;
   details: ChatText[];
 } {
-  return { summary: buildStatusSummary(report), details: buildStatusDetails(report) };
+  const reach = report.reach && report.reach.broken > 0 ? [buildReachDetail(report.reach)] : [];
+  return {
+    summary: buildStatusSummary(report),
+    details: [...reach, ...buildStatusDetails(report)],
+  };
+}
+
+/** In the thread: every hop that breaks paths, with the paths it breaks (`/vpn reach` tells more). */
+export function buildReachDetail(reach: ReachSummary): ChatText {
+  const lines = groupBrokenPaths(reach.brokenPaths).map((g) => {
+    const paths = reach.brokenPaths
+      .filter((p) => (p.brokenAt ?? '?') === g.at)
+      .map((p) => `${p.from} → ${p.to}`);
+    const shown =
+      paths.slice(0, 6).join(', ') + (paths.length > 6 ? ` … and ${paths.length - 6} more` : '');
+    return truncate(
+      `• *${escapeMrkdwn(g.at)}* breaks ${plural(g.count, 'path')}: ${escapeMrkdwn(shown)}\n  ${escapeMrkdwn(g.first.reason ?? '')}`,
+      900,
+    );
+  });
+  const head = `*Reachability: ${describeReachHeadline(reach)}* — by the hop that breaks them; \`/vpn reach <from> <to>\` shows a path hop by hop`;
+  return {
+    text: truncate(`Reachability: ${describeReachHeadline(reach)}`, 300),
+    blocks: [
+      section(truncate(head, 2900)),
+      section(limitLines(lines, 2900, 'more broken hops').join('\n')),
+    ],
+  };
 }
 
 export function buildStatusSummary(report: StatusReport): ChatText {
@@ -33,11 +64,17 @@ export function buildStatusSummary(report: StatusReport): ChatText {
     : problems.length > 0
       ? ':warning:'
       : ':large_green_circle:';
+  const reach = report.reach;
+  // With reachability, "all clear" would hide broken paths: the tunnels' line says what it covers.
+  const what = reach ? 'tunnels and routers' : `VPN status${scope}`;
   const headline =
     problems.length === 0
-      ? `${worst} *All clear* — VPN status${scope}`
-      : `${worst} *${plural(problems.length, 'problem')}* — VPN status${scope}`;
-  const blocks: Block[] = [section(truncate(headline, 2900))];
+      ? `${worst} *All clear* — ${what}`
+      : `${worst} *${plural(problems.length, 'problem')}* — ${what}`;
+  const blocks: Block[] = [
+    ...(reach ? reachBlocks(reach, scope) : []),
+    section(truncate(headline, 2900)),
+  ];
   if (problems.length > 0) {
     const lines = problems.slice(0, SUMMARY_PROBLEMS).map(problemLine);
     const fitted = limitLines(lines, 2700, 'more problems');
@@ -55,11 +92,46 @@ export function buildStatusSummary(report: StatusReport): ChatText {
       ),
     ),
   );
+  const reachText = reach ? `${describeReachHeadline(reach)}; ` : '';
   const text =
     problems.length === 0
-      ? `VPN status: all clear — ${counts.line}`
-      : `VPN status: ${plural(problems.length, 'problem')} — ${counts.line}`;
+      ? `VPN status: ${reachText}all clear — ${counts.line}`
+      : `VPN status: ${reachText}${plural(problems.length, 'problem')} — ${counts.line}`;
   return { text: truncate(text, 300), blocks };
+}
+
+/** The reachability headline, then the hops that break the most paths, each with its fix. */
+function reachBlocks(reach: ReachSummary, scope: string): Block[] {
+  const icon = reach.broken === 0 ? ':large_green_circle:' : ':red_circle:';
+  const blocks = [section(`${icon} *${describeReachHeadline(reach)}* — VPN status${scope}`)];
+  if (reach.broken === 0) return blocks;
+  const lines = groupBrokenPaths(reach.brokenPaths)
+    .slice(0, REACH_LINES)
+    .map((g) => {
+      const example = `${g.first.from} → ${g.first.to}`;
+      const more = g.count > 1 ? ` and ${g.count - 1} more` : '';
+      const fix = g.first.fix ? ` Fix: ${g.first.fix}` : '';
+      return truncate(
+        `:red_circle: *${escapeMrkdwn(g.at)}* — ${escapeMrkdwn(example)}${more}: ${escapeMrkdwn(`${g.first.reason ?? ''}.${fix}`)}`,
+        PROBLEM_TEXT_MAX * 2,
+      );
+    });
+  blocks.push(section(limitLines(lines, 2700, 'more broken hops').join('\n')));
+  return blocks;
+}
+
+/** Broken paths by the hop that breaks them, worst (most paths) first. */
+export function groupBrokenPaths(
+  paths: ReachVerdict[],
+): { at: string; count: number; first: ReachVerdict }[] {
+  const groups = new Map<string, { at: string; count: number; first: ReachVerdict }>();
+  for (const p of paths) {
+    const at = p.brokenAt ?? '?';
+    const g = groups.get(at);
+    if (g) g.count++;
+    else groups.set(at, { at, count: 1, first: p });
+  }
+  return [...groups.values()].sort((a, b) => b.count - a.count);
 }
 
 function problemLine(p: Problem): string {
