@@ -17,6 +17,9 @@ COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY bin ./bin
 COPY src/sim/slack/page ./dist/src/sim/slack/page
+# The Lua scripts of the run's transitions and the address pool, read at start-up.
+COPY src/runbook/lua ./dist/src/runbook/lua
+COPY src/onboarding/lua ./dist/src/onboarding/lua
 USER node
 ENTRYPOINT ["node", "bin/flatnet.js"]
 CMD ["bot"]

@@ -63,7 +63,17 @@ export function makeEvent(
   return { type, runId: run.id, at, ...extra };
 }
 
-/** Appends the event to the run's stream and the audit trail, then tells the observers. */
+/** Where a worker's save is checked (its BullMQ lock) and what a final save frees. */
+export interface SaveOptions {
+  fence?: { lockKey: string; token: string } | undefined;
+  /** The target whose lease this run holds: released by the save that makes the run final. */
+  lease?: string | undefined;
+}
+
+/**
+ * Says something that changes nothing in the record (a note, "started", "undo-started"):
+ * appended to the run's stream and the audit trail, then told to the observers.
+ */
 export async function emit<D>(core: EngineCore<D>, run: Run, event: RunEvent): Promise<void> {
   await core.store.appendEvent(run, event);
   await announce(core, run, event);
@@ -75,67 +85,50 @@ export async function announce<D>(core: EngineCore<D>, run: Run, event: RunEvent
 }
 
 /**
- * Saves the record with the worker's fence. A lost fence or a run closed elsewhere stops the
- * worker (by throwing) before it can act again.
+ * The one way the engine changes a run: the record and the events that say what changed, in
+ * one Lua script (lua/save-run.lua), so a crash leaves both or neither; then the observers
+ * hear the events. A lost fence or a run closed elsewhere stops the worker (by throwing)
+ * before it can act again.
  */
-export async function saveOrStop<D>(
+export async function save<D>(
   core: EngineCore<D>,
   run: Run,
-  fence?: { lockKey: string; token: string },
+  events: RunEvent[],
+  options: SaveOptions = {},
 ): Promise<void> {
   run.updatedAt = core.clock();
-  const saved = await core.store.save(run, fence);
-  if (saved.ok) return;
-  if (saved.reason === 'closed') throw new RunClosedError(saved.status ?? 'cancelled');
-  if (saved.reason === 'not-owner')
-    throw new OwnershipLostError(`this worker no longer holds run ${run.id}`);
-  throw new FlatnetError(
-    'INTERNAL',
-    `run ${run.id} vanished from Redis while it was being processed`,
-    'check Redis persistence (AOF) and maxmemory-policy noeviction',
-  );
+  const saved = await core.store.save(run, events, options);
+  if (!saved.ok) {
+    if (saved.reason === 'closed') throw new RunClosedError(saved.status ?? 'cancelled');
+    if (saved.reason === 'not-owner')
+      throw new OwnershipLostError(`this worker no longer holds run ${run.id}`);
+    throw new FlatnetError(
+      'INTERNAL',
+      `run ${run.id} vanished from Redis while it was being processed`,
+      'check Redis persistence (AOF) and maxmemory-policy noeviction',
+    );
+  }
+  for (const event of events) await announce(core, run, event);
 }
 
-/** Sets the final status and outcome, saves, and says `finished`. */
+/**
+ * Sets the final status and outcome and saves them with the `finished` event. The same save
+ * frees the run's target lease (only while this worker still holds the job, and only if this
+ * run holds the lease): a follow-up asked the moment the thread says "done" finds it free.
+ */
 export async function finishRun<D>(
   core: EngineCore<D>,
   run: Run,
   status: RunStatus,
   outcome: string,
-  options: {
-    fence?: { lockKey: string; token: string };
-    error?: string;
-    user?: string;
-    releaseTarget?: string;
-  } = {},
+  options: SaveOptions & { error?: string | undefined; user?: string } = {},
 ): Promise<void> {
   run.status = status;
   run.outcome = outcome;
   if (options.error !== undefined) run.error = options.error;
-  // Free the router before anyone can see the run is over: a follow-up asked the moment the
-  // record or the thread says "done" must not be told the router is busy. (A crash right
-  // here leaves a run whose only remaining act is saving its final status.)
-  // Only while this worker still holds the job: a stale worker must not free the lease of
-  // the worker that took the run over (the lease is per run, so it would match).
-  const stillOwner =
-    !options.fence || (await core.redis.get(options.fence.lockKey)) === options.fence.token;
-  if (options.releaseTarget && stillOwner) {
-    await core.locks
-      .release(options.releaseTarget, run.id)
-      .catch((err: unknown) =>
-        core.log.warn(
-          { err: String(err) },
-          'could not release a target lease; it expires by itself',
-        ),
-      );
-  }
-  await saveOrStop(core, run, options.fence);
-  await emit(
-    core,
-    run,
-    makeEvent(run, 'finished', core.clock(), {
-      text: outcome,
-      ...(options.user ? { user: options.user } : {}),
-    }),
-  );
+  const finished = makeEvent(run, 'finished', core.clock(), {
+    text: outcome,
+    ...(options.user ? { user: options.user } : {}),
+  });
+  await save(core, run, [finished], { fence: options.fence, lease: options.lease });
 }

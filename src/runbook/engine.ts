@@ -4,7 +4,7 @@ import type { Logger } from '../log.js';
 import { runCancelScript, runDecideScript, runExpireScript } from './approval-scripts.js';
 import { formatClock, formatDuration } from '../util/format-time.js';
 import { describeBusyTarget, describeWaitingRun } from './describe-run.js';
-import { announce, finishRun, makeEvent, saveOrStop, type EngineCore } from './engine-core.js';
+import { announce, finishRun, makeEvent, save, type EngineCore } from './engine-core.js';
 import { describeRefusal } from './describe-refusal.js';
 import { makeRunId } from './make-run-id.js';
 import type { RunObserver } from './observer.js';
@@ -296,7 +296,8 @@ export function createEngine<D>(options: EngineOptions<D>): Engine {
       if (verdict.code === 'cancelled') {
         const outcome = `Cancelled by <@${user}> at ${formatClock(now)}. Nothing was changed.`;
         run.outcome = outcome;
-        await saveOrStop(core, run);
+        // The script set the status and said `finished`; the outcome goes with the record.
+        await save(core, run, []);
         await announce(
           core,
           run,
@@ -335,16 +336,10 @@ export function createEngine<D>(options: EngineOptions<D>): Engine {
         (done.length > 0 ? ` Done: ${done.join(', ')}.` : ' No step had finished.') +
         (running ? ` "${running.title}" was under way and may be half done.` : '') +
         ` Nothing was undone. To continue: check ${run.target}, then finish by hand or ask again with \`${core.describeCommand(run)}\`.`;
-      await finishRun(core, run, 'failed', outcome, { error: reason });
-      try {
-        const target = run.dryRun ? undefined : options.runbooks[run.kind]?.lockTarget?.(run);
-        if (target) await locks.release(target, run.id);
-      } catch (err) {
-        core.log.warn(
-          { runId, err: describeError(err) },
-          'could not release the lease of an abandoned run; it expires by itself',
-        );
-      }
+      // The final save frees the run's lease, if it holds one; the target is read off the run
+      // as it is saved (failed), as every other reader of a finished run sees it.
+      run.status = 'failed';
+      await finishRun(core, run, 'failed', outcome, { error: reason, lease: leaseOf(run) });
     },
 
     whoHolds: (target) => locks.whoHolds(target),
@@ -352,6 +347,19 @@ export function createEngine<D>(options: EngineOptions<D>): Engine {
     attachThread: (runId, rootTs) => store.attachThread(runId, rootTs),
     close: () => store.close(),
   };
+
+  /** The target whose lease the run would hold (none for a dry run, or unreadable params). */
+  function leaseOf(run: Run): string | undefined {
+    try {
+      return run.dryRun ? undefined : options.runbooks[run.kind]?.lockTarget?.(run);
+    } catch (err) {
+      core.log.warn(
+        { runId: run.id, err: describeError(err) },
+        'could not tell the lease of a run',
+      );
+      return undefined;
+    }
+  }
 
   async function closeExpired(run: Run, now: number): Promise<void> {
     const approval = run.approval;

@@ -1,8 +1,15 @@
 import { describeError, FlatnetError } from '../errors.js';
 import { describeBusyTarget } from './describe-run.js';
-import { emit, finishRun, makeEvent, RunClosedError, type EngineCore } from './engine-core.js';
+import {
+  emit,
+  finishRun,
+  makeEvent,
+  RunClosedError,
+  save,
+  type EngineCore,
+} from './engine-core.js';
 import type { RunJobHandle } from './run-queue-port.js';
-import { runOneStep, save, StepFailure, type RunSession } from './run-session.js';
+import { heldBy, runOneStep, StepFailure, type RunSession } from './run-session.js';
 import { FINAL_STATUSES } from './types.js';
 import { undoCompletedSteps } from './undo-completed-steps.js';
 import type { LockHolder } from './target-lock.js';
@@ -61,28 +68,25 @@ async function planRun<D>(session: RunSession<D>): Promise<void> {
       run,
       'failed',
       `Planning failed at "${run.steps[err.index]?.title}": ${err.reason}. Nothing was changed (planning only reads).`,
-      {
-        fence: session.job.fence,
-        error: err.reason,
-      },
+      { ...heldBy(session), error: err.reason },
     );
     return;
   }
   run.plan =
     runbook.describePlan?.(run) ??
     runbook.steps.filter((s) => s.phase === 'execute').map((s, i) => `${i + 1}. ${s.title}`);
-  await emit(core, run, makeEvent(run, 'planned', core.clock(), { text: run.plan.join('\n') }));
+  const planned = makeEvent(run, 'planned', core.clock(), { text: run.plan.join('\n') });
 
   if (run.approval) {
     run.status = 'awaiting-approval';
-    await save(session);
-    await emit(core, run, makeEvent(run, 'awaiting-approval', core.clock()));
+    const awaiting = makeEvent(run, 'awaiting-approval', core.clock());
+    await save(core, run, [planned, awaiting], heldBy(session));
     // The expiry is a delayed job, so it fires even if no process is watching the clock.
     await core.queue.enqueue('expire', run.id, { delayMs: run.approval.expiresAt - core.clock() });
     return;
   }
   run.status = 'running';
-  await save(session);
+  await save(core, run, [planned], heldBy(session));
   await executeRun(session);
 }
 
@@ -103,7 +107,7 @@ async function executeRun<D>(session: RunSession<D>): Promise<void> {
     if (!lease.ok) {
       const busy = describeBusyTarget(target, lease.holder);
       await finishRun(core, run, 'failed', `Nothing was changed: ${busy}.`, {
-        fence: session.job.fence,
+        ...heldBy(session),
         error: busy,
       });
       return;
@@ -111,13 +115,11 @@ async function executeRun<D>(session: RunSession<D>): Promise<void> {
     session.leasedTarget = target;
   }
   const renewal = target ? keepLease(session, target) : undefined;
-  let finished = false;
   try {
     const failedIndex = run.steps.findIndex((s) => s.status === 'failed');
     if (failedIndex >= 0) {
       // A worker died while undoing: carry on undoing, never re-run the failed step.
       await undoCompletedSteps(session, failedIndex);
-      finished = true;
       return;
     }
     const resumeAt = run.steps[run.cursor];
@@ -142,7 +144,6 @@ async function executeRun<D>(session: RunSession<D>): Promise<void> {
     } catch (err) {
       if (!(err instanceof StepFailure)) throw err;
       await undoCompletedSteps(session, err.index);
-      finished = true;
       return;
     }
     const summary =
@@ -153,22 +154,12 @@ async function executeRun<D>(session: RunSession<D>): Promise<void> {
       run,
       'succeeded',
       run.dryRun ? `Dry run: nothing was changed. ${summary}` : summary,
-      { fence: session.job.fence, ...(target ? { releaseTarget: target } : {}) },
+      // The final save frees the router; a worker that lost the run leaves the lease to the
+      // worker that resumes it (same run id, so it re-acquires it).
+      heldBy(session),
     );
-    finished = true;
   } finally {
     if (renewal) clearInterval(renewal);
-    // Only a finished run frees the router: a worker that lost the run leaves the lease to
-    // the worker that resumes it (same run id, so it re-acquires it).
-    if (finished && target)
-      await core.locks
-        .release(target, run.id)
-        .catch((err: unknown) =>
-          core.log.warn(
-            { err: describeError(err) },
-            'could not release a target lease; it expires by itself',
-          ),
-        );
   }
 }
 

@@ -1,5 +1,12 @@
 import { describeError } from '../errors.js';
-import { emit, makeEvent, OwnershipLostError, saveOrStop, type EngineCore } from './engine-core.js';
+import {
+  emit,
+  makeEvent,
+  OwnershipLostError,
+  save,
+  type EngineCore,
+  type SaveOptions,
+} from './engine-core.js';
 import { findSecretField } from './find-secret-field.js';
 import type { RunJobHandle } from './run-queue-port.js';
 import type { Json, Run, Runbook, StepContext, StepOutcome } from './types.js';
@@ -27,8 +34,9 @@ export class StepFailure extends Error {
   }
 }
 
-export function save<D>(session: RunSession<D>): Promise<void> {
-  return saveOrStop(session.core, session.run, session.job.fence);
+/** How this session's saves are fenced (its BullMQ lock), and the lease its final save frees. */
+export function heldBy<D>(session: RunSession<D>): SaveOptions {
+  return { fence: session.job.fence, lease: session.leasedTarget };
 }
 
 export async function assertStillOwner<D>(session: RunSession<D>): Promise<void> {
@@ -74,11 +82,11 @@ export async function runOneStep<D>(session: RunSession<D>, index: number): Prom
   state.status = 'running';
   state.startedAt = core.clock();
   delete state.error;
-  await save(session);
-  await emit(
+  await save(
     core,
     run,
-    makeEvent(run, 'step-started', core.clock(), { stepId: step.id, text: step.title }),
+    [makeEvent(run, 'step-started', core.clock(), { stepId: step.id, text: step.title })],
+    heldBy(session),
   );
 
   let reason: string | undefined;
@@ -103,25 +111,27 @@ export async function runOneStep<D>(session: RunSession<D>, index: number): Prom
     if (outcome.result !== undefined) state.result = outcome.result;
     if (outcome.detail !== undefined) state.detail = outcome.detail;
     run.cursor = index + 1;
-    await save(session);
-    await emit(
+    await save(
       core,
       run,
-      makeEvent(run, 'step-finished', core.clock(), {
-        stepId: step.id,
-        ...(outcome.detail ? { text: outcome.detail } : {}),
-      }),
+      [
+        makeEvent(run, 'step-finished', core.clock(), {
+          stepId: step.id,
+          ...(outcome.detail ? { text: outcome.detail } : {}),
+        }),
+      ],
+      heldBy(session),
     );
     return;
   }
   state.status = 'failed';
   state.finishedAt = core.clock();
   state.error = reason;
-  await save(session);
-  await emit(
+  await save(
     core,
     run,
-    makeEvent(run, 'step-failed', core.clock(), { stepId: step.id, text: reason }),
+    [makeEvent(run, 'step-failed', core.clock(), { stepId: step.id, text: reason })],
+    heldBy(session),
   );
   throw new StepFailure(index, reason);
 }

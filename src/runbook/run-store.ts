@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { FlatnetError } from '../errors.js';
 import { findSecretField } from './find-secret-field.js';
-import { defineLuaScript, LUA_EMIT, LUA_RETIRE } from './lua-script.js';
+import { runScript } from './lua-scripts.js';
 import {
   FINAL_STATUSES,
   type Decision,
@@ -57,47 +57,6 @@ const PRUNE_BATCH = 20;
 
 const finalList = FINAL_STATUSES.join(',');
 
-// KEYS: run, events, audit, all, by target, by kind.
-// ARGV: doc, status, createdAt, runId, created event, kind, target, retention ms, run key prefix.
-// The pruning reads run hashes by name (ARGV[9] .. id): flatnet runs on one Redis, not a cluster.
-const createRunScript = defineLuaScript(
-  'create-run',
-  `${LUA_EMIT}
-if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-local event = cjson.decode(ARGV[5])
-redis.call('HSET', KEYS[1], 'doc', ARGV[1], 'status', ARGV[2], 'decisions', '[]', 'updatedAt', ARGV[3])
-local cutoff = string.format('%d', math.max(0, tonumber(ARGV[3]) - tonumber(ARGV[8])))
-for i = 4, 6 do
-  -- A run created before the window whose record Redis has expired leaves the index; one
-  -- still there (open, or finished late) stays, so history never hides a record it has.
-  local old = redis.call('ZRANGEBYSCORE', KEYS[i], '-inf', '(' .. cutoff, 'LIMIT', 0, ${PRUNE_BATCH})
-  for _, id in ipairs(old) do
-    if redis.call('EXISTS', ARGV[9] .. id) == 0 then redis.call('ZREM', KEYS[i], id) end
-  end
-  redis.call('ZADD', KEYS[i], ARGV[3], ARGV[4])
-end
-emit(KEYS[2], KEYS[3], event, ARGV[6], ARGV[7], ARGV[2], ARGV[8])
-return 1`,
-);
-
-// KEYS: run, fence lock (or the run key again when unfenced), events.
-// ARGV: doc, status, updatedAt, token, finals, retention ms.
-const saveRunScript = defineLuaScript(
-  'save-run',
-  `${LUA_RETIRE}
-local current = redis.call('HGET', KEYS[1], 'status')
-if not current then return 'missing' end
-if ARGV[4] ~= '' and redis.call('GET', KEYS[2]) ~= ARGV[4] then return 'not-owner' end
-local final = false
-for s in string.gmatch(ARGV[5], '[^,]+') do
-  if s == current and ARGV[2] ~= current then return 'closed:' .. current end
-  if s == ARGV[2] then final = true end
-end
-redis.call('HSET', KEYS[1], 'doc', ARGV[1], 'status', ARGV[2], 'updatedAt', ARGV[3])
-if final then retire(KEYS[1], KEYS[3], ARGV[6]) end
-return 'ok'`,
-);
-
 export type SaveResult =
   { ok: true } | { ok: false; reason: 'missing' | 'not-owner' | 'closed'; status?: RunStatus };
 
@@ -123,8 +82,9 @@ export class RunStore {
   async create(run: Run, created: RunEvent): Promise<boolean> {
     assertNoSecrets(run);
     const k = this.keys;
-    const result = await createRunScript.run(
+    const result = await runScript(
       this.redis,
+      'create-run',
       [k.run(run.id), k.events(run.id), k.audit, k.all, k.byTarget(run.target), k.byKind(run.kind)],
       [
         JSON.stringify(run),
@@ -136,6 +96,7 @@ export class RunStore {
         run.target,
         this.retentionMs(),
         k.run(''),
+        PRUNE_BATCH,
       ],
     );
     return result === 1;
@@ -154,16 +115,30 @@ export class RunStore {
   }
 
   /**
-   * Saves the whole record (status, steps, cursor, outcome). With a fence, only while the
-   * worker's BullMQ lock still holds its token: a stale worker cannot move a run backwards.
-   * A run already in a final state keeps it (a cancel or an expiry wins over a late save).
+   * Saves the whole record (status, steps, cursor, outcome) and appends the events that say
+   * what changed, in one script (lua/save-run.lua): a crash leaves both or neither. With a
+   * fence, only while the worker's BullMQ lock still holds its token: a stale worker cannot
+   * move a run backwards. A run already in a final state keeps it (a cancel or an expiry wins
+   * over a late save). A save that makes the run final frees `lease` if this run holds it.
    */
-  async save(run: Run, fence?: { lockKey: string; token: string }): Promise<SaveResult> {
+  async save(
+    run: Run,
+    events: RunEvent[],
+    options: { fence?: { lockKey: string; token: string } | undefined; lease?: string } = {},
+  ): Promise<SaveResult> {
     assertNoSecrets(run);
     const key = this.keys.run(run.id);
-    const result = await saveRunScript.run(
+    const { fence, lease } = options;
+    const result = await runScript(
       this.redis,
-      [key, fence?.lockKey ?? key, this.keys.events(run.id)],
+      'save-run',
+      [
+        key,
+        fence?.lockKey ?? key,
+        this.keys.events(run.id),
+        this.keys.audit,
+        lease ? this.leaseKey(lease) : key,
+      ],
       [
         JSON.stringify(run),
         run.status,
@@ -171,6 +146,10 @@ export class RunStore {
         fence?.token ?? '',
         finalList,
         this.retentionMs(),
+        JSON.stringify(events.map((e) => JSON.stringify(e))),
+        run.kind,
+        run.target,
+        run.id,
       ],
     );
     if (result === 'ok') return { ok: true };
@@ -178,6 +157,11 @@ export class RunStore {
     if (text.startsWith('closed:'))
       return { ok: false, reason: 'closed', status: text.slice(7) as RunStatus };
     return { ok: false, reason: text === 'missing' ? 'missing' : 'not-owner' };
+  }
+
+  /** The key of a target's lease (TargetLock's), which a final save releases. */
+  leaseKey(target: string): string {
+    return `${this.prefix}:lock:${target}`;
   }
 
   /** Records the thread's root message once the reporter posted it. */
@@ -217,15 +201,17 @@ export class RunStore {
     return out;
   }
 
-  /** Appends an event to the run's stream and to the audit stream (trimmed to the window, as LUA_EMIT). */
+  /**
+   * Appends an event that changes nothing in the record (a note, "started") to the run's
+   * stream and the audit stream (lua/append-event.lua).
+   */
   async appendEvent(run: Run, event: RunEvent): Promise<void> {
-    const cutoff = Math.max(0, event.at - this.retentionMs());
-    await this.redis
-      .multi()
-      .xadd(this.keys.events(run.id), 'MAXLEN', '~', 5000, '*', 'event', JSON.stringify(event))
-      .xtrim(this.keys.audit, 'MINID', cutoff)
-      .xadd(this.keys.audit, '*', ...auditFields(run, event))
-      .exec();
+    await runScript(
+      this.redis,
+      'append-event',
+      [this.keys.events(run.id), this.keys.audit],
+      [JSON.stringify(event), run.kind, run.target, run.status, this.retentionMs()],
+    );
   }
 
   /** Every event of a run so far, oldest first. */
@@ -302,29 +288,6 @@ function mergeRecord(
   if (updatedAt) run.updatedAt = Number(updatedAt);
   if (rootTs) run.origin = { ...run.origin, rootTs };
   return run;
-}
-
-function auditFields(run: Run, event: RunEvent): string[] {
-  return [
-    'at',
-    String(event.at),
-    'runId',
-    run.id,
-    'kind',
-    run.kind,
-    'target',
-    run.target,
-    'type',
-    event.type,
-    'user',
-    event.user ?? '',
-    'status',
-    run.status,
-    'step',
-    event.stepId ?? '',
-    'text',
-    event.text ?? '',
-  ];
 }
 
 function parseEvent(fields: string[]): RunEvent {

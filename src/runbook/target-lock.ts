@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { defineLuaScript } from './lua-script.js';
+import { runScript } from './lua-scripts.js';
 
 /** Who holds a target, and why: enough for "hub-tokyo-a is busy: r-7k2m9q (scaleup by <@U1>, since 14:02 UTC)". */
 export interface LockHolder {
@@ -11,45 +11,11 @@ export interface LockHolder {
 
 export type AcquireResult = { ok: true } | { ok: false; holder: LockHolder };
 
-// KEYS: lock. ARGV: holder JSON, runId, ttl. The same run re-acquires (a resumed worker).
-const acquireScript = defineLuaScript(
-  'acquire-target-lock',
-  `
-local current = redis.call('GET', KEYS[1])
-if current then
-  local holder = cjson.decode(current)
-  if holder.runId ~= ARGV[2] then return current end
-  redis.call('PEXPIRE', KEYS[1], ARGV[3])
-  return 'ok'
-end
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
-return 'ok'`,
-);
-
-// KEYS: lock. ARGV: runId, ttl. 1 while the run still holds the lease.
-const renewScript = defineLuaScript(
-  'renew-target-lock',
-  `
-local current = redis.call('GET', KEYS[1])
-if not current or cjson.decode(current).runId ~= ARGV[1] then return 0 end
-redis.call('PEXPIRE', KEYS[1], ARGV[2])
-return 1`,
-);
-
-// KEYS: lock. ARGV: runId. Only the holder releases.
-const releaseScript = defineLuaScript(
-  'release-target-lock',
-  `
-local current = redis.call('GET', KEYS[1])
-if not current or cjson.decode(current).runId ~= ARGV[1] then return 0 end
-redis.call('DEL', KEYS[1])
-return 1`,
-);
-
 /**
  * A lease per target (router): a run that changes a router holds it while it runs, so a
  * second run is told who holds it instead of interleaving. A lease, not a lock forever: a
- * run whose workers all died frees the target after `ttlMs`; the holder renews it.
+ * run whose workers all died frees the target after `ttlMs`; the holder renews it. It is
+ * released in one place: the save that makes its run final (lua/save-run.lua).
  */
 export class TargetLock {
   constructor(
@@ -57,13 +23,15 @@ export class TargetLock {
     private readonly prefix: string,
   ) {}
 
+  /** The same key as RunStore.leaseKey: the final save of a run releases it there. */
   key(target: string): string {
     return `${this.prefix}:lock:${target}`;
   }
 
   async acquire(target: string, holder: LockHolder, ttlMs: number): Promise<AcquireResult> {
-    const result = await acquireScript.run(
+    const result = await runScript(
       this.redis,
+      'acquire-target-lock',
       [this.key(target)],
       [JSON.stringify(holder), holder.runId, Math.ceil(ttlMs)],
     );
@@ -72,11 +40,13 @@ export class TargetLock {
   }
 
   async renew(target: string, runId: string, ttlMs: number): Promise<boolean> {
-    return (await renewScript.run(this.redis, [this.key(target)], [runId, Math.ceil(ttlMs)])) === 1;
-  }
-
-  async release(target: string, runId: string): Promise<boolean> {
-    return (await releaseScript.run(this.redis, [this.key(target)], [runId])) === 1;
+    const held = await runScript(
+      this.redis,
+      'renew-target-lock',
+      [this.key(target)],
+      [runId, Math.ceil(ttlMs)],
+    );
+    return held === 1;
   }
 
   async whoHolds(target: string): Promise<LockHolder | undefined> {

@@ -1,7 +1,7 @@
 import { describeError } from '../errors.js';
-import { emit, finishRun, makeEvent, OwnershipLostError } from './engine-core.js';
+import { emit, finishRun, makeEvent, OwnershipLostError, save } from './engine-core.js';
 import { listWords } from './describe-run.js';
-import { save, stepContext, type RunSession } from './run-session.js';
+import { heldBy, stepContext, type RunSession } from './run-session.js';
 import type { StepOutcome } from './types.js';
 
 /**
@@ -21,11 +21,7 @@ export async function undoCompletedSteps<D>(
   const { core, run, runbook } = session;
   const failed = run.steps[failedIndex];
   const failure = `Step "${failed?.title ?? failedIndex}" failed: ${failed?.error ?? 'unknown error'}.`;
-  const finishing = {
-    fence: session.job.fence,
-    error: failed?.error,
-    ...(session.leasedTarget ? { releaseTarget: session.leasedTarget } : {}),
-  };
+  const finishing = { ...heldBy(session), error: failed?.error };
 
   if (run.dryRun) {
     await finishRun(
@@ -67,11 +63,11 @@ export async function undoCompletedSteps<D>(
       core.log.error({ runId: run.id, step: step.id, err }, 'undo failed');
       state.status = 'undo-failed';
       state.error = `${isFailedStep && state.error ? `${state.error}; then ` : ''}undo failed: ${describeError(err)}`;
-      await save(session);
-      await emit(
+      await save(
         core,
         run,
-        makeEvent(run, 'undo-failed', core.clock(), { stepId: step.id, text: state.error }),
+        [makeEvent(run, 'undo-failed', core.clock(), { stepId: step.id, text: state.error })],
+        heldBy(session),
       );
       stopReason = `Undoing "${step.title}" failed (${describeError(err)}), so flatnet stopped undoing.`;
       break;
@@ -82,14 +78,16 @@ export async function undoCompletedSteps<D>(
     if (undone?.detail !== undefined) state.detail = undone.detail;
     // Saved with the step, so a worker that resumes the undo after a crash still names it.
     if (undone?.kept !== undefined) state.kept = undone.kept;
-    await save(session);
-    await emit(
+    await save(
       core,
       run,
-      makeEvent(run, 'step-undone', core.clock(), {
-        stepId: step.id,
-        text: undone?.detail ?? step.title,
-      }),
+      [
+        makeEvent(run, 'step-undone', core.clock(), {
+          stepId: step.id,
+          text: undone?.detail ?? step.title,
+        }),
+      ],
+      heldBy(session),
     );
   }
 

@@ -30,6 +30,8 @@ export interface FailoverBench {
   startWorker(
     engine?: Engine,
     processor?: (runId: string, process: () => Promise<void>) => Promise<void>,
+    /** TAKEOVER_LOCK_MS for a worker the test kills (runbook-harness.ts). */
+    lockMs?: number,
   ): Worker;
   submit(options?: {
     kind?: 'failover' | 'failback';
@@ -72,7 +74,8 @@ export async function startFailoverBench(options: BenchOptions = {}): Promise<Fa
     engine,
     deps,
     newEngine,
-    startWorker: (target = engine, processor) => scale.startWorker(target, processor),
+    startWorker: (target = engine, processor, lockMs) =>
+      scale.startWorker(target, processor, lockMs),
     submit: (o = {}) =>
       engine.submit({
         kind: o.kind ?? 'failover',

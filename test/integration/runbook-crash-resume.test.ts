@@ -4,6 +4,7 @@ import {
   approvalBy,
   createWorld,
   submitInput,
+  TAKEOVER_LOCK_MS,
   toyRunbook,
   waitForStatus,
   type Hang,
@@ -61,6 +62,7 @@ describe('runbook engine: crash and resume', () => {
             staleWork.push(work);
             return work;
           },
+          lockMs: TAKEOVER_LOCK_MS,
         });
         const { id } = await engineA.submit(
           submitInput(approval ? { approval: approvalBy(['U2']) } : {}),
@@ -124,6 +126,7 @@ describe('runbook engine: crash while undoing', () => {
           staleWork.push(work);
           return work;
         },
+        lockMs: TAKEOVER_LOCK_MS,
       });
       const { id } = await engineA.submit(submitInput());
       await hangReached;

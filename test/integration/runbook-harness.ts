@@ -157,17 +157,28 @@ export interface World {
   ): Engine;
   startWorker(
     engine: Engine,
-    options?: { processor?: (runId: string, process: () => Promise<void>) => Promise<void> },
+    options?: {
+      processor?: (runId: string, process: () => Promise<void>) => Promise<void>;
+      /** TAKEOVER_LOCK_MS for a worker the test kills; LOCK_MS otherwise. */
+      lockMs?: number;
+    },
   ): Worker;
   cleanup(): Promise<void>;
 }
 
 /**
- * The BullMQ lock of the test workers: short, so that a killed worker's job is taken over
- * within seconds, but long enough that a busy 2-core machine (event loop held for a second
- * by another test file) does not make a live worker's job look stalled.
+ * The BullMQ lock of the test workers. Long, so that a busy 2-core machine (an event loop held
+ * for seconds by another test file) never makes a live worker's job look stalled: no verdict
+ * rests on timing.
  */
-export const LOCK_MS = 2_000;
+export const LOCK_MS = 30_000;
+/**
+ * The lock of a worker a test is about to kill: short, so that its job is taken over within
+ * seconds by a worker that looks for stalled jobs every STALLED_CHECK_MS. Only such a worker
+ * gets it (its job is meant to look stalled once it is closed); the test then waits for the
+ * takeover, however long it takes.
+ */
+export const TAKEOVER_LOCK_MS = 2_500;
 /** How often workers look for stalled jobs (BullMQ's stalledInterval). */
 export const STALLED_CHECK_MS = 500;
 
@@ -213,7 +224,8 @@ export function createWorld(): World {
     },
     startWorker(engine, options = {}) {
       const connection = testRedis();
-      const inner = createRunJobProcessor(engine, { lockDurationMs: LOCK_MS, logger: silentLog });
+      const lockDurationMs = options.lockMs ?? LOCK_MS;
+      const inner = createRunJobProcessor(engine, { lockDurationMs, logger: silentLog });
       const worker = startWorker({
         connection,
         prefix,
@@ -221,7 +233,7 @@ export function createWorld(): World {
         processor: options.processor
           ? (job, token) => options.processor!(job.data.runId, () => inner(job, token))
           : inner,
-        lockDurationMs: LOCK_MS,
+        lockDurationMs,
         stalledIntervalMs: STALLED_CHECK_MS,
         maxStalledCount: 5,
         logger: silentLog,

@@ -49,6 +49,8 @@ export interface ScaleBench {
   startWorker(
     engine?: Engine,
     processor?: (runId: string, process: () => Promise<void>) => Promise<void>,
+    /** TAKEOVER_LOCK_MS for a worker the test kills (runbook-harness.ts). */
+    lockMs?: number,
   ): Worker;
   /** Another "process": its own engine over the same Redis, queue and world. */
   newEngine(options?: { afterStep?: AfterStep }): Engine;
@@ -155,9 +157,9 @@ export async function startScaleBench(options: BenchOptions = {}): Promise<Scale
     queue,
     prefix,
     newEngine,
-    startWorker(target = engine, processor) {
+    startWorker(target = engine, processor, lockMs = LOCK_MS) {
       const connection = testRedis();
-      const inner = createRunJobProcessor(target, { lockDurationMs: LOCK_MS, logger: silentLog });
+      const inner = createRunJobProcessor(target, { lockDurationMs: lockMs, logger: silentLog });
       const worker = startWorker({
         connection,
         prefix,
@@ -165,7 +167,7 @@ export async function startScaleBench(options: BenchOptions = {}): Promise<Scale
         processor: processor
           ? (job, token) => processor(job.data.runId, () => inner(job, token))
           : inner,
-        lockDurationMs: LOCK_MS,
+        lockDurationMs: lockMs,
         stalledIntervalMs: STALLED_CHECK_MS,
         maxStalledCount: 5,
         logger: silentLog,
