@@ -4,7 +4,7 @@ import type { ReachSummary, ReachVerdict } from '../report/reach-report.js';
 /** "All 15 networks reach each other" or "2 of 72 paths broken". */
 export function describeReachHeadline(s: ReachSummary): string {
   return s.broken === 0
-    ? `All ${s.endpoints.length} networks reach each other`
+    ? `All ${s.networks} networks reach each other`
     : `${s.broken} of ${s.total} paths broken`;
 }
 

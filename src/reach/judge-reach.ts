@@ -3,15 +3,9 @@
  * back (the same judgement as the simulator's oracle, from what flatnet can read). Over all
  * ordered pairs: the reachability headline of `/vpn status`.
  */
-import type { ReachSummary, ReachVerdict } from '../report/reach-report.js';
+import type { BrokenHop, ReachSummary, ReachVerdict } from '../report/reach-report.js';
 import { createReachContext, type ReachContext } from './reach-context.js';
-import {
-  endpointInfo,
-  findEndpoint,
-  findEndpoints,
-  tablesOf,
-  type ReachEndpoint,
-} from './reach-endpoints.js';
+import { findEndpoint, findEndpoints, tablesOf, type ReachEndpoint } from './reach-endpoints.js';
 import type { ReachState } from './reach-state.js';
 import { tracePacket } from './trace-packet.js';
 
@@ -78,25 +72,41 @@ function allPairs(ctx: ReachContext): ReachVerdict[] {
   return out;
 }
 
+/** Paths listed per broken hop in the report (the count says how many more). */
+const PATHS_PER_HOP = 6;
+
 /**
- * Every ordered pair, and the broken ones worst first: paths broken at a hop that breaks many
- * paths come first (one missing route is one problem, however many paths cross it).
+ * Every ordered pair, the broken ones grouped by the hop that breaks them, the hop that breaks
+ * the most first (one missing route is one problem, however many paths cross it).
  */
 export function summarizeReach(state: ReachState): ReachSummary {
   const ctx = reachContext(state);
   const paths = allPairs(ctx);
-  const broken = paths.filter((p) => !p.reachable);
-  const weight = new Map<string, number>();
-  for (const p of broken) weight.set(p.brokenAt ?? '', (weight.get(p.brokenAt ?? '') ?? 0) + 1);
-  broken.sort(
-    (x, y) =>
-      (weight.get(y.brokenAt ?? '') ?? 0) - (weight.get(x.brokenAt ?? '') ?? 0) ||
-      (x.brokenAt ?? '').localeCompare(y.brokenAt ?? ''),
-  );
+  const hops = new Map<string, BrokenHop>();
+  let broken = 0;
+  for (const p of paths) {
+    if (p.reachable) continue;
+    broken++;
+    const at = p.brokenAt ?? '?';
+    let hop = hops.get(at);
+    if (!hop)
+      hops.set(
+        at,
+        (hop = {
+          at,
+          count: 0,
+          reason: p.reason ?? '',
+          ...(p.fix ? { fix: p.fix } : {}),
+          paths: [],
+        }),
+      );
+    hop.count++;
+    if (hop.paths.length < PATHS_PER_HOP) hop.paths.push(`${p.from} → ${p.to}`);
+  }
   return {
-    endpoints: ctx.endpoints.map(endpointInfo),
+    networks: ctx.endpoints.length,
     total: paths.length,
-    broken: broken.length,
-    brokenPaths: broken,
+    broken,
+    hops: [...hops.values()].sort((a, b) => b.count - a.count || a.at.localeCompare(b.at)),
   };
 }

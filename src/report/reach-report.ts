@@ -31,10 +31,26 @@ export interface ReachVerdict {
   unknown?: boolean;
 }
 
+/** One hop that breaks paths, and how many: the status report's unit of a reach problem. */
+export interface BrokenHop {
+  at: string;
+  /** How many ordered pairs it breaks. */
+  count: number;
+  /** Why and what to do, from the first path it breaks. */
+  reason: string;
+  fix?: string;
+  /** The first few paths it breaks, as `from → to`. */
+  paths: string[];
+}
+
+/**
+ * The reachability part of `/vpn status`, small enough to keep in every status run record:
+ * counts, and the broken paths grouped by the hop that breaks them (worst first).
+ */
 export interface ReachSummary {
-  endpoints: ReachEndpointInfo[];
+  /** How many networks (VPCs, sites, laptops) were judged. */
+  networks: number;
   total: number;
   broken: number;
-  /** The broken paths, worst first (the hops that break the most paths first). */
-  brokenPaths: ReachVerdict[];
+  hops: BrokenHop[];
 }

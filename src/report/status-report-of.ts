@@ -43,7 +43,7 @@ export function statusReportOf(run: Pick<Run, 'steps'>): StatusReport | undefine
     routers: r.routers,
     regions: r.regions,
     problems: Array.isArray(r.problems) ? r.problems : [],
-    ...(isRecord(r.reach) && Array.isArray(r.reach.brokenPaths) && Array.isArray(r.reach.endpoints)
+    ...(isRecord(r.reach) && Array.isArray(r.reach.hops) && typeof r.reach.broken === 'number'
       ? { reach: r.reach }
       : {}),
   };

@@ -315,30 +315,20 @@ describe('statusReportOf', () => {
 });
 
 describe('the reachability headline of /vpn status', () => {
-  const broken = (from: string, to: string, at: string) => ({
-    from,
-    to,
-    reachable: false,
-    path: [],
-    direction: 'return' as const,
-    brokenAt: at,
+  const hop = (at: string, paths: string[], count = paths.length) => ({
+    at,
+    count,
     reason: `${at} has no route to 10.250.0.2`,
     fix: `add a route at ${at}`,
+    paths,
   });
-  const endpoints = ['a', 'b', 'c', 'd'].map((label) => ({
-    label,
-    address: '10.0.0.1',
-    network: '10.0.0.0/16',
-  }));
 
   it('starts with "All N networks reach each other" when nothing is broken', () => {
     const { summary, details } = buildStatusMessages({
       ...troubledReport(),
-      reach: { endpoints, total: 12, broken: 0, brokenPaths: [] },
+      reach: { networks: 4, total: 12, broken: 0, hops: [] },
     });
-    expect(textOf({ ...summary, blocks: summary.blocks?.slice(0, 1) })).toContain(
-      'All 4 networks reach each other',
-    );
+    expect(JSON.stringify(summary.blocks?.[0])).toContain('All 4 networks reach each other');
     expect(summary.text).toMatch(/^VPN status: All 4 networks reach each other; 5 problems/);
     expect(details.some((d) => textOf(d).includes('Reachability'))).toBe(false);
   });
@@ -347,31 +337,39 @@ describe('the reachability headline of /vpn status', () => {
     const report: StatusReport = {
       ...troubledReport(),
       reach: {
-        endpoints,
+        networks: 4,
         total: 12,
-        broken: 3,
-        brokenPaths: [
-          broken('a', 'b', 'rtb-hub'),
-          broken('c', 'b', 'spoke-1'),
-          broken('d', 'b', 'spoke-1'),
-        ],
+        broken: 10,
+        hops: [hop('spoke-1', ['c → b', 'd → b'], 9), hop('rtb-hub', ['a → b'])],
       },
     };
     const { summary, details } = buildStatusMessages(report);
     const json = textOf(summary);
-    expect(json.indexOf('3 of 12 paths broken')).toBeLessThan(json.indexOf('5 problems'));
+    expect(json.indexOf('10 of 12 paths broken')).toBeLessThan(json.indexOf('5 problems'));
     expect(json.indexOf('spoke-1')).toBeLessThan(json.indexOf('rtb-hub'));
-    expect(json).toContain('c → b and 1 more');
+    expect(json).toContain('c → b and 8 more');
     expect(json).toContain('Fix: add a route at spoke-1');
     expect(json).not.toContain('All clear');
     const thread = textOf(details[0]!);
-    expect(thread).toContain('Reachability: 3 of 12 paths broken');
-    expect(thread).toContain('breaks 2 paths: c → b, d → b');
+    expect(thread).toContain('Reachability: 10 of 12 paths broken');
+    expect(thread).toContain('breaks 9 paths: c → b, d → b … and 7 more');
     for (const m of allMessages({ summary, details })) assertWithinLimits(m);
   });
 
+  it('stays inside the Block Kit limits with a thousand broken hops', () => {
+    const hops = Array.from({ length: 1000 }, (_, i) =>
+      hop(`router-${i} ${'x'.repeat(300)}`, ['a → b', 'c → d'], 3),
+    );
+    const m = buildStatusMessages({
+      ...troubledReport(),
+      reach: { networks: 100, total: 9900, broken: 3000, hops },
+    });
+    for (const message of allMessages(m)) assertWithinLimits(message);
+    expect(textOf(m.summary)).toContain('… and 995 more broken hops');
+  });
+
   it('keeps the reachability of a stored run (a report read back from Redis)', () => {
-    const reach = { endpoints, total: 12, broken: 1, brokenPaths: [broken('a', 'b', 'x')] };
+    const reach = { networks: 4, total: 12, broken: 1, hops: [hop('x', ['a → b'])] };
     const run = {
       steps: [{ id: 'collect', result: { ...troubledReport(), reach } }],
     } as unknown as Pick<Run, 'steps'>;

@@ -1,4 +1,4 @@
-import type { ReachSummary, ReachVerdict } from '../../report/reach-report.js';
+import type { ReachSummary } from '../../report/reach-report.js';
 import type { Problem, StatusReport } from '../../report/status-report.js';
 import { describeReachHeadline } from '../../reach/describe-reach.js';
 import type { Block } from '../chat-port.js';
@@ -33,14 +33,10 @@ export function buildStatusMessages(report: StatusReport): {
 
 /** In the thread: every hop that breaks paths, with the paths it breaks (`/vpn reach` tells more). */
 export function buildReachDetail(reach: ReachSummary): ChatText {
-  const lines = groupBrokenPaths(reach.brokenPaths).map((g) => {
-    const paths = reach.brokenPaths
-      .filter((p) => (p.brokenAt ?? '?') === g.at)
-      .map((p) => `${p.from} → ${p.to}`);
-    const shown =
-      paths.slice(0, 6).join(', ') + (paths.length > 6 ? ` … and ${paths.length - 6} more` : '');
+  const lines = reach.hops.map((g) => {
+    const more = g.count > g.paths.length ? ` … and ${g.count - g.paths.length} more` : '';
     return truncate(
-      `• *${escapeMrkdwn(g.at)}* breaks ${plural(g.count, 'path')}: ${escapeMrkdwn(shown)}\n  ${escapeMrkdwn(g.first.reason ?? '')}`,
+      `• *${escapeMrkdwn(g.at)}* breaks ${plural(g.count, 'path')}: ${escapeMrkdwn(g.paths.join(', ') + more)}\n  ${escapeMrkdwn(g.reason)}`,
       900,
     );
   });
@@ -105,33 +101,18 @@ function reachBlocks(reach: ReachSummary, scope: string): Block[] {
   const icon = reach.broken === 0 ? ':large_green_circle:' : ':red_circle:';
   const blocks = [section(`${icon} *${describeReachHeadline(reach)}* — VPN status${scope}`)];
   if (reach.broken === 0) return blocks;
-  const lines = groupBrokenPaths(reach.brokenPaths)
-    .slice(0, REACH_LINES)
-    .map((g) => {
-      const example = `${g.first.from} → ${g.first.to}`;
-      const more = g.count > 1 ? ` and ${g.count - 1} more` : '';
-      const fix = g.first.fix ? ` Fix: ${g.first.fix}` : '';
-      return truncate(
-        `:red_circle: *${escapeMrkdwn(g.at)}* — ${escapeMrkdwn(example)}${more}: ${escapeMrkdwn(`${g.first.reason ?? ''}.${fix}`)}`,
-        PROBLEM_TEXT_MAX * 2,
-      );
-    });
+  const lines = reach.hops.slice(0, REACH_LINES).map((g) => {
+    const more = g.count > 1 ? ` and ${g.count - 1} more` : '';
+    const fix = g.fix ? ` Fix: ${g.fix}` : '';
+    return truncate(
+      `:red_circle: *${escapeMrkdwn(g.at)}* — ${escapeMrkdwn(g.paths[0] ?? '')}${more}: ${escapeMrkdwn(`${g.reason}.${fix}`)}`,
+      PROBLEM_TEXT_MAX * 2,
+    );
+  });
+  if (reach.hops.length > REACH_LINES)
+    lines.push(`… and ${reach.hops.length - REACH_LINES} more broken hops — see the thread`);
   blocks.push(section(limitLines(lines, 2700, 'more broken hops').join('\n')));
   return blocks;
-}
-
-/** Broken paths by the hop that breaks them, worst (most paths) first. */
-export function groupBrokenPaths(
-  paths: ReachVerdict[],
-): { at: string; count: number; first: ReachVerdict }[] {
-  const groups = new Map<string, { at: string; count: number; first: ReachVerdict }>();
-  for (const p of paths) {
-    const at = p.brokenAt ?? '?';
-    const g = groups.get(at);
-    if (g) g.count++;
-    else groups.set(at, { at, count: 1, first: p });
-  }
-  return [...groups.values()].sort((a, b) => b.count - a.count);
 }
 
 function problemLine(p: Problem): string {
