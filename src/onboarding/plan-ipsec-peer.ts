@@ -97,7 +97,12 @@ export function ipsecPeerSpec(req: IpsecPeerRequest, inventory: Inventory): Ipse
     connectionType: 'initiate',
     routing:
       req.mode === 'route'
-        ? { kind: 'vti', vtiNumber: req.tunnel!.vtiNumber, address: req.tunnel!.hubAddress }
+        ? {
+            kind: 'vti',
+            vtiNumber: req.tunnel!.vtiNumber,
+            address: req.tunnel!.hubAddress,
+            adjustMss: SITE_TCP_MSS,
+          }
         : {
             kind: 'policy',
             tunnels: flatAggregates(inventory).flatMap((local) =>
@@ -109,6 +114,16 @@ export function ipsecPeerSpec(req: IpsecPeerRequest, inventory: Inventory): Ipse
 }
 
 const hostOf = (cidr: string): string => cidr.split('/')[0] ?? cidr;
+
+/**
+ * TCP MSS clamped on a site's VTI: 1500 less the IPsec overhead over the internet (outer IP 20,
+ * NAT-T UDP 8, ESP header, IV, padding and ICV up to ~60 with AES-GCM or CBC+SHA256) and the
+ * inner IP and TCP headers (40). Without it, a path MTU blackhole (ICMP filtered somewhere)
+ * stalls large TCP transfers while pings and small requests work. AWS asks 1379 for its own
+ * tunnels (the customer gateway configuration carries it); 1360 leaves room for a site behind
+ * PPPoE. WireGuard's wg0 is left to its MTU (1420) and the clients' own MTU.
+ */
+const SITE_TCP_MSS = 1360;
 
 /** The hub's lines: the peer, then how the site's subnets are reached. */
 export function renderSitePeerLines(req: IpsecPeerRequest, inventory: Inventory): ConfigLine[] {

@@ -46,10 +46,13 @@ function cipher(enc: string): string {
   return v;
 }
 
-function proposal(enc: string, hash: string, group?: string): string {
+function proposal(kind: 'ike' | 'esp', enc: string, hash: string, group?: string): string {
   const c = cipher(enc);
-  // AEAD ciphers carry their own integrity: no separate hash in the proposal.
-  const parts = c.includes('gcm') ? [c] : [c, hash];
+  // AEAD ciphers carry their own integrity: no separate hash. But IKE still needs a PRF, and
+  // strongSwan cannot derive one from an AEAD cipher: an IKE proposal without `prf…` does not
+  // load ("Proposal keywords", strongSwan docs). ESP has no PRF.
+  const aead = c.includes('gcm');
+  const parts = !aead ? [c, hash] : kind === 'ike' ? [c, `prf${hash}`] : [c];
   if (group) parts.push(dh(group));
   return parts.join('-');
 }
@@ -59,13 +62,13 @@ export function renderSwanctl(hubPeer: IpsecPeerSpec, side: HubSide): string {
   // Rendering the VyOS form checks every name, address, key and algorithm with the same rules.
   renderIpsecPeer(site);
   const ikeProposals = site.ike.proposals
-    .map((p) => proposal(p.encryption, p.hash, p.dhGroup))
+    .map((p) => proposal('ike', p.encryption, p.hash, p.dhGroup))
     .join(',');
   const pfsGroup =
     /^dh-group(\d+)$/.exec(site.esp.pfs ?? '')?.[1] ??
     (site.esp.pfs === 'enable' ? site.ike.proposals[0]?.dhGroup : undefined);
   const espProposals = site.esp.proposals
-    .map((p) => proposal(p.encryption, p.hash, pfsGroup))
+    .map((p) => proposal('esp', p.encryption, p.hash, pfsGroup))
     .join(',');
   const conn = `flatnet-${side.hubName}`;
   const routing =

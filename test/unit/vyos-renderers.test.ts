@@ -254,4 +254,18 @@ describe('client-side renderers', () => {
       renderSwanctl(office, { hubName: 'hub;x', hubPublicAddress: '198.51.100.1' }),
     ).toThrow(BadInputError);
   });
+
+  it('gives a GCM IKE proposal its PRF (strongSwan refuses one without), and ESP none', () => {
+    const gcm: IpsecPeerSpec = {
+      ...office,
+      ike: {
+        ...office.ike,
+        proposals: [{ encryption: 'aes256gcm128', hash: 'sha256', dhGroup: '14' }],
+      },
+      esp: { ...office.esp, proposals: [{ encryption: 'aes256gcm128', hash: 'sha256' }] },
+    };
+    const conf = renderSwanctl(gcm, { hubName: 'hub-tokyo-a', hubPublicAddress: '198.51.100.1' });
+    expect(conf).toMatch(/^\s*proposals = aes256gcm16-prfsha256-modp2048$/m);
+    expect(conf).toMatch(/^\s*esp_proposals = aes256gcm16-modp2048$/m);
+  });
 });
