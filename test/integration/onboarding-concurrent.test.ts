@@ -23,6 +23,7 @@ describe('twenty add-peers at once on one router', () => {
         ),
       ),
     );
+    for (const s of started) expect(s.runId, `no run started: ${s.reply}`).toBeDefined();
     const runs = await Promise.all(started.map((s) => stack.waitForRun(s.runId!)));
     for (const run of runs) expect(run.status, `${run.target}: ${run.outcome}`).toBe('succeeded');
     const addresses = runs.map(

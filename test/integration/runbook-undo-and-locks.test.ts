@@ -329,6 +329,10 @@ describe('runbook engine: observers and the event stream', () => {
     const { id } = await engine.submit(submitInput());
     const run = await waitForStatus(engine, id, ['succeeded', 'failed', 'rolled-back']);
     expect(run.status).toBe('succeeded');
+    // Observers are told after the record is saved: the recorder may still be catching up.
+    await waitFor('the recorder to see finished', async () =>
+      recorder.events.some((e) => e.type === 'finished'),
+    );
     expect(recorder.events.at(-1)?.type).toBe('finished');
   });
 
