@@ -176,39 +176,25 @@ describe('AWS adapter against the EC2 emulator', () => {
     expect(state.inRegion(state.instances, REGION)).toHaveLength(1);
   });
 
-  it('fails the wait at once when the instance stops instead of booting', async () => {
-    const launched = await cloud.launchInstance(REGION, {
-      imageId: hub.router.imageId,
-      type: 'c5.large',
-      subnetId: hub.subnet.subnetId,
-      clientToken: 'r-dead-launch',
-      tags: {},
-    });
-    state.bootMs = 60_000;
-    state.setInstanceState(launched?.instanceId ?? '', 'stopping');
-    const err = await cloudError(cloud.waitUntilRunning(REGION, launched?.instanceId ?? ''));
-    expect(err.awsCode).toBe('InstanceNotRunning');
-    expect(err.message).toContain('stopping');
-  });
-
-  it("fails the wait at once, with EC2's reason, when the instance is already stopped", async () => {
-    // The SDK's waiter fails only on stopping/shutting-down/terminated: an instance that went
-    // pending → stopped between two polls would have kept it waiting for maxWaitTime.
-    const launched = await cloud.launchInstance(REGION, {
-      imageId: hub.router.imageId,
-      type: 'c5.large',
-      subnetId: hub.subnet.subnetId,
-      clientToken: 'r-stopped-launch',
-      tags: {},
-    });
-    state.bootMs = 60_000;
-    state.setInstanceState(launched?.instanceId ?? '', 'stopped');
-    const err = await cloudError(cloud.waitUntilRunning(REGION, launched?.instanceId ?? ''));
-    expect(err.awsCode).toBe('InstanceNotRunning');
-    expect(err.message).toMatch(
-      /it is stopped \(Server\.InternalError: Internal error on launch\)/,
-    );
-  });
+  // The SDK's waiter failed only on stopping/shutting-down/terminated: an instance that went
+  // pending → stopped between two polls kept it waiting for maxWaitTime.
+  it.each(['stopping', 'stopped'] as const)(
+    "fails the wait at once, with EC2's reason, when the instance is %s instead of booting",
+    async (to) => {
+      const launched = await cloud.launchInstance(REGION, {
+        imageId: hub.router.imageId,
+        type: 'c5.large',
+        subnetId: hub.subnet.subnetId,
+        clientToken: `r-${to}-launch`,
+        tags: {},
+      });
+      state.bootMs = 60_000;
+      state.setInstanceState(launched?.instanceId ?? '', to);
+      const err = await cloudError(cloud.waitUntilRunning(REGION, launched?.instanceId ?? ''));
+      expect(err.awsCode).toBe('InstanceNotRunning');
+      expect(err.message).toContain(`it is ${to} (Server.InternalError: Internal error on launch)`);
+    },
+  );
 
   it('never sends an empty instance id', async () => {
     for (const call of [
