@@ -6,7 +6,6 @@
  * BullMQ's job scheduler runs it (src/monitor/monitor-scheduler.ts); tests call it directly.
  */
 import type { Inventory } from '../src/config/inventory-schema.js';
-import { expandMembers } from '../src/config/resolve-policy.js';
 import { describeError } from '../src/errors.js';
 import type { Logger } from '../src/log.js';
 import { decideRouter } from '../src/monitor/decide-router.js';
@@ -22,14 +21,20 @@ import {
 import type { RunSubmitter, SubmitInput } from '../src/runbook/run-request.js';
 import { FINAL_STATUSES, type Run } from '../src/runbook/types.js';
 import type { StatusCloud, StatusRouters } from '../src/status/status-ports.js';
+import { MONITOR_REQUESTER, policyApproval } from './monitor-approval.js';
+import { scaleStep } from './monitor-scale.js';
 import { collectStatus } from './status.js';
 
-/** Who the monitor's runs are asked by, in the run record and the thread. */
-export const MONITOR_REQUESTER = 'flatnet-monitor';
+export { MONITOR_REQUESTER } from './monitor-approval.js';
 
 export interface MonitorDeps {
   /** The inventory and routers as they are now (router facts resolved from the truth). */
-  current(): Promise<{ inventory: Inventory; routers: StatusRouters }>;
+  current(): Promise<{
+    inventory: Inventory;
+    routers: StatusRouters;
+    /** Each router's instance type as EC2 reports it (scale proposals need its rung). */
+    types?: Record<string, string | null>;
+  }>;
   cloud: StatusCloud;
   store: MonitorStore;
   engine: RunSubmitter & { get(runId: string): Promise<Run | undefined> };
@@ -39,18 +44,19 @@ export interface MonitorDeps {
 }
 
 export type RoundOutcome =
-  { ran: true; summary: RoundSummary; failovers: string[] } | { ran: false; reason: string };
+  | { ran: true; summary: RoundSummary; failovers: string[]; scaleProposals: string[] }
+  | { ran: false; reason: string };
 
 export async function runMonitorRound(deps: MonitorDeps, tick: string): Promise<RoundOutcome> {
   const clock = deps.clock ?? Date.now;
   const startedAt = clock();
-  const { inventory, routers } = await deps.current();
+  const { inventory, routers, types = {} } = await deps.current();
   const settings = inventory.monitor;
   const lockMs = Math.max(30_000, settings.intervalSeconds * 3000);
   if (!(await deps.store.lockRound(tick, lockMs)))
     return { ran: false, reason: 'the previous round is still running' };
   try {
-    return await probeAndDecide(deps, tick, startedAt, inventory, routers);
+    return await probeAndDecide(deps, tick, startedAt, inventory, routers, types);
   } finally {
     await deps.store.unlockRound(tick);
   }
@@ -62,6 +68,7 @@ async function probeAndDecide(
   startedAt: number,
   inventory: Inventory,
   routers: StatusRouters,
+  types: Record<string, string | null>,
 ): Promise<RoundOutcome> {
   const clock = deps.clock ?? Date.now;
   const settings = inventory.monitor;
@@ -92,6 +99,7 @@ async function probeAndDecide(
   const next: Record<string, RouterWatch> = {};
   const changed: string[] = [];
   const failovers: string[] = [];
+  const scaleProposals: string[] = [];
   for (const name of names) {
     const probe = probes.get(name)!;
     const entry = inventory.routers[name]!;
@@ -123,7 +131,17 @@ async function probeAndDecide(
         else result.lastFailoverAt = watch.watch.lastFailoverAt;
       } else failovers.push(name);
     }
-    next[name] = result;
+    const scaled = await scaleStep(deps, {
+      inventory,
+      name,
+      watch: result,
+      probe,
+      now,
+      paused: pauses[name] !== undefined,
+      type: types[name],
+    });
+    if (scaled.proposed) scaleProposals.push(scaled.proposed);
+    next[name] = scaled.watch;
     if (decision.changed || watch.changed) changed.push(name);
   }
 
@@ -155,7 +173,7 @@ async function probeAndDecide(
     paused: Object.keys(pauses),
   };
   await deps.store.recordRound(summary);
-  return { ran: true, summary, failovers };
+  return { ran: true, summary, failovers, scaleProposals };
 }
 
 /** An incident whose failover run was submitted: once the run ends, say how it went. */
@@ -211,7 +229,15 @@ async function askForFailover(
       requester: MONITOR_REQUESTER,
       origin: { kind: 'slack', channel: inventory.slack.channel },
       dryRun: false,
-      ...(incident.policy === 'approve' ? { approval: monitorApproval(inventory) } : {}),
+      ...(incident.policy === 'approve'
+        ? {
+            approval: policyApproval(
+              inventory,
+              'failover',
+              `set monitor.routers.${incident.router}.failover: auto`,
+            ),
+          }
+        : {}),
     };
     const run = await deps.engine.submit(input);
     await deps.store.recordFailoverRun(incident.id, run.id);
@@ -247,21 +273,4 @@ async function askForFailover(
       ],
     };
   }
-}
-
-function monitorApproval(inventory: Inventory): NonNullable<SubmitInput['approval']> {
-  const policy = inventory.policies.failover;
-  if (!policy || policy.approvers.length === 0) {
-    throw new Error(
-      "no policies.failover.approvers in the inventory: nobody could approve the monitor's " +
-        'failover (add them, or set monitor.routers.<router>.failover: auto)',
-    );
-  }
-  return {
-    approvers: expandMembers(inventory, policy.approvers),
-    distinctApprovers: policy.distinctApprovers,
-    allowSelfApproval: false,
-    expiresInMs: policy.expiryMinutes * 60_000,
-    approversLabel: policy.approvers.join(', '),
-  };
 }

@@ -21,6 +21,9 @@ const defaults = {
   loadThreshold: 2,
   loadWindowMinutes: 5,
   failoverCooldownMinutes: 30,
+  lowLoadThreshold: 0.3,
+  lowLoadWindowMinutes: 60,
+  scaleCooldownMinutes: 60,
   routers: {},
 };
 
@@ -52,7 +55,27 @@ export const MonitorSchema = z
       .min(0)
       .max(7 * 24 * 60)
       .default(defaults.failoverCooldownMinutes),
+    /** The 5-minute load average below which a router counts as idle (scale-down proposal). */
+    lowLoadThreshold: z.number().min(0).default(defaults.lowLoadThreshold),
+    /** How long the load must stay below `lowLoadThreshold` before a scale-down is proposed. */
+    lowLoadWindowMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 24 * 60)
+      .default(defaults.lowLoadWindowMinutes),
+    /** After a scale proposal, none for the same router for this long (nor while it waits/runs). */
+    scaleCooldownMinutes: z
+      .number()
+      .min(0)
+      .max(7 * 24 * 60)
+      .default(defaults.scaleCooldownMinutes),
     routers: z.record(Name, MonitorRouterSchema).default(defaults.routers),
+  })
+  .refine((m) => m.lowLoadThreshold < m.loadThreshold, {
+    message:
+      'lowLoadThreshold must be below loadThreshold (a load cannot be both high and low): lower monitor.lowLoadThreshold',
+    path: ['lowLoadThreshold'],
   })
   .default(defaults);
 

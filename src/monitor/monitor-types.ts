@@ -36,6 +36,13 @@ export interface RouterWatch {
   incident?: Incident;
   /** When the monitor last asked for a failover of this router (the cooldown counts from it). */
   lastFailoverAt?: number;
+  /** Consecutive probes with the 5-minute load at or above the threshold / below the low mark. */
+  loadHigh?: number;
+  loadLow?: number;
+  /** A scale proposal the monitor asked for and that has not ended yet. */
+  scale?: { direction: 'up' | 'down'; at: number; runId?: string };
+  /** When the monitor last proposed a scale-up or scale-down (the cooldown counts from it). */
+  lastScaleAt?: number;
 }
 
 export const NEW_WATCH: RouterWatch = { failures: 0, successes: 0 };

@@ -198,6 +198,9 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         return {
           inventory: inventoryFor(now.inventory, snapshot),
           routers: routers.withEndpoints(endpointsFor(logins, snapshot)),
+          types: Object.fromEntries(
+            Object.entries(snapshot.routers).map(([name, r]) => [name, r.type]),
+          ),
         };
       } catch (err) {
         logger.warn({ err }, 'monitor: router facts unavailable, probing the inventory as written');
