@@ -2,28 +2,36 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '../log.js';
 import { statusReportOf } from '../report/status-report-of.js';
 import type { RunObserver } from '../runbook/observer.js';
-import { FINAL_STATUSES, type Run, type RunEvent } from '../runbook/types.js';
+import type { Run, RunEvent } from '../runbook/types.js';
 import {
   buildApprovalPrompt,
-  buildChecklist,
-  buildRunRoot,
   buildRunSummary,
   buildStatusDetails,
-  buildStatusSummary,
   type ChatText,
 } from './blocks/index.js';
-import { context } from './blocks/chat-text.js';
-import { commandCode } from './blocks/describe-run.js';
-import { escapeMrkdwn, mention } from './blocks/escape-mrkdwn.js';
 import type { ChatPort } from './chat-port.js';
 import { callSlack, errText, type RetryPolicy } from './reporter/call-slack.js';
 import { createBurstDeferral } from './reporter/defer-during-burst.js';
+import {
+  newEdits,
+  noEditWaiting,
+  requestEdit as askForEdit,
+  type Edited,
+  type EditState,
+} from './reporter/edit-pacing.js';
 import { eventReply } from './reporter/event-replies.js';
 import {
   createPromptIndex,
   createThreadStore,
   type ThreadRecord,
 } from './reporter/thread-store.js';
+import {
+  checklistMessage as layChecklist,
+  isFinal,
+  isStatusRun,
+  rootKey,
+  rootMessage,
+} from './reporter/thread-layout.js';
 import { sleep as pause } from '../util/wait-for.js';
 
 export type { RunObserver };
@@ -52,15 +60,6 @@ export interface ThreadReporterOptions {
    * reporter/defer-during-burst.ts. Default 200 ms, 2 s, 1.
    */
   createdBurst?: { quietMs: number; maxDelayMs: number; concurrency: number };
-}
-
-type Edited = 'root' | 'checklist';
-
-interface EditState {
-  lastAt: number;
-  dirty: boolean;
-  queued: boolean;
-  timer?: NodeJS.Timeout;
 }
 
 interface RunState {
@@ -107,29 +106,7 @@ export function createThreadReporter(options: ThreadReporterOptions): ThreadRepo
 
   const slack = <T>(what: string, fn: () => Promise<T>): Promise<T> =>
     callSlack(what, fn, policy, log);
-  const isStatusRun = (run: Run): boolean => run.kind === 'status';
-  const isFinal = (run: Run): boolean => FINAL_STATUSES.includes(run.status);
-  const rootKey = (run: Run): string =>
-    isStatusRun(run) && isFinal(run) && statusReportOf(run) ? 'report' : run.status;
-
-  function rootMessage(run: Run): ChatText {
-    const report = isStatusRun(run) && isFinal(run) ? statusReportOf(run) : undefined;
-    if (!report) return buildRunRoot(run);
-    // A status run's root becomes the summary itself; who asked stays visible under it.
-    const summary = buildStatusSummary(report);
-    return {
-      text: summary.text,
-      blocks: [
-        ...summary.blocks,
-        context(
-          `${mention(run.requester)} asked for ${commandCode(run)} · ${escapeMrkdwn(run.id)}`,
-        ),
-      ],
-    };
-  }
-
-  const checklistMessage = (state: RunState): ChatText =>
-    buildChecklist(state.run, { notes: state.notes });
+  const checklistMessage = (state: RunState): ChatText => layChecklist(state.run, state.notes);
 
   async function post(
     state: RunState,
@@ -207,8 +184,7 @@ export function createThreadReporter(options: ThreadReporterOptions): ThreadRepo
       });
   }
 
-  const isIdle = (s: RunState): boolean =>
-    s.pending === 0 && !s.edits.root.timer && !s.edits.checklist.timer;
+  const isIdle = (s: RunState): boolean => s.pending === 0 && noEditWaiting(s.edits);
 
   function settle(state: RunState): void {
     if (!isIdle(state)) return;
@@ -217,19 +193,11 @@ export function createThreadReporter(options: ThreadReporterOptions): ThreadRepo
     if (isFinal(state.run) && runs.get(state.run.id) === state) runs.delete(state.run.id);
   }
 
-  /** Ask for an edit: now if the last one is old enough, else one trailing edit when it is. */
+  /** Ask for an edit, paced to the rate limit (reporter/edit-pacing.ts). */
   function requestEdit(state: RunState, which: Edited): void {
-    const e = state.edits[which];
-    e.dirty = true;
-    if (e.timer || e.queued) return;
-    const wait = e.lastAt + minEditIntervalMs - Date.now();
-    const start = (): void => {
-      e.timer = undefined;
-      e.queued = true;
-      enqueue(state, `edit ${which}`, () => runEdit(state, which));
-    };
-    if (wait <= 0) start();
-    else e.timer = setTimeout(start, wait);
+    askForEdit(state.edits[which], minEditIntervalMs, () =>
+      enqueue(state, `edit ${which}`, () => runEdit(state, which)),
+    );
   }
 
   async function runEdit(state: RunState, which: Edited): Promise<void> {
@@ -314,14 +282,13 @@ export function createThreadReporter(options: ThreadReporterOptions): ThreadRepo
   function stateOf(run: Run): RunState {
     let state = runs.get(run.id);
     if (!state) {
-      const edit = (): EditState => ({ lastAt: 0, dirty: false, queued: false });
       state = {
         run,
         notes: {},
         thread: {},
         tail: Promise.resolve(),
         pending: 0,
-        edits: { root: edit(), checklist: edit() },
+        edits: newEdits(),
         waiters: [],
       };
       runs.set(run.id, state);
