@@ -26,4 +26,26 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
+  {
+    // Lines of at most 100 characters, strings and comments included (Prettier wraps code but
+    // never a string or a comment). A ratchet: the folders listed are within it; a folder joins
+    // the list once its long strings and comments are rewrapped (docs/architecture.md).
+    files: [
+      'src/demo/**/*.ts',
+      'src/live/**/*.ts',
+      'src/metrics/**/*.ts',
+      'src/monitor/**/*.ts',
+      'src/net/**/*.ts',
+      'src/queue/**/*.ts',
+      'src/report/**/*.ts',
+      'src/router-status/**/*.ts',
+      'src/runbook/lua-scripts.ts',
+      'src/slack/reporter/**/*.ts',
+      'src/util/**/*.ts',
+      'src/wiring/**/*.ts',
+    ],
+    rules: {
+      'max-len': ['error', { code: 100, ignoreUrls: true, ignoreRegExpLiterals: true }],
+    },
+  },
 );

@@ -20,8 +20,10 @@ export interface DemoRedis {
 }
 
 export const NO_REDIS_HINT =
-  'flatnet needs Redis. Start one with `docker compose up -d redis` (then REDIS_URL=redis://127.0.0.1:6379), ' +
-  'or install it: `sudo apt-get install redis-server` (Debian/Ubuntu), `brew install redis` (macOS); ' +
+  'flatnet needs Redis. Start one with `docker compose up -d redis` ' +
+  '(then REDIS_URL=redis://127.0.0.1:6379), ' +
+  'or install it: `sudo apt-get install redis-server` (Debian/Ubuntu), ' +
+  '`brew install redis` (macOS); ' +
   'the demo starts a private redis-server by itself once the binary is on PATH.';
 
 export async function answers(url: string, timeoutMs = 700): Promise<boolean> {

@@ -23,7 +23,10 @@ import { waitFor } from '../util/wait-for.js';
 export const DEMO_TIMINGS = { bootMs: 3_000, tunnelUpMs: 1_500 } as const;
 
 export interface DemoOptions {
-  /** Where the keys and the inventory go; a per-demo directory is made inside. Default `.flatnet/demo`. */
+  /**
+   * Where the keys and the inventory go; a per-demo directory is made inside. Default
+   * `.flatnet/demo`.
+   */
   dir?: string;
   /** Port of the Slack page; taken when free, else a random one. Default 0 (random). */
   port?: number;
@@ -115,9 +118,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoHandle> 
   try {
     const redis = await findDemoRedis(options.redis);
     undo.push(() => redis.stop());
-    stage(
-      `redis ${redis.source === 'private' ? 'started (private redis-server)' : 'found'} at ${redis.url}`,
-    );
+    const how = redis.source === 'private' ? 'started (private redis-server)' : 'found';
+    stage(`redis ${how} at ${redis.url}`);
 
     mkdirSync(dir, { recursive: true });
     undo.push(() => Promise.resolve(rmSync(dir, { recursive: true, force: true })));

@@ -30,7 +30,9 @@ export interface InventoryInForce {
   /** The generation with this digest if still known, else the current one. */
   byDigest(digest: string | undefined): InventoryGeneration;
   reload(): Promise<ReloadResult>;
-  /** Reload when the file changes on disk (polled: editors replace files rather than write them). */
+  /**
+   * Reload when the file changes on disk (polled: editors replace files rather than write them).
+   */
   watch(intervalMs?: number): void;
   close(): void;
 }
@@ -80,7 +82,8 @@ export function createInventoryInForce(options: {
         'inventory reload refused: the inventory in force stays',
       );
       await tell(
-        `:warning: flatnet did not reload ${file}: the inventory in force stays until it is fixed.\n` +
+        `:warning: flatnet did not reload ${file}: ` +
+          'the inventory in force stays until it is fixed.\n' +
           problems.map((p) => `• ${p}`).join('\n'),
       );
       return { ok: false, problems };

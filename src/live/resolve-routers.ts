@@ -21,7 +21,9 @@ export interface ResolveRoutersDeps {
   ec2TimeoutMs: number;
 }
 
-/** Facts from another inventory (another account, a rebuilt simulator) must not redirect this one. */
+/**
+ * Facts from another inventory (another account, a rebuilt simulator) must not redirect this one.
+ */
 export function factsApply(entry: RouterEntry, known: RouterFacts | undefined): boolean {
   return (
     known !== undefined &&

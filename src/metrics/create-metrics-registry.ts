@@ -105,7 +105,9 @@ export function createMetricsRegistry(options: {
 
   new Counter({
     name: 'flatnet_runs_total',
-    help: 'Runs that ended, by kind and outcome (succeeded, failed, rejected, expired, rolled-back, cancelled).',
+    help:
+      'Runs that ended, by kind and outcome ' +
+      '(succeeded, failed, rejected, expired, rolled-back, cancelled).',
     labelNames: ['kind', 'outcome'],
     registers: [registry],
     async collect() {
@@ -153,7 +155,9 @@ export function createMetricsRegistry(options: {
   });
   const statusAge = new Gauge({
     name: 'flatnet_router_status_timestamp_seconds',
-    help: 'When the latest status run that covered the router finished (Unix seconds): the tunnel counts are this old.',
+    help:
+      'When the latest status run that covered the router finished (Unix seconds): ' +
+      'the tunnel counts are this old.',
     labelNames: ['router'],
     registers: [registry],
   });

@@ -6,7 +6,10 @@
 export interface MetricKeys {
   /** hash `kind\toutcome` → runs that ended so */
   runs: string;
-  /** hash `kind\tstep\tbucket` → steps whose duration fell in that bucket (not cumulative); `…\tsum`, `…\tcount` */
+  /**
+   * hash `kind\tstep\tbucket` → steps whose duration fell in that bucket (not cumulative);
+   * `…\tsum`, `…\tcount`
+   */
   steps: string;
   /** hash router → JSON `{ up, down, reachable, at }` from the latest status run that covered it */
   tunnels: string;

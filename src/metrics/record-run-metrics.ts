@@ -27,7 +27,8 @@ export function createMetricsObserver(options: { redis: Redis; prefix: string })
 
   const countOutcome = async (run: Run): Promise<void> => {
     if (!FINAL_STATUSES.includes(run.status)) return;
-    // SET NX: a run whose end is announced twice (a resumed worker, a cancel racing a finish) counts once.
+    // SET NX: a run whose end is announced twice (a resumed worker, a cancel racing a finish)
+    // counts once.
     const first = await redis.set(
       keys.counted(run.id),
       run.status,

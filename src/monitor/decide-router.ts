@@ -11,7 +11,9 @@ export interface DecideInput {
   probe: RouterProbe;
   settings: MonitorSettings;
   now: number;
-  /** The router's standby and how its own probe went this round; absent: nothing to fail over to. */
+  /**
+   * The router's standby and how its own probe went this round; absent: nothing to fail over to.
+   */
   standby?: { name: string; healthy: boolean; error?: string };
   /** Maintenance: the router is probed, but opens no incident and triggers nothing. */
   paused: boolean;
@@ -95,7 +97,8 @@ export function decideRouter(input: DecideInput): Decision {
     ...note(incident, 'submitting', now, 'decided', [
       policy === 'auto'
         ? `policy auto: failing ${probe.router} over to ${input.standby.name}`
-        : `policy approve: asking for approval to fail ${probe.router} over to ${input.standby.name}`,
+        : `policy approve: asking for approval to fail ${probe.router} over to ` +
+          input.standby.name,
     ]),
     policy,
   };

@@ -31,7 +31,8 @@ export async function closeGracefully(closables: Closables, deadlineMs: number):
         // jobs' locks then lapse and another worker resumes them at their saved cursor.
         log.warn(
           { deadlineMs },
-          'worker still busy at the shutdown deadline: leaving its runs to be resumed by another worker',
+          'worker still busy at the shutdown deadline: ' +
+            'leaving its runs to be resumed by another worker',
         );
         worker.cancelAllJobs('shutdown deadline reached');
       }

@@ -47,7 +47,8 @@ export async function createRedisConnection(
     throw new FlatnetError(
       'REDIS',
       `Redis at ${redactRedisUrl(url)} is not answering (${(err as Error).message})`,
-      'start it (`redis-server --daemonize yes`, or `docker compose up -d redis`) or set REDIS_URL to a running one',
+      'start it (`redis-server --daemonize yes`, or `docker compose up -d redis`) ' +
+        'or set REDIS_URL to a running one',
       { cause: err },
     );
   }

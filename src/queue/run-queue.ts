@@ -23,7 +23,8 @@ export function runJobId(name: RunJobName, runId: string): string {
 export function assertValidPrefix(prefix: string): void {
   if (!/^(\{[A-Za-z0-9_.-]+\}|[A-Za-z0-9_.{}-]+)$/.test(prefix)) {
     throw new Error(
-      `queue prefix "${prefix}" is not usable: use letters, digits, '-', '_', '.', optionally in {braces} for Redis Cluster`,
+      `queue prefix "${prefix}" is not usable: ` +
+        "use letters, digits, '-', '_', '.', optionally in {braces} for Redis Cluster",
     );
   }
 }

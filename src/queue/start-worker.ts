@@ -19,7 +19,9 @@ export interface StartWorkerOptions {
    */
   maxStalledCount?: number;
   logger: Logger;
-  /** Called once a job will not be tried again (attempts used up, unrecoverable, stalled too often). */
+  /**
+   * Called once a job will not be tried again (attempts used up, unrecoverable, stalled too often).
+   */
   onJobGaveUp?: (job: Job<RunJobData>, reason: string) => Promise<void>;
 }
 

@@ -7,7 +7,10 @@ import type { ReachSummary } from './reach-report.js';
 export type Health = 'ok' | 'warn' | 'down';
 
 export interface TunnelStatus {
-  /** The name an operator knows it by: the IPsec peer, the WireGuard peer, or the VPN connection tunnel. */
+  /**
+   * The name an operator knows it by: the IPsec peer, the WireGuard peer, or the VPN connection
+   * tunnel.
+   */
   name: string;
   kind: 'ipsec' | 'wireguard' | 'bgp' | 'vgw';
   state: 'up' | 'down';
@@ -29,7 +32,9 @@ export interface RouterStatus {
   loadThreshold?: number;
   /** The instance as EC2 said when the run was planned (`unknown`: EC2 could not be read). */
   instance?: { id: string; state: string };
-  /** A standby whose configuration differs from its primary's (src/vyos/compare-standby-config.ts). */
+  /**
+   * A standby whose configuration differs from its primary's (src/vyos/compare-standby-config.ts).
+   */
   drift?: { primary: string; lines: number };
 }
 

@@ -116,10 +116,14 @@ export async function readRouterFacts(
 
 export function describeRouterFacts(r: RouterFactsReport): string {
   const lines = [`${r.router} (${r.role}, ${r.region})`];
-  if (r.instance)
+  if (r.instance) {
+    const { id, type, state, privateIp, sourceDestCheck } = r.instance;
     lines.push(
-      `instance ${r.instance.id} · ${r.instance.type} · ${r.instance.state}${r.instance.privateIp ? ` · ${r.instance.privateIp}` : ''}${r.instance.sourceDestCheck ? ' · source/dest check ON (cannot forward)' : ''}`,
+      `instance ${id} · ${type} · ${state}` +
+        (privateIp ? ` · ${privateIp}` : '') +
+        (sourceDestCheck ? ' · source/dest check ON (cannot forward)' : ''),
     );
+  }
   if (r.load5 !== undefined)
     lines.push(`5-minute load ${r.load5.toFixed(2)} (scale-up threshold ${r.loadThreshold})`);
   if (r.elasticIp) lines.push(`Elastic IP ${r.elasticIp.publicIp} held by ${r.elasticIp.heldBy}`);

@@ -20,7 +20,9 @@ export async function mapBounded<T, R>(
   return results;
 }
 
-/** Reject with `onTimeout()` if `work` has not settled after `ms`. The work itself is not cancelled. */
+/**
+ * Reject with `onTimeout()` if `work` has not settled after `ms`. The work itself is not cancelled.
+ */
 export async function withTimeout<T>(
   work: Promise<T>,
   ms: number,

@@ -74,7 +74,8 @@ function readPrivateKey(router: string, keyPath: string): string {
   if (!isUnencryptedPrivateKey(text)) {
     throw new InventoryError(
       `${setting}: ${keyPath} is not an unencrypted SSH private key`,
-      "point it at the bot's private key (not the .pub), created with `ssh-keygen -t ed25519 -N ''`",
+      "point it at the bot's private key (not the .pub), " +
+        "created with `ssh-keygen -t ed25519 -N ''`",
       undefined,
       { kind: 'ssh-key' },
     );

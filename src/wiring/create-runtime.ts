@@ -43,7 +43,10 @@ export interface RuntimeOptions {
   redisUrl: string;
   prefix?: string;
   logger: Logger;
-  /** Where threads go (Slack). Absent: runs are still recorded and their events streamed (the CLI reads those). */
+  /**
+   * Where threads go (Slack). Absent: runs are still recorded and their events streamed (the CLI
+   * reads those).
+   */
   chat?: ChatPort;
   /** Start workers in this process. */
   worker?: { concurrency?: number; lockDurationMs?: number; stalledIntervalMs?: number };

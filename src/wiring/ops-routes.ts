@@ -38,7 +38,8 @@ export function basicAuth(user: string, password: string, realm: string): Reques
       .status(401)
       .type('text/plain')
       .send(
-        `The queue dashboard needs a login: user "${user}" and the password in FLATNET_DASHBOARD_PASSWORD.`,
+        `The queue dashboard needs a login: user "${user}" ` +
+          'and the password in FLATNET_DASHBOARD_PASSWORD.',
       );
   };
 }

@@ -22,7 +22,8 @@ export function eventReply(run: Run, event: RunEvent): ChatText | undefined {
       return line(`:no_entry_sign: Rejected by ${who} — nothing was changed`);
     case 'expired':
       return line(
-        `:alarm_clock: Approval expired at ${formatClock(run.approval?.expiresAt ?? event.at)} — nothing was changed; ask again with ${commandCode(run)}`,
+        `:alarm_clock: Approval expired at ${formatClock(run.approval?.expiresAt ?? event.at)}` +
+          ` — nothing was changed; ask again with ${commandCode(run)}`,
       );
     case 'step-failed': {
       const error = event.text ?? step?.error ?? 'no error text';
@@ -30,19 +31,25 @@ export function eventReply(run: Run, event: RunEvent): ChatText | undefined {
     }
     case 'undo-started':
       return line(
-        `:leftwards_arrow_with_hook: ${event.text ? escapeMrkdwn(event.text) : 'Undoing the completed steps, newest first'}`,
+        ':leftwards_arrow_with_hook: ' +
+          (event.text ? escapeMrkdwn(event.text) : 'Undoing the completed steps, newest first'),
       );
     case 'step-undone':
       if (step?.status === 'undo-failed') {
         return line(
-          `:bangbang: Could not undo ${title}: ${escapeMrkdwn(event.text ?? step.error ?? 'no error text')} — check it by hand`,
+          `:bangbang: Could not undo ${title}: ` +
+            `${escapeMrkdwn(event.text ?? step.error ?? 'no error text')} — check it by hand`,
         );
       }
       return line(
-        `:leftwards_arrow_with_hook: Undid ${title}${(event.text ?? step?.detail) ? `: ${escapeMrkdwn(event.text ?? step?.detail ?? '')}` : ''}`,
+        `:leftwards_arrow_with_hook: Undid ${title}` +
+          ((event.text ?? step?.detail)
+            ? `: ${escapeMrkdwn(event.text ?? step?.detail ?? '')}`
+            : ''),
       );
     case 'note':
-      // Notes normally fold into the running step of the checklist; one outside any step is said aloud.
+      // Notes normally fold into the running step of the checklist; one outside any step is said
+      // aloud.
       return event.text ? line(`:information_source: ${escapeMrkdwn(event.text)}`) : undefined;
     default:
       return undefined;

@@ -11,7 +11,9 @@ export class RateLimited extends Error {
     readonly method = 'slack',
   ) {
     super(
-      `Slack rate-limited ${method}: retry after ${Math.ceil(retryAfterMs / 1000)} s. flatnet waits and retries by itself; if this repeats, fewer edits per run (minEditIntervalMs) help.`,
+      `Slack rate-limited ${method}: retry after ${Math.ceil(retryAfterMs / 1000)} s. ` +
+        'flatnet waits and retries by itself; if this repeats, ' +
+        'fewer edits per run (minEditIntervalMs) help.',
     );
     this.name = 'RateLimited';
   }

@@ -15,7 +15,9 @@ export interface ThreadRecord {
   prompt?: string;
   /** The final summary reply: posted once, even if `finished` is reported twice. */
   summary?: string;
-  /** How many status detail replies are already posted (a resumed reporter continues from there). */
+  /**
+   * How many status detail replies are already posted (a resumed reporter continues from there).
+   */
   details?: string;
 }
 
@@ -29,7 +31,10 @@ const CLAIM_TTL_MS = 15_000;
 export interface ThreadStore {
   load(runId: string): Promise<ThreadRecord>;
   save(runId: string, fields: ThreadRecord): Promise<void>;
-  /** Run `create` while holding the run's thread-creation claim, so two processes never both post a root. */
+  /**
+   * Run `create` while holding the run's thread-creation claim, so two processes never both post a
+   * root.
+   */
   withCreateClaim<T>(
     runId: string,
     isDone: (r: ThreadRecord) => boolean,
@@ -37,7 +42,9 @@ export interface ThreadStore {
   ): Promise<T | undefined>;
 }
 
-const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+const RELEASE =
+  "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) " +
+  'else return 0 end';
 
 export function createThreadStore(
   redis: Redis,
