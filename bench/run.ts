@@ -9,6 +9,7 @@ import { benchAck } from './ack.js';
 import { benchIdleRss } from './idle-rss.js';
 import type { BenchResult } from './result.js';
 import { benchStatusFanout } from './status-fanout.js';
+import { benchReachMatrix } from './reach-matrix.js';
 import { benchScaleupOutage } from './scaleup-outage.js';
 import { benchDemoReady } from './demo-ready.js';
 import { benchAddPeer } from './add-peer.js';
@@ -19,6 +20,7 @@ const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 const BENCHES: Record<string, () => Promise<BenchResult[]>> = {
   status: () => benchStatusFanout(redisUrl),
+  reach: () => benchReachMatrix(redisUrl),
   ack: () => benchAck(redisUrl),
   rss: () => benchIdleRss(redisUrl),
   scaleup: () => benchScaleupOutage(),

@@ -14,9 +14,14 @@ export function reachContext(state: ReachState): ReachContext {
   return createReachContext(state, tables, findEndpoints(state, tables));
 }
 
-export function judgePair(ctx: ReachContext, from: ReachEndpoint, to: ReachEndpoint): ReachVerdict {
+export function judgePair(
+  ctx: ReachContext,
+  from: ReachEndpoint,
+  to: ReachEndpoint,
+  withPath = true,
+): ReachVerdict {
   const base = { from: from.label, to: to.label };
-  const fwd = tracePacket(ctx, from, to);
+  const fwd = tracePacket(ctx, from, to, withPath);
   const upTo = (more: string[] = []) => {
     const all = [...new Set([...fwd.judgedUpTo, ...more])];
     return all.length > 0 ? { judgedUpTo: all } : {};
@@ -35,7 +40,7 @@ export function judgePair(ctx: ReachContext, from: ReachEndpoint, to: ReachEndpo
       ...upTo(),
     };
   }
-  const back = tracePacket(ctx, to, from);
+  const back = tracePacket(ctx, to, from, withPath);
   if (!back.ok) {
     const b = back.broken!;
     return {
@@ -65,10 +70,10 @@ export function judgeAllPairs(state: ReachState): ReachVerdict[] {
   return allPairs(reachContext(state));
 }
 
-function allPairs(ctx: ReachContext): ReachVerdict[] {
+function allPairs(ctx: ReachContext, withPath = true): ReachVerdict[] {
   const out: ReachVerdict[] = [];
   for (const a of ctx.endpoints)
-    for (const b of ctx.endpoints) if (a !== b) out.push(judgePair(ctx, a, b));
+    for (const b of ctx.endpoints) if (a !== b) out.push(judgePair(ctx, a, b, withPath));
   return out;
 }
 
@@ -81,7 +86,8 @@ const PATHS_PER_HOP = 6;
  */
 export function summarizeReach(state: ReachState): ReachSummary {
   const ctx = reachContext(state);
-  const paths = allPairs(ctx);
+  // The summary keeps verdicts, reasons and fixes, not the hops in words.
+  const paths = allPairs(ctx, false);
   const hops = new Map<string, BrokenHop>();
   let broken = 0;
   for (const p of paths) {

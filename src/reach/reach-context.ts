@@ -19,6 +19,11 @@ export interface ReachContext {
   vpc(id: string): ReachVpc | undefined;
   /** The public address a router is reached at (what its peers name as remote-address). */
   publicIpOf(r: ReachRouter): string | undefined;
+  /**
+   * A lookup remembered for the whole judgement: the matrix asks the same router or table
+   * about the same destination for every source (a 50-router fleet: 10,000 pairs).
+   */
+  memo<T>(key: string, compute: () => T): T;
 }
 
 export function createReachContext(
@@ -48,7 +53,14 @@ export function createReachContext(
       for (const t of c.tunnels)
         tunnels.set(t.outsideIp, { vgw: g, connectionId: c.id, up: t.status === 'UP' });
   const vpcs = new Map(state.vpcs.map((v) => [v.id, v]));
+  const remembered = new Map<string, unknown>();
   return {
+    memo<T>(key: string, compute: () => T): T {
+      if (remembered.has(key)) return remembered.get(key) as T;
+      const value = compute();
+      remembered.set(key, value);
+      return value;
+    },
     state,
     tables,
     endpoints,

@@ -46,20 +46,31 @@ interface Packet {
   src: number;
   dst: number;
   to: ReachEndpoint;
-  note(hop: string): void;
+  /** The destination and source as text, formatted once per packet. */
+  D: string;
+  S: string;
+  /** Put a hop into words (only when the path is asked for: the matrix needs verdicts). */
+  note(hop: () => string): void;
   farSide(what: string): void;
 }
 
 const vpcName = (v: ReachVpc) => `${v.region}/${v.name}`;
 
-export function tracePacket(ctx: ReachContext, from: ReachEndpoint, to: ReachEndpoint): Trace {
+export function tracePacket(
+  ctx: ReachContext,
+  from: ReachEndpoint,
+  to: ReachEndpoint,
+  withPath = true,
+): Trace {
   const hops: string[] = [];
   const judgedUpTo: string[] = [];
   const p: Packet = {
     src: from.address,
     dst: to.address,
+    D: formatIpv4(to.address),
+    S: formatIpv4(from.address),
     to,
-    note: (h) => void hops.push(h),
+    note: withPath ? (h) => void hops.push(h()) : () => undefined,
     farSide: (w) => void (judgedUpTo.includes(w) || judgedUpTo.push(w)),
   };
   const done = (broken?: Broken): Trace =>
@@ -81,7 +92,7 @@ export function tracePacket(ctx: ReachContext, from: ReachEndpoint, to: ReachEnd
     if (seen.has(key))
       return done({
         at: hops[hops.length - 1]?.split(':')[0] ?? from.label,
-        reason: `routing loop toward ${formatIpv4(p.dst)}: ${hops.slice(-2).join(' → ')}, and round again`,
+        reason: `routing loop toward ${p.D}${hops.length > 0 ? `: ${hops.slice(-2).join(' → ')}` : ''}, and round again`,
         fix: fix.loop(formatIpv4(p.dst), to.network),
       });
     seen.add(key);
@@ -120,7 +131,7 @@ function startNode(ctx: ReachContext, from: ReachEndpoint, p: Packet): Step {
         },
       };
     p.farSide(`site ${home.peer}'s router (flatnet sees its tunnel up, not its routes)`);
-    p.note(`${from.label} → tunnel ${home.peer} (SA up)`);
+    p.note(() => `${from.label} → tunnel ${home.peer} (SA up)`);
     return { next: { kind: 'router', router, ingress: { kind: 'tunnel', peer: home.peer } } };
   }
   const w = tables.wireguard.find((x) => x.name === home.peer);
@@ -133,7 +144,9 @@ function startNode(ctx: ReachContext, from: ReachEndpoint, p: Packet): Step {
       },
     };
   p.farSide(`wg/${home.peer}'s laptop (flatnet sees a fresh handshake, not its AllowedIPs)`);
-  p.note(`${from.label} → ${router.name} ${w.iface} (handshake ${w.handshakeSecondsAgo} s ago)`);
+  p.note(
+    () => `${from.label} → ${router.name} ${w.iface} (handshake ${w.handshakeSecondsAgo} s ago)`,
+  );
   return { next: { kind: 'router', router, ingress: { kind: 'wireguard', peer: home.peer } } };
 }
 
@@ -153,11 +166,11 @@ function unreadable(router: ReachRouter | undefined, name: string): Broken {
 
 function vpcStep(ctx: ReachContext, node: { vpc: ReachVpc; fromVgw?: string }, p: Packet): Step {
   const { vpc } = node;
-  const D = formatIpv4(p.dst);
+  const D = p.D;
   const arrivedHere = () => p.to.home.kind === 'vpc' && p.to.home.vpc.id === vpc.id;
   if (node.fromVgw !== undefined) {
     // Traffic from a VGW is delivered by the local route only.
-    p.note(`${vpcName(vpc)} (from ${node.fromVgw})`);
+    p.note(() => `${vpcName(vpc)} (from ${node.fromVgw})`);
     if (inCidr(vpc.cidr, p.dst) && arrivedHere()) return { arrived: true };
     return {
       broken: {
@@ -178,7 +191,9 @@ function vpcStep(ctx: ReachContext, node: { vpc: ReachVpc; fromVgw?: string }, p
       },
     };
   const at = `${vpcName(vpc)} route table ${table.id}`;
-  const route = longestMatch(table.routes, (r) => r.destination, p.dst);
+  const route = ctx.memo(`t ${table.id} ${p.dst}`, () =>
+    longestMatch(table.routes, (r) => r.destination, p.dst),
+  );
   if (!route)
     return {
       broken: {
@@ -188,7 +203,7 @@ function vpcStep(ctx: ReachContext, node: { vpc: ReachVpc; fromVgw?: string }, p
       },
     };
   const target = route.networkInterfaceId ?? route.gatewayId ?? route.instanceId ?? '?';
-  p.note(`${at}: ${route.destination} → ${target}${route.propagated ? ' (propagated)' : ''}`);
+  p.note(() => `${at}: ${route.destination} → ${target}${route.propagated ? ' (propagated)' : ''}`);
   if (route.state === 'blackhole')
     return {
       broken: {
@@ -244,13 +259,13 @@ function vgwStep(ctx: ReachContext, node: { vgw: ReachVgw; fromTunnel: boolean }
   const g = node.vgw;
   const id = g.gateway.id;
   const at = `${id} (ASN ${g.gateway.amazonSideAsn ?? '?'})`;
-  const D = formatIpv4(p.dst);
+  const D = p.D;
   if (node.fromTunnel) {
     const vpc = ctx.state.vpcs.find(
       (v) => g.gateway.vpcIds.includes(v.id) && inCidr(v.cidr, p.dst),
     );
     if (vpc) {
-      p.note(`${at}: into ${vpc.id}`);
+      p.note(() => `${at}: into ${vpc.id}`);
       return { next: { kind: 'vpc', vpc, fromVgw: id } };
     }
     return {
@@ -269,27 +284,34 @@ function vgwStep(ctx: ReachContext, node: { vgw: ReachVgw; fromTunnel: boolean }
         fix: fix.vgwLearn(p.to.network),
       },
     };
-  for (const r of ctx.state.routers) {
-    const peer = ctx
-      .tables(r.name)
-      ?.peers.find(
-        (x) =>
-          x.vti &&
-          !x.disabled &&
-          x.vtiUp &&
-          x.remoteAddress &&
-          ctx.vgwAt(x.remoteAddress)?.vgw === g,
-      );
-    if (!peer) continue;
-    p.note(`${at}: tunnel ${peer.name} → ${r.name}`);
-    return { next: { kind: 'router', router: r, ingress: { kind: 'tunnel', peer: peer.name } } };
+  const carrier = ctx.memo(`g ${id}`, () => {
+    for (const r of ctx.state.routers) {
+      const peer = ctx
+        .tables(r.name)
+        ?.peers.find(
+          (x) =>
+            x.vti &&
+            !x.disabled &&
+            x.vtiUp &&
+            x.remoteAddress &&
+            ctx.vgwAt(x.remoteAddress)?.vgw === g,
+        );
+      if (peer) return { r, peer: peer.name };
+    }
+    return undefined;
+  });
+  if (carrier) {
+    p.note(() => `${at}: tunnel ${carrier.peer} → ${carrier.r.name}`);
+    return {
+      next: { kind: 'router', router: carrier.r, ingress: { kind: 'tunnel', peer: carrier.peer } },
+    };
   }
   return { broken: { at, reason: `no tunnel of ${id} is up`, fix: fix.vgwTunnelsDown(id) } };
 }
 
 function routerStep(ctx: ReachContext, r: ReachRouter, ingress: Ingress, p: Packet): Step {
-  const D = formatIpv4(p.dst);
-  const S = formatIpv4(p.src);
+  const D = p.D;
+  const S = p.S;
   const at = r.name;
   const tables = ctx.tables(r.name);
   const reading = r.reading;
@@ -318,7 +340,9 @@ function routerStep(ctx: ReachContext, r: ReachRouter, ingress: Ingress, p: Pack
         },
       };
   }
-  const route = longestMatch(reading.routes, (x) => x.prefix, p.dst);
+  const route = ctx.memo(`r ${r.name} ${p.dst}`, () =>
+    longestMatch(reading.routes, (x) => x.prefix, p.dst),
+  );
   if (!route)
     return {
       broken: {
@@ -336,11 +360,13 @@ function routerStep(ctx: ReachContext, r: ReachRouter, ingress: Ingress, p: Pack
       },
     };
   // The kernel's IPsec policies apply after the route lookup: a matching tunnel takes it.
-  for (const peer of tables.peers) {
-    if (peer.vti || peer.disabled) continue;
+  const policyPeers = ctx.memo(`p ${r.name}`, () =>
+    tables.peers.filter((x) => !x.vti && !x.disabled),
+  );
+  for (const peer of policyPeers) {
     const t = peer.tunnels.find((x) => inCidr(x.local, p.src) && inCidr(x.remote, p.dst));
     if (!t) continue;
-    p.note(`${r.name}: IPsec policy ${t.local} → ${t.remote} (peer ${peer.name})`);
+    p.note(() => `${r.name}: IPsec policy ${t.local} → ${t.remote} (peer ${peer.name})`);
     if (!t.up)
       return {
         broken: {
@@ -352,7 +378,9 @@ function routerStep(ctx: ReachContext, r: ReachRouter, ingress: Ingress, p: Pack
     return overTunnel(ctx, r, peer.name, peer.remoteAddress, p);
   }
   const via = route.nextHop ? ` via ${route.nextHop}` : '';
-  p.note(`${r.name}: ${route.prefix} (${route.protocol})${via} ${route.iface ?? ''}`.trimEnd());
+  p.note(() =>
+    `${r.name}: ${route.prefix} (${route.protocol})${via} ${route.iface ?? ''}`.trimEnd(),
+  );
   const iface = route.iface ?? connectedIface(reading.routes, route.nextHop);
   if (iface?.startsWith('vti')) {
     const peer = tables.peers.find((x) => x.vti === iface && !x.disabled);
@@ -442,7 +470,7 @@ function intoVpc(ctx: ReachContext, r: ReachRouter, deviceIndex: number, p: Pack
         fix: fix.routerRoute(r.name, p.to.network),
       },
     };
-  if (i?.sourceDestCheck && leg?.privateIp !== formatIpv4(p.src))
+  if (i?.sourceDestCheck && leg?.privateIp !== p.S)
     return {
       broken: {
         at: r.name,
