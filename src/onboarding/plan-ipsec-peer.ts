@@ -115,6 +115,9 @@ export function ipsecPeerSpec(req: IpsecPeerRequest, inventory: Inventory): Ipse
 
 const hostOf = (cidr: string): string => cidr.split('/')[0] ?? cidr;
 
+/** The inbound prefix-list of a BGP site's neighbour on the hub: only the site's declared subnets. */
+export const sitePrefixListName = (site: string): string => `SITE-${site}-IN`;
+
 /**
  * TCP MSS clamped on a site's VTI: 1500 less the IPsec overhead over the internet (outer IP 20,
  * NAT-T UDP 8, ESP header, IV, padding and ICV up to ~60 with AES-GCM or CBC+SHA256) and the
@@ -132,10 +135,22 @@ export function renderSitePeerLines(req: IpsecPeerRequest, inventory: Inventory)
     const vti = `vti${req.tunnel.vtiNumber}`;
     if (req.bgpAsn !== undefined) {
       const neighbor = ['protocols', 'bgp', 'neighbor', hostOf(req.tunnel.siteAddress)];
-      // In 1.4 a neighbour without ipv4-unicast exchanges no IPv4 routes.
+      const ipv4 = [...neighbor, 'address-family', 'ipv4-unicast'];
+      const list = sitePrefixListName(req.name);
+      // The hub takes from the site only what it declared: a site announcing someone else's
+      // prefix (or a default route) would hijack it for the whole flat network. Exact matches,
+      // no ge/le: a more specific of a declared subnet is not declared either.
+      req.subnets.forEach((subnet, i) => {
+        const rule = ['policy', 'prefix-list', list, 'rule', String((i + 1) * 10)];
+        lines.push(set([...rule, 'action'], 'permit'), set([...rule, 'prefix'], subnet));
+      });
+      // In 1.4 a neighbour without ipv4-unicast exchanges no IPv4 routes. maximum-prefix is the
+      // second fence (FRR counts what the filter let in): more than declared tears the session
+      // down rather than let a misconfigured list flood the flat network.
       lines.push(
         set([...neighbor, 'remote-as'], String(req.bgpAsn)),
-        set([...neighbor, 'address-family', 'ipv4-unicast']),
+        set([...ipv4, 'prefix-list', 'import'], list),
+        set([...ipv4, 'maximum-prefix'], String(req.subnets.length)),
         set([...neighbor, 'description'], req.name),
       );
     } else {
@@ -213,5 +228,8 @@ export function renderSitePeerRemoval(name: string, hub: HubConfig): ConfigLine[
         lines.push(del(['protocols', 'bgp', 'neighbor', neighbor]));
     }
   }
+  // VyOS refuses to delete what is not there: only a list the router holds (a BGP site's).
+  const list = sitePrefixListName(name);
+  if (hub.prefixLists.includes(list)) lines.push(del(['policy', 'prefix-list', list]));
   return lines;
 }

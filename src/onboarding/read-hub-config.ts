@@ -35,6 +35,8 @@ export interface HubConfig {
   announced: string[];
   /** Prefixes with a `dhcp-interface` static route (import-check anchors, hub-announcements.ts). */
   anchored: string[];
+  /** Names of the prefix-lists (a BGP site's inbound filter, plan-ipsec-peer.ts). */
+  prefixLists: string[];
 }
 
 const startsWith = (line: ConfigLine, ...words: string[]) =>
@@ -49,6 +51,7 @@ export function readHubConfig(lines: ConfigLine[], iface = 'wg0'): HubConfig {
   const bgpNeighbors = new Set<string>();
   const announced = new Set<string>();
   const anchored = new Set<string>();
+  const prefixLists = new Set<string>();
 
   for (const line of lines) {
     const p = line.path;
@@ -82,6 +85,8 @@ export function readHubConfig(lines: ConfigLine[], iface = 'wg0'): HubConfig {
       if (p[5]) announced.add(p[5]);
     } else if (startsWith(line, 'protocols', 'bgp', 'neighbor') && p[3]) {
       bgpNeighbors.add(p[3]);
+    } else if (startsWith(line, 'policy', 'prefix-list') && p[2]) {
+      prefixLists.add(p[2]);
     }
   }
   return {
@@ -92,6 +97,7 @@ export function readHubConfig(lines: ConfigLine[], iface = 'wg0'): HubConfig {
     bgpNeighbors: [...bgpNeighbors],
     announced: [...announced],
     anchored: [...anchored],
+    prefixLists: [...prefixLists],
   };
 }
 

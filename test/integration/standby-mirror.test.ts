@@ -140,6 +140,37 @@ describe('onboarding changes reach the standby', () => {
     expect(removed.outcome).toContain(`${address.address} back in 10.250.0.0/24`);
   });
 
+  it('add-peer ipsec --bgp: both hubs filter the site to its declared subnets with a prefix limit; remove-peer takes the filter off both', async () => {
+    const run = await vpn(
+      'add-peer kyoto ipsec --remote 198.51.100.81 --subnets 172.23.0.0/16,172.24.1.0/24 --bgp 65123',
+    );
+    expect(run.status, run.outcome).toBe('succeeded');
+    for (const router of [PRIMARY, STANDBY]) {
+      const text = linesOf(router);
+      const neighbor = /set protocols bgp neighbor (\S+) remote-as '65123'/.exec(text)?.[1];
+      expect(neighbor, router).toBeDefined();
+      expect(text).toContain(
+        `set protocols bgp neighbor ${neighbor} address-family ipv4-unicast prefix-list import 'SITE-kyoto-IN'`,
+      );
+      expect(text).toContain(
+        `set protocols bgp neighbor ${neighbor} address-family ipv4-unicast maximum-prefix '2'`,
+      );
+      expect(text).toContain("set policy prefix-list SITE-kyoto-IN rule 10 prefix '172.23.0.0/16'");
+      expect(text).toContain("set policy prefix-list SITE-kyoto-IN rule 20 prefix '172.24.1.0/24'");
+      expect(text.match(/prefix-list SITE-kyoto-IN rule \d+ action 'permit'/g)).toHaveLength(2);
+    }
+
+    await leaseFreed(stack.bot.runtime.engine);
+    const removed = await vpn('remove-peer kyoto');
+    expect(removed.status, removed.outcome).toBe('succeeded');
+    for (const router of [PRIMARY, STANDBY]) {
+      expect(linesOf(router)).not.toMatch(/kyoto|65123/);
+      expect(stack.world.router(router).handle.router.savedLines().join('\n')).not.toContain(
+        'SITE-kyoto-IN',
+      );
+    }
+  });
+
   it('a powered-off standby: the peer is added on the primary, the summary warns and names the fix, and the failover plan refuses naming it; remove-peer later clears it', async () => {
     stack.world.setRouterDown(STANDBY, true, 'power');
     const run = await vpn('add-peer office3 ipsec --remote 198.51.100.81 --subnets 172.23.0.0/16');

@@ -36,6 +36,9 @@ const HUB = parseConfigCommands(
     "set vpn ipsec site-to-site peer osaka vti bind 'vti100'",
     'set protocols static route 172.20.0.0/16 interface vti100',
     "set protocols bgp neighbor 169.254.100.2 remote-as '65100'",
+    "set protocols bgp neighbor 169.254.100.2 address-family ipv4-unicast prefix-list import 'SITE-osaka-IN'",
+    "set policy prefix-list SITE-osaka-IN rule 10 action 'permit'",
+    "set policy prefix-list SITE-osaka-IN rule 10 prefix '172.20.0.0/16'",
     'set protocols bgp address-family ipv4-unicast network 172.20.0.0/16',
     'set protocols bgp address-family ipv4-unicast network 172.16.0.0/16',
     "set protocols static route 172.16.0.0/16 dhcp-interface 'eth0'",
@@ -276,6 +279,8 @@ describe('site tunnels on the hub', () => {
       // The hub stops announcing the site it no longer reaches.
       'delete protocols bgp address-family ipv4-unicast network 172.20.0.0/16',
       'delete protocols bgp neighbor 169.254.100.2',
+      // Its inbound filter, which the router holds.
+      'delete policy prefix-list SITE-osaka-IN',
     ]);
     // A policy site: its announcement and import-check anchor go too.
     expect(renderSitePeerRemoval('office', hub).map(renderConfigLine)).toEqual(
@@ -283,6 +288,10 @@ describe('site tunnels on the hub', () => {
         'delete protocols bgp address-family ipv4-unicast network 172.16.0.0/16',
         'delete protocols static route 172.16.0.0/16',
       ]),
+    );
+    // A site without BGP has no filter: VyOS would refuse deleting one that is not there.
+    expect(renderSitePeerRemoval('office', hub).map(renderConfigLine).join('\n')).not.toContain(
+      'prefix-list',
     );
   });
 });

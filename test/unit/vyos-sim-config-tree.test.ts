@@ -84,6 +84,47 @@ describe('VyOS config tree', () => {
     expect(tree.toSetLines()).toEqual([]);
   });
 
+  it("checks a BGP site's inbound filter like vyos-1x: prefix-list rules, import name, maximum-prefix", () => {
+    const tree = new ConfigTree();
+    const n = 'protocols bgp neighbor 169.254.100.2 address-family ipv4-unicast';
+    for (const line of [
+      'policy prefix-list SITE-kyoto-IN rule 10 action permit',
+      'policy prefix-list SITE-kyoto-IN rule 10 prefix 172.23.0.0/16',
+      `${n} prefix-list import SITE-kyoto-IN`,
+      `${n} maximum-prefix 2`,
+      `${n} as-override`,
+    ])
+      expect(tree.set(words(line)), line).toEqual({ failed: false, lines: [] });
+    for (const line of [
+      'policy prefix-list SITE-kyoto-IN rule 10 action allow',
+      'policy prefix-list SITE-kyoto-IN rule 0 action permit',
+      'policy prefix-list SITE-kyoto-IN rule 10 prefix 2001:db8::/32',
+      'policy prefix-list SITE-kyoto-IN rule 10 le 33',
+      'policy prefix-list bad/name rule 10 action permit',
+      `${n} maximum-prefix 0`,
+      `${n} prefix-list import bad/name`,
+    ]) {
+      const result = tree.set(words(line));
+      expect(result.failed, line).toBe(true);
+      expect(result.lines.slice(-2)).toEqual(['Value validation failed', 'Set failed']);
+    }
+    expect(tree.set(words(`${n} prefix-list imprt SITE-kyoto-IN`)).failed).toBe(true);
+  });
+
+  it('fails the commit of a neighbour whose prefix-list does not exist, with the vyos-1x text', () => {
+    const working = ConfigTree.fromSetLines([
+      "set protocols bgp system-as '65000'",
+      "set protocols bgp neighbor 169.254.100.2 remote-as '65123'",
+      "set protocols bgp neighbor 169.254.100.2 address-family ipv4-unicast prefix-list import 'SITE-kyoto-IN'",
+    ]);
+    expect(checkCommit(new ConfigTree(), working)[0]?.message).toBe(
+      'prefix-list "SITE-kyoto-IN" used for "import" does not exist!',
+    );
+    working.set(words('policy prefix-list SITE-kyoto-IN rule 10 action permit'));
+    working.set(words('policy prefix-list SITE-kyoto-IN rule 10 prefix 172.23.0.0/16'));
+    expect(checkCommit(new ConfigTree(), working)).toEqual([]);
+  });
+
   it('deletes values, subtrees and prunes emptied containers; reports nothing to delete', () => {
     const tree = ConfigTree.fromSetLines(base);
     expect(tree.delete(words('interfaces wireguard wg0 peer bob')).failed).toBe(false);

@@ -12,6 +12,10 @@ import type {
 import { buildForwarding, findEndpoint, reachBetween } from '../../src/sim/world/reach/oracle.js';
 import { readRouterConfig } from '../../src/sim/world/reach/router-config.js';
 import { wireguardPublicKey } from '../../src/sim/world/reach/wireguard-key.js';
+import { readFileSync } from 'node:fs';
+import { parseInventory } from '../../src/config/load-inventory.js';
+import { renderSitePeerLines } from '../../src/onboarding/plan-ipsec-peer.js';
+import { renderConfigLine } from '../../src/vyos/config-line.js';
 
 const P = (t: string): Prefix => parsePrefix(t)!;
 const ip = (t: string): number => addressOf(t)!;
@@ -143,6 +147,46 @@ describe('reachability oracle', () => {
     expect(answer.path.join('\n')).toMatch(/rtb-1: 10\.0\.0\.0\/8 → eni-r1/);
     expect(answer.path.join('\n')).toMatch(/r1: BGP 10\.2\.0\.0\/16 via 169\.254\.1\.2/);
     expect(reach(w, '10.2.3.4', 'A').reachable).toBe(true);
+  });
+
+  it("a BGP site's neighbour as flatnet renders it takes only the site's declared subnets", () => {
+    const inventory = parseInventory(
+      readFileSync('examples/flatnet.yml', 'utf8'),
+      'examples/flatnet.yml',
+      null,
+    );
+    // r1 is the hub: the site b (r2, 10.2/16) as add-peer puts it there.
+    const hubLines = renderSitePeerLines(
+      {
+        name: 'b',
+        remote: '198.51.100.2',
+        subnets: ['10.2.0.0/16'],
+        mode: 'route',
+        bgpAsn: 65002,
+        localAddress: '10.1.1.10',
+        hubPublicAddress: '198.51.100.1',
+        hubName: 'r1',
+        presharedKey: 'k'.repeat(32),
+        tunnel: { vtiNumber: 100, hubAddress: '169.254.100.1/30', siteAddress: '169.254.100.2/30' },
+        description: 'flatnet r-test01',
+      },
+      inventory,
+    ).map(renderConfigLine);
+    // The site announces its own network and one it never declared (another site's).
+    const site = router(2, [
+      ...vti(2, 'vti1', '169.254.100.2/30', 'a', '169.254.100.1', 65001),
+      'set protocols static route 10.9.0.0/16 blackhole',
+      'set protocols bgp address-family ipv4-unicast network 10.9.0.0/16',
+    ]);
+    const learnt = (hub: string[]) => {
+      const w = pair();
+      w.routers = [router(1, hub), site];
+      return [...(buildForwarding(network(w)).bgp.best.get('i-r1')?.keys() ?? [])];
+    };
+    expect(learnt(hubLines)).toContain('10.2.0.0/16');
+    expect(learnt(hubLines)).not.toContain('10.9.0.0/16');
+    // Without the filter the hub would take the hijacked prefix.
+    expect(learnt(hubLines.filter((l) => !l.includes('prefix-list')))).toContain('10.9.0.0/16');
   });
 
   it('says no when the return route is missing, and names the VPC route table', () => {

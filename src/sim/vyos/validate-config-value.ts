@@ -30,6 +30,10 @@ export const ipAddress: ValueValidator = (v) =>
 export const ipPrefix: ValueValidator = (v) =>
   isPrefix(v, 32, isIpv4) || isPrefix(v, 128, isIpv6) ? undefined : `Invalid IP prefix "${v}"`;
 
+/** An IPv4 network (VyOS `ipv4-prefix` validator), as a prefix-list rule's prefix takes. */
+export const ipv4Prefix: ValueValidator = (v) =>
+  isPrefix(v, 32, isIpv4) ? undefined : `Invalid IPv4 prefix "${v}"`;
+
 /** Interface addresses: host/prefix, or `dhcp`/`dhcpv6`. */
 export const interfaceAddress: ValueValidator = (v) =>
   v === 'dhcp' || v === 'dhcpv6' || isPrefix(v, 32, isIpv4) || isPrefix(v, 128, isIpv6)

@@ -167,8 +167,47 @@ const ipsec = node({
   profile: open,
 });
 
+/**
+ * A prefix-list's name, as vyos-1x `interface-definitions/policy.xml.in` constrains it
+ * (`[-_a-zA-Z0-9.]+`, "Name of prefix-list can only contain alpha-numeric letters, hyphen and
+ * underscores").
+ */
+const prefixListName = v.matches(
+  /^[-_a-zA-Z0-9.]+$/,
+  'Name of prefix-list can only contain alpha-numeric letters, hyphen and underscores',
+);
+
+/**
+ * A neighbour's IPv4 unicast family: vyos-1x `include/bgp/neighbor-afi-ipv4-ipv6-common.xml.i`.
+ * The filters flatnet sets are checked (`prefix-list import|export` names a prefix-list,
+ * `maximum-prefix` is u32 1-4294967295); the rest is carried along.
+ */
+const bgpNeighborIpv4 = node({
+  'prefix-list': node({ import: leaf(prefixListName), export: leaf(prefixListName) }),
+  'maximum-prefix': leaf(v.numberRange(1, 4294967295, 'Prefix limit')),
+  'maximum-prefix-out': leaf(v.numberRange(1, 4294967295, 'Prefix limit')),
+  'addpath-tx-all': open,
+  'addpath-tx-per-as': open,
+  'allowas-in': open,
+  'as-override': flag,
+  'attribute-unchanged': open,
+  capability: open,
+  'conditional-advertisement': open,
+  'default-originate': open,
+  'disable-send-community': open,
+  'distribute-list': open,
+  'filter-list': open,
+  'nexthop-self': open,
+  'remove-private-as': open,
+  'route-map': open,
+  'route-reflector-client': flag,
+  'route-server-client': flag,
+  'soft-reconfiguration': open,
+  weight: open,
+});
+
 const bgpNeighborAf = node({
-  'ipv4-unicast': open,
+  'ipv4-unicast': bgpNeighborIpv4,
   'ipv6-unicast': open,
 });
 
@@ -261,6 +300,42 @@ const system = node({
   'task-scheduler': open,
 });
 
+/**
+ * Routing policy: prefix-lists are checked as vyos-1x `interface-definitions/policy.xml.in`
+ * defines them (rule u32 1-65535, action permit|deny, prefix ipv4net, ge/le 0-32); the other
+ * kinds are carried along.
+ */
+const policy = node({
+  'prefix-list': tag(
+    {
+      description: leaf(),
+      rule: tag(
+        {
+          action: leaf(v.oneOf('permit', 'deny')),
+          description: leaf(),
+          prefix: leaf(v.ipv4Prefix),
+          ge: leaf(v.numberRange(0, 32, 'Netmask length')),
+          le: leaf(v.numberRange(0, 32, 'Netmask length')),
+        },
+        v.numberRange(1, 65535, 'Rule number'),
+      ),
+    },
+    prefixListName,
+  ),
+  'access-list': open,
+  'access-list6': open,
+  'as-path-list': open,
+  'community-list': open,
+  'extcommunity-list': open,
+  'large-community-list': open,
+  'local-route': open,
+  'local-route6': open,
+  'prefix-list6': open,
+  route: open,
+  route6: open,
+  'route-map': open,
+});
+
 export const vyosSchema: SchemaNode = node({
   interfaces,
   vpn: node({ ipsec, openconnect: open, l2tp: open, sstp: open, pptp: open }),
@@ -271,7 +346,7 @@ export const vyosSchema: SchemaNode = node({
   nat: open,
   nat66: open,
   firewall: open,
-  policy: open,
+  policy,
   qos: open,
   'traffic-policy': open,
   'load-balancing': open,
