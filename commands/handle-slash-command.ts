@@ -140,6 +140,7 @@ function kindOfUsage(command: string, usage: string): Command['kind'] {
     'add-peer': 'add-peer',
     'remove-peer': 'remove-peer',
     peers: 'peers',
+    'reissue-peer': 'reissue-peer',
     'attach-vpc': 'attach-vpc',
     'sync-standby': 'sync-standby',
     scaleup: 'scaleup',

@@ -12,6 +12,8 @@ export type Command =
   | { kind: 'add-peer'; name: string; peer: PeerSpec; router?: string; dryRun: boolean }
   | { kind: 'remove-peer'; name: string; router?: string; dryRun: boolean }
   | { kind: 'peers'; router?: string }
+  /** `/vpn reissue-peer <name>`: a new client file for an existing WireGuard peer. */
+  | { kind: 'reissue-peer'; name: string; router?: string }
   | { kind: 'attach-vpc'; id: string; region: string; dryRun: boolean }
   /** `/vpn sync-standby [router]`: the pair of the router named, or the one pair of the inventory. */
   | { kind: 'sync-standby'; router?: string; dryRun: boolean }

@@ -35,6 +35,13 @@ export const HELP_ENTRIES: HelpEntry[] = [
   },
   {
     command: '/vpn',
+    usage: 'reissue-peer <name> [--router R]',
+    description:
+      "a new WireGuard client file for an existing peer (same key and address, today's AllowedIPs), by DM",
+    available: false,
+  },
+  {
+    command: '/vpn',
     usage: 'peers [--router R]',
     description: 'every peer with its address and last handshake',
     available: false,

@@ -160,6 +160,21 @@ function parseVpn(verb: string | undefined, t: Tokens): ParseResult {
         usage,
       );
     }
+    case 'reissue-peer': {
+      const usage = '/vpn reissue-peer <name> [--router R]';
+      const name = checkName(t.positional[0], usage);
+      if (typeof name !== 'string') return name;
+      if (t.positional.length > 1)
+        return fail('/vpn reissue-peer takes one name', `usage: ${usage}`);
+      const router = optionalRouter(t, usage);
+      if (typeof router === 'object') return router;
+      return expectNothingMore(
+        t,
+        ['router'],
+        { kind: 'reissue-peer', name, ...(router ? { router } : {}) },
+        usage,
+      );
+    }
     case 'peers': {
       const usage = '/vpn peers [--router R]';
       if (t.positional.length > 0) return fail('/vpn peers takes no name', `usage: ${usage}`);

@@ -21,6 +21,7 @@ const COMMAND_OF_KIND: Record<RunKind, string> = {
   'add-peer': '/vpn add-peer',
   'remove-peer': '/vpn remove-peer',
   peers: '/vpn peers',
+  'reissue-peer': '/vpn reissue-peer',
   'attach-vpc': '/vpn attach-vpc',
   'sync-standby': '/vpn sync-standby',
 };
@@ -48,6 +49,7 @@ export function rebuildCommandLine(run: RunCommandFields): string {
       push(parts, 'router', valueOf(p.router));
       break;
     case 'remove-peer':
+    case 'reissue-peer':
       parts.push(...words(target));
       push(parts, 'router', valueOf(p.router));
       break;

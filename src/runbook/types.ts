@@ -18,6 +18,7 @@ export type RunKind =
   | 'add-peer'
   | 'remove-peer'
   | 'peers'
+  | 'reissue-peer'
   | 'attach-vpc'
   | 'sync-standby';
 

@@ -16,6 +16,7 @@ import { createReachRunbook, reachPlanner } from '../../jobs/reach.js';
 import { addPeerPlanner, createAddPeerRunbook } from '../../jobs/add-peer.js';
 import { createRemovePeerRunbook, removePeerPlanner } from '../../jobs/remove-peer.js';
 import { createPeersRunbook, peersPlanner } from '../../jobs/peers.js';
+import { createReissuePeerRunbook, reissuePeerPlanner } from '../../jobs/reissue-peer.js';
 import { attachVpcPlanner, createAttachVpcRunbook } from '../../jobs/attach-vpc.js';
 import {
   scaledownPlanner,
@@ -85,6 +86,7 @@ export function buildRunbooks(): {
       'add-peer': createAddPeerRunbook(),
       'remove-peer': createRemovePeerRunbook(),
       peers: createPeersRunbook(),
+      'reissue-peer': createReissuePeerRunbook(),
       'router-status': withDeps(createRouterStatusRunbook(), routerStatusOf),
       'sync-standby': withDeps<SyncStandbyDeps, RunbookDeps>(syncStandbyRunbook, syncStandbyOf),
     },
@@ -99,6 +101,7 @@ export function buildRunbooks(): {
       'add-peer': addPeerPlanner,
       'remove-peer': removePeerPlanner,
       peers: peersPlanner,
+      'reissue-peer': reissuePeerPlanner,
       'router-status': routerStatusPlanner,
       'sync-standby': syncStandbyPlanner,
     },

@@ -15,6 +15,7 @@ import { scalePlanner } from '../../src/scaleup/scale-planner.js';
 import { commandLineOf } from '../../src/slack/blocks/describe-run.js';
 import { peersPlanner } from '../../jobs/peers.js';
 import { removePeerPlanner } from '../../jobs/remove-peer.js';
+import { reissuePeerPlanner } from '../../jobs/reissue-peer.js';
 import { statusPlanner } from '../../jobs/status.js';
 
 const inventory = parseInventory(
@@ -47,6 +48,8 @@ async function plan(line: string): Promise<PlannedRun> {
       return scalePlanner('down').plan(command, ctx);
     case 'peers':
       return peersPlanner.plan(command, ctx);
+    case 'reissue-peer':
+      return reissuePeerPlanner.plan(command, ctx);
     case 'status':
       return statusPlanner.plan(command, ctx);
     default:
@@ -70,6 +73,7 @@ describe('rebuilding the command line of a run', () => {
       '/vpn add-peer office ipsec --remote 192.0.2.50 --subnets 172.16.0.0/16 --mode policy --router hub-tokyo-a --dry-run',
     ],
     ['/vpn remove-peer osaka --dry-run', '/vpn remove-peer osaka --router hub-tokyo-a --dry-run'],
+    ['/vpn reissue-peer alice', '/vpn reissue-peer alice --router hub-tokyo-a'],
     [
       '/vpn attach-vpc vpc-0a1b2c3d4e5f60101 --region us-east-1',
       '/vpn attach-vpc vpc-0a1b2c3d4e5f60101 --region us-east-1',
