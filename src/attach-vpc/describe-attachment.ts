@@ -1,4 +1,5 @@
 /** The plan shown to the approver and the final summary, in the operator's words. */
+import { reissueAdvice } from '../onboarding/route-hub-vpc.js';
 import { resultIn } from '../runbook/step-ref.js';
 import type { Run } from '../runbook/types.js';
 import { ATTACH_VPC_STEPS as S, type AttachPlan } from './attach-vpc-steps.js';
@@ -48,5 +49,6 @@ export function summarizeAttachment(run: Readonly<Run>): string {
   if (run.dryRun)
     return `Would attach ${vpcLabel(plan)} to ${plan.hub} through ${plan.vgwId}: ${hub?.lines ?? '?'} lines on the hub (${tunnels}).`;
   const waited = run.steps.find((s) => s.id === S.awaitTunnels.id)?.detail ?? '';
-  return `Attached ${vpcLabel(plan)} to ${plan.hub} through ${conn?.vpnConnectionId ?? '?'} on ${plan.vgwId}: ${tunnels}; ${waited}.${standby}`;
+  const reissue = reissueAdvice(resultIn(run, S.routeHubVpc), plan.hub);
+  return `Attached ${vpcLabel(plan)} to ${plan.hub} through ${conn?.vpnConnectionId ?? '?'} on ${plan.vgwId}: ${tunnels}; ${waited}.${standby}${reissue}`;
 }

@@ -94,3 +94,14 @@ function dedupe(list: AssignedPrefix[]): AssignedPrefix[] {
 export function overlappingAssigned(inv: Inventory, subnet: string): AssignedPrefix | undefined {
   return assignedPrefixes(inv).find((a) => cidrsOverlap(a.prefix, subnet));
 }
+
+/**
+ * The destinations the WireGuard files issued before do not cover: outside the declared
+ * aggregates, or, with none declared (files then carry every assigned prefix), outside every
+ * assigned prefix (a site's subnets). Laptops do not send them into the tunnel.
+ */
+export function outsideIssuedAggregates(inv: Inventory, destinations: readonly string[]): string[] {
+  const declared = inv.network && !Array.isArray(inv.network) ? inv.network.aggregates : undefined;
+  const covering = declared ?? assignedPrefixes(inv).map((a) => a.prefix);
+  return destinations.filter((d) => !covering.some((c) => cidrWithin(d, c)));
+}

@@ -1,4 +1,5 @@
 /** The add-peer plan shown to the approver and the final summary, in the operator's words. */
+import { reissueAdvice } from './route-hub-vpc.js';
 import { resultIn } from '../runbook/step-ref.js';
 import type { Run } from '../runbook/types.js';
 import { addPeerParams } from './add-peer-request.js';
@@ -57,7 +58,8 @@ export function summarizeAddPeer(run: Readonly<Run>): string {
       params.kind === 'wireguard',
     ),
   );
-  const tail = warning ? ` ${warning}` : '';
+  const reissue = reissueAdvice(resultIn(run, S.routeHubVpc), params.router);
+  const tail = `${reissue}${warning ? ` ${warning}` : ''}`;
   if (params.kind === 'wireguard') {
     const reserved = resultIn(run, S.reserve);
     const address = reserved && 'address' in reserved ? reserved.address : '?';

@@ -22,7 +22,9 @@ import { cidrContains } from '../net/cidr.js';
 import type { StepAction, TypedStepContext } from '../runbook/define-step.js';
 import type { StepRef } from '../runbook/step-ref.js';
 import type { RouterClient } from '../vyos/router-client.js';
+import { outsideIssuedAggregates } from '../config/flat-network.js';
 import { ownAddressOf, wantedAnnouncements } from './hub-announcements.js';
+import { readHubConfig } from './read-hub-config.js';
 import { planHubVpcRoutes, targetOf, type HubTarget } from './hub-vpc-routes.js';
 
 export interface HubVpcDeps {
@@ -51,6 +53,8 @@ export const hubVpcRoutesResult = z.object({
   created: z.array(routeSchema),
   routed: z.number(),
   conflicts: z.array(z.string()),
+  /** New destinations the WireGuard files issued before do not cover, and the hub's peers. */
+  reissue: z.object({ outside: z.array(z.string()), peers: z.array(z.string()) }).optional(),
 });
 export type HubVpcRoutesResult = z.infer<typeof hubVpcRoutesResult>;
 
@@ -97,6 +101,16 @@ export function routeHubVpc<D extends HubVpcDeps>(
     const { deps } = ctx;
     const hub = await hubTarget(deps, wanted.hub);
     const lines = await deps.routers.router(wanted.hub).runningConfig();
+    const outside = outsideIssuedAggregates(deps.inventory, wanted.destinations);
+    const reissue =
+      outside.length > 0
+        ? {
+            outside,
+            peers: readHubConfig(lines)
+              .wireguard.peers.map((p) => p.name)
+              .sort(),
+          }
+        : undefined;
     const destinations = [
       ...new Set([
         ...wanted.destinations,
@@ -117,6 +131,7 @@ export function routeHubVpc<D extends HubVpcDeps>(
       created,
       routed: plan.routed.length,
       conflicts: plan.conflicts,
+      ...(reissue ? { reissue } : {}),
     });
     if (plan.missing.length === 0)
       return {
@@ -180,4 +195,20 @@ export function deleteCreatedHubVpcRoutes<D extends HubVpcDeps>(
       ...(kept.length > 0 ? { kept: `hub VPC routes repointed since: ${kept.join(', ')}` } : {}),
     };
   };
+}
+
+/**
+ * The summary's sentence when a run made reachable what laptops issued before do not route:
+ * which peers, and the command that gives each a new file.
+ */
+export function reissueAdvice(result: HubVpcRoutesResult | undefined, hub: string): string {
+  const r = result?.reissue;
+  if (!r || r.peers.length === 0) return '';
+  const them = r.outside.length === 1 ? 'it' : 'them';
+  const commands = r.peers.map((p) => `/vpn reissue-peer ${p}`).join(', ');
+  return (
+    ` ${r.outside.join(', ')} ${r.outside.length === 1 ? 'is' : 'are'} outside the flat network's aggregates: ` +
+    `the WireGuard files issued before on ${hub} (${r.peers.join(', ')}) do not route ${them}. ` +
+    `Cover ${them} in network.aggregates (inventory) if not yet, then re-issue: ${commands}.`
+  );
 }

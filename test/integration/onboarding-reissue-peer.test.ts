@@ -80,6 +80,24 @@ describe('/vpn reissue-peer through Slack', () => {
     expect(run.outcome).toContain('/vpn peers --router hub-tokyo-a');
   });
 
+  it('a site outside the aggregates: the summary names the WireGuard peers to re-issue and the command; inside, it says nothing', async () => {
+    const outside = await stack.succeed(
+      '/vpn',
+      'add-peer fukuoka ipsec --remote 198.51.100.90 --subnets 172.30.0.0/16',
+    );
+    expect(outside.outcome).toContain(
+      "172.30.0.0/16 is outside the flat network's aggregates: the WireGuard files issued before on hub-tokyo-a (ops-carol, ops-dave) do not route it.",
+    );
+    expect(outside.outcome).toContain(
+      'then re-issue: /vpn reissue-peer ops-carol, /vpn reissue-peer ops-dave.',
+    );
+    const inside = await stack.succeed(
+      '/vpn',
+      'add-peer sendai ipsec --remote 198.51.100.91 --subnets 10.201.0.0/24',
+    );
+    expect(inside.outcome).not.toContain('reissue-peer');
+  });
+
   it('help lists it as available', async () => {
     const { reply } = await stack.vpn('U0ALICE', 'help');
     const at = reply.indexOf('reissue-peer ');

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { RouteTable } from '../../src/aws/types.js';
 import { planHubVpcRoutes } from '../../src/onboarding/hub-vpc-routes.js';
+import { reissueAdvice } from '../../src/onboarding/route-hub-vpc.js';
+import { outsideIssuedAggregates } from '../../src/config/flat-network.js';
+import { parseInventory } from '../../src/config/load-inventory.js';
+import { readFileSync } from 'node:fs';
 import {
   neighborsLackingAsOverride,
   asOverrideRemovalLines,
@@ -91,5 +95,44 @@ describe('as-override on the neighbours of the VGW AS', () => {
       'delete protocols bgp neighbor 169.254.200.1 address-family ipv4-unicast as-override',
       'set protocols bgp neighbor 169.254.200.1 address-family ipv4-unicast',
     ]);
+  });
+});
+
+describe('which new destinations the WireGuard files issued before do not cover', () => {
+  const example = readFileSync('examples/flatnet.yml', 'utf8');
+  const declared = parseInventory(example, 'flatnet.yml', null);
+  const byDefault = parseInventory(
+    example.replace(/^network:[\s\S]*?(?=^\S)/m, ''),
+    'flatnet.yml',
+    null,
+  );
+
+  it('with declared aggregates: what lies outside them', () => {
+    expect(outsideIssuedAggregates(declared, ['10.200.1.0/24', '172.30.0.0/16'])).toEqual([
+      '172.30.0.0/16',
+    ]);
+  });
+
+  it('by default (every assigned prefix): a site subnet is outside, a VPC of the inventory is not', () => {
+    expect(byDefault.network).toBeUndefined();
+    expect(outsideIssuedAggregates(byDefault, ['10.10.0.0/16', '10.200.1.0/24'])).toEqual([
+      '10.200.1.0/24',
+    ]);
+  });
+
+  it('names each peer with its command, and says nothing without peers or outside destinations', () => {
+    const result = { region: 'r', created: [], routed: 0, conflicts: [] };
+    expect(
+      reissueAdvice(
+        { ...result, reissue: { outside: ['172.30.0.0/16'], peers: ['a', 'b'] } },
+        'hub',
+      ),
+    ).toContain(
+      '(a, b) do not route it. Cover it in network.aggregates (inventory) if not yet, then re-issue: /vpn reissue-peer a, /vpn reissue-peer b.',
+    );
+    expect(
+      reissueAdvice({ ...result, reissue: { outside: ['172.30.0.0/16'], peers: [] } }, 'hub'),
+    ).toBe('');
+    expect(reissueAdvice(result, 'hub')).toBe('');
   });
 });
