@@ -17,6 +17,7 @@ import { startSlackEmulator } from '../../src/sim/slack/start-slack-emulator.js'
 import type { Run, RunEvent } from '../../src/runbook/types.js';
 import { startBot, type BotHandle } from '../../src/wiring/start-bot.js';
 import { dropPrefix, testRedis, uniquePrefix } from '../helpers/redis.js';
+import { buildRun } from '../support/build-run.js';
 
 const PASSWORD = 'correct horse battery staple';
 const silent = createLogger({ level: 'silent' });
@@ -209,30 +210,23 @@ describe('the metrics observer', () => {
     redis.disconnect();
   });
 
-  const run = (over: Partial<Run>): Run => ({
-    id: 'r-abc123',
-    kind: 'scaleup',
-    target: 'hub-tokyo-a',
-    params: {},
-    requester: 'U0ALICE',
-    origin: { kind: 'slack', channel: 'C0NETOPS' },
-    status: 'running',
-    dryRun: false,
-    createdAt: 0,
-    updatedAt: 0,
-    steps: [
-      {
-        id: 'launch-instance',
-        title: 'Launch',
-        status: 'done',
-        startedAt: 1_000,
-        finishedAt: 4_000,
-      },
-    ],
-    cursor: 1,
-    decisions: [],
-    ...over,
-  });
+  const run = (over: Partial<Run>): Run =>
+    buildRun({
+      id: 'r-abc123',
+      origin: { kind: 'slack', channel: 'C0NETOPS' },
+      status: 'running',
+      steps: [
+        {
+          id: 'launch-instance',
+          title: 'Launch',
+          status: 'done',
+          startedAt: 1_000,
+          finishedAt: 4_000,
+        },
+      ],
+      cursor: 1,
+      ...over,
+    });
   const event = (type: RunEvent['type'], extra: Partial<RunEvent> = {}): RunEvent => ({
     type,
     runId: 'r-abc123',

@@ -9,6 +9,7 @@ import type { Run, RunEvent } from '../../src/runbook/types.js';
 import type { ChatMessage, ChatPort } from '../../src/slack/chat-port.js';
 import { createThreadReporter, type ThreadReporter } from '../../src/slack/thread-reporter.js';
 import { dropPrefix, testRedis, uniquePrefix } from '../helpers/redis.js';
+import { buildRun } from '../support/build-run.js';
 
 class PostLog implements ChatPort {
   posts: { channel: string; threadTs?: string; text: string; ts: string }[] = [];
@@ -26,21 +27,12 @@ class PostLog implements ChatPort {
 }
 
 function run(id: string, kind: Run['kind'] = 'status'): Run {
-  return {
+  return buildRun({
     id,
     kind,
     target: '*',
-    params: {},
-    requester: 'U0ALICE',
-    origin: { kind: 'slack', channel: 'C0OPS' },
-    status: 'planning',
-    dryRun: false,
-    createdAt: 0,
-    updatedAt: 0,
     steps: [{ id: 'collect', title: 'Collect', status: 'pending' }],
-    cursor: 0,
-    decisions: [],
-  };
+  });
 }
 
 const ev = (r: Run, type: RunEvent['type']): RunEvent => ({ type, runId: r.id, at: 0 });

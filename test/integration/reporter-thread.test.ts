@@ -8,6 +8,7 @@ import type { Block, ChatMessage, ChatPort } from '../../src/slack/chat-port.js'
 import { RateLimited } from '../../src/slack/slack-chat.js';
 import { createThreadReporter, type ThreadReporter } from '../../src/slack/thread-reporter.js';
 import { dropPrefix, testRedis, uniquePrefix } from '../helpers/redis.js';
+import { buildRun, pendingSteps } from '../support/build-run.js';
 
 interface Call {
   method: 'post' | 'update' | 'ephemeral';
@@ -85,23 +86,12 @@ class RecordingChat implements ChatPort {
 const T0 = Date.UTC(2025, 2, 14, 14, 0);
 
 function scaleupRun(id: string, steps = 3): Run {
-  return {
+  return buildRun({
     id,
-    kind: 'scaleup',
-    target: 'hub-tokyo-a',
-    params: {},
-    requester: 'U0ALICE',
-    origin: { kind: 'slack', channel: 'C0OPS' },
     status: 'running',
-    dryRun: false,
     createdAt: T0,
     updatedAt: T0,
-    steps: Array.from({ length: steps }, (_, i) => ({
-      id: `s${i}`,
-      title: `Step ${i}`,
-      status: 'pending' as const,
-    })),
-    cursor: 0,
+    steps: pendingSteps(steps),
     plan: ['Launch c5.xlarge', 'psk=s3cr3t-never-logged'],
     approval: {
       approvers: ['U0BOB'],
@@ -109,8 +99,7 @@ function scaleupRun(id: string, steps = 3): Run {
       allowSelfApproval: false,
       expiresAt: T0 + 1_800_000,
     },
-    decisions: [],
-  };
+  });
 }
 
 function ev(run: Run, type: RunEventType, extra: Partial<RunEvent> = {}): RunEvent {

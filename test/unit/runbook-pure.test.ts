@@ -8,24 +8,18 @@ import { makeRunId, RUN_ID_PATTERN } from '../../src/runbook/make-run-id.js';
 import { formatClock, formatDuration } from '../../src/util/format-time.js';
 import { assertNoSecrets } from '../../src/runbook/run-store.js';
 import type { Run } from '../../src/runbook/types.js';
+import { buildRun } from '../support/build-run.js';
 
 const at = Date.UTC(2025, 0, 6, 14, 2);
 
 function run(overrides: Partial<Run> = {}): Run {
-  return {
-    id: 'r-7k2m9q',
-    kind: 'scaleup',
-    target: 'hub-tokyo-a',
+  return buildRun({
     params: { type: 'c5.xlarge' },
     requester: 'U1',
     origin: { kind: 'slack', channel: 'C1' },
     status: 'awaiting-approval',
-    dryRun: false,
     createdAt: at,
     updatedAt: at,
-    steps: [],
-    cursor: 0,
-    decisions: [],
     approval: {
       approvers: ['U2', 'U3'],
       distinctApprovers: 1,
@@ -33,7 +27,7 @@ function run(overrides: Partial<Run> = {}): Run {
       expiresAt: at + 30 * 60_000,
     },
     ...overrides,
-  };
+  });
 }
 
 describe('run ids', () => {

@@ -1,0 +1,33 @@
+/**
+ * A run record as the engine stores it, for tests that render, report or read runs without
+ * running one: every field a Run must have, with plain defaults (a scale-up of hub-tokyo-a
+ * asked in Slack by U0ALICE, planning, no steps); a test names only what it is about.
+ */
+import type { Run, StepState } from '../../src/runbook/types.js';
+
+export function buildRun(overrides: Partial<Run> = {}): Run {
+  return {
+    id: 'r-7k2m9q',
+    kind: 'scaleup',
+    target: 'hub-tokyo-a',
+    params: {},
+    requester: 'U0ALICE',
+    origin: { kind: 'slack', channel: 'C0OPS' },
+    status: 'planning',
+    dryRun: false,
+    createdAt: 0,
+    updatedAt: 0,
+    steps: [],
+    cursor: 0,
+    decisions: [],
+    ...overrides,
+  };
+}
+
+/** `count` pending steps `s0`, `s1`, … titled "Step 0", "Step 1", …. */
+export const pendingSteps = (count: number): StepState[] =>
+  Array.from({ length: count }, (_, i) => ({
+    id: `s${i}`,
+    title: `Step ${i}`,
+    status: 'pending' as const,
+  }));
