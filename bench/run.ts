@@ -14,6 +14,7 @@ import { benchScaleupOutage } from './scaleup-outage.js';
 import { benchDemoReady } from './demo-ready.js';
 import { benchAddPeer } from './add-peer.js';
 import { benchRunRecords } from './run-records.js';
+import { benchMonitorRound } from './monitor-round.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -27,6 +28,7 @@ const BENCHES: Record<string, () => Promise<BenchResult[]>> = {
   demo: () => benchDemoReady(),
   'add-peer': () => benchAddPeer(),
   records: () => benchRunRecords(),
+  'monitor-round': () => benchMonitorRound(redisUrl),
 };
 
 async function main(): Promise<void> {
