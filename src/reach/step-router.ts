@@ -1,0 +1,220 @@
+/**
+ * A hop on a router: EC2 source/destination check, the selectors of the tunnel it came in
+ * by, its routing table (`show ip route`), the IPsec policies the kernel applies after the
+ * route, then the way out — a VTI to a VGW, another flatnet router or a site, a WireGuard
+ * peer by allowed-ips, or an ethernet interface into its VPC.
+ */
+import { parseIpv4 } from '../net/cidr.js';
+import type { IpRoute } from '../vyos/types.js';
+import type { ReachContext } from './reach-context.js';
+import type { ReachRouter } from './reach-state.js';
+import { inCidr, longestMatch } from './router-tables.js';
+import { fresh, unreadable, type Ingress, type Packet, type Step } from './trace-hops.js';
+import * as fix from './describe-fix.js';
+
+export function routerStep(ctx: ReachContext, r: ReachRouter, ingress: Ingress, p: Packet): Step {
+  const D = p.D;
+  const S = p.S;
+  const at = r.name;
+  const tables = ctx.tables(r.name);
+  const reading = r.reading;
+  if (!tables || !reading || (r.instance && r.instance.state !== 'running'))
+    return { broken: unreadable(r, r.name) };
+  if (ingress.kind === 'vpc' && r.instance?.sourceDestCheck)
+    return {
+      broken: {
+        at,
+        reason: `${r.name}: EC2 source/destination check is on, it cannot forward`,
+        fix: fix.sourceDestCheck(r),
+      },
+    };
+  if (ingress.kind === 'tunnel') {
+    const peer = tables.peers.find((x) => x.name === ingress.peer);
+    if (
+      peer &&
+      !peer.vti &&
+      !peer.tunnels.some((t) => inCidr(t.local, p.dst) && inCidr(t.remote, p.src))
+    )
+      return {
+        broken: {
+          at,
+          reason: `${r.name}'s tunnel to ${peer.name} does not cover ${S} → ${D} (selector mismatch: the IPsec policy drops it)`,
+          fix: fix.selectors(peer.name, S, D),
+        },
+      };
+  }
+  const route = ctx.memo(`r ${r.name} ${p.dst}`, () =>
+    longestMatch(reading.routes, (x) => x.prefix, p.dst),
+  );
+  if (!route)
+    return {
+      broken: {
+        at,
+        reason: `${r.name} has no route to ${D}`,
+        fix: fix.routerRoute(r.name, p.to.network),
+      },
+    };
+  if (route.blackhole)
+    return {
+      broken: {
+        at,
+        reason: `${r.name} drops ${D}: ${route.prefix} is a blackhole route`,
+        fix: fix.routerRoute(r.name, p.to.network),
+      },
+    };
+  // The kernel's IPsec policies apply after the route lookup: a matching tunnel takes it.
+  const policyPeers = ctx.memo(`p ${r.name}`, () =>
+    tables.peers.filter((x) => !x.vti && !x.disabled),
+  );
+  for (const peer of policyPeers) {
+    const t = peer.tunnels.find((x) => inCidr(x.local, p.src) && inCidr(x.remote, p.dst));
+    if (!t) continue;
+    p.note(() => `${r.name}: IPsec policy ${t.local} → ${t.remote} (peer ${peer.name})`);
+    if (!t.up) return saIsDown(r, peer.name);
+    return overTunnel(ctx, r, peer.name, peer.remoteAddress, p);
+  }
+  const via = route.nextHop ? ` via ${route.nextHop}` : '';
+  p.note(() =>
+    `${r.name}: ${route.prefix} (${route.protocol})${via} ${route.iface ?? ''}`.trimEnd(),
+  );
+  const iface = route.iface ?? connectedIface(reading.routes, route.nextHop);
+  if (iface?.startsWith('vti')) {
+    const peer = tables.peers.find((x) => x.vti === iface && !x.disabled);
+    if (!peer)
+      return {
+        broken: {
+          at,
+          reason: `${r.name}: no IPsec peer binds ${iface}`,
+          fix: fix.routerRoute(r.name, p.to.network),
+        },
+      };
+    if (!peer.vtiUp) return saIsDown(r, peer.name);
+    return overTunnel(ctx, r, peer.name, peer.remoteAddress, p);
+  }
+  if (iface?.startsWith('wg')) {
+    const w = longestMatch(
+      tables.wireguard
+        .filter((x) => x.iface === iface)
+        .flatMap((x) => x.allowedIps.map((a) => ({ a, x }))),
+      (e) => e.a,
+      p.dst,
+    )?.x;
+    if (!w)
+      return {
+        broken: {
+          at,
+          reason: `${r.name} ${iface}: no peer's allowed-ips cover ${D}`,
+          fix: fix.routerRoute(r.name, p.to.network),
+        },
+      };
+    if (!fresh(w.handshakeSecondsAgo))
+      return {
+        broken: {
+          at: `${r.name} WireGuard peer ${w.name}`,
+          reason: `${w.name} has ${w.handshakeSecondsAgo === undefined ? 'never shaken hands' : `not shaken hands for ${w.handshakeSecondsAgo} s`}: the laptop is not connected`,
+          fix: fix.noHandshake(w.name),
+        },
+      };
+    p.farSide(`wg/${w.name}'s laptop (flatnet sees a fresh handshake, not its AllowedIPs)`);
+    if (p.to.home.kind === 'wireguard' && p.to.home.peer === w.name) return { arrived: true };
+    return {
+      broken: {
+        at,
+        reason: `${D} is behind laptop ${w.name}, which does not forward`,
+        fix: fix.routerRoute(r.name, p.to.network),
+      },
+    };
+  }
+  if (iface?.startsWith('eth')) return intoVpc(ctx, r, Number(iface.slice(3)), p);
+  return {
+    broken: {
+      at,
+      reason: `${r.name} sends ${D} out of ${iface ?? 'no interface'}`,
+      fix: fix.routerRoute(r.name, p.to.network),
+    },
+  };
+}
+
+function saIsDown(r: ReachRouter, peer: string): Step {
+  return {
+    broken: {
+      at: r.name,
+      reason: `${r.name}'s SA to ${peer} is down`,
+      fix: fix.saDown(r.name, peer),
+    },
+  };
+}
+
+function connectedIface(routes: IpRoute[], nextHop: string | undefined): string | undefined {
+  const ip = nextHop ? parseIpv4(nextHop) : null;
+  if (ip === null) return undefined;
+  return longestMatch(
+    routes.filter((x) => x.protocol === 'connected'),
+    (x) => x.prefix,
+    ip,
+  )?.iface;
+}
+
+function intoVpc(ctx: ReachContext, r: ReachRouter, deviceIndex: number, p: Packet): Step {
+  const i = r.instance;
+  const leg =
+    i?.interfaces?.find((x) => x.deviceIndex === deviceIndex) ??
+    (deviceIndex === 0 && i ? { vpcId: i.vpcId, privateIp: i.privateIp } : undefined);
+  const vpc = leg?.vpcId ? ctx.vpc(leg.vpcId) : undefined;
+  if (!vpc)
+    return {
+      broken: {
+        at: r.name,
+        reason: `${r.name} sends ${p.D} out of eth${deviceIndex}, into no VPC of the inventory`,
+        fix: fix.routerRoute(r.name, p.to.network),
+      },
+    };
+  if (i?.sourceDestCheck && leg?.privateIp !== p.S)
+    return {
+      broken: {
+        at: r.name,
+        reason: `${r.name}: EC2 source/destination check is on, it cannot forward`,
+        fix: fix.sourceDestCheck(r),
+      },
+    };
+  return { next: { kind: 'vpc', vpc } };
+}
+
+/** Over an up SA: to a VGW, to another router of flatnet's, or to a site it cannot see into. */
+function overTunnel(
+  ctx: ReachContext,
+  r: ReachRouter,
+  peer: string,
+  remote: string | undefined,
+  p: Packet,
+): Step {
+  const vgw = remote ? ctx.vgwAt(remote) : undefined;
+  if (vgw) return { next: { kind: 'vgw', vgw: vgw.vgw, fromTunnel: true } };
+  const far = remote ? ctx.routerAt(remote) : undefined;
+  if (far) {
+    const mine = ctx.publicIpOf(r);
+    const theirs = ctx.tables(far.name)?.peers.find((x) => x.remoteAddress === mine && !x.disabled);
+    if (!ctx.tables(far.name)) return { broken: unreadable(far, far.name) };
+    if (!theirs)
+      return {
+        broken: {
+          at: far.name,
+          reason: `${far.name} has no peer toward ${r.name} (${mine ?? '?'})`,
+          fix: fix.saDown(r.name, peer),
+        },
+      };
+    return {
+      next: { kind: 'router', router: far, ingress: { kind: 'tunnel', peer: theirs.name } },
+    };
+  }
+  p.farSide(`site ${peer}'s router (flatnet sees its tunnel up, not its routes)`);
+  if (p.to.home.kind === 'site' && p.to.home.peer === peer && inCidr(p.to.network, p.dst))
+    return { arrived: true };
+  return {
+    broken: {
+      at: `site ${peer}`,
+      reason: `${p.D} would have to cross site ${peer}, which flatnet cannot see into`,
+      fix: fix.routerRoute(r.name, p.to.network),
+    },
+  };
+}
