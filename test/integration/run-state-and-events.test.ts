@@ -11,6 +11,7 @@ import type { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { rebuildCommandLine } from '../../src/grammar/rebuild-command-line.js';
 import { createRunJobProcessor } from '../../src/queue/run-job-processor.js';
+import { createRunQueue } from '../../src/queue/run-queue.js';
 import { startWorker } from '../../src/queue/start-worker.js';
 import { createEngine } from '../../src/runbook/engine.js';
 import { RunStore } from '../../src/runbook/run-store.js';
@@ -103,11 +104,16 @@ describe('a run and its events agree wherever its worker dies', () => {
       for (let budget = 1; !completed; budget++) {
         const { redis, cut } = connectionCutAfter(budget);
         const deps: ToyDeps = { redis: w.redis, prefix: `${w.prefix}:${budget}`, failAt: 'c' };
+        // Each cut gets its own queue: the job a cut worker leaves behind would otherwise come
+        // back as stalled once its lock expires (on a slow machine, within the loop) and eat
+        // the next worker's command budget.
+        const queuePrefix = `${w.prefix}-q${budget}`;
+        const queue = createRunQueue({ connection: w.redis, prefix: queuePrefix });
         const engine = createEngine<ToyDeps>({
           describeCommand: rebuildCommandLine,
           redis,
           prefix: w.prefix,
-          queue: w.queue,
+          queue,
           runbooks: { scaleup: runbook },
           deps,
           observers: [],
@@ -118,7 +124,7 @@ describe('a run and its events agree wherever its worker dies', () => {
         const connection = testRedis();
         const worker = startWorker({
           connection,
-          prefix: w.prefix,
+          prefix: queuePrefix,
           concurrency: 1,
           processor: createRunJobProcessor(engine, { lockDurationMs: LOCK_MS, logger: silentLog }),
           lockDurationMs: LOCK_MS,
@@ -126,9 +132,16 @@ describe('a run and its events agree wherever its worker dies', () => {
           logger: silentLog,
         });
         // Submitted through an engine whose connection is whole: the cut worker processes it.
-        const { id } = await w
-          .engine(runbook, { deps })
-          .submit(submitInput({ target: `hub-${budget}` }));
+        const submitter = createEngine<ToyDeps>({
+          describeCommand: rebuildCommandLine,
+          redis: w.redis,
+          prefix: w.prefix,
+          queue,
+          runbooks: { scaleup: runbook },
+          deps,
+          logger: silentLog,
+        });
+        const { id } = await submitter.submit(submitInput({ target: `hub-${budget}` }));
         {
           const runId = id;
           await waitFor(async () => {
@@ -147,6 +160,8 @@ describe('a run and its events agree wherever its worker dies', () => {
         connection.disconnect();
         redis.disconnect();
         await engine.close();
+        await submitter.close();
+        await queue.close();
       }
       // The cuts fell in every phase: planning, running (and undoing) and the end.
       expect(checked.length).toBeGreaterThan(20);
