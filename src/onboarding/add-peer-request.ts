@@ -13,7 +13,7 @@ import { checkSiteAsn, checkSiteRemote, NEVER_A_REMOTE } from './check-site-iden
 import type { PlannedRun } from '../runbook/run-request.js';
 import type { Json, Run } from '../runbook/types.js';
 import { assertPeerName } from '../vyos/config-line.js';
-import { assertWireguardKey } from '../vyos/validate-network-input.js';
+import { assertPeerPublicKey, checkKeyIsNotTheRouters } from '../vyos/validate-network-input.js';
 
 export type AddPeerParams =
   | { kind: 'wireguard'; router: string; publicKey?: string }
@@ -111,7 +111,13 @@ export function planAddPeer(command: Command, inventory: Inventory, requester: s
   const router = chooseRouter(inventory, peer.type, command.router);
   let params: Record<string, Json>;
   if (peer.type === 'wireguard') {
-    if (peer.publicKey !== undefined) assertWireguardKey(peer.publicKey, '--pubkey');
+    if (peer.publicKey !== undefined) {
+      assertPeerPublicKey(peer.publicKey, '--pubkey');
+      // Before any run exists; the plan step checks the key the router itself reports too.
+      checkKeyIsNotTheRouters(peer.publicKey, router, [
+        inventory.routers[router]?.wireguard?.publicKey,
+      ]);
+    }
     params = { router, ...(peer.publicKey !== undefined ? { pubkey: peer.publicKey } : {}) };
   } else {
     if (!inventory.routers[router]!.elasticIp)

@@ -6,6 +6,7 @@
 import type { TypedStepContext } from '../runbook/define-step.js';
 import { BadInputError } from '../errors.js';
 import { addPeerParams } from './add-peer-request.js';
+import { checkKeyIsNotTheRouters } from '../vyos/validate-network-input.js';
 import { checkPeerIsNew } from './check-peer-is-new.js';
 import { readRouter, type OnboardingDeps } from './onboarding-deps.js';
 import { reachStandby } from './reach-standby.js';
@@ -35,6 +36,12 @@ export async function checkAddPeer(ctx: TypedStepContext<OnboardingDeps>) {
         : `; the standby ${standby.name} cannot be updated now (${standby.reason})`;
   if (params.kind === 'wireguard') {
     const ref = poolRefOf(deps.inventory, params.router);
+    // The standby shares the interface's private key, so the primary's answer covers both.
+    if (params.publicKey !== undefined)
+      checkKeyIsNotTheRouters(params.publicKey, params.router, [
+        (await deps.routers.router(params.router).wireguard(ref.iface)).publicKey,
+        deps.inventory.routers[params.router]?.wireguard?.publicKey,
+      ]);
     const peers = snap.hub.wireguard.peers.length;
     return {
       result: {

@@ -44,6 +44,20 @@ export function assertWireguardKey(value: string, what: string): void {
   }
 }
 
+/**
+ * A device's WireGuard public key given by a person: well-formed, and not the all-zero key (the
+ * X25519 identity point: no private key has it, and a peer with it matches nothing useful).
+ * The key is never repeated in the message: someone may have pasted a private key.
+ */
+export function assertPeerPublicKey(value: string, what: string): void {
+  assertWireguardKey(value, what);
+  if (Buffer.from(value, 'base64').every((b) => b === 0))
+    throw new BadInputError(
+      `${what} is the all-zero key, which no device holds`,
+      'give the key `wg pubkey` prints on the device, or leave --pubkey out and flatnet makes a key pair',
+    );
+}
+
 /** AWS's own rule for tunnel keys, also a safe one for VyOS and swanctl: 8–64 of [A-Za-z0-9._], not starting with 0. */
 export function assertPresharedKey(value: string, what = 'pre-shared key'): void {
   if (typeof value !== 'string' || !/^[A-Za-z1-9._][A-Za-z0-9._]{7,63}$/.test(value)) {
@@ -71,4 +85,21 @@ export function assertFileSafe(value: string, what: string): void {
       'remove newlines, quotes and braces',
     );
   }
+}
+
+/**
+ * A device key equal to the router's own: WireGuard would take the router for its own peer
+ * (VyOS refuses the commit, "has the same public key as the interface"), so refuse it in the plan
+ * with the fix. `routerKeys` are what the router reports and what the inventory says.
+ */
+export function checkKeyIsNotTheRouters(
+  key: string | undefined,
+  router: string,
+  routerKeys: Array<string | undefined>,
+): void {
+  if (key !== undefined && routerKeys.includes(key))
+    throw new BadInputError(
+      `--pubkey is the WireGuard public key of ${router} itself, not of a device`,
+      "give the key `wg pubkey` prints on the device (not the router's), or leave --pubkey out",
+    );
 }

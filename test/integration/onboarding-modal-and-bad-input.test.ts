@@ -109,6 +109,32 @@ describe('the add-peer form', () => {
 });
 
 describe('hostile input', () => {
+  it("refuses the all-zero key and the router's own key as --pubkey; neither is echoed in a reply, log, record or session", async () => {
+    const zero = 'A'.repeat(43) + '=';
+    const own = (await stack.bot.runtime.deps.routers.router('hub-tokyo-a').wireguard('wg0'))
+      .publicKey!;
+    expect(own).toMatch(/=$/);
+    const linesBefore = stack.logLines.length;
+    const zeroed = await stack.vpn('U0ALICE', `add-peer zed --pubkey ${zero}`);
+    expect(zeroed.runId).toBeUndefined();
+    expect(zeroed.reply).toMatch(/--pubkey is the all-zero key/);
+    const mirrored = await stack.vpn('U0ALICE', `add-peer mirror --pubkey ${own}`);
+    expect(mirrored.reply).toMatch(/--pubkey is the WireGuard public key of hub-tokyo-a itself/);
+    const refused = mirrored.runId ? JSON.stringify(await stack.waitForRun(mirrored.runId)) : '';
+    for (const key of [zero, own]) {
+      expect(zeroed.reply + mirrored.reply).not.toContain(key);
+      expect(stack.logLines.slice(linesBefore).join('')).not.toContain(key);
+      expect(stack.sent.join('\n')).not.toContain(key);
+      expect(refused).not.toContain(key);
+    }
+    const runKeys = await stack.bot.runtime.redis.keys(`${stack.prefix}:*`);
+    expect(runKeys.length).toBeGreaterThan(0);
+    for (const k of runKeys.filter((k) => !k.includes('bull')))
+      if ((await stack.bot.runtime.redis.type(k)) === 'string')
+        expect(await stack.bot.runtime.redis.get(k)).not.toContain(zero);
+    expect(stack.hubLines().join('\n')).not.toMatch(/zed|mirror/);
+  });
+
   it('is refused with the rule, from the slash command and from the form, and never reaches an SSH session', async () => {
     for (const payload of HOSTILE) {
       const { runId, reply } = await stack.vpn('U0ALICE', `add-peer ${payload}`);

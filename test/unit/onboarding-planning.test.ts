@@ -90,6 +90,18 @@ describe('add-peer planning', () => {
     });
   });
 
+  it("refuses the all-zero key and the router's own key as --pubkey, without repeating them", () => {
+    const zero = 'A'.repeat(43) + '=';
+    const own = inventory.routers['hub-tokyo-a']!.wireguard!.publicKey!;
+    expect(() => plan(`add-peer zed --pubkey ${zero}`)).toThrow(/--pubkey is the all-zero key/);
+    expect(() => plan(`add-peer zed --pubkey ${own}`)).toThrow(
+      /--pubkey is the WireGuard public key of hub-tokyo-a itself/,
+    );
+    for (const key of [zero, own])
+      expect(() => plan(`add-peer zed --pubkey ${key}`)).not.toThrow(key);
+    expect(() => plan(`add-peer zed --pubkey ${KEY}`)).not.toThrow();
+  });
+
   it('asks for approval for someone outside the self-service groups', () => {
     expect(plan('add-peer eve', 'U0NOBODY').approval?.approvers).toEqual(['U0BOB', 'U0CAROL']);
   });
