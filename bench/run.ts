@@ -15,6 +15,7 @@ import { benchDemoReady } from './demo-ready.js';
 import { benchAddPeer } from './add-peer.js';
 import { benchRunRecords } from './run-records.js';
 import { benchMonitorRound } from './monitor-round.js';
+import { benchFailoverDetect } from './failover-detect.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -29,6 +30,7 @@ const BENCHES: Record<string, () => Promise<BenchResult[]>> = {
   'add-peer': () => benchAddPeer(),
   records: () => benchRunRecords(),
   'monitor-round': () => benchMonitorRound(redisUrl),
+  'failover-detect': () => benchFailoverDetect(redisUrl),
 };
 
 async function main(): Promise<void> {
