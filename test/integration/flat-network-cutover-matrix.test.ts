@@ -126,6 +126,16 @@ describe('cutovers keep every path of the flat network', () => {
       async () => (await stack.bot.runtime.engine.whoHolds('spoke-virginia')) === undefined,
       'the lease',
     );
+    // The Elastic IP went back to the old router: its tunnels re-establish after the run ends
+    // (the undo does not wait for them), so the paths come back a moment later, all of them.
+    await waitFor(async () => {
+      try {
+        expectNothingLost(before, await matrix());
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'every path that worked before to work again after the rollback');
     expectNothingLost(before, await matrix());
   });
 
