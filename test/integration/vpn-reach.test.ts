@@ -22,6 +22,7 @@ import type { ReachMatrix } from '../../src/sim/world/reach/oracle.js';
 import type { World } from '../../src/sim/world/start-world.js';
 import type { Runtime } from '../../src/wiring/create-runtime.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { del } from '../../src/vyos/config-line.js';
 import { startWorldRuntime, type WorldRuntime } from '../helpers/world-runtime.js';
 
 /** The oracle names the office `office`; flatnet knows it as the site peer `office`. */
@@ -205,5 +206,39 @@ describe('/vpn reach agrees with the simulator', () => {
     const bad = await ask('reach mars office');
     expect(bad.status).not.toBe('succeeded');
     expect(bad.error).toMatch(/"mars" is no endpoint of the flat network/);
+  });
+
+  it('an AS-path loop between two VGWs (as-override taken away): both say analytics and shared-services part', async () => {
+    const analytics = world.topology.vpcs.find((v) => v.name === 'analytics')!;
+    const reply = await handleSlashCommand(runtime.slash, {
+      command: '/vpn',
+      text: `attach-vpc ${analytics.id} --region ap-northeast-1`,
+      user: 'U0ALICE',
+      origin: { kind: 'cli', channel: 'cli' },
+    });
+    if (reply.kind !== 'run') throw new Error(`expected a run, got ${JSON.stringify(reply)}`);
+    const waiting = await followRun(runtime.engine, reply.run.id, { timeoutMs: 30_000 });
+    if (waiting.status === 'awaiting-approval')
+      expect((await runtime.engine.decide(reply.run.id, 'U0BOB', 'approve')).ok).toBe(true);
+    const attached = await followRun(runtime.engine, reply.run.id, { timeoutMs: 60_000 });
+    expect(attached.status, attached.outcome).toBe('succeeded');
+    const linked = await agreeing();
+    expect(
+      verdict(linked.mine, 'ap-northeast-1/analytics', 'ap-northeast-1/shared-services').reachable,
+    ).toBe(true);
+
+    // Both VGWs have Amazon-side AS 64512: without as-override each drops the other's VPC.
+    const hub = runtime.routers.router('hub-tokyo-a');
+    const overrides = (await hub.runningConfig()).filter((l) => l.path.at(-1) === 'as-override');
+    expect(overrides.length).toBeGreaterThanOrEqual(2);
+    await hub.applyConfig(overrides.map((l) => del(l.path)));
+    const { m, mine } = await agreeing();
+    const loop = verdict(mine, 'ap-northeast-1/analytics', 'ap-northeast-1/shared-services');
+    expect(loop.reachable).toBe(false);
+    expect(
+      m.paths.find(
+        (p) => p.from === 'ap-northeast-1/analytics' && p.to === 'ap-northeast-1/shared-services',
+      )?.reachable,
+    ).toBe(false);
   });
 });
