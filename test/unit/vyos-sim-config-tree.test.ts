@@ -118,7 +118,7 @@ describe('VyOS config tree', () => {
       "set protocols bgp neighbor 169.254.100.2 address-family ipv4-unicast prefix-list import 'SITE-kyoto-IN'",
     ]);
     expect(checkCommit(new ConfigTree(), working)[0]?.message).toBe(
-      'prefix-list "SITE-kyoto-IN" used for "import" does not exist!',
+      'Specified prefix-list "SITE-kyoto-IN" does not exist!',
     );
     working.set(words('policy prefix-list SITE-kyoto-IN rule 10 action permit'));
     working.set(words('policy prefix-list SITE-kyoto-IN rule 10 prefix 172.23.0.0/16'));

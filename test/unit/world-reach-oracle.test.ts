@@ -353,6 +353,15 @@ describe('reachability oracle', () => {
     const down = site(withSite('10.0.0.0/8'), []);
     down.sas['site:office hub'] = { up: false, reason: 'no IKE answer' };
     expect(reach(down, 'A', 'office').reachable).toBe(false);
+    // The route's preferred source comes from the local selector: without an address of the
+    // router inside it, strongSwan installs no route.
+    const sourceless = site(withSite('10.0.0.0/8'), []);
+    sourceless.routers.find((r) => r.name === 'office')!.legs[1]!.address = ip('172.16.0.1');
+    expect(reach(sourceless, 'A', 'office')).toMatchObject({
+      reachable: false,
+      direction: 'return',
+    });
+    expect(reach(sourceless, 'A', 'office').reason).toMatch(/office has no route to 10\.1\.2\.100/);
   });
 
   it('a static route with dhcp-interface anchors a BGP network via the DHCP gateway; on an interface without DHCP it does not exist', () => {

@@ -91,11 +91,12 @@ function checkBgp(cfg: ConfigTree): string | undefined {
     const n = `protocols bgp neighbor ${neighbor}`;
     if (!cfg.has(`${n} remote-as`) && !cfg.has(`${n} peer-group`))
       return `Neighbor "${neighbor}" remote-as must be set!`;
-    // vyos-1x `src/conf_mode/protocols_bgp.py` verify(): a filter must name an existing list.
+    // vyos-1x `src/conf_mode/protocols_bgp.py` verify() calls `verify_prefix_list()`
+    // (python/vyos/configverify.py): a filter must name an existing list, in these words.
     for (const direction of ['import', 'export']) {
       const list = cfg.value(`${n} address-family ipv4-unicast prefix-list ${direction}`);
       if (list !== undefined && !cfg.has(`policy prefix-list ${list}`))
-        return `prefix-list "${list}" used for "${direction}" does not exist!`;
+        return `Specified prefix-list "${list}" does not exist!`;
     }
   }
   return undefined;

@@ -320,13 +320,22 @@ function stepFrom(
       return { fail: `no endpoint at ${D()} on ${r.name}'s LAN`, at };
     }
   }
-  // strongSwan's own route to an up policy's remote prefix (table 220, before main).
+  // strongSwan's own route to an up policy's remote prefix (table 220, before main). Its
+  // kernel-netlink plugin installs it with a preferred source taken from the local traffic
+  // selector, so only when the router holds an address inside that selector (strongSwan
+  // issue #1807: "we use routes with preferred source IP"); otherwise there is no such route.
   const policyRoute = r.config.ipsecRouteAutoinstall
     ? [...r.config.peers.values()].find(
         (p) =>
           !p.vti &&
           !p.disabled &&
-          p.selectors.some((s) => s.remote && contains(s.remote, dst)) &&
+          p.selectors.some(
+            (s) =>
+              s.remote &&
+              contains(s.remote, dst) &&
+              s.local !== undefined &&
+              r.legs.some((l) => contains(s.local!, l.address)),
+          ) &&
           f.net.sa(r.id, p.name).up,
       )
     : undefined;
