@@ -13,6 +13,7 @@ import { startSlackEmulator } from '../src/sim/slack/start-slack-emulator.js';
 import { startWorld } from '../src/sim/world/start-world.js';
 import type { BenchResult } from './result.js';
 import { buildOnce, spawnFlatnet, stopProcess } from './spawn-flatnet.js';
+import { dropRedisPrefix } from '../src/demo/drop-redis-prefix.js';
 
 const SECRET = 'bench-signing-secret';
 
@@ -105,11 +106,7 @@ export async function benchAck(redisUrl: string): Promise<BenchResult[]> {
     await world.close();
     const { Redis } = await import('ioredis');
     const redis = new Redis(redisUrl);
-    await redis.eval(
-      `for _, k in ipairs(redis.call('KEYS', ARGV[1])) do redis.call('UNLINK', k) end`,
-      0,
-      `${prefix}*`,
-    );
+    await dropRedisPrefix(redis, prefix);
     redis.disconnect();
     rmSync(dir, { recursive: true, force: true });
   }

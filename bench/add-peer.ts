@@ -13,6 +13,7 @@ import { startWorld } from '../src/sim/world/start-world.js';
 import { createRuntime, type Runtime } from '../src/wiring/create-runtime.js';
 import { memoryChat } from './memory-chat.js';
 import type { BenchResult } from './result.js';
+import { dropRedisPrefix } from '../src/demo/drop-redis-prefix.js';
 
 async function addPeers(runtime: Runtime, names: string[]): Promise<number> {
   const started = performance.now();
@@ -70,11 +71,7 @@ export async function benchAddPeer(): Promise<BenchResult[]> {
       { name: 'add_peer_20_concurrent_ms', value: Math.round(twenty), unit: 'ms', target: 20000 },
     ];
   } finally {
-    await runtime.redis.eval(
-      `for _, k in ipairs(redis.call('KEYS', ARGV[1])) do redis.call('UNLINK', k) end`,
-      0,
-      `${prefix}*`,
-    );
+    await dropRedisPrefix(runtime.redis, prefix);
     await runtime.close();
     await world.close();
     rmSync(dir, { recursive: true, force: true });

@@ -14,6 +14,7 @@ import { createLogger } from '../src/log.js';
 import { startWorld } from '../src/sim/world/start-world.js';
 import { createRuntime } from '../src/wiring/create-runtime.js';
 import type { BenchResult } from './result.js';
+import { dropRedisPrefix } from '../src/demo/drop-redis-prefix.js';
 
 const PRIMARY = 'hub-tokyo-a';
 const INTERVAL_S = 2;
@@ -75,11 +76,7 @@ export async function benchFailoverDetect(redisUrl: string): Promise<BenchResult
       },
     ];
   } finally {
-    await runtime.redis.eval(
-      `for _, k in ipairs(redis.call('KEYS', ARGV[1])) do redis.call('UNLINK', k) end`,
-      0,
-      `${prefix}*`,
-    );
+    await dropRedisPrefix(runtime.redis, prefix);
     await runtime.close();
     await world.close();
     rmSync(dir, { recursive: true, force: true });

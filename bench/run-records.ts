@@ -17,6 +17,7 @@ import { startWorld } from '../src/sim/world/start-world.js';
 import { createRuntime, type Runtime } from '../src/wiring/create-runtime.js';
 import { memoryChat } from './memory-chat.js';
 import type { BenchResult } from './result.js';
+import { dropRedisPrefix } from '../src/demo/drop-redis-prefix.js';
 
 const RUNS = 1000;
 const AT_ONCE = 8;
@@ -93,11 +94,7 @@ export async function benchRunRecords(): Promise<BenchResult[]> {
     );
     return [{ name: 'run_record_bytes', value: total, unit: 'B', target: 20_000_000 }];
   } finally {
-    await redis.eval(
-      `for _, k in ipairs(redis.call('KEYS', ARGV[1])) do redis.call('UNLINK', k) end`,
-      0,
-      `${prefix}*`,
-    );
+    await dropRedisPrefix(redis, prefix);
     redis.disconnect();
     if (!closed) await runtime.close();
     await world.close();

@@ -5,12 +5,11 @@
  * had the peer's private key: the file says where to put it (the person has it already), so
  * there is no QR code (one without the key could not be imported).
  */
-import { resolvePolicy } from '../config/resolve-policy.js';
 import { BadInputError } from '../errors.js';
 import type { RunRequestPlanner } from '../grammar/run-request-planner.js';
 import type { StepAction } from '../runbook/define-step.js';
-import { assertPeerName } from '../vyos/config-line.js';
-import { chooseRouter } from './add-peer-request.js';
+import { planPeerRun } from './remove-peer-request.js';
+import { routerOf } from './remove-peer-steps.js';
 import { readRouter, type OnboardingDeps } from './onboarding-deps.js';
 import { wireguardClientFiles } from './render-client-files.js';
 import { sendClientFiles } from './send-client-files.js';
@@ -21,32 +20,15 @@ export interface ReissuedPeer {
   publicKey: string;
 }
 
+// Handing out a client file is add-peer's business: the same people, the same approval.
 export const reissuePeerPlanner: RunRequestPlanner = {
-  plan(command, { inventory, requester }) {
-    if (command.kind !== 'reissue-peer')
-      throw new BadInputError(
-        `reissue-peer cannot plan a ${command.kind} command`,
-        'use /vpn reissue-peer',
-      );
-    assertPeerName(command.name);
-    const router = chooseRouter(inventory, 'wireguard', command.router);
-    // Handing out a client file is add-peer's business: the same people, the same approval.
-    const { approval } = resolvePolicy(inventory, 'add-peer', requester);
-    return {
-      kind: 'reissue-peer',
-      target: command.name,
-      params: { router },
-      dryRun: false,
-      ...(approval ? { approval } : {}),
-    };
-  },
+  plan: (command, context) =>
+    planPeerRun(command, 'reissue-peer', context, { peerType: 'wireguard', policy: 'add-peer' }),
 };
-
-const routerOf = (params: Record<string, unknown>): string => String(params['router'] ?? '');
 
 /** Plan: the peer as the router has it (its public key and /32), read, never changed. */
 export const findWireguardPeer: StepAction<OnboardingDeps, ReissuedPeer> = async (ctx) => {
-  const router = routerOf(ctx.run.params);
+  const router = routerOf(ctx.run);
   const snap = await readRouter(ctx.deps, router);
   const peer = snap.hub.wireguard.peers.find((p) => p.name === ctx.run.target);
   if (!peer)
