@@ -11,7 +11,10 @@ import type { ConfigLine } from '../vyos/types.js';
 const NEIGHBOR = ['protocols', 'bgp', 'neighbor'];
 const AS_OVERRIDE = ['address-family', 'ipv4-unicast', 'as-override'];
 
-/** Neighbours with `remote-as <asn>` exchanging IPv4 routes (address-family ipv4-unicast), without as-override. */
+/**
+ * Neighbours with `remote-as <asn>` exchanging IPv4 routes (address-family ipv4-unicast), without
+ * as-override.
+ */
 export function neighborsLackingAsOverride(
   lines: readonly ConfigLine[],
   asn: number | undefined,
@@ -38,7 +41,9 @@ export function neighborsLackingAsOverride(
 export const asOverrideLines = (neighbors: readonly string[]): ConfigLine[] =>
   neighbors.map((n) => set([...NEIGHBOR, n, ...AS_OVERRIDE]));
 
-/** Back to `address-family ipv4-unicast` alone (VyOS drops a parent node left empty by a delete). */
+/**
+ * Back to `address-family ipv4-unicast` alone (VyOS drops a parent node left empty by a delete).
+ */
 export const asOverrideRemovalLines = (neighbors: readonly string[]): ConfigLine[] =>
   neighbors.flatMap((n) => [
     del([...NEIGHBOR, n, ...AS_OVERRIDE]),

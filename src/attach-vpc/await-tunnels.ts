@@ -31,7 +31,10 @@ export function describeSighting(seen: TunnelSighting): string {
   const bgp = seen.bgp.map((b) => `${b.address} ${b.state}`).join(', ');
   const up = seen.tunnels.filter((t) => t.status === 'UP').length;
   const est = seen.bgp.filter((b) => b.state === 'Established').length;
-  return `tunnels ${up}/${seen.tunnels.length} UP [${tunnels || 'none reported'}]${seen.bgp.length > 0 ? `, BGP ${est}/${seen.bgp.length} Established [${bgp}]` : ''}`;
+  return (
+    `tunnels ${up}/${seen.tunnels.length} UP [${tunnels || 'none reported'}]` +
+    `${seen.bgp.length > 0 ? `, BGP ${est}/${seen.bgp.length} Established [${bgp}]` : ''}`
+  );
 }
 
 export const awaitTunnels =
@@ -87,8 +90,12 @@ export const awaitTunnels =
       if (clock() >= deadline) {
         throw new FlatnetError(
           'TIMEOUT',
-          `${vpnConnectionId} was not fully up after ${Math.round(wait.timeoutMs / 1000)} s: ${text}`,
-          `AWS can take several minutes; check aws ec2 describe-vpn-connections --region ${plan.region} --vpn-connection-ids ${vpnConnectionId} and \`show vpn ipsec sa\` on ${plan.hub}, then run /vpn attach-vpc ${plan.requestedId} --region ${plan.region} again (it reuses the connection)`,
+          `${vpnConnectionId} was not fully up after ` +
+            `${Math.round(wait.timeoutMs / 1000)} s: ${text}`,
+          'AWS can take several minutes; check aws ec2 describe-vpn-connections ' +
+            `--region ${plan.region} --vpn-connection-ids ${vpnConnectionId} and \`show ` +
+            `vpn ipsec sa\` on ${plan.hub}, then run /vpn attach-vpc ${plan.requestedId} ` +
+            `--region ${plan.region} again (it reuses the connection)`,
         );
       }
       await sleep(Math.min(delay, Math.max(0, deadline - clock())));

@@ -49,14 +49,20 @@ export async function readGeneratedConfig(
   if (!conn?.customerGatewayConfiguration) {
     throw new CloudError(
       'MissingCustomerGatewayConfiguration',
-      `${vpnConnectionId} has no generated configuration (state ${conn?.state ?? 'gone'}); AWS serves it only while the connection is pending or available`,
-      `check it: aws ec2 describe-vpn-connections --region ${plan.region} --vpn-connection-ids ${vpnConnectionId}; if it was deleted, run /vpn attach-vpc ${plan.requestedId} --region ${plan.region} again`,
+      `${vpnConnectionId} has no generated configuration (state ${conn?.state ?? 'gone'}); ` +
+        'AWS serves it only while the connection is pending or available',
+      `check it: aws ec2 describe-vpn-connections --region ${plan.region} ` +
+        `--vpn-connection-ids ${vpnConnectionId}; if it was deleted, run ` +
+        `/vpn attach-vpc ${plan.requestedId} --region ${plan.region} again`,
     );
   }
   return parseCustomerGatewayConfig(conn.customerGatewayConfiguration);
 }
 
-/** The hub must present the address and ASN AWS expects, or the tunnels never come up (or worse, BGP moves AS). */
+/**
+ * The hub must present the address and ASN AWS expects, or the tunnels never come up (or worse, BGP
+ * moves AS).
+ */
 function checkMatchesHub(
   config: CustomerGatewayConfig,
   plan: AttachPlan,
@@ -66,7 +72,8 @@ function checkMatchesHub(
   if (cgw.outsideAddress !== plan.hubPublicIp) {
     throw new CloudError(
       'CustomerGatewayMismatch',
-      `${config.vpnConnectionId} expects the customer gateway at ${cgw.outsideAddress}, but the hub is ${plan.hubPublicIp}`,
+      `${config.vpnConnectionId} expects the customer gateway at ` +
+        `${cgw.outsideAddress}, but the hub is ${plan.hubPublicIp}`,
       `delete it and run /vpn attach-vpc ${plan.requestedId} --region ${plan.region} again`,
     );
   }
@@ -74,8 +81,11 @@ function checkMatchesHub(
   if (!config.staticRoutesOnly && cgw.asn !== hubAs) {
     throw new CloudError(
       'CustomerGatewayMismatch',
-      `${config.vpnConnectionId} uses customer gateway ASN ${cgw.asn ?? '?'}, but ${plan.hub} runs AS ${hubAs}: applying it would change the hub's system-as and drop every BGP session`,
-      `delete the VPN connection and its customer gateway, then run /vpn attach-vpc ${plan.requestedId} --region ${plan.region} again`,
+      `${config.vpnConnectionId} uses customer gateway ASN ` +
+        `${cgw.asn ?? '?'}, but ${plan.hub} runs AS ${hubAs}: applying ` +
+        `it would change the hub's system-as and drop every BGP session`,
+      'delete the VPN connection and its customer gateway, then run ' +
+        `/vpn attach-vpc ${plan.requestedId} --region ${plan.region} again`,
     );
   }
 }
@@ -172,12 +182,14 @@ export const configureHub =
       if (!plan.vpcCidr)
         throw new FlatnetError(
           'INVENTORY',
-          `${config.vpnConnectionId} is static-routes-only and the inventory does not give ${plan.vpcId ?? plan.vgwId}'s CIDR`,
+          `${config.vpnConnectionId} is static-routes-only and the ` +
+            `inventory does not give ${plan.vpcId ?? plan.vgwId}'s CIDR`,
           `add the VPC under regions.${plan.region}.vpcs with its cidr, then run again`,
         );
       staticPrefixes = [plan.vpcCidr];
     }
-    // What the VGW must learn from the hub besides what BGP passes on (src/onboarding/hub-announcements.ts).
+    // What the VGW must learn from the hub besides what BGP passes on
+    // (src/onboarding/hub-announcements.ts).
     const announced = config.staticRoutesOnly
       ? []
       : missingAnnouncements(ctx.deps.inventory, plan.hubPrivateIp, hubLines);
@@ -214,7 +226,11 @@ export const configureHub =
     if (ctx.dryRun) {
       const shown = await router.applyConfig(lines, { dryRun: true });
       await ctx.note(
-        `${plan.hub} would get ${lines.length} lines${conn.vpnConnectionId ? '' : ' (placeholder addresses and key: AWS picks the real ones)'}:\n${shown.compare.trim()}`,
+        `${plan.hub} would get ${lines.length} lines` +
+          (conn.vpnConnectionId
+            ? ''
+            : ' (placeholder addresses and key: AWS picks the real ones)') +
+          `:\n${shown.compare.trim()}`,
       );
       return {
         result: result,

@@ -34,7 +34,10 @@ type Ctx = TypedStepContext<AttachVpcDeps>;
 
 const outcome = (result: StandbyTunnelsResult, detail: string) => ({ result, detail });
 
-/** The hub's tunnels for this connection, from this run's step 3 or, when it was already attached, from the hub itself. */
+/**
+ * The hub's tunnels for this connection, from this run's step 3 or, when it was already attached,
+ * from the hub itself.
+ */
 async function hubTunnels(
   ctx: Ctx,
   plan: AttachPlan,
@@ -75,7 +78,8 @@ export const configureStandbyTunnels =
     if (reach.kind === 'none') return outcome(base, `${plan.hub} has no standby`);
     if (reach.kind === 'unavailable') {
       await ctx.note(
-        `WARNING: ${reach.reason}. ${plan.vpcName} is attached to ${plan.hub} but NOT to its standby ${reach.name}: a failover would drop it.`,
+        `WARNING: ${reach.reason}. ${plan.vpcName} is attached to ${plan.hub} ` +
+          `but NOT to its standby ${reach.name}: a failover would drop it.`,
       );
       return outcome(
         { ...base, standby: reach.name, notUpdated: reach.reason },
@@ -87,7 +91,8 @@ export const configureStandbyTunnels =
     if (!vpnConnectionId)
       return outcome(
         mine,
-        `dry run: would add the same tunnels on the standby ${reach.name}, bound to ${reach.privateIp}`,
+        'dry run: would add the same tunnels on the ' +
+          `standby ${reach.name}, bound to ${reach.privateIp}`,
       );
 
     const config = await readGeneratedConfig(ctx, plan, vpnConnectionId);
@@ -108,7 +113,10 @@ export const configureStandbyTunnels =
       peers[1]?.name !== `${baseName}-tun2` ||
       peers.some((p) => !Number.isInteger(p.vti))
     ) {
-      const reason = `${plan.hub}'s tunnels to ${vpnConnectionId} (${peers.map((p) => p.name).join(', ') || 'none found'}) are not the pair flatnet names <vpc>-tun1/-tun2`;
+      const reason =
+        `${plan.hub}'s tunnels to ${vpnConnectionId} ` +
+        `(${peers.map((p) => p.name).join(', ') || 'none found'}) ` +
+        'are not the pair flatnet names <vpc>-tun1/-tun2';
       await ctx.note(`WARNING: ${reason}; the standby ${reach.name} was not changed.`);
       return outcome(
         { ...mine, notUpdated: reason },
@@ -118,16 +126,22 @@ export const configureStandbyTunnels =
     if (there.some((p) => p !== undefined)) {
       throw new FlatnetError(
         'ROUTER_COMMAND',
-        `the standby ${reach.name} has a tunnel to only one of ${vpnConnectionId}'s two outside addresses`,
-        `remove that peer from ${reach.name} by hand, then run /vpn attach-vpc ${plan.requestedId} --region ${plan.region} again`,
+        `the standby ${reach.name} has a tunnel to only ` +
+          `one of ${vpnConnectionId}'s two outside addresses`,
+        `remove that peer from ${reach.name} by hand, then run /vpn ` +
+          `attach-vpc ${plan.requestedId} --region ${plan.region} again`,
       );
     }
     const clash = peers.filter((p) => standby.vtiNumbers.has(p.vti) || standby.peers.has(p.name));
     if (clash.length > 0) {
       throw new FlatnetError(
         'ROUTER_COMMAND',
-        `the standby ${reach.name} already uses ${clash.map((p) => `vti${p.vti} or the name ${p.name}`).join(', ')}: it has drifted from ${plan.hub}`,
-        `compare \`show configuration commands | match vti\` on both hubs and bring ${reach.name} in line, then run /vpn attach-vpc ${plan.requestedId} --region ${plan.region} again`,
+        `the standby ${reach.name} already uses ` +
+          `${clash.map((p) => `vti${p.vti} or the name ${p.name}`).join(', ')}: ` +
+          `it has drifted from ${plan.hub}`,
+        `compare \`show configuration commands | match vti\` on both ` +
+          `hubs and bring ${reach.name} in line, then run /vpn ` +
+          `attach-vpc ${plan.requestedId} --region ${plan.region} again`,
       );
     }
     const staticPrefixes = config.staticRoutesOnly && plan.vpcCidr ? [plan.vpcCidr] : [];
@@ -164,7 +178,8 @@ export const configureStandbyTunnels =
     if (ctx.dryRun)
       return outcome(
         result,
-        `dry run: would add ${lines.length} lines on the standby ${reach.name} (${names}), bound to ${reach.privateIp}`,
+        `dry run: would add ${lines.length} lines on the standby ` +
+          `${reach.name} (${names}), bound to ${reach.privateIp}`,
       );
 
     await ctx.assertStillOwner();
@@ -181,7 +196,8 @@ export const configureStandbyTunnels =
           )?.value;
           if (bound !== reach.privateIp)
             throw new Error(
-              `peer ${p.name} is bound to ${bound ?? 'no address'}, not to the standby's own ${reach.privateIp}`,
+              `peer ${p.name} is bound to ${bound ?? 'no address'}, ` +
+                `not to the standby's own ${reach.privateIp}`,
             );
         }
       },
@@ -189,7 +205,8 @@ export const configureStandbyTunnels =
     await ctx.note(`compare on ${reach.name}:\n${applied.compare.trim()}`);
     return outcome(
       { ...result, applied: applied.changed },
-      `${lines.length} lines on the standby ${reach.name} (local-address ${reach.privateIp}): ${names}`,
+      `${lines.length} lines on the standby ${reach.name} ` +
+        `(local-address ${reach.privateIp}): ${names}`,
     );
   };
 
@@ -214,7 +231,8 @@ export const removeStandbyTunnels = (options: HubOptions) => async (ctx: Ctx) =>
     },
   );
   await ctx.note(
-    `removed ${res.peers.map((p) => `${p.name} (vti${p.vti})`).join(' and ')} from the standby ${res.standby}`,
+    `removed ${res.peers.map((p) => `${p.name} (vti${p.vti})`).join(' and ')} ` +
+      `from the standby ${res.standby}`,
   );
 };
 
@@ -223,7 +241,15 @@ export function describeStandby(run: Readonly<Run>, plan: AttachPlan): string {
   const res = resultIn(run, S.configureStandby);
   if (!res?.standby) return '';
   if (res.notUpdated) {
-    return ` ${standbyWarning(res, `a failover would drop ${plan.vpcName}`, `run /vpn attach-vpc ${plan.requestedId} --region ${plan.region} again once ${res.standby} runs (it adds the tunnels to the standby only)`)}`;
+    return (
+      ' ' +
+      standbyWarning(
+        res,
+        `a failover would drop ${plan.vpcName}`,
+        `run /vpn attach-vpc ${plan.requestedId} --region ${plan.region} again ` +
+          `once ${res.standby} runs (it adds the tunnels to the standby only)`,
+      )
+    );
   }
   return res.applied ? ` The standby ${res.standby} carries the same tunnels.` : '';
 }

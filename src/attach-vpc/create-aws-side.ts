@@ -39,7 +39,8 @@ export async function createCustomerGateway(ctx: Ctx) {
     );
   const what = `a customer gateway for ${plan.hubPublicIp} (AS ${plan.hubAsn}) in ${plan.region}`;
   if (ctx.dryRun) {
-    // DryRun proves the permission: a dry run that cannot create the gateway fails here, not in the real run.
+    // DryRun proves the permission: a dry run that cannot create the gateway fails here, not in the
+    // real run.
     await ctx.deps.cloud.createCustomerGateway(plan.region, {
       publicIp: plan.hubPublicIp,
       bgpAsn: plan.hubAsn,
@@ -71,7 +72,9 @@ export async function keepCustomerGateway(ctx: Ctx) {
   const cgw = ctx.resultIfAny(S.customerGateway);
   if (!cgw?.customerGatewayId || cgw.reused) return;
   return {
-    detail: `kept customer gateway ${cgw.customerGatewayId} in AWS: it costs nothing and the next /vpn attach-vpc reuses it`,
+    detail:
+      `kept customer gateway ${cgw.customerGatewayId} in AWS: ` +
+      'it costs nothing and the next /vpn attach-vpc reuses it',
     kept: `customer gateway ${cgw.customerGatewayId} (a re-run reuses it)`,
   };
 }
@@ -89,12 +92,14 @@ export async function createVpnConnection(ctx: Ctx) {
   });
   if (plan.alreadyAttached)
     return done(plan.existing?.vpnConnectionId ?? null, true, 'already attached: nothing to do');
-  // AWS checks that the customer gateway exists before it answers a DryRun, and a dry run creates none: the permission is proven by the first real run.
+  // AWS checks that the customer gateway exists before it answers a DryRun, and a dry run creates
+  // none: the permission is proven by the first real run.
   if (!cgw.customerGatewayId)
     return done(
       null,
       false,
-      `dry run: would create a BGP VPN connection from the new customer gateway to ${plan.vgwId} (DryRun needs an existing customer gateway)`,
+      'dry run: would create a BGP VPN connection from the new customer ' +
+        `gateway to ${plan.vgwId} (DryRun needs an existing customer gateway)`,
     );
   // Look first: a run that crashed after CreateVpnConnection, or a second run, finds it here.
   const found = (await ctx.deps.cloud.describeVpnConnections(plan.region)).find(
@@ -115,7 +120,8 @@ export async function createVpnConnection(ctx: Ctx) {
     return done(
       null,
       false,
-      `DryRun: CreateVpnConnection would succeed; would create a BGP VPN connection from ${cgw.customerGatewayId} to ${plan.vgwId}`,
+      'DryRun: CreateVpnConnection would succeed; would create a BGP ' +
+        `VPN connection from ${cgw.customerGatewayId} to ${plan.vgwId}`,
     );
   }
   await ctx.assertStillOwner();
@@ -130,8 +136,11 @@ export async function createVpnConnection(ctx: Ctx) {
     if (err instanceof CloudError && err.awsCode === 'AsnConflict') {
       throw new CloudError(
         'AsnConflict',
-        `AWS refused the VPN connection: the hub's ASN ${plan.hubAsn} equals ${plan.vgwId}'s Amazon-side ASN, and BGP speakers drop routes that carry their own AS`,
-        'give the hub a different private ASN in the inventory, or recreate the VGW with --amazon-side-asn set to another private ASN (e.g. 64513)',
+        `AWS refused the VPN connection: the hub's ASN ` +
+          `${plan.hubAsn} equals ${plan.vgwId}'s Amazon-side ASN, ` +
+          'and BGP speakers drop routes that carry their own AS',
+        'give the hub a different private ASN in the inventory, or recreate ' +
+          'the VGW with --amazon-side-asn set to another private ASN (e.g. 64513)',
         { cause: err },
       );
     }
@@ -144,9 +153,13 @@ export async function keepVpnConnection(ctx: Ctx) {
   const conn = ctx.resultIfAny(S.vpnConnection);
   const plan = ctx.result(S.resolve);
   if (!conn?.vpnConnectionId || conn.reused) return;
-  const drop = `aws ec2 delete-vpn-connection --region ${plan.region} --vpn-connection-id ${conn.vpnConnectionId}`;
+  const drop =
+    `aws ec2 delete-vpn-connection --region ${plan.region} ` +
+    `--vpn-connection-id ${conn.vpnConnectionId}`;
   return {
-    detail: `kept VPN connection ${conn.vpnConnectionId} in AWS: it costs little and the next /vpn attach-vpc reuses it; to drop it: ${drop}`,
+    detail:
+      `kept VPN connection ${conn.vpnConnectionId} in AWS: it costs ` +
+      `little and the next /vpn attach-vpc reuses it; to drop it: ${drop}`,
     kept: `VPN connection ${conn.vpnConnectionId} (a re-run reuses it; to drop it: ${drop})`,
   };
 }

@@ -18,8 +18,10 @@ export function findHubRouter(inventory: Inventory): HubRouter {
   const [name, entry] = hubs.find(([, r]) => r.region === inventory.hub.region) ?? hubs[0] ?? [];
   if (!name || !entry?.elasticIp) {
     throw new InventoryError(
-      'the inventory names no hub router with an Elastic IP, so there is nothing to attach a VPC to',
-      `give the hub router in ${inventory.hub.region} role: hub and elasticIp: { allocationId, publicIp }`,
+      'the inventory names no hub router with an Elastic ' +
+        'IP, so there is nothing to attach a VPC to',
+      `give the hub router in ${inventory.hub.region} ` +
+        'role: hub and elasticIp: { allocationId, publicIp }',
     );
   }
   return {

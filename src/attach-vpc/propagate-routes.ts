@@ -40,7 +40,8 @@ export async function propagateRoutes(ctx: Ctx) {
       });
     return done(
       { enabled: [], already },
-      `DryRun: EnableVgwRoutePropagation would succeed; would turn it on for ${todo.join(', ')}${had}`,
+      'DryRun: EnableVgwRoutePropagation would succeed; ' +
+        `would turn it on for ${todo.join(', ')}${had}`,
     );
   }
   await ctx.assertStillOwner();
@@ -55,7 +56,8 @@ export async function propagateRoutes(ctx: Ctx) {
   }
   return done(
     { enabled, already },
-    `${enabled.join(', ')} now learn${enabled.length === 1 ? 's' : ''} the flat network from ${plan.vgwId}${had}`,
+    `${enabled.join(', ')} now learn${enabled.length === 1 ? 's' : ''} ` +
+      `the flat network from ${plan.vgwId}${had}`,
   );
 }
 
@@ -75,7 +77,10 @@ export async function stopPropagatingRoutes(ctx: Ctx) {
   };
 }
 
-/** Step `route-hub-vpc`: the hub VPC routes the attached VPC (and what else the hub serves) to the hub. */
+/**
+ * Step `route-hub-vpc`: the hub VPC routes the attached VPC (and what else the hub serves) to the
+ * hub.
+ */
 export const routeHubVpcToVpc = routeHubVpc<AttachVpcDeps>((ctx) => {
   const plan = ctx.result(S.resolve);
   return { hub: plan.hub, destinations: plan.vpcCidr ? [plan.vpcCidr] : [] };

@@ -21,7 +21,9 @@ export interface ResolveDeps {
   readHubConfig(router: string): Promise<ConfigLine[]>;
 }
 
-/** A VPN connection from the hub's public address to the VGW, as its generated configuration says. */
+/**
+ * A VPN connection from the hub's public address to the VGW, as its generated configuration says.
+ */
 export interface HubConnection {
   vpnConnectionId: string;
   customerGatewayId: string;
@@ -36,7 +38,8 @@ export function checkRegion(inventory: Inventory, region: string): void {
   if (!Object.hasOwn(inventory.regions, region)) {
     throw new BadInputError(
       `${region} is not a region of this inventory`,
-      `regions: ${Object.keys(inventory.regions).sort().join(', ')}; add the region under regions: if flatnet should manage it`,
+      `regions: ${Object.keys(inventory.regions).sort().join(', ')}; ` +
+        'add the region under regions: if flatnet should manage it',
     );
   }
 }
@@ -52,7 +55,8 @@ async function findVgw(cloud: AttachCloud, id: string, region: string): Promise<
     if (vgw.vpcIds.length === 0) {
       throw new BadInputError(
         `${id} is not attached to any VPC`,
-        `attach it first: aws ec2 attach-vpn-gateway --region ${region} --vpn-gateway-id ${id} --vpc-id vpc-…`,
+        'attach it first: aws ec2 attach-vpn-gateway --region ' +
+          `${region} --vpn-gateway-id ${id} --vpc-id vpc-…`,
       );
     }
     return vgw;
@@ -63,13 +67,19 @@ async function findVgw(cloud: AttachCloud, id: string, region: string): Promise<
   if (!vgw) {
     throw new BadInputError(
       `${id} in ${region} has no Virtual Private Gateway, so AWS has nothing to terminate a VPN on`,
-      `create and attach a Virtual Private Gateway first: aws ec2 create-vpn-gateway --region ${region} --type ipsec.1, then aws ec2 attach-vpn-gateway --region ${region} --vpn-gateway-id vgw-… --vpc-id ${id}; then run /vpn attach-vpc ${id} --region ${region} again`,
+      'create and attach a Virtual Private Gateway first: aws ec2 ' +
+        `create-vpn-gateway --region ${region} --type ipsec.1, then aws ec2 ` +
+        `attach-vpn-gateway --region ${region} --vpn-gateway-id vgw-… --vpc-id ` +
+        `${id}; then run /vpn attach-vpc ${id} --region ${region} again`,
     );
   }
   return vgw;
 }
 
-/** Connections on this VGW whose customer gateway is the hub's public address (read from AWS's generated configuration). */
+/**
+ * Connections on this VGW whose customer gateway is the hub's public address (read from AWS's
+ * generated configuration).
+ */
 export function hubConnections(
   connections: VpnConnection[],
   vgwId: string,
@@ -95,8 +105,12 @@ export function hubConnections(
 
 export function asnConflict(hubAsn: number, vgw: VpnGateway): FlatnetError {
   return new BadInputError(
-    `the hub's BGP ASN ${hubAsn} is the same as ${vgw.id}'s Amazon-side ASN: AWS refuses such a VPN connection (AsnConflict), because each BGP speaker would drop the other's routes as its own`,
-    `give the hub a different private ASN (hub.asn / routers.<hub>.asn in the inventory, e.g. 65000), or recreate the VGW with another one: aws ec2 create-vpn-gateway --type ipsec.1 --amazon-side-asn 64513`,
+    `the hub's BGP ASN ${hubAsn} is the same as ${vgw.id}'s ` +
+      'Amazon-side ASN: AWS refuses such a VPN connection (AsnConflict), ' +
+      `because each BGP speaker would drop the other's routes as its own`,
+    'give the hub a different private ASN (hub.asn / routers.<hub>.asn in ' +
+      'the inventory, e.g. 65000), or recreate the VGW with another one: ' +
+      'aws ec2 create-vpn-gateway --type ipsec.1 --amazon-side-asn 64513',
   );
 }
 
@@ -114,7 +128,8 @@ export async function resolveAttachment(
   if (!eip.instanceId) {
     throw new FlatnetError(
       'UNKNOWN_TARGET',
-      `the hub's Elastic IP ${eip.publicIp} is not associated with any instance, so no router can terminate the tunnels`,
+      `the hub's Elastic IP ${eip.publicIp} is not associated ` +
+        'with any instance, so no router can terminate the tunnels',
       `associate it with ${hub.name} (or run /router failback) first`,
     );
   }
@@ -124,8 +139,10 @@ export async function resolveAttachment(
   if (!holderName) {
     throw new FlatnetError(
       'UNKNOWN_TARGET',
-      `the hub's Elastic IP ${eip.publicIp} is held by ${eip.instanceId}, which is not a router of the inventory`,
-      'update routers.<hub>.instanceId in the inventory (after a scale-up the new instance id is in the run summary)',
+      `the hub's Elastic IP ${eip.publicIp} is held by ` +
+        `${eip.instanceId}, which is not a router of the inventory`,
+      'update routers.<hub>.instanceId in the inventory (after ' +
+        'a scale-up the new instance id is in the run summary)',
     );
   }
   const hubPrivateIp =
@@ -157,8 +174,11 @@ export async function resolveAttachment(
     if (present.length === 1) {
       throw new FlatnetError(
         'ROUTER_COMMAND',
-        `${holderName} has a tunnel (peer ${present[0]!.name}) to only one of the two outside addresses of ${c.vpnConnectionId}`,
-        `finish or remove that attachment by hand (show vpn ipsec sa; delete vpn ipsec site-to-site peer ${present[0]!.name}), then run /vpn attach-vpc ${id} --region ${region} again`,
+        `${holderName} has a tunnel (peer ${present[0]!.name}) to ` +
+          `only one of the two outside addresses of ${c.vpnConnectionId}`,
+        'finish or remove that attachment by hand (show vpn ipsec sa; ' +
+          `delete vpn ipsec site-to-site peer ${present[0]!.name}), ` +
+          `then run /vpn attach-vpc ${id} --region ${region} again`,
       );
     }
     existing ??= c;
@@ -166,8 +186,11 @@ export async function resolveAttachment(
   if (existing?.customerGatewayAsn !== undefined && existing.customerGatewayAsn !== hubAsn) {
     throw new FlatnetError(
       'CLOUD',
-      `${existing.vpnConnectionId} already connects ${vgw.id} to the hub's address with customer gateway ASN ${existing.customerGatewayAsn}, but ${holderName} runs AS ${hubAsn}: using it would change the hub's system-as and drop every BGP session`,
-      `delete it (aws ec2 delete-vpn-connection --region ${region} --vpn-connection-id ${existing.vpnConnectionId}) and run /vpn attach-vpc ${id} --region ${region} again`,
+      `${existing.vpnConnectionId} already connects ${vgw.id} to the hub's address with ` +
+        `customer gateway ASN ${existing.customerGatewayAsn}, but ${holderName} runs AS ` +
+        `${hubAsn}: using it would change the hub's system-as and drop every BGP session`,
+      `delete it (aws ec2 delete-vpn-connection --region ${region} --vpn-connection-id ` +
+        `${existing.vpnConnectionId}) and run /vpn attach-vpc ${id} --region ${region} again`,
     );
   }
   return plan({ existing, alreadyAttached: false, hubPeers: [] });

@@ -61,11 +61,13 @@ export function describeTunnelGaps(
   const parts: string[] = [];
   if (gaps.missingPeers.length > 0)
     parts.push(
-      `${receiver} lacks the site-to-site peer${gaps.missingPeers.length === 1 ? '' : 's'} ${gaps.missingPeers.join(', ')} that ${giver} has`,
+      `${receiver} lacks the site-to-site peer${gaps.missingPeers.length === 1 ? '' : 's'} ` +
+        `${gaps.missingPeers.join(', ')} that ${giver} has`,
     );
   if (gaps.missingBgp.length > 0)
     parts.push(
-      `${receiver} lacks the BGP neighbour${gaps.missingBgp.length === 1 ? '' : 's'} ${gaps.missingBgp.join(', ')}`,
+      `${receiver} lacks the BGP neighbour${gaps.missingBgp.length === 1 ? '' : 's'} ` +
+        `${gaps.missingBgp.join(', ')}`,
     );
   for (const o of gaps.otherRemote)
     parts.push(
@@ -73,7 +75,10 @@ export function describeTunnelGaps(
     );
   if (gaps.foreignLocal.length > 0) {
     parts.push(
-      `${receiver}'s peer${gaps.foreignLocal.length === 1 ? '' : 's'} ${gaps.foreignLocal.map((f) => `${f.peer} (local-address ${f.localAddress})`).join(', ')} ${gaps.foreignLocal.length === 1 ? 'is' : 'are'} not bound to its own address ${receiverPrivateIp}`,
+      `${receiver}'s peer${gaps.foreignLocal.length === 1 ? '' : 's'} ` +
+        gaps.foreignLocal.map((f) => `${f.peer} (local-address ${f.localAddress})`).join(', ') +
+        ` ${gaps.foreignLocal.length === 1 ? 'is' : 'are'} not bound to ` +
+        `its own address ${receiverPrivateIp}`,
     );
   }
   return parts.length > 0 ? parts.join('; ') : undefined;

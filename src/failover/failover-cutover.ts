@@ -1,4 +1,7 @@
-/** The failover's cutover: from the router giving up the traffic to the one the plan step health-checked. */
+/**
+ * The failover's cutover: from the router giving up the traffic to the one the plan step
+ * health-checked.
+ */
 import type { Cutover, CutoverSide, ResolveCutover } from '../cutover/cutover.js';
 import type { FailoverDeps } from './failover-deps.js';
 import { planStepOf, type FailoverDirection, type RouterSideFacts } from './failover-steps.js';

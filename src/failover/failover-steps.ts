@@ -26,7 +26,10 @@ const failoverFacts = z.object({
   primary: z.string(),
   standby: z.string(),
   region: z.string(),
-  /** The router giving up the traffic, and whether flatnet could read it (a broken primary may not answer). */
+  /**
+   * The router giving up the traffic, and whether flatnet could read it (a broken primary may not
+   * answer).
+   */
   from: routerSide.extend({
     readable: z.boolean(),
     problem: z.string().nullable(),
@@ -47,7 +50,10 @@ const failoverFacts = z.object({
   expectedSas: z.array(z.string()),
   expectedBgp: z.array(z.string()),
   expectedBasis: z.enum(['up-on-from', 'all-configured']),
-  /** WireGuard peers of `from` that `to` lacks: they lose the VPN until the failback (a warning, not a refusal). */
+  /**
+   * WireGuard peers of `from` that `to` lacks: they lose the VPN until the failback (a warning, not
+   * a refusal).
+   */
   wireguardMissing: z.array(z.string()),
   /** Peer and BGP names the comparison covered; null when `from` could not be read. */
   compared: z.object({ peers: z.number(), bgpNeighbors: z.number() }).nullable(),

@@ -28,13 +28,16 @@ export function findRouterPair(
       `${name} is a standby router: /router ${direction} names the primary`,
       primary
         ? `use /router ${direction} ${primary}`
-        : `no router names ${name} as its standby; add routers.<primary>.standby: ${name} to the inventory`,
+        : `no router names ${name} as its standby; add ` +
+            `routers.<primary>.standby: ${name} to the inventory`,
     );
   }
   if (!entry.standby) {
     throw new BadInputError(
-      `${name} has no standby router, so there is nothing to ${direction === 'failover' ? 'fail over to' : 'fail back from'}`,
-      `add routers.${name}.standby: <name of a router with role: standby in ${entry.region}> to the inventory`,
+      `${name} has no standby router, so there is nothing to ` +
+        `${direction === 'failover' ? 'fail over to' : 'fail back from'}`,
+      `add routers.${name}.standby: <name of a router with ` +
+        `role: standby in ${entry.region}> to the inventory`,
     );
   }
   const standbyEntry = Object.hasOwn(inventory.routers, entry.standby)
@@ -54,7 +57,8 @@ export function findRouterPair(
   if (!entry.elasticIp) {
     throw new BadInputError(
       `${name} has no Elastic IP in the inventory`,
-      `add routers.${name}.elasticIp: { allocationId, publicIp }; the tunnels follow the Elastic IP, so a failover moves it`,
+      `add routers.${name}.elasticIp: { allocationId, publicIp }; ` +
+        'the tunnels follow the Elastic IP, so a failover moves it',
     );
   }
   return {

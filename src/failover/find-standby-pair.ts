@@ -37,7 +37,8 @@ export function findStandbyPair(inventory: Inventory, name?: string): RouterPair
   if (!entry.standby)
     throw new BadInputError(
       `${name} has no standby router, so there is no standby to keep in step`,
-      `add routers.${name}.standby: <router with role: standby in ${entry.region}> to the inventory`,
+      `add routers.${name}.standby: <router with role: ` +
+        `standby in ${entry.region}> to the inventory`,
     );
   return findRouterPair(inventory, name, 'failover');
 }

@@ -48,7 +48,9 @@ export const applyToStandby: StepAction<SyncStandbyDeps, AppliedToStandby> = asy
     };
   if (digestOf(all) !== facts.digest)
     throw new BadInputError(
-      `${facts.primary} or ${facts.standby} changed since the plan was made: the difference is now ${drift.sets} to set and ${drift.deletes} to delete, not the one approved (${facts.sets} and ${facts.deletes})`,
+      `${facts.primary} or ${facts.standby} changed since the plan was made: ` +
+        `the difference is now ${drift.sets} to set and ${drift.deletes} to ` +
+        `delete, not the one approved (${facts.sets} and ${facts.deletes})`,
       `ask again to see the new difference: /vpn sync-standby ${facts.primary}`,
     );
   const standby = ctx.deps.routers.router(facts.standby);
@@ -57,7 +59,9 @@ export const applyToStandby: StepAction<SyncStandbyDeps, AppliedToStandby> = asy
     const compare = preview.compare.split('\n').slice(0, SHOWN_LINES).join('\n');
     await ctx.note(`compare on ${facts.standby} (nothing committed):\n${compare}`);
     return {
-      detail: `would set ${drift.sets} and delete ${drift.deletes} lines on ${facts.standby}; compare shown, nothing committed`,
+      detail:
+        `would set ${drift.sets} and delete ${drift.deletes} lines ` +
+        `on ${facts.standby}; compare shown, nothing committed`,
     };
   }
 
@@ -80,14 +84,17 @@ export const applyToStandby: StepAction<SyncStandbyDeps, AppliedToStandby> = asy
       ).change;
       if (left.length > 0)
         throw new Error(
-          `${left.length} lines still differ after the commit: ${left.slice(0, 3).map(showDriftLine).join('; ')}`,
+          `${left.length} lines still differ after the commit: ` +
+            `${left.slice(0, 3).map(showDriftLine).join('; ')}`,
         );
     },
     save: true,
   });
   return {
     result: { committed: applied.committed, undo, secretsKept },
-    detail: `${drift.sets} set and ${drift.deletes} deleted on ${facts.standby}: committed with commit-confirm, verified, confirmed and saved`,
+    detail:
+      `${drift.sets} set and ${drift.deletes} deleted on ${facts.standby}: ` +
+      'committed with commit-confirm, verified, confirmed and saved',
   };
 };
 
@@ -104,7 +111,9 @@ export const undoApplyToStandby: StepAction<SyncStandbyDeps> = async (ctx) => {
     detail: `${done.undo.length} lines put back on ${facts.standby}`,
     ...(done.secretsKept.length > 0
       ? {
-          kept: `${facts.primary}'s secrets on ${facts.standby} (${done.secretsKept.join(', ')}): flatnet keeps no secret to put the old ones back`,
+          kept:
+            `${facts.primary}'s secrets on ${facts.standby} (${done.secretsKept.join(', ')}): ` +
+            'flatnet keeps no secret to put the old ones back',
         }
       : {}),
   };
@@ -122,10 +131,14 @@ export const verifyStandby: StepAction<SyncStandbyDeps> = async (ctx) => {
   if (left.length > 0)
     throw new FlatnetError(
       'ROUTER_COMMAND',
-      `${facts.standby} still differs from ${facts.primary} after the sync: ${left.length} lines (${left.slice(0, 3).map(showDriftLine).join('; ')})`,
-      `check both routers' configuration (show configuration commands), then ask again: /vpn sync-standby ${facts.primary}`,
+      `${facts.standby} still differs from ${facts.primary} after the sync: ` +
+        `${left.length} lines (${left.slice(0, 3).map(showDriftLine).join('; ')})`,
+      `check both routers' configuration (show configuration ` +
+        `commands), then ask again: /vpn sync-standby ${facts.primary}`,
     );
   return {
-    detail: `${facts.standby} matches ${facts.primary} (${reading.primaryLines.length} lines compared)`,
+    detail:
+      `${facts.standby} matches ${facts.primary} ` +
+      `(${reading.primaryLines.length} lines compared)`,
   };
 };

@@ -53,20 +53,26 @@ export function checkReceivingRouter(
 
     if (receiver.state !== 'running') {
       throw new BadInputError(
-        `${receiverName} (${receiverId}) is ${receiver.state}, not running: it cannot take the traffic`,
-        `start it (aws ec2 start-instances --instance-ids ${receiverId}), wait until it runs, then ask again`,
+        `${receiverName} (${receiverId}) is ${receiver.state}, ` +
+          'not running: it cannot take the traffic',
+        'start it (aws ec2 start-instances --instance-ids ' +
+          `${receiverId}), wait until it runs, then ask again`,
       );
     }
     if (receiver.sourceDestCheck) {
       throw new BadInputError(
-        `source/dest check is on for ${receiverName} (${receiverId}): it would drop every packet it forwards`,
-        `turn it off (aws ec2 modify-instance-attribute --instance-id ${receiverId} --no-source-dest-check), then ask again`,
+        `source/dest check is on for ${receiverName} ` +
+          `(${receiverId}): it would drop every packet it forwards`,
+        'turn it off (aws ec2 modify-instance-attribute --instance-id ' +
+          `${receiverId} --no-source-dest-check), then ask again`,
       );
     }
     const holder = address.networkInterfaceId;
     if (holder && holder !== giver.networkInterfaceId && holder !== receiver.networkInterfaceId) {
       throw new BadInputError(
-        `the Elastic IP ${address.publicIp} is on ${holder}${address.instanceId ? ` (${address.instanceId})` : ''}, which is neither ${pair.primary} nor ${pair.standby}`,
+        `the Elastic IP ${address.publicIp} is on ` +
+          `${holder}${address.instanceId ? ` (${address.instanceId})` : ''}, ` +
+          `which is neither ${pair.primary} nor ${pair.standby}`,
         'find out who moved it and why; flatnet does not take the Elastic IP from a third router',
       );
     }
@@ -82,7 +88,9 @@ export function checkReceivingRouter(
     );
     if (holder === receiver.networkInterfaceId && routes.length === 0) {
       throw new BadInputError(
-        `${receiverName} already holds ${address.publicIp} and no route points at ${giverName}: there is nothing to ${direction === 'failover' ? 'fail over' : 'fail back'}`,
+        `${receiverName} already holds ${address.publicIp} and ` +
+          `no route points at ${giverName}: there is nothing to ` +
+          `${direction === 'failover' ? 'fail over' : 'fail back'}`,
         direction === 'failover'
           ? `to move the traffic back to the primary: /router failback ${pair.primary}`
           : `to move the traffic to the standby: /router failover ${pair.primary}`,
@@ -96,8 +104,10 @@ export function checkReceivingRouter(
     } catch (err) {
       throw new FlatnetError(
         'ROUTER_UNREACHABLE',
-        `${receiverName} does not answer over SSH (${describeError(err).split('\n')[0]}): flatnet cannot check its tunnels or bring them up`,
-        `fix SSH to ${receiverName} (routers.${receiverName}.ssh in the inventory, its security group, sshd), then ask again`,
+        `${receiverName} does not answer over SSH (${describeError(err).split('\n')[0]}): ` +
+          'flatnet cannot check its tunnels or bring them up',
+        `fix SSH to ${receiverName} (routers.${receiverName}.ssh in ` +
+          'the inventory, its security group, sshd), then ask again',
       );
     }
     const reading: GiverReading = await Promise.all([
@@ -122,8 +132,10 @@ export function checkReceivingRouter(
     );
     if (gaps) {
       throw new BadInputError(
-        `${gaps}: ${direction === 'failover' ? 'failing over' : 'failing back'} to ${receiverName} would drop those tunnels`,
-        `configure ${receiverName} to match ${giverName} (compare \`show configuration commands | match site-to-site\` and \`| match bgp\` on both), then ask again`,
+        `${gaps}: ${direction === 'failover' ? 'failing over' : 'failing back'} ` +
+          `to ${receiverName} would drop those tunnels`,
+        `configure ${receiverName} to match ${giverName} (compare \`show configuration ` +
+          `commands | match site-to-site\` and \`| match bgp\` on both), then ask again`,
       );
     }
 
@@ -200,7 +212,8 @@ export function checkReceivingRouter(
       detail:
         `${receiverName} running, source/dest check off, SSH answers, ` +
         (facts.compared
-          ? `carries ${giverName}'s ${facts.compared.peers} peers and ${facts.compared.bgpNeighbors} BGP neighbours`
+          ? `carries ${giverName}'s ${facts.compared.peers} peers ` +
+            `and ${facts.compared.bgpNeighbors} BGP neighbours`
           : `${giverName} unreadable (${facts.from.problem ?? '?'})`) +
         `; ${routes.length} routes and ${address.publicIp} to move`,
     };

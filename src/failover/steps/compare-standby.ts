@@ -33,8 +33,10 @@ export async function readPair(
     } catch (err) {
       throw new FlatnetError(
         'ROUTER_UNREACHABLE',
-        `${name} does not answer over SSH (${describeError(err).split('\n')[0]}): flatnet cannot read its configuration`,
-        `fix SSH to ${name} (routers.${name}.ssh in the inventory, its security group, sshd), then ask again`,
+        `${name} does not answer over SSH (${describeError(err).split('\n')[0]}): ` +
+          'flatnet cannot read its configuration',
+        `fix SSH to ${name} (routers.${name}.ssh in the ` +
+          'inventory, its security group, sshd), then ask again',
       );
     }
   };
@@ -61,13 +63,16 @@ export const compareStandby: StepAction<SyncStandbyDeps, ComparedFacts> = async 
   ] as const) {
     if (instance.state !== 'running')
       throw new BadInputError(
-        `${name} (${instance.instanceId}) is ${instance.state}, not running: flatnet cannot compare or change its configuration`,
-        `start it (aws ec2 start-instances --instance-ids ${instance.instanceId}), wait until it runs, then ask again`,
+        `${name} (${instance.instanceId}) is ${instance.state}, not ` +
+          'running: flatnet cannot compare or change its configuration',
+        'start it (aws ec2 start-instances --instance-ids ' +
+          `${instance.instanceId}), wait until it runs, then ask again`,
       );
   }
   if (address.networkInterfaceId && address.networkInterfaceId === standby.networkInterfaceId)
     throw new BadInputError(
-      `${pair.standby} holds the Elastic IP ${address.publicIp}: it carries the traffic now, and a sync would overwrite the live router with ${pair.primary}'s configuration`,
+      `${pair.standby} holds the Elastic IP ${address.publicIp}: it carries the traffic ` +
+        `now, and a sync would overwrite the live router with ${pair.primary}'s configuration`,
       `fail back first (/router failback ${pair.primary}), then sync the standby`,
     );
 
@@ -91,18 +96,22 @@ export const compareStandby: StepAction<SyncStandbyDeps, ComparedFacts> = async 
   // A plan step sees dryRun false (it only reads); the run says whether it is a dry run.
   if (all.length === 0 && !ctx.run.dryRun)
     throw new BadInputError(
-      `${pair.standby} is in step with ${pair.primary} (${reading.primaryLines.length} lines compared, ${primary.privateIp} read as ${standby.privateIp}): there is nothing to sync`,
+      `${pair.standby} is in step with ${pair.primary} ` +
+        `(${reading.primaryLines.length} lines compared, ${primary.privateIp} ` +
+        `read as ${standby.privateIp}): there is nothing to sync`,
       '/vpn status flags a standby that drifts',
     );
   if (all.length > 0)
     await ctx.note(
-      `${pair.standby} differs from ${pair.primary}:\n${facts.shown.join('\n')}${all.length > SHOWN_LINES ? `\n… and ${all.length - SHOWN_LINES} more` : ''}`,
+      `${pair.standby} differs from ${pair.primary}:\n${facts.shown.join('\n')}` +
+        `${all.length > SHOWN_LINES ? `\n… and ${all.length - SHOWN_LINES} more` : ''}`,
     );
   return {
     result: facts,
     detail:
       all.length === 0
         ? `${pair.standby} is in step with ${pair.primary}`
-        : `${pair.standby} differs from ${pair.primary}: ${drift.sets} to set, ${drift.deletes} to delete`,
+        : `${pair.standby} differs from ${pair.primary}: ` +
+          `${drift.sets} to set, ${drift.deletes} to delete`,
   };
 };
