@@ -437,4 +437,117 @@ describe('reachability oracle', () => {
     expect(noAnnounce).toMatchObject({ reachable: false, direction: 'return' });
     expect(noAnnounce.reason).toMatch(/routing loop toward 10\.250\.0\.2: r2: default route/);
   });
+
+  /**
+   * r1 (the hub) reaches a static site (LAN 172.16.0.0/16) over two tunnels: primary vti100,
+   * backup vti101, each route a `protocols failover` next hop checking the site's LAN address.
+   */
+  function withTwoTunnels(hubExtra: string[] = [], siteRoutes?: string[]): World {
+    const w = pair();
+    w.vpcs[0] = vpc(1, [
+      { to: '10.0.0.0/8', eni: 'r1' },
+      { to: '172.16.0.0/16', eni: 'r1' },
+    ]);
+    const hop = (n: number, metric: number, target = '172.16.0.1') => {
+      const base = `set protocols failover route 172.16.0.0/16 next-hop 169.254.${n}.2`;
+      return [
+        `${base} check target '${target}'`,
+        `${base} check type 'icmp'`,
+        `${base} interface 'vti${n}'`,
+        `${base} metric '${metric}'`,
+      ];
+    };
+    w.routers[0] = router(1, [
+      ...vti(1, 'vti1', '169.254.1.1/30', 'b', '169.254.1.2', 65002),
+      "set interfaces vti vti100 address '169.254.100.1/30'",
+      "set interfaces vti vti101 address '169.254.101.1/30'",
+      "set vpn ipsec site-to-site peer intranet vti bind 'vti100'",
+      "set vpn ipsec site-to-site peer intranet-2 vti bind 'vti101'",
+      ...(hubExtra.length > 0 ? hubExtra : [...hop(100, 1), ...hop(101, 2)]),
+    ]);
+    w.routers.push({
+      id: 'site:intranet',
+      name: 'intranet',
+      kind: 'site',
+      up: true,
+      sourceDestCheck: false,
+      publicIp: '192.0.2.50',
+      legs: [
+        { iface: 'eth0', address: ip('192.0.2.50'), prefix: P('192.0.2.0/24') },
+        { iface: 'eth2', address: ip('198.18.0.50'), prefix: P('198.18.0.0/24') },
+        { iface: 'eth1', address: ip('172.16.0.1'), prefix: P('172.16.0.0/16'), lan: true },
+      ],
+      config: readRouterConfig([
+        "set interfaces vti vti100 address '169.254.100.2/30'",
+        "set interfaces vti vti101 address '169.254.101.2/30'",
+        "set vpn ipsec site-to-site peer hub vti bind 'vti100'",
+        "set vpn ipsec site-to-site peer hub-2 vti bind 'vti101'",
+        ...(siteRoutes ?? [
+          "set protocols static route 10.0.0.0/8 next-hop 169.254.100.1 distance '1'",
+          "set protocols static route 10.0.0.0/8 next-hop 169.254.101.1 distance '2'",
+        ]),
+      ]),
+    });
+    w.endpoints.push({
+      label: 'site/intranet',
+      address: ip('172.16.0.100'),
+      network: P('172.16.0.0/16'),
+      home: { kind: 'site', routerId: 'site:intranet' },
+    });
+    const up = (hub: string, site: string) => {
+      w.sas[`i-r1 ${hub}`] = { up: true, far: { kind: 'router', id: 'site:intranet', peer: site } };
+      w.sas[`site:intranet ${site}`] = { up: true, far: { kind: 'router', id: 'i-r1', peer: hub } };
+    };
+    up('intranet', 'hub');
+    up('intranet-2', 'hub-2');
+    return w;
+  }
+  const down = (w: World, hub: string, site: string) => {
+    w.sas[`i-r1 ${hub}`] = { up: false, reason: 'forced down' };
+    w.sas[`site:intranet ${site}`] = { up: false, reason: 'forced down' };
+    return w;
+  };
+  const hubRoute = (w: World) =>
+    buildForwarding(network(w))
+      .ribs.get('i-r1')!
+      .find((e) => e.prefix.text === '172.16.0.0/16');
+
+  it('protocols failover: the lowest metric whose target answers across its tunnel wins', () => {
+    const both = withTwoTunnels();
+    expect(hubRoute(both)).toMatchObject({ source: 'failover', nextHop: '169.254.100.2' });
+    expect(reach(both, 'A', 'site/intranet').path.join('\n')).toMatch(/vti100, metric 1/);
+    // The primary tunnel dies: the backup's route is the one left, both ways.
+    const primaryDown = down(withTwoTunnels(), 'intranet', 'hub');
+    expect(hubRoute(primaryDown)).toMatchObject({ nextHop: '169.254.101.2', metric: 2 });
+    const answer = reach(primaryDown, 'A', 'site/intranet');
+    expect(answer.reachable).toBe(true);
+    expect(answer.path.join('\n')).toMatch(/vti101, metric 2/);
+    expect(reach(primaryDown, 'site/intranet', 'A').reachable).toBe(true);
+    // Both down: no failover route; the DHCP default sends it back into the VPC, which loops.
+    const bothDown = down(down(withTwoTunnels(), 'intranet', 'hub'), 'intranet-2', 'hub-2');
+    expect(hubRoute(bothDown)).toBeUndefined();
+    expect(reach(bothDown, 'A', 'site/intranet').reason).toMatch(/routing loop toward 172\.16/);
+  });
+
+  it('protocols failover: a target not at the far end, arp, a next hop off the VTI: no route', () => {
+    const hop = (n: number, last: string[]) =>
+      last.map((l) => `set protocols failover route 172.16.0.0/16 next-hop ${l}`);
+    const cases = [
+      // 10.9.9.9 is nowhere on the site: ping across the tunnel gets no answer.
+      hop(100, ["169.254.100.2 check target '10.9.9.9'", "169.254.100.2 interface 'vti100'"]),
+      hop(100, [
+        "169.254.100.2 check target '172.16.0.1'",
+        "169.254.100.2 check type 'arp'",
+        "169.254.100.2 interface 'vti100'",
+      ]),
+      // The next hop is not on vti100's /30: the kernel refuses the route.
+      hop(100, ["169.254.101.2 check target '172.16.0.1'", "169.254.101.2 interface 'vti100'"]),
+    ];
+    for (const lines of cases) expect(hubRoute(withTwoTunnels(lines)), lines[0]).toBeUndefined();
+    const ok = hop(100, [
+      "169.254.100.2 check target '169.254.100.2'",
+      "169.254.100.2 interface 'vti100'",
+    ]);
+    expect(hubRoute(withTwoTunnels(ok))).toMatchObject({ source: 'failover', metric: 1 });
+  });
 });

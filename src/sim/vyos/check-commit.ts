@@ -1,6 +1,7 @@
 /**
  * The commit-time checks of the VyOS config scripts a driver can trip: WireGuard peers
- * without keys or allowed-ips, IPsec peers pointing at missing groups, BGP without an AS.
+ * without keys or allowed-ips, IPsec peers pointing at missing groups, BGP without an AS,
+ * failover next hops without an interface or a check target.
  * Like VyOS, only sections that changed are checked (their scripts are the ones that run).
  */
 import type { ConfigTree } from './config-tree.js';
@@ -102,6 +103,31 @@ function checkBgp(cfg: ConfigTree): string | undefined {
   return undefined;
 }
 
+/**
+ * vyos-1x `src/conf_mode/protocols_failover.py` verify(), its texts and order. Defaults are
+ * merged first (`check type icmp`, `policy any-available`, `timeout 10`, `metric 1`), so a
+ * next hop without `check` still has one, only without a target.
+ */
+function checkFailover(cfg: ConfigTree): string | undefined {
+  // An empty `protocols failover` is an empty dict there (`if not failover: return None`), so
+  // its `Failover "route" is mandatory!` never fires: nothing to check without routes.
+  for (const route of cfg.names('protocols failover route')) {
+    const r = `protocols failover route ${route}`;
+    const nextHops = cfg.names(`${r} next-hop`);
+    if (nextHops.length === 0) return `Next-hop for "${route}" is mandatory!`;
+    for (const nextHop of nextHops) {
+      const n = `${r} next-hop ${nextHop}`;
+      if (!cfg.has(`${n} interface`))
+        return `Interface for route "${route}" next-hop "${nextHop}" is mandatory!`;
+      if (!cfg.has(`${n} check target`))
+        return `Check target for next-hop "${nextHop}" is mandatory!`;
+      if ((cfg.value(`${n} check type`) ?? 'icmp') === 'tcp' && !cfg.has(`${n} check port`))
+        return `Check port for next-hop "${nextHop}" and type TCP is mandatory!`;
+    }
+  }
+  return undefined;
+}
+
 export function checkCommit(active: ConfigTree, working: ConfigTree): CommitFailure[] {
   const failures: CommitFailure[] = [];
   for (const iface of working.names('interfaces wireguard')) {
@@ -117,6 +143,10 @@ export function checkCommit(active: ConfigTree, working: ConfigTree): CommitFail
   if (working.has('protocols bgp') && sectionChanged(active, working, 'protocols bgp')) {
     const message = checkBgp(working);
     if (message) failures.push({ section: 'protocols bgp', message });
+  }
+  if (working.has('protocols failover') && sectionChanged(active, working, 'protocols failover')) {
+    const message = checkFailover(working);
+    if (message) failures.push({ section: 'protocols failover', message });
   }
   return failures;
 }

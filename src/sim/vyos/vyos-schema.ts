@@ -1,6 +1,6 @@
 /**
  * The slice of the VyOS 1.4 configuration schema the emulator knows. Where flatnet writes
- * configuration (interfaces, vpn ipsec, protocols bgp/static, system) child names are
+ * configuration (interfaces, vpn ipsec, protocols bgp/static/failover, system) child names are
  * checked, so a typo fails with VyOS's own "is not valid" text. Subtrees a driver only
  * carries along (nat, firewall, policy …) are `open`: any path is accepted there.
  */
@@ -211,7 +211,43 @@ const bgpNeighborAf = node({
   'ipv6-unicast': open,
 });
 
+/**
+ * vyos-1x `interface-definitions/protocols_failover.xml.in` (identical on sagitta = 1.4 and
+ * current): `route <ipv4net> next-hop <ipv4> { check { target (multi) type policy timeout port }
+ * interface metric onlink }`. The route has no `interface`, `blackhole` or `distance` of its
+ * own; what a next hop must carry is checked at commit (check-commit.ts).
+ */
+/** vyos-1x `include/constraint/interface-name.xml.i`. */
+const INTERFACE_NAME = new RegExp(
+  '^((bond|br|dum|en|ersp|eth|gnv|ifb|ipoe|lan|l2tp|l2tpeth|macsec|peth|ppp|pppoe|pptp|sstp|' +
+    'sstpc|tun|veth|vti|vtun|vxlan|wg|wlan|wwan)[0-9]+(.\\d+)?|lo)$',
+);
+
+const failover = node({
+  route: tag(
+    {
+      'next-hop': tag(
+        {
+          check: node({
+            policy: leaf(v.matches(/^(all-available|any-available)$/, 'Policy for check targets')),
+            port: leaf(v.numberRange(1, 65535, 'Port number')),
+            target: multi(v.ipv4Address),
+            timeout: leaf(v.numberRange(1, 255, 'Timeout')),
+            type: leaf(v.oneOf('arp', 'icmp', 'tcp')),
+          }),
+          interface: leaf(v.matches(INTERFACE_NAME, 'Gateway interface name')),
+          metric: leaf(v.numberRange(1, 255, 'Metric')),
+          onlink: flag,
+        },
+        v.ipv4Address,
+      ),
+    },
+    v.ipv4Prefix,
+  ),
+});
+
 const protocols = node({
+  failover,
   bgp: node({
     'system-as': leaf(v.asNumber),
     neighbor: tag(

@@ -31,7 +31,7 @@ function toRouteState(e: RibEntry, selected: boolean, ages: RouteAges): IpRouteS
     ...(via.kind === 'blackhole' ? { blackhole: true } : {}),
   };
   if (e.source === 'failover')
-    return { ...common, ...hop, protocol: 'kernel', distance: 0, metric: e.distance };
+    return { ...common, ...hop, protocol: 'kernel', distance: 0, metric: e.metric ?? 1 };
   return {
     ...common,
     ...hop,

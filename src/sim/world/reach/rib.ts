@@ -2,13 +2,16 @@
  * A router's routing table as zebra would build it from its configuration and live state:
  * connected (ethernet legs, VTIs while their SA is up — vyos-1x's vti-up-down hook sets the
  * link down with the child SA — and WireGuard interfaces), the DHCP default route (distance
- * 210, as VyOS installs it), static and failover routes whose next hop resolves, blackholes,
+ * 210, as VyOS installs it), static routes whose next hop resolves, failover routes while
+ * their check target answers across their tunnel (kernel routes: the lowest metric wins),
+ * blackholes,
  * and BGP best paths (distance 20 for eBGP). Per prefix the lowest distance wins; lookups are
  * longest-prefix-first.
  */
 import type { BgpRoute } from './bgp.js';
 import { addressOf, contains, matching, parsePrefix, type Prefix } from './ipv4.js';
 import type { Network, NetRouter } from './network.js';
+import type { StaticRoute } from './router-config.js';
 
 export type RibVia =
   | { kind: 'leg'; iface: string; nextHop?: number }
@@ -19,6 +22,8 @@ export type RibVia =
 export interface RibEntry {
   prefix: Prefix;
   distance: number;
+  /** Compared after the distance: a failover route's kernel metric (the lowest wins). */
+  metric?: number;
   source: 'connected' | 'dhcp' | 'static' | 'failover' | 'bgp';
   via: RibVia;
   /** The configured next-hop address (a static route's `next-hop`, a BGP neighbour). */
@@ -97,12 +102,102 @@ function dhcpGateway(conn: RibEntry[], iface: string): RibVia | undefined {
   return conn.find((c) => c.source === 'dhcp' && 'iface' in c.via && c.via.iface === iface)?.via;
 }
 
+/** The host addresses of a router: its legs, VTIs and WireGuard interfaces. */
+function ownAddresses(r: NetRouter): number[] {
+  const out = r.legs.map((l) => l.address);
+  for (const i of [...r.config.vti.values(), ...r.config.wireguard.values()])
+    for (const a of i.addresses) {
+      const ip = addressOf(a);
+      if (ip !== undefined) out.push(ip);
+    }
+  return out;
+}
+
+/**
+ * Does `ping -I <iface> -c 2 -W 1 <target>` answer (vyos-failover.py `is_target_alive`)?
+ * Bound to the interface the ping leaves through it whatever the routing table says (Linux
+ * takes the destination as on-link when a lookup with that output interface fails), so it
+ * answers iff the tunnel under the VTI is up, the router at its far end holds the target (an
+ * address of its own, or a host of its LAN), and the reply to the VTI's own address comes back
+ * over the same tunnel (the far end's VTI shares the /30). ICMP only: a VTI carries no ARP,
+ * and what listens on a TCP port is not modelled, so `arp` and `tcp` checks never answer.
+ */
+function targetAnswers(net: Network, r: NetRouter, iface: string, target: string): boolean {
+  const ip = addressOf(target);
+  const vti = r.config.vti.get(iface);
+  const peer = [...r.config.peers.values()].find((p) => p.vti === iface && !p.disabled);
+  if (ip === undefined || !vti || vti.disabled || !peer) return false;
+  const sa = net.sa(r.id, peer.name);
+  if (!sa.up || sa.far.kind !== 'router') return false;
+  const farId = sa.far.id;
+  const far = net.routers.find((x) => x.id === farId);
+  const farVti = far?.config.vti.get(far.config.peers.get(sa.far.peer)?.vti ?? '');
+  if (!far?.up || !farVti) return false;
+  const holds =
+    ownAddresses(far).includes(ip) || far.legs.some((l) => l.lan && contains(l.prefix, ip));
+  const back = vti.addresses.some((mine) => {
+    const src = addressOf(mine);
+    return (
+      src !== undefined &&
+      farVti.addresses.some((theirs) => {
+        const p = parsePrefix(theirs);
+        return p !== undefined && contains(p, src);
+      })
+    );
+  });
+  return holds && back;
+}
+
+function checkAnswers(net: Network, r: NetRouter, s: StaticRoute): boolean {
+  const check = s.failover!;
+  if (check.type !== 'icmp' || s.interface === undefined || check.targets.length === 0)
+    return false;
+  const alive = check.targets.map((t) => targetAnswers(net, r, s.interface!, t));
+  return check.policy === 'all-available' ? alive.every(Boolean) : alive.some(Boolean);
+}
+
+/**
+ * A failover next hop as vyos-failover.py keeps it: `ip route add <p> via <nh> dev <if>
+ * metric <m> proto failover` while its check target answers. The kernel takes it only with the
+ * interface up and the next hop on its network (or `onlink`): "Nexthop has invalid gateway".
+ */
+function failoverVia(net: Network, r: NetRouter, conn: RibEntry[], s: StaticRoute) {
+  if (s.interface === undefined || s.nextHop === undefined) return undefined;
+  const up = conn.find(
+    (c) => c.source === 'connected' && 'iface' in c.via && c.via.iface === s.interface,
+  );
+  const hop = addressOf(s.nextHop);
+  if (!up || hop === undefined) return undefined;
+  if (!s.failover!.onlink && !contains(up.prefix, hop)) return undefined;
+  if (!checkAnswers(net, r, s)) return undefined;
+  return up.via.kind === 'leg'
+    ? { kind: 'leg' as const, iface: s.interface, nextHop: hop }
+    : up.via;
+}
+
 /** Connected + DHCP + static/failover routes: what BGP's import-check looks at. */
 export function baseRib(net: Network, r: NetRouter): RibEntry[] {
   const conn = connected(net, r);
   const out = [...conn];
   for (const s of r.config.statics) {
-    const source = s.failover ? 'failover' : 'static';
+    if (s.failover) {
+      const via = failoverVia(net, r, conn, s);
+      // A kernel route to zebra: distance 0, then the lowest metric (zebra rib_choose_best).
+      if (via)
+        out.push({
+          prefix: s.prefix,
+          distance: 0,
+          metric: s.failover.metric,
+          source: 'failover',
+          via,
+          nextHop: s.nextHop!,
+          describe:
+            `failover ${s.prefix.text} via ${s.nextHop} ` +
+            `(${s.interface}, metric ${s.failover.metric})`,
+        });
+      continue;
+    }
+    const source = 'static';
     if (s.blackhole) {
       out.push({
         prefix: s.prefix,
@@ -143,7 +238,8 @@ export function originated(r: NetRouter, base: RibEntry[]): Prefix[] {
   const redistribute = r.config.bgp.redistribute;
   for (const e of base) {
     if (e.source === 'dhcp') continue;
-    const kind = e.source === 'failover' ? 'static' : e.source;
+    // Failover routes are kernel routes to zebra: `redistribute kernel`, not `static`.
+    const kind = e.source === 'failover' ? 'kernel' : e.source;
     if (redistribute.has(kind)) out.set(e.prefix.text, e.prefix);
   }
   return [...out.values()];
@@ -169,12 +265,20 @@ export function candidateRib(base: RibEntry[], bgp: Map<string, BgpRoute> | unde
   return out;
 }
 
-/** Per prefix, the lowest administrative distance is installed (the first of equals). */
+/**
+ * Per prefix, the lowest administrative distance is installed, then the lowest metric (the
+ * first of equals).
+ */
 export function selectRoutes(candidates: RibEntry[]): RibEntry[] {
   const chosen = new Map<string, RibEntry>();
   for (const e of candidates) {
     const cur = chosen.get(e.prefix.text);
-    if (!cur || e.distance < cur.distance) chosen.set(e.prefix.text, e);
+    if (
+      !cur ||
+      e.distance < cur.distance ||
+      (e.distance === cur.distance && (e.metric ?? 0) < (cur.metric ?? 0))
+    )
+      chosen.set(e.prefix.text, e);
   }
   return [...chosen.values()];
 }

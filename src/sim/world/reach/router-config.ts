@@ -22,8 +22,22 @@ export interface StaticRoute {
   dhcpInterface?: string;
   blackhole: boolean;
   distance: number;
-  /** `protocols failover route`: installed only while its next hop answers. */
-  failover: boolean;
+  /**
+   * A next hop of `protocols failover route` (vyos-1x protocols_failover.xml.in): a kernel
+   * route (`proto failover`, metric `metric`, default 1) that vyos-failover.py keeps only
+   * while a check target answers out of `interface`.
+   */
+  failover?: FailoverCheck;
+}
+
+export interface FailoverCheck {
+  targets: string[];
+  /** `check type`: icmp (default), arp or tcp. */
+  type: string;
+  /** `check policy`: any-available (default) or all-available. */
+  policy: string;
+  metric: number;
+  onlink: boolean;
 }
 
 export interface PolicySelector {
@@ -150,9 +164,9 @@ export function readRouterConfig(lines: readonly string[]): RouterConfig {
     return n;
   };
   const statics = new Map<string, StaticRoute>();
-  const route = (prefix: Prefix, key: string, failover: boolean): StaticRoute => {
+  const route = (prefix: Prefix, key: string): StaticRoute => {
     let r = statics.get(key);
-    if (!r) statics.set(key, (r = { prefix, blackhole: false, distance: 1, failover }));
+    if (!r) statics.set(key, (r = { prefix, blackhole: false, distance: 1 }));
     return r;
   };
   const rule = <T extends { rule: number; action: 'permit' | 'deny' }>(
@@ -191,23 +205,40 @@ export function readRouterConfig(lines: readonly string[]): RouterConfig {
         else if (f === 'public-key' && g) p.publicKey = g;
         else if (f === 'disable') p.disabled = true;
       }
-    } else if (a === 'protocols' && (b === 'static' || b === 'failover') && cc === 'route') {
+    } else if (a === 'protocols' && b === 'failover' && cc === 'route') {
+      const prefix = d ? parsePrefix(d) : undefined;
+      if (!prefix || e !== 'next-hop' || !f) continue;
+      const r = route(prefix, `${d} failover ${f}`);
+      r.nextHop = f;
+      const check = (r.failover ??= {
+        targets: [],
+        type: 'icmp',
+        policy: 'any-available',
+        metric: 1,
+        onlink: false,
+      });
+      if (g === 'interface' && h) r.interface = h;
+      else if (g === 'metric' && h) check.metric = Number(h);
+      else if (g === 'onlink') check.onlink = true;
+      else if (g === 'check' && h === 'target' && w[9]) check.targets.push(w[9]);
+      else if (g === 'check' && h === 'type' && w[9]) check.type = w[9];
+      else if (g === 'check' && h === 'policy' && w[9]) check.policy = w[9];
+    } else if (a === 'protocols' && b === 'static' && cc === 'route') {
       const prefix = d ? parsePrefix(d) : undefined;
       if (!prefix) continue;
-      const failover = b === 'failover';
       if (e === 'next-hop' && f) {
-        const r = route(prefix, `${d} nh ${f}`, failover);
+        const r = route(prefix, `${d} nh ${f}`);
         r.nextHop = f;
         if (g === 'distance' && h) r.distance = Number(h);
         if (g === 'interface' && h) r.interface = h;
       } else if (e === 'interface' && f) {
-        const r = route(prefix, `${d} if ${f}`, failover);
+        const r = route(prefix, `${d} if ${f}`);
         r.interface = f;
         if (g === 'distance' && h) r.distance = Number(h);
-      } else if (e === 'dhcp-interface' && f && !failover) {
-        route(prefix, `${d} dhcp ${f}`, false).dhcpInterface = f;
+      } else if (e === 'dhcp-interface' && f) {
+        route(prefix, `${d} dhcp ${f}`).dhcpInterface = f;
       } else if (e === 'blackhole') {
-        const r = route(prefix, `${d} blackhole`, failover);
+        const r = route(prefix, `${d} blackhole`);
         r.blackhole = true;
         if (f === 'distance' && g) r.distance = Number(g);
       }
