@@ -96,7 +96,8 @@ export async function benchAck(redisUrl: string): Promise<BenchResult[]> {
     const p = (q: number) =>
       latencies[Math.min(latencies.length - 1, Math.ceil(q * latencies.length) - 1)]!;
     console.log(
-      `  ack over ${latencies.length} requests at 50 concurrent: p50 ${p(0.5).toFixed(1)} ms, p99 ${p(0.99).toFixed(1)} ms, max ${latencies.at(-1)!.toFixed(1)} ms`,
+      `  ack over ${latencies.length} requests at 50 concurrent: p50 ${p(0.5).toFixed(1)} ` +
+        `ms, p99 ${p(0.99).toFixed(1)} ms, max ${latencies.at(-1)!.toFixed(1)} ms`,
     );
     return [{ name: 'ack_p99_ms', value: Number(p(0.99).toFixed(1)), unit: 'ms', target: 50 }];
   } finally {

@@ -48,7 +48,8 @@ export async function benchIdleRss(redisUrl: string): Promise<BenchResult[]> {
     await new Promise((r) => setTimeout(r, 10_000));
     const [botMb, workerMb] = sample();
     console.log(
-      `  idle RSS after 15 s: bot ${botMb.toFixed(0)} MB + worker ${workerMb.toFixed(0)} MB (after 5 s: ${early[0].toFixed(0)} + ${early[1].toFixed(0)} MB)`,
+      `  idle RSS after 15 s: bot ${botMb.toFixed(0)} MB + worker ${workerMb.toFixed(0)} ` +
+        `MB (after 5 s: ${early[0].toFixed(0)} + ${early[1].toFixed(0)} MB)`,
     );
     return [{ name: 'idle_rss_mb', value: Math.round(botMb + workerMb), unit: 'MB', target: 200 }];
   } finally {

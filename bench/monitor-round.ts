@@ -3,7 +3,8 @@
  * `monitor_round_ms_50_routers`): resolve the routers from the truth, probe all in parallel,
  * decide, save. Rounds are called directly (as the scheduler's worker does), so the figure is
  * the round itself, not the scheduler's tick. The first round opens the SSH sessions
- * (reported as cold, with any probe that timed out meanwhile); the figure is the median of the warm rounds, as in a running worker.
+ * (reported as cold, with any probe that timed out meanwhile); the figure is the median of the warm
+ * rounds, as in a running worker.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -58,7 +59,8 @@ export async function benchMonitorRound(redisUrl: string): Promise<BenchResult[]
     for (let i = 0; i < 5; i++) warm.push(await timeOneRound(runtime, `bench-${i}`));
     warm.sort((a, b) => a - b);
     console.log(
-      `  monitor round over 50 routers: cold (sessions opening) ${Math.round(cold)} ms; warm rounds ${warm.map(Math.round).join(', ')} ms`,
+      '  monitor round over 50 routers: cold (sessions opening) ' +
+        `${Math.round(cold)} ms; warm rounds ${warm.map(Math.round).join(', ')} ms`,
     );
     return [
       {

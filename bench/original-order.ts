@@ -12,7 +12,10 @@ import type { Step } from '../src/runbook/types.js';
 import type { ScaleDeps } from '../src/scaleup/scale-deps.js';
 import { SCALE_STEPS as S } from '../src/scaleup/scale-steps.js';
 
-/** The original pointed the routes at the instance right after RunInstances: its interface exists while it is pending. */
+/**
+ * The original pointed the routes at the instance right after RunInstances: its interface exists
+ * while it is pending.
+ */
 const repointRoutesAtOnce = defineStep<ScaleDeps, undefined>(stepRef(S.repointRoutes.id), {
   title: 'Point the VPC routes at the new instance (original order: before it runs)',
   async run(ctx) {

@@ -45,7 +45,8 @@ export async function benchReachMatrix(redisUrl: string): Promise<BenchResult[]>
     for (let i = 0; i < 5; i++) warm.push((await timeOneMatrix(runtime)).ms);
     warm.sort((a, b) => a - b);
     console.log(
-      `  reachability of ${cold.total} paths at 200 ms SSH latency: cold (sessions opening) ${Math.round(cold.ms)} ms; warm runs ${warm.map(Math.round).join(', ')} ms`,
+      `  reachability of ${cold.total} paths at 200 ms SSH latency: cold (sessions ` +
+        `opening) ${Math.round(cold.ms)} ms; warm runs ${warm.map(Math.round).join(', ')} ms`,
     );
     return [{ name: 'reach_matrix_ms', value: Math.round(warm[2]!), unit: 'ms', target: 2000 }];
   } finally {

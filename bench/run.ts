@@ -44,7 +44,8 @@ async function main(): Promise<void> {
   console.log('\nname                               value      unit  target  ok');
   for (const r of results) {
     console.log(
-      `${r.name.padEnd(34)} ${String(r.value).padStart(8)}  ${r.unit.padEnd(4)}  ${String(r.target).padStart(6)}  ${r.value <= r.target ? 'yes' : 'NO'}`,
+      `${r.name.padEnd(34)} ${String(r.value).padStart(8)}  ${r.unit.padEnd(4)}  ` +
+        `${String(r.target).padStart(6)}  ${r.value <= r.target ? 'yes' : 'NO'}`,
     );
   }
   writeFileSync('bench-results.json', `${JSON.stringify(results, null, 2)}\n`);

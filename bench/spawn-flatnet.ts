@@ -1,4 +1,6 @@
-/** Start the compiled CLI as its own process (as production runs it) and wait for its ready line. */
+/**
+ * Start the compiled CLI as its own process (as production runs it) and wait for its ready line.
+ */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 

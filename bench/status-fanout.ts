@@ -55,7 +55,8 @@ export async function benchStatusFanout(redisUrl: string): Promise<BenchResult[]
     for (let i = 0; i < 5; i++) warm.push(await timeOneStatus(runtime));
     warm.sort((a, b) => a - b);
     console.log(
-      `  status over 50 routers: cold (sessions opening) ${Math.round(cold)} ms; warm runs ${warm.map(Math.round).join(', ')} ms`,
+      `  status over 50 routers: cold (sessions opening) ${Math.round(cold)} ` +
+        `ms; warm runs ${warm.map(Math.round).join(', ')} ms`,
     );
     return [
       {

@@ -75,7 +75,8 @@ export function buildAddPeerModal(): Record<string, unknown> {
       input(
         FIELDS.pubkey,
         'WireGuard public key',
-        'Recommended: flatnet then never sees your private key. Leave empty to get a generated key pair by DM.',
+        'Recommended: flatnet then never sees your private ' +
+          'key. Leave empty to get a generated key pair by DM.',
         true,
         'output of `wg pubkey`',
       ),

@@ -48,7 +48,8 @@ export function registerApprovalButtons(
           answer = {
             ok: false,
             message:
-              'that button is not on a flatnet approval prompt (or the prompt is gone); nothing was decided',
+              'that button is not on a flatnet approval prompt ' +
+              '(or the prompt is gone); nothing was decided',
           };
         } else if (claimed !== owner) {
           log?.warn(
@@ -66,7 +67,9 @@ export function registerApprovalButtons(
         const why = err instanceof FlatnetError ? `: ${describeError(err)}` : ' (logged)';
         answer = {
           ok: false,
-          message: `flatnet could not record your click on run ${runId}${why}; nothing was decided, click again in a moment`,
+          message:
+            `flatnet could not record your click on run ${runId}${why}; ` +
+            'nothing was decided, click again in a moment',
         };
       }
       if (!answer.ok)

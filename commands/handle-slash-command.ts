@@ -127,7 +127,9 @@ export async function handleSlashCommand(
 
 function acknowledge(run: Run): ChatText {
   const waiting = run.approval ? ' — it will ask for approval once the plan is ready' : '';
-  const text = `Started ${run.id} (${run.kind} ${run.target === '*' ? 'everything' : run.target})${run.dryRun ? ' as a dry run' : ''}${waiting}. Progress follows in the thread.`;
+  const text =
+    `Started ${run.id} (${run.kind} ${run.target === '*' ? 'everything' : run.target}` +
+    `)${run.dryRun ? ' as a dry run' : ''}${waiting}. Progress follows in the thread.`;
   return { text, blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text }] }] };
 }
 

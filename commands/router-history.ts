@@ -41,7 +41,11 @@ export async function buildRouterHistory(
     const when = new Date(run.createdAt).toISOString().slice(0, 16).replace('T', ' ');
     const duration =
       run.updatedAt > run.createdAt ? ` · ${formatDuration(run.updatedAt - run.createdAt)}` : '';
-    return `\`${run.id}\` ${when} UTC · *${escapeMrkdwn(run.kind)}* ${escapeMrkdwn(run.target)}${run.dryRun ? ' (dry run)' : ''} · asked by <@${run.requester}> · ${decided} · *${run.status}*${duration}`;
+    return (
+      `\`${run.id}\` ${when} UTC · *${escapeMrkdwn(run.kind)}* ` +
+      `${escapeMrkdwn(run.target)}${run.dryRun ? ' (dry run)' : ''} · asked ` +
+      `by <@${run.requester}> · ${decided} · *${run.status}*${duration}`
+    );
   });
   return {
     text: `${title}: ${runs.length}`,

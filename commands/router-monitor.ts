@@ -82,7 +82,8 @@ async function describeMonitor(store: MonitorStore, inventory: Inventory, now: n
     const pause = pauses[name];
     if (pause)
       lines.push(
-        `• ${name}: paused by <@${pause.by}> until ${new Date(pause.until).toISOString().slice(0, 16)} UTC`,
+        `• ${name}: paused by <@${pause.by}> until ` +
+          `${new Date(pause.until).toISOString().slice(0, 16)} UTC`,
       );
   }
   return lines.join('\n');

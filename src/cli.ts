@@ -8,19 +8,25 @@ import { EXIT } from './exit-codes.js';
 import { parseArgs } from './cli/parse-args.js';
 import type { RuntimeAdapters } from './cli/load-runtime.js';
 
-const USAGE = `flatnet — chat-ops for a multi-region VyOS VPN on AWS
-
-  flatnet demo                         the local world + Slack emulator + bot + workers (npm run demo)
-  flatnet sim [--write-inventory F] [--routers N] [--ssh-latency-ms MS] [--ec2-latency-ms MS]
-  flatnet run [--config F] [--as USER] "/vpn status"     a slash command from the terminal
-  flatnet approve <run> --as USER [--reject]             approve or reject a waiting run
-  flatnet check --config F             validate an inventory and test SSH and AWS, router by router
-  flatnet iam-policy --config F        the least-privilege IAM policy for the inventory's regions
-  flatnet bot [--config F] [--http] [--port P] [--with-worker]
-  flatnet worker [--config F] [--concurrency N]
-
-Environment: REDIS_URL (default redis://127.0.0.1:6379), FLATNET_CONFIG, SLACK_BOT_TOKEN,
-SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (FLATNET_SLACK_MODE=http), LOG_LEVEL.`;
+const USAGE = [
+  'flatnet — chat-ops for a multi-region VyOS VPN on AWS',
+  '',
+  '  flatnet demo                         the local world + Slack emulator + bot + workers ' +
+    '(npm run demo)',
+  '  flatnet sim [--write-inventory F] [--routers N] [--ssh-latency-ms MS] ' +
+    '[--ec2-latency-ms MS]',
+  '  flatnet run [--config F] [--as USER] "/vpn status"     a slash command from the terminal',
+  '  flatnet approve <run> --as USER [--reject]             approve or reject a waiting run',
+  '  flatnet check --config F             validate an inventory and test SSH and AWS, ' +
+    'router by router',
+  '  flatnet iam-policy --config F        the least-privilege IAM policy for the ' +
+    "inventory's regions",
+  '  flatnet bot [--config F] [--http] [--port P] [--with-worker]',
+  '  flatnet worker [--config F] [--concurrency N]',
+  '',
+  'Environment: REDIS_URL (default redis://127.0.0.1:6379), FLATNET_CONFIG, SLACK_BOT_TOKEN,',
+  'SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (FLATNET_SLACK_MODE=http), LOG_LEVEL.',
+].join('\n');
 
 // flatnet targets Node 20 knowingly (see README); the SDK's reminder would bury the CLI's output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

@@ -16,7 +16,8 @@ export default async function checkRedis(): Promise<void> {
     throw new Error(
       `flatnet's tests need Redis at ${url} and none answered (${(err as Error).message}).\n` +
         'Start one: `redis-server --daemonize yes --save "" --appendonly no`, or install it with ' +
-        '`apt-get install -y redis-server`, or point REDIS_URL at yours. `bash .ci/run` does this for you.',
+        ('`apt-get install -y redis-server`, or point ' +
+          'REDIS_URL at yours. `bash .ci/run` does this for you.'),
     );
   } finally {
     redis.disconnect();

@@ -43,7 +43,9 @@ export interface Cloud {
     region: string,
     query: { names: string[]; instanceIds: string[] },
   ): Promise<RouterInstance[]>;
-  /** The instance a launch with this client token made, if any: how a resumed step finds its work. */
+  /**
+   * The instance a launch with this client token made, if any: how a resumed step finds its work.
+   */
   findInstanceByClientToken(
     region: string,
     clientToken: string,
@@ -54,9 +56,15 @@ export interface Cloud {
   describeVpnGateways(region: string, filter?: { vpcId?: string }): Promise<VpnGateway[]>;
   /** The newest of the account's own AMIs with this tag, by CreationDate; undefined when none. */
   newestImageTagged(region: string, key: string, value: string): Promise<Image | undefined>;
-  /** Launch (or, with the same client token, find again) one instance. Resolves undefined only for a dry run. */
+  /**
+   * Launch (or, with the same client token, find again) one instance. Resolves undefined only for a
+   * dry run.
+   */
   launchInstance(region: string, request: LaunchRequest): Promise<RouterInstance | undefined>;
-  /** Wait with the SDK waiter until the instance runs; throws at once when it stops or terminates instead. */
+  /**
+   * Wait with the SDK waiter until the instance runs; throws at once when it stops or terminates
+   * instead.
+   */
   waitUntilRunning(region: string, instanceId: string): Promise<RouterInstance>;
   disableSourceDestCheck(region: string, instanceId: string, dryRun?: boolean): Promise<void>;
   /** Point the Elastic IP at an interface, taking it from whoever holds it (AllowReassociation). */
@@ -92,7 +100,9 @@ export interface Cloud {
       dryRun?: boolean;
     },
   ): Promise<'created' | 'exists'>;
-  /** Remove a route; `missing` when the table has none for the destination (InvalidRoute.NotFound). */
+  /**
+   * Remove a route; `missing` when the table has none for the destination (InvalidRoute.NotFound).
+   */
   deleteRoute(
     region: string,
     request: { routeTableId: string; destination: string },
@@ -122,7 +132,10 @@ export interface Cloud {
     region: string,
     request: { routeTableId: string; vpnGatewayId: string; enabled: boolean; dryRun?: boolean },
   ): Promise<void>;
-  /** Stop (never terminate: a stopped router is a rollback). Resolves the new state; undefined for a dry run. */
+  /**
+   * Stop (never terminate: a stopped router is a rollback). Resolves the new state; undefined for a
+   * dry run.
+   */
   stopInstance(
     region: string,
     instanceId: string,
@@ -141,7 +154,10 @@ export interface Cloud {
     region: string,
     request: CustomerGatewayRequest & { dryRun?: false },
   ): Promise<CustomerGateway>;
-  /** With `dryRun: true` it only proves the permission (and that both gateways exist) and resolves undefined. */
+  /**
+   * With `dryRun: true` it only proves the permission (and that both gateways exist) and resolves
+   * undefined.
+   */
   createVpnConnection(
     region: string,
     request: VpnConnectionRequest & { dryRun: true },

@@ -61,7 +61,8 @@ function checkClientToken(token: string): void {
   if (token.length === 0 || token.length > 64 || !/^[\x20-\x7e]+$/.test(token)) {
     throw new BadInputError(
       `The launch client token "${token.slice(0, 80)}" is not 1 to 64 printable ASCII characters.`,
-      'Derive it from the run id and step id (e.g. r-7k2m9q-launch): the same token on a resumed run is what prevents a second launch.',
+      'Derive it from the run id and step id (e.g. r-7k2m9q-launch): ' +
+        'the same token on a resumed run is what prevents a second launch.',
     );
   }
 }
@@ -185,7 +186,8 @@ export function createCloud(options: CloudOptions = {}): Cloud {
     return found;
   }
 
-  // Overloaded (a dry run resolves undefined, a real call the object), which an object-literal method cannot be.
+  // Overloaded (a dry run resolves undefined, a real call the object), which an object-literal
+  // method cannot be.
   function createCustomerGateway(
     region: string,
     req: CustomerGatewayRequest & { dryRun: true },
@@ -357,7 +359,8 @@ export function createCloud(options: CloudOptions = {}): Cloud {
       const out = await send(region, 'DescribeImages', (c, sdk) =>
         c.send(new sdk.DescribeImagesCommand(input)),
       );
-      // AWS returns images in no particular order: the newest is found by CreationDate (ISO 8601 sorts as text).
+      // AWS returns images in no particular order: the newest is found by CreationDate (ISO 8601
+      // sorts as text).
       const images = (out.Images ?? [])
         .map(toImage)
         .sort((a, b) => b.creationDate.localeCompare(a.creationDate));
@@ -430,8 +433,10 @@ export function createCloud(options: CloudOptions = {}): Cloud {
         if (Date.now() + delay * 1000 > deadline)
           throw new CloudError(
             'WaiterTimeout',
-            `The instance ${instanceId} in ${region} was not running after ${waiter.maxWaitSeconds} s.`,
-            'Look at the instance in the EC2 console (status checks, capacity); the run can be resumed once it runs.',
+            `The instance ${instanceId} in ${region} was ` +
+              `not running after ${waiter.maxWaitSeconds} s.`,
+            'Look at the instance in the EC2 console (status ' +
+              'checks, capacity); the run can be resumed once it runs.',
           );
         await new Promise((resolve) => setTimeout(resolve, delay * 1000));
       }
@@ -451,7 +456,8 @@ export function createCloud(options: CloudOptions = {}): Cloud {
     },
 
     async associateAddress(region, req) {
-      // AllowReassociation: the address moves from the old router in one call (no gap to disassociate).
+      // AllowReassociation: the address moves from the old router in one call (no gap to
+      // disassociate).
       const input = {
         AllocationId: req.allocationId,
         NetworkInterfaceId: req.networkInterfaceId,
@@ -561,8 +567,10 @@ export function createCloud(options: CloudOptions = {}): Cloud {
         if (Date.now() > until)
           throw new CloudError(
             'WaiterTimeout',
-            `${req.networkInterfaceId} in ${region} was still not available ${waiter.maxWaitSeconds} s after it was detached.`,
-            `Look at it in the EC2 console, then attach it to ${req.toInstanceId} at device index ${req.deviceIndex} by hand.`,
+            `${req.networkInterfaceId} in ${region} was still not ` +
+              `available ${waiter.maxWaitSeconds} s after it was detached.`,
+            'Look at it in the EC2 console, then attach it to ' +
+              `${req.toInstanceId} at device index ${req.deviceIndex} by hand.`,
           );
         await new Promise((r) => setTimeout(r, waiter.minDelaySeconds * 1000));
       }

@@ -65,7 +65,8 @@ export function toCloudError(err: unknown, ctx: ErrorContext): CloudError {
       'EndpointUnreachable',
       `Cannot reach the EC2 endpoint ${endpoint} for ${where} (${net}).`,
       ctx.endpoint
-        ? 'Check that the endpoint (AWS_ENDPOINT_URL_EC2 or the cloud endpoint setting) is right and the EC2 emulator is running (`flatnet sim`).'
+        ? 'Check that the endpoint (AWS_ENDPOINT_URL_EC2 or the cloud endpoint ' +
+            'setting) is right and the EC2 emulator is running (`flatnet sim`).'
         : 'Check the network path to AWS (proxy, DNS, security groups of the bot host).',
       { cause: err },
     );
@@ -81,25 +82,30 @@ export function toCloudError(err: unknown, ctx: ErrorContext): CloudError {
     case 'AccessDeniedException':
       return make(
         `The bot's AWS identity may not call ${where}.`,
-        `Add "ec2:${ctx.action}" to the bot's IAM role from iam-policy.json (the policy shipped with flatnet lists every action it needs).`,
+        `Add "ec2:${ctx.action}" to the bot's IAM role from iam-policy.json ` +
+          '(the policy shipped with flatnet lists every action it needs).',
       );
     case 'AuthFailure':
     case 'InvalidClientTokenId':
     case 'SignatureDoesNotMatch':
       return make(
         `AWS rejected the bot's credentials for ${where} (${code}).`,
-        'Check the credentials the bot runs with (instance role, AWS_PROFILE or AWS_ACCESS_KEY_ID) and the host clock.',
+        'Check the credentials the bot runs with (instance role, ' +
+          'AWS_PROFILE or AWS_ACCESS_KEY_ID) and the host clock.',
       );
     case 'CredentialsProviderError':
       return make(
         `No AWS credentials found for ${where}.`,
-        'Give the bot an IAM role, or set AWS_PROFILE / AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.',
+        'Give the bot an IAM role, or set AWS_PROFILE ' +
+          '/ AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.',
       );
     case 'RequestLimitExceeded':
     case 'Throttling':
       return make(
-        `EC2 throttled ${where} and kept throttling after ${e.$metadata?.attempts ?? 'several'} attempts.`,
-        'Wait a minute and run the command again; something else in this account may be calling the EC2 API hard.',
+        `EC2 throttled ${where} and kept throttling after ` +
+          `${e.$metadata?.attempts ?? 'several'} attempts.`,
+        'Wait a minute and run the command again; something ' +
+          'else in this account may be calling the EC2 API hard.',
       );
     case 'InsufficientInstanceCapacity':
       return make(
@@ -140,7 +146,8 @@ export function toCloudError(err: unknown, ctx: ErrorContext): CloudError {
     case 'IdempotentParameterMismatch':
       return make(
         `This run's launch token was already used with other parameters (${where}).`,
-        'An earlier attempt launched a different instance: check the run history and the instances tagged with this run before starting a new run.',
+        'An earlier attempt launched a different instance: check the run history ' +
+          'and the instances tagged with this run before starting a new run.',
       );
     case 'IdempotentInstanceTerminated':
       return make(

@@ -19,7 +19,8 @@ export async function followRun(
     const left = deadline - Date.now();
     if (left <= 0)
       throw new Error(
-        `run ${runId} is still ${run.status} after ${Math.round(options.timeoutMs / 1000)} s; follow it in Slack or with \`flatnet run --follow ${runId}\``,
+        `run ${runId} is still ${run.status} after ${Math.round(options.timeoutMs / 1000)} ` +
+          `s; follow it in Slack or with \`flatnet run --follow ${runId}\``,
       );
     const { events, lastId: next } = await engine.store.tailEvents(
       runId,

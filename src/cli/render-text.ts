@@ -127,7 +127,10 @@ export function mrkdwnToText(text: string): string {
     .join('');
 }
 
-/** `<@U1>` → `@U1`, `<!channel>` → `@channel`, `<url|label>` → `label (url)`, `<!date^…|fallback>` → fallback. */
+/**
+ * `<@U1>` → `@U1`, `<!channel>` → `@channel`, `<url|label>` → `label (url)`, `<!date^…|fallback>` →
+ * fallback.
+ */
 function replaceTokens(text: string): string {
   return text.replace(/<([^<>\n]+)>/g, (_m, inner: string) => {
     const [target = '', label] = splitOnce(inner, '|');

@@ -42,7 +42,8 @@ export async function runBot(
   });
   const stopReloading = reloadOnSighup(bot.runtime);
   io.err(
-    `flatnet bot listening on :${bot.port} (${slack.mode === 'http' ? 'HTTP mode, /slack/events' : 'Socket Mode'})`,
+    `flatnet bot listening on :${bot.port} ` +
+      `(${slack.mode === 'http' ? 'HTTP mode, /slack/events' : 'Socket Mode'})`,
   );
   await untilSignal();
   stopReloading();

@@ -28,7 +28,8 @@ export async function runCheck(args: ParsedArgs, io: CliOutput): Promise<number>
   }
   const { inventory } = loaded;
   io.out(
-    `✔ ${file}: inventory valid (${Object.keys(inventory.routers).length} routers in ${Object.keys(inventory.regions).length} regions)`,
+    `✔ ${file}: inventory valid (${Object.keys(inventory.routers).length} ` +
+      `routers in ${Object.keys(inventory.regions).length} regions)`,
   );
   const logger = cliLogger();
   const routers = connectRouters(loaded, logger);
@@ -50,7 +51,8 @@ export async function runCheck(args: ParsedArgs, io: CliOutput): Promise<number>
             problems.push(`EC2: ${entry.instanceId} is ${instance.state}`);
           if (instance.sourceDestCheck)
             problems.push(
-              `EC2: source/destination check is on for ${entry.instanceId} — the router cannot forward; disable it`,
+              'EC2: source/destination check is on for ' +
+                `${entry.instanceId} — the router cannot forward; disable it`,
             );
         } catch (err) {
           problems.push(`EC2: ${describeError(err).replace(/\n/g, ' — ')}`);

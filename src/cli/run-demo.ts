@@ -19,18 +19,24 @@ export function describeDemo(demo: DemoHandle, seconds: number, withDashboard = 
     '',
     '  Three things to try (type them in the message box; switch people with "Signed in as"):',
     '    1. /vpn status                    every region and router, problems first',
-    '    2. /router scaleup hub-tokyo-a    as alice (developer); then sign in as bob (network approver),',
-    '                                      click Approve in the thread, and watch the checklist run',
-    '    3. /vpn status eu-west-1          one region (and /vpn status mars-1: how bad input is answered)',
+    '    2. /router scaleup hub-tokyo-a    as alice ' +
+      '(developer); then sign in as bob (network approver),',
+    '                                      click ' +
+      'Approve in the thread, and watch the checklist run',
+    '    3. /vpn status eu-west-1          one region ' +
+      '(and /vpn status mars-1: how bad input is answered)',
     '',
-    `  Redis ${demo.redis.url} (${demo.redis.source === 'private' ? 'a private redis-server, stopped on exit' : 'yours'}), keys under ${demo.prefix}: (deleted on exit)`,
+    `  Redis ${demo.redis.url} (` +
+      (demo.redis.source === 'private' ? 'a private redis-server, stopped on exit' : 'yours') +
+      `), keys under ${demo.prefix}: (deleted on exit)`,
     `  Break things: the panel beside the channel, or the world's control API ${demo.controlUrl}`,
     `    e.g. curl -X POST ${demo.controlUrl}/routers/hub-tokyo-a/down   (src/sim/world/README.md)`,
     `  Inventory ${demo.inventoryPath}`,
     `  Bot ${demo.botUrl}/slack/events · ${demo.botUrl}/healthz · ${demo.botUrl}/metrics`,
     ...(withDashboard
       ? [
-          `  Queue dashboard ${demo.botUrl}/admin/queues (user flatnet, the password in FLATNET_DASHBOARD_PASSWORD)`,
+          `  Queue dashboard ${demo.botUrl}/admin/queues (user ` +
+            'flatnet, the password in FLATNET_DASHBOARD_PASSWORD)',
         ]
       : []),
     '',
@@ -57,7 +63,8 @@ function untilSignal(io: CliOutput): Promise<NodeJS.Signals> {
 }
 
 export async function runDemo(args: ParsedArgs, io: CliOutput): Promise<number> {
-  // The demo's EC2 is the local emulator: the SDK's notice about future Node versions is noise here.
+  // The demo's EC2 is the local emulator: the SDK's notice about future Node versions is noise
+  // here.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   let demo: DemoHandle;
   try {

@@ -43,7 +43,8 @@ export async function runSlashCommand(
     });
     if (reply.kind === 'modal') {
       io.err(
-        'That command opens a form in Slack; on the command line give its arguments, e.g. /vpn add-peer alice --pubkey KEY',
+        'That command opens a form in Slack; on the command line ' +
+          'give its arguments, e.g. /vpn add-peer alice --pubkey KEY',
       );
       return EXIT.badInput;
     }

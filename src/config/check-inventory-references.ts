@@ -13,7 +13,8 @@ export function checkInventoryReferences(inv: Inventory): string[] {
 
   if (!inv.regions[inv.hub.region]) {
     problems.push(
-      `hub.region: "${inv.hub.region}" is not under regions: — add it there (known: ${regions.join(', ') || 'none'})`,
+      `hub.region: "${inv.hub.region}" is not under regions: ` +
+        `— add it there (known: ${regions.join(', ') || 'none'})`,
     );
   }
   if (!routers.some(([, r]) => r.role === 'hub')) {
@@ -22,22 +23,26 @@ export function checkInventoryReferences(inv: Inventory): string[] {
   for (const [name, router] of routers) {
     if (!inv.regions[router.region]) {
       problems.push(
-        `routers.${name}.region: "${router.region}" is not under regions: — add it there or fix the router's region`,
+        `routers.${name}.region: "${router.region}" is not under ` +
+          `regions: — add it there or fix the router's region`,
       );
     }
     if (router.standby !== undefined) {
       const standby = inv.routers[router.standby];
       if (!standby) {
         problems.push(
-          `routers.${name}.standby: no router named "${router.standby}" — add it under routers: or remove the standby`,
+          `routers.${name}.standby: no router named "${router.standby}" ` +
+            '— add it under routers: or remove the standby',
         );
       } else if (standby.role !== 'standby') {
         problems.push(
-          `routers.${name}.standby: "${router.standby}" has role ${standby.role} — give it role: standby`,
+          `routers.${name}.standby: "${router.standby}" ` +
+            `has role ${standby.role} — give it role: standby`,
         );
       } else if (standby.region !== router.region) {
         problems.push(
-          `routers.${name}.standby: "${router.standby}" is in ${standby.region}, not ${router.region} — a standby must share the VPC to take over its routes`,
+          `routers.${name}.standby: "${router.standby}" is in ${standby.region}, not ` +
+            `${router.region} — a standby must share the VPC to take over its routes`,
         );
       }
     }
@@ -46,7 +51,8 @@ export function checkInventoryReferences(inv: Inventory): string[] {
       for (const net of assignedPrefixes(inv)) {
         if (net.prefix !== pool && cidrsOverlap(pool, net.prefix)) {
           problems.push(
-            `routers.${name}.wireguard.pool: ${pool} overlaps network ${net.prefix} (${net.what}) — developer addresses must not collide with VPC addresses`,
+            `routers.${name}.wireguard.pool: ${pool} overlaps network ${net.prefix} ` +
+              `(${net.what}) — developer addresses must not collide with VPC addresses`,
           );
         }
       }
@@ -59,14 +65,16 @@ export function checkInventoryReferences(inv: Inventory): string[] {
       for (const who of policy[field]) {
         if (!/^[UW][A-Z0-9]{2,}$/.test(who) && !inv.groups[who]) {
           problems.push(
-            `policies.${kind}.${field}: "${who}" is neither a group under groups: nor a Slack user id — add the group or fix the name`,
+            `policies.${kind}.${field}: "${who}" is neither a group under ` +
+              'groups: nor a Slack user id — add the group or fix the name',
           );
         }
       }
     }
     if (policy.approvers.length === 0 && policy.selfService.length === 0) {
       problems.push(
-        `policies.${kind}: no approvers and no self-service groups — nobody could run ${kind}; add approvers: [group]`,
+        `policies.${kind}: no approvers and no self-service ` +
+          `groups — nobody could run ${kind}; add approvers: [group]`,
       );
     }
   }
@@ -78,7 +86,8 @@ export function checkInventoryReferences(inv: Inventory): string[] {
       );
     } else if (watch.failover === 'auto' && !router.standby) {
       problems.push(
-        `monitor.routers.${name}.failover: auto, but ${name} has no standby to fail over to — add routers.${name}.standby or remove the entry`,
+        `monitor.routers.${name}.failover: auto, but ${name} has no standby ` +
+          `to fail over to — add routers.${name}.standby or remove the entry`,
       );
     }
   }

@@ -19,7 +19,9 @@ export interface AssignedPrefix {
   what: string;
 }
 
-/** Every network the inventory itself names: VPC CIDRs, WireGuard pools, the older `network:` list. */
+/**
+ * Every network the inventory itself names: VPC CIDRs, WireGuard pools, the older `network:` list.
+ */
 export function assignedPrefixes(inv: Inventory): AssignedPrefix[] {
   const found: AssignedPrefix[] = [];
   for (const [region, { vpcs }] of Object.entries(inv.regions))
@@ -68,7 +70,8 @@ export function checkFlatNetwork(inv: Inventory): string[] {
     for (const a of assignedPrefixes(inv))
       if (outsideAggregates(declared, [a.prefix]).length > 0)
         problems.push(
-          `network.aggregates: ${a.prefix} (${a.what}) is outside every aggregate — widen one or add ${a.prefix}, or laptops and sites will not route to it`,
+          `network.aggregates: ${a.prefix} (${a.what}) is outside every aggregate — ` +
+            `widen one or add ${a.prefix}, or laptops and sites will not route to it`,
         );
   }
   return problems;

@@ -6,9 +6,9 @@
 import { z } from 'zod';
 import { MonitorSchema } from './monitor-schema.js';
 
-const ipv4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-const cidr =
-  /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}\/([0-9]|[12]\d|3[0-2])$/;
+const octet = /(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)/.source;
+const ipv4 = new RegExp(String.raw`^${octet}(\.${octet}){3}$`);
+const cidr = new RegExp(String.raw`^${octet}(\.${octet}){3}/([0-9]|[12]\d|3[0-2])$`);
 
 export const Ipv4 = z.string().regex(ipv4, 'must be an IPv4 address like 10.0.1.10');
 export const Cidr = z.string().regex(cidr, 'must be an IPv4 CIDR like 10.0.0.0/16');
@@ -30,7 +30,10 @@ const SshSchema = z.strictObject({
     .default('vyos'),
   /** Path to the bot's private key, relative to the inventory file. */
   privateKeyPath: z.string().min(1),
-  /** The router's host key as `ssh-ed25519 AAAA…` (what `ssh-keyscan -t ed25519` prints after the host). */
+  /**
+   * The router's host key as `ssh-ed25519 AAAA…` (what `ssh-keyscan -t ed25519` prints after the
+   * host).
+   */
   hostKey: z
     .string()
     .regex(

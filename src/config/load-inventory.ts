@@ -24,7 +24,8 @@ export function loadInventory(file: string): LoadedInventory {
   if (!existsSync(absolute)) {
     throw new InventoryError(
       `inventory ${file} does not exist`,
-      'pass --config PATH (or set FLATNET_CONFIG), or copy examples/flatnet.yml and edit it; `flatnet sim --write-inventory PATH` writes one for the simulator',
+      'pass --config PATH (or set FLATNET_CONFIG), or copy examples/flatnet.yml and ' +
+        'edit it; `flatnet sim --write-inventory PATH` writes one for the simulator',
     );
   }
   let text: string;
@@ -40,13 +41,19 @@ export function loadInventory(file: string): LoadedInventory {
   return { inventory, file: absolute, resolvePath: (p) => resolve(dirname(absolute), p) };
 }
 
-/** Parse and validate inventory text; `baseDir` is where relative key paths are resolved (null: not checked). */
+/**
+ * Parse and validate inventory text; `baseDir` is where relative key paths are resolved (null: not
+ * checked).
+ */
 export function parseInventory(text: string, file: string, baseDir: string | null): Inventory {
   const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length > 0) {
     const problems = doc.errors.map((e) => {
       const line = e.linePos?.[0];
-      return `${file}${line ? `:${line.line}:${line.col}` : ''}: YAML syntax error: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`;
+      return (
+        `${file}${line ? `:${line.line}:${line.col}` : ''}: YAML syntax error: ` +
+        e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')
+      );
     });
     throw inventoryProblems(
       file,
@@ -100,7 +107,11 @@ function missingKeyFiles(file: string, inventory: Inventory, baseDir: string): s
     const also =
       others > 0 ? ` (also named by ${others} other router${others > 1 ? 's' : ''})` : '';
     const what = existsSync(keyPath) ? 'cannot be read by this user' : 'does not exist';
-    return `${file}: routers.${setting}.ssh.privateKeyPath: ${keyPath} ${what}${also} — create the bot's key with \`ssh-keygen -t ed25519 -f ${relative}\` and authorize its .pub on the router`;
+    return (
+      `${file}: routers.${setting}.ssh.privateKeyPath: ${keyPath} ` +
+      `${what}${also} — create the bot's key with \`ssh-keygen -t ` +
+      `ed25519 -f ${relative}\` and authorize its .pub on the router`
+    );
   });
 }
 
@@ -125,7 +136,10 @@ function describeIssue(file: string, issue: z.core.$ZodIssue): string {
   const path = issue.path.map(String).join('.') || '(top level)';
   const where = `${file}: ${path}`;
   if (issue.code === 'unrecognized_keys') {
-    return `${where}: unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} — remove it or check the spelling`;
+    return (
+      `${where}: unknown key${issue.keys.length > 1 ? 's' : ''} ` +
+      `${issue.keys.map((k) => `"${k}"`).join(', ')} — remove it or check the spelling`
+    );
   }
   if (issue.code === 'invalid_key') {
     // A record key (a router or group name) failed its own pattern: show that rule.
@@ -142,7 +156,10 @@ function hintFor(path: string): string {
   if (path.endsWith('ssh.hostKey'))
     return 'run `ssh-keyscan -t ed25519 -p PORT HOST` and paste the `ssh-ed25519 AAAA…` part';
   if (path.endsWith('instanceId'))
-    return "add the router's EC2 instance id (i-…), from the EC2 console or `aws ec2 describe-instances`";
+    return (
+      "add the router's EC2 instance id (i-…), from " +
+      'the EC2 console or `aws ec2 describe-instances`'
+    );
   if (path.endsWith('privateKeyPath'))
     return "add the path of the bot's SSH private key, relative to the inventory file";
   return 'add it (see examples/flatnet.yml)';

@@ -74,7 +74,8 @@ export const MonitorSchema = z
   })
   .refine((m) => m.lowLoadThreshold < m.loadThreshold, {
     message:
-      'lowLoadThreshold must be below loadThreshold (a load cannot be both high and low): lower monitor.lowLoadThreshold',
+      'lowLoadThreshold must be below loadThreshold (a load cannot ' +
+      'be both high and low): lower monitor.lowLoadThreshold',
     path: ['lowLoadThreshold'],
   })
   .default(defaults);

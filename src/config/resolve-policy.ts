@@ -41,7 +41,8 @@ export function resolvePolicy(
     throw new FlatnetError(
       'FORBIDDEN',
       `<@${requester}> may not ask for ${kind}`,
-      `ask a member of ${policy.requesters.join(', ')}, or have yourself added to policies.${kind}.requesters`,
+      `ask a member of ${policy.requesters.join(', ')}, or ` +
+        `have yourself added to policies.${kind}.requesters`,
     );
   }
   if (expandMembers(inventory, policy.selfService).includes(requester)) return { approval: null };
@@ -50,7 +51,8 @@ export function resolvePolicy(
   if (eligible.length < policy.distinctApprovers) {
     throw new FlatnetError(
       'FORBIDDEN',
-      `${kind} needs ${policy.distinctApprovers} approver(s) other than you, and the inventory names ${eligible.length}`,
+      `${kind} needs ${policy.distinctApprovers} approver(s) ` +
+        `other than you, and the inventory names ${eligible.length}`,
       `add people to ${policy.approvers.join(', ') || `policies.${kind}.approvers`}`,
     );
   }

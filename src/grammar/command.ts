@@ -1,4 +1,7 @@
-/** What a slash command asks for, once parsed. The grammar builds these; handlers and the CLI consume them. */
+/**
+ * What a slash command asks for, once parsed. The grammar builds these; handlers and the CLI
+ * consume them.
+ */
 export type PeerSpec =
   | { type: 'wireguard'; publicKey?: string }
   | { type: 'ipsec'; remote: string; subnets: string[]; bgpAsn?: number; mode: 'route' | 'policy' };
@@ -6,7 +9,10 @@ export type PeerSpec =
 export type Command =
   | { kind: 'help'; topic?: 'vpn' | 'router' }
   | { kind: 'status'; scope?: string }
-  /** `/vpn reach <from> <to>`: endpoints by label, name or address (checked against the network later). */
+  /**
+   * `/vpn reach <from> <to>`: endpoints by label, name or address (checked against the network
+   * later).
+   */
   | { kind: 'reach'; from: string; to: string }
   | { kind: 'add-peer-modal' }
   | { kind: 'add-peer'; name: string; peer: PeerSpec; router?: string; dryRun: boolean }
@@ -15,7 +21,9 @@ export type Command =
   /** `/vpn reissue-peer <name>`: a new client file for an existing WireGuard peer. */
   | { kind: 'reissue-peer'; name: string; router?: string }
   | { kind: 'attach-vpc'; id: string; region: string; dryRun: boolean }
-  /** `/vpn sync-standby [router]`: the pair of the router named, or the one pair of the inventory. */
+  /**
+   * `/vpn sync-standby [router]`: the pair of the router named, or the one pair of the inventory.
+   */
   | { kind: 'sync-standby'; router?: string; dryRun: boolean }
   | { kind: 'router-status'; router: string }
   | { kind: 'scaleup' | 'scaledown'; router: string; type?: string; dryRun: boolean }

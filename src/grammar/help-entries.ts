@@ -12,7 +12,8 @@ export const HELP_ENTRIES: HelpEntry[] = [
     command: '/vpn',
     usage: 'reach <from> <to>',
     description:
-      'does traffic get from one network to another and back? hop by hop, the first broken hop and the fix',
+      'does traffic get from one network to another and ' +
+      'back? hop by hop, the first broken hop and the fix',
     available: true,
   },
   {
@@ -37,7 +38,8 @@ export const HELP_ENTRIES: HelpEntry[] = [
     command: '/vpn',
     usage: 'reissue-peer <name> [--router R]',
     description:
-      "a new WireGuard client file for an existing peer (same key and address, today's AllowedIPs), by DM",
+      'a new WireGuard client file for an existing peer ' +
+      "(same key and address, today's AllowedIPs), by DM",
     available: false,
   },
   {
@@ -56,7 +58,8 @@ export const HELP_ENTRIES: HelpEntry[] = [
     command: '/vpn',
     usage: 'sync-standby [router] [--dry-run]',
     description:
-      "bring the hub's standby in step with its primary: the difference (secrets masked), then commit-confirm (approval required)",
+      "bring the hub's standby in step with its primary: the difference " +
+      '(secrets masked), then commit-confirm (approval required)',
     available: false,
   },
   { command: '/vpn', usage: 'help', description: 'this help', available: true },

@@ -127,7 +127,8 @@ function parseVpn(verb: string | undefined, t: Tokens): ParseResult {
       if (t.positional.length !== 2)
         return fail(
           `/vpn reach takes two endpoints, got ${t.positional.length}`,
-          `usage: ${usage} — ${example} (a VPC as <region>/<name>, a site, a WireGuard peer, or an address)`,
+          `usage: ${usage} — ${example} (a VPC as <region>/<name>, ` +
+            'a site, a WireGuard peer, or an address)',
         );
       const bad = t.positional.find((e) => !ENDPOINT.test(e));
       if (bad !== undefined)
@@ -234,7 +235,8 @@ function parseVpn(verb: string | undefined, t: Tokens): ParseResult {
 
 function parseAddPeer(t: Tokens): ParseResult {
   const usage =
-    '/vpn add-peer <name> [--pubkey KEY] [--router R]  or  /vpn add-peer <name> ipsec --remote IP --subnets CIDR[,CIDR] [--bgp ASN]';
+    '/vpn add-peer <name> [--pubkey KEY] [--router R]  or  /vpn ' +
+    'add-peer <name> ipsec --remote IP --subnets CIDR[,CIDR] [--bgp ASN]';
   if (t.positional.length === 0 && t.flags.size === 0) return ok({ kind: 'add-peer-modal' });
   const name = checkName(t.positional[0], usage);
   if (typeof name !== 'string') return name;
@@ -253,7 +255,8 @@ function parseAddPeer(t: Tokens): ParseResult {
     if (key !== undefined && (typeof key !== 'string' || !isWireguardKey(key))) {
       return fail(
         '--pubkey is not a WireGuard public key (base64 of exactly 32 bytes)',
-        'copy it from `wg pubkey < private.key` or your client; or leave --pubkey out and flatnet generates a key pair for you',
+        'copy it from `wg pubkey < private.key` or your client; or ' +
+          'leave --pubkey out and flatnet generates a key pair for you',
       );
     }
     peer = { type: 'wireguard', ...(typeof key === 'string' ? { publicKey: key } : {}) };
@@ -295,7 +298,8 @@ function parseAddPeer(t: Tokens): ParseResult {
     if (modeRaw === 'policy' && bgpAsn !== undefined)
       return fail(
         '--mode policy cannot carry --bgp: BGP needs a route-based tunnel (a VTI to peer over)',
-        'drop --mode policy (route-based is the default) to use BGP, or drop --bgp for a policy-based site',
+        'drop --mode policy (route-based is the default) ' +
+          'to use BGP, or drop --bgp for a policy-based site',
       );
     peer = {
       type: 'ipsec',
@@ -459,7 +463,8 @@ export function isWireguardKey(key: string): boolean {
 
 /** Echo user text back safely: short, one line, control characters shown as `?`. */
 function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what must not be echoed
+  // Control characters are exactly what must not be echoed.
+  // eslint-disable-next-line no-control-regex
   const oneLine = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
   return `"${oneLine.length > 40 ? `${oneLine.slice(0, 40)}…` : oneLine}"`;
 }

@@ -26,7 +26,10 @@ const COMMAND_OF_KIND: Record<RunKind, string> = {
   'sync-standby': '/vpn sync-standby',
 };
 
-/** `/vpn add-peer osaka ipsec --remote 198.51.100.7 --subnets 10.1.0.0/16 --mode route --router hub-tokyo-a --dry-run` */
+/**
+ * `/vpn add-peer osaka ipsec --remote 198.51.100.7 --subnets 10.1.0.0/16 --mode route --router
+ * hub-tokyo-a --dry-run`
+ */
 export function rebuildCommandLine(run: RunCommandFields): string {
   const parts = [COMMAND_OF_KIND[run.kind]];
   const target = run.target === '*' ? undefined : run.target;

@@ -15,7 +15,9 @@ export function describeReach(v: ReachVerdict): string {
     lines.push(`${v.from} → ${v.to}: not proven — ${v.reason ?? 'a hop could not be read'}.`);
   else
     lines.push(
-      `${v.from} does not reach ${v.to}: the ${v.direction === 'return' ? 'return' : 'forward'} path breaks at ${v.brokenAt ?? '?'}.`,
+      `${v.from} does not reach ${v.to}: the ` +
+        `${v.direction === 'return' ? 'return' : 'forward'} ` +
+        `path breaks at ${v.brokenAt ?? '?'}.`,
     );
   if (!v.reachable && v.reason) lines.push(`Why: ${v.reason}`);
   if (!v.reachable && v.fix) lines.push(`Fix: ${v.fix}`);

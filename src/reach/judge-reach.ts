@@ -58,7 +58,9 @@ export function judgePair(
   return { ...base, reachable: true, path: [...fwd.hops, ...back.hops], ...upTo(back.judgedUpTo) };
 }
 
-/** `/vpn reach <from> <to>`: labels, names or addresses (a bad one is refused with the known ones). */
+/**
+ * `/vpn reach <from> <to>`: labels, names or addresses (a bad one is refused with the known ones).
+ */
 export function judgeReach(state: ReachState, from: string, to: string): ReachVerdict {
   const ctx = reachContext(state);
   const a = findEndpoint(ctx.endpoints, from);

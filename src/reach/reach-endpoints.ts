@@ -32,7 +32,10 @@ export function tablesOf(state: ReachState): TablesOf {
   return (name) => cache.get(name);
 }
 
-/** A host to stand for a network: the .100 of its second /24 (the private subnet of a VPC laid out as public/private/secure), else of its first block. */
+/**
+ * A host to stand for a network: the .100 of its second /24 (the private subnet of a VPC laid out
+ * as public/private/secure), else of its first block.
+ */
 function hostOf(cidr: string): number {
   const net = parseCidr(cidr);
   if (!net) return 0;
@@ -163,11 +166,13 @@ export function findEndpoint(endpoints: ReachEndpoint[], text: string): ReachEnd
   const known = endpoints.map((e) => e.label).join(', ');
   if (byName.length > 1)
     throw new BadInputError(
-      `"${wanted.slice(0, 40)}" names ${byName.length} endpoints: ${byName.map((e) => e.label).join(', ')}`,
+      `"${wanted.slice(0, 40)}" names ${byName.length} ` +
+        `endpoints: ${byName.map((e) => e.label).join(', ')}`,
       'say which one, with its region or kind, e.g. us-east-1/staging',
     );
   throw new BadInputError(
     `"${wanted.slice(0, 40)}" is no endpoint of the flat network`,
-    `use a VPC as <region>/<name>, a site as site/<peer>, a laptop as wg/<peer>, or an address; known: ${known}`,
+    'use a VPC as <region>/<name>, a site as site/<peer>, ' +
+      `a laptop as wg/<peer>, or an address; known: ${known}`,
   );
 }

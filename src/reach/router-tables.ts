@@ -99,7 +99,10 @@ function readLine(
   }
 }
 
-/** The WireGuard interfaces a configuration declares (what to ask `show interfaces wireguard` about). */
+/**
+ * The WireGuard interfaces a configuration declares (what to ask `show interfaces wireguard`
+ * about).
+ */
 export function wireguardInterfaces(config: readonly ConfigLine[]): string[] {
   const out = new Set<string>();
   for (const l of config)
@@ -108,7 +111,10 @@ export function wireguardInterfaces(config: readonly ConfigLine[]): string[] {
   return [...out].filter((i) => /^wg\d{1,5}$/.test(i));
 }
 
-/** Parsed prefixes, kept: the matrix of a large fleet looks up the same few hundred prefixes millions of times. */
+/**
+ * Parsed prefixes, kept: the matrix of a large fleet looks up the same few hundred prefixes
+ * millions of times.
+ */
 const parsed = new Map<string, Ipv4Network | null>();
 function network(cidr: string): Ipv4Network | null {
   let n = parsed.get(cidr);

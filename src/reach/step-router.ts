@@ -38,7 +38,9 @@ export function routerStep(ctx: ReachContext, r: ReachRouter, ingress: Ingress, 
       return {
         broken: {
           at,
-          reason: `${r.name}'s tunnel to ${peer.name} does not cover ${S} → ${D} (selector mismatch: the IPsec policy drops it)`,
+          reason:
+            `${r.name}'s tunnel to ${peer.name} does not cover ${S} ` +
+            `→ ${D} (selector mismatch: the IPsec policy drops it)`,
           fix: fix.selectors(peer.name, S, D),
         },
       };
@@ -111,7 +113,12 @@ export function routerStep(ctx: ReachContext, r: ReachRouter, ingress: Ingress, 
       return {
         broken: {
           at: `${r.name} WireGuard peer ${w.name}`,
-          reason: `${w.name} has ${w.handshakeSecondsAgo === undefined ? 'never shaken hands' : `not shaken hands for ${w.handshakeSecondsAgo} s`}: the laptop is not connected`,
+          reason:
+            `${w.name} has ` +
+            (w.handshakeSecondsAgo === undefined
+              ? 'never shaken hands'
+              : `not shaken hands for ${w.handshakeSecondsAgo} s`) +
+            ': the laptop is not connected',
           fix: fix.noHandshake(w.name),
         },
       };

@@ -56,7 +56,9 @@ export function vpcStep(
     return {
       broken: {
         at,
-        reason: `${at}: ${route.destination} → ${target} is a blackhole (its target is stopped or gone)`,
+        reason:
+          `${at}: ${route.destination} → ${target} is ` +
+          'a blackhole (its target is stopped or gone)',
         fix: fix.blackhole(ctx, table.id, route.destination, target),
       },
     };

@@ -58,11 +58,14 @@ export function tracePacket(
         ? `v ${node.vpc.id} ${node.fromVgw ?? ''}`
         : node.kind === 'vgw'
           ? `g ${node.vgw.gateway.id} ${node.fromTunnel}`
-          : `r ${node.router.name} ${node.ingress.kind} ${'peer' in node.ingress ? node.ingress.peer : ''}`;
+          : `r ${node.router.name} ${node.ingress.kind} ` +
+            ('peer' in node.ingress ? node.ingress.peer : '');
     if (seen.has(key))
       return done({
         at: hops[hops.length - 1]?.split(':')[0] ?? from.label,
-        reason: `routing loop toward ${p.D}${hops.length > 0 ? `: ${hops.slice(-2).join(' → ')}` : ''}, and round again`,
+        reason:
+          'routing loop toward ' +
+          `${p.D}${hops.length > 0 ? `: ${hops.slice(-2).join(' → ')}` : ''}, and round again`,
         fix: fix.loop(p.D, to.network),
       });
     seen.add(key);
@@ -109,7 +112,12 @@ function startNode(ctx: ReachContext, from: ReachEndpoint, p: Packet): Step {
     return {
       broken: {
         at: `${router.name} WireGuard peer ${home.peer}`,
-        reason: `${home.peer} has ${w?.handshakeSecondsAgo === undefined ? 'never shaken hands' : `not shaken hands for ${w.handshakeSecondsAgo} s`}: the laptop is not connected`,
+        reason:
+          `${home.peer} has ` +
+          (w?.handshakeSecondsAgo === undefined
+            ? 'never shaken hands'
+            : `not shaken hands for ${w.handshakeSecondsAgo} s`) +
+          ': the laptop is not connected',
         fix: fix.noHandshake(home.peer),
       },
     };

@@ -47,7 +47,8 @@ export async function checkBotToken(client: WebClient): Promise<BotIdentity> {
       'SLACK_BOT_TOKEN',
       EXIT.slackScope,
       `the app lacks the scope${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`,
-      'add them under OAuth & Permissions (or re-create the app from slack-app-manifest.yml) and reinstall it',
+      'add them under OAuth & Permissions (or re-create the ' +
+        'app from slack-app-manifest.yml) and reinstall it',
     );
   }
   return { teamId: answer.team_id ?? '', botUserId: answer.user_id ?? '' };

@@ -81,7 +81,8 @@ export function createBoltApp(options: BoltAppOptions): FlatnetSlackApp {
         void passCheckedToBolt(req, res, signingSecret, receiver, options.logger);
       else opsApp(req, res);
     };
-    // Deferred, so the token check (auth.test) is awaited in start() instead of floating in the constructor.
+    // Deferred, so the token check (auth.test) is awaited in start() instead of floating in the
+    // constructor.
     const app = new App({
       token: options.botToken,
       receiver,

@@ -53,7 +53,8 @@ export function createSlackChat(client: WebClient, logger: Logger): ChatPort {
     );
     if (!res.ts)
       throw new Error(
-        `Slack accepted a message in ${message.channel} but returned no ts: cannot thread replies under it`,
+        `Slack accepted a message in ${message.channel} ` +
+          'but returned no ts: cannot thread replies under it',
       );
     return { ts: res.ts };
   }

@@ -1,4 +1,6 @@
-/** Slack settings from the environment, checked with messages that say where each value comes from. */
+/**
+ * Slack settings from the environment, checked with messages that say where each value comes from.
+ */
 import { SettingError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 
@@ -18,14 +20,16 @@ export function readSlackEnv(env: NodeJS.ProcessEnv, forceMode?: 'socket' | 'htt
       'SLACK_BOT_TOKEN',
       EXIT.slackToken,
       'is not set',
-      'install the app (slack-app-manifest.yml) and copy the Bot User OAuth Token (xoxb-…) into .env',
+      'install the app (slack-app-manifest.yml) and ' +
+        'copy the Bot User OAuth Token (xoxb-…) into .env',
     );
   if (mode === 'socket' && !env.SLACK_APP_TOKEN) {
     throw new SettingError(
       'SLACK_APP_TOKEN',
       EXIT.slackToken,
       'is not set (Socket Mode)',
-      'create an app-level token with connections:write under Basic Information, or run in HTTP mode with FLATNET_SLACK_MODE=http',
+      'create an app-level token with connections:write under Basic ' +
+        'Information, or run in HTTP mode with FLATNET_SLACK_MODE=http',
     );
   }
   if (mode === 'http' && !env.SLACK_SIGNING_SECRET) {

@@ -39,7 +39,9 @@ export type { RunObserver };
 export interface ThreadReporter extends RunObserver {
   /** Wait until everything reported so far (for one run, or all) is in Slack, or given up on. */
   flush(runId?: string): Promise<void>;
-  /** Stop taking events and flush (graceful shutdown). Does not close `redis`: it is the caller's. */
+  /**
+   * Stop taking events and flush (graceful shutdown). Does not close `redis`: it is the caller's.
+   */
   close(): Promise<void>;
 }
 
@@ -48,7 +50,9 @@ export interface ThreadReporterOptions {
   redis: Redis;
   prefix: string;
   logger: Logger;
-  /** At most one edit per message per interval: `chat.update` is tier 3 (≈ 50/min per workspace). */
+  /**
+   * At most one edit per message per interval: `chat.update` is tier 3 (≈ 50/min per workspace).
+   */
   minEditIntervalMs?: number;
   /** The clock shown to people (approval expiry); edit pacing always uses the real clock. */
   now?: () => number;
@@ -137,7 +141,10 @@ export function createThreadReporter(options: ThreadReporterOptions): ThreadRepo
     );
   }
 
-  /** Make sure the root (and, except for status runs, the checklist) exist, posting them at most once across processes. */
+  /**
+   * Make sure the root (and, except for status runs, the checklist) exist, posting them at most
+   * once across processes.
+   */
   async function ensureThread(state: RunState): Promise<void> {
     const id = state.run.id;
     const complete = (r: ThreadRecord): boolean =>
@@ -240,7 +247,8 @@ export function createThreadReporter(options: ThreadReporterOptions): ThreadRepo
     Object.assign(state.thread, await store.load(id));
     const report = isStatusRun(state.run) ? statusReportOf(state.run) : undefined;
     if (report) {
-      // Details in the thread, one reply per region; a resumed reporter continues where this one stopped.
+      // Details in the thread, one reply per region; a resumed reporter continues where this one
+      // stopped.
       const details = buildStatusDetails(report);
       for (let i = Number(state.thread.details ?? 0); i < details.length; i++) {
         await post(state, `status details ${i + 1}/${details.length}`, details[i]!);
@@ -343,7 +351,8 @@ export function createThreadReporter(options: ThreadReporterOptions): ThreadRepo
       if (closed || run.origin.kind !== 'slack') return;
       const snapshot = structuredClone(run);
       if (event.type === 'created') {
-        // The command that created the run may not be acknowledged yet: its thread waits for the burst to end.
+        // The command that created the run may not be acknowledged yet: its thread waits for the
+        // burst to end.
         createdBurst.defer(run.id, () => accept(snapshot, event));
         return;
       }
@@ -356,7 +365,8 @@ export function createThreadReporter(options: ThreadReporterOptions): ThreadRepo
     flush,
 
     async close() {
-      // Held threads are started, not dropped: a run created just before shutdown still gets its root.
+      // Held threads are started, not dropped: a run created just before shutdown still gets its
+      // root.
       const released = createdBurst.releaseAll();
       closed = true;
       await released;

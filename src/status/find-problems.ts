@@ -31,7 +31,10 @@ export function findProblems(report: StatusReport): Problem[] {
       drifted.push({
         severity: 'warn',
         where: router.router,
-        text: `drifted from ${router.drift.primary}: ${plural(router.drift.lines, 'line')} differ, so a failover would lose what the standby lacks; /vpn sync-standby ${router.drift.primary}`,
+        text:
+          `drifted from ${router.drift.primary}: ` +
+          `${plural(router.drift.lines, 'line')} differ, so a failover would ` +
+          `lose what the standby lacks; /vpn sync-standby ${router.drift.primary}`,
       });
     // Same rules as the status job (src/status/find-problems.ts): a standby holds no Elastic
     // IP, so its tunnels are down by design; an idle WireGuard laptop is not an outage.
@@ -57,7 +60,9 @@ export function findProblems(report: StatusReport): Problem[] {
       highLoad.push({
         severity: 'warn',
         where: router.router,
-        text: `5-minute load ${router.load5?.toFixed(2)} ≥ ${router.loadThreshold?.toFixed(2)}: consider /router scaleup ${router.router}`,
+        text:
+          `5-minute load ${router.load5?.toFixed(2)} ≥ ` +
+          `${router.loadThreshold?.toFixed(2)}: consider /router scaleup ${router.router}`,
       });
     }
   }

@@ -1,4 +1,6 @@
-/** One region's AWS VPN connections, as the VGW sees its tunnels (the far side of the hub's view). */
+/**
+ * One region's AWS VPN connections, as the VGW sees its tunnels (the far side of the hub's view).
+ */
 import { describeError } from '../errors.js';
 import type { RegionVpnStatus } from '../report/status-report.js';
 import { withTimeout } from '../util/map-bounded.js';

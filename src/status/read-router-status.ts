@@ -95,7 +95,9 @@ async function readReachable(
   for (const n of bgp?.neighbors ?? []) {
     const established = n.state === 'Established';
     tunnels.push({
-      name: `BGP ${n.address}${n.description && n.description !== 'N/A' ? ` (${n.description})` : ''}`,
+      name:
+        'BGP ' +
+        `${n.address}${n.description && n.description !== 'N/A' ? ` (${n.description})` : ''}`,
       kind: 'bgp',
       state: established ? 'up' : 'down',
       remote: `AS${n.remoteAs}`,
@@ -103,7 +105,8 @@ async function readReachable(
     });
   }
   for (const peer of wireguard?.peers ?? []) {
-    // A WireGuard peer has no session state: a handshake in the last 3 minutes means it is connected.
+    // A WireGuard peer has no session state: a handshake in the last 3 minutes means it is
+    // connected.
     const recent = peer.latestHandshakeSeconds !== undefined && peer.latestHandshakeSeconds < 180;
     tunnels.push({
       name: peer.name ?? peer.allowedIps[0] ?? peer.publicKey.slice(0, 8),

@@ -53,47 +53,51 @@ function messageWith(text: string): ReturnType<Page['locator']> {
 }
 
 describe('the local Slack page', () => {
-  it('runs a slash command, shows the reply live, lets another user approve, and opens the thread', async () => {
-    await typeInto('message-box', '/vpn status');
-    await messageWith('6 routers up').waitFor();
-    // The command is echoed as alice typed it, and the emoji shortcode is drawn.
-    expect(await messageWith('/vpn status').count()).toBe(1);
-    expect(await messageWith('6 routers up').innerText()).toContain('🟢');
+  it(
+    'runs a slash command, shows the reply live, ' +
+      'lets another user approve, and opens the thread',
+    async () => {
+      await typeInto('message-box', '/vpn status');
+      await messageWith('6 routers up').waitFor();
+      // The command is echoed as alice typed it, and the emoji shortcode is drawn.
+      expect(await messageWith('/vpn status').count()).toBe(1);
+      expect(await messageWith('6 routers up').innerText()).toContain('🟢');
 
-    await typeInto('message-box', '/vpn scaleup hub-tokyo-b');
-    await messageWith('Scale-up of hub-tokyo-b').waitFor();
-    await typeInto('message-box', '/vpn scaleup hub-tokyo-a');
-    const request = messageWith('Scale-up of hub-tokyo-a');
-    await request.getByTestId('button-approve').waitFor();
-    await page.getByTestId('ephemeral-note').first().waitFor();
-    expect(await request.innerText()).toContain('@alice asks to scale up');
+      await typeInto('message-box', '/vpn scaleup hub-tokyo-b');
+      await messageWith('Scale-up of hub-tokyo-b').waitFor();
+      await typeInto('message-box', '/vpn scaleup hub-tokyo-a');
+      const request = messageWith('Scale-up of hub-tokyo-a');
+      await request.getByTestId('button-approve').waitFor();
+      await page.getByTestId('ephemeral-note').first().waitFor();
+      expect(await request.innerText()).toContain('@alice asks to scale up');
 
-    // bob takes over the same browser: alice's ephemeral lines are not his to see.
-    await page.getByTestId('user-switcher').selectOption('U0BOB');
-    await page.getByTestId('ephemeral-note').first().waitFor({ state: 'detached' });
-    await request.getByTestId('button-approve').click();
-    await request.filter({ hasText: 'Approved by @bob' }).waitFor();
-    expect(await request.getByTestId('button-approve').count()).toBe(0);
+      // bob takes over the same browser: alice's ephemeral lines are not his to see.
+      await page.getByTestId('user-switcher').selectOption('U0BOB');
+      await page.getByTestId('ephemeral-note').first().waitFor({ state: 'detached' });
+      await request.getByTestId('button-approve').click();
+      await request.filter({ hasText: 'Approved by @bob' }).waitFor();
+      expect(await request.getByTestId('button-approve').count()).toBe(0);
 
-    await request.getByTestId('replies-link').filter({ hasText: '2 replies' }).click();
-    const thread = page.getByTestId('thread-pane');
-    await thread.getByText('approved by @bob, starting').waitFor();
-    expect(await thread.innerText()).toContain('load facts: load 0.93 over 0.80');
+      await request.getByTestId('replies-link').filter({ hasText: '2 replies' }).click();
+      const thread = page.getByTestId('thread-pane');
+      await thread.getByText('approved by @bob, starting').waitFor();
+      expect(await thread.innerText()).toContain('load facts: load 0.93 over 0.80');
 
-    // A slash command cannot run inside a thread, as in Slack.
-    await typeInto('thread-box', '/vpn status');
-    await thread.getByText('/vpn is not supported in threads. Sorry!').waitFor();
+      // A slash command cannot run inside a thread, as in Slack.
+      await typeInto('thread-box', '/vpn status');
+      await thread.getByText('/vpn is not supported in threads. Sorry!').waitFor();
 
-    // docs/ only when asked (UPDATE_SCREENSHOTS=1): a test run must not dirty the tree.
-    const target = process.env.UPDATE_SCREENSHOTS === '1' ? 'docs' : 'test-output';
-    mkdirSync(target, { recursive: true });
-    await page.mouse.move(120, 700);
-    await page.screenshot({ path: `${target}/slack-emulator.png` });
+      // docs/ only when asked (UPDATE_SCREENSHOTS=1): a test run must not dirty the tree.
+      const target = process.env.UPDATE_SCREENSHOTS === '1' ? 'docs' : 'test-output';
+      mkdirSync(target, { recursive: true });
+      await page.mouse.move(120, 700);
+      await page.screenshot({ path: `${target}/slack-emulator.png` });
 
-    const store = slack.store;
-    const root = store.messages('C0NETOPS').find((m) => m.text === 'Approved by U0BOB');
-    expect(root?.replyCount).toBe(2);
-  });
+      const store = slack.store;
+      const root = store.messages('C0NETOPS').find((m) => m.text === 'Approved by U0BOB');
+      expect(root?.replyCount).toBe(2);
+    },
+  );
 
   it('opens a modal, shows the bot’s field error, and delivers the files to the DM', async () => {
     await typeInto('message-box', '/vpn add-peer');
@@ -119,7 +123,8 @@ describe('the local Slack page', () => {
     await image.waitFor();
     // The QR code PNG really loads from the emulator (a string: the test has no DOM types).
     await page.waitForFunction(
-      `(() => { const img = document.querySelector('[data-testid="file-image"]'); return img !== null && img.complete && img.naturalWidth > 0; })()`,
+      `(() => { const img = document.querySelector('[data-testid="file-image"]'); ` +
+        'return img !== null && img.complete && img.naturalWidth > 0; })()',
     );
     const links = await page.getByTestId('file-link').allInnerTexts();
     expect(links).toEqual(['alice-laptop.png', 'alice-laptop.conf']);
@@ -137,7 +142,9 @@ describe('the local Slack page', () => {
       headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
       body: JSON.stringify({
         channel: 'C0NETOPS',
-        text: '*bold* _italic_ `code` <https://example.net/runbook|the runbook> <@U0CAROL> :warning:\n```set interfaces wireguard wg0```',
+        text:
+          '*bold* _italic_ `code` <https://example.net/runbook|the runbook> ' +
+          '<@U0CAROL> :warning:\n```set interfaces wireguard wg0```',
       }),
     });
     const msg = messageWith('the runbook');

@@ -9,7 +9,9 @@ import type { ReachMatrix } from '../../src/sim/world/reach/oracle.js';
 export const working = (m: ReachMatrix): Set<string> =>
   new Set(m.paths.filter((p) => p.reachable).map((p) => `${p.from} → ${p.to}`));
 
-/** Every path that worked before works after (named, with the oracle's reason, when one did not). */
+/**
+ * Every path that worked before works after (named, with the oracle's reason, when one did not).
+ */
 export function expectNothingLost(before: ReachMatrix, after: ReachMatrix): void {
   const now = working(after);
   const lost = [...working(before)]
@@ -21,7 +23,10 @@ export function expectNothingLost(before: ReachMatrix, after: ReachMatrix): void
   expect(lost, 'paths that worked before and no longer do').toEqual([]);
 }
 
-/** `label` reaches every other endpoint and every other endpoint reaches it (both directions checked). */
+/**
+ * `label` reaches every other endpoint and every other endpoint reaches it (both directions
+ * checked).
+ */
 export function expectReachesAll(m: ReachMatrix, label: string): void {
   expect(
     m.endpoints.map((e) => e.label),

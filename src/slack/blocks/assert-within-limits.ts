@@ -10,7 +10,8 @@ export function assertWithinLimits(message: ChatText): void {
   const problems = limitProblems(message);
   if (problems.length > 0) {
     throw new Error(
-      `message breaks Slack's Block Kit limits: ${problems.join('; ')} — shorten it or split it into thread replies`,
+      `message breaks Slack's Block Kit limits: ${problems.join('; ')} ` +
+        '— shorten it or split it into thread replies',
     );
   }
 }

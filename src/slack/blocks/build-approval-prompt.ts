@@ -19,7 +19,8 @@ export function buildApprovalPrompt(run: Run, now: number): ChatText {
   const blocks: Block[] = [
     section(
       truncate(
-        `:raised_hand: *Approval needed* for ${commandCode(run)} (${escapeMrkdwn(run.id)}), asked by ${mention(run.requester)}` +
+        `:raised_hand: *Approval needed* for ${commandCode(run)} ` +
+          `(${escapeMrkdwn(run.id)}), asked by ${mention(run.requester)}` +
           (run.dryRun ? ' · _dry run_' : ''),
         2900,
       ),

@@ -7,11 +7,16 @@ import { formatDuration } from '../../util/format-time.js';
 import { chunkLines, limitLines, truncate } from './truncate.js';
 
 export interface ChecklistOptions {
-  /** Latest progress note per step id ("waiting for tunnels: 3/5 up"), shown under a running step. */
+  /**
+   * Latest progress note per step id ("waiting for tunnels: 3/5 up"), shown under a running step.
+   */
   notes?: Record<string, string>;
 }
 
-/** Longest detail or error shown per step: the checklist is a glance, the thread replies hold the rest. */
+/**
+ * Longest detail or error shown per step: the checklist is a glance, the thread replies hold the
+ * rest.
+ */
 const DETAIL_MAX = 300;
 /** Characters of step lines per message, leaving room for the header and JSON overhead. */
 const STEPS_BUDGET = 9000;

@@ -12,7 +12,9 @@ import { truncate } from './truncate.js';
 export function buildRunRoot(run: Run): ChatText {
   const icon = RUN_STATUS_ICON[run.status];
   const status = describeStatus(run.status);
-  const line = `${icon} ${mention(run.requester)} asked for ${commandCode(run)} — ${escapeMrkdwn(run.id)} · *${status}*`;
+  const line =
+    `${icon} ${mention(run.requester)} asked for ` +
+    `${commandCode(run)} — ${escapeMrkdwn(run.id)} · *${status}*`;
   const blocks = [section(truncate(line, 2900))];
   if (run.outcome && isFinal(run)) blocks.push(context(truncate(escapeMrkdwn(run.outcome), 2900)));
   return {

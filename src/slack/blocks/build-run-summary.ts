@@ -32,7 +32,8 @@ export function buildRunSummary(run: Run): ChatText {
   if (lastApproval) {
     facts.push(`ran ${formatDuration(run.updatedAt - lastApproval.at)} after approval`);
     facts.push(
-      `approved by ${approvals.map((d) => `${mention(d.user)} at ${formatClock(d.at)}`).join(', ')}`,
+      'approved by ' +
+        approvals.map((d) => `${mention(d.user)} at ${formatClock(d.at)}`).join(', '),
     );
   }
   const rejection = run.decisions.find((d) => d.decision === 'rejected');

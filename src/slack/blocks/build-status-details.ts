@@ -29,13 +29,16 @@ export function buildStatusDetails(report: StatusReport): ChatText[] {
     const sections = [...routers.flatMap(routerSections), ...(vpn ? vpnSections(vpn) : [])];
     const tunnels = [...routers.flatMap((r) => r.tunnels), ...(vpn?.tunnels ?? [])];
     const up = tunnels.filter((t) => t.state === 'up').length;
-    const title = `*${escapeMrkdwn(region)}* · ${routers.length} router${routers.length === 1 ? '' : 's'} · ${up}/${tunnels.length} tunnels up`;
+    const title =
+      `*${escapeMrkdwn(region)}* · ${routers.length} ` +
+      `router${routers.length === 1 ? '' : 's'} · ${up}/${tunnels.length} tunnels up`;
     const parts = packSections(sections);
     parts.forEach((part, i) => {
       const marker = parts.length > 1 ? ` · part ${i + 1}/${parts.length}` : '';
       messages.push({
         text: truncate(
-          `${region}: ${routers.length} routers, ${up}/${tunnels.length} tunnels up${marker.replace(' · ', ', ')}`,
+          `${region}: ${routers.length} routers, ${up}/${tunnels.length} ` +
+            `tunnels up${marker.replace(' · ', ', ')}`,
           300,
         ),
         blocks: [section(title + marker), ...part.map(section)],
@@ -72,13 +75,17 @@ function routerSections(router: RouterStatus): string[] {
         : ':large_green_circle:';
   const load =
     router.load5 !== undefined
-      ? ` · load ${router.load5.toFixed(2)}${router.loadThreshold !== undefined ? `/${router.loadThreshold.toFixed(2)}` : ''}`
+      ? ` · load ${router.load5.toFixed(2)}` +
+        (router.loadThreshold !== undefined ? `/${router.loadThreshold.toFixed(2)}` : '')
       : '';
-  const head = `${icon} *${escapeMrkdwn(router.router)}* (${router.role})${load} · ${up}/${router.tunnels.length} tunnels up`;
+  const head =
+    `${icon} *${escapeMrkdwn(router.router)}* (${router.role})${load} ` +
+    `· ${up}/${router.tunnels.length} tunnels up`;
   if (!router.reachable) {
     return [
       truncate(
-        `${head}\n      unreachable: ${truncate(escapeMrkdwn(router.error ?? 'no answer'), ERROR_MAX)}`,
+        `${head}\n      unreachable: ` +
+          truncate(escapeMrkdwn(router.error ?? 'no answer'), ERROR_MAX),
         SECTION_MAX,
       ),
     ];

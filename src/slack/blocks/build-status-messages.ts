@@ -31,16 +31,21 @@ export function buildStatusMessages(report: StatusReport): {
   };
 }
 
-/** In the thread: every hop that breaks paths, with the paths it breaks (`/vpn reach` tells more). */
+/**
+ * In the thread: every hop that breaks paths, with the paths it breaks (`/vpn reach` tells more).
+ */
 export function buildReachDetail(reach: ReachSummary): ChatText {
   const lines = reach.hops.map((g) => {
     const more = g.count > g.paths.length ? ` … and ${g.count - g.paths.length} more` : '';
     return truncate(
-      `• *${escapeMrkdwn(g.at)}* breaks ${plural(g.count, 'path')}: ${escapeMrkdwn(g.paths.join(', ') + more)}\n  ${escapeMrkdwn(g.reason)}`,
+      `• *${escapeMrkdwn(g.at)}* breaks ${plural(g.count, 'path')}: ` +
+        `${escapeMrkdwn(g.paths.join(', ') + more)}\n  ${escapeMrkdwn(g.reason)}`,
       900,
     );
   });
-  const head = `*Reachability: ${describeReachHeadline(reach)}* — by the hop that breaks them; \`/vpn reach <from> <to>\` shows a path hop by hop`;
+  const head =
+    `*Reachability: ${describeReachHeadline(reach)}* — by the hop that ` +
+    `breaks them; \`/vpn reach <from> <to>\` shows a path hop by hop`;
   return {
     text: truncate(`Reachability: ${describeReachHeadline(reach)}`, 300),
     blocks: [
@@ -105,7 +110,8 @@ function reachBlocks(reach: ReachSummary, scope: string): Block[] {
     const more = g.count > 1 ? ` and ${g.count - 1} more` : '';
     const fix = g.fix ? ` Fix: ${g.fix}` : '';
     return truncate(
-      `:red_circle: *${escapeMrkdwn(g.at)}* — ${escapeMrkdwn(g.paths[0] ?? '')}${more}: ${escapeMrkdwn(`${g.reason}.${fix}`)}`,
+      `:red_circle: *${escapeMrkdwn(g.at)}* — ` +
+        `${escapeMrkdwn(g.paths[0] ?? '')}${more}: ${escapeMrkdwn(`${g.reason}.${fix}`)}`,
       PROBLEM_TEXT_MAX * 2,
     );
   });
@@ -120,7 +126,9 @@ function problemLine(p: Problem): string {
   return `${icon} *${escapeMrkdwn(p.where)}* — ${truncate(escapeMrkdwn(p.text), PROBLEM_TEXT_MAX)}`;
 }
 
-/** "6 routers · 31 tunnels up · 2 down · 15 idle on standby · 1 unreachable · 1 region erroring". */
+/**
+ * "6 routers · 31 tunnels up · 2 down · 15 idle on standby · 1 unreachable · 1 region erroring".
+ */
 export function countStatus(report: StatusReport): { line: string; up: number; down: number } {
   // A standby's tunnels wait for the Elastic IP: idle by design, not "down".
   const active = report.routers.filter((r) => r.role !== 'standby');
