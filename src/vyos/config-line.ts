@@ -2,6 +2,16 @@
  * The only way a configuration change is spelled for the router shell. vbash is a shell and
  * VyOS accepts `a;reboot` as a peer name, so every word and value is checked here, against
  * patterns narrower than VyOS's own, before a byte reaches the session.
+ *
+ * Quoting follows VyOS's own `show configuration commands` (vyos1x-config
+ * `Config_tree.Renderer.render_commands`): path words and tag names bare, every value in
+ * single quotes, whatever it holds (`address 'dhcp'`, `description 'outside (EIP) & NAT!'`).
+ * Inside single quotes bash expands nothing (no `$`, backtick, `!` history, `&`, `;`), so any
+ * printable ASCII is safe there but the quote itself. VyOS prints a value's `'` as is
+ * (`'Bob's office'`, which bash would not read back); flatnet types it the bash way,
+ * `'Bob'\''s office'` (close, escaped quote, reopen), so vbash hands VyOS the value byte for
+ * byte. Refused: control characters (a newline would end the command), `?` (vbash binds it to
+ * the completion help, so it never reaches the value) and non-ASCII.
  */
 import { BadInputError } from '../errors.js';
 import type { ConfigLine } from './types.js';
@@ -10,8 +20,8 @@ export type { ConfigLine } from './types.js';
 
 /** Path words: node names, tag values, addresses, CIDRs, base64 keys. No quoting needed. */
 const PATH_WORD = /^[A-Za-z0-9._/:+=][A-Za-z0-9._/:+=-]{0,127}$/;
-/** Values are single-quoted, so a space is harmless; a quote, `$`, `;`, backtick or newline never is. */
-const VALUE = /^[A-Za-z0-9._/:+=@,-][A-Za-z0-9 ._/:+=@,-]{0,1023}$/;
+/** Printable ASCII but `?`: single-quoted (`'` typed as `'\''`), nothing in it is special. */
+const VALUE = /^[\x20-\x3e\x40-\x7e]{1,1024}$/;
 const PEER_NAME = /^[A-Za-z0-9_-]{1,32}$/;
 const MAX_PATH_WORDS = 16;
 
@@ -30,11 +40,22 @@ export function assertPathWord(word: string): void {
   }
 }
 
+/** What is wrong with a refused value, in the operator's words. */
+function valueProblem(value: string): string {
+  if (value.length === 0) return 'the value is empty';
+  if (value.length > 1024) return `the value has ${value.length} characters`;
+  // eslint-disable-next-line no-control-regex -- refusing control bytes is the check
+  if (/[\x00-\x1f\x7f]/.test(value))
+    return 'it holds a control character (a newline or tab ends or breaks the command)';
+  if (value.includes('?')) return "it holds '?', which VyOS's shell takes as a request for help";
+  return 'it holds a character outside printable ASCII';
+}
+
 export function assertConfigValue(value: string): void {
   if (typeof value !== 'string' || !VALUE.test(value)) {
     throw new BadInputError(
       `configuration value ${describeRejected(String(value))} is not allowed`,
-      'use 1–1024 ASCII letters, digits, spaces and . _ - / : + = @ , only (no quotes, $, ;, backticks or newlines)',
+      `use 1–1024 printable ASCII characters: ${valueProblem(String(value))}`,
     );
   }
 }
@@ -47,6 +68,20 @@ export function assertPeerName(name: string): void {
       'choose a name such as alice-laptop or office_osaka',
     );
   }
+}
+
+/**
+ * Why a line read from a router could not be typed back into vbash, without repeating its
+ * value (it may be a secret); undefined when renderConfigLine takes it.
+ */
+export function configLineProblem(line: ConfigLine): string | undefined {
+  if (line.path.length === 0 || line.path.length > MAX_PATH_WORDS)
+    return `it has ${line.path.length} path words (flatnet types 1 to ${MAX_PATH_WORDS})`;
+  const word = line.path.find((w) => !PATH_WORD.test(w));
+  if (word !== undefined)
+    return `the name ${describeRejected(word)} holds characters flatnet does not type unquoted`;
+  if (line.value !== undefined && !VALUE.test(line.value)) return valueProblem(line.value);
+  return undefined;
 }
 
 export function assertConfigLine(line: ConfigLine): void {
@@ -70,7 +105,12 @@ export function assertConfigLine(line: ConfigLine): void {
 export function renderConfigLine(line: ConfigLine): string {
   assertConfigLine(line);
   const head = `${line.op} ${line.path.join(' ')}`;
-  return line.value === undefined ? head : `${head} '${line.value}'`;
+  return line.value === undefined ? head : `${head} ${quoteConfigValue(line.value)}`;
+}
+
+/** `'value'` as bash reads it back byte for byte: a `'` inside becomes `'\''`. */
+export function quoteConfigValue(value: string): string {
+  return `'${value.replace(/'/g, "'\\''")}'`;
 }
 
 /** Shorthand for renderers: `set(['interfaces', 'wireguard', 'wg0', 'port'], '51820')`. */

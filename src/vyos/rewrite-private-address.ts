@@ -10,6 +10,7 @@
  * crypt hashes (`$6$…`) that flatnet's shell-safe value check refuses by design, and the AMI
  * already has the bot's login (without it flatnet could not have connected).
  */
+import { escapeVyosValue } from './parse-config-commands.js';
 import type { ConfigLine } from './types.js';
 import { assertIpAddress } from './validate-network-input.js';
 
@@ -68,7 +69,8 @@ export function rewritePrivateAddress(
   return { lines: out, changes };
 }
 
-/** A line as an operator reads it (for the dry-run diff); not for the router shell. */
+/** A line as `show configuration commands` prints it (for the thread); not for the router shell. */
 export function showConfigLine(line: ConfigLine): string {
-  return `${line.op} ${line.path.join(' ')}${line.value === undefined ? '' : ` '${line.value}'`}`;
+  const value = line.value === undefined ? '' : ` '${escapeVyosValue(line.value)}'`;
+  return `${line.op} ${line.path.join(' ')}${value}`;
 }

@@ -39,6 +39,13 @@ const CONFIG_COMMANDS = {
 export type OpCommandName = keyof typeof OP_COMMANDS;
 export type ConfigCommandName = keyof typeof CONFIG_COMMANDS;
 
+/**
+ * What renderConfigLine produces: bare path words, then at most one single-quoted value of
+ * printable ASCII but `?`, whose own quotes are typed `'\''`. Nothing else reaches vbash.
+ */
+const RENDERED_CONFIG_LINE =
+  /^(?:set|delete)(?: [A-Za-z0-9._/:+=][A-Za-z0-9._/:+=-]{0,127})+(?: '(?:[\x20-\x26\x28-\x3e\x40-\x7e]|'\\'')*')?$/;
+
 const ALLOWED_TEXT = new Set<string>([
   ...Object.values(OP_COMMANDS),
   ...Object.values(CONFIG_COMMANDS),
@@ -108,9 +115,7 @@ export function assertIssuedCommand(command: unknown): asserts command is Router
     (command.mode === 'answer' && t === 'y') ||
     /^show interfaces wireguard wg\d{1,5} summary$/.test(t) ||
     /^commit-confirm \d{1,2}$/.test(t) ||
-    (command.mode === 'config' &&
-      /^(set|delete) [A-Za-z0-9._/:+= '@,-]+$/.test(t) &&
-      !/[\n\r;$`"\\]/.test(t));
+    (command.mode === 'config' && RENDERED_CONFIG_LINE.test(t));
   if (!ok)
     throw new BadInputError(
       'refused to send a command that is not on the allowed list',

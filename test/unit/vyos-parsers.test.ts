@@ -250,6 +250,30 @@ describe('parseConfigCommands', () => {
     });
   });
 
+  it('reads values as VyOS renders them: a \' left as is, \\" \\\\ \\n \\t \\ddd escaped', () => {
+    // vyos1x-config Renderer.render_commands: "'" ^ Util.escape_string value ^ "'".
+    const text = [
+      "set interfaces ethernet eth1 description 'outside (EIP) & NAT!'",
+      "set interfaces ethernet eth2 description 'Bob's office'",
+      'set interfaces ethernet eth3 description \'say \\"hi\\" C:\\\\x\'',
+      "set system login banner post-login 'line1\\nline2\\tend\\001'",
+      "set interfaces ethernet eth4 description ' ' '",
+    ].join('\n');
+    expect(parseConfigCommands(text).map((l) => l.value)).toEqual([
+      'outside (EIP) & NAT!',
+      "Bob's office",
+      'say "hi" C:\\x',
+      'line1\nline2\tend\x01',
+      " ' ",
+    ]);
+    expect(parseConfigCommands(text)[1]!.path).toEqual([
+      'interfaces',
+      'ethernet',
+      'eth2',
+      'description',
+    ]);
+  });
+
   it('returns nothing for empty output and refuses non-config text', () => {
     expect(parseConfigCommands('')).toEqual([]);
     expect(() => parseConfigCommands('Invalid command: show [configurashun]')).toThrow(

@@ -14,8 +14,29 @@ describe('RouterCommand', () => {
     expect(() => RouterCommand.commitConfirm(0)).toThrow(BadInputError);
     expect(() => RouterCommand.commitConfirm(1.5)).toThrow(BadInputError);
     expect(() =>
-      RouterCommand.configLine({ op: 'set', path: ['system', 'host-name'], value: 'a$(reboot)' }),
+      RouterCommand.configLine({ op: 'set', path: ['system', 'host-name'], value: 'a\nreboot' }),
     ).toThrow(BadInputError);
+    expect(
+      RouterCommand.configLine({ op: 'set', path: ['system', 'host-name'], value: "a'$(x)" }).text,
+    ).toBe("set system host-name 'a'\\''$(x)'");
+  });
+
+  it('the session-side check takes a quoted value with its quotes typed the bash way only', () => {
+    const line = RouterCommand.configLine({
+      op: 'set',
+      path: ['interfaces', 'ethernet', 'eth1', 'description'],
+      value: "Bob's (EIP) & NAT!",
+    });
+    expect(() => assertIssuedCommand(line)).not.toThrow();
+    for (const text of [
+      "set interfaces ethernet eth1 description 'Bob's'",
+      "set interfaces ethernet eth1 description 'a' ; reboot",
+      "set interfaces ethernet eth1 description 'a?'",
+      'set interfaces ethernet eth1 description a&b',
+    ]) {
+      Object.defineProperty(line, 'text', { value: text });
+      expect(() => assertIssuedCommand(line)).toThrow(/not on the allowed list/);
+    }
   });
 
   it('the session-side check refuses look-alike objects and tampered text', () => {

@@ -57,6 +57,29 @@ describe('VyOS shell', () => {
     expect(h.closedWith()).toBe(0);
   });
 
+  it('refuses an unquoted ( & < > or backtick as bash does, and keeps a quoted one as the value', async () => {
+    const h = harness({
+      baseConfig: ["set system host-name 'r1'", "set interfaces ethernet eth1 address 'dhcp'"],
+    });
+    h.reset();
+    h.shell.feed('configure\nset interfaces ethernet eth1 description outside (EIP) & NAT!\n');
+    await h.until(/syntax error[^\n]*\r\n\[edit\]\r\nvyos@r1# $/);
+    expect(h.text()).toContain("-vbash: syntax error near unexpected token `('");
+    const value = `outside (EIP) & NAT! Bob's "C:\\x"`;
+    h.shell.feed(
+      `set interfaces ethernet eth1 description '${value.replace(/'/g, "'\\''")}'\ncommit\nexit\n`,
+    );
+    await h.until(/not been saved.\r\nvyos@r1:~\$ $/);
+    h.reset();
+    h.shell.feed('show configuration commands\n');
+    const text = await h.until(/host-name 'r1'\r\nvyos@r1:~\$ $/);
+    // vyos1x-config's renderer: always single quotes, escape_string inside, a ' left as is.
+    expect(text).toContain(
+      `set interfaces ethernet eth1 description 'outside (EIP) & NAT! Bob's \\"C:\\\\x\\"'\r\n`,
+    );
+    expect(h.router.active.value('interfaces ethernet eth1 description')).toBe(value);
+  });
+
   it('runs `;`-separated commands one after the other, as vbash does', async () => {
     const h = harness();
     h.reset();

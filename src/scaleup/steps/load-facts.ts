@@ -2,11 +2,13 @@
  * Plan step: everything the approver needs to judge the change, read while nothing is
  * touched. It also refuses, before anyone is asked to approve, what cannot work: a standby
  * as target, no Elastic IP, a type the wrong way on the ladder, no base AMI, a router that
- * does not hold its own Elastic IP (it is not the one forwarding: scaling it would steal it).
+ * does not hold its own Elastic IP (it is not the one forwarding: scaling it would steal it),
+ * a configuration that could not be typed into the new router (check-config-copies.ts).
  */
 import { findRouter } from '../../util/find-router.js';
 import { BadInputError } from '../../errors.js';
 import type { StepAction } from '../../runbook/define-step.js';
+import { assertConfigCopies } from '../check-config-copies.js';
 import { chooseTargetType, type ScaleDirection } from '../choose-target-type.js';
 import type { ScaleDeps } from '../scale-deps.js';
 import type { LoadFactsResult, RouteRef } from '../scale-steps.js';
@@ -82,11 +84,13 @@ export function loadFacts(direction: ScaleDirection): StepAction<ScaleDeps, Load
     );
 
     const router = routers.router(name);
-    const [load, ipsec, bgp] = await Promise.all([
+    const [load, ipsec, bgp, config] = await Promise.all([
       router.loadAverage(),
       router.ipsecReport(),
       router.bgpSummary(),
+      router.runningConfig(),
     ]);
+    assertConfigCopies(name, config, instance.privateIp);
     const facts: LoadFactsResult = {
       router: name,
       region,

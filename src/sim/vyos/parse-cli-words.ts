@@ -9,6 +9,20 @@ export interface CliToken {
   /** True when any part of the word was quoted: `'|'` is a value, `|` is a pipe. */
   quoted: boolean;
   separator?: '|' | ';';
+  /**
+   * An unquoted `(`, `)`, `&`, `<`, `>` or backtick: bash gives it a meaning (a subshell, a
+   * background job, a redirection, a command substitution), never a value's. The shell
+   * refuses the whole line the way bash does (`syntax error near unexpected token`).
+   */
+  shellSyntax?: string;
+}
+
+const SHELL_SYNTAX = new Set(['(', ')', '&', '<', '>', '`']);
+
+/** bash's complaint about the first unquoted shell character of a line, if any. */
+export function shellSyntaxError(tokens: readonly CliToken[]): string | undefined {
+  const bad = tokens.find((t) => t.shellSyntax !== undefined)?.shellSyntax;
+  return bad === undefined ? undefined : `-vbash: syntax error near unexpected token \`${bad}'`;
 }
 
 export function tokenizeCliLine(line: string): CliToken[] {
@@ -27,9 +41,11 @@ export function tokenizeCliLine(line: string): CliToken[] {
     }
     let text = '';
     let quoted = false;
+    let shellSyntax: string | undefined;
     while (i < line.length) {
       const c = line[i] as string;
       if (c === ' ' || c === '\t' || c === '|' || c === ';') break;
+      if (SHELL_SYNTAX.has(c)) shellSyntax ??= c;
       if (c === "'") {
         quoted = true;
         const end = line.indexOf("'", i + 1);
@@ -53,7 +69,7 @@ export function tokenizeCliLine(line: string): CliToken[] {
         i++;
       }
     }
-    tokens.push({ text, quoted });
+    tokens.push(shellSyntax === undefined ? { text, quoted } : { text, quoted, shellSyntax });
   }
   return tokens;
 }
@@ -68,8 +84,33 @@ export function splitCommands(tokens: CliToken[]): CliToken[][] {
   return commands.filter((c) => c.length > 0);
 }
 
-/** Render a value the way `show configuration commands` does: always single-quoted. */
+/**
+ * vyos1x-config's `Util.escape_string` (OCaml's `String.escaped` that leaves UTF-8 alone):
+ * `"` and `\` get a backslash, newline, tab, CR and backspace become `\n \t \r \b`, other
+ * control bytes `\ddd` in decimal. A single quote is left as it is.
+ */
+const VYOS_ESCAPES: Record<string, string> = {
+  '"': '\\"',
+  '\\': '\\\\',
+  '\n': '\\n',
+  '\t': '\\t',
+  '\r': '\\r',
+  '\b': '\\b',
+};
+
+export function escapeVyosString(value: string): string {
+  return value.replace(
+    // eslint-disable-next-line no-control-regex -- control bytes are what VyOS escapes
+    /["\\\x00-\x1f\x7f]/g,
+    (c) => VYOS_ESCAPES[c] ?? `\\${String(c.charCodeAt(0)).padStart(3, '0')}`,
+  );
+}
+
+/**
+ * A value as `show configuration commands` and `compare commands` print it (vyos1x-config
+ * `Config_tree.Renderer.render_set_path`): `'` + escape_string value + `'`, always quoted,
+ * a `'` inside printed as is (`'Bob's office'`: VyOS's output is not always bash input).
+ */
 export function quoteValue(value: string): string {
-  // A single quote inside a single-quoted bash word has to close, escape and reopen.
-  return `'${value.replace(/'/g, `'\\''`)}'`;
+  return `'${escapeVyosString(value)}'`;
 }

@@ -4,7 +4,7 @@
  * endings, prints the op-mode or the two-line config-mode prompt, and runs one line at a time.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { splitCommands, tokenizeCliLine } from './parse-cli-words.js';
+import { shellSyntaxError, splitCommands, tokenizeCliLine } from './parse-cli-words.js';
 import { runOpCommand } from './run-op-command.js';
 import { runConfigCommand } from './run-config-command.js';
 import type { ConfigTree } from './config-tree.js';
@@ -153,8 +153,14 @@ export class VyosShell {
 
   private async runLine(line: string): Promise<void> {
     if (line.includes('\x03')) return this.writePrompt();
-    const commands = splitCommands(tokenizeCliLine(line));
-    for (const tokens of commands) {
+    const words = tokenizeCliLine(line);
+    const syntax = shellSyntaxError(words);
+    if (syntax !== undefined) {
+      // bash parses the whole line before it runs any of it.
+      this.print([syntax]);
+      return this.writePrompt();
+    }
+    for (const tokens of splitCommands(words)) {
       if (this.router.commandLatencyMs > 0) await sleep(this.router.commandLatencyMs);
       if (this.closed) return;
       if (this.mode === 'op') {
