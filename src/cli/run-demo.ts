@@ -32,7 +32,9 @@ export function describeDemo(demo: DemoHandle, seconds: number, withDashboard = 
     `  Break things: the panel beside the channel, or the world's control API ${demo.controlUrl}`,
     `    e.g. curl -X POST ${demo.controlUrl}/routers/hub-tokyo-a/down   (src/sim/world/README.md)`,
     `  Inventory ${demo.inventoryPath}`,
-    `  Bot ${demo.botUrl}/slack/events · ${demo.botUrl}/healthz · ${demo.botUrl}/metrics`,
+    demo.slackMode === 'socket'
+      ? `  Bot over Socket Mode (--http for HTTP mode) · ${demo.botUrl}/healthz · ${demo.botUrl}/metrics`
+      : `  Bot ${demo.botUrl}/slack/events · ${demo.botUrl}/healthz · ${demo.botUrl}/metrics`,
     ...(withDashboard
       ? [
           `  Queue dashboard ${demo.botUrl}/admin/queues (user ` +
@@ -70,6 +72,8 @@ export async function runDemo(args: ParsedArgs, io: CliOutput): Promise<number> 
   try {
     demo = await startDemo({
       port: numberOption(args, 'port', DEMO_PORT),
+      // Socket Mode, as production defaults to; `--http` for signed requests to /slack/events.
+      slackMode: args.options.has('http') ? 'http' : 'socket',
       ...(stringOption(args, 'dir') ? { dir: stringOption(args, 'dir') } : {}),
       ...(process.env.FLATNET_DASHBOARD_PASSWORD
         ? { dashboardPassword: process.env.FLATNET_DASHBOARD_PASSWORD }

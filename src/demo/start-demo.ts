@@ -1,8 +1,11 @@
 /**
  * `flatnet demo` in one call: Redis (found or started), the simulated world with timings a
- * person can watch, its inventory, the local Slack, and the real bot in HTTP mode with
- * in-process workers, all on loopback. The handle's `stop()` undoes exactly what this start
- * did, in reverse, and deletes the demo's own Redis keys (a per-demo prefix), nothing else.
+ * person can watch, its inventory, the local Slack, and the real bot with in-process workers,
+ * all on loopback. Slack reaches the bot over Socket Mode, as in production by default (the
+ * bot dials the emulator's socket; nothing listens for Slack); `slackMode: 'http'` has the
+ * emulator POST signed requests to the bot's /slack/events instead. The handle's `stop()`
+ * undoes exactly what this start did, in reverse, and deletes the demo's own Redis keys (a
+ * per-demo prefix), nothing else.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
@@ -37,18 +40,21 @@ export interface DemoOptions {
   logger?: Logger;
   /** Called with each stage as it becomes ready (the CLI shows progress). */
   onStage?: (stage: string) => void;
+  /** How Slack reaches the bot: `socket` (default, as in production) or `http`. */
+  slackMode?: 'socket' | 'http';
 }
 
 export interface DemoHandle {
   /** The Slack page, e.g. `http://127.0.0.1:3300/`. */
   url: string;
-  /** The bot's HTTP server (`/slack/events`, `/healthz`, `/metrics`, `/admin/queues`). */
+  /** The bot's own port: `/healthz`, `/metrics`, `/admin/queues`; `/slack/events` in HTTP mode. */
   botUrl: string;
   /** The world's control API (src/sim/world/README.md): stop routers, force tunnels down, … */
   controlUrl: string;
   redis: { url: string; source: DemoRedis['source'] };
   prefix: string;
   inventoryPath: string;
+  slackMode: 'socket' | 'http';
   slack: SlackEmulator;
   world: World;
   bot: BotHandle;
@@ -78,7 +84,7 @@ export function replacementSshIn(
 
 async function startSlackOnPreferredPort(
   port: number,
-  secrets: { signingSecret: string; botToken: string },
+  secrets: { signingSecret: string; botToken: string; appToken?: string },
 ): Promise<SlackEmulator> {
   try {
     return await startSlackEmulator({ port, ...secrets });
@@ -104,6 +110,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoHandle> 
     signingSecret: randomBytes(24).toString('hex'),
     botToken: `xoxb-demo-${randomBytes(12).toString('hex')}`,
   };
+  const slackMode = options.slackMode ?? 'socket';
+  const appToken = `xapp-demo-${randomBytes(12).toString('hex')}`;
 
   // Everything started so far, stopped in reverse if a later stage fails or on stop().
   const undo: (() => Promise<void>)[] = [];
@@ -128,7 +136,10 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoHandle> 
     undo.push(() => world.close());
     stage(`simulated world: ${world.routers().length} routers, EC2 at ${world.ec2Url}`);
 
-    const slack = await startSlackOnPreferredPort(options.port ?? 0, secrets);
+    const slack = await startSlackOnPreferredPort(options.port ?? 0, {
+      ...secrets,
+      ...(slackMode === 'socket' ? { appToken } : {}),
+    });
     undo.push(() => slack.close());
     // The knobs: the page's panel reaches them through the emulator (/control/*).
     const control = await startControlServer(world);
@@ -144,7 +155,10 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoHandle> 
 
     const bot = await startBot({
       loaded: loadInventory(inventoryPath),
-      slack: { mode: 'http', ...secrets, slackApiUrl: slack.apiUrl },
+      slack:
+        slackMode === 'socket'
+          ? { mode: 'socket', botToken: secrets.botToken, appToken, slackApiUrl: slack.apiUrl }
+          : { mode: 'http', ...secrets, slackApiUrl: slack.apiUrl },
       redisUrl: redis.url,
       prefix,
       port: 0,
@@ -156,8 +170,12 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoHandle> 
     });
     undo.push(() => bot.stop());
     const botUrl = `http://127.0.0.1:${bot.port}`;
-    slack.setBotUrl(`${botUrl}/slack/events`);
-    stage(`bot listening at ${botUrl}/slack/events with in-process workers`);
+    if (slackMode === 'socket') {
+      stage(`bot connected over Socket Mode, with in-process workers (ops routes at ${botUrl})`);
+    } else {
+      slack.setBotUrl(`${botUrl}/slack/events`);
+      stage(`bot listening at ${botUrl}/slack/events with in-process workers`);
+    }
 
     return {
       url: slack.url,
@@ -166,6 +184,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoHandle> 
       redis: { url: redis.url, source: redis.source },
       prefix,
       inventoryPath,
+      slackMode,
       slack,
       world,
       bot,

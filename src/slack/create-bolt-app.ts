@@ -15,6 +15,7 @@ import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import type { App as SlackApp } from '@slack/bolt';
 import express from 'express';
 import type { Logger } from '../log.js';
+import { boltLogger } from './bolt-logger.js';
 import { reportListenerError } from './report-listener-error.js';
 import { bufferBody, checkSlackEnvelope } from './check-slack-envelope.js';
 import { onlyInstalledWorkspace, type InstalledWorkspace } from './only-installed-workspace.js';
@@ -121,6 +122,15 @@ export function createBoltApp(options: BoltAppOptions): FlatnetSlackApp {
     appToken: options.appToken,
     socketMode: true,
     clientOptions,
+    // The Socket Mode client opens its connection (apps.connections.open) with a client of its
+    // own, built from these options only: without them it would ask slack.com even when the
+    // Web API is elsewhere. Its own retry policy is kept (many retries, so that a reconnect
+    // outlives a short Slack outage) instead of the runbooks' short one above.
+    installerOptions: {
+      clientOptions: options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {},
+    },
+    // The connection's own news (socket lost, reconnecting) belongs in the same log as ours.
+    logger: boltLogger(options.logger),
     logLevel,
     convoStore,
   });

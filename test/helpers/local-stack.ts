@@ -1,6 +1,6 @@
 /**
  * The whole local stack for integration tests: the simulated world, the local Slack, and the
- * real bot in HTTP mode with in-process workers, on a unique Redis prefix, with every log
+ * real bot (HTTP mode, or Socket Mode over the emulator's socket) with in-process workers, on a unique Redis prefix, with every log
  * line captured (to prove no secret reaches a log).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { loadInventory, type LoadedInventory } from '../../src/config/load-inventory.js';
+import { replacementSshIn } from '../../src/demo/start-demo.js';
 import { createLogger, type Logger } from '../../src/log.js';
 import {
   startSlackEmulator,
@@ -34,6 +35,8 @@ export interface LocalStackOptions {
   /** Replace the router pool (e.g. one that records every line sent into a session). */
   routers?: (loaded: LoadedInventory, logger: Logger) => RouterPool;
   label?: string;
+  /** How Slack reaches the bot (default HTTP; Socket Mode is what production defaults to). */
+  slackMode?: 'http' | 'socket';
 }
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
@@ -53,19 +56,31 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const loaded = loadInventory(world.writeInventory(join(dir, 'flatnet.yml')));
   const signingSecret = 'test-signing-secret';
   const botToken = 'xoxb-test-token';
-  const slack = await startSlackEmulator({ signingSecret, botToken });
+  const socketMode = options.slackMode === 'socket';
+  const appToken = 'xapp-test-token';
+  const slack = await startSlackEmulator({
+    signingSecret,
+    botToken,
+    ...(socketMode ? { appToken } : {}),
+  });
   const bot = await startBot({
     loaded,
-    slack: { mode: 'http', botToken, signingSecret, slackApiUrl: slack.apiUrl },
+    slack: socketMode
+      ? { mode: 'socket', botToken, appToken, slackApiUrl: slack.apiUrl }
+      : { mode: 'http', botToken, signingSecret, slackApiUrl: slack.apiUrl },
     redisUrl,
     prefix,
     port: 0,
     host: '127.0.0.1',
     logger,
     worker: { concurrency: options.workerConcurrency ?? 4 },
-    ...(options.routers ? { runtime: { routers: options.routers(loaded, logger) } } : {}),
+    runtime: {
+      // A replacement instance answers SSH on the world's loopback, as in the demo.
+      replacementSsh: replacementSshIn(world),
+      ...(options.routers ? { routers: options.routers(loaded, logger) } : {}),
+    },
   });
-  slack.setBotUrl(`http://127.0.0.1:${bot.port}/slack/events`);
+  if (!socketMode) slack.setBotUrl(`http://127.0.0.1:${bot.port}/slack/events`);
   return {
     world,
     slack,

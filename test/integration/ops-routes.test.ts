@@ -28,6 +28,8 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'flatnet-ops-'));
   demo = await startDemo({
     dir,
+    // HTTP mode: the forged-request tests below are about /slack/events and its signatures.
+    slackMode: 'http',
     dashboardPassword: PASSWORD,
     logger: silent,
     world: { bootMs: 200, tunnelUpMs: 100 },

@@ -108,12 +108,32 @@ function sendJson(
   res.end(JSON.stringify(body));
 }
 
+export interface WebApiDeps {
+  ctx: ApiContext;
+  botToken: string;
+  scopes: readonly string[];
+  rateLimits: RateLimits;
+  /** Socket Mode: the app-level token and what `apps.connections.open` hands out with it. */
+  socket?: { appToken: string; issueUrl(): string };
+}
+
+/**
+ * `apps.connections.open` takes only the app-level token (xapp-…, connections:write); every
+ * other method refuses that token, and this one refuses a bot token: `not_allowed_token_type`
+ * either way, as Slack answers.
+ */
+function openConnection(token: string, deps: WebApiDeps): ApiResult {
+  if (token === deps.botToken) return fail('not_allowed_token_type');
+  if (!deps.socket || token !== deps.socket.appToken) return fail('invalid_auth');
+  return { ok: true, url: deps.socket.issueUrl() };
+}
+
 /** One Web API call: `POST /api/<method>` with a form or JSON body and a bot token. */
 export async function answerWebApi(
   req: IncomingMessage,
   res: ServerResponse,
   method: string,
-  deps: { ctx: ApiContext; botToken: string; scopes: readonly string[]; rateLimits: RateLimits },
+  deps: WebApiDeps,
 ): Promise<void> {
   const record = (result: ApiResult, status = 200): void => {
     deps.ctx.store.apiCalls.push({ method, ok: result.ok, error: result.error, status });
@@ -134,6 +154,8 @@ export async function answerWebApi(
     const token = bearer ?? stringArg(args, 'token');
     const handler = METHODS[method];
     if (!token) result = fail('not_authed');
+    else if (method === 'apps.connections.open') result = openConnection(token, deps);
+    else if (token === deps.socket?.appToken) result = fail('not_allowed_token_type');
     else if (token !== deps.botToken) result = fail('invalid_auth');
     else if (!handler) result = fail('unknown_method');
     else if (lacksScope(method, deps.scopes))

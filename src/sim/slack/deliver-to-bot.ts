@@ -1,7 +1,8 @@
 import { BadInputError } from '../../errors.js';
 import type { ApiContext } from './api-context.js';
 import type { ResponsePayload, ResponseUrlBook } from './answer-response-url.js';
-import { postToBot, type BotLink, type BotReply } from './post-to-bot.js';
+import type { BotLink, BotReply } from './post-to-bot.js';
+import { sendToApp } from './send-to-app.js';
 import type { SignOptions } from './sign-slack-request.js';
 import type { SimChannel, SimEphemeral, SimMessage, SimUser, SlackBlock } from './types.js';
 
@@ -100,7 +101,7 @@ export async function deliverSlashCommand(
     response_url: response.url,
     trigger_id: ctx.triggers.issue(user.id),
   };
-  const reply = await postToBot(deps.link, form, input.sign);
+  const reply = await sendToApp(deps.link, { type: 'slash_commands', fields: form }, input.sign);
   if (reply.status !== 200) {
     showDeliveryFailure(deps, channel.id, user.id, input.command, reply);
   } else if (reply.body) {
@@ -243,5 +244,9 @@ export async function deliverButtonClick(
     response_url: response.url,
     actions: [action],
   };
-  return postToBot(deps.link, { payload: JSON.stringify(payload) }, input.sign);
+  return sendToApp(
+    deps.link,
+    { type: 'interactive', payload, acceptsResponsePayload: false },
+    input.sign,
+  );
 }

@@ -1,4 +1,5 @@
 import { signSlackRequest, type SignOptions } from './sign-slack-request.js';
+import type { SocketModeGateway } from './socket-mode-gateway.js';
 
 /** What the bot answered: its HTTP status and body (the ack). */
 export interface BotReply {
@@ -16,6 +17,8 @@ export interface BotLink {
   now: () => number;
   /** Slack waits 3 s for an ack and then tells the person the app did not respond. */
   ackTimeoutMs: number;
+  /** Set when the app has Socket Mode on: everything is delivered over its connection. */
+  socket?: SocketModeGateway;
 }
 
 /**

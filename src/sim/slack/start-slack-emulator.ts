@@ -16,6 +16,7 @@ import type { BotReply } from './post-to-bot.js';
 import { parseApiArgs, readRawBody } from './read-request-body.js';
 import { PageServer } from './serve-page.js';
 import { SlackStore } from './slack-store.js';
+import { SocketModeGateway } from './socket-mode-gateway.js';
 import {
   closeViewByUser,
   deliverViewSubmission,
@@ -44,6 +45,13 @@ export interface SlackEmulatorOptions {
   now?: () => number;
   /** How long the emulator waits for the bot's ack (Slack: 3000 ms). */
   ackTimeoutMs?: number;
+  /**
+   * Socket Mode on: the app-level token (`xapp-…`) `apps.connections.open` accepts. Every
+   * command, click and submission then goes over the app's connection, never to `botUrl`.
+   */
+  appToken?: string;
+  /** How often Slack pings a Socket Mode connection (default 10 s). */
+  socketPingIntervalMs?: number;
 }
 
 export interface SlackEmulator {
@@ -54,6 +62,8 @@ export interface SlackEmulator {
   port: number;
   store: SlackStore;
   setBotUrl(url: string | undefined): void;
+  /** Socket Mode's connections, when the emulator was started with an `appToken`. */
+  socket?: SocketModeGateway;
   /** The simulated world's control API, relayed at `/control/*` for the page's panel. */
   setControlUrl(url: string | undefined): void;
   slashCommand(input: SlashCommandInput): Promise<BotReply>;
@@ -108,6 +118,14 @@ export async function startSlackEmulator(options: SlackEmulatorOptions): Promise
     appId: TEAM.appId,
   };
   const rateLimits = new RateLimits();
+  const ackTimeoutMs = options.ackTimeoutMs ?? 3000;
+  const socket = options.appToken
+    ? new SocketModeGateway({
+        appId: TEAM.appId,
+        ackTimeoutMs,
+        pingIntervalMs: options.socketPingIntervalMs,
+      })
+    : undefined;
   const responses = new ResponseUrlBook(store, () => baseUrl, now);
   const deps: DeliveryDeps = {
     ctx,
@@ -117,7 +135,8 @@ export async function startSlackEmulator(options: SlackEmulatorOptions): Promise
       botUrl: () => botUrl,
       signingSecret: options.signingSecret,
       now,
-      ackTimeoutMs: options.ackTimeoutMs ?? 3000,
+      ackTimeoutMs,
+      ...(socket ? { socket } : {}),
     },
   };
 
@@ -185,6 +204,9 @@ export async function startSlackEmulator(options: SlackEmulatorOptions): Promise
         botToken: options.botToken,
         scopes,
         rateLimits,
+        ...(socket && options.appToken
+          ? { socket: { appToken: options.appToken, issueUrl: () => socket.issueUrl(baseUrl) } }
+          : {}),
       });
     const response = /^\/response\/([0-9a-f]+)$/.exec(url.pathname);
     if (response && req.method === 'POST') {
@@ -218,6 +240,7 @@ export async function startSlackEmulator(options: SlackEmulatorOptions): Promise
       res.end(`Slack emulator error: ${(err as Error).message}`);
     });
   });
+  socket?.attach(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
@@ -234,6 +257,7 @@ export async function startSlackEmulator(options: SlackEmulatorOptions): Promise
     setBotUrl: (url) => {
       botUrl = url;
     },
+    ...(socket ? { socket } : {}),
     setControlUrl: (url) => page.setControlUrl(url),
     slashCommand: (input) => deliverSlashCommand(deps, input),
     clickButton: (input) => deliverButtonClick(deps, input),
@@ -243,6 +267,7 @@ export async function startSlackEmulator(options: SlackEmulatorOptions): Promise
     rateLimit: (rule) => rateLimits.add(rule),
     close: async () => {
       page.close();
+      socket?.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

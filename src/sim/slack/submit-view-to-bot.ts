@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { BadInputError } from '../../errors.js';
 import { viewToApi } from './answer-view-methods.js';
 import { requireUser, type DeliveryDeps } from './deliver-to-bot.js';
-import { postToBot, type BotReply } from './post-to-bot.js';
+import type { BotReply } from './post-to-bot.js';
+import { sendToApp } from './send-to-app.js';
 import type { SignOptions } from './sign-slack-request.js';
 import type { SimView, SlackBlock } from './types.js';
 
@@ -125,9 +126,9 @@ export async function deliverViewSubmission(
     is_enterprise_install: false,
     enterprise: null,
   };
-  const reply: ViewSubmitReply = await postToBot(
+  const reply: ViewSubmitReply = await sendToApp(
     deps.link,
-    { payload: JSON.stringify(payload) },
+    { type: 'interactive', payload, acceptsResponsePayload: true },
     input.sign,
   );
   // A failed delivery leaves the modal open, as Slack does ("We had some trouble connecting").
@@ -185,5 +186,5 @@ export async function closeViewByUser(
     is_cleared: false,
     is_enterprise_install: false,
   };
-  await postToBot(deps.link, { payload: JSON.stringify(payload) });
+  await sendToApp(deps.link, { type: 'interactive', payload, acceptsResponsePayload: false });
 }
