@@ -33,7 +33,8 @@ export function describeDemo(demo: DemoHandle, seconds: number, withDashboard = 
     `    e.g. curl -X POST ${demo.controlUrl}/routers/hub-tokyo-a/down   (src/sim/world/README.md)`,
     `  Inventory ${demo.inventoryPath}`,
     demo.slackMode === 'socket'
-      ? `  Bot over Socket Mode (--http for HTTP mode) · ${demo.botUrl}/healthz · ${demo.botUrl}/metrics`
+      ? `  Bot over Socket Mode (--http for HTTP mode) · ${demo.botUrl}/healthz · ` +
+        `${demo.botUrl}/metrics`
       : `  Bot ${demo.botUrl}/slack/events · ${demo.botUrl}/healthz · ${demo.botUrl}/metrics`,
     ...(withDashboard
       ? [

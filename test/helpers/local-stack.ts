@@ -1,7 +1,7 @@
 /**
  * The whole local stack for integration tests: the simulated world, the local Slack, and the
- * real bot (HTTP mode, or Socket Mode over the emulator's socket) with in-process workers, on a unique Redis prefix, with every log
- * line captured (to prove no secret reaches a log).
+ * real bot (HTTP mode, or Socket Mode over the emulator's socket) with in-process workers, on
+ * a unique Redis prefix, with every log line captured (to prove no secret reaches a log).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
