@@ -15,6 +15,7 @@ import { startWorld } from '../src/sim/world/start-world.js';
 import { createRuntime } from '../src/wiring/create-runtime.js';
 import type { BenchResult } from './result.js';
 import { dropRedisPrefix } from '../src/demo/drop-redis-prefix.js';
+import { recordPhases } from './failover-phases.js';
 
 const PRIMARY = 'hub-tokyo-a';
 const INTERVAL_S = 2;
@@ -51,17 +52,25 @@ export async function benchFailoverDetect(redisUrl: string): Promise<BenchResult
     await new Promise((r) => setTimeout(r, INTERVAL_S * 2500));
     world.resetTimeline();
     const working = new Set(world.timeline().paths.flatMap((p) => (p.forwarded ? [p.path] : [])));
+    const phases = recordPhases(world, runtime.monitor.store, PRIMARY);
     const failedAt = Date.now();
     world.setRouterDown(PRIMARY, true, 'power');
+    phases.mark(failedAt, `${PRIMARY} loses power`);
     const deadline = failedAt + 60_000;
     let outage = world.outageMs(failedAt, (p) => working.has(p));
     for (;;) {
       await new Promise((r) => setTimeout(r, 50));
+      await phases.poll();
       const forwarding = world.timeline().paths.filter((p) => working.has(p.path) && p.forwarded);
       outage = world.outageMs(failedAt, (p) => working.has(p));
       if (forwarding.length === working.size && outage.longestMs > 0) break;
       if (Date.now() > deadline) throw new Error('no failover within 60 s of the failure');
     }
+    phases.mark(failedAt + outage.longestMs, 'the last broken path forwards again');
+    phases.stop();
+    const incident = (await runtime.monitor.store.watches())[PRIMARY]?.incident;
+    const run = incident?.runId ? await runtime.engine.get(incident.runId) : undefined;
+    phases.print(failedAt, run);
     console.log(
       `  failover: ${outage.longestMs} ms from the failure to forwarding through the standby ` +
         `(${INTERVAL_S} s interval, ${FAILURES} failures, EC2 ${EC2_LATENCY_MS} ms per call)`,
