@@ -38,12 +38,10 @@ export function recordPhases(world: World, store: MonitorStore, router: string):
       if (!round || rounds.has(round.tick)) return;
       rounds.add(round.tick);
       const probe = round.routers.find((r) => r.router === router);
-      lines.push({
-        at: round.startedAt,
-        what:
-          `round ${round.tick.split(':').at(-1)} (${round.finishedAt - round.startedAt} ms): ` +
-          `${router} ${probe?.healthy ? 'healthy' : `failed #${probe?.failures} (${probe?.error})`}`,
-      });
+      const seen = probe?.healthy ? 'healthy' : `failed #${probe?.failures} (${probe?.error})`;
+      const took = round.finishedAt - round.startedAt;
+      const what = `round ${round.tick.split(':').at(-1)} (${took} ms): ${router} ${seen}`;
+      lines.push({ at: round.startedAt, what });
     },
     mark(at, what) {
       lines.push({ at, what });

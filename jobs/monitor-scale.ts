@@ -8,6 +8,7 @@ import type { Inventory } from '../src/config/inventory-schema.js';
 import { describeError } from '../src/errors.js';
 import type { Logger } from '../src/log.js';
 import { decideScale } from '../src/monitor/decide-scale.js';
+import type { MonitorStore } from '../src/monitor/monitor-store.js';
 import type { RouterProbe, RouterWatch } from '../src/monitor/monitor-types.js';
 import type { RunSubmitter } from '../src/runbook/run-request.js';
 import { FINAL_STATUSES, type Run } from '../src/runbook/types.js';
@@ -15,6 +16,7 @@ import { MONITOR_REQUESTER, policyApproval } from './monitor-approval.js';
 
 export interface ScaleRoundDeps {
   engine: RunSubmitter & { get(runId: string): Promise<Run | undefined> };
+  store: Pick<MonitorStore, 'claimScale' | 'recordScaleRun' | 'releaseScale'>;
   logger: Logger;
 }
 
@@ -45,6 +47,24 @@ export async function scaleStep(
   });
   if (!decision.propose) return { watch: decision.watch };
   const kind = decision.propose === 'up' ? 'scaleup' : 'scaledown';
+  const settings = inventory.monitor;
+  // Claimed for the cooldown (at least two rounds): a round re-run after its worker died
+  // between the submit and saving the watches adopts that proposal instead of asking twice.
+  const claimMs = Math.max(settings.scaleCooldownMinutes * 60_000, settings.intervalSeconds * 2000);
+  const claimed = await deps.store.claimScale(name, claimMs);
+  if (claimed !== null) {
+    deps.logger.info(
+      { router: name, kind, run: claimed },
+      'monitor: a scale proposal was already asked for this router; not asking twice',
+    );
+    const { direction, at } = decision.watch.scale!;
+    return {
+      watch: {
+        ...decision.watch,
+        scale: { direction, at, ...(claimed !== 'submitting' ? { runId: claimed } : {}) },
+      },
+    };
+  }
   try {
     const run = await deps.engine.submit({
       kind,
@@ -55,11 +75,13 @@ export async function scaleStep(
       dryRun: false,
       approval: policyApproval(inventory, kind),
     });
+    await deps.store.recordScaleRun(name, run.id, claimMs);
     return {
       watch: { ...decision.watch, scale: { ...decision.watch.scale!, runId: run.id } },
       proposed: `${kind} ${name} (${run.id})`,
     };
   } catch (err) {
+    await deps.store.releaseScale(name);
     // The cooldown still holds: a proposal that cannot be submitted is not retried every round.
     deps.logger.warn(
       { err: describeError(err), router: name, kind },

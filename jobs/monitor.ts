@@ -123,13 +123,13 @@ async function probeAndDecide(
     });
     let result = decision.watch;
     if (decision.failover && result.incident) {
-      const incident = await askForFailover(deps, inventory, result.incident);
+      const { incident, submitted } = await askForFailover(deps, inventory, result.incident);
       result = { ...result, incident };
       if (incident.failover === 'blocked') {
         // Not submitted: no cooldown starts, the next round tries again.
         if (watch.watch.lastFailoverAt === undefined) delete result.lastFailoverAt;
         else result.lastFailoverAt = watch.watch.lastFailoverAt;
-      } else failovers.push(name);
+      } else if (submitted) failovers.push(name);
     }
     const scaled = await scaleStep(deps, {
       inventory,
@@ -213,13 +213,22 @@ async function askForFailover(
   deps: MonitorDeps,
   inventory: Inventory,
   incident: Incident,
-): Promise<Incident> {
+): Promise<{ incident: Incident; submitted: boolean }> {
   const now = (deps.clock ?? Date.now)();
   const claimed = await deps.store.claimFailover(incident.id);
   if (claimed !== null) {
-    return claimed === 'submitting'
-      ? incident
-      : { ...incident, failover: 'submitted', runId: claimed };
+    if (claimed === 'submitting') return { incident, submitted: false };
+    // A round whose worker stopped before saving submitted it: follow that run.
+    const text = `failover ${claimed} submitted (by an earlier round)`;
+    return {
+      incident: {
+        ...incident,
+        failover: 'submitted',
+        runId: claimed,
+        timeline: [...incident.timeline, { at: now, what: 'acted', text }],
+      },
+      submitted: false,
+    };
   }
   try {
     const input: SubmitInput = {
@@ -241,36 +250,31 @@ async function askForFailover(
     };
     const run = await deps.engine.submit(input);
     await deps.store.recordFailoverRun(incident.id, run.id);
+    const text =
+      incident.policy === 'approve'
+        ? `failover ${run.id} submitted; it waits for approval once its plan is ready`
+        : `failover ${run.id} submitted`;
     return {
-      ...incident,
-      failover: 'submitted',
-      runId: run.id,
-      timeline: [
-        ...incident.timeline,
-        {
-          at: now,
-          what: 'acted',
-          text:
-            incident.policy === 'approve'
-              ? `failover ${run.id} submitted; it waits for approval once its plan is ready`
-              : `failover ${run.id} submitted`,
-        },
-      ],
+      incident: {
+        ...incident,
+        failover: 'submitted',
+        runId: run.id,
+        timeline: [...incident.timeline, { at: now, what: 'acted', text }],
+      },
+      submitted: true,
     };
   } catch (err) {
     await deps.store.releaseFailover(incident.id);
     deps.logger.warn({ err, incident: incident.id }, 'monitor: could not submit the failover');
+    const why = describeError(err).split('\n')[0];
+    const text = `could not submit the failover: ${why}; retried next round`;
     return {
-      ...incident,
-      failover: 'blocked',
-      timeline: [
-        ...incident.timeline,
-        {
-          at: now,
-          what: 'blocked',
-          text: `could not submit the failover: ${describeError(err).split('\n')[0]}; retried next round`,
-        },
-      ],
+      incident: {
+        ...incident,
+        failover: 'blocked',
+        timeline: [...incident.timeline, { at: now, what: 'blocked', text }],
+      },
+      submitted: false,
     };
   }
 }

@@ -38,6 +38,8 @@ export function decideRouter(input: DecideInput): Decision {
   };
   if (probe.error) watch.lastError = probe.error;
   else delete watch.lastError;
+  if (probe.healthy) delete watch.failingSince;
+  else if (input.watch.failures === 0 || watch.failingSince === undefined) watch.failingSince = now;
 
   const open = watch.incident && watch.incident.resolvedAt === undefined ? watch.incident : null;
   if (probe.healthy) {
@@ -54,7 +56,7 @@ export function decideRouter(input: DecideInput): Decision {
   if (!incident) {
     if (watch.failures < settings.failuresToAct) return { watch, changed: false };
     incident = {
-      id: `${probe.router}-${now.toString(36)}`,
+      id: `${probe.router}-${(watch.failingSince ?? now).toString(36)}`,
       router: probe.router,
       openedAt: now,
       failover: 'none',

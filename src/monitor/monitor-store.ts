@@ -84,19 +84,53 @@ export class MonitorStore {
   /**
    * Claims the failover of one incident before submitting it: a round re-run after its
    * worker died finds the claim (and the run id, once recorded) and does not submit twice.
+   * An incident's id is stable across such a re-run (it names the start of the failure
+   * streak, src/monitor/decide-router.ts).
    */
-  async claimFailover(incidentId: string): Promise<string | null> {
-    const key = this.key('failover', incidentId);
-    if ((await this.redis.set(key, 'submitting', 'EX', 7 * 24 * 3600, 'NX')) === 'OK') return null;
-    return this.redis.get(key);
+  claimFailover(incidentId: string): Promise<string | null> {
+    return this.claim(['failover', incidentId], 7 * 24 * 3600_000);
   }
 
-  async recordFailoverRun(incidentId: string, runId: string): Promise<void> {
-    await this.redis.set(this.key('failover', incidentId), runId, 'EX', 7 * 24 * 3600);
+  recordFailoverRun(incidentId: string, runId: string): Promise<void> {
+    return this.recordClaim(['failover', incidentId], runId, 7 * 24 * 3600_000);
   }
 
   /** A submission that failed: the next round may try again. */
-  async releaseFailover(incidentId: string): Promise<void> {
-    await this.redis.del(this.key('failover', incidentId));
+  releaseFailover(incidentId: string): Promise<void> {
+    return this.releaseClaim(['failover', incidentId]);
+  }
+
+  /**
+   * Claims a scale proposal of one router before submitting it, for `ttlMs` (its cooldown):
+   * a worker dying between the submit and saving the round leaves the claim (and the run id,
+   * once recorded), and the next round adopts that proposal instead of asking twice.
+   */
+  claimScale(router: string, ttlMs: number): Promise<string | null> {
+    return this.claim(['scale', router], ttlMs);
+  }
+
+  recordScaleRun(router: string, runId: string, ttlMs: number): Promise<void> {
+    return this.recordClaim(['scale', router], runId, ttlMs);
+  }
+
+  releaseScale(router: string): Promise<void> {
+    return this.releaseClaim(['scale', router]);
+  }
+
+  /** null: claimed now; otherwise what the claim holds (`submitting`, or the run id). */
+  private async claim(parts: string[], ttlMs: number): Promise<string | null> {
+    const key = this.key(...parts);
+    const ttl = Math.max(1, Math.round(ttlMs));
+    if ((await this.redis.set(key, 'submitting', 'PX', ttl, 'NX')) === 'OK') return null;
+    // Expired between the two calls: ask nothing this round; the next round claims afresh.
+    return (await this.redis.get(key)) ?? 'submitting';
+  }
+
+  private async recordClaim(parts: string[], runId: string, ttlMs: number): Promise<void> {
+    await this.redis.set(this.key(...parts), runId, 'PX', Math.max(1, Math.round(ttlMs)));
+  }
+
+  private async releaseClaim(parts: string[]): Promise<void> {
+    await this.redis.del(this.key(...parts));
   }
 }

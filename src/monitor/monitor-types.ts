@@ -31,6 +31,11 @@ export interface RouterWatch {
   failures: number;
   successes: number;
   lastProbeAt?: number;
+  /**
+   * When the current run of failed probes began: the incident it opens is named after it, so
+   * a round re-run after its worker died opens the same incident (and finds its claim).
+   */
+  failingSince?: number;
   lastError?: string;
   load5?: number;
   incident?: Incident;

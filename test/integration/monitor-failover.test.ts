@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from './runbook-harness.js';
 import { pairState, PRIMARY, STANDBY } from './failover-harness.js';
 import { startMonitorWorld, type MonitorWorld } from './monitor-world.js';
-import { MONITOR_REQUESTER } from '../../jobs/monitor.js';
+import { MONITOR_REQUESTER, runMonitorRound } from '../../jobs/monitor.js';
+import type { MonitorStore } from '../../src/monitor/monitor-store.js';
 
 describe('the monitor fails a dead primary over through the failover runbook', () => {
   let bench: MonitorWorld | undefined;
@@ -112,5 +113,39 @@ describe('the monitor fails a dead primary over through the failover runbook', (
     expect(pairState(world).eipHolder).toBe(primaryEni);
     // Another round while it waits asks nothing more.
     expect((await bench.round()).failovers).toEqual([]);
+  });
+
+  it('a worker dying between the submit and saving its round: no second failover', async () => {
+    bench = await startMonitorWorld('mon-fo-crash', {
+      failuresToAct: 2,
+      routers: { [PRIMARY]: { failover: 'auto' } },
+    });
+    const { world, runtime } = bench;
+    world.setRouterDown(PRIMARY, true, 'power');
+    await bench.round();
+    const store = runtime.monitor.store;
+    const dying: MonitorStore = Object.create(store) as MonitorStore;
+    dying.saveWatches = () => Promise.reject(new Error('the worker died'));
+    await expect(
+      runMonitorRound({ ...runtime.monitor.deps, store: dying }, 'dies-after-submit'),
+    ).rejects.toThrow('the worker died');
+    const failovers = () =>
+      runtime.engine.store.list({ target: PRIMARY, kind: 'failover', limit: 9 });
+    const [asked] = await failovers();
+    expect(asked?.requester).toBe(MONITOR_REQUESTER);
+
+    // The next round opens the same incident (same failure streak), finds its claim, follows it.
+    const next = await bench.round();
+    expect(next.failovers).toEqual([]);
+    const incident = (await store.watches())[PRIMARY]!.incident!;
+    expect([incident.failover, incident.runId]).toEqual(['submitted', asked!.id]);
+    const run = await waitFor('the failover run to end', async () => {
+      const r = await runtime.engine.get(asked!.id);
+      return r && ['succeeded', 'failed', 'rolled-back'].includes(r.status) ? r : undefined;
+    });
+    expect(run.status).toBe('succeeded');
+    await bench.round();
+    expect((await store.watches())[PRIMARY]!.incident!.failover).toBe('done');
+    expect(await failovers()).toHaveLength(1);
   });
 });

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from './runbook-harness.js';
 import { PRIMARY } from './failover-harness.js';
 import { startMonitorWorld, type MonitorWorld } from './monitor-world.js';
-import { MONITOR_REQUESTER } from '../../jobs/monitor.js';
+import { MONITOR_REQUESTER, runMonitorRound } from '../../jobs/monitor.js';
+import type { MonitorStore } from '../../src/monitor/monitor-store.js';
 
 describe('the monitor proposes a scale-up for sustained load, through the approval flow', () => {
   let bench: MonitorWorld | undefined;
@@ -51,5 +52,35 @@ describe('the monitor proposes a scale-up for sustained load, through the approv
     expect(run.approval?.approvers.length).toBeGreaterThan(0);
     // While it waits for a person, the monitor still asks nothing more.
     expect(await rounds(2)).toEqual([]);
+  });
+
+  it('a worker dying between the proposal and saving its round: no second one', async () => {
+    bench = await startMonitorWorld('mon-scale-crash', {
+      intervalSeconds: 60,
+      loadWindowMinutes: 3,
+    });
+    const { world, runtime } = bench;
+    world.setLoad(PRIMARY, [4, 3.5, 2]);
+    await bench.round();
+    await bench.round();
+    // The third loaded round submits the proposal, then its worker dies before saving.
+    const store = runtime.monitor.store;
+    const dying: MonitorStore = Object.create(store) as MonitorStore;
+    dying.saveWatches = () => Promise.reject(new Error('the worker died'));
+    await expect(
+      runMonitorRound({ ...runtime.monitor.deps, store: dying }, 'dies-after-submit'),
+    ).rejects.toThrow('the worker died');
+    const scaleRuns = () =>
+      runtime.engine.store.list({ target: PRIMARY, kind: 'scaleup', limit: 9 });
+    const [asked] = await scaleRuns();
+    expect(asked?.requester).toBe(MONITOR_REQUESTER);
+
+    // The next round counts the same window full again, finds the claim, adopts the proposal.
+    const next = await bench.round();
+    expect(next.scaleProposals).toEqual([]);
+    expect((await scaleRuns()).map((r) => r.id)).toEqual([asked!.id]);
+    expect((await store.watches())[PRIMARY]!.scale?.runId).toBe(asked!.id);
+    expect(await bench.round()).toMatchObject({ scaleProposals: [] });
+    expect(await scaleRuns()).toHaveLength(1);
   });
 });

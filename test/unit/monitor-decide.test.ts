@@ -54,6 +54,20 @@ describe('decideRouter', () => {
     expect([four.failover, four.changed]).toEqual([undefined, false]);
   });
 
+  it('an incident is named after its failure streak: a re-run round opens the same one', () => {
+    const one = step(NEW_WATCH, { now: 1_000 });
+    const two = step(one.watch, { now: 2_000 });
+    // The round that opened the incident died unsaved; the next round (later) re-opens it.
+    const died = step(two.watch, { now: 3_000 });
+    const rerun = step(two.watch, { now: 4_000 });
+    expect(died.watch.incident!.id).toBe(rerun.watch.incident!.id);
+    // Once it resolves, the next streak opens another incident.
+    const back = [5_000, 5_500].reduce((w, now) => step(w, { probe: up, now }).watch, rerun.watch);
+    expect([back.failingSince, back.incident!.resolvedAt]).toEqual([undefined, 5_500]);
+    const again = [6_000, 7_000, 8_000].reduce((w, now) => step(w, { now }).watch, back);
+    expect(again.incident!.id).not.toBe(died.watch.incident!.id);
+  });
+
   it('a router without a policy entry asks for approval', () => {
     const s = { ...settings, failuresToAct: 1, routers: {} };
     expect(step(NEW_WATCH, { settings: s }).failover?.policy).toBe('approve');
