@@ -11,7 +11,7 @@
  * A standby that is stopped or does not answer is left behind, loudly (see reach-standby.ts).
  */
 import type { TypedOutcome, TypedStepContext } from '../runbook/define-step.js';
-import { renderWireguardPeerRemoval } from '../vyos/render-wireguard-peer.js';
+import { renderWireguardMss, renderWireguardPeerRemoval } from '../vyos/render-wireguard-peer.js';
 import { rewritePrivateAddress } from '../vyos/rewrite-private-address.js';
 import type { RouterClient } from '../vyos/router-client.js';
 import type { ConfigLine } from '../vyos/types.js';
@@ -150,6 +150,9 @@ export async function configureStandbyPeer(
   const all = [
     ...(resumed ? removalOn(deps, reach.name, name, standby, params.kind === 'wireguard') : []),
     ...lines,
+    ...(params.kind === 'wireguard'
+      ? renderWireguardMss(wgIfaceOf(deps, params.router), reach.lines)
+      : []),
     // The standby announces what the primary does, so a failover keeps the flat network.
     ...baselineAnnouncementLines(
       deps.inventory,

@@ -14,7 +14,11 @@
 import type { TypedStepContext } from '../runbook/define-step.js';
 import { RouterError } from '../errors.js';
 import { set } from '../vyos/config-line.js';
-import { renderWireguardPeer, renderWireguardPeerRemoval } from '../vyos/render-wireguard-peer.js';
+import {
+  renderWireguardMss,
+  renderWireguardPeer,
+  renderWireguardPeerRemoval,
+} from '../vyos/render-wireguard-peer.js';
 import type { RouterClient } from '../vyos/router-client.js';
 import type { ConfigLine } from '../vyos/types.js';
 import { addPeerParams } from './add-peer-request.js';
@@ -111,6 +115,7 @@ export async function configureWireguardPeer(ctx: TypedStepContext<OnboardingDep
       keepaliveSeconds: wg.keepaliveSeconds,
       runId: run.id,
     }),
+    ...renderWireguardMss(wg.interface, snap.lines),
     // The spokes, VGWs and BGP sites must learn the pool for the laptop's replies to come back.
     ...baselineAnnouncementLines(deps.inventory, snap.lines),
   ];

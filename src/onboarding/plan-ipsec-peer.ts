@@ -124,7 +124,7 @@ export const sitePrefixListName = (site: string): string => `SITE-${site}-IN`;
  * inner IP and TCP headers (40). Without it, a path MTU blackhole (ICMP filtered somewhere)
  * stalls large TCP transfers while pings and small requests work. AWS asks 1379 for its own
  * tunnels (the customer gateway configuration carries it); 1360 leaves room for a site behind
- * PPPoE. WireGuard's wg0 is left to its MTU (1420) and the clients' own MTU.
+ * PPPoE. WireGuard clamps too, to its own overhead (wireguardTcpMss).
  */
 const SITE_TCP_MSS = 1360;
 

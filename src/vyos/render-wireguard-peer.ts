@@ -58,6 +58,39 @@ export function renderWireguardPeer(spec: WireguardPeerSpec): ConfigLine[] {
   return lines;
 }
 
+/** VyOS's default WireGuard MTU (vyos-1x interfaces_wireguard.xml.in), WireGuard's own. */
+const WIREGUARD_DEFAULT_MTU = 1420;
+/**
+ * WireGuard over IPv4: outer IP 20 + UDP 8 + data header 16 (type, receiver, counter) +
+ * Poly1305 tag 16 = 60 bytes, so a 1500-byte path carries 1440 inside. The interface's own
+ * MTU (1420 by default: WireGuard sizes it for an IPv6 outer header, 80 bytes) is the tighter
+ * bound, and a segment must fit it with the inner IPv4 and TCP headers (40): 1380. Clamping
+ * the SYNs that leave through wg0 keeps TCP from relying on path MTU discovery, which a
+ * laptop's network often breaks (ICMP filtered): pings work, large transfers stall.
+ */
+export function wireguardTcpMss(mtu = WIREGUARD_DEFAULT_MTU): number {
+  return Math.min(mtu, 1500 - 60) - 40;
+}
+
+/**
+ * `ip adjust-mss` for the WireGuard interface, from its configured MTU; nothing when the
+ * interface already clamps (an operator's own value stays).
+ */
+export function renderWireguardMss(iface: string, config: readonly ConfigLine[]): ConfigLine[] {
+  assertIface(iface);
+  const base = ['interfaces', 'wireguard', iface];
+  const at = (leaf: string[]) =>
+    config.find(
+      (l) =>
+        l.op === 'set' &&
+        l.path.length === base.length + leaf.length &&
+        [...base, ...leaf].every((w, i) => l.path[i] === w),
+    );
+  if (at(['ip', 'adjust-mss'])) return [];
+  const mtu = Number(at(['mtu'])?.value ?? WIREGUARD_DEFAULT_MTU);
+  return [set([...base, 'ip', 'adjust-mss'], String(wireguardTcpMss(mtu)))];
+}
+
 /** Removing the peer node removes its key, allowed IPs and keepalive with it. */
 export function renderWireguardPeerRemoval(name: string, iface = 'wg0'): ConfigLine[] {
   assertIface(iface);

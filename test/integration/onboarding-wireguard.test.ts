@@ -60,6 +60,12 @@ describe('/vpn add-peer (WireGuard) through Slack', () => {
     expect(
       stack.slack.store.allMessages('D0ALICE').some((m) => (m.text ?? '').includes('alice-laptop')),
     ).toBe(true);
+    // TCP MSS clamped on wg0 (MTU 1420 less the inner IPv4 and TCP headers), the standby too.
+    const clamp = "set interfaces wireguard wg0 ip adjust-mss '1380'";
+    expect(hub).toContain(clamp);
+    const standby = stack.world.router('hub-tokyo-b').handle.router.activeLines();
+    expect(standby.join('\n')).toContain('peer alice-laptop public-key');
+    expect(standby).toContain(clamp);
   });
 
   it('without --pubkey: the generated private key is in the DM file and nowhere else', async () => {

@@ -14,8 +14,10 @@ import { renderVgwTunnels } from '../../src/vyos/render-vgw-tunnels.js';
 import { announcementLines } from '../../src/onboarding/hub-announcements.js';
 import { renderWgQuick } from '../../src/vyos/render-wg-quick.js';
 import {
+  renderWireguardMss,
   renderWireguardPeer,
   renderWireguardPeerRemoval,
+  wireguardTcpMss,
 } from '../../src/vyos/render-wireguard-peer.js';
 import type { ConfigLine } from '../../src/vyos/types.js';
 
@@ -267,5 +269,29 @@ describe('client-side renderers', () => {
     const conf = renderSwanctl(gcm, { hubName: 'hub-tokyo-a', hubPublicAddress: '198.51.100.1' });
     expect(conf).toMatch(/^\s*proposals = aes256gcm16-prfsha256-modp2048$/m);
     expect(conf).toMatch(/^\s*esp_proposals = aes256gcm16-modp2048$/m);
+  });
+});
+
+describe('renderWireguardMss', () => {
+  const wg = (leaf: string[], value: string) => ({
+    op: 'set' as const,
+    path: ['interfaces', 'wireguard', 'wg0', ...leaf],
+    value,
+  });
+
+  it('clamps to the interface MTU less 40, the 1420 default giving 1380', () => {
+    expect(wireguardTcpMss()).toBe(1380);
+    expect(renderWireguardMss('wg0', [wg(['address'], '10.250.0.1/24')])).toEqual([
+      wg(['ip', 'adjust-mss'], '1380'),
+    ]);
+    expect(renderWireguardMss('wg0', [wg(['mtu'], '1380')])).toEqual([
+      wg(['ip', 'adjust-mss'], '1340'),
+    ]);
+    // An MTU above what 1500 carries over IPv4 (1440) is bounded by the path, not the interface.
+    expect(wireguardTcpMss(9001)).toBe(1400);
+  });
+
+  it("leaves an operator's own clamp alone", () => {
+    expect(renderWireguardMss('wg0', [wg(['ip', 'adjust-mss'], 'clamp-mss-to-pmtu')])).toEqual([]);
   });
 });

@@ -57,6 +57,20 @@ describe('VyOS config tree', () => {
     expect(again.lines[0]).toMatch(/already exists/);
   });
 
+  it('takes ip adjust-mss on an interface as vyos-1x adjust-mss.xml.i does', () => {
+    const tree = ConfigTree.fromSetLines(base);
+    for (const ok of ['1380', '536', '65535', 'clamp-mss-to-pmtu'])
+      expect(tree.set(words(`interfaces wireguard wg0 ip adjust-mss '${ok}'`)).failed, ok).toBe(
+        false,
+      );
+    for (const bad of ['535', '65536', 'auto']) {
+      const result = tree.set(words(`interfaces wireguard wg0 ip adjust-mss '${bad}'`));
+      expect(result.failed, bad).toBe(true);
+      expect(result.lines).toContain('Invalid value');
+    }
+    expect(tree.set(words('interfaces vti vti10 ip adjust-msss 1360')).failed).toBe(true);
+  });
+
   it('rejects a bad path with the position of the bad word', () => {
     const tree = new ConfigTree();
     const result = tree.set(words('interfaces wireguard wg0 peer alice peeer x'));

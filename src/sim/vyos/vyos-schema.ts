@@ -25,12 +25,36 @@ const multi = (validate?: ValueValidator): SchemaNode => ({ kind: 'leaf', multi:
 const flag: SchemaNode = { kind: 'flag' };
 const open: SchemaNode = { kind: 'open' };
 
+/**
+ * vyos-1x include/interface/adjust-mss.xml.i: `numeric --range 536-65535` or the word
+ * `clamp-mss-to-pmtu`; no constraintErrorMessage, so VyOS says only "Invalid value".
+ */
+const adjustMss: ValueValidator = (value) =>
+  value === 'clamp-mss-to-pmtu' || v.numberRange(536, 65535)(value) === undefined
+    ? undefined
+    : 'Invalid value';
+
+const ifaceIp = node({
+  'adjust-mss': leaf(adjustMss),
+  'adjust-mss-direction': leaf(v.oneOf('outbound', 'inbound', 'both')),
+  'arp-cache-timeout': open,
+  'disable-arp-filter': open,
+  'disable-forwarding': open,
+  'enable-arp-accept': open,
+  'enable-arp-announce': open,
+  'enable-arp-ignore': open,
+  'enable-directed-broadcast': open,
+  'enable-proxy-arp': open,
+  'proxy-arp-pvlan': open,
+  'source-validation': open,
+});
+
 const ifaceCommon = {
   address: multi(v.interfaceAddress),
   description: leaf(),
   disable: flag,
   mtu: leaf(v.numberRange(68, 16000, 'MTU')),
-  ip: open,
+  ip: ifaceIp,
   ipv6: open,
   vrf: leaf(),
   redirect: leaf(),
