@@ -16,12 +16,7 @@ export interface QueueRuntime {
   /** Starts a worker for the engine's runs on a `worker` connection of its own. */
   startRunWorker(
     engine: Engine,
-    options?: {
-      concurrency?: number;
-      lockDurationMs?: number;
-      stalledIntervalMs?: number;
-      maxStalledCount?: number;
-    },
+    options?: { concurrency?: number; maxStalledCount?: number },
   ): Promise<Worker>;
   /** Workers (up to the deadline), then the queue, then every connection this runtime made. */
   closeGracefully(deadlineMs: number): Promise<void>;
@@ -48,14 +43,11 @@ export async function createQueueRuntime(options: {
     async startRunWorker(engine, workerOptions = {}) {
       const connection = await createRedisConnection(options.url, 'worker');
       connections.push(connection);
-      const lockDurationMs = workerOptions.lockDurationMs ?? 30_000;
       const worker = startWorker({
         connection,
         prefix,
         concurrency: workerOptions.concurrency ?? 4,
-        processor: createRunJobProcessor(engine, { lockDurationMs, logger: options.logger }),
-        lockDurationMs,
-        stalledIntervalMs: workerOptions.stalledIntervalMs ?? 30_000,
+        processor: createRunJobProcessor(engine, { logger: options.logger }),
         maxStalledCount: workerOptions.maxStalledCount ?? 5,
         logger: options.logger,
         onJobGaveUp: recordGaveUp(engine),

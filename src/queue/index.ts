@@ -15,3 +15,9 @@ export {
   type RunQueue,
 } from './run-queue.js';
 export { startWorker, type StartWorkerOptions } from './start-worker.js';
+export {
+  runLockTiming,
+  takeoverBoundMs,
+  TAKEOVER_MS,
+  type RunLockTiming,
+} from './run-lock-timing.js';

@@ -5,6 +5,7 @@ import { isNonRetryable } from '../runbook/engine-core.js';
 import type { Engine } from '../runbook/engine.js';
 import type { RunJobData, RunJobHandle, RunJobName } from '../runbook/run-queue-port.js';
 import { WaitForTarget } from '../runbook/wait-for-target.js';
+import { runLockTiming, type RunLockTiming } from './run-lock-timing.js';
 
 const jobNames: readonly RunJobName[] = ['plan', 'exec', 'expire'];
 
@@ -15,8 +16,10 @@ const jobNames: readonly RunJobName[] = ['plan', 'exec', 'expire'];
  */
 export function createRunJobProcessor(
   engine: Engine,
-  options: { lockDurationMs: number; logger: Logger },
+  options: { logger: Logger; lock?: RunLockTiming },
 ): Processor<RunJobData> {
+  // The ownership check renews the lock as the worker's own timer does (start-worker.ts).
+  const { lockDurationMs } = options.lock ?? runLockTiming();
   return async (job: Job<RunJobData>, token?: string) => {
     const name = job.name as RunJobName;
     if (!jobNames.includes(name)) throw new UnrecoverableError(`unknown run job "${job.name}"`);
@@ -31,7 +34,7 @@ export function createRunJobProcessor(
       stillOwner: async () => {
         if (!token) return true;
         try {
-          return (await job.extendLock(token, options.lockDurationMs)) === 1;
+          return (await job.extendLock(token, lockDurationMs)) === 1;
         } catch {
           return false; // the worker's connection is gone: certainly not ours any more
         }

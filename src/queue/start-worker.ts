@@ -2,6 +2,7 @@ import { Job, Worker, type Processor } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../log.js';
 import type { RunJobData } from '../runbook/run-queue-port.js';
+import { runLockTiming, type RunLockTiming } from './run-lock-timing.js';
 import { assertValidPrefix, DEFAULT_PREFIX, RUN_QUEUE_NAME } from './run-queue.js';
 
 export interface StartWorkerOptions {
@@ -10,9 +11,11 @@ export interface StartWorkerOptions {
   prefix?: string;
   concurrency?: number;
   processor: Processor<RunJobData>;
-  /** How long a job stays ours without renewal; a dead worker's job is taken over after it. */
-  lockDurationMs?: number;
-  stalledIntervalMs?: number;
+  /**
+   * The job lock, which bounds how soon a dead worker's run is taken over. Default
+   * `runLockTiming()` (run-lock-timing.ts): production's, and the tests'.
+   */
+  lock?: RunLockTiming;
   /**
    * Runbooks are long and resumable, so a crash must not fail them: BullMQ's default of 1
    * would fail a run on its second crash. Default 5.
@@ -29,12 +32,14 @@ export function startWorker(options: StartWorkerOptions): Worker<RunJobData> {
   const prefix = options.prefix ?? DEFAULT_PREFIX;
   assertValidPrefix(prefix);
   const log = options.logger;
+  const lock = options.lock ?? runLockTiming();
   const worker = new Worker<RunJobData>(RUN_QUEUE_NAME, options.processor, {
     connection: options.connection,
     prefix,
     concurrency: options.concurrency ?? 4,
-    lockDuration: options.lockDurationMs ?? 30_000,
-    stalledInterval: options.stalledIntervalMs ?? 30_000,
+    lockDuration: lock.lockDurationMs,
+    lockRenewTime: lock.lockRenewMs,
+    stalledInterval: lock.stalledIntervalMs,
     maxStalledCount: options.maxStalledCount ?? 5,
   });
 

@@ -49,7 +49,7 @@ export interface RuntimeOptions {
    */
   chat?: ChatPort;
   /** Start workers in this process. */
-  worker?: { concurrency?: number; lockDurationMs?: number; stalledIntervalMs?: number };
+  worker?: { concurrency?: number };
   /** Replace adapters (tests and the simulator may pass their own). */
   routers?: RouterPool;
   cloud?: Cloud;
@@ -177,16 +177,11 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   let worker: Worker | undefined;
   if (workerConnection && options.worker) {
-    const lockDurationMs = options.worker.lockDurationMs ?? 30_000;
     worker = startWorker({
       connection: workerConnection,
       prefix,
       concurrency: options.worker.concurrency ?? 8,
-      processor: createRunJobProcessor(engine, { lockDurationMs, logger }),
-      lockDurationMs,
-      ...(options.worker.stalledIntervalMs
-        ? { stalledIntervalMs: options.worker.stalledIntervalMs }
-        : {}),
+      processor: createRunJobProcessor(engine, { logger }),
       logger,
       onJobGaveUp: recordGaveUp(engine),
     });

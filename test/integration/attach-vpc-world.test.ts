@@ -114,8 +114,7 @@ async function startBench(options: AttachVpcOptions): Promise<Bench> {
     connection: workerConnection,
     prefix,
     concurrency: 2,
-    processor: createRunJobProcessor(engine, { lockDurationMs: 5_000, logger }),
-    lockDurationMs: 5_000,
+    processor: createRunJobProcessor(engine, { logger }),
     logger,
     onJobGaveUp: recordGaveUp(engine),
   });

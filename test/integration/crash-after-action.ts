@@ -8,15 +8,12 @@ import type { Worker } from 'bullmq';
 import type { Engine } from '../../src/runbook/engine.js';
 import type { Run } from '../../src/runbook/types.js';
 import type { AfterStep } from '../helpers/after-step.js';
-import { TAKEOVER_LOCK_MS } from './runbook-harness.js';
 
 export interface CrashableBench {
   newEngine(options?: { afterStep?: AfterStep }): Engine;
   startWorker(
     engine?: Engine,
     processor?: (runId: string, process: () => Promise<void>) => Promise<void>,
-    /** The BullMQ lock: TAKEOVER_LOCK_MS for the worker this test kills. */
-    lockMs?: number,
   ): Worker;
   submit(): Promise<Run>;
   finished(runId: string, engine?: Engine): Promise<Run>;
@@ -47,15 +44,11 @@ export async function crashAfterActionThenResume(
     },
   });
   const stale: Promise<void>[] = [];
-  const workerA = bench.startWorker(
-    dying,
-    (_runId, process) => {
-      const work = process();
-      stale.push(work);
-      return work;
-    },
-    TAKEOVER_LOCK_MS,
-  );
+  const workerA = bench.startWorker(dying, (_runId, process) => {
+    const work = process();
+    stale.push(work);
+    return work;
+  });
   try {
     const { id } = await bench.submit();
     await hangReached;

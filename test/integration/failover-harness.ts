@@ -30,8 +30,6 @@ export interface FailoverBench {
   startWorker(
     engine?: Engine,
     processor?: (runId: string, process: () => Promise<void>) => Promise<void>,
-    /** TAKEOVER_LOCK_MS for a worker the test kills (runbook-harness.ts). */
-    lockMs?: number,
   ): Worker;
   submit(options?: {
     kind?: 'failover' | 'failback';
@@ -74,8 +72,7 @@ export async function startFailoverBench(options: BenchOptions = {}): Promise<Fa
     engine,
     deps,
     newEngine,
-    startWorker: (target = engine, processor, lockMs) =>
-      scale.startWorker(target, processor, lockMs),
+    startWorker: (target = engine, processor) => scale.startWorker(target, processor),
     submit: (o = {}) =>
       engine.submit({
         kind: o.kind ?? 'failover',

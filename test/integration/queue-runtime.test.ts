@@ -25,7 +25,7 @@ describe('queue runtime', () => {
       logger: silentLog,
     });
     try {
-      await runtime.startRunWorker(engine, { lockDurationMs: 5_000, stalledIntervalMs: 5_000 });
+      await runtime.startRunWorker(engine);
       const { id } = await engine.submit(submitInput());
       expect((await waitForStatus(engine, id, ['succeeded', 'failed'])).status).toBe('succeeded');
       expect(await runtime.producer.hget(`${prefix}:toy:count`, 'a')).toBe('1');

@@ -20,9 +20,7 @@ import { waitFor } from '../helpers/wait-for.js';
 import { testRedis } from '../helpers/redis.js';
 import {
   createWorld,
-  LOCK_MS,
   silentLog,
-  STALLED_CHECK_MS,
   submitInput,
   toyRunbook,
   type ToyDeps,
@@ -126,9 +124,7 @@ describe('a run and its events agree wherever its worker dies', () => {
           connection,
           prefix: queuePrefix,
           concurrency: 1,
-          processor: createRunJobProcessor(engine, { lockDurationMs: LOCK_MS, logger: silentLog }),
-          lockDurationMs: LOCK_MS,
-          stalledIntervalMs: STALLED_CHECK_MS,
+          processor: createRunJobProcessor(engine, { logger: silentLog }),
           logger: silentLog,
         });
         // Submitted through an engine whose connection is whole: the cut worker processes it.

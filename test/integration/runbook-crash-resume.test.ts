@@ -4,7 +4,6 @@ import {
   approvalBy,
   createWorld,
   submitInput,
-  TAKEOVER_LOCK_MS,
   toyRunbook,
   waitForStatus,
   type Hang,
@@ -62,7 +61,6 @@ describe('runbook engine: crash and resume', () => {
             staleWork.push(work);
             return work;
           },
-          lockMs: TAKEOVER_LOCK_MS,
         });
         const { id } = await engineA.submit(
           submitInput(approval ? { approval: approvalBy(['U2']) } : {}),
@@ -126,7 +124,6 @@ describe('runbook engine: crash while undoing', () => {
           staleWork.push(work);
           return work;
         },
-        lockMs: TAKEOVER_LOCK_MS,
       });
       const { id } = await engineA.submit(submitInput());
       await hangReached;

@@ -159,28 +159,10 @@ export interface World {
     engine: Engine,
     options?: {
       processor?: (runId: string, process: () => Promise<void>) => Promise<void>;
-      /** TAKEOVER_LOCK_MS for a worker the test kills; LOCK_MS otherwise. */
-      lockMs?: number;
     },
   ): Worker;
   cleanup(): Promise<void>;
 }
-
-/**
- * The BullMQ lock of the test workers. Long, so that a busy 2-core machine (an event loop held
- * for seconds by another test file) never makes a live worker's job look stalled: no verdict
- * rests on timing.
- */
-export const LOCK_MS = 30_000;
-/**
- * The lock of a worker a test is about to kill: short, so that its job is taken over within
- * seconds by a worker that looks for stalled jobs every STALLED_CHECK_MS. Only such a worker
- * gets it (its job is meant to look stalled once it is closed); the test then waits for the
- * takeover, however long it takes.
- */
-export const TAKEOVER_LOCK_MS = 2_500;
-/** How often workers look for stalled jobs (BullMQ's stalledInterval). */
-export const STALLED_CHECK_MS = 500;
 
 export function createWorld(): World {
   const prefix = uniquePrefix('rb');
@@ -224,8 +206,9 @@ export function createWorld(): World {
     },
     startWorker(engine, options = {}) {
       const connection = testRedis();
-      const lockDurationMs = options.lockMs ?? LOCK_MS;
-      const inner = createRunJobProcessor(engine, { lockDurationMs, logger: silentLog });
+      // Production's lock (src/queue/run-lock-timing.ts): a closed worker's job is taken over
+      // as a dead worker's would be.
+      const inner = createRunJobProcessor(engine, { logger: silentLog });
       const worker = startWorker({
         connection,
         prefix,
@@ -233,8 +216,6 @@ export function createWorld(): World {
         processor: options.processor
           ? (job, token) => options.processor!(job.data.runId, () => inner(job, token))
           : inner,
-        lockDurationMs,
-        stalledIntervalMs: STALLED_CHECK_MS,
         maxStalledCount: 5,
         logger: silentLog,
         onJobGaveUp: recordGaveUp(engine),

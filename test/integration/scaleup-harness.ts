@@ -25,13 +25,7 @@ import { connectRouters, routerEndpoints } from '../../src/wiring/connect-to-net
 import { createScaleRunbook } from '../../jobs/scaleup.js';
 import { withAfterStep, type AfterStep } from '../helpers/after-step.js';
 import { dropPrefix, testRedis, uniquePrefix } from '../helpers/redis.js';
-import {
-  LOCK_MS,
-  RecordingObserver,
-  silentLog,
-  STALLED_CHECK_MS,
-  waitFor,
-} from './runbook-harness.js';
+import { RecordingObserver, silentLog, waitFor } from './runbook-harness.js';
 import { rebuildCommandLine } from '../../src/grammar/rebuild-command-line.js';
 
 export const HUB = 'hub-tokyo-a';
@@ -49,8 +43,6 @@ export interface ScaleBench {
   startWorker(
     engine?: Engine,
     processor?: (runId: string, process: () => Promise<void>) => Promise<void>,
-    /** TAKEOVER_LOCK_MS for a worker the test kills (runbook-harness.ts). */
-    lockMs?: number,
   ): Worker;
   /** Another "process": its own engine over the same Redis, queue and world. */
   newEngine(options?: { afterStep?: AfterStep }): Engine;
@@ -157,9 +149,9 @@ export async function startScaleBench(options: BenchOptions = {}): Promise<Scale
     queue,
     prefix,
     newEngine,
-    startWorker(target = engine, processor, lockMs = LOCK_MS) {
+    startWorker(target = engine, processor) {
       const connection = testRedis();
-      const inner = createRunJobProcessor(target, { lockDurationMs: lockMs, logger: silentLog });
+      const inner = createRunJobProcessor(target, { logger: silentLog });
       const worker = startWorker({
         connection,
         prefix,
@@ -167,8 +159,6 @@ export async function startScaleBench(options: BenchOptions = {}): Promise<Scale
         processor: processor
           ? (job, token) => processor(job.data.runId, () => inner(job, token))
           : inner,
-        lockDurationMs: lockMs,
-        stalledIntervalMs: STALLED_CHECK_MS,
         maxStalledCount: 5,
         logger: silentLog,
         onJobGaveUp: recordGaveUp(target),
