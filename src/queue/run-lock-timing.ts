@@ -10,7 +10,7 @@
  * fence (every save and every irreversible act checks the lock's token) stops the stale
  * worker while the new owner resumes the run at its saved cursor.
  */
-export const TAKEOVER_MS = 4_000;
+export const TAKEOVER_MS = 3_000;
 
 export interface RunLockTiming {
   /** How long a run's job stays this worker's without renewal. */
@@ -24,15 +24,16 @@ export interface RunLockTiming {
 /**
  * The lock that gives `takeoverMs`: a dead worker's lock lapses within `lockDurationMs` of its
  * last renewal, and the next stalled check (one every `stalledIntervalMs`, across all workers)
- * puts the job back in the queue, where a waiting worker takes it at once. 3/4 + 1/4 of the
- * bound. Renewing every 1/8 lets a live worker's event loop stall for 5/8 of it (2.5 s at the
+ * puts the job back in the queue, where a waiting worker takes it at once: 5/6 + 1/6 of the
+ * bound. Renewing every 1/6 lets a live worker's event loop stall for 4/6 of it (2 s at the
  * default) without losing the lock.
  */
 export function runLockTiming(takeoverMs = TAKEOVER_MS): RunLockTiming {
+  const sixth = takeoverMs / 6;
   return {
-    lockDurationMs: Math.round((takeoverMs * 3) / 4),
-    lockRenewMs: Math.round(takeoverMs / 8),
-    stalledIntervalMs: Math.round(takeoverMs / 4),
+    lockDurationMs: Math.round(sixth * 5),
+    lockRenewMs: Math.round(sixth),
+    stalledIntervalMs: Math.round(sixth),
   };
 }
 

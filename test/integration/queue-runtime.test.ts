@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createQueueRuntime } from '../../src/queue/create-queue-runtime.js';
+import { runLockTiming } from '../../src/queue/run-lock-timing.js';
 import { createEngine } from '../../src/runbook/engine.js';
 import { dropPrefix, redisUrl, testRedis, uniquePrefix } from '../helpers/redis.js';
 import {
@@ -25,7 +26,14 @@ describe('queue runtime', () => {
       logger: silentLog,
     });
     try {
-      await runtime.startRunWorker(engine);
+      const worker = await runtime.startRunWorker(engine);
+      // Production's takeover bound reaches BullMQ (src/queue/run-lock-timing.ts).
+      const lock = runLockTiming();
+      expect(worker.opts).toMatchObject({
+        lockDuration: lock.lockDurationMs,
+        lockRenewTime: lock.lockRenewMs,
+        stalledInterval: lock.stalledIntervalMs,
+      });
       const { id } = await engine.submit(submitInput());
       expect((await waitForStatus(engine, id, ['succeeded', 'failed'])).status).toBe('succeeded');
       expect(await runtime.producer.hget(`${prefix}:toy:count`, 'a')).toBe('1');
