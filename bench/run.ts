@@ -16,6 +16,7 @@ import { benchAddPeer } from './add-peer.js';
 import { benchRunRecords } from './run-records.js';
 import { benchMonitorRound } from './monitor-round.js';
 import { benchFailoverDetect } from './failover-detect.js';
+import { benchCutoverTakeover } from './cutover-takeover.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -31,6 +32,7 @@ const BENCHES: Record<string, () => Promise<BenchResult[]>> = {
   records: () => benchRunRecords(),
   'monitor-round': () => benchMonitorRound(redisUrl),
   'failover-detect': () => benchFailoverDetect(redisUrl),
+  takeover: () => benchCutoverTakeover(),
 };
 
 async function main(): Promise<void> {
