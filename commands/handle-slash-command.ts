@@ -71,7 +71,9 @@ export async function handleSlashCommand(
   if (command.kind === 'add-peer-modal') return { kind: 'modal', command };
   if (command.kind === 'monitor' && deps.monitor) {
     try {
-      const message = await answerMonitor(deps.monitor, deps.inventory, command, request.user);
+      const message = await answerMonitor(deps.monitor, deps.inventory, command, request.user, {
+        ...(deps.history ? { runs: deps.history } : {}),
+      });
       return { kind: 'reply', message, failed: false };
     } catch (err) {
       if (!(err instanceof FlatnetError)) throw err;

@@ -8,6 +8,8 @@ import { escapeMrkdwn, formatDuration, type ChatText } from '../src/slack/blocks
 
 export interface RunHistory {
   list(options: { target?: string; kind?: RunKind; limit: number }): Promise<Run[]>;
+  /** One run by id (`/router monitor` says where a pending scale proposal is). */
+  get?(runId: string): Promise<Run | undefined>;
 }
 
 const READS: RunKind[] = ['status', 'router-status', 'history', 'peers'];

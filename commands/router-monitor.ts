@@ -9,7 +9,9 @@ import { expandMembers } from '../src/config/resolve-policy.js';
 import { FlatnetError } from '../src/errors.js';
 import type { Command } from '../src/grammar/command.js';
 import type { MonitorStore } from '../src/monitor/monitor-store.js';
-import type { ChatText } from '../src/slack/blocks/index.js';
+import type { RouterWatch } from '../src/monitor/monitor-types.js';
+import { formatDuration, type ChatText } from '../src/slack/blocks/index.js';
+import type { RunHistory } from './router-history.js';
 
 type MonitorCommand = Extract<Command, { kind: 'monitor' }>;
 
@@ -18,9 +20,11 @@ export async function answerMonitor(
   inventory: Inventory,
   command: MonitorCommand,
   user: string,
-  now = Date.now(),
+  options: { now?: number; runs?: Pick<RunHistory, 'get'> } = {},
 ): Promise<ChatText> {
-  if (command.action === 'show') return text(await describeMonitor(store, inventory, now));
+  const now = options.now ?? Date.now();
+  if (command.action === 'show')
+    return text(await describeMonitor(store, inventory, now, options.runs));
   if (!inventory.routers[command.router])
     throw new FlatnetError(
       'BAD_INPUT',
@@ -49,7 +53,12 @@ export async function answerMonitor(
   );
 }
 
-async function describeMonitor(store: MonitorStore, inventory: Inventory, now: number) {
+async function describeMonitor(
+  store: MonitorStore,
+  inventory: Inventory,
+  now: number,
+  runs: Pick<RunHistory, 'get'> | undefined,
+) {
   const names = Object.keys(inventory.routers);
   const [round, watches, pauses] = await Promise.all([
     store.lastRound(),
@@ -79,6 +88,8 @@ async function describeMonitor(store: MonitorStore, inventory: Inventory, now: n
       const last = incident.timeline.at(-1);
       lines.push(`• ${name}: incident ${incident.id}, ${last?.what}: ${last?.text ?? ''}`);
     }
+    const scale = watches[name]?.scale;
+    if (scale) lines.push(await describeProposal(name, scale, now, runs));
     const pause = pauses[name];
     if (pause)
       lines.push(
@@ -87,6 +98,28 @@ async function describeMonitor(store: MonitorStore, inventory: Inventory, now: n
       );
   }
   return lines.join('\n');
+}
+
+/** A scale proposal the monitor asked for that has not ended: where it is and since when. */
+async function describeProposal(
+  router: string,
+  scale: NonNullable<RouterWatch['scale']>,
+  now: number,
+  runs: Pick<RunHistory, 'get'> | undefined,
+): Promise<string> {
+  const kind = scale.direction === 'up' ? 'scale-up' : 'scale-down';
+  const since =
+    `${formatDuration(Math.max(0, now - scale.at), 'whole')} ago ` +
+    `(${new Date(scale.at).toISOString().slice(0, 16).replace('T', ' ')} UTC)`;
+  if (!scale.runId) return `• ${router}: ${kind} proposed ${since}, not submitted yet`;
+  const run = await runs?.get?.(scale.runId).catch(() => undefined);
+  const where =
+    run?.status === 'awaiting-approval'
+      ? 'waits for approval in its thread'
+      : run
+        ? run.status
+        : 'see /router history';
+  return `• ${router}: ${kind} proposed ${since}, run \`${scale.runId}\` ${where}`;
 }
 
 function text(body: string): ChatText {

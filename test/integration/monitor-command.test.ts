@@ -6,6 +6,8 @@ import { InventorySchema } from '../../src/config/inventory-schema.js';
 import { parseCommand } from '../../src/grammar/parse-command.js';
 import { MonitorStore } from '../../src/monitor/monitor-store.js';
 import { dropPrefix, testRedis, uniquePrefix } from '../helpers/redis.js';
+import type { Run } from '../../src/runbook/types.js';
+import { buildRun } from '../support/build-run.js';
 
 const inventory = InventorySchema.parse(parse(readFileSync('examples/flatnet.yml', 'utf8')));
 const approver = inventory.groups[inventory.policies.failover!.approvers[0]!]![0]!;
@@ -18,12 +20,17 @@ describe('/router monitor', () => {
   });
   afterAll(() => redis.disconnect());
 
+  let runs: Run[] = [];
   function deps(): SlashDeps {
     return {
       inventory,
       engine: { submit: () => Promise.reject(new Error('no run expected')) },
       planners: {},
       monitor: new MonitorStore(redis, prefix),
+      history: {
+        list: () => Promise.resolve(runs),
+        get: (id) => Promise.resolve(runs.find((r) => r.id === id)),
+      },
     };
   }
   const ask = (text: string, user = approver) =>
@@ -82,5 +89,27 @@ describe('/router monitor', () => {
       'there is no router named no-such-router',
     );
     expect(await redis.keys(`${prefix}:monitor:pause:*`)).toEqual([]);
+  });
+
+  it('shows a pending scale proposal: router, up or down, run and since when', async () => {
+    const [router, other] = Object.keys(inventory.routers) as [string, string];
+    const at = Date.now() - 12 * 60_000;
+    runs = [
+      buildRun({ id: 'r-prop1', kind: 'scaleup', target: router, status: 'awaiting-approval' }),
+    ];
+    await new MonitorStore(redis, prefix).saveWatches({
+      [router]: { failures: 0, successes: 4, scale: { direction: 'up', at, runId: 'r-prop1' } },
+      [other]: { failures: 0, successes: 4, scale: { direction: 'down', at } },
+    });
+    const shown = await ask('monitor', 'U0NOBODY');
+    const text = shown.kind === 'reply' ? shown.message.text : '';
+    const stamp = new Date(at).toISOString().slice(0, 16).replace('T', ' ');
+    expect(text).toContain(
+      `• ${router}: scale-up proposed 12 min ago (${stamp} UTC), run \`r-prop1\` waits for ` +
+        'approval in its thread',
+    );
+    expect(text).toContain(`• ${other}: scale-down proposed 12 min ago`);
+    expect(text).toContain('not submitted yet');
+    runs = [];
   });
 });
