@@ -1,4 +1,5 @@
 import type { Problem, RouterStatus, StatusReport, TunnelStatus } from '../report/status-report.js';
+import { tunnelVerdict } from './tunnel-verdict.js';
 
 /** How many tunnel names a problem line lists before "… and N more". */
 const NAMES_SHOWN = 5;
@@ -36,12 +37,9 @@ export function findProblems(report: StatusReport): Problem[] {
           `${plural(router.drift.lines, 'line')} differ, so a failover would ` +
           `lose what the standby lacks; /vpn sync-standby ${router.drift.primary}`,
       });
-    // Same rules as the status job (src/status/find-problems.ts): a standby holds no Elastic
-    // IP, so its tunnels are down by design; an idle WireGuard laptop is not an outage.
-    const alarming =
-      router.role === 'standby'
-        ? []
-        : router.tunnels.filter((t) => t.state === 'down' && t.kind !== 'wireguard');
+    // A standby holds no Elastic IP, so its tunnels are down by design; an idle WireGuard
+    // laptop is not an outage (tunnel-verdict.ts, shared with the details).
+    const alarming = router.tunnels.filter((t) => tunnelVerdict(router, t) === 'down');
     const down = alarming.filter((t) => t.kind !== 'bgp');
     if (down.length > 0)
       tunnelsDown.push({

@@ -158,4 +158,20 @@ describe('the local Slack page', () => {
     expect(html).toContain('⚠️');
     expect(html).toContain('<pre class="code-block">set interfaces wireguard wg0</pre>');
   });
+
+  it('shows escaped text as Slack does: &lt;@U0CAROL&gt; is the text "<@U0CAROL>", not a mention', async () => {
+    await fetch(`${slack.apiUrl}chat.postMessage`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        channel: 'C0NETOPS',
+        text: 'escaped &lt;@U0CAROL&gt; &amp; real <@U0BOB> `a &lt; b`',
+      }),
+    });
+    const msg = messageWith('escaped');
+    await msg.waitFor();
+    const content = msg.locator('.msg-content');
+    expect(await content.innerText()).toContain('escaped <@U0CAROL> & real @bob a < b');
+    expect(await content.locator('.mention').allInnerTexts()).toEqual(['@bob']);
+  });
 });

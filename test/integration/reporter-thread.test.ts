@@ -197,7 +197,7 @@ describe('thread reporter', () => {
     expect(edits.length).toBeGreaterThanOrEqual(1);
     expect(edits.length).toBeLessThanOrEqual(3);
     const last = blocksText(edits.at(-1));
-    expect(last).toContain(':white_check_mark: 10. *Step 9* — s9 finished');
+    expect(last).toContain(':white_check_mark: 10. *Step 9* _(done)_ — s9 finished');
     expect(last).not.toContain(':white_circle:');
     expect(last).toContain('10/10 steps done');
     expect(chat.posts()).toHaveLength(2);

@@ -117,9 +117,9 @@ describe('buildChecklist', () => {
   it('shows each step with its icon, detail and duration', () => {
     const m = buildChecklist(scaleupRun({ status: 'running', steps }));
     const text = json(m);
-    expect(text).toContain(':white_check_mark: 1. *Load facts* _(1.5 s)_ — load 3.2');
-    expect(text).toContain(':hourglass_flowing_sand: 2. *Launch* — launching');
-    expect(text).toContain(':white_circle: 3. *Copy config*');
+    expect(text).toContain(':white_check_mark: 1. *Load facts* _(done, 1.5 s)_ — load 3.2');
+    expect(text).toContain(':hourglass_flowing_sand: 2. *Launch* _(running)_ — launching');
+    expect(text).toContain(':white_circle: 3. *Copy config* _(pending)_');
     expect(text).toContain(':x: 4. *Move EIP*');
     expect(text).toContain('InvalidAddress.NotFound &lt;x&gt;');
     expect(text).toContain(':leftwards_arrow_with_hook: 5. *Disable src/dst check*');
@@ -131,7 +131,7 @@ describe('buildChecklist', () => {
     const m = buildChecklist(scaleupRun({ status: 'running', steps }), {
       notes: { b: 'waiting for tunnels: 3/5 up' },
     });
-    expect(json(m)).toContain('2. *Launch* — waiting for tunnels: 3/5 up');
+    expect(json(m)).toContain('2. *Launch* _(running)_ — waiting for tunnels: 3/5 up');
   });
 
   it('stays within limits for a runbook with hundreds of long steps', () => {
@@ -236,6 +236,19 @@ describe('buildRunSummary', () => {
     expect(text).toContain('ran 7 min 00 s after approval');
     expect(text).toContain('approved by <@U0BOB> at 14:05 UTC');
     assertWithinLimits(m);
+  });
+
+  it('keeps the mentions flatnet wrote in an outcome, and escapes everything else in it', () => {
+    const m = buildRunSummary(
+      scaleupRun({
+        status: 'succeeded',
+        outcome: 'The client file went privately to <@U0ALICE>; see <#C0OPS>. <!channel> & <x>',
+      }),
+    );
+    // Slack shows `&lt;@U0ALICE&gt;` as that text: the mention must reach it raw, once.
+    expect(json(m)).toContain('went privately to <@U0ALICE>; see <#C0OPS>.');
+    expect(json(m)).toContain('&lt;!channel&gt; &amp; &lt;x&gt;');
+    expect(json(m)).not.toContain('&lt;@U0ALICE');
   });
 
   it('shows the error of a failed run', () => {

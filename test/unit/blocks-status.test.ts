@@ -173,10 +173,43 @@ describe('buildStatusMessages', () => {
     };
     expect(findProblems(report)).toEqual([]);
     expect(textOf(buildStatusMessages(report).summary)).toContain('*All clear*');
-    // Counted apart: the standby's tunnels wait for the Elastic IP, they are not "down".
+    // Counted apart: the standby's tunnels wait for the Elastic IP and the laptop is off;
+    // neither is "down", so the counts agree with the headline.
     expect(textOf(buildStatusMessages(report).summary)).toContain(
-      '2 routers · 1 tunnel up · 1 down · 2 idle on standby',
+      '2 routers · 1 tunnel up · 0 down · 2 idle on standby · 1 WireGuard peer idle',
     );
+    // The details agree too: nothing red under "All clear", and each state in words.
+    const details = buildStatusMessages(report).details.map(textOf).join('\n');
+    expect(details).not.toContain(':red_circle:');
+    expect(details).toContain(':white_circle: idle, no recent handshake · laptop-bob');
+    expect(details).toContain(':white_circle: standby, waits for the Elastic IP · to-us');
+    expect(details).toContain(':large_green_circle: ok · *hub-tokyo-b* (standby)');
+  });
+
+  it('names every state in words beside its symbol, and a real problem in red in both places', () => {
+    const report: StatusReport = {
+      scope: '*',
+      generatedAt: T0,
+      routers: [
+        router('spoke-a', 'us-east-1', [tunnel('to-hub', 'down'), tunnel('office', 'up')], {
+          role: 'spoke',
+        }),
+        router('spoke-b', 'us-east-1', [], { reachable: false, error: 'timeout' }),
+      ],
+      regions: [],
+      problems: [],
+    };
+    const { summary, details } = buildStatusMessages(report);
+    expect(textOf(summary)).toContain('*2 problems*');
+    const text = details.map(textOf).join('\n');
+    expect(text).toContain(':red_circle: tunnels down · *spoke-a* (spoke)');
+    expect(text).toContain(':red_circle: down · to-hub');
+    expect(text).toContain(':large_green_circle: up · office');
+    expect(text).toContain(':red_circle: unreachable · *spoke-b*');
+    // Stripped of every :emoji:, each line still says its state.
+    const plain = text.replace(/:[a-z_]+:/g, '');
+    for (const word of ['tunnels down', 'down · to-hub', 'up · office', 'unreachable'])
+      expect(plain).toContain(word);
   });
 
   it('shows the first 15 problems in the channel and counts the rest', () => {

@@ -1,8 +1,14 @@
 import type { Run, StepState } from '../../runbook/types.js';
 import type { Block } from '../chat-port.js';
 import { LIMITS, context, section, type ChatText } from './chat-text.js';
-import { RUN_STATUS_ICON, STEP_ICON, commandCode, describeStatus } from './describe-run.js';
-import { escapeMrkdwn } from './escape-mrkdwn.js';
+import {
+  RUN_STATUS_ICON,
+  STEP_ICON,
+  STEP_WORD,
+  commandCode,
+  describeStatus,
+} from './describe-run.js';
+import { escapeKeepingMentions, escapeMrkdwn } from './escape-mrkdwn.js';
 import { formatDuration } from '../../util/format-time.js';
 import { chunkLines, limitLines, truncate } from './truncate.js';
 
@@ -23,7 +29,8 @@ const STEPS_BUDGET = 9000;
 
 /**
  * The run's steps as a live checklist, edited in place as the run moves on:
- * ✅ done · ⏳ running · ⚪ pending · ❌ failed · ↩️ undone, each with its detail and duration.
+ * ✅ done · ⏳ running · ⚪ pending · ❌ failed · ↩️ undone, each symbol with its word, the step's
+ * detail and duration.
  */
 export function buildChecklist(run: Run, options: ChecklistOptions = {}): ChatText {
   const header =
@@ -45,11 +52,12 @@ export function buildChecklist(run: Run, options: ChecklistOptions = {}): ChatTe
 }
 
 function stepLine(step: StepState, index: number, note: string | undefined): string {
-  let line = `${STEP_ICON[step.status]} ${index + 1}. *${escapeMrkdwn(step.title)}*`;
+  // The word carries the state (read without an emoji font too); the symbol helps the eye.
   const duration = stepDuration(step);
-  if (duration) line += ` _(${duration})_`;
+  const state = duration ? `${STEP_WORD[step.status]}, ${duration}` : STEP_WORD[step.status];
+  let line = `${STEP_ICON[step.status]} ${index + 1}. *${escapeMrkdwn(step.title)}* _(${state})_`;
   const detail = step.status === 'running' && note ? note : step.detail;
-  if (detail) line += ` — ${truncate(escapeMrkdwn(detail), DETAIL_MAX)}`;
+  if (detail) line += ` — ${truncate(escapeKeepingMentions(detail), DETAIL_MAX)}`;
   if (step.error && (step.status === 'failed' || step.status === 'undo-failed')) {
     line += `\n      :warning: ${truncate(escapeMrkdwn(step.error), DETAIL_MAX)}`;
   }

@@ -1,7 +1,7 @@
 import type { Run } from '../../runbook/types.js';
 import { context, section, type ChatText } from './chat-text.js';
 import { RUN_STATUS_ICON, commandCode, commandLineOf, describeStatus } from './describe-run.js';
-import { escapeMrkdwn, mention } from './escape-mrkdwn.js';
+import { escapeKeepingMentions, escapeMrkdwn, mention } from './escape-mrkdwn.js';
 import { truncate } from './truncate.js';
 
 /**
@@ -16,7 +16,8 @@ export function buildRunRoot(run: Run): ChatText {
     `${icon} ${mention(run.requester)} asked for ` +
     `${commandCode(run)} — ${escapeMrkdwn(run.id)} · *${status}*`;
   const blocks = [section(truncate(line, 2900))];
-  if (run.outcome && isFinal(run)) blocks.push(context(truncate(escapeMrkdwn(run.outcome), 2900)));
+  if (run.outcome && isFinal(run))
+    blocks.push(context(truncate(escapeKeepingMentions(run.outcome), 2900)));
   return {
     text: truncate(`${commandLineOf(run)} — ${run.id} · ${status}`, 300),
     blocks,

@@ -2,7 +2,7 @@ import type { Run } from '../../runbook/types.js';
 import type { Block } from '../chat-port.js';
 import { context, section, type ChatText } from './chat-text.js';
 import { RUN_STATUS_ICON, commandCode, commandLineOf, describeStatus } from './describe-run.js';
-import { escapeMrkdwn, mention } from './escape-mrkdwn.js';
+import { escapeKeepingMentions, escapeMrkdwn, mention } from './escape-mrkdwn.js';
 import { formatClock, formatDuration } from '../../util/format-time.js';
 import { truncate } from './truncate.js';
 
@@ -16,7 +16,8 @@ export function buildRunSummary(run: Run): ChatText {
   const blocks: Block[] = [
     section(
       truncate(
-        `${RUN_STATUS_ICON[run.status]} *${capitalize(status)}* — ${escapeMrkdwn(outcome)}`,
+        `${RUN_STATUS_ICON[run.status]} *${capitalize(status)}* — ` +
+          escapeKeepingMentions(outcome),
         2900,
       ),
     ),

@@ -7,6 +7,7 @@ import type {
 import { LIMITS, section, type ChatText } from './chat-text.js';
 import { escapeMrkdwn } from './escape-mrkdwn.js';
 import { isOverloaded } from '../../status/find-problems.js';
+import { tunnelVerdict, VERDICT_LOOK } from '../../status/tunnel-verdict.js';
 import { chunkLines, truncate } from './truncate.js';
 
 const TUNNELS_PER_ROUTER = 100;
@@ -55,7 +56,7 @@ function regionsOf(report: StatusReport): string[] {
   ];
   const troubled = new Set([
     ...report.routers
-      .filter((r) => !r.reachable || isOverloaded(r) || r.tunnels.some((t) => t.state === 'down'))
+      .filter((r) => !r.reachable || isOverloaded(r) || hasDownTunnel(r))
       .map((r) => r.region),
     ...report.regions
       .filter((r) => r.error || r.tunnels.some((t) => t.state === 'down'))
@@ -64,22 +65,27 @@ function regionsOf(report: StatusReport): string[] {
   return [...all.filter((r) => troubled.has(r)), ...all.filter((r) => !troubled.has(r))];
 }
 
+function hasDownTunnel(router: RouterStatus): boolean {
+  return router.tunnels.some((t) => tunnelVerdict(router, t) === 'down');
+}
+
+/** The router's own verdict, in a word beside its symbol. */
+function routerLook(router: RouterStatus): string {
+  if (!router.reachable) return ':red_circle: unreachable';
+  if (hasDownTunnel(router)) return ':red_circle: tunnels down';
+  if (isOverloaded(router)) return ':warning: high load';
+  return ':large_green_circle: ok';
+}
+
 function routerSections(router: RouterStatus): string[] {
   const up = router.tunnels.filter((t) => t.state === 'up').length;
-  const icon = !router.reachable
-    ? ':red_circle:'
-    : up < router.tunnels.length
-      ? ':red_circle:'
-      : isOverloaded(router)
-        ? ':warning:'
-        : ':large_green_circle:';
   const load =
     router.load5 !== undefined
       ? ` · load ${router.load5.toFixed(2)}` +
         (router.loadThreshold !== undefined ? `/${router.loadThreshold.toFixed(2)}` : '')
       : '';
   const head =
-    `${icon} *${escapeMrkdwn(router.router)}* (${router.role})${load} ` +
+    `${routerLook(router)} · *${escapeMrkdwn(router.router)}* (${router.role})${load} ` +
     `· ${up}/${router.tunnels.length} tunnels up`;
   if (!router.reachable) {
     return [
@@ -90,7 +96,7 @@ function routerSections(router: RouterStatus): string[] {
       ),
     ];
   }
-  return chunkLines([head, ...tunnelLines(router.tunnels)], SECTION_MAX);
+  return chunkLines([head, ...tunnelLines(router.tunnels, router)], SECTION_MAX);
 }
 
 function vpnSections(vpn: RegionVpnStatus): string[] {
@@ -106,16 +112,18 @@ function vpnSections(vpn: RegionVpnStatus): string[] {
   return chunkLines([head, ...tunnelLines(vpn.tunnels)], SECTION_MAX);
 }
 
-function tunnelLines(tunnels: TunnelStatus[]): string[] {
-  const ordered = [
-    ...tunnels.filter((t) => t.state === 'down'),
-    ...tunnels.filter((t) => t.state === 'up'),
-  ];
-  const lines = ordered.slice(0, TUNNELS_PER_ROUTER).map((t) => {
-    const icon = t.state === 'up' ? ':large_green_circle:' : ':red_circle:';
+/** Down first (what matters survives a cut), then idle and standby, then up. */
+const ORDER = ['down', 'idle', 'standby', 'up'] as const;
+
+function tunnelLines(tunnels: TunnelStatus[], router?: RouterStatus): string[] {
+  const judged = tunnels.map((t) => ({ t, verdict: tunnelVerdict(router, t) }));
+  const ordered = ORDER.flatMap((v) => judged.filter((j) => j.verdict === v));
+  const lines = ordered.slice(0, TUNNELS_PER_ROUTER).map(({ t, verdict }) => {
+    const { icon, word } = VERDICT_LOOK[verdict];
     const remote = t.remote ? ` → ${escapeMrkdwn(t.remote)}` : '';
     const detail = t.detail ? ` · ${truncate(escapeMrkdwn(t.detail), DETAIL_MAX)}` : '';
-    return `      ${icon} ${truncate(escapeMrkdwn(t.name), 100)} _${t.kind}_${remote}${detail}`;
+    const name = truncate(escapeMrkdwn(t.name), 100);
+    return `      ${icon} ${word} · ${name} _${t.kind}_${remote}${detail}`;
   });
   if (ordered.length > TUNNELS_PER_ROUTER)
     lines.push(`      … and ${ordered.length - TUNNELS_PER_ROUTER} more tunnels`);

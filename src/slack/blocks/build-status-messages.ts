@@ -7,6 +7,7 @@ import { buildStatusDetails } from './build-status-details.js';
 import { escapeMrkdwn } from './escape-mrkdwn.js';
 import { findProblems, isOverloaded, plural } from '../../status/find-problems.js';
 import { formatClock } from '../../util/format-time.js';
+import { tunnelVerdict, type TunnelVerdict } from '../../status/tunnel-verdict.js';
 import { limitLines, truncate } from './truncate.js';
 
 /** The channel sees at most this many problem lines; the rest wait in the thread. */
@@ -130,24 +131,21 @@ function problemLine(p: Problem): string {
  * "6 routers · 31 tunnels up · 2 down · 15 idle on standby · 1 unreachable · 1 region erroring".
  */
 export function countStatus(report: StatusReport): { line: string; up: number; down: number } {
-  // A standby's tunnels wait for the Elastic IP: idle by design, not "down".
-  const active = report.routers.filter((r) => r.role !== 'standby');
-  const tunnels = [
-    ...active.flatMap((r) => r.tunnels),
-    ...report.regions.flatMap((r) => r.tunnels),
+  // One verdict per tunnel (tunnel-verdict.ts): the counts agree with the headline and details.
+  const verdicts = [
+    ...report.routers.flatMap((r) => r.tunnels.map((t) => tunnelVerdict(r, t))),
+    ...report.regions.flatMap((r) => r.tunnels.map((t) => tunnelVerdict(undefined, t))),
   ];
-  const up = tunnels.filter((t) => t.state === 'up').length;
-  const down = tunnels.length - up;
-  const idle = report.routers
-    .filter((r) => r.role === 'standby')
-    .flatMap((r) => r.tunnels)
-    .filter((t) => t.state !== 'up').length;
+  const count = (v: TunnelVerdict) => verdicts.filter((x) => x === v).length;
+  const up = count('up');
+  const down = count('down');
   const parts = [
     plural(report.routers.length, 'router'),
     `${plural(up, 'tunnel')} up`,
     `${down} down`,
   ];
-  if (idle > 0) parts.push(`${idle} idle on standby`);
+  if (count('standby') > 0) parts.push(`${count('standby')} idle on standby`);
+  if (count('idle') > 0) parts.push(`${plural(count('idle'), 'WireGuard peer')} idle`);
   const unreachable = report.routers.filter((r) => !r.reachable).length;
   if (unreachable > 0) parts.push(`${unreachable} unreachable`);
   const loaded = report.routers.filter(isOverloaded).length;

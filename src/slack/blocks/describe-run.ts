@@ -30,6 +30,17 @@ export const STEP_ICON: Record<StepStatus, string> = {
   'undo-failed': ':bangbang:',
 };
 
+/** Each step state in words, shown beside its symbol. */
+export const STEP_WORD: Record<StepStatus, string> = {
+  done: 'done',
+  running: 'running',
+  pending: 'pending',
+  failed: 'failed',
+  skipped: 'skipped',
+  undone: 'undone',
+  'undo-failed': 'undo failed',
+};
+
 /**
  * The command line a person would have typed for this run, rebuilt from the record (not the
  * raw text: that may have held a key). The same rebuild as "ask again with …", so it parses.

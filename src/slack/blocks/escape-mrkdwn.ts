@@ -9,6 +9,20 @@ export function escapeMrkdwn(text: string): string {
 }
 
 /**
+ * Text flatnet wrote itself that names people or channels (an outcome "went privately to
+ * <@U0ALICE>", a refusal "… by <@U0BOB>"): escaped like any text, except plain user and channel
+ * mentions, which stay mentions. Escaping them too would show `&lt;@U0ALICE&gt;` in Slack.
+ * Only `<@U…>`, `<@W…>` and `<#C…>` survive: never `<!channel>`, `<!here>`, a group or a link,
+ * so a value from outside inside such text can at most name one person, never ping a channel.
+ */
+export function escapeKeepingMentions(text: string): string {
+  return text
+    .split(/(<@[UW][A-Z0-9]+>|<#C[A-Z0-9]+>)/)
+    .map((part, i) => (i % 2 === 1 ? part : escapeMrkdwn(part)))
+    .join('');
+}
+
+/**
  * Inline code for a value from outside: backticks inside would end the span early, so they
  * become a look-alike quote.
  */

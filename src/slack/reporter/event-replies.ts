@@ -1,7 +1,7 @@
 import type { Run, RunEvent } from '../../runbook/types.js';
 import { section, type ChatText } from '../blocks/chat-text.js';
 import { commandCode, commandLineOf } from '../blocks/describe-run.js';
-import { escapeMrkdwn, mention } from '../blocks/escape-mrkdwn.js';
+import { escapeKeepingMentions, escapeMrkdwn, mention } from '../blocks/escape-mrkdwn.js';
 import { formatClock } from '../../util/format-time.js';
 import { truncate } from '../blocks/truncate.js';
 
@@ -44,13 +44,15 @@ export function eventReply(run: Run, event: RunEvent): ChatText | undefined {
       return line(
         `:leftwards_arrow_with_hook: Undid ${title}` +
           ((event.text ?? step?.detail)
-            ? `: ${escapeMrkdwn(event.text ?? step?.detail ?? '')}`
+            ? `: ${escapeKeepingMentions(event.text ?? step?.detail ?? '')}`
             : ''),
       );
     case 'note':
       // Notes normally fold into the running step of the checklist; one outside any step is said
       // aloud.
-      return event.text ? line(`:information_source: ${escapeMrkdwn(event.text)}`) : undefined;
+      return event.text
+        ? line(`:information_source: ${escapeKeepingMentions(event.text)}`)
+        : undefined;
     default:
       return undefined;
   }

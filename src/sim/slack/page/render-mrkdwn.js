@@ -88,7 +88,10 @@ export function escapeHtml(text) {
     .replace(/"/g, '&quot;');
 }
 
-// Slack sends &, < and > escaped inside text; undo that before our own escaping.
+// In mrkdwn, &amp; &lt; &gt; stand for the characters themselves and are shown as such, while
+// a raw <…> is a mention, a channel, a group or a link. So entities are decoded only in the text
+// between specials, after the specials are found: decoding first would turn the text
+// "&lt;@U1&gt;" into a mention, which Slack never does (it shows "<@U1>" as typed).
 function unescapeSlack(text) {
   return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }
@@ -121,9 +124,11 @@ function renderSpecial(inner, ctx) {
 function renderInline(text, ctx) {
   const holes = [];
   const hold = (html) => `\u0000${holes.push(html) - 1}\u0000`;
-  let s = text.replace(/`([^`\n]+)`/g, (_, code) => hold(`<code>${escapeHtml(code)}</code>`));
-  s = s.replace(/<([^<>\s][^<>]*)>/g, (_, inner) => hold(renderSpecial(inner, ctx)));
-  s = escapeHtml(s);
+  let s = text.replace(/`([^`\n]+)`/g, (_, code) =>
+    hold(`<code>${escapeHtml(unescapeSlack(code))}</code>`),
+  );
+  s = s.replace(/<([^<>\s][^<>]*)>/g, (_, inner) => hold(renderSpecial(unescapeSlack(inner), ctx)));
+  s = escapeHtml(unescapeSlack(s));
   s = s.replace(/(^|[\s(>])\*(?!\s)([^*\n]+?)\*(?=$|[\s.,:;!?)<])/g, '$1<b>$2</b>');
   s = s.replace(/(^|[\s(>])_(?!\s)([^_\n]+?)_(?=$|[\s.,:;!?)<])/g, '$1<i>$2</i>');
   s = s.replace(/(^|[\s(>])~(?!\s)([^~\n]+?)~(?=$|[\s.,:;!?)<])/g, '$1<s>$2</s>');
@@ -133,13 +138,13 @@ function renderInline(text, ctx) {
 
 /** mrkdwn (or plain text when `plain`) to HTML. */
 export function renderMrkdwn(text, ctx, plain = false) {
-  const raw = unescapeSlack(String(text ?? ''));
-  if (plain) return emojify(escapeHtml(raw)).replace(/\n/g, '<br>');
+  const raw = String(text ?? '');
+  if (plain) return emojify(escapeHtml(unescapeSlack(raw))).replace(/\n/g, '<br>');
   const parts = raw.split(/```/);
   return parts
     .map((part, i) => {
       if (i % 2 === 1)
-        return `<pre class="code-block">${escapeHtml(part.replace(/^\n/, ''))}</pre>`;
+        return `<pre class="code-block">${escapeHtml(unescapeSlack(part).replace(/^\n/, ''))}</pre>`;
       const lines = part.split('\n').map((line) => {
         const quote = /^>\s?(.*)$/.exec(line);
         return quote
