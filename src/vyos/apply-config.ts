@@ -116,8 +116,31 @@ export async function applyConfigLines<C>(
       );
   };
 
+  let inConfig = false;
+  /**
+   * A change that failed its verification, undone now rather than by the commit-confirm timer:
+   * waiting would hold every other commit on the router off ("Another confirm is pending") for
+   * minutes, then reboot it (1.4). The saved configuration is what the timer would return to
+   * (flatnet saves only after confirm), so load it, commit it and stop the timer with confirm.
+   */
+  const rollBackNow = async () => {
+    await configure();
+    inConfig = true;
+    const loaded = await send(RouterCommand.config('loadSaved'));
+    if (!/Load complete/i.test(loaded.output))
+      throw fail('`load` of the saved configuration', loaded.output, 'check the router');
+    const committed = await withLockRetry(RouterCommand.config('commit'));
+    if (COMMIT_ERRORS.test(committed.output))
+      throw fail('the commit of the saved configuration', committed.output, 'check the router');
+    const stopped = await send(RouterCommand.config('confirm'));
+    if (/No confirm pending/i.test(stopped.output))
+      throw fail('`confirm` (the timer had already fired)', stopped.output, 'check the router');
+    await send(RouterCommand.config('exit'));
+    inConfig = session.mode === 'config';
+  };
+
   await configure();
-  let inConfig = true;
+  inConfig = true;
   try {
     for (const command of commands) {
       const { output } = await send(command);
@@ -162,10 +185,28 @@ export async function applyConfigLines<C>(
         try {
           await options.verify(deps.clientOnSession(session));
         } catch (err) {
+          const why = redactSecrets(err instanceof Error ? err.message : String(err));
+          const rolledBack = await rollBackNow().then(
+            () => true,
+            (e: unknown) => {
+              log?.warn({ err: redactSecrets(String(e)) }, 'immediate rollback failed');
+              return false;
+            },
+          );
+          if (rolledBack)
+            throw new RouterError(
+              'ROUTER_COMMAND',
+              name,
+              `verification failed after commit-confirm on ${name}: ${why}. The change was ` +
+                `NOT confirmed and was rolled back at once: ${name} runs its saved ` +
+                'configuration again (loaded, committed, the confirm timer stopped)',
+              `check why the verification failed on ${name}, then ask again`,
+              { cause: err },
+            );
           throw new RouterError(
             'ROUTER_COMMAND',
             name,
-            `verification failed after commit-confirm on ${name}: ${redactSecrets(err instanceof Error ? err.message : String(err))}. The change was NOT confirmed: ${name} rolls back by itself within ${options.confirmMinutes} minutes (VyOS reboots into the saved configuration)`,
+            `verification failed after commit-confirm on ${name}: ${why}. The change was NOT confirmed: ${name} rolls back by itself within ${options.confirmMinutes} minutes (VyOS reboots into the saved configuration)`,
             `wait for the rollback, then check ${name}; do not run \`confirm\` by hand unless you have checked the change`,
             { cause: err },
           );

@@ -39,6 +39,15 @@ export interface RewriteResult {
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/**
+ * The far end of a tunnel is never "us": a peer's `remote-address`, `remote-id` and a policy's
+ * `remote prefix` stay as they are even if they hold the old address. (A site whose remote
+ * equalled the hub's private address once had it rewritten to the standby's while mirroring;
+ * add-peer refuses such a remote now, and this keeps any other path from doing it.)
+ */
+const namesFarEnd = (l: ConfigLine) =>
+  l.path.some((w, i) => w === 'remote-address' || w === 'remote-id' || (w === 'remote' && i > 0));
+
 const isDropped = (l: ConfigLine) =>
   l.path.includes('hw-id') || (l.path[0] === 'system' && l.path[1] === 'login');
 
@@ -56,6 +65,10 @@ export function rewritePrivateAddress(
   for (const line of lines) {
     if (isDropped(line)) {
       changes.push({ before: line });
+      continue;
+    }
+    if (namesFarEnd(line)) {
+      out.push(line);
       continue;
     }
     const path = line.path.map(swap);

@@ -34,6 +34,8 @@ const CONFIG_COMMANDS = {
   save: 'save',
   exit: 'exit',
   exitDiscard: 'exit discard',
+  /** The saved configuration (`/config/config.boot`) into the working one. */
+  loadSaved: 'load',
 } as const;
 
 export type OpCommandName = keyof typeof OP_COMMANDS;

@@ -153,6 +153,24 @@ describe('add-peer planning', () => {
     );
     if (!dc.ok) throw new Error(dc.message);
     expect(planAddPeer(dc.command, privately, 'U0ALICE').params.remote).toBe('10.200.0.5');
+    // Even reached privately, the hub's (and its standby's) own private address is no site: a
+    // standby mirror would otherwise have rewritten it as the hub's own (see rewritePrivateAddress).
+    const inHubSubnet = parseInventory(
+      readFileSync('examples/flatnet.yml', 'utf8').replace(
+        /^network:\n/m,
+        'network:\n  privateSiteRanges: [10.0.1.0/24]\n',
+      ),
+      'flatnet.yml',
+      null,
+    );
+    for (const own of ['10.0.1.10', '10.0.1.11']) {
+      const cmd = parseCommand(
+        '/vpn',
+        `add-peer lab ipsec --remote ${own} --subnets 172.20.0.0/16`,
+      );
+      if (!cmd.ok) throw new Error(cmd.message);
+      expect(() => planAddPeer(cmd.command, inHubSubnet, 'U0ALICE'), own).toThrow(/own address/);
+    }
     expect(() => site('198.51.100.99', '--subnets 127.0.0.0/8')).toThrow(/loopback/);
     expect(() => site('198.51.100.99', '--subnets 169.254.0.0/16')).toThrow(/link-local/);
     expect(() => site('198.51.100.99', '--subnets 198.51.100.0/24')).toThrow(

@@ -149,3 +149,26 @@ describe('rewritePrivateAddress for a dry run', () => {
     expect(shown).toHaveLength(8);
   });
 });
+
+describe('rewritePrivateAddress and the far end of a tunnel', () => {
+  it("never rewrites a peer's remote address, remote id or remote prefix, even equal to ours", () => {
+    // What a standby mirror once did to a site whose remote was the hub's own private address.
+    const site = parseConfigCommands(
+      [
+        "set vpn ipsec site-to-site peer lab local-address '10.0.1.10'",
+        "set vpn ipsec site-to-site peer lab remote-address '10.0.1.10'",
+        "set vpn ipsec site-to-site peer lab authentication remote-id '10.0.1.10'",
+        "set vpn ipsec site-to-site peer lab tunnel 0 local prefix '10.0.1.10/32'",
+        "set vpn ipsec site-to-site peer lab tunnel 0 remote prefix '10.0.1.10/32'",
+      ].join('\n'),
+    );
+    const { lines } = rewritePrivateAddress(site, { from: '10.0.1.10', to: '10.0.1.77' });
+    expect(lines.map((l) => `${l.path.slice(5).join(' ')} ${l.value ?? ''}`)).toEqual([
+      'local-address 10.0.1.77',
+      'remote-address 10.0.1.10',
+      'authentication remote-id 10.0.1.10',
+      'tunnel 0 local prefix 10.0.1.77/32',
+      'tunnel 0 remote prefix 10.0.1.10/32',
+    ]);
+  });
+});

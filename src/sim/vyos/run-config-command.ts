@@ -22,6 +22,8 @@ export interface ConfigContext {
 export interface ConfigResult {
   leave?: boolean;
   discardWorking?: boolean;
+  /** `load`: the working configuration becomes this one. */
+  loaded?: ConfigTree;
   /** An op command run with `run` asked for something only the shell can do. */
   op?: OpResult;
 }
@@ -128,6 +130,19 @@ export async function runConfigCommand(
       if (router.version === '1.3')
         ctx.print(["Saving configuration to '/config/config.boot'...", 'Done']);
       return {};
+    case 'load': {
+      // VyOS 1.4 `load` with no file: the saved configuration into the working one, to be
+      // committed (vyatta-cfg vyatta-load-config.pl; other sources are not modelled).
+      if (args.length > 0 && args[0] !== '/config/config.boot') {
+        ctx.print([`Cannot open configuration file ${args[0]}: No such file or directory`]);
+        return {};
+      }
+      ctx.print([
+        "Loading configuration from '/config/config.boot'",
+        "Load complete. Use 'commit' to make changes active.",
+      ]);
+      return { loaded: router.saved.clone() };
+    }
     case 'discard': {
       const changed = !working.equals(router.active);
       ctx.print([changed ? '  Changes have been discarded' : '  No changes have been discarded']);

@@ -183,7 +183,8 @@ export class VyosShell {
         tokens,
       );
       if (this.closed) return;
-      this.working = result.discardWorking ? this.router.active.clone() : working;
+      this.working =
+        result.loaded ?? (result.discardWorking ? this.router.active.clone() : working);
       if (result.leave) {
         this.mode = 'op';
         this.working = undefined;
