@@ -11,7 +11,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runMonitorRound } from '../../jobs/monitor.js';
 import { loadInventory } from '../../src/config/load-inventory.js';
+import type { MonitorSettings } from '../../src/config/monitor-schema.js';
 import { createLogger } from '../../src/log.js';
 import { runJobId } from '../../src/queue/run-queue.js';
 import type { Run } from '../../src/runbook/types.js';
@@ -33,7 +35,15 @@ const secrets = { signingSecret: 'takeover-secret', botToken: 'xoxb-takeover' };
 export interface TakeoverSceneOptions {
   ec2LatencyMs?: number;
   tunnelUpMs?: number;
+  /** The monitor's settings (the `monitor` way of asking below). */
+  monitor?: Partial<MonitorSettings>;
 }
+
+/**
+ * Who asks for the failover: Alice by slash command (Bob approves), or the monitor (the
+ * primary loses power; the bot's monitor rounds fail it over, policy auto, no approval).
+ */
+export type TakeoverAsker = 'slash' | 'monitor';
 
 export interface TakeoverScene {
   world: World;
@@ -42,8 +52,8 @@ export interface TakeoverScene {
   /** The second worker (this process): paused until the child holds the run. */
   survivor: Runtime;
   prefix: string;
-  /** Alice's failover, Bob's approval, the kill, the takeover: what happened. */
-  failOverKillingTheWorker(): Promise<TakeoverOutcome>;
+  /** Alice's failover (or the monitor's), Bob's approval, the kill, the takeover. */
+  failOverKillingTheWorker(askedBy?: TakeoverAsker): Promise<TakeoverOutcome>;
   close(): Promise<void>;
 }
 
@@ -77,6 +87,11 @@ export async function startTakeoverScene(
   });
   const inventory = world.writeInventory(join(dir, 'flatnet.yml'));
   const loaded = loadInventory(inventory);
+  loaded.inventory.monitor = {
+    ...loaded.inventory.monitor,
+    routers: { [TAKEOVER_PRIMARY]: { failover: 'auto' } },
+    ...options.monitor,
+  };
   const slack = await startSlackEmulator(secrets);
   const bot = await startBot({
     loaded,
@@ -106,7 +121,9 @@ export async function startTakeoverScene(
       t.routes.filter((r) => r.networkInterfaceId === eni),
     ).length;
 
-  async function failOverKillingTheWorker(): Promise<TakeoverOutcome> {
+  async function failOverKillingTheWorker(
+    askedBy: TakeoverAsker = 'slash',
+  ): Promise<TakeoverOutcome> {
     const primaryEni = eniOf(TAKEOVER_PRIMARY);
     const standby = world.topology.routers.find((r) => r.name === TAKEOVER_PRIMARY)!.standby!;
     const standbyEni = eniOf(standby);
@@ -137,22 +154,16 @@ export async function startTakeoverScene(
     });
 
     const engine = bot.runtime.engine;
-    const reply = await slack.slashCommand({
-      user: 'U0ALICE',
-      channel: TAKEOVER_CHANNEL,
-      command: '/router',
-      text: `failover ${TAKEOVER_PRIMARY}`,
-    });
-    const body = JSON.stringify(reply.json ?? reply.body);
-    const runId = /Started (r-[a-z0-9]{6})/.exec(body)?.[1];
-    if (!runId) throw new Error(`the failover did not start: ${body}`);
+    const runId = askedBy === 'slash' ? await askAsAlice() : await askAsTheMonitor();
     const runIs = (statuses: Run['status'][]) => async () => {
       const run = await engine.get(runId);
       return run && statuses.includes(run.status) ? run : undefined;
     };
-    await waitUntil('the failover plan', runIs(['awaiting-approval', ...FINAL]), 60_000);
-    const decided = await engine.decide(runId, 'U0BOB', 'approve');
-    if (!decided.ok) throw new Error(`Bob's approval was refused: ${JSON.stringify(decided)}`);
+    if (askedBy === 'slash') {
+      await waitUntil('the failover plan', runIs(['awaiting-approval', ...FINAL]), 60_000);
+      const decided = await engine.decide(runId, 'U0BOB', 'approve');
+      if (!decided.ok) throw new Error(`Bob's approval was refused: ${JSON.stringify(decided)}`);
+    }
     // The survivor waits until the child holds the run (nothing else could take it), so the
     // run is the child's and the survivor is already there, idle, when the child dies.
     const queue = bot.runtime.queue.queue;
@@ -175,6 +186,32 @@ export async function startTakeoverScene(
       hubRoutes,
       standbyEni,
     };
+  }
+
+  async function askAsAlice(): Promise<string> {
+    const reply = await slack.slashCommand({
+      user: 'U0ALICE',
+      channel: TAKEOVER_CHANNEL,
+      command: '/router',
+      text: `failover ${TAKEOVER_PRIMARY}`,
+    });
+    const body = JSON.stringify(reply.json ?? reply.body);
+    const runId = /Started (r-[a-z0-9]{6})/.exec(body)?.[1];
+    if (!runId) throw new Error(`the failover did not start: ${body}`);
+    return runId;
+  }
+
+  /** The primary loses power; rounds run (by hand, as the scheduler would) until one asks. */
+  async function askAsTheMonitor(): Promise<string> {
+    world.setRouterDown(TAKEOVER_PRIMARY, true, 'power');
+    for (let round = 1; round <= loaded.inventory.monitor.failuresToAct; round++) {
+      const outcome = await runMonitorRound(bot.runtime.monitor.deps, `takeover-${round}`);
+      if (outcome.ran && outcome.failovers.includes(TAKEOVER_PRIMARY)) {
+        const watch = (await bot.runtime.monitor.store.watches())[TAKEOVER_PRIMARY];
+        if (watch?.incident?.runId) return watch.incident.runId;
+      }
+    }
+    throw new Error('the monitor did not ask for a failover');
   }
 
   return {
