@@ -23,6 +23,7 @@ import { FINAL_STATUSES, type Run } from '../src/runbook/types.js';
 import type { StatusCloud, StatusRouters } from '../src/status/status-ports.js';
 import { MONITOR_REQUESTER, policyApproval } from './monitor-approval.js';
 import { scaleStep } from './monitor-scale.js';
+import { tunnelStep } from './monitor-tunnels.js';
 import { collectStatus } from './status.js';
 
 export { MONITOR_REQUESTER } from './monitor-approval.js';
@@ -44,7 +45,14 @@ export interface MonitorDeps {
 }
 
 export type RoundOutcome =
-  | { ran: true; summary: RoundSummary; failovers: string[]; scaleProposals: string[] }
+  | {
+      ran: true;
+      summary: RoundSummary;
+      failovers: string[];
+      scaleProposals: string[];
+      /** Sites with a backup tunnel whose carrying tunnel changed (jobs/monitor-tunnels.ts). */
+      tunnelsSwitched: string[];
+    }
   | { ran: false; reason: string };
 
 export async function runMonitorRound(deps: MonitorDeps, tick: string): Promise<RoundOutcome> {
@@ -145,6 +153,14 @@ async function probeAndDecide(
     if (decision.changed || watch.changed) changed.push(name);
   }
 
+  const tunnelsSwitched = await tunnelStep(
+    { ...deps, routers },
+    {
+      inventory,
+      healthy: names.filter((n) => probes.get(n)!.healthy),
+      now,
+    },
+  );
   for (const name of changed) {
     const incident = next[name]!.incident;
     if (incident && deps.incidents)
@@ -173,7 +189,7 @@ async function probeAndDecide(
     paused: Object.keys(pauses),
   };
   await deps.store.recordRound(summary);
-  return { ran: true, summary, failovers, scaleProposals };
+  return { ran: true, summary, failovers, scaleProposals, tunnelsSwitched };
 }
 
 /** An incident whose failover run was submitted: once the run ends, say how it went. */

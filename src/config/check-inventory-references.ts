@@ -91,5 +91,26 @@ export function checkInventoryReferences(inv: Inventory): string[] {
       );
     }
   }
+  problems.push(...checkSites(inv));
+  return problems;
+}
+
+/** A peer is the primary or the backup of one site, never both nor twice. */
+function checkSites(inv: Inventory): string[] {
+  const problems: string[] = [];
+  const seen = new Map<string, string>(Object.keys(inv.sites).map((n) => [n, `sites.${n}`]));
+  for (const [name, site] of Object.entries(inv.sites)) {
+    const other = seen.get(site.backup);
+    if (site.backup === name)
+      problems.push(
+        `sites.${name}.backup: the backup tunnel cannot be the site's own peer — ` +
+          'name the site peer of its second line',
+      );
+    else if (other)
+      problems.push(
+        `sites.${name}.backup: ${site.backup} is already ${other} — each tunnel backs up one site`,
+      );
+    else seen.set(site.backup, `sites.${name}.backup`);
+  }
   return problems;
 }

@@ -133,6 +133,18 @@ const ProposalSchema = z.strictObject({
   lifetime: z.number().int().min(300).max(86400).default(3600),
 });
 
+/**
+ * A static route-based site (`/vpn add-peer NAME ipsec`, no `--bgp`) with a backup tunnel: the
+ * key is the site peer of its primary line, `backup` the site peer of its second line (added
+ * with `/vpn add-peer` too, with the same subnets), `target` an address on the site that
+ * answers ping. The routers render `protocols failover` routes that check it across each
+ * tunnel and switch by themselves; the monitor alerts on each switch (docs/monitor.md).
+ */
+const SiteSchema = z.strictObject({
+  backup: Name,
+  target: Ipv4,
+});
+
 export const InventorySchema = z.strictObject({
   version: z.literal(1).default(1),
   hub: z.strictObject({
@@ -209,6 +221,7 @@ export const InventorySchema = z.strictObject({
       esp: { encryption: 'aes256', hash: 'sha256', dhGroup: 14, lifetime: 3600 },
     }),
   monitor: MonitorSchema,
+  sites: z.record(Name, SiteSchema).default({}),
   /**
    * How long a finished run and its events stay in Redis (`/router history`, the audit
    * stream): Redis expires them this long after the run ended. 90 days covers a quarter's
@@ -230,3 +243,4 @@ export type Inventory = z.infer<typeof InventorySchema>;
 export type RouterEntry = z.infer<typeof RouterSchema>;
 export type Policy = z.infer<typeof PolicySchema>;
 export type PolicyKind = keyof Inventory['policies'];
+export type SiteEntry = z.infer<typeof SiteSchema>;

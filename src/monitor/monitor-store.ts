@@ -4,6 +4,7 @@
  * forgotten pause expires by itself), the round lock and the per-incident failover claim.
  */
 import type { Redis } from 'ioredis';
+import type { TunnelWatch } from './decide-tunnel.js';
 import type { RoundSummary, RouterWatch } from './monitor-types.js';
 
 export class MonitorStore {
@@ -93,6 +94,19 @@ export class MonitorStore {
 
   recordFailoverRun(incidentId: string, runId: string): Promise<void> {
     return this.recordClaim(['failover', incidentId], runId, 7 * 24 * 3600_000);
+  }
+
+  /** The tunnel monitor's watches, per site with a backup tunnel (jobs/monitor-tunnels.ts). */
+  async tunnelWatches(): Promise<Record<string, TunnelWatch>> {
+    const raw = await this.redis.hgetall(this.key('tunnel-watch'));
+    return Object.fromEntries(
+      Object.entries(raw).map(([site, json]) => [site, JSON.parse(json) as TunnelWatch]),
+    );
+  }
+
+  async saveTunnelWatches(watches: Record<string, TunnelWatch>): Promise<void> {
+    const entries = Object.entries(watches).flatMap(([site, w]) => [site, JSON.stringify(w)]);
+    if (entries.length > 0) await this.redis.hset(this.key('tunnel-watch'), ...entries);
   }
 
   /** A submission that failed: the next round may try again. */

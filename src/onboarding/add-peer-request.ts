@@ -10,6 +10,7 @@ import { BadInputError } from '../errors.js';
 import type { Command } from '../grammar/command.js';
 import { cidrContains, cidrsOverlap, formatCidr, parseCidr } from '../net/cidr.js';
 import { checkSiteAsn, checkSiteRemote, NEVER_A_REMOTE } from './check-site-identity.js';
+import { checkBackedUpSite } from './site-backup.js';
 import type { PlannedRun } from '../runbook/run-request.js';
 import type { Json, Run } from '../runbook/types.js';
 import { assertPeerName } from '../vyos/config-line.js';
@@ -133,6 +134,7 @@ export function planAddPeer(command: Command, inventory: Inventory, requester: s
     checkSiteRemote(inventory, peer.remote);
     if (peer.bgpAsn !== undefined) checkSiteAsn(inventory, peer.bgpAsn);
     checkSiteSubnets(inventory, peer.subnets);
+    checkBackedUpSite(inventory, command.name, peer);
     params = {
       router,
       remote: peer.remote,

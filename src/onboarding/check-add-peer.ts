@@ -12,12 +12,22 @@ import { readRouter, type OnboardingDeps } from './onboarding-deps.js';
 import { reachStandby } from './reach-standby.js';
 import { readHubConfig } from './read-hub-config.js';
 import { poolRefOf } from './wireguard-pool.js';
+import { siteTunnelRole } from '../config/site-tunnels.js';
+import { checkPartnerRoutes, partnerOf } from './site-backup.js';
 
 export async function checkAddPeer(ctx: TypedStepContext<OnboardingDeps>) {
   const { deps, run } = ctx;
   const params = addPeerParams(run);
   const snap = await readRouter(deps, params.router);
-  checkPeerIsNew(snap.hub, params.router, run.target, params, run.id);
+  const partner = partnerOf(deps.inventory, run.target);
+  checkPeerIsNew(snap.hub, params.router, run.target, params, run.id, partner);
+  if (params.kind === 'ipsec')
+    checkPartnerRoutes(
+      snap.hub,
+      siteTunnelRole(deps.inventory, run.target),
+      params.router,
+      params.subnets,
+    );
   // The standby gets the peer too: refuse now, before anything changes, if it clashes there.
   const standby = await reachStandby(deps, params.router);
   if (standby.kind === 'ready')
@@ -27,6 +37,7 @@ export async function checkAddPeer(ctx: TypedStepContext<OnboardingDeps>) {
       run.target,
       params,
       run.id,
+      partner,
     );
   const onStandby =
     standby.kind === 'none'

@@ -27,6 +27,8 @@ export function checkPeerIsNew(
   name: string,
   params: AddPeerParams,
   runId: string,
+  /** The other tunnel of a site with a backup (inventory `sites:`): it shares the subnets. */
+  partner?: string,
 ): void {
   const own = (description: string | undefined) => isOwnedBy(description, runId);
   const taken = [
@@ -61,7 +63,9 @@ export function checkPeerIsNew(
       `one peer per remote address: change ${sameRemote.name} instead, or remove it first`,
     );
   for (const subnet of params.subnets) {
-    const clash = peerPrefixes(hub).find((p) => p.peer !== name && cidrsOverlap(p.prefix, subnet));
+    const clash = peerPrefixes(hub).find(
+      (p) => p.peer !== name && p.peer !== partner && cidrsOverlap(p.prefix, subnet),
+    );
     if (clash)
       throw new BadInputError(
         `--subnets: ${subnet} overlaps ${clash.prefix} of peer ${clash.peer} on ${router}`,

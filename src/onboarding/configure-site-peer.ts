@@ -18,6 +18,7 @@ import {
   type IpsecPeerRequest,
 } from './plan-ipsec-peer.js';
 import { ownerMark, readPresharedKey } from './read-hub-config.js';
+import { partnerOf } from './site-backup.js';
 
 type OnboardingContext = TypedStepContext<OnboardingDeps>;
 
@@ -75,7 +76,7 @@ export async function configureSitePeer(ctx: OnboardingContext) {
   if (params.kind !== 'ipsec') throw new Error('configureSitePeer needs an IPsec run');
   const name = run.target;
   const snap = await readRouter(deps, params.router);
-  checkPeerIsNew(snap.hub, params.router, name, params, run.id);
+  checkPeerIsNew(snap.hub, params.router, name, params, run.id, partnerOf(deps.inventory, name));
   const resumed = ownPeerOf(snap.hub, name, run.id) === 'ipsec';
   const req = siteRequest(
     ctx,

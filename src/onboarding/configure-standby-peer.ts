@@ -23,6 +23,7 @@ import { renderOwnWireguardPeer } from './configure-wireguard-peer.js';
 import { baselineAnnouncementLines } from './hub-announcements.js';
 import { readRouter, type OnboardingDeps } from './onboarding-deps.js';
 import { renderSitePeerLines, renderSitePeerRemoval } from './plan-ipsec-peer.js';
+import { partnerOf } from './site-backup.js';
 import { readHubConfig, readPresharedKey, type HubConfig } from './read-hub-config.js';
 import { reachStandby, type StandbyResult } from './reach-standby.js';
 import { wireguardSettings } from './render-client-files.js';
@@ -129,7 +130,7 @@ export async function configureStandbyPeer(
   }
   const standby = readHubConfig(reach.lines, wgIfaceOf(deps, params.router));
   // Someone else's peer of that name on the standby: the pair has drifted; refuse (and undo the primary's).
-  checkPeerIsNew(standby, reach.name, name, params, run.id);
+  checkPeerIsNew(standby, reach.name, name, params, run.id, partnerOf(deps.inventory, name));
   // A dry run put nothing on the primary (no key to copy): say what would happen.
   if (ctx.dryRun) {
     return {

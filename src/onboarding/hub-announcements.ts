@@ -61,13 +61,15 @@ export interface Announcement {
   anchor?: string;
 }
 
-/** Prefixes the configuration gives an exact route: connected interface networks and static routes. */
+/** Prefixes the configuration gives an exact route: connected networks, static and failover. */
 function exactRoutes(lines: readonly ConfigLine[]): Set<string> {
   const found = new Set<string>();
   for (const l of lines) {
     if (l.op !== 'set') continue;
     const [a, b, c, d] = l.path;
-    if (a === 'protocols' && b === 'static' && c === 'route' && d) found.add(d);
+    // A failover route (a site with a backup tunnel) is a kernel route while a tunnel answers.
+    if (a === 'protocols' && (b === 'static' || b === 'failover') && c === 'route' && d)
+      found.add(d);
     if (a === 'interfaces' && l.path[3] === 'address' && l.value) {
       const net = parseCidr(l.value);
       if (net) found.add(formatCidr(net));

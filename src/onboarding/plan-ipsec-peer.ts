@@ -18,6 +18,11 @@ import {
 } from '../vyos/render-ipsec-peer.js';
 import type { ConfigLine } from '../vyos/types.js';
 import type { HubConfig } from './read-hub-config.js';
+import { siteTunnelRole } from '../config/site-tunnels.js';
+import {
+  renderFailoverNextHop,
+  renderFailoverNextHopRemoval,
+} from '../vyos/render-failover-route.js';
 
 /** The hub's interface toward its VPC (DHCP on EC2): where a policy site's anchor route points. */
 const OUTSIDE_INTERFACE = 'eth0';
@@ -154,8 +159,21 @@ export function renderSitePeerLines(req: IpsecPeerRequest, inventory: Inventory)
         set([...neighbor, 'description'], req.name),
       );
     } else {
+      // A site with a backup tunnel (inventory `sites:`): failover next hops that check the
+      // site's target across this tunnel, so the hub moves the route by itself.
+      const backed = siteTunnelRole(inventory, req.name);
       for (const subnet of req.subnets)
-        lines.push(set(['protocols', 'static', 'route', subnet, 'interface', vti]));
+        lines.push(
+          ...(backed
+            ? renderFailoverNextHop({
+                prefix: subnet,
+                nextHop: hostOf(req.tunnel.siteAddress),
+                iface: vti,
+                target: backed.target,
+                metric: backed.metric,
+              })
+            : [set(['protocols', 'static', 'route', subnet, 'interface', vti])]),
+        );
       // The spokes and VGWs learn the site from the hub (docs/flat-network.md).
       lines.push(...announcementLines(req.subnets.map((prefix) => ({ prefix, network: true }))));
     }
@@ -178,8 +196,11 @@ export function renderSitePeerLines(req: IpsecPeerRequest, inventory: Inventory)
  */
 export function siteSide(req: IpsecPeerRequest, inventory: Inventory): HubSide {
   const hubAsn = inventory.routers[req.hubName]?.asn ?? inventory.hub.asn;
+  const backed = siteTunnelRole(inventory, req.name);
   return {
-    hubName: req.hubName,
+    // The site's router holds both tunnels' peers toward the same hub: the backup's needs
+    // another name there.
+    hubName: backed?.role === 'backup' ? `${req.hubName}-backup` : req.hubName,
     hubPublicAddress: req.hubPublicAddress,
     ...(req.tunnel
       ? {
@@ -194,7 +215,14 @@ export function siteSide(req: IpsecPeerRequest, inventory: Inventory): HubSide {
                   hubTunnelAddress: hostOf(req.tunnel.hubAddress),
                   subnets: req.subnets,
                 }
-              : { kind: 'static', prefixes: flatAggregates(inventory) },
+              : backed
+                ? {
+                    kind: 'failover',
+                    prefixes: flatAggregates(inventory),
+                    hubTunnelAddress: hostOf(req.tunnel.hubAddress),
+                    metric: backed.metric,
+                  }
+                : { kind: 'static', prefixes: flatAggregates(inventory) },
         }
       : {}),
   };
@@ -220,6 +248,15 @@ export function renderSitePeerRemoval(name: string, hub: HubConfig): ConfigLine[
     for (const route of hub.staticRoutes.filter((r) => r.via === peer.vti)) {
       lines.push(del(['protocols', 'static', 'route', route.prefix]));
       lines.push(...announcementOf(route.prefix, false));
+    }
+    // A failover next hop into it goes; the route and its announcement only with the last one
+    // (the other tunnel of a site with a backup keeps the site reachable).
+    for (const route of hub.failoverRoutes.filter((r) => r.via === peer.vti)) {
+      const others = hub.failoverRoutes.some(
+        (r) => r.prefix === route.prefix && r.nextHop !== route.nextHop && r.via !== peer.vti,
+      );
+      lines.push(...renderFailoverNextHopRemoval(route.prefix, route.nextHop, others));
+      if (!others) lines.push(...announcementOf(route.prefix, false));
     }
     const nets = (hub.vtis.get(peer.vti) ?? []).map((a) => parseCidr(a)).filter((n) => n !== null);
     for (const neighbor of hub.bgpNeighbors) {

@@ -30,6 +30,8 @@ export interface HubConfig {
   vtis: Map<string, string[]>;
   /** Static routes that leave through an interface (route-based peers' subnets). */
   staticRoutes: Array<{ prefix: string; via: string }>;
+  /** `protocols failover` next hops (a site with a backup tunnel): `via` is the interface. */
+  failoverRoutes: Array<{ prefix: string; nextHop: string; via?: string }>;
   bgpNeighbors: string[];
   /** Prefixes announced with BGP `network` statements. */
   announced: string[];
@@ -48,6 +50,7 @@ export function readHubConfig(lines: ConfigLine[], iface = 'wg0'): HubConfig {
   const ipsec = new Map<string, IpsecPeerConfig>();
   const vtis = new Map<string, string[]>();
   const staticRoutes: Array<{ prefix: string; via: string }> = [];
+  const failover = new Map<string, { prefix: string; nextHop: string; via?: string }>();
   const bgpNeighbors = new Set<string>();
   const announced = new Set<string>();
   const anchored = new Set<string>();
@@ -81,6 +84,11 @@ export function readHubConfig(lines: ConfigLine[], iface = 'wg0'): HubConfig {
       // 1.4: `route X interface vti10`; `route X next-hop Y` is not a peer's.
       if (p[4] === 'interface' && p[5]) staticRoutes.push({ prefix: p[3], via: p[5] });
       if (p[4] === 'dhcp-interface') anchored.add(p[3]);
+    } else if (startsWith(line, 'protocols', 'failover', 'route') && p[3] && p[5]) {
+      const key = `${p[3]} ${p[5]}`;
+      const hop = failover.get(key) ?? { prefix: p[3], nextHop: p[5] };
+      failover.set(key, hop);
+      if (p[6] === 'interface' && line.value) hop.via = line.value;
     } else if (startsWith(line, 'protocols', 'bgp', 'address-family', 'ipv4-unicast', 'network')) {
       if (p[5]) announced.add(p[5]);
     } else if (startsWith(line, 'protocols', 'bgp', 'neighbor') && p[3]) {
@@ -94,6 +102,7 @@ export function readHubConfig(lines: ConfigLine[], iface = 'wg0'): HubConfig {
     ipsec: [...ipsec.values()],
     vtis,
     staticRoutes,
+    failoverRoutes: [...failover.values()],
     bgpNeighbors: [...bgpNeighbors],
     announced: [...announced],
     anchored: [...anchored],
@@ -110,6 +119,9 @@ export function peerPrefixes(hub: HubConfig): Array<{ peer: string; prefix: stri
     ...hub.staticRoutes
       .filter((r) => byVti.has(r.via))
       .map((r) => ({ peer: byVti.get(r.via)!, prefix: r.prefix })),
+    ...hub.failoverRoutes
+      .filter((r) => r.via !== undefined && byVti.has(r.via))
+      .map((r) => ({ peer: byVti.get(r.via!)!, prefix: r.prefix })),
   ];
 }
 

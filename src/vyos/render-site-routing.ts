@@ -11,6 +11,7 @@
  */
 import { set } from './config-line.js';
 import type { ConfigLine } from './types.js';
+import { renderFailoverNextHop } from './render-failover-route.js';
 import { assertCidr, assertIpAddress } from './validate-network-input.js';
 
 export type SiteRouting =
@@ -23,7 +24,17 @@ export type SiteRouting =
       /** The site's own networks, announced to the hub. */
       subnets: string[];
     }
-  | { kind: 'static'; /** The flat network's aggregates. */ prefixes: string[] };
+  | { kind: 'static'; /** The flat network's aggregates. */ prefixes: string[] }
+  | {
+      /**
+       * One of two tunnels of a site with a backup: each aggregate as a `protocols failover`
+       * next hop checking the hub's end of this tunnel (render-failover-route.ts).
+       */
+      kind: 'failover';
+      prefixes: string[];
+      hubTunnelAddress: string;
+      metric: number;
+    };
 
 function assertAsn(asn: number, what: string): void {
   if (!Number.isInteger(asn) || asn < 1 || asn > 4294967294)
@@ -32,6 +43,16 @@ function assertAsn(asn: number, what: string): void {
 
 /** The site router's routing lines (VyOS 1.4+ syntax). */
 export function renderSiteRouting(routing: SiteRouting, vti: string): ConfigLine[] {
+  if (routing.kind === 'failover')
+    return routing.prefixes.flatMap((p) =>
+      renderFailoverNextHop({
+        prefix: p,
+        nextHop: routing.hubTunnelAddress,
+        iface: vti,
+        target: routing.hubTunnelAddress,
+        metric: routing.metric,
+      }),
+    );
   if (routing.kind === 'static') {
     return routing.prefixes.map((p) => {
       assertCidr(p, 'flat network aggregate');
@@ -65,6 +86,14 @@ export function describeSiteRoutingForLinux(
     `#   ip link add ${xfrm} type xfrm dev eth0 if_id 10`,
     `#   ip address add ${siteTunnelAddress} dev ${xfrm} && ip link set ${xfrm} up`,
   ];
+  if (routing.kind === 'failover')
+    return [
+      '# Route the flat network into the tunnel, metric ' + String(routing.metric) + ' (the',
+      '# lower metric wins), and take the route away while the hub end of the tunnel,',
+      `# ${routing.hubTunnelAddress}, stops answering ping (a check every few seconds):`,
+      ...setup,
+      ...routing.prefixes.map((p) => `#   ip route add ${p} dev ${xfrm} metric ${routing.metric}`),
+    ];
   if (routing.kind === 'static')
     return [
       '# Route the flat network into the tunnel (after the XFRM interface exists):',

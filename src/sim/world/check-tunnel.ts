@@ -129,9 +129,12 @@ export function checkTunnel(
   const site = ctx.site?.(remote);
   if (site) {
     // The site's operator pasted flatnet's far-side script: judge it like any router.
-    const theirs = [...site.peers.values()].find(
+    // A site with two lines to this router has two such peers: strongSwan tells them apart by
+    // the address the IKE packet arrives at (local-address).
+    const toward = [...site.peers.values()].filter(
       (q) => q.remoteAddress === publicIp && !q.disabled,
     );
+    const theirs = toward.find((q) => q.localAddress === remote) ?? toward[0];
     if (!theirs)
       return down(`the site at ${remote} has no peer with remote-address ${publicIp}`, far);
     if (theirs.psk !== peer.psk)

@@ -181,7 +181,7 @@ export async function startControlServer(
       return { ok: true };
     }
     if (a === 'sites' && b === undefined) {
-      const { name, publicIp, lan, script } = body;
+      const { name, publicIp, lan, script, backupIp } = body;
       const lines =
         typeof script === 'string'
           ? script.split(/\r?\n/)
@@ -192,7 +192,8 @@ export async function startControlServer(
         typeof name !== 'string' ||
         typeof publicIp !== 'string' ||
         typeof lan !== 'string' ||
-        !lines
+        !lines ||
+        (backupIp !== undefined && typeof backupIp !== 'string')
       )
         throw new HttpProblem(
           400,
@@ -206,6 +207,7 @@ export async function startControlServer(
           publicIp,
           lan,
           script: lines.map((l) => l.trim()).filter(Boolean),
+          ...(typeof backupIp === 'string' ? { backupIp } : {}),
         });
       } catch (err) {
         throw new HttpProblem(400, err instanceof Error ? err.message : String(err));

@@ -119,23 +119,38 @@ export class WorldModel {
    * A site's router comes up running exactly `script` (flatnet's far-side script, as pasted),
    * on top of its uplink (`publicIp`) and its LAN. Replaces a site of the same name.
    */
-  installSite(site: { name: string; publicIp: string; lan: string; script: string[] }): void {
+  installSite(site: {
+    name: string;
+    publicIp: string;
+    lan: string;
+    script: string[];
+    /** A second uplink (another line), for a backup tunnel: eth2. */
+    backupIp?: string;
+  }): void {
     const lan = site.lan.split('/');
     const [a, b, c, d] = (lan[0] ?? '').split('.').map(Number);
     if (lan.length !== 2 || d === undefined || [a, b, c, d].some((x) => !(x! >= 0 && x! < 256)))
       throw new RangeError(`lan must be an IPv4 prefix like 172.16.7.0/24 (got ${site.lan})`);
-    if (!/^\d+\.\d+\.\d+\.\d+$/.test(site.publicIp))
-      throw new RangeError(`publicIp must be an IPv4 address (got ${site.publicIp})`);
+    for (const [key, ip] of [
+      ['publicIp', site.publicIp],
+      ['backupIp', site.backupIp],
+    ] as const)
+      if (ip !== undefined && !/^\d+\.\d+\.\d+\.\d+$/.test(ip))
+        throw new RangeError(`${key} must be an IPv4 address (got ${ip})`);
     if (site.name === 'office' || !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/.test(site.name))
       throw new RangeError(`site name must be letters, digits, . _ - and not "office"`);
     this.sites.set(site.name, {
       name: site.name,
       label: `site/${site.name}`,
       publicIp: site.publicIp,
+      ...(site.backupIp !== undefined ? { backupIp: site.backupIp } : {}),
       lan: site.lan,
       lines: [
         `set interfaces ethernet eth0 address '${site.publicIp}/24'`,
         `set interfaces ethernet eth1 address '${a}.${b}.${c}.${d! + 1}/${lan[1]}'`,
+        ...(site.backupIp !== undefined
+          ? [`set interfaces ethernet eth2 address '${site.backupIp}/24'`]
+          : []),
         ...site.script,
       ],
     });
@@ -157,7 +172,8 @@ export class WorldModel {
   }
 
   siteAt(address: string): SiteRecord | undefined {
-    for (const s of this.sites.values()) if (s.publicIp === address) return s;
+    for (const s of this.sites.values())
+      if (s.publicIp === address || s.backupIp === address) return s;
     return undefined;
   }
 

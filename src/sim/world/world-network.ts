@@ -27,6 +27,8 @@ import type { Topology } from './topology-types.js';
 export interface SiteRecord {
   name: string;
   publicIp: string;
+  /** Its second uplink's address, when it has a backup line (eth2). */
+  backupIp?: string;
   lan: string;
   /** Its whole configuration as `set` lines (interfaces first, then the pasted script). */
   lines: string[];
@@ -136,12 +138,19 @@ export function worldNetwork(input: WorldNetworkInput): Network {
   routers.push(...sites.map((s) => s.router));
   const byId = new Map(routers.map((r) => [r.id, r]));
 
-  /** The site peer whose remote-address names this instance router's public address. */
-  const sitePeerToward = (site: NetRouter, instanceId: string): string | undefined => {
+  /**
+   * The site peer whose remote-address names this instance router's public address; with two
+   * lines to the same router, the one whose local-address is the address the router dials.
+   */
+  const sitePeerToward = (site: NetRouter, instanceId: string, dialed: string) => {
     const ip = publicIpOf.get(instanceId);
-    return [...site.config.peers.values()].find((p) => p.remoteAddress === ip && !p.disabled)?.name;
+    const toward = [...site.config.peers.values()].filter(
+      (p) => p.remoteAddress === ip && !p.disabled,
+    );
+    return (toward.find((p) => p.localAddress === dialed) ?? toward[0])?.name;
   };
-  const siteAt = (address: string) => sites.find((s) => s.record.publicIp === address)?.router;
+  const siteAt = (address: string) =>
+    sites.find((s) => s.record.publicIp === address || s.record.backupIp === address)?.router;
 
   const instanceSaCache = new Map<string, SaState>();
   const instanceSa = (instanceId: string, peer: string): SaState => {
@@ -176,7 +185,7 @@ export function worldNetwork(input: WorldNetworkInput): Network {
         up: false,
         reason: `no router answers at ${address}: install the far-side script with POST /sites`,
       };
-    const theirs = sitePeerToward(site, instanceId);
+    const theirs = sitePeerToward(site, instanceId, address);
     if (!theirs) return { up: false, reason: `${site.name} has no peer toward this router` };
     return { up: true, far: { kind: 'router', id: site.id, peer: theirs } };
   };
