@@ -159,7 +159,7 @@ describe('the local Slack page', () => {
     expect(html).toContain('<pre class="code-block">set interfaces wireguard wg0</pre>');
   });
 
-  it('shows escaped text as Slack does: &lt;@U0CAROL&gt; is the text "<@U0CAROL>", not a mention', async () => {
+  it('shows &lt;@U0CAROL&gt; as the text "<@U0CAROL>" as Slack does, not a mention', async () => {
     await fetch(`${slack.apiUrl}chat.postMessage`, {
       method: 'POST',
       headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
