@@ -19,25 +19,36 @@ export interface MonitorWorld {
   runtime: Runtime;
   prefix: string;
   round(): Promise<Extract<RoundOutcome, { ran: true }>>;
+  /**
+   * Another worker on the same Redis prefix, running the scheduled monitor (as a second
+   * `flatnet worker` would); closed with the bench.
+   */
+  addWorker(): Promise<Runtime>;
   close(): Promise<void>;
 }
 
 export async function startMonitorWorld(
   label: string,
   monitor: Partial<MonitorSettings>,
+  /** `scheduled`: this runtime's worker runs the BullMQ-scheduled monitor too. */
+  options: { scheduled?: boolean } = {},
 ): Promise<MonitorWorld> {
   const dir = mkdtempSync(join(tmpdir(), `flatnet-${label}-`));
   const prefix = uniquePrefix(label);
   const world = await startWorld({ dir, bootMs: 100, tunnelUpMs: 100 });
   const loaded = loadInventory(world.writeInventory(join(dir, 'flatnet.yml')));
   loaded.inventory.monitor = { ...loaded.inventory.monitor, probeTimeoutMs: 2000, ...monitor };
-  const runtime = await createRuntime({
-    loaded,
-    redisUrl,
-    prefix,
-    logger: createLogger({ level: 'silent' }),
-    worker: { concurrency: 2 },
-  });
+  const start = (scheduled: boolean) =>
+    createRuntime({
+      loaded,
+      redisUrl,
+      prefix,
+      logger: createLogger({ level: 'silent' }),
+      worker: { concurrency: 2 },
+      monitor: scheduled,
+    });
+  const runtime = await start(options.scheduled ?? false);
+  const others: Runtime[] = [];
   let n = 0;
   return {
     world,
@@ -48,7 +59,13 @@ export async function startMonitorWorld(
       if (!outcome.ran) throw new Error(`round ${n} did not run: ${outcome.reason}`);
       return outcome;
     },
+    async addWorker() {
+      const other = await start(true);
+      others.push(other);
+      return other;
+    },
     async close() {
+      for (const other of others) await other.close();
       await runtime.close();
       await world.close();
       const redis = testRedis();
