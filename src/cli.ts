@@ -16,6 +16,7 @@ const USAGE = [
   '  flatnet sim [--write-inventory F] [--routers N] [--ssh-latency-ms MS] ' +
     '[--ec2-latency-ms MS]',
   '  flatnet run [--config F] [--as USER] "/vpn status"     a slash command from the terminal',
+  '  flatnet run "/vpn help", flatnet run "/router help"    every slash command, as in Slack',
   '  flatnet approve <run> --as USER [--reject]             approve or reject a waiting run',
   '  flatnet check --config F             validate an inventory and test SSH and AWS, ' +
     'router by router',

@@ -38,7 +38,10 @@ export type ParseResult =
   { ok: true; command: Command } | { ok: false; message: string; hint: string };
 
 export interface HelpEntry {
+  /** Which subcommand (or form of one) this line is, for the parser's usage hints. */
+  id: string;
   command: string;
+  /** Every argument and option the parser accepts: a test holds the two together. */
   usage: string;
   description: string;
   /** False for what is planned but not built yet: help marks it as coming. */

@@ -6,6 +6,7 @@
  */
 import type { Command, ParseResult, PeerSpec } from './command.js';
 import { parseCidr, parseIpv4 } from '../net/cidr.js';
+import { usageOf } from './help-entries.js';
 
 const MAX_TEXT = 1000;
 const NAME = /^[A-Za-z0-9_-]{1,32}$/;
@@ -107,7 +108,7 @@ function parseVpn(verb: string | undefined, t: Tokens): ParseResult {
     case 'help':
       return expectNothingMore(t, [], { kind: 'help', topic: 'vpn' }, '/vpn help');
     case 'status': {
-      const usage = '/vpn status [region|router]';
+      const usage = usageOf('/vpn', 'status');
       const scope = t.positional[0];
       if (t.positional.length > 1)
         return fail(
@@ -122,7 +123,7 @@ function parseVpn(verb: string | undefined, t: Tokens): ParseResult {
       return expectNothingMore(t, [], { kind: 'status', ...(scope ? { scope } : {}) }, usage);
     }
     case 'reach': {
-      const usage = '/vpn reach <from> <to>';
+      const usage = usageOf('/vpn', 'reach');
       const example = 'e.g. /vpn reach us-east-1/production site/office';
       if (t.positional.length !== 2)
         return fail(
@@ -142,7 +143,7 @@ function parseVpn(verb: string | undefined, t: Tokens): ParseResult {
     case 'add-peer':
       return parseAddPeer(t);
     case 'remove-peer': {
-      const usage = '/vpn remove-peer <name> [--router R] [--dry-run]';
+      const usage = usageOf('/vpn', 'remove-peer');
       const name = checkName(t.positional[0], usage);
       if (typeof name !== 'string') return name;
       if (t.positional.length > 1)
@@ -162,7 +163,7 @@ function parseVpn(verb: string | undefined, t: Tokens): ParseResult {
       );
     }
     case 'reissue-peer': {
-      const usage = '/vpn reissue-peer <name> [--router R]';
+      const usage = usageOf('/vpn', 'reissue-peer');
       const name = checkName(t.positional[0], usage);
       if (typeof name !== 'string') return name;
       if (t.positional.length > 1)
@@ -177,7 +178,7 @@ function parseVpn(verb: string | undefined, t: Tokens): ParseResult {
       );
     }
     case 'peers': {
-      const usage = '/vpn peers [--router R]';
+      const usage = usageOf('/vpn', 'peers');
       if (t.positional.length > 0) return fail('/vpn peers takes no name', `usage: ${usage}`);
       const router = optionalRouter(t, usage);
       if (typeof router === 'object') return router;
@@ -189,7 +190,7 @@ function parseVpn(verb: string | undefined, t: Tokens): ParseResult {
       );
     }
     case 'attach-vpc': {
-      const usage = '/vpn attach-vpc <vpc-id|vgw-id> --region R [--dry-run]';
+      const usage = usageOf('/vpn', 'attach-vpc');
       const id = t.positional[0];
       if (id === undefined)
         return fail('/vpn attach-vpc needs the VPC or VPN gateway id', `usage: ${usage}`);
@@ -212,7 +213,7 @@ function parseVpn(verb: string | undefined, t: Tokens): ParseResult {
       );
     }
     case 'sync-standby': {
-      const usage = '/vpn sync-standby [router] [--dry-run]';
+      const usage = usageOf('/vpn', 'sync-standby');
       const router = t.positional[0];
       if (router !== undefined && !ROUTER.test(router))
         return fail(`${printable(router)} is not a router name`, `usage: ${usage}`);
@@ -234,9 +235,7 @@ function parseVpn(verb: string | undefined, t: Tokens): ParseResult {
 }
 
 function parseAddPeer(t: Tokens): ParseResult {
-  const usage =
-    '/vpn add-peer <name> [--pubkey KEY] [--router R]  or  /vpn ' +
-    'add-peer <name> ipsec --remote IP --subnets CIDR[,CIDR] [--bgp ASN]';
+  const usage = `${usageOf('/vpn', 'add-peer')}  or  ${usageOf('/vpn', 'add-peer-ipsec')}`;
   if (t.positional.length === 0 && t.flags.size === 0) return ok({ kind: 'add-peer-modal' });
   const name = checkName(t.positional[0], usage);
   if (typeof name !== 'string') return name;
@@ -329,7 +328,7 @@ function parseRouter(verb: string | undefined, t: Tokens): ParseResult {
     case 'help':
       return expectNothingMore(t, [], { kind: 'help', topic: 'router' }, '/router help');
     case 'history': {
-      const usage = '/router history [router]';
+      const usage = usageOf('/router', 'history');
       const router = t.positional[0];
       if (router !== undefined && !ROUTER.test(router))
         return fail(`${printable(router)} is not a router name`, `usage: ${usage}`);
@@ -344,10 +343,7 @@ function parseRouter(verb: string | undefined, t: Tokens): ParseResult {
     case 'scaledown':
     case 'failover':
     case 'failback': {
-      const usage =
-        verb === 'status'
-          ? '/router status <router>'
-          : `/router ${verb} <router>${verb.startsWith('scale') ? ' [--type T]' : ''} [--dry-run]`;
+      const usage = usageOf('/router', verb === 'status' ? 'router-status' : verb);
       const router = t.positional[0];
       if (router === undefined)
         return fail(
@@ -388,7 +384,7 @@ function parseRouter(verb: string | undefined, t: Tokens): ParseResult {
 const PAUSE_FOR = /^([1-9]\d{0,3})(m|h|d)$/;
 
 function parseMonitor(t: Tokens): ParseResult {
-  const usage = '/router monitor [pause <router> [for 2h] | resume <router>]';
+  const usage = usageOf('/router', 'monitor');
   const [action, router, word, span] = t.positional;
   if (action === undefined)
     return expectNothingMore(t, [], { kind: 'monitor', action: 'show' }, usage);
