@@ -1,7 +1,8 @@
 import { BadInputError } from '../../errors.js';
 import type { ApiContext } from './api-context.js';
 import type { ResponsePayload, ResponseUrlBook } from './answer-response-url.js';
-import type { BotLink, BotReply } from './post-to-bot.js';
+import type { BotReply } from './bot-reply.js';
+import type { BotLink } from './post-to-bot.js';
 import { sendToApp } from './send-to-app.js';
 import type { SignOptions } from './sign-slack-request.js';
 import type { SimChannel, SimEphemeral, SimMessage, SimUser, SlackBlock } from './types.js';

@@ -1,4 +1,5 @@
-import { postToBot, type BotLink, type BotReply } from './post-to-bot.js';
+import type { BotReply } from './bot-reply.js';
+import { postToBot, type BotLink } from './post-to-bot.js';
 import type { SignOptions } from './sign-slack-request.js';
 
 /** What Slack delivers to the app: a slash command's fields or an interaction's payload. */

@@ -18,7 +18,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { BotReply } from './post-to-bot.js';
+import type { BotReply } from './bot-reply.js';
 
 export type EnvelopeType = 'slash_commands' | 'interactive';
 

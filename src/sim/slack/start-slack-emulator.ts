@@ -12,7 +12,7 @@ import {
   type DeliveryDeps,
   type SlashCommandInput,
 } from './deliver-to-bot.js';
-import type { BotReply } from './post-to-bot.js';
+import type { BotReply } from './bot-reply.js';
 import { parseApiArgs, readRawBody } from './read-request-body.js';
 import { PageServer } from './serve-page.js';
 import { SlackStore } from './slack-store.js';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { BadInputError } from '../../errors.js';
 import { viewToApi } from './answer-view-methods.js';
 import { requireUser, type DeliveryDeps } from './deliver-to-bot.js';
-import type { BotReply } from './post-to-bot.js';
+import type { BotReply } from './bot-reply.js';
 import { sendToApp } from './send-to-app.js';
 import type { SignOptions } from './sign-slack-request.js';
 import type { SimView, SlackBlock } from './types.js';
