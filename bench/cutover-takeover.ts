@@ -56,5 +56,8 @@ export async function benchCutoverTakeover(): Promise<BenchResult[]> {
       `(lock lapse and stalled check bound ${bound} ms; EC2 ${EC2_LATENCY_MS} ms per call, ` +
       `tunnels ${TUNNEL_UP_MS} ms); kill → every path forwarding: ${forwarding.join(', ')} ms`,
   );
-  return [{ name: 'cutover_takeover_ms', value: Math.max(...takeovers), unit: 'ms', target: 5000 }];
+  return [
+    { name: 'cutover_takeover_ms', value: Math.max(...warm), unit: 'ms', target: 5000 },
+    { name: 'cutover_takeover_cold_ms', value: cold, unit: 'ms', target: 5000 },
+  ];
 }
