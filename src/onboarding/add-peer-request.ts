@@ -14,7 +14,8 @@ import { checkBackedUpSite } from './site-backup.js';
 import type { PlannedRun } from '../runbook/run-request.js';
 import type { Json, Run } from '../runbook/types.js';
 import { assertPeerName } from '../vyos/config-line.js';
-import { assertPeerPublicKey, checkKeyIsNotTheRouters } from '../vyos/validate-network-input.js';
+import { assertPeerPublicKey } from '../vyos/validate-network-input.js';
+import { checkKeyAgainstInventory } from './check-key-in-fleet.js';
 
 export type AddPeerParams =
   | { kind: 'wireguard'; router: string; publicKey?: string }
@@ -114,10 +115,9 @@ export function planAddPeer(command: Command, inventory: Inventory, requester: s
   if (peer.type === 'wireguard') {
     if (peer.publicKey !== undefined) {
       assertPeerPublicKey(peer.publicKey, '--pubkey');
-      // Before any run exists; the plan step checks the key the router itself reports too.
-      checkKeyIsNotTheRouters(peer.publicKey, router, [
-        inventory.routers[router]?.wireguard?.publicKey,
-      ]);
+      // Before any run exists (so no record ever holds a private key recognised here); the
+      // plan step checks every key the routers themselves report too.
+      checkKeyAgainstInventory(peer.publicKey, inventory);
     }
     params = { router, ...(peer.publicKey !== undefined ? { pubkey: peer.publicKey } : {}) };
   } else {

@@ -8,12 +8,42 @@ import { BadInputError } from '../errors.js';
 import { addPeerParams } from './add-peer-request.js';
 import { checkKeyIsNotTheRouters } from '../vyos/validate-network-input.js';
 import { checkPeerIsNew } from './check-peer-is-new.js';
+import { checkKeyAgainstFleet, wireguardKeysOf } from './check-key-in-fleet.js';
+import { mapBounded } from '../util/map-bounded.js';
+import type { ConfigLine } from '../vyos/types.js';
 import { readRouter, type OnboardingDeps } from './onboarding-deps.js';
 import { reachStandby } from './reach-standby.js';
 import { readHubConfig } from './read-hub-config.js';
 import { poolRefOf } from './wireguard-pool.js';
 import { siteTunnelRole } from '../config/site-tunnels.js';
 import { checkPartnerRoutes, partnerOf } from './site-backup.js';
+
+/**
+ * The key against the WireGuard keys of every router of the inventory (read at once, a few at
+ * a time), beside the target and its standby already read. Returns the routers that did not
+ * answer: the plan goes on without them, and says so.
+ */
+async function checkKeyOnEveryRouter(
+  deps: OnboardingDeps,
+  key: string,
+  read: Array<{ router: string; lines: ConfigLine[] }>,
+): Promise<string[]> {
+  const others = Object.keys(deps.inventory.routers).filter(
+    (r) => !read.some((x) => x.router === r),
+  );
+  const answers = await mapBounded(others, 8, async (router) => {
+    try {
+      return { router, lines: await deps.routers.router(router).runningConfig() };
+    } catch {
+      return { router, lines: undefined };
+    }
+  });
+  const known = [...read, ...answers].flatMap((a) =>
+    a.lines ? wireguardKeysOf(a.router, a.lines) : [],
+  );
+  checkKeyAgainstFleet(key, known, new Set(read.map((x) => x.router)));
+  return answers.filter((a) => !a.lines).map((a) => a.router);
+}
 
 export async function checkAddPeer(ctx: TypedStepContext<OnboardingDeps>) {
   const { deps, run } = ctx;
@@ -53,6 +83,13 @@ export async function checkAddPeer(ctx: TypedStepContext<OnboardingDeps>) {
         (await deps.routers.router(params.router).wireguard(ref.iface)).publicKey,
         deps.inventory.routers[params.router]?.wireguard?.publicKey,
       ]);
+    const unread =
+      params.publicKey === undefined
+        ? []
+        : await checkKeyOnEveryRouter(deps, params.publicKey, [
+            { router: params.router, lines: snap.lines },
+            ...(standby.kind === 'ready' ? [{ router: standby.name, lines: standby.lines }] : []),
+          ]);
     const peers = snap.hub.wireguard.peers.length;
     return {
       result: {
@@ -63,7 +100,8 @@ export async function checkAddPeer(ctx: TypedStepContext<OnboardingDeps>) {
       },
       detail:
         `${run.target} is free on ${params.router} (${ref.iface}, pool ${ref.pool}, ` +
-        `${peers} peers)${onStandby}`,
+        `${peers} peers)${onStandby}` +
+        (unread.length > 0 ? `; the key was not compared on ${unread.join(', ')} (no answer)` : ''),
     };
   }
   const entry = deps.inventory.routers[params.router]!;

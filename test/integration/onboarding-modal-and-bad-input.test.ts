@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../helpers/wait-for.js';
 import { FIELDS } from '../../commands/add-peer-modal.js';
-import { startOnboardingStack, type OnboardingStack } from './onboarding-stack.js';
+import { generateWireguardKeyPair } from '../../src/onboarding/generate-secrets.js';
+import { CHANNEL, startOnboardingStack, type OnboardingStack } from './onboarding-stack.js';
 
 let stack: OnboardingStack;
 beforeAll(async () => {
@@ -133,6 +134,60 @@ describe('hostile input', () => {
       if ((await stack.bot.runtime.redis.type(k)) === 'string')
         expect(await stack.bot.runtime.redis.get(k)).not.toContain(zero);
     expect(stack.hubLines().join('\n')).not.toMatch(/zed|mirror/);
+  });
+
+  it("refuses a pasted private key (a router's at once, a peer's at planning) and a key already on any router of the fleet, naming the holder, never repeating the key", async () => {
+    // A device already on another router of the fleet (spoke-oregon), whose key pair we know.
+    const lab = generateWireguardKeyPair();
+    const oregon = stack.world.router('spoke-oregon').handle.router;
+    const labPeer = ['interfaces', 'wireguard', 'wg7', 'peer', 'lab-box'];
+    expect(oregon.active.set([...labPeer, 'public-key', lab.publicKey]).failed).toBe(false);
+    expect(oregon.active.set([...labPeer, 'allowed-ips', '10.251.0.9/32']).failed).toBe(false);
+    const hubPrivate = stack.world
+      .router('hub-tokyo-a')
+      .handle.router.active.value('interfaces wireguard wg0 private-key')!;
+    expect(hubPrivate).toMatch(/=$/);
+    const linesBefore = stack.logLines.length;
+    const sentBefore = stack.sent.length;
+
+    const routerHalf = await stack.vpn('U0ALICE', `add-peer p1 --pubkey ${hubPrivate}`);
+    expect(routerHalf.runId).toBeUndefined();
+    expect(routerHalf.reply).toMatch(
+      /--pubkey is a private key: the private half of hub-tokyo-a's own WireGuard key/,
+    );
+    const answers = [routerHalf.reply];
+    const runs: string[] = [];
+    for (const [name, key, said] of [
+      ['p2', lab.privateKey, /private half of peer lab-box's key on spoke-oregon/],
+      ['p3', lab.publicKey, /this public key is already peer lab-box on spoke-oregon/],
+    ] as const) {
+      const asked = await stack.vpn('U0ALICE', `add-peer ${name} --pubkey ${key}`);
+      answers.push(asked.reply);
+      expect(asked.runId, asked.reply).toBeDefined();
+      const run = await stack.waitForRun(asked.runId!);
+      expect(run.status).toBe('failed');
+      expect(run.outcome).toMatch(said);
+      runs.push(JSON.stringify({ ...run, params: undefined }));
+    }
+    const slack = stack.slack.store
+      .allMessages(CHANNEL)
+      .concat(stack.slack.store.allMessages('D0ALICE'))
+      .map((m) => JSON.stringify(m))
+      .join('\n');
+    for (const key of [hubPrivate, lab.privateKey]) {
+      expect(answers.join('\n')).not.toContain(key);
+      expect(stack.logLines.slice(linesBefore).join('')).not.toContain(key);
+      expect(stack.sent.slice(sentBefore).join('\n')).not.toContain(key);
+      expect(runs.join('\n')).not.toContain(key);
+    }
+    // Refused at arrival, the router's private key reached no thread and no Redis key at all.
+    // (A peer's private half is known only once the plan step has read the routers, when the
+    // run and its thread already carry the command line: see docs/security.md.)
+    expect(slack).not.toContain(hubPrivate);
+    for (const k of await stack.bot.runtime.redis.keys(`${stack.prefix}:*`))
+      if ((await stack.bot.runtime.redis.type(k)) === 'string')
+        expect(await stack.bot.runtime.redis.get(k)).not.toContain(hubPrivate);
+    expect(stack.hubLines().join('\n')).not.toMatch(/peer p[123] /);
   });
 
   it('is refused with the rule, from the slash command and from the form, and never reaches an SSH session', async () => {
