@@ -57,6 +57,8 @@ export default tseslint.config(
       'test/e2e/**/*.ts',
       'test/global-setup.ts',
       'test/helpers/**/*.ts',
+      'test/support/**/*.ts',
+      'test/unit/**/*.ts',
     ],
     rules: {
       'max-len': ['error', { code: 100, ignoreUrls: true, ignoreRegExpLiterals: true }],

@@ -74,7 +74,10 @@ async function asyncRefusal(run: () => Promise<unknown>): Promise<FlatnetError> 
   throw new Error('expected a refusal');
 }
 
-/** The generated configuration of a VPN connection from the hub's address, as AWS (the emulator) writes it. */
+/**
+ * The generated configuration of a VPN connection from the hub's address, as AWS (the emulator)
+ * writes it.
+ */
 function generatedConfig(
   id: string,
   outside: [string, string],
@@ -187,16 +190,20 @@ function resolve(id: string, world: FakeWorld = {}, inv = inventory()) {
 }
 
 describe('attach-vpc planner', () => {
-  it('turns the command into a run on the id, with the region as a parameter and approval from the policy', () => {
-    const planned = plan(VPC);
-    expect(planned).toMatchObject({
-      kind: 'attach-vpc',
-      target: VPC,
-      params: { region: REGION },
-      dryRun: false,
-    });
-    expect(planned.approval?.approvers.sort()).toEqual(['U0BOB', 'U0CAROL']);
-  });
+  it(
+    'turns the command into a run on the id, with the ' +
+      'region as a parameter and approval from the policy',
+    () => {
+      const planned = plan(VPC);
+      expect(planned).toMatchObject({
+        kind: 'attach-vpc',
+        target: VPC,
+        params: { region: REGION },
+        dryRun: false,
+      });
+      expect(planned.approval?.approvers.sort()).toEqual(['U0BOB', 'U0CAROL']);
+    },
+  );
 
   it('refuses a region the inventory does not have, naming the ones it has', () => {
     const err = refusal(() => plan(VPC, 'eu-central-1'));
@@ -228,21 +235,25 @@ describe('attach-vpc planner', () => {
 });
 
 describe('attach-vpc plan step (resolveAttachment)', () => {
-  it('resolves a VPC to its VGW, names it from the inventory, and finds the hub by its Elastic IP', async () => {
-    const p = await resolve(VPC);
-    expect(p).toMatchObject({
-      vpcId: VPC,
-      vpcName: 'analytics',
-      vpcCidr: '10.70.0.0/16',
-      vgwId: VGW,
-      vgwAsn: 64512,
-      hub: 'hub-tokyo-a',
-      hubPublicIp: HUB_IP,
-      hubPrivateIp: '10.0.1.10',
-      hubAsn: 65000,
-    });
-    expect(p).toMatchObject({ existing: null, alreadyAttached: false, hubPeers: [] });
-  });
+  it(
+    'resolves a VPC to its VGW, names it from the ' +
+      'inventory, and finds the hub by its Elastic IP',
+    async () => {
+      const p = await resolve(VPC);
+      expect(p).toMatchObject({
+        vpcId: VPC,
+        vpcName: 'analytics',
+        vpcCidr: '10.70.0.0/16',
+        vgwId: VGW,
+        vgwAsn: 64512,
+        hub: 'hub-tokyo-a',
+        hubPublicIp: HUB_IP,
+        hubPrivateIp: '10.0.1.10',
+        hubAsn: 65000,
+      });
+      expect(p).toMatchObject({ existing: null, alreadyAttached: false, hubPeers: [] });
+    },
+  );
 
   it('takes a VGW id as well, and the VPC from its attachment', async () => {
     expect(await resolve(VGW)).toMatchObject({ vpcId: VPC, vgwId: VGW, vpcName: 'analytics' });
@@ -251,7 +262,8 @@ describe('attach-vpc plan step (resolveAttachment)', () => {
   it('refuses a VPC without a VGW, saying to create and attach one first', async () => {
     const err = await asyncRefusal(() => resolve(VPC, { vgws: [] }));
     expect(err.message).toBe(
-      `${VPC} in ${REGION} has no Virtual Private Gateway, so AWS has nothing to terminate a VPN on`,
+      `${VPC} in ${REGION} has no Virtual Private ` +
+        'Gateway, so AWS has nothing to terminate a VPN on',
     );
     expect(err.hint).toMatch(
       /^create and attach a Virtual Private Gateway first: aws ec2 create-vpn-gateway/,
@@ -290,32 +302,40 @@ describe('attach-vpc plan step (resolveAttachment)', () => {
     expect((await asyncRefusal(() => resolve(VPC, { hubConfig }))).message).toContain('ASN 64512');
   });
 
-  it('says "already attached" when the hub has tunnels to both outside addresses of the hub’s connection', async () => {
-    const hubConfig = [
-      ...HUB_BASE,
-      "set vpn ipsec site-to-site peer old-a remote-address '52.1.1.1'",
-      "set vpn ipsec site-to-site peer old-b remote-address '52.1.1.2'",
-    ];
-    const p = await resolve(VPC, {
-      hubConfig,
-      connections: [connection('vpn-0aa', ['52.1.1.1', '52.1.1.2'])],
-    });
-    expect(p).toMatchObject({
-      alreadyAttached: true,
-      hubPeers: ['old-a', 'old-b'],
-      existing: { vpnConnectionId: 'vpn-0aa', customerGatewayId: 'cgw-0a1b2c3d' },
-    });
-  });
+  it(
+    'says "already attached" when the hub has tunnels ' +
+      'to both outside addresses of the hub’s connection',
+    async () => {
+      const hubConfig = [
+        ...HUB_BASE,
+        "set vpn ipsec site-to-site peer old-a remote-address '52.1.1.1'",
+        "set vpn ipsec site-to-site peer old-b remote-address '52.1.1.2'",
+      ];
+      const p = await resolve(VPC, {
+        hubConfig,
+        connections: [connection('vpn-0aa', ['52.1.1.1', '52.1.1.2'])],
+      });
+      expect(p).toMatchObject({
+        alreadyAttached: true,
+        hubPeers: ['old-a', 'old-b'],
+        existing: { vpnConnectionId: 'vpn-0aa', customerGatewayId: 'cgw-0a1b2c3d' },
+      });
+    },
+  );
 
-  it('reuses a connection the hub has no tunnels for yet, and ignores other customers’ and deleted ones', async () => {
-    const connections = [
-      connection('vpn-0bb', ['52.2.2.1', '52.2.2.2'], { cgwIp: '198.51.100.99' }),
-      connection('vpn-0cc', ['52.3.3.1', '52.3.3.2'], { state: 'deleted' }),
-      connection('vpn-0dd', ['52.4.4.1', '52.4.4.2']),
-    ];
-    const p = await resolve(VPC, { connections });
-    expect(p).toMatchObject({ alreadyAttached: false, existing: { vpnConnectionId: 'vpn-0dd' } });
-  });
+  it(
+    'reuses a connection the hub has no tunnels for ' +
+      'yet, and ignores other customers’ and deleted ones',
+    async () => {
+      const connections = [
+        connection('vpn-0bb', ['52.2.2.1', '52.2.2.2'], { cgwIp: '198.51.100.99' }),
+        connection('vpn-0cc', ['52.3.3.1', '52.3.3.2'], { state: 'deleted' }),
+        connection('vpn-0dd', ['52.4.4.1', '52.4.4.2']),
+      ];
+      const p = await resolve(VPC, { connections });
+      expect(p).toMatchObject({ alreadyAttached: false, existing: { vpnConnectionId: 'vpn-0dd' } });
+    },
+  );
 
   it('refuses a half-configured attachment (one of two tunnels on the hub)', async () => {
     const hubConfig = [
@@ -329,31 +349,43 @@ describe('attach-vpc plan step (resolveAttachment)', () => {
     expect(err.hint).toContain('delete vpn ipsec site-to-site peer lonely');
   });
 
-  it('refuses to reuse a connection whose customer gateway has another ASN (it would move the hub’s system-as)', async () => {
-    const err = await asyncRefusal(() =>
-      resolve(VPC, {
-        connections: [connection('vpn-0ee', ['52.5.5.1', '52.5.5.2'], { cgwAsn: 65100 })],
-      }),
-    );
-    expect(err.message).toContain('customer gateway ASN 65100');
-    expect(err.hint).toContain('aws ec2 delete-vpn-connection');
-  });
+  it(
+    'refuses to reuse a connection whose customer gateway ' +
+      'has another ASN (it would move the hub’s system-as)',
+    async () => {
+      const err = await asyncRefusal(() =>
+        resolve(VPC, {
+          connections: [connection('vpn-0ee', ['52.5.5.1', '52.5.5.2'], { cgwAsn: 65100 })],
+        }),
+      );
+      expect(err.message).toContain('customer gateway ASN 65100');
+      expect(err.hint).toContain('aws ec2 delete-vpn-connection');
+    },
+  );
 
-  it('follows the Elastic IP: after a failover the standby is the hub that gets the tunnels', async () => {
-    const p = await resolve(VPC, {
-      address: { instanceId: 'i-0a1b2c3d4e5f00002', privateIp: '10.0.1.11' },
-    });
-    expect(p).toMatchObject({ hub: 'hub-tokyo-b', hubPrivateIp: '10.0.1.11' });
-  });
+  it(
+    'follows the Elastic IP: after a failover ' + 'the standby is the hub that gets the tunnels',
+    async () => {
+      const p = await resolve(VPC, {
+        address: { instanceId: 'i-0a1b2c3d4e5f00002', privateIp: '10.0.1.11' },
+      });
+      expect(p).toMatchObject({ hub: 'hub-tokyo-b', hubPrivateIp: '10.0.1.11' });
+    },
+  );
 
-  it('refuses when the Elastic IP is unassociated or held by an instance the inventory does not know', async () => {
-    expect(
-      (await asyncRefusal(() => resolve(VPC, { address: { instanceId: undefined } }))).message,
-    ).toContain('is not associated with any instance');
-    expect(
-      (await asyncRefusal(() => resolve(VPC, { address: { instanceId: 'i-0fff0000aaaa' } }))).hint,
-    ).toContain('routers.<hub>.instanceId');
-  });
+  it(
+    'refuses when the Elastic IP is unassociated or ' +
+      'held by an instance the inventory does not know',
+    async () => {
+      expect(
+        (await asyncRefusal(() => resolve(VPC, { address: { instanceId: undefined } }))).message,
+      ).toContain('is not associated with any instance');
+      expect(
+        (await asyncRefusal(() => resolve(VPC, { address: { instanceId: 'i-0fff0000aaaa' } })))
+          .hint,
+      ).toContain('routers.<hub>.instanceId');
+    },
+  );
 });
 
 describe('tunnel names and VTI numbers on the hub', () => {
@@ -432,26 +464,31 @@ describe('tunnel names and VTI numbers on the hub', () => {
 });
 
 describe('waiting for the tunnels', () => {
-  it('is done only when both tunnels are UP and both neighbours Established, and says what it saw', () => {
-    const seen = {
-      tunnels: [
-        { outsideIp: '52.1.1.1', status: 'UP', message: '2 BGP ROUTES' },
-        { outsideIp: '52.1.1.2', status: 'DOWN', message: '' },
-      ],
-      bgp: [
-        { address: '169.254.10.1', state: 'Established' },
-        { address: '169.254.10.5', state: 'Active' },
-      ],
-    };
-    expect(allUp(seen)).toBe(false);
-    expect(describeSighting(seen)).toBe(
-      'tunnels 1/2 UP [52.1.1.1 UP (2 BGP ROUTES), 52.1.1.2 DOWN], BGP 1/2 Established [169.254.10.1 Established, 169.254.10.5 Active]',
-    );
-    const up = {
-      tunnels: seen.tunnels.map((t) => ({ ...t, status: 'UP' })),
-      bgp: seen.bgp.map((b) => ({ ...b, state: 'Established' })),
-    };
-    expect(allUp(up)).toBe(true);
-    expect(allUp({ tunnels: [], bgp: [] })).toBe(false);
-  });
+  it(
+    'is done only when both tunnels are UP and both ' +
+      'neighbours Established, and says what it saw',
+    () => {
+      const seen = {
+        tunnels: [
+          { outsideIp: '52.1.1.1', status: 'UP', message: '2 BGP ROUTES' },
+          { outsideIp: '52.1.1.2', status: 'DOWN', message: '' },
+        ],
+        bgp: [
+          { address: '169.254.10.1', state: 'Established' },
+          { address: '169.254.10.5', state: 'Active' },
+        ],
+      };
+      expect(allUp(seen)).toBe(false);
+      expect(describeSighting(seen)).toBe(
+        'tunnels 1/2 UP [52.1.1.1 UP (2 BGP ROUTES), 52.1.1.2 DOWN], BGP ' +
+          '1/2 Established [169.254.10.1 Established, 169.254.10.5 Active]',
+      );
+      const up = {
+        tunnels: seen.tunnels.map((t) => ({ ...t, status: 'UP' })),
+        bgp: seen.bgp.map((b) => ({ ...b, state: 'Established' })),
+      };
+      expect(allUp(up)).toBe(true);
+      expect(allUp({ tunnels: [], bgp: [] })).toBe(false);
+    },
+  );
 });

@@ -65,16 +65,19 @@ function harness(tables: RouteTable[], dryRun = false) {
 }
 
 describe('attach-vpc turns VGW route propagation on', () => {
-  it('on every table of the VPC that does not propagate yet; undo turns off only those', async () => {
-    const h = harness([table('rtb-1'), table('rtb-2', [VGW]), table('rtb-3')]);
-    const out = await propagateRoutes(h.ctx());
-    expect(h.calls).toEqual(['enable rtb-1', 'enable rtb-3']);
-    expect(out?.result).toEqual({ enabled: ['rtb-1', 'rtb-3'], already: ['rtb-2'] });
-    expect(out?.detail).toContain('rtb-1, rtb-3 now learn the flat network from');
-    h.results[S.propagateRoutes.id] = out!.result;
-    await stopPropagatingRoutes(h.ctx());
-    expect(h.calls.slice(2)).toEqual(['disable rtb-1', 'disable rtb-3']);
-  });
+  it(
+    'on every table of the VPC that does not ' + 'propagate yet; undo turns off only those',
+    async () => {
+      const h = harness([table('rtb-1'), table('rtb-2', [VGW]), table('rtb-3')]);
+      const out = await propagateRoutes(h.ctx());
+      expect(h.calls).toEqual(['enable rtb-1', 'enable rtb-3']);
+      expect(out?.result).toEqual({ enabled: ['rtb-1', 'rtb-3'], already: ['rtb-2'] });
+      expect(out?.detail).toContain('rtb-1, rtb-3 now learn the flat network from');
+      h.results[S.propagateRoutes.id] = out!.result;
+      await stopPropagatingRoutes(h.ctx());
+      expect(h.calls.slice(2)).toEqual(['disable rtb-1', 'disable rtb-3']);
+    },
+  );
 
   it('changes nothing when every table already propagates (a re-run)', async () => {
     const h = harness([table('rtb-1', [VGW])]);

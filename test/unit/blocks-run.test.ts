@@ -65,7 +65,8 @@ describe('buildRunRoot', () => {
   it('says who asked for which command, the run id and where it stands', () => {
     const root = buildRunRoot(scaleupRun());
     expect(json(root)).toContain(
-      '<@U0ALICE> asked for `/router scaleup hub-tokyo-a --type c5.xlarge` — r-7k2m9q · *awaiting approval*',
+      '<@U0ALICE> asked for `/router scaleup hub-tokyo-a ' +
+        '--type c5.xlarge` — r-7k2m9q · *awaiting approval*',
     );
     expect(root.text).toBe(
       '/router scaleup hub-tokyo-a --type c5.xlarge — r-7k2m9q · awaiting approval',
@@ -186,15 +187,19 @@ describe('buildApprovalPrompt', () => {
     expect(json(m)).toContain('Rejected by <@U0CAROL> at 14:07 UTC');
   });
 
-  it('expires: no buttons and "ask again", also when the clock passed expiry before the status changed', () => {
-    for (const m of [
-      buildApprovalPrompt(scaleupRun({ status: 'expired' }), T0 + 40 * MIN),
-      buildApprovalPrompt(scaleupRun(), T0 + 31 * MIN),
-    ]) {
-      expect(buttons(m)).toEqual([]);
-      expect(json(m)).toContain('Expired at 14:30 UTC — ask again');
-    }
-  });
+  it(
+    'expires: no buttons and "ask again", also when ' +
+      'the clock passed expiry before the status changed',
+    () => {
+      for (const m of [
+        buildApprovalPrompt(scaleupRun({ status: 'expired' }), T0 + 40 * MIN),
+        buildApprovalPrompt(scaleupRun(), T0 + 31 * MIN),
+      ]) {
+        expect(buttons(m)).toEqual([]);
+        expect(json(m)).toContain('Expired at 14:30 UTC — ask again');
+      }
+    },
+  );
 
   it('keeps the buttons while a second distinct approver is still needed', () => {
     const run = scaleupRun({ decisions: [{ user: 'U0BOB', decision: 'approved', at: T0 + MIN }] });

@@ -150,67 +150,74 @@ describe('buildStatusMessages', () => {
     expect(problems.at(-1)?.text).toBe('standby runs an AMI 3 versions old');
   });
 
-  it('does not alarm on a standby whose tunnels are down by design, nor on an idle WireGuard peer', () => {
-    const report: StatusReport = {
-      scope: '*',
-      generatedAt: T0,
-      routers: [
-        router(
-          'hub-tokyo-a',
-          'ap-northeast-1',
-          [tunnel('to-us', 'up'), tunnel('laptop-bob', 'down', 'wireguard')],
-          { role: 'hub' },
-        ),
-        router(
-          'hub-tokyo-b',
-          'ap-northeast-1',
-          [tunnel('to-us', 'down'), tunnel('bgp', 'down', 'bgp')],
-          { role: 'standby' },
-        ),
-      ],
-      regions: [],
-      problems: [],
-    };
-    expect(findProblems(report)).toEqual([]);
-    expect(textOf(buildStatusMessages(report).summary)).toContain('*All clear*');
-    // Counted apart: the standby's tunnels wait for the Elastic IP and the laptop is off;
-    // neither is "down", so the counts agree with the headline.
-    expect(textOf(buildStatusMessages(report).summary)).toContain(
-      '2 routers · 1 tunnel up · 0 down · 2 idle on standby · 1 WireGuard peer idle',
-    );
-    // The details agree too: nothing red under "All clear", and each state in words.
-    const details = buildStatusMessages(report).details.map(textOf).join('\n');
-    expect(details).not.toContain(':red_circle:');
-    expect(details).toContain(':white_circle: idle, no recent handshake · laptop-bob');
-    expect(details).toContain(':white_circle: standby, waits for the Elastic IP · to-us');
-    expect(details).toContain(':large_green_circle: ok · *hub-tokyo-b* (standby)');
-  });
+  it(
+    'does not alarm on a standby whose tunnels are ' +
+      'down by design, nor on an idle WireGuard peer',
+    () => {
+      const report: StatusReport = {
+        scope: '*',
+        generatedAt: T0,
+        routers: [
+          router(
+            'hub-tokyo-a',
+            'ap-northeast-1',
+            [tunnel('to-us', 'up'), tunnel('laptop-bob', 'down', 'wireguard')],
+            { role: 'hub' },
+          ),
+          router(
+            'hub-tokyo-b',
+            'ap-northeast-1',
+            [tunnel('to-us', 'down'), tunnel('bgp', 'down', 'bgp')],
+            { role: 'standby' },
+          ),
+        ],
+        regions: [],
+        problems: [],
+      };
+      expect(findProblems(report)).toEqual([]);
+      expect(textOf(buildStatusMessages(report).summary)).toContain('*All clear*');
+      // Counted apart: the standby's tunnels wait for the Elastic IP and the laptop is off;
+      // neither is "down", so the counts agree with the headline.
+      expect(textOf(buildStatusMessages(report).summary)).toContain(
+        '2 routers · 1 tunnel up · 0 down · 2 idle on standby · 1 WireGuard peer idle',
+      );
+      // The details agree too: nothing red under "All clear", and each state in words.
+      const details = buildStatusMessages(report).details.map(textOf).join('\n');
+      expect(details).not.toContain(':red_circle:');
+      expect(details).toContain(':white_circle: idle, no recent handshake · laptop-bob');
+      expect(details).toContain(':white_circle: standby, waits for the Elastic IP · to-us');
+      expect(details).toContain(':large_green_circle: ok · *hub-tokyo-b* (standby)');
+    },
+  );
 
-  it('names every state in words beside its symbol, and a real problem in red in both places', () => {
-    const report: StatusReport = {
-      scope: '*',
-      generatedAt: T0,
-      routers: [
-        router('spoke-a', 'us-east-1', [tunnel('to-hub', 'down'), tunnel('office', 'up')], {
-          role: 'spoke',
-        }),
-        router('spoke-b', 'us-east-1', [], { reachable: false, error: 'timeout' }),
-      ],
-      regions: [],
-      problems: [],
-    };
-    const { summary, details } = buildStatusMessages(report);
-    expect(textOf(summary)).toContain('*2 problems*');
-    const text = details.map(textOf).join('\n');
-    expect(text).toContain(':red_circle: tunnels down · *spoke-a* (spoke)');
-    expect(text).toContain(':red_circle: down · to-hub');
-    expect(text).toContain(':large_green_circle: up · office');
-    expect(text).toContain(':red_circle: unreachable · *spoke-b*');
-    // Stripped of every :emoji:, each line still says its state.
-    const plain = text.replace(/:[a-z_]+:/g, '');
-    for (const word of ['tunnels down', 'down · to-hub', 'up · office', 'unreachable'])
-      expect(plain).toContain(word);
-  });
+  it(
+    'names every state in words beside its symbol, ' + 'and a real problem in red in both places',
+    () => {
+      const report: StatusReport = {
+        scope: '*',
+        generatedAt: T0,
+        routers: [
+          router('spoke-a', 'us-east-1', [tunnel('to-hub', 'down'), tunnel('office', 'up')], {
+            role: 'spoke',
+          }),
+          router('spoke-b', 'us-east-1', [], { reachable: false, error: 'timeout' }),
+        ],
+        regions: [],
+        problems: [],
+      };
+      const { summary, details } = buildStatusMessages(report);
+      expect(textOf(summary)).toContain('*2 problems*');
+      const text = details.map(textOf).join('\n');
+      expect(text).toContain(':red_circle: tunnels down · *spoke-a* (spoke)');
+      expect(text).toContain(':red_circle: down · to-hub');
+      expect(text).toContain(':large_green_circle: up · office');
+      expect(text).toContain(':red_circle: unreachable · *spoke-b*');
+      // Stripped of every :emoji:, each line still says its state.
+      const plain = text.replace(/:[a-z_]+:/g, '');
+      for (const word of ['tunnels down', 'down · to-hub', 'up · office', 'unreachable'])
+        expect(plain).toContain(word);
+    },
+  );
 
   it('shows the first 15 problems in the channel and counts the rest', () => {
     const routers = Array.from({ length: 40 }, (_, i) =>
@@ -239,60 +246,63 @@ describe('buildStatusMessages', () => {
     expect(textOf(details[3]!)).toContain('telemetry failed');
   });
 
-  it('stays inside every Block Kit limit for 200 routers with 20 tunnels each and long errors', () => {
-    const long = 'connection refused by 198.51.100.9 port 22 '.repeat(120);
-    const regions = [
-      'ap-northeast-1',
-      'us-east-1',
-      'us-west-2',
-      'eu-west-1',
-      'ap-southeast-1',
-      'sa-east-1',
-    ];
-    const routers = Array.from({ length: 200 }, (_, i) =>
-      router(
-        `router-${String(i).padStart(3, '0')}-with-a-rather-long-name`,
-        regions[i % regions.length]!,
-        Array.from({ length: 20 }, (_, j) =>
-          tunnel(
-            `peer-${i}-${j}-${'x'.repeat(30)}`,
-            (i + j) % 7 === 0 ? 'down' : 'up',
-            j === 19 ? 'bgp' : 'ipsec',
-            `up 3d 4h, ${j * 1000} packets, ${'d'.repeat(200)}`,
+  it(
+    'stays inside every Block Kit limit for 200 ' + 'routers with 20 tunnels each and long errors',
+    () => {
+      const long = 'connection refused by 198.51.100.9 port 22 '.repeat(120);
+      const regions = [
+        'ap-northeast-1',
+        'us-east-1',
+        'us-west-2',
+        'eu-west-1',
+        'ap-southeast-1',
+        'sa-east-1',
+      ];
+      const routers = Array.from({ length: 200 }, (_, i) =>
+        router(
+          `router-${String(i).padStart(3, '0')}-with-a-rather-long-name`,
+          regions[i % regions.length]!,
+          Array.from({ length: 20 }, (_, j) =>
+            tunnel(
+              `peer-${i}-${j}-${'x'.repeat(30)}`,
+              (i + j) % 7 === 0 ? 'down' : 'up',
+              j === 19 ? 'bgp' : 'ipsec',
+              `up 3d 4h, ${j * 1000} packets, ${'d'.repeat(200)}`,
+            ),
           ),
+          i % 13 === 0
+            ? { reachable: false, error: long, tunnels: [] }
+            : i % 11 === 0
+              ? { load5: 9.99 }
+              : {},
         ),
-        i % 13 === 0
-          ? { reachable: false, error: long, tunnels: [] }
-          : i % 11 === 0
-            ? { load5: 9.99 }
-            : {},
-      ),
-    );
-    const report: StatusReport = {
-      scope: '*',
-      generatedAt: T0,
-      routers,
-      regions: regions.map((r) => ({
-        region: r,
-        error: r === 'sa-east-1' ? long : undefined,
-        tunnels: [tunnel(`vpn-${r}`, 'down', 'vgw')],
-      })),
-      problems: [],
-    };
-    const messages = buildStatusMessages(report);
-    for (const m of allMessages(messages)) {
-      assertWithinLimits(m);
-      expect(m.blocks.length).toBeLessThanOrEqual(50);
-      expect(messageChars(m)).toBeLessThanOrEqual(12_000);
-    }
-    const summary = textOf(messages.summary);
-    expect(summary).toMatch(/… and \d+ more problems/);
-    expect(summary).toContain('200 routers');
-    // Every router appears somewhere in the thread: nothing silently lost.
-    const thread = messages.details.map(textOf).join('\n');
-    for (const r of routers) expect(thread).toContain(`*${r.router}*`);
-    expect(thread).toContain('part 2/');
-  });
+      );
+      const report: StatusReport = {
+        scope: '*',
+        generatedAt: T0,
+        routers,
+        regions: regions.map((r) => ({
+          region: r,
+          error: r === 'sa-east-1' ? long : undefined,
+          tunnels: [tunnel(`vpn-${r}`, 'down', 'vgw')],
+        })),
+        problems: [],
+      };
+      const messages = buildStatusMessages(report);
+      for (const m of allMessages(messages)) {
+        assertWithinLimits(m);
+        expect(m.blocks.length).toBeLessThanOrEqual(50);
+        expect(messageChars(m)).toBeLessThanOrEqual(12_000);
+      }
+      const summary = textOf(messages.summary);
+      expect(summary).toMatch(/… and \d+ more problems/);
+      expect(summary).toContain('200 routers');
+      // Every router appears somewhere in the thread: nothing silently lost.
+      const thread = messages.details.map(textOf).join('\n');
+      for (const r of routers) expect(thread).toContain(`*${r.router}*`);
+      expect(thread).toContain('part 2/');
+    },
+  );
 
   it('escapes hostile names so they cannot ping the channel or inject links', () => {
     const report: StatusReport = {
@@ -366,28 +376,32 @@ describe('the reachability headline of /vpn status', () => {
     expect(details.some((d) => textOf(d).includes('Reachability'))).toBe(false);
   });
 
-  it('says how many paths are broken, the hop that breaks the most first, and lists them in the thread', () => {
-    const report: StatusReport = {
-      ...troubledReport(),
-      reach: {
-        networks: 4,
-        total: 12,
-        broken: 10,
-        hops: [hop('spoke-1', ['c → b', 'd → b'], 9), hop('rtb-hub', ['a → b'])],
-      },
-    };
-    const { summary, details } = buildStatusMessages(report);
-    const json = textOf(summary);
-    expect(json.indexOf('10 of 12 paths broken')).toBeLessThan(json.indexOf('5 problems'));
-    expect(json.indexOf('spoke-1')).toBeLessThan(json.indexOf('rtb-hub'));
-    expect(json).toContain('c → b and 8 more');
-    expect(json).toContain('Fix: add a route at spoke-1');
-    expect(json).not.toContain('All clear');
-    const thread = textOf(details[0]!);
-    expect(thread).toContain('Reachability: 10 of 12 paths broken');
-    expect(thread).toContain('breaks 9 paths: c → b, d → b … and 7 more');
-    for (const m of allMessages({ summary, details })) assertWithinLimits(m);
-  });
+  it(
+    'says how many paths are broken, the hop that ' +
+      'breaks the most first, and lists them in the thread',
+    () => {
+      const report: StatusReport = {
+        ...troubledReport(),
+        reach: {
+          networks: 4,
+          total: 12,
+          broken: 10,
+          hops: [hop('spoke-1', ['c → b', 'd → b'], 9), hop('rtb-hub', ['a → b'])],
+        },
+      };
+      const { summary, details } = buildStatusMessages(report);
+      const json = textOf(summary);
+      expect(json.indexOf('10 of 12 paths broken')).toBeLessThan(json.indexOf('5 problems'));
+      expect(json.indexOf('spoke-1')).toBeLessThan(json.indexOf('rtb-hub'));
+      expect(json).toContain('c → b and 8 more');
+      expect(json).toContain('Fix: add a route at spoke-1');
+      expect(json).not.toContain('All clear');
+      const thread = textOf(details[0]!);
+      expect(thread).toContain('Reachability: 10 of 12 paths broken');
+      expect(thread).toContain('breaks 9 paths: c → b, d → b … and 7 more');
+      for (const m of allMessages({ summary, details })) assertWithinLimits(m);
+    },
+  );
 
   it('stays inside the Block Kit limits with a thousand broken hops', () => {
     const hops = Array.from({ length: 1000 }, (_, i) =>

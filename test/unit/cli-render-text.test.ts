@@ -55,7 +55,8 @@ describe('blocksToText', () => {
   it('turns mentions, links and escapes into readable text, and leaves code alone', () => {
     expect(
       mrkdwnToText(
-        '<@U123> <!channel> <!subteam^S9|@netops> <#C1|ops> <https://x.example|docs> <https://y.example>',
+        '<@U123> <!channel> <!subteam^S9|@netops> <#C1|ops> ' +
+          '<https://x.example|docs> <https://y.example>',
       ),
     ).toBe('@U123 @channel @netops #ops docs (https://x.example) https://y.example');
     expect(
@@ -128,7 +129,8 @@ describe('blocksToText', () => {
     expect(blocksToText(summary.blocks).split('\n')).toEqual([
       '✖ 1 problem — VPN status',
       '✖ us-east-1-a — unreachable: SSH timed out <5 s>',
-      '2 routers · 1 tunnel up · 0 down · 1 unreachable · checked at 14:05 UTC · details in the thread',
+      '2 routers · 1 tunnel up · 0 down · 1 unreachable ' +
+        '· checked at 14:05 UTC · details in the thread',
     ]);
   });
 });

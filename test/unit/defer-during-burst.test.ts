@@ -41,37 +41,44 @@ describe('createBurstDeferral', () => {
     expect(log).toEqual(['r-1', 'r-2']);
   });
 
-  it('never holds the first item longer than the maximum delay, however long the burst lasts', () => {
-    const log: string[] = [];
-    const burst = createBurstDeferral({ quietMs: 50, maxDelayMs: 200, concurrency: 10 });
-    for (let i = 0; i < 10; i++) {
-      burst.defer(`r-${i}`, done(log, `r-${i}`));
-      vi.advanceTimersByTime(30);
-    }
-    // Let out at 200 ms (items 0-6), then the rest after their own quiet period.
-    expect(log).toEqual(['r-0', 'r-1', 'r-2', 'r-3', 'r-4', 'r-5', 'r-6']);
-    vi.advanceTimersByTime(50);
-    expect(log).toHaveLength(10);
-  });
+  it(
+    'never holds the first item longer than the ' + 'maximum delay, however long the burst lasts',
+    () => {
+      const log: string[] = [];
+      const burst = createBurstDeferral({ quietMs: 50, maxDelayMs: 200, concurrency: 10 });
+      for (let i = 0; i < 10; i++) {
+        burst.defer(`r-${i}`, done(log, `r-${i}`));
+        vi.advanceTimersByTime(30);
+      }
+      // Let out at 200 ms (items 0-6), then the rest after their own quiet period.
+      expect(log).toEqual(['r-0', 'r-1', 'r-2', 'r-3', 'r-4', 'r-5', 'r-6']);
+      vi.advanceTimersByTime(50);
+      expect(log).toHaveLength(10);
+    },
+  );
 
-  it('runs released work at most `concurrency` at a time, in order, and says when all of it is done', async () => {
-    const log: string[] = [];
-    const gate = gatedWork(log);
-    const burst = createBurstDeferral({ quietMs: 50, maxDelayMs: 1000, concurrency: 2 });
-    for (const key of ['a', 'b', 'c', 'd']) burst.defer(key, gate.work(key));
-    let allDone = false;
-    const drained = burst.releaseAll().then(() => (allDone = true));
-    expect(log).toEqual(['a', 'b']);
-    gate.finish('b');
-    await vi.waitFor(() => expect(log).toEqual(['a', 'b', 'c']));
-    gate.finish('a');
-    gate.finish('c');
-    await vi.waitFor(() => expect(log).toEqual(['a', 'b', 'c', 'd']));
-    expect(allDone).toBe(false);
-    gate.finish('d');
-    await drained;
-    expect(burst.size).toBe(0);
-  });
+  it(
+    'runs released work at most `concurrency` at a ' +
+      'time, in order, and says when all of it is done',
+    async () => {
+      const log: string[] = [];
+      const gate = gatedWork(log);
+      const burst = createBurstDeferral({ quietMs: 50, maxDelayMs: 1000, concurrency: 2 });
+      for (const key of ['a', 'b', 'c', 'd']) burst.defer(key, gate.work(key));
+      let allDone = false;
+      const drained = burst.releaseAll().then(() => (allDone = true));
+      expect(log).toEqual(['a', 'b']);
+      gate.finish('b');
+      await vi.waitFor(() => expect(log).toEqual(['a', 'b', 'c']));
+      gate.finish('a');
+      gate.finish('c');
+      await vi.waitFor(() => expect(log).toEqual(['a', 'b', 'c', 'd']));
+      expect(allDone).toBe(false);
+      gate.finish('d');
+      await drained;
+      expect(burst.size).toBe(0);
+    },
+  );
 
   it('release starts one key at once, ahead of its turn, and only once', async () => {
     const log: string[] = [];
@@ -91,13 +98,16 @@ describe('createBurstDeferral', () => {
     await vi.waitFor(() => expect(log).toEqual(['a', 'c', 'b']));
   });
 
-  it('keeps only the newest work for a key, and a failing work does not stop the others', async () => {
-    const log: string[] = [];
-    const burst = createBurstDeferral({ quietMs: 50, maxDelayMs: 1000, concurrency: 1 });
-    burst.defer('a', done(log, 'old'));
-    burst.defer('a', () => Promise.reject(new Error('slack down')));
-    burst.defer('b', done(log, 'b'));
-    await burst.releaseAll();
-    expect(log).toEqual(['b']);
-  });
+  it(
+    'keeps only the newest work for a key, and ' + 'a failing work does not stop the others',
+    async () => {
+      const log: string[] = [];
+      const burst = createBurstDeferral({ quietMs: 50, maxDelayMs: 1000, concurrency: 1 });
+      burst.defer('a', done(log, 'old'));
+      burst.defer('a', () => Promise.reject(new Error('slack down')));
+      burst.defer('b', done(log, 'b'));
+      await burst.releaseAll();
+      expect(log).toEqual(['b']);
+    },
+  );
 });

@@ -39,17 +39,21 @@ describe('mapping SDK errors to operator messages', () => {
     expect(other.hint).toContain('retry');
   });
 
-  it('recognises an unreachable endpoint, also inside an AggregateError, and hides user info in the URL', () => {
-    const refused = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
-    const e = toCloudError(new AggregateError([refused], 'failed'), {
-      ...ctx,
-      endpoint: 'http://user:hunter2@127.0.0.1:4566/',
-    });
-    expect(e.awsCode).toBe('EndpointUnreachable');
-    expect(e.message).toContain('http://127.0.0.1:4566');
-    expect(e.message).not.toContain('hunter2');
-    expect(describeEndpoint(undefined, 'eu-west-1')).toBe('https://ec2.eu-west-1.amazonaws.com');
-  });
+  it(
+    'recognises an unreachable endpoint, also inside ' +
+      'an AggregateError, and hides user info in the URL',
+    () => {
+      const refused = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+      const e = toCloudError(new AggregateError([refused], 'failed'), {
+        ...ctx,
+        endpoint: 'http://user:hunter2@127.0.0.1:4566/',
+      });
+      expect(e.awsCode).toBe('EndpointUnreachable');
+      expect(e.message).toContain('http://127.0.0.1:4566');
+      expect(e.message).not.toContain('hunter2');
+      expect(describeEndpoint(undefined, 'eu-west-1')).toBe('https://ec2.eu-west-1.amazonaws.com');
+    },
+  );
 
   it('passes a CloudError through unchanged', () => {
     const original = new CloudError('X', 'm');

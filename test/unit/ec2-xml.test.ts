@@ -10,40 +10,44 @@ const parser = new XMLParser({
 });
 
 describe('EC2 XML writer', () => {
-  it('writes the response root with the EC2 namespace, lists as <item> and omits absent fields', () => {
-    const xml = renderResponse('DescribeInstances', 'req-1', {
-      reservationSet: [
-        {
-          reservationId: 'r-1',
-          instancesSet: [
-            {
-              instanceId: 'i-1',
-              ipAddress: undefined,
-              sourceDestCheck: false,
-              instanceState: { code: 16, name: 'running' },
-              tagSet: tagSet({ Name: 'hub' }),
-            },
-          ],
-        },
-      ],
-    });
-    expect(xml).toContain(
-      '<DescribeInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>req-1</requestId>',
-    );
-    expect(xml).not.toContain('ipAddress');
-    const doc = parser.parse(xml) as {
-      DescribeInstancesResponse: {
-        reservationSet: { item: { instancesSet: { item: Record<string, unknown> } } };
+  it(
+    'writes the response root with the EC2 namespace, ' + 'lists as <item> and omits absent fields',
+    () => {
+      const xml = renderResponse('DescribeInstances', 'req-1', {
+        reservationSet: [
+          {
+            reservationId: 'r-1',
+            instancesSet: [
+              {
+                instanceId: 'i-1',
+                ipAddress: undefined,
+                sourceDestCheck: false,
+                instanceState: { code: 16, name: 'running' },
+                tagSet: tagSet({ Name: 'hub' }),
+              },
+            ],
+          },
+        ],
+      });
+      expect(xml).toContain(
+        '<DescribeInstancesResponse ' +
+          'xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>req-1</requestId>',
+      );
+      expect(xml).not.toContain('ipAddress');
+      const doc = parser.parse(xml) as {
+        DescribeInstancesResponse: {
+          reservationSet: { item: { instancesSet: { item: Record<string, unknown> } } };
+        };
       };
-    };
-    const inst = doc.DescribeInstancesResponse.reservationSet.item.instancesSet.item;
-    expect(inst).toMatchObject({
-      instanceId: 'i-1',
-      sourceDestCheck: 'false',
-      instanceState: { code: '16', name: 'running' },
-      tagSet: { item: { key: 'Name', value: 'hub' } },
-    });
-  });
+      const inst = doc.DescribeInstancesResponse.reservationSet.item.instancesSet.item;
+      expect(inst).toMatchObject({
+        instanceId: 'i-1',
+        sourceDestCheck: 'false',
+        instanceState: { code: '16', name: 'running' },
+        tagSet: { item: { key: 'Name', value: 'hub' } },
+      });
+    },
+  );
 
   it('writes dates as ISO 8601 and empty lists as empty elements', () => {
     const xml = renderResponse('X', 'r', {
@@ -62,22 +66,26 @@ describe('EC2 XML writer', () => {
     );
   });
 
-  it('carries an embedded XML document (the customer gateway configuration) as escaped text', () => {
-    const inner =
-      '<vpn_connection id="vpn-1"><ike><pre_shared_key>a&b</pre_shared_key></ike></vpn_connection>';
-    const xml = renderResponse('DescribeVpnConnections', 'r', {
-      vpnConnectionSet: [{ customerGatewayConfiguration: inner }],
-    });
-    expect(xml).not.toContain('<vpn_connection');
-    const doc = parser.parse(xml) as {
-      DescribeVpnConnectionsResponse: {
-        vpnConnectionSet: { item: { customerGatewayConfiguration: string } };
+  it(
+    'carries an embedded XML document (the customer ' + 'gateway configuration) as escaped text',
+    () => {
+      const inner =
+        '<vpn_connection ' +
+        'id="vpn-1"><ike><pre_shared_key>a&b</pre_shared_key></ike></vpn_connection>';
+      const xml = renderResponse('DescribeVpnConnections', 'r', {
+        vpnConnectionSet: [{ customerGatewayConfiguration: inner }],
+      });
+      expect(xml).not.toContain('<vpn_connection');
+      const doc = parser.parse(xml) as {
+        DescribeVpnConnectionsResponse: {
+          vpnConnectionSet: { item: { customerGatewayConfiguration: string } };
+        };
       };
-    };
-    expect(
-      doc.DescribeVpnConnectionsResponse.vpnConnectionSet.item.customerGatewayConfiguration,
-    ).toBe(inner);
-  });
+      expect(
+        doc.DescribeVpnConnectionsResponse.vpnConnectionSet.item.customerGatewayConfiguration,
+      ).toBe(inner);
+    },
+  );
 
   it('writes errors in the shape the SDK parses', () => {
     const xml = renderError(

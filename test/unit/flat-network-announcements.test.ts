@@ -37,11 +37,15 @@ const HUB = parseConfigCommands(
 );
 
 describe('what the hub announces so VGWs and BGP sites reach the flat network', () => {
-  it('its own VPC, its WireGuard pool, the office and the static sites — not a laptop, not a spoke', () => {
-    expect(wantedAnnouncements(inventory, '10.0.1.10', HUB).sort()).toEqual(
-      ['10.0.0.0/16', '10.250.0.0/24', '172.20.0.0/16', '192.168.0.0/16'].sort(),
-    );
-  });
+  it(
+    'its own VPC, its WireGuard pool, the office and ' +
+      'the static sites — not a laptop, not a spoke',
+    () => {
+      expect(wantedAnnouncements(inventory, '10.0.1.10', HUB).sort()).toEqual(
+        ['10.0.0.0/16', '10.250.0.0/24', '172.20.0.0/16', '192.168.0.0/16'].sort(),
+      );
+    },
+  );
 
   it('adds only what is missing, with an import-check anchor where no exact route exists', () => {
     expect(announcedNetworks(HUB)).toEqual(new Set(['10.0.0.0/16']));
@@ -66,24 +70,28 @@ describe('what the hub announces so VGWs and BGP sites reach the flat network', 
     );
   });
 
-  it("the hub's own VPC: announced with a dhcp-interface anchor (only eth0's subnet is connected)", () => {
-    const bare = HUB.filter((l) => l.path[5] !== '10.0.0.0/16');
-    expect(missingAnnouncements(inventory, '10.0.1.10', bare)[0]).toEqual({
-      prefix: '10.0.0.0/16',
-      network: true,
-      anchor: 'eth0',
-    });
-    const done = parseConfigCommands(
-      [
-        ...bare.map(renderConfigLine),
-        ...announcementLines(missingAnnouncements(inventory, '10.0.1.10', bare)).map(
-          renderConfigLine,
-        ),
-      ].join('\n'),
-    );
-    // Applied once, nothing is missing any more: a re-run adds nothing.
-    expect(missingAnnouncements(inventory, '10.0.1.10', done)).toEqual([]);
-    // Found by the router's own address: a router outside the hub VPC does not announce it.
-    expect(wantedAnnouncements(inventory, '10.99.0.5', HUB)).not.toContain('10.0.0.0/16');
-  });
+  it(
+    "the hub's own VPC: announced with a dhcp-interface " +
+      "anchor (only eth0's subnet is connected)",
+    () => {
+      const bare = HUB.filter((l) => l.path[5] !== '10.0.0.0/16');
+      expect(missingAnnouncements(inventory, '10.0.1.10', bare)[0]).toEqual({
+        prefix: '10.0.0.0/16',
+        network: true,
+        anchor: 'eth0',
+      });
+      const done = parseConfigCommands(
+        [
+          ...bare.map(renderConfigLine),
+          ...announcementLines(missingAnnouncements(inventory, '10.0.1.10', bare)).map(
+            renderConfigLine,
+          ),
+        ].join('\n'),
+      );
+      // Applied once, nothing is missing any more: a re-run adds nothing.
+      expect(missingAnnouncements(inventory, '10.0.1.10', done)).toEqual([]);
+      // Found by the router's own address: a router outside the hub VPC does not announce it.
+      expect(wantedAnnouncements(inventory, '10.99.0.5', HUB)).not.toContain('10.0.0.0/16');
+    },
+  );
 });

@@ -65,12 +65,16 @@ describe('rebuilding the command line of a run', () => {
       `/vpn add-peer alice --pubkey ${KEY} --router hub-tokyo-a --dry-run`,
     ],
     [
-      '/vpn add-peer osaka ipsec --remote 198.51.100.77 --subnets 172.20.0.0/16,172.21.0.0/16 --bgp 65100',
-      '/vpn add-peer osaka ipsec --remote 198.51.100.77 --subnets 172.20.0.0/16,172.21.0.0/16 --bgp 65100 --mode route --router hub-tokyo-a',
+      '/vpn add-peer osaka ipsec --remote 198.51.100.77 ' +
+        '--subnets 172.20.0.0/16,172.21.0.0/16 --bgp 65100',
+      '/vpn add-peer osaka ipsec --remote 198.51.100.77 --subnets ' +
+        '172.20.0.0/16,172.21.0.0/16 --bgp 65100 --mode route --router hub-tokyo-a',
     ],
     [
-      '/vpn add-peer office ipsec --remote 192.0.2.50 --subnets 172.16.0.0/16 --mode policy --dry-run',
-      '/vpn add-peer office ipsec --remote 192.0.2.50 --subnets 172.16.0.0/16 --mode policy --router hub-tokyo-a --dry-run',
+      '/vpn add-peer office ipsec --remote 192.0.2.50 ' +
+        '--subnets 172.16.0.0/16 --mode policy --dry-run',
+      '/vpn add-peer office ipsec --remote 192.0.2.50 --subnets ' +
+        '172.16.0.0/16 --mode policy --router hub-tokyo-a --dry-run',
     ],
     ['/vpn remove-peer osaka --dry-run', '/vpn remove-peer osaka --router hub-tokyo-a --dry-run'],
     ['/vpn reissue-peer alice', '/vpn reissue-peer alice --router hub-tokyo-a'],
@@ -151,7 +155,8 @@ describe('rebuilding the command line of a run', () => {
       },
     };
     expect(rebuildCommandLine(site)).toBe(
-      '/vpn add-peer osaka ipsec --remote 198.51.100.77 --subnets 10.1.0.0/16,10.2.0.0/16 --bgp 65100 --router hub-tokyo-a',
+      '/vpn add-peer osaka ipsec --remote 198.51.100.77 --subnets ' +
+        '10.1.0.0/16,10.2.0.0/16 --bgp 65100 --router hub-tokyo-a',
     );
   });
 });

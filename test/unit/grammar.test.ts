@@ -85,7 +85,8 @@ describe('slash command grammar', () => {
     expect(
       parsed(
         '/vpn',
-        'add-peer office ipsec --remote 203.0.113.10 --subnets 192.168.0.0/16,172.20.0.0/24 --bgp 65100',
+        'add-peer office ipsec --remote 203.0.113.10 ' +
+          '--subnets 192.168.0.0/16,172.20.0.0/24 --bgp 65100',
       ),
     ).toEqual({
       kind: 'add-peer',
@@ -134,7 +135,8 @@ describe('slash command grammar', () => {
     // The ASN must not be dropped silently: BGP needs the VTI a policy tunnel lacks.
     const policyBgp = refused(
       '/vpn',
-      'add-peer partner ipsec --remote 203.0.113.20 --subnets 172.20.0.0/24 --mode policy --bgp 65100',
+      'add-peer partner ipsec --remote 203.0.113.20 ' +
+        '--subnets 172.20.0.0/24 --mode policy --bgp 65100',
     );
     expect(policyBgp.message).toContain('--mode policy cannot carry --bgp');
     expect(policyBgp.message).toContain('BGP needs a route-based tunnel');

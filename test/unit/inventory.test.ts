@@ -32,16 +32,20 @@ describe('inventory', () => {
     expect(inv.timeouts.sshConnectMs).toBe(5000);
   });
 
-  it('keeps finished runs 90 days unless history.retentionDays says otherwise, and refuses nonsense', () => {
-    const base = readFileSync('examples/flatnet.yml', 'utf8');
-    const without = base.replace(/\nhistory:\n.*\n/, '\n');
-    expect(without).not.toContain('retentionDays');
-    expect(parseInventory(without, 'flatnet.yml', null).history.retentionDays).toBe(90);
-    const week = base.replace('retentionDays: 90', 'retentionDays: 7');
-    expect(parseInventory(week, 'flatnet.yml', null).history.retentionDays).toBe(7);
-    const zero = base.replace('retentionDays: 90', 'retentionDays: 0');
-    expect(problemsOf(zero).join('\n')).toContain('history.retentionDays');
-  });
+  it(
+    'keeps finished runs 90 days unless history.retentionDays ' +
+      'says otherwise, and refuses nonsense',
+    () => {
+      const base = readFileSync('examples/flatnet.yml', 'utf8');
+      const without = base.replace(/\nhistory:\n.*\n/, '\n');
+      expect(without).not.toContain('retentionDays');
+      expect(parseInventory(without, 'flatnet.yml', null).history.retentionDays).toBe(90);
+      const week = base.replace('retentionDays: 90', 'retentionDays: 7');
+      expect(parseInventory(week, 'flatnet.yml', null).history.retentionDays).toBe(7);
+      const zero = base.replace('retentionDays: 90', 'retentionDays: 0');
+      expect(problemsOf(zero).join('\n')).toContain('history.retentionDays');
+    },
+  );
 
   it('names the file and line of a YAML syntax error', () => {
     const problems = problemsOf(fixture('malformed.yml'), 'malformed.yml');
@@ -69,7 +73,8 @@ describe('inventory', () => {
       .replace('standby: hub-tokyo-b', 'standby: spoke-oregon')
       .replace('region: us-west-2\n    role: spoke', 'region: us-west-9\n    role: spoke')
       .replace(
-        'approvers: [network-approvers], distinctApprovers: 1, allowSelfApproval: false, expiryMinutes: 30 }',
+        'approvers: [network-approvers], distinctApprovers: ' +
+          '1, allowSelfApproval: false, expiryMinutes: 30 }',
         'approvers: [wizards] }',
       );
     const text = problemsOf(broken).join('\n');

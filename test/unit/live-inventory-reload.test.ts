@@ -59,22 +59,25 @@ function bench() {
 }
 
 describe('inventory reload', () => {
-  it('keeps the inventory in force when the new file has problems, and says what and where', async () => {
-    const b = bench();
-    const before = b.inventories.current();
-    const problem = `${FILE}: routers.hub-tokyo-a.instanceID: unknown key "instanceID"`;
-    b.set(() => {
-      throw new InventoryError(problem, 'fix it', [problem]);
-    });
-    expect(await b.inventories.reload()).toEqual({ ok: false, problems: [problem] });
-    expect(b.inventories.current()).toBe(before);
-    expect(b.posted).toHaveLength(1);
-    expect(b.posted[0]!.channel).toBe(v1.inventory.slack.channel);
-    expect(b.posted[0]!.text).toContain(`did not reload ${FILE}`);
-    expect(b.posted[0]!.text).toContain(problem);
-    expect(b.lines.join('')).toContain('inventory reload refused');
-    expect(b.lines.join('')).toContain('unknown key');
-  });
+  it(
+    'keeps the inventory in force when the new ' + 'file has problems, and says what and where',
+    async () => {
+      const b = bench();
+      const before = b.inventories.current();
+      const problem = `${FILE}: routers.hub-tokyo-a.instanceID: unknown key "instanceID"`;
+      b.set(() => {
+        throw new InventoryError(problem, 'fix it', [problem]);
+      });
+      expect(await b.inventories.reload()).toEqual({ ok: false, problems: [problem] });
+      expect(b.inventories.current()).toBe(before);
+      expect(b.posted).toHaveLength(1);
+      expect(b.posted[0]!.channel).toBe(v1.inventory.slack.channel);
+      expect(b.posted[0]!.text).toContain(`did not reload ${FILE}`);
+      expect(b.posted[0]!.text).toContain(problem);
+      expect(b.lines.join('')).toContain('inventory reload refused');
+      expect(b.lines.join('')).toContain('unknown key');
+    },
+  );
 
   it('takes a valid new file; the same file again changes nothing', async () => {
     const b = bench();
@@ -84,37 +87,41 @@ describe('inventory reload', () => {
     expect(b.inventories.current().loaded.inventory.monitor.loadThreshold).toBe(7);
     expect(await b.inventories.reload()).toMatchObject({ ok: true, changed: false });
     expect(b.posted.map((m) => m.text)).toEqual([
-      `flatnet reloaded ${FILE} (${Object.keys(v2.inventory.routers).length} routers): the next runs use it.`,
+      `flatnet reloaded ${FILE} (${Object.keys(v2.inventory.routers).length} ` +
+        'routers): the next runs use it.',
     ]);
   });
 
-  it('a run in flight keeps the inventory it was planned with; the next run takes the new one', async () => {
-    const b = bench();
-    const stored = new Map<string, RouterSnapshot>();
-    const snapshots: RunRouterSnapshots = {
-      get: (id) => Promise.resolve(stored.get(id)),
-      async getOrResolve(id, resolve) {
-        if (!stored.has(id)) stored.set(id, await resolve());
-        return stored.get(id)!;
-      },
-    };
-    const live = createLiveRouters({
-      inventories: b.inventories,
-      pool: createRouterPool({
-        routers: {},
+  it(
+    'a run in flight keeps the inventory it was ' + 'planned with; the next run takes the new one',
+    async () => {
+      const b = bench();
+      const stored = new Map<string, RouterSnapshot>();
+      const snapshots: RunRouterSnapshots = {
+        get: (id) => Promise.resolve(stored.get(id)),
+        async getOrResolve(id, resolve) {
+          if (!stored.has(id)) stored.set(id, await resolve());
+          return stored.get(id)!;
+        },
+      };
+      const live = createLiveRouters({
+        inventories: b.inventories,
+        pool: createRouterPool({
+          routers: {},
+          logger: b.logger,
+          connectTimeoutMs: 1,
+          commandTimeoutMs: 1,
+        }),
+        cloud: { findRouterInstances: () => Promise.resolve([]) },
+        routerFacts: memoryRouterFactsStore(),
+        snapshots,
         logger: b.logger,
-        connectTimeoutMs: 1,
-        commandTimeoutMs: 1,
-      }),
-      cloud: { findRouterInstances: () => Promise.resolve([]) },
-      routerFacts: memoryRouterFactsStore(),
-      snapshots,
-      logger: b.logger,
-    });
-    expect((await live.forRun('r-aaaaaa')).inventory.monitor.loadThreshold).toBe(2);
-    b.set(() => v2);
-    await b.inventories.reload();
-    expect((await live.forRun('r-aaaaaa')).inventory.monitor.loadThreshold).toBe(2);
-    expect((await live.forRun('r-bbbbbb')).inventory.monitor.loadThreshold).toBe(7);
-  });
+      });
+      expect((await live.forRun('r-aaaaaa')).inventory.monitor.loadThreshold).toBe(2);
+      b.set(() => v2);
+      await b.inventories.reload();
+      expect((await live.forRun('r-aaaaaa')).inventory.monitor.loadThreshold).toBe(2);
+      expect((await live.forRun('r-bbbbbb')).inventory.monitor.loadThreshold).toBe(7);
+    },
+  );
 });

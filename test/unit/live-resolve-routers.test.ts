@@ -104,46 +104,55 @@ describe('resolving a run’s routers', () => {
     });
   });
 
-  it('says when the router it knows is stopped and another instance runs with its name', async () => {
-    const other = 'i-0fff2222aaaa3333b';
-    const snapshot = await resolveRouters({
-      inventory,
-      cloud: ec2([
-        instance(hub.instanceId, 'hub-tokyo-a', 'stopped'),
-        instance(other, 'hub-tokyo-a', 'running'),
-      ]),
-      routerFacts: memoryRouterFactsStore(),
-      clock: () => 1,
-      ec2TimeoutMs: 1000,
-    });
-    // Never adopted (its host key is not pinned), only named.
-    expect(snapshot.routers['hub-tokyo-a']).toMatchObject({
-      instanceId: hub.instanceId,
-      state: 'stopped',
-      source: 'inventory',
-    });
-    expect(snapshot.problems.join('\n')).toContain(
-      `hub-tokyo-a: ${hub.instanceId} (from routers.hub-tokyo-a.instanceId in the inventory) is stopped; ${other} runs with Name=hub-tokyo-a`,
-    );
-  });
+  it(
+    'says when the router it knows is stopped ' + 'and another instance runs with its name',
+    async () => {
+      const other = 'i-0fff2222aaaa3333b';
+      const snapshot = await resolveRouters({
+        inventory,
+        cloud: ec2([
+          instance(hub.instanceId, 'hub-tokyo-a', 'stopped'),
+          instance(other, 'hub-tokyo-a', 'running'),
+        ]),
+        routerFacts: memoryRouterFactsStore(),
+        clock: () => 1,
+        ec2TimeoutMs: 1000,
+      });
+      // Never adopted (its host key is not pinned), only named.
+      expect(snapshot.routers['hub-tokyo-a']).toMatchObject({
+        instanceId: hub.instanceId,
+        state: 'stopped',
+        source: 'inventory',
+      });
+      expect(snapshot.problems.join('\n')).toContain(
+        `hub-tokyo-a: ${hub.instanceId} (from routers.hub-tokyo-a.instanceId ` +
+          `in the inventory) is stopped; ${other} runs with Name=hub-tokyo-a`,
+      );
+    },
+  );
 
-  it('goes on without a region EC2 does not answer for, saying so; facts from another inventory do not apply', async () => {
-    const store = memoryRouterFactsStore();
-    await store.set('hub-tokyo-a', { ...facts, replaces: ['i-0fffffffffffffff1'] });
-    const snapshot = await resolveRouters({
-      inventory,
-      cloud: ec2([], hub.region),
-      routerFacts: store,
-      clock: () => 1,
-      ec2TimeoutMs: 1000,
-    });
-    expect(snapshot.routers['hub-tokyo-a']).toMatchObject({
-      instanceId: hub.instanceId,
-      state: 'unknown',
-      source: 'inventory',
-    });
-    expect(snapshot.problems).toContain(
-      `EC2 in ${hub.region} could not be read (RequestLimitExceeded): its routers are as flatnet last knew them`,
-    );
-  });
+  it(
+    'goes on without a region EC2 does not answer for, ' +
+      'saying so; facts from another inventory do not apply',
+    async () => {
+      const store = memoryRouterFactsStore();
+      await store.set('hub-tokyo-a', { ...facts, replaces: ['i-0fffffffffffffff1'] });
+      const snapshot = await resolveRouters({
+        inventory,
+        cloud: ec2([], hub.region),
+        routerFacts: store,
+        clock: () => 1,
+        ec2TimeoutMs: 1000,
+      });
+      expect(snapshot.routers['hub-tokyo-a']).toMatchObject({
+        instanceId: hub.instanceId,
+        state: 'unknown',
+        source: 'inventory',
+      });
+      expect(snapshot.problems).toContain(
+        `EC2 in ${hub.region} could not be read (RequestLimitExceeded): ` +
+          'its routers are as flatnet last knew them',
+      );
+    },
+  );
 });

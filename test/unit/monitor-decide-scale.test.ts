@@ -36,35 +36,42 @@ function feed(loads: (number | undefined)[], over: Partial<ScaleInput> = {}, sta
 }
 
 describe('decideScale', () => {
-  it('the window is whole probes at the interval; defaults are 2.0 over 5 min, 0.3 over 60 min', () => {
-    const d = MonitorSchema.parse(undefined);
-    expect([
-      d.loadThreshold,
-      d.loadWindowMinutes,
-      d.lowLoadThreshold,
-      d.lowLoadWindowMinutes,
-    ]).toEqual([2, 5, 0.3, 60]);
-    expect(probesIn(5, d)).toBe(30); // 10 s rounds
-    expect(probesIn(5, settings)).toBe(5);
-    expect(probesIn(1, { ...settings, intervalSeconds: 45 })).toBe(2);
-  });
+  it(
+    'the window is whole probes at the interval; ' + 'defaults are 2.0 over 5 min, 0.3 over 60 min',
+    () => {
+      const d = MonitorSchema.parse(undefined);
+      expect([
+        d.loadThreshold,
+        d.loadWindowMinutes,
+        d.lowLoadThreshold,
+        d.lowLoadWindowMinutes,
+      ]).toEqual([2, 5, 0.3, 60]);
+      expect(probesIn(5, d)).toBe(30); // 10 s rounds
+      expect(probesIn(5, settings)).toBe(5);
+      expect(probesIn(1, { ...settings, intervalSeconds: 45 })).toBe(2);
+    },
+  );
 
-  it('sustained load proposes one scale-up after the window, not before; a brief spike proposes nothing', () => {
-    expect(feed([2.5, 2.5, 2.5, 2.5]).proposals).toEqual([]);
-    expect(feed([2.5, 2.5, 2.5, 2.5, 2.5]).proposals).toEqual([{ at: 4, direction: 'up' }]);
-    // A dip, a failed probe or a missing reading restarts the count.
-    expect(feed([2.5, 2.5, 2.5, 2.5, 1.0, 2.5, 2.5, 2.5, 2.5]).proposals).toEqual([]);
-    const failed = feed([2.5, 2.5, 2.5, 2.5]).watch;
-    const after = decideScale({
-      watch: failed,
-      probe: probe(2.5, false),
-      settings,
-      now: 0,
-      rung: { index: 1, count: 3 },
-      eligible: true,
-    });
-    expect(after.watch.loadHigh).toBe(0);
-  });
+  it(
+    'sustained load proposes one scale-up after the ' +
+      'window, not before; a brief spike proposes nothing',
+    () => {
+      expect(feed([2.5, 2.5, 2.5, 2.5]).proposals).toEqual([]);
+      expect(feed([2.5, 2.5, 2.5, 2.5, 2.5]).proposals).toEqual([{ at: 4, direction: 'up' }]);
+      // A dip, a failed probe or a missing reading restarts the count.
+      expect(feed([2.5, 2.5, 2.5, 2.5, 1.0, 2.5, 2.5, 2.5, 2.5]).proposals).toEqual([]);
+      const failed = feed([2.5, 2.5, 2.5, 2.5]).watch;
+      const after = decideScale({
+        watch: failed,
+        probe: probe(2.5, false),
+        settings,
+        now: 0,
+        rung: { index: 1, count: 3 },
+        eligible: true,
+      });
+      expect(after.watch.loadHigh).toBe(0);
+    },
+  );
 
   it('no second proposal while one waits, nor within the cooldown after it ended', () => {
     const loaded = Array<number>(40).fill(3);
@@ -78,16 +85,22 @@ describe('decideScale', () => {
     expect(later.proposals).toEqual([{ at: 64, direction: 'up' }]);
   });
 
-  it('long low load proposes a scale-down, never below the bottom of the ladder nor above its top', () => {
-    const idle = Array<number>(60).fill(0.1);
-    expect(feed(idle.slice(0, 59)).proposals).toEqual([]);
-    expect(feed(idle).proposals).toEqual([{ at: 59, direction: 'down' }]);
-    expect(feed(idle, { rung: { index: 0, count: 3 } }).proposals).toEqual([]);
-    expect(feed(Array<number>(5).fill(3), { rung: { index: 2, count: 3 } }).proposals).toEqual([]);
-    // A type not on the ladder (or unknown), a standby or a paused router: nothing.
-    expect(feed(idle, { rung: undefined }).proposals).toEqual([]);
-    expect(feed(Array<number>(5).fill(3), { eligible: false }).proposals).toEqual([]);
-  });
+  it(
+    'long low load proposes a scale-down, never ' +
+      'below the bottom of the ladder nor above its top',
+    () => {
+      const idle = Array<number>(60).fill(0.1);
+      expect(feed(idle.slice(0, 59)).proposals).toEqual([]);
+      expect(feed(idle).proposals).toEqual([{ at: 59, direction: 'down' }]);
+      expect(feed(idle, { rung: { index: 0, count: 3 } }).proposals).toEqual([]);
+      expect(feed(Array<number>(5).fill(3), { rung: { index: 2, count: 3 } }).proposals).toEqual(
+        [],
+      );
+      // A type not on the ladder (or unknown), a standby or a paused router: nothing.
+      expect(feed(idle, { rung: undefined }).proposals).toEqual([]);
+      expect(feed(Array<number>(5).fill(3), { eligible: false }).proposals).toEqual([]);
+    },
+  );
 
   it('a low threshold at or above the high one is refused with the fix', () => {
     expect(() => MonitorSchema.parse({ loadThreshold: 1, lowLoadThreshold: 1 })).toThrow(

@@ -85,24 +85,27 @@ describe('decideRouter', () => {
     expect(step(b.watch, { settings: s }).failover?.standby).toBe('hub-b');
   });
 
-  it('resolves after the recoveries, and a new incident within the cooldown does not fail over', () => {
-    const s = { ...settings, failuresToAct: 1 };
-    const asked = step(NEW_WATCH, { settings: s });
-    const done = {
-      ...asked.watch,
-      incident: { ...asked.watch.incident!, failover: 'done' as const },
-    };
-    const r1 = step(done, { settings: s, probe: up, now: 2_000 });
-    expect(r1.watch.incident?.resolvedAt).toBeUndefined();
-    const r2 = step(r1.watch, { settings: s, probe: up, now: 3_000 });
-    expect(r2.watch.incident?.resolvedAt).toBe(3_000);
-    expect(r2.watch.incident?.timeline.at(-1)?.text).toContain('/router failback hub-a');
-    const again = step(r2.watch, { settings: s, now: 4_000 });
-    expect(again.failover).toBeUndefined();
-    expect(again.watch.incident?.failover).toBe('cooldown');
-    const later = step(r2.watch, { settings: s, now: 1_000 + 31 * 60_000 });
-    expect(later.failover?.policy).toBe('auto');
-  });
+  it(
+    'resolves after the recoveries, and a new ' + 'incident within the cooldown does not fail over',
+    () => {
+      const s = { ...settings, failuresToAct: 1 };
+      const asked = step(NEW_WATCH, { settings: s });
+      const done = {
+        ...asked.watch,
+        incident: { ...asked.watch.incident!, failover: 'done' as const },
+      };
+      const r1 = step(done, { settings: s, probe: up, now: 2_000 });
+      expect(r1.watch.incident?.resolvedAt).toBeUndefined();
+      const r2 = step(r1.watch, { settings: s, probe: up, now: 3_000 });
+      expect(r2.watch.incident?.resolvedAt).toBe(3_000);
+      expect(r2.watch.incident?.timeline.at(-1)?.text).toContain('/router failback hub-a');
+      const again = step(r2.watch, { settings: s, now: 4_000 });
+      expect(again.failover).toBeUndefined();
+      expect(again.watch.incident?.failover).toBe('cooldown');
+      const later = step(r2.watch, { settings: s, now: 1_000 + 31 * 60_000 });
+      expect(later.failover?.policy).toBe('auto');
+    },
+  );
 
   it('a paused router opens no incident; a router without standby alerts only', () => {
     const s = { ...settings, failuresToAct: 1 };

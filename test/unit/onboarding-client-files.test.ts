@@ -47,82 +47,89 @@ const x25519Private = (pair: { publicKey: string; privateKey: string }) =>
   });
 
 describe('generated secrets', () => {
-  it('makes real X25519 pairs in WireGuard form (the halves agree) and strong pre-shared keys', () => {
-    const a = generateWireguardKeyPair();
-    const b = generateWireguardKeyPair();
-    assertWireguardKey(a.publicKey, 'public');
-    assertWireguardKey(a.privateKey, 'private');
-    expect(a.privateKey).not.toBe(b.privateKey);
-    const ab = diffieHellman({
-      privateKey: x25519Private(a),
-      publicKey: x25519Public(b.publicKey),
-    });
-    const ba = diffieHellman({
-      privateKey: x25519Private(b),
-      publicKey: x25519Public(a.publicKey),
-    });
-    expect(ab.equals(ba)).toBe(true);
-    const psks = new Set(Array.from({ length: 50 }, () => generatePresharedKey()));
-    expect(psks.size).toBe(50);
-    for (const psk of psks) assertPresharedKey(psk);
-  });
+  it(
+    'makes real X25519 pairs in WireGuard form ' + '(the halves agree) and strong pre-shared keys',
+    () => {
+      const a = generateWireguardKeyPair();
+      const b = generateWireguardKeyPair();
+      assertWireguardKey(a.publicKey, 'public');
+      assertWireguardKey(a.privateKey, 'private');
+      expect(a.privateKey).not.toBe(b.privateKey);
+      const ab = diffieHellman({
+        privateKey: x25519Private(a),
+        publicKey: x25519Public(b.publicKey),
+      });
+      const ba = diffieHellman({
+        privateKey: x25519Private(b),
+        publicKey: x25519Public(a.publicKey),
+      });
+      expect(ab.equals(ba)).toBe(true);
+      const psks = new Set(Array.from({ length: 50 }, () => generatePresharedKey()));
+      expect(psks.size).toBe(50);
+      for (const psk of psks) assertPresharedKey(psk);
+    },
+  );
 });
 
 describe('client files', () => {
-  it('a wg-quick file: address, the hub key and endpoint, every network of the flat network, keepalive', async () => {
-    const keys = generateWireguardKeyPair();
-    const text = renderClientConfig({
-      peerName: 'alice',
-      address: '10.250.0.4',
-      privateKey: keys.privateKey,
-      routerName: 'hub-tokyo-a',
-      router: hub,
-      inventory,
-    });
-    expect(text).toBe(
-      [
-        '# flatnet: WireGuard peer alice on hub-tokyo-a',
-        '[Interface]',
-        `PrivateKey = ${keys.privateKey}`,
-        'Address = 10.250.0.4/32',
-        '',
-        '[Peer]',
-        '# hub-tokyo-a',
-        `PublicKey = ${hub.wireguard!.publicKey}`,
-        'Endpoint = vpn.example.com:51820',
-        'AllowedIPs = 10.0.0.0/8, 192.168.0.0/16',
-        'PersistentKeepalive = 25',
-        '',
-      ].join('\n'),
-    );
-    const withKey = await wireguardClientFiles({
-      peerName: 'alice',
-      address: '10.250.0.4',
-      privateKey: keys.privateKey,
-      routerName: 'hub-tokyo-a',
-      router: hub,
-      inventory,
-    });
-    expect(withKey.map((f) => f.filename)).toEqual([
-      'alice-hub-tokyo-a.conf',
-      'alice-hub-tokyo-a-qr.png',
-    ]);
-    expect(
-      (withKey[1]!.content as Buffer)
-        .subarray(0, 8)
-        .equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
-    ).toBe(true);
-    // With the person's own key there is no private key to put in a QR code.
-    const own = await wireguardClientFiles({
-      peerName: 'alice',
-      address: '10.250.0.4',
-      routerName: 'hub-tokyo-a',
-      router: hub,
-      inventory,
-    });
-    expect(own).toHaveLength(1);
-    expect(String(own[0]!.content)).toContain('PrivateKey = <your private key');
-  });
+  it(
+    'a wg-quick file: address, the hub key and endpoint, ' +
+      'every network of the flat network, keepalive',
+    async () => {
+      const keys = generateWireguardKeyPair();
+      const text = renderClientConfig({
+        peerName: 'alice',
+        address: '10.250.0.4',
+        privateKey: keys.privateKey,
+        routerName: 'hub-tokyo-a',
+        router: hub,
+        inventory,
+      });
+      expect(text).toBe(
+        [
+          '# flatnet: WireGuard peer alice on hub-tokyo-a',
+          '[Interface]',
+          `PrivateKey = ${keys.privateKey}`,
+          'Address = 10.250.0.4/32',
+          '',
+          '[Peer]',
+          '# hub-tokyo-a',
+          `PublicKey = ${hub.wireguard!.publicKey}`,
+          'Endpoint = vpn.example.com:51820',
+          'AllowedIPs = 10.0.0.0/8, 192.168.0.0/16',
+          'PersistentKeepalive = 25',
+          '',
+        ].join('\n'),
+      );
+      const withKey = await wireguardClientFiles({
+        peerName: 'alice',
+        address: '10.250.0.4',
+        privateKey: keys.privateKey,
+        routerName: 'hub-tokyo-a',
+        router: hub,
+        inventory,
+      });
+      expect(withKey.map((f) => f.filename)).toEqual([
+        'alice-hub-tokyo-a.conf',
+        'alice-hub-tokyo-a-qr.png',
+      ]);
+      expect(
+        (withKey[1]!.content as Buffer)
+          .subarray(0, 8)
+          .equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
+      ).toBe(true);
+      // With the person's own key there is no private key to put in a QR code.
+      const own = await wireguardClientFiles({
+        peerName: 'alice',
+        address: '10.250.0.4',
+        routerName: 'hub-tokyo-a',
+        router: hub,
+        inventory,
+      });
+      expect(own).toHaveLength(1);
+      expect(String(own[0]!.content)).toContain('PrivateKey = <your private key');
+    },
+  );
 
   it("a site's VyOS script and swanctl.conf mirror the hub's peer", () => {
     const req: IpsecPeerRequest = {
@@ -166,36 +173,39 @@ describe('client files', () => {
     expect(String(swanctl!.content)).toContain('#   ip route add 10.0.0.0/8 dev xfrm10');
   });
 
-  it("a BGP site's VyOS script peers with the hub's end of the VTI and announces its subnets", () => {
-    const req: IpsecPeerRequest = {
-      name: 'osaka',
-      remote: '198.51.100.77',
-      subnets: ['172.20.0.0/16', '172.21.5.0/24'],
-      mode: 'route',
-      bgpAsn: 65100,
-      localAddress: '10.0.1.10',
-      hubPublicAddress: '203.0.113.10',
-      hubName: 'hub-tokyo-a',
-      presharedKey: 'Abcdefgh12345678Abcdefgh12345678',
-      tunnel: { vtiNumber: 101, hubAddress: '169.254.101.1/30', siteAddress: '169.254.101.2/30' },
-      description: 'flatnet r-aaaaaa',
-    };
-    const [vyos, swanctl] = ipsecClientFiles(
-      ipsecPeerSpec(req, inventory),
-      siteSide(req, inventory),
-    );
-    const script = String(vyos!.content);
-    for (const line of [
-      "set protocols bgp system-as '65100'",
-      "set protocols bgp neighbor 169.254.101.1 remote-as '65000'",
-      'set protocols bgp neighbor 169.254.101.1 address-family ipv4-unicast',
-      'set protocols bgp address-family ipv4-unicast network 172.20.0.0/16',
-      'set protocols bgp address-family ipv4-unicast network 172.21.5.0/24',
-    ])
-      expect(script).toContain(line);
-    expect(script).not.toContain('protocols static');
-    expect(String(swanctl!.content)).toContain('#    neighbor 169.254.101.1 remote-as 65000');
-  });
+  it(
+    "a BGP site's VyOS script peers with the hub's " + 'end of the VTI and announces its subnets',
+    () => {
+      const req: IpsecPeerRequest = {
+        name: 'osaka',
+        remote: '198.51.100.77',
+        subnets: ['172.20.0.0/16', '172.21.5.0/24'],
+        mode: 'route',
+        bgpAsn: 65100,
+        localAddress: '10.0.1.10',
+        hubPublicAddress: '203.0.113.10',
+        hubName: 'hub-tokyo-a',
+        presharedKey: 'Abcdefgh12345678Abcdefgh12345678',
+        tunnel: { vtiNumber: 101, hubAddress: '169.254.101.1/30', siteAddress: '169.254.101.2/30' },
+        description: 'flatnet r-aaaaaa',
+      };
+      const [vyos, swanctl] = ipsecClientFiles(
+        ipsecPeerSpec(req, inventory),
+        siteSide(req, inventory),
+      );
+      const script = String(vyos!.content);
+      for (const line of [
+        "set protocols bgp system-as '65100'",
+        "set protocols bgp neighbor 169.254.101.1 remote-as '65000'",
+        'set protocols bgp neighbor 169.254.101.1 address-family ipv4-unicast',
+        'set protocols bgp address-family ipv4-unicast network 172.20.0.0/16',
+        'set protocols bgp address-family ipv4-unicast network 172.21.5.0/24',
+      ])
+        expect(script).toContain(line);
+      expect(script).not.toContain('protocols static');
+      expect(String(swanctl!.content)).toContain('#    neighbor 169.254.101.1 remote-as 65000');
+    },
+  );
 
   it('policy-based selectors cover the flat network on both ends', () => {
     const req: IpsecPeerRequest = {
@@ -232,26 +242,30 @@ describe('client files', () => {
     expect(String(swanctl!.content)).toContain('remote_ts = 10.0.0.0/8,192.168.0.0/16');
   });
 
-  it('a run from the terminal gets its files under .flatnet/out/<run id>/ readable by the owner only', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'flatnet-out-'));
-    try {
-      const run = {
-        id: 'r-abc123',
-        requester: 'cli',
-        origin: { kind: 'cli', channel: 'C0NETOPS' },
-      } as unknown as Run;
-      const detail = await sendClientFiles({ clientFilesDir: dir }, run, 'ignored', [
-        { filename: 'alice.conf', title: 't', content: 'PrivateKey = x' },
-      ]);
-      const path = join(dir, 'r-abc123', 'alice.conf');
-      expect(detail).toContain(join(dir, 'r-abc123'));
-      expect(readFileSync(path, 'utf8')).toBe('PrivateKey = x');
-      expect(statSync(path).mode & 0o777).toBe(0o600);
-      expect(statSync(join(dir, 'r-abc123')).mode & 0o777).toBe(0o700);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  it(
+    'a run from the terminal gets its files under ' +
+      '.flatnet/out/<run id>/ readable by the owner only',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'flatnet-out-'));
+      try {
+        const run = {
+          id: 'r-abc123',
+          requester: 'cli',
+          origin: { kind: 'cli', channel: 'C0NETOPS' },
+        } as unknown as Run;
+        const detail = await sendClientFiles({ clientFilesDir: dir }, run, 'ignored', [
+          { filename: 'alice.conf', title: 't', content: 'PrivateKey = x' },
+        ]);
+        const path = join(dir, 'r-abc123', 'alice.conf');
+        expect(detail).toContain(join(dir, 'r-abc123'));
+        expect(readFileSync(path, 'utf8')).toBe('PrivateKey = x');
+        expect(statSync(path).mode & 0o777).toBe(0o600);
+        expect(statSync(join(dir, 'r-abc123')).mode & 0o777).toBe(0o700);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });
 
 describe('the peer list', () => {

@@ -74,64 +74,76 @@ describe('reachStandby', () => {
     expect(await reachStandby(deps({}), spoke)).toEqual({ kind: 'none' });
   });
 
-  it('a running standby that answers: its private address from EC2 and its running config', async () => {
-    expect(await reachStandby(deps({}), 'hub-tokyo-a')).toEqual({
-      kind: 'ready',
-      name: 'hub-tokyo-b',
-      privateIp: '10.0.1.11',
-      lines: LINES,
-    });
-  });
+  it(
+    'a running standby that answers: its private ' + 'address from EC2 and its running config',
+    async () => {
+      expect(await reachStandby(deps({}), 'hub-tokyo-a')).toEqual({
+        kind: 'ready',
+        name: 'hub-tokyo-b',
+        privateIp: '10.0.1.11',
+        lines: LINES,
+      });
+    },
+  );
 
-  it('a stopped standby is unavailable without an SSH attempt; EC2 and SSH failures are unavailable with the reason', async () => {
-    const asked: string[] = [];
-    const stopped = await reachStandby(deps({ state: 'stopped', asked }), 'hub-tokyo-a');
-    expect(stopped).toMatchObject({ kind: 'unavailable', name: 'hub-tokyo-b' });
-    expect(stopped.kind === 'unavailable' && stopped.reason).toMatch(
-      /^hub-tokyo-b \(i-\w+\) is stopped$/,
-    );
-    expect(asked).toEqual([]);
-    const ec2 = await reachStandby(deps({ ec2Fails: true }), 'hub-tokyo-a');
-    expect(ec2.kind === 'unavailable' && ec2.reason).toBe(
-      'EC2 could not describe hub-tokyo-b (RequestLimitExceeded)',
-    );
-    const ssh = await reachStandby(deps({ sshFails: true }), 'hub-tokyo-a');
-    expect(ssh.kind === 'unavailable' && ssh.reason).toBe(
-      'hub-tokyo-b does not answer over SSH (hub-tokyo-b: connection refused)',
-    );
-  });
+  it(
+    'a stopped standby is unavailable without an SSH attempt; ' +
+      'EC2 and SSH failures are unavailable with the reason',
+    async () => {
+      const asked: string[] = [];
+      const stopped = await reachStandby(deps({ state: 'stopped', asked }), 'hub-tokyo-a');
+      expect(stopped).toMatchObject({ kind: 'unavailable', name: 'hub-tokyo-b' });
+      expect(stopped.kind === 'unavailable' && stopped.reason).toMatch(
+        /^hub-tokyo-b \(i-\w+\) is stopped$/,
+      );
+      expect(asked).toEqual([]);
+      const ec2 = await reachStandby(deps({ ec2Fails: true }), 'hub-tokyo-a');
+      expect(ec2.kind === 'unavailable' && ec2.reason).toBe(
+        'EC2 could not describe hub-tokyo-b (RequestLimitExceeded)',
+      );
+      const ssh = await reachStandby(deps({ sshFails: true }), 'hub-tokyo-a');
+      expect(ssh.kind === 'unavailable' && ssh.reason).toBe(
+        'hub-tokyo-b does not answer over SSH (hub-tokyo-b: connection refused)',
+      );
+    },
+  );
 });
 
 describe('standbyWarning', () => {
-  it('is empty when the standby was updated or there is none, and names the standby, the reason, the consequence and the fix otherwise', () => {
-    expect(standbyWarning(undefined, 'x', 'y')).toBe('');
-    expect(
-      standbyWarning(
-        { standby: 'hub-tokyo-b', applied: true, notUpdated: null, privateIp: '10.0.1.11' },
-        'x',
-        'y',
-      ),
-    ).toBe('');
-    expect(
-      standbyWarning(
-        { standby: null, applied: false, notUpdated: null, privateIp: null },
-        'x',
-        'y',
-      ),
-    ).toBe('');
-    expect(
-      standbyWarning(
-        {
-          standby: 'hub-tokyo-b',
-          applied: false,
-          notUpdated: 'hub-tokyo-b (i-1) is stopped',
-          privateIp: null,
-        },
-        'a failover would drop office2',
-        'copy it',
-      ),
-    ).toBe(
-      'WARNING: the standby hub-tokyo-b was not updated (hub-tokyo-b (i-1) is stopped): a failover would drop office2 until you copy it.',
-    );
-  });
+  it(
+    'is empty when the standby was updated or there is none, and names ' +
+      'the standby, the reason, the consequence and the fix otherwise',
+    () => {
+      expect(standbyWarning(undefined, 'x', 'y')).toBe('');
+      expect(
+        standbyWarning(
+          { standby: 'hub-tokyo-b', applied: true, notUpdated: null, privateIp: '10.0.1.11' },
+          'x',
+          'y',
+        ),
+      ).toBe('');
+      expect(
+        standbyWarning(
+          { standby: null, applied: false, notUpdated: null, privateIp: null },
+          'x',
+          'y',
+        ),
+      ).toBe('');
+      expect(
+        standbyWarning(
+          {
+            standby: 'hub-tokyo-b',
+            applied: false,
+            notUpdated: 'hub-tokyo-b (i-1) is stopped',
+            privateIp: null,
+          },
+          'a failover would drop office2',
+          'copy it',
+        ),
+      ).toBe(
+        'WARNING: the standby hub-tokyo-b was not updated (hub-tokyo-b ' +
+          '(i-1) is stopped): a failover would drop office2 until you copy it.',
+      );
+    },
+  );
 });

@@ -105,13 +105,15 @@ describe('words for people', () => {
         since: at,
       }),
     ).toBe(
-      'hub-tokyo-a is busy: r-7k2m9q (scaleup by <@U1>, since 14:02 UTC) — try again when it finishes',
+      'hub-tokyo-a is busy: r-7k2m9q (scaleup by <@U1>, ' +
+        'since 14:02 UTC) — try again when it finishes',
     );
   });
 
   it('rebuilds the command that asks for a run again', () => {
     expect(rebuildCommandLine(run())).toBe('/router scaleup hub-tokyo-a --type c5.xlarge');
-    // Only the options the kind has: a stray parameter is never echoed as an option the grammar would refuse.
+    // Only the options the kind has: a stray parameter is never echoed as an option the grammar
+    // would refuse.
     expect(
       rebuildCommandLine(
         run({ kind: 'add-peer', target: 'alice', params: { kind: 'wireguard', tags: ['x'] } }),
@@ -131,7 +133,8 @@ describe('words for people', () => {
         }),
       ),
     ).toBe(
-      '/vpn add-peer osaka ipsec --remote 198.51.100.77 --subnets 172.20.0.0/16 --mode route --router hub-tokyo-a',
+      '/vpn add-peer osaka ipsec --remote 198.51.100.77 ' +
+        '--subnets 172.20.0.0/16 --mode route --router hub-tokyo-a',
     );
     expect(rebuildCommandLine(run({ kind: 'router-status', target: '*', params: {} }))).toBe(
       '/router status',
@@ -150,7 +153,8 @@ describe('words for people', () => {
     expect(
       describeRefusal(expired, { code: 'not-waiting', status: 'expired' }, rebuildCommandLine),
     ).toBe(
-      'run r-7k2m9q expired at 14:32 UTC (30 min); ask again with `/router scaleup hub-tokyo-a --type c5.xlarge`',
+      'run r-7k2m9q expired at 14:32 UTC (30 min); ask again ' +
+        'with `/router scaleup hub-tokyo-a --type c5.xlarge`',
     );
     const approved = run({
       status: 'running',

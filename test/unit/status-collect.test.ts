@@ -76,121 +76,129 @@ describe('status collection', () => {
     expect(() => statusScope(inventory, 'spoke-mars')).toThrow(/neither a region nor a router/);
   });
 
-  it('reports a hanging router and a failing region as problems, first, without waiting for them', async () => {
-    const report = await collectStatus(
-      {
-        inventory,
-        routers: {
-          router: (name) => {
-            if (name === 'spoke-oregon')
-              return { ...healthyRouter(), ipsecReport: () => new Promise(() => {}) };
-            if (name === 'spoke-ireland')
-              return {
-                ...healthyRouter(),
-                ipsecReport: async () => {
-                  throw new Error('connect ECONNREFUSED');
-                },
-              };
-            return healthyRouter(name === 'spoke-virginia' ? 2.5 : 0.1);
+  it(
+    'reports a hanging router and a failing region ' +
+      'as problems, first, without waiting for them',
+    async () => {
+      const report = await collectStatus(
+        {
+          inventory,
+          routers: {
+            router: (name) => {
+              if (name === 'spoke-oregon')
+                return { ...healthyRouter(), ipsecReport: () => new Promise(() => {}) };
+              if (name === 'spoke-ireland')
+                return {
+                  ...healthyRouter(),
+                  ipsecReport: async () => {
+                    throw new Error('connect ECONNREFUSED');
+                  },
+                };
+              return healthyRouter(name === 'spoke-virginia' ? 2.5 : 0.1);
+            },
+          },
+          cloud: {
+            describeVpnConnections: async (region) => {
+              if (region === 'sa-east-1') throw new Error('RequestLimitExceeded');
+              if (region === 'ap-northeast-1')
+                return [
+                  {
+                    id: 'vpn-1',
+                    state: 'available',
+                    tunnels: [
+                      { outsideIp: '52.1.2.3', status: 'UP' },
+                      { outsideIp: '52.1.2.4', status: 'DOWN', statusMessage: 'IPSEC IS DOWN' },
+                    ],
+                  },
+                ];
+              return [];
+            },
           },
         },
-        cloud: {
-          describeVpnConnections: async (region) => {
-            if (region === 'sa-east-1') throw new Error('RequestLimitExceeded');
-            if (region === 'ap-northeast-1')
-              return [
-                {
-                  id: 'vpn-1',
-                  state: 'available',
-                  tunnels: [
-                    { outsideIp: '52.1.2.3', status: 'UP' },
-                    { outsideIp: '52.1.2.4', status: 'DOWN', statusMessage: 'IPSEC IS DOWN' },
-                  ],
-                },
-              ];
-            return [];
-          },
-        },
-      },
-      '*',
-    );
-    expect(report.routers).toHaveLength(7);
-    const oregon = report.routers.find((r) => r.router === 'spoke-oregon');
-    expect(oregon).toMatchObject({ reachable: false });
-    expect(oregon?.error).toContain('did not answer within 0.2 s');
-    expect(report.routers.find((r) => r.router === 'spoke-ireland')?.error).toContain(
-      'ECONNREFUSED',
-    );
-    const texts = report.problems.map((p) => `${p.where}: ${p.text}`);
-    expect(report.problems.slice(0, 3).every((p) => p.severity === 'down')).toBe(true);
-    expect(texts.filter((t) => t.includes('unreachable')).sort()).toEqual([
-      expect.stringMatching(/^spoke-ireland: unreachable: .*ECONNREFUSED/),
-      expect.stringMatching(/^spoke-oregon: unreachable: spoke-oregon did not answer/),
-    ]);
-    expect(texts).toContain('ap-northeast-1: 1 AWS VPN tunnel down: vpn-1 tunnel 2');
-    expect(texts.some((t) => t.startsWith('spoke-virginia: 5-minute load 2.50'))).toBe(true);
-    expect(texts.some((t) => t.startsWith('sa-east-1: AWS VPN telemetry failed'))).toBe(true);
-    // Idle developer laptops and the standby's idle tunnels are not outages.
-    expect(texts.some((t) => t.includes('hub-tokyo-b'))).toBe(false);
-    expect(texts.some((t) => t.includes('10.250.0.2'))).toBe(false);
-  });
+        '*',
+      );
+      expect(report.routers).toHaveLength(7);
+      const oregon = report.routers.find((r) => r.router === 'spoke-oregon');
+      expect(oregon).toMatchObject({ reachable: false });
+      expect(oregon?.error).toContain('did not answer within 0.2 s');
+      expect(report.routers.find((r) => r.router === 'spoke-ireland')?.error).toContain(
+        'ECONNREFUSED',
+      );
+      const texts = report.problems.map((p) => `${p.where}: ${p.text}`);
+      expect(report.problems.slice(0, 3).every((p) => p.severity === 'down')).toBe(true);
+      expect(texts.filter((t) => t.includes('unreachable')).sort()).toEqual([
+        expect.stringMatching(/^spoke-ireland: unreachable: .*ECONNREFUSED/),
+        expect.stringMatching(/^spoke-oregon: unreachable: spoke-oregon did not answer/),
+      ]);
+      expect(texts).toContain('ap-northeast-1: 1 AWS VPN tunnel down: vpn-1 tunnel 2');
+      expect(texts.some((t) => t.startsWith('spoke-virginia: 5-minute load 2.50'))).toBe(true);
+      expect(texts.some((t) => t.startsWith('sa-east-1: AWS VPN telemetry failed'))).toBe(true);
+      // Idle developer laptops and the standby's idle tunnels are not outages.
+      expect(texts.some((t) => t.includes('hub-tokyo-b'))).toBe(false);
+      expect(texts.some((t) => t.includes('10.250.0.2'))).toBe(false);
+    },
+  );
 
-  it('reports configured peers without an SA row, WireGuard without handshake and BGP not Established as down', async () => {
-    // What a real VyOS prints, through the emulator and the real parsers: the `office` peer is
-    // down, so `show vpn ipsec sa` has no row for it at all.
-    const laptop = generateWireguardKeyPair();
-    const tree = ConfigTree.fromSetLines([
-      `set interfaces wireguard wg0 private-key '${generateWireguardKeyPair().privateKey}'`,
-      `set interfaces wireguard wg0 peer carol public-key '${laptop.publicKey}'`,
-      "set interfaces wireguard wg0 peer carol allowed-ips '10.250.0.9/32'",
-      "set vpn ipsec site-to-site peer office remote-address '198.51.100.20'",
-      "set vpn ipsec site-to-site peer office tunnel 0 local prefix '10.0.0.0/16'",
-      "set vpn ipsec site-to-site peer hub remote-address '198.51.100.30'",
-      "set vpn ipsec site-to-site peer hub vti bind 'vti10'",
-      "set protocols bgp system-as '65010'",
-      "set protocols bgp neighbor 169.254.1.1 remote-as '65000'",
-      'set protocols bgp neighbor 169.254.1.1 address-family ipv4-unicast',
-      "set protocols bgp neighbor 169.254.2.1 remote-as '65000'",
-      'set protocols bgp neighbor 169.254.2.1 address-family ipv4-unicast',
-    ]);
-    const live: RouterLiveState = {
-      ...createDefaultLiveState(),
-      ipsecSa: (peer) => (peer === 'office' ? { up: false } : { up: true, uptimeSeconds: 90 }),
-      bgpNeighbor: (address) =>
-        address === '169.254.2.1' ? { state: 'Connect' } : { state: 'Established' },
-    };
-    const router: StatusRouterClient = {
-      runningConfig: async () => parseConfigCommands(tree.toSetLines().join('\n')),
-      ipsecReport: async () => parseIpsecSa(showIpsecSa(tree, live).join('\n')),
-      bgpSummary: async () => parseBgpSummary(showBgpSummary(tree, live, '1.4').join('\n')),
-      wireguard: async () =>
-        parseWireguardSummary(showWireguardSummary(tree, 'wg0', live, '1.4').join('\n'), 'wg0'),
-      loadAverage: async () => ({ load1: 0, load5: 0, load15: 0 }),
-      ipRoutes: async () => [],
-    };
-    const report = await collectStatus(
-      {
-        inventory,
-        routers: { router: () => router },
-        cloud: { describeVpnConnections: async () => [] },
-      },
-      'hub-tokyo-a',
-    );
-    const tunnels = report.routers[0]?.tunnels ?? [];
-    expect(tunnels.find((t) => t.name === 'office-tunnel-0')).toMatchObject({
-      kind: 'ipsec',
-      state: 'down',
-      remote: '198.51.100.20',
-      detail: 'no SA',
-    });
-    expect(tunnels.find((t) => t.name === 'hub-vti')).toMatchObject({ state: 'up' });
-    expect(tunnels.find((t) => t.kind === 'bgp' && t.state === 'down')?.detail).toBe('Connect');
-    expect(tunnels.find((t) => t.kind === 'wireguard')).toMatchObject({
-      state: 'down',
-      detail: 'no handshake yet',
-    });
-    const texts = report.problems.map((p) => `${p.where}: ${p.text}`);
-    expect(texts).toContain('hub-tokyo-a: 1 tunnel down: office-tunnel-0');
-    expect(texts).toContain('hub-tokyo-a: BGP not established with BGP 169.254.2.1');
-  });
+  it(
+    'reports configured peers without an SA row, WireGuard ' +
+      'without handshake and BGP not Established as down',
+    async () => {
+      // What a real VyOS prints, through the emulator and the real parsers: the `office` peer is
+      // down, so `show vpn ipsec sa` has no row for it at all.
+      const laptop = generateWireguardKeyPair();
+      const tree = ConfigTree.fromSetLines([
+        `set interfaces wireguard wg0 private-key '${generateWireguardKeyPair().privateKey}'`,
+        `set interfaces wireguard wg0 peer carol public-key '${laptop.publicKey}'`,
+        "set interfaces wireguard wg0 peer carol allowed-ips '10.250.0.9/32'",
+        "set vpn ipsec site-to-site peer office remote-address '198.51.100.20'",
+        "set vpn ipsec site-to-site peer office tunnel 0 local prefix '10.0.0.0/16'",
+        "set vpn ipsec site-to-site peer hub remote-address '198.51.100.30'",
+        "set vpn ipsec site-to-site peer hub vti bind 'vti10'",
+        "set protocols bgp system-as '65010'",
+        "set protocols bgp neighbor 169.254.1.1 remote-as '65000'",
+        'set protocols bgp neighbor 169.254.1.1 address-family ipv4-unicast',
+        "set protocols bgp neighbor 169.254.2.1 remote-as '65000'",
+        'set protocols bgp neighbor 169.254.2.1 address-family ipv4-unicast',
+      ]);
+      const live: RouterLiveState = {
+        ...createDefaultLiveState(),
+        ipsecSa: (peer) => (peer === 'office' ? { up: false } : { up: true, uptimeSeconds: 90 }),
+        bgpNeighbor: (address) =>
+          address === '169.254.2.1' ? { state: 'Connect' } : { state: 'Established' },
+      };
+      const router: StatusRouterClient = {
+        runningConfig: async () => parseConfigCommands(tree.toSetLines().join('\n')),
+        ipsecReport: async () => parseIpsecSa(showIpsecSa(tree, live).join('\n')),
+        bgpSummary: async () => parseBgpSummary(showBgpSummary(tree, live, '1.4').join('\n')),
+        wireguard: async () =>
+          parseWireguardSummary(showWireguardSummary(tree, 'wg0', live, '1.4').join('\n'), 'wg0'),
+        loadAverage: async () => ({ load1: 0, load5: 0, load15: 0 }),
+        ipRoutes: async () => [],
+      };
+      const report = await collectStatus(
+        {
+          inventory,
+          routers: { router: () => router },
+          cloud: { describeVpnConnections: async () => [] },
+        },
+        'hub-tokyo-a',
+      );
+      const tunnels = report.routers[0]?.tunnels ?? [];
+      expect(tunnels.find((t) => t.name === 'office-tunnel-0')).toMatchObject({
+        kind: 'ipsec',
+        state: 'down',
+        remote: '198.51.100.20',
+        detail: 'no SA',
+      });
+      expect(tunnels.find((t) => t.name === 'hub-vti')).toMatchObject({ state: 'up' });
+      expect(tunnels.find((t) => t.kind === 'bgp' && t.state === 'down')?.detail).toBe('Connect');
+      expect(tunnels.find((t) => t.kind === 'wireguard')).toMatchObject({
+        state: 'down',
+        detail: 'no handshake yet',
+      });
+      const texts = report.problems.map((p) => `${p.where}: ${p.text}`);
+      expect(texts).toContain('hub-tokyo-a: 1 tunnel down: office-tunnel-0');
+      expect(texts).toContain('hub-tokyo-a: BGP not established with BGP 169.254.2.1');
+    },
+  );
 });

@@ -63,22 +63,26 @@ describe('standby drift', () => {
     expect(compareStandbyConfig(lines(primary), lines(standby), addresses).change).toEqual([]);
   });
 
-  it('sets what the standby lacks, with its own address, and deletes a stale peer in one line per node', () => {
-    const primary = router('hub-a', PRIMARY_IP, [
-      ...peer('osaka', PRIMARY_IP, PSK, '198.51.100.7'),
-    ]);
-    const standby = router('hub-b', STANDBY_IP, peer('kyoto', STANDBY_IP, PSK, '198.51.100.9'));
-    const drift = compareStandbyConfig(lines(primary), lines(standby), addresses);
-    const shown = drift.change.map(showDriftLine);
-    expect(shown.slice(0, drift.deletes)).toEqual([
-      '- delete vpn ipsec authentication psk kyoto',
-      '- delete vpn ipsec site-to-site peer kyoto',
-    ]);
-    expect(shown).toContain(
-      `+ set vpn ipsec site-to-site peer osaka local-address '${STANDBY_IP}'`,
-    );
-    expect(shown.join('\n')).not.toContain(PRIMARY_IP);
-  });
+  it(
+    'sets what the standby lacks, with its own address, ' +
+      'and deletes a stale peer in one line per node',
+    () => {
+      const primary = router('hub-a', PRIMARY_IP, [
+        ...peer('osaka', PRIMARY_IP, PSK, '198.51.100.7'),
+      ]);
+      const standby = router('hub-b', STANDBY_IP, peer('kyoto', STANDBY_IP, PSK, '198.51.100.9'));
+      const drift = compareStandbyConfig(lines(primary), lines(standby), addresses);
+      const shown = drift.change.map(showDriftLine);
+      expect(shown.slice(0, drift.deletes)).toEqual([
+        '- delete vpn ipsec authentication psk kyoto',
+        '- delete vpn ipsec site-to-site peer kyoto',
+      ]);
+      expect(shown).toContain(
+        `+ set vpn ipsec site-to-site peer osaka local-address '${STANDBY_IP}'`,
+      );
+      expect(shown.join('\n')).not.toContain(PRIMARY_IP);
+    },
+  );
 
   it('replaces a changed pre-shared key and never shows either secret', () => {
     const primary = router('hub-a', PRIMARY_IP, peer('osaka', PRIMARY_IP, PSK, '198.51.100.7'));
@@ -99,25 +103,29 @@ describe('standby drift', () => {
     expect(shown).toContain("+ set vpn ipsec authentication psk osaka secret '[redacted]'");
   });
 
-  it('brings the emulated standby to exactly the primary picture, extra values of a multi-value leaf included', () => {
-    const primary = router('hub-a', PRIMARY_IP, [
-      ...peer('osaka', PRIMARY_IP, PSK, '198.51.100.7'),
-      "set protocols static route 10.20.0.0/16 next-hop '10.0.1.1'",
-    ]);
-    const standby = router('hub-b', STANDBY_IP, [
-      ...peer('osaka', STANDBY_IP, OLD_PSK, '198.51.100.8'),
-      ...peer('kyoto', STANDBY_IP, PSK, '198.51.100.9'),
-      "set interfaces wireguard wg0 address '10.98.0.1/24'",
-    ]);
-    const drift = compareStandbyConfig(shown(primary), shown(standby), addresses);
-    const after = applyOnEmulator(standby, drift.change);
-    const synced = lines(after.toSetLines());
-    expect(compareStandbyConfig(shown(primary), synced, addresses).change).toEqual([]);
-    // What is the standby's own is left alone.
-    expect(after.value('system host-name')).toBe('hub-b');
-    expect(after.values('interfaces wireguard wg0 address')).toEqual(['10.99.0.1/24']);
-    // And the reverse diff puts the standby back as it was.
-    const back = applyOnEmulator(after.toSetLines(), diffConfig(shown(standby), synced).change);
-    expect(diffConfig(shown(standby), lines(back.toSetLines())).change).toEqual([]);
-  });
+  it(
+    'brings the emulated standby to exactly the primary ' +
+      'picture, extra values of a multi-value leaf included',
+    () => {
+      const primary = router('hub-a', PRIMARY_IP, [
+        ...peer('osaka', PRIMARY_IP, PSK, '198.51.100.7'),
+        "set protocols static route 10.20.0.0/16 next-hop '10.0.1.1'",
+      ]);
+      const standby = router('hub-b', STANDBY_IP, [
+        ...peer('osaka', STANDBY_IP, OLD_PSK, '198.51.100.8'),
+        ...peer('kyoto', STANDBY_IP, PSK, '198.51.100.9'),
+        "set interfaces wireguard wg0 address '10.98.0.1/24'",
+      ]);
+      const drift = compareStandbyConfig(shown(primary), shown(standby), addresses);
+      const after = applyOnEmulator(standby, drift.change);
+      const synced = lines(after.toSetLines());
+      expect(compareStandbyConfig(shown(primary), synced, addresses).change).toEqual([]);
+      // What is the standby's own is left alone.
+      expect(after.value('system host-name')).toBe('hub-b');
+      expect(after.values('interfaces wireguard wg0 address')).toEqual(['10.99.0.1/24']);
+      // And the reverse diff puts the standby back as it was.
+      const back = applyOnEmulator(after.toSetLines(), diffConfig(shown(standby), synced).change);
+      expect(diffConfig(shown(standby), lines(back.toSetLines())).change).toEqual([]);
+    },
+  );
 });

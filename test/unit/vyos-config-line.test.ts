@@ -137,60 +137,63 @@ describe('renderConfigLine', () => {
     }
   });
 
-  it('property: any string either is refused or renders into a line bash reads back exactly', () => {
-    const words: string[] = [];
-    const values: string[] = [];
-    const lines: string[] = [];
-    fc.assert(
-      fc.property(
-        fc.oneof(fc.string({ unit: 'binary', maxLength: 60 }), fc.constantFrom('alice', 'b.o-b')),
-        fc.oneof(
-          fc.string({ unit: 'binary', maxLength: 60 }),
-          // Mostly what a shell would take a meaning from, so that many values are accepted.
-          fc.string({ unit: fc.constantFrom(...`a '"$\`;&|()<>!\\*~#{}-?\n`), maxLength: 40 }),
+  it(
+    'property: any string either is refused or ' + 'renders into a line bash reads back exactly',
+    () => {
+      const words: string[] = [];
+      const values: string[] = [];
+      const lines: string[] = [];
+      fc.assert(
+        fc.property(
+          fc.oneof(fc.string({ unit: 'binary', maxLength: 60 }), fc.constantFrom('alice', 'b.o-b')),
+          fc.oneof(
+            fc.string({ unit: 'binary', maxLength: 60 }),
+            // Mostly what a shell would take a meaning from, so that many values are accepted.
+            fc.string({ unit: fc.constantFrom(...`a '"$\`;&|()<>!\\*~#{}-?\n`), maxLength: 40 }),
+          ),
+          (word, value) => {
+            let rendered: string;
+            try {
+              rendered = renderConfigLine({
+                op: 'set',
+                path: ['interfaces', 'wireguard', 'wg0', 'peer', word, 'description'],
+                value,
+              });
+            } catch (err) {
+              expect(err).toBeInstanceOf(BadInputError);
+              return;
+            }
+            expect(/^[\x20-\x7e]+$/.test(rendered)).toBe(true);
+            words.push(word);
+            values.push(value);
+            lines.push(rendered);
+          },
         ),
-        (word, value) => {
-          let rendered: string;
-          try {
-            rendered = renderConfigLine({
-              op: 'set',
-              path: ['interfaces', 'wireguard', 'wg0', 'peer', word, 'description'],
-              value,
-            });
-          } catch (err) {
-            expect(err).toBeInstanceOf(BadInputError);
-            return;
-          }
-          expect(/^[\x20-\x7e]+$/.test(rendered)).toBe(true);
-          words.push(word);
-          values.push(value);
-          lines.push(rendered);
-        },
-      ),
-      { numRuns: 2000 },
-    );
-    expect(lines.length).toBeGreaterThan(200);
-    // One bash for every accepted line: it prints the words it was given, one per line.
-    const script = lines.map((l) => `printf '%s\\n' ${l.replace(/^set /, '')}`).join('\n');
-    const read = execFileSync('bash', ['--norc', '--noprofile', '-s'], {
-      input: script,
-      encoding: 'utf8',
-    }).split('\n');
-    let at = 0;
-    lines.forEach((_l, i) => {
-      const expected = [
-        'interfaces',
-        'wireguard',
-        'wg0',
-        'peer',
-        words[i],
-        'description',
-        values[i],
-      ];
-      expect(read.slice(at, at + expected.length)).toEqual(expected);
-      at += expected.length;
-    });
-  });
+        { numRuns: 2000 },
+      );
+      expect(lines.length).toBeGreaterThan(200);
+      // One bash for every accepted line: it prints the words it was given, one per line.
+      const script = lines.map((l) => `printf '%s\\n' ${l.replace(/^set /, '')}`).join('\n');
+      const read = execFileSync('bash', ['--norc', '--noprofile', '-s'], {
+        input: script,
+        encoding: 'utf8',
+      }).split('\n');
+      let at = 0;
+      lines.forEach((_l, i) => {
+        const expected = [
+          'interfaces',
+          'wireguard',
+          'wg0',
+          'peer',
+          words[i],
+          'description',
+          values[i],
+        ];
+        expect(read.slice(at, at + expected.length)).toEqual(expected);
+        at += expected.length;
+      });
+    },
+  );
 });
 
 describe('assertPeerName', () => {

@@ -28,23 +28,26 @@ function commit(lines: string[]) {
 }
 
 describe('protocols failover route (VyOS 1.4)', () => {
-  it('renders a next hop with its ICMP check, interface and metric; the emulator commits it', () => {
-    const lines = renderFailoverNextHop(primary).map(renderConfigLine);
-    const hop = 'set protocols failover route 172.16.0.0/16 next-hop 169.254.100.2';
-    expect(lines).toEqual([
-      `${hop} check target '172.16.0.1'`,
-      `${hop} check type 'icmp'`,
-      `${hop} interface 'vti100'`,
-      `${hop} metric '1'`,
-    ]);
-    const backup = renderFailoverNextHop({
-      ...primary,
-      nextHop: '169.254.101.2',
-      iface: 'vti101',
-      metric: 2,
-    }).map(renderConfigLine);
-    expect(commit([...lines, ...backup])).toEqual([]);
-  });
+  it(
+    'renders a next hop with its ICMP check, ' + 'interface and metric; the emulator commits it',
+    () => {
+      const lines = renderFailoverNextHop(primary).map(renderConfigLine);
+      const hop = 'set protocols failover route 172.16.0.0/16 next-hop 169.254.100.2';
+      expect(lines).toEqual([
+        `${hop} check target '172.16.0.1'`,
+        `${hop} check type 'icmp'`,
+        `${hop} interface 'vti100'`,
+        `${hop} metric '1'`,
+      ]);
+      const backup = renderFailoverNextHop({
+        ...primary,
+        nextHop: '169.254.101.2',
+        iface: 'vti101',
+        metric: 2,
+      }).map(renderConfigLine);
+      expect(commit([...lines, ...backup])).toEqual([]);
+    },
+  );
 
   it('takes one next hop off while another stays, else the whole route', () => {
     expect(

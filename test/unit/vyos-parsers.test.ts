@@ -12,7 +12,8 @@ const fixture = (name: string) =>
   readFileSync(new URL(`../fixtures/vyos/${name}`, import.meta.url), 'utf8');
 /** What a PTY really sends: CRLF, colour codes, erase-line. */
 const asTerminal = (text: string) =>
-  `\x1b[?1h\x1b=${text.replace(/\n/g, '\x1b[K\r\n').replace(/\bup\b/g, '\x1b[32mup\x1b[0m')}\x1b[?1l\x1b>`;
+  `\x1b[?1h\x1b=${text.replace(/\n/g, '\x1b[K\r\n').replace(/\bup\b/g, '\x1b[32mup\x1b[0m')}` +
+  '\x1b[?1l\x1b>';
 
 describe('parseIpsecSa', () => {
   it('reads the 1.4 table, including a down row with no uptime', () => {
@@ -87,7 +88,8 @@ describe('parseIpsecSa', () => {
     expect(() => parseIpsecSa('Invalid command: show vpn [ipsec]')).toThrow(
       /show vpn ipsec sa.*Invalid command/,
     );
-    const garbled = `${fixture('ipsec-sa-1.4.txt').split('\n').slice(0, 2).join('\n')}\n%%%% @@@ ###\n`;
+    const head = fixture('ipsec-sa-1.4.txt').split('\n').slice(0, 2).join('\n');
+    const garbled = `${head}\n%%%% @@@ ###\n`;
     expect(() => parseIpsecSa(garbled)).toThrow(FlatnetError);
   });
 });
@@ -130,7 +132,9 @@ describe('parseWireguardSummary', () => {
 
   it('reads longer handshakes and an interface without peers', () => {
     const text =
-      'interface: wg1\n  listening port: 51821\n\npeer: XMrlPykaxhdAAiSjhtPlvi30NVkvLQliQuKP7AI7CyI=\n  latest handshake: 2 days, 1 hour, 3 minutes, 4 seconds ago\n';
+      'interface: wg1\n  listening port: 51821\n\npeer: ' +
+      'XMrlPykaxhdAAiSjhtPlvi30NVkvLQliQuKP7AI7CyI=\n  latest ' +
+      'handshake: 2 days, 1 hour, 3 minutes, 4 seconds ago\n';
     expect(parseWireguardSummary(text, 'wg1').peers[0]?.latestHandshakeSeconds).toBe(
       2 * 86400 + 3600 + 3 * 60 + 4,
     );

@@ -74,7 +74,8 @@ describe('redactSecrets', () => {
       '+set vpn ipsec site-to-site peer OFFICE authentication pre-shared-secret letmein',
       '+set vpn ipsec site-to-site peer OFFICE authentication pre-shared-secret [redacted]',
     ],
-    // config.boot, as `compare` shows it: the keyword opens a statement whose only word is the value.
+    // config.boot, as `compare` shows it: the keyword opens a statement whose only word is the
+    // value.
     ['        secret lowercaseonly', '        secret [redacted]'],
     ['+           pre-shared-secret letmein', '+           pre-shared-secret [redacted]'],
     // Outside a set line, a word that looks like a key or a secret.
@@ -90,7 +91,8 @@ describe('redactSecrets', () => {
 
   it('masks an OpenSSH private key block wherever it appears', () => {
     const pem =
-      '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\nAAAA\n-----END OPENSSH PRIVATE KEY-----';
+      '-----BEGIN OPENSSH PRIVATE ' +
+      'KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\nAAAA\n-----END OPENSSH PRIVATE KEY-----';
     const out = redactSecrets(`before\n${pem}\nafter`);
     expect(out).not.toContain('b3BlbnNzaC1rZXktdjEAAAAA');
     expect(out).toContain('before');
@@ -102,7 +104,8 @@ describe('redactSecrets', () => {
       "+set vpn ipsec authentication psk OFFICE id '203.0.113.10'",
       `+set vpn ipsec authentication psk OFFICE secret '${PSK}'`,
       `+set interfaces wireguard wg0 private-key '${WG_PRIV}'`,
-      "+set interfaces wireguard wg0 peer alice public-key 'XMrlPykaxhdAAiSjhtPlvi30NVkvLQliQuKP7AI7CyI='",
+      '+set interfaces wireguard wg0 peer alice public-key ' +
+        "'XMrlPykaxhdAAiSjhtPlvi30NVkvLQliQuKP7AI7CyI='",
     ].join('\r\n');
     const out = redactSecrets(transcript);
     expect(out).not.toContain(PSK);

@@ -24,7 +24,10 @@ import type { ConfigLine } from '../../src/vyos/types.js';
 const fixture = (name: string) =>
   readFileSync(new URL(`../fixtures/vyos/${name}`, import.meta.url), 'utf8');
 
-/** Golden files: set UPDATE_GOLDEN=1 to rewrite them after a deliberate change, then review the diff. */
+/**
+ * Golden files: set UPDATE_GOLDEN=1 to rewrite them after a deliberate change, then review the
+ * diff.
+ */
 function expectGolden(name: string, actual: string): void {
   const url = new URL(`../fixtures/vyos/golden/${name}`, import.meta.url);
   if (process.env.UPDATE_GOLDEN === '1' || !existsSync(url)) writeFileSync(url, actual);
@@ -103,19 +106,22 @@ describe('renderIpsecPeer', () => {
     expectGolden('ipsec-peer-office-policy.txt', script(renderIpsecPeer(office)));
   });
 
-  it('renders a route-based VTI peer with the private local-address (golden) and its removal', () => {
-    const lines = renderIpsecPeer({
-      ...office,
-      routing: { kind: 'vti', vtiNumber: 10, address: '169.254.10.2/30' },
-    });
-    expectGolden('ipsec-peer-office-vti.txt', script(lines));
-    expect(lines).toContainEqual({
-      op: 'set',
-      path: ['vpn', 'ipsec', 'site-to-site', 'peer', 'OFFICE', 'local-address'],
-      value: '10.0.1.10',
-    });
-    expect(script(renderIpsecPeerRemoval('OFFICE', 10))).toContain('delete interfaces vti vti10');
-  });
+  it(
+    'renders a route-based VTI peer with the ' + 'private local-address (golden) and its removal',
+    () => {
+      const lines = renderIpsecPeer({
+        ...office,
+        routing: { kind: 'vti', vtiNumber: 10, address: '169.254.10.2/30' },
+      });
+      expectGolden('ipsec-peer-office-vti.txt', script(lines));
+      expect(lines).toContainEqual({
+        op: 'set',
+        path: ['vpn', 'ipsec', 'site-to-site', 'peer', 'OFFICE', 'local-address'],
+        value: '10.0.1.10',
+      });
+      expect(script(renderIpsecPeerRemoval('OFFICE', 10))).toContain('delete interfaces vti vti10');
+    },
+  );
 
   it('refuses a PSK that could break quoting and unknown algorithm words', () => {
     expect(() => renderIpsecPeer({ ...office, presharedKey: "abc'; reboot; echo '" })).toThrow(
@@ -241,21 +247,24 @@ describe('client-side renderers', () => {
     ).toThrow(BadInputError);
   });
 
-  it('renders swanctl.conf and the remote VyOS script as the mirror of the hub peer (golden)', () => {
-    const side = { hubName: 'hub-tokyo-a', hubPublicAddress: '198.51.100.1' };
-    expectGolden('swanctl-office.conf', renderSwanctl(office, side));
-    const remote = renderRemoteVyos(office, side);
-    expectGolden('remote-vyos-office.txt', remote);
-    expect(remote).toContain(
-      "set vpn ipsec site-to-site peer hub-tokyo-a remote-address '198.51.100.1'",
-    );
-    expect(remote).toContain(
-      "set vpn ipsec site-to-site peer hub-tokyo-a tunnel 0 local prefix '192.168.0.0/16'",
-    );
-    expect(() =>
-      renderSwanctl(office, { hubName: 'hub;x', hubPublicAddress: '198.51.100.1' }),
-    ).toThrow(BadInputError);
-  });
+  it(
+    'renders swanctl.conf and the remote VyOS ' + 'script as the mirror of the hub peer (golden)',
+    () => {
+      const side = { hubName: 'hub-tokyo-a', hubPublicAddress: '198.51.100.1' };
+      expectGolden('swanctl-office.conf', renderSwanctl(office, side));
+      const remote = renderRemoteVyos(office, side);
+      expectGolden('remote-vyos-office.txt', remote);
+      expect(remote).toContain(
+        "set vpn ipsec site-to-site peer hub-tokyo-a remote-address '198.51.100.1'",
+      );
+      expect(remote).toContain(
+        "set vpn ipsec site-to-site peer hub-tokyo-a tunnel 0 local prefix '192.168.0.0/16'",
+      );
+      expect(() =>
+        renderSwanctl(office, { hubName: 'hub;x', hubPublicAddress: '198.51.100.1' }),
+      ).toThrow(BadInputError);
+    },
+  );
 
   it('gives a GCM IKE proposal its PRF (strongSwan refuses one without), and ESP none', () => {
     const gcm: IpsecPeerSpec = {

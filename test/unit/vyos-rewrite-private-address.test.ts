@@ -89,19 +89,24 @@ describe('rewritePrivateAddress on the captured configuration', () => {
     expect(out).toHaveLength(captured.length - 2); // hw-id and the login banner
   });
 
-  it('leaves system login (crypt hashes) to the new instance, so every line it returns is applicable', () => {
-    const withLogin = parseConfigCommands(
-      "set system login user vyos authentication encrypted-password '$6$rounds=656000$abc$def'\nset system host-name 'hub-tokyo-a'\n",
-    );
-    const { lines, changes } = rewritePrivateAddress(withLogin, {
-      from: '10.0.1.10',
-      to: '10.0.1.77',
-    });
-    expect(lines).toEqual([{ op: 'set', path: ['system', 'host-name'], value: 'hub-tokyo-a' }]);
-    expect(() => lines.map(renderConfigLine)).not.toThrow();
-    // The dry run lists the dropped login line as a change without an "after".
-    expect(changes).toEqual([{ before: withLogin[0] }]);
-  });
+  it(
+    'leaves system login (crypt hashes) to the new ' +
+      'instance, so every line it returns is applicable',
+    () => {
+      const withLogin = parseConfigCommands(
+        'set system login user vyos authentication encrypted-password ' +
+          "'$6$rounds=656000$abc$def'\nset system host-name 'hub-tokyo-a'\n",
+      );
+      const { lines, changes } = rewritePrivateAddress(withLogin, {
+        from: '10.0.1.10',
+        to: '10.0.1.77',
+      });
+      expect(lines).toEqual([{ op: 'set', path: ['system', 'host-name'], value: 'hub-tokyo-a' }]);
+      expect(() => lines.map(renderConfigLine)).not.toThrow();
+      // The dry run lists the dropped login line as a change without an "after".
+      expect(changes).toEqual([{ before: withLogin[0] }]);
+    },
+  );
 
   it('does not touch addresses that merely start with the old one', () => {
     const lines: ConfigLine[] = [
@@ -126,28 +131,31 @@ describe('rewritePrivateAddress on the captured configuration', () => {
 });
 
 describe('rewritePrivateAddress for a dry run', () => {
-  it('accepts a placeholder only as a preview, and shows each change as an operator reads it', () => {
-    expect(() =>
-      rewritePrivateAddress(running, { from: '10.0.1.10', to: '<new-private-ip>' }),
-    ).toThrow(BadInputError);
-    expect(() => rewritePrivateAddress(running, { from: 'not-an-ip', to: '10.0.1.23' })).toThrow(
-      BadInputError,
-    );
-    const { changes } = rewritePrivateAddress(running, {
-      from: '10.0.1.10',
-      to: '<new-private-ip>',
-      preview: true,
-    });
-    const shown = changes.map((c) =>
-      c.after ? `~ ${showConfigLine(c.after)}` : `- ${showConfigLine(c.before)}`,
-    );
-    expect(shown[0]).toBe("~ set interfaces ethernet eth0 address '<new-private-ip>/24'");
-    expect(shown[1]).toBe("- set interfaces ethernet eth0 hw-id '0a:1b:2c:3d:4e:5f'");
-    expect(shown).toContain(
-      "~ set vpn ipsec site-to-site peer us-east-1 local-address '<new-private-ip>'",
-    );
-    expect(shown).toHaveLength(8);
-  });
+  it(
+    'accepts a placeholder only as a preview, and ' + 'shows each change as an operator reads it',
+    () => {
+      expect(() =>
+        rewritePrivateAddress(running, { from: '10.0.1.10', to: '<new-private-ip>' }),
+      ).toThrow(BadInputError);
+      expect(() => rewritePrivateAddress(running, { from: 'not-an-ip', to: '10.0.1.23' })).toThrow(
+        BadInputError,
+      );
+      const { changes } = rewritePrivateAddress(running, {
+        from: '10.0.1.10',
+        to: '<new-private-ip>',
+        preview: true,
+      });
+      const shown = changes.map((c) =>
+        c.after ? `~ ${showConfigLine(c.after)}` : `- ${showConfigLine(c.before)}`,
+      );
+      expect(shown[0]).toBe("~ set interfaces ethernet eth0 address '<new-private-ip>/24'");
+      expect(shown[1]).toBe("- set interfaces ethernet eth0 hw-id '0a:1b:2c:3d:4e:5f'");
+      expect(shown).toContain(
+        "~ set vpn ipsec site-to-site peer us-east-1 local-address '<new-private-ip>'",
+      );
+      expect(shown).toHaveLength(8);
+    },
+  );
 });
 
 describe('rewritePrivateAddress and the far end of a tunnel', () => {

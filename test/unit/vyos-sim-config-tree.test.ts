@@ -32,14 +32,18 @@ describe('VyOS config tree', () => {
     ]);
   });
 
-  it('renders show configuration commands sorted, values quoted, tag names bare, and round-trips', () => {
-    const tree = ConfigTree.fromSetLines(base);
-    const lines = tree.toSetLines();
-    expect(lines[0]).toBe("set interfaces ethernet eth0 address '10.0.1.10/24'");
-    expect(lines).toContain("set interfaces wireguard wg0 peer bob allowed-ips '10.250.0.11/32'");
-    expect(lines.at(-1)).toBe("set system host-name 'hub-tokyo-a'");
-    expect(ConfigTree.fromSetLines(lines).toSetLines()).toEqual(lines);
-  });
+  it(
+    'renders show configuration commands sorted, ' +
+      'values quoted, tag names bare, and round-trips',
+    () => {
+      const tree = ConfigTree.fromSetLines(base);
+      const lines = tree.toSetLines();
+      expect(lines[0]).toBe("set interfaces ethernet eth0 address '10.0.1.10/24'");
+      expect(lines).toContain("set interfaces wireguard wg0 peer bob allowed-ips '10.250.0.11/32'");
+      expect(lines.at(-1)).toBe("set system host-name 'hub-tokyo-a'");
+      expect(ConfigTree.fromSetLines(lines).toSetLines()).toEqual(lines);
+    },
+  );
 
   it('accumulates multi-value leaves and replaces single-value leaves', () => {
     const tree = ConfigTree.fromSetLines(base);
@@ -98,46 +102,54 @@ describe('VyOS config tree', () => {
     expect(tree.toSetLines()).toEqual([]);
   });
 
-  it("checks a BGP site's inbound filter like vyos-1x: prefix-list rules, import name, maximum-prefix", () => {
-    const tree = new ConfigTree();
-    const n = 'protocols bgp neighbor 169.254.100.2 address-family ipv4-unicast';
-    for (const line of [
-      'policy prefix-list SITE-kyoto-IN rule 10 action permit',
-      'policy prefix-list SITE-kyoto-IN rule 10 prefix 172.23.0.0/16',
-      `${n} prefix-list import SITE-kyoto-IN`,
-      `${n} maximum-prefix 2`,
-      `${n} as-override`,
-    ])
-      expect(tree.set(words(line)), line).toEqual({ failed: false, lines: [] });
-    for (const line of [
-      'policy prefix-list SITE-kyoto-IN rule 10 action allow',
-      'policy prefix-list SITE-kyoto-IN rule 0 action permit',
-      'policy prefix-list SITE-kyoto-IN rule 10 prefix 2001:db8::/32',
-      'policy prefix-list SITE-kyoto-IN rule 10 le 33',
-      'policy prefix-list bad/name rule 10 action permit',
-      `${n} maximum-prefix 0`,
-      `${n} prefix-list import bad/name`,
-    ]) {
-      const result = tree.set(words(line));
-      expect(result.failed, line).toBe(true);
-      expect(result.lines.slice(-2)).toEqual(['Value validation failed', 'Set failed']);
-    }
-    expect(tree.set(words(`${n} prefix-list imprt SITE-kyoto-IN`)).failed).toBe(true);
-  });
+  it(
+    "checks a BGP site's inbound filter like vyos-1x: " +
+      'prefix-list rules, import name, maximum-prefix',
+    () => {
+      const tree = new ConfigTree();
+      const n = 'protocols bgp neighbor 169.254.100.2 address-family ipv4-unicast';
+      for (const line of [
+        'policy prefix-list SITE-kyoto-IN rule 10 action permit',
+        'policy prefix-list SITE-kyoto-IN rule 10 prefix 172.23.0.0/16',
+        `${n} prefix-list import SITE-kyoto-IN`,
+        `${n} maximum-prefix 2`,
+        `${n} as-override`,
+      ])
+        expect(tree.set(words(line)), line).toEqual({ failed: false, lines: [] });
+      for (const line of [
+        'policy prefix-list SITE-kyoto-IN rule 10 action allow',
+        'policy prefix-list SITE-kyoto-IN rule 0 action permit',
+        'policy prefix-list SITE-kyoto-IN rule 10 prefix 2001:db8::/32',
+        'policy prefix-list SITE-kyoto-IN rule 10 le 33',
+        'policy prefix-list bad/name rule 10 action permit',
+        `${n} maximum-prefix 0`,
+        `${n} prefix-list import bad/name`,
+      ]) {
+        const result = tree.set(words(line));
+        expect(result.failed, line).toBe(true);
+        expect(result.lines.slice(-2)).toEqual(['Value validation failed', 'Set failed']);
+      }
+      expect(tree.set(words(`${n} prefix-list imprt SITE-kyoto-IN`)).failed).toBe(true);
+    },
+  );
 
-  it('fails the commit of a neighbour whose prefix-list does not exist, with the vyos-1x text', () => {
-    const working = ConfigTree.fromSetLines([
-      "set protocols bgp system-as '65000'",
-      "set protocols bgp neighbor 169.254.100.2 remote-as '65123'",
-      "set protocols bgp neighbor 169.254.100.2 address-family ipv4-unicast prefix-list import 'SITE-kyoto-IN'",
-    ]);
-    expect(checkCommit(new ConfigTree(), working)[0]?.message).toBe(
-      'Specified prefix-list "SITE-kyoto-IN" does not exist!',
-    );
-    working.set(words('policy prefix-list SITE-kyoto-IN rule 10 action permit'));
-    working.set(words('policy prefix-list SITE-kyoto-IN rule 10 prefix 172.23.0.0/16'));
-    expect(checkCommit(new ConfigTree(), working)).toEqual([]);
-  });
+  it(
+    'fails the commit of a neighbour whose ' + 'prefix-list does not exist, with the vyos-1x text',
+    () => {
+      const working = ConfigTree.fromSetLines([
+        "set protocols bgp system-as '65000'",
+        "set protocols bgp neighbor 169.254.100.2 remote-as '65123'",
+        'set protocols bgp neighbor 169.254.100.2 address-family ' +
+          "ipv4-unicast prefix-list import 'SITE-kyoto-IN'",
+      ]);
+      expect(checkCommit(new ConfigTree(), working)[0]?.message).toBe(
+        'Specified prefix-list "SITE-kyoto-IN" does not exist!',
+      );
+      working.set(words('policy prefix-list SITE-kyoto-IN rule 10 action permit'));
+      working.set(words('policy prefix-list SITE-kyoto-IN rule 10 prefix 172.23.0.0/16'));
+      expect(checkCommit(new ConfigTree(), working)).toEqual([]);
+    },
+  );
 
   it('deletes values, subtrees and prunes emptied containers; reports nothing to delete', () => {
     const tree = ConfigTree.fromSetLines(base);
@@ -199,24 +211,27 @@ describe('VyOS config tree', () => {
     ]);
   });
 
-  it('fails the commit of a WireGuard peer without allowed-ips or public-key, with VyOS text', () => {
-    const active = ConfigTree.fromSetLines(base);
-    const working = active.clone();
-    working.set(words(`interfaces wireguard wg0 peer BRANCH1 public-key ${KEY_B.publicKey}`));
-    const failures = checkCommit(active, working);
-    expect(formatCommitFailures(failures)).toEqual([
-      '[ interfaces wireguard wg0 ]',
-      'Wireguard allowed-ips required for peer "BRANCH1"!',
-      '',
-      '[[interfaces wireguard wg0]] failed',
-      'Commit failed',
-    ]);
-    const noKey = active.clone();
-    noKey.set(words('interfaces wireguard wg0 peer carol allowed-ips 10.250.0.12/32'));
-    expect(checkCommit(active, noKey)[0]?.message).toBe(
-      'Wireguard public-key required for peer "carol"!',
-    );
-  });
+  it(
+    'fails the commit of a WireGuard peer without ' + 'allowed-ips or public-key, with VyOS text',
+    () => {
+      const active = ConfigTree.fromSetLines(base);
+      const working = active.clone();
+      working.set(words(`interfaces wireguard wg0 peer BRANCH1 public-key ${KEY_B.publicKey}`));
+      const failures = checkCommit(active, working);
+      expect(formatCommitFailures(failures)).toEqual([
+        '[ interfaces wireguard wg0 ]',
+        'Wireguard allowed-ips required for peer "BRANCH1"!',
+        '',
+        '[[interfaces wireguard wg0]] failed',
+        'Commit failed',
+      ]);
+      const noKey = active.clone();
+      noKey.set(words('interfaces wireguard wg0 peer carol allowed-ips 10.250.0.12/32'));
+      expect(checkCommit(active, noKey)[0]?.message).toBe(
+        'Wireguard public-key required for peer "carol"!',
+      );
+    },
+  );
 
   it('fails a site-to-site peer with the texts of vyos-1x vpn_ipsec.py verify()', () => {
     const active = new ConfigTree();

@@ -88,30 +88,34 @@ describe('VyOS shell', () => {
     expect(text).toContain('Invalid command: show [foo]');
   });
 
-  it('on 1.5 with action reload, an unconfirmed commit-confirm reloads the previous config without dropping the session', async () => {
-    const h = harness({
-      version: '1.5',
-      minuteMs: 20,
-      baseConfig: [
-        "set system host-name 'r1'",
-        "set system config-management commit-confirm action 'reload'",
-      ],
-    });
-    const rolledBack = new Promise<void>((resolve) =>
-      h.router.on('commit', (e: { rollback?: boolean }) => e.rollback && resolve()),
-    );
-    h.shell.feed("configure\nset system host-name 'r2'\ncommit-confirm 1\n");
-    await h.until(/Proceed \? \[Y\/n\] $/);
-    expect(h.text()).toContain(
-      'commit-confirm will automatically reload in 1 minutes unless changes',
-    );
-    h.shell.feed('\n');
-    await h.until(/before reload\r\n\[edit\]\r\nvyos@r2# $/);
-    await rolledBack;
-    expect(h.router.hostName).toBe('r1');
-    expect(h.router.power).toBe('on');
-    h.router.dispose();
-  });
+  it(
+    'on 1.5 with action reload, an unconfirmed commit-confirm ' +
+      'reloads the previous config without dropping the session',
+    async () => {
+      const h = harness({
+        version: '1.5',
+        minuteMs: 20,
+        baseConfig: [
+          "set system host-name 'r1'",
+          "set system config-management commit-confirm action 'reload'",
+        ],
+      });
+      const rolledBack = new Promise<void>((resolve) =>
+        h.router.on('commit', (e: { rollback?: boolean }) => e.rollback && resolve()),
+      );
+      h.shell.feed("configure\nset system host-name 'r2'\ncommit-confirm 1\n");
+      await h.until(/Proceed \? \[Y\/n\] $/);
+      expect(h.text()).toContain(
+        'commit-confirm will automatically reload in 1 minutes unless changes',
+      );
+      h.shell.feed('\n');
+      await h.until(/before reload\r\n\[edit\]\r\nvyos@r2# $/);
+      await rolledBack;
+      expect(h.router.hostName).toBe('r1');
+      expect(h.router.power).toBe('on');
+      h.router.dispose();
+    },
+  );
 
   it('accepts restart vpn on 1.3 and prints the 1.3 save messages', async () => {
     const h = harness({ version: '1.3' });

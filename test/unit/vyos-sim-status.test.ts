@@ -77,49 +77,55 @@ describe('op-mode number formats', () => {
 });
 
 describe('status outputs', () => {
-  it('lists one SA row per child in natural order, with the remote id and a derived proposal', () => {
-    const out = showIpsecSa(
-      cfg,
-      live({
-        ipsecSa: (_p, child) =>
-          child === 'OFFICE-tunnel-10' ? undefined : { up: true, uptimeSeconds: 59 },
-      }),
-    );
-    expect(out[1]).toMatch(/^-+ {2}-+ {2}-+/);
-    const names = out.slice(2).map((l) => l.split(/\s+/)[0]);
-    expect(names).toEqual(['aws-tun2-vti', 'OFFICE-tunnel-2']);
-    expect(out[2]).toMatch(
-      /^aws-tun2-vti\s+up\s+59s\s+0B\/0B\s+0\/0\s+52\.1\.2\.4\s+52\.1\.2\.4\s+AES_GCM_16_256$/,
-    );
-    expect(out[3]).toContain('office.example');
-  });
+  it(
+    'lists one SA row per child in natural order, ' + 'with the remote id and a derived proposal',
+    () => {
+      const out = showIpsecSa(
+        cfg,
+        live({
+          ipsecSa: (_p, child) =>
+            child === 'OFFICE-tunnel-10' ? undefined : { up: true, uptimeSeconds: 59 },
+        }),
+      );
+      expect(out[1]).toMatch(/^-+ {2}-+ {2}-+/);
+      const names = out.slice(2).map((l) => l.split(/\s+/)[0]);
+      expect(names).toEqual(['aws-tun2-vti', 'OFFICE-tunnel-2']);
+      expect(out[2]).toMatch(
+        /^aws-tun2-vti\s+up\s+59s\s+0B\/0B\s+0\/0\s+52\.1\.2\.4\s+52\.1\.2\.4\s+AES_GCM_16_256$/,
+      );
+      expect(out[3]).toContain('office.example');
+    },
+  );
 
-  it('prints no row for a peer that is down and N/A columns for a child SA still installing', () => {
-    // vyos-1x `show vpn ipsec sa` lists VICI's SAs only: a down peer has none.
-    const out = showIpsecSa(
-      cfg,
-      live({
-        ipsecSa: (_p, child) =>
-          child === 'aws-tun2-vti'
-            ? { up: false }
-            : child === 'OFFICE-tunnel-2'
-              ? { up: false, installing: true }
-              : { up: true, uptimeSeconds: 59 },
-      }),
-    );
-    const names = out.slice(2).map((l) => l.split(/\s+/)[0]);
-    expect(names).toEqual(['OFFICE-tunnel-2', 'OFFICE-tunnel-10']);
-    expect(out[2]).toMatch(
-      /^OFFICE-tunnel-2\s+down\s+N\/A\s+N\/A\s+N\/A\s+203\.0\.113\.10\s+office\.example\s+N\/A$/,
-    );
-    const parsed = parseIpsecSa(out.join('\n'));
-    expect(parsed.sas.map((sa) => [sa.connection, sa.state])).toEqual([
-      ['OFFICE-tunnel-2', 'down'],
-      ['OFFICE-tunnel-10', 'up'],
-    ]);
-    expect(parsed.sas[0]).toMatchObject({ bytesIn: 0, remoteAddress: '203.0.113.10' });
-    expect(parsed.sas[0]?.uptimeSeconds).toBeUndefined();
-  });
+  it(
+    'prints no row for a peer that is down and ' + 'N/A columns for a child SA still installing',
+    () => {
+      // vyos-1x `show vpn ipsec sa` lists VICI's SAs only: a down peer has none.
+      const out = showIpsecSa(
+        cfg,
+        live({
+          ipsecSa: (_p, child) =>
+            child === 'aws-tun2-vti'
+              ? { up: false }
+              : child === 'OFFICE-tunnel-2'
+                ? { up: false, installing: true }
+                : { up: true, uptimeSeconds: 59 },
+        }),
+      );
+      const names = out.slice(2).map((l) => l.split(/\s+/)[0]);
+      expect(names).toEqual(['OFFICE-tunnel-2', 'OFFICE-tunnel-10']);
+      expect(out[2]).toMatch(
+        /^OFFICE-tunnel-2\s+down\s+N\/A\s+N\/A\s+N\/A\s+203\.0\.113\.10\s+office\.example\s+N\/A$/,
+      );
+      const parsed = parseIpsecSa(out.join('\n'));
+      expect(parsed.sas.map((sa) => [sa.connection, sa.state])).toEqual([
+        ['OFFICE-tunnel-2', 'down'],
+        ['OFFICE-tunnel-10', 'up'],
+      ]);
+      expect(parsed.sas[0]).toMatchObject({ bytesIn: 0, remoteAddress: '203.0.113.10' });
+      expect(parsed.sas[0]?.uptimeSeconds).toBeUndefined();
+    },
+  );
 
   it('says IPsec is not initialized (1.4+) without site-to-site peers or when stopped', () => {
     expect(showIpsecSa(new ConfigTree(), live({}))).toEqual(['IPsec not initialized']);
@@ -169,36 +175,43 @@ describe('status outputs', () => {
     ]);
   });
 
-  it('prints the FRR 9.1 summary with IPv4-activated neighbours only, prefix counts or state names', () => {
-    const out = showBgpSummary(
-      cfg,
-      live({
-        bgpNeighbor: (a) =>
-          a === '169.254.10.1'
-            ? { state: 'Established', upSeconds: 94380, prefixesReceived: 4, prefixesSent: 6 }
-            : { state: 'Idle (Admin)', upSeconds: 760 },
-      }),
-      '1.4',
-    );
-    expect(out.slice(0, 3)).toEqual([
-      '',
-      'IPv4 Unicast Summary (VRF default):',
-      'BGP router identifier 192.0.2.1, local AS number 65000 vrf-id 0',
-    ]);
-    expect(out).toContain(
-      'Neighbor        V         AS   MsgRcvd   MsgSent   TblVer  InQ OutQ  Up/Down State/PfxRcd   PfxSnt Desc',
-    );
-    const row = out.find((l) => l.startsWith('169.254.10.1'));
-    expect(row).toMatch(
-      /^169\.254\.10\.1 {4}4 {6}64512 +\d+ +\d+ +\d+ {4}0 {4}0 1d02h13m {12}4 {8}6 N\/A$/,
-    );
-    expect(out.find((l) => l.startsWith('10.255.1.1'))).toMatch(
-      /00:12:40 Idle \(Admin\) {8}0 us-east-1$/,
-    );
-    expect(out.some((l) => l.startsWith('10.9.9.9'))).toBe(false);
-    expect(out.at(-1)).toBe('Total number of neighbors 2');
-    expect(showBgpSummary(new ConfigTree(), live({}), '1.4')).toEqual(['% BGP instance not found']);
-  });
+  it(
+    'prints the FRR 9.1 summary with IPv4-activated ' +
+      'neighbours only, prefix counts or state names',
+    () => {
+      const out = showBgpSummary(
+        cfg,
+        live({
+          bgpNeighbor: (a) =>
+            a === '169.254.10.1'
+              ? { state: 'Established', upSeconds: 94380, prefixesReceived: 4, prefixesSent: 6 }
+              : { state: 'Idle (Admin)', upSeconds: 760 },
+        }),
+        '1.4',
+      );
+      expect(out.slice(0, 3)).toEqual([
+        '',
+        'IPv4 Unicast Summary (VRF default):',
+        'BGP router identifier 192.0.2.1, local AS number 65000 vrf-id 0',
+      ]);
+      expect(out).toContain(
+        'Neighbor        V         AS   MsgRcvd   MsgSent   ' +
+          'TblVer  InQ OutQ  Up/Down State/PfxRcd   PfxSnt Desc',
+      );
+      const row = out.find((l) => l.startsWith('169.254.10.1'));
+      expect(row).toMatch(
+        /^169\.254\.10\.1 {4}4 {6}64512 +\d+ +\d+ +\d+ {4}0 {4}0 1d02h13m {12}4 {8}6 N\/A$/,
+      );
+      expect(out.find((l) => l.startsWith('10.255.1.1'))).toMatch(
+        /00:12:40 Idle \(Admin\) {8}0 us-east-1$/,
+      );
+      expect(out.some((l) => l.startsWith('10.9.9.9'))).toBe(false);
+      expect(out.at(-1)).toBe('Total number of neighbors 2');
+      expect(showBgpSummary(new ConfigTree(), live({}), '1.4')).toEqual([
+        '% BGP instance not found',
+      ]);
+    },
+  );
 
   it('gives load as percent of the cores in 1.4 and raw in /proc/loadavg', () => {
     const l = live({ loadavg: () => [2, 1, 0.5], uptimeSeconds: () => 90061 });

@@ -20,7 +20,9 @@ import { renderConfigLine } from '../../src/vyos/config-line.js';
 const P = (t: string): Prefix => parsePrefix(t)!;
 const ip = (t: string): number => addressOf(t)!;
 
-/** Two spoke-like VPCs A (10.1/16) and B (10.2/16), each with a VyOS router, joined by VTI + BGP. */
+/**
+ * Two spoke-like VPCs A (10.1/16) and B (10.2/16), each with a VyOS router, joined by VTI + BGP.
+ */
 function vpc(n: number, routes: { to: string; eni?: string; vgw?: string; blackhole?: boolean }[]) {
   const v: NetVpc = {
     vpcId: `vpc-${n}`,
@@ -322,70 +324,84 @@ describe('reachability oracle', () => {
     return w;
   }
 
-  it('says yes through mirrored policy selectors, no when the far side does not cover the source', () => {
-    expect(reach(withSite('10.0.0.0/8'), 'A', 'office').reachable).toBe(true);
-    // B's side knows no route to the office: nobody announces it.
-    expect(reach(withSite('10.0.0.0/8'), 'B', 'office').reason).toMatch(/rtb-2 has no route/);
-    const narrow = reach(withSite('10.2.0.0/16'), 'A', 'office');
-    expect(narrow).toMatchObject({ reachable: false, direction: 'forward', brokenAt: 'office' });
-    expect(narrow.reason).toMatch(/selector mismatch/);
-  });
+  it(
+    'says yes through mirrored policy selectors, ' +
+      'no when the far side does not cover the source',
+    () => {
+      expect(reach(withSite('10.0.0.0/8'), 'A', 'office').reachable).toBe(true);
+      // B's side knows no route to the office: nobody announces it.
+      expect(reach(withSite('10.0.0.0/8'), 'B', 'office').reason).toMatch(/rtb-2 has no route/);
+      const narrow = reach(withSite('10.2.0.0/16'), 'A', 'office');
+      expect(narrow).toMatchObject({ reachable: false, direction: 'forward', brokenAt: 'office' });
+      expect(narrow.reason).toMatch(/selector mismatch/);
+    },
+  );
 
-  it("strongSwan routes an up policy's remote prefix itself; not with disable-route-autoinstall, nor with the SA down", () => {
-    const site = (w: World, extra: string[]) => {
-      const office = w.routers.find((r) => r.name === 'office')!;
-      // No default route: only the IPsec daemon's own route (table 220) can carry the reply.
-      office.config = readRouterConfig([
-        "set vpn ipsec site-to-site peer hub tunnel 0 local prefix '192.168.0.0/16'",
-        "set vpn ipsec site-to-site peer hub tunnel 0 remote prefix '10.0.0.0/8'",
-        ...extra,
-      ]);
-      return w;
-    };
-    expect(reach(site(withSite('10.0.0.0/8'), []), 'A', 'office').reachable).toBe(true);
-    const off = reach(
-      site(withSite('10.0.0.0/8'), ['set vpn ipsec options disable-route-autoinstall']),
-      'A',
-      'office',
-    );
-    expect(off).toMatchObject({ reachable: false, direction: 'return' });
-    expect(off.reason).toMatch(/office has no route to 10\.1\.2\.100/);
-    const down = site(withSite('10.0.0.0/8'), []);
-    down.sas['site:office hub'] = { up: false, reason: 'no IKE answer' };
-    expect(reach(down, 'A', 'office').reachable).toBe(false);
-    // The route's preferred source comes from the local selector: without an address of the
-    // router inside it, strongSwan installs no route.
-    const sourceless = site(withSite('10.0.0.0/8'), []);
-    sourceless.routers.find((r) => r.name === 'office')!.legs[1]!.address = ip('172.16.0.1');
-    expect(reach(sourceless, 'A', 'office')).toMatchObject({
-      reachable: false,
-      direction: 'return',
-    });
-    expect(reach(sourceless, 'A', 'office').reason).toMatch(/office has no route to 10\.1\.2\.100/);
-  });
+  it(
+    "strongSwan routes an up policy's remote prefix itself; " +
+      'not with disable-route-autoinstall, nor with the SA down',
+    () => {
+      const site = (w: World, extra: string[]) => {
+        const office = w.routers.find((r) => r.name === 'office')!;
+        // No default route: only the IPsec daemon's own route (table 220) can carry the reply.
+        office.config = readRouterConfig([
+          "set vpn ipsec site-to-site peer hub tunnel 0 local prefix '192.168.0.0/16'",
+          "set vpn ipsec site-to-site peer hub tunnel 0 remote prefix '10.0.0.0/8'",
+          ...extra,
+        ]);
+        return w;
+      };
+      expect(reach(site(withSite('10.0.0.0/8'), []), 'A', 'office').reachable).toBe(true);
+      const off = reach(
+        site(withSite('10.0.0.0/8'), ['set vpn ipsec options disable-route-autoinstall']),
+        'A',
+        'office',
+      );
+      expect(off).toMatchObject({ reachable: false, direction: 'return' });
+      expect(off.reason).toMatch(/office has no route to 10\.1\.2\.100/);
+      const down = site(withSite('10.0.0.0/8'), []);
+      down.sas['site:office hub'] = { up: false, reason: 'no IKE answer' };
+      expect(reach(down, 'A', 'office').reachable).toBe(false);
+      // The route's preferred source comes from the local selector: without an address of the
+      // router inside it, strongSwan installs no route.
+      const sourceless = site(withSite('10.0.0.0/8'), []);
+      sourceless.routers.find((r) => r.name === 'office')!.legs[1]!.address = ip('172.16.0.1');
+      expect(reach(sourceless, 'A', 'office')).toMatchObject({
+        reachable: false,
+        direction: 'return',
+      });
+      expect(reach(sourceless, 'A', 'office').reason).toMatch(
+        /office has no route to 10\.1\.2\.100/,
+      );
+    },
+  );
 
-  it('a static route with dhcp-interface anchors a BGP network via the DHCP gateway; on an interface without DHCP it does not exist', () => {
-    const anchored = (iface: string) => {
-      const w = withSite('10.0.0.0/8');
-      w.vpcs[1] = vpc(2, [
-        { to: '10.0.0.0/8', eni: 'r2' },
-        { to: '192.168.0.0/16', eni: 'r2' },
-      ]);
-      w.routers[0] = router(1, [
-        ...vti(1, 'vti1', '169.254.1.1/30', 'b', '169.254.1.2', 65002),
-        "set vpn ipsec site-to-site peer office tunnel 0 local prefix '10.0.0.0/8'",
-        "set vpn ipsec site-to-site peer office tunnel 0 remote prefix '192.168.0.0/16'",
-        `set protocols static route 192.168.0.0/16 dhcp-interface '${iface}'`,
-        'set protocols bgp address-family ipv4-unicast network 192.168.0.0/16',
-      ]);
-      return w;
-    };
-    expect(reach(anchored('eth0'), 'B', 'office').reachable).toBe(true);
-    // eth1 has no DHCP lease: no route, so FRR's import-check keeps the network unannounced.
-    const none = reach(anchored('eth1'), 'B', 'office');
-    expect(none.reachable).toBe(false);
-    expect(none.reason).toMatch(/r2/);
-  });
+  it(
+    'a static route with dhcp-interface anchors a BGP network via ' +
+      'the DHCP gateway; on an interface without DHCP it does not exist',
+    () => {
+      const anchored = (iface: string) => {
+        const w = withSite('10.0.0.0/8');
+        w.vpcs[1] = vpc(2, [
+          { to: '10.0.0.0/8', eni: 'r2' },
+          { to: '192.168.0.0/16', eni: 'r2' },
+        ]);
+        w.routers[0] = router(1, [
+          ...vti(1, 'vti1', '169.254.1.1/30', 'b', '169.254.1.2', 65002),
+          "set vpn ipsec site-to-site peer office tunnel 0 local prefix '10.0.0.0/8'",
+          "set vpn ipsec site-to-site peer office tunnel 0 remote prefix '192.168.0.0/16'",
+          `set protocols static route 192.168.0.0/16 dhcp-interface '${iface}'`,
+          'set protocols bgp address-family ipv4-unicast network 192.168.0.0/16',
+        ]);
+        return w;
+      };
+      expect(reach(anchored('eth0'), 'B', 'office').reachable).toBe(true);
+      // eth1 has no DHCP lease: no route, so FRR's import-check keeps the network unannounced.
+      const none = reach(anchored('eth1'), 'B', 'office');
+      expect(none.reachable).toBe(false);
+      expect(none.reason).toMatch(/r2/);
+    },
+  );
 
   /** r1 serves WireGuard; the client `alice` runs the file with `allowed` as AllowedIPs. */
   function withClient(allowed: string[]): World {
@@ -424,19 +440,22 @@ describe('reachability oracle', () => {
     return w;
   }
 
-  it("says no when a client's AllowedIPs are too narrow, yes when they cover the far network", () => {
-    const narrow = reach(withClient(['10.250.0.0/24']), 'A', 'wg/alice');
-    expect(narrow).toMatchObject({ reachable: false, brokenAt: 'WireGuard client alice' });
-    expect(narrow.reason).toMatch(/AllowedIPs \(10\.250\.0\.0\/24\) do not cover 10\.1\.2\.100/);
-    expect(reach(withClient(['10.250.0.0/24']), 'wg/alice', 'A').reason).toMatch(
-      /do not cover 10\.1\.2\.100: the laptop does not send it/,
-    );
-    expect(reach(withClient(['10.0.0.0/8']), 'wg/alice', 'A').reachable).toBe(true);
-    // B's router learnt nothing of the WireGuard pool: the hub does not announce it.
-    const noAnnounce = reach(withClient(['10.0.0.0/8']), 'wg/alice', 'B');
-    expect(noAnnounce).toMatchObject({ reachable: false, direction: 'return' });
-    expect(noAnnounce.reason).toMatch(/routing loop toward 10\.250\.0\.2: r2: default route/);
-  });
+  it(
+    "says no when a client's AllowedIPs are too " + 'narrow, yes when they cover the far network',
+    () => {
+      const narrow = reach(withClient(['10.250.0.0/24']), 'A', 'wg/alice');
+      expect(narrow).toMatchObject({ reachable: false, brokenAt: 'WireGuard client alice' });
+      expect(narrow.reason).toMatch(/AllowedIPs \(10\.250\.0\.0\/24\) do not cover 10\.1\.2\.100/);
+      expect(reach(withClient(['10.250.0.0/24']), 'wg/alice', 'A').reason).toMatch(
+        /do not cover 10\.1\.2\.100: the laptop does not send it/,
+      );
+      expect(reach(withClient(['10.0.0.0/8']), 'wg/alice', 'A').reachable).toBe(true);
+      // B's router learnt nothing of the WireGuard pool: the hub does not announce it.
+      const noAnnounce = reach(withClient(['10.0.0.0/8']), 'wg/alice', 'B');
+      expect(noAnnounce).toMatchObject({ reachable: false, direction: 'return' });
+      expect(noAnnounce.reason).toMatch(/routing loop toward 10\.250\.0\.2: r2: default route/);
+    },
+  );
 
   /**
    * r1 (the hub) reaches a static site (LAN 172.16.0.0/16) over two tunnels: primary vti100,
@@ -529,25 +548,28 @@ describe('reachability oracle', () => {
     expect(reach(bothDown, 'A', 'site/intranet').reason).toMatch(/routing loop toward 172\.16/);
   });
 
-  it('protocols failover: a target not at the far end, arp, a next hop off the VTI: no route', () => {
-    const hop = (n: number, last: string[]) =>
-      last.map((l) => `set protocols failover route 172.16.0.0/16 next-hop ${l}`);
-    const cases = [
-      // 10.9.9.9 is nowhere on the site: ping across the tunnel gets no answer.
-      hop(100, ["169.254.100.2 check target '10.9.9.9'", "169.254.100.2 interface 'vti100'"]),
-      hop(100, [
-        "169.254.100.2 check target '172.16.0.1'",
-        "169.254.100.2 check type 'arp'",
+  it(
+    'protocols failover: a target not at the far ' + 'end, arp, a next hop off the VTI: no route',
+    () => {
+      const hop = (n: number, last: string[]) =>
+        last.map((l) => `set protocols failover route 172.16.0.0/16 next-hop ${l}`);
+      const cases = [
+        // 10.9.9.9 is nowhere on the site: ping across the tunnel gets no answer.
+        hop(100, ["169.254.100.2 check target '10.9.9.9'", "169.254.100.2 interface 'vti100'"]),
+        hop(100, [
+          "169.254.100.2 check target '172.16.0.1'",
+          "169.254.100.2 check type 'arp'",
+          "169.254.100.2 interface 'vti100'",
+        ]),
+        // The next hop is not on vti100's /30: the kernel refuses the route.
+        hop(100, ["169.254.101.2 check target '172.16.0.1'", "169.254.101.2 interface 'vti100'"]),
+      ];
+      for (const lines of cases) expect(hubRoute(withTwoTunnels(lines)), lines[0]).toBeUndefined();
+      const ok = hop(100, [
+        "169.254.100.2 check target '169.254.100.2'",
         "169.254.100.2 interface 'vti100'",
-      ]),
-      // The next hop is not on vti100's /30: the kernel refuses the route.
-      hop(100, ["169.254.101.2 check target '172.16.0.1'", "169.254.101.2 interface 'vti100'"]),
-    ];
-    for (const lines of cases) expect(hubRoute(withTwoTunnels(lines)), lines[0]).toBeUndefined();
-    const ok = hop(100, [
-      "169.254.100.2 check target '169.254.100.2'",
-      "169.254.100.2 interface 'vti100'",
-    ]);
-    expect(hubRoute(withTwoTunnels(ok))).toMatchObject({ source: 'failover', metric: 1 });
-  });
+      ]);
+      expect(hubRoute(withTwoTunnels(ok))).toMatchObject({ source: 'failover', metric: 1 });
+    },
+  );
 });
