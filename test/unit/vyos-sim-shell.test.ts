@@ -57,7 +57,7 @@ describe('VyOS shell', () => {
     expect(h.closedWith()).toBe(0);
   });
 
-  it('refuses an unquoted ( & < > or backtick like bash, keeps a quoted one as the value', async () => {
+  it('refuses an unquoted ( & < > or backtick like bash; keeps a quoted one as value', async () => {
     const h = harness({
       baseConfig: ["set system host-name 'r1'", "set interfaces ethernet eth1 address 'dhcp'"],
     });
