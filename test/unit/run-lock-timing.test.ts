@@ -8,7 +8,7 @@ describe('the run lock that bounds a takeover', () => {
     expect(takeoverBoundMs(runLockTiming(6_000))).toBe(6_000);
   });
 
-  it('lets a live worker stall 2 s without losing its lock, and marks a job before it lapses', () => {
+  it('lets a live worker stall 2 s and keep its lock; marks a job before it lapses', () => {
     const { lockDurationMs, lockRenewMs, stalledIntervalMs } = runLockTiming();
     expect(lockDurationMs - lockRenewMs).toBeGreaterThanOrEqual(2_000);
     // A check between the last renewal and the lapse marks the job; the next one moves it.
