@@ -159,7 +159,7 @@ describe('rewritePrivateAddress for a dry run', () => {
 });
 
 describe('rewritePrivateAddress and the far end of a tunnel', () => {
-  it("never rewrites a peer's remote address, remote id or remote prefix, even equal to ours", () => {
+  it("never rewrites a peer's remote address, remote id or remote prefix, even if equal", () => {
     // What a standby mirror once did to a site whose remote was the hub's own private address.
     const site = parseConfigCommands(
       [
