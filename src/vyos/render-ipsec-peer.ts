@@ -174,6 +174,18 @@ export function renderIpsecPeer(spec: IpsecPeerSpec): ConfigLine[] {
     set([...peer, 'remote-address'], spec.remoteAddress),
   );
   if (spec.routing.kind === 'vti') {
+    // No `vpn ipsec options disable-route-autoinstall`, though VyOS's docs suggest it with VTIs.
+    // It is global: vyos-1x renders charon's `install_routes` from it for every peer, so on the
+    // hub it would also take away the table-220 routes the policy-based tunnels (the office,
+    // policy sites) are routed by, wherever flatnet has no anchor route for them (none before
+    // a run adds one, and an attach-vpc undo removes its own). It would buy nothing for the
+    // VTIs: VyOS 1.4 binds a VTI child by XFRM interface id (swanctl `if_id_in/out`, vyos-1x
+    // swanctl/peer.j2), and strongSwan installs no route for such a child unless
+    // `kernel-netlink.install_routes_xfrmi` is set (off by default); the 0.0.0.0/0 selectors of
+    // a VTI never reach table 220. And charon reads `install_routes` when it starts (kernel-
+    // netlink), so set on a live hub it would change routing at the next strongSwan restart or
+    // reboot rather than at the commit. The reach oracle models the same
+    // (table-220 routes for policy peers only, docs/simulator.md).
     const { vtiNumber } = spec.routing;
     if (!Number.isInteger(vtiNumber) || vtiNumber < 0 || vtiNumber > 9999)
       throw new BadInputError(
