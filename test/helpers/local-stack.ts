@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import type { Inventory } from '../../src/config/inventory-schema.js';
 import { loadInventory, type LoadedInventory } from '../../src/config/load-inventory.js';
 import { replacementSshIn } from '../../src/demo/start-demo.js';
 import { createLogger, type Logger } from '../../src/log.js';
@@ -37,6 +38,8 @@ export interface LocalStackOptions {
   label?: string;
   /** How Slack reaches the bot (default HTTP; Socket Mode is what production defaults to). */
   slackMode?: 'http' | 'socket';
+  /** Edit the inventory the world wrote before the bot starts (e.g. add `sites:`). */
+  inventory?: (inventory: Inventory) => void;
 }
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
@@ -54,6 +57,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   );
   const world = await startWorld({ dir, tunnelUpMs: 100, bootMs: 100, ...options.world });
   const loaded = loadInventory(world.writeInventory(join(dir, 'flatnet.yml')));
+  options.inventory?.(loaded.inventory);
   const signingSecret = 'test-signing-secret';
   const botToken = 'xoxb-test-token';
   const socketMode = options.slackMode === 'socket';

@@ -4,6 +4,7 @@
  * session (to prove hostile input never reaches one) and whose logs are captured (to prove no
  * key reaches a log).
  */
+import type { Inventory } from '../../src/config/inventory-schema.js';
 import type { SlackEmulator } from '../../src/sim/slack/start-slack-emulator.js';
 import type { World, WorldOptions } from '../../src/sim/world/start-world.js';
 import { openRouterSession } from '../../src/vyos/open-router-session.js';
@@ -38,10 +39,12 @@ export const CHANNEL = 'C0NETOPS';
 
 export async function startOnboardingStack(
   worldOptions: Partial<WorldOptions> = {},
+  inventory?: (inventory: Inventory) => void,
 ): Promise<OnboardingStack> {
   const sent: string[] = [];
   const stack = await startLocalStack({
     label: 'onb',
+    ...(inventory ? { inventory } : {}),
     world: worldOptions,
     workerConcurrency: 8,
     routers: (loaded, logger) =>
