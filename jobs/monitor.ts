@@ -25,6 +25,8 @@ import { MONITOR_REQUESTER, policyApproval } from './monitor-approval.js';
 import { scaleStep } from './monitor-scale.js';
 import { tunnelStep } from './monitor-tunnels.js';
 import { collectStatus } from './status.js';
+import { readRegionTelemetry } from '../src/status/read-region-telemetry.js';
+import { mapBounded } from '../src/util/map-bounded.js';
 
 export { MONITOR_REQUESTER } from './monitor-approval.js';
 
@@ -81,10 +83,16 @@ async function probeAndDecide(
   const clock = deps.clock ?? Date.now;
   const settings = inventory.monitor;
   const names = Object.keys(inventory.routers);
+  // The routers only: the VGW telemetry is read beside them but awaited after the decisions,
+  // since no failover waits for it (it is one EC2 round trip of the failure's outage).
   const probeInventory: Inventory = {
     ...inventory,
+    regions: {},
     timeouts: { ...inventory.timeouts, statusPerRouterMs: settings.probeTimeoutMs },
   };
+  const telemetry = mapBounded(Object.keys(inventory.regions), 8, (region) =>
+    readRegionTelemetry(region, deps.cloud, settings.probeTimeoutMs),
+  );
   const [report, watches, pauses] = await Promise.all([
     collectStatus({ inventory: probeInventory, routers, cloud: deps.cloud }, '*', startedAt),
     deps.store.watches(),
@@ -167,6 +175,7 @@ async function probeAndDecide(
       next[name] = { ...next[name]!, incident: await deps.incidents.sync(incident) };
   }
   await deps.store.saveWatches(next);
+  const regions = await telemetry;
   const summary: RoundSummary = {
     tick,
     startedAt,
@@ -178,7 +187,7 @@ async function probeAndDecide(
       ...(probes.get(name)!.load5 !== undefined ? { load5: probes.get(name)!.load5! } : {}),
       ...(probes.get(name)!.error ? { error: probes.get(name)!.error! } : {}),
     })),
-    regions: report.regions.map((r) => ({
+    regions: regions.map((r) => ({
       region: r.region,
       tunnelsDown: r.tunnels.filter((t) => t.state === 'down').length,
       ...(r.error ? { error: r.error } : {}),
