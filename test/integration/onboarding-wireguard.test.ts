@@ -115,4 +115,32 @@ describe('/vpn add-peer (WireGuard) through Slack', () => {
     expect(everywhereElse).not.toContain(privateKey);
     expect(dump.join('\n')).toContain(run.id);
   });
+
+  it('a change that fails its verification is rolled back at once; the next add-peer proceeds', async () => {
+    const hub = stack.world.router('hub-tokyo-a').handle.router;
+    stack.faults.summaryWithoutPeers = true;
+    let failed;
+    try {
+      const { runId, reply } = await stack.vpn(
+        'U0ALICE',
+        `add-peer flaky --pubkey ${generateWireguardKeyPair().publicKey}`,
+      );
+      expect(runId, reply).toBeDefined();
+      failed = await stack.waitForRun(runId!);
+    } finally {
+      stack.faults.summaryWithoutPeers = false;
+    }
+    expect(failed.status).toMatch(/failed|rolled-back/);
+    expect(failed.outcome).toMatch(/NOT confirmed and was rolled back at once/);
+    expect(hub.confirmPending).toBe(false);
+    expect(stack.hubLines().join('\n')).not.toContain('peer flaky ');
+    // No timer to wait for: the next peer on the same router is committed and confirmed now.
+    const next = await stack.succeed(
+      '/vpn',
+      `add-peer steady --pubkey ${generateWireguardKeyPair().publicKey}`,
+    );
+    expect(next.status).toBe('succeeded');
+    expect(stack.hubLines().join('\n')).toContain('peer steady public-key');
+    expect(hub.confirmPending).toBe(false);
+  });
 });
