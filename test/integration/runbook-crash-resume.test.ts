@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { runLockTiming } from '../../src/queue/run-lock-timing.js';
 import { OwnershipLostError } from '../../src/runbook/engine-core.js';
 import {
   approvalBy,
@@ -143,6 +144,62 @@ describe('runbook engine: crash while undoing', () => {
         settled.some((s) => s.status === 'rejected' && s.reason instanceof OwnershipLostError),
       ).toBe(true);
       expect(await world.counts()).toEqual({ a: 1, b: 1, 'undo:a': 1, 'undo:b': 1 });
+    } finally {
+      await world.cleanup();
+    }
+  });
+});
+
+/**
+ * The short lock's risk (docs/architecture.md, takeover): a live worker whose event loop is
+ * blocked longer than its lock (here 1 s beyond it, synchronously, inside a step after its
+ * action) loses the run while it is still in the step. It must not count: its save after the
+ * block is refused, the run is resumed by a worker (a second one is there) and every action
+ * happens once.
+ */
+describe('runbook engine: a worker whose event loop blocks past its lock', () => {
+  it('is refused at its next save; the run is resumed and every action happens once', async () => {
+    const world = createWorld();
+    try {
+      const { lockDurationMs } = runLockTiming();
+      const engineB = world.engine(toyRunbook(steps));
+      let blocked = false;
+      const hang: Hang = {
+        stepId: 'b',
+        when: 'after-action',
+        reached: () => {
+          // Once: if this worker takes the run back, it goes on normally. The second worker
+          // starts now, with the run surely this one's.
+          if (blocked) return;
+          blocked = true;
+          world.startWorker(engineB);
+          const until = Date.now() + lockDurationMs + 1_000;
+          while (Date.now() < until) {
+            // The event loop is blocked: no lock renewal, no I/O, as in a CPU-bound stall.
+          }
+        },
+        release: Promise.resolve(),
+      };
+      const staleWork: Array<Promise<void>> = [];
+      const engineA = world.engine(toyRunbook(steps), { deps: { hang } });
+      world.startWorker(engineA, {
+        processor: (_runId, process) => {
+          const work = process();
+          staleWork.push(work);
+          return work;
+        },
+      });
+      const { id } = await engineA.submit(submitInput());
+      const run = await waitForStatus(engineB, id, ['succeeded', 'failed', 'rolled-back']);
+      expect(run.status).toBe('succeeded');
+      expect(await world.counts()).toEqual({ a: 1, b: 1, c: 1 });
+      const settled = await Promise.allSettled(staleWork);
+      expect(
+        settled.some((s) => s.status === 'rejected' && s.reason instanceof OwnershipLostError),
+      ).toBe(true);
+      const types = (await engineB.store.readEvents(id)).map((e) => e.event.type);
+      expect(types.filter((t) => t === 'finished')).toHaveLength(1);
+      expect(types.filter((t) => t === 'started')).toHaveLength(2);
     } finally {
       await world.cleanup();
     }
