@@ -93,8 +93,8 @@ describe('blocksToText', () => {
       decisions: [],
     };
     const checklist = blocksToText(buildChecklist(run).blocks);
-    expect(checklist).toContain('✔ 1. Check standby (400 ms)');
-    expect(checklist).toContain('○ 2. Repoint routes');
+    expect(checklist).toContain('✔ 1. Check standby (done, 400 ms)');
+    expect(checklist).toContain('○ 2. Repoint routes (pending)');
     const prompt = blocksToText(buildApprovalPrompt(run, T0).blocks);
     expect(prompt).toContain('• Repoint 4 routes to eni-0b');
     expect(prompt).toContain('Who may approve: @U0BOB');
