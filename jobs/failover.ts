@@ -38,7 +38,9 @@ export function createFailoverRunbook(direction: FailoverDirection): Runbook<Fai
     steps: [
       // Plan: refuses, before anyone approves, a receiver that would cut tunnels.
       defineStep(planStepOf(direction), {
-        title: `Health-check the ${receiverRole}; read the Elastic IP, the routes and both routers' tunnels`,
+        title:
+          `Health-check the ${receiverRole}; read the ` +
+          `Elastic IP, the routes and both routers' tunnels`,
         phase: 'plan',
         run: checkReceivingRouter(direction),
       }),

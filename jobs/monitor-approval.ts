@@ -1,4 +1,6 @@
-/** Who the monitor's runs are asked by, and whose approval they wait for (the inventory's policies). */
+/**
+ * Who the monitor's runs are asked by, and whose approval they wait for (the inventory's policies).
+ */
 import type { Inventory, PolicyKind } from '../src/config/inventory-schema.js';
 import { expandMembers } from '../src/config/resolve-policy.js';
 import type { SubmitInput } from '../src/runbook/run-request.js';

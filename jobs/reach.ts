@@ -40,7 +40,8 @@ export function createReachRunbook(): Runbook<ReachDeps> {
             result: verdict,
             detail: verdict.reachable
               ? `${verdict.from} ↔ ${verdict.to}: reaches, both ways`
-              : `${verdict.from} → ${verdict.to}: broken at ${verdict.brokenAt ?? '?'} (${verdict.direction ?? '?'})`,
+              : `${verdict.from} → ${verdict.to}: broken at ` +
+                `${verdict.brokenAt ?? '?'} (${verdict.direction ?? '?'})`,
           };
         },
       }),

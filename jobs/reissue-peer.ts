@@ -39,7 +39,10 @@ export function createReissuePeerRunbook(): Runbook<OnboardingDeps> {
         run.origin.kind === 'cli'
           ? `was written to .flatnet/out/${run.id} (mode 0600)`
           : `went privately to <@${run.requester}>`;
-      return `a new client configuration for ${run.target} ${delivered}; nothing changed on the router.`;
+      return (
+        `a new client configuration for ${run.target} ` +
+        `${delivered}; nothing changed on the router.`
+      );
     },
   };
 }

@@ -33,7 +33,9 @@ export function createRouterStatusRunbook(): Runbook<RouterStatusDeps> {
             : 'instance unknown';
           return {
             result: report,
-            detail: `${what}, ${report.routes.length} routes${report.problems.length ? `, ${report.problems.length} reads failed` : ''}`,
+            detail:
+              `${what}, ${report.routes.length} routes` +
+              (report.problems.length ? `, ${report.problems.length} reads failed` : ''),
           };
         },
       }),

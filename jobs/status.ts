@@ -112,7 +112,10 @@ export async function collectStatus(
   };
 }
 
-/** A standby whose configuration differs from its primary's gets `drift` (both read, both addresses known). */
+/**
+ * A standby whose configuration differs from its primary's gets `drift` (both read, both addresses
+ * known).
+ */
 function markDriftedStandbys(
   inventory: Inventory,
   routers: RouterStatus[],
@@ -147,7 +150,9 @@ export function createStatusRunbook(): Runbook<StatusRunDeps> {
           const reach = report.reach ? `${describeReachHeadline(report.reach)}; ` : '';
           return {
             result: report,
-            detail: `${reach}${report.routers.length} routers, ${report.regions.length} regions, ${report.problems.length} problems (${down} down)`,
+            detail:
+              `${reach}${report.routers.length} routers, ${report.regions.length} ` +
+              `regions, ${report.problems.length} problems (${down} down)`,
           };
         },
       }),
@@ -158,7 +163,10 @@ export function createStatusRunbook(): Runbook<StatusRunDeps> {
   };
 }
 
-/** How `/vpn status [scope]` becomes a run: anyone may ask; an unknown scope is refused with the choices. */
+/**
+ * How `/vpn status [scope]` becomes a run: anyone may ask; an unknown scope is refused with the
+ * choices.
+ */
 export const statusPlanner: RunRequestPlanner = {
   plan(command, { inventory }) {
     const scope = command.kind === 'status' && command.scope ? command.scope : '*';

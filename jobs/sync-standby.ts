@@ -52,10 +52,14 @@ function describeSyncPlan(run: Readonly<Run>): string[] {
   if (!facts) return [`sync-standby ${run.target}: the configurations could not be read`];
   const more = facts.sets + facts.deletes - facts.shown.length;
   return [
-    `Bring ${facts.standby} in step with ${facts.primary} (${facts.region}): ${facts.sets} lines to set, ${facts.deletes} to delete, ${facts.primaryIp} written as ${facts.standbyIp}`,
+    `Bring ${facts.standby} in step with ${facts.primary} ` +
+      `(${facts.region}): ${facts.sets} lines to set, ${facts.deletes} ` +
+      `to delete, ${facts.primaryIp} written as ${facts.standbyIp}`,
     ...facts.shown,
     ...(more > 0 ? [`… and ${more} more`] : []),
-    `Applied on ${facts.standby} only, with commit-confirm: it rolls back by itself unless flatnet confirms after checking it matches ${facts.primary}. ${facts.primary} is not touched.`,
+    `Applied on ${facts.standby} only, with commit-confirm: it ` +
+      'rolls back by itself unless flatnet confirms after checking ' +
+      `it matches ${facts.primary}. ${facts.primary} is not touched.`,
     ...(run.dryRun ? ['Dry run: the lines are compared on the standby and discarded.'] : []),
   ];
 }
@@ -66,8 +70,12 @@ function summarizeSync(run: Readonly<Run>): string {
   if (run.dryRun)
     return facts.sets + facts.deletes === 0
       ? `Dry run: ${facts.standby} is in step with ${facts.primary}; nothing would change.`
-      : `Dry run: ${facts.standby} would take ${facts.sets} set and ${facts.deletes} delete lines from ${facts.primary}. Nothing was changed.`;
-  return `${facts.standby} is in step with ${facts.primary} again: ${facts.sets} lines set, ${facts.deletes} deleted, committed with commit-confirm, verified and saved.`;
+      : `Dry run: ${facts.standby} would take ${facts.sets} set and ` +
+          `${facts.deletes} delete lines from ${facts.primary}. Nothing was changed.`;
+  return (
+    `${facts.standby} is in step with ${facts.primary} again: ${facts.sets} lines ` +
+    `set, ${facts.deletes} deleted, committed with commit-confirm, verified and saved.`
+  );
 }
 
 export const syncStandbyRunbook = createSyncStandbyRunbook();

@@ -17,7 +17,10 @@ export interface TunnelCount {
   bgpDown: string[];
 }
 
-/** One router round trip per poll while SAs are down (each round trip delays the route flip); BGP only once they are up. */
+/**
+ * One router round trip per poll while SAs are down (each round trip delays the route flip); BGP
+ * only once they are up.
+ */
 export async function countTunnels(
   router: RouterClient,
   expectedSas: string[],
@@ -70,7 +73,8 @@ export function bringTunnelsUp<D extends CutoverDeps>(resolve: ResolveCutover<D>
         if (up !== shown) {
           shown = up;
           await ctx.note(
-            `tunnels ${count.sasUp.length}/${expectedSas.length} up, BGP ${count.bgpUp.length}/${expectedBgp.length} established`,
+            `tunnels ${count.sasUp.length}/${expectedSas.length} up, ` +
+              `BGP ${count.bgpUp.length}/${expectedBgp.length} established`,
           );
         }
         if (clock() >= deadline) {
@@ -80,8 +84,12 @@ export function bringTunnelsUp<D extends CutoverDeps>(resolve: ResolveCutover<D>
           ];
           throw new FlatnetError(
             'TIMEOUT',
-            `${to.label} brought ${up}/${total} tunnels and sessions up within ${Math.round(tunnelWait.timeoutMs / 1000)} s; still down: ${down.slice(0, 8).join(', ')}${down.length > 8 ? ', …' : ''}`,
-            `flatnet moves the Elastic IP back to ${from.label}; compare ${to.label}'s \`show vpn ipsec sa\` and strongSwan log with ${from.label}'s before trying again`,
+            `${to.label} brought ${up}/${total} tunnels and sessions up ` +
+              `within ${Math.round(tunnelWait.timeoutMs / 1000)} s; still down: ` +
+              `${down.slice(0, 8).join(', ')}${down.length > 8 ? ', …' : ''}`,
+            `flatnet moves the Elastic IP back to ${from.label}; ` +
+              `compare ${to.label}'s \`show vpn ipsec sa\` and ` +
+              `strongSwan log with ${from.label}'s before trying again`,
           );
         }
         await sleep(tunnelWait.pollMs);
@@ -89,7 +97,9 @@ export function bringTunnelsUp<D extends CutoverDeps>(resolve: ResolveCutover<D>
     }
     if (!count) count = await countTunnels(router, expectedSas, expectedBgp);
     return {
-      detail: `${count.sasUp.length}/${expectedSas.length} SAs up, ${count.bgpUp.length}/${expectedBgp.length} BGP sessions established on ${to.label}`,
+      detail:
+        `${count.sasUp.length}/${expectedSas.length} SAs up, ` +
+        `${count.bgpUp.length}/${expectedBgp.length} BGP sessions established on ${to.label}`,
     };
   };
 }

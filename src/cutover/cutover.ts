@@ -25,14 +25,19 @@ export interface CutoverSide {
   instanceId: string;
   /** The primary interface: what the Elastic IP and the routes point at. */
   networkInterfaceId: string;
-  /** A session to the router; never called in a dry run (a scale-up's new router does not exist then). */
+  /**
+   * A session to the router; never called in a dry run (a scale-up's new router does not exist
+   * then).
+   */
   client(): RouterClient;
 }
 
 export interface Cutover {
   region: string;
   elasticIp: { allocationId: string; publicIp: string };
-  /** The routes that pointed at `from` when the plan was read: exactly these move, and move back. */
+  /**
+   * The routes that pointed at `from` when the plan was read: exactly these move, and move back.
+   */
   routes: RouteRef[];
   from: CutoverSide;
   /** In a dry run, an interface that exists, to prove the permissions against. */

@@ -29,7 +29,9 @@ export function moveElasticIp<D extends CutoverDeps>(cutover: ResolveCutover<D>)
       });
     }
     return {
-      detail: `${eip.publicIp} now on ${to.networkInterfaceId} (${to.instanceId})${now.networkInterfaceId === to.networkInterfaceId ? ', already' : ''}`,
+      detail:
+        `${eip.publicIp} now on ${to.networkInterfaceId} (${to.instanceId})` +
+        (now.networkInterfaceId === to.networkInterfaceId ? ', already' : ''),
     };
   };
 }
@@ -64,14 +66,19 @@ export function moveElasticIpBack<D extends CutoverDeps>(
       await from.client().resetIpsec();
     } catch (err) {
       await ctx.note(
-        `${eip.publicIp} is back on ${from.label}, but resetting its IPsec failed (${describeError(err)}): its tunnels come back when the peers retry`,
+        `${eip.publicIp} is back on ${from.label}, but resetting its IPsec failed ` +
+          `(${describeError(err)}): its tunnels come back when the peers retry`,
       );
       return {
-        detail: `${eip.publicIp} back on ${from.networkInterfaceId} (${from.instanceId}); IPsec reset there failed`,
+        detail:
+          `${eip.publicIp} back on ${from.networkInterfaceId} ` +
+          `(${from.instanceId}); IPsec reset there failed`,
       };
     }
     return {
-      detail: `${eip.publicIp} back on ${from.networkInterfaceId} (${from.instanceId}); IPsec reset there`,
+      detail:
+        `${eip.publicIp} back on ${from.networkInterfaceId} ` +
+        `(${from.instanceId}); IPsec reset there`,
     };
   };
 }

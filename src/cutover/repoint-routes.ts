@@ -16,7 +16,9 @@ import { mapBounded } from '../util/map-bounded.js';
 import { showRoutes, type CutoverDeps, type ResolveCutover, type RouteRef } from './cutover.js';
 import type { RepointResult } from './cutover-steps.js';
 
-/** Where each planned route points now: an interface id, `other` (not an interface), or `missing`. */
+/**
+ * Where each planned route points now: an interface id, `other` (not an interface), or `missing`.
+ */
 export async function routeTargets(
   cloud: Pick<Cloud, 'describeRouteTables'>,
   region: string,
@@ -35,7 +37,10 @@ export async function routeTargets(
   return out;
 }
 
-/** EC2's mutating-call bucket allows bursts well above this; a VPN hub has tens of routes, not thousands. */
+/**
+ * EC2's mutating-call bucket allows bursts well above this; a VPN hub has tens of routes, not
+ * thousands.
+ */
 const ROUTE_CONCURRENCY = 16;
 
 export function repointRoutes<D extends CutoverDeps>(
@@ -75,7 +80,12 @@ export function repointRoutes<D extends CutoverDeps>(
     const tables = new Set(result.repointed.map((r) => r.routeTableId)).size;
     return {
       result,
-      detail: `${result.repointed.length} routes in ${tables} table${tables === 1 ? '' : 's'} now go to ${to.networkInterfaceId}${result.missing.length > 0 ? `; ${result.missing.length} missing: ${showRoutes(result.missing)}` : ''}`,
+      detail:
+        `${result.repointed.length} routes in ${tables} ` +
+        `table${tables === 1 ? '' : 's'} now go to ${to.networkInterfaceId}` +
+        (result.missing.length > 0
+          ? `; ${result.missing.length} missing: ${showRoutes(result.missing)}`
+          : ''),
     };
   };
 }

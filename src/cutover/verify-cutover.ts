@@ -39,7 +39,8 @@ export function verifyCutover<D extends CutoverDeps>(resolve: ResolveCutover<D>)
     );
     if (astray.length > 0)
       problems.push(
-        `${astray.length} routes no longer go to ${to.networkInterfaceId} (${astray.map((r) => `${r.routeTableId} ${r.destination}`).join(', ')})`,
+        `${astray.length} routes no longer go to ${to.networkInterfaceId} ` +
+          `(${astray.map((r) => `${r.routeTableId} ${r.destination}`).join(', ')})`,
       );
     if (tunnels.sasDown.length > 0) problems.push(`SAs down: ${tunnels.sasDown.join(', ')}`);
     if (tunnels.bgpDown.length > 0)
@@ -52,7 +53,10 @@ export function verifyCutover<D extends CutoverDeps>(resolve: ResolveCutover<D>)
       );
     }
     return {
-      detail: `${to.instanceId} running, forwarding, holds ${elasticIp.publicIp}, ${repointed.repointed.length} routes, ${tunnels.sasUp.length} SAs and ${tunnels.bgpUp.length} BGP sessions up`,
+      detail:
+        `${to.instanceId} running, forwarding, holds ${elasticIp.publicIp}, ` +
+        `${repointed.repointed.length} routes, ${tunnels.sasUp.length} SAs ` +
+        `and ${tunnels.bgpUp.length} BGP sessions up`,
     };
   };
 }

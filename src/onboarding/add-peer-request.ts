@@ -28,7 +28,10 @@ export type AddPeerParams =
       bgpAsn?: number;
     };
 
-/** The router a peer goes to: `--router`, else the hub region's hub (with WireGuard, for a WireGuard peer). */
+/**
+ * The router a peer goes to: `--router`, else the hub region's hub (with WireGuard, for a WireGuard
+ * peer).
+ */
 export function chooseRouter(
   inventory: Inventory,
   kind: 'wireguard' | 'ipsec',
@@ -87,14 +90,18 @@ export function checkSiteSubnets(inventory: Inventory, subnets: string[]): void 
     );
     if (ownAddress)
       throw new BadInputError(
-        `--subnets: ${s} holds ${ownAddress[0]}'s public address ${ownAddress[1].elasticIp!.publicIp}: the tunnels themselves would be routed into the site`,
+        `--subnets: ${s} holds ${ownAddress[0]}'s public ` +
+          `address ${ownAddress[1].elasticIp!.publicIp}: the ` +
+          'tunnels themselves would be routed into the site',
         'give only the networks behind the site',
       );
     const flat = overlappingAssigned(inventory, s);
     if (flat)
       throw new BadInputError(
-        `--subnets: ${s} overlaps ${flat.prefix} (${flat.what}), which is already part of the flat network`,
-        'give the networks behind the site that the flat network does not already use (renumber the site, or NAT it)',
+        `--subnets: ${s} overlaps ${flat.prefix} (${flat.what}), ` +
+          'which is already part of the flat network',
+        'give the networks behind the site that the flat network ' +
+          'does not already use (renumber the site, or NAT it)',
       );
   }
   subnets.forEach((a, i) =>

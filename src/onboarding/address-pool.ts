@@ -69,7 +69,8 @@ export class AddressPool {
     if (typeof ip !== 'string') {
       throw new BadInputError(
         `the WireGuard pool ${ref.pool} of ${ref.router} has no free address`,
-        `remove peers nobody uses (\`/vpn remove-peer NAME\`), or give ${ref.router} a larger wireguard.pool in the inventory`,
+        `remove peers nobody uses (\`/vpn remove-peer NAME\`), or ` +
+          `give ${ref.router} a larger wireguard.pool in the inventory`,
       );
     }
     return ip;

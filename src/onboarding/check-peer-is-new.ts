@@ -38,7 +38,8 @@ export function checkPeerIsNew(
   if (taken.length > 0) {
     throw new BadInputError(
       `${router} already has a peer named ${name}`,
-      `peer names are unique per router: choose another name, or remove the old peer first with \`/vpn remove-peer ${name}\``,
+      'peer names are unique per router: choose another name, or ' +
+        `remove the old peer first with \`/vpn remove-peer ${name}\``,
     );
   }
   if (params.kind === 'wireguard') {
@@ -50,7 +51,8 @@ export function checkPeerIsNew(
     if (holder)
       throw new BadInputError(
         `this public key is already peer ${holder.name} on ${router}`,
-        'each device needs its own key pair: generate a new one (`wg genkey | wg pubkey`) or leave --pubkey out',
+        'each device needs its own key pair: generate a new ' +
+          'one (`wg genkey | wg pubkey`) or leave --pubkey out',
       );
     return;
   }

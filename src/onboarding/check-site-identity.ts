@@ -39,7 +39,8 @@ export function checkSiteRemote(inventory: Inventory, remote: string): void {
   );
   if (ownRouter)
     throw new BadInputError(
-      `--remote ${remote} is ${ownRouter[0]}'s own address: the hub would peer with flatnet's router`,
+      `--remote ${remote} is ${ownRouter[0]}'s own ` +
+        `address: the hub would peer with flatnet's router`,
       "give the site's own public address (the far side of the tunnel)",
     );
   const privateSites = privateSiteRanges(inventory);
@@ -50,8 +51,11 @@ export function checkSiteRemote(inventory: Inventory, remote: string): void {
     throw new BadInputError(
       `--remote ${remote} is a private address: the hub reaches sites over the internet`,
       privateSites.length > 0
-        ? `sites reached privately must be inside network.privateSiteRanges (${privateSites.join(', ')})`
-        : "give the site's public address, or, for a site reached over Direct Connect or another private link, list its range under network.privateSiteRanges in the inventory",
+        ? 'sites reached privately must be inside ' +
+            `network.privateSiteRanges (${privateSites.join(', ')})`
+        : "give the site's public address, or, for a site reached " +
+            'over Direct Connect or another private link, list its ' +
+            'range under network.privateSiteRanges in the inventory',
     );
 }
 
@@ -61,12 +65,15 @@ export function checkSiteAsn(inventory: Inventory, asn: number): void {
   );
   if (router || asn === inventory.hub.asn)
     throw new BadInputError(
-      `--bgp ${asn} is the AS of ${router ? router[0] : 'the hub'}: the flat network would drop the site's routes as a loop`,
-      'give the site its own private ASN (64513–65534), different from every router of the flat network',
+      `--bgp ${asn} is the AS of ${router ? router[0] : 'the hub'}: ` +
+        `the flat network would drop the site's routes as a loop`,
+      'give the site its own private ASN (64513–65534), ' +
+        'different from every router of the flat network',
     );
   if (asn === DEFAULT_VGW_ASN)
     throw new BadInputError(
-      `--bgp ${asn} is Amazon's default VPN gateway ASN: the attached VPCs would drop the site's routes as a loop`,
+      `--bgp ${asn} is Amazon's default VPN gateway ASN: the ` +
+        `attached VPCs would drop the site's routes as a loop`,
       'give the site its own private ASN (64513–65534)',
     );
 }

@@ -29,7 +29,10 @@ export function siteFactsOf(ctx: Pick<OnboardingContext, 'result'>) {
   return facts;
 }
 
-/** The request as the run recorded it; the key comes from the caller (fresh, or read from the router). */
+/**
+ * The request as the run recorded it; the key comes from the caller (fresh, or read from the
+ * router).
+ */
 export function siteRequest(
   ctx: Pick<OnboardingContext, 'run' | 'result' | 'resultIfAny'>,
   presharedKey: string,
@@ -103,7 +106,10 @@ export async function configureSitePeer(ctx: OnboardingContext) {
       ? `committed with commit-confirm ${confirmMinutes}, verified, confirmed, saved`
       : 'already on the router';
   const routing = req.tunnel
-    ? `vti${req.tunnel.vtiNumber} ${req.tunnel.hubAddress}${req.bgpAsn !== undefined ? `, BGP AS ${req.bgpAsn}` : `, static routes to ${req.subnets.join(', ')}`}`
+    ? `vti${req.tunnel.vtiNumber} ${req.tunnel.hubAddress}` +
+      (req.bgpAsn !== undefined
+        ? `, BGP AS ${req.bgpAsn}`
+        : `, static routes to ${req.subnets.join(', ')}`)
     : `policy-based, ${req.subnets.join(', ')}`;
   return {
     result: { committed: applied.committed },

@@ -84,7 +84,8 @@ async function standbyLines(
       )?.value;
       if (bound !== standbyIp)
         throw new Error(
-          `peer ${name} is bound to ${bound ?? 'no address'}, not to the standby's own ${standbyIp}`,
+          `peer ${name} is bound to ${bound ?? 'no address'}, ` +
+            `not to the standby's own ${standbyIp}`,
         );
     },
   };
@@ -121,7 +122,8 @@ export async function configureStandbyPeer(
       privateIp: null,
     };
     await ctx.note(
-      `WARNING: ${reach.reason}. ${name} is on ${params.router} but NOT on its standby ${reach.name}: a failover would drop it.`,
+      `WARNING: ${reach.reason}. ${name} is on ${params.router} but ` +
+        `NOT on its standby ${reach.name}: a failover would drop it.`,
     );
     return {
       result,
@@ -129,7 +131,8 @@ export async function configureStandbyPeer(
     };
   }
   const standby = readHubConfig(reach.lines, wgIfaceOf(deps, params.router));
-  // Someone else's peer of that name on the standby: the pair has drifted; refuse (and undo the primary's).
+  // Someone else's peer of that name on the standby: the pair has drifted; refuse (and undo the
+  // primary's).
   checkPeerIsNew(standby, reach.name, name, params, run.id, partnerOf(deps.inventory, name));
   // A dry run put nothing on the primary (no key to copy): say what would happen.
   if (ctx.dryRun) {
@@ -140,7 +143,9 @@ export async function configureStandbyPeer(
         notUpdated: null,
         privateIp: reach.privateIp,
       },
-      detail: `dry run: the same peer on the standby ${reach.name}${params.kind === 'ipsec' ? `, bound to ${reach.privateIp}` : ''}`,
+      detail:
+        'dry run: the same peer on the standby ' +
+        `${reach.name}${params.kind === 'ipsec' ? `, bound to ${reach.privateIp}` : ''}`,
     };
   }
   const resumed = ownPeerOf(standby, name, run.id) !== undefined;
@@ -180,7 +185,10 @@ export async function configureStandbyPeer(
   };
 }
 
-/** Undo: take this run's own peer off the standby again (found by its marker), whatever the step recorded. */
+/**
+ * Undo: take this run's own peer off the standby again (found by its marker), whatever the step
+ * recorded.
+ */
 export async function removeStandbyPeer(
   ctx: TypedStepContext<OnboardingDeps>,
 ): Promise<TypedOutcome<undefined>> {
@@ -197,7 +205,8 @@ export async function removeStandbyPeer(
   if (reach.kind === 'none') return { detail: 'no standby' };
   if (reach.kind === 'unavailable')
     throw new Error(
-      `${reach.reason}: ${run.target} may still be on ${reach.name}; remove it there by hand (\`/vpn remove-peer ${run.target}\` once ${reach.name} runs)`,
+      `${reach.reason}: ${run.target} may still be on ${reach.name}; remove it ` +
+        `there by hand (\`/vpn remove-peer ${run.target}\` once ${reach.name} runs)`,
     );
   const standby = readHubConfig(reach.lines, wgIfaceOf(deps, params.router));
   const own = ownPeerOf(standby, run.target, run.id);

@@ -32,7 +32,10 @@ import { ownerMark } from './read-hub-config.js';
 import { wireguardClientFiles, wireguardSettings } from './render-client-files.js';
 import { sendClientFiles } from './send-client-files.js';
 
-/** The peer's lines as flatnet adds them (the standby gets the very same: clients follow the Elastic IP). */
+/**
+ * The peer's lines as flatnet adds them (the standby gets the very same: clients follow the Elastic
+ * IP).
+ */
 export function renderOwnWireguardPeer(p: {
   name: string;
   publicKey: string;
@@ -79,13 +82,20 @@ export function clientMessage(
 ): string {
   const head = `Your WireGuard peer *${name}* on ${router} is ready: tunnel address ${address}.`;
   if (how === 'own-key') {
-    return `${head} Put your own private key (the one whose public key you gave) in the PrivateKey line of the attached file, then import it with \`wg-quick up\` or the WireGuard app.`;
+    return (
+      `${head} Put your own private key (the one whose public key you gave) in the PrivateKey ` +
+      `line of the attached file, then import it with \`wg-quick up\` or the WireGuard app.`
+    );
   }
   const replaced =
     how === 'rotated'
       ? ' It replaces any configuration for this peer sent before: the earlier key no longer works.'
       : '';
-  return `${head} Import the attached file with \`wg-quick up\` or scan the QR code with the WireGuard app.${replaced} The private key is in this file only: flatnet kept no copy, so keep it safe and do not share it.`;
+  return (
+    `${head} Import the attached file with \`wg-quick up\` or scan the QR ` +
+    `code with the WireGuard app.${replaced} The private key is in this ` +
+    'file only: flatnet kept no copy, so keep it safe and do not share it.'
+  );
 }
 
 export async function configureWireguardPeer(ctx: TypedStepContext<OnboardingDeps>) {
@@ -172,7 +182,9 @@ export async function configureWireguardPeer(ctx: TypedStepContext<OnboardingDep
     throw new RouterError(
       'ROUTER_COMMAND',
       params.router,
-      `the configuration for ${name} could not be sent (${err instanceof Error ? err.message : String(err)}), so the peer was removed from ${params.router} again`,
+      `the configuration for ${name} could not be sent ` +
+        `(${err instanceof Error ? err.message : String(err)}), ` +
+        `so the peer was removed from ${params.router} again`,
       'check that flatnet may send you direct messages, then ask again',
       { cause: err },
     );

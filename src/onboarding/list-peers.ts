@@ -70,7 +70,12 @@ async function readOne(
         state: !report.processRunning
           ? 'IPsec not running'
           : up
-            ? `up ${up.uptimeSeconds !== undefined ? formatDuration(up.uptimeSeconds * 1000, 'compact') : ''}`.trim()
+            ? (
+                'up ' +
+                (up.uptimeSeconds !== undefined
+                  ? formatDuration(up.uptimeSeconds * 1000, 'compact')
+                  : '')
+              ).trim()
             : sas.length > 0
               ? 'down'
               : 'no SA',
@@ -112,7 +117,9 @@ export function describePeers(all: RouterPeers[], budget = 2600): string {
   let used = lines.join('\n').length;
   for (let i = 0; i < peers.length; i++) {
     const p = peers[i]!;
-    const line = `${p.up ? '●' : '○'} ${p.router} · ${p.name} · ${p.kind === 'wireguard' ? 'WireGuard' : 'IPsec'} · ${p.reach} · ${p.state}`;
+    const line =
+      `${p.up ? '●' : '○'} ${p.router} · ${p.name} · ` +
+      `${p.kind === 'wireguard' ? 'WireGuard' : 'IPsec'} · ${p.reach} · ${p.state}`;
     if (used + line.length + 40 > budget) {
       lines.push(`… and ${peers.length - i} more (narrow it with --router)`);
       break;

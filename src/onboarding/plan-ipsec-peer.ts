@@ -120,7 +120,9 @@ export function ipsecPeerSpec(req: IpsecPeerRequest, inventory: Inventory): Ipse
 
 const hostOf = (cidr: string): string => cidr.split('/')[0] ?? cidr;
 
-/** The inbound prefix-list of a BGP site's neighbour on the hub: only the site's declared subnets. */
+/**
+ * The inbound prefix-list of a BGP site's neighbour on the hub: only the site's declared subnets.
+ */
 export const sitePrefixListName = (site: string): string => `SITE-${site}-IN`;
 
 /**
@@ -228,7 +230,10 @@ export function siteSide(req: IpsecPeerRequest, inventory: Inventory): HubSide {
   };
 }
 
-/** Everything a site peer put on the hub: the peer, its key and groups, its VTI, routes and BGP neighbour. */
+/**
+ * Everything a site peer put on the hub: the peer, its key and groups, its VTI, routes and BGP
+ * neighbour.
+ */
 export function renderSitePeerRemoval(name: string, hub: HubConfig): ConfigLine[] {
   const peer = hub.ipsec.find((p) => p.name === name);
   const vtiNumber = peer?.vti ? Number(/^vti(\d+)$/.exec(peer.vti)?.[1]) : undefined;

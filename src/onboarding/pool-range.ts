@@ -60,7 +60,10 @@ export function takenRanges(
   return ranges.sort((a, b) => a[0] - b[0]);
 }
 
-/** The first address of the range not covered by `taken` nor `held`; undefined when the pool is full. */
+/**
+ * The first address of the range not covered by `taken` nor `held`; undefined when the pool is
+ * full.
+ */
 export function firstFree(
   range: PoolRange,
   taken: Array<[number, number]>,

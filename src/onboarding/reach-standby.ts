@@ -91,5 +91,8 @@ export function standbyWarning(
   fix: string,
 ): string {
   if (!result?.notUpdated || !result.standby) return '';
-  return `WARNING: the standby ${result.standby} was not updated (${result.notUpdated}): ${consequence} until you ${fix}.`;
+  return (
+    `WARNING: the standby ${result.standby} was not updated ` +
+    `(${result.notUpdated}): ${consequence} until you ${fix}.`
+  );
 }

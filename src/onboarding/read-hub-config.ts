@@ -110,7 +110,10 @@ export function readHubConfig(lines: ConfigLine[], iface = 'wg0'): HubConfig {
   };
 }
 
-/** Every prefix some peer already reaches through the router: what a new site's subnets must not overlap. */
+/**
+ * Every prefix some peer already reaches through the router: what a new site's subnets must not
+ * overlap.
+ */
 export function peerPrefixes(hub: HubConfig): Array<{ peer: string; prefix: string }> {
   const byVti = new Map(hub.ipsec.filter((p) => p.vti).map((p) => [p.vti!, p.name]));
   return [

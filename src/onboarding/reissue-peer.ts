@@ -39,8 +39,10 @@ export const findWireguardPeer: StepAction<OnboardingDeps, ReissuedPeer> = async
   const host = peer.allowedIps.find((a) => a.endsWith('/32'));
   if (!peer.publicKey || !host)
     throw new BadInputError(
-      `${ctx.run.target} on ${router} has ${peer.publicKey ? 'no /32 tunnel address' : 'no public key'}`,
-      `fix the peer by hand (show configuration commands | match ${ctx.run.target}), or remove it and add it again`,
+      `${ctx.run.target} on ${router} has ` +
+        (peer.publicKey ? 'no /32 tunnel address' : 'no public key'),
+      'fix the peer by hand (show configuration commands | ' +
+        `match ${ctx.run.target}), or remove it and add it again`,
     );
   const address = host.replace(/\/32$/, '');
   return {
@@ -61,7 +63,11 @@ export function deliverReissuedFile(
       router: ctx.deps.inventory.routers[peer.router]!,
       inventory: ctx.deps.inventory,
     });
-    const message = `A new WireGuard configuration for *${ctx.run.target}* on ${peer.router}: same key and tunnel address (${peer.address}), AllowedIPs for today's flat network. Put your private key (the one you use now) in its PrivateKey line, then re-import it with \`wg-quick\` or the WireGuard app. Nothing changed on the router.`;
+    const message =
+      `A new WireGuard configuration for *${ctx.run.target}* on ${peer.router}: same key ` +
+      `and tunnel address (${peer.address}), AllowedIPs for today's flat network. Put ` +
+      'your private key (the one you use now) in its PrivateKey line, then re-import it ' +
+      `with \`wg-quick\` or the WireGuard app. Nothing changed on the router.`;
     return { detail: await sendClientFiles(ctx.deps, ctx.run, message, files) };
   };
 }

@@ -59,6 +59,8 @@ export async function removePeerFromStandby(
   await ctx.note(`compare on ${reach.name}:\n${applied.compare.trim()}`);
   return {
     result: { ...result, applied: !ctx.dryRun },
-    detail: `${ctx.dryRun ? 'dry run: would remove it from' : 'removed from'} the standby ${reach.name} too`,
+    detail:
+      `${ctx.dryRun ? 'dry run: would remove it from' : 'removed from'} ` +
+      `the standby ${reach.name} too`,
   };
 }

@@ -40,7 +40,10 @@ export function wireguardSettings(
   return router.wireguard;
 }
 
-/** The wg-quick text: Address, the hub's key and endpoint, AllowedIPs = the flat network's aggregates, keepalive. */
+/**
+ * The wg-quick text: Address, the hub's key and endpoint, AllowedIPs = the flat network's
+ * aggregates, keepalive.
+ */
 export function renderClientConfig(input: WireguardClientInput): string {
   const wg = wireguardSettings(input.routerName, input.router);
   const colon = wg.endpoint.lastIndexOf(':');
@@ -75,7 +78,8 @@ export async function wireguardClientFiles(input: WireguardClientInput): Promise
     },
   ];
   if (input.privateKey !== undefined) {
-    // Loaded here, not at start: only add-peer draws QR codes, and an idle process should not carry it.
+    // Loaded here, not at start: only add-peer draws QR codes, and an idle process should not carry
+    // it.
     const { default: QRCode } = await import('qrcode');
     const png = await QRCode.toBuffer(text, {
       type: 'png',

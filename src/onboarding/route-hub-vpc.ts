@@ -91,7 +91,10 @@ function vpcOfAddress(inventory: Inventory, region: string, ip: string): string 
 const list = (refs: { routeTableId: string; destination: string }[]): string =>
   refs.map((r) => `${r.routeTableId} ${r.destination}`).join(', ');
 
-/** The step's action, for a runbook that says which hub and which destinations (its own; the baseline is added). */
+/**
+ * The step's action, for a runbook that says which hub and which destinations (its own; the
+ * baseline is added).
+ */
 export function routeHubVpc<D extends HubVpcDeps>(
   wish: (ctx: TypedStepContext<D>) => HubVpcWish | { skip: string },
 ): StepAction<D, HubVpcRoutesResult> {
@@ -123,7 +126,8 @@ export function routeHubVpc<D extends HubVpcDeps>(
     const plan = planHubVpcRoutes(tables, destinations, hub);
     if (plan.conflicts.length > 0)
       await ctx.note(
-        `left alone (not flatnet's routes): ${plan.conflicts.join('; ')}; point them at ${hub.networkInterfaceId} by hand if those networks should reach the hub`,
+        `left alone (not flatnet's routes): ${plan.conflicts.join('; ')}; point them ` +
+          `at ${hub.networkInterfaceId} by hand if those networks should reach the hub`,
       );
     const left = plan.conflicts.length > 0 ? `; left alone: ${plan.conflicts.join('; ')}` : '';
     const result = (created: HubVpcRoutesResult['created']): HubVpcRoutesResult => ({
@@ -136,7 +140,9 @@ export function routeHubVpc<D extends HubVpcDeps>(
     if (plan.missing.length === 0)
       return {
         result: result([]),
-        detail: `the hub VPC already routes ${wanted.destinations.join(', ') || 'everything'} to ${hub.label}${left}`,
+        detail:
+          'the hub VPC already routes ' +
+          `${wanted.destinations.join(', ') || 'everything'} to ${hub.label}${left}`,
       };
     if (ctx.dryRun) {
       for (const ref of plan.missing)
@@ -147,7 +153,9 @@ export function routeHubVpc<D extends HubVpcDeps>(
         });
       return {
         result: result([]),
-        detail: `DryRun: CreateRoute would succeed; would route ${list(plan.missing)} to ${hub.label}${left}`,
+        detail:
+          'DryRun: CreateRoute would succeed; would route ' +
+          `${list(plan.missing)} to ${hub.label}${left}`,
       };
     }
     await ctx.assertStillOwner();
@@ -207,7 +215,8 @@ export function reissueAdvice(result: HubVpcRoutesResult | undefined, hub: strin
   const them = r.outside.length === 1 ? 'it' : 'them';
   const commands = r.peers.map((p) => `/vpn reissue-peer ${p}`).join(', ');
   return (
-    ` ${r.outside.join(', ')} ${r.outside.length === 1 ? 'is' : 'are'} outside the flat network's aggregates: ` +
+    ` ${r.outside.join(', ')} ${r.outside.length === 1 ? 'is' : 'are'} ` +
+    `outside the flat network's aggregates: ` +
     `the WireGuard files issued before on ${hub} (${r.peers.join(', ')}) do not route ${them}. ` +
     `Cover ${them} in network.aggregates (inventory) if not yet, then re-issue: ${commands}.`
   );

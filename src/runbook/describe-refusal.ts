@@ -23,7 +23,10 @@ export function describeRefusal(
       return `you are not an approver of run ${run.id}${may ? `; ${may}` : ''}`;
     }
     case 'already-counted':
-      return `you already ${verdict.decision} run ${run.id} at ${formatClock(verdict.at)}; ${verdict.decision === 'approved' ? 'another approver is needed' : 'nothing more to do'}`;
+      return (
+        `you already ${verdict.decision} run ${run.id} at ${formatClock(verdict.at)}; ` +
+        (verdict.decision === 'approved' ? 'another approver is needed' : 'nothing more to do')
+      );
     case 'not-waiting':
       return describeClosed(run, describeCommand);
     case 'expired':
@@ -38,16 +41,29 @@ function describeClosed(run: Run, describeCommand: (run: Run) => string): string
   const rejection = run.decisions.find((d) => d.decision === 'rejected');
   if (run.status === 'expired') {
     const expiresAt = run.approval?.expiresAt ?? run.updatedAt;
-    return `run ${run.id} expired at ${formatClock(expiresAt)} (${formatDuration(expiresAt - run.createdAt, 'whole')}); ask again with \`${describeCommand(run)}\``;
+    return (
+      `run ${run.id} expired at ${formatClock(expiresAt)} ` +
+      `(${formatDuration(expiresAt - run.createdAt, 'whole')}); ` +
+      `ask again with \`${describeCommand(run)}\``
+    );
   }
   if (run.status === 'rejected' && rejection)
-    return `run ${run.id} was already rejected by <@${rejection.user}> at ${formatClock(rejection.at)}`;
+    return (
+      `run ${run.id} was already rejected by ` +
+      `<@${rejection.user}> at ${formatClock(rejection.at)}`
+    );
   if (run.status === 'planning')
-    return `run ${run.id} is still being planned; the approval prompt appears once the plan is ready`;
+    return (
+      `run ${run.id} is still being planned; the ` +
+      'approval prompt appears once the plan is ready'
+    );
   if (run.status === 'cancelled')
     return `run ${run.id} was cancelled; ask again with \`${describeCommand(run)}\``;
   const last = approvals.at(-1);
   if (last)
-    return `run ${run.id} was already approved by ${listWords(approvals.map((d) => `<@${d.user}>`))} at ${formatClock(last.at)}`;
+    return (
+      `run ${run.id} was already approved by ` +
+      `${listWords(approvals.map((d) => `<@${d.user}>`))} at ${formatClock(last.at)}`
+    );
   return `run ${run.id} is ${run.status} and needs no approval`;
 }

@@ -24,7 +24,9 @@ import type { SubmitInput } from './run-request.js';
 export type { SubmitInput };
 
 export interface EngineOptions<D> {
-  /** A connection for the engine's own commands (a producer connection is fine for submit/decide). */
+  /**
+   * A connection for the engine's own commands (a producer connection is fine for submit/decide).
+   */
   redis: Redis;
   prefix: string;
   queue: RunQueuePort;
@@ -40,9 +42,14 @@ export interface EngineOptions<D> {
   clock?: () => number;
   /** How long one observer may hold up a run per event. Default 2 s. */
   observerTimeoutMs?: number;
-  /** The target lease's time to live; renewed every third of it while the run runs. Default 60 s. */
+  /**
+   * The target lease's time to live; renewed every third of it while the run runs. Default 60 s.
+   */
   leaseTtlMs?: number;
-  /** A `whenBusy: 'wait'` run finding its target held tries again after about this long. Default 250 ms. */
+  /**
+   * A `whenBusy: 'wait'` run finding its target held tries again after about this long. Default 250
+   * ms.
+   */
   busyRetryMs?: number;
   /**
    * The slash command that asks for a run again, for "ask again with …" (the grammar's
@@ -70,7 +77,10 @@ export interface Engine {
   decide(runId: string, user: string, decision: 'approve' | 'reject'): Promise<DecisionResult>;
   expire(runId: string): Promise<Run | undefined>;
   cancel(runId: string, user: string): Promise<DecisionResult>;
-  /** A worker gave up on the run for good (attempts used up, stalled too often): say so on the record. */
+  /**
+   * A worker gave up on the run for good (attempts used up, stalled too often): say so on the
+   * record.
+   */
   abandon(runId: string, reason: string): Promise<void>;
   whoHolds(target: string): Promise<LockHolder | undefined>;
   get(runId: string): Promise<Run | undefined>;
@@ -219,7 +229,9 @@ export function createEngine<D>(options: EngineOptions<D>): Engine {
           await options.queue.enqueue('exec', run.id);
           return {
             ok: true,
-            message: `approved by <@${user}> (${verdict.count}/${verdict.needed}): run ${run.id} starts now`,
+            message:
+              `approved by <@${user}> (${verdict.count}/${verdict.needed}): ` +
+              `run ${run.id} starts now`,
             run,
           };
         case 'recorded': {
@@ -234,7 +246,9 @@ export function createEngine<D>(options: EngineOptions<D>): Engine {
           );
           return {
             ok: true,
-            message: `your approval of ${run.id} is recorded (${verdict.count}/${verdict.needed}); ${left} more approver${left === 1 ? '' : 's'} needed`,
+            message:
+              `your approval of ${run.id} is recorded (${verdict.count}/${verdict.needed}); ` +
+              `${left} more approver${left === 1 ? '' : 's'} needed`,
             run,
           };
         }
@@ -315,7 +329,9 @@ export function createEngine<D>(options: EngineOptions<D>): Engine {
       if (verdict.code === 'not-waiting' && verdict.status === 'running') {
         return {
           ok: false,
-          message: `run ${run.id} is already changing ${run.target}; stopping it halfway is riskier than letting it finish (it undoes itself if a step fails)`,
+          message:
+            `run ${run.id} is already changing ${run.target}; stopping it halfway ` +
+            'is riskier than letting it finish (it undoes itself if a step fails)',
           run,
         };
       }
@@ -335,7 +351,8 @@ export function createEngine<D>(options: EngineOptions<D>): Engine {
         `flatnet's workers gave up on this run: ${reason}.` +
         (done.length > 0 ? ` Done: ${done.join(', ')}.` : ' No step had finished.') +
         (running ? ` "${running.title}" was under way and may be half done.` : '') +
-        ` Nothing was undone. To continue: check ${run.target}, then finish by hand or ask again with \`${core.describeCommand(run)}\`.`;
+        (` Nothing was undone. To continue: check ${run.target}, then ` +
+          `finish by hand or ask again with \`${core.describeCommand(run)}\`.`);
       // The final save frees the run's lease, if it holds one; the target is read off the run
       // as it is saved (failed), as every other reader of a finished run sees it.
       run.status = 'failed';
@@ -371,7 +388,8 @@ export function createEngine<D>(options: EngineOptions<D>): Engine {
       core,
       run,
       'expired',
-      `Expired at ${formatClock(approval?.expiresAt ?? now)}${window} without enough approvals. Nothing was changed. Ask again with \`${core.describeCommand(run)}\`.`,
+      `Expired at ${formatClock(approval?.expiresAt ?? now)}${window} without enough ` +
+        `approvals. Nothing was changed. Ask again with \`${core.describeCommand(run)}\`.`,
     );
   }
 }
@@ -393,7 +411,9 @@ function checkApproval(
   );
   if (eligible.size < policy.distinctApprovers) {
     throw new BadInputError(
-      `this run needs ${policy.distinctApprovers} distinct approvers but only ${eligible.size} ${eligible.size === 1 ? 'person' : 'people'} other than the requester may approve it`,
+      `this run needs ${policy.distinctApprovers} distinct approvers but ` +
+        `only ${eligible.size} ${eligible.size === 1 ? 'person' : 'people'} ` +
+        'other than the requester may approve it',
       'add approvers to the inventory, or lower distinctApprovers',
     );
   }
@@ -416,7 +436,8 @@ async function unlessRedisIsDown<T>(work: Promise<T>): Promise<T> {
     if (err instanceof FlatnetError) throw err;
     throw new FlatnetError(
       'REDIS',
-      `Redis is not answering (${(err as Error).message}): the run was not recorded and nothing was started`,
+      `Redis is not answering (${(err as Error).message}): ` +
+        'the run was not recorded and nothing was started',
       'try again in a moment; if it persists, check Redis (REDIS_URL)',
       { cause: err },
     );

@@ -67,7 +67,8 @@ async function planRun<D>(session: RunSession<D>): Promise<void> {
       core,
       run,
       'failed',
-      `Planning failed at "${run.steps[err.index]?.title}": ${err.reason}. Nothing was changed (planning only reads).`,
+      `Planning failed at "${run.steps[err.index]?.title}": ` +
+        `${err.reason}. Nothing was changed (planning only reads).`,
       { ...heldBy(session), error: err.reason },
     );
     return;
@@ -182,7 +183,9 @@ async function noteWaitingOnce<D>(
     'NX',
   );
   if (first !== 'OK') return;
-  const text = `waiting for ${target}: ${holder.runId} (${holder.kind} by <@${holder.requester}>) holds it; this run starts when it is free`;
+  const text =
+    `waiting for ${target}: ${holder.runId} (${holder.kind} by ` +
+    `<@${holder.requester}>) holds it; this run starts when it is free`;
   await emit(core, run, makeEvent(run, 'note', core.clock(), { text }));
 }
 

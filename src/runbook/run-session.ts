@@ -96,7 +96,9 @@ export async function runOneStep<D>(session: RunSession<D>, index: number): Prom
       (await step.run(stepContext(session, step.id, run.dryRun && step.phase === 'execute'))) ?? {};
     const secret = findSecretField(outcome);
     if (secret) {
-      reason = `step ${step.id} returned ${secret} that looks like a secret; flatnet refuses to store it (step results are kept in the run history)`;
+      reason =
+        `step ${step.id} returned ${secret} that looks like a secret; flatnet ` +
+        'refuses to store it (step results are kept in the run history)';
       core.log.error({ runId: run.id, step: step.id, err: new Error(reason) }, 'step failed');
     }
   } catch (err) {

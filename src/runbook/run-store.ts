@@ -49,7 +49,9 @@ export function runStoreKeys(prefix: string): RunStoreKeys {
   };
 }
 
-/** How long a finished run stays in Redis when the inventory does not say (history.retentionDays). */
+/**
+ * How long a finished run stays in Redis when the inventory does not say (history.retentionDays).
+ */
 export const DEFAULT_RUN_RETENTION_MS = 90 * 24 * 3_600_000;
 
 /** Index entries looked at per new run when pruning: bounded work, however old the indexes. */
@@ -269,7 +271,8 @@ export function assertNoSecrets(run: Run): void {
     throw new FlatnetError(
       'INTERNAL',
       `refusing to store run ${run.id}: ${field} looks like a secret`,
-      'run records are kept and shown in /router history; return a fingerprint or a public key from the step instead of the secret',
+      'run records are kept and shown in /router history; return a ' +
+        'fingerprint or a public key from the step instead of the secret',
     );
   }
 }

@@ -1,7 +1,10 @@
 import type { Redis } from 'ioredis';
 import { runScript } from './lua-scripts.js';
 
-/** Who holds a target, and why: enough for "hub-tokyo-a is busy: r-7k2m9q (scaleup by <@U1>, since 14:02 UTC)". */
+/**
+ * Who holds a target, and why: enough for "hub-tokyo-a is busy: r-7k2m9q (scaleup by <@U1>, since
+ * 14:02 UTC)".
+ */
 export interface LockHolder {
   runId: string;
   kind: string;

@@ -147,7 +147,10 @@ export interface StepContext<D> {
   dryRun: boolean;
   /** A progress line in the thread, e.g. "waiting for tunnels: 3/5 up". */
   note(text: string): Promise<void>;
-  /** Throws unless this worker still holds the run and the target's lock: call before an irreversible act. */
+  /**
+   * Throws unless this worker still holds the run and the target's lock: call before an
+   * irreversible act.
+   */
   assertStillOwner(): Promise<void>;
 }
 
@@ -168,7 +171,10 @@ export interface Step<D> {
   phase: 'plan' | 'execute';
   run(ctx: StepContext<D>): Promise<StepOutcome | void>;
   undo?(ctx: StepContext<D>): Promise<StepOutcome | void>;
-  /** When a later step fails: undo this one (default), or stop and ask, where undo is the greater risk. */
+  /**
+   * When a later step fails: undo this one (default), or stop and ask, where undo is the greater
+   * risk.
+   */
   onLaterFailure?: 'undo' | 'stop';
 }
 

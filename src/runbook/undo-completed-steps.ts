@@ -20,7 +20,8 @@ export async function undoCompletedSteps<D>(
 ): Promise<void> {
   const { core, run, runbook } = session;
   const failed = run.steps[failedIndex];
-  const failure = `Step "${failed?.title ?? failedIndex}" failed: ${failed?.error ?? 'unknown error'}.`;
+  const why = failed?.error ?? 'unknown error';
+  const failure = `Step "${failed?.title ?? failedIndex}" failed: ${why}.`;
   const finishing = { ...heldBy(session), error: failed?.error };
 
   if (run.dryRun) {
@@ -40,13 +41,16 @@ export async function undoCompletedSteps<D>(
     const state = run.steps[j];
     if (!step || !state || step.phase === 'plan') continue;
     const isFailedStep = j === failedIndex;
-    // The failed step keeps its status (a resumed worker finds the failure by it) and is marked undone apart.
+    // The failed step keeps its status (a resumed worker finds the failure by it) and is marked
+    // undone apart.
     if (
       isFailedStep ? state.status !== 'failed' || state.undoneAfterFailure : state.status !== 'done'
     )
       continue;
     if (!isFailedStep && step.onLaterFailure === 'stop') {
-      stopReason = `Stopped before undoing "${step.title}": its runbook says undoing it is riskier than leaving it.`;
+      stopReason =
+        `Stopped before undoing "${step.title}": its ` +
+        'runbook says undoing it is riskier than leaving it.';
       break;
     }
     if (!step.undo) continue; // nothing to undo (a check, a wait)
@@ -62,14 +66,17 @@ export async function undoCompletedSteps<D>(
       if (err instanceof OwnershipLostError) throw err;
       core.log.error({ runId: run.id, step: step.id, err }, 'undo failed');
       state.status = 'undo-failed';
-      state.error = `${isFailedStep && state.error ? `${state.error}; then ` : ''}undo failed: ${describeError(err)}`;
+      state.error =
+        `${isFailedStep && state.error ? `${state.error}; then ` : ''}undo ` +
+        `failed: ${describeError(err)}`;
       await save(
         core,
         run,
         [makeEvent(run, 'undo-failed', core.clock(), { stepId: step.id, text: state.error })],
         heldBy(session),
       );
-      stopReason = `Undoing "${step.title}" failed (${describeError(err)}), so flatnet stopped undoing.`;
+      const why = describeError(err);
+      stopReason = `Undoing "${step.title}" failed (${why}), so flatnet stopped undoing.`;
       break;
     }
     if (isFailedStep) state.undoneAfterFailure = true;
@@ -91,7 +98,8 @@ export async function undoCompletedSteps<D>(
     );
   }
 
-  // The failed step's own clean-up is shown on its checklist line, not claimed here: it may have found nothing to undo.
+  // The failed step's own clean-up is shown on its checklist line, not claimed here: it may have
+  // found nothing to undo.
   const undone = run.steps.filter((s) => s.status === 'undone').map((s) => `"${s.title}"`);
   const undoneLine = undone.length > 0 ? ` Undid ${listWords(undone.reverse())}.` : '';
   // Everything done and not undone, in the order it was done: what the operator must look at.
@@ -118,7 +126,8 @@ export async function undoCompletedSteps<D>(
       core,
       run,
       'rolled-back',
-      `${failure}${undoneLine} ${undoneText} Fix the cause, then ask again with \`${core.describeCommand(run)}\`.`,
+      `${failure}${undoneLine} ${undoneText} Fix the cause, ` +
+        `then ask again with \`${core.describeCommand(run)}\`.`,
       finishing,
     );
     return;
@@ -130,7 +139,8 @@ export async function undoCompletedSteps<D>(
     core,
     run,
     'failed',
-    `${failure}${undoneLine} ${stopReason}${remains} To continue: check ${run.target} against the steps above, then finish or reverse them by hand, or with a new run.`,
+    `${failure}${undoneLine} ${stopReason}${remains} To continue: check ${run.target} ` +
+      'against the steps above, then finish or reverse them by hand, or with a new run.',
     finishing,
   );
 }

@@ -45,7 +45,8 @@ export function chooseTargetType(input: TargetTypeInput): string {
     }
     if (direction === 'down' && there > here) {
       throw new BadInputError(
-        `${requested} is larger than ${router}'s current ${currentType}: a scaledown only goes down`,
+        `${requested} is larger than ${router}'s current ` +
+          `${currentType}: a scaledown only goes down`,
         `use /router scaleup ${router} --type ${requested}`,
       );
     }

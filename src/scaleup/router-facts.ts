@@ -18,7 +18,10 @@ export const RouterFactsSchema = z.strictObject({
   sshPort: z.number().int().min(1).max(65535),
   replacedAt: z.number().int(),
   runId: z.string().min(1),
-  /** Every instance this router was replaced from, oldest first: the facts apply only to an inventory that names one of them (or the new one). */
+  /**
+   * Every instance this router was replaced from, oldest first: the facts apply only to an
+   * inventory that names one of them (or the new one).
+   */
   replaces: z.array(z.string()).default([]),
 });
 

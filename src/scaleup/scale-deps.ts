@@ -17,7 +17,10 @@ export interface InstanceEndpoint {
   port: number;
   /** `ssh-ed25519 AAAA…`, scanned once from the instance this run launched. */
   hostKey: string;
-  /** The inventory router whose login (user and bot key) the new instance shares: it booted from the same AMI. */
+  /**
+   * The inventory router whose login (user and bot key) the new instance shares: it booted from the
+   * same AMI.
+   */
   sameLoginAs: string;
 }
 
@@ -32,9 +35,14 @@ export interface ScaleDeps {
   inventory: Inventory;
   cloud: Cloud;
   routers: ScaleRouters;
-  /** Where a new instance answers SSH. Production: `{ host: privateIp, port: 22 }`; the simulator: the world's resolver. */
+  /**
+   * Where a new instance answers SSH. Production: `{ host: privateIp, port: 22 }`; the simulator:
+   * the world's resolver.
+   */
   replacementSsh: (instance: RouterInstance) => Promise<{ host: string; port: number }>;
-  /** Reads a new instance's host key (trust on first use, only for the instance this run launched). */
+  /**
+   * Reads a new instance's host key (trust on first use, only for the instance this run launched).
+   */
   scanHostKey: (endpoint: { host: string; port: number }) => Promise<string>;
   routerFacts: RouterFactsStore;
   clock: () => number;

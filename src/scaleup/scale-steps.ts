@@ -65,7 +65,10 @@ const copiedConfig = z.object({
   lines: z.number(),
   rewritten: z.number(),
   droppedHwIds: z.number(),
-  /** SAs and BGP neighbours up on the old router just before the cutover: what the new one must match. */
+  /**
+   * SAs and BGP neighbours up on the old router just before the cutover: what the new one must
+   * match.
+   */
   expectedSas: z.array(z.string()),
   expectedBgp: z.array(z.string()),
 });

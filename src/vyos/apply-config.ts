@@ -14,7 +14,10 @@ import type { ConfigLine } from './types.js';
 import { sleep } from '../util/wait-for.js';
 
 export interface ApplyOptions<C> {
-  /** Use `commit-confirm N`: the router rolls back by itself unless flatnet confirms within N minutes. */
+  /**
+   * Use `commit-confirm N`: the router rolls back by itself unless flatnet confirms within N
+   * minutes.
+   */
   confirmMinutes?: number;
   /**
    * Runs after commit-confirm and before confirm, in op mode on the same session (flatnet
@@ -180,7 +183,8 @@ export async function applyConfigLines<C>(
             'ROUTER_COMMAND',
             name,
             `${name} would not leave configuration mode after commit-confirm`,
-            `the change was not confirmed: ${name} rolls back by itself within ${options.confirmMinutes} minutes`,
+            `the change was not confirmed: ${name} rolls back ` +
+              `by itself within ${options.confirmMinutes} minutes`,
           );
         try {
           await options.verify(deps.clientOnSession(session));
@@ -206,8 +210,11 @@ export async function applyConfigLines<C>(
           throw new RouterError(
             'ROUTER_COMMAND',
             name,
-            `verification failed after commit-confirm on ${name}: ${why}. The change was NOT confirmed: ${name} rolls back by itself within ${options.confirmMinutes} minutes (VyOS reboots into the saved configuration)`,
-            `wait for the rollback, then check ${name}; do not run \`confirm\` by hand unless you have checked the change`,
+            `verification failed after commit-confirm on ${name}: ${why}. The change was ` +
+              `NOT confirmed: ${name} rolls back by itself within ${options.confirmMinutes} ` +
+              'minutes (VyOS reboots into the saved configuration)',
+            `wait for the rollback, then check ${name}; do not run ` +
+              `\`confirm\` by hand unless you have checked the change`,
             { cause: err },
           );
         }
@@ -219,7 +226,8 @@ export async function applyConfigLines<C>(
         throw fail(
           '`confirm` (the commit-confirm window had already closed)',
           confirmed.output,
-          `${name} has rolled back or is rolling back: check it, then run the change again with a longer confirm window`,
+          `${name} has rolled back or is rolling back: check it, ` +
+            'then run the change again with a longer confirm window',
         );
       }
     } else {

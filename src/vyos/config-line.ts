@@ -35,7 +35,8 @@ export function assertPathWord(word: string): void {
   if (typeof word !== 'string' || !PATH_WORD.test(word)) {
     throw new BadInputError(
       `configuration path word ${describeRejected(String(word))} is not allowed`,
-      'use 1–128 ASCII letters, digits and . _ - / : + = only (no spaces, quotes, $, ;, backticks or newlines, not starting with -)',
+      'use 1–128 ASCII letters, digits and . _ - / : + = only (no ' +
+        'spaces, quotes, $, ;, backticks or newlines, not starting with -)',
     );
   }
 }
@@ -64,7 +65,8 @@ export function assertConfigValue(value: string): void {
 export function assertPeerName(name: string): void {
   if (typeof name !== 'string' || !PEER_NAME.test(name)) {
     throw new BadInputError(
-      `peer name ${describeRejected(String(name))} is not allowed: a peer name is 1–32 characters: letters, digits, - and _ only`,
+      `peer name ${describeRejected(String(name))} is not allowed: ` +
+        'a peer name is 1–32 characters: letters, digits, - and _ only',
       'choose a name such as alice-laptop or office_osaka',
     );
   }
@@ -101,7 +103,10 @@ export function assertConfigLine(line: ConfigLine): void {
   if (line.value !== undefined) assertConfigValue(line.value);
 }
 
-/** `set interfaces wireguard wg0 peer alice allowed-ips '10.250.0.10/32'`; throws BadInputError first. */
+/**
+ * `set interfaces wireguard wg0 peer alice allowed-ips '10.250.0.10/32'`; throws BadInputError
+ * first.
+ */
 export function renderConfigLine(line: ConfigLine): string {
   assertConfigLine(line);
   const head = `${line.op} ${line.path.join(' ')}`;

@@ -107,8 +107,10 @@ export async function openRouterSession(opts: RouterSessionOptions): Promise<Rou
           new RouterError(
             'ROUTER_UNREACHABLE',
             name,
-            `${name} (${opts.host}:${opts.port}) did not complete the SSH handshake within ${opts.connectTimeoutMs} ms`,
-            'check that the instance is running, its security group allows SSH from the bot, and routers.<name>.ssh.host/port are right',
+            `${name} (${opts.host}:${opts.port}) did not complete ` +
+              `the SSH handshake within ${opts.connectTimeoutMs} ms`,
+            'check that the instance is running, its security group allows ' +
+              'SSH from the bot, and routers.<name>.ssh.host/port are right',
           ),
         ),
       opts.connectTimeoutMs,
@@ -120,8 +122,13 @@ export async function openRouterSession(opts: RouterSessionOptions): Promise<Rou
           new RouterError(
             'HOST_KEY',
             name,
-            `${name} presented host key ${fingerprintOf(presented)}, which is ${pinned ? 'not the pinned key: it CHANGED' : 'not pinned (routers.' + name + '.ssh.hostKey is missing or unreadable)'}; connection refused`,
-            `pin it: set routers.${name}.ssh.hostKey to '${line}' after checking it out of band (ssh-keyscan -t ed25519 -p ${opts.port} ${opts.host})`,
+            `${name} presented host key ${fingerprintOf(presented)}, which is ` +
+              (pinned
+                ? 'not the pinned key: it CHANGED'
+                : 'not pinned (routers.' + name + '.ssh.hostKey is missing or unreadable)') +
+              '; connection refused',
+            `pin it: set routers.${name}.ssh.hostKey to '${line}' after checking ` +
+              `it out of band (ssh-keyscan -t ed25519 -p ${opts.port} ${opts.host})`,
             { cause: err },
           ),
         );
@@ -131,7 +138,8 @@ export async function openRouterSession(opts: RouterSessionOptions): Promise<Rou
             'ROUTER_UNREACHABLE',
             name,
             `${name} refused flatnet's SSH key for user ${opts.user}`,
-            `add the bot's public key to system login user ${opts.user} authentication public-keys on ${name}`,
+            `add the bot's public key to system login user ` +
+              `${opts.user} authentication public-keys on ${name}`,
             { cause: err },
           ),
         );
@@ -229,7 +237,8 @@ export async function openRouterSession(opts: RouterSessionOptions): Promise<Rou
         new RouterError(
           'ROUTER_UNREACHABLE',
           name,
-          `the SSH session to ${name} was closed while waiting for ${describeWait(waiter.expect)}; last output: ${lastWords(raw)}`,
+          `the SSH session to ${name} was closed while waiting for ` +
+            `${describeWait(waiter.expect)}; last output: ${lastWords(raw)}`,
           'the next command reconnects; if this repeats, check the router',
         ),
       );
@@ -275,8 +284,10 @@ export async function openRouterSession(opts: RouterSessionOptions): Promise<Rou
         const err = new RouterError(
           'TIMEOUT',
           name,
-          `${name} did not show a prompt within ${timeoutMs} ms: waited for ${describeWait(expect)}; last output: ${seen}`,
-          'check the router by hand (ssh in and run the command); flatnet dropped this session and reconnects on the next command',
+          `${name} did not show a prompt within ${timeoutMs} ms: ` +
+            `waited for ${describeWait(expect)}; last output: ${seen}`,
+          'check the router by hand (ssh in and run the command); flatnet ' +
+            'dropped this session and reconnects on the next command',
         );
         finish(err);
         close();
@@ -340,7 +351,9 @@ export async function openRouterSession(opts: RouterSessionOptions): Promise<Rou
   return session;
 }
 
-/** Drop the echoed command (the PTY echoes what we type) and the blank line VyOS adds around output. */
+/**
+ * Drop the echoed command (the PTY echoes what we type) and the blank line VyOS adds around output.
+ */
 function stripEcho(body: string, command: string): string {
   const lines = body.split('\n');
   const echoAt = lines.findIndex((l) => l.trim() !== '');

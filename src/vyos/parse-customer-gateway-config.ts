@@ -68,7 +68,8 @@ function bad(problem: string): CloudError {
   return new CloudError(
     'InvalidCustomerGatewayConfiguration',
     `the VPN connection's CustomerGatewayConfiguration ${problem}`,
-    'read it again with DescribeVpnConnections (it is present while the connection is pending or available); if it stays broken, recreate the VPN connection',
+    'read it again with DescribeVpnConnections (it is present while the connection ' +
+      'is pending or available); if it stays broken, recreate the VPN connection',
   );
 }
 

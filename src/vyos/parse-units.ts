@@ -45,7 +45,9 @@ const DURATION_UNITS: Record<string, number> = {
   s: 1,
 };
 
-/** `2d7h34m23s`, `1d02h13m`, `3w1d04h`, `2w 3d 4h 12m 5s`: units y/w/d/h/m/s, zero units dropped. */
+/**
+ * `2d7h34m23s`, `1d02h13m`, `3w1d04h`, `2w 3d 4h 12m 5s`: units y/w/d/h/m/s, zero units dropped.
+ */
 export function parseCompactDuration(text: string): number | undefined {
   const t = text.trim().replace(/\s+/g, '');
   if (!/^(\d+[ywdhms])+$/i.test(t)) return undefined;

@@ -41,7 +41,8 @@ const keywordAlternation = KEYWORDS.map((k) =>
 // keyword, optional closing quote of a JSON key, separator (spaces, `:`, `=`), then the value:
 // quoted to its closing quote on the same line, or a bare token.
 const KEYWORD_VALUE = new RegExp(
-  `(^|[^A-Za-z0-9_-])(${keywordAlternation})(["']?[ \\t]*[:=]?[ \\t]*)('[^'\\n]*'|"[^"\\n]*"|[^\\s'"<>,;&]+)`,
+  `(^|[^A-Za-z0-9_-])(${keywordAlternation})(["']?[ ` +
+    `\\t]*[:=]?[ \\t]*)('[^'\\n]*'|"[^"\\n]*"|[^\\s'"<>,;&]+)`,
   'gim',
 );
 const XML_SECRET = /<(pre_shared_key|preSharedKey|privateKey|private_key|secret)>([^<]*)<\/\1>/gi;
@@ -70,9 +71,11 @@ function looksLikeSecret(value: string): boolean {
   return value.length >= 20;
 }
 
-// `set …` as typed, echoed after a prompt, or in a +/- diff: every word after a secret keyword is its value.
+// `set …` as typed, echoed after a prompt, or in a +/- diff: every word after a secret keyword is
+// its value.
 const SET_LINE_PREFIX = /(^|[\s#$>+-])set\s/;
-// config.boot (`compare` without `commands`): the keyword opens a statement whose only word is the value.
+// config.boot (`compare` without `commands`): the keyword opens a statement whose only word is the
+// value.
 const STATEMENT_START = /(^[+\-!>]?|\{)\s*$/;
 const STATEMENT_END = /^\s*\}?\s*$/;
 

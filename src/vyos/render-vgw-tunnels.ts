@@ -19,7 +19,9 @@ export interface VgwTunnelsSpec {
   /** The hub's PRIVATE address (the Elastic IP is NAT'd to it). */
   localAddress: string;
   vtiNumbers: [number, number];
-  /** BGP connections: lines that make the hub announce what the VGW must learn (hub-announcements). */
+  /**
+   * BGP connections: lines that make the hub announce what the VGW must learn (hub-announcements).
+   */
   announce?: ConfigLine[];
   /** Static-only connections: the VPC prefixes to route into the tunnels. */
   staticPrefixes?: string[];
@@ -50,7 +52,8 @@ function translate(table: Record<string, string>, value: string, what: string): 
     throw new CloudError(
       'UnsupportedTunnelParameter',
       `AWS asked for ${what} "${value.slice(0, 40)}", which flatnet cannot map to VyOS`,
-      `supported: ${Object.keys(table).join(', ')}; change the tunnel options of the VPN connection`,
+      `supported: ${Object.keys(table).join(', ')}; ` +
+        'change the tunnel options of the VPN connection',
     );
   return v;
 }
@@ -60,7 +63,8 @@ function dhGroup(pfs: string): string {
   if (!m)
     throw new CloudError(
       'UnsupportedTunnelParameter',
-      `AWS asked for perfect forward secrecy "${pfs.slice(0, 20)}", which flatnet cannot map to VyOS`,
+      'AWS asked for perfect forward secrecy ' +
+        `"${pfs.slice(0, 20)}", which flatnet cannot map to VyOS`,
       'use DH groups such as group2, group14 or group19 in the tunnel options',
     );
   return m[1]!;

@@ -47,7 +47,10 @@ export interface RouterClient {
   applyConfig(lines: ConfigLine[], options?: ApplyOptions<RouterClient>): Promise<ApplyResult>;
 }
 
-/** Runs work on the router's session, one at a time. `idempotent` work may be retried once on a fresh session after a drop. */
+/**
+ * Runs work on the router's session, one at a time. `idempotent` work may be retried once on a
+ * fresh session after a drop.
+ */
 export type SessionRunner = <T>(
   work: (session: RouterSession) => Promise<T>,
   options: { idempotent: boolean },
@@ -113,7 +116,8 @@ export function createRouterClient(
               throw new RouterError(
                 'ROUTER_COMMAND',
                 name,
-                `${name} could not reset IPsec (\`${command.text}\`): ${redactSecrets(output.trim())}`,
+                `${name} could not reset IPsec (\`${command.text}\`): ` +
+                  redactSecrets(output.trim()),
                 'check `show vpn ipsec sa` and the strongSwan log on the router',
               );
             return;
@@ -121,7 +125,8 @@ export function createRouterClient(
           throw new RouterError(
             'ROUTER_COMMAND',
             name,
-            `${name} knows none of flatnet's IPsec reset commands: ${redactSecrets(seen.join(' / '))}`,
+            `${name} knows none of flatnet's IPsec reset ` +
+              `commands: ${redactSecrets(seen.join(' / '))}`,
             'reset the tunnels by hand and report the VyOS version',
           );
         },

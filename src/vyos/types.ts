@@ -12,7 +12,10 @@ export interface ConfigLine {
 
 /** One IPsec child SA (`show vpn ipsec sa`), or one tunnel row of the old per-peer format. */
 export interface IpsecSa {
-  /** Child name as VyOS prints it: `<peer>-tunnel-<N>` or `<peer>-vti` (old format: `<peer-ip>-tunnel-<N>`). */
+  /**
+   * Child name as VyOS prints it: `<peer>-tunnel-<N>` or `<peer>-vti` (old format:
+   * `<peer-ip>-tunnel-<N>`).
+   */
   connection: string;
   /** The site-to-site peer the child belongs to (the connection name minus its suffix). */
   peer: string;

@@ -11,7 +11,8 @@ export function unreadableOutput(command: string, expected: string, text: string
   return new FlatnetError(
     'ROUTER_COMMAND',
     `could not read the output of \`${command}\`: expected ${expected}, got "${shown}"`,
-    'check the router by hand with the same command; if its VyOS version prints a new format, report it with the output',
+    'check the router by hand with the same command; if its ' +
+      'VyOS version prints a new format, report it with the output',
   );
 }
 

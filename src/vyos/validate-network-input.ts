@@ -54,15 +54,20 @@ export function assertPeerPublicKey(value: string, what: string): void {
   if (Buffer.from(value, 'base64').every((b) => b === 0))
     throw new BadInputError(
       `${what} is the all-zero key, which no device holds`,
-      'give the key `wg pubkey` prints on the device, or leave --pubkey out and flatnet makes a key pair',
+      'give the key `wg pubkey` prints on the device, or ' +
+        'leave --pubkey out and flatnet makes a key pair',
     );
 }
 
-/** AWS's own rule for tunnel keys, also a safe one for VyOS and swanctl: 8–64 of [A-Za-z0-9._], not starting with 0. */
+/**
+ * AWS's own rule for tunnel keys, also a safe one for VyOS and swanctl: 8–64 of [A-Za-z0-9._], not
+ * starting with 0.
+ */
 export function assertPresharedKey(value: string, what = 'pre-shared key'): void {
   if (typeof value !== 'string' || !/^[A-Za-z1-9._][A-Za-z0-9._]{7,63}$/.test(value)) {
     throw new BadInputError(
-      `${what} does not have the required form (${typeof value === 'string' ? value.length : 0} characters)`,
+      `${what} does not have the required form ` +
+        `(${typeof value === 'string' ? value.length : 0} characters)`,
       'use 8–64 characters of letters, digits, . and _, not starting with 0',
     );
   }
@@ -76,12 +81,15 @@ export function assertPort(value: number, what: string): void {
     );
 }
 
-/** Text that lands in a client config file: no newline or control byte may start a new directive. */
+/**
+ * Text that lands in a client config file: no newline or control byte may start a new directive.
+ */
 export function assertFileSafe(value: string, what: string): void {
   // eslint-disable-next-line no-control-regex -- refusing control bytes is the check
   if (typeof value !== 'string' || /[\x00-\x1f\x7f"{}]/.test(value)) {
     throw new BadInputError(
-      `${what} ${describeRejected(String(value))} contains characters a configuration file cannot hold`,
+      `${what} ${describeRejected(String(value))} contains ` +
+        'characters a configuration file cannot hold',
       'remove newlines, quotes and braces',
     );
   }

@@ -48,7 +48,9 @@ export const copyConfig: StepAction<ScaleDeps, CopyConfigResult | CopyConfigPrev
     };
     return {
       result,
-      detail: `would apply ${preview.lines.length} set lines; ${preview.changes.length} differ from ${facts.router}'s (address rewritten, hw-id and system login dropped)`,
+      detail:
+        `would apply ${preview.lines.length} set lines; ${preview.changes.length} differ ` +
+        `from ${facts.router}'s (address rewritten, hw-id and system login dropped)`,
     };
   }
 
@@ -81,6 +83,12 @@ export const copyConfig: StepAction<ScaleDeps, CopyConfigResult | CopyConfigPrev
   };
   return {
     result,
-    detail: `${rewrite.lines.length} lines ${applied.committed ? 'committed and saved' : 'already in place'} on ${fresh.instanceId}; ${result.rewritten} rewritten to ${fresh.privateIp}, ${dropped} hw-id dropped${loginLeft > 0 ? `, ${loginLeft} system login lines left to the new image` : ''}; host key ${hostKey.slice(0, 24)}… pinned for this run`,
+    detail:
+      `${rewrite.lines.length} lines ` +
+      `${applied.committed ? 'committed and saved' : 'already in place'} ` +
+      `on ${fresh.instanceId}; ${result.rewritten} rewritten ` +
+      `to ${fresh.privateIp}, ${dropped} hw-id dropped` +
+      (loginLeft > 0 ? `, ${loginLeft} system login lines left to the new image` : '') +
+      `; host key ${hostKey.slice(0, 24)}… pinned for this run`,
   };
 };

@@ -7,13 +7,17 @@ import type { StepAction } from '../../runbook/define-step.js';
 import type { ScaleDeps } from '../scale-deps.js';
 import { SCALE_STEPS, type LaunchResult, type NewInstance } from '../scale-steps.js';
 
-/** The launch's idempotency token: the same for every attempt of this run, so a resumed run finds its instance instead of launching a second. */
+/**
+ * The launch's idempotency token: the same for every attempt of this run, so a resumed run finds
+ * its instance instead of launching a second.
+ */
 export function launchTokenOf(runId: string): string {
   const token = `${runId}-launch`;
   if (token.length > 64 || !/^[\x21-\x7e]+$/.test(token)) {
     throw new FlatnetError(
       'INTERNAL',
-      `run id ${runId} makes a client token EC2 would refuse (64 printable ASCII characters at most)`,
+      `run id ${runId} makes a client token EC2 would ` +
+        'refuse (64 printable ASCII characters at most)',
       'this is a flatnet bug: run ids are short',
     );
   }
@@ -61,11 +65,15 @@ export const launchInstance: StepAction<ScaleDeps, LaunchResult> = async (ctx) =
   const result: LaunchResult = { instanceId, clientToken, reused: earlier !== undefined };
   return {
     result,
-    detail: `${instanceId} launched as ${facts.targetType}${earlier ? ' (found by its client token)' : ''}`,
+    detail:
+      `${instanceId} launched as ` +
+      `${facts.targetType}${earlier ? ' (found by its client token)' : ''}`,
   };
 };
 
-/** Undo: stop, never terminate: the instance and its disk stay for the operator to inspect or reuse. */
+/**
+ * Undo: stop, never terminate: the instance and its disk stay for the operator to inspect or reuse.
+ */
 export const stopLaunchedInstance: StepAction<ScaleDeps> = async (ctx) => {
   const facts = ctx.result(SCALE_STEPS.loadFacts);
   const { cloud } = ctx.deps;
@@ -82,7 +90,9 @@ export const stopLaunchedInstance: StepAction<ScaleDeps> = async (ctx) => {
   });
   return {
     detail: `${instance.instanceId} stopped and tagged flatnet:abandoned-by=${ctx.run.id}`,
-    kept: `instance ${instance.instanceId} stopped, not terminated (tagged flatnet:abandoned-by=${ctx.run.id}; terminate it once nobody needs its disk)`,
+    kept:
+      `instance ${instance.instanceId} stopped, not terminated (tagged ` +
+      `flatnet:abandoned-by=${ctx.run.id}; terminate it once nobody needs its disk)`,
   };
 };
 
@@ -122,6 +132,8 @@ export const disableSourceDestCheck: StepAction<ScaleDeps> = async (ctx) => {
   // A VyOS instance drops forwarded packets while the check is on.
   if (now.sourceDestCheck) await cloud.disableSourceDestCheck(facts.region, fresh.instanceId);
   return {
-    detail: `${fresh.instanceId} forwards (source/dest check off${now.sourceDestCheck ? '' : ', already'})`,
+    detail:
+      `${fresh.instanceId} forwards (source/dest check ` +
+      `off${now.sourceDestCheck ? '' : ', already'})`,
   };
 };

@@ -28,7 +28,8 @@ export function loadFacts(direction: ScaleDirection): StepAction<ScaleDeps, Load
     if (!entry.elasticIp)
       throw new BadInputError(
         `${name} has no Elastic IP in the inventory`,
-        `add routers.${name}.elasticIp: { allocationId, publicIp }; the tunnels follow the Elastic IP, so flatnet cannot move them without it`,
+        `add routers.${name}.elasticIp: { allocationId, publicIp }; the ` +
+          'tunnels follow the Elastic IP, so flatnet cannot move them without it',
       );
 
     // After an earlier replacement the inventory may still name the old instance.
@@ -66,12 +67,16 @@ export function loadFacts(direction: ScaleDirection): StepAction<ScaleDeps, Load
     if (!image)
       throw new BadInputError(
         `there is no AMI tagged ${BASE_IMAGE_TAG.key}=${BASE_IMAGE_TAG.value} in ${region}`,
-        `build or copy the VyOS base image into ${region} and tag it ${BASE_IMAGE_TAG.key}=${BASE_IMAGE_TAG.value}`,
+        `build or copy the VyOS base image into ${region} and ` +
+          `tag it ${BASE_IMAGE_TAG.key}=${BASE_IMAGE_TAG.value}`,
       );
     if (address.networkInterfaceId && address.networkInterfaceId !== instance.networkInterfaceId) {
       throw new BadInputError(
-        `the Elastic IP ${address.publicIp} is on ${address.networkInterfaceId}${address.instanceId ? ` (${address.instanceId})` : ''}, not on ${name}'s ${instance.networkInterfaceId}`,
-        `${name} is not the router terminating the tunnels (after a failover the standby is): fail back first, or scale the router that holds the address`,
+        `the Elastic IP ${address.publicIp} is on ${address.networkInterfaceId}` +
+          `${address.instanceId ? ` (${address.instanceId})` : ''}, not on ` +
+          `${name}'s ${instance.networkInterfaceId}`,
+        `${name} is not the router terminating the tunnels (after a failover the ` +
+          'standby is): fail back first, or scale the router that holds the address',
       );
     }
     const routes: RouteRef[] = tables.flatMap((t) =>
@@ -121,7 +126,9 @@ export function loadFacts(direction: ScaleDirection): StepAction<ScaleDeps, Load
     };
     return {
       result: facts,
-      detail: `${name} ${instance.type} → ${targetType}, load ${load.load5.toFixed(2)}, ${routes.length} routes, AMI ${image.imageId}`,
+      detail:
+        `${name} ${instance.type} → ${targetType}, load ` +
+        `${load.load5.toFixed(2)}, ${routes.length} routes, AMI ${image.imageId}`,
     };
   };
 }

@@ -32,7 +32,9 @@ export const moveInterfaces: StepAction<ScaleDeps, MovedInterfaces> = async (ctx
       });
     return {
       result: { moved: [] },
-      detail: `DryRun: DetachNetworkInterface and AttachNetworkInterface would succeed; would move ${names(extra)} to the new router`,
+      detail:
+        'DryRun: DetachNetworkInterface and AttachNetworkInterface ' +
+        `would succeed; would move ${names(extra)} to the new router`,
     };
   }
   const fresh = ctx.result(S.waitRunning);
@@ -49,8 +51,10 @@ export const moveInterfaces: StepAction<ScaleDeps, MovedInterfaces> = async (ctx
     if (!attached)
       throw new FlatnetError(
         'CLOUD',
-        `${e.networkInterfaceId} is attached neither to ${facts.router}'s old instance ${facts.instanceId} nor to the new ${fresh.instanceId}`,
-        `find it in the EC2 console and attach it to ${fresh.instanceId} at device index ${e.deviceIndex}`,
+        `${e.networkInterfaceId} is attached neither to ${facts.router}'s ` +
+          `old instance ${facts.instanceId} nor to the new ${fresh.instanceId}`,
+        'find it in the EC2 console and attach it to ' +
+          `${fresh.instanceId} at device index ${e.deviceIndex}`,
       );
     await cloud.moveNetworkInterface(facts.region, {
       networkInterfaceId: e.networkInterfaceId,
@@ -61,7 +65,9 @@ export const moveInterfaces: StepAction<ScaleDeps, MovedInterfaces> = async (ctx
   }
   return {
     result: { moved: extra },
-    detail: `${names(extra)} now on the new router ${fresh.instanceId}; the routes that target them follow`,
+    detail:
+      `${names(extra)} now on the new router ` +
+      `${fresh.instanceId}; the routes that target them follow`,
   };
 };
 

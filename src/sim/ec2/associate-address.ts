@@ -3,7 +3,10 @@ import { newId } from './ids.js';
 import type { Ec2Store } from './ec2-store.js';
 import type { SimAddress, SimNetworkInterface } from './types.js';
 
-/** Elastic IP association: the target ENI, the reassociation guard, one public address per private one. */
+/**
+ * Elastic IP association: the target ENI, the reassociation guard, one public address per private
+ * one.
+ */
 
 export interface AssociateAddressRequest {
   allocationId: string;
@@ -55,7 +58,8 @@ export function associateAddress(
   if (address.associationId && !already && !req.allowReassociation) {
     throw new Ec2ApiError(
       'Resource.AlreadyAssociated',
-      `resource ${req.allocationId} is already associated with associate-id ${address.associationId}`,
+      `resource ${req.allocationId} is already associated ` +
+        `with associate-id ${address.associationId}`,
     );
   }
   const previousNetworkInterfaceId = address.networkInterfaceId;

@@ -29,7 +29,9 @@ export interface Ec2Store {
   readonly vpnGateways: Map<string, SimVpnGateway>;
   readonly customerGateways: Map<string, SimCustomerGateway>;
   readonly vpnConnections: Map<string, SimVpnConnection>;
-  /** Real AWS answers InvalidParameterValue for a missing route; the docs say InvalidRoute.NotFound. */
+  /**
+   * Real AWS answers InvalidParameterValue for a missing route; the docs say InvalidRoute.NotFound.
+   */
   missingRouteCode: 'InvalidParameterValue' | 'InvalidRoute.NotFound';
   bootMs: number;
   stopMs: number;

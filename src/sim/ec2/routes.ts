@@ -38,7 +38,9 @@ export function routeState(state: Ec2Store, route: SimRoute): RouteState {
   return state.instances.get(instanceId)?.state === 'running' ? 'active' : 'blackhole';
 }
 
-/** Validate a route target; an instance target is recorded with its primary ENI, as AWS shows it. */
+/**
+ * Validate a route target; an instance target is recorded with its primary ENI, as AWS shows it.
+ */
 export function routeTarget(
   state: Ec2Store,
   region: string,
@@ -80,11 +82,13 @@ export function replaceRoute(state: Ec2Store, region: string, req: RouteRequest)
   if (i < 0) {
     throw state.missingRouteCode === 'InvalidParameterValue'
       ? invalidParameter(
-          `There is no route defined for '${req.destination}' in the route table. Use CreateRoute instead.`,
+          `There is no route defined for '${req.destination}' ` +
+            'in the route table. Use CreateRoute instead.',
         )
       : new Ec2ApiError(
           'InvalidRoute.NotFound',
-          `no route with destination-cidr-block ${req.destination} in route table ${req.routeTableId}`,
+          'no route with destination-cidr-block ' +
+            `${req.destination} in route table ${req.routeTableId}`,
         );
   }
   table.routes[i] = { destination: req.destination, ...target, origin: 'CreateRoute' };
@@ -100,7 +104,8 @@ export function replaceRoute(state: Ec2Store, region: string, req: RouteRequest)
 function checkDestination(destination: string): void {
   if (!isCidr(destination))
     throw invalidParameter(
-      `Value (${destination}) for parameter destinationCidrBlock is invalid. This is not a valid CIDR block.`,
+      `Value (${destination}) for parameter destinationCidrBlock ` +
+        'is invalid. This is not a valid CIDR block.',
     );
 }
 

@@ -17,7 +17,9 @@ export interface Ec2Emulator {
 const DEFAULT_REGION = 'us-east-1';
 const MAX_BODY = 1024 * 1024;
 
-/** The region a SigV4-signed request is for: `Credential=AKID/20261125/us-east-1/ec2/aws4_request`. */
+/**
+ * The region a SigV4-signed request is for: `Credential=AKID/20261125/us-east-1/ec2/aws4_request`.
+ */
 export function regionOf(authorization: string | undefined): string {
   const m = /Credential=[^/,\s]+\/\d{8}\/([a-z0-9-]+)\/ec2\/aws4_request/.exec(authorization ?? '');
   return m?.[1] ?? DEFAULT_REGION;

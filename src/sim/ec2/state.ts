@@ -52,7 +52,10 @@ export interface Ec2StateOptions {
   now?: () => Date;
 }
 
-/** Public addresses come from reserved ranges (documentation, benchmarking), so emulated data never names a real host. */
+/**
+ * Public addresses come from reserved ranges (documentation, benchmarking), so emulated data never
+ * names a real host.
+ */
 const ELASTIC_IP_NET = '203.0.113.';
 // Not 198.51.100.x: the simulated world gives the spokes' Elastic IPs from there, and a VGW
 // outside address equal to a spoke's would make two tunnels claim one remote.
@@ -68,7 +71,9 @@ export class Ec2State extends EventEmitter<Ec2Events> implements Ec2Store {
   /** Added to every request, and per action (e.g. `{ RunInstances: 300 }`). */
   latencyMs = 0;
   readonly actionLatencyMs = new Map<string, number>();
-  /** Real AWS answers InvalidParameterValue for a missing route; the docs say InvalidRoute.NotFound. */
+  /**
+   * Real AWS answers InvalidParameterValue for a missing route; the docs say InvalidRoute.NotFound.
+   */
   missingRouteCode: 'InvalidParameterValue' | 'InvalidRoute.NotFound' = 'InvalidParameterValue';
   bootMs: number;
   stopMs: number;
@@ -174,7 +179,9 @@ export class Ec2State extends EventEmitter<Ec2Events> implements Ec2Store {
     return subnet;
   }
 
-  /** An instance with its primary ENI. `state` defaults to running; `pending` boots after `bootMs`. */
+  /**
+   * An instance with its primary ENI. `state` defaults to running; `pending` boots after `bootMs`.
+   */
   addInstance(i: {
     region: string;
     type: string;

@@ -2,7 +2,9 @@ import { Ec2ApiError } from './ec2-error.js';
 import type { Ec2Store } from './ec2-store.js';
 import type { Tags } from './types.js';
 
-/** CreateTags: every id is checked before any tag is written, so a bad id tags nothing (as in AWS). */
+/**
+ * CreateTags: every id is checked before any tag is written, so a bad id tags nothing (as in AWS).
+ */
 export function createTags(
   state: Ec2Store,
   region: string,

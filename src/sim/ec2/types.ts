@@ -149,7 +149,9 @@ export interface SimVpnConnection {
   tags: Tags;
 }
 
-/** What a tunnel status provider may answer: a bare status, or a status with the BGP route count. */
+/**
+ * What a tunnel status provider may answer: a bare status, or a status with the BGP route count.
+ */
 export type TunnelStatusAnswer =
   TunnelStatus | { status: TunnelStatus; acceptedRouteCount?: number };
 export type TunnelStatusProvider = (
@@ -199,6 +201,9 @@ export interface Ec2Events {
   'routing-changed': [{ region: string; action: string }];
   /** A call has arrived (before any injected latency). */
   'request-received': [{ action: string; region: string; requestId: string }];
-  /** Every API call as answered, for tests and the demo's activity log (no parameters: they may hold keys). */
+  /**
+   * Every API call as answered, for tests and the demo's activity log (no parameters: they may hold
+   * keys).
+   */
   request: [{ action: string; region: string; status: number; code?: string; requestId: string }];
 }

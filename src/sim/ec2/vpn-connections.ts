@@ -57,7 +57,8 @@ export function createVpnConnection(
   if (cgw.bgpAsn === vgw.amazonSideAsn) {
     throw new Ec2ApiError(
       'AsnConflict',
-      `The customer gateway ASN ${cgw.bgpAsn} conflicts with the virtual private gateway ASN ${vgw.amazonSideAsn}.`,
+      `The customer gateway ASN ${cgw.bgpAsn} conflicts with ` +
+        `the virtual private gateway ASN ${vgw.amazonSideAsn}.`,
     );
   }
   if (req.tunnels.length > 2) throw invalidParameter('A VPN connection has at most two tunnels.');

@@ -39,7 +39,8 @@ export function checkPreSharedKey(key: string): void {
     // Never echo the key back: it is a secret even when it is a bad one.
     throw new Ec2ApiError(
       'InvalidParameterValue',
-      'The pre-shared key is invalid. Use 8 to 64 characters of [A-Za-z0-9._], not starting with 0.',
+      'The pre-shared key is invalid. Use 8 to 64 ' +
+        'characters of [A-Za-z0-9._], not starting with 0.',
     );
   }
 }

@@ -38,13 +38,19 @@ export function renderElement(name: string, value: XmlValue): string {
 }
 
 export function renderResponse(action: string, requestId: string, body: XmlObject): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<${action}Response xmlns="${EC2_XMLNS}"><requestId>${escapeXml(requestId)}</requestId>${renderChildren(body)}</${action}Response>`;
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?>\n<${action}Response ` +
+    `xmlns="${EC2_XMLNS}"><requestId>${escapeXml(requestId)}` +
+    `</requestId>${renderChildren(body)}</${action}Response>`
+  );
 }
 
 export function renderError(code: string, message: string, requestId: string): string {
   return (
-    `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>${escapeXml(code)}</Code>` +
-    `<Message>${escapeXml(message)}</Message></Error></Errors><RequestID>${escapeXml(requestId)}</RequestID></Response>`
+    '<?xml version="1.0" ' +
+    `encoding="UTF-8"?>\n<Response><Errors><Error><Code>${escapeXml(code)}</Code>` +
+    (`<Message>${escapeXml(message)}</Message></Error></Errors><RequestID>` +
+      `${escapeXml(requestId)}</RequestID></Response>`)
   );
 }
 

@@ -68,7 +68,10 @@ export class ResponseUrlBook {
     return this.apply(entry, payload);
   }
 
-  /** The body of a slash command's ack is shown like a response_url post, without using one of its 5 uses. */
+  /**
+   * The body of a slash command's ack is shown like a response_url post, without using one of its 5
+   * uses.
+   */
   applyAck(id: string, payload: ResponsePayload): { status: number; body: string } {
     const entry = this.entries.get(id);
     return entry ? this.apply(entry, payload) : { status: 404, body: 'expired_url' };

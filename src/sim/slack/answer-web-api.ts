@@ -149,7 +149,8 @@ export async function answerWebApi(
   let result: ApiResult;
   try {
     const args = await parseApiArgs(raw, req.headers['content-type']);
-    // The token comes as a Bearer header from the WebClient, or as a `token` field from older clients.
+    // The token comes as a Bearer header from the WebClient, or as a `token` field from older
+    // clients.
     const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
     const token = bearer ?? stringArg(args, 'token');
     const handler = METHODS[method];

@@ -35,7 +35,9 @@ export class TriggerBook {
   ) {}
 
   issue(user: string): string {
-    const id = `${Math.floor(this.now() / 1000)}.${Math.floor(Math.random() * 1e9)}.${randomBytes(8).toString('hex')}`;
+    const id =
+      `${Math.floor(this.now() / 1000)}.${Math.floor(Math.random() * 1e9)}` +
+      `.${randomBytes(8).toString('hex')}`;
     this.issued.set(id, { user, at: this.now() });
     return id;
   }

@@ -62,7 +62,10 @@ function fromEphemeral(store: SlackStore, e: SimEphemeral): PageMessage {
   };
 }
 
-/** Everything one person sees: public channels, their DM with the bot, their ephemerals, their modal. */
+/**
+ * Everything one person sees: public channels, their DM with the bot, their ephemerals, their
+ * modal.
+ */
 export function buildPageState(
   store: SlackStore,
   me: string,

@@ -42,7 +42,8 @@ function textOf(value: unknown): string | undefined {
 function checkElement(el: Obj, path: string, out: string[]): void {
   if (typeof el.action_id === 'string' && el.action_id.length > MESSAGE_LIMITS.actionId) {
     out.push(
-      `[ERROR] must be less than ${MESSAGE_LIMITS.actionId + 1} characters [json-pointer:${path}/action_id]`,
+      `[ERROR] must be less than ${MESSAGE_LIMITS.actionId + 1} ` +
+        `characters [json-pointer:${path}/action_id]`,
     );
   }
   if (el.type === 'button') {
@@ -50,12 +51,14 @@ function checkElement(el: Obj, path: string, out: string[]): void {
     if (text === undefined) out.push(`[ERROR] missing required field: text [json-pointer:${path}]`);
     else if (text.length > MESSAGE_LIMITS.buttonText) {
       out.push(
-        `[ERROR] must be less than ${MESSAGE_LIMITS.buttonText + 1} characters [json-pointer:${path}/text]`,
+        `[ERROR] must be less than ${MESSAGE_LIMITS.buttonText + 1} ` +
+          `characters [json-pointer:${path}/text]`,
       );
     }
     if (typeof el.value === 'string' && el.value.length > MESSAGE_LIMITS.buttonValue) {
       out.push(
-        `[ERROR] must be less than ${MESSAGE_LIMITS.buttonValue + 1} characters [json-pointer:${path}/value]`,
+        `[ERROR] must be less than ${MESSAGE_LIMITS.buttonValue + 1} ` +
+          `characters [json-pointer:${path}/value]`,
       );
     }
     if (el.style !== undefined && el.style !== 'primary' && el.style !== 'danger') {
@@ -72,7 +75,8 @@ function checkBlock(block: Obj, path: string, out: string[]): number {
   }
   if (typeof block.block_id === 'string' && block.block_id.length > MESSAGE_LIMITS.blockId) {
     out.push(
-      `[ERROR] must be less than ${MESSAGE_LIMITS.blockId + 1} characters [json-pointer:${path}/block_id]`,
+      `[ERROR] must be less than ${MESSAGE_LIMITS.blockId + 1} ` +
+        `characters [json-pointer:${path}/block_id]`,
     );
   }
   const text = textOf(block.text);
@@ -85,12 +89,14 @@ function checkBlock(block: Obj, path: string, out: string[]): number {
       }
       if (text !== undefined && text.length > MESSAGE_LIMITS.sectionText) {
         out.push(
-          `[ERROR] must be less than ${MESSAGE_LIMITS.sectionText + 1} characters [json-pointer:${path}/text/text]`,
+          `[ERROR] must be less than ${MESSAGE_LIMITS.sectionText + 1} ` +
+            `characters [json-pointer:${path}/text/text]`,
         );
       }
       if (fields.length > MESSAGE_LIMITS.sectionFields) {
         out.push(
-          `[ERROR] must provide no more than ${MESSAGE_LIMITS.sectionFields} items [json-pointer:${path}/fields]`,
+          `[ERROR] must provide no more than ${MESSAGE_LIMITS.sectionFields} ` +
+            `items [json-pointer:${path}/fields]`,
         );
       }
       fields.forEach((f, i) => {
@@ -98,7 +104,8 @@ function checkBlock(block: Obj, path: string, out: string[]): number {
         chars += t.length;
         if (t.length > MESSAGE_LIMITS.fieldText) {
           out.push(
-            `[ERROR] must be less than ${MESSAGE_LIMITS.fieldText + 1} characters [json-pointer:${path}/fields/${i}/text]`,
+            `[ERROR] must be less than ${MESSAGE_LIMITS.fieldText + 1} ` +
+              `characters [json-pointer:${path}/fields/${i}/text]`,
           );
         }
       });
@@ -111,7 +118,8 @@ function checkBlock(block: Obj, path: string, out: string[]): number {
         out.push(`[ERROR] missing required field: text [json-pointer:${path}]`);
       else if (text.length > MESSAGE_LIMITS.headerText) {
         out.push(
-          `[ERROR] must be less than ${MESSAGE_LIMITS.headerText + 1} characters [json-pointer:${path}/text/text]`,
+          `[ERROR] must be less than ${MESSAGE_LIMITS.headerText + 1} ` +
+            `characters [json-pointer:${path}/text/text]`,
         );
       }
       break;
@@ -121,7 +129,8 @@ function checkBlock(block: Obj, path: string, out: string[]): number {
         out.push(`[ERROR] missing required field: elements [json-pointer:${path}]`);
       if (elements.length > MESSAGE_LIMITS.actionsElements) {
         out.push(
-          `[ERROR] must provide no more than ${MESSAGE_LIMITS.actionsElements} items [json-pointer:${path}/elements]`,
+          `[ERROR] must provide no more than ${MESSAGE_LIMITS.actionsElements} ` +
+            `items [json-pointer:${path}/elements]`,
         );
       }
       elements.forEach((el, i) => checkElement(el, `${path}/elements/${i}`, out));
@@ -133,7 +142,8 @@ function checkBlock(block: Obj, path: string, out: string[]): number {
         out.push(`[ERROR] missing required field: elements [json-pointer:${path}]`);
       if (elements.length > MESSAGE_LIMITS.contextElements) {
         out.push(
-          `[ERROR] must provide no more than ${MESSAGE_LIMITS.contextElements} items [json-pointer:${path}/elements]`,
+          `[ERROR] must provide no more than ${MESSAGE_LIMITS.contextElements} ` +
+            `items [json-pointer:${path}/elements]`,
         );
       }
       for (const el of elements) chars += (textOf(el) ?? '').length;
@@ -188,7 +198,8 @@ export function checkMessageLimits(
     return {
       error: 'msg_blocks_too_long',
       messages: [
-        `[ERROR] blocks carry ${chars} characters of text; keep a message under ${MESSAGE_LIMITS.maxBlocksTextChars}`,
+        `[ERROR] blocks carry ${chars} characters of text; keep ` +
+          `a message under ${MESSAGE_LIMITS.maxBlocksTextChars}`,
       ],
     };
   }

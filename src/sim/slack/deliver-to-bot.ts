@@ -20,7 +20,9 @@ export interface SlashCommandInput {
 
 export interface ClickButtonInput {
   user: string;
-  /** Where the message is; searched everywhere (channels, DMs, the user's ephemerals) when absent. */
+  /**
+   * Where the message is; searched everywhere (channels, DMs, the user's ephemerals) when absent.
+   */
   channel?: string;
   messageTs: string;
   actionId: string;
@@ -35,7 +37,9 @@ export interface DeliveryDeps {
   ctx: ApiContext;
   link: BotLink;
   responses: ResponseUrlBook;
-  /** The verification token Slack still sends in every payload (deprecated, never checked by Bolt). */
+  /**
+   * The verification token Slack still sends in every payload (deprecated, never checked by Bolt).
+   */
   verificationToken: string;
 }
 
@@ -106,7 +110,8 @@ export async function deliverSlashCommand(
   if (reply.status !== 200) {
     showDeliveryFailure(deps, channel.id, user.id, input.command, reply);
   } else if (reply.body) {
-    // A synchronous answer in the ack: shown like a response_url post (ephemeral unless in_channel).
+    // A synchronous answer in the ack: shown like a response_url post (ephemeral unless
+    // in_channel).
     const payload: ResponsePayload =
       reply.json && typeof reply.json === 'object'
         ? (reply.json as ResponsePayload)

@@ -169,7 +169,9 @@ export class PageServer {
     res.writeHead(200, {
       'content-type': file.mimetype,
       'content-length': String(file.bytes.length),
-      'content-disposition': `${inline && !url.searchParams.has('download') ? 'inline' : 'attachment'}; filename="${file.name.replace(/"/g, '')}"`,
+      'content-disposition':
+        `${inline && !url.searchParams.has('download') ? 'inline' : 'attachment'}; ` +
+        `filename="${file.name.replace(/"/g, '')}"`,
     });
     res.end(file.bytes);
   }

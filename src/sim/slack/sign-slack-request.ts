@@ -16,7 +16,10 @@ export function signSlackRequest(
   return `v0=${hex}`;
 }
 
-/** How to sign one delivery; tests of the bot's rejection path pass a wrong secret or an old timestamp. */
+/**
+ * How to sign one delivery; tests of the bot's rejection path pass a wrong secret or an old
+ * timestamp.
+ */
 export interface SignOptions {
   /** Sign with this secret instead of the emulator's. */
   secret?: string;

@@ -54,7 +54,9 @@ export class SlackStore extends EventEmitter<{ change: [StoreChange] }> {
     return channel;
   }
 
-  /** The bot's direct-message channel with one person (`U0ALICE` → `D0ALICE`), opened on first use. */
+  /**
+   * The bot's direct-message channel with one person (`U0ALICE` → `D0ALICE`), opened on first use.
+   */
   openDm(userId: string): SimChannel | undefined {
     const user = this.users.get(userId);
     if (!user || user.isBot) return undefined;
@@ -64,7 +66,9 @@ export class SlackStore extends EventEmitter<{ change: [StoreChange] }> {
     );
   }
 
-  /** What Slack accepts as a `channel` argument: an id, `#name`, `name`, or a user id (their DM). */
+  /**
+   * What Slack accepts as a `channel` argument: an id, `#name`, `name`, or a user id (their DM).
+   */
   resolveChannel(ref: string): SimChannel | undefined {
     if (this.channels.has(ref)) return this.channels.get(ref);
     if (/^[UW]/.test(ref) && this.users.has(ref)) return this.openDm(ref);

@@ -35,7 +35,9 @@ function requestBlocks(requester: string, target: string): types.KnownBlock[] {
       type: 'section',
       text: {
         type: 'mrkdwn',
-        text: `<@${requester}> asks to scale up \`${target}\`. :hourglass_flowing_sand: *Waiting for approval*`,
+        text:
+          `<@${requester}> asks to scale up \`${target}\`. ` +
+          ':hourglass_flowing_sand: *Waiting for approval*',
       },
       fields: [
         { type: 'mrkdwn', text: '*From*\nt3.medium' },
@@ -202,7 +204,8 @@ export async function startSampleBot(options: {
     }
     await ack();
     const dm = await client.conversations.open({ users: body.user.id });
-    const config = `[Interface]\nAddress = 10.99.0.2/32\n\n[Peer]\nEndpoint = vpn.example.net:51820\n`;
+    const config =
+      '[Interface]\nAddress = 10.99.0.2/32\n\n' + '[Peer]\nEndpoint = vpn.example.net:51820\n';
     await client.filesUploadV2({
       channel_id: dm.channel?.id ?? '',
       initial_comment: `:white_check_mark: Peer *${name}* added. Here is your configuration:`,

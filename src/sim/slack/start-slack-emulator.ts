@@ -57,7 +57,9 @@ export interface SlackEmulatorOptions {
 export interface SlackEmulator {
   /** The web page, `http://127.0.0.1:PORT/`. */
   url: string;
-  /** For the WebClient's `slackApiUrl`: `http://127.0.0.1:PORT/api/` (trailing slash, as Slack's). */
+  /**
+   * For the WebClient's `slackApiUrl`: `http://127.0.0.1:PORT/api/` (trailing slash, as Slack's).
+   */
   apiUrl: string;
   port: number;
   store: SlackStore;
@@ -230,7 +232,8 @@ export async function startSlackEmulator(options: SlackEmulatorOptions): Promise
     if (await page.handle(req, res, url)) return;
     res.writeHead(404, { 'content-type': 'text/plain' });
     res.end(
-      `The Slack emulator has no ${req.method ?? ''} ${url.pathname}. The Web API lives under /api/<method>.`,
+      `The Slack emulator has no ${req.method ?? ''} ` +
+        `${url.pathname}. The Web API lives under /api/<method>.`,
     );
   };
 

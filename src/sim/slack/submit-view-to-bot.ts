@@ -167,7 +167,10 @@ export async function deliverViewSubmission(
   }
 }
 
-/** The person closes a modal (✕ or Cancel); the bot hears of it only if it asked (`notify_on_close`). */
+/**
+ * The person closes a modal (✕ or Cancel); the bot hears of it only if it asked
+ * (`notify_on_close`).
+ */
 export async function closeViewByUser(
   deps: DeliveryDeps,
   input: { user: string; viewId: string },

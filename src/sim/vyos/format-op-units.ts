@@ -96,8 +96,17 @@ export function frrUptime(seconds: number | undefined): string {
   if (s < day)
     return `${two(Math.floor(s / 3600))}:${two(Math.floor((s % 3600) / 60))}:${two(s % 60)}`;
   if (s < week)
-    return `${Math.floor(s / day)}d${two(Math.floor((s % day) / 3600))}h${two(Math.floor((s % 3600) / 60))}m`;
+    return (
+      `${Math.floor(s / day)}d${two(Math.floor((s % day) / 3600))}` +
+      `h${two(Math.floor((s % 3600) / 60))}m`
+    );
   if (s < year)
-    return `${two(Math.floor(s / week))}w${Math.floor((s % week) / day)}d${two(Math.floor((s % day) / 3600))}h`;
-  return `${two(Math.floor(s / year))}y${two(Math.floor((s % year) / week))}w${Math.floor((s % week) / day)}d`;
+    return (
+      `${two(Math.floor(s / week))}w${Math.floor((s % week) / day)}` +
+      `d${two(Math.floor((s % day) / 3600))}h`
+    );
+  return (
+    `${two(Math.floor(s / year))}y${two(Math.floor((s % year) / week))}` +
+    `w${Math.floor((s % week) / day)}d`
+  );
 }

@@ -66,7 +66,8 @@ export function showBgpSummary(cfg: ConfigTree, live: RouterLiveState, version: 
     rows.push(columns.join(''));
   }
   const head =
-    'Neighbor        V         AS   MsgRcvd   MsgSent   TblVer  InQ OutQ  Up/Down State/PfxRcd   PfxSnt';
+    'Neighbor        V         AS   MsgRcvd   MsgSent   ' +
+    'TblVer  InQ OutQ  Up/Down State/PfxRcd   PfxSnt';
   return [
     '',
     version === '1.3' ? 'IPv4 Unicast Summary:' : 'IPv4 Unicast Summary (VRF default):',

@@ -70,7 +70,9 @@ function clock(seconds: number): string {
   const s = Math.floor(seconds);
   const days = Math.floor(s / 86400);
   const rest = s % 86400;
-  const hms = `${Math.floor(rest / 3600)}:${String(Math.floor((rest % 3600) / 60)).padStart(2, '0')}:${String(rest % 60).padStart(2, '0')}`;
+  const hms =
+    `${Math.floor(rest / 3600)}:${String(Math.floor((rest % 3600) / 60)).padStart(2, '0')}` +
+    `:${String(rest % 60).padStart(2, '0')}`;
   return days > 0 ? `${days} day${days === 1 ? '' : 's'}, ${hms}` : hms;
 }
 

@@ -93,7 +93,10 @@ export class VyosRouter extends EventEmitter {
     return this.saved.toSetLines();
   }
 
-  /** Replace the live state (the world decides which tunnels are up); undefined restores the default. */
+  /**
+   * Replace the live state (the world decides which tunnels are up); undefined restores the
+   * default.
+   */
   setLive(live: RouterLiveState | undefined): void {
     this.liveState = live ?? createDefaultLiveState(() => this.bootedAt);
   }

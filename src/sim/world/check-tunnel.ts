@@ -34,7 +34,9 @@ export interface VpnTunnelView {
 
 export interface OracleContext {
   router(instanceId: string): OracleRouter | undefined;
-  /** The instance an Elastic IP is associated with, or null for an allocated but unassociated one. */
+  /**
+   * The instance an Elastic IP is associated with, or null for an allocated but unassociated one.
+   */
   elasticIpHolder(publicIp: string): string | null | undefined;
   publicIpOf(instanceId: string): string | undefined;
   vpnTunnel(outsideIp: string): VpnTunnelView | undefined;
@@ -66,7 +68,8 @@ export function checkTunnel(
   if (publicIp === undefined) return down(`${r.name} holds no Elastic IP, so nobody can reach it`);
   if (peer.localAddress !== r.privateIp)
     return down(
-      `local-address ${peer.localAddress ?? '(none)'} is not ${r.name}'s private address ${r.privateIp}`,
+      `local-address ${peer.localAddress ?? '(none)'} ` +
+        `is not ${r.name}'s private address ${r.privateIp}`,
     );
   if (peer.psk === undefined) return down('no pre-shared key for the peer');
   const remote = mine.remoteAddress;
@@ -87,7 +90,8 @@ export function checkTunnel(
       );
     if (vpn.customerGatewayIp !== publicIp)
       return down(
-        `the VPN connection expects the customer gateway ${vpn.customerGatewayIp ?? '?'}, not ${publicIp}`,
+        'the VPN connection expects the customer gateway ' +
+          `${vpn.customerGatewayIp ?? '?'}, not ${publicIp}`,
         far,
       );
     return { ok: true, reason: 'up', far };
@@ -107,7 +111,8 @@ export function checkTunnel(
       return down(`pre-shared key differs from ${f.name}'s peer ${theirs.name}`, far);
     if (theirs.localAddress !== f.privateIp)
       return down(
-        `${f.name}'s peer ${theirs.name} has local-address ${theirs.localAddress ?? '(none)'}, not ${f.privateIp}`,
+        `${f.name}'s peer ${theirs.name} has local-address ` +
+          `${theirs.localAddress ?? '(none)'}, not ${f.privateIp}`,
         far,
       );
     if (f.forcedDown.has(theirs.name))

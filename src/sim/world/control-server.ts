@@ -104,7 +104,8 @@ export async function startControlServer(
     }
     if (method === 'GET' && a === 'timeline' && b === undefined)
       return { ...world.timeline(), outage: world.outageMs() };
-    // Where a router launched after start answers SSH (a scale-up's new instance), by private IP or instance id.
+    // Where a router launched after start answers SSH (a scale-up's new instance), by private IP or
+    // instance id.
     if (method === 'GET' && a === 'ssh' && b !== undefined) {
       const endpoint = world.resolveSsh(decodeURIComponent(b));
       if (!endpoint)

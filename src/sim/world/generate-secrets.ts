@@ -8,7 +8,9 @@ import { generateKeyPairSync, randomInt } from 'node:crypto';
 const FIRST = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz123456789';
 const REST = `${FIRST}0`;
 
-/** 32 characters of [A-Za-z0-9], not starting with 0: valid for VyOS and for AWS VPN tunnels alike. */
+/**
+ * 32 characters of [A-Za-z0-9], not starting with 0: valid for VyOS and for AWS VPN tunnels alike.
+ */
 export function generatePreSharedKey(): string {
   let key = FIRST.charAt(randomInt(FIRST.length));
   while (key.length < 32) key += REST.charAt(randomInt(REST.length));
@@ -20,7 +22,10 @@ export interface WireguardKeyPair {
   publicKey: string;
 }
 
-/** A Curve25519 key pair in WireGuard's format (base64 of the raw 32 bytes), as `wg genkey | wg pubkey` makes. */
+/**
+ * A Curve25519 key pair in WireGuard's format (base64 of the raw 32 bytes), as `wg genkey | wg
+ * pubkey` makes.
+ */
 export function generateWireguardKeyPair(): WireguardKeyPair {
   const { privateKey, publicKey } = generateKeyPairSync('x25519');
   // DER wraps the raw key in a fixed-length header: the key is always the last 32 bytes.

@@ -11,13 +11,18 @@ export const HUB_REGION = 'ap-northeast-1';
 export const HUB_ASN = 65000;
 export const HUB_PUBLIC_IP = '203.0.113.10';
 export const VGW_ASN = 64512;
-/** The flat network as the spokes route it: everything private lives under 10/8, plus the office. */
+/**
+ * The flat network as the spokes route it: everything private lives under 10/8, plus the office.
+ */
 export const FLAT_NETWORK = ['10.0.0.0/8', '192.168.0.0/16'];
 const OFFICE_CIDR = '192.168.0.0/16';
 const HUB_LADDER = ['t3.medium', 'c5.large', 'c5.xlarge', 'c5.2xlarge'];
 const SPOKE_LADDER = ['t3.small', 't3.medium', 'c5.large'];
 const SPOKE_REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-southeast-1', 'sa-east-1'];
-/** 10.X0/16 Production, 10.X1/16 Staging; extra spokes take 10.100/16 upwards, below the WireGuard pool. */
+/**
+ * 10.X0/16 Production, 10.X1/16 Staging; extra spokes take 10.100/16 upwards, below the WireGuard
+ * pool.
+ */
 const MAX_EXTRA_SPOKES = 70;
 
 const REFERENCE_SPOKES = [
@@ -43,7 +48,8 @@ export function buildReferenceTopology(options: TopologyOptions): Topology {
   const extra = options.extraSpokes ?? 0;
   if (!Number.isInteger(extra) || extra < 0 || extra > MAX_EXTRA_SPOKES) {
     throw new RangeError(
-      `extraSpokes must be an integer from 0 to ${MAX_EXTRA_SPOKES} (got ${extra}): the address plan has no room for more`,
+      `extraSpokes must be an integer from 0 to ${MAX_EXTRA_SPOKES} ` +
+        `(got ${extra}): the address plan has no room for more`,
     );
   }
   let subnetCount = 0;
@@ -247,7 +253,8 @@ export function routerNamed(topology: Topology, name: string): TopoRouter {
   const router = topology.routers.find((r) => r.name === name);
   if (!router)
     throw new RangeError(
-      `no router named ${name} in the topology (known: ${topology.routers.map((r) => r.name).join(', ')})`,
+      `no router named ${name} in the topology (known: ` +
+        `${topology.routers.map((r) => r.name).join(', ')})`,
     );
   return router;
 }

@@ -8,7 +8,9 @@ import { parseCidr, formatIpv4 } from '../../net/cidr.js';
 import { routerNamed } from './reference-topology.js';
 import type { TopoRouter, Topology } from './topology-types.js';
 
-/** The outside addresses AWS assigned, per VPN connection (same order as `topology.vpnConnections`). */
+/**
+ * The outside addresses AWS assigned, per VPN connection (same order as `topology.vpnConnections`).
+ */
 export interface AwsTunnelOutside {
   vgwOutsideIps: string[][];
 }
@@ -177,7 +179,8 @@ function renderHub(topology: Topology, router: TopoRouter, aws: AwsTunnelOutside
       const outside = aws.vgwOutsideIps[c]?.[t];
       if (!outside)
         throw new RangeError(
-          `no outside address for VPN connection ${conn.name} tunnel ${t + 1}: seed the VPN connection first`,
+          `no outside address for VPN connection ${conn.name} ` +
+            `tunnel ${t + 1}: seed the VPN connection first`,
         );
       const net = parseCidr(tunnel.insideCidr)!;
       const name = `aws-${conn.name}-${t + 1}`;

@@ -28,7 +28,9 @@ const NUMERIC = new Set([
   '--control-port',
 ]);
 const USAGE =
-  'flatnet sim [--write-inventory PATH] [--routers N] [--ssh-latency-ms MS] [--ec2-latency-ms MS] [--boot-ms MS] [--tunnel-up-ms MS] [--dir DIR] [--control-port PORT]';
+  'flatnet sim [--write-inventory PATH] [--routers N] ' +
+  '[--ssh-latency-ms MS] [--ec2-latency-ms MS] [--boot-ms ' +
+  'MS] [--tunnel-up-ms MS] [--dir DIR] [--control-port PORT]';
 
 export function parseSimArguments(argv: readonly string[]): SimArguments {
   const args: SimArguments = { routers: 0, dir: '.flatnet/sim', controlPort: 0 };

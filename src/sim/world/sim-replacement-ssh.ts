@@ -27,7 +27,8 @@ export function simReplacementSsh(env: NodeJS.ProcessEnv): ReplacementSshResolve
   if (!control) return undefined;
   return async (instance) => {
     const res = await fetch(
-      `${control.replace(/\/$/, '')}/ssh/${encodeURIComponent(instance.privateIp ?? instance.instanceId)}`,
+      `${control.replace(/\/$/, '')}/ssh/` +
+        encodeURIComponent(instance.privateIp ?? instance.instanceId),
     );
     if (!res.ok)
       throw new Error(

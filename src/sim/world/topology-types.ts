@@ -27,7 +27,9 @@ export interface TopoVpc {
   subnets: TopoSubnet[];
   routeTableId: string;
   routes: TopoRoute[];
-  /** How the VPC reaches the hub: the hub itself, through its own spoke router, or through a VGW. */
+  /**
+   * How the VPC reaches the hub: the hub itself, through its own spoke router, or through a VGW.
+   */
   reach: { kind: 'hub' } | { kind: 'spoke'; router: string } | { kind: 'vgw'; vgwId: string };
 }
 

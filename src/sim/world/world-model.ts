@@ -447,7 +447,10 @@ export class WorldModel {
 
   // ---- what routers and AWS see ----------------------------------------------------------
 
-  /** Plugged into `Ec2State.setTunnelStatusProvider`: a VGW tunnel is UP iff some router's SA to it is up. */
+  /**
+   * Plugged into `Ec2State.setTunnelStatusProvider`: a VGW tunnel is UP iff some router's SA to it
+   * is up.
+   */
   tunnelStatus(conn: Readonly<SimVpnConnection>, tunnelIndex: number): TunnelStatusAnswer {
     const now = this.now();
     for (const [instanceId, peers] of this.tunnels) {

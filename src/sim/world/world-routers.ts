@@ -130,7 +130,9 @@ export class WorldRouters {
     return sim;
   }
 
-  /** Follow EC2: instance transitions drive power, launches get routers, anything else re-evaluates. */
+  /**
+   * Follow EC2: instance transitions drive power, launches get routers, anything else re-evaluates.
+   */
   linkToEc2(): void {
     const { state, model } = this.o;
     this.listeners['instance-state'] = (e) => {
@@ -195,7 +197,8 @@ export class WorldRouters {
       })
       .catch((err: unknown) => {
         process.emitWarning(
-          `flatnet sim: could not start a router for ${instanceId}: ${err instanceof Error ? err.message : String(err)}`,
+          `flatnet sim: could not start a router for ${instanceId}: ` +
+            (err instanceof Error ? err.message : String(err)),
         );
         return undefined;
       })
@@ -240,7 +243,8 @@ export class WorldRouters {
     const best = matches.sort((a, b) => rank(b) - rank(a))[0];
     if (!best)
       throw new RangeError(
-        `no router named ${nameOrId} in the simulator (known: ${[...new Set(this.list().map((r) => r.name))].join(', ')})`,
+        `no router named ${nameOrId} in the simulator (known: ` +
+          `${[...new Set(this.list().map((r) => r.name))].join(', ')})`,
       );
     return best;
   }

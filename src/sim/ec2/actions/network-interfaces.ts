@@ -116,7 +116,8 @@ export function attachNetworkInterface(ctx: ActionContext): XmlObject {
   );
   if (taken)
     throw invalidParameter(
-      `Instance '${inst.instanceId}' already has an interface attached at device index '${deviceIndex}'.`,
+      `Instance '${inst.instanceId}' already has an ` +
+        `interface attached at device index '${deviceIndex}'.`,
     );
   eni.instanceId = inst.instanceId;
   eni.deviceIndex = deviceIndex;

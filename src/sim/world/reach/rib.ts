@@ -224,7 +224,9 @@ export function baseRib(net: Network, r: NetRouter): RibEntry[] {
       source,
       via,
       ...(s.nextHop !== undefined ? { nextHop: s.nextHop } : {}),
-      describe: `${source} ${s.prefix.text} via ${s.nextHop ?? s.interface ?? `the DHCP gateway of ${s.dhcpInterface}`}`,
+      describe:
+        `${source} ${s.prefix.text} via ` +
+        (s.nextHop ?? s.interface ?? `the DHCP gateway of ${s.dhcpInterface}`),
     });
   }
   return out;

@@ -363,7 +363,9 @@ function stepFrom(
   }
   if (!entry)
     return {
-      fail: `${r.name} routes ${D()} toward ${policyRoute!.name} (strongSwan's route, table 220) but no IPsec policy of it covers ${ipText(src)} → ${D()}`,
+      fail:
+        `${r.name} routes ${D()} toward ${policyRoute!.name} (strongSwan's route, ` +
+        `table 220) but no IPsec policy of it covers ${ipText(src)} → ${D()}`,
       at,
     };
   note(() => `${r.name}: ${entry.describe}`);
