@@ -107,7 +107,10 @@ async function probeAndDecide(
         healthy: r.reachable,
         ...(r.error ? { error: r.error } : {}),
         ...(r.load5 !== undefined ? { load5: r.load5 } : {}),
-        tunnelsDown: r.tunnels.filter((t) => t.state === 'down').map((t) => t.name),
+        tunnelsDown: r.tunnels
+          .filter((t) => t.kind !== 'wireguard' && t.state === 'down')
+          .map((t) => t.name),
+        tunnelsUp: r.tunnels.filter((t) => t.kind !== 'wireguard' && t.state === 'up').length,
       },
     ]),
   );
@@ -127,6 +130,10 @@ async function probeAndDecide(
       settings,
       now,
       paused: pauses[name] !== undefined,
+      judgeTunnels:
+        entry.standby !== undefined &&
+        entry.role !== 'standby' &&
+        [...probes.values()].every((p) => p.router === name || p.healthy),
       ...(entry.standby && entry.role !== 'standby'
         ? {
             standby: {

@@ -17,6 +17,12 @@ export interface DecideInput {
   standby?: { name: string; healthy: boolean; error?: string };
   /** Maintenance: the router is probed, but opens no incident and triggers nothing. */
   paused: boolean;
+  /**
+   * Whether "every tunnel down while SSH answers" counts as failing: only for a primary with a
+   * standby, and only while every other router answered this round (a dead router takes its
+   * peers' tunnels down with it; that is its incident, not theirs).
+   */
+  judgeTunnels?: boolean;
 }
 
 export interface Decision {
@@ -28,7 +34,21 @@ export interface Decision {
 }
 
 export function decideRouter(input: DecideInput): Decision {
-  const { probe, settings, now } = input;
+  const { settings, now } = input;
+  // Answers SSH, but every SA and BGP session it had up is down: failing, of another kind.
+  const dark =
+    input.judgeTunnels === true &&
+    input.probe.healthy &&
+    input.watch.tunnelsLit === true &&
+    (input.probe.tunnelsUp ?? 0) === 0 &&
+    input.probe.tunnelsDown.length > 0;
+  const probe: RouterProbe = dark
+    ? {
+        ...input.probe,
+        healthy: false,
+        error: `SSH answers, but all its tunnels are down (${describeDown(input.probe)})`,
+      }
+    : input.probe;
   const watch: RouterWatch = {
     ...input.watch,
     failures: probe.healthy ? 0 : input.watch.failures + 1,
@@ -40,6 +60,8 @@ export function decideRouter(input: DecideInput): Decision {
   else delete watch.lastError;
   if (probe.healthy) delete watch.failingSince;
   else if (input.watch.failures === 0 || watch.failingSince === undefined) watch.failingSince = now;
+  if (!input.probe.healthy) delete watch.tunnelsLit;
+  else if ((input.probe.tunnelsUp ?? 0) > 0) watch.tunnelsLit = true;
 
   const open = watch.incident && watch.incident.resolvedAt === undefined ? watch.incident : null;
   if (probe.healthy) {
@@ -58,6 +80,7 @@ export function decideRouter(input: DecideInput): Decision {
     incident = {
       id: `${probe.router}-${(watch.failingSince ?? now).toString(36)}`,
       router: probe.router,
+      kind: dark ? 'tunnels-down' : 'unreachable',
       openedAt: now,
       failover: 'none',
       timeline: [
@@ -73,6 +96,17 @@ export function decideRouter(input: DecideInput): Decision {
   watch.incident = incident;
   if (!input.standby || !['none', 'blocked', 'cooldown'].includes(incident.failover)) {
     return { watch, changed };
+  }
+  if (dark) {
+    // The standby carries no tunnel until it holds the Elastic IP, so nothing shows its tunnels
+    // would fare better, and a cause outside the router (the far ends, the Internet path) would
+    // follow it: a person decides. Said once; the failover policy applies if SSH dies too.
+    if (incident.timeline.some((e) => e.what === 'decided')) return { watch, changed };
+    watch.incident = note(incident, incident.failover, now, 'decided', [
+      `no automatic failover: ${probe.router} answers SSH with its tunnels down;`,
+      `a person decides (/router status ${probe.router}, /router failover ${probe.router})`,
+    ]);
+    return { watch, changed: true };
   }
 
   const policy = settings.routers[probe.router]?.failover ?? 'approve';
@@ -108,6 +142,11 @@ export function decideRouter(input: DecideInput): Decision {
   return { watch, changed: true, failover: { policy, standby: input.standby.name } };
 }
 
+function describeDown(probe: RouterProbe): string {
+  const shown = probe.tunnelsDown.slice(0, 4).join(', ');
+  return probe.tunnelsDown.length > 4 ? `${shown}, … ${probe.tunnelsDown.length} in all` : shown;
+}
+
 function resolve(incident: Incident, router: string, now: number): Incident {
   const movedAway = incident.failover === 'done' || incident.failover === 'submitted';
   return {
@@ -121,7 +160,9 @@ function resolve(incident: Incident, router: string, now: number): Incident {
         movedAway
           ? `${router} answers again; the Elastic IP stays on the standby ` +
               `(failback is a decision: /router failback ${router})`
-          : `${router} answers again`,
+          : incident.kind === 'tunnels-down'
+            ? `${router}'s tunnels are up again`
+            : `${router} answers again`,
       ),
     ],
   };

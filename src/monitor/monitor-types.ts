@@ -17,6 +17,12 @@ export interface TimelineEntry {
 export interface Incident {
   id: string;
   router: string;
+  /**
+   * `unreachable`: the router failed its probes (SSH). `tunnels-down`: it answers SSH but every
+   * IPsec SA and BGP session it had up is down; no automatic failover for that (docs/monitor.md),
+   * unless it then stops answering too. Absent in incidents saved before: `unreachable`.
+   */
+  kind?: 'unreachable' | 'tunnels-down';
   openedAt: number;
   resolvedAt?: number;
   timeline: TimelineEntry[];
@@ -37,6 +43,12 @@ export interface RouterWatch {
    */
   failingSince?: number;
   lastError?: string;
+  /**
+   * A probe since the router last answered SSH saw some of its IPsec SAs or BGP sessions up:
+   * only then does "all of them down" count as a failure (a standby, or a primary back after a
+   * failover without the Elastic IP, has none up and is not failing).
+   */
+  tunnelsLit?: boolean;
   load5?: number;
   incident?: Incident;
   /** When the monitor last asked for a failover of this router (the cooldown counts from it). */
@@ -58,7 +70,9 @@ export interface RouterProbe {
   healthy: boolean;
   error?: string;
   load5?: number;
+  /** IPsec SAs and BGP sessions down / up (WireGuard clients come and go: not counted). */
   tunnelsDown: string[];
+  tunnelsUp?: number;
 }
 
 export interface RoundSummary {

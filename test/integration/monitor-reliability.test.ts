@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { describeIncident } from '../../src/monitor/incident-thread.js';
 import type { Run } from '../../src/runbook/types.js';
 import { startControlServer, type ControlServer } from '../../src/sim/world/control-server.js';
+import { describeWorld } from '../../src/sim/world/describe-world.js';
 import { pairState, PRIMARY, STANDBY } from './failover-harness.js';
 import { startMonitorWorld, type MonitorWorld } from './monitor-world.js';
 import { waitFor } from './runbook-harness.js';
@@ -179,5 +180,36 @@ describe('the monitor under stress', () => {
     // Never taken back by the monitor: the standby keeps the Elastic IP.
     expect(pairState(b.world).eipHolder).toBe(pairState(b.world).standby.networkInterfaceId);
     expect(b.world.router(STANDBY).instanceId).toBe(pairState(b.world).standby.instanceId);
+  });
+
+  it('a primary answering SSH with every tunnel down: an incident, no failover', async () => {
+    const b = await start('mon-dark', {
+      failuresToAct: 2,
+      recoveriesToResolve: 2,
+      routers: { [PRIMARY]: { failover: 'auto' } },
+    });
+    const primaryEni = pairState(b.world).primary.networkInterfaceId;
+    await b.round();
+    const peers = describeWorld(b.world)
+      .routers.find((r) => r.name === PRIMARY)!
+      .tunnels.map((t) => t.peer);
+    expect(peers.length).toBeGreaterThan(0);
+    for (const peer of peers) await post(`/routers/${PRIMARY}/tunnels/${peer}/down`, {});
+    const rounds = [await b.round(), await b.round(), await b.round()];
+    expect(rounds.flatMap((r) => r.failovers)).toEqual([]);
+    const incident = (await b.runtime.monitor.store.watches())[PRIMARY]!.incident!;
+    expect([incident.kind, incident.failover]).toEqual(['tunnels-down', 'none']);
+    expect(describeIncident(incident)).toContain('SSH answers, but all its tunnels are down');
+    expect(describeIncident(incident)).toContain('no automatic failover');
+    expect(pairState(b.world).eipHolder).toBe(primaryEni);
+
+    for (const peer of peers) await post(`/routers/${PRIMARY}/tunnels/${peer}/up`, {});
+    await waitFor('a round to see tunnels up again', async () => {
+      await b.round();
+      const watch = (await b.runtime.monitor.store.watches())[PRIMARY]!;
+      return watch.incident?.resolvedAt !== undefined;
+    });
+    const resolved = (await b.runtime.monitor.store.watches())[PRIMARY]!.incident!;
+    expect(resolved.timeline.at(-1)!.text).toBe(`${PRIMARY}'s tunnels are up again`);
   });
 });

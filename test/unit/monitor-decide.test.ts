@@ -21,6 +21,7 @@ function step(watch: RouterWatch, over: Partial<DecideInput> = {}) {
     now: 1_000,
     standby,
     paused: false,
+    judgeTunnels: true,
     ...over,
   });
 }
@@ -119,5 +120,41 @@ describe('decideRouter', () => {
     });
     expect(alone.watch.incident?.failover).toBe('none');
     expect(alone.failover).toBeUndefined();
+  });
+
+  it('tunnels all down while SSH answers: an incident without automatic failover', () => {
+    const lit = { ...up, tunnelsUp: 3 };
+    const dark = { ...up, tunnelsUp: 0, tunnelsDown: ['peer-office-tunnel-0', 'BGP 169.254.0.1'] };
+    const a = step(NEW_WATCH, { probe: lit });
+    expect(a.watch.tunnelsLit).toBe(true);
+    const d = [2, 3, 4].reduce((w, now) => step(w, { probe: dark, now }).watch, a.watch);
+    const incident = d.incident!;
+    expect([incident.kind, incident.failover]).toEqual(['tunnels-down', 'none']);
+    expect(incident.timeline.map((e) => e.what)).toEqual(['detected', 'decided']);
+    expect(incident.timeline[0]!.text).toContain('all its tunnels are down (peer-office-tunnel-0');
+    expect(incident.timeline[1]!.text).toContain('no automatic failover');
+    // Said once; and no failover asked while SSH answers.
+    const more = step(d, { probe: dark, now: 5 });
+    expect([more.failover, more.changed]).toEqual([undefined, false]);
+    // SSH dies too: the failover policy applies to the same incident.
+    const gone = step(more.watch, { probe: down, now: 6 });
+    expect(gone.failover?.policy).toBe('auto');
+    expect(gone.watch.incident!.id).toBe(incident.id);
+    // Tunnels back: resolved with the words for it.
+    const back = [7, 8].reduce((w, now) => step(w, { probe: lit, now }).watch, more.watch);
+    expect(back.incident!.timeline.at(-1)!.text).toBe("hub-a's tunnels are up again");
+  });
+
+  it('a router whose tunnels were never up since it answered (a standby) is not failing', () => {
+    const dark = { ...up, tunnelsUp: 0, tunnelsDown: ['peer-office-tunnel-0'] };
+    const w = [1, 2, 3, 4].reduce((w, now) => step(w, { probe: dark, now }).watch, NEW_WATCH);
+    expect([w.failures, w.incident]).toEqual([0, undefined]);
+    // Nor a primary back from power-off without the Elastic IP: its SSH failure forgot them.
+    const lit = step(NEW_WATCH, { probe: { ...up, tunnelsUp: 2 } }).watch;
+    const off = step(lit, { probe: down }).watch;
+    expect(off.tunnelsLit).toBeUndefined();
+    expect(step(off, { probe: dark }).watch.failures).toBe(0);
+    // Nor a router not judged on its tunnels (a spoke, or another router died this round).
+    expect(step(lit, { probe: dark, judgeTunnels: false }).watch.failures).toBe(0);
   });
 });
