@@ -33,7 +33,7 @@ describe('a click on Approve', () => {
     expect(looks).toBe(3);
   });
 
-  it('refuses a button that is on no prompt once the wait is over, and decides nothing', async () => {
+  it('refuses a button on no prompt once the wait is over, and decides nothing', async () => {
     const decider = recordingDecider();
     const answer = await answerClick(
       { decider, prompts: { runOf: async () => undefined }, indexWaitMs: 0 },
