@@ -112,15 +112,39 @@ function read(values: StateValues, blockId: string): string {
   return (field?.value ?? field?.selected_option?.value ?? '').trim();
 }
 
-/** Which field a refusal is about, from the words of the message. */
+/** Which field a refusal is about, from the words of its problem (never of its hint). */
 function fieldOf(raw: string, kind: string): string {
   // What the person typed is quoted in the message: it must not steer the choice.
   const message = raw.replace(/"[^"]*"/g, '""');
-  if (/pubkey|public key/i.test(message)) return FIELDS.pubkey;
+  if (/pubkey|public key|private key/i.test(message)) return FIELDS.pubkey;
   if (/--remote|remote address|already site-to-site peer/i.test(message)) return FIELDS.remote;
   if (/subnet|overlap|CIDR/i.test(message)) return FIELDS.subnets;
   if (/kind/i.test(message)) return FIELDS.kind;
   return kind === 'ipsec' && /address/i.test(message) ? FIELDS.remote : FIELDS.name;
+}
+
+/** The command's options as the form names its fields. */
+const FORM_WORDS: [RegExp, string][] = [
+  [/--pubkey\b/g, 'the WireGuard public key'],
+  [/--remote\b/g, 'the remote public address'],
+  [/--subnets\b/g, 'the subnets'],
+  [/--bgp\b/g, 'BGP'],
+  [/--router\b/g, 'the router'],
+];
+
+/**
+ * A refusal of the command behind the form, as an error under the field it is about: the
+ * problem, then its fix unless the fix is the command's usage (meaningless in a form), in the
+ * form's words, whole (never cut: the person needs the end of the sentence too).
+ */
+export function formErrorOf(
+  refusal: { message: string; hint?: string },
+  kind: string,
+): Record<string, string> {
+  const fix = refusal.hint && !/usage:|\/vpn /.test(refusal.hint) ? refusal.hint : undefined;
+  let text = fix ? `${refusal.message}: ${fix}` : refusal.message;
+  for (const [option, words] of FORM_WORDS) text = text.replace(option, words);
+  return { [fieldOf(refusal.message, kind)]: text };
 }
 
 /**
@@ -179,12 +203,11 @@ export function registerAddPeerModal(app: App, slash: SlashDeps): void {
       await ack();
       return;
     }
-    const message = reply.kind === 'reply' ? reply.message.text : 'use the form with a name';
+    const refusal =
+      reply.kind === 'reply'
+        ? (reply.refusal ?? { message: reply.message.text })
+        : { message: 'use the form with a name' };
     const kind = read(values, FIELDS.kind) || 'wireguard';
-    // Slack shows at most 150 characters under a field.
-    await ack({
-      response_action: 'errors',
-      errors: { [fieldOf(message, kind)]: message.slice(0, 150) },
-    });
+    await ack({ response_action: 'errors', errors: formErrorOf(refusal, kind) });
   });
 }

@@ -27,7 +27,13 @@ export interface SlashRequest {
 
 export type SlashReply =
   /** An answer only the caller sees; nothing was started. */
-  | { kind: 'reply'; message: ChatText; failed: boolean }
+  | {
+      kind: 'reply';
+      message: ChatText;
+      failed: boolean;
+      /** A refusal's problem and fix, apart (the add-peer form puts them under a field). */
+      refusal?: { message: string; hint?: string };
+    }
   /** A run was recorded and enqueued; `message` acknowledges it. */
   | { kind: 'run'; run: Run; message: ChatText }
   /** `/vpn add-peer` with no arguments: the front end opens its form. */
@@ -50,7 +56,7 @@ export async function handleSlashCommand(
 ): Promise<SlashReply> {
   const parsed = parseCommand(request.command, request.text);
   if (!parsed.ok)
-    return { kind: 'reply', message: buildError(parsed.message, parsed.hint), failed: true };
+    return refused(parsed.message, parsed.hint);
   const command = parsed.command;
   if (command.kind === 'help') {
     const entries = HELP_ENTRIES.filter(
@@ -77,13 +83,13 @@ export async function handleSlashCommand(
       return { kind: 'reply', message, failed: false };
     } catch (err) {
       if (!(err instanceof FlatnetError)) throw err;
-      return { kind: 'reply', message: buildError(err.message, err.hint), failed: true };
+      return refused(err.message, err.hint);
     }
   }
   if (command.kind === 'history' && deps.history) {
     if (command.router && !Object.hasOwn(deps.inventory.routers, command.router)) {
       const refusal = unknownRouter(command.router, Object.keys(deps.inventory.routers));
-      return { kind: 'reply', message: buildError(refusal.message, refusal.hint), failed: true };
+      return refused(refusal.message, refusal.hint);
     }
     return {
       kind: 'reply',
@@ -93,14 +99,10 @@ export async function handleSlashCommand(
   }
   const planner = deps.planners[command.kind];
   if (!planner) {
-    return {
-      kind: 'reply',
-      message: buildError(
-        `${request.command} ${command.kind} is not built yet`,
-        'it is coming soon: see /vpn help for what works today',
-      ),
-      failed: true,
-    };
+    return refused(
+      `${request.command} ${command.kind} is not built yet`,
+      'it is coming soon: see /vpn help for what works today',
+    );
   }
   try {
     const input = await planner.plan(command, {
@@ -123,8 +125,17 @@ export async function handleSlashCommand(
       err instanceof FlatnetError
         ? err.message
         : `flatnet could not start that: ${describeError(err)}`;
-    return { kind: 'reply', message: buildError(message, hint), failed: true };
+    return refused(message, hint);
   }
+}
+
+function refused(message: string, hint?: string): SlashReply {
+  return {
+    kind: 'reply',
+    message: buildError(message, hint),
+    failed: true,
+    refusal: { message, ...(hint ? { hint } : {}) },
+  };
 }
 
 function acknowledge(run: Run): ChatText {
