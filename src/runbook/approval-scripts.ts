@@ -89,6 +89,7 @@ export async function runCancelScript(
   user: string,
   now: number,
   retentionMs: number,
+  outcome: string,
 ): Promise<
   { code: 'cancelled' | 'missing' | 'not-approver' } | { code: 'not-waiting'; status: string }
 > {
@@ -96,7 +97,7 @@ export async function runCancelScript(
     redis,
     'cancel-run',
     [keys.run(runId), keys.events(runId), keys.audit],
-    [runId, user, now, retentionMs],
+    [runId, user, now, retentionMs, outcome],
   )) as [string, string?];
   if (code === 'not-waiting') return { code, status: String(status) };
   return { code: code as 'cancelled' | 'missing' | 'not-approver' };

@@ -4,7 +4,7 @@ import type { Logger } from '../log.js';
 import { runCancelScript, runDecideScript, runExpireScript } from './approval-scripts.js';
 import { formatClock, formatDuration } from '../util/format-time.js';
 import { describeBusyTarget, describeWaitingRun } from './describe-run.js';
-import { announce, finishRun, makeEvent, save, type EngineCore } from './engine-core.js';
+import { announce, finishRun, makeEvent, type EngineCore } from './engine-core.js';
 import { describeRefusal } from './describe-refusal.js';
 import { makeRunId } from './make-run-id.js';
 import type { RunObserver } from './observer.js';
@@ -298,6 +298,7 @@ export function createEngine<D>(options: EngineOptions<D>): Engine {
 
     async cancel(runId, user) {
       const now = core.clock();
+      // The script sets the status and the outcome and says `finished`, in one transition.
       const verdict = await runCancelScript(
         options.redis,
         store.keys,
@@ -305,13 +306,10 @@ export function createEngine<D>(options: EngineOptions<D>): Engine {
         user,
         now,
         store.retentionMs(),
+        `Cancelled by <@${user}> at ${formatClock(now)}. Nothing was changed.`,
       );
       const run = await mustGet(runId);
       if (verdict.code === 'cancelled') {
-        const outcome = `Cancelled by <@${user}> at ${formatClock(now)}. Nothing was changed.`;
-        run.outcome = outcome;
-        // The script set the status and said `finished`; the outcome goes with the record.
-        await save(core, run, []);
         await announce(
           core,
           run,

@@ -11,6 +11,7 @@ import type { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { rebuildCommandLine } from '../../src/grammar/rebuild-command-line.js';
 import { createRunJobProcessor } from '../../src/queue/run-job-processor.js';
+import { runCancelScript } from '../../src/runbook/approval-scripts.js';
 import { createRunQueue } from '../../src/queue/run-queue.js';
 import { startWorker } from '../../src/queue/start-worker.js';
 import { createEngine } from '../../src/runbook/engine.js';
@@ -19,10 +20,12 @@ import { FINAL_STATUSES, type Run, type RunEvent } from '../../src/runbook/types
 import { waitFor } from '../helpers/wait-for.js';
 import { testRedis } from '../helpers/redis.js';
 import {
+  approvalBy,
   createWorld,
   silentLog,
   submitInput,
   toyRunbook,
+  waitForStatus,
   type ToyDeps,
   type World,
 } from './runbook-harness.js';
@@ -166,4 +169,31 @@ describe('a run and its events agree wherever its worker dies', () => {
       expect(checked.at(-1)).toBe('rolled-back');
     },
   );
+
+  it('a cancel sets the status, the outcome and `finished` in one script', async () => {
+    world = createWorld();
+    const store = new RunStore(world.redis, world.prefix);
+    const engine = world.engine(toyRunbook([{ id: 'check', phase: 'plan' }, { id: 'a' }]));
+    world.startWorker(engine);
+    const { id } = await engine.submit(submitInput({ approval: approvalBy(['U2']) }));
+    await waitForStatus(engine, id, ['awaiting-approval']);
+    // Only the script, as a process that dies right after it leaves the run.
+    const verdict = await runCancelScript(
+      world.redis,
+      store.keys,
+      id,
+      'U1',
+      Date.now(),
+      store.retentionMs(),
+      'Cancelled by <@U1>. Nothing was changed.',
+    );
+    expect(verdict).toEqual({ code: 'cancelled' });
+    const run = (await store.get(id))!;
+    const events = (await store.readEvents(id)).map((e) => e.event);
+    expect(run.status).toBe('cancelled');
+    expect(run.outcome).toBe('Cancelled by <@U1>. Nothing was changed.');
+    expect(run.steps.map((s) => s.status)).toEqual(['done', 'pending']);
+    expect(events.at(-1)).toMatchObject({ type: 'finished', user: 'U1' });
+    expect(disagreements(run, events)).toEqual([]);
+  });
 });

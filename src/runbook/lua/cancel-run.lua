@@ -1,5 +1,6 @@
--- The requester or an approver cancels a run, only before anything changed.
--- KEYS: run, events, audit. ARGV: runId, user, now, retention ms.
+-- The requester or an approver cancels a run, only before anything changed: the status, the
+-- run's outcome and the `finished` event change together.
+-- KEYS: run, events, audit. ARGV: runId, user, now, retention ms, outcome text.
 --- @include "emit"
 --- @include "retire"
 --- @include "load-run"
@@ -11,7 +12,15 @@ if type(doc.approval) == 'table' then
   end
 end
 if not allowed then return {'not-approver'} end
-redis.call('HSET', KEYS[1], 'status', 'cancelled', 'updatedAt', ARGV[3])
-emit(KEYS[2], KEYS[3], {type = 'finished', runId = ARGV[1], at = tonumber(ARGV[3]), user = ARGV[2], text = 'cancelled by <@' .. ARGV[2] .. '>'}, nil, doc.kind, doc.target, 'cancelled', ARGV[4])
+-- The outcome is spliced into the stored JSON, not re-encoded: cjson would turn an empty list
+-- into an object. JSON.parse keeps the last of two equal keys.
+local raw = redis.call('HGET', KEYS[1], 'doc')
+local withOutcome = string.sub(raw, 1, -2) .. ',"outcome":' .. cjson.encode(ARGV[5]) .. '}'
+redis.call('HSET', KEYS[1], 'doc', withOutcome, 'status', 'cancelled', 'updatedAt', ARGV[3])
+local finished = {
+  type = 'finished', runId = ARGV[1], at = tonumber(ARGV[3]), user = ARGV[2],
+  text = 'cancelled by <@' .. ARGV[2] .. '>',
+}
+emit(KEYS[2], KEYS[3], finished, nil, doc.kind, doc.target, 'cancelled', ARGV[4])
 retire(KEYS[1], KEYS[2], ARGV[4])
 return {'cancelled'}
