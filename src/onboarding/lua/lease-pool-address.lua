@@ -2,7 +2,8 @@
 --- @include "format-address"
 local known = redis.call('HGET', KEYS[2], ARGV[1])
 if known then return known end
-local first, last, now, stale = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local first, last = tonumber(ARGV[2]), tonumber(ARGV[3])
+local now, stale = tonumber(ARGV[4]), tonumber(ARGV[5])
 local taken = {}
 for i = 6, #ARGV, 2 do taken[#taken + 1] = { tonumber(ARGV[i]), tonumber(ARGV[i + 1]) } end
 for a = first, last do

@@ -9,10 +9,15 @@
 --- @include "load-run"
 local runId, user, now, keep = ARGV[1], ARGV[2], tonumber(ARGV[4]), ARGV[6]
 local approval = doc.approval
-if status ~= 'awaiting-approval' or type(approval) ~= 'table' then return {'not-waiting', status} end
+if status ~= 'awaiting-approval' or type(approval) ~= 'table' then
+  return {'not-waiting', status}
+end
 if now >= approval.expiresAt then
   redis.call('HSET', KEYS[1], 'status', 'expired', 'updatedAt', ARGV[4])
-  emit(KEYS[2], KEYS[3], {type = 'expired', runId = runId, at = now}, nil, doc.kind, doc.target, 'expired', keep)
+  emit(
+    KEYS[2], KEYS[3], {type = 'expired', runId = runId, at = now}, nil, doc.kind, doc.target,
+    'expired', keep
+  )
   retire(KEYS[1], KEYS[2], keep)
   return {'expired', tostring(approval.expiresAt)}
 end
@@ -24,10 +29,18 @@ if not isApprover then return {'not-approver'} end
 local list = cjson.decode(decisions)
 if ARGV[3] == 'reject' then
   for _, d in ipairs(list) do
-    if d.user == user and d.decision == 'rejected' then return {'already-counted', tostring(d.at), d.decision} end
+    if d.user == user and d.decision == 'rejected' then
+      return {'already-counted', tostring(d.at), d.decision}
+    end
   end
-  redis.call('HSET', KEYS[1], 'status', 'rejected', 'decisions', append(decisions, ARGV[5]), 'updatedAt', ARGV[4])
-  emit(KEYS[2], KEYS[3], {type = 'rejected', runId = runId, at = now, user = user}, nil, doc.kind, doc.target, 'rejected', keep)
+  redis.call(
+    'HSET', KEYS[1], 'status', 'rejected', 'decisions', append(decisions, ARGV[5]), 'updatedAt',
+    ARGV[4]
+  )
+  emit(
+    KEYS[2], KEYS[3], {type = 'rejected', runId = runId, at = now, user = user}, nil, doc.kind,
+    doc.target, 'rejected', keep
+  )
   retire(KEYS[1], KEYS[2], keep)
   return {'rejected'}
 end
@@ -39,10 +52,21 @@ for _, d in ipairs(list) do
 end
 local needed = approval.distinctApprovers
 if count >= needed then
-  redis.call('HSET', KEYS[1], 'status', 'running', 'decisions', append(decisions, ARGV[5]), 'updatedAt', ARGV[4])
-  emit(KEYS[2], KEYS[3], {type = 'approved', runId = runId, at = now, user = user, text = count .. '/' .. needed}, nil, doc.kind, doc.target, 'running', keep)
+  redis.call(
+    'HSET', KEYS[1], 'status', 'running', 'decisions', append(decisions, ARGV[5]), 'updatedAt',
+    ARGV[4]
+  )
+  emit(
+    KEYS[2], KEYS[3],
+    {type = 'approved', runId = runId, at = now, user = user, text = count .. '/' .. needed}, nil,
+    doc.kind, doc.target, 'running', keep
+  )
   return {'approved', count, needed}
 end
 redis.call('HSET', KEYS[1], 'decisions', append(decisions, ARGV[5]), 'updatedAt', ARGV[4])
-emit(KEYS[2], KEYS[3], {type = 'note', runId = runId, at = now, user = user, text = 'approved by <@' .. user .. '> (' .. count .. '/' .. needed .. ')'}, nil, doc.kind, doc.target, status, keep)
+local said = 'approved by <@' .. user .. '> (' .. count .. '/' .. needed .. ')'
+emit(
+  KEYS[2], KEYS[3], {type = 'note', runId = runId, at = now, user = user, text = said}, nil,
+  doc.kind, doc.target, status, keep
+)
 return {'recorded', count, needed}
