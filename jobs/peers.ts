@@ -4,14 +4,14 @@
  */
 import { findRouter } from '../src/util/find-router.js';
 import { BadInputError } from '../src/errors.js';
-import { describePeers, listPeers, type RouterPeers } from '../src/onboarding/list-peers.js';
+import { listPeers } from '../src/onboarding/list-peers.js';
+import { describePeers, PEERS_STEPS } from '../src/report/peer-report.js';
 import type { OnboardingDeps } from '../src/onboarding/onboarding-deps.js';
 import type { RunRequestPlanner } from '../src/grammar/run-request-planner.js';
 import { defineStep } from '../src/runbook/define-step.js';
-import { resultIn, shapeOf, stepRef } from '../src/runbook/step-ref.js';
+import { resultIn } from '../src/runbook/step-ref.js';
 import type { Runbook } from '../src/runbook/types.js';
-
-const PEERS_STEPS = { list: stepRef('list', shapeOf<RouterPeers[]>()) } as const;
+import { plural } from '../src/status/find-problems.js';
 
 export function createPeersRunbook(): Runbook<OnboardingDeps> {
   return {
@@ -26,7 +26,7 @@ export function createPeersRunbook(): Runbook<OnboardingDeps> {
           const count = all.reduce((n, r) => n + r.peers.length, 0);
           return {
             result: all,
-            detail: `${count} peers on ${routers.length} routers`,
+            detail: `${plural(count, 'peer')} on ${plural(routers.length, 'router')}`,
           };
         },
       }),

@@ -8,24 +8,8 @@ import { describeError } from '../errors.js';
 import { formatDuration } from '../util/format-time.js';
 import { mapBounded, withTimeout } from '../util/map-bounded.js';
 import type { RouterClient } from '../vyos/router-client.js';
+import type { PeerLine, RouterPeers } from '../report/peer-report.js';
 import { peerPrefixes, readHubConfig } from './read-hub-config.js';
-
-export interface PeerLine {
-  router: string;
-  name: string;
-  kind: 'wireguard' | 'ipsec';
-  /** Tunnel address (WireGuard) or the site's subnets / remote address (IPsec). */
-  reach: string;
-  /** `handshake 2m ago`, `never connected`, `up 2h15m`, `down`. */
-  state: string;
-  up: boolean;
-}
-
-export interface RouterPeers {
-  router: string;
-  peers: PeerLine[];
-  error?: string;
-}
 
 async function readOne(
   router: string,
@@ -102,30 +86,4 @@ export async function listPeers(
       return { router, peers: [], error: describeError(err).split('\n')[0] ?? 'unreachable' };
     }
   });
-}
-
-/**
- * The list as lines for the run's summary, within `budget` characters (Slack sections hold
- * 3000): peers that are down first, then the rest, and "… and N more" when it does not fit.
- */
-export function describePeers(all: RouterPeers[], budget = 2600): string {
-  const total = all.reduce((n, r) => n + r.peers.length, 0);
-  const up = all.reduce((n, r) => n + r.peers.filter((p) => p.up).length, 0);
-  const lines = [`${total} peers on ${all.length} routers, ${up} connected.`];
-  for (const r of all.filter((x) => x.error)) lines.push(`✗ ${r.router}: unreachable (${r.error})`);
-  const peers = all.flatMap((r) => r.peers).sort((a, b) => Number(a.up) - Number(b.up));
-  let used = lines.join('\n').length;
-  for (let i = 0; i < peers.length; i++) {
-    const p = peers[i]!;
-    const line =
-      `${p.up ? '●' : '○'} ${p.router} · ${p.name} · ` +
-      `${p.kind === 'wireguard' ? 'WireGuard' : 'IPsec'} · ${p.reach} · ${p.state}`;
-    if (used + line.length + 40 > budget) {
-      lines.push(`… and ${peers.length - i} more (narrow it with --router)`);
-      break;
-    }
-    lines.push(line);
-    used += line.length + 1;
-  }
-  return lines.join('\n');
 }

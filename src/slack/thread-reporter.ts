@@ -1,6 +1,8 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '../log.js';
+import { peerReportOf } from '../report/peer-report.js';
 import { statusReportOf } from '../report/status-report-of.js';
+import { buildPeerList } from './blocks/build-peer-list.js';
 import type { RunObserver } from '../runbook/observer.js';
 import type { Run, RunEvent } from '../runbook/types.js';
 import {
@@ -255,9 +257,19 @@ export function createThreadReporter(options: ThreadReporterOptions): ThreadRepo
         state.thread.details = String(i + 1);
         await store.save(id, { details: state.thread.details });
       }
-    } else if (!state.thread.summary) {
-      state.thread.summary = await post(state, 'summary', buildRunSummary(state.run));
-      await store.save(id, { summary: state.thread.summary });
+    } else {
+      if (!state.thread.summary) {
+        state.thread.summary = await post(state, 'summary', buildRunSummary(state.run));
+        await store.save(id, { summary: state.thread.summary });
+      }
+      // /vpn peers: the counts are the summary, the list goes under it (resumable as above).
+      const peers = peerReportOf(state.run);
+      const list = peers ? buildPeerList(peers) : [];
+      for (let i = Number(state.thread.details ?? 0); i < list.length; i++) {
+        await post(state, `peer list ${i + 1}/${list.length}`, list[i]!);
+        state.thread.details = String(i + 1);
+        await store.save(id, { details: state.thread.details });
+      }
     }
   }
 

@@ -19,7 +19,9 @@ import {
   wireguardClientFiles,
 } from '../../src/onboarding/render-client-files.js';
 import { sendClientFiles } from '../../src/onboarding/send-client-files.js';
-import { describePeers } from '../../src/onboarding/list-peers.js';
+import { describePeers } from '../../src/report/peer-report.js';
+import { buildPeerList } from '../../src/slack/blocks/build-peer-list.js';
+import { assertWithinLimits } from '../../src/slack/blocks/index.js';
 import type { Run } from '../../src/runbook/types.js';
 import { assertPresharedKey, assertWireguardKey } from '../../src/vyos/validate-network-input.js';
 
@@ -269,27 +271,47 @@ describe('client files', () => {
 });
 
 describe('the peer list', () => {
-  it('puts disconnected peers first and stays within the budget', () => {
-    const peers = Array.from({ length: 200 }, (_, i) => ({
+  const fleet = (n: number) => [
+    {
       router: 'hub-tokyo-a',
-      name: `dev-${i}`,
-      kind: 'wireguard' as const,
-      reach: `10.250.0.${i}/32`,
-      state: i === 150 ? 'never connected' : 'handshake 10s ago',
-      up: i !== 150,
-    }));
-    const text = describePeers(
-      [
-        { router: 'hub-tokyo-a', peers },
-        { router: 'spoke-oregon', peers: [], error: 'no answer' },
-      ],
-      2600,
+      peers: Array.from({ length: n }, (_, i) => ({
+        router: 'hub-tokyo-a',
+        name: `dev-${i}`,
+        kind: 'wireguard' as const,
+        reach: `10.250.${Math.floor(i / 250)}.${i % 250}/32`,
+        state: i === 150 ? 'never connected' : 'handshake 10s ago',
+        up: i !== 150,
+      })),
+    },
+    { router: 'spoke-oregon', peers: [], error: 'no answer' },
+  ];
+
+  it('answers in the channel with counts and the routers that did not answer', () => {
+    expect(describePeers(fleet(200)).split('\n')).toEqual([
+      '200 peers on 2 routers, 199 connected (the list is in the thread).',
+      '✗ spoke-oregon: unreachable (no answer)',
+    ]);
+    expect(describePeers([{ router: 'hub', peers: fleet(1)[0]!.peers }])).toBe(
+      '1 peer on 1 router, 1 connected (the list is in the thread).',
     );
-    expect(text.length).toBeLessThanOrEqual(2600);
-    const lines = text.split('\n');
-    expect(lines[0]).toBe('200 peers on 2 routers, 199 connected.');
-    expect(lines[1]).toBe('✗ spoke-oregon: unreachable (no answer)');
-    expect(lines[2]).toContain('dev-150');
-    expect(lines.at(-1)).toMatch(/^… and \d+ more \(narrow it with --router\)$/);
+  });
+
+  it('lists every peer in the thread, disconnected first, in whole lines and parts', () => {
+    const replies = buildPeerList(fleet(200));
+    expect(replies.length).toBeGreaterThan(1);
+    for (const r of replies) assertWithinLimits(r);
+    const text = replies.map((r) => JSON.stringify(r.blocks)).join('');
+    expect(text).toContain(`(part 1/${replies.length})`);
+    expect(text.indexOf('dev-150')).toBeLessThan(text.indexOf('dev-0 '));
+    for (let i = 0; i < 200; i++) expect(text).toContain(`dev-${i} · WireGuard`);
+    expect(text).toContain('○ not connected · hub-tokyo-a · dev-150');
+  });
+
+  it('narrows a fleet too large for the thread to the first parts, and says how', () => {
+    const replies = buildPeerList(fleet(5000));
+    expect(replies).toHaveLength(20);
+    expect(JSON.stringify(replies.at(-1)!.blocks)).toMatch(
+      /… and \d+ more: narrow it with `\/vpn peers --router &lt;router&gt;`/,
+    );
   });
 });
