@@ -9,6 +9,21 @@ import { RouterError } from '../errors.js';
 import { keyLineOf } from '../vyos/check-host-key.js';
 import { loadSsh2 } from '../vyos/load-ssh2.js';
 
+/**
+ * Why a new instance may not answer, in the order an operator checks: it did not boot, its
+ * security group, or the workers cannot reach its private address at all (they dial it from
+ * where they run: inside the VPC or over the VPN). The simulator is the usual case of the last
+ * one: its instances answer on loopback, which a worker learns only from the world's control
+ * URL, and without it every scale-up would roll back here with no word of why.
+ */
+function reachHint(host: string): string {
+  return (
+    'check that the new instance booted and its security group allows SSH from the workers, ' +
+    `and that the workers can reach ${host} (they dial the private address from where they ` +
+    'run); against `flatnet sim`, set FLATNET_SIM_CONTROL_URL to the control URL it prints'
+  );
+}
+
 export async function scanHostKey(endpoint: {
   host: string;
   port: number;
@@ -46,7 +61,7 @@ export async function scanHostKey(endpoint: {
             'ROUTER_UNREACHABLE',
             name,
             `${name} did not present an SSH host key within ${timeoutMs} ms`,
-            'check that the new instance booted and its security group allows SSH from the bot',
+            reachHint(endpoint.host),
           ),
         ),
       timeoutMs,
@@ -59,7 +74,7 @@ export async function scanHostKey(endpoint: {
               'ROUTER_UNREACHABLE',
               name,
               `cannot read the host key of ${name}: ${err.message}`,
-              'check that the new instance booted and answers SSH',
+              reachHint(endpoint.host),
               { cause: err },
             ),
       ),
