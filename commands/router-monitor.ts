@@ -9,6 +9,7 @@ import { expandMembers } from '../src/config/resolve-policy.js';
 import { FlatnetError } from '../src/errors.js';
 import type { Command } from '../src/grammar/command.js';
 import type { MonitorStore } from '../src/monitor/monitor-store.js';
+import type { TunnelWatch } from '../src/monitor/decide-tunnel.js';
 import type { RouterWatch } from '../src/monitor/monitor-types.js';
 import { formatDuration, type ChatText } from '../src/slack/blocks/index.js';
 import type { RunHistory } from './router-history.js';
@@ -97,7 +98,24 @@ async function describeMonitor(
           `${new Date(pause.until).toISOString().slice(0, 16)} UTC`,
       );
   }
+  if (Object.keys(inventory.sites).length > 0)
+    lines.push(...describeTunnels(inventory, await store.tunnelWatches()));
   return lines.join('\n');
+}
+
+/** Sites with a backup tunnel (inventory `sites:`): which tunnel carries each one. */
+function describeTunnels(inventory: Inventory, watches: Record<string, TunnelWatch>): string[] {
+  return Object.entries(inventory.sites).map(([site, s]) => {
+    const w = watches[site];
+    if (!w) return `• site ${site}: not read yet`;
+    const since = `since ${new Date(w.since).toISOString().slice(11, 16)} UTC`;
+    const incident =
+      w.incident && w.incident.resolvedAt === undefined ? `, incident ${w.incident.id}` : '';
+    if (w.state === 'primary') return `• site ${site}: on its primary tunnel ${site}`;
+    if (w.state === 'backup')
+      return `• site ${site}: on its backup tunnel ${s.backup} ${since}${incident}`;
+    return `• site ${site}: no tunnel answers ${s.target} ${since}${incident}`;
+  });
 }
 
 /** A scale proposal the monitor asked for that has not ended: where it is and since when. */

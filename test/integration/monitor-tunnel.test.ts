@@ -7,6 +7,7 @@
  * back: the routes move back, the monitor posts the switch-back and resolves the incident.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { answerMonitor } from '../../commands/router-monitor.js';
 import { runMonitorRound } from '../../jobs/monitor.js';
 import { startControlServer, type ControlServer } from '../../src/sim/world/control-server.js';
 import type { ReachAnswer } from '../../src/sim/world/reach/oracle.js';
@@ -117,6 +118,15 @@ describe('the tunnel monitor for a static site with a backup tunnel', () => {
     expect(roots()[0]!.text).toContain(
       'intranet switched to its backup tunnel intranet-2 (172.16.7.0/24 via 169.254.101.2, ' +
         'vti101) on hub-tokyo-a: 172.16.7.1 does not answer across intranet',
+    );
+    const shown = await answerMonitor(
+      deps.store,
+      stack.bot.runtime.slash.inventory,
+      { kind: 'monitor', action: 'show' },
+      'U0ALICE',
+    );
+    expect(shown.text).toMatch(
+      /• site intranet: on its backup tunnel intranet-2 since \d\d:\d\d UTC, incident intranet-/,
     );
     // Still on the backup: nothing new.
     const quiet = await runMonitorRound(deps, 'manual-3');
