@@ -55,8 +55,7 @@ export async function handleSlashCommand(
   request: SlashRequest,
 ): Promise<SlashReply> {
   const parsed = parseCommand(request.command, request.text);
-  if (!parsed.ok)
-    return refused(parsed.message, parsed.hint);
+  if (!parsed.ok) return refused(parsed.message, parsed.hint);
   const command = parsed.command;
   if (command.kind === 'help') {
     const entries = HELP_ENTRIES.filter(

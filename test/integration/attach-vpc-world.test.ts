@@ -60,7 +60,10 @@ interface Bench {
   close(): Promise<void>;
 }
 
-/** The runbook on its own engine and worker (so a test can shorten the tunnel wait), closed whatever happens. */
+/**
+ * The runbook on its own engine and worker (so a test can shorten the tunnel wait), closed whatever
+ * happens.
+ */
 async function withBench(
   options: AttachVpcOptions,
   test: (bench: Bench) => Promise<void>,
@@ -187,104 +190,111 @@ const savedLines = (world: World) => world.router(HUB).handle.router.savedLines(
 
 // Each test has its own world, Redis prefix and worker, so they run side by side.
 describe.concurrent('attach-vpc in the simulated world', () => {
-  it('attaches analytics: a VPN connection, two tunnels and BGP on the hub, telemetry UP; a re-run changes nothing', () =>
-    withBench({}, async (bench) => {
-      const { world } = bench;
-      const vpc = analytics(world);
-      const vgwId = vpc.reach.kind === 'vgw' ? vpc.reach.vgwId : '';
-      const peersBefore = peerLines(hubLines(world)).length;
-      expect(vpnConnectionsOn(world, vgwId)).toHaveLength(0);
+  it(
+    'attaches analytics: a VPN connection, two tunnels and ' +
+      'BGP on the hub, telemetry UP; a re-run changes nothing',
+    () =>
+      withBench({}, async (bench) => {
+        const { world } = bench;
+        const vpc = analytics(world);
+        const vgwId = vpc.reach.kind === 'vgw' ? vpc.reach.vgwId : '';
+        const peersBefore = peerLines(hubLines(world)).length;
+        expect(vpnConnectionsOn(world, vgwId)).toHaveLength(0);
 
-      const run = await bench.finish(await bench.submit(vpc.id));
-      expect(run.status, run.outcome).toBe('succeeded');
-      expect(run.plan?.join('\n')).toContain('Attach analytics');
+        const run = await bench.finish(await bench.submit(vpc.id));
+        expect(run.status, run.outcome).toBe('succeeded');
+        expect(run.plan?.join('\n')).toContain('Attach analytics');
 
-      // One VPN connection, from the customer gateway for the hub's Elastic IP and ASN.
-      const [conn, ...more] = vpnConnectionsOn(world, vgwId);
-      expect(more).toHaveLength(0);
-      const cgw = world.state.customerGateways.get(conn!.customerGatewayId)!;
-      expect(cgw.ipAddress).toBe(world.topology.hub.publicIp);
-      expect(cgw.bgpAsn).toBe(world.topology.hub.asn);
+        // One VPN connection, from the customer gateway for the hub's Elastic IP and ASN.
+        const [conn, ...more] = vpnConnectionsOn(world, vgwId);
+        expect(more).toHaveLength(0);
+        const cgw = world.state.customerGateways.get(conn!.customerGatewayId)!;
+        expect(cgw.ipAddress).toBe(world.topology.hub.publicIp);
+        expect(cgw.bgpAsn).toBe(world.topology.hub.asn);
 
-      // Two new peers on the hub to the connection's outside addresses, on free VTIs, with BGP.
-      const lines = hubLines(world);
-      expect(peerLines(lines)).toHaveLength(peersBefore + 2);
-      for (const [i, tunnel] of conn!.tunnels.entries()) {
-        const peer = `aws-analytics-tun${i + 1}`;
+        // Two new peers on the hub to the connection's outside addresses, on free VTIs, with BGP.
+        const lines = hubLines(world);
+        expect(peerLines(lines)).toHaveLength(peersBefore + 2);
+        for (const [i, tunnel] of conn!.tunnels.entries()) {
+          const peer = `aws-analytics-tun${i + 1}`;
+          expect(lines).toContain(
+            `set vpn ipsec site-to-site peer ${peer} remote-address '${tunnel.outsideIp}'`,
+          );
+          expect(lines).toContain(
+            `set vpn ipsec site-to-site peer ${peer} local-address '10.0.1.10'`,
+          );
+          expect(lines).toContain(
+            `set vpn ipsec site-to-site peer ${peer} vti bind 'vti${202 + i}'`,
+          );
+          const [a, b, c, d] = tunnel.insideCidr.split('/')[0]!.split('.').map(Number);
+          expect(
+            lines.some((l) =>
+              l.startsWith(`set protocols bgp neighbor ${a}.${b}.${c}.${d! + 1} remote-as`),
+            ),
+          ).toBe(true);
+        }
+        // The VGW learns what BGP does not pass on (the WireGuard pool, the office), and a path
+        // through the other VGW (same Amazon AS 64512) is not dropped as a loop: as-override.
         expect(lines).toContain(
-          `set vpn ipsec site-to-site peer ${peer} remote-address '${tunnel.outsideIp}'`,
+          'set protocols bgp address-family ipv4-unicast network 10.250.0.0/24',
         );
+        expect(lines).toContain("set protocols static route 192.168.0.0/16 dhcp-interface 'eth0'");
         expect(lines).toContain(
-          `set vpn ipsec site-to-site peer ${peer} local-address '10.0.1.10'`,
+          'set protocols bgp address-family ipv4-unicast network 192.168.0.0/16',
         );
-        expect(lines).toContain(`set vpn ipsec site-to-site peer ${peer} vti bind 'vti${202 + i}'`);
-        const [a, b, c, d] = tunnel.insideCidr.split('/')[0]!.split('.').map(Number);
+        // Both new neighbours, and the shared-services VGW's (same AS 64512, attached before
+        // flatnet without it), which would otherwise drop analytics' prefix as a loop.
         expect(
-          lines.some((l) =>
-            l.startsWith(`set protocols bgp neighbor ${a}.${b}.${c}.${d! + 1} remote-as`),
-          ),
-        ).toBe(true);
-      }
-      // The VGW learns what BGP does not pass on (the WireGuard pool, the office), and a path
-      // through the other VGW (same Amazon AS 64512) is not dropped as a loop: as-override.
-      expect(lines).toContain(
-        'set protocols bgp address-family ipv4-unicast network 10.250.0.0/24',
-      );
-      expect(lines).toContain("set protocols static route 192.168.0.0/16 dhcp-interface 'eth0'");
-      expect(lines).toContain(
-        'set protocols bgp address-family ipv4-unicast network 192.168.0.0/16',
-      );
-      // Both new neighbours, and the shared-services VGW's (same AS 64512, attached before
-      // flatnet without it), which would otherwise drop analytics' prefix as a loop.
-      expect(lines.filter((l) => / address-family ipv4-unicast as-override$/.test(l))).toHaveLength(
-        4,
-      );
-      expect(lines).toContain(
-        'set protocols bgp neighbor 169.254.200.1 address-family ipv4-unicast as-override',
-      );
-      // The hub VPC now routes the WireGuard pool (which the hub serves) to the hub router.
-      const hubEni = world.state.instances.get(world.router(HUB).instanceId)!.networkInterfaceId;
-      expect(hubVpcRoutes(world)).toContain(`10.250.0.0/24 → ${hubEni}`);
-      // The VPC's route table now learns the flat network from its VGW (replies find the way back).
-      expect(world.state.routeTables.get(vpc.routeTableId)!.propagatingVgws).toEqual([vgwId]);
-      // Saved, not only committed: a reboot keeps the attachment.
-      expect(peerLines(savedLines(world))).toHaveLength(peersBefore + 2);
-
-      // What AWS and the hub say now.
-      const cloud = createCloud({
-        endpoint: world.ec2Url,
-        credentials: bench.loaded.inventory.aws.credentials!,
-      });
-      const routers = connectRouters(bench.loaded, createLogger({ level: 'silent' }));
-      try {
-        const seen = (await cloud.describeVpnConnections(REGION)).find(
-          (c) => c.id === conn!.vpnConnectionId,
-        )!;
-        expect(seen.tunnels.map((t) => t.status)).toEqual(['UP', 'UP']);
-        const bgp = await routers.router(HUB).bgpSummary();
-        const inside = conn!.tunnels.map((t) =>
-          t.insideCidr.replace(/\d+\/30$/, (last) => String(Number(last.split('/')[0]) + 1)),
+          lines.filter((l) => / address-family ipv4-unicast as-override$/.test(l)),
+        ).toHaveLength(4);
+        expect(lines).toContain(
+          'set protocols bgp neighbor 169.254.200.1 address-family ipv4-unicast as-override',
         );
-        expect(inside.map((ip) => bgp?.neighbors.find((n) => n.address === ip)?.state)).toEqual([
-          'Established',
-          'Established',
-        ]);
-      } finally {
-        cloud.close();
-        await routers.closeAll();
-      }
-      expect(run.outcome).toContain(conn!.vpnConnectionId);
+        // The hub VPC now routes the WireGuard pool (which the hub serves) to the hub router.
+        const hubEni = world.state.instances.get(world.router(HUB).instanceId)!.networkInterfaceId;
+        expect(hubVpcRoutes(world)).toContain(`10.250.0.0/24 → ${hubEni}`);
+        // The VPC's route table now learns the flat network from its VGW (replies find the way
+        // back).
+        expect(world.state.routeTables.get(vpc.routeTableId)!.propagatingVgws).toEqual([vgwId]);
+        // Saved, not only committed: a reboot keeps the attachment.
+        expect(peerLines(savedLines(world))).toHaveLength(peersBefore + 2);
 
-      // Again, by the VGW id this time: nothing new in AWS, nothing new on the hub.
-      const configBefore = hubLines(world).join('\n');
-      const cgwCount = world.state.customerGateways.size;
-      const again = await bench.finish(await bench.submit(vgwId));
-      expect(again.status, again.outcome).toBe('succeeded');
-      expect(again.outcome).toMatch(/already attached .*nothing changed/);
-      expect(vpnConnectionsOn(world, vgwId)).toHaveLength(1);
-      expect(world.state.customerGateways.size).toBe(cgwCount);
-      expect(hubLines(world).join('\n')).toBe(configBefore);
-    }));
+        // What AWS and the hub say now.
+        const cloud = createCloud({
+          endpoint: world.ec2Url,
+          credentials: bench.loaded.inventory.aws.credentials!,
+        });
+        const routers = connectRouters(bench.loaded, createLogger({ level: 'silent' }));
+        try {
+          const seen = (await cloud.describeVpnConnections(REGION)).find(
+            (c) => c.id === conn!.vpnConnectionId,
+          )!;
+          expect(seen.tunnels.map((t) => t.status)).toEqual(['UP', 'UP']);
+          const bgp = await routers.router(HUB).bgpSummary();
+          const inside = conn!.tunnels.map((t) =>
+            t.insideCidr.replace(/\d+\/30$/, (last) => String(Number(last.split('/')[0]) + 1)),
+          );
+          expect(inside.map((ip) => bgp?.neighbors.find((n) => n.address === ip)?.state)).toEqual([
+            'Established',
+            'Established',
+          ]);
+        } finally {
+          cloud.close();
+          await routers.closeAll();
+        }
+        expect(run.outcome).toContain(conn!.vpnConnectionId);
+
+        // Again, by the VGW id this time: nothing new in AWS, nothing new on the hub.
+        const configBefore = hubLines(world).join('\n');
+        const cgwCount = world.state.customerGateways.size;
+        const again = await bench.finish(await bench.submit(vgwId));
+        expect(again.status, again.outcome).toBe('succeeded');
+        expect(again.outcome).toMatch(/already attached .*nothing changed/);
+        expect(vpnConnectionsOn(world, vgwId)).toHaveLength(1);
+        expect(world.state.customerGateways.size).toBe(cgwCount);
+        expect(hubLines(world).join('\n')).toBe(configBefore);
+      }),
+  );
 
   it('keeps every pre-shared key out of the log and out of Redis after a full run', () =>
     withBench({}, async (bench) => {
@@ -311,178 +321,200 @@ describe.concurrent('attach-vpc in the simulated world', () => {
       }
     }));
 
-  it('refuses a VPC without a VGW during planning, before anyone approves, and changes nothing', () =>
-    withBench({}, async (bench) => {
-      const { world } = bench;
-      const hubVpc = world.topology.vpcs.find((v) => v.name === 'hub')!;
-      const before = {
-        lines: hubLines(world).join('\n'),
-        vpn: world.state.vpnConnections.size,
-        cgw: world.state.customerGateways.size,
-      };
-      const run = await bench.finish(await bench.submit(hubVpc.id));
-      expect(run.status).toBe('failed');
-      expect(run.decisions).toHaveLength(0);
-      expect(run.outcome).toContain(`${hubVpc.id} in ${REGION} has no Virtual Private Gateway`);
-      expect(run.outcome).toContain('create and attach a Virtual Private Gateway first');
-      expect({
-        lines: hubLines(world).join('\n'),
-        vpn: world.state.vpnConnections.size,
-        cgw: world.state.customerGateways.size,
-      }).toEqual(before);
-    }));
-
-  it('a dry run creates nothing in AWS, leaves the hub as it was, and counts the lines it would add', () =>
-    withBench({}, async (bench) => {
-      const { world } = bench;
-      const before = {
-        lines: hubLines(world).join('\n'),
-        vpn: world.state.vpnConnections.size,
-        cgw: world.state.customerGateways.size,
-      };
-      const answers: string[] = [];
-      world.state.on('request', (r) => answers.push(`${r.action} ${r.code ?? r.status}`));
-      const run = await bench.finish(await bench.submit(analytics(world).id, { dryRun: true }));
-      expect(run.status, run.outcome).toBe('succeeded');
-      // The dry run proves the permission to create the customer gateway with a DryRun call.
-      expect(answers).toContain('CreateCustomerGateway DryRunOperation');
-      expect(
-        answers.filter((a) => a.startsWith('Create') && !a.endsWith('DryRunOperation')),
-      ).toEqual([]);
-      expect(run.steps.find((s) => s.id === 'create-customer-gateway')!.detail).toContain(
-        'DryRun: CreateCustomerGateway would succeed',
-      );
-      // Route propagation: proven with DryRun, not turned on.
-      expect(answers).toContain('EnableVgwRoutePropagation DryRunOperation');
-      expect(world.state.routeTables.get(analytics(world).routeTableId)!.propagatingVgws).toEqual(
-        [],
-      );
-      // The hub VPC's missing route (the WireGuard pool): proven with DryRun, not created.
-      expect(answers).toContain('CreateRoute DryRunOperation');
-      expect(run.steps.find((s) => s.id === 'route-hub-vpc')!.detail).toMatch(
-        /^DryRun: CreateRoute would succeed; would route rtb-\w+ 10\.250\.0\.0\/24 to hub-tokyo-a \(eni-\w+\)/,
-      );
-      expect(hubVpcRoutes(world)).not.toContain('10.250.0.0/24');
-      expect(run.outcome).toMatch(
-        /^Dry run: nothing was changed\. Would attach analytics .*: \d+ lines on the hub/,
-      );
-      const hubStep = run.steps.find((s) => s.id === 'configure-hub')!;
-      expect(hubStep.detail).toMatch(
-        /dry run: would add \d+ lines on hub-tokyo-a \(aws-analytics-tun1 on vti202, aws-analytics-tun2 on vti203\)/,
-      );
-      expect({
-        lines: hubLines(world).join('\n'),
-        vpn: world.state.vpnConnections.size,
-        cgw: world.state.customerGateways.size,
-      }).toEqual(before);
-    }));
-
-  it('a dry run without the permission to create the customer gateway fails and names the IAM action', () =>
-    withBench({}, async (bench) => {
-      const { world } = bench;
-      const gateways = world.state.customerGateways.size;
-      world.state.faults.inject({ action: 'CreateCustomerGateway', code: 'UnauthorizedOperation' });
-      const run = await bench.finish(await bench.submit(analytics(world).id, { dryRun: true }));
-      expect(run.status).toBe('failed');
-      expect(run.outcome).toContain('ec2:CreateCustomerGateway');
-      // The refusal answered the DryRun call itself, and nothing was created.
-      expect(world.state.faults.remaining).toBe(0);
-      expect(world.state.customerGateways.size).toBe(gateways);
-    }));
-
-  it('when the tunnels never come up: removes the hub config, keeps the AWS objects and says so; a re-run reuses them', () =>
-    withBench(
-      { tunnelWait: { timeoutMs: 600, firstPollMs: 20, maxPollMs: 100 } },
-      async (bench) => {
+  it(
+    'refuses a VPC without a VGW during planning, ' + 'before anyone approves, and changes nothing',
+    () =>
+      withBench({}, async (bench) => {
         const { world } = bench;
-        const vpc = analytics(world);
-        const linesBefore = hubLines(world).join('\n');
-        const hubRoutesBefore = hubVpcRoutes(world);
-        const standbyBefore = world.router('hub-tokyo-b').record.readConfig().join('\n');
-        world.setTunnelForced(HUB, 'aws-analytics-tun2', 'down');
-        const run = await bench.finish(await bench.submit(vpc.id));
-        expect(run.status).toBe('rolled-back');
-        expect(run.steps.find((s) => s.id === 'await-tunnels')?.error).toMatch(
-          /tunnels 1\/2 UP .*DOWN/,
-        );
-        // The outcome says what the undo kept, instead of claiming everything was undone.
-        expect(run.outcome).toMatch(
-          /undone; kept: customer gateway cgw-\w+ \(a re-run reuses it\); VPN connection vpn-\w+ \(a re-run reuses it; to drop it: aws ec2 delete-vpn-connection .*\)\./,
-        );
-        expect(run.outcome).not.toContain('is as it was before');
-        expect(hubLines(world).join('\n')).toBe(linesBefore);
-        // The hub VPC route this run created (the pool) is deleted again; the others stay.
-        expect(run.steps.find((s) => s.id === 'route-hub-vpc')?.status).toBe('undone');
-        expect(hubVpcRoutes(world)).toEqual(hubRoutesBefore);
-        // The standby got the same tunnels in step 4, and lost them again in the undo.
-        expect(world.router('hub-tokyo-b').record.readConfig().join('\n')).toBe(standbyBefore);
-        const conns = [...world.state.vpnConnections.values()].filter(
-          (c) => vpc.reach.kind === 'vgw' && c.vpnGatewayId === vpc.reach.vgwId,
-        );
-        expect(conns).toHaveLength(1);
-        const notes = (await bench.engine.store.readEvents(run.id))
-          .map((e) => e.event.text ?? '')
-          .join('\n');
-        expect(notes).toContain(`kept VPN connection ${conns[0]!.vpnConnectionId} in AWS`);
-        expect(notes).toContain(
-          'removed aws-analytics-tun1 (vti202) and aws-analytics-tun2 (vti203) from hub-tokyo-a',
-        );
-        expect(notes).toContain(
-          'removed aws-analytics-tun1 (vti202) and aws-analytics-tun2 (vti203) from the standby hub-tokyo-b',
-        );
+        const hubVpc = world.topology.vpcs.find((v) => v.name === 'hub')!;
+        const before = {
+          lines: hubLines(world).join('\n'),
+          vpn: world.state.vpnConnections.size,
+          cgw: world.state.customerGateways.size,
+        };
+        const run = await bench.finish(await bench.submit(hubVpc.id));
+        expect(run.status).toBe('failed');
+        expect(run.decisions).toHaveLength(0);
+        expect(run.outcome).toContain(`${hubVpc.id} in ${REGION} has no Virtual Private Gateway`);
+        expect(run.outcome).toContain('create and attach a Virtual Private Gateway first');
+        expect({
+          lines: hubLines(world).join('\n'),
+          vpn: world.state.vpnConnections.size,
+          cgw: world.state.customerGateways.size,
+        }).toEqual(before);
+      }),
+  );
 
-        world.setTunnelForced(HUB, 'aws-analytics-tun2', 'up');
-        const again = await bench.finish(await bench.submit(vpc.id));
-        expect(again.status, again.outcome).toBe('succeeded');
-        expect(again.steps.find((s) => s.id === 'create-vpn-connection')?.detail).toContain(
-          `reusing ${conns[0]!.vpnConnectionId}`,
-        );
+  it(
+    'a dry run creates nothing in AWS, leaves the ' +
+      'hub as it was, and counts the lines it would add',
+    () =>
+      withBench({}, async (bench) => {
+        const { world } = bench;
+        const before = {
+          lines: hubLines(world).join('\n'),
+          vpn: world.state.vpnConnections.size,
+          cgw: world.state.customerGateways.size,
+        };
+        const answers: string[] = [];
+        world.state.on('request', (r) => answers.push(`${r.action} ${r.code ?? r.status}`));
+        const run = await bench.finish(await bench.submit(analytics(world).id, { dryRun: true }));
+        expect(run.status, run.outcome).toBe('succeeded');
+        // The dry run proves the permission to create the customer gateway with a DryRun call.
+        expect(answers).toContain('CreateCustomerGateway DryRunOperation');
         expect(
-          [...world.state.vpnConnections.values()].filter(
-            (c) => c.vpnGatewayId === conns[0]!.vpnGatewayId,
-          ),
-        ).toHaveLength(1);
-      },
-    ));
+          answers.filter((a) => a.startsWith('Create') && !a.endsWith('DryRunOperation')),
+        ).toEqual([]);
+        expect(run.steps.find((s) => s.id === 'create-customer-gateway')!.detail).toContain(
+          'DryRun: CreateCustomerGateway would succeed',
+        );
+        // Route propagation: proven with DryRun, not turned on.
+        expect(answers).toContain('EnableVgwRoutePropagation DryRunOperation');
+        expect(world.state.routeTables.get(analytics(world).routeTableId)!.propagatingVgws).toEqual(
+          [],
+        );
+        // The hub VPC's missing route (the WireGuard pool): proven with DryRun, not created.
+        expect(answers).toContain('CreateRoute DryRunOperation');
+        expect(run.steps.find((s) => s.id === 'route-hub-vpc')!.detail).toMatch(
+          /^DryRun: CreateRoute would succeed; would route rtb-\w+ 10\.250\.0\.0\/24 to hub-tokyo-a \(eni-\w+\)/,
+        );
+        expect(hubVpcRoutes(world)).not.toContain('10.250.0.0/24');
+        expect(run.outcome).toMatch(
+          /^Dry run: nothing was changed\. Would attach analytics .*: \d+ lines on the hub/,
+        );
+        const hubStep = run.steps.find((s) => s.id === 'configure-hub')!;
+        expect(hubStep.detail).toMatch(
+          /dry run: would add \d+ lines on hub-tokyo-a \(aws-analytics-tun1 on vti202, aws-analytics-tun2 on vti203\)/,
+        );
+        expect({
+          lines: hubLines(world).join('\n'),
+          vpn: world.state.vpnConnections.size,
+          cgw: world.state.customerGateways.size,
+        }).toEqual(before);
+      }),
+  );
+
+  it(
+    'a dry run without the permission to create the ' +
+      'customer gateway fails and names the IAM action',
+    () =>
+      withBench({}, async (bench) => {
+        const { world } = bench;
+        const gateways = world.state.customerGateways.size;
+        world.state.faults.inject({
+          action: 'CreateCustomerGateway',
+          code: 'UnauthorizedOperation',
+        });
+        const run = await bench.finish(await bench.submit(analytics(world).id, { dryRun: true }));
+        expect(run.status).toBe('failed');
+        expect(run.outcome).toContain('ec2:CreateCustomerGateway');
+        // The refusal answered the DryRun call itself, and nothing was created.
+        expect(world.state.faults.remaining).toBe(0);
+        expect(world.state.customerGateways.size).toBe(gateways);
+      }),
+  );
+
+  it(
+    'when the tunnels never come up: removes the hub config, ' +
+      'keeps the AWS objects and says so; a re-run reuses them',
+    () =>
+      withBench(
+        { tunnelWait: { timeoutMs: 600, firstPollMs: 20, maxPollMs: 100 } },
+        async (bench) => {
+          const { world } = bench;
+          const vpc = analytics(world);
+          const linesBefore = hubLines(world).join('\n');
+          const hubRoutesBefore = hubVpcRoutes(world);
+          const standbyBefore = world.router('hub-tokyo-b').record.readConfig().join('\n');
+          world.setTunnelForced(HUB, 'aws-analytics-tun2', 'down');
+          const run = await bench.finish(await bench.submit(vpc.id));
+          expect(run.status).toBe('rolled-back');
+          expect(run.steps.find((s) => s.id === 'await-tunnels')?.error).toMatch(
+            /tunnels 1\/2 UP .*DOWN/,
+          );
+          // The outcome says what the undo kept, instead of claiming everything was undone.
+          expect(run.outcome).toMatch(
+            /undone; kept: customer gateway cgw-\w+ \(a re-run reuses it\); VPN connection vpn-\w+ \(a re-run reuses it; to drop it: aws ec2 delete-vpn-connection .*\)\./,
+          );
+          expect(run.outcome).not.toContain('is as it was before');
+          expect(hubLines(world).join('\n')).toBe(linesBefore);
+          // The hub VPC route this run created (the pool) is deleted again; the others stay.
+          expect(run.steps.find((s) => s.id === 'route-hub-vpc')?.status).toBe('undone');
+          expect(hubVpcRoutes(world)).toEqual(hubRoutesBefore);
+          // The standby got the same tunnels in step 4, and lost them again in the undo.
+          expect(world.router('hub-tokyo-b').record.readConfig().join('\n')).toBe(standbyBefore);
+          const conns = [...world.state.vpnConnections.values()].filter(
+            (c) => vpc.reach.kind === 'vgw' && c.vpnGatewayId === vpc.reach.vgwId,
+          );
+          expect(conns).toHaveLength(1);
+          const notes = (await bench.engine.store.readEvents(run.id))
+            .map((e) => e.event.text ?? '')
+            .join('\n');
+          expect(notes).toContain(`kept VPN connection ${conns[0]!.vpnConnectionId} in AWS`);
+          expect(notes).toContain(
+            'removed aws-analytics-tun1 (vti202) and aws-analytics-tun2 (vti203) from hub-tokyo-a',
+          );
+          expect(notes).toContain(
+            'removed aws-analytics-tun1 (vti202) and ' +
+              'aws-analytics-tun2 (vti203) from the standby hub-tokyo-b',
+          );
+
+          world.setTunnelForced(HUB, 'aws-analytics-tun2', 'up');
+          const again = await bench.finish(await bench.submit(vpc.id));
+          expect(again.status, again.outcome).toBe('succeeded');
+          expect(again.steps.find((s) => s.id === 'create-vpn-connection')?.detail).toContain(
+            `reusing ${conns[0]!.vpnConnectionId}`,
+          );
+          expect(
+            [...world.state.vpnConnections.values()].filter(
+              (c) => c.vpnGatewayId === conns[0]!.vpnGatewayId,
+            ),
+          ).toHaveLength(1);
+        },
+      ),
+  );
 });
 
 describe.concurrent('attach-vpc through the composition root', () => {
-  it('/vpn attach-vpc from the slash command runs the registered runbook with a worker', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'flatnet-attach-rt-'));
-    const world = await startWorld({ dir, bootMs: 100, tunnelUpMs: 100 });
-    const prefix = uniquePrefix('attach-rt');
-    let runtime: Runtime | undefined;
-    try {
-      runtime = await createRuntime({
-        loaded: loadInventory(world.writeInventory()),
-        redisUrl,
-        prefix,
-        logger: createLogger({ level: 'silent' }),
-        worker: { concurrency: 2 },
-      });
-      const vpc = analytics(world);
-      const reply = await handleSlashCommand(runtime.slash, {
-        command: '/vpn',
-        text: `attach-vpc ${vpc.id} --region ${REGION}`,
-        user: 'U0ALICE',
-        origin: { kind: 'cli', channel: 'C0NETOPS' },
-      });
-      if (reply.kind !== 'run') throw new Error(`expected a run, got ${JSON.stringify(reply)}`);
-      expect(reply.run.approval?.approvers).toContain('U0BOB');
-      const run = await finishRun(runtime.engine, reply.run);
-      expect(run.status, run.outcome).toBe('succeeded');
-      expect(
-        peerLines(hubLines(world)).filter((l) => l.includes('aws-analytics-tun')),
-      ).toHaveLength(2);
-    } finally {
-      await runtime?.close();
-      await world.close();
-      const redis = testRedis();
-      await dropPrefix(redis, prefix);
-      redis.disconnect();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  it(
+    '/vpn attach-vpc from the slash command ' + 'runs the registered runbook with a worker',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'flatnet-attach-rt-'));
+      const world = await startWorld({ dir, bootMs: 100, tunnelUpMs: 100 });
+      const prefix = uniquePrefix('attach-rt');
+      let runtime: Runtime | undefined;
+      try {
+        runtime = await createRuntime({
+          loaded: loadInventory(world.writeInventory()),
+          redisUrl,
+          prefix,
+          logger: createLogger({ level: 'silent' }),
+          worker: { concurrency: 2 },
+        });
+        const vpc = analytics(world);
+        const reply = await handleSlashCommand(runtime.slash, {
+          command: '/vpn',
+          text: `attach-vpc ${vpc.id} --region ${REGION}`,
+          user: 'U0ALICE',
+          origin: { kind: 'cli', channel: 'C0NETOPS' },
+        });
+        if (reply.kind !== 'run') throw new Error(`expected a run, got ${JSON.stringify(reply)}`);
+        expect(reply.run.approval?.approvers).toContain('U0BOB');
+        const run = await finishRun(runtime.engine, reply.run);
+        expect(run.status, run.outcome).toBe('succeeded');
+        expect(
+          peerLines(hubLines(world)).filter((l) => l.includes('aws-analytics-tun')),
+        ).toHaveLength(2);
+      } finally {
+        await runtime?.close();
+        await world.close();
+        const redis = testRedis();
+        await dropPrefix(redis, prefix);
+        redis.disconnect();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });
 
 /** Every value stored under the prefix, whatever the key type, as one string to search. */

@@ -99,11 +99,15 @@ describe('AWS adapter against the EC2 emulator', () => {
     ).toHaveLength(1);
   });
 
-  it('maps an unknown instance, or one in another region, to a NotFound that points at the inventory', async () => {
-    const err = await cloudError(cloud.describeInstance('us-east-1', hub.router.instanceId));
-    expect(err.awsCode).toBe('InvalidInstanceID.NotFound');
-    expect(err.hint).toContain('routers.<name>.instanceId');
-  });
+  it(
+    'maps an unknown instance, or one in another ' +
+      'region, to a NotFound that points at the inventory',
+    async () => {
+      const err = await cloudError(cloud.describeInstance('us-east-1', hub.router.instanceId));
+      expect(err.awsCode).toBe('InvalidInstanceID.NotFound');
+      expect(err.hint).toContain('routers.<name>.instanceId');
+    },
+  );
 
   it('picks the newest AMI with the tag, whatever order AWS returns', async () => {
     state.addImage({
@@ -237,22 +241,25 @@ describe('AWS adapter against the EC2 emulator', () => {
     ).toBe('replaced');
   });
 
-  it('names the missing permission and the IAM policy when AWS answers UnauthorizedOperation', async () => {
-    state.faults.inject({ action: 'RunInstances', code: 'UnauthorizedOperation' });
-    const err = await cloudError(
-      cloud.launchInstance(REGION, {
-        imageId: hub.router.imageId,
-        type: 'c5.large',
-        subnetId: hub.subnet.subnetId,
-        clientToken: 'r-dry2-launch',
-        tags: {},
-        dryRun: true,
-      }),
-    );
-    expect(err.awsCode).toBe('UnauthorizedOperation');
-    expect(err.message).toContain('ec2:RunInstances');
-    expect(err.hint).toContain('iam-policy.json');
-  });
+  it(
+    'names the missing permission and the IAM ' + 'policy when AWS answers UnauthorizedOperation',
+    async () => {
+      state.faults.inject({ action: 'RunInstances', code: 'UnauthorizedOperation' });
+      const err = await cloudError(
+        cloud.launchInstance(REGION, {
+          imageId: hub.router.imageId,
+          type: 'c5.large',
+          subnetId: hub.subnet.subnetId,
+          clientToken: 'r-dry2-launch',
+          tags: {},
+          dryRun: true,
+        }),
+      );
+      expect(err.awsCode).toBe('UnauthorizedOperation');
+      expect(err.message).toContain('ec2:RunInstances');
+      expect(err.hint).toContain('iam-policy.json');
+    },
+  );
 
   it('rides out throttling: two RequestLimitExceeded answers, then success', async () => {
     state.faults.inject({ action: 'DescribeInstances', code: 'RequestLimitExceeded', times: 2 });
@@ -286,181 +293,199 @@ describe('AWS adapter against the EC2 emulator', () => {
     }
   });
 
-  it("treats both of AWS's missing-route answers as 'missing', and replaces an existing route", async () => {
-    const standby = state.addInstance({
-      region: REGION,
-      type: 'c5.large',
-      imageId: hub.router.imageId,
-      subnetId: hub.subnet.subnetId,
-      tags: { Name: 'hub-tokyo-b' },
-    });
-    const events: unknown[] = [];
-    state.on('route-replaced', (e) => events.push(e));
-    const req = {
-      routeTableId: hub.routeTable.routeTableId,
-      networkInterfaceId: standby.networkInterfaceId,
-    };
-    expect(await cloud.replaceRoute(REGION, { ...req, destination: '10.99.0.0/16' })).toBe(
-      'missing',
-    );
-    state.missingRouteCode = 'InvalidRoute.NotFound';
-    expect(await cloud.replaceRoute(REGION, { ...req, destination: '10.99.0.0/16' })).toBe(
-      'missing',
-    );
-    expect(await cloud.replaceRoute(REGION, { ...req, destination: '10.9.0.0/16' })).toBe(
-      'replaced',
-    );
-    expect(state.route(hub.routeTable.routeTableId, '10.9.0.0/16')).toMatchObject({
-      networkInterfaceId: standby.networkInterfaceId,
-      state: 'active',
-    });
-    expect(events).toEqual([
-      expect.objectContaining({
+  it(
+    "treats both of AWS's missing-route answers " + "as 'missing', and replaces an existing route",
+    async () => {
+      const standby = state.addInstance({
+        region: REGION,
+        type: 'c5.large',
+        imageId: hub.router.imageId,
+        subnetId: hub.subnet.subnetId,
+        tags: { Name: 'hub-tokyo-b' },
+      });
+      const events: unknown[] = [];
+      state.on('route-replaced', (e) => events.push(e));
+      const req = {
         routeTableId: hub.routeTable.routeTableId,
-        destination: '10.9.0.0/16',
         networkInterfaceId: standby.networkInterfaceId,
-      }),
-    ]);
-    const err = await cloudError(
-      cloud.replaceRoute(REGION, {
-        ...req,
-        routeTableId: 'rtb-00000000000000000',
-        destination: '10.9.0.0/16',
-      }),
-    );
-    expect(err.awsCode).toBe('InvalidRouteTableID.NotFound');
-  });
+      };
+      expect(await cloud.replaceRoute(REGION, { ...req, destination: '10.99.0.0/16' })).toBe(
+        'missing',
+      );
+      state.missingRouteCode = 'InvalidRoute.NotFound';
+      expect(await cloud.replaceRoute(REGION, { ...req, destination: '10.99.0.0/16' })).toBe(
+        'missing',
+      );
+      expect(await cloud.replaceRoute(REGION, { ...req, destination: '10.9.0.0/16' })).toBe(
+        'replaced',
+      );
+      expect(state.route(hub.routeTable.routeTableId, '10.9.0.0/16')).toMatchObject({
+        networkInterfaceId: standby.networkInterfaceId,
+        state: 'active',
+      });
+      expect(events).toEqual([
+        expect.objectContaining({
+          routeTableId: hub.routeTable.routeTableId,
+          destination: '10.9.0.0/16',
+          networkInterfaceId: standby.networkInterfaceId,
+        }),
+      ]);
+      const err = await cloudError(
+        cloud.replaceRoute(REGION, {
+          ...req,
+          routeTableId: 'rtb-00000000000000000',
+          destination: '10.9.0.0/16',
+        }),
+      );
+      expect(err.awsCode).toBe('InvalidRouteTableID.NotFound');
+    },
+  );
 
-  it("creates a route (never over someone else's), deletes it, and answers AWS's errors", async () => {
-    const table = hub.routeTable.routeTableId;
-    const eni = hub.router.networkInterfaceId;
-    const route = { routeTableId: table, destination: '10.250.0.0/24', networkInterfaceId: eni };
-    const events: string[] = [];
-    state.on('route-created', (e) => events.push(`created ${e.destination}`));
-    state.on('route-deleted', (e) => events.push(`deleted ${e.destination}`));
+  it(
+    "creates a route (never over someone else's), " + "deletes it, and answers AWS's errors",
+    async () => {
+      const table = hub.routeTable.routeTableId;
+      const eni = hub.router.networkInterfaceId;
+      const route = { routeTableId: table, destination: '10.250.0.0/24', networkInterfaceId: eni };
+      const events: string[] = [];
+      state.on('route-created', (e) => events.push(`created ${e.destination}`));
+      state.on('route-deleted', (e) => events.push(`deleted ${e.destination}`));
 
-    expect(await cloud.createRoute(REGION, { ...route, dryRun: true })).toBe('created');
-    expect(state.route(table, '10.250.0.0/24')).toBeUndefined();
-    expect(await cloud.createRoute(REGION, route)).toBe('created');
-    expect(state.route(table, '10.250.0.0/24')).toMatchObject({
-      networkInterfaceId: eni,
-      state: 'active',
-    });
-    // The same destination to another target is someone else's route: RouteAlreadyExists.
-    const standby = state.addInstance({
-      region: REGION,
-      type: 'c5.large',
-      imageId: hub.router.imageId,
-      subnetId: hub.subnet.subnetId,
-      tags: { Name: 'hub-tokyo-b' },
-    });
-    expect(
-      await cloud.createRoute(REGION, { ...route, networkInterfaceId: standby.networkInterfaceId }),
-    ).toBe('exists');
-    expect(state.route(table, '10.250.0.0/24')?.networkInterfaceId).toBe(eni);
+      expect(await cloud.createRoute(REGION, { ...route, dryRun: true })).toBe('created');
+      expect(state.route(table, '10.250.0.0/24')).toBeUndefined();
+      expect(await cloud.createRoute(REGION, route)).toBe('created');
+      expect(state.route(table, '10.250.0.0/24')).toMatchObject({
+        networkInterfaceId: eni,
+        state: 'active',
+      });
+      // The same destination to another target is someone else's route: RouteAlreadyExists.
+      const standby = state.addInstance({
+        region: REGION,
+        type: 'c5.large',
+        imageId: hub.router.imageId,
+        subnetId: hub.subnet.subnetId,
+        tags: { Name: 'hub-tokyo-b' },
+      });
+      expect(
+        await cloud.createRoute(REGION, {
+          ...route,
+          networkInterfaceId: standby.networkInterfaceId,
+        }),
+      ).toBe('exists');
+      expect(state.route(table, '10.250.0.0/24')?.networkInterfaceId).toBe(eni);
 
-    expect(await cloud.deleteRoute(REGION, route)).toBe('deleted');
-    expect(await cloud.deleteRoute(REGION, route)).toBe('missing');
-    expect(events).toEqual(['created 10.250.0.0/24', 'deleted 10.250.0.0/24']);
+      expect(await cloud.deleteRoute(REGION, route)).toBe('deleted');
+      expect(await cloud.deleteRoute(REGION, route)).toBe('missing');
+      expect(events).toEqual(['created 10.250.0.0/24', 'deleted 10.250.0.0/24']);
 
-    const local = state.routeTables.get(table)!.routes.find((r) => r.gatewayId === 'local')!;
-    const refused = await cloudError(
-      cloud.deleteRoute(REGION, { routeTableId: table, destination: local.destination }),
-    );
-    expect(refused.awsCode).toBe('InvalidParameterValue');
-    expect(refused.message).toMatch(/cannot remove local route/);
-    const gone = await cloudError(
-      cloud.createRoute(REGION, { ...route, routeTableId: 'rtb-00000000000000000' }),
-    );
-    expect(gone.awsCode).toBe('InvalidRouteTableID.NotFound');
-    const bad = await cloudError(cloud.createRoute(REGION, { ...route, destination: '10.250/24' }));
-    expect(bad.awsCode).toBe('InvalidParameterValue');
-    state.faults.inject({ action: 'CreateRoute', code: 'UnauthorizedOperation' });
-    const denied = await cloudError(cloud.createRoute(REGION, { ...route, dryRun: true }));
-    expect(denied.forHumans).toContain('ec2:CreateRoute');
-  });
+      const local = state.routeTables.get(table)!.routes.find((r) => r.gatewayId === 'local')!;
+      const refused = await cloudError(
+        cloud.deleteRoute(REGION, { routeTableId: table, destination: local.destination }),
+      );
+      expect(refused.awsCode).toBe('InvalidParameterValue');
+      expect(refused.message).toMatch(/cannot remove local route/);
+      const gone = await cloudError(
+        cloud.createRoute(REGION, { ...route, routeTableId: 'rtb-00000000000000000' }),
+      );
+      expect(gone.awsCode).toBe('InvalidRouteTableID.NotFound');
+      const bad = await cloudError(
+        cloud.createRoute(REGION, { ...route, destination: '10.250/24' }),
+      );
+      expect(bad.awsCode).toBe('InvalidParameterValue');
+      state.faults.inject({ action: 'CreateRoute', code: 'UnauthorizedOperation' });
+      const denied = await cloudError(cloud.createRoute(REGION, { ...route, dryRun: true }));
+      expect(denied.forHumans).toContain('ec2:CreateRoute');
+    },
+  );
 
-  it('moves an extra interface to another instance (the route to it follows); never the primary', async () => {
-    const other = state.addInstance({
-      region: REGION,
-      type: 'c5.large',
-      imageId: hub.router.imageId,
-      subnetId: hub.subnet.subnetId,
-      tags: { Name: 'hub-tokyo-a2' },
-    });
-    const leg = {
-      networkInterfaceId: 'eni-0a1b2c3d4e5f99999',
-      region: REGION,
-      subnetId: hub.subnet.subnetId,
-      vpcId: hub.vpc.vpcId,
-      privateIp: '10.0.1.99',
-      instanceId: hub.router.instanceId,
-      attachmentId: 'eni-attach-0a1b2c3d4e5f9999',
-      deviceIndex: 1,
-    };
-    state.networkInterfaces.set(leg.networkInterfaceId, leg);
-    const before = await cloud.describeInstance(REGION, hub.router.instanceId);
-    expect(before.extraInterfaces).toEqual([
-      {
-        networkInterfaceId: leg.networkInterfaceId,
-        attachmentId: leg.attachmentId,
+  it(
+    'moves an extra interface to another instance ' +
+      '(the route to it follows); never the primary',
+    async () => {
+      const other = state.addInstance({
+        region: REGION,
+        type: 'c5.large',
+        imageId: hub.router.imageId,
+        subnetId: hub.subnet.subnetId,
+        tags: { Name: 'hub-tokyo-a2' },
+      });
+      const leg = {
+        networkInterfaceId: 'eni-0a1b2c3d4e5f99999',
+        region: REGION,
+        subnetId: hub.subnet.subnetId,
+        vpcId: hub.vpc.vpcId,
+        privateIp: '10.0.1.99',
+        instanceId: hub.router.instanceId,
+        attachmentId: 'eni-attach-0a1b2c3d4e5f9999',
         deviceIndex: 1,
-      },
-    ]);
-    const move = { ...before.extraInterfaces![0]!, toInstanceId: other.instanceId };
-    expect(await cloud.moveNetworkInterface(REGION, { ...move, dryRun: true })).toBeUndefined();
-    expect(state.networkInterfaces.get(leg.networkInterfaceId)!.instanceId).toBe(
-      hub.router.instanceId,
-    );
-    const attachment = await cloud.moveNetworkInterface(REGION, move);
-    expect(attachment).toMatch(/^eni-attach-/);
-    const after = await cloud.describeInstance(REGION, other.instanceId);
-    expect(after.extraInterfaces).toEqual([
-      { networkInterfaceId: leg.networkInterfaceId, attachmentId: attachment, deviceIndex: 1 },
-    ]);
-    expect((await cloud.describeInstance(REGION, hub.router.instanceId)).extraInterfaces).toEqual(
-      [],
-    );
-    // The old attachment is gone; the primary interface cannot be detached.
-    const stale = await cloudError(cloud.moveNetworkInterface(REGION, move));
-    expect(stale.awsCode).toBe('InvalidAttachmentID.NotFound');
-    const primary = await cloudError(
-      cloud.moveNetworkInterface(REGION, {
-        networkInterfaceId: hub.router.networkInterfaceId,
-        attachmentId: `eni-attach-${hub.router.networkInterfaceId.slice(4)}`,
-        toInstanceId: other.instanceId,
-        deviceIndex: 1,
-      }),
-    );
-    expect(primary.awsCode).toBe('OperationNotPermitted');
-  });
+      };
+      state.networkInterfaces.set(leg.networkInterfaceId, leg);
+      const before = await cloud.describeInstance(REGION, hub.router.instanceId);
+      expect(before.extraInterfaces).toEqual([
+        {
+          networkInterfaceId: leg.networkInterfaceId,
+          attachmentId: leg.attachmentId,
+          deviceIndex: 1,
+        },
+      ]);
+      const move = { ...before.extraInterfaces![0]!, toInstanceId: other.instanceId };
+      expect(await cloud.moveNetworkInterface(REGION, { ...move, dryRun: true })).toBeUndefined();
+      expect(state.networkInterfaces.get(leg.networkInterfaceId)!.instanceId).toBe(
+        hub.router.instanceId,
+      );
+      const attachment = await cloud.moveNetworkInterface(REGION, move);
+      expect(attachment).toMatch(/^eni-attach-/);
+      const after = await cloud.describeInstance(REGION, other.instanceId);
+      expect(after.extraInterfaces).toEqual([
+        { networkInterfaceId: leg.networkInterfaceId, attachmentId: attachment, deviceIndex: 1 },
+      ]);
+      expect((await cloud.describeInstance(REGION, hub.router.instanceId)).extraInterfaces).toEqual(
+        [],
+      );
+      // The old attachment is gone; the primary interface cannot be detached.
+      const stale = await cloudError(cloud.moveNetworkInterface(REGION, move));
+      expect(stale.awsCode).toBe('InvalidAttachmentID.NotFound');
+      const primary = await cloudError(
+        cloud.moveNetworkInterface(REGION, {
+          networkInterfaceId: hub.router.networkInterfaceId,
+          attachmentId: `eni-attach-${hub.router.networkInterfaceId.slice(4)}`,
+          toInstanceId: other.instanceId,
+          deviceIndex: 1,
+        }),
+      );
+      expect(primary.awsCode).toBe('OperationNotPermitted');
+    },
+  );
 
-  it('moves the Elastic IP to another interface and emits the event the world follows', async () => {
-    const standby = state.addInstance({
-      region: REGION,
-      type: 'c5.large',
-      imageId: hub.router.imageId,
-      subnetId: hub.subnet.subnetId,
-      tags: { Name: 'hub-tokyo-b' },
-    });
-    const moved = new Promise((resolve) => state.once('address-associated', resolve));
-    const { associationId } = await cloud.associateAddress(REGION, {
-      allocationId: hub.address.allocationId,
-      networkInterfaceId: standby.networkInterfaceId,
-    });
-    expect(associationId).toMatch(/^eipassoc-/);
-    expect(await moved).toMatchObject({
-      publicIp: hub.address.publicIp,
-      networkInterfaceId: standby.networkInterfaceId,
-      instanceId: standby.instanceId,
-    });
-    expect((await cloud.describeAddress(REGION, hub.address.allocationId)).instanceId).toBe(
-      standby.instanceId,
-    );
-    expect((await cloud.describeInstance(REGION, standby.instanceId)).publicIp).toBe(
-      hub.address.publicIp,
-    );
-  });
+  it(
+    'moves the Elastic IP to another interface ' + 'and emits the event the world follows',
+    async () => {
+      const standby = state.addInstance({
+        region: REGION,
+        type: 'c5.large',
+        imageId: hub.router.imageId,
+        subnetId: hub.subnet.subnetId,
+        tags: { Name: 'hub-tokyo-b' },
+      });
+      const moved = new Promise((resolve) => state.once('address-associated', resolve));
+      const { associationId } = await cloud.associateAddress(REGION, {
+        allocationId: hub.address.allocationId,
+        networkInterfaceId: standby.networkInterfaceId,
+      });
+      expect(associationId).toMatch(/^eipassoc-/);
+      expect(await moved).toMatchObject({
+        publicIp: hub.address.publicIp,
+        networkInterfaceId: standby.networkInterfaceId,
+        instanceId: standby.instanceId,
+      });
+      expect((await cloud.describeAddress(REGION, hub.address.allocationId)).instanceId).toBe(
+        standby.instanceId,
+      );
+      expect((await cloud.describeInstance(REGION, standby.instanceId)).publicIp).toBe(
+        hub.address.publicIp,
+      );
+    },
+  );
 
   it('tags the router and its Elastic IP', async () => {
     await cloud.createTags(REGION, [hub.router.instanceId, hub.address.allocationId], {
@@ -475,52 +500,56 @@ describe('AWS adapter against the EC2 emulator', () => {
     });
   });
 
-  it('lists the routes a VGW propagates next to the static ones, and every interface of a router', async () => {
-    const vgw = state.addVpnGateway({ region: REGION, vpcId: hub.vpc.vpcId });
-    state.setVgwRoutesProvider((id) =>
-      id === vgw.vpnGatewayId ? ['10.9.0.0/16', '10.250.0.0/24'] : [],
-    );
-    const table = hub.routeTable.routeTableId;
-    const read = async () =>
-      (await cloud.describeRouteTables(REGION, { routeTableIds: [table] }))[0]!;
-    expect((await read()).routes.some((r) => r.propagated)).toBe(false);
-    await cloud.setVgwRoutePropagation(REGION, {
-      routeTableId: table,
-      vpnGatewayId: vgw.vpnGatewayId,
-      enabled: true,
-    });
-    const routes = (await read()).routes;
-    // 10.9.0.0/16 is a static route of the table: the static one wins and is the only one listed.
-    expect(routes.filter((r) => r.destination === '10.9.0.0/16')).toEqual([
-      expect.objectContaining({ networkInterfaceId: hub.router.networkInterfaceId }),
-    ]);
-    expect(routes.find((r) => r.destination === '10.250.0.0/24')).toEqual({
-      destination: '10.250.0.0/24',
-      gatewayId: vgw.vpnGatewayId,
-      state: 'active',
-      propagated: true,
-    });
-    state.networkInterfaces.set('eni-0a1b2c3d4e5f99999', {
-      networkInterfaceId: 'eni-0a1b2c3d4e5f99999',
-      region: REGION,
-      subnetId: hub.subnet.subnetId,
-      vpcId: hub.vpc.vpcId,
-      privateIp: '10.0.1.99',
-      instanceId: hub.router.instanceId,
-    });
-    const router = await cloud.describeInstance(REGION, hub.router.instanceId);
-    expect(router.interfaces).toEqual([
-      expect.objectContaining({
-        networkInterfaceId: hub.router.networkInterfaceId,
-        deviceIndex: 0,
-      }),
-      expect.objectContaining({
+  it(
+    'lists the routes a VGW propagates next to the ' +
+      'static ones, and every interface of a router',
+    async () => {
+      const vgw = state.addVpnGateway({ region: REGION, vpcId: hub.vpc.vpcId });
+      state.setVgwRoutesProvider((id) =>
+        id === vgw.vpnGatewayId ? ['10.9.0.0/16', '10.250.0.0/24'] : [],
+      );
+      const table = hub.routeTable.routeTableId;
+      const read = async () =>
+        (await cloud.describeRouteTables(REGION, { routeTableIds: [table] }))[0]!;
+      expect((await read()).routes.some((r) => r.propagated)).toBe(false);
+      await cloud.setVgwRoutePropagation(REGION, {
+        routeTableId: table,
+        vpnGatewayId: vgw.vpnGatewayId,
+        enabled: true,
+      });
+      const routes = (await read()).routes;
+      // 10.9.0.0/16 is a static route of the table: the static one wins and is the only one listed.
+      expect(routes.filter((r) => r.destination === '10.9.0.0/16')).toEqual([
+        expect.objectContaining({ networkInterfaceId: hub.router.networkInterfaceId }),
+      ]);
+      expect(routes.find((r) => r.destination === '10.250.0.0/24')).toEqual({
+        destination: '10.250.0.0/24',
+        gatewayId: vgw.vpnGatewayId,
+        state: 'active',
+        propagated: true,
+      });
+      state.networkInterfaces.set('eni-0a1b2c3d4e5f99999', {
         networkInterfaceId: 'eni-0a1b2c3d4e5f99999',
-        deviceIndex: 1,
+        region: REGION,
+        subnetId: hub.subnet.subnetId,
+        vpcId: hub.vpc.vpcId,
         privateIp: '10.0.1.99',
-      }),
-    ]);
-  });
+        instanceId: hub.router.instanceId,
+      });
+      const router = await cloud.describeInstance(REGION, hub.router.instanceId);
+      expect(router.interfaces).toEqual([
+        expect.objectContaining({
+          networkInterfaceId: hub.router.networkInterfaceId,
+          deviceIndex: 0,
+        }),
+        expect.objectContaining({
+          networkInterfaceId: 'eni-0a1b2c3d4e5f99999',
+          deviceIndex: 1,
+          privateIp: '10.0.1.99',
+        }),
+      ]);
+    },
+  );
 
   it('stops (never terminates) a router, after which its routes are blackholes', async () => {
     const stopped = new Promise<void>((resolve) =>
@@ -586,39 +615,43 @@ describe('AWS adapter against the EC2 emulator', () => {
     expect(asn.awsCode).toBe('AsnConflict');
   });
 
-  it('dry-runs the customer gateway and the VPN connection: DryRunOperation resolves, nothing is created, a missing permission throws', async () => {
-    const vgw = state.addVpnGateway({ region: REGION });
-    const cgwRequest = {
-      publicIp: hub.address.publicIp,
-      bgpAsn: 65000,
-      name: 'hub-tokyo',
-      dryRun: true,
-    } as const;
-    expect(await cloud.createCustomerGateway(REGION, cgwRequest)).toBeUndefined();
-    expect(state.customerGateways.size).toBe(0);
-    // The VPN connection's DryRun needs a gateway that exists (AWS checks it before answering).
-    const cgw = state.addCustomerGateway({ region: REGION, ipAddress: hub.address.publicIp });
-    const vpnRequest = {
-      customerGatewayId: cgw.customerGatewayId,
-      vpnGatewayId: vgw.vpnGatewayId,
-      staticRoutesOnly: false,
-      dryRun: true,
-    } as const;
-    expect(await cloud.createVpnConnection(REGION, vpnRequest)).toBeUndefined();
-    expect(state.vpnConnections.size).toBe(0);
-    state.faults.inject({ action: 'CreateCustomerGateway', code: 'UnauthorizedOperation' });
-    const denied = await cloudError(cloud.createCustomerGateway(REGION, cgwRequest));
-    expect(denied.awsCode).toBe('UnauthorizedOperation');
-    expect(denied.message).toContain('ec2:CreateCustomerGateway');
-    state.faults.inject({ action: 'CreateVpnConnection', code: 'UnauthorizedOperation' });
-    expect((await cloudError(cloud.createVpnConnection(REGION, vpnRequest))).message).toContain(
-      'ec2:CreateVpnConnection',
-    );
-    expect({ cgw: state.customerGateways.size, vpn: state.vpnConnections.size }).toEqual({
-      cgw: 1,
-      vpn: 0,
-    });
-  });
+  it(
+    'dry-runs the customer gateway and the VPN connection: DryRunOperation ' +
+      'resolves, nothing is created, a missing permission throws',
+    async () => {
+      const vgw = state.addVpnGateway({ region: REGION });
+      const cgwRequest = {
+        publicIp: hub.address.publicIp,
+        bgpAsn: 65000,
+        name: 'hub-tokyo',
+        dryRun: true,
+      } as const;
+      expect(await cloud.createCustomerGateway(REGION, cgwRequest)).toBeUndefined();
+      expect(state.customerGateways.size).toBe(0);
+      // The VPN connection's DryRun needs a gateway that exists (AWS checks it before answering).
+      const cgw = state.addCustomerGateway({ region: REGION, ipAddress: hub.address.publicIp });
+      const vpnRequest = {
+        customerGatewayId: cgw.customerGatewayId,
+        vpnGatewayId: vgw.vpnGatewayId,
+        staticRoutesOnly: false,
+        dryRun: true,
+      } as const;
+      expect(await cloud.createVpnConnection(REGION, vpnRequest)).toBeUndefined();
+      expect(state.vpnConnections.size).toBe(0);
+      state.faults.inject({ action: 'CreateCustomerGateway', code: 'UnauthorizedOperation' });
+      const denied = await cloudError(cloud.createCustomerGateway(REGION, cgwRequest));
+      expect(denied.awsCode).toBe('UnauthorizedOperation');
+      expect(denied.message).toContain('ec2:CreateCustomerGateway');
+      state.faults.inject({ action: 'CreateVpnConnection', code: 'UnauthorizedOperation' });
+      expect((await cloudError(cloud.createVpnConnection(REGION, vpnRequest))).message).toContain(
+        'ec2:CreateVpnConnection',
+      );
+      expect({ cgw: state.customerGateways.size, vpn: state.vpnConnections.size }).toEqual({
+        cgw: 1,
+        vpn: 0,
+      });
+    },
+  );
 
   it('reads tunnel telemetry that follows the status hook', async () => {
     const vgw = state.addVpnGateway({ region: REGION });
@@ -645,32 +678,37 @@ describe('AWS adapter against the EC2 emulator', () => {
     expect(after?.tunnels[0]?.outsideIp).toBe(conn.tunnels[0]?.outsideIp);
   });
 
-  it('takes the endpoint from AWS_ENDPOINT_URL_EC2, and names it when nothing answers there', async () => {
-    const fromEnv = createCloud({ credentials, env: { AWS_ENDPOINT_URL_EC2: emu.url } });
-    try {
-      expect((await fromEnv.describeInstance(REGION, hub.router.instanceId)).state).toBe('running');
-    } finally {
-      fromEnv.close();
-    }
-    const closedPort = await new Promise<number>((resolve) => {
-      const s = createServer().listen(0, '127.0.0.1', () => {
-        const { port } = s.address() as { port: number };
-        s.close(() => resolve(port));
+  it(
+    'takes the endpoint from AWS_ENDPOINT_URL_EC2, ' + 'and names it when nothing answers there',
+    async () => {
+      const fromEnv = createCloud({ credentials, env: { AWS_ENDPOINT_URL_EC2: emu.url } });
+      try {
+        expect((await fromEnv.describeInstance(REGION, hub.router.instanceId)).state).toBe(
+          'running',
+        );
+      } finally {
+        fromEnv.close();
+      }
+      const closedPort = await new Promise<number>((resolve) => {
+        const s = createServer().listen(0, '127.0.0.1', () => {
+          const { port } = s.address() as { port: number };
+          s.close(() => resolve(port));
+        });
       });
-    });
-    const dead = createCloud({
-      endpoint: `http://127.0.0.1:${closedPort}`,
-      credentials,
-      maxAttempts: 1,
-      env: {},
-    });
-    try {
-      const err = await cloudError(dead.describeInstance(REGION, hub.router.instanceId));
-      expect(err.awsCode).toBe('EndpointUnreachable');
-      expect(err.message).toContain(`http://127.0.0.1:${closedPort}`);
-      expect(err.message).toContain('ECONNREFUSED');
-    } finally {
-      dead.close();
-    }
-  });
+      const dead = createCloud({
+        endpoint: `http://127.0.0.1:${closedPort}`,
+        credentials,
+        maxAttempts: 1,
+        env: {},
+      });
+      try {
+        const err = await cloudError(dead.describeInstance(REGION, hub.router.instanceId));
+        expect(err.awsCode).toBe('EndpointUnreachable');
+        expect(err.message).toContain(`http://127.0.0.1:${closedPort}`);
+        expect(err.message).toContain('ECONNREFUSED');
+      } finally {
+        dead.close();
+      }
+    },
+  );
 });

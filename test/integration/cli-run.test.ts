@@ -1,6 +1,6 @@
 /**
- * The operator's path: `flatnet sim --write-inventory F`, then `flatnet run --config F "/vpn status"`,
- * as separate processes, exactly as the README says.
+ * The operator's path: `flatnet sim --write-inventory F`, then `flatnet run --config F "/vpn
+ * status"`, as separate processes, exactly as the README says.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -100,56 +100,69 @@ describe('flatnet run against flatnet sim', () => {
     expect(result.stderr).not.toContain('Started');
   });
 
-  it('exits 5 for a missing inventory and 13 for an unreachable Redis, saying how to fix each', () => {
-    const missing = flatnet(['run', '--config', join(dir, 'nope.yml'), '/vpn status']);
-    expect(missing.status).toBe(5);
-    expect(missing.stderr).toContain('does not exist');
-    expect(missing.stderr).toContain('flatnet sim --write-inventory');
-    const noRedis = flatnet(['run', '--config', inventory, '/vpn status'], {
-      REDIS_URL: 'redis://127.0.0.1:1',
-    });
-    expect(noRedis.status).toBe(13);
-    expect(noRedis.stderr).toMatch(/Redis at redis:\/\/127\.0\.0\.1:1 is not answering/);
-    expect(noRedis.stderr).toContain('REDIS_URL');
-  });
+  it(
+    'exits 5 for a missing inventory and 13 for ' + 'an unreachable Redis, saying how to fix each',
+    () => {
+      const missing = flatnet(['run', '--config', join(dir, 'nope.yml'), '/vpn status']);
+      expect(missing.status).toBe(5);
+      expect(missing.stderr).toContain('does not exist');
+      expect(missing.stderr).toContain('flatnet sim --write-inventory');
+      const noRedis = flatnet(['run', '--config', inventory, '/vpn status'], {
+        REDIS_URL: 'redis://127.0.0.1:1',
+      });
+      expect(noRedis.status).toBe(13);
+      expect(noRedis.stderr).toMatch(/Redis at redis:\/\/127\.0\.0\.1:1 is not answering/);
+      expect(noRedis.stderr).toContain('REDIS_URL');
+    },
+  );
 
-  it('flatnet check validates the inventory, then SSH and EC2 router by router, with a verdict for each', () => {
-    const good = flatnet(['check', '--config', inventory]);
-    expect(good.status).toBe(0);
-    for (const router of ROUTERS)
-      expect(good.stdout).toContain(`✔ ${router}: SSH ok (host key pinned), EC2 instance running`);
-    const broken = flatnet(['check', '--config', 'test/fixtures/inventory/broken.yml']);
-    expect(broken.status).toBe(2);
-    expect(broken.stdout).toContain('broken.yml: 5 problems');
-    expect(broken.stdout).toContain('routers.hub-tokyo-a.ssh.hostKey: is missing');
-    expect(broken.stdout).toContain('unknown key "instanceID"');
-  });
+  it(
+    'flatnet check validates the inventory, then SSH ' +
+      'and EC2 router by router, with a verdict for each',
+    () => {
+      const good = flatnet(['check', '--config', inventory]);
+      expect(good.status).toBe(0);
+      for (const router of ROUTERS)
+        expect(good.stdout).toContain(
+          `✔ ${router}: SSH ok (host key pinned), EC2 instance running`,
+        );
+      const broken = flatnet(['check', '--config', 'test/fixtures/inventory/broken.yml']);
+      expect(broken.status).toBe(2);
+      expect(broken.stdout).toContain('broken.yml: 5 problems');
+      expect(broken.stdout).toContain('routers.hub-tokyo-a.ssh.hostKey: is missing');
+      expect(broken.stdout).toContain('unknown key "instanceID"');
+    },
+  );
 
-  it('a scale-up from the terminal waits for approval (exit 3), refuses the requester, and runs once a second person approves', () => {
-    const sim = { FLATNET_SIM_CONTROL_URL: control };
-    const asked = flatnet(
-      ['run', '--config', inventory, '--as', 'U0ALICE', '/router scaleup hub-tokyo-a'],
-      sim,
-    );
-    expect(asked.status).toBe(3);
-    const runId = /run: (r-[a-z0-9]{6})/.exec(asked.stdout)?.[1];
-    expect(runId, asked.stdout + asked.stderr).toBeDefined();
-    expect(asked.stdout).toContain('c5.large → c5.xlarge');
-    expect(asked.stdout).toContain('[Approve] [Reject]');
+  it(
+    'a scale-up from the terminal waits for approval (exit 3), ' +
+      'refuses the requester, and runs once a second person approves',
+    () => {
+      const sim = { FLATNET_SIM_CONTROL_URL: control };
+      const asked = flatnet(
+        ['run', '--config', inventory, '--as', 'U0ALICE', '/router scaleup hub-tokyo-a'],
+        sim,
+      );
+      expect(asked.status).toBe(3);
+      const runId = /run: (r-[a-z0-9]{6})/.exec(asked.stdout)?.[1];
+      expect(runId, asked.stdout + asked.stderr).toBeDefined();
+      expect(asked.stdout).toContain('c5.large → c5.xlarge');
+      expect(asked.stdout).toContain('[Approve] [Reject]');
 
-    const self = flatnet(['approve', runId!, '--config', inventory, '--as', 'U0ALICE'], sim);
-    expect(self.status).toBe(2);
-    expect(self.stderr).toContain('you are not an approver of run');
+      const self = flatnet(['approve', runId!, '--config', inventory, '--as', 'U0ALICE'], sim);
+      expect(self.status).toBe(2);
+      expect(self.stderr).toContain('you are not an approver of run');
 
-    const approved = flatnet(['approve', runId!, '--config', inventory, '--as', 'U0BOB'], sim);
-    expect(approved.status, approved.stderr).toBe(0);
-    expect(approved.stdout).toContain('Succeeded');
-    // Every step of the scale-up checklist done, however many it has.
-    expect(approved.stdout).toMatch(/scaleup hub-tokyo-a · (\d+)\/\1 steps done/);
-    expect(approved.stdout).toContain('Approved by @U0BOB');
+      const approved = flatnet(['approve', runId!, '--config', inventory, '--as', 'U0BOB'], sim);
+      expect(approved.status, approved.stderr).toBe(0);
+      expect(approved.stdout).toContain('Succeeded');
+      // Every step of the scale-up checklist done, however many it has.
+      expect(approved.stdout).toMatch(/scaleup hub-tokyo-a · (\d+)\/\1 steps done/);
+      expect(approved.stdout).toContain('Approved by @U0BOB');
 
-    const again = flatnet(['approve', runId!, '--config', inventory, '--as', 'U0CAROL'], sim);
-    expect(again.status).toBe(2);
-    expect(again.stderr).toMatch(/already|succeeded/);
-  });
+      const again = flatnet(['approve', runId!, '--config', inventory, '--as', 'U0CAROL'], sim);
+      expect(again.status).toBe(2);
+      expect(again.stderr).toMatch(/already|succeeded/);
+    },
+  );
 });

@@ -12,7 +12,10 @@ export async function expectAllSasUp(router: {
   expect(sas.every((sa) => sa.state === 'up')).toBe(true);
 }
 
-/** The outage began no earlier than the Elastic IP move (the old router forwarded until then), and it ended. */
+/**
+ * The outage began no earlier than the Elastic IP move (the old router forwarded until then), and
+ * it ended.
+ */
 export function expectOutageOnlyAfterEipMove(world: World, eipMovedAt: number | undefined): void {
   // Judged on the paths that worked before the runbook (the others were never routed).
   const timeline = routedTimeline(world);

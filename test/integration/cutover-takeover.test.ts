@@ -34,18 +34,22 @@ describe('a worker killed between the Elastic IP move and the route repoint', ()
     expect(outcome.routesMovedBeforeKill).toBe(0);
   });
 
-  it('the second worker finished the failover: the Elastic IP moved once, every route on the standby', () => {
-    expect(outcome.run.error).toBeUndefined();
-    expect(outcome.run.status).toBe('succeeded');
-    expect(outcome.run.steps.map((s) => s.status).every((s) => s === 'done')).toBe(true);
-    expect(outcome.associations).toBe(1);
-    expect(outcome.hubRoutes).toBeGreaterThan(0);
-    expect(outcome.repointedAt).toBeGreaterThan(outcome.killedAt);
-    const onStandby = [...scene.world.state.routeTables.values()].flatMap((t) =>
-      t.routes.filter((r) => r.networkInterfaceId === outcome.standbyEni),
-    );
-    expect(onStandby).toHaveLength(outcome.hubRoutes);
-  });
+  it(
+    'the second worker finished the failover: the ' +
+      'Elastic IP moved once, every route on the standby',
+    () => {
+      expect(outcome.run.error).toBeUndefined();
+      expect(outcome.run.status).toBe('succeeded');
+      expect(outcome.run.steps.map((s) => s.status).every((s) => s === 'done')).toBe(true);
+      expect(outcome.associations).toBe(1);
+      expect(outcome.hubRoutes).toBeGreaterThan(0);
+      expect(outcome.repointedAt).toBeGreaterThan(outcome.killedAt);
+      const onStandby = [...scene.world.state.routeTables.values()].flatMap((t) =>
+        t.routes.filter((r) => r.networkInterfaceId === outcome.standbyEni),
+      );
+      expect(onStandby).toHaveLength(outcome.hubRoutes);
+    },
+  );
 
   it('the flat network forwards again, through the standby', async () => {
     await waitUntil('every routed path to forward', () =>

@@ -37,16 +37,19 @@ describe('the Redis the demo uses', () => {
     expect(found).toMatchObject({ url: redisUrl, source: 'REDIS_URL' });
   });
 
-  it('refuses a REDIS_URL that does not answer instead of quietly using another Redis', async () => {
-    const err = await findDemoRedis({
-      env: { REDIS_URL: deadUrl.replace('//', '//user:hunter2@') },
-      localUrl: redisUrl,
-    }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(FlatnetError);
-    const text = (err as FlatnetError).forHumans;
-    expect(text).toContain('nothing answers there');
-    expect(text).not.toContain('hunter2');
-  });
+  it(
+    'refuses a REDIS_URL that does not answer ' + 'instead of quietly using another Redis',
+    async () => {
+      const err = await findDemoRedis({
+        env: { REDIS_URL: deadUrl.replace('//', '//user:hunter2@') },
+        localUrl: redisUrl,
+      }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(FlatnetError);
+      const text = (err as FlatnetError).forHumans;
+      expect(text).toContain('nothing answers there');
+      expect(text).not.toContain('hunter2');
+    },
+  );
 
   it('takes the Redis already running on the default address', async () => {
     const found = await findDemoRedis({ env: {}, localUrl: redisUrl, redisServer: null });

@@ -224,51 +224,55 @@ describe('EC2 emulator through the real SDK', () => {
     expect(state.getInstance(w.router.instanceId)?.sourceDestCheck).toBe(false);
   });
 
-  it('refuses to take an associated address without AllowReassociation, moves it with, and emits the event', async () => {
-    const w = seedRouterRegion(state, { region: 'ap-northeast-1', name: 'hub-tokyo-a' });
-    const standby = state.addInstance({
-      region: 'ap-northeast-1',
-      type: 'c5.large',
-      imageId: w.router.imageId,
-      subnetId: w.subnet.subnetId,
-      tags: { Name: 'hub-tokyo-b' },
-    });
-    const c = ec2('ap-northeast-1');
-    const refused = await failure(
-      c.send(
+  it(
+    'refuses to take an associated address without ' +
+      'AllowReassociation, moves it with, and emits the event',
+    async () => {
+      const w = seedRouterRegion(state, { region: 'ap-northeast-1', name: 'hub-tokyo-a' });
+      const standby = state.addInstance({
+        region: 'ap-northeast-1',
+        type: 'c5.large',
+        imageId: w.router.imageId,
+        subnetId: w.subnet.subnetId,
+        tags: { Name: 'hub-tokyo-b' },
+      });
+      const c = ec2('ap-northeast-1');
+      const refused = await failure(
+        c.send(
+          new AssociateAddressCommand({
+            AllocationId: w.address.allocationId,
+            NetworkInterfaceId: standby.networkInterfaceId,
+          }),
+        ),
+      );
+      expect(refused.name).toBe('Resource.AlreadyAssociated');
+      const events: unknown[] = [];
+      state.on('address-associated', (e) => events.push(e));
+      const before = state.getAddress(w.address.allocationId)?.associationId;
+      const out = await c.send(
         new AssociateAddressCommand({
           AllocationId: w.address.allocationId,
           NetworkInterfaceId: standby.networkInterfaceId,
+          AllowReassociation: true,
         }),
-      ),
-    );
-    expect(refused.name).toBe('Resource.AlreadyAssociated');
-    const events: unknown[] = [];
-    state.on('address-associated', (e) => events.push(e));
-    const before = state.getAddress(w.address.allocationId)?.associationId;
-    const out = await c.send(
-      new AssociateAddressCommand({
-        AllocationId: w.address.allocationId,
-        NetworkInterfaceId: standby.networkInterfaceId,
-        AllowReassociation: true,
-      }),
-    );
-    expect(out.AssociationId).toMatch(/^eipassoc-/);
-    expect(out.AssociationId).not.toBe(before);
-    expect(state.getAddress(w.address.allocationId)).toMatchObject({
-      networkInterfaceId: standby.networkInterfaceId,
-      instanceId: standby.instanceId,
-    });
-    expect(events).toEqual([
-      expect.objectContaining({
-        allocationId: w.address.allocationId,
-        publicIp: w.address.publicIp,
+      );
+      expect(out.AssociationId).toMatch(/^eipassoc-/);
+      expect(out.AssociationId).not.toBe(before);
+      expect(state.getAddress(w.address.allocationId)).toMatchObject({
         networkInterfaceId: standby.networkInterfaceId,
         instanceId: standby.instanceId,
-        previousNetworkInterfaceId: w.router.networkInterfaceId,
-      }),
-    ]);
-  });
+      });
+      expect(events).toEqual([
+        expect.objectContaining({
+          allocationId: w.address.allocationId,
+          publicIp: w.address.publicIp,
+          networkInterfaceId: standby.networkInterfaceId,
+          instanceId: standby.instanceId,
+          previousNetworkInterfaceId: w.router.networkInterfaceId,
+        }),
+      ]);
+    },
+  );
 
   it('blackholes a route when its instance stops', async () => {
     const w = seedRouterRegion(state, { region: 'ap-southeast-1', name: 'spoke-sg' });
@@ -295,27 +299,31 @@ describe('EC2 emulator through the real SDK', () => {
     expect(routes.find((r) => r.GatewayId === 'local')?.State).toBe('active');
   });
 
-  it('answers unknown actions with InvalidAction and injected throttling with RequestLimitExceeded', async () => {
-    const res = await fetch(emu.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'Action=TerminateEverything&Version=2016-11-15',
-    });
-    expect(res.status).toBe(400);
-    expect(res.headers.get('x-amzn-requestid')).toMatch(/^[0-9a-f-]{36}$/);
-    const body = new XMLParser().parse(await res.text()) as {
-      Response: { Errors: { Error: { Code: string } } };
-    };
-    expect(body.Response.Errors.Error.Code).toBe('InvalidAction');
-    state.faults.inject({ action: 'DescribeImages', code: 'RequestLimitExceeded', times: 1 });
-    const throttled = await failure(
-      ec2('us-east-1').send(new DescribeImagesCommand({ Owners: ['self'] })),
-    );
-    expect(throttled).toMatchObject({ name: 'RequestLimitExceeded', status: 503 });
-    await expect(
-      ec2('us-east-1').send(new DescribeImagesCommand({ Owners: ['self'] })),
-    ).resolves.toBeDefined();
-  });
+  it(
+    'answers unknown actions with InvalidAction and ' +
+      'injected throttling with RequestLimitExceeded',
+    async () => {
+      const res = await fetch(emu.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'Action=TerminateEverything&Version=2016-11-15',
+      });
+      expect(res.status).toBe(400);
+      expect(res.headers.get('x-amzn-requestid')).toMatch(/^[0-9a-f-]{36}$/);
+      const body = new XMLParser().parse(await res.text()) as {
+        Response: { Errors: { Error: { Code: string } } };
+      };
+      expect(body.Response.Errors.Error.Code).toBe('InvalidAction');
+      state.faults.inject({ action: 'DescribeImages', code: 'RequestLimitExceeded', times: 1 });
+      const throttled = await failure(
+        ec2('us-east-1').send(new DescribeImagesCommand({ Owners: ['self'] })),
+      );
+      expect(throttled).toMatchObject({ name: 'RequestLimitExceeded', status: 503 });
+      await expect(
+        ec2('us-east-1').send(new DescribeImagesCommand({ Owners: ['self'] })),
+      ).resolves.toBeDefined();
+    },
+  );
 
   it('returns the existing customer gateway for an identical request', async () => {
     const c = ec2('eu-west-1');
@@ -350,62 +358,70 @@ describe('EC2 emulator through the real SDK', () => {
     });
   });
 
-  it('creates a VPN connection whose configuration has two tunnels with distinct addresses and keys', async () => {
-    const vpc = state.addVpc({ region: 'eu-west-1', cidrBlock: '10.20.0.0/16' });
-    const vgw = state.addVpnGateway({ region: 'eu-west-1', vpcId: vpc.vpcId });
-    const c = ec2('eu-west-1');
-    const cgw = await c.send(
-      new CreateCustomerGatewayCommand({ Type: 'ipsec.1', PublicIp: '203.0.113.9', BgpAsn: 65000 }),
-    );
-    const out = await c.send(
-      new CreateVpnConnectionCommand({
-        Type: 'ipsec.1',
-        CustomerGatewayId: cgw.CustomerGateway?.CustomerGatewayId,
-        VpnGatewayId: vgw.vpnGatewayId,
-        Options: {
-          StaticRoutesOnly: false,
-          TunnelOptions: [{ TunnelInsideCidr: '169.254.225.8/30' }],
-        },
-      }),
-    );
-    const xml = out.VpnConnection?.CustomerGatewayConfiguration ?? '';
-    const doc = new XMLParser({ ignoreAttributes: false }).parse(xml) as {
-      vpn_connection: { ipsec_tunnel: TunnelXml[] };
-    };
-    type TunnelXml = {
-      customer_gateway: {
-        tunnel_outside_address: { ip_address: string };
-        tunnel_inside_address: { ip_address: string };
-        bgp: { asn: number };
+  it(
+    'creates a VPN connection whose configuration ' +
+      'has two tunnels with distinct addresses and keys',
+    async () => {
+      const vpc = state.addVpc({ region: 'eu-west-1', cidrBlock: '10.20.0.0/16' });
+      const vgw = state.addVpnGateway({ region: 'eu-west-1', vpcId: vpc.vpcId });
+      const c = ec2('eu-west-1');
+      const cgw = await c.send(
+        new CreateCustomerGatewayCommand({
+          Type: 'ipsec.1',
+          PublicIp: '203.0.113.9',
+          BgpAsn: 65000,
+        }),
+      );
+      const out = await c.send(
+        new CreateVpnConnectionCommand({
+          Type: 'ipsec.1',
+          CustomerGatewayId: cgw.CustomerGateway?.CustomerGatewayId,
+          VpnGatewayId: vgw.vpnGatewayId,
+          Options: {
+            StaticRoutesOnly: false,
+            TunnelOptions: [{ TunnelInsideCidr: '169.254.225.8/30' }],
+          },
+        }),
+      );
+      const xml = out.VpnConnection?.CustomerGatewayConfiguration ?? '';
+      const doc = new XMLParser({ ignoreAttributes: false }).parse(xml) as {
+        vpn_connection: { ipsec_tunnel: TunnelXml[] };
       };
-      vpn_gateway: {
-        tunnel_outside_address: { ip_address: string };
-        tunnel_inside_address: { ip_address: string };
-        bgp: { asn: number };
+      type TunnelXml = {
+        customer_gateway: {
+          tunnel_outside_address: { ip_address: string };
+          tunnel_inside_address: { ip_address: string };
+          bgp: { asn: number };
+        };
+        vpn_gateway: {
+          tunnel_outside_address: { ip_address: string };
+          tunnel_inside_address: { ip_address: string };
+          bgp: { asn: number };
+        };
+        ike: { pre_shared_key: string };
       };
-      ike: { pre_shared_key: string };
-    };
-    const tunnels = doc.vpn_connection.ipsec_tunnel;
-    expect(tunnels).toHaveLength(2);
-    const [t1, t2] = tunnels as [TunnelXml, TunnelXml];
-    expect(t1.customer_gateway.tunnel_outside_address.ip_address).toBe('203.0.113.9');
-    expect(t1.customer_gateway.tunnel_inside_address.ip_address).toBe('169.254.225.10');
-    expect(t1.vpn_gateway.tunnel_inside_address.ip_address).toBe('169.254.225.9');
-    expect(t1.vpn_gateway.bgp.asn).toBe(64512);
-    expect(t1.customer_gateway.bgp.asn).toBe(65000);
-    expect(t1.vpn_gateway.tunnel_outside_address.ip_address).not.toBe(
-      t2.vpn_gateway.tunnel_outside_address.ip_address,
-    );
-    expect(t1.vpn_gateway.tunnel_inside_address.ip_address).not.toBe(
-      t2.vpn_gateway.tunnel_inside_address.ip_address,
-    );
-    expect(t1.ike.pre_shared_key).not.toBe(t2.ike.pre_shared_key);
-    for (const t of tunnels)
-      expect(t.ike.pre_shared_key).toMatch(/^[A-Za-z1-9._][A-Za-z0-9._]{31}$/);
-    expect(out.VpnConnection?.VgwTelemetry?.map((t) => t.OutsideIpAddress)).toEqual(
-      tunnels.map((t) => t.vpn_gateway.tunnel_outside_address.ip_address),
-    );
-  });
+      const tunnels = doc.vpn_connection.ipsec_tunnel;
+      expect(tunnels).toHaveLength(2);
+      const [t1, t2] = tunnels as [TunnelXml, TunnelXml];
+      expect(t1.customer_gateway.tunnel_outside_address.ip_address).toBe('203.0.113.9');
+      expect(t1.customer_gateway.tunnel_inside_address.ip_address).toBe('169.254.225.10');
+      expect(t1.vpn_gateway.tunnel_inside_address.ip_address).toBe('169.254.225.9');
+      expect(t1.vpn_gateway.bgp.asn).toBe(64512);
+      expect(t1.customer_gateway.bgp.asn).toBe(65000);
+      expect(t1.vpn_gateway.tunnel_outside_address.ip_address).not.toBe(
+        t2.vpn_gateway.tunnel_outside_address.ip_address,
+      );
+      expect(t1.vpn_gateway.tunnel_inside_address.ip_address).not.toBe(
+        t2.vpn_gateway.tunnel_inside_address.ip_address,
+      );
+      expect(t1.ike.pre_shared_key).not.toBe(t2.ike.pre_shared_key);
+      for (const t of tunnels)
+        expect(t.ike.pre_shared_key).toMatch(/^[A-Za-z1-9._][A-Za-z0-9._]{31}$/);
+      expect(out.VpnConnection?.VgwTelemetry?.map((t) => t.OutsideIpAddress)).toEqual(
+        tunnels.map((t) => t.vpn_gateway.tunnel_outside_address.ip_address),
+      );
+    },
+  );
 
   it('refuses a VPN connection whose customer ASN equals the VGW ASN', async () => {
     const vgw = state.addVpnGateway({ region: 'eu-west-1' });
@@ -426,42 +442,45 @@ describe('EC2 emulator through the real SDK', () => {
     expect(err.name).toBe('AsnConflict');
   });
 
-  it('reports tunnel telemetry from the status provider and remembers when it changed', async () => {
-    let now = new Date('2026-11-25T10:00:00.000Z');
-    const timed = new Ec2State({ now: () => now });
-    await emu.close();
-    emu = await startEc2Emulator({ state: timed });
-    const vgw = timed.addVpnGateway({ region: 'us-east-1' });
-    const cgw = timed.addCustomerGateway({ region: 'us-east-1', ipAddress: '203.0.113.9' });
-    const conn = timed.addVpnConnection({
-      region: 'us-east-1',
-      customerGatewayId: cgw.customerGatewayId,
-      vpnGatewayId: vgw.vpnGatewayId,
-    });
-    const read = async () =>
-      (
-        await ec2('us-east-1').send(
-          new DescribeVpnConnectionsCommand({ VpnConnectionIds: [conn.vpnConnectionId] }),
-        )
-      ).VpnConnections?.[0]?.VgwTelemetry ?? [];
-    const down = await read();
-    expect(down.map((t) => t.Status)).toEqual(['DOWN', 'DOWN']);
-    now = new Date('2026-11-25T10:05:00.000Z');
-    timed.setTunnelStatusProvider((_c, index) => (index === 0 ? 'UP' : 'DOWN'));
-    const [up, stillDown] = await read();
-    expect(up).toMatchObject({
-      Status: 'UP',
-      StatusMessage: '2 BGP ROUTES',
-      AcceptedRouteCount: 2,
-      LastStatusChange: now,
-    });
-    expect(stillDown).toMatchObject({
-      Status: 'DOWN',
-      AcceptedRouteCount: 0,
-      LastStatusChange: new Date('2026-11-25T10:00:00.000Z'),
-    });
-    timed.close();
-  });
+  it(
+    'reports tunnel telemetry from the status ' + 'provider and remembers when it changed',
+    async () => {
+      let now = new Date('2026-11-25T10:00:00.000Z');
+      const timed = new Ec2State({ now: () => now });
+      await emu.close();
+      emu = await startEc2Emulator({ state: timed });
+      const vgw = timed.addVpnGateway({ region: 'us-east-1' });
+      const cgw = timed.addCustomerGateway({ region: 'us-east-1', ipAddress: '203.0.113.9' });
+      const conn = timed.addVpnConnection({
+        region: 'us-east-1',
+        customerGatewayId: cgw.customerGatewayId,
+        vpnGatewayId: vgw.vpnGatewayId,
+      });
+      const read = async () =>
+        (
+          await ec2('us-east-1').send(
+            new DescribeVpnConnectionsCommand({ VpnConnectionIds: [conn.vpnConnectionId] }),
+          )
+        ).VpnConnections?.[0]?.VgwTelemetry ?? [];
+      const down = await read();
+      expect(down.map((t) => t.Status)).toEqual(['DOWN', 'DOWN']);
+      now = new Date('2026-11-25T10:05:00.000Z');
+      timed.setTunnelStatusProvider((_c, index) => (index === 0 ? 'UP' : 'DOWN'));
+      const [up, stillDown] = await read();
+      expect(up).toMatchObject({
+        Status: 'UP',
+        StatusMessage: '2 BGP ROUTES',
+        AcceptedRouteCount: 2,
+        LastStatusChange: now,
+      });
+      expect(stillDown).toMatchObject({
+        Status: 'DOWN',
+        AcceptedRouteCount: 0,
+        LastStatusChange: new Date('2026-11-25T10:00:00.000Z'),
+      });
+      timed.close();
+    },
+  );
 
   it('starts a stopped instance again: pending, then running', async () => {
     const w = seedRouterRegion(state, { region: 'eu-west-1', name: 'spoke-eu' });

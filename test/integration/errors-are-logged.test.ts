@@ -65,42 +65,45 @@ const failingRunbook: Runbook<ToyDeps> = {
 };
 
 describe('errors are seen', () => {
-  it('a failed step and a failed undo: one error line each, with stack and run id, no secret', async () => {
-    const world = createWorld();
-    const { logger, lines, errors } = capturedLogger();
-    try {
-      const engine = createEngine<ToyDeps>({
-        describeCommand: rebuildCommandLine,
-        redis: world.redis,
-        prefix: world.prefix,
-        queue: world.queue,
-        runbooks: { scaleup: failingRunbook },
-        deps: { redis: world.redis, prefix: world.prefix },
-        logger,
-      });
-      world.engines.push(engine);
-      world.startWorker(engine);
-      const { id } = await engine.submit(submitInput());
-      const run = await waitForStatus(engine, id, ['failed', 'rolled-back', 'succeeded']);
-      expect(run.status).toBe('failed');
+  it(
+    'a failed step and a failed undo: one error ' + 'line each, with stack and run id, no secret',
+    async () => {
+      const world = createWorld();
+      const { logger, lines, errors } = capturedLogger();
+      try {
+        const engine = createEngine<ToyDeps>({
+          describeCommand: rebuildCommandLine,
+          redis: world.redis,
+          prefix: world.prefix,
+          queue: world.queue,
+          runbooks: { scaleup: failingRunbook },
+          deps: { redis: world.redis, prefix: world.prefix },
+          logger,
+        });
+        world.engines.push(engine);
+        world.startWorker(engine);
+        const { id } = await engine.submit(submitInput());
+        const run = await waitForStatus(engine, id, ['failed', 'rolled-back', 'succeeded']);
+        expect(run.status).toBe('failed');
 
-      const stepFailed = errors().filter((l) => l.msg === 'step failed');
-      expect(stepFailed).toHaveLength(1);
-      expect(stepFailed[0]).toMatchObject({ runId: id, step: 'move-eip' });
-      expect(stepFailed[0]?.err?.message).toBe('AssociateAddress was refused');
-      expect(stepFailed[0]?.err?.stack).toMatch(/AssociateAddress was refused\n\s+at /);
+        const stepFailed = errors().filter((l) => l.msg === 'step failed');
+        expect(stepFailed).toHaveLength(1);
+        expect(stepFailed[0]).toMatchObject({ runId: id, step: 'move-eip' });
+        expect(stepFailed[0]?.err?.message).toBe('AssociateAddress was refused');
+        expect(stepFailed[0]?.err?.stack).toMatch(/AssociateAddress was refused\n\s+at /);
 
-      const undoFailed = errors().filter((l) => l.msg === 'undo failed');
-      expect(undoFailed).toHaveLength(1);
-      expect(undoFailed[0]).toMatchObject({ runId: id, step: 'launch' });
-      expect(undoFailed[0]?.err?.stack).toMatch(/the instance would not stop\n\s+at /);
+        const undoFailed = errors().filter((l) => l.msg === 'undo failed');
+        expect(undoFailed).toHaveLength(1);
+        expect(undoFailed[0]).toMatchObject({ runId: id, step: 'launch' });
+        expect(undoFailed[0]?.err?.stack).toMatch(/the instance would not stop\n\s+at /);
 
-      expect(errors()).toHaveLength(2);
-      expect(JSON.stringify(lines)).not.toContain(SECRET);
-    } finally {
-      await world.cleanup();
-    }
-  });
+        expect(errors()).toHaveLength(2);
+        expect(JSON.stringify(lines)).not.toContain(SECRET);
+      } finally {
+        await world.cleanup();
+      }
+    },
+  );
 
   it('an approval click whose decision throws is logged with its run id and answered', async () => {
     const { logger, lines, errors } = capturedLogger();

@@ -74,7 +74,8 @@ describe('failover failures leave the network forwarding', () => {
         expect(run.status).toBe('succeeded');
         expect(run.plan?.join('\n')).toMatch(
           new RegExp(
-            `${PRIMARY} \\(${state}\\) could not be read .*${STANDBY} must bring up every tunnel it has`,
+            `${PRIMARY} \\(${state}\\) could not be read ` +
+              `.*${STANDBY} must bring up every tunnel it has`,
           ),
         );
         expect(run.plan?.join('\n')).toContain('(everything it has configured)');

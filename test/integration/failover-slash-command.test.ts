@@ -6,7 +6,10 @@ import type { Runtime } from '../../src/wiring/create-runtime.js';
 import { startWorldRuntime, type WorldRuntime } from '../helpers/world-runtime.js';
 import { leaseFreed, pairState, PRIMARY, STANDBY } from './failover-harness.js';
 
-/** The whole path a person takes: the slash command, the runtime's wiring, a second person's approval. */
+/**
+ * The whole path a person takes: the slash command, the runtime's wiring, a second person's
+ * approval.
+ */
 describe('/router failover and failback through the slash command', () => {
   let world: World;
   let runtime: Runtime;
@@ -45,14 +48,17 @@ describe('/router failover and failback through the slash command', () => {
     expect(entry('failback')).not.toContain('coming soon');
   });
 
-  it('refuses at once, naming the fix: a standby as target, a router without a standby', async () => {
-    const standby = await ask(`failover ${STANDBY}`);
-    expect(standby.kind === 'reply' && standby.failed).toBe(true);
-    expect(JSON.stringify(standby)).toContain(`use /router failover ${PRIMARY}`);
-    const spoke = await ask('failback spoke-oregon');
-    expect(spoke.kind === 'reply' && spoke.failed).toBe(true);
-    expect(JSON.stringify(spoke)).toContain('spoke-oregon has no standby router');
-  });
+  it(
+    'refuses at once, naming the fix: a standby ' + 'as target, a router without a standby',
+    async () => {
+      const standby = await ask(`failover ${STANDBY}`);
+      expect(standby.kind === 'reply' && standby.failed).toBe(true);
+      expect(JSON.stringify(standby)).toContain(`use /router failover ${PRIMARY}`);
+      const spoke = await ask('failback spoke-oregon');
+      expect(spoke.kind === 'reply' && spoke.failed).toBe(true);
+      expect(JSON.stringify(spoke)).toContain('spoke-oregon has no standby router');
+    },
+  );
 
   it('fails over once a second person approves (once), then fails back', async () => {
     const before = pairState(world);

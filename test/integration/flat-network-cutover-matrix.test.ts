@@ -98,46 +98,51 @@ describe('cutovers keep every path of the flat network', () => {
     expect(m.broken).toBe(0);
   });
 
-  it('a spoke scale-up that fails moving the Staging leg puts it back on the old router', async () => {
-    const before = await matrix();
-    const eni = stagingLeg();
-    const oldInstance = world().state.networkInterfaces.get(eni)!.instanceId;
-    // The detach succeeds, the attach is refused: the leg is on no instance when the undo runs.
-    world().state.faults.inject({
-      action: 'AttachNetworkInterface',
-      code: 'UnauthorizedOperation',
-    });
-    const started = await stack.slack.slashCommand({
-      user: 'U0ALICE',
-      channel: 'C0NETOPS',
-      command: '/router',
-      text: 'scaleup spoke-virginia',
-    });
-    const runId = /Started (r-[a-z0-9]{6})/.exec(JSON.stringify(started.json ?? started.body))?.[1];
-    await stack.waitForRun(runId!, ['awaiting-approval']);
-    await stack.bot.runtime.engine.decide(runId!, 'U0BOB', 'approve');
-    const run = await stack.waitForRun(runId!);
-    expect(run.status, run.outcome).toBe('rolled-back');
-    expect(run.steps.find((s) => s.id === 'move-interfaces')?.error).toContain(
-      'ec2:AttachNetworkInterface',
-    );
-    expect(world().state.networkInterfaces.get(eni)!.instanceId).toBe(oldInstance);
-    await waitFor(
-      async () => (await stack.bot.runtime.engine.whoHolds('spoke-virginia')) === undefined,
-      'the lease',
-    );
-    // The Elastic IP went back to the old router: its tunnels re-establish after the run ends
-    // (the undo does not wait for them), so the paths come back a moment later, all of them.
-    await waitFor(async () => {
-      try {
-        expectNothingLost(before, await matrix());
-        return true;
-      } catch {
-        return false;
-      }
-    }, 'every path that worked before to work again after the rollback');
-    expectNothingLost(before, await matrix());
-  });
+  it(
+    'a spoke scale-up that fails moving the ' + 'Staging leg puts it back on the old router',
+    async () => {
+      const before = await matrix();
+      const eni = stagingLeg();
+      const oldInstance = world().state.networkInterfaces.get(eni)!.instanceId;
+      // The detach succeeds, the attach is refused: the leg is on no instance when the undo runs.
+      world().state.faults.inject({
+        action: 'AttachNetworkInterface',
+        code: 'UnauthorizedOperation',
+      });
+      const started = await stack.slack.slashCommand({
+        user: 'U0ALICE',
+        channel: 'C0NETOPS',
+        command: '/router',
+        text: 'scaleup spoke-virginia',
+      });
+      const runId = /Started (r-[a-z0-9]{6})/.exec(
+        JSON.stringify(started.json ?? started.body),
+      )?.[1];
+      await stack.waitForRun(runId!, ['awaiting-approval']);
+      await stack.bot.runtime.engine.decide(runId!, 'U0BOB', 'approve');
+      const run = await stack.waitForRun(runId!);
+      expect(run.status, run.outcome).toBe('rolled-back');
+      expect(run.steps.find((s) => s.id === 'move-interfaces')?.error).toContain(
+        'ec2:AttachNetworkInterface',
+      );
+      expect(world().state.networkInterfaces.get(eni)!.instanceId).toBe(oldInstance);
+      await waitFor(
+        async () => (await stack.bot.runtime.engine.whoHolds('spoke-virginia')) === undefined,
+        'the lease',
+      );
+      // The Elastic IP went back to the old router: its tunnels re-establish after the run ends
+      // (the undo does not wait for them), so the paths come back a moment later, all of them.
+      await waitFor(async () => {
+        try {
+          expectNothingLost(before, await matrix());
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'every path that worked before to work again after the rollback');
+      expectNothingLost(before, await matrix());
+    },
+  );
 
   it('scale-up of a spoke, whose Staging VPC reaches it through a second interface', async () => {
     const oldInstance = world().state.networkInterfaces.get(stagingLeg())!.instanceId;

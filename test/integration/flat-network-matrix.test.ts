@@ -66,29 +66,35 @@ async function judge(label: string, before: ReachMatrix): Promise<ReachMatrix> {
 }
 
 describe('every onboarding path, judged by the reachability matrix', () => {
-  it('a WireGuard peer: the laptop with the file flatnet sent reaches everyone, and back', async () => {
-    const before = await matrix();
-    expect(before.broken).toBeGreaterThan(0);
-    const run = await stack.succeed('/vpn', 'add-peer alice-laptop');
-    expect(run.steps.find((s) => s.id === 'route-hub-vpc')?.detail).toMatch(
-      /10\.250\.0\.0\/24 now goes to hub-tokyo-a \(eni-/,
-    );
-    await post('/wireguard/clients', {
-      name: 'alice-laptop',
-      config: await dmFile('alice-laptop-hub-tokyo-a.conf'),
-    });
-    await judge('wg/alice-laptop', before);
-  });
+  it(
+    'a WireGuard peer: the laptop with the file ' + 'flatnet sent reaches everyone, and back',
+    async () => {
+      const before = await matrix();
+      expect(before.broken).toBeGreaterThan(0);
+      const run = await stack.succeed('/vpn', 'add-peer alice-laptop');
+      expect(run.steps.find((s) => s.id === 'route-hub-vpc')?.detail).toMatch(
+        /10\.250\.0\.0\/24 now goes to hub-tokyo-a \(eni-/,
+      );
+      await post('/wireguard/clients', {
+        name: 'alice-laptop',
+        config: await dmFile('alice-laptop-hub-tokyo-a.conf'),
+      });
+      await judge('wg/alice-laptop', before);
+    },
+  );
 
-  it('an IPsec site with --bgp: its router running the script reaches everyone, and back', async () => {
-    const before = await matrix();
-    await stack.succeed(
-      '/vpn',
-      'add-peer osaka ipsec --remote 198.51.100.77 --subnets 10.200.1.0/24 --bgp 65100',
-    );
-    await installSite('osaka', '198.51.100.77', '10.200.1.0/24');
-    await judge('site/osaka', before);
-  });
+  it(
+    'an IPsec site with --bgp: its router running ' + 'the script reaches everyone, and back',
+    async () => {
+      const before = await matrix();
+      await stack.succeed(
+        '/vpn',
+        'add-peer osaka ipsec --remote 198.51.100.77 --subnets 10.200.1.0/24 --bgp 65100',
+      );
+      await installSite('osaka', '198.51.100.77', '10.200.1.0/24');
+      await judge('site/osaka', before);
+    },
+  );
 
   it('an IPsec site, route-based with static routes', async () => {
     const before = await matrix();
@@ -110,16 +116,20 @@ describe('every onboarding path, judged by the reachability matrix', () => {
     await judge('site/nara', before);
   });
 
-  it('attach-vpc of analytics (a second VGW VPC): it reaches everyone, the first VGW VPC included', async () => {
-    const before = await matrix();
-    const analytics = stack.world.topology.vpcs.find((v) => v.name === 'analytics')!;
-    expect(before.endpoints.map((e) => e.label)).not.toContain('ap-northeast-1/analytics');
-    await stack.succeed('/vpn', `attach-vpc ${analytics.id} --region ap-northeast-1`);
-    const after = await judge('ap-northeast-1/analytics', before);
-    // Both VGWs have Amazon-side AS 64512: only as-override lets one learn the other's VPC.
-    const path = (from: string, to: string) =>
-      after.paths.find((p) => p.from === from && p.to === to)?.reachable;
-    expect(path('ap-northeast-1/analytics', 'ap-northeast-1/shared-services')).toBe(true);
-    expect(path('ap-northeast-1/shared-services', 'ap-northeast-1/analytics')).toBe(true);
-  });
+  it(
+    'attach-vpc of analytics (a second VGW VPC): it ' +
+      'reaches everyone, the first VGW VPC included',
+    async () => {
+      const before = await matrix();
+      const analytics = stack.world.topology.vpcs.find((v) => v.name === 'analytics')!;
+      expect(before.endpoints.map((e) => e.label)).not.toContain('ap-northeast-1/analytics');
+      await stack.succeed('/vpn', `attach-vpc ${analytics.id} --region ap-northeast-1`);
+      const after = await judge('ap-northeast-1/analytics', before);
+      // Both VGWs have Amazon-side AS 64512: only as-override lets one learn the other's VPC.
+      const path = (from: string, to: string) =>
+        after.paths.find((p) => p.from === from && p.to === to)?.reachable;
+      expect(path('ap-northeast-1/analytics', 'ap-northeast-1/shared-services')).toBe(true);
+      expect(path('ap-northeast-1/shared-services', 'ap-northeast-1/analytics')).toBe(true);
+    },
+  );
 });

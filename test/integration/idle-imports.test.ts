@@ -13,14 +13,18 @@ import { describe, expect, it } from 'vitest';
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, '../..');
 
-/** The packages a fresh process has loaded after importing `entry` and building a Cloud (which must not load the SDK). */
+/**
+ * The packages a fresh process has loaded after importing `entry` and building a Cloud (which must
+ * not load the SDK).
+ */
 async function packagesLoadedBy(entry: string): Promise<Set<string>> {
   const script = `
     import { createRequire } from 'node:module';
     await import(${JSON.stringify(resolve(root, entry))});
     const { createCloud } = await import(${JSON.stringify(resolve(root, 'src/aws/index.ts'))});
     createCloud({ endpoint: 'http://127.0.0.1:9' }).close();
-    const names = Object.keys(createRequire(import.meta.url).cache).map((file) => /node_modules\\/((@[^/]+\\/)?[^/]+)/.exec(file)?.[1]);
+    const names = Object.keys(createRequire(import.meta.url).cache)
+      .map((file) => /node_modules\\/((@[^/]+\\/)?[^/]+)/.exec(file)?.[1]);
     process.stdout.write(JSON.stringify([...new Set(names.filter(Boolean))]));
   `;
   const { stdout } = await run(
@@ -40,18 +44,25 @@ const LOADED_ON_FIRST_USE = [
 ];
 
 describe('idle processes load only what they use', () => {
-  it('the bot loads Bolt and BullMQ, but not the EC2 SDK, ssh2, the XML parser or the dashboard', async () => {
-    const loaded = await packagesLoadedBy('src/cli/run-bot.ts');
-    // The listing works: what the bot does need is there.
-    expect(loaded).toContain('@slack/bolt');
-    expect(loaded).toContain('bullmq');
-    for (const name of LOADED_ON_FIRST_USE) expect(loaded, name).not.toContain(name);
-  });
+  it(
+    'the bot loads Bolt and BullMQ, but not the ' +
+      'EC2 SDK, ssh2, the XML parser or the dashboard',
+    async () => {
+      const loaded = await packagesLoadedBy('src/cli/run-bot.ts');
+      // The listing works: what the bot does need is there.
+      expect(loaded).toContain('@slack/bolt');
+      expect(loaded).toContain('bullmq');
+      for (const name of LOADED_ON_FIRST_USE) expect(loaded, name).not.toContain(name);
+    },
+  );
 
-  it('the worker loads BullMQ but neither Bolt nor Express, nor any first-use library', async () => {
-    const loaded = await packagesLoadedBy('src/cli/run-worker.ts');
-    expect(loaded).toContain('bullmq');
-    for (const name of ['@slack/bolt', 'express', ...LOADED_ON_FIRST_USE])
-      expect(loaded, name).not.toContain(name);
-  });
+  it(
+    'the worker loads BullMQ but neither Bolt ' + 'nor Express, nor any first-use library',
+    async () => {
+      const loaded = await packagesLoadedBy('src/cli/run-worker.ts');
+      expect(loaded).toContain('bullmq');
+      for (const name of ['@slack/bolt', 'express', ...LOADED_ON_FIRST_USE])
+        expect(loaded, name).not.toContain(name);
+    },
+  );
 });

@@ -158,57 +158,61 @@ describe.each(['socket', 'http'] as const)(
         (i) => i.tags['Name'] === HUB && i.state === 'running',
       );
 
-    it('runs status, router status, add-peer, failover, failback, scale-up and scale-down on the other worker', async () => {
-      // Both workers talk to the original hub first: their SSH pools hold sessions to it.
-      for (const name of ['a', 'b'] as const) {
-        await only(name);
-        const status = succeeded(await ask('/vpn', `status ${HUB}`));
-        expect((status.steps[0]?.result as unknown as StatusReport).routers[0]?.reachable).toBe(
-          true,
-        );
-      }
-      const original = world.router(HUB).instanceId;
+    it(
+      'runs status, router status, add-peer, failover, ' +
+        'failback, scale-up and scale-down on the other worker',
+      async () => {
+        // Both workers talk to the original hub first: their SSH pools hold sessions to it.
+        for (const name of ['a', 'b'] as const) {
+          await only(name);
+          const status = succeeded(await ask('/vpn', `status ${HUB}`));
+          expect((status.steps[0]?.result as unknown as StatusReport).routers[0]?.reachable).toBe(
+            true,
+          );
+        }
+        const original = world.router(HUB).instanceId;
 
-      await only('a');
-      const up = succeeded(await ask('/router', `scaleup ${HUB}`));
-      const [replacement] = runningHubs();
-      expect(runningHubs()).toHaveLength(1);
-      expect(replacement!.instanceId).not.toBe(original);
-      expect(world.state.getInstance(original)?.state).toMatch(/stopp/);
-      // Nothing asks for an inventory edit: every process already uses the new instance.
-      expect(up.outcome).not.toMatch(/update the inventory/);
+        await only('a');
+        const up = succeeded(await ask('/router', `scaleup ${HUB}`));
+        const [replacement] = runningHubs();
+        expect(runningHubs()).toHaveLength(1);
+        expect(replacement!.instanceId).not.toBe(original);
+        expect(world.state.getInstance(original)?.state).toMatch(/stopp/);
+        // Nothing asks for an inventory edit: every process already uses the new instance.
+        expect(up.outcome).not.toMatch(/update the inventory/);
 
-      await only('b');
-      const status = succeeded(await ask('/vpn', 'status'));
-      const report = status.steps[0]?.result as unknown as StatusReport;
-      expect(report.routers.find((r) => r.router === HUB)).toMatchObject({ reachable: true });
-      expect(report.problems.filter((p) => p.where === HUB && p.severity === 'down')).toEqual([]);
-      // B dropped its session to the instance that is gone.
-      expect(logs.b.join('')).toContain('the router is reached elsewhere now');
+        await only('b');
+        const status = succeeded(await ask('/vpn', 'status'));
+        const report = status.steps[0]?.result as unknown as StatusReport;
+        expect(report.routers.find((r) => r.router === HUB)).toMatchObject({ reachable: true });
+        expect(report.problems.filter((p) => p.where === HUB && p.severity === 'down')).toEqual([]);
+        // B dropped its session to the instance that is gone.
+        expect(logs.b.join('')).toContain('the router is reached elsewhere now');
 
-      const routerStatus = succeeded(await ask('/router', `status ${HUB}`));
-      const facts = routerStatus.steps[0]?.result as unknown as RouterFactsReport;
-      expect(facts.instance).toMatchObject({ id: replacement!.instanceId, state: 'running' });
+        const routerStatus = succeeded(await ask('/router', `status ${HUB}`));
+        const facts = routerStatus.steps[0]?.result as unknown as RouterFactsReport;
+        expect(facts.instance).toMatchObject({ id: replacement!.instanceId, state: 'running' });
 
-      const { publicKey } = generateWireguardKeyPair();
-      succeeded(await ask('/vpn', `add-peer dana-laptop wireguard --pubkey ${publicKey}`));
-      const hubLines = world.router(replacement!.instanceId).handle.router.activeLines();
-      expect(hubLines.join('\n')).toContain('dana-laptop');
+        const { publicKey } = generateWireguardKeyPair();
+        succeeded(await ask('/vpn', `add-peer dana-laptop wireguard --pubkey ${publicKey}`));
+        const hubLines = world.router(replacement!.instanceId).handle.router.activeLines();
+        expect(hubLines.join('\n')).toContain('dana-laptop');
 
-      succeeded(await ask('/router', `failover ${HUB}`));
-      succeeded(await ask('/router', `failback ${HUB}`));
+        succeeded(await ask('/router', `failover ${HUB}`));
+        succeeded(await ask('/router', `failback ${HUB}`));
 
-      const again = succeeded(await ask('/router', `scaleup ${HUB}`));
-      const [third] = runningHubs();
-      expect(third!.instanceId).not.toBe(replacement!.instanceId);
-      expect(again.outcome).toContain(replacement!.instanceId);
+        const again = succeeded(await ask('/router', `scaleup ${HUB}`));
+        const [third] = runningHubs();
+        expect(third!.instanceId).not.toBe(replacement!.instanceId);
+        expect(again.outcome).toContain(replacement!.instanceId);
 
-      const down = succeeded(await ask('/router', `scaledown ${HUB}`));
-      expect(runningHubs()).toHaveLength(1);
-      expect(runningHubs()[0]!.instanceId).not.toBe(third!.instanceId);
-      expect(down.outcome).toContain(third!.instanceId);
-      // Every run after the first scale-up was B's: A never saw them.
-      expect(logs.a.join('')).not.toContain(down.id);
-    });
+        const down = succeeded(await ask('/router', `scaledown ${HUB}`));
+        expect(runningHubs()).toHaveLength(1);
+        expect(runningHubs()[0]!.instanceId).not.toBe(third!.instanceId);
+        expect(down.outcome).toContain(third!.instanceId);
+        // Every run after the first scale-up was B's: A never saw them.
+        expect(logs.a.join('')).not.toContain(down.id);
+      },
+    );
   },
 );

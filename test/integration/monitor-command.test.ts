@@ -78,18 +78,21 @@ describe('/router monitor', () => {
     expect(await redis.exists(`${prefix}:monitor:pause:${router}`)).toBe(0);
   });
 
-  it('refuses a pause from someone who may not approve a failover, and an unknown router', async () => {
-    const router = Object.keys(inventory.routers)[0]!;
-    const stranger = await ask(`monitor pause ${router}`, 'U0NOBODY');
-    expect(stranger.kind === 'reply' && stranger.failed && stranger.message.text).toContain(
-      'may not pause the monitor',
-    );
-    const unknown = await ask('monitor pause no-such-router');
-    expect(unknown.kind === 'reply' && unknown.failed && unknown.message.text).toContain(
-      'there is no router named no-such-router',
-    );
-    expect(await redis.keys(`${prefix}:monitor:pause:*`)).toEqual([]);
-  });
+  it(
+    'refuses a pause from someone who may not ' + 'approve a failover, and an unknown router',
+    async () => {
+      const router = Object.keys(inventory.routers)[0]!;
+      const stranger = await ask(`monitor pause ${router}`, 'U0NOBODY');
+      expect(stranger.kind === 'reply' && stranger.failed && stranger.message.text).toContain(
+        'may not pause the monitor',
+      );
+      const unknown = await ask('monitor pause no-such-router');
+      expect(unknown.kind === 'reply' && unknown.failed && unknown.message.text).toContain(
+        'there is no router named no-such-router',
+      );
+      expect(await redis.keys(`${prefix}:monitor:pause:*`)).toEqual([]);
+    },
+  );
 
   it('shows a pending scale proposal: router, up or down, run and since when', async () => {
     const [router, other] = Object.keys(inventory.routers) as [string, string];

@@ -12,47 +12,51 @@ describe('the monitor proposes a scale-up for sustained load, through the approv
     bench = undefined;
   });
 
-  it('a brief spike proposes nothing; load held over the window proposes exactly one scale-up, waiting for approval', async () => {
-    // 60 s rounds and a 3-minute window: 3 loaded probes in a row. Rounds are run by hand.
-    bench = await startMonitorWorld('mon-scale', { intervalSeconds: 60, loadWindowMinutes: 3 });
-    const { world, runtime } = bench;
-    const rounds = async (n: number) => {
-      const out: string[] = [];
-      for (let i = 0; i < n; i++) out.push(...(await bench!.round()).scaleProposals);
-      return out;
-    };
+  it(
+    'a brief spike proposes nothing; load held over the window ' +
+      'proposes exactly one scale-up, waiting for approval',
+    async () => {
+      // 60 s rounds and a 3-minute window: 3 loaded probes in a row. Rounds are run by hand.
+      bench = await startMonitorWorld('mon-scale', { intervalSeconds: 60, loadWindowMinutes: 3 });
+      const { world, runtime } = bench;
+      const rounds = async (n: number) => {
+        const out: string[] = [];
+        for (let i = 0; i < n; i++) out.push(...(await bench!.round()).scaleProposals);
+        return out;
+      };
 
-    // A spike two probes long, then back to normal: no proposal.
-    world.setLoad(PRIMARY, [4, 3.5, 1]);
-    expect(await rounds(2)).toEqual([]);
-    world.setLoad(PRIMARY, [0.8, 0.9, 1]);
-    expect(await rounds(2)).toEqual([]);
-    expect((await runtime.monitor.store.watches())[PRIMARY]!.loadHigh).toBe(0);
+      // A spike two probes long, then back to normal: no proposal.
+      world.setLoad(PRIMARY, [4, 3.5, 1]);
+      expect(await rounds(2)).toEqual([]);
+      world.setLoad(PRIMARY, [0.8, 0.9, 1]);
+      expect(await rounds(2)).toEqual([]);
+      expect((await runtime.monitor.store.watches())[PRIMARY]!.loadHigh).toBe(0);
 
-    // Sustained: the third loaded probe proposes; further loaded rounds propose nothing more.
-    world.setLoad(PRIMARY, [4, 3.5, 2]);
-    expect(await rounds(2)).toEqual([]);
-    const proposed = await rounds(1);
-    expect(proposed).toHaveLength(1);
-    expect(proposed[0]).toMatch(new RegExp(`^scaleup ${PRIMARY} `));
-    expect(await rounds(4)).toEqual([]);
+      // Sustained: the third loaded probe proposes; further loaded rounds propose nothing more.
+      world.setLoad(PRIMARY, [4, 3.5, 2]);
+      expect(await rounds(2)).toEqual([]);
+      const proposed = await rounds(1);
+      expect(proposed).toHaveLength(1);
+      expect(proposed[0]).toMatch(new RegExp(`^scaleup ${PRIMARY} `));
+      expect(await rounds(4)).toEqual([]);
 
-    const runId = (await runtime.monitor.store.watches())[PRIMARY]!.scale!.runId!;
-    const run = await waitFor('the scale-up plan to wait for approval', async () => {
-      const r = await runtime.engine.get(runId);
-      return r && ['awaiting-approval', 'failed'].includes(r.status) ? r : undefined;
-    });
-    expect(run.error).toBeUndefined();
-    expect([run.kind, run.status, run.requester, run.target]).toEqual([
-      'scaleup',
-      'awaiting-approval',
-      MONITOR_REQUESTER,
-      PRIMARY,
-    ]);
-    expect(run.approval?.approvers.length).toBeGreaterThan(0);
-    // While it waits for a person, the monitor still asks nothing more.
-    expect(await rounds(2)).toEqual([]);
-  });
+      const runId = (await runtime.monitor.store.watches())[PRIMARY]!.scale!.runId!;
+      const run = await waitFor('the scale-up plan to wait for approval', async () => {
+        const r = await runtime.engine.get(runId);
+        return r && ['awaiting-approval', 'failed'].includes(r.status) ? r : undefined;
+      });
+      expect(run.error).toBeUndefined();
+      expect([run.kind, run.status, run.requester, run.target]).toEqual([
+        'scaleup',
+        'awaiting-approval',
+        MONITOR_REQUESTER,
+        PRIMARY,
+      ]);
+      expect(run.approval?.approvers.length).toBeGreaterThan(0);
+      // While it waits for a person, the monitor still asks nothing more.
+      expect(await rounds(2)).toEqual([]);
+    },
+  );
 
   it('a worker dying between the proposal and saving its round: no second one', async () => {
     bench = await startMonitorWorld('mon-scale-crash', {

@@ -94,46 +94,51 @@ describe('the monitor scheduler', () => {
     expect(due.size).toBe(completed.length);
   });
 
-  it('a worker killed mid-round costs that round only: the next tick runs elsewhere, the dead round is never run late', async () => {
-    const prefix = uniquePrefix('mon-kill');
-    let hung: string | undefined;
-    const { store, schedulers } = await workers(prefix, 3, async (w, tick) => {
-      if (w === 0 && hung === undefined) {
-        hung = tick;
-        // Worker 0 dies holding this round: the test force-closes it below.
-        return new Promise(() => undefined);
-      }
-      return store.recordRound({
-        tick,
-        startedAt: 0,
-        finishedAt: 0,
-        routers: [],
-        regions: [],
-        openIncidents: [],
-        paused: [],
+  it(
+    'a worker killed mid-round costs that round only: the next ' +
+      'tick runs elsewhere, the dead round is never run late',
+    async () => {
+      const prefix = uniquePrefix('mon-kill');
+      let hung: string | undefined;
+      const { store, schedulers } = await workers(prefix, 3, async (w, tick) => {
+        if (w === 0 && hung === undefined) {
+          hung = tick;
+          // Worker 0 dies holding this round: the test force-closes it below.
+          return new Promise(() => undefined);
+        }
+        return store.recordRound({
+          tick,
+          startedAt: 0,
+          finishedAt: 0,
+          routers: [],
+          regions: [],
+          openIncidents: [],
+          paused: [],
+        });
       });
-    });
-    await waitFor('worker 0 to take a round', async () => hung !== undefined, 30_000);
-    await schedulers[0]!.worker!.close(true);
-    const dead = Number(hung!.split(':').at(-1));
-    // The next tick after the dead one is run by a surviving worker.
-    await waitFor(
-      'a later tick to run',
-      async () => Object.keys(await store.ticks()).some((t) => Number(t.split(':').at(-1)) > dead),
-      30_000,
-    );
-    // Once the dead round's lock expires it comes back and is dropped as stale, not run.
-    const job = await schedulers[1]!.queue.getJob(hung!);
-    await waitFor(
-      'the dead round to be settled',
-      async () => {
-        const state = await job?.getState();
-        return state === 'completed' || state === 'failed' ? state : undefined;
-      },
-      30_000,
-    );
-    const ticks = await store.ticks();
-    expect(ticks[hung!]).toBeUndefined();
-    for (const runs of Object.values(ticks)) expect(runs).toBe(1);
-  });
+      await waitFor('worker 0 to take a round', async () => hung !== undefined, 30_000);
+      await schedulers[0]!.worker!.close(true);
+      const dead = Number(hung!.split(':').at(-1));
+      // The next tick after the dead one is run by a surviving worker.
+      await waitFor(
+        'a later tick to run',
+        async () =>
+          Object.keys(await store.ticks()).some((t) => Number(t.split(':').at(-1)) > dead),
+        30_000,
+      );
+      // Once the dead round's lock expires it comes back and is dropped as stale, not run.
+      const job = await schedulers[1]!.queue.getJob(hung!);
+      await waitFor(
+        'the dead round to be settled',
+        async () => {
+          const state = await job?.getState();
+          return state === 'completed' || state === 'failed' ? state : undefined;
+        },
+        30_000,
+      );
+      const ticks = await store.ticks();
+      expect(ticks[hung!]).toBeUndefined();
+      for (const runs of Object.values(ticks)) expect(runs).toBe(1);
+    },
+  );
 });

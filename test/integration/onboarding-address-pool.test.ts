@@ -22,67 +22,78 @@ const ROUTER: RouterAddresses = {
 };
 
 describe('the WireGuard address pool (Redis, Lua)', () => {
-  it('hands out the next free address after the router and its hand-made peers, the same one again to the same run', async () => {
-    const pool = new AddressPool(redis, prefix);
-    expect(await pool.lease(REF, 'r-aaaaaa', ROUTER)).toBe('10.250.0.4');
-    expect(await pool.lease(REF, 'r-aaaaaa', ROUTER)).toBe('10.250.0.4');
-    expect(await pool.lease(REF, 'r-bbbbbb', ROUTER)).toBe('10.250.0.5');
-    // A peer someone added by hand at .6 is never handed out.
-    expect(
-      await pool.lease(REF, 'r-cccccc', {
-        ...ROUTER,
-        peerPrefixes: [...ROUTER.peerPrefixes, '10.250.0.6/32'],
-      }),
-    ).toBe('10.250.0.7');
-  });
+  it(
+    'hands out the next free address after the router and ' +
+      'its hand-made peers, the same one again to the same run',
+    async () => {
+      const pool = new AddressPool(redis, prefix);
+      expect(await pool.lease(REF, 'r-aaaaaa', ROUTER)).toBe('10.250.0.4');
+      expect(await pool.lease(REF, 'r-aaaaaa', ROUTER)).toBe('10.250.0.4');
+      expect(await pool.lease(REF, 'r-bbbbbb', ROUTER)).toBe('10.250.0.5');
+      // A peer someone added by hand at .6 is never handed out.
+      expect(
+        await pool.lease(REF, 'r-cccccc', {
+          ...ROUTER,
+          peerPrefixes: [...ROUTER.peerPrefixes, '10.250.0.6/32'],
+        }),
+      ).toBe('10.250.0.7');
+    },
+  );
 
-  it('property: concurrent leases by different runs are all distinct and none is on the router', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.integer({ min: 2, max: 20 }),
-        fc.uniqueArray(fc.integer({ min: 2, max: 40 }), { maxLength: 10 }),
-        async (count, handMade) => {
-          const p = uniquePrefix('prop');
-          const pool = new AddressPool(redis, p);
-          const router = {
-            peerPrefixes: handMade.map((h) => `10.250.0.${h}/32`),
-            interfaceAddresses: ['10.250.0.1/24'],
-          };
-          const got = await Promise.all(
-            Array.from({ length: count }, (_, i) =>
-              pool.lease(REF, `r-run${String(i).padStart(3, '0')}`, router),
-            ),
-          );
-          await dropPrefix(redis, p);
-          expect(new Set(got).size).toBe(count);
-          for (const ip of got) expect(router.peerPrefixes).not.toContain(`${ip}/32`);
-          expect(got).not.toContain('10.250.0.1');
-        },
-      ),
-      { numRuns: 15 },
-    );
-  });
+  it(
+    'property: concurrent leases by different runs ' + 'are all distinct and none is on the router',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.integer({ min: 2, max: 20 }),
+          fc.uniqueArray(fc.integer({ min: 2, max: 40 }), { maxLength: 10 }),
+          async (count, handMade) => {
+            const p = uniquePrefix('prop');
+            const pool = new AddressPool(redis, p);
+            const router = {
+              peerPrefixes: handMade.map((h) => `10.250.0.${h}/32`),
+              interfaceAddresses: ['10.250.0.1/24'],
+            };
+            const got = await Promise.all(
+              Array.from({ length: count }, (_, i) =>
+                pool.lease(REF, `r-run${String(i).padStart(3, '0')}`, router),
+              ),
+            );
+            await dropPrefix(redis, p);
+            expect(new Set(got).size).toBe(count);
+            for (const ip of got) expect(router.peerPrefixes).not.toContain(`${ip}/32`);
+            expect(got).not.toContain('10.250.0.1');
+          },
+        ),
+        { numRuns: 15 },
+      );
+    },
+  );
 
-  it('a released lease returns to the pool; an applied address is freed by remove-peer or once the router no longer has it', async () => {
-    const pool = new AddressPool(redis, prefix);
-    const ip = await pool.lease(REF, 'r-aaaaaa', ROUTER);
-    expect(await pool.release(REF, 'r-aaaaaa')).toBe(ip);
-    expect(await pool.release(REF, 'r-aaaaaa')).toBeUndefined();
-    expect(await pool.lease(REF, 'r-bbbbbb', ROUTER)).toBe(ip);
-    expect(await pool.markApplied(REF, 'r-bbbbbb', 'alice')).toBe(ip);
-    expect((await pool.holders(REF))[ip]).toBe('applied:alice');
-    // Still on the router: skipped. Gone from the router (removed by hand): reclaimed.
-    expect(
-      await pool.lease(REF, 'r-cccccc', {
-        ...ROUTER,
-        peerPrefixes: [...ROUTER.peerPrefixes, `${ip}/32`],
-      }),
-    ).not.toBe(ip);
-    expect(await pool.lease(REF, 'r-dddddd', ROUTER)).toBe(ip);
-    expect(await pool.markApplied(REF, 'r-dddddd', 'bob')).toBe(ip);
-    expect(await pool.releaseAddress(REF, ip)).toBe(true);
-    expect((await pool.holders(REF))[ip]).toBeUndefined();
-  });
+  it(
+    'a released lease returns to the pool; an applied address ' +
+      'is freed by remove-peer or once the router no longer has it',
+    async () => {
+      const pool = new AddressPool(redis, prefix);
+      const ip = await pool.lease(REF, 'r-aaaaaa', ROUTER);
+      expect(await pool.release(REF, 'r-aaaaaa')).toBe(ip);
+      expect(await pool.release(REF, 'r-aaaaaa')).toBeUndefined();
+      expect(await pool.lease(REF, 'r-bbbbbb', ROUTER)).toBe(ip);
+      expect(await pool.markApplied(REF, 'r-bbbbbb', 'alice')).toBe(ip);
+      expect((await pool.holders(REF))[ip]).toBe('applied:alice');
+      // Still on the router: skipped. Gone from the router (removed by hand): reclaimed.
+      expect(
+        await pool.lease(REF, 'r-cccccc', {
+          ...ROUTER,
+          peerPrefixes: [...ROUTER.peerPrefixes, `${ip}/32`],
+        }),
+      ).not.toBe(ip);
+      expect(await pool.lease(REF, 'r-dddddd', ROUTER)).toBe(ip);
+      expect(await pool.markApplied(REF, 'r-dddddd', 'bob')).toBe(ip);
+      expect(await pool.releaseAddress(REF, ip)).toBe(true);
+      expect((await pool.holders(REF))[ip]).toBeUndefined();
+    },
+  );
 
   it('reclaims the lease of a run that died long ago, and says when the pool is full', async () => {
     let now = 1_000_000;

@@ -36,186 +36,210 @@ const HOSTILE = [
 ];
 
 describe('the add-peer form', () => {
-  it('opens on /vpn add-peer without arguments, answers field-level errors, and starts the run when valid', async () => {
-    const viewId = await openForm();
-    const view = stack.slack.store.views.get(viewId)!;
-    expect(JSON.stringify(view.view.blocks)).toContain(FIELDS.pubkey);
+  it(
+    'opens on /vpn add-peer without arguments, answers ' +
+      'field-level errors, and starts the run when valid',
+    async () => {
+      const viewId = await openForm();
+      const view = stack.slack.store.views.get(viewId)!;
+      expect(JSON.stringify(view.view.blocks)).toContain(FIELDS.pubkey);
 
-    const badName = await stack.slack.submitView({
-      user: 'U0ALICE',
-      viewId,
-      values: { [FIELDS.name]: 'bob;reboot', [FIELDS.kind]: 'wireguard' },
-    });
-    expect(badName.responseAction).toBe('errors');
-    expect(badName.errors?.[FIELDS.name]).toMatch(/1–32 letters, digits/);
+      const badName = await stack.slack.submitView({
+        user: 'U0ALICE',
+        viewId,
+        values: { [FIELDS.name]: 'bob;reboot', [FIELDS.kind]: 'wireguard' },
+      });
+      expect(badName.responseAction).toBe('errors');
+      expect(badName.errors?.[FIELDS.name]).toMatch(/1–32 letters, digits/);
 
-    const badKey = await stack.slack.submitView({
-      user: 'U0ALICE',
-      viewId,
-      values: { [FIELDS.name]: 'bob', [FIELDS.kind]: 'wireguard', [FIELDS.pubkey]: 'not-a-key' },
-    });
-    expect(badKey.errors?.[FIELDS.pubkey]).toMatch(/32 bytes/);
+      const badKey = await stack.slack.submitView({
+        user: 'U0ALICE',
+        viewId,
+        values: { [FIELDS.name]: 'bob', [FIELDS.kind]: 'wireguard', [FIELDS.pubkey]: 'not-a-key' },
+      });
+      expect(badKey.errors?.[FIELDS.pubkey]).toMatch(/32 bytes/);
 
-    const overlap = await stack.slack.submitView({
-      user: 'U0ALICE',
-      viewId,
-      values: {
-        [FIELDS.name]: 'osaka',
-        [FIELDS.kind]: 'ipsec',
-        [FIELDS.remote]: '198.51.100.77',
-        [FIELDS.subnets]: '10.0.5.0/24',
-      },
-    });
-    expect(overlap.errors?.[FIELDS.subnets]).toMatch(/overlaps 10\.0\.0\.0\/16/);
+      const overlap = await stack.slack.submitView({
+        user: 'U0ALICE',
+        viewId,
+        values: {
+          [FIELDS.name]: 'osaka',
+          [FIELDS.kind]: 'ipsec',
+          [FIELDS.remote]: '198.51.100.77',
+          [FIELDS.subnets]: '10.0.5.0/24',
+        },
+      });
+      expect(overlap.errors?.[FIELDS.subnets]).toMatch(/overlaps 10\.0\.0\.0\/16/);
 
-    const missing = await stack.slack.submitView({
-      user: 'U0ALICE',
-      viewId,
-      values: { [FIELDS.name]: 'osaka', [FIELDS.kind]: 'ipsec' },
-    });
-    expect(Object.keys(missing.errors ?? {}).sort()).toEqual(
-      [FIELDS.remote, FIELDS.subnets].sort(),
-    );
+      const missing = await stack.slack.submitView({
+        user: 'U0ALICE',
+        viewId,
+        values: { [FIELDS.name]: 'osaka', [FIELDS.kind]: 'ipsec' },
+      });
+      expect(Object.keys(missing.errors ?? {}).sort()).toEqual(
+        [FIELDS.remote, FIELDS.subnets].sort(),
+      );
 
-    const smuggled = await stack.slack.submitView({
-      user: 'U0ALICE',
-      viewId,
-      values: { [FIELDS.name]: 'bob --router hub-tokyo-b', [FIELDS.kind]: 'wireguard' },
-    });
-    expect(smuggled.errors?.[FIELDS.name]).toMatch(/spaces/);
+      const smuggled = await stack.slack.submitView({
+        user: 'U0ALICE',
+        viewId,
+        values: { [FIELDS.name]: 'bob --router hub-tokyo-b', [FIELDS.kind]: 'wireguard' },
+      });
+      expect(smuggled.errors?.[FIELDS.name]).toMatch(/spaces/);
 
-    const ok = await stack.slack.submitView({
-      user: 'U0ALICE',
-      viewId,
-      values: { [FIELDS.name]: 'bob-form', [FIELDS.kind]: 'wireguard' },
-    });
-    expect(ok.status).toBe(200);
-    expect(ok.responseAction).toBeUndefined();
-    const [run] = await stack.bot.runtime.engine.store.list({ kind: 'add-peer', limit: 1 });
-    expect(run).toMatchObject({
-      target: 'bob-form',
-      requester: 'U0ALICE',
-      origin: { kind: 'slack', channel: 'C0NETOPS' },
-    });
-    await waitFor(
-      () => stack.hubLines().some((l) => l.includes('peer bob-form public-key')),
-      'bob-form on the hub',
-    );
-    await waitFor(
-      () =>
-        stack.slack.store.filesIn('D0ALICE').some((f) => f.name === 'bob-form-hub-tokyo-a.conf'),
-      'the DM file',
-    );
-  });
+      const ok = await stack.slack.submitView({
+        user: 'U0ALICE',
+        viewId,
+        values: { [FIELDS.name]: 'bob-form', [FIELDS.kind]: 'wireguard' },
+      });
+      expect(ok.status).toBe(200);
+      expect(ok.responseAction).toBeUndefined();
+      const [run] = await stack.bot.runtime.engine.store.list({ kind: 'add-peer', limit: 1 });
+      expect(run).toMatchObject({
+        target: 'bob-form',
+        requester: 'U0ALICE',
+        origin: { kind: 'slack', channel: 'C0NETOPS' },
+      });
+      await waitFor(
+        () => stack.hubLines().some((l) => l.includes('peer bob-form public-key')),
+        'bob-form on the hub',
+      );
+      await waitFor(
+        () =>
+          stack.slack.store.filesIn('D0ALICE').some((f) => f.name === 'bob-form-hub-tokyo-a.conf'),
+        'the DM file',
+      );
+    },
+  );
 });
 
 describe('hostile input', () => {
-  it("refuses the all-zero key and the router's own key as --pubkey; neither is echoed in a reply, log, record or session", async () => {
-    const zero = 'A'.repeat(43) + '=';
-    const own = (await stack.bot.runtime.deps.routers.router('hub-tokyo-a').wireguard('wg0'))
-      .publicKey!;
-    expect(own).toMatch(/=$/);
-    const linesBefore = stack.logLines.length;
-    const zeroed = await stack.vpn('U0ALICE', `add-peer zed --pubkey ${zero}`);
-    expect(zeroed.runId).toBeUndefined();
-    expect(zeroed.reply).toMatch(/--pubkey is the all-zero key/);
-    const mirrored = await stack.vpn('U0ALICE', `add-peer mirror --pubkey ${own}`);
-    expect(mirrored.reply).toMatch(/--pubkey is the WireGuard public key of hub-tokyo-a itself/);
-    const refused = mirrored.runId ? JSON.stringify(await stack.waitForRun(mirrored.runId)) : '';
-    for (const key of [zero, own]) {
-      expect(zeroed.reply + mirrored.reply).not.toContain(key);
-      expect(stack.logLines.slice(linesBefore).join('')).not.toContain(key);
-      expect(stack.sent.join('\n')).not.toContain(key);
-      expect(refused).not.toContain(key);
-    }
-    const runKeys = await stack.bot.runtime.redis.keys(`${stack.prefix}:*`);
-    expect(runKeys.length).toBeGreaterThan(0);
-    for (const k of runKeys.filter((k) => !k.includes('bull')))
-      if ((await stack.bot.runtime.redis.type(k)) === 'string')
-        expect(await stack.bot.runtime.redis.get(k)).not.toContain(zero);
-    expect(stack.hubLines().join('\n')).not.toMatch(/zed|mirror/);
-  });
+  it(
+    "refuses the all-zero key and the router's own key as " +
+      '--pubkey; neither is echoed in a reply, log, record or session',
+    async () => {
+      const zero = 'A'.repeat(43) + '=';
+      const own = (await stack.bot.runtime.deps.routers.router('hub-tokyo-a').wireguard('wg0'))
+        .publicKey!;
+      expect(own).toMatch(/=$/);
+      const linesBefore = stack.logLines.length;
+      const zeroed = await stack.vpn('U0ALICE', `add-peer zed --pubkey ${zero}`);
+      expect(zeroed.runId).toBeUndefined();
+      expect(zeroed.reply).toMatch(/--pubkey is the all-zero key/);
+      const mirrored = await stack.vpn('U0ALICE', `add-peer mirror --pubkey ${own}`);
+      expect(mirrored.reply).toMatch(/--pubkey is the WireGuard public key of hub-tokyo-a itself/);
+      const refused = mirrored.runId ? JSON.stringify(await stack.waitForRun(mirrored.runId)) : '';
+      for (const key of [zero, own]) {
+        expect(zeroed.reply + mirrored.reply).not.toContain(key);
+        expect(stack.logLines.slice(linesBefore).join('')).not.toContain(key);
+        expect(stack.sent.join('\n')).not.toContain(key);
+        expect(refused).not.toContain(key);
+      }
+      const runKeys = await stack.bot.runtime.redis.keys(`${stack.prefix}:*`);
+      expect(runKeys.length).toBeGreaterThan(0);
+      for (const k of runKeys.filter((k) => !k.includes('bull')))
+        if ((await stack.bot.runtime.redis.type(k)) === 'string')
+          expect(await stack.bot.runtime.redis.get(k)).not.toContain(zero);
+      expect(stack.hubLines().join('\n')).not.toMatch(/zed|mirror/);
+    },
+  );
 
-  it("refuses a pasted private key (a router's at once, a peer's at planning) and a key already on any router of the fleet, naming the holder, never repeating the key", async () => {
-    // A device already on another router of the fleet (spoke-oregon), whose key pair we know.
-    const lab = generateWireguardKeyPair();
-    const oregon = stack.world.router('spoke-oregon').handle.router;
-    const labPeer = ['interfaces', 'wireguard', 'wg7', 'peer', 'lab-box'];
-    expect(oregon.active.set([...labPeer, 'public-key', lab.publicKey]).failed).toBe(false);
-    expect(oregon.active.set([...labPeer, 'allowed-ips', '10.251.0.9/32']).failed).toBe(false);
-    const hubPrivate = stack.world
-      .router('hub-tokyo-a')
-      .handle.router.active.value('interfaces wireguard wg0 private-key')!;
-    expect(hubPrivate).toMatch(/=$/);
-    const linesBefore = stack.logLines.length;
-    const sentBefore = stack.sent.length;
+  it(
+    "refuses a pasted private key (a router's at once, a peer's at planning) and a key " +
+      'already on any router of the fleet, naming the holder, never repeating the key',
+    async () => {
+      // A device already on another router of the fleet (spoke-oregon), whose key pair we know.
+      const lab = generateWireguardKeyPair();
+      const oregon = stack.world.router('spoke-oregon').handle.router;
+      const labPeer = ['interfaces', 'wireguard', 'wg7', 'peer', 'lab-box'];
+      expect(oregon.active.set([...labPeer, 'public-key', lab.publicKey]).failed).toBe(false);
+      expect(oregon.active.set([...labPeer, 'allowed-ips', '10.251.0.9/32']).failed).toBe(false);
+      const hubPrivate = stack.world
+        .router('hub-tokyo-a')
+        .handle.router.active.value('interfaces wireguard wg0 private-key')!;
+      expect(hubPrivate).toMatch(/=$/);
+      const linesBefore = stack.logLines.length;
+      const sentBefore = stack.sent.length;
 
-    const routerHalf = await stack.vpn('U0ALICE', `add-peer p1 --pubkey ${hubPrivate}`);
-    expect(routerHalf.runId).toBeUndefined();
-    expect(routerHalf.reply).toMatch(
-      /--pubkey is a private key: the private half of hub-tokyo-a's own WireGuard key/,
-    );
-    const answers = [routerHalf.reply];
-    const runs: string[] = [];
-    for (const [name, key, said] of [
-      ['p2', lab.privateKey, /private half of peer lab-box's key on spoke-oregon/],
-      ['p3', lab.publicKey, /this public key is already peer lab-box on spoke-oregon/],
-    ] as const) {
-      const asked = await stack.vpn('U0ALICE', `add-peer ${name} --pubkey ${key}`);
-      answers.push(asked.reply);
-      expect(asked.runId, asked.reply).toBeDefined();
-      const run = await stack.waitForRun(asked.runId!);
-      expect(run.status).toBe('failed');
-      expect(run.outcome).toMatch(said);
-      runs.push(JSON.stringify({ ...run, params: undefined }));
-    }
-    const slack = stack.slack.store
-      .allMessages(CHANNEL)
-      .concat(stack.slack.store.allMessages('D0ALICE'))
-      .map((m) => JSON.stringify(m))
-      .join('\n');
-    for (const key of [hubPrivate, lab.privateKey]) {
-      expect(answers.join('\n')).not.toContain(key);
-      expect(stack.logLines.slice(linesBefore).join('')).not.toContain(key);
-      expect(stack.sent.slice(sentBefore).join('\n')).not.toContain(key);
-      expect(runs.join('\n')).not.toContain(key);
-    }
-    // Refused at arrival, the router's private key reached no thread and no Redis key at all.
-    // (A peer's private half is known only once the plan step has read the routers, when the
-    // run and its thread already carry the command line: see docs/security.md.)
-    expect(slack).not.toContain(hubPrivate);
-    for (const k of await stack.bot.runtime.redis.keys(`${stack.prefix}:*`))
-      if ((await stack.bot.runtime.redis.type(k)) === 'string')
-        expect(await stack.bot.runtime.redis.get(k)).not.toContain(hubPrivate);
-    expect(stack.hubLines().join('\n')).not.toMatch(/peer p[123] /);
-  });
+      const routerHalf = await stack.vpn('U0ALICE', `add-peer p1 --pubkey ${hubPrivate}`);
+      expect(routerHalf.runId).toBeUndefined();
+      expect(routerHalf.reply).toMatch(
+        /--pubkey is a private key: the private half of hub-tokyo-a's own WireGuard key/,
+      );
+      const answers = [routerHalf.reply];
+      const runs: string[] = [];
+      for (const [name, key, said] of [
+        ['p2', lab.privateKey, /private half of peer lab-box's key on spoke-oregon/],
+        ['p3', lab.publicKey, /this public key is already peer lab-box on spoke-oregon/],
+      ] as const) {
+        const asked = await stack.vpn('U0ALICE', `add-peer ${name} --pubkey ${key}`);
+        answers.push(asked.reply);
+        expect(asked.runId, asked.reply).toBeDefined();
+        const run = await stack.waitForRun(asked.runId!);
+        expect(run.status).toBe('failed');
+        expect(run.outcome).toMatch(said);
+        runs.push(JSON.stringify({ ...run, params: undefined }));
+      }
+      const slack = stack.slack.store
+        .allMessages(CHANNEL)
+        .concat(stack.slack.store.allMessages('D0ALICE'))
+        .map((m) => JSON.stringify(m))
+        .join('\n');
+      for (const key of [hubPrivate, lab.privateKey]) {
+        expect(answers.join('\n')).not.toContain(key);
+        expect(stack.logLines.slice(linesBefore).join('')).not.toContain(key);
+        expect(stack.sent.slice(sentBefore).join('\n')).not.toContain(key);
+        expect(runs.join('\n')).not.toContain(key);
+      }
+      // Refused at arrival, the router's private key reached no thread and no Redis key at all.
+      // (A peer's private half is known only once the plan step has read the routers, when the
+      // run and its thread already carry the command line: see docs/security.md.)
+      expect(slack).not.toContain(hubPrivate);
+      for (const k of await stack.bot.runtime.redis.keys(`${stack.prefix}:*`))
+        if ((await stack.bot.runtime.redis.type(k)) === 'string')
+          expect(await stack.bot.runtime.redis.get(k)).not.toContain(hubPrivate);
+      expect(stack.hubLines().join('\n')).not.toMatch(/peer p[123] /);
+    },
+  );
 
-  it('is refused with the rule, from the slash command and from the form, and never reaches an SSH session', async () => {
-    for (const payload of HOSTILE) {
-      const { runId, reply } = await stack.vpn('U0ALICE', `add-peer ${payload}`);
-      expect(runId, `${JSON.stringify(payload.slice(0, 20))} was accepted`).toBeUndefined();
-      expect(reply.length).toBeLessThan(3000);
-      const removed = await stack.vpn('U0BOB', `remove-peer ${payload}`);
-      expect(removed.runId).toBeUndefined();
-      const viewId = await openForm();
-      const form = await stack.slack.submitView({
-        user: 'U0ALICE',
-        viewId,
-        values: { [FIELDS.name]: payload, [FIELDS.kind]: 'wireguard' },
-      });
-      expect(form.responseAction).toBe('errors');
-    }
-    const pubkeyAttack = await stack.vpn('U0ALICE', "add-peer mallory --pubkey 'AAAA;reboot'");
-    expect(pubkeyAttack.runId).toBeUndefined();
-    const subnetAttack = await stack.vpn(
-      'U0ALICE',
-      'add-peer mallory ipsec --remote 198.51.100.9 --subnets 192.168.77.0/24;reboot',
-    );
-    expect(subnetAttack.runId).toBeUndefined();
+  it(
+    'is refused with the rule, from the slash command ' +
+      'and from the form, and never reaches an SSH session',
+    async () => {
+      for (const payload of HOSTILE) {
+        const { runId, reply } = await stack.vpn('U0ALICE', `add-peer ${payload}`);
+        expect(runId, `${JSON.stringify(payload.slice(0, 20))} was accepted`).toBeUndefined();
+        expect(reply.length).toBeLessThan(3000);
+        const removed = await stack.vpn('U0BOB', `remove-peer ${payload}`);
+        expect(removed.runId).toBeUndefined();
+        const viewId = await openForm();
+        const form = await stack.slack.submitView({
+          user: 'U0ALICE',
+          viewId,
+          values: { [FIELDS.name]: payload, [FIELDS.kind]: 'wireguard' },
+        });
+        expect(form.responseAction).toBe('errors');
+      }
+      const pubkeyAttack = await stack.vpn('U0ALICE', "add-peer mallory --pubkey 'AAAA;reboot'");
+      expect(pubkeyAttack.runId).toBeUndefined();
+      const subnetAttack = await stack.vpn(
+        'U0ALICE',
+        'add-peer mallory ipsec --remote 198.51.100.9 --subnets 192.168.77.0/24;reboot',
+      );
+      expect(subnetAttack.runId).toBeUndefined();
 
-    const everything = stack.sent.join('\n');
-    for (const needle of ['reboot', '$(', 'аlice', 'al"ice', "al'ice", 'x'.repeat(100), 'mallory'])
-      expect(everything).not.toContain(needle);
-    expect(stack.hubLines().join('\n')).not.toMatch(/reboot|mallory/);
-  });
+      const everything = stack.sent.join('\n');
+      for (const needle of [
+        'reboot',
+        '$(',
+        'аlice',
+        'al"ice',
+        "al'ice",
+        'x'.repeat(100),
+        'mallory',
+      ])
+        expect(everything).not.toContain(needle);
+      expect(stack.hubLines().join('\n')).not.toMatch(/reboot|mallory/);
+    },
+  );
 });

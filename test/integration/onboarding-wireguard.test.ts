@@ -19,54 +19,60 @@ const threadText = () =>
     .join('\n');
 
 describe('/vpn add-peer (WireGuard) through Slack', () => {
-  it('with --pubkey: the hub gets the peer at the next free address, the requester a wg-quick file by DM', async () => {
-    const { publicKey } = generateWireguardKeyPair();
-    const { runId, reply } = await stack.vpn(
-      'U0ALICE',
-      `add-peer alice-laptop --pubkey ${publicKey}`,
-    );
-    expect(runId, reply).toBeDefined();
-    const run = await stack.waitForRun(runId!);
-    expect(run.status, run.outcome).toBe('succeeded');
-    expect(run.outcome).toContain('alice-laptop added on hub-tokyo-a as 10.250.0.4');
-    const hub = stack.hubLines().join('\n');
-    expect(hub).toContain(
-      `set interfaces wireguard wg0 peer alice-laptop public-key '${publicKey}'`,
-    );
-    expect(hub).toContain(
-      "set interfaces wireguard wg0 peer alice-laptop allowed-ips '10.250.0.4/32'",
-    );
-    // commit-confirm, then confirm, then save: the saved config has it too.
-    const confirmAt = stack.sent.indexOf('confirm');
-    expect(stack.sent.slice(0, confirmAt).some((c) => /^commit-confirm \d+$/.test(c))).toBe(true);
-    expect(stack.sent.indexOf('save', confirmAt)).toBeGreaterThan(confirmAt);
-    expect(stack.world.router('hub-tokyo-a').handle.router.savedLines().join('\n')).toContain(
-      'peer alice-laptop public-key',
-    );
+  it(
+    'with --pubkey: the hub gets the peer at the next ' +
+      'free address, the requester a wg-quick file by DM',
+    async () => {
+      const { publicKey } = generateWireguardKeyPair();
+      const { runId, reply } = await stack.vpn(
+        'U0ALICE',
+        `add-peer alice-laptop --pubkey ${publicKey}`,
+      );
+      expect(runId, reply).toBeDefined();
+      const run = await stack.waitForRun(runId!);
+      expect(run.status, run.outcome).toBe('succeeded');
+      expect(run.outcome).toContain('alice-laptop added on hub-tokyo-a as 10.250.0.4');
+      const hub = stack.hubLines().join('\n');
+      expect(hub).toContain(
+        `set interfaces wireguard wg0 peer alice-laptop public-key '${publicKey}'`,
+      );
+      expect(hub).toContain(
+        "set interfaces wireguard wg0 peer alice-laptop allowed-ips '10.250.0.4/32'",
+      );
+      // commit-confirm, then confirm, then save: the saved config has it too.
+      const confirmAt = stack.sent.indexOf('confirm');
+      expect(stack.sent.slice(0, confirmAt).some((c) => /^commit-confirm \d+$/.test(c))).toBe(true);
+      expect(stack.sent.indexOf('save', confirmAt)).toBeGreaterThan(confirmAt);
+      expect(stack.world.router('hub-tokyo-a').handle.router.savedLines().join('\n')).toContain(
+        'peer alice-laptop public-key',
+      );
 
-    const file = await waitFor(
-      () =>
+      const file = await waitFor(
+        () =>
+          stack.slack.store
+            .filesIn('D0ALICE')
+            .find((f) => f.name === 'alice-laptop-hub-tokyo-a.conf'),
+        'the DM file',
+      );
+      const conf = file.bytes.toString('utf8');
+      expect(conf).toContain('Address = 10.250.0.4/32');
+      expect(conf).toContain('Endpoint = 203.0.113.10:51820');
+      expect(conf).toMatch(/PersistentKeepalive = 25/);
+      expect(conf).toContain('AllowedIPs = 10.0.0.0/8, 192.168.0.0/16');
+      expect(conf).toContain('PrivateKey = <your private key');
+      expect(
         stack.slack.store
-          .filesIn('D0ALICE')
-          .find((f) => f.name === 'alice-laptop-hub-tokyo-a.conf'),
-      'the DM file',
-    );
-    const conf = file.bytes.toString('utf8');
-    expect(conf).toContain('Address = 10.250.0.4/32');
-    expect(conf).toContain('Endpoint = 203.0.113.10:51820');
-    expect(conf).toMatch(/PersistentKeepalive = 25/);
-    expect(conf).toContain('AllowedIPs = 10.0.0.0/8, 192.168.0.0/16');
-    expect(conf).toContain('PrivateKey = <your private key');
-    expect(
-      stack.slack.store.allMessages('D0ALICE').some((m) => (m.text ?? '').includes('alice-laptop')),
-    ).toBe(true);
-    // TCP MSS clamped on wg0 (MTU 1420 less the inner IPv4 and TCP headers), the standby too.
-    const clamp = "set interfaces wireguard wg0 ip adjust-mss '1380'";
-    expect(hub).toContain(clamp);
-    const standby = stack.world.router('hub-tokyo-b').handle.router.activeLines();
-    expect(standby.join('\n')).toContain('peer alice-laptop public-key');
-    expect(standby).toContain(clamp);
-  });
+          .allMessages('D0ALICE')
+          .some((m) => (m.text ?? '').includes('alice-laptop')),
+      ).toBe(true);
+      // TCP MSS clamped on wg0 (MTU 1420 less the inner IPv4 and TCP headers), the standby too.
+      const clamp = "set interfaces wireguard wg0 ip adjust-mss '1380'";
+      expect(hub).toContain(clamp);
+      const standby = stack.world.router('hub-tokyo-b').handle.router.activeLines();
+      expect(standby.join('\n')).toContain('peer alice-laptop public-key');
+      expect(standby).toContain(clamp);
+    },
+  );
 
   it('without --pubkey: the generated private key is in the DM file and nowhere else', async () => {
     const { runId } = await stack.vpn('U0ALICE', 'add-peer alice-phone');
@@ -116,31 +122,34 @@ describe('/vpn add-peer (WireGuard) through Slack', () => {
     expect(dump.join('\n')).toContain(run.id);
   });
 
-  it('a change that fails its verification is rolled back at once; the next add-peer proceeds', async () => {
-    const hub = stack.world.router('hub-tokyo-a').handle.router;
-    stack.faults.summaryWithoutPeers = true;
-    let failed;
-    try {
-      const { runId, reply } = await stack.vpn(
-        'U0ALICE',
-        `add-peer flaky --pubkey ${generateWireguardKeyPair().publicKey}`,
+  it(
+    'a change that fails its verification is rolled ' + 'back at once; the next add-peer proceeds',
+    async () => {
+      const hub = stack.world.router('hub-tokyo-a').handle.router;
+      stack.faults.summaryWithoutPeers = true;
+      let failed;
+      try {
+        const { runId, reply } = await stack.vpn(
+          'U0ALICE',
+          `add-peer flaky --pubkey ${generateWireguardKeyPair().publicKey}`,
+        );
+        expect(runId, reply).toBeDefined();
+        failed = await stack.waitForRun(runId!);
+      } finally {
+        stack.faults.summaryWithoutPeers = false;
+      }
+      expect(failed.status).toMatch(/failed|rolled-back/);
+      expect(failed.outcome).toMatch(/NOT confirmed and was rolled back at once/);
+      expect(hub.confirmPending).toBe(false);
+      expect(stack.hubLines().join('\n')).not.toContain('peer flaky ');
+      // No timer to wait for: the next peer on the same router is committed and confirmed now.
+      const next = await stack.succeed(
+        '/vpn',
+        `add-peer steady --pubkey ${generateWireguardKeyPair().publicKey}`,
       );
-      expect(runId, reply).toBeDefined();
-      failed = await stack.waitForRun(runId!);
-    } finally {
-      stack.faults.summaryWithoutPeers = false;
-    }
-    expect(failed.status).toMatch(/failed|rolled-back/);
-    expect(failed.outcome).toMatch(/NOT confirmed and was rolled back at once/);
-    expect(hub.confirmPending).toBe(false);
-    expect(stack.hubLines().join('\n')).not.toContain('peer flaky ');
-    // No timer to wait for: the next peer on the same router is committed and confirmed now.
-    const next = await stack.succeed(
-      '/vpn',
-      `add-peer steady --pubkey ${generateWireguardKeyPair().publicKey}`,
-    );
-    expect(next.status).toBe('succeeded');
-    expect(stack.hubLines().join('\n')).toContain('peer steady public-key');
-    expect(hub.confirmPending).toBe(false);
-  });
+      expect(next.status).toBe('succeeded');
+      expect(stack.hubLines().join('\n')).toContain('peer steady public-key');
+      expect(hub.confirmPending).toBe(false);
+    },
+  );
 });

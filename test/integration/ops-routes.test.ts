@@ -61,62 +61,73 @@ describe('operations endpoints', () => {
     expect(await res.json()).toEqual({ ok: true, redis: 'up' });
   });
 
-  it('/metrics counts a status run, its step duration, the tunnels per router and the queue', async () => {
-    const ack = await demo.slack.slashCommand({ user: 'U0ALICE', command: '/vpn', text: 'status' });
-    expect(ack.status).toBe(200);
-    const text = await metricsUntil(/flatnet_runs_total\{kind="status",outcome="succeeded"\} 1/);
-    expect(text).toMatch(/flatnet_runs_total\{kind="status",outcome="succeeded"\} 1/);
-    expect(text).toMatch(/flatnet_step_duration_seconds_count\{kind="status",step="collect"\} 1/);
-    expect(text).toMatch(
-      /flatnet_step_duration_seconds_bucket\{kind="status",step="collect",le="\+Inf"\} 1/,
-    );
-    // Every router of the reference topology is reported; the primary hub's tunnels are all up.
-    for (const router of demo.world.topology.routers.map((r) => r.name)) {
-      expect(text).toContain(`flatnet_router_reachable{router="${router}"} 1`);
-    }
-    expect(text).toMatch(/flatnet_router_tunnels\{router="hub-tokyo-a",state="up"\} [1-9]\d*/);
-    expect(text).toContain('flatnet_router_tunnels{router="hub-tokyo-a",state="down"} 0');
-    expect(text).toMatch(/flatnet_queue_jobs\{state="completed"\} 1/);
-    expect(text).toContain('flatnet_queue_jobs{state="waiting"} 0');
-    expect(text).toContain('# TYPE flatnet_step_duration_seconds histogram');
-  });
+  it(
+    '/metrics counts a status run, its step ' + 'duration, the tunnels per router and the queue',
+    async () => {
+      const ack = await demo.slack.slashCommand({
+        user: 'U0ALICE',
+        command: '/vpn',
+        text: 'status',
+      });
+      expect(ack.status).toBe(200);
+      const text = await metricsUntil(/flatnet_runs_total\{kind="status",outcome="succeeded"\} 1/);
+      expect(text).toMatch(/flatnet_runs_total\{kind="status",outcome="succeeded"\} 1/);
+      expect(text).toMatch(/flatnet_step_duration_seconds_count\{kind="status",step="collect"\} 1/);
+      expect(text).toMatch(
+        /flatnet_step_duration_seconds_bucket\{kind="status",step="collect",le="\+Inf"\} 1/,
+      );
+      // Every router of the reference topology is reported; the primary hub's tunnels are all up.
+      for (const router of demo.world.topology.routers.map((r) => r.name)) {
+        expect(text).toContain(`flatnet_router_reachable{router="${router}"} 1`);
+      }
+      expect(text).toMatch(/flatnet_router_tunnels\{router="hub-tokyo-a",state="up"\} [1-9]\d*/);
+      expect(text).toContain('flatnet_router_tunnels{router="hub-tokyo-a",state="down"} 0');
+      expect(text).toMatch(/flatnet_queue_jobs\{state="completed"\} 1/);
+      expect(text).toContain('flatnet_queue_jobs{state="waiting"} 0');
+      expect(text).toContain('# TYPE flatnet_step_duration_seconds histogram');
+    },
+  );
 
-  it('/admin/queues asks for the password, refuses a wrong one, and serves the dashboard with the right one', async () => {
-    const anonymous = await fetch(`${demo.botUrl}/admin/queues`);
-    expect(anonymous.status).toBe(401);
-    expect(anonymous.headers.get('www-authenticate')).toMatch(/^Basic realm=/);
-    expect(await anonymous.text()).not.toContain(PASSWORD);
-    expect(
-      (
-        await fetch(`${demo.botUrl}/admin/queues`, {
-          headers: { authorization: basic('flatnet', 'wrong') },
-        })
-      ).status,
-    ).toBe(401);
-    expect(
-      (
-        await fetch(`${demo.botUrl}/admin/queues`, {
-          headers: { authorization: basic('admin', PASSWORD) },
-        })
-      ).status,
-    ).toBe(401);
-    // The API behind the page is guarded too, not only the HTML.
-    expect((await fetch(`${demo.botUrl}/admin/queues/api/queues`)).status).toBe(401);
+  it(
+    '/admin/queues asks for the password, refuses a wrong ' +
+      'one, and serves the dashboard with the right one',
+    async () => {
+      const anonymous = await fetch(`${demo.botUrl}/admin/queues`);
+      expect(anonymous.status).toBe(401);
+      expect(anonymous.headers.get('www-authenticate')).toMatch(/^Basic realm=/);
+      expect(await anonymous.text()).not.toContain(PASSWORD);
+      expect(
+        (
+          await fetch(`${demo.botUrl}/admin/queues`, {
+            headers: { authorization: basic('flatnet', 'wrong') },
+          })
+        ).status,
+      ).toBe(401);
+      expect(
+        (
+          await fetch(`${demo.botUrl}/admin/queues`, {
+            headers: { authorization: basic('admin', PASSWORD) },
+          })
+        ).status,
+      ).toBe(401);
+      // The API behind the page is guarded too, not only the HTML.
+      expect((await fetch(`${demo.botUrl}/admin/queues/api/queues`)).status).toBe(401);
 
-    const page = await fetch(`${demo.botUrl}/admin/queues`, {
-      headers: { authorization: basic('flatnet', PASSWORD) },
-    });
-    expect(page.status).toBe(200);
-    expect(await page.text()).toContain('<div id="root">');
-    const api = await fetch(`${demo.botUrl}/admin/queues/api/queues`, {
-      headers: { authorization: basic('flatnet', PASSWORD) },
-    });
-    expect(api.status).toBe(200);
-    const body = (await api.json()) as { queues: { name: string; readOnlyMode: boolean }[] };
-    expect(body.queues.map((q) => ({ name: q.name, readOnlyMode: q.readOnlyMode }))).toEqual([
-      { name: 'runs', readOnlyMode: true },
-    ]);
-  });
+      const page = await fetch(`${demo.botUrl}/admin/queues`, {
+        headers: { authorization: basic('flatnet', PASSWORD) },
+      });
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<div id="root">');
+      const api = await fetch(`${demo.botUrl}/admin/queues/api/queues`, {
+        headers: { authorization: basic('flatnet', PASSWORD) },
+      });
+      expect(api.status).toBe(200);
+      const body = (await api.json()) as { queues: { name: string; readOnlyMode: boolean }[] };
+      expect(body.queues.map((q) => ({ name: q.name, readOnlyMode: q.readOnlyMode }))).toEqual([
+        { name: 'runs', readOnlyMode: true },
+      ]);
+    },
+  );
 
   it('has no dashboard at all when no password is configured', async () => {
     let bot: BotHandle | undefined;
@@ -187,17 +198,21 @@ describe('forged requests', () => {
     }
   });
 
-  it('refuses a correctly signed request whose timestamp is more than five minutes old (a replay)', async () => {
-    const before = demo.slack.store.messages('C0NETOPS').length;
-    const reply = await demo.slack.slashCommand({
-      user: 'U0ALICE',
-      command: '/vpn',
-      text: 'status',
-      sign: { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 },
-    });
-    expect(reply.status).toBe(401);
-    expect(demo.slack.store.messages('C0NETOPS').length).toBe(before);
-  });
+  it(
+    'refuses a correctly signed request whose ' +
+      'timestamp is more than five minutes old (a replay)',
+    async () => {
+      const before = demo.slack.store.messages('C0NETOPS').length;
+      const reply = await demo.slack.slashCommand({
+        user: 'U0ALICE',
+        command: '/vpn',
+        text: 'status',
+        sign: { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 },
+      });
+      expect(reply.status).toBe(401);
+      expect(demo.slack.store.messages('C0NETOPS').length).toBe(before);
+    },
+  );
 });
 
 describe('the metrics observer', () => {
@@ -236,24 +251,28 @@ describe('the metrics observer', () => {
     ...extra,
   });
 
-  it('counts a run once even when its end is announced twice, and counts rejections (which emit no `finished`)', async () => {
-    const observer = createMetricsObserver({ redis, prefix });
-    await observer.onEvent(run({ status: 'succeeded' }), event('finished'));
-    await observer.onEvent(run({ status: 'succeeded' }), event('finished'));
-    await observer.onEvent(
-      run({ id: 'r-rej001', status: 'rejected' }),
-      event('rejected', { runId: 'r-rej001' }),
-    );
-    // Not final yet: an `approved` or a `note` never counts.
-    await observer.onEvent(
-      run({ id: 'r-run002', status: 'running' }),
-      event('approved', { runId: 'r-run002' }),
-    );
-    expect(await redis.hgetall(metricKeys(prefix).runs)).toEqual({
-      'scaleup\tsucceeded': '1',
-      'scaleup\trejected': '1',
-    });
-  });
+  it(
+    'counts a run once even when its end is announced ' +
+      'twice, and counts rejections (which emit no `finished`)',
+    async () => {
+      const observer = createMetricsObserver({ redis, prefix });
+      await observer.onEvent(run({ status: 'succeeded' }), event('finished'));
+      await observer.onEvent(run({ status: 'succeeded' }), event('finished'));
+      await observer.onEvent(
+        run({ id: 'r-rej001', status: 'rejected' }),
+        event('rejected', { runId: 'r-rej001' }),
+      );
+      // Not final yet: an `approved` or a `note` never counts.
+      await observer.onEvent(
+        run({ id: 'r-run002', status: 'running' }),
+        event('approved', { runId: 'r-run002' }),
+      );
+      expect(await redis.hgetall(metricKeys(prefix).runs)).toEqual({
+        'scaleup\tsucceeded': '1',
+        'scaleup\trejected': '1',
+      });
+    },
+  );
 
   it('turns step durations into cumulative Prometheus buckets', async () => {
     const observer = createMetricsObserver({ redis, prefix });

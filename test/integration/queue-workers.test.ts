@@ -35,18 +35,21 @@ afterEach(async () => {
 });
 
 describe('queue: connections', () => {
-  it('a producer fails fast with a message naming the fix, and never shows the password', async () => {
-    const url = `redis://:hunter2@127.0.0.1:${await deadPort()}`;
-    const err = await createRedisConnection(url, 'producer', { connectTimeoutMs: 2_000 }).catch(
-      (e: unknown) => e,
-    );
-    expect(err).toBeInstanceOf(FlatnetError);
-    const flat = err as FlatnetError;
-    expect(flat.code).toBe('REDIS');
-    expect(flat.message).toMatch(/^Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+ is not answering/);
-    expect(flat.hint).toContain('set REDIS_URL');
-    expect(flat.forHumans).not.toContain('hunter2');
-  });
+  it(
+    'a producer fails fast with a message naming ' + 'the fix, and never shows the password',
+    async () => {
+      const url = `redis://:hunter2@127.0.0.1:${await deadPort()}`;
+      const err = await createRedisConnection(url, 'producer', { connectTimeoutMs: 2_000 }).catch(
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(FlatnetError);
+      const flat = err as FlatnetError;
+      expect(flat.code).toBe('REDIS');
+      expect(flat.message).toMatch(/^Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+ is not answering/);
+      expect(flat.hint).toContain('set REDIS_URL');
+      expect(flat.forHumans).not.toContain('hunter2');
+    },
+  );
 
   it('connects both roles with the options BullMQ needs', async () => {
     const worker = await createRedisConnection(redisUrl, 'worker');
@@ -83,60 +86,71 @@ describe('queue: jobs', () => {
     }
   });
 
-  it('closeGracefully stops waiting for a stuck job at the deadline and closes the connections', async () => {
-    const prefix = uniquePrefix('q');
-    const redis = testRedis();
-    const workerConnection = testRedis();
-    const queue = createRunQueue({ connection: redis, prefix });
-    let started!: () => void;
-    const jobStarted = new Promise<void>((resolve) => (started = resolve));
-    const worker = startWorker({
-      connection: workerConnection,
-      prefix,
-      processor: async (_job: Job<RunJobData>) => {
-        started();
-        await new Promise<void>(() => {});
-      },
-      logger: silentLog,
-    });
-    try {
-      await queue.enqueue('plan', 'r-stuck2');
-      await jobStarted;
-      await closeGracefully(
-        { workers: [worker], queues: [queue], connections: [workerConnection], logger: silentLog },
-        100,
-      );
-      await expect(workerConnection.ping()).rejects.toThrow(/Connection is closed/);
-    } finally {
-      const cleanup = testRedis();
-      await dropPrefix(cleanup, prefix);
-      cleanup.disconnect();
-      redis.disconnect();
-    }
-  });
+  it(
+    'closeGracefully stops waiting for a stuck job ' + 'at the deadline and closes the connections',
+    async () => {
+      const prefix = uniquePrefix('q');
+      const redis = testRedis();
+      const workerConnection = testRedis();
+      const queue = createRunQueue({ connection: redis, prefix });
+      let started!: () => void;
+      const jobStarted = new Promise<void>((resolve) => (started = resolve));
+      const worker = startWorker({
+        connection: workerConnection,
+        prefix,
+        processor: async (_job: Job<RunJobData>) => {
+          started();
+          await new Promise<void>(() => {});
+        },
+        logger: silentLog,
+      });
+      try {
+        await queue.enqueue('plan', 'r-stuck2');
+        await jobStarted;
+        await closeGracefully(
+          {
+            workers: [worker],
+            queues: [queue],
+            connections: [workerConnection],
+            logger: silentLog,
+          },
+          100,
+        );
+        await expect(workerConnection.ping()).rejects.toThrow(/Connection is closed/);
+      } finally {
+        const cleanup = testRedis();
+        await dropPrefix(cleanup, prefix);
+        cleanup.disconnect();
+        redis.disconnect();
+      }
+    },
+  );
 });
 
 describe('queue: a run is never left running when its job gives up', () => {
-  it('an engine error retried until the attempts are used up ends the run failed, saying so', async () => {
-    world = createWorld();
-    const runbook = toyRunbook([{ id: 'a' }]);
-    let calls = 0;
-    // Fine at submit (the run is planning), broken while the worker executes it.
-    runbook.lockTarget = (run) => {
-      if (run.status !== 'running') return undefined;
-      calls++;
-      throw new Error('inventory vanished');
-    };
-    const engine = world.engine(runbook);
-    world.startWorker(engine);
-    const { id } = await engine.submit(submitInput());
-    const run = await waitForStatus(engine, id, ['failed']);
-    expect(calls).toBe(5);
-    expect(run.outcome).toMatch(
-      /^flatnet's workers gave up on this run: inventory vanished\. No step had finished\. Nothing was undone\./,
-    );
-    expect(run.error).toBe('inventory vanished');
-  });
+  it(
+    'an engine error retried until the attempts ' + 'are used up ends the run failed, saying so',
+    async () => {
+      world = createWorld();
+      const runbook = toyRunbook([{ id: 'a' }]);
+      let calls = 0;
+      // Fine at submit (the run is planning), broken while the worker executes it.
+      runbook.lockTarget = (run) => {
+        if (run.status !== 'running') return undefined;
+        calls++;
+        throw new Error('inventory vanished');
+      };
+      const engine = world.engine(runbook);
+      world.startWorker(engine);
+      const { id } = await engine.submit(submitInput());
+      const run = await waitForStatus(engine, id, ['failed']);
+      expect(calls).toBe(5);
+      expect(run.outcome).toMatch(
+        /^flatnet's workers gave up on this run: inventory vanished\. No step had finished\. Nothing was undone\./,
+      );
+      expect(run.error).toBe('inventory vanished');
+    },
+  );
 
   it('bad input fails at once, without retries', async () => {
     world = createWorld();

@@ -108,35 +108,38 @@ describe('a Redis restart under a running flatnet', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('keeps its runs, refuses clearly while Redis is down, and serves again once it is back', async () => {
-    const first = await ask('status');
-    if (first.kind !== 'run') throw new Error(`expected a run, got ${JSON.stringify(first)}`);
-    expect((await followRun(runtime.engine, first.run.id, { timeoutMs: 30_000 })).status).toBe(
-      'succeeded',
-    );
+  it(
+    'keeps its runs, refuses clearly while Redis ' + 'is down, and serves again once it is back',
+    async () => {
+      const first = await ask('status');
+      if (first.kind !== 'run') throw new Error(`expected a run, got ${JSON.stringify(first)}`);
+      expect((await followRun(runtime.engine, first.run.id, { timeoutMs: 30_000 })).status).toBe(
+        'succeeded',
+      );
 
-    await stopRedis();
-    const whileDown = await ask('status');
-    expect(whileDown.kind).toBe('reply');
-    if (whileDown.kind === 'reply') {
-      expect(whileDown.failed).toBe(true);
-      expect(whileDown.message.text).toMatch(/Redis/);
-    }
+      await stopRedis();
+      const whileDown = await ask('status');
+      expect(whileDown.kind).toBe('reply');
+      if (whileDown.kind === 'reply') {
+        expect(whileDown.failed).toBe(true);
+        expect(whileDown.message.text).toMatch(/Redis/);
+      }
 
-    await startRedis();
-    // The same process, no restart: its connections come back by themselves.
-    const again = await waitFor(
-      async () => {
-        const reply = await ask('status');
-        return reply.kind === 'run' ? reply : undefined;
-      },
-      'a status command to be accepted again',
-      30_000,
-    );
-    expect((await followRun(runtime.engine, again.run.id, { timeoutMs: 30_000 })).status).toBe(
-      'succeeded',
-    );
-    // The run from before the restart is still on record (append-only file).
-    expect((await runtime.engine.get(first.run.id))?.status).toBe('succeeded');
-  });
+      await startRedis();
+      // The same process, no restart: its connections come back by themselves.
+      const again = await waitFor(
+        async () => {
+          const reply = await ask('status');
+          return reply.kind === 'run' ? reply : undefined;
+        },
+        'a status command to be accepted again',
+        30_000,
+      );
+      expect((await followRun(runtime.engine, again.run.id, { timeoutMs: 30_000 })).status).toBe(
+        'succeeded',
+      );
+      // The run from before the restart is still on record (append-only file).
+      expect((await runtime.engine.get(first.run.id))?.status).toBe('succeeded');
+    },
+  );
 });

@@ -78,44 +78,52 @@ afterEach(async () => {
 });
 
 describe('createSlackChat over the real WebClient', () => {
-  it('turns a 429 into RateLimited with Retry-After in ms, then posts threaded replies with blocks', async () => {
-    const fake = await startFakeSlack();
-    server = fake.server;
-    const logs: string[] = [];
-    const logger = createLogger(
-      { level: 'debug' },
-      new Writable({ write: (c: Buffer, _e, cb) => (logs.push(c.toString()), cb()) }),
-    );
-    const client = new webApi.WebClient('xoxb-test-token', {
-      slackApiUrl: fake.url,
-      rejectRateLimitedCalls: true,
-      retryConfig: { retries: 0 },
-    });
-    const chat = createSlackChat(client, logger);
-    const message = {
-      channel: 'C0OPS',
-      threadTs: '1700000000.000001',
-      text: 'hello',
-      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: '*hi*' } }],
-    };
+  it(
+    'turns a 429 into RateLimited with Retry-After ' +
+      'in ms, then posts threaded replies with blocks',
+    async () => {
+      const fake = await startFakeSlack();
+      server = fake.server;
+      const logs: string[] = [];
+      const logger = createLogger(
+        { level: 'debug' },
+        new Writable({ write: (c: Buffer, _e, cb) => (logs.push(c.toString()), cb()) }),
+      );
+      const client = new webApi.WebClient('xoxb-test-token', {
+        slackApiUrl: fake.url,
+        rejectRateLimitedCalls: true,
+        retryConfig: { retries: 0 },
+      });
+      const chat = createSlackChat(client, logger);
+      const message = {
+        channel: 'C0OPS',
+        threadTs: '1700000000.000001',
+        text: 'hello',
+        blocks: [{ type: 'section', text: { type: 'mrkdwn', text: '*hi*' } }],
+      };
 
-    const err = await chat.postMessage(message).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(RateLimited);
-    expect((err as RateLimited).retryAfterMs).toBe(7000);
+      const err = await chat.postMessage(message).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(RateLimited);
+      expect((err as RateLimited).retryAfterMs).toBe(7000);
 
-    await expect(chat.postMessage(message)).resolves.toEqual({ ts: '1700000000.000002' });
-    const sent = fake.seen.filter((s) => s.method === 'chat.postMessage').at(-1)!.params;
-    expect(sent).toMatchObject({ channel: 'C0OPS', thread_ts: '1700000000.000001', text: 'hello' });
-    expect(JSON.parse(sent.blocks ?? '[]')).toEqual(message.blocks);
+      await expect(chat.postMessage(message)).resolves.toEqual({ ts: '1700000000.000002' });
+      const sent = fake.seen.filter((s) => s.method === 'chat.postMessage').at(-1)!.params;
+      expect(sent).toMatchObject({
+        channel: 'C0OPS',
+        thread_ts: '1700000000.000001',
+        text: 'hello',
+      });
+      expect(JSON.parse(sent.blocks ?? '[]')).toEqual(message.blocks);
 
-    // Any other Slack error is thrown as it is, and logged by its code without the message text.
-    await expect(
-      chat.updateMessage({ ...message, ts: '1.2', text: 'secret-ish text' }),
-    ).rejects.toThrow(/message_not_found/);
-    expect(logs.join('')).toContain('message_not_found');
-    expect(logs.join('')).not.toContain('secret-ish text');
-    expect(logs.join('')).not.toContain('xoxb-test-token');
-  });
+      // Any other Slack error is thrown as it is, and logged by its code without the message text.
+      await expect(
+        chat.updateMessage({ ...message, ts: '1.2', text: 'secret-ish text' }),
+      ).rejects.toThrow(/message_not_found/);
+      expect(logs.join('')).toContain('message_not_found');
+      expect(logs.join('')).not.toContain('secret-ish text');
+      expect(logs.join('')).not.toContain('xoxb-test-token');
+    },
+  );
 
   it('sends direct messages and files through conversations.open into the DM channel', async () => {
     const fake = await startFakeSlack();

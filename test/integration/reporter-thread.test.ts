@@ -153,55 +153,63 @@ afterEach(async () => {
 });
 
 describe('thread reporter', () => {
-  it('posts the root in the channel and the checklist in its thread once, and remembers both in Redis', async () => {
-    prefix = uniquePrefix('rep');
-    const chat = new RecordingChat();
-    const r = reporter(chat);
-    const run = scaleupRun('r-aaaa01');
-    await r.onEvent(run, ev(run, 'created'));
-    await r.onEvent(run, ev(run, 'started'));
-    await r.flush();
-    const [root, checklist, ...rest] = chat.posts();
-    expect(rest).toEqual([]);
-    expect(root?.threadTs).toBeUndefined();
-    expect(root?.channel).toBe('C0OPS');
-    expect(blocksText(root)).toContain(
-      '<@U0ALICE> asked for `/router scaleup hub-tokyo-a` — r-aaaa01',
-    );
-    expect(checklist?.threadTs).toBe(root?.ts);
-    expect(blocksText(checklist)).toContain('1. *Step 0*');
-    expect(await redis.hgetall(`${prefix}:run:r-aaaa01:slack`)).toMatchObject({
-      root: root?.ts,
-      checklist: checklist?.ts,
-    });
-  });
+  it(
+    'posts the root in the channel and the checklist ' +
+      'in its thread once, and remembers both in Redis',
+    async () => {
+      prefix = uniquePrefix('rep');
+      const chat = new RecordingChat();
+      const r = reporter(chat);
+      const run = scaleupRun('r-aaaa01');
+      await r.onEvent(run, ev(run, 'created'));
+      await r.onEvent(run, ev(run, 'started'));
+      await r.flush();
+      const [root, checklist, ...rest] = chat.posts();
+      expect(rest).toEqual([]);
+      expect(root?.threadTs).toBeUndefined();
+      expect(root?.channel).toBe('C0OPS');
+      expect(blocksText(root)).toContain(
+        '<@U0ALICE> asked for `/router scaleup hub-tokyo-a` — r-aaaa01',
+      );
+      expect(checklist?.threadTs).toBe(root?.ts);
+      expect(blocksText(checklist)).toContain('1. *Step 0*');
+      expect(await redis.hgetall(`${prefix}:run:r-aaaa01:slack`)).toMatchObject({
+        root: root?.ts,
+        checklist: checklist?.ts,
+      });
+    },
+  );
 
-  it('coalesces a burst of 30 step events into a few edits, the last one showing the final state', async () => {
-    prefix = uniquePrefix('rep');
-    const chat = new RecordingChat();
-    const r = reporter(chat, { minEditIntervalMs: 1000 });
-    const run = scaleupRun('r-burst1', 10);
-    await r.onEvent(run, ev(run, 'started'));
-    await r.flush();
-    for (const step of run.steps) {
-      step.status = 'running';
-      await r.onEvent(run, ev(run, 'step-started', { stepId: step.id }));
-      await r.onEvent(run, ev(run, 'note', { stepId: step.id, text: `working on ${step.id}` }));
-      step.status = 'done';
-      step.detail = `${step.id} finished`;
-      await r.onEvent(run, ev(run, 'step-finished', { stepId: step.id }));
-    }
-    await r.flush();
-    const checklist = chat.posts()[1];
-    const edits = chat.updatesOf(checklist?.ts);
-    expect(edits.length).toBeGreaterThanOrEqual(1);
-    expect(edits.length).toBeLessThanOrEqual(3);
-    const last = blocksText(edits.at(-1));
-    expect(last).toContain(':white_check_mark: 10. *Step 9* _(done)_ — s9 finished');
-    expect(last).not.toContain(':white_circle:');
-    expect(last).toContain('10/10 steps done');
-    expect(chat.posts()).toHaveLength(2);
-  });
+  it(
+    'coalesces a burst of 30 step events into a few ' +
+      'edits, the last one showing the final state',
+    async () => {
+      prefix = uniquePrefix('rep');
+      const chat = new RecordingChat();
+      const r = reporter(chat, { minEditIntervalMs: 1000 });
+      const run = scaleupRun('r-burst1', 10);
+      await r.onEvent(run, ev(run, 'started'));
+      await r.flush();
+      for (const step of run.steps) {
+        step.status = 'running';
+        await r.onEvent(run, ev(run, 'step-started', { stepId: step.id }));
+        await r.onEvent(run, ev(run, 'note', { stepId: step.id, text: `working on ${step.id}` }));
+        step.status = 'done';
+        step.detail = `${step.id} finished`;
+        await r.onEvent(run, ev(run, 'step-finished', { stepId: step.id }));
+      }
+      await r.flush();
+      const checklist = chat.posts()[1];
+      const edits = chat.updatesOf(checklist?.ts);
+      expect(edits.length).toBeGreaterThanOrEqual(1);
+      expect(edits.length).toBeLessThanOrEqual(3);
+      const last = blocksText(edits.at(-1));
+      expect(last).toContain(':white_check_mark: 10. *Step 9* _(done)_ — s9 finished');
+      expect(last).not.toContain(':white_circle:');
+      expect(last).toContain('10/10 steps done');
+      expect(chat.posts()).toHaveLength(2);
+    },
+  );
 
   it('waits out a 429 for as long as Retry-After says, then posts', async () => {
     prefix = uniquePrefix('rep');
@@ -247,123 +255,134 @@ describe('thread reporter', () => {
     expect(chat.posts()).toHaveLength(2);
   });
 
-  it('lets another process carry the thread on: it edits the stored messages instead of reposting', async () => {
-    prefix = uniquePrefix('rep');
-    const chat = new RecordingChat();
-    const clock = { now: T0 + 60_000 };
-    const first = reporter(chat, { now: () => clock.now });
-    const run = scaleupRun('r-twoproc');
-    run.status = 'awaiting-approval';
-    await first.onEvent(run, ev(run, 'awaiting-approval'));
-    await first.flush();
-    const [root, checklist, prompt] = chat.posts();
-    expect(blocksText(prompt)).toContain('"action_id":"run_approve"');
+  it(
+    'lets another process carry the thread on: it ' +
+      'edits the stored messages instead of reposting',
+    async () => {
+      prefix = uniquePrefix('rep');
+      const chat = new RecordingChat();
+      const clock = { now: T0 + 60_000 };
+      const first = reporter(chat, { now: () => clock.now });
+      const run = scaleupRun('r-twoproc');
+      run.status = 'awaiting-approval';
+      await first.onEvent(run, ev(run, 'awaiting-approval'));
+      await first.flush();
+      const [root, checklist, prompt] = chat.posts();
+      expect(blocksText(prompt)).toContain('"action_id":"run_approve"');
 
-    // The approval click is handled by the bot process: a second reporter with no memory.
-    clock.now = T0 + 300_000;
-    const second = reporter(chat, { now: () => clock.now });
-    run.status = 'running';
-    run.decisions.push({ user: 'U0BOB', decision: 'approved', at: T0 + 300_000 });
-    await second.onEvent(run, ev(run, 'approved', { user: 'U0BOB' }));
-    run.steps[0]!.status = 'done';
-    await second.onEvent(run, ev(run, 'step-finished', { stepId: 's0' }));
-    await second.flush();
+      // The approval click is handled by the bot process: a second reporter with no memory.
+      clock.now = T0 + 300_000;
+      const second = reporter(chat, { now: () => clock.now });
+      run.status = 'running';
+      run.decisions.push({ user: 'U0BOB', decision: 'approved', at: T0 + 300_000 });
+      await second.onEvent(run, ev(run, 'approved', { user: 'U0BOB' }));
+      run.steps[0]!.status = 'done';
+      await second.onEvent(run, ev(run, 'step-finished', { stepId: 's0' }));
+      await second.flush();
 
-    const posts = chat.posts();
-    expect(posts.slice(0, 3)).toEqual([root, checklist, prompt]);
-    expect(posts).toHaveLength(4);
-    expect(blocksText(posts[3])).toContain('Approved by <@U0BOB> — starting');
-    const promptEdit = chat.updatesOf(prompt?.ts).at(-1);
-    expect(blocksText(promptEdit)).toContain('Approved by <@U0BOB> at 14:05 UTC');
-    expect(blocksText(promptEdit)).not.toContain('run_approve');
-    expect(latest(chat, checklist)).toContain(':white_check_mark: 1. *Step 0*');
-    expect(latest(chat, root)).toContain('*running*');
-  });
+      const posts = chat.posts();
+      expect(posts.slice(0, 3)).toEqual([root, checklist, prompt]);
+      expect(posts).toHaveLength(4);
+      expect(blocksText(posts[3])).toContain('Approved by <@U0BOB> — starting');
+      const promptEdit = chat.updatesOf(prompt?.ts).at(-1);
+      expect(blocksText(promptEdit)).toContain('Approved by <@U0BOB> at 14:05 UTC');
+      expect(blocksText(promptEdit)).not.toContain('run_approve');
+      expect(latest(chat, checklist)).toContain(':white_check_mark: 1. *Step 0*');
+      expect(latest(chat, root)).toContain('*running*');
+    },
+  );
 
-  it('posts failures and undos as replies, then one summary, and marks the root with the final status', async () => {
-    prefix = uniquePrefix('rep');
-    const chat = new RecordingChat();
-    const r = reporter(chat);
-    const run = scaleupRun('r-fail01');
-    await r.onEvent(run, ev(run, 'started'));
-    await r.flush();
-    run.steps[0]!.status = 'done';
-    run.steps[1]!.status = 'failed';
-    run.steps[1]!.error = 'InsufficientInstanceCapacity <in ap-northeast-1a>';
-    await r.onEvent(run, ev(run, 'step-failed', { stepId: 's1' }));
-    await r.onEvent(run, ev(run, 'undo-started'));
-    run.steps[0]!.status = 'undone';
-    await r.onEvent(run, ev(run, 'step-undone', { stepId: 's0', text: 'old instance kept' }));
-    run.status = 'rolled-back';
-    run.outcome = 'nothing changed: capacity';
-    run.updatedAt = T0 + 90_000;
-    await r.onEvent(run, ev(run, 'finished'));
-    await r.onEvent(run, ev(run, 'finished'));
-    await r.flush();
-    const replies = chat.posts().slice(2).map(blocksText);
-    expect(replies).toHaveLength(4);
-    expect(replies[0]).toContain(
-      ':x: *Step 1* failed: InsufficientInstanceCapacity &lt;in ap-northeast-1a&gt;',
-    );
-    expect(replies[1]).toContain(':leftwards_arrow_with_hook: Undoing');
-    expect(replies[2]).toContain('Undid *Step 0*: old instance kept');
-    expect(replies[3]).toContain('*Rolled back* — nothing changed: capacity');
-    const root = chat.posts()[0];
-    expect(blocksText(root)).toContain('*running*');
-    expect(blocksText(chat.updatesOf(root?.ts).at(-1))).toContain('*rolled back*');
-    expect(latest(chat, chat.posts()[1])).toContain(':leftwards_arrow_with_hook: 1. *Step 0*');
-  });
+  it(
+    'posts failures and undos as replies, then one ' +
+      'summary, and marks the root with the final status',
+    async () => {
+      prefix = uniquePrefix('rep');
+      const chat = new RecordingChat();
+      const r = reporter(chat);
+      const run = scaleupRun('r-fail01');
+      await r.onEvent(run, ev(run, 'started'));
+      await r.flush();
+      run.steps[0]!.status = 'done';
+      run.steps[1]!.status = 'failed';
+      run.steps[1]!.error = 'InsufficientInstanceCapacity <in ap-northeast-1a>';
+      await r.onEvent(run, ev(run, 'step-failed', { stepId: 's1' }));
+      await r.onEvent(run, ev(run, 'undo-started'));
+      run.steps[0]!.status = 'undone';
+      await r.onEvent(run, ev(run, 'step-undone', { stepId: 's0', text: 'old instance kept' }));
+      run.status = 'rolled-back';
+      run.outcome = 'nothing changed: capacity';
+      run.updatedAt = T0 + 90_000;
+      await r.onEvent(run, ev(run, 'finished'));
+      await r.onEvent(run, ev(run, 'finished'));
+      await r.flush();
+      const replies = chat.posts().slice(2).map(blocksText);
+      expect(replies).toHaveLength(4);
+      expect(replies[0]).toContain(
+        ':x: *Step 1* failed: InsufficientInstanceCapacity &lt;in ap-northeast-1a&gt;',
+      );
+      expect(replies[1]).toContain(':leftwards_arrow_with_hook: Undoing');
+      expect(replies[2]).toContain('Undid *Step 0*: old instance kept');
+      expect(replies[3]).toContain('*Rolled back* — nothing changed: capacity');
+      const root = chat.posts()[0];
+      expect(blocksText(root)).toContain('*running*');
+      expect(blocksText(chat.updatesOf(root?.ts).at(-1))).toContain('*rolled back*');
+      expect(latest(chat, chat.posts()[1])).toContain(':leftwards_arrow_with_hook: 1. *Step 0*');
+    },
+  );
 
-  it('turns a status run root into the summary and posts the details by region in the thread', async () => {
-    prefix = uniquePrefix('rep');
-    const chat = new RecordingChat();
-    const r = reporter(chat);
-    const report: StatusReport = {
-      scope: '*',
-      generatedAt: T0,
-      routers: [
-        {
-          router: 'hub-tokyo-a',
-          region: 'ap-northeast-1',
-          role: 'hub',
-          reachable: true,
-          tunnels: [{ name: 'to-us', kind: 'ipsec', state: 'up' }],
-        },
-        {
-          router: 'us-east-1-a',
-          region: 'us-east-1',
-          role: 'spoke',
-          reachable: false,
-          error: 'SSH timed out',
-          tunnels: [],
-        },
-      ],
-      regions: [],
-      problems: [],
-    };
-    const run: Run = {
-      ...scaleupRun('r-status'),
-      kind: 'status',
-      target: '*',
-      steps: [{ id: 'collect', title: 'Read every router', status: 'running' }],
-    };
-    await r.onEvent(run, ev(run, 'started'));
-    await r.flush();
-    expect(blocksText(chat.posts()[0])).toContain('asked for `/vpn status`');
-    run.steps[0] = { ...run.steps[0]!, status: 'done', result: report as unknown as Json };
-    run.status = 'succeeded';
-    await r.onEvent(run, ev(run, 'finished'));
-    await r.flush();
-    const [root, ...details] = chat.posts();
-    expect(details.map((d) => d.text)).toEqual([
-      expect.stringMatching(/^us-east-1:/),
-      expect.stringMatching(/^ap-northeast-1:/),
-    ]);
-    expect(details.every((d) => d.threadTs === root?.ts)).toBe(true);
-    const rootNow = blocksText(chat.updatesOf(root?.ts).at(-1));
-    expect(rootNow).toContain(':red_circle: *1 problem*');
-    expect(rootNow).toContain('<@U0ALICE> asked for `/vpn status`');
-  });
+  it(
+    'turns a status run root into the summary and ' + 'posts the details by region in the thread',
+    async () => {
+      prefix = uniquePrefix('rep');
+      const chat = new RecordingChat();
+      const r = reporter(chat);
+      const report: StatusReport = {
+        scope: '*',
+        generatedAt: T0,
+        routers: [
+          {
+            router: 'hub-tokyo-a',
+            region: 'ap-northeast-1',
+            role: 'hub',
+            reachable: true,
+            tunnels: [{ name: 'to-us', kind: 'ipsec', state: 'up' }],
+          },
+          {
+            router: 'us-east-1-a',
+            region: 'us-east-1',
+            role: 'spoke',
+            reachable: false,
+            error: 'SSH timed out',
+            tunnels: [],
+          },
+        ],
+        regions: [],
+        problems: [],
+      };
+      const run: Run = {
+        ...scaleupRun('r-status'),
+        kind: 'status',
+        target: '*',
+        steps: [{ id: 'collect', title: 'Read every router', status: 'running' }],
+      };
+      await r.onEvent(run, ev(run, 'started'));
+      await r.flush();
+      expect(blocksText(chat.posts()[0])).toContain('asked for `/vpn status`');
+      run.steps[0] = { ...run.steps[0]!, status: 'done', result: report as unknown as Json };
+      run.status = 'succeeded';
+      await r.onEvent(run, ev(run, 'finished'));
+      await r.flush();
+      const [root, ...details] = chat.posts();
+      expect(details.map((d) => d.text)).toEqual([
+        expect.stringMatching(/^us-east-1:/),
+        expect.stringMatching(/^ap-northeast-1:/),
+      ]);
+      expect(details.every((d) => d.threadTs === root?.ts)).toBe(true);
+      const rootNow = blocksText(chat.updatesOf(root?.ts).at(-1));
+      expect(rootNow).toContain(':red_circle: *1 problem*');
+      expect(rootNow).toContain('<@U0ALICE> asked for `/vpn status`');
+    },
+  );
 
   it('posts one root when two processes report the same new run at once', async () => {
     prefix = uniquePrefix('rep');

@@ -142,33 +142,37 @@ describe('router driver against the VyOS emulator', () => {
     );
   });
 
-  it('a failed verify is rolled back at once, not by the timer: the next change commits at once', async () => {
-    // A minute of an hour: the timer could never be what undoes the change in this test.
-    const { sim, router } = await world({ minuteMs: 3_600_000 });
-    const reboots: unknown[] = [];
-    sim.router.on('reboot', () => reboots.push(1));
-    const err = (await router
-      .applyConfig(alice(), {
-        confirmMinutes: 3,
-        verify: () => Promise.reject(new Error('alice never shook hands')),
-      })
-      .catch((e: unknown) => e)) as RouterError;
-    expect(err).toBeInstanceOf(RouterError);
-    expect(err.message).toMatch(
-      /alice never shook hands.*NOT confirmed and was rolled back at once: hub-tokyo-a runs its saved configuration again/,
-    );
-    expect(sim.router.confirmPending).toBe(false);
-    expect(sim.router.active.has('interfaces wireguard wg0 peer alice')).toBe(false);
-    expect(
-      sim.router.saved.value('interfaces wireguard wg0 peer alice allowed-ips'),
-    ).toBeUndefined();
-    // The next change on the router is not held off by a pending confirm.
-    const next = await router.applyConfig(alice('bob', BOB_KEY), { confirmMinutes: 3 });
-    expect(next.committed).toBe(true);
-    expect(sim.router.active.has('interfaces wireguard wg0 peer bob')).toBe(true);
-    expect(sim.router.confirmPending).toBe(false);
-    expect(reboots).toHaveLength(0);
-  });
+  it(
+    'a failed verify is rolled back at once, not ' +
+      'by the timer: the next change commits at once',
+    async () => {
+      // A minute of an hour: the timer could never be what undoes the change in this test.
+      const { sim, router } = await world({ minuteMs: 3_600_000 });
+      const reboots: unknown[] = [];
+      sim.router.on('reboot', () => reboots.push(1));
+      const err = (await router
+        .applyConfig(alice(), {
+          confirmMinutes: 3,
+          verify: () => Promise.reject(new Error('alice never shook hands')),
+        })
+        .catch((e: unknown) => e)) as RouterError;
+      expect(err).toBeInstanceOf(RouterError);
+      expect(err.message).toMatch(
+        /alice never shook hands.*NOT confirmed and was rolled back at once: hub-tokyo-a runs its saved configuration again/,
+      );
+      expect(sim.router.confirmPending).toBe(false);
+      expect(sim.router.active.has('interfaces wireguard wg0 peer alice')).toBe(false);
+      expect(
+        sim.router.saved.value('interfaces wireguard wg0 peer alice allowed-ips'),
+      ).toBeUndefined();
+      // The next change on the router is not held off by a pending confirm.
+      const next = await router.applyConfig(alice('bob', BOB_KEY), { confirmMinutes: 3 });
+      expect(next.committed).toBe(true);
+      expect(sim.router.active.has('interfaces wireguard wg0 peer bob')).toBe(true);
+      expect(sim.router.confirmPending).toBe(false);
+      expect(reboots).toHaveLength(0);
+    },
+  );
 
   it('a failing set stops, exits discard, and leaves nothing committed', async () => {
     const { pool, router } = await world();

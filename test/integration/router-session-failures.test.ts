@@ -68,54 +68,61 @@ const base = (tiny: Tiny, hostKey = tiny.hostKeyLine) => ({
 });
 
 describe('router session failures', () => {
-  it('a router that never prints a prompt is a TIMEOUT that says what it waited for, not a hang', async () => {
-    const tiny = await startTinyServer((ch) => ch.write('Welcome to VyOS\r\n'));
-    const err = await openRouterSession(base(tiny)).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(RouterError);
-    expect((err as RouterError).code).toBe('TIMEOUT');
-    expect((err as RouterError).message).toMatch(
-      /hub-tokyo-a did not show a prompt within 400 ms: waited for the op-mode prompt .* last output: "Welcome to VyOS"/,
-    );
-  });
+  it(
+    'a router that never prints a prompt is a ' +
+      'TIMEOUT that says what it waited for, not a hang',
+    async () => {
+      const tiny = await startTinyServer((ch) => ch.write('Welcome to VyOS\r\n'));
+      const err = await openRouterSession(base(tiny)).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(RouterError);
+      expect((err as RouterError).code).toBe('TIMEOUT');
+      expect((err as RouterError).message).toMatch(
+        /hub-tokyo-a did not show a prompt within 400 ms: waited for the op-mode prompt .* last output: "Welcome to VyOS"/,
+      );
+    },
+  );
 
-  it('a command whose prompt never comes back times out and the secret in it stays hidden', async () => {
-    const tiny = await startTinyServer((ch) => {
-      ch.write('vyos@hub:~$ ');
-      ch.on('data', (d: Buffer) => {
-        const line = d.toString().trim();
-        // Answer the terminal setup, then go silent after echoing a secret-bearing line.
-        if (line.startsWith('set terminal')) ch.write(`${line}\r\nvyos@hub:~$ `);
-        else if (line === 'configure') ch.write('configure\r\n[edit]\r\nvyos@hub# ');
-        else ch.write(`${line}\r\n`);
+  it(
+    'a command whose prompt never comes back ' + 'times out and the secret in it stays hidden',
+    async () => {
+      const tiny = await startTinyServer((ch) => {
+        ch.write('vyos@hub:~$ ');
+        ch.on('data', (d: Buffer) => {
+          const line = d.toString().trim();
+          // Answer the terminal setup, then go silent after echoing a secret-bearing line.
+          if (line.startsWith('set terminal')) ch.write(`${line}\r\nvyos@hub:~$ `);
+          else if (line === 'configure') ch.write('configure\r\n[edit]\r\nvyos@hub# ');
+          else ch.write(`${line}\r\n`);
+        });
       });
-    });
-    // A roomier deadline than the silent-router test: the setup commands must not be the ones
-    // that time out on a loaded machine; only the unanswered `set` line may.
-    const pool = createRouterPool({
-      routers: { 'hub-tokyo-a': base(tiny) },
-      logger: createLogger({ level: 'silent' }),
-      connectTimeoutMs: 5000,
-      commandTimeoutMs: 1500,
-    });
-    closers.push(() => pool.closeAll());
-    const err = await pool
-      .router('hub-tokyo-a')
-      .applyConfig([
-        {
-          op: 'set',
-          path: ['vpn', 'ipsec', 'authentication', 'psk', 'X', 'secret'],
-          value: 'TopSecret_123456',
-        },
-      ])
-      .catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(RouterError);
-    expect((err as RouterError).code).toBe('TIMEOUT');
-    expect((err as RouterError).message).toContain(
-      "waited for the prompt after `set vpn ipsec authentication psk X secret '[redacted]'`",
-    );
-    expect((err as RouterError).forHumans).not.toContain('TopSecret_123456');
-    expect((err as RouterError).forHumans).toContain('[redacted]');
-  });
+      // A roomier deadline than the silent-router test: the setup commands must not be the ones
+      // that time out on a loaded machine; only the unanswered `set` line may.
+      const pool = createRouterPool({
+        routers: { 'hub-tokyo-a': base(tiny) },
+        logger: createLogger({ level: 'silent' }),
+        connectTimeoutMs: 5000,
+        commandTimeoutMs: 1500,
+      });
+      closers.push(() => pool.closeAll());
+      const err = await pool
+        .router('hub-tokyo-a')
+        .applyConfig([
+          {
+            op: 'set',
+            path: ['vpn', 'ipsec', 'authentication', 'psk', 'X', 'secret'],
+            value: 'TopSecret_123456',
+          },
+        ])
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(RouterError);
+      expect((err as RouterError).code).toBe('TIMEOUT');
+      expect((err as RouterError).message).toContain(
+        "waited for the prompt after `set vpn ipsec authentication psk X secret '[redacted]'`",
+      );
+      expect((err as RouterError).forHumans).not.toContain('TopSecret_123456');
+      expect((err as RouterError).forHumans).toContain('[redacted]');
+    },
+  );
 
   it('refuses a changed host key and says how to pin the key it saw', async () => {
     const tiny = await startTinyServer((ch) => ch.write('vyos@hub:~$ '));
@@ -128,7 +135,8 @@ describe('router session failures', () => {
       /presented host key SHA256:[A-Za-z0-9+/]{43}, which is not the pinned key: it CHANGED/,
     );
     expect(e.hint).toBe(
-      `pin it: set routers.hub-tokyo-a.ssh.hostKey to '${tiny.hostKeyLine}' after checking it out of band (ssh-keyscan -t ed25519 -p ${tiny.port} 127.0.0.1)`,
+      `pin it: set routers.hub-tokyo-a.ssh.hostKey to '${tiny.hostKeyLine}' after ` +
+        `checking it out of band (ssh-keyscan -t ed25519 -p ${tiny.port} 127.0.0.1)`,
     );
   });
 
@@ -171,37 +179,42 @@ describe('router session failures', () => {
     }
   });
 
-  it('a far side that drops the connection mid-handshake is one wording, however the drop shows', async () => {
-    // Half the accepts end politely (FIN: ssh2 says "Connection lost before handshake"), half
-    // are reset (RST: the socket says "read ECONNRESET"): an operator sees one sentence.
-    let accepted = 0;
-    const sockets = new Set<Socket>();
-    const server = createServer((sock) => {
-      sockets.add(sock);
-      accepted += 1;
-      if (accepted % 2 === 0) sock.resetAndDestroy();
-      else sock.end();
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    closers.push(
-      () =>
-        new Promise<void>((resolve) => {
-          for (const sock of sockets) sock.destroy();
-          server.close(() => resolve());
-        }),
-    );
-    const port = (server.address() as AddressInfo).port;
-    const messages = new Set<string>();
-    for (let i = 0; i < 4; i++) {
-      const err = await openRouterSession({
-        ...base({ port, hostKeyLine: userKey.publicKey, close: async () => undefined }),
-      }).catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(RouterError);
-      expect((err as RouterError).code).toBe('ROUTER_UNREACHABLE');
-      messages.add((err as RouterError).message);
-    }
-    expect([...messages]).toEqual([
-      `cannot reach hub-tokyo-a at 127.0.0.1:${port}: the connection was closed before the SSH handshake finished`,
-    ]);
-  });
+  it(
+    'a far side that drops the connection mid-handshake ' +
+      'is one wording, however the drop shows',
+    async () => {
+      // Half the accepts end politely (FIN: ssh2 says "Connection lost before handshake"), half
+      // are reset (RST: the socket says "read ECONNRESET"): an operator sees one sentence.
+      let accepted = 0;
+      const sockets = new Set<Socket>();
+      const server = createServer((sock) => {
+        sockets.add(sock);
+        accepted += 1;
+        if (accepted % 2 === 0) sock.resetAndDestroy();
+        else sock.end();
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      closers.push(
+        () =>
+          new Promise<void>((resolve) => {
+            for (const sock of sockets) sock.destroy();
+            server.close(() => resolve());
+          }),
+      );
+      const port = (server.address() as AddressInfo).port;
+      const messages = new Set<string>();
+      for (let i = 0; i < 4; i++) {
+        const err = await openRouterSession({
+          ...base({ port, hostKeyLine: userKey.publicKey, close: async () => undefined }),
+        }).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(RouterError);
+        expect((err as RouterError).code).toBe('ROUTER_UNREACHABLE');
+        messages.add((err as RouterError).message);
+      }
+      expect([...messages]).toEqual([
+        `cannot reach hub-tokyo-a at 127.0.0.1:${port}: the ` +
+          'connection was closed before the SSH handshake finished',
+      ]);
+    },
+  );
 });

@@ -25,28 +25,33 @@ describe('/router status and /router history', () => {
     await stack?.close();
   });
 
-  it('shows the instance, type, load, Elastic IP holder, routes and the run holding the router', async () => {
-    await runtime.engine.locks.acquire(
-      'hub-tokyo-a',
-      { runId: 'r-busy01', kind: 'scaleup', requester: 'U0BOB', since: Date.now() },
-      60_000,
-    );
-    try {
-      const reply = await ask('/router', 'status hub-tokyo-a');
-      if (reply.kind !== 'run') throw new Error(`expected a run, got ${JSON.stringify(reply)}`);
-      const run = await followRun(runtime.engine, reply.run.id, { timeoutMs: 30_000 });
-      expect(run.status).toBe('succeeded');
-      const hub = world.router('hub-tokyo-a');
-      expect(run.outcome).toContain(`instance ${hub.instanceId} · c5.large · running · 10.0.1.10`);
-      expect(run.outcome).toMatch(/5-minute load \d+\.\d\d \(scale-up threshold 2\)/);
-      expect(run.outcome).toContain('Elastic IP 203.0.113.10 held by hub-tokyo-a');
-      expect(run.outcome).toMatch(/1[0-9] routes point at it: 10\.10\.0\.0\/16/);
-      expect(run.outcome).toContain('busy: r-busy01 (scaleup by <@U0BOB>)');
-    } finally {
-      // The lease of a run that never ran: only a final save would free it.
-      await runtime.redis.del(runtime.engine.locks.key('hub-tokyo-a'));
-    }
-  });
+  it(
+    'shows the instance, type, load, Elastic IP ' + 'holder, routes and the run holding the router',
+    async () => {
+      await runtime.engine.locks.acquire(
+        'hub-tokyo-a',
+        { runId: 'r-busy01', kind: 'scaleup', requester: 'U0BOB', since: Date.now() },
+        60_000,
+      );
+      try {
+        const reply = await ask('/router', 'status hub-tokyo-a');
+        if (reply.kind !== 'run') throw new Error(`expected a run, got ${JSON.stringify(reply)}`);
+        const run = await followRun(runtime.engine, reply.run.id, { timeoutMs: 30_000 });
+        expect(run.status).toBe('succeeded');
+        const hub = world.router('hub-tokyo-a');
+        expect(run.outcome).toContain(
+          `instance ${hub.instanceId} · c5.large · running · 10.0.1.10`,
+        );
+        expect(run.outcome).toMatch(/5-minute load \d+\.\d\d \(scale-up threshold 2\)/);
+        expect(run.outcome).toContain('Elastic IP 203.0.113.10 held by hub-tokyo-a');
+        expect(run.outcome).toMatch(/1[0-9] routes point at it: 10\.10\.0\.0\/16/);
+        expect(run.outcome).toContain('busy: r-busy01 (scaleup by <@U0BOB>)');
+      } finally {
+        // The lease of a run that never ran: only a final save would free it.
+        await runtime.redis.del(runtime.engine.locks.key('hub-tokyo-a'));
+      }
+    },
+  );
 
   it('says what it could not read instead of failing: a router that is down', async () => {
     world.setRouterDown('spoke-oregon', true, 'power');
@@ -69,18 +74,21 @@ describe('/router status and /router history', () => {
     );
   });
 
-  it('lists recent changing runs in /router history (who asked, outcome), not the reads', async () => {
-    const removal = await ask('/vpn', 'remove-peer ghost-laptop', 'U0BOB');
-    if (removal.kind !== 'run') throw new Error(`expected a run, got ${JSON.stringify(removal)}`);
-    const finished = await followRun(runtime.engine, removal.run.id, { timeoutMs: 30_000 });
-    const reply = await ask('/router', 'history');
-    const text = reply.kind === 'reply' ? JSON.stringify(reply.message.blocks) : '';
-    expect(text).toContain(`\`${finished.id}\``);
-    expect(text).toContain('*remove-peer* ghost-laptop');
-    expect(text).toContain('asked by <@U0BOB>');
-    expect(text).toContain(`*${finished.status}*`);
-    expect(text).not.toContain('router-status');
-    const unknown = await ask('/router', 'history hub-mars');
-    expect(unknown).toMatchObject({ kind: 'reply', failed: true });
-  });
+  it(
+    'lists recent changing runs in /router ' + 'history (who asked, outcome), not the reads',
+    async () => {
+      const removal = await ask('/vpn', 'remove-peer ghost-laptop', 'U0BOB');
+      if (removal.kind !== 'run') throw new Error(`expected a run, got ${JSON.stringify(removal)}`);
+      const finished = await followRun(runtime.engine, removal.run.id, { timeoutMs: 30_000 });
+      const reply = await ask('/router', 'history');
+      const text = reply.kind === 'reply' ? JSON.stringify(reply.message.blocks) : '';
+      expect(text).toContain(`\`${finished.id}\``);
+      expect(text).toContain('*remove-peer* ghost-laptop');
+      expect(text).toContain('asked by <@U0BOB>');
+      expect(text).toContain(`*${finished.status}*`);
+      expect(text).not.toContain('router-status');
+      const unknown = await ask('/router', 'history hub-mars');
+      expect(unknown).toMatchObject({ kind: 'reply', failed: true });
+    },
+  );
 });

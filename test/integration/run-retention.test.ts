@@ -52,38 +52,42 @@ async function lastAuditMs(redis: Redis, key: string): Promise<number> {
 }
 
 describe('run retention', () => {
-  it('gives a run the retention as a TTL when it ends, whichever way it ends, and none while it is open', async () => {
-    world = createWorld();
-    const engine = world.engine(toyRunbook(steps), { runRetentionMs: RETENTION_MS });
-    world.startWorker(engine);
+  it(
+    'gives a run the retention as a TTL when it ends, ' +
+      'whichever way it ends, and none while it is open',
+    async () => {
+      world = createWorld();
+      const engine = world.engine(toyRunbook(steps), { runRetentionMs: RETENTION_MS });
+      world.startWorker(engine);
 
-    const succeeded = await finishedRun(engine);
-    for (const ttl of await ttlsOf(world, engine, succeeded))
-      expect(within(ttl, RETENTION_MS)).toBe(true);
+      const succeeded = await finishedRun(engine);
+      for (const ttl of await ttlsOf(world, engine, succeeded))
+        expect(within(ttl, RETENTION_MS)).toBe(true);
 
-    const waiting = await engine.submit(
-      submitInput({ target: 'hub-b', approval: approvalBy(['U2']) }),
-    );
-    await waitForStatus(engine, waiting.id, ['awaiting-approval']);
-    expect(await ttlsOf(world, engine, waiting.id)).toEqual([-1, -1]);
+      const waiting = await engine.submit(
+        submitInput({ target: 'hub-b', approval: approvalBy(['U2']) }),
+      );
+      await waitForStatus(engine, waiting.id, ['awaiting-approval']);
+      expect(await ttlsOf(world, engine, waiting.id)).toEqual([-1, -1]);
 
-    // Ended by a click (the approval script) and by a cancel: the scripts set the TTL too.
-    await engine.decide(waiting.id, 'U2', 'reject');
-    for (const ttl of await ttlsOf(world, engine, waiting.id))
-      expect(within(ttl, RETENTION_MS)).toBe(true);
-    const cancelled = await engine.submit(
-      submitInput({ target: 'hub-c', approval: approvalBy(['U2']) }),
-    );
-    await waitForStatus(engine, cancelled.id, ['awaiting-approval']);
-    await engine.cancel(cancelled.id, 'U1');
-    for (const ttl of await ttlsOf(world, engine, cancelled.id))
-      expect(within(ttl, RETENTION_MS)).toBe(true);
+      // Ended by a click (the approval script) and by a cancel: the scripts set the TTL too.
+      await engine.decide(waiting.id, 'U2', 'reject');
+      for (const ttl of await ttlsOf(world, engine, waiting.id))
+        expect(within(ttl, RETENTION_MS)).toBe(true);
+      const cancelled = await engine.submit(
+        submitInput({ target: 'hub-c', approval: approvalBy(['U2']) }),
+      );
+      await waitForStatus(engine, cancelled.id, ['awaiting-approval']);
+      await engine.cancel(cancelled.id, 'U1');
+      for (const ttl of await ttlsOf(world, engine, cancelled.id))
+        expect(within(ttl, RETENTION_MS)).toBe(true);
 
-    // A write after the end (the thread's root posted late) keeps the expiry: PEXPIRE semantics.
-    await engine.attachThread(succeeded, '1700000000.000100');
-    const [runTtl] = await ttlsOf(world, engine, succeeded);
-    expect(within(runTtl ?? -1, RETENTION_MS)).toBe(true);
-  });
+      // A write after the end (the thread's root posted late) keeps the expiry: PEXPIRE semantics.
+      await engine.attachThread(succeeded, '1700000000.000100');
+      const [runTtl] = await ttlsOf(world, engine, succeeded);
+      expect(within(runTtl ?? -1, RETENTION_MS)).toBe(true);
+    },
+  );
 
   it('keeps a finished run 90 days when nothing is configured', async () => {
     world = createWorld();
@@ -96,53 +100,58 @@ describe('run retention', () => {
     }
   });
 
-  it('history and the audit stream cover the window: what expired leaves both, the rest stays', async () => {
-    world = createWorld();
-    const time: { frozen?: number } = {};
-    const engine = world.engine(toyRunbook(steps), {
-      runRetentionMs: RETENTION_MS,
-      clock: () => time.frozen ?? Date.now(),
-    });
-    world.startWorker(engine);
-    const k = engine.store.keys;
+  it(
+    'history and the audit stream cover the window: ' + 'what expired leaves both, the rest stays',
+    async () => {
+      world = createWorld();
+      const time: { frozen?: number } = {};
+      const engine = world.engine(toyRunbook(steps), {
+        runRetentionMs: RETENTION_MS,
+        clock: () => time.frozen ?? Date.now(),
+      });
+      world.startWorker(engine);
+      const k = engine.store.keys;
 
-    // Before the window: one run that finishes, one left waiting for approval.
-    const old = await finishedRun(engine);
-    const open = await engine.submit(
-      submitInput({ target: 'hub-b', approval: approvalBy(['U2']) }),
-    );
-    await waitForStatus(engine, open.id, ['awaiting-approval']);
-    const windowStart = (await lastAuditMs(world.redis, k.audit)) + 1;
-    await waitFor('Redis time to pass the window start', async () =>
-      (await redisNowMs(world.redis)) >= windowStart ? true : undefined,
-    );
+      // Before the window: one run that finishes, one left waiting for approval.
+      const old = await finishedRun(engine);
+      const open = await engine.submit(
+        submitInput({ target: 'hub-b', approval: approvalBy(['U2']) }),
+      );
+      await waitForStatus(engine, open.id, ['awaiting-approval']);
+      const windowStart = (await lastAuditMs(world.redis, k.audit)) + 1;
+      await waitFor('Redis time to pass the window start', async () =>
+        (await redisNowMs(world.redis)) >= windowStart ? true : undefined,
+      );
 
-    // Inside the window.
-    const recent = await finishedRun(engine);
+      // Inside the window.
+      const recent = await finishedRun(engine);
 
-    // The retention has passed since the window started: Redis expired the old run's keys.
-    time.frozen = windowStart + RETENTION_MS;
-    await world.redis.pexpireat(k.run(old), 1);
-    await world.redis.pexpireat(k.events(old), 1);
-    const next = await finishedRun(engine);
+      // The retention has passed since the window started: Redis expired the old run's keys.
+      time.frozen = windowStart + RETENTION_MS;
+      await world.redis.pexpireat(k.run(old), 1);
+      await world.redis.pexpireat(k.events(old), 1);
+      const next = await finishedRun(engine);
 
-    const history = (await engine.store.list({ limit: 10 })).map((r) => r.id);
-    expect(history).toEqual([next, recent, open.id]);
-    const indexed = await world.redis.zrange(k.all, 0, -1);
-    expect(indexed).not.toContain(old);
-    expect(indexed).toContain(open.id); // open: its record is still there, so it stays listed
-    expect(await world.redis.zrange(k.byTarget('hub-tokyo-a'), 0, -1)).toEqual([recent, next]);
-    expect(await world.redis.zrange(k.byKind('scaleup'), 0, -1)).not.toContain(old);
+      const history = (await engine.store.list({ limit: 10 })).map((r) => r.id);
+      expect(history).toEqual([next, recent, open.id]);
+      const indexed = await world.redis.zrange(k.all, 0, -1);
+      expect(indexed).not.toContain(old);
+      expect(indexed).toContain(open.id); // open: its record is still there, so it stays listed
+      expect(await world.redis.zrange(k.byTarget('hub-tokyo-a'), 0, -1)).toEqual([recent, next]);
+      expect(await world.redis.zrange(k.byKind('scaleup'), 0, -1)).not.toContain(old);
 
-    // The audit keeps every entry inside the window (each event of the recent runs), none before.
-    const audit = await world.redis.xrange(k.audit, '-', '+');
-    expect(audit.every(([id]) => Number(id.split('-')[0]) >= windowStart)).toBe(true);
-    const audited = (await engine.store.readAudit(1000)).map((e) => `${e.runId}:${e.type}`);
-    for (const runId of [recent, next]) {
-      const events = (await engine.store.readEvents(runId)).map((e) => `${runId}:${e.event.type}`);
-      expect(events.length).toBeGreaterThan(3);
-      for (const entry of events) expect(audited).toContain(entry);
-    }
-    expect(audited.some((e) => e.startsWith(`${old}:`))).toBe(false);
-  });
+      // The audit keeps every entry inside the window (each event of the recent runs), none before.
+      const audit = await world.redis.xrange(k.audit, '-', '+');
+      expect(audit.every(([id]) => Number(id.split('-')[0]) >= windowStart)).toBe(true);
+      const audited = (await engine.store.readAudit(1000)).map((e) => `${e.runId}:${e.type}`);
+      for (const runId of [recent, next]) {
+        const events = (await engine.store.readEvents(runId)).map(
+          (e) => `${runId}:${e.event.type}`,
+        );
+        expect(events.length).toBeGreaterThan(3);
+        for (const entry of events) expect(audited).toContain(entry);
+      }
+      expect(audited.some((e) => e.startsWith(`${old}:`))).toBe(false);
+    },
+  );
 });

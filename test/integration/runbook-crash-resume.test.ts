@@ -40,7 +40,8 @@ cases.push({ stepId: 'b', when: 'after-action', approval: true });
  */
 describe('runbook engine: crash and resume', () => {
   it.concurrent.each(cases)(
-    'a worker dies $when in step $stepId (approval: $approval): the run completes, every action once',
+    'a worker dies $when in step $stepId (approval: ' +
+      '$approval): the run completes, every action once',
     async ({ stepId, when, approval }) => {
       const world = createWorld();
       try {
@@ -80,7 +81,8 @@ describe('runbook engine: crash and resume', () => {
         expect(run.steps.map((s) => s.status)).toEqual(['done', 'done', 'done', 'done']);
         expect(await world.counts()).toEqual({ a: 1, b: 1, c: 1 });
 
-        // The stale worker wakes up: it is refused (fenced save or ownership check), acts on nothing.
+        // The stale worker wakes up: it is refused (fenced save or ownership check), acts on
+        // nothing.
         release();
         const settled = await Promise.allSettled(staleWork);
         const stale = settled.find((s) => s.status === 'rejected');
@@ -104,50 +106,54 @@ describe('runbook engine: crash and resume', () => {
 });
 
 describe('runbook engine: crash while undoing', () => {
-  it('a worker dies after undoing a step: the next one carries on undoing, each undo once, never re-running the failed step', async () => {
-    const world = createWorld();
-    try {
-      let reached!: () => void;
-      let release!: () => void;
-      const hangReached = new Promise<void>((resolve) => (reached = resolve));
-      const hang: Hang = {
-        stepId: 'b',
-        when: 'after-undo',
-        reached,
-        release: new Promise<void>((resolve) => (release = resolve)),
-      };
-      const staleWork: Array<Promise<void>> = [];
-      const undoSteps: ToyStepSpec[] = [{ id: 'a' }, { id: 'b' }, { id: 'c' }];
-      const engineA = world.engine(toyRunbook(undoSteps), { deps: { hang, failAt: 'c' } });
-      const workerA = world.startWorker(engineA, {
-        processor: (_runId, process) => {
-          const work = process();
-          staleWork.push(work);
-          return work;
-        },
-      });
-      const { id } = await engineA.submit(submitInput());
-      await hangReached;
-      await workerA.close(true);
+  it(
+    'a worker dies after undoing a step: the next one carries on ' +
+      'undoing, each undo once, never re-running the failed step',
+    async () => {
+      const world = createWorld();
+      try {
+        let reached!: () => void;
+        let release!: () => void;
+        const hangReached = new Promise<void>((resolve) => (reached = resolve));
+        const hang: Hang = {
+          stepId: 'b',
+          when: 'after-undo',
+          reached,
+          release: new Promise<void>((resolve) => (release = resolve)),
+        };
+        const staleWork: Array<Promise<void>> = [];
+        const undoSteps: ToyStepSpec[] = [{ id: 'a' }, { id: 'b' }, { id: 'c' }];
+        const engineA = world.engine(toyRunbook(undoSteps), { deps: { hang, failAt: 'c' } });
+        const workerA = world.startWorker(engineA, {
+          processor: (_runId, process) => {
+            const work = process();
+            staleWork.push(work);
+            return work;
+          },
+        });
+        const { id } = await engineA.submit(submitInput());
+        await hangReached;
+        await workerA.close(true);
 
-      const engineB = world.engine(toyRunbook(undoSteps), { deps: { failAt: 'c' } });
-      world.startWorker(engineB);
-      const run = await waitForStatus(engineB, id, ['rolled-back', 'failed', 'succeeded']);
-      expect(run.status).toBe('rolled-back');
-      expect(run.steps.map((s) => s.status)).toEqual(['undone', 'undone', 'failed']);
-      expect(await world.counts()).toEqual({ a: 1, b: 1, 'undo:a': 1, 'undo:b': 1 });
-      expect(await world.undoOrder()).toEqual(['b', 'a']);
+        const engineB = world.engine(toyRunbook(undoSteps), { deps: { failAt: 'c' } });
+        world.startWorker(engineB);
+        const run = await waitForStatus(engineB, id, ['rolled-back', 'failed', 'succeeded']);
+        expect(run.status).toBe('rolled-back');
+        expect(run.steps.map((s) => s.status)).toEqual(['undone', 'undone', 'failed']);
+        expect(await world.counts()).toEqual({ a: 1, b: 1, 'undo:a': 1, 'undo:b': 1 });
+        expect(await world.undoOrder()).toEqual(['b', 'a']);
 
-      release();
-      const settled = await Promise.allSettled(staleWork);
-      expect(
-        settled.some((s) => s.status === 'rejected' && s.reason instanceof OwnershipLostError),
-      ).toBe(true);
-      expect(await world.counts()).toEqual({ a: 1, b: 1, 'undo:a': 1, 'undo:b': 1 });
-    } finally {
-      await world.cleanup();
-    }
-  });
+        release();
+        const settled = await Promise.allSettled(staleWork);
+        expect(
+          settled.some((s) => s.status === 'rejected' && s.reason instanceof OwnershipLostError),
+        ).toBe(true);
+        expect(await world.counts()).toEqual({ a: 1, b: 1, 'undo:a': 1, 'undo:b': 1 });
+      } finally {
+        await world.cleanup();
+      }
+    },
+  );
 });
 
 /**

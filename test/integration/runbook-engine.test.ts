@@ -22,48 +22,52 @@ afterEach(async () => {
 });
 
 describe('runbook engine: runs without approval', () => {
-  it('runs plan and execute steps in order, saves results and the cursor, and reports every event', async () => {
-    world = createWorld();
-    const observer = new RecordingObserver();
-    const engine = world.engine(toyRunbook(steps), { observers: [observer] });
-    world.startWorker(engine);
+  it(
+    'runs plan and execute steps in order, saves ' +
+      'results and the cursor, and reports every event',
+    async () => {
+      world = createWorld();
+      const observer = new RecordingObserver();
+      const engine = world.engine(toyRunbook(steps), { observers: [observer] });
+      world.startWorker(engine);
 
-    const submitted = await engine.submit(submitInput());
-    expect(submitted.id).toMatch(/^r-[2-9a-z]{6}$/);
-    expect(submitted.status).toBe('planning');
+      const submitted = await engine.submit(submitInput());
+      expect(submitted.id).toMatch(/^r-[2-9a-z]{6}$/);
+      expect(submitted.status).toBe('planning');
 
-    const run = await waitForStatus(engine, submitted.id, ['succeeded', 'failed', 'rolled-back']);
-    expect(run.status).toBe('succeeded');
-    expect(run.outcome).toBe('toy scaleup on hub-tokyo-a done');
-    expect(run.cursor).toBe(4);
-    expect(run.steps.map((s) => s.status)).toEqual(['done', 'done', 'done', 'done']);
-    expect(run.steps[1]?.result).toEqual({ did: 'launch' });
-    expect(run.plan).toEqual(['facts: {"facts":"seen by facts"}']);
-    expect(await world.counts()).toEqual({ launch: 1, 'move-eip': 1, repoint: 1 });
+      const run = await waitForStatus(engine, submitted.id, ['succeeded', 'failed', 'rolled-back']);
+      expect(run.status).toBe('succeeded');
+      expect(run.outcome).toBe('toy scaleup on hub-tokyo-a done');
+      expect(run.cursor).toBe(4);
+      expect(run.steps.map((s) => s.status)).toEqual(['done', 'done', 'done', 'done']);
+      expect(run.steps[1]?.result).toEqual({ did: 'launch' });
+      expect(run.plan).toEqual(['facts: {"facts":"seen by facts"}']);
+      expect(await world.counts()).toEqual({ launch: 1, 'move-eip': 1, repoint: 1 });
 
-    const types = (await engine.store.readEvents(run.id)).map((e) => e.event.type);
-    expect(types).toEqual([
-      'created',
-      'step-started',
-      'step-finished',
-      'planned',
-      'started',
-      'step-started',
-      'step-finished',
-      'step-started',
-      'step-finished',
-      'step-started',
-      'step-finished',
-      'finished',
-    ]);
-    expect(observer.events.map((e) => e.type)).toEqual(types);
-    // The lease is released once the run is over.
-    expect(await engine.whoHolds('hub-tokyo-a')).toBeUndefined();
-    // The audit trail names every transition with its run.
-    const audit = await engine.store.readAudit(100);
-    expect(audit.filter((a) => a.runId === run.id)).toHaveLength(types.length);
-    expect(audit.at(-1)).toMatchObject({ type: 'created', user: 'U1', target: 'hub-tokyo-a' });
-  });
+      const types = (await engine.store.readEvents(run.id)).map((e) => e.event.type);
+      expect(types).toEqual([
+        'created',
+        'step-started',
+        'step-finished',
+        'planned',
+        'started',
+        'step-started',
+        'step-finished',
+        'step-started',
+        'step-finished',
+        'step-started',
+        'step-finished',
+        'finished',
+      ]);
+      expect(observer.events.map((e) => e.type)).toEqual(types);
+      // The lease is released once the run is over.
+      expect(await engine.whoHolds('hub-tokyo-a')).toBeUndefined();
+      // The audit trail names every transition with its run.
+      const audit = await engine.store.readAudit(100);
+      expect(audit.filter((a) => a.runId === run.id)).toHaveLength(types.length);
+      expect(audit.at(-1)).toMatchObject({ type: 'created', user: 'U1', target: 'hub-tokyo-a' });
+    },
+  );
 
   it('dry run: execute steps see dryRun and nothing changes', async () => {
     world = createWorld();
@@ -162,7 +166,9 @@ describe('runbook engine: the approval gate', () => {
     const stranger = await engine.decide(id, 'U9', 'approve');
     expect(stranger).toMatchObject({
       ok: false,
-      message: `you are not an approver of run ${id}; only members of network-oncall (<@U1> and <@U2>) may approve scaleup runs`,
+      message:
+        `you are not an approver of run ${id}; only members of ` +
+        'network-oncall (<@U1> and <@U2>) may approve scaleup runs',
     });
     expect((await engine.get(id))?.status).toBe('awaiting-approval');
     expect((await engine.get(id))?.decisions).toEqual([]);
@@ -183,7 +189,8 @@ describe('runbook engine: the approval gate', () => {
     const result = await engine.decide(id, 'U2', 'approve');
     expect(result.ok).toBe(false);
     expect(result.message).toBe(
-      `run ${id} expired at 14:05 UTC (30 min); ask again with \`/router scaleup hub-tokyo-a --type c5.xlarge\``,
+      `run ${id} expired at 14:05 UTC (30 min); ask again ` +
+        `with \`/router scaleup hub-tokyo-a --type c5.xlarge\``,
     );
     expect(result.run.status).toBe('expired');
     expect(observer.events.map((e) => e.type).slice(-2)).toEqual(['expired', 'finished']);

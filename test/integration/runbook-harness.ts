@@ -258,7 +258,9 @@ export const approvalBy = (
   expiresInMs,
 });
 
-/** Polls until `check` returns a value, with a generous deadline: a verdict never rests on timing. */
+/**
+ * Polls until `check` returns a value, with a generous deadline: a verdict never rests on timing.
+ */
 export { waitFor };
 
 export async function waitForStatus(

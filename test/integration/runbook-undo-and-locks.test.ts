@@ -57,10 +57,12 @@ describe('runbook engine: a step fails', () => {
     ]);
     expect(run.steps[4]?.error).toBe('d broke on purpose');
     expect(run.outcome).toBe(
-      'Step "toy d" failed: d broke on purpose. Undid "toy c", "toy b" and "toy a". Everything this run changed was undone; hub-tokyo-a is as it was before. ' +
+      'Step "toy d" failed: d broke on purpose. Undid "toy c", "toy b" and "toy a". ' +
+        'Everything this run changed was undone; hub-tokyo-a is as it was before. ' +
         'Fix the cause, then ask again with `/router scaleup hub-tokyo-a --type c5.xlarge`.',
     );
-    // The failed step is cleaned up first (it may have acted before failing), then the others in reverse.
+    // The failed step is cleaned up first (it may have acted before failing), then the others in
+    // reverse.
     expect(
       observer.events.map((e) => `${e.type}${e.stepId ? `:${e.stepId}` : ''}`).slice(-10),
     ).toEqual([
@@ -113,7 +115,8 @@ describe('runbook engine: a step fails', () => {
 
     expect(run.status).toBe('rolled-back');
     expect(run.outcome).toBe(
-      'Step "toy b" failed: b broke on purpose. Undid "toy a" and "toy cgw". Everything this run changed was undone; kept: customer gateway cgw-1 (a re-run reuses it). ' +
+      'Step "toy b" failed: b broke on purpose. Undid "toy a" and "toy cgw". Everything ' +
+        'this run changed was undone; kept: customer gateway cgw-1 (a re-run reuses it). ' +
         'Fix the cause, then ask again with `/router scaleup hub-tokyo-a --type c5.xlarge`.',
     );
     // The undo's detail replaces the step's checklist line and is the thread's "undid" text.
@@ -148,7 +151,8 @@ describe('runbook engine: a step fails', () => {
     const run = await waitForStatus(engine, id, ['rolled-back', 'failed', 'succeeded']);
     expect(run.status).toBe('failed');
     expect(run.outcome).toContain(
-      'Still in effect: "toy move-eip". Kept on purpose: instance i-1 stopped, not terminated. To continue:',
+      'Still in effect: "toy move-eip". Kept on purpose: ' +
+        'instance i-1 stopped, not terminated. To continue:',
     );
   });
 
@@ -173,8 +177,11 @@ describe('runbook engine: a step fails', () => {
     expect(await world.undoOrder()).toEqual(['bring-up']);
     expect(run.steps.map((s) => s.status)).toEqual(['done', 'done', 'undone', 'failed']);
     expect(run.outcome).toBe(
-      'Step "toy verify" failed: verify broke on purpose. Undid "toy bring-up". Stopped before undoing "toy move-eip": its runbook says undoing it is riskier than leaving it. ' +
-        'Still in effect: "toy launch" and "toy move-eip". To continue: check hub-tokyo-a against the steps above, then finish or reverse them by hand, or with a new run.',
+      'Step "toy verify" failed: verify broke on purpose. Undid ' +
+        '"toy bring-up". Stopped before undoing "toy move-eip": ' +
+        'its runbook says undoing it is riskier than leaving it. ' +
+        ('Still in effect: "toy launch" and "toy move-eip". To continue: check hub-tokyo-a ' +
+          'against the steps above, then finish or reverse them by hand, or with a new run.'),
     );
   });
 
@@ -189,7 +196,8 @@ describe('runbook engine: a step fails', () => {
     expect(run.status).toBe('failed');
     expect(run.steps.map((s) => s.status)).toEqual(['done', 'undo-failed', 'failed']);
     expect(run.outcome).toContain(
-      'Undoing "toy b" failed (undo of b broke on purpose), so flatnet stopped undoing. Still in effect: "toy a" and "toy b".',
+      'Undoing "toy b" failed (undo of b broke on purpose), so ' +
+        'flatnet stopped undoing. Still in effect: "toy a" and "toy b".',
     );
     const types = (await engine.store.readEvents(id)).map((e) => e.event.type);
     expect(types).toContain('undo-failed');
@@ -268,7 +276,8 @@ describe('runbook engine: one run per target', () => {
     expect(holder).toMatchObject({ runId: first.id, kind: 'scaleup', requester: 'U1' });
     await expect(engine.submit(submitInput({ requester: 'U2' }))).rejects.toThrow(
       new RegExp(
-        `^hub-tokyo-a is busy: ${first.id} \\(scaleup by <@U1>, since \\d\\d:\\d\\d UTC\\) — try again when it finishes$`,
+        `^hub-tokyo-a is busy: ${first.id} \\(scaleup by <@U1>, ` +
+          'since \\d\\d:\\d\\d UTC\\) — try again when it finishes$',
       ),
     );
 

@@ -27,7 +27,8 @@ function criticalSection(): Step<ToyDeps> {
       const { redis, prefix } = ctx.deps;
       const inside = await redis.incr(`${prefix}:inside`);
       await redis.eval(
-        "local m = tonumber(redis.call('GET', KEYS[1]) or '0'); if tonumber(ARGV[1]) > m then redis.call('SET', KEYS[1], ARGV[1]) end",
+        "local m = tonumber(redis.call('GET', KEYS[1]) or '0'); if " +
+          "tonumber(ARGV[1]) > m then redis.call('SET', KEYS[1], ARGV[1]) end",
         1,
         `${prefix}:max-inside`,
         inside,
@@ -46,49 +47,55 @@ function waitingRunbook(): Runbook<ToyDeps> {
 }
 
 describe("runbooks with whenBusy: 'wait'", () => {
-  it('are accepted while the target is held, wait for it, then run (one note in the thread, not one per retry)', async () => {
-    world = createWorld();
-    let reached!: () => void;
-    const atHang = new Promise<void>((r) => (reached = r));
-    let release!: () => void;
-    const hang = {
-      stepId: 'a',
-      when: 'before-action' as const,
-      reached,
-      release: new Promise<void>((r) => (release = r)),
-    };
-    const observer = new RecordingObserver();
-    // One runbook that waits; the first run holds the target while it hangs in step a.
-    const engine = world.engine(
-      { ...toyRunbook([{ id: 'a' }]), whenBusy: 'wait' },
-      { deps: { hang }, observers: [observer] },
-    );
-    world.startWorker(engine);
-    const first = await engine.submit(submitInput({ requester: 'U1' }));
-    await atHang;
+  it(
+    'are accepted while the target is held, wait for it, ' +
+      'then run (one note in the thread, not one per retry)',
+    async () => {
+      world = createWorld();
+      let reached!: () => void;
+      const atHang = new Promise<void>((r) => (reached = r));
+      let release!: () => void;
+      const hang = {
+        stepId: 'a',
+        when: 'before-action' as const,
+        reached,
+        release: new Promise<void>((r) => (release = r)),
+      };
+      const observer = new RecordingObserver();
+      // One runbook that waits; the first run holds the target while it hangs in step a.
+      const engine = world.engine(
+        { ...toyRunbook([{ id: 'a' }]), whenBusy: 'wait' },
+        { deps: { hang }, observers: [observer] },
+      );
+      world.startWorker(engine);
+      const first = await engine.submit(submitInput({ requester: 'U1' }));
+      await atHang;
 
-    // Accepted, not refused with "busy", although the target is visibly held.
-    const second = await engine.submit(submitInput({ requester: 'U2' }));
-    await waitForStatus(engine, second.id, ['running']);
-    await new Promise((r) => setTimeout(r, 300));
-    const meanwhile = await engine.get(second.id);
-    expect(meanwhile?.status).toBe('running');
-    expect(meanwhile?.steps[0]?.status).toBe('pending');
+      // Accepted, not refused with "busy", although the target is visibly held.
+      const second = await engine.submit(submitInput({ requester: 'U2' }));
+      await waitForStatus(engine, second.id, ['running']);
+      await new Promise((r) => setTimeout(r, 300));
+      const meanwhile = await engine.get(second.id);
+      expect(meanwhile?.status).toBe('running');
+      expect(meanwhile?.steps[0]?.status).toBe('pending');
 
-    release();
-    await waitForStatus(engine, first.id, ['succeeded']);
-    const done = await waitForStatus(engine, second.id, ['succeeded']);
-    expect(done.steps[0]?.status).toBe('done');
-    const notes = observer.events.filter(
-      (e) =>
-        e.runId === second.id && e.type === 'note' && e.text?.startsWith('waiting for hub-tokyo-a'),
-    );
-    expect(notes).toHaveLength(1);
-    expect(notes[0]?.text).toContain(`${first.id} (scaleup by <@U1>)`);
-    // The waiting used no attempt: the job did not fail once.
-    const failed = await world.queue.queue.getFailedCount();
-    expect(failed).toBe(0);
-  });
+      release();
+      await waitForStatus(engine, first.id, ['succeeded']);
+      const done = await waitForStatus(engine, second.id, ['succeeded']);
+      expect(done.steps[0]?.status).toBe('done');
+      const notes = observer.events.filter(
+        (e) =>
+          e.runId === second.id &&
+          e.type === 'note' &&
+          e.text?.startsWith('waiting for hub-tokyo-a'),
+      );
+      expect(notes).toHaveLength(1);
+      expect(notes[0]?.text).toContain(`${first.id} (scaleup by <@U1>)`);
+      // The waiting used no attempt: the job did not fail once.
+      const failed = await world.queue.queue.getFailedCount();
+      expect(failed).toBe(0);
+    },
+  );
 
   it('twelve runs on one target all complete, one at a time', async () => {
     world = createWorld();

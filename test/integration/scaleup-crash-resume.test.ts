@@ -15,7 +15,8 @@ const EXECUTE_STEPS = SCALE_STEP_IDS.filter((id) => id !== 'load-facts');
  */
 describe('scale-up crash and resume', () => {
   it.concurrent.each(EXECUTE_STEPS)(
-    'a worker dies right after the action of %s: the run completes, one instance, EIP and routes on it',
+    'a worker dies right after the action of %s: the ' +
+      'run completes, one instance, EIP and routes on it',
     async (stepId) => {
       const bench = await startScaleBench();
       let resumed: Resumed | undefined;

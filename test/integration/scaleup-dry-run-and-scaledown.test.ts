@@ -13,7 +13,8 @@ async function withBench(body: (bench: ScaleBench) => Promise<void>): Promise<vo
 
 describe('scale runbook: dry run, refusals, scale-down', () => {
   it.concurrent(
-    'a dry run plans, proves each AWS call with DryRun, shows the config rewrite, and changes nothing',
+    'a dry run plans, proves each AWS call with DryRun, ' +
+      'shows the config rewrite, and changes nothing',
     async () => {
       await withBench(async (bench) => {
         const { world } = bench;
@@ -83,7 +84,8 @@ describe('scale runbook: dry run, refusals, scale-down', () => {
   );
 
   it.concurrent(
-    'no AMI tagged VyattaBase in the region: refused at planning with how to provide one, nothing launched',
+    'no AMI tagged VyattaBase in the region: refused at ' +
+      'planning with how to provide one, nothing launched',
     async () => {
       await withBench(async (bench) => {
         for (const image of bench.world.state.images.values()) delete image.tags['Role'];

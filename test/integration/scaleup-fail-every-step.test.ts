@@ -68,27 +68,31 @@ describe('scale-up failing at each mutating step', () => {
     },
   );
 
-  it('two concurrent scale-ups of one router: one runs, the other is refused with the holder named', async () => {
-    const bench = await startScaleBench();
-    try {
-      bench.startWorker();
-      const first = await bench.submit();
-      await waitFor(
-        'the first run to hold the router',
-        async () => (await bench.engine.whoHolds(HUB))?.runId === first.id,
-        20_000,
-      );
-      const second = await bench.submit().catch((err: unknown) => err);
-      expect(second).toBeInstanceOf(FlatnetError);
-      expect((second as FlatnetError).code).toBe('LOCKED');
-      expect((second as FlatnetError).message).toContain(`hub-tokyo-a is busy: ${first.id}`);
-      const done = await bench.finished(first.id);
-      expect(done.status).toBe('succeeded');
-      expect(
-        hubState(bench.world, bench.world.router(HUB).instanceId).launched.length,
-      ).toBeLessThanOrEqual(1);
-    } finally {
-      await bench.cleanup();
-    }
-  });
+  it(
+    'two concurrent scale-ups of one router: one ' +
+      'runs, the other is refused with the holder named',
+    async () => {
+      const bench = await startScaleBench();
+      try {
+        bench.startWorker();
+        const first = await bench.submit();
+        await waitFor(
+          'the first run to hold the router',
+          async () => (await bench.engine.whoHolds(HUB))?.runId === first.id,
+          20_000,
+        );
+        const second = await bench.submit().catch((err: unknown) => err);
+        expect(second).toBeInstanceOf(FlatnetError);
+        expect((second as FlatnetError).code).toBe('LOCKED');
+        expect((second as FlatnetError).message).toContain(`hub-tokyo-a is busy: ${first.id}`);
+        const done = await bench.finished(first.id);
+        expect(done.status).toBe('succeeded');
+        expect(
+          hubState(bench.world, bench.world.router(HUB).instanceId).launched.length,
+        ).toBeLessThanOrEqual(1);
+      } finally {
+        await bench.cleanup();
+      }
+    },
+  );
 });

@@ -23,7 +23,9 @@ async function withBench(
   }
 }
 
-/** Every VPC is forwarded again (the old router may need a moment to re-establish after an undo). */
+/**
+ * Every VPC is forwarded again (the old router may need a moment to re-establish after an undo).
+ */
 async function forwardingAgain(bench: ScaleBench): Promise<void> {
   await waitFor(
     'every VPC to be forwarded',
@@ -71,7 +73,8 @@ describe('scale-up failures leave the old router forwarding', () => {
   );
 
   it.concurrent(
-    'a new router that never brings its tunnels up: the Elastic IP goes back, the new instance is stopped',
+    'a new router that never brings its tunnels up: the ' +
+      'Elastic IP goes back, the new instance is stopped',
     async () => {
       let world!: ScaleBench['world'];
       const forceDown: BenchOptions = {
@@ -102,9 +105,11 @@ describe('scale-up failures leave the old router forwarding', () => {
         expect(run.steps.find((s) => s.id === 'launch')?.status).toBe('undone');
         expect(run.outcome).toMatch(/Undid/);
         const after = hubState(world, oldId);
-        // The abandoned instance is stopped, not gone: the outcome says so instead of "as it was before".
+        // The abandoned instance is stopped, not gone: the outcome says so instead of "as it was
+        // before".
         expect(run.outcome).toContain(
-          `kept: instance ${after.launched[0]!.instanceId} stopped, not terminated (tagged flatnet:abandoned-by=${run.id}`,
+          `kept: instance ${after.launched[0]!.instanceId} stopped, ` +
+            `not terminated (tagged flatnet:abandoned-by=${run.id}`,
         );
         expect(run.outcome).not.toContain('as it was before');
         expect(after.address.networkInterfaceId).toBe(oldEni);
@@ -149,7 +154,8 @@ describe('scale-up failures leave the old router forwarding', () => {
   });
 
   it.concurrent(
-    'SSH dropping mid-copy fails the copy; undo stops the new instance and the old router never stopped forwarding',
+    'SSH dropping mid-copy fails the copy; undo stops the ' +
+      'new instance and the old router never stopped forwarding',
     async () => {
       const dropMidCopy = (
         real: ScaleDeps['routers'],
@@ -195,7 +201,8 @@ describe('scale-up failures leave the old router forwarding', () => {
   );
 
   it.concurrent(
-    'when only stopping the old router fails, the verified cutover stays and the thread says what remains',
+    'when only stopping the old router fails, the verified ' +
+      'cutover stays and the thread says what remains',
     async () => {
       await withBench({}, async (bench) => {
         const { world } = bench;

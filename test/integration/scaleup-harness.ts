@@ -218,7 +218,10 @@ export async function startScaleBench(options: BenchOptions = {}): Promise<Scale
   return bench;
 }
 
-/** What the world says about the hub now: instances, the Elastic IP's holder, the routes' targets, RunInstances count. */
+/**
+ * What the world says about the hub now: instances, the Elastic IP's holder, the routes' targets,
+ * RunInstances count.
+ */
 export function hubState(world: World, oldInstanceId: string) {
   const state = world.state;
   const hubRouter = world.topology.routers.find((r) => r.name === HUB)!;

@@ -60,88 +60,91 @@ describe('Slack requests flatnet must refuse', () => {
     expect(stack.logLines.join('')).toContain('refused a Slack request from another workspace');
   });
 
-  it('decides only the run whose prompt was clicked, and refuses a second scale-up meanwhile', async () => {
-    const first = await stack.slack.slashCommand({
-      user: 'U0ALICE',
-      channel: CHANNEL,
-      command: '/router',
-      text: `scaleup ${ROUTER}`,
-    });
-    const runId = startedId(first)!;
-    expect(runId).toBeDefined();
-    await waitForStatus(runId, 'awaiting-approval');
-    const prompt = await promptOf(runId);
+  it(
+    'decides only the run whose prompt was clicked, ' + 'and refuses a second scale-up meanwhile',
+    async () => {
+      const first = await stack.slack.slashCommand({
+        user: 'U0ALICE',
+        channel: CHANNEL,
+        command: '/router',
+        text: `scaleup ${ROUTER}`,
+      });
+      const runId = startedId(first)!;
+      expect(runId).toBeDefined();
+      await waitForStatus(runId, 'awaiting-approval');
+      const prompt = await promptOf(runId);
 
-    // A second scale-up now would run on a stale plan: refused, naming the waiting run.
-    const second = await stack.slack.slashCommand({
-      user: 'U0CAROL',
-      channel: CHANNEL,
-      command: '/router',
-      text: `scaleup ${ROUTER}`,
-    });
-    const refusal = JSON.stringify(second.json ?? second.body);
-    expect(startedId(second)).toBeUndefined();
-    expect(refusal).toContain(`${ROUTER} already has scaleup ${runId}`);
-    expect(refusal).toContain('waits for approval');
+      // A second scale-up now would run on a stale plan: refused, naming the waiting run.
+      const second = await stack.slack.slashCommand({
+        user: 'U0CAROL',
+        channel: CHANNEL,
+        command: '/router',
+        text: `scaleup ${ROUTER}`,
+      });
+      const refusal = JSON.stringify(second.json ?? second.body);
+      expect(startedId(second)).toBeUndefined();
+      expect(refusal).toContain(`${ROUTER} already has scaleup ${runId}`);
+      expect(refusal).toContain('waits for approval');
 
-    // A button carrying the run id, on another message (copied or crafted): decides nothing.
-    const web = new WebClient('xoxb-test-token', {
-      slackApiUrl: stack.slack.apiUrl,
-      logger: silentSlackLogger,
-    });
-    const crafted = await web.chat.postMessage({
-      channel: CHANNEL,
-      text: 'approve me',
-      blocks: [
-        {
-          type: 'actions',
-          elements: [
-            {
-              type: 'button',
-              action_id: 'run_approve',
-              text: { type: 'plain_text', text: 'Approve' },
-              value: runId,
-            },
-          ],
-        },
-      ],
-    });
-    const click = await stack.slack.clickButton({
-      user: 'U0BOB',
-      channel: CHANNEL,
-      messageTs: crafted.ts!,
-      actionId: 'run_approve',
-    });
-    expect(click.status).toBe(200);
-    const answer = await waitFor(
-      () =>
-        stack.slack.store
-          .ephemerals('U0BOB', CHANNEL)
-          .find((m) => (m.text ?? '').includes('not on a flatnet approval prompt')),
-      "the clicker's private answer",
-    );
-    expect(answer.text).toContain('nothing was decided');
-    expect((await runOf(runId))?.status).toBe('awaiting-approval');
+      // A button carrying the run id, on another message (copied or crafted): decides nothing.
+      const web = new WebClient('xoxb-test-token', {
+        slackApiUrl: stack.slack.apiUrl,
+        logger: silentSlackLogger,
+      });
+      const crafted = await web.chat.postMessage({
+        channel: CHANNEL,
+        text: 'approve me',
+        blocks: [
+          {
+            type: 'actions',
+            elements: [
+              {
+                type: 'button',
+                action_id: 'run_approve',
+                text: { type: 'plain_text', text: 'Approve' },
+                value: runId,
+              },
+            ],
+          },
+        ],
+      });
+      const click = await stack.slack.clickButton({
+        user: 'U0BOB',
+        channel: CHANNEL,
+        messageTs: crafted.ts!,
+        actionId: 'run_approve',
+      });
+      expect(click.status).toBe(200);
+      const answer = await waitFor(
+        () =>
+          stack.slack.store
+            .ephemerals('U0BOB', CHANNEL)
+            .find((m) => (m.text ?? '').includes('not on a flatnet approval prompt')),
+        "the clicker's private answer",
+      );
+      expect(answer.text).toContain('nothing was decided');
+      expect((await runOf(runId))?.status).toBe('awaiting-approval');
 
-    // A click from another workspace on the real prompt: refused as well.
-    await stack.slack.clickButton({
-      user: 'U0BOB',
-      channel: CHANNEL,
-      messageTs: prompt.ts,
-      actionId: 'run_approve',
-      fromTeam: 'T0STRANGER',
-    });
-    expect((await runOf(runId))?.status).toBe('awaiting-approval');
+      // A click from another workspace on the real prompt: refused as well.
+      await stack.slack.clickButton({
+        user: 'U0BOB',
+        channel: CHANNEL,
+        messageTs: prompt.ts,
+        actionId: 'run_approve',
+        fromTeam: 'T0STRANGER',
+      });
+      expect((await runOf(runId))?.status).toBe('awaiting-approval');
 
-    // The real prompt decides its own run (rejected here: nothing to launch in this test).
-    await stack.slack.clickButton({
-      user: 'U0BOB',
-      channel: CHANNEL,
-      messageTs: prompt.ts,
-      actionId: 'run_reject',
-    });
-    await waitForStatus(runId, 'rejected');
-  });
+      // The real prompt decides its own run (rejected here: nothing to launch in this test).
+      await stack.slack.clickButton({
+        user: 'U0BOB',
+        channel: CHANNEL,
+        messageTs: prompt.ts,
+        actionId: 'run_reject',
+      });
+      await waitForStatus(runId, 'rejected');
+    },
+  );
 });
 
 describe('signed junk at /slack/events', () => {
@@ -166,18 +169,21 @@ describe('signed junk at /slack/events', () => {
     return res.status;
   };
 
-  it('answers 400 to a signed payload=null or a payload that is not JSON, and keeps serving', async () => {
-    expect(await post('payload=null')).toBe(400);
-    expect(await post('payload=%7Bnot-json')).toBe(400);
-    expect(await post('payload=%5B1%2C2%5D')).toBe(400);
-    const reply = await stack.slack.slashCommand({
-      user: 'U0ALICE',
-      channel: CHANNEL,
-      command: '/vpn',
-      text: 'help',
-    });
-    expect(reply.status).toBe(200);
-  });
+  it(
+    'answers 400 to a signed payload=null or a ' + 'payload that is not JSON, and keeps serving',
+    async () => {
+      expect(await post('payload=null')).toBe(400);
+      expect(await post('payload=%7Bnot-json')).toBe(400);
+      expect(await post('payload=%5B1%2C2%5D')).toBe(400);
+      const reply = await stack.slack.slashCommand({
+        user: 'U0ALICE',
+        channel: CHANNEL,
+        command: '/vpn',
+        text: 'help',
+      });
+      expect(reply.status).toBe(200);
+    },
+  );
 
   it('refuses a timestamp more than five minutes in the future, as in the past', async () => {
     const body = 'command=%2Fvpn&text=help&user_id=U0ALICE&channel_id=C0NETOPS&team_id=T0FLATNET';

@@ -29,7 +29,10 @@ afterEach(async () => {
   await slack.close();
 });
 
-/** Resolve once the store satisfies `check`; the bot works after its ack, so tests wait for its effects. */
+/**
+ * Resolve once the store satisfies `check`; the bot works after its ack, so tests wait for its
+ * effects.
+ */
 function waitFor<T>(store: SlackStore, check: () => T | undefined, what: string): Promise<T> {
   const found = check();
   if (found !== undefined) return Promise.resolve(found);
@@ -50,27 +53,32 @@ function waitFor<T>(store: SlackStore, check: () => T | undefined, what: string)
 }
 
 describe('delivery to a real Bolt app in HTTP mode', () => {
-  it('delivers a signed slash command; respond(in_channel) shows the command and the answer', async () => {
-    const reply = await slack.slashCommand({
-      user: 'U0ALICE',
-      channel: '#netops',
-      command: '/vpn',
-      text: 'status',
-    });
-    expect(reply.status).toBe(200);
-    const answer = await waitFor(
-      slack.store,
-      () => slack.store.messages('C0NETOPS').find((m) => m.user === 'U0FLATNET'),
-      'the status answer',
-    );
-    expect(answer.text).toContain('6 routers up');
-    expect(slack.store.messages('C0NETOPS').map((m) => [m.user, m.text])).toEqual([
-      ['U0ALICE', '/vpn status'],
-      ['U0FLATNET', ':large_green_circle: 6 routers up, 0 problems'],
-    ]);
-    // Bolt verified the bot token against auth.test before handling the command.
-    expect(slack.store.apiCalls.some((c) => c.method === 'auth.test' && c.ok)).toBe(true);
-  });
+  it(
+    'delivers a signed slash ' +
+      'command; respond(in_channel) ' +
+      'shows the command and the answer',
+    async () => {
+      const reply = await slack.slashCommand({
+        user: 'U0ALICE',
+        channel: '#netops',
+        command: '/vpn',
+        text: 'status',
+      });
+      expect(reply.status).toBe(200);
+      const answer = await waitFor(
+        slack.store,
+        () => slack.store.messages('C0NETOPS').find((m) => m.user === 'U0FLATNET'),
+        'the status answer',
+      );
+      expect(answer.text).toContain('6 routers up');
+      expect(slack.store.messages('C0NETOPS').map((m) => [m.user, m.text])).toEqual([
+        ['U0ALICE', '/vpn status'],
+        ['U0FLATNET', ':large_green_circle: 6 routers up, 0 problems'],
+      ]);
+      // Bolt verified the bot token against auth.test before handling the command.
+      expect(slack.store.apiCalls.some((c) => c.method === 'auth.test' && c.ok)).toBe(true);
+    },
+  );
 
   it('shows a synchronous ack body to the requester only', async () => {
     const reply = await slack.slashCommand({ user: 'U0BOB', command: '/vpn', text: 'help' });
@@ -82,32 +90,38 @@ describe('delivery to a real Bolt app in HTTP mode', () => {
     expect(slack.store.messages('C0NETOPS')).toEqual([]);
   });
 
-  it('delivers a button click from another user; the bot edits the message and replies in the thread', async () => {
-    await slack.slashCommand({ user: 'U0ALICE', command: '/vpn', text: 'scaleup hub-tokyo-a' });
-    const root = await waitFor(
-      slack.store,
-      () => slack.store.messages('C0NETOPS').find((m) => m.replyCount === 1),
-      'the request and its first thread reply',
-    );
-    expect(slack.store.ephemerals('U0ALICE')[0]?.text).toContain('Planning a scale-up');
+  it(
+    'delivers a button click from another user; the ' +
+      'bot edits the message and replies in the thread',
+    async () => {
+      await slack.slashCommand({ user: 'U0ALICE', command: '/vpn', text: 'scaleup hub-tokyo-a' });
+      const root = await waitFor(
+        slack.store,
+        () => slack.store.messages('C0NETOPS').find((m) => m.replyCount === 1),
+        'the request and its first thread reply',
+      );
+      expect(slack.store.ephemerals('U0ALICE')[0]?.text).toContain('Planning a scale-up');
 
-    const click = await slack.clickButton({
-      user: 'U0BOB',
-      channel: 'C0NETOPS',
-      messageTs: root.ts,
-      actionId: 'approve',
-    });
-    expect(click.status).toBe(200);
-    await waitFor(
-      slack.store,
-      () => (slack.store.replies('C0NETOPS', root.ts).length === 2 ? true : undefined),
-      'the approval reply',
-    );
-    const updated = slack.store.message('C0NETOPS', root.ts);
-    expect(updated?.text).toBe('Approved by U0BOB');
-    expect(JSON.stringify(updated?.blocks)).not.toContain('"actions"');
-    expect(slack.store.replies('C0NETOPS', root.ts).at(-1)?.text).toContain('approved by <@U0BOB>');
-  });
+      const click = await slack.clickButton({
+        user: 'U0BOB',
+        channel: 'C0NETOPS',
+        messageTs: root.ts,
+        actionId: 'approve',
+      });
+      expect(click.status).toBe(200);
+      await waitFor(
+        slack.store,
+        () => (slack.store.replies('C0NETOPS', root.ts).length === 2 ? true : undefined),
+        'the approval reply',
+      );
+      const updated = slack.store.message('C0NETOPS', root.ts);
+      expect(updated?.text).toBe('Approved by U0BOB');
+      expect(JSON.stringify(updated?.blocks)).not.toContain('"actions"');
+      expect(slack.store.replies('C0NETOPS', root.ts).at(-1)?.text).toContain(
+        'approved by <@U0BOB>',
+      );
+    },
+  );
 
   it('lets respond({ replace_original }) replace the clicked message', async () => {
     await slack.slashCommand({ user: 'U0ALICE', command: '/vpn', text: 'scaleup hub-tokyo-b' });
@@ -129,57 +143,64 @@ describe('delivery to a real Bolt app in HTTP mode', () => {
     expect(replaced.blocks).toBeUndefined();
   });
 
-  it('opens a modal from the trigger, shows field errors, then closes it and sends files by DM', async () => {
-    await slack.slashCommand({ user: 'U0ALICE', command: '/vpn', text: 'add-peer' });
-    const view = await waitFor(slack.store, () => slack.store.viewStack('U0ALICE')[0], 'the modal');
-    expect(view.view.callback_id).toBe('add_peer');
+  it(
+    'opens a modal from the trigger, shows field ' + 'errors, then closes it and sends files by DM',
+    async () => {
+      await slack.slashCommand({ user: 'U0ALICE', command: '/vpn', text: 'add-peer' });
+      const view = await waitFor(
+        slack.store,
+        () => slack.store.viewStack('U0ALICE')[0],
+        'the modal',
+      );
+      expect(view.view.callback_id).toBe('add_peer');
 
-    // The bot may rewrite the open modal by id; a stale hash is refused as in Slack.
-    const web = new WebClient(TOKEN, {
-      slackApiUrl: slack.apiUrl,
-      retryConfig: { retries: 0 },
-      logger: silentSlackLogger,
-    });
-    const updated = await web.views.update({
-      view_id: view.id,
-      hash: view.hash,
-      view: view.view as never,
-    });
-    expect(updated.view?.hash).not.toBe(view.hash);
-    await expect(
-      web.views.update({ view_id: view.id, hash: view.hash, view: view.view as never }),
-    ).rejects.toMatchObject({
-      data: { error: 'hash_conflict' },
-    });
+      // The bot may rewrite the open modal by id; a stale hash is refused as in Slack.
+      const web = new WebClient(TOKEN, {
+        slackApiUrl: slack.apiUrl,
+        retryConfig: { retries: 0 },
+        logger: silentSlackLogger,
+      });
+      const updated = await web.views.update({
+        view_id: view.id,
+        hash: view.hash,
+        view: view.view as never,
+      });
+      expect(updated.view?.hash).not.toBe(view.hash);
+      await expect(
+        web.views.update({ view_id: view.id, hash: view.hash, view: view.view as never }),
+      ).rejects.toMatchObject({
+        data: { error: 'hash_conflict' },
+      });
 
-    const bad = await slack.submitView({
-      user: 'U0ALICE',
-      viewId: view.id,
-      values: { name: 'bad name; rm -rf', region: 'ap-northeast-1', kind: 'wireguard' },
-    });
-    expect(bad.responseAction).toBe('errors');
-    expect(bad.errors).toEqual({ name: 'Use letters, digits, - and _ only (e.g. alice-laptop)' });
-    expect(slack.store.views.get(view.id)?.errors?.name).toContain('letters, digits');
+      const bad = await slack.submitView({
+        user: 'U0ALICE',
+        viewId: view.id,
+        values: { name: 'bad name; rm -rf', region: 'ap-northeast-1', kind: 'wireguard' },
+      });
+      expect(bad.responseAction).toBe('errors');
+      expect(bad.errors).toEqual({ name: 'Use letters, digits, - and _ only (e.g. alice-laptop)' });
+      expect(slack.store.views.get(view.id)?.errors?.name).toContain('letters, digits');
 
-    const good = await slack.submitView({
-      user: 'U0ALICE',
-      viewId: view.id,
-      values: { name: { value: 'alice-laptop' }, region: 'ap-northeast-1', kind: 'wireguard' },
-    });
-    expect(good.status).toBe(200);
-    expect(good.responseAction).toBeUndefined();
-    expect(slack.store.viewStack('U0ALICE')).toEqual([]);
-    const files = await waitFor(
-      slack.store,
-      () => {
-        const f = slack.store.filesIn('D0ALICE');
-        return f.length === 2 ? f : undefined;
-      },
-      'the DM files',
-    );
-    expect(files.map((f) => f.name)).toEqual(['alice-laptop.png', 'alice-laptop.conf']);
-    expect(files[0]?.bytes.subarray(1, 4).toString()).toBe('PNG');
-  });
+      const good = await slack.submitView({
+        user: 'U0ALICE',
+        viewId: view.id,
+        values: { name: { value: 'alice-laptop' }, region: 'ap-northeast-1', kind: 'wireguard' },
+      });
+      expect(good.status).toBe(200);
+      expect(good.responseAction).toBeUndefined();
+      expect(slack.store.viewStack('U0ALICE')).toEqual([]);
+      const files = await waitFor(
+        slack.store,
+        () => {
+          const f = slack.store.filesIn('D0ALICE');
+          return f.length === 2 ? f : undefined;
+        },
+        'the DM files',
+      );
+      expect(files.map((f) => f.name)).toEqual(['alice-laptop.png', 'alice-laptop.conf']);
+      expect(files[0]?.bytes.subarray(1, 4).toString()).toBe('PNG');
+    },
+  );
 
   it('a request signed with the wrong secret or an old timestamp is refused with 401', async () => {
     const wrong = await slack.slashCommand({

@@ -56,32 +56,39 @@ describe('Slack emulator Web API, driven by the real WebClient', () => {
     });
   });
 
-  it("grants the manifest's scopes, sends them in x-oauth-scopes and refuses a call without its scope", async () => {
-    const me = await client.auth.test();
-    expect([...(me.response_metadata?.scopes ?? [])].sort()).toEqual(
-      [...REQUIRED_BOT_SCOPES].sort(),
-    );
-    const narrow = await startSlackEmulator({
-      signingSecret: 'sim-secret',
-      botToken: BOT_TOKEN,
-      scopes: ['commands', 'users:read'],
-    });
-    try {
-      const limited = new WebClient(BOT_TOKEN, {
-        slackApiUrl: narrow.apiUrl,
-        retryConfig: { retries: 0 },
-        logger: silentSlackLogger,
+  it(
+    "grants the manifest's scopes, sends them in " +
+      'x-oauth-scopes and refuses a call without its scope',
+    async () => {
+      const me = await client.auth.test();
+      expect([...(me.response_metadata?.scopes ?? [])].sort()).toEqual(
+        [...REQUIRED_BOT_SCOPES].sort(),
+      );
+      const narrow = await startSlackEmulator({
+        signingSecret: 'sim-secret',
+        botToken: BOT_TOKEN,
+        scopes: ['commands', 'users:read'],
       });
-      await expect(
-        limited.chat.postMessage({ channel: 'C0NETOPS', text: 'x' }),
-      ).rejects.toMatchObject({
-        data: { error: 'missing_scope', needed: 'chat:write', provided: 'commands,users:read' },
-      });
-      expect(narrow.store.apiCalls.at(-1)).toMatchObject({ method: 'chat.postMessage', ok: false });
-    } finally {
-      await narrow.close();
-    }
-  });
+      try {
+        const limited = new WebClient(BOT_TOKEN, {
+          slackApiUrl: narrow.apiUrl,
+          retryConfig: { retries: 0 },
+          logger: silentSlackLogger,
+        });
+        await expect(
+          limited.chat.postMessage({ channel: 'C0NETOPS', text: 'x' }),
+        ).rejects.toMatchObject({
+          data: { error: 'missing_scope', needed: 'chat:write', provided: 'commands,users:read' },
+        });
+        expect(narrow.store.apiCalls.at(-1)).toMatchObject({
+          method: 'chat.postMessage',
+          ok: false,
+        });
+      } finally {
+        await narrow.close();
+      }
+    },
+  );
 
   it('posts, threads and updates messages with increasing unique ts', async () => {
     const root = await client.chat.postMessage({
@@ -134,24 +141,31 @@ describe('Slack emulator Web API, driven by the real WebClient', () => {
     expect(slack.store.message('C0NETOPS', body.ts)?.text).toBe('json body');
   });
 
-  it('refuses what Slack refuses: unknown channel, thread, method, someone else’s message', async () => {
-    await expect(client.chat.postMessage({ channel: 'C0NOPE', text: 'x' })).rejects.toMatchObject({
-      data: { error: 'channel_not_found' },
-    });
-    await expect(
-      client.chat.postMessage({ channel: 'C0NETOPS', thread_ts: '1.000100', text: 'x' }),
-    ).rejects.toMatchObject({ data: { error: 'thread_not_found' } });
-    await expect(client.apiCall('chat.teleport', {})).rejects.toMatchObject({
-      data: { error: 'unknown_method' },
-    });
-    const human = slack.postAsUser({ user: 'U0ALICE', channel: 'C0NETOPS', text: '/vpn status' });
-    await expect(
-      client.chat.update({ channel: 'C0NETOPS', ts: human.ts, text: 'edited' }),
-    ).rejects.toMatchObject({ data: { error: 'cant_update_message' } });
-    await expect(client.chat.postMessage({ channel: 'C0NETOPS', text: '' })).rejects.toMatchObject({
-      data: { error: 'no_text' },
-    });
-  });
+  it(
+    'refuses what Slack refuses: unknown channel, ' + 'thread, method, someone else’s message',
+    async () => {
+      await expect(client.chat.postMessage({ channel: 'C0NOPE', text: 'x' })).rejects.toMatchObject(
+        {
+          data: { error: 'channel_not_found' },
+        },
+      );
+      await expect(
+        client.chat.postMessage({ channel: 'C0NETOPS', thread_ts: '1.000100', text: 'x' }),
+      ).rejects.toMatchObject({ data: { error: 'thread_not_found' } });
+      await expect(client.apiCall('chat.teleport', {})).rejects.toMatchObject({
+        data: { error: 'unknown_method' },
+      });
+      const human = slack.postAsUser({ user: 'U0ALICE', channel: 'C0NETOPS', text: '/vpn status' });
+      await expect(
+        client.chat.update({ channel: 'C0NETOPS', ts: human.ts, text: 'edited' }),
+      ).rejects.toMatchObject({ data: { error: 'cant_update_message' } });
+      await expect(
+        client.chat.postMessage({ channel: 'C0NETOPS', text: '' }),
+      ).rejects.toMatchObject({
+        data: { error: 'no_text' },
+      });
+    },
+  );
 
   it('enforces the Block Kit limits: 50 blocks, long text, long section text', async () => {
     const tooMany = Array.from({ length: 51 }, (_, i) => section(`row ${i}`));
@@ -245,17 +259,22 @@ describe('Slack emulator Web API, driven by the real WebClient', () => {
     expect(Buffer.from(await download.arrayBuffer()).equals(png)).toBe(true);
   });
 
-  it('posts to a user id as the DM with that person, and deletes only its own messages', async () => {
-    const posted = await client.chat.postMessage({ channel: 'U0CAROL', text: 'hello carol' });
-    expect(posted.channel).toBe('D0CAROL');
-    expect(slack.store.messages('D0CAROL').map((m) => m.text)).toEqual(['hello carol']);
-    await client.chat.delete({ channel: 'D0CAROL', ts: posted.ts! });
-    expect(slack.store.messages('D0CAROL')).toEqual([]);
-    const human = slack.postAsUser({ user: 'U0ALICE', channel: '#netops', text: 'hi' });
-    await expect(client.chat.delete({ channel: 'C0NETOPS', ts: human.ts })).rejects.toMatchObject({
-      data: { error: 'cant_delete_message' },
-    });
-  });
+  it(
+    'posts to a user id as the DM with that ' + 'person, and deletes only its own messages',
+    async () => {
+      const posted = await client.chat.postMessage({ channel: 'U0CAROL', text: 'hello carol' });
+      expect(posted.channel).toBe('D0CAROL');
+      expect(slack.store.messages('D0CAROL').map((m) => m.text)).toEqual(['hello carol']);
+      await client.chat.delete({ channel: 'D0CAROL', ts: posted.ts! });
+      expect(slack.store.messages('D0CAROL')).toEqual([]);
+      const human = slack.postAsUser({ user: 'U0ALICE', channel: '#netops', text: 'hi' });
+      await expect(client.chat.delete({ channel: 'C0NETOPS', ts: human.ts })).rejects.toMatchObject(
+        {
+          data: { error: 'cant_delete_message' },
+        },
+      );
+    },
+  );
 
   it('answers users.info and usergroups.users.list', async () => {
     const bob = await client.users.info({ user: 'U0BOB' });
@@ -272,22 +291,25 @@ describe('Slack emulator Web API, driven by the real WebClient', () => {
     expect(group.users).toEqual(['U0BOB', 'U0CAROL']);
   });
 
-  it('answers 429 with Retry-After, seen by a WebClient that rejects rate-limited calls', async () => {
-    slack.rateLimit({ method: 'chat.update', times: 1, retryAfterSeconds: 7 });
-    const root = await client.chat.postMessage({ channel: 'C0NETOPS', text: 'progress' });
-    const err = (await client.chat
-      .update({ channel: 'C0NETOPS', ts: root.ts!, text: 'x' })
-      .catch((e: unknown) => e)) as WebAPIRateLimitedError;
-    expect(err.code).toBe(ErrorCode.RateLimitedError);
-    expect(err.retryAfter).toBe(7);
-    // Only the next call was limited: the one after goes through.
-    await expect(
-      client.chat.update({ channel: 'C0NETOPS', ts: root.ts!, text: 'y' }),
-    ).resolves.toMatchObject({ ok: true });
-    expect(
-      slack.store.apiCalls.filter((c) => c.method === 'chat.update').map((c) => c.status),
-    ).toEqual([429, 200]);
-  });
+  it(
+    'answers 429 with Retry-After, seen by a ' + 'WebClient that rejects rate-limited calls',
+    async () => {
+      slack.rateLimit({ method: 'chat.update', times: 1, retryAfterSeconds: 7 });
+      const root = await client.chat.postMessage({ channel: 'C0NETOPS', text: 'progress' });
+      const err = (await client.chat
+        .update({ channel: 'C0NETOPS', ts: root.ts!, text: 'x' })
+        .catch((e: unknown) => e)) as WebAPIRateLimitedError;
+      expect(err.code).toBe(ErrorCode.RateLimitedError);
+      expect(err.retryAfter).toBe(7);
+      // Only the next call was limited: the one after goes through.
+      await expect(
+        client.chat.update({ channel: 'C0NETOPS', ts: root.ts!, text: 'y' }),
+      ).resolves.toMatchObject({ ok: true });
+      expect(
+        slack.store.apiCalls.filter((c) => c.method === 'chat.update').map((c) => c.status),
+      ).toEqual([429, 200]);
+    },
+  );
 
   it('refuses views.open without a fresh trigger_id', async () => {
     const view = {

@@ -93,46 +93,56 @@ describe('the Slack emulator speaks Socket Mode as Slack does', () => {
     expect(refused).toBe('401');
   });
 
-  it('delivers a command as an envelope and shows the ack; no ack is a timeout, no socket a dispatch failure', async () => {
-    await waitFor(() => slack.socket!.openConnections === 0, 'the earlier socket to close');
-    const lost = await slack.slashCommand({ user: 'U0ALICE', command: '/vpn', text: 'status' });
-    expect(lost.error).toBe('dispatch_failed');
+  it(
+    'delivers a command as an envelope and shows the ack; ' +
+      'no ack is a timeout, no socket a dispatch failure',
+    async () => {
+      await waitFor(() => slack.socket!.openConnections === 0, 'the earlier socket to close');
+      const lost = await slack.slashCommand({ user: 'U0ALICE', command: '/vpn', text: 'status' });
+      expect(lost.error).toBe('dispatch_failed');
 
-    const { url } = await callApi(slack, 'apps.connections.open', APP_TOKEN);
-    const { ws, received } = await connect(url!);
-    // This client acks with an answer: Slack shows it to the person, as with an HTTP ack body.
-    ws.on('message', (data: Buffer) => {
-      const envelope = JSON.parse(data.toString()) as { envelope_id?: string; type: string };
-      if (envelope.type === 'slash_commands')
-        ws.send(JSON.stringify({ envelope_id: envelope.envelope_id, payload: { text: 'on it' } }));
-    });
-    const answered = await slack.slashCommand({ user: 'U0ALICE', command: '/vpn', text: 'status' });
-    expect(answered).toMatchObject({ status: 200, json: { text: 'on it' } });
-    const envelope = received.find((m) => (m as { type?: string }).type === 'slash_commands') as {
-      payload: Record<string, string>;
-      accepts_response_payload: boolean;
-    };
-    expect(envelope.accepts_response_payload).toBe(true);
-    expect(envelope.payload).toMatchObject({
-      command: '/vpn',
-      text: 'status',
-      user_id: 'U0ALICE',
-      team_id: 'T0FLATNET',
-      channel_id: CHANNEL,
-    });
-    expect(slack.store.ephemerals('U0ALICE').some((e) => e.text === 'on it')).toBe(true);
-    ws.removeAllListeners('message');
+      const { url } = await callApi(slack, 'apps.connections.open', APP_TOKEN);
+      const { ws, received } = await connect(url!);
+      // This client acks with an answer: Slack shows it to the person, as with an HTTP ack body.
+      ws.on('message', (data: Buffer) => {
+        const envelope = JSON.parse(data.toString()) as { envelope_id?: string; type: string };
+        if (envelope.type === 'slash_commands')
+          ws.send(
+            JSON.stringify({ envelope_id: envelope.envelope_id, payload: { text: 'on it' } }),
+          );
+      });
+      const answered = await slack.slashCommand({
+        user: 'U0ALICE',
+        command: '/vpn',
+        text: 'status',
+      });
+      expect(answered).toMatchObject({ status: 200, json: { text: 'on it' } });
+      const envelope = received.find((m) => (m as { type?: string }).type === 'slash_commands') as {
+        payload: Record<string, string>;
+        accepts_response_payload: boolean;
+      };
+      expect(envelope.accepts_response_payload).toBe(true);
+      expect(envelope.payload).toMatchObject({
+        command: '/vpn',
+        text: 'status',
+        user_id: 'U0ALICE',
+        team_id: 'T0FLATNET',
+        channel_id: CHANNEL,
+      });
+      expect(slack.store.ephemerals('U0ALICE').some((e) => e.text === 'on it')).toBe(true);
+      ws.removeAllListeners('message');
 
-    // A connection that never acks: the person is told, in Slack's words.
-    const silent = await slack.slashCommand({ user: 'U0ALICE', command: '/vpn', text: 'peers' });
-    expect(silent.error).toBe('operation_timeout');
-    expect(
-      slack.store
-        .ephemerals('U0ALICE')
-        .some((e) => e.text.includes('failed with the error "operation_timeout"')),
-    ).toBe(true);
-    ws.close();
-  });
+      // A connection that never acks: the person is told, in Slack's words.
+      const silent = await slack.slashCommand({ user: 'U0ALICE', command: '/vpn', text: 'peers' });
+      expect(silent.error).toBe('operation_timeout');
+      expect(
+        slack.store
+          .ephemerals('U0ALICE')
+          .some((e) => e.text.includes('failed with the error "operation_timeout"')),
+      ).toBe(true);
+      ws.close();
+    },
+  );
 });
 
 describe('flatnet over Socket Mode (Bolt SocketModeReceiver against the emulator)', () => {
@@ -188,55 +198,59 @@ describe('flatnet over Socket Mode (Bolt SocketModeReceiver against the emulator
     expect(reply.status).toBe(200);
   });
 
-  it('loses the socket while a scale-up waits for approval, reconnects, and the approval runs it', async () => {
-    const router = 'spoke-oregon';
-    const reply = await stack.slack.slashCommand({
-      user: 'U0ALICE',
-      channel: CHANNEL,
-      command: '/router',
-      text: `scaleup ${router}`,
-    });
-    const runId = runIdOf(reply);
-    expect(runId, JSON.stringify(reply)).toBeDefined();
-    await runOf(runId!, ['awaiting-approval']);
-    const prompt = await waitFor(
-      () =>
-        stack.slack.store.allMessages(CHANNEL).find((m) => {
-          const blocks = JSON.stringify(m.blocks ?? []);
-          return blocks.includes(runId!) && blocks.includes('run_approve');
-        }),
-      'the approval prompt',
-    );
+  it(
+    'loses the socket while a scale-up waits for ' +
+      'approval, reconnects, and the approval runs it',
+    async () => {
+      const router = 'spoke-oregon';
+      const reply = await stack.slack.slashCommand({
+        user: 'U0ALICE',
+        channel: CHANNEL,
+        command: '/router',
+        text: `scaleup ${router}`,
+      });
+      const runId = runIdOf(reply);
+      expect(runId, JSON.stringify(reply)).toBeDefined();
+      await runOf(runId!, ['awaiting-approval']);
+      const prompt = await waitFor(
+        () =>
+          stack.slack.store.allMessages(CHANNEL).find((m) => {
+            const blocks = JSON.stringify(m.blocks ?? []);
+            return blocks.includes(runId!) && blocks.includes('run_approve');
+          }),
+        'the approval prompt',
+      );
 
-    const before = stack.slack.socket!.connectionsOpened;
-    stack.slack.socket!.dropConnections();
-    // While the bot is away, Slack cannot deliver: the person sees it at once (nothing queued).
-    const meanwhile = await stack.slack.slashCommand({
-      user: 'U0ALICE',
-      channel: CHANNEL,
-      command: '/vpn',
-      text: 'status',
-    });
-    expect(meanwhile.error).toBe('dispatch_failed');
-    await waitFor(
-      () => stack.slack.socket!.connectionsOpened > before && stack.slack.socket!.openConnections,
-      'the bot to reconnect after the socket dropped',
-    );
+      const before = stack.slack.socket!.connectionsOpened;
+      stack.slack.socket!.dropConnections();
+      // While the bot is away, Slack cannot deliver: the person sees it at once (nothing queued).
+      const meanwhile = await stack.slack.slashCommand({
+        user: 'U0ALICE',
+        channel: CHANNEL,
+        command: '/vpn',
+        text: 'status',
+      });
+      expect(meanwhile.error).toBe('dispatch_failed');
+      await waitFor(
+        () => stack.slack.socket!.connectionsOpened > before && stack.slack.socket!.openConnections,
+        'the bot to reconnect after the socket dropped',
+      );
 
-    const click = await stack.slack.clickButton({
-      user: 'U0BOB',
-      channel: CHANNEL,
-      messageTs: prompt.ts,
-      actionId: 'run_approve',
-    });
-    expect(click.status).toBe(200);
-    const done = await runOf(runId!, ['succeeded', 'failed', 'rolled-back']);
-    expect(done.status, done.error ?? done.outcome).toBe('succeeded');
-    // The thread tells the whole story up to the outcome, posted after the reconnect too.
-    const threadTs = prompt.threadTs ?? prompt.ts;
-    await waitFor(() => {
-      const text = JSON.stringify(stack.slack.store.replies(CHANNEL, threadTs));
-      return text.includes(done.outcome!.slice(0, 40)) ? text : undefined;
-    }, 'the outcome in the thread');
-  });
+      const click = await stack.slack.clickButton({
+        user: 'U0BOB',
+        channel: CHANNEL,
+        messageTs: prompt.ts,
+        actionId: 'run_approve',
+      });
+      expect(click.status).toBe(200);
+      const done = await runOf(runId!, ['succeeded', 'failed', 'rolled-back']);
+      expect(done.status, done.error ?? done.outcome).toBe('succeeded');
+      // The thread tells the whole story up to the outcome, posted after the reconnect too.
+      const threadTs = prompt.threadTs ?? prompt.ts;
+      await waitFor(() => {
+        const text = JSON.stringify(stack.slack.store.replies(CHANNEL, threadTs));
+        return text.includes(done.outcome!.slice(0, 40)) ? text : undefined;
+      }, 'the outcome in the thread');
+    },
+  );
 });

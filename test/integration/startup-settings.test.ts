@@ -80,16 +80,20 @@ describe('start-up with bad settings', () => {
   const lines = (e: Ended) => e.stderr.trim().split('\n');
 
   for (const sub of ['bot', 'worker']) {
-    it(`${sub}: a token Slack refuses stops it with SLACK_BOT_TOKEN and exit ${EXIT.slackToken}`, async () => {
-      const ended = await flatnet([sub], { ...good(), SLACK_BOT_TOKEN: 'xoxb-wrong' });
-      expect(ended.code).toBe(EXIT.slackToken);
-      expect(lines(ended)).toHaveLength(1);
-      expect(ended.stderr).toMatch(
-        /^flatnet: SLACK_BOT_TOKEN: Slack refuses the token \(invalid_auth\) — copy/,
-      );
-      expect(ended.stderr).not.toContain('xoxb-wrong');
-      expect(ended.stderr).not.toMatch(/\n\s+at /);
-    });
+    it(
+      `${sub}: a token Slack refuses stops it with ` +
+        `SLACK_BOT_TOKEN and exit ${EXIT.slackToken}`,
+      async () => {
+        const ended = await flatnet([sub], { ...good(), SLACK_BOT_TOKEN: 'xoxb-wrong' });
+        expect(ended.code).toBe(EXIT.slackToken);
+        expect(lines(ended)).toHaveLength(1);
+        expect(ended.stderr).toMatch(
+          /^flatnet: SLACK_BOT_TOKEN: Slack refuses the token \(invalid_auth\) — copy/,
+        );
+        expect(ended.stderr).not.toContain('xoxb-wrong');
+        expect(ended.stderr).not.toMatch(/\n\s+at /);
+      },
+    );
 
     it(`${sub}: a missing scope is named, exit ${EXIT.slackScope}`, async () => {
       const ended = await flatnet([sub], { ...good(), SLACK_API_URL: narrowSlack.apiUrl });
@@ -100,13 +104,17 @@ describe('start-up with bad settings', () => {
       );
     });
 
-    it(`${sub}: a garbage REDIS_URL is refused without echoing it, exit ${EXIT.redisUrl}`, async () => {
-      const ended = await flatnet([sub], { ...good(), REDIS_URL: 'garb:age:s3cret@' });
-      expect(ended.code).toBe(EXIT.redisUrl);
-      expect(lines(ended)).toEqual([
-        'flatnet: REDIS_URL: is not a Redis URL — set it like redis://127.0.0.1:6379 (or rediss://user:password@host:6380 for TLS)',
-      ]);
-    });
+    it(
+      `${sub}: a garbage REDIS_URL is refused ` + `without echoing it, exit ${EXIT.redisUrl}`,
+      async () => {
+        const ended = await flatnet([sub], { ...good(), REDIS_URL: 'garb:age:s3cret@' });
+        expect(ended.code).toBe(EXIT.redisUrl);
+        expect(lines(ended)).toEqual([
+          'flatnet: REDIS_URL: is not a Redis URL — set it like ' +
+            'redis://127.0.0.1:6379 (or rediss://user:password@host:6380 for TLS)',
+        ]);
+      },
+    );
 
     it(`${sub}: a Redis that does not answer, exit ${EXIT.redisUnreachable}`, async () => {
       const ended = await flatnet([sub], { ...good(), REDIS_URL: 'redis://127.0.0.1:1' });
@@ -138,16 +146,19 @@ describe('start-up with bad settings', () => {
     ]);
   });
 
-  it('a public key where the private key belongs is refused, exit 15, its text never shown', async () => {
-    const pub = generateSshKey().publicKey;
-    writeFileSync(join(dir, 'keys', 'flatnet_ed25519'), pub);
-    try {
-      const ended = await flatnet(['worker'], good());
-      expect(ended.code).toBe(EXIT.sshKey);
-      expect(ended.stderr).toContain('is not an unencrypted SSH private key');
-      expect(ended.stderr).not.toContain(pub.split(' ')[1]!);
-    } finally {
-      writeFileSync(join(dir, 'keys', 'flatnet_ed25519'), generateSshKey().privateKey);
-    }
-  });
+  it(
+    'a public key where the private key belongs ' + 'is refused, exit 15, its text never shown',
+    async () => {
+      const pub = generateSshKey().publicKey;
+      writeFileSync(join(dir, 'keys', 'flatnet_ed25519'), pub);
+      try {
+        const ended = await flatnet(['worker'], good());
+        expect(ended.code).toBe(EXIT.sshKey);
+        expect(ended.stderr).toContain('is not an unencrypted SSH private key');
+        expect(ended.stderr).not.toContain(pub.split(' ')[1]!);
+      } finally {
+        writeFileSync(join(dir, 'keys', 'flatnet_ed25519'), generateSshKey().privateKey);
+      }
+    },
+  );
 });

@@ -35,28 +35,36 @@ async function ask(command: '/vpn' | '/router', text: string): Promise<Run> {
 }
 
 describe('EC2 state and SSH wording in the status commands', () => {
-  it('says stopped only when EC2 does, and words a dead SSH the same in /vpn status and /router status', async () => {
-    const { world } = stack;
-    world.setRouterDown(STOPPED, true, 'instance');
-    world.setRouterDown(DEAD, true, 'power');
-    const stateOf = (name: string) => world.state.getInstance(world.router(name).instanceId)?.state;
-    await waitFor(() => stateOf(STOPPED) === 'stopped', 'EC2 to stop the instance');
-    expect(stateOf(DEAD)).toBe('running');
+  it(
+    'says stopped only when EC2 does, and words a dead ' +
+      'SSH the same in /vpn status and /router status',
+    async () => {
+      const { world } = stack;
+      world.setRouterDown(STOPPED, true, 'instance');
+      world.setRouterDown(DEAD, true, 'power');
+      const stateOf = (name: string) =>
+        world.state.getInstance(world.router(name).instanceId)?.state;
+      await waitFor(() => stateOf(STOPPED) === 'stopped', 'EC2 to stop the instance');
+      expect(stateOf(DEAD)).toBe('running');
 
-    const status = await ask('/vpn', 'status');
-    const problems = (status.steps[0]?.result as { problems: { where: string; text: string }[] })
-      .problems;
-    const textOf = (where: string) => problems.find((p) => p.where === where)?.text ?? '';
-    expect(textOf(STOPPED)).toMatch(/^instance stopped \(EC2\)/);
-    expect(textOf(DEAD)).toMatch(/^instance running \(EC2\) but not answering SSH: /);
-    expect(textOf(DEAD)).not.toContain('stopped');
-    const sshWords = textOf(DEAD).replace(/^instance running \(EC2\) but not answering SSH: /, '');
+      const status = await ask('/vpn', 'status');
+      const problems = (status.steps[0]?.result as { problems: { where: string; text: string }[] })
+        .problems;
+      const textOf = (where: string) => problems.find((p) => p.where === where)?.text ?? '';
+      expect(textOf(STOPPED)).toMatch(/^instance stopped \(EC2\)/);
+      expect(textOf(DEAD)).toMatch(/^instance running \(EC2\) but not answering SSH: /);
+      expect(textOf(DEAD)).not.toContain('stopped');
+      const sshWords = textOf(DEAD).replace(
+        /^instance running \(EC2\) but not answering SSH: /,
+        '',
+      );
 
-    const router = await ask('/router', `status ${DEAD}`);
-    expect(router.outcome).toContain('running');
-    expect(router.outcome).not.toContain('stopped');
-    expect(router.outcome).toContain(`could not read load (SSH): ${sshWords}`);
-    const stopped = await ask('/router', `status ${STOPPED}`);
-    expect(stopped.outcome).toMatch(/· stopped/);
-  });
+      const router = await ask('/router', `status ${DEAD}`);
+      expect(router.outcome).toContain('running');
+      expect(router.outcome).not.toContain('stopped');
+      expect(router.outcome).toContain(`could not read load (SSH): ${sshWords}`);
+      const stopped = await ask('/router', `status ${STOPPED}`);
+      expect(stopped.outcome).toMatch(/· stopped/);
+    },
+  );
 });

@@ -25,50 +25,54 @@ afterEach(async () => {
 const OLD_PSK = 'HandEdited0ldKey7Qx2';
 
 describe('/vpn sync-standby undo', () => {
-  it('puts the standby back when the final check fails, keeping the secret it cannot restore', async () => {
-    bench = await startScaleBench();
-    const standby = bench.world.router(STANDBY).handle.router;
-    for (const tree of [standby.active, standby.saved]) {
-      tree.set('vpn ipsec authentication psk office secret'.split(' ').concat(OLD_PSK));
-      tree.set(['protocols', 'static', 'route', '10.250.0.0/16', 'next-hop', '10.0.1.1']);
-    }
-    const before = standby.activeLines();
+  it(
+    'puts the standby back when the final check ' + 'fails, keeping the secret it cannot restore',
+    async () => {
+      bench = await startScaleBench();
+      const standby = bench.world.router(STANDBY).handle.router;
+      for (const tree of [standby.active, standby.saved]) {
+        tree.set('vpn ipsec authentication psk office secret'.split(' ').concat(OLD_PSK));
+        tree.set(['protocols', 'static', 'route', '10.250.0.0/16', 'next-hop', '10.0.1.1']);
+      }
+      const before = standby.activeLines();
 
-    const engine = createEngine<SyncStandbyDeps>({
-      describeCommand: rebuildCommandLine,
-      redis,
-      prefix: bench.prefix,
-      queue: bench.queue,
-      runbooks: {
-        'sync-standby': withAfterStep(createSyncStandbyRunbook(), async (stepId) => {
-          if (stepId === 'verify-standby') throw new Error('the final check broke on purpose');
-        }),
-      },
-      deps: bench.deps,
-      logger: silentLog,
-      leaseTtlMs: 5_000,
-    });
-    bench.startWorker(engine);
-    const run = await engine.submit({
-      kind: 'sync-standby',
-      target: PRIMARY,
-      params: {},
-      requester: 'U0ALICE',
-      origin: { kind: 'cli', channel: 'C0NETOPS' },
-      dryRun: false,
-    });
-    const done = await bench.finished(run.id, engine);
-    await engine.close();
+      const engine = createEngine<SyncStandbyDeps>({
+        describeCommand: rebuildCommandLine,
+        redis,
+        prefix: bench.prefix,
+        queue: bench.queue,
+        runbooks: {
+          'sync-standby': withAfterStep(createSyncStandbyRunbook(), async (stepId) => {
+            if (stepId === 'verify-standby') throw new Error('the final check broke on purpose');
+          }),
+        },
+        deps: bench.deps,
+        logger: silentLog,
+        leaseTtlMs: 5_000,
+      });
+      bench.startWorker(engine);
+      const run = await engine.submit({
+        kind: 'sync-standby',
+        target: PRIMARY,
+        params: {},
+        requester: 'U0ALICE',
+        origin: { kind: 'cli', channel: 'C0NETOPS' },
+        dryRun: false,
+      });
+      const done = await bench.finished(run.id, engine);
+      await engine.close();
 
-    expect(done.status, done.outcome).toBe('rolled-back');
-    expect(done.steps.find((s) => s.id === 'apply-to-standby')?.status).toBe('undone');
-    // The standby's own route is back; the old key is not (the primary's stays), and the outcome says so.
-    const after = standby.activeLines();
-    expect(after.filter((l) => !l.includes('authentication psk office secret'))).toEqual(
-      before.filter((l) => !l.includes('authentication psk office secret')),
-    );
-    expect(standby.active.value('vpn ipsec authentication psk office secret')).not.toBe(OLD_PSK);
-    expect(done.outcome).toContain('vpn ipsec authentication psk office secret');
-    expect(JSON.stringify(done)).not.toContain(OLD_PSK);
-  });
+      expect(done.status, done.outcome).toBe('rolled-back');
+      expect(done.steps.find((s) => s.id === 'apply-to-standby')?.status).toBe('undone');
+      // The standby's own route is back; the old key is not (the primary's stays), and the outcome
+      // says so.
+      const after = standby.activeLines();
+      expect(after.filter((l) => !l.includes('authentication psk office secret'))).toEqual(
+        before.filter((l) => !l.includes('authentication psk office secret')),
+      );
+      expect(standby.active.value('vpn ipsec authentication psk office secret')).not.toBe(OLD_PSK);
+      expect(done.outcome).toContain('vpn ipsec authentication psk office secret');
+      expect(JSON.stringify(done)).not.toContain(OLD_PSK);
+    },
+  );
 });

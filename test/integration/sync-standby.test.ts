@@ -99,49 +99,56 @@ describe('/vpn sync-standby', () => {
     expect(refused.outcome ?? refused.error).toContain('nothing to sync');
   });
 
-  it('shows the difference with secrets masked, applies it with commit-confirm once approved, and leaks no key', async () => {
-    const primaryPsk = emulated(PRIMARY).active.value('vpn ipsec authentication psk office secret');
-    expect(primaryPsk).toBeDefined();
-    editStandbyByHand();
-    const before = emulated(STANDBY).activeLines().join('\n');
-    expect(driftLeft().length).toBeGreaterThan(0);
-    // /vpn status flags the drifted standby, with the count and the command that fixes it.
-    expect(await statusProblems()).toContain(
-      `${STANDBY}: drifted from ${PRIMARY}: ${driftLeft().length} lines differ, so a failover would lose what the standby lacks; /vpn sync-standby ${PRIMARY}`,
-    );
+  it(
+    'shows the difference with secrets masked, applies it ' +
+      'with commit-confirm once approved, and leaks no key',
+    async () => {
+      const primaryPsk = emulated(PRIMARY).active.value(
+        'vpn ipsec authentication psk office secret',
+      );
+      expect(primaryPsk).toBeDefined();
+      editStandbyByHand();
+      const before = emulated(STANDBY).activeLines().join('\n');
+      expect(driftLeft().length).toBeGreaterThan(0);
+      // /vpn status flags the drifted standby, with the count and the command that fixes it.
+      expect(await statusProblems()).toContain(
+        `${STANDBY}: drifted from ${PRIMARY}: ${driftLeft().length} lines differ, so ` +
+          `a failover would lose what the standby lacks; /vpn sync-standby ${PRIMARY}`,
+      );
 
-    // A dry run, naming the standby: compared on the standby and discarded; no approval asked.
-    const dry = await ask(`sync-standby ${STANDBY} --dry-run`);
-    expect(dry.status, dry.outcome).toBe('succeeded');
-    expect(dry.approval).toBeUndefined();
-    expect(emulated(STANDBY).activeLines().join('\n')).toBe(before);
+      // A dry run, naming the standby: compared on the standby and discarded; no approval asked.
+      const dry = await ask(`sync-standby ${STANDBY} --dry-run`);
+      expect(dry.status, dry.outcome).toBe('succeeded');
+      expect(dry.approval).toBeUndefined();
+      expect(emulated(STANDBY).activeLines().join('\n')).toBe(before);
 
-    const sentBefore = stack.sent.length;
-    const planned = await ask('sync-standby');
-    expect(planned.status).toBe('awaiting-approval');
-    const plan = planned.plan!.join('\n');
-    expect(plan).toContain('- delete vpn ipsec site-to-site peer old-site');
-    expect(plan).toContain("+ set vpn ipsec authentication psk office secret '[redacted]'");
-    expect(plan).toContain('+ set protocols static route');
-    expect(emulated(STANDBY).activeLines().join('\n')).toBe(before);
+      const sentBefore = stack.sent.length;
+      const planned = await ask('sync-standby');
+      expect(planned.status).toBe('awaiting-approval');
+      const plan = planned.plan!.join('\n');
+      expect(plan).toContain('- delete vpn ipsec site-to-site peer old-site');
+      expect(plan).toContain("+ set vpn ipsec authentication psk office secret '[redacted]'");
+      expect(plan).toContain('+ set protocols static route');
+      expect(emulated(STANDBY).activeLines().join('\n')).toBe(before);
 
-    expect((await stack.bot.runtime.engine.decide(planned.id, 'U0BOB', 'approve')).ok).toBe(true);
-    const done = await stack.waitForRun(planned.id);
-    expect(done.status, done.outcome).toBe('succeeded');
-    expect(driftLeft()).toEqual([]);
-    expect((await statusProblems()).filter((p) => p.includes('drifted'))).toEqual([]);
-    expect(emulated(STANDBY).active.value('vpn ipsec authentication psk office secret')).toBe(
-      primaryPsk,
-    );
-    expect(emulated(STANDBY).savedLines()).toEqual(emulated(STANDBY).activeLines());
-    expect(emulated(STANDBY).active.value('system host-name')).toBe(STANDBY);
-    expect(stack.sent.slice(sentBefore).some((c) => c.startsWith('commit-confirm'))).toBe(true);
+      expect((await stack.bot.runtime.engine.decide(planned.id, 'U0BOB', 'approve')).ok).toBe(true);
+      const done = await stack.waitForRun(planned.id);
+      expect(done.status, done.outcome).toBe('succeeded');
+      expect(driftLeft()).toEqual([]);
+      expect((await statusProblems()).filter((p) => p.includes('drifted'))).toEqual([]);
+      expect(emulated(STANDBY).active.value('vpn ipsec authentication psk office secret')).toBe(
+        primaryPsk,
+      );
+      expect(emulated(STANDBY).savedLines()).toEqual(emulated(STANDBY).activeLines());
+      expect(emulated(STANDBY).active.value('system host-name')).toBe(STANDBY);
+      expect(stack.sent.slice(sentBefore).some((c) => c.startsWith('commit-confirm'))).toBe(true);
 
-    const said =
-      everythingSaid(done) +
-      JSON.stringify(await stack.bot.runtime.engine.store.readEvents(done.id));
-    expect(said).not.toContain(OLD_PSK);
-    expect(said).not.toContain(primaryPsk);
-    expect(said).toContain('[redacted]');
-  });
+      const said =
+        everythingSaid(done) +
+        JSON.stringify(await stack.bot.runtime.engine.store.readEvents(done.id));
+      expect(said).not.toContain(OLD_PSK);
+      expect(said).not.toContain(primaryPsk);
+      expect(said).toContain('[redacted]');
+    },
+  );
 });

@@ -70,7 +70,8 @@ describe('/vpn reach agrees with the simulator', () => {
       const q = mine.find((x) => x.from === productLabel(p.from) && x.to === productLabel(p.to));
       if (!q || q.reachable !== p.reachable)
         out.push(
-          `${p.from} → ${p.to}: oracle ${p.reachable} (${p.reason ?? ''}), flatnet ${q?.reachable} (${q?.reason ?? 'absent'})`,
+          `${p.from} → ${p.to}: oracle ${p.reachable} (${p.reason ?? ''}), ` +
+            `flatnet ${q?.reachable} (${q?.reason ?? 'absent'})`,
         );
     }
     return out;
@@ -100,28 +101,38 @@ describe('/vpn reach agrees with the simulator', () => {
     expect(office.judgedUpTo?.join()).toMatch(/site office's router/);
   });
 
-  it('VGW propagation turned off through the SDK: the replies from the VGW VPC have no way back', async () => {
-    const shared = world.topology.vpcs.find((v) => v.name === 'shared-services')!;
-    const vgw = world.topology.vgws[0]!.id;
-    await ec2.send(
-      new DisableVgwRoutePropagationCommand({ RouteTableId: shared.routeTableId, GatewayId: vgw }),
-    );
-    try {
-      const { mine } = await agreeing();
-      const v = verdict(mine, 'us-east-1/production', 'ap-northeast-1/shared-services');
-      expect(v).toMatchObject({ reachable: false, direction: 'return' });
-      expect(v.reason).toContain(shared.routeTableId);
-      expect(v.fix).toMatch(/propagation on .* attach-vpc/);
-    } finally {
+  it(
+    'VGW propagation turned off through the SDK: ' +
+      'the replies from the VGW VPC have no way back',
+    async () => {
+      const shared = world.topology.vpcs.find((v) => v.name === 'shared-services')!;
+      const vgw = world.topology.vgws[0]!.id;
       await ec2.send(
-        new EnableVgwRoutePropagationCommand({ RouteTableId: shared.routeTableId, GatewayId: vgw }),
+        new DisableVgwRoutePropagationCommand({
+          RouteTableId: shared.routeTableId,
+          GatewayId: vgw,
+        }),
       );
-    }
-    const { mine } = await agreeing();
-    expect(verdict(mine, 'us-east-1/production', 'ap-northeast-1/shared-services').reachable).toBe(
-      true,
-    );
-  });
+      try {
+        const { mine } = await agreeing();
+        const v = verdict(mine, 'us-east-1/production', 'ap-northeast-1/shared-services');
+        expect(v).toMatchObject({ reachable: false, direction: 'return' });
+        expect(v.reason).toContain(shared.routeTableId);
+        expect(v.fix).toMatch(/propagation on .* attach-vpc/);
+      } finally {
+        await ec2.send(
+          new EnableVgwRoutePropagationCommand({
+            RouteTableId: shared.routeTableId,
+            GatewayId: vgw,
+          }),
+        );
+      }
+      const { mine } = await agreeing();
+      expect(
+        verdict(mine, 'us-east-1/production', 'ap-northeast-1/shared-services').reachable,
+      ).toBe(true);
+    },
+  );
 
   it('a stopped router instance breaks its VPCs, and says to start it or fail over', async () => {
     world.setRouterDown('spoke-oregon', true, 'instance');
@@ -142,33 +153,39 @@ describe('/vpn reach agrees with the simulator', () => {
     await agreeing();
   });
 
-  it('a missing return route (the hub VPC forgets a spoke CIDR) breaks the replies into that VPC', async () => {
-    const hub = world.topology.vpcs.find((v) => v.name === 'hub')!;
-    const eni = world.state.getInstance(world.router('hub-tokyo-a').instanceId)!.networkInterfaceId;
-    await ec2.send(
-      new DeleteRouteCommand({
-        RouteTableId: hub.routeTableId,
-        DestinationCidrBlock: '10.30.0.0/16',
-      }),
-    );
-    try {
-      const { mine } = await agreeing();
-      const v = verdict(mine, 'eu-west-1/production', 'ap-northeast-1/hub');
-      expect(v).toMatchObject({ reachable: false, direction: 'return' });
-      expect(v.reason).toContain(hub.routeTableId);
-      expect(v.fix).toMatch(/add a route 10\.30\.0\.0\/16 → hub-tokyo-a/);
-      expect(verdict(mine, 'eu-west-1/staging', 'ap-northeast-1/hub').reachable).toBe(true);
-    } finally {
+  it(
+    'a missing return route (the hub VPC forgets a ' +
+      'spoke CIDR) breaks the replies into that VPC',
+    async () => {
+      const hub = world.topology.vpcs.find((v) => v.name === 'hub')!;
+      const eni = world.state.getInstance(
+        world.router('hub-tokyo-a').instanceId,
+      )!.networkInterfaceId;
       await ec2.send(
-        new CreateRouteCommand({
+        new DeleteRouteCommand({
           RouteTableId: hub.routeTableId,
           DestinationCidrBlock: '10.30.0.0/16',
-          NetworkInterfaceId: eni,
         }),
       );
-    }
-    await agreeing();
-  });
+      try {
+        const { mine } = await agreeing();
+        const v = verdict(mine, 'eu-west-1/production', 'ap-northeast-1/hub');
+        expect(v).toMatchObject({ reachable: false, direction: 'return' });
+        expect(v.reason).toContain(hub.routeTableId);
+        expect(v.fix).toMatch(/add a route 10\.30\.0\.0\/16 → hub-tokyo-a/);
+        expect(verdict(mine, 'eu-west-1/staging', 'ap-northeast-1/hub').reachable).toBe(true);
+      } finally {
+        await ec2.send(
+          new CreateRouteCommand({
+            RouteTableId: hub.routeTableId,
+            DestinationCidrBlock: '10.30.0.0/16',
+            NetworkInterfaceId: eni,
+          }),
+        );
+      }
+      await agreeing();
+    },
+  );
 
   it('an SA down: the office is judged up to its tunnel, and the tunnel is down', async () => {
     world.setTunnelForced('hub-tokyo-a', 'office', 'down');
@@ -208,37 +225,42 @@ describe('/vpn reach agrees with the simulator', () => {
     expect(bad.error).toMatch(/"mars" is no endpoint of the flat network/);
   });
 
-  it('an AS-path loop between two VGWs (as-override taken away): both say analytics and shared-services part', async () => {
-    const analytics = world.topology.vpcs.find((v) => v.name === 'analytics')!;
-    const reply = await handleSlashCommand(runtime.slash, {
-      command: '/vpn',
-      text: `attach-vpc ${analytics.id} --region ap-northeast-1`,
-      user: 'U0ALICE',
-      origin: { kind: 'cli', channel: 'cli' },
-    });
-    if (reply.kind !== 'run') throw new Error(`expected a run, got ${JSON.stringify(reply)}`);
-    const waiting = await followRun(runtime.engine, reply.run.id, { timeoutMs: 30_000 });
-    if (waiting.status === 'awaiting-approval')
-      expect((await runtime.engine.decide(reply.run.id, 'U0BOB', 'approve')).ok).toBe(true);
-    const attached = await followRun(runtime.engine, reply.run.id, { timeoutMs: 60_000 });
-    expect(attached.status, attached.outcome).toBe('succeeded');
-    const linked = await agreeing();
-    expect(
-      verdict(linked.mine, 'ap-northeast-1/analytics', 'ap-northeast-1/shared-services').reachable,
-    ).toBe(true);
+  it(
+    'an AS-path loop between two VGWs (as-override taken ' +
+      'away): both say analytics and shared-services part',
+    async () => {
+      const analytics = world.topology.vpcs.find((v) => v.name === 'analytics')!;
+      const reply = await handleSlashCommand(runtime.slash, {
+        command: '/vpn',
+        text: `attach-vpc ${analytics.id} --region ap-northeast-1`,
+        user: 'U0ALICE',
+        origin: { kind: 'cli', channel: 'cli' },
+      });
+      if (reply.kind !== 'run') throw new Error(`expected a run, got ${JSON.stringify(reply)}`);
+      const waiting = await followRun(runtime.engine, reply.run.id, { timeoutMs: 30_000 });
+      if (waiting.status === 'awaiting-approval')
+        expect((await runtime.engine.decide(reply.run.id, 'U0BOB', 'approve')).ok).toBe(true);
+      const attached = await followRun(runtime.engine, reply.run.id, { timeoutMs: 60_000 });
+      expect(attached.status, attached.outcome).toBe('succeeded');
+      const linked = await agreeing();
+      expect(
+        verdict(linked.mine, 'ap-northeast-1/analytics', 'ap-northeast-1/shared-services')
+          .reachable,
+      ).toBe(true);
 
-    // Both VGWs have Amazon-side AS 64512: without as-override each drops the other's VPC.
-    const hub = runtime.routers.router('hub-tokyo-a');
-    const overrides = (await hub.runningConfig()).filter((l) => l.path.at(-1) === 'as-override');
-    expect(overrides.length).toBeGreaterThanOrEqual(2);
-    await hub.applyConfig(overrides.map((l) => del(l.path)));
-    const { m, mine } = await agreeing();
-    const loop = verdict(mine, 'ap-northeast-1/analytics', 'ap-northeast-1/shared-services');
-    expect(loop.reachable).toBe(false);
-    expect(
-      m.paths.find(
-        (p) => p.from === 'ap-northeast-1/analytics' && p.to === 'ap-northeast-1/shared-services',
-      )?.reachable,
-    ).toBe(false);
-  });
+      // Both VGWs have Amazon-side AS 64512: without as-override each drops the other's VPC.
+      const hub = runtime.routers.router('hub-tokyo-a');
+      const overrides = (await hub.runningConfig()).filter((l) => l.path.at(-1) === 'as-override');
+      expect(overrides.length).toBeGreaterThanOrEqual(2);
+      await hub.applyConfig(overrides.map((l) => del(l.path)));
+      const { m, mine } = await agreeing();
+      const loop = verdict(mine, 'ap-northeast-1/analytics', 'ap-northeast-1/shared-services');
+      expect(loop.reachable).toBe(false);
+      expect(
+        m.paths.find(
+          (p) => p.from === 'ap-northeast-1/analytics' && p.to === 'ap-northeast-1/shared-services',
+        )?.reachable,
+      ).toBe(false);
+    },
+  );
 });

@@ -21,15 +21,19 @@ describe('show ip route in the simulated world', () => {
     await stack?.close();
   });
 
-  it('shows the hub its connected networks, the DHCP default and what BGP learned over each VTI', async () => {
-    const routes = await runtime.routers.router('hub-tokyo-a').ipRoutes();
-    const of = (prefix: string) => routes.find((r) => r.prefix === prefix);
-    expect(of('10.0.1.0/24')).toMatchObject({ protocol: 'connected', iface: 'eth0' });
-    expect(of('0.0.0.0/0')).toMatchObject({ protocol: 'static', distance: 210, iface: 'eth0' });
-    expect(of('10.10.0.0/16')).toMatchObject({ protocol: 'bgp', distance: 20, iface: 'vti1' });
-    expect(of('10.60.0.0/16')).toMatchObject({ protocol: 'bgp', nextHop: '169.254.200.1' });
-    expect(of('10.250.0.0/24')).toMatchObject({ protocol: 'connected', iface: 'wg0' });
-  });
+  it(
+    'shows the hub its connected networks, the DHCP ' +
+      'default and what BGP learned over each VTI',
+    async () => {
+      const routes = await runtime.routers.router('hub-tokyo-a').ipRoutes();
+      const of = (prefix: string) => routes.find((r) => r.prefix === prefix);
+      expect(of('10.0.1.0/24')).toMatchObject({ protocol: 'connected', iface: 'eth0' });
+      expect(of('0.0.0.0/0')).toMatchObject({ protocol: 'static', distance: 210, iface: 'eth0' });
+      expect(of('10.10.0.0/16')).toMatchObject({ protocol: 'bgp', distance: 20, iface: 'vti1' });
+      expect(of('10.60.0.0/16')).toMatchObject({ protocol: 'bgp', nextHop: '169.254.200.1' });
+      expect(of('10.250.0.0/24')).toMatchObject({ protocol: 'connected', iface: 'wg0' });
+    },
+  );
 
   it('loses the VTI and what BGP learned over it when the spoke stops', async () => {
     world.setRouterDown('spoke-virginia', true, 'instance');

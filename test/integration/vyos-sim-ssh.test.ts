@@ -95,22 +95,26 @@ function connectOnce(handle: VyosRouterHandle, auth: Partial<ssh2.ConnectConfig>
 }
 
 describe('VyOS emulator over SSH', () => {
-  it('shows the op prompt after the banner, echoes commands and accepts terminal settings silently', async () => {
-    const handle = await start();
-    const shell = await shellTo(handle);
-    expect(shell.transcript).toContain('Welcome to VyOS');
-    expect(shell.transcript.endsWith('vyos@hub-tokyo-a:~$ ')).toBe(true);
-    expect(await shell.run('set terminal length 0')).toBe('');
-    expect(await shell.run('set terminal width 512')).toBe('');
-    expect(shell.transcript).toContain(
-      'vyos@hub-tokyo-a:~$ set terminal length 0\r\nvyos@hub-tokyo-a:~$ ',
-    );
-    expect(await shell.run('terminal length 0')).toContain('Invalid command: [terminal]');
-    expect(await shell.run('restart vpn')).toContain('Invalid command: restart [vpn]');
-    expect(await shell.run('show configuration commands | match host-name')).toBe(
-      "set system host-name 'hub-tokyo-a'",
-    );
-  });
+  it(
+    'shows the op prompt after the banner, echoes ' +
+      'commands and accepts terminal settings silently',
+    async () => {
+      const handle = await start();
+      const shell = await shellTo(handle);
+      expect(shell.transcript).toContain('Welcome to VyOS');
+      expect(shell.transcript.endsWith('vyos@hub-tokyo-a:~$ ')).toBe(true);
+      expect(await shell.run('set terminal length 0')).toBe('');
+      expect(await shell.run('set terminal width 512')).toBe('');
+      expect(shell.transcript).toContain(
+        'vyos@hub-tokyo-a:~$ set terminal length 0\r\nvyos@hub-tokyo-a:~$ ',
+      );
+      expect(await shell.run('terminal length 0')).toContain('Invalid command: [terminal]');
+      expect(await shell.run('restart vpn')).toContain('Invalid command: restart [vpn]');
+      expect(await shell.run('show configuration commands | match host-name')).toBe(
+        "set system host-name 'hub-tokyo-a'",
+      );
+    },
+  );
 
   it('runs configure, set, compare commands, commit-confirm, confirm, save and exit', async () => {
     const handle = await start();
@@ -161,58 +165,68 @@ describe('VyOS emulator over SSH', () => {
     await shell.run('exit', /logout\r\n$/);
   });
 
-  it('refuses exit with uncommitted changes, reports set/delete/commit failures with VyOS text', async () => {
-    const handle = await start();
-    const shell = await shellTo(handle);
-    await shell.run('configure');
-    expect(await shell.run('set interfaces wireguard wg0 peer alice peeer x')).toBe(
-      '\n  Configuration path: interfaces wireguard wg0 peer alice [peeer] is not valid\n  Set failed\n',
-    );
-    expect(await shell.run('delete interfaces wireguard wg0 peer nobody')).toContain(
-      'Delete failed',
-    );
-    expect(
-      await shell.run(`set interfaces wireguard wg0 peer BRANCH1 public-key ${WG_ALICE.publicKey}`),
-    ).toBe('');
-    expect(await shell.run('exit')).toBe(
-      "Cannot exit: configuration modified.\nUse 'exit discard' to discard the changes and exit.",
-    );
-    expect(shell.transcript.endsWith('# ')).toBe(true);
-    const failed = await shell.run('commit');
-    expect(failed.split('\n').slice(-2)).toEqual([
-      '[[interfaces wireguard wg0]] failed',
-      'Commit failed',
-    ]);
-    expect(failed).toContain('Wireguard allowed-ips required for peer "BRANCH1"!');
-    expect(handle.router.activeLines().join('\n')).not.toContain('BRANCH1');
-    await shell.run('exit discard');
-    expect(shell.transcript.endsWith('vyos@hub-tokyo-a:~$ ')).toBe(true);
-  });
+  it(
+    'refuses exit with uncommitted changes, reports ' + 'set/delete/commit failures with VyOS text',
+    async () => {
+      const handle = await start();
+      const shell = await shellTo(handle);
+      await shell.run('configure');
+      expect(await shell.run('set interfaces wireguard wg0 peer alice peeer x')).toBe(
+        '\n  Configuration path: interfaces wireguard wg0 ' +
+          'peer alice [peeer] is not valid\n  Set failed\n',
+      );
+      expect(await shell.run('delete interfaces wireguard wg0 peer nobody')).toContain(
+        'Delete failed',
+      );
+      expect(
+        await shell.run(
+          `set interfaces wireguard wg0 peer BRANCH1 public-key ${WG_ALICE.publicKey}`,
+        ),
+      ).toBe('');
+      expect(await shell.run('exit')).toBe(
+        "Cannot exit: configuration modified.\nUse 'exit discard' to discard the changes and exit.",
+      );
+      expect(shell.transcript.endsWith('# ')).toBe(true);
+      const failed = await shell.run('commit');
+      expect(failed.split('\n').slice(-2)).toEqual([
+        '[[interfaces wireguard wg0]] failed',
+        'Commit failed',
+      ]);
+      expect(failed).toContain('Wireguard allowed-ips required for peer "BRANCH1"!');
+      expect(handle.router.activeLines().join('\n')).not.toContain('BRANCH1');
+      await shell.run('exit discard');
+      expect(shell.transcript.endsWith('vyos@hub-tokyo-a:~$ ')).toBe(true);
+    },
+  );
 
-  it('a commit-confirm whose commit fails prints only the failure and arms no reboot timer', async () => {
-    const handle = await start();
-    const shell = await shellTo(handle);
-    await shell.run('configure');
-    // A WireGuard peer without allowed-ips passes `set` but fails the commit's validation.
-    await shell.run(`set interfaces wireguard wg0 peer BRANCH1 public-key ${WG_ALICE.publicKey}`);
-    await shell.run('commit-confirm 1', /Proceed \? \[Y\/n\] $/);
-    const failed = await shell.run('y');
-    expect(failed).not.toContain('Initialized commit-confirm');
-    expect(failed.split('\n').slice(-2)).toEqual([
-      '[[interfaces wireguard wg0]] failed',
-      'Commit failed',
-    ]);
-    expect(handle.router.confirmPending).toBe(false);
-    expect(await shell.run('confirm')).toBe('No confirm pending');
-    expect(handle.router.activeLines().join('\n')).not.toContain('BRANCH1');
-    // With nothing pending, a valid commit-confirm afterwards is not refused as "Another confirm is pending".
-    await shell.run("set interfaces wireguard wg0 peer BRANCH1 allowed-ips '10.250.0.12/32'");
-    await shell.run('commit-confirm 1', /Proceed/);
-    expect(await shell.run('y')).toBe(
-      'Initialized commit-confirm; 1 minutes to confirm before reboot',
-    );
-    expect(await shell.run('confirm')).toBe('Reboot timer stopped');
-  });
+  it(
+    'a commit-confirm whose commit fails prints ' + 'only the failure and arms no reboot timer',
+    async () => {
+      const handle = await start();
+      const shell = await shellTo(handle);
+      await shell.run('configure');
+      // A WireGuard peer without allowed-ips passes `set` but fails the commit's validation.
+      await shell.run(`set interfaces wireguard wg0 peer BRANCH1 public-key ${WG_ALICE.publicKey}`);
+      await shell.run('commit-confirm 1', /Proceed \? \[Y\/n\] $/);
+      const failed = await shell.run('y');
+      expect(failed).not.toContain('Initialized commit-confirm');
+      expect(failed.split('\n').slice(-2)).toEqual([
+        '[[interfaces wireguard wg0]] failed',
+        'Commit failed',
+      ]);
+      expect(handle.router.confirmPending).toBe(false);
+      expect(await shell.run('confirm')).toBe('No confirm pending');
+      expect(handle.router.activeLines().join('\n')).not.toContain('BRANCH1');
+      // With nothing pending, a valid commit-confirm afterwards is not refused as "Another
+      // confirm is pending".
+      await shell.run("set interfaces wireguard wg0 peer BRANCH1 allowed-ips '10.250.0.12/32'");
+      await shell.run('commit-confirm 1', /Proceed/);
+      expect(await shell.run('y')).toBe(
+        'Initialized commit-confirm; 1 minutes to confirm before reboot',
+      );
+      expect(await shell.run('confirm')).toBe('Reboot timer stopped');
+    },
+  );
 
   it('reboots into the saved configuration when a commit-confirm is not confirmed', async () => {
     const handle = await start({ minuteMs: 50, rebootMs: 100 });
@@ -243,19 +257,23 @@ describe('VyOS emulator over SSH', () => {
     await expect(connectOnce(handle, { privateKey: USER_KEY.privateKey })).resolves.toBeUndefined();
   });
 
-  it('drops sessions and refuses connections while powered off, and boots with the saved config', async () => {
-    const handle = await start();
-    const shell = await shellTo(handle);
-    await shell.run('configure');
-    await shell.run("set system host-name 'unsaved'");
-    await shell.run('commit');
-    handle.powerOff();
-    await expect(shell.waitFor(/never/)).rejects.toThrow(/closed/);
-    await expect(connectOnce(handle, { privateKey: USER_KEY.privateKey })).rejects.toThrow();
-    handle.powerOn();
-    const back = await shellTo(handle);
-    expect(back.transcript.endsWith('vyos@hub-tokyo-a:~$ ')).toBe(true);
-  });
+  it(
+    'drops sessions and refuses connections while ' +
+      'powered off, and boots with the saved config',
+    async () => {
+      const handle = await start();
+      const shell = await shellTo(handle);
+      await shell.run('configure');
+      await shell.run("set system host-name 'unsaved'");
+      await shell.run('commit');
+      handle.powerOff();
+      await expect(shell.waitFor(/never/)).rejects.toThrow(/closed/);
+      await expect(connectOnce(handle, { privateKey: USER_KEY.privateKey })).rejects.toThrow();
+      handle.powerOn();
+      const back = await shellTo(handle);
+      expect(back.transcript.endsWith('vyos@hub-tokyo-a:~$ ')).toBe(true);
+    },
+  );
 
   it('makes a second commit wait for the lock held by another session', async () => {
     // The first commit holds the lock long enough for the second session's command to arrive.
@@ -313,7 +331,9 @@ describe('VyOS emulator over SSH', () => {
     );
     const wg = await shell.run('show interfaces wireguard wg0 summary');
     expect(wg).toContain(
-      `peer: ${WG_BOB.publicKey}\n  endpoint: 203.0.113.10:51820\n  allowed ips: 10.250.0.11/32\n  latest handshake: 1 minute, 12 seconds ago\n  transfer: 18.12 MiB received, 2.45 MiB sent\n  persistent keepalive: every 25 seconds`,
+      `peer: ${WG_BOB.publicKey}\n  endpoint: 203.0.113.10:51820\n  allowed ips: ` +
+        '10.250.0.11/32\n  latest handshake: 1 minute, 12 seconds ago\n  transfer: ' +
+        '18.12 MiB received, 2.45 MiB sent\n  persistent keepalive: every 25 seconds',
     );
     expect(wg).toContain(`  public key: ${WG_HUB.publicKey}`);
     const bgp = await shell.run('show ip bgp summary');
@@ -322,7 +342,8 @@ describe('VyOS emulator over SSH', () => {
       /169\.254\.10\.1\s+4\s+64512\s+0\s+0\s+0\s+0\s+0\s+never\s+Active\s+0 N\/A/,
     );
     expect(await shell.run('show system uptime')).toBe(
-      'Uptime: 2w 3d 4h 12m 5s\n\nLoad averages:\n1  minute:   75.0%\n5  minutes:  45.0%\n15 minutes:  20.0%',
+      'Uptime: 2w 3d 4h 12m 5s\n\nLoad averages:\n1  ' +
+        'minute:   75.0%\n5  minutes:  45.0%\n15 minutes:  20.0%',
     );
     expect(await shell.run('cat /proc/loadavg')).toMatch(/^1\.50 0\.90 0\.40 /);
     expect(await shell.run('reset vpn ipsec site-to-site peer us-east-1 vti')).toBe(
@@ -331,19 +352,22 @@ describe('VyOS emulator over SSH', () => {
     expect(await shell.run('restart ipsec')).toBe('IPsec process restarted');
   });
 
-  it('says IPsec is not running and BGP is absent when nothing is configured, and runs exec', async () => {
-    const handle = await start({ baseConfig: ["set system host-name 'bare'"] });
-    const shell = await shellTo(handle);
-    expect(await shell.run('show vpn ipsec sa')).toBe('IPsec not initialized');
-    expect(await shell.run('show ip bgp summary')).toBe('% BGP instance not found');
-    const output = await new Promise<string>((resolve, reject) => {
-      shell.client.exec('show configuration commands', (err, stream) => {
-        if (err) return reject(err);
-        let text = '';
-        stream.on('data', (d: Buffer) => (text += d.toString()));
-        stream.on('close', () => resolve(text));
+  it(
+    'says IPsec is not running and BGP is absent ' + 'when nothing is configured, and runs exec',
+    async () => {
+      const handle = await start({ baseConfig: ["set system host-name 'bare'"] });
+      const shell = await shellTo(handle);
+      expect(await shell.run('show vpn ipsec sa')).toBe('IPsec not initialized');
+      expect(await shell.run('show ip bgp summary')).toBe('% BGP instance not found');
+      const output = await new Promise<string>((resolve, reject) => {
+        shell.client.exec('show configuration commands', (err, stream) => {
+          if (err) return reject(err);
+          let text = '';
+          stream.on('data', (d: Buffer) => (text += d.toString()));
+          stream.on('close', () => resolve(text));
+        });
       });
-    });
-    expect(output).toBe("set system host-name 'bare'\n");
-  });
+      expect(output).toBe("set system host-name 'bare'\n");
+    },
+  );
 });

@@ -60,31 +60,40 @@ describe('reachability oracle in the running world', () => {
       .body;
   const shared = () => world.topology.vpcs.find((v) => v.name === 'shared-services')!;
 
-  it('judges every pair of the reference topology, both ways, and names what is unrouted', async () => {
-    const { body: m } = await get<ReachMatrix>('/reach/matrix');
-    expect(m.endpoints.map((e) => e.label)).toEqual(
-      expect.arrayContaining(['ap-northeast-1/hub', 'office', 'wg/ops-carol', 'us-east-1/staging']),
-    );
-    expect(m.total).toBe(m.endpoints.length * (m.endpoints.length - 1));
-    const path = (from: string, to: string) => m.paths.find((p) => p.from === from && p.to === to)!;
-    expect(path('us-east-1/production', 'eu-west-1/staging').reachable).toBe(true);
-    expect(path('ap-northeast-1/shared-services', 'us-west-2/production').reachable).toBe(true);
-    expect(path('office', 'ap-northeast-1/hub').reachable).toBe(true);
-    // Issue 11: the hub announces neither the WireGuard pool nor the office to the spokes.
-    const pool = path('wg/ops-carol', 'us-east-1/production');
-    expect(pool).toMatchObject({ reachable: false, direction: 'return' });
-    expect(pool.reason).toMatch(/routing loop toward 10\.250\.0\.2/);
-    const hubToLaptop = path('ap-northeast-1/hub', 'wg/ops-dave');
-    expect(hubToLaptop.reason).toMatch(/sends 10\.250\.0\.3 to igw-/);
-    expect(m.broken).toBe(m.paths.filter((p) => !p.reachable).length);
-    // The timeline follows the paths to and from the hub VPC; those that worked at start did.
-    expect(world.routedAtStart.size).toBeGreaterThan(0);
-    for (const p of world.routedAtStart) {
-      const [from, to] = p.split(' → ');
-      expect(path(from!, to!).reachable).toBe(true);
-    }
-    expect(world.routedAtStart.has('ap-northeast-1/hub → wg/ops-carol')).toBe(false);
-  });
+  it(
+    'judges every pair of the reference topology, ' + 'both ways, and names what is unrouted',
+    async () => {
+      const { body: m } = await get<ReachMatrix>('/reach/matrix');
+      expect(m.endpoints.map((e) => e.label)).toEqual(
+        expect.arrayContaining([
+          'ap-northeast-1/hub',
+          'office',
+          'wg/ops-carol',
+          'us-east-1/staging',
+        ]),
+      );
+      expect(m.total).toBe(m.endpoints.length * (m.endpoints.length - 1));
+      const path = (from: string, to: string) =>
+        m.paths.find((p) => p.from === from && p.to === to)!;
+      expect(path('us-east-1/production', 'eu-west-1/staging').reachable).toBe(true);
+      expect(path('ap-northeast-1/shared-services', 'us-west-2/production').reachable).toBe(true);
+      expect(path('office', 'ap-northeast-1/hub').reachable).toBe(true);
+      // Issue 11: the hub announces neither the WireGuard pool nor the office to the spokes.
+      const pool = path('wg/ops-carol', 'us-east-1/production');
+      expect(pool).toMatchObject({ reachable: false, direction: 'return' });
+      expect(pool.reason).toMatch(/routing loop toward 10\.250\.0\.2/);
+      const hubToLaptop = path('ap-northeast-1/hub', 'wg/ops-dave');
+      expect(hubToLaptop.reason).toMatch(/sends 10\.250\.0\.3 to igw-/);
+      expect(m.broken).toBe(m.paths.filter((p) => !p.reachable).length);
+      // The timeline follows the paths to and from the hub VPC; those that worked at start did.
+      expect(world.routedAtStart.size).toBeGreaterThan(0);
+      for (const p of world.routedAtStart) {
+        const [from, to] = p.split(' → ');
+        expect(path(from!, to!).reachable).toBe(true);
+      }
+      expect(world.routedAtStart.has('ap-northeast-1/hub → wg/ops-carol')).toBe(false);
+    },
+  );
 
   it('accepts addresses, and answers 400/404 for a missing or unknown endpoint', async () => {
     const a = await reach('10.10.2.7', '10.0.2.100');
@@ -97,35 +106,42 @@ describe('reachability oracle in the running world', () => {
     expect(unknown.body.error).toMatch(/no endpoint mars/);
   });
 
-  it('breaks the return path when VGW route propagation is turned off, and heals when on', async () => {
-    const table = shared().routeTableId;
-    const vgw = world.topology.vgws[0]!.id;
-    const described = await ec2.send(new DescribeRouteTablesCommand({ RouteTableIds: [table] }));
-    expect(described.RouteTables?.[0]?.PropagatingVgws).toEqual([{ GatewayId: vgw }]);
-    await ec2.send(new DisableVgwRoutePropagationCommand({ RouteTableId: table, GatewayId: vgw }));
-    const off = await reach('us-east-1/production', 'ap-northeast-1/shared-services');
-    expect(off).toMatchObject({ reachable: false, direction: 'return' });
-    expect(off.reason).toMatch(new RegExp(`route table ${table} sends 10\\.10\\.2\\.100 to igw-`));
-    expect(
-      world
-        .timeline()
-        .paths.find((p) => p.path === 'ap-northeast-1/hub → ap-northeast-1/shared-services')
-        ?.forwarded,
-    ).toBe(false);
-    await ec2.send(new EnableVgwRoutePropagationCommand({ RouteTableId: table, GatewayId: vgw }));
-    expect((await reach('us-east-1/production', 'ap-northeast-1/shared-services')).reachable).toBe(
-      true,
-    );
-    // A VGW of another VPC cannot propagate here (AWS: it must be attached to the table's VPC).
-    await expect(
-      ec2.send(
-        new EnableVgwRoutePropagationCommand({
-          RouteTableId: table,
-          GatewayId: world.topology.vgws[1]!.id,
-        }),
-      ),
-    ).rejects.toMatchObject({ name: 'Gateway.NotAttached' });
-  });
+  it(
+    'breaks the return path when VGW route ' + 'propagation is turned off, and heals when on',
+    async () => {
+      const table = shared().routeTableId;
+      const vgw = world.topology.vgws[0]!.id;
+      const described = await ec2.send(new DescribeRouteTablesCommand({ RouteTableIds: [table] }));
+      expect(described.RouteTables?.[0]?.PropagatingVgws).toEqual([{ GatewayId: vgw }]);
+      await ec2.send(
+        new DisableVgwRoutePropagationCommand({ RouteTableId: table, GatewayId: vgw }),
+      );
+      const off = await reach('us-east-1/production', 'ap-northeast-1/shared-services');
+      expect(off).toMatchObject({ reachable: false, direction: 'return' });
+      expect(off.reason).toMatch(
+        new RegExp(`route table ${table} sends 10\\.10\\.2\\.100 to igw-`),
+      );
+      expect(
+        world
+          .timeline()
+          .paths.find((p) => p.path === 'ap-northeast-1/hub → ap-northeast-1/shared-services')
+          ?.forwarded,
+      ).toBe(false);
+      await ec2.send(new EnableVgwRoutePropagationCommand({ RouteTableId: table, GatewayId: vgw }));
+      expect(
+        (await reach('us-east-1/production', 'ap-northeast-1/shared-services')).reachable,
+      ).toBe(true);
+      // A VGW of another VPC cannot propagate here (AWS: it must be attached to the table's VPC).
+      await expect(
+        ec2.send(
+          new EnableVgwRoutePropagationCommand({
+            RouteTableId: table,
+            GatewayId: world.topology.vgws[1]!.id,
+          }),
+        ),
+      ).rejects.toMatchObject({ name: 'Gateway.NotAttached' });
+    },
+  );
 
   it('names the laptop hop when a client the hub does not know is installed', async () => {
     const laptop = generateWireguardKeyPair();

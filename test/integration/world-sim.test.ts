@@ -110,47 +110,53 @@ describe('simulated world', () => {
     expect(text).not.toContain(world.topology.wireguard.privateKey);
   });
 
-  it('shows the hub with every spoke and the office up, and BGP established, over real SSH', async () => {
-    const sa = parseIpsecSa(await exec(hubA(), botKey, 'show vpn ipsec sa'));
-    const up = sa.sas.filter((s) => s.state === 'up').map((s) => s.peer);
-    expect(up).toEqual(
-      expect.arrayContaining([
-        'spoke-virginia',
-        'spoke-oregon',
-        'spoke-ireland',
-        'spoke-singapore',
-        'spoke-saopaulo',
-        'office',
-      ]),
-    );
-    const bgp = parseBgpSummary(await exec(hubA(), botKey, 'show ip bgp summary'));
-    expect(bgp).not.toBeNull();
-    expect(bgp!.neighbors.length).toBeGreaterThanOrEqual(7);
-    expect(bgp!.neighbors.every((n) => n.state === 'Established')).toBe(true);
-  });
+  it(
+    'shows the hub with every spoke and the ' + 'office up, and BGP established, over real SSH',
+    async () => {
+      const sa = parseIpsecSa(await exec(hubA(), botKey, 'show vpn ipsec sa'));
+      const up = sa.sas.filter((s) => s.state === 'up').map((s) => s.peer);
+      expect(up).toEqual(
+        expect.arrayContaining([
+          'spoke-virginia',
+          'spoke-oregon',
+          'spoke-ireland',
+          'spoke-singapore',
+          'spoke-saopaulo',
+          'office',
+        ]),
+      );
+      const bgp = parseBgpSummary(await exec(hubA(), botKey, 'show ip bgp summary'));
+      expect(bgp).not.toBeNull();
+      expect(bgp!.neighbors.length).toBeGreaterThanOrEqual(7);
+      expect(bgp!.neighbors.every((n) => n.state === 'Established')).toBe(true);
+    },
+  );
 
-  it('lets the AWS SDK see the routers, Elastic IPs, route tables and VPN telemetry UP', async () => {
-    const instances =
-      (await ec2.send(new DescribeInstancesCommand({}))).Reservations?.flatMap(
-        (r) => r.Instances ?? [],
-      ) ?? [];
-    expect(instances.map((i) => i.InstanceId)).toEqual(
-      expect.arrayContaining([hubA().instanceId, world.router('hub-tokyo-b').instanceId]),
-    );
-    const addresses = (await ec2.send(new DescribeAddressesCommand({}))).Addresses ?? [];
-    expect(addresses.find((a) => a.PublicIp === '203.0.113.10')?.InstanceId).toBe(
-      hubA().instanceId,
-    );
-    const tables = (await ec2.send(new DescribeRouteTablesCommand({}))).RouteTables ?? [];
-    const hubTable = tables.find((t) => t.VpcId === world.topology.vpcs[0]!.id)!;
-    const eniA = world.state.getInstance(hubA().instanceId)!.networkInterfaceId;
-    expect(
-      hubTable.Routes?.find((r) => r.DestinationCidrBlock === '10.10.0.0/16')?.NetworkInterfaceId,
-    ).toBe(eniA);
-    const vpn = (await ec2.send(new DescribeVpnConnectionsCommand({}))).VpnConnections ?? [];
-    expect(vpn).toHaveLength(1);
-    expect(vpn[0]!.VgwTelemetry?.map((t) => t.Status)).toEqual(['UP', 'UP']);
-  });
+  it(
+    'lets the AWS SDK see the routers, Elastic ' + 'IPs, route tables and VPN telemetry UP',
+    async () => {
+      const instances =
+        (await ec2.send(new DescribeInstancesCommand({}))).Reservations?.flatMap(
+          (r) => r.Instances ?? [],
+        ) ?? [];
+      expect(instances.map((i) => i.InstanceId)).toEqual(
+        expect.arrayContaining([hubA().instanceId, world.router('hub-tokyo-b').instanceId]),
+      );
+      const addresses = (await ec2.send(new DescribeAddressesCommand({}))).Addresses ?? [];
+      expect(addresses.find((a) => a.PublicIp === '203.0.113.10')?.InstanceId).toBe(
+        hubA().instanceId,
+      );
+      const tables = (await ec2.send(new DescribeRouteTablesCommand({}))).RouteTables ?? [];
+      const hubTable = tables.find((t) => t.VpcId === world.topology.vpcs[0]!.id)!;
+      const eniA = world.state.getInstance(hubA().instanceId)!.networkInterfaceId;
+      expect(
+        hubTable.Routes?.find((r) => r.DestinationCidrBlock === '10.10.0.0/16')?.NetworkInterfaceId,
+      ).toBe(eniA);
+      const vpn = (await ec2.send(new DescribeVpnConnectionsCommand({}))).VpnConnections ?? [];
+      expect(vpn).toHaveLength(1);
+      expect(vpn[0]!.VgwTelemetry?.map((t) => t.Status)).toEqual(['UP', 'UP']);
+    },
+  );
 
   it('control API: a tunnel forced down and up again', async () => {
     const down = await post('/routers/spoke-oregon/tunnels/hub/down');
@@ -196,22 +202,26 @@ describe('simulated world', () => {
     );
   });
 
-  it('tears every SA down on reset vpn ipsec site-to-site all and re-establishes them after tunnelUpMs', async () => {
-    const oregon = world.router('spoke-oregon');
-    const before = Date.now();
-    const out = await exec(oregon, botKey, 'reset vpn ipsec site-to-site all');
-    expect(out).toContain('Peer hub terminate result: success');
-    const spokeSide = world.model.tunnelsOf(oregon.instanceId).find((t) => t.peer === 'hub')!;
-    const hubSide = world.model
-      .tunnelsOf(hubA().instanceId)
-      .find((t) => t.peer === 'spoke-oregon')!;
-    // Down right after the reset, on both ends, until the establishment time has passed.
-    expect(spokeSide.upAt).toBeGreaterThanOrEqual(before + world.model.tunnelUpMs);
-    expect(hubSide.upAt).toBe(spokeSide.upAt);
-    await waitFor('oregon back up', () =>
-      world.model.isUp(world.model.tunnelsOf(oregon.instanceId).find((t) => t.peer === 'hub')),
-    );
-  });
+  it(
+    'tears every SA down on reset vpn ipsec site-to-site ' +
+      'all and re-establishes them after tunnelUpMs',
+    async () => {
+      const oregon = world.router('spoke-oregon');
+      const before = Date.now();
+      const out = await exec(oregon, botKey, 'reset vpn ipsec site-to-site all');
+      expect(out).toContain('Peer hub terminate result: success');
+      const spokeSide = world.model.tunnelsOf(oregon.instanceId).find((t) => t.peer === 'hub')!;
+      const hubSide = world.model
+        .tunnelsOf(hubA().instanceId)
+        .find((t) => t.peer === 'spoke-oregon')!;
+      // Down right after the reset, on both ends, until the establishment time has passed.
+      expect(spokeSide.upAt).toBeGreaterThanOrEqual(before + world.model.tunnelUpMs);
+      expect(hubSide.upAt).toBe(spokeSide.upAt);
+      await waitFor('oregon back up', () =>
+        world.model.isUp(world.model.tunnelsOf(oregon.instanceId).find((t) => t.peer === 'hub')),
+      );
+    },
+  );
 
   it('treats an ipsec-reset that names no peer as a reset of every SA on that router', async () => {
     const singapore = world.router('spoke-singapore');
@@ -230,86 +240,93 @@ describe('simulated world', () => {
     );
   });
 
-  it('fails the hub over: stop, outage, EIP + route to the standby, tunnels back on hub-tokyo-b', async () => {
-    world.resetTimeline();
-    const a = hubA();
-    const b = world.router('hub-tokyo-b');
-    await ec2.send(new StopInstancesCommand({ InstanceIds: [a.instanceId] }));
-    await waitFor('hub-tokyo-a refusing SSH', () =>
-      exec(a, botKey, 'show version').then(
-        () => false,
-        () => true,
-      ),
-    );
-    await waitFor('spokes losing the hub', () =>
-      world.model
-        .tunnelsOf(world.router('spoke-virginia').instanceId)
-        .every((t) => !world.model.isUp(t)),
-    );
-    expect(
-      world.timeline().paths.find((p) => p.path === fromHub('us-east-1/production'))?.forwarded,
-    ).toBe(false);
+  it(
+    'fails the hub over: stop, outage, EIP + route ' +
+      'to the standby, tunnels back on hub-tokyo-b',
+    async () => {
+      world.resetTimeline();
+      const a = hubA();
+      const b = world.router('hub-tokyo-b');
+      await ec2.send(new StopInstancesCommand({ InstanceIds: [a.instanceId] }));
+      await waitFor('hub-tokyo-a refusing SSH', () =>
+        exec(a, botKey, 'show version').then(
+          () => false,
+          () => true,
+        ),
+      );
+      await waitFor('spokes losing the hub', () =>
+        world.model
+          .tunnelsOf(world.router('spoke-virginia').instanceId)
+          .every((t) => !world.model.isUp(t)),
+      );
+      expect(
+        world.timeline().paths.find((p) => p.path === fromHub('us-east-1/production'))?.forwarded,
+      ).toBe(false);
 
-    const eniB = world.state.getInstance(b.instanceId)!.networkInterfaceId;
-    await ec2.send(
-      new AssociateAddressCommand({
-        AllocationId: world.topology.routers[0]!.elasticIp!.allocationId,
-        NetworkInterfaceId: eniB,
-        AllowReassociation: true,
-      }),
-    );
-    const hubTable = world.topology.vpcs[0]!;
-    for (const r of hubTable.routes) {
+      const eniB = world.state.getInstance(b.instanceId)!.networkInterfaceId;
       await ec2.send(
-        new ReplaceRouteCommand({
-          RouteTableId: hubTable.routeTableId,
-          DestinationCidrBlock: r.destination,
+        new AssociateAddressCommand({
+          AllocationId: world.topology.routers[0]!.elasticIp!.allocationId,
           NetworkInterfaceId: eniB,
+          AllowReassociation: true,
         }),
       );
-    }
-    await waitFor('every VPC forwarded through hub-tokyo-b', () =>
-      routedTimeline(world).paths.every((p) => p.forwarded),
-    );
-    const sa = parseIpsecSa(await exec(b, botKey, 'show vpn ipsec sa'));
-    expect(sa.sas.filter((s) => s.state === 'up').map((s) => s.peer)).toEqual(
-      expect.arrayContaining(['spoke-virginia', 'spoke-saopaulo', 'office']),
-    );
-    const outages = routedTimeline(world).outages;
-    expect(outages.find((o) => o.path === fromHub('us-east-1/production'))?.to).toBeDefined();
-    expect(world.outageMs().longestMs).toBeGreaterThan(0);
-  });
+      const hubTable = world.topology.vpcs[0]!;
+      for (const r of hubTable.routes) {
+        await ec2.send(
+          new ReplaceRouteCommand({
+            RouteTableId: hubTable.routeTableId,
+            DestinationCidrBlock: r.destination,
+            NetworkInterfaceId: eniB,
+          }),
+        );
+      }
+      await waitFor('every VPC forwarded through hub-tokyo-b', () =>
+        routedTimeline(world).paths.every((p) => p.forwarded),
+      );
+      const sa = parseIpsecSa(await exec(b, botKey, 'show vpn ipsec sa'));
+      expect(sa.sas.filter((s) => s.state === 'up').map((s) => s.peer)).toEqual(
+        expect.arrayContaining(['spoke-virginia', 'spoke-saopaulo', 'office']),
+      );
+      const outages = routedTimeline(world).outages;
+      expect(outages.find((o) => o.path === fromHub('us-east-1/production'))?.to).toBeDefined();
+      expect(world.outageMs().longestMs).toBeGreaterThan(0);
+    },
+  );
 
-  it('gives an instance launched from a VyattaBase AMI its own router with a new host key', async () => {
-    const image = [...world.state.images.values()].find(
-      (i) => i.region === 'ap-northeast-1' && i.tags.Role === 'VyattaBase',
-    )!;
-    const launched = await ec2.send(
-      new RunInstancesCommand({
-        ImageId: image.imageId,
-        InstanceType: 'c5.xlarge',
-        MinCount: 1,
-        MaxCount: 1,
-        SubnetId: world.topology.vpcs[0]!.subnets[0]!.id,
-        ClientToken: 'world-test-launch',
-        TagSpecifications: [
-          { ResourceType: 'instance', Tags: [{ Key: 'Name', Value: 'hub-tokyo-a2' }] },
-        ],
-      }),
-    );
-    const instance = launched.Instances![0]!;
-    const endpoint = await waitFor('the new router', () =>
-      world.resolveSsh(instance.PrivateIpAddress!),
-    );
-    expect(world.sshEndpointOf(instance.InstanceId!)).toEqual(endpoint);
-    expect(world.routers().map((r) => r.hostKey)).toContain(endpoint.hostKey);
-    expect(new Set(world.routers().map((r) => r.hostKey)).size).toBe(world.routers().length);
-    const config = await waitFor('SSH on the running instance', () =>
-      exec(endpoint, botKey, 'show configuration commands').catch(() => false),
-    );
-    expect(config).toContain("set interfaces ethernet eth0 address 'dhcp'");
-    expect(config).not.toContain('site-to-site');
-  });
+  it(
+    'gives an instance launched from a VyattaBase ' + 'AMI its own router with a new host key',
+    async () => {
+      const image = [...world.state.images.values()].find(
+        (i) => i.region === 'ap-northeast-1' && i.tags.Role === 'VyattaBase',
+      )!;
+      const launched = await ec2.send(
+        new RunInstancesCommand({
+          ImageId: image.imageId,
+          InstanceType: 'c5.xlarge',
+          MinCount: 1,
+          MaxCount: 1,
+          SubnetId: world.topology.vpcs[0]!.subnets[0]!.id,
+          ClientToken: 'world-test-launch',
+          TagSpecifications: [
+            { ResourceType: 'instance', Tags: [{ Key: 'Name', Value: 'hub-tokyo-a2' }] },
+          ],
+        }),
+      );
+      const instance = launched.Instances![0]!;
+      const endpoint = await waitFor('the new router', () =>
+        world.resolveSsh(instance.PrivateIpAddress!),
+      );
+      expect(world.sshEndpointOf(instance.InstanceId!)).toEqual(endpoint);
+      expect(world.routers().map((r) => r.hostKey)).toContain(endpoint.hostKey);
+      expect(new Set(world.routers().map((r) => r.hostKey)).size).toBe(world.routers().length);
+      const config = await waitFor('SSH on the running instance', () =>
+        exec(endpoint, botKey, 'show configuration commands').catch(() => false),
+      );
+      expect(config).toContain("set interfaces ethernet eth0 address 'dhcp'");
+      expect(config).not.toContain('site-to-site');
+    },
+  );
 });
 
 describe('simulated world at scale', () => {
