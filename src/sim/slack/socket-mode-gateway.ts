@@ -108,9 +108,12 @@ export class SocketModeGateway {
 
   /** Slack asks every connection to reconnect (it sends this every few hours). */
   requestRefresh(): void {
-    const message = { type: 'disconnect', reason: 'refresh_requested', debug_info: {} };
-    for (const socket of this.open)
-      socket.send(JSON.stringify({ ...message, debug_info: { host: HOST_NAME } }));
+    const message = JSON.stringify({
+      type: 'disconnect',
+      reason: 'refresh_requested',
+      debug_info: { host: HOST_NAME },
+    });
+    for (const socket of this.open) socket.send(message);
   }
 
   /** The network drops every connection without a close frame (a cable pulled). */
