@@ -1,9 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from './runbook-harness.js';
 import { pairState, PRIMARY, STANDBY } from './failover-harness.js';
-import { startMonitorWorld, type MonitorWorld } from './monitor-world.js';
-import { MONITOR_REQUESTER, runMonitorRound } from '../../jobs/monitor.js';
-import type { MonitorStore } from '../../src/monitor/monitor-store.js';
+import {
+  roundThatDiesBeforeSaving,
+  startMonitorWorld,
+  type MonitorWorld,
+} from './monitor-world.js';
+import { MONITOR_REQUESTER } from '../../jobs/monitor.js';
 
 describe('the monitor fails a dead primary over through the failover runbook', () => {
   let bench: MonitorWorld | undefined;
@@ -132,11 +135,7 @@ describe('the monitor fails a dead primary over through the failover runbook', (
     world.setRouterDown(PRIMARY, true, 'power');
     await bench.round();
     const store = runtime.monitor.store;
-    const dying: MonitorStore = Object.create(store) as MonitorStore;
-    dying.saveWatches = () => Promise.reject(new Error('the worker died'));
-    await expect(
-      runMonitorRound({ ...runtime.monitor.deps, store: dying }, 'dies-after-submit'),
-    ).rejects.toThrow('the worker died');
+    expect(await roundThatDiesBeforeSaving(runtime)).toMatchObject({ message: 'the worker died' });
     const failovers = () =>
       runtime.engine.store.list({ target: PRIMARY, kind: 'failover', limit: 9 });
     const [asked] = await failovers();

@@ -10,6 +10,7 @@ import { loadInventory } from '../../src/config/load-inventory.js';
 import type { MonitorSettings } from '../../src/config/monitor-schema.js';
 import { createLogger } from '../../src/log.js';
 import { startWorld, type World } from '../../src/sim/world/start-world.js';
+import type { MonitorStore } from '../../src/monitor/monitor-store.js';
 import { createRuntime, type Runtime } from '../../src/wiring/create-runtime.js';
 import { runMonitorRound, type RoundOutcome } from '../../jobs/monitor.js';
 import { dropPrefix, redisUrl, testRedis, uniquePrefix } from '../helpers/redis.js';
@@ -74,4 +75,17 @@ export async function startMonitorWorld(
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A round whose worker dies after it acted and before it saved the round: the store refuses
+ * the save, as a killed process never makes it. The round's submits stand; its memory does not.
+ */
+export async function roundThatDiesBeforeSaving(runtime: Runtime): Promise<unknown> {
+  const dying: MonitorStore = Object.create(runtime.monitor.store) as MonitorStore;
+  dying.saveWatches = () => Promise.reject(new Error('the worker died'));
+  return runMonitorRound({ ...runtime.monitor.deps, store: dying }, 'dies-after-submit').then(
+    () => undefined,
+    (err: unknown) => err,
+  );
 }
