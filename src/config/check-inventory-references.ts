@@ -5,6 +5,7 @@
 import type { Inventory } from './inventory-schema.js';
 import { cidrsOverlap } from '../net/cidr.js';
 import { assignedPrefixes, checkFlatNetwork } from './flat-network.js';
+import { checkTrafficPolicy } from './traffic-policy.js';
 
 export function checkInventoryReferences(inv: Inventory): string[] {
   const problems: string[] = [];
@@ -92,6 +93,7 @@ export function checkInventoryReferences(inv: Inventory): string[] {
     }
   }
   problems.push(...checkSites(inv));
+  problems.push(...checkTrafficPolicy(inv));
   return problems;
 }
 

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { MonitorSchema } from './monitor-schema.js';
+import { Rate, RoleName, TrafficSchema } from './traffic-schema.js';
 
 const octet = /(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)/.source;
 const ipv4 = new RegExp(String.raw`^${octet}(\.${octet}){3}$`);
@@ -62,6 +63,10 @@ const WireguardSchema = z.strictObject({
       'must be a WireGuard public key (base64 of 32 bytes)',
     ),
   keepaliveSeconds: z.number().int().min(0).max(3600).default(25),
+  /** The pool's role in the traffic policy (docs/traffic-policy.md), e.g. developers. */
+  role: RoleName.optional(),
+  /** The most the pool as a whole receives through the router. */
+  bandwidth: Rate.optional(),
 });
 
 export const RouterSchema = z.strictObject({
@@ -100,6 +105,10 @@ const VpcSchema = z.strictObject({
   id: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, 'must be a VPC id like vpc-0abc…'),
   name: Name,
   cidr: Cidr,
+  /** Its role in the traffic policy (docs/traffic-policy.md): production, staging… */
+  role: RoleName.optional(),
+  /** The most the VPC receives through its router (`qos policy shaper`). */
+  bandwidth: Rate.optional(),
 });
 
 const PolicySchema = z.strictObject({
@@ -222,6 +231,8 @@ export const InventorySchema = z.strictObject({
     }),
   monitor: MonitorSchema,
   sites: z.record(Name, SiteSchema).default({}),
+  /** Who may reach whom and how much bandwidth (docs/traffic-policy.md); absent: no policy. */
+  traffic: TrafficSchema.optional(),
   /**
    * How long a finished run and its events stay in Redis (`/router history`, the audit
    * stream): Redis expires them this long after the run ended. 90 days covers a quarter's
