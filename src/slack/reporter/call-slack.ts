@@ -12,6 +12,14 @@ export interface RetryPolicy {
   sleep: (ms: number) => Promise<void>;
 }
 
+/** The thread reporter's default patience: a few retries, ten 429s, a minute's wait at most. */
+export const SLACK_PATIENCE: Omit<RetryPolicy, 'sleep'> = {
+  maxAttempts: 3,
+  maxRateLimitWaits: 10,
+  maxRetryAfterMs: 60_000,
+  backoffMs: 250,
+};
+
 export class SlackGaveUp extends Error {
   constructor(what: string, cause: unknown) {
     super(`gave up on Slack (${what}): ${cause instanceof Error ? cause.message : String(cause)}`, {
