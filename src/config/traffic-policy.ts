@@ -37,6 +37,7 @@ export interface TrafficRule {
   number: number;
   from: string;
   to: string;
+  action: 'accept' | 'drop';
   protocol: TrafficProtocol;
   /** `22`, `8000-8080`; empty means every port. */
   ports: string[];
@@ -107,6 +108,7 @@ export function readTrafficPolicy(inv: Inventory): TrafficPolicy | undefined {
     number: i + 1,
     from: r.from,
     to: r.to,
+    action: r.action,
     protocol: r.protocol,
     ports: (r.ports ?? []).map(String),
     fromGroup: r.fromGroup,
@@ -162,7 +164,8 @@ function protocolMatches(rule: TrafficProtocol, flow: Flow['protocol']): boolean
 }
 
 /**
- * The rule that lets a new flow through, or undefined when the policy drops it. Traffic inside
+ * The first rule that matches a new flow (it accepts or drops it), or undefined when none does
+ * and the policy drops it. Traffic inside
  * one network never crosses a router, so it is always allowed (`within`); a source or a
  * destination outside every network is no business of the policy's (`outside`).
  */
@@ -244,4 +247,10 @@ export function checkTrafficPolicy(inv: Inventory): string[] {
             `(role ${a.role}) — one address cannot have two roles; fix the networks`,
         );
   return problems;
+}
+
+/** Whether the policy lets a new flow through. */
+export function allows(policy: TrafficPolicy, flow: Flow): boolean {
+  const rule = ruleFor(policy, flow);
+  return rule === 'within' || rule === 'outside' || rule?.action === 'accept';
 }

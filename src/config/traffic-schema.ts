@@ -36,6 +36,8 @@ const Port = z.union([
 export const TrafficRuleSchema = z.strictObject({
   from: RoleName,
   to: RoleName,
+  /** `drop` says a flow is refused by this rule, by name (`staging ↛ production`). */
+  action: z.enum(['accept', 'drop']).default('accept'),
   /** `all` (the default) matches every protocol; ports need tcp, udp or tcp_udp (VyOS). */
   protocol: z.enum(['all', 'tcp', 'udp', 'tcp_udp', 'icmp']).default('all'),
   ports: z.array(Port).min(1).optional(),

@@ -1,11 +1,13 @@
 /**
  * The commit-time checks of the VyOS config scripts a driver can trip: WireGuard peers
  * without keys or allowed-ips, IPsec peers pointing at missing groups, BGP without an AS,
- * failover next hops without an interface or a check target.
+ * failover next hops without an interface or a check target, firewall rules, groups and zones,
+ * qos shapers (check-commit-firewall.ts).
  * Like VyOS, only sections that changed are checked (their scripts are the ones that run).
  */
 import type { ConfigTree } from './config-tree.js';
 import { renderSetLines } from './config-tree.js';
+import { checkFirewall, checkQos } from './check-commit-firewall.js';
 import { deriveWireguardPublicKey } from './wireguard-keys.js';
 
 export interface CommitFailure {
@@ -147,6 +149,14 @@ export function checkCommit(active: ConfigTree, working: ConfigTree): CommitFail
   if (working.has('protocols failover') && sectionChanged(active, working, 'protocols failover')) {
     const message = checkFailover(working);
     if (message) failures.push({ section: 'protocols failover', message });
+  }
+  if (sectionChanged(active, working, 'firewall')) {
+    const message = checkFirewall(working);
+    if (message) failures.push({ section: 'firewall', message });
+  }
+  if (sectionChanged(active, working, 'qos')) {
+    const message = checkQos(working);
+    if (message) failures.push({ section: 'qos', message });
   }
   return failures;
 }

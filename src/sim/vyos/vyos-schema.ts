@@ -1,29 +1,25 @@
 /**
  * The slice of the VyOS 1.4 configuration schema the emulator knows. Where flatnet writes
  * configuration (interfaces, vpn ipsec, protocols bgp/static/failover, system) child names are
- * checked, so a typo fails with VyOS's own "is not valid" text. Subtrees a driver only
- * carries along (nat, firewall, policy …) are `open`: any path is accepted there.
+ * checked, so a typo fails with VyOS's own "is not valid" text; so are the firewall and qos
+ * nodes the traffic policy writes (vyos-schema-firewall.ts). Subtrees a driver only carries
+ * along (nat, service …) are `open`: any path is accepted there.
  */
 import * as v from './validate-config-value.js';
 import type { ValueValidator } from './validate-config-value.js';
+import { firewall, qos } from './vyos-schema-firewall.js';
+import {
+  flag,
+  INTERFACE_NAME,
+  leaf,
+  multi,
+  node,
+  open,
+  tag,
+  type SchemaNode,
+} from './schema-node.js';
 
-export type SchemaNode =
-  | { kind: 'node'; children: Record<string, SchemaNode> }
-  | { kind: 'tag'; children: Record<string, SchemaNode>; name?: ValueValidator }
-  | { kind: 'leaf'; multi: boolean; validate?: ValueValidator }
-  | { kind: 'flag' }
-  | { kind: 'open' };
-
-const node = (children: Record<string, SchemaNode>): SchemaNode => ({ kind: 'node', children });
-const tag = (children: Record<string, SchemaNode>, name?: ValueValidator): SchemaNode => ({
-  kind: 'tag',
-  children,
-  name,
-});
-const leaf = (validate?: ValueValidator): SchemaNode => ({ kind: 'leaf', multi: false, validate });
-const multi = (validate?: ValueValidator): SchemaNode => ({ kind: 'leaf', multi: true, validate });
-const flag: SchemaNode = { kind: 'flag' };
-const open: SchemaNode = { kind: 'open' };
+export type { SchemaNode } from './schema-node.js';
 
 /**
  * vyos-1x include/interface/adjust-mss.xml.i: `numeric --range 536-65535` or the word
@@ -241,12 +237,6 @@ const bgpNeighborAf = node({
  * interface metric onlink }`. The route has no `interface`, `blackhole` or `distance` of its
  * own; what a next hop must carry is checked at commit (check-commit.ts).
  */
-/** vyos-1x `include/constraint/interface-name.xml.i`. */
-const INTERFACE_NAME = new RegExp(
-  '^((bond|br|dum|en|ersp|eth|gnv|ifb|ipoe|lan|l2tp|l2tpeth|macsec|peth|ppp|pppoe|pptp|sstp|' +
-    'sstpc|tun|veth|vti|vtun|vxlan|wg|wlan|wwan)[0-9]+(.\\d+)?|lo)$',
-);
-
 const failover = node({
   route: tag(
     {
@@ -405,9 +395,9 @@ export const vyosSchema: SchemaNode = node({
   'high-availability': open,
   nat: open,
   nat66: open,
-  firewall: open,
+  firewall,
   policy,
-  qos: open,
+  qos,
   'traffic-policy': open,
   'load-balancing': open,
   container: open,
