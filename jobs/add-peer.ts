@@ -5,7 +5,8 @@
  * Runs queue on their router behind each other (whenBusy: 'wait'), so twenty at once all land.
  * Step code: src/onboarding.
  */
-import { addPeerParams, planAddPeer } from '../src/onboarding/add-peer-request.js';
+import { addPeerParams, planAddPeerOnArrival } from '../src/onboarding/add-peer-request.js';
+import type { FleetKeyReader } from '../src/onboarding/read-fleet-keys.js';
 import { ADD_PEER_STEPS as S } from '../src/onboarding/add-peer-steps.js';
 import { checkAddPeer } from '../src/onboarding/check-add-peer.js';
 import { configurePeer, removeConfiguredPeer } from '../src/onboarding/configure-peer.js';
@@ -73,7 +74,13 @@ export function createAddPeerRunbook(): Runbook<OnboardingDeps> {
   };
 }
 
-/** `/vpn add-peer …` as a run: inventory checks at once, self-service or approval per policy. */
-export const addPeerPlanner: RunRequestPlanner = {
-  plan: (command, { inventory, requester }) => planAddPeer(command, inventory, requester),
-};
+/**
+ * `/vpn add-peer …` as a run: inventory checks at once, a given key against every key the
+ * routers hold (`fleetKeys`) before the run exists, self-service or approval per policy.
+ */
+export function createAddPeerPlanner(fleetKeys?: FleetKeyReader): RunRequestPlanner {
+  return {
+    plan: (command, { inventory, requester }) =>
+      planAddPeerOnArrival(command, inventory, requester, fleetKeys),
+  };
+}

@@ -43,6 +43,22 @@ export class BadInputError extends FlatnetError {
   }
 }
 
+/**
+ * Bad input that must not stay in the run's record: a refused WireGuard key (it may be a
+ * private key). The engine drops `param` from the run's params before it saves the failure,
+ * so neither the record nor the thread, which is rebuilt from it, keeps the value.
+ */
+export class RefusedParamError extends BadInputError {
+  constructor(
+    message: string,
+    hint: string | undefined,
+    readonly param: string,
+  ) {
+    super(message, hint);
+    this.name = 'RefusedParamError';
+  }
+}
+
 export class InventoryError extends FlatnetError {
   constructor(
     message: string,

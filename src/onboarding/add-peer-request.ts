@@ -15,7 +15,12 @@ import type { PlannedRun } from '../runbook/run-request.js';
 import type { Json, Run } from '../runbook/types.js';
 import { assertPeerName } from '../vyos/config-line.js';
 import { assertPeerPublicKey } from '../vyos/validate-network-input.js';
-import { checkKeyAgainstInventory } from './check-key-in-fleet.js';
+import {
+  checkKeyAgainstFleet,
+  checkKeyAgainstInventory,
+  PUBKEY_PARAM,
+} from './check-key-in-fleet.js';
+import type { FleetKeyReader } from './read-fleet-keys.js';
 
 export type AddPeerParams =
   | { kind: 'wireguard'; router: string; publicKey?: string }
@@ -122,11 +127,14 @@ export function planAddPeer(command: Command, inventory: Inventory, requester: s
   if (peer.type === 'wireguard') {
     if (peer.publicKey !== undefined) {
       assertPeerPublicKey(peer.publicKey, '--pubkey');
-      // Before any run exists (so no record ever holds a private key recognised here); the
-      // plan step checks every key the routers themselves report too.
+      // Before any run exists (so no record ever holds a private key recognised here);
+      // planAddPeerOnArrival then compares it with every key the routers report.
       checkKeyAgainstInventory(peer.publicKey, inventory);
     }
-    params = { router, ...(peer.publicKey !== undefined ? { pubkey: peer.publicKey } : {}) };
+    params = {
+      router,
+      ...(peer.publicKey !== undefined ? { [PUBKEY_PARAM]: peer.publicKey } : {}),
+    };
   } else {
     if (!inventory.routers[router]!.elasticIp)
       throw new BadInputError(
@@ -160,6 +168,25 @@ export function planAddPeer(command: Command, inventory: Inventory, requester: s
   };
 }
 
+/**
+ * planAddPeer, then a given key against every WireGuard key the routers hold now, their
+ * private halves included: a device's private key pasted by mistake is refused before any
+ * run, record, thread or log line could hold it. Routers that do not answer in time are
+ * compared again in the plan step.
+ */
+export async function planAddPeerOnArrival(
+  command: Command,
+  inventory: Inventory,
+  requester: string,
+  fleetKeys?: FleetKeyReader,
+): Promise<PlannedRun> {
+  const planned = planAddPeer(command, inventory, requester);
+  const key = planned.params[PUBKEY_PARAM];
+  if (typeof key === 'string' && fleetKeys)
+    checkKeyAgainstFleet(key, (await fleetKeys()).known, new Set());
+  return planned;
+}
+
 /** The typed parameters back from a run record. */
 export function addPeerParams(run: Pick<Run, 'params'>): AddPeerParams {
   const p = run.params;
@@ -179,6 +206,6 @@ export function addPeerParams(run: Pick<Run, 'params'>): AddPeerParams {
   return {
     kind: 'wireguard',
     router,
-    ...(typeof p.pubkey === 'string' ? { publicKey: p.pubkey } : {}),
+    ...(typeof p[PUBKEY_PARAM] === 'string' ? { publicKey: p[PUBKEY_PARAM] } : {}),
   };
 }

@@ -6,10 +6,13 @@
 import type { TypedStepContext } from '../runbook/define-step.js';
 import { BadInputError } from '../errors.js';
 import { addPeerParams } from './add-peer-request.js';
-import { checkKeyIsNotTheRouters } from '../vyos/validate-network-input.js';
 import { checkPeerIsNew } from './check-peer-is-new.js';
-import { checkKeyAgainstFleet, wireguardKeysOf } from './check-key-in-fleet.js';
-import { mapBounded } from '../util/map-bounded.js';
+import {
+  checkKeyAgainstFleet,
+  checkKeyIsNotTheRouters,
+  wireguardKeysOf,
+} from './check-key-in-fleet.js';
+import { readFleetKeys } from './read-fleet-keys.js';
 import type { ConfigLine } from '../vyos/types.js';
 import { readRouter, type OnboardingDeps } from './onboarding-deps.js';
 import { reachStandby } from './reach-standby.js';
@@ -19,36 +22,47 @@ import { siteTunnelRole } from '../config/site-tunnels.js';
 import { checkPartnerRoutes, partnerOf } from './site-backup.js';
 
 /**
- * The key against the WireGuard keys of every router of the inventory (read at once, a few at
+ * A given key against the target router's own (as it reports it and as the inventory says;
+ * the standby shares the interface's private key, so the primary's answer covers both), then
+ * against the WireGuard keys of every router of the inventory (the others read now, a few at
  * a time), beside the target and its standby already read. Returns the routers that did not
  * answer: the plan goes on without them, and says so.
  */
-async function checkKeyOnEveryRouter(
+async function checkGivenKey(
   deps: OnboardingDeps,
   key: string,
+  router: string,
   read: Array<{ router: string; lines: ConfigLine[] }>,
 ): Promise<string[]> {
+  const { iface } = poolRefOf(deps.inventory, router);
+  checkKeyIsNotTheRouters(key, router, [
+    (await deps.routers.router(router).wireguard(iface)).publicKey,
+    deps.inventory.routers[router]?.wireguard?.publicKey,
+  ]);
   const others = Object.keys(deps.inventory.routers).filter(
     (r) => !read.some((x) => x.router === r),
   );
-  const answers = await mapBounded(others, 8, async (router) => {
-    try {
-      return { router, lines: await deps.routers.router(router).runningConfig() };
-    } catch {
-      return { router, lines: undefined };
-    }
-  });
-  const known = [...read, ...answers].flatMap((a) =>
-    a.lines ? wireguardKeysOf(a.router, a.lines) : [],
-  );
+  const fleet = await readFleetKeys(deps.routers, others);
+  const known = [...read.flatMap((a) => wireguardKeysOf(a.router, a.lines)), ...fleet.known];
   checkKeyAgainstFleet(key, known, new Set(read.map((x) => x.router)));
-  return answers.filter((a) => !a.lines).map((a) => a.router);
+  return fleet.unread;
 }
 
 export async function checkAddPeer(ctx: TypedStepContext<OnboardingDeps>) {
   const { deps, run } = ctx;
   const params = addPeerParams(run);
   const snap = await readRouter(deps, params.router);
+  // The standby gets the peer too: refuse now, before anything changes, if it clashes there.
+  const standby = await reachStandby(deps, params.router);
+  // The key first: a private key must be refused (and dropped from the record) whatever else
+  // is wrong with the command.
+  const unread =
+    params.kind === 'wireguard' && params.publicKey !== undefined
+      ? await checkGivenKey(deps, params.publicKey, params.router, [
+          { router: params.router, lines: snap.lines },
+          ...(standby.kind === 'ready' ? [{ router: standby.name, lines: standby.lines }] : []),
+        ])
+      : [];
   const partner = partnerOf(deps.inventory, run.target);
   checkPeerIsNew(snap.hub, params.router, run.target, params, run.id, partner);
   if (params.kind === 'ipsec')
@@ -58,8 +72,6 @@ export async function checkAddPeer(ctx: TypedStepContext<OnboardingDeps>) {
       params.router,
       params.subnets,
     );
-  // The standby gets the peer too: refuse now, before anything changes, if it clashes there.
-  const standby = await reachStandby(deps, params.router);
   if (standby.kind === 'ready')
     checkPeerIsNew(
       readHubConfig(standby.lines, snap.hub.wireguard.iface),
@@ -77,19 +89,6 @@ export async function checkAddPeer(ctx: TypedStepContext<OnboardingDeps>) {
         : `; the standby ${standby.name} cannot be updated now (${standby.reason})`;
   if (params.kind === 'wireguard') {
     const ref = poolRefOf(deps.inventory, params.router);
-    // The standby shares the interface's private key, so the primary's answer covers both.
-    if (params.publicKey !== undefined)
-      checkKeyIsNotTheRouters(params.publicKey, params.router, [
-        (await deps.routers.router(params.router).wireguard(ref.iface)).publicKey,
-        deps.inventory.routers[params.router]?.wireguard?.publicKey,
-      ]);
-    const unread =
-      params.publicKey === undefined
-        ? []
-        : await checkKeyOnEveryRouter(deps, params.publicKey, [
-            { router: params.router, lines: snap.lines },
-            ...(standby.kind === 'ready' ? [{ router: standby.name, lines: standby.lines }] : []),
-          ]);
     const peers = snap.hub.wireguard.peers.length;
     return {
       result: {

@@ -10,7 +10,7 @@
  * record holds the key); the plan step reads every router of the inventory.
  */
 import type { Inventory } from '../config/inventory-schema.js';
-import { BadInputError } from '../errors.js';
+import { RefusedParamError } from '../errors.js';
 import type { ConfigLine } from '../vyos/types.js';
 import { wireguardPublicKeyOf } from './generate-secrets.js';
 
@@ -24,12 +24,40 @@ export interface KnownWireguardKey {
   privateKey?: string;
 }
 
+/** The run parameter that holds a given key: a refusal drops it from the run's record. */
+export const PUBKEY_PARAM = 'pubkey';
+
+/** A refusal of the given key; the key itself is never in the message. */
+export function refuseKey(message: string, fix: string): RefusedParamError {
+  return new RefusedParamError(message, fix, PUBKEY_PARAM);
+}
+
 const NEVER_PASTE =
   'never paste a private key: give the public key (`wg pubkey < private.key` prints it), ' +
   'or leave --pubkey out and flatnet makes a key pair';
 
 function refusePrivate(holder: string, fix: string): never {
-  throw new BadInputError(`--pubkey is a private key: the private half of ${holder}`, fix);
+  throw refuseKey(`--pubkey is a private key: the private half of ${holder}`, fix);
+}
+
+/**
+ * A device key equal to a router's own: WireGuard would take the router for its own peer (VyOS
+ * refuses the commit, "has the same public key as the interface").
+ */
+function refuseRouterKey(router: string): never {
+  throw refuseKey(
+    `--pubkey is the WireGuard public key of ${router} itself, not of a device`,
+    "give the key `wg pubkey` prints on the device (not the router's), or leave --pubkey out",
+  );
+}
+
+/** The target router's own key, as it reports it and as the inventory says (the plan step). */
+export function checkKeyIsNotTheRouters(
+  key: string,
+  router: string,
+  routerKeys: Array<string | undefined>,
+): void {
+  if (routerKeys.includes(key)) refuseRouterKey(router);
 }
 
 /** Every WireGuard key in a router's running configuration. */
@@ -58,17 +86,14 @@ export function checkKeyAgainstInventory(key: string, inventory: Inventory): voi
         `${router}'s own WireGuard key`,
         `${NEVER_PASTE}. Treat ${router}'s WireGuard key as exposed and replace it`,
       );
-    if (key === own)
-      throw new BadInputError(
-        `--pubkey is the WireGuard public key of ${router} itself, not of a device`,
-        "give the key `wg pubkey` prints on the device (not the router's), or leave --pubkey out",
-      );
+    if (key === own) refuseRouterKey(router);
   }
 }
 
 /**
- * In the plan step, over the keys read from the routers. `checkedElsewhere`: routers whose
- * peers checkPeerIsNew already compared (it knows this run's own peer from an earlier attempt).
+ * Over the keys read from the routers: when the command arrives (nothing checked elsewhere),
+ * and in the plan step. `checkedElsewhere`: routers whose peers checkPeerIsNew already
+ * compared (it knows this run's own peer from an earlier attempt).
  */
 export function checkKeyAgainstFleet(
   key: string,
@@ -90,14 +115,10 @@ export function checkKeyAgainstFleet(
     );
   const same = known.find((k) => k.publicKey === key && !checkedElsewhere.has(k.router));
   if (same?.peer !== undefined)
-    throw new BadInputError(
+    throw refuseKey(
       `this public key is already peer ${same.peer} on ${same.router}`,
       'each device needs its own key pair: generate a new one (`wg genkey | wg pubkey`) ' +
         'or leave --pubkey out',
     );
-  if (same)
-    throw new BadInputError(
-      `--pubkey is the WireGuard public key of ${same.router} itself, not of a device`,
-      "give the key `wg pubkey` prints on the device (not the router's), or leave --pubkey out",
-    );
+  if (same) refuseRouterKey(same.router);
 }

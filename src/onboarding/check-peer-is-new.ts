@@ -6,6 +6,7 @@
  */
 import { BadInputError } from '../errors.js';
 import { cidrsOverlap } from '../net/cidr.js';
+import { refuseKey } from './check-key-in-fleet.js';
 import type { AddPeerParams } from './add-peer-request.js';
 import { isOwnedBy, peerPrefixes, type HubConfig } from './read-hub-config.js';
 
@@ -49,7 +50,7 @@ export function checkPeerIsNew(
         ? undefined
         : hub.wireguard.peers.find((p) => p.publicKey === key && !own(p.description));
     if (holder)
-      throw new BadInputError(
+      throw refuseKey(
         `this public key is already peer ${holder.name} on ${router}`,
         'each device needs its own key pair: generate a new ' +
           'one (`wg genkey | wg pubkey`) or leave --pubkey out',

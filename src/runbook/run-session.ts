@@ -1,4 +1,4 @@
-import { describeError } from '../errors.js';
+import { describeError, RefusedParamError } from '../errors.js';
 import {
   emit,
   makeEvent,
@@ -104,6 +104,8 @@ export async function runOneStep<D>(session: RunSession<D>, index: number): Prom
   } catch (err) {
     if (err instanceof OwnershipLostError) throw err;
     reason = describeError(err);
+    // A refused key may be a private key: the failure is saved without it.
+    if (err instanceof RefusedParamError) delete run.params[err.param];
     // The record and the thread keep the sentence; the log keeps the stack, once.
     core.log.error({ runId: run.id, step: step.id, err }, 'step failed');
   }

@@ -94,20 +94,3 @@ export function assertFileSafe(value: string, what: string): void {
     );
   }
 }
-
-/**
- * A device key equal to the router's own: WireGuard would take the router for its own peer
- * (VyOS refuses the commit, "has the same public key as the interface"), so refuse it in the plan
- * with the fix. `routerKeys` are what the router reports and what the inventory says.
- */
-export function checkKeyIsNotTheRouters(
-  key: string | undefined,
-  router: string,
-  routerKeys: Array<string | undefined>,
-): void {
-  if (key !== undefined && routerKeys.includes(key))
-    throw new BadInputError(
-      `--pubkey is the WireGuard public key of ${router} itself, not of a device`,
-      "give the key `wg pubkey` prints on the device (not the router's), or leave --pubkey out",
-    );
-}

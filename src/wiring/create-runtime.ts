@@ -34,7 +34,7 @@ import { runMonitorRound, type MonitorDeps } from '../../jobs/monitor.js';
 import { MonitorStore } from '../monitor/monitor-store.js';
 import { createIncidentThreads } from '../monitor/incident-thread.js';
 import { startMonitorScheduler, type MonitorScheduler } from '../monitor/monitor-scheduler.js';
-import { endpointsFor, inventoryFor } from '../live/apply-router-snapshot.js';
+import { createRoutersInForce, fleetKeyReader } from './routers-in-force.js';
 
 const DAY_MS = 24 * 3_600_000;
 
@@ -152,7 +152,9 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     };
   };
   const deps = baseDeps;
-  const { runbooks, planners } = buildRunbooks();
+  const routersInForce = createRoutersInForce({ inventories, live, pool: routers, logger });
+  // A `--pubkey` is compared with every key the routers hold before its run exists.
+  const { runbooks, planners } = buildRunbooks({ fleetKeys: fleetKeyReader(routersInForce) });
   const reporter = options.chat
     ? createThreadReporter({ chat: options.chat, redis: producer, prefix, logger })
     : undefined;
@@ -188,23 +190,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   }
 
   const monitorDeps: MonitorDeps = {
-    async current() {
-      // The inventory in force (reloaded or not), with the router facts resolved from the truth.
-      const { loaded: now, logins } = inventories.current();
-      try {
-        const snapshot = await live.resolve();
-        return {
-          inventory: inventoryFor(now.inventory, snapshot),
-          routers: routers.withEndpoints(endpointsFor(logins, snapshot)),
-          types: Object.fromEntries(
-            Object.entries(snapshot.routers).map(([name, r]) => [name, r.type]),
-          ),
-        };
-      } catch (err) {
-        logger.warn({ err }, 'monitor: router facts unavailable, probing the inventory as written');
-        return { inventory: now.inventory, routers: routers.withEndpoints(logins) };
-      }
-    },
+    current: () => routersInForce(),
     cloud,
     store: new MonitorStore(producer, prefix),
     engine,

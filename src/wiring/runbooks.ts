@@ -13,7 +13,8 @@ import type { RouterPool } from '../vyos/router-pool.js';
 import type { ChatPort } from '../slack/chat-port.js';
 import { createStatusRunbook, statusPlanner } from '../../jobs/status.js';
 import { createReachRunbook, reachPlanner } from '../../jobs/reach.js';
-import { addPeerPlanner, createAddPeerRunbook } from '../../jobs/add-peer.js';
+import { createAddPeerPlanner, createAddPeerRunbook } from '../../jobs/add-peer.js';
+import type { FleetKeyReader } from '../onboarding/read-fleet-keys.js';
 import { createRemovePeerRunbook, removePeerPlanner } from '../../jobs/remove-peer.js';
 import { createPeersRunbook, peersPlanner } from '../../jobs/peers.js';
 import { createReissuePeerRunbook, reissuePeerPlanner } from '../../jobs/reissue-peer.js';
@@ -69,7 +70,12 @@ const routerStatusOf = (deps: RunbookDeps): RouterStatusDeps => ({
   locks: new TargetLock(deps.redis, deps.prefix),
 });
 
-export function buildRunbooks(): {
+export interface PlannerDeps {
+  /** The routers' WireGuard keys now: a `--pubkey` is checked against them before its run. */
+  fleetKeys?: FleetKeyReader;
+}
+
+export function buildRunbooks(planning: PlannerDeps = {}): {
   runbooks: Partial<Record<RunKind, Runbook<RunbookDeps>>>;
   planners: Partial<Record<Command['kind'], RunRequestPlanner>>;
 } {
@@ -98,7 +104,7 @@ export function buildRunbooks(): {
       scaledown: scaledownPlanner,
       failover: failoverCommandPlanner,
       failback: failbackCommandPlanner,
-      'add-peer': addPeerPlanner,
+      'add-peer': createAddPeerPlanner(planning.fleetKeys),
       'remove-peer': removePeerPlanner,
       peers: peersPlanner,
       'reissue-peer': reissuePeerPlanner,

@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropPrefix, redisUrl, testRedis, uniquePrefix } from '../helpers/redis.js';
+import { dropPrefix, dumpPrefix, redisUrl, testRedis, uniquePrefix } from '../helpers/redis.js';
+import { generateWireguardKeyPair } from '../../src/onboarding/generate-secrets.js';
 
 const CLI = ['--import', 'tsx', 'src/cli.ts'];
 const ROUTERS = [
@@ -131,6 +132,53 @@ describe('flatnet run against flatnet sim', () => {
       expect(broken.stdout).toContain('broken.yml: 5 problems');
       expect(broken.stdout).toContain('routers.hub-tokyo-a.ssh.hostKey: is missing');
       expect(broken.stdout).toContain('unknown key "instanceID"');
+    },
+  );
+
+  it(
+    "refuses a device's private key as --pubkey before any run (exit 2), " +
+      'and the key reaches no output, log line or Redis key',
+    async () => {
+      const sim = { FLATNET_SIM_CONTROL_URL: control };
+      const lab = generateWireguardKeyPair();
+      const added = flatnet(
+        [
+          'run',
+          '--config',
+          inventory,
+          '--as',
+          'U0ALICE',
+          `/vpn add-peer lab --pubkey ${lab.publicKey}`,
+        ],
+        sim,
+      );
+      expect(added.status, added.stderr).toBe(0);
+      const addedRun = /Started (r-[a-z0-9]{6})/.exec(added.stderr)?.[1];
+      rmSync(join('.flatnet', 'out', addedRun ?? 'none'), { recursive: true, force: true });
+
+      const pasted = flatnet(
+        [
+          'run',
+          '--config',
+          inventory,
+          '--as',
+          'U0ALICE',
+          `/vpn add-peer lab2 --pubkey ${lab.privateKey}`,
+        ],
+        { ...sim, LOG_LEVEL: 'debug' },
+      );
+      expect(pasted.status).toBe(2);
+      expect(pasted.stderr).toMatch(
+        /--pubkey is a private key: the private half of peer lab's key/,
+      );
+      expect(pasted.stderr).not.toContain('Started');
+      expect(pasted.stdout + pasted.stderr).not.toContain(lab.privateKey);
+      const redis = testRedis();
+      try {
+        expect(await dumpPrefix(redis, prefix)).not.toContain(lab.privateKey);
+      } finally {
+        redis.disconnect();
+      }
     },
   );
 

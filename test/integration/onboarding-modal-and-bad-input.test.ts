@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../helpers/wait-for.js';
+import { dumpPrefix } from '../helpers/redis.js';
+import { recordSlack } from '../helpers/record-slack.js';
 import { FIELDS } from '../../commands/add-peer-modal.js';
 import { generateWireguardKeyPair } from '../../src/onboarding/generate-secrets.js';
-import { CHANNEL, startOnboardingStack, type OnboardingStack } from './onboarding-stack.js';
+import { startOnboardingStack, type OnboardingStack } from './onboarding-stack.js';
 
 let stack: OnboardingStack;
 beforeAll(async () => {
@@ -34,6 +36,16 @@ const HOSTILE = [
   'alice`reboot`',
   'x'.repeat(10_000),
 ];
+
+/** A device already a peer on another router of the fleet (spoke-oregon): its key pair. */
+function deviceOnOregon(peer: string, address: string) {
+  const pair = generateWireguardKeyPair();
+  const oregon = stack.world.router('spoke-oregon').handle.router;
+  const path = ['interfaces', 'wireguard', 'wg7', 'peer', peer];
+  expect(oregon.active.set([...path, 'public-key', pair.publicKey]).failed).toBe(false);
+  expect(oregon.active.set([...path, 'allowed-ips', address]).failed).toBe(false);
+  return pair;
+}
 
 describe('the add-peer form', () => {
   it(
@@ -145,60 +157,86 @@ describe('hostile input', () => {
   );
 
   it(
-    "refuses a pasted private key (a router's at once, a peer's at planning) and a key " +
-      'already on any router of the fleet, naming the holder, never repeating the key',
+    "refuses a pasted private key (a router's, a device's on another router) and a key " +
+      'already on any router of the fleet before any run exists, naming the holder; the ' +
+      'key reaches no Redis key, log line, Slack message or router session',
     async () => {
-      // A device already on another router of the fleet (spoke-oregon), whose key pair we know.
-      const lab = generateWireguardKeyPair();
-      const oregon = stack.world.router('spoke-oregon').handle.router;
-      const labPeer = ['interfaces', 'wireguard', 'wg7', 'peer', 'lab-box'];
-      expect(oregon.active.set([...labPeer, 'public-key', lab.publicKey]).failed).toBe(false);
-      expect(oregon.active.set([...labPeer, 'allowed-ips', '10.251.0.9/32']).failed).toBe(false);
+      const lab = deviceOnOregon('lab-box', '10.251.0.9/32');
       const hubPrivate = stack.world
         .router('hub-tokyo-a')
         .handle.router.active.value('interfaces wireguard wg0 private-key')!;
       expect(hubPrivate).toMatch(/=$/);
       const linesBefore = stack.logLines.length;
       const sentBefore = stack.sent.length;
+      const runsBefore = await stack.bot.runtime.engine.store.list({ limit: 1000 });
+      const slack = recordSlack(stack.slack.store);
 
-      const routerHalf = await stack.vpn('U0ALICE', `add-peer p1 --pubkey ${hubPrivate}`);
-      expect(routerHalf.runId).toBeUndefined();
-      expect(routerHalf.reply).toMatch(
-        /--pubkey is a private key: the private half of hub-tokyo-a's own WireGuard key/,
-      );
-      const answers = [routerHalf.reply];
-      const runs: string[] = [];
+      const answers: string[] = [];
       for (const [name, key, said] of [
-        ['p2', lab.privateKey, /private half of peer lab-box's key on spoke-oregon/],
+        ['p1', hubPrivate, /--pubkey is a private key: the private half of hub-tokyo-a's own/],
+        ['p2', lab.privateKey, /--pubkey is a private key: the private half of peer lab-box's /],
         ['p3', lab.publicKey, /this public key is already peer lab-box on spoke-oregon/],
       ] as const) {
         const asked = await stack.vpn('U0ALICE', `add-peer ${name} --pubkey ${key}`);
         answers.push(asked.reply);
-        expect(asked.runId, asked.reply).toBeDefined();
-        const run = await stack.waitForRun(asked.runId!);
-        expect(run.status).toBe('failed');
-        expect(run.outcome).toMatch(said);
-        runs.push(JSON.stringify({ ...run, params: undefined }));
+        expect(asked.runId, asked.reply).toBeUndefined();
+        expect(asked.reply).toMatch(said);
       }
-      const slack = stack.slack.store
-        .allMessages(CHANNEL)
-        .concat(stack.slack.store.allMessages('D0ALICE'))
-        .map((m) => JSON.stringify(m))
-        .join('\n');
+      expect(answers[1]).toMatch(/remove-peer lab-box --router spoke-oregon/);
+      // The form: the refusal under the key's field, in the form's words, without the key.
+      const viewId = await openForm();
+      const form = await stack.slack.submitView({
+        user: 'U0ALICE',
+        viewId,
+        values: {
+          [FIELDS.name]: 'p4',
+          [FIELDS.kind]: 'wireguard',
+          [FIELDS.pubkey]: lab.privateKey,
+        },
+      });
+      expect(form.errors?.[FIELDS.pubkey]).toMatch(/the WireGuard public key is a private key/);
+      answers.push(JSON.stringify(form.errors));
+      slack.stop();
+
+      const runsAfter = await stack.bot.runtime.engine.store.list({ limit: 1000 });
+      expect(runsAfter.length).toBe(runsBefore.length);
+      const redis = await dumpPrefix(stack.bot.runtime.redis, stack.prefix);
       for (const key of [hubPrivate, lab.privateKey]) {
         expect(answers.join('\n')).not.toContain(key);
         expect(stack.logLines.slice(linesBefore).join('')).not.toContain(key);
+        expect(slack.text()).not.toContain(key);
+        expect(redis).not.toContain(key);
         expect(stack.sent.slice(sentBefore).join('\n')).not.toContain(key);
-        expect(runs.join('\n')).not.toContain(key);
       }
-      // Refused at arrival, the router's private key reached no thread and no Redis key at all.
-      // (A peer's private half is known only once the plan step has read the routers, when the
-      // run and its thread already carry the command line: see docs/security.md.)
-      expect(slack).not.toContain(hubPrivate);
-      for (const k of await stack.bot.runtime.redis.keys(`${stack.prefix}:*`))
-        if ((await stack.bot.runtime.redis.type(k)) === 'string')
-          expect(await stack.bot.runtime.redis.get(k)).not.toContain(hubPrivate);
-      expect(stack.hubLines().join('\n')).not.toMatch(/peer p[123] /);
+      expect(stack.hubLines().join('\n')).not.toMatch(/peer p[1234] /);
+    },
+  );
+
+  it(
+    'a private key that a router not answering at arrival holds is refused in the plan step, ' +
+      'and dropped from the record; the thread never showed it',
+    async () => {
+      const lab = deviceOnOregon('lab-late', '10.251.0.10/32');
+      const linesBefore = stack.logLines.length;
+      const slack = recordSlack(stack.slack.store);
+      // spoke-oregon misses the arrival read, and answers the plan step's.
+      stack.faults.configReadFails.add('spoke-oregon');
+      const asked = await stack.vpn('U0ALICE', `add-peer p5 --pubkey ${lab.privateKey}`);
+      expect(stack.faults.configReadFails.size).toBe(0);
+      expect(asked.runId, asked.reply).toBeDefined();
+      const run = await stack.waitForRun(asked.runId!);
+      expect(run.status).toBe('failed');
+      expect(run.outcome).toMatch(/private half of peer lab-late's key on spoke-oregon/);
+      expect(run.params).toEqual({ router: 'hub-tokyo-a' });
+      await waitFor(
+        () => slack.text().includes('private half of peer lab-late'),
+        'the refusal in the thread',
+      );
+      slack.stop();
+      expect(asked.reply).not.toContain(lab.privateKey);
+      expect(slack.text()).not.toContain(lab.privateKey);
+      expect(await dumpPrefix(stack.bot.runtime.redis, stack.prefix)).not.toContain(lab.privateKey);
+      expect(stack.logLines.slice(linesBefore).join('')).not.toContain(lab.privateKey);
     },
   );
 

@@ -33,7 +33,11 @@ export interface OnboardingStack {
   succeed(command: '/vpn' | '/router', text: string): Promise<Run>;
   hubLines(): string[];
   /** Faults the router sessions show the runs, switched on and off by a test. */
-  faults: { summaryWithoutPeers: boolean };
+  faults: {
+    summaryWithoutPeers: boolean;
+    /** Routers whose next `show configuration commands` fails (once each). */
+    configReadFails: Set<string>;
+  };
   close(): Promise<void>;
 }
 
@@ -44,7 +48,10 @@ export async function startOnboardingStack(
   inventory?: (inventory: Inventory) => void,
 ): Promise<OnboardingStack> {
   const sent: string[] = [];
-  const faults: OnboardingStack['faults'] = { summaryWithoutPeers: false };
+  const faults: OnboardingStack['faults'] = {
+    summaryWithoutPeers: false,
+    configReadFails: new Set(),
+  };
   const stack = await startLocalStack({
     label: 'onb',
     ...(inventory ? { inventory } : {}),
@@ -70,6 +77,11 @@ export async function startOnboardingStack(
             },
             async send(command, timeoutMs) {
               sent.push(command.text);
+              if (
+                command.text === 'show configuration commands' &&
+                faults.configReadFails.delete(session.name)
+              )
+                throw new Error(`${session.name} did not answer (a test fault)`);
               const result = await session.send(command, timeoutMs);
               // A WireGuard summary without its peers: the add-peer's verification fails.
               if (faults.summaryWithoutPeers && /^show interfaces wireguard /.test(command.text))

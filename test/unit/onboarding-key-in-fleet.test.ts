@@ -5,6 +5,7 @@ import {
   wireguardPublicKeyOf,
 } from '../../src/onboarding/generate-secrets.js';
 import { parseConfigCommands } from '../../src/vyos/parse-config-commands.js';
+import { readFleetKeys } from '../../src/onboarding/read-fleet-keys.js';
 
 describe('--pubkey against the fleet', () => {
   const router = generateWireguardKeyPair();
@@ -56,5 +57,26 @@ describe('--pubkey against the fleet', () => {
     // A router whose peers checkPeerIsNew compared (this run's own peer may be there).
     expect(refusal(device.publicKey, new Set(['spoke-oregon']))).toBe('accepted');
     expect(refusal(generateWireguardKeyPair().publicKey)).toBe('accepted');
+  });
+
+  it('reads the fleet by a deadline: a router that has not answered is left unread', async () => {
+    const lines = parseConfigCommands(
+      `set interfaces wireguard wg0 peer lab public-key '${device.publicKey}'`,
+    );
+    const routers = {
+      router: (name: string) => ({
+        runningConfig: () =>
+          name === 'hung'
+            ? new Promise<never>(() => undefined)
+            : name === 'down'
+              ? Promise.reject(new Error('connection refused'))
+              : Promise.resolve(lines),
+      }),
+    };
+    const fleet = await readFleetKeys(routers, ['hub', 'hung', 'down'], { deadlineMs: 200 });
+    expect(fleet.unread).toEqual(['hung', 'down']);
+    expect(fleet.known).toEqual([
+      { router: 'hub', iface: 'wg0', peer: 'lab', publicKey: device.publicKey },
+    ]);
   });
 });

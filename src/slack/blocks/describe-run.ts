@@ -41,15 +41,22 @@ export const STEP_WORD: Record<StepStatus, string> = {
   'undo-failed': 'undo failed',
 };
 
+type ShownRun = Pick<Run, 'kind' | 'target' | 'params' | 'dryRun'> & Partial<Pick<Run, 'status'>>;
+
 /**
  * The command line a person would have typed for this run, rebuilt from the record (not the
  * raw text: that may have held a key). The same rebuild as "ask again with …", so it parses.
+ * While the run is planning, a given WireGuard key is not shown: a router that did not answer
+ * when the command arrived is compared in the plan step, and the key may yet turn out to be a
+ * private key pasted by mistake (refused, and dropped from the record).
  */
-export function commandLineOf(run: Pick<Run, 'kind' | 'target' | 'params' | 'dryRun'>): string {
+export function commandLineOf(run: ShownRun): string {
+  if (run.status === 'planning' && typeof run.params.pubkey === 'string')
+    return rebuildCommandLine({ ...run, params: { ...run.params, pubkey: '(being checked)' } });
   return rebuildCommandLine(run);
 }
 
 /** The command as inline code, safe for mrkdwn. */
-export function commandCode(run: Pick<Run, 'kind' | 'target' | 'params' | 'dryRun'>): string {
+export function commandCode(run: ShownRun): string {
   return '`' + escapeMrkdwn(commandLineOf(run)).replace(/`/g, 'ˋ') + '`';
 }
