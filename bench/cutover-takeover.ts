@@ -15,7 +15,7 @@
  * here; a compiled worker loads it faster). The later kills are a survivor that has called EC2
  * before, as any worker that ran anything has.
  */
-import { startTakeoverScene } from '../test/support/cutover-takeover-scene.js';
+import { startTakeoverScene } from '../test/helpers/cutover-takeover-scene.js';
 import { runLockTiming, takeoverBoundMs } from '../src/queue/run-lock-timing.js';
 import { waitUntil } from '../test/helpers/wait-for.js';
 import type { BenchResult } from './result.js';

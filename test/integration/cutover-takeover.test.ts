@@ -9,7 +9,7 @@ import {
   TAKEOVER_CHANNEL,
   type TakeoverOutcome,
   type TakeoverScene,
-} from '../support/cutover-takeover-scene.js';
+} from '../helpers/cutover-takeover-scene.js';
 
 /**
  * Issue 10 §6: a worker that dies mid-cutover. `flatnet worker` (a child process) takes a

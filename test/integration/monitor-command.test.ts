@@ -1,15 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { handleSlashCommand, type SlashDeps } from '../../commands/handle-slash-command.js';
-import { InventorySchema } from '../../src/config/inventory-schema.js';
 import { parseCommand } from '../../src/grammar/parse-command.js';
 import { MonitorStore } from '../../src/monitor/monitor-store.js';
 import { dropPrefix, testRedis, uniquePrefix } from '../helpers/redis.js';
 import type { Run } from '../../src/runbook/types.js';
 import { buildRun } from '../support/build-run.js';
+import { theReferenceFleet } from '../support/inventory-builder.js';
 
-const inventory = InventorySchema.parse(parse(readFileSync('examples/flatnet.yml', 'utf8')));
+const inventory = theReferenceFleet().build();
 const approver = inventory.groups[inventory.policies.failover!.approvers[0]!]![0]!;
 
 describe('/router monitor', () => {

@@ -11,7 +11,7 @@ import {
   TAKEOVER_PRIMARY,
   type TakeoverOutcome,
   type TakeoverScene,
-} from '../support/cutover-takeover-scene.js';
+} from '../helpers/cutover-takeover-scene.js';
 
 /**
  * Issue 13, reliability: the monitor fails a powered-off primary over (policy auto), the

@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { parseInventory } from '../../src/config/load-inventory.js';
 import { inventoryLinesFor, mergeRouterFacts } from '../../src/scaleup/merge-router-facts.js';
 import { createRouterFactsStore, type RouterFacts } from '../../src/scaleup/router-facts.js';
 import { dropPrefix, testRedis, uniquePrefix } from '../helpers/redis.js';
+import { anInventory } from '../support/inventory-builder.js';
 
 const facts: RouterFacts = {
   instanceId: 'i-0abc1111def2222ab',
@@ -49,11 +48,7 @@ describe('router facts', () => {
     'merges over the inventory so the pool reaches ' +
       'the new instance, and says which lines to update',
     () => {
-      const inventory = parseInventory(
-        readFileSync('examples/flatnet.yml', 'utf8'),
-        'examples/flatnet.yml',
-        null,
-      );
+      const inventory = anInventory().withStandby('hub-tokyo-b').build();
       const merged = mergeRouterFacts(inventory, { 'hub-tokyo-a': facts });
       expect(merged.routers['hub-tokyo-a']).toMatchObject({
         instanceId: facts.instanceId,
@@ -74,11 +69,7 @@ describe('router facts', () => {
     "ignores facts about another inventory's router of " +
       'the same name (a rebuilt simulator, another account)',
     () => {
-      const inventory = parseInventory(
-        readFileSync('examples/flatnet.yml', 'utf8'),
-        'examples/flatnet.yml',
-        null,
-      );
+      const inventory = anInventory().withStandby('hub-tokyo-b').build();
       const stranger = { ...facts, replaces: ['i-0fffffffffffffff1'] };
       expect(mergeRouterFacts(inventory, { 'hub-tokyo-a': stranger }).routers['hub-tokyo-a']).toBe(
         inventory.routers['hub-tokyo-a'],

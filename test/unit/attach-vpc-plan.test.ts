@@ -3,7 +3,6 @@
  * hub (through a fake cloud and a hub configuration given as text), and the naming and VTI
  * choices for the new tunnels.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ElasticIp, VpnConnection, VpnGateway } from '../../src/aws/types.js';
 import type { AttachCloud } from '../../src/attach-vpc/attach-deps.js';
@@ -18,12 +17,12 @@ import { removalLines } from '../../src/attach-vpc/configure-hub.js';
 import { readHubTunnels } from '../../src/attach-vpc/read-hub-tunnels.js';
 import { resolveAttachment } from '../../src/attach-vpc/resolve-attachment.js';
 import type { Inventory } from '../../src/config/inventory-schema.js';
-import { parseInventory } from '../../src/config/load-inventory.js';
 import { FlatnetError } from '../../src/errors.js';
 import type { PlannedRun } from '../../src/runbook/run-request.js';
 import { renderCustomerGatewayConfig } from '../../src/sim/ec2/render-customer-gateway-config.js';
 import { assertPeerName, renderConfigLine } from '../../src/vyos/config-line.js';
 import { parseConfigCommands } from '../../src/vyos/parse-config-commands.js';
+import { theReferenceFleet } from '../support/inventory-builder.js';
 
 const REGION = 'ap-northeast-1';
 const VPC = 'vpc-0a1b2c3d4e5f60701';
@@ -31,16 +30,8 @@ const VGW = 'vgw-0a1b2c3d4e5f00002';
 const HUB_IP = '203.0.113.10';
 const HUB_INSTANCE = 'i-0a1b2c3d4e5f00001';
 
-const example = parseInventory(
-  readFileSync('examples/flatnet.yml', 'utf8'),
-  'examples/flatnet.yml',
-  null,
-);
-
 function inventory(): Inventory {
-  const inv = structuredClone(example);
-  inv.regions[REGION]!.vpcs.push({ id: VPC, name: 'analytics', cidr: '10.70.0.0/16' });
-  return inv;
+  return theReferenceFleet().withVpc(REGION, 'analytics', '10.70.0.0/16', { id: VPC }).build();
 }
 
 /** What the planner returns for `/vpn attach-vpc ID --region R`, or the error it throws. */

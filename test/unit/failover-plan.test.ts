@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseInventory } from '../../src/config/load-inventory.js';
 import {
   compareSiteTunnels,
   describeTunnelGaps,
@@ -17,12 +15,9 @@ import type { FlatnetError } from '../../src/errors.js';
 import { parseCommand } from '../../src/grammar/parse-command.js';
 import type { Run } from '../../src/runbook/types.js';
 import type { ConfigLine } from '../../src/vyos/types.js';
+import { theReferenceFleet } from '../support/inventory-builder.js';
 
-const inventory = parseInventory(
-  readFileSync('examples/flatnet.yml', 'utf8'),
-  'examples/flatnet.yml',
-  null,
-);
+const inventory = theReferenceFleet().build();
 
 /** `set a b 'c'` → a ConfigLine, the way `show configuration commands` reads. */
 const config = (text: string): ConfigLine[] =>

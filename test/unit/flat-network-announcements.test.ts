@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseInventory } from '../../src/config/load-inventory.js';
 import {
   announcedNetworks,
   announcementLines,
@@ -10,12 +8,9 @@ import {
 } from '../../src/onboarding/hub-announcements.js';
 import { renderConfigLine } from '../../src/vyos/config-line.js';
 import { parseConfigCommands } from '../../src/vyos/parse-config-commands.js';
+import { theReferenceFleet } from '../support/inventory-builder.js';
 
-const inventory = parseInventory(
-  readFileSync('examples/flatnet.yml', 'utf8'),
-  'examples/flatnet.yml',
-  null,
-);
+const inventory = theReferenceFleet().build();
 
 // The reference hub as an operator left it: its VPC announced, nothing else.
 const HUB = parseConfigCommands(

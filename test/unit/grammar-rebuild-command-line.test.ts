@@ -2,10 +2,8 @@
  * "Ask again with …" must be a line a person can paste: for every kind, the command rebuilt
  * from a run record parses again, and (where a planner exists) plans to the very same run.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { attachVpcPlanner } from '../../src/attach-vpc/attach-vpc-planner.js';
-import { parseInventory } from '../../src/config/load-inventory.js';
 import type { Command } from '../../src/grammar/command.js';
 import { parseCommand } from '../../src/grammar/parse-command.js';
 import { rebuildCommandLine } from '../../src/grammar/rebuild-command-line.js';
@@ -17,12 +15,9 @@ import { peersPlanner } from '../../jobs/peers.js';
 import { removePeerPlanner } from '../../jobs/remove-peer.js';
 import { reissuePeerPlanner } from '../../jobs/reissue-peer.js';
 import { statusPlanner } from '../../jobs/status.js';
+import { theReferenceFleet } from '../support/inventory-builder.js';
 
-const inventory = parseInventory(
-  readFileSync('examples/flatnet.yml', 'utf8'),
-  'examples/flatnet.yml',
-  null,
-);
+const inventory = theReferenceFleet().build();
 const KEY = 'XMrlPykaxhdAAiSjhtPlvi30NVkvLQliQuKP7AI7CyI=';
 
 function parse(line: string): Command {

@@ -3,13 +3,12 @@ import type { RouteTable } from '../../src/aws/types.js';
 import { planHubVpcRoutes } from '../../src/onboarding/hub-vpc-routes.js';
 import { reissueAdvice } from '../../src/onboarding/route-hub-vpc.js';
 import { outsideIssuedAggregates } from '../../src/config/flat-network.js';
-import { parseInventory } from '../../src/config/load-inventory.js';
-import { readFileSync } from 'node:fs';
 import {
   neighborsLackingAsOverride,
   asOverrideRemovalLines,
 } from '../../src/attach-vpc/as-override.js';
 import { parseConfigCommands } from '../../src/vyos/parse-config-commands.js';
+import { theReferenceFleet } from '../support/inventory-builder.js';
 
 const HUB = { networkInterfaceId: 'eni-hub', instanceId: 'i-hub' };
 
@@ -110,13 +109,8 @@ describe('as-override on the neighbours of the VGW AS', () => {
 });
 
 describe('which new destinations the WireGuard files issued before do not cover', () => {
-  const example = readFileSync('examples/flatnet.yml', 'utf8');
-  const declared = parseInventory(example, 'flatnet.yml', null);
-  const byDefault = parseInventory(
-    example.replace(/^network:[\s\S]*?(?=^\S)/m, ''),
-    'flatnet.yml',
-    null,
-  );
+  const declared = theReferenceFleet().build();
+  const byDefault = theReferenceFleet().withoutNetworkPlan().build();
 
   it('with declared aggregates: what lies outside them', () => {
     expect(outsideIssuedAggregates(declared, ['10.200.1.0/24', '172.30.0.0/16'])).toEqual([

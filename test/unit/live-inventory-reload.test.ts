@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { parseInventory, type LoadedInventory } from '../../src/config/load-inventory.js';
+import type { LoadedInventory } from '../../src/config/load-inventory.js';
 import { InventoryError } from '../../src/errors.js';
 import { createLiveRouters } from '../../src/live/create-live-routers.js';
 import { createInventoryInForce } from '../../src/live/inventory-in-force.js';
@@ -11,16 +10,17 @@ import { createLogger } from '../../src/log.js';
 import { memoryRouterFactsStore } from '../../src/scaleup/router-facts.js';
 import type { ChatMessage, ChatPort } from '../../src/slack/chat-port.js';
 import { createRouterPool } from '../../src/vyos/router-pool.js';
+import { theReferenceFleet } from '../support/inventory-builder.js';
 
 const FILE = '/etc/flatnet/flatnet.yml';
 const v1: LoadedInventory = {
-  inventory: parseInventory(readFileSync('examples/flatnet.yml', 'utf8'), FILE, null),
+  inventory: theReferenceFleet().build(FILE),
   file: FILE,
   resolvePath: (p) => p,
 };
 const v2: LoadedInventory = {
   ...v1,
-  inventory: { ...v1.inventory, monitor: { ...v1.inventory.monitor, loadThreshold: 7 } },
+  inventory: theReferenceFleet().withMonitor({ loadThreshold: 7 }).build(FILE),
 };
 
 function bench() {

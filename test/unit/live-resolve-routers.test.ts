@@ -1,16 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { RouterInstance } from '../../src/aws/types.js';
-import { parseInventory } from '../../src/config/load-inventory.js';
 import { endpointsFor, inventoryFor } from '../../src/live/apply-router-snapshot.js';
 import { resolveRouters } from '../../src/live/resolve-routers.js';
 import { memoryRouterFactsStore, type RouterFacts } from '../../src/scaleup/router-facts.js';
+import { theReferenceFleet } from '../support/inventory-builder.js';
 
-const inventory = parseInventory(
-  readFileSync('examples/flatnet.yml', 'utf8'),
-  'examples/flatnet.yml',
-  null,
-);
+const inventory = theReferenceFleet().build();
 const hub = inventory.routers['hub-tokyo-a']!;
 const NEW_ID = 'i-0abc1111def2222ab';
 const facts: RouterFacts = {

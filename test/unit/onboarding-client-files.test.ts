@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPublicKey, createPrivateKey, diffieHellman } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { parseInventory } from '../../src/config/load-inventory.js';
 import {
   generatePresharedKey,
   generateWireguardKeyPair,
@@ -24,12 +23,9 @@ import { buildPeerList } from '../../src/slack/blocks/build-peer-list.js';
 import { assertWithinLimits } from '../../src/slack/blocks/index.js';
 import type { Run } from '../../src/runbook/types.js';
 import { assertPresharedKey, assertWireguardKey } from '../../src/vyos/validate-network-input.js';
+import { theReferenceFleet } from '../support/inventory-builder.js';
 
-const inventory = parseInventory(
-  readFileSync('examples/flatnet.yml', 'utf8'),
-  'examples/flatnet.yml',
-  null,
-);
+const inventory = theReferenceFleet().build();
 const hub = inventory.routers['hub-tokyo-a']!;
 
 const x25519Public = (key: string) =>

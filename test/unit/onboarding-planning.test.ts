@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseInventory } from '../../src/config/load-inventory.js';
 import { parseCommand } from '../../src/grammar/parse-command.js';
 import { addPeerParams, planAddPeer } from '../../src/onboarding/add-peer-request.js';
 import { checkPeerIsNew } from '../../src/onboarding/check-peer-is-new.js';
@@ -9,12 +7,9 @@ import { chooseSiteTunnel, renderSitePeerRemoval } from '../../src/onboarding/pl
 import { peerPrefixes, readHubConfig } from '../../src/onboarding/read-hub-config.js';
 import { parseConfigCommands } from '../../src/vyos/parse-config-commands.js';
 import { renderConfigLine } from '../../src/vyos/config-line.js';
+import { theReferenceFleet } from '../support/inventory-builder.js';
 
-const inventory = parseInventory(
-  readFileSync('examples/flatnet.yml', 'utf8'),
-  'examples/flatnet.yml',
-  null,
-);
+const inventory = theReferenceFleet().build();
 const KEY = 'XMrlPykaxhdAAiSjhtPlvi30NVkvLQliQuKP7AI7CyI=';
 
 function plan(text: string, requester = 'U0ALICE') {
@@ -150,14 +145,9 @@ describe('add-peer planning', () => {
       expect(() => site('198.51.100.7')).toThrow(/spoke-virginia's own address/);
       expect(() => site('203.0.113.10')).toThrow(/hub-tokyo-a's own address/);
       expect(() => site('10.200.0.5')).toThrow(/10\.200\.0\.5 is a private address/);
-      const privately = parseInventory(
-        readFileSync('examples/flatnet.yml', 'utf8').replace(
-          /^network:\n/m,
-          'network:\n  privateSiteRanges: [10.200.0.0/16]\n',
-        ),
-        'flatnet.yml',
-        null,
-      );
+      const privately = theReferenceFleet()
+        .withNetwork({ privateSiteRanges: ['10.200.0.0/16'] })
+        .build();
       const dc = parseCommand(
         '/vpn',
         'add-peer dc ipsec --remote 10.200.0.5 --subnets 172.20.0.0/16',
@@ -167,14 +157,9 @@ describe('add-peer planning', () => {
       // Even reached privately, the hub's (and its standby's) own private address is no site: a
       // standby mirror would otherwise have rewritten it as the hub's own (see
       // rewritePrivateAddress).
-      const inHubSubnet = parseInventory(
-        readFileSync('examples/flatnet.yml', 'utf8').replace(
-          /^network:\n/m,
-          'network:\n  privateSiteRanges: [10.0.1.0/24]\n',
-        ),
-        'flatnet.yml',
-        null,
-      );
+      const inHubSubnet = theReferenceFleet()
+        .withNetwork({ privateSiteRanges: ['10.0.1.0/24'] })
+        .build();
       for (const own of ['10.0.1.10', '10.0.1.11']) {
         const cmd = parseCommand(
           '/vpn',

@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { RouterInstance } from '../../src/aws/types.js';
-import { parseInventory } from '../../src/config/load-inventory.js';
 import { RouterError } from '../../src/errors.js';
 import {
   reachStandby,
@@ -10,12 +8,9 @@ import {
 } from '../../src/onboarding/reach-standby.js';
 import type { RouterClient } from '../../src/vyos/router-client.js';
 import type { ConfigLine } from '../../src/vyos/types.js';
+import { theReferenceFleet } from '../support/inventory-builder.js';
 
-const inventory = parseInventory(
-  readFileSync('examples/flatnet.yml', 'utf8'),
-  'examples/flatnet.yml',
-  null,
-);
+const inventory = theReferenceFleet().build();
 const LINES: ConfigLine[] = [
   { op: 'set', path: ['interfaces', 'ethernet', 'eth0', 'address'], value: 'dhcp' },
 ];

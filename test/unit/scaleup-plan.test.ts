@@ -1,16 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseInventory } from '../../src/config/load-inventory.js';
 import { FlatnetError } from '../../src/errors.js';
 import { describeScalePlan } from '../../src/scaleup/describe-scale-plan.js';
 import { scalePlanner } from '../../src/scaleup/scale-planner.js';
 import type { LoadFactsResult } from '../../src/scaleup/scale-steps.js';
+import { theReferenceFleet } from '../support/inventory-builder.js';
 
-const inventory = parseInventory(
-  readFileSync('examples/flatnet.yml', 'utf8'),
-  'examples/flatnet.yml',
-  null,
-);
+const inventory = theReferenceFleet().build();
 
 const facts: LoadFactsResult = {
   router: 'hub-tokyo-a',

@@ -19,10 +19,12 @@ import { siteTunnelRole } from '../../src/config/site-tunnels.js';
 import { renderConfigLine } from '../../src/vyos/config-line.js';
 import { parseConfigCommands } from '../../src/vyos/parse-config-commands.js';
 import { renderRemoteVyos } from '../../src/vyos/render-remote-vyos.js';
+import { theReferenceFleet } from '../support/inventory-builder.js';
 
 const example = readFileSync('examples/flatnet.yml', 'utf8');
-const SITES = '\nsites:\n  intranet:\n    backup: intranet-2\n    target: 172.16.0.1\n';
-const inventory = parseInventory(example + SITES, 'flatnet.yml', null);
+const inventory = theReferenceFleet()
+  .withSite('intranet', { backup: 'intranet-2', target: '172.16.0.1' })
+  .build();
 
 function problemsOf(text: string): string {
   try {

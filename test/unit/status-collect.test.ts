@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { collectStatus, statusScope } from '../../jobs/status.js';
-import { parseInventory } from '../../src/config/load-inventory.js';
 import type { StatusRouterClient } from '../../src/status/status-ports.js';
 import { ConfigTree } from '../../src/sim/vyos/config-tree.js';
 import { createDefaultLiveState, type RouterLiveState } from '../../src/sim/vyos/live-state.js';
@@ -13,15 +11,9 @@ import { parseBgpSummary } from '../../src/vyos/parse-bgp-summary.js';
 import { parseConfigCommands } from '../../src/vyos/parse-config-commands.js';
 import { parseIpsecSa } from '../../src/vyos/parse-ipsec-sa.js';
 import { parseWireguardSummary } from '../../src/vyos/parse-wireguard-summary.js';
+import { theReferenceFleet } from '../support/inventory-builder.js';
 
-const inventory = (() => {
-  const inv = parseInventory(
-    readFileSync('examples/flatnet.yml', 'utf8'),
-    'examples/flatnet.yml',
-    null,
-  );
-  return { ...inv, timeouts: { ...inv.timeouts, statusPerRouterMs: 200 } };
-})();
+const inventory = theReferenceFleet().withTimeouts({ statusPerRouterMs: 200 }).build();
 
 function healthyRouter(load5 = 0.1): StatusRouterClient {
   return {

@@ -12,10 +12,9 @@ import type {
 import { buildForwarding, findEndpoint, reachBetween } from '../../src/sim/world/reach/oracle.js';
 import { readRouterConfig } from '../../src/sim/world/reach/router-config.js';
 import { wireguardPublicKey } from '../../src/sim/world/reach/wireguard-key.js';
-import { readFileSync } from 'node:fs';
-import { parseInventory } from '../../src/config/load-inventory.js';
 import { renderSitePeerLines } from '../../src/onboarding/plan-ipsec-peer.js';
 import { renderConfigLine } from '../../src/vyos/config-line.js';
+import { anInventory } from '../support/inventory-builder.js';
 
 const P = (t: string): Prefix => parsePrefix(t)!;
 const ip = (t: string): number => addressOf(t)!;
@@ -152,11 +151,7 @@ describe('reachability oracle', () => {
   });
 
   it("a BGP site's neighbour as flatnet renders it takes only the site's declared subnets", () => {
-    const inventory = parseInventory(
-      readFileSync('examples/flatnet.yml', 'utf8'),
-      'examples/flatnet.yml',
-      null,
-    );
+    const inventory = anInventory().build();
     // r1 is the hub: the site b (r2, 10.2/16) as add-peer puts it there.
     const hubLines = renderSitePeerLines(
       {

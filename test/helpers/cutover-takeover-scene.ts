@@ -24,8 +24,8 @@ import { createWebClient } from '../../src/slack/create-web-client.js';
 import { createSlackChat } from '../../src/slack/slack-chat.js';
 import { createRuntime, type Runtime } from '../../src/wiring/create-runtime.js';
 import { startBot, type BotHandle } from '../../src/wiring/start-bot.js';
-import { dropPrefix, redisUrl, testRedis, uniquePrefix } from '../helpers/redis.js';
-import { waitUntil } from '../helpers/wait-for.js';
+import { dropPrefix, redisUrl, testRedis, uniquePrefix } from './redis.js';
+import { waitUntil } from './wait-for.js';
 
 export const TAKEOVER_CHANNEL = 'C0NETOPS';
 export const TAKEOVER_PRIMARY = 'hub-tokyo-a';
