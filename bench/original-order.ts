@@ -5,7 +5,10 @@
  * old router. Traffic is black-holed from the route change until the VPN is back, which is
  * the outage flatnet's order removes. Never registered as a runbook.
  */
+import { createFailoverRunbook } from '../jobs/failover.js';
 import { createScaleRunbook } from '../jobs/scaleup.js';
+import type { FailoverDeps } from '../src/failover/failover-deps.js';
+import { FAILOVER_STEPS as F } from '../src/failover/failover-steps.js';
 import { defineStep } from '../src/runbook/define-step.js';
 import { stepRef } from '../src/runbook/step-ref.js';
 import type { Step } from '../src/runbook/types.js';
@@ -46,5 +49,35 @@ export function originalOrderSteps(direction: 'up' | 'down' = 'up'): Step<ScaleD
     step(S.moveElasticIp.id),
     step(S.bringTunnelsUp.id),
     step(S.stopOldRouter.id),
+  ];
+}
+
+/**
+ * The original failover's order (DESIGN.md §5, as the HA-NAT script and the original runbook
+ * did it): after the health check, every route to the primary goes to the standby, one
+ * ReplaceRoute after another, then the Elastic IP moves, then the VPN restarts on the standby.
+ * Traffic is black-holed from the first route until the tunnels are back.
+ */
+export function originalFailoverSteps(): Step<FailoverDeps>[] {
+  const flatnet = createFailoverRunbook('failover').steps;
+  const step = (id: string): Step<FailoverDeps> => flatnet.find((s) => s.id === id)!;
+  const repointOneByOne = defineStep<FailoverDeps, undefined>(stepRef(F.repointRoutes.id), {
+    title: 'Repoint the VPC routes to the standby, one after another (original order: first)',
+    async run(ctx) {
+      const facts = ctx.result(F.checkStandby);
+      for (const route of facts.routes)
+        await ctx.deps.cloud.replaceRoute(facts.region, {
+          ...route,
+          networkInterfaceId: facts.to.networkInterfaceId,
+        });
+      return { detail: `${facts.routes.length} routes to ${facts.to.networkInterfaceId}` };
+    },
+  });
+  return [
+    step(F.checkStandby.id),
+    repointOneByOne,
+    step(F.moveElasticIp.id),
+    // No re-keying recorded by the repoint above: this step resets IPsec itself, then waits.
+    step(F.bringTunnelsUp.id),
   ];
 }

@@ -3,6 +3,8 @@ export interface BenchResult {
   name: string;
   value: number;
   unit: string;
-  /** The issue's target, in the same unit (a ceiling). */
+  /** The issue's target, in the same unit: a ceiling, or a floor with `atLeast`. */
   target: number;
+  /** The figure must reach the target (a ratio), not stay under it. */
+  atLeast?: boolean;
 }

@@ -47,6 +47,7 @@ export async function runStepsDirectly<D>(
       log: options.log,
       results,
       dryRun: false,
+      firstAttempt: true,
       note: (text) => {
         notes.push(text);
         return Promise.resolve();

@@ -16,6 +16,7 @@ import { benchAddPeer } from './add-peer.js';
 import { benchRunRecords } from './run-records.js';
 import { benchMonitorRound } from './monitor-round.js';
 import { benchFailoverDetect } from './failover-detect.js';
+import { benchFailoverOutage } from './failover-outage.js';
 import { benchCutoverTakeover } from './cutover-takeover.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -27,6 +28,7 @@ const BENCHES: Record<string, () => Promise<BenchResult[]>> = {
   ack: () => benchAck(redisUrl),
   rss: () => benchIdleRss(redisUrl),
   scaleup: () => benchScaleupOutage(),
+  'failover-outage': () => benchFailoverOutage(),
   demo: () => benchDemoReady(),
   'add-peer': () => benchAddPeer(),
   records: () => benchRunRecords(),
@@ -43,11 +45,13 @@ async function main(): Promise<void> {
     console.log(`▶ ${name}`);
     results.push(...(await bench()));
   }
-  console.log('\nname                               value      unit  target  ok');
+  console.log('\nname                               value      unit    goal  ok');
   for (const r of results) {
+    const ok = r.atLeast ? r.value >= r.target : r.value <= r.target;
     console.log(
       `${r.name.padEnd(34)} ${String(r.value).padStart(8)}  ${r.unit.padEnd(4)}  ` +
-        `${String(r.target).padStart(6)}  ${r.value <= r.target ? 'yes' : 'NO'}`,
+        `${(r.atLeast ? '≥' : '≤') + String(r.target)}`.padStart(7) +
+        `  ${ok ? 'yes' : 'NO'}`,
     );
   }
   writeFileSync('bench-results.json', `${JSON.stringify(results, null, 2)}\n`);

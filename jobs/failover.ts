@@ -2,9 +2,9 @@
  * `/router failover <primary>` and `/router failback <primary>`: one runbook, two directions.
  *
  * The order keeps the outage to the Elastic IP move plus tunnel re-establishment: the warm
- * standby already carries the tunnels' configuration, so the Elastic IP moves first, the
- * routes move only once its tunnels are up (moving them first would black-hole traffic for
- * the whole re-establishment), and nothing is stopped: the primary may be broken, and it is
+ * standby already carries the tunnels' configuration, so the Elastic IP moves first, then the
+ * routes (moving them before the Elastic IP would cut a giver that still forwards) and the
+ * re-keying go out together, and nothing is stopped: the primary may be broken, and it is
  * what a failback returns to. The cutover steps are the scale-up's (src/cutover), over a
  * from/to resolved from the plan step; each checks the world before acting.
  */
@@ -50,14 +50,15 @@ export function createFailoverRunbook(direction: FailoverDirection): Runbook<Fai
         run: moveElasticIp(cutover),
         undo: moveElasticIpBack(cutover),
       }),
-      defineStep(S.bringTunnelsUp, {
-        title: `Bring the tunnels up on ${receiver}`,
-        run: bringTunnelsUp(cutover),
-      }),
+      // In the same moment: every route in one EC2 round, and the re-keying of the tunnels.
       defineStep(S.repointRoutes, {
-        title: `Repoint the VPC routes to ${receiver}`,
+        title: `Repoint the VPC routes to ${receiver} and re-key its tunnels`,
         run: repointRoutes(cutover),
         undo: repointRoutesBack(cutover),
+      }),
+      defineStep(S.bringTunnelsUp, {
+        title: `Wait for the tunnels on ${receiver}`,
+        run: bringTunnelsUp(cutover),
       }),
       defineStep(S.verify, {
         title: `Verify ${receiver} carries the traffic`,

@@ -68,14 +68,15 @@ export function createScaleRunbook(direction: ScaleDirection): Runbook<ScaleDeps
         run: moveElasticIp(scaleCutover),
         undo: moveElasticIpBack(scaleCutover),
       }),
-      defineStep(S.bringTunnelsUp, {
-        title: `Bring the tunnels up on ${to}`,
-        run: bringTunnelsUp(scaleCutover),
-      }),
+      // In the same moment: every route in one EC2 round, and the re-keying of the tunnels.
       defineStep(S.repointRoutes, {
-        title: `Repoint the VPC routes to ${to}`,
+        title: `Repoint the VPC routes to ${to} and re-key its tunnels`,
         run: repointRoutes(scaleCutover),
         undo: repointRoutesBack(scaleCutover),
+      }),
+      defineStep(S.bringTunnelsUp, {
+        title: `Wait for the tunnels on ${to}`,
+        run: bringTunnelsUp(scaleCutover),
       }),
       // A leg into a second VPC (an extra interface) moves too; its routes follow it.
       defineStep(S.moveInterfaces, {

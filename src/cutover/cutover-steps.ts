@@ -7,12 +7,25 @@ import { stepRef } from '../runbook/step-ref.js';
 
 const routeRef = z.object({ routeTableId: z.string(), destination: z.string() });
 
-const repointResult = z.object({ repointed: z.array(routeRef), missing: z.array(routeRef) });
+const repointResult = z.object({
+  repointed: z.array(routeRef),
+  missing: z.array(routeRef),
+  /**
+   * What the step did to the receiving router's IPsec in the same moment: `reset` (re-keying
+   * started), `already-up` (a resumed run found every SA up). Absent in runs planned before the
+   * re-keying moved here: `bring-tunnels-up` then resets itself.
+   */
+  ipsec: z.enum(['reset', 'already-up']).optional(),
+});
 export type RepointResult = z.infer<typeof repointResult>;
 
+/** In checklist order: the routes and the re-keying go together, right after the Elastic IP. */
+/** Whether this step's attempt moved the Elastic IP (false: it found it there already). */
+const movedElasticIp = z.object({ moved: z.boolean() });
+
 export const CUTOVER_STEPS = {
-  moveElasticIp: stepRef('move-elastic-ip'),
-  bringTunnelsUp: stepRef('bring-tunnels-up'),
+  moveElasticIp: stepRef('move-elastic-ip', movedElasticIp),
   repointRoutes: stepRef('repoint-routes', repointResult),
+  bringTunnelsUp: stepRef('bring-tunnels-up'),
   verify: stepRef('verify'),
 } as const;

@@ -34,7 +34,15 @@ export interface CutoverSide {
 
 export interface Cutover {
   region: string;
-  elasticIp: { allocationId: string; publicIp: string };
+  elasticIp: {
+    allocationId: string;
+    publicIp: string;
+    /**
+     * Where the plan saw it and when (a failover's plan step reads it): a move right after a
+     * fresh plan needs no DescribeAddresses of its own (src/cutover/move-elastic-ip.ts).
+     */
+    seen?: { networkInterfaceId: string | null; at: number };
+  };
   /**
    * The routes that pointed at `from` when the plan was read: exactly these move, and move back.
    */

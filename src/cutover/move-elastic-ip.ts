@@ -2,15 +2,41 @@
  * The cutover's first act: the Elastic IP is the tunnels' outside address, so from here until
  * the receiving router re-establishes them, traffic through the hub is down. Everything before
  * prepared that router so that this window is as short as EC2 and IKE allow. Shared by the
- * scale-up (old instance → new instance) and the failover (primary ⇄ standby).
+ * scale-up (old instance → new instance), the failover and the failback (primary ⇄ standby).
  */
 import { describeError } from '../errors.js';
-import type { StepAction } from '../runbook/define-step.js';
-import type { CutoverDeps, ResolveCutover } from './cutover.js';
+import type { StepAction, TypedStepContext } from '../runbook/define-step.js';
+import type { Cutover, CutoverDeps, ResolveCutover } from './cutover.js';
 
-export function moveElasticIp<D extends CutoverDeps>(cutover: ResolveCutover<D>): StepAction<D> {
+/**
+ * How old the plan's reading of the Elastic IP may be for the move to trust it instead of
+ * asking EC2 again. The look before the move guards against a second move after a crash (a
+ * resumed attempt always looks) and against a person moving the address by hand since the
+ * plan. Within a few seconds of a plan that refused a third holder, the second risk is the
+ * same as in the round trip between a DescribeAddresses and the AssociateAddress, and an
+ * automatic failover's move follows its plan by well under a second: that is one EC2 round
+ * trip less in the outage's lead-up. An approved plan is minutes old and is read again.
+ */
+export const ELASTIC_IP_READING_FRESH_MS = 5000;
+
+/** Where the Elastic IP is now: the plan's fresh reading on a first attempt, else EC2's. */
+async function holderNow<D extends CutoverDeps>(
+  ctx: TypedStepContext<D>,
+  cutover: Cutover,
+): Promise<string | null> {
+  const seen = cutover.elasticIp.seen;
+  if (ctx.firstAttempt && seen && ctx.deps.clock() - seen.at <= ELASTIC_IP_READING_FRESH_MS)
+    return seen.networkInterfaceId;
+  const now = await ctx.deps.cloud.describeAddress(cutover.region, cutover.elasticIp.allocationId);
+  return now.networkInterfaceId ?? null;
+}
+
+export function moveElasticIp<D extends CutoverDeps>(
+  cutover: ResolveCutover<D>,
+): StepAction<D, { moved: boolean }> {
   return async (ctx) => {
-    const { region, elasticIp: eip, to } = cutover(ctx);
+    const resolved = cutover(ctx);
+    const { region, elasticIp: eip, to } = resolved;
     const { cloud } = ctx.deps;
     if (ctx.dryRun) {
       await cloud.associateAddress(region, {
@@ -20,8 +46,8 @@ export function moveElasticIp<D extends CutoverDeps>(cutover: ResolveCutover<D>)
       });
       return { detail: `DryRun: AssociateAddress ${eip.publicIp} would succeed` };
     }
-    const now = await cloud.describeAddress(region, eip.allocationId);
-    if (now.networkInterfaceId !== to.networkInterfaceId) {
+    const moved = (await holderNow(ctx, resolved)) !== to.networkInterfaceId;
+    if (moved) {
       await ctx.assertStillOwner();
       await cloud.associateAddress(region, {
         allocationId: eip.allocationId,
@@ -29,9 +55,10 @@ export function moveElasticIp<D extends CutoverDeps>(cutover: ResolveCutover<D>)
       });
     }
     return {
+      result: { moved },
       detail:
         `${eip.publicIp} now on ${to.networkInterfaceId} (${to.instanceId})` +
-        (now.networkInterfaceId === to.networkInterfaceId ? ', already' : ''),
+        (moved ? '' : ', already'),
     };
   };
 }

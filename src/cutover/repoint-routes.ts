@@ -1,20 +1,24 @@
 /**
- * Only now, with the receiving router forwarding through its tunnels, do the VPC routes move
- * to it. (The original runbook moved them first and black-holed traffic for the whole boot.)
- * A route that vanished since the plan is reported, not fatal: there is nothing to repoint,
- * and failing would undo a working cutover. Shared by the scale-up and the failover.
+ * The moment after the Elastic IP moved: every VPC route to the giving router goes to the
+ * receiving one in one parallel EC2 round, and the receiver's IPsec is reset in the same
+ * moment, so the routes are in place while the tunnels re-key and the outage is the Elastic IP
+ * move plus re-establishment, no more. Moving the routes before the tunnels are up black-holes
+ * nothing: the routes to the giver lead into tunnels that left with the Elastic IP. (The
+ * original runbook moved them before the new router even ran, and black-holed traffic for the
+ * whole boot; the routes still never move before the Elastic IP.)
  *
- * Until the routes move, the hub VPC still sends traffic to the giving router, whose tunnels
- * went with the Elastic IP: this step is inside the outage, so the routes move in parallel
- * and without a describe first (ReplaceRoute to the interface a route already has is a
- * no-op, so repeating it after a crash is safe).
+ * A route that vanished since the plan is reported, not fatal: there is nothing to repoint,
+ * and failing would undo a working cutover. No describe first: ReplaceRoute to the interface
+ * a route already has is a no-op, so repeating it after a crash is safe. Shared by the
+ * scale-up, the failover and the failback.
  */
 import type { Cloud } from '../aws/cloud.js';
 import type { RouteTable } from '../aws/types.js';
 import type { StepAction } from '../runbook/define-step.js';
 import { mapBounded } from '../util/map-bounded.js';
+import { rekeyTunnels } from './bring-tunnels-up.js';
 import { showRoutes, type CutoverDeps, type ResolveCutover, type RouteRef } from './cutover.js';
-import type { RepointResult } from './cutover-steps.js';
+import { CUTOVER_STEPS, type RepointResult } from './cutover-steps.js';
 
 /**
  * Where each planned route points now: an interface id, `other` (not an interface), or `missing`.
@@ -47,7 +51,8 @@ export function repointRoutes<D extends CutoverDeps>(
   cutover: ResolveCutover<D>,
 ): StepAction<D, RepointResult> {
   return async (ctx) => {
-    const { region, routes, to } = cutover(ctx);
+    const resolved = cutover(ctx);
+    const { region, routes, to } = resolved;
     const { cloud } = ctx.deps;
     if (ctx.dryRun) {
       let would = 0;
@@ -66,10 +71,17 @@ export function repointRoutes<D extends CutoverDeps>(
       };
     }
     await ctx.assertStillOwner();
-    const outcomes = await mapBounded(routes, ROUTE_CONCURRENCY, (ref) =>
-      cloud.replaceRoute(region, { ...ref, networkInterfaceId: to.networkInterfaceId }),
-    );
-    const result: RepointResult = { repointed: [], missing: [] };
+    // This very attempt moved the Elastic IP: no SA of the receiver can be up, so the reset
+    // needs no look first. Resumed, or the Elastic IP already there: look, a second reset of
+    // tunnels that came up would be a second outage.
+    const moved = ctx.resultIfAny(CUTOVER_STEPS.moveElasticIp)?.moved === true;
+    const [outcomes, ipsec] = await Promise.all([
+      mapBounded(routes, ROUTE_CONCURRENCY, (ref) =>
+        cloud.replaceRoute(region, { ...ref, networkInterfaceId: to.networkInterfaceId }),
+      ),
+      rekeyTunnels(ctx, resolved, { look: !(ctx.firstAttempt && moved) }),
+    ]);
+    const result: RepointResult = { repointed: [], missing: [], ipsec };
     routes.forEach((ref, i) =>
       (outcomes[i] === 'replaced' ? result.repointed : result.missing).push(ref),
     );
@@ -83,6 +95,7 @@ export function repointRoutes<D extends CutoverDeps>(
       detail:
         `${result.repointed.length} routes in ${tables} ` +
         `table${tables === 1 ? '' : 's'} now go to ${to.networkInterfaceId}` +
+        (ipsec === 'reset' ? `; IPsec reset on ${to.label}` : `; SAs already up on ${to.label}`) +
         (result.missing.length > 0
           ? `; ${result.missing.length} missing: ${showRoutes(result.missing)}`
           : ''),

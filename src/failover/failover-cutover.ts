@@ -18,7 +18,18 @@ export function failoverCutover(direction: FailoverDirection): ResolveCutover<Fa
     });
     return {
       region: facts.region,
-      elasticIp: { allocationId: facts.elasticIp.allocationId, publicIp: facts.elasticIp.publicIp },
+      elasticIp: {
+        allocationId: facts.elasticIp.allocationId,
+        publicIp: facts.elasticIp.publicIp,
+        ...(facts.elasticIp.readAt !== undefined
+          ? {
+              seen: {
+                networkInterfaceId: facts.elasticIp.holderInterfaceId,
+                at: facts.elasticIp.readAt,
+              },
+            }
+          : {}),
+      },
       routes: facts.routes,
       from: side(facts.from),
       to: side(facts.to),

@@ -43,6 +43,8 @@ const failoverFacts = z.object({
     publicIp: z.string(),
     holderInstanceId: z.string().nullable(),
     holderInterfaceId: z.string().nullable(),
+    /** When EC2 was asked (ms epoch); absent in plans saved before it was recorded. */
+    readAt: z.number().optional(),
   }),
   /** Routes that pointed at `from` when the plan was read. */
   routes: z.array(z.object({ routeTableId: z.string(), destination: z.string() })),

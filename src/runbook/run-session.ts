@@ -55,6 +55,7 @@ export function stepContext<D>(
   session: RunSession<D>,
   stepId: string,
   dryRun: boolean,
+  firstAttempt = false,
 ): StepContext<D> {
   const { core, run } = session;
   const results: Record<string, Json | undefined> = {};
@@ -65,6 +66,7 @@ export function stepContext<D>(
     log: core.log.child({ runId: run.id, step: stepId }),
     results,
     dryRun,
+    firstAttempt,
     note: (text) => emit(core, run, makeEvent(run, 'note', core.clock(), { stepId, text })),
     assertStillOwner: () => assertStillOwner(session),
   };
@@ -79,6 +81,8 @@ export async function runOneStep<D>(session: RunSession<D>, index: number): Prom
   const step = runbook.steps[index];
   const state = run.steps[index];
   if (!step || !state) throw new Error(`run ${run.id} has no step ${index}`);
+  // Saved as running by a worker that died in it: resumed, its act may have happened.
+  const firstAttempt = state.status !== 'running';
   state.status = 'running';
   state.startedAt = core.clock();
   delete state.error;
@@ -93,7 +97,9 @@ export async function runOneStep<D>(session: RunSession<D>, index: number): Prom
   let outcome: StepOutcome = {};
   try {
     outcome =
-      (await step.run(stepContext(session, step.id, run.dryRun && step.phase === 'execute'))) ?? {};
+      (await step.run(
+        stepContext(session, step.id, run.dryRun && step.phase === 'execute', firstAttempt),
+      )) ?? {};
     const secret = findSecretField(outcome);
     if (secret) {
       reason =

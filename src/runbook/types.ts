@@ -145,6 +145,12 @@ export interface StepContext<D> {
   /** Results of the steps already done, by step id. */
   results: Readonly<Record<string, Json | undefined>>;
   dryRun: boolean;
+  /**
+   * No worker started this step before (it was pending): its act cannot have happened yet, so
+   * a step may skip the look at the world that only guards a repeat. False when the step is
+   * resumed after a worker died in it, and in undos.
+   */
+  firstAttempt: boolean;
   /** A progress line in the thread, e.g. "waiting for tunnels: 3/5 up". */
   note(text: string): Promise<void>;
   /**

@@ -70,8 +70,8 @@ describe('failover and failback in the simulated world', () => {
       expect(over.steps.map((s) => s.id)).toEqual([
         'check-standby',
         'move-elastic-ip',
-        'bring-tunnels-up',
         'repoint-routes',
+        'bring-tunnels-up',
         'verify',
       ]);
       const after = pairState(world);

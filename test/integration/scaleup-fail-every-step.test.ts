@@ -10,8 +10,8 @@ const MUTATING = [
   'disable-source-dest-check',
   'copy-config',
   'move-elastic-ip',
-  'bring-tunnels-up',
   'repoint-routes',
+  'bring-tunnels-up',
   'stop-old-router',
 ] as const;
 

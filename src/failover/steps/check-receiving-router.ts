@@ -45,10 +45,14 @@ export function checkReceivingRouter(
       instanceIdOf(giverName, inventory.routers[giverName]!),
       instanceIdOf(receiverName, inventory.routers[receiverName]!),
     ]);
-    const [giver, receiver, address] = await Promise.all([
+    // One EC2 round: the route tables are read whole (EC2 filters them by VPC or id only, not
+    // by interface) and matched to the giver's interface below, so they need not wait for it.
+    const readAt = ctx.deps.clock();
+    const [giver, receiver, address, allTables] = await Promise.all([
       cloud.describeInstance(region, giverId),
       cloud.describeInstance(region, receiverId),
       cloud.describeAddress(region, pair.primaryEntry.elasticIp.allocationId),
+      cloud.describeRouteTables(region),
     ]);
 
     if (receiver.state !== 'running') {
@@ -76,10 +80,7 @@ export function checkReceivingRouter(
         'find out who moved it and why; flatnet does not take the Elastic IP from a third router',
       );
     }
-    const tables = await cloud.describeRouteTables(region, {
-      networkInterfaceId: giver.networkInterfaceId,
-    });
-    const routes: RouteRef[] = tables.flatMap((t) =>
+    const routes: RouteRef[] = allTables.flatMap((t) =>
       t.routes
         .filter(
           (r) => r.networkInterfaceId === giver.networkInterfaceId || r.instanceId === giverId,
@@ -98,26 +99,38 @@ export function checkReceivingRouter(
     }
 
     // SSH last: the slowest checks, and only worth doing once EC2 says the move is possible.
-    let receiverConfig: ConfigLine[];
-    try {
-      receiverConfig = await routers.router(receiverName).runningConfig();
-    } catch (err) {
+    // Both routers at once: the giver's reading never fails the plan (a broken giver is why
+    // one fails over), the receiver's does.
+    const [receiverRead, reading] = await Promise.all([
+      routers
+        .router(receiverName)
+        .runningConfig()
+        .then(
+          (config) => ({ config }),
+          (err: unknown) => ({ err }),
+        ),
+      Promise.all([
+        routers.router(giverName).runningConfig(),
+        routers.router(giverName).ipsecReport(),
+        routers.router(giverName).bgpSummary(),
+      ]).then(
+        ([config, ipsec, bgp]): GiverReading => ({ config, ipsec, bgp }),
+        (err: unknown): GiverReading => ({
+          problem: describeError(err).split('\n')[0] ?? 'unreadable',
+        }),
+      ),
+    ]);
+    if ('err' in receiverRead) {
       throw new FlatnetError(
         'ROUTER_UNREACHABLE',
-        `${receiverName} does not answer over SSH (${describeError(err).split('\n')[0]}): ` +
+        `${receiverName} does not answer over SSH ` +
+          `(${describeError(receiverRead.err).split('\n')[0]}): ` +
           'flatnet cannot check its tunnels or bring them up',
         `fix SSH to ${receiverName} (routers.${receiverName}.ssh in ` +
           'the inventory, its security group, sshd), then ask again',
       );
     }
-    const reading: GiverReading = await Promise.all([
-      routers.router(giverName).runningConfig(),
-      routers.router(giverName).ipsecReport(),
-      routers.router(giverName).bgpSummary(),
-    ]).then(
-      ([config, ipsec, bgp]) => ({ config, ipsec, bgp }),
-      (err: unknown) => ({ problem: describeError(err).split('\n')[0] ?? 'unreadable' }),
-    );
+    const receiverConfig: ConfigLine[] = receiverRead.config;
 
     const receiverTunnels = readSiteTunnels(receiverConfig);
     const giverTunnels =
@@ -193,6 +206,7 @@ export function checkReceivingRouter(
         publicIp: address.publicIp,
         holderInstanceId: address.instanceId ?? null,
         holderInterfaceId: address.networkInterfaceId ?? null,
+        readAt,
       },
       routes,
       expectedSas,

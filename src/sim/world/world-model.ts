@@ -87,6 +87,8 @@ export class WorldModel {
   private readonly clients = new Map<string, NetWireguardClient>();
   private readonly parsed = new Map<string, RouterConfig>();
   private timer: NodeJS.Timeout | undefined;
+  /** An evaluation asked for by `evaluateSoon` (it judges as of the first change it covers). */
+  private soon: { immediate: NodeJS.Immediate } | undefined;
   /** The routing state of the last evaluation: what each router's `show ip route` prints. */
   private forwarding: Forwarding | undefined;
   private closed = false;
@@ -294,6 +296,8 @@ export class WorldModel {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    if (this.soon) clearImmediate(this.soon.immediate);
+    this.soon = undefined;
   }
 
   // ---- evaluation ------------------------------------------------------------------------
@@ -354,10 +358,34 @@ export class WorldModel {
     return Math.max(r.ipsecRestartedAt, r.poweredSince, r.peerResetAt.get(peer) ?? 0);
   }
 
-  /** Re-judge every tunnel and every VPC now, and arm the timer for the next establishment. */
-  evaluate(): void {
+  /**
+   * Re-judge once the current event-loop turn is done, as of now: EC2 changes answered in the
+   * same turn (thirteen ReplaceRoutes sent together) are one instant, judged once. Judging each
+   * on its own re-judges every path each time, and that CPU time, spent between the change
+   * and its answer, used to be counted in the very outage being measured.
+   */
+  evaluateSoon(): void {
+    if (this.closed || this.soon) return;
+    const at = this.now();
+    this.soon = {
+      immediate: setImmediate(() => {
+        this.soon = undefined;
+        this.evaluate(at);
+      }),
+    };
+  }
+
+  /**
+   * Re-judge every tunnel and every VPC as of `at` (now, or the instant of the changes an
+   * `evaluateSoon` covers), and arm the timer for the next establishment.
+   */
+  evaluate(at?: number): void {
     if (this.closed) return;
-    const now = this.now();
+    // A direct evaluation also covers the changes a pending `evaluateSoon` waited for.
+    if (this.soon) clearImmediate(this.soon.immediate);
+    this.soon = undefined;
+    const wallNow = this.now();
+    const now = at ?? wallNow;
     const ctx = this.context();
     for (const r of this.routers.values()) {
       const router = ctx.router(r.instanceId);
@@ -404,7 +432,7 @@ export class WorldModel {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     if (nextUp !== Infinity) {
-      this.timer = setTimeout(() => this.evaluate(), Math.max(0, nextUp - now) + 1);
+      this.timer = setTimeout(() => this.evaluate(), Math.max(0, nextUp - wallNow) + 1);
       this.timer.unref();
     }
     this.options.onEvaluate?.();

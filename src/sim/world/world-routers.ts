@@ -147,7 +147,8 @@ export class WorldRouters {
       if (e.action === 'RunInstances' && e.status === 200)
         for (const id of state.instances.keys()) if (!this.routers.has(id)) this.spawnFor(id);
     };
-    const evaluate = () => model.evaluate();
+    // Judged once per event-loop turn (WorldModel.evaluateSoon), from the first change's instant.
+    const evaluate = () => model.evaluateSoon();
     this.listeners['address-associated'] = evaluate;
     this.listeners['route-replaced'] = evaluate;
     this.listeners['route-created'] = evaluate;
