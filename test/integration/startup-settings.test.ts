@@ -4,7 +4,7 @@
  * against the Slack emulator (its auth.test and x-oauth-scopes header, as Slack answers).
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,7 @@ import {
 import { manifestScopes } from '../../src/sim/slack/answer-web-api.js';
 import { generateSshKey } from '../../src/sim/world/generate-ssh-key.js';
 import { redisUrl } from '../helpers/redis.js';
+import { theReferenceFleet } from '../support/inventory-builder.js';
 
 const TOKEN = 'xoxb-startup-test';
 
@@ -54,7 +55,7 @@ describe('start-up with bad settings', () => {
       mode: 0o600,
     });
     inventory = join(dir, 'flatnet.yml');
-    copyFileSync('examples/flatnet.yml', inventory);
+    writeFileSync(inventory, theReferenceFleet().toYaml());
     slack = await startSlackEmulator({ signingSecret: 's', botToken: TOKEN });
     narrowSlack = await startSlackEmulator({
       signingSecret: 's',
@@ -127,8 +128,7 @@ describe('start-up with bad settings', () => {
 
     it(`${sub}: a missing SSH key file is named once, exit ${EXIT.sshKey}`, async () => {
       const other = join(dir, 'other.yml');
-      const text = readFileSync(inventory, 'utf8');
-      writeFileSync(other, text.replaceAll('keys/flatnet_ed25519', 'keys/gone'));
+      writeFileSync(other, theReferenceFleet().withSshKey('keys/gone').toYaml());
       const ended = await flatnet([sub], { ...good(), FLATNET_CONFIG: other });
       expect(ended.code).toBe(EXIT.sshKey);
       expect(lines(ended)).toHaveLength(1);

@@ -92,6 +92,13 @@ export class InventoryBuilder {
     return this;
   }
 
+  /** The bot's SSH private key, for every router (a path relative to the inventory file). */
+  withSshKey(privateKeyPath: string): this {
+    for (const router of Object.values(this.written.routers))
+      router.ssh = { ...router.ssh, privateKeyPath };
+    return this;
+  }
+
   /** A VPC in `region`; its id follows the region's place in the inventory and the VPC's. */
   withVpc(region: string, name: string, cidr: string, more: { id?: string } = {}): this {
     const regions = Object.keys(this.written.regions);
