@@ -8,7 +8,7 @@
  * bench/cutover-takeover.ts (`cutover_takeover_ms`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runMonitorRound } from '../../jobs/monitor.js';
@@ -24,8 +24,9 @@ import { createWebClient } from '../../src/slack/create-web-client.js';
 import { createSlackChat } from '../../src/slack/slack-chat.js';
 import { createRuntime, type Runtime } from '../../src/wiring/create-runtime.js';
 import { startBot, type BotHandle } from '../../src/wiring/start-bot.js';
-import { dropPrefix, redisUrl, testRedis, uniquePrefix } from './redis.js';
+import { redisUrl, uniquePrefix } from './redis.js';
 import { waitUntil } from './wait-for.js';
+import { cleanUpTestWorld } from './clean-up-test-world.js';
 
 export const TAKEOVER_CHANNEL = 'C0NETOPS';
 export const TAKEOVER_PRIMARY = 'hub-tokyo-a';
@@ -227,10 +228,7 @@ export async function startTakeoverScene(
       await bot.stop();
       await slack.close();
       await world.close();
-      const redis = testRedis();
-      await dropPrefix(redis, prefix);
-      redis.disconnect();
-      rmSync(dir, { recursive: true, force: true });
+      await cleanUpTestWorld(prefix, dir);
     },
   };
 }

@@ -3,7 +3,7 @@
  * real bot (HTTP mode, or Socket Mode over the emulator's socket) with in-process workers, on
  * a unique Redis prefix, with every log line captured (to prove no secret reaches a log).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -18,7 +18,8 @@ import {
 import { startWorld, type World, type WorldOptions } from '../../src/sim/world/start-world.js';
 import type { RouterPool } from '../../src/vyos/router-pool.js';
 import { startBot, type BotHandle } from '../../src/wiring/start-bot.js';
-import { dropPrefix, redisUrl, testRedis, uniquePrefix } from './redis.js';
+import { redisUrl, uniquePrefix } from './redis.js';
+import { cleanUpTestWorld } from './clean-up-test-world.js';
 
 export interface LocalStack {
   world: World;
@@ -95,10 +96,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       await bot.stop();
       await slack.close();
       await world.close();
-      const redis = testRedis();
-      await dropPrefix(redis, prefix);
-      redis.disconnect();
-      rmSync(dir, { recursive: true, force: true });
+      await cleanUpTestWorld(prefix, dir);
     },
   };
 }

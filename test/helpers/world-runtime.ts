@@ -3,14 +3,15 @@
  * EC2 adapters) on a unique Redis prefix: what the CLI builds, for tests that drive commands
  * through `handleSlashCommand` without Slack.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadInventory } from '../../src/config/load-inventory.js';
 import { createLogger } from '../../src/log.js';
 import { startWorld, type World } from '../../src/sim/world/start-world.js';
 import { createRuntime, type Runtime } from '../../src/wiring/create-runtime.js';
-import { dropPrefix, redisUrl, testRedis, uniquePrefix } from './redis.js';
+import { redisUrl, uniquePrefix } from './redis.js';
+import { cleanUpTestWorld } from './clean-up-test-world.js';
 
 export interface WorldRuntime {
   world: World;
@@ -35,10 +36,7 @@ export async function startWorldRuntime(label: string): Promise<WorldRuntime> {
     async close() {
       await runtime.close();
       await world.close();
-      const redis = testRedis();
-      await dropPrefix(redis, prefix);
-      redis.disconnect();
-      rmSync(dir, { recursive: true, force: true });
+      await cleanUpTestWorld(prefix, dir);
     },
   };
 }

@@ -33,6 +33,7 @@ import type { RouterPool } from '../../src/vyos/router-pool.js';
 import { dropPrefix, redisUrl, testRedis, uniquePrefix } from '../helpers/redis.js';
 import { rebuildCommandLine } from '../../src/grammar/rebuild-command-line.js';
 import { waitUntil as waitFor } from '../helpers/wait-for.js';
+import { cleanUpTestWorld } from '../helpers/clean-up-test-world.js';
 
 const REGION = 'ap-northeast-1';
 const HUB = 'hub-tokyo-a';
@@ -508,10 +509,7 @@ describe.concurrent('attach-vpc through the composition root', () => {
       } finally {
         await runtime?.close();
         await world.close();
-        const redis = testRedis();
-        await dropPrefix(redis, prefix);
-        redis.disconnect();
-        rmSync(dir, { recursive: true, force: true });
+        await cleanUpTestWorld(prefix, dir);
       }
     },
   );

@@ -5,7 +5,7 @@
  * second scale-up, a scale-down) against the instance A put in place. Each worker is paused
  * while the other works, so the test knows which process ran what (no timing decides it).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -26,7 +26,8 @@ import { createWebClient } from '../../src/slack/create-web-client.js';
 import { createSlackChat } from '../../src/slack/slack-chat.js';
 import { createRuntime, type Runtime } from '../../src/wiring/create-runtime.js';
 import { startBot, type BotHandle } from '../../src/wiring/start-bot.js';
-import { dropPrefix, redisUrl, testRedis, uniquePrefix } from '../helpers/redis.js';
+import { redisUrl, uniquePrefix } from '../helpers/redis.js';
+import { cleanUpTestWorld } from '../helpers/clean-up-test-world.js';
 
 const CHANNEL = 'C0NETOPS';
 const HUB = 'hub-tokyo-a';
@@ -95,10 +96,7 @@ describe.each(['socket', 'http'] as const)(
       for (const w of Object.values(workers)) await w?.close();
       await slack?.close();
       await world?.close();
-      const redis = testRedis();
-      await dropPrefix(redis, prefix);
-      redis.disconnect();
-      rmSync(dir, { recursive: true, force: true });
+      await cleanUpTestWorld(prefix, dir);
     });
 
     /** Only `name`'s worker takes jobs from now on. */

@@ -3,7 +3,7 @@
  * SSH and EC2 adapters) on a unique Redis prefix, with the monitor's settings patched into
  * the inventory. Rounds are run explicitly (`round()`), never by waiting for a timer.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadInventory } from '../../src/config/load-inventory.js';
@@ -13,7 +13,8 @@ import { startWorld, type World } from '../../src/sim/world/start-world.js';
 import type { MonitorStore } from '../../src/monitor/monitor-store.js';
 import { createRuntime, type Runtime } from '../../src/wiring/create-runtime.js';
 import { runMonitorRound, type RoundOutcome } from '../../jobs/monitor.js';
-import { dropPrefix, redisUrl, testRedis, uniquePrefix } from '../helpers/redis.js';
+import { redisUrl, uniquePrefix } from '../helpers/redis.js';
+import { cleanUpTestWorld } from '../helpers/clean-up-test-world.js';
 
 export interface MonitorWorld {
   world: World;
@@ -69,10 +70,7 @@ export async function startMonitorWorld(
       for (const other of others) await other.close();
       await runtime.close();
       await world.close();
-      const redis = testRedis();
-      await dropPrefix(redis, prefix);
-      redis.disconnect();
-      rmSync(dir, { recursive: true, force: true });
+      await cleanUpTestWorld(prefix, dir);
     },
   };
 }
