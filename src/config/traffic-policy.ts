@@ -165,9 +165,9 @@ function protocolMatches(rule: TrafficProtocol, flow: Flow['protocol']): boolean
 
 /**
  * The first rule that matches a new flow (it accepts or drops it), or undefined when none does
- * and the policy drops it. Traffic inside
- * one network never crosses a router, so it is always allowed (`within`); a source or a
- * destination outside every network is no business of the policy's (`outside`).
+ * and the policy drops it. Traffic inside one VPC or site never crosses a router, so it is
+ * always allowed (`within`); a source or a destination outside every network is no business of
+ * the policy's (`outside`).
  */
 export function ruleFor(
   policy: TrafficPolicy,
@@ -176,7 +176,9 @@ export function ruleFor(
   const from = networkOf(policy, flow.src);
   const to = networkOf(policy, flow.dst);
   if (!from || !to) return 'outside';
-  if (from === to) return 'within';
+  // Two laptops of one WireGuard pool talk through the router (wg0 in, wg0 out), so the rules
+  // apply to them; hosts of one VPC or site never cross a router.
+  if (from === to && from.kind !== 'wireguard') return 'within';
   return policy.rules.find(
     (r) =>
       r.from === from.role &&

@@ -25,6 +25,7 @@ const LAYERS: Array<{ name: string; places: string[] }> = [
       'src/failover/',
       'src/monitor/',
       'src/onboarding/',
+      'src/policy/',
       'src/router-status/',
       'src/scaleup/',
     ],

@@ -5,11 +5,11 @@ import { checkCommit } from '../../src/sim/vyos/check-commit.js';
 import { ConfigTree } from '../../src/sim/vyos/config-tree.js';
 import { tokenizeCliLine } from '../../src/sim/vyos/parse-cli-words.js';
 import { renderConfigLine, set, type ConfigLine } from '../../src/vyos/config-line.js';
-import { diffTrafficPolicy } from '../../src/vyos/diff-traffic-policy.js';
+import { diffTrafficPolicy } from '../../src/policy/diff-traffic-policy.js';
 import {
   renderTrafficPolicy,
   type PolicyRouterFacts,
-} from '../../src/vyos/render-traffic-policy.js';
+} from '../../src/policy/render-traffic-policy.js';
 import { withTraffic } from '../helpers/traffic-inventory.js';
 
 const TRAFFIC = [

@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { FaultSpec } from '../ec2/faults.js';
 import { describeWorld } from './describe-world.js';
+import { PING, type TraceFlow } from './reach/trace.js';
 import type { World } from './start-world.js';
 
 export interface ControlServer {
@@ -90,7 +91,7 @@ export async function startControlServer(
           'from and to are required',
           'GET /reach?from=us-east-1/production&to=office (labels: GET /reach/matrix)',
         );
-      const answer = world.reach(from, to);
+      const answer = world.reach(from, to, flowOf(query));
       if ('error' in answer)
         throw new HttpProblem(404, answer.error, 'GET /reach/matrix lists them');
       return answer;
@@ -279,3 +280,26 @@ export async function startControlServer(
     },
   };
 }
+
+/**
+ * The probe of `GET /reach`: `protocol=icmp` (default, a ping) or `tcp`/`udp` with `port`. The
+ * reply comes from that port to an ephemeral one.
+ */
+function flowOf(query: URLSearchParams): TraceFlow {
+  const protocol = query.get('protocol') ?? 'icmp';
+  const port = query.get('port');
+  if (protocol === 'icmp' && port === null) return PING;
+  if ((protocol === 'tcp' || protocol === 'udp') && port !== null && /^\d{1,5}$/.test(port)) {
+    const dstPort = Number(port);
+    if (dstPort >= 1 && dstPort <= 65535)
+      return { protocol, dstPort, srcPort: EPHEMERAL_PORT, state: 'new' };
+  }
+  throw new HttpProblem(
+    400,
+    `no probe protocol=${protocol}${port === null ? '' : ` port=${port}`}`,
+    'give protocol=icmp, or protocol=tcp|udp with port=1-65535',
+  );
+}
+
+/** The client side of a probe connection (Linux's ephemeral range starts at 32768). */
+const EPHEMERAL_PORT = 40000;

@@ -11,6 +11,7 @@ import { Ec2State } from '../ec2/state.js';
 import { defaultStartRouterServer } from './default-router-server.js';
 import type { OutageSummary, TimelineSnapshot } from './forwarding-timeline.js';
 import type { ReachAnswer, ReachMatrix } from './reach/oracle.js';
+import type { TraceFlow } from './reach/trace.js';
 import { generateSshKey } from './generate-ssh-key.js';
 import { buildReferenceTopology } from './reference-topology.js';
 import { renderRouterConfig } from './render-router-config.js';
@@ -74,7 +75,7 @@ export interface World {
    */
   readonly routedAtStart: ReadonlySet<string>;
   /** The oracle's verdict for one pair (endpoint labels or addresses). */
-  reach(from: string, to: string): ReachAnswer | { error: string };
+  reach(from: string, to: string, flow?: TraceFlow): ReachAnswer | { error: string };
   reachMatrix(): ReachMatrix;
   /** A site's router runs exactly this far-side script (as its operator pasted it). */
   installSite(site: { name: string; publicIp: string; lan: string; script: string[] }): void;
@@ -191,7 +192,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     timeline: () => model.timeline.snapshot(),
     outageMs: (since, only) => model.timeline.outageMs(since, only),
     routedAtStart,
-    reach: (from, to) => model.reach(from, to),
+    reach: (from, to, flow) => model.reach(from, to, flow),
     reachMatrix: () => model.reachMatrix(),
     installSite: (site) => model.installSite(site),
     removeSite: (name) => model.removeSite(name),

@@ -31,7 +31,7 @@ import type { ReachAnswer, ReachMatrix } from './reach/oracle.js';
 import type { Network, NetWireguardClient } from './reach/network.js';
 import { readRouterConfig as readForwardingConfig } from './reach/router-config.js';
 import type { RouterConfig } from './reach/router-config.js';
-import { vgwRoutes, type Forwarding } from './reach/trace.js';
+import { vgwRoutes, type Forwarding, type TraceFlow } from './reach/trace.js';
 import { readWireguardClientFile } from './reach/wireguard-client-file.js';
 import { routerIpRoutes } from './router-ip-routes.js';
 import { renderOfficeConfig, renderSeededClientFile } from './render-far-sides.js';
@@ -218,15 +218,18 @@ export class WorldModel {
     });
   }
 
-  /** `from`/`to`: endpoint labels or addresses. Undefined when either names no endpoint. */
-  reach(from: string, to: string): ReachAnswer | { error: string } {
+  /**
+   * `from`/`to`: endpoint labels or addresses; `flow` the packet (a ping unless told). An error
+   * when either names no endpoint.
+   */
+  reach(from: string, to: string, flow?: TraceFlow): ReachAnswer | { error: string } {
     const net = this.network();
     const a = findEndpoint(net, from);
     const b = findEndpoint(net, to);
     const known = net.endpoints.map((e) => e.label).join(', ');
     if (!a) return { error: `no endpoint ${from} (known: ${known})` };
     if (!b) return { error: `no endpoint ${to} (known: ${known})` };
-    return reachBetween(buildForwarding(net), a, b);
+    return reachBetween(buildForwarding(net), a, b, flow);
   }
 
   /** What VGW `vgwId` has learned now (BGP and static VPN routes): what it propagates. */

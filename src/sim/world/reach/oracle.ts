@@ -7,7 +7,7 @@ import { runBgp } from './bgp.js';
 import { addressOf, contains, ipText } from './ipv4.js';
 import type { Endpoint, Network } from './network.js';
 import { baseRib, fullRib, originated, type RibEntry } from './rib.js';
-import { trace, type Forwarding, type Trace } from './trace.js';
+import { PING, replyOf, trace, type Forwarding, type Trace, type TraceFlow } from './trace.js';
 import { wireguardPublicKey } from './wireguard-key.js';
 
 export interface ReachAnswer {
@@ -20,6 +20,11 @@ export interface ReachAnswer {
   reason?: string;
   /** Which way broke. */
   direction?: 'forward' | 'return';
+  /**
+   * The egress shaping each way went through, at its lowest (`qos policy shaper`): bit/s and
+   * where. Absent: unshaped.
+   */
+  rate?: { forward?: { bits: number; at: string }; return?: { bits: number; at: string } };
 }
 
 export interface ReachMatrix {
@@ -64,8 +69,17 @@ export function findEndpoint(net: Network, labelOrAddress: string): Endpoint | u
   return home ? { ...home, address: ip } : undefined;
 }
 
-export function reachBetween(f: Forwarding, from: Endpoint, to: Endpoint): ReachAnswer {
-  const fwd: Trace = trace(f, from, to);
+/**
+ * Does `flow` (a ping unless told) get from `from` to `to`, and its reply back? The reply is a
+ * packet of a connection the firewalls let through (conntrack `established`).
+ */
+export function reachBetween(
+  f: Forwarding,
+  from: Endpoint,
+  to: Endpoint,
+  flow: TraceFlow = PING,
+): ReachAnswer {
+  const fwd: Trace = trace(f, from, to, true, flow);
   const base = { from: from.label, to: to.label };
   if (!fwd.ok)
     return {
@@ -76,7 +90,7 @@ export function reachBetween(f: Forwarding, from: Endpoint, to: Endpoint): Reach
       reason: fwd.reason,
       direction: 'forward',
     };
-  const back = trace(f, to, from);
+  const back = trace(f, to, from, true, replyOf(flow));
   if (!back.ok)
     return {
       ...base,
@@ -86,12 +100,21 @@ export function reachBetween(f: Forwarding, from: Endpoint, to: Endpoint): Reach
       reason: `the reply from ${to.label} does not come back: ${back.reason ?? ''}`,
       direction: 'return',
     };
-  return { ...base, reachable: true, path: [...fwd.hops, ...back.hops] };
+  const rate =
+    fwd.rate || back.rate
+      ? { ...(fwd.rate ? { forward: fwd.rate } : {}), ...(back.rate ? { return: back.rate } : {}) }
+      : undefined;
+  return { ...base, reachable: true, path: [...fwd.hops, ...back.hops], ...(rate ? { rate } : {}) };
 }
 
 /** The verdict alone (no path in words): what the timeline records at every event. */
-export function reaches(f: Forwarding, from: Endpoint, to: Endpoint): boolean {
-  return trace(f, from, to, false).ok && trace(f, to, from, false).ok;
+export function reaches(
+  f: Forwarding,
+  from: Endpoint,
+  to: Endpoint,
+  flow: TraceFlow = PING,
+): boolean {
+  return trace(f, from, to, false, flow).ok && trace(f, to, from, false, replyOf(flow)).ok;
 }
 
 export function reachMatrix(f: Forwarding): ReachMatrix {

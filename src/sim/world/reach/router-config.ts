@@ -5,6 +5,7 @@
  * their policy selectors, WireGuard. Lines that do not concern forwarding are ignored.
  */
 import { tokenizeCliLine } from '../../vyos/parse-cli-words.js';
+import { emptyFirewall, readFirewallLine, type FirewallConfig } from './firewall.js';
 import { covers, parsePrefix, type Prefix } from './ipv4.js';
 
 export interface InterfaceConfig {
@@ -120,6 +121,8 @@ export interface RouterConfig {
   };
   prefixLists: Map<string, PrefixListRule[]>;
   routeMaps: Map<string, RouteMapRule[]>;
+  /** Zone firewall and egress shaping (firewall.ts). */
+  firewall: FirewallConfig;
 }
 
 function words(line: string): string[] {
@@ -138,6 +141,7 @@ export function readRouterConfig(lines: readonly string[]): RouterConfig {
     bgp: { networks: [], redistribute: new Set(), neighbors: new Map() },
     prefixLists: new Map(),
     routeMaps: new Map(),
+    firewall: emptyFirewall(),
   };
   const iface = (map: Map<string, InterfaceConfig>, name: string): InterfaceConfig => {
     let i = map.get(name);
@@ -187,7 +191,8 @@ export function readRouterConfig(lines: readonly string[]): RouterConfig {
     if (w[0] !== 'set') continue;
     const [, a, b, cc, d, e, f, g, h] = w;
     const last = w[w.length - 1]!;
-    if (a === 'interfaces' && (b === 'ethernet' || b === 'vti') && cc !== undefined) {
+    if (a === 'firewall' || a === 'qos') readFirewallLine(c.firewall, line);
+    else if (a === 'interfaces' && (b === 'ethernet' || b === 'vti') && cc !== undefined) {
       const i = iface(b === 'ethernet' ? c.ethernet : c.vti, cc);
       if (d === 'address' && e) i.addresses.push(e);
       if (d === 'disable') i.disabled = true;

@@ -9,8 +9,10 @@
  * from its allowed-ips), EC2 source/destination check. Stops at the first broken hop.
  */
 import { vgwId, type BgpResult } from './bgp.js';
+import { egressRate, judgeForward, type FirewallPacket } from './firewall.js';
 import { contains, ipText, matching, type Prefix } from './ipv4.js';
-import type { Endpoint, Network, NetRouter, NetRoute, NetVgw, NetVpc } from './network.js';
+import type { Endpoint, Leg, Network, NetRouter, NetRoute, NetVgw, NetVpc } from './network.js';
+import type { IpsecPeer } from './router-config.js';
 import { lookup, type RibEntry } from './rib.js';
 
 export interface Trace {
@@ -18,6 +20,29 @@ export interface Trace {
   hops: string[];
   brokenAt?: string;
   reason?: string;
+  /** The lowest egress shaping the packet met (bit/s) and where, when any. */
+  rate?: { bits: number; at: string };
+}
+
+/** What the packet is, for the routers' firewalls: its protocol, ports and conntrack state. */
+export type TraceFlow = Omit<FirewallPacket, 'src' | 'dst'>;
+
+/** The probe when none is named: a ping, as an operator would try first. */
+export const PING: TraceFlow = { protocol: 'icmp', state: 'new' };
+
+/** The reply of a flow: ports swapped, and a packet of a connection already let through. */
+export function replyOf(flow: TraceFlow): TraceFlow {
+  return {
+    protocol: flow.protocol,
+    srcPort: flow.dstPort,
+    dstPort: flow.srcPort,
+    state: 'established',
+  };
+}
+
+interface PathCtx {
+  flow: TraceFlow;
+  rate?: { bits: number; at: string };
 }
 
 export interface Forwarding {
@@ -33,7 +58,10 @@ export interface Forwarding {
 }
 
 type Ingress =
-  { kind: 'vpc' } | { kind: 'tunnel'; peer: string } | { kind: 'wireguard' } | { kind: 'lan' };
+  | { kind: 'vpc'; vpcId: string }
+  | { kind: 'tunnel'; peer: string }
+  | { kind: 'wireguard'; iface: string }
+  | { kind: 'lan' };
 
 type Node =
   | { kind: 'vpc'; vpcId: string; subnetId?: string; fromVgw?: string }
@@ -117,7 +145,14 @@ function peerTowardVgw(f: Forwarding, r: NetRouter, g: NetVgw): string | undefin
 }
 
 /** `withPath: false` judges only (the timeline): no hop is put into words. */
-export function trace(f: Forwarding, from: Endpoint, to: Endpoint, withPath = true): Trace {
+export function trace(
+  f: Forwarding,
+  from: Endpoint,
+  to: Endpoint,
+  withPath = true,
+  flow: TraceFlow = PING,
+): Trace {
+  const ctx: PathCtx = { flow };
   const src = from.address;
   const dst = to.address;
   const hops: string[] = [];
@@ -131,6 +166,7 @@ export function trace(f: Forwarding, from: Endpoint, to: Endpoint, withPath = tr
   const arrived = (): Trace => ({
     ok: true,
     hops: withPath ? [...hops, `${to.label} (${ipText(dst)})`] : [],
+    ...(ctx.rate ? { rate: ctx.rate } : {}),
   });
   let node: Node =
     from.home.kind === 'vpc'
@@ -157,7 +193,7 @@ export function trace(f: Forwarding, from: Endpoint, to: Endpoint, withPath = tr
       );
     }
     seen.add(key);
-    const step = stepFrom(f, node, src, dst, to, note);
+    const step = stepFrom(f, node, src, dst, to, note, ctx);
     if ('arrived' in step) return arrived();
     if ('fail' in step) return fail(step.at, step.fail);
     node = step.next;
@@ -174,6 +210,7 @@ function stepFrom(
   dst: number,
   to: Endpoint,
   note: (hop: () => string) => void,
+  ctx: PathCtx,
 ): Step {
   let shownDst: string | undefined;
   const D = (): string => (shownDst ??= ipText(dst));
@@ -213,7 +250,9 @@ function stepFrom(
           fail: `${at}: ${route.prefix.text} → ${shown} is a blackhole (instance not running)`,
           at,
         };
-      return { next: { kind: 'router', id: t.instanceId, ingress: { kind: 'vpc' } } };
+      return {
+        next: { kind: 'router', id: t.instanceId, ingress: { kind: 'vpc', vpcId: vpc.vpcId } },
+      };
     }
     if (t.kind === 'vgw') {
       const g = f.net.vgws.find((x) => x.vgwId === t.vgwId && x.vpcId === vpc.vpcId);
@@ -287,7 +326,7 @@ function stepFrom(
         fail: `${r.name} ${wg.name} peer ${peer.name} allowed-ips do not cover ${ipText(src)}`,
         at: `${r.name} ${wg.name}`,
       };
-    return { next: { kind: 'router', id: r.id, ingress: { kind: 'wireguard' } } };
+    return { next: { kind: 'router', id: r.id, ingress: { kind: 'wireguard', iface: wg.name } } };
   }
 
   // A router.
@@ -312,10 +351,24 @@ function stepFrom(
         };
     }
   }
+  const ingress = node.ingress;
+  // The zone firewall on the way out (and the shaper of that interface).
+  const cross = (out: string | undefined): Step | undefined => {
+    const packet = { src, dst, ...ctx.flow };
+    const inIface = ingressIface(r, ingress);
+    const rate = out === undefined ? undefined : egressRate(r.config.firewall, out, dst);
+    if (rate !== undefined && (!ctx.rate || rate < ctx.rate.bits))
+      ctx.rate = { bits: rate, at: `${r.name} ${out}` };
+    const verdict = judgeForward(r.config.firewall, inIface, out, packet);
+    if (verdict.accept) return undefined;
+    return { fail: `blocked by ${verdict.by} on ${r.name}`, at: r.name };
+  };
   if (node.ingress.kind !== 'lan') {
     const leg = r.legs.find((l) => l.lan && contains(l.prefix, dst));
     if (leg) {
       note(() => `${r.name}: ${leg.prefix.text} is its LAN on ${leg.iface}`);
+      const blocked = cross(leg.iface);
+      if (blocked) return blocked;
       if (to.home.kind === 'site' && to.home.routerId === r.id) return { arrived: true };
       return { fail: `no endpoint at ${D()} on ${r.name}'s LAN`, at };
     }
@@ -357,6 +410,9 @@ function stepFrom(
     );
     if (!sa.up) return { fail: `${r.name}'s SA to ${peer.name} is down: ${sa.reason}`, at };
     if (sa.far.kind !== 'router') return { fail: `policy tunnel to a VGW is not modelled`, at };
+    // A policy-based tunnel's packets leave by the outside interface (XFRM, no VTI).
+    const blocked = cross(entry?.via.kind === 'leg' ? entry.via.iface : outsideLeg(r, peer)?.iface);
+    if (blocked) return blocked;
     return {
       next: { kind: 'router', id: sa.far.id, ingress: { kind: 'tunnel', peer: sa.far.peer } },
     };
@@ -370,6 +426,10 @@ function stepFrom(
     };
   note(() => `${r.name}: ${entry.describe}`);
   const via = entry.via;
+  if ('iface' in via) {
+    const blocked = cross(via.iface);
+    if (blocked) return blocked;
+  }
   if (via.kind === 'vti') {
     const sa = f.net.sa(r.id, via.peer);
     if (!sa.up) return { fail: `${r.name}'s SA to ${via.peer} is down: ${sa.reason}`, at };
@@ -409,4 +469,31 @@ function stepFrom(
     return { fail: `${r.name} sends ${D()} out of ${leg.iface}, to the Internet`, at };
   }
   return { fail: `${r.name}: unknown next hop`, at };
+}
+
+/** The interface an IPsec peer's packets use outside (its local-address), else the first. */
+function outsideLeg(r: NetRouter, peer: IpsecPeer | undefined): Leg | undefined {
+  const local = peer?.localAddress;
+  return (
+    r.legs.find((l) => local !== undefined && ipText(l.address) === local) ??
+    r.legs.find((l) => !l.lan) ??
+    r.legs[0]
+  );
+}
+
+/** The interface a packet came in by, as the firewall's `iifname` sees it. */
+function ingressIface(r: NetRouter, ingress: Ingress): string | undefined {
+  switch (ingress.kind) {
+    case 'vpc':
+      return r.legs.find((l) => l.vpc?.vpcId === ingress.vpcId)?.iface;
+    case 'tunnel': {
+      const peer = r.config.peers.get(ingress.peer);
+      // A route-based tunnel arrives on its VTI; a policy-based one decrypted on the outside leg.
+      return peer?.vti ?? outsideLeg(r, peer)?.iface;
+    }
+    case 'wireguard':
+      return ingress.iface;
+    case 'lan':
+      return r.legs.find((l) => l.lan)?.iface;
+  }
 }

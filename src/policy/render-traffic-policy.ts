@@ -22,7 +22,7 @@
  *   matches its address.
  */
 import type { TrafficPolicy, TrafficRule } from '../config/traffic-policy.js';
-import { set, type ConfigLine } from './config-line.js';
+import { set, type ConfigLine } from '../vyos/config-line.js';
 
 export const POLICY_RULESET = 'FLATNET-POLICY';
 export const ZONE_OF = {

@@ -5,7 +5,7 @@
  * operator's own firewall and qos are left alone (and a clash with them, such as an interface
  * in two zones, is for VyOS's commit to refuse).
  */
-import { del, set, type ConfigLine } from './config-line.js';
+import { del, set, type ConfigLine } from '../vyos/config-line.js';
 
 const OWNED = /^FLATNET-/;
 
