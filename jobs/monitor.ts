@@ -19,6 +19,7 @@ import {
   type RouterWatch,
 } from '../src/monitor/monitor-types.js';
 import type { RunSubmitter, SubmitInput } from '../src/runbook/run-request.js';
+import { makeRunId } from '../src/runbook/make-run-id.js';
 import { FINAL_STATUSES, type Run } from '../src/runbook/types.js';
 import type { StatusCloud, StatusRouters } from '../src/status/status-ports.js';
 import { MONITOR_REQUESTER, policyApproval } from './monitor-approval.js';
@@ -247,9 +248,16 @@ async function askForFailover(
   incident: Incident,
 ): Promise<{ incident: Incident; submitted: boolean }> {
   const now = (deps.clock ?? Date.now)();
-  const claimed = await deps.store.claimFailover(incident.id);
-  if (claimed !== null) {
-    if (claimed === 'submitting') return { incident, submitted: false };
+  const fresh = makeRunId();
+  const claimed = await deps.store.claimFailover(incident.id, fresh);
+  // A claim from before run ids were named in it: whether it submitted is unknown; ask nothing.
+  if (claimed === 'submitting') return { incident, submitted: false };
+  // The claim names the run id before the submit. A round seeing `submitting <id>` is never
+  // racing the round that claimed it (rounds hold the round lock), so that round died between
+  // its claim and recording the run: submit the same run id again. The engine makes this
+  // idempotent: a run the dead round did create is returned, not created a second time.
+  const unrecorded = claimed === null ? undefined : /^submitting (r-\S+)$/.exec(claimed)?.[1];
+  if (claimed !== null && !unrecorded) {
     // A round whose worker stopped before saving submitted it: follow that run.
     const text = `failover ${claimed} submitted (by an earlier round)`;
     return {
@@ -270,6 +278,7 @@ async function askForFailover(
       requester: MONITOR_REQUESTER,
       origin: { kind: 'slack', channel: inventory.slack.channel },
       dryRun: false,
+      runId: unrecorded ?? fresh,
       ...(incident.policy === 'approve'
         ? {
             approval: policyApproval(
@@ -283,9 +292,10 @@ async function askForFailover(
     const run = await deps.engine.submit(input);
     await deps.store.recordFailoverRun(incident.id, run.id);
     const text =
-      incident.policy === 'approve'
+      (incident.policy === 'approve'
         ? `failover ${run.id} submitted; it waits for approval once its plan is ready`
-        : `failover ${run.id} submitted`;
+        : `failover ${run.id} submitted`) +
+      (unrecorded ? ' (claimed by an earlier round that stopped before recording it)' : '');
     return {
       incident: {
         ...incident,

@@ -83,13 +83,14 @@ export class MonitorStore {
   }
 
   /**
-   * Claims the failover of one incident before submitting it: a round re-run after its
-   * worker died finds the claim (and the run id, once recorded) and does not submit twice.
-   * An incident's id is stable across such a re-run (it names the start of the failure
-   * streak, src/monitor/decide-router.ts).
+   * Claims the failover of one incident before submitting it, naming the run id it will be
+   * submitted with (`submitting <run id>`): a round re-run after its worker died finds the
+   * claim and does not submit twice, or submits that same run when the dead round did not
+   * get to record it. An incident's id is stable across such a re-run (it names the start of
+   * the failure streak, src/monitor/decide-router.ts).
    */
-  claimFailover(incidentId: string): Promise<string | null> {
-    return this.claim(['failover', incidentId], 7 * 24 * 3600_000);
+  claimFailover(incidentId: string, runId: string): Promise<string | null> {
+    return this.claim(['failover', incidentId], 7 * 24 * 3600_000, `submitting ${runId}`);
   }
 
   recordFailoverRun(incidentId: string, runId: string): Promise<void> {
@@ -131,11 +132,18 @@ export class MonitorStore {
     return this.releaseClaim(['scale', router]);
   }
 
-  /** null: claimed now; otherwise what the claim holds (`submitting`, or the run id). */
-  private async claim(parts: string[], ttlMs: number): Promise<string | null> {
+  /**
+   * null: claimed now; otherwise what the claim holds (`submitting`, `submitting <run id>`, or
+   * the run id once recorded).
+   */
+  private async claim(
+    parts: string[],
+    ttlMs: number,
+    value = 'submitting',
+  ): Promise<string | null> {
     const key = this.key(...parts);
     const ttl = Math.max(1, Math.round(ttlMs));
-    if ((await this.redis.set(key, 'submitting', 'PX', ttl, 'NX')) === 'OK') return null;
+    if ((await this.redis.set(key, value, 'PX', ttl, 'NX')) === 'OK') return null;
     // Expired between the two calls: ask nothing this round; the next round claims afresh.
     return (await this.redis.get(key)) ?? 'submitting';
   }

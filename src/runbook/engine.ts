@@ -6,7 +6,7 @@ import { formatClock, formatDuration } from '../util/format-time.js';
 import { describeBusyTarget, describeWaitingRun } from './describe-run.js';
 import { announce, finishRun, makeEvent, type EngineCore } from './engine-core.js';
 import { describeRefusal } from './describe-refusal.js';
-import { makeRunId } from './make-run-id.js';
+import { makeRunId, RUN_ID_PATTERN } from './make-run-id.js';
 import type { RunObserver } from './observer.js';
 import { processRun } from './process-run.js';
 import type { RunJobHandle, RunQueuePort } from './run-queue-port.js';
@@ -135,6 +135,26 @@ export function createEngine<D>(options: EngineOptions<D>): Engine {
     if (waiting) throw new FlatnetError('LOCKED', ...describeWaitingRun(lockTarget, waiting));
   }
 
+  /**
+   * A submit naming a run that exists: the same request asked again (a caller that died
+   * between choosing the id and hearing the answer). That run, queued again while it still
+   * plans: the plan job's id is the run's, so BullMQ adds nothing when the first submit queued it.
+   */
+  async function sameRunAgain(existing: Run, input: SubmitInput): Promise<Run> {
+    if (
+      existing.kind !== input.kind ||
+      existing.target !== input.target ||
+      existing.requester !== input.requester
+    )
+      throw new FlatnetError(
+        'INTERNAL',
+        `run id ${existing.id} is taken by another run (${existing.kind} ${existing.target})`,
+        'submit again with a new run id',
+      );
+    if (existing.status === 'planning') await options.queue.enqueue('plan', existing.id);
+    return existing;
+  }
+
   return {
     store,
     locks,
@@ -146,6 +166,16 @@ export function createEngine<D>(options: EngineOptions<D>): Engine {
           `flatnet has no runbook for "${input.kind}"`,
           'see `/vpn help` and `/router help` for what can be run',
         );
+      if (input.runId !== undefined) {
+        if (!RUN_ID_PATTERN.test(input.runId))
+          throw new FlatnetError(
+            'INTERNAL',
+            `"${input.runId}" is not a run id`,
+            'make one with makeRunId() (src/runbook/make-run-id.ts)',
+          );
+        const existing = await unlessRedisIsDown(store.get(input.runId));
+        if (existing) return sameRunAgain(existing, input);
+      }
       const now = core.clock();
       // A dry run changes nothing (DryRun calls, `compare` only), so nobody is asked to approve it.
       const approval =
@@ -153,7 +183,7 @@ export function createEngine<D>(options: EngineOptions<D>): Engine {
           ? checkApproval(input.approval, input.requester, now)
           : undefined;
       const run: Run = {
-        id: makeRunId(),
+        id: input.runId ?? makeRunId(),
         kind: input.kind,
         target: input.target,
         params: input.params,
@@ -179,6 +209,9 @@ export function createEngine<D>(options: EngineOptions<D>): Engine {
 
       const created = makeEvent(run, 'created', now, { user: input.requester });
       for (let attempt = 0; !(await unlessRedisIsDown(store.create(run, created))); attempt++) {
+        // Created by the same request in between: that one is the run.
+        const raced = input.runId ? await unlessRedisIsDown(store.get(input.runId)) : undefined;
+        if (raced) return sameRunAgain(raced, input);
         if (attempt >= 5)
           throw new FlatnetError(
             'INTERNAL',

@@ -9,6 +9,14 @@ export interface SubmitInput {
   origin: RunOrigin;
   dryRun: boolean;
   approval?: Omit<ApprovalPolicy, 'expiresAt'> & { expiresInMs: number };
+  /**
+   * The run's id, chosen by the caller (`makeRunId()`) so that asking again is safe: a submit
+   * whose id names an existing run of the same kind, target and requester returns that run
+   * (queued again if it never was) instead of creating a second one. The monitor records the
+   * id in its claim before submitting, so a round re-run after its worker died re-submits the
+   * same run.
+   */
+  runId?: string;
 }
 
 /** The part of the engine a command handler may use: record and enqueue, nothing else. */

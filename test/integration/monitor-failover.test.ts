@@ -3,6 +3,7 @@ import { waitFor } from './runbook-harness.js';
 import { pairState, PRIMARY, STANDBY } from './failover-harness.js';
 import {
   roundThatDiesBeforeSaving,
+  roundThatDiesWhileSubmitting,
   startMonitorWorld,
   type MonitorWorld,
 } from './monitor-world.js';
@@ -155,4 +156,46 @@ describe('the monitor fails a dead primary over through the failover runbook', (
     expect((await store.watches())[PRIMARY]!.incident!.failover).toBe('done');
     expect(await failovers()).toHaveLength(1);
   });
+
+  it.each(['before-submit', 'before-recording'] as const)(
+    'a worker dying after claiming the failover, %s: the next round submits that run, once',
+    async (at) => {
+      bench = await startMonitorWorld(`mon-fo-claim-${at}`, {
+        failuresToAct: 2,
+        routers: { [PRIMARY]: { failover: 'auto' } },
+      });
+      const { world, runtime } = bench;
+      const store = runtime.monitor.store;
+      const failovers = () =>
+        runtime.engine.store.list({ target: PRIMARY, kind: 'failover', limit: 9 });
+      world.setRouterDown(PRIMARY, true, 'power');
+      await bench.round();
+      expect(await roundThatDiesWhileSubmitting(runtime, at)).toMatchObject({
+        message: 'the worker died',
+      });
+      const before = await failovers();
+      expect(before).toHaveLength(at === 'before-submit' ? 0 : 1);
+
+      // The claim outlived its round and names the run: the next round asks for that run.
+      const next = await bench.round();
+      expect(next.failovers).toEqual([PRIMARY]);
+      const incident = (await store.watches())[PRIMARY]!.incident!;
+      expect(incident.failover).toBe('submitted');
+      const asked = await failovers();
+      expect(asked).toHaveLength(1);
+      expect(asked[0]!.id).toBe(incident.runId);
+      if (before[0]) expect(asked[0]!.id).toBe(before[0].id);
+      const run = await waitFor('the failover run to end', async () => {
+        const r = await runtime.engine.get(incident.runId!);
+        return r && ['succeeded', 'failed', 'rolled-back'].includes(r.status) ? r : undefined;
+      });
+      expect(run.status).toBe('succeeded');
+      expect(pairState(world).eipHolder).toBe(pairState(world).standby.networkInterfaceId);
+
+      // Followed to its end like any other, and never asked again.
+      await bench.round();
+      expect((await store.watches())[PRIMARY]!.incident!.failover).toBe('done');
+      expect(await failovers()).toHaveLength(1);
+    },
+  );
 });

@@ -87,3 +87,30 @@ export async function roundThatDiesBeforeSaving(runtime: Runtime): Promise<unkno
     (err: unknown) => err,
   );
 }
+
+/**
+ * A round whose worker dies while it asks for a failover, after claiming it: `before-submit`
+ * (the run was never submitted) or `before-recording` (submitted, its id not yet recorded in
+ * the claim). From that point on nothing the round would do reaches Redis: no submit, no
+ * release of the claim, no record, no save, as a killed process makes none of them.
+ */
+export async function roundThatDiesWhileSubmitting(
+  runtime: Runtime,
+  at: 'before-submit' | 'before-recording',
+): Promise<unknown> {
+  const died = () => Promise.reject(new Error('the worker died'));
+  const dying: MonitorStore = Object.create(runtime.monitor.store) as MonitorStore;
+  dying.saveWatches = died;
+  dying.releaseFailover = died;
+  if (at === 'before-recording') dying.recordFailoverRun = died;
+  const { engine } = runtime.monitor.deps;
+  const deps = {
+    ...runtime.monitor.deps,
+    store: dying,
+    engine: at === 'before-submit' ? { get: engine.get.bind(engine), submit: died } : engine,
+  };
+  return runMonitorRound(deps, `dies-${at}`).then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+}

@@ -86,6 +86,29 @@ describe('runbook engine: runs without approval', () => {
     expect(await world.counts()).toEqual({});
   });
 
+  it(
+    'a submit with the id of a run it already made returns that run: one run, ' +
+      'one plan job, every step once; another request with that id is refused',
+    async () => {
+      world = createWorld();
+      const engine = world.engine(toyRunbook(steps));
+      const first = await engine.submit(submitInput({ runId: 'r-aaaa22' }));
+      // Asked again before any worker ran it (a caller that died before hearing the answer).
+      const again = await engine.submit(submitInput({ runId: 'r-aaaa22' }));
+      expect([first.id, again.id]).toEqual(['r-aaaa22', 'r-aaaa22']);
+      world.startWorker(engine);
+      const run = await waitForStatus(engine, 'r-aaaa22', ['succeeded', 'failed', 'rolled-back']);
+      expect(run.status).toBe('succeeded');
+      // Once it ran, asking again changes nothing either.
+      expect((await engine.submit(submitInput({ runId: 'r-aaaa22' }))).status).toBe('succeeded');
+      expect(await world.counts()).toEqual({ launch: 1, 'move-eip': 1, repoint: 1 });
+      expect(await engine.store.list({ target: 'hub-tokyo-a', limit: 9 })).toHaveLength(1);
+      await expect(
+        engine.submit(submitInput({ runId: 'r-aaaa22', target: 'hub-tokyo-b' })),
+      ).rejects.toThrow('run id r-aaaa22 is taken by another run (scaleup hub-tokyo-a)');
+    },
+  );
+
   it('lists runs newest first, by target and by kind', async () => {
     world = createWorld();
     const engine = world.engine(toyRunbook(steps, { lockTarget: false }));
