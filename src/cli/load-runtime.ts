@@ -3,14 +3,21 @@ import { loadInventory, type LoadedInventory } from '../config/load-inventory.js
 import { createLogger, type Logger } from '../log.js';
 import { createRuntime, type Runtime, type RuntimeOptions } from '../wiring/create-runtime.js';
 import { stringOption, type ParsedArgs } from './parse-args.js';
-import { redisUrlSetting } from './startup-settings.js';
+import type { RedisSetting } from '../queue/redis-target.js';
+import type { ReplicaAck } from '../runbook/replica-ack.js';
+import { redisSetting, replicaAckSetting } from './redis-settings.js';
 
 export function inventoryPath(args: ParsedArgs): string {
   return stringOption(args, 'config') ?? process.env.FLATNET_CONFIG ?? 'flatnet.yml';
 }
 
-export function redisUrl(): string {
-  return redisUrlSetting(process.env);
+/**
+ * Where Redis is (REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES) and how many replicas must
+ * hold a write before flatnet acts on it, checked at start.
+ */
+export function redisFromEnv(): { redisUrl: RedisSetting; replicaAck: ReplicaAck } {
+  const redisUrl = redisSetting(process.env);
+  return { redisUrl, replicaAck: replicaAckSetting(process.env, redisUrl) };
 }
 
 export function cliLogger(): Logger {
@@ -32,7 +39,7 @@ export async function loadRuntime(
   const loaded = loadInventory(inventoryPath(args));
   const runtime = await createRuntime({
     loaded,
-    redisUrl: redisUrl(),
+    ...redisFromEnv(),
     logger,
     ...extra,
   });

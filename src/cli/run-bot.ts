@@ -6,7 +6,7 @@ import { guardProcess } from './guard-process.js';
 import { portSetting } from './startup-settings.js';
 import { checkBotToken } from '../slack/check-bot-token.js';
 import { createWebClient } from '../slack/create-web-client.js';
-import { cliLogger, inventoryPath, redisUrl, type RuntimeAdapters } from './load-runtime.js';
+import { cliLogger, inventoryPath, redisFromEnv, type RuntimeAdapters } from './load-runtime.js';
 import { numberOption, type ParsedArgs } from './parse-args.js';
 import type { CliOutput } from './run-slash-command.js';
 import { readSlackEnv } from '../slack/slack-env.js';
@@ -22,17 +22,17 @@ export async function runBot(
   guardProcess(logger);
   // Every setting is checked before anything starts: one line and its own exit code each.
   const port = portSetting(args, process.env);
-  const redis = redisUrl();
+  const redis = redisFromEnv();
   const loaded = loadInventory(inventoryPath(args));
   const slack = readSlackEnv(process.env, args.options.has('http') ? 'http' : undefined);
   await checkBotToken(createWebClient(slack.botToken, slack.slackApiUrl));
   const bot = await startBot({
     loaded,
     slack,
-    redisUrl: redis,
+    redisUrl: redis.redisUrl,
     port,
     logger,
-    runtime: { ...adapters, watchInventory: true },
+    runtime: { ...adapters, watchInventory: true, replicaAck: redis.replicaAck },
     ...(args.options.has('with-worker')
       ? { worker: { concurrency: numberOption(args, 'concurrency', 8) } }
       : {}),

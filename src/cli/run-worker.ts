@@ -9,7 +9,7 @@ import { loadInventory } from '../config/load-inventory.js';
 import { EXIT } from '../exit-codes.js';
 import { guardProcess } from './guard-process.js';
 import { checkBotToken } from '../slack/check-bot-token.js';
-import { cliLogger, inventoryPath, redisUrl, type RuntimeAdapters } from './load-runtime.js';
+import { cliLogger, inventoryPath, redisFromEnv, type RuntimeAdapters } from './load-runtime.js';
 import { numberOption, type ParsedArgs } from './parse-args.js';
 import type { CliOutput } from './run-slash-command.js';
 import { readSlackEnv } from '../slack/slack-env.js';
@@ -24,7 +24,7 @@ export async function runWorker(
   const logger = cliLogger();
   guardProcess(logger);
   // Every setting is checked before anything starts: one line and its own exit code each.
-  const redis = redisUrl();
+  const redis = redisFromEnv();
   const loaded = loadInventory(inventoryPath(args));
   const slack = readSlackEnv({
     ...process.env,
@@ -36,7 +36,8 @@ export async function runWorker(
   const chat = createSlackChat(client, logger);
   const runtime = await createRuntime({
     loaded,
-    redisUrl: redis,
+    redisUrl: redis.redisUrl,
+    replicaAck: redis.replicaAck,
     logger,
     chat,
     worker: { concurrency: numberOption(args, 'concurrency', 8) },

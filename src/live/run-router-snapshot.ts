@@ -4,7 +4,7 @@
  * executed after its approval, reads the snapshot it was planned with instead of resolving
  * again, because the approver approved that plan, on those instances.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../util/redis-client.js';
 import { runStoreKeys } from '../runbook/run-store.js';
 import type { RouterSnapshot } from './router-snapshot.js';
 
@@ -16,7 +16,7 @@ export interface RunRouterSnapshots {
 
 const FIELD = 'routers';
 
-export function runRouterSnapshots(redis: Redis, prefix: string): RunRouterSnapshots {
+export function runRouterSnapshots(redis: RedisClient, prefix: string): RunRouterSnapshots {
   const keys = runStoreKeys(prefix);
   const get = async (runId: string): Promise<RouterSnapshot | undefined> => {
     const raw = await redis.hget(keys.run(runId), FIELD);

@@ -5,7 +5,7 @@
  * this process, so two bot replicas report the same numbers.
  */
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../util/redis-client.js';
 import { collectDefaultMetrics, Counter, Gauge, Registry, type Metric } from 'prom-client';
 import { metricKeys, SEP, STEP_BUCKETS_SECONDS } from './metric-keys.js';
 
@@ -92,7 +92,7 @@ export function stepHistogramValues(raw: Record<string, string>, name: string): 
 }
 
 export function createMetricsRegistry(options: {
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   queue: Pick<Queue, 'getJobCounts'>;
   processMetrics?: boolean;

@@ -4,7 +4,7 @@
  * run per router. It writes to Redis (see metric-keys.ts), so whichever process runs a step
  * (the bot with in-process workers, or a worker service) feeds the bot's /metrics.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../util/redis-client.js';
 import { statusReportOf } from '../report/status-report-of.js';
 import type { RunObserver } from '../runbook/observer.js';
 import { FINAL_STATUSES, type Run, type RunEvent } from '../runbook/types.js';
@@ -21,7 +21,10 @@ export function bucketOf(seconds: number): string {
   return bucket === undefined ? '+Inf' : String(bucket);
 }
 
-export function createMetricsObserver(options: { redis: Redis; prefix: string }): RunObserver {
+export function createMetricsObserver(options: {
+  redis: RedisClient;
+  prefix: string;
+}): RunObserver {
   const keys = metricKeys(options.prefix);
   const { redis } = options;
 

@@ -7,7 +7,7 @@
  * stale by then and is dropped instead of probing twice.
  */
 import { Queue, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../util/redis-client.js';
 import type { Logger } from '../log.js';
 import { assertValidPrefix } from '../queue/run-queue.js';
 
@@ -26,9 +26,9 @@ export interface MonitorRoundRunner {
 
 export async function startMonitorScheduler(options: {
   /** Producer connection for the queue and the scheduler. */
-  connection: Redis;
+  connection: RedisClient;
   /** A `worker`-role connection (maxRetriesPerRequest: null); absent: only the schedule is set. */
-  workerConnection?: Redis;
+  workerConnection?: RedisClient;
   prefix: string;
   intervalMs: number;
   runRound: MonitorRoundRunner;

@@ -3,13 +3,13 @@
  * per-router watches (one hash), the last round, maintenance pauses (keys with a TTL: a
  * forgotten pause expires by itself), the round lock and the per-incident failover claim.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../util/redis-client.js';
 import type { TunnelWatch } from './decide-tunnel.js';
 import type { RoundSummary, RouterWatch } from './monitor-types.js';
 
 export class MonitorStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 

@@ -10,7 +10,7 @@
  *                           router no longer has it (the peer was removed by hand)
  * and one hash run id → address, so a resumed run gets the address it was given before.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../util/redis-client.js';
 import { BadInputError } from '../errors.js';
 import { luaScripts } from '../runbook/lua-scripts.js';
 import { firstFree, poolRange, takenRanges } from './pool-range.js';
@@ -47,7 +47,7 @@ export class AddressPool {
   private readonly clock: () => number;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     options: AddressPoolOptions = {},
   ) {

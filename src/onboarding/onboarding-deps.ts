@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../util/redis-client.js';
 import type { Cloud } from '../aws/index.js';
 import type { Inventory } from '../config/inventory-schema.js';
 import type { ChatPort } from '../slack/chat-port.js';
@@ -13,7 +13,7 @@ export interface OnboardingDeps {
   routers: { router(name: string): RouterClient };
   /** Instances, and the hub VPC's route tables (route-hub-vpc). */
   cloud: Pick<Cloud, 'describeInstance'> & HubVpcDeps['cloud'];
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   chat?: ChatPort;
   /** Where CLI runs write client files (default `.flatnet/out`). */

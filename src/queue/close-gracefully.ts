@@ -1,12 +1,12 @@
 import type { Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../util/redis-client.js';
 import type { Logger } from '../log.js';
 
 export interface Closables {
   workers: Worker[];
   queues: Array<Pick<Queue, 'close'>>;
   /** Only connections this process created: BullMQ never closes a connection passed to it. */
-  connections: Redis[];
+  connections: RedisClient[];
   logger: Logger;
 }
 

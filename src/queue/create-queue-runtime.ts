@@ -1,9 +1,10 @@
 import type { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../util/redis-client.js';
 import type { Logger } from '../log.js';
 import type { Engine } from '../runbook/engine.js';
 import { closeGracefully } from './close-gracefully.js';
 import { createRedisConnection } from './create-redis-connection.js';
+import type { RedisSetting } from './redis-target.js';
 import { createRunJobProcessor, recordGaveUp } from './run-job-processor.js';
 import { createRunQueue, DEFAULT_PREFIX, type RunQueue } from './run-queue.js';
 import { startWorker } from './start-worker.js';
@@ -11,7 +12,7 @@ import { startWorker } from './start-worker.js';
 export interface QueueRuntime {
   prefix: string;
   /** Fail-fast connection for the Slack handlers and the engine's submit/decide. */
-  producer: Redis;
+  producer: RedisClient;
   runQueue: RunQueue;
   /** Starts a worker for the engine's runs on a `worker` connection of its own. */
   startRunWorker(
@@ -27,7 +28,7 @@ export interface QueueRuntime {
  * `flatnet bot` uses `producer` and `runQueue`; `flatnet worker` also calls `startRunWorker`.
  */
 export async function createQueueRuntime(options: {
-  url: string;
+  url: RedisSetting;
   prefix?: string;
   logger: Logger;
 }): Promise<QueueRuntime> {
@@ -35,7 +36,7 @@ export async function createQueueRuntime(options: {
   const producer = await createRedisConnection(options.url, 'producer');
   const runQueue = createRunQueue({ connection: producer, prefix });
   const workers: Worker[] = [];
-  const connections: Redis[] = [producer];
+  const connections: RedisClient[] = [producer];
   return {
     prefix,
     producer,

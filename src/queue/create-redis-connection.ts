@@ -1,41 +1,54 @@
-import { Redis } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { FlatnetError } from '../errors.js';
+import type { RedisClient } from '../util/redis-client.js';
+import {
+  clusterOptions,
+  describeRedisTarget,
+  redisSettingNames,
+  redisTargetOf,
+  sentinelOptions,
+  type RedisSetting,
+} from './redis-target.js';
+
+export { redactRedisUrl } from './redis-target.js';
 
 export type RedisRole = 'worker' | 'producer';
 
-/** The URL as it may be shown to a person: a password in it never reaches a message or a log. */
-export function redactRedisUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString().replace(/\/$/, '');
-  } catch {
-    return '(unparsable REDIS_URL)';
-  }
-}
-
 /**
- * One ioredis connection, shaped for its role (see the BullMQ notes in DESIGN/reference):
+ * The one way flatnet connects to Redis (the bot, the workers, the monitor, BullMQ's queues and
+ * workers, the thread reporter): to a URL, a Sentinel-watched master or a Cluster, shaped for
+ * its role (see the BullMQ notes in docs/redis-ha.md):
  * - `worker`: `maxRetriesPerRequest: null`, because BullMQ's blocking commands must wait out a
- *   Redis restart instead of failing the runbook that is half done.
+ *   Redis restart or a failover instead of failing the runbook that is half done.
  * - `producer` (the Slack handlers): `enableOfflineQueue: false`, so a dead Redis fails the
  *   command at once with a message, inside Slack's 3-second ack, instead of queueing silently.
  *
  * Resolves once Redis answered; rejects with a FlatnetError('REDIS') naming the fix otherwise.
  */
 export async function createRedisConnection(
-  url: string,
+  setting: RedisSetting,
   role: RedisRole,
   options: { connectTimeoutMs?: number } = {},
-): Promise<Redis> {
+): Promise<RedisClient> {
   const connectTimeout = options.connectTimeoutMs ?? 3_000;
-  const redis = new Redis(url, {
+  const shaped: RedisOptions = {
     lazyConnect: true,
     connectTimeout,
     ...(role === 'worker'
       ? { maxRetriesPerRequest: null }
       : { enableOfflineQueue: false, maxRetriesPerRequest: 1 }),
-  });
+  };
+  const target = redisTargetOf(setting);
+  const redis: RedisClient =
+    target.mode === 'cluster'
+      ? new Cluster(target.nodes, {
+          ...clusterOptions(target, shaped),
+          lazyConnect: true,
+          enableOfflineQueue: role === 'worker',
+        })
+      : target.mode === 'sentinel'
+        ? new Redis({ ...sentinelOptions(target), ...shaped })
+        : new Redis(target.url, shaped);
   // Without a listener ioredis prints every reconnect attempt as an unhandled error event.
   redis.on('error', () => {});
   try {
@@ -46,9 +59,9 @@ export async function createRedisConnection(
     redis.disconnect();
     throw new FlatnetError(
       'REDIS',
-      `Redis at ${redactRedisUrl(url)} is not answering (${(err as Error).message})`,
+      `${describeRedisTarget(setting)} is not answering (${(err as Error).message})`,
       'start it (`redis-server --daemonize yes`, or `docker compose up -d redis`) ' +
-        'or set REDIS_URL to a running one',
+        `or set ${redisSettingNames(setting)} to a running one`,
       { cause: err },
     );
   }

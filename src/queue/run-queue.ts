@@ -1,5 +1,5 @@
 import { Queue, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../util/redis-client.js';
 import type { RunJobData, RunJobName, RunQueuePort } from '../runbook/run-queue-port.js';
 
 export const RUN_QUEUE_NAME = 'runs';
@@ -45,7 +45,7 @@ export interface RunQueue extends RunQueuePort {
 }
 
 export function createRunQueue(options: {
-  connection: Redis;
+  connection: RedisClient;
   prefix?: string;
   jobOptions?: JobsOptions;
 }): RunQueue {

@@ -1,5 +1,5 @@
 import { Job, Worker, type Processor } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../util/redis-client.js';
 import type { Logger } from '../log.js';
 import type { RunJobData } from '../runbook/run-queue-port.js';
 import { runLockTiming, type RunLockTiming } from './run-lock-timing.js';
@@ -7,7 +7,7 @@ import { assertValidPrefix, DEFAULT_PREFIX, RUN_QUEUE_NAME } from './run-queue.j
 
 export interface StartWorkerOptions {
   /** A `worker`-role connection (maxRetriesPerRequest: null). BullMQ never closes it: we do. */
-  connection: Redis;
+  connection: RedisClient;
   prefix?: string;
   concurrency?: number;
   processor: Processor<RunJobData>;

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../util/redis-client.js';
 import { runScript } from './lua-scripts.js';
 import type { RunStoreKeys } from './run-store.js';
 
@@ -42,7 +42,7 @@ function verdictOf(reply: unknown): DecideVerdict {
 }
 
 export async function runDecideScript(
-  redis: Redis,
+  redis: RedisClient,
   keys: RunStoreKeys,
   input: {
     runId: string;
@@ -67,7 +67,7 @@ export async function runDecideScript(
 }
 
 export async function runExpireScript(
-  redis: Redis,
+  redis: RedisClient,
   keys: RunStoreKeys,
   runId: string,
   now: number,
@@ -83,7 +83,7 @@ export async function runExpireScript(
 }
 
 export async function runCancelScript(
-  redis: Redis,
+  redis: RedisClient,
   keys: RunStoreKeys,
   runId: string,
   user: string,

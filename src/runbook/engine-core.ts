@@ -1,7 +1,8 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../util/redis-client.js';
 import { FlatnetError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { notifyObservers, type RunObserver } from './observer.js';
+import type { AwaitReplicas } from './replica-ack.js';
 import type { RunQueuePort } from './run-queue-port.js';
 import type { RunStore } from './run-store.js';
 import type { TargetLock } from './target-lock.js';
@@ -9,7 +10,7 @@ import type { Run, RunEvent, RunKind, RunStatus, Runbook } from './types.js';
 
 /** What the engine's pieces share: one per engine, built by createEngine. */
 export interface EngineCore<D> {
-  redis: Redis;
+  redis: RedisClient;
   store: RunStore;
   locks: TargetLock;
   queue: RunQueuePort;
@@ -25,6 +26,8 @@ export interface EngineCore<D> {
   busyRetryMs: number;
   /** The command that asks for a run again ("ask again with …"); the front end knows it. */
   describeCommand: (run: Run) => string;
+  /** Waits for a replica to hold this core's writes before the world acts on them. */
+  awaitReplicas: AwaitReplicas;
 }
 
 /**

@@ -1,8 +1,9 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../util/redis-client.js';
 import { BadInputError, describeError, FlatnetError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { runCancelScript, runDecideScript, runExpireScript } from './approval-scripts.js';
 import { formatClock, formatDuration } from '../util/format-time.js';
+import { awaitReplicasOn, NO_REPLICA_ACK, type ReplicaAck } from './replica-ack.js';
 import { describeBusyTarget, describeWaitingRun } from './describe-run.js';
 import { announce, finishRun, makeEvent, type EngineCore } from './engine-core.js';
 import { describeRefusal } from './describe-refusal.js';
@@ -27,7 +28,14 @@ export interface EngineOptions<D> {
   /**
    * A connection for the engine's own commands (a producer connection is fine for submit/decide).
    */
-  redis: Redis;
+  redis: RedisClient;
+  /**
+   * A patient connection (role `worker`) for what a worker does to a run, so that its saves and
+   * notes wait out a failover instead of failing a step half done. Default `redis`.
+   */
+  workRedis?: RedisClient;
+  /** Replicas that must hold an approval, a lease or a step pointer first. Default none. */
+  replicaAck?: ReplicaAck;
   prefix: string;
   queue: RunQueuePort;
   runbooks: Partial<Record<RunKind, Runbook<D>>>;
@@ -91,6 +99,7 @@ export interface Engine {
 export function createEngine<D>(options: EngineOptions<D>): Engine {
   const store = new RunStore(options.redis, options.prefix, options.runRetentionMs);
   const locks = new TargetLock(options.redis, options.prefix);
+  const ack = options.replicaAck ?? NO_REPLICA_ACK;
   const core: EngineCore<D> = {
     redis: options.redis,
     store,
@@ -106,7 +115,19 @@ export function createEngine<D>(options: EngineOptions<D>): Engine {
     leaseTtlMs: options.leaseTtlMs ?? 60_000,
     busyRetryMs: options.busyRetryMs ?? 250,
     describeCommand: options.describeCommand,
+    awaitReplicas: awaitReplicasOn(options.redis, ack, store.keys.audit, options.logger),
   };
+  // A worker's view of the same engine: its own patient connection, store, leases and WAIT.
+  const work = options.workRedis;
+  const workCore: EngineCore<D> = work
+    ? {
+        ...core,
+        redis: work,
+        store: new RunStore(work, options.prefix, options.runRetentionMs),
+        locks: new TargetLock(work, options.prefix),
+        awaitReplicas: awaitReplicasOn(work, ack, store.keys.audit, options.logger),
+      }
+    : core;
 
   async function mustGet(runId: string): Promise<Run> {
     const run = await store.get(runId);
@@ -238,7 +259,7 @@ export function createEngine<D>(options: EngineOptions<D>): Engine {
       return run;
     },
 
-    process: (runId, job) => processRun(core, runId, job),
+    process: (runId, job) => processRun(workCore, runId, job),
 
     async decide(runId, user, decision) {
       const now = core.clock();
@@ -249,6 +270,8 @@ export function createEngine<D>(options: EngineOptions<D>): Engine {
         now,
         retentionMs: store.retentionMs(),
       });
+      // Slack says the decision counts only once a failover cannot take it back.
+      if (verdict.code !== 'missing') await core.awaitReplicas('the approval decision', runId);
       // Throws for an unknown run id ('missing'): there is no run to return.
       const run = await mustGet(runId);
       switch (verdict.code) {
@@ -341,6 +364,7 @@ export function createEngine<D>(options: EngineOptions<D>): Engine {
         store.retentionMs(),
         `Cancelled by <@${user}> at ${formatClock(now)}. Nothing was changed.`,
       );
+      if (verdict.code === 'cancelled') await core.awaitReplicas('the cancel', runId);
       const run = await mustGet(runId);
       if (verdict.code === 'cancelled') {
         await announce(

@@ -5,7 +5,7 @@
  * (EVALSHA, and the source again only after Redis forgot it: a restart or SCRIPT FLUSH).
  */
 import { readFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../util/redis-client.js';
 
 const INCLUDE = /^--- @include "([\w-]+)"$/gm;
 
@@ -22,7 +22,7 @@ const commandName = (name: string): string =>
 
 export interface LuaScripts<N extends string> {
   /** Runs a script on this connection (each is defined there on first use). */
-  run(redis: Redis, name: N, keys: string[], args: Array<string | number>): Promise<unknown>;
+  run(redis: RedisClient, name: N, keys: string[], args: Array<string | number>): Promise<unknown>;
 }
 
 /** The scripts of one folder, each with how many of its arguments are keys. */
@@ -33,7 +33,7 @@ export function luaScripts<N extends string>(
   const names = Object.keys(numberOfKeys) as N[];
   // Read once, at start-up: a missing file fails the process at once, not the first run.
   const sources = new Map(names.map((name) => [name, luaSource(dir, name)]));
-  const definedOn = new WeakSet<Redis>();
+  const definedOn = new WeakSet<RedisClient>();
   return {
     async run(redis, name, keys, args) {
       if (keys.length !== numberOfKeys[name])

@@ -114,6 +114,8 @@ async function executeRun<D>(session: RunSession<D>): Promise<void> {
       return;
     }
     session.leasedTarget = target;
+    // Another run must not get the same router from a promoted replica that never saw this.
+    await core.awaitReplicas(`the lease on ${target}`, run.id);
   }
   const renewal = target ? keepLease(session, target) : undefined;
   try {

@@ -49,6 +49,9 @@ export async function assertStillOwner<D>(session: RunSession<D>): Promise<void>
   ) {
     throw new OwnershipLostError(`run ${run.id} lost its lease on ${session.leasedTarget}`);
   }
+  // Right before an irreversible act: the step pointer that says it is under way, and the
+  // lease, must survive a failover, or a resumed run would not know to look first.
+  await core.awaitReplicas('the step pointer', run.id);
 }
 
 export function stepContext<D>(

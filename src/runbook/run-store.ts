@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import { isCluster, type RedisClient } from '../util/redis-client.js';
 import { FlatnetError } from '../errors.js';
 import { findSecretField } from './find-secret-field.js';
 import { runScript } from './lua-scripts.js';
@@ -69,10 +69,10 @@ export interface TailedEvent {
 
 export class RunStore {
   readonly keys: RunStoreKeys;
-  private blocking: Redis | undefined;
+  private blocking: RedisClient | undefined;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     readonly prefix: string,
     /** Read at each transition, so a reloaded inventory's retention applies to the next runs. */
     readonly retentionMs: () => number = () => DEFAULT_RUN_RETENTION_MS,
@@ -234,10 +234,13 @@ export class RunStore {
   ): Promise<{ events: TailedEvent[]; lastId: string }> {
     // A blocking read on a producer connection (enableOfflineQueue: false) would fail while the
     // duplicate is still connecting: the tail gets its own patient connection.
-    this.blocking ??= this.redis.duplicate({
-      enableOfflineQueue: true,
-      maxRetriesPerRequest: null,
-    });
+    const patient = { enableOfflineQueue: true, maxRetriesPerRequest: null };
+    this.blocking ??= isCluster(this.redis)
+      ? this.redis.duplicate(undefined, {
+          enableOfflineQueue: true,
+          redisOptions: { ...this.redis.options.redisOptions, ...patient },
+        })
+      : this.redis.duplicate(patient);
     const key = this.keys.events(runId);
     const reply =
       blockMs > 0

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../util/redis-client.js';
 import { runScript } from './lua-scripts.js';
 
 /**
@@ -22,7 +22,7 @@ export type AcquireResult = { ok: true } | { ok: false; holder: LockHolder };
  */
 export class TargetLock {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 

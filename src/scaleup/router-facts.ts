@@ -5,7 +5,7 @@
  * instance in every process at once. One Redis hash field per router, JSON, plus a version
  * bumped by each cutover; no secret (a host key is public).
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../util/redis-client.js';
 import { z } from 'zod';
 
 export const RouterFactsSchema = z.strictObject({
@@ -36,7 +36,7 @@ export interface RouterFactsStore {
   snapshot(): Promise<{ version: number; facts: Record<string, RouterFacts> }>;
 }
 
-export function createRouterFactsStore(redis: Redis, prefix: string): RouterFactsStore {
+export function createRouterFactsStore(redis: RedisClient, prefix: string): RouterFactsStore {
   const key = `${prefix}:router-facts`;
   // Bumped with every cutover: a run records the version its routers were resolved at.
   const versionKey = `${prefix}:router-facts:version`;

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../util/redis-client.js';
 import type { Logger } from '../log.js';
 import type { RunObserver } from '../runbook/observer.js';
 import type { Run, RunEvent } from '../runbook/types.js';
@@ -31,7 +31,7 @@ export interface ThreadReporter extends RunObserver {
 
 export interface ThreadReporterOptions {
   chat: ChatPort;
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   logger: Logger;
   /**

@@ -4,7 +4,7 @@
  * demo and the integration tests all start here, so they run the same code paths.
  * (It imports jobs/ and commands/: the only module under src/ allowed to.)
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../util/redis-client.js';
 import type { Worker } from 'bullmq';
 import type { LoadedInventory } from '../config/load-inventory.js';
 import type { Logger } from '../log.js';
@@ -14,7 +14,10 @@ import { rebuildCommandLine } from '../grammar/rebuild-command-line.js';
 import { createEngine, type Engine } from '../runbook/engine.js';
 import type { RunObserver } from '../runbook/observer.js';
 import { createRedisConnection } from '../queue/create-redis-connection.js';
-import { createRunQueue, DEFAULT_PREFIX, type RunQueue } from '../queue/run-queue.js';
+import { checkRedisConfig } from '../queue/check-redis-config.js';
+import { createRunQueue, type RunQueue } from '../queue/run-queue.js';
+import { choosePrefix, defaultReplicaAck, type RedisSetting } from '../queue/redis-target.js';
+import type { ReplicaAck } from '../runbook/replica-ack.js';
 import { startWorker } from '../queue/start-worker.js';
 import { createRunJobProcessor, recordGaveUp } from '../queue/run-job-processor.js';
 import { closeGracefully } from '../queue/close-gracefully.js';
@@ -40,7 +43,8 @@ const DAY_MS = 24 * 3_600_000;
 
 export interface RuntimeOptions {
   loaded: LoadedInventory;
-  redisUrl: string;
+  /** A redis:// URL, or a Sentinel or Cluster target (src/cli/redis-settings.ts reads it). */
+  redisUrl: RedisSetting;
   prefix?: string;
   logger: Logger;
   /**
@@ -50,6 +54,8 @@ export interface RuntimeOptions {
   chat?: ChatPort;
   /** Start workers in this process. */
   worker?: { concurrency?: number };
+  /** Replicas that must hold an approval, a lease or a step pointer first (redis-ha.md). */
+  replicaAck?: ReplicaAck;
   /** Replace adapters (tests and the simulator may pass their own). */
   routers?: RouterPool;
   cloud?: Cloud;
@@ -75,7 +81,7 @@ export interface Runtime {
   deps: RunbookDeps;
   slash: SlashDeps;
   /** The producer connection (fails fast): for reads such as the CLI's event tail use `redis`. */
-  redis: Redis;
+  redis: RedisClient;
   /** Which run each approval prompt belongs to (the approval buttons ask it). */
   prompts: PromptIndex;
   worker?: Worker;
@@ -88,8 +94,12 @@ export interface Runtime {
 
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { logger } = options;
-  const prefix = options.prefix ?? process.env.FLATNET_REDIS_PREFIX ?? DEFAULT_PREFIX;
+  const prefix = choosePrefix(
+    options.redisUrl,
+    options.prefix ?? (process.env.FLATNET_REDIS_PREFIX || undefined),
+  );
   const producer = await createRedisConnection(options.redisUrl, 'producer');
+  await checkRedisConfig(producer, logger);
   const loaded = options.loaded;
   // The inventory in force: reloadable (SIGHUP, or the file changing) without a restart.
   const inventories = createInventoryInForce({
@@ -100,6 +110,11 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   });
   if (options.watchInventory) inventories.watch();
   const workerConnection = options.worker
+    ? await createRedisConnection(options.redisUrl, 'worker')
+    : undefined;
+  // The engine's own patient connection for the runs this process works on (BullMQ keeps its
+  // worker connection to itself: blocking reads and lock renewals).
+  const engineWork = options.worker
     ? await createRedisConnection(options.redisUrl, 'worker')
     : undefined;
   const queue = createRunQueue({ connection: producer, prefix });
@@ -160,6 +175,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     : undefined;
   const engine = createEngine({
     redis: producer,
+    ...(engineWork ? { workRedis: engineWork } : {}),
+    replicaAck: options.replicaAck ?? defaultReplicaAck(options.redisUrl),
     prefix,
     queue,
     runbooks,
@@ -261,6 +278,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       cloud.close();
       producer.disconnect();
       workerConnection?.disconnect();
+      engineWork?.disconnect();
     },
   };
 }

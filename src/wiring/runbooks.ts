@@ -2,7 +2,7 @@
  * Every runbook flatnet can run, and the planner that turns each command into a run. A
  * command whose planner is not registered here answers "coming soon" in help and in Slack.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../util/redis-client.js';
 import type { Cloud } from '../aws/index.js';
 import type { Inventory } from '../config/inventory-schema.js';
 import type { Command } from '../grammar/command.js';
@@ -48,7 +48,7 @@ export interface RunbookDeps {
   inventory: Inventory;
   routers: RouterPool;
   cloud: Cloud;
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   logger: Logger;
   /** Direct messages to people (client configurations); absent for runs started without Slack. */

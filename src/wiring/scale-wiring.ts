@@ -4,7 +4,7 @@
  * resolver in, src/sim/world/sim-replacement-ssh.ts), trust-on-first-use of that one
  * instance's host key, and the router facts that outlive the inventory file.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../util/redis-client.js';
 import type { RouterInstance } from '../aws/index.js';
 import type { LoadedInventory } from '../config/load-inventory.js';
 import type { Logger } from '../log.js';
@@ -27,7 +27,7 @@ export function scaleDeps(options: {
   pool: RouterPool;
   /** The inventory routers' SSH logins, which a replacement reuses. */
   endpoints: Record<string, RouterEndpoint>;
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   logger: Logger;
   replacementSsh?: ReplacementSsh;

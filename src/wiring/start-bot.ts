@@ -6,6 +6,7 @@
 import { register } from '../../commands/index.js';
 import type { LoadedInventory } from '../config/load-inventory.js';
 import type { Logger } from '../log.js';
+import type { RedisSetting } from '../queue/redis-target.js';
 import { createBoltApp } from '../slack/create-bolt-app.js';
 import { createSlackChat } from '../slack/slack-chat.js';
 import type { SlackEnv } from '../slack/slack-env.js';
@@ -15,7 +16,8 @@ import { mountOpsRoutes } from './ops-routes.js';
 export interface BotOptions {
   loaded: LoadedInventory;
   slack: SlackEnv;
-  redisUrl: string;
+  /** A redis:// URL, or a Sentinel or Cluster target (src/cli/redis-settings.ts reads it). */
+  redisUrl: RedisSetting;
   prefix?: string;
   port: number;
   host?: string;

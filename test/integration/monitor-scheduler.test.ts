@@ -3,7 +3,6 @@
  * once, and a worker killed in the middle of a round costs that round only. Verdicts count
  * ticks (BullMQ job ids the scheduler made) against rounds; waits are only deadlines.
  */
-import type { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log.js';
 import { MonitorStore } from '../../src/monitor/monitor-store.js';
@@ -12,6 +11,7 @@ import {
   startMonitorScheduler,
   type MonitorScheduler,
 } from '../../src/monitor/monitor-scheduler.js';
+import type { RedisClient } from '../../src/util/redis-client.js';
 import { createRedisConnection } from '../../src/queue/create-redis-connection.js';
 import { dropPrefix, redisUrl, testRedis, uniquePrefix } from '../helpers/redis.js';
 import { waitFor } from './runbook-harness.js';
@@ -31,7 +31,7 @@ describe('the monitor scheduler', () => {
     runRound: (w: number, tick: string) => Promise<unknown>,
   ) {
     const redis = testRedis();
-    const connections: Redis[] = [];
+    const connections: RedisClient[] = [];
     const schedulers: MonitorScheduler[] = [];
     for (let w = 0; w < count; w++) {
       const producer = await createRedisConnection(redisUrl, 'producer');

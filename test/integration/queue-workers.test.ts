@@ -3,6 +3,7 @@ import type { Job } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BadInputError, FlatnetError } from '../../src/errors.js';
 import { closeGracefully } from '../../src/queue/close-gracefully.js';
+import { isCluster } from '../../src/util/redis-client.js';
 import { createRedisConnection } from '../../src/queue/create-redis-connection.js';
 import { createRunQueue, runJobId } from '../../src/queue/run-queue.js';
 import { startWorker } from '../../src/queue/start-worker.js';
@@ -55,6 +56,7 @@ describe('queue: connections', () => {
     const worker = await createRedisConnection(redisUrl, 'worker');
     const producer = await createRedisConnection(redisUrl, 'producer');
     try {
+      if (isCluster(worker) || isCluster(producer)) throw new Error('expected one server');
       expect(worker.options.maxRetriesPerRequest).toBeNull();
       expect(producer.options.enableOfflineQueue).toBe(false);
       expect(await producer.ping()).toBe('PONG');

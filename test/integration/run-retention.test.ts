@@ -6,7 +6,7 @@
  * and "the TTL ran out" is PEXPIREAT in the past (what Redis does with an expired key).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../src/util/redis-client.js';
 import { DEFAULT_RUN_RETENTION_MS } from '../../src/runbook/run-store.js';
 import type { Engine } from '../../src/runbook/engine.js';
 import {
@@ -40,13 +40,13 @@ async function ttlsOf(world: World, engine: Engine, runId: string): Promise<numb
 
 const within = (ttl: number, limit: number): boolean => ttl > 0 && ttl <= limit;
 
-async function redisNowMs(redis: Redis): Promise<number> {
+async function redisNowMs(redis: RedisClient): Promise<number> {
   const [seconds, micros] = await redis.time();
   return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
 }
 
 /** The newest audit entry's time (its stream id is the Redis time it was added). */
-async function lastAuditMs(redis: Redis, key: string): Promise<number> {
+async function lastAuditMs(redis: RedisClient, key: string): Promise<number> {
   const [last] = await redis.xrevrange(key, '+', '-', 'COUNT', 1);
   return Number(last?.[0].split('-')[0]);
 }

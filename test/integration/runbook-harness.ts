@@ -4,7 +4,7 @@
  * real BullMQ queue and workers on a unique prefix, and a polling helper (no timing verdicts).
  */
 import type { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../src/util/redis-client.js';
 import { createLogger } from '../../src/log.js';
 import { createRunQueue, type RunQueue } from '../../src/queue/run-queue.js';
 import { createRunJobProcessor, recordGaveUp } from '../../src/queue/run-job-processor.js';
@@ -35,7 +35,7 @@ export interface Hang {
 }
 
 export interface ToyDeps {
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   failAt?: string;
   /** The step acts, then fails (its check after the action throws). */
@@ -138,7 +138,7 @@ export class RecordingObserver implements RunObserver {
 
 export interface World {
   prefix: string;
-  redis: Redis;
+  redis: RedisClient;
   queue: RunQueue;
   engines: Engine[];
   workers: Worker[];
@@ -164,9 +164,14 @@ export interface World {
   cleanup(): Promise<void>;
 }
 
-export function createWorld(): World {
-  const prefix = uniquePrefix('rb');
-  const redis = testRedis();
+/**
+ * On the shared test Redis by default; the HA tests pass a connection to their own servers and
+ * a hash-tagged prefix.
+ */
+export function createWorld(options: { connect?: () => RedisClient; prefix?: string } = {}): World {
+  const connect = options.connect ?? testRedis;
+  const prefix = options.prefix ?? uniquePrefix('rb');
+  const redis = connect();
   const queue = createRunQueue({
     connection: redis,
     prefix,
@@ -205,7 +210,7 @@ export function createWorld(): World {
       return engine;
     },
     startWorker(engine, options = {}) {
-      const connection = testRedis();
+      const connection = connect();
       // Production's lock (src/queue/run-lock-timing.ts): a closed worker's job is taken over
       // as a dead worker's would be.
       const inner = createRunJobProcessor(engine, { logger: silentLog });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../util/redis-client.js';
 
 /**
  * Where a run's Slack messages are, kept in Redis (`<prefix>:run:<id>:slack`), because the
@@ -47,7 +47,7 @@ const RELEASE =
   'else return 0 end';
 
 export function createThreadStore(
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   sleep: (ms: number) => Promise<void>,
 ): ThreadStore {
@@ -116,7 +116,7 @@ export interface PromptIndex {
   runOf(channel: string, ts: string): Promise<string | undefined>;
 }
 
-export function createPromptIndex(redis: Redis, prefix: string): PromptIndex {
+export function createPromptIndex(redis: RedisClient, prefix: string): PromptIndex {
   const key = (channel: string, ts: string): string => `${prefix}:prompt:${channel}:${ts}`;
   return {
     async record(runId, channel, ts) {
