@@ -3,9 +3,15 @@
  * (src/aws) implement them. Every call is a read.
  */
 import type { RouteTable, RouterInstance, VpnConnection, VpnGateway } from '../aws/types.js';
+import type { RouterReadRequest, RouterReadResult } from '../vyos/router-client.js';
 import type { ConfigLine, IpRoute, IpsecSaReport, WireguardStatus } from '../vyos/types.js';
 
 export interface ReachRouterClient {
+  /**
+   * Several reads in one round trip (the router pool's clients have it); a client without it
+   * is asked one read after another.
+   */
+  readAtOnce?(request: RouterReadRequest): Promise<RouterReadResult>;
   runningConfig(): Promise<ConfigLine[]>;
   ipsecReport(): Promise<IpsecSaReport>;
   wireguard(iface?: string): Promise<WireguardStatus>;

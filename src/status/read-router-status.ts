@@ -3,7 +3,7 @@ import type { RouterEntry } from '../config/inventory-schema.js';
 import { describeError, RouterError } from '../errors.js';
 import type { RouterStatus, TunnelStatus } from '../report/status-report.js';
 import { withTimeout } from '../util/map-bounded.js';
-import { readRouterReading } from '../reach/read-router-reading.js';
+import { readRouterReadingWith } from '../reach/read-router-reading.js';
 import type { RouterReading } from '../reach/reach-state.js';
 import { readSiteTunnels } from '../vyos/read-site-tunnels.js';
 import type { ConfigLine, IpsecSaReport } from '../vyos/types.js';
@@ -69,17 +69,16 @@ async function readReachable(
   forReach: boolean,
 ): Promise<Omit<RouterStatus, 'router' | 'region' | 'role'> & { reading: RouterReading }> {
   const client = routers.router(name);
-  // One session per router serialises these anyway; asking in sequence keeps the order obvious.
+  // Everything in one round trip on a pooled session: the reading, BGP and the load.
   const wg = entry.wireguard?.interface;
-  const reading = await readRouterReading(
+  const { reading, bgp, load } = await readRouterReadingWith(
     client,
-    forReach ? {} : { routes: false, wireguard: wg ? [wg] : [] },
+    forReach ? { expectWireguard: wg ? [wg] : [] } : { routes: false, wireguard: wg ? [wg] : [] },
+    true,
   );
   const { config, sas } = reading;
   keepConfig?.(config);
-  const bgp = await client.bgpSummary();
   const wireguard = reading.wireguard.find((w) => w.interface === wg);
-  const load = await client.loadAverage();
 
   const tunnels: TunnelStatus[] = [];
   const sitePeers = readSiteTunnels(config).peers.filter((p) => !p.disabled);
@@ -119,7 +118,7 @@ async function readReachable(
           : `handshake ${formatDuration(peer.latestHandshakeSeconds * 1000, 'compact')} ago`,
     });
   }
-  return { reachable: true, tunnels, load5: load.load5, reading };
+  return { reachable: true, tunnels, load5: load!.load5, reading };
 }
 
 type ConfiguredPeer = ReturnType<typeof readSiteTunnels>['peers'][number];

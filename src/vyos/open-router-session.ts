@@ -13,6 +13,9 @@ import { cleanTerminalOutput } from './clean-terminal-output.js';
 import { loadSsh2 } from './load-ssh2.js';
 import { redactSecrets } from './redact-secrets.js';
 import { assertIssuedCommand, RouterCommand } from './router-command.js';
+import { detectPrompt, splitAtPrompts, type ShellMode } from './split-at-prompts.js';
+
+export type { ShellMode } from './split-at-prompts.js';
 
 export interface RouterEndpoint {
   host: string;
@@ -31,8 +34,6 @@ export interface RouterSessionOptions extends RouterEndpoint {
   logger?: Logger;
 }
 
-export type ShellMode = 'op' | 'config' | 'question';
-
 export interface CommandResult {
   /** What the router printed, cleaned: no echo, no prompt, LF line ends. Not redacted. */
   output: string;
@@ -45,26 +46,15 @@ export interface RouterSession {
   readonly isOpen: boolean;
   readonly mode: ShellMode;
   send(command: RouterCommand, timeoutMs?: number): Promise<CommandResult>;
+  /**
+   * Op-mode reads typed in one write and answered in one round trip: the outputs in order,
+   * split at the prompts between them.
+   */
+  sendAll(commands: readonly RouterCommand[], timeoutMs?: number): Promise<CommandResult[]>;
   close(): void;
 }
 
-// `vyos@hub-tokyo-a:~$ `; `[edit …]` then `vyos@hub-tokyo-a# `; commit-confirm's `[Y/n]`.
-const OP_PROMPT = /(?:^|\n)[^\s@]+@[^\s:@]+:[^\n$#]*\$[ \t]*$/;
-const CONFIG_PROMPT = /(?:^|\n)\[edit(?: [^\]\n]*)?\][ \t]*\n[^\s@]+@[^\s:#@]+#[ \t]*$/;
-const QUESTION = /\[[Yy]\/[Nn]\][ \t:]*$/;
 const TAIL_CHARS = 4096;
-
-function detectPrompt(tail: string): { mode: ShellMode; index: number } | undefined {
-  for (const [mode, re] of [
-    ['config', CONFIG_PROMPT],
-    ['op', OP_PROMPT],
-    ['question', QUESTION],
-  ] as const) {
-    const m = re.exec(tail);
-    if (m) return { mode, index: m.index };
-  }
-  return undefined;
-}
 
 function lastWords(text: string): string {
   const shown = redactSecrets(cleanTerminalOutput(text)).trim().slice(-200);
@@ -78,8 +68,9 @@ function describeWait(expect: string): string {
 }
 
 interface Waiter {
-  expect: string;
-  resolve(result: CommandResult): void;
+  /** The command lines typed, in order, or `login`. */
+  expect: string[];
+  resolve(results: CommandResult[]): void;
   reject(err: Error): void;
   timer: NodeJS.Timeout;
 }
@@ -194,6 +185,8 @@ export async function openRouterSession(opts: RouterSessionOptions): Promise<Rou
         port: opts.port,
         username: opts.user,
         privateKey: opts.privateKey,
+        // Straight to the key: a `none` attempt first (to learn the methods) costs a round trip.
+        authHandler: ['publickey'],
         readyTimeout: opts.connectTimeoutMs,
         keepaliveInterval: 15_000,
         hostVerifier: (key: Buffer) => {
@@ -219,7 +212,7 @@ export async function openRouterSession(opts: RouterSessionOptions): Promise<Rou
   let mode: ShellMode = 'op';
   let waiter: Waiter | undefined;
 
-  const finish = (result: CommandResult | Error) => {
+  const finish = (result: CommandResult[] | Error) => {
     const w = waiter;
     if (!w) return;
     waiter = undefined;
@@ -238,7 +231,7 @@ export async function openRouterSession(opts: RouterSessionOptions): Promise<Rou
           'ROUTER_UNREACHABLE',
           name,
           `the SSH session to ${name} was closed while waiting for ` +
-            `${describeWait(waiter.expect)}; last output: ${lastWords(raw)}`,
+            `${describeWait(waiter.expect.at(-1)!)}; last output: ${lastWords(raw)}`,
           'the next command reconnects; if this repeats, check the router',
         ),
       );
@@ -248,14 +241,14 @@ export async function openRouterSession(opts: RouterSessionOptions): Promise<Rou
   stream.on('data', (chunk: Buffer) => {
     raw += chunk.toString('utf8');
     if (!waiter) return;
-    const tail = cleanTerminalOutput(raw.slice(-TAIL_CHARS));
-    const prompt = detectPrompt(tail);
-    if (!prompt) return;
-    const all = cleanTerminalOutput(raw);
-    const body = all.slice(0, all.length - (tail.length - prompt.index));
+    // Only a transcript that ends with a prompt can be complete: look at the tail first.
+    if (!detectPrompt(cleanTerminalOutput(raw.slice(-TAIL_CHARS)))) return;
+    const { expect } = waiter;
+    const done = splitAtPrompts(cleanTerminalOutput(raw), expect);
+    if (!done) return;
     raw = '';
-    mode = prompt.mode;
-    finish({ output: stripEcho(body, waiter.expect), mode });
+    mode = done.mode;
+    finish(done.outputs.map((output) => ({ output, mode: done.mode })));
   });
   stream.stderr.on('data', (chunk: Buffer) => {
     raw += chunk.toString('utf8');
@@ -266,8 +259,8 @@ export async function openRouterSession(opts: RouterSessionOptions): Promise<Rou
     log?.warn({ err: redactSecrets(err.message) }, 'ssh connection error'),
   );
 
-  const waitForPrompt = (expect: string, timeoutMs: number) =>
-    new Promise<CommandResult>((resolve, reject) => {
+  const waitForPrompts = (expect: string[], timeoutMs: number) =>
+    new Promise<CommandResult[]>((resolve, reject) => {
       if (!open) {
         reject(
           new RouterError(
@@ -285,7 +278,7 @@ export async function openRouterSession(opts: RouterSessionOptions): Promise<Rou
           'TIMEOUT',
           name,
           `${name} did not show a prompt within ${timeoutMs} ms: ` +
-            `waited for ${describeWait(expect)}; last output: ${seen}`,
+            `waited for ${describeWait(expect.at(-1)!)}; last output: ${seen}`,
           'check the router by hand (ssh in and run the command); flatnet ' +
             'dropped this session and reconnects on the next command',
         );
@@ -294,15 +287,55 @@ export async function openRouterSession(opts: RouterSessionOptions): Promise<Rou
       }, timeoutMs);
       waiter = { expect, resolve, reject, timer };
       // The login prompt may already be in the buffer (banner and prompt sent at once).
-      if (expect === 'login') stream.emit('data', Buffer.alloc(0));
+      if (expect[0] === 'login') stream.emit('data', Buffer.alloc(0));
     });
 
-  await waitForPrompt('login', opts.commandTimeoutMs).catch((err: unknown) => {
+  await waitForPrompts(['login'], opts.commandTimeoutMs).catch((err: unknown) => {
     close();
     throw err;
   });
 
+  // Paging off and wide lines, so output arrives whole and tables are never wrapped: typed
+  // ahead of the first command rather than waited for on their own (two round trips saved).
+  let setup = [RouterCommand.op('terminalLength'), RouterCommand.op('terminalWidth')];
   let busy = false;
+  const type = async (commands: readonly RouterCommand[], timeoutMs: number) => {
+    for (const command of commands) assertIssuedCommand(command);
+    if (busy)
+      throw new RouterError(
+        'ROUTER_COMMAND',
+        name,
+        `two commands were sent to ${name} at once`,
+        'this is a flatnet bug: commands on one session must go through the pool queue',
+      );
+    const first = commands[0]!;
+    const needed = first.mode === 'answer' ? 'question' : first.mode;
+    if (needed !== mode) {
+      throw new RouterError(
+        'ROUTER_COMMAND',
+        name,
+        `\`${redactSecrets(first.text)}\` needs ${needed} mode but ${name} is in ${mode} mode`,
+        'this is a flatnet bug: report it with the run id',
+      );
+    }
+    const typed = mode === 'op' ? [...setup, ...commands] : commands;
+    if (mode === 'op') setup = [];
+    busy = true;
+    try {
+      for (const c of commands) log?.debug({ command: redactSecrets(c.text) }, 'router command');
+      // Whatever arrived since the last prompt (a wall broadcast) is not this command's output,
+      // and a stray prompt in it must not end this command's wait early.
+      raw = '';
+      const pending = waitForPrompts(
+        typed.map((c) => c.text),
+        timeoutMs,
+      );
+      stream.write(typed.map((c) => `${c.text}\n`).join(''));
+      return (await pending).slice(typed.length - commands.length);
+    } finally {
+      busy = false;
+    }
+  };
   const session: RouterSession = {
     name,
     get isOpen() {
@@ -312,54 +345,24 @@ export async function openRouterSession(opts: RouterSessionOptions): Promise<Rou
       return mode;
     },
     async send(command: RouterCommand, timeoutMs = opts.commandTimeoutMs) {
-      assertIssuedCommand(command);
-      if (busy)
+      return (await type([command], timeoutMs))[0]!;
+    },
+    async sendAll(commands, timeoutMs = opts.commandTimeoutMs) {
+      if (commands.length === 0) return [];
+      const notRead = commands.find((c) => c.mode !== 'op' || c.text === 'configure');
+      if (notRead)
         throw new RouterError(
           'ROUTER_COMMAND',
           name,
-          `two commands were sent to ${name} at once`,
-          'this is a flatnet bug: commands on one session must go through the pool queue',
+          `\`${redactSecrets(notRead.text)}\` cannot be typed ahead with other commands`,
+          'this is a flatnet bug: only op-mode reads are sent together',
         );
-      const needed = command.mode === 'answer' ? 'question' : command.mode;
-      if (needed !== mode) {
-        throw new RouterError(
-          'ROUTER_COMMAND',
-          name,
-          `\`${redactSecrets(command.text)}\` needs ${needed} mode but ${name} is in ${mode} mode`,
-          'this is a flatnet bug: report it with the run id',
-        );
-      }
-      busy = true;
-      try {
-        log?.debug({ command: redactSecrets(command.text) }, 'router command');
-        // Whatever arrived since the last prompt (a wall broadcast) is not this command's output,
-        // and a stray prompt in it must not end this command's wait early.
-        raw = '';
-        const pending = waitForPrompt(command.text, timeoutMs);
-        stream.write(`${command.text}\n`);
-        return await pending;
-      } finally {
-        busy = false;
-      }
+      return type(commands, timeoutMs);
     },
     close,
   };
 
-  // Paging off and wide lines, so output arrives whole and tables are never wrapped.
-  await session.send(RouterCommand.op('terminalLength'));
-  await session.send(RouterCommand.op('terminalWidth'));
   return session;
-}
-
-/**
- * Drop the echoed command (the PTY echoes what we type) and the blank line VyOS adds around output.
- */
-function stripEcho(body: string, command: string): string {
-  const lines = body.split('\n');
-  const echoAt = lines.findIndex((l) => l.trim() !== '');
-  if (echoAt >= 0 && command !== 'login' && lines[echoAt]!.trim().endsWith(command))
-    lines.splice(0, echoAt + 1);
-  return lines.join('\n').replace(/^\n+/, '').replace(/\s+$/, '');
 }
 
 /**

@@ -28,8 +28,33 @@ import type {
 
 export type { ApplyOptions, ApplyResult } from './apply-config.js';
 
+/** What `readAtOnce` asks for: each part one op-mode command, all typed in one write. */
+export interface RouterReadRequest {
+  config?: boolean;
+  sas?: boolean;
+  routes?: boolean;
+  bgp?: boolean;
+  load?: boolean;
+  /** WireGuard interfaces whose summary to read. */
+  wireguard?: readonly string[];
+}
+
+export interface RouterReadResult {
+  config?: ConfigLine[];
+  sas?: IpsecSaReport;
+  routes?: IpRoute[];
+  bgp?: BgpSummary | null;
+  load?: LoadAverage;
+  wireguard: WireguardStatus[];
+}
+
 export interface RouterClient {
   readonly name: string;
+  /**
+   * Several reads in one round trip: the commands typed ahead on the router's session, each
+   * output parsed as its own method would (`/vpn status` reads a router with one of these).
+   */
+  readAtOnce(request: RouterReadRequest): Promise<RouterReadResult>;
   ipsecSas(): Promise<IpsecSa[]>;
   /** The SAs plus whether strongSwan runs at all. */
   ipsecReport(): Promise<IpsecSaReport>;
@@ -68,6 +93,9 @@ export function createRouterClient(
 ): RouterClient {
   const query = async <T>(command: RouterCommand, parse: (output: string) => T): Promise<T> => {
     const { output } = await runOnSession((s) => s.send(command), { idempotent: true });
+    return parseOutput(command, output, parse);
+  };
+  const parseOutput = <T>(command: RouterCommand, output: string, parse: (out: string) => T): T => {
     try {
       return parse(output);
     } catch (err) {
@@ -85,8 +113,33 @@ export function createRouterClient(
     }
   };
 
+  const readAtOnce = async (request: RouterReadRequest): Promise<RouterReadResult> => {
+    const reads: { command: RouterCommand; keep(output: string): void }[] = [];
+    const result: RouterReadResult = { wireguard: [] };
+    const ask = <T>(command: RouterCommand, parse: (out: string) => T, put: (v: T) => void) =>
+      reads.push({ command, keep: (output) => put(parseOutput(command, output, parse)) });
+    if (request.config)
+      ask(RouterCommand.op('configCommands'), parseConfigCommands, (v) => (result.config = v));
+    if (request.sas) ask(RouterCommand.op('ipsecSa'), parseIpsecSa, (v) => (result.sas = v));
+    if (request.routes) ask(RouterCommand.op('ipRoute'), parseIpRoute, (v) => (result.routes = v));
+    if (request.bgp) ask(RouterCommand.op('bgpSummary'), parseBgpSummary, (v) => (result.bgp = v));
+    if (request.load) ask(RouterCommand.op('loadavg'), parseLoadavg, (v) => (result.load = v));
+    for (const iface of request.wireguard ?? [])
+      ask(
+        RouterCommand.wireguardSummary(iface),
+        (out) => parseWireguardSummary(out, iface),
+        (v) => result.wireguard.push(v),
+      );
+    const answers = await runOnSession((s) => s.sendAll(reads.map((r) => r.command)), {
+      idempotent: true,
+    });
+    reads.forEach((read, i) => read.keep(answers[i]!.output));
+    return result;
+  };
+
   const client: RouterClient = {
     name,
+    readAtOnce,
     ipsecSas: async () => (await client.ipsecReport()).sas,
     ipsecReport: () => query(RouterCommand.op('ipsecSa'), parseIpsecSa),
     wireguard: (iface = 'wg0') =>

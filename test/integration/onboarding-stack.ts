@@ -7,7 +7,7 @@
 import type { Inventory } from '../../src/config/inventory-schema.js';
 import type { SlackEmulator } from '../../src/sim/slack/start-slack-emulator.js';
 import type { World, WorldOptions } from '../../src/sim/world/start-world.js';
-import { openRouterSession } from '../../src/vyos/open-router-session.js';
+import { openRouterSession, type CommandResult } from '../../src/vyos/open-router-session.js';
 import { createRouterPool } from '../../src/vyos/router-pool.js';
 import { routerEndpoints } from '../../src/wiring/connect-to-network.js';
 import type { BotHandle } from '../../src/wiring/start-bot.js';
@@ -52,6 +52,16 @@ export async function startOnboardingStack(
     summaryWithoutPeers: false,
     configReadFails: new Set(),
   };
+  // A WireGuard summary without its peers: the add-peer's verification fails.
+  const withFaults = (command: string, result: CommandResult): CommandResult =>
+    faults.summaryWithoutPeers && /^show interfaces wireguard /.test(command)
+      ? { ...result, output: result.output.replace(/\npeer:[\s\S]*$/, '\n') }
+      : result;
+  // A configuration read that fails once, as a router that does not answer.
+  const failConfigRead = (command: string, name: string): void => {
+    if (command === 'show configuration commands' && faults.configReadFails.delete(name))
+      throw new Error(`${name} did not answer (a test fault)`);
+  };
   const stack = await startLocalStack({
     label: 'onb',
     ...(inventory ? { inventory } : {}),
@@ -77,16 +87,14 @@ export async function startOnboardingStack(
             },
             async send(command, timeoutMs) {
               sent.push(command.text);
-              if (
-                command.text === 'show configuration commands' &&
-                faults.configReadFails.delete(session.name)
-              )
-                throw new Error(`${session.name} did not answer (a test fault)`);
-              const result = await session.send(command, timeoutMs);
-              // A WireGuard summary without its peers: the add-peer's verification fails.
-              if (faults.summaryWithoutPeers && /^show interfaces wireguard /.test(command.text))
-                return { ...result, output: result.output.replace(/\npeer:[\s\S]*$/, '\n') };
-              return result;
+              failConfigRead(command.text, session.name);
+              return withFaults(command.text, await session.send(command, timeoutMs));
+            },
+            async sendAll(commands, timeoutMs) {
+              sent.push(...commands.map((c) => c.text));
+              for (const c of commands) failConfigRead(c.text, session.name);
+              const results = await session.sendAll(commands, timeoutMs);
+              return results.map((r, i) => withFaults(commands[i]!.text, r));
             },
             close: () => session.close(),
           };

@@ -41,7 +41,7 @@ afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()!();
 });
 
-async function world(options: { minuteMs?: number } = {}) {
+async function world(options: { minuteMs?: number; roundTripMs?: number } = {}) {
   const hostKey = generateHostKey();
   const userKey = generateUserKey();
   const sim = await startVyosRouter({
@@ -95,6 +95,45 @@ describe('router driver against the VyOS emulator', () => {
       value: '51820',
     });
   });
+
+  it(
+    'reads a router in one exchange over a WAN link: readAtOnce answers what each read ' +
+      'answers, and a change made between two exchanges shows in the second',
+    async () => {
+      const { sim, router } = await world({ roundTripMs: 20 });
+      const request = {
+        config: true,
+        sas: true,
+        routes: true,
+        bgp: true,
+        load: true,
+        wireguard: ['wg0'],
+      };
+      // The first exchange also carries the terminal setup typed ahead of it.
+      const first = await router.readAtOnce(request);
+      expect(first.config).toEqual(await router.runningConfig());
+      expect(first.sas).toEqual(await router.ipsecReport());
+      expect(first.routes).toEqual(await router.ipRoutes());
+      expect(first.bgp).toEqual(await router.bgpSummary());
+      expect(first.wireguard).toEqual([await router.wireguard('wg0')]);
+      expect(first.load?.load5).toBeGreaterThanOrEqual(0);
+      expect(await router.readAtOnce({ wireguard: [] })).toEqual({ wireguard: [] });
+
+      await router.applyConfig(alice());
+      const second = await router.readAtOnce(request);
+      expect(second.wireguard[0]!.peers.map((p) => p.publicKey)).toEqual([ALICE_KEY]);
+      expect(second.config).toContainEqual({
+        op: 'set',
+        path: ['interfaces', 'wireguard', 'wg0', 'peer', 'alice', 'allowed-ips'],
+        value: '10.250.0.10/32',
+      });
+      // A router switched off drops the session across the link; the next read says so.
+      sim.powerOff();
+      const err = await router.readAtOnce(request).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(RouterError);
+      expect((err as RouterError).code).toBe('ROUTER_UNREACHABLE');
+    },
+  );
 
   it('applies with commit and save; a second identical apply changes nothing', async () => {
     const { sim, pool, router } = await world();

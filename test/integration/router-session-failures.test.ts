@@ -88,11 +88,15 @@ describe('router session failures', () => {
       const tiny = await startTinyServer((ch) => {
         ch.write('vyos@hub:~$ ');
         ch.on('data', (d: Buffer) => {
-          const line = d.toString().trim();
-          // Answer the terminal setup, then go silent after echoing a secret-bearing line.
-          if (line.startsWith('set terminal')) ch.write(`${line}\r\nvyos@hub:~$ `);
-          else if (line === 'configure') ch.write('configure\r\n[edit]\r\nvyos@hub# ');
-          else ch.write(`${line}\r\n`);
+          // Lines typed ahead in one write are read one at a time, as readline does.
+          for (const typed of d.toString().split('\n')) {
+            const line = typed.trim();
+            if (line === '') continue;
+            // Answer the terminal setup, then go silent after echoing a secret-bearing line.
+            if (line.startsWith('set terminal')) ch.write(`${line}\r\nvyos@hub:~$ `);
+            else if (line === 'configure') ch.write('configure\r\n[edit]\r\nvyos@hub# ');
+            else ch.write(`${line}\r\n`);
+          }
         });
       });
       // A roomier deadline than the silent-router test: the setup commands must not be the ones

@@ -169,7 +169,7 @@ describe('scale-up failures leave the old router forwarding', () => {
             ...client,
             async applyConfig(lines, options) {
               // Slow commands so the copy is surely under way when the router goes away.
-              world.router(instanceId).handle.router.setCommandLatency(200);
+              world.router(instanceId).handle.router.setRoundTrip(200);
               const applying = client.applyConfig(lines, options);
               await new Promise((resolve) => setTimeout(resolve, 400));
               world.setRouterDown(instanceId, true, 'power');

@@ -3,7 +3,6 @@
  * typed-ahead lines are echoed when they are read, after the next prompt), writes CRLF line
  * endings, prints the op-mode or the two-line config-mode prompt, and runs one line at a time.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { shellSyntaxError, splitCommands, tokenizeCliLine } from './parse-cli-words.js';
 import { runOpCommand } from './run-op-command.js';
 import { runConfigCommand } from './run-config-command.js';
@@ -161,7 +160,6 @@ export class VyosShell {
       return this.writePrompt();
     }
     for (const tokens of splitCommands(words)) {
-      if (this.router.commandLatencyMs > 0) await sleep(this.router.commandLatencyMs);
       if (this.closed) return;
       if (this.mode === 'op') {
         const result = runOpCommand(this.router, tokens);

@@ -12,6 +12,7 @@ import { runExecCommand, VyosShell } from './shell.js';
 import { ConfigTree } from './config-tree.js';
 import { BadInputError } from '../../errors.js';
 import { tokenizeCliLine } from './parse-cli-words.js';
+import { carryOverWan } from './wan-link.js';
 
 export { generateHostKey, generateUserKey, type SshKeyPair } from './generate-keys.js';
 
@@ -112,26 +113,25 @@ export async function startVyosRouter(options: StartVyosRouterOptions): Promise<
           });
           session.on('exec', (accept, _reject, info) => {
             const stream: ServerChannel = accept();
-            const finish = (): void => {
-              const words = tokenizeCliLine(info.command);
-              const result =
-                words.length > 0
-                  ? runExecCommand(router, info.command)
-                  : { output: '', exitCode: 0 };
-              stream.write(result.output);
-              stream.exit(result.exitCode);
-              stream.end();
-            };
-            if (router.commandLatencyMs > 0) setTimeout(finish, router.commandLatencyMs);
-            else finish();
+            const words = tokenizeCliLine(info.command);
+            const result =
+              words.length > 0 ? runExecCommand(router, info.command) : { output: '', exitCode: 0 };
+            stream.write(result.output);
+            stream.exit(result.exitCode);
+            stream.end();
           });
         });
       });
     },
   );
 
-  // Our own listener, so a powered-off or rebooting router can refuse at the TCP level
+  // sshd itself listens on a loopback port of its own; the router's address is a WAN link in
+  // front of it (wan-link.ts), so a powered-off or rebooting router refuses at the TCP level
   // while keeping its port (a test or the world holds on to it).
+  const inner = await new Promise<net.AddressInfo>((resolve, reject) => {
+    sshServer.once('error', reject);
+    sshServer.listen(0, '127.0.0.1', () => resolve(sshServer.address() as net.AddressInfo));
+  });
   const listener = net.createServer((socket) => {
     // A CLI conversation is many small writes: without this, Nagle and delayed ACKs add
     // ~40 ms to every command on loopback.
@@ -140,7 +140,12 @@ export async function startVyosRouter(options: StartVyosRouterOptions): Promise<
       socket.destroy();
       return;
     }
-    sshServer.injectSocket(socket);
+    carryOverWan(
+      socket,
+      inner,
+      () => router.roundTripMs,
+      () => router.power === 'on',
+    );
   });
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
@@ -158,7 +163,10 @@ export async function startVyosRouter(options: StartVyosRouterOptions): Promise<
     close: async () => {
       router.dispose();
       for (const client of connections) client.end();
-      await new Promise<void>((resolve) => listener.close(() => resolve()));
+      await Promise.all([
+        new Promise<void>((resolve) => listener.close(() => resolve())),
+        new Promise<void>((resolve) => sshServer.close(() => resolve())),
+      ]);
     },
   };
 }

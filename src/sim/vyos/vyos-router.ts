@@ -18,7 +18,8 @@ export interface VyosRouterSettings {
   live?: RouterLiveState;
   minuteMs?: number;
   rebootMs?: number;
-  commandLatencyMs?: number;
+  /** Round-trip time of the network to the router (wan-link.ts), in ms. */
+  roundTripMs?: number;
   commitMs?: number;
   /** Core count, for the percent load averages of `show system uptime`. */
   cores?: number;
@@ -45,7 +46,8 @@ export class VyosRouter extends EventEmitter {
   readonly commitMs: number;
   readonly cores: number;
   hardwareModel: string;
-  commandLatencyMs: number;
+  /** Round-trip time of the network to the router (wan-link.ts): each exchange costs one. */
+  roundTripMs: number;
   active: ConfigTree;
   saved: ConfigTree;
   power: PowerState = 'on';
@@ -67,7 +69,7 @@ export class VyosRouter extends EventEmitter {
     this.minuteMs = settings.minuteMs ?? 60_000;
     this.rebootMs = settings.rebootMs ?? Math.round(this.minuteMs / 2);
     this.commitMs = settings.commitMs ?? 0;
-    this.commandLatencyMs = settings.commandLatencyMs ?? 0;
+    this.roundTripMs = settings.roundTripMs ?? 0;
     this.cores = settings.cores ?? 2;
     this.hardwareModel = settings.hardwareModel ?? 't3.medium';
     this.defaultHostName = settings.hostName ?? settings.name;
@@ -101,8 +103,8 @@ export class VyosRouter extends EventEmitter {
     this.liveState = live ?? createDefaultLiveState(() => this.bootedAt);
   }
 
-  setCommandLatency(ms: number): void {
-    this.commandLatencyMs = ms;
+  setRoundTrip(ms: number): void {
+    this.roundTripMs = ms;
   }
 
   get confirmPending(): boolean {

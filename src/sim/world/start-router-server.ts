@@ -19,7 +19,8 @@ export interface RouterServerSettings {
   live?: RouterLiveState;
   minuteMs?: number;
   rebootMs?: number;
-  commandLatencyMs?: number;
+  /** Round-trip time of the network to the router, in ms. */
+  roundTripMs?: number;
   hardwareModel?: string;
   cores?: number;
 }

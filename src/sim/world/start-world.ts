@@ -25,6 +25,10 @@ import { writeInventoryFile } from './write-inventory.js';
 export interface WorldOptions {
   /** More spokes for the scale benchmark (`spoke-extra-01`…). */
   extraSpokes?: number;
+  /**
+   * Round-trip time of the network between flatnet and every router (the SSH transport:
+   * src/sim/vyos/wan-link.ts), so a TCP + SSH handshake and each exchange cost what they do.
+   */
   sshLatencyMs?: number;
   ec2LatencyMs?: number;
   /** EC2 pending → running (and VyOS reboot) time. */

@@ -77,7 +77,7 @@ export class WorldRouters {
       live: this.o.model.liveStateFor(instanceId),
       minuteMs: this.o.minuteMs,
       rebootMs: this.o.rebootMs,
-      commandLatencyMs: this.sshLatencyMs,
+      roundTripMs: this.sshLatencyMs,
       hardwareModel: inst?.type,
       cores: CORES[inst?.type.split('.')[1] ?? ''] ?? 2,
     });
@@ -223,7 +223,7 @@ export class WorldRouters {
 
   setSshLatency(ms: number): void {
     this.sshLatencyMs = ms;
-    for (const r of this.routers.values()) r.handle.router.setCommandLatency(ms);
+    for (const r of this.routers.values()) r.handle.router.setRoundTrip(ms);
   }
 
   list(): SimRouter[] {
