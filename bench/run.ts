@@ -23,7 +23,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 const BENCHES: Record<string, () => Promise<BenchResult[]>> = {
-  status: () => benchStatusFanout(redisUrl),
+  status: () => benchStatusFanout(),
   reach: () => benchReachMatrix(redisUrl),
   ack: () => benchAck(redisUrl),
   rss: () => benchIdleRss(redisUrl),

@@ -17,6 +17,9 @@ import { readRouterStatusAndReading } from '../src/status/read-router-status.js'
 import { describeReachHeadline } from '../src/reach/describe-reach.js';
 import { summarizeReach } from '../src/reach/judge-reach.js';
 import type { ReachCloud } from '../src/reach/reach-ports.js';
+import type { ReachState } from '../src/reach/reach-state.js';
+import type { ReachSummary } from '../src/report/reach-report.js';
+import { rememberReachSummary } from '../src/reach/remember-reach-summary.js';
 import { assembleReachState, readReachCloud } from '../src/reach/read-reach-state.js';
 import type { StatusCloud, StatusRouters } from '../src/status/status-ports.js';
 import type { RunRequestPlanner } from '../src/grammar/run-request-planner.js';
@@ -63,6 +66,7 @@ export async function collectStatus(
   scope: string,
   now = Date.now(),
   reachCloud?: ReachCloud,
+  judgeReach: (state: ReachState) => ReachSummary = summarizeReach,
 ): Promise<StatusReport> {
   const { inventory } = deps;
   const covered = statusScope(inventory, scope);
@@ -94,7 +98,7 @@ export async function collectStatus(
   const routers = read.map((r) => r.status);
   markDriftedStandbys(inventory, routers, configs, deps.instances ?? {});
   const reach = cloud
-    ? summarizeReach(
+    ? judgeReach(
         assembleReachState(
           inventory,
           new Map(covered.routers.map((name, i) => [name, read[i]!.reading])),
@@ -139,13 +143,21 @@ function markDriftedStandbys(
 export type StatusRunDeps = StatusDeps & { cloud: StatusCloud & ReachCloud };
 
 export function createStatusRunbook(): Runbook<StatusRunDeps> {
+  // A worker's status runs judge reachability again only when the network changed.
+  const judgeReach = rememberReachSummary(summarizeReach);
   return {
     kind: 'status',
     steps: [
       defineStep(STATUS_STEPS.collect, {
         title: 'Read every router and region',
         async run(ctx) {
-          const report = await collectStatus(ctx.deps, ctx.run.target, Date.now(), ctx.deps.cloud);
+          const report = await collectStatus(
+            ctx.deps,
+            ctx.run.target,
+            Date.now(),
+            ctx.deps.cloud,
+            judgeReach,
+          );
           const down = report.problems.filter((p) => p.severity === 'down').length;
           const reach = report.reach ? `${describeReachHeadline(report.reach)}; ` : '';
           return {

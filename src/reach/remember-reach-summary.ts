@@ -1,0 +1,43 @@
+/**
+ * The reachability summary of the last network judged, kept: a fleet that has not changed
+ * since the last `/vpn status` is not judged again (every ordered pair: 10,100 at 50 routers,
+ * about half a second of CPU; 250,000 at 500). The key is a digest of everything the judge
+ * reads. Counters it never reads (an SA's uptime, bytes and packets, a WireGuard peer's
+ * traffic) are left out, and a handshake the judge finds fresh is keyed as "fresh" (a stale
+ * one keeps its seconds: they are in the reason it gives).
+ */
+import { createHash } from 'node:crypto';
+import type { ReachSummary } from '../report/reach-report.js';
+import type { ReachState } from './reach-state.js';
+import { fresh } from './trace-hops.js';
+
+const UNREAD = new Set([
+  'uptimeSeconds',
+  'bytesIn',
+  'bytesOut',
+  'packetsIn',
+  'packetsOut',
+  'bytesReceived',
+  'bytesSent',
+]);
+
+/** The digest of what the judge reads (never stored: it covers pre-shared keys too). */
+export function digestReachState(state: ReachState): string {
+  const text = JSON.stringify(state, (key, value: unknown) => {
+    if (UNREAD.has(key)) return undefined;
+    if (key === 'latestHandshakeSeconds' && fresh(value as number | undefined)) return 'fresh';
+    return value;
+  });
+  return createHash('sha256').update(text).digest('hex');
+}
+
+export function rememberReachSummary(
+  judge: (state: ReachState) => ReachSummary,
+): (state: ReachState) => ReachSummary {
+  let last: { digest: string; summary: ReachSummary } | undefined;
+  return (state) => {
+    const digest = digestReachState(state);
+    if (last?.digest !== digest) last = { digest, summary: judge(state) };
+    return structuredClone(last.summary);
+  };
+}
