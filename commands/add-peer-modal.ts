@@ -7,6 +7,7 @@
  */
 import type { App } from '@slack/bolt';
 import { handleSlashCommand, type SlashDeps } from './handle-slash-command.js';
+import { checkSiteFields } from '../src/onboarding/add-peer-request.js';
 
 export const ADD_PEER_CALLBACK_ID = 'flatnet-add-peer';
 
@@ -133,18 +134,30 @@ const FORM_WORDS: [RegExp, string][] = [
 ];
 
 /**
- * A refusal of the command behind the form, as an error under the field it is about: the
- * problem, then its fix unless the fix is the command's usage (meaningless in a form), in the
- * form's words, whole (never cut: the person needs the end of the sentence too).
+ * The refusals of the command behind the form, each as an error under the field it is about:
+ * the problem, then its fix unless the fix is the command's usage (meaningless in a form), in
+ * the form's words, whole (never cut: the person needs the end of the sentence too). Every
+ * problem is shown at once; two about one field share it.
  */
-export function formErrorOf(
-  refusal: { message: string; hint?: string },
+export function formErrorsOf(
+  refusals: ReadonlyArray<{ message: string; hint?: string }>,
   kind: string,
 ): Record<string, string> {
-  const fix = refusal.hint && !/usage:|\/vpn /.test(refusal.hint) ? refusal.hint : undefined;
-  let text = fix ? `${refusal.message}: ${fix}` : refusal.message;
-  for (const [option, words] of FORM_WORDS) text = text.replace(option, words);
-  return { [fieldOf(refusal.message, kind)]: text };
+  const errors: Record<string, string> = {};
+  for (const refusal of refusals) {
+    const fix = refusal.hint && !/usage:|\/vpn /.test(refusal.hint) ? refusal.hint : undefined;
+    let text = fix ? `${refusal.message}: ${fix}` : refusal.message;
+    for (const [option, words] of FORM_WORDS) text = text.replace(option, words);
+    const field = fieldOf(refusal.message, kind);
+    errors[field] = errors[field] ? `${errors[field]}; ${text}` : text;
+  }
+  return errors;
+}
+
+function subnetsOf(values: StateValues): string[] {
+  return read(values, FIELDS.subnets)
+    .split(/\s*,\s*/)
+    .filter((s) => s !== '');
 }
 
 /**
@@ -158,7 +171,7 @@ export function commandFromForm(
   const kind = read(values, FIELDS.kind) || 'wireguard';
   const pubkey = read(values, FIELDS.pubkey);
   const remote = read(values, FIELDS.remote);
-  const subnets = read(values, FIELDS.subnets).replace(/\s*,\s*/g, ',');
+  const subnets = subnetsOf(values).join(',');
   const errors: Record<string, string> = {};
   const oneWord = (value: string, block: string, what: string) => {
     if (/\s/.test(value)) errors[block] = `${what} cannot contain spaces or line breaks`;
@@ -203,11 +216,21 @@ export function registerAddPeerModal(app: App, slash: SlashDeps): void {
       await ack();
       return;
     }
-    const refusal =
+    const refusals =
       reply.kind === 'reply'
-        ? (reply.refusal ?? { message: reply.message.text })
-        : { message: 'use the form with a name' };
+        ? (reply.refusals ?? [{ message: reply.message.text }])
+        : [{ message: 'use the form with a name' }];
     const kind = read(values, FIELDS.kind) || 'wireguard';
-    await ack({ response_action: 'errors', errors: formErrorOf(refusal, kind) });
+    const errors = formErrorsOf(refusals, kind);
+    // A field that did not parse stops the planning: the site's fields are still checked
+    // against the inventory, so every field's problem shows at once.
+    if (kind === 'ipsec') {
+      const more = checkSiteFields(slash.inventory, {
+        ...(errors[FIELDS.remote] ? {} : { remote: read(values, FIELDS.remote) }),
+        ...(errors[FIELDS.subnets] ? {} : { subnets: subnetsOf(values) }),
+      });
+      Object.assign(errors, formErrorsOf(more, kind), errors);
+    }
+    await ack({ response_action: 'errors', errors });
   });
 }

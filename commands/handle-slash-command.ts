@@ -5,14 +5,14 @@
  */
 import { unknownRouter } from '../src/util/find-router.js';
 import type { Inventory } from '../src/config/inventory-schema.js';
-import { describeError, FlatnetError } from '../src/errors.js';
-import type { Command } from '../src/grammar/command.js';
+import { BadInputsError, describeError, FlatnetError } from '../src/errors.js';
+import type { Command, Problem } from '../src/grammar/command.js';
 import { HELP_ENTRIES } from '../src/grammar/help-entries.js';
 import { parseCommand } from '../src/grammar/parse-command.js';
 import type { Run, RunOrigin } from '../src/runbook/types.js';
 import type { RunRequestPlanner } from '../src/grammar/run-request-planner.js';
 import type { RunSubmitter } from '../src/runbook/run-request.js';
-import { buildError, buildHelp, type ChatText } from '../src/slack/blocks/index.js';
+import { buildErrors, buildHelp, type ChatText } from '../src/slack/blocks/index.js';
 import type { Logger } from '../src/log.js';
 import { buildRouterHistory, type RunHistory } from './router-history.js';
 import { answerMonitor } from './router-monitor.js';
@@ -31,8 +31,11 @@ export type SlashReply =
       kind: 'reply';
       message: ChatText;
       failed: boolean;
-      /** A refusal's problem and fix, apart (the add-peer form puts them under a field). */
-      refusal?: { message: string; hint?: string };
+      /**
+       * A refusal's problems, each with its fix, apart (the add-peer form puts each under its
+       * field). Every problem found, not only the first.
+       */
+      refusals?: Problem[];
     }
   /** A run was recorded and enqueued; `message` acknowledges it. */
   | { kind: 'run'; run: Run; message: ChatText }
@@ -55,7 +58,7 @@ export async function handleSlashCommand(
   request: SlashRequest,
 ): Promise<SlashReply> {
   const parsed = parseCommand(request.command, request.text);
-  if (!parsed.ok) return refused(parsed.message, parsed.hint);
+  if (!parsed.ok) return refusedAll(parsed.problems ?? [parsed]);
   const command = parsed.command;
   if (command.kind === 'help') {
     const entries = HELP_ENTRIES.filter(
@@ -115,6 +118,7 @@ export async function handleSlashCommand(
     });
     return { kind: 'run', run, message: acknowledge(run) };
   } catch (err) {
+    if (err instanceof BadInputsError) return refusedAll(err.problems);
     if (!(err instanceof FlatnetError)) deps.logger?.error({ err }, 'slash command failed');
     const hint =
       err instanceof FlatnetError
@@ -129,12 +133,13 @@ export async function handleSlashCommand(
 }
 
 function refused(message: string, hint?: string): SlashReply {
-  return {
-    kind: 'reply',
-    message: buildError(message, hint),
-    failed: true,
-    refusal: { message, ...(hint ? { hint } : {}) },
-  };
+  return refusedAll([{ message, ...(hint ? { hint } : {}) }]);
+}
+
+/** One answer listing every problem found, each with its fix. */
+function refusedAll(problems: readonly Problem[]): SlashReply {
+  const refusals = problems.map(({ message, hint }) => ({ message, ...(hint ? { hint } : {}) }));
+  return { kind: 'reply', message: buildErrors(refusals), failed: true, refusals };
 }
 
 function acknowledge(run: Run): ChatText {

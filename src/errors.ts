@@ -44,6 +44,52 @@ export class BadInputError extends FlatnetError {
 }
 
 /**
+ * Several bad inputs of one command, found at once so the person fixes them in one go: each
+ * keeps its own problem and fix (the add-peer form shows each under its field).
+ */
+export class BadInputsError extends BadInputError {
+  constructor(readonly problems: readonly BadInputError[]) {
+    super(problems[0]?.message ?? 'bad input', problems[0]?.hint);
+    this.name = 'BadInputsError';
+  }
+
+  override get forHumans(): string {
+    return this.problems.map((p) => p.forHumans).join('\n');
+  }
+}
+
+/** Collects the bad inputs of independent checks, instead of stopping at the first. */
+export class InputProblems {
+  private readonly found: BadInputError[] = [];
+
+  /** The check's answer, or undefined when it refused (the refusal is kept). */
+  check<T>(run: () => T): T | undefined {
+    try {
+      return run();
+    } catch (err) {
+      if (!(err instanceof BadInputError)) throw err;
+      this.found.push(...(err instanceof BadInputsError ? err.problems : [err]));
+      return undefined;
+    }
+  }
+
+  /** The problems found so far. */
+  list(): readonly BadInputError[] {
+    return this.found;
+  }
+
+  /** A problem found without a check that throws. */
+  add(message: string, hint?: string): void {
+    this.found.push(new BadInputError(message, hint));
+  }
+
+  throwIfAny(): void {
+    if (this.found.length === 1) throw this.found[0]!;
+    if (this.found.length > 1) throw new BadInputsError(this.found);
+  }
+}
+
+/**
  * Bad input that must not stay in the run's record: a refused WireGuard key (it may be a
  * private key). The engine drops `param` from the run's params before it saves the failure,
  * so neither the record nor the thread, which is rebuilt from it, keeps the value.

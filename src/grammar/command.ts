@@ -34,8 +34,19 @@ export type Command =
   | { kind: 'monitor'; action: 'pause'; router: string; minutes: number }
   | { kind: 'monitor'; action: 'resume'; router: string };
 
+/** One thing wrong with a command, and how to fix it. */
+export interface Problem {
+  message: string;
+  hint?: string;
+}
+
+/**
+ * A command, or what is wrong with it: the first problem, and every problem when there are
+ * several (`/vpn add-peer` checks all its options, so a person fixes them in one go).
+ */
 export type ParseResult =
-  { ok: true; command: Command } | { ok: false; message: string; hint: string };
+  | { ok: true; command: Command }
+  | { ok: false; message: string; hint: string; problems?: Problem[] };
 
 export interface HelpEntry {
   /** Which subcommand (or form of one) this line is, for the parser's usage hints. */

@@ -19,7 +19,7 @@ const VPC_OR_VGW = /^(vpc|vgw)-[0-9a-f]{8,17}$/;
 /** A reach endpoint: `us-east-1/production`, `site/office`, `wg/ops-carol`, `10.10.2.7`. */
 const ENDPOINT = /^[A-Za-z0-9][A-Za-z0-9_./-]{0,80}$/;
 
-type Fail = { ok: false; message: string; hint: string };
+type Fail = Extract<ParseResult, { ok: false }>;
 const fail = (message: string, hint: string): Fail => ({ ok: false, message, hint });
 const ok = (command: Command): ParseResult => ({ ok: true, command });
 
@@ -234,91 +234,114 @@ function parseVpn(verb: string | undefined, t: Tokens): ParseResult {
   }
 }
 
+/** Every problem at once, the first as the answer's message. */
+function failAll(problems: Fail[]): Fail {
+  const [first] = problems;
+  if (!first) return fail('flatnet could not read that command', 'try `/vpn help`');
+  if (problems.length === 1) return first;
+  return { ...first, problems: problems.map(({ message, hint }) => ({ message, hint })) };
+}
+
+/** `/vpn add-peer`: every option is checked, and every problem reported at once. */
 function parseAddPeer(t: Tokens): ParseResult {
   const usage = `${usageOf('/vpn', 'add-peer')}  or  ${usageOf('/vpn', 'add-peer-ipsec')}`;
   if (t.positional.length === 0 && t.flags.size === 0) return ok({ kind: 'add-peer-modal' });
+  const problems: Fail[] = [];
+  const refuse = (message: string, hint: string): undefined => {
+    problems.push(fail(message, hint));
+    return undefined;
+  };
   const name = checkName(t.positional[0], usage);
-  if (typeof name !== 'string') return name;
+  if (typeof name !== 'string') problems.push(name);
   const kind = t.positional[1] ?? 'wireguard';
   if (t.positional.length > 2)
-    return fail(
+    refuse(
       '/vpn add-peer takes a name and optionally a kind (wireguard or ipsec)',
       `usage: ${usage}`,
     );
   const router = optionalRouter(t, usage);
-  if (typeof router === 'object') return router;
-  let peer: PeerSpec;
-  let allowed: string[];
+  if (typeof router === 'object') problems.push(router);
+  let peer: PeerSpec | undefined;
+  let allowed: string[] = [];
   if (kind === 'wireguard') {
     const key = t.flags.get('pubkey');
-    if (key !== undefined && (typeof key !== 'string' || !isWireguardKey(key))) {
-      return fail(
+    if (key !== undefined && (typeof key !== 'string' || !isWireguardKey(key)))
+      refuse(
         '--pubkey is not a WireGuard public key (base64 of exactly 32 bytes)',
         'copy it from `wg pubkey < private.key` or your client; or ' +
           'leave --pubkey out and flatnet generates a key pair for you',
       );
-    }
     peer = { type: 'wireguard', ...(typeof key === 'string' ? { publicKey: key } : {}) };
     allowed = ['pubkey', 'router', 'dry-run'];
   } else if (kind === 'ipsec') {
-    const remote = t.flags.get('remote');
-    if (typeof remote !== 'string' || parseIpv4(remote) === null)
-      return fail('an IPsec peer needs --remote with its public IPv4 address', `usage: ${usage}`);
-    const subnetsRaw = t.flags.get('subnets');
-    if (typeof subnetsRaw !== 'string')
-      return fail(
-        'an IPsec peer needs --subnets with the networks behind it',
-        'e.g. --subnets 192.168.10.0/24,192.168.20.0/24',
-      );
-    const subnets = subnetsRaw.split(',').filter((s) => s.length > 0);
-    const bad = subnets.find((s) => parseCidr(s) === null || !/^\d+\.\d+\.\d+\.\d+\/\d+$/.test(s));
-    if (bad !== undefined || subnets.length === 0 || subnets.length > 20)
-      return fail(
-        `--subnets: ${printable(bad ?? subnetsRaw)} is not a list of IPv4 CIDRs`,
-        'e.g. --subnets 192.168.10.0/24,192.168.20.0/24 (at most 20)',
-      );
-    const bgpRaw = t.flags.get('bgp');
-    let bgpAsn: number | undefined;
-    if (bgpRaw !== undefined) {
-      bgpAsn = typeof bgpRaw === 'string' && /^\d{1,10}$/.test(bgpRaw) ? Number(bgpRaw) : NaN;
-      if (!(bgpAsn >= 1 && bgpAsn <= 4294967294))
-        return fail(
-          '--bgp must be an AS number from 1 to 4294967294',
-          'private ASNs are 64512–65534 and 4200000000–4294967294',
-        );
-    }
+    const remoteRaw = t.flags.get('remote');
+    const remote =
+      typeof remoteRaw === 'string' && parseIpv4(remoteRaw) !== null
+        ? remoteRaw
+        : refuse('an IPsec peer needs --remote with its public IPv4 address', `usage: ${usage}`);
+    const subnets = parseSubnets(t.flags.get('subnets'), refuse);
+    const bgpAsn = parseBgp(t.flags.get('bgp'), refuse);
     const modeRaw = t.flags.get('mode') ?? 'route';
-    if (modeRaw !== 'route' && modeRaw !== 'policy')
-      return fail(
-        '--mode must be route (VTI) or policy',
-        'route-based is the default and works with BGP',
-      );
+    const mode =
+      modeRaw === 'route' || modeRaw === 'policy'
+        ? modeRaw
+        : refuse(
+            '--mode must be route (VTI) or policy',
+            'route-based is the default and works with BGP',
+          );
     // BGP runs over the VTI's /30; a policy-based tunnel has no interface to peer on.
-    if (modeRaw === 'policy' && bgpAsn !== undefined)
-      return fail(
+    if (mode === 'policy' && bgpAsn !== undefined)
+      refuse(
         '--mode policy cannot carry --bgp: BGP needs a route-based tunnel (a VTI to peer over)',
         'drop --mode policy (route-based is the default) ' +
           'to use BGP, or drop --bgp for a policy-based site',
       );
-    peer = {
-      type: 'ipsec',
-      remote,
-      subnets,
-      mode: modeRaw,
-      ...(bgpAsn !== undefined ? { bgpAsn } : {}),
-    };
+    if (remote !== undefined && subnets !== undefined && mode !== undefined)
+      peer = { type: 'ipsec', remote, subnets, mode, ...(bgpAsn !== undefined ? { bgpAsn } : {}) };
     allowed = ['remote', 'subnets', 'bgp', 'mode', 'router', 'dry-run'];
   } else {
-    return fail(
-      `${printable(kind)} is not a peer kind`,
-      'the kinds are wireguard (default) and ipsec',
-    );
+    refuse(`${printable(kind)} is not a peer kind`, 'the kinds are wireguard (default) and ipsec');
   }
+  if (typeof name !== 'string' || typeof router === 'object' || peer === undefined)
+    return failAll(problems);
+  if (problems.length > 0) return failAll(problems);
   return expectNothingMore(
     t,
     allowed,
     { kind: 'add-peer', name, peer, dryRun: t.flags.has('dry-run'), ...(router ? { router } : {}) },
     usage,
+  );
+}
+
+function parseSubnets(
+  raw: string | true | undefined,
+  refuse: (message: string, hint: string) => undefined,
+): string[] | undefined {
+  if (typeof raw !== 'string')
+    return refuse(
+      'an IPsec peer needs --subnets with the networks behind it',
+      'e.g. --subnets 192.168.10.0/24,192.168.20.0/24',
+    );
+  const subnets = raw.split(',').filter((s) => s.length > 0);
+  const bad = subnets.find((s) => parseCidr(s) === null || !/^\d+\.\d+\.\d+\.\d+\/\d+$/.test(s));
+  if (bad !== undefined || subnets.length === 0 || subnets.length > 20)
+    return refuse(
+      `--subnets: ${printable(bad ?? raw)} is not a list of IPv4 CIDRs`,
+      'e.g. --subnets 192.168.10.0/24,192.168.20.0/24 (at most 20)',
+    );
+  return subnets;
+}
+
+function parseBgp(
+  raw: string | true | undefined,
+  refuse: (message: string, hint: string) => undefined,
+): number | undefined {
+  if (raw === undefined) return undefined;
+  const asn = typeof raw === 'string' && /^\d{1,10}$/.test(raw) ? Number(raw) : NaN;
+  if (asn >= 1 && asn <= 4294967294) return asn;
+  return refuse(
+    '--bgp must be an AS number from 1 to 4294967294',
+    'private ASNs are 64512–65534 and 4200000000–4294967294',
   );
 }
 

@@ -6,9 +6,9 @@ import { overlappingAssigned } from '../config/flat-network.js';
 import { findRouter } from '../util/find-router.js';
 import type { Inventory } from '../config/inventory-schema.js';
 import { resolvePolicy } from '../config/resolve-policy.js';
-import { BadInputError } from '../errors.js';
+import { BadInputError, InputProblems } from '../errors.js';
 import type { Command } from '../grammar/command.js';
-import { cidrContains, cidrsOverlap, formatCidr, parseCidr } from '../net/cidr.js';
+import { cidrContains, cidrsOverlap, formatCidr, parseCidr, parseIpv4 } from '../net/cidr.js';
 import { checkSiteAsn, checkSiteRemote, NEVER_A_REMOTE } from './check-site-identity.js';
 import { checkBackedUpSite } from './site-backup.js';
 import type { PlannedRun } from '../runbook/run-request.js';
@@ -117,52 +117,75 @@ export function checkSiteSubnets(inventory: Inventory, subnets: string[]): void 
   );
 }
 
+/**
+ * The inventory checks of a site's remote address and subnets alone, for the add-peer form:
+ * when another field did not even parse (so the command could not be planned), these still
+ * answer, and every field's problem shows at once. Values that do not parse are left out.
+ */
+export function checkSiteFields(
+  inventory: Inventory,
+  fields: { remote?: string; subnets?: string[] },
+): readonly BadInputError[] {
+  const problems = new InputProblems();
+  const { remote, subnets } = fields;
+  if (remote !== undefined && parseIpv4(remote) !== null)
+    problems.check(() => checkSiteRemote(inventory, remote));
+  if (subnets !== undefined && subnets.length > 0 && subnets.every((s) => parseCidr(s)))
+    problems.check(() => checkSiteSubnets(inventory, subnets));
+  return problems.list();
+}
+
+/**
+ * The run an add-peer command asks for, after every check that needs only the inventory. The
+ * checks are independent, so all of them run and every problem is reported at once.
+ */
 export function planAddPeer(command: Command, inventory: Inventory, requester: string): PlannedRun {
   if (command.kind !== 'add-peer')
     throw new BadInputError(`add-peer cannot plan a ${command.kind} command`, 'use /vpn add-peer');
-  assertPeerName(command.name);
+  const problems = new InputProblems();
+  problems.check(() => assertPeerName(command.name));
   const { peer } = command;
-  const router = chooseRouter(inventory, peer.type, command.router);
-  let params: Record<string, Json>;
+  const router = problems.check(() => chooseRouter(inventory, peer.type, command.router));
+  let params: Record<string, Json> = {};
   if (peer.type === 'wireguard') {
-    if (peer.publicKey !== undefined) {
-      assertPeerPublicKey(peer.publicKey, '--pubkey');
-      // Before any run exists (so no record ever holds a private key recognised here);
-      // planAddPeerOnArrival then compares it with every key the routers report.
-      checkKeyAgainstInventory(peer.publicKey, inventory);
-    }
-    params = {
-      router,
-      ...(peer.publicKey !== undefined ? { [PUBKEY_PARAM]: peer.publicKey } : {}),
-    };
+    const key = peer.publicKey;
+    if (key !== undefined)
+      problems.check(() => {
+        assertPeerPublicKey(key, '--pubkey');
+        // Before any run exists (so no record ever holds a private key recognised here);
+        // planAddPeerOnArrival then compares it with every key the routers report.
+        checkKeyAgainstInventory(key, inventory);
+      });
+    params = { ...(key !== undefined ? { [PUBKEY_PARAM]: key } : {}) };
   } else {
-    if (!inventory.routers[router]!.elasticIp)
-      throw new BadInputError(
+    if (router !== undefined && !inventory.routers[router]!.elasticIp)
+      problems.add(
         `${router} has no Elastic IP in the inventory: a site cannot reach it`,
         `add routers.${router}.elasticIp, or choose the hub with --router`,
       );
     if (peer.mode === 'policy' && peer.bgpAsn !== undefined)
-      throw new BadInputError(
+      problems.add(
         'a policy-based site cannot speak BGP: BGP needs a route-based tunnel (a VTI to peer over)',
         'drop --mode policy (route-based is the default) to use BGP, or drop --bgp',
       );
-    checkSiteRemote(inventory, peer.remote);
-    if (peer.bgpAsn !== undefined) checkSiteAsn(inventory, peer.bgpAsn);
-    checkSiteSubnets(inventory, peer.subnets);
-    checkBackedUpSite(inventory, command.name, peer);
+    problems.check(() => checkSiteRemote(inventory, peer.remote));
+    const asn = peer.bgpAsn;
+    if (asn !== undefined) problems.check(() => checkSiteAsn(inventory, asn));
+    problems.check(() => checkSiteSubnets(inventory, peer.subnets));
+    problems.check(() => checkBackedUpSite(inventory, command.name, peer));
     params = {
-      router,
       remote: peer.remote,
       subnets: peer.subnets.join(','),
       mode: peer.mode,
       ...(peer.bgpAsn !== undefined ? { bgp: peer.bgpAsn } : {}),
     };
   }
+  problems.throwIfAny();
   const { approval } = resolvePolicy(inventory, 'add-peer', requester);
   return {
     kind: 'add-peer',
     target: command.name,
-    params,
+    params: { router: router!, ...params },
     dryRun: command.dryRun,
     ...(approval ? { approval } : {}),
   };

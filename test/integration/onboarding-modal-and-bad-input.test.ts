@@ -125,6 +125,47 @@ describe('the add-peer form', () => {
   );
 });
 
+describe('every problem at once', () => {
+  it('the form puts each bad field under its own error, in its words, in one answer', async () => {
+    const viewId = await openForm();
+    const runsBefore = (await stack.bot.runtime.engine.store.list({ limit: 1000 })).length;
+    const form = await stack.slack.submitView({
+      user: 'U0ALICE',
+      viewId,
+      values: {
+        [FIELDS.name]: 'bob;x',
+        [FIELDS.kind]: 'ipsec',
+        [FIELDS.remote]: '127.0.0.1',
+        [FIELDS.subnets]: '192.168.7.0/24, 10.0.5.0/24',
+      },
+    });
+    expect(form.responseAction).toBe('errors');
+    expect(Object.keys(form.errors ?? {}).sort()).toEqual(
+      [FIELDS.name, FIELDS.remote, FIELDS.subnets].sort(),
+    );
+    expect(form.errors?.[FIELDS.name]).toMatch(/is not a valid peer name/);
+    expect(form.errors?.[FIELDS.remote]).toMatch(/^the remote public address 127\.0\.0\.1 is loop/);
+    expect(form.errors?.[FIELDS.subnets]).toMatch(/^the subnets: 10\.0\.5\.0\/24 overlaps/);
+    expect(JSON.stringify(form.errors)).not.toMatch(/--[a-z]/);
+    expect((await stack.bot.runtime.engine.store.list({ limit: 1000 })).length).toBe(runsBefore);
+  });
+
+  it('the slash command answers once, listing every problem with its fix', async () => {
+    const asked = await stack.vpn(
+      'U0ALICE',
+      'add-peer osaka2 ipsec --remote 127.0.0.1 --subnets 10.0.5.0/24 --bgp 65000',
+    );
+    expect(asked.runId).toBeUndefined();
+    expect(asked.reply).toContain('That command has 3 problems');
+    for (const said of [
+      /--remote 127\.0\.0\.1 is loopback/,
+      /--bgp 65000 is the AS of/,
+      /overlaps/,
+    ])
+      expect(asked.reply).toMatch(said);
+  });
+});
+
 describe('hostile input', () => {
   it(
     "refuses the all-zero key and the router's own key as " +

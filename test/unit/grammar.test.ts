@@ -143,6 +143,18 @@ describe('slash command grammar', () => {
     expect(refused('/vpn', 'x'.repeat(10_000)).message).toContain('the limit is 1000');
   });
 
+  it('reports every problem of an add-peer at once, each with its own fix', () => {
+    const r = refused('/vpn', 'add-peer bob;x ipsec --remote nope --subnets 10.0.0.0/33 --bgp 0');
+    expect(r.problems?.map((p) => p.message)).toEqual([
+      '"bob;x" is not a valid peer name: names are 1–32 letters, digits, - or _',
+      'an IPsec peer needs --remote with its public IPv4 address',
+      '--subnets: "10.0.0.0/33" is not a list of IPv4 CIDRs',
+      '--bgp must be an AS number from 1 to 4294967294',
+    ]);
+    expect(r.message).toBe(r.problems![0]!.message);
+    expect(refused('/vpn', 'add-peer bob;x').problems).toBeUndefined();
+  });
+
   it('reads sync-standby with or without a router, and --dry-run', () => {
     expect(parsed('/vpn', 'sync-standby')).toEqual({ kind: 'sync-standby', dryRun: false });
     expect(parsed('/vpn', 'sync-standby hub-tokyo-b --dry-run')).toEqual({

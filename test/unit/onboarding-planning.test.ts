@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { BadInputsError } from '../../src/errors.js';
 import { parseCommand } from '../../src/grammar/parse-command.js';
 import { addPeerParams, planAddPeer } from '../../src/onboarding/add-peer-request.js';
 import { checkPeerIsNew } from '../../src/onboarding/check-peer-is-new.js';
@@ -331,5 +332,24 @@ describe('site tunnels on the hub', () => {
     expect(renderSitePeerRemoval('office', hub).map(renderConfigLine).join('\n')).not.toContain(
       'prefix-list',
     );
+  });
+});
+
+describe('add-peer planning reports every problem at once', () => {
+  it('a bad remote, overlapping subnets and our own ASN, each with its fix', () => {
+    let thrown: unknown;
+    try {
+      plan('add-peer osaka ipsec --remote 127.0.0.1 --subnets 10.0.5.0/24 --bgp 65000');
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toBeInstanceOf(BadInputsError);
+    const problems = (thrown as BadInputsError).problems;
+    expect(problems.map((p) => p.message)).toEqual([
+      expect.stringMatching(/^--remote 127\.0\.0\.1 is /),
+      expect.stringMatching(/^--bgp 65000 is the AS of hub-tokyo-a/),
+      expect.stringMatching(/^--subnets: 10\.0\.5\.0\/24 overlaps 10\.0\.0\.0\/16/),
+    ]);
+    for (const p of problems) expect(p.hint).toBeTruthy();
   });
 });

@@ -16,6 +16,6 @@ export {
 } from './build-approval-prompt.js';
 export { buildRunSummary } from './build-run-summary.js';
 export { buildHelp, type HelpEntry } from './build-help.js';
-export { buildError } from './build-error.js';
+export { buildError, buildErrors } from './build-error.js';
 export { commandLineOf, describeStatus } from './describe-run.js';
 export { formatClock, formatDuration } from '../../util/format-time.js';
