@@ -101,10 +101,10 @@ export class InventoryBuilder {
 
   /** A VPC in `region`; its id follows the region's place in the inventory and the VPC's. */
   withVpc(region: string, name: string, cidr: string, more: { id?: string } = {}): this {
-    const regions = Object.keys(this.written.regions);
-    const vpcs = (this.written.regions[region] ??= { vpcs: [] }).vpcs ?? [];
-    const place = (regions.includes(region) ? regions.indexOf(region) : regions.length) * 100;
-    vpcs.push({ id: awsId('vpc', place + vpcs.length + 1, '0a1b2c3d4e5f60'), name, cidr, ...more });
+    const vpcs = (this.written.regions[region] ??= {}).vpcs ?? [];
+    // The n-th region's VPCs are vpc-…60n01, vpc-…60n02, … (the hub's region is the 0th).
+    const place = Object.keys(this.written.regions).indexOf(region) * 100 + vpcs.length + 1;
+    vpcs.push({ id: awsId('vpc', place, '0a1b2c3d4e5f60'), name, cidr, ...more });
     this.written.regions[region] = { vpcs };
     return this;
   }
