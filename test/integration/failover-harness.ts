@@ -17,6 +17,7 @@ import { silentLog, waitFor } from './runbook-harness.js';
 import { startScaleBench, type BenchOptions, type ScaleBench } from './scaleup-harness.js';
 import { routedTimeline } from '../helpers/routed-paths.js';
 import { rebuildCommandLine } from '../../src/grammar/rebuild-command-line.js';
+import { BOB_APPROVES, buildRunRequest } from '../support/build-run.js';
 
 export const PRIMARY = 'hub-tokyo-a';
 export const STANDBY = 'hub-tokyo-b';
@@ -74,24 +75,14 @@ export async function startFailoverBench(options: BenchOptions = {}): Promise<Fa
     newEngine,
     startWorker: (target = engine, processor) => scale.startWorker(target, processor),
     submit: (o = {}) =>
-      engine.submit({
-        kind: o.kind ?? 'failover',
-        target: o.target ?? PRIMARY,
-        params: {},
-        requester: 'U0ALICE',
-        origin: { kind: 'cli', channel: 'C0NETOPS' },
-        dryRun: o.dryRun ?? false,
-        ...(o.approval
-          ? {
-              approval: {
-                approvers: ['U0BOB'],
-                distinctApprovers: 1,
-                allowSelfApproval: false,
-                expiresInMs: 60_000,
-              },
-            }
-          : {}),
-      }),
+      engine.submit(
+        buildRunRequest({
+          kind: o.kind ?? 'failover',
+          target: o.target ?? PRIMARY,
+          dryRun: o.dryRun ?? false,
+          ...(o.approval ? { approval: BOB_APPROVES } : {}),
+        }),
+      ),
     finished: (runId, target = engine) => scale.finished(runId, target),
     async cleanup() {
       // Workers first (the scale bench closes them), then the engines that they drove.

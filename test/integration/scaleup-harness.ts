@@ -27,6 +27,7 @@ import { withAfterStep, type AfterStep } from '../helpers/after-step.js';
 import { dropPrefix, testRedis, uniquePrefix } from '../helpers/redis.js';
 import { RecordingObserver, silentLog, waitFor } from './runbook-harness.js';
 import { rebuildCommandLine } from '../../src/grammar/rebuild-command-line.js';
+import { BOB_APPROVES, buildRunRequest } from '../support/build-run.js';
 
 export const HUB = 'hub-tokyo-a';
 export const REGION = 'ap-northeast-1';
@@ -168,25 +169,15 @@ export async function startScaleBench(options: BenchOptions = {}): Promise<Scale
       return worker;
     },
     async submit(o = {}) {
-      const kind = o.kind ?? 'scaleup';
-      return engine.submit({
-        kind,
-        target: HUB,
-        params: o.type ? { type: o.type } : {},
-        requester: 'U0ALICE',
-        origin: { kind: 'cli', channel: 'C0NETOPS' },
-        dryRun: o.dryRun ?? false,
-        ...(o.approval
-          ? {
-              approval: {
-                approvers: ['U0BOB'],
-                distinctApprovers: 1,
-                allowSelfApproval: false,
-                expiresInMs: 60_000,
-              },
-            }
-          : {}),
-      });
+      return engine.submit(
+        buildRunRequest({
+          kind: o.kind ?? 'scaleup',
+          target: HUB,
+          params: o.type ? { type: o.type } : {},
+          dryRun: o.dryRun ?? false,
+          ...(o.approval ? { approval: BOB_APPROVES } : {}),
+        }),
+      );
     },
     finished: (runId, target = engine) =>
       waitFor(

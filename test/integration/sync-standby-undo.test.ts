@@ -14,6 +14,7 @@ import { testRedis } from '../helpers/redis.js';
 import { PRIMARY, STANDBY } from './failover-harness.js';
 import { silentLog } from './runbook-harness.js';
 import { startScaleBench, type ScaleBench } from './scaleup-harness.js';
+import { buildRunRequest } from '../support/build-run.js';
 
 let bench: ScaleBench | undefined;
 const redis = testRedis();
@@ -51,14 +52,7 @@ describe('/vpn sync-standby undo', () => {
         leaseTtlMs: 5_000,
       });
       bench.startWorker(engine);
-      const run = await engine.submit({
-        kind: 'sync-standby',
-        target: PRIMARY,
-        params: {},
-        requester: 'U0ALICE',
-        origin: { kind: 'cli', channel: 'C0NETOPS' },
-        dryRun: false,
-      });
+      const run = await engine.submit(buildRunRequest({ kind: 'sync-standby', target: PRIMARY }));
       const done = await bench.finished(run.id, engine);
       await engine.close();
 
