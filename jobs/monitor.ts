@@ -38,6 +38,11 @@ export interface MonitorDeps {
     routers: StatusRouters;
     /** Each router's instance type as EC2 reports it (scale proposals need its rung). */
     types?: Record<string, string | null>;
+    /**
+     * Hands this round's picture of the routers to a run about to be submitted with this id,
+     * so the failover does not ask EC2 again what the round has just read.
+     */
+    handOver?: (runId: string) => Promise<void>;
   }>;
   cloud: StatusCloud;
   store: MonitorStore;
@@ -61,20 +66,23 @@ export type RoundOutcome =
 export async function runMonitorRound(deps: MonitorDeps, tick: string): Promise<RoundOutcome> {
   const clock = deps.clock ?? Date.now;
   const startedAt = clock();
-  const { inventory, routers, types = {} } = await deps.current();
+  const { inventory, routers, types = {}, handOver } = await deps.current();
   const settings = inventory.monitor;
   const lockMs = Math.max(30_000, settings.intervalSeconds * 3000);
   if (!(await deps.store.lockRound(tick, lockMs)))
     return { ran: false, reason: 'the previous round is still running' };
   try {
-    return await probeAndDecide(deps, tick, startedAt, inventory, routers, types);
+    return await probeAndDecide({ ...deps, handOver }, tick, startedAt, inventory, routers, types);
   } finally {
     await deps.store.unlockRound(tick);
   }
 }
 
+/** The monitor's deps, with this round's hand-over of its router picture. */
+type RoundDeps = MonitorDeps & { handOver?: (runId: string) => Promise<void> };
+
 async function probeAndDecide(
-  deps: MonitorDeps,
+  deps: RoundDeps,
   tick: string,
   startedAt: number,
   inventory: Inventory,
@@ -243,7 +251,7 @@ async function followFailoverRun(
  * approvers. A round re-run after a crash finds the incident's claim and does not ask twice.
  */
 async function askForFailover(
-  deps: MonitorDeps,
+  deps: RoundDeps,
   inventory: Inventory,
   incident: Incident,
 ): Promise<{ incident: Incident; submitted: boolean }> {
@@ -270,6 +278,7 @@ async function askForFailover(
       submitted: false,
     };
   }
+  const runId = unrecorded ?? fresh;
   try {
     const input: SubmitInput = {
       kind: 'failover',
@@ -278,7 +287,7 @@ async function askForFailover(
       requester: MONITOR_REQUESTER,
       origin: { kind: 'slack', channel: inventory.slack.channel },
       dryRun: false,
-      runId: unrecorded ?? fresh,
+      runId,
       ...(incident.policy === 'approve'
         ? {
             approval: policyApproval(
@@ -289,6 +298,15 @@ async function askForFailover(
           }
         : {}),
     };
+    // Nothing waits on the hand-over's failure: the run then resolves its own picture.
+    await deps
+      .handOver?.(input.runId!)
+      .catch((err: unknown) =>
+        deps.logger.warn(
+          { err, incident: incident.id },
+          'monitor: could not hand over the routers',
+        ),
+      );
     const run = await deps.engine.submit(input);
     await deps.store.recordFailoverRun(incident.id, run.id);
     const text =

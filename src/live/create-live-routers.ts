@@ -37,8 +37,20 @@ export interface RunRouters {
   pool: RouterPool;
 }
 
+/**
+ * How old a snapshot handed over to a run (the monitor round's) may be when the run starts
+ * and still be used instead of resolving again. The round resolves, probes (at most
+ * `probeTimeoutMs`, 3 s by default) and submits; a run taken at once starts well within this.
+ * Older, or resolved before a cutover moved the router facts on, or under another inventory,
+ * and the run resolves its own. What it saves is one EC2 round trip before the failover's
+ * plan step, which reads the two routers and the Elastic IP from EC2 again anyway.
+ */
+export const HANDED_OVER_FRESH_MS = 5000;
+
 export interface LiveRouters {
   forRun(runId: string): Promise<RunRouters>;
+  /** Offer a snapshot resolved now to the run that will have this id (see HANDED_OVER_FRESH_MS). */
+  handOver(runId: string, snapshot: RouterSnapshot): Promise<void>;
   /** Resolve now, without a run (`flatnet check`, tests). */
   resolve(): Promise<RouterSnapshot>;
 }
@@ -80,8 +92,14 @@ export function createLiveRouters(options: LiveRoutersOptions): LiveRouters {
   };
   return {
     resolve,
+    handOver: (runId, snapshot) =>
+      options.snapshots.handOver(runId, snapshot, HANDED_OVER_FRESH_MS),
     async forRun(runId) {
-      const snapshot = await options.snapshots.getOrResolve(runId, resolve);
+      const snapshot = await options.snapshots.getOrResolve(runId, resolve, async (handed) => {
+        if (clock() - handed.resolvedAt > HANDED_OVER_FRESH_MS) return false;
+        if (handed.inventoryDigest !== options.inventories.current().digest) return false;
+        return (await options.routerFacts.snapshot()).version === handed.factsVersion;
+      });
       const generation = options.inventories.byDigest(snapshot.inventoryDigest);
       const endpoints = endpointsFor(generation.logins, snapshot);
       // Only the newest picture may close sessions: an older run's snapshot, read again on

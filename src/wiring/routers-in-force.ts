@@ -18,13 +18,18 @@ export interface RoutersNow {
   routers: RouterPool;
   /** Each router's instance type, when EC2 answered. */
   types?: Record<string, string | null>;
+  /**
+   * Hand this picture over to the run about to be submitted with this id, so that it does not
+   * resolve again (src/live/run-router-snapshot.ts); absent when EC2 could not be read.
+   */
+  handOver?: (runId: string) => Promise<void>;
 }
 
 export type RoutersInForce = (timeoutMs?: number) => Promise<RoutersNow>;
 
 export function createRoutersInForce(options: {
   inventories: Pick<InventoryInForce, 'current'>;
-  live: Pick<LiveRouters, 'resolve'>;
+  live: Pick<LiveRouters, 'resolve' | 'handOver'>;
   pool: RouterPool;
   logger: Logger;
 }): RoutersInForce {
@@ -42,6 +47,7 @@ export function createRoutersInForce(options: {
         types: Object.fromEntries(
           Object.entries(snapshot.routers).map(([name, r]) => [name, r.type]),
         ),
+        handOver: (runId) => options.live.handOver(runId, snapshot),
       };
     } catch (err) {
       options.logger.warn({ err }, 'router facts unavailable, reaching the inventory as written');

@@ -103,6 +103,7 @@ describe('inventory reload', () => {
           if (!stored.has(id)) stored.set(id, await resolve());
           return stored.get(id)!;
         },
+        handOver: () => Promise.resolve(),
       };
       const live = createLiveRouters({
         inventories: b.inventories,
