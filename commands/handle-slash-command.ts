@@ -162,6 +162,7 @@ function kindOfUsage(command: string, usage: string): Command['kind'] {
     'reissue-peer': 'reissue-peer',
     'attach-vpc': 'attach-vpc',
     'sync-standby': 'sync-standby',
+    policy: 'policy',
     scaleup: 'scaleup',
     scaledown: 'scaledown',
     failover: 'failover',

@@ -211,6 +211,8 @@ export const InventorySchema = z.strictObject({
       'attach-vpc': PolicySchema.optional(),
       /** Absent: the failover policy (who may move the pair's traffic may change its standby). */
       'sync-standby': PolicySchema.optional(),
+      /** `/vpn policy apply`. Absent: the failover policy (it can cut any path, as a failover). */
+      'traffic-policy': PolicySchema.optional(),
     })
     .default({}),
   ipsec: z

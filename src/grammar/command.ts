@@ -25,6 +25,8 @@ export type Command =
    * `/vpn sync-standby [router]`: the pair of the router named, or the one pair of the inventory.
    */
   | { kind: 'sync-standby'; router?: string; dryRun: boolean }
+  /** `/vpn policy show | diff | apply [--dry-run]`: the traffic policy (docs/traffic-policy.md). */
+  | { kind: 'policy'; action: 'show' | 'diff' | 'apply'; dryRun: boolean }
   | { kind: 'router-status'; router: string }
   | { kind: 'scaleup' | 'scaledown'; router: string; type?: string; dryRun: boolean }
   | { kind: 'failover' | 'failback'; router: string; dryRun: boolean }

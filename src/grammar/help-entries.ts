@@ -76,6 +76,15 @@ export const HELP_ENTRIES: HelpEntry[] = [
       '(secrets masked), then commit-confirm (approval required)',
     available: false,
   },
+  {
+    id: 'policy',
+    command: '/vpn',
+    usage: 'policy show | diff | apply [--dry-run]',
+    description:
+      'the traffic policy between networks: the rules as a table, what would change on each ' +
+      'router, or apply it (commit-confirm on every router, approval required)',
+    available: false,
+  },
   { id: 'help', command: '/vpn', usage: 'help', description: 'this help', available: true },
   {
     id: 'router-status',

@@ -226,10 +226,35 @@ function parseVpn(verb: string | undefined, t: Tokens): ParseResult {
         usage,
       );
     }
+    case 'policy': {
+      const usage = usageOf('/vpn', 'policy');
+      const action = t.positional[0];
+      if (action !== 'show' && action !== 'diff' && action !== 'apply')
+        return fail(
+          action === undefined
+            ? '/vpn policy needs show, diff or apply'
+            : `/vpn policy has no ${printable(action)}`,
+          `usage: ${usage}`,
+        );
+      if (t.positional.length > 1)
+        return fail(`/vpn policy ${action} takes nothing more`, `usage: ${usage}`);
+      if (action !== 'apply' && t.flags.has('dry-run'))
+        return fail(
+          `/vpn policy ${action} changes nothing: --dry-run is for apply`,
+          `usage: ${usage}`,
+        );
+      return expectNothingMore(
+        t,
+        action === 'apply' ? ['dry-run'] : [],
+        { kind: 'policy', action, dryRun: t.flags.has('dry-run') },
+        usage,
+      );
+    }
     default:
       return fail(
         `/vpn has no subcommand ${printable(verb)}`,
-        'try /vpn status, /vpn reach, /vpn add-peer, /vpn peers, /vpn sync-standby or /vpn help',
+        'try /vpn status, /vpn reach, /vpn add-peer, /vpn peers, /vpn sync-standby, ' +
+          '/vpn policy or /vpn help',
       );
   }
 }

@@ -24,6 +24,9 @@ const COMMAND_OF_KIND: Record<RunKind, string> = {
   'reissue-peer': '/vpn reissue-peer',
   'attach-vpc': '/vpn attach-vpc',
   'sync-standby': '/vpn sync-standby',
+  'policy-show': '/vpn policy show',
+  'policy-diff': '/vpn policy diff',
+  'policy-apply': '/vpn policy apply',
 };
 
 /**
@@ -82,6 +85,7 @@ const MUTATING = new Set<RunKind>([
   'failover',
   'failback',
   'sync-standby',
+  'policy-apply',
 ]);
 
 function words(target: string | undefined): string[] {

@@ -55,7 +55,13 @@ export function planPolicy(inventory: Inventory, state: ReachState): PolicyPlan 
           `${r.router} could not be read (${r.error}): a policy applied to the others only ` +
           'would leave the network half-changed — bring it back, or take it out of the inventory',
       ),
-    ...(policy ? sshCuts(inventory, policy) : []),
+    ...(policy
+      ? sshCuts(
+          inventory,
+          policy,
+          (name) => state.routers.find((r) => r.name === name)?.instance?.privateIp,
+        )
+      : []),
   ];
   return { policy, routers, refusals };
 }
@@ -67,29 +73,47 @@ export function planPolicy(inventory: Inventory, state: ReachState): PolicyPlan 
  * in `botNetwork` (its first and last address are tried). A router in flatnet's own network is
  * reached without crossing one; the router's own input is never filtered (no local zone).
  */
-export function sshCuts(inventory: Inventory, policy: TrafficPolicy): string[] {
-  const bot = policy.botNetwork ? parseCidr(policy.botNetwork) : null;
-  if (!bot || !policy.botNetwork) return [];
+export function sshCuts(
+  inventory: Inventory,
+  policy: TrafficPolicy,
+  privateIpOf: (router: string) => string | undefined = () => undefined,
+): string[] {
+  // Where flatnet runs: as the inventory says, else the VPC of the hub's private address.
+  const hub = Object.entries(inventory.routers).find(([, r]) => r.role === 'hub')?.[0];
+  const hubIp = hub === undefined ? undefined : privateIpOf(hub);
+  const botNetwork =
+    policy.botNetwork ??
+    policy.networks.find(
+      (n) => n.kind === 'vpc' && hubIp && cidrHas(n.cidrs[0]!, parseIpv4(hubIp) ?? -1),
+    )?.cidrs[0];
+  const bot = botNetwork ? parseCidr(botNetwork) : null;
+  if (!bot || !botNetwork) return [];
   const sources = [bot.base + (bot.size > 2 ? 1 : 0), bot.base + Math.max(bot.size - 2, 0)].map(
     formatIpv4,
   );
   const out: string[] = [];
   for (const [name, r] of Object.entries(inventory.routers)) {
-    const host = r.ssh.host;
+    // The SSH address, or where it is not in the flat network (a jump host, the simulator's
+    // loopback) the router's private address: what the policy's rules see.
+    const inNetwork = (ip: string) =>
+      policy.networks.some((n) => n.cidrs.some((c) => cidrHas(c, parseIpv4(ip) ?? -1)));
+    const own = inNetwork(r.ssh.host);
+    const host = own ? r.ssh.host : (privateIpOf(name) ?? r.ssh.host);
+    const port = own ? r.ssh.port : 22;
     if (parseIpv4(host) === null) continue;
     const hostIp = parseIpv4(host)!;
     if (hostIp >= bot.base && hostIp < bot.base + bot.size) continue;
     for (const src of sources) {
-      const flow: Flow = { src, dst: host, protocol: 'tcp', port: r.ssh.port };
+      const flow: Flow = { src, dst: host, protocol: 'tcp', port };
       const rule = ruleFor(policy, flow);
       if (rule === 'within' || rule === 'outside' || rule?.action === 'accept') continue;
-      const from = policy.networks.find((n) => n.cidrs.includes(policy.botNetwork!));
+      const from = policy.networks.find((n) => n.cidrs.includes(botNetwork));
       const to = policy.networks.find((n) => n.cidrs.some((c) => cidrHas(c, hostIp)));
       out.push(
-        `the policy would cut flatnet's SSH to ${name} (${src} → ${host}:${r.ssh.port}, ` +
+        `the policy would cut flatnet's SSH to ${name} (${src} → ${host}:${port}, ` +
           `${rule ? `dropped by rule ${rule.number}` : 'no rule lets it through'}) — add ` +
-          `{ from: ${from?.role ?? '<role of ' + policy.botNetwork + '>'}, ` +
-          `to: ${to?.role ?? '<role of ' + host + '>'}, protocol: tcp, ports: [${r.ssh.port}] } ` +
+          `{ from: ${from?.role ?? '<role of ' + botNetwork + '>'}, ` +
+          `to: ${to?.role ?? '<role of ' + host + '>'}, protocol: tcp, ports: [${port}] } ` +
           'to traffic.rules (before any drop rule), or set traffic.botNetwork',
       );
       break;

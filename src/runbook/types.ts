@@ -20,7 +20,10 @@ export type RunKind =
   | 'peers'
   | 'reissue-peer'
   | 'attach-vpc'
-  | 'sync-standby';
+  | 'sync-standby'
+  | 'policy-show'
+  | 'policy-diff'
+  | 'policy-apply';
 
 export type RunStatus =
   | 'planning'

@@ -42,6 +42,13 @@ import { withDeps } from '../runbook/with-deps.js';
 import { syncStandbyPlanner, syncStandbyRunbook } from '../../jobs/sync-standby.js';
 import type { SyncStandbyDeps } from '../failover/sync-standby-steps.js';
 import { TargetLock } from '../runbook/target-lock.js';
+import {
+  createPolicyDiffRunbook,
+  createPolicyShowRunbook,
+  policyPlanner,
+} from '../../jobs/policy.js';
+import { policyApplyRunbook } from '../../jobs/policy-apply.js';
+import type { PolicyDeps } from '../policy/policy-steps.js';
 
 /** Everything a runbook step may use; each runbook declares the subset it needs. */
 export interface RunbookDeps {
@@ -64,6 +71,11 @@ const syncStandbyOf = (deps: RunbookDeps): SyncStandbyDeps => ({
   inventory: deps.inventory,
   cloud: deps.cloud,
   routers: deps.routers,
+});
+const policyOf = (deps: RunbookDeps): PolicyDeps => ({
+  inventory: deps.inventory,
+  routers: deps.routers,
+  cloud: deps.cloud,
 });
 const routerStatusOf = (deps: RunbookDeps): RouterStatusDeps => ({
   ...deps,
@@ -95,6 +107,9 @@ export function buildRunbooks(planning: PlannerDeps = {}): {
       'reissue-peer': createReissuePeerRunbook(),
       'router-status': withDeps(createRouterStatusRunbook(), routerStatusOf),
       'sync-standby': withDeps<SyncStandbyDeps, RunbookDeps>(syncStandbyRunbook, syncStandbyOf),
+      'policy-show': withDeps(createPolicyShowRunbook(), policyOf),
+      'policy-diff': withDeps(createPolicyDiffRunbook(), policyOf),
+      'policy-apply': withDeps(policyApplyRunbook, policyOf),
     },
     planners: {
       status: statusPlanner,
@@ -110,6 +125,7 @@ export function buildRunbooks(planning: PlannerDeps = {}): {
       'reissue-peer': reissuePeerPlanner,
       'router-status': routerStatusPlanner,
       'sync-standby': syncStandbyPlanner,
+      policy: policyPlanner,
     },
   };
 }

@@ -19,6 +19,7 @@ const EXAMPLES: Record<string, string> = {
   peers: 'peers',
   'attach-vpc': 'attach-vpc vpc-0a1b2c3d --region us-east-1',
   'sync-standby': 'sync-standby',
+  policy: 'policy apply',
   help: 'help',
   'router-status': 'status hub-tokyo-a',
   scaleup: 'scaleup hub-tokyo-a',
