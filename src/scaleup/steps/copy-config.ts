@@ -39,7 +39,13 @@ export const copyConfig: StepAction<ScaleDeps, CopyConfigResult | CopyConfigPrev
     const shown = preview.changes
       .slice(0, SHOWN_CHANGES)
       .map((c) => (c.after ? `~ ${showConfigLine(c.after)}` : `- ${showConfigLine(c.before)}`));
-    for (const line of shown) await ctx.note(redactSecrets(line));
+    // One note of several lines: the thread shows it as a code block, whole lines only.
+    if (shown.length > 0)
+      await ctx.note(
+        `the copy would change ${preview.changes.length} of ${preview.lines.length} lines` +
+          `${preview.changes.length > shown.length ? ` (the first ${shown.length})` : ''}:\n` +
+          shown.map((l) => redactSecrets(l)).join('\n'),
+      );
     const result: CopyConfigPreview = {
       dryRun: true,
       lines: preview.lines.length,

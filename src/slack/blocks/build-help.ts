@@ -1,7 +1,7 @@
 import type { Block } from '../chat-port.js';
 import { LIMITS, context, section, type ChatText } from './chat-text.js';
 import { escapeMrkdwn } from './escape-mrkdwn.js';
-import { chunkLines } from './truncate.js';
+import { chunkLines, truncate } from './truncate.js';
 
 export interface HelpEntry {
   command: string;
@@ -25,10 +25,13 @@ export function buildHelp(entries: HelpEntry[]): ChatText {
     context('Mutating commands accept `--dry-run`: the plan is built and nothing changes.'),
   );
   return {
-    text: `flatnet commands: ${entries
-      .filter((e) => e.available)
-      .map((e) => e.command)
-      .join(', ')}`.slice(0, 300),
+    text: truncate(
+      `flatnet commands: ${entries
+        .filter((e) => e.available)
+        .map((e) => e.command)
+        .join(', ')}`,
+      300,
+    ),
     blocks,
   };
 }

@@ -1,4 +1,5 @@
-import type { Run } from '../../runbook/types.js';
+import type { Json, Run } from '../../runbook/types.js';
+import { codeBlocks } from './code-blocks.js';
 import type { Block } from '../chat-port.js';
 import { context, section, type ChatText } from './chat-text.js';
 import { RUN_STATUS_ICON, commandCode, commandLineOf, describeStatus } from './describe-run.js';
@@ -24,6 +25,13 @@ export function buildRunSummary(run: Run): ChatText {
   ];
   if (run.error && run.status !== 'succeeded')
     blocks.push(section(truncate(`:warning: ${escapeMrkdwn(run.error)}`, 2900)));
+  // Lines for the inventory file (a scale-up's new instance) go in a code block, to copy whole.
+  const inventoryLines = run.steps.flatMap((s) => inventoryLinesOf(s.result));
+  if (run.status === 'succeeded' && inventoryLines.length > 0)
+    blocks.push(
+      section('To write it into the inventory file as well, these are its lines:'),
+      ...codeBlocks(inventoryLines.join('\n')),
+    );
   const facts = [
     `${escapeMrkdwn(run.id)} · ${commandCode(run)}`,
     `took ${formatDuration(run.updatedAt - run.createdAt)}`,
@@ -43,6 +51,13 @@ export function buildRunSummary(run: Run): ChatText {
   if (run.dryRun) facts.push('dry run: nothing changed');
   blocks.push(context(truncate(facts.join(' · '), 2900)));
   return { text: truncate(`${commandLineOf(run)} (${run.id}) ${status}: ${outcome}`, 300), blocks };
+}
+
+/** A step that leaves lines for the inventory file saves them as `inventoryLines`. */
+function inventoryLinesOf(result: Json | undefined): string[] {
+  if (result === null || typeof result !== 'object' || Array.isArray(result)) return [];
+  const lines = result.inventoryLines;
+  return Array.isArray(lines) ? lines.filter((l): l is string => typeof l === 'string') : [];
 }
 
 function defaultOutcome(run: Run): string {

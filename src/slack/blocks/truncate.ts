@@ -1,12 +1,17 @@
 /**
  * Shorten text to at most `max` characters, ending with "…" so a reader sees it was cut.
- * Cuts on a code-point boundary, and never inside an `&amp;`-style entity (a half entity
- * would show as garbage in Slack).
+ * Cuts between words, on a code-point boundary, and never inside an `&amp;`-style entity (a
+ * half entity would show as garbage in Slack). Only a "word" longer than half of `max` (a key,
+ * a URL) is cut inside.
  */
 export function truncate(text: string, max: number): string {
   if (text.length <= max) return text;
   if (max <= 1) return '…'.slice(0, max);
   let cut = text.slice(0, max - 1);
+  // Never mid-word: back to the last space or line break, unless that would drop more than
+  // half of what fits (one very long word).
+  const gap = Math.max(cut.lastIndexOf(' '), cut.lastIndexOf('\n'));
+  if (/\S/.test(text[max - 1] ?? ' ') && gap >= Math.floor(max / 2)) cut = cut.slice(0, gap);
   const amp = cut.lastIndexOf('&');
   if (amp !== -1 && !cut.slice(amp).includes(';')) cut = cut.slice(0, amp);
   // A lone high surrogate at the end would be half an emoji.

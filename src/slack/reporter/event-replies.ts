@@ -4,6 +4,7 @@ import { commandCode, commandLineOf } from '../blocks/describe-run.js';
 import { escapeKeepingMentions, escapeMrkdwn, mention } from '../blocks/escape-mrkdwn.js';
 import { formatClock } from '../../util/format-time.js';
 import { truncate } from '../blocks/truncate.js';
+import { codeBlocks } from '../blocks/code-blocks.js';
 
 /**
  * The one-line thread replies for events a person should notice (a decision, a failure, an
@@ -47,12 +48,16 @@ export function eventReply(run: Run, event: RunEvent): ChatText | undefined {
             ? `: ${escapeKeepingMentions(event.text ?? step?.detail ?? '')}`
             : ''),
       );
-    case 'note':
+    case 'note': {
       // Notes normally fold into the running step of the checklist; one outside any step is said
-      // aloud.
-      return event.text
-        ? line(`:information_source: ${escapeKeepingMentions(event.text)}`)
-        : undefined;
+      // aloud, and one of several lines (configuration) with its body in code blocks.
+      if (!event.text) return undefined;
+      const [head = '', ...body] = event.text.split('\n');
+      const said = line(`:information_source: ${escapeKeepingMentions(head)}`);
+      return body.length > 0
+        ? { ...said, blocks: [...said.blocks, ...codeBlocks(body.join('\n'))] }
+        : said;
+    }
     default:
       return undefined;
   }

@@ -22,10 +22,13 @@ export interface RunThread {
 
 /**
  * A progress note becomes its step's line in the checklist rather than a reply of its own:
- * true when it was folded so (a note outside any step is said aloud, event-replies.ts).
+ * true when it was folded so (a note outside any step, or one of several lines, is said
+ * aloud, event-replies.ts).
  */
 export function foldProgressNote(t: RunThread, event: RunEvent): boolean {
   if (event.type !== 'note' || !event.text) return false;
+  // Configuration text (several lines) is said aloud in code blocks, not squeezed into a line.
+  if (event.text.includes('\n')) return false;
   const stepId = event.stepId ?? t.run.steps.find((s) => s.status === 'running')?.id;
   if (!stepId) return false;
   t.notes[stepId] = event.text;
