@@ -25,7 +25,8 @@ const USAGE = [
   '  flatnet bot [--config F] [--http] [--port P] [--with-worker]',
   '  flatnet worker [--config F] [--concurrency N]',
   '',
-  'Environment: REDIS_URL (default redis://127.0.0.1:6379), FLATNET_CONFIG, SLACK_BOT_TOKEN,',
+  'Environment: REDIS_URL (default redis://127.0.0.1:6379) or REDIS_SENTINELS and',
+  'REDIS_SENTINEL_NAME or REDIS_CLUSTER_NODES (docs/redis-ha.md), FLATNET_CONFIG, SLACK_BOT_TOKEN,',
   'SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (FLATNET_SLACK_MODE=http), LOG_LEVEL.',
 ].join('\n');
 

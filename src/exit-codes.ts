@@ -16,7 +16,7 @@ export const EXIT = {
   slackToken: 10,
   /** SLACK_BOT_TOKEN works but the app lacks a scope flatnet needs. */
   slackScope: 11,
-  /** REDIS_URL is not a redis:// or rediss:// URL. */
+  /** REDIS_URL is not a redis:// or rediss:// URL, or another Redis setting is wrong. */
   redisUrl: 12,
   /** Redis does not answer at REDIS_URL. */
   redisUnreachable: 13,

@@ -5,6 +5,7 @@
  */
 import type { Worker } from 'bullmq';
 import type { RedisClient } from '../../src/util/redis-client.js';
+import type { ReplicaAck } from '../../src/runbook/replica-ack.js';
 import { createLogger } from '../../src/log.js';
 import { createRunQueue, type RunQueue } from '../../src/queue/run-queue.js';
 import { createRunJobProcessor, recordGaveUp } from '../../src/queue/run-job-processor.js';
@@ -153,6 +154,7 @@ export interface World {
       clock?: () => number;
       observerTimeoutMs?: number;
       runRetentionMs?: number;
+      replicaAck?: ReplicaAck;
     },
   ): Engine;
   startWorker(
@@ -203,6 +205,7 @@ export function createWorld(options: { connect?: () => RedisClient; prefix?: str
         logger: silentLog,
         ...(options.clock ? { clock: options.clock } : {}),
         ...(retentionMs ? { runRetentionMs: () => retentionMs } : {}),
+        ...(options.replicaAck ? { replicaAck: options.replicaAck } : {}),
         observerTimeoutMs: options.observerTimeoutMs ?? 500,
         leaseTtlMs: 5_000,
       });

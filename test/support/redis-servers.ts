@@ -1,0 +1,311 @@
+/**
+ * Real Redis topologies for the HA tests (issue 17): each server is Debian's `redis-server` or
+ * `redis-sentinel`, started by the test on a free loopback port in a temp dir, and stopped by
+ * it. Only processes started here are ever signalled (by their own pid).
+ *
+ * - `startRedisServer`: one server, with extra arguments (a replica: `--replicaof`).
+ * - `startSentinelGroup`: a master, a replica and three sentinels watching it (quorum 2,
+ *   `down-after-milliseconds` 1000: a dead master is replaced in about two seconds).
+ * - `startRedisCluster`: three masters joined with `redis-cli --cluster create`.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Redis } from 'ioredis';
+import { findOnPath } from '../../src/demo/find-demo-redis.js';
+import { freePort } from '../../src/demo/start-private-redis.js';
+import type { RedisTarget } from '../../src/queue/redis-target.js';
+import { waitFor } from '../../src/util/wait-for.js';
+
+const run = promisify(execFile);
+
+function binary(name: string): string {
+  const found = findOnPath(name);
+  if (!found)
+    throw new Error(`these tests start their own ${name}: install it (apt-get install redis)`);
+  return found;
+}
+
+/** A short-lived connection that never retries: for probes and checks. */
+export async function withRedis<T>(port: number, use: (r: Redis) => Promise<T>): Promise<T> {
+  const redis = new Redis(port, '127.0.0.1', {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: 1_000,
+  });
+  redis.on('error', () => {});
+  try {
+    await redis.connect();
+    return await use(redis);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export interface RedisProcess {
+  port: number;
+  /** SIGKILL: the server dies with whatever it had not replicated. */
+  kill(): Promise<void>;
+  /** Starts it again on the same port and directory (as systemd would). */
+  restart(): Promise<void>;
+  /** SIGSTOP / SIGCONT: a server that neither answers nor replicates for a while. */
+  pause(): void;
+  resume(): void;
+  stop(): Promise<void>;
+}
+
+async function answers(port: number): Promise<boolean> {
+  try {
+    return await withRedis(port, async (r) => (await r.ping()) === 'PONG');
+  } catch {
+    return false;
+  }
+}
+
+function startProcess(
+  bin: string,
+  args: string[],
+  port: number,
+  logfile: string,
+): { child: ChildProcess; ready: Promise<unknown> } {
+  const child = spawn(bin, args, { stdio: 'ignore' });
+  const lastLines = () =>
+    existsSync(logfile)
+      ? readFileSync(logfile, 'utf8').trim().split('\n').slice(-3).join(' | ')
+      : '';
+  const ready = waitFor(async () => child.exitCode === null && (await answers(port)), {
+    what: `${bin} on port ${port} to answer`,
+    timeoutMs: 10_000,
+    intervalMs: 50,
+    giveUp: () =>
+      child.exitCode !== null ? `${bin} exited with ${child.exitCode}: ${lastLines()}` : undefined,
+  });
+  return { child, ready };
+}
+
+async function killChild(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill(signal);
+  await exited;
+}
+
+/** One redis-server (or redis-sentinel with `sentinel: true` and a config file). */
+export async function startRedisServer(
+  dir: string,
+  options: { args?: string[]; sentinelConfig?: string; port?: number } = {},
+): Promise<RedisProcess> {
+  const port = options.port ?? (await freePort());
+  const home = join(dir, String(port));
+  mkdirSync(home, { recursive: true });
+  const logfile = join(home, 'redis.log');
+  let argv: string[];
+  let bin: string;
+  if (options.sentinelConfig !== undefined) {
+    const file = join(home, 'sentinel.conf');
+    writeFileSync(
+      file,
+      `port ${port}\nbind 127.0.0.1\ndir ${home}\nlogfile ${logfile}\n${options.sentinelConfig}`,
+    );
+    bin = binary('redis-sentinel');
+    argv = [file];
+  } else {
+    bin = binary('redis-server');
+    argv = [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      home,
+      '--save',
+      '',
+      '--appendonly',
+      'yes',
+      '--maxmemory-policy',
+      'noeviction',
+      '--logfile',
+      logfile,
+      ...(options.args ?? []),
+    ];
+  }
+  let current = startProcess(bin, argv, port, logfile);
+  await current.ready;
+  const killOnExit = (): void => void current.child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  return {
+    port,
+    kill: () => killChild(current.child, 'SIGKILL'),
+    async restart() {
+      await killChild(current.child, 'SIGKILL');
+      current = startProcess(bin, argv, port, logfile);
+      await current.ready;
+    },
+    pause: () => void current.child.kill('SIGSTOP'),
+    resume: () => void current.child.kill('SIGCONT'),
+    async stop() {
+      process.off('exit', killOnExit);
+      current.child.kill('SIGCONT');
+      await killChild(current.child, 'SIGKILL');
+    },
+  };
+}
+
+export interface SentinelGroup {
+  name: string;
+  target: Extract<RedisTarget, { mode: 'sentinel' }>;
+  servers: RedisProcess[];
+  sentinels: RedisProcess[];
+  /** The server the sentinels name as master now. */
+  master(): Promise<RedisProcess>;
+  /** Waits until the sentinels name a master other than `old`, and returns it. */
+  newMasterAfter(old: RedisProcess): Promise<RedisProcess>;
+  /** Waits until every other server replicates the master, link up. */
+  replicasInSync(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startSentinelGroup(label: string): Promise<SentinelGroup> {
+  const dir = mkdtempSync(join(tmpdir(), `flatnet-${label}-`));
+  const name = 'flatnet-ha';
+  const master = await startRedisServer(dir);
+  const replica = await startRedisServer(dir, {
+    args: ['--replicaof', '127.0.0.1', String(master.port)],
+  });
+  const servers = [master, replica];
+  const sentinels: RedisProcess[] = [];
+  for (let i = 0; i < 3; i++)
+    sentinels.push(
+      await startRedisServer(dir, {
+        sentinelConfig:
+          `sentinel monitor ${name} 127.0.0.1 ${master.port} 2\n` +
+          `sentinel down-after-milliseconds ${name} 1000\n` +
+          `sentinel failover-timeout ${name} 10000\n` +
+          `sentinel parallel-syncs ${name} 1\n`,
+      }),
+    );
+  const masterPort = async (): Promise<number | undefined> => {
+    for (const s of sentinels) {
+      try {
+        const addr = await withRedis(s.port, (r) =>
+          r.call('SENTINEL', 'get-master-addr-by-name', name),
+        );
+        if (Array.isArray(addr)) return Number(addr[1]);
+      } catch {
+        // that sentinel is busy or down: ask the next
+      }
+    }
+    return undefined;
+  };
+  const byPort = (port: number | undefined): RedisProcess | undefined =>
+    servers.find((s) => s.port === port);
+  const group: SentinelGroup = {
+    name,
+    target: {
+      mode: 'sentinel',
+      sentinels: sentinels.map((s) => ({ host: '127.0.0.1', port: s.port })),
+      name,
+      tls: false,
+    },
+    servers,
+    sentinels,
+    async master() {
+      const found = byPort(await masterPort());
+      if (!found) throw new Error('the sentinels name no master of this group');
+      return found;
+    },
+    newMasterAfter: (old) =>
+      waitFor(
+        async () => {
+          const now = byPort(await masterPort());
+          if (!now || now === old) return undefined;
+          const role = await withRedis(now.port, (r) => r.call('ROLE')).catch(() => undefined);
+          return Array.isArray(role) && role[0] === 'master' ? now : undefined;
+        },
+        { what: 'the sentinels to promote a new master', timeoutMs: 30_000, intervalMs: 100 },
+      ),
+    async replicasInSync() {
+      const lead = await group.master();
+      await waitFor(
+        async () => {
+          for (const s of servers) {
+            if (s === lead) continue;
+            const info = await withRedis(s.port, (r) => r.info('replication')).catch(() => '');
+            if (!info.includes(`master_port:${lead.port}`)) return false;
+            if (!info.includes('master_link_status:up')) return false;
+          }
+          // Every sentinel knows the others and the replica: ready to fail over again.
+          for (const s of sentinels) {
+            const seen = await withRedis(s.port, (r) => r.call('SENTINEL', 'master', name)).catch(
+              () => [],
+            );
+            const fields = seen as string[];
+            const field = (k: string) => fields[fields.indexOf(k) + 1];
+            if (field('num-other-sentinels') !== '2' || field('num-slaves') === '0') return false;
+            if (String(field('flags')) !== 'master') return false;
+          }
+          return true;
+        },
+        { what: 'the replicas and sentinels to be in sync', timeoutMs: 30_000, intervalMs: 100 },
+      );
+    },
+    async close() {
+      for (const p of [...sentinels, ...servers]) await p.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  await group.replicasInSync();
+  return group;
+}
+
+export interface RedisClusterUnderTest {
+  target: Extract<RedisTarget, { mode: 'cluster' }>;
+  masters: RedisProcess[];
+  close(): Promise<void>;
+}
+
+/** Three masters, no replicas, every slot assigned (`redis-cli --cluster create`). */
+export async function startRedisCluster(label: string): Promise<RedisClusterUnderTest> {
+  const dir = mkdtempSync(join(tmpdir(), `flatnet-${label}-`));
+  const masters: RedisProcess[] = [];
+  for (let i = 0; i < 3; i++) {
+    const port = await freePort();
+    masters.push(
+      await startRedisServer(dir, {
+        port,
+        args: ['--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`],
+      }),
+    );
+  }
+  await run(binary('redis-cli'), [
+    '--cluster',
+    'create',
+    ...masters.map((m) => `127.0.0.1:${m.port}`),
+    '--cluster-yes',
+  ]);
+  await waitFor(
+    async () => {
+      for (const m of masters) {
+        const info = await withRedis(m.port, (r) => r.call('CLUSTER', 'INFO')).catch(() => '');
+        if (!String(info).includes('cluster_state:ok')) return false;
+      }
+      return true;
+    },
+    { what: 'the cluster to be ok on every node', timeoutMs: 30_000, intervalMs: 100 },
+  );
+  return {
+    target: {
+      mode: 'cluster',
+      nodes: masters.map((m) => ({ host: '127.0.0.1', port: m.port })),
+      tls: false,
+    },
+    masters,
+    async close() {
+      for (const m of masters) await m.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
