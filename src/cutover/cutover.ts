@@ -50,6 +50,13 @@ export interface Cutover {
   from: CutoverSide;
   /** In a dry run, an interface that exists, to prove the permissions against. */
   to: CutoverSide;
+  /**
+   * The giver did not answer the plan's health check (a failover of a dead primary). Its
+   * routes black-hole already, so they move in the Elastic IP's own EC2 round instead of the
+   * round after it. A giver that answers may still forward: its routes never move before its
+   * Elastic IP does.
+   */
+  giverUnreachable?: boolean;
   /** The SAs and BGP neighbours `to` must bring up before the routes move. */
   expectedSas: string[];
   expectedBgp: string[];

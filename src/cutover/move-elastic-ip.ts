@@ -7,6 +7,8 @@
 import { describeError } from '../errors.js';
 import type { StepAction, TypedStepContext } from '../runbook/define-step.js';
 import type { Cutover, CutoverDeps, ResolveCutover } from './cutover.js';
+import type { MovedElasticIp } from './cutover-steps.js';
+import { putRoutesBack, replaceAllRoutes } from './repoint-routes.js';
 
 /**
  * How old the plan's reading of the Elastic IP may be for the move to trust it instead of
@@ -33,7 +35,7 @@ async function holderNow<D extends CutoverDeps>(
 
 export function moveElasticIp<D extends CutoverDeps>(
   cutover: ResolveCutover<D>,
-): StepAction<D, { moved: boolean }> {
+): StepAction<D, MovedElasticIp> {
   return async (ctx) => {
     const resolved = cutover(ctx);
     const { region, elasticIp: eip, to } = resolved;
@@ -47,15 +49,20 @@ export function moveElasticIp<D extends CutoverDeps>(
       return { detail: `DryRun: AssociateAddress ${eip.publicIp} would succeed` };
     }
     const moved = (await holderNow(ctx, resolved)) !== to.networkInterfaceId;
+    let routes: MovedElasticIp['routes'];
     if (moved) {
       await ctx.assertStillOwner();
-      await cloud.associateAddress(region, {
-        allocationId: eip.allocationId,
-        networkInterfaceId: to.networkInterfaceId,
-      });
+      // A giver that did not answer black-holes its routes already: they go in this round.
+      [, routes] = await Promise.all([
+        cloud.associateAddress(region, {
+          allocationId: eip.allocationId,
+          networkInterfaceId: to.networkInterfaceId,
+        }),
+        resolved.giverUnreachable ? replaceAllRoutes(cloud, resolved) : undefined,
+      ]);
     }
     return {
-      result: { moved },
+      result: { moved, ...(routes ? { routes } : {}) },
       detail:
         `${eip.publicIp} now on ${to.networkInterfaceId} (${to.instanceId})` +
         (moved ? '' : ', already'),
@@ -68,8 +75,14 @@ export function moveElasticIpBack<D extends CutoverDeps>(
   cutover: ResolveCutover<D>,
 ): StepAction<D> {
   return async (ctx) => {
-    const { region, elasticIp: eip, from, to } = cutover(ctx);
+    const resolved = cutover(ctx);
+    const { region, elasticIp: eip, from, to } = resolved;
     const { cloud } = ctx.deps;
+    // Moved with the Elastic IP (an unanswering giver), the routes go back with it; a failure
+    // between the two acts saves no result, so look instead of trusting one.
+    const routes = resolved.giverUnreachable
+      ? `; ${await putRoutesBack(cloud, resolved)} routes back on ${from.networkInterfaceId}`
+      : '';
     const now = await cloud.describeAddress(region, eip.allocationId);
     // Only take it back from the receiving router (or from nobody): if someone moved it
     // elsewhere since, that was a decision flatnet must not overrule.
@@ -79,7 +92,9 @@ export function moveElasticIpBack<D extends CutoverDeps>(
       now.networkInterfaceId !== from.networkInterfaceId
     ) {
       return {
-        detail: `${eip.publicIp} is on ${now.networkInterfaceId}, neither router: left there`,
+        detail:
+          `${eip.publicIp} is on ${now.networkInterfaceId}, ` +
+          `neither router: left there${routes}`,
       };
     }
     if (now.networkInterfaceId !== from.networkInterfaceId) {
@@ -99,13 +114,13 @@ export function moveElasticIpBack<D extends CutoverDeps>(
       return {
         detail:
           `${eip.publicIp} back on ${from.networkInterfaceId} ` +
-          `(${from.instanceId}); IPsec reset there failed`,
+          `(${from.instanceId}); IPsec reset there failed${routes}`,
       };
     }
     return {
       detail:
         `${eip.publicIp} back on ${from.networkInterfaceId} ` +
-        `(${from.instanceId}); IPsec reset there`,
+        `(${from.instanceId}); IPsec reset there${routes}`,
     };
   };
 }

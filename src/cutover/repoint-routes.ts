@@ -17,7 +17,13 @@ import type { RouteTable } from '../aws/types.js';
 import type { StepAction } from '../runbook/define-step.js';
 import { mapBounded } from '../util/map-bounded.js';
 import { rekeyTunnels } from './bring-tunnels-up.js';
-import { showRoutes, type CutoverDeps, type ResolveCutover, type RouteRef } from './cutover.js';
+import {
+  showRoutes,
+  type Cutover,
+  type CutoverDeps,
+  type ResolveCutover,
+  type RouteRef,
+} from './cutover.js';
 import { CUTOVER_STEPS, type RepointResult } from './cutover-steps.js';
 
 /**
@@ -47,6 +53,43 @@ export async function routeTargets(
  */
 const ROUTE_CONCURRENCY = 16;
 
+/** Every planned route to the receiver, in one parallel EC2 round. */
+export async function replaceAllRoutes(
+  cloud: Pick<Cloud, 'replaceRoute'>,
+  { region, routes, to }: Cutover,
+): Promise<Pick<RepointResult, 'repointed' | 'missing'>> {
+  const outcomes = await mapBounded(routes, ROUTE_CONCURRENCY, (ref) =>
+    cloud.replaceRoute(region, { ...ref, networkInterfaceId: to.networkInterfaceId }),
+  );
+  const result = { repointed: [] as RouteRef[], missing: [] as RouteRef[] };
+  routes.forEach((ref, i) =>
+    (outcomes[i] === 'replaced' ? result.repointed : result.missing).push(ref),
+  );
+  return result;
+}
+
+/**
+ * The routes this run moved (those that point at the receiver now) back to the giver, one
+ * after another: an undo is not inside an outage. A route someone pointed elsewhere since
+ * stays where it is. How many went back.
+ */
+export async function putRoutesBack(
+  cloud: Pick<Cloud, 'replaceRoute' | 'describeRouteTables'>,
+  { region, routes, from, to }: Cutover,
+): Promise<number> {
+  const targets = await routeTargets(cloud, region, routes);
+  let back = 0;
+  for (const ref of routes) {
+    if (targets.get(ref) !== to.networkInterfaceId) continue;
+    const outcome = await cloud.replaceRoute(region, {
+      ...ref,
+      networkInterfaceId: from.networkInterfaceId,
+    });
+    if (outcome === 'replaced') back++;
+  }
+  return back;
+}
+
 export function repointRoutes<D extends CutoverDeps>(
   cutover: ResolveCutover<D>,
 ): StepAction<D, RepointResult> {
@@ -74,17 +117,14 @@ export function repointRoutes<D extends CutoverDeps>(
     // This very attempt moved the Elastic IP: no SA of the receiver can be up, so the reset
     // needs no look first. Resumed, or the Elastic IP already there: look, a second reset of
     // tunnels that came up would be a second outage.
-    const moved = ctx.resultIfAny(CUTOVER_STEPS.moveElasticIp)?.moved === true;
-    const [outcomes, ipsec] = await Promise.all([
-      mapBounded(routes, ROUTE_CONCURRENCY, (ref) =>
-        cloud.replaceRoute(region, { ...ref, networkInterfaceId: to.networkInterfaceId }),
-      ),
-      rekeyTunnels(ctx, resolved, { look: !(ctx.firstAttempt && moved) }),
+    const move = ctx.resultIfAny(CUTOVER_STEPS.moveElasticIp);
+    // The routes of a giver that did not answer went with the Elastic IP, in its round.
+    const routedWithMove = ctx.firstAttempt ? move?.routes : undefined;
+    const [routed, ipsec] = await Promise.all([
+      routedWithMove ?? replaceAllRoutes(cloud, resolved),
+      rekeyTunnels(ctx, resolved, { look: !(ctx.firstAttempt && move?.moved === true) }),
     ]);
-    const result: RepointResult = { repointed: [], missing: [], ipsec };
-    routes.forEach((ref, i) =>
-      (outcomes[i] === 'replaced' ? result.repointed : result.missing).push(ref),
-    );
+    const result: RepointResult = { ...routed, ipsec };
     if (result.missing.length > 0)
       await ctx.note(
         `routes gone since the plan (nothing to repoint): ${showRoutes(result.missing)}`,
@@ -108,20 +148,8 @@ export function repointRoutesBack<D extends CutoverDeps>(
   cutover: ResolveCutover<D>,
 ): StepAction<D> {
   return async (ctx) => {
-    const { region, routes, from, to } = cutover(ctx);
-    const targets = await routeTargets(ctx.deps.cloud, region, routes);
-    let back = 0;
-    for (const ref of routes) {
-      // Only routes this run moved: a route someone pointed elsewhere since stays where it is.
-      if (targets.get(ref) !== to.networkInterfaceId) continue;
-      if (
-        (await ctx.deps.cloud.replaceRoute(region, {
-          ...ref,
-          networkInterfaceId: from.networkInterfaceId,
-        })) === 'replaced'
-      )
-        back++;
-    }
-    return { detail: `${back} routes back on ${from.networkInterfaceId}` };
+    const resolved = cutover(ctx);
+    const back = await putRoutesBack(ctx.deps.cloud, resolved);
+    return { detail: `${back} routes back on ${resolved.from.networkInterfaceId}` };
   };
 }

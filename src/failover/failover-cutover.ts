@@ -33,6 +33,7 @@ export function failoverCutover(direction: FailoverDirection): ResolveCutover<Fa
       routes: facts.routes,
       from: side(facts.from),
       to: side(facts.to),
+      giverUnreachable: !facts.from.readable,
       expectedSas: facts.expectedSas,
       expectedBgp: facts.expectedBgp,
     };

@@ -10,7 +10,11 @@ import { describe, expect, it } from 'vitest';
 import { bringTunnelsUp } from '../../src/cutover/bring-tunnels-up.js';
 import type { Cutover, CutoverDeps } from '../../src/cutover/cutover.js';
 import { CUTOVER_STEPS } from '../../src/cutover/cutover-steps.js';
-import { ELASTIC_IP_READING_FRESH_MS, moveElasticIp } from '../../src/cutover/move-elastic-ip.js';
+import {
+  ELASTIC_IP_READING_FRESH_MS,
+  moveElasticIp,
+  moveElasticIpBack,
+} from '../../src/cutover/move-elastic-ip.js';
 import { repointRoutes } from '../../src/cutover/repoint-routes.js';
 import { typedContext } from '../../src/runbook/define-step.js';
 import type { Json, StepContext } from '../../src/runbook/types.js';
@@ -22,11 +26,12 @@ const ROUTES = Array.from({ length: 13 }, (_, i) => ({
 }));
 const SAS = ['office-vti', 'spoke-oregon-vti'];
 
-function world(options: { sasUp?: boolean; eipOn?: string } = {}) {
+function world(options: { sasUp?: boolean; eipOn?: string; giverUnreachable?: boolean } = {}) {
   const asked: string[] = [];
   const inFlight = new Set<string>();
   const gates: (() => void)[] = [];
   let sasUp = options.sasUp ?? false;
+  let holder = options.eipOn ?? 'eni-from';
   const router = {
     ipsecReport: () => {
       asked.push('show vpn ipsec sa');
@@ -51,11 +56,31 @@ function world(options: { sasUp?: boolean; eipOn?: string } = {}) {
   const cloud = {
     describeAddress: () => {
       asked.push('DescribeAddresses');
-      return Promise.resolve({ networkInterfaceId: options.eipOn ?? 'eni-from' });
+      return Promise.resolve({ networkInterfaceId: holder });
     },
-    associateAddress: () => {
-      asked.push('AssociateAddress');
-      return Promise.resolve({});
+    associateAddress: (_region: string, r: { networkInterfaceId: string }) => {
+      asked.push(`AssociateAddress ${r.networkInterfaceId}`);
+      inFlight.add('AssociateAddress');
+      return new Promise<object>((resolve) =>
+        gates.push(() => {
+          inFlight.delete('AssociateAddress');
+          holder = r.networkInterfaceId;
+          resolve({});
+        }),
+      );
+    },
+    describeRouteTables: () => {
+      asked.push('DescribeRouteTables');
+      const tables = [...new Set(ROUTES.map((r) => r.routeTableId))];
+      return Promise.resolve(
+        tables.map((id) => ({
+          id,
+          routes: ROUTES.filter((r) => r.routeTableId === id).map((r) => ({
+            destination: r.destination,
+            networkInterfaceId: 'eni-to',
+          })),
+        })),
+      );
     },
     replaceRoute: (_region: string, r: { destination: string }) => {
       asked.push(`ReplaceRoute ${r.destination}`);
@@ -89,6 +114,7 @@ function world(options: { sasUp?: boolean; eipOn?: string } = {}) {
       client: () => router,
     },
     to: { label: 'hub-b', instanceId: 'i-b', networkInterfaceId: 'eni-to', client: () => router },
+    ...(options.giverUnreachable ? { giverUnreachable: true } : {}),
     expectedSas: SAS,
     expectedBgp: [],
   });
@@ -107,13 +133,25 @@ function world(options: { sasUp?: boolean; eipOn?: string } = {}) {
     ctx,
     advance: (ms: number) => (now += ms),
     now: () => now,
-    releaseRoutes: () => gates.splice(0).forEach((open) => open()),
+    /** EC2 answers every call in flight. */
+    answer: () => gates.splice(0).forEach((open) => open()),
     inFlight: () => inFlight.size,
   };
 }
 
 /** Let every pending promise callback run (no timer involved). */
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Answers EC2's calls as they come until `work` is done. */
+async function answered<T>(w: { answer(): void }, work: Promise<T>): Promise<T> {
+  let done = false;
+  void work.finally(() => (done = true)).catch(() => undefined);
+  while (!done) {
+    await settle();
+    w.answer();
+  }
+  return work;
+}
 
 describe('the cutover moment (issue 15 §1)', () => {
   it(
@@ -129,7 +167,7 @@ describe('the cutover moment (issue 15 §1)', () => {
       expect(w.asked).toContain('reset ipsec (13 ReplaceRoute in flight)');
       // No look at the SAs first: none can be up right after the move.
       expect(w.asked).not.toContain('show vpn ipsec sa');
-      w.releaseRoutes();
+      w.answer();
       const outcome = await done;
       expect(outcome?.result).toEqual({ repointed: ROUTES, missing: [], ipsec: 'reset' });
     },
@@ -140,7 +178,7 @@ describe('the cutover moment (issue 15 §1)', () => {
     const step = repointRoutes(() => w.cutover());
     const done = step(w.ctx({ [CUTOVER_STEPS.moveElasticIp.id]: { moved: true } }, false));
     await settle();
-    w.releaseRoutes();
+    w.answer();
     const outcome = await done;
     expect(w.asked).toContain('show vpn ipsec sa');
     expect(w.asked.some((a) => a.startsWith('reset ipsec'))).toBe(false);
@@ -168,8 +206,8 @@ describe('the cutover moment (issue 15 §1)', () => {
   it('a first attempt after a fresh plan moves the Elastic IP, asking EC2 nothing', async () => {
     const w = world();
     const step = moveElasticIp(() => w.cutover(w.now() - 200));
-    const outcome = await step(w.ctx({}, true));
-    expect(w.asked).toEqual(['AssociateAddress']);
+    const outcome = await answered(w, step(w.ctx({}, true)));
+    expect(w.asked).toEqual(['AssociateAddress eni-to']);
     expect(outcome?.result).toEqual({ moved: true });
   });
 
@@ -179,8 +217,8 @@ describe('the cutover moment (issue 15 §1)', () => {
   ])('asks EC2 first when %s', async (_why, age, firstAttempt) => {
     const w = world();
     const step = moveElasticIp(() => w.cutover(w.now() - age));
-    await step(w.ctx({}, firstAttempt));
-    expect(w.asked).toEqual(['DescribeAddresses', 'AssociateAddress']);
+    await answered(w, step(w.ctx({}, firstAttempt)));
+    expect(w.asked).toEqual(['DescribeAddresses', 'AssociateAddress eni-to']);
   });
 
   it('resumed after the move landed, it finds the Elastic IP there and moves nothing', async () => {
@@ -190,4 +228,32 @@ describe('the cutover moment (issue 15 §1)', () => {
     expect(w.asked).toEqual(['DescribeAddresses']);
     expect(outcome?.result).toEqual({ moved: false });
   });
+
+  it(
+    'a giver that did not answer: its routes go out in the Elastic IP move own round, the ' +
+      'repoint only re-keys, and the undo puts both back',
+    async () => {
+      const w = world({ giverUnreachable: true });
+      const moving = moveElasticIp(() => w.cutover(w.now()))(w.ctx({}, true));
+      await settle();
+      // Nothing answered yet, and every route is asked beside the AssociateAddress.
+      expect(w.inFlight()).toBe(14);
+      expect(w.asked[0]).toBe('AssociateAddress eni-to');
+      w.answer();
+      const moved = await moving;
+      expect(moved?.result).toEqual({ moved: true, routes: { repointed: ROUTES, missing: [] } });
+
+      w.asked.length = 0;
+      const repoint = repointRoutes(() => w.cutover());
+      const results = { [CUTOVER_STEPS.moveElasticIp.id]: moved!.result! };
+      const outcome = await answered(w, repoint(w.ctx(results, true)));
+      expect(w.asked).toEqual(['reset ipsec (0 ReplaceRoute in flight)']);
+      expect(outcome?.result).toEqual({ repointed: ROUTES, missing: [], ipsec: 'reset' });
+
+      w.asked.length = 0;
+      await answered(w, moveElasticIpBack(() => w.cutover())(w.ctx({}, false)));
+      expect(w.asked.filter((a) => a.startsWith('ReplaceRoute'))).toHaveLength(13);
+      expect(w.asked).toContain('AssociateAddress eni-from');
+    },
+  );
 });
