@@ -135,3 +135,11 @@ export function vgwTunnelsDown(vgw: string): string {
 export function wrongAddress(label: string): string {
   return `nothing answers there: check the address given for ${label}`;
 }
+
+/** A router's traffic policy drops the packet: on purpose, or a rule is missing. */
+export function policyDrops(router: string): string {
+  return (
+    `if this path should work, add a rule for it to traffic.rules in the inventory, then ` +
+    `/vpn policy apply (the policy on ${router} drops it; /vpn policy show lists the rules)`
+  );
+}

@@ -40,7 +40,7 @@ export function judgePair(
       ...upTo(),
     };
   }
-  const back = tracePacket(ctx, to, from, withPath);
+  const back = tracePacket(ctx, to, from, withPath, 'established');
   if (!back.ok) {
     const b = back.broken!;
     return {

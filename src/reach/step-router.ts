@@ -11,6 +11,7 @@ import type { ReachRouter } from './reach-state.js';
 import { inCidr, longestMatch } from './router-tables.js';
 import { fresh, unreadable, type Ingress, type Packet, type Step } from './trace-hops.js';
 import * as fix from './describe-fix.js';
+import { readZoneFirewall, zoneDrops } from './zone-firewall.js';
 
 export function routerStep(ctx: ReachContext, r: ReachRouter, ingress: Ingress, p: Packet): Step {
   const D = p.D;
@@ -64,6 +65,32 @@ export function routerStep(ctx: ReachContext, r: ReachRouter, ingress: Ingress, 
         fix: fix.routerRoute(r.name, p.to.network),
       },
     };
+  // The zone firewall on the way out (docs/traffic-policy.md), between the interfaces used.
+  const firewall = ctx.memo(`fw ${r.name}`, () => readZoneFirewall(reading.config));
+  const inIface =
+    ingress.kind === 'vpc'
+      ? legOf(r, ingress.vpcId)
+      : ingress.kind === 'tunnel'
+        ? (tables.peers.find((x) => x.name === ingress.peer)?.vti ?? 'eth0')
+        : tables.wireguard.find((x) => x.name === ingress.peer)?.iface;
+  const cross = (out: string | undefined): Step | undefined => {
+    if (!firewall) return undefined;
+    const by = zoneDrops(firewall, inIface, out, {
+      src: S,
+      dst: D,
+      protocol: 'icmp',
+      state: p.state,
+    });
+    return by === undefined
+      ? undefined
+      : {
+          broken: {
+            at,
+            reason: `blocked by ${by} on ${r.name}`,
+            fix: fix.policyDrops(r.name),
+          },
+        };
+  };
   // The kernel's IPsec policies apply after the route lookup: a matching tunnel takes it.
   const policyPeers = ctx.memo(`p ${r.name}`, () =>
     tables.peers.filter((x) => !x.vti && !x.disabled),
@@ -73,6 +100,9 @@ export function routerStep(ctx: ReachContext, r: ReachRouter, ingress: Ingress, 
     if (!t) continue;
     p.note(() => `${r.name}: IPsec policy ${t.local} → ${t.remote} (peer ${peer.name})`);
     if (!t.up) return saIsDown(r, peer.name);
+    // A policy-based tunnel's packets leave by the outside interface (XFRM, no VTI).
+    const blocked = cross(route.iface ?? 'eth0');
+    if (blocked) return blocked;
     return overTunnel(ctx, r, peer.name, peer.remoteAddress, p);
   }
   const via = route.nextHop ? ` via ${route.nextHop}` : '';
@@ -80,6 +110,8 @@ export function routerStep(ctx: ReachContext, r: ReachRouter, ingress: Ingress, 
     `${r.name}: ${route.prefix} (${route.protocol})${via} ${route.iface ?? ''}`.trimEnd(),
   );
   const iface = route.iface ?? connectedIface(reading.routes, route.nextHop);
+  const blocked = cross(iface);
+  if (blocked) return blocked;
   if (iface?.startsWith('vti')) {
     const peer = tables.peers.find((x) => x.vti === iface && !x.disabled);
     if (!peer)
@@ -224,4 +256,12 @@ function overTunnel(
       fix: fix.routerRoute(r.name, p.to.network),
     },
   };
+}
+
+/** The ethernet interface of a router's leg in a VPC (`eth` + its device index). */
+function legOf(r: ReachRouter, vpcId: string): string | undefined {
+  const i = r.instance;
+  const leg = i?.interfaces?.find((x) => x.vpcId === vpcId);
+  if (leg) return `eth${leg.deviceIndex}`;
+  return i?.vpcId === vpcId ? 'eth0' : undefined;
 }

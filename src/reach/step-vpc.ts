@@ -87,7 +87,7 @@ export function vpcStep(
     ? ctx.state.routers.find((r) => r.instance?.instanceId === route.instanceId)
     : undefined;
   const router = eni?.router ?? byInstance;
-  if (router) return { next: { kind: 'router', router, ingress: { kind: 'vpc' } } };
+  if (router) return { next: { kind: 'router', router, ingress: { kind: 'vpc', vpcId: vpc.id } } };
   if (route.networkInterfaceId || route.instanceId)
     return {
       broken: {

@@ -8,7 +8,9 @@ import { HANDSHAKE_FRESH_SECONDS } from './router-tables.js';
 import * as fix from './describe-fix.js';
 
 export type Ingress =
-  { kind: 'vpc' } | { kind: 'tunnel'; peer: string } | { kind: 'wireguard'; peer: string };
+  | { kind: 'vpc'; vpcId: string }
+  | { kind: 'tunnel'; peer: string }
+  | { kind: 'wireguard'; peer: string };
 
 export type Node =
   | { kind: 'vpc'; vpc: ReachVpc; fromVgw?: string }
@@ -39,6 +41,8 @@ export interface Packet {
   /** The destination and source as text, formatted once per packet. */
   D: string;
   S: string;
+  /** The forward packet opens a connection; the reply belongs to it (routers' firewalls). */
+  state: 'new' | 'established';
   /** Put a hop into words (only when the path is asked for: the matrix needs verdicts). */
   note(hop: () => string): void;
   farSide(what: string): void;

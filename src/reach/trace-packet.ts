@@ -31,6 +31,7 @@ export function tracePacket(
   from: ReachEndpoint,
   to: ReachEndpoint,
   withPath = true,
+  state: Packet['state'] = 'new',
 ): Trace {
   const hops: string[] = [];
   const judgedUpTo: string[] = [];
@@ -39,6 +40,7 @@ export function tracePacket(
     dst: to.address,
     D: formatIpv4(to.address),
     S: formatIpv4(from.address),
+    state,
     to,
     note: withPath ? (h) => void hops.push(h()) : () => undefined,
     farSide: (w) => void (judgedUpTo.includes(w) || judgedUpTo.push(w)),

@@ -9,6 +9,7 @@ import { parseInventory } from '../../src/config/load-inventory.js';
 import { allows, readTrafficPolicy, type TrafficPolicy } from '../../src/config/traffic-policy.js';
 import { planPolicy } from '../../src/policy/plan-policy.js';
 import { readReachState } from '../../src/reach/read-reach-state.js';
+import { judgeAllPairs } from '../../src/reach/judge-reach.js';
 import type { ReachMatrix } from '../../src/sim/world/reach/oracle.js';
 import { startControlServer, type ControlServer } from '../../src/sim/world/control-server.js';
 import type { Inventory } from '../../src/config/inventory-schema.js';
@@ -152,6 +153,36 @@ describe('the simulator enforces the traffic policy the routers run', () => {
     // A path that was not routed stays broken: the policy opens nothing.
     for (const p of before.paths.filter((x) => !x.reachable))
       expect(after.paths.find((x) => x.from === p.from && x.to === p.to)?.reachable).toBe(false);
+  });
+
+  it('/vpn reach, reading the real routers, says what the oracle says on every pair', async () => {
+    const { runtime } = stack!;
+    const mine = judgeAllPairs(
+      await readReachState({
+        inventory: runtime.loaded.inventory,
+        routers: runtime.routers,
+        cloud: runtime.cloud,
+      }),
+    );
+    const m = await matrix();
+    // The oracle names the office `office`; flatnet knows it as the site peer `office`.
+    const label = (oracle: string) => (oracle === 'office' ? 'site/office' : oracle);
+    const wrong: string[] = [];
+    for (const p of m.paths) {
+      const q = mine.find((x) => x.from === label(p.from) && x.to === label(p.to));
+      if (!q || q.reachable !== p.reachable)
+        wrong.push(
+          `${p.from} → ${p.to}: oracle ${p.reachable} (${p.reason ?? ''}), ` +
+            `flatnet ${q?.reachable} (${q?.reason ?? 'absent'})`,
+        );
+    }
+    expect(wrong).toEqual([]);
+    const blocked = mine.find(
+      (x) => x.from === 'us-east-1/staging' && x.to === 'us-east-1/production',
+    );
+    expect(blocked).toMatchObject({ reachable: false, brokenAt: 'spoke-virginia' });
+    expect(blocked?.reason).toMatch(/^blocked by rule 10 of FLATNET-POLICY .* on spoke-virginia$/);
+    expect(blocked?.fix).toContain('/vpn policy apply');
   });
 
   it('reports the configured rate of a shaped path', async () => {
