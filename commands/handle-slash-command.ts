@@ -110,6 +110,7 @@ export async function handleSlashCommand(
     const input = await planner.plan(command, {
       inventory: deps.inventory,
       requester: request.user,
+      origin: request.origin,
     });
     const run = await deps.engine.submit({
       ...input,

@@ -80,7 +80,12 @@ export function createAddPeerRunbook(): Runbook<OnboardingDeps> {
  */
 export function createAddPeerPlanner(fleetKeys?: FleetKeyReader): RunRequestPlanner {
   return {
-    plan: (command, { inventory, requester }) =>
-      planAddPeerOnArrival(command, inventory, requester, fleetKeys),
+    plan: (command, { inventory, requester, origin }) =>
+      planAddPeerOnArrival(
+        command,
+        inventory,
+        requester,
+        fleetKeys && (() => fleetKeys({ patient: origin?.kind === 'cli' })),
+      ),
   };
 }

@@ -5,6 +5,7 @@
  */
 import type { Inventory } from '../config/inventory-schema.js';
 import type { PlannedRun } from '../runbook/run-request.js';
+import type { RunOrigin } from '../runbook/types.js';
 import type { Command } from './command.js';
 
 /**
@@ -15,6 +16,11 @@ import type { Command } from './command.js';
 export interface RunRequestPlanner {
   plan(
     command: Command,
-    ctx: { inventory: Inventory; requester: string },
+    ctx: {
+      inventory: Inventory;
+      requester: string;
+      /** Where the command came from: Slack wants its answer within 3 s, a terminal waits. */
+      origin?: RunOrigin;
+    },
   ): Promise<PlannedRun> | PlannedRun;
 }

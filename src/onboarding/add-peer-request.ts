@@ -20,7 +20,7 @@ import {
   checkKeyAgainstInventory,
   PUBKEY_PARAM,
 } from './check-key-in-fleet.js';
-import type { FleetKeyReader } from './read-fleet-keys.js';
+import type { FleetKeys } from './read-fleet-keys.js';
 
 export type AddPeerParams =
   | { kind: 'wireguard'; router: string; publicKey?: string }
@@ -201,7 +201,7 @@ export async function planAddPeerOnArrival(
   command: Command,
   inventory: Inventory,
   requester: string,
-  fleetKeys?: FleetKeyReader,
+  fleetKeys?: () => Promise<FleetKeys>,
 ): Promise<PlannedRun> {
   const planned = planAddPeer(command, inventory, requester);
   const key = planned.params[PUBKEY_PARAM];

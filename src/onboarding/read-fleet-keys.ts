@@ -14,8 +14,12 @@ export interface FleetKeys {
   unread: string[];
 }
 
-/** Reads the fleet's keys now; a `--pubkey` planner asks it before creating the run. */
-export type FleetKeyReader = () => Promise<FleetKeys>;
+/**
+ * Reads the fleet's keys now; a `--pubkey` planner asks it before creating the run. `patient`:
+ * read every router however long it takes (the command line); otherwise (Slack, which wants
+ * its answer within 3 s) only the routers whose SSH session is open, by a deadline.
+ */
+export type FleetKeyReader = (options: { patient: boolean }) => Promise<FleetKeys>;
 
 export interface ReadFleetKeysOptions {
   /** Give up on the routers that have not answered after this long (Slack waits 3 s). */

@@ -30,6 +30,8 @@ export interface RouterPoolOptions {
 export interface RouterPool {
   router(name: string): RouterClient;
   names(): string[];
+  /** Is a session to the router open now (a command would not wait for an SSH handshake)? */
+  isOpen(name: string): boolean;
   /**
    * The same pool seen through other endpoints (one run's resolved routers): sessions are
    * shared per name and endpoint, so runs that agree on where a router is share its session.
@@ -132,6 +134,10 @@ export function createRouterPool(options: RouterPoolOptions): RouterPool {
       return slot.client;
     },
     names: () => Object.keys(routers),
+    isOpen(name) {
+      const endpoint = Object.hasOwn(routers, name) ? routers[name] : undefined;
+      return endpoint !== undefined && !!slots.get(slotKey(name, endpoint))?.session?.isOpen;
+    },
     withEndpoints: (others) => view(others),
     retireStale(current) {
       for (const [key, slot] of slots) {

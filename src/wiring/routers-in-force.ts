@@ -10,7 +10,11 @@ import type { LiveRouters } from '../live/create-live-routers.js';
 import type { InventoryInForce } from '../live/inventory-in-force.js';
 import { endpointsFor, inventoryFor } from '../live/apply-router-snapshot.js';
 import type { RouterPool } from '../vyos/router-pool.js';
-import { readFleetKeys, type FleetKeyReader } from '../onboarding/read-fleet-keys.js';
+import {
+  readFleetKeys,
+  type FleetKeyReader,
+  type FleetKeys,
+} from '../onboarding/read-fleet-keys.js';
 import { withTimeout } from '../util/map-bounded.js';
 
 export interface RoutersNow {
@@ -57,20 +61,42 @@ export function createRoutersInForce(options: {
 }
 
 /**
- * How long a `--pubkey` may wait for the routers' keys before its run is created: Slack wants
- * the command's answer within 3 s. A router that has not answered by then is compared again in
- * the plan step (docs/security.md says what that leaves).
+ * How long a `--pubkey` from Slack may wait for the routers' keys before its run is created:
+ * Slack wants the command's answer within 3 s, and the rest of the answer needs some of them.
  */
-export const KEY_CHECK_DEADLINE_MS = 2_000;
+export const KEY_CHECK_DEADLINE_MS = 1_000;
 
+/**
+ * The routers' keys for a `--pubkey` before its run exists. From Slack, only routers whose SSH
+ * session is open are read (a handshake to each router of the fleet would hold the answer past
+ * Slack's 3 s: the plan step reads the others), by a deadline, and commands that arrive together
+ * share one read. From the command line, every router, however long it takes.
+ */
 export function fleetKeyReader(
   routersInForce: RoutersInForce,
   deadlineMs = KEY_CHECK_DEADLINE_MS,
 ): FleetKeyReader {
-  return async () => {
+  let inflight: Promise<FleetKeys> | undefined;
+  const readOpen = async (): Promise<FleetKeys> => {
     const startedAt = Date.now();
     const { inventory, routers } = await routersInForce(deadlineMs / 2);
+    const names = Object.keys(inventory.routers);
+    const open = names.filter((n) => routers.isOpen(n));
     const left = Math.max(0, deadlineMs - (Date.now() - startedAt));
-    return readFleetKeys(routers, Object.keys(inventory.routers), { deadlineMs: left });
+    const read = await readFleetKeys(routers, open, { deadlineMs: left });
+    return {
+      known: read.known,
+      unread: [...names.filter((n) => !open.includes(n)), ...read.unread],
+    };
+  };
+  return async ({ patient }) => {
+    if (patient) {
+      const { inventory, routers } = await routersInForce();
+      return readFleetKeys(routers, Object.keys(inventory.routers));
+    }
+    inflight ??= readOpen().finally(() => {
+      inflight = undefined;
+    });
+    return inflight;
   };
 }

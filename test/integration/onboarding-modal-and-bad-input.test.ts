@@ -203,6 +203,11 @@ describe('hostile input', () => {
       'key reaches no Redis key, log line, Slack message or router session',
     async () => {
       const lab = deviceOnOregon('lab-box', '10.251.0.9/32');
+      // Slack's answer reads the routers whose SSH session is open (a status run opened them
+      // all); the plan step reads the others (next test).
+      await stack.succeed('/vpn', 'status');
+      for (const router of ['hub-tokyo-a', 'spoke-oregon'])
+        expect(stack.bot.runtime.routers.isOpen(router), router).toBe(true);
       const hubPrivate = stack.world
         .router('hub-tokyo-a')
         .handle.router.active.value('interfaces wireguard wg0 private-key')!;
