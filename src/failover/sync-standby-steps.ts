@@ -5,6 +5,7 @@
  * a secret (a pre-shared key, a private key).
  */
 import { z } from 'zod';
+import { configLineSchema } from '../vyos/config-line-schema.js';
 import type { Cloud } from '../aws/index.js';
 import type { Inventory } from '../config/inventory-schema.js';
 import { idsOf, stepRef } from '../runbook/step-ref.js';
@@ -18,11 +19,7 @@ export interface SyncStandbyDeps {
   confirmMinutes?: number;
 }
 
-const configLine = z.object({
-  op: z.enum(['set', 'delete']),
-  path: z.array(z.string()),
-  value: z.string().optional(),
-});
+const configLine = configLineSchema;
 
 const comparedFacts = z.object({
   primary: z.string(),

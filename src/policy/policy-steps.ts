@@ -5,6 +5,7 @@
  * no secret is ever among them).
  */
 import { z } from 'zod';
+import { configLineSchema } from '../vyos/config-line-schema.js';
 import type { Inventory } from '../config/inventory-schema.js';
 import type { ReachCloud } from '../reach/reach-ports.js';
 import { idsOf, stepRef } from '../runbook/step-ref.js';
@@ -18,11 +19,7 @@ export interface PolicyDeps {
   confirmMinutes?: number;
 }
 
-const configLine = z.object({
-  op: z.enum(['set', 'delete']),
-  path: z.array(z.string()),
-  value: z.string().optional(),
-});
+const configLine = configLineSchema;
 
 const routerPlan = z.object({
   router: z.string(),

@@ -23,6 +23,21 @@ const RULES = [
   '  - { from: shared, to: production, protocol: tcp, ports: [22] }',
 ].join('\n');
 
+/** A traffic section with one mistake of each kind the cross-checks find. */
+const BROKEN = [
+  'defaultRole: sandbox',
+  'sites:',
+  '  office: { networks: [10.10.5.0/24], role: office }',
+  'groups:',
+  '  ops: [10.99.0.0/24]',
+  'rules:',
+  '  - { from: developer, to: staging }',
+  '  - { from: developers, to: production, ports: [22] }',
+  '  - { from: developers, to: production, protocol: tcp, ports: [22], fromGroup: opz }',
+  '  - { from: developers, to: staging, protocol: tcp, ports: [22], fromGroup: ops }',
+  '  - { from: developers, to: staging, protocol: tcp, ports: [9000-80] }',
+];
+
 function policyOf(text: string): TrafficPolicy {
   const policy = readTrafficPolicy(parseInventory(text, 'flatnet.yml', null));
   if (!policy) throw new Error('no traffic policy');
@@ -106,42 +121,14 @@ describe('traffic policy in the inventory', () => {
   it('refuses unknown roles, ports without tcp/udp, missing groups, bad rates, overlaps', () => {
     const text = problemsOf(
       withTraffic(
-        [
-          'defaultRole: sandbox',
-          'sites:',
-          '  office: { networks: [10.10.5.0/24], role: office }',
-          'groups:',
-          '  ops: [10.99.0.0/24]',
-          'peers:',
-          '  alice: { bandwidth: "10" }',
-          'rules:',
-          '  - { from: developer, to: staging }',
-          '  - { from: developers, to: production, ports: [22] }',
-          '  - { from: developers, to: production, protocol: tcp, ports: [22], fromGroup: opz }',
-          '  - { from: developers, to: staging, protocol: tcp, ports: [22], fromGroup: ops }',
-          '  - { from: developers, to: staging, protocol: tcp, ports: [9000-80] }',
-        ].join('\n'),
+        [...BROKEN.slice(0, 5), 'peers:', '  alice: { bandwidth: "10" }', ...BROKEN.slice(5)].join(
+          '\n',
+        ),
       ),
     ).join('\n');
     expect(text).toContain('traffic.peers.alice.bandwidth: must be a rate like 10mbit');
     // The schema refuses first; fix the rate to see the cross-references.
-    const refs = problemsOf(
-      withTraffic(
-        [
-          'defaultRole: sandbox',
-          'sites:',
-          '  office: { networks: [10.10.5.0/24], role: office }',
-          'groups:',
-          '  ops: [10.99.0.0/24]',
-          'rules:',
-          '  - { from: developer, to: staging }',
-          '  - { from: developers, to: production, ports: [22] }',
-          '  - { from: developers, to: production, protocol: tcp, ports: [22], fromGroup: opz }',
-          '  - { from: developers, to: staging, protocol: tcp, ports: [22], fromGroup: ops }',
-          '  - { from: developers, to: staging, protocol: tcp, ports: [9000-80] }',
-        ].join('\n'),
-      ),
-    ).join('\n');
+    const refs = problemsOf(withTraffic(BROKEN.join('\n'))).join('\n');
     expect(refs).toContain('traffic.defaultRole: no network has role "sandbox"');
     expect(refs).toContain('traffic.rules.0.from: no network has role "developer" (roles: ');
     expect(refs).toContain('traffic.rules.1.ports: ports need protocol tcp, udp or tcp_udp');
