@@ -17,6 +17,7 @@ import {
 } from '../../src/sim/slack/start-slack-emulator.js';
 import { startWorld, type World, type WorldOptions } from '../../src/sim/world/start-world.js';
 import type { RouterPool } from '../../src/vyos/router-pool.js';
+import type { RedisSetting } from '../../src/queue/redis-target.js';
 import { startBot, type BotHandle } from '../../src/wiring/start-bot.js';
 import { redisUrl, uniquePrefix } from './redis.js';
 import { cleanUpTestWorld } from './clean-up-test-world.js';
@@ -39,13 +40,17 @@ export interface LocalStackOptions {
   label?: string;
   /** How Slack reaches the bot (default HTTP; Socket Mode is what production defaults to). */
   slackMode?: 'http' | 'socket';
+  /** Another Redis than the shared test server (the HA tests: Sentinel, Cluster). */
+  redis?: RedisSetting;
+  /** The key prefix (default a unique one; a Cluster needs it in braces). */
+  prefix?: string;
   /** Edit the inventory the world wrote before the bot starts (e.g. add `sites:`). */
   inventory?: (inventory: Inventory) => void;
 }
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const dir = mkdtempSync(join(tmpdir(), `flatnet-${options.label ?? 'stack'}-`));
-  const prefix = uniquePrefix(options.label ?? 'stack');
+  const prefix = options.prefix ?? uniquePrefix(options.label ?? 'stack');
   const logLines: string[] = [];
   const logger = createLogger(
     { level: 'debug' },
@@ -73,7 +78,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     slack: socketMode
       ? { mode: 'socket', botToken, appToken, slackApiUrl: slack.apiUrl }
       : { mode: 'http', botToken, signingSecret, slackApiUrl: slack.apiUrl },
-    redisUrl,
+    redisUrl: options.redis ?? redisUrl,
     prefix,
     port: 0,
     host: '127.0.0.1',
