@@ -45,7 +45,7 @@ export interface RunbookPass {
 export async function measureCutoverOutage(
   measured: RunbookPass,
   before: RunbookPass[] = [],
-): Promise<{ outageMs: number; runMs: number }> {
+): Promise<{ outageMs: number; runMs: number; stepMs: Record<string, number> }> {
   const dir = mkdtempSync(join(tmpdir(), 'flatnet-bench-cutover-'));
   const log = createLogger({ level: 'silent' });
   const world = await startWorld({
@@ -112,7 +112,10 @@ export async function measureCutoverOutage(
       `  ${measured.kind}, ${run.steps.length} steps (longest outage, relative to its start):`,
     );
     phases.print(started, (p) => working.has(p), run);
-    return { outageMs: world.outageMs(started, (p) => working.has(p)).longestMs, runMs };
+    const stepMs = Object.fromEntries(
+      run.steps.map((st) => [st.id, (st.finishedAt ?? 0) - (st.startedAt ?? 0)]),
+    );
+    return { outageMs: world.outageMs(started, (p) => working.has(p)).longestMs, runMs, stepMs };
   } finally {
     await routers.closeAll();
     await pool.closeAll();
