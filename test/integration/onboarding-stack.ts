@@ -25,7 +25,11 @@ export interface OnboardingStack {
   sent: string[];
   /** Slash command as `user` in #netops; returns the started run (or the refusal text). */
   vpn(user: string, text: string): Promise<{ runId?: string; reply: string }>;
-  waitForRun(runId: string, statuses?: Run['status'][]): Promise<Run>;
+  /**
+   * Until the run reaches one of `statuses` (default: any end). `withinMs` (default 30 s) only
+   * catches a run that is stuck: it is no verdict on speed.
+   */
+  waitForRun(runId: string, statuses?: Run['status'][], withinMs?: number): Promise<Run>;
   /**
    * A slash command as Alice that must succeed: approved by Bob when the policy asks, waited
    * for until it ends and its lease on the target is released.
@@ -116,8 +120,9 @@ export async function startOnboardingStack(
     async waitForRun(
       runId,
       statuses = ['succeeded', 'failed', 'rolled-back', 'rejected', 'expired', 'cancelled'],
+      withinMs = 30_000,
     ) {
-      const until = Date.now() + 30_000;
+      const until = Date.now() + withinMs;
       for (;;) {
         const run = await engine.get(runId);
         if (run && statuses.includes(run.status)) return run;
