@@ -7,4 +7,9 @@ export interface BenchResult {
   target: number;
   /** The figure must reach the target (a ratio), not stay under it. */
   atLeast?: boolean;
+  /**
+   * The machine's 1-minute load average when the figure was taken (`npm run bench` stamps
+   * it): on a shared 2-core machine a figure means little without it.
+   */
+  load?: number;
 }

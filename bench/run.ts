@@ -5,6 +5,7 @@
  * `npm run bench -- status ack` runs only the named benchmarks.
  */
 import { writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { benchAck } from './ack.js';
 import { benchIdleRss } from './idle-rss.js';
 import type { BenchResult } from './result.js';
@@ -42,16 +43,18 @@ async function main(): Promise<void> {
   const results: BenchResult[] = [];
   for (const [name, bench] of Object.entries(BENCHES)) {
     if (wanted.length > 0 && !wanted.includes(name)) continue;
-    console.log(`▶ ${name}`);
-    results.push(...(await bench()));
+    console.log(`▶ ${name} (load ${loadavg()[0]!.toFixed(1)})`);
+    const figures = await bench();
+    const load = Number(loadavg()[0]!.toFixed(1));
+    results.push(...figures.map((f) => ({ ...f, load })));
   }
-  console.log('\nname                               value      unit    goal  ok');
+  console.log(`\nname${' '.repeat(33)}value      unit    goal  ok   load (${cpus().length} cores)`);
   for (const r of results) {
     const ok = r.atLeast ? r.value >= r.target : r.value <= r.target;
     console.log(
-      `${r.name.padEnd(34)} ${String(r.value).padStart(8)}  ${r.unit.padEnd(4)}  ` +
+      `${r.name.padEnd(36)} ${String(r.value).padStart(8)}  ${r.unit.padEnd(4)}  ` +
         `${(r.atLeast ? '≥' : '≤') + String(r.target)}`.padStart(7) +
-        `  ${ok ? 'yes' : 'NO'}`,
+        `  ${ok ? 'yes' : 'NO '}  ${String(r.load ?? '')}`,
     );
   }
   writeFileSync('bench-results.json', `${JSON.stringify(results, null, 2)}\n`);

@@ -40,14 +40,26 @@ function toRouteState(e: RibEntry, selected: boolean, ages: RouteAges): IpRouteS
   };
 }
 
+/**
+ * Each router's candidate routes, worked out once per forwarding state: the world builds a new
+ * Forwarding whenever anything changes, and a status read of 50 routers asks for all of them.
+ */
+const candidatesOf = new WeakMap<Forwarding, Map<string, { e: RibEntry; selected: boolean }[]>>();
+
 export function routerIpRoutes(f: Forwarding, routerId: string, ages: RouteAges): IpRouteState[] {
   const r = f.net.routers.find((x) => x.id === routerId);
   if (!r || !r.up) return [];
-  const candidates = candidateRib(baseRib(f.net, r), f.bgp.best.get(r.id));
-  const selected = new Set(
-    (f.ribs.get(r.id) ?? []).map((e) => `${e.prefix.text} ${e.source} ${e.distance} ${e.describe}`),
-  );
-  return candidates.map((e) =>
-    toRouteState(e, selected.has(`${e.prefix.text} ${e.source} ${e.distance} ${e.describe}`), ages),
-  );
+  let known = candidatesOf.get(f);
+  if (!known) candidatesOf.set(f, (known = new Map()));
+  let rib = known.get(routerId);
+  if (!rib) {
+    const key = (e: RibEntry) => `${e.prefix.text} ${e.source} ${e.distance} ${e.describe}`;
+    const selected = new Set((f.ribs.get(r.id) ?? []).map(key));
+    rib = candidateRib(baseRib(f.net, r), f.bgp.best.get(r.id)).map((e) => ({
+      e,
+      selected: selected.has(key(e)),
+    }));
+    known.set(routerId, rib);
+  }
+  return rib.map(({ e, selected }) => toRouteState(e, selected, ages));
 }
