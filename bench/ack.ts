@@ -12,12 +12,12 @@ import { join } from 'node:path';
 import { startSlackEmulator } from '../src/sim/slack/start-slack-emulator.js';
 import { startWorld } from '../src/sim/world/start-world.js';
 import type { BenchResult } from './result.js';
-import { buildOnce, spawnFlatnet, stopProcess } from './spawn-flatnet.js';
+import { buildOnce, spawnFlatnet, stopProcess, freePort } from './spawn-flatnet.js';
 import { dropRedisPrefix } from '../src/demo/drop-redis-prefix.js';
 
-const SECRET = 'bench-signing-secret';
+export const SECRET = 'bench-signing-secret';
 
-function post(port: number, agent: Agent, i: number): Promise<number> {
+export function post(port: number, agent: Agent, i: number): Promise<number> {
   const body = new URLSearchParams({
     token: 'x',
     team_id: 'T0FLATNET',
@@ -77,7 +77,13 @@ export async function benchAck(redisUrl: string): Promise<BenchResult[]> {
     LOG_LEVEL: 'warn',
   };
   const bot = await spawnFlatnet(
-    ['bot', '--config', world.writeInventory(join(dir, 'flatnet.yml')), '--port', '0'],
+    [
+      'bot',
+      '--config',
+      world.writeInventory(join(dir, 'flatnet.yml')),
+      '--port',
+      String(await freePort()),
+    ],
     env,
     /listening on :(\d+)/,
   );

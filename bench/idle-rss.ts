@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { startSlackEmulator } from '../src/sim/slack/start-slack-emulator.js';
 import { startWorld } from '../src/sim/world/start-world.js';
 import type { BenchResult } from './result.js';
-import { buildOnce, rssMb, spawnFlatnet, stopProcess } from './spawn-flatnet.js';
+import { buildOnce, rssMb, spawnFlatnet, stopProcess, freePort } from './spawn-flatnet.js';
 
 export async function benchIdleRss(redisUrl: string): Promise<BenchResult[]> {
   buildOnce();
@@ -28,7 +28,7 @@ export async function benchIdleRss(redisUrl: string): Promise<BenchResult[]> {
     LOG_LEVEL: 'warn',
   };
   const bot = await spawnFlatnet(
-    ['bot', '--config', inventory, '--port', '0'],
+    ['bot', '--config', inventory, '--port', String(await freePort())],
     env,
     /listening on :(\d+)/,
   );

@@ -2,13 +2,17 @@
  * Start the compiled CLI as its own process (as production runs it) and wait for its ready line.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { cpSync, readFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 
 let built = false;
 export function buildOnce(): void {
   if (built) return;
   const build = spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });
   if (build.status !== 0) throw new Error('npm run build failed');
+  // tsc copies no Lua: put the scripts beside the compiled code, as the Dockerfile does.
+  for (const dir of ['src/runbook/lua', 'src/onboarding/lua'])
+    cpSync(dir, `dist/${dir}`, { recursive: true });
   built = true;
 }
 
@@ -51,4 +55,34 @@ export async function stopProcess(child: ChildProcess): Promise<void> {
 export function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) / 1024;
+}
+
+/** `flatnet sim` in a child process, once it printed where everything is. */
+export async function startSimProcess(
+  args: string[],
+): Promise<{ child: ChildProcess; inventory: string; control: string }> {
+  const child = spawn(process.execPath, ['dist/src/cli.js', 'sim', ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      seen += d.toString();
+      const line = seen.split('\n').find((l) => l.startsWith('{"ready":true'));
+      if (line) {
+        const ready = JSON.parse(line) as { inventory: string; control: string };
+        resolve({ child, inventory: ready.inventory, control: ready.control });
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`flatnet sim exited with ${code}: ${seen}`)));
+  });
+}
+
+/** A TCP port free right now (`flatnet bot --port` takes 1–65535, not 0). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
