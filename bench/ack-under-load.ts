@@ -43,6 +43,8 @@ export async function benchAckUnderLoad(redisUrl: string): Promise<BenchResult[]
     SLACK_API_URL: slack.apiUrl,
     FLATNET_SLACK_MODE: 'http',
     LOG_LEVEL: 'warn',
+    // The worker reaches a new instance through the world, as against any `flatnet sim`.
+    FLATNET_SIM_CONTROL_URL: sim.control,
   };
   const started: { stop(): Promise<void> }[] = [];
   // Submits and approves the background runs; the worker process runs them.
@@ -75,11 +77,12 @@ export async function benchAckUnderLoad(redisUrl: string): Promise<BenchResult[]
       origin: { kind: 'cli', channel: 'bench' },
       dryRun: false,
     });
-    await waitUntil(
-      async () => (await runtime.engine.get(scale.id))?.status === 'awaiting-approval',
-    );
-    const decided = await runtime.engine.decide(scale.id, 'U0BOB', 'approve');
-    if (!decided.ok) throw new Error(`the scale-up was not approved: ${decided.message}`);
+    const scaleStatus = async () => (await runtime.engine.get(scale.id))?.status ?? '';
+    await waitUntil(async () => ['awaiting-approval', 'running'].includes(await scaleStatus()));
+    if ((await scaleStatus()) === 'awaiting-approval') {
+      const decided = await runtime.engine.decide(scale.id, 'U0BOB', 'approve');
+      if (!decided.ok) throw new Error(`the scale-up was not approved: ${decided.message}`);
+    }
     const status = await runtime.engine.submit({
       kind: 'status',
       target: '*',
