@@ -11,7 +11,6 @@ import { benchAckUnderLoad } from './ack-under-load.js';
 import { benchIdleRss } from './idle-rss.js';
 import type { BenchResult } from './result.js';
 import { benchStatusFanout } from './status-fanout.js';
-import { benchStatus500 } from './status-500.js';
 import { benchReachMatrix } from './reach-matrix.js';
 import { benchScaleupOutage } from './scaleup-outage.js';
 import { benchDemoReady } from './demo-ready.js';
@@ -27,7 +26,6 @@ const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 const BENCHES: Record<string, () => Promise<BenchResult[]>> = {
   status: () => benchStatusFanout(),
-  'status-500': () => benchStatus500(),
   reach: () => benchReachMatrix(redisUrl),
   ack: () => benchAck(redisUrl),
   'ack-load': () => benchAckUnderLoad(redisUrl),
