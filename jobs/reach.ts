@@ -31,11 +31,13 @@ export function createReachRunbook(): Runbook<ReachDeps> {
       defineStep(REACH_STEPS.judge, {
         title: 'Read routers and AWS, follow the packet there and back',
         async run(ctx) {
-          const { from, to } = ctx.run.params;
+          const { from, to, port } = ctx.run.params;
           if (typeof from !== 'string' || typeof to !== 'string')
             throw new FlatnetError('INTERNAL', 'a reach run needs from and to');
           const state = await readReachState(ctx.deps);
-          const verdict = judgeReach(state, from, to);
+          const m = typeof port === 'string' ? /^(tcp|udp)\/(\d+)$/.exec(port) : null;
+          const probe = m ? { protocol: m[1] as 'tcp' | 'udp', port: Number(m[2]) } : undefined;
+          const verdict = judgeReach(state, from, to, probe);
           return {
             result: verdict,
             detail: verdict.reachable
@@ -61,7 +63,11 @@ export const reachPlanner: RunRequestPlanner = {
     return {
       kind: 'reach',
       target: `${command.from} ${command.to}`,
-      params: { from: command.from, to: command.to },
+      params: {
+        from: command.from,
+        to: command.to,
+        ...(command.port ? { port: `${command.port.protocol}/${command.port.port}` } : {}),
+      },
       dryRun: false,
     };
   },

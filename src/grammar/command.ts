@@ -6,6 +6,12 @@ export type PeerSpec =
   | { type: 'wireguard'; publicKey?: string }
   | { type: 'ipsec'; remote: string; subnets: string[]; bgpAsn?: number; mode: 'route' | 'policy' };
 
+/** `--port tcp/22`: the connection `/vpn reach` tries instead of a ping (routers' firewalls). */
+export interface ReachPort {
+  protocol: 'tcp' | 'udp';
+  port: number;
+}
+
 export type Command =
   | { kind: 'help'; topic?: 'vpn' | 'router' }
   | { kind: 'status'; scope?: string }
@@ -13,7 +19,7 @@ export type Command =
    * `/vpn reach <from> <to>`: endpoints by label, name or address (checked against the network
    * later).
    */
-  | { kind: 'reach'; from: string; to: string }
+  | { kind: 'reach'; from: string; to: string; port?: ReachPort }
   | { kind: 'add-peer-modal' }
   | { kind: 'add-peer'; name: string; peer: PeerSpec; router?: string; dryRun: boolean }
   | { kind: 'remove-peer'; name: string; router?: string; dryRun: boolean }

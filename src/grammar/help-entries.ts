@@ -15,10 +15,10 @@ export const HELP_ENTRIES: HelpEntry[] = [
   {
     id: 'reach',
     command: '/vpn',
-    usage: 'reach <from> <to>',
+    usage: 'reach <from> <to> [--port tcp/22]',
     description:
       'does traffic get from one network to another and ' +
-      'back? hop by hop, the first broken hop and the fix',
+      'back? hop by hop, the first broken hop and the fix (a ping, or a tcp/udp port)',
     available: true,
   },
   {

@@ -95,6 +95,7 @@ const VALUE_FLAGS = new Set([
   'bgp',
   'mode',
   'region',
+  'port',
 ]);
 
 function splitOnce(s: string, sep: string): [string, string | undefined] {
@@ -138,7 +139,20 @@ function parseVpn(verb: string | undefined, t: Tokens): ParseResult {
           `endpoints are letters, digits, . / - and _ — ${example}`,
         );
       const [from, to] = t.positional as [string, string];
-      return expectNothingMore(t, [], { kind: 'reach', from, to }, usage);
+      const option = t.flags.get('port');
+      const m = typeof option === 'string' ? /^(tcp|udp)\/(\d{1,5})$/.exec(option) : null;
+      if (option !== undefined && (!m || Number(m[2]) < 1 || Number(m[2]) > 65535))
+        return fail(
+          `${printable(String(option))} is not a port to try`,
+          `write it as --port tcp/22 or --port udp/53 — usage: ${usage}`,
+        );
+      const port = m ? { protocol: m[1] as 'tcp' | 'udp', port: Number(m[2]) } : undefined;
+      return expectNothingMore(
+        t,
+        ['port'],
+        { kind: 'reach', from, to, ...(port ? { port } : {}) },
+        usage,
+      );
     }
     case 'add-peer':
       return parseAddPeer(t);

@@ -54,6 +54,10 @@ export function rebuildCommandLine(run: RunCommandFields): string {
       }
       push(parts, 'router', valueOf(p.router));
       break;
+    case 'reach':
+      parts.push(...words(target));
+      push(parts, 'port', valueOf(p.port));
+      break;
     case 'remove-peer':
     case 'reissue-peer':
       parts.push(...words(target));

@@ -8,6 +8,7 @@ import { createReachContext, type ReachContext } from './reach-context.js';
 import { findEndpoint, findEndpoints, tablesOf, type ReachEndpoint } from './reach-endpoints.js';
 import type { ReachState } from './reach-state.js';
 import { tracePacket } from './trace-packet.js';
+import type { ReachPort } from '../grammar/command.js';
 
 export function reachContext(state: ReachState): ReachContext {
   const tables = tablesOf(state);
@@ -19,9 +20,10 @@ export function judgePair(
   from: ReachEndpoint,
   to: ReachEndpoint,
   withPath = true,
+  port?: ReachPort,
 ): ReachVerdict {
   const base = { from: from.label, to: to.label };
-  const fwd = tracePacket(ctx, from, to, withPath);
+  const fwd = tracePacket(ctx, from, to, withPath, 'new', port);
   const upTo = (more: string[] = []) => {
     const all = [...new Set([...fwd.judgedUpTo, ...more])];
     return all.length > 0 ? { judgedUpTo: all } : {};
@@ -40,7 +42,7 @@ export function judgePair(
       ...upTo(),
     };
   }
-  const back = tracePacket(ctx, to, from, withPath, 'established');
+  const back = tracePacket(ctx, to, from, withPath, 'established', port && { ...port, port: 0 });
   if (!back.ok) {
     const b = back.broken!;
     return {
@@ -61,11 +63,17 @@ export function judgePair(
 /**
  * `/vpn reach <from> <to>`: labels, names or addresses (a bad one is refused with the known ones).
  */
-export function judgeReach(state: ReachState, from: string, to: string): ReachVerdict {
+/** `port`: the connection tried (`tcp/22`); a ping when absent. */
+export function judgeReach(
+  state: ReachState,
+  from: string,
+  to: string,
+  port?: ReachPort,
+): ReachVerdict {
   const ctx = reachContext(state);
   const a = findEndpoint(ctx.endpoints, from);
   const b = findEndpoint(ctx.endpoints, to);
-  return judgePair(ctx, a, b);
+  return judgePair(ctx, a, b, true, port);
 }
 
 export function judgeAllPairs(state: ReachState): ReachVerdict[] {

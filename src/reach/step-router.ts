@@ -78,7 +78,8 @@ export function routerStep(ctx: ReachContext, r: ReachRouter, ingress: Ingress, 
     const by = zoneDrops(firewall, inIface, out, {
       src: S,
       dst: D,
-      protocol: 'icmp',
+      protocol: p.protocol,
+      ...(p.port !== undefined ? { port: p.port } : {}),
       state: p.state,
     });
     return by === undefined

@@ -43,6 +43,9 @@ export interface Packet {
   S: string;
   /** The forward packet opens a connection; the reply belongs to it (routers' firewalls). */
   state: 'new' | 'established';
+  /** A ping unless `/vpn reach --port` names a connection. */
+  protocol: 'icmp' | 'tcp' | 'udp';
+  port?: number;
   /** Put a hop into words (only when the path is asked for: the matrix needs verdicts). */
   note(hop: () => string): void;
   farSide(what: string): void;

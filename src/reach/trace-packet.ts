@@ -32,6 +32,7 @@ export function tracePacket(
   to: ReachEndpoint,
   withPath = true,
   state: Packet['state'] = 'new',
+  probe?: { protocol: 'tcp' | 'udp'; port: number },
 ): Trace {
   const hops: string[] = [];
   const judgedUpTo: string[] = [];
@@ -41,6 +42,8 @@ export function tracePacket(
     D: formatIpv4(to.address),
     S: formatIpv4(from.address),
     state,
+    protocol: probe?.protocol ?? 'icmp',
+    ...(probe && probe.port > 0 ? { port: probe.port } : {}),
     to,
     note: withPath ? (h) => void hops.push(h()) : () => undefined,
     farSide: (w) => void (judgedUpTo.includes(w) || judgedUpTo.push(w)),

@@ -9,7 +9,7 @@ import { parseInventory } from '../../src/config/load-inventory.js';
 import { allows, readTrafficPolicy, type TrafficPolicy } from '../../src/config/traffic-policy.js';
 import { planPolicy } from '../../src/policy/plan-policy.js';
 import { readReachState } from '../../src/reach/read-reach-state.js';
-import { judgeAllPairs } from '../../src/reach/judge-reach.js';
+import { judgeAllPairs, judgeReach } from '../../src/reach/judge-reach.js';
 import type { ReachMatrix } from '../../src/sim/world/reach/oracle.js';
 import { startControlServer, type ControlServer } from '../../src/sim/world/control-server.js';
 import type { Inventory } from '../../src/config/inventory-schema.js';
@@ -183,6 +183,22 @@ describe('the simulator enforces the traffic policy the routers run', () => {
     expect(blocked).toMatchObject({ reachable: false, brokenAt: 'spoke-virginia' });
     expect(blocked?.reason).toMatch(/^blocked by rule 10 of FLATNET-POLICY .* on spoke-virginia$/);
     expect(blocked?.fix).toContain('/vpn policy apply');
+    // `/vpn reach --port tcp/22`: the rule's port goes through (and its reply back), 443 not.
+    const state = await readReachState({
+      inventory: runtime.loaded.inventory,
+      routers: runtime.routers,
+      cloud: runtime.cloud,
+    });
+    const hub = 'ap-northeast-1/hub';
+    const prod = 'us-west-2/production';
+    expect(judgeReach(state, hub, prod, { protocol: 'tcp', port: 22 }).reachable).toBe(true);
+    const https = judgeReach(state, hub, prod, { protocol: 'tcp', port: 443 });
+    expect(https).toMatchObject({
+      reachable: false,
+      brokenAt: 'hub-tokyo-a',
+      direction: 'forward',
+    });
+    expect(judgeReach(state, prod, hub, { protocol: 'tcp', port: 22 }).reachable).toBe(false);
   });
 
   it('reports the configured rate of a shaped path', async () => {

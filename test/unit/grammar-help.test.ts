@@ -38,6 +38,7 @@ const VALUES: Record<string, string> = {
   bgp: '65010',
   mode: 'route',
   region: 'us-east-1',
+  port: 'tcp/22',
 };
 const OPTIONS = [...Object.keys(VALUES), 'dry-run'];
 

@@ -236,3 +236,56 @@ describe('slash command grammar', () => {
     );
   });
 });
+
+describe('/vpn reach --port', () => {
+  it('takes a tcp or udp port to try, and refuses anything else with the usage', () => {
+    expect(parseCommand('/vpn', 'reach us-east-1/staging site/office --port tcp/22')).toEqual({
+      ok: true,
+      command: {
+        kind: 'reach',
+        from: 'us-east-1/staging',
+        to: 'site/office',
+        port: { protocol: 'tcp', port: 22 },
+      },
+    });
+    for (const bad of ['http', 'tcp/0', 'tcp/70000', 'icmp/1']) {
+      const r = parseCommand('/vpn', `reach a b --port ${bad}`);
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.hint).toContain('--port tcp/22');
+    }
+  });
+});
+
+describe('asking again for a reach with a port, or a policy run', () => {
+  it('rebuilds lines that parse back to the same request', async () => {
+    const { rebuildCommandLine } = await import('../../src/grammar/rebuild-command-line.js');
+    const { reachPlanner } = await import('../../jobs/reach.js');
+    const reach = {
+      kind: 'reach' as const,
+      target: 'us-east-1/staging site/office',
+      params: { from: 'us-east-1/staging', to: 'site/office', port: 'udp/53' },
+    };
+    const line = rebuildCommandLine(reach);
+    expect(line).toBe('/vpn reach us-east-1/staging site/office --port udp/53');
+    const parsed = parseCommand('/vpn', line.slice('/vpn '.length));
+    if (!parsed.ok) throw new Error(parsed.message);
+    const planned = await reachPlanner.plan(parsed.command, {
+      inventory: {} as never,
+      requester: 'U0ALICE',
+    });
+    expect(planned.params).toEqual(reach.params);
+    for (const action of ['show', 'diff', 'apply'] as const) {
+      const again = rebuildCommandLine({
+        kind: `policy-${action}`,
+        target: '*',
+        params: {},
+        dryRun: action === 'apply',
+      });
+      expect(again).toBe(`/vpn policy ${action}${action === 'apply' ? ' --dry-run' : ''}`);
+      expect(parseCommand('/vpn', again.slice('/vpn '.length))).toEqual({
+        ok: true,
+        command: { kind: 'policy', action, dryRun: action === 'apply' },
+      });
+    }
+  });
+});
