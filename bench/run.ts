@@ -20,6 +20,7 @@ import { benchMonitorRound } from './monitor-round.js';
 import { benchFailoverDetect } from './failover-detect.js';
 import { benchFailoverOutage } from './failover-outage.js';
 import { benchCutoverTakeover } from './cutover-takeover.js';
+import { benchRedisFailover } from './redis-failover.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -38,6 +39,7 @@ const BENCHES: Record<string, () => Promise<BenchResult[]>> = {
   'monitor-round': () => benchMonitorRound(redisUrl),
   'failover-detect': () => benchFailoverDetect(redisUrl),
   takeover: () => benchCutoverTakeover(),
+  'redis-failover': () => benchRedisFailover(),
 };
 
 async function main(): Promise<void> {
