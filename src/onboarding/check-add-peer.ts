@@ -14,6 +14,7 @@ import {
 } from './check-key-in-fleet.js';
 import { readFleetKeys } from './read-fleet-keys.js';
 import type { ConfigLine } from '../vyos/types.js';
+import type { Logger } from '../log.js';
 import { readRouter, type OnboardingDeps } from './onboarding-deps.js';
 import { reachStandby } from './reach-standby.js';
 import { readHubConfig } from './read-hub-config.js';
@@ -30,6 +31,7 @@ import { checkPartnerRoutes, partnerOf } from './site-backup.js';
  */
 async function checkGivenKey(
   deps: OnboardingDeps,
+  log: Logger,
   key: string,
   router: string,
   read: Array<{ router: string; lines: ConfigLine[] }>,
@@ -42,7 +44,9 @@ async function checkGivenKey(
   const others = Object.keys(deps.inventory.routers).filter(
     (r) => !read.some((x) => x.router === r),
   );
-  const fleet = await readFleetKeys(deps.routers, others);
+  const fleet = await readFleetKeys(deps.routers, others, {
+    onUnanswered: (router, err) => log.warn({ err, router }, 'router did not give its keys'),
+  });
   const known = [...read.flatMap((a) => wireguardKeysOf(a.router, a.lines)), ...fleet.known];
   checkKeyAgainstFleet(key, known, new Set(read.map((x) => x.router)));
   return fleet.unread;
@@ -58,7 +62,7 @@ export async function checkAddPeer(ctx: TypedStepContext<OnboardingDeps>) {
   // is wrong with the command.
   const unread =
     params.kind === 'wireguard' && params.publicKey !== undefined
-      ? await checkGivenKey(deps, params.publicKey, params.router, [
+      ? await checkGivenKey(deps, ctx.log, params.publicKey, params.router, [
           { router: params.router, lines: snap.lines },
           ...(standby.kind === 'ready' ? [{ router: standby.name, lines: standby.lines }] : []),
         ])

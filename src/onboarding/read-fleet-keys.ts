@@ -26,6 +26,8 @@ export interface ReadFleetKeysOptions {
   deadlineMs?: number;
   /** At most this many routers read at once. Default 8. */
   concurrency?: number;
+  /** A router that did not answer: its keys are compared later, and why it did not is logged. */
+  onUnanswered?: (router: string, err: unknown) => void;
 }
 
 export async function readFleetKeys(
@@ -37,8 +39,9 @@ export async function readFleetKeys(
   const reads = mapBounded(names, options.concurrency ?? 8, async (router) => {
     try {
       answered.set(router, await routers.router(router).runningConfig());
-    } catch {
+    } catch (err) {
       // Not answering is the router's problem, not the command's: its keys are compared later.
+      options.onUnanswered?.(router, err);
     }
   });
   if (options.deadlineMs === undefined) await reads;

@@ -169,7 +169,9 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const deps = baseDeps;
   const routersInForce = createRoutersInForce({ inventories, live, pool: routers, logger });
   // A `--pubkey` is compared with every key the routers hold before its run exists.
-  const { runbooks, planners } = buildRunbooks({ fleetKeys: fleetKeyReader(routersInForce) });
+  const { runbooks, planners } = buildRunbooks({
+    fleetKeys: fleetKeyReader(routersInForce, logger),
+  });
   const reporter = options.chat
     ? createThreadReporter({ chat: options.chat, redis: producer, prefix, logger })
     : undefined;

@@ -74,8 +74,11 @@ export const KEY_CHECK_DEADLINE_MS = 1_000;
  */
 export function fleetKeyReader(
   routersInForce: RoutersInForce,
+  logger: Logger,
   deadlineMs = KEY_CHECK_DEADLINE_MS,
 ): FleetKeyReader {
+  const onUnanswered = (router: string, err: unknown) =>
+    logger.warn({ err, router }, 'router did not give its WireGuard keys on arrival');
   let inflight: Promise<FleetKeys> | undefined;
   const readOpen = async (): Promise<FleetKeys> => {
     const startedAt = Date.now();
@@ -83,7 +86,7 @@ export function fleetKeyReader(
     const names = Object.keys(inventory.routers);
     const open = names.filter((n) => routers.isOpen(n));
     const left = Math.max(0, deadlineMs - (Date.now() - startedAt));
-    const read = await readFleetKeys(routers, open, { deadlineMs: left });
+    const read = await readFleetKeys(routers, open, { deadlineMs: left, onUnanswered });
     return {
       known: read.known,
       unread: [...names.filter((n) => !open.includes(n)), ...read.unread],
@@ -92,7 +95,7 @@ export function fleetKeyReader(
   return async ({ patient }) => {
     if (patient) {
       const { inventory, routers } = await routersInForce();
-      return readFleetKeys(routers, Object.keys(inventory.routers));
+      return readFleetKeys(routers, Object.keys(inventory.routers), { onUnanswered });
     }
     inflight ??= readOpen().finally(() => {
       inflight = undefined;

@@ -73,8 +73,14 @@ describe('--pubkey against the fleet', () => {
               : Promise.resolve(lines),
       }),
     };
-    const fleet = await readFleetKeys(routers, ['hub', 'hung', 'down'], { deadlineMs: 200 });
+    const unanswered: string[] = [];
+    const fleet = await readFleetKeys(routers, ['hub', 'hung', 'down'], {
+      deadlineMs: 200,
+      onUnanswered: (router, err) => unanswered.push(`${router}: ${(err as Error).message}`),
+    });
     expect(fleet.unread).toEqual(['hung', 'down']);
+    // Why a router was not compared is said once, not swallowed.
+    expect(unanswered).toEqual(['down: connection refused']);
     expect(fleet.known).toEqual([
       { router: 'hub', iface: 'wg0', peer: 'lab', publicKey: device.publicKey },
     ]);
