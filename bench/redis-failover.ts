@@ -8,6 +8,7 @@
  */
 import { startLocalStack } from '../test/helpers/local-stack.js';
 import { startSentinelGroup } from '../test/support/redis-servers.js';
+import { approveAsBob, askScaleup } from '../test/support/scaleup-through-slack.js';
 import { waitFor } from '../src/util/wait-for.js';
 import type { BenchResult } from './result.js';
 
@@ -20,28 +21,8 @@ export async function benchRedisFailover(): Promise<BenchResult[]> {
   });
   try {
     const engine = stack.bot.runtime.engine;
-    const channel = 'C0NETOPS';
-    const reply = await stack.slack.slashCommand({
-      user: 'U0ALICE',
-      channel,
-      command: '/router',
-      text: 'scaleup hub-tokyo-a',
-    });
-    const runId = /Started (r-[a-z0-9]{6})/.exec(JSON.stringify(reply.json ?? reply.body))?.[1];
-    if (!runId) throw new Error(`no run started: ${JSON.stringify(reply.json ?? reply.body)}`);
-    const prompt = await waitFor(
-      () =>
-        stack.slack.store
-          .allMessages(channel)
-          .find((m) => JSON.stringify(m.blocks ?? []).includes('run_approve')),
-      { what: 'the approval prompt', timeoutMs: 60_000 },
-    );
-    await stack.slack.clickButton({
-      user: 'U0BOB',
-      channel,
-      messageTs: prompt.ts,
-      actionId: 'run_approve',
-    });
+    const { runId, prompt } = await askScaleup(stack);
+    await approveAsBob(stack, prompt);
     const run = { id: runId };
     const eventsNow = async () =>
       (await engine.store.readEvents(run.id).catch(() => undefined))?.length;

@@ -6,14 +6,10 @@
  * (A failover test needs replicas behind the masters: the Sentinel test covers that.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Run, RunEvent } from '../../src/runbook/types.js';
-import { waitFor } from '../../src/util/wait-for.js';
 import { startLocalStack, type LocalStack } from '../helpers/local-stack.js';
+import { expectOneStory } from '../support/expect-one-story.js';
 import { startRedisCluster, type RedisClusterUnderTest } from '../support/redis-servers.js';
-
-const CHANNEL = 'C0NETOPS';
-const HUB = 'hub-tokyo-a';
-const FINAL: Run['status'][] = ['succeeded', 'failed', 'rolled-back', 'cancelled', 'expired'];
+import { approveAsBob, askScaleup, FINAL, runReaching } from '../support/scaleup-through-slack.js';
 
 describe('a scale-up on a Redis Cluster', () => {
   let cluster: RedisClusterUnderTest;
@@ -32,57 +28,16 @@ describe('a scale-up on a Redis Cluster', () => {
     await cluster?.close();
   });
 
-  const runReaching = (runId: string, ok: (run: Run) => boolean, what: string) =>
-    waitFor(
-      async () => {
-        const run = await stack.bot.runtime.engine.get(runId);
-        return run && ok(run) ? run : undefined;
-      },
-      { what: `run ${runId} ${what}`, timeoutMs: 90_000, intervalMs: 25 },
-    );
-
   it('runs approved, once, with one instance launched and every step told', async () => {
-    const originalIds = [...stack.world.state.instances.keys()];
-    const reply = await stack.slack.slashCommand({
-      user: 'U0ALICE',
-      channel: CHANNEL,
-      command: '/router',
-      text: `scaleup ${HUB}`,
-    });
-    const runId = /Started (r-[a-z0-9]{6})/.exec(JSON.stringify(reply.json ?? reply.body))?.[1];
-    if (!runId) throw new Error(`no run started: ${JSON.stringify(reply.json ?? reply.body)}`);
-    await runReaching(runId, (r) => r.status === 'awaiting-approval', 'to wait for approval');
-    const prompt = await waitFor(
-      () =>
-        stack.slack.store.allMessages(CHANNEL).find((m) => {
-          const blocks = JSON.stringify(m.blocks ?? []);
-          return blocks.includes(runId) && blocks.includes('run_approve');
-        }),
-      { what: 'the approval prompt', timeoutMs: 10_000 },
-    );
-    const click = await stack.slack.clickButton({
-      user: 'U0BOB',
-      channel: CHANNEL,
-      messageTs: prompt.ts,
-      actionId: 'run_approve',
-    });
-    expect(click.status).toBe(200);
-    const run = await runReaching(runId, (r) => FINAL.includes(r.status), 'to finish');
-    expect(run.status, run.outcome).toBe('succeeded');
-
-    const launched = [...stack.world.state.instances.values()].filter(
-      (i) => !originalIds.includes(i.instanceId),
-    );
-    expect(launched.map((i) => i.tags['Name'])).toEqual([HUB]);
-    const events = (await stack.bot.runtime.engine.store.readEvents(runId)).map((e) => e.event);
-    const count = (type: RunEvent['type']) => events.filter((e) => e.type === type).length;
-    expect(count('approved')).toBe(1);
-    expect(count('finished')).toBe(1);
-    for (const step of run.steps) {
-      expect(step.status, step.id).toBe('done');
+    const before = [...stack.world.state.instances.keys()];
+    const { runId, prompt } = await askScaleup(stack);
+    expect(await approveAsBob(stack, prompt)).toBe(200);
+    const run = await runReaching(stack, runId, (r) => FINAL.includes(r.status), 'to finish');
+    const events = await expectOneStory(stack, run, before);
+    // Nothing was retried on a cluster: each step finished exactly once.
+    for (const step of run.steps)
       expect(events.filter((e) => e.type === 'step-finished' && e.stepId === step.id)).toHaveLength(
         1,
       );
-    }
   }, 300_000);
 });

@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AddressPool } from '../../src/onboarding/address-pool.js';
 import { luaSource } from '../../src/runbook/lua-scripts.js';
 import { clusterSlot } from '../../src/util/cluster-slot.js';
+import { waitFor } from '../../src/util/wait-for.js';
 import { startRedisServer, type RedisProcess } from '../support/redis-servers.js';
 import {
   approvalBy,
@@ -165,6 +166,15 @@ describe('every key of a script, a transaction or a command shares its slot', ()
     await pool.release(ref, 'r-bbbbbb');
     await pool.releaseAddress(ref, ip);
 
+    // MONITOR reports after the fact: a last marker, and every command before it is in.
+    await keyReader.echo('flatnet-slots-end');
+    await waitFor(
+      () =>
+        commands.some(
+          (c) => c.args[0]?.toLowerCase() === 'echo' && c.args[1] === 'flatnet-slots-end',
+        ),
+      { what: 'MONITOR to report the last command', timeoutMs: 10_000 },
+    );
     const seen = await keyedCommands();
     const slot = clusterSlot(prefix);
     const ran = new Set(seen.map((s) => s.what));
