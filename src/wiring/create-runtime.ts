@@ -37,7 +37,7 @@ import { runMonitorRound, type MonitorDeps } from '../../jobs/monitor.js';
 import { MonitorStore } from '../monitor/monitor-store.js';
 import { createIncidentThreads } from '../monitor/incident-thread.js';
 import { startMonitorScheduler, type MonitorScheduler } from '../monitor/monitor-scheduler.js';
-import { createRoutersInForce, fleetKeyReader } from './routers-in-force.js';
+import { createRoutersInForce, fleetKeyReader, openInBackground } from './routers-in-force.js';
 
 const DAY_MS = 24 * 3_600_000;
 
@@ -89,6 +89,11 @@ export interface Runtime {
   reloadInventory(): Promise<ReloadResult>;
   /** The monitor's memory and one round on demand (tests, `/router monitor`). */
   monitor: { store: MonitorStore; deps: MonitorDeps; scheduler?: MonitorScheduler };
+  /**
+   * Open a session to every router in force, in the background: the Slack front end calls it
+   * at start so that a `--pubkey` from Slack is compared with every router that answers.
+   */
+  openRouterSessions(): void;
   close(deadlineMs?: number): Promise<void>;
 }
 
@@ -250,6 +255,13 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     routers,
     cloud,
     deps,
+    openRouterSessions() {
+      routersInForce()
+        .then(({ inventory, routers: pool }) =>
+          openInBackground(pool, Object.keys(inventory.routers), logger),
+        )
+        .catch((err: unknown) => logger.warn({ err }, 'router sessions not opened at start'));
+    },
     slash: {
       // Commands are checked against the inventory in force, reloaded or not.
       get inventory() {

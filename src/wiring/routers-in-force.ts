@@ -85,6 +85,12 @@ export function fleetKeyReader(
     const { inventory, routers } = await routersInForce(deadlineMs / 2);
     const names = Object.keys(inventory.routers);
     const open = names.filter((n) => routers.isOpen(n));
+    // The others are not waited for, but opened now, so the next command compares them.
+    openInBackground(
+      routers,
+      names.filter((n) => !open.includes(n)),
+      logger,
+    );
     const left = Math.max(0, deadlineMs - (Date.now() - startedAt));
     const read = await readFleetKeys(routers, open, { deadlineMs: left, onUnanswered });
     return {
@@ -102,4 +108,23 @@ export function fleetKeyReader(
     });
     return inflight;
   };
+}
+
+/**
+ * Open a session to each of these routers without waiting: the Slack front end compares a
+ * `--pubkey` only with routers whose session is open, so the bot opens them all when it
+ * starts and whenever the check finds one closed. A router that does not answer is logged.
+ */
+export function openInBackground(
+  routers: Pick<RouterPool, 'router'>,
+  names: readonly string[],
+  logger: Logger,
+): void {
+  for (const name of names)
+    routers
+      .router(name)
+      .runningConfig()
+      .catch((err: unknown) =>
+        logger.warn({ err, router: name }, 'router session not opened for the key check'),
+      );
 }

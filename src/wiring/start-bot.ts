@@ -64,6 +64,7 @@ export async function startBot(options: BotOptions): Promise<BotHandle> {
       ...(options.dashboardPassword ? { dashboardPassword: options.dashboardPassword } : {}),
     });
     const { port } = await bolt.start();
+    runtime.openRouterSessions();
     return {
       port,
       runtime,
