@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { benchAck } from './ack.js';
 import { benchAckUnderLoad } from './ack-under-load.js';
+import { benchConfigCopy } from './config-copy.js';
 import { benchIdleRss } from './idle-rss.js';
 import type { BenchResult } from './result.js';
 import { benchStatusFanout } from './status-fanout.js';
@@ -40,6 +41,7 @@ const BENCHES: Record<string, () => Promise<BenchResult[]>> = {
   'failover-detect': () => benchFailoverDetect(redisUrl),
   takeover: () => benchCutoverTakeover(),
   'redis-failover': () => benchRedisFailover(),
+  'config-copy': () => benchConfigCopy(),
 };
 
 async function main(): Promise<void> {
