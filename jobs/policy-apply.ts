@@ -10,7 +10,7 @@ import { planPolicyStep } from '../src/policy/steps/plan-policy-step.js';
 import { describePolicyChanges } from '../src/policy/describe-policy.js';
 import { POLICY_APPLY_STEPS as S, type PolicyDeps } from '../src/policy/policy-steps.js';
 import { defineStep } from '../src/runbook/define-step.js';
-import { resultIn } from '../src/runbook/step-ref.js';
+import { requireResult, resultIn } from '../src/runbook/step-ref.js';
 import type { Run, Runbook } from '../src/runbook/types.js';
 
 export function createPolicyApplyRunbook(): Runbook<PolicyDeps> {
@@ -33,8 +33,16 @@ export function createPolicyApplyRunbook(): Runbook<PolicyDeps> {
         run: verifyPolicy,
       }),
     ],
-    // One policy change at a time, whatever routers it touches.
+    // One policy change at a time (a second apply is told who holds it) ...
     lockTarget: () => 'traffic-policy',
+    // ... and every router it commits to held for the run, so a failover, a scale-up or an
+    // add-peer never changes one beside it: the apply waits for a busy router, then holds
+    // them all. A pair's primary name is also the lease its failover and scale-up take.
+    // An unreadable plan is an error, not "no routers": it would hold none of them.
+    alsoLocks: (run) =>
+      requireResult(Object.fromEntries(run.steps.map((s) => [s.id, s.result])), S.plan)
+        .routers.filter((r) => r.changes.length > 0)
+        .map((r) => r.router),
     describePlan: describeApplyPlan,
     summarize: summarizeApply,
   };

@@ -71,6 +71,8 @@ export interface SaveOptions {
   fence?: { lockKey: string; token: string } | undefined;
   /** The target whose lease this run holds: released by the save that makes the run final. */
   lease?: string | undefined;
+  /** The other routers whose leases it holds (Runbook.alsoLocks), freed the same way. */
+  alsoLeased?: readonly string[] | undefined;
 }
 
 /**
@@ -133,5 +135,9 @@ export async function finishRun<D>(
     text: outcome,
     ...(options.user ? { user: options.user } : {}),
   });
-  await save(core, run, [finished], { fence: options.fence, lease: options.lease });
+  await save(core, run, [finished], {
+    fence: options.fence,
+    lease: options.lease,
+    alsoLeased: options.alsoLeased,
+  });
 }

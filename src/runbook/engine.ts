@@ -411,7 +411,11 @@ export function createEngine<D>(options: EngineOptions<D>): Engine {
       // The final save frees the run's lease, if it holds one; the target is read off the run
       // as it is saved (failed), as every other reader of a finished run sees it.
       run.status = 'failed';
-      await finishRun(core, run, 'failed', outcome, { error: reason, lease: leaseOf(run) });
+      await finishRun(core, run, 'failed', outcome, {
+        error: reason,
+        lease: leaseOf(run),
+        alsoLeased: otherLeasesOf(run),
+      });
     },
 
     whoHolds: (target) => locks.whoHolds(target),
@@ -430,6 +434,19 @@ export function createEngine<D>(options: EngineOptions<D>): Engine {
         'could not tell the lease of a run',
       );
       return undefined;
+    }
+  }
+
+  /** The other routers whose leases the run may hold (Runbook.alsoLocks), freed with it. */
+  function otherLeasesOf(run: Run): string[] {
+    try {
+      return run.dryRun ? [] : (options.runbooks[run.kind]?.alsoLocks?.(run) ?? []);
+    } catch (err) {
+      core.log.warn(
+        { runId: run.id, err: describeError(err) },
+        'could not tell the other leases of a run',
+      );
+      return [];
     }
   }
 

@@ -25,10 +25,14 @@ export interface LuaScripts<N extends string> {
   run(redis: RedisClient, name: N, keys: string[], args: Array<string | number>): Promise<unknown>;
 }
 
-/** The scripts of one folder, each with how many of its arguments are keys. */
+/**
+ * The scripts of one folder, each with how many of its arguments are keys: a number, or
+ * `'many'` for a script that takes as many as it is given (the leases of a run that holds
+ * several routers); Redis is then told the count with each call.
+ */
 export function luaScripts<N extends string>(
   dir: URL,
-  numberOfKeys: Record<N, number>,
+  numberOfKeys: Record<N, number | 'many'>,
 ): LuaScripts<N> {
   const names = Object.keys(numberOfKeys) as N[];
   // Read once, at start-up: a missing file fails the process at once, not the first run.
@@ -36,19 +40,21 @@ export function luaScripts<N extends string>(
   const definedOn = new WeakSet<RedisClient>();
   return {
     async run(redis, name, keys, args) {
-      if (keys.length !== numberOfKeys[name])
+      const fixed = numberOfKeys[name];
+      if (fixed !== 'many' && keys.length !== fixed)
         throw new Error(`script ${name} takes ${numberOfKeys[name]} keys, got ${keys.length}`);
       if (!definedOn.has(redis)) {
         for (const n of names)
           redis.defineCommand(commandName(n), {
-            numberOfKeys: numberOfKeys[n],
+            ...(numberOfKeys[n] === 'many' ? {} : { numberOfKeys: numberOfKeys[n] }),
             lua: sources.get(n) ?? luaSource(dir, n),
           });
         definedOn.add(redis);
       }
       const command: unknown = Reflect.get(redis, commandName(name));
       if (typeof command !== 'function') throw new Error(`script ${name} is not defined on Redis`);
-      return (await command.call(redis, ...keys, ...args)) as unknown;
+      const count = fixed === 'many' ? [keys.length] : [];
+      return (await command.call(redis, ...count, ...keys, ...args)) as unknown;
     },
   };
 }
@@ -56,12 +62,13 @@ export function luaScripts<N extends string>(
 /** The run's transitions (src/runbook/lua/). */
 export const RUN_SCRIPTS = luaScripts(new URL('./lua/', import.meta.url), {
   'create-run': 6,
-  'save-run': 5,
+  'save-run': 'many',
   'append-event': 2,
   'decide-approval': 3,
   'expire-approval': 3,
   'cancel-run': 3,
   'acquire-target-lock': 1,
+  'acquire-target-locks': 'many',
   'renew-target-lock': 1,
 });
 

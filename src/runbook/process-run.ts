@@ -10,7 +10,7 @@ import {
 } from './engine-core.js';
 import type { RunJobHandle } from './run-queue-port.js';
 import { heldBy, runOneStep, StepFailure, type RunSession } from './run-session.js';
-import { FINAL_STATUSES } from './types.js';
+import { FINAL_STATUSES, type Run } from './types.js';
 import { undoCompletedSteps } from './undo-completed-steps.js';
 import type { LockHolder } from './target-lock.js';
 import { waitDelayMs, WaitForTarget } from './wait-for-target.js';
@@ -117,7 +117,9 @@ async function executeRun<D>(session: RunSession<D>): Promise<void> {
     // Another run must not get the same router from a promoted replica that never saw this.
     await core.awaitReplicas(`the lease on ${target}`, run.id);
   }
-  const renewal = target ? keepLease(session, target) : undefined;
+  if (!run.dryRun && runbook.alsoLocks) await leaseOtherRouters(session, runbook.alsoLocks);
+  const held = [...(target ? [target] : []), ...(session.alsoLeased ?? [])];
+  const renewal = held.length > 0 ? keepLease(session, held) : undefined;
   try {
     const failedIndex = run.steps.findIndex((s) => s.status === 'failed');
     if (failedIndex >= 0) {
@@ -167,6 +169,28 @@ async function executeRun<D>(session: RunSession<D>): Promise<void> {
 }
 
 /**
+ * The other routers the run changes (Runbook.alsoLocks), all or none. Busy: wait, never fail
+ * (WaitForTarget re-queues the job; the run record is untouched). A run whose worker dies
+ * re-acquires them under the same run id.
+ */
+async function leaseOtherRouters<D>(
+  session: RunSession<D>,
+  alsoLocks: (run: Readonly<Run>) => string[],
+): Promise<void> {
+  const { core, run } = session;
+  const routers = [...new Set(alsoLocks(run))].filter((r) => r !== session.leasedTarget).sort();
+  if (routers.length === 0) return;
+  const holder = { runId: run.id, kind: run.kind, requester: run.requester, since: core.clock() };
+  const lease = await core.locks.acquireAll(routers, holder, core.leaseTtlMs);
+  if (!lease.ok) {
+    await noteWaitingOnce(session, lease.target, lease.holder);
+    throw new WaitForTarget(lease.target, lease.holder, waitDelayMs(core.busyRetryMs));
+  }
+  session.alsoLeased = routers;
+  await core.awaitReplicas(`the leases on ${routers.join(', ')}`, run.id);
+}
+
+/**
  * One line in the thread the first time a run finds its router held ("waiting for
  * hub-tokyo-a: r-7k2m9q (add-peer by <@U1>) holds it"), not one per retry: twenty queued
  * add-peers would otherwise flood twenty threads.
@@ -191,28 +215,26 @@ async function noteWaitingOnce<D>(
   await emit(core, run, makeEvent(run, 'note', core.clock(), { text }));
 }
 
-function keepLease<D>(session: RunSession<D>, target: string): NodeJS.Timeout {
+function keepLease<D>(session: RunSession<D>, targets: readonly string[]): NodeJS.Timeout {
   const { core, run } = session;
-  const timer = setInterval(
-    () => {
-      core.locks
-        .renew(target, run.id, core.leaseTtlMs)
-        .then((held) => {
-          if (!held)
-            core.log.error(
-              { runId: run.id, target },
-              'lost the lease on the target; the next ownership check stops this worker',
-            );
-        })
-        .catch((err: unknown) =>
-          core.log.warn(
-            { err: describeError(err), runId: run.id },
-            'could not renew the target lease',
-          ),
-        );
-    },
-    Math.max(50, core.leaseTtlMs / 3),
-  );
+  const renewOne = (target: string): void => {
+    core.locks
+      .renew(target, run.id, core.leaseTtlMs)
+      .then((held) => {
+        if (!held)
+          core.log.error(
+            { runId: run.id, target },
+            'lost the lease on the target; the next ownership check stops this worker',
+          );
+      })
+      .catch((err: unknown) =>
+        core.log.warn(
+          { err: describeError(err), runId: run.id, target },
+          'could not renew the target lease',
+        ),
+      );
+  };
+  const timer = setInterval(() => targets.forEach(renewOne), Math.max(50, core.leaseTtlMs / 3));
   timer.unref();
   return timer;
 }

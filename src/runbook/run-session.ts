@@ -21,6 +21,8 @@ export interface RunSession<D> {
   deps: D;
   /** The target whose lease this session holds, once acquired. */
   leasedTarget?: string;
+  /** The other routers whose leases it holds (Runbook.alsoLocks), once acquired. */
+  alsoLeased?: readonly string[];
 }
 
 /** A step failed (not the engine): the run goes on to undo or stop. */
@@ -36,7 +38,7 @@ export class StepFailure extends Error {
 
 /** How this session's saves are fenced (its BullMQ lock), and the lease its final save frees. */
 export function heldBy<D>(session: RunSession<D>): SaveOptions {
-  return { fence: session.job.fence, lease: session.leasedTarget };
+  return { fence: session.job.fence, lease: session.leasedTarget, alsoLeased: session.alsoLeased };
 }
 
 export async function assertStillOwner<D>(session: RunSession<D>): Promise<void> {
@@ -49,6 +51,9 @@ export async function assertStillOwner<D>(session: RunSession<D>): Promise<void>
   ) {
     throw new OwnershipLostError(`run ${run.id} lost its lease on ${session.leasedTarget}`);
   }
+  for (const router of session.alsoLeased ?? [])
+    if (!(await core.locks.renew(router, run.id, core.leaseTtlMs)))
+      throw new OwnershipLostError(`run ${run.id} lost its lease on ${router}`);
   // Right before an irreversible act: the step pointer that says it is under way, and the
   // lease, must survive a failover, or a resumed run would not know to look first.
   await core.awaitReplicas('the step pointer', run.id);

@@ -121,16 +121,21 @@ export class RunStore {
    * what changed, in one script (lua/save-run.lua): a crash leaves both or neither. With a
    * fence, only while the worker's BullMQ lock still holds its token: a stale worker cannot
    * move a run backwards. A run already in a final state keeps it (a cancel or an expiry wins
-   * over a late save). A save that makes the run final frees `lease` if this run holds it.
+   * over a late save). A save that makes the run final frees `lease` and `alsoLeased` (the
+   * other routers it holds) where this run holds them.
    */
   async save(
     run: Run,
     events: RunEvent[],
-    options: { fence?: { lockKey: string; token: string } | undefined; lease?: string } = {},
+    options: {
+      fence?: { lockKey: string; token: string } | undefined;
+      lease?: string | undefined;
+      alsoLeased?: readonly string[] | undefined;
+    } = {},
   ): Promise<SaveResult> {
     assertNoSecrets(run);
     const key = this.keys.run(run.id);
-    const { fence, lease } = options;
+    const { fence, lease, alsoLeased = [] } = options;
     const result = await runScript(
       this.redis,
       'save-run',
@@ -140,6 +145,7 @@ export class RunStore {
         this.keys.events(run.id),
         this.keys.audit,
         lease ? this.leaseKey(lease) : key,
+        ...alsoLeased.map((t) => this.leaseKey(t)),
       ],
       [
         JSON.stringify(run),

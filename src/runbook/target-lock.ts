@@ -42,6 +42,30 @@ export class TargetLock {
     return { ok: false, holder: JSON.parse(String(result)) as LockHolder };
   }
 
+  /**
+   * Every target's lease, or none (lua/acquire-target-locks.lua): a run that changes several
+   * routers holds all of them or waits holding nothing. Refused: the first target held by
+   * another run, and who holds it.
+   */
+  async acquireAll(
+    targets: readonly string[],
+    holder: LockHolder,
+    ttlMs: number,
+  ): Promise<{ ok: true } | { ok: false; target: string; holder: LockHolder }> {
+    const result = String(
+      await runScript(
+        this.redis,
+        'acquire-target-locks',
+        targets.map((t) => this.key(t)),
+        [JSON.stringify(holder), holder.runId, Math.ceil(ttlMs)],
+      ),
+    );
+    if (result === 'ok') return { ok: true };
+    const colon = result.indexOf(':');
+    const target = targets[Number(result.slice(0, colon)) - 1] ?? '';
+    return { ok: false, target, holder: JSON.parse(result.slice(colon + 1)) as LockHolder };
+  }
+
   async renew(target: string, runId: string, ttlMs: number): Promise<boolean> {
     const held = await runScript(
       this.redis,

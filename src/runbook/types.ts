@@ -193,6 +193,13 @@ export interface Runbook<D> {
   /** The router this run changes, locked for the run's duration. */
   lockTarget?(run: Readonly<Run>): string | undefined;
   /**
+   * The other routers this run changes, read when it starts executing (after its plan): each
+   * one's lease is held for the run, all or none, besides lockTarget's. A run that finds one
+   * of them held waits for it (re-queued like `whenBusy: 'wait'`), whatever whenBusy says: the
+   * other run is a failover or an add-peer that will end, and the plan was already approved.
+   */
+  alsoLocks?(run: Readonly<Run>): string[];
+  /**
    * When the target is held by another run: `fail` (default) refuses at submit and fails at
    * start; `wait` queues behind the holder (the job is re-queued with a delay, without using
    * an attempt). Onboarding waits: twenty people adding peers at once must all get one.

@@ -5,7 +5,8 @@
 -- becomes final frees its target's lease here (the one place it is released: a follow-up asked
 -- the moment the record says "done" must not find the router busy) and starts its retention.
 -- KEYS: run, fence lock (or the run key again when unfenced), events, audit, target lease (or
---       the run key again when the run holds none).
+--       the run key again when the run holds none), then the leases of the other routers the
+--       run holds (Runbook.alsoLocks), each freed the same way.
 -- ARGV: doc, status, updatedAt, token, finals, retention ms, events (a JSON array of encoded
 --       events), kind, target, runId.
 --- @include "emit"
@@ -23,9 +24,11 @@ for _, encoded in ipairs(cjson.decode(ARGV[7])) do
   emit(KEYS[3], KEYS[4], cjson.decode(encoded), encoded, ARGV[8], ARGV[9], ARGV[2], ARGV[6])
 end
 if final then
-  if KEYS[5] ~= KEYS[1] then
-    local holder = redis.call('GET', KEYS[5])
-    if holder and cjson.decode(holder).runId == ARGV[10] then redis.call('DEL', KEYS[5]) end
+  for i = 5, #KEYS do
+    if KEYS[i] ~= KEYS[1] then
+      local holder = redis.call('GET', KEYS[i])
+      if holder and cjson.decode(holder).runId == ARGV[10] then redis.call('DEL', KEYS[i]) end
+    end
   end
   retire(KEYS[1], KEYS[3], ARGV[6])
 end
