@@ -13,12 +13,7 @@ import { loadInventory } from '../src/config/load-inventory.js';
 import { createLogger } from '../src/log.js';
 import { createRuntime, type Runtime } from '../src/wiring/create-runtime.js';
 import { dropRedisPrefix } from '../src/demo/drop-redis-prefix.js';
-import {
-  generateHostKey,
-  generateUserKey,
-  startVyosRouter,
-} from '../src/sim/vyos/start-vyos-router.js';
-import { createRouterPool } from '../src/vyos/router-pool.js';
+import { startOneSimRouter } from './one-sim-router.js';
 import type { BenchResult } from './result.js';
 import { buildOnce, startSimProcess, stopProcess } from './spawn-flatnet.js';
 
@@ -160,34 +155,16 @@ export async function benchStatusFanout(): Promise<BenchResult[]> {
 
 /** One router's status read (what readRouterStatus asks, in one exchange) through the pool. */
 async function measureOneRouter(): Promise<{ cold: number; warm: number }> {
-  const hostKey = generateHostKey();
-  const userKey = generateUserKey();
-  const sim = await startVyosRouter({
-    name: 'hub-tokyo-a',
-    hostKey: hostKey.privateKey,
-    authorizedKeys: [userKey.publicKey],
-    baseConfig: ["set system host-name 'hub-tokyo-a'"],
-    roundTripMs: RTT_MS,
-  });
-  const pool = createRouterPool({
-    routers: {
-      'hub-tokyo-a': {
-        host: sim.host,
-        port: sim.port,
-        user: 'vyos',
-        privateKey: userKey.privateKey,
-        hostKey: hostKey.publicKey,
-      },
-    },
-    logger: createLogger({ level: 'warn' }),
-    connectTimeoutMs: 30_000,
-    commandTimeoutMs: 30_000,
-  });
+  const sim = await startOneSimRouter(
+    'hub-tokyo-a',
+    () => ["set system host-name 'hub-tokyo-a'"],
+    RTT_MS,
+  );
   const read = { config: true, sas: true, routes: true, bgp: true, load: true, wireguard: [] };
   try {
     const timed = async () => {
       const t = performance.now();
-      await pool.router('hub-tokyo-a').readAtOnce(read);
+      await sim.router.readAtOnce(read);
       return performance.now() - t;
     };
     const cold = await timed();
@@ -195,7 +172,6 @@ async function measureOneRouter(): Promise<{ cold: number; warm: number }> {
     for (let i = 0; i < 5; i++) warm.push(await timed());
     return { cold, warm: warm.sort((a, b) => a - b)[2]! };
   } finally {
-    await pool.closeAll();
     await sim.close();
   }
 }
