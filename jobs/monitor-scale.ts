@@ -10,6 +10,7 @@ import type { Logger } from '../src/log.js';
 import { decideScale } from '../src/monitor/decide-scale.js';
 import type { MonitorStore } from '../src/monitor/monitor-store.js';
 import type { RouterProbe, RouterWatch } from '../src/monitor/monitor-types.js';
+import { submitUnderClaim, type RunClaim } from '../src/monitor/submit-under-claim.js';
 import type { RunSubmitter } from '../src/runbook/run-request.js';
 import { FINAL_STATUSES, type Run } from '../src/runbook/types.js';
 import { MONITOR_REQUESTER, policyApproval } from './monitor-approval.js';
@@ -48,40 +49,48 @@ export async function scaleStep(
   if (!decision.propose) return { watch: decision.watch };
   const kind = decision.propose === 'up' ? 'scaleup' : 'scaledown';
   const settings = inventory.monitor;
-  // Claimed for the cooldown (at least two rounds): a round re-run after its worker died
-  // between the submit and saving the watches adopts that proposal instead of asking twice.
+  // Claimed for the cooldown (at least two rounds), under the run id before the submit
+  // (src/monitor/submit-under-claim.ts): a round re-run after its worker died adopts the
+  // proposal it recorded, or submits the same run id when it died before recording it.
   const claimMs = Math.max(settings.scaleCooldownMinutes * 60_000, settings.intervalSeconds * 2000);
-  const claimed = await deps.store.claimScale(name, claimMs);
-  if (claimed !== null) {
-    deps.logger.info(
-      { router: name, kind, run: claimed },
-      'monitor: a scale proposal was already asked for this router; not asking twice',
+  const claim: RunClaim = {
+    take: (runId) => deps.store.claimScale(name, runId, claimMs),
+    record: (runId) => deps.store.recordScaleRun(name, runId, claimMs),
+    release: () => deps.store.releaseScale(name),
+  };
+  try {
+    const asked = await submitUnderClaim(claim, (runId) =>
+      deps.engine.submit({
+        kind,
+        target: name,
+        params: {},
+        requester: MONITOR_REQUESTER,
+        origin: { kind: 'slack', channel: inventory.slack.channel },
+        dryRun: false,
+        approval: policyApproval(inventory, kind),
+        runId,
+      }),
     );
     const { direction, at } = decision.watch.scale!;
+    if (!('submitted' in asked)) {
+      const adopted = 'adopted' in asked ? asked.adopted : undefined;
+      deps.logger.info(
+        { router: name, kind, run: adopted ?? 'submitting' },
+        'monitor: a scale proposal was already asked for this router; not asking twice',
+      );
+      return {
+        watch: {
+          ...decision.watch,
+          scale: { direction, at, ...(adopted ? { runId: adopted } : {}) },
+        },
+      };
+    }
+    const run = asked.submitted;
     return {
-      watch: {
-        ...decision.watch,
-        scale: { direction, at, ...(claimed !== 'submitting' ? { runId: claimed } : {}) },
-      },
-    };
-  }
-  try {
-    const run = await deps.engine.submit({
-      kind,
-      target: name,
-      params: {},
-      requester: MONITOR_REQUESTER,
-      origin: { kind: 'slack', channel: inventory.slack.channel },
-      dryRun: false,
-      approval: policyApproval(inventory, kind),
-    });
-    await deps.store.recordScaleRun(name, run.id, claimMs);
-    return {
-      watch: { ...decision.watch, scale: { ...decision.watch.scale!, runId: run.id } },
+      watch: { ...decision.watch, scale: { direction, at, runId: run.id } },
       proposed: `${kind} ${name} (${run.id})`,
     };
   } catch (err) {
-    await deps.store.releaseScale(name);
     // The cooldown still holds: a proposal that cannot be submitted is not retried every round.
     deps.logger.warn(
       { err: describeError(err), router: name, kind },

@@ -11,6 +11,7 @@ import type { Logger } from '../src/log.js';
 import { decideRouter } from '../src/monitor/decide-router.js';
 import type { IncidentThreads } from '../src/monitor/incident-thread.js';
 import type { MonitorStore } from '../src/monitor/monitor-store.js';
+import { submitUnderClaim, type RunClaim } from '../src/monitor/submit-under-claim.js';
 import {
   NEW_WATCH,
   type Incident,
@@ -19,7 +20,6 @@ import {
   type RouterWatch,
 } from '../src/monitor/monitor-types.js';
 import type { RunSubmitter, SubmitInput } from '../src/runbook/run-request.js';
-import { makeRunId } from '../src/runbook/make-run-id.js';
 import { FINAL_STATUSES, type Run } from '../src/runbook/types.js';
 import type { StatusCloud, StatusRouters } from '../src/status/status-ports.js';
 import { MONITOR_REQUESTER, policyApproval } from './monitor-approval.js';
@@ -256,64 +256,35 @@ async function askForFailover(
   incident: Incident,
 ): Promise<{ incident: Incident; submitted: boolean }> {
   const now = (deps.clock ?? Date.now)();
-  const fresh = makeRunId();
-  const claimed = await deps.store.claimFailover(incident.id, fresh);
-  // A claim from before run ids were named in it: whether it submitted is unknown; ask nothing.
-  if (claimed === 'submitting') return { incident, submitted: false };
-  // The claim names the run id before the submit. A round seeing `submitting <id>` is never
-  // racing the round that claimed it (rounds hold the round lock), so that round died between
-  // its claim and recording the run: submit the same run id again. The engine makes this
-  // idempotent: a run the dead round did create is returned, not created a second time.
-  const unrecorded = claimed === null ? undefined : /^submitting (r-\S+)$/.exec(claimed)?.[1];
-  if (claimed !== null && !unrecorded) {
-    // A round whose worker stopped before saving submitted it: follow that run.
-    const text = `failover ${claimed} submitted (by an earlier round)`;
-    return {
-      incident: {
-        ...incident,
-        failover: 'submitted',
-        runId: claimed,
-        timeline: [...incident.timeline, { at: now, what: 'acted', text }],
-      },
-      submitted: false,
-    };
-  }
-  const runId = unrecorded ?? fresh;
+  const claim: RunClaim = {
+    take: (runId) => deps.store.claimFailover(incident.id, runId),
+    record: (runId) => deps.store.recordFailoverRun(incident.id, runId),
+    release: () => deps.store.releaseFailover(incident.id),
+  };
   try {
-    const input: SubmitInput = {
-      kind: 'failover',
-      target: incident.router,
-      params: {},
-      requester: MONITOR_REQUESTER,
-      origin: { kind: 'slack', channel: inventory.slack.channel },
-      dryRun: false,
-      runId,
-      ...(incident.policy === 'approve'
-        ? {
-            approval: policyApproval(
-              inventory,
-              'failover',
-              `set monitor.routers.${incident.router}.failover: auto`,
-            ),
-          }
-        : {}),
-    };
-    // Nothing waits on the hand-over's failure: the run then resolves its own picture.
-    await deps
-      .handOver?.(input.runId!)
-      .catch((err: unknown) =>
-        deps.logger.warn(
-          { err, incident: incident.id },
-          'monitor: could not hand over the routers',
-        ),
-      );
-    const run = await deps.engine.submit(input);
-    await deps.store.recordFailoverRun(incident.id, run.id);
+    const asked = await submitUnderClaim(claim, (runId) =>
+      submitFailover(deps, inventory, incident, runId),
+    );
+    if ('unknown' in asked) return { incident, submitted: false };
+    if ('adopted' in asked) {
+      // A round whose worker stopped before saving submitted it: follow that run.
+      const text = `failover ${asked.adopted} submitted (by an earlier round)`;
+      return {
+        incident: {
+          ...incident,
+          failover: 'submitted',
+          runId: asked.adopted,
+          timeline: [...incident.timeline, { at: now, what: 'acted', text }],
+        },
+        submitted: false,
+      };
+    }
+    const run = asked.submitted;
     const text =
       (incident.policy === 'approve'
         ? `failover ${run.id} submitted; it waits for approval once its plan is ready`
         : `failover ${run.id} submitted`) +
-      (unrecorded ? ' (claimed by an earlier round that stopped before recording it)' : '');
+      (asked.again ? ' (claimed by an earlier round that stopped before recording it)' : '');
     return {
       incident: {
         ...incident,
@@ -324,7 +295,6 @@ async function askForFailover(
       submitted: true,
     };
   } catch (err) {
-    await deps.store.releaseFailover(incident.id);
     deps.logger.warn({ err, incident: incident.id }, 'monitor: could not submit the failover');
     const why = describeError(err).split('\n')[0];
     const text = `could not submit the failover: ${why}; retried next round`;
@@ -337,4 +307,38 @@ async function askForFailover(
       submitted: false,
     };
   }
+}
+
+/** The failover run, under the run id its claim names, handed this round's router picture. */
+async function submitFailover(
+  deps: RoundDeps,
+  inventory: Inventory,
+  incident: Incident,
+  runId: string,
+): Promise<Run> {
+  const input: SubmitInput = {
+    kind: 'failover',
+    target: incident.router,
+    params: {},
+    requester: MONITOR_REQUESTER,
+    origin: { kind: 'slack', channel: inventory.slack.channel },
+    dryRun: false,
+    runId,
+    ...(incident.policy === 'approve'
+      ? {
+          approval: policyApproval(
+            inventory,
+            'failover',
+            `set monitor.routers.${incident.router}.failover: auto`,
+          ),
+        }
+      : {}),
+  };
+  // Nothing waits on the hand-over's failure: the run then resolves its own picture.
+  await deps
+    .handOver?.(runId)
+    .catch((err: unknown) =>
+      deps.logger.warn({ err, incident: incident.id }, 'monitor: could not hand over the routers'),
+    );
+  return deps.engine.submit(input);
 }

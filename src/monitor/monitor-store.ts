@@ -1,7 +1,8 @@
 /**
  * The monitor's memory in Redis, so that whichever worker runs the next round carries on:
  * per-router watches (one hash), the last round, maintenance pauses (keys with a TTL: a
- * forgotten pause expires by itself), the round lock and the per-incident failover claim.
+ * forgotten pause expires by itself), the round lock, and the claims that ask each run once:
+ * per incident for a failover, per router for a scale proposal (src/monitor/submit-under-claim.ts).
  */
 import type { RedisClient } from '../util/redis-client.js';
 import type { TunnelWatch } from './decide-tunnel.js';
@@ -116,12 +117,13 @@ export class MonitorStore {
   }
 
   /**
-   * Claims a scale proposal of one router before submitting it, for `ttlMs` (its cooldown):
-   * a worker dying between the submit and saving the round leaves the claim (and the run id,
-   * once recorded), and the next round adopts that proposal instead of asking twice.
+   * Claims a scale proposal of one router before submitting it, for `ttlMs` (its cooldown),
+   * naming the run id it will be submitted with, as the failover's claim does: a worker dying
+   * after the claim leaves it, and the next round submits that same run (before it was
+   * recorded) or adopts it (after), instead of asking twice.
    */
-  claimScale(router: string, ttlMs: number): Promise<string | null> {
-    return this.claim(['scale', router], ttlMs);
+  claimScale(router: string, runId: string, ttlMs: number): Promise<string | null> {
+    return this.claim(['scale', router], ttlMs, `submitting ${runId}`);
   }
 
   recordScaleRun(router: string, runId: string, ttlMs: number): Promise<void> {
@@ -136,11 +138,7 @@ export class MonitorStore {
    * null: claimed now; otherwise what the claim holds (`submitting`, `submitting <run id>`, or
    * the run id once recorded).
    */
-  private async claim(
-    parts: string[],
-    ttlMs: number,
-    value = 'submitting',
-  ): Promise<string | null> {
+  private async claim(parts: string[], ttlMs: number, value: string): Promise<string | null> {
     const key = this.key(...parts);
     const ttl = Math.max(1, Math.round(ttlMs));
     if ((await this.redis.set(key, value, 'PX', ttl, 'NX')) === 'OK') return null;

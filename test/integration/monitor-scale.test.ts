@@ -3,6 +3,7 @@ import { waitFor } from './runbook-harness.js';
 import { PRIMARY } from './failover-harness.js';
 import {
   roundThatDiesBeforeSaving,
+  roundThatDiesWhileSubmitting,
   startMonitorWorld,
   type MonitorWorld,
 } from './monitor-world.js';
@@ -86,4 +87,49 @@ describe('the monitor proposes a scale-up for sustained load, through the approv
     expect(await bench.round()).toMatchObject({ scaleProposals: [] });
     expect(await scaleRuns()).toHaveLength(1);
   });
+
+  it.each(['before-submit', 'before-recording'] as const)(
+    'a worker dying after claiming the proposal, %s: the next round submits that run, once',
+    async (at) => {
+      bench = await startMonitorWorld(`mon-scale-claim-${at}`, {
+        intervalSeconds: 60,
+        loadWindowMinutes: 3,
+      });
+      const { world, runtime } = bench;
+      const store = runtime.monitor.store;
+      const scaleRuns = () =>
+        runtime.engine.store.list({ target: PRIMARY, kind: 'scaleup', limit: 9 });
+      world.setLoad(PRIMARY, [4, 3.5, 2]);
+      await bench.round();
+      await bench.round();
+      // The third loaded round claims the proposal; its worker dies before it is recorded.
+      expect(await roundThatDiesWhileSubmitting(runtime, at)).toMatchObject({
+        message: 'the worker died',
+      });
+      const before = await scaleRuns();
+      expect(before).toHaveLength(at === 'before-submit' ? 0 : 1);
+
+      // The claim outlived its round and names the run: the next round asks for that run.
+      const next = await bench.round();
+      expect(next.scaleProposals).toHaveLength(1);
+      const runId = (await store.watches())[PRIMARY]!.scale!.runId!;
+      expect(next.scaleProposals[0]).toBe(`scaleup ${PRIMARY} (${runId})`);
+      const asked = await scaleRuns();
+      expect(asked.map((r) => r.id)).toEqual([runId]);
+      if (before[0]) expect(runId).toBe(before[0].id);
+      const run = await waitFor('the scale-up plan to wait for approval', async () => {
+        const r = await runtime.engine.get(runId);
+        return r && ['awaiting-approval', 'failed'].includes(r.status) ? r : undefined;
+      });
+      expect([run.status, run.requester]).toEqual(['awaiting-approval', MONITOR_REQUESTER]);
+
+      // Never asked again, and the approvers were asked once (one prompt in its thread).
+      expect(await bench.round()).toMatchObject({ scaleProposals: [] });
+      expect(await scaleRuns()).toHaveLength(1);
+      const prompts = (await runtime.engine.store.readEvents(runId)).filter(
+        (e) => e.event.type === 'awaiting-approval',
+      );
+      expect(prompts).toHaveLength(1);
+    },
+  );
 });

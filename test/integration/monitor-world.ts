@@ -89,10 +89,10 @@ export async function roundThatDiesBeforeSaving(runtime: Runtime): Promise<unkno
 }
 
 /**
- * A round whose worker dies while it asks for a failover, after claiming it: `before-submit`
- * (the run was never submitted) or `before-recording` (submitted, its id not yet recorded in
- * the claim). From that point on nothing the round would do reaches Redis: no submit, no
- * release of the claim, no record, no save, as a killed process makes none of them.
+ * A round whose worker dies while it asks for a failover or a scale proposal, after claiming
+ * it: `before-submit` (the run was never submitted) or `before-recording` (submitted, its id
+ * not yet recorded in the claim). From that point on nothing the round would do reaches Redis:
+ * no submit, no release of the claim, no record, no save, as a killed process makes none.
  */
 export async function roundThatDiesWhileSubmitting(
   runtime: Runtime,
@@ -102,7 +102,11 @@ export async function roundThatDiesWhileSubmitting(
   const dying: MonitorStore = Object.create(runtime.monitor.store) as MonitorStore;
   dying.saveWatches = died;
   dying.releaseFailover = died;
-  if (at === 'before-recording') dying.recordFailoverRun = died;
+  dying.releaseScale = died;
+  if (at === 'before-recording') {
+    dying.recordFailoverRun = died;
+    dying.recordScaleRun = died;
+  }
   const { engine } = runtime.monitor.deps;
   const deps = {
     ...runtime.monitor.deps,
