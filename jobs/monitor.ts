@@ -266,34 +266,29 @@ async function askForFailover(
       submitFailover(deps, inventory, incident, runId),
     );
     if ('unknown' in asked) return { incident, submitted: false };
-    if ('adopted' in asked) {
-      // A round whose worker stopped before saving submitted it: follow that run.
-      const text = `failover ${asked.adopted} submitted (by an earlier round)`;
-      return {
-        incident: {
-          ...incident,
-          failover: 'submitted',
-          runId: asked.adopted,
-          timeline: [...incident.timeline, { at: now, what: 'acted', text }],
-        },
-        submitted: false,
-      };
-    }
-    const run = asked.submitted;
-    const text =
-      (incident.policy === 'approve'
-        ? `failover ${run.id} submitted; it waits for approval once its plan is ready`
-        : `failover ${run.id} submitted`) +
-      (asked.again ? ' (claimed by an earlier round that stopped before recording it)' : '');
-    return {
+    const acted = (runId: string, text: string, submitted: boolean) => ({
       incident: {
         ...incident,
-        failover: 'submitted',
-        runId: run.id,
-        timeline: [...incident.timeline, { at: now, what: 'acted', text }],
+        failover: 'submitted' as const,
+        runId,
+        timeline: [...incident.timeline, { at: now, what: 'acted' as const, text }],
       },
-      submitted: true,
-    };
+      submitted,
+    });
+    // A round whose worker stopped before saving submitted it: follow that run.
+    if ('adopted' in asked)
+      return acted(
+        asked.adopted,
+        `failover ${asked.adopted} submitted (by an earlier round)`,
+        false,
+      );
+    const { id } = asked.submitted;
+    const text =
+      (incident.policy === 'approve'
+        ? `failover ${id} submitted; it waits for approval once its plan is ready`
+        : `failover ${id} submitted`) +
+      (asked.again ? ' (claimed by an earlier round that stopped before recording it)' : '');
+    return acted(id, text, true);
   } catch (err) {
     deps.logger.warn({ err, incident: incident.id }, 'monitor: could not submit the failover');
     const why = describeError(err).split('\n')[0];
