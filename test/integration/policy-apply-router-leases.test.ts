@@ -67,7 +67,7 @@ function policyApplyShaped(): Runbook<ToyDeps> {
 }
 
 describe('policy apply holds the lease of every router it commits to', () => {
-  it('waits while a run holds one of them, then runs holding them all, and frees them', async () => {
+  it('waits while a run holds one of them, then runs holding them all, frees them', async () => {
     world = createWorld();
     const { redis, prefix } = world;
     const locks = new TargetLock(redis, prefix);

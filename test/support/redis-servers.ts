@@ -24,7 +24,10 @@ const run = promisify(execFile);
 function binary(name: string): string {
   const found = findOnPath(name);
   if (!found)
-    throw new Error(`these tests start their own ${name}: install it (apt-get install redis)`);
+    throw new Error(
+      `these tests start their own ${name}: install it ` +
+        '(apt-get install redis-server redis-sentinel redis-tools, or run bash .ci/run)',
+    );
   return found;
 }
 
