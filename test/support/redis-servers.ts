@@ -130,6 +130,10 @@ export async function startRedisServer(
       'yes',
       '--maxmemory-policy',
       'noeviction',
+      // A replica (re)attaching gets its full sync at once, not after Redis 7's default 5 s
+      // wait for more replicas: a WAIT it must answer is not held for that long.
+      '--repl-diskless-sync-delay',
+      '0',
       '--logfile',
       logfile,
       ...(options.args ?? []),
