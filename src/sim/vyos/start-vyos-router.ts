@@ -130,6 +130,8 @@ export async function startVyosRouter(options: StartVyosRouterOptions): Promise<
   // while keeping its port (a test or the world holds on to it).
   // Its socket carries the same many small writes as the public one: without setNoDelay,
   // Nagle and delayed ACKs add ~40 ms to every command (a 178-line config copy took 8.3 s).
+  // Not kinder than a router: OpenSSH's sshd sets TCP_NODELAY on an interactive session
+  // (packet.c ssh_packet_set_interactive → set_nodelay), which a VyOS login is.
   const sshd = net.createServer((socket) => {
     socket.setNoDelay(true);
     sshServer.injectSocket(socket);

@@ -187,7 +187,12 @@ export interface FirewallPacket {
   /** Destination port (tcp/udp). */
   dstPort?: number;
   srcPort?: number;
-  /** conntrack's view: a new connection, or a packet of one already let through. */
+  /**
+   * conntrack's view: a new connection, or a packet of one already let through. A reply is
+   * `established` on every router it crosses, as `nf_conntrack_tcp_loose` (default 1) allows
+   * for TCP; for UDP and ICMP on an asymmetric path Linux would see `new`/`invalid` there, so
+   * the oracle is kinder in that case (docs/traffic-policy.md, not built yet).
+   */
   state: 'new' | 'established';
 }
 
