@@ -5,6 +5,7 @@
  * what it waited for and what it saw last.
  */
 import { connect } from 'node:net';
+import { StringDecoder } from 'node:string_decoder';
 import type { ClientChannel } from 'ssh2';
 import { RouterError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -238,8 +239,12 @@ export async function openRouterSession(opts: RouterSessionOptions): Promise<Rou
     }
   };
 
+  // sshd sends what it read from the PTY, up to 16 KiB at a time, wherever that cuts: a
+  // character split across two packets is decoded once both halves are here.
+  const stdout = new StringDecoder('utf8');
+  const stderr = new StringDecoder('utf8');
   stream.on('data', (chunk: Buffer) => {
-    raw += chunk.toString('utf8');
+    raw += stdout.write(chunk);
     if (!waiter) return;
     // Only a transcript that ends with a prompt can be complete: look at the tail first.
     if (!detectPrompt(cleanTerminalOutput(raw.slice(-TAIL_CHARS)))) return;
@@ -251,7 +256,7 @@ export async function openRouterSession(opts: RouterSessionOptions): Promise<Rou
     finish(done.outputs.map((output) => ({ output, mode: done.mode })));
   });
   stream.stderr.on('data', (chunk: Buffer) => {
-    raw += chunk.toString('utf8');
+    raw += stderr.write(chunk);
   });
   stream.on('close', close);
   client.on('close', close);

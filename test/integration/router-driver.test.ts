@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { RouterError } from '../../src/errors.js';
 import { createLogger } from '../../src/log.js';
 import {
+  applySetLines,
   generateHostKey,
   generateUserKey,
   startVyosRouter,
@@ -272,6 +273,19 @@ describe('router driver against the VyOS emulator', () => {
     await expect(router.wireguard()).rejects.toBeInstanceOf(RouterError);
     sim.powerOn();
     expect((await router.wireguard()).interface).toBe('wg0');
+  });
+
+  it('reads characters that sshd splits across two 16 KiB reads of the PTY', async () => {
+    const { sim, router } = await world();
+    // 18,000 bytes of three-byte characters hold a 16 KiB boundary; shifting the text by one
+    // and two bytes puts that boundary inside a character at least twice.
+    for (const pad of ['', 'a', 'aa']) {
+      const description = `${pad}${'┌'.repeat(6000)}`;
+      applySetLines(sim.router, [`set interfaces ethernet eth0 description '${description}'`]);
+      const lines = await router.runningConfig();
+      const read = lines.find((l) => l.path.join(' ') === 'interfaces ethernet eth0 description');
+      expect(read?.value).toBe(description);
+    }
   });
 
   it('resets IPsec with the 1.4 command and the router sees it per peer', async () => {

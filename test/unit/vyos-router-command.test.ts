@@ -56,4 +56,9 @@ describe('cleanTerminalOutput', () => {
       '\x1b]0;vyos@hub: ~\x07\x1b[?1h\x1b=\x1b[1;32mup\x1b[0m\x1b[K\r\r\nline2\r\n\x1b[?1l\x1b>';
     expect(cleanTerminalOutput(raw)).toBe('up\nline2\n');
   });
+
+  it('drops stray CRs and control bytes with or without escape codes', () => {
+    expect(cleanTerminalOutput('a\rb\x07c\r\r\nd\x00\te\x7f\n')).toBe('abc\nd\te\n');
+    expect(cleanTerminalOutput('\x1b[1ma\rb\x07c\r\r\nd\x00\te\x7f\n')).toBe('abc\nd\te\n');
+  });
 });

@@ -36,12 +36,17 @@ function ipKey(prefix: string): number[] {
   return [...ip.split('.').map(Number), Number(len)];
 }
 
-/** zebra walks its route table in prefix order; several routes of one prefix, best first. */
-function byPrefix(a: IpRouteState, b: IpRouteState): number {
-  const x = ipKey(a.prefix);
-  const y = ipKey(b.prefix);
-  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return (x[i] ?? 0) - (y[i] ?? 0);
-  return Number(b.selected) - Number(a.selected) || a.distance - b.distance;
+/**
+ * zebra walks its route table in prefix order; several routes of one prefix, best first. Each
+ * prefix is read once, not at every comparison (a hub's table is read by every status run).
+ */
+function inZebraOrder(routes: readonly IpRouteState[]): IpRouteState[] {
+  const keyed = routes.map((route) => ({ route, key: ipKey(route.prefix) }));
+  keyed.sort(({ route: a, key: x }, { route: b, key: y }) => {
+    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return (x[i] ?? 0) - (y[i] ?? 0);
+    return Number(b.selected) - Number(a.selected) || a.distance - b.distance;
+  });
+  return keyed.map(({ route }) => route);
 }
 
 export function routeLine(r: IpRouteState): string {
@@ -58,5 +63,5 @@ export function routeLine(r: IpRouteState): string {
 }
 
 export function showIpRoute(routes: readonly IpRouteState[]): string[] {
-  return [...SHOW_ROUTE_V4_HEADER, ...[...routes].sort(byPrefix).map(routeLine)];
+  return [...SHOW_ROUTE_V4_HEADER, ...inZebraOrder(routes).map(routeLine)];
 }

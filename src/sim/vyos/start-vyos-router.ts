@@ -13,6 +13,7 @@ import { ConfigTree } from './config-tree.js';
 import { BadInputError } from '../../errors.js';
 import { tokenizeCliLine } from './parse-cli-words.js';
 import { carryOverWan } from './wan-link.js';
+import { ptyReads } from './pty-reads.js';
 
 export { generateHostKey, generateUserKey, type SshKeyPair } from './generate-keys.js';
 
@@ -96,11 +97,13 @@ export async function startVyosRouter(options: StartVyosRouterOptions): Promise<
           session.on('env', (accept) => accept?.());
           session.on('shell', (accept) => {
             const stream: ServerChannel = accept();
+            const pty = ptyReads((chunk) => stream.write(chunk));
             const shell = new VyosShell(
               router,
               {
-                write: (text) => stream.write(text),
+                write: (text) => pty.write(text),
                 close: (code) => {
+                  pty.flush();
                   stream.exit(code);
                   stream.end();
                 },
@@ -108,7 +111,10 @@ export async function startVyosRouter(options: StartVyosRouterOptions): Promise<
               username,
             );
             stream.on('data', (data: Buffer) => shell.feed(data.toString('utf8')));
-            stream.on('close', () => shell.abandon());
+            stream.on('close', () => {
+              pty.drop();
+              shell.abandon();
+            });
             shell.start();
           });
           session.on('exec', (accept, _reject, info) => {

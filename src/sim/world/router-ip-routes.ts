@@ -15,13 +15,23 @@ export interface RouteAges {
   tunnel(peer: string): number | undefined;
 }
 
-function toRouteState(e: RibEntry, selected: boolean, ages: RouteAges): IpRouteState {
+/** A route as shown, but for its age: that is read at each `show ip route`. */
+interface AgelessRoute {
+  route: Omit<IpRouteState, 'ageSeconds'>;
+  /** The peer whose SA carries the route's VTI: the route is as old as that SA. */
+  tunnel?: string;
+}
+
+function agelessRoute(e: RibEntry, selected: boolean): AgelessRoute {
   const via = e.via;
   const iface = 'iface' in via ? via.iface : undefined;
-  const age = (via.kind === 'vti' ? ages.tunnel(via.peer) : undefined) ?? ages.router();
-  const common = { prefix: e.prefix.text, selected, ageSeconds: age, metric: 0 };
+  const tunnel = via.kind === 'vti' ? { tunnel: via.peer } : {};
+  const common = { prefix: e.prefix.text, selected, metric: 0 };
   if (e.source === 'connected')
-    return { ...common, protocol: 'connected', distance: 0, ...(iface ? { iface } : {}) };
+    return {
+      route: { ...common, protocol: 'connected', distance: 0, ...(iface ? { iface } : {}) },
+      ...tunnel,
+    };
   const nextHop =
     e.nextHop ??
     (via.kind === 'leg' && via.nextHop !== undefined ? ipText(via.nextHop) : undefined);
@@ -31,35 +41,43 @@ function toRouteState(e: RibEntry, selected: boolean, ages: RouteAges): IpRouteS
     ...(via.kind === 'blackhole' ? { blackhole: true } : {}),
   };
   if (e.source === 'failover')
-    return { ...common, ...hop, protocol: 'kernel', distance: 0, metric: e.metric ?? 1 };
-  return {
-    ...common,
-    ...hop,
-    protocol: e.source === 'bgp' ? 'bgp' : 'static',
-    distance: e.distance,
-  };
+    return {
+      route: { ...common, ...hop, protocol: 'kernel', distance: 0, metric: e.metric ?? 1 },
+      ...tunnel,
+    };
+  const protocol = e.source === 'bgp' ? 'bgp' : 'static';
+  return { route: { ...common, ...hop, protocol, distance: e.distance }, ...tunnel };
 }
 
 /**
- * Each router's candidate routes, worked out once per forwarding state: the world builds a new
- * Forwarding whenever anything changes, and a status read of 50 routers asks for all of them.
+ * Each router's routes but for their ages, worked out once per forwarding state: the world
+ * builds a new Forwarding whenever anything changes (so a change is never shown late), and a
+ * status read of 50 routers asks for all of them.
  */
-const candidatesOf = new WeakMap<Forwarding, Map<string, { e: RibEntry; selected: boolean }[]>>();
+const routesOf = new WeakMap<Forwarding, Map<string, AgelessRoute[]>>();
 
 export function routerIpRoutes(f: Forwarding, routerId: string, ages: RouteAges): IpRouteState[] {
   const r = f.net.routers.find((x) => x.id === routerId);
   if (!r || !r.up) return [];
-  let known = candidatesOf.get(f);
-  if (!known) candidatesOf.set(f, (known = new Map()));
-  let rib = known.get(routerId);
-  if (!rib) {
+  let known = routesOf.get(f);
+  if (!known) routesOf.set(f, (known = new Map()));
+  let routes = known.get(routerId);
+  if (!routes) {
     const key = (e: RibEntry) => `${e.prefix.text} ${e.source} ${e.distance} ${e.describe}`;
     const selected = new Set((f.ribs.get(r.id) ?? []).map(key));
-    rib = candidateRib(baseRib(f.net, r), f.bgp.best.get(r.id)).map((e) => ({
-      e,
-      selected: selected.has(key(e)),
-    }));
-    known.set(routerId, rib);
+    routes = candidateRib(baseRib(f.net, r), f.bgp.best.get(r.id)).map((e) =>
+      agelessRoute(e, selected.has(key(e))),
+    );
+    known.set(routerId, routes);
   }
-  return rib.map(({ e, selected }) => toRouteState(e, selected, ages));
+  const routerAge = ages.router();
+  const tunnelAges = new Map<string, number | undefined>();
+  const tunnelAge = (peer: string) => {
+    if (!tunnelAges.has(peer)) tunnelAges.set(peer, ages.tunnel(peer));
+    return tunnelAges.get(peer);
+  };
+  return routes.map(({ route, tunnel }) => ({
+    ...route,
+    ageSeconds: (tunnel !== undefined ? tunnelAge(tunnel) : undefined) ?? routerAge,
+  }));
 }
