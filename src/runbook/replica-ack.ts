@@ -47,7 +47,15 @@ export function awaitReplicasOn(
   return async (what, runId) => {
     const server = serverOf(redis, slotKey);
     const acked = server ? Number(await server.call('WAIT', ack.replicas, ack.timeoutMs)) : 0;
-    if (acked >= ack.replicas) return;
+    if (acked >= ack.replicas) {
+      // The count, for whoever debugs a slow decision: WAIT answers as soon as enough
+      // replicas acknowledged (a healthy one within milliseconds), or at its timeout.
+      log.debug(
+        { runId, what, acked, wanted: ack.replicas },
+        `Redis: ${what} of run ${runId} is on ${acked} replica(s)`,
+      );
+      return;
+    }
     // Going on is the lesser risk: refusing would stop every run while a replica is down.
     log.warn(
       { runId, what, acked, wanted: ack.replicas, timeoutMs: ack.timeoutMs },

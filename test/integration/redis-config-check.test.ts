@@ -3,7 +3,7 @@
  * with the fix; a Redis that hides CONFIG gets a line that says so. Private servers, started
  * here: one as docker-compose runs it, one set wrong, one with CONFIG disabled.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -11,7 +11,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log.js';
 import { checkRedisConfig } from '../../src/queue/check-redis-config.js';
-import { startRedisServer, type RedisProcess } from '../support/redis-servers.js';
+import { removeServerDir, startRedisServer, type RedisProcess } from '../support/redis-servers.js';
 
 async function warningsFor(port: number): Promise<string[]> {
   const lines: string[] = [];
@@ -41,7 +41,7 @@ describe('the Redis settings check at start', () => {
   });
   afterAll(async () => {
     for (const s of servers) await s.stop();
-    rmSync(dir, { recursive: true, force: true });
+    removeServerDir(dir);
   });
   const start = async (args: string[]) => {
     const server = await startRedisServer(dir, { args });

@@ -7,7 +7,7 @@
  * script, each transaction and each multi-key command stays in one slot: the prefix's.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -16,7 +16,7 @@ import { AddressPool } from '../../src/onboarding/address-pool.js';
 import { luaSource } from '../../src/runbook/lua-scripts.js';
 import { clusterSlot } from '../../src/util/cluster-slot.js';
 import { waitFor } from '../../src/util/wait-for.js';
-import { startRedisServer, type RedisProcess } from '../support/redis-servers.js';
+import { removeServerDir, startRedisServer, type RedisProcess } from '../support/redis-servers.js';
 import {
   approvalBy,
   createWorld,
@@ -89,7 +89,7 @@ describe('every key of a script, a transaction or a command shares its slot', ()
     monitor?.disconnect();
     keyReader?.disconnect();
     await server?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    removeServerDir(dir);
   });
 
   /** Every command (and every MULTI … EXEC block) seen, with the keys Redis says it names. */

@@ -8,18 +8,30 @@
  * - Without the guard, Bob's approval is acknowledged and then lost: the promoted replica still
  *   has the run waiting for approval (the danger is real, not hypothetical).
  * - With it (`replicaAck`, what Sentinel gets by default), the approval is not acknowledged
- *   until the replica holds it, and survives the master's death; a run does not act on the
- *   world while its lease and step pointer are on the master alone.
+ *   until the replica holds it — WAIT is answered by the re-attached replica's acknowledgement
+ *   (count 1), not by its timeout (count 0) — and survives the master's death; a run does not
+ *   act on the world while its lease and step pointer are on the master alone.
+ *
+ * After a test killed the master, the teardown restarts it and re-attaches the replica: the
+ * run that was approved goes on under the restarted master, and its lease's WAIT on the
+ * world's shared connection would otherwise hold every command behind it (the cleanup's
+ * too) for WAIT's whole timeout. That, not the decision, made this test 15 s long.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createLogger, type Logger } from '../../src/log.js';
 import type { ReplicaAck } from '../../src/runbook/replica-ack.js';
 import { runStoreKeys } from '../../src/runbook/run-store.js';
 import { waitFor } from '../../src/util/wait-for.js';
-import { startRedisServer, withRedis, type RedisProcess } from '../support/redis-servers.js';
+import {
+  removeServerDir,
+  startRedisServer,
+  withRedis,
+  type RedisProcess,
+} from '../support/redis-servers.js';
 import {
   approvalBy,
   createWorld,
@@ -78,17 +90,20 @@ describe('a write the world acts on is on a replica first', () => {
   afterEach(async () => {
     // The world's connections go to the master's port: bring it back (it kept its append-only
     // file) so that the world can close and drop its keys.
-    if (!(await withRedis(master.port, (r) => r.ping()).catch(() => undefined)))
+    if (!(await withRedis(master.port, (r) => r.ping()).catch(() => undefined))) {
       await master.restart();
+      await reattach();
+    }
     await world.cleanup();
     await master.stop();
     await replica.stop();
-    rmSync(dir, { recursive: true, force: true });
+    removeServerDir(dir);
   });
 
-  async function awaitingApproval(ack?: ReplicaAck) {
+  async function awaitingApproval(ack?: ReplicaAck, logger?: Logger) {
     const engine = world.engine(toyRunbook([{ id: 'facts', phase: 'plan' }, { id: 'a' }]), {
       ...(ack ? { replicaAck: ack } : {}),
+      ...(logger ? { logger } : {}),
     });
     world.startWorker(engine);
     const run = await engine.submit(submitInput({ approval: approvalBy(['U2']) }));
@@ -109,10 +124,14 @@ describe('a write the world acts on is on a replica first', () => {
   });
 
   it('with it, an approval is acknowledged once a replica holds it, and survives', async () => {
-    // Known gap: here the decision is released by WAIT's own timeout, not the moment the
-    // re-attached replica acknowledges (60 s of WAIT made this test 60 s long). So this test
-    // proves "held while the replica is cut off" and "survives", not how soon it is released.
-    const { engine, run } = await awaitingApproval({ replicas: 1, timeoutMs: 15_000 });
+    // What each WAIT answered, from the engine's own log (debug: the count; warn: too few).
+    const said: { what?: string; acked?: number }[] = [];
+    const logger = createLogger(
+      { level: 'debug' },
+      { write: (line) => void said.push(JSON.parse(line)) },
+    );
+    // A WAIT released by its timeout answers 0 and fails below, long before this runs out.
+    const { engine, run } = await awaitingApproval({ replicas: 1, timeoutMs: 50_000 }, logger);
     await cutOff();
     let settled = false;
     const decision = engine.decide(run.id, 'U2', 'approve').finally(() => (settled = true));
@@ -120,6 +139,8 @@ describe('a write the world acts on is on a replica first', () => {
     expect(settled).toBe(false);
     await reattach();
     expect((await decision).ok).toBe(true);
+    // Released by the replica's acknowledgement: WAIT answered 1.
+    expect(said.filter((l) => l.what === 'the approval decision').map((l) => l.acked)).toEqual([1]);
     await failOver();
     const [status, decisions] = await statusOnReplica(run.id);
     expect(status).toBe('running');

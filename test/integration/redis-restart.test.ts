@@ -4,82 +4,34 @@
  * runtime and started again: the records survive, a command asked while Redis is down is
  * refused with a message that says so, and the same process serves commands again afterwards.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handleSlashCommand } from '../../commands/handle-slash-command.js';
 import { followRun } from '../../src/cli/follow-run.js';
 import { loadInventory } from '../../src/config/load-inventory.js';
-import { findOnPath } from '../../src/demo/find-demo-redis.js';
 import { freePort } from '../../src/demo/start-private-redis.js';
 import { createLogger } from '../../src/log.js';
 import { startWorld, type World } from '../../src/sim/world/start-world.js';
 import { createRuntime, type Runtime } from '../../src/wiring/create-runtime.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { removeServerDir, startRedisServer, type RedisProcess } from '../support/redis-servers.js';
 
 describe('a Redis restart under a running flatnet', () => {
   let dir: string;
   let port: number;
-  let redis: ChildProcess | undefined;
+  let redis: RedisProcess | undefined;
   let world: World;
   let runtime: Runtime;
 
-  async function startRedis(): Promise<void> {
-    const binary = findOnPath('redis-server');
-    if (!binary)
-      throw new Error(
-        'this test starts its own redis-server: install it with `apt-get install -y redis-server`',
-      );
-    redis = spawn(
-      binary,
-      [
-        '--port',
-        String(port),
-        '--bind',
-        '127.0.0.1',
-        '--dir',
-        dir,
-        '--save',
-        '',
-        '--appendonly',
-        'yes',
-        '--appendfsync',
-        'always',
-      ],
-      { stdio: 'ignore' },
-    );
-    await waitFor(
-      async () => {
-        const { Redis } = await import('ioredis');
-        const probe = new Redis(port, '127.0.0.1', {
-          lazyConnect: true,
-          maxRetriesPerRequest: 0,
-          retryStrategy: () => null,
-        });
-        probe.on('error', () => {});
-        try {
-          await probe.connect();
-          return (await probe.ping()) === 'PONG';
-        } catch {
-          return false;
-        } finally {
-          probe.disconnect();
-        }
-      },
-      'the private redis-server to answer',
-      10_000,
-    );
-  }
-
-  async function stopRedis(): Promise<void> {
-    const child = redis;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM'); // redis-server writes its append-only file and exits
-    await exited;
-  }
+  // Started by the HA tests' helper: it dies with this test process however that ends.
+  const startRedis = async (): Promise<void> => {
+    if (redis) await redis.restart();
+    else redis = await startRedisServer(dir, { port, args: ['--appendfsync', 'always'] });
+  };
+  // SIGTERM: redis-server writes its append-only file and exits, as on a planned restart.
+  const stopRedis = async (): Promise<void> => redis?.shutdown();
 
   const ask = (text: string) =>
     handleSlashCommand(runtime.slash, {
@@ -104,8 +56,8 @@ describe('a Redis restart under a running flatnet', () => {
   afterAll(async () => {
     await runtime?.close(2_000);
     await world?.close();
-    await stopRedis();
-    rmSync(dir, { recursive: true, force: true });
+    await redis?.stop();
+    removeServerDir(dir);
   });
 
   it(

@@ -6,7 +6,7 @@
 import type { Worker } from 'bullmq';
 import type { RedisClient } from '../../src/util/redis-client.js';
 import type { ReplicaAck } from '../../src/runbook/replica-ack.js';
-import { createLogger } from '../../src/log.js';
+import { createLogger, type Logger } from '../../src/log.js';
 import { createRunQueue, type RunQueue } from '../../src/queue/run-queue.js';
 import { createRunJobProcessor, recordGaveUp } from '../../src/queue/run-job-processor.js';
 import { startWorker } from '../../src/queue/start-worker.js';
@@ -155,6 +155,7 @@ export interface World {
       observerTimeoutMs?: number;
       runRetentionMs?: number;
       replicaAck?: ReplicaAck;
+      logger?: Logger;
     },
   ): Engine;
   startWorker(
@@ -202,7 +203,7 @@ export function createWorld(options: { connect?: () => RedisClient; prefix?: str
         runbooks: { [runbook.kind]: runbook },
         deps: { redis, prefix, ...options.deps },
         observers: options.observers ?? [],
-        logger: silentLog,
+        logger: options.logger ?? silentLog,
         ...(options.clock ? { clock: options.clock } : {}),
         ...(retentionMs ? { runRetentionMs: () => retentionMs } : {}),
         ...(options.replicaAck ? { replicaAck: options.replicaAck } : {}),

@@ -1,7 +1,8 @@
 /**
  * Real Redis topologies for the HA tests (issue 17): each server is Debian's `redis-server` or
  * `redis-sentinel`, started by the test on a free loopback port in a temp dir, and stopped by
- * it. Only processes started here are ever signalled (by their own pid).
+ * it. Only processes started here are ever signalled (by their own pid), and they die with the
+ * test process however it ends (`spawnServer`).
  *
  * - `startRedisServer`: one server, with extra arguments (a replica: `--replicaof`).
  * - `startSentinelGroup`: a master, a replica and three sentinels watching it (quorum 2,
@@ -57,7 +58,12 @@ export interface RedisProcess {
   /** SIGSTOP / SIGCONT: a server that neither answers nor replicates for a while. */
   pause(): void;
   resume(): void;
+  /** SIGTERM: a planned stop; the server writes its append-only file and exits. */
+  shutdown(): Promise<void>;
+  /** Gone for good (SIGKILL), no longer killed at exit. */
   stop(): Promise<void>;
+  /** The server's pid now (a restart changes it). */
+  pid(): number | undefined;
 }
 
 async function answers(port: number): Promise<boolean> {
@@ -68,13 +74,34 @@ async function answers(port: number): Promise<boolean> {
   }
 }
 
+/**
+ * Started through util-linux's `setpriv --pdeathsig KILL`, which execs the server (same pid)
+ * with the kernel's parent-death signal set (prctl PR_SET_PDEATHSIG, Linux): however the test
+ * process ends — a hook timed out and the worker was killed, SIGTERM, SIGKILL, a crash — its
+ * servers die with it. The `exit` handler below covers a normal exit where setpriv is absent.
+ */
+function spawnServer(bin: string, args: string[]): ChildProcess {
+  const setpriv = findOnPath('setpriv');
+  return setpriv
+    ? spawn(setpriv, ['--pdeathsig', 'KILL', bin, ...args], { stdio: 'ignore' })
+    : spawn(bin, args, { stdio: 'ignore' });
+}
+
+/**
+ * A killed server's fork (an append-only rewrite, a replica's sync) may still be writing its
+ * temp file for a moment: retry the removal instead of failing the teardown on ENOTEMPTY.
+ */
+export function removeServerDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
+}
+
 function startProcess(
   bin: string,
   args: string[],
   port: number,
   logfile: string,
 ): { child: ChildProcess; ready: Promise<unknown> } {
-  const child = spawn(bin, args, { stdio: 'ignore' });
+  const child = spawnServer(bin, args);
   const lastLines = () =>
     existsSync(logfile)
       ? readFileSync(logfile, 'utf8').trim().split('\n').slice(-3).join(' | ')
@@ -151,6 +178,8 @@ export async function startRedisServer(
       current = startProcess(bin, argv, port, logfile);
       await current.ready;
     },
+    shutdown: () => killChild(current.child, 'SIGTERM'),
+    pid: () => current.child.pid,
     pause: () => void current.child.kill('SIGSTOP'),
     resume: () => void current.child.kill('SIGCONT'),
     async stop() {
@@ -261,7 +290,7 @@ export async function startSentinelGroup(label: string): Promise<SentinelGroup> 
     },
     async close() {
       for (const p of [...sentinels, ...servers]) await p.stop();
-      rmSync(dir, { recursive: true, force: true });
+      removeServerDir(dir);
     },
   };
   await group.replicasInSync();
@@ -312,7 +341,7 @@ export async function startRedisCluster(label: string): Promise<RedisClusterUnde
     masters,
     async close() {
       for (const m of masters) await m.stop();
-      rmSync(dir, { recursive: true, force: true });
+      removeServerDir(dir);
     },
   };
 }
