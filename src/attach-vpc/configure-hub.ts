@@ -35,6 +35,7 @@ import {
 import { chooseTunnelBaseName, chooseVtiNumbers } from './choose-tunnel-names.js';
 import { placeholderConfig } from './placeholder-config.js';
 import { peerTo, readHubTunnels } from './read-hub-tunnels.js';
+import { unzoneTunnelLines, zoneTunnelLines } from '../policy/zone-tunnel.js';
 
 type Ctx = Pick<StepContext<AttachVpcDeps>, 'deps'>;
 
@@ -103,8 +104,16 @@ function verifyPeers(peers: HubTunnelsResult['peers']) {
   };
 }
 
-export function removalLines(res: HubTunnelsResult): ConfigLine[] {
+/**
+ * What this run added, taken off again; `current` (the router's configuration now) tells which of
+ * its tunnels are in flatnet's zones, which go first (VyOS refuses a zone naming a deleted VTI).
+ */
+export function removalLines(res: HubTunnelsResult, current: readonly ConfigLine[]): ConfigLine[] {
   return [
+    ...unzoneTunnelLines(
+      current,
+      res.peers.map((p) => `vti${p.vti}`),
+    ),
     ...res.peers.flatMap((p) => [
       ...renderIpsecPeerRemoval(p.name, p.vti),
       ...(p.neighbor ? [del(['protocols', 'bgp', 'neighbor', p.neighbor])] : []),
@@ -197,14 +206,21 @@ export const configureHub =
     const overridden = config.staticRoutesOnly
       ? []
       : neighborsLackingAsOverride(hubLines, config.tunnels[0].vpnGateway.asn);
-    const lines = renderVgwTunnels({
-      config,
-      name,
-      localAddress: plan.hubPrivateIp,
-      vtiNumbers,
-      staticPrefixes,
-      announce: [...announcementLines(announced), ...asOverrideLines(overridden)],
-    });
+    const lines = [
+      ...renderVgwTunnels({
+        config,
+        name,
+        localAddress: plan.hubPrivateIp,
+        vtiNumbers,
+        staticPrefixes,
+        announce: [...announcementLines(announced), ...asOverrideLines(overridden)],
+      }),
+      // The traffic policy covers both tunnels from this commit on (src/policy/zone-tunnel.ts).
+      ...zoneTunnelLines(
+        hubLines,
+        vtiNumbers.map((n) => `vti${n}`),
+      ),
+    ];
     const peers = config.tunnels.map((t, i) => ({
       name: `${name}-tun${i + 1}`,
       vti: vtiNumbers[i]!,
@@ -258,7 +274,7 @@ export const removeHubTunnels =
     if (!res?.added) return;
     const plan = ctx.result(S.resolve);
     const router = ctx.deps.routers.router(plan.hub);
-    await router.applyConfig(removalLines(res), {
+    await router.applyConfig(removalLines(res, await router.runningConfig()), {
       confirmMinutes: options.confirmMinutes,
       async verify(client) {
         const hub = readHubTunnels(await client.runningConfig());

@@ -29,6 +29,7 @@ import {
 import { asOverrideLines, neighborsLackingAsOverride } from './as-override.js';
 import { readGeneratedConfig, removalLines, type HubOptions } from './configure-hub.js';
 import { peerTo, readHubTunnels } from './read-hub-tunnels.js';
+import { zoneTunnelLines } from '../policy/zone-tunnel.js';
 
 type Ctx = TypedStepContext<AttachVpcDeps>;
 
@@ -160,10 +161,11 @@ export const configureStandbyTunnels =
       staticPrefixes,
       announce: [...announcementLines(announced), ...asOverrideLines(overridden)],
     });
-    const { lines } = rewritePrivateAddress(rendered, {
-      from: plan.hubPrivateIp,
-      to: reach.privateIp,
-    });
+    const lines = [
+      ...rewritePrivateAddress(rendered, { from: plan.hubPrivateIp, to: reach.privateIp }).lines,
+      // The standby runs the same policy: both tunnels join its zone there too.
+      ...zoneTunnelLines(reach.lines, [`vti${peers[0]!.vti}`, `vti${peers[1]!.vti}`]),
+    ];
     const result: StandbyTunnelsResult = {
       ...mine,
       peers: peers.map((p, i) => ({
@@ -215,20 +217,22 @@ export const removeStandbyTunnels = (options: HubOptions) => async (ctx: Ctx) =>
   // Absent when this step failed: its commit was discarded (or rolls back by itself).
   const res = ctx.resultIfAny(S.configureStandby);
   if (!res?.applied || !res.standby) return;
-  await ctx.deps.routers.router(res.standby).applyConfig(
-    removalLines({
-      skipped: false,
-      added: true,
-      peers: res.peers,
-      lines: 0,
-      staticRoutesOnly: res.staticPrefixes.length > 0,
-      staticPrefixes: res.staticPrefixes,
-      announced: res.announced ?? [],
-      overridden: res.overridden ?? [],
-    }),
-    {
-      confirmMinutes: options.confirmMinutes,
-    },
+  const standby = ctx.deps.routers.router(res.standby);
+  await standby.applyConfig(
+    removalLines(
+      {
+        skipped: false,
+        added: true,
+        peers: res.peers,
+        lines: 0,
+        staticRoutesOnly: res.staticPrefixes.length > 0,
+        staticPrefixes: res.staticPrefixes,
+        announced: res.announced ?? [],
+        overridden: res.overridden ?? [],
+      },
+      await standby.runningConfig(),
+    ),
+    { confirmMinutes: options.confirmMinutes },
   );
   await ctx.note(
     `removed ${res.peers.map((p) => `${p.name} (vti${p.vti})`).join(' and ')} ` +

@@ -19,6 +19,8 @@ import {
 } from './plan-ipsec-peer.js';
 import { ownerMark, readPresharedKey } from './read-hub-config.js';
 import { partnerOf } from './site-backup.js';
+import { zoneTunnelLines } from '../policy/zone-tunnel.js';
+import { unzonePeerTunnel } from './peer-zone.js';
 
 type OnboardingContext = TypedStepContext<OnboardingDeps>;
 
@@ -90,6 +92,8 @@ export async function configureSitePeer(ctx: OnboardingContext) {
     ...renderSitePeerLines(req, deps.inventory),
     // What a BGP site (and the VGWs and spokes) must learn from the hub besides BGP.
     ...baselineAnnouncementLines(deps.inventory, snap.lines, req.subnets),
+    // The traffic policy covers the new VTI from this commit on (src/policy/zone-tunnel.ts).
+    ...zoneTunnelLines(snap.lines, req.tunnel ? [`vti${req.tunnel.vtiNumber}`] : []),
   ];
   await ctx.assertStillOwner();
   const confirmMinutes = deps.confirmMinutes ?? 5;
@@ -128,6 +132,8 @@ export async function removeOwnPeer(
     return { detail: `${ctx.run.target} is not on ${params.router}: nothing to take back` };
   await ctx.deps.routers
     .router(params.router)
-    .applyConfig(lines(snap), { confirmMinutes: ctx.deps.confirmMinutes ?? 5 });
+    .applyConfig([...unzonePeerTunnel(snap.lines, snap.hub, ctx.run.target), ...lines(snap)], {
+      confirmMinutes: ctx.deps.confirmMinutes ?? 5,
+    });
   return { detail: `${ctx.run.target} removed from ${params.router} again` };
 }

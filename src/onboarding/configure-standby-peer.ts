@@ -16,7 +16,7 @@ import { rewritePrivateAddress } from '../vyos/rewrite-private-address.js';
 import type { RouterClient } from '../vyos/router-client.js';
 import type { ConfigLine } from '../vyos/types.js';
 import { addPeerParams } from './add-peer-request.js';
-import { ADD_PEER_STEPS as S, reservedAddress } from './add-peer-steps.js';
+import { ADD_PEER_STEPS as S, reservedAddress, reservedTunnel } from './add-peer-steps.js';
 import { checkPeerIsNew, ownPeerOf } from './check-peer-is-new.js';
 import { siteFactsOf, siteRequest, verifySitePeer } from './configure-site-peer.js';
 import { renderOwnWireguardPeer } from './configure-wireguard-peer.js';
@@ -27,6 +27,8 @@ import { partnerOf } from './site-backup.js';
 import { readHubConfig, readPresharedKey, type HubConfig } from './read-hub-config.js';
 import { reachStandby, type StandbyResult } from './reach-standby.js';
 import { wireguardSettings } from './render-client-files.js';
+import { zoneTunnelLines } from '../policy/zone-tunnel.js';
+import { unzonePeerTunnel } from './peer-zone.js';
 
 const wgIfaceOf = (deps: OnboardingDeps, router: string) =>
   deps.inventory.routers[router]?.wireguard?.interface ?? 'wg0';
@@ -102,6 +104,14 @@ const removalOn = (
     ? renderWireguardPeerRemoval(name, wgIfaceOf(deps, router))
     : renderSitePeerRemoval(name, hub);
 
+/** The interface the peer uses on the hub: its VTI, the WireGuard interface, or none. */
+function tunnelOf(ctx: TypedStepContext<OnboardingDeps>): string[] {
+  const params = addPeerParams(ctx.run);
+  if (params.kind === 'wireguard') return [wgIfaceOf(ctx.deps, params.router)];
+  const tunnel = reservedTunnel(ctx.resultIfAny(S.reserve));
+  return tunnel ? [`vti${tunnel.vtiNumber}`] : [];
+}
+
 export async function configureStandbyPeer(
   ctx: TypedStepContext<OnboardingDeps>,
 ): Promise<TypedOutcome<StandbyResult>> {
@@ -165,6 +175,8 @@ export async function configureStandbyPeer(
       reach.lines,
       params.kind === 'ipsec' ? params.subnets : [],
     ),
+    // The standby runs the same policy: the tunnel joins its zone there too.
+    ...zoneTunnelLines(reach.lines, tunnelOf(ctx)),
   ];
   const applied = await deps.routers
     .router(reach.name)
@@ -213,8 +225,12 @@ export async function removeStandbyPeer(
   if (!own) return { detail: `${run.target} is not on ${reach.name}: nothing to take back` };
   await deps.routers
     .router(reach.name)
-    .applyConfig(removalOn(deps, reach.name, run.target, standby, own === 'wireguard'), {
-      confirmMinutes: deps.confirmMinutes ?? 5,
-    });
+    .applyConfig(
+      [
+        ...unzonePeerTunnel(reach.lines, standby, run.target),
+        ...removalOn(deps, reach.name, run.target, standby, own === 'wireguard'),
+      ],
+      { confirmMinutes: deps.confirmMinutes ?? 5 },
+    );
   return { detail: `${run.target} removed from ${reach.name} again` };
 }

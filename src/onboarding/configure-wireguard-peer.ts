@@ -31,6 +31,7 @@ import { readRouter } from './onboarding-deps.js';
 import { ownerMark } from './read-hub-config.js';
 import { wireguardClientFiles, wireguardSettings } from './render-client-files.js';
 import { sendClientFiles } from './send-client-files.js';
+import { zoneTunnelLines } from '../policy/zone-tunnel.js';
 
 /**
  * The peer's lines as flatnet adds them (the standby gets the very same: clients follow the Elastic
@@ -128,6 +129,8 @@ export async function configureWireguardPeer(ctx: TypedStepContext<OnboardingDep
     ...renderWireguardMss(wg.interface, snap.lines),
     // The spokes, VGWs and BGP sites must learn the pool for the laptop's replies to come back.
     ...baselineAnnouncementLines(deps.inventory, snap.lines),
+    // Nothing when the policy's apply zoned the interface already (it zones every one there).
+    ...zoneTunnelLines(snap.lines, [wg.interface]),
   ];
   await ctx.assertStillOwner();
   const router = deps.routers.router(params.router);

@@ -8,6 +8,7 @@ import type { RouterClient } from '../vyos/router-client.js';
 import { readRouter, type OnboardingDeps } from './onboarding-deps.js';
 import { renderSitePeerRemoval } from './plan-ipsec-peer.js';
 import { routerOf } from './remove-peer-steps.js';
+import { unzonePeerTunnel } from './peer-zone.js';
 
 /** The verify of a removal: neither a WireGuard nor a site peer of that name is configured. */
 export async function verifyPeerGone(router: RouterClient, name: string): Promise<void> {
@@ -29,13 +30,13 @@ export async function verifyPeerGone(router: RouterClient, name: string): Promis
 export async function removePeerFromRouter(ctx: TypedStepContext<OnboardingDeps>) {
   const { deps, run } = ctx;
   const router = routerOf(run);
-  const { hub } = await readRouter(deps, router);
+  const { hub, lines: current } = await readRouter(deps, router);
   const isWg = hub.wireguard.peers.some((p) => p.name === run.target);
   const isSite = hub.ipsec.some((p) => p.name === run.target);
   if (!isWg && !isSite) return { detail: `${run.target} is already gone from ${router}` };
   const lines = isWg
     ? renderWireguardPeerRemoval(run.target, hub.wireguard.iface)
-    : renderSitePeerRemoval(run.target, hub);
+    : [...unzonePeerTunnel(current, hub, run.target), ...renderSitePeerRemoval(run.target, hub)];
   await ctx.assertStillOwner();
   const confirmMinutes = deps.confirmMinutes ?? 5;
   const applied = await deps.routers.router(router).applyConfig(lines, {

@@ -11,6 +11,7 @@ import { reachStandby, type StandbyResult } from './reach-standby.js';
 import { readHubConfig } from './read-hub-config.js';
 import { verifyPeerGone } from './remove-peer-from-router.js';
 import { routerOf } from './remove-peer-steps.js';
+import { unzonePeerTunnel } from './peer-zone.js';
 
 export async function removePeerFromStandby(
   ctx: TypedStepContext<OnboardingDeps>,
@@ -48,7 +49,10 @@ export async function removePeerFromStandby(
     return { result, detail: `${run.target} is not on the standby ${reach.name}` };
   const lines = isWg
     ? renderWireguardPeerRemoval(run.target, hub.wireguard.iface)
-    : renderSitePeerRemoval(run.target, hub);
+    : [
+        ...unzonePeerTunnel(reach.lines, hub, run.target),
+        ...renderSitePeerRemoval(run.target, hub),
+      ];
   await ctx.assertStillOwner();
   const confirmMinutes = deps.confirmMinutes ?? 5;
   const applied = await deps.routers.router(reach.name).applyConfig(lines, {

@@ -110,7 +110,13 @@ function renderGroups(policy: TrafficPolicy): ConfigLine[] {
   return out;
 }
 
-function renderZones(facts: PolicyRouterFacts): ConfigLine[] {
+/**
+ * The zones of one router's interfaces by class (src/policy/zone-tunnel.ts renders them for one
+ * new tunnel, too, so a runbook's zone lines are exactly what an apply would write).
+ */
+export function renderZones(
+  facts: Record<keyof typeof ZONE_OF, readonly { name: string }[]>,
+): ConfigLine[] {
   const present = (Object.keys(ZONE_OF) as (keyof typeof ZONE_OF)[]).filter(
     (k) => facts[k].length > 0,
   );

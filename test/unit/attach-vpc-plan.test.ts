@@ -424,27 +424,30 @@ describe('tunnel names and VTI numbers on the hub', () => {
   });
 
   it('undo removes the peers, their groups, VTIs and BGP neighbours, and nothing shared', () => {
-    const lines = removalLines({
-      skipped: false,
-      added: true,
-      lines: 60,
-      staticRoutesOnly: false,
-      staticPrefixes: [],
-      peers: [
-        {
-          name: 'aws-analytics-tun1',
-          vti: 202,
-          remoteAddress: '52.1.1.1',
-          neighbor: '169.254.10.1',
-        },
-        {
-          name: 'aws-analytics-tun2',
-          vti: 203,
-          remoteAddress: '52.1.1.2',
-          neighbor: '169.254.10.5',
-        },
-      ],
-    }).map(renderConfigLine);
+    const lines = removalLines(
+      {
+        skipped: false,
+        added: true,
+        lines: 60,
+        staticRoutesOnly: false,
+        staticPrefixes: [],
+        peers: [
+          {
+            name: 'aws-analytics-tun1',
+            vti: 202,
+            remoteAddress: '52.1.1.1',
+            neighbor: '169.254.10.1',
+          },
+          {
+            name: 'aws-analytics-tun2',
+            vti: 203,
+            remoteAddress: '52.1.1.2',
+            neighbor: '169.254.10.5',
+          },
+        ],
+      },
+      [],
+    ).map(renderConfigLine);
     expect(lines).toContain('delete vpn ipsec site-to-site peer aws-analytics-tun1');
     expect(lines).toContain('delete vpn ipsec authentication psk aws-analytics-tun2');
     expect(lines).toContain('delete vpn ipsec ike-group IKE-aws-analytics-tun1');
