@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parse, stringify } from 'yaml';
+import { WORLD_ROLES } from './world-traffic-policy.js';
 
 /**
  * Roles on the simulated world's networks (its inventory file, rewritten in place): the hub VPC
@@ -17,13 +18,7 @@ export function addTrafficPolicy(
     routers: Record<string, { wireguard?: { role?: string } }>;
     traffic?: unknown;
   };
-  const roleOf: Record<string, string> = {
-    hub: 'shared',
-    production: 'production',
-    staging: 'staging',
-    'shared-services': 'secure',
-    analytics: 'secure',
-  };
+  const roleOf = WORLD_ROLES;
   for (const [region, { vpcs }] of Object.entries(inv.regions))
     for (const v of vpcs) {
       const role = roleOf[v.name];

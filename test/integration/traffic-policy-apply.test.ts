@@ -7,12 +7,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Inventory } from '../../src/config/inventory-schema.js';
-import { TrafficSchema } from '../../src/config/traffic-schema.js';
 import type { Run } from '../../src/runbook/types.js';
 import { policyPlanner } from '../../jobs/policy.js';
 import { planPolicy } from '../../src/policy/plan-policy.js';
 import { readReachState } from '../../src/reach/read-reach-state.js';
 import { startOnboardingStack, type OnboardingStack } from './onboarding-stack.js';
+import { withWorldPolicy } from '../helpers/world-traffic-policy.js';
 
 const RULES = [
   { from: 'staging', to: 'production', action: 'drop' },
@@ -23,22 +23,7 @@ const RULES = [
 ];
 
 /** Roles on the world's networks and the rules above, as an operator writes them. */
-function withPolicy(inv: Inventory, rules: unknown[] = RULES): void {
-  const roles: Record<string, string> = {
-    hub: 'shared',
-    production: 'production',
-    staging: 'staging',
-    'shared-services': 'secure',
-    analytics: 'secure',
-  };
-  for (const { vpcs } of Object.values(inv.regions))
-    for (const v of vpcs) if (roles[v.name]) v.role = roles[v.name];
-  for (const r of Object.values(inv.routers)) if (r.wireguard) r.wireguard.role = 'developers';
-  inv.traffic = TrafficSchema.parse({
-    sites: { office: { networks: ['192.168.0.0/16'], role: 'office' } },
-    rules,
-  });
-}
+const withPolicy = (inv: Inventory, rules: unknown[] = RULES): void => withWorldPolicy(inv, rules);
 
 const FINAL: Run['status'][] = ['succeeded', 'failed', 'rolled-back', 'rejected', 'expired'];
 const owned = (lines: string[]) => lines.filter((l) => l.includes('FLATNET-'));

@@ -11,45 +11,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Inventory } from '../../src/config/inventory-schema.js';
 import { allows, readTrafficPolicy, type TrafficPolicy } from '../../src/config/traffic-policy.js';
-import { TrafficSchema } from '../../src/config/traffic-schema.js';
 import type { Run } from '../../src/runbook/types.js';
 import { startControlServer, type ControlServer } from '../../src/sim/world/control-server.js';
 import type { ReachMatrix } from '../../src/sim/world/reach/oracle.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { WORLD_RULES, withWorldPolicy } from '../helpers/world-traffic-policy.js';
 import { startOnboardingStack, type OnboardingStack } from './onboarding-stack.js';
 
 const RULES = [
-  { from: 'staging', to: 'production', action: 'drop' },
-  { from: 'shared', to: 'production', protocol: 'tcp', ports: [22] },
-  { from: 'shared', to: 'staging' },
-  { from: 'office', to: 'shared' },
-  { from: 'production', to: 'production' },
+  ...WORLD_RULES,
   { from: 'branch', to: 'shared' },
   { from: 'staging', to: 'branch' },
   { from: 'secure', to: 'shared' },
   { from: 'production', to: 'secure' },
 ];
-
-/** Roles on the world's networks; kobe, added later, is a `branch` site. */
-function withPolicy(inv: Inventory): void {
-  const roles: Record<string, string> = {
-    hub: 'shared',
-    production: 'production',
-    staging: 'staging',
-    'shared-services': 'secure',
-    analytics: 'secure',
-  };
-  for (const { vpcs } of Object.values(inv.regions))
-    for (const v of vpcs) if (roles[v.name]) v.role = roles[v.name];
-  for (const r of Object.values(inv.routers)) if (r.wireguard) r.wireguard.role = 'developers';
-  inv.traffic = TrafficSchema.parse({
-    sites: {
-      office: { networks: ['192.168.0.0/16'], role: 'office' },
-      kobe: { networks: ['10.200.2.0/24'], role: 'branch' },
-    },
-    rules: RULES,
-  });
-}
+/** kobe, added later, is a `branch` site. */
+const withPolicy = (inv: Inventory) =>
+  withWorldPolicy(inv, RULES, { kobe: { networks: ['10.200.2.0/24'], role: 'branch' } });
 
 const HUB = 'hub-tokyo-a';
 const STANDBY = 'hub-tokyo-b';

@@ -14,19 +14,14 @@ import type { ReachMatrix } from '../../src/sim/world/reach/oracle.js';
 import { startControlServer, type ControlServer } from '../../src/sim/world/control-server.js';
 import type { Inventory } from '../../src/config/inventory-schema.js';
 import { addTrafficPolicy } from '../helpers/traffic-inventory-file.js';
+import { WORLD_RULES } from '../helpers/world-traffic-policy.js';
 import { startWorldRuntime, type WorldRuntime } from '../helpers/world-runtime.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { mkdtempSync } from 'node:fs';
 
-const RULES = [
-  { from: 'staging', to: 'production', action: 'drop' },
-  { from: 'shared', to: 'production', protocol: 'tcp', ports: [22] },
-  { from: 'shared', to: 'staging' },
-  { from: 'office', to: 'shared' },
-  { from: 'production', to: 'production' },
-];
+const RULES = WORLD_RULES;
 
 interface Answer {
   reachable: boolean;
