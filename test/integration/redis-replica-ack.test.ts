@@ -143,7 +143,8 @@ describe('a write the world acts on is on a replica first', () => {
     expect(said.filter((l) => l.what === 'the approval decision').map((l) => l.acked)).toEqual([1]);
     await failOver();
     const [status, decisions] = await statusOnReplica(run.id);
-    expect(status).toBe('running');
+    // The approved run may have finished its one step before the kill: either way, approved.
+    expect(['running', 'succeeded']).toContain(status);
     expect(JSON.parse(decisions ?? '[]')).toMatchObject([{ user: 'U2', decision: 'approved' }]);
   });
 
