@@ -24,6 +24,7 @@ import { assembleReachState, readReachCloud } from '../src/reach/read-reach-stat
 import type { StatusCloud, StatusRouters } from '../src/status/status-ports.js';
 import type { RunRequestPlanner } from '../src/grammar/run-request-planner.js';
 import { mapBounded } from '../src/util/map-bounded.js';
+import { shareVpnConnections } from '../src/status/share-vpn-connections.js';
 
 export interface StatusDeps {
   inventory: Inventory;
@@ -73,6 +74,12 @@ export async function collectStatus(
   const timeoutMs = inventory.timeouts.statusPerRouterMs;
   const configs = new Map<string, ConfigLine[]>();
   const forReach = reachCloud !== undefined && scope === '*';
+  // One cloud for both (the runbook's): the telemetry and the reach read share each answer.
+  const shared =
+    forReach && (reachCloud as unknown) === deps.cloud
+      ? shareVpnConnections(reachCloud)
+      : undefined;
+  const telemetryCloud = shared ?? deps.cloud;
   const [read, regions, cloud] = await Promise.all([
     mapBounded(covered.routers, deps.statusConcurrency ?? 64, async (name) => {
       const instance = deps.instances?.[name];
@@ -92,8 +99,10 @@ export async function collectStatus(
           : status,
       };
     }),
-    mapBounded(covered.regions, 8, (region) => readRegionTelemetry(region, deps.cloud, timeoutMs)),
-    forReach ? readReachCloud({ inventory, cloud: reachCloud }) : undefined,
+    mapBounded(covered.regions, 8, (region) =>
+      readRegionTelemetry(region, telemetryCloud, timeoutMs),
+    ),
+    forReach ? readReachCloud({ inventory, cloud: shared ?? reachCloud }) : undefined,
   ]);
   const routers = read.map((r) => r.status);
   markDriftedStandbys(inventory, routers, configs, deps.instances ?? {});

@@ -8,14 +8,22 @@ import type { ReachState } from '../../src/reach/reach-state.js';
 import { rememberReachSummary } from '../../src/reach/remember-reach-summary.js';
 import type { ReachSummary } from '../../src/report/reach-report.js';
 
-function state(o: { sa?: 'up' | 'down'; uptime?: number; handshake?: number; bytes?: number }) {
+function state(o: {
+  sa?: 'up' | 'down';
+  uptime?: number;
+  handshake?: number;
+  bytes?: number;
+  hostName?: string;
+}) {
   return {
     routers: [
       {
         name: 'hub-tokyo-a',
         entry: { region: 'ap-northeast-1', role: 'hub' },
         reading: {
-          config: [{ op: 'set', path: ['system', 'host-name'], value: 'hub-tokyo-a' }],
+          config: [
+            { op: 'set', path: ['system', 'host-name'], value: o.hostName ?? 'hub-tokyo-a' },
+          ],
           sas: {
             processRunning: true,
             sas: [
@@ -69,6 +77,19 @@ describe('rememberReachSummary', () => {
     // A stale handshake's age is in the reason the judge gives: every change counts.
     judge(state({ handshake: 400 }));
     judge(state({ handshake: 401 }));
+    expect(judged).toBe(4);
+  });
+
+  it('reads a counter only where it is a field: the same words inside a value are its text', () => {
+    let judged = 0;
+    const judge = rememberReachSummary((): ReachSummary => {
+      judged++;
+      return { networks: 2, total: 2, broken: 0, hops: [] };
+    });
+    judge(state({ hostName: 'a,"bytesIn":1' }));
+    judge(state({ hostName: 'a,"bytesIn":2' }));
+    judge(state({ hostName: '{"latestHandshakeSeconds":3' }));
+    judge(state({ hostName: '{"latestHandshakeSeconds":4' }));
     expect(judged).toBe(4);
   });
 

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { collectStatus, statusScope } from '../../jobs/status.js';
 import type { StatusRouterClient } from '../../src/status/status-ports.js';
+import type { VpnConnection } from '../../src/aws/types.js';
+import type { ReachCloud } from '../../src/reach/reach-ports.js';
+import type { ReachState } from '../../src/reach/reach-state.js';
 import { ConfigTree } from '../../src/sim/vyos/config-tree.js';
 import { createDefaultLiveState, type RouterLiveState } from '../../src/sim/vyos/live-state.js';
 import { showBgpSummary } from '../../src/sim/vyos/show-bgp-summary.js';
@@ -193,4 +196,45 @@ describe('status collection', () => {
       expect(texts).toContain('hub-tokyo-a: BGP not established with BGP 169.254.2.1');
     },
   );
+
+  it('asks EC2 once a region for the VPN connections both the report and reach use', async () => {
+    const asked: string[] = [];
+    const connection: VpnConnection = {
+      id: 'vpn-1',
+      state: 'available',
+      vpnGatewayId: 'vgw-1',
+      customerGatewayId: 'cgw-1',
+      staticRoutesOnly: false,
+      tunnels: [{ outsideIp: '52.0.0.1', status: 'UP', statusMessage: '' }],
+      tags: {},
+    };
+    const cloud: ReachCloud = {
+      findRouterInstances: async () => [],
+      describeRouteTables: async () => [],
+      describeVpnGateways: async (region) =>
+        region === 'ap-northeast-1'
+          ? [{ id: 'vgw-1', state: 'available', vpcIds: ['vpc-1'], tags: {} }]
+          : [],
+      describeVpnConnections: async (region) => {
+        asked.push(region);
+        return region === 'ap-northeast-1' ? [connection] : [];
+      },
+    };
+    let judged: ReachState | undefined;
+    const report = await collectStatus(
+      { inventory, routers: { router: () => healthyRouter() }, cloud },
+      '*',
+      Date.now(),
+      cloud,
+      (state) => {
+        judged = state;
+        return { networks: 0, total: 0, broken: 0, hops: [] };
+      },
+    );
+    expect([...asked].sort()).toEqual(Object.keys(inventory.regions).sort());
+    expect(report.regions.find((r) => r.region === 'ap-northeast-1')?.tunnels).toMatchObject([
+      { kind: 'vgw', state: 'up', remote: '52.0.0.1' },
+    ]);
+    expect(judged?.vgws[0]?.connections).toEqual([connection]);
+  });
 });
