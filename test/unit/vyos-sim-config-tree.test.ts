@@ -45,6 +45,23 @@ describe('VyOS config tree', () => {
     },
   );
 
+  it('shows each set and delete at the next show configuration commands; a clone apart', () => {
+    const tree = ConfigTree.fromSetLines(base);
+    const first = tree.toSetLines();
+    first.push('set something the caller added');
+    expect(tree.toSetLines()).toEqual([...base].sort());
+    tree.set(words("interfaces ethernet eth0 description 'uplink'"));
+    expect(tree.toSetLines()).toContain("set interfaces ethernet eth0 description 'uplink'");
+    const clone = tree.clone();
+    tree.delete(words('interfaces wireguard wg0 peer bob'));
+    expect(tree.toSetLines().some((l) => l.includes('peer bob'))).toBe(false);
+    expect(clone.toSetLines().some((l) => l.includes('peer bob'))).toBe(true);
+    tree.set(words("interfaces wireguard wg0 peer bob allowed-ips '10.250.0.11/32'"));
+    expect(tree.toSetLines()).toContain(
+      "set interfaces wireguard wg0 peer bob allowed-ips '10.250.0.11/32'",
+    );
+  });
+
   it('accumulates multi-value leaves and replaces single-value leaves', () => {
     const tree = ConfigTree.fromSetLines(base);
     expect(

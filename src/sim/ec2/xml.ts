@@ -9,11 +9,20 @@ export interface XmlObject {
 
 export const EC2_XMLNS = 'http://ec2.amazonaws.com/doc/2016-11-15/';
 
+const ENTITY: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&apos;',
+};
+const SPECIAL = /[&<>"']/g;
+const ANY_SPECIAL = /[&<>"']/;
+
 export function escapeXml(text: string): string {
-  return text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] as string,
-  );
+  // Most values (ids, addresses, states) need nothing: a status read's responses hold
+  // thousands of them.
+  return ANY_SPECIAL.test(text) ? text.replace(SPECIAL, (c) => ENTITY[c]!) : text;
 }
 
 function renderText(value: string | number | boolean | Date): string {

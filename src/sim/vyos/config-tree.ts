@@ -42,6 +42,13 @@ export function sortedChildren(node: ConfigNode): Array<[string, ConfigNode]> {
 }
 
 export class ConfigTree {
+  /**
+   * `show configuration commands` as last rendered, dropped by every `set` and `delete` (the
+   * only ways the tree changes): every status read asks each router for it, and rendering
+   * sorts every node's children.
+   */
+  private rendered: readonly string[] | undefined;
+
   constructor(readonly root: ConfigNode = new ConfigNode()) {}
 
   static fromSetLines(lines: readonly string[]): ConfigTree {
@@ -100,6 +107,7 @@ export class ConfigTree {
   }
 
   set(words: string[]): EditResult {
+    this.rendered = undefined;
     const resolved = resolveConfigPath(words, 'set');
     if (!resolved.ok) return { failed: true, lines: [...resolved.lines, 'Set failed'] };
     let node = this.root;
@@ -135,6 +143,7 @@ export class ConfigTree {
   }
 
   delete(words: string[]): EditResult {
+    this.rendered = undefined;
     const resolved = resolveConfigPath(words, 'delete');
     if (!resolved.ok) return { failed: true, lines: [...resolved.lines, 'Delete failed'] };
     const nothing = {
@@ -175,9 +184,12 @@ export class ConfigTree {
 
   /** `show configuration commands`: one `set` line per leaf value and per empty node. */
   toSetLines(): string[] {
-    const lines: string[] = [];
-    renderSetLines(this.root, [], lines);
-    return lines;
+    if (!this.rendered) {
+      const lines: string[] = [];
+      renderSetLines(this.root, [], lines);
+      this.rendered = lines;
+    }
+    return [...this.rendered];
   }
 
   equals(other: ConfigTree): boolean {
