@@ -3,6 +3,7 @@ import { FlatnetError } from '../errors.js';
 import type { RedisClient } from '../util/redis-client.js';
 import {
   clusterOptions,
+  clusterRetryOptions,
   describeRedisTarget,
   redisSettingNames,
   redisTargetOf,
@@ -43,6 +44,7 @@ export async function createRedisConnection(
     target.mode === 'cluster'
       ? new Cluster(target.nodes, {
           ...clusterOptions(target, shaped),
+          ...clusterRetryOptions(role),
           lazyConnect: true,
           enableOfflineQueue: role === 'worker',
         })

@@ -102,6 +102,29 @@ export function sentinelOptions(target: Extract<RedisTarget, { mode: 'sentinel' 
   };
 }
 
+/**
+ * How long a command waits while the Cluster replaces a dead master. ioredis retries a command
+ * whose node connection closed (`retryDelayOnFailover`), that met CLUSTERDOWN or MOVED, at
+ * most `maxRedirections` times: by default 16 retries 100 ms apart, 1.6 s, shorter than a
+ * failover (`cluster-node-timeout`, 15 s by default, plus the replica's election). A MOVED is
+ * retried after a pause too: while the cluster converges, a node still naming the old master
+ * in a slot refresh sends the command back there (16 at once ran out in the tests).
+ * - `worker`: a minute, so a run's save waits for the new master instead of failing the step.
+ * - `producer`: about two seconds, inside Slack's three, then the person is told Redis is not
+ *   answering and nothing was started (engine.ts, `unlessRedisIsDown`).
+ */
+export function clusterRetryOptions(role: 'worker' | 'producer'): ClusterOptions {
+  const pauseMs = 200;
+  const patienceMs = role === 'worker' ? 60_000 : 2_000;
+  return {
+    retryDelayOnFailover: pauseMs,
+    retryDelayOnClusterDown: pauseMs,
+    retryDelayOnTryAgain: pauseMs,
+    retryDelayOnMoved: pauseMs,
+    maxRedirections: Math.ceil(patienceMs / pauseMs),
+  };
+}
+
 /** The ioredis Cluster options of a Cluster target; `redisOptions` are per node. */
 export function clusterOptions(
   target: Extract<RedisTarget, { mode: 'cluster' }>,

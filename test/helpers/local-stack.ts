@@ -18,6 +18,7 @@ import {
 import { startWorld, type World, type WorldOptions } from '../../src/sim/world/start-world.js';
 import type { RouterPool } from '../../src/vyos/router-pool.js';
 import type { RedisSetting } from '../../src/queue/redis-target.js';
+import type { ReplicaAck } from '../../src/runbook/replica-ack.js';
 import { startBot, type BotHandle } from '../../src/wiring/start-bot.js';
 import { redisUrl, uniquePrefix } from './redis.js';
 import { cleanUpTestWorld } from './clean-up-test-world.js';
@@ -44,6 +45,8 @@ export interface LocalStackOptions {
   redis?: RedisSetting;
   /** The key prefix (default a unique one; a Cluster needs it in braces). */
   prefix?: string;
+  /** Replicas that must hold a guarded write (REDIS_WAIT_REPLICAS; default by Redis mode). */
+  replicaAck?: ReplicaAck;
   /** Edit the inventory the world wrote before the bot starts (e.g. add `sites:`). */
   inventory?: (inventory: Inventory) => void;
 }
@@ -88,6 +91,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       // A replacement instance answers SSH on the world's loopback, as in the demo.
       replacementSsh: replacementSshIn(world),
       ...(options.routers ? { routers: options.routers(loaded, logger) } : {}),
+      ...(options.replicaAck ? { replicaAck: options.replicaAck } : {}),
     },
   });
   if (!socketMode) slack.setBotUrl(`http://127.0.0.1:${bot.port}/slack/events`);

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../helpers/local-stack.js';
 import { expectOneStory } from '../support/expect-one-story.js';
-import { startRedisCluster, type RedisClusterUnderTest } from '../support/redis-servers.js';
+import { startRedisCluster, type RedisClusterUnderTest } from '../support/redis-cluster.js';
 import { approveAsBob, askScaleup, FINAL, runReaching } from '../support/scaleup-through-slack.js';
 
 describe('a scale-up on a Redis Cluster', () => {

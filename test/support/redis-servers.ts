@@ -7,22 +7,19 @@
  * - `startRedisServer`: one server, with extra arguments (a replica: `--replicaof`).
  * - `startSentinelGroup`: a master, a replica and three sentinels watching it (quorum 2,
  *   `down-after-milliseconds` 1000: a dead master is replaced in about two seconds).
- * - `startRedisCluster`: three masters joined with `redis-cli --cluster create`.
+ * - `startRedisCluster` (redis-cluster.ts): masters joined with `redis-cli --cluster create`.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { findOnPath } from '../../src/demo/find-demo-redis.js';
 import { freePort } from '../../src/demo/start-private-redis.js';
 import type { RedisTarget } from '../../src/queue/redis-target.js';
 import { waitFor } from '../../src/util/wait-for.js';
 
-const run = promisify(execFile);
-
-function binary(name: string): string {
+export function binary(name: string): string {
   const found = findOnPath(name);
   if (!found)
     throw new Error(
@@ -295,53 +292,4 @@ export async function startSentinelGroup(label: string): Promise<SentinelGroup> 
   };
   await group.replicasInSync();
   return group;
-}
-
-export interface RedisClusterUnderTest {
-  target: Extract<RedisTarget, { mode: 'cluster' }>;
-  masters: RedisProcess[];
-  close(): Promise<void>;
-}
-
-/** Three masters, no replicas, every slot assigned (`redis-cli --cluster create`). */
-export async function startRedisCluster(label: string): Promise<RedisClusterUnderTest> {
-  const dir = mkdtempSync(join(tmpdir(), `flatnet-${label}-`));
-  const masters: RedisProcess[] = [];
-  for (let i = 0; i < 3; i++) {
-    const port = await freePort();
-    masters.push(
-      await startRedisServer(dir, {
-        port,
-        args: ['--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`],
-      }),
-    );
-  }
-  await run(binary('redis-cli'), [
-    '--cluster',
-    'create',
-    ...masters.map((m) => `127.0.0.1:${m.port}`),
-    '--cluster-yes',
-  ]);
-  await waitFor(
-    async () => {
-      for (const m of masters) {
-        const info = await withRedis(m.port, (r) => r.call('CLUSTER', 'INFO')).catch(() => '');
-        if (!String(info).includes('cluster_state:ok')) return false;
-      }
-      return true;
-    },
-    { what: 'the cluster to be ok on every node', timeoutMs: 30_000, intervalMs: 100 },
-  );
-  return {
-    target: {
-      mode: 'cluster',
-      nodes: masters.map((m) => ({ host: '127.0.0.1', port: m.port })),
-      tls: false,
-    },
-    masters,
-    async close() {
-      for (const m of masters) await m.stop();
-      removeServerDir(dir);
-    },
-  };
 }
