@@ -9,17 +9,9 @@
  * for a cluster with replicas.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../../src/util/wait-for.js';
 import { startLocalStack, type LocalStack } from '../helpers/local-stack.js';
-import { expectOneStory } from '../support/expect-one-story.js';
 import { startRedisCluster, type RedisClusterUnderTest } from '../support/redis-cluster.js';
-import {
-  approveAsBob,
-  askScaleup,
-  CHANNEL,
-  FINAL,
-  runReaching,
-} from '../support/scaleup-through-slack.js';
+import { scaleupThroughTwoFailovers } from '../support/scaleup-through-two-failovers.js';
 
 describe('a scale-up on a Redis Cluster, with the master of its slot killed twice', () => {
   let cluster: RedisClusterUnderTest;
@@ -50,35 +42,7 @@ describe('a scale-up on a Redis Cluster, with the master of its slot killed twic
   }
 
   it('finishes once, launches one instance, and tells every step', async () => {
-    const before = [...stack.world.state.instances.keys()];
-    const { runId, prompt } = await askScaleup(stack);
-
-    // First failover: while the run waits for Bob.
-    await killTheMaster();
-    // The same bot, no restart: its cluster client learns the new master by itself.
-    await waitFor(() => stack.bot.runtime.engine.get(runId), {
-      what: "the bot's cluster connection to reach the new master",
-      timeoutMs: 30_000,
-      intervalMs: 100,
-    });
-    expect(await approveAsBob(stack, prompt)).toBe(200);
-    await runReaching(stack, runId, (r) => r.status !== 'awaiting-approval', 'to be approved');
-
-    // Second failover: in the cutover, while the Elastic IP moves.
-    const atKill = await runReaching(
-      stack,
-      runId,
-      (r) => r.steps.some((s) => s.id === 'move-elastic-ip' && s.status === 'running'),
-      'to be moving the Elastic IP',
-    );
-    await killTheMaster();
-    expect(atKill.status).toBe('running');
-
-    const run = await runReaching(stack, runId, (r) => FINAL.includes(r.status), 'to finish');
-    await expectOneStory(stack, run, before);
-    const thread = JSON.stringify(stack.slack.store.allMessages(CHANNEL));
-    expect(thread).toContain('U0BOB');
-    expect(thread).toContain(runId);
+    await scaleupThroughTwoFailovers(stack, killTheMaster);
     // WAIT went to the slot's master and its replica answered it (at least once).
     expect(stack.logLines.some((l) => /is on 1 replica\(s\)/.test(l))).toBe(true);
   }, 300_000);

@@ -5,18 +5,10 @@
  * the local Slack, the simulated world; a master, a replica and three sentinels started here.
  * The run finishes once, one instance is launched, and every step is told in order.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../../src/util/wait-for.js';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../helpers/local-stack.js';
-import { expectOneStory } from '../support/expect-one-story.js';
 import { startSentinelGroup, type SentinelGroup } from '../support/redis-servers.js';
-import {
-  approveAsBob,
-  askScaleup,
-  CHANNEL,
-  FINAL,
-  runReaching,
-} from '../support/scaleup-through-slack.js';
+import { scaleupThroughTwoFailovers } from '../support/scaleup-through-two-failovers.js';
 
 describe('a scale-up on Redis Sentinel, with the master killed twice', () => {
   let group: SentinelGroup;
@@ -46,35 +38,6 @@ describe('a scale-up on Redis Sentinel, with the master killed twice', () => {
   }
 
   it('finishes once, launches one instance, and tells every step', async () => {
-    const before = [...stack.world.state.instances.keys()];
-    const { runId, prompt } = await askScaleup(stack);
-
-    // First failover: while the run waits for Bob.
-    await killTheMaster();
-    // The same bot, no restart: its connection finds the new master by itself, then Bob clicks.
-    await waitFor(() => stack.bot.runtime.redis.ping(), {
-      what: "the bot's connection to find the new master",
-      timeoutMs: 30_000,
-      intervalMs: 100,
-    });
-    expect(await approveAsBob(stack, prompt)).toBe(200);
-    await runReaching(stack, runId, (r) => r.status !== 'awaiting-approval', 'to be approved');
-
-    // Second failover: in the cutover, while the Elastic IP moves.
-    const atKill = await runReaching(
-      stack,
-      runId,
-      (r) => r.steps.some((s) => s.id === 'move-elastic-ip' && s.status === 'running'),
-      'to be moving the Elastic IP',
-    );
-    await killTheMaster();
-    expect(atKill.status).toBe('running');
-
-    const run = await runReaching(stack, runId, (r) => FINAL.includes(r.status), 'to finish');
-    await expectOneStory(stack, run, before);
-    // And the Slack thread says who approved and how it ended.
-    const thread = JSON.stringify(stack.slack.store.allMessages(CHANNEL));
-    expect(thread).toContain('U0BOB');
-    expect(thread).toContain(runId);
+    await scaleupThroughTwoFailovers(stack, killTheMaster);
   }, 300_000);
 });
