@@ -25,6 +25,7 @@ import type { StatusCloud, StatusRouters } from '../src/status/status-ports.js';
 import type { RunRequestPlanner } from '../src/grammar/run-request-planner.js';
 import { mapBounded } from '../src/util/map-bounded.js';
 import { shareVpnConnections } from '../src/status/share-vpn-connections.js';
+import { createShaperMemory, type ShaperMemory } from '../src/status/remember-shaper-samples.js';
 
 export interface StatusDeps {
   inventory: Inventory;
@@ -68,6 +69,7 @@ export async function collectStatus(
   now = Date.now(),
   reachCloud?: ReachCloud,
   judgeReach: (state: ReachState) => ReachSummary = summarizeReach,
+  shapers?: ShaperMemory,
 ): Promise<StatusReport> {
   const { inventory } = deps;
   const covered = statusScope(inventory, scope);
@@ -91,6 +93,7 @@ export async function collectStatus(
         loadThreshold: inventory.monitor.loadThreshold,
         keepConfig: (lines) => configs.set(name, lines),
         forReach,
+        ...(shapers ? { shapers } : {}),
       });
       return {
         reading,
@@ -154,6 +157,8 @@ export type StatusRunDeps = StatusDeps & { cloud: StatusCloud & ReachCloud };
 export function createStatusRunbook(): Runbook<StatusRunDeps> {
   // A worker's status runs judge reachability again only when the network changed.
   const judgeReach = rememberReachSummary(summarizeReach);
+  // ... and judge the shapers' load against their previous reading (a rate needs two).
+  const shapers = createShaperMemory();
   return {
     kind: 'status',
     steps: [
@@ -166,6 +171,7 @@ export function createStatusRunbook(): Runbook<StatusRunDeps> {
             Date.now(),
             ctx.deps.cloud,
             judgeReach,
+            shapers,
           );
           const down = report.problems.filter((p) => p.severity === 'down').length;
           const reach = report.reach ? `${describeReachHeadline(report.reach)}; ` : '';

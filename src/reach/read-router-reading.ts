@@ -4,7 +4,7 @@
  * configuration declares, the peers' handshakes. One session, and on a client that can, one
  * round trip: every command typed at once.
  */
-import type { BgpSummary, LoadAverage } from '../vyos/types.js';
+import type { BgpSummary, ConfigLine, LoadAverage, ShaperSample } from '../vyos/types.js';
 import type { ReachRouterClient } from './reach-ports.js';
 import type { RouterReading } from './reach-state.js';
 import { wireguardInterfaces } from './router-tables.js';
@@ -19,6 +19,12 @@ export interface ReadingOptions {
    * trip; one the configuration declares beyond them costs a second.
    */
   expectWireguard?: readonly string[];
+  /**
+   * Status only: the interfaces expected to carry an egress shaper (those of the last read),
+   * whose counters are read in the same round trip; one the configuration shapes beyond them
+   * costs a second.
+   */
+  expectShapers?: readonly string[];
 }
 
 /** What `/vpn status` reads besides the reading, in the same round trip. */
@@ -39,7 +45,12 @@ export async function readRouterReadingWith(
   client: ReachRouterClient & Partial<StatusExtras>,
   options: ReadingOptions,
   status = false,
-): Promise<{ reading: RouterReading; bgp?: BgpSummary | null; load?: LoadAverage }> {
+): Promise<{
+  reading: RouterReading;
+  bgp?: BgpSummary | null;
+  load?: LoadAverage;
+  shapers?: ShaperSample[];
+}> {
   const routesWanted = options.routes !== false;
   if (!client.readAtOnce) return readOneByOne(client, options, status);
   const first = await client.readAtOnce({
@@ -49,19 +60,25 @@ export async function readRouterReadingWith(
     bgp: status,
     load: status,
     wireguard: options.wireguard ?? options.expectWireguard ?? [],
+    ...(status ? { shapers: options.expectShapers ?? [] } : {}),
   });
   const config = first.config ?? [];
   const wireguard = [...first.wireguard];
-  if (!options.wireguard) {
-    const missing = wireguardInterfaces(config).filter(
-      (i) => !wireguard.some((w) => w.interface === i),
-    );
-    if (missing.length > 0)
-      wireguard.push(...(await client.readAtOnce({ wireguard: missing })).wireguard);
+  const wgMissing = options.wireguard
+    ? []
+    : wireguardInterfaces(config).filter((i) => !wireguard.some((w) => w.interface === i));
+  // Only what the configuration shapes now: an interface whose shaper was removed is dropped.
+  const shaped = status ? shapedInterfaces(config) : [];
+  const shapers = (first.shapers ?? []).filter((s) => shaped.includes(s.iface));
+  const shapersMissing = shaped.filter((i) => !shapers.some((s) => s.iface === i));
+  if (wgMissing.length > 0 || shapersMissing.length > 0) {
+    const second = await client.readAtOnce({ wireguard: wgMissing, shapers: shapersMissing });
+    wireguard.push(...second.wireguard);
+    shapers.push(...(second.shapers ?? []));
   }
   return {
     reading: { config, sas: first.sas!, routes: first.routes ?? [], wireguard },
-    ...(status ? { bgp: first.bgp ?? null, load: first.load! } : {}),
+    ...(status ? { bgp: first.bgp ?? null, load: first.load!, shapers } : {}),
   };
 }
 
@@ -79,4 +96,18 @@ async function readOneByOne(
   const reading = { config, sas, routes, wireguard };
   if (!status || !client.bgpSummary || !client.loadAverage) return { reading };
   return { reading, bgp: await client.bgpSummary(), load: await client.loadAverage() };
+}
+
+/** The interfaces with an egress shaper: `set qos interface <if> egress <policy>` (1.4). */
+export function shapedInterfaces(config: readonly ConfigLine[]): string[] {
+  return config
+    .filter(
+      (l) =>
+        l.op === 'set' &&
+        l.path[0] === 'qos' &&
+        l.path[1] === 'interface' &&
+        l.path[3] === 'egress' &&
+        l.path[2] !== undefined,
+    )
+    .map((l) => l.path[2]!);
 }

@@ -19,6 +19,20 @@ export interface TunnelStatus {
   detail?: string;
 }
 
+/** One egress shaper (or a class of it held to its own limit) between two readings. */
+export interface ShaperLoad {
+  iface: string;
+  /** What is limited, from the shaper's or the class's description, else their names. */
+  what: string;
+  limitBits: number;
+  bitsPerSecond: number;
+  /** Packets the shaper dropped in the interval (it drops only what exceeds the limit). */
+  drops: number;
+  intervalSeconds: number;
+  /** At or near its limit: ≥ 90 % of it on average, or packets dropped. */
+  atLimit: boolean;
+}
+
 export interface RouterStatus {
   router: string;
   region: string;
@@ -36,6 +50,13 @@ export interface RouterStatus {
    * A standby whose configuration differs from its primary's (src/vyos/compare-standby-config.ts).
    */
   drift?: { primary: string; lines: number };
+  /**
+   * Its egress shapers, judged from their counters now and at the previous status read
+   * (src/status/shaper-load.ts); absent when there is no earlier reading to compare with.
+   */
+  shaping?: ShaperLoad[];
+  /** Shaper counters that could not be read, one line each. */
+  shapingErrors?: string[];
 }
 
 export interface RegionVpnStatus {

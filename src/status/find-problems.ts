@@ -1,4 +1,5 @@
 import type { Problem, RouterStatus, StatusReport, TunnelStatus } from '../report/status-report.js';
+import { describeShaperLoad } from './shaper-load.js';
 import { tunnelVerdict } from './tunnel-verdict.js';
 
 /** How many tunnel names a problem line lists before "… and N more". */
@@ -6,11 +7,11 @@ const NAMES_SHOWN = 5;
 
 /**
  * Every problem in a status report, worst first: routers unreachable, tunnels down, BGP not
- * established, load at or over threshold, regions whose AWS VPN telemetry failed. Derived from the
- * report's data (the source of truth) so the order holds whoever built the report; problems
- * the status job added itself (`report.problems`) that are not already covered follow, down
- * before warn. One line per router and kind, not per tunnel: twenty dead tunnels behind one
- * router are one problem to an operator.
+ * established, load at or over threshold, networks at their shaping limit, regions whose AWS
+ * VPN telemetry failed. Derived from the report's data (the source of truth) so the order
+ * holds whoever built the report; problems the status job added itself (`report.problems`)
+ * that are not already covered follow, down before warn. One line per router and kind, not
+ * per tunnel: twenty dead tunnels behind one router are one problem to an operator.
  */
 export function findProblems(report: StatusReport): Problem[] {
   const unreachable: Problem[] = [];
@@ -19,6 +20,7 @@ export function findProblems(report: StatusReport): Problem[] {
   const highLoad: Problem[] = [];
   const telemetry: Problem[] = [];
   const drifted: Problem[] = [];
+  const atLimit: Problem[] = [];
   for (const router of report.routers) {
     if (!router.reachable) {
       unreachable.push({
@@ -54,6 +56,19 @@ export function findProblems(report: StatusReport): Problem[] {
         where: router.router,
         text: `BGP not established with ${names(bgp)}`,
       });
+    for (const load of router.shaping ?? [])
+      if (load.atLimit)
+        atLimit.push({
+          severity: 'warn',
+          where: router.router,
+          text: `${load.what} (${load.iface}) at limit: ${describeShaperLoad(load)}`,
+        });
+    for (const error of router.shapingErrors ?? [])
+      atLimit.push({
+        severity: 'warn',
+        where: router.router,
+        text: `could not read the shaper counters of ${error}`,
+      });
     if (isOverloaded(router)) {
       highLoad.push({
         severity: 'warn',
@@ -84,6 +99,7 @@ export function findProblems(report: StatusReport): Problem[] {
     ...tunnelsDown,
     ...bgpDown,
     ...highLoad,
+    ...atLimit,
     ...drifted,
     ...telemetry,
   ];

@@ -9,6 +9,7 @@ import { readSiteTunnels } from '../vyos/read-site-tunnels.js';
 import type { ConfigLine, IpsecSaReport } from '../vyos/types.js';
 import type { StatusRouters } from './status-ports.js';
 import { formatDuration } from '../util/format-time.js';
+import type { ShaperMemory } from './remember-shaper-samples.js';
 
 export interface ReadRouterOptions {
   name: string;
@@ -20,6 +21,8 @@ export interface ReadRouterOptions {
   keepConfig?: (lines: ConfigLine[]) => void;
   /** Also read what reachability needs (`show ip route`, every WireGuard interface). */
   forReach?: boolean;
+  /** Read the egress shapers' counters and judge them against the last reading kept here. */
+  shapers?: ShaperMemory;
 }
 
 export async function readRouterStatus(options: ReadRouterOptions): Promise<RouterStatus> {
@@ -35,6 +38,7 @@ export async function readRouterStatusAndReading({
   loadThreshold,
   keepConfig,
   forReach = false,
+  shapers,
 }: ReadRouterOptions): Promise<{
   status: RouterStatus;
   reading: RouterReading | { error: string };
@@ -42,10 +46,12 @@ export async function readRouterStatusAndReading({
   const base = { router: name, region: entry.region, role: entry.role, loadThreshold };
   try {
     return await withTimeout(
-      readReachable(name, entry, routers, keepConfig, forReach).then(({ reading, ...r }) => ({
-        status: { ...base, ...r },
-        reading,
-      })),
+      readReachable(name, entry, routers, keepConfig, forReach, shapers).then(
+        ({ reading, ...r }) => ({
+          status: { ...base, ...r },
+          reading,
+        }),
+      ),
       timeoutMs,
       () =>
         new RouterError(
@@ -67,13 +73,18 @@ async function readReachable(
   routers: StatusRouters,
   keepConfig: ((lines: ConfigLine[]) => void) | undefined,
   forReach: boolean,
+  shaperMemory: ShaperMemory | undefined,
 ): Promise<Omit<RouterStatus, 'router' | 'region' | 'role'> & { reading: RouterReading }> {
   const client = routers.router(name);
-  // Everything in one round trip on a pooled session: the reading, BGP and the load.
+  // Everything in one round trip on a pooled session: the reading, BGP, the load and the
+  // shapers' counters.
   const wg = entry.wireguard?.interface;
-  const { reading, bgp, load } = await readRouterReadingWith(
+  const expectShapers = shaperMemory ? { expectShapers: shaperMemory.expected(name) } : {};
+  const { reading, bgp, load, shapers } = await readRouterReadingWith(
     client,
-    forReach ? { expectWireguard: wg ? [wg] : [] } : { routes: false, wireguard: wg ? [wg] : [] },
+    forReach
+      ? { expectWireguard: wg ? [wg] : [], ...expectShapers }
+      : { routes: false, wireguard: wg ? [wg] : [], ...expectShapers },
     true,
   );
   const { config, sas } = reading;
@@ -118,7 +129,16 @@ async function readReachable(
           : `handshake ${formatDuration(peer.latestHandshakeSeconds * 1000, 'compact')} ago`,
     });
   }
-  return { reachable: true, tunnels, load5: load!.load5, reading };
+  const shaping = shaperMemory?.compare(name, shapers ?? [], config) ?? [];
+  const shapingErrors = (shapers ?? []).flatMap((s) => (s.error ? [`${s.iface}: ${s.error}`] : []));
+  return {
+    reachable: true,
+    tunnels,
+    load5: load!.load5,
+    reading,
+    ...(shaping.length > 0 ? { shaping } : {}),
+    ...(shapingErrors.length > 0 ? { shapingErrors } : {}),
+  };
 }
 
 type ConfiguredPeer = ReturnType<typeof readSiteTunnels>['peers'][number];

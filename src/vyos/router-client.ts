@@ -12,6 +12,7 @@ import { parseIpRoute } from './parse-ip-route.js';
 import { parseIpsecSa } from './parse-ipsec-sa.js';
 import { parseLoadavg } from './parse-loadavg.js';
 import { parseSystemUptime } from './parse-system-uptime.js';
+import { parseProcUptime, parseTcClasses } from './parse-tc-classes.js';
 import { parseWireguardSummary } from './parse-wireguard-summary.js';
 import { redactSecrets } from './redact-secrets.js';
 import { RouterCommand } from './router-command.js';
@@ -22,6 +23,8 @@ import type {
   IpsecSa,
   IpsecSaReport,
   LoadAverage,
+  ShaperClass,
+  ShaperSample,
   SystemUptime,
   WireguardStatus,
 } from './types.js';
@@ -37,6 +40,8 @@ export interface RouterReadRequest {
   load?: boolean;
   /** WireGuard interfaces whose summary to read. */
   wireguard?: readonly string[];
+  /** Interfaces whose shaper counters to read, timed by `/proc/uptime` read right after. */
+  shapers?: readonly string[];
 }
 
 export interface RouterReadResult {
@@ -46,6 +51,7 @@ export interface RouterReadResult {
   bgp?: BgpSummary | null;
   load?: LoadAverage;
   wireguard: WireguardStatus[];
+  shapers?: ShaperSample[];
 }
 
 export interface RouterClient {
@@ -130,6 +136,26 @@ export function createRouterClient(
         (out) => parseWireguardSummary(out, iface),
         (v) => result.wireguard.push(v),
       );
+    const shaped: { iface: string; classes: ShaperClass[]; error?: string }[] = [];
+    for (const iface of request.shapers ?? []) {
+      const command = RouterCommand.shaperClasses(iface);
+      // Counters a router cannot give spoil only themselves, not the router's status.
+      reads.push({
+        command,
+        keep(output) {
+          try {
+            shaped.push({ iface, classes: parseOutput(command, output, parseTcClasses) });
+          } catch (err) {
+            shaped.push({ iface, classes: [], error: (err as Error).message });
+          }
+        },
+      });
+    }
+    // The clock after the counters, in the same exchange: they are a few ms apart at most.
+    if ((request.shapers?.length ?? 0) > 0)
+      ask(RouterCommand.op('procUptime'), parseProcUptime, (uptimeSeconds) => {
+        result.shapers = shaped.map((s) => ({ ...s, uptimeSeconds }));
+      });
     const answers = await runOnSession((s) => s.sendAll(reads.map((r) => r.command)), {
       idempotent: true,
     });

@@ -16,6 +16,8 @@ const OP_COMMANDS = {
   bgpSummary: 'show ip bgp summary',
   ipRoute: 'show ip route',
   loadavg: 'cat /proc/loadavg',
+  /** The clock a counter reading is timed by: seconds since boot, 10 ms resolution. */
+  procUptime: 'cat /proc/uptime',
   uptime: 'show system uptime',
   configCommands: 'show configuration commands',
   version: 'show version',
@@ -47,6 +49,9 @@ export type ConfigCommandName = keyof typeof CONFIG_COMMANDS;
  */
 const RENDERED_CONFIG_LINE =
   /^(?:set|delete)(?: [A-Za-z0-9._/:+=][A-Za-z0-9._/:+=-]{0,127})+(?: '(?:[\x20-\x26\x28-\x3e\x40-\x7e]|'\\'')*')?$/;
+
+/** Interfaces flatnet may ask `tc` about: ethernet (and VLANs), VTIs, WireGuard. */
+const SHAPED_INTERFACE = /^(?:eth\d{1,5}(?:\.\d{1,4})?|vti\d{1,5}|wg\d{1,5})$/;
 
 const ALLOWED_TEXT = new Set<string>([
   ...Object.values(OP_COMMANDS),
@@ -85,6 +90,21 @@ export class RouterCommand {
     return new RouterCommand(`show interfaces wireguard ${iface} summary`, 'op');
   }
 
+  /**
+   * An interface's HTB classes with counters. VyOS 1.4 has no op-mode command for them (1.5's
+   * `show qos shaper` runs the same `tc`); `/sbin/tc` by path because op mode's PATH for a
+   * non-root login has no sbin, and a dump of classes needs no privilege.
+   */
+  static shaperClasses(iface: string): RouterCommand {
+    if (!SHAPED_INTERFACE.test(iface)) {
+      throw new BadInputError(
+        `interface ${JSON.stringify(iface.slice(0, 20))} is not allowed for \`tc\``,
+        'use a VyOS interface name like eth1, vti10 or wg0',
+      );
+    }
+    return new RouterCommand(`/sbin/tc -s class show dev ${iface}`, 'op');
+  }
+
   static commitConfirm(minutes: number): RouterCommand {
     if (!Number.isInteger(minutes) || minutes < 1 || minutes > 60) {
       throw new BadInputError(
@@ -116,6 +136,7 @@ export function assertIssuedCommand(command: unknown): asserts command is Router
     ALLOWED_TEXT.has(t) ||
     (command.mode === 'answer' && t === 'y') ||
     /^show interfaces wireguard wg\d{1,5} summary$/.test(t) ||
+    (t.startsWith('/sbin/tc -s class show dev ') && SHAPED_INTERFACE.test(t.slice(27))) ||
     /^commit-confirm \d{1,2}$/.test(t) ||
     (command.mode === 'config' && RENDERED_CONFIG_LINE.test(t));
   if (!ok)

@@ -115,3 +115,31 @@ export interface IpRoute {
   /** `unreachable (blackhole)`: packets are dropped. */
   blackhole?: boolean;
 }
+
+/**
+ * One HTB class of an interface's egress shaper as `tc -s class show dev <if>` prints it
+ * (VyOS 1.4 has no op-mode command for shaper counters: `show qos` came in 1.5). Counters are
+ * cumulative since the qdisc was created (a qos commit or a boot replaces it).
+ */
+export interface ShaperClass {
+  /** `1:1` (the shaper's own, the root), `1:a` (class 10), … */
+  handle: string;
+  root: boolean;
+  /** Guaranteed and ceiling rates, bit/s. */
+  rateBits: number;
+  ceilBits: number;
+  bytes: number;
+  packets: number;
+  drops: number;
+  overlimits: number;
+}
+
+/** One interface's shaper counters and the router's clock (`/proc/uptime`) just after. */
+export interface ShaperSample {
+  iface: string;
+  /** Seconds since boot, from the same exchange as the counters. */
+  uptimeSeconds: number;
+  classes: ShaperClass[];
+  /** Why the counters could not be read (the rest of the router's read stands). */
+  error?: string;
+}

@@ -10,6 +10,11 @@ describe('RouterCommand', () => {
       'show interfaces wireguard wg0 summary',
     );
     expect(RouterCommand.commitConfirm(5).text).toBe('commit-confirm 5');
+    const tc = RouterCommand.shaperClasses('eth1.20');
+    expect(tc.text).toBe('/sbin/tc -s class show dev eth1.20');
+    expect(() => assertIssuedCommand(tc)).not.toThrow();
+    expect(() => RouterCommand.shaperClasses('eth0; reboot')).toThrow(BadInputError);
+    expect(() => RouterCommand.shaperClasses('lo')).toThrow(/"lo" is not allowed for `tc`/);
     expect(() => RouterCommand.wireguardSummary('wg0; reboot')).toThrow(BadInputError);
     expect(() => RouterCommand.commitConfirm(0)).toThrow(BadInputError);
     expect(() => RouterCommand.commitConfirm(1.5)).toThrow(BadInputError);

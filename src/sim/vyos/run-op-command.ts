@@ -11,6 +11,7 @@ import { showWireguardSummary } from './show-wireguard-summary.js';
 import { showBgpSummary } from './show-bgp-summary.js';
 import { showIpRoute } from './show-ip-route.js';
 import { catProcLoadavg, showSystemUptime, showVersion } from './show-system-status.js';
+import { showTcClasses } from './show-tc-class.js';
 
 export interface OpResult {
   lines: string[];
@@ -191,7 +192,12 @@ function dispatch(router: VyosRouter, words: string[]): OpResult {
     case 'cat':
       if (words[1] === '/proc/loadavg' && words.length === 2)
         return { lines: catProcLoadavg(router.live) };
+      if (words[1] === '/proc/uptime' && words.length === 2)
+        return { lines: catProcUptime(router) };
       return { lines: [`cat: ${words[1] ?? ''}: Permission denied`], exitCode: 1 };
+    case '/sbin/tc':
+    case '/usr/sbin/tc':
+      return tcCommand(router, words.slice(1));
     case 'restart':
       return restart(router, words);
     case 'reset':
@@ -206,4 +212,43 @@ function dispatch(router: VyosRouter, words: string[]): OpResult {
     default:
       return invalidCommand([], first);
   }
+}
+
+/**
+ * `/proc/uptime`: seconds since boot to the hundredth, then the cores' idle seconds. The whole
+ * seconds are the live state's (what `show system uptime` says), the fraction the router's
+ * clock, so counters read beside it are timed as the kernel would time them.
+ */
+function catProcUptime(router: VyosRouter): string[] {
+  const fraction = (Math.max(0, Date.now() - router.bootedAt) % 1000) / 1000;
+  const up = router.live.uptimeSeconds() + fraction;
+  const idle = up * router.cores * 0.9;
+  return [`${up.toFixed(2)} ${idle.toFixed(2)}`];
+}
+
+/** The kernel knows the interfaces the configuration declares (and `lo`). */
+function interfaceExists(router: VyosRouter, iface: string): boolean {
+  const cfg = router.active;
+  const base = iface.split('.')[0] ?? iface;
+  return (
+    iface === 'lo' ||
+    ['ethernet', 'vti', 'wireguard', 'bonding', 'bridge', 'dummy'].some((kind) =>
+      iface === base
+        ? cfg.has(`interfaces ${kind} ${iface}`)
+        : cfg.has(`interfaces ${kind} ${base} vif ${iface.slice(base.length + 1)}`),
+    )
+  );
+}
+
+/** iproute2's `tc`: only `-s class show dev <if>` is modelled; other objects are refused. */
+function tcCommand(router: VyosRouter, args: string[]): OpResult {
+  const [stats, object, verb, dev, iface] = args;
+  if (stats !== '-s' || object !== 'class' || verb !== 'show' || dev !== 'dev' || !iface) {
+    const word = args.find((a) => !a.startsWith('-')) ?? '';
+    return { lines: [`Object "${word}" is unknown, try "tc help".`], exitCode: 1 };
+  }
+  if (args.length > 5) return { lines: [`What is "${args[5]}"?`], exitCode: 1 };
+  if (!interfaceExists(router, iface))
+    return { lines: [`Cannot find device "${iface}"`], exitCode: 1 };
+  return { lines: showTcClasses(router.shapers.classes(iface)) };
 }

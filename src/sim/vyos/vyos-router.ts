@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigTree } from './config-tree.js';
 import { checkCommit, formatCommitFailures } from './check-commit.js';
 import { createDefaultLiveState, type RouterLiveState } from './live-state.js';
+import { ShaperCounters } from './shaper-counters.js';
 import type { VyosVersion } from './show-system-status.js';
 
 export interface VyosRouterSettings {
@@ -52,6 +53,8 @@ export class VyosRouter extends EventEmitter {
   saved: ConfigTree;
   power: PowerState = 'on';
   bootedAt = Date.now();
+  /** The egress shapers' kernel counters; the world offers them traffic. */
+  readonly shapers: ShaperCounters = new ShaperCounters(this);
   /** strongSwan running; `show vpn ipsec sa` says `IPsec not initialized` otherwise. */
   ipsecRunning = true;
   private liveState: RouterLiveState;

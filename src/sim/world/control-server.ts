@@ -98,6 +98,7 @@ export async function startControlServer(
     }
     if (method === 'GET' && a === 'reach' && b === 'matrix' && c === undefined)
       return world.reachMatrix();
+    if (method === 'GET' && a === 'traffic' && b === undefined) return world.traffic();
     if (method === 'DELETE' && a === 'sites' && b !== undefined && c === undefined) {
       if (!world.removeSite(b))
         throw new HttpProblem(404, `no installed site ${b}`, 'GET /reach/matrix lists the sites');
@@ -120,6 +121,27 @@ export async function startControlServer(
         'see src/sim/world/README.md',
       );
     const body = await readJson(req);
+    if (a === 'traffic' && b === undefined) {
+      const { from, to, bits } = body;
+      if (typeof from !== 'string' || typeof to !== 'string' || typeof bits !== 'number')
+        throw new HttpProblem(
+          400,
+          'from, to (endpoint labels) and bits (bit/s, 0 to stop) are required',
+          'POST /traffic {"from":"ap-northeast-1/hub","to":"us-east-1/production","bits":3e8}',
+        );
+      const query = new URLSearchParams();
+      if (typeof body.protocol === 'string') query.set('protocol', body.protocol);
+      if (typeof body.port === 'number') query.set('port', String(body.port));
+      try {
+        return world.offerTraffic(from, to, bits, flowOf(query));
+      } catch (err) {
+        throw new HttpProblem(
+          404,
+          err instanceof Error ? err.message : String(err),
+          'GET /reach/matrix lists the endpoints',
+        );
+      }
+    }
     if (a === 'timeline' && b === 'reset' && c === undefined) {
       world.resetTimeline();
       return { ok: true };

@@ -18,6 +18,7 @@ import { renderRouterConfig } from './render-router-config.js';
 import { seedEc2State } from './seed-ec2-state.js';
 import type { RouterServerHandle, StartRouterServer } from './start-router-server.js';
 import type { Topology } from './topology-types.js';
+import { WorldTraffic, type TrafficAnswer } from './world-traffic.js';
 import { WorldModel, type LoadAverages } from './world-model.js';
 import { WorldRouters, type SimRouter, type SshEndpoint } from './world-routers.js';
 import { writeInventoryFile } from './write-inventory.js';
@@ -81,6 +82,12 @@ export interface World {
   /** The oracle's verdict for one pair (endpoint labels or addresses). */
   reach(from: string, to: string, flow?: TraceFlow): ReachAnswer | { error: string };
   reachMatrix(): ReachMatrix;
+  /**
+   * Offered load from one endpoint to another (bit/s; 0 stops it), carried through the
+   * routers' egress shapers on its path: what their `tc` counters then show.
+   */
+  offerTraffic(from: string, to: string, bits: number, flow?: TraceFlow): TrafficAnswer;
+  traffic(): TrafficAnswer[];
   /** A site's router runs exactly this far-side script (as its operator pasted it). */
   installSite(site: { name: string; publicIp: string; lan: string; script: string[] }): void;
   removeSite(name: string): boolean;
@@ -107,7 +114,14 @@ export async function startWorld(options: WorldOptions): Promise<World> {
   const state = new Ec2State({ bootMs, stopMs: Math.max(50, Math.round(bootMs / 2)) });
   state.latencyMs = options.ec2LatencyMs ?? 0;
   const seeded = seedEc2State(state, topology);
-  const model = new WorldModel({ state, topology, tunnelUpMs: options.tunnelUpMs ?? 2000 });
+  // Traffic follows the routing: every time the world is judged again, its paths are too.
+  const traffic: { world?: WorldTraffic } = {};
+  const model = new WorldModel({
+    state,
+    topology,
+    tunnelUpMs: options.tunnelUpMs ?? 2000,
+    onEvaluate: () => traffic.world?.apply(),
+  });
   state.setTunnelStatusProvider((conn, index) => model.tunnelStatus(conn, index));
   state.setVgwRoutesProvider((vgwId) => model.vgwLearnedRoutes(vgwId));
 
@@ -139,6 +153,14 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     throw err;
   }
   routers.linkToEc2();
+  const worldTraffic = new WorldTraffic(model, () =>
+    routers.list().map((r) => ({
+      instanceId: r.instanceId,
+      name: r.name,
+      offer: (iface, flows) => r.handle.router.shapers.offer(iface, flows),
+    })),
+  );
+  traffic.world = worldTraffic;
   // The network has been up for a while when the world starts: no tunnel is "establishing".
   model.settle(Date.now() - 2 * 86_400_000);
   const routedAtStart = new Set(
@@ -198,6 +220,8 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     routedAtStart,
     reach: (from, to, flow) => model.reach(from, to, flow),
     reachMatrix: () => model.reachMatrix(),
+    offerTraffic: (from, to, bits, flow) => worldTraffic.offer(from, to, bits, flow),
+    traffic: () => worldTraffic.list(),
     installSite: (site) => model.installSite(site),
     removeSite: (name) => model.removeSite(name),
     installWireguardClient: (name, file) => model.installWireguardClient(name, file),

@@ -7,6 +7,7 @@ import type {
 import { LIMITS, section, type ChatText } from './chat-text.js';
 import { escapeMrkdwn } from './escape-mrkdwn.js';
 import { isOverloaded } from '../../status/find-problems.js';
+import { describeShaperLoad } from '../../status/shaper-load.js';
 import { tunnelVerdict, VERDICT_LOOK } from '../../status/tunnel-verdict.js';
 import { chunkLines, truncate } from './truncate.js';
 
@@ -56,7 +57,10 @@ function regionsOf(report: StatusReport): string[] {
   ];
   const troubled = new Set([
     ...report.routers
-      .filter((r) => !r.reachable || isOverloaded(r) || hasDownTunnel(r))
+      .filter(
+        (r) =>
+          !r.reachable || isOverloaded(r) || hasDownTunnel(r) || r.shaping?.some((s) => s.atLimit),
+      )
       .map((r) => r.region),
     ...report.regions
       .filter((r) => r.error || r.tunnels.some((t) => t.state === 'down'))
@@ -74,6 +78,7 @@ function routerLook(router: RouterStatus): string {
   if (!router.reachable) return ':red_circle: unreachable';
   if (hasDownTunnel(router)) return ':red_circle: tunnels down';
   if (isOverloaded(router)) return ':warning: high load';
+  if (router.shaping?.some((s) => s.atLimit)) return ':warning: at shaping limit';
   return ':large_green_circle: ok';
 }
 
@@ -96,7 +101,19 @@ function routerSections(router: RouterStatus): string[] {
       ),
     ];
   }
-  return chunkLines([head, ...tunnelLines(router.tunnels, router)], SECTION_MAX);
+  return chunkLines(
+    [head, ...shapingLines(router), ...tunnelLines(router.tunnels, router)],
+    SECTION_MAX,
+  );
+}
+
+/** Each shaper's load since the previous status read; one at its limit is flagged. */
+function shapingLines(router: RouterStatus): string[] {
+  return (router.shaping ?? []).map(
+    (load) =>
+      `      ${load.atLimit ? ':warning: at limit' : 'shaped'}: ` +
+      `${escapeMrkdwn(load.what)} (${escapeMrkdwn(load.iface)}) ${describeShaperLoad(load)}`,
+  );
 }
 
 function vpnSections(vpn: RegionVpnStatus): string[] {

@@ -22,6 +22,15 @@ export interface Trace {
   reason?: string;
   /** The lowest egress shaping the packet met (bit/s) and where, when any. */
   rate?: { bits: number; at: string };
+  /** Every egress shaper the packet went through, in order (where the world's traffic goes). */
+  shaped?: ShapedCrossing[];
+}
+
+/** One router interface with an egress shaper on the path, and the packet's limit there. */
+export interface ShapedCrossing {
+  routerId: string;
+  iface: string;
+  bits: number;
 }
 
 /** What the packet is, for the routers' firewalls: its protocol, ports and conntrack state. */
@@ -43,6 +52,7 @@ export function replyOf(flow: TraceFlow): TraceFlow {
 interface PathCtx {
   flow: TraceFlow;
   rate?: { bits: number; at: string };
+  shaped: ShapedCrossing[];
 }
 
 export interface Forwarding {
@@ -152,7 +162,7 @@ export function trace(
   withPath = true,
   flow: TraceFlow = PING,
 ): Trace {
-  const ctx: PathCtx = { flow };
+  const ctx: PathCtx = { flow, shaped: [] };
   const src = from.address;
   const dst = to.address;
   const hops: string[] = [];
@@ -167,6 +177,7 @@ export function trace(
     ok: true,
     hops: withPath ? [...hops, `${to.label} (${ipText(dst)})`] : [],
     ...(ctx.rate ? { rate: ctx.rate } : {}),
+    ...(ctx.shaped.length > 0 ? { shaped: ctx.shaped } : {}),
   });
   let node: Node =
     from.home.kind === 'vpc'
@@ -359,6 +370,8 @@ function stepFrom(
     const rate = out === undefined ? undefined : egressRate(r.config.firewall, out, dst);
     if (rate !== undefined && (!ctx.rate || rate < ctx.rate.bits))
       ctx.rate = { bits: rate, at: `${r.name} ${out}` };
+    if (rate !== undefined && out !== undefined)
+      ctx.shaped.push({ routerId: r.id, iface: out, bits: rate });
     const verdict = judgeForward(r.config.firewall, inIface, out, packet);
     if (verdict.accept) return undefined;
     return { fail: `blocked by ${verdict.by} on ${r.name}`, at: r.name };
