@@ -12,11 +12,10 @@ import { handleSlashCommand } from '../../commands/handle-slash-command.js';
 import { followRun } from '../../src/cli/follow-run.js';
 import { renderRun } from '../../src/cli/render-run.js';
 import { parseInventory } from '../../src/config/load-inventory.js';
-import { planPolicy } from '../../src/policy/plan-policy.js';
-import { readReachState } from '../../src/reach/read-reach-state.js';
 import { statusReportOf } from '../../src/report/status-report-of.js';
 import type { StatusReport } from '../../src/report/status-report.js';
 import { buildStatusMessages } from '../../src/slack/blocks/index.js';
+import { applyWorldPolicy } from '../helpers/apply-world-policy.js';
 import { addTrafficPolicy } from '../helpers/traffic-inventory-file.js';
 import { startWorldRuntime, type WorldRuntime } from '../helpers/world-runtime.js';
 
@@ -59,15 +58,7 @@ describe('/vpn status shows a network at its shaping limit', () => {
       { rules: RULES },
       { 'us-east-1/production': '50mbit', 'us-east-1/staging': '100mbit' },
     );
-    const inventory = parseInventory(readFileSync(path, 'utf8'), path, dir);
-    const state = await readReachState({
-      inventory: runtime.loaded.inventory,
-      routers: runtime.routers,
-      cloud: runtime.cloud,
-    });
-    const plan = planPolicy(inventory, state);
-    expect(plan.refusals).toEqual([]);
-    for (const r of plan.routers) await runtime.routers.router(r.router).applyConfig(r.changes);
+    await applyWorldPolicy(runtime, parseInventory(readFileSync(path, 'utf8'), path, dir));
   }, 120_000);
   afterAll(async () => {
     await stack?.close();

@@ -7,13 +7,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseInventory } from '../../src/config/load-inventory.js';
 import { allows, readTrafficPolicy, type TrafficPolicy } from '../../src/config/traffic-policy.js';
-import { planPolicy } from '../../src/policy/plan-policy.js';
 import { readReachState } from '../../src/reach/read-reach-state.js';
 import { judgeAllPairs, judgeReach } from '../../src/reach/judge-reach.js';
 import type { ReachMatrix } from '../../src/sim/world/reach/oracle.js';
 import { startControlServer, type ControlServer } from '../../src/sim/world/control-server.js';
 import type { Inventory } from '../../src/config/inventory-schema.js';
 import { addTrafficPolicy } from '../helpers/traffic-inventory-file.js';
+import { applyWorldPolicy } from '../helpers/apply-world-policy.js';
 import { WORLD_RULES } from '../helpers/world-traffic-policy.js';
 import { startWorldRuntime, type WorldRuntime } from '../helpers/world-runtime.js';
 import { readFileSync } from 'node:fs';
@@ -59,19 +59,7 @@ describe('the simulator enforces the traffic policy the routers run', () => {
     inventory = parseInventory(readFileSync(path, 'utf8'), path, dir);
     policy = readTrafficPolicy(inventory)!;
     before = await matrix();
-    const { runtime } = stack;
-    const state = await readReachState({
-      inventory: runtime.loaded.inventory,
-      routers: runtime.routers,
-      cloud: runtime.cloud,
-    });
-    const plan = planPolicy(inventory, state);
-    expect(plan.refusals).toEqual([]);
-    // Typed into every router over SSH by flatnet's own driver, committed as VyOS would.
-    for (const r of plan.routers) {
-      expect(r.changes.length, r.router).toBeGreaterThan(0);
-      await runtime.routers.router(r.router).applyConfig(r.changes);
-    }
+    await applyWorldPolicy(stack.runtime, inventory);
   }, 120_000);
   afterAll(async () => {
     await control?.close();

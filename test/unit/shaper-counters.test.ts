@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigTree } from '../../src/sim/vyos/config-tree.js';
-import { PACKET_BYTES, ShaperCounters } from '../../src/sim/vyos/shaper-counters.js';
+import {
+  PACKET_BYTES,
+  ShaperCounters,
+  type OfferedFlow,
+} from '../../src/sim/vyos/shaper-counters.js';
 import { showTcClasses, tcRate } from '../../src/sim/vyos/show-tc-class.js';
 import { compareShaperSamples, describeShaperLoad } from '../../src/status/shaper-load.js';
 import { parseConfigCommands } from '../../src/vyos/parse-config-commands.js';
@@ -38,6 +42,17 @@ function routerAt(lines: string[]) {
 function sample(counters: ShaperCounters, seconds: number): ShaperSample {
   const classes = parseTcClasses(showTcClasses(counters.classes('wg0')).join('\n'));
   return { iface: 'wg0', uptimeSeconds: seconds, classes };
+}
+
+/** Offer `flows` to wg0, read its counters, wait `seconds`, read again: status's judgement. */
+function judgeOver(lines: string[], flows: OfferedFlow[], seconds: number, warmupMs = 0) {
+  const { counters, advance, clock } = routerAt(lines);
+  counters.offer('wg0', flows);
+  advance(warmupMs);
+  const first = sample(counters, clock());
+  advance(seconds * 1000);
+  const config = parseConfigCommands(lines.join('\n'));
+  return compareShaperSamples(first, sample(counters, clock()), config);
 }
 
 describe('tc -s class show (HTB), read as iproute2 6.1 prints it', () => {
@@ -89,15 +104,7 @@ describe('tc -s class show (HTB), read as iproute2 6.1 prints it', () => {
 
   it('a network shaper with only its default class drops at its root, and status sees it', () => {
     const lines = SHAPER.filter((l) => !l.includes(' class '));
-    const { counters, advance, clock } = routerAt(lines);
-    counters.offer('wg0', [{ dst: '10.250.0.20', bits: 60e6 }]);
-    const first = sample(counters, clock());
-    advance(10_000);
-    const [pool] = compareShaperSamples(
-      first,
-      sample(counters, clock()),
-      parseConfigCommands(lines.join('\n')),
-    );
+    const [pool] = judgeOver(lines, [{ dst: '10.250.0.20', bits: 60e6 }], 10);
     expect(pool).toMatchObject({ what: 'developers', limitBits: 50e6, atLimit: true });
     expect(pool!.drops).toBe(Math.round((10e6 * 10) / 8 / PACKET_BYTES));
   });
@@ -141,12 +148,7 @@ describe('status judges a shaper from two readings of its counters', () => {
   const config = parseConfigCommands(SHAPER.join('\n'));
 
   it('past its limit: at limit, with the drops of the interval and the network named', () => {
-    const { counters, advance, clock } = routerAt(SHAPER);
-    counters.offer('wg0', [{ dst: '10.250.0.20', bits: 80e6 }]);
-    advance(3_000);
-    const first = sample(counters, clock());
-    advance(40_000);
-    const loads = compareShaperSamples(first, sample(counters, clock()), config);
+    const loads = judgeOver(SHAPER, [{ dst: '10.250.0.20', bits: 80e6 }], 40, 3_000);
     const pool = loads.find((l) => l.what === 'developers')!;
     expect(pool).toMatchObject({ iface: 'wg0', limitBits: 50e6, atLimit: true });
     expect(pool.bitsPerSecond).toBeCloseTo(50e6, -4);
@@ -155,14 +157,11 @@ describe('status judges a shaper from two readings of its counters', () => {
   });
 
   it('under its limit: not at limit; a peer at its own ceiling is, by its name', () => {
-    const { counters, advance, clock } = routerAt(SHAPER);
-    counters.offer('wg0', [
+    const flows = [
       { dst: '10.250.0.20', bits: 20e6 },
       { dst: '10.250.0.10', bits: 6e6 },
-    ]);
-    const first = sample(counters, clock());
-    advance(10_000);
-    const loads = compareShaperSamples(first, sample(counters, clock()), config);
+    ];
+    const loads = judgeOver(SHAPER, flows, 10);
     const pool = loads.find((l) => l.what === 'developers')!;
     expect(pool.atLimit).toBe(false);
     expect(Math.round(pool.bitsPerSecond / 1e6)).toBe(25);
