@@ -2,11 +2,13 @@
  * `/vpn add-peer` with no arguments: a form (name, kind, public key or remote address and
  * subnets). The submission is checked field by field and then by the same grammar and planner
  * as the slash command, so the form can never accept what the command would refuse; problems
- * come back as field-level errors and the form stays open. A valid submission starts the run
- * exactly as the slash command does, in the inventory's channel.
+ * found from the inventory come back as field-level errors and the form stays open. A valid
+ * submission starts the run exactly as the slash command does, in the inventory's channel; a
+ * key refused by the check against the routers (after the form closed: it may take longer
+ * than Slack lets a form wait) comes as a private message in that channel.
  */
 import type { App } from '@slack/bolt';
-import { handleSlashCommand, type SlashDeps } from './handle-slash-command.js';
+import { receiveSlashCommand, type SlashDeps } from './handle-slash-command.js';
 import { checkSiteFields } from '../src/onboarding/add-peer-request.js';
 
 export const ADD_PEER_CALLBACK_ID = 'flatnet-add-peer';
@@ -199,28 +201,46 @@ export function commandFromForm(
 }
 
 export function registerAddPeerModal(app: App, slash: SlashDeps): void {
-  app.view(ADD_PEER_CALLBACK_ID, async ({ ack, body, view }) => {
+  app.view(ADD_PEER_CALLBACK_ID, async ({ ack, body, view, client }) => {
     const values: StateValues = view.state.values;
     const form = commandFromForm(values);
     if ('errors' in form) {
       await ack({ response_action: 'errors', errors: form.errors });
       return;
     }
-    const reply = await handleSlashCommand(slash, {
+    const channel = slash.inventory.slack.channel;
+    const user = body.user.id;
+    const kind = read(values, FIELDS.kind) || 'wireguard';
+    const reply = receiveSlashCommand(slash, {
       command: '/vpn',
       text: form.text,
-      user: body.user.id,
-      origin: { kind: 'slack', channel: slash.inventory.slack.channel },
+      user,
+      origin: { kind: 'slack', channel },
     });
-    if (reply.kind === 'run') {
+    if (reply.kind === 'later') {
+      // The form closes at once; the key check against the routers runs after (as the slash
+      // command's does), and a refusal then comes as a private message in the channel.
       await ack();
+      const done = await reply.finish();
+      if (done.kind !== 'reply') return;
+      const problems = Object.values(
+        formErrorsOf(done.refusals ?? [{ message: done.message.text }], kind),
+      );
+      const text = `Your add-peer form was not taken: ${problems.join('; ')}`;
+      await client.chat
+        .postEphemeral({ channel, user, text })
+        .catch((err: unknown) =>
+          slash.logger?.error(
+            { err, ...(reply.runId ? { runId: reply.runId } : {}) },
+            'could not tell the person why the add-peer form was not taken',
+          ),
+        );
       return;
     }
     const refusals =
       reply.kind === 'reply'
         ? (reply.refusals ?? [{ message: reply.message.text }])
         : [{ message: 'use the form with a name' }];
-    const kind = read(values, FIELDS.kind) || 'wireguard';
     const errors = formErrorsOf(refusals, kind);
     // A field that did not parse stops the planning: the site's fields are still checked
     // against the inventory, so every field's problem shows at once.

@@ -1,9 +1,19 @@
 /**
- * The Bolt listener behind every slash command: ack within Slack's 3 seconds with the answer
- * (the handler only parses, checks and enqueues, so it is fast), or open a form.
+ * The Bolt listener behind every slash command: answer Slack first, then do the work. What
+ * needs no I/O (parse, the inventory checks) is answered in the ack; a command that starts a
+ * run is acknowledged with its run id (made here) before its record exists, and the rest (a
+ * check that reads the routers, the record, the queue) runs after the ack, so neither Slack's
+ * 3 s nor a burst of commands holds the answer. What comes later goes to the command's
+ * response_url, replacing the acknowledgement when it changes what it said.
  */
-import type { App } from '@slack/bolt';
-import { handleSlashCommand, type SlashDeps } from './handle-slash-command.js';
+import type { App, RespondFn } from '@slack/bolt';
+import {
+  receiveSlashCommand,
+  type LaterReply,
+  type SlashDeps,
+  type SlashReply,
+} from './handle-slash-command.js';
+import type { Logger } from '../src/log.js';
 
 export interface CommandDeps {
   slash: SlashDeps;
@@ -12,13 +22,18 @@ export interface CommandDeps {
 }
 
 export function registerSlashCommand(app: App, name: '/vpn' | '/router', deps: CommandDeps): void {
-  app.command(name, async ({ command, ack, client, logger }) => {
-    const reply = await handleSlashCommand(deps.slash, {
+  app.command(name, async ({ command, ack, client, logger, respond }) => {
+    const reply = receiveSlashCommand(deps.slash, {
       command: command.command,
       text: command.text,
       user: command.user_id,
       origin: { kind: 'slack', channel: command.channel_id, responseUrl: command.response_url },
     });
+    if (reply.kind === 'later') {
+      await ack(reply.ack ? ephemeral(reply.ack) : undefined);
+      await answerLater(reply, respond, deps.slash.logger);
+      return;
+    }
     if (reply.kind === 'modal') {
       if (!deps.openAddPeerModal) {
         await ack({
@@ -35,10 +50,31 @@ export function registerSlashCommand(app: App, name: '/vpn' | '/router', deps: C
       }
       return;
     }
-    await ack({
-      response_type: 'ephemeral',
-      text: reply.message.text,
-      blocks: reply.message.blocks as never,
-    });
+    await ack(ephemeral(reply.message));
   });
+}
+
+const ephemeral = (message: { text: string; blocks?: unknown[] }) => ({
+  response_type: 'ephemeral' as const,
+  text: message.text,
+  blocks: message.blocks as never,
+});
+
+/**
+ * The rest of the work, after the ack, and its answer on the response_url: a refusal or a
+ * failure replaces the acknowledgement (which may have said "Started"); a run that the ack
+ * already announced needs no second word, its thread follows. A failure to answer is logged.
+ */
+async function answerLater(reply: LaterReply, respond: RespondFn, logger?: Logger) {
+  const done: SlashReply = await reply.finish();
+  if (done.kind === 'run' && reply.ackSaysStarted) return;
+  const message = done.kind === 'modal' ? { text: 'use /vpn add-peer' } : done.message;
+  try {
+    await respond({ ...ephemeral(message), replace_original: reply.ack !== undefined });
+  } catch (err) {
+    logger?.error(
+      { err, ...(reply.runId ? { runId: reply.runId } : {}) },
+      'could not answer a slash command on its response_url',
+    );
+  }
 }

@@ -5,7 +5,12 @@
  * Runs queue on their router behind each other (whenBusy: 'wait'), so twenty at once all land.
  * Step code: src/onboarding.
  */
-import { addPeerParams, planAddPeerOnArrival } from '../src/onboarding/add-peer-request.js';
+import {
+  addPeerParams,
+  checkKeyBeforeRun,
+  planAddPeer,
+} from '../src/onboarding/add-peer-request.js';
+import type { Logger } from '../src/log.js';
 import type { FleetKeyReader } from '../src/onboarding/read-fleet-keys.js';
 import { ADD_PEER_STEPS as S } from '../src/onboarding/add-peer-steps.js';
 import { checkAddPeer } from '../src/onboarding/check-add-peer.js';
@@ -78,14 +83,22 @@ export function createAddPeerRunbook(): Runbook<OnboardingDeps> {
  * `/vpn add-peer …` as a run: inventory checks at once, a given key against every key the
  * routers hold (`fleetKeys`) before the run exists, self-service or approval per policy.
  */
-export function createAddPeerPlanner(fleetKeys?: FleetKeyReader): RunRequestPlanner {
+export function createAddPeerPlanner(
+  fleetKeys?: FleetKeyReader,
+  logger?: Logger,
+): RunRequestPlanner {
   return {
-    plan: (command, { inventory, requester, origin }) =>
-      planAddPeerOnArrival(
-        command,
-        inventory,
-        requester,
-        fleetKeys && (() => fleetKeys({ patient: origin?.kind === 'cli' })),
-      ),
+    plan: (command, { inventory, requester }) => planAddPeer(command, inventory, requester),
+    ...(fleetKeys
+      ? {
+          checkBeforeRun: (planned) =>
+            checkKeyBeforeRun(planned, fleetKeys, (routers) =>
+              logger?.warn(
+                { routers },
+                'a --pubkey was not compared with routers never read and not answering now',
+              ),
+            ),
+        }
+      : {}),
   };
 }

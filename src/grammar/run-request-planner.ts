@@ -14,6 +14,10 @@ import type { Command } from './command.js';
  * FlatnetError whose message and hint go back to the person who typed the command.
  */
 export interface RunRequestPlanner {
+  /**
+   * Checks against the inventory only (no Redis, no router, no AWS): Slack's command waits for
+   * them, so they must cost the event loop next to nothing.
+   */
   plan(
     command: Command,
     ctx: {
@@ -23,4 +27,11 @@ export interface RunRequestPlanner {
       origin?: RunOrigin;
     },
   ): Promise<PlannedRun> | PlannedRun;
+  /**
+   * A check that reads the world before the run may exist (add-peer's key against every
+   * router's), or undefined when this run needs none. From Slack it runs after the command is
+   * acknowledged, so it may take as long as the routers take; it throws a FlatnetError to
+   * refuse. `what` says what is being checked, for the acknowledgement.
+   */
+  checkBeforeRun?(planned: PlannedRun): { what: string; run(): Promise<void> } | undefined;
 }

@@ -153,7 +153,7 @@ export function planAddPeer(command: Command, inventory: Inventory, requester: s
       problems.check(() => {
         assertPeerPublicKey(key, '--pubkey');
         // Before any run exists (so no record ever holds a private key recognised here);
-        // planAddPeerOnArrival then compares it with every key the routers report.
+        // checkKeyBeforeRun then compares it with every key the routers report.
         checkKeyAgainstInventory(key, inventory);
       });
     params = { ...(key !== undefined ? { [PUBKEY_PARAM]: key } : {}) };
@@ -192,22 +192,27 @@ export function planAddPeer(command: Command, inventory: Inventory, requester: s
 }
 
 /**
- * planAddPeer, then a given key against every WireGuard key the routers hold now, their
- * private halves included: a device's private key pasted by mistake is refused before any
- * run, record, thread or log line could hold it. Routers that do not answer in time are
- * compared again in the plan step.
+ * A given key against every WireGuard key the routers hold now, their private halves included
+ * (and, for a router that does not answer, the public keys it held when last read): a device's
+ * private key pasted by mistake is refused before any run, record, thread or log line could
+ * hold it. Undefined when the run has no key to check.
  */
-export async function planAddPeerOnArrival(
-  command: Command,
-  inventory: Inventory,
-  requester: string,
-  fleetKeys?: () => Promise<FleetKeys>,
-): Promise<PlannedRun> {
-  const planned = planAddPeer(command, inventory, requester);
+export function checkKeyBeforeRun(
+  planned: PlannedRun,
+  fleetKeys: () => Promise<FleetKeys>,
+  onUncompared: (routers: string[]) => void,
+): { what: string; run(): Promise<void> } | undefined {
   const key = planned.params[PUBKEY_PARAM];
-  if (typeof key === 'string' && fleetKeys)
-    checkKeyAgainstFleet(key, (await fleetKeys()).known, new Set());
-  return planned;
+  if (typeof key !== 'string') return undefined;
+  return {
+    what: "--pubkey against every router's WireGuard keys",
+    async run() {
+      const fleet = await fleetKeys();
+      checkKeyAgainstFleet(key, fleet.known, new Set());
+      // Neither read now nor ever before: the plan step reads it again and names it.
+      if (fleet.unread.length > 0) onUncompared(fleet.unread);
+    },
+  };
 }
 
 /** The typed parameters back from a run record. */

@@ -13,6 +13,7 @@ import {
   wireguardKeysOf,
 } from './check-key-in-fleet.js';
 import { readFleetKeys } from './read-fleet-keys.js';
+import { createFleetKeyCache } from './fleet-key-cache.js';
 import type { ConfigLine } from '../vyos/types.js';
 import type { Logger } from '../log.js';
 import { readRouter, type OnboardingDeps } from './onboarding-deps.js';
@@ -26,8 +27,9 @@ import { checkPartnerRoutes, partnerOf } from './site-backup.js';
  * A given key against the target router's own (as it reports it and as the inventory says;
  * the standby shares the interface's private key, so the primary's answer covers both), then
  * against the WireGuard keys of every router of the inventory (the others read now, a few at
- * a time), beside the target and its standby already read. Returns the routers that did not
- * answer: the plan goes on without them, and says so.
+ * a time), beside the target and its standby already read; a router that does not answer,
+ * with the public keys it held when last read. Returns the routers that did not answer and were
+ * never read before: the plan goes on without them, and says so.
  */
 async function checkGivenKey(
   deps: OnboardingDeps,
@@ -46,6 +48,9 @@ async function checkGivenKey(
   );
   const fleet = await readFleetKeys(deps.routers, others, {
     onUnanswered: (router, err) => log.warn({ err, router }, 'router did not give its keys'),
+    // A router that does not answer is compared with the public keys it held when last read.
+    cache: createFleetKeyCache(deps.redis, deps.prefix),
+    onCacheError: (router, err) => log.warn({ err, router }, 'router keys not kept in Redis'),
   });
   const known = [...read.flatMap((a) => wireguardKeysOf(a.router, a.lines)), ...fleet.known];
   checkKeyAgainstFleet(key, known, new Set(read.map((x) => x.router)));
@@ -104,7 +109,9 @@ export async function checkAddPeer(ctx: TypedStepContext<OnboardingDeps>) {
       detail:
         `${run.target} is free on ${params.router} (${ref.iface}, pool ${ref.pool}, ` +
         `${peers} peers)${onStandby}` +
-        (unread.length > 0 ? `; the key was not compared on ${unread.join(', ')} (no answer)` : ''),
+        (unread.length > 0
+          ? `; the key was not compared on ${unread.join(', ')} (no answer, never read before)`
+          : ''),
     };
   }
   const entry = deps.inventory.routers[params.router]!;

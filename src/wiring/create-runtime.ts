@@ -37,7 +37,8 @@ import { runMonitorRound, type MonitorDeps } from '../../jobs/monitor.js';
 import { MonitorStore } from '../monitor/monitor-store.js';
 import { createIncidentThreads } from '../monitor/incident-thread.js';
 import { startMonitorScheduler, type MonitorScheduler } from '../monitor/monitor-scheduler.js';
-import { createRoutersInForce, fleetKeyReader, openInBackground } from './routers-in-force.js';
+import { createRoutersInForce, fleetKeyReader, readKeysInBackground } from './routers-in-force.js';
+import { createFleetKeyCache } from '../onboarding/fleet-key-cache.js';
 
 const DAY_MS = 24 * 3_600_000;
 
@@ -90,8 +91,9 @@ export interface Runtime {
   /** The monitor's memory and one round on demand (tests, `/router monitor`). */
   monitor: { store: MonitorStore; deps: MonitorDeps; scheduler?: MonitorScheduler };
   /**
-   * Open a session to every router in force, in the background: the Slack front end calls it
-   * at start so that a `--pubkey` from Slack is compared with every router that answers.
+   * Open a session to every router in force and keep its WireGuard public keys, in the
+   * background: the Slack front end calls it at start, so the first `--pubkey` check is quick
+   * and a router that stops answering later is still compared with what it held.
    */
   openRouterSessions(): void;
   close(deadlineMs?: number): Promise<void>;
@@ -173,9 +175,12 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   };
   const deps = baseDeps;
   const routersInForce = createRoutersInForce({ inventories, live, pool: routers, logger });
-  // A `--pubkey` is compared with every key the routers hold before its run exists.
+  // A `--pubkey` is compared with every key the routers hold before its run exists; a router
+  // that does not answer, with the public keys it gave when last read.
+  const fleetKeyCache = createFleetKeyCache(producer, prefix);
   const { runbooks, planners } = buildRunbooks({
-    fleetKeys: fleetKeyReader(routersInForce, logger),
+    fleetKeys: fleetKeyReader(routersInForce, logger, fleetKeyCache),
+    logger,
   });
   const reporter = options.chat
     ? createThreadReporter({ chat: options.chat, redis: producer, prefix, logger })
@@ -258,7 +263,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     openRouterSessions() {
       routersInForce()
         .then(({ inventory, routers: pool }) =>
-          openInBackground(pool, Object.keys(inventory.routers), logger),
+          readKeysInBackground(pool, Object.keys(inventory.routers), logger, fleetKeyCache),
         )
         .catch((err: unknown) => logger.warn({ err }, 'router sessions not opened at start'));
     },

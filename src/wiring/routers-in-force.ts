@@ -14,7 +14,9 @@ import {
   readFleetKeys,
   type FleetKeyReader,
   type FleetKeys,
+  type ReadFleetKeysOptions,
 } from '../onboarding/read-fleet-keys.js';
+import type { FleetKeyCache } from '../onboarding/fleet-key-cache.js';
 import { withTimeout } from '../util/map-bounded.js';
 
 export interface RoutersNow {
@@ -61,49 +63,23 @@ export function createRoutersInForce(options: {
 }
 
 /**
- * How long a `--pubkey` from Slack may wait for the routers' keys before its run is created:
- * Slack wants the command's answer within 3 s, and the rest of the answer needs some of them.
- */
-export const KEY_CHECK_DEADLINE_MS = 1_000;
-
-/**
- * The routers' keys for a `--pubkey` before its run exists. From Slack, only routers whose SSH
- * session is open are read (a handshake to each router of the fleet would hold the answer past
- * Slack's 3 s: the plan step reads the others), by a deadline, and commands that arrive together
- * share one read. From the command line, every router, however long it takes.
+ * The routers' keys for a `--pubkey` before its run exists: every router in force, however long
+ * it takes (Slack's command is acknowledged first, so no 3 s deadline applies), and a router
+ * that does not answer compared with the public keys it gave when last read (`cache`).
+ * Commands that arrive together share one read.
  */
 export function fleetKeyReader(
   routersInForce: RoutersInForce,
   logger: Logger,
-  deadlineMs = KEY_CHECK_DEADLINE_MS,
+  cache: FleetKeyCache,
 ): FleetKeyReader {
-  const onUnanswered = (router: string, err: unknown) =>
-    logger.warn({ err, router }, 'router did not give its WireGuard keys on arrival');
   let inflight: Promise<FleetKeys> | undefined;
-  const readOpen = async (): Promise<FleetKeys> => {
-    const startedAt = Date.now();
-    const { inventory, routers } = await routersInForce(deadlineMs / 2);
-    const names = Object.keys(inventory.routers);
-    const open = names.filter((n) => routers.isOpen(n));
-    // The others are not waited for, but opened now, so the next command compares them.
-    openInBackground(
-      routers,
-      names.filter((n) => !open.includes(n)),
-      logger,
-    );
-    const left = Math.max(0, deadlineMs - (Date.now() - startedAt));
-    const read = await readFleetKeys(routers, open, { deadlineMs: left, onUnanswered });
-    return {
-      known: read.known,
-      unread: [...names.filter((n) => !open.includes(n)), ...read.unread],
-    };
+  const readAll = async (): Promise<FleetKeys> => {
+    const { inventory, routers } = await routersInForce();
+    return readFleetKeys(routers, Object.keys(inventory.routers), keyReadOptions(logger, cache));
   };
-  return async ({ patient }) => {
-    if (patient) {
-      const { inventory, routers } = await routersInForce();
-      return readFleetKeys(routers, Object.keys(inventory.routers), { onUnanswered });
-    }
-    inflight ??= readOpen().finally(() => {
+  return () => {
+    inflight ??= readAll().finally(() => {
       inflight = undefined;
     });
     return inflight;
@@ -111,20 +87,28 @@ export function fleetKeyReader(
 }
 
 /**
- * Open a session to each of these routers without waiting: the Slack front end compares a
- * `--pubkey` only with routers whose session is open, so the bot opens them all when it
- * starts and whenever the check finds one closed. A router that does not answer is logged.
+ * Read every router's keys without waiting for them: the bot does it when it starts, so that
+ * the sessions are open (the first `--pubkey` check is then one exchange a router) and each
+ * router's public keys are kept for the day it does not answer. A router that does not answer
+ * is logged.
  */
-export function openInBackground(
-  routers: Pick<RouterPool, 'router'>,
+export function readKeysInBackground(
+  routers: Parameters<typeof readFleetKeys>[0],
   names: readonly string[],
   logger: Logger,
+  cache: FleetKeyCache,
 ): void {
-  for (const name of names)
-    routers
-      .router(name)
-      .runningConfig()
-      .catch((err: unknown) =>
-        logger.warn({ err, router: name }, 'router session not opened for the key check'),
-      );
+  readFleetKeys(routers, names, keyReadOptions(logger, cache)).catch((err: unknown) =>
+    logger.warn({ err }, "routers' WireGuard keys not read at start"),
+  );
+}
+
+function keyReadOptions(logger: Logger, cache: FleetKeyCache): ReadFleetKeysOptions {
+  return {
+    cache,
+    onUnanswered: (router, err) =>
+      logger.warn({ err, router }, 'router did not give its WireGuard keys'),
+    onCacheError: (router, err) =>
+      logger.warn({ err, router }, "router's WireGuard public keys not kept in Redis"),
+  };
 }

@@ -85,6 +85,8 @@ const routerStatusOf = (deps: RunbookDeps): RouterStatusDeps => ({
 export interface PlannerDeps {
   /** The routers' WireGuard keys now: a `--pubkey` is checked against them before its run. */
   fleetKeys?: FleetKeyReader;
+  /** Where a key check says which routers it could not compare. */
+  logger?: Logger;
 }
 
 export function buildRunbooks(planning: PlannerDeps = {}): {
@@ -119,7 +121,7 @@ export function buildRunbooks(planning: PlannerDeps = {}): {
       scaledown: scaledownPlanner,
       failover: failoverCommandPlanner,
       failback: failbackCommandPlanner,
-      'add-peer': createAddPeerPlanner(planning.fleetKeys),
+      'add-peer': createAddPeerPlanner(planning.fleetKeys, planning.logger),
       'remove-peer': removePeerPlanner,
       peers: peersPlanner,
       'reissue-peer': reissuePeerPlanner,

@@ -14,6 +14,7 @@ import type { BotHandle } from '../../src/wiring/start-bot.js';
 import type { Run } from '../../src/runbook/types.js';
 import { startLocalStack } from '../helpers/local-stack.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { settledAnswer } from '../helpers/slash-answer.js';
 
 export interface OnboardingStack {
   world: World;
@@ -23,7 +24,10 @@ export interface OnboardingStack {
   logLines: string[];
   /** Every command text sent into any router session, in order. */
   sent: string[];
-  /** Slash command as `user` in #netops; returns the started run (or the refusal text). */
+  /**
+   * Slash command as `user` in #netops; returns the started run (or the refusal text), once
+   * the answer settled (a key check answers after the ack).
+   */
   vpn(user: string, text: string): Promise<{ runId?: string; reply: string }>;
   /**
    * Until the run reaches one of `statuses` (default: any end). `withinMs` (default 30 s) only
@@ -113,7 +117,7 @@ export async function startOnboardingStack(
     faults,
     async vpn(user, text) {
       const reply = await slack.slashCommand({ user, channel: CHANNEL, command: '/vpn', text });
-      const body = JSON.stringify(reply.json ?? reply.body);
+      const body = await settledAnswer(slack.store, user, reply);
       const runId = /Started (r-[a-z0-9]{6})/.exec(body)?.[1];
       return { reply: body, ...(runId ? { runId } : {}) };
     },
@@ -133,7 +137,7 @@ export async function startOnboardingStack(
     },
     async succeed(command, text) {
       const reply = await slack.slashCommand({ user: 'U0ALICE', channel: CHANNEL, command, text });
-      const said = JSON.stringify(reply.json ?? reply.body);
+      const said = await settledAnswer(slack.store, 'U0ALICE', reply);
       const runId = /Started (r-[a-z0-9]{6})/.exec(said)?.[1];
       if (!runId) throw new Error(`${command} ${text} started no run: ${said}`);
       const planned = await self.waitForRun(runId, [
