@@ -9,6 +9,8 @@
  */
 import type { App } from '@slack/bolt';
 import { receiveSlashCommand, type SlashDeps } from './handle-slash-command.js';
+import { whenBurstAcked } from './slash-listener.js';
+import type { BurstDeferral } from '../src/slack/reporter/defer-during-burst.js';
 import { checkSiteFields } from '../src/onboarding/add-peer-request.js';
 
 export const ADD_PEER_CALLBACK_ID = 'flatnet-add-peer';
@@ -200,7 +202,7 @@ export function commandFromForm(
   return { text };
 }
 
-export function registerAddPeerModal(app: App, slash: SlashDeps): void {
+export function registerAddPeerModal(app: App, slash: SlashDeps, afterAck?: BurstDeferral): void {
   app.view(ADD_PEER_CALLBACK_ID, async ({ ack, body, view, client }) => {
     const values: StateValues = view.state.values;
     const form = commandFromForm(values);
@@ -221,20 +223,21 @@ export function registerAddPeerModal(app: App, slash: SlashDeps): void {
       // The form closes at once; the key check against the routers runs after (as the slash
       // command's does), and a refusal then comes as a private message in the channel.
       await ack();
-      const done = await reply.finish();
-      if (done.kind !== 'reply') return;
-      const problems = Object.values(
-        formErrorsOf(done.refusals ?? [{ message: done.message.text }], kind),
-      );
-      const text = `Your add-peer form was not taken: ${problems.join('; ')}`;
-      await client.chat
-        .postEphemeral({ channel, user, text })
-        .catch((err: unknown) =>
-          slash.logger?.error(
-            { err, ...(reply.runId ? { runId: reply.runId } : {}) },
-            'could not tell the person why the add-peer form was not taken',
-          ),
-        );
+      await whenBurstAcked(afterAck, async () => {
+        const done = await reply.finish();
+        if (done.kind !== 'reply') return;
+        const refusals = done.refusals ?? [{ message: done.message.text }];
+        const problems = Object.values(formErrorsOf(refusals, kind));
+        const text = `Your add-peer form was not taken: ${problems.join('; ')}`;
+        await client.chat
+          .postEphemeral({ channel, user, text })
+          .catch((err: unknown) =>
+            slash.logger?.error(
+              { err, ...(reply.runId ? { runId: reply.runId } : {}) },
+              'could not tell the person why the add-peer form was not taken',
+            ),
+          );
+      });
       return;
     }
     const refusals =

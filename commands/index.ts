@@ -17,6 +17,6 @@ export function register(
   };
   registerVpnCommand(app, withForm);
   registerRouterCommand(app, withForm);
-  registerAddPeerModal(app, deps.slash);
+  registerAddPeerModal(app, deps.slash, deps.afterAck);
   registerApprovalButtons(app, deps.decider, deps.prompts, deps.slash.logger);
 }

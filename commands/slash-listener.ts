@@ -14,9 +14,15 @@ import {
   type SlashReply,
 } from './handle-slash-command.js';
 import type { Logger } from '../src/log.js';
+import type { BurstDeferral } from '../src/slack/reporter/defer-during-burst.js';
 
 export interface CommandDeps {
   slash: SlashDeps;
+  /**
+   * Holds the work after the acks while a burst of commands lasts: it shares the event loop
+   * (and Redis, and the routers' sessions) with the acks still to come. Absent: at once.
+   */
+  afterAck?: BurstDeferral;
   /** Opens the add-peer form; absent until onboarding is built. */
   openAddPeerModal?: (client: App['client'], triggerId: string, user: string) => Promise<void>;
 }
@@ -31,7 +37,7 @@ export function registerSlashCommand(app: App, name: '/vpn' | '/router', deps: C
     });
     if (reply.kind === 'later') {
       await ack(reply.ack ? ephemeral(reply.ack) : undefined);
-      await answerLater(reply, respond, deps.slash.logger);
+      await whenBurstAcked(deps.afterAck, () => answerLater(reply, respond, deps.slash.logger));
       return;
     }
     if (reply.kind === 'modal') {
@@ -52,6 +58,20 @@ export function registerSlashCommand(app: App, name: '/vpn' | '/router', deps: C
     }
     await ack(ephemeral(reply.message));
   });
+}
+
+let commandsSeen = 0;
+
+/**
+ * Work after an ack, held while a burst lasts (returns at once then: the work is the
+ * deferral's, and never throws), or done now.
+ */
+export async function whenBurstAcked(
+  afterAck: BurstDeferral | undefined,
+  work: () => Promise<void>,
+): Promise<void> {
+  if (afterAck) afterAck.defer(`command-${++commandsSeen}`, work);
+  else await work();
 }
 
 const ephemeral = (message: { text: string; blocks?: unknown[] }) => ({

@@ -12,6 +12,7 @@ import { createSlackChat } from '../slack/slack-chat.js';
 import type { SlackEnv } from '../slack/slack-env.js';
 import { createRuntime, type Runtime, type RuntimeOptions } from './create-runtime.js';
 import { mountOpsRoutes } from './ops-routes.js';
+import { createBurstDeferral } from '../slack/reporter/defer-during-burst.js';
 
 export interface BotOptions {
   loaded: LoadedInventory;
@@ -53,8 +54,12 @@ export async function startBot(options: BotOptions): Promise<BotHandle> {
     ...(options.worker ? { worker: options.worker } : {}),
     ...options.runtime,
   });
+  // The work after the acks (a key check, the run record, the queue) waits while a burst of
+  // commands is acknowledged, then goes a few at a time (commands/slash-listener.ts).
+  const afterAck = createBurstDeferral({ quietMs: 100, maxDelayMs: 1000, concurrency: 8 });
   register(bolt.app, {
     slash: runtime.slash,
+    afterAck,
     decider: runtime.engine,
     prompts: runtime.prompts,
   });
@@ -70,6 +75,8 @@ export async function startBot(options: BotOptions): Promise<BotHandle> {
       runtime,
       async stop() {
         await bolt.stop();
+        // Commands already acknowledged are recorded before the runtime closes.
+        await afterAck.releaseAll();
         await runtime.close();
       },
     };

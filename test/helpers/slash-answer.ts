@@ -23,6 +23,7 @@ export async function settledAnswer(
   reply: BotReply,
 ): Promise<string> {
   const said = (reply.json as { text?: string } | undefined)?.text ?? '';
+  if (reply.error) return JSON.stringify(reply);
   if (!said.startsWith('Checking ')) return JSON.stringify(reply.json ?? reply.body);
   const now = ackedEphemeral(store, user, reply);
   const settled = await waitFor(

@@ -28,6 +28,7 @@ import { createRuntime, type Runtime } from '../../src/wiring/create-runtime.js'
 import { startBot, type BotHandle } from '../../src/wiring/start-bot.js';
 import { redisUrl, uniquePrefix } from '../helpers/redis.js';
 import { cleanUpTestWorld } from '../helpers/clean-up-test-world.js';
+import { settledAnswer } from '../helpers/slash-answer.js';
 
 const CHANNEL = 'C0NETOPS';
 const HUB = 'hub-tokyo-a';
@@ -120,7 +121,8 @@ describe.each(['socket', 'http'] as const)(
     /** A slash command as Alice; approved by Bob's click on the prompt when the policy asks. */
     async function ask(command: '/vpn' | '/router', text: string): Promise<Run> {
       const reply = await slack.slashCommand({ user: 'U0ALICE', channel: CHANNEL, command, text });
-      const body = JSON.stringify(reply.json ?? reply.body);
+      // A --pubkey is checked after the ack: the answer replaces "Checking …".
+      const body = await settledAnswer(slack.store, 'U0ALICE', reply);
       const runId = /Started (r-[a-z0-9]{6})/.exec(body)?.[1];
       expect(runId, body).toBeDefined();
       const planned = await waitForRun(runId!, ['awaiting-approval', ...FINAL]);

@@ -10,6 +10,7 @@ import type { Run } from '../../src/runbook/types.js';
 import { silentSlackLogger } from '../../src/sim/slack/start-sample-bot.js';
 import { startLocalStack, type LocalStack } from '../helpers/local-stack.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { ackedEphemeral } from '../helpers/slash-answer.js';
 import { signSlackRequest } from '../../src/sim/slack/sign-slack-request.js';
 
 const CHANNEL = 'C0NETOPS';
@@ -81,8 +82,17 @@ describe('Slack requests flatnet must refuse', () => {
         command: '/router',
         text: `scaleup ${ROUTER}`,
       });
-      const refusal = JSON.stringify(second.json ?? second.body);
-      expect(startedId(second)).toBeUndefined();
+      // Slack is answered first ("Started r-…"); the check needs Redis, so its refusal
+      // replaces that answer right after.
+      const secondId = startedId(second)!;
+      const secondSaid = ackedEphemeral(stack.slack.store, 'U0CAROL', second);
+      const refusal = JSON.stringify(
+        await waitFor(
+          () => !secondSaid().text.startsWith('Started') && secondSaid(),
+          'the refusal',
+        ),
+      );
+      expect(await stack.bot.runtime.engine.get(secondId)).toBeUndefined();
       expect(refusal).toContain(`${ROUTER} already has scaleup ${runId}`);
       expect(refusal).toContain('waits for approval');
 
