@@ -4,7 +4,8 @@
  * 50-router world at 200 ms RTT (`flatnet sim`, also its own process); a scale-up of the hub
  * is approved and running, and a `/vpn status` of the 50 routers is running, when 200 signed
  * `/vpn status` requests arrive at once, five times. The figure is the p99 of what each
- * request saw (goal ≤ 20 ms). The acked runs queue behind the worker; the bench stops there.
+ * request saw (goal ≤ 20 ms). The bot answers first and records the runs after the burst; they
+ * queue behind the worker; the bench stops there.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent } from 'node:http';

@@ -1,6 +1,6 @@
 /**
- * Slash-command acknowledgement through the real HTTP receiver (signature check, run record,
- * enqueue, ack), with the bot in its own process as in production and the load generator
+ * Slash-command acknowledgement through the real HTTP receiver (signature check, ack; the run
+ * record and the enqueue come after the ack), with the bot in its own process as in production and the load generator
  * and the local Slack outside it: 50 concurrent signed `/vpn status` requests, 10 rounds,
  * p99 of the latency each request saw. No worker runs, so only the ack path is measured.
  */
