@@ -1,8 +1,9 @@
 /**
  * Slash-command acknowledgement through the real HTTP receiver (signature check, ack; the run
- * record and the enqueue come after the ack), with the bot in its own process as in production and the load generator
- * and the local Slack outside it: 50 concurrent signed `/vpn status` requests, 10 rounds,
- * p99 of the latency each request saw. No worker runs, so only the ack path is measured.
+ * record and the enqueue come after the ack), with the bot in its own process as in production
+ * and the load generator and the local Slack outside it: 50 concurrent signed `/vpn status`
+ * requests, 10 rounds, p99 of the latency each request saw. No worker runs, so only the ack
+ * path is measured.
  */
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -11,7 +11,12 @@ import { recordSlack, type SlackRecording } from '../helpers/record-slack.js';
 import { ackedEphemeral } from '../helpers/slash-answer.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { generateWireguardKeyPair } from '../../src/onboarding/generate-secrets.js';
-import { CHANNEL, startOnboardingStack, type OnboardingStack } from './onboarding-stack.js';
+import {
+  CHANNEL,
+  deviceOnOregon,
+  startOnboardingStack,
+  type OnboardingStack,
+} from './onboarding-stack.js';
 
 let stack: OnboardingStack;
 beforeAll(async () => {
@@ -22,16 +27,6 @@ afterAll(async () => {
 });
 
 const CACHE = () => `${stack.prefix}:wireguard-public-keys`;
-
-/** A device already a peer on spoke-oregon: its key pair. */
-function deviceOnOregon(peer: string, address: string) {
-  const pair = generateWireguardKeyPair();
-  const oregon = stack.world.router('spoke-oregon').handle.router;
-  const path = ['interfaces', 'wireguard', 'wg7', 'peer', peer];
-  expect(oregon.active.set([...path, 'public-key', pair.publicKey]).failed).toBe(false);
-  expect(oregon.active.set([...path, 'allowed-ips', address]).failed).toBe(false);
-  return pair;
-}
 
 /** What a refusal must leave behind: nothing holding the key, and no run. */
 async function expectNoTrace(
@@ -72,7 +67,7 @@ describe('a --pubkey is checked after the ack, against every router', () => {
       // check does): a read is then one exchange, not a handshake of ten round trips.
       await addWithPublicKey('warm-up');
       // Added after that read: only a read now finds it, not the kept keys.
-      const lab = deviceOnOregon('lab-slow', '10.251.0.20/32');
+      const lab = deviceOnOregon(stack, 'lab-slow', '10.251.0.20/32');
       const since = await mark();
       // Every router is 1.5 s of round trip away: one exchange, the config read, takes longer
       // than the second the check used to wait for before answering Slack.
@@ -107,7 +102,7 @@ describe('a --pubkey is checked after the ack, against every router', () => {
     'refuses a private key held by a router that is down, from the public keys it gave when ' +
       'last read; Redis keeps only public keys',
     async () => {
-      const lab = deviceOnOregon('lab-down', '10.251.0.21/32');
+      const lab = deviceOnOregon(stack, 'lab-down', '10.251.0.21/32');
       // A read while it answers (any `--pubkey` check reads every router) keeps its keys.
       await addWithPublicKey('fine-one');
       const kept = await stack.bot.runtime.redis.hget(CACHE(), 'spoke-oregon');
@@ -162,7 +157,7 @@ describe('a --pubkey is checked after the ack, against every router', () => {
     'a private key held by a router never read and not answering on arrival is refused in ' +
       'the plan step and dropped from the record; the thread never showed it',
     async () => {
-      const lab = deviceOnOregon('lab-late', '10.251.0.22/32');
+      const lab = deviceOnOregon(stack, 'lab-late', '10.251.0.22/32');
       await stack.bot.runtime.redis.hdel(CACHE(), 'spoke-oregon');
       const linesBefore = stack.logLines.length;
       const slack = recordSlack(stack.slack.store);

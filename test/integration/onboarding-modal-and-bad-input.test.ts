@@ -3,8 +3,7 @@ import { waitFor } from '../helpers/wait-for.js';
 import { dumpPrefix } from '../helpers/redis.js';
 import { recordSlack } from '../helpers/record-slack.js';
 import { FIELDS } from '../../commands/add-peer-modal.js';
-import { generateWireguardKeyPair } from '../../src/onboarding/generate-secrets.js';
-import { startOnboardingStack, type OnboardingStack } from './onboarding-stack.js';
+import { deviceOnOregon, startOnboardingStack, type OnboardingStack } from './onboarding-stack.js';
 
 let stack: OnboardingStack;
 beforeAll(async () => {
@@ -36,16 +35,6 @@ const HOSTILE = [
   'alice`reboot`',
   'x'.repeat(10_000),
 ];
-
-/** A device already a peer on another router of the fleet (spoke-oregon): its key pair. */
-function deviceOnOregon(peer: string, address: string) {
-  const pair = generateWireguardKeyPair();
-  const oregon = stack.world.router('spoke-oregon').handle.router;
-  const path = ['interfaces', 'wireguard', 'wg7', 'peer', peer];
-  expect(oregon.active.set([...path, 'public-key', pair.publicKey]).failed).toBe(false);
-  expect(oregon.active.set([...path, 'allowed-ips', address]).failed).toBe(false);
-  return pair;
-}
 
 describe('the add-peer form', () => {
   it(
@@ -206,7 +195,7 @@ describe('hostile input', () => {
       'already on any router of the fleet before any run exists, naming the holder; the ' +
       'key reaches no Redis key, log line, Slack message or router session',
     async () => {
-      const lab = deviceOnOregon('lab-box', '10.251.0.9/32');
+      const lab = deviceOnOregon(stack, 'lab-box', '10.251.0.9/32');
       // Every router is read after Slack's ack (onboarding-key-check-after-ack.test.ts has
       // the slow and the stopped ones).
       const hubPrivate = stack.world

@@ -14,6 +14,7 @@ import type { BotHandle } from '../../src/wiring/start-bot.js';
 import type { Run } from '../../src/runbook/types.js';
 import { startLocalStack } from '../helpers/local-stack.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { generateWireguardKeyPair } from '../../src/onboarding/generate-secrets.js';
 import { settledAnswer } from '../helpers/slash-answer.js';
 
 export interface OnboardingStack {
@@ -161,4 +162,21 @@ export async function startOnboardingStack(
     hubLines: () => world.router('hub-tokyo-a').handle.router.activeLines(),
   };
   return self;
+}
+
+/**
+ * A device already a peer on spoke-oregon (written on the router by hand, as flatnet never
+ * saw it): its key pair.
+ */
+export function deviceOnOregon(stack: OnboardingStack, peer: string, address: string) {
+  const pair = generateWireguardKeyPair();
+  const oregon = stack.world.router('spoke-oregon').handle.router;
+  const path = ['interfaces', 'wireguard', 'wg7', 'peer', peer];
+  for (const [leaf, value] of [
+    ['public-key', pair.publicKey],
+    ['allowed-ips', address],
+  ] as const)
+    if (oregon.active.set([...path, leaf, value]).failed)
+      throw new Error(`spoke-oregon refused ${peer}'s ${leaf}`);
+  return pair;
 }
