@@ -42,7 +42,16 @@ export function judgePair(
       ...upTo(),
     };
   }
-  const back = tracePacket(ctx, to, from, withPath, 'established', port && { ...port, port: 0 });
+  // The reply is `established` only on the routers its request passed (conntrack is per router).
+  const back = tracePacket(
+    ctx,
+    to,
+    from,
+    withPath,
+    'established',
+    port && { ...port, port: 0 },
+    new Set(fwd.routers),
+  );
   if (!back.ok) {
     const b = back.broken!;
     return {

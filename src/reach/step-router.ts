@@ -11,7 +11,7 @@ import type { ReachRouter } from './reach-state.js';
 import { inCidr, longestMatch } from './router-tables.js';
 import { fresh, unreadable, type Ingress, type Packet, type Step } from './trace-hops.js';
 import * as fix from './describe-fix.js';
-import { readZoneFirewall, zoneDrops } from './zone-firewall.js';
+import { readZoneFirewall, replyStateOn, zoneDrops } from './zone-firewall.js';
 
 export function routerStep(ctx: ReachContext, r: ReachRouter, ingress: Ingress, p: Packet): Step {
   const D = p.D;
@@ -21,6 +21,7 @@ export function routerStep(ctx: ReachContext, r: ReachRouter, ingress: Ingress, 
   const reading = r.reading;
   if (!tables || !reading || (r.instance && r.instance.state !== 'running'))
     return { broken: unreadable(r, r.name) };
+  p.routers.push(r.name);
   if (ingress.kind === 'vpc' && r.instance?.sourceDestCheck)
     return {
       broken: {
@@ -75,19 +76,25 @@ export function routerStep(ctx: ReachContext, r: ReachRouter, ingress: Ingress, 
         : tables.wireguard.find((x) => x.name === ingress.peer)?.iface;
   const cross = (out: string | undefined): Step | undefined => {
     if (!firewall) return undefined;
+    const state = p.requestPassed ? replyStateOn(r.name, p.requestPassed, p.protocol) : p.state;
     const by = zoneDrops(firewall, inIface, out, {
       src: S,
       dst: D,
       protocol: p.protocol,
       ...(p.port !== undefined ? { port: p.port } : {}),
-      state: p.state,
+      state,
     });
     return by === undefined
       ? undefined
       : {
           broken: {
             at,
-            reason: `blocked by ${by} on ${r.name}`,
+            reason:
+              `blocked by ${by} on ${r.name}` +
+              (state === p.state
+                ? ''
+                : ` (a reply as ${state}: its request did not pass ${r.name}, whose conntrack ` +
+                  'has no entry for it, an asymmetric path)'),
             fix: fix.policyDrops(r.name),
           },
         };

@@ -32,6 +32,8 @@ export interface Trace {
   hops: string[];
   judgedUpTo: string[];
   broken?: Broken;
+  /** The routers the packet passed, by name (where its connection is tracked). */
+  routers: string[];
 }
 
 export interface Packet {
@@ -43,6 +45,10 @@ export interface Packet {
   S: string;
   /** The forward packet opens a connection; the reply belongs to it (routers' firewalls). */
   state: 'new' | 'established';
+  /** A reply: the routers its request passed (where conntrack knows it), by name. */
+  requestPassed?: ReadonlySet<string>;
+  /** The routers this packet passes, by name. */
+  routers: string[];
   /** A ping unless `/vpn reach --port` names a connection. */
   protocol: 'icmp' | 'tcp' | 'udp';
   port?: number;

@@ -33,6 +33,8 @@ export function tracePacket(
   withPath = true,
   state: Packet['state'] = 'new',
   probe?: { protocol: 'tcp' | 'udp'; port: number },
+  /** A reply: the routers its request passed. */
+  requestPassed?: ReadonlySet<string>,
 ): Trace {
   const hops: string[] = [];
   const judgedUpTo: string[] = [];
@@ -42,6 +44,8 @@ export function tracePacket(
     D: formatIpv4(to.address),
     S: formatIpv4(from.address),
     state,
+    ...(requestPassed ? { requestPassed } : {}),
+    routers: [],
     protocol: probe?.protocol ?? 'icmp',
     ...(probe && probe.port > 0 ? { port: probe.port } : {}),
     to,
@@ -50,8 +54,8 @@ export function tracePacket(
   };
   const done = (broken?: Broken): Trace =>
     broken
-      ? { ok: false, hops, judgedUpTo, broken }
-      : { ok: true, hops: [...hops, `${to.label} (${p.D})`], judgedUpTo };
+      ? { ok: false, hops, judgedUpTo, broken, routers: p.routers }
+      : { ok: true, hops: [...hops, `${to.label} (${p.D})`], judgedUpTo, routers: p.routers };
   const start = startNode(ctx, from, p);
   if ('broken' in start) return done(start.broken);
   if ('arrived' in start) return done();

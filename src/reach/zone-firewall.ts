@@ -16,8 +16,12 @@ export interface ReachProbe {
   dst: string;
   protocol: 'icmp' | 'tcp' | 'udp';
   port?: number;
-  /** The forward packet opens a connection; the reply belongs to it (conntrack). */
-  state: 'new' | 'established';
+  /**
+   * conntrack's view on this router: the forward packet opens a connection, its reply belongs to
+   * it where the request passed, and elsewhere is what that router's conntrack makes of it
+   * (`replyStateOn`).
+   */
+  state: 'new' | 'established' | 'invalid';
 }
 
 interface Rule {
@@ -102,6 +106,22 @@ function matches(fw: ZoneFirewall, r: Rule, p: ReachProbe): boolean {
     if (!hit) return false;
   }
   return true;
+}
+
+/**
+ * The conntrack state of a reply on a router: `established` where its request passed; on a
+ * router that only sees the reply (an asymmetric path) there is no entry, and Linux refuses to
+ * start one with a TCP SYN/ACK (nf_conntrack_proto_tcp.c: synack from sNO is sIV) or an ICMP
+ * echo reply (nf_conntrack_proto_icmp.c `valid_new[]`: requests only), so those are `invalid`;
+ * a UDP datagram opens one: `new`. The router's rules judge it so (rule 1 does not match).
+ */
+export function replyStateOn(
+  router: string,
+  requestPassed: ReadonlySet<string>,
+  protocol: ReachProbe['protocol'],
+): ReachProbe['state'] {
+  if (requestPassed.has(router)) return 'established';
+  return protocol === 'udp' ? 'new' : 'invalid';
 }
 
 /** Why the router drops the packet, or undefined when it lets it through. */

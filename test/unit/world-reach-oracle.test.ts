@@ -1,144 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { parsePrefix, addressOf, type Prefix } from '../../src/sim/world/reach/ipv4.js';
-import type {
-  Endpoint,
-  Network,
-  NetRouter,
-  NetVgw,
-  NetVpc,
-  NetWireguardClient,
-  SaState,
-} from '../../src/sim/world/reach/network.js';
-import { buildForwarding, findEndpoint, reachBetween } from '../../src/sim/world/reach/oracle.js';
+import { buildForwarding } from '../../src/sim/world/reach/oracle.js';
 import { readRouterConfig } from '../../src/sim/world/reach/router-config.js';
 import { wireguardPublicKey } from '../../src/sim/world/reach/wireguard-key.js';
 import { renderSitePeerLines } from '../../src/onboarding/plan-ipsec-peer.js';
 import { renderConfigLine } from '../../src/vyos/config-line.js';
 import { anInventory } from '../support/inventory-builder.js';
-
-const P = (t: string): Prefix => parsePrefix(t)!;
-const ip = (t: string): number => addressOf(t)!;
-
-/**
- * Two spoke-like VPCs A (10.1/16) and B (10.2/16), each with a VyOS router, joined by VTI + BGP.
- */
-function vpc(n: number, routes: { to: string; eni?: string; vgw?: string; blackhole?: boolean }[]) {
-  const v: NetVpc = {
-    vpcId: `vpc-${n}`,
-    cidr: P(`10.${n}.0.0/16`),
-    subnets: [
-      { subnetId: `subnet-${n}a`, prefix: P(`10.${n}.1.0/24`) },
-      { subnetId: `subnet-${n}b`, prefix: P(`10.${n}.2.0/24`) },
-    ],
-    tables: [
-      {
-        routeTableId: `rtb-${n}`,
-        main: true,
-        subnetIds: [],
-        propagatingVgws: [],
-        routes: [
-          { prefix: P(`10.${n}.0.0/16`), target: { kind: 'local' } },
-          ...routes.map((r) => ({
-            prefix: P(r.to),
-            target: r.vgw
-              ? { kind: 'vgw' as const, vgwId: r.vgw }
-              : {
-                  kind: 'instance' as const,
-                  instanceId: `i-${r.eni}`,
-                  eni: `eni-${r.eni}`,
-                  blackhole: r.blackhole ?? false,
-                },
-          })),
-        ],
-      },
-    ],
-  };
-  return v;
-}
-
-function router(n: number, extra: string[], asn = 65000 + n): NetRouter {
-  return {
-    id: `i-r${n}`,
-    name: `r${n}`,
-    kind: 'instance',
-    up: true,
-    sourceDestCheck: false,
-    publicIp: `198.51.100.${n}`,
-    legs: [
-      {
-        iface: 'eth0',
-        address: ip(`10.${n}.1.10`),
-        prefix: P(`10.${n}.1.0/24`),
-        gateway: ip(`10.${n}.1.1`),
-        vpc: { vpcId: `vpc-${n}`, subnetId: `subnet-${n}a` },
-      },
-    ],
-    config: readRouterConfig([
-      "set interfaces ethernet eth0 address 'dhcp'",
-      `set protocols static route 10.${n}.0.0/16 next-hop 10.${n}.1.1`,
-      `set protocols bgp system-as '${asn}'`,
-      `set protocols bgp address-family ipv4-unicast network 10.${n}.0.0/16`,
-      ...extra,
-    ]),
-  };
-}
-
-const vti = (n: number, name: string, addr: string, peer: string, neighbor: string, as: number) => [
-  `set interfaces vti ${name} address '${addr}'`,
-  `set vpn ipsec site-to-site peer ${peer} vti bind '${name}'`,
-  `set protocols bgp neighbor ${neighbor} address-family ipv4-unicast`,
-  `set protocols bgp neighbor ${neighbor} remote-as '${as}'`,
-];
-
-function endpoint(label: string, n: number): Endpoint {
-  return {
-    label,
-    address: ip(`10.${n}.2.100`),
-    network: P(`10.${n}.0.0/16`),
-    home: { kind: 'vpc', vpcId: `vpc-${n}`, subnetId: `subnet-${n}b` },
-  };
-}
-
-interface World {
-  routers: NetRouter[];
-  vpcs: NetVpc[];
-  vgws?: NetVgw[];
-  clients?: NetWireguardClient[];
-  endpoints: Endpoint[];
-  sas: Record<string, SaState>;
-}
-
-function network(w: World): Network {
-  return {
-    routers: w.routers,
-    vpcs: w.vpcs,
-    vgws: w.vgws ?? [],
-    wireguardClients: w.clients ?? [],
-    endpoints: w.endpoints,
-    sa: (r, p) => w.sas[`${r} ${p}`] ?? { up: false, reason: 'no such SA' },
-  };
-}
-
-function reach(w: World, from: string, to: string) {
-  const net = network(w);
-  return reachBetween(buildForwarding(net), findEndpoint(net, from)!, findEndpoint(net, to)!);
-}
-
-/** A ↔ B over one VTI with BGP; `tweak` edits the world before judging. */
-function pair(): World {
-  return {
-    routers: [
-      router(1, vti(1, 'vti1', '169.254.1.1/30', 'b', '169.254.1.2', 65002)),
-      router(2, vti(2, 'vti1', '169.254.1.2/30', 'a', '169.254.1.1', 65001)),
-    ],
-    vpcs: [vpc(1, [{ to: '10.0.0.0/8', eni: 'r1' }]), vpc(2, [{ to: '10.0.0.0/8', eni: 'r2' }])],
-    endpoints: [endpoint('A', 1), endpoint('B', 2)],
-    sas: {
-      'i-r1 b': { up: true, far: { kind: 'router', id: 'i-r2', peer: 'a' } },
-      'i-r2 a': { up: true, far: { kind: 'router', id: 'i-r1', peer: 'b' } },
-    },
-  };
-}
+import {
+  endpoint,
+  ip,
+  network,
+  P,
+  pair,
+  reach,
+  router,
+  vpc,
+  vti,
+  type World,
+} from '../support/reach-world.js';
 
 describe('reachability oracle', () => {
   it('says yes for a correct small topology, both ways, naming every hop', () => {

@@ -188,12 +188,12 @@ export interface FirewallPacket {
   dstPort?: number;
   srcPort?: number;
   /**
-   * conntrack's view: a new connection, or a packet of one already let through. A reply is
-   * `established` on every router it crosses, as `nf_conntrack_tcp_loose` (default 1) allows
-   * for TCP; for UDP and ICMP on an asymmetric path Linux would see `new`/`invalid` there, so
-   * the oracle is kinder in that case (docs/traffic-policy.md, not built yet).
+   * conntrack's view on this router (`ct state`): a new connection, a packet of one this router
+   * let through (`established`), or one it cannot track (`invalid`). A router's conntrack holds
+   * only what it saw itself, so a reply that comes back through a router the request did not
+   * cross is not `established` there (src/sim/world/reach/conntrack.ts).
    */
-  state: 'new' | 'established';
+  state: 'new' | 'established' | 'invalid';
 }
 
 export type FirewallVerdict = { accept: true } | { accept: false; by: string };

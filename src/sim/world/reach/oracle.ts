@@ -90,7 +90,7 @@ export function reachBetween(
       reason: fwd.reason,
       direction: 'forward',
     };
-  const back = trace(f, to, from, true, replyOf(flow));
+  const back = trace(f, to, from, true, replyOf(flow, fwd.routers));
   if (!back.ok)
     return {
       ...base,
@@ -114,7 +114,8 @@ export function reaches(
   to: Endpoint,
   flow: TraceFlow = PING,
 ): boolean {
-  return trace(f, from, to, false, flow).ok && trace(f, to, from, false, replyOf(flow)).ok;
+  const fwd = trace(f, from, to, false, flow);
+  return fwd.ok && trace(f, to, from, false, replyOf(flow, fwd.routers)).ok;
 }
 
 export function reachMatrix(f: Forwarding): ReachMatrix {

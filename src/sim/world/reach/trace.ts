@@ -9,6 +9,7 @@
  * from its allowed-ips), EC2 source/destination check. Stops at the first broken hop.
  */
 import { vgwId, type BgpResult } from './bgp.js';
+import { untrackedReplyState } from './conntrack.js';
 import { egressRate, judgeForward, type FirewallPacket } from './firewall.js';
 import { contains, ipText, matching, type Prefix } from './ipv4.js';
 import type { Endpoint, Leg, Network, NetRouter, NetRoute, NetVgw, NetVpc } from './network.js';
@@ -24,6 +25,8 @@ export interface Trace {
   rate?: { bits: number; at: string };
   /** Every egress shaper the packet went through, in order (where the world's traffic goes). */
   shaped?: ShapedCrossing[];
+  /** The routers (ids) the packet went through: where its connection is tracked. */
+  routers: string[];
 }
 
 /** One router interface with an egress shaper on the path, and the packet's limit there. */
@@ -34,18 +37,28 @@ export interface ShapedCrossing {
 }
 
 /** What the packet is, for the routers' firewalls: its protocol, ports and conntrack state. */
-export type TraceFlow = Omit<FirewallPacket, 'src' | 'dst'>;
+export type TraceFlow = Omit<FirewallPacket, 'src' | 'dst'> & {
+  /**
+   * A reply: the routers its request went through, which alone hold its conntrack entry. On any
+   * other router the reply is judged as that router's conntrack sees it (conntrack.ts).
+   */
+  trackedBy?: ReadonlySet<string>;
+};
 
 /** The probe when none is named: a ping, as an operator would try first. */
 export const PING: TraceFlow = { protocol: 'icmp', state: 'new' };
 
-/** The reply of a flow: ports swapped, and a packet of a connection already let through. */
-export function replyOf(flow: TraceFlow): TraceFlow {
+/**
+ * The reply of a flow whose request went through `routers`: ports swapped, a packet of a
+ * connection already let through there (and only there).
+ */
+export function replyOf(flow: TraceFlow, routers: readonly string[]): TraceFlow {
   return {
     protocol: flow.protocol,
     srcPort: flow.dstPort,
     dstPort: flow.srcPort,
     state: 'established',
+    trackedBy: new Set(routers),
   };
 }
 
@@ -53,6 +66,7 @@ interface PathCtx {
   flow: TraceFlow;
   rate?: { bits: number; at: string };
   shaped: ShapedCrossing[];
+  routers: string[];
 }
 
 export interface Forwarding {
@@ -162,7 +176,7 @@ export function trace(
   withPath = true,
   flow: TraceFlow = PING,
 ): Trace {
-  const ctx: PathCtx = { flow, shaped: [] };
+  const ctx: PathCtx = { flow, shaped: [], routers: [] };
   const src = from.address;
   const dst = to.address;
   const hops: string[] = [];
@@ -172,12 +186,14 @@ export function trace(
     hops,
     brokenAt: at,
     reason,
+    routers: ctx.routers,
   });
   const arrived = (): Trace => ({
     ok: true,
     hops: withPath ? [...hops, `${to.label} (${ipText(dst)})`] : [],
     ...(ctx.rate ? { rate: ctx.rate } : {}),
     ...(ctx.shaped.length > 0 ? { shaped: ctx.shaped } : {}),
+    routers: ctx.routers,
   });
   let node: Node =
     from.home.kind === 'vpc'
@@ -345,6 +361,7 @@ function stepFrom(
   if (!r) return { fail: `no router ${node.id}`, at: node.id };
   const at = r.name;
   if (!r.up) return { fail: `${r.name} is not running`, at };
+  ctx.routers.push(r.id);
   if (node.ingress.kind === 'vpc' && r.sourceDestCheck)
     return { fail: `${r.name}: EC2 source/destination check is on, it cannot forward`, at };
   if (node.ingress.kind === 'tunnel') {
@@ -365,7 +382,14 @@ function stepFrom(
   const ingress = node.ingress;
   // The zone firewall on the way out (and the shaper of that interface).
   const cross = (out: string | undefined): Step | undefined => {
-    const packet = { src, dst, ...ctx.flow };
+    const { trackedBy, ...flow } = ctx.flow;
+    const untracked = trackedBy !== undefined && !trackedBy.has(r.id);
+    const packet = {
+      src,
+      dst,
+      ...flow,
+      ...(untracked ? { state: untrackedReplyState(flow.protocol) } : {}),
+    };
     const inIface = ingressIface(r, ingress);
     const rate = out === undefined ? undefined : egressRate(r.config.firewall, out, dst);
     if (rate !== undefined && (!ctx.rate || rate < ctx.rate.bits))
@@ -374,7 +398,11 @@ function stepFrom(
       ctx.shaped.push({ routerId: r.id, iface: out, bits: rate });
     const verdict = judgeForward(r.config.firewall, inIface, out, packet);
     if (verdict.accept) return undefined;
-    return { fail: `blocked by ${verdict.by} on ${r.name}`, at: r.name };
+    const why = untracked
+      ? ` (a reply as ${packet.state}: its request did not pass ${r.name}, whose conntrack ` +
+        'has no entry for it, an asymmetric path)'
+      : '';
+    return { fail: `blocked by ${verdict.by} on ${r.name}${why}`, at: r.name };
   };
   if (node.ingress.kind !== 'lan') {
     const leg = r.legs.find((l) => l.lan && contains(l.prefix, dst));
