@@ -145,6 +145,15 @@ describe('a network onboarded after the policy was applied is under it at once',
     await expectNothingToApply();
   });
 
+  it('add-peer of a WireGuard laptop: its interface, zoned by the apply, stays so', async () => {
+    const before = { hub: zoneLines(HUB), standby: zoneLines(STANDBY) };
+    expect(before.hub).toContain("set firewall zone FLATNET-WG interface 'wg0'");
+    await run('add-peer erin-laptop');
+    expect(zoneLines(HUB)).toEqual(before.hub);
+    expect(zoneLines(STANDBY)).toEqual(before.standby);
+    await expectNothingToApply();
+  });
+
   it('remove-peer takes the VTI out of the zone on the hub and the standby', async () => {
     await run('remove-peer kobe');
     // Its operator takes the site's router away too (its paths are no longer routed).
