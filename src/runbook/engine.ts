@@ -4,6 +4,7 @@ import type { Logger } from '../log.js';
 import { runCancelScript, runDecideScript, runExpireScript } from './approval-scripts.js';
 import { formatClock, formatDuration } from '../util/format-time.js';
 import { awaitReplicasOn, NO_REPLICA_ACK, type ReplicaAck } from './replica-ack.js';
+import { awaitRedisReady, FAILOVER_WAIT_MS } from '../queue/await-redis-ready.js';
 import { describeBusyTarget, describeWaitingRun } from './describe-run.js';
 import { announce, finishRun, makeEvent, type EngineCore } from './engine-core.js';
 import { describeRefusal } from './describe-refusal.js';
@@ -36,6 +37,11 @@ export interface EngineOptions<D> {
   workRedis?: RedisClient;
   /** Replicas that must hold an approval, a lease or a step pointer first. Default none. */
   replicaAck?: ReplicaAck;
+  /**
+   * How long a submit, decision or cancel asked while Redis is between masters waits for the
+   * new one before it is refused (src/queue/await-redis-ready.ts). Default 2 s.
+   */
+  failoverWaitMs?: number;
   prefix: string;
   queue: RunQueuePort;
   runbooks: Partial<Record<RunKind, Runbook<D>>>;
@@ -100,6 +106,7 @@ export function createEngine<D>(options: EngineOptions<D>): Engine {
   const store = new RunStore(options.redis, options.prefix, options.runRetentionMs);
   const locks = new TargetLock(options.redis, options.prefix);
   const ack = options.replicaAck ?? NO_REPLICA_ACK;
+  const failoverWaitMs = options.failoverWaitMs ?? FAILOVER_WAIT_MS;
   const core: EngineCore<D> = {
     redis: options.redis,
     store,
@@ -181,6 +188,7 @@ export function createEngine<D>(options: EngineOptions<D>): Engine {
     locks,
 
     async submit(input) {
+      await awaitRedisReady(options.redis, failoverWaitMs);
       const runbook = options.runbooks[input.kind];
       if (!runbook)
         throw new BadInputError(
@@ -262,6 +270,7 @@ export function createEngine<D>(options: EngineOptions<D>): Engine {
     process: (runId, job) => processRun(workCore, runId, job),
 
     async decide(runId, user, decision) {
+      await awaitRedisReady(options.redis, failoverWaitMs);
       const now = core.clock();
       const verdict = await runDecideScript(options.redis, store.keys, {
         runId,
@@ -353,6 +362,7 @@ export function createEngine<D>(options: EngineOptions<D>): Engine {
     },
 
     async cancel(runId, user) {
+      await awaitRedisReady(options.redis, failoverWaitMs);
       const now = core.clock();
       // The script sets the status and the outcome and says `finished`, in one transition.
       const verdict = await runCancelScript(
@@ -498,8 +508,9 @@ function checkApproval(
 }
 
 /**
- * The command handlers' Redis connection fails fast while Redis is down (no offline queue):
- * say that in words a person can act on, instead of ioredis's "Stream isn't writeable".
+ * The command handlers' Redis connection fails fast while Redis is down (no offline queue),
+ * after waiting a moment for a new master (`awaitRedisReady`): say that in words a person can
+ * act on, instead of ioredis's "Stream isn't writeable".
  */
 async function unlessRedisIsDown<T>(work: Promise<T>): Promise<T> {
   try {
@@ -508,9 +519,9 @@ async function unlessRedisIsDown<T>(work: Promise<T>): Promise<T> {
     if (err instanceof FlatnetError) throw err;
     throw new FlatnetError(
       'REDIS',
-      `Redis is not answering (${(err as Error).message}): ` +
+      `Redis is not answering, failing over or down (${(err as Error).message}): ` +
         'the run was not recorded and nothing was started',
-      'try again in a moment; if it persists, check Redis (REDIS_URL)',
+      'ask again in a few seconds (a failover takes a few); if it persists, check Redis',
       { cause: err },
     );
   }

@@ -57,6 +57,8 @@ export interface RuntimeOptions {
   worker?: { concurrency?: number };
   /** Replicas that must hold an approval, a lease or a step pointer first (redis-ha.md). */
   replicaAck?: ReplicaAck;
+  /** How long a command waits for a new Redis master before it is refused (default 2 s). */
+  failoverWaitMs?: number;
   /** Replace adapters (tests and the simulator may pass their own). */
   routers?: RouterPool;
   cloud?: Cloud;
@@ -189,6 +191,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     redis: producer,
     ...(engineWork ? { workRedis: engineWork } : {}),
     replicaAck: options.replicaAck ?? defaultReplicaAck(options.redisUrl),
+    ...(options.failoverWaitMs !== undefined ? { failoverWaitMs: options.failoverWaitMs } : {}),
     prefix,
     queue,
     runbooks,

@@ -47,6 +47,8 @@ export interface LocalStackOptions {
   prefix?: string;
   /** Replicas that must hold a guarded write (REDIS_WAIT_REPLICAS; default by Redis mode). */
   replicaAck?: ReplicaAck;
+  /** How long a command waits for a new Redis master before it is refused (default 2 s). */
+  failoverWaitMs?: number;
   /** Edit the inventory the world wrote before the bot starts (e.g. add `sites:`). */
   inventory?: (inventory: Inventory) => void;
 }
@@ -92,6 +94,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       replacementSsh: replacementSshIn(world),
       ...(options.routers ? { routers: options.routers(loaded, logger) } : {}),
       ...(options.replicaAck ? { replicaAck: options.replicaAck } : {}),
+      ...(options.failoverWaitMs ? { failoverWaitMs: options.failoverWaitMs } : {}),
     },
   });
   if (!socketMode) slack.setBotUrl(`http://127.0.0.1:${bot.port}/slack/events`);

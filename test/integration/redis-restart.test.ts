@@ -74,7 +74,10 @@ describe('a Redis restart under a running flatnet', () => {
       expect(whileDown.kind).toBe('reply');
       if (whileDown.kind === 'reply') {
         expect(whileDown.failed).toBe(true);
-        expect(whileDown.message.text).toMatch(/Redis/);
+        // In words, after a bounded wait for a new master: what happened, what to do.
+        expect(whileDown.message.text).toMatch(/Redis is not answering/);
+        expect(whileDown.message.text).toMatch(/nothing was started .* ask again in a few seconds/);
+        expect(whileDown.message.text).not.toMatch(/\n\s+at /);
       }
 
       await startRedis();
