@@ -33,6 +33,14 @@ export interface StatusExtras {
   loadAverage(): Promise<LoadAverage>;
 }
 
+/**
+ * The WireGuard interfaces each router's configuration declared at its last reading, asked in
+ * the next reading's one exchange: a standby that mirrors its hub's wg0 (which the inventory
+ * names only for the hub) cost every `/vpn status` a second round trip. Only a hint: the
+ * configuration read in the same exchange says which interfaces there are.
+ */
+const declaredBefore = new WeakMap<object, readonly string[]>();
+
 export async function readRouterReading(
   client: ReachRouterClient,
   options: ReadingOptions = {},
@@ -53,20 +61,31 @@ export async function readRouterReadingWith(
 }> {
   const routesWanted = options.routes !== false;
   if (!client.readAtOnce) return readOneByOne(client, options, status);
+  const expected = options.wireguard ?? options.expectWireguard ?? [];
+  const guessed = options.wireguard
+    ? []
+    : (declaredBefore.get(client) ?? []).filter((i) => !expected.includes(i));
   const first = await client.readAtOnce({
     config: true,
     sas: true,
     routes: routesWanted,
     bgp: status,
     load: status,
-    wireguard: options.wireguard ?? options.expectWireguard ?? [],
+    wireguard: expected,
+    ...(guessed.length > 0 ? { wireguardIfAny: guessed } : {}),
     ...(status ? { shapers: options.expectShapers ?? [] } : {}),
   });
   const config = first.config ?? [];
-  const wireguard = [...first.wireguard];
+  const declared = wireguardInterfaces(config);
+  // A guessed interface counts only if the configuration read with it still declares it.
+  const wireguard = [
+    ...first.wireguard.slice(0, expected.length),
+    ...first.wireguard.slice(expected.length).filter((w) => declared.includes(w.interface)),
+  ];
+  if (!options.wireguard) declaredBefore.set(client, declared);
   const wgMissing = options.wireguard
     ? []
-    : wireguardInterfaces(config).filter((i) => !wireguard.some((w) => w.interface === i));
+    : declared.filter((i) => !wireguard.some((w) => w.interface === i));
   // Only what the configuration shapes now: an interface whose shaper was removed is dropped.
   const shaped = status ? shapedInterfaces(config) : [];
   const shapers = (first.shapers ?? []).filter((s) => shaped.includes(s.iface));

@@ -40,6 +40,11 @@ export interface RouterReadRequest {
   load?: boolean;
   /** WireGuard interfaces whose summary to read. */
   wireguard?: readonly string[];
+  /**
+   * WireGuard interfaces that may be gone (guessed from an earlier reading): wg's `No such
+   * device` answer reads as nothing instead of an unreadable output.
+   */
+  wireguardIfAny?: readonly string[];
   /** Interfaces whose shaper counters to read, timed by `/proc/uptime` read right after. */
   shapers?: readonly string[];
 }
@@ -92,6 +97,9 @@ export interface RouterClientOptions {
   lockRetryDelaysMs?: number[];
 }
 
+/** wg(8) on an interface that does not exist: `Unable to access interface: No such device`. */
+const NO_SUCH_DEVICE = /^Unable to access interface: No such device\s*$/;
+
 export function createRouterClient(
   name: string,
   runOnSession: SessionRunner,
@@ -135,6 +143,12 @@ export function createRouterClient(
         RouterCommand.wireguardSummary(iface),
         (out) => parseWireguardSummary(out, iface),
         (v) => result.wireguard.push(v),
+      );
+    for (const iface of request.wireguardIfAny ?? [])
+      ask(
+        RouterCommand.wireguardSummary(iface),
+        (out) => (NO_SUCH_DEVICE.test(out) ? undefined : parseWireguardSummary(out, iface)),
+        (v) => v && result.wireguard.push(v),
       );
     const shaped: { iface: string; classes: ShaperClass[]; error?: string }[] = [];
     for (const iface of request.shapers ?? []) {

@@ -288,6 +288,15 @@ describe('router driver against the VyOS emulator', () => {
     }
   });
 
+  it('reads a guessed WireGuard interface that is gone as nothing, one that is there', async () => {
+    const { router } = await world();
+    const read = await router.readAtOnce({ config: true, wireguardIfAny: ['wg0', 'wg9'] });
+    expect(read.wireguard.map((w) => w.interface)).toEqual(['wg0']);
+    expect(read.config?.length).toBeGreaterThan(0);
+    // Asked for certain, a missing interface is still an error that says so.
+    await expect(router.readAtOnce({ wireguard: ['wg9'] })).rejects.toThrow(/wg9/);
+  });
+
   it('resets IPsec with the 1.4 command and the router sees it per peer', async () => {
     const { sim, router } = await world();
     await router.applyConfig(
