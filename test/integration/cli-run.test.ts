@@ -212,5 +212,8 @@ describe('flatnet run against flatnet sim', () => {
       expect(again.status).toBe(2);
       expect(again.stderr).toMatch(/already|succeeded/);
     },
+    // Four CLI processes, each compiling flatnet with tsx before it starts: 15–20 s each on two
+    // cores at a load of 16 (measured). A guard against a stuck run, not a speed verdict.
+    240_000,
   );
 });
