@@ -10,12 +10,17 @@ import type { Runtime } from '../../src/wiring/create-runtime.js';
  * committed as VyOS would. Expects no refusal and a change on every router.
  */
 export async function applyWorldPolicy(runtime: Runtime, inventory: Inventory): Promise<void> {
-  const state = await readReachState({
-    inventory: runtime.loaded.inventory,
-    routers: runtime.routers,
-    cloud: runtime.cloud,
-  });
-  const plan = planPolicy(inventory, state);
+  const read = () =>
+    readReachState({
+      inventory: runtime.loaded.inventory,
+      routers: runtime.routers,
+      cloud: runtime.cloud,
+    });
+  let plan = planPolicy(inventory, await read());
+  // The first SSH handshake with every router at once can outlast its 5 s on a machine loaded
+  // by other tests; the pool's sessions are then open or opening, and a second read is warm.
+  if (plan.refusals.length > 0 && plan.refusals.every((r) => r.includes('could not be read')))
+    plan = planPolicy(inventory, await read());
   expect(plan.refusals).toEqual([]);
   for (const r of plan.routers) {
     expect(r.changes.length, r.router).toBeGreaterThan(0);

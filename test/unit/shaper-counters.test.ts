@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigTree } from '../../src/sim/vyos/config-tree.js';
+import { tokenizeCliLine } from '../../src/sim/vyos/parse-cli-words.js';
+import { runOpCommand } from '../../src/sim/vyos/run-op-command.js';
+import { VyosRouter } from '../../src/sim/vyos/vyos-router.js';
 import {
   PACKET_BYTES,
   ShaperCounters,
@@ -180,5 +183,20 @@ describe('status judges a shaper from two readings of its counters', () => {
     expect(compareShaperSamples(first, { ...later, uptimeSeconds: 3 }, config)).toEqual([]);
     const reset = { ...later, classes: later.classes.map((c) => ({ ...c, bytes: 0 })) };
     expect(compareShaperSamples(first, reset, config)).toEqual([]);
+  });
+});
+
+describe('the emulated /proc/uptime', () => {
+  it('is the router clock to the hundredth, beside the whole seconds of show system uptime', () => {
+    const router = new VyosRouter({ name: 'r1', baseConfig: [] });
+    // A router outside a world says it booted 30 s before sshd answered (live-state.ts).
+    for (const ago of [200, 1_400, 61_700]) {
+      router.bootedAt = Date.now() - ago;
+      const [line] = runOpCommand(router, tokenizeCliLine('cat /proc/uptime')).lines;
+      const up = parseProcUptime(line!);
+      expect(Math.abs(up - router.live.uptimeSeconds())).toBeLessThan(1);
+      expect(up - 30).toBeGreaterThanOrEqual(ago / 1000 - 0.01);
+      expect(up - 30).toBeLessThan(ago / 1000 + 0.3);
+    }
   });
 });

@@ -215,13 +215,17 @@ function dispatch(router: VyosRouter, words: string[]): OpResult {
 }
 
 /**
- * `/proc/uptime`: seconds since boot to the hundredth, then the cores' idle seconds. The whole
- * seconds are the live state's (what `show system uptime` says), the fraction the router's
- * clock, so counters read beside it are timed as the kernel would time them.
+ * `/proc/uptime`: seconds since boot to the hundredth, then the cores' idle seconds: the router's
+ * clock (what `show system uptime` counts from), so counters read beside it are timed as the
+ * kernel would time them.
  */
 function catProcUptime(router: VyosRouter): string[] {
-  const fraction = (Math.max(0, Date.now() - router.bootedAt) % 1000) / 1000;
-  const up = router.live.uptimeSeconds() + fraction;
+  const elapsed = Math.max(0, Date.now() - router.bootedAt) / 1000;
+  // The live state counts whole seconds of the same clock plus a fixed offset (30 s for a
+  // router outside a world): floor(elapsed) + K, so K is the ceiling of the difference (less
+  // a hair, should a second end between the two readings).
+  const offset = Math.ceil(router.live.uptimeSeconds() - elapsed - 0.0005);
+  const up = offset + elapsed;
   const idle = up * router.cores * 0.9;
   return [`${up.toFixed(2)} ${idle.toFixed(2)}`];
 }
