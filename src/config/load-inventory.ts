@@ -45,6 +45,26 @@ export function loadInventory(file: string): LoadedInventory {
  * Parse and validate inventory text; `baseDir` is where relative key paths are resolved (null: not
  * checked).
  */
+/**
+ * How far YAML aliases may expand (uses of an anchor × the aliases inside it). The yaml
+ * library's default, 100, refuses a fleet of 500 routers that each write `ladder: *spoke`;
+ * a billion-laughs document multiplies past this within a few levels all the same.
+ */
+const MAX_ALIAS_EXPANSION = 100_000;
+
+function toPlainData(doc: ReturnType<typeof parseDocument>, file: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSION });
+  } catch (err) {
+    throw inventoryProblems(
+      file,
+      [`${file}: YAML aliases expand too far (${(err as Error).message})`],
+      `use at most ${MAX_ALIAS_EXPANSION} expansions of anchors (\`*name\`), ` +
+        'or write the values out',
+    );
+  }
+}
+
 export function parseInventory(text: string, file: string, baseDir: string | null): Inventory {
   const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length > 0) {
@@ -61,7 +81,7 @@ export function parseInventory(text: string, file: string, baseDir: string | nul
       'fix the YAML syntax (indentation with spaces, `key: value`, lists with `- `)',
     );
   }
-  const raw: unknown = doc.toJS();
+  const raw = toPlainData(doc, file);
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw inventoryProblems(
       file,

@@ -8,6 +8,7 @@ import { parseIpv4 } from '../net/cidr.js';
 import type { IpRoute } from '../vyos/types.js';
 import type { ReachContext } from './reach-context.js';
 import type { ReachRouter } from './reach-state.js';
+import { longestMatchIndexed } from './prefix-index.js';
 import { inCidr, longestMatch } from './router-tables.js';
 import { fresh, unreadable, type Ingress, type Packet, type Step } from './trace-hops.js';
 import * as fix from './describe-fix.js';
@@ -48,7 +49,7 @@ export function routerStep(ctx: ReachContext, r: ReachRouter, ingress: Ingress, 
       };
   }
   const route = ctx.memo(`r ${r.name} ${p.dst}`, () =>
-    longestMatch(reading.routes, (x) => x.prefix, p.dst),
+    longestMatchIndexed(reading.routes, routePrefix, p.dst),
   );
   if (!route)
     return {
@@ -117,7 +118,11 @@ export function routerStep(ctx: ReachContext, r: ReachRouter, ingress: Ingress, 
   p.note(() =>
     `${r.name}: ${route.prefix} (${route.protocol})${via} ${route.iface ?? ''}`.trimEnd(),
   );
-  const iface = route.iface ?? connectedIface(reading.routes, route.nextHop);
+  const iface =
+    route.iface ??
+    ctx.memo(`c ${r.name} ${route.nextHop ?? ''}`, () =>
+      connectedIface(reading.routes, route.nextHop),
+    );
   const blocked = cross(iface);
   if (blocked) return blocked;
   if (iface?.startsWith('vti')) {
@@ -191,6 +196,8 @@ function saIsDown(r: ReachRouter, peer: string): Step {
     },
   };
 }
+
+const routePrefix = (x: IpRoute) => x.prefix;
 
 function connectedIface(routes: IpRoute[], nextHop: string | undefined): string | undefined {
   const ip = nextHop ? parseIpv4(nextHop) : null;

@@ -2,11 +2,15 @@
  * A hop in AWS: a VPC's route table (longest prefix; what a VGW propagates shows there too)
  * and a VGW (it sends what it learned over an up tunnel, and delivers into its own VPC only).
  */
+import type { Route } from '../aws/types.js';
 import type { ReachContext } from './reach-context.js';
 import type { ReachVgw, ReachVpc } from './reach-state.js';
-import { inCidr, longestMatch } from './router-tables.js';
+import { longestMatchIndexed } from './prefix-index.js';
+import { inCidr } from './router-tables.js';
 import { vpcName, type Packet, type Step } from './trace-hops.js';
 import * as fix from './describe-fix.js';
+
+const routeDestination = (r: Route) => r.destination;
 
 export function vpcStep(
   ctx: ReachContext,
@@ -40,7 +44,7 @@ export function vpcStep(
     };
   const at = `${vpcName(vpc)} route table ${table.id}`;
   const route = ctx.memo(`t ${table.id} ${p.dst}`, () =>
-    longestMatch(table.routes, (r) => r.destination, p.dst),
+    longestMatchIndexed(table.routes, routeDestination, p.dst),
   );
   if (!route)
     return {

@@ -52,6 +52,29 @@ describe('inventory', () => {
     expect(problems[0]).toMatch(/^malformed\.yml:\d+:\d+: YAML syntax error/);
   });
 
+  it('takes one anchor named by hundreds of values, and refuses a billion laughs', () => {
+    // 300 uses of one anchor (yaml's default limit is 100): the document is read, and the
+    // only problem left is the key that holds them, which the schema does not know.
+    const base = readFileSync('examples/flatnet.yml', 'utf8').replace(
+      /ladder: \[t3\.small, t3\.medium, c5\.large\]/,
+      'ladder: &spoke-ladder [t3.small, t3.medium, c5.large]',
+    );
+    const aliases = Array.from({ length: 300 }, () => '  - *spoke-ladder');
+    expect(problemsOf(`${base}\nladders:\n${aliases.join('\n')}\n`)).toEqual([
+      expect.stringMatching(/^flatnet\.yml: \(top level\): unknown key "ladders"/),
+    ]);
+
+    const level = (i: number) => String.fromCharCode(97 + i);
+    const laughs = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 9; i++)
+      laughs.push(
+        `${level(i)}: &${level(i)} [${Array(10)
+          .fill(`*${level(i - 1)}`)
+          .join(', ')}]`,
+      );
+    expect(problemsOf(laughs.join('\n'))[0]).toMatch(/^flatnet\.yml: YAML aliases expand too far/);
+  });
+
   it('lists every problem of a broken inventory with its path and a fix', () => {
     const problems = problemsOf(fixture('broken.yml'), 'broken.yml');
     const text = problems.join('\n');

@@ -60,7 +60,7 @@ describe('reference topology', () => {
     for (const [i, a] of cidrs.entries())
       for (const b of cidrs.slice(i + 1)) expect(cidrsOverlap(a, b), `${a} vs ${b}`).toBe(false);
     for (const c of cidrs) expect(cidrsOverlap(c, t.wireguard.pool)).toBe(false);
-    expect(() => buildReferenceTopology({ botPublicKey: botKey, extraSpokes: 500 })).toThrow(
+    expect(() => buildReferenceTopology({ botPublicKey: botKey, extraSpokes: 513 })).toThrow(
       /extraSpokes/,
     );
   });

@@ -5,6 +5,13 @@
  * `examples/flatnet.yml`.
  */
 import { generatePreSharedKey, generateWireguardKeyPair } from './generate-secrets.js';
+import {
+  addressInVpc,
+  EXTRA_SPOKES_BLOCK,
+  extraSpokeAddresses,
+  MAX_EXTRA_SPOKES,
+  referenceSpokeAddresses,
+} from './spoke-address-plan.js';
 import type { TopoRouter, TopoSubnet, TopoVpc, Topology } from './topology-types.js';
 
 export const HUB_REGION = 'ap-northeast-1';
@@ -19,12 +26,6 @@ const OFFICE_CIDR = '192.168.0.0/16';
 const HUB_LADDER = ['t3.medium', 'c5.large', 'c5.xlarge', 'c5.2xlarge'];
 const SPOKE_LADDER = ['t3.small', 't3.medium', 'c5.large'];
 const SPOKE_REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-southeast-1', 'sa-east-1'];
-/**
- * 10.X0/16 Production, 10.X1/16 Staging; extra spokes take 10.100/16 upwards, below the WireGuard
- * pool.
- */
-const MAX_EXTRA_SPOKES = 70;
-
 const REFERENCE_SPOKES = [
   { name: 'spoke-virginia', octet: 10 },
   { name: 'spoke-oregon', octet: 20 },
@@ -52,15 +53,16 @@ export function buildReferenceTopology(options: TopologyOptions): Topology {
         `(got ${extra}): the address plan has no room for more`,
     );
   }
+  const isExtra = (router: string) => router.startsWith('spoke-extra-');
   let subnetCount = 0;
   let tableCount = 0;
   const vpcs: TopoVpc[] = [];
   const addVpc = (v: Omit<TopoVpc, 'subnets' | 'routeTableId'>): TopoVpc => {
-    const [a, b] = v.cidr.split('.');
+    // The VPC's first three /24s (a /16 and a /20 alike): x.y.1.0/24 is where its router sits.
     const subnets: TopoSubnet[] = (['public', 'private', 'secure'] as const).map((name, i) => ({
       id: id('subnet', (subnetCount += 1)),
       name,
-      cidr: `${a}.${b}.${i + 1}.0/24`,
+      cidr: `${addressInVpc(v.cidr, (i + 1) * 256)}/24`,
     }));
     const vpc: TopoVpc = { ...v, subnets, routeTableId: id('rtb', (tableCount += 1)) };
     vpcs.push(vpc);
@@ -105,20 +107,23 @@ export function buildReferenceTopology(options: TopologyOptions): Topology {
   ];
 
   const spokes = [
-    ...REFERENCE_SPOKES.map((s, i) => ({ ...s, region: SPOKE_REGIONS[i]!, index: i + 1 })),
+    ...REFERENCE_SPOKES.map((s, i) => ({
+      name: s.name,
+      region: SPOKE_REGIONS[i]!,
+      index: i + 1,
+      plan: referenceSpokeAddresses(s.octet, i + 1),
+    })),
     ...Array.from({ length: extra }, (_, k) => ({
       name: `spoke-extra-${String(k + 1).padStart(2, '0')}`,
-      octet: 98 + 2 * (k + 1),
       region: SPOKE_REGIONS[k % SPOKE_REGIONS.length]!,
       index: REFERENCE_SPOKES.length + k + 1,
+      plan: extraSpokeAddresses(k + 1, REFERENCE_SPOKES.length + k + 1),
     })),
   ];
   const spokePsks: Record<string, string> = {};
   for (const s of spokes) {
     const reference = s.index <= REFERENCE_SPOKES.length;
-    const prodCidr = `10.${s.octet}.0.0/16`;
-    // Reference spokes keep the example's 10.X0/10.X1 pairs; extra spokes take consecutive /16s.
-    const stagingCidr = `10.${s.octet + 1}.0.0/16`;
+    const { production: prodCidr, staging: stagingCidr } = s.plan;
     const vpcBase = reference ? 60000 + s.index * 100 : 70000 + s.index * 10;
     const routes = FLAT_NETWORK.map((destination) => ({ destination, router: s.name }));
     const prod = addVpc({
@@ -143,15 +148,15 @@ export function buildReferenceTopology(options: TopologyOptions): Topology {
       role: 'spoke',
       vpcId: prod.id,
       subnetId: prod.subnets[0]!.id,
-      privateIp: `10.${s.octet}.1.10`,
+      privateIp: addressInVpc(prodCidr, 256 + 10),
       type: 't3.medium',
       ladder: SPOKE_LADDER,
-      asn: HUB_ASN + s.index,
+      asn: s.plan.asn,
       elasticIp: {
         allocationId: id('eipalloc', reference ? s.index * 100 + 1 : 1000 + s.index),
-        publicIp: `198.51.100.${6 + s.index}`,
+        publicIp: s.plan.publicIp,
       },
-      vti: s.index,
+      vti: s.plan.vti,
       networks: [prodCidr, stagingCidr],
     });
     spokePsks[s.name] = generatePreSharedKey();
@@ -175,9 +180,13 @@ export function buildReferenceTopology(options: TopologyOptions): Topology {
   });
 
   // The hub VPC sends every remote network to the primary hub. Analytics is routed ahead of
-  // its attachment (a prepared route), so attach-vpc only has to bring the tunnels up.
-  const remote = vpcs.filter((v) => v !== hubVpc).map((v) => v.cidr);
-  hubVpc.routes = [...remote, OFFICE_CIDR].map((destination) => ({
+  // its attachment (a prepared route), so attach-vpc only has to bring the tunnels up. The
+  // extra spokes' VPCs are one block, one route (spoke-address-plan.ts: AWS's route quota).
+  const remote = vpcs
+    .filter((v) => v !== hubVpc && !(v.reach.kind === 'spoke' && isExtra(v.reach.router)))
+    .map((v) => v.cidr);
+  const extraBlock = extra > 0 ? [EXTRA_SPOKES_BLOCK] : [];
+  hubVpc.routes = [...remote, ...extraBlock, OFFICE_CIDR].map((destination) => ({
     destination,
     router: 'hub-tokyo-a',
   }));

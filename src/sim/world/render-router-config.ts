@@ -6,6 +6,7 @@
  */
 import { parseCidr, formatIpv4 } from '../../net/cidr.js';
 import { routerNamed } from './reference-topology.js';
+import { addressInVpc, spokeTunnelAddress } from './spoke-address-plan.js';
 import type { TopoRouter, Topology } from './topology-types.js';
 
 /**
@@ -116,10 +117,7 @@ function renderPeer(p: PeerSpec): string[] {
  * import-check announces a `network` only while such an exact route exists.
  */
 function renderVpcRoutes(networks: string[]): string[] {
-  return networks.map((n) => {
-    const [a, b] = n.split('.');
-    return `set protocols static route ${n} next-hop '${a}.${b}.1.1'`;
-  });
+  return networks.map((n) => `set protocols static route ${n} next-hop '${addressInVpc(n, 257)}'`);
 }
 
 function renderBgp(
@@ -137,11 +135,6 @@ function renderBgp(
     ]),
     `set protocols bgp system-as ${q(asn)}`,
   ];
-}
-
-/** `169.254.N.1/30` (hub side) or `.2` (spoke side) for the hub↔spoke tunnel N. */
-export function spokeTunnelAddress(vti: number, side: 'hub' | 'spoke'): string {
-  return `169.254.${vti}.${side === 'hub' ? 1 : 2}`;
 }
 
 function renderHub(topology: Topology, router: TopoRouter, aws: AwsTunnelOutside): string[] {

@@ -6,6 +6,7 @@
 import { newId } from '../ec2/ids.js';
 import type { Ec2State } from '../ec2/state.js';
 import type { SimInstance } from '../ec2/types.js';
+import { addressInVpc } from './spoke-address-plan.js';
 import type { Topology } from './topology-types.js';
 
 export interface SeededEc2 {
@@ -78,13 +79,12 @@ export function seedEc2State(state: Ec2State, topology: Topology): SeededEc2 {
     if (vpc.reach.kind !== 'spoke') continue;
     const inst = instances.get(vpc.reach.router);
     if (!inst || inst.vpcId === vpc.id) continue;
-    const [a, b] = vpc.cidr.split('.');
     const eni = {
       networkInterfaceId: newId('eni'),
       region: vpc.region,
       subnetId: vpc.subnets[0]!.id,
       vpcId: vpc.id,
-      privateIp: `${a}.${b}.1.10`,
+      privateIp: addressInVpc(vpc.cidr, 256 + 10),
       instanceId: inst.instanceId,
       attachmentId: newId('eni-attach'),
       deviceIndex: 1,

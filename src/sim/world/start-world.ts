@@ -135,6 +135,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     rebootMs: bootMs,
     sshLatencyMs: options.sshLatencyMs ?? 0,
   });
+  model.startSeeding();
   try {
     await Promise.all(
       topology.routers.map((r) =>

@@ -92,6 +92,8 @@ export class WorldModel {
   /** The routing state of the last evaluation: what each router's `show ip route` prints. */
   private forwarding: Forwarding | undefined;
   private closed = false;
+  /** Seeding: judging after each router added is wasted work, `settle` judges them all. */
+  private seeding = false;
   private readonly now: () => number;
   tunnelUpMs: number;
 
@@ -243,6 +245,14 @@ export class WorldModel {
     return reachMatrix(buildForwarding(this.network()));
   }
 
+  /**
+   * The world is adding its seeded routers: nothing is judged until `settle`. Judging the
+   * whole world after each of 500 routers took minutes (each judgement is linear in routers).
+   */
+  startSeeding(): void {
+    this.seeding = true;
+  }
+
   addRouter(record: RouterRecord): void {
     this.routers.set(record.instanceId, record);
     this.views.delete(record.instanceId);
@@ -281,6 +291,7 @@ export class WorldModel {
    * starts as a network that has been running for a while, not one booting all at once.
    */
   settle(at: number): void {
+    this.seeding = false;
     this.evaluate();
     for (const peers of this.tunnels.values())
       for (const t of peers.values()) if (t.ok) t.since = at;
@@ -383,7 +394,7 @@ export class WorldModel {
    * `evaluateSoon` covers), and arm the timer for the next establishment.
    */
   evaluate(at?: number): void {
-    if (this.closed) return;
+    if (this.closed || this.seeding) return;
     // A direct evaluation also covers the changes a pending `evaluateSoon` waited for.
     if (this.soon) clearImmediate(this.soon.immediate);
     this.soon = undefined;

@@ -119,7 +119,12 @@ export function renderInventory(input: InventoryInput, inventoryPath: string): s
     '',
   ].join('\n');
   return (
-    header + stringify(buildInventory(input, dirname(resolve(inventoryPath))), { lineWidth: 0 })
+    header +
+    stringify(buildInventory(input, dirname(resolve(inventoryPath))), {
+      lineWidth: 0,
+      // The spokes share one ladder array: written out, not as an anchor and 500 aliases.
+      aliasDuplicateObjects: false,
+    })
   );
 }
 
