@@ -82,14 +82,18 @@ export async function startStatusFleet(
     '--dir',
     dir,
   ]);
-  const loaded = loadInventory(sim.inventory);
   const prefix = `flatnet-bench-${label}-${process.pid}`;
   const runtime = await createRuntime({
-    loaded,
+    loaded: loadInventory(sim.inventory),
     redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     prefix,
     logger: createLogger({ level: 'warn' }),
     worker: { concurrency: 4 },
+  }).catch(async (err: unknown) => {
+    // The world is a process of its own: a bench that cannot use it must not leave it running.
+    await stopProcess(sim.child);
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
   });
   return {
     runtime,

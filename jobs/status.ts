@@ -15,7 +15,7 @@ import { findProblems } from '../src/status/find-problems.js';
 import { readRegionTelemetry } from '../src/status/read-region-telemetry.js';
 import { readRouterStatusAndReading } from '../src/status/read-router-status.js';
 import { describeReachHeadline } from '../src/reach/describe-reach.js';
-import { summarizeReach } from '../src/reach/judge-reach.js';
+import { summarizeReachInSlices } from '../src/reach/judge-reach.js';
 import type { ReachCloud } from '../src/reach/reach-ports.js';
 import type { ReachState } from '../src/reach/reach-state.js';
 import type { ReachSummary } from '../src/report/reach-report.js';
@@ -68,7 +68,7 @@ export async function collectStatus(
   scope: string,
   now = Date.now(),
   reachCloud?: ReachCloud,
-  judgeReach: (state: ReachState) => ReachSummary = summarizeReach,
+  judgeReach: (state: ReachState) => ReachSummary | Promise<ReachSummary> = summarizeReachInSlices,
   shapers?: ShaperMemory,
 ): Promise<StatusReport> {
   const { inventory } = deps;
@@ -110,7 +110,7 @@ export async function collectStatus(
   const routers = read.map((r) => r.status);
   markDriftedStandbys(inventory, routers, configs, deps.instances ?? {});
   const reach = cloud
-    ? judgeReach(
+    ? await judgeReach(
         assembleReachState(
           inventory,
           new Map(covered.routers.map((name, i) => [name, read[i]!.reading])),
@@ -156,7 +156,7 @@ export type StatusRunDeps = StatusDeps & { cloud: StatusCloud & ReachCloud };
 
 export function createStatusRunbook(): Runbook<StatusRunDeps> {
   // A worker's status runs judge reachability again only when the network changed.
-  const judgeReach = rememberReachSummary(summarizeReach);
+  const judgeReach = rememberReachSummary(summarizeReachInSlices);
   // ... and judge the shapers' load against their previous reading (a rate needs two).
   const shapers = createShaperMemory();
   return {

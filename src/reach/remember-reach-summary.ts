@@ -43,12 +43,12 @@ export function digestReachState(state: ReachState): string {
 }
 
 export function rememberReachSummary(
-  judge: (state: ReachState) => ReachSummary,
-): (state: ReachState) => ReachSummary {
+  judge: (state: ReachState) => ReachSummary | Promise<ReachSummary>,
+): (state: ReachState) => Promise<ReachSummary> {
   let last: { digest: string; summary: ReachSummary } | undefined;
-  return (state) => {
+  return async (state) => {
     const digest = digestReachState(state);
-    if (last?.digest !== digest) last = { digest, summary: judge(state) };
+    if (last?.digest !== digest) last = { digest, summary: await judge(state) };
     return structuredClone(last.summary);
   };
 }

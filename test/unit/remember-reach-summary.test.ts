@@ -62,41 +62,41 @@ function state(o: {
 }
 
 describe('rememberReachSummary', () => {
-  it('judges again exactly when something the judge reads changed', () => {
+  it('judges again exactly when something the judge reads changed', async () => {
     let judged = 0;
     const judge = rememberReachSummary((): ReachSummary => {
       judged++;
       return { networks: 2, total: 2, broken: 0, hops: [] };
     });
-    judge(state({}));
+    await judge(state({}));
     // Counters and a handshake that stays fresh: the same network.
-    judge(state({ uptime: 99, bytes: 12345, handshake: 60 }));
+    await judge(state({ uptime: 99, bytes: 12345, handshake: 60 }));
     expect(judged).toBe(1);
-    judge(state({ sa: 'down' }));
+    await judge(state({ sa: 'down' }));
     expect(judged).toBe(2);
     // A stale handshake's age is in the reason the judge gives: every change counts.
-    judge(state({ handshake: 400 }));
-    judge(state({ handshake: 401 }));
+    await judge(state({ handshake: 400 }));
+    await judge(state({ handshake: 401 }));
     expect(judged).toBe(4);
   });
 
-  it('reads a counter only where it is a field: the same words inside a value are its text', () => {
+  it('reads a counter only where it is a field: the same words inside a value are its text', async () => {
     let judged = 0;
     const judge = rememberReachSummary((): ReachSummary => {
       judged++;
       return { networks: 2, total: 2, broken: 0, hops: [] };
     });
-    judge(state({ hostName: 'a,"bytesIn":1' }));
-    judge(state({ hostName: 'a,"bytesIn":2' }));
-    judge(state({ hostName: '{"latestHandshakeSeconds":3' }));
-    judge(state({ hostName: '{"latestHandshakeSeconds":4' }));
+    await judge(state({ hostName: 'a,"bytesIn":1' }));
+    await judge(state({ hostName: 'a,"bytesIn":2' }));
+    await judge(state({ hostName: '{"latestHandshakeSeconds":3' }));
+    await judge(state({ hostName: '{"latestHandshakeSeconds":4' }));
     expect(judged).toBe(4);
   });
 
-  it('hands out a copy: a caller changing its report does not change the next one', () => {
+  it('hands out a copy: a caller changing its report does not change the next one', async () => {
     const judge = rememberReachSummary(() => ({ networks: 2, total: 2, broken: 0, hops: [] }));
-    const first = judge(state({}));
+    const first = await judge(state({}));
     first.broken = 7;
-    expect(judge(state({})).broken).toBe(0);
+    expect((await judge(state({}))).broken).toBe(0);
   });
 });
