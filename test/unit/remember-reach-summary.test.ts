@@ -80,7 +80,7 @@ describe('rememberReachSummary', () => {
     expect(judged).toBe(4);
   });
 
-  it('reads a counter only where it is a field: the same words inside a value are its text', async () => {
+  it('reads a counter only where it is a field: the same words in a value are text', async () => {
     let judged = 0;
     const judge = rememberReachSummary((): ReachSummary => {
       judged++;
