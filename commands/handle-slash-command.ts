@@ -142,8 +142,18 @@ export function receiveSlashCommand(
       origin: request.origin,
     });
     // Every planner answers from the inventory alone; one that needs I/O has checkBeforeRun.
-    if (plan instanceof Promise)
-      return later(deps, async () => startRun(deps, request, await plan));
+    if (plan instanceof Promise) {
+      // Settled now, read after the ack: a rejection is never left unawaited meanwhile.
+      const settled = plan.then(
+        (value) => ({ value }),
+        (err: unknown) => ({ err }),
+      );
+      return later(deps, async () => {
+        const outcome = await settled;
+        if ('err' in outcome) throw outcome.err;
+        return startRun(deps, request, outcome.value);
+      });
+    }
     planned = plan;
   } catch (err) {
     return refusedFor(deps, err);
