@@ -16,6 +16,7 @@ import { diffTrafficPolicy, ownedUnit } from './diff-traffic-policy.js';
 import { renderTrafficPolicy } from './render-traffic-policy.js';
 import type { ConfigLine } from '../vyos/types.js';
 import { readPolicyFacts } from './read-policy-facts.js';
+import { sitesOf, withOnboardedSites } from './onboarded-sites.js';
 
 export interface RouterPolicyPlan {
   router: string;
@@ -35,7 +36,14 @@ export interface PolicyPlan {
 }
 
 export function planPolicy(inventory: Inventory, state: ReachState): PolicyPlan {
-  const policy = readTrafficPolicy(inventory);
+  const listed = readTrafficPolicy(inventory);
+  // Sites added by add-peer but not listed are judged as the routers judge them (unassigned).
+  const policy =
+    listed &&
+    withOnboardedSites(
+      listed,
+      state.routers.flatMap((r) => sitesOf(r.reading?.config ?? [])),
+    );
   const routers = state.routers.map((r): RouterPolicyPlan => {
     const facts = readPolicyFacts(state, policy, r);
     const current = r.reading?.config ?? [];

@@ -1,0 +1,84 @@
+/**
+ * Sites a router carries that the inventory does not list (a `/vpn add-peer` whose peer name is
+ * not under `traffic.sites`), as networks of the policy model, so that `allows` judges their
+ * addresses as the routers do instead of calling them `outside` and letting them through.
+ *
+ * Their role is `unassigned`, even when `traffic.defaultRole` is set, because that is what the
+ * routers run: the role network-groups are rendered from the inventory only (renderGroups), so
+ * an unlisted site's addresses are in none of them and every new connection to or from it falls
+ * to the rule set's `default-action drop` (docs/traffic-policy.md, "Tunnels added after the
+ * apply"). The simulator's oracle and `/vpn reach` read the routers; the model must say the same.
+ */
+import { cidrWithin } from '../config/flat-network.js';
+import {
+  UNASSIGNED_ROLE,
+  type TrafficNetwork,
+  type TrafficPolicy,
+} from '../config/traffic-policy.js';
+import { sitePrefixListName } from '../onboarding/plan-ipsec-peer.js';
+import { readHubConfig } from '../onboarding/read-hub-config.js';
+import type { ConfigLine } from '../vyos/types.js';
+
+export interface OnboardedSite {
+  peer: string;
+  subnets: string[];
+}
+
+/**
+ * A router's site peers with the subnets its configuration routes to them, as add-peer writes
+ * them (plan-ipsec-peer.ts): a policy-based tunnel's remote prefixes, static or failover routes
+ * into its VTI, or a BGP site's inbound prefix-list. A peer with none of those (a spoke, a VGW
+ * tunnel: their networks are VPCs the inventory lists) is no site.
+ */
+export function sitesOf(lines: ConfigLine[]): OnboardedSite[] {
+  const hub = readHubConfig(lines);
+  const out: OnboardedSite[] = [];
+  for (const p of hub.ipsec) {
+    const list = sitePrefixListName(p.name);
+    const subnets = new Set([
+      ...p.remotePrefixes,
+      ...hub.staticRoutes.filter((r) => p.vti && r.via === p.vti).map((r) => r.prefix),
+      ...hub.failoverRoutes.filter((r) => p.vti && r.via === p.vti).map((r) => r.prefix),
+      ...lines
+        .filter(
+          (l) =>
+            l.op === 'set' &&
+            l.path.join(' ').startsWith(`policy prefix-list ${list} rule `) &&
+            l.path[5] === 'prefix',
+        )
+        .flatMap((l) => (l.value ? [l.value] : [])),
+    ]);
+    if (subnets.size > 0) out.push({ peer: p.name, subnets: [...subnets].sort() });
+  }
+  return out;
+}
+
+/**
+ * The policy with every site of `sites` that it does not know yet (by label, or by an address
+ * inside a network it lists) as an `unassigned` network, the routers' reading of it.
+ */
+export function withOnboardedSites(
+  policy: TrafficPolicy,
+  sites: readonly OnboardedSite[],
+): TrafficPolicy {
+  const extra: TrafficNetwork[] = [];
+  const known = (label: string) => [...policy.networks, ...extra].some((n) => n.label === label);
+  for (const s of sites) {
+    const label = `site/${s.peer}`;
+    const unlisted = s.subnets.filter(
+      (c) => !policy.networks.some((n) => n.cidrs.some((x) => cidrWithin(c, x))),
+    );
+    if (known(label) || unlisted.length === 0) continue;
+    extra.push({
+      label,
+      kind: 'site',
+      cidrs: unlisted,
+      role: UNASSIGNED_ROLE,
+      roleFrom: 'default',
+      path: `vpn ipsec site-to-site peer ${s.peer} (not under traffic.sites)`,
+    });
+  }
+  if (extra.length === 0) return policy;
+  const networks = [...policy.networks, ...extra];
+  return { ...policy, networks, roles: [...new Set(networks.map((n) => n.role))].sort() };
+}
