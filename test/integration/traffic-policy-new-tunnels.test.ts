@@ -72,6 +72,15 @@ describe('a network onboarded after the policy was applied is under it at once',
     expect(r.status, `${text}: ${r.outcome ?? ''} ${r.error ?? ''}`).toBe(status);
     return r;
   };
+  /** The site's own router, typed from the VyOS script add-peer sent to its requester. */
+  const startSite = async (name: string, publicIp: string, lan: string) => {
+    const file = `${name}-hub-tokyo-a-vyos.txt`;
+    const script = await waitFor(
+      () => stack.slack.store.filesIn('D0ALICE').find((f) => f.name === file),
+      'the site script',
+    );
+    await post('/sites', { name, publicIp, lan, script: script.bytes.toString('utf8') });
+  };
   /** No apply is needed: `/vpn policy diff` finds every router as the policy renders it. */
   const expectNothingToApply = async () =>
     expect((await run('policy diff')).outcome).toContain(
@@ -125,17 +134,7 @@ describe('a network onboarded after the policy was applied is under it at once',
       expect(zoneLines(router), router).toContain(
         "set firewall zone FLATNET-VPN interface 'vti100'",
       );
-    const script = await waitFor(
-      () =>
-        stack.slack.store.filesIn('D0ALICE').find((f) => f.name === 'kobe-hub-tokyo-a-vyos.txt'),
-      'the site script',
-    );
-    await post('/sites', {
-      name: 'kobe',
-      publicIp: '198.51.100.78',
-      lan: '10.200.2.0/24',
-      script: script.bytes.toString('utf8'),
-    });
+    await startSite('kobe', '198.51.100.78', '10.200.2.0/24');
     await expectPolicyHolds(await matrix(), 'site/kobe');
     // Stateful, on a port: kobe's new connection to the hub VPC goes through and its reply comes
     // back; the hub VPC's own new connection toward kobe is dropped by the rule set on the hub.
@@ -154,17 +153,7 @@ describe('a network onboarded after the policy was applied is under it at once',
     // No traffic.defaultRole: sakai is in no role network-group, so the rule set drops every new
     // connection to or from it. The model used to call its addresses `outside` and let them by.
     await run('add-peer sakai ipsec --remote 198.51.100.80 --subnets 10.200.4.0/24');
-    const script = await waitFor(
-      () =>
-        stack.slack.store.filesIn('D0ALICE').find((f) => f.name === 'sakai-hub-tokyo-a-vyos.txt'),
-      'the site script',
-    );
-    await post('/sites', {
-      name: 'sakai',
-      publicIp: '198.51.100.80',
-      lan: '10.200.4.0/24',
-      script: script.bytes.toString('utf8'),
-    });
+    await startSite('sakai', '198.51.100.80', '10.200.4.0/24');
     const m = await matrix();
     const pairs = m.paths.filter((x) => x.from === 'site/sakai' || x.to === 'site/sakai');
     expect(pairs.length).toBeGreaterThanOrEqual(10);
