@@ -4,7 +4,7 @@ import type { Logger } from '../log.js';
 import { runCancelScript, runDecideScript, runExpireScript } from './approval-scripts.js';
 import { formatClock, formatDuration } from '../util/format-time.js';
 import { awaitReplicasOn, NO_REPLICA_ACK, type ReplicaAck } from './replica-ack.js';
-import { awaitRedisReady, FAILOVER_WAIT_MS } from '../queue/await-redis-ready.js';
+import { awaitRedisReady, FAILOVER_WAIT_MS } from '../util/await-redis-ready.js';
 import { describeBusyTarget, describeWaitingRun } from './describe-run.js';
 import { announce, finishRun, makeEvent, type EngineCore } from './engine-core.js';
 import { describeRefusal } from './describe-refusal.js';
@@ -39,7 +39,7 @@ export interface EngineOptions<D> {
   replicaAck?: ReplicaAck;
   /**
    * How long a submit, decision or cancel asked while Redis is between masters waits for the
-   * new one before it is refused (src/queue/await-redis-ready.ts). Default 2 s.
+   * new one before it is refused (src/util/await-redis-ready.ts). Default 2 s.
    */
   failoverWaitMs?: number;
   prefix: string;

@@ -3,7 +3,7 @@
  * killed; before the sentinels have promoted the replica, while the bot's producer connection
  * is down, Alice asks `/router scaleup`. The command waits for the new master and is answered
  * "Started", once, with its run on the new master: not refused with ioredis's words, and
- * never queued behind her back (docs/redis-ha.md, src/queue/await-redis-ready.ts).
+ * never queued behind her back (docs/redis-ha.md, src/util/await-redis-ready.ts).
  *
  * The wait is bounded (2 s by default, inside Slack's 3 s); here it is long enough for any
  * failover on a loaded machine, so that the verdict does not depend on how fast the sentinels
