@@ -262,27 +262,39 @@ export async function startSentinelGroup(label: string): Promise<SentinelGroup> 
       ),
     async replicasInSync() {
       const lead = await group.master();
+      // Each look throws what is not yet true, so a timeout names it. Sentinel turns a
+      // restarted old master into a replica only after it has reported its role for 8 s
+      // (SENTINEL_PUBLISH_PERIOD * 4 in sentinel.c), and a loaded machine can put a sentinel
+      // in TILT mode for 30 s: the wait is generous, and says which of the two it was.
       await waitFor(
         async () => {
           for (const s of servers) {
             if (s === lead) continue;
-            const info = await withRedis(s.port, (r) => r.info('replication')).catch(() => '');
-            if (!info.includes(`master_port:${lead.port}`)) return false;
-            if (!info.includes('master_link_status:up')) return false;
+            const info = await withRedis(s.port, (r) => r.info('replication'));
+            if (!info.includes(`master_port:${lead.port}`))
+              throw new Error(`server ${s.port} does not replicate the master ${lead.port} yet`);
+            if (!info.includes('master_link_status:up'))
+              throw new Error(`server ${s.port}'s link to the master ${lead.port} is not up`);
           }
           // Every sentinel knows the others and the replica: ready to fail over again.
           for (const s of sentinels) {
-            const seen = await withRedis(s.port, (r) => r.call('SENTINEL', 'master', name)).catch(
-              () => [],
+            const seen = (await withRedis(s.port, (r) =>
+              r.call('SENTINEL', 'master', name),
+            )) as string[];
+            const field = (k: string) => seen[seen.indexOf(k) + 1];
+            const tilt = (await withRedis(s.port, (r) => r.info('sentinel'))).includes(
+              'sentinel_tilt:1',
             );
-            const fields = seen as string[];
-            const field = (k: string) => fields[fields.indexOf(k) + 1];
-            if (field('num-other-sentinels') !== '2' || field('num-slaves') === '0') return false;
-            if (String(field('flags')) !== 'master') return false;
+            const state =
+              `sentinel ${s.port}: other sentinels ${field('num-other-sentinels')}, ` +
+              `replicas ${field('num-slaves')}, flags ${field('flags')}${tilt ? ', in TILT' : ''}`;
+            if (field('num-other-sentinels') !== '2' || field('num-slaves') === '0')
+              throw new Error(state);
+            if (String(field('flags')) !== 'master') throw new Error(state);
           }
           return true;
         },
-        { what: 'the replicas and sentinels to be in sync', timeoutMs: 30_000, intervalMs: 100 },
+        { what: 'the replicas and sentinels to be in sync', timeoutMs: 60_000, intervalMs: 100 },
       );
     },
     async close() {
