@@ -25,7 +25,12 @@ import type { StatusCloud, StatusRouters } from '../src/status/status-ports.js';
 import type { RunRequestPlanner } from '../src/grammar/run-request-planner.js';
 import { mapBounded } from '../src/util/map-bounded.js';
 import { shareVpnConnections } from '../src/status/share-vpn-connections.js';
-import { createShaperMemory, type ShaperMemory } from '../src/status/remember-shaper-samples.js';
+import {
+  createShaperMemory,
+  createShaperReadingStore,
+  type ShaperMemory,
+} from '../src/status/remember-shaper-samples.js';
+import type { RedisClient } from '../src/util/redis-client.js';
 
 export interface StatusDeps {
   inventory: Inventory;
@@ -82,6 +87,8 @@ export async function collectStatus(
       ? shareVpnConnections(reachCloud)
       : undefined;
   const telemetryCloud = shared ?? deps.cloud;
+  // The shapers' last readings first: which interfaces to ask, in the same round trip.
+  await shapers?.recall(covered.routers);
   const [read, regions, cloud] = await Promise.all([
     mapBounded(covered.routers, deps.statusConcurrency ?? 64, async (name) => {
       const instance = deps.instances?.[name];
@@ -107,6 +114,7 @@ export async function collectStatus(
     ),
     forReach ? readReachCloud({ inventory, cloud: shared ?? reachCloud }) : undefined,
   ]);
+  await shapers?.keep();
   const routers = read.map((r) => r.status);
   markDriftedStandbys(inventory, routers, configs, deps.instances ?? {});
   const reach = cloud
@@ -151,14 +159,26 @@ function markDriftedStandbys(
   }
 }
 
-/** The status runbook reads EC2 for reachability too: its cloud has the reach reads. */
-export type StatusRunDeps = StatusDeps & { cloud: StatusCloud & ReachCloud };
+/**
+ * The status runbook reads EC2 for reachability too: its cloud has the reach reads. With Redis
+ * (every worker has it), the shapers' readings are kept there, for every worker's next run.
+ */
+export type StatusRunDeps = StatusDeps & {
+  cloud: StatusCloud & ReachCloud;
+  redis?: RedisClient;
+  prefix?: string;
+};
 
 export function createStatusRunbook(): Runbook<StatusRunDeps> {
   // A worker's status runs judge reachability again only when the network changed.
   const judgeReach = rememberReachSummary(summarizeReachInSlices);
-  // ... and judge the shapers' load against their previous reading (a rate needs two).
-  const shapers = createShaperMemory();
+  // ... and judge the shapers' load against their previous reading (a rate needs two): kept
+  // in Redis when the run has it, so any worker's run compares with the last one.
+  const inProcess = createShaperMemory();
+  const shapersOf = ({ redis, prefix }: StatusRunDeps): ShaperMemory =>
+    redis && prefix !== undefined
+      ? createShaperMemory(createShaperReadingStore(redis, prefix))
+      : inProcess;
   return {
     kind: 'status',
     steps: [
@@ -171,7 +191,7 @@ export function createStatusRunbook(): Runbook<StatusRunDeps> {
             Date.now(),
             ctx.deps.cloud,
             judgeReach,
-            shapers,
+            shapersOf(ctx.deps),
           );
           const down = report.problems.filter((p) => p.severity === 'down').length;
           const reach = report.reach ? `${describeReachHeadline(report.reach)}; ` : '';

@@ -16,6 +16,8 @@ import { cleanUpTestWorld } from './clean-up-test-world.js';
 export interface WorldRuntime {
   world: World;
   runtime: Runtime;
+  /** A deploy: the runtime (bot side and worker) stops and a new one starts, same Redis. */
+  restartRuntime(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -23,16 +25,25 @@ export async function startWorldRuntime(label: string): Promise<WorldRuntime> {
   const dir = mkdtempSync(join(tmpdir(), `flatnet-${label}-`));
   const prefix = uniquePrefix(label);
   const world = await startWorld({ dir, bootMs: 100, tunnelUpMs: 100 });
-  const runtime = await createRuntime({
-    loaded: loadInventory(world.writeInventory(join(dir, 'flatnet.yml'))),
-    redisUrl,
-    prefix,
-    logger: createLogger({ level: 'silent' }),
-    worker: { concurrency: 2 },
-  });
+  const inventoryPath = world.writeInventory(join(dir, 'flatnet.yml'));
+  const start = () =>
+    createRuntime({
+      loaded: loadInventory(inventoryPath),
+      redisUrl,
+      prefix,
+      logger: createLogger({ level: 'silent' }),
+      worker: { concurrency: 2 },
+    });
+  let runtime = await start();
   return {
     world,
-    runtime,
+    get runtime() {
+      return runtime;
+    },
+    async restartRuntime() {
+      await runtime.close();
+      runtime = await start();
+    },
     async close() {
       await runtime.close();
       await world.close();

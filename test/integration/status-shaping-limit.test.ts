@@ -2,7 +2,8 @@
  * `/vpn status` shows a network at its shaping limit, judged from what the routers print: the
  * policy's shapers typed into the VyOS emulators over SSH, traffic offered in the simulated
  * world, and two status runs through the real slash command, worker and SSH pool, each
- * reading `tc -s class show` and `/proc/uptime` on the routers.
+ * reading `tc -s class show` and `/proc/uptime` on the routers. Between the two, flatnet is
+ * restarted (a deploy): the second run compares with the first's readings, kept in Redis.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -75,6 +76,8 @@ describe('/vpn status shows a network at its shaping limit', () => {
     expect(first.report.routers.flatMap((r) => r.shaping ?? [])).toEqual([]);
     expect(first.cli).not.toContain('at limit');
 
+    // A deploy between the two: a new worker compares with the readings the last one kept.
+    await stack!.restartRuntime();
     await aSecondLater();
     const second = await status();
     const virginia = second.report.routers.find((r) => r.router === 'spoke-virginia')!;
@@ -96,6 +99,13 @@ describe('/vpn status shows a network at its shaping limit', () => {
       /^us-east-1\/production \(eth0\) at limit: \d+% of 50 Mbit\/s, [\d.]+k? drops in the last \d+ s$/,
     );
     expect(second.report.problems.filter((p) => p.text.includes('at limit'))).toHaveLength(1);
+    // What is kept is counters and the routers' clock, and nothing is kept for a router
+    // without a shaper.
+    const { redis, prefix } = stack!.runtime.deps;
+    const kept = await redis.hgetall(`${prefix}:shaper-readings`);
+    expect(Object.keys(kept)).toEqual(['spoke-virginia']);
+    const samples = JSON.parse(kept['spoke-virginia']!) as { iface: string }[];
+    expect(samples.map((s) => s.iface).sort()).toEqual(['eth0', 'eth1']);
     for (const text of [second.cli, second.slack]) {
       expect(text).toContain('us-east-1/production (eth0) at limit: ');
       expect(text).not.toMatch(/us-east-1\/staging \(\w+\) at limit/);
