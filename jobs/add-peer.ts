@@ -29,7 +29,13 @@ import {
   reserveTunnelAddress,
 } from '../src/onboarding/reserve-tunnel-address.js';
 import type { RunRequestPlanner } from '../src/grammar/run-request-planner.js';
+import {
+  carryDefaultRole,
+  planDefaultRole,
+  undoCarryDefaultRole,
+} from '../src/policy/steps/carry-default-role.js';
 import { defineStep } from '../src/runbook/define-step.js';
+import { resultIn } from '../src/runbook/step-ref.js';
 import type { Runbook } from '../src/runbook/types.js';
 
 export function createAddPeerRunbook(): Runbook<OnboardingDeps> {
@@ -37,12 +43,25 @@ export function createAddPeerRunbook(): Runbook<OnboardingDeps> {
     kind: 'add-peer',
     whenBusy: 'wait',
     lockTarget: (run) => addPeerParams(run).router,
+    // The routers the default role's step may change, held for the run like a policy apply's.
+    alsoLocks: (run) => resultIn(run, S.planDefaultRole)?.routers ?? [],
     steps: [
       // Plan: the name, key, remote and subnets against the router and its standby.
       defineStep(S.check, {
         title: 'Check the name, key and subnets against the router',
         phase: 'plan',
         run: checkAddPeer,
+      }),
+      // Plan: a site the inventory does not list takes traffic.defaultRole on every router.
+      defineStep(S.planDefaultRole, {
+        title: "Find the role the site takes (the inventory's default when it is not listed)",
+        phase: 'plan',
+        run: planDefaultRole((ctx) => {
+          const params = addPeerParams(ctx.run);
+          return params.kind === 'ipsec'
+            ? { label: `site/${ctx.run.target}`, subnets: params.subnets }
+            : undefined;
+        }),
       }),
       // A WireGuard pool lease in Redis, or the site's VTI.
       defineStep(S.reserve, {
@@ -61,6 +80,13 @@ export function createAddPeerRunbook(): Runbook<OnboardingDeps> {
         title: "Add the same peer on the hub's standby (commit-confirm, verify, confirm, save)",
         run: configureStandbyPeer,
         undo: removeStandbyPeer,
+      }),
+      // Every router that runs the traffic policy filters the site's packets: all of them
+      // judge it by the default role from now on (src/policy/steps/carry-default-role.ts).
+      defineStep(S.joinDefaultRole, {
+        title: "Put the site in the default role's group on every router that runs the policy",
+        run: carryDefaultRole(S.planDefaultRole, 'join'),
+        undo: undoCarryDefaultRole(S.planDefaultRole, S.joinDefaultRole, 'join'),
       }),
       // The hub VPC sends the peer's networks to the hub router.
       defineStep(S.routeHubVpc, {

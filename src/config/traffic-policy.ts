@@ -54,6 +54,11 @@ export interface TrafficPolicy {
   roles: string[];
   /** Where flatnet's own SSH comes from (see TrafficSchema.botNetwork). */
   botNetwork?: string;
+  /**
+   * `traffic.defaultRole`: the role of a network with none of its own, and of a network the
+   * inventory does not list at all (a site onboarded by `/vpn add-peer`, onboarded-sites.ts).
+   */
+  defaultRole?: string;
 }
 
 /** A flow through the network, as a firewall rule matches it. */
@@ -125,6 +130,7 @@ export function readTrafficPolicy(inv: Inventory): TrafficPolicy | undefined {
     peerBandwidth,
     roles,
     botNetwork: t.botNetwork ?? hubVpcCidr(inv),
+    ...(t.defaultRole !== undefined ? { defaultRole: t.defaultRole } : {}),
   };
 }
 

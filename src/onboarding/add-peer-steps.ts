@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { idsOf, stepRef } from '../runbook/step-ref.js';
 import { standbyResult } from './reach-standby.js';
 import { hubVpcRoutesResult } from './route-hub-vpc.js';
+import { defaultRoleChange, defaultRolePlan } from '../policy/steps/carry-default-role.js';
 
 /** What `check` found free on the hub: a WireGuard pool, or a site's addresses. */
 const checkResult = z.union([
@@ -41,9 +42,11 @@ const configureResult = z.object({
 
 export const ADD_PEER_STEPS = {
   check: stepRef('check', checkResult),
+  planDefaultRole: stepRef('plan-default-role', defaultRolePlan),
   reserve: stepRef('reserve', reserveResult),
   configure: stepRef('configure', configureResult),
   configureStandby: stepRef('configure-standby', standbyResult),
+  joinDefaultRole: stepRef('join-default-role', defaultRoleChange),
   routeHubVpc: stepRef('route-hub-vpc', hubVpcRoutesResult),
   deliver: stepRef('deliver', z.object({ address: z.string() })),
 } as const;

@@ -5,6 +5,7 @@ import type { Run } from '../runbook/types.js';
 import { addPeerParams } from './add-peer-request.js';
 import { ADD_PEER_STEPS as S } from './add-peer-steps.js';
 import { standbyWarning } from './reach-standby.js';
+import type { DefaultRolePlan } from '../policy/steps/carry-default-role.js';
 
 export function describeAddPeerPlan(run: Readonly<Run>): string[] {
   const params = addPeerParams(run);
@@ -34,6 +35,7 @@ export function describeAddPeerPlan(run: Readonly<Run>): string[] {
     'Apply with commit-confirm, verify, confirm, save; the same peer on the standby ' +
       "(with the standby's own local-address), if the router has one; " +
       'send the VyOS script and swanctl.conf privately',
+    ...defaultRoleLine(resultIn(run, S.planDefaultRole)),
   ];
 }
 
@@ -84,3 +86,7 @@ function standbyFix(name: string, primary: string, standby: string, wireguard: b
     ? `${copy} unchanged ${again}`
     : `${copy} with ${standby}'s own private address as local-address ${again}`;
 }
+
+/** The traffic policy's word on a site the inventory does not list, when it takes a role. */
+export const defaultRoleLine = (plan: DefaultRolePlan | undefined): string[] =>
+  plan?.role ? [`Traffic policy: ${plan.why}`] : [];

@@ -3,11 +3,13 @@ import { resultIn } from '../runbook/step-ref.js';
 import type { Run } from '../runbook/types.js';
 import { standbyWarning } from './reach-standby.js';
 import { REMOVE_PEER_STEPS as S, routerOf } from './remove-peer-steps.js';
+import { defaultRoleLine } from './describe-add-peer.js';
 
 export const describeRemovePeerPlan = (run: Readonly<Run>): string[] => [
   `Remove ${run.steps[0]?.detail ?? run.target}`,
   'Apply with commit-confirm, verify it is gone, confirm, save, on the router and on its ' +
     'standby; return its address to the pool',
+  ...defaultRoleLine(resultIn(run, S.planDefaultRole)).map((l) => `${l} (taken out)`),
 ];
 
 export function summarizeRemovePeer(run: Readonly<Run>): string {

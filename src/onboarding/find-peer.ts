@@ -9,6 +9,7 @@ import { readRouter, type OnboardingDeps } from './onboarding-deps.js';
 import { reachStandby } from './reach-standby.js';
 import { readHubConfig, type HubConfig } from './read-hub-config.js';
 import { routerOf } from './remove-peer-steps.js';
+import { sitesOf } from '../policy/onboarded-sites.js';
 
 export const hasPeer = (hub: HubConfig, name: string) =>
   hub.wireguard.peers.some((p) => p.name === name) || hub.ipsec.some((p) => p.name === name);
@@ -18,6 +19,7 @@ export async function findPeer(ctx: TypedStepContext<OnboardingDeps>) {
   const router = routerOf(run);
   const primary = await readRouter(deps, router);
   let hub = primary.hub;
+  let lines = primary.lines;
   let where = router;
   if (!hasPeer(hub, run.target)) {
     // Left on the standby only (it was down when the peer went from the primary): remove it there.
@@ -27,6 +29,7 @@ export async function findPeer(ctx: TypedStepContext<OnboardingDeps>) {
       hasPeer(readHubConfig(standby.lines, hub.wireguard.iface), run.target)
     ) {
       hub = readHubConfig(standby.lines, hub.wireguard.iface);
+      lines = standby.lines;
       where = `${standby.name} only (not on ${router})`;
     }
   }
@@ -52,8 +55,10 @@ export async function findPeer(ctx: TypedStepContext<OnboardingDeps>) {
       `${run.target} is the tunnel to flatnet's router ${ownRouter[0]}, not a peer`,
       'tunnels between routers are changed with the /router runbooks, not removed as peers',
     );
+  // The subnets the router routes to it, as the policy model reads them (onboarded-sites.ts).
+  const subnets = sitesOf(lines).find((x) => x.peer === run.target)?.subnets ?? [];
   return {
-    result: { kind: 'ipsec' as const, remote: site.remoteAddress ?? '' },
+    result: { kind: 'ipsec' as const, remote: site.remoteAddress ?? '', subnets },
     detail: `site-to-site peer ${run.target} (${site.remoteAddress ?? '?'}) on ${where}`,
   };
 }

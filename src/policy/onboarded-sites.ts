@@ -3,11 +3,13 @@
  * not under `traffic.sites`), as networks of the policy model, so that `allows` judges their
  * addresses as the routers do instead of calling them `outside` and letting them through.
  *
- * Their role is `unassigned`, even when `traffic.defaultRole` is set, because that is what the
- * routers run: the role network-groups are rendered from the inventory only (renderGroups), so
- * an unlisted site's addresses are in none of them and every new connection to or from it falls
- * to the rule set's `default-action drop` (docs/traffic-policy.md, "Tunnels added after the
- * apply"). The simulator's oracle and `/vpn reach` read the routers; the model must say the same.
+ * Their role is `traffic.defaultRole`, what the inventory says a network without a role gets,
+ * and what the routers run: add-peer's `default-role` step put the site's subnets into that
+ * role's network-group on every router running the policy (src/policy/default-role-group.ts),
+ * and remove-peer takes them out; the apply renders the same from this model (renderGroups).
+ * Without a defaultRole the site is `unassigned`: in no group, so every new connection to or
+ * from it falls to the rule set's `default-action drop`. The simulator's oracle and
+ * `/vpn reach` read the routers; the model must say the same (docs/traffic-policy.md).
  */
 import { cidrWithin } from '../config/flat-network.js';
 import {
@@ -53,9 +55,19 @@ export function sitesOf(lines: ConfigLine[]): OnboardedSite[] {
   return out;
 }
 
+/** The subnets of a new network that lie inside no network the policy lists. */
+export function unlistedSubnets(policy: TrafficPolicy, subnets: readonly string[]): string[] {
+  return subnets.filter((c) => !policy.networks.some((n) => n.cidrs.some((x) => cidrWithin(c, x))));
+}
+
+/** The role a network the inventory does not list gets: the default, else none at all. */
+export const roleOfUnlisted = (policy: TrafficPolicy): string =>
+  policy.defaultRole ?? UNASSIGNED_ROLE;
+
 /**
  * The policy with every site of `sites` that it does not know yet (by label, or by an address
- * inside a network it lists) as an `unassigned` network, the routers' reading of it.
+ * inside a network it lists) as a network of the default role (`unassigned` without one), the
+ * routers' reading of it.
  */
 export function withOnboardedSites(
   policy: TrafficPolicy,
@@ -65,15 +77,13 @@ export function withOnboardedSites(
   const known = (label: string) => [...policy.networks, ...extra].some((n) => n.label === label);
   for (const s of sites) {
     const label = `site/${s.peer}`;
-    const unlisted = s.subnets.filter(
-      (c) => !policy.networks.some((n) => n.cidrs.some((x) => cidrWithin(c, x))),
-    );
+    const unlisted = unlistedSubnets(policy, s.subnets);
     if (known(label) || unlisted.length === 0) continue;
     extra.push({
       label,
       kind: 'site',
       cidrs: unlisted,
-      role: UNASSIGNED_ROLE,
+      role: roleOfUnlisted(policy),
       roleFrom: 'default',
       path: `vpn ipsec site-to-site peer ${s.peer} (not under traffic.sites)`,
     });

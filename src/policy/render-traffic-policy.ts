@@ -92,15 +92,28 @@ function renderRuleset(policy: TrafficPolicy): ConfigLine[] {
   return out;
 }
 
+/**
+ * A role's network-group holding `cidrs` (src/policy/default-role-group.ts renders it for one
+ * new network, too, so a runbook's group lines are exactly what an apply would write).
+ */
+export function renderRoleGroup(role: string, cidrs: readonly string[]): ConfigLine[] {
+  const at = ['firewall', 'group', 'network-group', roleGroup(role)];
+  return [
+    set([...at, 'description'], `flatnet role ${role}`),
+    ...cidrs.map((cidr) => set([...at, 'network'], cidr)),
+  ];
+}
+
 function renderGroups(policy: TrafficPolicy): ConfigLine[] {
   const out: ConfigLine[] = [];
   const roles = new Set(policy.rules.flatMap((r) => (r.fromGroup ? [r.to] : [r.from, r.to])));
-  for (const role of [...roles].sort()) {
-    const at = ['firewall', 'group', 'network-group', roleGroup(role)];
-    out.push(set([...at, 'description'], `flatnet role ${role}`));
-    for (const n of policy.networks.filter((x) => x.role === role))
-      for (const cidr of n.cidrs) out.push(set([...at, 'network'], cidr));
-  }
+  for (const role of [...roles].sort())
+    out.push(
+      ...renderRoleGroup(
+        role,
+        policy.networks.filter((x) => x.role === role).flatMap((n) => n.cidrs),
+      ),
+    );
   const groups = new Set(policy.rules.flatMap((r) => (r.fromGroup ? [r.fromGroup] : [])));
   for (const name of [...groups].sort()) {
     const at = ['firewall', 'group', 'network-group', sourceGroup(name)];

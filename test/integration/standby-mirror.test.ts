@@ -73,9 +73,11 @@ describe('onboarding changes reach the standby', () => {
       expect(run.status, run.outcome).toBe('succeeded');
       expect(run.steps.map((s) => s.id)).toEqual([
         'check',
+        'plan-default-role',
         'reserve',
         'configure',
         'configure-standby',
+        'join-default-role',
         'route-hub-vpc',
         'deliver',
       ]);

@@ -10,14 +10,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Inventory } from '../../src/config/inventory-schema.js';
-import { allows, readTrafficPolicy, type TrafficPolicy } from '../../src/config/traffic-policy.js';
-import type { Run } from '../../src/runbook/types.js';
+import { readTrafficPolicy, type TrafficPolicy } from '../../src/config/traffic-policy.js';
 import { startControlServer, type ControlServer } from '../../src/sim/world/control-server.js';
-import type { ReachMatrix } from '../../src/sim/world/reach/oracle.js';
-import { waitFor } from '../helpers/wait-for.js';
 import { WORLD_RULES, withWorldPolicy } from '../helpers/world-traffic-policy.js';
-import { sitesOf, withOnboardedSites } from '../../src/policy/onboarded-sites.js';
 import { startOnboardingStack, type OnboardingStack } from './onboarding-stack.js';
+import { HUB, policyWorld, STANDBY } from './traffic-policy-stack.js';
 
 const RULES = [
   ...WORLD_RULES,
@@ -30,96 +27,28 @@ const RULES = [
 const withPolicy = (inv: Inventory) =>
   withWorldPolicy(inv, RULES, { kobe: { networks: ['10.200.2.0/24'], role: 'branch' } });
 
-const HUB = 'hub-tokyo-a';
-const STANDBY = 'hub-tokyo-b';
-const FINAL: Run['status'][] = ['succeeded', 'failed', 'rolled-back', 'rejected', 'expired'];
-
 describe('a network onboarded after the policy was applied is under it at once', () => {
   let stack: OnboardingStack;
   let control: ControlServer;
   let policy: TrafficPolicy;
-  const lines = (router: string) => stack.world.router(router).handle.router.activeLines();
+  let world: ReturnType<typeof policyWorld>;
+  const lines = (router: string) => world.lines(router);
   const zoneLines = (router: string) =>
     lines(router).filter((l) => l.startsWith('set firewall zone FLATNET-'));
-  const matrix = async () =>
-    (await (await fetch(`${control.url}/reach/matrix`)).json()) as ReachMatrix;
-  const reach = async (from: string, to: string, probe = '') => {
-    const q = `from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}${probe}`;
-    return (await (await fetch(`${control.url}/reach?${q}`)).json()) as {
-      reachable: boolean;
-      brokenAt?: string;
-      reason?: string;
-      direction?: string;
-    };
-  };
-  const post = async (path: string, body: unknown) => {
-    const res = await fetch(`${control.url}${path}`, {
-      method: 'POST',
-      body: JSON.stringify(body),
-      headers: { 'content-type': 'application/json' },
-    });
-    expect(res.status, `POST ${path}: ${await res.clone().text()}`).toBe(200);
-  };
-  /** A command that must end as `status` (approved by Bob when it asks). */
-  const run = async (text: string, status: Run['status'] = 'succeeded'): Promise<Run> => {
-    const { runId, reply } = await stack.vpn('U0ALICE', text);
-    expect(runId, reply).toBeDefined();
-    let r = await stack.waitForRun(runId!, ['awaiting-approval', ...FINAL]);
-    if (r.status === 'awaiting-approval') {
-      expect((await stack.bot.runtime.engine.decide(r.id, 'U0BOB', 'approve')).ok).toBe(true);
-      r = await stack.waitForRun(r.id, FINAL);
-    }
-    expect(r.status, `${text}: ${r.outcome ?? ''} ${r.error ?? ''}`).toBe(status);
-    return r;
-  };
-  /** The site's own router, typed from the VyOS script add-peer sent to its requester. */
-  const startSite = async (name: string, publicIp: string, lan: string) => {
-    const file = `${name}-hub-tokyo-a-vyos.txt`;
-    const script = await waitFor(
-      () => stack.slack.store.filesIn('D0ALICE').find((f) => f.name === file),
-      'the site script',
-    );
-    await post('/sites', { name, publicIp, lan, script: script.bytes.toString('utf8') });
-  };
-  /** No apply is needed: `/vpn policy diff` finds every router as the policy renders it. */
-  const expectNothingToApply = async () =>
-    expect((await run('policy diff')).outcome).toContain(
-      'Every router runs the traffic policy of the inventory.',
-    );
-
-  /**
-   * Every pair with `label`, both ways, as the policy says (a ping: there and back, so an
-   * allowed pair's reply came back through the rule set's `established` rule); and both kinds
-   * among them. Blocked pairs are blocked by the rule set, never by a zone's default.
-   */
-  async function expectPolicyHolds(m: ReachMatrix, label: string, minAllowed = 2): Promise<void> {
-    const address = new Map(m.endpoints.map((e) => [e.label, e.address]));
-    expect([...address.keys()]).toContain(label);
-    const wrong: string[] = [];
-    const seen = { allowed: 0, denied: 0 };
-    // The model with the sites the hub carries that the inventory does not list, read from the
-    // hub as flatnet reads it (src/policy/onboarded-sites.ts).
-    const hubConfig = await stack.bot.runtime.routers.router(HUB).runningConfig();
-    const model = withOnboardedSites(policy, sitesOf(hubConfig));
-    for (const p of m.paths.filter((x) => x.from === label || x.to === label)) {
-      const expected = allows(model, {
-        src: address.get(p.from)!,
-        dst: address.get(p.to)!,
-        protocol: 'icmp',
-      });
-      seen[expected ? 'allowed' : 'denied']++;
-      if (p.reachable !== expected || (!expected && !/FLATNET-POLICY/.test(p.reason ?? '')))
-        wrong.push(`${p.from} → ${p.to}: policy ${expected}, oracle ${p.reachable} (${p.reason})`);
-    }
-    expect(wrong).toEqual([]);
-    expect(seen.allowed).toBeGreaterThanOrEqual(minAllowed);
-    expect(seen.denied).toBeGreaterThanOrEqual(4);
-  }
+  const matrix = () => world.matrix();
+  const reach = (from: string, to: string, probe = '') => world.reach(from, to, probe);
+  const run: ReturnType<typeof policyWorld>['run'] = (text, status) => world.run(text, status);
+  const startSite = (name: string, publicIp: string, lan: string) =>
+    world.startSite(name, publicIp, lan);
+  const expectNothingToApply = () => world.expectNothingToApply();
+  const expectPolicyHolds = (m: Awaited<ReturnType<typeof matrix>>, label: string, min = 2) =>
+    world.expectPolicyHolds(m, label, min);
 
   beforeAll(async () => {
     stack = await startOnboardingStack({}, (inv) => withPolicy(inv));
     control = await startControlServer(stack.world);
     policy = readTrafficPolicy(stack.bot.runtime.loaded.inventory)!;
+    world = policyWorld(stack, control, () => policy);
     await run('policy apply');
     await expectNothingToApply();
   }, 180_000);
@@ -152,7 +81,10 @@ describe('a network onboarded after the policy was applied is under it at once',
   it('a site the inventory does not list is closed both ways, and the model says so', async () => {
     // No traffic.defaultRole: sakai is in no role network-group, so the rule set drops every new
     // connection to or from it. The model used to call its addresses `outside` and let them by.
-    await run('add-peer sakai ipsec --remote 198.51.100.80 --subnets 10.200.4.0/24');
+    const added = await run('add-peer sakai ipsec --remote 198.51.100.80 --subnets 10.200.4.0/24');
+    expect(added.steps.find((x) => x.id === 'join-default-role')?.detail).toContain(
+      'takes no role (no traffic.defaultRole)',
+    );
     await startSite('sakai', '198.51.100.80', '10.200.4.0/24');
     const m = await matrix();
     const pairs = m.paths.filter((x) => x.from === 'site/sakai' || x.to === 'site/sakai');
@@ -161,7 +93,7 @@ describe('a network onboarded after the policy was applied is under it at once',
     await expectPolicyHolds(m, 'site/sakai', 0);
     await expectNothingToApply();
     await run('remove-peer sakai');
-    expect((await fetch(`${control.url}/sites/sakai`, { method: 'DELETE' })).status).toBe(200);
+    await world.stopSite('sakai');
   });
 
   it('add-peer of a WireGuard laptop: its interface, zoned by the apply, stays so', async () => {
@@ -176,7 +108,7 @@ describe('a network onboarded after the policy was applied is under it at once',
   it('remove-peer takes the VTI out of the zone on the hub and the standby', async () => {
     await run('remove-peer kobe');
     // Its operator takes the site's router away too (its paths are no longer routed).
-    expect((await fetch(`${control.url}/sites/kobe`, { method: 'DELETE' })).status).toBe(200);
+    await world.stopSite('kobe');
     for (const router of [HUB, STANDBY])
       expect(
         lines(router).filter((l) => l.includes('vti100')),

@@ -1,7 +1,8 @@
 /**
  * A site a router carries that the inventory does not list is a network of the policy model,
- * `unassigned` (the routers have its addresses in no role group), so `allows` drops what the
- * routers drop instead of calling its addresses `outside`.
+ * `unassigned` when the inventory names no `traffic.defaultRole` (the routers have its
+ * addresses in no role group), so `allows` drops what the routers drop instead of calling its
+ * addresses `outside`. With a default role: test/unit/default-role-group.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { allows, type TrafficPolicy } from '../../src/config/traffic-policy.js';
