@@ -16,7 +16,19 @@ import { ConfigTree } from '../../src/sim/vyos/config-tree.js';
 import { startControlServer, type ControlServer } from '../../src/sim/world/control-server.js';
 import { WORLD_RULES, withWorldPolicy } from '../helpers/world-traffic-policy.js';
 import { startOnboardingStack, type OnboardingStack } from './onboarding-stack.js';
-import { HUB, policyWorld } from './traffic-policy-stack.js';
+import { HUB, policyWorld, STANDBY } from './traffic-policy-stack.js';
+import { ADD_PEER_STEPS as S } from '../../src/onboarding/add-peer-steps.js';
+import { joinRoleGroupLines, leaveRoleGroupLines } from '../../src/policy/default-role-group.js';
+import {
+  carryDefaultRole,
+  undoCarryDefaultRole,
+  type DefaultRoleDeps,
+} from '../../src/policy/steps/carry-default-role.js';
+import { typedContext } from '../../src/runbook/define-step.js';
+import { toJson } from '../../src/runbook/step-ref.js';
+import type { Json, StepContext } from '../../src/runbook/types.js';
+import { buildRun } from '../support/build-run.js';
+import { silentLog } from './runbook-harness.js';
 
 /** Production may ping staging: a spoke's production VPC reaches a `staging` site. */
 const RULES = [
@@ -91,6 +103,30 @@ describe('a site the inventory does not list takes traffic.defaultRole on every 
     await world.expectNothingToApply();
   });
 
+  it('a later step fails: the undo takes the site out of every router again', async () => {
+    const before = new Map(routers.map((r) => [r, world.lines(r).join('\n')]));
+    // The hub VPC's route to the site cannot be made: the run fails after every router took
+    // the site, and undoes them.
+    stack.world.state.faults.inject({
+      action: 'CreateRoute',
+      code: 'UnauthorizedOperation',
+      times: 50,
+    });
+    try {
+      const undone = await world.run(
+        'add-peer kusatsu ipsec --remote 198.51.100.82 --subnets 10.200.6.0/24',
+        'rolled-back',
+      );
+      const step = undone.steps.find((s) => s.id === 'join-default-role');
+      expect(step?.status).toBe('undone');
+      expect((step?.result as { changed: unknown[] }).changed).toHaveLength(routers.length);
+    } finally {
+      stack.world.state.faults.clear();
+    }
+    for (const r of routers) expect(world.lines(r).join('\n'), r).toBe(before.get(r));
+    await world.expectNothingToApply();
+  });
+
   it('a spoke that refuses the commit: the run undone, every router as it was', async () => {
     // spoke-oregon carries an operator's rule set naming a group that is gone (a drifted
     // router): vyos-1x firewall.py verify() refuses every commit that touches the firewall.
@@ -139,5 +175,59 @@ describe('a site the inventory does not list takes traffic.defaultRole on every 
     await world.run('policy apply');
     expect(holding('10.200.5.0/24')).toEqual(routers);
     await world.expectNothingToApply();
+  });
+
+  it('resumed after a worker died: the dead attempt recorded too; undo exact', async () => {
+    // The step's own code on the bot's SSH clients, as a resumed worker runs it: the attempt that
+    // died had committed on both hubs. A first attempt finds the same and records only its own.
+    const subnets = ['10.200.7.0/24'];
+    const plan = { network: 'site/ako', role: 'staging', subnets, routers, why: 'test' };
+    const deps = {
+      inventory: stack.bot.runtime.loaded.inventory,
+      routers: stack.bot.runtime.routers,
+    };
+    const ctx = (results: Record<string, Json>, firstAttempt: boolean) =>
+      typedContext({
+        run: buildRun({ kind: 'add-peer', target: 'ako' }),
+        deps,
+        log: silentLog,
+        results,
+        dryRun: false,
+        firstAttempt,
+        note: () => Promise.resolve(),
+        assertStillOwner: () => Promise.resolve(),
+      } as StepContext<DefaultRoleDeps>);
+    const join = carryDefaultRole(S.planDefaultRole, 'join');
+    const undo = undoCarryDefaultRole(S.planDefaultRole, S.joinDefaultRole, 'join');
+    const before = new Map(routers.map((r) => [r, world.lines(r).join('\n')]));
+    const byHand = async () => {
+      for (const hub of [HUB, STANDBY]) {
+        const client = deps.routers.router(hub);
+        await client.applyConfig(
+          joinRoleGroupLines(await client.runningConfig(), 'staging', subnets),
+        );
+      }
+    };
+    const planned = { [S.planDefaultRole.id]: plan };
+    for (const firstAttempt of [false, true]) {
+      await byHand();
+      const done = await join(ctx(planned, firstAttempt));
+      const changed = done?.result?.changed.map((c) => c.router);
+      expect(holding(subnets[0]!)).toEqual(routers);
+      // Resumed: the hubs count as this run's; first attempt: they were someone else's.
+      expect(changed).toEqual(
+        firstAttempt ? routers.slice(2) : [HUB, STANDBY, ...routers.slice(2)],
+      );
+      await undo(ctx({ ...planned, [S.joinDefaultRole.id]: toJson(done!.result)! }, false));
+      expect(holding(subnets[0]!)).toEqual(firstAttempt ? [HUB, STANDBY] : []);
+      if (firstAttempt)
+        for (const hub of [HUB, STANDBY]) {
+          const client = deps.routers.router(hub);
+          await client.applyConfig(
+            leaveRoleGroupLines(await client.runningConfig(), 'staging', subnets),
+          );
+        }
+    }
+    for (const r of routers) expect(world.lines(r).join('\n'), r).toBe(before.get(r));
   });
 });
