@@ -16,7 +16,7 @@ import { dropRedisPrefix } from '../src/demo/drop-redis-prefix.js';
 import { createLogger } from '../src/log.js';
 import { startSlackEmulator } from '../src/sim/slack/start-slack-emulator.js';
 import { createRuntime } from '../src/wiring/create-runtime.js';
-import { post, SECRET } from './ack.js';
+import { cpuSince, post, SECRET } from './ack.js';
 import type { BenchResult } from './result.js';
 import {
   buildOnce,
@@ -95,6 +95,7 @@ export async function benchAckUnderLoad(redisUrl: string): Promise<BenchResult[]
     await waitUntil(async () => (await runtime.engine.get(status.id))?.status === 'running');
 
     const latencies: number[] = [];
+    const cpu = cpuSince(bot.child.pid!);
     for (let round = 0; round < ROUNDS; round++)
       latencies.push(
         ...(await Promise.all(
@@ -105,6 +106,7 @@ export async function benchAckUnderLoad(redisUrl: string): Promise<BenchResult[]
       );
     const scaleNow = (await runtime.engine.get(scale.id))?.status;
     console.log(`  while measuring: scale-up ${scaleNow ?? '?'} (it was running when it began)`);
+    console.log(`  ${cpu(latencies.length)}`);
     latencies.sort((a, b) => a - b);
     const p = (q: number) =>
       latencies[Math.min(latencies.length - 1, Math.ceil(q * latencies.length) - 1)]!;

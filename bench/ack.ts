@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { startSlackEmulator } from '../src/sim/slack/start-slack-emulator.js';
 import { startWorld } from '../src/sim/world/start-world.js';
 import type { BenchResult } from './result.js';
-import { buildOnce, spawnFlatnet, stopProcess, freePort } from './spawn-flatnet.js';
+import { buildOnce, spawnFlatnet, stopProcess, freePort, cpuMs } from './spawn-flatnet.js';
 import { dropRedisPrefix } from '../src/demo/drop-redis-prefix.js';
 
 export const SECRET = 'bench-signing-secret';
@@ -61,6 +61,22 @@ export function post(port: number, agent: Agent, i: number): Promise<number> {
   });
 }
 
+/**
+ * What the bot process and this one (the client) spent in CPU from now until the returned
+ * function is called, per request: the cost that queues the acks of a burst, load aside. The
+ * bot's figure includes what it did meanwhile besides acking (the records after the acks).
+ */
+export function cpuSince(botPid: number, who = 'bot'): (requests: number) => string {
+  const bot = cpuMs(botPid);
+  const client = process.cpuUsage();
+  return (requests) => {
+    const botUs = ((cpuMs(botPid) - bot) * 1000) / requests;
+    const used = process.cpuUsage(client);
+    const clientUs = (used.user + used.system) / requests;
+    return `CPU per request: ${who} ${botUs.toFixed(0)} µs, bench client ${clientUs.toFixed(0)} µs`;
+  };
+}
+
 export async function benchAck(redisUrl: string): Promise<BenchResult[]> {
   buildOnce();
   const dir = mkdtempSync(join(tmpdir(), 'flatnet-bench-ack-'));
@@ -93,12 +109,14 @@ export async function benchAck(redisUrl: string): Promise<BenchResult[]> {
   try {
     for (let i = 0; i < 20; i++) await post(port, agent, i); // warm-up: JIT, connections
     const latencies: number[] = [];
+    const cpu = cpuSince(bot.child.pid!);
     for (let round = 0; round < 10; round++)
       latencies.push(
         ...(await Promise.all(
           Array.from({ length: 50 }, (_, j) => post(port, agent, round * 50 + j)),
         )),
       );
+    console.log(`  ${cpu(latencies.length)}`);
     latencies.sort((a, b) => a - b);
     const p = (q: number) =>
       latencies[Math.min(latencies.length - 1, Math.ceil(q * latencies.length) - 1)]!;

@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { benchAck } from './ack.js';
 import { benchAckUnderLoad } from './ack-under-load.js';
+import { benchAckFloor } from './ack-floor.js';
 import { benchConfigCopy } from './config-copy.js';
 import { benchIdleRss } from './idle-rss.js';
 import type { BenchResult } from './result.js';
@@ -34,6 +35,7 @@ const BENCHES: Record<string, () => Promise<BenchResult[]>> = {
   reach: () => benchReachMatrix(redisUrl),
   ack: () => benchAck(redisUrl),
   'ack-load': () => benchAckUnderLoad(redisUrl),
+  'ack-floor': () => benchAckFloor(),
   rss: () => benchIdleRss(redisUrl),
   scaleup: () => benchScaleupOutage(),
   'failover-outage': () => benchFailoverOutage(),

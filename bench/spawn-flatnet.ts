@@ -22,7 +22,7 @@ export function spawnFlatnet(
   ready: RegExp,
 ): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['dist/src/cli.js', ...args], {
+    const child = spawn(process.execPath, [...profileFlags(args[0]), 'dist/src/cli.js', ...args], {
       env,
       stdio: ['ignore', 'ignore', 'pipe'],
     });
@@ -45,6 +45,22 @@ export function spawnFlatnet(
   });
 }
 
+/**
+ * `FLATNET_BENCH_CPU_PROF=bot` (or `worker`, or `bot,worker`): that process runs under
+ * `node --cpu-prof`, its profile written to `FLATNET_BENCH_CPU_PROF_DIR` (default `profiles/`)
+ * when the bench stops it, for Chrome DevTools or `bench/profile-summary.ts`.
+ */
+function profileFlags(command: string | undefined): string[] {
+  const wanted = (process.env.FLATNET_BENCH_CPU_PROF ?? '').split(',');
+  if (!command || !wanted.includes(command)) return [];
+  const dir = process.env.FLATNET_BENCH_CPU_PROF_DIR ?? 'profiles';
+  return [
+    '--cpu-prof',
+    `--cpu-prof-dir=${dir}`,
+    `--cpu-prof-name=${command}-${Date.now()}.cpuprofile`,
+  ];
+}
+
 export async function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
   const exited = new Promise((r) => child.once('exit', r));
@@ -55,6 +71,16 @@ export async function stopProcess(child: ChildProcess): Promise<void> {
 export function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) / 1024;
+}
+
+/**
+ * CPU time (user + system) a process has used so far, in ms, from /proc (at the kernel's
+ * clock tick, 10 ms): read before and after a measurement, what the process spent on it.
+ */
+export function cpuMs(pid: number): number {
+  // Fields after the command name: state is 3rd, utime the 14th and stime the 15th (proc(5)).
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
 /** `flatnet sim` in a child process, once it printed where everything is. */
