@@ -7,7 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import { Agent } from 'node:http';
-import { cpuSince, post } from './ack.js';
+import { cpuSince, post, printLatencies } from './ack.js';
 import type { BenchResult } from './result.js';
 import { stopProcess } from './spawn-flatnet.js';
 
@@ -51,22 +51,9 @@ export async function benchAckFloor(): Promise<BenchResult[]> {
         )),
       );
     console.log(`  ${cpu(latencies.length)}`);
-    latencies.sort((a, b) => a - b);
-    const p = (q: number) =>
-      latencies[Math.min(latencies.length - 1, Math.ceil(q * latencies.length) - 1)]!;
-    console.log(
-      `  bare Node server, ${latencies.length} requests at ${CONCURRENT} concurrent: p50 ` +
-        `${p(0.5).toFixed(1)} ms, p99 ${p(0.99).toFixed(1)} ms, max ` +
-        `${latencies.at(-1)!.toFixed(1)} ms`,
-    );
-    return [
-      {
-        name: 'ack_p99_bare_node_floor_ms',
-        value: Number(p(0.99).toFixed(1)),
-        unit: 'ms',
-        target: 20,
-      },
-    ];
+    const what = `bare Node server, ${latencies.length} requests at ${CONCURRENT} concurrent`;
+    const p99 = printLatencies(latencies, what);
+    return [{ name: 'ack_p99_bare_node_floor_ms', value: p99, unit: 'ms', target: 20 }];
   } finally {
     agent.destroy();
     await stopProcess(child);

@@ -16,7 +16,7 @@ import { dropRedisPrefix } from '../src/demo/drop-redis-prefix.js';
 import { createLogger } from '../src/log.js';
 import { startSlackEmulator } from '../src/sim/slack/start-slack-emulator.js';
 import { createRuntime } from '../src/wiring/create-runtime.js';
-import { cpuSince, post, SECRET } from './ack.js';
+import { cpuSince, post, printLatencies, SECRET } from './ack.js';
 import type { BenchResult } from './result.js';
 import {
   buildOnce,
@@ -107,22 +107,9 @@ export async function benchAckUnderLoad(redisUrl: string): Promise<BenchResult[]
     const scaleNow = (await runtime.engine.get(scale.id))?.status;
     console.log(`  while measuring: scale-up ${scaleNow ?? '?'} (it was running when it began)`);
     console.log(`  ${cpu(latencies.length)}`);
-    latencies.sort((a, b) => a - b);
-    const p = (q: number) =>
-      latencies[Math.min(latencies.length - 1, Math.ceil(q * latencies.length) - 1)]!;
-    console.log(
-      `  ack over ${latencies.length} requests at ${CONCURRENT} concurrent under load: p50 ` +
-        `${p(0.5).toFixed(1)} ms, p99 ${p(0.99).toFixed(1)} ms, max ` +
-        `${latencies.at(-1)!.toFixed(1)} ms`,
-    );
-    return [
-      {
-        name: 'ack_p99_under_load_ms',
-        value: Number(p(0.99).toFixed(1)),
-        unit: 'ms',
-        target: 20,
-      },
-    ];
+    const what = `ack over ${latencies.length} requests at ${CONCURRENT} concurrent under load`;
+    const p99 = printLatencies(latencies, what);
+    return [{ name: 'ack_p99_under_load_ms', value: p99, unit: 'ms', target: 20 }];
   } finally {
     agent.destroy();
     for (const s of started.reverse()) await s.stop();

@@ -1,13 +1,15 @@
 /** Wires every listener onto the Bolt app. */
 import type { App } from '@slack/bolt';
+import type { SlashCommandRoutes } from '../src/slack/slash-front-door.js';
 import { openAddPeerModal, registerAddPeerModal } from './add-peer-modal.js';
 import { registerApprovalButtons, type PromptLookup, type RunDecider } from './approvals.js';
 import { registerRouterCommand } from './router.js';
 import type { CommandDeps } from './slash-listener.js';
 import { registerVpnCommand } from './vpn.js';
 
+/** `slack`: the Bolt app, and where its slash commands are listened for (HTTP: the front door). */
 export function register(
-  app: App,
+  slack: SlashCommandRoutes & { app: App },
   deps: CommandDeps & { decider: RunDecider; prompts: PromptLookup },
 ): void {
   const withForm: CommandDeps = {
@@ -15,8 +17,8 @@ export function register(
     openAddPeerModal:
       deps.openAddPeerModal ?? ((client, triggerId) => openAddPeerModal(client, triggerId)),
   };
-  registerVpnCommand(app, withForm);
-  registerRouterCommand(app, withForm);
-  registerAddPeerModal(app, deps.slash, deps.afterAck);
-  registerApprovalButtons(app, deps.decider, deps.prompts, deps.slash.logger);
+  registerVpnCommand(slack, withForm);
+  registerRouterCommand(slack, withForm);
+  registerAddPeerModal(slack.app, deps.slash, deps.afterAck);
+  registerApprovalButtons(slack.app, deps.decider, deps.prompts, deps.slash.logger);
 }

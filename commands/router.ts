@@ -1,7 +1,7 @@
 /** /router status | scaleup | scaledown | failover | failback | history | help */
-import type { App } from '@slack/bolt';
+import type { SlashCommandRoutes } from '../src/slack/slash-front-door.js';
 import { registerSlashCommand, type CommandDeps } from './slash-listener.js';
 
-export function registerRouterCommand(app: App, deps: CommandDeps): void {
-  registerSlashCommand(app, '/router', deps);
+export function registerRouterCommand(slack: SlashCommandRoutes, deps: CommandDeps): void {
+  registerSlashCommand(slack, '/router', deps);
 }

@@ -7,6 +7,7 @@
  * response_url, replacing the acknowledgement when it changes what it said.
  */
 import type { App, RespondFn } from '@slack/bolt';
+import type { SlashCommandRoutes } from '../src/slack/slash-front-door.js';
 import {
   receiveSlashCommand,
   type LaterReply,
@@ -27,8 +28,16 @@ export interface CommandDeps {
   openAddPeerModal?: (client: App['client'], triggerId: string, user: string) => Promise<void>;
 }
 
-export function registerSlashCommand(app: App, name: '/vpn' | '/router', deps: CommandDeps): void {
-  app.command(name, async ({ command, ack, client, logger, respond }) => {
+/**
+ * Listens for `/vpn` or `/router`: at the front door in HTTP mode, in Bolt in Socket Mode
+ * (src/slack/slash-front-door.ts). Acks before any I/O of its own.
+ */
+export function registerSlashCommand(
+  slack: SlashCommandRoutes,
+  name: '/vpn' | '/router',
+  deps: CommandDeps,
+): void {
+  slack.command(name, async ({ command, ack, client, respond }) => {
     const reply = receiveSlashCommand(deps.slash, {
       command: command.command,
       text: command.text,
@@ -52,7 +61,7 @@ export function registerSlashCommand(app: App, name: '/vpn' | '/router', deps: C
       try {
         await deps.openAddPeerModal(client, command.trigger_id, command.user_id);
       } catch (err) {
-        logger.error(`could not open the add-peer form: ${(err as Error).message}`);
+        deps.slash.logger?.error({ err }, 'could not open the add-peer form');
       }
       return;
     }

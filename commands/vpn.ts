@@ -1,7 +1,7 @@
 /** /vpn status | add-peer | remove-peer | peers | attach-vpc | help */
-import type { App } from '@slack/bolt';
+import type { SlashCommandRoutes } from '../src/slack/slash-front-door.js';
 import { registerSlashCommand, type CommandDeps } from './slash-listener.js';
 
-export function registerVpnCommand(app: App, deps: CommandDeps): void {
-  registerSlashCommand(app, '/vpn', deps);
+export function registerVpnCommand(slack: SlashCommandRoutes, deps: CommandDeps): void {
+  registerSlashCommand(slack, '/vpn', deps);
 }

@@ -19,6 +19,11 @@ import { boltLogger } from './bolt-logger.js';
 import { reportListenerError } from './report-listener-error.js';
 import { bufferBody, checkSlackEnvelope } from './check-slack-envelope.js';
 import { onlyInstalledWorkspace, type InstalledWorkspace } from './only-installed-workspace.js';
+import {
+  createSlashFrontDoor,
+  type SlashCommandRoutes,
+  type SlashFrontDoor,
+} from './slash-front-door.js';
 
 /** Where Slack sends commands, interactivity and events in HTTP mode (Bolt's default). */
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -38,7 +43,8 @@ export interface BoltAppOptions {
   logger: Logger;
 }
 
-export interface FlatnetSlackApp {
+/** `command` listens for a slash command: at the front door in HTTP mode, in Bolt otherwise. */
+export interface FlatnetSlackApp extends SlashCommandRoutes {
   app: SlackApp;
   /** Mount /healthz, /metrics, the dashboard here. */
   ops: express.Router;
@@ -64,9 +70,10 @@ export function createBoltApp(options: BoltAppOptions): FlatnetSlackApp {
       throw new Error(
         "HTTP mode needs SLACK_SIGNING_SECRET (from the app's Basic Information page)",
       );
-    // Slack's requests go straight to Bolt's plain HTTP receiver, everything else to Express.
-    // Bolt's ExpressReceiver would route /slack/events through Express's router as well, which
-    // cost about a sixth of the CPU time of each acknowledgement (measured under bench/ack.ts).
+    // Slack's requests are checked, then a slash command is answered at the front door and the
+    // rest goes to Bolt's plain HTTP receiver; everything else to Express. Bolt's
+    // ExpressReceiver would route /slack/events through Express's router as well, which cost
+    // about a sixth of the CPU time of each acknowledgement (measured under bench/ack.ts).
     const receiver = new HTTPReceiver({
       signingSecret: options.signingSecret,
       endpoints: SLACK_EVENTS_PATH,
@@ -76,12 +83,6 @@ export function createBoltApp(options: BoltAppOptions): FlatnetSlackApp {
     const opsApp = express();
     opsApp.use(ops);
     const signingSecret = options.signingSecret;
-    const route: RequestListener = (req, res) => {
-      const path = req.url?.split('?', 1)[0];
-      if (req.method === 'POST' && path === SLACK_EVENTS_PATH)
-        void passCheckedToBolt(req, res, signingSecret, receiver, options.logger);
-      else opsApp(req, res);
-    };
     // Deferred, so the token check (auth.test) is awaited in start() instead of floating in the
     // constructor.
     const app = new App({
@@ -94,10 +95,23 @@ export function createBoltApp(options: BoltAppOptions): FlatnetSlackApp {
     });
     app.error(reportListenerError(options.logger));
     const workspace = guardWorkspace(app, options.logger);
+    const door = createSlashFrontDoor({
+      installed: workspace.installed,
+      client: app.client,
+      logger: options.logger,
+    });
+    const slack = { signingSecret, receiver, door, logger: options.logger };
+    const route: RequestListener = (req, res) => {
+      const path = req.url?.split('?', 1)[0];
+      if (req.method === 'POST' && path === SLACK_EVENTS_PATH)
+        void receiveSlackRequest(req, res, slack);
+      else opsApp(req, res);
+    };
     let server: Server | undefined;
     return {
       app,
       ops,
+      command: door.command,
       async start() {
         await workspace.learn();
         server = await new Promise<Server>((resolve, reject) => {
@@ -142,6 +156,7 @@ export function createBoltApp(options: BoltAppOptions): FlatnetSlackApp {
   return {
     app,
     ops,
+    command: (name, listener) => app.command(name, (args) => listener(args)),
     async start() {
       await workspace.learn();
       await app.start();
@@ -164,10 +179,14 @@ export function createBoltApp(options: BoltAppOptions): FlatnetSlackApp {
  * Registers the workspace check before every listener; `learn` asks Slack (auth.test) which
  * workspace the token belongs to, before the first request can arrive.
  */
-function guardWorkspace(app: SlackApp, logger: Logger): { learn(): Promise<void> } {
+function guardWorkspace(
+  app: SlackApp,
+  logger: Logger,
+): { learn(): Promise<void>; installed(): InstalledWorkspace | undefined } {
   let installed: InstalledWorkspace | undefined;
   app.use(onlyInstalledWorkspace(() => installed, logger));
   return {
+    installed: () => installed,
     async learn() {
       const me = await app.client.auth.test();
       installed = {
@@ -178,32 +197,35 @@ function guardWorkspace(app: SlackApp, logger: Logger): { learn(): Promise<void>
   };
 }
 
-/** /slack/events: checked (src/slack/check-slack-envelope.ts), then handed to Bolt buffered. */
-async function passCheckedToBolt(
+/**
+ * /slack/events: checked (src/slack/check-slack-envelope.ts); a slash command answered at the
+ * front door (slash-front-door.ts), anything else handed to Bolt buffered. Nothing is logged
+ * on the way to an ack: only refusals and failures are.
+ */
+async function receiveSlackRequest(
   req: IncomingMessage,
   res: ServerResponse,
-  signingSecret: string,
-  receiver: HTTPReceiver,
-  logger: Logger,
+  to: { signingSecret: string; receiver: HTTPReceiver; door: SlashFrontDoor; logger: Logger },
 ): Promise<void> {
   try {
     const body = await bufferBody(req);
     const verdict = body
-      ? checkSlackEnvelope(req, body.toString('utf8'), signingSecret)
+      ? checkSlackEnvelope(req, body.toString('utf8'), to.signingSecret)
       : ({ ok: false, status: 413, why: 'body too large' } as const);
     if (!verdict.ok) {
-      logger.warn(
+      to.logger.warn(
         { status: verdict.status, why: verdict.why },
         'refused a request to /slack/events',
       );
       res.writeHead(verdict.status).end();
       return;
     }
+    if (verdict.form && to.door.answer(verdict.form, res)) return;
     // Bolt reads a request that already carries `rawBody` as it is (HTTPModuleFunctions.js).
     (req as IncomingMessage & { rawBody: Buffer }).rawBody = body!;
-    receiver.requestListener(req, res);
+    to.receiver.requestListener(req, res);
   } catch (err) {
-    logger.error({ err }, 'a request to /slack/events failed before Bolt saw it');
+    to.logger.error({ err }, 'a request to /slack/events failed before Bolt saw it');
     if (!res.headersSent) res.writeHead(400).end();
   }
 }

@@ -49,24 +49,35 @@ export function isFromWorkspace(origin: RequestOrigin, installed: InstalledWorks
   return origin.enterpriseId === undefined || origin.enterpriseId === installed.enterpriseId;
 }
 
+/** What a command from another workspace is answered (acknowledged: Slack does not retry). */
+export const FOREIGN_COMMAND_ANSWER =
+  'This flatnet is installed in another Slack workspace; nothing was done.';
+
+/** True, and logged, when the request is not from our workspace (or ours is not known yet). */
+export function refusedAsForeign(
+  ours: InstalledWorkspace | undefined,
+  body: unknown,
+  logger: Logger,
+): boolean {
+  const origin = requestOrigin(body);
+  if (ours && isFromWorkspace(origin, ours)) return false;
+  logger.warn(
+    { team: origin.teamId, enterprise: origin.enterpriseId, installed: ours?.teamId },
+    'refused a Slack request from another workspace',
+  );
+  return true;
+}
+
 export function onlyInstalledWorkspace(
   installed: () => InstalledWorkspace | undefined,
   logger: Logger,
 ): Middleware<AnyMiddlewareArgs> {
   return async (args) => {
-    const ours = installed();
-    const origin = requestOrigin(args.body);
-    if (ours && isFromWorkspace(origin, ours)) return args.next();
-    logger.warn(
-      { team: origin.teamId, enterprise: origin.enterpriseId, installed: ours?.teamId },
-      'refused a Slack request from another workspace',
-    );
+    if (!refusedAsForeign(installed(), args.body, logger)) return args.next();
     if ('ack' in args && typeof args.ack === 'function') {
       const isCommand = 'command' in args;
       await (args.ack as (r?: unknown) => Promise<void>)(
-        isCommand
-          ? 'This flatnet is installed in another Slack workspace; nothing was done.'
-          : undefined,
+        isCommand ? FOREIGN_COMMAND_ANSWER : undefined,
       );
     }
   };

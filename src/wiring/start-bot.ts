@@ -57,7 +57,7 @@ export async function startBot(options: BotOptions): Promise<BotHandle> {
   // The work after the acks (a key check, the run record, the queue) waits while a burst of
   // commands is acknowledged, then goes a few at a time (commands/slash-listener.ts).
   const afterAck = createBurstDeferral({ quietMs: 100, maxDelayMs: 1000, concurrency: 8 });
-  register(bolt.app, {
+  register(bolt, {
     slash: runtime.slash,
     afterAck,
     decider: runtime.engine,
