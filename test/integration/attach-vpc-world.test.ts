@@ -157,19 +157,30 @@ async function startBench(options: AttachVpcOptions): Promise<Bench> {
   return bench;
 }
 
+/** A stuck run fails the test, not a slow one: CI ran a dry run's plan past 20 s at load 7. */
+const RUN_PATIENCE_MS = 90_000;
+
 async function finishRun(engine: Engine, run: Run): Promise<Run> {
-  const settled = await waitFor(`run ${run.id} to plan`, async () => {
-    const r = await engine.get(run.id);
-    return r && (r.status === 'awaiting-approval' || FINAL.includes(r.status)) ? r : undefined;
-  });
+  const settled = await waitFor(
+    `run ${run.id} to plan`,
+    async () => {
+      const r = await engine.get(run.id);
+      return r && (r.status === 'awaiting-approval' || FINAL.includes(r.status)) ? r : undefined;
+    },
+    RUN_PATIENCE_MS,
+  );
   if (settled.status === 'awaiting-approval') {
     const decided = await engine.decide(run.id, 'U0BOB', 'approve');
     expect(decided.ok, decided.message).toBe(true);
   }
-  return waitFor(`run ${run.id} to finish`, async () => {
-    const r = await engine.get(run.id);
-    return r && FINAL.includes(r.status) ? r : undefined;
-  });
+  return waitFor(
+    `run ${run.id} to finish`,
+    async () => {
+      const r = await engine.get(run.id);
+      return r && FINAL.includes(r.status) ? r : undefined;
+    },
+    RUN_PATIENCE_MS,
+  );
 }
 
 const analytics = (world: World) => world.topology.vpcs.find((v) => v.name === 'analytics')!;
@@ -190,7 +201,7 @@ const hubVpcRoutes = (world: World) => {
 const savedLines = (world: World) => world.router(HUB).handle.router.savedLines();
 
 // Each test has its own world, Redis prefix and worker, so they run side by side.
-describe.concurrent('attach-vpc in the simulated world', () => {
+describe.concurrent('attach-vpc in the simulated world', { timeout: 240_000 }, () => {
   it(
     'attaches analytics: a VPN connection, two tunnels and ' +
       'BGP on the hub, telemetry UP; a re-run changes nothing',
