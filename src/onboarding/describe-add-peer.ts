@@ -5,7 +5,7 @@ import type { Run } from '../runbook/types.js';
 import { addPeerParams } from './add-peer-request.js';
 import { ADD_PEER_STEPS as S } from './add-peer-steps.js';
 import { standbyWarning } from './reach-standby.js';
-import type { DefaultRolePlan } from '../policy/steps/carry-default-role.js';
+import { defaultRolePlanLine, defaultRoleWarning } from '../policy/describe-default-role.js';
 
 export function describeAddPeerPlan(run: Readonly<Run>): string[] {
   const params = addPeerParams(run);
@@ -35,7 +35,7 @@ export function describeAddPeerPlan(run: Readonly<Run>): string[] {
     'Apply with commit-confirm, verify, confirm, save; the same peer on the standby ' +
       "(with the standby's own local-address), if the router has one; " +
       'send the VyOS script and swanctl.conf privately',
-    ...defaultRoleLine(resultIn(run, S.planDefaultRole)),
+    ...defaultRolePlanLine(resultIn(run, S.planDefaultRole), 'join'),
   ];
 }
 
@@ -61,7 +61,12 @@ export function summarizeAddPeer(run: Readonly<Run>): string {
     ),
   );
   const reissue = reissueAdvice(resultIn(run, S.routeHubVpc), params.router);
-  const tail = `${reissue}${warning ? ` ${warning}` : ''}`;
+  const policy = defaultRoleWarning(
+    resultIn(run, S.planDefaultRole),
+    resultIn(run, S.joinDefaultRole),
+    'join',
+  );
+  const tail = `${reissue}${warning ? ` ${warning}` : ''}${policy}`;
   if (params.kind === 'wireguard') {
     const reserved = resultIn(run, S.reserve);
     const address = reserved && 'address' in reserved ? reserved.address : '?';
@@ -86,7 +91,3 @@ function standbyFix(name: string, primary: string, standby: string, wireguard: b
     ? `${copy} unchanged ${again}`
     : `${copy} with ${standby}'s own private address as local-address ${again}`;
 }
-
-/** The traffic policy's word on a site the inventory does not list, when it takes a role. */
-export const defaultRoleLine = (plan: DefaultRolePlan | undefined): string[] =>
-  plan?.role ? [`Traffic policy: ${plan.why}`] : [];

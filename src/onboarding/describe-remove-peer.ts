@@ -3,13 +3,13 @@ import { resultIn } from '../runbook/step-ref.js';
 import type { Run } from '../runbook/types.js';
 import { standbyWarning } from './reach-standby.js';
 import { REMOVE_PEER_STEPS as S, routerOf } from './remove-peer-steps.js';
-import { defaultRoleLine } from './describe-add-peer.js';
+import { defaultRolePlanLine, defaultRoleWarning } from '../policy/describe-default-role.js';
 
 export const describeRemovePeerPlan = (run: Readonly<Run>): string[] => [
   `Remove ${run.steps[0]?.detail ?? run.target}`,
   'Apply with commit-confirm, verify it is gone, confirm, save, on the router and on its ' +
     'standby; return its address to the pool',
-  ...defaultRoleLine(resultIn(run, S.planDefaultRole)).map((l) => `${l} (taken out)`),
+  ...defaultRolePlanLine(resultIn(run, S.planDefaultRole), 'leave'),
 ];
 
 export function summarizeRemovePeer(run: Readonly<Run>): string {
@@ -25,6 +25,7 @@ export function summarizeRemovePeer(run: Readonly<Run>): string {
   );
   return (
     `${run.target} removed from ${routerOf(run)}${also}; ${detailOf(S.free.id)}.` +
-    (warning ? ` ${warning}` : '')
+    (warning ? ` ${warning}` : '') +
+    defaultRoleWarning(resultIn(run, S.planDefaultRole), resultIn(run, S.leaveDefaultRole), 'leave')
   );
 }

@@ -73,6 +73,10 @@ describe('a site the inventory does not list takes traffic.defaultRole on every 
     expect(routers.length).toBeGreaterThanOrEqual(7);
     const added = await world.run(`add-peer sakai ipsec --remote 198.51.100.80 --subnets ${SAKAI}`);
     expect(added.steps.find((s) => s.id === 'join-default-role')?.status).toBe('done');
+    // The approver read it: the site goes into the staging group on every router.
+    expect(added.plan?.join('\n')).toContain(
+      'Traffic policy: site/sakai (10.200.4.0/24) into FLATNET-ROLE-staging',
+    );
     // Every router, the spokes too, not only the hub and its standby that add-peer commits to.
     expect(holding(SAKAI)).toEqual(routers);
     await world.startSite('sakai', '198.51.100.80', SAKAI);
@@ -166,6 +170,9 @@ describe('a site the inventory does not list takes traffic.defaultRole on every 
     );
     const step = added.steps.find((s) => s.id === 'join-default-role');
     expect(step?.detail).toContain('NOT on spoke-ireland (not answering)');
+    expect(added.outcome).toContain(
+      'WARNING: spoke-ireland did not answer and keeps site/otsu closed both ways',
+    );
     expect(holding('10.200.5.0/24')).toEqual(routers.filter((r) => r !== 'spoke-ireland'));
     const diff = await world.run('policy diff');
     expect(diff.outcome).toContain('1 of 7 routers differ from the policy');
