@@ -7,8 +7,13 @@ import type { BrokenHop, ReachSummary, ReachVerdict } from '../report/reach-repo
 import { createReachContext, type ReachContext } from './reach-context.js';
 import { findEndpoint, findEndpoints, tablesOf, type ReachEndpoint } from './reach-endpoints.js';
 import type { ReachState } from './reach-state.js';
-import { tracePacket } from './trace-packet.js';
+import { tracePacket, type Trace } from './trace-packet.js';
+import { readZoneFirewall } from './zone-firewall.js';
 import type { ReachPort } from '../grammar/command.js';
+import { forEachInSlices, sliceLoop, type LoopSlicer } from '../util/give-back-loop.js';
+import { readRouterTables, type RouterTables } from './router-tables.js';
+import { indexRouterRoutes } from './step-router.js';
+import { indexVpcRoutes } from './step-vpc.js';
 
 export function reachContext(state: ReachState): ReachContext {
   const tables = tablesOf(state);
@@ -22,8 +27,24 @@ export function judgePair(
   withPath = true,
   port?: ReachPort,
 ): ReachVerdict {
-  const base = { from: from.label, to: to.label };
   const fwd = tracePacket(ctx, from, to, withPath, 'new', port);
+  if (!fwd.ok) return verdictOf(from, to, fwd);
+  // The reply is `established` only on the routers its request passed (conntrack is per router).
+  const back = tracePacket(
+    ctx,
+    to,
+    from,
+    withPath,
+    'established',
+    port && { ...port, port: 0 },
+    new Set(fwd.routers),
+  );
+  return verdictOf(from, to, fwd, back);
+}
+
+/** The verdict of a pair from its forward trace and, when that arrived, its reply's. */
+function verdictOf(from: ReachEndpoint, to: ReachEndpoint, fwd: Trace, back?: Trace): ReachVerdict {
+  const base = { from: from.label, to: to.label };
   const upTo = (more: string[] = []) => {
     const all = [...new Set([...fwd.judgedUpTo, ...more])];
     return all.length > 0 ? { judgedUpTo: all } : {};
@@ -42,31 +63,26 @@ export function judgePair(
       ...upTo(),
     };
   }
-  // The reply is `established` only on the routers its request passed (conntrack is per router).
-  const back = tracePacket(
-    ctx,
-    to,
-    from,
-    withPath,
-    'established',
-    port && { ...port, port: 0 },
-    new Set(fwd.routers),
-  );
-  if (!back.ok) {
-    const b = back.broken!;
+  if (!back!.ok) {
+    const b = back!.broken!;
     return {
       ...base,
       reachable: false,
-      path: [...fwd.hops, ...back.hops],
+      path: [...fwd.hops, ...back!.hops],
       direction: 'return',
       brokenAt: b.at,
       reason: `the reply from ${to.label} does not come back: ${b.reason}`,
       fix: b.fix,
       ...(b.unknown ? { unknown: true } : {}),
-      ...upTo(back.judgedUpTo),
+      ...upTo(back!.judgedUpTo),
     };
   }
-  return { ...base, reachable: true, path: [...fwd.hops, ...back.hops], ...upTo(back.judgedUpTo) };
+  return {
+    ...base,
+    reachable: true,
+    path: [...fwd.hops, ...back!.hops],
+    ...upTo(back!.judgedUpTo),
+  };
 }
 
 /**
@@ -86,14 +102,13 @@ export function judgeReach(
 }
 
 export function judgeAllPairs(state: ReachState): ReachVerdict[] {
-  return allPairs(reachContext(state));
+  return [...allPairs(reachContext(state))];
 }
 
-function allPairs(ctx: ReachContext, withPath = true): ReachVerdict[] {
-  const out: ReachVerdict[] = [];
+/** Every ordered pair, in the order the summary lists them: by source, then destination. */
+function* allPairs(ctx: ReachContext, withPath = true): Generator<ReachVerdict> {
   for (const a of ctx.endpoints)
-    for (const b of ctx.endpoints) if (a !== b) out.push(judgePair(ctx, a, b, withPath));
-  return out;
+    for (const b of ctx.endpoints) if (a !== b) yield judgePair(ctx, a, b, withPath);
 }
 
 /** Paths listed per broken hop in the report (the count says how many more). */
@@ -105,58 +120,122 @@ const PATHS_PER_HOP = 6;
  */
 export function summarizeReach(state: ReachState): ReachSummary {
   const ctx = reachContext(state);
+  const summary = foldVerdicts(ctx.endpoints.length);
   // The summary keeps verdicts, reasons and fixes, not the hops in words.
-  return summarizeVerdicts(ctx, allPairs(ctx, false));
+  for (const verdict of allPairs(ctx, false)) summary.add(verdict);
+  return summary.result();
 }
 
 /**
- * The same summary, judged a source at a time, giving the event loop back between slices of
- * `sliceMs`. Every ordered pair is n² (980,000 at 500 routers): judged in one go, it held a
- * worker's loop long enough for BullMQ to lose the status job's lock and fail it as stalled.
+ * The same summary, giving the event loop back whenever a slice has run `sliceMs`: every
+ * ordered pair is n² (980,000 at 500 routers, a minute of CPU), and a worker's loop held for
+ * seconds loses the status job's BullMQ lock (docs/performance.md). The context is built a
+ * router at a time too, with each route table's index built before the first trace asks for
+ * it (the first source reaches every router: 500 indexes in one slice, otherwise), and no
+ * verdict is kept past its count (980,000 of them were a GB of heap, and its collections
+ * held the loop for seconds).
  */
 export async function summarizeReachInSlices(
   state: ReachState,
   sliceMs = 25,
 ): Promise<ReachSummary> {
-  const ctx = reachContext(state);
-  const paths: ReachVerdict[] = [];
-  let sliceStart = performance.now();
-  for (const a of ctx.endpoints) {
-    for (const b of ctx.endpoints) if (a !== b) paths.push(judgePair(ctx, a, b, false));
-    if (performance.now() - sliceStart >= sliceMs) {
-      await new Promise((resolve) => setImmediate(resolve));
-      sliceStart = performance.now();
+  const slicer = sliceLoop(sliceMs);
+  const ctx = await reachContextInSlices(state, slicer);
+  const summary = foldVerdicts(ctx.endpoints.length);
+  const replyIsTrace = await noZoneFirewall(state, slicer);
+  const { endpoints } = ctx;
+  const n = endpoints.length;
+  // Pairs judged ahead (b → a while judging a → b), kept only when broken: none is reachable.
+  const ahead = new Map<number, Judged>();
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      if (i === j) continue;
+      const a = endpoints[i]!;
+      const b = endpoints[j]!;
+      if (!replyIsTrace) summary.add(judgePair(ctx, a, b, false));
+      else if (j < i) {
+        summary.add(ahead.get(i * n + j) ?? { reachable: true });
+        ahead.delete(i * n + j);
+      } else {
+        // Without a zone firewall a reply is judged as any packet b → a (the state a packet
+        // opens or belongs to is read by the firewall alone): each trace serves both pairs.
+        const there = tracePacket(ctx, a, b, false);
+        const back = tracePacket(ctx, b, a, false);
+        summary.add(verdictOf(a, b, there, back));
+        const theirs = verdictOf(b, a, back, there);
+        if (!theirs.reachable) ahead.set(j * n + i, judged(theirs));
+      }
+      if (slicer.due()) await slicer.giveBack();
     }
-  }
-  return summarizeVerdicts(ctx, paths);
+  return summary.result();
 }
 
-function summarizeVerdicts(ctx: ReachContext, paths: ReachVerdict[]): ReachSummary {
-  const hops = new Map<string, BrokenHop>();
-  let broken = 0;
-  for (const p of paths) {
-    if (p.reachable) continue;
-    broken++;
-    const at = p.brokenAt ?? '?';
-    let hop = hops.get(at);
-    if (!hop)
-      hops.set(
-        at,
-        (hop = {
-          at,
-          count: 0,
-          reason: p.reason ?? '',
-          ...(p.fix ? { fix: p.fix } : {}),
-          paths: [],
-        }),
-      );
-    hop.count++;
-    if (hop.paths.length < PATHS_PER_HOP) hop.paths.push(`${p.from} → ${p.to}`);
-  }
+/** What the summary keeps of a verdict. */
+type Judged = Pick<ReachVerdict, 'reachable'> &
+  Partial<Pick<ReachVerdict, 'from' | 'to' | 'brokenAt' | 'reason' | 'fix'>>;
+
+function judged(v: ReachVerdict): Judged {
   return {
-    networks: ctx.endpoints.length,
-    total: paths.length,
-    broken,
-    hops: [...hops.values()].sort((a, b) => b.count - a.count || a.at.localeCompare(b.at)),
+    reachable: v.reachable,
+    from: v.from,
+    to: v.to,
+    ...(v.brokenAt !== undefined ? { brokenAt: v.brokenAt } : {}),
+    ...(v.reason !== undefined ? { reason: v.reason } : {}),
+    ...(v.fix !== undefined ? { fix: v.fix } : {}),
+  };
+}
+
+/** No router read has a zone firewall (the only reader of a packet's connection state). */
+async function noZoneFirewall(state: ReachState, slicer: LoopSlicer): Promise<boolean> {
+  let none = true;
+  await forEachInSlices(state.routers, slicer, (r) => {
+    if (none && r.reading && readZoneFirewall(r.reading.config)) none = false;
+  });
+  return none;
+}
+
+async function reachContextInSlices(state: ReachState, slicer: LoopSlicer): Promise<ReachContext> {
+  const tables = new Map<string, RouterTables | undefined>();
+  await forEachInSlices(state.routers, slicer, (r) => {
+    tables.set(r.name, r.reading && readRouterTables(r.reading));
+    if (r.reading) indexRouterRoutes(r.reading);
+  });
+  await forEachInSlices(state.vpcs, slicer, (v) => v.table && indexVpcRoutes(v.table));
+  const tablesOf = (name: string) => tables.get(name);
+  return createReachContext(state, tablesOf, findEndpoints(state, tablesOf));
+}
+
+/** The summary of verdicts given in order: counts per broken hop, the first paths of each. */
+function foldVerdicts(networks: number): { add(v: Judged): void; result(): ReachSummary } {
+  const hops = new Map<string, BrokenHop>();
+  let total = 0;
+  let broken = 0;
+  return {
+    add(p) {
+      total++;
+      if (p.reachable) return;
+      broken++;
+      const at = p.brokenAt ?? '?';
+      let hop = hops.get(at);
+      if (!hop)
+        hops.set(
+          at,
+          (hop = {
+            at,
+            count: 0,
+            reason: p.reason ?? '',
+            ...(p.fix ? { fix: p.fix } : {}),
+            paths: [],
+          }),
+        );
+      hop.count++;
+      if (hop.paths.length < PATHS_PER_HOP) hop.paths.push(`${p.from ?? ''} → ${p.to ?? ''}`);
+    },
+    result: () => ({
+      networks,
+      total,
+      broken,
+      hops: [...hops.values()].sort((a, b) => b.count - a.count || a.at.localeCompare(b.at)),
+    }),
   };
 }

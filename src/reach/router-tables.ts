@@ -147,3 +147,46 @@ export function inCidr(cidr: string | undefined, ip: number): boolean {
   const net = cidr ? network(cidr) : null;
   return net !== null && ip >= net.base && ip < net.base + net.size;
 }
+
+/**
+ * The peer lookups a hop makes, each answering what `peers.find` answers (the first match),
+ * from maps built once per router's tables: a hub of 500 spokes has 500 peers, and every pair
+ * of the matrix asks it several times (a scan each was a third of the judgement at 500).
+ */
+export interface PeerLookup {
+  named(name: string): TunnelPeer | undefined;
+  /** The enabled peer bound to a VTI. */
+  boundTo(vti: string): TunnelPeer | undefined;
+  /** The enabled peer whose remote address this is (undefined: the first without one). */
+  at(remoteAddress: string | undefined): TunnelPeer | undefined;
+}
+
+const lookups = new WeakMap<RouterTables, PeerLookup>();
+
+export function peerLookup(tables: RouterTables): PeerLookup {
+  let lookup = lookups.get(tables);
+  if (lookup) return lookup;
+  const named = new Map<string | undefined, TunnelPeer>();
+  const bound = new Map<string | undefined, TunnelPeer>();
+  const at = new Map<string | undefined, TunnelPeer>();
+  const first = (
+    m: Map<string | undefined, TunnelPeer>,
+    key: string | undefined,
+    p: TunnelPeer,
+  ) => {
+    if (!m.has(key)) m.set(key, p);
+  };
+  for (const p of tables.peers) {
+    first(named, p.name, p);
+    if (p.disabled) continue;
+    first(bound, p.vti, p);
+    first(at, p.remoteAddress, p);
+  }
+  lookup = {
+    named: (name) => named.get(name),
+    boundTo: (vti) => bound.get(vti),
+    at: (remoteAddress) => at.get(remoteAddress),
+  };
+  lookups.set(tables, lookup);
+  return lookup;
+}

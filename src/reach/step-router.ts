@@ -7,9 +7,9 @@
 import { parseIpv4 } from '../net/cidr.js';
 import type { IpRoute } from '../vyos/types.js';
 import type { ReachContext } from './reach-context.js';
-import type { ReachRouter } from './reach-state.js';
+import type { ReachRouter, RouterReading } from './reach-state.js';
 import { longestMatchIndexed } from './prefix-index.js';
-import { inCidr, longestMatch } from './router-tables.js';
+import { inCidr, longestMatch, peerLookup } from './router-tables.js';
 import { fresh, unreadable, type Ingress, type Packet, type Step } from './trace-hops.js';
 import * as fix from './describe-fix.js';
 import { readZoneFirewall, replyStateOn, zoneDrops } from './zone-firewall.js';
@@ -31,8 +31,9 @@ export function routerStep(ctx: ReachContext, r: ReachRouter, ingress: Ingress, 
         fix: fix.sourceDestCheck(r),
       },
     };
+  const peers = peerLookup(tables);
   if (ingress.kind === 'tunnel') {
-    const peer = tables.peers.find((x) => x.name === ingress.peer);
+    const peer = peers.named(ingress.peer);
     if (
       peer &&
       !peer.vti &&
@@ -48,9 +49,8 @@ export function routerStep(ctx: ReachContext, r: ReachRouter, ingress: Ingress, 
         },
       };
   }
-  const route = ctx.memo(`r ${r.name} ${p.dst}`, () =>
-    longestMatchIndexed(reading.routes, routePrefix, p.dst),
-  );
+  // Not remembered per destination: the index answers faster than a key could be built.
+  const route = longestMatchIndexed(reading.routes, routePrefix, p.dst);
   if (!route)
     return {
       broken: {
@@ -73,7 +73,7 @@ export function routerStep(ctx: ReachContext, r: ReachRouter, ingress: Ingress, 
     ingress.kind === 'vpc'
       ? legOf(r, ingress.vpcId)
       : ingress.kind === 'tunnel'
-        ? (tables.peers.find((x) => x.name === ingress.peer)?.vti ?? 'eth0')
+        ? (peers.named(ingress.peer)?.vti ?? 'eth0')
         : tables.wireguard.find((x) => x.name === ingress.peer)?.iface;
   const cross = (out: string | undefined): Step | undefined => {
     if (!firewall) return undefined;
@@ -126,7 +126,7 @@ export function routerStep(ctx: ReachContext, r: ReachRouter, ingress: Ingress, 
   const blocked = cross(iface);
   if (blocked) return blocked;
   if (iface?.startsWith('vti')) {
-    const peer = tables.peers.find((x) => x.vti === iface && !x.disabled);
+    const peer = peers.boundTo(iface);
     if (!peer)
       return {
         broken: {
@@ -199,6 +199,11 @@ function saIsDown(r: ReachRouter, peer: string): Step {
 
 const routePrefix = (x: IpRoute) => x.prefix;
 
+/** Build the index of a router's routing table now, not in the first trace that asks it. */
+export function indexRouterRoutes(reading: RouterReading): void {
+  longestMatchIndexed(reading.routes, routePrefix, 0);
+}
+
 function connectedIface(routes: IpRoute[], nextHop: string | undefined): string | undefined {
   const ip = nextHop ? parseIpv4(nextHop) : null;
   if (ip === null) return undefined;
@@ -247,8 +252,9 @@ function overTunnel(
   const far = remote ? ctx.routerAt(remote) : undefined;
   if (far) {
     const mine = ctx.publicIpOf(r);
-    const theirs = ctx.tables(far.name)?.peers.find((x) => x.remoteAddress === mine && !x.disabled);
-    if (!ctx.tables(far.name)) return { broken: unreadable(far, far.name) };
+    const farTables = ctx.tables(far.name);
+    if (!farTables) return { broken: unreadable(far, far.name) };
+    const theirs = peerLookup(farTables).at(mine);
     if (!theirs)
       return {
         broken: {

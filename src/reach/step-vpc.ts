@@ -2,7 +2,7 @@
  * A hop in AWS: a VPC's route table (longest prefix; what a VGW propagates shows there too)
  * and a VGW (it sends what it learned over an up tunnel, and delivers into its own VPC only).
  */
-import type { Route } from '../aws/types.js';
+import type { Route, RouteTable } from '../aws/types.js';
 import type { ReachContext } from './reach-context.js';
 import type { ReachVgw, ReachVpc } from './reach-state.js';
 import { longestMatchIndexed } from './prefix-index.js';
@@ -11,6 +11,11 @@ import { vpcName, type Packet, type Step } from './trace-hops.js';
 import * as fix from './describe-fix.js';
 
 const routeDestination = (r: Route) => r.destination;
+
+/** Build the index of a VPC's route table now, not in the first trace that asks it. */
+export function indexVpcRoutes(table: RouteTable): void {
+  longestMatchIndexed(table.routes, routeDestination, 0);
+}
 
 export function vpcStep(
   ctx: ReachContext,
@@ -43,9 +48,8 @@ export function vpcStep(
       },
     };
   const at = `${vpcName(vpc)} route table ${table.id}`;
-  const route = ctx.memo(`t ${table.id} ${p.dst}`, () =>
-    longestMatchIndexed(table.routes, routeDestination, p.dst),
-  );
+  // Not remembered per destination: the index answers faster than a key could be built.
+  const route = longestMatchIndexed(table.routes, routeDestination, p.dst);
   if (!route)
     return {
       broken: {

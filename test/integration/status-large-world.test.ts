@@ -6,6 +6,11 @@
  * 500-router world is the bench's (`npm run bench -- status-500 monitor-round-500`); its
  * topology, the vti1000+ tunnels from the 100th spoke on included, is checked whole in
  * test/unit/world-topology-500.test.ts.
+ *
+ * The status run judges reachability with `summarizeReachInSlices`, which reuses each forward
+ * trace as the other pair's reply when no router has a zone firewall and keeps no verdict past
+ * its count: here it must give exactly the summary of judging every pair one by one
+ * (`summarizeReach`), on this world whole, with paths broken, and with a zone firewall.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +19,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadInventory } from '../../src/config/load-inventory.js';
 import { createLogger } from '../../src/log.js';
 import type { StatusReport } from '../../src/report/status-report.js';
+import { summarizeReach, summarizeReachInSlices } from '../../src/reach/judge-reach.js';
+import { readReachState } from '../../src/reach/read-reach-state.js';
+import type { ReachState } from '../../src/reach/reach-state.js';
 import { addressInVpc } from '../../src/sim/world/spoke-address-plan.js';
 import { startWorld, type World } from '../../src/sim/world/start-world.js';
 import { createRuntime, type Runtime } from '../../src/wiring/create-runtime.js';
@@ -83,4 +91,71 @@ describe(`a world of ${ROUTERS} routers on the scalable address plan`, () => {
       expect.objectContaining({ kind: 'bgp', state: 'up', name: 'BGP 169.254.28.1 (hub)' }),
     );
   }, 200_000);
+});
+
+/**
+ * A zone firewall on `router` (vyos-1x nftables-zone.j2 semantics, src/reach/zone-firewall.ts):
+ * its VPC legs take only replies from its tunnels, so a connection into its VPCs breaks and one
+ * out of them works, which only a reply judged as `established` where its request passed shows.
+ */
+function withZoneFirewall(state: ReachState, router: string): ReachState {
+  const copy = structuredClone(state);
+  const r = copy.routers.find((x) => x.name === router)!;
+  const ifaces = [...new Set(r.reading!.routes.map((x) => x.iface).filter((i) => i))] as string[];
+  const set = (...path: string[]) => ({
+    op: 'set' as const,
+    path: path.slice(0, -1),
+    value: path.at(-1)!,
+  });
+  const zone = (i: string) => (i.startsWith('eth') ? 'LAN' : 'WAN');
+  r.reading!.config.push(
+    ...ifaces.map((i) => set('firewall', 'zone', zone(i), 'interface', i)),
+    set('firewall', 'zone', 'LAN', 'default-action', 'drop'),
+    set('firewall', 'zone', 'LAN', 'from', 'WAN', 'firewall', 'name', 'WAN-LAN'),
+    set('firewall', 'zone', 'WAN', 'default-action', 'drop'),
+    set('firewall', 'zone', 'WAN', 'from', 'LAN', 'firewall', 'name', 'LAN-WAN'),
+    set('firewall', 'ipv4', 'name', 'WAN-LAN', 'default-action', 'drop'),
+    set('firewall', 'ipv4', 'name', 'WAN-LAN', 'rule', '10', 'action', 'accept'),
+    set('firewall', 'ipv4', 'name', 'WAN-LAN', 'rule', '10', 'state', 'established'),
+    set('firewall', 'ipv4', 'name', 'LAN-WAN', 'default-action', 'accept'),
+  );
+  return copy;
+}
+
+describe('the status reach summary, judged in slices', () => {
+  const read = () =>
+    readReachState({
+      inventory: runtime.loaded.inventory,
+      routers: runtime.routers,
+      cloud: runtime.cloud,
+    });
+  const expectSameAsEveryPair = async (state: ReachState) => {
+    const sliced = await summarizeReachInSlices(state, 1);
+    expect(sliced).toEqual(summarizeReach(state));
+    return sliced;
+  };
+
+  it('is the summary of every pair judged one by one, whole and with paths broken', async () => {
+    const whole = await expectSameAsEveryPair(await read());
+    expect(whole.total).toBe(whole.networks * (whole.networks - 1));
+    expect(whole.networks).toBeGreaterThan(50);
+    world.setRouterDown('spoke-extra-03', true);
+    world.setTunnelForced('hub-tokyo-a', 'spoke-extra-05', 'down');
+    try {
+      const broken = await expectSameAsEveryPair(await read());
+      // Both kinds of pair were judged: some reach, some break (forward and return alike).
+      expect(broken.broken).toBeGreaterThan(0);
+      expect(broken.broken).toBeLessThan(broken.total);
+      expect(broken.hops.length).toBeGreaterThan(1);
+    } finally {
+      world.setTunnelForced('hub-tokyo-a', 'spoke-extra-05', 'up');
+      world.setRouterDown('spoke-extra-03', false);
+    }
+  }, 120_000);
+
+  it('is the summary of every pair when a router has a zone firewall', async () => {
+    const state = withZoneFirewall(await read(), 'spoke-extra-02');
+    const fenced = await expectSameAsEveryPair(state);
+    expect(fenced.hops.some((h) => h.reason.includes('blocked by'))).toBe(true);
+  }, 120_000);
 });
