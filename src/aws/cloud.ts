@@ -8,6 +8,7 @@ import type {
   RouteTableFilter,
   RouterInstance,
   Tags,
+  Vpc,
   VpnConnection,
   VpnGateway,
 } from './types.js';
@@ -54,6 +55,11 @@ export interface Cloud {
   describeRouteTables(region: string, filter?: RouteTableFilter): Promise<RouteTable[]>;
   describeVpnConnections(region: string): Promise<VpnConnection[]>;
   describeVpnGateways(region: string, filter?: { vpcId?: string }): Promise<VpnGateway[]>;
+  /**
+   * These VPCs with their IPv4 ranges (an empty list asks for none, not for every VPC). An id
+   * the region does not hold fails the call: a CloudError with awsCode `InvalidVpcID.NotFound`.
+   */
+  describeVpcs(region: string, vpcIds: string[]): Promise<Vpc[]>;
   /** The newest of the account's own AMIs with this tag, by CreationDate; undefined when none. */
   newestImageTagged(region: string, key: string, value: string): Promise<Image | undefined>;
   /**

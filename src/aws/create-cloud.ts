@@ -13,6 +13,7 @@ import {
   toImage,
   toRouteTable,
   toRouterInstance,
+  toVpc,
   toVpnConnection,
   toVpnGateway,
 } from './to-domain.js';
@@ -345,6 +346,14 @@ export function createCloud(options: CloudOptions = {}): Cloud {
         c.send(new sdk.DescribeVpnGatewaysCommand({ Filters })),
       );
       return (out.VpnGateways ?? []).map(toVpnGateway);
+    },
+
+    async describeVpcs(region, vpcIds) {
+      if (vpcIds.length === 0) return [];
+      const out = await send(region, 'DescribeVpcs', (c, sdk) =>
+        c.send(new sdk.DescribeVpcsCommand({ VpcIds: vpcIds })),
+      );
+      return (out.Vpcs ?? []).map(toVpc);
     },
 
     async newestImageTagged(region, key, value) {

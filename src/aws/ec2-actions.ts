@@ -10,6 +10,8 @@ export const EC2_ACTIONS_USED = [
   'DescribeImages',
   'DescribeVpnConnections',
   'DescribeVpnGateways',
+  // attach-vpc, /vpn reach and the policy: the ranges of a VPC the inventory does not list.
+  'DescribeVpcs',
   'RunInstances',
   // RunInstances with TagSpecifications is authorized as ec2:CreateTags too.
   'CreateTags',

@@ -62,6 +62,7 @@ export function buildIamPolicy(regions: string[]): IamPolicy {
           'DescribeImages',
           'DescribeVpnConnections',
           'DescribeVpnGateways',
+          'DescribeVpcs',
           'DescribeNetworkInterfaces',
         ]),
         Resource: '*',

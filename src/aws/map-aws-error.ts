@@ -118,6 +118,12 @@ export function toCloudError(err: unknown, ctx: ErrorContext): CloudError {
         `The instance does not exist in ${ctx.region} (${where}).${aws}`,
         'Check routers.<name>.instanceId and routers.<name>.region in the inventory.',
       );
+    case 'InvalidVpcID.NotFound':
+      return make(
+        `The VPC does not exist in ${ctx.region} (${where}).${aws}`,
+        'Check the VPC id (vpc-…) and the region: aws ec2 describe-vpcs --region ' +
+          `${ctx.region}.`,
+      );
     case 'InvalidAllocationID.NotFound':
       return make(
         `The Elastic IP allocation does not exist in ${ctx.region} (${where}).${aws}`,

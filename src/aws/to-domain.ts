@@ -6,6 +6,7 @@ import type {
   RouteTable as SdkRouteTable,
   Tag,
   VpnConnection as SdkVpnConnection,
+  Vpc as SdkVpc,
   VpnGateway as SdkVpnGateway,
 } from '@aws-sdk/client-ec2';
 import { CloudError } from '../errors.js';
@@ -17,6 +18,7 @@ import type {
   RouteTable,
   RouterInstance,
   Tags,
+  Vpc,
   VpnConnection,
   VpnGateway,
 } from './types.js';
@@ -142,6 +144,22 @@ export function toVpnConnection(c: SdkVpnConnection): VpnConnection {
       acceptedRouteCount: t.AcceptedRouteCount,
     })),
     tags: toTags(c.Tags),
+  };
+}
+
+/**
+ * A VPC's ranges in use: the associations in state `associated` (one being added or removed is
+ * not routed yet), the primary `CidrBlock` first.
+ */
+export function toVpc(v: SdkVpc): Vpc {
+  const associated = (v.CidrBlockAssociationSet ?? [])
+    .filter((a) => a.CidrBlockState?.State === 'associated' && a.CidrBlock)
+    .map((a) => a.CidrBlock as string);
+  const primary = v.CidrBlock && associated.includes(v.CidrBlock) ? [v.CidrBlock] : [];
+  return {
+    id: v.VpcId ?? '',
+    cidrs: [...primary, ...associated.filter((c) => c !== v.CidrBlock)],
+    tags: toTags(v.Tags),
   };
 }
 

@@ -94,6 +94,14 @@ export interface VpnConnection {
   tags: Tags;
 }
 
+/** A VPC as DescribeVpcs gives it: its IPv4 ranges in use (primary first) and its tags. */
+export interface Vpc {
+  id: string;
+  /** Every associated range (`cidrBlockAssociationSet`), the primary one first. */
+  cidrs: string[];
+  tags: Tags;
+}
+
 export interface VpnGateway {
   id: string;
   state: string;

@@ -563,6 +563,24 @@ describe('AWS adapter against the EC2 emulator', () => {
     expect(table?.routes.find((r) => r.destination === '10.9.0.0/16')?.state).toBe('blackhole');
   });
 
+  it("reads a VPC's ranges (primary first) and names an unknown VPC id", async () => {
+    const vpc = state.addVpc({
+      region: REGION,
+      cidrBlock: '10.31.0.0/16',
+      secondaryCidrBlocks: ['100.64.8.0/22'],
+      tags: { Name: 'payments' },
+    });
+    expect(await cloud.describeVpcs(REGION, [vpc.vpcId])).toEqual([
+      { id: vpc.vpcId, cidrs: ['10.31.0.0/16', '100.64.8.0/22'], tags: { Name: 'payments' } },
+    ]);
+    // No ids: no call at all (DescribeVpcs without ids would answer every VPC of the region).
+    expect(await cloud.describeVpcs(REGION, [])).toEqual([]);
+    const e = await cloudError(cloud.describeVpcs(REGION, ['vpc-0123456789abcdef0']));
+    expect(e.awsCode).toBe('InvalidVpcID.NotFound');
+    expect(e.forHumans).toContain("The vpc ID 'vpc-0123456789abcdef0' does not exist");
+    expect(e.forHumans).toContain(`aws ec2 describe-vpcs --region ${REGION}`);
+  });
+
   it('creates a customer gateway idempotently and a VPN connection with two tunnels', async () => {
     const vpc = state.addVpc({ region: REGION, cidrBlock: '10.30.0.0/16' });
     state.addVpnGateway({ region: REGION, vpcId: vpc.vpcId });

@@ -145,12 +145,20 @@ export class Ec2State extends EventEmitter<Ec2Events> implements Ec2Store {
 
   // ---- seeding ---------------------------------------------------------------------------
 
-  addVpc(v: { region: string; cidrBlock: string; tags?: Tags; vpcId?: string }): SimVpc {
+  addVpc(v: {
+    region: string;
+    cidrBlock: string;
+    secondaryCidrBlocks?: string[];
+    tags?: Tags;
+    vpcId?: string;
+  }): SimVpc {
     parseCidr(v.cidrBlock);
+    for (const c of v.secondaryCidrBlocks ?? []) parseCidr(c);
     const vpc: SimVpc = {
       vpcId: v.vpcId ?? newId('vpc'),
       region: v.region,
       cidrBlock: v.cidrBlock,
+      secondaryCidrBlocks: [...(v.secondaryCidrBlocks ?? [])],
       tags: { ...v.tags },
     };
     this.vpcs.set(vpc.vpcId, vpc);
@@ -246,7 +254,12 @@ export class Ec2State extends EventEmitter<Ec2Events> implements Ec2Store {
       vpcId: t.vpcId,
       // Every VPC route table carries the implicit local route.
       routes: [
-        { destination: vpc.cidrBlock, gatewayId: 'local', origin: 'CreateRouteTable' },
+        // …one per IPv4 range of the VPC, the secondary ones too.
+        ...[vpc.cidrBlock, ...vpc.secondaryCidrBlocks].map((destination) => ({
+          destination,
+          gatewayId: 'local',
+          origin: 'CreateRouteTable' as const,
+        })),
         ...(t.routes ?? []).map((r) => ({
           destination: r.destination,
           ...this.routeTarget(t.region, r),

@@ -17,7 +17,10 @@ export const INSTANCE_STATE_CODES: Record<InstanceStateName, number> = {
 export interface SimVpc {
   vpcId: string;
   region: string;
+  /** The primary IPv4 range, given at CreateVpc. */
   cidrBlock: string;
+  /** Ranges added later (AssociateVpcCidrBlock): DescribeVpcs lists them after the primary. */
+  secondaryCidrBlocks: string[];
   tags: Tags;
 }
 

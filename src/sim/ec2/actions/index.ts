@@ -27,6 +27,7 @@ import {
   describeVpnConnections,
   describeVpnGateways,
 } from './vpn.js';
+import { describeVpcs } from './vpcs.js';
 
 /** Every EC2 action the emulator answers; anything else is InvalidAction, as on AWS. */
 export const ACTION_HANDLERS: Readonly<Record<string, ActionHandler>> = {
@@ -46,6 +47,7 @@ export const ACTION_HANDLERS: Readonly<Record<string, ActionHandler>> = {
   DeleteRoute: deleteRoute,
   DescribeImages: describeImages,
   CreateTags: createTags,
+  DescribeVpcs: describeVpcs,
   DescribeVpnGateways: describeVpnGateways,
   DescribeCustomerGateways: describeCustomerGateways,
   DescribeVpnConnections: describeVpnConnections,
