@@ -96,14 +96,18 @@ export async function benchAckUnderLoad(redisUrl: string): Promise<BenchResult[]
 
     const latencies: number[] = [];
     const cpu = cpuSince(bot.child.pid!);
-    for (let round = 0; round < ROUNDS; round++)
-      latencies.push(
-        ...(await Promise.all(
-          Array.from({ length: CONCURRENT }, (_, j) =>
-            post(port, agent, 1000 + round * CONCURRENT + j),
-          ),
-        )),
+    const slowest: string[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const burst = await Promise.all(
+        Array.from({ length: CONCURRENT }, (_, j) =>
+          post(port, agent, 1000 + round * CONCURRENT + j),
+        ),
       );
+      latencies.push(...burst);
+      slowest.push(Math.max(...burst).toFixed(0));
+    }
+    // The first round also opens the connections (the warm-up used one): compare it.
+    console.log(`  slowest ack of each round: ${slowest.join(', ')} ms`);
     const scaleNow = (await runtime.engine.get(scale.id))?.status;
     console.log(`  while measuring: scale-up ${scaleNow ?? '?'} (it was running when it began)`);
     console.log(`  ${cpu(latencies.length)}`);

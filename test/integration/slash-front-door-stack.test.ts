@@ -81,4 +81,18 @@ describe('the slash command front door', () => {
     expect(reply.json).toMatchObject({ response_type: 'ephemeral' });
     expect((reply.json as { text: string }).text).toContain('no-such-router');
   });
+
+  it('drops a body over 1 MB unread and keeps serving', async () => {
+    const body = `command=%2Fvpn&text=${'a'.repeat(1_100_000)}`;
+    const outcome = await fetch(`http://127.0.0.1:${stack.bot.port}/slack/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body,
+    }).then(
+      (res) => res.status,
+      () => 'dropped',
+    );
+    expect([413, 'dropped']).toContain(outcome);
+    expect((await status()).status).toBe(200);
+  });
 });
