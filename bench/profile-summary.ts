@@ -61,10 +61,20 @@ for (const [a, b] of spans)
     `span ${((a - profile.startTime) / 1e6).toFixed(2)} s + ${((b - a) / 1000).toFixed(0)} ms`,
   );
 
-// Self time per node: each sample's delta belongs to the node sampled.
+// Self time per node: each sample's delta belongs to the node sampled, but a delta longer than
+// `--gap-ms` (default 20; samples come every 1 ms) is time nobody sampled (the process was
+// asleep or not scheduled), counted apart instead of charged to whatever ran next.
+const gapUs = Number(option('--gap-ms') ?? 20) * 1000;
+const GAP = -1;
+const deltaOf = (i: number) => profile.timeDeltas[i] ?? 0;
+const sampled = (i: number) => (deltaOf(i) > gapUs ? GAP : profile.samples[i]!);
+byId.set(GAP, {
+  id: GAP,
+  callFrame: { functionName: '(gap: not sampled)', url: '', lineNumber: 0 },
+});
 const self = new Map<number, number>();
-profile.samples.forEach((id, i) => {
-  if (counted(i)) self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+profile.samples.forEach((_, i) => {
+  if (counted(i)) self.set(sampled(i), (self.get(sampled(i)) ?? 0) + deltaOf(i));
 });
 
 const where = (url: string) => {
@@ -96,10 +106,10 @@ for (const [id, us] of self) {
 
 // Inclusive time of the focused functions (a sample counts once even under recursion).
 const inclusive = new Map<string, number>();
-profile.samples.forEach((id, i) => {
+profile.samples.forEach((_, i) => {
   if (!counted(i)) return;
   const seen = new Set<string>();
-  for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+  for (let at: number | undefined = sampled(i); at !== undefined; at = parent.get(at)) {
     const name = byId.get(at)!.callFrame.functionName;
     if (focus.includes(name) && !seen.has(name)) {
       seen.add(name);
