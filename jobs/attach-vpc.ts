@@ -35,7 +35,12 @@ import {
   unrouteHubVpcToVpc,
 } from '../src/attach-vpc/propagate-routes.js';
 import { ROUTE_HUB_VPC_TITLE } from '../src/onboarding/route-hub-vpc.js';
-import { resolveVpc } from '../src/attach-vpc/resolve-vpc.js';
+import { resolveVpc, unlistedVpcOf } from '../src/attach-vpc/resolve-vpc.js';
+import {
+  carryDefaultRole,
+  planDefaultRole,
+  undoCarryDefaultRole,
+} from '../src/policy/steps/carry-default-role.js';
 import { defineStep } from '../src/runbook/define-step.js';
 import { resultIn } from '../src/runbook/step-ref.js';
 import type { Runbook } from '../src/runbook/types.js';
@@ -57,6 +62,12 @@ export function createAttachVpcRunbook(options: AttachVpcOptions = {}): Runbook<
         title: "Find the VPC's gateway and the hub",
         phase: 'plan',
         run: resolveVpc,
+      }),
+      // Plan: a VPC the inventory does not list takes traffic.defaultRole on every router.
+      defineStep(S.planDefaultRole, {
+        title: "Find the role the VPC takes (the inventory's default when it is not listed)",
+        phase: 'plan',
+        run: planDefaultRole((ctx) => unlistedVpcOf(ctx.result(S.resolve))),
       }),
       // The AWS side: both are reused when they exist, and kept by the undo (a re-run reuses them).
       defineStep(S.customerGateway, {
@@ -80,6 +91,13 @@ export function createAttachVpcRunbook(options: AttachVpcOptions = {}): Runbook<
         run: configureStandbyTunnels(hub),
         undo: removeStandbyTunnels(hub),
       }),
+      // Every router that runs the traffic policy filters the VPC's packets (a spoke's too):
+      // all of them judge it by the default role from now on (carry-default-role.ts).
+      defineStep(S.joinDefaultRole, {
+        title: "Put the VPC in the default role's group on every router that runs the policy",
+        run: carryDefaultRole(S.planDefaultRole, 'join'),
+        undo: undoCarryDefaultRole(S.planDefaultRole, S.joinDefaultRole, 'join'),
+      }),
       // Without propagation the tunnels are up and nothing returns.
       defineStep(S.propagateRoutes, {
         title: "Let the VPC's route tables learn the flat network from the VGW (route propagation)",
@@ -99,6 +117,8 @@ export function createAttachVpcRunbook(options: AttachVpcOptions = {}): Runbook<
     ],
     // The hub is what changes: one run at a time on it (two would race for VTI numbers).
     lockTarget: (run) => resultIn(run, S.resolve)?.hub,
+    // The routers the default role's step may change, held for the run like a policy apply's.
+    alsoLocks: (run) => resultIn(run, S.planDefaultRole)?.routers ?? [],
     describePlan: describeAttachPlan,
     summarize: summarizeAttachment,
   };

@@ -12,6 +12,7 @@ export type AttachCloud = Pick<
   | 'describeAddress'
   | 'describeInstance'
   | 'describeVpnGateways'
+  | 'describeVpcs'
   | 'describeVpnConnections'
   | 'createCustomerGateway'
   | 'createVpnConnection'

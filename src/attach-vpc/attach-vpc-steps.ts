@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { idsOf, stepRef } from '../runbook/step-ref.js';
 import { standbyResult } from '../onboarding/reach-standby.js';
 import { hubVpcRoutesResult } from '../onboarding/route-hub-vpc.js';
+import { defaultRoleChange, defaultRolePlan } from '../policy/steps/carry-default-role.js';
 
 const attachPlan = z.object({
   /** The id as typed: a VPC or a VGW id. */
@@ -17,8 +18,18 @@ const attachPlan = z.object({
   vpcId: z.string().nullable(),
   /** The VPC's name (inventory, else the VGW's Name tag, else its id): tunnels are named so. */
   vpcName: z.string(),
-  /** Static-only connections route this prefix into the tunnels (from the inventory). */
+  /**
+   * Static-only connections route this prefix into the tunnels: the inventory's range, else the
+   * VPC's primary range as EC2 says (DescribeVpcs).
+   */
   vpcCidr: z.string().nullable(),
+  /**
+   * Every range of the VPC: the inventory's, or for a VPC it does not list, what EC2 says
+   * (primary first). Absent in a run planned by an older flatnet.
+   */
+  vpcCidrs: z.array(z.string()).optional(),
+  /** The inventory lists the VPC (under regions.<region>.vpcs); absent in older runs. */
+  vpcListed: z.boolean().optional(),
   vgwId: z.string(),
   vgwAsn: z.number().nullable(),
   hub: z.string(),
@@ -103,10 +114,12 @@ export type PropagationResult = z.infer<typeof propagationResult>;
 
 export const ATTACH_VPC_STEPS = {
   resolve: stepRef('resolve-vpc', attachPlan),
+  planDefaultRole: stepRef('plan-default-role', defaultRolePlan),
   customerGateway: stepRef('create-customer-gateway', customerGatewayResult),
   vpnConnection: stepRef('create-vpn-connection', vpnConnectionResult),
   configureHub: stepRef('configure-hub', hubTunnelsResult),
   configureStandby: stepRef('configure-standby', standbyTunnelsResult),
+  joinDefaultRole: stepRef('join-default-role', defaultRoleChange),
   propagateRoutes: stepRef('propagate-routes', propagationResult),
   routeHubVpc: stepRef('route-hub-vpc', hubVpcRoutesResult),
   awaitTunnels: stepRef('await-tunnels'),

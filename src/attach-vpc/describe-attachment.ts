@@ -4,6 +4,7 @@ import { resultIn } from '../runbook/step-ref.js';
 import type { Run } from '../runbook/types.js';
 import { ATTACH_VPC_STEPS as S, type AttachPlan } from './attach-vpc-steps.js';
 import { describeStandby } from './configure-standby.js';
+import { defaultRolePlanLine, defaultRoleWarning } from '../policy/describe-default-role.js';
 
 function vpcLabel(plan: AttachPlan): string {
   const id = plan.vpcId ?? plan.vgwId;
@@ -39,6 +40,7 @@ export function describeAttachPlan(run: Readonly<Run>): string[] {
       `route table of ${plan.vpcName}, so it routes the flat network ` +
       'to the VGW (the hub announces it by BGP, with as-override)',
     '5. Wait until AWS reports both tunnels UP and both BGP sessions are Established',
+    ...defaultRolePlanLine(resultIn(run, S.planDefaultRole), 'join'),
     'If a step fails: the hub (and standby) config is removed and propagation turned ' +
       'off again; the AWS objects stay (they cost little and a re-run reuses them).',
   ];
@@ -69,8 +71,13 @@ export function summarizeAttachment(run: Readonly<Run>): string {
     );
   const waited = run.steps.find((s) => s.id === S.awaitTunnels.id)?.detail ?? '';
   const reissue = reissueAdvice(resultIn(run, S.routeHubVpc), plan.hub);
+  const role = defaultRoleWarning(
+    resultIn(run, S.planDefaultRole),
+    resultIn(run, S.joinDefaultRole),
+    'join',
+  );
   return (
     `Attached ${vpcLabel(plan)} to ${plan.hub} through ${conn?.vpnConnectionId ?? '?'} ` +
-    `on ${plan.vgwId}: ${tunnels}; ${waited}.${standby}${reissue}`
+    `on ${plan.vgwId}: ${tunnels}; ${waited}.${standby}${reissue}${role}`
   );
 }

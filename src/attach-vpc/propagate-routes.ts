@@ -83,7 +83,10 @@ export async function stopPropagatingRoutes(ctx: Ctx) {
  */
 export const routeHubVpcToVpc = routeHubVpc<AttachVpcDeps>((ctx) => {
   const plan = ctx.result(S.resolve);
-  return { hub: plan.hub, destinations: plan.vpcCidr ? [plan.vpcCidr] : [] };
+  return {
+    hub: plan.hub,
+    destinations: plan.vpcCidrs ?? (plan.vpcCidr ? [plan.vpcCidr] : []),
+  };
 });
 
 export const unrouteHubVpcToVpc = deleteCreatedHubVpcRoutes<AttachVpcDeps>(S.routeHubVpc);

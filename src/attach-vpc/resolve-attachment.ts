@@ -5,8 +5,9 @@
  * hurt the hub: no VGW, an ASN clash, a half-configured attachment.
  */
 import type { VpnConnection, VpnGateway } from '../aws/types.js';
+import { unlistedVpcName } from '../aws/vpc-name.js';
 import type { Inventory } from '../config/inventory-schema.js';
-import { BadInputError, FlatnetError } from '../errors.js';
+import { BadInputError, CloudError, FlatnetError } from '../errors.js';
 import { parseCustomerGatewayConfig } from '../vyos/parse-customer-gateway-config.js';
 import type { ConfigLine } from '../vyos/types.js';
 import type { AttachCloud } from './attach-deps.js';
@@ -74,6 +75,24 @@ async function findVgw(cloud: AttachCloud, id: string, region: string): Promise<
     );
   }
   return vgw;
+}
+
+/**
+ * The ranges of a VPC the inventory does not list, as EC2 says (primary first); an id EC2 does
+ * not know is refused with the fix.
+ */
+async function readVpc(cloud: AttachCloud, vpcId: string, region: string) {
+  try {
+    const [vpc] = await cloud.describeVpcs(region, [vpcId]);
+    return vpc;
+  } catch (err) {
+    if (!(err instanceof CloudError) || err.awsCode !== 'InvalidVpcID.NotFound') throw err;
+    throw new BadInputError(
+      `there is no VPC ${vpcId} in ${region}`,
+      `check the id and the region (aws ec2 describe-vpcs --region ${region}); a VPC of ` +
+        'another region needs --region <its region>',
+    );
+  }
 }
 
 /**
@@ -148,10 +167,18 @@ export async function resolveAttachment(
   const hubPrivateIp =
     eip.privateIp ?? (await cloud.describeInstance(hub.entry.region, eip.instanceId)).privateIp;
 
+  const listed = (vpcId: string | null) =>
+    inventory.regions[region]?.vpcs.find((v) => v.id === vpcId);
+  // A VPC the inventory does not list: EC2 says whether it exists and which ranges it has,
+  // before its gateway is looked for (an unknown id is named as such, not as "no gateway").
+  const early = id.startsWith('vpc-') && !listed(id) ? await readVpc(cloud, id, region) : undefined;
   const vgw = await findVgw(cloud, id, region);
   const vpcId = id.startsWith('vpc-') ? id : (vgw.vpcIds[0] ?? null);
-  const known = inventory.regions[region]?.vpcs.find((v) => v.id === vpcId);
-  const vpcName = known?.name ?? vgw.tags['Name'] ?? vpcId ?? vgw.id;
+  const known = listed(vpcId);
+  const fromEc2 =
+    known || vpcId === null ? undefined : (early ?? (await readVpc(cloud, vpcId, region)));
+  const vpcCidrs = known ? [known.cidr] : (fromEc2?.cidrs ?? []);
+  const vpcName = known?.name ?? (vpcId === null ? vgw.id : unlistedVpcName(vpcId, fromEc2, vgw));
 
   const hubTunnels = readHubTunnels(await deps.readHubConfig(holderName));
   // The router's own word beats the inventory: the rendered BGP lines set system-as.
@@ -205,7 +232,9 @@ export async function resolveAttachment(
       region,
       vpcId,
       vpcName,
-      vpcCidr: known?.cidr ?? null,
+      vpcCidr: vpcCidrs[0] ?? null,
+      vpcCidrs,
+      vpcListed: known !== undefined,
       vgwId: vgw.id,
       vgwAsn: vgw.amazonSideAsn ?? null,
       hub: holderName!,

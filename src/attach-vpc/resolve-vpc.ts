@@ -4,6 +4,7 @@
  */
 import type { TypedStepContext } from '../runbook/define-step.js';
 import type { AttachVpcDeps } from './attach-deps.js';
+import type { AttachPlan } from './attach-vpc-steps.js';
 import { resolveAttachment } from './resolve-attachment.js';
 
 export async function resolveVpc(ctx: TypedStepContext<AttachVpcDeps>) {
@@ -25,4 +26,13 @@ export async function resolveVpc(ctx: TypedStepContext<AttachVpcDeps>) {
     result: plan,
     detail: `${plan.vpcName}: ${plan.vgwId} in ${plan.region}, hub ${plan.hub}; ${state}`,
   };
+}
+
+/**
+ * The VPC as the policy model names it (`region/name`, onboarded-vpcs.ts) with its ranges, for
+ * the default role's step; undefined for a VPC the inventory lists (its role is the apply's).
+ */
+export function unlistedVpcOf(plan: AttachPlan): { label: string; subnets: string[] } | undefined {
+  if (plan.vpcListed !== false) return undefined;
+  return { label: `${plan.region}/${plan.vpcName}`, subnets: plan.vpcCidrs ?? [] };
 }

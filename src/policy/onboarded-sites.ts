@@ -64,31 +64,55 @@ export function unlistedSubnets(policy: TrafficPolicy, subnets: readonly string[
 export const roleOfUnlisted = (policy: TrafficPolicy): string =>
   policy.defaultRole ?? UNASSIGNED_ROLE;
 
+/** A network the routers carry that the inventory may not list (a site, an attached VPC). */
+export interface UnlistedCandidate {
+  label: string;
+  kind: TrafficNetwork['kind'];
+  cidrs: readonly string[];
+  /** Where it was found, for `/vpn policy show` (`vpn ipsec site-to-site peer kobe …`). */
+  path: string;
+}
+
 /**
- * The policy with every site of `sites` that it does not know yet (by label, or by an address
- * inside a network it lists) as a network of the default role (`unassigned` without one), the
- * routers' reading of it.
+ * The policy with every candidate it does not know yet (by label, or by every address inside a
+ * network it lists) as a network of the default role (`unassigned` without one), the routers'
+ * reading of it (onboarded-vpcs.ts does the same for attached VPCs).
  */
-export function withOnboardedSites(
+export function withUnlistedNetworks(
   policy: TrafficPolicy,
-  sites: readonly OnboardedSite[],
+  candidates: readonly UnlistedCandidate[],
 ): TrafficPolicy {
   const extra: TrafficNetwork[] = [];
   const known = (label: string) => [...policy.networks, ...extra].some((n) => n.label === label);
-  for (const s of sites) {
-    const label = `site/${s.peer}`;
-    const unlisted = unlistedSubnets(policy, s.subnets);
-    if (known(label) || unlisted.length === 0) continue;
+  for (const c of candidates) {
+    const unlisted = unlistedSubnets(policy, c.cidrs);
+    if (known(c.label) || unlisted.length === 0) continue;
     extra.push({
-      label,
-      kind: 'site',
+      label: c.label,
+      kind: c.kind,
       cidrs: unlisted,
       role: roleOfUnlisted(policy),
       roleFrom: 'default',
-      path: `vpn ipsec site-to-site peer ${s.peer} (not under traffic.sites)`,
+      path: c.path,
     });
   }
   if (extra.length === 0) return policy;
   const networks = [...policy.networks, ...extra];
   return { ...policy, networks, roles: [...new Set(networks.map((n) => n.role))].sort() };
+}
+
+/** The policy with the sites of `sites` it does not list (withUnlistedNetworks). */
+export function withOnboardedSites(
+  policy: TrafficPolicy,
+  sites: readonly OnboardedSite[],
+): TrafficPolicy {
+  return withUnlistedNetworks(
+    policy,
+    sites.map((s) => ({
+      label: `site/${s.peer}`,
+      kind: 'site',
+      cidrs: s.subnets,
+      path: `vpn ipsec site-to-site peer ${s.peer} (not under traffic.sites)`,
+    })),
+  );
 }

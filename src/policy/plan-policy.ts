@@ -17,6 +17,7 @@ import { renderTrafficPolicy } from './render-traffic-policy.js';
 import type { ConfigLine } from '../vyos/types.js';
 import { readPolicyFacts } from './read-policy-facts.js';
 import { sitesOf, withOnboardedSites } from './onboarded-sites.js';
+import { withOnboardedVpcs } from './onboarded-vpcs.js';
 
 export interface RouterPolicyPlan {
   router: string;
@@ -37,13 +38,7 @@ export interface PolicyPlan {
 
 export function planPolicy(inventory: Inventory, state: ReachState): PolicyPlan {
   const listed = readTrafficPolicy(inventory);
-  // Sites added by add-peer but not listed are judged as the routers judge them (unassigned).
-  const policy =
-    listed &&
-    withOnboardedSites(
-      listed,
-      state.routers.flatMap((r) => sitesOf(r.reading?.config ?? [])),
-    );
+  const policy = listed && withUnlistedInWorld(listed, state);
   const routers = state.routers.map((r): RouterPolicyPlan => {
     const facts = readPolicyFacts(state, policy, r);
     const current = r.reading?.config ?? [];
@@ -72,6 +67,16 @@ export function planPolicy(inventory: Inventory, state: ReachState): PolicyPlan 
       : []),
   ];
   return { policy, routers, refusals };
+}
+
+/**
+ * The policy with the networks the world carries that the inventory does not list, judged as the
+ * routers judge them (the default role, else unassigned): sites added by add-peer, VPCs attached
+ * by attach-vpc. `/vpn policy diff|apply` and the tests' oracle comparison read it the same way.
+ */
+export function withUnlistedInWorld(policy: TrafficPolicy, state: ReachState): TrafficPolicy {
+  const sites = state.routers.flatMap((r) => sitesOf(r.reading?.config ?? []));
+  return withOnboardedVpcs(withOnboardedSites(policy, sites), state.vpcs);
 }
 
 /**

@@ -2,7 +2,7 @@
  * What `/vpn reach` reads, as narrow ports: the router pool (src/vyos) and the EC2 adapter
  * (src/aws) implement them. Every call is a read.
  */
-import type { RouteTable, RouterInstance, VpnConnection, VpnGateway } from '../aws/types.js';
+import type { RouteTable, RouterInstance, Vpc, VpnConnection, VpnGateway } from '../aws/types.js';
 import type { RouterReadRequest, RouterReadResult } from '../vyos/router-client.js';
 import type { ConfigLine, IpRoute, IpsecSaReport, WireguardStatus } from '../vyos/types.js';
 
@@ -30,4 +30,6 @@ export interface ReachCloud {
   describeRouteTables(region: string): Promise<RouteTable[]>;
   describeVpnConnections(region: string): Promise<VpnConnection[]>;
   describeVpnGateways(region: string): Promise<VpnGateway[]>;
+  /** The ranges of the attached VPCs the inventory does not list (never asked with no ids). */
+  describeVpcs(region: string, vpcIds: string[]): Promise<Vpc[]>;
 }

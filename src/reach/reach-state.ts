@@ -30,6 +30,13 @@ export interface ReachVpc {
   name: string;
   id: string;
   cidr: string;
+  /**
+   * `false` for a VPC the inventory does not list, attached through a VGW with a VPN connection
+   * (`/vpn attach-vpc`): known from EC2 (DescribeVpcs), with every range it has.
+   */
+  listed?: false;
+  /** Every range, when EC2 named more than `cidr` (an unlisted VPC's secondary ranges). */
+  cidrs?: string[];
   /** The table its subnets use: the main one (flatnet judges a VPC by its main table). */
   table?: RouteTable;
 }

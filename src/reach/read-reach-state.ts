@@ -5,6 +5,7 @@
  * their telemetry, VGWs). Read-only.
  */
 import type { RouterInstance } from '../aws/types.js';
+import { unlistedVpcName } from '../aws/vpc-name.js';
 import type { Inventory } from '../config/inventory-schema.js';
 import { describeError } from '../errors.js';
 import { mapBounded, withTimeout } from '../util/map-bounded.js';
@@ -147,11 +148,45 @@ async function readRegion(
     ask('VPN connections', () => o.cloud.describeVpnConnections(region), []),
     ask('VPN gateways', () => o.cloud.describeVpnGateways(region), []),
   ]);
-  const vpcs: ReachVpc[] = vpcsHere.map((v) => {
-    const mine = (tables ?? []).filter((t) => t.vpcId === v.id);
+  const tableOf = (vpcId: string) => {
+    const mine = (tables ?? []).filter((t) => t.vpcId === vpcId);
     const table = mine.find((t) => t.main) ?? mine[0];
-    return { region, name: v.name, id: v.id, cidr: v.cidr, ...(table ? { table } : {}) };
-  });
+    return table ? { table } : {};
+  };
+  const vpcs: ReachVpc[] = vpcsHere.map((v) => ({
+    region,
+    name: v.name,
+    id: v.id,
+    cidr: v.cidr,
+    ...tableOf(v.id),
+  }));
+  // A VPC attached through a VGW (a VPN connection on it) that the inventory does not list:
+  // its ranges from EC2, so the policy model and /vpn reach know it as the routers do.
+  const unlisted = gateways.filter(
+    (g) =>
+      connections.some((c) => c.vpnGatewayId === g.id && c.state !== 'deleted') &&
+      g.vpcIds.some((id) => !vpcsHere.some((v) => v.id === id)),
+  );
+  const unlistedIds = [
+    ...new Set(
+      unlisted.flatMap((g) => g.vpcIds.filter((id) => !vpcsHere.some((v) => v.id === id))),
+    ),
+  ];
+  if (unlistedIds.length > 0)
+    for (const v of await ask('VPCs', () => o.cloud.describeVpcs(region, unlistedIds), [])) {
+      const [cidr, ...more] = v.cidrs;
+      if (cidr === undefined) continue;
+      const vgw = unlisted.find((g) => g.vpcIds.includes(v.id));
+      vpcs.push({
+        region,
+        name: unlistedVpcName(v.id, v, vgw),
+        id: v.id,
+        cidr,
+        listed: false,
+        ...(more.length > 0 ? { cidrs: v.cidrs } : {}),
+        ...tableOf(v.id),
+      });
+    }
   const vgws: ReachVgw[] = gateways.map((gateway) => {
     const receiving = (tables ?? []).filter((t) => t.propagatingVgws.includes(gateway.id));
     const learned = receiving.flatMap((t) =>

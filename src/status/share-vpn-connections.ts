@@ -13,6 +13,7 @@ export function shareVpnConnections(cloud: ReachCloud): ReachCloud {
     findRouterInstances: (region, query) => cloud.findRouterInstances(region, query),
     describeRouteTables: (region) => cloud.describeRouteTables(region),
     describeVpnGateways: (region) => cloud.describeVpnGateways(region),
+    describeVpcs: (region, ids) => cloud.describeVpcs(region, ids),
     describeVpnConnections(region) {
       let answer = asked.get(region);
       if (!answer) asked.set(region, (answer = cloud.describeVpnConnections(region)));

@@ -83,6 +83,8 @@ export function policyWorld(
     m: ReachMatrix,
     label: string,
     minAllowed = 2,
+    /** The model to judge by; by default the policy with the hub's unlisted sites. */
+    given?: TrafficPolicy,
   ): Promise<{ allowed: number; denied: number }> {
     const address = new Map(m.endpoints.map((e) => [e.label, e.address]));
     expect([...address.keys()]).toContain(label);
@@ -90,8 +92,12 @@ export function policyWorld(
     const seen = { allowed: 0, denied: 0 };
     // The model with the sites the hub carries that the inventory does not list, read from the
     // hub as flatnet reads it (src/policy/onboarded-sites.ts).
-    const hubConfig = await stack.bot.runtime.routers.router(HUB).runningConfig();
-    const model = withOnboardedSites(policy(), sitesOf(hubConfig));
+    const model =
+      given ??
+      withOnboardedSites(
+        policy(),
+        sitesOf(await stack.bot.runtime.routers.router(HUB).runningConfig()),
+      );
     for (const p of m.paths.filter((x) => x.from === label || x.to === label)) {
       const expected = allows(model, {
         src: address.get(p.from)!,

@@ -17,7 +17,7 @@ import { removalLines } from '../../src/attach-vpc/configure-hub.js';
 import { readHubTunnels } from '../../src/attach-vpc/read-hub-tunnels.js';
 import { resolveAttachment } from '../../src/attach-vpc/resolve-attachment.js';
 import type { Inventory } from '../../src/config/inventory-schema.js';
-import { FlatnetError } from '../../src/errors.js';
+import { CloudError, FlatnetError } from '../../src/errors.js';
 import type { PlannedRun } from '../../src/runbook/run-request.js';
 import { renderCustomerGatewayConfig } from '../../src/sim/ec2/render-customer-gateway-config.js';
 import { assertPeerName, renderConfigLine } from '../../src/vyos/config-line.js';
@@ -150,6 +150,13 @@ function fakeCloud(world: FakeWorld): AttachCloud {
     describeVpnGateways: (_region, filter) =>
       Promise.resolve(filter?.vpcId ? vgws.filter((g) => g.vpcIds.includes(filter.vpcId!)) : vgws),
     describeVpnConnections: () => Promise.resolve(world.connections ?? []),
+    // EC2 knows the VPC of the VGW (with a secondary range) and nothing else.
+    describeVpcs: async (_region, ids) =>
+      ids.map((id) => {
+        if (id !== VPC)
+          throw new CloudError('InvalidVpcID.NotFound', `The vpc ID '${id}' does not exist`);
+        return { id, cidrs: ['10.77.0.0/16', '100.64.4.0/22'], tags: {} };
+      }),
     createCustomerGateway: refuse,
     createVpnConnection: refuse,
     describeRouteTables: () => Promise.resolve([]),
@@ -245,6 +252,28 @@ describe('attach-vpc plan step (resolveAttachment)', () => {
       expect(p).toMatchObject({ existing: null, alreadyAttached: false, hubPeers: [] });
     },
   );
+
+  it('reads the ranges of a VPC the inventory does not list from EC2 (VPC or VGW id)', async () => {
+    const inv = inventory();
+    inv.regions[REGION]!.vpcs = inv.regions[REGION]!.vpcs.filter((v) => v.id !== VPC);
+    for (const id of [VPC, VGW])
+      expect(await resolve(id, {}, inv)).toMatchObject({
+        vpcId: VPC,
+        vpcName: VPC,
+        vpcCidr: '10.77.0.0/16',
+        vpcCidrs: ['10.77.0.0/16', '100.64.4.0/22'],
+        vpcListed: false,
+      });
+    // A listed VPC keeps the inventory's range: EC2 is not asked.
+    expect(await resolve(VPC)).toMatchObject({ vpcCidrs: ['10.70.0.0/16'], vpcListed: true });
+  });
+
+  it('refuses a VPC id EC2 does not know, naming the fix (not "no gateway")', async () => {
+    const err = await asyncRefusal(() => resolve('vpc-0123456789abcdef0'));
+    expect(err.code).toBe('BAD_INPUT');
+    expect(err.message).toBe(`there is no VPC vpc-0123456789abcdef0 in ${REGION}`);
+    expect(err.hint).toContain(`aws ec2 describe-vpcs --region ${REGION}`);
+  });
 
   it('takes a VGW id as well, and the VPC from its attachment', async () => {
     expect(await resolve(VGW)).toMatchObject({ vpcId: VPC, vgwId: VGW, vpcName: 'analytics' });

@@ -211,6 +211,7 @@ describe('status collection', () => {
     const cloud: ReachCloud = {
       findRouterInstances: async () => [],
       describeRouteTables: async () => [],
+      describeVpcs: async () => [],
       describeVpnGateways: async (region) =>
         region === 'ap-northeast-1'
           ? [{ id: 'vgw-1', state: 'available', vpcIds: ['vpc-1'], tags: {} }]
