@@ -23,6 +23,7 @@ export function describeAttachPlan(run: Readonly<Run>): string[] {
       `Already attached: ${plan.existing?.vpnConnectionId ?? 'a VPN connection'} ` +
         `and ${plan.hub}'s peers ${plan.hubPeers.join(' and ')}. Nothing will ` +
         `change on ${plan.hub}; its standby, if it lacks the tunnels, gets them.`,
+      ...defaultRolePlanLine(resultIn(run, S.planDefaultRole), 'join'),
     ];
   }
   return [

@@ -58,7 +58,7 @@ async function startWorld(defaultRole: string | undefined) {
     return planPolicy(runtime.loaded.inventory, state).policy!;
   };
   /** attach-vpc approved by Bob; a run waits for AWS's tunnels, so up to 4 min under load. */
-  const attach = async (id: string): Promise<Run> => {
+  const attach = async (id: string, status: Run['status'] = 'succeeded'): Promise<Run> => {
     const { runId, reply } = await stack.vpn('U0ALICE', `attach-vpc ${id} --region ${REGION}`);
     expect(runId, reply).toBeDefined();
     let r = await stack.waitForRun(runId!, ['awaiting-approval', ...FINAL], 240_000);
@@ -66,7 +66,7 @@ async function startWorld(defaultRole: string | undefined) {
       expect((await stack.bot.runtime.engine.decide(r.id, 'U0BOB', 'approve')).ok).toBe(true);
       r = await stack.waitForRun(r.id, FINAL, 240_000);
     }
-    expect(r.status, `${r.outcome ?? ''} ${r.error ?? ''}`).toBe('succeeded');
+    expect(r.status, `${r.outcome ?? ''} ${r.error ?? ''}`).toBe(status);
     return r;
   };
   const close = async () => {
@@ -92,6 +92,25 @@ describe('attach-vpc of a VPC the inventory does not list, with traffic.defaultR
     expect(text).toContain(`there is no VPC vpc-0123456789abcdef0 in ${REGION}`);
     expect(text).toContain(`aws ec2 describe-vpcs --region ${REGION}`);
     for (const r of w.routers) expect(w.world.lines(r).join('\n'), r).not.toContain(CIDR);
+  });
+
+  it('a later step fails: the undo takes the range out of every router again', async () => {
+    const before = new Map(w.routers.map((r) => [r, w.world.lines(r).join('\n')]));
+    // Route propagation is refused after every router took the range: the run undoes them.
+    w.stack.world.state.faults.inject({
+      action: 'EnableVgwRoutePropagation',
+      code: 'UnauthorizedOperation',
+      times: 50,
+    });
+    try {
+      const undone = await w.attach(w.vpcId, 'rolled-back');
+      const step = undone.steps.find((s) => s.id === 'join-default-role');
+      expect(step?.status).toBe('undone');
+      expect((step?.result as { changed: unknown[] }).changed).toHaveLength(w.routers.length);
+    } finally {
+      w.stack.world.state.faults.clear();
+    }
+    for (const r of w.routers) expect(w.world.lines(r).join('\n'), r).toBe(before.get(r));
   });
 
   it('its range in the staging group on every router; oracle and model agree', async () => {
