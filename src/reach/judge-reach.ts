@@ -7,7 +7,7 @@ import type { BrokenHop, ReachSummary, ReachVerdict } from '../report/reach-repo
 import { createReachContext, type ReachContext } from './reach-context.js';
 import { findEndpoint, findEndpoints, tablesOf, type ReachEndpoint } from './reach-endpoints.js';
 import type { ReachState } from './reach-state.js';
-import { tracePacket, type Trace } from './trace-packet.js';
+import { tracePacket, type Broken, type Trace } from './trace-packet.js';
 import { readZoneFirewall } from './zone-firewall.js';
 import type { ReachPort } from '../grammar/command.js';
 import { forEachInSlices, sliceLoop, type LoopSlicer } from '../util/give-back-loop.js';
@@ -42,6 +42,9 @@ export function judgePair(
   return verdictOf(from, to, fwd, back);
 }
 
+const replyReason = (to: ReachEndpoint, b: Broken) =>
+  `the reply from ${to.label} does not come back: ${b.reason}`;
+
 /** The verdict of a pair from its forward trace and, when that arrived, its reply's. */
 function verdictOf(from: ReachEndpoint, to: ReachEndpoint, fwd: Trace, back?: Trace): ReachVerdict {
   const base = { from: from.label, to: to.label };
@@ -71,7 +74,7 @@ function verdictOf(from: ReachEndpoint, to: ReachEndpoint, fwd: Trace, back?: Tr
       path: [...fwd.hops, ...back!.hops],
       direction: 'return',
       brokenAt: b.at,
-      reason: `the reply from ${to.label} does not come back: ${b.reason}`,
+      reason: replyReason(to, b),
       fix: b.fix,
       ...(b.unknown ? { unknown: true } : {}),
       ...upTo(back!.judgedUpTo),
@@ -161,9 +164,9 @@ export async function summarizeReachInSlices(
         // opens or belongs to is read by the firewall alone): each trace serves both pairs.
         const there = tracePacket(ctx, a, b, false);
         const back = tracePacket(ctx, b, a, false);
-        summary.add(verdictOf(a, b, there, back));
-        const theirs = verdictOf(b, a, back, there);
-        if (!theirs.reachable) ahead.set(j * n + i, judged(theirs));
+        summary.add(judgedOf(a, b, there, back));
+        const theirs = judgedOf(b, a, back, there);
+        if (!theirs.reachable) ahead.set(j * n + i, theirs);
       }
       if (slicer.due()) await slicer.giveBack();
     }
@@ -174,14 +177,17 @@ export async function summarizeReachInSlices(
 type Judged = Pick<ReachVerdict, 'reachable'> &
   Partial<Pick<ReachVerdict, 'from' | 'to' | 'brokenAt' | 'reason' | 'fix'>>;
 
-function judged(v: ReachVerdict): Judged {
+/** What `verdictOf` says of a pair, without the hops and far sides the summary does not keep. */
+function judgedOf(from: ReachEndpoint, to: ReachEndpoint, fwd: Trace, back: Trace): Judged {
+  const b = fwd.ok ? back.broken : fwd.broken;
+  if (!b) return { reachable: true };
   return {
-    reachable: v.reachable,
-    from: v.from,
-    to: v.to,
-    ...(v.brokenAt !== undefined ? { brokenAt: v.brokenAt } : {}),
-    ...(v.reason !== undefined ? { reason: v.reason } : {}),
-    ...(v.fix !== undefined ? { fix: v.fix } : {}),
+    reachable: false,
+    from: from.label,
+    to: to.label,
+    brokenAt: b.at,
+    reason: fwd.ok ? replyReason(to, b) : b.reason,
+    fix: b.fix,
   };
 }
 

@@ -68,7 +68,7 @@ export function routerStep(ctx: ReachContext, r: ReachRouter, ingress: Ingress, 
       },
     };
   // The zone firewall on the way out (docs/traffic-policy.md), between the interfaces used.
-  const firewall = ctx.memo(`fw ${r.name}`, () => readZoneFirewall(reading.config));
+  const firewall = ctx.memoOn(r, 'firewall', () => readZoneFirewall(reading.config));
   const inIface =
     ingress.kind === 'vpc'
       ? legOf(r, ingress.vpcId)
@@ -101,7 +101,7 @@ export function routerStep(ctx: ReachContext, r: ReachRouter, ingress: Ingress, 
         };
   };
   // The kernel's IPsec policies apply after the route lookup: a matching tunnel takes it.
-  const policyPeers = ctx.memo(`p ${r.name}`, () =>
+  const policyPeers = ctx.memoOn(r, 'policy peers', () =>
     tables.peers.filter((x) => !x.vti && !x.disabled),
   );
   for (const peer of policyPeers) {
@@ -120,9 +120,7 @@ export function routerStep(ctx: ReachContext, r: ReachRouter, ingress: Ingress, 
   );
   const iface =
     route.iface ??
-    ctx.memo(`c ${r.name} ${route.nextHop ?? ''}`, () =>
-      connectedIface(reading.routes, route.nextHop),
-    );
+    ctx.memoOn(route, 'connected interface', () => connectedIface(reading.routes, route.nextHop));
   const blocked = cross(iface);
   if (blocked) return blocked;
   if (iface?.startsWith('vti')) {

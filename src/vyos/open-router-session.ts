@@ -209,6 +209,18 @@ export async function openRouterSession(opts: RouterSessionOptions): Promise<Rou
   });
 
   let raw = '';
+  // The last TAIL_CHARS of `raw`, kept apart: slicing the tail off `raw` flattens the whole
+  // transcript on every chunk (a hub's is MB at 500 spokes), and 500 routers' answers arrive
+  // in the same turn of the event loop.
+  let tail = '';
+  const append = (text: string) => {
+    raw += text;
+    tail = (tail + text).slice(-TAIL_CHARS);
+  };
+  const forget = () => {
+    raw = '';
+    tail = '';
+  };
   let open = true;
   let mode: ShellMode = 'op';
   let waiter: Waiter | undefined;
@@ -244,19 +256,19 @@ export async function openRouterSession(opts: RouterSessionOptions): Promise<Rou
   const stdout = new StringDecoder('utf8');
   const stderr = new StringDecoder('utf8');
   stream.on('data', (chunk: Buffer) => {
-    raw += stdout.write(chunk);
+    append(stdout.write(chunk));
     if (!waiter) return;
     // Only a transcript that ends with a prompt can be complete: look at the tail first.
-    if (!detectPrompt(cleanTerminalOutput(raw.slice(-TAIL_CHARS)))) return;
+    if (!detectPrompt(cleanTerminalOutput(tail))) return;
     const { expect } = waiter;
     const done = splitAtPrompts(cleanTerminalOutput(raw), expect);
     if (!done) return;
-    raw = '';
+    forget();
     mode = done.mode;
     finish(done.outputs.map((output) => ({ output, mode: done.mode })));
   });
   stream.stderr.on('data', (chunk: Buffer) => {
-    raw += stderr.write(chunk);
+    append(stderr.write(chunk));
   });
   stream.on('close', close);
   client.on('close', close);
@@ -330,7 +342,7 @@ export async function openRouterSession(opts: RouterSessionOptions): Promise<Rou
       for (const c of commands) log?.debug({ command: redactSecrets(c.text) }, 'router command');
       // Whatever arrived since the last prompt (a wall broadcast) is not this command's output,
       // and a stray prompt in it must not end this command's wait early.
-      raw = '';
+      forget();
       const pending = waitForPrompts(
         typed.map((c) => c.text),
         timeoutMs,
