@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadInventory } from '../src/config/load-inventory.js';
+import type { DestinationStream } from 'pino';
 import { createLogger } from '../src/log.js';
 import { createRuntime, type Runtime } from '../src/wiring/create-runtime.js';
 import { dropRedisPrefix } from '../src/demo/drop-redis-prefix.js';
@@ -70,6 +71,7 @@ export async function startStatusFleet(
   routers: number,
   label: string,
   rttMs = RTT_MS,
+  log?: DestinationStream,
 ): Promise<StatusFleet> {
   buildOnce();
   const dir = mkdtempSync(join(tmpdir(), `flatnet-bench-${label}-`));
@@ -87,7 +89,7 @@ export async function startStatusFleet(
     loaded: loadInventory(sim.inventory),
     redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     prefix,
-    logger: createLogger({ level: 'warn' }),
+    logger: createLogger({ level: 'warn' }, log),
     worker: { concurrency: 4 },
   }).catch(async (err: unknown) => {
     // The world is a process of its own: a bench that cannot use it must not leave it running.
