@@ -23,6 +23,7 @@ import { policyWorld } from './traffic-policy-stack.js';
 const REGION = 'ap-northeast-1';
 const LABEL = `${REGION}/analytics`;
 const CIDR = '10.70.0.0/16';
+const SECONDARY = '100.64.70.0/24';
 const RULES = [
   ...WORLD_RULES,
   { from: 'production', to: 'staging', protocol: 'icmp' },
@@ -115,16 +116,22 @@ describe('attach-vpc of a VPC the inventory does not list, with traffic.defaultR
 
   it('its range in the staging group on every router; oracle and model agree', async () => {
     expect(w.routers.length).toBeGreaterThanOrEqual(7);
+    // The VPC has a second range (AssociateVpcCidrBlock): EC2 names both, both take the role.
+    w.stack.world.state.vpcs.get(w.vpcId)!.secondaryCidrBlocks.push(SECONDARY);
     const run = await w.attach(w.vpcId);
     expect(run.steps.find((s) => s.id === 'plan-default-role')?.result).toMatchObject({
       network: LABEL,
       role: 'staging',
-      subnets: [CIDR],
+      subnets: [CIDR, SECONDARY],
     });
     expect(run.steps.find((s) => s.id === 'join-default-role')?.status).toBe('done');
     expect(run.plan?.join('\n')).toContain(
-      `Traffic policy: ${LABEL} (${CIDR}) into FLATNET-ROLE-staging`,
+      `Traffic policy: ${LABEL} (${CIDR}, ${SECONDARY}) into FLATNET-ROLE-staging`,
     );
+    const second = w.routers.filter((r) =>
+      w.world.lines(r).includes(`${GROUP}staging network '${SECONDARY}'`),
+    );
+    expect(second).toEqual(w.routers);
     // Every router, the spokes too, not only the hub and its standby that attach-vpc configures.
     const holding = w.routers.filter((r) =>
       w.world.lines(r).includes(`${GROUP}staging network '${CIDR}'`),
@@ -135,8 +142,21 @@ describe('attach-vpc of a VPC the inventory does not list, with traffic.defaultR
     expect(model.networks.find((n) => n.label === LABEL)).toMatchObject({
       role: 'staging',
       roleFrom: 'default',
-      cidrs: [CIDR],
+      cidrs: [CIDR, SECONDARY],
     });
+    // /vpn reach knows it by name, and judges it through the routers' rule sets.
+    const cut = await w.world.run(`reach ${LABEL} us-east-1/production`);
+    expect(cut.outcome).toContain(
+      `${LABEL} does not reach us-east-1/production: the forward path breaks at hub-tokyo-a`,
+    );
+    const open = await w.world.run(`reach us-east-1/production ${LABEL}`);
+    expect(open.outcome).toContain(
+      `us-east-1/production reaches ${LABEL}, and the reply comes back`,
+    );
+    // The oracle says why: staging → production, dropped by policy rule 1 on the hub.
+    expect((await w.world.reach(LABEL, 'us-east-1/production')).reason).toContain(
+      'rule 10 of FLATNET-POLICY (policy rule 1: staging to production',
+    );
     const m = await w.world.matrix();
     const seen = await w.world.expectPolicyHolds(m, LABEL, 4, model);
     const pair = (from: string, to: string) => m.paths.find((p) => p.from === from && p.to === to);
@@ -175,6 +195,10 @@ describe('attach-vpc of a VPC the inventory does not list, without traffic.defau
     const m = await w.world.matrix();
     const seen = await w.world.expectPolicyHolds(m, LABEL, 0, model);
     expect(seen.allowed).toBe(0);
+    // /vpn reach, reading the routers, says the same.
+    expect((await w.world.run(`reach ${REGION}/hub ${LABEL}`)).outcome).toContain(
+      `${REGION}/hub does not reach ${LABEL}`,
+    );
     expect(seen.denied).toBeGreaterThanOrEqual(20);
     await w.world.expectNothingToApply();
   });
