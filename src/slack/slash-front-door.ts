@@ -55,12 +55,13 @@ export function createSlashFrontDoor(options: {
       listeners.set(name, listener);
     },
     answer(form, res) {
-      const name = form.get('command');
       // Slack's `ssl_check` and interactive payloads are Bolt's to answer.
-      if (name === null || form.has('payload') || form.has('ssl_check')) return false;
-      const listener = listeners.get(name);
-      if (!listener) return false;
+      if (form.has('payload') || form.has('ssl_check')) return false;
+      // One value a field (the last, should one repeat): the listener is chosen by what it reads.
       const command = Object.fromEntries(form) as unknown as SlashCommand;
+      const name = command.command;
+      const listener = typeof name === 'string' ? listeners.get(name) : undefined;
+      if (!listener) return false;
       const ack = ackOnce(res);
       if (refusedAsForeign(options.installed(), command, options.logger)) {
         void ack.fn(FOREIGN_COMMAND_ANSWER);

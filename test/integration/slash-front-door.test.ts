@@ -52,8 +52,10 @@ async function serve(listener: SlashCommandListener) {
   const url = await listen((body, res) => {
     if (!d.frontDoor.answer(new URLSearchParams(body), res)) res.writeHead(404).end('not mine');
   });
-  const send = async (fields: Record<string, string>) => {
-    const res = await fetch(url, { method: 'POST', body: new URLSearchParams(fields) });
+  /** Fields as a form, or a body sent as it is. */
+  const send = async (fields: Record<string, string> | string) => {
+    const body = typeof fields === 'string' ? fields : new URLSearchParams(fields);
+    const res = await fetch(url, { method: 'POST', body });
     return { status: res.status, type: res.headers.get('content-type'), body: await res.text() };
   };
   return { ...d, send };
@@ -94,6 +96,17 @@ describe('the slash command front door', () => {
     });
     await send(COMMAND);
     expect(seen).toEqual(COMMAND);
+  });
+
+  it('chooses the listener by the command it will read, should the field repeat', async () => {
+    const seen: string[] = [];
+    const { send } = await serve(async ({ command, ack }) => {
+      seen.push(command.command);
+      await ack();
+    });
+    expect((await send('command=%2Fvpn&command=%2Fother&team_id=T0FLATNET')).body).toBe('not mine');
+    expect((await send('command=%2Fother&command=%2Fvpn&team_id=T0FLATNET')).body).toBe('');
+    expect(seen).toEqual(['/vpn']);
   });
 
   it('leaves to Bolt what is not a slash command it listens for', async () => {
