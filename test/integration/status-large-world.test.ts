@@ -139,18 +139,15 @@ describe('the status reach summary, judged in slices', () => {
     const whole = await expectSameAsEveryPair(await read());
     expect(whole.total).toBe(whole.networks * (whole.networks - 1));
     expect(whole.networks).toBeGreaterThan(50);
+    // Left so (the world is this file's): starting an instance that is still stopping is
+    // refused, as EC2 refuses it.
     world.setRouterDown('spoke-extra-03', true);
     world.setTunnelForced('hub-tokyo-a', 'spoke-extra-05', 'down');
-    try {
-      const broken = await expectSameAsEveryPair(await read());
-      // Both kinds of pair were judged: some reach, some break (forward and return alike).
-      expect(broken.broken).toBeGreaterThan(0);
-      expect(broken.broken).toBeLessThan(broken.total);
-      expect(broken.hops.length).toBeGreaterThan(1);
-    } finally {
-      world.setTunnelForced('hub-tokyo-a', 'spoke-extra-05', 'up');
-      world.setRouterDown('spoke-extra-03', false);
-    }
+    const broken = await expectSameAsEveryPair(await read());
+    // Both kinds of pair were judged: some reach, some break (forward and return alike).
+    expect(broken.broken).toBeGreaterThan(0);
+    expect(broken.broken).toBeLessThan(broken.total);
+    expect(broken.hops.length).toBeGreaterThan(1);
   }, 120_000);
 
   it('is the summary of every pair when a router has a zone firewall', async () => {
