@@ -160,25 +160,22 @@ function markDriftedStandbys(
 }
 
 /**
- * The status runbook reads EC2 for reachability too: its cloud has the reach reads. With Redis
- * (every worker has it), the shapers' readings are kept there, for every worker's next run.
+ * The status runbook reads EC2 for reachability too: its cloud has the reach reads. The shapers'
+ * readings are kept in Redis, for every worker's next run.
  */
 export type StatusRunDeps = StatusDeps & {
   cloud: StatusCloud & ReachCloud;
-  redis?: RedisClient;
-  prefix?: string;
+  redis: RedisClient;
+  prefix: string;
 };
 
 export function createStatusRunbook(): Runbook<StatusRunDeps> {
   // A worker's status runs judge reachability again only when the network changed.
   const judgeReach = rememberReachSummary(summarizeReachInSlices);
-  // ... and judge the shapers' load against their previous reading (a rate needs two): kept
-  // in Redis when the run has it, so any worker's run compares with the last one.
-  const inProcess = createShaperMemory();
+  // ... and judge the shapers' load against their previous reading (a rate needs two), kept in
+  // Redis so that any worker's run compares with the last one.
   const shapersOf = ({ redis, prefix }: StatusRunDeps): ShaperMemory =>
-    redis && prefix !== undefined
-      ? createShaperMemory(createShaperReadingStore(redis, prefix))
-      : inProcess;
+    createShaperMemory(createShaperReadingStore(redis, prefix));
   return {
     kind: 'status',
     steps: [

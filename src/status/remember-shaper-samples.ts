@@ -4,11 +4,11 @@
  * `sleep` on the router: a second per router, against a warm read of one round trip;
  * docs/performance.md). So each status compares with the previous one.
  *
- * With a store (Redis, in production) the readings are shared by every worker and outlive a
- * restart: the first status after a deploy compares with the last one before it, whichever
- * worker ran it. The clock compared is the router's own (`/proc/uptime`), so two workers'
- * readings compare as well as one's. Without a store (tests of the judgement alone) they live
- * in this process.
+ * The readings are kept in a store (Redis), shared by every worker and outliving a restart: the
+ * first status after a deploy compares with the last one before it, whichever worker ran it.
+ * The clock compared is the router's own (`/proc/uptime`), so two workers' readings compare as
+ * well as one's. A memory lives for one status run: it recalls before the routers are read and
+ * keeps after.
  */
 import type { ConfigLine, ShaperSample } from '../vyos/types.js';
 import {
@@ -36,12 +36,11 @@ export interface ShaperReadingStore {
   write(readings: Map<string, ShaperSample[]>): Promise<void>;
 }
 
-export function createShaperMemory(store?: ShaperReadingStore): ShaperMemory {
+export function createShaperMemory(store: ShaperReadingStore): ShaperMemory {
   const last = new Map<string, Map<string, ShaperSample>>();
   const changed = new Set<string>();
   return {
     async recall(routers) {
-      if (!store) return;
       for (const [router, samples] of await store.read(routers))
         last.set(router, new Map(samples.map((s) => [s.iface, s])));
     },
@@ -64,7 +63,7 @@ export function createShaperMemory(store?: ShaperReadingStore): ShaperMemory {
       return loads;
     },
     async keep() {
-      if (!store || changed.size === 0) return;
+      if (changed.size === 0) return;
       const readings = new Map([...changed].map((r) => [r, [...(last.get(r)?.values() ?? [])]]));
       changed.clear();
       await store.write(readings);
