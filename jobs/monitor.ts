@@ -25,7 +25,7 @@ import type { StatusCloud, StatusRouters } from '../src/status/status-ports.js';
 import { MONITOR_REQUESTER, policyApproval } from './monitor-approval.js';
 import { scaleStep } from './monitor-scale.js';
 import { tunnelStep } from './monitor-tunnels.js';
-import { collectStatus } from './status.js';
+import { collectStatus, type StatusDeps } from './status.js';
 import { readRegionTelemetry } from '../src/status/read-region-telemetry.js';
 import { mapBounded } from '../src/util/map-bounded.js';
 
@@ -78,6 +78,30 @@ export async function runMonitorRound(deps: MonitorDeps, tick: string): Promise<
   }
 }
 
+/**
+ * The `/vpn status` readers as the monitor probes with them: the routers only (the VGW
+ * telemetry is read beside them but awaited after the decisions, since no failover waits for
+ * it: it is one EC2 round trip of the failure's outage), each within `probeTimeoutMs`,
+ * `probeConcurrency` at once.
+ */
+export function probeStatusDeps(
+  inventory: Inventory,
+  routers: StatusRouters,
+  cloud: StatusCloud,
+): StatusDeps {
+  const { probeTimeoutMs, probeConcurrency } = inventory.monitor;
+  return {
+    inventory: {
+      ...inventory,
+      regions: {},
+      timeouts: { ...inventory.timeouts, statusPerRouterMs: probeTimeoutMs },
+    },
+    routers,
+    cloud,
+    statusConcurrency: probeConcurrency,
+  };
+}
+
 /** The monitor's deps, with this round's hand-over of its router picture. */
 type RoundDeps = MonitorDeps & { handOver?: (runId: string) => Promise<void> };
 
@@ -92,18 +116,11 @@ async function probeAndDecide(
   const clock = deps.clock ?? Date.now;
   const settings = inventory.monitor;
   const names = Object.keys(inventory.routers);
-  // The routers only: the VGW telemetry is read beside them but awaited after the decisions,
-  // since no failover waits for it (it is one EC2 round trip of the failure's outage).
-  const probeInventory: Inventory = {
-    ...inventory,
-    regions: {},
-    timeouts: { ...inventory.timeouts, statusPerRouterMs: settings.probeTimeoutMs },
-  };
   const telemetry = mapBounded(Object.keys(inventory.regions), 8, (region) =>
     readRegionTelemetry(region, deps.cloud, settings.probeTimeoutMs),
   );
   const [report, watches, pauses] = await Promise.all([
-    collectStatus({ inventory: probeInventory, routers, cloud: deps.cloud }, '*', startedAt),
+    collectStatus(probeStatusDeps(inventory, routers, deps.cloud), '*', startedAt),
     deps.store.watches(),
     deps.store.pauses(names),
   ]);

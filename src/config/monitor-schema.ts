@@ -18,6 +18,7 @@ const defaults = {
   failuresToAct: 3,
   recoveriesToResolve: 3,
   probeTimeoutMs: 3000,
+  probeConcurrency: 256,
   loadThreshold: 2,
   loadWindowMinutes: 5,
   failoverCooldownMinutes: 30,
@@ -37,6 +38,13 @@ export const MonitorSchema = z
     recoveriesToResolve: z.number().int().min(1).max(100).default(defaults.recoveriesToResolve),
     /** How long one router's probe may take before it counts as failed (SSH unreachable). */
     probeTimeoutMs: z.number().int().min(100).max(60_000).default(defaults.probeTimeoutMs),
+    /**
+     * How many routers are probed at once. A warm probe is one exchange on an open session;
+     * the first round after a start opens every session, about ten round trips and a key
+     * exchange each, and 500 at once starve each other's CPU past `probeTimeoutMs`
+     * (docs/monitor.md, "Measured").
+     */
+    probeConcurrency: z.number().int().min(1).max(4096).default(defaults.probeConcurrency),
     /** The 5-minute load average at or above which a router counts as loaded. */
     loadThreshold: z.number().positive().default(defaults.loadThreshold),
     /** How long the load must stay over the threshold before a scale-up is proposed. */
