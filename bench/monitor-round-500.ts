@@ -2,8 +2,8 @@
  * Issue 15 §3: one monitor round over 500 routers at 200 ms of round-trip time on every
  * router's SSH transport (`monitor_round_500_routers_ms`), with the world in its own process
  * (`flatnet sim`) and the round called directly, as the scheduler's worker calls it. The
- * first round opens every session (reported as cold); the figure is the median of three warm
- * rounds, as in a running worker. Goal: the round fits in the monitor's 10 s interval.
+ * first round opens every session (the cold figures); the main figure is the median of three
+ * warm rounds, as in a running worker. Goal: both fit in the monitor's 10 s interval.
  */
 import { runMonitorRound } from '../jobs/monitor.js';
 import type { Runtime } from '../src/wiring/create-runtime.js';
@@ -64,5 +64,13 @@ export async function benchMonitorRound500(): Promise<BenchResult[]> {
       unit: '',
       target: 0,
     },
+    // The first round after a worker starts opens every session: it must fit the interval too.
+    {
+      name: 'monitor_round_500_routers_cold_ms',
+      value: Math.round(cold.ms),
+      unit: 'ms',
+      target: INTERVAL_MS,
+    },
+    { name: 'monitor_round_500_routers_cold_failed_probes', value: cold.down, unit: '', target: 0 },
   ];
 }
