@@ -1,9 +1,9 @@
 /**
  * `redis_failover_resume_ms` (issue 17 §5): from the Redis master's death (SIGKILL) in the
  * middle of a scale-up's cutover to the run moving again (its next event recorded on the
- * promoted master). A master, a replica and three sentinels (`down-after-milliseconds` 1000,
+ * promoted master). A master, a replica and three sentinels (`down-after-milliseconds` 2000,
  * as the test runs them), the real bot with its worker, the local Slack, the simulated world
- * with EC2 at 200 ms a call. Goal 10 s: Sentinel's own detection and election take 2 to 4 s
+ * with EC2 at 200 ms a call. Goal 10 s: Sentinel's own detection and election take 3 to 5 s
  * of it; the rest is ioredis finding the new master and the worker's retry.
  */
 import { startLocalStack } from '../test/helpers/local-stack.js';

@@ -6,7 +6,7 @@
  *
  * - `startRedisServer`: one server, with extra arguments (a replica: `--replicaof`).
  * - `startSentinelGroup`: a master, a replica and three sentinels watching it (quorum 2,
- *   `down-after-milliseconds` 1000: a dead master is replaced in about two seconds).
+ *   `down-after-milliseconds` 2000: a dead master is replaced in about three seconds).
  * - `startRedisCluster` (redis-cluster.ts): masters joined with `redis-cli --cluster create`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -215,7 +215,12 @@ export async function startSentinelGroup(label: string): Promise<SentinelGroup> 
       await startRedisServer(dir, {
         sentinelConfig:
           `sentinel monitor ${name} 127.0.0.1 ${master.port} 2\n` +
-          `sentinel down-after-milliseconds ${name} 1000\n` +
+          // Not 1000: a sentinel pings every min(down-after, 1 s) and counts a fresh link as
+          // unanswered from its creation (sentinel.c, sentinelSendPeriodicCommands and
+          // createInstanceLink), so at 1000 the master it has just switched to can be judged
+          // down before its first PONG. Seen here: all three agreed, and failed back over to
+          // the old master restarted a second earlier with its stale data.
+          `sentinel down-after-milliseconds ${name} 2000\n` +
           `sentinel failover-timeout ${name} 10000\n` +
           `sentinel parallel-syncs ${name} 1\n`,
       }),
@@ -261,13 +266,14 @@ export async function startSentinelGroup(label: string): Promise<SentinelGroup> 
         { what: 'the sentinels to promote a new master', timeoutMs: 30_000, intervalMs: 100 },
       ),
     async replicasInSync() {
-      const lead = await group.master();
-      // Each look throws what is not yet true, so a timeout names it. Sentinel turns a
+      // Each look asks the sentinels for the master again and throws what is not yet true, so
+      // a timeout names it (a master changed under the wait is followed). Sentinel turns a
       // restarted old master into a replica only after it has reported its role for 8 s
       // (SENTINEL_PUBLISH_PERIOD * 4 in sentinel.c), and a loaded machine can put a sentinel
       // in TILT mode for 30 s: the wait is generous, and says which of the two it was.
       await waitFor(
         async () => {
+          const lead = await group.master();
           for (const s of servers) {
             if (s === lead) continue;
             const info = await withRedis(s.port, (r) => r.info('replication'));
