@@ -9,6 +9,7 @@ import { allows, type TrafficPolicy } from '../../src/config/traffic-policy.js';
 import { sitesOf, withOnboardedSites } from '../../src/policy/onboarded-sites.js';
 import type { Run } from '../../src/runbook/types.js';
 import type { ControlServer } from '../../src/sim/world/control-server.js';
+import type { RouterStateView } from '../../src/sim/world/describe-world.js';
 import type { ReachMatrix } from '../../src/sim/world/reach/oracle.js';
 import { waitFor } from '../helpers/wait-for.js';
 import type { OnboardingStack } from './onboarding-stack.js';
@@ -64,6 +65,18 @@ export function policyWorld(
       'the site script',
     );
     await post('/sites', { name, publicIp, lan, script: script.bytes.toString('utf8') });
+    // Its IKE takes the world's tunnel-up time once the script runs, as on a real site: until
+    // then the site has no route through its VTI, and a matrix read then judges routing, not
+    // the policy. Wait until no tunnel of the hubs toward it is still establishing.
+    await waitFor(async () => {
+      const state = (await (await fetch(`${control.url}/state`)).json()) as {
+        routers: RouterStateView[];
+      };
+      const toSite = state.routers
+        .filter((r) => r.name === HUB || r.name === STANDBY)
+        .flatMap((r) => r.tunnels.filter((t) => t.peer === name));
+      return toSite.length > 0 && toSite.every((t) => !t.establishing) && toSite.some((t) => t.up);
+    }, `the tunnel to ${name} to come up`);
   };
   /** Its operator takes the site's router away (its paths are no longer routed). */
   const stopSite = async (name: string) =>
