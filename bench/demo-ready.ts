@@ -1,6 +1,6 @@
 /**
  * demo_ready_ms: from typing `npm run demo` to a usable page. Spawns exactly what a person
- * runs (`npx tsx src/cli.ts demo`) in its own process group, times until the line with the
+ * runs (`npm run demo`) in its own process group, times until the line with the
  * page URL, then sends SIGINT to the group as a terminal's Ctrl-C does and checks that the
  * demo stopped cleanly (exit code 0) within a deadline.
  */
@@ -14,16 +14,16 @@ export async function benchDemoReady(): Promise<
   { name: 'demo_ready_ms'; value: number; unit: 'ms'; target: 15000 }[]
 > {
   const started = performance.now();
-  const child = spawn('npx', ['tsx', 'src/cli.ts', 'demo', '--port', '0'], {
+  const child = spawn('npm', ['run', 'demo', '--', '--port', '0'], {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   });
   const pid = child.pid;
-  if (pid === undefined) throw new Error('could not spawn `npx tsx src/cli.ts demo`');
+  if (pid === undefined) throw new Error('could not spawn `npm run demo`');
   let output = '';
-  // npx (npm exec) re-raises the SIGINT it got and so ends "by signal" even when the demo inside
-  // exited 0; the demo's own "stopped." line is the proof that it cleaned up.
+  // npm may end "by signal" when it got the SIGINT itself, even when the demo inside exited 0;
+  // the demo's own "stopped." line is the proof that it cleaned up.
   const exited = new Promise<number | NodeJS.Signals | null>((resolve) =>
     child.once('exit', (code, signal) => resolve(code ?? signal)),
   );

@@ -49,8 +49,13 @@ export function describeDemo(demo: DemoHandle, seconds: number, withDashboard = 
 
 /**
  * Resolves on the first SIGINT/SIGTERM and keeps listening, so that a second one does not kill
- * the process halfway through stopping (a terminal's Ctrl-C reaches both tsx and this process,
- * and tsx relays it once more). Stopping is bounded by the workers' shutdown deadline.
+ * the process halfway through stopping (a terminal's Ctrl-C reaches both npm and this process,
+ * and npm forwards it once more). Stopping is bounded by the workers' shutdown deadline.
+ *
+ * `npm run demo` runs `node bin/flatnet.js`, which registers tsx in this process, and never the
+ * `tsx` command: that one relays a signal to its child and SIGKILLs it when the child does not
+ * answer within 60 ms (tsx 4.23 `relaySignalToChild`), which a demo busy for a moment on a
+ * loaded machine does not, and then nothing is stopped and the demo's Redis keys stay.
  */
 function untilSignal(io: CliOutput): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
