@@ -431,7 +431,9 @@ describe.concurrent('attach-vpc in the simulated world', { timeout: 240_000 }, (
       'keeps the AWS objects and says so; a re-run reuses them',
     () =>
       withBench(
-        { tunnelWait: { timeoutMs: 600, firstPollMs: 20, maxPollMs: 100 } },
+        // 5 s: the forced-down tunnel never comes up whatever the wait, while the other tunnel
+        // of the first run, and both of the re-run, must come up within it on a loaded machine.
+        { tunnelWait: { timeoutMs: 5000, firstPollMs: 20, maxPollMs: 100 } },
         async (bench) => {
           const { world } = bench;
           const vpc = analytics(world);

@@ -126,8 +126,9 @@ export async function everyVpcForwarded(world: World, deadlineMs = 15_000): Prom
 }
 
 /**
- * The engine records a run's end before it releases the run's lease on the router, so a
- * follow-up asked the instant the run is seen finished can find the pair busy for a moment.
+ * The run's final save frees its lease in the same script (save-run.lua), so this holds as soon
+ * as the run is seen finished; the tests still say it before a follow-up, as the proof that no
+ * lease outlives the run that held it (a leaked lease fails here, by name).
  */
 export async function leaseFreed(engine: Engine, target = PRIMARY): Promise<void> {
   await waitFor(

@@ -44,12 +44,16 @@ afterAll(async () => {
 const basic = (user: string, password: string): string =>
   `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
-/** Scrapes until `line` appears: the run finishes in a worker a moment after the ack. */
-async function metricsUntil(pattern: RegExp): Promise<string> {
-  const until = Date.now() + 20_000;
+/**
+ * Scrapes until every pattern matches: the run finishes in a worker a moment after the ack, and
+ * its counter, the routers' tunnel counts and BullMQ's completed job are written one after the
+ * other, so one scrape can fall between them.
+ */
+async function metricsUntil(...patterns: RegExp[]): Promise<string> {
+  const until = Date.now() + 30_000;
   for (;;) {
     const text = await (await fetch(`${demo.botUrl}/metrics`)).text();
-    if (pattern.test(text) || Date.now() > until) return text;
+    if (patterns.every((p) => p.test(text)) || Date.now() > until) return text;
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -70,7 +74,13 @@ describe('operations endpoints', () => {
         text: 'status',
       });
       expect(ack.status).toBe(200);
-      const text = await metricsUntil(/flatnet_runs_total\{kind="status",outcome="succeeded"\} 1/);
+      const text = await metricsUntil(
+        /flatnet_runs_total\{kind="status",outcome="succeeded"\} 1/,
+        /flatnet_queue_jobs\{state="completed"\} 1/,
+        ...demo.world.topology.routers.map(
+          (r) => new RegExp(`flatnet_router_reachable\\{router="${r.name}"\\} 1`),
+        ),
+      );
       expect(text).toMatch(/flatnet_runs_total\{kind="status",outcome="succeeded"\} 1/);
       expect(text).toMatch(/flatnet_step_duration_seconds_count\{kind="status",step="collect"\} 1/);
       expect(text).toMatch(

@@ -229,7 +229,8 @@ describe('VyOS emulator over SSH', () => {
   );
 
   it('reboots into the saved configuration when a commit-confirm is not confirmed', async () => {
-    const handle = await start({ minuteMs: 50, rebootMs: 100 });
+    // A "minute" of 1 s: the host name is read back before the reboot however slow the machine.
+    const handle = await start({ minuteMs: 1000, rebootMs: 100 });
     const shell = await shellTo(handle);
     const rebooted = new Promise<void>((resolve) => handle.router.once('boot', () => resolve()));
     await shell.run('configure');
