@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { FAILOVER_STEP_IDS } from '../../src/failover/failover-steps.js';
-import { everyVpcForwarded, pairState, PRIMARY, startFailoverBench } from './failover-harness.js';
+import {
+  establishedSas,
+  everyVpcForwarded,
+  pairState,
+  sasEstablishedAgain,
+  startFailoverBench,
+} from './failover-harness.js';
 
 /**
  * DESIGN rule 5: a runbook that cannot finish leaves the network forwarding. Each execute
@@ -19,6 +25,7 @@ describe('failover failing at each step', () => {
       try {
         const { world } = bench;
         const before = pairState(world);
+        const sasBefore = await establishedSas(bench);
         const primaryEni = before.primary.networkInterfaceId;
         const hubRoutes = before.routesTo(primaryEni).length;
         let stops = 0;
@@ -35,8 +42,7 @@ describe('failover failing at each step', () => {
         expect(after.eipHolder).toBe(primaryEni);
         expect(after.routesTo(primaryEni)).toHaveLength(hubRoutes);
         await everyVpcForwarded(world);
-        const sas = (await bench.deps.routers.router(PRIMARY).ipsecReport()).sas;
-        expect(sas.every((sa) => sa.state === 'up')).toBe(true);
+        await sasEstablishedAgain(bench, sasBefore);
         expect(stops).toBe(0);
       } finally {
         await bench.cleanup();

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { waitFor } from './runbook-harness.js';
 import {
+  establishedSas,
   everyVpcForwarded,
   pairState,
   PRIMARY,
+  sasEstablishedAgain,
   STANDBY,
   startFailoverBench,
   type FailoverBench,
@@ -28,6 +30,7 @@ describe('failover failures leave the network forwarding', () => {
       await withBench({ tunnelTimeoutMs: 1000 }, async (bench) => {
         const { world } = bench;
         const before = pairState(world);
+        const sasBefore = await establishedSas(bench);
         const primaryEni = before.primary.networkInterfaceId;
         const hubRoutes = before.routesTo(primaryEni);
         // The standby's side of one spoke will never come up.
@@ -49,8 +52,7 @@ describe('failover failures leave the network forwarding', () => {
         expect(after.routesTo(primaryEni)).toHaveLength(hubRoutes.length);
         expect(after.standby.state).toBe('running');
         await everyVpcForwarded(world);
-        const sas = (await bench.deps.routers.router(PRIMARY).ipsecReport()).sas;
-        expect(sas.every((sa) => sa.state === 'up')).toBe(true);
+        await sasEstablishedAgain(bench, sasBefore);
       });
     },
   );

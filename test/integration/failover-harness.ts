@@ -4,6 +4,7 @@
  * own engines with the failover and failback runbooks, and helpers to read who holds the
  * Elastic IP and the hub routes in the world.
  */
+import { expect } from 'vitest';
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createFailoverRunbook } from '../../jobs/failover.js';
@@ -136,4 +137,41 @@ export async function leaseFreed(engine: Engine, target = PRIMARY): Promise<void
     async () => (await engine.whoHolds(target)) === undefined,
     10_000,
   );
+}
+
+/**
+ * The connections `router` has established, as `show vpn ipsec sa` lists them. VyOS prints no
+ * row for an SA that is down or still installing, so "every listed SA is up" says nothing; the
+ * tests compare these names with the ones established before the run.
+ */
+export async function establishedSas(bench: FailoverBench, router = PRIMARY): Promise<string[]> {
+  const { sas } = await bench.deps.routers.router(router).ipsecReport();
+  return sas
+    .filter((sa) => sa.state === 'up')
+    .map((sa) => sa.connection)
+    .sort();
+}
+
+/** Waits until `router` has established again every connection of `before`. */
+export async function sasEstablishedAgain(
+  bench: FailoverBench,
+  before: string[],
+  router = PRIMARY,
+): Promise<void> {
+  expect(before.length, `${router} had SAs up before the run`).toBeGreaterThan(0);
+  let now: string[] = [];
+  await waitFor(
+    `${router} to establish again ${before.join(', ')}`,
+    async () => {
+      now = await establishedSas(bench, router);
+      return before.every((c) => now.includes(c));
+    },
+    15_000,
+  ).catch((err: unknown) => {
+    expect(
+      before.filter((c) => !now.includes(c)),
+      `${router}'s SAs missing`,
+    ).toEqual([]);
+    throw err;
+  });
 }
