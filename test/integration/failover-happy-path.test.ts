@@ -9,7 +9,11 @@ import {
   startFailoverBench,
   type FailoverBench,
 } from './failover-harness.js';
-import { expectAllSasUp, expectOutageOnlyAfterEipMove } from './cutover-checks.js';
+import {
+  establishedConnections,
+  expectOutageOnlyAfterEipMove,
+  expectSasEstablished,
+} from './cutover-checks.js';
 import { routedTimeline } from '../helpers/routed-paths.js';
 
 describe('failover and failback in the simulated world', () => {
@@ -32,6 +36,7 @@ describe('failover and failback in the simulated world', () => {
       const hubRoutes = before.routesTo(primaryEni);
       expect(hubRoutes.length).toBeGreaterThan(0);
       expect(before.eipHolder).toBe(primaryEni);
+      const sasBefore = await establishedConnections(bench.deps.routers.router(PRIMARY));
 
       const calls: string[] = [];
       world.state.on('request', (r) => calls.push(r.action));
@@ -93,8 +98,8 @@ describe('failover and failback in the simulated world', () => {
       );
       expect(over.outcome).toContain(`To go back: /router failback ${PRIMARY}.`);
 
-      // The standby's tunnels are up, as the standby itself reports.
-      await expectAllSasUp(bench.deps.routers.router(STANDBY));
+      // The standby established every SA the primary had, as the standby itself reports.
+      await expectSasEstablished(bench.deps.routers.router(STANDBY), sasBefore);
 
       // The outage began no earlier than the Elastic IP move, and it ended.
       expectOutageOnlyAfterEipMove(world, eipMovedAt);
@@ -114,7 +119,7 @@ describe('failover and failback in the simulated world', () => {
       expect(home.routesTo(standbyEni)).toHaveLength(0);
       expect(home.standby.state).toBe('running');
       expect(back.outcome).toContain(`To go back: /router failover ${PRIMARY}.`);
-      await expectAllSasUp(bench.deps.routers.router(PRIMARY));
+      await expectSasEstablished(bench.deps.routers.router(PRIMARY), sasBefore);
       await everyVpcForwarded(world);
       for (const o of routedTimeline(world).outages) expect(o.to).toBeDefined();
     },

@@ -17,6 +17,7 @@ import { testRedis } from '../helpers/redis.js';
 import { silentLog, waitFor } from './runbook-harness.js';
 import { startScaleBench, type BenchOptions, type ScaleBench } from './scaleup-harness.js';
 import { routedTimeline } from '../helpers/routed-paths.js';
+import { establishedConnections } from './cutover-checks.js';
 import { rebuildCommandLine } from '../../src/grammar/rebuild-command-line.js';
 import { BOB_APPROVES, buildRunRequest } from '../support/build-run.js';
 
@@ -139,17 +140,9 @@ export async function leaseFreed(engine: Engine, target = PRIMARY): Promise<void
   );
 }
 
-/**
- * The connections `router` has established, as `show vpn ipsec sa` lists them. VyOS prints no
- * row for an SA that is down or still installing, so "every listed SA is up" says nothing; the
- * tests compare these names with the ones established before the run.
- */
+/** The connections `router` has established (cutover-checks.ts says why by name). */
 export async function establishedSas(bench: FailoverBench, router = PRIMARY): Promise<string[]> {
-  const { sas } = await bench.deps.routers.router(router).ipsecReport();
-  return sas
-    .filter((sa) => sa.state === 'up')
-    .map((sa) => sa.connection)
-    .sort();
+  return establishedConnections(bench.deps.routers.router(router));
 }
 
 /** Waits until `router` has established again every connection of `before`. */

@@ -1,6 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HUB, hubState, startScaleBench, type ScaleBench } from './scaleup-harness.js';
-import { expectAllSasUp, expectOutageOnlyAfterEipMove } from './cutover-checks.js';
+import {
+  establishedConnections,
+  expectOutageOnlyAfterEipMove,
+  expectSasEstablished,
+} from './cutover-checks.js';
 
 describe('scale-up runbook in the simulated world', () => {
   let bench: ScaleBench;
@@ -19,6 +23,7 @@ describe('scale-up runbook in the simulated world', () => {
       const oldEni = world.state.getInstance(oldId)!.networkInterfaceId;
       const routesBefore = hubState(world, oldId).routeTargets.filter((r) => r.eni === oldEni);
       expect(routesBefore.length).toBeGreaterThan(0);
+      const sasBefore = await establishedConnections(bench.deps.routers.router(HUB));
 
       const calls: string[] = [];
       world.state.on('request', (r) => calls.push(r.action));
@@ -63,13 +68,13 @@ describe('scale-up runbook in the simulated world', () => {
       expect(after.old.tags['flatnet:replaced-by']).toBe(run.id);
       expect(calls).not.toContain('TerminateInstances');
 
-      // Tunnels are up on the new router, as the router itself reports.
+      // The new router established every SA the old one had, as the router itself reports.
       const newRouter = bench.deps.routers.forInstance({
         name: 'check',
         ...world.resolveSsh(fresh.instanceId)!,
         sameLoginAs: HUB,
       });
-      await expectAllSasUp(newRouter);
+      await expectSasEstablished(newRouter, sasBefore);
 
       // The outage began no earlier than the Elastic IP move: the old router forwarded until then.
       expectOutageOnlyAfterEipMove(world, eipMovedAt);
