@@ -17,6 +17,7 @@ import { startControlServer, type ControlServer } from '../../src/sim/world/cont
 import type { ReachAnswer, ReachMatrix } from '../../src/sim/world/reach/oracle.js';
 import { startWorld, type World } from '../../src/sim/world/start-world.js';
 import { generateWireguardKeyPair } from '../../src/sim/world/generate-secrets.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 describe('reachability oracle in the running world', () => {
   let dir: string;
@@ -197,6 +198,14 @@ describe('reachability oracle in the running world', () => {
     const a = await reach('us-west-2/production', 'ap-northeast-1/hub');
     expect(a.reachable).toBe(false);
     expect(a.reason).toMatch(/is a blackhole \(instance not running\)|spoke-oregon is not running/);
-    await post('/routers/spoke-oregon/up', {});
+    // Started again once EC2 says stopped (StartInstances refuses a stopping instance, as EC2
+    // does), it boots and its VPC is forwarded again.
+    const id = world.router('spoke-oregon').instanceId;
+    await waitFor(() => world.state.getInstance(id)?.state === 'stopped', 'the spoke to stop');
+    expect((await post('/routers/spoke-oregon/up', {})).status).toBe(200);
+    await waitFor(
+      async () => (await reach('us-west-2/production', 'ap-northeast-1/hub')).reachable,
+      'the started spoke to forward its VPC again',
+    );
   });
 });
