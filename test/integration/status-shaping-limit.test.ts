@@ -48,7 +48,9 @@ describe('/vpn status shows a network at its shaping limit', () => {
     };
   };
   /** The routers' clocks must move on between two readings (1 s at least, by /proc/uptime). */
-  const aSecondLater = () => new Promise((resolve) => setTimeout(resolve, 1_200));
+  // Three seconds between the two readings: each reading's counters and clock are two commands
+  // apart, and on a loaded machine 150 ms between them would be 12% of a 1.2 s gap, 5% of 3 s.
+  const someSecondsLater = () => new Promise((resolve) => setTimeout(resolve, 3_000));
 
   beforeAll(async () => {
     stack = await startWorldRuntime('status-shaping');
@@ -78,7 +80,7 @@ describe('/vpn status shows a network at its shaping limit', () => {
 
     // A deploy between the two: a new worker compares with the readings the last one kept.
     await stack!.restartRuntime();
-    await aSecondLater();
+    await someSecondsLater();
     const second = await status();
     const virginia = second.report.routers.find((r) => r.router === 'spoke-virginia')!;
     const production = virginia.shaping!.find((s) => s.what === 'us-east-1/production')!;
