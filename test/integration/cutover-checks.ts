@@ -20,11 +20,16 @@ export async function establishedConnections(router: SaReader): Promise<string[]
     .sort();
 }
 
-/** The router has established every connection of `expected` (read before the run). */
-export async function expectSasEstablished(router: SaReader, expected: string[]): Promise<void> {
+/** The connections of `expected` (read before the run) that the router has not established. */
+export async function missingSas(router: SaReader, expected: string[]): Promise<string[]> {
   expect(expected.length, 'SAs were up before the run').toBeGreaterThan(0);
   const now = await establishedConnections(router);
-  expect(expected.filter((c) => !now.includes(c))).toEqual([]);
+  return expected.filter((c) => !now.includes(c));
+}
+
+/** The router has established every connection of `expected` (read before the run). */
+export async function expectSasEstablished(router: SaReader, expected: string[]): Promise<void> {
+  expect(await missingSas(router, expected), 'SAs missing').toEqual([]);
 }
 
 /**

@@ -47,9 +47,11 @@ describe('/vpn status shows a network at its shaping limit', () => {
       slack: JSON.stringify([summary.blocks, ...details.map((d) => d.blocks)]),
     };
   };
-  /** The routers' clocks must move on between two readings (1 s at least, by /proc/uptime). */
-  // Three seconds between the two readings: each reading's counters and clock are two commands
-  // apart, and on a loaded machine 150 ms between them would be 12% of a 1.2 s gap, 5% of 3 s.
+  /**
+   * The routers' clocks must move on between two readings (1 s at least, by /proc/uptime); three
+   * seconds, because each reading's counters and clock are two commands apart, and on a loaded
+   * machine 150 ms between them is 12% of a 1.2 s gap but 5% of 3 s.
+   */
   const someSecondsLater = () => new Promise((resolve) => setTimeout(resolve, 3_000));
 
   beforeAll(async () => {
